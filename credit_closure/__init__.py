@@ -1,0 +1,106 @@
+"""credit_closure: what the closure of consumer-credit accounts means for credit risk.
+
+The public API is :data:`__all__`; everything else is private (``_module``) or lives in a
+documented submodule (:mod:`credit_closure.metrics`, :mod:`credit_closure.synth`, ...).
+Importing the package does not import numpy or scikit-learn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._assess import Assessment, ReasonChange, ReasonCode, WhatIf, assess, what_if
+from ._model import (
+    AccountStatus,
+    ActivityKind,
+    ActivityRecord,
+    ClosureEvent,
+    ClosureInitiator,
+    ClosureReason,
+    CreditAccount,
+    CreditProfile,
+    Enterprise,
+    Inquiry,
+    InquiryKind,
+    Principal,
+    PrincipalRole,
+    ProductType,
+    TerminationKind,
+)
+from ._protocol import SCORER_API_VERSION, Factor, ScoreResult, Scorer, Trigger
+from ._registry import available_scorers, get_scorer, register_scorer
+from ._rules import RulePolicy, RuleScorer
+from ._scale import Band, Scale
+from ._version import __version__
+from .exceptions import (
+    ArtifactError,
+    CreditClosureError,
+    InvalidInputError,
+    NotFittedError,
+    PolicyError,
+    ScorerNotFoundError,
+    ScoringError,
+)
+
+__all__ = [
+    "AccountStatus",
+    "ActivityKind",
+    "ActivityRecord",
+    "ArtifactError",
+    "Assessment",
+    "Band",
+    "ClosureEvent",
+    "ClosureInitiator",
+    "ClosureReason",
+    "CreditAccount",
+    "CreditClosureError",
+    "CreditProfile",
+    "Enterprise",
+    "Factor",
+    "Inquiry",
+    "InquiryKind",
+    "InvalidInputError",
+    "NotFittedError",
+    "PolicyError",
+    "Principal",
+    "PrincipalRole",
+    "ProductType",
+    "ReasonChange",
+    "ReasonCode",
+    "RulePolicy",
+    "RuleScorer",
+    "SCORER_API_VERSION",
+    "Scale",
+    "ScoreResult",
+    "Scorer",
+    "ScorerNotFoundError",
+    "ScoringError",
+    "TerminationKind",
+    "Trigger",
+    "WhatIf",
+    "__version__",
+    "assess",
+    "available_scorers",
+    "get_scorer",
+    "register_scorer",
+    "what_if",
+]
+
+# Names served lazily, so that importing the package stays cheap.
+_LAZY: dict[str, str] = {}
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'credit_closure' has no attribute {name!r}")
+    import importlib
+
+    module, _, attr = target.partition(":")
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

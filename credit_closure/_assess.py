@@ -1,0 +1,486 @@
+"""``assess()`` and ``what_if()``: scores, reasons, closure impact, built on the scorer protocol
+only, so they work the same for every scorer, built-in or plugin."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+import attrs
+
+from ._features import months_before
+from ._model import (
+    AccountStatus,
+    ClosureEvent,
+    ClosureInitiator,
+    ClosureReason,
+    CreditProfile,
+    TerminationKind,
+    profile_unchecked,
+    replace_unchecked,
+)
+from ._protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
+from ._reasons import ReasonText, reason_text
+from ._registry import resolve
+from ._scale import DEFAULT_SCALE, Scale
+from .exceptions import InvalidInputError, ScoringError
+
+__all__ = ["Assessment", "ReasonChange", "ReasonCode", "WhatIf", "assess", "what_if"]
+
+#: How far back closures count for :attr:`Assessment.closure_impact`.
+CLOSURE_IMPACT_MONTHS = 24
+MAX_REASONS = 4
+
+
+@attrs.frozen(kw_only=True)
+class ReasonCode:
+    """A ranked reason: a factor that lowered the score, in English and Chinese.
+
+    ``points`` is signed: how many points the factor moved the score (negative = lowered).
+    """
+
+    code: str
+    message: str
+    message_zh: str
+    points: float
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return {"code": self.code, "message": self.message, "message_zh": self.message_zh,
+                "points": self.points}
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """The result of :func:`assess` for one profile.
+
+    Attributes:
+        subject_id: The profile's pseudonymous id.
+        as_of: The assessment date.
+        score: Points on the scorer's scale.
+        probability_of_default: The scorer's probability of default (clipped to the scale).
+        band: Risk band of the score.
+        decision: ``"approve"``, ``"refer"`` or ``"decline"``.
+        reasons: At most 4 ranked reasons, the factors that lowered the score most (those
+            behind a decline or refer trigger first). Empty when nothing lowered it.
+        triggers: Hard policy outcomes and alerts, with their own codes.
+        closure_impact: Points the closures of the last 24 months moved the score: the score
+            minus the score had those accounts stayed open at their last limit.
+        scorer, scorer_version, scorer_distribution, scorer_distribution_version: Provenance.
+        reason_method: How the reasons were ranked.
+    """
+
+    subject_id: str
+    as_of: _dt.date
+    score: float
+    probability_of_default: float
+    band: str
+    decision: str
+    reasons: Tuple[ReasonCode, ...]
+    triggers: Tuple[Trigger, ...]
+    closure_impact: float
+    scorer: str
+    scorer_version: str
+    scorer_distribution: Optional[str]
+    scorer_distribution_version: Optional[str] = None
+    reason_method: str = "points_lost"
+    factors: Tuple[Factor, ...] = attrs.field(default=(), repr=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data (the factors are left out; reasons and triggers are in)."""
+        return {
+            "subject_id": self.subject_id,
+            "as_of": self.as_of.isoformat(),
+            "score": self.score,
+            "probability_of_default": self.probability_of_default,
+            "band": self.band,
+            "decision": self.decision,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "triggers": [
+                {"code": t.code, "action": t.action, "rule": t.rule,
+                 "message": _text(t.code, None).en, "message_zh": _text(t.code, None).zh}
+                for t in self.triggers
+            ],
+            "closure_impact": self.closure_impact,
+            "scorer": self.scorer,
+            "scorer_version": self.scorer_version,
+            "scorer_distribution": self.scorer_distribution,
+            "scorer_distribution_version": self.scorer_distribution_version,
+            "reason_method": self.reason_method,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class ReasonChange:
+    """How one reason code's points changed between two assessments."""
+
+    code: str
+    message: str
+    message_zh: str
+    points_before: float
+    points_after: float
+
+    @property
+    def change(self) -> float:
+        """``points_after - points_before``."""
+        return self.points_after - self.points_before
+
+
+@attrs.frozen(kw_only=True)
+class WhatIf:
+    """The result of :func:`what_if`: before and after a hypothetical closure.
+
+    Attributes:
+        before: The assessment as things are.
+        after: The assessment had the accounts been closed on that date.
+        delta: ``after.score - before.score``.
+        moved: The reason codes whose points changed, largest change first.
+        closed: The account ids closed in the hypothesis.
+    """
+
+    before: Assessment
+    after: Assessment
+    delta: float
+    moved: Tuple[ReasonChange, ...]
+    closed: Tuple[str, ...]
+
+
+# --------------------------------------------------------------------------------------
+def _text(code: str, extra: Optional[Mapping[str, Any]]) -> ReasonText:
+    t = reason_text(code, extra)
+    if t is None:
+        return ReasonText(code, code)
+    if not isinstance(t, ReasonText):
+        t = ReasonText(*t)
+    return t
+
+
+def _today() -> _dt.date:
+    return _dt.datetime.now(_dt.timezone.utc).date()
+
+
+def _as_of(value: Any, name: str = "as_of") -> _dt.date:
+    if value is None:
+        return _today()
+    if isinstance(value, _dt.datetime):
+        raise InvalidInputError([(name, "must be a date, not a date-time")], what="argument")
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return _dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise InvalidInputError([(name, f"is not a date in YYYY-MM-DD form (got {value[:40]!r})")],
+                                what="argument")
+    raise InvalidInputError([(name, f"must be a date (got {type(value).__name__})")], what="argument")
+
+
+class _Resolved:
+    __slots__ = ("scorer", "name", "dist", "dist_version", "scale", "texts", "method", "version")
+
+    def __init__(self, scorer: Any) -> None:
+        obj, name, dist, dist_version = resolve(scorer)
+        api = getattr(obj, "credit_closure_api", None)
+        if api not in SUPPORTED_SCORER_APIS:
+            raise ScoringError(
+                name,
+                f"implements scorer protocol version {api!r}, this library supports "
+                f"{sorted(SUPPORTED_SCORER_APIS)}; set credit_closure_api = 1 on the scorer "
+                "class or install a matching credit-closure version",
+                distribution=dist, version=dist_version,
+            )
+        self.scorer = obj
+        self.name = name
+        self.dist = dist
+        self.dist_version = dist_version
+        scale = getattr(obj, "scale", None)
+        self.scale: Scale = scale if isinstance(scale, Scale) else DEFAULT_SCALE
+        self.texts = getattr(obj, "reason_texts", None)
+        self.method = str(getattr(obj, "reason_method", "points_lost"))
+        self.version = str(getattr(obj, "version", "unknown"))
+
+    def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
+        try:
+            result = self.scorer.score(profile, as_of)
+        except InvalidInputError:
+            raise
+        except Exception as exc:
+            raise ScoringError(
+                self.name, f"{type(exc).__name__}: {exc}", original=exc,
+                distribution=self.dist, version=self.dist_version,
+            ) from exc
+        if not isinstance(result, ScoreResult):
+            raise ScoringError(
+                self.name, f"score() must return a ScoreResult (got {type(result).__name__})",
+                distribution=self.dist, version=self.dist_version,
+            )
+        for f in result.factors:
+            if not isinstance(f, Factor):
+                raise ScoringError(self.name, "ScoreResult.factors must hold Factor objects",
+                                   distribution=self.dist, version=self.dist_version)
+            if f.points < 0 and reason_text(f.code, self.texts) is None:
+                raise ScoringError(
+                    self.name,
+                    f"reason code {f.code!r} is neither in the catalog nor in the scorer's "
+                    "reason_texts",
+                    distribution=self.dist, version=self.dist_version,
+                )
+        for t in result.triggers:
+            if not isinstance(t, Trigger):
+                raise ScoringError(self.name, "ScoreResult.triggers must hold Trigger objects",
+                                   distribution=self.dist, version=self.dist_version)
+        return result
+
+
+def counterfactual(profile: CreditProfile, as_of: _dt.date,
+                   months: int = CLOSURE_IMPACT_MONTHS) -> Optional[CreditProfile]:
+    """The profile had the closures of the last ``months`` not happened, or ``None`` when
+    there were none.
+
+    Accounts with status ``closed`` whose closing date is in the window are open again at
+    their last limit (the limit at closure when known), with the balance they had, and their
+    closure events are removed. Charged-off and transferred accounts stay as they are: those are
+    outcomes of delinquency, not closures.
+    """
+    start = months_before(as_of, months)
+    events = {c.account_id: c for c in profile.closures}
+    reopen: Dict[str, Any] = {}
+    for acc in profile.accounts:
+        if acc.status is not AccountStatus.CLOSED:
+            continue
+        ev = events.get(acc.account_id)
+        day = acc.closed_on if acc.closed_on is not None else (ev.closed_on if ev else None)
+        if day is None or day <= start:
+            continue
+        limit = acc.credit_limit
+        balance = acc.balance
+        if ev is not None:
+            if ev.limit_at_closure is not None:
+                limit = ev.limit_at_closure
+            if balance is None:
+                balance = ev.balance_at_closure
+        reopen[acc.account_id] = replace_unchecked(
+            acc, status=AccountStatus.OPEN, closed_on=None, credit_limit=limit, balance=balance
+        )
+    if not reopen:
+        return None
+    accounts = tuple(reopen.get(a.account_id, a) for a in profile.accounts)
+    closures = tuple(c for c in profile.closures if c.account_id not in reopen)
+    return profile_unchecked(profile, accounts=accounts, closures=closures)
+
+
+def _rank(result: ScoreResult, texts: Any) -> Tuple[ReasonCode, ...]:
+    totals: Dict[str, float] = {}
+    for f in result.factors:
+        if f.points < 0:
+            totals[f.code] = totals.get(f.code, 0.0) + f.points
+    if not totals:
+        return ()
+    forced = {t.code for t in result.triggers if t.action != "alert"}
+    order = sorted(totals.items(), key=lambda kv: (kv[0] not in forced, kv[1], kv[0]))
+    out = []
+    for code, pts in order[:MAX_REASONS]:
+        t = _text(code, texts)
+        out.append(ReasonCode(code=code, message=t.en, message_zh=t.zh, points=pts))
+    return tuple(out)
+
+
+def _decide(scale: Scale, score: float, triggers: Sequence[Trigger]) -> str:
+    decision = scale.decide(score)
+    for t in triggers:
+        if t.action == "decline":
+            return "decline"
+    for t in triggers:
+        if t.action == "refer" and decision == "approve":
+            decision = "refer"
+    return decision
+
+
+def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> CreditProfile:
+    if not isinstance(subject, CreditProfile):
+        if isinstance(subject, Mapping):
+            subject = CreditProfile.from_dict(subject)
+        else:
+            raise InvalidInputError(
+                [(name, f"must be a CreditProfile or a profile document (got {type(subject).__name__})")],
+                what="argument",
+            )
+    late = subject.dated_after(as_of)
+    if late:
+        raise InvalidInputError(late, what="profile")
+    return subject
+
+
+def _assess_profile(r: _Resolved, profile: CreditProfile, as_of: _dt.date) -> Assessment:
+    result = r.score(profile, as_of)
+    scale = r.scale
+    p = scale.clip_probability(result.probability_of_default)
+    score = scale.points(p)
+    cf = counterfactual(profile, as_of)
+    if cf is None:
+        impact = 0.0
+    else:
+        cf_score = scale.points(r.score(cf, as_of).probability_of_default)
+        impact = score - cf_score
+    triggers = tuple(sorted(result.triggers, key=lambda t: (
+        ("decline", "refer", "alert").index(t.action), t.code)))
+    return Assessment(
+        subject_id=profile.subject_id,
+        as_of=as_of,
+        score=score,
+        probability_of_default=p,
+        band=scale.band(score),
+        decision=_decide(scale, score, triggers),
+        reasons=_rank(result, r.texts),
+        triggers=triggers,
+        closure_impact=impact,
+        scorer=r.name,
+        scorer_version=r.version,
+        scorer_distribution=r.dist,
+        scorer_distribution_version=r.dist_version,
+        reason_method=r.method,
+        factors=tuple(result.factors),
+    )
+
+
+def assess(subject: Any, *, scorer: Any = "rules", as_of: Any = None) -> Any:
+    """Assess one subject: score, probability, band, decision, reasons and closure impact.
+
+    Args:
+        subject: A :class:`CreditProfile` (or its v1 JSON document as a ``dict``), or an
+            :class:`Enterprise`.
+        scorer: A registered scorer name (``"rules"``, ``"logistic"``, a plugin's name) or a
+            scorer object (a fitted :class:`LogisticScorer`, say).
+        as_of: The assessment date (``date`` or ``"YYYY-MM-DD"``); today (UTC) when omitted.
+            Nothing in the profile may be dated after it.
+
+    Returns:
+        An :class:`Assessment` (an ``EnterpriseAssessment`` for an enterprise).
+
+    Raises:
+        InvalidInputError: bad subject, scorer argument or date, listing every problem.
+        ScorerNotFoundError: no scorer has that name.
+        ScoringError: the scorer raised or broke the protocol.
+
+    Example:
+        >>> from credit_closure import CreditProfile, assess
+        >>> p = CreditProfile.from_dict({"subject_id": "p-1", "accounts": [
+        ...     {"account_id": "a1", "product": "credit_card", "status": "open",
+        ...      "opened_on": "2015-01-01", "credit_limit": 10000, "balance": 8000}]})
+        >>> a = assess(p, as_of="2025-06-30")
+        >>> a.decision, round(a.score, 1), [r.code for r in a.reasons]
+        ('refer', 571.1, ['UTILIZATION_HIGH'])
+    """
+    day = _as_of(as_of)
+    from ._model import Enterprise
+
+    if isinstance(subject, Enterprise):
+        from ._enterprise import assess_enterprise
+
+        return assess_enterprise(subject, scorer=scorer, as_of=day)
+    profile = _check_profile(subject, day)
+    return _assess_profile(_Resolved(scorer), profile, day)
+
+
+def _close_accounts(
+    profile: CreditProfile, ids: Sequence[str], on: _dt.date, reason: ClosureReason
+) -> CreditProfile:
+    problems = []
+    by_id = {a.account_id: a for a in profile.accounts}
+    for i, aid in enumerate(ids):
+        acc = by_id.get(aid) if isinstance(aid, str) else None
+        if acc is None:
+            problems.append((f"close[{i}]", "names no account in the profile"))
+        elif acc.status not in (AccountStatus.OPEN, AccountStatus.SUSPENDED):
+            problems.append((f"close[{i}]", f"names an account whose status is {acc.status.value!r}"))
+        elif acc.opened_on is not None and acc.opened_on > on:
+            problems.append((f"close[{i}]", "names an account opened after the closing date"))
+    if len(set(ids)) != len(ids):
+        problems.append(("close", "names an account more than once"))
+    if problems:
+        raise InvalidInputError(problems, what="what-if request")
+    accounts = []
+    closures = list(profile.closures)
+    for acc in profile.accounts:
+        if acc.account_id in ids:
+            accounts.append(attrs.evolve(acc, status=AccountStatus.CLOSED, closed_on=on))
+            closures.append(ClosureEvent(
+                account_id=acc.account_id, closed_on=on, initiator=ClosureInitiator.CONSUMER,
+                reason=reason, termination=TerminationKind.NORMAL,
+                balance_at_closure=acc.balance, limit_at_closure=acc.credit_limit,
+            ))
+        else:
+            accounts.append(acc)
+    return attrs.evolve(profile, accounts=tuple(accounts), closures=tuple(closures))
+
+
+def _factor_totals(a: Assessment) -> Dict[str, float]:
+    out: Dict[str, float] = {}
+    for f in a.factors:
+        out[f.code] = out.get(f.code, 0.0) + f.points
+    return out
+
+
+def what_if(
+    profile: Any,
+    *,
+    close: Union[str, Iterable[str]],
+    on: Any = None,
+    scorer: Any = "rules",
+    reason: Union[str, ClosureReason] = ClosureReason.UNKNOWN,
+) -> WhatIf:
+    """What would closing these accounts on ``on`` do? Assess before and after.
+
+    The hypothetical closure is by the consumer, a normal termination, with the balance the
+    account carries now (pay it off first to see the difference). Works for any scorer.
+
+    Args:
+        profile: The subject's :class:`CreditProfile` (or its document).
+        close: One account id or several; each must be open or suspended.
+        on: The closing date, also the assessment date; today (UTC) when omitted.
+        scorer: As for :func:`assess`.
+        reason: The closure reason to record (default ``unknown``).
+
+    Returns:
+        A :class:`WhatIf` with ``before``, ``after``, ``delta`` and the reasons that moved.
+
+    Example:
+        >>> from credit_closure import CreditProfile, what_if
+        >>> p = CreditProfile.from_dict({"subject_id": "p-1", "accounts": [
+        ...     {"account_id": "hb", "product": "revolving_consumer", "status": "open",
+        ...      "opened_on": "2019-01-01", "credit_limit": 20000, "balance": 0},
+        ...     {"account_id": "cc", "product": "credit_card", "status": "open",
+        ...      "opened_on": "2016-01-01", "credit_limit": 10000, "balance": 4000}]})
+        >>> w = what_if(p, close="hb", on="2025-06-30")
+        >>> round(w.delta, 2), [m.code for m in w.moved]
+        (-8.66, ['UTILIZATION_HIGH'])
+    """
+    day = _as_of(on, "on")
+    ids = [close] if isinstance(close, str) else list(close)
+    if not ids:
+        raise InvalidInputError([("close", "must name at least one account")], what="what-if request")
+    checked = _check_profile(profile, day, "profile")
+    try:
+        why = ClosureReason(reason)
+    except ValueError:
+        raise InvalidInputError(
+            [("reason", f"is not one of: {', '.join(r.value for r in ClosureReason)}")],
+            what="what-if request",
+        ) from None
+    after_profile = _close_accounts(checked, ids, day, why)
+    r = _Resolved(scorer)
+    before = _assess_profile(r, checked, day)
+    after = _assess_profile(r, after_profile, day)
+    tb, ta = _factor_totals(before), _factor_totals(after)
+    moved = []
+    for code in set(tb) | set(ta):
+        b, a = tb.get(code, 0.0), ta.get(code, 0.0)
+        if b != a:
+            t = _text(code, r.texts)
+            moved.append(ReasonChange(code=code, message=t.en, message_zh=t.zh,
+                                      points_before=b, points_after=a))
+    moved.sort(key=lambda m: (-abs(m.change), m.code))
+    return WhatIf(before=before, after=after, delta=after.score - before.score,
+                  moved=tuple(moved), closed=tuple(ids))

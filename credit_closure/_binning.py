@@ -1,0 +1,1210 @@
+"""Supervised binning with weight of evidence (WOE) and information value (IV).
+
+This is the first stage of a credit scorecard (binning -> WOE -> L2 logistic regression ->
+points per bin). Each input column is cut into a few bins; each bin gets a WOE that the
+regression then uses as the column's value. ``y`` is 0/1 with **1 = bad**.
+
+WOE convention (risk WOE, fixed)
+--------------------------------
+With ``B``/``G`` the total bad/good rows, ``bad_i``/``good_i`` the rows of bin ``i``,
+``k`` the number of bins *that hold at least one training row* and the additive smoothing
+``a = SMOOTHING = 0.5``::
+
+    p_i   = (bad_i  + a) / (B + a*k)        # smoothed share of the bads in bin i
+    q_i   = (good_i + a) / (G + a*k)        # smoothed share of the goods in bin i
+    woe_i = ln(p_i / q_i)
+    IV    = sum_i (p_i - q_i) * woe_i
+
+A riskier bin has a **larger** WOE (the opposite sign of the "goods over bads" convention
+some textbooks use). The shares in the IV are the smoothed ones, so every term is >= 0 and
+so is the IV. A bin without training rows (the missing bin when training had no missing
+value; the single value bin when every training value was missing) has ``woe = 0.0``
+(neutral: it moves the score neither way) and adds nothing to the IV.
+
+Numeric columns (:func:`fit_numeric`)
+-------------------------------------
+1. Sort the non-missing values once and aggregate rows, bads and cumulative sums per
+   distinct value (so the result does not depend on row order).
+2. Pre-bin on quantiles (``prebins`` equal-frequency targets); a distinct value is never
+   split across two bins.
+3. Monotonicity (``"increasing"``: a higher value is riskier; ``"decreasing"``; ``"auto"``
+   fits both and keeps the one with the larger IV, ties broken by the sign of a Spearman
+   rank correlation between ``x`` and ``y``; ``None``: no constraint): adjacent violators
+   are pooled, pool-adjacent-violators style, until both the bad rate and the WOE are
+   monotonic in the required direction. The monotonicity is kept (re-pooled if needed)
+   after every later merge.
+4. Every bin holding fewer than ``min_bin_share`` of *all* rows (missing rows included) is
+   merged, smallest first, into the neighbour with the nearest bad rate.
+5. While more than ``max_bins`` value bins remain, the adjacent pair whose merge loses the
+   least IV is merged.
+
+Bins are given by sorted finite cut points ``cuts``: a value ``v`` falls in bin ``i`` when
+``cuts[i-1] <= v < cuts[i]`` (the first bin is unbounded below, the last unbounded above, so
+``-inf``/``+inf`` are accepted when transforming). A cut lies between the last training
+value of one bin and the first of the next; it is the number with the fewest significant
+digits in that gap (``0.5`` rather than ``0.50000123``), which keeps the labels readable.
+NaN (or ``None``) is missing.
+
+Categorical columns (:func:`fit_categorical`)
+---------------------------------------------
+Categories (``str``; ``None`` or a float NaN is missing) are ordered by bad rate (ties by
+label), rare ones (below ``min_group_share`` of all rows) are merged, smallest first, into the
+adjacent group with the nearest bad rate, then adjacent groups are merged losing the least
+IV until at most ``max_groups`` remain. A category not seen at training goes to the group
+with the most training rows (ties: the group whose smallest label sorts first), stored as
+``unseen_index``.
+
+Layout of the results
+---------------------
+The value bins come first, in order; the **missing bin is always present and always last**
+(``missing_index == n_bins - 1``), with its own count and WOE. ``max_bins``/``max_groups``
+count the value bins only.
+
+Persistence: ``to_dict()`` returns plain JSON types (lists of floats, ints and strings; no
+NaN or infinity: the unbounded ends are implied by the cut list), ``from_dict()`` validates
+every field, collects every problem, and raises
+:class:`~credit_closure.exceptions.InvalidInputError`. Floats survive a JSON round trip
+exactly, so the transforms of a reloaded binning are bit-identical.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from bisect import bisect_right
+from fractions import Fraction
+from numbers import Real
+from typing import Any, Iterable, Mapping, Sequence, Tuple
+
+import attrs
+import numpy as np
+
+from .exceptions import InvalidInputError
+
+__all__ = [
+    "CategoricalBinning",
+    "NumericBinning",
+    "SMOOTHING",
+    "binning_from_dict",
+    "fit_categorical",
+    "fit_numeric",
+]
+
+#: Additive smoothing ``a`` of the WOE (see the module docstring).
+SMOOTHING = 0.5
+
+#: Label of the missing bin.
+MISSING_LABEL = "missing"
+
+#: Largest ``prebins`` accepted (the merge stage is quadratic in the number of pre-bins).
+MAX_PREBINS = 1000
+
+_DIRECTIONS = ("increasing", "decreasing")
+_MONOTONIC = ("auto", "increasing", "decreasing", None)
+
+Problem = Tuple[str, str]
+
+
+# --------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------
+def _type_name(value: Any) -> str:
+    """The JSON name of a value's type, for messages (never the value itself)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return type(value).__name__
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_int_param(problems: list[Problem], name: str, value: Any, lo: int, hi: int) -> None:
+    if not _is_int(value) and not isinstance(value, np.integer):
+        problems.append((name, f"must be an integer (got {_type_name(value)})"))
+    elif not lo <= int(value) <= hi:
+        problems.append((name, f"must be between {lo} and {hi} (got {int(value)})"))
+
+
+def _check_share_param(problems: list[Problem], name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
+        problems.append((name, f"must be a number (got {_type_name(value)})"))
+    elif not 0.0 <= float(value) <= 0.5:
+        problems.append((name, f"must be between 0 and 0.5 (got {float(value)})"))
+
+
+def _validate_y(problems: list[Problem], y: Any) -> np.ndarray | None:
+    """Return ``y`` as an int64 0/1 array, or None after recording the problem."""
+    try:
+        arr = np.asarray(y)
+    except Exception:  # noqa: BLE001 - anything numpy cannot take is a bad argument
+        problems.append(("y", "must be an array of 0/1 labels"))
+        return None
+    if arr.ndim != 1:
+        problems.append(("y", f"must be one-dimensional (got {arr.ndim} dimensions)"))
+        return None
+    if arr.dtype.kind not in "biuf":
+        problems.append(("y", f"must hold 0/1 numbers (got dtype {arr.dtype})"))
+        return None
+    ok = (arr == 0) | (arr == 1)
+    if not bool(np.all(ok)):
+        problems.append(("y", f"must hold only 0 and 1 ({int(np.size(ok) - np.count_nonzero(ok))} other values)"))
+        return None
+    return arr.astype(np.int64)
+
+
+def _check_rows(problems: list[Problem], n_x: int, y: np.ndarray | None) -> None:
+    """Length, row-count and class checks shared by both fits."""
+    if y is not None and len(y) != n_x:
+        problems.append(("y", f"must have the same length as x (got {len(y)}, x has {n_x})"))
+    if n_x < 2:
+        problems.append(("x", f"needs at least 2 rows (got {n_x})"))
+    if y is not None and len(y) >= 1:
+        n_bad = int(y.sum())
+        if n_bad == 0 or n_bad == len(y):
+            problems.append(("y", f"must contain both classes 0 and 1 (found only {int(y[0])})"))
+
+
+def _woe_iv(counts: Sequence[int], bads: Sequence[int]) -> tuple[tuple[float, ...], float]:
+    """WOE per bin and IV, with the convention of the module docstring.
+
+    The WOE is computed as ``ln(((bad+a)*(G+a*k)) / ((good+a)*(B+a*k)))`` whose products are
+    exact in floating point, so two bins with the same smoothed odds get the same WOE and a
+    monotonic odds sequence gives a monotonic WOE sequence. ``p - q`` is computed from the
+    same exact products, so each IV term is >= 0.
+    """
+    a = SMOOTHING
+    total = sum(counts)
+    n_bad = sum(bads)
+    n_good = total - n_bad
+    k = sum(1 for c in counts if c > 0)
+    den_b = n_bad + a * k
+    den_g = n_good + a * k
+    woe: list[float] = []
+    terms: list[float] = []
+    for c, b in zip(counts, bads):
+        if c == 0:
+            woe.append(0.0)
+            continue
+        num = (b + a) * den_g
+        den = (c - b + a) * den_b
+        w = math.log(num / den) + 0.0  # + 0.0 turns a -0.0 into 0.0
+        woe.append(w)
+        terms.append((num - den) / (den_b * den_g) * w)
+    return tuple(woe), float(math.fsum(terms))
+
+
+def _terms_vec(b: np.ndarray, c: np.ndarray, den_b: float, den_g: float) -> np.ndarray:
+    """Vectorised IV terms for bins with ``b`` bads out of ``c`` rows (all ``c`` > 0)."""
+    a = SMOOTHING
+    num = (b + a) * den_g
+    den = (c - b + a) * den_b
+    return (num - den) / (den_b * den_g) * np.log(num / den)
+
+
+def _violates(cl: int, bl: int, cr: int, br: int, direction: str) -> bool:
+    """Whether the adjacent bins (left ``cl``/``bl``, right ``cr``/``br``) break monotonicity.
+
+    Both the bad rate and the smoothed odds (hence the WOE) must be monotonic; comparisons are
+    exact integer arithmetic (``a = 0.5`` is handled by doubling).
+    """
+    rate_l, rate_r = bl * cr, br * cl
+    odds_l = (2 * bl + 1) * (2 * (cr - br) + 1)
+    odds_r = (2 * br + 1) * (2 * (cl - bl) + 1)
+    if direction == "increasing":
+        return rate_l > rate_r or odds_l > odds_r
+    return rate_l < rate_r or odds_l < odds_r
+
+
+def _nearest_is_left(c: int, b: int, cl: int, bl: int, cr: int, br: int) -> bool:
+    """Whether the left neighbour's bad rate is at least as near as the right one's.
+
+    Ties go to the smaller neighbour, then to the left.
+    """
+    dl = abs(b * cl - bl * c) * cr  # |rate - rate_l| * c * cl * cr
+    dr = abs(b * cr - br * c) * cl
+    if dl != dr:
+        return dl < dr
+    return cl <= cr
+
+
+# --------------------------------------------------------------------------------------
+# The merge engine (shared by numeric and categorical binning)
+# --------------------------------------------------------------------------------------
+def _pav(counts: Sequence[int], bads: Sequence[int], direction: str) -> list[list[int]]:
+    """Pool adjacent violators; return ``[start, count, bad]`` per pooled bin."""
+    out: list[list[int]] = []
+    for i, (c, b) in enumerate(zip(counts, bads)):
+        cur = [i, int(c), int(b)]
+        while out and _violates(out[-1][1], out[-1][2], cur[1], cur[2], direction):
+            prev = out.pop()
+            cur = [prev[0], prev[1] + cur[1], prev[2] + cur[2]]
+        out.append(cur)
+    return out
+
+
+def _merge_small(
+    bins: list[list[int]], threshold: float, direction: str | None
+) -> list[list[int]]:
+    """Merge bins below ``threshold`` rows, smallest first, into the nearest-rate neighbour.
+
+    A doubly linked list with a lazy heap keeps this O(m log m) for m bins (a categorical
+    column can have many categories). With a ``direction``, monotonicity is repaired around
+    every merged bin.
+    """
+    m = len(bins)
+    if m <= 1:
+        return bins
+    start = [s for s, _, _ in bins]
+    cnt = [c for _, c, _ in bins]
+    bad = [b for _, _, b in bins]
+    prev = list(range(-1, m - 1))
+    nxt = list(range(1, m)) + [-1]
+    alive = [True] * m
+    version = [0] * m
+    heap = [(cnt[i], i, 0) for i in range(m)]
+    heapq.heapify(heap)
+    n_alive = m
+
+    def merge(left: int, right: int) -> int:
+        nonlocal n_alive
+        cnt[left] += cnt[right]
+        bad[left] += bad[right]
+        alive[right] = False
+        after = nxt[right]
+        nxt[left] = after
+        if after != -1:
+            prev[after] = left
+        version[left] += 1
+        n_alive -= 1
+        heapq.heappush(heap, (cnt[left], left, version[left]))
+        return left
+
+    def repair(node: int) -> None:
+        assert direction is not None
+        while True:
+            p = prev[node]
+            if p != -1 and _violates(cnt[p], bad[p], cnt[node], bad[node], direction):
+                node = merge(p, node)
+                continue
+            q = nxt[node]
+            if q != -1 and _violates(cnt[node], bad[node], cnt[q], bad[q], direction):
+                node = merge(node, q)
+                continue
+            return
+
+    while heap and n_alive > 1:
+        c, i, ver = heapq.heappop(heap)
+        if not alive[i] or ver != version[i]:
+            continue
+        if c >= threshold:
+            break
+        p, q = prev[i], nxt[i]
+        if p == -1:
+            node = merge(i, q)
+        elif q == -1:
+            node = merge(p, i)
+        elif _nearest_is_left(cnt[i], bad[i], cnt[p], bad[p], cnt[q], bad[q]):
+            node = merge(p, i)
+        else:
+            node = merge(i, q)
+        if direction is not None:
+            repair(node)
+
+    out = []
+    i = 0  # bin 0 is never the right side of a merge, so it heads the list
+    while i != -1:
+        out.append([start[i], cnt[i], bad[i]])
+        i = nxt[i]
+    return out
+
+
+def _merge_iv(
+    bins: list[list[int]],
+    max_bins: int,
+    direction: str | None,
+    n_bad: int,
+    n_good: int,
+    missing_nonempty: bool,
+) -> list[list[int]]:
+    """Merge the adjacent pair losing the least IV until at most ``max_bins`` bins remain."""
+    start = [s for s, _, _ in bins]
+    cnt = [c for _, c, _ in bins]
+    bad = [b for _, _, b in bins]
+    a = SMOOTHING
+
+    def merge(j: int) -> None:
+        cnt[j] += cnt[j + 1]
+        bad[j] += bad[j + 1]
+        del start[j + 1], cnt[j + 1], bad[j + 1]
+
+    while len(cnt) > max_bins:
+        k_after = len(cnt) - 1 + (1 if missing_nonempty else 0)
+        den_b = n_bad + a * k_after
+        den_g = n_good + a * k_after
+        c_arr = np.asarray(cnt, dtype=np.float64)
+        b_arr = np.asarray(bad, dtype=np.float64)
+        t = _terms_vec(b_arr, c_arr, den_b, den_g)
+        t_merged = _terms_vec(b_arr[:-1] + b_arr[1:], c_arr[:-1] + c_arr[1:], den_b, den_g)
+        loss = t[:-1] + t[1:] - t_merged
+        j = int(np.argmin(loss))
+        merge(j)
+        if direction is not None:
+            while True:
+                if j > 0 and _violates(cnt[j - 1], bad[j - 1], cnt[j], bad[j], direction):
+                    j -= 1
+                    merge(j)
+                    continue
+                if j + 1 < len(cnt) and _violates(cnt[j], bad[j], cnt[j + 1], bad[j + 1], direction):
+                    merge(j)
+                    continue
+                break
+    return [[s, c, b] for s, c, b in zip(start, cnt, bad)]
+
+
+def _merge_all(
+    counts: Sequence[int],
+    bads: Sequence[int],
+    *,
+    direction: str | None,
+    threshold: float,
+    max_bins: int,
+    n_bad: int,
+    n_good: int,
+    missing_nonempty: bool,
+) -> list[list[int]]:
+    """Run the three merge stages; return ``[start, count, bad]`` per final bin."""
+    if direction is not None:
+        bins = _pav(counts, bads, direction)
+    else:
+        bins = [[i, int(c), int(b)] for i, (c, b) in enumerate(zip(counts, bads))]
+    bins = _merge_small(bins, threshold, direction)
+    return _merge_iv(bins, max_bins, direction, n_bad, n_good, missing_nonempty)
+
+
+# --------------------------------------------------------------------------------------
+# Cut points and labels
+# --------------------------------------------------------------------------------------
+def _nice_cut(lo: float, hi: float) -> float:
+    """A cut ``c`` with ``lo < c <= hi`` with as few significant digits as possible."""
+    mid = lo / 2 + hi / 2
+    if not lo < mid <= hi:
+        mid = hi
+    for digits in range(1, 18):
+        c = float(f"{mid:.{digits}g}")
+        if lo < c <= hi:
+            return c + 0.0
+    return hi + 0.0  # pragma: no cover - 17 digits always reproduce ``mid``
+
+
+def _fmt(value: float) -> str:
+    return repr(float(value))
+
+
+def _category_label(group: Sequence[str]) -> str:
+    return "{" + ", ".join(json.dumps(c, ensure_ascii=False) for c in group) + "}"
+
+
+# --------------------------------------------------------------------------------------
+# Validation of the persisted fields
+# --------------------------------------------------------------------------------------
+def _to_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+def _to_int_tuple(value: Any) -> Any:
+    if not isinstance(value, (list, tuple)):
+        return value
+    return tuple(int(v) if isinstance(v, np.integer) else v for v in value)
+
+
+def _to_float_tuple(value: Any) -> Any:
+    if not isinstance(value, (list, tuple)):
+        return value
+    return tuple(_to_float(v) for v in value)
+
+
+def _to_float(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, np.integer, np.floating)):
+        return float(value)
+    return value
+
+
+def _to_int(value: Any) -> Any:
+    return int(value) if isinstance(value, np.integer) else value
+
+
+def _to_groups(value: Any) -> Any:
+    if not isinstance(value, (list, tuple)):
+        return value
+    return tuple(_to_tuple(g) for g in value)
+
+
+def _check_float_list(problems: list[Problem], path: str, value: Any) -> bool:
+    if not isinstance(value, (list, tuple)):
+        problems.append((path, f"must be a list (got {_type_name(value)})"))
+        return False
+    ok = True
+    for i, v in enumerate(value):
+        if not _is_number(v):
+            problems.append((f"{path}[{i}]", f"must be a number (got {_type_name(v)})"))
+            ok = False
+        elif not math.isfinite(v):
+            problems.append((f"{path}[{i}]", "must be a finite number"))
+            ok = False
+    return ok
+
+
+def _check_int_list(problems: list[Problem], path: str, value: Any) -> bool:
+    if not isinstance(value, (list, tuple)):
+        problems.append((path, f"must be a list (got {_type_name(value)})"))
+        return False
+    ok = True
+    for i, v in enumerate(value):
+        if not _is_int(v):
+            problems.append((f"{path}[{i}]", f"must be an integer (got {_type_name(v)})"))
+            ok = False
+        elif v < 0:
+            problems.append((f"{path}[{i}]", "must be >= 0"))
+            ok = False
+    return ok
+
+
+def _check_common(
+    problems: list[Problem], fields: Mapping[str, Any], n_expected: int | None
+) -> None:
+    """Checks of ``counts``, ``bad_counts``, ``woe`` and ``iv`` (present keys only)."""
+    ok = {
+        "counts": "counts" in fields and _check_int_list(problems, "counts", fields["counts"]),
+        "bad_counts": "bad_counts" in fields
+        and _check_int_list(problems, "bad_counts", fields["bad_counts"]),
+        "woe": "woe" in fields and _check_float_list(problems, "woe", fields["woe"]),
+    }
+    if n_expected is None and isinstance(fields.get("counts"), (list, tuple)):
+        n_expected = len(fields["counts"])
+    for key in ("counts", "bad_counts", "woe"):
+        value = fields.get(key)
+        if isinstance(value, (list, tuple)) and n_expected is not None and len(value) != n_expected:
+            problems.append((key, f"must have {n_expected} items, one per bin (got {len(value)})"))
+            ok[key] = False
+    if ok["counts"] and ok["bad_counts"]:
+        for i, (c, b) in enumerate(zip(fields["counts"], fields["bad_counts"])):
+            if b > c:
+                problems.append((f"bad_counts[{i}]", "must not exceed counts"))
+    if "iv" in fields:
+        iv = fields["iv"]
+        if not _is_number(iv):
+            problems.append(("iv", f"must be a number (got {_type_name(iv)})"))
+        elif not math.isfinite(iv) or iv < 0:
+            problems.append(("iv", "must be a finite number >= 0"))
+
+
+def _check_numeric_fields(fields: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    n_expected = None
+    if "cuts" in fields:
+        cuts = fields["cuts"]
+        _check_float_list(problems, "cuts", cuts)
+        if isinstance(cuts, (list, tuple)):
+            n_expected = len(cuts) + 2
+            usable = [(i, c) for i, c in enumerate(cuts) if _is_number(c) and math.isfinite(c)]
+            for (_, lo), (i, hi) in zip(usable, usable[1:]):
+                if not lo < hi:
+                    problems.append((f"cuts[{i}]", "must be greater than the previous cut"))
+    _check_common(problems, fields, n_expected)
+    if "direction" in fields:
+        d = fields["direction"]
+        if d is not None and d not in _DIRECTIONS:
+            problems.append(("direction", "must be 'increasing', 'decreasing' or null"))
+    return problems
+
+
+def _check_categorical_fields(fields: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    n_expected = None
+    if "groups" in fields:
+        groups = fields["groups"]
+        if not isinstance(groups, (list, tuple)):
+            problems.append(("groups", f"must be a list (got {_type_name(groups)})"))
+        else:
+            n_expected = len(groups) + 1
+            seen: set[str] = set()
+            for i, g in enumerate(groups):
+                if not isinstance(g, (list, tuple)):
+                    problems.append((f"groups[{i}]", f"must be a list (got {_type_name(g)})"))
+                    continue
+                if not g:
+                    problems.append((f"groups[{i}]", "must hold at least one category"))
+                for j, c in enumerate(g):
+                    if not isinstance(c, str):
+                        problems.append((f"groups[{i}][{j}]", f"must be a string (got {_type_name(c)})"))
+                    elif c in seen:
+                        problems.append((f"groups[{i}][{j}]", "repeats a category of an earlier position"))
+                    else:
+                        seen.add(c)
+    _check_common(problems, fields, n_expected)
+    if "unseen_index" in fields:
+        u = fields["unseen_index"]
+        if not _is_int(u):
+            problems.append(("unseen_index", f"must be an integer (got {_type_name(u)})"))
+        elif u < 0 or (n_expected is not None and u >= n_expected):
+            hi = "n_bins - 1" if n_expected is None else str(n_expected - 1)
+            problems.append(("unseen_index", f"must be between 0 and {hi} (got {u})"))
+    return problems
+
+
+def _fields_from_dict(
+    d: Any, kind: str, required: Sequence[str], what: str
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Top-level structure checks of a ``to_dict`` document (kind, required and unknown keys)."""
+    if not isinstance(d, Mapping):
+        raise InvalidInputError([("", f"must be an object (got {_type_name(d)})")], what=what)
+    problems: list[Problem] = []
+    if "kind" not in d:
+        problems.append(("kind", "is required"))
+    elif d["kind"] != kind:
+        problems.append(("kind", f"must be {kind!r}"))
+    for key in required:
+        if key not in d:
+            problems.append((key, "is required"))
+    allowed = set(required) | {"kind"}
+    for key in d:
+        if key not in allowed:
+            problems.append((str(key), "is not a known field"))
+    fields = {k: d[k] for k in required if k in d}
+    return fields, problems
+
+
+# --------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------
+@attrs.frozen(kw_only=True)
+class NumericBinning:
+    """The binning of one numeric column (see the module docstring for the conventions).
+
+    Value bins ``0 .. n_bins - 2`` are given by ``cuts`` (bin ``i`` holds
+    ``cuts[i-1] <= v < cuts[i]``; the ends are unbounded); the missing bin is the last one,
+    ``missing_index == n_bins - 1``.
+
+    Attributes:
+        cuts: Sorted finite cut points (``n_bins - 2`` of them).
+        counts: Training rows per bin (missing bin last).
+        bad_counts: Training bads per bin.
+        woe: Risk WOE per bin (larger = riskier; 0.0 for a bin without training rows).
+        iv: Information value of the binning.
+        direction: ``"increasing"`` (higher value = riskier), ``"decreasing"``, or ``None``
+            when no monotonicity was imposed.
+
+    Raises:
+        InvalidInputError: On construction, when the fields are inconsistent.
+    """
+
+    cuts: tuple[float, ...] = attrs.field(converter=_to_float_tuple)
+    counts: tuple[int, ...] = attrs.field(converter=_to_int_tuple)
+    bad_counts: tuple[int, ...] = attrs.field(converter=_to_int_tuple)
+    woe: tuple[float, ...] = attrs.field(converter=_to_float_tuple)
+    iv: float = attrs.field(converter=_to_float)
+    direction: str | None = None
+    _missing: int = attrs.field(init=False, eq=False, repr=False)
+    _cuts_arr: np.ndarray = attrs.field(init=False, eq=False, repr=False)
+    _woe_arr: np.ndarray = attrs.field(init=False, eq=False, repr=False)
+
+    _FIELDS = ("cuts", "counts", "bad_counts", "woe", "iv", "direction")
+
+    def __attrs_post_init__(self) -> None:
+        problems = _check_numeric_fields({k: getattr(self, k) for k in self._FIELDS})
+        if problems:
+            raise InvalidInputError(problems, what="numeric binning")
+        cuts_arr = np.asarray(self.cuts, dtype=np.float64)
+        woe_arr = np.asarray(self.woe, dtype=np.float64)
+        cuts_arr.flags.writeable = False
+        woe_arr.flags.writeable = False
+        object.__setattr__(self, "_missing", len(self.counts) - 1)
+        object.__setattr__(self, "_cuts_arr", cuts_arr)
+        object.__setattr__(self, "_woe_arr", woe_arr)
+
+    @property
+    def n_bins(self) -> int:
+        """Number of bins, the missing bin included."""
+        return len(self.counts)
+
+    @property
+    def missing_index(self) -> int:
+        """Index of the missing bin (always the last one, ``n_bins - 1``)."""
+        return self._missing
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Readable bin labels: ``"(-inf, 0.3)"``, ``"[0.3, 0.5)"``, ``"[0.5, +inf)"``, ``"missing"``."""
+        c = self.cuts
+        if not c:
+            return ("(-inf, +inf)", MISSING_LABEL)
+        out = [f"(-inf, {_fmt(c[0])})"]
+        out += [f"[{_fmt(c[i - 1])}, {_fmt(c[i])})" for i in range(1, len(c))]
+        out.append(f"[{_fmt(c[-1])}, +inf)")
+        out.append(MISSING_LABEL)
+        return tuple(out)
+
+    def transform_index(self, x: Any) -> np.ndarray:
+        """Bin index of every value (vectorised).
+
+        Args:
+            x: Numbers (any shape); NaN or ``None`` is missing; ``-inf``/``+inf`` fall in the
+                first/last value bin.
+
+        Returns:
+            An ``np.intp`` array of the shape of ``x``.
+
+        Raises:
+            InvalidInputError: When ``x`` is not numeric.
+        """
+        arr = _as_float_array(x)
+        idx = np.searchsorted(self._cuts_arr, arr, side="right")
+        return np.where(np.isnan(arr), self._missing, idx).astype(np.intp)
+
+    def transform_woe(self, x: Any) -> np.ndarray:
+        """WOE of every value (vectorised); see :meth:`transform_index`.
+
+        Args:
+            x: Numbers (any shape); NaN or ``None`` is missing.
+
+        Returns:
+            A float64 array of the shape of ``x``.
+
+        Raises:
+            InvalidInputError: When ``x`` is not numeric.
+        """
+        return self._woe_arr[self.transform_index(x)]
+
+    def bin_index_one(self, value: Any) -> int:
+        """Bin index of one value (pure Python, for the per-subject scoring path).
+
+        Args:
+            value: A number; ``None`` or NaN is missing.
+
+        Returns:
+            The bin index, equal to ``transform_index([value])[0]``.
+
+        Raises:
+            TypeError: When ``value`` cannot be compared with floats.
+        """
+        if value is None or value != value:
+            return self._missing
+        return bisect_right(self.cuts, value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict (no NaN/inf: the unbounded ends are implied by ``cuts``).
+
+        Returns:
+            ``{"kind": "numeric", "cuts", "counts", "bad_counts", "woe", "iv", "direction"}``.
+        """
+        return {
+            "kind": "numeric",
+            "cuts": list(self.cuts),
+            "counts": list(self.counts),
+            "bad_counts": list(self.bad_counts),
+            "woe": list(self.woe),
+            "iv": self.iv,
+            "direction": self.direction,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> NumericBinning:
+        """Rebuild a binning from :meth:`to_dict` output, validating every field.
+
+        Args:
+            d: The dict (typically parsed JSON).
+
+        Returns:
+            The binning.
+
+        Raises:
+            InvalidInputError: Listing every problem as ``(path, message)``.
+        """
+        fields, problems = _fields_from_dict(d, "numeric", cls._FIELDS, "numeric binning")
+        problems += _check_numeric_fields(fields)
+        if problems:
+            raise InvalidInputError(problems, what="numeric binning")
+        return cls(**fields)
+
+
+@attrs.frozen(kw_only=True)
+class CategoricalBinning:
+    """The binning of one categorical column (see the module docstring for the conventions).
+
+    Group ``i`` (``0 .. n_bins - 2``) holds the categories ``groups[i]``; the groups are in
+    increasing order of training bad rate; the missing bin is the last one. A category not
+    seen at training maps to ``unseen_index`` (the group with the most training rows).
+
+    Attributes:
+        groups: Categories of each group (each sorted).
+        counts: Training rows per bin (missing bin last).
+        bad_counts: Training bads per bin.
+        woe: Risk WOE per bin (larger = riskier; 0.0 for a bin without training rows).
+        iv: Information value of the binning.
+        unseen_index: Bin of a category not seen at training.
+
+    Raises:
+        InvalidInputError: On construction, when the fields are inconsistent.
+    """
+
+    groups: tuple[tuple[str, ...], ...] = attrs.field(converter=_to_groups)
+    counts: tuple[int, ...] = attrs.field(converter=_to_int_tuple)
+    bad_counts: tuple[int, ...] = attrs.field(converter=_to_int_tuple)
+    woe: tuple[float, ...] = attrs.field(converter=_to_float_tuple)
+    iv: float = attrs.field(converter=_to_float)
+    unseen_index: int = attrs.field(converter=_to_int)
+    _missing: int = attrs.field(init=False, eq=False, repr=False)
+    _lookup: dict = attrs.field(init=False, eq=False, repr=False)
+    _woe_arr: np.ndarray = attrs.field(init=False, eq=False, repr=False)
+
+    _FIELDS = ("groups", "counts", "bad_counts", "woe", "iv", "unseen_index")
+
+    def __attrs_post_init__(self) -> None:
+        problems = _check_categorical_fields({k: getattr(self, k) for k in self._FIELDS})
+        if problems:
+            raise InvalidInputError(problems, what="categorical binning")
+        lookup = {c: i for i, g in enumerate(self.groups) for c in g}
+        woe_arr = np.asarray(self.woe, dtype=np.float64)
+        woe_arr.flags.writeable = False
+        object.__setattr__(self, "_missing", len(self.counts) - 1)
+        object.__setattr__(self, "_lookup", lookup)
+        object.__setattr__(self, "_woe_arr", woe_arr)
+
+    @property
+    def n_bins(self) -> int:
+        """Number of bins, the missing bin included."""
+        return len(self.counts)
+
+    @property
+    def missing_index(self) -> int:
+        """Index of the missing bin (always the last one, ``n_bins - 1``)."""
+        return self._missing
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Readable bin labels: ``'{"a", "b,c"}'`` per group (JSON-quoted categories), then
+        ``"missing"``. The categories themselves are in :attr:`groups`."""
+        return tuple(_category_label(g) for g in self.groups) + (MISSING_LABEL,)
+
+    def bin_index_one(self, value: Any) -> int:
+        """Bin index of one value (pure Python, for the per-subject scoring path).
+
+        Args:
+            value: A category; ``None`` or a float NaN is missing; anything else not seen at
+                training goes to :attr:`unseen_index`.
+
+        Returns:
+            The bin index.
+        """
+        idx = self._lookup.get(value)
+        if idx is not None:
+            return idx
+        if value is None or (isinstance(value, float) and value != value):
+            return self._missing
+        return self.unseen_index
+
+    def transform_index(self, x: Iterable[Any]) -> np.ndarray:
+        """Bin index of every value, as :meth:`bin_index_one`.
+
+        Args:
+            x: An iterable of categories (not a single ``str``).
+
+        Returns:
+            A one-dimensional ``np.intp`` array.
+
+        Raises:
+            InvalidInputError: When ``x`` is a single string or not iterable.
+        """
+        if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
+            raise InvalidInputError([("x", "must be a sequence of categories (got a single value)")])
+        one = self.bin_index_one
+        return np.fromiter((one(v) for v in x), dtype=np.intp)
+
+    def transform_woe(self, x: Iterable[Any]) -> np.ndarray:
+        """WOE of every value; see :meth:`transform_index`.
+
+        Args:
+            x: An iterable of categories.
+
+        Returns:
+            A one-dimensional float64 array.
+
+        Raises:
+            InvalidInputError: When ``x`` is a single string or not iterable.
+        """
+        return self._woe_arr[self.transform_index(x)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict.
+
+        Returns:
+            ``{"kind": "categorical", "groups", "counts", "bad_counts", "woe", "iv",
+            "unseen_index"}``.
+        """
+        return {
+            "kind": "categorical",
+            "groups": [list(g) for g in self.groups],
+            "counts": list(self.counts),
+            "bad_counts": list(self.bad_counts),
+            "woe": list(self.woe),
+            "iv": self.iv,
+            "unseen_index": self.unseen_index,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CategoricalBinning:
+        """Rebuild a binning from :meth:`to_dict` output, validating every field.
+
+        Args:
+            d: The dict (typically parsed JSON).
+
+        Returns:
+            The binning.
+
+        Raises:
+            InvalidInputError: Listing every problem as ``(path, message)``.
+        """
+        fields, problems = _fields_from_dict(d, "categorical", cls._FIELDS, "categorical binning")
+        problems += _check_categorical_fields(fields)
+        if problems:
+            raise InvalidInputError(problems, what="categorical binning")
+        return cls(**fields)
+
+
+def binning_from_dict(d: Mapping[str, Any]) -> NumericBinning | CategoricalBinning:
+    """Rebuild either kind of binning from its ``to_dict`` output, dispatching on ``"kind"``.
+
+    Args:
+        d: The dict (typically parsed JSON).
+
+    Returns:
+        A :class:`NumericBinning` or a :class:`CategoricalBinning`.
+
+    Raises:
+        InvalidInputError: When ``kind`` is unknown or the document is malformed.
+    """
+    kind = d.get("kind") if isinstance(d, Mapping) else None
+    if kind == "numeric":
+        return NumericBinning.from_dict(d)
+    if kind == "categorical":
+        return CategoricalBinning.from_dict(d)
+    if not isinstance(d, Mapping):
+        raise InvalidInputError([("", f"must be an object (got {_type_name(d)})")], what="binning")
+    raise InvalidInputError([("kind", "must be 'numeric' or 'categorical'")], what="binning")
+
+
+# --------------------------------------------------------------------------------------
+# Fitting
+# --------------------------------------------------------------------------------------
+def _as_float_array(x: Any) -> np.ndarray:
+    """``x`` as a float64 array (None -> NaN); InvalidInputError("x") if it is not numeric."""
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # noqa: BLE001
+        raise InvalidInputError([("x", "must be an array of numbers")]) from exc
+    if arr.dtype.kind in "biuf":
+        return arr.astype(np.float64, copy=False)
+    if arr.dtype.kind == "O":
+        flat = arr.ravel()
+        for v in flat:
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (Real, np.number))):
+                raise InvalidInputError([("x", f"must hold numbers or None (found {_type_name(v)})")])
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInputError([("x", "must hold real numbers")]) from exc
+    raise InvalidInputError([("x", f"must hold numbers (got dtype {arr.dtype})")])
+
+
+def _rank_sign(cum: np.ndarray, cnt: np.ndarray, bad: np.ndarray) -> int:
+    """Sign of the Spearman correlation between ``x`` (mid-ranks) and ``y``.
+
+    Compares the mean mid-rank of the bad rows with the overall mean rank, exactly in
+    integers (twice the mid-rank of a distinct value is ``2*before + count + 1``).
+    """
+    n_v = int(cum[-1])
+    twice_rank = 2 * (cum - cnt) + cnt + 1
+    s = int(np.dot(twice_rank.astype(np.int64), bad.astype(np.int64)))
+    ref = int(bad.sum()) * (n_v + 1)
+    return (s > ref) - (s < ref)
+
+
+def fit_numeric(
+    x: Any,
+    y: Any,
+    *,
+    max_bins: int = 6,
+    min_bin_share: float = 0.05,
+    monotonic: str | None = "auto",
+    prebins: int = 20,
+) -> NumericBinning:
+    """Fit a monotonic supervised binning of a numeric column.
+
+    The algorithm and the WOE convention are described in the module docstring. Runs in
+    O(n log n) (one sort) plus a merge stage that depends only on ``prebins``.
+
+    Args:
+        x: Values, one-dimensional; NaN (or ``None``) is missing; infinities are refused.
+        y: 0/1 labels (1 = bad), same length as ``x``, both classes present.
+        max_bins: Largest number of value bins (the missing bin is extra), >= 1.
+        min_bin_share: Smallest share of all rows (missing ones included) a value bin may
+            hold, in [0, 0.5]; it cannot be honoured when a single bin remains.
+        monotonic: ``"increasing"`` (higher x = riskier), ``"decreasing"``, ``"auto"`` (the
+            direction giving the larger IV; ties by the sign of the rank correlation) or
+            ``None`` (no constraint).
+        prebins: Number of quantile pre-bins, 1 to :data:`MAX_PREBINS`.
+
+    Returns:
+        The fitted :class:`NumericBinning`. A constant column gives one value bin; a column
+        that is entirely missing gives one empty value bin with WOE 0.0.
+
+    Raises:
+        InvalidInputError: Naming every bad argument (``"x"``, ``"y"``, ``"max_bins"``...):
+            non-numeric or infinite ``x``, ``y`` not 0/1, a length mismatch, fewer than 2
+            rows, a single class, an out-of-range parameter.
+    """
+    problems: list[Problem] = []
+    _check_int_param(problems, "max_bins", max_bins, 1, 10_000)
+    _check_share_param(problems, "min_bin_share", min_bin_share)
+    if not (monotonic is None or (isinstance(monotonic, str) and monotonic in _MONOTONIC)):
+        problems.append(("monotonic", "must be 'auto', 'increasing', 'decreasing' or None"))
+    _check_int_param(problems, "prebins", prebins, 1, MAX_PREBINS)
+    xa: np.ndarray | None = None
+    try:
+        xa = _as_float_array(x)
+    except InvalidInputError as exc:
+        problems += exc.problems
+    if xa is not None:
+        if xa.ndim != 1:
+            problems.append(("x", f"must be one-dimensional (got {xa.ndim} dimensions)"))
+            xa = None
+        elif bool(np.isinf(xa).any()):
+            problems.append(("x", "must not contain infinite values (NaN means missing)"))
+    ya = _validate_y(problems, y)
+    if xa is not None:
+        _check_rows(problems, len(xa), ya)
+    if problems or xa is None or ya is None:
+        raise InvalidInputError(problems)
+
+    n = len(xa)
+    n_bad = int(ya.sum())
+    n_good = n - n_bad
+    miss = np.isnan(xa)
+    n_missing = int(miss.sum())
+    b_missing = int(ya[miss].sum())
+    threshold = float(min_bin_share) * n
+    max_bins = int(max_bins)
+
+    xv = xa[~miss]
+    yv = ya[~miss]
+    n_v = len(xv)
+    if n_v == 0:
+        direction = "increasing" if monotonic == "auto" else monotonic
+        counts, bads = [0, n_missing], [0, b_missing]
+        woe, iv = _woe_iv(counts, bads)
+        return NumericBinning(
+            cuts=(), counts=tuple(counts), bad_counts=tuple(bads), woe=woe, iv=iv, direction=direction
+        )
+
+    order = np.argsort(xv, kind="stable")
+    xs = xv[order]
+    ys = yv[order]
+    first = np.empty(n_v, dtype=bool)
+    first[0] = True
+    np.not_equal(xs[1:], xs[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    uvals = xs[starts] + 0.0  # distinct values; + 0.0 makes -0.0 into 0.0
+    cum = np.append(starts[1:], n_v).astype(np.int64)  # rows up to each distinct value
+    cum_bad = np.cumsum(ys, dtype=np.int64)[cum - 1]
+    n_distinct = len(uvals)
+
+    # Quantile pre-bins on distinct values: prebin j ends at distinct value ends[j].
+    targets = (n_v * np.arange(1, int(prebins), dtype=np.int64) + int(prebins) - 1) // int(prebins)
+    ends = np.unique(np.append(np.searchsorted(cum, targets, side="left"), n_distinct - 1))
+    pre_cum = cum[ends]
+    pre_cum_bad = cum_bad[ends]
+    pre_cnt = np.diff(pre_cum, prepend=0).tolist()
+    pre_bad = np.diff(pre_cum_bad, prepend=0).tolist()
+
+    kw = dict(
+        threshold=threshold,
+        max_bins=max_bins,
+        n_bad=n_bad,
+        n_good=n_good,
+        missing_nonempty=n_missing > 0,
+    )
+
+    def finish(bins: list[list[int]]) -> tuple[list[int], list[int], tuple[float, ...], float]:
+        counts = [c for _, c, _ in bins] + [n_missing]
+        bads = [b for _, _, b in bins] + [b_missing]
+        woe, iv = _woe_iv(counts, bads)
+        return counts, bads, woe, iv
+
+    if monotonic == "auto":
+        cnt_d = np.diff(cum, prepend=0)
+        bad_d = np.diff(cum_bad, prepend=0)
+        sign = _rank_sign(cum, cnt_d, bad_d)
+        fits = {}
+        for d in _DIRECTIONS:
+            bins = _merge_all(pre_cnt, pre_bad, direction=d, **kw)
+            fits[d] = (bins, finish(bins))
+        iv_inc, iv_dec = fits["increasing"][1][3], fits["decreasing"][1][3]
+        if iv_inc != iv_dec:
+            direction = "increasing" if iv_inc > iv_dec else "decreasing"
+        else:
+            direction = "decreasing" if sign < 0 else "increasing"
+        bins, (counts, bads, woe, iv) = fits[direction]
+    else:
+        direction = monotonic
+        bins = _merge_all(pre_cnt, pre_bad, direction=direction, **kw)
+        counts, bads, woe, iv = finish(bins)
+
+    cuts = []
+    for s, _, _ in bins[1:]:
+        g = int(ends[s - 1]) + 1  # first distinct value of the bin
+        cuts.append(_nice_cut(float(uvals[g - 1]), float(uvals[g])))
+    return NumericBinning(
+        cuts=tuple(cuts),
+        counts=tuple(counts),
+        bad_counts=tuple(bads),
+        woe=woe,
+        iv=iv,
+        direction=direction,
+    )
+
+
+def _rate_key(item: tuple[str, int, int]) -> tuple[Fraction, str]:
+    label, c, b = item
+    return Fraction(b, c), label
+
+
+def fit_categorical(
+    x: Sequence[str | None],
+    y: Any,
+    *,
+    max_groups: int = 6,
+    min_group_share: float = 0.05,
+) -> CategoricalBinning:
+    """Fit a supervised grouping of a categorical column.
+
+    Categories are ordered by bad rate (ties by label); rare ones are merged into the adjacent
+    group with the nearest bad rate; adjacent groups are then merged losing the least IV.
+
+    Args:
+        x: Categories (``str``); ``None`` (or a float NaN) is missing.
+        y: 0/1 labels (1 = bad), same length as ``x``, both classes present.
+        max_groups: Largest number of groups (the missing bin is extra), >= 1.
+        min_group_share: Smallest share of all rows (missing ones included) a group may
+            hold, in [0, 0.5]; it cannot be honoured when a single group remains.
+
+    Returns:
+        The fitted :class:`CategoricalBinning`. Unseen categories map to the group with the
+        most training rows (ties: the group whose smallest label sorts first); with no
+        non-missing training value at all, there is no group and they map to the missing
+        bin.
+
+    Raises:
+        InvalidInputError: Naming every bad argument: ``x`` holding other than ``str`` /
+            ``None``, ``y`` not 0/1, a length mismatch, fewer than 2 rows, a single class,
+            an out-of-range parameter.
+    """
+    problems: list[Problem] = []
+    _check_int_param(problems, "max_groups", max_groups, 1, 10_000)
+    _check_share_param(problems, "min_group_share", min_group_share)
+    codes_list: list[int] | None = None
+    keys: list[Any] = []
+    n_x: int | None = None
+    if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
+        problems.append(("x", "must be a sequence of categories (str or None)"))
+    else:
+        index: dict[Any, int] = {}
+        try:
+            setdefault = index.setdefault
+            codes_list = [setdefault(v, len(index)) for v in x]
+            n_x = len(codes_list)
+        except TypeError:
+            problems.append(("x", "must hold only str or None (found an unhashable value)"))
+            codes_list = None
+        else:
+            keys = list(index)
+            bad_types = [
+                k for k in keys
+                if not (k is None or isinstance(k, str) or (isinstance(k, float) and k != k))
+            ]
+            if bad_types:
+                problems.append(
+                    ("x", f"must hold only str or None (found {_type_name(bad_types[0])})")
+                )
+                codes_list = None
+    ya = _validate_y(problems, y)
+    if n_x is not None:
+        _check_rows(problems, n_x, ya)
+    if problems or codes_list is None or ya is None:
+        raise InvalidInputError(problems)
+
+    n = len(codes_list)
+    n_bad = int(ya.sum())
+    n_good = n - n_bad
+    codes = np.asarray(codes_list, dtype=np.intp)
+    n_keys = len(keys)
+    cnt_k = np.bincount(codes, minlength=n_keys)
+    bad_k = np.bincount(codes, weights=ya, minlength=n_keys).round().astype(np.int64)
+    per_label: dict[str, list[int]] = {}
+    n_missing = b_missing = 0
+    for key, c, b in zip(keys, cnt_k.tolist(), bad_k.tolist()):
+        if isinstance(key, str):
+            acc = per_label.setdefault(str(key), [0, 0])
+            acc[0] += c
+            acc[1] += b
+        else:
+            n_missing += c
+            b_missing += b
+
+    cats = sorted(((lab, c, b) for lab, (c, b) in per_label.items()), key=_rate_key)
+    bins = _merge_all(
+        [c for _, c, _ in cats],
+        [b for _, _, b in cats],
+        direction=None,
+        threshold=float(min_group_share) * n,
+        max_bins=int(max_groups),
+        n_bad=n_bad,
+        n_good=n_good,
+        missing_nonempty=n_missing > 0,
+    )
+    groups = []
+    for i, (s, _, _) in enumerate(bins):
+        e = bins[i + 1][0] if i + 1 < len(bins) else len(cats)
+        groups.append(tuple(sorted(lab for lab, _, _ in cats[s:e])))
+    counts = [c for _, c, _ in bins] + [n_missing]
+    bads = [b for _, _, b in bins] + [b_missing]
+    woe, iv = _woe_iv(counts, bads)
+    if groups:
+        unseen = min(range(len(groups)), key=lambda i: (-counts[i], groups[i][0]))
+    else:
+        unseen = len(counts) - 1
+    return CategoricalBinning(
+        groups=tuple(groups),
+        counts=tuple(counts),
+        bad_counts=tuple(bads),
+        woe=woe,
+        iv=iv,
+        unseen_index=unseen,
+    )

@@ -1,0 +1,456 @@
+"""The one feature extractor every built-in scorer uses.
+
+:data:`FEATURES` documents each feature: its unit, window, direction of risk and the source
+key in the domain brief (``docs/concepts.md`` lists the sources). ``NaN`` means the data cannot
+tell (no account with a known limit, say), never zero.
+
+``as_of`` semantics: every window is "the last N calendar months up to and including
+``as_of``": a date ``d`` is inside when ``as_of - N months < d <= as_of``. Ages and recencies are
+in months of 30.436875 days (the mean Gregorian month).
+
+Closures are the profile's closure events plus, for an ended account with a ``closed_on`` and no
+event, an implied closure with unknown initiator and reason. A charged-off account ended as bad
+debt (B) and a transferred one abnormally (G) when no event says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from functools import lru_cache
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+import attrs
+
+from ._model import (
+    REVOLVING_PRODUCTS,
+    AccountStatus,
+    ClosureInitiator,
+    ClosureReason,
+    CreditAccount,
+    CreditProfile,
+    InquiryKind,
+    TerminationKind,
+)
+from ._security import (
+    RULE_ACTIVITY_ON_CLOSED,
+    RULE_CONTACT_CHANGE,
+    RULE_LIMIT_CHANGE,
+    RULE_REOPEN_REQUEST,
+    SecurityConfig,
+    scan_profile,
+)
+
+__all__ = ["FEATURES", "FEATURE_INDEX", "FEATURE_NAMES", "FeatureConfig", "FeatureSpec", "extract"]
+
+NAN = float("nan")
+_DAYS_PER_MONTH = 30.436875
+
+
+@attrs.frozen
+class FeatureSpec:
+    """Documentation of one feature."""
+
+    name: str
+    unit: str
+    window: str
+    direction: str  # "up": higher value -> more risk; "down": lower -> more risk; "?" unknown
+    description: str
+    source: str
+
+
+FEATURES: Tuple[FeatureSpec, ...] = (
+    FeatureSpec("util_total", "ratio", "as_of", "up",
+                "Sum of balances / sum of limits over open revolving lines (Huabei-type, "
+                "Jiebei-type, cards) plus closed lines still carrying a balance, at their last limit.",
+                "FICO-BLOG-CLOSE, SOC-PAPERNO (F1)"),
+    FeatureSpec("util_max_line", "ratio", "as_of", "up",
+                "Highest utilization of any single line counted in util_total.", "DS-UTIL (F2)"),
+    FeatureSpec("util_delta_closure", "ratio", "12 months", "up",
+                "util_total minus what it would be had the revolving lines closed in the window "
+                "with no balance stayed open at their last limit.", "FICO-BLOG-CLOSE, VS-MYTH (F3)"),
+    FeatureSpec("lost_limit_share_12m", "ratio", "12 months", "up",
+                "Limits of revolving lines closed in the window / (limits open now + those "
+                "closed limits).", "FICO-BLOG-CLOSE (F4, INFERENCE)"),
+    FeatureSpec("n_consumer_closures_12m", "count", "12 months", "?",
+                "Closures initiated by the consumer.", "article claim only (F5)"),
+    FeatureSpec("n_consumer_closures_24m", "count", "24 months", "?",
+                "Closures initiated by the consumer.", "article claim only (F5)"),
+    FeatureSpec("n_lender_closures_12m", "count", "12 months", "up",
+                "Closures by the lender or platform (risk, inactivity, policy, regulator).",
+                "METRO2-SC"),
+    FeatureSpec("n_lender_closures_24m", "count", "24 months", "up",
+                "Closures by the lender or platform (risk, inactivity, policy, regulator).",
+                "METRO2-SC"),
+    FeatureSpec("n_lender_risk_closures_24m", "count", "24 months", "up",
+                "Closures by the lender for risk (initiator lender_risk or reason "
+                "lender_risk_control).", "METRO2-SC, RF-26 4d (F6)"),
+    FeatureSpec("closed_with_balance_amt", "currency", "as_of", "up",
+                "Balance still owed on ended accounts (current balance, else the balance at "
+                "closure).", "CC-CLOSED-BAL, SOC-PAPERNO (F7)"),
+    FeatureSpec("dpd_before_closure", "flag", "24 months", "up",
+                "1 when a closure in the window followed 30+ days past due in the 6 months "
+                "before it (worst_dpd_6m_before; when unknown, the closed account's "
+                "worst_dpd_24m is used as a proxy).", "EXP-CLOSED (F8, INFERENCE window)"),
+    FeatureSpec("n_abnormal_terminations", "count", "retention (60 months)", "up",
+                "Accounts that ended abnormally (G), as bad debt (B), charged off or "
+                "transferred, inside the retention window; an ended account with no date "
+                "counts (it is still on file).", "PBOC-CONF, ZX-TIAOLI Art.16 (F9)"),
+    FeatureSpec("months_since_last_closure", "months", "as_of", "?",
+                "Months since the most recent closure.", "INFERENCE (F10)"),
+    FeatureSpec("age_oldest_months", "months", "as_of", "down",
+                "Age of the oldest tradeline still on file, open or closed.",
+                "FICO-CAT, FICO-HIGH (F11)"),
+    FeatureSpec("age_avg_months_incl_closed", "months", "as_of", "down",
+                "Average age of all tradelines, closed ones included (FICO treatment).",
+                "CC-AGE, DOC-AAOA (F12)"),
+    FeatureSpec("age_avg_months_open_only", "months", "as_of", "down",
+                "Average age of open tradelines only (a VantageScore-like treatment).",
+                "CC-AGE, DOC-AAOA (F12)"),
+    FeatureSpec("closed_share", "ratio", "as_of", "?",
+                "Ended tradelines / all tradelines.", "LC-DICT (F13)"),
+    FeatureSpec("max_dpd_24m", "days", "24 months", "up",
+                "Worst days past due on any account.", "FICO-CODES 02 (F14)"),
+    FeatureSpec("n_delinquent_accounts_24m", "count", "24 months", "up",
+                "Accounts with 30+ days past due.", "FICO-CODES 18 (F14)"),
+    FeatureSpec("lian3lei6_24m", "flag", "24 months", "up",
+                "连三累六: 1 when an account was overdue 3 consecutive months, or overdue months "
+                "add up to 6 across accounts.", "LKL-4084, LSLL (F15)"),
+    FeatureSpec("hard_inquiries_3m", "count", "3 months", "up",
+                "Loan and card approval inquiries (贷款审批 / 信用卡审批).", "FICO-CODES 08 (F16)"),
+    FeatureSpec("hard_inquiries_6m", "count", "6 months", "up",
+                "Loan and card approval inquiries.", "FICO-CODES 08, LKL-4084 (F16)"),
+    FeatureSpec("hard_inquiries_12m", "count", "12 months", "up",
+                "Loan and card approval inquiries.", "FICO-CODES 08 (F16)"),
+    FeatureSpec("n_deleveraging_closures_12m", "count", "12 months", "down",
+                "Consumer closures to reduce debt, paid off (balance 0), normal termination, "
+                "no 30+ days past due before closing.", "article claim; INFERENCE (R8)"),
+    FeatureSpec("n_open_accounts", "count", "as_of", "?",
+                "Open or suspended tradelines.", "LENDER-UI"),
+    FeatureSpec("post_closure_activity", "count", "security lookback (180 days)", "up",
+                "Transactions, logins and limit changes on closed accounts after closure.",
+                "RF-26 flag 22 (F20)"),
+    FeatureSpec("reopen_requests", "count", "security lookback (180 days)", "up",
+                "Reopen requests on closed accounts.", "RF-26, CFR681 (F20)"),
+    FeatureSpec("contact_change_near_closure", "flag", "security lookback (180 days)", "up",
+                "A contact change within 30 days of a closure.", "RF-26 flag 19, CFR681 (F19)"),
+)
+
+FEATURE_NAMES: Tuple[str, ...] = tuple(f.name for f in FEATURES)
+FEATURE_INDEX: Dict[str, int] = {n: i for i, n in enumerate(FEATURE_NAMES)}
+
+
+@attrs.frozen(kw_only=True)
+class FeatureConfig:
+    """Parameters of the extractor that a policy may change.
+
+    Args:
+        retention_months: Lookback for abnormal terminations (negative items are kept 5 years
+            in China, ZX-TIAOLI Art.16).
+        security_lookback_days: Only security evidence this recent counts for scoring.
+        security: Windows of the security detector.
+    """
+
+    retention_months: int = attrs.field(default=60, validator=attrs.validators.ge(1))
+    security_lookback_days: int = attrs.field(default=180, validator=attrs.validators.ge(1))
+    security: SecurityConfig = attrs.field(factory=SecurityConfig)
+
+
+DEFAULT_CONFIG = FeatureConfig()
+
+_OPEN_LIKE = frozenset({AccountStatus.OPEN, AccountStatus.SUSPENDED})
+_LENDER = frozenset({
+    ClosureInitiator.LENDER_RISK, ClosureInitiator.LENDER_INACTIVITY,
+    ClosureInitiator.PLATFORM_POLICY, ClosureInitiator.REGULATOR,
+})
+_ADVERSE_TERMINATION = frozenset({TerminationKind.ABNORMAL, TerminationKind.BAD_DEBT})
+_ADVERSE_STATUS = frozenset({AccountStatus.CHARGED_OFF, AccountStatus.TRANSFERRED})
+_HARD = frozenset({InquiryKind.LOAN_APPROVAL, InquiryKind.CARD_APPROVAL})
+
+
+@lru_cache(maxsize=4096)
+def months_before(as_of: _dt.date, months: int) -> _dt.date:
+    """``as_of`` minus ``months`` calendar months (the day clamped to the month's end)."""
+    y, m = divmod(as_of.year * 12 + (as_of.month - 1) - months, 12)
+    m += 1
+    day = as_of.day
+    if day > 28:
+        nxt = _dt.date(y + (m == 12), m % 12 + 1, 1)
+        day = min(day, (nxt - _dt.timedelta(days=1)).day)
+    return _dt.date(y, m, day)
+
+
+class _Closure(NamedTuple):
+    account: CreditAccount
+    closed_on: _dt.date
+    initiator: ClosureInitiator
+    reason: ClosureReason
+    termination: Optional[TerminationKind]
+    balance_at_closure: Optional[float]
+    limit_at_closure: Optional[float]
+    worst_dpd_6m_before: Optional[int]
+
+
+def closures_of(profile: CreditProfile) -> List[_Closure]:
+    """The profile's closures, explicit and implied (see the module docstring)."""
+    by_id = {a.account_id: a for a in profile.accounts}
+    out: List[_Closure] = []
+    seen = set()
+    for ev in profile.closures:
+        acc = by_id[ev.account_id]
+        seen.add(ev.account_id)
+        out.append(_Closure(acc, ev.closed_on, ev.initiator, ev.reason, ev.termination,
+                            ev.balance_at_closure, ev.limit_at_closure, ev.worst_dpd_6m_before))
+    for acc in profile.accounts:
+        if acc.account_id not in seen and acc.closed_on is not None and acc.status not in _OPEN_LIKE:
+            term = (TerminationKind.BAD_DEBT if acc.status is AccountStatus.CHARGED_OFF
+                    else TerminationKind.ABNORMAL if acc.status is AccountStatus.TRANSFERRED
+                    else None)
+            out.append(_Closure(acc, acc.closed_on, ClosureInitiator.UNKNOWN,
+                                ClosureReason.UNKNOWN, term, None, None, None))
+    return out
+
+
+def extract(
+    profile: CreditProfile, as_of: _dt.date, config: FeatureConfig = DEFAULT_CONFIG
+) -> Tuple[float, ...]:
+    """Compute every feature of ``profile`` at ``as_of``, in :data:`FEATURE_NAMES` order.
+
+    The profile must be valid and dated no later than ``as_of`` (``assess`` checks both).
+    Missing values are ``NaN``. Sums run over sorted values, so the result does not depend on
+    the order of accounts, closures or records, to the last bit.
+
+    Example:
+        >>> import datetime
+        >>> from credit_closure import CreditProfile
+        >>> p = CreditProfile.from_dict({"subject_id": "s", "accounts": [
+        ...     {"account_id": "a", "product": "credit_card", "status": "open",
+        ...      "credit_limit": 10000, "balance": 4000, "opened_on": "2020-01-01"}]})
+        >>> f = dict(zip(FEATURE_NAMES, extract(p, datetime.date(2025, 1, 1))))
+        >>> f["util_total"], round(f["age_oldest_months"], 1)
+        (0.4, 60.0)
+    """
+    d3 = months_before(as_of, 3)
+    d6 = months_before(as_of, 6)
+    d12 = months_before(as_of, 12)
+    d24 = months_before(as_of, 24)
+    d_ret = months_before(as_of, config.retention_months)
+    as_ord = as_of.toordinal()
+
+    # ---- accounts: utilization, ages, delinquency ---------------------------------------
+    bal_terms: List[float] = []
+    lim_terms: List[float] = []
+    line_utils: List[float] = []
+    ages_all: List[float] = []
+    ages_open: List[float] = []
+    n_open = 0
+    n_ended = 0
+    dpd_known = False
+    max_dpd = 0
+    n_delinquent = 0
+    months_known = False
+    months_total = 0
+    consecutive3 = False
+    closed_balances: List[float] = []
+    open_limits: List[float] = []
+    abnormal_ids = set()
+
+    for acc in profile.accounts:
+        status = acc.status
+        open_like = status in _OPEN_LIKE
+        if open_like:
+            n_open += 1
+        else:
+            n_ended += 1
+        if acc.opened_on is not None:
+            age = (as_ord - acc.opened_on.toordinal()) / _DAYS_PER_MONTH
+            ages_all.append(age)
+            if open_like:
+                ages_open.append(age)
+        if acc.worst_dpd_24m is not None:
+            dpd_known = True
+            if acc.worst_dpd_24m > max_dpd:
+                max_dpd = acc.worst_dpd_24m
+            if acc.worst_dpd_24m >= 30:
+                n_delinquent += 1
+        if acc.months_delinquent_24m is not None:
+            months_known = True
+            months_total += acc.months_delinquent_24m
+        if acc.max_consecutive_delinquent_24m is not None and acc.max_consecutive_delinquent_24m >= 3:
+            consecutive3 = True
+        if status in _ADVERSE_STATUS and (acc.closed_on is None or acc.closed_on > d_ret):
+            abnormal_ids.add(acc.account_id)
+        if open_like:
+            if acc.product in REVOLVING_PRODUCTS:
+                lim = acc.credit_limit
+                if lim is not None:
+                    open_limits.append(lim)
+                    bal = acc.balance
+                    if bal is not None and lim > 0:
+                        bal_terms.append(bal)
+                        lim_terms.append(lim)
+                        line_utils.append(bal / lim)
+        else:
+            if acc.balance is not None and acc.balance > 0:
+                closed_balances.append(acc.balance)
+
+    # ---- closures ------------------------------------------------------------------------
+    closures = closures_of(profile)
+    n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_risk_24 = n_delev_12 = 0
+    last_closure: Optional[_dt.date] = None
+    dpd_flag = 0.0
+    dpd_unknown = False
+    closed_lim_12: List[float] = []
+    readd_lim_12: List[float] = []
+    closure_balance_ids = set()
+    for c in closures:
+        acc = c.account
+        d = c.closed_on
+        if last_closure is None or d > last_closure:
+            last_closure = d
+        if c.termination in _ADVERSE_TERMINATION and d > d_ret:
+            abnormal_ids.add(acc.account_id)
+        in24 = d > d24
+        in12 = d > d12
+        # balance still owed on this ended account: current balance, else at closure
+        if acc.balance is None and c.balance_at_closure is not None and c.balance_at_closure > 0:
+            closed_balances.append(c.balance_at_closure)
+            closure_balance_ids.add(acc.account_id)
+        if not in24:
+            continue
+        init = c.initiator
+        if init is ClosureInitiator.CONSUMER:
+            n_cons_24 += 1
+            if in12:
+                n_cons_12 += 1
+        elif init in _LENDER:
+            n_lend_24 += 1
+            if in12:
+                n_lend_12 += 1
+        if init is ClosureInitiator.LENDER_RISK or c.reason is ClosureReason.LENDER_RISK_CONTROL:
+            n_risk_24 += 1
+        dpd = c.worst_dpd_6m_before
+        if dpd is None:
+            dpd = acc.worst_dpd_24m
+        if dpd is None:
+            dpd_unknown = True
+        elif dpd >= 30:
+            dpd_flag = 1.0
+        if in12:
+            lim = c.limit_at_closure if c.limit_at_closure is not None else acc.credit_limit
+            owed = acc.balance if acc.balance is not None else c.balance_at_closure
+            if acc.product in REVOLVING_PRODUCTS and lim is not None:
+                closed_lim_12.append(lim)
+                if owed is not None and owed == 0 and lim > 0:
+                    readd_lim_12.append(lim)
+            if (init is ClosureInitiator.CONSUMER and c.reason is ClosureReason.REDUCE_DEBT
+                    and c.termination in (None, TerminationKind.NORMAL)
+                    and owed is not None and owed == 0 and dpd is not None and dpd < 30):
+                n_delev_12 += 1
+    if dpd_flag == 0.0 and dpd_unknown:
+        dpd_flag = NAN
+
+    # closed revolving lines with a balance stay in utilization at their last limit
+    for acc in profile.accounts:
+        if acc.status not in _OPEN_LIKE and acc.product in REVOLVING_PRODUCTS:
+            owed = acc.balance
+            if owed is None and acc.account_id in closure_balance_ids:
+                owed = next(c.balance_at_closure for c in closures if c.account is acc)
+            if owed is not None and owed > 0:
+                lim = acc.credit_limit
+                if lim is None:
+                    lim = next((c.limit_at_closure for c in closures if c.account is acc), None)
+                if lim is not None and lim > 0:
+                    bal_terms.append(owed)
+                    lim_terms.append(lim)
+                    line_utils.append(owed / lim)
+
+    sum_bal = math.fsum(bal_terms)
+    sum_lim = math.fsum(lim_terms)
+    util_total = sum_bal / sum_lim if sum_lim > 0 else NAN
+    util_max = max(line_utils) if line_utils else NAN
+    if sum_lim > 0:
+        cf_lim = math.fsum(lim_terms + readd_lim_12)
+        util_delta = util_total - sum_bal / cf_lim
+    else:
+        util_delta = NAN
+    lost_num = math.fsum(closed_lim_12)
+    lost_den = math.fsum(open_limits + closed_lim_12)
+    lost_share = lost_num / lost_den if lost_den > 0 else NAN
+
+    n_acc = n_open + n_ended
+    if months_known or consecutive3:
+        lian = 1.0 if (consecutive3 or months_total >= 6) else 0.0
+    else:
+        lian = NAN
+
+    # ---- inquiries -------------------------------------------------------------------------
+    q3 = q6 = q12 = 0
+    for q in profile.inquiries:
+        if q.kind in _HARD:
+            d = q.on
+            if d > d12:
+                q12 += 1
+                if d > d6:
+                    q6 += 1
+                    if d > d3:
+                        q3 += 1
+
+    # ---- security ------------------------------------------------------------------------
+    post_act = reopen = 0
+    contact = 0.0
+    if profile.activity:
+        since = as_of - _dt.timedelta(days=config.security_lookback_days)
+        for alert in scan_profile(profile, config=config.security):
+            if alert.day <= since:
+                continue
+            rule = alert.rule
+            if rule == RULE_ACTIVITY_ON_CLOSED or rule == RULE_LIMIT_CHANGE:
+                post_act += 1
+            elif rule == RULE_REOPEN_REQUEST:
+                reopen += 1
+            elif rule == RULE_CONTACT_CHANGE:
+                contact = 1.0
+
+    return (
+        util_total,
+        util_max,
+        util_delta,
+        lost_share,
+        float(n_cons_12),
+        float(n_cons_24),
+        float(n_lend_12),
+        float(n_lend_24),
+        float(n_risk_24),
+        math.fsum(sorted(closed_balances)),
+        dpd_flag,
+        float(len(abnormal_ids)),
+        (as_ord - last_closure.toordinal()) / _DAYS_PER_MONTH if last_closure else NAN,
+        max(ages_all) if ages_all else NAN,
+        math.fsum(ages_all) / len(ages_all) if ages_all else NAN,
+        math.fsum(ages_open) / len(ages_open) if ages_open else NAN,
+        n_ended / n_acc if n_acc else NAN,
+        float(max_dpd) if dpd_known else NAN,
+        float(n_delinquent) if dpd_known else NAN,
+        lian,
+        float(q3),
+        float(q6),
+        float(q12),
+        float(n_delev_12),
+        float(n_open),
+        float(post_act),
+        float(reopen),
+        contact,
+    )
+
+
+def feature_dict(
+    profile: CreditProfile, as_of: _dt.date, config: FeatureConfig = DEFAULT_CONFIG
+) -> Dict[str, float]:
+    """:func:`extract` as a ``{name: value}`` mapping."""
+    return dict(zip(FEATURE_NAMES, extract(profile, as_of, config)))
+
+
+def check_feature_names(names: Sequence[str]) -> List[str]:
+    """Return the names in ``names`` that are not features."""
+    return [n for n in names if n not in FEATURE_INDEX]

@@ -1,0 +1,342 @@
+"""Strict JSON structuring of the v1 documents, collecting every problem with its path.
+
+Strict means: the string ``"12"`` is not a number, ``true`` is not ``1``, ``3.0`` is not an
+integer, dates are ``YYYY-MM-DD`` strings, unknown keys and duplicate keys are errors, and
+``NaN``/``Infinity`` are refused. ``null`` is accepted for an optional field and means
+"unknown"; :meth:`to_dict` leaves unknown fields out.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import json
+from typing import Any, Callable, Mapping, Sequence
+
+from ._model import (
+    ActivityRecord,
+    Attributes,
+    ClosureEvent,
+    CreditAccount,
+    CreditProfile,
+    Enterprise,
+    Inquiry,
+    Limits,
+    Principal,
+    Problem,
+    _check_id,
+    _type_name,
+)
+from .exceptions import InvalidInputError
+
+#: Largest JSON document accepted by :func:`loads_document` (bytes).
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+
+_ACCOUNT_FIELDS = {
+    "account_id": True, "product": True, "status": True, "provider": False,
+    "opened_on": False, "closed_on": False, "credit_limit": False, "balance": False,
+    "worst_dpd_24m": False, "months_delinquent_24m": False,
+    "max_consecutive_delinquent_24m": False,
+}
+_CLOSURE_FIELDS = {
+    "account_id": True, "closed_on": True, "initiator": False, "reason": False,
+    "termination": False, "balance_at_closure": False, "limit_at_closure": False,
+    "worst_dpd_6m_before": False,
+}
+_INQUIRY_FIELDS = {"on": True, "kind": True}
+_ACTIVITY_FIELDS = {"account_id": True, "at": True, "kind": True}
+_PROFILE_FIELDS = {
+    "subject_id": True, "accounts": False, "closures": False, "inquiries": False,
+    "activity": False, "attributes": False,
+}
+_PRINCIPAL_FIELDS = {"role": True, "stake": False, "profile": True}
+_ENTERPRISE_FIELDS = {"enterprise_id": True, "principals": False, "attributes": False}
+
+_STRING_FIELDS = {
+    "account_id", "product", "status", "provider", "opened_on", "closed_on", "initiator",
+    "reason", "termination", "on", "kind", "at", "role", "subject_id", "enterprise_id",
+}
+
+
+def _object(
+    problems: list[Problem], path: str, data: Any, fields: Mapping[str, bool]
+) -> dict[str, Any] | None:
+    """Check that ``data`` is an object with known keys and required keys; return kwargs."""
+    if not isinstance(data, Mapping):
+        problems.append((path, f"must be an object (got {_type_name(data)})"))
+        return None
+    ok = True
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        sub = f"{path}.{key}" if path else str(key)
+        if key not in fields:
+            problems.append((sub, "is not a known field"))
+            ok = False
+            continue
+        if value is None:
+            if fields[key]:
+                problems.append((sub, "is required and must not be null"))
+                ok = False
+            continue
+        if key in _STRING_FIELDS and not isinstance(value, str):
+            problems.append((sub, f"must be a string (got {_type_name(value)})"))
+            ok = False
+            continue
+        kwargs[key] = value
+    for key, required in fields.items():
+        if required and key not in data:
+            problems.append((f"{path}.{key}" if path else key, "is required"))
+            ok = False
+    return kwargs if ok else None
+
+
+def _build(problems: list[Problem], path: str, cls: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    try:
+        return cls(**kwargs)
+    except InvalidInputError as exc:
+        problems.extend(exc.prefixed(path) if path else exc.problems)
+        return None
+
+
+def _items(
+    problems: list[Problem], path: str, data: Any, limit: int,
+    one: Callable[[list[Problem], str, Any], Any],
+) -> tuple[Any, ...] | None:
+    if data is None:
+        return ()
+    if not isinstance(data, (list, tuple)):
+        problems.append((path, f"must be an array (got {_type_name(data)})"))
+        return None
+    if len(data) > limit:
+        problems.append((path, f"has {len(data)} items; the maximum is {limit}"))
+        return None
+    out = []
+    ok = True
+    for i, item in enumerate(data):
+        built = one(problems, f"{path}[{i}]", item)
+        if built is None:
+            ok = False
+        out.append(built)
+    return tuple(out) if ok else None
+
+
+def _record(fields: Mapping[str, bool], cls: type) -> Callable[[list[Problem], str, Any], Any]:
+    def one(problems: list[Problem], path: str, data: Any) -> Any:
+        kwargs = _object(problems, path, data, fields)
+        return None if kwargs is None else _build(problems, path, cls, kwargs)
+
+    return one
+
+
+_account = _record(_ACCOUNT_FIELDS, CreditAccount)
+_closure = _record(_CLOSURE_FIELDS, ClosureEvent)
+_inquiry = _record(_INQUIRY_FIELDS, Inquiry)
+_activity = _record(_ACTIVITY_FIELDS, ActivityRecord)
+
+
+def _attributes(problems: list[Problem], path: str, data: Any) -> Any:
+    if data is None:
+        return Attributes()
+    found = Attributes.problems(data, path)
+    if found:
+        problems.extend(found)
+        return None
+    return Attributes(data)
+
+
+def _profile(problems: list[Problem], path: str, data: Any) -> CreditProfile | None:
+    kwargs = _object(problems, path, data, _PROFILE_FIELDS)
+    if kwargs is None:
+        # Still look inside the lists, so that one call reports as much as possible.
+        if not isinstance(data, Mapping):
+            return None
+        kwargs = {k: v for k, v in data.items() if k in _PROFILE_FIELDS}
+        failed = True
+    else:
+        failed = False
+    pre = f"{path}." if path else ""
+    accounts = _items(problems, pre + "accounts", kwargs.get("accounts"), Limits.MAX_ACCOUNTS, _account)
+    closures = _items(problems, pre + "closures", kwargs.get("closures"), Limits.MAX_CLOSURES, _closure)
+    inquiries = _items(problems, pre + "inquiries", kwargs.get("inquiries"), Limits.MAX_INQUIRIES, _inquiry)
+    activity = _items(problems, pre + "activity", kwargs.get("activity"), Limits.MAX_ACTIVITY, _activity)
+    attributes = _attributes(problems, pre + "attributes", kwargs.get("attributes"))
+    if failed or None in (accounts, closures, inquiries, activity, attributes):
+        if "subject_id" in kwargs:
+            _check_id(problems, pre + "subject_id", kwargs["subject_id"])
+        _raw_cross_checks(problems, pre, kwargs)
+        return None
+    return _build(
+        problems, path, CreditProfile,
+        {
+            "subject_id": kwargs["subject_id"], "accounts": accounts, "closures": closures,
+            "inquiries": inquiries, "activity": activity, "attributes": attributes,
+        },
+    )
+
+
+def _raw_cross_checks(problems: list[Problem], pre: str, kwargs: Mapping[str, Any]) -> None:
+    """Cross-reference account ids on the raw lists, for a profile that could not be built."""
+    accounts = kwargs.get("accounts")
+    if not isinstance(accounts, (list, tuple)) or len(accounts) > Limits.MAX_ACCOUNTS:
+        return
+    ids: set[str] = set()
+    for i, a in enumerate(accounts):
+        aid = a.get("account_id") if isinstance(a, Mapping) else None
+        if isinstance(aid, str):
+            if aid in ids:
+                problems.append((f"{pre}accounts[{i}].account_id", "duplicates an earlier account id"))
+            ids.add(aid)
+    for name in ("closures", "activity"):
+        items = kwargs.get(name)
+        if not isinstance(items, (list, tuple)) or len(items) > Limits.MAX_ACTIVITY:
+            continue
+        for i, r in enumerate(items):
+            aid = r.get("account_id") if isinstance(r, Mapping) else None
+            if isinstance(aid, str) and aid not in ids:
+                problems.append((f"{pre}{name}[{i}].account_id", "names no account in accounts"))
+
+
+def _principal(problems: list[Problem], path: str, data: Any) -> Principal | None:
+    kwargs = _object(problems, path, data, _PRINCIPAL_FIELDS)
+    if kwargs is None:
+        if isinstance(data, Mapping) and "profile" in data:
+            _profile(problems, f"{path}.profile", data["profile"])
+        return None
+    profile = _profile(problems, f"{path}.profile", kwargs["profile"])
+    if profile is None:
+        return None
+    kwargs["profile"] = profile
+    return _build(problems, path, Principal, kwargs)
+
+
+def profile_from_dict(data: Any) -> CreditProfile:
+    """Build a :class:`CreditProfile` from a v1 document, or raise listing every problem."""
+    problems: list[Problem] = []
+    profile = _profile(problems, "", data)
+    if problems or profile is None:
+        raise InvalidInputError(problems or [("", "is not a valid profile")], what="profile document")
+    return profile
+
+
+def enterprise_from_dict(data: Any) -> Enterprise:
+    """Build an :class:`Enterprise` from a v1 document, or raise listing every problem."""
+    problems: list[Problem] = []
+    kwargs = _object(problems, "", data, _ENTERPRISE_FIELDS)
+    source = kwargs if kwargs is not None else (data if isinstance(data, Mapping) else {})
+    principals = _items(problems, "principals", source.get("principals"), Limits.MAX_PRINCIPALS, _principal)
+    attributes = _attributes(problems, "attributes", source.get("attributes"))
+    enterprise = None
+    if kwargs is not None and principals is not None and attributes is not None:
+        kwargs["principals"] = principals
+        kwargs["attributes"] = attributes
+        enterprise = _build(problems, "", Enterprise, kwargs)
+    if problems or enterprise is None:
+        raise InvalidInputError(problems or [("", "is not a valid enterprise")], what="enterprise document")
+    return enterprise
+
+
+# --------------------------------------------------------------------------------------
+# to_dict
+# --------------------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value
+
+
+def _record_to_dict(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if value is not None:
+            out[name] = _plain(value)
+    return out
+
+
+def profile_to_dict(profile: CreditProfile) -> dict[str, Any]:
+    """Return the v1 document of ``profile``; unknown (``None``) fields are left out."""
+    out: dict[str, Any] = {"subject_id": profile.subject_id}
+    out["accounts"] = [_record_to_dict(a, _ACCOUNT_FIELDS) for a in profile.accounts]
+    out["closures"] = [_record_to_dict(c, _CLOSURE_FIELDS) for c in profile.closures]
+    out["inquiries"] = [_record_to_dict(q, _INQUIRY_FIELDS) for q in profile.inquiries]
+    out["activity"] = [_record_to_dict(r, _ACTIVITY_FIELDS) for r in profile.activity]
+    out["attributes"] = profile.attributes.to_dict()
+    return out
+
+
+def enterprise_to_dict(enterprise: Enterprise) -> dict[str, Any]:
+    """Return the v1 document of ``enterprise``."""
+    principals = []
+    for pr in enterprise.principals:
+        d: dict[str, Any] = {"role": pr.role.value}
+        if pr.stake is not None:
+            d["stake"] = pr.stake
+        d["profile"] = profile_to_dict(pr.profile)
+        principals.append(d)
+    return {
+        "enterprise_id": enterprise.enterprise_id,
+        "principals": principals,
+        "attributes": enterprise.attributes.to_dict(),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Reading raw documents
+# --------------------------------------------------------------------------------------
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in a document")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key[:40]!r}")
+        out[key] = value
+    return out
+
+
+def loads_document(data: bytes | str, *, what: str = "document") -> Any:
+    """Parse one JSON document strictly: UTF-8 without BOM, at most
+    :data:`MAX_DOCUMENT_BYTES`, no ``NaN``/``Infinity``, no duplicate keys.
+
+    Raises:
+        InvalidInputError: naming what is wrong with the text.
+    """
+    if isinstance(data, str):
+        raw = data.encode("utf-8", "surrogatepass")
+    else:
+        raw = bytes(data)
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise InvalidInputError(
+            [("", f"is {len(raw)} bytes; the maximum is {MAX_DOCUMENT_BYTES}")], what=what
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise InvalidInputError(
+            [("", "starts with a byte-order mark; save it as UTF-8 without BOM")], what=what
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            [("", f"is not valid UTF-8 (byte {exc.start})")], what=what
+        ) from None
+    if not text.strip():
+        raise InvalidInputError([("", "is empty")], what=what)
+    try:
+        return json.loads(
+            text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates
+        )
+    except RecursionError:
+        raise InvalidInputError([("", "is nested too deeply")], what=what) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(
+            [("", f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")],
+            what=what,
+        ) from None
+    except ValueError as exc:
+        raise InvalidInputError([("", f"is not valid JSON: {exc}")], what=what) from None

@@ -1,0 +1,119 @@
+"""The scorer protocol: what a scorer receives and what it returns.
+
+A scorer is any object with these members (duck-typed; use
+:func:`credit_closure.testing.check_scorer` to test conformance, not ``isinstance``):
+
+- ``credit_closure_api`` (class attribute, ``int``): the protocol version it implements;
+  :data:`SCORER_API_VERSION` today.
+- ``version`` (``str``): the version of the model or policy, recorded in every assessment.
+- ``score(profile, as_of) -> ScoreResult``: ``profile`` is a validated
+  :class:`~credit_closure.CreditProfile` dated no later than ``as_of`` (a
+  :class:`datetime.date`). It must not keep or change the profile, must be deterministic and
+  safe to call from several threads at once.
+- optional ``scale`` (:class:`~credit_closure.Scale`): the points scale; the shared default
+  when absent.
+- optional ``reason_texts`` (``Mapping[str, (en, zh)]``): texts of reason codes that are not
+  in the library's catalog.
+- optional ``reason_method`` (``str``): how factors are ranked, recorded in assessments.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional, Protocol, Tuple, Union, runtime_checkable
+
+import attrs
+
+__all__ = ["Factor", "SCORER_API_VERSION", "ScoreResult", "Scorer", "Trigger"]
+
+#: The scorer-protocol version this library implements.
+SCORER_API_VERSION = 1
+#: Protocol versions this library can call.
+SUPPORTED_SCORER_APIS = frozenset({1})
+
+TRIGGER_ACTIONS = ("decline", "refer", "alert")
+
+
+def _finite(_inst: Any, attribute: attrs.Attribute, value: Any) -> None:  # type: ignore[type-arg]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{attribute.name} must be a finite number (got {value!r})")
+
+
+@attrs.frozen(kw_only=True)
+class Factor:
+    """A factor a scorer used, with its signed effect on the score in points.
+
+    ``points`` < 0 lowered the score (more risk): such factors are reason-code candidates.
+    For a scorecard ranked by points below maximum, ``points`` is the points earned minus
+    the best attainable points of that input.
+
+    Args:
+        code: Reason code (catalog code, or one in the scorer's ``reason_texts``).
+        points: Signed effect on the score.
+        feature: Name of the input behind it (optional).
+        value: The input's value for this subject (optional; never personal data).
+
+    Example:
+        >>> Factor(code="UTILIZATION_HIGH", points=-17.3, feature="util_total", value=0.62)
+        Factor(code='UTILIZATION_HIGH', points=-17.3, feature='util_total', value=0.62)
+    """
+
+    code: str = attrs.field(validator=attrs.validators.instance_of(str))
+    points: float = attrs.field(validator=_finite)
+    feature: Optional[str] = None
+    value: Union[float, str, None] = None
+
+
+@attrs.frozen(kw_only=True)
+class Trigger:
+    """A hard policy outcome: ``decline`` or ``refer`` overrides the cutoffs; ``alert`` is
+    reported and changes nothing.
+
+    Example:
+        >>> Trigger(code="SECURITY_VERIFICATION", action="refer")
+        Trigger(code='SECURITY_VERIFICATION', action='refer', rule=None)
+    """
+
+    code: str = attrs.field(validator=attrs.validators.instance_of(str))
+    action: str = attrs.field(validator=attrs.validators.in_(TRIGGER_ACTIONS))
+    rule: Optional[str] = None
+
+
+@attrs.frozen(kw_only=True)
+class ScoreResult:
+    """What a scorer returns for one profile.
+
+    Example:
+        >>> ScoreResult(probability_of_default=0.02).factors
+        ()
+    """
+
+    probability_of_default: float = attrs.field(validator=_finite)
+    factors: Tuple[Factor, ...] = attrs.field(default=(), converter=tuple)
+    triggers: Tuple[Trigger, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if not 0.0 <= self.probability_of_default <= 1.0:
+            raise ValueError(
+                f"probability_of_default must be in [0, 1] (got {self.probability_of_default!r})"
+            )
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """**Protocol:** a credit scorer that :func:`~credit_closure.assess` can call.
+
+    See the module documentation for the members. ``isinstance`` checks only that ``score``
+    exists; :func:`credit_closure.testing.check_scorer` checks behaviour.
+
+    .. versionadded:: 0.1.0
+    """
+
+    credit_closure_api: int
+    version: str
+
+    def score(self, profile: Any, as_of: Any) -> ScoreResult:
+        """Score one validated profile at ``as_of``."""
+        ...
