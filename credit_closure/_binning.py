@@ -65,6 +65,17 @@ NaN or infinity: the unbounded ends are implied by the cut list), ``from_dict()`
 every field, collects every problem, and raises
 :class:`~credit_closure.exceptions.InvalidInputError`. Floats survive a JSON round trip
 exactly, so the transforms of a reloaded binning are bit-identical.
+
+Example:
+    >>> from credit_closure._binning import fit_numeric
+    >>> x = [0.1, 0.2, 0.3, 0.7, 0.8, 0.9, None]
+    >>> b = fit_numeric(x, [0, 0, 0, 1, 1, 0, 1], max_bins=2, min_bin_share=0.0)
+    >>> b.labels
+    ('(-inf, 0.5)', '[0.5, +inf)', 'missing')
+    >>> b.direction, [round(w, 3) for w in b.woe]
+    ('increasing', [-1.745, 0.711, 1.299])
+    >>> b.bin_index_one(0.5), b.transform_index([0.4, float("nan")]).tolist()
+    (1, [0, 2])
 """
 
 from __future__ import annotations
@@ -84,6 +95,8 @@ from .exceptions import InvalidInputError
 
 __all__ = [
     "CategoricalBinning",
+    "MAX_PREBINS",
+    "MISSING_LABEL",
     "NumericBinning",
     "SMOOTHING",
     "binning_from_dict",
@@ -163,7 +176,8 @@ def _validate_y(problems: list[Problem], y: Any) -> np.ndarray | None:
         return None
     ok = (arr == 0) | (arr == 1)
     if not bool(np.all(ok)):
-        problems.append(("y", f"must hold only 0 and 1 ({int(np.size(ok) - np.count_nonzero(ok))} other values)"))
+        n_other = int(np.size(ok) - np.count_nonzero(ok))
+        problems.append(("y", f"must hold only 0 and 1 ({n_other} other values)"))
         return None
     return arr.astype(np.int64)
 
@@ -344,21 +358,26 @@ def _merge_iv(
 ) -> list[list[int]]:
     """Merge the adjacent pair losing the least IV until at most ``max_bins`` bins remain."""
     start = [s for s, _, _ in bins]
-    cnt = [c for _, c, _ in bins]
+    cnt = [c for _, c, _ in bins]  # exact ints, for the monotonicity tests
     bad = [b for _, _, b in bins]
+    c_arr = np.asarray(cnt, dtype=np.float64)  # kept in step, for the vectorised losses
+    b_arr = np.asarray(bad, dtype=np.float64)
     a = SMOOTHING
 
     def merge(j: int) -> None:
+        nonlocal c_arr, b_arr
         cnt[j] += cnt[j + 1]
         bad[j] += bad[j + 1]
         del start[j + 1], cnt[j + 1], bad[j + 1]
+        c_arr[j] += c_arr[j + 1]
+        b_arr[j] += b_arr[j + 1]
+        c_arr = np.delete(c_arr, j + 1)
+        b_arr = np.delete(b_arr, j + 1)
 
     while len(cnt) > max_bins:
         k_after = len(cnt) - 1 + (1 if missing_nonempty else 0)
         den_b = n_bad + a * k_after
         den_g = n_good + a * k_after
-        c_arr = np.asarray(cnt, dtype=np.float64)
-        b_arr = np.asarray(bad, dtype=np.float64)
         t = _terms_vec(b_arr, c_arr, den_b, den_g)
         t_merged = _terms_vec(b_arr[:-1] + b_arr[1:], c_arr[:-1] + c_arr[1:], den_b, den_g)
         loss = t[:-1] + t[1:] - t_merged
@@ -370,7 +389,9 @@ def _merge_iv(
                     j -= 1
                     merge(j)
                     continue
-                if j + 1 < len(cnt) and _violates(cnt[j], bad[j], cnt[j + 1], bad[j + 1], direction):
+                if j + 1 < len(cnt) and _violates(
+                    cnt[j], bad[j], cnt[j + 1], bad[j + 1], direction
+                ):
                     merge(j)
                     continue
                 break
@@ -553,10 +574,11 @@ def _check_categorical_fields(fields: Mapping[str, Any]) -> list[Problem]:
                 if not g:
                     problems.append((f"groups[{i}]", "must hold at least one category"))
                 for j, c in enumerate(g):
+                    path = f"groups[{i}][{j}]"
                     if not isinstance(c, str):
-                        problems.append((f"groups[{i}][{j}]", f"must be a string (got {_type_name(c)})"))
+                        problems.append((path, f"must be a string (got {_type_name(c)})"))
                     elif c in seen:
-                        problems.append((f"groups[{i}][{j}]", "repeats a category of an earlier position"))
+                        problems.append((path, "repeats a category of an earlier position"))
                     else:
                         seen.add(c)
     _check_common(problems, fields, n_expected)
@@ -652,7 +674,11 @@ class NumericBinning:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """Readable bin labels: ``"(-inf, 0.3)"``, ``"[0.3, 0.5)"``, ``"[0.5, +inf)"``, ``"missing"``."""
+        """Readable bin labels.
+
+        ``"(-inf, 0.3)"``, ``"[0.3, 0.5)"``, ``"[0.5, +inf)"``, then ``"missing"``; a single
+        value bin is ``"(-inf, +inf)"``.
+        """
         c = self.cuts
         if not c:
             return ("(-inf, +inf)", MISSING_LABEL)
@@ -834,7 +860,7 @@ class CategoricalBinning:
             InvalidInputError: When ``x`` is a single string or not iterable.
         """
         if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
-            raise InvalidInputError([("x", "must be a sequence of categories (got a single value)")])
+            raise InvalidInputError([("x", "must be a sequence of categories, not one value")])
         one = self.bin_index_one
         return np.fromiter((one(v) for v in x), dtype=np.intp)
 
@@ -926,7 +952,8 @@ def _as_float_array(x: Any) -> np.ndarray:
         flat = arr.ravel()
         for v in flat:
             if v is not None and (isinstance(v, bool) or not isinstance(v, (Real, np.number))):
-                raise InvalidInputError([("x", f"must hold numbers or None (found {_type_name(v)})")])
+                found = _type_name(v)
+                raise InvalidInputError([("x", f"must hold numbers or None (found {found})")])
         try:
             return arr.astype(np.float64)
         except (TypeError, ValueError) as exc:
@@ -1021,7 +1048,12 @@ def fit_numeric(
         counts, bads = [0, n_missing], [0, b_missing]
         woe, iv = _woe_iv(counts, bads)
         return NumericBinning(
-            cuts=(), counts=tuple(counts), bad_counts=tuple(bads), woe=woe, iv=iv, direction=direction
+            cuts=(),
+            counts=tuple(counts),
+            bad_counts=tuple(bads),
+            woe=woe,
+            iv=iv,
+            direction=direction,
         )
 
     order = np.argsort(xv, kind="stable")
@@ -1044,13 +1076,17 @@ def fit_numeric(
     pre_cnt = np.diff(pre_cum, prepend=0).tolist()
     pre_bad = np.diff(pre_cum_bad, prepend=0).tolist()
 
-    kw = dict(
-        threshold=threshold,
-        max_bins=max_bins,
-        n_bad=n_bad,
-        n_good=n_good,
-        missing_nonempty=n_missing > 0,
-    )
+    def merge(direction: str | None) -> list[list[int]]:
+        return _merge_all(
+            pre_cnt,
+            pre_bad,
+            direction=direction,
+            threshold=threshold,
+            max_bins=max_bins,
+            n_bad=n_bad,
+            n_good=n_good,
+            missing_nonempty=n_missing > 0,
+        )
 
     def finish(bins: list[list[int]]) -> tuple[list[int], list[int], tuple[float, ...], float]:
         counts = [c for _, c, _ in bins] + [n_missing]
@@ -1062,9 +1098,9 @@ def fit_numeric(
         cnt_d = np.diff(cum, prepend=0)
         bad_d = np.diff(cum_bad, prepend=0)
         sign = _rank_sign(cum, cnt_d, bad_d)
-        fits = {}
+        fits: dict[str, Any] = {}
         for d in _DIRECTIONS:
-            bins = _merge_all(pre_cnt, pre_bad, direction=d, **kw)
+            bins = merge(d)
             fits[d] = (bins, finish(bins))
         iv_inc, iv_dec = fits["increasing"][1][3], fits["decreasing"][1][3]
         if iv_inc != iv_dec:
@@ -1074,7 +1110,7 @@ def fit_numeric(
         bins, (counts, bads, woe, iv) = fits[direction]
     else:
         direction = monotonic
-        bins = _merge_all(pre_cnt, pre_bad, direction=direction, **kw)
+        bins = merge(direction)
         counts, bads, woe, iv = finish(bins)
 
     cuts = []
@@ -1114,6 +1150,11 @@ def fit_categorical(
         max_groups: Largest number of groups (the missing bin is extra), >= 1.
         min_group_share: Smallest share of all rows (missing ones included) a group may
             hold, in [0, 0.5]; it cannot be honoured when a single group remains.
+
+    Cost: a hash pass over the rows, then merging that is O(m log m) for the rare-category
+    stage and O(m^2) (vectorised) for the IV stage, m being the number of groups left after
+    the rare ones are merged (at most ``1 / min_group_share``; all distinct categories when
+    ``min_group_share`` is 0, about 1 s for 10,000 categories).
 
     Returns:
         The fitted :class:`CategoricalBinning`. Unseen categories map to the group with the

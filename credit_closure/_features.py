@@ -41,7 +41,7 @@ from ._security import (
     scan_profile,
 )
 
-__all__ = ["FEATURES", "FEATURE_INDEX", "FEATURE_NAMES", "FeatureConfig", "FeatureSpec", "extract"]
+__all__ = ["FEATURES", "FEATURE_INDEX", "FEATURE_NAMES", "FeatureConfig", "FeatureSpec", "extract", "feature_dict"]
 
 NAN = float("nan")
 _DAYS_PER_MONTH = 30.436875

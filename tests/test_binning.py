@@ -147,7 +147,8 @@ class TestNumericFit:
         assert sum(b.bad_counts) == int(y.sum())
         idx = b.transform_index(x)
         assert np.bincount(idx, minlength=b.n_bins).tolist() == list(b.counts)
-        assert np.bincount(idx, weights=y, minlength=b.n_bins).astype(int).tolist() == list(b.bad_counts)
+        bads = np.bincount(idx, weights=y, minlength=b.n_bins).astype(int)
+        assert bads.tolist() == list(b.bad_counts)
         n_value = b.n_bins - 1
         assert 1 <= n_value <= max_bins
         assert len(b.cuts) == n_value - 1 and len(b.woe) == b.n_bins == len(b.labels)
@@ -610,6 +611,13 @@ class TestInputChecks:
         with pytest.raises(InvalidInputError) as ei:
             fit_categorical(["a", "b"], [0, 1], **kwargs)
         assert [p for p, _ in ei.value.problems] == [path]
+
+    def test_module_all_sorted(self) -> None:
+        """The module's __all__ is sorted and every name exists."""
+        import credit_closure._binning as mod
+
+        assert mod.__all__ == sorted(mod.__all__)
+        assert all(hasattr(mod, name) for name in mod.__all__)
 
     def test_error_is_value_error(self) -> None:
         """InvalidInputError is also a ValueError."""

@@ -1,0 +1,223 @@
+"""``credit-closure assess`` and ``credit-closure what-if``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Dict, Iterator, List, Tuple
+
+from ._json import loads_document
+from .exceptions import InvalidInputError
+
+_MAX_BYTES = 64 * 1024 * 1024
+
+LABELS: Dict[str, Dict[str, str]] = {
+    "en": {
+        "subject": "subject", "as_of": "as of", "scorer": "scorer", "score": "score",
+        "band": "band", "pd": "probability of default", "decision": "decision",
+        "impact": "closure impact", "impact_note": "points moved by closures of the last 24 months",
+        "reasons": "reasons", "none": "none", "triggers": "triggers", "points": "points",
+        "approve": "APPROVE", "refer": "REFER", "decline": "DECLINE", "alert": "ALERT",
+        "before": "before", "after": "after", "change": "change", "moved": "reasons that move",
+        "closing": "closing", "on": "on", "enterprise": "enterprise",
+    },
+    "zh": {
+        "subject": "主体", "as_of": "评估日期", "scorer": "评分模型", "score": "评分",
+        "band": "风险等级", "pd": "违约概率", "decision": "决定",
+        "impact": "销户影响", "impact_note": "近24个月销户使评分变动的分数",
+        "reasons": "主要原因", "none": "无", "triggers": "触发规则", "points": "分",
+        "approve": "通过", "refer": "转人工审核", "decline": "拒绝", "alert": "提示",
+        "before": "销户前", "after": "销户后", "change": "变动", "moved": "变动的原因",
+        "closing": "拟关闭账户", "on": "日期", "enterprise": "企业",
+    },
+}
+
+
+def read_source(path: str) -> Tuple[bytes, str]:
+    """Read ``path`` (``-`` for stdin) as bytes, refusing files over the size limit."""
+    if path == "-":
+        data = sys.stdin.buffer.read(_MAX_BYTES + 1)
+        name = "<stdin>"
+    else:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(_MAX_BYTES + 1)
+        except OSError as exc:
+            raise InvalidInputError([("", f"cannot read {path}: {exc.strerror}")], what="file") from None
+        name = path
+    if len(data) > _MAX_BYTES:
+        raise InvalidInputError([("", f"is larger than {_MAX_BYTES} bytes")], what="file")
+    return data, name
+
+
+def iter_documents(data: bytes, *, lines: bool) -> Iterator[Tuple[str, Any]]:
+    """Yield ``(location, parsed document)``: one for JSON, one per non-empty line for
+    JSON Lines. A bad line raises :class:`InvalidInputError` naming the line."""
+    if not lines:
+        yield "", loads_document(data)
+        return
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            yield f"line {n}", loads_document(raw)
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.prefixed(f"line {n}"), what="document") from None
+
+
+def build_subject(doc: Any) -> Any:
+    """A profile or an enterprise from a parsed document (an enterprise has enterprise_id)."""
+    from ._model import CreditProfile, Enterprise
+
+    if isinstance(doc, dict) and "enterprise_id" in doc:
+        return Enterprise.from_dict(doc)
+    return CreditProfile.from_dict(doc)
+
+
+def _is_lines(args: argparse.Namespace) -> bool:
+    return bool(args.lines) or str(args.file).endswith((".jsonl", ".ndjson"))
+
+
+def _fmt_points(x: float) -> str:
+    return f"{x:+.1f}"
+
+
+def render_assessment(a: Any, lang: str) -> str:
+    """A readable summary of an :class:`Assessment` in English or Chinese."""
+    L = LABELS[lang]
+    zh = lang == "zh"
+    lines = [
+        f"{L['subject']}: {a.subject_id}   {L['as_of']}: {a.as_of.isoformat()}",
+        f"{L['scorer']}: {a.scorer} ({a.scorer_version}"
+        + (f", {a.scorer_distribution} {a.scorer_distribution_version or ''}".rstrip()
+           if a.scorer_distribution else "") + ")",
+        f"{L['score']}: {a.score:.1f}   {L['band']}: {a.band}   "
+        f"{L['pd']}: {a.probability_of_default:.2%}   {L['decision']}: {L[a.decision]}",
+        f"{L['impact']}: {_fmt_points(a.closure_impact)} {L['points']} ({L['impact_note']})",
+        f"{L['reasons']}:" + ("" if a.reasons else f" {L['none']}"),
+    ]
+    for i, r in enumerate(a.reasons, start=1):
+        text = r.message_zh if zh else r.message
+        lines.append(f"  {i}. [{r.code}] {text} ({_fmt_points(r.points)} {L['points']})")
+    if a.triggers:
+        from ._reasons import reason_text
+
+        lines.append(f"{L['triggers']}:")
+        for t in a.triggers:
+            txt = reason_text(t.code)
+            msg = (txt.zh if zh else txt.en) if txt else t.code
+            lines.append(f"  {L[t.action]}: [{t.code}] {msg}" + (f" ({t.rule})" if t.rule else ""))
+    return "\n".join(lines)
+
+
+def render_enterprise(ea: Any, lang: str) -> str:
+    """A readable summary of an enterprise assessment (delegates to its own renderer)."""
+    render = getattr(ea, "render", None)
+    if callable(render):
+        return str(render(lang))
+    return json.dumps(ea.to_dict(), ensure_ascii=False, indent=2)
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from ._assess import assess
+
+    data, name = read_source(args.file)
+    args.source_name = name
+    out = sys.stdout
+    first = True
+    for where, doc in iter_documents(data, lines=_is_lines(args)):
+        try:
+            subject = build_subject(doc)
+            result = assess(subject, scorer=args.scorer, as_of=args.as_of)
+        except InvalidInputError as exc:
+            if where:
+                raise InvalidInputError(exc.prefixed(where), what=exc.what) from None
+            raise
+        if args.json:
+            out.write(json.dumps(result.to_dict(), ensure_ascii=False, sort_keys=False) + "\n")
+        else:
+            if not first:
+                out.write("\n")
+            if hasattr(result, "principals"):
+                out.write(render_enterprise(result, args.lang) + "\n")
+            else:
+                out.write(render_assessment(result, args.lang) + "\n")
+        first = False
+    return 0
+
+
+def _cmd_what_if(args: argparse.Namespace) -> int:
+    from ._assess import what_if
+
+    data, name = read_source(args.file)
+    args.source_name = name
+    (_, doc), = list(iter_documents(data, lines=False))
+    subject = build_subject(doc)
+    w = what_if(subject, close=args.close, on=args.on, scorer=args.scorer, reason=args.reason)
+    if args.json:
+        payload = {
+            "closed": list(w.closed), "delta": w.delta,
+            "before": w.before.to_dict(), "after": w.after.to_dict(),
+            "moved": [{"code": m.code, "message": m.message, "message_zh": m.message_zh,
+                       "points_before": m.points_before, "points_after": m.points_after,
+                       "change": m.change} for m in w.moved],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return 0
+    L = LABELS[args.lang]
+    zh = args.lang == "zh"
+    lines: List[str] = [
+        f"{L['closing']}: {', '.join(w.closed)}   {L['on']}: {w.after.as_of.isoformat()}",
+        f"{L['score']}: {w.before.score:.1f} -> {w.after.score:.1f} "
+        f"({L['change']} {_fmt_points(w.delta)} {L['points']})   "
+        f"{L['decision']}: {L[w.before.decision]} -> {L[w.after.decision]}",
+        f"{L['moved']}:" + ("" if w.moved else f" {L['none']}"),
+    ]
+    for m in w.moved:
+        lines.append(f"  [{m.code}] {m.message_zh if zh else m.message}: "
+                     f"{_fmt_points(m.points_before)} -> {_fmt_points(m.points_after)}")
+    lines.append("")
+    lines.append(f"== {L['after']} ==")
+    lines.append(render_assessment(w.after, args.lang))
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scorer", default="rules",
+                   help="registered scorer name (default: rules)")
+    p.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    p.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of the readable output (default: en)")
+
+
+def register(sub: Any) -> None:
+    """Add ``assess`` and ``what-if`` to the command's subparsers."""
+    p = sub.add_parser(
+        "assess", help="assess a profile or an enterprise document",
+        description="Assess one profile or enterprise (JSON), or many (JSON Lines).",
+        epilog="Example: credit-closure assess examples/profiles/01_clean_voluntary_huabei.json "
+               "--as-of 2025-12-31 --lang zh",
+    )
+    p.add_argument("file", help="a JSON document, a .jsonl file, or - for stdin")
+    p.add_argument("--as-of", dest="as_of", default=None,
+                   help="assessment date YYYY-MM-DD (default: today, UTC)")
+    p.add_argument("--lines", action="store_true",
+                   help="read JSON Lines (one document per line); implied by .jsonl")
+    _common(p)
+    p.set_defaults(func=_cmd_assess)
+
+    w = sub.add_parser(
+        "what-if", help="what closing accounts would do, before it happens",
+        description="Assess a profile before and after closing the named accounts.",
+        epilog="Example: credit-closure what-if examples/profiles/06_open_lines_whatif.json "
+               "--close hb1 --on 2025-12-31",
+    )
+    w.add_argument("file", help="a profile JSON document, or - for stdin")
+    w.add_argument("--close", action="append", required=True, metavar="ACCOUNT_ID",
+                   help="account to close (repeat for several)")
+    w.add_argument("--on", default=None, help="closing and assessment date (default: today)")
+    w.add_argument("--reason", default="unknown", help="closure reason to record")
+    _common(w)
+    w.set_defaults(func=_cmd_what_if)

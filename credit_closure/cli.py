@@ -1,0 +1,78 @@
+"""The ``credit-closure`` command.
+
+Conventions: results go to stdout, problems to stderr; exit codes are 0 (ok), 1 (input
+problems: a bad document, file or model), 2 (usage); no traceback for a user error.
+
+Each subcommand lives in its own private module (``credit_closure._cli_<name>``) exposing
+``register(subparsers)``; the module names are listed in :data:`SUBCOMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import List, Optional, Sequence
+
+from ._version import __version__
+from .exceptions import CreditClosureError, InvalidInputError
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+
+#: Modules that add subcommands, in the order ``--help`` lists them.
+SUBCOMMANDS: List[str] = [
+    "credit_closure._cli_assess",
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = _Parser(
+        prog="credit-closure",
+        description="Assess what account closures mean for a borrower's credit risk.",
+        epilog="Exit codes: 0 ok, 1 input problems, 2 usage. "
+               "Example: credit-closure assess examples/profiles/01_clean_voluntary_huabei.json",
+    )
+    parser.add_argument("--version", action="version", version=f"credit-closure {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in SUBCOMMANDS:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def report_problems(exc: InvalidInputError, *, source: str = "") -> None:
+    """Print an input error's problems to stderr, one per line."""
+    where = f"{source}: " if source else ""
+    sys.stderr.write(f"credit-closure: {where}{exc.args[0].splitlines()[0]}\n")
+    for path, message in exc.problems:
+        sys.stderr.write(f"  {path or '(document)'}: {message}\n")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except InvalidInputError as exc:
+        report_problems(exc, source=getattr(args, "source_name", ""))
+        return EXIT_INPUT
+    except CreditClosureError as exc:
+        sys.stderr.write(f"credit-closure: {exc}\n")
+        return EXIT_INPUT
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

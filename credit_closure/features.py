@@ -1,0 +1,34 @@
+"""The shared feature extractor, public for plugin authors and model reviewers.
+
+Every built-in scorer reads its inputs from :func:`extract`; a plugin can too, so that its
+inputs mean exactly what the library's documentation says they mean. :data:`FEATURES`
+documents each feature (unit, window, direction of risk, source key).
+
+Example:
+    >>> import datetime
+    >>> from credit_closure import CreditProfile
+    >>> from credit_closure.features import feature_dict
+    >>> p = CreditProfile.from_dict({"subject_id": "s"})
+    >>> feature_dict(p, datetime.date(2025, 1, 1))["hard_inquiries_6m"]
+    0.0
+"""
+
+from ._features import (
+    FEATURE_INDEX,
+    FEATURE_NAMES,
+    FEATURES,
+    FeatureConfig,
+    FeatureSpec,
+    extract,
+    feature_dict,
+)
+
+__all__ = [
+    "FEATURES",
+    "FEATURE_INDEX",
+    "FEATURE_NAMES",
+    "FeatureConfig",
+    "FeatureSpec",
+    "extract",
+    "feature_dict",
+]
