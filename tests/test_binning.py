@@ -258,19 +258,6 @@ class TestNumericFit:
             assert fit_numeric(x[perm], y[perm]) == ref
             assert fit_numeric(list(x[perm]), list(y[perm])).to_dict() == ref.to_dict()
 
-    def test_fit_speed_100k(self) -> None:
-        """Fitting 100,000 rows x 1 column takes well under 0.2 s (best of 3)."""
-        rng = np.random.default_rng(8)
-        x = rng.normal(size=100_000)
-        x[rng.random(100_000) < 0.05] = np.nan
-        y = (rng.random(100_000) < 0.1).astype(int)
-        best = math.inf
-        for _ in range(3):
-            t0 = time.perf_counter()
-            fit_numeric(x, y)
-            best = min(best, time.perf_counter() - t0)
-        assert best < 0.2
-
 
 class TestTransforms:
     """transform_index / transform_woe / bin_index_one agree everywhere."""
@@ -402,14 +389,12 @@ class TestCategorical:
         x2 = ["" if v is None else v for v in x]
         assert fit_categorical(np.array(x2), y) == fit_categorical(x2, y)
 
-    def test_many_categories_fast(self) -> None:
-        """20,000 distinct categories fit quickly (heap-based merging)."""
+    def test_many_categories_grouped(self) -> None:
+        """20,000 distinct categories are grouped down to max_groups (speed is benchmarked)."""
         rng = np.random.default_rng(12)
         x = [f"c{v}" for v in rng.integers(0, 20_000, 60_000)]
         y = (rng.random(60_000) < 0.2).astype(int)
-        t0 = time.perf_counter()
         b = fit_categorical(x, y)
-        assert time.perf_counter() - t0 < 5.0
         assert b.n_bins - 1 <= 6
 
 

@@ -215,18 +215,14 @@ class TestRocAuc:
         assert roc_auc(y[perm], s[perm]) == roc_auc(y, s)
         assert ks_statistic(y[perm], s[perm]) == ks_statistic(y, s)
 
-    @pytest.mark.slow
-    def test_million_rows_is_fast(self):
-        """A million rows are handled quickly (O(n log n))."""
+    def test_million_rows(self):
+        """A million rows are handled (speed is measured in benchmarks/, not asserted)."""
         rng = np.random.default_rng(7)
         y = rng.integers(0, 2, 1_000_000)
         s = rng.random(1_000_000) + 0.1 * y
-        start = time.perf_counter()
         auc = roc_auc(y, s)
         ks_statistic(y, s)
-        elapsed = time.perf_counter() - start
         assert 0.5 < auc < 1.0
-        assert elapsed < 5.0  # ~0.3 s on a quiet core; generous for shared CI machines
 
 
 class TestRocCurve:
