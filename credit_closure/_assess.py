@@ -287,6 +287,17 @@ def _rank(result: ScoreResult, texts: Any) -> Tuple[ReasonCode, ...]:
     return tuple(out)
 
 
+_ACTION_ORDER = {"decline": 0, "refer": 1, "alert": 2}
+
+
+def _unique_triggers(triggers: Sequence[Trigger]) -> Tuple[Trigger, ...]:
+    """Triggers sorted by severity and code, one per (action, code)."""
+    seen: Dict[Tuple[str, str], Trigger] = {}
+    for t in sorted(triggers, key=lambda t: (_ACTION_ORDER[t.action], t.code, t.rule or "")):
+        seen.setdefault((t.action, t.code), t)
+    return tuple(seen.values())
+
+
 def _decide(scale: Scale, score: float, triggers: Sequence[Trigger]) -> str:
     decision = scale.decide(score)
     for t in triggers:
@@ -324,8 +335,7 @@ def _assess_profile(r: _Resolved, profile: CreditProfile, as_of: _dt.date) -> As
     else:
         cf_score = scale.points(r.score(cf, as_of).probability_of_default)
         impact = score - cf_score
-    triggers = tuple(sorted(result.triggers, key=lambda t: (
-        ("decline", "refer", "alert").index(t.action), t.code)))
+    triggers = _unique_triggers(result.triggers)
     return Assessment(
         subject_id=profile.subject_id,
         as_of=as_of,
@@ -430,21 +440,27 @@ def what_if(
     on: Any = None,
     scorer: Any = "rules",
     reason: Union[str, ClosureReason] = ClosureReason.UNKNOWN,
-) -> WhatIf:
+    principal: Optional[str] = None,
+) -> Any:
     """What would closing these accounts on ``on`` do? Assess before and after.
 
     The hypothetical closure is by the consumer, a normal termination, with the balance the
     account carries now (pay it off first to see the difference). Works for any scorer.
 
     Args:
-        profile: The subject's :class:`CreditProfile` (or its document).
+        profile: The subject's :class:`CreditProfile` (or its document), or an
+            :class:`Enterprise`: then ``principal`` names whose accounts close, and the result
+            is an ``EnterpriseWhatIf`` (the company's assessment before and after).
         close: One account id or several; each must be open or suspended.
         on: The closing date, also the assessment date; today (UTC) when omitted.
         scorer: As for :func:`assess`.
         reason: The closure reason to record (default ``unknown``).
+        principal: For an enterprise only: the subject id of the principal who closes the
+            accounts (may be omitted when the enterprise has one principal).
 
     Returns:
-        A :class:`WhatIf` with ``before``, ``after``, ``delta`` and the reasons that moved.
+        A :class:`WhatIf` with ``before``, ``after``, ``delta`` and the reasons that moved
+        (an ``EnterpriseWhatIf`` for an enterprise).
 
     Example:
         >>> from credit_closure import CreditProfile, what_if
@@ -457,6 +473,16 @@ def what_if(
         >>> round(w.delta, 2), [m.code for m in w.moved]
         (-8.66, ['UTILIZATION_HIGH'])
     """
+    from ._model import Enterprise
+
+    if isinstance(profile, Enterprise):
+        from ._enterprise import enterprise_what_if
+
+        return enterprise_what_if(profile, close=close, principal=principal, on=on,
+                                  scorer=scorer, reason=reason)
+    if principal is not None:
+        raise InvalidInputError([("principal", "is only for an enterprise")],
+                                what="what-if request")
     day = _as_of(on, "on")
     ids = [close] if isinstance(close, str) else list(close)
     if not ids:

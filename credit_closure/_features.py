@@ -61,11 +61,17 @@ class FeatureSpec:
 
 FEATURES: Tuple[FeatureSpec, ...] = (
     FeatureSpec("util_total", "ratio", "as_of", "up",
-                "Sum of balances / sum of limits over open revolving lines (Huabei-type, "
-                "Jiebei-type, cards) plus closed lines still carrying a balance, at their last limit.",
-                "FICO-BLOG-CLOSE, SOC-PAPERNO (F1)"),
+                "Balances owed on revolving lines (Huabei-type, Jiebei-type, cards), closed lines "
+                "still carrying a balance included, over the limits of the open lines. A closed "
+                "line's balance still counts [SOC-PAPERNO], but its limit, which can never be "
+                "drawn again, does not relieve utilization (more conservative than FICO's use of "
+                "the last limit; 未销户 utilization as Chinese lenders read it [LENDER-UI]). With "
+                "no open line, the highest utilization of a closed line with a balance, at its "
+                "last limit.",
+                "FICO-BLOG-CLOSE, SOC-PAPERNO, LENDER-UI (F1)"),
     FeatureSpec("util_max_line", "ratio", "as_of", "up",
-                "Highest utilization of any single line counted in util_total.", "DS-UTIL (F2)"),
+                "Highest utilization of any single revolving line: open lines, and closed lines "
+                "with a balance at their last limit.", "DS-UTIL (F2)"),
     FeatureSpec("util_delta_closure", "ratio", "12 months", "up",
                 "util_total minus what it would be had the revolving lines closed in the window "
                 "with no balance stayed open at their last limit.", "FICO-BLOG-CLOSE, VS-MYTH (F3)"),
@@ -211,6 +217,14 @@ def closures_of(profile: CreditProfile) -> List[_Closure]:
     return out
 
 
+def _util(owed: float, open_limit: float, max_closed: float) -> float:
+    """Balances owed on revolving lines, closed ones included, over the limits still open; with
+    no open limit, the highest utilization of a closed line that still carries a balance."""
+    if open_limit > 0:
+        return owed / open_limit
+    return max_closed
+
+
 def extract(
     profile: CreditProfile, as_of: _dt.date, config: FeatureConfig = DEFAULT_CONFIG
 ) -> Tuple[float, ...]:
@@ -350,28 +364,31 @@ def extract(
     if dpd_flag == 0.0 and dpd_unknown:
         dpd_flag = NAN
 
-    # closed revolving lines with a balance stay in utilization at their last limit
+    # closed revolving lines with a balance: the balance still counts against the open limits
+    closed_owed: List[float] = []
+    closed_utils: List[float] = []
     for acc in profile.accounts:
         if acc.status not in _OPEN_LIKE and acc.product in REVOLVING_PRODUCTS:
             owed = acc.balance
             if owed is None and acc.account_id in closure_balance_ids:
                 owed = next(c.balance_at_closure for c in closures if c.account is acc)
             if owed is not None and owed > 0:
+                closed_owed.append(owed)
                 lim = acc.credit_limit
                 if lim is None:
                     lim = next((c.limit_at_closure for c in closures if c.account is acc), None)
                 if lim is not None and lim > 0:
-                    bal_terms.append(owed)
-                    lim_terms.append(lim)
-                    line_utils.append(owed / lim)
+                    closed_utils.append(owed / lim)
 
-    sum_bal = math.fsum(bal_terms)
-    sum_lim = math.fsum(lim_terms)
-    util_total = sum_bal / sum_lim if sum_lim > 0 else NAN
+    owed_all = math.fsum(bal_terms + closed_owed)
+    open_lim = math.fsum(lim_terms)
+    max_closed = max(closed_utils) if closed_utils else NAN
+    util_total = _util(owed_all, open_lim, max_closed)
+    line_utils.extend(closed_utils)
     util_max = max(line_utils) if line_utils else NAN
-    if sum_lim > 0:
-        cf_lim = math.fsum(lim_terms + readd_lim_12)
-        util_delta = util_total - sum_bal / cf_lim
+    if util_total == util_total:
+        readd = math.fsum(readd_lim_12)
+        util_delta = util_total - _util(owed_all, open_lim + readd, max_closed)
     else:
         util_delta = NAN
     lost_num = math.fsum(closed_lim_12)

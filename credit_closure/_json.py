@@ -340,3 +340,17 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         ) from None
     except ValueError as exc:
         raise InvalidInputError([("", f"is not valid JSON: {exc}")], what=what) from None
+
+
+def json_schema(kind: str = "profile") -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the v1 ``profile`` or ``enterprise`` document.
+
+    The schema checks shapes and types; the library checks cross-field rules on top.
+    """
+    import os
+
+    if kind not in ("profile", "enterprise"):
+        raise InvalidInputError([("kind", "must be 'profile' or 'enterprise'")], what="argument")
+    path = os.path.join(os.path.dirname(__file__), "schema", f"{kind}-v1.schema.json")
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
