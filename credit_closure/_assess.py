@@ -177,11 +177,11 @@ def _as_of(value: Any, name: str = "as_of") -> _dt.date:
     raise InvalidInputError([(name, f"must be a date (got {type(value).__name__})")], what="argument")
 
 
-class _Resolved:
-    __slots__ = ("scorer", "name", "dist", "dist_version", "scale", "texts", "method", "version")
+class _ResolvedScorer:
+    __slots__ = ("scorer", "name", "dist", "dist_version", "scale", "texts", "method", "version",
+                 "fast_probability", "trusted")
 
-    def __init__(self, scorer: Any) -> None:
-        obj, name, dist, dist_version = resolve(scorer)
+    def __init__(self, obj: Any, name: str, dist: Optional[str], dist_version: Optional[str]) -> None:
         api = getattr(obj, "credit_closure_api", None)
         if api not in SUPPORTED_SCORER_APIS:
             raise ScoringError(
@@ -200,6 +200,28 @@ class _Resolved:
         self.texts = getattr(obj, "reason_texts", None)
         self.method = str(getattr(obj, "reason_method", "points_lost"))
         self.version = str(getattr(obj, "version", "unknown"))
+        fast = getattr(obj, "probability_of_default", None)
+        self.fast_probability = fast if callable(fast) else None
+        # built-in scorers return well-formed results by construction
+        self.trusted = type(obj).__module__.startswith("credit_closure.")
+
+    def probability(self, profile: CreditProfile, as_of: _dt.date) -> float:
+        """The scorer's probability of default, through its fast path when it has one."""
+        if self.fast_probability is None:
+            return self.score(profile, as_of).probability_of_default
+        try:
+            p = self.fast_probability(profile, as_of)
+        except InvalidInputError:
+            raise
+        except Exception as exc:
+            raise ScoringError(
+                self.name, f"{type(exc).__name__}: {exc}", original=exc,
+                distribution=self.dist, version=self.dist_version,
+            ) from exc
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
+            raise ScoringError(self.name, "probability_of_default() must return a number in [0, 1]",
+                               distribution=self.dist, version=self.dist_version)
+        return float(p)
 
     def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
         try:
@@ -211,6 +233,8 @@ class _Resolved:
                 self.name, f"{type(exc).__name__}: {exc}", original=exc,
                 distribution=self.dist, version=self.dist_version,
             ) from exc
+        if self.trusted:
+            return result
         if not isinstance(result, ScoreResult):
             raise ScoringError(
                 self.name, f"score() must return a ScoreResult (got {type(result).__name__})",
@@ -232,6 +256,28 @@ class _Resolved:
                 raise ScoringError(self.name, "ScoreResult.triggers must hold Trigger objects",
                                    distribution=self.dist, version=self.dist_version)
         return result
+
+
+_RESOLVED: Dict[int, _ResolvedScorer] = {}
+
+
+def resolved(scorer: Any) -> _ResolvedScorer:
+    """The scorer behind ``scorer`` (a name or an object) with its provenance, cached per
+    scorer object."""
+    obj, name, dist, dist_version = resolve(scorer)
+    hit = _RESOLVED.get(id(obj))
+    if hit is not None and hit.scorer is obj and hit.name == name and hit.dist == dist:
+        return hit
+    r = _ResolvedScorer(obj, name, dist, dist_version)
+    if len(_RESOLVED) > 256:
+        _RESOLVED.clear()
+    _RESOLVED[id(obj)] = r
+    return r
+
+
+def _Resolved(scorer: Any) -> _ResolvedScorer:  # noqa: N802 - kept for callers in this package
+    """The resolved scorer for ``scorer`` (same as :func:`resolved`)."""
+    return resolved(scorer)
 
 
 def counterfactual(profile: CreditProfile, as_of: _dt.date,
@@ -271,6 +317,18 @@ def counterfactual(profile: CreditProfile, as_of: _dt.date,
     return profile_unchecked(profile, accounts=accounts, closures=closures)
 
 
+def _reason(code: str, message: str, message_zh: str, points: float) -> ReasonCode:
+    r = object.__new__(ReasonCode)
+    _set(r, "code", code)
+    _set(r, "message", message)
+    _set(r, "message_zh", message_zh)
+    _set(r, "points", points)
+    return r
+
+
+_set = object.__setattr__
+
+
 def _rank(result: ScoreResult, texts: Any) -> Tuple[ReasonCode, ...]:
     totals: Dict[str, float] = {}
     for f in result.factors:
@@ -283,7 +341,7 @@ def _rank(result: ScoreResult, texts: Any) -> Tuple[ReasonCode, ...]:
     out = []
     for code, pts in order[:MAX_REASONS]:
         t = _text(code, texts)
-        out.append(ReasonCode(code=code, message=t.en, message_zh=t.zh, points=pts))
+        out.append(_reason(code, t.en, t.zh, pts))
     return tuple(out)
 
 
@@ -324,7 +382,7 @@ def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> Cred
     return subject
 
 
-def _assess_profile(r: _Resolved, profile: CreditProfile, as_of: _dt.date) -> Assessment:
+def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date) -> Assessment:
     result = r.score(profile, as_of)
     scale = r.scale
     p = scale.clip_probability(result.probability_of_default)
@@ -333,7 +391,7 @@ def _assess_profile(r: _Resolved, profile: CreditProfile, as_of: _dt.date) -> As
     if cf is None:
         impact = 0.0
     else:
-        cf_score = scale.points(r.score(cf, as_of).probability_of_default)
+        cf_score = scale.points(scale.clip_probability(r.probability(cf, as_of)))
         impact = score - cf_score
     triggers = _unique_triggers(result.triggers)
     return Assessment(
@@ -391,7 +449,7 @@ def assess(subject: Any, *, scorer: Any = "rules", as_of: Any = None) -> Any:
 
         return assess_enterprise(subject, scorer=scorer, as_of=day)
     profile = _check_profile(subject, day)
-    return _assess_profile(_Resolved(scorer), profile, day)
+    return _assess_profile(resolved(scorer), profile, day)
 
 
 def _close_accounts(
@@ -496,7 +554,7 @@ def what_if(
             what="what-if request",
         ) from None
     after_profile = _close_accounts(checked, ids, day, why)
-    r = _Resolved(scorer)
+    r = resolved(scorer)
     before = _assess_profile(r, checked, day)
     after = _assess_profile(r, after_profile, day)
     tb, ta = _factor_totals(before), _factor_totals(after)

@@ -892,6 +892,9 @@ class Enterprise:
         return enterprise_to_dict(self)
 
 
+_FIELD_NAMES: dict = {}
+
+
 def replace_unchecked(obj: Any, **changes: Any) -> Any:
     """Copy a validated frozen record with ``changes`` applied, skipping validation.
 
@@ -899,14 +902,17 @@ def replace_unchecked(obj: Any, **changes: Any) -> Any:
     valid by construction (the counterfactual profile of closure impact, say).
     """
     cls = type(obj)
-    new = cls.__new__(cls)
-    for a in cls.__attrs_attrs__:  # type: ignore[attr-defined]
-        object.__setattr__(new, a.name, changes.get(a.name, getattr(obj, a.name)))
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(a.name for a in cls.__attrs_attrs__)  # type: ignore[attr-defined]
+    new = object.__new__(cls)
+    setter = object.__setattr__
+    for name in names:
+        setter(new, name, changes[name] if name in changes else getattr(obj, name))
     return new
 
 
 def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
-    """Like :func:`replace_unchecked` for profiles, recomputing derived state."""
-    new = replace_unchecked(profile, **changes)
-    object.__setattr__(new, "_latest", _latest_date(new))
-    return new
+    """Like :func:`replace_unchecked` for profiles built by removing closures or dates from a
+    validated profile: the original's latest date stays a valid upper bound."""
+    return replace_unchecked(profile, **changes)  # type: ignore[no-any-return]

@@ -15,6 +15,9 @@ A scorer is any object with these members (duck-typed; use
 - optional ``reason_texts`` (``Mapping[str, (en, zh)]``): texts of reason codes that are not
   in the library's catalog.
 - optional ``reason_method`` (``str``): how factors are ranked, recorded in assessments.
+- optional ``probability_of_default(profile, as_of) -> float``: a fast path that must return
+  exactly ``score(profile, as_of).probability_of_default``; :func:`~credit_closure.assess` uses
+  it for the counterfactual of closure impact, where factors are not needed.
 
 .. versionadded:: 0.1.0
 """
@@ -99,6 +102,30 @@ class ScoreResult:
             raise ValueError(
                 f"probability_of_default must be in [0, 1] (got {self.probability_of_default!r})"
             )
+
+
+def make_factor(code: str, points: float, feature: Optional[str], value: Any) -> Factor:
+    """Build a :class:`Factor` without validation, for built-in scorers whose values are
+    finite by construction (the hot path of scoring)."""
+    f = object.__new__(Factor)
+    _set(f, "code", code)
+    _set(f, "points", points)
+    _set(f, "feature", feature)
+    _set(f, "value", value)
+    return f
+
+
+def make_result(probability: float, factors: Tuple[Factor, ...],
+                triggers: Tuple[Trigger, ...]) -> ScoreResult:
+    """Build a :class:`ScoreResult` without validation (see :func:`make_factor`)."""
+    r = object.__new__(ScoreResult)
+    _set(r, "probability_of_default", probability)
+    _set(r, "factors", factors)
+    _set(r, "triggers", triggers)
+    return r
+
+
+_set = object.__setattr__
 
 
 @runtime_checkable

@@ -34,7 +34,15 @@ import attrs
 
 from ._features import FEATURE_INDEX, FeatureConfig, extract
 from ._model import CreditProfile
-from ._protocol import SCORER_API_VERSION, TRIGGER_ACTIONS, Factor, ScoreResult, Trigger
+from ._protocol import (
+    SCORER_API_VERSION,
+    TRIGGER_ACTIONS,
+    Factor,
+    ScoreResult,
+    Trigger,
+    make_factor,
+    make_result,
+)
 from ._reasons import REASONS
 from ._scale import Scale
 from .exceptions import InvalidInputError, PolicyError
@@ -333,6 +341,11 @@ class RuleScorer:
         self.scale: Scale = policy.scale
         self.version = f"{policy.name}@{policy.version}"
         self._factor = policy.scale.factor
+        self._compiled = tuple(
+            (r.index, r.at_least, r.thresholds, r.log_odds, r.reason, r.feature,
+             r.trigger_action, r.trigger_code, r.id, r.when, r.when_any)
+            for r in policy.rules
+        )
 
     @classmethod
     def default(cls) -> "RuleScorer":
@@ -352,47 +365,54 @@ class RuleScorer:
     def __repr__(self) -> str:
         return f"RuleScorer(policy={self.version!r}, rules={len(self.policy.rules)})"
 
-    def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
-        """Score a validated profile at ``as_of`` (see the scorer protocol)."""
-        feats = extract(profile, as_of, self.policy.feature_config)
+    def _evaluate(self, feats: Tuple[float, ...], explain: bool) -> Tuple[float, list, list]:
         log_odds = self.policy.base_log_odds
         factors: List[Factor] = []
         triggers: List[Trigger] = []
         factor = self._factor
-        for rule in self.policy.rules:
-            v = feats[rule.index]
+        for (index, at_least, thresholds, steps, reason, feature, action, tcode, rid,
+             when, when_any) in self._compiled:
+            v = feats[index]
             if v != v:
                 continue
             step = -1
-            if rule.at_least:
-                for k, t in enumerate(rule.thresholds):
+            if at_least:
+                for k, t in enumerate(thresholds):
                     if v >= t:
                         step = k
                     else:
                         break
             else:
-                for k, t in enumerate(rule.thresholds):
+                for k, t in enumerate(thresholds):
                     if v < t:
                         step = k
                     else:
                         break
             if step < 0:
                 continue
-            if rule.when and not all(_cond_holds(c, feats) for c in rule.when):
+            if when and not all(_cond_holds(c, feats) for c in when):
                 continue
-            if rule.when_any and not any(_cond_holds(c, feats) for c in rule.when_any):
+            if when_any and not any(_cond_holds(c, feats) for c in when_any):
                 continue
-            lo = rule.log_odds[step]
+            lo = steps[step]
             if lo != 0.0:
                 log_odds += lo
-                factors.append(Factor(code=rule.reason, points=-factor * lo,
-                                      feature=rule.feature, value=v))
-            if rule.trigger_action is not None:
-                triggers.append(Trigger(code=rule.trigger_code, action=rule.trigger_action,
-                                        rule=rule.id))
-        p = 1.0 / (1.0 + math.exp(-log_odds))
-        return ScoreResult(probability_of_default=p, factors=tuple(factors),
-                           triggers=tuple(triggers))
+                if explain:
+                    factors.append(make_factor(reason, -factor * lo, feature, v))
+            if explain and action is not None:
+                triggers.append(Trigger(code=tcode, action=action, rule=rid))
+        return log_odds, factors, triggers
+
+    def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
+        """Score a validated profile at ``as_of`` (see the scorer protocol)."""
+        feats = extract(profile, as_of, self.policy.feature_config)
+        log_odds, factors, triggers = self._evaluate(feats, True)
+        return make_result(1.0 / (1.0 + math.exp(-log_odds)), tuple(factors), tuple(triggers))
+
+    def probability_of_default(self, profile: CreditProfile, as_of: _dt.date) -> float:
+        """``score(profile, as_of).probability_of_default``, without building factors."""
+        feats = extract(profile, as_of, self.policy.feature_config)
+        return 1.0 / (1.0 + math.exp(-self._evaluate(feats, False)[0]))
 
     def explain_policy(self) -> List[Dict[str, Any]]:
         """The rules as documented in the policy file (id, title, rationale, sources...)."""

@@ -1,0 +1,57 @@
+"""The public API contract: __all__, lazy imports and import cost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import credit_closure
+
+DOCUMENTED = {
+    # DESIGN.md §3 names that lender code imports from credit_closure
+    "CreditAccount", "ClosureEvent", "CreditProfile", "Enterprise", "Principal",
+    "ProductType", "AccountStatus", "ClosureInitiator", "ClosureReason", "TerminationKind",
+    "Assessment", "ReasonCode", "assess", "what_if", "get_scorer", "available_scorers",
+    "register_scorer", "Scorer", "RuleScorer", "CreditClosureError", "InvalidInputError",
+}
+
+
+class TestAll:
+    """__all__ is the contract."""
+
+    def test_sorted_and_complete(self) -> None:
+        """__all__ is sorted, unique, and every name resolves."""
+        names = credit_closure.__all__
+        assert names == sorted(names) and len(set(names)) == len(names)
+        for name in names:
+            assert getattr(credit_closure, name) is not None
+
+    def test_design_names_present(self) -> None:
+        """Every v1 name of DESIGN.md §3 available so far is exported."""
+        assert DOCUMENTED <= set(credit_closure.__all__)
+
+    def test_unknown_attribute(self) -> None:
+        """An unknown name raises AttributeError naming it."""
+        try:
+            credit_closure.does_not_exist  # noqa: B018
+        except AttributeError as exc:
+            assert "does_not_exist" in str(exc)
+        else:  # pragma: no cover
+            raise AssertionError("expected AttributeError")
+
+    def test_invalid_input_error_is_value_error(self) -> None:
+        """InvalidInputError is a CreditClosureError and a ValueError."""
+        assert issubclass(credit_closure.InvalidInputError, credit_closure.CreditClosureError)
+        assert issubclass(credit_closure.InvalidInputError, ValueError)
+
+
+def test_import_is_light() -> None:
+    """import credit_closure (and scoring with the rules) imports neither numpy nor scikit-learn."""
+    code = (
+        "import sys, credit_closure as c;"
+        "c.assess({'subject_id': 's'}, as_of='2025-01-01');"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('sklearn', 'numpy', 'scipy', 'pandas')];"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
