@@ -17,7 +17,7 @@ from ._model import (
     CreditProfile,
     TerminationKind,
     profile_unchecked,
-    replace_unchecked,
+    reopened_account,
 )
 from ._protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
 from ._reasons import ReasonText, reason_text
@@ -280,6 +280,9 @@ def _Resolved(scorer: Any) -> _ResolvedScorer:  # noqa: N802 - kept for callers 
     return resolved(scorer)
 
 
+_CLOSED = AccountStatus.CLOSED
+
+
 def counterfactual(profile: CreditProfile, as_of: _dt.date,
                    months: int = CLOSURE_IMPACT_MONTHS) -> Optional[CreditProfile]:
     """The profile had the closures of the last ``months`` not happened, or ``None`` when
@@ -293,8 +296,9 @@ def counterfactual(profile: CreditProfile, as_of: _dt.date,
     start = months_before(as_of, months)
     events = {c.account_id: c for c in profile.closures}
     reopen: Dict[str, Any] = {}
+    closed = _CLOSED
     for acc in profile.accounts:
-        if acc.status is not AccountStatus.CLOSED:
+        if acc.status is not closed:
             continue
         ev = events.get(acc.account_id)
         day = acc.closed_on if acc.closed_on is not None else (ev.closed_on if ev else None)
@@ -307,9 +311,7 @@ def counterfactual(profile: CreditProfile, as_of: _dt.date,
                 limit = ev.limit_at_closure
             if balance is None:
                 balance = ev.balance_at_closure
-        reopen[acc.account_id] = replace_unchecked(
-            acc, status=AccountStatus.OPEN, closed_on=None, credit_limit=limit, balance=balance
-        )
+        reopen[acc.account_id] = reopened_account(acc, limit, balance)
     if not reopen:
         return None
     accounts = tuple(reopen.get(a.account_id, a) for a in profile.accounts)

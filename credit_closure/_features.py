@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from functools import lru_cache
-from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import attrs
 
@@ -217,6 +217,28 @@ def closures_of(profile: CreditProfile) -> List[_Closure]:
     return out
 
 
+_EMPTY: Dict[str, Any] = {}
+# enum members as module constants: class attribute access on an Enum is slow in the hot path
+_CONSUMER = ClosureInitiator.CONSUMER
+_LENDER_RISK = ClosureInitiator.LENDER_RISK
+_INIT_UNKNOWN = ClosureInitiator.UNKNOWN
+_REASON_UNKNOWN = ClosureReason.UNKNOWN
+_LENDER_RISK_CONTROL = ClosureReason.LENDER_RISK_CONTROL
+_REDUCE_DEBT = ClosureReason.REDUCE_DEBT
+_NORMAL = TerminationKind.NORMAL
+_IMPLIED_TERMINATION = {
+    AccountStatus.CHARGED_OFF: TerminationKind.BAD_DEBT,
+    AccountStatus.TRANSFERRED: TerminationKind.ABNORMAL,
+}
+
+
+@lru_cache(maxsize=1024)
+def _windows(as_of: _dt.date, retention_months: int) -> Tuple[_dt.date, ...]:
+    """Starts of the 3, 6, 12, 24 month and retention windows before ``as_of``."""
+    return (months_before(as_of, 3), months_before(as_of, 6), months_before(as_of, 12),
+            months_before(as_of, 24), months_before(as_of, retention_months))
+
+
 def _util(owed: float, open_limit: float, max_closed: float) -> float:
     """Balances owed on revolving lines, closed ones included, over the limits still open; with
     no open limit, the highest utilization of a closed line that still carries a balance."""
@@ -244,12 +266,10 @@ def extract(
         >>> f["util_total"], round(f["age_oldest_months"], 1)
         (0.4, 60.0)
     """
-    d3 = months_before(as_of, 3)
-    d6 = months_before(as_of, 6)
-    d12 = months_before(as_of, 12)
-    d24 = months_before(as_of, 24)
-    d_ret = months_before(as_of, config.retention_months)
+    d3, d6, d12, d24, d_ret = _windows(as_of, config.retention_months)
     as_ord = as_of.toordinal()
+    closures_ev = profile.closures
+    ev_by_id = {ev.account_id: ev for ev in closures_ev} if closures_ev else _EMPTY
 
     # ---- accounts: utilization, ages, delinquency ---------------------------------------
     bal_terms: List[float] = []
@@ -266,36 +286,44 @@ def extract(
     months_total = 0
     consecutive3 = False
     closed_balances: List[float] = []
+    closed_owed: List[float] = []
+    closed_utils: List[float] = []
     open_limits: List[float] = []
     abnormal_ids = set()
+    # (account, closed_on, initiator, reason, termination, balance_at, limit_at, dpd_6m_before)
+    items = [
+        (ev.account_id, ev.closed_on, ev.initiator, ev.reason, ev.termination,
+         ev.balance_at_closure, ev.limit_at_closure, ev.worst_dpd_6m_before)
+        for ev in closures_ev
+    ]
+    by_id = {}
 
     for acc in profile.accounts:
+        aid = acc.account_id
+        by_id[aid] = acc
         status = acc.status
         open_like = status in _OPEN_LIKE
-        if open_like:
-            n_open += 1
-        else:
-            n_ended += 1
         if acc.opened_on is not None:
             age = (as_ord - acc.opened_on.toordinal()) / _DAYS_PER_MONTH
             ages_all.append(age)
             if open_like:
                 ages_open.append(age)
-        if acc.worst_dpd_24m is not None:
+        dpd24 = acc.worst_dpd_24m
+        if dpd24 is not None:
             dpd_known = True
-            if acc.worst_dpd_24m > max_dpd:
-                max_dpd = acc.worst_dpd_24m
-            if acc.worst_dpd_24m >= 30:
+            if dpd24 > max_dpd:
+                max_dpd = dpd24
+            if dpd24 >= 30:
                 n_delinquent += 1
         if acc.months_delinquent_24m is not None:
             months_known = True
             months_total += acc.months_delinquent_24m
         if acc.max_consecutive_delinquent_24m is not None and acc.max_consecutive_delinquent_24m >= 3:
             consecutive3 = True
-        if status in _ADVERSE_STATUS and (acc.closed_on is None or acc.closed_on > d_ret):
-            abnormal_ids.add(acc.account_id)
+        revolving = acc.product in REVOLVING_PRODUCTS
         if open_like:
-            if acc.product in REVOLVING_PRODUCTS:
+            n_open += 1
+            if revolving:
                 lim = acc.credit_limit
                 if lim is not None:
                     open_limits.append(lim)
@@ -304,36 +332,49 @@ def extract(
                         bal_terms.append(bal)
                         lim_terms.append(lim)
                         line_utils.append(bal / lim)
-        else:
-            if acc.balance is not None and acc.balance > 0:
-                closed_balances.append(acc.balance)
+            continue
+        n_ended += 1
+        closed_on = acc.closed_on
+        if status in _ADVERSE_STATUS and (closed_on is None or closed_on > d_ret):
+            abnormal_ids.add(aid)
+        bal = acc.balance
+        if bal is not None and bal > 0:
+            closed_balances.append(bal)
+        ev = ev_by_id.get(aid)
+        if ev is None and closed_on is not None:
+            items.append((aid, closed_on, _INIT_UNKNOWN, _REASON_UNKNOWN,
+                          _IMPLIED_TERMINATION.get(status), None, None, None))
+        if revolving:
+            # a closed line's balance still counts against the open limits
+            owed = bal if bal is not None else (
+                ev.balance_at_closure if ev is not None else None)
+            if owed is not None and owed > 0:
+                closed_owed.append(owed)
+                lim = acc.credit_limit
+                if lim is None and ev is not None:
+                    lim = ev.limit_at_closure
+                if lim is not None and lim > 0:
+                    closed_utils.append(owed / lim)
 
     # ---- closures ------------------------------------------------------------------------
-    closures = closures_of(profile)
     n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_risk_24 = n_delev_12 = 0
     last_closure: Optional[_dt.date] = None
     dpd_flag = 0.0
     dpd_unknown = False
     closed_lim_12: List[float] = []
     readd_lim_12: List[float] = []
-    closure_balance_ids = set()
-    for c in closures:
-        acc = c.account
-        d = c.closed_on
+    for aid, d, init, reason, term, bal_at, lim_at, dpd6 in items:
+        acc = by_id[aid]
         if last_closure is None or d > last_closure:
             last_closure = d
-        if c.termination in _ADVERSE_TERMINATION and d > d_ret:
-            abnormal_ids.add(acc.account_id)
-        in24 = d > d24
-        in12 = d > d12
-        # balance still owed on this ended account: current balance, else at closure
-        if acc.balance is None and c.balance_at_closure is not None and c.balance_at_closure > 0:
-            closed_balances.append(c.balance_at_closure)
-            closure_balance_ids.add(acc.account_id)
-        if not in24:
+        if term in _ADVERSE_TERMINATION and d > d_ret:
+            abnormal_ids.add(aid)
+        if acc.balance is None and bal_at is not None and bal_at > 0:
+            closed_balances.append(bal_at)
+        if not d > d24:
             continue
-        init = c.initiator
-        if init is ClosureInitiator.CONSUMER:
+        in12 = d > d12
+        if init is _CONSUMER:
             n_cons_24 += 1
             if in12:
                 n_cons_12 += 1
@@ -341,44 +382,26 @@ def extract(
             n_lend_24 += 1
             if in12:
                 n_lend_12 += 1
-        if init is ClosureInitiator.LENDER_RISK or c.reason is ClosureReason.LENDER_RISK_CONTROL:
+        if init is _LENDER_RISK or reason is _LENDER_RISK_CONTROL:
             n_risk_24 += 1
-        dpd = c.worst_dpd_6m_before
-        if dpd is None:
-            dpd = acc.worst_dpd_24m
+        dpd = dpd6 if dpd6 is not None else acc.worst_dpd_24m
         if dpd is None:
             dpd_unknown = True
         elif dpd >= 30:
             dpd_flag = 1.0
         if in12:
-            lim = c.limit_at_closure if c.limit_at_closure is not None else acc.credit_limit
-            owed = acc.balance if acc.balance is not None else c.balance_at_closure
+            lim = lim_at if lim_at is not None else acc.credit_limit
+            owed = acc.balance if acc.balance is not None else bal_at
             if acc.product in REVOLVING_PRODUCTS and lim is not None:
                 closed_lim_12.append(lim)
                 if owed is not None and owed == 0 and lim > 0:
                     readd_lim_12.append(lim)
-            if (init is ClosureInitiator.CONSUMER and c.reason is ClosureReason.REDUCE_DEBT
-                    and c.termination in (None, TerminationKind.NORMAL)
+            if (init is _CONSUMER and reason is _REDUCE_DEBT
+                    and (term is None or term is _NORMAL)
                     and owed is not None and owed == 0 and dpd is not None and dpd < 30):
                 n_delev_12 += 1
     if dpd_flag == 0.0 and dpd_unknown:
         dpd_flag = NAN
-
-    # closed revolving lines with a balance: the balance still counts against the open limits
-    closed_owed: List[float] = []
-    closed_utils: List[float] = []
-    for acc in profile.accounts:
-        if acc.status not in _OPEN_LIKE and acc.product in REVOLVING_PRODUCTS:
-            owed = acc.balance
-            if owed is None and acc.account_id in closure_balance_ids:
-                owed = next(c.balance_at_closure for c in closures if c.account is acc)
-            if owed is not None and owed > 0:
-                closed_owed.append(owed)
-                lim = acc.credit_limit
-                if lim is None:
-                    lim = next((c.limit_at_closure for c in closures if c.account is acc), None)
-                if lim is not None and lim > 0:
-                    closed_utils.append(owed / lim)
 
     owed_all = math.fsum(bal_terms + closed_owed)
     open_lim = math.fsum(lim_terms)
@@ -387,8 +410,7 @@ def extract(
     line_utils.extend(closed_utils)
     util_max = max(line_utils) if line_utils else NAN
     if util_total == util_total:
-        readd = math.fsum(readd_lim_12)
-        util_delta = util_total - _util(owed_all, open_lim + readd, max_closed)
+        util_delta = util_total - _util(owed_all, open_lim + math.fsum(readd_lim_12), max_closed)
     else:
         util_delta = NAN
     lost_num = math.fsum(closed_lim_12)
@@ -439,7 +461,7 @@ def extract(
         float(n_lend_12),
         float(n_lend_24),
         float(n_risk_24),
-        math.fsum(sorted(closed_balances)),
+        math.fsum(closed_balances),
         dpd_flag,
         float(len(abnormal_ids)),
         (as_ord - last_closure.toordinal()) / _DAYS_PER_MONTH if last_closure else NAN,

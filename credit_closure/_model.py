@@ -912,7 +912,36 @@ def replace_unchecked(obj: Any, **changes: Any) -> Any:
     return new
 
 
+def reopened_account(acc: CreditAccount, limit: Optional[float],
+                     balance: Optional[float]) -> CreditAccount:
+    """``acc`` as if it had stayed open, at ``limit`` with ``balance`` (no validation: built
+    from a validated closed account, it is valid by construction)."""
+    new = object.__new__(CreditAccount)
+    s = object.__setattr__
+    s(new, "account_id", acc.account_id)
+    s(new, "product", acc.product)
+    s(new, "status", AccountStatus.OPEN)
+    s(new, "provider", acc.provider)
+    s(new, "opened_on", acc.opened_on)
+    s(new, "closed_on", None)
+    s(new, "credit_limit", limit)
+    s(new, "balance", balance)
+    s(new, "worst_dpd_24m", acc.worst_dpd_24m)
+    s(new, "months_delinquent_24m", acc.months_delinquent_24m)
+    s(new, "max_consecutive_delinquent_24m", acc.max_consecutive_delinquent_24m)
+    return new
+
+
 def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
     """Like :func:`replace_unchecked` for profiles built by removing closures or dates from a
     validated profile: the original's latest date stays a valid upper bound."""
-    return replace_unchecked(profile, **changes)  # type: ignore[no-any-return]
+    new = object.__new__(CreditProfile)
+    s = object.__setattr__
+    s(new, "subject_id", profile.subject_id)
+    s(new, "accounts", changes.get("accounts", profile.accounts))
+    s(new, "closures", changes.get("closures", profile.closures))
+    s(new, "inquiries", changes.get("inquiries", profile.inquiries))
+    s(new, "activity", changes.get("activity", profile.activity))
+    s(new, "attributes", changes.get("attributes", profile.attributes))
+    s(new, "_latest", profile._latest)
+    return new

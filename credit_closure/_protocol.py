@@ -125,6 +125,15 @@ def make_result(probability: float, factors: Tuple[Factor, ...],
     return r
 
 
+def make_trigger(code: str, action: str, rule: Optional[str]) -> Trigger:
+    """Build a :class:`Trigger` without validation (see :func:`make_factor`)."""
+    t = object.__new__(Trigger)
+    _set(t, "code", code)
+    _set(t, "action", action)
+    _set(t, "rule", rule)
+    return t
+
+
 _set = object.__setattr__
 
 

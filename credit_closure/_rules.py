@@ -42,6 +42,7 @@ from ._protocol import (
     Trigger,
     make_factor,
     make_result,
+    make_trigger,
 )
 from ._reasons import REASONS
 from ._scale import Scale
@@ -342,7 +343,7 @@ class RuleScorer:
         self.version = f"{policy.name}@{policy.version}"
         self._factor = policy.scale.factor
         self._compiled = tuple(
-            (r.index, r.at_least, r.thresholds, r.log_odds, r.reason, r.feature,
+            (r.index, r.at_least, r.thresholds[0], r.thresholds, r.log_odds, r.reason, r.feature,
              r.trigger_action, r.trigger_code, r.id, r.when, r.when_any)
             for r in policy.rules
         )
@@ -370,26 +371,28 @@ class RuleScorer:
         factors: List[Factor] = []
         triggers: List[Trigger] = []
         factor = self._factor
-        for (index, at_least, thresholds, steps, reason, feature, action, tcode, rid,
+        for (index, at_least, first, thresholds, steps, reason, feature, action, tcode, rid,
              when, when_any) in self._compiled:
             v = feats[index]
-            if v != v:
-                continue
-            step = -1
+            # the first step decides whether the rule fires at all (NaN never fires)
             if at_least:
-                for k, t in enumerate(thresholds):
-                    if v >= t:
+                if not v >= first:
+                    continue
+                step = 0
+                for k in range(1, len(thresholds)):
+                    if v >= thresholds[k]:
                         step = k
                     else:
                         break
             else:
-                for k, t in enumerate(thresholds):
-                    if v < t:
+                if not v < first:
+                    continue
+                step = 0
+                for k in range(1, len(thresholds)):
+                    if v < thresholds[k]:
                         step = k
                     else:
                         break
-            if step < 0:
-                continue
             if when and not all(_cond_holds(c, feats) for c in when):
                 continue
             if when_any and not any(_cond_holds(c, feats) for c in when_any):
@@ -400,7 +403,7 @@ class RuleScorer:
                 if explain:
                     factors.append(make_factor(reason, -factor * lo, feature, v))
             if explain and action is not None:
-                triggers.append(Trigger(code=tcode, action=action, rule=rid))
+                triggers.append(make_trigger(tcode, action, rid))
         return log_odds, factors, triggers
 
     def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:

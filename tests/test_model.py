@@ -321,3 +321,31 @@ def test_status_enum_values() -> None:
     """Enum values are exactly the v1 contract's."""
     assert [s.value for s in AccountStatus] == ["open", "closed", "charged_off", "transferred", "suspended"]
     assert ClosureEvent(account_id="a", closed_on="2020-01-01").initiator.value == "unknown"
+
+
+class TestInternalCopies:
+    """The unchecked copies used by closure impact stay in step with the classes."""
+
+    def test_reopened_account_sets_every_field(self) -> None:
+        """reopened_account writes every attrs field of CreditAccount."""
+        from credit_closure._model import reopened_account
+
+        acc = CreditAccount(account_id="a", product="credit_card", status="closed",
+                            closed_on="2024-01-01", credit_limit=5, balance=1, worst_dpd_24m=3,
+                            months_delinquent_24m=2, max_consecutive_delinquent_24m=1, provider="x")
+        new = reopened_account(acc, 7, 1)
+        for a in attrs.fields(CreditAccount):
+            getattr(new, a.name)  # every slot is set
+        assert new == attrs.evolve(acc, status="open", closed_on=None, credit_limit=7)
+
+    def test_profile_unchecked_sets_every_field(self) -> None:
+        """profile_unchecked copies every attrs field of CreditProfile."""
+        from credit_closure._model import profile_unchecked
+
+        p = CreditProfile.from_dict(GOOD)
+        q = profile_unchecked(p, closures=())
+        for a in attrs.fields(CreditProfile):
+            getattr(q, a.name)
+        assert q == attrs.evolve(p, closures=(), accounts=p.accounts) or q.closures == ()
+        assert {a.name for a in attrs.fields(CreditProfile)} == {
+            "subject_id", "accounts", "closures", "inquiries", "activity", "attributes", "_latest"}
