@@ -1,21 +1,90 @@
-"""Scorer registry: built-ins first, then in-process registrations.
+"""Scorer registry: built-ins, in-process registrations and the ``credit_closure.scorers``
+entry-point group.
 
-Loading is lazy and by name; a loaded scorer is cached for the process. Failures are loud:
-an unknown name raises :class:`ScorerNotFoundError` listing what is available, and the
-library never falls back to another scorer.
+Finding is separate from loading. :func:`discover` reads installed distributions' metadata
+(``importlib.metadata.entry_points(group=...)``) and classifies every entry point without
+importing it; :func:`get_scorer` imports and builds one scorer, by name, on first use, and
+caches it for the process.
+
+Resolution order for a name: the built-ins (:data:`BUILTINS`, distribution
+``credit-closure``), then in-process registrations (:func:`register_scorer`), then third-party
+entry points. A third-party entry point can never shadow a built-in; an in-process
+registration overrides an entry point of the same name (explicit code wins over what happens
+to be installed) and :func:`check_plugins` reports the entry point as ``shadowed``.
+
+Operator controls are applied before any plugin code is imported:
+
+- ``CREDIT_CLOSURE_DISABLE_PLUGINS=1`` (also ``true``/``yes``/``on``) switches third-party
+  plugins off; built-ins and in-process registrations still work.
+- an allow-list, from ``CREDIT_CLOSURE_ALLOWED_PLUGINS`` (comma-separated scorer names, and
+  ``dist:<distribution>`` items) and/or :func:`set_allowed` in code. Within one list, a plugin
+  must match the names given (if any) and the distributions given (if any); when both the
+  environment and the code set a list, a plugin must pass both (code can narrow what the
+  operator allows, never widen it).
+
+Failures are loud: an unknown name raises :class:`ScorerNotFoundError` listing what is
+available, and the library never falls back to another scorer.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
+import os
 import re
 import threading
-from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
+import types
+from functools import lru_cache
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    NamedTuple,
+    Optional,
+    Tuple,
+)
 
+from ._protocol import SUPPORTED_SCORER_APIS
 from ._version import __version__
-from .exceptions import InvalidInputError, ScorerNotFoundError
+from .exceptions import (
+    AmbiguousScorerError,
+    IncompatibleScorerError,
+    InvalidInputError,
+    ScorerLoadError,
+    ScorerNotFoundError,
+)
 
-__all__ = ["ScorerInfo", "available_scorers", "get_scorer", "register_scorer", "resolve"]
+__all__ = [
+    "ENV_ALLOWED",
+    "ENV_DISABLE",
+    "GROUP",
+    "PluginReport",
+    "ScorerInfo",
+    "available_scorers",
+    "check_plugins",
+    "clear_cache",
+    "get_allowed",
+    "get_scorer",
+    "plugins_disabled",
+    "register_scorer",
+    "resolve",
+    "set_allowed",
+    "unregister_scorer",
+]
+
+logger = logging.getLogger("credit_closure")
+if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+    logger.addHandler(logging.NullHandler())
+
+#: The entry-point group plugins declare their scorers in.
+GROUP = "credit_closure.scorers"
+#: Set to ``1`` to switch off every third-party plugin.
+ENV_DISABLE = "CREDIT_CLOSURE_DISABLE_PLUGINS"
+#: Comma-separated allow-list: scorer names and ``dist:<distribution>`` items.
+ENV_ALLOWED = "CREDIT_CLOSURE_ALLOWED_PLUGINS"
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 DISTRIBUTION = "credit-closure"
@@ -23,11 +92,26 @@ DISTRIBUTION = "credit-closure"
 #: Built-in scorers: name -> "module:attribute" of a zero-argument factory.
 BUILTINS: Dict[str, str] = {
     "rules": "credit_closure._rules:RuleScorer.default",
+    "logistic": "credit_closure._logistic:reference_scorer",
 }
+
+#: The statuses :func:`check_plugins` reports.
+STATUSES = ("ok", "load_failed", "incompatible", "invalid_name", "ambiguous", "shadowed",
+            "disabled", "not_allowed")
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 class ScorerInfo(NamedTuple):
-    """A scorer known to the registry, listed without importing it."""
+    """A scorer that can be used by name, listed without importing it.
+
+    Attributes:
+        name: The name to pass to ``assess(..., scorer=name)``.
+        distribution: The installed distribution that provides it (``"credit-closure"`` for
+            the built-ins, ``None`` for an in-process registration).
+        version: That distribution's version.
+        target: Where it comes from, ``"module:attribute"``.
+    """
 
     name: str
     distribution: Optional[str]
@@ -35,46 +119,306 @@ class ScorerInfo(NamedTuple):
     target: str
 
 
+class PluginReport(NamedTuple):
+    """One row of :func:`check_plugins`: what became of one scorer or entry point.
+
+    Attributes:
+        name: The scorer (entry-point) name.
+        distribution: The distribution that declares it (``None``: registered in-process).
+        version: The distribution's version.
+        target: The entry point's ``module:attribute``.
+        status: One of ``ok``, ``load_failed``, ``incompatible``, ``invalid_name``,
+            ``ambiguous``, ``shadowed``, ``disabled``, ``not_allowed``.
+        error: Why, when the status is not ``ok`` (no traceback, no personal data).
+    """
+
+    name: str
+    distribution: Optional[str]
+    version: Optional[str]
+    target: str
+    status: str
+    error: Optional[str]
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return dict(self._asdict())
+
+
+class _Candidate(NamedTuple):
+    """A third-party entry point, classified but not imported."""
+
+    name: str
+    distribution: str
+    version: Optional[str]
+    target: str
+    entry_point: Any
+    problem: Optional[str]  # "invalid_name" / "shadowed", else None
+
+
+class _Discovery(NamedTuple):
+    own: Tuple[Tuple[str, str], ...]  # (name, target) declared by credit-closure itself
+    third_party: Tuple[_Candidate, ...]
+    by_name: Dict[str, Tuple[_Candidate, ...]]  # valid, non-reserved names only
+
+
 class _Loaded(NamedTuple):
     scorer: Any
     distribution: Optional[str]
     version: Optional[str]
+    plugin: Optional[_Candidate]  # set for third-party entry points
 
 
 _lock = threading.RLock()
+_name_locks: Dict[str, threading.RLock] = {}
 _registered: Dict[str, Tuple[Callable[[], Any], str]] = {}
 _cache: Dict[str, _Loaded] = {}
+_discovery: Optional[_Discovery] = None
+_allowed_names: Optional[FrozenSet[str]] = None
+_allowed_dists: Optional[FrozenSet[str]] = None
 
 
-def _import_target(target: str) -> Any:
-    module, _, attr = target.partition(":")
-    obj: Any = importlib.import_module(module)
-    for part in attr.split("."):
-        obj = getattr(obj, part)
-    return obj
+# ---------------------------------------------------------------------------------------
+# Discovery (metadata only: nothing is imported)
+# ---------------------------------------------------------------------------------------
+def _canonical(dist_name: str) -> str:
+    return re.sub(r"[-_.]+", "-", dist_name).lower()
 
 
-def available_scorers() -> Tuple[ScorerInfo, ...]:
-    """List the scorers that can be used by name, sorted, without importing any of them.
+def _is_own(dist_name: str) -> bool:
+    return _canonical(dist_name) == DISTRIBUTION
+
+
+def _reserved() -> FrozenSet[str]:
+    own = _discover().own
+    return frozenset(BUILTINS) | frozenset(n for n, _ in own)
+
+
+def _discover() -> _Discovery:
+    global _discovery
+    found = _discovery
+    if found is not None:
+        return found
+    with _lock:
+        if _discovery is not None:
+            return _discovery
+        own: List[Tuple[str, str]] = []
+        raw: List[Tuple[str, str, Optional[str], str, Any]] = []
+        import importlib.metadata as _md  # here, not at import: it costs ~20 ms
+
+        for ep in _md.entry_points(group=GROUP):
+            dist = getattr(ep, "dist", None)
+            dname = str(dist.name) if dist is not None and dist.name else "(unknown distribution)"
+            dversion = str(dist.version) if dist is not None and dist.version else None
+            if _is_own(dname):
+                own.append((ep.name, ep.value))
+            else:
+                raw.append((ep.name, dname, dversion, ep.value, ep))
+        reserved = frozenset(BUILTINS) | frozenset(n for n, _ in own)
+        cands: List[_Candidate] = []
+        for name, dname, dversion, target, ep in raw:
+            problem = None
+            if not NAME_RE.match(name):
+                problem = "invalid_name"
+                logger.warning("scorer entry point %r in %s %s has an invalid name; ignored",
+                               name, dname, dversion)
+            elif name in reserved:
+                problem = "shadowed"
+                logger.warning("scorer entry point %r in %s %s uses a built-in scorer's name; "
+                               "ignored", name, dname, dversion)
+            cands.append(_Candidate(name, dname, dversion, target, ep, problem))
+        cands.sort(key=lambda c: (c.name, _canonical(c.distribution), c.target))
+        by_name: Dict[str, List[_Candidate]] = {}
+        for c in cands:
+            if c.problem is None:
+                by_name.setdefault(c.name, []).append(c)
+        _discovery = _Discovery(tuple(sorted(own)), tuple(cands),
+                                {k: tuple(v) for k, v in by_name.items()})
+        return _discovery
+
+
+# ---------------------------------------------------------------------------------------
+# Operator controls
+# ---------------------------------------------------------------------------------------
+def plugins_disabled() -> bool:
+    """Whether third-party plugins are switched off by ``CREDIT_CLOSURE_DISABLE_PLUGINS``.
 
     Example:
-        >>> "rules" in [s.name for s in available_scorers()]
+        >>> import os
+        >>> plugins_disabled() == (os.environ.get("CREDIT_CLOSURE_DISABLE_PLUGINS", "").lower()
+        ...                        in ("1", "true", "yes", "on"))
         True
     """
-    rows = [ScorerInfo(n, DISTRIBUTION, __version__, t) for n, t in BUILTINS.items()]
+    return os.environ.get(ENV_DISABLE, "").strip().lower() in _TRUE
+
+
+@lru_cache(maxsize=64)
+def _parse_allowed(raw: Optional[str]) -> Optional[Tuple[Optional[FrozenSet[str]], Optional[FrozenSet[str]]]]:
+    if raw is None or not raw.strip():
+        return None
+    names, dists = set(), set()
+    for item in raw.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if item.lower().startswith("dist:"):
+            dists.add(_canonical(item[5:].strip()))
+        else:
+            names.add(item)
+    return (frozenset(names) or None, frozenset(dists) or None)
+
+
+def set_allowed(
+    *, names: Optional[Iterable[str]] = None, distributions: Optional[Iterable[str]] = None
+) -> None:
+    """Allow only these third-party plugins in this process (both ``None``: no in-code list).
+
+    A plugin is allowed when its scorer name is in ``names`` (if given) and its distribution
+    is in ``distributions`` (if given; compared by normalized name, ``acme_scorer`` ==
+    ``Acme-Scorer``). The environment's ``CREDIT_CLOSURE_ALLOWED_PLUGINS`` list, when set,
+    applies as well. Built-ins and in-process registrations are not affected. Scorers already
+    loaded that are no longer allowed are refused on their next use.
+
+    Args:
+        names: Scorer names, or ``None`` for any name.
+        distributions: Distribution names, or ``None`` for any distribution.
+
+    Raises:
+        InvalidInputError: if ``names`` or ``distributions`` is a string or holds a non-string.
+
+    Example:
+        >>> set_allowed(names=["acme-gbm"], distributions=["acme-scorer"])
+        >>> get_allowed()
+        (frozenset({'acme-gbm'}), frozenset({'acme-scorer'}))
+        >>> set_allowed()
+        >>> get_allowed()
+        (None, None)
+    """
+    global _allowed_names, _allowed_dists
+    problems = []
+
+    def _norm(arg: str, values: Optional[Iterable[str]], canon: bool) -> Optional[FrozenSet[str]]:
+        if values is None:
+            return None
+        if isinstance(values, (str, bytes)):
+            problems.append((arg, "must be a list of strings, not a single string"))
+            return None
+        out = set()
+        for i, v in enumerate(values):
+            if not isinstance(v, str) or not v:
+                problems.append((f"{arg}[{i}]", "must be a non-empty string"))
+            else:
+                out.add(_canonical(v) if canon else v)
+        return frozenset(out)
+
+    n = _norm("names", names, False)
+    d = _norm("distributions", distributions, True)
+    if problems:
+        raise InvalidInputError(problems, what="argument")
     with _lock:
-        for name, (factory, target) in _registered.items():
-            rows.append(ScorerInfo(name, None, None, target))
-    return tuple(sorted(rows))
+        _allowed_names, _allowed_dists = n, d
 
 
+def get_allowed() -> Tuple[Optional[FrozenSet[str]], Optional[FrozenSet[str]]]:
+    """The in-code allow-list set by :func:`set_allowed`: ``(names, distributions)``."""
+    return _allowed_names, _allowed_dists
+
+
+def _gate(name: str, dist: str) -> Optional[Tuple[str, str]]:
+    """``(status, why)`` when operator controls refuse this plugin, else ``None``.
+
+    Reads the environment at every call (cheap), so a change applies to loaded plugins too.
+    """
+    env = os.environ
+    return _decide(name, dist, env.get(ENV_DISABLE), env.get(ENV_ALLOWED), _allowed_names,
+                   _allowed_dists)
+
+
+@lru_cache(maxsize=1024)
+def _decide(name: str, dist: str, disable: Optional[str], allowed: Optional[str],
+            code_names: Optional[FrozenSet[str]],
+            code_dists: Optional[FrozenSet[str]]) -> Optional[Tuple[str, str]]:
+    if disable is not None and disable.strip().lower() in _TRUE:
+        return "disabled", f"third-party plugins are disabled ({ENV_DISABLE} is set)"
+    cdist = _canonical(dist)
+    lists = []
+    env = _parse_allowed(allowed)
+    if env is not None:
+        lists.append((env, ENV_ALLOWED))
+    if code_names is not None or code_dists is not None:
+        lists.append(((code_names, code_dists), "credit_closure.plugins.set_allowed()"))
+    for (names, dists), source in lists:
+        if names is not None and name not in names:
+            return "not_allowed", f"scorer name {name!r} is not in the allow-list of {source}"
+        if dists is not None and cdist not in dists:
+            return "not_allowed", f"distribution {dist} is not in the allow-list of {source}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Listing
+# ---------------------------------------------------------------------------------------
+def available_scorers() -> Tuple[ScorerInfo, ...]:
+    """List the scorers that can be used by name, sorted by name, without importing any.
+
+    The built-ins, in-process registrations and the third-party entry points that the
+    operator controls allow and that are not ambiguous, shadowed or badly named
+    (:func:`check_plugins` reports those).
+
+    Returns:
+        One :class:`ScorerInfo` per usable name.
+
+    Example:
+        >>> [(s.name, s.distribution) for s in available_scorers() if s.name == "rules"]
+        [('rules', 'credit-closure')]
+    """
+    found = _discover()
+    rows: Dict[str, ScorerInfo] = {}
+    for n, t in found.own:
+        rows[n] = ScorerInfo(n, DISTRIBUTION, __version__, BUILTINS.get(n, t))
+    for n, t in BUILTINS.items():
+        rows[n] = ScorerInfo(n, DISTRIBUTION, __version__, t)
+    for name, cands in found.by_name.items():
+        if name in rows:
+            continue
+        allowed = [c for c in cands if _gate(c.name, c.distribution) is None]
+        if len(allowed) == 1:
+            c = allowed[0]
+            rows[name] = ScorerInfo(name, c.distribution, c.version, c.target)
+    with _lock:
+        for name, (_factory, target) in _registered.items():
+            if name not in BUILTINS:
+                rows[name] = ScorerInfo(name, None, None, target)
+    return tuple(rows[k] for k in sorted(rows))
+
+
+def _names() -> List[str]:
+    return [s.name for s in available_scorers()]
+
+
+# ---------------------------------------------------------------------------------------
+# In-process registration
+# ---------------------------------------------------------------------------------------
 def register_scorer(name: str, factory: Callable[[], Any], *, replace: bool = False) -> None:
     """Register a scorer factory (a class or zero-argument callable) in this process.
 
-    Built-in names cannot be taken. Re-registering a name needs ``replace=True``.
+    For tests and for applications that do not package their model. Built-in names cannot be
+    taken; a registration overrides an installed plugin of the same name. Re-registering a
+    name needs ``replace=True``. The factory runs on first use, not here.
+
+    Args:
+        name: The scorer name (lowercase letters, digits, ``-`` and ``_``; 64 at most).
+        factory: A class or zero-argument callable returning the scorer.
+        replace: Replace an earlier registration of ``name``.
 
     Raises:
         InvalidInputError: for an invalid or reserved name, or a factory that is not callable.
+
+    Example:
+        >>> from credit_closure import RuleScorer
+        >>> register_scorer("house-rules", RuleScorer)
+        >>> "house-rules" in [s.name for s in available_scorers()]
+        True
+        >>> unregister_scorer("house-rules")
     """
     problems = []
     if not isinstance(name, str) or not NAME_RE.match(name):
@@ -97,46 +441,240 @@ def register_scorer(name: str, factory: Callable[[], Any], *, replace: bool = Fa
 
 
 def unregister_scorer(name: str) -> None:
-    """Remove an in-process registration (for tests)."""
+    """Remove an in-process registration (for tests).
+
+    Example:
+        >>> unregister_scorer("never-registered")  # no error
+    """
     with _lock:
         _registered.pop(name, None)
         _cache.pop(name, None)
 
 
 def clear_cache() -> None:
-    """Forget every loaded scorer, so the next use loads it again."""
+    """Forget every loaded scorer and the list of installed entry points.
+
+    The next use reads the installed metadata again and loads the scorer again (imported
+    modules stay imported: Python cannot unload them).
+
+    Example:
+        >>> clear_cache()
+    """
+    global _discovery
     with _lock:
         _cache.clear()
+        _discovery = None
+        _dist_of_module.cache_clear()
+
+
+# ---------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------
+def _name_lock(name: str) -> threading.RLock:
+    with _lock:
+        lk = _name_locks.get(name)
+        if lk is None:
+            lk = _name_locks[name] = threading.RLock()
+        return lk
+
+
+def _import_target(target: str) -> Any:
+    module, _, attr = target.partition(":")
+    obj: Any = importlib.import_module(module)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _declared_api(target: Any) -> Any:
+    """The ``credit_closure_api`` a target declares (a classmethod's class counts)."""
+    api = getattr(target, "credit_closure_api", None)
+    if api is None and isinstance(target, types.MethodType):
+        api = getattr(target.__self__, "credit_closure_api", None)
+    return api
+
+
+def _supported(api: Any) -> bool:
+    return isinstance(api, int) and not isinstance(api, bool) and api in SUPPORTED_SCORER_APIS
+
+
+def _fail(exc: ScorerLoadError) -> ScorerLoadError:
+    logger.warning("%s", exc)
+    if exc.original_exception is not None:
+        logger.debug("cause of the failure to load scorer %r", exc.scorer_name,
+                     exc_info=exc.original_exception)
+    return exc
+
+
+def _build(name: str, target_obj: Any, *, dist: Optional[str], version: Optional[str],
+           target: str, handshake: bool) -> Any:
+    """Check the handshake, run the factory, check what it returned."""
+    if handshake:
+        api = _declared_api(target_obj)
+        if not _supported(api):
+            raise _fail(IncompatibleScorerError(
+                name, declared=api, supported=SUPPORTED_SCORER_APIS, distribution=dist,
+                version=version, target=target, library_version=__version__))
+    if not callable(target_obj):
+        raise _fail(ScorerLoadError(
+            name, f"the target is a {type(target_obj).__name__}, not a class or a zero-argument "
+            "factory", distribution=dist, version=version, target=target, stage="check"))
+    try:
+        obj = target_obj()
+    except Exception as exc:
+        raise _fail(ScorerLoadError(
+            name, f"{type(exc).__name__}: {exc}", distribution=dist, version=version,
+            target=target, stage="construct", original=exc)) from exc
+    if not callable(getattr(obj, "score", None)):
+        raise _fail(ScorerLoadError(
+            name, f"the factory returned a {type(obj).__name__}, which has no "
+            "score(profile, as_of) method", distribution=dist, version=version, target=target,
+            stage="check"))
+    if handshake:
+        api = getattr(obj, "credit_closure_api", None)
+        if not _supported(api):
+            raise _fail(IncompatibleScorerError(
+                name, declared=api, supported=SUPPORTED_SCORER_APIS, distribution=dist,
+                version=version, target=target, library_version=__version__))
+    return obj
+
+
+def _pick(name: str) -> _Candidate:
+    """The one third-party entry point to load for ``name``, or raise."""
+    found = _discover()
+    cands = found.by_name.get(name, ())
+    if not cands:
+        bad = [c for c in found.third_party if c.name == name]
+        hint = None
+        if bad:
+            c = bad[0]
+            hint = (f"An entry point {name!r} in {c.distribution} {c.version} was ignored: "
+                    + ("its name is not valid (lowercase letters, digits, - and _)."
+                       if c.problem == "invalid_name" else "its name is reserved."))
+        raise ScorerNotFoundError(name, _names(), hint=hint)
+    allowed = []
+    refused = []
+    for c in cands:
+        gate = _gate(c.name, c.distribution)
+        if gate is None:
+            allowed.append(c)
+        else:
+            refused.append((c, gate[1]))
+    if not allowed:
+        c, why = refused[0]
+        raise ScorerNotFoundError(
+            name, _names(),
+            hint=f"Scorer {name!r} from {c.distribution} {c.version} is installed but not "
+                 f"loaded: {why}.")
+    if len(allowed) > 1:
+        raise AmbiguousScorerError(name, [(c.distribution, c.version, c.target) for c in allowed])
+    return allowed[0]
+
+
+def _load_plugin(c: _Candidate) -> Any:
+    try:
+        target_obj = c.entry_point.load()
+    except Exception as exc:
+        raise _fail(ScorerLoadError(
+            c.name, f"{type(exc).__name__}: {exc}", distribution=c.distribution,
+            version=c.version, target=c.target, stage="import", original=exc)) from exc
+    return _build(c.name, target_obj, dist=c.distribution, version=c.version, target=c.target,
+                  handshake=True)
 
 
 def _load(name: str) -> _Loaded:
-    with _lock:
+    hit = _cache.get(name)
+    if hit is not None:
+        if hit.plugin is not None:
+            gate = _gate(hit.plugin.name, hit.plugin.distribution)
+            if gate is not None:
+                raise ScorerNotFoundError(
+                    name, _names(),
+                    hint=f"Scorer {name!r} from {hit.plugin.distribution} {hit.plugin.version} "
+                         f"is loaded but no longer allowed: {gate[1]}.")
+        return hit
+    if not isinstance(name, str):
+        raise InvalidInputError([("scorer", f"must be a scorer name or a scorer object (got "
+                                  f"{type(name).__name__})")], what="argument")
+    if (name not in BUILTINS and name not in _registered and name not in _reserved()
+            and name not in _discover().by_name):
+        _pick(name)  # raises ScorerNotFoundError; unknown names get no lock of their own
+    with _name_lock(name):
         hit = _cache.get(name)
         if hit is not None:
-            return hit
-        if name in BUILTINS:
-            loaded = _Loaded(_import_target(BUILTINS[name])(), DISTRIBUTION, __version__)
+            return _load(name)
+        if name in BUILTINS or (name in _reserved() and name not in _registered):
+            target = BUILTINS.get(name) or dict(_discover().own)[name]
+            try:
+                target_obj = _import_target(target)
+            except Exception as exc:
+                raise _fail(ScorerLoadError(
+                    name, f"{type(exc).__name__}: {exc}", distribution=DISTRIBUTION,
+                    version=__version__, target=target, stage="import", original=exc)) from exc
+            obj = _build(name, target_obj, dist=DISTRIBUTION, version=__version__,
+                         target=target, handshake=False)
+            loaded = _Loaded(obj, DISTRIBUTION, __version__, None)
         elif name in _registered:
-            loaded = _Loaded(_registered[name][0](), None, None)
+            factory, target = _registered[name]
+            obj = _build(name, factory, dist=None, version=None, target=target, handshake=False)
+            loaded = _Loaded(obj, None, None, None)
         else:
-            raise ScorerNotFoundError(name, [s.name for s in available_scorers()])
-        _cache[name] = loaded
+            c = _pick(name)
+            loaded = _Loaded(_load_plugin(c), c.distribution, c.version, c)
+        with _lock:
+            _cache[name] = loaded
         return loaded
 
 
 def get_scorer(name: str) -> Any:
     """Return the scorer registered as ``name``, loading it on first use.
 
+    Only that scorer's code is imported. The result is cached for the process; concurrent
+    first uses build it once.
+
+    Args:
+        name: A built-in name (``"rules"``, ``"logistic"``), an in-process registration or an
+            installed plugin's entry-point name.
+
+    Returns:
+        The scorer object.
+
     Raises:
-        ScorerNotFoundError: when no scorer has that name.
+        ScorerNotFoundError: no usable scorer has that name (the message lists the available
+            ones and says why an installed plugin of that name was not used).
+        AmbiguousScorerError: several allowed distributions offer that name.
+        IncompatibleScorerError: the plugin declares an unsupported protocol version.
+        ScorerLoadError: the plugin failed to import or to construct.
+
+    Example:
+        >>> get_scorer("rules").version
+        'default@2026.11.0'
     """
     return _load(name).scorer
 
 
+@lru_cache(maxsize=256)
+def _dist_of_module(top: str) -> Tuple[Optional[str], Optional[str]]:
+    import importlib.metadata as _md
+
+    try:
+        dists = _md.packages_distributions().get(top) or []
+        if len(dists) != 1:
+            return None, None
+        d = _md.distribution(dists[0])
+        return str(d.metadata["Name"]), str(d.version)
+    except Exception:  # metadata is best effort for provenance
+        return None, None
+
+
 def resolve(scorer: Any) -> Tuple[Any, str, Optional[str], Optional[str]]:
-    """Return ``(scorer object, name, distribution, distribution version)``."""
+    """Return ``(scorer object, name, distribution, distribution version)``.
+
+    For a scorer object (not a name), the distribution is the one that installed the object's
+    top-level package, when the installed metadata says so unambiguously.
+    """
     if isinstance(scorer, str):
-        loaded = _cache.get(scorer) or _load(scorer)
+        loaded = _load(scorer)
         return loaded.scorer, scorer, loaded.distribution, loaded.version
     if not callable(getattr(scorer, "score", None)):
         raise InvalidInputError(
@@ -144,7 +682,86 @@ def resolve(scorer: Any) -> Tuple[Any, str, Optional[str], Optional[str]]:
             what="argument",
         )
     name = getattr(scorer, "name", None) or type(scorer).__name__
-    module = type(scorer).__module__.split(".")[0]
+    module = (type(scorer).__module__ or "").split(".")[0]
     if module == "credit_closure":
         return scorer, name, DISTRIBUTION, __version__
-    return scorer, name, None, None
+    dist, version = _dist_of_module(module)
+    return scorer, name, dist, version
+
+
+# ---------------------------------------------------------------------------------------
+# Health check
+# ---------------------------------------------------------------------------------------
+def _status_of(exc: BaseException) -> str:
+    if isinstance(exc, IncompatibleScorerError):
+        return "incompatible"
+    if isinstance(exc, AmbiguousScorerError):
+        return "ambiguous"
+    return "load_failed"
+
+
+def check_plugins() -> Tuple[PluginReport, ...]:
+    """Load every scorer in isolation and report one row per scorer or entry point.
+
+    Built-ins and in-process registrations are loaded and reported too. Entry points refused
+    by the operator controls, badly named, shadowing a built-in or ambiguous are reported and
+    never imported. No ``Exception`` escapes (``KeyboardInterrupt`` and ``SystemExit`` do);
+    plugins that load are cached for later use.
+
+    Returns:
+        :class:`PluginReport` rows, sorted by name then distribution.
+
+    Example:
+        >>> [(r.name, r.status) for r in check_plugins() if r.name == "rules"]
+        [('rules', 'ok')]
+    """
+    found = _discover()
+    rows: List[PluginReport] = []
+
+    def _try(name: str, dist: Optional[str], version: Optional[str], target: str,
+             load: Callable[[], Any]) -> None:
+        try:
+            load()
+        except Exception as exc:  # isolate: one bad plugin never hides the others
+            rows.append(PluginReport(name, dist, version, target, _status_of(exc), str(exc)))
+        else:
+            rows.append(PluginReport(name, dist, version, target, "ok", None))
+
+    builtin_names = sorted(set(BUILTINS) | {n for n, _ in found.own})
+    for n in builtin_names:
+        target = BUILTINS.get(n) or dict(found.own)[n]
+        _try(n, DISTRIBUTION, __version__, target, lambda n=n: _load(n))
+    with _lock:
+        registered = dict(_registered)
+    for n, (_f, target) in sorted(registered.items()):
+        if n not in BUILTINS:
+            _try(n, None, None, target, lambda n=n: _load(n))
+
+    for c in found.third_party:
+        row = (c.name, c.distribution, c.version, c.target)
+        if c.problem == "invalid_name":
+            rows.append(PluginReport(*row, "invalid_name",
+                                     "name must match ^[a-z][a-z0-9_-]{0,63}$; never loaded"))
+            continue
+        if c.problem == "shadowed":
+            rows.append(PluginReport(*row, "shadowed",
+                                     f"{c.name!r} is a built-in scorer's name; never loaded"))
+            continue
+        gate = _gate(c.name, c.distribution)
+        if gate is not None:
+            rows.append(PluginReport(*row, gate[0], gate[1] + "; never loaded"))
+            continue
+        if c.name in registered:
+            rows.append(PluginReport(*row, "shadowed", f"{c.name!r} is registered in-process "
+                                     "with register_scorer(), which takes precedence"))
+            continue
+        peers = [p for p in found.by_name.get(c.name, ())
+                 if _gate(p.name, p.distribution) is None]
+        if len(peers) > 1:
+            err = AmbiguousScorerError(c.name, [(p.distribution, p.version, p.target)
+                                                for p in peers])
+            rows.append(PluginReport(*row, "ambiguous", str(err)))
+            continue
+        _try(*row, lambda c=c: _load(c.name))
+    rows.sort(key=lambda r: (r.name, r.distribution or "", r.target))
+    return tuple(rows)

@@ -13,11 +13,14 @@ from __future__ import annotations
 from typing import Iterable, Sequence, Tuple
 
 __all__ = [
+    "AmbiguousScorerError",
     "ArtifactError",
     "CreditClosureError",
+    "IncompatibleScorerError",
     "InvalidInputError",
     "NotFittedError",
     "PolicyError",
+    "ScorerLoadError",
     "ScorerNotFoundError",
     "ScoringError",
 ]
@@ -108,16 +111,27 @@ class NotFittedError(CreditClosureError, ValueError, AttributeError):
 class ScorerNotFoundError(CreditClosureError, LookupError):
     """No scorer is registered under the requested name.
 
+    Attributes:
+        name: The name asked for.
+        available: The names that can be used.
+        hint: Why an installed plugin of that name was not used (disabled by the operator,
+            not allowed, badly named), or ``None``.
+
+    Example:
+        >>> print(ScorerNotFoundError("gbm", ["logistic", "rules"]))
+        No scorer named 'gbm' in group 'credit_closure.scorers'. Available: logistic, rules. Is the package that provides it installed here?
+
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, name: str, available: Sequence[str]) -> None:
+    def __init__(self, name: str, available: Sequence[str], *, hint: str | None = None) -> None:
         self.name = name
         self.available = tuple(available)
+        self.hint = hint
         super().__init__(
             f"No scorer named {name!r} in group 'credit_closure.scorers'. "
             f"Available: {', '.join(self.available) or '(none)'}. "
-            "Is the package that provides it installed here?"
+            + (hint or "Is the package that provides it installed here?")
         )
 
 
@@ -149,3 +163,142 @@ class ScoringError(CreditClosureError, RuntimeError):
             where += f" from {distribution} {version or ''}".rstrip()
         at = f" (subject at position {position})" if position is not None else ""
         super().__init__(f"{where} failed{at}: {message}")
+
+
+def _origin(distribution: str | None, version: str | None) -> str:
+    if not distribution:
+        return "registered in-process"
+    return f"from distribution {distribution} {version or '(unknown version)'}".rstrip()
+
+
+class ScorerLoadError(CreditClosureError, ImportError):
+    """A scorer plugin could not be imported or constructed.
+
+    The message names the scorer, the distribution that provides it, its version and the
+    entry-point target; the original exception is chained as ``__cause__`` and kept in
+    ``original_exception``. Nothing falls back to another scorer.
+
+    Attributes:
+        scorer_name: The scorer (entry-point) name.
+        distribution: The installed distribution that declares it (``None`` when registered
+            in-process).
+        version: That distribution's version.
+        target: The entry point's ``module:attribute``.
+        stage: ``"import"``, ``"construct"`` or ``"check"`` (what the factory returned).
+        original_exception: The exception that was raised, if any.
+
+    Example:
+        >>> err = ScorerLoadError("acme-gbm", "module 'acme' has no attribute 'X'",
+        ...                       distribution="acme-scorer", version="1.0",
+        ...                       target="acme:X", stage="import")
+        >>> print(err)
+        cannot import scorer 'acme-gbm' (acme:X) from distribution acme-scorer 1.0: module 'acme' has no attribute 'X'
+
+    .. versionadded:: 0.1.0
+    """
+
+    _VERBS = {"import": "import", "construct": "construct", "check": "use"}
+
+    def __init__(
+        self,
+        scorer_name: str,
+        message: str,
+        *,
+        distribution: str | None = None,
+        version: str | None = None,
+        target: str | None = None,
+        stage: str = "import",
+        original: BaseException | None = None,
+    ) -> None:
+        self.scorer_name = scorer_name
+        self.distribution = distribution
+        self.version = version
+        self.target = target
+        self.stage = stage
+        self.original_exception = original
+        where = f" ({target})" if target else ""
+        verb = self._VERBS.get(stage, stage)
+        super().__init__(
+            f"cannot {verb} scorer {scorer_name!r}{where} {_origin(distribution, version)}: "
+            f"{message}"
+        )
+
+
+class IncompatibleScorerError(ScorerLoadError):
+    """A scorer plugin declares a scorer-protocol version this library cannot call.
+
+    Raised by the handshake, which reads ``credit_closure_api`` from the entry point's target
+    (the class, or the factory function) *before* the factory runs: only the plugin's module
+    has been imported. Also a :class:`ScorerLoadError` (and so an ``ImportError``).
+
+    Attributes:
+        declared: The version the plugin declares (``None`` when it declares none).
+        supported: The versions this library supports, sorted.
+
+    Example:
+        >>> err = IncompatibleScorerError("acme-gbm", declared=2, supported=[1],
+        ...                               distribution="acme-scorer", version="3.0",
+        ...                               target="acme_scorer:AcmeGBMScorer")
+        >>> err.declared, err.supported
+        (2, (1,))
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self,
+        scorer_name: str,
+        *,
+        declared: object,
+        supported: Iterable[int],
+        distribution: str | None = None,
+        version: str | None = None,
+        target: str | None = None,
+        library_version: str | None = None,
+    ) -> None:
+        self.declared = declared
+        self.supported = tuple(sorted(supported))
+        wanted = " or ".join(str(v) for v in self.supported)
+        if declared is None:
+            what = "declares no scorer-protocol version (credit_closure_api)"
+            fix = (f"the plugin author must set credit_closure_api = {wanted} on the class or "
+                   "factory the entry point names")
+        else:
+            what = f"implements scorer protocol version {declared!r}"
+            fix = (f"install a version of {distribution or 'the plugin'} that implements "
+                   f"version {wanted}, or a credit-closure release that supports version "
+                   f"{declared!r}")
+        lib = f" {library_version}" if library_version else ""
+        super().__init__(
+            scorer_name,
+            f"it {what}; this credit-closure{lib} supports version {wanted}. Fix: {fix}",
+            distribution=distribution, version=version, target=target, stage="check",
+        )
+
+
+class AmbiguousScorerError(CreditClosureError, LookupError):
+    """Several installed distributions offer the same scorer name, so none is used.
+
+    Attributes:
+        scorer_name: The contested name.
+        candidates: ``(distribution, version, target)`` for each offer, sorted.
+
+    Example:
+        >>> err = AmbiguousScorerError("gbm", [("b-dist", "2.0", "b:S"), ("a-dist", "1.0", "a:S")])
+        >>> print(err)  # doctest: +NORMALIZE_WHITESPACE
+        scorer name 'gbm' is offered by 2 installed distributions: a-dist 1.0 (a:S),
+        b-dist 2.0 (b:S). Uninstall all but one, or allow one distribution with
+        CREDIT_CLOSURE_ALLOWED_PLUGINS or credit_closure.plugins.set_allowed(distributions=...).
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, scorer_name: str, candidates: Iterable[Tuple[str, str | None, str]]) -> None:
+        self.scorer_name = scorer_name
+        self.candidates = tuple(sorted((str(d), v, str(t)) for d, v, t in candidates))
+        listed = ", ".join(f"{d} {v or '(unknown version)'} ({t})" for d, v, t in self.candidates)
+        super().__init__(
+            f"scorer name {scorer_name!r} is offered by {len(self.candidates)} installed "
+            f"distributions: {listed}. Uninstall all but one, or allow one distribution with "
+            "CREDIT_CLOSURE_ALLOWED_PLUGINS or credit_closure.plugins.set_allowed(distributions=...)."
+        )

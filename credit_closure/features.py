@@ -22,9 +22,11 @@ from ._features import (
     extract,
     feature_dict,
 )
+from ._reasons import FEATURE_REASON
 
 __all__ = [
     "FEATURES",
+    "FEATURE_REASON",
     "FEATURE_INDEX",
     "FEATURE_NAMES",
     "FeatureConfig",

@@ -68,6 +68,7 @@ __all__ = [
     "psi_from_counts",
     "roc_auc",
     "roc_curve",
+    "validation_report",
     "validation_report_from_arrays",
 ]
 
@@ -1135,4 +1136,172 @@ def validation_report_from_arrays(
         psi=psi_result,
         psi_basis=psi_basis,
         csi={name: _psi_result(e, a, None) for name, (e, a) in pairs.items()},
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Report from a scorer
+# ---------------------------------------------------------------------------------------
+
+
+def _report_dates(value: Any, n: int, name: str, problems: _Problems) -> list:
+    """``value`` as one date per profile (``date`` or ``"YYYY-MM-DD"``, one or a list)."""
+    import datetime as _dt
+
+    def one(v: Any, path: str) -> Any:
+        if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
+            return v
+        if isinstance(v, str) and len(v) == 10:
+            try:
+                return _dt.date.fromisoformat(v)
+            except ValueError:
+                pass
+        problems.append((path, "must be a date or a YYYY-MM-DD string"))
+        return None
+
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            problems.append((name, f"must be one date or one per profile (got {len(value)} "
+                                   f"for {n} profiles)"))
+            return []
+        return [one(v, f"{name}[{i}]") for i, v in enumerate(value)]
+    d = one(value, name)
+    return [d] * n
+
+
+def _score_all(obj: Any, profiles: Any, dates: list, name: str,
+               problems: _Problems) -> tuple[list, list]:
+    """Probabilities and clipped scale points of every profile (problems collected)."""
+    from credit_closure._model import CreditProfile
+    from credit_closure._scale import DEFAULT_SCALE, Scale
+
+    scale = getattr(obj, "scale", None)
+    if not isinstance(scale, Scale):
+        scale = DEFAULT_SCALE
+    probs: list = []
+    points: list = []
+    for i, (p, d) in enumerate(zip(profiles, dates)):
+        if not isinstance(p, CreditProfile):
+            problems.append((f"{name}[{i}]", f"must be a CreditProfile (got {type(p).__name__})"))
+            continue
+        if d is None:
+            continue
+        late = p.dated_after(d)
+        if late:
+            problems.extend((f"{name}[{i}].{path}", msg) for path, msg in late)
+            continue
+        try:
+            pd = obj.score(p, d).probability_of_default
+        except InvalidInputError as exc:
+            problems.extend(exc.prefixed(f"{name}[{i}]"))
+            continue
+        probs.append(pd)
+        points.append(scale.points(scale.clip_probability(pd)))
+    return probs, points
+
+
+def validation_report(
+    scorer: Any,
+    profiles: Sequence[Any],
+    outcomes: ArrayLike,
+    *,
+    as_of: Any,
+    baseline_profiles: Sequence[Any] | None = None,
+    baseline_as_of: Any = None,
+    title: str | None = None,
+    n_bins: int = 10,
+    psi_bins: int = 10,
+) -> ValidationReport:
+    """Validate a scorer on labelled profiles: AUC, Gini, KS, calibration, PSI and CSI.
+
+    Every profile is scored through ``scorer.score`` (the scorer protocol); discrimination
+    and calibration use its probability of default, the PSI its points on the scorer's
+    scale (clipped as :func:`~credit_closure.assess` reports them). With
+    ``baseline_profiles`` (typically the development sample), the PSI compares their points
+    with those of ``profiles``, and for a :class:`~credit_closure.LogisticScorer` the CSI of
+    every input is computed on the bins frozen at training (missing bin included), keyed by
+    input (``attributes.<name>`` for a lender attribute).
+
+    Args:
+        scorer: A scorer object (a fitted ``LogisticScorer``, say) or a registered name.
+        profiles: The profiles to validate on.
+        outcomes: One observed outcome per profile, 0 = good, 1 = bad; both must occur.
+        as_of: Observation date(s): one ``date``/``"YYYY-MM-DD"`` or one per profile.
+        baseline_profiles: Optional baseline sample for PSI/CSI.
+        baseline_as_of: Date(s) of the baseline; ``as_of`` when omitted (then it must be a
+            single date).
+        title: Report heading; names the scorer's version when omitted.
+        n_bins: Requested number of calibration bins.
+        psi_bins: Requested number of PSI bins.
+
+    Returns:
+        The :class:`ValidationReport`.
+
+    Raises:
+        InvalidInputError: Listing every problem (profiles that are not ``CreditProfile``
+            or are dated after their date, bad dates, outcomes not 0/1, lengths).
+        NotFittedError: For a ``LogisticScorer`` that is not fitted.
+
+    Example:
+        >>> from credit_closure import CreditProfile
+        >>> from credit_closure.metrics import validation_report
+        >>> ps = [CreditProfile.from_dict({"subject_id": f"s{i}", "accounts": [
+        ...     {"account_id": "a", "product": "credit_card", "status": "open",
+        ...      "credit_limit": 10000, "balance": 1000 * i}]}) for i in range(10)]
+        >>> r = validation_report("rules", ps, [0] * 7 + [1] * 3, as_of="2025-06-30")
+        >>> r.n, r.n_bad, r.auc > 0.5
+        (10, 3, True)
+    """
+    from credit_closure._registry import resolve
+
+    obj = resolve(scorer)[0]
+    problems: _Problems = []
+    if isinstance(profiles, (str, bytes, Mapping)) or not isinstance(profiles, Sequence):
+        raise InvalidInputError([("profiles", "must be a sequence of CreditProfile")])
+    dates = _report_dates(as_of, len(profiles), "as_of", problems)
+    probs, points = _score_all(obj, profiles, dates, "profiles", problems)
+    base_points = None
+    base_idx: list = []
+    if baseline_profiles is not None:
+        if isinstance(baseline_profiles, (str, bytes, Mapping)) or not isinstance(
+                baseline_profiles, Sequence):
+            problems.append(("baseline_profiles", "must be a sequence of CreditProfile"))
+        else:
+            b_as_of = as_of if baseline_as_of is None else baseline_as_of
+            if baseline_as_of is None and isinstance(as_of, (list, tuple)):
+                problems.append(("baseline_as_of", "is required when as_of is one date per "
+                                                   "profile"))
+                b_dates: list = []
+            else:
+                b_dates = _report_dates(b_as_of, len(baseline_profiles), "baseline_as_of",
+                                        problems)
+            if b_dates:
+                _, base_points = _score_all(obj, baseline_profiles, b_dates,
+                                            "baseline_profiles", problems)
+                base_idx = list(zip(baseline_profiles, b_dates))
+    n_y = _length(outcomes)
+    if n_y is not None and n_y != len(profiles):
+        problems.append(("outcomes", f"must have one outcome per profile (got {n_y} for "
+                                     f"{len(profiles)} profiles)"))
+    _raise_if(problems)
+
+    input_counts = None
+    from credit_closure._logistic import LogisticScorer
+
+    if isinstance(obj, LogisticScorer) and baseline_profiles is not None:
+        inputs = obj.inputs_
+        expected = [np.zeros(len(i.points)) for i in inputs]
+        actual = [np.zeros(len(i.points)) for i in inputs]
+        for p, d in base_idx:
+            for j, b in enumerate(obj.bin_indices(p, d)):
+                expected[j][b] += 1
+        for p, d in zip(profiles, dates):
+            for j, b in enumerate(obj.bin_indices(p, d)):
+                actual[j][b] += 1
+        input_counts = {inp.key: (expected[j], actual[j]) for j, inp in enumerate(inputs)}
+    if title is None:
+        title = f"Validation of {getattr(obj, 'version', type(obj).__name__)}"
+    return validation_report_from_arrays(
+        outcomes, probs, score=points, baseline_score=base_points,
+        input_counts=input_counts, title=title, n_bins=n_bins, psi_bins=psi_bins,
     )

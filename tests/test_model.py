@@ -349,3 +349,12 @@ class TestInternalCopies:
         assert q == attrs.evolve(p, closures=(), accounts=p.accounts) or q.closures == ()
         assert {a.name for a in attrs.fields(CreditProfile)} == {
             "subject_id", "accounts", "closures", "inquiries", "activity", "attributes", "_latest"}
+
+
+def test_docs_schema_copies_match_package() -> None:
+    """docs/schema holds the same JSON Schemas as the package."""
+    root = pathlib.Path(__file__).resolve().parent.parent
+    for kind in ("profile", "enterprise"):
+        name = f"{kind}-v1.schema.json"
+        assert (root / "docs" / "schema" / name).read_bytes() == (root / "credit_closure" / "schema" / name).read_bytes()
+        assert json_schema(kind)["title"].startswith("credit_closure")

@@ -1,0 +1,101 @@
+"""``credit-closure train``: fit a logistic scorecard from a JSON Lines training file."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from typing import Any, List, Tuple
+
+from .exceptions import InvalidInputError
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``train`` subcommand."""
+    p = subparsers.add_parser(
+        "train",
+        help="fit a logistic scorecard on labelled profiles and save it as a JSON artifact",
+        description=(
+            "Fit a logistic scorecard (binning, WOE, L2 logistic regression, points per bin) "
+            "on DATA, a JSON Lines file of {\"profile\": {...}, \"outcome\": 0|1, "
+            "\"as_of\": \"YYYY-MM-DD\"} rows, save it to --out and print the validation report "
+            "(Markdown) to stdout; the artifact path and sha256 go to stderr. "
+            "Needs scikit-learn (pip install 'credit-closure[fit]')."
+        ),
+    )
+    p.add_argument("data", metavar="DATA.jsonl", help="training file (JSON Lines)")
+    p.add_argument("--out", required=True, metavar="MODEL.json", help="artifact to write")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the hold-out split (default 0)")
+    p.add_argument("--holdout", type=float, default=0.0, metavar="SHARE",
+                   help="share of rows held out, stratified, for the report (default 0: the "
+                        "report is on the training rows)")
+    p.add_argument("--max-bins", type=int, default=6, help="value bins per input (default 6)")
+    p.add_argument("--C", dest="C", type=float, default=1.0,
+                   help="inverse L2 regularisation strength (default 1.0)")
+    p.add_argument("--min-iv", type=float, default=0.02,
+                   help="smallest information value of an input (default 0.02)")
+    p.add_argument("--max-inputs", type=int, default=None, help="keep at most this many inputs")
+    p.add_argument("--reason-method", choices=("points_below_max", "below_cutoff_average"),
+                   default="points_below_max", help="how reasons are ranked")
+    p.set_defaults(func=run)
+
+
+def _split(outcomes: List[int], share: float, seed: int) -> Tuple[List[int], List[int]]:
+    """Stratified split: ``(train indices, hold-out indices)``, each sorted."""
+    rng = random.Random(seed)
+    train: List[int] = []
+    test: List[int] = []
+    for cls in (0, 1):
+        idx = [i for i, y in enumerate(outcomes) if y == cls]
+        rng.shuffle(idx)
+        k = int(round(share * len(idx)))
+        test += idx[:k]
+        train += idx[k:]
+    return sorted(train), sorted(test)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``train``; return the exit code."""
+    from ._logistic import LogisticScorer
+    from .metrics import validation_report
+    from .synth import read_jsonl
+
+    args.source_name = args.data
+    if not 0.0 <= args.holdout < 1.0:
+        raise InvalidInputError([("--holdout", "must be in [0, 1)")], what="argument")
+    try:
+        data = read_jsonl(args.data)
+    except OSError as exc:
+        raise InvalidInputError([("", f"cannot read {args.data}: {exc.strerror}")],
+                                what="file") from None
+    profiles = list(data.profiles)
+    outcomes = [int(v) for v in data.outcomes.tolist()]
+    dates = list(data.as_of)
+    if args.holdout > 0:
+        tr, te = _split(outcomes, args.holdout, args.seed)
+        if not te or not tr:
+            raise InvalidInputError([("--holdout", "leaves no rows on one side of the split")],
+                                    what="argument")
+    else:
+        tr, te = list(range(len(profiles))), []
+    scorer = LogisticScorer(max_bins=args.max_bins, C=args.C, min_iv=args.min_iv,
+                            max_inputs=args.max_inputs, reason_method=args.reason_method)
+    scorer.fit([profiles[i] for i in tr], [outcomes[i] for i in tr],
+               as_of=[dates[i] for i in tr])
+    digest = scorer.save(args.out)
+    rows = te if te else tr
+    title = (f"Validation on {len(te)} held-out rows (seed {args.seed})" if te
+             else f"Validation on the {len(tr)} training rows (in-sample)")
+    report = validation_report(
+        scorer, [profiles[i] for i in rows], [outcomes[i] for i in rows],
+        as_of=[dates[i] for i in rows],
+        baseline_profiles=[profiles[i] for i in tr] if te else None,
+        baseline_as_of=[dates[i] for i in tr] if te else None,
+        title=f"{title}: {scorer.version}",
+    )
+    sys.stdout.write(report.to_markdown())
+    if not report.to_markdown().endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stderr.write(f"wrote {args.out}\nsha256 {digest}\nversion {scorer.version}\n")
+    return 0
