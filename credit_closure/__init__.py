@@ -33,11 +33,14 @@ from ._rules import RulePolicy, RuleScorer
 from ._scale import Band, Scale
 from ._version import __version__
 from .exceptions import (
+    AmbiguousScorerError,
     ArtifactError,
     CreditClosureError,
+    IncompatibleScorerError,
     InvalidInputError,
     NotFittedError,
     PolicyError,
+    ScorerLoadError,
     ScorerNotFoundError,
     ScoringError,
 )
@@ -46,8 +49,10 @@ __all__ = [
     "AccountStatus",
     "ActivityKind",
     "ActivityRecord",
+    "AmbiguousScorerError",
     "ArtifactError",
     "Assessment",
+    "AssessmentError",
     "Band",
     "ClosureEvent",
     "ClosureInitiator",
@@ -56,10 +61,14 @@ __all__ = [
     "CreditClosureError",
     "CreditProfile",
     "Enterprise",
+    "EnterpriseAssessment",
+    "EnterprisePolicy",
     "Factor",
+    "IncompatibleScorerError",
     "Inquiry",
     "InquiryKind",
     "InvalidInputError",
+    "LogisticScorer",
     "NotFittedError",
     "PolicyError",
     "Principal",
@@ -73,6 +82,7 @@ __all__ = [
     "Scale",
     "ScoreResult",
     "Scorer",
+    "ScorerLoadError",
     "ScorerNotFoundError",
     "ScoringError",
     "TerminationKind",
@@ -80,6 +90,7 @@ __all__ = [
     "WhatIf",
     "__version__",
     "assess",
+    "assess_many",
     "available_scorers",
     "get_scorer",
     "register_scorer",
@@ -87,7 +98,13 @@ __all__ = [
 ]
 
 # Names served lazily, so that importing the package stays cheap.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "AssessmentError": "credit_closure._batch:AssessmentError",
+    "assess_many": "credit_closure._batch:assess_many",
+    "EnterpriseAssessment": "credit_closure._enterprise:EnterpriseAssessment",
+    "EnterprisePolicy": "credit_closure._enterprise:EnterprisePolicy",
+    "LogisticScorer": "credit_closure._logistic:LogisticScorer",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -24,6 +24,9 @@ EXIT_USAGE = 2
 #: Modules that add subcommands, in the order ``--help`` lists them.
 SUBCOMMANDS: List[str] = [
     "credit_closure._cli_assess",
+    "credit_closure._cli_plugins",
+    "credit_closure._cli_train",
+    "credit_closure._cli_monitor",
 ]
 
 

@@ -1,0 +1,868 @@
+"""The enterprise financing view: a company, its principals' personal credit, and one decision.
+
+``assess(enterprise)`` assesses every principal (legal representative, shareholder,
+guarantor, actual controller) with the same scorer, then combines them under an
+:class:`EnterprisePolicy` (documented in ``docs/enterprise.md``):
+
+- **Gates (DOMAIN.md §9 R11)**: a *major principal* -- any legal representative, guarantor or
+  actual controller, and any shareholder with a stake of at least ``gate_stake`` (20%,
+  [SBA-20PCT]; an unknown stake counts as major) -- whose personal assessment shows an
+  abnormal termination or bad debt (R5) or 连三累六 (R9) sends the company to at least
+  ``gate_action`` (``"refer"``) [LKL-4084][PBOC-CONF]. A gate fires on the scorer's trigger
+  code, or, for scorers without such triggers, on the feature behind the rule, so it works
+  for every scorer.
+- **Aggregate score**: the weighted mean of the principals' scores (points, i.e. of their
+  log-odds). The legal representatives together weigh ``legal_rep_weight`` (0.5); the other
+  principals share the rest in proportion to their stake, a principal without a stake
+  counting as ``unstaked_weight`` (0.1). Weights are normalised to add up to 1.
+- **Worst score (F22)**: the lowest score among the major principals, reported beside it.
+- **Decision**: the scorer's scale cutoffs applied to the aggregate score, raised by the
+  gates (and by company rules, if the policy has any).
+
+Reasons are kept apart and attributed: ``company_reasons`` come only from company rules the
+policy defines over the company's attributes (none by default, so the list is empty), and each
+principal's reasons stay in that principal's assessment, under role and pseudonymous id.
+Every gate names the rule, the principal, the personal rule and the evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+import attrs
+
+from ._assess import (
+    Assessment,
+    ReasonChange,
+    ReasonCode,
+    _as_of,
+    _assess_profile,
+    _close_accounts,
+    _factor_totals,
+    _Resolved,
+    _text,
+)
+from ._features import DEFAULT_CONFIG, FEATURE_INDEX, FeatureConfig, extract
+from ._model import (
+    Attributes,
+    ClosureReason,
+    CreditProfile,
+    Enterprise,
+    PrincipalRole,
+)
+from ._protocol import Trigger
+from .exceptions import InvalidInputError
+
+__all__ = [
+    "AttributedReason",
+    "CompanyReason",
+    "CompanyRule",
+    "EnterpriseAssessment",
+    "EnterprisePolicy",
+    "EnterpriseWhatIf",
+    "Gate",
+    "GateCondition",
+    "PrincipalAssessment",
+    "assess_enterprise",
+    "enterprise_what_if",
+]
+
+Problem = Tuple[str, str]
+_ACTIONS = ("refer", "decline")
+_ROLES = tuple(r.value for r in PrincipalRole)
+
+
+def _finite_in(v: Any, lo: float, hi: float) -> bool:
+    return (not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
+            and lo <= v <= hi)
+
+
+@attrs.frozen(kw_only=True)
+class GateCondition:
+    """A personal red flag that gates the enterprise when a major principal has it.
+
+    It holds when the principal's assessment has a trigger with ``code`` (the rule scorer's
+    rule ``personal_rule``), or when the feature ``feature`` is at least ``at_least`` (so
+    scorers without that trigger are gated on the same fact).
+
+    Example:
+        >>> GateCondition(personal_rule="R9", code="SERIOUS_DELINQUENCY_PATTERN",
+        ...               feature="lian3lei6_24m").at_least
+        1.0
+    """
+
+    personal_rule: str
+    code: str
+    feature: str
+    at_least: float = 1.0
+    sources: Tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        p: List[Problem] = []
+        for name in ("personal_rule", "code"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+                p.append((name, "must be a non-empty string"))
+        if self.feature not in FEATURE_INDEX:
+            p.append(("feature", f"is not a known feature (got {str(self.feature)[:40]!r})"))
+        if not _finite_in(self.at_least, -1e300, 1e300):
+            p.append(("at_least", "must be a finite number"))
+        if p:
+            raise InvalidInputError(p, what="gate condition")
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return {"personal_rule": self.personal_rule, "code": self.code,
+                "feature": self.feature, "at_least": self.at_least,
+                "sources": list(self.sources)}
+
+
+@attrs.frozen(kw_only=True)
+class CompanyRule:
+    """A rule over one numeric company attribute: fires when the value is above ``above``.
+
+    There are none by default. An example a lender may add is a debt ratio above 0.70
+    ([LKL-4084], an unverified practitioner rule of thumb)::
+
+        CompanyRule(id="C1", attribute="debt_ratio", above=0.70, action="refer",
+                    code="COMPANY_DEBT_RATIO_HIGH",
+                    message="Company debt ratio is above 70%",
+                    message_zh="企业资产负债率高于70%", sources=("LKL-4084",))
+
+    A missing or non-numeric attribute does not fire the rule.
+    """
+
+    id: str
+    attribute: str
+    above: float
+    action: str
+    code: str
+    message: str
+    message_zh: str
+    sources: Tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        p: List[Problem] = []
+        for name in ("id", "attribute", "code", "message", "message_zh"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+                p.append((name, "must be a non-empty string"))
+        if not _finite_in(self.above, -1e300, 1e300):
+            p.append(("above", "must be a finite number"))
+        if self.action not in _ACTIONS + ("alert",):
+            p.append(("action", "must be 'refer', 'decline' or 'alert'"))
+        if p:
+            raise InvalidInputError(p, what="company rule")
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return {"id": self.id, "attribute": self.attribute, "above": self.above,
+                "action": self.action, "code": self.code, "message": self.message,
+                "message_zh": self.message_zh, "sources": list(self.sources)}
+
+
+def _default_gates() -> Tuple[GateCondition, ...]:
+    return (
+        GateCondition(personal_rule="R5", code="ABNORMAL_TERMINATION",
+                      feature="n_abnormal_terminations", at_least=1.0,
+                      sources=("PBOC-CONF", "ZX-TIAOLI")),
+        GateCondition(personal_rule="R9", code="SERIOUS_DELINQUENCY_PATTERN",
+                      feature="lian3lei6_24m", at_least=1.0, sources=("LKL-4084", "LSLL")),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class EnterprisePolicy:
+    """How an enterprise's principals combine into one score and decision (R11).
+
+    Args:
+        legal_rep_weight: Total weight of the legal representatives in the aggregate score
+            (0 to 1; default 0.5). When there is no legal representative the others share 1.
+        unstaked_weight: Weight, before normalisation, of a non-legal-representative
+            principal without a stake (a guarantor, say); default 0.1. Stakes are the weights
+            of the others.
+        gate_stake: A shareholder with at least this stake is a major principal (default 0.2,
+            [SBA-20PCT]); a shareholder with an unknown stake is one too.
+        gate_roles: Roles that are major principals whatever their stake.
+        gate_action: What a gate does to the company's decision: ``"refer"`` (at least refer)
+            or ``"decline"``.
+        gates: The personal red flags that gate (default: R5 abnormal termination / bad
+            debt, R9 连三累六).
+        company_rules: Rules over the company's attributes (none by default).
+
+    Example:
+        >>> from credit_closure import EnterprisePolicy
+        >>> EnterprisePolicy().legal_rep_weight, EnterprisePolicy().gate_stake
+        (0.5, 0.2)
+        >>> [g.personal_rule for g in EnterprisePolicy().gates]
+        ['R5', 'R9']
+    """
+
+    legal_rep_weight: float = 0.5
+    unstaked_weight: float = 0.1
+    gate_stake: float = 0.2
+    gate_roles: Tuple[str, ...] = attrs.field(
+        default=("legal_representative", "guarantor", "actual_controller"),
+        converter=lambda v: tuple(str(getattr(x, "value", x)) for x in v),
+    )
+    gate_action: str = "refer"
+    gates: Tuple[GateCondition, ...] = attrs.field(factory=_default_gates, converter=tuple)
+    company_rules: Tuple[CompanyRule, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        p: List[Problem] = []
+        if not _finite_in(self.legal_rep_weight, 0.0, 1.0):
+            p.append(("legal_rep_weight", "must be a number between 0 and 1"))
+        if not _finite_in(self.unstaked_weight, 0.0, 1.0):
+            p.append(("unstaked_weight", "must be a number between 0 and 1"))
+        if not _finite_in(self.gate_stake, 0.0, 1.0):
+            p.append(("gate_stake", "must be a number between 0 and 1"))
+        for i, r in enumerate(self.gate_roles):
+            if r not in _ROLES:
+                p.append((f"gate_roles[{i}]", f"is not one of: {', '.join(_ROLES)}"))
+        if self.gate_action not in _ACTIONS:
+            p.append(("gate_action", "must be 'refer' or 'decline'"))
+        for i, g in enumerate(self.gates):
+            if not isinstance(g, GateCondition):
+                p.append((f"gates[{i}]", "must be a GateCondition"))
+        ids = set()
+        for i, r in enumerate(self.company_rules):
+            if not isinstance(r, CompanyRule):
+                p.append((f"company_rules[{i}]", "must be a CompanyRule"))
+            elif r.id in ids:
+                p.append((f"company_rules[{i}].id", "duplicates another rule's id"))
+            else:
+                ids.add(r.id)
+        if p:
+            raise InvalidInputError(p, what="enterprise policy")
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return {
+            "legal_rep_weight": self.legal_rep_weight,
+            "unstaked_weight": self.unstaked_weight,
+            "gate_stake": self.gate_stake,
+            "gate_roles": list(self.gate_roles),
+            "gate_action": self.gate_action,
+            "gates": [g.to_dict() for g in self.gates],
+            "company_rules": [r.to_dict() for r in self.company_rules],
+        }
+
+    def is_major(self, role: str, stake: Optional[float]) -> bool:
+        """True for a principal whose red flags gate the enterprise (the F22 set)."""
+        if role in self.gate_roles:
+            return True
+        if role == PrincipalRole.SHAREHOLDER.value:
+            return stake is None or stake >= self.gate_stake
+        return False
+
+    def assess(self, enterprise: Enterprise, *, scorer: Any = "rules",
+               as_of: Any = None) -> "EnterpriseAssessment":
+        """Assess ``enterprise`` under this policy (as :func:`credit_closure.assess`)."""
+        return assess_enterprise(enterprise, scorer=scorer, as_of=as_of, policy=self)
+
+    def what_if(self, enterprise: Enterprise, *, close: Any, principal: Optional[str] = None,
+                on: Any = None, scorer: Any = "rules",
+                reason: Any = ClosureReason.UNKNOWN) -> "EnterpriseWhatIf":
+        """:func:`credit_closure.what_if` for a principal of ``enterprise``, under this policy."""
+        return enterprise_what_if(enterprise, close=close, principal=principal, on=on,
+                                  scorer=scorer, reason=reason, policy=self)
+
+
+DEFAULT_POLICY = EnterprisePolicy()
+
+
+# --------------------------------------------------------------------------------------
+@attrs.frozen(kw_only=True)
+class PrincipalAssessment:
+    """One principal's personal assessment, with the role, stake and weight it carries.
+
+    Attributes:
+        role: ``legal_representative``, ``shareholder``, ``guarantor`` or
+            ``actual_controller``.
+        stake: The share held (0 to 1), or ``None`` when not given.
+        subject_id: The principal's pseudonymous id.
+        weight: The principal's weight in the aggregate score (weights add up to 1).
+        major: True when the principal's red flags gate the enterprise (the F22 set).
+        assessment: The personal :class:`~credit_closure.Assessment`.
+    """
+
+    role: str
+    stake: Optional[float]
+    subject_id: str
+    weight: float
+    major: bool
+    assessment: Assessment
+
+    @property
+    def score(self) -> float:
+        """The principal's personal score."""
+        return self.assessment.score
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return {"role": self.role, "stake": self.stake, "subject_id": self.subject_id,
+                "weight": self.weight, "major": self.major,
+                "assessment": self.assessment.to_dict()}
+
+
+@attrs.frozen(kw_only=True)
+class Gate:
+    """A gate that raised the enterprise's decision, traceable to its rule and data.
+
+    Attributes:
+        rule: The enterprise rule (``"R11"`` for a principal's red flag, a company rule's id).
+        action: ``"refer"`` or ``"decline"``.
+        code: The reason code of the red flag (``ABNORMAL_TERMINATION``, ...).
+        subject_id: The principal's pseudonymous id (``None`` for a company rule).
+        role: The principal's role (``"company"`` for a company rule).
+        stake: The principal's stake, if given.
+        personal_rule: The personal rule behind it (``"R5"``, ``"R9"``), if any.
+        trigger: What was found: ``"trigger"`` (the scorer's trigger) or ``"feature"``.
+        evidence: A short description (rule, feature and value; no personal data).
+        sources: DOMAIN.md source keys.
+    """
+
+    rule: str
+    action: str
+    code: str
+    subject_id: Optional[str]
+    role: str
+    stake: Optional[float]
+    personal_rule: Optional[str]
+    trigger: str
+    evidence: str
+    sources: Tuple[str, ...] = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return {"rule": self.rule, "action": self.action, "code": self.code,
+                "subject_id": self.subject_id, "role": self.role, "stake": self.stake,
+                "personal_rule": self.personal_rule, "trigger": self.trigger,
+                "evidence": self.evidence, "sources": list(self.sources)}
+
+
+@attrs.frozen(kw_only=True)
+class CompanyReason:
+    """A reason that comes from the company's own attributes, through a company rule."""
+
+    rule: str
+    code: str
+    message: str
+    message_zh: str
+    attribute: str
+    value: float
+    above: float
+    action: str
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return {"rule": self.rule, "code": self.code, "message": self.message,
+                "message_zh": self.message_zh, "attribute": self.attribute,
+                "value": self.value, "above": self.above, "action": self.action}
+
+
+@attrs.frozen(kw_only=True)
+class AttributedReason:
+    """A reason with where it comes from: ``source`` is ``"company"`` or ``"principal"``."""
+
+    source: str
+    role: str
+    subject_id: Optional[str]
+    code: str
+    message: str
+    message_zh: str
+    points: Optional[float]
+
+
+_LABELS = {
+    "en": {"enterprise": "enterprise", "as_of": "as of", "scorer": "scorer",
+           "score": "aggregate score", "pscore": "personal score", "band": "band", "pd": "probability of default",
+           "decision": "decision", "cutoffs": "cutoffs alone", "worst": "worst major principal",
+           "gates": "gates", "company": "company reasons", "company_attrs": "company attributes",
+           "principals": "principals", "weight": "weight", "stake": "stake", "none": "none",
+           "reasons": "reasons", "triggers": "triggers", "points": "points", "major": "major",
+           "approve": "APPROVE", "refer": "REFER", "decline": "DECLINE", "alert": "ALERT",
+           "legal_representative": "legal representative", "shareholder": "shareholder",
+           "guarantor": "guarantor", "actual_controller": "actual controller",
+           "company_role": "company"},
+    "zh": {"enterprise": "企业", "as_of": "评估日期", "scorer": "评分模型", "score": "综合评分", "pscore": "个人评分",
+           "band": "风险等级", "pd": "违约概率", "decision": "决定", "cutoffs": "仅按分数线",
+           "worst": "主要关联人最低分", "gates": "否决/转审规则", "company": "企业原因",
+           "company_attrs": "企业属性", "principals": "关联人", "weight": "权重",
+           "stake": "持股", "none": "无", "reasons": "主要原因", "triggers": "触发规则",
+           "points": "分", "major": "主要关联人",
+           "approve": "通过", "refer": "转人工审核", "decline": "拒绝", "alert": "提示",
+           "legal_representative": "法定代表人", "shareholder": "股东", "guarantor": "担保人",
+           "actual_controller": "实际控制人", "company_role": "企业"},
+}
+
+
+@attrs.frozen(kw_only=True)
+class EnterpriseAssessment:
+    """The result of :func:`credit_closure.assess` for an :class:`~credit_closure.Enterprise`.
+
+    Attributes:
+        enterprise_id: The company's id.
+        as_of: The assessment date.
+        score: The aggregate score (weighted mean of the principals' scores).
+        probability_of_default: The probability the aggregate score stands for on the scale.
+        band: Risk band of the aggregate score.
+        decision: ``"approve"``, ``"refer"`` or ``"decline"``: the cutoffs raised by the gates.
+        score_decision: The decision from the cutoffs alone.
+        worst_score: Lowest score among the major principals (F22), or ``None``.
+        worst_subject_id: Whose score that is.
+        principals: Every principal's :class:`PrincipalAssessment`, in document order.
+        gates: The gates that fired (:class:`Gate`), each naming rule, principal and trigger.
+        company_reasons: Reasons from company rules over the company's attributes (empty
+            when the policy has no company rule, or none fired).
+        company_attributes: The company's attributes, as given.
+        policy: The :class:`EnterprisePolicy` used.
+        scorer, scorer_version, scorer_distribution, scorer_distribution_version: Provenance.
+
+    The properties ``subject_id``, ``closure_impact``, ``triggers`` and ``reasons`` give it the
+    shape of a personal :class:`~credit_closure.Assessment` for generic renderers.
+    """
+
+    enterprise_id: str
+    as_of: _dt.date
+    score: float
+    probability_of_default: float
+    band: str
+    decision: str
+    score_decision: str
+    worst_score: Optional[float]
+    worst_subject_id: Optional[str]
+    principals: Tuple[PrincipalAssessment, ...]
+    gates: Tuple[Gate, ...]
+    company_reasons: Tuple[CompanyReason, ...]
+    company_attributes: Attributes = attrs.field(repr=False)
+    policy: EnterprisePolicy = attrs.field(repr=False)
+    scorer: str
+    scorer_version: str
+    scorer_distribution: Optional[str] = None
+    scorer_distribution_version: Optional[str] = None
+
+    @property
+    def subject_id(self) -> str:
+        """The enterprise id (so that renderers of personal assessments can show it)."""
+        return self.enterprise_id
+
+    @property
+    def closure_impact(self) -> float:
+        """Points the principals' closures of the last 24 months moved the aggregate score:
+        ``Σ w_i · closure_impact_i`` (exact, since the aggregate is a weighted mean)."""
+        return math.fsum(p.weight * p.assessment.closure_impact for p in self.principals)
+
+    @property
+    def triggers(self) -> Tuple[Trigger, ...]:
+        """The gates as :class:`~credit_closure.Trigger` objects (code, action, rule)."""
+        return tuple(Trigger(code=g.code, action=g.action, rule=g.rule) for g in self.gates)
+
+    @property
+    def reasons(self) -> Tuple[ReasonCode, ...]:
+        """The company reasons as :class:`~credit_closure.ReasonCode` objects (0 points: they
+        come from company rules, not from a score). The principals' reasons stay in
+        :attr:`principals`; :meth:`attributed_reasons` lists them all."""
+        return tuple(ReasonCode(code=r.code, message=r.message, message_zh=r.message_zh,
+                                points=0.0) for r in self.company_reasons)
+
+    def principal(self, subject_id: str) -> PrincipalAssessment:
+        """The first principal entry of ``subject_id``; ``KeyError`` when there is none."""
+        for p in self.principals:
+            if p.subject_id == subject_id:
+                return p
+        raise KeyError(subject_id)
+
+    def attributed_reasons(self) -> Tuple[AttributedReason, ...]:
+        """Every reason with its source: company reasons first, then each principal's."""
+        out = [AttributedReason(source="company", role="company", subject_id=None,
+                                code=r.code, message=r.message, message_zh=r.message_zh,
+                                points=None) for r in self.company_reasons]
+        for p in self.principals:
+            for r in p.assessment.reasons:
+                out.append(AttributedReason(source="principal", role=p.role,
+                                            subject_id=p.subject_id, code=r.code,
+                                            message=r.message, message_zh=r.message_zh,
+                                            points=r.points))
+        return tuple(out)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data (what ``credit-closure assess --json`` prints)."""
+        return {
+            "enterprise_id": self.enterprise_id,
+            "as_of": self.as_of.isoformat(),
+            "score": self.score,
+            "probability_of_default": self.probability_of_default,
+            "band": self.band,
+            "decision": self.decision,
+            "score_decision": self.score_decision,
+            "worst_score": self.worst_score,
+            "worst_subject_id": self.worst_subject_id,
+            "gates": [g.to_dict() for g in self.gates],
+            "company_reasons": [r.to_dict() for r in self.company_reasons],
+            "company_attributes": self.company_attributes.to_dict(),
+            "principals": [p.to_dict() for p in self.principals],
+            "policy": self.policy.to_dict(),
+            "scorer": self.scorer,
+            "scorer_version": self.scorer_version,
+            "scorer_distribution": self.scorer_distribution,
+            "scorer_distribution_version": self.scorer_distribution_version,
+        }
+
+    def render(self, lang: str = "en") -> str:
+        """A readable summary in English (``"en"``) or Chinese (``"zh"``).
+
+        Raises:
+            InvalidInputError: ``lang`` is neither.
+        """
+        if lang not in _LABELS:
+            raise InvalidInputError([("lang", "must be 'en' or 'zh'")], what="argument")
+        L = _LABELS[lang]
+        zh = lang == "zh"
+        lines = [
+            f"{L['enterprise']}: {self.enterprise_id}   {L['as_of']}: {self.as_of.isoformat()}",
+            f"{L['scorer']}: {self.scorer} ({self.scorer_version})",
+            f"{L['score']}: {self.score:.1f}   {L['band']}: {self.band}   "
+            f"{L['pd']}: {self.probability_of_default:.2%}   {L['decision']}: "
+            f"{L[self.decision]} ({L['cutoffs']}: {L[self.score_decision]})",
+        ]
+        if self.worst_score is not None:
+            lines.append(f"{L['worst']}: {self.worst_score:.1f} ({self.worst_subject_id})")
+        lines.append(f"{L['gates']}:" + ("" if self.gates else f" {L['none']}"))
+        for g in self.gates:
+            who = L["company_role"] if g.subject_id is None else f"{L[g.role]} {g.subject_id}"
+            text = _text(g.code, None)
+            msg = text.zh if zh else text.en
+            lines.append(f"  {L[g.action]}: [{g.rule}] {who}: [{g.code}] {msg} ({g.evidence})")
+        lines.append(f"{L['company']}:" + ("" if self.company_reasons else f" {L['none']}"))
+        for r in self.company_reasons:
+            lines.append(f"  [{r.code}] {r.message_zh if zh else r.message} "
+                         f"({r.attribute} = {r.value:g} > {r.above:g})")
+        if len(self.company_attributes):
+            attrs_text = ", ".join(f"{k}={v}" for k, v in sorted(self.company_attributes.items()))
+            lines.append(f"{L['company_attrs']}: {attrs_text}")
+        lines.append(f"{L['principals']}:")
+        for p in self.principals:
+            a = p.assessment
+            stake = "" if p.stake is None else f"   {L['stake']}: {p.stake:.0%}"
+            major = f" ({L['major']})" if p.major else ""
+            lines.append(f"  - {L[p.role]}{major} {p.subject_id}{stake}   "
+                         f"{L['weight']}: {p.weight:.3f}")
+            lines.append(f"    {L['pscore']}: {a.score:.1f}   {L['band']}: {a.band}   "
+                         f"{L['decision']}: {L[a.decision]}")
+            lines.append(f"    {L['reasons']}:" + ("" if a.reasons else f" {L['none']}"))
+            for i, r in enumerate(a.reasons, start=1):
+                lines.append(f"      {i}. [{r.code}] {r.message_zh if zh else r.message} "
+                             f"({r.points:+.1f} {L['points']})")
+            for t in a.triggers:
+                text = _text(t.code, None)
+                lines.append(f"      {L[t.action]}: [{t.code}] {text.zh if zh else text.en}"
+                             + (f" ({t.rule})" if t.rule else ""))
+        return "\n".join(lines)
+
+
+@attrs.frozen(kw_only=True)
+class EnterpriseWhatIf:
+    """The result of :func:`credit_closure.what_if` for a principal inside an enterprise.
+
+    Attributes:
+        before: The enterprise as things are.
+        after: The enterprise had the principal closed the accounts on that date.
+        delta: ``after.score - before.score`` (aggregate points).
+        principal: The principal's subject id.
+        roles: The roles that principal holds in the enterprise.
+        principal_delta: How the principal's own score moved.
+        moved: The principal's reason codes whose points changed, largest change first.
+        closed: The account ids closed in the hypothesis.
+    """
+
+    before: EnterpriseAssessment
+    after: EnterpriseAssessment
+    delta: float
+    principal: str
+    roles: Tuple[str, ...]
+    principal_delta: float
+    moved: Tuple[ReasonChange, ...]
+    closed: Tuple[str, ...]
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return {
+            "principal": self.principal, "roles": list(self.roles), "closed": list(self.closed),
+            "delta": self.delta, "principal_delta": self.principal_delta,
+            "decision_before": self.before.decision, "decision_after": self.after.decision,
+            "moved": [{"code": m.code, "message": m.message, "message_zh": m.message_zh,
+                       "points_before": m.points_before, "points_after": m.points_after,
+                       "change": m.change} for m in self.moved],
+            "before": self.before.to_dict(), "after": self.after.to_dict(),
+        }
+
+
+# --------------------------------------------------------------------------------------
+def _check_enterprise(enterprise: Any) -> Enterprise:
+    if isinstance(enterprise, Enterprise):
+        return enterprise
+    if isinstance(enterprise, Mapping):
+        return Enterprise.from_dict(enterprise)
+    raise InvalidInputError(
+        [("subject", f"must be an Enterprise or an enterprise document (got {type(enterprise).__name__})")],
+        what="argument",
+    )
+
+
+def _check_policy(policy: Any) -> EnterprisePolicy:
+    if policy is None:
+        return DEFAULT_POLICY
+    if not isinstance(policy, EnterprisePolicy):
+        raise InvalidInputError(
+            [("policy", f"must be an EnterprisePolicy (got {type(policy).__name__})")],
+            what="argument")
+    return policy
+
+
+def weights(roles: Sequence[str], stakes: Sequence[Optional[float]],
+            policy: EnterprisePolicy) -> List[float]:
+    """The aggregate weight of each principal entry (see the module documentation)."""
+    n = len(roles)
+    lr = [i for i, r in enumerate(roles) if r == PrincipalRole.LEGAL_REPRESENTATIVE.value]
+    others = [i for i in range(n) if i not in set(lr)]
+    raw = {i: (stakes[i] if stakes[i] is not None and stakes[i] > 0 else policy.unstaked_weight)
+           for i in others}
+    total_raw = math.fsum(raw.values())
+    out = [0.0] * n
+    if lr and others and total_raw > 0:
+        lr_total = policy.legal_rep_weight
+    elif lr:
+        lr_total = 1.0
+    else:
+        lr_total = 0.0
+    for i in lr:
+        out[i] = lr_total / len(lr)
+    if others and total_raw > 0:
+        for i in others:
+            out[i] = (1.0 - lr_total) * raw[i] / total_raw
+    s = math.fsum(out)
+    if s <= 0:  # every weight is zero: fall back to equal weights
+        return [1.0 / n] * n
+    return [w / s for w in out]
+
+
+def _feature_config(r: _Resolved) -> FeatureConfig:
+    cfg = getattr(getattr(r.scorer, "policy", None), "feature_config", None)
+    return cfg if isinstance(cfg, FeatureConfig) else DEFAULT_CONFIG
+
+
+def assess_enterprise(
+    enterprise: Any, *, scorer: Any = "rules", as_of: Any = None,
+    policy: Optional[EnterprisePolicy] = None,
+) -> EnterpriseAssessment:
+    """Assess an enterprise and its principals (what :func:`credit_closure.assess` calls).
+
+    Args:
+        enterprise: An :class:`~credit_closure.Enterprise` or its v1 JSON document.
+        scorer: As for :func:`credit_closure.assess`; every principal uses it.
+        as_of: The assessment date; today (UTC) when omitted. No principal's profile may be
+            dated after it.
+        policy: An :class:`EnterprisePolicy`; the default when ``None``.
+
+    Returns:
+        An :class:`EnterpriseAssessment`.
+
+    Raises:
+        InvalidInputError: a bad enterprise, date or policy, each problem with its path
+            (``principals[1].profile.closures[0].closed_on``).
+
+    Example:
+        >>> from credit_closure import Enterprise, assess
+        >>> e = Enterprise.from_dict({"enterprise_id": "e-1", "principals": [
+        ...     {"role": "legal_representative", "stake": 0.6, "profile": {"subject_id": "p-1",
+        ...      "accounts": [{"account_id": "a", "product": "installment",
+        ...                    "status": "charged_off", "closed_on": "2024-01-31"}]}},
+        ...     {"role": "shareholder", "stake": 0.4, "profile": {"subject_id": "p-2"}}]})
+        >>> ea = assess(e, as_of="2025-06-30")
+        >>> ea.decision, [(g.rule, g.personal_rule, g.subject_id) for g in ea.gates]
+        ('refer', [('R11', 'R5', 'p-1')])
+    """
+    day = _as_of(as_of)
+    ent = _check_enterprise(enterprise)
+    pol = _check_policy(policy)
+    problems: List[Problem] = []
+    for i, pr in enumerate(ent.principals):
+        for path, msg in pr.profile.dated_after(day):
+            problems.append((f"principals[{i}].profile.{path}", msg))
+    if problems:
+        raise InvalidInputError(problems, what="enterprise")
+    r = _Resolved(scorer)
+    fcfg = _feature_config(r)
+    cache: Dict[int, Tuple[Assessment, Tuple[float, ...]]] = {}
+    roles = [pr.role.value for pr in ent.principals]
+    stakes = [None if pr.stake is None else float(pr.stake) for pr in ent.principals]
+    ws = weights(roles, stakes, pol)
+    entries: List[PrincipalAssessment] = []
+    gates: List[Gate] = []
+    for i, pr in enumerate(ent.principals):
+        key = id(pr.profile)
+        if key not in cache:
+            cache[key] = (_assess_profile(r, pr.profile, day), extract(pr.profile, day, fcfg))
+        a, feats = cache[key]
+        major = pol.is_major(roles[i], stakes[i])
+        entries.append(PrincipalAssessment(role=roles[i], stake=stakes[i],
+                                           subject_id=pr.profile.subject_id, weight=ws[i],
+                                           major=major, assessment=a))
+        if not major:
+            continue
+        for g in pol.gates:
+            trig = next((t for t in a.triggers if t.code == g.code), None)
+            v = feats[FEATURE_INDEX[g.feature]]
+            if trig is not None:
+                how = "trigger"
+                evidence = (f"personal trigger {g.code}"
+                            + (f" ({trig.rule}, action {trig.action})" if trig.rule else ""))
+            elif v == v and v >= g.at_least:
+                how = "feature"
+                evidence = f"feature {g.feature} = {v:g} (>= {g.at_least:g})"
+            else:
+                continue
+            gates.append(Gate(rule="R11", action=pol.gate_action, code=g.code,
+                              subject_id=pr.profile.subject_id, role=roles[i], stake=stakes[i],
+                              personal_rule=g.personal_rule, trigger=how,
+                              evidence=evidence,
+                              sources=tuple(dict.fromkeys(("SBA-20PCT", "LKL-4084")
+                                                          + g.sources))))
+    company: List[CompanyReason] = []
+    for rule in pol.company_rules:
+        v = ent.attributes.get(rule.attribute)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > rule.above:
+            continue
+        company.append(CompanyReason(rule=rule.id, code=rule.code, message=rule.message,
+                                     message_zh=rule.message_zh, attribute=rule.attribute,
+                                     value=float(v), above=rule.above, action=rule.action))
+        if rule.action in _ACTIONS:
+            gates.append(Gate(rule=rule.id, action=rule.action, code=rule.code,
+                              subject_id=None, role="company", stake=None, personal_rule=None,
+                              trigger="company_attribute",
+                              evidence=f"company attribute {rule.attribute} = {float(v):g} "
+                                       f"> {rule.above:g}",
+                              sources=rule.sources))
+    scale = r.scale
+    score = math.fsum(w * e.score for w, e in zip(ws, entries))
+    score = min(max(score, scale.min_score), scale.max_score)
+    score_decision = scale.decide(score)
+    decision = score_decision
+    if any(g.action == "decline" for g in gates):
+        decision = "decline"
+    elif any(g.action == "refer" for g in gates) and decision == "approve":
+        decision = "refer"
+    majors = [e for e in entries if e.major]
+    worst = min(majors, key=lambda e: e.score) if majors else None
+    return EnterpriseAssessment(
+        enterprise_id=ent.enterprise_id, as_of=day, score=score,
+        probability_of_default=scale.probability(score), band=scale.band(score),
+        decision=decision, score_decision=score_decision,
+        worst_score=None if worst is None else worst.score,
+        worst_subject_id=None if worst is None else worst.subject_id,
+        principals=tuple(entries), gates=tuple(gates), company_reasons=tuple(company),
+        company_attributes=ent.attributes, policy=pol, scorer=r.name,
+        scorer_version=r.version, scorer_distribution=r.dist,
+        scorer_distribution_version=r.dist_version,
+    )
+
+
+def enterprise_what_if(
+    enterprise: Any,
+    *,
+    close: Union[str, Sequence[str]],
+    principal: Optional[str] = None,
+    on: Any = None,
+    scorer: Any = "rules",
+    reason: Any = ClosureReason.UNKNOWN,
+    policy: Optional[EnterprisePolicy] = None,
+) -> EnterpriseWhatIf:
+    """What would the company's assessment be if ``principal`` closed these accounts?
+
+    The hypothetical closure is the same as :func:`credit_closure.what_if`'s (by the consumer,
+    a normal termination, with the balance the account carries now), applied to every entry of
+    that principal in the enterprise.
+
+    Args:
+        enterprise: An :class:`~credit_closure.Enterprise` or its document.
+        close: One account id or several, of the principal's profile.
+        principal: The principal's subject id; may be omitted when the enterprise has one
+            principal only.
+        on: Closing and assessment date; today (UTC) when omitted.
+        scorer: As for :func:`credit_closure.assess`.
+        reason: The closure reason to record.
+        policy: An :class:`EnterprisePolicy`; the default when ``None``.
+
+    Returns:
+        An :class:`EnterpriseWhatIf`.
+
+    Raises:
+        InvalidInputError: no such principal, or a bad account id, date or reason.
+
+    Example:
+        >>> from credit_closure import Enterprise, what_if
+        >>> e = Enterprise.from_dict({"enterprise_id": "e-1", "principals": [
+        ...     {"role": "legal_representative", "stake": 1.0, "profile": {"subject_id": "p-1",
+        ...      "accounts": [
+        ...        {"account_id": "hb", "product": "revolving_consumer", "status": "open",
+        ...         "opened_on": "2019-01-01", "credit_limit": 20000, "balance": 0},
+        ...        {"account_id": "cc", "product": "credit_card", "status": "open",
+        ...         "opened_on": "2016-01-01", "credit_limit": 10000, "balance": 4000}]}}]})
+        >>> w = what_if(e, close="hb", principal="p-1", on="2025-06-30")
+        >>> round(w.delta, 2), w.roles, [m.code for m in w.moved]
+        (-8.66, ('legal_representative',), ['UTILIZATION_HIGH'])
+    """
+    day = _as_of(on, "on")
+    ent = _check_enterprise(enterprise)
+    pol = _check_policy(policy)
+    ids = [close] if isinstance(close, str) else list(close) if close is not None else []
+    if not ids:
+        raise InvalidInputError([("close", "must name at least one account")],
+                                what="what-if request")
+    subjects = list(dict.fromkeys(pr.profile.subject_id for pr in ent.principals))
+    if principal is None:
+        if len(subjects) != 1:
+            raise InvalidInputError(
+                [("principal", "must name the subject_id of the principal who closes the "
+                  f"accounts; the enterprise has {len(subjects)} principals")],
+                what="what-if request")
+        principal = subjects[0]
+    if principal not in subjects:
+        raise InvalidInputError([("principal", "names no principal of the enterprise")],
+                                what="what-if request")
+    try:
+        why = ClosureReason(reason)
+    except ValueError:
+        raise InvalidInputError(
+            [("reason", f"is not one of: {', '.join(x.value for x in ClosureReason)}")],
+            what="what-if request") from None
+    before = assess_enterprise(ent, scorer=scorer, as_of=day, policy=pol)
+    closed_cache: Dict[int, CreditProfile] = {}
+    new_principals = []
+    for pr in ent.principals:
+        if pr.profile.subject_id == principal:
+            key = id(pr.profile)
+            if key not in closed_cache:
+                closed_cache[key] = _close_accounts(pr.profile, ids, day, why)
+            pr = attrs.evolve(pr, profile=closed_cache[key])
+        new_principals.append(pr)
+    after_ent = attrs.evolve(ent, principals=tuple(new_principals))
+    after = assess_enterprise(after_ent, scorer=scorer, as_of=day, policy=pol)
+    pb, pa = before.principal(principal), after.principal(principal)
+    tb, ta = _factor_totals(pb.assessment), _factor_totals(pa.assessment)
+    texts = _Resolved(scorer).texts
+    moved = []
+    for code in set(tb) | set(ta):
+        b, a = tb.get(code, 0.0), ta.get(code, 0.0)
+        if b != a:
+            t = _text(code, texts)
+            moved.append(ReasonChange(code=code, message=t.en, message_zh=t.zh,
+                                      points_before=b, points_after=a))
+    moved.sort(key=lambda m: (-abs(m.change), m.code))
+    roles = tuple(dict.fromkeys(p.role for p in before.principals if p.subject_id == principal))
+    return EnterpriseWhatIf(before=before, after=after, delta=after.score - before.score,
+                            principal=principal, roles=roles,
+                            principal_delta=pa.score - pb.score, moved=tuple(moved),
+                            closed=tuple(ids))

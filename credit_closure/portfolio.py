@@ -1,0 +1,1288 @@
+"""Portfolio closure-rate signal: closure rates per period and segment, control charts, PSI.
+
+A wave of closures across a lender's book is a *market* signal, read on aggregates only.
+Nothing here takes or returns a person's data beyond counting their accounts, and no scorer
+reads anything from this module: a portfolio alert never feeds a person's score
+(DOMAIN.md §7, INFERENCE; ``docs/portfolio-monitoring.md``).
+
+**Counts (the long format).** One row per period and segment with the columns ``period``,
+``segment`` (optional; ``"all"`` when absent), ``open_at_start`` (accounts open at the start
+of the period, >= 1), ``closures`` (of those accounts, how many closed in the period),
+``voluntary`` (closed by the consumer) and ``involuntary`` (closed by a lender, platform or
+regulator, or charged off) -- so ``voluntary + involuntary <= closures <= open_at_start``;
+the rest had an unknown initiator. Accepted as a dict of arrays (or lists), a pandas
+DataFrame, or a sequence of row mappings. Periods are integers or strings (ISO labels such as
+``"2025-01"`` sort correctly); segments are reported as strings.
+
+**Rates** [RKH-ATTR][VINTAGE]: gross ``closures / open_at_start``, voluntary
+``voluntary / open_at_start`` and involuntary ``involuntary / open_at_start``.
+
+**Rules**, per segment and rate, in period order; ``p̄`` is the pooled rate of the segment's
+baseline periods (all periods unless ``baseline_periods`` is set), ``σ_t = sqrt(p̄(1-p̄)/n_t)``
+with ``n_t = open_at_start``, and ``z_t = (p_t - p̄) / σ_t`` (0 when ``σ_t = 0``):
+
+- p-chart [PCHART]: limits ``p̄ ± sigma·σ_t`` (LCL floored at 0, UCL capped at 1); alert when
+  the rate is outside them.
+- tabular CUSUM on ``z_t`` [CUSUM-MONT][CUSUM-JMP]: ``S⁺_t = max(0, S⁺_{t-1} + z_t - k)``,
+  ``S⁻_t = max(0, S⁻_{t-1} - z_t - k)``, ``S_0 = 0``; alert when either exceeds ``h``
+  (defaults k = 0.5, h = 5; no reset after a signal).
+- EWMA on ``z_t`` [EWMA-NIST][EWMA-LIM]: ``E_t = λ z_t + (1-λ) E_{t-1}``, ``E_0 = 0`` (the
+  target of a standardised series); alert when ``|E_t| > L·sqrt(λ/(2-λ)·(1-(1-λ)^{2t}))``
+  (defaults λ = 0.2, L = 3).
+- PSI between two periods' score distributions [PSI-1][PSI-2]: :func:`score_psi`, with the
+  0.1 (warning) / 0.25 (alert) bands of :func:`credit_closure.metrics.psi`.
+
+Every alert names the rule, the rate, the period, the segment, the statistic's value and the
+limit it crossed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+import attrs
+import numpy as np
+
+from ._model import AccountStatus, ClosureInitiator, CreditProfile, TerminationKind
+from .exceptions import InvalidInputError
+
+__all__ = [
+    "COUNT_COLUMNS",
+    "INITIATOR_CODES",
+    "RATES",
+    "ClosureCounts",
+    "ClosureRates",
+    "PortfolioAlert",
+    "SignalConfig",
+    "StabilityCheck",
+    "closure_counts",
+    "closure_counts_from_arrays",
+    "closure_counts_from_profiles",
+    "closure_rates",
+    "cusum",
+    "ewma",
+    "p_chart_limits",
+    "plot_closure_rates",
+    "score_psi",
+]
+
+#: The columns of the long counts format (``segment`` is optional).
+COUNT_COLUMNS = ("period", "segment", "open_at_start", "closures", "voluntary", "involuntary")
+#: The rates computed for every row.
+RATES = ("gross", "voluntary", "involuntary")
+#: Integer codes of closure initiators for :func:`closure_counts_from_arrays` (its fast path).
+#: ``charge_off`` marks an account that ended as a charge-off / bad debt (involuntary).
+INITIATOR_CODES: Dict[str, int] = {
+    "consumer": 0,
+    "lender_risk": 1,
+    "lender_inactivity": 2,
+    "platform_policy": 3,
+    "regulator": 4,
+    "unknown": 5,
+    "charge_off": 6,
+}
+_VOLUNTARY_CODES = (0,)
+_INVOLUNTARY_CODES = (1, 2, 3, 4, 6)
+_FREQS = ("M", "Q", "Y")
+_MAX_PROBLEMS = 50
+
+Problem = Tuple[str, str]
+
+
+# ---------------------------------------------------------------------------------------
+# Small checked helpers
+# ---------------------------------------------------------------------------------------
+def _raise(problems: List[Problem], what: str = "closure counts") -> None:
+    if problems:
+        raise InvalidInputError(problems, what=what)
+
+
+def _num_in(v: Any, lo: float, hi: float, *, lo_open: bool = False) -> bool:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        return False
+    return (v > lo if lo_open else v >= lo) and v <= hi
+
+
+def _float_array(value: Any, name: str, problems: List[Problem]) -> Optional[np.ndarray]:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        problems.append((name, "must be a one-dimensional sequence of numbers"))
+        return None
+    if arr.ndim != 1:
+        problems.append((name, f"must be one-dimensional (got shape {arr.shape})"))
+        return None
+    if not np.isfinite(arr).all():
+        problems.append((name, "must be finite"))
+        return None
+    return arr
+
+
+# ---------------------------------------------------------------------------------------
+# The chart formulas, on plain arrays (public so that they can be checked by hand)
+# ---------------------------------------------------------------------------------------
+def p_chart_limits(
+    x: Any, n: Any, *, sigma: float = 3.0, p_bar: Optional[float] = None
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Centre line and 3-sigma limits of a p-chart with a varying sample size [PCHART].
+
+    ``p̄ = Σx / Σn`` unless given; ``LCL_t = max(0, p̄ - sigma·sqrt(p̄(1-p̄)/n_t))`` and
+    ``UCL_t = min(1, p̄ + sigma·sqrt(p̄(1-p̄)/n_t))``.
+
+    Args:
+        x: Events per period (closures), ``0 <= x_t <= n_t``.
+        n: Trials per period (accounts open at its start), ``n_t >= 1``.
+        sigma: The limits' multiplier (default 3).
+        p_bar: The centre line, when it comes from a baseline; ``Σx / Σn`` when ``None``.
+
+    Returns:
+        ``(center, lcl, ucl)``, arrays as long as ``x``.
+
+    Raises:
+        InvalidInputError: lengths differ, counts are out of range, or sigma/p_bar are bad.
+
+    Example:
+        >>> c, lo, hi = p_chart_limits([10, 10, 10, 30], [100, 100, 100, 100])
+        >>> round(float(c[0]), 4), round(float(lo[0]), 6), round(float(hi[0]), 6)
+        (0.15, 0.042879, 0.257121)
+    """
+    problems: List[Problem] = []
+    xa = _float_array(x, "x", problems)
+    na = _float_array(n, "n", problems)
+    if not _num_in(sigma, 0.0, 100.0, lo_open=True):
+        problems.append(("sigma", "must be a number > 0 and <= 100"))
+    if p_bar is not None and not _num_in(p_bar, 0.0, 1.0):
+        problems.append(("p_bar", "must be a number between 0 and 1"))
+    if xa is not None and na is not None:
+        if xa.shape != na.shape:
+            problems.append(("n", "must be as long as x"))
+        elif xa.size == 0:
+            problems.append(("x", "must not be empty"))
+        elif (na < 1).any() or (xa < 0).any() or (xa > na).any():
+            problems.append(("x", "must satisfy 0 <= x_t <= n_t with n_t >= 1"))
+    _raise(problems, "argument")
+    assert xa is not None and na is not None
+    pb = float(xa.sum() / na.sum()) if p_bar is None else float(p_bar)
+    sd = np.sqrt(pb * (1.0 - pb) / na)
+    center = np.full(na.shape, pb)
+    return center, np.maximum(0.0, pb - sigma * sd), np.minimum(1.0, pb + sigma * sd)
+
+
+def cusum(z: Any, *, k: float = 0.5, h: float = 5.0) -> Tuple[np.ndarray, np.ndarray]:
+    """Tabular CUSUM of a standardised series [CUSUM-MONT].
+
+    ``S⁺_t = max(0, S⁺_{t-1} + z_t - k)``, ``S⁻_t = max(0, S⁻_{t-1} - z_t - k)``, from 0.
+    A signal is ``S⁺_t > h`` or ``S⁻_t > h`` (``h`` is only checked here).
+
+    Args:
+        z: The standardised values.
+        k: Reference value (allowance), half the shift to detect in sigmas (default 0.5).
+        h: Decision interval (default 5).
+
+    Returns:
+        ``(s_hi, s_lo)``.
+
+    Raises:
+        InvalidInputError: ``z`` is not a finite 1-D sequence, or k/h are out of range.
+
+    Example:
+        >>> hi, lo = cusum([1, 2, 3, 0, -1])
+        >>> hi.tolist(), lo.tolist()
+        ([0.5, 2.0, 4.5, 4.0, 2.5], [0.0, 0.0, 0.0, 0.0, 0.5])
+    """
+    problems: List[Problem] = []
+    za = _float_array(z, "z", problems)
+    if not _num_in(k, 0.0, 100.0):
+        problems.append(("k", "must be a number between 0 and 100"))
+    if not _num_in(h, 0.0, 1000.0, lo_open=True):
+        problems.append(("h", "must be a number > 0 and <= 1000"))
+    _raise(problems, "argument")
+    assert za is not None
+    hi = np.empty_like(za)
+    lo = np.empty_like(za)
+    s_hi = s_lo = 0.0
+    for t, v in enumerate(za.tolist()):
+        s_hi = max(0.0, s_hi + v - k)
+        s_lo = max(0.0, s_lo - v - k)
+        hi[t] = s_hi
+        lo[t] = s_lo
+    return hi, lo
+
+
+def ewma(z: Any, *, lam: float = 0.2, L: float = 3.0) -> Tuple[np.ndarray, np.ndarray]:
+    """EWMA of a standardised series with the exact time-varying limits [EWMA-NIST].
+
+    ``E_t = λ z_t + (1-λ) E_{t-1}`` with ``E_0 = 0``, and the limit
+    ``L·sqrt(λ/(2-λ)·(1-(1-λ)^{2t}))`` for ``t = 1, 2, ...`` (σ = 1, μ0 = 0).
+
+    Args:
+        z: The standardised values.
+        lam: The weight λ of the newest value, 0 < λ <= 1 (default 0.2).
+        L: Width of the limits in sigmas (default 3).
+
+    Returns:
+        ``(e, limit)``: the statistic and the (symmetric) limit at each time.
+
+    Raises:
+        InvalidInputError: ``z`` is not a finite 1-D sequence, or λ/L are out of range.
+
+    Example:
+        >>> e, lim = ewma([1, 2, 3, 0, -1])
+        >>> [round(v, 5) for v in e.tolist()], round(float(lim[0]), 6)
+        ([0.2, 0.56, 1.048, 0.8384, 0.47072], 0.6)
+    """
+    problems: List[Problem] = []
+    za = _float_array(z, "z", problems)
+    if not _num_in(lam, 0.0, 1.0, lo_open=True):
+        problems.append(("lam", "must be a number > 0 and <= 1"))
+    if not _num_in(L, 0.0, 100.0, lo_open=True):
+        problems.append(("L", "must be a number > 0 and <= 100"))
+    _raise(problems, "argument")
+    assert za is not None
+    e = np.empty_like(za)
+    prev = 0.0
+    for t, v in enumerate(za.tolist()):
+        prev = lam * v + (1.0 - lam) * prev
+        e[t] = prev
+    t = np.arange(1, za.size + 1, dtype=np.float64)
+    limit = L * np.sqrt(lam / (2.0 - lam) * (1.0 - (1.0 - lam) ** (2.0 * t)))
+    return e, limit
+
+
+# ---------------------------------------------------------------------------------------
+# Configuration, alerts
+# ---------------------------------------------------------------------------------------
+_RULES = ("p_chart", "cusum", "ewma")
+
+
+@attrs.frozen(kw_only=True)
+class SignalConfig:
+    """Parameters of the closure-rate alert rules (DOMAIN.md §9 R15).
+
+    Args:
+        sigma: p-chart limit width in sigmas (default 3) [PCHART].
+        cusum_k: CUSUM reference value k (default 0.5, a 1-sigma shift) [CUSUM-MONT].
+        cusum_h: CUSUM decision interval h (default 5).
+        ewma_lambda: EWMA weight λ (default 0.2) [EWMA-NIST].
+        ewma_L: EWMA limit width L (default 3).
+        baseline_periods: The first N periods of each segment estimate ``p̄`` (Phase I);
+            ``None`` uses every period.
+        rates: Which rates the rules watch (default all of :data:`RATES`).
+        rules: Which rules run (default ``("p_chart", "cusum", "ewma")``).
+
+    Raises:
+        InvalidInputError: a parameter is out of range.
+
+    Example:
+        >>> SignalConfig().cusum_h, SignalConfig(ewma_lambda=0.3).ewma_lambda
+        (5.0, 0.3)
+    """
+
+    sigma: float = 3.0
+    cusum_k: float = 0.5
+    cusum_h: float = 5.0
+    ewma_lambda: float = 0.2
+    ewma_L: float = 3.0
+    baseline_periods: Optional[int] = None
+    rates: Tuple[str, ...] = attrs.field(default=RATES, converter=tuple)
+    rules: Tuple[str, ...] = attrs.field(default=_RULES, converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        p: List[Problem] = []
+        if not _num_in(self.sigma, 0.0, 100.0, lo_open=True):
+            p.append(("sigma", "must be a number > 0 and <= 100"))
+        if not _num_in(self.cusum_k, 0.0, 100.0):
+            p.append(("cusum_k", "must be a number between 0 and 100"))
+        if not _num_in(self.cusum_h, 0.0, 1000.0, lo_open=True):
+            p.append(("cusum_h", "must be a number > 0 and <= 1000"))
+        if not _num_in(self.ewma_lambda, 0.0, 1.0, lo_open=True):
+            p.append(("ewma_lambda", "must be a number > 0 and <= 1"))
+        if not _num_in(self.ewma_L, 0.0, 100.0, lo_open=True):
+            p.append(("ewma_L", "must be a number > 0 and <= 100"))
+        b = self.baseline_periods
+        if b is not None and (isinstance(b, bool) or not isinstance(b, int) or b < 1):
+            p.append(("baseline_periods", "must be an integer >= 1 or None"))
+        if not self.rates or any(r not in RATES for r in self.rates):
+            p.append(("rates", f"must be a non-empty list of: {', '.join(RATES)}"))
+        if any(r not in _RULES for r in self.rules):
+            p.append(("rules", f"must list only: {', '.join(_RULES)}"))
+        if p:
+            raise InvalidInputError(p, what="signal configuration")
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return {"sigma": self.sigma, "cusum_k": self.cusum_k, "cusum_h": self.cusum_h,
+                "ewma_lambda": self.ewma_lambda, "ewma_L": self.ewma_L,
+                "baseline_periods": self.baseline_periods, "rates": list(self.rates),
+                "rules": list(self.rules)}
+
+
+@attrs.frozen(kw_only=True)
+class PortfolioAlert:
+    """One portfolio alert: which rule fired, where, the statistic and the limit it crossed.
+
+    Attributes:
+        rule: ``"p_chart"``, ``"cusum"``, ``"ewma"`` or ``"psi"``.
+        rate: ``"gross"``, ``"voluntary"``, ``"involuntary"`` (``"score"`` for PSI).
+        period: The period label.
+        segment: The segment label.
+        value: The statistic: the rate (p-chart), ``S⁺``/``S⁻`` (CUSUM), ``E_t`` (EWMA) or the
+            PSI.
+        limit: The limit it crossed (UCL or LCL, ``h``, ``±`` the EWMA limit, 0.1 or 0.25).
+        side: ``"high"`` (above an upper limit) or ``"low"``.
+        severity: ``"alert"``, or ``"warning"`` for a moderate PSI shift.
+        observed_rate: The period's rate (``None`` for PSI).
+        sources: DOMAIN.md source keys of the rule.
+    """
+
+    rule: str
+    rate: str
+    period: Any
+    segment: str
+    value: float
+    limit: float
+    side: str
+    severity: str = "alert"
+    observed_rate: Optional[float] = None
+    sources: Tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """One line in English naming rule, rate, period, segment, value and limit."""
+        if self.rule == "cusum":
+            stat = "S+" if self.side == "high" else "S-"
+            what = f"{stat} {self.value:.6g} > h {self.limit:.6g}"
+        else:
+            cmp = ">" if self.side == "high" else "<"
+            stat = {"p_chart": "rate", "ewma": "EWMA", "psi": "PSI"}.get(self.rule, "value")
+            lim = {"p_chart": "UCL" if self.side == "high" else "LCL"}.get(self.rule, "limit")
+            what = f"{stat} {self.value:.6g} {cmp} {lim} {self.limit:.6g}"
+        return (f"{self.rule}: {self.rate} rate, period {self.period}, segment {self.segment}: "
+                f"{what}")
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data."""
+        return {"rule": self.rule, "rate": self.rate, "period": self.period,
+                "segment": self.segment, "value": self.value, "limit": self.limit,
+                "side": self.side, "severity": self.severity,
+                "observed_rate": self.observed_rate, "sources": list(self.sources),
+                "message": self.message}
+
+
+_SOURCES = {"p_chart": ("PCHART",), "cusum": ("CUSUM-MONT", "CUSUM-JMP"),
+            "ewma": ("EWMA-NIST", "EWMA-LIM"), "psi": ("PSI-1", "PSI-2")}
+
+
+# ---------------------------------------------------------------------------------------
+# Counts
+# ---------------------------------------------------------------------------------------
+def _int_tuple(a: Any) -> np.ndarray:
+    arr = np.asarray(a, dtype=np.int64)
+    arr.setflags(write=False)
+    return arr
+
+
+@attrs.frozen(eq=False)
+class ClosureCounts:
+    """Validated closure counts in the long format, sorted by segment, then period.
+
+    Build it with :func:`closure_counts` (or one of the ``closure_counts_from_*``
+    functions). The count arrays are read-only ``int64`` numpy arrays.
+
+    Example:
+        >>> c = closure_counts({"period": ["2025-02", "2025-01"], "open_at_start": [90, 100],
+        ...                     "closures": [9, 5], "voluntary": [6, 4], "involuntary": [2, 1]})
+        >>> c.period, c.segment, c.closures.tolist()
+        (('2025-01', '2025-02'), ('all', 'all'), [5, 9])
+    """
+
+    period: Tuple[Any, ...]
+    segment: Tuple[str, ...]
+    open_at_start: np.ndarray = attrs.field(converter=_int_tuple)
+    closures: np.ndarray = attrs.field(converter=_int_tuple)
+    voluntary: np.ndarray = attrs.field(converter=_int_tuple)
+    involuntary: np.ndarray = attrs.field(converter=_int_tuple)
+
+    def __len__(self) -> int:
+        return len(self.period)
+
+    @property
+    def segments(self) -> Tuple[str, ...]:
+        """The segments, in order."""
+        return tuple(dict.fromkeys(self.segment))
+
+    def to_dict(self) -> Dict[str, list]:
+        """The long format as a dict of lists (JSON-safe)."""
+        return {"period": list(self.period), "segment": list(self.segment),
+                "open_at_start": self.open_at_start.tolist(),
+                "closures": self.closures.tolist(), "voluntary": self.voluntary.tolist(),
+                "involuntary": self.involuntary.tolist()}
+
+
+def _columns(data: Any) -> Dict[str, Any]:
+    """The columns of a dict of arrays, a DataFrame or a sequence of row mappings."""
+    if isinstance(data, ClosureCounts):
+        return data.to_dict()
+    mod = type(data).__module__ or ""
+    if mod.startswith("pandas") and hasattr(data, "columns") and hasattr(data, "to_dict"):
+        return {str(c): data[c].to_numpy() for c in data.columns}
+    if isinstance(data, Mapping):
+        return dict(data)
+    if isinstance(data, (list, tuple)):
+        if not data:
+            raise InvalidInputError([("counts", "has no rows")], what="closure counts")
+        cols: Dict[str, list] = {}
+        problems: List[Problem] = []
+        keys: Optional[set] = None
+        for i, row in enumerate(data):
+            if not isinstance(row, Mapping):
+                problems.append((f"rows[{i}]", "must be an object with the count columns"))
+                continue
+            if keys is None:
+                keys = set(row)
+            elif set(row) != keys:
+                problems.append((f"rows[{i}]", "must have the same columns as rows[0]"))
+                continue
+            for k, v in row.items():
+                cols.setdefault(str(k), []).append(v)
+            if len(problems) >= _MAX_PROBLEMS:
+                break
+        _raise(problems)
+        return cols
+    raise InvalidInputError(
+        [("counts", "must be a dict of columns, a pandas DataFrame or a sequence of rows "
+          f"(got {type(data).__name__})")], what="closure counts")
+
+
+def _labels(values: Any, name: str, problems: List[Problem], *, as_str: bool) -> Optional[list]:
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        if np.isnat(values).any():
+            problems.append((name, "must not have missing dates"))
+            return None
+        values = np.datetime_as_string(values, unit="D")
+    arr = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    out = []
+    bad = 0
+    for i, v in enumerate(arr):
+        if isinstance(v, (np.generic,)):
+            v = v.item()
+        if isinstance(v, bool) or v is None or (isinstance(v, float) and not math.isfinite(v)):
+            bad += 1
+            if bad <= 5:
+                problems.append((f"{name}[{i}]", "must be a label (a string or an integer)"))
+            continue
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        if isinstance(v, (_dt.date, _dt.datetime)):
+            v = v.isoformat()
+        if as_str or not isinstance(v, int):
+            v = str(v)
+        if isinstance(v, str) and (not v or len(v) > 64):
+            bad += 1
+            if bad <= 5:
+                problems.append((f"{name}[{i}]", "must be 1 to 64 characters"))
+            continue
+        out.append(v)
+    if bad:
+        return None
+    if not as_str and len({type(v) for v in out}) > 1:
+        problems.append((name, "must be all integers or all strings"))
+        return None
+    return out
+
+
+def _count_column(values: Any, name: str, problems: List[Problem]) -> Optional[np.ndarray]:
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError):  # pragma: no cover - ragged input
+        problems.append((name, "must be a one-dimensional array of integers"))
+        return None
+    if arr.ndim != 1:
+        problems.append((name, "must be a one-dimensional array of integers"))
+        return None
+    if arr.dtype.kind in "iu":
+        out = arr.astype(np.int64)
+    elif arr.dtype.kind == "f":
+        if not np.isfinite(arr).all() or (arr != np.floor(arr)).any():
+            problems.append((name, "must hold whole numbers"))
+            return None
+        out = arr.astype(np.int64)
+    elif arr.dtype.kind == "O":
+        ok = all(not isinstance(v, bool) and isinstance(v, (int, np.integer)) for v in arr.tolist())
+        if not ok:
+            problems.append((name, "must hold integers"))
+            return None
+        out = arr.astype(np.int64)
+    else:
+        problems.append((name, f"must hold integers (got {arr.dtype})"))
+        return None
+    neg = np.flatnonzero(out < 0)
+    for i in neg[:5].tolist():
+        problems.append((f"{name}[{i}]", "must be >= 0"))
+    if neg.size > 5:
+        problems.append((name, f"has {neg.size} negative values in all"))
+    return out if neg.size == 0 else None
+
+
+def closure_counts(data: Any) -> ClosureCounts:
+    """Validate closure counts in the long format (see the module documentation).
+
+    Args:
+        data: A dict of columns (arrays or lists), a pandas DataFrame, a sequence of row
+            mappings, or a :class:`ClosureCounts`.
+
+    Returns:
+        A :class:`ClosureCounts`, sorted by segment and period.
+
+    Raises:
+        InvalidInputError: listing every problem: missing or unknown columns, unequal
+            lengths, counts that are not whole numbers ``>= 0``, ``open_at_start < 1``,
+            ``closures > open_at_start``, ``voluntary + involuntary > closures``, and
+            duplicate (period, segment) rows, each with its row (``closures[3]``).
+
+    Example:
+        >>> closure_counts([{"period": 1, "segment": "huabei", "open_at_start": 50,
+        ...                  "closures": 3, "voluntary": 2, "involuntary": 1}]).segment
+        ('huabei',)
+    """
+    if isinstance(data, ClosureCounts):
+        return data
+    cols = _columns(data)
+    problems: List[Problem] = []
+    for k in cols:
+        if k not in COUNT_COLUMNS:
+            problems.append((k, "is not a known column; the columns are "
+                             + ", ".join(COUNT_COLUMNS)))
+    for k in COUNT_COLUMNS:
+        if k != "segment" and k not in cols:
+            problems.append((k, "is a required column"))
+    _raise(problems)
+    lengths = {k: len(v) for k, v in cols.items()}
+    n = lengths["period"]
+    for k, m in lengths.items():
+        if m != n:
+            problems.append((k, f"has {m} rows; period has {n}"))
+    if n == 0:
+        problems.append(("period", "has no rows"))
+    _raise(problems)
+    period = _labels(cols["period"], "period", problems, as_str=False)
+    segment = (_labels(cols["segment"], "segment", problems, as_str=True)
+               if "segment" in cols else ["all"] * n)
+    arrays = {k: _count_column(cols[k], k, problems)
+              for k in ("open_at_start", "closures", "voluntary", "involuntary")}
+    _raise(problems)
+    o, c, v, i = (arrays[k] for k in ("open_at_start", "closures", "voluntary", "involuntary"))
+    checks = (
+        (o < 1, "open_at_start", "must be >= 1 (leave out a period with no open account)"),
+        (c > o, "closures", "must not exceed open_at_start"),
+        (v + i > c, "voluntary", "plus involuntary must not exceed closures"),
+    )
+    for mask, name, msg in checks:
+        rows = np.flatnonzero(mask)
+        for r in rows[:10].tolist():
+            problems.append((f"{name}[{r}]", msg))
+        if rows.size > 10:
+            problems.append((name, f"{msg}: {rows.size} rows in all"))
+    assert period is not None and segment is not None
+    order = sorted(range(n), key=lambda r: (segment[r], period[r]))
+    for a, b in zip(order, order[1:]):
+        if segment[a] == segment[b] and period[a] == period[b]:
+            problems.append((f"period[{b}]", f"repeats period {period[b]!r} of segment "
+                             f"{segment[b]!r}"))
+            if len(problems) > _MAX_PROBLEMS:
+                break
+    _raise(problems)
+    idx = np.asarray(order, dtype=np.int64)
+    return ClosureCounts(
+        period=tuple(period[r] for r in order), segment=tuple(segment[r] for r in order),
+        open_at_start=o[idx], closures=c[idx], voluntary=v[idx], involuntary=i[idx],
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# From events
+# ---------------------------------------------------------------------------------------
+def _period_index(days: np.ndarray, freq: str) -> np.ndarray:
+    """Period number of datetime64[D] values: months, quarters or years since 1970."""
+    months = days.astype("datetime64[M]").astype(np.int64)
+    if freq == "M":
+        return months
+    if freq == "Q":
+        return months // 3
+    return months // 12
+
+
+def _period_label(idx: int, freq: str) -> str:
+    if freq == "M":
+        y, m = divmod(idx, 12)
+        return f"{1970 + y:04d}-{m + 1:02d}"
+    if freq == "Q":
+        y, q = divmod(idx, 4)
+        return f"{1970 + y:04d}Q{q + 1}"
+    return f"{1970 + idx:04d}"
+
+
+def _period_start(idx: int, freq: str) -> np.datetime64:
+    months = idx if freq == "M" else idx * 3 if freq == "Q" else idx * 12
+    return np.datetime64(months, "M").astype("datetime64[D]")
+
+
+def _check_freq(freq: Any, problems: List[Problem]) -> None:
+    if freq not in _FREQS:
+        problems.append(("freq", "must be 'M' (month), 'Q' (quarter) or 'Y' (year)"))
+
+
+def _codes(values: Any, name: str, problems: List[Problem]) -> Tuple[Optional[np.ndarray], list]:
+    """Integer codes and their labels; a fast path for small non-negative integer codes."""
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        problems.append((name, "must be one-dimensional"))
+        return None, []
+    if arr.dtype.kind in "iu" and arr.size:
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo <= 10_000_000:
+            present = np.flatnonzero(np.bincount(arr - lo, minlength=hi - lo + 1))
+            lut = np.full(hi - lo + 1, -1, dtype=np.int64)
+            lut[present] = np.arange(present.size)
+            return lut[arr - lo], (present + lo).tolist()
+    try:
+        uniq, inv = np.unique(arr, return_inverse=True)
+    except TypeError:
+        problems.append((name, "must hold labels of one type (strings or integers)"))
+        return None, []
+    return inv.astype(np.int64).ravel(), uniq.tolist()
+
+
+def closure_counts_from_arrays(
+    closed_on: Any,
+    initiator: Any,
+    segment: Any = None,
+    *,
+    open_at_start: Any,
+    freq: str = "M",
+) -> ClosureCounts:
+    """Closure counts from columns of closure events (the vectorised path).
+
+    Args:
+        closed_on: Closing dates: a ``datetime64`` array (fastest), dates or ISO strings.
+        initiator: Who closed each account: integer codes of :data:`INITIATOR_CODES`
+            (fastest) or their names; ``charge_off`` for an account that ended charged off.
+        segment: The segment of each event (integer codes or labels), or ``None`` for one
+            segment ``"all"``.
+        open_at_start: Accounts open at the start of each period and segment: counts in the
+            long format with the columns ``period``, ``segment`` (optional) and
+            ``open_at_start``, or a mapping ``{(period, segment): n}`` (``{period: n}``
+            without segments). Periods are labelled ``"2025-01"`` (M), ``"2025Q1"`` (Q) or
+            ``"2025"`` (Y); segments as ``str(label)``.
+        freq: ``"M"``, ``"Q"`` or ``"Y"``.
+
+    Returns:
+        :class:`ClosureCounts` with a row for every (period, segment) of ``open_at_start``.
+
+    Raises:
+        InvalidInputError: bad arrays, an unknown initiator, a closure in a (period,
+            segment) with no open count, or counts that break the format's rules.
+
+    Example:
+        >>> import numpy as np
+        >>> days = np.array(["2025-01-05", "2025-01-20", "2025-02-03"], dtype="datetime64[D]")
+        >>> c = closure_counts_from_arrays(days, np.array([0, 1, 6]),
+        ...                                open_at_start={"2025-01": 100, "2025-02": 98})
+        >>> c.period, c.closures.tolist(), c.voluntary.tolist(), c.involuntary.tolist()
+        (('2025-01', '2025-02'), [2, 1], [1, 0], [1, 1])
+    """
+    problems: List[Problem] = []
+    _check_freq(freq, problems)
+    try:
+        days = np.asarray(closed_on, dtype="datetime64[D]")
+    except (TypeError, ValueError):
+        problems.append(("closed_on", "must hold dates (datetime64, date or YYYY-MM-DD)"))
+        days = None
+    if days is not None and (days.ndim != 1 or np.isnat(days).any()):
+        problems.append(("closed_on", "must be one-dimensional with no missing date"))
+        days = None
+    init = np.asarray(initiator)
+    if init.ndim != 1:
+        problems.append(("initiator", "must be one-dimensional"))
+    elif init.dtype.kind in "iu":
+        if init.size and (int(init.min()) < 0 or int(init.max()) > max(INITIATOR_CODES.values())):
+            problems.append(("initiator", "has a code not in INITIATOR_CODES"))
+    else:
+        uniq, inv = np.unique(init.astype(str), return_inverse=True)
+        unknown = [u for u in uniq.tolist() if u not in INITIATOR_CODES]
+        if unknown:
+            problems.append(("initiator", "has unknown values: "
+                             + ", ".join(repr(u[:30]) for u in unknown[:5])))
+        else:
+            init = np.asarray([INITIATOR_CODES[u] for u in uniq.tolist()], dtype=np.int64)[inv]
+    n = None if days is None else days.size
+    if n is not None and init.ndim == 1 and init.size != n:
+        problems.append(("initiator", f"has {init.size} values; closed_on has {n}"))
+    if segment is not None:
+        seg_codes, seg_labels = _codes(segment, "segment", problems)
+        if seg_codes is not None and n is not None and seg_codes.size != n:
+            problems.append(("segment", f"has {seg_codes.size} values; closed_on has {n}"))
+    else:
+        seg_codes, seg_labels = None, ["all"]
+    _raise(problems, "closure events")
+    assert days is not None
+    seg_labels = [str(s) for s in seg_labels]
+    n_seg = len(seg_labels)
+    pidx = _period_index(days, freq)
+    if pidx.size:
+        p0 = int(pidx.min())
+        n_per = int(pidx.max()) - p0 + 1
+    else:
+        p0, n_per = 0, 0
+    key = (pidx - p0) * n_seg
+    if seg_codes is not None:
+        key += seg_codes
+    size = n_per * n_seg
+    init = init.astype(np.int64, copy=False)
+    vol_lut = np.zeros(len(INITIATOR_CODES), dtype=bool)
+    vol_lut[list(_VOLUNTARY_CODES)] = True
+    inv_lut = np.zeros(len(INITIATOR_CODES), dtype=bool)
+    inv_lut[list(_INVOLUNTARY_CODES)] = True
+    gross = np.bincount(key, minlength=size)
+    vol = np.bincount(key, weights=vol_lut[init], minlength=size).astype(np.int64)
+    invol = np.bincount(key, weights=inv_lut[init], minlength=size).astype(np.int64)
+    event_counts: Dict[Tuple[Any, str], Tuple[int, int, int]] = {}
+    for k in np.flatnonzero(gross).tolist():
+        p, s = divmod(k, n_seg)
+        event_counts[(_period_label(p + p0, freq), seg_labels[s])] = (
+            int(gross[k]), int(vol[k]), int(invol[k]))
+    # the open counts
+    if isinstance(open_at_start, Mapping) and not any(k in open_at_start for k in COUNT_COLUMNS):
+        opens: Dict[Tuple[Any, str], Any] = {}
+        for k, v in open_at_start.items():
+            if isinstance(k, tuple) and len(k) == 2:
+                opens[(k[0], str(k[1]))] = v
+            elif segment is None:
+                opens[(k, "all")] = v
+            else:
+                problems.append(("open_at_start", "keys must be (period, segment) pairs"))
+                break
+    else:
+        cols = _columns(open_at_start)
+        missing = [c for c in ("period", "open_at_start") if c not in cols]
+        if missing:
+            raise InvalidInputError([("open_at_start", f"needs the column {m}") for m in missing],
+                                    what="closure events")
+        ps = list(cols["period"])
+        ss = [str(s) for s in cols["segment"]] if "segment" in cols else ["all"] * len(ps)
+        opens = {}
+        for p, s, v in zip(ps, ss, list(cols["open_at_start"])):
+            p = p.item() if isinstance(p, np.generic) else p
+            if (p, s) in opens:
+                problems.append(("open_at_start", f"repeats period {p!r} of segment {s!r}"))
+            opens[(p, s)] = v
+    _raise(problems, "closure events")
+    lost = [k for k in event_counts if k not in opens]
+    for p, s in lost[:10]:
+        problems.append(("open_at_start", f"has no count for period {p!r}, segment {s!r}, "
+                         "which has closures"))
+    if len(lost) > 10:
+        problems.append(("open_at_start", f"misses {len(lost)} (period, segment) pairs in all"))
+    _raise(problems, "closure events")
+    rows = {"period": [], "segment": [], "open_at_start": [], "closures": [],
+            "voluntary": [], "involuntary": []}
+    for (p, s), v in opens.items():
+        g, vo, iv = event_counts.get((p, s), (0, 0, 0))
+        rows["period"].append(p)
+        rows["segment"].append(s)
+        rows["open_at_start"].append(v)
+        rows["closures"].append(g)
+        rows["voluntary"].append(vo)
+        rows["involuntary"].append(iv)
+    return closure_counts(rows)
+
+
+_INITIATOR_CODE = {ClosureInitiator(k): v for k, v in INITIATOR_CODES.items() if k != "charge_off"}
+
+
+def closure_counts_from_profiles(
+    profiles: Iterable[CreditProfile],
+    *,
+    freq: str = "M",
+    segment_by: Optional[str] = "product",
+    start: Any = None,
+    end: Any = None,
+) -> ClosureCounts:
+    """Closure counts from the accounts and closure events of many profiles.
+
+    For each period, ``open_at_start`` counts the accounts opened before the period's start
+    (an unknown opening date counts as before every period) that had not ended by then;
+    ``closures`` counts those of them that ended during the period, by the account's
+    ``closed_on`` (else its closure event's date). Voluntary: closed by the consumer;
+    involuntary: closed by a lender, platform or regulator, or charged off / ended as bad
+    debt. Accounts opened and closed inside one period are not counted (they were not open at
+    its start). Ended accounts with no date are left out. Periods with no open account in a
+    segment are left out.
+
+    Args:
+        profiles: :class:`~credit_closure.CreditProfile` objects.
+        freq: ``"M"``, ``"Q"`` or ``"Y"``.
+        segment_by: ``"product"``, ``"provider"`` (missing provider: ``"unknown"``) or
+            ``None`` (one segment ``"all"``).
+        start, end: First and last date to cover (``date`` or ``"YYYY-MM-DD"``); default the
+            first and last closure.
+
+    Returns:
+        :class:`ClosureCounts`.
+
+    Raises:
+        InvalidInputError: an item is not a profile, or a bad option.
+
+    Example:
+        >>> from credit_closure import CreditProfile
+        >>> p = CreditProfile.from_dict({"subject_id": "s", "accounts": [
+        ...     {"account_id": "a", "product": "credit_card", "status": "open",
+        ...      "opened_on": "2020-01-01"},
+        ...     {"account_id": "b", "product": "credit_card", "status": "closed",
+        ...      "opened_on": "2020-01-01", "closed_on": "2025-03-02"}],
+        ...     "closures": [{"account_id": "b", "closed_on": "2025-03-02",
+        ...                   "initiator": "consumer"}]})
+        >>> c = closure_counts_from_profiles([p], segment_by=None)
+        >>> c.period, c.open_at_start.tolist(), c.voluntary.tolist()
+        (('2025-03',), [2], [1])
+    """
+    problems: List[Problem] = []
+    _check_freq(freq, problems)
+    if segment_by not in ("product", "provider", None):
+        problems.append(("segment_by", "must be 'product', 'provider' or None"))
+    bounds = []
+    for name, v in (("start", start), ("end", end)):
+        if v is None:
+            bounds.append(None)
+            continue
+        if isinstance(v, str):
+            try:
+                v = _dt.date.fromisoformat(v)
+            except ValueError:
+                problems.append((name, "must be a date YYYY-MM-DD"))
+                bounds.append(None)
+                continue
+        if isinstance(v, _dt.datetime) or not isinstance(v, _dt.date):
+            problems.append((name, "must be a date"))
+            bounds.append(None)
+            continue
+        bounds.append(v)
+    _raise(problems, "argument")
+    NEVER = np.iinfo(np.int64).max
+    opened: List[int] = []
+    ended: List[int] = []
+    kind: List[int] = []
+    seg: List[str] = []
+    for i, p in enumerate(profiles):
+        if not isinstance(p, CreditProfile):
+            problems.append((f"profiles[{i}]", "must be a CreditProfile"))
+            if len(problems) >= _MAX_PROBLEMS:
+                break
+            continue
+        events = {ev.account_id: ev for ev in p.closures}
+        for acc in p.accounts:
+            ev = events.get(acc.account_id)
+            day = acc.closed_on if acc.closed_on is not None else (ev.closed_on if ev else None)
+            is_open = acc.status in (AccountStatus.OPEN, AccountStatus.SUSPENDED)
+            if not is_open and day is None:
+                continue
+            opened.append(acc.opened_on.toordinal() if acc.opened_on is not None else -NEVER)
+            ended.append(day.toordinal() if (day is not None and not is_open) else NEVER)
+            code = _INITIATOR_CODE[ev.initiator] if ev is not None else INITIATOR_CODES["unknown"]
+            if (acc.status is AccountStatus.CHARGED_OFF
+                    or (ev is not None and ev.termination is TerminationKind.BAD_DEBT)):
+                if code not in _INVOLUNTARY_CODES:
+                    code = INITIATOR_CODES["charge_off"]
+            kind.append(code)
+            if segment_by == "product":
+                seg.append(acc.product.value)
+            elif segment_by == "provider":
+                seg.append(acc.provider or "unknown")
+            else:
+                seg.append("all")
+    _raise(problems, "argument")
+    o = np.asarray(opened, dtype=np.int64)
+    e = np.asarray(ended, dtype=np.int64)
+    k = np.asarray(kind, dtype=np.int64)
+    closed_mask = e != NEVER
+    if not o.size or ((bounds[0] is None or bounds[1] is None) and not closed_mask.any()):
+        raise InvalidInputError([("profiles", "have no closure to place in a period; give "
+                                  "start and end")], what="argument")
+    # ordinal -> datetime64[D]: date.toordinal() of 1970-01-01 is 719163
+    EPOCH = 719163
+    first = bounds[0].toordinal() if bounds[0] else int(e[closed_mask].min())
+    last = bounds[1].toordinal() if bounds[1] else int(e[closed_mask].max())
+    if last < first:
+        raise InvalidInputError([("end", "is before start")], what="argument")
+    p_first = int(_period_index(np.asarray([first - EPOCH], dtype="datetime64[D]"), freq)[0])
+    p_last = int(_period_index(np.asarray([last - EPOCH], dtype="datetime64[D]"), freq)[0])
+    seg_labels = sorted(set(seg))
+    seg_idx = {s: j for j, s in enumerate(seg_labels)}
+    sc = np.asarray([seg_idx[s] for s in seg], dtype=np.int64)
+    rows: Dict[str, list] = {c: [] for c in COUNT_COLUMNS}
+    is_vol = np.isin(k, _VOLUNTARY_CODES)
+    is_inv = np.isin(k, _INVOLUNTARY_CODES)
+    for pi in range(p_first, p_last + 1):
+        s0 = int((_period_start(pi, freq) - np.datetime64("1970-01-01")).astype(np.int64)) + EPOCH
+        s1 = int((_period_start(pi + 1, freq) - np.datetime64("1970-01-01")).astype(np.int64)) + EPOCH
+        at_start = (o < s0) & (e >= s0)
+        closed = at_start & (e < s1)
+        n_open = np.bincount(sc[at_start], minlength=len(seg_labels))
+        n_cl = np.bincount(sc[closed], minlength=len(seg_labels))
+        n_vol = np.bincount(sc[closed & is_vol], minlength=len(seg_labels))
+        n_inv = np.bincount(sc[closed & is_inv], minlength=len(seg_labels))
+        label = _period_label(pi, freq)
+        for j, s in enumerate(seg_labels):
+            if n_open[j] == 0:
+                continue
+            rows["period"].append(label)
+            rows["segment"].append(s)
+            rows["open_at_start"].append(int(n_open[j]))
+            rows["closures"].append(int(n_cl[j]))
+            rows["voluntary"].append(int(n_vol[j]))
+            rows["involuntary"].append(int(n_inv[j]))
+    if not rows["period"]:
+        raise InvalidInputError([("profiles", "have no account open in the periods covered")],
+                                what="argument")
+    return closure_counts(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Rates and alerts
+# ---------------------------------------------------------------------------------------
+@attrs.frozen(eq=False)
+class ChartSeries:
+    """The charts of one rate, row by row (aligned with the counts).
+
+    Attributes:
+        center: ``p̄`` of the row's segment.
+        lcl, ucl: p-chart limits.
+        z: Standardised rate ``(p_t - p̄) / σ_t``.
+        cusum_hi, cusum_lo: ``S⁺_t`` and ``S⁻_t``.
+        ewma: ``E_t``.
+        ewma_limit: The EWMA limit at ``t``.
+    """
+
+    center: np.ndarray
+    lcl: np.ndarray
+    ucl: np.ndarray
+    z: np.ndarray
+    cusum_hi: np.ndarray
+    cusum_lo: np.ndarray
+    ewma: np.ndarray
+    ewma_limit: np.ndarray
+
+
+@attrs.frozen(eq=False)
+class ClosureRates:
+    """Closure rates per period and segment, their charts and the alerts they raised.
+
+    Attributes:
+        counts: The validated :class:`ClosureCounts` (sorted by segment, period).
+        rates: ``{"gross" | "voluntary" | "involuntary": array}``, aligned with the counts.
+        charts: ``{rate: ChartSeries}`` for the watched rates.
+        alerts: Every :class:`PortfolioAlert`, by segment, period, rate and rule.
+        config: The :class:`SignalConfig` used.
+    """
+
+    counts: ClosureCounts
+    rates: Mapping[str, np.ndarray]
+    charts: Mapping[str, ChartSeries]
+    alerts: Tuple[PortfolioAlert, ...]
+    config: SignalConfig
+
+    def rows(self) -> List[Dict[str, Any]]:
+        """One dict per (period, segment): counts, the three rates and the p-chart limits of
+        the watched rates."""
+        c = self.counts
+        out = []
+        for r in range(len(c)):
+            row: Dict[str, Any] = {
+                "period": c.period[r], "segment": c.segment[r],
+                "open_at_start": int(c.open_at_start[r]), "closures": int(c.closures[r]),
+                "voluntary": int(c.voluntary[r]), "involuntary": int(c.involuntary[r]),
+            }
+            for name in RATES:
+                row[f"{name}_rate"] = float(self.rates[name][r])
+            for name, ch in self.charts.items():
+                row[f"{name}_center"] = float(ch.center[r])
+                row[f"{name}_lcl"] = float(ch.lcl[r])
+                row[f"{name}_ucl"] = float(ch.ucl[r])
+            out.append(row)
+        return out
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-safe data: rows, alerts and configuration."""
+        return {"rows": self.rows(), "alerts": [a.to_dict() for a in self.alerts],
+                "config": self.config.to_dict()}
+
+    def to_frame(self) -> Any:
+        """The rows as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows())
+
+    def format_table(self) -> str:
+        """A plain-text table of counts, rates and gross p-chart limits."""
+        head = (f"{'segment':<20} {'period':<10} {'open':>10} {'closed':>8} {'gross':>8} "
+                f"{'vol.':>8} {'invol.':>8} {'LCL':>8} {'UCL':>8}  flags")
+        lines = [head, "-" * len(head)]
+        flags: Dict[Tuple[str, Any], List[str]] = {}
+        for a in self.alerts:
+            flags.setdefault((a.segment, a.period), []).append(f"{a.rule}:{a.rate}")
+        ch = self.charts.get("gross")
+        c = self.counts
+        for r in range(len(c)):
+            lo = f"{ch.lcl[r]:8.4f}" if ch is not None else f"{'-':>8}"
+            hi = f"{ch.ucl[r]:8.4f}" if ch is not None else f"{'-':>8}"
+            f = ",".join(dict.fromkeys(flags.get((c.segment[r], c.period[r]), [])))
+            lines.append(
+                f"{str(c.segment[r])[:20]:<20} {str(c.period[r])[:10]:<10} "
+                f"{int(c.open_at_start[r]):>10d} {int(c.closures[r]):>8d} "
+                f"{self.rates['gross'][r]:8.4f} {self.rates['voluntary'][r]:8.4f} "
+                f"{self.rates['involuntary'][r]:8.4f} {lo} {hi}  {f}")
+        return "\n".join(lines)
+
+
+def _check_config(config: Any) -> SignalConfig:
+    if config is None:
+        return SignalConfig()
+    if isinstance(config, SignalConfig):
+        return config
+    if isinstance(config, Mapping):
+        known = {a.name for a in attrs.fields(SignalConfig)}
+        unknown = sorted(set(map(str, config)) - known)
+        if unknown:
+            raise InvalidInputError([(f"config.{k}", "is not a known field") for k in unknown],
+                                    what="signal configuration")
+        return SignalConfig(**config)
+    raise InvalidInputError([("config", "must be a SignalConfig or a mapping")], what="argument")
+
+
+def closure_rates(counts: Any, *, config: Any = None) -> ClosureRates:
+    """Closure rates per period and segment, with p-chart, CUSUM and EWMA alerts.
+
+    Args:
+        counts: Counts in the long format (see :func:`closure_counts`), or a
+            :class:`ClosureCounts`.
+        config: A :class:`SignalConfig` (or a mapping of its fields); defaults when ``None``.
+
+    Returns:
+        :class:`ClosureRates`.
+
+    Raises:
+        InvalidInputError: bad counts or configuration, listing every problem.
+
+    Example:
+        >>> res = closure_rates({"period": [1, 2, 3, 4], "open_at_start": [100] * 4,
+        ...                      "closures": [10, 10, 10, 30], "voluntary": [5, 5, 5, 5],
+        ...                      "involuntary": [5, 5, 5, 25]}, config={"rates": ["gross"]})
+        >>> [(a.rule, a.period, round(a.value, 2), round(a.limit, 4)) for a in res.alerts]
+        [('p_chart', 4, 0.3, 0.2571)]
+    """
+    cfg = _check_config(config)
+    c = closure_counts(counts)
+    n = c.open_at_start.astype(np.float64)
+    rates = {
+        "gross": c.closures / n,
+        "voluntary": c.voluntary / n,
+        "involuntary": c.involuntary / n,
+    }
+    for v in rates.values():
+        v.setflags(write=False)
+    numer = {"gross": c.closures, "voluntary": c.voluntary, "involuntary": c.involuntary}
+    bounds = []
+    start = 0
+    for r in range(1, len(c) + 1):
+        if r == len(c) or c.segment[r] != c.segment[start]:
+            bounds.append((start, r))
+            start = r
+    charts: Dict[str, ChartSeries] = {}
+    alerts: List[Tuple[Any, ...]] = []
+    rule_rank = {name: i for i, name in enumerate(_RULES)}
+    rate_rank = {name: i for i, name in enumerate(RATES)}
+    for name in cfg.rates:
+        x = numer[name].astype(np.float64)
+        p = rates[name]
+        arrays = {k: np.empty(len(c)) for k in ("center", "lcl", "ucl", "z", "cusum_hi",
+                                                  "cusum_lo", "ewma", "ewma_limit")}
+        for a, b in bounds:
+            base_end = b if cfg.baseline_periods is None else min(b, a + cfg.baseline_periods)
+            pb = float(x[a:base_end].sum() / n[a:base_end].sum())
+            center, lcl, ucl = p_chart_limits(x[a:b], n[a:b], sigma=cfg.sigma, p_bar=pb)
+            sd = np.sqrt(pb * (1.0 - pb) / n[a:b])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                z = np.where(sd > 0, (p[a:b] - pb) / np.where(sd > 0, sd, 1.0), 0.0)
+            hi, lo = cusum(z, k=cfg.cusum_k, h=cfg.cusum_h)
+            e, elim = ewma(z, lam=cfg.ewma_lambda, L=cfg.ewma_L)
+            for key, val in (("center", center), ("lcl", lcl), ("ucl", ucl), ("z", z),
+                             ("cusum_hi", hi), ("cusum_lo", lo), ("ewma", e),
+                             ("ewma_limit", elim)):
+                arrays[key][a:b] = val
+        for arr in arrays.values():
+            arr.setflags(write=False)
+        ch = ChartSeries(**arrays)
+        charts[name] = ch
+        for r in range(len(c)):
+            pr, sg, obs = c.period[r], c.segment[r], float(p[r])
+            found = []
+            if "p_chart" in cfg.rules:
+                if obs > ch.ucl[r]:
+                    found.append(("p_chart", obs, float(ch.ucl[r]), "high"))
+                elif obs < ch.lcl[r]:
+                    found.append(("p_chart", obs, float(ch.lcl[r]), "low"))
+            if "cusum" in cfg.rules:
+                if ch.cusum_hi[r] > cfg.cusum_h:
+                    found.append(("cusum", float(ch.cusum_hi[r]), cfg.cusum_h, "high"))
+                if ch.cusum_lo[r] > cfg.cusum_h:
+                    found.append(("cusum", float(ch.cusum_lo[r]), cfg.cusum_h, "low"))
+            if "ewma" in cfg.rules:
+                if ch.ewma[r] > ch.ewma_limit[r]:
+                    found.append(("ewma", float(ch.ewma[r]), float(ch.ewma_limit[r]), "high"))
+                elif ch.ewma[r] < -ch.ewma_limit[r]:
+                    found.append(("ewma", float(ch.ewma[r]), -float(ch.ewma_limit[r]), "low"))
+            for rule, value, limit, side in found:
+                alerts.append(((r, rate_rank[name], rule_rank[rule], side), PortfolioAlert(
+                    rule=rule, rate=name, period=pr, segment=sg, value=value, limit=limit,
+                    side=side, observed_rate=obs, sources=_SOURCES[rule])))
+    alerts.sort(key=lambda t: t[0])
+    return ClosureRates(counts=c, rates=rates, charts=charts,
+                        alerts=tuple(a for _, a in alerts), config=cfg)
+
+
+# ---------------------------------------------------------------------------------------
+# PSI
+# ---------------------------------------------------------------------------------------
+@attrs.frozen(kw_only=True)
+class StabilityCheck:
+    """The PSI of a score between two periods, and the alert it raised, if any.
+
+    Attributes:
+        psi: The :class:`credit_closure.metrics.PSIResult` (value, band, per-bin shares).
+        alert: A ``psi`` :class:`PortfolioAlert` with severity ``"warning"`` (moderate
+            shift, 0.1 to 0.25) or ``"alert"`` (major, above 0.25), or ``None`` when stable.
+    """
+
+    psi: Any
+    alert: Optional[PortfolioAlert]
+
+
+def score_psi(
+    expected: Any, actual: Any, *, bins: int = 10, edges: Any = None,
+    period: Any = None, segment: str = "all",
+) -> StabilityCheck:
+    """PSI between two periods' score distributions, with the 0.1 / 0.25 bands [PSI-1][PSI-2].
+
+    Scores here are aggregates for monitoring the population; nothing is fed back to a
+    person's score.
+
+    Args:
+        expected: Baseline period's scores.
+        actual: Recent period's scores.
+        bins: Quantile bins of ``expected`` (default 10), unless ``edges`` is given.
+        edges: Interior cut points to use instead.
+        period: Label of the recent period, for the alert.
+        segment: Segment label, for the alert.
+
+    Returns:
+        :class:`StabilityCheck`.
+
+    Raises:
+        InvalidInputError: as :func:`credit_closure.metrics.psi`.
+
+    Example:
+        >>> chk = score_psi([1, 2, 3, 4], [1, 1, 1, 4], edges=[2], period="2025-02")
+        >>> round(chk.psi.value, 4), chk.alert.severity, chk.alert.limit
+        (0.2747, 'alert', 0.25)
+    """
+    from .metrics import psi
+
+    result = psi(expected, actual, bins=bins, edges=edges)
+    alert = None
+    if result.band != "stable":
+        major = result.band == "major"
+        alert = PortfolioAlert(rule="psi", rate="score", period=period, segment=str(segment),
+                               value=result.value, limit=0.25 if major else 0.1, side="high",
+                               severity="alert" if major else "warning",
+                               sources=_SOURCES["psi"])
+    return StabilityCheck(psi=result, alert=alert)
+
+
+# ---------------------------------------------------------------------------------------
+# Plot
+# ---------------------------------------------------------------------------------------
+_MAX_PLOT_SEGMENTS = 24
+
+
+def plot_closure_rates(result: ClosureRates, path: Any, *, rate: str = "gross",
+                       segments: Optional[Sequence[str]] = None) -> None:
+    """Save a PNG of one rate per segment with its p-chart limits and alerts marked.
+
+    Needs matplotlib (``pip install credit-closure[plot]``); uses the non-interactive Agg
+    backend and never opens a window.
+
+    Args:
+        result: A :class:`ClosureRates`.
+        path: Where to write the PNG.
+        rate: Which rate to draw (one the rules watched).
+        segments: Which segments (default all; at most 24 panels).
+
+    Raises:
+        ImportError: matplotlib is not installed (the message says how to install it).
+        InvalidInputError: a bad result, rate or segment list.
+    """
+    problems: List[Problem] = []
+    if not isinstance(result, ClosureRates):
+        raise InvalidInputError([("result", "must be a ClosureRates")], what="argument")
+    if rate not in result.charts:
+        problems.append(("rate", f"must be one of the watched rates: {', '.join(result.charts)}"))
+    segs = list(result.counts.segments if segments is None else segments)
+    unknown = [s for s in segs if s not in result.counts.segments]
+    if unknown:
+        problems.append(("segments", f"has unknown segments: {', '.join(map(str, unknown[:5]))}"))
+    if not segs or len(segs) > _MAX_PLOT_SEGMENTS:
+        problems.append(("segments", f"must name 1 to {_MAX_PLOT_SEGMENTS} segments"))
+    _raise(problems, "argument")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError(
+            "plot_closure_rates needs matplotlib: pip install credit-closure[plot]") from None
+    ch = result.charts[rate]
+    c = result.counts
+    ncols = 1 if len(segs) == 1 else 2
+    nrows = (len(segs) + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, 3.0 * nrows), squeeze=False)
+    alerted = {(a.segment, a.period) for a in result.alerts if a.rate == rate}
+    try:
+        for ax, s in zip(axes.ravel(), segs):
+            idx = [r for r in range(len(c)) if c.segment[r] == s]
+            xs = list(range(len(idx)))
+            labels = [str(c.period[r]) for r in idx]
+            y = result.rates[rate][idx]
+            ax.plot(xs, y, marker="o", ms=3, lw=1.2, label=f"{rate} rate")
+            ax.step(xs, ch.ucl[idx], where="mid", color="tab:red", lw=0.9, label="UCL")
+            ax.step(xs, ch.lcl[idx], where="mid", color="tab:red", lw=0.9, ls="--", label="LCL")
+            ax.plot(xs, ch.center[idx], color="grey", lw=0.8, label="centre")
+            hit = [i for i, r in enumerate(idx) if (s, c.period[r]) in alerted]
+            if hit:
+                ax.scatter([xs[i] for i in hit], y[hit], color="tab:red", zorder=3,
+                           label="alert (any rule)")
+            step = max(1, len(xs) // 8)
+            ax.set_xticks(xs[::step])
+            ax.set_xticklabels(labels[::step], rotation=30, fontsize=7)
+            ax.set_title(f"segment {s}", fontsize=9)
+            ax.tick_params(axis="y", labelsize=7)
+        for ax in axes.ravel()[len(segs):]:
+            ax.set_visible(False)
+        axes.ravel()[0].legend(fontsize=7, loc="upper left")
+        fig.suptitle(f"{rate} closure rate with p-chart limits", fontsize=10)
+        fig.tight_layout()
+        fig.savefig(path, format="png", dpi=110)
+    finally:
+        plt.close(fig)
