@@ -486,6 +486,21 @@ def _close_accounts(
     return attrs.evolve(profile, accounts=tuple(accounts), closures=tuple(closures))
 
 
+def _close_ids(close: Any) -> list:
+    """The account ids of a what-if request: one id or an iterable of ids."""
+    if isinstance(close, str):
+        return [close]
+    if isinstance(close, (bytes, Mapping)) or not isinstance(close, Iterable):
+        raise InvalidInputError(
+            [("close", f"must be an account id or a list of account ids (got {type(close).__name__})")],
+            what="what-if request")
+    ids = list(close)
+    bad = [(f"close[{i}]", "must be a string") for i, x in enumerate(ids) if not isinstance(x, str)]
+    if bad:
+        raise InvalidInputError(bad, what="what-if request")
+    return ids
+
+
 def _factor_totals(a: Assessment) -> Dict[str, float]:
     out: Dict[str, float] = {}
     for f in a.factors:
@@ -544,7 +559,7 @@ def what_if(
         raise InvalidInputError([("principal", "is only for an enterprise")],
                                 what="what-if request")
     day = _as_of(on, "on")
-    ids = [close] if isinstance(close, str) else list(close)
+    ids = _close_ids(close)
     if not ids:
         raise InvalidInputError([("close", "must name at least one account")], what="what-if request")
     checked = _check_profile(profile, day, "profile")

@@ -817,7 +817,9 @@ def enterprise_what_if(
     day = _as_of(on, "on")
     ent = _check_enterprise(enterprise)
     pol = _check_policy(policy)
-    ids = [close] if isinstance(close, str) else list(close) if close is not None else []
+    from ._assess import _close_ids
+
+    ids = _close_ids(close)
     if not ids:
         raise InvalidInputError([("close", "must name at least one account")],
                                 what="what-if request")

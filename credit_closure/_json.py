@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import json
+import re
 from typing import Any, Callable, Mapping, Sequence
 
 from ._model import (
@@ -31,6 +32,43 @@ from .exceptions import InvalidInputError
 
 #: Largest JSON document accepted by :func:`loads_document` (bytes).
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+#: Deepest nesting of arrays and objects accepted by :func:`loads_document`.
+MAX_NESTING = 32
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _too_deep(text: str, limit: int) -> bool:
+    """True when arrays/objects nest deeper than ``limit`` (strings skipped), checked before
+    parsing so that a hostile document cannot exhaust the parser's stack."""
+    depth = 0
+    for m in _TOKENS.finditer(text):
+        c = m.group()
+        if c == "[" or c == "{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif c == "]" or c == "}":
+            depth -= 1
+    return False
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
 
 _ACCOUNT_FIELDS = {
     "account_id": True, "product": True, "status": True, "provider": False,
@@ -161,7 +199,7 @@ def _profile(problems: list[Problem], path: str, data: Any) -> CreditProfile | N
     activity = _items(problems, pre + "activity", kwargs.get("activity"), Limits.MAX_ACTIVITY, _activity)
     attributes = _attributes(problems, pre + "attributes", kwargs.get("attributes"))
     if failed or None in (accounts, closures, inquiries, activity, attributes):
-        if "subject_id" in kwargs:
+        if isinstance(kwargs.get("subject_id"), str):  # other types were reported above
             _check_id(problems, pre + "subject_id", kwargs["subject_id"])
         _raw_cross_checks(problems, pre, kwargs)
         return None
@@ -327,8 +365,11 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         ) from None
     if not text.strip():
         raise InvalidInputError([("", "is empty")], what=what)
+    if _too_deep(text, MAX_NESTING):
+        raise InvalidInputError(
+            [("", f"is nested too deeply (more than {MAX_NESTING} levels)")], what=what)
     try:
-        return json.loads(
+        doc = json.loads(
             text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates
         )
     except RecursionError:
@@ -340,6 +381,11 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         ) from None
     except ValueError as exc:
         raise InvalidInputError([("", f"is not valid JSON: {exc}")], what=what) from None
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(doc):
+        raise InvalidInputError(
+            [("", "contains an escaped lone surrogate (\\ud800-\\udfff): not valid Unicode text")],
+            what=what)
+    return doc
 
 
 def json_schema(kind: str = "profile") -> dict[str, Any]:

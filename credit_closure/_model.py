@@ -255,6 +255,12 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _short(value: Any, limit: int = 40) -> str:
+    """A value for a message, cut to ``limit`` characters (a 4,000-digit number stays short)."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else f"{str(value)[:12]}...({len(str(value))} digits)"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _check_id(problems: list[Problem], path: str, value: Any) -> None:
     if not isinstance(value, str) or not value:
         problems.append((path, "must be a non-empty string"))
@@ -262,6 +268,16 @@ def _check_id(problems: list[Problem], path: str, value: Any) -> None:
         problems.append((path, f"is longer than {Limits.MAX_ID_LENGTH} characters"))
     elif _CTRL_RE.search(value):
         problems.append((path, "must not contain control characters"))
+    elif not _valid_unicode(value):
+        problems.append((path, "must be valid Unicode text (no lone surrogates)"))
+
+
+def _valid_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_enum(problems: list[Problem], path: str, value: Any, enum_cls: type) -> None:
@@ -299,9 +315,9 @@ def _check_amount(problems: list[Problem], path: str, value: Any, *, optional: b
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         problems.append((path, f"must be a number (got {_type_name(value)})"))
     elif isinstance(value, float) and not math.isfinite(value):
-        problems.append((path, f"must be a finite number (got {value})"))
+        problems.append((path, f"must be a finite number (got {_short(value)})"))
     elif value < 0:
-        problems.append((path, f"must be >= 0 (got {value})"))
+        problems.append((path, f"must be >= 0 (got {_short(value)})"))
     elif value > Limits.MAX_AMOUNT:
         problems.append((path, f"is larger than the maximum amount {Limits.MAX_AMOUNT:.0e}"))
 
@@ -317,7 +333,7 @@ def _check_int(
         problems.append((path, f"must be an integer (got {_type_name(value)})"))
         return False
     if not lo <= value <= hi:
-        problems.append((path, f"must be between {lo} and {hi} (got {value})"))
+        problems.append((path, f"must be between {lo} and {hi} (got {_short(value)})"))
         return False
     return True
 
@@ -650,6 +666,11 @@ class ActivityRecord:
             p.append(("at", f"must be an ISO 8601 date-time (got {_type_name(self.at)})"))
         elif self.at.date() < Limits.MIN_DATE:
             p.append(("at", f"is before {Limits.MIN_DATE.isoformat()}"))
+        else:
+            try:
+                self.day  # noqa: B018 - the UTC date must exist
+            except OverflowError:
+                p.append(("at", "is out of the representable date range once converted to UTC"))
         _check_enum(p, "kind", self.kind, ActivityKind)
         return p
 
@@ -806,11 +827,13 @@ def _latest_date(profile: CreditProfile) -> Optional[_dt.date]:
 
 
 def _stake_check(value: Any) -> bool:
-    return (
-        value is None
-        or (not isinstance(value, bool) and isinstance(value, (int, float))
-            and math.isfinite(value) and 0 <= value <= 1)
-    )
+    if value is None:
+        return True
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return 0 <= value <= 1
 
 
 @attrs.frozen(kw_only=True)

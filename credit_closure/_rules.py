@@ -163,7 +163,8 @@ class RulePolicy:
                 p.append((str(k), "is not a known field"))
         if data.get("format") != POLICY_FORMAT:
             p.append(("format", f"must be {POLICY_FORMAT!r}"))
-        if data.get("format_version") != POLICY_FORMAT_VERSION:
+        fv = data.get("format_version")
+        if isinstance(fv, bool) or fv != POLICY_FORMAT_VERSION:
             p.append(("format_version", f"must be {POLICY_FORMAT_VERSION} (got {data.get('format_version')!r})"))
         for key in ("name", "version"):
             if not isinstance(data.get(key), str) or not data.get(key):

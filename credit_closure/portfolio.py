@@ -508,11 +508,17 @@ def _count_column(values: Any, name: str, problems: List[Problem]) -> Optional[n
         if not np.isfinite(arr).all() or (arr != np.floor(arr)).any():
             problems.append((name, "must hold whole numbers"))
             return None
+        if (np.abs(arr) >= 2.0**63).any():
+            problems.append((name, "holds a count beyond the 64-bit integer range"))
+            return None
         out = arr.astype(np.int64)
     elif arr.dtype.kind == "O":
         ok = all(not isinstance(v, bool) and isinstance(v, (int, np.integer)) for v in arr.tolist())
         if not ok:
             problems.append((name, "must hold integers"))
+            return None
+        if any(not -(2**63) <= int(v) < 2**63 for v in arr.tolist()):
+            problems.append((name, "holds a count beyond the 64-bit integer range"))
             return None
         out = arr.astype(np.int64)
     else:
