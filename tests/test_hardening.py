@@ -1073,10 +1073,6 @@ class TestColumnar:
             assert refused > 0
 
     @pytest.mark.parametrize("table, column", _ENUM_COLUMNS)
-    @pytest.mark.xfail(strict=True, reason=(
-        "columnar._enum -> _factorize hands object columns to pandas factorize, which raises "
-        "TypeError (unhashable type: 'list'/'dict') for a list or dict cell instead of an "
-        "InvalidInputError naming the table, column and row"))
     def test_unhashable_cell_in_enum_column(self, table: str, column: str) -> None:
         """A list cell in an enum column is refused with InvalidInputError."""
         with pytest.raises(InvalidInputError):

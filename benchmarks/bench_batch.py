@@ -1,0 +1,306 @@
+"""Batch benchmark: columnar throughput against a hand-written numpy floor, peak memory of the
+columnar path, and assess_many with n_jobs=1 against n_jobs=2, all measured in the same run.
+
+Run:  python benchmarks/bench_batch.py [--quick] [--accounts N] [--subjects N] [--out PATH]
+
+Bars (issue 6): columnar >= 5,000,000 accounts/s on one core, features included, and within
+5x of the numpy floor; peak memory of the columnar path < 2x its input tables; assess_many
+with n_jobs=2 faster than n_jobs=1 on 200,000 subjects.
+
+The floor is one hand-written numpy pass over the same, already encoded arrays (integer codes,
+day numbers, floats, sorted by subject, closures already aligned to their accounts): the same
+25 data features with bincount/reduceat and a dot product with a weight vector, with no
+validation, no exact sums, no rules, reasons or counterfactual closure impact. It is what a
+throwaway script would cost; the ratio says what the library's checks and exactness cost.
+
+Prints a table and writes benchmarks/results/batch.json. Wall-clock figures on a shared machine
+are noisy: read the ratios against the same-run baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import pathlib
+import platform
+import sys
+import time
+import tracemalloc
+from typing import Any, Callable, Dict
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+AS_OF = dt.date(2026, 6, 30)
+
+PRODUCTS = ["revolving_consumer", "cash_loan", "credit_card", "installment", "mortgage",
+            "business_loan", "other"]
+STATUSES = ["open", "closed", "charged_off", "transferred", "suspended"]
+INITIATORS = ["consumer", "lender_risk", "lender_inactivity", "platform_policy", "regulator",
+              "unknown"]
+REASONS = ["reduce_debt", "switch_platform", "security_concern", "privacy", "unused",
+           "lender_risk_control", "other", "unknown"]
+TERMS = ["normal", "abnormal", "bad_debt"]
+KINDS = ["loan_approval", "card_approval", "guarantee_check", "post_loan", "self", "other"]
+
+
+def make_tables(n_accounts: int, seed: int = 0) -> Dict[str, pd.DataFrame]:
+    """Synthetic long tables with about ``n_accounts`` accounts (4 per subject on average):
+    integer ids, category enums, datetime64[D] dates, sorted by subject. Valid by construction."""
+    rng = np.random.default_rng(seed)
+    n_sub = max(1, n_accounts // 4)
+    k = rng.poisson(3, n_sub) + 1
+    n = int(k.sum())
+    sid = np.repeat(np.arange(n_sub, dtype=np.int64), k)
+    aid = np.arange(n) - np.repeat(np.r_[0, np.cumsum(k)[:-1]], k)
+    st = rng.choice(5, n, p=[.7, .2, .03, .02, .05])
+    as_of = np.datetime64(AS_OF.isoformat(), "D")
+    opened = as_of - rng.integers(30, 5000, n).astype("timedelta64[D]")
+    age = (as_of - opened).astype(np.int64)
+    closed = (opened + (age * rng.random(n)).astype("timedelta64[D]")).astype("datetime64[D]")
+    closed[(st == 0) | (st == 4)] = np.datetime64("NaT")
+    lim = np.round(rng.lognormal(9.5, 1.0, n), -2)
+    lim[rng.random(n) < .05] = np.nan
+    bal = np.round(lim * rng.random(n) * (rng.random(n) < .6))
+    bal[rng.random(n) < .05] = np.nan
+    dpd = np.where(rng.random(n) < .9, 0.0, rng.integers(1, 200, n).astype(float))
+    dpd[rng.random(n) < .05] = np.nan
+    months = np.minimum(np.ceil(np.nan_to_num(dpd) / 30), 24)
+    consec = np.minimum(months, rng.integers(0, 4, n))
+    accounts = pd.DataFrame({
+        "subject_id": sid, "account_id": aid,
+        "product": pd.Categorical.from_codes(rng.choice(7, n, p=[.25, .15, .3, .15, .05, .05, .05]),
+                                             PRODUCTS),
+        "status": pd.Categorical.from_codes(st, STATUSES),
+        "opened_on": opened, "closed_on": closed, "credit_limit": lim, "balance": bal,
+        "worst_dpd_24m": dpd, "months_delinquent_24m": months,
+        "max_consecutive_delinquent_24m": consec,
+    })
+    ev = (st != 0) & (st != 4) & (rng.random(n) < .9)
+    m = int(ev.sum())
+    closures = pd.DataFrame({
+        "subject_id": sid[ev], "account_id": aid[ev], "closed_on": closed[ev],
+        "initiator": pd.Categorical.from_codes(rng.choice(6, m, p=[.64, .05, .13, .08, .02, .08]),
+                                               INITIATORS),
+        "reason": pd.Categorical.from_codes(rng.integers(0, 8, m), REASONS),
+        "termination": pd.Categorical.from_codes(
+            np.where(rng.random(m) < .03, -1, rng.choice(3, m, p=[.9, .05, .05])), TERMS),
+        "balance_at_closure": np.where(rng.random(m) < .1, np.round(np.nan_to_num(lim[ev]) * .3), 0.0),
+        "limit_at_closure": lim[ev],
+        "worst_dpd_6m_before": np.where(rng.random(m) < .95, np.nan_to_num(dpd[ev]), np.nan),
+    })
+    nq = rng.poisson(2, n_sub)
+    q = int(nq.sum())
+    inquiries = pd.DataFrame({
+        "subject_id": np.repeat(np.arange(n_sub, dtype=np.int64), nq),
+        "on": (as_of - rng.integers(0, 700, q).astype("timedelta64[D]")).astype("datetime64[D]"),
+        "kind": pd.Categorical.from_codes(rng.choice(6, q), KINDS),
+    })
+    return {"accounts": accounts, "closures": closures, "inquiries": inquiries}
+
+
+def table_bytes(tables: Dict[str, pd.DataFrame]) -> int:
+    return int(sum(t.memory_usage(deep=True, index=False).sum() for t in tables.values()))
+
+
+# ------------------------------------------------------------------------------------------
+# The floor: one hand-written numpy pass over already encoded arrays
+# ------------------------------------------------------------------------------------------
+def encode_for_floor(tables: Dict[str, pd.DataFrame]) -> Dict[str, Any]:
+    """Plain arrays for the floor (not timed): codes, day numbers, closures aligned to accounts."""
+    a, c, q = tables["accounts"], tables["closures"], tables["inquiries"]
+    n = len(a)
+    key_a = a["subject_id"].to_numpy() * 10_000 + a["account_id"].to_numpy()
+    key_c = c["subject_id"].to_numpy() * 10_000 + c["account_id"].to_numpy()
+    row = np.searchsorted(key_a, key_c)
+
+    def aligned(values: np.ndarray, fill: Any) -> np.ndarray:
+        out = np.full(n, fill, dtype=np.asarray(values).dtype if fill is not np.nan else float)
+        out[row] = values
+        return out
+
+    day = lambda s: s.to_numpy().astype("datetime64[D]").astype(np.int64)  # noqa: E731
+    sid = a["subject_id"].to_numpy()
+    return {
+        "g": sid, "n": int(sid.max()) + 1,
+        "product": a["product"].cat.codes.to_numpy(), "status": a["status"].cat.codes.to_numpy(),
+        "opened": day(a["opened_on"]), "closed": day(a["closed_on"]),
+        "closed_known": a["closed_on"].notna().to_numpy(),
+        "limit": a["credit_limit"].to_numpy(), "balance": a["balance"].to_numpy(),
+        "dpd": a["worst_dpd_24m"].to_numpy(), "months": a["months_delinquent_24m"].to_numpy(),
+        "consec": a["max_consecutive_delinquent_24m"].to_numpy(),
+        "has_event": aligned(np.ones(len(c), dtype=bool), False),
+        "ev_day": aligned(day(c["closed_on"]), 0),
+        "ev_initiator": aligned(c["initiator"].cat.codes.to_numpy(), 5),
+        "ev_reason": aligned(c["reason"].cat.codes.to_numpy(), 7),
+        "ev_termination": aligned(c["termination"].cat.codes.to_numpy(), -1),
+        "ev_balance": aligned(c["balance_at_closure"].to_numpy(), np.nan),
+        "ev_limit": aligned(c["limit_at_closure"].to_numpy(), np.nan),
+        "ev_dpd6": aligned(c["worst_dpd_6m_before"].to_numpy(), np.nan),
+        "qg": q["subject_id"].to_numpy(), "q_on": day(q["on"]),
+        "q_hard": (q["kind"].cat.codes.to_numpy() <= 1),
+    }
+
+
+def floor_pass(e: Dict[str, Any], weights: np.ndarray) -> np.ndarray:
+    """The same data features (naive sums, no checks) and a dot product, in one numpy pass."""
+    g, n = e["g"], e["n"]
+    as_day = (AS_OF - dt.date(1970, 1, 1)).days
+    d12, d24, d6, d3, dret = as_day - 365, as_day - 730, as_day - 182, as_day - 91, as_day - 1826
+    st = e["status"]
+    open_like = (st == 0) | (st == 4)
+    rev = e["product"] <= 2
+    lim, bal = e["limit"], e["balance"]
+    bc = lambda m, w=None: np.bincount(g[m], None if w is None else w[m], minlength=n)  # noqa: E731
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    mx = lambda v: np.maximum.reduceat(np.nan_to_num(v, nan=-1.0), starts)  # noqa: E731
+    f = np.zeros((n, 25))
+    f[:, 0] = bc(open_like, np.ones(len(g)))
+    age = (as_day - e["opened"]) / 30.436875
+    f[:, 1] = mx(age)
+    f[:, 2] = bc(np.ones(len(g), bool), age) / np.maximum(np.bincount(g, minlength=n), 1)
+    f[:, 3] = bc(open_like, age) / np.maximum(f[:, 0], 1)
+    f[:, 4] = mx(e["dpd"])
+    f[:, 5] = bc(e["dpd"] >= 30)
+    f[:, 6] = (bc(np.isfinite(e["months"]), np.nan_to_num(e["months"])) >= 6) | (bc(e["consec"] >= 3) > 0)
+    has_c = e["has_event"] | (~open_like & e["closed_known"])
+    cday = np.where(e["has_event"], e["ev_day"], e["closed"])
+    init = np.where(e["has_event"], e["ev_initiator"], 5)
+    in24, in12 = has_c & (cday > d24), has_c & (cday > d12)
+    f[:, 7] = bc(in12 & (init == 0))
+    f[:, 8] = bc(in24 & (init == 0))
+    f[:, 9] = bc(in12 & (init >= 1) & (init <= 4))
+    f[:, 10] = bc(in24 & (init >= 1) & (init <= 4))
+    f[:, 11] = bc(in24 & ((init == 1) | (e["ev_reason"] == 5)))
+    owed = np.where(np.isnan(bal), e["ev_balance"], bal)
+    f[:, 12] = bc(~open_like & (owed > 0), owed)
+    dpdc = np.where(np.isnan(e["ev_dpd6"]), e["dpd"], e["ev_dpd6"])
+    f[:, 13] = bc(in24 & (dpdc >= 30)) > 0
+    f[:, 14] = bc(((st == 2) | (st == 3)) & (~e["closed_known"] | (e["closed"] > dret)))
+    f[:, 15] = (as_day - mx(np.where(has_c, cday, -1).astype(float))) / 30.436875
+    f[:, 16] = bc(~open_like) / np.maximum(np.bincount(g, minlength=n), 1)
+    ot = open_like & rev & (lim > 0) & np.isfinite(bal)
+    f[:, 17] = bc(ot, bal) + bc(~open_like & rev & (owed > 0), owed)
+    f[:, 18] = bc(ot, lim)
+    f[:, 19] = f[:, 17] / np.maximum(f[:, 18], 1)
+    f[:, 20] = mx(np.where(ot, bal / np.where(lim > 0, lim, 1), 0))
+    limc = np.where(np.isnan(e["ev_limit"]), lim, e["ev_limit"])
+    f[:, 21] = bc(in12 & rev & (limc > 0), limc)
+    f[:, 22] = np.bincount(e["qg"][e["q_hard"] & (e["q_on"] > d12)], minlength=n)
+    f[:, 23] = np.bincount(e["qg"][e["q_hard"] & (e["q_on"] > d6)], minlength=n)
+    f[:, 24] = np.bincount(e["qg"][e["q_hard"] & (e["q_on"] > d3)], minlength=n)
+    log_odds = np.nan_to_num(f) @ weights - 3.9
+    return 1.0 / (1.0 + np.exp(-log_odds))
+
+
+# ------------------------------------------------------------------------------------------
+def best_of(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def bench_columnar(n_accounts: int, repeat: int) -> Dict[str, Any]:
+    from credit_closure.columnar import score_columnar
+
+    tables = make_tables(n_accounts)
+    n = len(tables["accounts"])
+    enc = encode_for_floor(tables)
+    weights = np.linspace(0.01, 0.05, 25)
+    args = (tables["accounts"], tables["closures"], tables["inquiries"])
+    score_columnar(*args, as_of=AS_OF)  # warm up
+    ours = best_of(lambda: score_columnar(*args, as_of=AS_OF), repeat)
+    floor = best_of(lambda: floor_pass(enc, weights), repeat)
+
+    gc.collect()
+    tracemalloc.start()
+    score_columnar(*args, as_of=AS_OF)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    inp = table_bytes(tables)
+    return {
+        "accounts": n, "subjects": int(enc["n"]), "closures": len(tables["closures"]),
+        "inquiries": len(tables["inquiries"]),
+        "columnar_seconds": ours, "columnar_accounts_per_s": n / ours,
+        "floor_seconds": floor, "floor_accounts_per_s": n / floor,
+        "ratio_floor_over_ours": ours / floor,
+        "input_bytes": inp, "peak_bytes": int(peak), "peak_over_input": peak / inp,
+        "peak_mb_per_million_accounts": peak / 1e6 / (n / 1e6),
+        "input_mb_per_million_accounts": inp / 1e6 / (n / 1e6),
+    }
+
+
+def bench_assess_many(n_subjects: int) -> Dict[str, Any]:
+    from credit_closure import assess_many
+    from credit_closure.synth import generate_portfolio
+
+    t0 = time.perf_counter()
+    profiles = list(generate_portfolio(n_subjects, seed=1, as_of=AS_OF).profiles)
+    gen = time.perf_counter() - t0
+    out: Dict[str, Any] = {"subjects": n_subjects, "generate_seconds": gen}
+    for jobs in (1, 2):
+        gc.collect()
+        t0 = time.perf_counter()
+        res = assess_many(profiles, as_of=AS_OF, n_jobs=jobs, chunk_size=2000)
+        el = time.perf_counter() - t0
+        assert len(res) == n_subjects
+        out[f"n_jobs_{jobs}_seconds"] = el
+        out[f"n_jobs_{jobs}_subjects_per_s"] = n_subjects / el
+    out["speedup_2_over_1"] = out["n_jobs_1_seconds"] / out["n_jobs_2_seconds"]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes (200k accounts, 20k subjects)")
+    ap.add_argument("--accounts", type=int, default=None, help="accounts for the columnar run")
+    ap.add_argument("--subjects", type=int, default=None, help="subjects for assess_many")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "batch.json"))
+    args = ap.parse_args()
+    n_acc = args.accounts or (200_000 if args.quick else 2_000_000)
+    n_sub = args.subjects or (20_000 if args.quick else 200_000)
+
+    col = bench_columnar(n_acc, args.repeat)
+    many = bench_assess_many(n_sub)
+    rows = [
+        ("columnar accounts/s (features, rules, reasons, impact)",
+         f"{col['columnar_accounts_per_s']:,.0f}", ">= 5,000,000"),
+        ("numpy floor accounts/s (same run)", f"{col['floor_accounts_per_s']:,.0f}", ""),
+        ("columnar time / floor time", f"{col['ratio_floor_over_ours']:.1f}x", "<= 5x"),
+        ("peak memory / input tables", f"{col['peak_over_input']:.2f}x", "< 2x"),
+        ("peak MB per million accounts", f"{col['peak_mb_per_million_accounts']:,.0f}", ""),
+        ("input MB per million accounts", f"{col['input_mb_per_million_accounts']:,.0f}", ""),
+        (f"assess_many subjects/s, n_jobs=1 ({n_sub:,})", f"{many['n_jobs_1_subjects_per_s']:,.0f}", ""),
+        (f"assess_many subjects/s, n_jobs=2 ({n_sub:,})", f"{many['n_jobs_2_subjects_per_s']:,.0f}", ""),
+        ("assess_many speed-up n_jobs=2 / n_jobs=1", f"{many['speedup_2_over_1']:.2f}x", "> 1x"),
+    ]
+    w = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{w}}  {'value':>14}  bar")
+    for name, value, bar in rows:
+        print(f"{name:<{w}}  {value:>14}  {bar}")
+    print(f"\n{col['accounts']:,} accounts, {col['subjects']:,} subjects, {col['closures']:,} "
+          f"closures, {col['inquiries']:,} inquiries; best of {args.repeat}. "
+          f"cores={os.cpu_count()}, load={os.getloadavg()[0]:.1f}")
+    result = {"columnar": col, "assess_many": many, "python": platform.python_version(),
+              "numpy": np.__version__, "pandas": pd.__version__, "cpus": os.cpu_count(),
+              "load_average_1m": os.getloadavg()[0], "when": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                         time.gmtime())}
+    pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        json.dump(result, fh, indent=2)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

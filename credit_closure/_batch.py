@@ -1,0 +1,373 @@
+"""``assess_many``: many subjects through ``assess()``, in order, optionally in parallel.
+
+Parallel runs use the ``loky`` process pool vendored by joblib, imported only when
+``n_jobs != 1``, in chunks of subjects. On Linux, when the caller runs a single thread, the
+workers are forked and inherit the subjects (pickling a profile costs more than scoring it),
+so only index ranges travel to them; elsewhere loky's default start method is used, the
+subjects are pickled, a built-in scorer travels by name and any other scorer object is
+pickled (the error for one that cannot be says so). Either way, a worker that dies mid-run
+raises :class:`~credit_closure.ScoringError`: the result list is never shorter than the input.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gc
+import os
+import pickle
+import warnings
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
+
+import attrs
+
+from ._assess import Assessment, _as_of, _assess_profile, _check_profile, _Resolved, assess
+from ._registry import BUILTINS
+from .exceptions import CreditClosureError, InvalidInputError, ScoringError
+
+__all__ = ["AssessmentError", "assess_many"]
+
+Problem = Tuple[str, str]
+
+
+@attrs.frozen(kw_only=True)
+class AssessmentError:
+    """What ``assess_many(..., errors="collect")`` returns in place of a failed assessment.
+
+    Attributes:
+        position: The subject's position in the input.
+        subject_id: The subject's id when it could be read, else ``None``.
+        error_type: The exception's class name (``"InvalidInputError"``, ``"ScoringError"``).
+        message: The exception's message (no personal data: paths, codes, dates, amounts).
+        problems: For invalid input, every ``(path, message)`` problem.
+
+    Example:
+        >>> e = AssessmentError(position=3, subject_id=None, error_type="InvalidInputError",
+        ...                     message="invalid profile", problems=(("subject_id", "is required"),))
+        >>> e.ok, e.position
+        (False, 3)
+    """
+
+    position: int
+    subject_id: Optional[str]
+    error_type: str
+    message: str
+    problems: Tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Always ``False`` (an :class:`~credit_closure.Assessment` is the success case)."""
+        return False
+
+
+def _subject_id(subject: Any) -> Optional[str]:
+    sid = getattr(subject, "subject_id", None) or getattr(subject, "enterprise_id", None)
+    if sid is None and isinstance(subject, dict):
+        sid = subject.get("subject_id") or subject.get("enterprise_id")
+    return sid if isinstance(sid, str) else None
+
+
+class _Failure:
+    """A failure inside a chunk, carried back to the parent to be raised or collected.
+
+    In the parent process it keeps the exception; sent back from a worker it carries only
+    plain data (exceptions with keyword-only constructors do not survive pickling).
+    """
+
+    __slots__ = ("position", "error", "error_type", "message", "problems", "what",
+                 "scorer_name", "dist", "version")
+
+    def __init__(self, position: int, error: Optional[BaseException]) -> None:
+        self.position = position
+        self.error = error
+        self.error_type = type(error).__name__ if error is not None else "Exception"
+        self.message = str(error) if error is not None else ""
+        self.problems: Tuple[Problem, ...] = tuple(getattr(error, "problems", ()) or ())
+        self.what = getattr(error, "what", "input")
+        self.scorer_name = getattr(error, "scorer_name", None)
+        self.dist = getattr(error, "distribution", None)
+        self.version = getattr(error, "version", None)
+
+    def __getstate__(self) -> dict:
+        return {k: getattr(self, k) for k in self.__slots__ if k != "error"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.error = None
+        for k, v in state.items():
+            setattr(self, k, v)
+
+
+class _ScorerSpec:
+    """A picklable description of the resolved scorer; rebuilt once per process."""
+
+    def __init__(self, scorer: Any) -> None:
+        r = _Resolved(scorer)
+        self.builtin = scorer if isinstance(scorer, str) and scorer in BUILTINS else None
+        self.obj = None if self.builtin else r.scorer
+        self.name, self.dist, self.dist_version = r.name, r.dist, r.dist_version
+        self.original = scorer
+        self._resolved: Optional[_Resolved] = r
+
+    def __getstate__(self) -> dict:
+        return {"builtin": self.builtin, "obj": self.obj, "name": self.name, "dist": self.dist,
+                "dist_version": self.dist_version,
+                "original": self.original if isinstance(self.original, str) else None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._resolved = None
+
+    def resolved(self) -> _Resolved:
+        if self._resolved is None:
+            r = _Resolved(self.builtin if self.builtin else self.obj)
+            r.name, r.dist, r.dist_version = self.name, self.dist, self.dist_version
+            self._resolved = r
+        return self._resolved
+
+    def for_assess(self) -> Any:
+        return self.builtin if self.builtin else self.obj
+
+
+def _score_chunk(items: Sequence[Tuple[int, Any, _dt.date]], spec: _ScorerSpec, collect: bool
+                 ) -> List[Any]:
+    """Assess each ``(position, subject, as_of)``; stop at the first failure unless
+    ``collect``. Runs in the parent or in a worker."""
+    from ._model import Enterprise
+
+    r = spec.resolved()
+    out: List[Any] = []
+    for pos, subject, day in items:
+        try:
+            if isinstance(subject, Enterprise):
+                out.append(assess(subject, scorer=spec.for_assess(), as_of=day))
+            else:
+                out.append(_assess_profile(r, _check_profile(subject, day), day))
+        except Exception as exc:  # noqa: BLE001 - reported per subject, never swallowed
+            out.append(_Failure(pos, exc))
+            if not collect:
+                break
+    return out
+
+
+#: Subjects, dates, scorer and mode of the running ``assess_many``, inherited by forked workers.
+_SHARED: Optional[Tuple[List[Any], List[_dt.date], "_ScorerSpec", bool]] = None
+#: Fork the workers where the platform can (POSIX, single-threaded caller): the subjects are
+#: then inherited instead of pickled, which costs more than scoring them.
+_PREFER_FORK = True
+
+
+def _can_fork() -> bool:
+    import sys
+    import threading
+
+    # Linux only: fork is unsafe with macOS system frameworks and absent on Windows
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _score_shared(start: int, stop: int) -> List[Any]:
+    """Score positions ``start:stop`` of the subjects inherited from the parent (fork)."""
+    assert _SHARED is not None, "forked worker without the parent's subjects"
+    items, days, spec, collect = _SHARED
+    chunk = [(i, items[i], days[i]) for i in range(start, stop)]
+    return _score_chunk(chunk, spec, collect)
+
+
+def _error_record(f: _Failure, subject: Any) -> AssessmentError:
+    problems = f.problems if f.error_type in ("InvalidInputError", "PolicyError") else ()
+    return AssessmentError(position=f.position, subject_id=_subject_id(subject),
+                           error_type=f.error_type, message=f.message, problems=tuple(problems))
+
+
+def _raise_for(f: _Failure, spec: _ScorerSpec) -> None:
+    exc = f.error
+    if isinstance(exc, InvalidInputError) or (exc is None and f.problems):
+        prefixed = InvalidInputError(f.problems, what=f.what).prefixed(f"subjects[{f.position}]")
+        raise InvalidInputError(prefixed, what=f.what) from exc
+    if f.scorer_name is not None:  # a ScoringError
+        message = f.message.split(" failed: ", 1)[-1]
+        raise ScoringError(f.scorer_name, message,
+                           original=getattr(exc, "original_exception", None),
+                           distribution=f.dist, version=f.version, position=f.position) from exc
+    if isinstance(exc, CreditClosureError):
+        raise exc
+    raise ScoringError(spec.name, f"{f.error_type}: {f.message}", original=exc,
+                       distribution=spec.dist, version=spec.dist_version,
+                       position=f.position) from exc
+
+
+def _dates(as_of: Any, n: int) -> List[_dt.date]:
+    if as_of is None or isinstance(as_of, (str, _dt.date)):
+        day = _as_of(as_of)
+        return [day] * n
+    try:
+        days = list(as_of)
+    except TypeError:
+        raise InvalidInputError([("as_of", "must be a date, a YYYY-MM-DD string or a sequence of "
+                                           "them, one per subject")], what="argument") from None
+    if len(days) != n:
+        raise InvalidInputError([("as_of", f"has {len(days)} dates for {n} subjects")],
+                                what="argument")
+    out = []
+    problems: List[Problem] = []
+    for i, d in enumerate(days):
+        try:
+            out.append(_as_of(d, f"as_of[{i}]"))
+        except InvalidInputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InvalidInputError(problems, what="argument")
+    return out
+
+
+def _check_args(n_jobs: Any, chunk_size: Any, errors: Any, progress: Any) -> None:
+    p: List[Problem] = []
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+        p.append(("n_jobs", "must be a positive integer or -1 (all cores)"))
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        p.append(("chunk_size", "must be a positive integer"))
+    if errors not in ("raise", "collect"):
+        p.append(("errors", "must be 'raise' or 'collect'"))
+    if progress is not None and not callable(progress):
+        p.append(("progress", "must be a callable progress(done, total) or None"))
+    if p:
+        raise InvalidInputError(p, what="argument")
+
+
+def assess_many(
+    subjects: Iterable[Any],
+    *,
+    scorer: Any = "rules",
+    as_of: Any = None,
+    n_jobs: int = 1,
+    chunk_size: int = 1000,
+    errors: str = "raise",
+    progress: Optional[Callable[[int, int], Any]] = None,
+) -> List[Union[Assessment, Any]]:
+    """Assess many subjects; the results equal ``[assess(s, scorer=..., as_of=...) ...]``.
+
+    Args:
+        subjects: Profiles (or their documents) and enterprises, any iterable.
+        scorer: A registered scorer name or a scorer object, as for ``assess``.
+        as_of: One date for all (``date`` or ``"YYYY-MM-DD"``; today when omitted) or a
+            sequence with one date per subject.
+        n_jobs: Worker processes (joblib ``loky``); 1 runs in this process, -1 uses every core.
+        chunk_size: Subjects per task sent to a worker (and between progress calls).
+        errors: ``"raise"``: the first failure (in input order) raises. ``"collect"``: a
+            failure yields an :class:`AssessmentError` at that position and the others are
+            scored.
+        progress: Called as ``progress(done, total)`` after each chunk.
+
+    Returns:
+        A list as long as the input, in input order: an ``Assessment`` (an
+        ``EnterpriseAssessment`` for an enterprise) or, with ``errors="collect"``, an
+        :class:`AssessmentError`.
+
+    Raises:
+        InvalidInputError: a bad argument, or (``errors="raise"``) a bad subject, its paths
+            prefixed with ``subjects[i]``.
+        ScoringError: (``errors="raise"``) the scorer failed, with ``position`` set; or a
+            worker process died (whatever ``errors`` says), or the scorer cannot be pickled
+            for the workers.
+        ScorerNotFoundError: no scorer has that name.
+
+    Example:
+        >>> from credit_closure import CreditProfile, assess_many
+        >>> ps = [CreditProfile.from_dict({"subject_id": f"p-{i}", "accounts": [
+        ...     {"account_id": "a", "product": "credit_card", "status": "open",
+        ...      "opened_on": "2015-01-01", "credit_limit": 10000, "balance": 4000 * i}]})
+        ...     for i in range(3)]
+        >>> [a.decision for a in assess_many(ps, as_of="2025-06-30")]
+        ['approve', 'approve', 'refer']
+        >>> out = assess_many([ps[0], {"subject_id": ""}], as_of="2025-06-30", errors="collect")
+        >>> type(out[1]).__name__, out[1].position, out[1].error_type
+        ('AssessmentError', 1, 'InvalidInputError')
+    """
+    _check_args(n_jobs, chunk_size, errors, progress)
+    items = list(subjects)
+    total = len(items)
+    days = _dates(as_of, total)
+    spec = _ScorerSpec(scorer)
+    collect = errors == "collect"
+    chunks = [[(i, items[i], days[i]) for i in range(start, min(start + chunk_size, total))]
+              for start in range(0, total, chunk_size)]
+    results: List[Any] = [None] * total
+    done = 0
+
+    def consume(chunk: Sequence[Tuple[int, Any, _dt.date]], out: List[Any]) -> None:
+        nonlocal done
+        for (pos, subject, _day), res in zip(chunk, out):
+            if isinstance(res, _Failure):
+                if not collect:
+                    _raise_for(res, spec)
+                results[pos] = _error_record(res, subject)
+            else:
+                results[pos] = res
+        if len(out) != len(chunk):  # pragma: no cover - a chunk never comes back short
+            raise ScoringError(spec.name, f"a chunk returned {len(out)} results for "
+                                          f"{len(chunk)} subjects", position=chunk[0][0])
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+
+    if n_jobs == 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            consume(chunk, _score_chunk(chunk, spec, collect))
+        return results
+
+    workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+    fork = _PREFER_FORK and _can_fork()
+    if not fork:
+        try:
+            pickle.dumps(spec)
+        except Exception as exc:  # noqa: BLE001
+            raise ScoringError(spec.name, f"the scorer cannot be sent to worker processes "
+                                          f"({type(exc).__name__}: {exc}); use n_jobs=1, or a "
+                                          "scorer that can be pickled", original=exc) from exc
+    try:
+        from joblib.externals.loky import ProcessPoolExecutor
+        from joblib.externals.loky.backend.context import get_context
+        from joblib.externals.loky.process_executor import BrokenProcessPool
+    except ImportError as exc:  # pragma: no cover - joblib is in the fit and test extras
+        raise ImportError("assess_many(n_jobs != 1) needs joblib: pip install joblib "
+                          "(or the 'fit' extra), or use n_jobs=1") from exc
+
+    global _SHARED
+    k = 0
+    frozen = False
+    futures: List[Any] = []
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*fork.*start method", category=UserWarning)
+        context = get_context("fork" if fork else "loky")
+    executor = ProcessPoolExecutor(max_workers=max(1, min(workers, len(chunks))), context=context)
+    try:
+        if fork:
+            # the forked workers inherit the subjects: only (start, stop) travels. Frozen, the
+            # parent's objects are left alone by the children's garbage collector, which would
+            # otherwise walk (and copy) the whole inherited heap.
+            _SHARED = (items, days, spec, collect)
+            gc.freeze()
+            frozen = True
+            futures = [executor.submit(_score_shared, c[0][0], c[-1][0] + 1) for c in chunks]
+        else:
+            futures = [executor.submit(_score_chunk, c, spec, collect) for c in chunks]
+        for fut in futures:
+            consume(chunks[k], fut.result())
+            k += 1
+    except BrokenProcessPool as exc:
+        first = chunks[k][0][0] if k < len(chunks) else total
+        raise ScoringError(
+            spec.name,
+            f"a worker process died while scoring; {done} of {total} subjects were scored "
+            f"before it (the first unscored is at position {first}). No partial result is "
+            f"returned. Cause: {str(exc).splitlines()[0]}",
+            original=exc, distribution=spec.dist, version=spec.dist_version, position=first,
+        ) from exc
+    finally:
+        for fut in futures[k:]:  # stopping early: drop what has not started
+            fut.cancel()
+        executor.shutdown(wait=True)
+        _SHARED = None
+        if frozen:
+            gc.unfreeze()
+    if done != total:  # pragma: no cover - defensive: never return a short list
+        raise ScoringError(spec.name, f"only {done} of {total} subjects were scored")
+    return results

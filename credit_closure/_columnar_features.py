@@ -1,0 +1,357 @@
+"""The vectorised twin of :func:`credit_closure._features.extract`, for columnar scoring.
+
+It computes every feature of :data:`~credit_closure._features.FEATURE_NAMES` for many subjects
+at once, from per-account columns grouped by subject, with numpy only: no Python loop over
+rows or subjects. The semantics are those of ``extract`` to the letter (windows, implied
+closures of ended accounts with a ``closed_on`` and no event, the delinquency proxy, ``NaN``
+for "cannot tell"); ``tests/test_columnar.py`` checks the two against each other on thousands
+of synthetic subjects.
+
+Sums that ``extract`` takes with :func:`math.fsum` (exactly rounded) are taken here either
+with ``bincount`` when every partial sum is an integer below 2**53 (then exact), or with an
+error-free (TwoSum) compensated summation otherwise, whose result is checked against the
+rounding boundaries near it (the rare group whose sum lands on a tie is summed again with
+``math.fsum``), so they agree to the last bit.
+
+The security features (``post_closure_activity``, ``reopen_requests``,
+``contact_change_near_closure``) need activity records, which the columnar format does not
+carry: they are 0, exactly as ``extract`` gives for a profile without activity.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Dict, Mapping
+
+import numpy as np
+
+from ._features import FEATURE_INDEX, FEATURE_NAMES, FeatureConfig, months_before
+from ._model import (
+    REVOLVING_PRODUCTS,
+    AccountStatus,
+    ClosureInitiator,
+    ClosureReason,
+    InquiryKind,
+    ProductType,
+    TerminationKind,
+)
+
+__all__ = ["ENUM_CODES", "compute_features", "day_number"]
+
+_DAYS_PER_MONTH = 30.436875
+_EPOCH = _dt.date(1970, 1, 1)
+_EXACT_LIMIT = float(2**53)
+
+#: Integer codes of each enum, in definition order (the columnar extractor works on these).
+ENUM_CODES: Dict[str, Dict[str, int]] = {
+    "product": {m.value: i for i, m in enumerate(ProductType)},
+    "status": {m.value: i for i, m in enumerate(AccountStatus)},
+    "initiator": {m.value: i for i, m in enumerate(ClosureInitiator)},
+    "reason": {m.value: i for i, m in enumerate(ClosureReason)},
+    "termination": {m.value: i for i, m in enumerate(TerminationKind)},
+    "kind": {m.value: i for i, m in enumerate(InquiryKind)},
+}
+
+_P = ENUM_CODES["product"]
+_S = ENUM_CODES["status"]
+_I = ENUM_CODES["initiator"]
+_R = ENUM_CODES["reason"]
+_T = ENUM_CODES["termination"]
+_K = ENUM_CODES["kind"]
+
+_REVOLVING = np.zeros(len(_P), dtype=bool)
+for _m in REVOLVING_PRODUCTS:
+    _REVOLVING[_P[_m.value]] = True
+_LENDER = np.zeros(len(_I), dtype=bool)
+for _name in ("lender_risk", "lender_inactivity", "platform_policy", "regulator"):
+    _LENDER[_I[_name]] = True
+_HARD = np.zeros(len(_K), dtype=bool)
+_HARD[_K["loan_approval"]] = True
+_HARD[_K["card_approval"]] = True
+
+
+def day_number(day: _dt.date) -> int:
+    """Days since 1970-01-01 (the integer value of ``datetime64[D]``)."""
+    return (day - _EPOCH).days
+
+
+def _group_sum(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    """Per-group sums equal to :func:`math.fsum` of each group's values (see module doc)."""
+    out = np.zeros(n)
+    if values.size == 0:
+        return out
+    if np.abs(values).sum() < _EXACT_LIMIT and np.array_equal(values, np.trunc(values)):
+        # every partial sum is an integer below 2**53: plain float addition is exact
+        return np.bincount(groups, weights=values, minlength=n)
+    if groups.size > 1 and np.any(groups[1:] < groups[:-1]):
+        order = np.argsort(groups, kind="stable")
+        gs = groups[order]
+        vs = values[order]
+    else:
+        gs = groups
+        vs = values
+    starts = np.flatnonzero(np.r_[True, gs[1:] != gs[:-1]])
+    counts = np.diff(np.r_[starts, gs.size])
+    # groups by decreasing size: the groups with a k-th value are then a prefix, and step k
+    # works on contiguous slices (one step per position within a group, not per row)
+    by_size = np.argsort(-counts, kind="stable")
+    first = starts[by_size]
+    active = np.cumsum(np.bincount(counts)[::-1])[::-1][1:]  # active[k]: groups with > k values
+    s = vs[first]
+    c = np.zeros(s.size)
+    for k in range(1, active.size):
+        m = active[k]
+        x = vs[first[:m] + k]
+        a = s[:m]
+        t = a + x
+        bp = t - a
+        c[:m] += (a - (t - bp)) + (x - bp)  # the exact rounding error of a + x (TwoSum)
+        s[:m] = t
+    total = s + c
+    # s + c is the exactly rounded sum unless the exact sum sits (within the rounding error of
+    # c) on a rounding boundary near s: a tie. Those rare groups are summed with math.fsum.
+    quarter = np.spacing(np.abs(s)) / 4
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = c / quarter
+    near = np.flatnonzero((c != 0) & (np.abs(q - np.round(q)) < 2.0**-20))
+    if near.size:
+        size = counts[by_size]
+        for pos in near.tolist():
+            a = int(first[pos])
+            total[pos] = math.fsum(vs[a:a + int(size[pos])].tolist())
+    out[gs[first]] = total
+    return out
+
+
+def _group_max(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    """Per-group maximum; ``NaN`` for a group without values."""
+    out = np.full(n, -np.inf)
+    if values.size:
+        _max_sorted(out, values, groups)
+    out[out == -np.inf] = np.nan
+    return out
+
+
+def _max_sorted(out: np.ndarray, values: np.ndarray, groups: np.ndarray) -> None:
+    if groups.size > 1 and np.any(groups[1:] < groups[:-1]):
+        order = np.argsort(groups, kind="stable")
+        groups = groups[order]
+        values = values[order]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    out[groups[starts]] = np.maximum.reduceat(values, starts)
+
+
+def _count(mask: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(groups[mask], minlength=n)
+
+
+def compute_features(
+    acc: Mapping[str, np.ndarray],
+    inq: Mapping[str, np.ndarray],
+    n_subjects: int,
+    as_of: _dt.date,
+    config: FeatureConfig,
+) -> np.ndarray:
+    """Every feature for ``n_subjects`` subjects, a ``(n_subjects, len(FEATURE_NAMES))`` array.
+
+    Args:
+        acc: Per-account columns (one row per account, any order): ``g`` subject index;
+            ``product``, ``status`` enum codes; ``opened``, ``closed`` day numbers with
+            ``opened_known``, ``closed_known`` masks; ``limit``, ``balance``, ``dpd``,
+            ``months``, ``consec`` floats (``NaN`` unknown); and the account's closure event,
+            if any: ``has_event`` mask, ``ev_day``, ``ev_initiator``, ``ev_reason``,
+            ``ev_termination`` (-1 unknown), ``ev_balance``, ``ev_limit``, ``ev_dpd6``.
+        inq: ``g`` subject index, ``on`` day numbers, ``hard`` mask.
+        n_subjects: Number of subjects (subject indices run from 0).
+        as_of: The assessment date.
+        config: The extractor's windows.
+
+    Returns:
+        The feature matrix, ``NaN`` where ``extract`` gives ``NaN``.
+    """
+    n = n_subjects
+    as_day = day_number(as_of)
+    d3 = day_number(months_before(as_of, 3))
+    d6 = day_number(months_before(as_of, 6))
+    d12 = day_number(months_before(as_of, 12))
+    d24 = day_number(months_before(as_of, 24))
+    d_ret = day_number(months_before(as_of, config.retention_months))
+    out = np.empty((n, len(FEATURE_NAMES)))
+
+    g = acc["g"]
+    status = acc["status"]
+    open_like = (status == _S["open"]) | (status == _S["suspended"])
+    ended = ~open_like
+    rev = _REVOLVING[acc["product"]]
+    lim = acc["limit"]
+    bal = acc["balance"]
+    lim_known = ~np.isnan(lim)
+    bal_known = ~np.isnan(bal)
+
+    # ---- counts and ages -------------------------------------------------------------------
+    n_open = _count(open_like, g, n).astype(float)
+    n_ended = _count(ended, g, n).astype(float)
+    n_acc = n_open + n_ended
+    opened_known = acc["opened_known"]
+    age = (as_day - acc["opened"]).astype(float) / _DAYS_PER_MONTH
+    ga = g[opened_known]
+    ages = age[opened_known]
+    n_ages = np.bincount(ga, minlength=n)
+    go_mask = opened_known & open_like
+    n_ages_open = np.bincount(g[go_mask], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        age_avg = _group_sum(ages, ga, n) / n_ages
+        age_avg_open = _group_sum(age[go_mask], g[go_mask], n) / n_ages_open
+        closed_share = n_ended / n_acc
+    age_avg[n_ages == 0] = np.nan
+    age_avg_open[n_ages_open == 0] = np.nan
+    closed_share[n_acc == 0] = np.nan
+    age_oldest = _group_max(ages, ga, n)
+
+    # ---- delinquency ---------------------------------------------------------------------------
+    dpd = acc["dpd"]
+    dpd_known_row = ~np.isnan(dpd)
+    dpd_known = _count(dpd_known_row, g, n) > 0
+    max_dpd = _group_max(dpd[dpd_known_row], g[dpd_known_row], n)
+    n_delinquent = _count(dpd_known_row & (dpd >= 30), g, n).astype(float)
+    max_dpd[~dpd_known] = np.nan
+    n_delinquent[~dpd_known] = np.nan
+    months = acc["months"]
+    months_row = ~np.isnan(months)
+    months_known = _count(months_row, g, n) > 0
+    months_total = np.bincount(g[months_row], weights=months[months_row], minlength=n)
+    consec3 = _count(acc["consec"] >= 3, g, n) > 0
+    lian = np.where(consec3 | (months_total >= 6), 1.0, 0.0)
+    lian[~(months_known | consec3)] = np.nan
+
+    # ---- closures: explicit events, else implied for ended accounts with a closed_on ----------
+    has_ev = acc["has_event"]
+    has_c = has_ev | (acc["closed_known"] & ended)
+    c_bal = np.where(has_ev, acc["ev_balance"], np.nan)  # per account, NaN without an event
+    c_lim = np.where(has_ev, acc["ev_limit"], np.nan)
+    ci = np.flatnonzero(has_c)  # the closures, one per account at most; work on them only
+    cg = g[ci]
+    ev = has_ev[ci]
+    c_day = np.where(ev, acc["ev_day"][ci], acc["closed"][ci])
+    c_init = np.where(ev, acc["ev_initiator"][ci], _I["unknown"])
+    c_reason = np.where(ev, acc["ev_reason"][ci], _R["unknown"])
+    st_c = status[ci]
+    implied_term = np.where(st_c == _S["charged_off"], _T["bad_debt"],
+                            np.where(st_c == _S["transferred"], _T["abnormal"], -1))
+    c_term = np.where(ev, acc["ev_termination"][ci], implied_term)
+    c_dpd6 = np.where(ev, acc["ev_dpd6"][ci], np.nan)
+    cbal = c_bal[ci]
+    bal_c = bal[ci]
+    bal_c_known = bal_known[ci]
+
+    since_last = (as_day - _group_max(c_day.astype(float), cg, n)) / _DAYS_PER_MONTH
+
+    adverse_status = (status == _S["charged_off"]) | (status == _S["transferred"])
+    abnormal = adverse_status & (~acc["closed_known"] | (acc["closed"] > d_ret))
+    adverse_term = (c_term == _T["abnormal"]) | (c_term == _T["bad_debt"])
+    abnormal[ci[adverse_term & (c_day > d_ret)]] = True
+    n_abnormal = _count(abnormal, g, n).astype(float)
+
+    # balance still owed on the ended account: current balance, else the balance at closure
+    from_closure_c = ~bal_c_known & (cbal > 0)  # NaN compares False
+    from_closure = np.zeros(g.size, dtype=bool)
+    from_closure[ci[from_closure_c]] = True
+    closed_bal_row = ended & bal_known & (bal > 0)
+    cwb_vals = np.concatenate([bal[closed_bal_row], cbal[from_closure_c]])
+    cwb_groups = np.concatenate([g[closed_bal_row], cg[from_closure_c]])
+    closed_with_balance = _group_sum(cwb_vals, cwb_groups, n)
+
+    in24 = c_day > d24
+    in12 = c_day > d12
+    consumer = c_init == _I["consumer"]
+    lender = _LENDER[c_init]
+    n_cons_24 = _count(in24 & consumer, cg, n).astype(float)
+    n_cons_12 = _count(in12 & consumer, cg, n).astype(float)
+    n_lend_24 = _count(in24 & lender, cg, n).astype(float)
+    n_lend_12 = _count(in12 & lender, cg, n).astype(float)
+    risk = (c_init == _I["lender_risk"]) | (c_reason == _R["lender_risk_control"])
+    n_risk_24 = _count(in24 & risk, cg, n).astype(float)
+
+    dpd_c = np.where(np.isnan(c_dpd6), dpd[ci], c_dpd6)
+    dpd_c_known = ~np.isnan(dpd_c)
+    flag = _count(in24 & dpd_c_known & (dpd_c >= 30), cg, n) > 0
+    unknown = _count(in24 & ~dpd_c_known, cg, n) > 0
+    dpd_flag = np.where(flag, 1.0, 0.0)
+    dpd_flag[~flag & unknown] = np.nan
+
+    clim = c_lim[ci]
+    lim12 = np.where(np.isnan(clim), lim[ci], clim)
+    owed12 = np.where(bal_c_known, bal_c, cbal)
+    closed_lim_row = in12 & rev[ci] & ~np.isnan(lim12)
+    readd_row = closed_lim_row & (owed12 == 0) & (lim12 > 0)
+    term_ok = (c_term == -1) | (c_term == _T["normal"])
+    delev = (in12 & consumer & (c_reason == _R["reduce_debt"]) & term_ok & (owed12 == 0)
+             & dpd_c_known & (dpd_c < 30))
+    n_delev_12 = _count(delev, cg, n).astype(float)
+
+    # ---- utilization: balances owed (closed lines too) over the limits still open -------------
+    open_rev = open_like & rev & lim_known
+    open_term = open_rev & bal_known & (lim > 0)
+    owed_closed = np.where(bal_known, bal, np.where(from_closure, c_bal, np.nan))
+    lim_closed = np.where(lim_known, lim, c_lim)
+    closed_owed = ended & rev & (owed_closed > 0)
+    closed_util = closed_owed & (lim_closed > 0)
+    owed_all = _group_sum(np.concatenate([bal[open_term], owed_closed[closed_owed]]),
+                          np.concatenate([g[open_term], g[closed_owed]]), n)
+    open_lim = _group_sum(lim[open_term], g[open_term], n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        closed_utils = owed_closed[closed_util] / lim_closed[closed_util]
+        open_utils = bal[open_term] / lim[open_term]
+    max_closed = _group_max(closed_utils, g[closed_util], n)
+    util_max = np.fmax(_group_max(open_utils, g[open_term], n), max_closed)
+    readd = _group_sum(lim12[readd_row], cg[readd_row], n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        util_total = np.where(open_lim > 0, owed_all / open_lim, max_closed)
+        cf_open_lim = open_lim + readd
+        util_cf = np.where(cf_open_lim > 0, owed_all / cf_open_lim, max_closed)
+        util_delta = np.where(np.isnan(util_total), np.nan, util_total - util_cf)
+    lost_num = _group_sum(lim12[closed_lim_row], cg[closed_lim_row], n)
+    lost_den = _group_sum(np.concatenate([lim[open_rev], lim12[closed_lim_row]]),
+                          np.concatenate([g[open_rev], cg[closed_lim_row]]), n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lost_share = np.where(lost_den > 0, lost_num / lost_den, np.nan)
+
+    # ---- inquiries -----------------------------------------------------------------------------
+    qg = inq["g"]
+    on = inq["on"]
+    hard = inq["hard"]
+    q12 = _count(hard & (on > d12), qg, n).astype(float)
+    q6 = _count(hard & (on > d6), qg, n).astype(float)
+    q3 = _count(hard & (on > d3), qg, n).astype(float)
+
+    f = FEATURE_INDEX
+    out[:, f["util_total"]] = util_total
+    out[:, f["util_max_line"]] = util_max
+    out[:, f["util_delta_closure"]] = util_delta
+    out[:, f["lost_limit_share_12m"]] = lost_share
+    out[:, f["n_consumer_closures_12m"]] = n_cons_12
+    out[:, f["n_consumer_closures_24m"]] = n_cons_24
+    out[:, f["n_lender_closures_12m"]] = n_lend_12
+    out[:, f["n_lender_closures_24m"]] = n_lend_24
+    out[:, f["n_lender_risk_closures_24m"]] = n_risk_24
+    out[:, f["closed_with_balance_amt"]] = closed_with_balance
+    out[:, f["dpd_before_closure"]] = dpd_flag
+    out[:, f["n_abnormal_terminations"]] = n_abnormal
+    out[:, f["months_since_last_closure"]] = since_last
+    out[:, f["age_oldest_months"]] = age_oldest
+    out[:, f["age_avg_months_incl_closed"]] = age_avg
+    out[:, f["age_avg_months_open_only"]] = age_avg_open
+    out[:, f["closed_share"]] = closed_share
+    out[:, f["max_dpd_24m"]] = max_dpd
+    out[:, f["n_delinquent_accounts_24m"]] = n_delinquent
+    out[:, f["lian3lei6_24m"]] = lian
+    out[:, f["hard_inquiries_3m"]] = q3
+    out[:, f["hard_inquiries_6m"]] = q6
+    out[:, f["hard_inquiries_12m"]] = q12
+    out[:, f["n_deleveraging_closures_12m"]] = n_delev_12
+    out[:, f["n_open_accounts"]] = n_open
+    out[:, f["post_closure_activity"]] = 0.0
+    out[:, f["reopen_requests"]] = 0.0
+    out[:, f["contact_change_near_closure"]] = 0.0
+    return out

@@ -1,0 +1,1275 @@
+"""Columnar (portfolio) scoring: one pure function over long tables, one row out per subject.
+
+:func:`score_columnar` is the one batch scoring function of the library: ``assess_many``'s
+big brother for tables, and what the Dask (:mod:`credit_closure.dask`) and Spark
+(:mod:`credit_closure.spark`) engines call on each partition. Its results equal
+:func:`credit_closure.assess` on the same subjects.
+
+The long format (``docs/batch-and-distributed.md`` has the full reference)
+--------------------------------------------------------------------------
+
+Each table is a pandas ``DataFrame``, a pyarrow ``Table`` or a ``dict`` of equal-length numpy
+arrays (one per column). Column names and enum values are those of the v1 JSON contract.
+
+``accounts`` — one row per account:
+    ``subject_id`` (required; strings or integers, the same type in every table),
+    ``account_id`` (required; unique within a subject), ``product``, ``status`` (required enum
+    strings), and optional ``opened_on``, ``closed_on`` (dates), ``credit_limit``,
+    ``balance`` (non-negative numbers), ``worst_dpd_24m``, ``months_delinquent_24m``,
+    ``max_consecutive_delinquent_24m`` (whole numbers). ``provider`` is accepted and ignored.
+``closures`` — one row per closure event: ``subject_id``, ``account_id``, ``closed_on``
+    (required), optional ``initiator``, ``reason`` (default ``unknown``), ``termination``
+    (missing = unknown), ``balance_at_closure``, ``limit_at_closure``, ``worst_dpd_6m_before``.
+``inquiries`` — one row per inquiry: ``subject_id``, ``on`` (date), ``kind`` (enum).
+``attributes`` — one row per subject: ``subject_id`` and one column per attribute (numbers or
+    strings; a missing value means the subject does not have that attribute).
+
+Dtypes: dates as ``datetime64`` (any unit, whole days) or ISO ``YYYY-MM-DD`` strings or
+``datetime.date`` objects; enums as strings (pandas ``category`` columns are fastest);
+missing values as ``NaN``/``None``/``NaT``/nulls. A missing optional column means "unknown"
+for every row. Activity records are not part of the format: columnar scores equal ``assess``
+on the profiles *without* activity (the security features are 0), and an ``activity`` table
+is refused.
+
+The output has one row per subject that appears in any table, sorted by ``subject_id``, with
+columns ``subject_id, score, probability_of_default, band, decision, reason_1 .. reason_4``
+(reason codes, ``None`` when there are fewer) and ``closure_impact``, in the container kind
+of the input (a dict of numpy arrays for dict input).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from types import MappingProxyType
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ._assess import _as_of, _assess_profile, _check_profile, _Resolved
+from ._columnar_features import ENUM_CODES, compute_features, day_number
+from ._model import (
+    AccountStatus,
+    ClosureEvent,
+    ClosureInitiator,
+    ClosureReason,
+    CreditAccount,
+    CreditProfile,
+    Inquiry,
+    InquiryKind,
+    Limits,
+    ProductType,
+    TerminationKind,
+)
+from ._reasons import REASONS
+from ._rules import RuleScorer
+from ._scale import Scale
+from .exceptions import InvalidInputError
+
+__all__ = ["OUTPUT_COLUMNS", "REASON_TEXTS", "TABLE_COLUMNS", "profiles_to_tables", "score_columnar"]
+
+#: The output columns, in order.
+OUTPUT_COLUMNS: Tuple[str, ...] = (
+    "subject_id", "score", "probability_of_default", "band", "decision",
+    "reason_1", "reason_2", "reason_3", "reason_4", "closure_impact",
+)
+
+#: Reason code -> ``(en, zh)`` texts of the built-in catalog, for the ``reason_*`` columns.
+REASON_TEXTS: Mapping[str, Tuple[str, str]] = MappingProxyType(dict(REASONS))
+
+#: The columns each input table may have (``attributes`` takes any column besides these).
+TABLE_COLUMNS: Dict[str, Tuple[str, ...]] = {
+    "accounts": ("subject_id", "account_id", "product", "status", "provider", "opened_on",
+                 "closed_on", "credit_limit", "balance", "worst_dpd_24m",
+                 "months_delinquent_24m", "max_consecutive_delinquent_24m"),
+    "closures": ("subject_id", "account_id", "closed_on", "initiator", "reason", "termination",
+                 "balance_at_closure", "limit_at_closure", "worst_dpd_6m_before"),
+    "inquiries": ("subject_id", "on", "kind"),
+    "attributes": ("subject_id",),
+}
+_REQUIRED = {
+    "accounts": ("subject_id", "account_id", "product", "status"),
+    "closures": ("subject_id", "account_id", "closed_on"),
+    "inquiries": ("subject_id", "on", "kind"),
+    "attributes": ("subject_id",),
+}
+_MAX_ROWS_SHOWN = 5
+_MIN_DAY = day_number(Limits.MIN_DATE)
+
+
+# ------------------------------------------------------------------------------------------
+# Reading tables
+# ------------------------------------------------------------------------------------------
+class _Problems:
+    """Problems found so far; row problems keep their row numbers (mapped back to the input
+    tables' rows when a chunk of them is being checked) and are formatted at the end."""
+
+    def __init__(self) -> None:
+        self.found: Dict[Tuple[str, str], Optional[List[np.ndarray]]] = {}
+        self.row_map: Dict[str, np.ndarray] = {}
+        self.count = 0  # problems reported so far, repeats included
+
+    def rows(self, table: str, column: str, bad: np.ndarray, message: str,
+             row_numbers: Optional[np.ndarray] = None) -> None:
+        """Report rows where ``bad`` holds; the message names the first few row numbers."""
+        idx = np.flatnonzero(bad)
+        if idx.size == 0:
+            return
+        if row_numbers is not None:
+            idx = row_numbers[idx]
+        mapping = self.row_map.get(table)
+        if mapping is not None:
+            idx = mapping[idx]
+        found = self.found.setdefault((f"{table}.{column}", message), [])
+        if found is not None:
+            found.append(idx)
+        self.count += 1
+
+    def add(self, path: str, message: str) -> None:
+        self.found.setdefault((path, message), None)
+        self.count += 1
+
+    @property
+    def items(self) -> List[Tuple[str, str]]:
+        out = []
+        for (path, message), rows in self.found.items():
+            if rows is None:
+                out.append((path, message))
+                continue
+            idx = np.unique(np.concatenate(rows))
+            shown = ", ".join(str(int(i)) for i in idx[:_MAX_ROWS_SHOWN])
+            more = f" and {idx.size - _MAX_ROWS_SHOWN} more" if idx.size > _MAX_ROWS_SHOWN else ""
+            noun = "row" if idx.size == 1 else "rows"
+            out.append((path, f"{message} ({noun} {shown}{more})"))
+        return out
+
+    def raise_if(self, since: int = 0) -> None:
+        """Raise every problem when any was reported after the count ``since``."""
+        if self.count > since:
+            raise InvalidInputError(self.items, what="columnar input")
+
+
+def _kind(table: Any) -> str:
+    module = type(table).__module__.split(".")[0]
+    if module == "pandas" and hasattr(table, "columns"):
+        return "pandas"
+    if module == "pyarrow" and hasattr(table, "column_names"):
+        return "arrow"
+    if isinstance(table, Mapping):
+        return "numpy"
+    return "unknown"
+
+
+class _Table:
+    """Uniform column access over pandas, pyarrow and dicts of arrays."""
+
+    def __init__(self, name: str, table: Any, problems: _Problems) -> None:
+        self.name = name
+        self.kind = _kind(table)
+        self.table = table
+        self.ok = True
+        if self.kind == "unknown":
+            problems.add(name, "must be a pandas DataFrame, a pyarrow Table or a dict of numpy "
+                               f"arrays (got {type(table).__name__})")
+            self.ok = False
+            self.columns: List[str] = []
+            self.n = 0
+            return
+        if self.kind == "pandas":
+            self.columns = [str(c) for c in table.columns]
+            self.n = len(table)
+        elif self.kind == "arrow":
+            self.columns = list(table.column_names)
+            self.n = table.num_rows
+        else:
+            self.columns = [str(c) for c in table]
+            lengths = {len(np.asarray(v)) if np.ndim(v) == 1 else -1 for v in table.values()}
+            if len(lengths) > 1 or -1 in lengths:
+                problems.add(name, "columns must be one-dimensional arrays of equal length")
+                self.ok = False
+                self.n = 0
+                return
+            self.n = lengths.pop() if lengths else 0
+        if len(set(self.columns)) != len(self.columns):
+            problems.add(name, "has duplicate column names")
+            self.ok = False
+        missing = [c for c in _REQUIRED[name] if c not in self.columns]
+        for c in missing:
+            problems.add(f"{name}.{c}", "is a required column and is missing")
+            self.ok = False
+        if name != "attributes":
+            unknown = [c for c in self.columns if c not in TABLE_COLUMNS[name]]
+            for c in unknown:
+                problems.add(f"{name}.{c}", "is not a column of the long format")
+            if unknown:
+                self.ok = False
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def raw(self, column: str) -> Any:
+        """The column as pandas Series, or numpy array (pyarrow and dict input)."""
+        if self.kind == "pandas":
+            return self.table[column]
+        if self.kind == "arrow":
+            import pyarrow as pa
+
+            col = self.table.column(column)
+            if pa.types.is_dictionary(col.type):
+                col = col.cast(col.type.value_type)
+            if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+                return np.asarray(col.to_pylist(), dtype=object)
+            return col.to_numpy(zero_copy_only=False)
+        return np.asarray(self.table[column])
+
+
+def _is_series(x: Any) -> bool:
+    return type(x).__module__.split(".")[0] == "pandas"
+
+
+def _missing_mask(arr: np.ndarray) -> np.ndarray:
+    """Nulls in an object array: None, NaN, NaT, pandas NA."""
+    if arr.dtype.kind != "O":
+        if arr.dtype.kind in "fc":
+            return np.isnan(arr)
+        if arr.dtype.kind in "mM":
+            return np.isnat(arr)
+        return np.zeros(arr.shape, dtype=bool)
+    try:
+        import pandas as pd
+
+        return np.asarray(pd.isna(arr), dtype=bool)
+    except ImportError:  # pragma: no cover - pandas is in every extra that uses this module
+        return np.fromiter((v is None or (isinstance(v, float) and v != v) for v in arr),
+                           dtype=bool, count=arr.size)
+
+
+def _factorize(arr: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for missing) and sorted uniques of ``arr``."""
+    if arr.dtype.kind in "iu":
+        if arr.size and np.all(arr[1:] >= arr[:-1]):
+            change = np.r_[True, arr[1:] != arr[:-1]]
+            return np.cumsum(change) - 1, arr[change]
+        uniques, codes = np.unique(arr, return_inverse=True)
+        return codes.reshape(-1), uniques
+    try:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(arr, sort=True)
+        return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+    except ImportError:  # pragma: no cover
+        miss = _missing_mask(arr)
+        codes = np.full(arr.size, -1, dtype=np.int64)
+        uniques, inv = np.unique(arr[~miss].astype(str), return_inverse=True)
+        codes[~miss] = inv
+        return codes, uniques.astype(object)
+
+
+def _subject_codes(sids: Dict[str, np.ndarray]) -> Tuple[Dict[str, np.ndarray], np.ndarray]:
+    """Subject index of every row of every table, and the sorted subject ids."""
+    codes_a, subjects = _factorize(sids["accounts"])
+    g = {"accounts": codes_a}
+    others = [k for k in sids if k != "accounts"]
+    if subjects.dtype.kind in "iu" and subjects.size:
+        # integer ids: look the other tables up in the accounts' ids (no global sort)
+        pos = {}
+        for k in others:
+            v = sids[k]
+            p = np.minimum(np.searchsorted(subjects, v), subjects.size - 1)
+            if not np.array_equal(subjects[p], v):
+                break
+            pos[k] = p
+        else:
+            g.update(pos)
+            return g, subjects
+    if not others:
+        return g, subjects
+    everything = np.concatenate([sids["accounts"]] + [sids[k] for k in others])
+    codes, subjects = _factorize(everything)
+    bounds = np.cumsum([0, sids["accounts"].size] + [sids[k].size for k in others])
+    for i, k in enumerate(["accounts"] + others):
+        g[k] = codes[bounds[i]:bounds[i + 1]]
+    return g, subjects
+
+
+def _account_codes(aid_a: np.ndarray, aid_c: Optional[np.ndarray], n_subjects: int
+                   ) -> Tuple[np.ndarray, Optional[np.ndarray], np.ndarray, int]:
+    """Account-id codes for the accounts and closures tables, the id of each code, and the
+    width that makes ``subject * width + code`` a unique key."""
+    if aid_a.dtype.kind in "iu" and (aid_c is None or aid_c.dtype.kind in "iu") and aid_a.size:
+        lo = int(aid_a.min())
+        hi = int(aid_a.max())
+        if aid_c is not None and aid_c.size:
+            lo, hi = min(lo, int(aid_c.min())), max(hi, int(aid_c.max()))
+        width = hi - lo + 1
+        if width * max(n_subjects, 1) < 2**62:
+            ids = np.arange(lo, hi + 1, dtype=np.int64)
+            return (aid_a - lo, None if aid_c is None else aid_c - lo, ids, width)
+    if aid_c is not None:
+        codes, uniques = _factorize(np.concatenate([aid_a, aid_c]))
+        return codes[:aid_a.size], codes[aid_a.size:], uniques, max(int(uniques.size), 1)
+    codes, uniques = _factorize(aid_a)
+    return codes, None, uniques, max(int(uniques.size), 1)
+
+
+def _ids(t: _Table, column: str, p: _Problems) -> Optional[np.ndarray]:
+    raw = t.raw(column)
+    arr = raw.to_numpy() if _is_series(raw) else raw
+    if arr.dtype.kind in "iu":
+        return arr.astype(np.int64, copy=False)
+    if arr.dtype.kind == "U":
+        arr = arr.astype(object)
+    if arr.dtype.kind != "O":
+        p.add(f"{t.name}.{column}", f"must hold strings or integers (got dtype {arr.dtype})")
+        return None
+    miss = _missing_mask(arr)
+    p.rows(t.name, column, miss, "is missing")
+    if not miss.all():
+        bad = np.fromiter((not isinstance(v, str) or not v or len(v) > Limits.MAX_ID_LENGTH
+                           for v in arr[~miss]), dtype=bool, count=int((~miss).sum()))
+        p.rows(t.name, column, bad, "must be a non-empty string of at most "
+               f"{Limits.MAX_ID_LENGTH} characters", np.flatnonzero(~miss))
+    return arr
+
+
+def _enum(t: _Table, column: str, mapping: Mapping[str, int], p: _Problems, *,
+          required: bool, default: int) -> Optional[np.ndarray]:
+    """Enum codes (int8); ``default`` where missing and allowed."""
+    if not t.has(column):
+        return np.full(t.n, default, dtype=np.int8)
+    raw = t.raw(column)
+    if _is_series(raw) and str(raw.dtype) == "category":
+        codes = np.asarray(raw.cat.codes, dtype=np.int64)
+        cats = np.asarray(raw.cat.categories, dtype=object)
+    else:
+        arr = raw.to_numpy(dtype=object) if _is_series(raw) else raw
+        if arr.dtype.kind == "U":
+            arr = arr.astype(object)
+        if arr.dtype.kind != "O":
+            p.add(f"{t.name}.{column}", f"must hold strings (got dtype {arr.dtype})")
+            return None
+        try:
+            codes, cats = _factorize(arr)
+        except TypeError:  # unhashable cells (lists, dicts): find and report them
+            miss = _missing_mask(arr)
+            bad = np.fromiter((not m and not isinstance(v, str) for v, m in zip(arr, miss)),
+                              dtype=bool, count=arr.size)
+            p.rows(t.name, column, bad, "must be a string")
+            return None
+    lookup = np.array([mapping.get(c, -2) if isinstance(c, str) else -2 for c in cats] + [default],
+                      dtype=np.int64)
+    out = lookup[codes]  # code -1 (missing) takes the last entry: default
+    if required:
+        p.rows(t.name, column, codes < 0, "is missing")
+    if (out == -2).any():
+        p.rows(t.name, column, out == -2, f"is not one of: {', '.join(mapping)}")
+    return out.astype(np.int8)
+
+
+def _dates(t: _Table, column: str, p: _Problems, *, required: bool, as_day: int
+           ) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+    """Day numbers (int64) and a known mask."""
+    if not t.has(column):
+        return np.zeros(t.n, dtype=np.int64), np.zeros(t.n, dtype=bool)
+    raw = t.raw(column)
+    arr = raw.to_numpy() if _is_series(raw) else raw
+    path = f"{t.name}.{column}"
+    if arr.dtype.kind == "M":
+        days = arr.astype("datetime64[D]")
+        if np.datetime_data(arr.dtype)[0] not in ("D", "W", "M", "Y"):
+            p.rows(t.name, column, ~np.isnat(arr) & (days.astype(arr.dtype) != arr),
+                   "must be whole days (it has a time of day)")
+    elif arr.dtype.kind in "UO":
+        arr = arr.astype(object)
+        miss = _missing_mask(arr)
+        days = np.full(arr.size, np.datetime64("NaT"), dtype="datetime64[D]")
+        bad = np.zeros(arr.size, dtype=bool)
+        for i in np.flatnonzero(~miss):  # object columns are parsed value by value
+            v = arr[i]
+            if isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-":
+                try:
+                    days[i] = np.datetime64(_dt.date.fromisoformat(v), "D")
+                    continue
+                except ValueError:
+                    pass
+            elif isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
+                days[i] = np.datetime64(v, "D")
+                continue
+            bad[i] = True
+        p.rows(t.name, column, bad, "is not a date (datetime64, YYYY-MM-DD or datetime.date)")
+    else:
+        p.add(path, f"must hold dates (got dtype {arr.dtype})")
+        return None
+    known = ~np.isnat(days)
+    num = np.where(known, days.astype(np.int64), 0)
+    if required:
+        p.rows(t.name, column, ~known, "is missing")
+    p.rows(t.name, column, known & (num < _MIN_DAY), f"is before {Limits.MIN_DATE.isoformat()}")
+    p.rows(t.name, column, known & (num > as_day), "is after the assessment date")
+    return num, known
+
+
+def _numbers(t: _Table, column: str, p: _Problems, *, integer: bool = False,
+             hi: float = Limits.MAX_AMOUNT) -> Optional[np.ndarray]:
+    """Floats with NaN for missing, checked: finite, >= 0, <= hi, whole when ``integer``."""
+    if not t.has(column):
+        return np.full(t.n, np.nan)
+    raw = t.raw(column)
+    if _is_series(raw) and raw.dtype == object:
+        raw = raw.to_numpy(dtype=object)  # checked value by value below, with row numbers
+    if _is_series(raw):
+        dtype = raw.dtype
+        if str(dtype) in ("bool", "boolean"):
+            p.add(f"{t.name}.{column}", "must hold numbers (got booleans)")
+            return None
+        try:
+            arr = raw.to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):
+            p.add(f"{t.name}.{column}", f"must hold numbers (got dtype {dtype})")
+            return None
+    else:
+        if raw.dtype.kind == "b":
+            p.add(f"{t.name}.{column}", "must hold numbers (got booleans)")
+            return None
+        if raw.dtype.kind == "O":
+            miss = _missing_mask(raw)
+            ok = np.fromiter((isinstance(v, (int, float, np.integer, np.floating))
+                              and not isinstance(v, bool) for v in raw[~miss]),
+                             dtype=bool, count=int((~miss).sum()))
+            if not ok.all():
+                p.rows(t.name, column, ~ok, "must be a number", np.flatnonzero(~miss))
+                return None
+            arr = np.full(raw.size, np.nan)
+            arr[~miss] = raw[~miss].astype(float)
+        elif raw.dtype.kind in "iuf":
+            arr = raw.astype(float, copy=False)
+        else:
+            p.add(f"{t.name}.{column}", f"must hold numbers (got dtype {raw.dtype})")
+            return None
+    p.rows(t.name, column, np.isinf(arr), "must be a finite number")
+    with np.errstate(invalid="ignore"):
+        p.rows(t.name, column, arr < 0, "must be >= 0")
+        p.rows(t.name, column, np.isfinite(arr) & (arr > hi), f"must be at most {hi:g}")
+        if integer:
+            p.rows(t.name, column, np.isfinite(arr) & (arr != np.trunc(arr)),
+                   "must be a whole number")
+    return arr
+
+
+# ------------------------------------------------------------------------------------------
+# Normalising the tables into per-account columns
+# ------------------------------------------------------------------------------------------
+class _Prepared:
+    """The validated, normalised input: per-account columns and inquiry columns."""
+
+    def __init__(self) -> None:
+        self.subjects: np.ndarray = np.empty(0)
+        self.n = 0
+        self.acc: Dict[str, np.ndarray] = {}
+        self.inq: Dict[str, np.ndarray] = {}
+        self.kind = "numpy"
+        self.attributes: Optional[_Table] = None
+        self.attr_g: Optional[np.ndarray] = None
+        self.account_ids: np.ndarray = np.empty(0)
+
+
+def _id_kind(arr: np.ndarray) -> str:
+    return "int" if arr.dtype.kind in "iu" else "str"
+
+
+def _prepare(accounts: Any, closures: Any, inquiries: Any, attributes: Any,
+             as_of: _dt.date, p: Optional[_Problems] = None) -> _Prepared:
+    p = _Problems() if p is None else p
+    since = p.count  # a chunk stops on its own problems, not on those of earlier chunks
+    as_day = day_number(as_of)
+    tables: Dict[str, _Table] = {}
+    for name, value in (("accounts", accounts), ("closures", closures),
+                        ("inquiries", inquiries), ("attributes", attributes)):
+        if value is not None:
+            tables[name] = _Table(name, value, p)
+    if "accounts" not in tables:
+        p.add("accounts", "is required")
+    p.raise_if(since)
+    a = tables["accounts"]
+    out = _Prepared()
+    out.kind = a.kind
+
+    # ---- ids and the subject universe -------------------------------------------------------
+    sids: Dict[str, Optional[np.ndarray]] = {n: _ids(t, "subject_id", p) for n, t in tables.items()}
+    aid_a = _ids(a, "account_id", p)
+    c = tables.get("closures")
+    aid_c = _ids(c, "account_id", p) if c is not None else None
+    p.raise_if(since)
+    kinds = {_id_kind(v) for v in sids.values() if v is not None}
+    if len(kinds) > 1:
+        p.add("subject_id", "must be of one type (all strings or all integers) in every table")
+    if aid_c is not None and aid_a is not None and _id_kind(aid_a) != _id_kind(aid_c):
+        p.add("closures.account_id", "must be of the same type as accounts.account_id")
+    p.raise_if(since)
+    g, subjects = _subject_codes(sids)  # type: ignore[arg-type]
+    out.subjects = subjects
+    out.n = n = subjects.size
+
+    # ---- accounts ---------------------------------------------------------------------------
+    E = ENUM_CODES
+    acc: Dict[str, Any] = {"g": g["accounts"]}
+    acc["product"] = _enum(a, "product", E["product"], p, required=True, default=0)
+    acc["status"] = _enum(a, "status", E["status"], p, required=True, default=0)
+    od = _dates(a, "opened_on", p, required=False, as_day=as_day)
+    cd = _dates(a, "closed_on", p, required=False, as_day=as_day)
+    acc["limit"] = _numbers(a, "credit_limit", p)
+    acc["balance"] = _numbers(a, "balance", p)
+    acc["dpd"] = _numbers(a, "worst_dpd_24m", p, integer=True, hi=Limits.MAX_DPD)
+    acc["months"] = _numbers(a, "months_delinquent_24m", p, integer=True, hi=24)
+    acc["consec"] = _numbers(a, "max_consecutive_delinquent_24m", p, integer=True, hi=24)
+    if any(v is None for v in acc.values()) or od is None or cd is None:
+        p.raise_if(since)
+    acc["opened"], acc["opened_known"] = od  # type: ignore[misc]
+    acc["closed"], acc["closed_known"] = cd  # type: ignore[misc]
+    st = acc["status"]
+    p.rows("accounts", "closed_on", acc["opened_known"] & acc["closed_known"]
+           & (acc["closed"] < acc["opened"]), "is before opened_on")
+    p.rows("accounts", "closed_on", (st == E["status"]["closed"]) & ~acc["closed_known"],
+           "is required when status is 'closed'")
+    p.rows("accounts", "closed_on", (st == E["status"]["open"]) & acc["closed_known"],
+           "must be absent when status is 'open'")
+    with np.errstate(invalid="ignore"):
+        p.rows("accounts", "max_consecutive_delinquent_24m", acc["consec"] > acc["months"],
+               "is larger than months_delinquent_24m")
+    p.rows("accounts", "subject_id", np.bincount(acc["g"], minlength=n)[acc["g"]]
+           > Limits.MAX_ACCOUNTS, f"has more than {Limits.MAX_ACCOUNTS} accounts")
+
+    # account keys: (subject, account id) must be unique
+    aid_code_a, aid_code_c, aid_uniques, width = _account_codes(aid_a, aid_c, n)  # type: ignore[arg-type]
+    out.account_ids = aid_uniques
+    key_a = acc["g"].astype(np.int64) * width + aid_code_a
+    if key_a.size > 1 and not np.all(key_a[1:] > key_a[:-1]):
+        korder = np.argsort(key_a, kind="stable")
+    else:
+        korder = None
+    sorted_keys = key_a if korder is None else key_a[korder]
+    if korder is not None:
+        dup = np.zeros(a.n, dtype=bool)
+        dup[korder[1:][sorted_keys[1:] == sorted_keys[:-1]]] = True
+        p.rows("accounts", "account_id", dup, "duplicates an earlier account id of the subject")
+
+    # ---- closures: join each event to its account ----------------------------------------------
+    has_event = np.zeros(a.n, dtype=bool)
+    ev = {"ev_day": np.zeros(a.n, dtype=np.int64), "ev_initiator": np.zeros(a.n, dtype=np.int8),
+          "ev_reason": np.zeros(a.n, dtype=np.int8),
+          "ev_termination": np.full(a.n, -1, dtype=np.int8),
+          "ev_balance": np.full(a.n, np.nan), "ev_limit": np.full(a.n, np.nan),
+          "ev_dpd6": np.full(a.n, np.nan)}
+    if c is not None:
+        cday = _dates(c, "closed_on", p, required=True, as_day=as_day)
+        cinit = _enum(c, "initiator", E["initiator"], p, required=False,
+                      default=E["initiator"]["unknown"])
+        creason = _enum(c, "reason", E["reason"], p, required=False,
+                        default=E["reason"]["unknown"])
+        cterm = _enum(c, "termination", E["termination"], p, required=False, default=-1)
+        cbal = _numbers(c, "balance_at_closure", p)
+        clim = _numbers(c, "limit_at_closure", p)
+        cdpd = _numbers(c, "worst_dpd_6m_before", p, integer=True, hi=Limits.MAX_DPD)
+        parts = (cday, cinit, creason, cterm, cbal, clim, cdpd)
+        if any(v is None for v in parts):
+            p.raise_if(since)
+        key_c = g["closures"].astype(np.int64) * width + aid_code_c  # type: ignore[operator]
+        pos = np.searchsorted(sorted_keys, key_c)
+        pos_c = np.minimum(pos, max(sorted_keys.size - 1, 0))
+        found = (sorted_keys.size > 0) & (sorted_keys[pos_c] == key_c) if sorted_keys.size else \
+            np.zeros(c.n, dtype=bool)
+        p.rows("closures", "account_id", ~found, "names no account of the subject in accounts")
+        row = pos_c if korder is None else korder[pos_c]
+        row_f = row[found]
+        counts = np.bincount(row_f, minlength=a.n)
+        p.rows("closures", "account_id", found & (counts[row] > 1),
+               "has more than one closure event for the account")
+        p.rows("closures", "subject_id", np.bincount(g["closures"], minlength=n)[g["closures"]]
+               > Limits.MAX_CLOSURES, f"has more than {Limits.MAX_CLOSURES} closures")
+        day_c, known_c = cday  # type: ignore[misc]
+        p.rows("closures", "account_id", found & (st[row] == E["status"]["open"]),
+               "names an account whose status is 'open'")
+        p.rows("closures", "closed_on", found & known_c & acc["opened_known"][row]
+               & (day_c < acc["opened"][row]), "is before the account's opened_on")
+        p.rows("closures", "closed_on", found & known_c & acc["closed_known"][row]
+               & (day_c != acc["closed"][row]), "differs from the account's closed_on")
+        has_event[row_f] = True
+        ev["ev_day"][row_f] = day_c[found]
+        ev["ev_initiator"][row_f] = cinit[found]  # type: ignore[index]
+        ev["ev_reason"][row_f] = creason[found]  # type: ignore[index]
+        ev["ev_termination"][row_f] = cterm[found]  # type: ignore[index]
+        ev["ev_balance"][row_f] = cbal[found]  # type: ignore[index]
+        ev["ev_limit"][row_f] = clim[found]  # type: ignore[index]
+        ev["ev_dpd6"][row_f] = cdpd[found]  # type: ignore[index]
+    acc["has_event"] = has_event
+    acc.update(ev)
+    acc["aid"] = aid_code_a
+    out.acc = acc
+
+    # ---- inquiries ----------------------------------------------------------------------------
+    q = tables.get("inquiries")
+    if q is not None:
+        qon = _dates(q, "on", p, required=True, as_day=as_day)
+        qkind = _enum(q, "kind", E["kind"], p, required=True, default=0)
+        if qon is None or qkind is None:
+            p.raise_if(since)
+        p.rows("inquiries", "subject_id", np.bincount(g["inquiries"], minlength=n)[g["inquiries"]]
+               > Limits.MAX_INQUIRIES, f"has more than {Limits.MAX_INQUIRIES} inquiries")
+        hard = np.isin(qkind, [E["kind"]["loan_approval"], E["kind"]["card_approval"]])
+        out.inq = {"g": g["inquiries"], "on": qon[0], "hard": hard, "kind": qkind}  # type: ignore[index]
+    else:
+        out.inq = {"g": np.zeros(0, dtype=np.int64), "on": np.zeros(0, dtype=np.int64),
+                   "hard": np.zeros(0, dtype=bool), "kind": np.zeros(0, dtype=np.int8)}
+
+    # ---- attributes: one row per subject -------------------------------------------------------
+    t = tables.get("attributes")
+    if t is not None:
+        ga = g["attributes"]
+        counts = np.bincount(ga, minlength=n)
+        p.rows("attributes", "subject_id", counts[ga] > 1, "has more than one row for the subject")
+        if len(t.columns) - 1 > Limits.MAX_ATTRIBUTES:
+            p.add("attributes", f"has more than {Limits.MAX_ATTRIBUTES} attribute columns")
+        out.attributes = t
+        out.attr_g = ga
+    p.raise_if(since)
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Rule scorer, vectorised
+# ------------------------------------------------------------------------------------------
+def _condition(F: np.ndarray, c: Tuple[int, str, float, bool]) -> np.ndarray:
+    v = F[:, c[0]]
+    with np.errstate(invalid="ignore"):
+        if c[1] == "at_least":
+            held = v >= c[2]
+        elif c[1] == "below":
+            held = v < c[2]
+        else:
+            held = v == c[2]
+    return np.where(np.isnan(v), c[3], held)
+
+
+def _rule_pass(F: np.ndarray, scorer: RuleScorer) -> Dict[str, Any]:
+    """Log-odds, fired rules and their log-odds for every subject (RuleScorer.score, vectorised)."""
+    policy = scorer.policy
+    n = F.shape[0]
+    log_odds = np.full(n, policy.base_log_odds)
+    fired_all = []
+    lo_all = []
+    for rule in policy.rules:
+        v = F[:, rule.index]
+        valid = ~np.isnan(v)
+        th = np.asarray(rule.thresholds)
+        vv = np.where(valid, v, 0.0)
+        if rule.at_least:
+            step = np.searchsorted(th, vv, side="right") - 1
+        else:
+            step = np.searchsorted(-th, -vv, side="left") - 1
+        fired = valid & (step >= 0)
+        for cond in rule.when:
+            fired &= _condition(F, cond)
+        if rule.when_any:
+            any_ = np.zeros(n, dtype=bool)
+            for cond in rule.when_any:
+                any_ |= _condition(F, cond)
+            fired &= any_
+        lo = np.asarray(rule.log_odds)[np.maximum(step, 0)]
+        lo = np.where(fired, lo, 0.0)
+        log_odds = np.where(lo != 0.0, log_odds + lo, log_odds)
+        fired_all.append(fired)
+        lo_all.append(lo)
+    return {"log_odds": log_odds, "fired": fired_all, "lo": lo_all}
+
+
+def _rule_probability(log_odds: float) -> float:
+    return 1.0 / (1.0 + math.exp(-log_odds))
+
+
+_DECISIONS = ("approve", "refer", "decline")
+
+
+def _distinct(values: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Distinct values and, per element, the index of its value (hash-based when pandas is
+    there, else sort-based)."""
+    try:
+        import pandas as pd
+
+        codes, uniq = pd.factorize(values)
+        return np.asarray(uniq, dtype=float), np.asarray(codes)
+    except ImportError:  # pragma: no cover
+        uniq, inv = np.unique(values, return_inverse=True)
+        return uniq, inv.reshape(-1)
+
+
+def _scores(log_odds: np.ndarray, scale: Scale) -> Tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                         np.ndarray]:
+    """Score, clipped probability, band index and cutoff decision index, exactly as
+    ``assess`` computes them (the scale's own Python code on each distinct log-odds value)."""
+    uniq, inv = _distinct(log_odds)
+    pts = np.empty(uniq.size)
+    prob = np.empty(uniq.size)
+    band = np.empty(uniq.size, dtype=np.int64)
+    dec = np.empty(uniq.size, dtype=np.int8)
+    names = [b.name for b in scale.bands]
+    for i, lo in enumerate(uniq.tolist()):
+        p = scale.clip_probability(_rule_probability(lo))
+        s = scale.points(p)
+        pts[i], prob[i] = s, p
+        band[i] = names.index(scale.band(s))
+        dec[i] = _DECISIONS.index(scale.decide(s))
+    return pts[inv], prob[inv], band[inv], dec[inv]
+
+
+def _cf_points(log_odds: np.ndarray, scale: Scale) -> np.ndarray:
+    uniq, inv = _distinct(log_odds)
+    vals = np.array([scale.points(scale.clip_probability(_rule_probability(lo)))
+                     for lo in uniq.tolist()])
+    return vals[inv] if uniq.size else np.empty(0)
+
+
+def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> List[np.ndarray]:
+    """Per subject, the codes (rows of the code-major ``totals``) of the ``k`` best reasons:
+    forced by a trigger first, then most points lost, then the lower code (codes are sorted);
+    -1 where there are fewer. ``totals`` is ``NaN`` where a code lost no points."""
+    m, n = totals.shape
+    present = ~np.isnan(totals)
+    count = present.sum(axis=0)
+    out = []
+    for step in range(k):
+        best = np.full(n, -1)
+        rows = np.flatnonzero(count > step)  # only subjects with a reason left
+        if rows.size:
+            b = np.full(rows.size, -1)
+            b_forced = np.zeros(rows.size, dtype=bool)
+            b_total = np.full(rows.size, np.inf)
+            for j in range(m):
+                cand = present[j, rows]
+                if not cand.any():
+                    continue
+                f = forced[j, rows]
+                t = totals[j, rows]
+                better = cand & ((b < 0) | (f & ~b_forced) | ((f == b_forced) & (t < b_total)))
+                b[better] = j
+                b_forced[better] = f[better]
+                b_total[better] = t[better]
+            best[rows] = b
+            present[b, rows] = False
+        out.append(best)
+    return out
+
+
+def _counterfactual(prep: _Prepared, as_of: _dt.date) -> Tuple[np.ndarray, Dict[str, np.ndarray]]:
+    """Subjects with closures to undo, and their counterfactual account columns (see
+    :func:`credit_closure._assess.counterfactual`)."""
+    from ._assess import CLOSURE_IMPACT_MONTHS
+    from ._features import months_before
+
+    acc = prep.acc
+    start = day_number(months_before(as_of, CLOSURE_IMPACT_MONTHS))
+    closed = acc["status"] == ENUM_CODES["status"]["closed"]
+    day = np.where(acc["closed_known"], acc["closed"], acc["ev_day"])
+    day_known = acc["closed_known"] | acc["has_event"]
+    reopen = closed & day_known & (day > start)
+    subjects = np.flatnonzero(np.bincount(acc["g"][reopen], minlength=prep.n) > 0)
+    if subjects.size == 0:
+        return subjects, {}
+    member = np.zeros(prep.n, dtype=bool)
+    member[subjects] = True
+    rows = member[acc["g"]]
+    new_index = np.full(prep.n, -1, dtype=np.int64)
+    new_index[subjects] = np.arange(subjects.size)
+    cf = {k: v[rows].copy() for k, v in acc.items()}
+    r = reopen[rows]
+    cf["g"] = new_index[cf["g"]]
+    ev = cf["has_event"]
+    lim = cf["limit"]
+    cf["limit"] = np.where(r & ev & ~np.isnan(cf["ev_limit"]), cf["ev_limit"], lim)
+    cf["balance"] = np.where(r & ev & np.isnan(cf["balance"]), cf["ev_balance"], cf["balance"])
+    cf["status"] = np.where(r, ENUM_CODES["status"]["open"], cf["status"]).astype(np.int8)
+    cf["closed_known"] = cf["closed_known"] & ~r
+    cf["has_event"] = ev & ~r
+    return subjects, cf
+
+
+def _subset_inquiries(prep: _Prepared, subjects: np.ndarray) -> Dict[str, np.ndarray]:
+    member = np.full(prep.n, -1, dtype=np.int64)
+    member[subjects] = np.arange(subjects.size)
+    q = prep.inq
+    keep = member[q["g"]] >= 0
+    return {"g": member[q["g"][keep]], "on": q["on"][keep], "hard": q["hard"][keep]}
+
+
+def _score_rules(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date) -> Dict[str, np.ndarray]:
+    config = scorer.policy.feature_config
+    F = compute_features(prep.acc, prep.inq, prep.n, as_of, config)
+    rp = _rule_pass(F, scorer)
+    scale = scorer.scale
+    score, prob, band_i, decision_i = _scores(rp["log_odds"], scale)
+
+    # triggers override the cutoffs: any decline, else a refer turns an approve into refer
+    rules = scorer.policy.rules
+    for rule, fired in zip(rules, rp["fired"]):
+        if rule.trigger_action == "refer":
+            decision_i[fired & (decision_i == 0)] = 1
+    for rule, fired in zip(rules, rp["fired"]):
+        if rule.trigger_action == "decline":
+            decision_i[fired] = 2
+    decision = np.array(_DECISIONS, dtype=object)[decision_i]
+    band = np.array([b.name for b in scale.bands], dtype=object)[band_i]
+
+    # reasons: negative factors summed per code in rule order, ranked as _assess._rank does
+    codes = sorted({r.reason for r in rules})
+    col = {c: k for k, c in enumerate(codes)}
+    totals = np.full((len(codes), prep.n), np.nan)  # code-major: rows are contiguous
+    forced = np.zeros((len(codes), prep.n), dtype=bool)
+    factor = scorer._factor
+    for rule, fired, lo in zip(rules, rp["fired"], rp["lo"]):
+        pts = -factor * lo
+        neg = fired & (lo != 0.0) & (pts < 0)
+        if neg.any():
+            k = col[rule.reason]
+            cur = totals[k]
+            totals[k] = np.where(neg, np.where(np.isnan(cur), pts, cur + pts), cur)
+        if rule.trigger_action in ("decline", "refer") and rule.trigger_code in col:
+            forced[col[rule.trigger_code]] |= fired
+    code_arr = np.array(codes + [None], dtype=object)  # index -1 -> None
+    reasons = [code_arr[best] for best in _top_reasons(totals, forced)]
+
+    # closure impact: the same pass on the counterfactual accounts of subjects with closures
+    impact = np.zeros(prep.n)
+    subjects, cf = _counterfactual(prep, as_of)
+    if subjects.size:
+        F_cf = compute_features(cf, _subset_inquiries(prep, subjects), subjects.size, as_of, config)
+        cf_points = _cf_points(_rule_pass(F_cf, scorer)["log_odds"], scale)
+        impact[subjects] = score[subjects] - cf_points
+    return {"score": score, "probability_of_default": prob, "band": band, "decision": decision,
+            "reason_1": reasons[0], "reason_2": reasons[1], "reason_3": reasons[2],
+            "reason_4": reasons[3], "closure_impact": impact}
+
+
+# ------------------------------------------------------------------------------------------
+# Fallback: build profiles and call assess() for other scorers
+# ------------------------------------------------------------------------------------------
+def _inverse(mapping: Mapping[str, int]) -> Dict[int, str]:
+    return {v: k for k, v in mapping.items()}
+
+
+def _opt_float(v: float) -> Optional[float]:
+    return None if v != v else float(v)
+
+
+def _opt_int(v: float) -> Optional[int]:
+    return None if v != v else int(v)
+
+
+def _date_of(day: int) -> _dt.date:
+    return _dt.date.fromordinal(day + 719163)
+
+
+def _attribute_values(prep: _Prepared) -> List[Dict[str, Any]]:
+    out: List[Dict[str, Any]] = [{} for _ in range(prep.n)]
+    t = prep.attributes
+    if t is None:
+        return out
+    ga = prep.attr_g
+    for column in t.columns:
+        if column == "subject_id":
+            continue
+        raw = t.raw(column)
+        arr = raw.to_numpy(dtype=object) if _is_series(raw) else np.asarray(raw, dtype=object)
+        miss = _missing_mask(arr)
+        for i in np.flatnonzero(~miss):
+            v = arr[i]
+            if isinstance(v, np.generic):
+                v = v.item()
+            if isinstance(v, float) and v.is_integer() and abs(v) <= 2**53:
+                v = int(v)
+            out[int(ga[i])][column] = v  # type: ignore[index]
+    return out
+
+
+def build_profiles(prep: _Prepared) -> List[CreditProfile]:
+    """The :class:`CreditProfile` of every subject, in subject order (for the fallback path).
+
+    Raises:
+        InvalidInputError: when a subject's data breaks a rule of the model, naming the subject
+            by its position in the output.
+    """
+    acc = prep.acc
+    products = list(ProductType)
+    statuses = list(AccountStatus)
+    inits = list(ClosureInitiator)
+    reasons = list(ClosureReason)
+    terms = list(TerminationKind)
+    kinds = list(InquiryKind)
+    per_acc: List[List[CreditAccount]] = [[] for _ in range(prep.n)]
+    per_clo: List[List[ClosureEvent]] = [[] for _ in range(prep.n)]
+    per_inq: List[List[Inquiry]] = [[] for _ in range(prep.n)]
+    aids = prep.account_ids
+    problems: List[Tuple[str, str]] = []
+    for i in range(acc["g"].size):
+        s = int(acc["g"][i])
+        aid = str(aids[acc["aid"][i]])
+        try:
+            per_acc[s].append(CreditAccount(
+                account_id=aid, product=products[acc["product"][i]],
+                status=statuses[acc["status"][i]],
+                opened_on=_date_of(int(acc["opened"][i])) if acc["opened_known"][i] else None,
+                closed_on=_date_of(int(acc["closed"][i])) if acc["closed_known"][i] else None,
+                credit_limit=_opt_float(acc["limit"][i]), balance=_opt_float(acc["balance"][i]),
+                worst_dpd_24m=_opt_int(acc["dpd"][i]),
+                months_delinquent_24m=_opt_int(acc["months"][i]),
+                max_consecutive_delinquent_24m=_opt_int(acc["consec"][i]),
+            ))
+            if acc["has_event"][i]:
+                term = int(acc["ev_termination"][i])
+                per_clo[s].append(ClosureEvent(
+                    account_id=aid, closed_on=_date_of(int(acc["ev_day"][i])),
+                    initiator=inits[acc["ev_initiator"][i]], reason=reasons[acc["ev_reason"][i]],
+                    termination=terms[term] if term >= 0 else None,
+                    balance_at_closure=_opt_float(acc["ev_balance"][i]),
+                    limit_at_closure=_opt_float(acc["ev_limit"][i]),
+                    worst_dpd_6m_before=_opt_int(acc["ev_dpd6"][i]),
+                ))
+        except InvalidInputError as exc:
+            problems.extend((f"accounts row {i}.{path}", m) for path, m in exc.problems)
+    q = prep.inq
+    for i in range(q["g"].size):
+        per_inq[int(q["g"][i])].append(Inquiry(on=_date_of(int(q["on"][i])),
+                                               kind=kinds[q["kind"][i]]))
+    if problems:
+        raise InvalidInputError(problems, what="columnar input")
+    attrs_ = _attribute_values(prep)
+    out = []
+    for s in range(prep.n):
+        sid = prep.subjects[s]
+        try:
+            out.append(CreditProfile(subject_id=str(sid), accounts=per_acc[s],
+                                     closures=per_clo[s], inquiries=per_inq[s],
+                                     attributes=attrs_[s]))
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.prefixed(f"subject[{s}]"), what="columnar input") from None
+    return out
+
+
+def _score_fallback(prep: _Prepared, scorer: Any, as_of: _dt.date) -> Dict[str, np.ndarray]:
+    r = _Resolved(scorer)
+    cols: Dict[str, List[Any]] = {c: [] for c in OUTPUT_COLUMNS[1:]}
+    for profile in build_profiles(prep):
+        a = _assess_profile(r, _check_profile(profile, as_of), as_of)
+        cols["score"].append(a.score)
+        cols["probability_of_default"].append(a.probability_of_default)
+        cols["band"].append(a.band)
+        cols["decision"].append(a.decision)
+        for j in range(4):
+            cols[f"reason_{j + 1}"].append(a.reasons[j].code if j < len(a.reasons) else None)
+        cols["closure_impact"].append(a.closure_impact)
+    out: Dict[str, np.ndarray] = {}
+    for k, v in cols.items():
+        if k in ("score", "probability_of_default", "closure_impact"):
+            out[k] = np.asarray(v, dtype=float)
+        else:
+            out[k] = np.asarray(v + [None], dtype=object)[:-1]
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Chunks of subjects
+# ------------------------------------------------------------------------------------------
+def _slice(t: _Table, rows: Any) -> Any:
+    """Rows of a table (a slice or an index array), in the table's own container."""
+    if t.kind == "pandas":
+        return t.table.iloc[rows]
+    if t.kind == "arrow":
+        if isinstance(rows, slice):
+            return t.table.slice(rows.start, rows.stop - rows.start)
+        return t.table.take(rows)
+    return {k: np.asarray(v)[rows] for k, v in t.table.items()}
+
+
+def _run_chunked(given: Dict[str, Any], day: _dt.date, score: Any, chunk_accounts: int
+                 ) -> Tuple[str, np.ndarray, Dict[str, np.ndarray]]:
+    """Validate and score the tables in chunks of whole subjects; every problem of every
+    chunk is collected (with the input tables' row numbers) before raising."""
+    if isinstance(chunk_accounts, bool) or not isinstance(chunk_accounts, int) or chunk_accounts < 1:
+        raise InvalidInputError([("chunk_accounts", "must be a positive integer")],
+                                what="argument")
+    n_acc = _Table("accounts", given["accounts"], _Problems()).n if given["accounts"] is not None \
+        else 0
+    if n_acc <= chunk_accounts:
+        prep = _prepare(given["accounts"], given["closures"], given["inquiries"],
+                        given["attributes"], day)
+        return prep.kind, prep.subjects, score(prep)
+
+    # subject codes of every row of every table, once
+    p = _Problems()
+    tables = {k: _Table(k, v, p) for k, v in given.items() if v is not None}
+    p.raise_if()
+    sids = {k: _ids(t, "subject_id", p) for k, t in tables.items()}
+    p.raise_if()
+    if len({_id_kind(v) for v in sids.values()}) > 1:  # type: ignore[arg-type]
+        p.add("subject_id", "must be of one type (all strings or all integers) in every table")
+        p.raise_if()
+    g, subjects = _subject_codes(sids)  # type: ignore[arg-type]
+    del sids
+    per_subject = np.bincount(g["accounts"], minlength=subjects.size)
+    ends = np.searchsorted(np.cumsum(per_subject),
+                           np.arange(chunk_accounts, n_acc + chunk_accounts, chunk_accounts),
+                           side="right")
+    bounds = np.unique(np.r_[0, np.minimum(ends, subjects.size), subjects.size])
+    order: Dict[str, Optional[np.ndarray]] = {}
+    for k, codes in g.items():
+        order[k] = None if codes.size < 2 or np.all(codes[1:] >= codes[:-1]) \
+            else np.argsort(codes, kind="stable")
+    sorted_codes = {k: (c if order[k] is None else c[order[k]]) for k, c in g.items()}
+
+    parts: List[Tuple[np.ndarray, Dict[str, np.ndarray]]] = []
+    kind = tables["accounts"].kind
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        chunk: Dict[str, Any] = {k: None for k in given}
+        for k, t in tables.items():
+            a, b = np.searchsorted(sorted_codes[k], [lo, hi])
+            if order[k] is None:
+                chunk[k] = _slice(t, slice(int(a), int(b)))
+                p.row_map[k] = np.arange(a, b)
+            else:
+                rows = order[k][a:b]
+                chunk[k] = _slice(t, rows)
+                p.row_map[k] = rows
+        try:
+            prep = _prepare(chunk["accounts"], chunk["closures"], chunk["inquiries"],
+                            chunk["attributes"], day, p)
+        except InvalidInputError:  # recorded in p; check the other chunks too
+            continue
+        if not p.found:
+            parts.append((prep.subjects, score(prep)))
+    p.row_map = {}
+    p.raise_if()
+    cols = {c: np.concatenate([part[1][c] for part in parts]) for c in OUTPUT_COLUMNS[1:]}
+    return kind, np.concatenate([part[0] for part in parts]), cols
+
+
+# ------------------------------------------------------------------------------------------
+# Public API
+# ------------------------------------------------------------------------------------------
+def _empty_output(n: int) -> Dict[str, np.ndarray]:
+    out: Dict[str, np.ndarray] = {}
+    for c in OUTPUT_COLUMNS[1:]:
+        out[c] = np.zeros(n) if c in ("score", "probability_of_default", "closure_impact") \
+            else np.full(n, None, dtype=object)
+    return out
+
+
+def _to_container(kind: str, subjects: np.ndarray, cols: Dict[str, np.ndarray]) -> Any:
+    data = {"subject_id": subjects}
+    data.update(cols)
+    if kind == "pandas":
+        import pandas as pd
+
+        return pd.DataFrame({k: pd.Series(data[k], dtype=object) if data[k].dtype.kind == "O"
+                             else data[k] for k in OUTPUT_COLUMNS})
+    if kind == "arrow":
+        import pyarrow as pa
+
+        arrays = {}
+        for k in OUTPUT_COLUMNS:
+            v = data[k]
+            arrays[k] = pa.array(v.tolist(), type=pa.string()) if v.dtype.kind == "O" else pa.array(v)
+        return pa.table(arrays)
+    return {k: data[k] for k in OUTPUT_COLUMNS}
+
+
+def score_columnar(
+    accounts: Any,
+    closures: Any = None,
+    inquiries: Any = None,
+    attributes: Any = None,
+    *,
+    scorer: Any = "rules",
+    as_of: Any,
+    activity: Any = None,
+    chunk_accounts: int = 262_144,
+) -> Any:
+    """Score every subject in long tables; one output row per subject, equal to ``assess()``.
+
+    The built-in rule scorer (``"rules"`` or any :class:`~credit_closure.RuleScorer`) is
+    computed vectorised, grouped by subject, closure impact included. Any other scorer is
+    called subject by subject through :func:`~credit_closure.assess` on profiles built from
+    the rows (slower, same results).
+
+    Args:
+        accounts: The accounts table (see the module documentation for the format).
+        closures: The closure events table, or ``None``.
+        inquiries: The inquiries table, or ``None``.
+        attributes: The attributes table (one row per subject), or ``None``.
+        scorer: A registered scorer name or a scorer object, as for ``assess``.
+        as_of: The assessment date (``date`` or ``"YYYY-MM-DD"``); required, one for all
+            subjects, and no date in the tables may be later.
+        activity: Not supported; must be ``None`` (see the module documentation).
+        chunk_accounts: Subjects are scored in groups of about this many accounts, which
+            bounds the working memory (a subject is never split). The result does not
+            depend on it.
+
+    Returns:
+        A table with :data:`OUTPUT_COLUMNS`, one row per subject sorted by ``subject_id``:
+        a pandas ``DataFrame`` or pyarrow ``Table`` when ``accounts`` is one, else a dict of
+        numpy arrays.
+
+    Raises:
+        InvalidInputError: a missing or unknown column, a bad dtype or value (each problem
+            names the table, the column and the first few row numbers), or a bad argument.
+        ScorerNotFoundError: no scorer has that name.
+        ScoringError: a (fallback) scorer failed.
+
+    Example:
+        >>> import numpy as np
+        >>> from credit_closure.columnar import score_columnar
+        >>> accounts = {
+        ...     "subject_id": np.array(["s1", "s2", "s2"], dtype=object),
+        ...     "account_id": np.array(["a", "a", "b"], dtype=object),
+        ...     "product": np.array(["credit_card", "credit_card", "revolving_consumer"], dtype=object),
+        ...     "status": np.array(["open", "open", "closed"], dtype=object),
+        ...     "opened_on": np.array(["2015-01-01", "2018-01-01", "2019-03-01"], dtype="datetime64[D]"),
+        ...     "closed_on": np.array(["NaT", "NaT", "2025-03-01"], dtype="datetime64[D]"),
+        ...     "credit_limit": np.array([10000.0, 10000.0, 20000.0]),
+        ...     "balance": np.array([8000.0, 4000.0, 0.0]),
+        ... }
+        >>> out = score_columnar(accounts, as_of="2025-06-30")
+        >>> list(out["subject_id"]), [round(float(s), 1) for s in out["score"]]
+        (['s1', 's2'], [571.1, 591.3])
+        >>> list(out["decision"]), list(out["reason_1"]), [round(float(x), 2) for x in out["closure_impact"]]
+        (['refer', 'approve'], ['UTILIZATION_HIGH', 'UTILIZATION_HIGH'], [0.0, -8.66])
+    """
+    day = _as_of(as_of)
+    if activity is not None:
+        raise InvalidInputError(
+            [("activity", "is not supported by columnar scoring; score profiles with activity "
+                          "through assess() or assess_many()")], what="argument")
+    from ._registry import resolve
+
+    obj = resolve(scorer)[0]
+
+    def score(prep: _Prepared) -> Dict[str, np.ndarray]:
+        if prep.n == 0:
+            return _empty_output(0)
+        if type(obj) is RuleScorer:
+            return _score_rules(prep, obj, day)
+        return _score_fallback(prep, scorer, day)
+
+    given = {"accounts": accounts, "closures": closures, "inquiries": inquiries,
+             "attributes": attributes}
+    kind, subjects, cols = _run_chunked(given, day, score, chunk_accounts)
+    return _to_container(kind, subjects, cols)
+
+
+def profiles_to_tables(profiles: Sequence[CreditProfile], *, container: str = "pandas"
+                       ) -> Dict[str, Any]:
+    """Flatten profiles into the long format of :func:`score_columnar`.
+
+    Activity records are left out (columnar scoring does not read them). Whole-number fields
+    become ``float64`` columns with ``NaN`` for unknown; dates ``datetime64[D]`` with ``NaT``;
+    enums and ids strings. Attribute columns hold numbers (``NaN`` when a subject lacks the
+    attribute) or, when any value is a string, objects (``None`` when missing).
+
+    Args:
+        profiles: The profiles (validated :class:`CreditProfile` objects).
+        container: ``"pandas"`` (DataFrames), ``"arrow"`` (pyarrow Tables) or ``"numpy"``
+            (dicts of numpy arrays).
+
+    Returns:
+        ``{"accounts": ..., "closures": ..., "inquiries": ..., "attributes": ...}``.
+
+    Raises:
+        InvalidInputError: an unknown container or a non-profile in ``profiles``.
+
+    Example:
+        >>> from credit_closure import CreditProfile
+        >>> p = CreditProfile.from_dict({"subject_id": "p-1", "accounts": [
+        ...     {"account_id": "a1", "product": "credit_card", "status": "open",
+        ...      "credit_limit": 10000, "balance": 2500}],
+        ...     "attributes": {"city_tier": "1"}})
+        >>> t = profiles_to_tables([p], container="numpy")
+        >>> t["accounts"]["balance"].tolist(), t["attributes"]["city_tier"].tolist()
+        ([2500.0], ['1'])
+    """
+    if container not in ("pandas", "arrow", "numpy"):
+        raise InvalidInputError([("container", "must be 'pandas', 'arrow' or 'numpy'")],
+                                what="argument")
+    bad = [(f"profiles[{i}]", "must be a CreditProfile") for i, p in enumerate(profiles)
+           if not isinstance(p, CreditProfile)]
+    if bad:
+        raise InvalidInputError(bad, what="argument")
+    A: Dict[str, List[Any]] = {c: [] for c in TABLE_COLUMNS["accounts"]}
+    C: Dict[str, List[Any]] = {c: [] for c in TABLE_COLUMNS["closures"]}
+    Q: Dict[str, List[Any]] = {c: [] for c in TABLE_COLUMNS["inquiries"]}
+    names: Dict[str, None] = {}
+    for p in profiles:
+        for k in p.attributes:
+            names.setdefault(k, None)
+    T: Dict[str, List[Any]] = {"subject_id": []}
+    T.update({k: [] for k in names if k != "subject_id"})
+
+    def val(v: Any) -> Any:
+        if v is None:
+            return None
+        return getattr(v, "value", v)
+
+    for p in profiles:
+        sid = p.subject_id
+        for a in p.accounts:
+            A["subject_id"].append(sid)
+            for c in TABLE_COLUMNS["accounts"][1:]:
+                A[c].append(val(getattr(a, c)))
+        for e in p.closures:
+            C["subject_id"].append(sid)
+            for c in TABLE_COLUMNS["closures"][1:]:
+                C[c].append(val(getattr(e, c)))
+        for q in p.inquiries:
+            Q["subject_id"].append(sid)
+            Q["on"].append(q.on)
+            Q["kind"].append(q.kind.value)
+        T["subject_id"].append(sid)
+        for k in T:
+            if k != "subject_id":
+                T[k].append(p.attributes.get(k))
+
+    date_cols = {"opened_on", "closed_on", "on"}
+    str_cols = {"subject_id", "account_id", "product", "status", "provider", "initiator",
+                "reason", "termination", "kind"}
+
+    def arrays(d: Dict[str, List[Any]]) -> Dict[str, np.ndarray]:
+        out = {}
+        for k, v in d.items():
+            if k in date_cols:
+                out[k] = np.array([np.datetime64(x, "D") if x is not None
+                                   else np.datetime64("NaT") for x in v], dtype="datetime64[D]")
+            elif k in str_cols or any(isinstance(x, str) for x in v):
+                out[k] = np.array(v + [None], dtype=object)[:-1]
+            else:
+                out[k] = np.array([np.nan if x is None else float(x) for x in v], dtype=float)
+        return out
+
+    tables = {"accounts": arrays(A), "closures": arrays(C), "inquiries": arrays(Q),
+              "attributes": arrays(T)}
+    if container == "numpy":
+        return tables
+    if container == "pandas":
+        import pandas as pd
+
+        return {k: pd.DataFrame(v) for k, v in tables.items()}
+    import pyarrow as pa
+
+    out = {}
+    for k, v in tables.items():
+        cols = {}
+        for c, arr in v.items():
+            if arr.dtype.kind == "O":
+                cols[c] = pa.array(arr.tolist())
+            elif arr.dtype.kind == "M":
+                cols[c] = pa.array(arr, type=pa.date32())
+            else:
+                cols[c] = pa.array(arr, from_pandas=True)
+        out[k] = pa.table(cols) if cols else pa.table({})
+    return out
+

@@ -1,0 +1,146 @@
+"""Score a portfolio on Dask: :func:`score_dask` runs :func:`credit_closure.columnar.score_columnar`
+on every partition of the long tables.
+
+Install with ``pip install "credit-closure[dask]"``. Dask is imported when the function runs,
+never when this module is imported.
+
+How it is partitioned: every table is hash-shuffled on ``subject_id`` into the same number of
+partitions, so all the rows of one subject (its accounts, closures, inquiries and attributes)
+land in the same partition number of every table; partition ``i`` of each table is then handed
+to ``score_columnar`` together. The results are the single-machine results, row for row; the
+output is sorted by ``subject_id`` inside each partition, not globally.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from ._assess import _as_of
+from .columnar import OUTPUT_COLUMNS, score_columnar
+from .exceptions import InvalidInputError
+
+__all__ = ["output_meta", "score_dask"]
+
+_TABLES = ("accounts", "closures", "inquiries", "attributes")
+
+
+def output_meta(subject_dtype: Any = object) -> Any:
+    """An empty pandas ``DataFrame`` with the output columns and dtypes of ``score_columnar``.
+
+    Args:
+        subject_dtype: The dtype of ``subject_id`` (that of the input tables).
+
+    Returns:
+        The empty frame (Dask's ``meta``).
+
+    Example:
+        >>> list(output_meta().columns)[:3]
+        ['subject_id', 'score', 'probability_of_default']
+    """
+    import numpy as np
+    import pandas as pd
+
+    cols: Dict[str, Any] = {}
+    for c in OUTPUT_COLUMNS:
+        if c == "subject_id":
+            cols[c] = pd.Series([], dtype=subject_dtype)
+        elif c in ("score", "probability_of_default", "closure_impact"):
+            cols[c] = pd.Series(np.empty(0, dtype=float))
+        else:
+            cols[c] = pd.Series(np.empty(0, dtype=object), dtype=object)
+    return pd.DataFrame(cols)
+
+
+def _score_partition(*frames: Any, names: List[str], scorer: Any, as_of: Any) -> Any:
+    tables = dict(zip(names, frames))
+    out = score_columnar(tables["accounts"], tables.get("closures"), tables.get("inquiries"),
+                         tables.get("attributes"), scorer=scorer, as_of=as_of)
+    if out["subject_id"].dtype != frames[0]["subject_id"].dtype and len(out):
+        out["subject_id"] = out["subject_id"].astype(frames[0]["subject_id"].dtype)
+    return out
+
+
+def score_dask(
+    accounts: Any,
+    closures: Any = None,
+    inquiries: Any = None,
+    attributes: Any = None,
+    *,
+    scorer: Any = "rules",
+    as_of: Any,
+    npartitions: Optional[int] = None,
+) -> Any:
+    """Score every subject of Dask long tables, lazily; one output row per subject.
+
+    Args:
+        accounts: A ``dask.dataframe.DataFrame`` in the long format of
+            :mod:`credit_closure.columnar` (a pandas ``DataFrame`` is accepted and converted).
+        closures: The closure events, or ``None``.
+        inquiries: The inquiries, or ``None``.
+        attributes: The attributes (one row per subject), or ``None``.
+        scorer: A registered scorer name or a picklable scorer object.
+        as_of: The assessment date, one for all subjects (required).
+        npartitions: Partitions after the shuffle on ``subject_id`` (default: those of
+            ``accounts``).
+
+    Returns:
+        A lazy ``dask.dataframe.DataFrame`` with the columns of
+        :data:`~credit_closure.columnar.OUTPUT_COLUMNS`; ``.compute()`` it.
+
+    Raises:
+        InvalidInputError: a table is not a (Dask or pandas) DataFrame, lacks ``subject_id``,
+            or an argument is bad. Problems inside the data are raised by ``compute()``, as
+            ``score_columnar`` raises them, for the partition that holds them.
+
+    Example:
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> from credit_closure.dask import score_dask
+        >>> acc = dd.from_pandas(pd.DataFrame({
+        ...     "subject_id": ["s1", "s2"], "account_id": ["a", "a"],
+        ...     "product": ["credit_card", "credit_card"], "status": ["open", "open"],
+        ...     "credit_limit": [10000.0, 10000.0], "balance": [8000.0, 1000.0]}), npartitions=2)
+        >>> out = score_dask(acc, as_of="2025-06-30").compute().sort_values("subject_id")
+        >>> out["decision"].tolist()
+        ['refer', 'approve']
+    """
+    import dask.dataframe as dd
+    import pandas as pd
+
+    day = _as_of(as_of)
+    given = dict(zip(_TABLES, (accounts, closures, inquiries, attributes)))
+    problems = []
+    frames: Dict[str, Any] = {}
+    for name, t in given.items():
+        if t is None:
+            continue
+        if isinstance(t, pd.DataFrame):
+            t = dd.from_pandas(t, npartitions=max(1, getattr(accounts, "npartitions", 1)))
+        if not isinstance(t, dd.DataFrame):
+            problems.append((name, f"must be a dask or pandas DataFrame (got {type(t).__name__})"))
+        elif "subject_id" not in t.columns:
+            problems.append((f"{name}.subject_id", "is a required column and is missing"))
+        else:
+            frames[name] = t
+    if npartitions is not None and (isinstance(npartitions, bool) or not isinstance(npartitions, int)
+                                    or npartitions < 1):
+        problems.append(("npartitions", "must be a positive integer"))
+    if problems:
+        raise InvalidInputError(problems, what="argument")
+    if not isinstance(scorer, str) or scorer != "rules":
+        from ._registry import BUILTINS, resolve
+
+        if isinstance(scorer, str) and scorer not in BUILTINS:
+            scorer = resolve(scorer)[0]  # an in-process registration does not exist on workers
+    n = npartitions or frames["accounts"].npartitions
+    sid_dtype = frames["accounts"]["subject_id"].dtype
+    names = list(frames)
+    shuffled = []
+    for name in names:
+        t = frames[name]
+        if t["subject_id"].dtype != sid_dtype:
+            t = t.assign(subject_id=t["subject_id"].astype(sid_dtype))
+        shuffled.append(t.shuffle(on="subject_id", npartitions=n))
+    return dd.map_partitions(
+        _score_partition, *shuffled, names=names, scorer=scorer, as_of=day,
+        meta=output_meta(sid_dtype), align_dataframes=False,
+    )

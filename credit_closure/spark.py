@@ -1,0 +1,170 @@
+"""Score a portfolio on Spark: :func:`score_spark` runs
+:func:`credit_closure.columnar.score_columnar` on every partition with ``mapInPandas``.
+
+Install with ``pip install "credit-closure[spark]"`` (Spark itself needs Java). PySpark is
+imported when the function runs, never when this module is imported.
+
+How it is partitioned: the tables are stacked into one frame (each table's columns prefixed,
+plus a table tag), ``repartition(n, "subject_id")`` puts every row of a subject into one
+partition, ``sortWithinPartitions("subject_id")`` keeps the partition ordered, and
+``mapInPandas`` hands each whole partition to ``score_columnar``. The results are the
+single-machine results, row for row.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Optional
+
+from ._assess import _as_of
+from .columnar import OUTPUT_COLUMNS, TABLE_COLUMNS, score_columnar
+from .exceptions import InvalidInputError
+
+__all__ = ["output_schema", "score_spark"]
+
+_PREFIX = {"accounts": "a__", "closures": "c__", "inquiries": "q__", "attributes": "t__"}
+_TAG = "__cc_table"
+
+
+def output_schema(subject_type: str = "string") -> str:
+    """The output schema as a Spark DDL string.
+
+    Args:
+        subject_type: Spark SQL type of ``subject_id`` (that of the input tables).
+
+    Returns:
+        The DDL string, for ``mapInPandas``.
+
+    Example:
+        >>> output_schema().split(", ")[:2]
+        ['subject_id string', 'score double']
+    """
+    parts = []
+    for c in OUTPUT_COLUMNS:
+        if c == "subject_id":
+            parts.append(f"subject_id {subject_type}")
+        elif c in ("score", "probability_of_default", "closure_impact"):
+            parts.append(f"{c} double")
+        else:
+            parts.append(f"{c} string")
+    return ", ".join(parts)
+
+
+def _split(pdf: Any, present: List[str], columns: Dict[str, List[str]]) -> Dict[str, Any]:
+    tables = {}
+    for name in present:
+        prefix = _PREFIX[name]
+        rows = pdf[pdf[_TAG] == name]
+        cols = {"subject_id": rows["subject_id"].to_numpy()}
+        for c in columns[name]:
+            cols[c] = rows[prefix + c].to_numpy()
+        import pandas as pd
+
+        tables[name] = pd.DataFrame(cols)
+    return tables
+
+
+def _partition_scorer(present: List[str], columns: Dict[str, List[str]], scorer: Any,
+                      as_of: Any) -> Any:
+    def score(batches: Iterator[Any]) -> Iterator[Any]:
+        import pandas as pd
+
+        frames = list(batches)
+        if not frames:
+            return
+        pdf = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if len(pdf) == 0:
+            return
+        t = _split(pdf, present, columns)
+        out = score_columnar(t["accounts"], t.get("closures"), t.get("inquiries"),
+                             t.get("attributes"), scorer=scorer, as_of=as_of)
+        yield out
+
+    return score
+
+
+def score_spark(
+    accounts: Any,
+    closures: Any = None,
+    inquiries: Any = None,
+    attributes: Any = None,
+    *,
+    scorer: Any = "rules",
+    as_of: Any,
+    num_partitions: Optional[int] = None,
+) -> Any:
+    """Score every subject of Spark long tables, lazily; one output row per subject.
+
+    Args:
+        accounts: A ``pyspark.sql.DataFrame`` in the long format of
+            :mod:`credit_closure.columnar` (dates as ``DateType`` or ISO strings).
+        closures: The closure events, or ``None``.
+        inquiries: The inquiries, or ``None``.
+        attributes: The attributes (one row per subject), or ``None``.
+        scorer: A registered scorer name or a picklable scorer object.
+        as_of: The assessment date, one for all subjects (required).
+        num_partitions: Partitions of the repartition on ``subject_id`` (default: Spark's
+            ``spark.sql.shuffle.partitions``).
+
+    Returns:
+        A lazy ``pyspark.sql.DataFrame`` with the columns of
+        :data:`~credit_closure.columnar.OUTPUT_COLUMNS`.
+
+    Raises:
+        InvalidInputError: a table is not a Spark DataFrame, has an unknown column or lacks
+            ``subject_id``, or an argument is bad. Problems inside the data surface when the
+            result is computed, as ``score_columnar`` raises them (wrapped by Spark).
+    """
+    from functools import reduce
+
+    from pyspark.sql import DataFrame
+    from pyspark.sql import functions as F
+
+    day = _as_of(as_of)
+    given = dict(zip(_PREFIX, (accounts, closures, inquiries, attributes)))
+    problems = []
+    frames: Dict[str, Any] = {}
+    columns: Dict[str, List[str]] = {}
+    for name, t in given.items():
+        if t is None:
+            continue
+        if not isinstance(t, DataFrame):
+            problems.append((name, f"must be a Spark DataFrame (got {type(t).__name__})"))
+            continue
+        if "subject_id" not in t.columns:
+            problems.append((f"{name}.subject_id", "is a required column and is missing"))
+            continue
+        if name != "attributes":
+            for c in t.columns:
+                if c not in TABLE_COLUMNS[name]:
+                    problems.append((f"{name}.{c}", "is not a column of the long format"))
+        frames[name] = t
+        columns[name] = [c for c in t.columns if c != "subject_id"]
+    if num_partitions is not None and (isinstance(num_partitions, bool)
+                                       or not isinstance(num_partitions, int)
+                                       or num_partitions < 1):
+        problems.append(("num_partitions", "must be a positive integer"))
+    if "accounts" not in frames and not problems:
+        problems.append(("accounts", "is required"))
+    if problems:
+        raise InvalidInputError(problems, what="argument")
+    if isinstance(scorer, str):
+        from ._registry import BUILTINS, resolve
+
+        if scorer not in BUILTINS:
+            scorer = resolve(scorer)[0]  # an in-process registration does not exist on executors
+    sid_type = frames["accounts"].schema["subject_id"].dataType.simpleString()
+    tagged = []
+    for name, t in frames.items():
+        prefix = _PREFIX[name]
+        tagged.append(t.select(
+            F.col("subject_id").cast(sid_type).alias("subject_id"),
+            F.lit(name).alias(_TAG),
+            *[F.col(f"`{c}`").alias(prefix + c) for c in columns[name]],
+        ))
+    stacked = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), tagged)
+    parted = (stacked.repartition(num_partitions, "subject_id") if num_partitions
+              else stacked.repartition("subject_id"))
+    parted = parted.sortWithinPartitions("subject_id")
+    present = list(frames)
+    return parted.mapInPandas(_partition_scorer(present, columns, scorer, day),
+                              output_schema(sid_type))

@@ -1,0 +1,374 @@
+"""Tests of columnar scoring: equality with assess(), containers, fallback and input errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from credit_closure import CreditProfile, InvalidInputError, RuleScorer, ScoreResult, assess
+from credit_closure._columnar_features import ENUM_CODES, _group_sum, compute_features
+from credit_closure._features import DEFAULT_CONFIG, FEATURE_NAMES, extract
+from credit_closure._model import profile_unchecked
+from credit_closure._rules import _DEFAULT_POLICY_FILE
+from credit_closure.columnar import OUTPUT_COLUMNS, _prepare, profiles_to_tables, score_columnar
+from credit_closure.synth import generate_portfolio
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+def _profiles(n: int, seed: int) -> list:
+    """Synthetic profiles without activity (the columnar format carries none)."""
+    pf = generate_portfolio(n, seed=seed, as_of=AS_OF)
+    return [profile_unchecked(p, activity=()) for p in pf.profiles]
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return _profiles(2500, seed=21)
+
+
+@pytest.fixture(scope="module")
+def tables(portfolio):
+    return profiles_to_tables(portfolio)
+
+
+def _expected(profiles, scorer="rules"):
+    rows = {}
+    for p in profiles:
+        a = assess(p, scorer=scorer, as_of=AS_OF)
+        codes = [r.code for r in a.reasons] + [None] * (4 - len(a.reasons))
+        rows[p.subject_id] = (a.score, a.probability_of_default, a.band, a.decision,
+                              *codes, a.closure_impact)
+    return rows
+
+
+def _rows(out) -> dict:
+    if isinstance(out, pd.DataFrame):
+        cols = {c: out[c].tolist() for c in out.columns}
+    elif hasattr(out, "column_names"):
+        cols = out.to_pydict()
+    else:
+        cols = {c: list(v) for c, v in out.items()}
+    assert tuple(cols) == OUTPUT_COLUMNS
+    got = {}
+    for i, sid in enumerate(cols["subject_id"]):
+        vals = []
+        for c in OUTPUT_COLUMNS[1:]:
+            v = cols[c][i]
+            if isinstance(v, float) and c.startswith("reason") and math.isnan(v):
+                v = None
+            vals.append(float(v) if isinstance(v, (float, np.floating)) else v)
+        got[sid] = tuple(vals)
+    return got
+
+
+def _feature_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
+class TestEqualityWithAssess:
+    def test_features_bit_identical(self, portfolio, tables):
+        """Every feature equals extract() to the last bit on thousands of subjects."""
+        prep = _prepare(tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF)
+        F = compute_features(prep.acc, prep.inq, prep.n, AS_OF, DEFAULT_CONFIG)
+        index = {s: i for i, s in enumerate(prep.subjects)}
+        F = F[[index[p.subject_id] for p in portfolio]]
+        E = np.array([extract(p, AS_OF) for p in portfolio])
+        for j, name in enumerate(FEATURE_NAMES):
+            assert _feature_equal(F[:, j], E[:, j]).all(), name
+
+    def test_scores_identical_on_thousands(self, portfolio, tables):
+        """Scores, probabilities, bands, decisions, reasons and impacts equal assess() exactly."""
+        out = score_columnar(tables["accounts"], tables["closures"], tables["inquiries"],
+                             tables["attributes"], as_of=AS_OF)
+        assert len(out) == len(portfolio)
+        assert _rows(out) == _expected(portfolio)
+
+    def test_fractional_amounts(self):
+        """Amounts with cents (compensated sums) still give the same results as assess()."""
+        docs = [p.to_dict() for p in _profiles(600, seed=4)]
+        rng = np.random.default_rng(0)
+        for d in docs:
+            for a in d["accounts"]:
+                for k in ("credit_limit", "balance"):
+                    if a.get(k):
+                        a[k] = round(a[k] * float(rng.uniform(0.9, 1.1)), 2)
+            for c in d["closures"]:
+                if c.get("balance_at_closure"):
+                    c["balance_at_closure"] = round(c["balance_at_closure"] * 1.013, 2)
+        profiles = [CreditProfile.from_dict(d) for d in docs]
+        t = profiles_to_tables(profiles, container="numpy")
+        out = score_columnar(t["accounts"], t["closures"], t["inquiries"], as_of=AS_OF)
+        assert _rows(out) == _expected(profiles)
+
+    def test_custom_policy_vectorised(self, portfolio):
+        """A RuleScorer with another policy is computed vectorised and still equals assess()."""
+        with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        doc["name"] = "tight"
+        doc["rules"][0]["steps"][0]["threshold"] = 0.2
+        doc["scale"]["approve_at"] = 600
+        scorer = RuleScorer(doc)
+        sub = portfolio[:500]
+        t = profiles_to_tables(sub)
+        out = score_columnar(t["accounts"], t["closures"], t["inquiries"], scorer=scorer,
+                             as_of=AS_OF)
+        assert _rows(out) == _expected(sub, scorer)
+
+    @settings(max_examples=8, deadline=None)
+    @given(seed=st.integers(0, 2**32 - 1))
+    def test_row_order_does_not_matter(self, tables, seed):
+        """Shuffling the rows of every table gives the same output, row for row."""
+        rng = np.random.default_rng(seed)
+        keep = set(tables["attributes"]["subject_id"].iloc[:300])
+        a, c, q = (tables[k][tables[k]["subject_id"].isin(keep)]
+                   for k in ("accounts", "closures", "inquiries"))
+        ref = score_columnar(a, c, q, as_of=AS_OF)
+        shuffled = [t.iloc[rng.permutation(len(t))] for t in (a, c, q)]
+        pd.testing.assert_frame_equal(score_columnar(*shuffled, as_of=AS_OF), ref)
+
+
+class TestChunks:
+    def test_chunking_does_not_change_results(self, tables):
+        """Scoring in chunks of whole subjects (sorted or shuffled rows) gives the same rows."""
+        args = (tables["accounts"], tables["closures"], tables["inquiries"], tables["attributes"])
+        whole = score_columnar(*args, as_of=AS_OF)
+        pd.testing.assert_frame_equal(score_columnar(*args, as_of=AS_OF, chunk_accounts=997),
+                                      whole)
+        rng = np.random.default_rng(3)
+        shuffled = [t.iloc[rng.permutation(len(t))] for t in args]
+        pd.testing.assert_frame_equal(score_columnar(*shuffled, as_of=AS_OF, chunk_accounts=501),
+                                      whole)
+
+    def test_chunked_errors_name_input_rows(self, tables):
+        """Problems in several chunks are all reported, with the input tables' row numbers."""
+        acc = tables["accounts"].copy()
+        acc.loc[[5, len(acc) - 3], "product"] = "loan"
+        with pytest.raises(InvalidInputError) as info:
+            score_columnar(acc, as_of=AS_OF, chunk_accounts=400)
+        assert info.value.problems == [
+            ("accounts.product", f"is not one of: {', '.join(ENUM_CODES['product'])} "
+                                 f"(rows 5, {len(acc) - 3})")]
+
+    @settings(max_examples=30, deadline=None)
+    @given(st.lists(st.tuples(st.integers(0, 6), st.floats(0, 1e9, allow_nan=False)),
+                    max_size=60))
+    def test_group_sums_equal_fsum(self, pairs):
+        """The grouped sums equal math.fsum of each group, whatever the order and values."""
+        groups = np.array([g for g, _ in pairs], dtype=np.int64)
+        values = np.array([v for _, v in pairs], dtype=float)
+        got = _group_sum(values, groups, 7)
+        assert got.tolist() == [math.fsum(values[groups == k]) for k in range(7)]
+
+
+class TestContainers:
+    def test_pandas_arrow_numpy_agree(self, portfolio):
+        """pandas, pyarrow and dict-of-numpy input give the same rows, in their own kind."""
+        pa = pytest.importorskip("pyarrow")
+        sub = portfolio[:300]
+        outs = {}
+        for kind in ("pandas", "arrow", "numpy"):
+            t = profiles_to_tables(sub, container=kind)
+            outs[kind] = score_columnar(t["accounts"], t["closures"], t["inquiries"],
+                                        t["attributes"], as_of=AS_OF)
+        assert isinstance(outs["pandas"], pd.DataFrame)
+        assert isinstance(outs["arrow"], pa.Table)
+        assert isinstance(outs["numpy"], dict)
+        assert _rows(outs["pandas"]) == _rows(outs["arrow"]) == _rows(outs["numpy"])
+
+    def test_integer_ids_and_iso_strings(self):
+        """Integer subject/account ids and ISO date strings are accepted."""
+        accounts = pd.DataFrame({
+            "subject_id": [7, 3, 3], "account_id": [1, 1, 2],
+            "product": ["credit_card", "credit_card", "revolving_consumer"],
+            "status": ["open", "open", "closed"],
+            "opened_on": ["2015-01-01", "2018-01-01", "2019-03-01"],
+            "closed_on": [None, None, "2025-03-01"],
+            "credit_limit": [10000, 10000, 20000], "balance": [8000, 4000, 0],
+        })
+        out = score_columnar(accounts, as_of="2025-06-30")
+        assert out["subject_id"].tolist() == [3, 7]
+        p3 = CreditProfile.from_dict({"subject_id": "3", "accounts": [
+            {"account_id": "1", "product": "credit_card", "status": "open",
+             "opened_on": "2018-01-01", "credit_limit": 10000, "balance": 4000},
+            {"account_id": "2", "product": "revolving_consumer", "status": "closed",
+             "opened_on": "2019-03-01", "closed_on": "2025-03-01", "credit_limit": 20000,
+             "balance": 0}]})
+        a = assess(p3, as_of="2025-06-30")
+        assert out["score"].iloc[0] == a.score and out["closure_impact"].iloc[0] == a.closure_impact
+
+    def test_subjects_without_accounts(self):
+        """A subject that appears only in inquiries or attributes still gets a row."""
+        accounts = {"subject_id": np.array(["a"], dtype=object),
+                    "account_id": np.array(["x"], dtype=object),
+                    "product": np.array(["credit_card"], dtype=object),
+                    "status": np.array(["open"], dtype=object)}
+        inquiries = {"subject_id": np.array(["b"] * 8, dtype=object),
+                     "on": np.array(["2025-06-01"] * 8, dtype="datetime64[D]"),
+                     "kind": np.array(["loan_approval"] * 8, dtype=object)}
+        attributes = {"subject_id": np.array(["c"], dtype=object), "tier": np.array([1.0])}
+        out = score_columnar(accounts, None, inquiries, attributes, as_of="2025-06-30")
+        assert out["subject_id"].tolist() == ["a", "b", "c"]
+        b = assess(CreditProfile.from_dict({"subject_id": "b", "inquiries": [
+            {"on": "2025-06-01", "kind": "loan_approval"}] * 8}), as_of="2025-06-30")
+        assert out["score"][1] == b.score and out["reason_1"][1] == "TOO_MANY_INQUIRIES"
+
+    def test_empty_accounts(self):
+        """An empty accounts table gives an empty output with every column."""
+        empty = pd.DataFrame({c: pd.Series([], dtype=object)
+                              for c in ("subject_id", "account_id", "product", "status")})
+        out = score_columnar(empty, as_of=AS_OF)
+        assert list(out.columns) == list(OUTPUT_COLUMNS) and len(out) == 0
+
+
+class FlatScorer:
+    """A plugin-style scorer with no batch method: falls back to per-subject assess()."""
+
+    credit_closure_api = 1
+    version = "flat@1"
+    name = "flat"
+
+    def score(self, profile, as_of):
+        f = extract(profile, as_of)
+        income = profile.attributes.get("monthly_income", 8000)
+        p = min(0.5, 0.01 + 0.02 * f[FEATURE_NAMES.index("n_open_accounts")]
+                + 100.0 / (income + 1000))
+        return ScoreResult(probability_of_default=p)
+
+
+class TestFallback:
+    def test_plugin_scorer_falls_back(self, portfolio):
+        """A scorer without a vectorised path is called per subject and equals assess()."""
+        sub = portfolio[:200]
+        t = profiles_to_tables(sub)
+        out = score_columnar(t["accounts"], t["closures"], t["inquiries"], t["attributes"],
+                             scorer=FlatScorer(), as_of=AS_OF)
+        assert _rows(out) == _expected(sub, FlatScorer())
+
+    def test_logistic_reference_falls_back(self, portfolio):
+        """The logistic reference scorecard (reads attributes) matches assess() too."""
+        logistic = pytest.importorskip("credit_closure._logistic")
+        scorer = logistic.reference_scorer()
+        sub = portfolio[:150]
+        t = profiles_to_tables(sub)
+        out = score_columnar(t["accounts"], t["closures"], t["inquiries"], t["attributes"],
+                             scorer=scorer, as_of=AS_OF)
+        assert _rows(out) == _expected(sub, scorer)
+
+
+def _accounts(**over):
+    base = {
+        "subject_id": np.array(["s1", "s1", "s2"], dtype=object),
+        "account_id": np.array(["a", "b", "a"], dtype=object),
+        "product": np.array(["credit_card"] * 3, dtype=object),
+        "status": np.array(["open", "closed", "open"], dtype=object),
+        "opened_on": np.array(["2020-01-01"] * 3, dtype="datetime64[D]"),
+        "closed_on": np.array(["NaT", "2025-01-01", "NaT"], dtype="datetime64[D]"),
+        "credit_limit": np.array([1000.0, 2000.0, 3000.0]),
+        "balance": np.array([10.0, 0.0, 20.0]),
+    }
+    base.update(over)
+    return base
+
+
+def _problems(*args, **kwargs):
+    with pytest.raises(InvalidInputError) as info:
+        score_columnar(*args, as_of=AS_OF, **kwargs)
+    return info.value.problems
+
+
+class TestInvalidInput:
+    def test_missing_and_unknown_columns(self):
+        """A missing required column and an unknown column are both reported."""
+        acc = _accounts()
+        del acc["status"]
+        acc["colour"] = np.array(["r", "g", "b"], dtype=object)
+        probs = _problems(acc)
+        assert ("accounts.status", "is a required column and is missing") in probs
+        assert ("accounts.colour", "is not a column of the long format") in probs
+
+    def test_bad_enum_names_rows(self):
+        """An unknown enum value names the column and the rows."""
+        probs = _problems(_accounts(product=np.array(["credit_card", "loan", "loan"],
+                                                     dtype=object)))
+        assert probs[0][0] == "accounts.product" and "(rows 1, 2)" in probs[0][1]
+
+    def test_bad_values(self):
+        """Non-finite and negative amounts, bad dates and late dates each name their rows."""
+        probs = _problems(
+            _accounts(balance=np.array([10.0, -1.0, np.inf]),
+                      opened_on=np.array(["2020-01-01", "2020-13-01", "2030-01-01"],
+                                         dtype=object)))
+        assert ("accounts.balance", "must be a finite number (row 2)") in probs
+        assert ("accounts.balance", "must be >= 0 (row 1)") in probs
+        assert ("accounts.opened_on",
+                "is not a date (datetime64, YYYY-MM-DD or datetime.date) (row 1)") in probs
+        assert ("accounts.opened_on", "is after the assessment date (row 2)") in probs
+        assert len(probs) == 4
+
+    def test_cross_field_rules(self):
+        """Model rules hold: closed needs closed_on, ids unique, closures name an account."""
+        acc = _accounts(account_id=np.array(["a", "a", "a"], dtype=object),
+                        closed_on=np.array(["NaT", "NaT", "NaT"], dtype="datetime64[D]"))
+        closures = {"subject_id": np.array(["s2"], dtype=object),
+                    "account_id": np.array(["zz"], dtype=object),
+                    "closed_on": np.array(["2025-01-01"], dtype="datetime64[D]")}
+        probs = _problems(acc, closures)
+        assert ("accounts.closed_on", "is required when status is 'closed' (row 1)") in probs
+        assert ("accounts.account_id",
+                "duplicates an earlier account id of the subject (row 1)") in probs
+        assert ("closures.account_id",
+                "names no account of the subject in accounts (row 0)") in probs
+
+    def test_closure_on_open_account(self):
+        """A closure event on an open account is refused."""
+        closures = {"subject_id": np.array(["s2"], dtype=object),
+                    "account_id": np.array(["a"], dtype=object),
+                    "closed_on": np.array(["2025-01-01"], dtype="datetime64[D]")}
+        assert ("closures.account_id", "names an account whose status is 'open' (row 0)") \
+            in _problems(_accounts(), closures)
+
+    def test_activity_and_bad_container(self):
+        """An activity table and a non-table are refused with InvalidInputError."""
+        with pytest.raises(InvalidInputError, match="activity"):
+            score_columnar(_accounts(), as_of=AS_OF, activity={"subject_id": []})
+        assert _problems([1, 2, 3])[0][0] == "accounts"
+
+    def test_unhashable_enum_cell(self):
+        """A list or dict in an enum column is refused, naming the rows."""
+        product = np.array(["credit_card", ["x"], {"a": 1}], dtype=object)
+        assert _problems(_accounts(product=product)) == [
+            ("accounts.product", "must be a string (rows 1, 2)")]
+
+    def test_wrong_dtype(self):
+        """Numbers where dates belong, and strings where numbers belong, are reported."""
+        probs = dict(_problems(_accounts(opened_on=np.array([1, 2, 3]),
+                                         credit_limit=np.array(["1", "2", "3"], dtype=object))))
+        assert "must hold dates" in probs["accounts.opened_on"]
+        assert "must be a number" in probs["accounts.credit_limit"]
+
+
+class TestProfilesToTables:
+    def test_round_trip_columns(self, portfolio):
+        """Every account, closure and inquiry becomes one row; one attribute row per subject."""
+        sub = portfolio[:50]
+        t = profiles_to_tables(sub, container="numpy")
+        assert t["accounts"]["subject_id"].size == sum(len(p.accounts) for p in sub)
+        assert t["closures"]["subject_id"].size == sum(len(p.closures) for p in sub)
+        assert t["inquiries"]["subject_id"].size == sum(len(p.inquiries) for p in sub)
+        assert t["attributes"]["subject_id"].tolist() == [p.subject_id for p in sub]
+        assert t["accounts"]["opened_on"].dtype == np.dtype("datetime64[D]")
+
+    def test_bad_arguments(self):
+        """A non-profile or an unknown container raises InvalidInputError."""
+        with pytest.raises(InvalidInputError):
+            profiles_to_tables([{"subject_id": "x"}])
+        with pytest.raises(InvalidInputError):
+            profiles_to_tables([], container="excel")

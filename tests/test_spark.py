@@ -1,0 +1,96 @@
+"""Tests of score_spark: identical to the single-machine results. Runs only with pyspark and
+Java installed (CI does not install pyspark)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+
+import pytest
+
+pyspark = pytest.importorskip("pyspark")
+pd = pytest.importorskip("pandas")
+if shutil.which("java") is None:  # pragma: no cover - depends on the machine
+    pytest.skip("Spark needs Java", allow_module_level=True)
+
+from credit_closure import InvalidInputError  # noqa: E402
+from credit_closure._model import profile_unchecked  # noqa: E402
+from credit_closure.columnar import profiles_to_tables, score_columnar  # noqa: E402
+from credit_closure.spark import score_spark  # noqa: E402
+from credit_closure.synth import generate_portfolio  # noqa: E402
+
+AS_OF = dt.date(2026, 6, 30)
+pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning:pyspark",
+                                        "ignore:The copy keyword:Warning")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from pyspark.sql import SparkSession
+
+    saved = {k: os.environ.get(k) for k in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON")}
+    for k in saved:  # the Python workers must run this interpreter (with pyarrow)
+        os.environ[k] = sys.executable
+    session = (SparkSession.builder.master("local[2]").appName("credit-closure-tests")
+               .config("spark.pyspark.python", sys.executable)
+               .config("spark.pyspark.driver.python", sys.executable)
+               .config("spark.ui.enabled", "false")
+               .config("spark.driver.host", "127.0.0.1")
+               .config("spark.driver.bindAddress", "127.0.0.1")
+               .config("spark.sql.shuffle.partitions", "4")
+               .config("spark.sql.session.timeZone", "UTC")
+               .getOrCreate())
+    yield session
+    session.stop()
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="module")
+def tables():
+    pf = generate_portfolio(400, seed=12, as_of=AS_OF)
+    return profiles_to_tables([profile_unchecked(p, activity=()) for p in pf.profiles])
+
+
+def _spark_frame(spark, df):
+    out = df.copy()
+    for c in out.columns:
+        if str(out[c].dtype).startswith("datetime64"):
+            out[c] = [None if pd.isna(v) else v.date() for v in out[c]]
+        elif out[c].dtype == object or str(out[c].dtype) in ("str", "string"):
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return spark.createDataFrame(out.astype(object).where(out.notna(), None))
+
+
+def _sorted(df):
+    out = df.sort_values("subject_id").reset_index(drop=True)
+    for c in out.columns:
+        if out[c].dtype != float:
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out
+
+
+class TestSpark:
+    @pytest.mark.slow
+    def test_identical_to_single_machine(self, spark, tables):
+        """mapInPandas over subject partitions gives the single-machine rows exactly."""
+        ref = score_columnar(tables["accounts"], tables["closures"], tables["inquiries"],
+                             tables["attributes"], as_of=AS_OF)
+        frames = [_spark_frame(spark, tables[k])
+                  for k in ("accounts", "closures", "inquiries", "attributes")]
+        out = score_spark(*frames, as_of=AS_OF, num_partitions=3).toPandas()
+        pd.testing.assert_frame_equal(_sorted(out), _sorted(ref), check_dtype=False)
+
+    def test_bad_arguments(self, spark, tables):
+        """A non-Spark table or an unknown column raises InvalidInputError."""
+        with pytest.raises(InvalidInputError):
+            score_spark(tables["accounts"], as_of=AS_OF)
+        bad = spark.createDataFrame([("s", "a", "credit_card", "open", 1)],
+                                    ["subject_id", "account_id", "product", "status", "colour"])
+        with pytest.raises(InvalidInputError, match="colour"):
+            score_spark(bad, as_of=AS_OF)
