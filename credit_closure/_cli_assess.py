@@ -21,6 +21,8 @@ LABELS: Dict[str, Dict[str, str]] = {
         "approve": "APPROVE", "refer": "REFER", "decline": "DECLINE", "alert": "ALERT",
         "before": "before", "after": "after", "change": "change", "moved": "reasons that move",
         "closing": "closing", "on": "on", "enterprise": "enterprise",
+        "principal": "principal", "enterprise_score": "enterprise score",
+        "principal_change": "principal's own score",
     },
     "zh": {
         "subject": "主体", "as_of": "评估日期", "scorer": "评分模型", "score": "评分",
@@ -30,6 +32,8 @@ LABELS: Dict[str, Dict[str, str]] = {
         "approve": "通过", "refer": "转人工审核", "decline": "拒绝", "alert": "提示",
         "before": "销户前", "after": "销户后", "change": "变动", "moved": "变动的原因",
         "closing": "拟关闭账户", "on": "日期", "enterprise": "企业",
+        "principal": "关联人", "enterprise_score": "综合评分",
+        "principal_change": "关联人个人评分",
     },
 }
 
@@ -121,15 +125,21 @@ def render_enterprise(ea: Any, lang: str) -> str:
 
 def _cmd_assess(args: argparse.Namespace) -> int:
     from ._assess import assess
+    from ._progress import Progress
 
+    scorer = _scorer(args)
     data, name = read_source(args.file)
     args.source_name = name
+
     out = sys.stdout
     first = True
-    for where, doc in iter_documents(data, lines=_is_lines(args)):
+    lines = _is_lines(args)
+    total = sum(1 for raw in data.split(b"\n") if raw.strip()) if lines else 1
+    bar = Progress(total, label="assessing")
+    for where, doc in iter_documents(data, lines=lines):
         try:
             subject = build_subject(doc)
-            result = assess(subject, scorer=args.scorer, as_of=args.as_of)
+            result = assess(subject, scorer=scorer, as_of=args.as_of)
         except InvalidInputError as exc:
             if where:
                 raise InvalidInputError(exc.prefixed(where), what=exc.what) from None
@@ -144,6 +154,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
             else:
                 out.write(render_assessment(result, args.lang) + "\n")
         first = False
+        bar.update()
+    bar.close()
     return 0
 
 
@@ -154,7 +166,12 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
     args.source_name = name
     (_, doc), = list(iter_documents(data, lines=False))
     subject = build_subject(doc)
-    w = what_if(subject, close=args.close, on=args.on, scorer=args.scorer, reason=args.reason)
+    if hasattr(subject, "principals"):
+        return _enterprise_what_if(subject, args)
+    if args.principal is not None:
+        raise InvalidInputError([("--principal", "is only for an enterprise document")],
+                                what="argument")
+    w = what_if(subject, close=args.close, on=args.on, scorer=_scorer(args), reason=args.reason)
     if args.json:
         payload = {
             "closed": list(w.closed), "delta": w.delta,
@@ -184,9 +201,49 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
     return 0
 
 
+def _enterprise_what_if(subject: Any, args: argparse.Namespace) -> int:
+    from ._assess import what_if
+
+    w = what_if(subject, close=args.close, on=args.on, scorer=_scorer(args), reason=args.reason,
+                principal=args.principal)
+    if args.json:
+        sys.stdout.write(json.dumps(w.to_dict(), ensure_ascii=False) + "\n")
+        return 0
+    L = LABELS[args.lang]
+    zh = args.lang == "zh"
+    lines: List[str] = [
+        f"{L['enterprise']}: {w.before.enterprise_id}   {L['principal']}: {w.principal}   "
+        f"{L['closing']}: {', '.join(w.closed)}   {L['on']}: {w.after.as_of.isoformat()}",
+        f"{L['enterprise_score']}: {w.before.score:.1f} -> {w.after.score:.1f} "
+        f"({L['change']} {_fmt_points(w.delta)} {L['points']})   "
+        f"{L['decision']}: {L[w.before.decision]} -> {L[w.after.decision]}",
+        f"{L['principal_change']}: {L['change']} {_fmt_points(w.principal_delta)} {L['points']}",
+        f"{L['moved']}:" + ("" if w.moved else f" {L['none']}"),
+    ]
+    for m in w.moved:
+        lines.append(f"  [{m.code}] {m.message_zh if zh else m.message}: "
+                     f"{_fmt_points(m.points_before)} -> {_fmt_points(m.points_after)}")
+    lines.append("")
+    lines.append(f"== {L['after']} ==")
+    lines.append(render_enterprise(w.after, args.lang))
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _scorer(args: argparse.Namespace) -> Any:
+    """The scorer the arguments name: a saved artifact (--model) or a registered name."""
+    if getattr(args, "model", None):
+        from ._cli_validate import load_model
+
+        return load_model(args.model)
+    return args.scorer
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scorer", default="rules",
                    help="registered scorer name (default: rules)")
+    p.add_argument("--model", default=None, metavar="MODEL.json",
+                   help="score with a saved scorecard artifact (from `train`) instead")
     p.add_argument("--json", action="store_true", help="machine-readable JSON output")
     p.add_argument("--lang", choices=("en", "zh"), default="en",
                    help="language of the readable output (default: en)")
@@ -210,14 +267,19 @@ def register(sub: Any) -> None:
 
     w = sub.add_parser(
         "what-if", help="what closing accounts would do, before it happens",
-        description="Assess a profile before and after closing the named accounts.",
+        description="Assess a profile before and after closing the named accounts; for an "
+                    "enterprise document, the company before and after one principal "
+                    "closes them (--principal).",
         epilog="Example: credit-closure what-if examples/profiles/06_open_lines_whatif.json "
-               "--close hb1 --on 2025-12-31",
+               "--close hb1 --on 2025-12-31 --lang zh",
     )
-    w.add_argument("file", help="a profile JSON document, or - for stdin")
+    w.add_argument("file", help="a profile or enterprise JSON document, or - for stdin")
     w.add_argument("--close", action="append", required=True, metavar="ACCOUNT_ID",
                    help="account to close (repeat for several)")
     w.add_argument("--on", default=None, help="closing and assessment date (default: today)")
     w.add_argument("--reason", default="unknown", help="closure reason to record")
+    w.add_argument("--principal", default=None, metavar="SUBJECT_ID",
+                   help="enterprise only: the principal who closes the accounts (may be "
+                        "omitted when the enterprise has one principal)")
     _common(w)
     w.set_defaults(func=_cmd_what_if)

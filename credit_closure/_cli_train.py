@@ -20,8 +20,11 @@ def register(subparsers: Any) -> None:
             "on DATA, a JSON Lines file of {\"profile\": {...}, \"outcome\": 0|1, "
             "\"as_of\": \"YYYY-MM-DD\"} rows, save it to --out and print the validation report "
             "(Markdown) to stdout; the artifact path and sha256 go to stderr. "
-            "Needs scikit-learn (pip install 'credit-closure[fit]')."
+            "Needs scikit-learn (pip install 'credit-closure[fit]'). --report also writes a "
+            "self-contained HTML report with charts (pip install 'credit-closure[plot]')."
         ),
+        epilog="Example: credit-closure train train.jsonl --out model.json --holdout 0.3 "
+               "--report report.html   (exit codes: 0 ok, 1 input problems, 2 usage)",
     )
     p.add_argument("data", metavar="DATA.jsonl", help="training file (JSON Lines)")
     p.add_argument("--out", required=True, metavar="MODEL.json", help="artifact to write")
@@ -38,6 +41,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--max-inputs", type=int, default=None, help="keep at most this many inputs")
     p.add_argument("--reason-method", choices=("points_below_max", "below_cutoff_average"),
                    default="points_below_max", help="how reasons are ranked")
+    p.add_argument("--report", metavar="REPORT.html", default=None,
+                   help="also write the validation report as self-contained HTML with ROC, KS, "
+                        "distribution, calibration and PSI charts and the points table")
+    p.add_argument("--png-dir", dest="png_dir", metavar="DIR", default=None,
+                   help="with --report, also write each chart as DIR/<chart>.png")
     p.set_defaults(func=run)
 
 
@@ -98,4 +106,16 @@ def run(args: argparse.Namespace) -> int:
     if not report.to_markdown().endswith("\n"):
         sys.stdout.write("\n")
     sys.stderr.write(f"wrote {args.out}\nsha256 {digest}\nversion {scorer.version}\n")
+    if args.report:
+        from ._cli_validate import write_html
+        from .report import html_report
+
+        html = html_report(
+            scorer, [profiles[i] for i in rows], [outcomes[i] for i in rows],
+            as_of=[dates[i] for i in rows],
+            baseline_profiles=[profiles[i] for i in tr] if te else None,
+            baseline_as_of=[dates[i] for i in tr] if te else None,
+            title=f"{title}: {scorer.version}", progress=True,
+        )
+        write_html(html, args.report, args.png_dir)
     return 0

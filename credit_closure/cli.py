@@ -27,6 +27,8 @@ SUBCOMMANDS: List[str] = [
     "credit_closure._cli_plugins",
     "credit_closure._cli_train",
     "credit_closure._cli_monitor",
+    "credit_closure._cli_validate",
+    "credit_closure._cli_schema",
 ]
 
 

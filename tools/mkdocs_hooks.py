@@ -29,8 +29,11 @@ EXTRA_PAGES = ("README.md", "SECURITY.md", "CHANGELOG.md", "benchmarks/README.md
 
 _FENCE_RE = re.compile(r"(^(?:```|~~~)[^\n]*\n.*?^(?:```|~~~)[ \t]*$)", re.S | re.M)
 _INLINE_CODE_RE = re.compile(r"(`[^`\n]*`)")
+# a link (whose text may hold code) or, first come first served, an inline code span
 _LINK_RE = re.compile(
-    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
+    r"(?P<code>`[^`\n]*`)"
+    r"|(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]"
+    r"\(\s*<?(?P<target>[^)\s>]+)>?(?P<title>\s+\"[^\"]*\")?\s*\)")
 _KEY_RE = re.compile(r"\[([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*)\](?![(:])")
 _SOURCE_ROW_RE = re.compile(r"^\| ([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*) \|", re.M)
 
@@ -63,7 +66,10 @@ def _real_path(src_uri: str) -> Path:
 
 
 def _rewrite_link(match: "re.Match[str]", src_uri: str, real: Path) -> str:
-    bang, text, target, title = match.group(1), match.group(2), match.group(3), match.group(4)
+    if match.group("code"):
+        return match.group(0)
+    bang, text, target, title = (match.group("bang"), match.group("text"),
+                                 match.group("target"), match.group("title"))
     if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "/")):
         return match.group(0)
     path_part, hash_, fragment = target.partition("#")
