@@ -11,6 +11,7 @@ import attrs
 from ._features import months_before
 from ._model import (
     AccountStatus,
+    Enterprise,
     ClosureEvent,
     ClosureInitiator,
     ClosureReason,
@@ -320,15 +321,17 @@ def counterfactual(profile: CreditProfile, as_of: _dt.date,
 
 
 def _reason(code: str, message: str, message_zh: str, points: float) -> ReasonCode:
-    r = object.__new__(ReasonCode)
-    _set(r, "code", code)
-    _set(r, "message", message)
-    _set(r, "message_zh", message_zh)
-    _set(r, "points", points)
+    r = _new(ReasonCode)
+    _rc_code(r, code)
+    _rc_message(r, message)
+    _rc_message_zh(r, message_zh)
+    _rc_points(r, points)
     return r
 
 
-_set = object.__setattr__
+_new = object.__new__
+_rc_code, _rc_message, _rc_message_zh, _rc_points = (
+    ReasonCode.__dict__[n].__set__ for n in ("code", "message", "message_zh", "points"))
 
 
 def _rank(result: ScoreResult, texts: Any) -> Tuple[ReasonCode, ...]:
@@ -352,6 +355,8 @@ _ACTION_ORDER = {"decline": 0, "refer": 1, "alert": 2}
 
 def _unique_triggers(triggers: Sequence[Trigger]) -> Tuple[Trigger, ...]:
     """Triggers sorted by severity and code, one per (action, code)."""
+    if len(triggers) < 2:
+        return tuple(triggers)
     seen: Dict[Tuple[str, str], Trigger] = {}
     for t in sorted(triggers, key=lambda t: (_ACTION_ORDER[t.action], t.code, t.rule or "")):
         seen.setdefault((t.action, t.code), t)
@@ -387,32 +392,39 @@ def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> Cred
 def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date) -> Assessment:
     result = r.score(profile, as_of)
     scale = r.scale
-    p = scale.clip_probability(result.probability_of_default)
-    score = scale.points(p)
+    score, p = scale.scored(result.probability_of_default)
     cf = counterfactual(profile, as_of)
     if cf is None:
         impact = 0.0
     else:
-        cf_score = scale.points(scale.clip_probability(r.probability(cf, as_of)))
-        impact = score - cf_score
+        impact = score - scale.points(r.probability(cf, as_of))
     triggers = _unique_triggers(result.triggers)
-    return Assessment(
-        subject_id=profile.subject_id,
-        as_of=as_of,
-        score=score,
-        probability_of_default=p,
-        band=scale.band(score),
-        decision=_decide(scale, score, triggers),
-        reasons=_rank(result, r.texts),
-        triggers=triggers,
-        closure_impact=impact,
-        scorer=r.name,
-        scorer_version=r.version,
-        scorer_distribution=r.dist,
-        scorer_distribution_version=r.dist_version,
-        reason_method=r.method,
-        factors=tuple(result.factors),
-    )
+    a = _new(Assessment)
+    _a_subject(a, profile.subject_id)
+    _a_as_of(a, as_of)
+    _a_score(a, score)
+    _a_p(a, p)
+    _a_band(a, scale.band(score))
+    _a_decision(a, _decide(scale, score, triggers))
+    _a_reasons(a, _rank(result, r.texts))
+    _a_triggers(a, triggers)
+    _a_impact(a, impact)
+    _a_scorer(a, r.name)
+    _a_version(a, r.version)
+    _a_dist(a, r.dist)
+    _a_dist_version(a, r.dist_version)
+    _a_method(a, r.method)
+    _a_factors(a, tuple(result.factors))
+    return a
+
+
+# the slots' own setters: an Assessment is built here from checked values only
+(_a_subject, _a_as_of, _a_score, _a_p, _a_band, _a_decision, _a_reasons, _a_triggers, _a_impact,
+ _a_scorer, _a_version, _a_dist, _a_dist_version, _a_method, _a_factors) = (
+    Assessment.__dict__[n].__set__ for n in (
+        "subject_id", "as_of", "score", "probability_of_default", "band", "decision", "reasons",
+        "triggers", "closure_impact", "scorer", "scorer_version", "scorer_distribution",
+        "scorer_distribution_version", "reason_method", "factors"))
 
 
 def assess(subject: Any, *, scorer: Any = "rules", as_of: Any = None) -> Any:
@@ -444,8 +456,6 @@ def assess(subject: Any, *, scorer: Any = "rules", as_of: Any = None) -> Any:
         ('refer', 571.1, ['UTILIZATION_HIGH'])
     """
     day = _as_of(as_of)
-    from ._model import Enterprise
-
     if isinstance(subject, Enterprise):
         from ._enterprise import assess_enterprise
 
@@ -548,8 +558,6 @@ def what_if(
         >>> round(w.delta, 2), [m.code for m in w.moved]
         (-8.66, ['UTILIZATION_HIGH'])
     """
-    from ._model import Enterprise
-
     if isinstance(profile, Enterprise):
         from ._enterprise import enterprise_what_if
 

@@ -253,8 +253,8 @@ def extract(
     """Compute every feature of ``profile`` at ``as_of``, in :data:`FEATURE_NAMES` order.
 
     The profile must be valid and dated no later than ``as_of`` (``assess`` checks both).
-    Missing values are ``NaN``. Sums run over sorted values, so the result does not depend on
-    the order of accounts, closures or records, to the last bit.
+    Missing values are ``NaN``. Sums are exact (``math.fsum``), so the result does not depend
+    on the order of accounts, closures or records, to the last bit.
 
     Example:
         >>> import datetime
@@ -277,11 +277,11 @@ def extract(
     line_utils: List[float] = []
     ages_all: List[float] = []
     ages_open: List[float] = []
-    n_open = 0
-    n_ended = 0
+    n_open = 0.0
+    n_ended = 0.0
     dpd_known = False
     max_dpd = 0
-    n_delinquent = 0
+    n_delinquent = 0.0
     months_known = False
     months_total = 0
     consecutive3 = False
@@ -314,7 +314,7 @@ def extract(
             if dpd24 > max_dpd:
                 max_dpd = dpd24
             if dpd24 >= 30:
-                n_delinquent += 1
+                n_delinquent += 1.0
         if acc.months_delinquent_24m is not None:
             months_known = True
             months_total += acc.months_delinquent_24m
@@ -322,7 +322,7 @@ def extract(
             consecutive3 = True
         revolving = acc.product in REVOLVING_PRODUCTS
         if open_like:
-            n_open += 1
+            n_open += 1.0
             if revolving:
                 lim = acc.credit_limit
                 if lim is not None:
@@ -333,7 +333,7 @@ def extract(
                         lim_terms.append(lim)
                         line_utils.append(bal / lim)
             continue
-        n_ended += 1
+        n_ended += 1.0
         closed_on = acc.closed_on
         if status in _ADVERSE_STATUS and (closed_on is None or closed_on > d_ret):
             abnormal_ids.add(aid)
@@ -357,7 +357,7 @@ def extract(
                     closed_utils.append(owed / lim)
 
     # ---- closures ------------------------------------------------------------------------
-    n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_risk_24 = n_delev_12 = 0
+    n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_risk_24 = n_delev_12 = 0.0
     last_closure: Optional[_dt.date] = None
     dpd_flag = 0.0
     dpd_unknown = False
@@ -375,15 +375,15 @@ def extract(
             continue
         in12 = d > d12
         if init is _CONSUMER:
-            n_cons_24 += 1
+            n_cons_24 += 1.0
             if in12:
-                n_cons_12 += 1
+                n_cons_12 += 1.0
         elif init in _LENDER:
-            n_lend_24 += 1
+            n_lend_24 += 1.0
             if in12:
-                n_lend_12 += 1
+                n_lend_12 += 1.0
         if init is _LENDER_RISK or reason is _LENDER_RISK_CONTROL:
-            n_risk_24 += 1
+            n_risk_24 += 1.0
         dpd = dpd6 if dpd6 is not None else acc.worst_dpd_24m
         if dpd is None:
             dpd_unknown = True
@@ -399,7 +399,7 @@ def extract(
             if (init is _CONSUMER and reason is _REDUCE_DEBT
                     and (term is None or term is _NORMAL)
                     and owed is not None and owed == 0 and dpd is not None and dpd < 30):
-                n_delev_12 += 1
+                n_delev_12 += 1.0
     if dpd_flag == 0.0 and dpd_unknown:
         dpd_flag = NAN
 
@@ -424,19 +424,19 @@ def extract(
         lian = NAN
 
     # ---- inquiries -------------------------------------------------------------------------
-    q3 = q6 = q12 = 0
+    q3 = q6 = q12 = 0.0
     for q in profile.inquiries:
         if q.kind in _HARD:
             d = q.on
             if d > d12:
-                q12 += 1
+                q12 += 1.0
                 if d > d6:
-                    q6 += 1
+                    q6 += 1.0
                     if d > d3:
-                        q3 += 1
+                        q3 += 1.0
 
     # ---- security ------------------------------------------------------------------------
-    post_act = reopen = 0
+    post_act = reopen = 0.0
     contact = 0.0
     if profile.activity:
         since = as_of - _dt.timedelta(days=config.security_lookback_days)
@@ -445,9 +445,9 @@ def extract(
                 continue
             rule = alert.rule
             if rule == RULE_ACTIVITY_ON_CLOSED or rule == RULE_LIMIT_CHANGE:
-                post_act += 1
+                post_act += 1.0
             elif rule == RULE_REOPEN_REQUEST:
-                reopen += 1
+                reopen += 1.0
             elif rule == RULE_CONTACT_CHANGE:
                 contact = 1.0
 
@@ -456,11 +456,11 @@ def extract(
         util_max,
         util_delta,
         lost_share,
-        float(n_cons_12),
-        float(n_cons_24),
-        float(n_lend_12),
-        float(n_lend_24),
-        float(n_risk_24),
+        n_cons_12,
+        n_cons_24,
+        n_lend_12,
+        n_lend_24,
+        n_risk_24,
         math.fsum(closed_balances),
         dpd_flag,
         float(len(abnormal_ids)),
@@ -470,15 +470,15 @@ def extract(
         math.fsum(ages_open) / len(ages_open) if ages_open else NAN,
         n_ended / n_acc if n_acc else NAN,
         float(max_dpd) if dpd_known else NAN,
-        float(n_delinquent) if dpd_known else NAN,
+        n_delinquent if dpd_known else NAN,
         lian,
-        float(q3),
-        float(q6),
-        float(q12),
-        float(n_delev_12),
-        float(n_open),
-        float(post_act),
-        float(reopen),
+        q3,
+        q6,
+        q12,
+        n_delev_12,
+        n_open,
+        post_act,
+        reopen,
         contact,
     )
 

@@ -939,32 +939,47 @@ def reopened_account(acc: CreditAccount, limit: Optional[float],
                      balance: Optional[float]) -> CreditAccount:
     """``acc`` as if it had stayed open, at ``limit`` with ``balance`` (no validation: built
     from a validated closed account, it is valid by construction)."""
-    new = object.__new__(CreditAccount)
-    s = object.__setattr__
-    s(new, "account_id", acc.account_id)
-    s(new, "product", acc.product)
-    s(new, "status", AccountStatus.OPEN)
-    s(new, "provider", acc.provider)
-    s(new, "opened_on", acc.opened_on)
-    s(new, "closed_on", None)
-    s(new, "credit_limit", limit)
-    s(new, "balance", balance)
-    s(new, "worst_dpd_24m", acc.worst_dpd_24m)
-    s(new, "months_delinquent_24m", acc.months_delinquent_24m)
-    s(new, "max_consecutive_delinquent_24m", acc.max_consecutive_delinquent_24m)
+    new = _new(CreditAccount)
+    _acc_id(new, acc.account_id)
+    _acc_product(new, acc.product)
+    _acc_status(new, _OPEN)
+    _acc_provider(new, acc.provider)
+    _acc_opened(new, acc.opened_on)
+    _acc_closed(new, None)
+    _acc_limit(new, limit)
+    _acc_balance(new, balance)
+    _acc_dpd(new, acc.worst_dpd_24m)
+    _acc_months(new, acc.months_delinquent_24m)
+    _acc_consec(new, acc.max_consecutive_delinquent_24m)
     return new
+
+
+# the slots' own setters: faster than object.__setattr__ in the closure-impact hot path
+_new = object.__new__
+_OPEN = AccountStatus.OPEN
+(_acc_id, _acc_product, _acc_status, _acc_provider, _acc_opened, _acc_closed, _acc_limit,
+ _acc_balance, _acc_dpd, _acc_months, _acc_consec) = (
+    CreditAccount.__dict__[name].__set__ for name in (
+        "account_id", "product", "status", "provider", "opened_on", "closed_on",
+        "credit_limit", "balance", "worst_dpd_24m", "months_delinquent_24m",
+        "max_consecutive_delinquent_24m"))
 
 
 def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
     """Like :func:`replace_unchecked` for profiles built by removing closures or dates from a
     validated profile: the original's latest date stays a valid upper bound."""
-    new = object.__new__(CreditProfile)
-    s = object.__setattr__
-    s(new, "subject_id", profile.subject_id)
-    s(new, "accounts", changes.get("accounts", profile.accounts))
-    s(new, "closures", changes.get("closures", profile.closures))
-    s(new, "inquiries", changes.get("inquiries", profile.inquiries))
-    s(new, "activity", changes.get("activity", profile.activity))
-    s(new, "attributes", changes.get("attributes", profile.attributes))
-    s(new, "_latest", profile._latest)
+    new = _new(CreditProfile)
+    get = changes.get
+    _p_subject(new, profile.subject_id)
+    _p_accounts(new, get("accounts", profile.accounts))
+    _p_closures(new, get("closures", profile.closures))
+    _p_inquiries(new, get("inquiries", profile.inquiries))
+    _p_activity(new, get("activity", profile.activity))
+    _p_attributes(new, get("attributes", profile.attributes))
+    _p_latest(new, profile._latest)
     return new
+
+
+(_p_subject, _p_accounts, _p_closures, _p_inquiries, _p_activity, _p_attributes, _p_latest) = (
+    CreditProfile.__dict__[name].__set__ for name in (
+        "subject_id", "accounts", "closures", "inquiries", "activity", "attributes", "_latest"))

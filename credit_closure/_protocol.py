@@ -107,34 +107,40 @@ class ScoreResult:
 def make_factor(code: str, points: float, feature: Optional[str], value: Any) -> Factor:
     """Build a :class:`Factor` without validation, for built-in scorers whose values are
     finite by construction (the hot path of scoring)."""
-    f = object.__new__(Factor)
-    _set(f, "code", code)
-    _set(f, "points", points)
-    _set(f, "feature", feature)
-    _set(f, "value", value)
+    f = _new(Factor)
+    _f_code(f, code)
+    _f_points(f, points)
+    _f_feature(f, feature)
+    _f_value(f, value)
     return f
 
 
 def make_result(probability: float, factors: Tuple[Factor, ...],
                 triggers: Tuple[Trigger, ...]) -> ScoreResult:
     """Build a :class:`ScoreResult` without validation (see :func:`make_factor`)."""
-    r = object.__new__(ScoreResult)
-    _set(r, "probability_of_default", probability)
-    _set(r, "factors", factors)
-    _set(r, "triggers", triggers)
+    r = _new(ScoreResult)
+    _r_p(r, probability)
+    _r_factors(r, factors)
+    _r_triggers(r, triggers)
     return r
 
 
 def make_trigger(code: str, action: str, rule: Optional[str]) -> Trigger:
     """Build a :class:`Trigger` without validation (see :func:`make_factor`)."""
-    t = object.__new__(Trigger)
-    _set(t, "code", code)
-    _set(t, "action", action)
-    _set(t, "rule", rule)
+    t = _new(Trigger)
+    _t_code(t, code)
+    _t_action(t, action)
+    _t_rule(t, rule)
     return t
 
 
-_set = object.__setattr__
+# the slots' own setters (faster than object.__setattr__ on the scoring hot path)
+_new = object.__new__
+_f_code, _f_points, _f_feature, _f_value = (
+    Factor.__dict__[n].__set__ for n in ("code", "points", "feature", "value"))
+_r_p, _r_factors, _r_triggers = (
+    ScoreResult.__dict__[n].__set__ for n in ("probability_of_default", "factors", "triggers"))
+_t_code, _t_action, _t_rule = (Trigger.__dict__[n].__set__ for n in ("code", "action", "rule"))
 
 
 @runtime_checkable

@@ -343,6 +343,8 @@ class RuleScorer:
         self.scale: Scale = policy.scale
         self.version = f"{policy.name}@{policy.version}"
         self._factor = policy.scale.factor
+        # immutable Factor objects reused across subjects: (feature index, step, value) -> Factor
+        self._factors: Dict[Tuple[int, int, float], Factor] = {}
         self._compiled = tuple(
             (r.index, r.at_least, r.thresholds[0], r.thresholds, r.log_odds, r.reason, r.feature,
              r.trigger_action, r.trigger_code, r.id, r.when, r.when_any)
@@ -372,6 +374,7 @@ class RuleScorer:
         factors: List[Factor] = []
         triggers: List[Trigger] = []
         factor = self._factor
+        cache = self._factors
         for (index, at_least, first, thresholds, steps, reason, feature, action, tcode, rid,
              when, when_any) in self._compiled:
             v = feats[index]
@@ -402,7 +405,13 @@ class RuleScorer:
             if lo != 0.0:
                 log_odds += lo
                 if explain:
-                    factors.append(make_factor(reason, -factor * lo, feature, v))
+                    key = (index, step, v)
+                    f = cache.get(key)
+                    if f is None:
+                        if len(cache) >= 4096:
+                            cache.clear()
+                        f = cache[key] = make_factor(reason, -factor * lo, feature, v)
+                    factors.append(f)
             if explain and action is not None:
                 triggers.append(make_trigger(tcode, action, rid))
         return log_odds, factors, triggers

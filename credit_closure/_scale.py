@@ -133,6 +133,14 @@ class Scale:
         log_odds_bad = (self.offset - score) / self.factor
         return 1.0 / (1.0 + math.exp(-log_odds_bad))
 
+    def scored(self, probability_of_default: float) -> "tuple[float, float]":
+        """``(points, the probability the points stand for)`` in one step: the probability
+        is unchanged unless the score was clipped to the range."""
+        s = self.points(probability_of_default)
+        if s == self.min_score or s == self.max_score:
+            return s, self.probability(s)
+        return s, probability_of_default
+
     def clip_probability(self, probability_of_default: float) -> float:
         """The probability the (clipped) score stands for."""
         s = self.points(probability_of_default)

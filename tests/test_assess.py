@@ -301,3 +301,10 @@ class TestThreads:
         for t in threads:
             t.join()
         assert all(r == serial for r in results)
+
+
+def test_fast_built_assessment_has_every_field() -> None:
+    """The hot-path construction of Assessment sets every attrs field."""
+    a = assess(example("02_balance_after_delinquency.json"), as_of="2025-12-31")
+    assert attrs.asdict(a, recurse=False).keys() == {f.name for f in attrs.fields(Assessment)}
+    assert a == attrs.evolve(a)

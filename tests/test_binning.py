@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from credit_closure._binning import (
     SMOOTHING,
+    UNIMODAL_MIN_BINS,
+    UNIMODAL_MIN_GAIN,
     CategoricalBinning,
     NumericBinning,
     binning_from_dict,
@@ -257,6 +259,165 @@ class TestNumericFit:
             perm = np.random.default_rng(seed).permutation(5000)
             assert fit_numeric(x[perm], y[perm]) == ref
             assert fit_numeric(list(x[perm]), list(y[perm])).to_dict() == ref.to_dict()
+
+
+def _u_data(n: int = 6000, seed: int = 8, sign: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """x uniform on [0, 1); the bad rate is 40% at both ends and 5% in the middle (a valley;
+    ``sign=-1`` turns it into a peak)."""
+    rng = np.random.default_rng(seed)
+    x = rng.random(n)
+    u = np.abs(x - 0.5) * 2.0  # 0 in the middle, 1 at the ends
+    rate = 0.05 + 0.35 * u if sign > 0 else 0.40 - 0.35 * u
+    return x, (rng.random(n) < rate).astype(int)
+
+
+def _is_unimodal(values: list[float], shape: str) -> bool:
+    """Non-decreasing up to the largest value, then non-increasing (a peak), or the reverse."""
+    v = values if shape == "peak" else [-w for w in values]
+    if not v:
+        return True
+    k = max(range(len(v)), key=v.__getitem__)
+    return (all(a <= b for a, b in zip(v[:k + 1], v[1:k + 1]))
+            and all(a >= b for a, b in zip(v[k:], v[k + 1:])))
+
+
+class TestShapes:
+    """Peak, valley and auto_shape binnings (unimodal bad rates)."""
+
+    @HYPO
+    @given(numeric_xy(), st.sampled_from(["peak", "valley"]), st.integers(1, 6),
+           st.sampled_from([0.0, 0.05, 0.2]), st.sampled_from([5, 10, 20]))
+    def test_unimodal_constraint_holds(self, xy, shape, max_bins, share, prebins) -> None:
+        """Bad rates and WOE rise to the turning bin, then fall (peak), or the reverse."""
+        x, y = xy
+        b = fit_numeric(x, y, monotonic=shape, max_bins=max_bins, min_bin_share=share,
+                        prebins=prebins)
+        rates = _value_rates(b)
+        woe = [w for c, w in zip(b.counts[:-1], b.woe[:-1]) if c > 0]
+        assert _is_unimodal(rates, shape) and _is_unimodal(woe, shape)
+        assert b.shape == shape and b.direction is None
+        assert sum(b.counts) == len(x) and 1 <= b.n_bins - 1 <= max_bins
+        if b.n_bins - 1 > 1:
+            assert all(c >= share * len(x) for c in b.counts[:-1])
+
+    @HYPO
+    @given(numeric_xy(), st.integers(1, 6), st.sampled_from([0.0, 0.05]))
+    def test_auto_shape_is_one_of_four(self, xy, max_bins, share) -> None:
+        """auto_shape gives a monotonic binning or a unimodal one that really turns."""
+        x, y = xy
+        b = fit_numeric(x, y, monotonic="auto_shape", max_bins=max_bins, min_bin_share=share)
+        rates = _value_rates(b)
+        if b.shape in ("increasing", "decreasing"):
+            assert b == fit_numeric(x, y, monotonic="auto", max_bins=max_bins,
+                                    min_bin_share=share)
+        else:
+            assert b.shape in ("peak", "valley") and b.direction is None
+            assert _is_unimodal(rates, b.shape) and len(rates) >= UNIMODAL_MIN_BINS
+            assert any(r1 < r2 for r1, r2 in zip(rates, rates[1:]))
+            assert any(r1 > r2 for r1, r2 in zip(rates, rates[1:]))
+            mono = fit_numeric(x, y, monotonic="auto", max_bins=max_bins, min_bin_share=share)
+            n_bad = int(y.sum())
+            gain = n_bad * (len(y) - n_bad) / len(y) * (b.iv - mono.iv)
+            assert gain >= UNIMODAL_MIN_GAIN
+
+    def test_valley_known_answer(self) -> None:
+        """A U-shaped risk is fitted as a valley turning near the middle, with a larger IV."""
+        x, y = _u_data()
+        b = fit_numeric(x, y, monotonic="auto_shape")
+        mono = fit_numeric(x, y, monotonic="auto")
+        assert b.shape == "valley" and b.direction is None
+        assert b.iv > 2 * mono.iv
+        rates = _value_rates(b)
+        low = int(np.argmin(rates))
+        assert 0 < low < len(rates) - 1
+        edges = (-np.inf,) + b.cuts + (np.inf,)
+        assert edges[low] < 0.5 < edges[low + 1] or min(abs(c - 0.5) for c in b.cuts) < 0.1
+        assert rates[0] > 0.25 and rates[-1] > 0.25 and rates[low] < 0.12
+
+    def test_peak_known_answer(self) -> None:
+        """An inverted U is fitted as a peak; asking for a valley there gives less IV."""
+        x, y = _u_data(sign=-1.0)
+        b = fit_numeric(x, y, monotonic="auto_shape")
+        assert b.shape == "peak"
+        assert fit_numeric(x, y, monotonic="valley").iv < b.iv
+        rates = _value_rates(b)
+        assert rates[0] < 0.2 and rates[-1] < 0.2 and max(rates) > 0.3
+
+    def test_small_table_by_hand(self) -> None:
+        """Six values, 100 rows each, with 90, 50, 10, 20, 60, 90 bads: a valley of six bins
+        whose WOE is the smoothed formula; the best monotonic fit is far poorer."""
+        bads = [90, 50, 10, 20, 60, 90]
+        x = [float(v) for v in range(6) for _ in range(100)]
+        y = [int(i < b) for b in bads for i in range(100)]
+        b = fit_numeric(x, y, monotonic="auto_shape", max_bins=6, min_bin_share=0.0,
+                        prebins=6)
+        assert b.shape == "valley"
+        assert b.counts == (100,) * 6 + (0,) and b.bad_counts == tuple(bads) + (0,)
+        a, n_bad, n_good = SMOOTHING, 320, 280
+        want = [math.log((bb + a) / (n_bad + 6 * a) / ((100 - bb + a) / (n_good + 6 * a)))
+                for bb in bads]
+        assert b.woe[:-1] == pytest.approx(want, rel=1e-12) and b.woe[-1] == 0.0
+        mono = fit_numeric(x, y, monotonic="auto", max_bins=6, min_bin_share=0.0, prebins=6)
+        assert mono.iv < b.iv / 2
+        assert b == fit_numeric(x, y, monotonic="valley", max_bins=6, min_bin_share=0.0,
+                                prebins=6)
+
+    def test_monotonic_data_stays_monotonic(self) -> None:
+        """A step-shaped (monotonic) risk keeps a monotonic shape under auto_shape."""
+        x, y = _step_data()
+        b = fit_numeric(x, y, monotonic="auto_shape")
+        assert b.shape == b.direction == "increasing"
+        assert b == fit_numeric(x, y)
+
+    def test_order_invariance(self) -> None:
+        """Permuting rows gives an identical unimodal binning."""
+        x, y = _u_data(3000, seed=9)
+        x = np.round(x, 2)
+        x[::17] = np.nan
+        ref = fit_numeric(x, y, monotonic="auto_shape")
+        assert ref.shape == "valley"
+        for seed in range(3):
+            perm = np.random.default_rng(seed).permutation(len(x))
+            assert fit_numeric(x[perm], y[perm], monotonic="auto_shape") == ref
+
+    def test_json_round_trip(self) -> None:
+        """The shape is written, read back, and the transform is bit-identical."""
+        x, y = _u_data(3000, seed=10)
+        x[::11] = np.nan
+        b = fit_numeric(x, y, monotonic="auto_shape")
+        d = json.loads(json.dumps(b.to_dict(), allow_nan=False))
+        assert d["shape"] == "valley" and d["direction"] is None
+        b2 = binning_from_dict(d)
+        assert b2 == b and b2.shape == "valley"
+        probe = np.concatenate([x, np.asarray(b.cuts), [-np.inf, np.inf, np.nan]])
+        assert b2.transform_woe(probe).tobytes() == b.transform_woe(probe).tobytes()
+
+    def test_monotonic_document_unchanged(self) -> None:
+        """A monotonic binning writes no shape key (old artifacts stay byte-identical) and
+        reads its shape from its direction."""
+        b = fit_numeric(*_step_data(2000), monotonic="auto_shape")
+        d = b.to_dict()
+        assert "shape" not in d
+        assert NumericBinning.from_dict(d).shape == "increasing"
+        nb = NumericBinning.from_dict({**d, "direction": None})
+        assert nb.shape is None
+
+    def test_shape_checked_against_bins(self) -> None:
+        """A recorded shape the bad rates do not have, or with a direction, is refused."""
+        d = fit_numeric(*_u_data(3000), monotonic="auto_shape").to_dict()
+        with pytest.raises(InvalidInputError) as ei:
+            NumericBinning.from_dict({**d, "shape": "peak"})
+        assert [p for p, _ in ei.value.problems] == ["shape"]
+        with pytest.raises(InvalidInputError) as ei:
+            NumericBinning.from_dict({**d, "direction": "increasing"})
+        assert "direction" in {p for p, _ in ei.value.problems}
+        with pytest.raises(InvalidInputError) as ei:
+            NumericBinning.from_dict({**d, "shape": "u"})
+        assert [p for p, _ in ei.value.problems] == ["shape"]
+        inc = fit_numeric(*_step_data(2000)).to_dict()
+        with pytest.raises(InvalidInputError) as ei:
+            NumericBinning.from_dict({**inc, "shape": "decreasing"})
+        assert [p for p, _ in ei.value.problems] == ["shape"]
 
 
 class TestTransforms:

@@ -191,6 +191,79 @@ class TestFit:
             s.set_params(nope=1)
 
 
+class TestShapes:
+    """Peak and valley shapes for inputs without a domain direction."""
+
+    @staticmethod
+    def _u_shaped_age(n=3000, seed=12):
+        """Profiles whose ``age`` attribute has a U-shaped risk (the young and the old are
+        riskier), plus the outcomes."""
+        rng = random.Random(seed)
+        profiles, outcomes = [], []
+        for i in range(n):
+            age = rng.randint(18, 80)
+            p_bad = 0.06 + 0.5 * ((age - 45) / 35) ** 2
+            profiles.append(CreditProfile(subject_id=f"u{i}", attributes={"age": age}))
+            outcomes.append(int(rng.random() < p_bad))
+        return profiles, outcomes
+
+    def test_u_shaped_attribute_gets_a_valley(self):
+        """A directionless attribute with a U-shaped risk is binned as a valley: points
+        rise to the safest bin (in the middle of the range), then fall."""
+        profiles, outcomes = self._u_shaped_age()
+        s = LogisticScorer().fit(profiles, outcomes, as_of=AS_OF)
+        (inp,) = s.inputs_
+        b = inp.binning
+        assert b.shape == "valley" and b.direction is None
+        pts = list(inp.points[:-1])
+        best = max(range(len(pts)), key=pts.__getitem__)
+        assert 0 < best < len(pts) - 1
+        assert all(a <= c for a, c in zip(pts[:best], pts[1:best + 1]))
+        assert all(a >= c for a, c in zip(pts[best:], pts[best + 1:]))
+        assert b.bin_index_one(45) == best
+        assert s.metadata_["params"]["shapes"] == "auto"
+        mono = LogisticScorer(shapes="monotonic").fit(profiles, outcomes, as_of=AS_OF)
+        assert mono.inputs_[0].binning.shape in ("increasing", "decreasing")
+        assert mono.inputs_[0].binning.iv < b.iv
+
+    def test_valley_survives_the_artifact(self, tmp_path):
+        """The valley's shape is in the artifact and reloads to bit-identical scores."""
+        profiles, outcomes = self._u_shaped_age(1500)
+        s = LogisticScorer().fit(profiles, outcomes, as_of=AS_OF)
+        path = tmp_path / "u.json"
+        s.save(path)
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert doc["inputs"][0]["binning"]["shape"] == "valley"
+        loaded = LogisticScorer.load(path)
+        assert loaded.inputs_[0].binning.shape == "valley"
+        assert loaded.predict_proba(profiles[:200], AS_OF) == s.predict_proba(profiles[:200],
+                                                                               AS_OF)
+
+    def test_artifact_without_shapes_param_loads(self, tmp_path):
+        """An artifact saved before ``shapes`` existed loads, as ``shapes="monotonic"``."""
+        profiles, outcomes = _small_attribute_data()
+        s = LogisticScorer(min_iv=0.0, shapes="monotonic").fit(profiles, outcomes,
+                                                               as_of="2025-01-01")
+        doc = s.to_dict()
+        del doc["training"]["params"]["shapes"]
+        old = LogisticScorer.from_dict(_rehash(doc))
+        assert old.shapes == "monotonic"
+        p = profiles[3]
+        assert old.score(p, dt.date(2025, 1, 1)) == s.score(p, dt.date(2025, 1, 1))
+
+    def test_bad_shapes_refused(self, data):
+        """An unknown ``shapes`` value is named, in fit and in an artifact."""
+        profiles, outcomes = data
+        with pytest.raises(InvalidInputError) as exc:
+            LogisticScorer(shapes="wiggly").fit(profiles[:10], outcomes[:10], as_of=AS_OF)
+        assert "shapes" in {p for p, _ in exc.value.problems}
+        small = _small_attribute_data()
+        doc = LogisticScorer(min_iv=0.0).fit(*small, as_of="2025-01-01").to_dict()
+        doc["training"]["params"]["shapes"] = "wiggly"
+        with pytest.raises(ArtifactError, match="training.params.shapes"):
+            LogisticScorer.from_dict(_rehash(doc))
+
+
 class TestNotFitted:
     def test_score_raises_not_fitted(self, data):
         """Scoring an unfitted scorer raises NotFittedError naming the class and the fix."""
