@@ -138,12 +138,17 @@ def main() -> int:
                                                 repeat=repeat, number=number)
     t_from, _, r_from = interleaved(lambda: cc.CreditProfile.from_dict(PROFILE), base,
                                     repeat=repeat, number=number)
+    # the built-in logistic scorecard, loaded from its JSON artifact (no scikit-learn)
+    loaded = cc.LogisticScorer.load(ROOT / "credit_closure" / "data" / "logistic_reference.json")
+    t_logit, _, r_logit = interleaved(lambda: cc.assess(profile, scorer=loaded, as_of=day), base,
+                                      repeat=repeat, number=number)
 
     imp, bare, sk = cold_import_seconds(5 if args.quick else 11)
 
     rows = [
         ("assess(), 5 accounts, rules, closure impact + reasons", t_assess, r_assess),
         ("assess() with as_of as a string", t_assess_str, r_assess_str),
+        ("assess(), same profile, loaded logistic artifact", t_logit, r_logit),
         ("CreditProfile.from_dict(), 5 accounts", t_from, r_from),
         (f"baseline: sklearn predict_proba, 1 row x {n_inputs}", t_sk, 1.0),
     ]
@@ -158,6 +163,8 @@ def main() -> int:
     print(f"scikit-learn imported by `import credit_closure`: {sk}")
     bar = r_assess
     print(f"\nbar assess() <= 1/3 of predict_proba: ratio {bar:.3f} -> {'PASS' if bar <= 1 / 3 else 'FAIL'}")
+    print(f"bar logistic assess() <= 1/3 of predict_proba: ratio {r_logit:.3f} -> "
+          f"{'PASS' if r_logit <= 1 / 3 else 'FAIL'}")
     print(f"bar cold import < 0.25 s: {imp:.3f} s -> {'PASS' if imp < 0.25 and not sk else 'FAIL'}")
 
     out = ROOT / "benchmarks" / "results"
@@ -166,7 +173,8 @@ def main() -> int:
         "version": cc.__version__, "python": platform.python_version(),
         "assess_us": t_assess * 1e6, "assess_str_us": t_assess_str * 1e6,
         "from_dict_us": t_from * 1e6, "sklearn_predict_proba_us": t_sk * 1e6,
-        "ratio_assess_to_sklearn": bar, "ratio_from_dict_to_sklearn": r_from, "cold_import_s": imp, "bare_interpreter_s": bare,
+        "ratio_assess_to_sklearn": bar, "logistic_assess_us": t_logit * 1e6,
+        "ratio_logistic_assess_to_sklearn": r_logit, "ratio_from_dict_to_sklearn": r_from, "cold_import_s": imp, "bare_interpreter_s": bare,
         "sklearn_imported": sk,
     }, indent=2))
     return 0

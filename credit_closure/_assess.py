@@ -21,7 +21,7 @@ from ._model import (
     reopened_account,
 )
 from ._protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
-from ._reasons import ReasonText, reason_text
+from ._reasons import REASONS, ReasonText, reason_text
 from ._registry import resolve
 from ._scale import DEFAULT_SCALE, Scale
 from .exceptions import InvalidInputError, ScoringError
@@ -336,17 +336,27 @@ _rc_code, _rc_message, _rc_message_zh, _rc_points = (
 
 def _rank(result: ScoreResult, texts: Any) -> Tuple[ReasonCode, ...]:
     totals: Dict[str, float] = {}
+    get = totals.get
     for f in result.factors:
-        if f.points < 0:
-            totals[f.code] = totals.get(f.code, 0.0) + f.points
+        pts = f.points
+        if pts < 0:
+            code = f.code
+            totals[code] = get(code, 0.0) + pts
     if not totals:
         return ()
     forced = {t.code for t in result.triggers if t.action != "alert"}
-    order = sorted(totals.items(), key=lambda kv: (kv[0] not in forced, kv[1], kv[0]))
+    if forced:
+        order = sorted((code not in forced, pts, code) for code, pts in totals.items())
+    else:
+        order = sorted((False, pts, code) for code, pts in totals.items())
     out = []
-    for code, pts in order[:MAX_REASONS]:
-        t = _text(code, texts)
-        out.append(_reason(code, t.en, t.zh, pts))
+    for _, pts, code in order[:MAX_REASONS]:
+        t = texts.get(code) if texts else None
+        if t is None:
+            t = REASONS.get(code)
+            if t is None:
+                t = (code, code)
+        out.append(_reason(code, t[0], t[1], pts))
     return tuple(out)
 
 

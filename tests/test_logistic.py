@@ -622,3 +622,10 @@ class TestClosureCounts:
         profiles, outcomes = data
         with pytest.raises(InvalidInputError, match="allow_closure_counts"):
             LogisticScorer(allow_closure_counts="yes").fit(profiles, outcomes, as_of=AS_OF)
+
+
+def test_probability_fast_path_equals_score(fitted, data):
+    """probability_of_default() gives exactly score().probability_of_default."""
+    profiles, _ = data
+    for p in profiles[:200]:
+        assert fitted.probability_of_default(p, AS_OF) == fitted.score(p, AS_OF).probability_of_default
