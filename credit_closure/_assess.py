@@ -210,30 +210,27 @@ class _ResolvedScorer:
         """The scorer's probability of default, through its fast path when it has one."""
         if self.fast_probability is None:
             return self.score(profile, as_of).probability_of_default
-        try:
-            p = self.fast_probability(profile, as_of)
-        except InvalidInputError:
-            raise
-        except Exception as exc:
-            raise ScoringError(
-                self.name, f"{type(exc).__name__}: {exc}", original=exc,
-                distribution=self.dist, version=self.dist_version,
-            ) from exc
+        p = self._call(self.fast_probability, profile, as_of)
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
-            raise ScoringError(self.name, "probability_of_default() must return a number in [0, 1]",
-                               distribution=self.dist, version=self.dist_version)
+            raise self._error("probability_of_default() must return a number in [0, 1]")
         return float(p)
 
-    def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
+    def _error(self, message: str, original: Optional[BaseException] = None) -> ScoringError:
+        return ScoringError(self.name, message, original=original,
+                            distribution=self.dist, version=self.dist_version)
+
+    def _call(self, method: Any, profile: CreditProfile, as_of: _dt.date) -> Any:
+        """Call a scorer method; any exception but bad input becomes a ScoringError naming the
+        scorer and its distribution (KeyboardInterrupt and SystemExit pass through)."""
         try:
-            result = self.scorer.score(profile, as_of)
+            return method(profile, as_of)
         except InvalidInputError:
             raise
         except Exception as exc:
-            raise ScoringError(
-                self.name, f"{type(exc).__name__}: {exc}", original=exc,
-                distribution=self.dist, version=self.dist_version,
-            ) from exc
+            raise self._error(f"{type(exc).__name__}: {exc}", exc) from exc
+
+    def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
+        result = self._call(self.scorer.score, profile, as_of)
         if self.trusted:
             return result
         if not isinstance(result, ScoreResult):

@@ -191,14 +191,19 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
         f"{L['decision']}: {L[w.before.decision]} -> {L[w.after.decision]}",
         f"{L['moved']}:" + ("" if w.moved else f" {L['none']}"),
     ]
+    _write_what_if(lines, w, render_assessment(w.after, args.lang), L, zh)
+    return 0
+
+
+def _write_what_if(lines: List[str], w: Any, after: str, L: Dict[str, str], zh: bool) -> None:
+    """Print a what-if: the header ``lines``, the reasons that moved, the assessment after."""
     for m in w.moved:
         lines.append(f"  [{m.code}] {m.message_zh if zh else m.message}: "
                      f"{_fmt_points(m.points_before)} -> {_fmt_points(m.points_after)}")
     lines.append("")
     lines.append(f"== {L['after']} ==")
-    lines.append(render_assessment(w.after, args.lang))
+    lines.append(after)
     sys.stdout.write("\n".join(lines) + "\n")
-    return 0
 
 
 def _enterprise_what_if(subject: Any, args: argparse.Namespace) -> int:
@@ -220,13 +225,7 @@ def _enterprise_what_if(subject: Any, args: argparse.Namespace) -> int:
         f"{L['principal_change']}: {L['change']} {_fmt_points(w.principal_delta)} {L['points']}",
         f"{L['moved']}:" + ("" if w.moved else f" {L['none']}"),
     ]
-    for m in w.moved:
-        lines.append(f"  [{m.code}] {m.message_zh if zh else m.message}: "
-                     f"{_fmt_points(m.points_before)} -> {_fmt_points(m.points_after)}")
-    lines.append("")
-    lines.append(f"== {L['after']} ==")
-    lines.append(render_enterprise(w.after, args.lang))
-    sys.stdout.write("\n".join(lines) + "\n")
+    _write_what_if(lines, w, render_enterprise(w.after, args.lang), L, zh)
     return 0
 
 

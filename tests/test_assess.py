@@ -274,11 +274,18 @@ class TestProperties:
         ev = ClosureEvent(account_id="v", closed_on=day, initiator="consumer", reason="privacy",
                           termination="normal", balance_at_closure=0, worst_dpd_6m_before=0)
         q = attrs.evolve(p, accounts=p.accounts + (acc,), closures=p.closures + (ev,))
-        before = {r.code for r in assess(p, as_of=AS_OF).reasons}
-        after = {r.code for r in assess(q, as_of=AS_OF).reasons}
-        assert after <= before | set()  # no new reason appears
-        assert not {"CLOSED_WITH_BALANCE", "CLOSED_BY_LENDER_RISK", "ABNORMAL_TERMINATION",
-                    "CLOSED_AFTER_DELINQUENCY"} & (after - before)
+        def lost(a: Assessment) -> dict:
+            out: dict = {}
+            for f in a.factors:
+                if f.points < 0:
+                    out[f.code] = out.get(f.code, 0.0) + f.points
+            return out
+
+        before, after = lost(assess(p, as_of=AS_OF)), lost(assess(q, as_of=AS_OF))
+        # no factor appears and none costs more: the closure is never a reason by itself
+        # (the top-4 list may still reorder when an old closed account lengthens the history)
+        assert set(after) <= set(before)
+        assert all(after[c] >= before[c] - 1e-9 for c in after)
 
 
 class TestThreads:
