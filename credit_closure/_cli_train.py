@@ -33,7 +33,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--holdout", type=float, default=0.0, metavar="SHARE",
                    help="share of rows held out, stratified, for the report (default 0: the "
                         "report is on the training rows)")
-    p.add_argument("--max-bins", type=int, default=6, help="value bins per input (default 6)")
+    p.add_argument("--max-bins", type=int, default=None,
+                   help="value bins per input (default: the library's, 8)")
+    p.add_argument("--min-bin-share", type=float, default=None,
+                   help="smallest share of rows per bin (default: the library's, 0.03)")
     p.add_argument("--C", dest="C", type=float, default=1.0,
                    help="inverse L2 regularisation strength (default 1.0)")
     p.add_argument("--min-iv", type=float, default=0.02,
@@ -87,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
                                     what="argument")
     else:
         tr, te = list(range(len(profiles))), []
-    scorer = LogisticScorer(max_bins=args.max_bins, C=args.C, min_iv=args.min_iv,
+    options = {k: v for k, v in (("max_bins", args.max_bins),
+                                 ("min_bin_share", args.min_bin_share)) if v is not None}
+    scorer = LogisticScorer(**options, C=args.C, min_iv=args.min_iv,
                             max_inputs=args.max_inputs, reason_method=args.reason_method)
     scorer.fit([profiles[i] for i in tr], [outcomes[i] for i in tr],
                as_of=[dates[i] for i in tr])
