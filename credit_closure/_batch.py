@@ -344,8 +344,9 @@ def assess_many(
             # parent's objects are left alone by the children's garbage collector, which would
             # otherwise walk (and copy) the whole inherited heap.
             _SHARED = (items, days, spec, collect)
-            gc.freeze()
-            frozen = True
+            if gc.get_freeze_count() == 0:  # never thaw objects the application froze itself
+                gc.freeze()
+                frozen = True
             futures = [executor.submit(_score_shared, c[0][0], c[-1][0] + 1) for c in chunks]
         else:
             futures = [executor.submit(_score_chunk, c, spec, collect) for c in chunks]
