@@ -398,6 +398,21 @@ _LABELS = {
 }
 
 
+_EVIDENCE_ZH = (
+    ("personal trigger ", "个人触发规则 "),
+    (", action decline", ",处理: 拒绝"),
+    (", action refer", ",处理: 转人工审核"),
+    ("feature ", "特征 "),
+)
+
+
+def _evidence_zh(text: str) -> str:
+    """The Chinese wording of a gate's evidence (codes, rule ids and numbers stay as they are)."""
+    for en, zh in _EVIDENCE_ZH:
+        text = text.replace(en, zh)
+    return text
+
+
 @attrs.frozen(kw_only=True)
 class EnterpriseAssessment:
     """The result of :func:`credit_closure.assess` for an :class:`~credit_closure.Enterprise`.
@@ -534,7 +549,8 @@ class EnterpriseAssessment:
             who = L["company_role"] if g.subject_id is None else f"{L[g.role]} {g.subject_id}"
             text = _text(g.code, None)
             msg = text.zh if zh else text.en
-            lines.append(f"  {L[g.action]}: [{g.rule}] {who}: [{g.code}] {msg} ({g.evidence})")
+            evidence = _evidence_zh(g.evidence) if zh else g.evidence
+            lines.append(f"  {L[g.action]}: [{g.rule}] {who}: [{g.code}] {msg} ({evidence})")
         lines.append(f"{L['company']}:" + ("" if self.company_reasons else f" {L['none']}"))
         for r in self.company_reasons:
             lines.append(f"  [{r.code}] {r.message_zh if zh else r.message} "

@@ -327,3 +327,17 @@ class TestCli:
         assert main(["what-if", str(f), "--close", "cc1", "--on", AS_OF]) == 0
         out = capsys.readouterr().out
         assert "e-3c51" in out and "UTILIZATION_HIGH" in out
+
+
+def test_chinese_render_has_chinese_gate_evidence() -> None:
+    """In Chinese, a gate's evidence reads in Chinese (codes and rule ids stay as they are)."""
+    import json as _json
+    import pathlib as _pathlib
+
+    from credit_closure import Enterprise, assess as _assess
+
+    root = _pathlib.Path(__file__).resolve().parent.parent
+    doc = _json.loads((root / "examples" / "enterprise" / "01_legal_rep_closures.json").read_text("utf-8"))
+    ea = _assess(Enterprise.from_dict(doc), as_of="2025-12-31")
+    text = ea.render("zh")
+    assert ea.gates and "个人触发规则" in text and "personal trigger" not in text
