@@ -25,8 +25,17 @@ Numeric columns (:func:`fit_numeric`)
 -------------------------------------
 1. Sort the non-missing values once and aggregate rows, bads and cumulative sums per
    distinct value (so the result does not depend on row order).
-2. Pre-bin on quantiles (``prebins`` equal-frequency targets); a distinct value is never
-   split across two bins.
+2. Pre-bin (a distinct value is never split across two pre-bins), with
+   ``prebinning="quantile"`` (the default) on ``prebins`` equal-frequency targets, blind to
+   ``y``; or with ``prebinning="tree"``, supervised: a classification tree on ``x`` alone,
+   grown best first to at most ``prebins`` leaves. Each leaf's best cut is the one that most
+   lowers the rows-weighted Gini impurity of the bad flag while leaving at least
+   ``min_prebin_share`` of the non-missing rows (and one row) on each side; the leaf whose
+   cut gains most is split next (ties: the leftmost leaf, then the leftmost cut), until no
+   cut gains. It works on the per-distinct-value cumulative sums of step 1, so it is
+   deterministic and does not depend on row order. A narrow band whose bad rate differs from
+   its flat surroundings gets a pre-bin of its own, where 5%-quantile pre-bins would blur
+   it into its neighbours.
 3. Monotonicity (``"increasing"``: a higher value is riskier; ``"decreasing"``; ``"auto"``
    fits both and keeps the one with the larger IV, ties broken by the sign of a Spearman
    rank correlation between ``x`` and ``y``; ``None``: no constraint): adjacent violators
@@ -74,6 +83,22 @@ U-shaped risk kept its turn in 49-84% of the columns at 800 rows and 67-100% at 
 
 Otherwise the monotonic binning is kept. ``shape`` records the result; ``direction`` is
 ``None`` for a peak or valley.
+
+Why quantile pre-bins stay the default
+--------------------------------------
+``"tree"`` was compared with ``"quantile"`` (``prebins=20``) inside ``LogisticScorer`` with
+its other defaults, on data that no benchmark scores: (a) the German credit data, by an inner
+stratified 3-fold CV on each of the 25 *training* folds of the 5 x 5-fold benchmark (inner
+``random_state = 1000 + seed``; the test folds were not read), mean inner AUC 0.7779 with
+quantile pre-bins, 0.7791 with ``"tree"`` (``min_prebin_share=0.05``; at least quantile's in
+16 of 25 folds; the paired differences have an SD of 0.0049) and 0.7792 with
+``min_prebin_share=0.02``; (b) ``synth.generate_portfolio(20000, seed=21)``, stratified
+5-fold CV, mean test AUC 0.8299 with quantile pre-bins, 0.8282 with ``"tree"`` (0.05; lower
+in 4 of 5 folds) and 0.8293 (0.02). The tree fits the training rows better (on the first
+German training fold the valley of credit_amount reaches an IV of 0.252 instead of 0.180),
+but the gain on unseen rows is within the noise on German credit and is a loss on the
+synthetic portfolio, so the default was not changed. A union of both sets of pre-bins did no
+better (German +0.0000 and +0.0010, synthetic -0.0001 and -0.0005).
 
 Bins are given by sorted finite cut points ``cuts``: a value ``v`` falls in bin ``i`` when
 ``cuts[i-1] <= v < cuts[i]`` (the first bin is unbounded below, the last unbounded above, so
@@ -135,6 +160,7 @@ __all__ = [
     "MAX_PREBINS",
     "MISSING_LABEL",
     "NumericBinning",
+    "PREBINNINGS",
     "SMOOTHING",
     "UNIMODAL_MIN_BINS",
     "UNIMODAL_MIN_GAIN",
@@ -1122,6 +1148,66 @@ def _rank_sign(cum: np.ndarray, cnt: np.ndarray, bad: np.ndarray) -> int:
     return (s > ref) - (s < ref)
 
 
+#: ``fit_numeric(prebinning=...)`` choices.
+PREBINNINGS = ("quantile", "tree")
+
+
+def _tree_prebins(cum: np.ndarray, cum_bad: np.ndarray, max_leaves: int,
+                  min_leaf: int) -> np.ndarray:
+    """Supervised (CART-like) pre-bins on the distinct values; returns the pre-bins' ``ends``.
+
+    ``cum``/``cum_bad`` are the rows and bads up to each distinct value. Leaves are grown
+    best first, like a classification tree limited to ``max_leaves`` leaves: every leaf is
+    scored by the best decrease of the Gini impurity (weighted by rows) over the cuts between
+    its distinct values that leave at least ``min_leaf`` rows on each side, and the leaf with
+    the largest decrease is split next (ties: the leftmost leaf; within a leaf, the leftmost
+    cut). Growth stops at ``max_leaves`` leaves or when no admissible cut lowers the
+    impurity. All arithmetic is on the per-distinct-value sums, so the result does not
+    depend on row order.
+    """
+    n_distinct = len(cum)
+    c0 = np.concatenate(([0], cum)).astype(np.float64)
+    b0 = np.concatenate(([0], cum_bad)).astype(np.float64)
+
+    def best_split(lo: int, hi: int) -> tuple[float, int]:
+        # Leaf = distinct values lo..hi-1; a cut after value k (lo <= k < hi - 1).
+        if hi - lo < 2:
+            return 0.0, -1
+        n_t = c0[hi] - c0[lo]
+        b_t = b0[hi] - b0[lo]
+        n_l = c0[lo + 1:hi] - c0[lo]
+        b_l = b0[lo + 1:hi] - b0[lo]
+        n_r = n_t - n_l
+        b_r = b_t - b_l
+        ok = (n_l >= min_leaf) & (n_r >= min_leaf)
+        if not bool(ok.any()):
+            return 0.0, -1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # n * Gini = 2 * b * g / n; the decrease is the parent's minus the children's.
+            child = np.where(ok, b_l * (n_l - b_l) / n_l + b_r * (n_r - b_r) / n_r, np.inf)
+        k = int(np.argmin(child))
+        gain = b_t * (n_t - b_t) / n_t - float(child[k])
+        if not gain > 1e-12 * max(n_t, 1.0):
+            return 0.0, -1
+        return gain, lo + k
+
+    heap: list[tuple[float, int, int, int]] = []
+    gain, k = best_split(0, n_distinct)
+    if k >= 0:
+        heap.append((-gain, 0, n_distinct, k))
+    ends = [n_distinct - 1]
+    leaves = 1
+    while heap and leaves < max_leaves:
+        _, lo, hi, k = heapq.heappop(heap)
+        ends.append(k)
+        leaves += 1
+        for a, b in ((lo, k + 1), (k + 1, hi)):
+            g, kk = best_split(a, b)
+            if kk >= 0:
+                heapq.heappush(heap, (-g, a, b, kk))
+    return np.asarray(sorted(ends), dtype=np.int64)
+
+
 def fit_numeric(
     x: Any,
     y: Any,
@@ -1130,11 +1216,14 @@ def fit_numeric(
     min_bin_share: float = 0.05,
     monotonic: str | None = "auto",
     prebins: int = 20,
+    prebinning: str = "quantile",
+    min_prebin_share: float = 0.05,
 ) -> NumericBinning:
     """Fit a monotonic supervised binning of a numeric column.
 
     The algorithm and the WOE convention are described in the module docstring. Runs in
-    O(n log n) (one sort) plus a merge stage that depends only on ``prebins``.
+    O(n log n) (one sort), plus O(d * prebins) at worst for the tree pre-bins (``d``
+    distinct values), plus a merge stage that depends only on ``prebins``.
 
     Args:
         x: Values, one-dimensional; NaN (or ``None``) is missing; infinities are refused.
@@ -1150,7 +1239,14 @@ def fit_numeric(
             turns, has at least :data:`UNIMODAL_MIN_BINS` value bins and gains at least
             :data:`UNIMODAL_MIN_GAIN` over the monotonic IV in chi-square units) or ``None``
             (no constraint).
-        prebins: Number of quantile pre-bins, 1 to :data:`MAX_PREBINS`.
+        prebins: Largest number of pre-bins, 1 to :data:`MAX_PREBINS`.
+        prebinning: How the pre-bins are cut: ``"quantile"`` (``prebins`` equal-frequency
+            targets, blind to ``y``) or ``"tree"`` (a best-first classification tree on
+            ``x`` alone with at most ``prebins`` leaves, cut by the Gini impurity, so narrow
+            risk bands get their own pre-bin; see the module docstring).
+        min_prebin_share: With ``prebinning="tree"``, the smallest share of the
+            non-missing rows a pre-bin may hold, in [0, 0.5] (at least one row); ignored
+            with ``"quantile"``.
 
     Returns:
         The fitted :class:`NumericBinning` (its ``shape`` records the shape kept). A constant
@@ -1169,6 +1265,9 @@ def fit_numeric(
         problems.append(("monotonic", "must be 'auto', 'auto_shape', 'increasing', "
                                       "'decreasing', 'peak', 'valley' or None"))
     _check_int_param(problems, "prebins", prebins, 1, MAX_PREBINS)
+    if not (isinstance(prebinning, str) and prebinning in PREBINNINGS):
+        problems.append(("prebinning", "must be 'quantile' or 'tree'"))
+    _check_share_param(problems, "min_prebin_share", min_prebin_share)
     xa: np.ndarray | None = None
     try:
         xa = _as_float_array(x)
@@ -1224,9 +1323,14 @@ def fit_numeric(
     cum_bad = np.cumsum(ys, dtype=np.int64)[cum - 1]
     n_distinct = len(uvals)
 
-    # Quantile pre-bins on distinct values: prebin j ends at distinct value ends[j].
-    targets = (n_v * np.arange(1, int(prebins), dtype=np.int64) + int(prebins) - 1) // int(prebins)
-    ends = np.unique(np.append(np.searchsorted(cum, targets, side="left"), n_distinct - 1))
+    # Pre-bins on distinct values: prebin j ends at distinct value ends[j].
+    if prebinning == "tree":
+        min_leaf = max(1, math.ceil(float(min_prebin_share) * n_v))
+        ends = _tree_prebins(cum, cum_bad, int(prebins), min_leaf)
+    else:
+        targets = ((n_v * np.arange(1, int(prebins), dtype=np.int64) + int(prebins) - 1)
+                   // int(prebins))
+        ends = np.unique(np.append(np.searchsorted(cum, targets, side="left"), n_distinct - 1))
     pre_cum = cum[ends]
     pre_cum_bad = cum_bad[ends]
     pre_cnt = np.diff(pre_cum, prepend=0).tolist()
