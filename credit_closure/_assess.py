@@ -4,7 +4,7 @@ only, so they work the same for every scorer, built-in or plugin."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Union
 
 import attrs
 
@@ -271,11 +271,6 @@ def resolved(scorer: Any) -> _ResolvedScorer:
         _RESOLVED.clear()
     _RESOLVED[id(obj)] = r
     return r
-
-
-def _Resolved(scorer: Any) -> _ResolvedScorer:  # noqa: N802 - kept for callers in this package
-    """The resolved scorer for ``scorer`` (same as :func:`resolved`)."""
-    return resolved(scorer)
 
 
 _CLOSED = AccountStatus.CLOSED

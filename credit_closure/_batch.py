@@ -20,7 +20,15 @@ from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Uni
 
 import attrs
 
-from ._assess import Assessment, _as_of, _assess_profile, _check_profile, _Resolved, assess
+from ._assess import (
+    Assessment,
+    _as_of,
+    _assess_profile,
+    _check_profile,
+    _ResolvedScorer,
+    assess,
+    resolved,
+)
 from ._registry import BUILTINS
 from .exceptions import CreditClosureError, InvalidInputError, ScoringError
 
@@ -100,12 +108,12 @@ class _ScorerSpec:
     """A picklable description of the resolved scorer; rebuilt once per process."""
 
     def __init__(self, scorer: Any) -> None:
-        r = _Resolved(scorer)
+        r = resolved(scorer)
         self.builtin = scorer if isinstance(scorer, str) and scorer in BUILTINS else None
         self.obj = None if self.builtin else r.scorer
         self.name, self.dist, self.dist_version = r.name, r.dist, r.dist_version
         self.original = scorer
-        self._resolved: Optional[_Resolved] = r
+        self._resolved: Optional[_ResolvedScorer] = r
 
     def __getstate__(self) -> dict:
         return {"builtin": self.builtin, "obj": self.obj, "name": self.name, "dist": self.dist,
@@ -116,9 +124,9 @@ class _ScorerSpec:
         self.__dict__.update(state)
         self._resolved = None
 
-    def resolved(self) -> _Resolved:
+    def resolved(self) -> _ResolvedScorer:
         if self._resolved is None:
-            r = _Resolved(self.builtin if self.builtin else self.obj)
+            r = resolved(self.builtin if self.builtin else self.obj)
             r.name, r.dist, r.dist_version = self.name, self.dist, self.dist_version
             self._resolved = r
         return self._resolved

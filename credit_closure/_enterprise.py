@@ -41,7 +41,8 @@ from ._assess import (
     _assess_profile,
     _close_accounts,
     _factor_totals,
-    _Resolved,
+    _ResolvedScorer,
+    resolved,
     _text,
 )
 from ._features import DEFAULT_CONFIG, FEATURE_INDEX, FeatureConfig, extract
@@ -664,7 +665,7 @@ def weights(roles: Sequence[str], stakes: Sequence[Optional[float]],
     return [w / s for w in out]
 
 
-def _feature_config(r: _Resolved) -> FeatureConfig:
+def _feature_config(r: "_ResolvedScorer") -> FeatureConfig:
     cfg = getattr(getattr(r.scorer, "policy", None), "feature_config", None)
     return cfg if isinstance(cfg, FeatureConfig) else DEFAULT_CONFIG
 
@@ -709,7 +710,7 @@ def assess_enterprise(
             problems.append((f"principals[{i}].profile.{path}", msg))
     if problems:
         raise InvalidInputError(problems, what="enterprise")
-    r = _Resolved(scorer)
+    r = resolved(scorer)
     fcfg = _feature_config(r)
     cache: Dict[int, Tuple[Assessment, Tuple[float, ...]]] = {}
     roles = [pr.role.value for pr in ent.principals]
@@ -870,7 +871,7 @@ def enterprise_what_if(
     after = assess_enterprise(after_ent, scorer=scorer, as_of=day, policy=pol)
     pb, pa = before.principal(principal), after.principal(principal)
     tb, ta = _factor_totals(pb.assessment), _factor_totals(pa.assessment)
-    texts = _Resolved(scorer).texts
+    texts = resolved(scorer).texts
     moved = []
     for code in set(tb) | set(ta):
         b, a = tb.get(code, 0.0), ta.get(code, 0.0)

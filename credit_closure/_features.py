@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from functools import lru_cache
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import attrs
 
@@ -27,7 +27,6 @@ from ._model import (
     AccountStatus,
     ClosureInitiator,
     ClosureReason,
-    CreditAccount,
     CreditProfile,
     InquiryKind,
     TerminationKind,
@@ -184,37 +183,6 @@ def months_before(as_of: _dt.date, months: int) -> _dt.date:
         nxt = _dt.date(y + (m == 12), m % 12 + 1, 1)
         day = min(day, (nxt - _dt.timedelta(days=1)).day)
     return _dt.date(y, m, day)
-
-
-class _Closure(NamedTuple):
-    account: CreditAccount
-    closed_on: _dt.date
-    initiator: ClosureInitiator
-    reason: ClosureReason
-    termination: Optional[TerminationKind]
-    balance_at_closure: Optional[float]
-    limit_at_closure: Optional[float]
-    worst_dpd_6m_before: Optional[int]
-
-
-def closures_of(profile: CreditProfile) -> List[_Closure]:
-    """The profile's closures, explicit and implied (see the module docstring)."""
-    by_id = {a.account_id: a for a in profile.accounts}
-    out: List[_Closure] = []
-    seen = set()
-    for ev in profile.closures:
-        acc = by_id[ev.account_id]
-        seen.add(ev.account_id)
-        out.append(_Closure(acc, ev.closed_on, ev.initiator, ev.reason, ev.termination,
-                            ev.balance_at_closure, ev.limit_at_closure, ev.worst_dpd_6m_before))
-    for acc in profile.accounts:
-        if acc.account_id not in seen and acc.closed_on is not None and acc.status not in _OPEN_LIKE:
-            term = (TerminationKind.BAD_DEBT if acc.status is AccountStatus.CHARGED_OFF
-                    else TerminationKind.ABNORMAL if acc.status is AccountStatus.TRANSFERRED
-                    else None)
-            out.append(_Closure(acc, acc.closed_on, ClosureInitiator.UNKNOWN,
-                                ClosureReason.UNKNOWN, term, None, None, None))
-    return out
 
 
 _EMPTY: Dict[str, Any] = {}
@@ -488,8 +456,3 @@ def feature_dict(
 ) -> Dict[str, float]:
     """:func:`extract` as a ``{name: value}`` mapping."""
     return dict(zip(FEATURE_NAMES, extract(profile, as_of, config)))
-
-
-def check_feature_names(names: Sequence[str]) -> List[str]:
-    """Return the names in ``names`` that are not features."""
-    return [n for n in names if n not in FEATURE_INDEX]

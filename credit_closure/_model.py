@@ -915,26 +915,6 @@ class Enterprise:
         return enterprise_to_dict(self)
 
 
-_FIELD_NAMES: dict = {}
-
-
-def replace_unchecked(obj: Any, **changes: Any) -> Any:
-    """Copy a validated frozen record with ``changes`` applied, skipping validation.
-
-    Internal: only for values derived from an already validated object, where the result is
-    valid by construction (the counterfactual profile of closure impact, say).
-    """
-    cls = type(obj)
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(a.name for a in cls.__attrs_attrs__)  # type: ignore[attr-defined]
-    new = object.__new__(cls)
-    setter = object.__setattr__
-    for name in names:
-        setter(new, name, changes[name] if name in changes else getattr(obj, name))
-    return new
-
-
 def reopened_account(acc: CreditAccount, limit: Optional[float],
                      balance: Optional[float]) -> CreditAccount:
     """``acc`` as if it had stayed open, at ``limit`` with ``balance`` (no validation: built
@@ -966,8 +946,9 @@ _OPEN = AccountStatus.OPEN
 
 
 def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
-    """Like :func:`replace_unchecked` for profiles built by removing closures or dates from a
-    validated profile: the original's latest date stays a valid upper bound."""
+    """A copy of a validated profile with ``changes`` (accounts reopened, closures removed),
+    skipping validation: valid by construction, and the original's latest date stays a valid
+    upper bound."""
     new = _new(CreditProfile)
     get = changes.get
     _p_subject(new, profile.subject_id)

@@ -46,7 +46,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ._assess import _as_of, _assess_profile, _check_profile, _Resolved
+from ._assess import _as_of, _assess_profile, _check_profile, resolved
 from ._columnar_features import ENUM_CODES, compute_features, day_number
 from ._model import (
     AccountStatus,
@@ -954,7 +954,7 @@ def build_profiles(prep: _Prepared) -> List[CreditProfile]:
 
 
 def _score_fallback(prep: _Prepared, scorer: Any, as_of: _dt.date) -> Dict[str, np.ndarray]:
-    r = _Resolved(scorer)
+    r = resolved(scorer)
     cols: Dict[str, List[Any]] = {c: [] for c in OUTPUT_COLUMNS[1:]}
     for profile in build_profiles(prep):
         a = _assess_profile(r, _check_profile(profile, as_of), as_of)
