@@ -37,10 +37,12 @@ def register(subparsers: Any) -> None:
                    help="value bins per input (default: the library's, 8)")
     p.add_argument("--min-bin-share", type=float, default=None,
                    help="smallest share of rows per bin (default: the library's, 0.03)")
-    p.add_argument("--C", dest="C", type=float, default=1.0,
-                   help="inverse L2 regularisation strength (default 1.0)")
-    p.add_argument("--min-iv", type=float, default=0.02,
-                   help="smallest information value of an input (default 0.02)")
+    p.add_argument("--C", dest="C", type=float, default=None,
+                   help="inverse L2 regularisation strength (default: the library's, 0.3)")
+    p.add_argument("--min-iv", type=float, default=None,
+                   help="smallest information value of an input (default: the library's, 0.0)")
+    p.add_argument("--binning", choices=("greedy", "optimal"), default=None,
+                   help="how pre-bins are grouped (default: the library's, greedy)")
     p.add_argument("--max-inputs", type=int, default=None, help="keep at most this many inputs")
     p.add_argument("--reason-method", choices=("points_below_max", "below_cutoff_average"),
                    default="points_below_max", help="how reasons are ranked")
@@ -91,9 +93,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         tr, te = list(range(len(profiles))), []
     options = {k: v for k, v in (("max_bins", args.max_bins),
-                                 ("min_bin_share", args.min_bin_share)) if v is not None}
-    scorer = LogisticScorer(**options, C=args.C, min_iv=args.min_iv,
-                            max_inputs=args.max_inputs, reason_method=args.reason_method)
+                                 ("min_bin_share", args.min_bin_share), ("C", args.C),
+                                 ("min_iv", args.min_iv), ("binning", args.binning))
+               if v is not None}
+    scorer = LogisticScorer(**options, max_inputs=args.max_inputs,
+                            reason_method=args.reason_method)
     scorer.fit([profiles[i] for i in tr], [outcomes[i] for i in tr],
                as_of=[dates[i] for i in tr])
     digest = scorer.save(args.out)

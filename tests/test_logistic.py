@@ -264,6 +264,58 @@ class TestShapes:
             LogisticScorer.from_dict(_rehash(doc))
 
 
+class TestBinningMethod:
+    """The ``binning`` parameter: greedy merges (default) or the exact optimal grouping."""
+
+    def test_defaults(self):
+        """The defaults chosen by the evidence in docs/logistic-scorecard.md."""
+        p = LogisticScorer().get_params()
+        assert (p["binning"], p["C"], p["min_iv"], p["max_bins"], p["min_bin_share"]) == (
+            "greedy", 0.3, 0.0, 8, 0.03)
+
+    def test_optimal_fits_at_least_the_greedy_iv(self, data):
+        """With ``binning="optimal"`` (monotonic shapes, so both pick among the same shapes)
+        every candidate's IV is at least the greedy one's; the artifact records the method
+        and reloads to identical scores."""
+        profiles, outcomes = data
+        kw = {"shapes": "monotonic"}
+        greedy = LogisticScorer(**kw).fit(profiles, outcomes, as_of=AS_OF)
+        best = LogisticScorer(binning="optimal", **kw).fit(profiles, outcomes, as_of=AS_OF)
+        iv_g = {(r["kind"], r["name"]): r["iv"] for r in greedy.metadata_["selection"]}
+        iv_o = {(r["kind"], r["name"]): r["iv"] for r in best.metadata_["selection"]}
+        assert iv_g.keys() == iv_o.keys()
+        assert all(iv_o[k] >= iv_g[k] - 1e-12 for k in iv_g)
+        assert sum(iv_o.values()) > sum(iv_g.values())
+        assert best.metadata_["params"]["binning"] == "optimal"
+        assert "exactly" in best.metadata_["method"]
+        loaded = LogisticScorer.from_dict(best.to_dict())
+        assert loaded.binning == "optimal"
+        assert loaded.predict_proba(profiles[:300], AS_OF) == best.predict_proba(
+            profiles[:300], AS_OF)
+
+    def test_artifact_without_binning_param_loads(self):
+        """An artifact saved before ``binning`` existed loads, as ``binning="greedy"``."""
+        profiles, outcomes = _small_attribute_data()
+        s = LogisticScorer().fit(profiles, outcomes, as_of="2025-01-01")
+        doc = s.to_dict()
+        del doc["training"]["params"]["binning"]
+        old = LogisticScorer.from_dict(_rehash(doc))
+        assert old.binning == "greedy"
+        p = profiles[3]
+        assert old.score(p, dt.date(2025, 1, 1)) == s.score(p, dt.date(2025, 1, 1))
+
+    def test_bad_binning_refused(self, data):
+        """An unknown ``binning`` value is named, in fit and in an artifact."""
+        profiles, outcomes = data
+        with pytest.raises(InvalidInputError) as exc:
+            LogisticScorer(binning="cp").fit(profiles[:10], outcomes[:10], as_of=AS_OF)
+        assert "binning" in {p for p, _ in exc.value.problems}
+        doc = LogisticScorer().fit(*_small_attribute_data(), as_of="2025-01-01").to_dict()
+        doc["training"]["params"]["binning"] = "cp"
+        with pytest.raises(ArtifactError, match="training.params.binning"):
+            LogisticScorer.from_dict(_rehash(doc))
+
+
 class TestNotFitted:
     def test_score_raises_not_fitted(self, data):
         """Scoring an unfitted scorer raises NotFittedError naming the class and the fix."""
@@ -587,6 +639,25 @@ class TestCLI:
         loaded = LogisticScorer.load(out)
         assert f"sha256 {loaded.sha256_}" in cap.err
         assert "| AUC |" in cap.out and "held-out" in cap.out
+
+    def test_train_uses_library_defaults_unless_given(self, tmp_path, capsys):
+        """Options left out take LogisticScorer's defaults; given ones are passed through."""
+        from credit_closure.cli import main
+
+        pf = generate_portfolio(400, seed=22, as_of=AS_OF)
+        data = tmp_path / "train.jsonl"
+        pf.to_jsonl(data)
+        plain, tuned = tmp_path / "plain.json", tmp_path / "tuned.json"
+        assert main(["train", str(data), "--out", str(plain)]) == 0
+        assert main(["train", str(data), "--out", str(tuned), "--C", "1.5", "--min-iv", "0.05",
+                     "--binning", "optimal"]) == 0
+        capsys.readouterr()
+        defaults = LogisticScorer().get_params()
+        got = LogisticScorer.load(plain).get_params()
+        assert (got["C"], got["min_iv"], got["binning"]) == \
+            (defaults["C"], defaults["min_iv"], defaults["binning"])
+        got = LogisticScorer.load(tuned).get_params()
+        assert (got["C"], got["min_iv"], got["binning"]) == (1.5, 0.05, "optimal")
 
     def test_train_bad_rows(self, tmp_path, capsys):
         """A bad row exits 1 and names its line."""

@@ -1,7 +1,9 @@
 """Evidence behind the pre-binning default of LogisticScorer (docs/benchmarks-quality.md):
 inner CV on the German *training* folds and CV on an independent synthetic portfolio; the
 German test folds are never read. Run with an interpreter that has the bench extra:
-/tmp/bench-venv/bin/python benchmarks/evidence/prebinning_cv.py"""
+/work/bench-venv/bin/python benchmarks/evidence/prebinning_cv.py
+The scorer's parameters are pinned to the defaults of the time (C=1.0, min_iv=0.02, greedy
+binning), so the recorded numbers reproduce after the defaults changed."""
 import functools, sys, warnings, time
 import numpy as np
 import pathlib
@@ -12,6 +14,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.metrics import roc_auc_score
 
 ORIG = B.fit_numeric
+THEN = {"C": 1.0, "min_iv": 0.02, "binning": "greedy"}  # the defaults when this was run
 VARIANTS = {"quantile": {}, "tree(0.05)": {"prebinning": "tree", "min_prebin_share": 0.05},
             "tree(0.02)": {"prebinning": "tree", "min_prebin_share": 0.02}}
 
@@ -31,7 +34,7 @@ def german():
             for a, b in inner:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    m = LogisticScorer().fit([prof[i] for i in train[a]], [int(v) for v in data.y[train[a]]], as_of=G.AS_OF)
+                    m = LogisticScorer(**THEN).fit([prof[i] for i in train[a]], [int(v) for v in data.y[train[a]]], as_of=G.AS_OF)
                 p = np.asarray(m.predict_proba([prof[i] for i in train[b]], as_of=G.AS_OF), float)
                 aucs.append(roc_auc_score(data.y[train[b]], p[:, 1] if p.ndim == 2 else p))
             res[name].append(float(np.mean(aucs)))
@@ -47,7 +50,7 @@ def synth():
         orc.append(roc_auc_score(y[b], pf.true_probability[b]))
         for name, kw in VARIANTS.items():
             use(kw)
-            m = LogisticScorer().fit([pf.profiles[i] for i in a], y[a].tolist(), as_of=pf.as_of)
+            m = LogisticScorer(**THEN).fit([pf.profiles[i] for i in a], y[a].tolist(), as_of=pf.as_of)
             p = np.asarray(m.predict_proba([pf.profiles[i] for i in b], pf.as_of), float)
             res[name].append(roc_auc_score(y[b], p[:, 1] if p.ndim == 2 else p))
     use({})
