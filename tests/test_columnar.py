@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credit_closure import CreditProfile, InvalidInputError, RuleScorer, ScoreResult, assess
+from credit_closure import _columnar_kernel
 from credit_closure._columnar_features import ENUM_CODES, _group_sum, compute_features
 from credit_closure._features import DEFAULT_CONFIG, FEATURE_NAMES, extract
 from credit_closure._model import profile_unchecked
@@ -21,6 +22,21 @@ from credit_closure.columnar import OUTPUT_COLUMNS, _prepare, profiles_to_tables
 from credit_closure.synth import generate_portfolio
 
 AS_OF = dt.date(2026, 6, 30)
+HAVE_NUMBA = _columnar_kernel.available()
+needs_numba = pytest.mark.skipif(not HAVE_NUMBA, reason="numba is not installed")
+
+
+@pytest.fixture(autouse=True, scope="module", params=["numpy", "numba"])
+def engine(request):
+    """Every test of this module runs on both engines of score_columnar's default "auto":
+    numba (when installed) and numpy (numba hidden)."""
+    if request.param == "numba" and not HAVE_NUMBA:
+        pytest.skip("numba is not installed")
+    saved = _columnar_kernel._HAVE_NUMBA
+    if request.param == "numpy":
+        _columnar_kernel._HAVE_NUMBA = False
+    yield request.param
+    _columnar_kernel._HAVE_NUMBA = saved
 
 
 def _profiles(n: int, seed: int) -> list:
@@ -133,6 +149,89 @@ class TestEqualityWithAssess:
         ref = score_columnar(a, c, q, as_of=AS_OF)
         shuffled = [t.iloc[rng.permutation(len(t))] for t in (a, c, q)]
         pd.testing.assert_frame_equal(score_columnar(*shuffled, as_of=AS_OF), ref)
+
+
+class TestEngines:
+    @needs_numba
+    def test_kernel_features_bit_identical(self, portfolio, tables, engine):
+        """The compiled kernel's features equal extract() to the last bit."""
+        from credit_closure._assess import CLOSURE_IMPACT_MONTHS
+        from credit_closure._columnar_features import _LENDER, _REVOLVING, day_number
+        from credit_closure._features import months_before
+        from credit_closure.columnar import _kernel_codes
+
+        prep = _prepare(tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF)
+        scorer = RuleScorer.default()
+        days = np.array([day_number(AS_OF)] + [
+            day_number(months_before(AS_OF, m)) for m in
+            (3, 6, 12, 24, DEFAULT_CONFIG.retention_months, CLOSURE_IMPACT_MONTHS)])
+        saved = _columnar_kernel._HAVE_NUMBA
+        _columnar_kernel._HAVE_NUMBA = True
+        try:
+            res = _columnar_kernel.score_subjects(
+                prep.acc, prep.inq, prep.n, days, _kernel_codes(), _REVOLVING, _LENDER, scorer,
+                _columnar_kernel.compile_rules(scorer), features=True)
+        finally:
+            _columnar_kernel._HAVE_NUMBA = saved
+        index = {s: i for i, s in enumerate(prep.subjects)}
+        F = res["features"][[index[p.subject_id] for p in portfolio]]
+        E = np.array([extract(p, AS_OF) for p in portfolio])
+        for j, name in enumerate(FEATURE_NAMES):
+            assert _feature_equal(F[:, j], E[:, j]).all(), name
+
+    @needs_numba
+    def test_engines_agree_to_the_bit(self, tables, engine):
+        """engine="numba" and engine="numpy" give the same table, bit for bit."""
+        args = (tables["accounts"], tables["closures"], tables["inquiries"], tables["attributes"])
+        saved = _columnar_kernel._HAVE_NUMBA
+        _columnar_kernel._HAVE_NUMBA = True
+        try:
+            a = score_columnar(*args, as_of=AS_OF, engine="numba")
+            b = score_columnar(*args, as_of=AS_OF, engine="numpy")
+        finally:
+            _columnar_kernel._HAVE_NUMBA = saved
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+        for c in ("score", "probability_of_default", "closure_impact"):
+            assert np.array_equal(a[c].to_numpy().view(np.int64), b[c].to_numpy().view(np.int64))
+
+    def test_engine_argument(self, engine):
+        """An unknown engine, or numba where it is not installed, is a clear argument error."""
+        with pytest.raises(InvalidInputError) as info:
+            score_columnar(_accounts(), as_of=AS_OF, engine="gpu")
+        assert info.value.problems[0][0] == "engine"
+        if engine == "numpy":  # numba hidden by the fixture
+            with pytest.raises(InvalidInputError, match="numba is not installed"):
+                score_columnar(_accounts(), as_of=AS_OF, engine="numba")
+
+    @needs_numba
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.one_of(st.floats(-1e12, 1e12, allow_nan=False),
+                              st.floats(-1e-3, 1e-3, allow_nan=False),
+                              st.integers(-2**40, 2**40).map(float),
+                              st.sampled_from([0.1, 0.2, 0.3, 1e16, -1e16, 1.0, 2.0**-60,
+                                               2.0**53, 1e100, -1e100])), max_size=12))
+    def test_kernel_sum_is_fsum(self, values):
+        """The compiled exact sum equals math.fsum bit for bit (fast path and partials)."""
+        buf = np.zeros((1, max(len(values), 1)))
+        buf[0, :len(values)] = values
+        got = _columnar_kernel._fsum(buf, 0, len(values), np.empty(2200))
+        want = math.fsum(values)
+        assert got == want and math.copysign(1, got) == math.copysign(1, want)
+
+    def test_nanosecond_dates(self, engine):
+        """pandas datetime64[ns] columns: whole days pass, a time of day and an early date
+        are each reported with their rows, on both engines."""
+        acc = pd.DataFrame(_accounts())
+        acc["opened_on"] = pd.to_datetime(["2020-01-01 00:00", "2020-01-01 12:00",
+                                           "1850-03-01 00:00"]).astype("datetime64[ns]")
+        probs = _problems(acc)
+        assert ("accounts.opened_on", "must be whole days (it has a time of day) (row 1)") in probs
+        assert any(p == "accounts.opened_on" and m.startswith("is before") and m.endswith("(row 2)")
+                   for p, m in probs)
+        acc["opened_on"] = pd.to_datetime(["2020-01-01"] * 3).astype("datetime64[ns]")
+        good = score_columnar(acc, as_of=AS_OF)
+        ref = score_columnar(_accounts(), as_of=AS_OF)
+        assert good["score"].tolist() == ref["score"].tolist()
 
 
 class TestChunks:

@@ -1,0 +1,725 @@
+"""The compiled engine of columnar rule scoring (used when numba is installed).
+
+One pass over the subjects does, for each subject, what :func:`credit_closure.assess` does with
+the rule scorer: the features of :func:`credit_closure._features.extract` (the same rules to
+the letter, with exactly rounded sums as ``math.fsum`` gives them), the rule pass of
+``RuleScorer._evaluate``, the per-code reason totals and their ranking, the triggers, and the
+same again on the counterfactual accounts (closures of the last 24 months undone) for the
+closure impact. What stays in Python is what must be computed by the scale's own code to give
+the same bits as ``assess``: probability, points, band and cutoff decision, once per distinct
+log-odds value (see ``columnar._scores``).
+
+The kernel is compiled by numba the first time it is used in a process and cached on disk
+(numba's ``cache=True``: next to this module, or in numba's user cache directory when that is
+not writable), so later processes load it in well under a second. Without numba the numpy
+engine (:mod:`credit_closure._columnar_features`) computes the same results, more slowly.
+``tests/test_columnar.py`` checks both engines against ``assess()``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, List, Tuple
+
+import numpy as np
+
+__all__ = ["available", "compile_rules", "number_flags", "score_subjects", "search_sorted",
+           "ticks_to_days"]
+
+try:  # pragma: no cover - exercised when numba is installed (the test extra has it)
+    import numba as _numba
+
+    _HAVE_NUMBA = True
+except ImportError:  # pragma: no cover
+    _numba = None
+    _HAVE_NUMBA = False
+
+
+def available() -> bool:
+    """Whether the compiled engine can run here (numba importable)."""
+    return _HAVE_NUMBA
+
+
+# Rule actions and condition operators as small integers
+_ACT_NONE, _ACT_REFER, _ACT_DECLINE = 0, 1, 2
+_OPS = {"at_least": 0, "below": 1, "equals": 2}
+
+
+def compile_rules(scorer: Any) -> Tuple[Tuple[np.ndarray, ...], List[str]]:
+    """The rule policy of ``scorer`` as flat arrays for the kernel, and the sorted reason codes
+    (a subject's reasons come back as indices into that list)."""
+    rules = scorer.policy.rules
+    codes = sorted({r.reason for r in rules})
+    col = {c: k for k, c in enumerate(codes)}
+    thr: List[float] = []
+    steps: List[float] = []
+    conds: List[Tuple[int, int, float, bool]] = []
+    r_index, r_at_least, r_thr0, r_nthr, r_reason, r_action, r_tcode = [], [], [], [], [], [], []
+    r_when0, r_nwhen, r_any0, r_nany = [], [], [], []
+    for r in rules:
+        r_index.append(r.index)
+        r_at_least.append(r.at_least)
+        r_thr0.append(len(thr))
+        r_nthr.append(len(r.thresholds))
+        thr.extend(r.thresholds)
+        steps.extend(r.log_odds)
+        r_reason.append(col[r.reason])
+        act = {"refer": _ACT_REFER, "decline": _ACT_DECLINE}.get(r.trigger_action or "", _ACT_NONE)
+        r_action.append(act)
+        r_tcode.append(col.get(r.trigger_code, -1) if r.trigger_code is not None else -1)
+        r_when0.append(len(conds))
+        r_nwhen.append(len(r.when))
+        conds.extend((c[0], _OPS[c[1]], c[2], c[3]) for c in r.when)
+        r_any0.append(len(conds))
+        r_nany.append(len(r.when_any))
+        conds.extend((c[0], _OPS[c[1]], c[2], c[3]) for c in r.when_any)
+    i64 = np.int64
+    arrays = (
+        np.asarray(r_index, dtype=i64), np.asarray(r_at_least, dtype=np.bool_),
+        np.asarray(r_thr0, dtype=i64), np.asarray(r_nthr, dtype=i64),
+        np.asarray(thr, dtype=np.float64), np.asarray(steps, dtype=np.float64),
+        np.asarray(r_reason, dtype=i64), np.asarray(r_action, dtype=i64),
+        np.asarray(r_tcode, dtype=i64),
+        np.asarray(r_when0, dtype=i64), np.asarray(r_nwhen, dtype=i64),
+        np.asarray(r_any0, dtype=i64), np.asarray(r_nany, dtype=i64),
+        np.asarray([c[0] for c in conds], dtype=i64), np.asarray([c[1] for c in conds], dtype=i64),
+        np.asarray([c[2] for c in conds], dtype=np.float64),
+        np.asarray([c[3] for c in conds], dtype=np.bool_),
+    )
+    return arrays, codes
+
+
+def _njit(fn: Any = None, *, inline: str = "never") -> Any:
+    if fn is None:
+        return lambda f: _njit(f, inline=inline)
+    if not _HAVE_NUMBA:  # pragma: no cover
+        return fn
+    return _numba.njit(cache=True, nogil=True, error_model="numpy", inline=inline)(fn)
+
+
+@_njit
+def _fsum(bufs, row, n, partials):  # pragma: no cover - compiled
+    """``math.fsum(bufs[row, :n])``, the exactly rounded sum.
+
+    Fast path: the running sum ``s`` with the exact rounding error of every addition
+    (Knuth's branch-free TwoSum) gathered in ``c``, and the errors of those additions in
+    ``cc``. When no addition into ``cc`` rounded, ``s + c + cc`` is the exact sum; it is then
+    brought to two terms ``r + t`` exactly and rounded once, which is the correctly rounded
+    sum. Otherwise (rare) Shewchuk's partials with CPython's final rounding.
+    """
+    if n == 0:
+        return 0.0
+    s = bufs[row, 0]
+    c = 0.0
+    cc = 0.0
+    lost = 0.0
+    for k in range(1, n):
+        x = bufs[row, k]
+        t = s + x
+        bp = t - s
+        e = (s - (t - bp)) + (x - bp)
+        s = t
+        u = c + e
+        bp = u - c
+        ee = (c - (u - bp)) + (e - bp)
+        c = u
+        v = cc + ee
+        bp = v - cc
+        lost += abs((cc - (v - bp)) + (ee - bp))
+        cc = v
+    r = s + c
+    bp = r - s
+    err = (s - (r - bp)) + (c - bp)
+    t = err + cc
+    bp = t - err
+    lost += abs((err - (t - bp)) + (cc - bp))
+    if lost != 0.0:
+        return _fsum_partials(bufs, row, n, partials)
+    return r + t
+
+
+@_njit
+def _fsum_partials(bufs, row, n, partials):  # pragma: no cover - compiled
+    """``math.fsum(bufs[row, :n])``: Shewchuk's exact partials and CPython's final rounding."""
+    m = 0
+    for k in range(n):
+        x = bufs[row, k]
+        i = 0
+        for j in range(m):
+            y = partials[j]
+            if abs(x) < abs(y):
+                t = x
+                x = y
+                y = t
+            hi = x + y
+            yr = hi - x
+            lo = y - yr
+            if lo != 0.0:
+                partials[i] = lo
+                i += 1
+            x = hi
+        m = i
+        if x != 0.0:
+            partials[m] = x
+            m += 1
+    hi = 0.0
+    if m > 0:
+        m -= 1
+        hi = partials[m]
+        lo = 0.0
+        while m > 0:
+            x = hi
+            m -= 1
+            y = partials[m]
+            hi = x + y
+            yr = hi - x
+            lo = y - yr
+            if lo != 0.0:
+                break
+        if m > 0 and ((lo < 0.0 and partials[m - 1] < 0.0) or (lo > 0.0 and partials[m - 1] > 0.0)):
+            y = lo * 2.0
+            x = hi + y
+            yr = x - hi
+            if y == yr:
+                hi = x
+    return hi
+
+
+# Feature positions (FEATURE_NAMES order; checked against _features at import below)
+_F = (
+    "util_total", "util_max_line", "util_delta_closure", "lost_limit_share_12m",
+    "n_consumer_closures_12m", "n_consumer_closures_24m", "n_lender_closures_12m",
+    "n_lender_closures_24m", "n_lender_risk_closures_24m", "closed_with_balance_amt",
+    "dpd_before_closure", "n_abnormal_terminations", "months_since_last_closure",
+    "age_oldest_months", "age_avg_months_incl_closed", "age_avg_months_open_only",
+    "closed_share", "max_dpd_24m", "n_delinquent_accounts_24m", "lian3lei6_24m",
+    "hard_inquiries_3m", "hard_inquiries_6m", "hard_inquiries_12m",
+    "n_deleveraging_closures_12m", "n_open_accounts", "post_closure_activity",
+    "reopen_requests", "contact_change_near_closure",
+)
+
+
+@_njit
+def _cond(f, feat, op, val, missing):  # pragma: no cover - compiled
+    v = f[feat]
+    if v != v:
+        return missing
+    if op == 0:
+        return v >= val
+    if op == 1:
+        return v < val
+    return v == val
+
+
+
+@_njit
+def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_known, closed,
+            closed_known, limit, balance, dpd, months, consec, has_event, ev_day, ev_initiator,
+            ev_reason, ev_termination, ev_balance, ev_limit, ev_dpd6, q_on, q_hard, days, codes,
+            revolving, lender, base, r_index, r_at_least, r_thr0, r_nthr, thr, steps, r_reason,
+            r_action, r_tcode, r_when0, r_nwhen, r_any0, r_nany, c_feat, c_op, c_val, c_missing,
+            factor, n_codes, log_odds, cf_log_odds, trig, reasons, feats_out,
+            want_feats):  # pragma: no cover - compiled
+    """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
+    reason ranking and triggers, then, for a subject with closures to undo, the features and
+    rules once more on the counterfactual accounts (``_assess.counterfactual``): closed
+    accounts closed after ``days[6]`` read as open again at their last limit and balance,
+    without their closure. One function, so that nothing is passed per subject."""
+    nan = np.nan
+    as_day, d3, d6, d12, d24, d_ret, cf_start = (days[0], days[1], days[2], days[3], days[4],
+                                                 days[5], days[6])
+    S_OPEN, S_CLOSED, S_SUSP, S_CHARGED, S_TRANSF = codes[0], codes[1], codes[2], codes[3], codes[4]
+    I_UNKNOWN, I_CONSUMER, I_RISK = codes[5], codes[6], codes[7]
+    R_UNKNOWN, R_RISK_CONTROL, R_REDUCE = codes[8], codes[9], codes[10]
+    T_NORMAL, T_ABNORMAL, T_BAD = codes[11], codes[12], codes[13]
+    dpm = 30.436875
+    widest = 1
+    for s in range(n):
+        w = starts[s + 1] - starts[s]
+        if w > widest:
+            widest = w
+    bufs = np.empty((8, 2 * widest + 2))
+    partials = np.empty(2200)
+    f = np.empty(28)
+    totals = np.empty(max(n_codes, 1))
+    forced = np.zeros(max(n_codes, 1), dtype=np.bool_)
+    for s in range(n):
+        a0 = starts[s]
+        a1 = starts[s + 1]
+        q0 = qstarts[s]
+        q1 = qstarts[s + 1]
+        cf = False
+        while True:
+            # buffers: 0 owed (open balances + closed owed), 1 open limits used for utilization,
+            # 2 closed balances, 3 ages all, 4 ages open, 5 readd limits 12m, 6 closed limits 12m,
+            # 7 open revolving limits + closed limits 12m
+            n0 = n1 = n2 = n3 = n4 = n5 = n6 = n7 = 0
+            n_open = 0.0
+            n_ended = 0.0
+            dpd_known = False
+            max_dpd = 0.0
+            n_delinq = 0.0
+            months_known = False
+            months_total = 0.0
+            consec3 = False
+            max_line = -np.inf
+            max_closed = -np.inf
+            n_abnormal = 0.0
+            n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_risk_24 = n_delev_12 = 0.0
+            last_day = -1
+            have_last = False
+            dpd_flag = 0.0
+            dpd_unknown = False
+            reopened = False
+            for j in range(a0, a1):
+                r = j if order.size == 0 else order[j]
+                st = status[r]
+                lim = limit[r]
+                bal = balance[r]
+                ck = closed_known[r]
+                he = has_event[r]
+                if st == S_CLOSED and (ck or he) and (closed[r] if ck else ev_day[r]) > cf_start:
+                    reopened = True
+                    if cf:
+                        if he:
+                            if ev_limit[r] == ev_limit[r]:
+                                lim = ev_limit[r]
+                            if bal != bal:
+                                bal = ev_balance[r]
+                        st = S_OPEN
+                        ck = False
+                        he = False
+                open_like = st == S_OPEN or st == S_SUSP
+                rev = revolving[product[r]]
+                if opened_known[r]:
+                    age = (as_day - opened[r]) / dpm
+                    bufs[3, n3] = age
+                    n3 += 1
+                    if open_like:
+                        bufs[4, n4] = age
+                        n4 += 1
+                d = dpd[r]
+                if d == d:
+                    dpd_known = True
+                    if d > max_dpd:
+                        max_dpd = d
+                    if d >= 30:
+                        n_delinq += 1.0
+                mo = months[r]
+                if mo == mo:
+                    months_known = True
+                    months_total += mo
+                if consec[r] >= 3:
+                    consec3 = True
+                abnormal = False
+                if open_like:
+                    n_open += 1.0
+                    if rev and lim == lim:
+                        bufs[7, n7] = lim
+                        n7 += 1
+                        if bal == bal and lim > 0:
+                            bufs[0, n0] = bal
+                            n0 += 1
+                            bufs[1, n1] = lim
+                            n1 += 1
+                            u = bal / lim
+                            if u > max_line:
+                                max_line = u
+                else:
+                    n_ended += 1.0
+                    if (st == S_CHARGED or st == S_TRANSF) and (not ck or closed[r] > d_ret):
+                        abnormal = True
+                    if bal == bal and bal > 0:
+                        bufs[2, n2] = bal
+                        n2 += 1
+                    if rev:
+                        owed = bal
+                        if owed != owed and he:
+                            owed = ev_balance[r]
+                        if owed > 0:  # NaN compares False
+                            bufs[0, n0] = owed
+                            n0 += 1
+                            cl = lim
+                            if cl != cl and he:
+                                cl = ev_limit[r]
+                            if cl > 0:
+                                u = owed / cl
+                                if u > max_closed:
+                                    max_closed = u
+                # the account's closure: its event, else implied by an ended account's closed_on
+                if he or (ck and not open_like):
+                    if he:
+                        c_day = ev_day[r]
+                        init = ev_initiator[r]
+                        reason = ev_reason[r]
+                        term = ev_termination[r]
+                        bal_at = ev_balance[r]
+                        lim_at = ev_limit[r]
+                        dpd6 = ev_dpd6[r]
+                    else:
+                        c_day = closed[r]
+                        init = I_UNKNOWN
+                        reason = R_UNKNOWN
+                        term = -1
+                        if st == S_CHARGED:
+                            term = T_BAD
+                        elif st == S_TRANSF:
+                            term = T_ABNORMAL
+                        bal_at = nan
+                        lim_at = nan
+                        dpd6 = nan
+                    if not have_last or c_day > last_day:
+                        last_day = c_day
+                        have_last = True
+                    if (term == T_ABNORMAL or term == T_BAD) and c_day > d_ret:
+                        abnormal = True
+                    if bal != bal and bal_at > 0:
+                        bufs[2, n2] = bal_at
+                        n2 += 1
+                    if c_day > d24:
+                        in12 = c_day > d12
+                        if init == I_CONSUMER:
+                            n_cons_24 += 1.0
+                            if in12:
+                                n_cons_12 += 1.0
+                        elif lender[init]:
+                            n_lend_24 += 1.0
+                            if in12:
+                                n_lend_12 += 1.0
+                        if init == I_RISK or reason == R_RISK_CONTROL:
+                            n_risk_24 += 1.0
+                        dd = dpd6 if dpd6 == dpd6 else d
+                        if dd != dd:
+                            dpd_unknown = True
+                        elif dd >= 30:
+                            dpd_flag = 1.0
+                        if in12:
+                            l12 = lim_at if lim_at == lim_at else lim
+                            owed12 = bal if bal == bal else bal_at
+                            if rev and l12 == l12:
+                                bufs[6, n6] = l12
+                                n6 += 1
+                                bufs[7, n7] = l12
+                                n7 += 1
+                                if owed12 == 0 and l12 > 0:
+                                    bufs[5, n5] = l12
+                                    n5 += 1
+                            if (init == I_CONSUMER and reason == R_REDUCE and (term == -1 or term == T_NORMAL)
+                                    and owed12 == 0 and dd == dd and dd < 30):
+                                n_delev_12 += 1.0
+                if abnormal:
+                    n_abnormal += 1.0
+            if dpd_flag == 0.0 and dpd_unknown:
+                dpd_flag = nan
+
+            owed_all = _fsum(bufs, 0, n0, partials)
+            open_lim = _fsum(bufs, 1, n1, partials)
+            mc = max_closed if max_closed > -np.inf else nan
+            util_total = owed_all / open_lim if open_lim > 0 else mc
+            if max_closed > max_line:
+                max_line = max_closed
+            util_max = max_line if max_line > -np.inf else nan
+            if util_total == util_total:
+                cf_lim = open_lim + _fsum(bufs, 5, n5, partials)
+                util_delta = util_total - (owed_all / cf_lim if cf_lim > 0 else mc)
+            else:
+                util_delta = nan
+            lost_num = _fsum(bufs, 6, n6, partials)
+            lost_den = _fsum(bufs, 7, n7, partials)
+            n_acc = n_open + n_ended
+            if months_known or consec3:
+                lian = 1.0 if (consec3 or months_total >= 6) else 0.0
+            else:
+                lian = nan
+            q3 = q6 = q12 = 0.0
+            for j in range(q0, q1):
+                k = j if qorder.size == 0 else qorder[j]
+                if q_hard[k]:
+                    on = q_on[k]
+                    if on > d12:
+                        q12 += 1.0
+                        if on > d6:
+                            q6 += 1.0
+                            if on > d3:
+                                q3 += 1.0
+            f[0] = util_total
+            f[1] = util_max
+            f[2] = util_delta
+            f[3] = lost_num / lost_den if lost_den > 0 else nan
+            f[4] = n_cons_12
+            f[5] = n_cons_24
+            f[6] = n_lend_12
+            f[7] = n_lend_24
+            f[8] = n_risk_24
+            f[9] = _fsum(bufs, 2, n2, partials)
+            f[10] = dpd_flag
+            f[11] = n_abnormal
+            f[12] = (as_day - last_day) / dpm if have_last else nan
+            if n3:
+                oldest = bufs[3, 0]
+                for k in range(1, n3):
+                    if bufs[3, k] > oldest:
+                        oldest = bufs[3, k]
+                f[13] = oldest
+                f[14] = _fsum(bufs, 3, n3, partials) / n3
+            else:
+                f[13] = nan
+                f[14] = nan
+            f[15] = _fsum(bufs, 4, n4, partials) / n4 if n4 else nan
+            f[16] = n_ended / n_acc if n_acc else nan
+            f[17] = max_dpd if dpd_known else nan
+            f[18] = n_delinq if dpd_known else nan
+            f[19] = lian
+            f[20] = q3
+            f[21] = q6
+            f[22] = q12
+            f[23] = n_delev_12
+            f[24] = n_open
+            f[25] = 0.0
+            f[26] = 0.0
+            f[27] = 0.0
+            lo_sum = base
+            trig_s = 0
+            n_present = 0
+            if not cf:
+                for k in range(n_codes):
+                    totals[k] = np.nan
+                    forced[k] = False
+            for i in range(r_index.size):
+                v = f[r_index[i]]
+                t0 = r_thr0[i]
+                nt = r_nthr[i]
+                if r_at_least[i]:
+                    if not v >= thr[t0]:
+                        continue
+                    step = 0
+                    for k in range(1, nt):
+                        if v >= thr[t0 + k]:
+                            step = k
+                        else:
+                            break
+                else:
+                    if not v < thr[t0]:
+                        continue
+                    step = 0
+                    for k in range(1, nt):
+                        if v < thr[t0 + k]:
+                            step = k
+                        else:
+                            break
+                ok = True
+                for k in range(r_when0[i], r_when0[i] + r_nwhen[i]):
+                    if not _cond(f, c_feat[k], c_op[k], c_val[k], c_missing[k]):
+                        ok = False
+                        break
+                if not ok:
+                    continue
+                if r_nany[i]:
+                    ok = False
+                    for k in range(r_any0[i], r_any0[i] + r_nany[i]):
+                        if _cond(f, c_feat[k], c_op[k], c_val[k], c_missing[k]):
+                            ok = True
+                            break
+                    if not ok:
+                        continue
+                lo = steps[t0 + step]
+                if lo != 0.0:
+                    lo_sum += lo
+                    if not cf:
+                        pts = -factor * lo
+                        if pts < 0:
+                            c = r_reason[i]
+                            if totals[c] != totals[c]:
+                                totals[c] = pts
+                                n_present += 1
+                            else:
+                                totals[c] = totals[c] + pts
+                if not cf:
+                    a = r_action[i]
+                    if a != 0:
+                        if a > trig_s:
+                            trig_s = a
+                        if r_tcode[i] >= 0:
+                            forced[r_tcode[i]] = True
+            tr = trig_s
+            if not cf:
+                log_odds[s] = lo_sum
+                trig[s] = tr
+                if want_feats:
+                    for k in range(28):
+                        feats_out[s, k] = f[k]
+                # the best four reasons: forced by a trigger first, most points lost, lower code
+                for pick in range(min(n_present, 4), 4):
+                    reasons[s, pick] = -1
+                for pick in range(min(n_present, 4)):
+                    best = -1
+                    for c in range(n_codes):
+                        t = totals[c]
+                        if t != t:
+                            continue
+                        if best < 0 or (forced[c] and not forced[best]) or (
+                                forced[c] == forced[best] and t < totals[best]):
+                            best = c
+                    reasons[s, pick] = best
+                    if best >= 0:
+                        totals[best] = np.nan
+                if reopened:
+                    cf = True
+                    continue
+                cf_log_odds[s] = np.nan
+            else:
+                cf_log_odds[s] = lo_sum
+            break
+
+
+@_njit
+def _ticks_to_days(ticks, per_day, min_day, max_day, days, known, flags):  # pragma: no cover
+    nat = np.iinfo(np.int64).min
+    for i in range(ticks.size):
+        t = ticks[i]
+        if t == nat:
+            days[i] = 0
+            known[i] = False
+            flags[i] = 0
+            continue
+        if per_day == 86_400_000_000_000:  # nanoseconds (pandas): a constant divisor is faster
+            d = t // 86_400_000_000_000
+        else:
+            d = t // per_day
+        fl = 0
+        if d * per_day != t:
+            fl = 1
+        if d < min_day:
+            fl |= 2
+        if d > max_day:
+            fl |= 4
+        days[i] = d
+        known[i] = True
+        flags[i] = fl
+
+
+def ticks_to_days(ticks: np.ndarray, per_day: int, min_day: int, max_day: int
+                  ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Day numbers of ``datetime64`` ticks (``per_day`` ticks a day; 0 where ``NaT``), the
+    known mask, and per value the problem bits: 1 not a whole day, 2 before ``min_day``,
+    4 after ``max_day`` (the numpy engine's checks, in one pass)."""
+    days = np.empty(ticks.size, dtype=np.int64)
+    known = np.empty(ticks.size, dtype=np.bool_)
+    flags = np.empty(ticks.size, dtype=np.uint8)
+    _ticks_to_days(ticks, np.int64(per_day), np.int64(min_day), np.int64(max_day), days, known,
+                   flags)
+    return days, known, flags
+
+
+@_njit
+def _number_flags(arr, hi, integer, flags):  # pragma: no cover - compiled
+    any_ = False
+    for i in range(arr.size):
+        v = arr[i]
+        fl = 0
+        if v == v:
+            if v - v != 0.0:  # infinite
+                fl = 1
+            else:
+                if v < 0:
+                    fl |= 2
+                if v > hi:
+                    fl |= 4
+                if integer and v != np.trunc(v):
+                    fl |= 8
+        flags[i] = fl
+        if fl:
+            any_ = True
+    return any_
+
+
+def number_flags(arr: np.ndarray, hi: float, integer: bool) -> np.ndarray:
+    """Per value the problem bits of a number column (1 infinite, 2 negative, 4 above ``hi``,
+    8 not whole when ``integer``; NaN is none), in one pass. Returns an empty array when no
+    value has a problem (the usual case), else the bits."""
+    flags = np.empty(arr.size, dtype=np.uint8)
+    if _number_flags(np.ascontiguousarray(arr, dtype=np.float64), float(hi), bool(integer), flags):
+        return flags
+    return flags[:0]
+
+
+@_njit
+def _merge_positions(hay, keys, out):  # pragma: no cover - compiled
+    """``np.searchsorted(hay, keys)`` (side left) by one merge pass; False (``out`` unfinished)
+    when ``keys`` are not sorted."""
+    j = 0
+    m = hay.size
+    prev = keys[0] if keys.size else 0
+    for i in range(keys.size):
+        k = keys[i]
+        if k < prev:
+            return False
+        prev = k
+        while j < m and hay[j] < k:
+            j += 1
+        out[i] = j
+    return True
+
+
+def search_sorted(hay: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(hay, keys)`` for sorted ``hay``: one linear merge when ``keys`` are
+    sorted too (the usual layout of the long tables), else numpy's binary search."""
+    out = np.empty(keys.size, dtype=np.int64)
+    if hay.dtype == keys.dtype == np.int64 and _merge_positions(hay, keys, out):
+        return out
+    return np.searchsorted(hay, keys)
+
+
+def _groups(g: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray]:
+    """CSR offsets of the rows of each subject and the row order that makes them contiguous
+    (empty when the rows are in subject order already)."""
+    counts = np.bincount(g, minlength=n)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    if g.size > 1 and np.any(g[1:] < g[:-1]):
+        order = np.argsort(g, kind="stable").astype(np.int64)
+    else:
+        order = np.empty(0, dtype=np.int64)
+    return starts, order
+
+
+def score_subjects(acc: Dict[str, np.ndarray], inq: Dict[str, np.ndarray], n: int,
+                   days: np.ndarray, codes: np.ndarray, revolving: np.ndarray,
+                   lender: np.ndarray, scorer: Any, compiled: Tuple[Tuple[np.ndarray, ...], List[str]],
+                   *, features: bool = False) -> Dict[str, Any]:
+    """Run the kernel on prepared columns (see ``columnar._Prepared``).
+
+    Returns ``log_odds``, ``cf_log_odds`` (``NaN`` for subjects with no closure to undo),
+    ``trigger`` (0 none, 1 refer, 2 decline), ``reasons`` (``(n, 4)`` indices into the sorted
+    reason codes, -1 for none) and, with ``features``, the ``(n, 28)`` feature matrix.
+    """
+    starts, order = _groups(acc["g"], n)
+    qstarts, qorder = _groups(inq["g"], n)
+    rule_arrays, reason_codes = compiled
+    log_odds = np.empty(n)
+    cf_log_odds = np.empty(n)
+    trig = np.empty(n, dtype=np.int8)
+    reasons = np.empty((n, 4), dtype=np.int64)
+    feats = np.empty((n, 28) if features else (1, 28))
+    f64 = np.float64
+    _kernel(n, starts, order, qstarts, qorder, acc["product"], acc["status"], acc["opened"],
+            acc["opened_known"], acc["closed"], acc["closed_known"],
+            acc["limit"].astype(f64, copy=False), acc["balance"].astype(f64, copy=False),
+            acc["dpd"], acc["months"], acc["consec"], acc["has_event"], acc["ev_day"],
+            acc["ev_initiator"], acc["ev_reason"], acc["ev_termination"], acc["ev_balance"],
+            acc["ev_limit"], acc["ev_dpd6"], inq["on"], inq["hard"], days, codes, revolving,
+            lender, float(scorer.policy.base_log_odds), *rule_arrays, float(scorer._factor),
+            len(reason_codes), log_odds, cf_log_odds, trig, reasons, feats, features)
+    return {"log_odds": log_odds, "cf_log_odds": cf_log_odds, "trigger": trig,
+            "reasons": reasons, "features": feats if features else None}
+
+
+def _check_positions() -> None:
+    from ._features import FEATURE_NAMES
+
+    if tuple(FEATURE_NAMES) != _F:  # pragma: no cover - a guard for future edits
+        raise RuntimeError("columnar kernel: feature order differs from FEATURE_NAMES")
+
+
+_check_positions()
+_ = math  # fsum's reference implementation lives in CPython's math module
