@@ -19,7 +19,7 @@ engine (:mod:`credit_closure._columnar_features`) computes the same results, mor
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -218,7 +218,7 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
             ev_reason, ev_termination, ev_balance, ev_limit, ev_dpd6, q_on, q_hard, days, codes,
             revolving, lender, base, r_index, r_at_least, r_thr0, r_nthr, thr, steps, r_reason,
             r_action, r_tcode, r_when0, r_nwhen, r_any0, r_nany, c_feat, c_op, c_val, c_missing,
-            factor, n_codes, log_odds, cf_log_odds, trig, reasons, feats_out,
+            factor, n_codes, log_odds, cf_log_odds, trig, reasons, feats_out, cf_feats_out,
             want_feats):  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
@@ -569,6 +569,9 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
                 cf_log_odds[s] = np.nan
             else:
                 cf_log_odds[s] = lo_sum
+                if want_feats:
+                    for k in range(28):
+                        cf_feats_out[s, k] = f[k]
             break
 
 
@@ -683,16 +686,32 @@ def _groups(g: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray]:
     return starts, order
 
 
+_NO_RULES: Tuple[Tuple[np.ndarray, ...], List[str]] = (
+    tuple(np.empty(0, dtype=dt) for dt in (np.int64, np.bool_, np.int64, np.int64, np.float64,
+                                           np.float64, np.int64, np.int64, np.int64, np.int64,
+                                           np.int64, np.int64, np.int64, np.int64, np.int64,
+                                           np.float64, np.bool_)), [])
+
+
 def score_subjects(acc: Dict[str, np.ndarray], inq: Dict[str, np.ndarray], n: int,
                    days: np.ndarray, codes: np.ndarray, revolving: np.ndarray,
-                   lender: np.ndarray, scorer: Any, compiled: Tuple[Tuple[np.ndarray, ...], List[str]],
+                   lender: np.ndarray, scorer: Any,
+                   compiled: Optional[Tuple[Tuple[np.ndarray, ...], List[str]]],
                    *, features: bool = False) -> Dict[str, Any]:
     """Run the kernel on prepared columns (see ``columnar._Prepared``).
 
     Returns ``log_odds``, ``cf_log_odds`` (``NaN`` for subjects with no closure to undo),
     ``trigger`` (0 none, 1 refer, 2 decline), ``reasons`` (``(n, 4)`` indices into the sorted
-    reason codes, -1 for none) and, with ``features``, the ``(n, 28)`` feature matrix.
+    reason codes, -1 for none) and, with ``features``, the ``(n, 28)`` feature matrices of
+    the subjects (``features``) and of their counterfactuals (``cf_features``, rows of
+    subjects with no closure to undo left unset). With ``scorer=None`` no rule is applied
+    (features only).
     """
+    if scorer is None or compiled is None:
+        compiled = _NO_RULES
+        base, factor = 0.0, 1.0
+    else:
+        base, factor = float(scorer.policy.base_log_odds), float(scorer._factor)
     starts, order = _groups(acc["g"], n)
     qstarts, qorder = _groups(inq["g"], n)
     rule_arrays, reason_codes = compiled
@@ -701,6 +720,7 @@ def score_subjects(acc: Dict[str, np.ndarray], inq: Dict[str, np.ndarray], n: in
     trig = np.empty(n, dtype=np.int8)
     reasons = np.empty((n, 4), dtype=np.int64)
     feats = np.empty((n, 28) if features else (1, 28))
+    cf_feats = np.empty((n, 28) if features else (1, 28))
     f64 = np.float64
     _kernel(n, starts, order, qstarts, qorder, acc["product"], acc["status"], acc["opened"],
             acc["opened_known"], acc["closed"], acc["closed_known"],
@@ -708,10 +728,11 @@ def score_subjects(acc: Dict[str, np.ndarray], inq: Dict[str, np.ndarray], n: in
             acc["dpd"], acc["months"], acc["consec"], acc["has_event"], acc["ev_day"],
             acc["ev_initiator"], acc["ev_reason"], acc["ev_termination"], acc["ev_balance"],
             acc["ev_limit"], acc["ev_dpd6"], inq["on"], inq["hard"], days, codes, revolving,
-            lender, float(scorer.policy.base_log_odds), *rule_arrays, float(scorer._factor),
-            len(reason_codes), log_odds, cf_log_odds, trig, reasons, feats, features)
+            lender, base, *rule_arrays, factor, len(reason_codes), log_odds, cf_log_odds, trig,
+            reasons, feats, cf_feats, features)
     return {"log_odds": log_odds, "cf_log_odds": cf_log_odds, "trigger": trig,
-            "reasons": reasons, "features": feats if features else None}
+            "reasons": reasons, "features": feats if features else None,
+            "cf_features": cf_feats if features else None}
 
 
 def _check_positions() -> None:

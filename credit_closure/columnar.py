@@ -51,6 +51,7 @@ from . import _columnar_kernel
 from ._assess import _as_of, _assess_profile, _check_profile, resolved
 from ._columnar_features import ENUM_CODES, compute_features, day_number
 from ._model import (
+    _CTRL_RE,
     AccountStatus,
     ClosureEvent,
     ClosureInitiator,
@@ -63,6 +64,7 @@ from ._model import (
     ProductType,
     TerminationKind,
 )
+from ._logistic import LogisticScorer
 from ._reasons import REASONS
 from ._rules import RuleScorer
 from ._scale import Scale
@@ -510,6 +512,59 @@ class _Prepared:
         self.account_ids: np.ndarray = np.empty(0)
 
 
+def _check_attributes(t: _Table, p: _Problems) -> None:
+    """The rules of :class:`~credit_closure.Attributes`, column by column: valid names, and
+    values that are finite numbers, integers within 2**53 or strings of bounded length
+    (a missing value means the subject lacks the attribute)."""
+    for column in t.columns:
+        if column == "subject_id":
+            continue
+        if not column or len(column) > 64 or _CTRL_RE.search(column):
+            p.add(f"attributes.{column[:40]}", "is an invalid attribute name: names are 1-64 "
+                                               "characters, no control characters")
+            continue
+        raw = t.raw(column)
+        arr = raw.to_numpy(dtype=object) if _is_series(raw) and raw.dtype == object else (
+            raw.to_numpy() if _is_series(raw) else np.asarray(raw))
+        kind = arr.dtype.kind
+        if kind == "b" or str(getattr(raw, "dtype", "")) == "boolean":
+            p.add(f"attributes.{column}", "must hold numbers or strings (got booleans)")
+        elif kind == "f":
+            p.rows("attributes", column, np.isinf(arr), "must be a finite number")
+        elif kind in "iu":
+            with np.errstate(over="ignore"):
+                p.rows("attributes", column, (arr > 2**53) | (arr < -2**53),
+                       "is too large an integer to be exact in JSON (|n| > 2**53)")
+        elif kind in "UO":
+            arr = arr.astype(object)
+            miss = _missing_mask(arr)
+            idx = np.flatnonzero(~miss)
+            bad_type = np.zeros(arr.size, dtype=bool)
+            bad_num = np.zeros(arr.size, dtype=bool)
+            bad_int = np.zeros(arr.size, dtype=bool)
+            bad_len = np.zeros(arr.size, dtype=bool)
+            for i in idx.tolist():  # object columns are checked value by value
+                v = arr[i]
+                if isinstance(v, np.generic):
+                    v = v.item()
+                if isinstance(v, str):
+                    bad_len[i] = len(v) > Limits.MAX_STRING_LENGTH
+                elif isinstance(v, bool) or not isinstance(v, (int, float)):
+                    bad_type[i] = True
+                elif isinstance(v, float):
+                    bad_num[i] = not math.isfinite(v)
+                else:
+                    bad_int[i] = abs(v) > 2**53
+            p.rows("attributes", column, bad_type, "must be a number or a string")
+            p.rows("attributes", column, bad_num, "must be a finite number")
+            p.rows("attributes", column, bad_int,
+                   "is too large an integer to be exact in JSON (|n| > 2**53)")
+            p.rows("attributes", column, bad_len,
+                   f"is longer than {Limits.MAX_STRING_LENGTH} characters")
+        else:
+            p.add(f"attributes.{column}", f"must hold numbers or strings (got dtype {arr.dtype})")
+
+
 def _too_many(p: _Problems, table: str, g: np.ndarray, n: int, limit: int, noun: str) -> None:
     """Report the rows of subjects with more than ``limit`` rows in ``table``."""
     counts = np.bincount(g, minlength=n)
@@ -680,6 +735,7 @@ def _prepare(accounts: Any, closures: Any, inquiries: Any, attributes: Any,
         p.rows("attributes", "subject_id", counts[ga] > 1, "has more than one row for the subject")
         if len(t.columns) - 1 > Limits.MAX_ATTRIBUTES:
             p.add("attributes", f"has more than {Limits.MAX_ATTRIBUTES} attribute columns")
+        _check_attributes(t, p)
         out.attributes = t
         out.attr_g = ga
     p.raise_if(since)
@@ -764,26 +820,27 @@ def _scores(log_odds: np.ndarray, scale: Scale) -> Tuple[np.ndarray, np.ndarray,
     dec = np.empty(uniq.size, dtype=np.int8)
     names = [b.name for b in scale.bands]
     for i, lo in enumerate(uniq.tolist()):
-        p = scale.clip_probability(_rule_probability(lo))
-        s = scale.points(p)
+        s, p = scale.scored(_rule_probability(lo))  # as assess() does
         pts[i], prob[i] = s, p
         band[i] = names.index(scale.band(s))
         dec[i] = _DECISIONS.index(scale.decide(s))
     return pts[inv], prob[inv], band[inv], dec[inv]
 
 
-def _scores_memo(log_odds: np.ndarray, scale: Scale, memo: Dict[float, Tuple[float, float, int, int]]
-                 ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _scores_memo(log_odds: np.ndarray, scale: Scale, memo: Dict[float, Tuple[float, float, int, int]],
+                 probability: Any = None) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_scores` with the scale's results kept in ``memo`` across chunks (the rules give
-    few distinct log-odds values, and the same ones in every chunk)."""
+    few distinct log-odds values, and the same ones in every chunk). ``probability`` maps
+    log-odds to the scorer's probability (the rule scorer's formula by default). The first
+    array, ``scale.points(probability)``, is also what ``assess`` takes for a counterfactual."""
     uniq, inv = _distinct(log_odds)
     names = [b.name for b in scale.bands]
+    prob_of = _rule_probability if probability is None else probability
     rows = []
     for lo in uniq.tolist():
         hit = memo.get(lo)
         if hit is None:
-            p = scale.clip_probability(_rule_probability(lo))
-            s = scale.points(p)
+            s, p = scale.scored(prob_of(lo))  # as assess() does
             hit = memo[lo] = (s, p, names.index(scale.band(s)), _DECISIONS.index(scale.decide(s)))
         rows.append(hit)
     if not rows:
@@ -795,8 +852,7 @@ def _scores_memo(log_odds: np.ndarray, scale: Scale, memo: Dict[float, Tuple[flo
 
 def _cf_points(log_odds: np.ndarray, scale: Scale) -> np.ndarray:
     uniq, inv = _distinct(log_odds)
-    vals = np.array([scale.points(scale.clip_probability(_rule_probability(lo)))
-                     for lo in uniq.tolist()])
+    vals = np.array([scale.points(_rule_probability(lo)) for lo in uniq.tolist()])
     return vals[inv] if uniq.size else np.empty(0)
 
 
@@ -921,6 +977,167 @@ def _score_rules_compiled(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date,
             "reason_4": reasons[:, 3], "closure_impact": impact}
 
 
+# ------------------------------------------------------------------------------------------
+# LogisticScorer, vectorised
+# ------------------------------------------------------------------------------------------
+def _features_pair(prep: _Prepared, as_of: _dt.date, compiled: bool
+                   ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The features of every subject (the default extractor, as ``LogisticScorer`` uses),
+    the subjects with closures to undo and their counterfactual features."""
+    from ._assess import CLOSURE_IMPACT_MONTHS
+    from ._features import DEFAULT_CONFIG, months_before
+
+    if compiled:
+        from ._columnar_features import _LENDER, _REVOLVING
+
+        days = np.array([day_number(as_of)] + [day_number(months_before(as_of, m)) for m in
+                                               (3, 6, 12, 24, DEFAULT_CONFIG.retention_months,
+                                                CLOSURE_IMPACT_MONTHS)], dtype=np.int64)
+        res = _columnar_kernel.score_subjects(prep.acc, prep.inq, prep.n, days, _kernel_codes(),
+                                              _REVOLVING, _LENDER, None, None, features=True)
+        has = np.flatnonzero(~np.isnan(res["cf_log_odds"]))
+        return res["features"], has, res["cf_features"][has]
+    F = compute_features(prep.acc, prep.inq, prep.n, as_of, DEFAULT_CONFIG)
+    subjects, cf = _counterfactual(prep, as_of)
+    if subjects.size == 0:
+        return F, subjects, np.empty((0, F.shape[1]))
+    return F, subjects, compute_features(cf, _subset_inquiries(prep, subjects), subjects.size,
+                                         as_of, DEFAULT_CONFIG)
+
+
+def _attribute_cells(prep: _Prepared, name: str) -> Tuple[np.ndarray, np.ndarray]:
+    """One attribute's value for every subject, as the fallback's profiles hold it (numpy
+    scalars as Python values, whole floats within 2**53 as ints): an object array and the
+    mask of subjects that have it."""
+    out = np.full(prep.n, None, dtype=object)
+    have = np.zeros(prep.n, dtype=bool)
+    t = prep.attributes
+    if t is None or name not in t.columns:
+        return out, have
+    raw = t.raw(name)
+    arr = raw.to_numpy(dtype=object) if _is_series(raw) else np.asarray(raw, dtype=object)
+    miss = _missing_mask(arr)
+    rows = np.flatnonzero(~miss)
+    vals = []
+    for v in arr[rows].tolist():
+        if isinstance(v, float) and v.is_integer() and abs(v) <= 2**53:
+            v = int(v)
+        vals.append(v)
+    g = prep.attr_g[rows]  # type: ignore[index]
+    out[g] = np.asarray(vals + [None], dtype=object)[:-1]
+    have[g] = True
+    return out, have
+
+
+def _logistic_bins(prep: _Prepared, scorer: Any, F: np.ndarray, rows: Optional[np.ndarray],
+                   cells: Dict[str, Tuple[np.ndarray, np.ndarray]], p: _Problems
+                   ) -> List[np.ndarray]:
+    """The bin of every input for every subject (``rows`` of the attribute cells: the
+    subjects ``F`` belongs to, ``None`` for all), exactly as ``LogisticScorer._walk`` bins."""
+    from ._logistic import _category
+
+    out = []
+    for kind, idx, name, cuts, lookup, missing, unseen, _lo, _f in scorer._table:
+        if kind == 0:
+            v = F[:, idx]
+            b = np.where(np.isnan(v), missing,
+                         np.searchsorted(np.asarray(cuts, dtype=float), v, side="right"))
+        else:
+            vals, have = cells[name]
+            if rows is not None:
+                vals, have = vals[rows], have[rows]
+            b = np.full(vals.size, missing, dtype=np.int64)
+            present = np.flatnonzero(have)
+            if kind == 1:
+                is_str = np.fromiter((isinstance(v, str) for v in vals[present]), dtype=bool,
+                                     count=present.size)
+                if is_str.any():
+                    mask = np.zeros(prep.n, dtype=bool)
+                    mask[prep.attr_g] = True  # report the attribute table's rows
+                    bad = np.zeros(prep.n, dtype=bool)
+                    bad[present[is_str] if rows is None else rows[present[is_str]]] = True
+                    p.rows("attributes", name, bad[prep.attr_g],  # type: ignore[index]
+                           "must be a number for this model (got string)")
+                    continue
+                x = np.asarray(vals[present].tolist(), dtype=float)
+                b[present] = np.searchsorted(np.asarray(cuts, dtype=float), x, side="right")
+            else:
+                uniq, inv = _distinct_objects(vals[present])
+                bins = np.array([lookup.get(u if isinstance(u, str) else _category(u), unseen)
+                                 for u in uniq] + [unseen], dtype=np.int64)
+                b[present] = bins[inv]
+        out.append(b.astype(np.int64, copy=False))
+    return out
+
+
+def _distinct_objects(values: np.ndarray) -> Tuple[List[Any], np.ndarray]:
+    """Distinct values (Python objects, with their types: 3 and "3" differ) and, per element,
+    the index of its value."""
+    index: Dict[Tuple[type, Any], int] = {}
+    uniq: List[Any] = []
+    inv = np.empty(values.size, dtype=np.int64)
+    for i, v in enumerate(values.tolist()):
+        key = (type(v), v)
+        k = index.get(key)
+        if k is None:
+            k = index[key] = len(uniq)
+            uniq.append(v)
+        inv[i] = k
+    return uniq, inv
+
+
+def _logistic_log_odds(scorer: Any, bins: List[np.ndarray], n: int) -> np.ndarray:
+    """Intercept plus each input's log-odds term, added in the inputs' order as ``_walk``
+    adds them (so every rounding is the same)."""
+    lo = np.full(n, scorer.intercept_)
+    for row, b in zip(scorer._table, bins):
+        lo = lo + np.asarray(row[7], dtype=float)[b]
+    return lo
+
+
+def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
+                    memo: Dict[float, Tuple[float, float, int, int]], compiled: bool
+                    ) -> Dict[str, np.ndarray]:
+    """:class:`~credit_closure.LogisticScorer` on the whole chunk at once, equal to
+    ``assess()`` with it: bins, log-odds, reasons (points below the reference, summed per
+    code, worst first) and the closure impact on the counterfactual features."""
+    from ._logistic import _sigmoid
+
+    p = _Problems()
+    F, cf_subjects, F_cf = _features_pair(prep, as_of, compiled)
+    cells = {row[2]: _attribute_cells(prep, row[2]) for row in scorer._table if row[0] != 0}
+    bins = _logistic_bins(prep, scorer, F, None, cells, p)
+    p.raise_if()
+    n = prep.n
+    lo = _logistic_log_odds(scorer, bins, n)
+    scale = scorer.scale_
+    score, prob, band_i, decision_i = _scores_memo(lo, scale, memo, _sigmoid)
+
+    codes = sorted({row[8][0].code for row in scorer._table if row[8]})
+    col = {c: k for k, c in enumerate(codes)}
+    totals = np.full((len(codes), n), np.nan)
+    for row, b in zip(scorer._table, bins):
+        pts = np.array([f.points for f in row[8]], dtype=float)[b]
+        neg = pts < 0
+        if neg.any():
+            k = col[row[8][0].code]
+            cur = totals[k]
+            totals[k] = np.where(neg, np.where(np.isnan(cur), 0.0 + pts, cur + pts), cur)
+    code_arr = np.array(codes + [None], dtype=object)
+    reasons = [code_arr[best] for best in _top_reasons(totals, np.zeros(totals.shape, bool))]
+
+    impact = np.zeros(n)
+    if cf_subjects.size:
+        cf_bins = _logistic_bins(prep, scorer, F_cf, cf_subjects, cells, p)
+        lo_cf = _logistic_log_odds(scorer, cf_bins, cf_subjects.size)
+        impact[cf_subjects] = score[cf_subjects] - _scores_memo(lo_cf, scale, memo, _sigmoid)[0]
+    return {"score": score, "probability_of_default": prob,
+            "band": np.array([b.name for b in scale.bands], dtype=object)[band_i],
+            "decision": np.array(_DECISIONS, dtype=object)[decision_i],
+            "reason_1": reasons[0], "reason_2": reasons[1], "reason_3": reasons[2],
+            "reason_4": reasons[3], "closure_impact": impact}
+
+
 def _score_rules(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date) -> Dict[str, np.ndarray]:
     config = scorer.policy.feature_config
     F = compute_features(prep.acc, prep.inq, prep.n, as_of, config)
@@ -970,7 +1187,7 @@ def _score_rules(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date) -> Dict[s
 
 
 # ------------------------------------------------------------------------------------------
-# Fallback: build profiles and call assess() for other scorers
+# Fallback: build profiles and call assess() for other scorers (plugins)
 # ------------------------------------------------------------------------------------------
 def _inverse(mapping: Mapping[str, int]) -> Dict[int, str]:
     return {v: k for k, v in mapping.items()}
@@ -1221,10 +1438,11 @@ def score_columnar(
 ) -> Any:
     """Score every subject in long tables; one output row per subject, equal to ``assess()``.
 
-    The built-in rule scorer (``"rules"`` or any :class:`~credit_closure.RuleScorer`) is
-    computed vectorised, grouped by subject, closure impact included. Any other scorer is
-    called subject by subject through :func:`~credit_closure.assess` on profiles built from
-    the rows (slower, same results).
+    The built-in scorers are computed on whole chunks of subjects, closure impact included:
+    the rule scorer (``"rules"`` or any :class:`~credit_closure.RuleScorer`) and the
+    scorecard (``"logistic"`` or any fitted :class:`~credit_closure.LogisticScorer`). Any
+    other scorer (a plugin) is called subject by subject through
+    :func:`~credit_closure.assess` on profiles built from the rows (slower, same results).
 
     Args:
         accounts: The accounts table (see the module documentation for the format).
@@ -1238,11 +1456,12 @@ def score_columnar(
         chunk_accounts: Subjects are scored in groups of about this many accounts, which
             bounds the working memory (a subject is never split). The result does not
             depend on it.
-        engine: How the built-in rule scorer is computed: ``"numba"`` (one compiled pass per
-            subject; needs numba, which the ``columnar`` extra installs), ``"numpy"`` (array
-            operations only) or ``"auto"`` (numba when it can be imported, else numpy). The
-            results are the same, to the last bit; only the speed differs. Other scorers
-            ignore it.
+        engine: How the built-in scorers' features and rules are computed: ``"numba"``
+            (one compiled pass per subject; needs numba, which the ``columnar`` extra
+            installs; the first call in a new environment compiles it, which takes seconds,
+            and numba caches the result on disk), ``"numpy"`` (array operations only) or
+            ``"auto"`` (numba when it can be imported, else numpy). The results are the same,
+            to the last bit; only the speed differs. A plugin scorer ignores it.
 
     Returns:
         A table with :data:`OUTPUT_COLUMNS`, one row per subject sorted by ``subject_id``:
@@ -1290,6 +1509,9 @@ def score_columnar(
     compiled = engine != "numpy" and _columnar_kernel.available()
     obj = resolve(scorer)[0]
     memo: Dict[float, Tuple[float, float, int, int]] = {}
+    logistic_memo: Dict[float, Tuple[float, float, int, int]] = {}
+    if type(obj) is LogisticScorer:
+        obj._check_fitted()
 
     def score(prep: _Prepared) -> Dict[str, np.ndarray]:
         if prep.n == 0:
@@ -1298,6 +1520,8 @@ def score_columnar(
             if compiled:
                 return _score_rules_compiled(prep, obj, day, memo)
             return _score_rules(prep, obj, day)
+        if type(obj) is LogisticScorer:
+            return _score_logistic(prep, obj, day, logistic_memo, compiled)
         return _score_fallback(prep, scorer, day)
 
     given = {"accounts": accounts, "closures": closures, "inquiries": inquiries,

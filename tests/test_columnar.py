@@ -351,15 +351,71 @@ class TestFallback:
                              scorer=FlatScorer(), as_of=AS_OF)
         assert _rows(out) == _expected(sub, FlatScorer())
 
-    def test_logistic_reference_falls_back(self, portfolio):
-        """The logistic reference scorecard (reads attributes) matches assess() too."""
-        logistic = pytest.importorskip("credit_closure._logistic")
-        scorer = logistic.reference_scorer()
-        sub = portfolio[:150]
-        t = profiles_to_tables(sub)
+
+
+class TestLogisticVectorised:
+    """LogisticScorer is computed on whole chunks (no per-subject assess) and equals it."""
+
+    def test_reference_scorecard_on_thousands(self, portfolio, tables):
+        """The built-in "logistic" scorecard (features and attributes) equals assess()."""
+        out = score_columnar(tables["accounts"], tables["closures"], tables["inquiries"],
+                             tables["attributes"], scorer="logistic", as_of=AS_OF)
+        assert _rows(out) == _expected(portfolio, "logistic")
+
+    def test_no_per_subject_calls(self, tables, monkeypatch):
+        """The vectorised path never builds profiles or calls assess per subject."""
+        import credit_closure.columnar as columnar
+
+        def boom(*args, **kwargs):
+            raise AssertionError("per-subject path used")
+
+        monkeypatch.setattr(columnar, "build_profiles", boom)
+        out = score_columnar(tables["accounts"], tables["closures"], tables["inquiries"],
+                             tables["attributes"], scorer="logistic", as_of=AS_OF,
+                             chunk_accounts=3000)
+        assert len(out) == len(tables["attributes"])
+
+    def test_attribute_edge_cases(self, portfolio):
+        """Missing, unseen and number-valued categories, and whole floats, bin as in assess."""
+        from credit_closure import LogisticScorer
+
+        pf = generate_portfolio(1200, seed=8, as_of=AS_OF)
+        scorer = LogisticScorer(min_iv=0.0).fit(list(pf.profiles), pf.outcomes.tolist(),
+                                                as_of=AS_OF)
+        used = {(i.kind, i.name) for i in scorer.inputs_}
+        assert {("attribute", "city_tier"), ("attribute", "employment"),
+                ("attribute", "monthly_income")} <= used
+        docs = [p.to_dict() for p in portfolio[1200:1500]]
+        for i, d in enumerate(docs):
+            a = d["attributes"]
+            if i % 5 == 0:
+                a.pop("city_tier", None)
+            elif i % 5 == 1:
+                a["city_tier"] = 2  # a number where categories are strings
+            elif i % 5 == 2:
+                a["employment"] = "astronaut"  # never seen in training
+            elif i % 5 == 3 and "monthly_income" in a:
+                a["monthly_income"] = float(a["monthly_income"]) + 0.5
+        profiles = [CreditProfile.from_dict(d) for d in docs]
+        t = profiles_to_tables(profiles, container="numpy")
         out = score_columnar(t["accounts"], t["closures"], t["inquiries"], t["attributes"],
                              scorer=scorer, as_of=AS_OF)
-        assert _rows(out) == _expected(sub, scorer)
+        assert _rows(out) == _expected(profiles, scorer)
+
+    def test_string_for_a_numeric_input(self):
+        """A string where the scorecard bins numbers names the attribute and its rows."""
+        attributes = {"subject_id": np.array(["s1", "s2"], dtype=object),
+                      "monthly_income": np.array([5000, "lots"], dtype=object)}
+        probs = _problems(_accounts(), None, None, attributes, scorer="logistic")
+        assert probs == [("attributes.monthly_income",
+                          "must be a number for this model (got string) (row 1)")]
+
+    def test_unfitted_scorer(self):
+        """An unfitted LogisticScorer is refused before any work."""
+        from credit_closure import LogisticScorer, NotFittedError
+
+        with pytest.raises(NotFittedError):
+            score_columnar(_accounts(), as_of=AS_OF, scorer=LogisticScorer())
 
 
 def _accounts(**over):
@@ -445,6 +501,23 @@ class TestInvalidInput:
         product = np.array(["credit_card", ["x"], {"a": 1}], dtype=object)
         assert _problems(_accounts(product=product)) == [
             ("accounts.product", "must be a string (rows 1, 2)")]
+
+    def test_bad_attributes(self):
+        """Attribute values follow the model's rules, column by column, with rows."""
+        attributes = {
+            "subject_id": np.array(["s1", "s2"], dtype=object),
+            "flag": np.array([True, False]),
+            "ratio": np.array([0.5, np.inf]),
+            "note": np.array(["ok", "x" * 300], dtype=object),
+            "mixed": np.array([[1], 3], dtype=object),
+            "big": np.array([2**60, 1], dtype=np.int64),
+        }
+        probs = dict(_problems(_accounts(), None, None, attributes))
+        assert probs["attributes.flag"] == "must hold numbers or strings (got booleans)"
+        assert probs["attributes.ratio"] == "must be a finite number (row 1)"
+        assert probs["attributes.note"] == "is longer than 256 characters (row 1)"
+        assert probs["attributes.mixed"] == "must be a number or a string (row 0)"
+        assert probs["attributes.big"].startswith("is too large an integer")
 
     def test_wrong_dtype(self):
         """Numbers where dates belong, and strings where numbers belong, are reported."""
