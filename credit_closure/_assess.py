@@ -276,6 +276,20 @@ def resolved(scorer: Any) -> _ResolvedScorer:
 _CLOSED = AccountStatus.CLOSED
 
 
+_STARTS: Dict[Tuple[_dt.date, int], _dt.date] = {}
+
+
+def _window_start(as_of: _dt.date, months: int) -> _dt.date:
+    """``months_before(as_of, months)``, remembered (a service scores at few distinct dates)."""
+    key = (as_of, months)
+    start = _STARTS.get(key)
+    if start is None:
+        if len(_STARTS) > 4096:
+            _STARTS.clear()
+        start = _STARTS[key] = months_before(as_of, months)
+    return start
+
+
 def counterfactual(profile: CreditProfile, as_of: _dt.date,
                    months: int = CLOSURE_IMPACT_MONTHS) -> Optional[CreditProfile]:
     """The profile had the closures of the last ``months`` not happened, or ``None`` when
@@ -286,7 +300,7 @@ def counterfactual(profile: CreditProfile, as_of: _dt.date,
     closure events are removed. Charged-off and transferred accounts stay as they are: those are
     outcomes of delinquency, not closures.
     """
-    start = months_before(as_of, months)
+    start = _window_start(as_of, months)
     events = {c.account_id: c for c in profile.closures}
     reopen: Dict[str, Any] = {}
     closed = _CLOSED
@@ -333,23 +347,36 @@ def _rank(result: ScoreResult, texts: Any) -> Tuple[ReasonCode, ...]:
         pts = f.points
         if pts < 0:
             code = f.code
-            totals[code] = get(code, 0.0) + pts
+            t = get(code)
+            totals[code] = pts if t is None else t + pts
     if not totals:
         return ()
     forced = {t.code for t in result.triggers if t.action != "alert"}
     if forced:
-        order = sorted((code not in forced, pts, code) for code, pts in totals.items())
+        order = [(pts, code) for _, pts, code in
+                 sorted((code not in forced, pts, code) for code, pts in totals.items())]
     else:
-        order = sorted((False, pts, code) for code, pts in totals.items())
+        order = sorted([(pts, code) for code, pts in totals.items()])
     out = []
-    for _, pts, code in order[:MAX_REASONS]:
+    cache = _REASON_CACHE
+    for pts, code in order[:MAX_REASONS]:
         t = texts.get(code) if texts else None
         if t is None:
             t = REASONS.get(code)
             if t is None:
                 t = (code, code)
-        out.append(_reason(code, t[0], t[1], pts))
+        key = (code, t[0], t[1], pts)
+        r = cache.get(key)
+        if r is None:
+            if len(cache) >= 8192:
+                cache.clear()
+            r = cache[key] = _reason(code, t[0], t[1], pts)
+        out.append(r)
     return tuple(out)
+
+
+#: Reason codes are immutable and repeat across subjects (same code, texts and points): reused.
+_REASON_CACHE: Dict[Tuple[str, str, str, float], ReasonCode] = {}
 
 
 _ACTION_ORDER = {"decline": 0, "refer": 1, "alert": 2}

@@ -23,8 +23,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["available", "compile_rules", "number_flags", "score_subjects", "search_sorted",
-           "ticks_to_days"]
+__all__ = ["available", "compile_rules", "number_flags", "scale_many", "score_subjects",
+           "search_sorted", "ticks_to_days"]
 
 try:  # pragma: no cover - exercised when numba is installed (the test extra has it)
     import numba as _numba
@@ -573,6 +573,62 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
                     for k in range(28):
                         cf_feats_out[s, k] = f[k]
             break
+
+
+@_njit
+def _scale_many(lo, logistic, offset, factor, smin, smax, band_min, approve_at, decline_below,
+                score, prob, band, dec):  # pragma: no cover - compiled
+    for i in range(lo.size):
+        z = lo[i]
+        if logistic and z < 0.0:  # LogisticScorer's _sigmoid
+            e = math.exp(z)
+            p = e / (1.0 + e)
+        else:
+            p = 1.0 / (1.0 + math.exp(-z))
+        if p <= 0.0:  # Scale.points
+            s = smax
+        elif p >= 1.0:
+            s = smin
+        else:
+            s = offset - factor * (math.log(p) - math.log1p(-p))
+            if s < smin:
+                s = smin
+            elif s > smax:
+                s = smax
+        if s == smin or s == smax:  # Scale.scored: the probability the clipped score stands for
+            p = 1.0 / (1.0 + math.exp(-((offset - s) / factor)))
+        score[i] = s
+        prob[i] = p
+        k = band_min.size - 1  # Scale.band
+        for j in range(band_min.size):
+            if s >= band_min[j]:
+                k = j
+                break
+        band[i] = k
+        if s >= approve_at:  # Scale.decide
+            dec[i] = 0
+        elif s < decline_below:
+            dec[i] = 2
+        else:
+            dec[i] = 1
+
+
+def scale_many(log_odds: np.ndarray, scale: Any, *, logistic: bool
+               ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Score, probability (as ``Scale.scored`` gives them), band index and cutoff decision
+    index (0 approve, 1 refer, 2 decline) for every log-odds value: the probability by the
+    rule scorer's formula, or ``LogisticScorer``'s with ``logistic``. The same libm functions
+    as Python's ``math`` module, so the same bits (``tests/test_columnar.py`` checks it)."""
+    lo = np.ascontiguousarray(log_odds, dtype=np.float64)
+    score = np.empty(lo.size)
+    prob = np.empty(lo.size)
+    band = np.empty(lo.size, dtype=np.int64)
+    dec = np.empty(lo.size, dtype=np.int8)
+    band_min = np.array([b.min_score for b in scale.bands], dtype=np.float64)
+    _scale_many(lo, logistic, float(scale.offset), float(scale.factor), float(scale.min_score),
+                float(scale.max_score), band_min, float(scale.approve_at),
+                float(scale.decline_below), score, prob, band, dec)
+    return score, prob, band, dec
 
 
 @_njit

@@ -413,6 +413,14 @@ class Attributes(Mapping[str, AttributeValue]):
     def __getitem__(self, key: str) -> AttributeValue:
         return self._data[key]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key``, or ``default`` when the subject lacks it (a plain dict
+        lookup: scorecards call this once per attribute input on every score)."""
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
 

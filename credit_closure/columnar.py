@@ -1006,27 +1006,40 @@ def _features_pair(prep: _Prepared, as_of: _dt.date, compiled: bool
 
 
 def _attribute_cells(prep: _Prepared, name: str) -> Tuple[np.ndarray, np.ndarray]:
-    """One attribute's value for every subject, as the fallback's profiles hold it (numpy
-    scalars as Python values, whole floats within 2**53 as ints): an object array and the
-    mask of subjects that have it."""
-    out = np.full(prep.n, None, dtype=object)
+    """One attribute's value for every subject and the mask of subjects that have it: a
+    float array when the column holds numbers, else an object array holding the values as
+    the fallback's profiles hold them (numpy scalars as Python values, whole floats within
+    2**53 as ints)."""
     have = np.zeros(prep.n, dtype=bool)
     t = prep.attributes
     if t is None or name not in t.columns:
-        return out, have
+        return np.full(prep.n, np.nan), have
     raw = t.raw(name)
-    arr = raw.to_numpy(dtype=object) if _is_series(raw) else np.asarray(raw, dtype=object)
+    arr = raw.to_numpy() if _is_series(raw) else np.asarray(raw)
+    g = prep.attr_g
+    if arr.dtype.kind in "iuf":
+        vals = np.asarray(arr, dtype=float)
+        ok = ~np.isnan(vals)
+        out = np.full(prep.n, np.nan)
+        out[g[ok]] = vals[ok]  # type: ignore[index]
+        have[g[ok]] = True  # type: ignore[index]
+        return out, have
+    arr = arr.astype(object)
     miss = _missing_mask(arr)
     rows = np.flatnonzero(~miss)
-    vals = []
-    for v in arr[rows].tolist():
-        if isinstance(v, float) and v.is_integer() and abs(v) <= 2**53:
-            v = int(v)
-        vals.append(v)
-    g = prep.attr_g[rows]  # type: ignore[index]
-    out[g] = np.asarray(vals + [None], dtype=object)[:-1]
-    have[g] = True
-    return out, have
+    objs = np.full(prep.n, None, dtype=object)
+    objs[g[rows]] = arr[rows]  # type: ignore[index]
+    have[g[rows]] = True  # type: ignore[index]
+    return objs, have
+
+
+def _normal(v: Any) -> Any:
+    """An attribute value as a profile built from the row holds it."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and v.is_integer() and abs(v) <= 2**53:
+        return int(v)
+    return v
 
 
 def _logistic_bins(prep: _Prepared, scorer: Any, F: np.ndarray, rows: Optional[np.ndarray],
@@ -1042,37 +1055,41 @@ def _logistic_bins(prep: _Prepared, scorer: Any, F: np.ndarray, rows: Optional[n
             v = F[:, idx]
             b = np.where(np.isnan(v), missing,
                          np.searchsorted(np.asarray(cuts, dtype=float), v, side="right"))
-        else:
-            vals, have = cells[name]
-            if rows is not None:
-                vals, have = vals[rows], have[rows]
-            b = np.full(vals.size, missing, dtype=np.int64)
-            present = np.flatnonzero(have)
-            if kind == 1:
-                is_str = np.fromiter((isinstance(v, str) for v in vals[present]), dtype=bool,
-                                     count=present.size)
+            out.append(b.astype(np.int64, copy=False))
+            continue
+        vals, have = cells[name]
+        if rows is not None:
+            vals, have = vals[rows], have[rows]
+        b = np.full(vals.size, missing, dtype=np.int64)
+        present = np.flatnonzero(have)
+        pv = vals[present]
+        if kind == 1:
+            if pv.dtype.kind == "O":
+                is_str = np.fromiter((isinstance(v, str) for v in pv), dtype=bool,
+                                     count=pv.size)
                 if is_str.any():
-                    mask = np.zeros(prep.n, dtype=bool)
-                    mask[prep.attr_g] = True  # report the attribute table's rows
                     bad = np.zeros(prep.n, dtype=bool)
                     bad[present[is_str] if rows is None else rows[present[is_str]]] = True
                     p.rows("attributes", name, bad[prep.attr_g],  # type: ignore[index]
                            "must be a number for this model (got string)")
                     continue
-                x = np.asarray(vals[present].tolist(), dtype=float)
-                b[present] = np.searchsorted(np.asarray(cuts, dtype=float), x, side="right")
+                pv = np.asarray([float(_normal(v)) for v in pv.tolist()], dtype=float)
+            b[present] = np.searchsorted(np.asarray(cuts, dtype=float), pv, side="right")
+        else:
+            if pv.dtype.kind == "f":
+                uniq_f, codes = _distinct(pv)
+                uniq: List[Any] = uniq_f.tolist()
             else:
-                uniq, inv = _distinct_objects(vals[present])
-                bins = np.array([lookup.get(u if isinstance(u, str) else _category(u), unseen)
-                                 for u in uniq] + [unseen], dtype=np.int64)
-                b[present] = bins[inv]
-        out.append(b.astype(np.int64, copy=False))
+                codes, uniq = _factorize_objects(pv)
+            bins = np.array([lookup.get(u if isinstance(u, str) else _category(u), unseen)
+                             for u in (_normal(x) for x in uniq)] + [unseen], dtype=np.int64)
+            b[present] = bins[codes]
+        out.append(b)
     return out
 
 
-def _distinct_objects(values: np.ndarray) -> Tuple[List[Any], np.ndarray]:
-    """Distinct values (Python objects, with their types: 3 and "3" differ) and, per element,
-    the index of its value."""
+def _factorize_objects(values: np.ndarray) -> Tuple[np.ndarray, List[Any]]:
+    """Per element the index of its value, and the distinct values (3 and "3" differ)."""
     index: Dict[Tuple[type, Any], int] = {}
     uniq: List[Any] = []
     inv = np.empty(values.size, dtype=np.int64)
@@ -1083,7 +1100,7 @@ def _distinct_objects(values: np.ndarray) -> Tuple[List[Any], np.ndarray]:
             k = index[key] = len(uniq)
             uniq.append(v)
         inv[i] = k
-    return uniq, inv
+    return inv, uniq
 
 
 def _logistic_log_odds(scorer: Any, bins: List[np.ndarray], n: int) -> np.ndarray:
@@ -1111,7 +1128,10 @@ def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
     n = prep.n
     lo = _logistic_log_odds(scorer, bins, n)
     scale = scorer.scale_
-    score, prob, band_i, decision_i = _scores_memo(lo, scale, memo, _sigmoid)
+    if compiled:
+        score, prob, band_i, decision_i = _columnar_kernel.scale_many(lo, scale, logistic=True)
+    else:
+        score, prob, band_i, decision_i = _scores_memo(lo, scale, memo, _sigmoid)
 
     codes = sorted({row[8][0].code for row in scorer._table if row[8]})
     col = {c: k for k, c in enumerate(codes)}
@@ -1130,7 +1150,11 @@ def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
     if cf_subjects.size:
         cf_bins = _logistic_bins(prep, scorer, F_cf, cf_subjects, cells, p)
         lo_cf = _logistic_log_odds(scorer, cf_bins, cf_subjects.size)
-        impact[cf_subjects] = score[cf_subjects] - _scores_memo(lo_cf, scale, memo, _sigmoid)[0]
+        if compiled:
+            cf_points = _columnar_kernel.scale_many(lo_cf, scale, logistic=True)[0]
+        else:
+            cf_points = _scores_memo(lo_cf, scale, memo, _sigmoid)[0]
+        impact[cf_subjects] = score[cf_subjects] - cf_points
     return {"score": score, "probability_of_default": prob,
             "band": np.array([b.name for b in scale.bands], dtype=object)[band_i],
             "decision": np.array(_DECISIONS, dtype=object)[decision_i],

@@ -218,6 +218,26 @@ class TestEngines:
         want = math.fsum(values)
         assert got == want and math.copysign(1, got) == math.copysign(1, want)
 
+    @needs_numba
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.one_of(st.floats(-60, 60, allow_nan=False),
+                              st.sampled_from([0.0, -0.0, 1e-300, -700.5, 700.5, 36.9, -36.9])),
+                    min_size=1, max_size=20), st.booleans())
+    def test_compiled_scale_is_python_scale(self, los, logistic):
+        """The compiled scale gives what Scale.scored, band and decide give, bit for bit."""
+        from credit_closure._logistic import _sigmoid
+
+        scale = RuleScorer.default().scale
+        score, prob, band, dec = _columnar_kernel.scale_many(np.array(los), scale,
+                                                             logistic=logistic)
+        names = [b.name for b in scale.bands]
+        for i, lo in enumerate(los):
+            p = _sigmoid(lo) if logistic else 1.0 / (1.0 + math.exp(-lo))
+            s, q = scale.scored(p)
+            assert (score[i], prob[i]) == (s, q)
+            assert names[band[i]] == scale.band(s)
+            assert ("approve", "refer", "decline")[dec[i]] == scale.decide(s)
+
     def test_nanosecond_dates(self, engine):
         """pandas datetime64[ns] columns: whole days pass, a time of day and an early date
         are each reported with their rows, on both engines."""
