@@ -270,8 +270,8 @@ class TestBinningMethod:
     def test_defaults(self):
         """The defaults chosen by the evidence in docs/logistic-scorecard.md."""
         p = LogisticScorer().get_params()
-        assert (p["binning"], p["C"], p["min_iv"], p["max_bins"], p["min_bin_share"]) == (
-            "greedy", 0.3, 0.0, 8, 0.03)
+        assert (p["binning"], p["C"], p["min_iv"], p["max_bins"], p["min_bin_share"],
+                p["prebins"]) == ("greedy", 0.3, 0.0, 8, 0.03, 30)
 
     def test_optimal_fits_at_least_the_greedy_iv(self, data):
         """With ``binning="optimal"`` (monotonic shapes, so both pick among the same shapes)
@@ -313,6 +313,64 @@ class TestBinningMethod:
         doc = LogisticScorer().fit(*_small_attribute_data(), as_of="2025-01-01").to_dict()
         doc["training"]["params"]["binning"] = "cp"
         with pytest.raises(ArtifactError, match="training.params.binning"):
+            LogisticScorer.from_dict(_rehash(doc))
+
+
+def _continuous_attribute_data(n=1200, seed=5):
+    """Profiles with one continuous attribute whose risk rises with it."""
+    rng = random.Random(seed)
+    profiles, outcomes = [], []
+    for i in range(n):
+        x = round(rng.uniform(0.0, 100.0), 3)
+        profiles.append(CreditProfile(subject_id=f"c{i}", attributes={"utilisation": x}))
+        outcomes.append(int(rng.random() < 0.1 + 0.4 * x / 100.0))
+    return profiles, outcomes
+
+
+class TestPrebins:
+    """The ``prebins`` parameter: how many quantile pre-bins numeric inputs start from."""
+
+    def test_prebins_reach_the_binning(self):
+        """The scorer's bins of a numeric attribute are fit_numeric's with the same
+        ``prebins``, and a different ``prebins`` gives different bins."""
+        from credit_closure._binning import fit_numeric
+
+        profiles, outcomes = _continuous_attribute_data()
+        x = [p.attributes["utilisation"] for p in profiles]
+        cuts = {}
+        for k in (6, 30):
+            s = LogisticScorer(prebins=k).fit(profiles, outcomes, as_of=AS_OF)
+            (inp,) = [i for i in s.inputs_ if i.name == "utilisation"]
+            direct = fit_numeric(x, outcomes, max_bins=8, min_bin_share=0.03,
+                                 monotonic="auto_shape", prebins=k)
+            assert inp.binning.cuts == direct.cuts
+            assert s.metadata_["params"]["prebins"] == k
+            cuts[k] = inp.binning.cuts
+        assert cuts[6] != cuts[30]
+
+    def test_artifact_without_prebins_loads_as_20(self):
+        """An artifact saved before ``prebins`` existed loads, as ``prebins=20``, and scores
+        as before."""
+        profiles, outcomes = _small_attribute_data()
+        s = LogisticScorer(prebins=20).fit(profiles, outcomes, as_of="2025-01-01")
+        doc = s.to_dict()
+        del doc["training"]["params"]["prebins"]
+        old = LogisticScorer.from_dict(_rehash(doc))
+        assert old.prebins == 20
+        p = profiles[7]
+        assert old.score(p, dt.date(2025, 1, 1)) == s.score(p, dt.date(2025, 1, 1))
+
+    @pytest.mark.parametrize("bad", [0, 1001, 2.5, True, "30", None])
+    def test_bad_prebins_refused(self, bad):
+        """A ``prebins`` that is not an integer from 1 to 1000 is named, in fit and in an
+        artifact."""
+        profiles, outcomes = _small_attribute_data(n=40)
+        with pytest.raises(InvalidInputError) as exc:
+            LogisticScorer(prebins=bad).fit(profiles, outcomes, as_of="2025-01-01")
+        assert "prebins" in {p for p, _ in exc.value.problems}
+        doc = LogisticScorer().fit(*_small_attribute_data(), as_of="2025-01-01").to_dict()
+        doc["training"]["params"]["prebins"] = bad
+        with pytest.raises(ArtifactError, match="training.params.prebins"):
             LogisticScorer.from_dict(_rehash(doc))
 
 
