@@ -43,6 +43,8 @@ def register(subparsers: Any) -> None:
                    help="smallest information value of an input (default: the library's, 0.0)")
     p.add_argument("--binning", choices=("greedy", "optimal"), default=None,
                    help="how pre-bins are grouped (default: the library's, greedy)")
+    p.add_argument("--prebins", type=int, default=None,
+                   help="quantile pre-bins of numeric inputs (default: the library's, 30)")
     p.add_argument("--max-inputs", type=int, default=None, help="keep at most this many inputs")
     p.add_argument("--reason-method", choices=("points_below_max", "below_cutoff_average"),
                    default="points_below_max", help="how reasons are ranked")
@@ -94,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         tr, te = list(range(len(profiles))), []
     options = {k: v for k, v in (("max_bins", args.max_bins),
                                  ("min_bin_share", args.min_bin_share), ("C", args.C),
-                                 ("min_iv", args.min_iv), ("binning", args.binning))
+                                 ("min_iv", args.min_iv), ("binning", args.binning),
+                                 ("prebins", args.prebins))
                if v is not None}
     scorer = LogisticScorer(**options, max_inputs=args.max_inputs,
                             reason_method=args.reason_method)

@@ -708,14 +708,15 @@ class TestCLI:
         plain, tuned = tmp_path / "plain.json", tmp_path / "tuned.json"
         assert main(["train", str(data), "--out", str(plain)]) == 0
         assert main(["train", str(data), "--out", str(tuned), "--C", "1.5", "--min-iv", "0.05",
-                     "--binning", "optimal"]) == 0
+                     "--binning", "optimal", "--prebins", "12"]) == 0
         capsys.readouterr()
         defaults = LogisticScorer().get_params()
         got = LogisticScorer.load(plain).get_params()
         assert (got["C"], got["min_iv"], got["binning"]) == \
             (defaults["C"], defaults["min_iv"], defaults["binning"])
         got = LogisticScorer.load(tuned).get_params()
-        assert (got["C"], got["min_iv"], got["binning"]) == (1.5, 0.05, "optimal")
+        assert (got["C"], got["min_iv"], got["binning"], got["prebins"]) == \
+            (1.5, 0.05, "optimal", 12)
 
     def test_train_bad_rows(self, tmp_path, capsys):
         """A bad row exits 1 and names its line."""
