@@ -31,14 +31,7 @@ from ._model import (
     InquiryKind,
     TerminationKind,
 )
-from ._security import (
-    RULE_ACTIVITY_ON_CLOSED,
-    RULE_CONTACT_CHANGE,
-    RULE_LIMIT_CHANGE,
-    RULE_REOPEN_REQUEST,
-    SecurityConfig,
-    scan_profile,
-)
+from ._security import SecurityConfig, security_counts
 
 __all__ = ["FEATURES", "FEATURE_INDEX", "FEATURE_NAMES", "FeatureConfig", "FeatureSpec", "extract", "feature_dict"]
 
@@ -404,20 +397,12 @@ def extract(
                         q3 += 1.0
 
     # ---- security ------------------------------------------------------------------------
-    post_act = reopen = 0.0
-    contact = 0.0
+    # the alerts of scan_profile after the look-back start, counted without building them
     if profile.activity:
-        since = as_of - _dt.timedelta(days=config.security_lookback_days)
-        for alert in scan_profile(profile, config=config.security):
-            if alert.day <= since:
-                continue
-            rule = alert.rule
-            if rule == RULE_ACTIVITY_ON_CLOSED or rule == RULE_LIMIT_CHANGE:
-                post_act += 1.0
-            elif rule == RULE_REOPEN_REQUEST:
-                reopen += 1.0
-            elif rule == RULE_CONTACT_CHANGE:
-                contact = 1.0
+        post_act, reopen, contact = security_counts(
+            profile, config.security, as_of - _dt.timedelta(days=config.security_lookback_days))
+    else:
+        post_act = reopen = contact = 0.0
 
     return (
         util_total,

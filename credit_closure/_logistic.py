@@ -44,7 +44,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from ._binning import MAX_PREBINS, CategoricalBinning, NumericBinning, binning_from_dict
 from ._features import FEATURE_INDEX, FEATURE_NAMES, FEATURES, extract
 from ._json import loads_document
-from ._model import CreditProfile
+from ._model import Attributes, CreditProfile
 from ._protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
 from ._reasons import FEATURE_REASON, ReasonText
 from ._scale import DEFAULT_SCALE, Scale
@@ -886,7 +886,8 @@ class LogisticScorer:
         """``(log-odds, factors)`` in one pass over the inputs (the scoring hot path: the same
         bins as :meth:`_bins`, the same order of summation as :meth:`_log_odds`)."""
         feats = extract(profile, as_of) if self._needs_features else ()
-        get = profile.attributes.get
+        attributes = profile.attributes
+        get = attributes._data.get if type(attributes) is Attributes else attributes.get
         lo = self.intercept_
         factors: List[Factor] = []
         append = factors.append

@@ -364,6 +364,53 @@ def scan_profile(
     return tuple(alerts)
 
 
+def security_counts(profile: CreditProfile, config: SecurityConfig, since: _dt.date
+                    ) -> Tuple[float, float, float]:
+    """The three security features of the feature extractor, without building alerts.
+
+    ``(post-closure activity, reopen requests, contact change near a closure)``: the number of
+    :func:`scan_profile` alerts dated after ``since`` whose rule is ``ACTIVITY_ON_CLOSED`` or
+    ``LIMIT_CHANGE_ON_CLOSED``, the number whose rule is ``REOPEN_REQUEST_ON_CLOSED``, and
+    1.0 if any is ``CONTACT_CHANGE_NEAR_CLOSURE``. The rules are those of :func:`_detect`,
+    record by record; counts do not depend on order and the dormancy rule is not counted, so
+    no sorting is needed (``tests/test_security.py`` checks it equals counting the alerts).
+    """
+    records = profile.activity
+    if not records:
+        return 0.0, 0.0, 0.0
+    closed_on: Dict[str, _dt.date] = {}
+    for acc in profile.accounts:
+        if acc.closed_on is not None:
+            closed_on[acc.account_id] = acc.closed_on
+    for ev in profile.closures:
+        closed_on.setdefault(ev.account_id, ev.closed_on)
+    window = _dt.timedelta(days=config.window_days)
+    codes = _KIND_CODE
+    closed_get = closed_on.get
+    post = reopen = contact = 0.0
+    for rec in records:
+        at = rec.at
+        if at.tzinfo is not None:
+            at = at.astimezone(_UTC)
+        day = at.date()
+        if day <= since:
+            continue
+        code = codes[rec.kind]
+        if code == _CONTACT:
+            if not contact and any(abs(day - d) <= window for d in closed_on.values()):
+                contact = 1.0
+            continue
+        closed = closed_get(rec.account_id)
+        if closed is None:
+            continue
+        if code == _REOPEN:
+            if day >= closed:
+                reopen += 1.0
+        elif day > closed:  # a limit change, a transaction or a login on a closed account
+            post += 1.0
+    return post, reopen, contact
+
+
 def scan_stream(
     records: Iterable[Any],
     closed_on: Mapping[str, _dt.date],

@@ -357,6 +357,46 @@ class TestProperties:
         assert got == expected
 
 
+class TestFeatureCounts:
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(profiles(), st.integers(-14, 14), st.integers(0, 60), st.integers(1, 400),
+           st.dates(dt.date(2024, 1, 1), dt.date(2026, 6, 30)),
+           st.lists(st.integers(-1, 1), min_size=4, max_size=4))
+    def test_extractor_counts_equal_counted_alerts(self, profile, hours, window, lookback,
+                                                   as_of_day, shifts):
+        """The extractor's three security features (counted without building alerts) equal
+        the alerts of scan() after the look-back start, counted, whatever the time zones,
+        with records on, just before and just after their account's closing day."""
+        from credit_closure._features import FEATURE_INDEX, FeatureConfig, extract
+
+        tz = dt.timezone(dt.timedelta(hours=hours))
+        closed = {a.account_id: a.closed_on for a in profile.accounts if a.closed_on}
+        acts = []
+        for i, r in enumerate(profile.activity):
+            at = r.at
+            day = closed.get(r.account_id)
+            if day is not None and i < len(shifts):  # onto the closing day, or next to it
+                at = dt.datetime.combine(day + dt.timedelta(days=shifts[i]), at.time())
+                if at.date() > dt.date(2026, 6, 30):
+                    at = r.at
+            acts.append(ActivityRecord(account_id=r.account_id,
+                                       at=at.replace(tzinfo=tz) if i % 2 else at, kind=r.kind))
+        profile = CreditProfile(subject_id="s", accounts=profile.accounts,
+                                closures=profile.closures, activity=acts)
+        as_of = dt.date(2026, 6, 30) if profile.dated_after(as_of_day) else as_of_day
+        config = FeatureConfig(security=SecurityConfig(window_days=window),
+                               security_lookback_days=lookback)
+        since = as_of - dt.timedelta(days=lookback)
+        recent = [a for a in scan(profile, config=config.security) if a.day > since]
+        f = extract(profile, as_of, config)
+        assert f[FEATURE_INDEX["post_closure_activity"]] == \
+            sum(a.rule in (RULE_ACTIVITY_ON_CLOSED, RULE_LIMIT_CHANGE) for a in recent)
+        assert f[FEATURE_INDEX["reopen_requests"]] == \
+            sum(a.rule == RULE_REOPEN_REQUEST for a in recent)
+        assert f[FEATURE_INDEX["contact_change_near_closure"]] == \
+            float(any(a.rule == RULE_CONTACT_CHANGE for a in recent))
+
+
 class TestCli:
     def test_scan_prints_alerts(self, capsys):
         """`credit-closure scan` prints each alert of the example profile; exit 0."""
