@@ -45,6 +45,10 @@ class ReasonCode:
     message_zh: str
     points: float
 
+    def __reduce__(self) -> Any:
+        # compact and fast to unpickle (results travel back from assess_many's workers)
+        return _reason, (self.code, self.message, self.message_zh, self.points)
+
     def to_dict(self) -> Dict[str, Any]:
         """JSON-safe data."""
         return {"code": self.code, "message": self.message, "message_zh": self.message_zh,
@@ -86,6 +90,14 @@ class Assessment:
     scorer_distribution_version: Optional[str] = None
     reason_method: str = "points_lost"
     factors: Tuple[Factor, ...] = attrs.field(default=(), repr=False)
+
+    def __reduce__(self) -> Any:
+        # compact and fast to unpickle (results travel back from assess_many's workers)
+        return _rebuild_assessment, (
+            self.subject_id, self.as_of, self.score, self.probability_of_default, self.band,
+            self.decision, self.reasons, self.triggers, self.closure_impact, self.scorer,
+            self.scorer_version, self.scorer_distribution, self.scorer_distribution_version,
+            self.reason_method, self.factors)
 
     def to_dict(self) -> Dict[str, Any]:
         """JSON-safe data (the factors are left out; reasons and triggers are in)."""
@@ -447,13 +459,18 @@ def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date)
     return a
 
 
+def _rebuild_assessment(*fields: Any) -> "Assessment":
+    """An :class:`Assessment` from its fields in definition order (unpickling)."""
+    a = _new(Assessment)
+    for setter, value in zip(_A_SETTERS, fields):
+        setter(a, value)
+    return a
+
+
 # the slots' own setters: an Assessment is built here from checked values only
+_A_SETTERS = tuple(Assessment.__dict__[a.name].__set__ for a in attrs.fields(Assessment))
 (_a_subject, _a_as_of, _a_score, _a_p, _a_band, _a_decision, _a_reasons, _a_triggers, _a_impact,
- _a_scorer, _a_version, _a_dist, _a_dist_version, _a_method, _a_factors) = (
-    Assessment.__dict__[n].__set__ for n in (
-        "subject_id", "as_of", "score", "probability_of_default", "band", "decision", "reasons",
-        "triggers", "closure_impact", "scorer", "scorer_version", "scorer_distribution",
-        "scorer_distribution_version", "reason_method", "factors"))
+ _a_scorer, _a_version, _a_dist, _a_dist_version, _a_method, _a_factors) = _A_SETTERS
 
 
 def assess(subject: Any, *, scorer: Any = "rules", as_of: Any = None) -> Any:

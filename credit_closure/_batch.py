@@ -1,7 +1,9 @@
 """``assess_many``: many subjects through ``assess()``, in order, optionally in parallel.
 
 Parallel runs use the ``loky`` process pool vendored by joblib, imported only when
-``n_jobs != 1``, in chunks of subjects. On Linux, when the caller runs a single thread, the
+``n_jobs != 1``, in chunks of subjects: ``n_jobs`` processes score, this one (from the
+front of the input, its results never pickled) and ``n_jobs - 1`` workers (from the back),
+until they meet. On Linux, when the caller runs a single thread, the
 workers are forked and inherit the subjects (pickling a profile costs more than scoring it),
 so only index ranges travel to them; elsewhere loky's default start method is used, the
 subjects are pickled, a built-in scorer travels by name and any other scorer object is
@@ -16,7 +18,7 @@ import gc
 import os
 import pickle
 import warnings
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import attrs
 
@@ -257,8 +259,9 @@ def assess_many(
         scorer: A registered scorer name or a scorer object, as for ``assess``.
         as_of: One date for all (``date`` or ``"YYYY-MM-DD"``; today when omitted) or a
             sequence with one date per subject.
-        n_jobs: Worker processes (joblib ``loky``); 1 runs in this process, -1 uses every core.
-        chunk_size: Subjects per task sent to a worker (and between progress calls).
+        n_jobs: Processes that score: 1 is this process alone; n > 1 is this process and
+            n - 1 worker processes (joblib ``loky``); -1 uses every core.
+        chunk_size: Subjects per task (and between progress calls).
         errors: ``"raise"``: the first failure (in input order) raises. ``"collect"``: a
             failure yields an :class:`AssessmentError` at that position and the others are
             scored.
@@ -292,6 +295,26 @@ def assess_many(
     _check_args(n_jobs, chunk_size, errors, progress)
     items = list(subjects)
     total = len(items)
+    # While the run lasts, the objects alive before it and each chunk's results once stored
+    # are frozen (moved out of the collector's generations): the collector would otherwise
+    # walk them again and again as the run allocates and results pile up; frozen, they are
+    # also left alone by forked workers' collectors, which would copy the inherited heap.
+    # Only when the application has not frozen objects itself, so its own freeze is left
+    # alone; everything is thawed at the end.
+    own_freeze = gc.get_freeze_count() == 0 and total > chunk_size
+    if own_freeze:
+        gc.freeze()
+    try:
+        return _run(items, as_of, scorer, n_jobs, chunk_size, errors, progress, own_freeze)
+    finally:
+        if own_freeze:
+            gc.unfreeze()
+
+
+def _run(items: List[Any], as_of: Any, scorer: Any, n_jobs: int, chunk_size: int, errors: str,
+         progress: Optional[Callable[[int, int], Any]], own_freeze: bool) -> List[Any]:
+    """The body of :func:`assess_many` (arguments checked, the heap frozen or not)."""
+    total = len(items)
     days = _dates(as_of, total)
     spec = _ScorerSpec(scorer)
     collect = errors == "collect"
@@ -313,23 +336,14 @@ def assess_many(
             raise ScoringError(spec.name, f"a chunk returned {len(out)} results for "
                                           f"{len(chunk)} subjects", position=chunk[0][0])
         done += len(chunk)
+        if own_freeze:
+            gc.freeze()  # this chunk's results join the frozen objects
         if progress is not None:
             progress(done, total)
 
     if n_jobs == 1 or len(chunks) <= 1:
-        # The subjects and every object alive before the run are frozen while it lasts: the
-        # garbage collector would otherwise walk them again and again as results pile up
-        # (about 40% of the time on 200,000 subjects). Never done when the application has
-        # frozen objects itself, so its own freeze is left alone.
-        thaw = gc.get_freeze_count() == 0 and total > chunk_size
-        if thaw:
-            gc.freeze()
-        try:
-            for chunk in chunks:
-                consume(chunk, _score_chunk(chunk, spec, collect))
-        finally:
-            if thaw:
-                gc.unfreeze()
+        for chunk in chunks:
+            consume(chunk, _score_chunk(chunk, spec, collect))
         return results
 
     workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
@@ -350,30 +364,59 @@ def assess_many(
                           "(or the 'fit' extra), or use n_jobs=1") from exc
 
     global _SHARED
-    k = 0
-    frozen = False
-    futures: List[Any] = []
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*fork.*start method", category=UserWarning)
         context = get_context("fork" if fork else "loky")
-    executor = ProcessPoolExecutor(max_workers=max(1, min(workers, len(chunks))), context=context)
+    # n_jobs processes work: this one and n_jobs - 1 workers. This process scores chunks from
+    # the front, the workers from the back, and the two meet: no core waits while another
+    # works, and the chunks scored here are never pickled.
+    n_workers = max(1, min(workers - 1, len(chunks) - 1))
+    pending: Dict[int, Any] = {}  # chunk index -> future
+    deferred: Dict[int, List[Any]] = {}  # worker results with a failure, consumed in order
+    front, back = 0, len(chunks)
+    executor = ProcessPoolExecutor(max_workers=n_workers, context=context)
+
+    def submit() -> None:
+        nonlocal back
+        back -= 1
+        c = chunks[back]
+        if fork:  # the forked workers inherit the subjects: only (start, stop) travels
+            pending[back] = executor.submit(_score_shared, c[0][0], c[-1][0] + 1)
+        else:
+            pending[back] = executor.submit(_score_chunk, c, spec, collect)
+
+    def collect_done(block: bool) -> None:
+        """Consume the finished workers' chunks: those without a failure at once (the order
+        of results does not matter), the others in input order at the end, so that
+        ``errors="raise"`` raises for the first failing subject, as one process does."""
+        for i in sorted(pending):
+            fut = pending[i]
+            if not block and not fut.done():
+                continue
+            out = fut.result()
+            del pending[i]
+            if collect or not any(isinstance(r, _Failure) for r in out):
+                consume(chunks[i], out)
+            else:
+                deferred[i] = out
+
     try:
         if fork:
-            # the forked workers inherit the subjects: only (start, stop) travels. Frozen, the
-            # parent's objects are left alone by the children's garbage collector, which would
-            # otherwise walk (and copy) the whole inherited heap.
             _SHARED = (items, days, spec, collect)
-            if gc.get_freeze_count() == 0:  # never thaw objects the application froze itself
-                gc.freeze()
-                frozen = True
-            futures = [executor.submit(_score_shared, c[0][0], c[-1][0] + 1) for c in chunks]
-        else:
-            futures = [executor.submit(_score_chunk, c, spec, collect) for c in chunks]
-        for fut in futures:
-            consume(chunks[k], fut.result())
-            k += 1
+        while back > front and len(pending) < 2 * n_workers:
+            submit()
+        while front < back:
+            consume(chunks[front], _score_chunk(chunks[front], spec, collect))
+            front += 1
+            collect_done(block=False)
+            while back > front and len(pending) < 2 * n_workers:
+                submit()
+        collect_done(block=True)
+        for i in sorted(deferred):
+            consume(chunks[i], deferred.pop(i))
     except BrokenProcessPool as exc:
-        first = chunks[k][0][0] if k < len(chunks) else total
+        first = min(list(pending) + [total]) if pending else total
+        first = chunks[first][0][0] if first < len(chunks) else total
         raise ScoringError(
             spec.name,
             f"a worker process died while scoring; {done} of {total} subjects were scored "
@@ -382,12 +425,10 @@ def assess_many(
             original=exc, distribution=spec.dist, version=spec.dist_version, position=first,
         ) from exc
     finally:
-        for fut in futures[k:]:  # stopping early: drop what has not started
+        for fut in pending.values():  # stopping early: drop what has not started
             fut.cancel()
         executor.shutdown(wait=True)
         _SHARED = None
-        if frozen:
-            gc.unfreeze()
     if done != total:  # pragma: no cover - defensive: never return a short list
         raise ScoringError(spec.name, f"only {done} of {total} subjects were scored")
     return results

@@ -68,6 +68,10 @@ class Factor:
     feature: Optional[str] = None
     value: Union[float, str, None] = None
 
+    def __reduce__(self) -> Any:
+        # compact and fast to unpickle (results travel back from assess_many's workers)
+        return make_factor, (self.code, self.points, self.feature, self.value)
+
 
 @attrs.frozen(kw_only=True)
 class Trigger:
@@ -82,6 +86,9 @@ class Trigger:
     code: str = attrs.field(validator=attrs.validators.instance_of(str))
     action: str = attrs.field(validator=attrs.validators.in_(TRIGGER_ACTIONS))
     rule: Optional[str] = None
+
+    def __reduce__(self) -> Any:
+        return make_trigger, (self.code, self.action, self.rule)
 
 
 @attrs.frozen(kw_only=True)

@@ -43,7 +43,7 @@ class FailingScorer:
 
 
 class ExitInWorker:
-    """Kills the worker process it runs in (never the parent) on the 5th subject."""
+    """Kills any worker process it runs in (never the parent, which scores chunks too)."""
 
     credit_closure_api = 1
     version = "exit@1"
@@ -53,7 +53,7 @@ class ExitInWorker:
         self.parent = os.getpid()
 
     def score(self, profile, as_of):
-        if os.getpid() != self.parent and profile.subject_id.endswith("-5"):
+        if os.getpid() != self.parent:
             os._exit(3)
         return ScoreResult(probability_of_default=0.02)
 
@@ -203,6 +203,16 @@ class TestProgressAndPickling:
         assess_many(_portfolio(25), as_of=AS_OF, chunk_size=10,
                     progress=lambda d, t: calls.append((d, t)))
         assert calls == [(10, 25), (20, 25), (25, 25)]
+
+    @pytest.mark.parametrize("collect", [False, True])
+    def test_progress_with_workers(self, collect):
+        """With workers (and this process) scoring, progress still rises to the total."""
+        calls = []
+        out = assess_many(_portfolio(60), as_of=AS_OF, n_jobs=2, chunk_size=7,
+                          errors="collect" if collect else "raise",
+                          progress=lambda d, t: calls.append(d))
+        assert len(out) == 60
+        assert calls == sorted(calls) and len(set(calls)) == len(calls) and calls[-1] == 60
 
     def test_rule_scorer_pickles(self):
         """RuleScorer pickles and scores identically after a round trip."""
