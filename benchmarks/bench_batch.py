@@ -253,7 +253,7 @@ def _kernel_available() -> bool:
     return available()
 
 
-def bench_assess_many(n_subjects: int) -> Dict[str, Any]:
+def bench_assess_many(n_subjects: int, rounds: int = 2) -> Dict[str, Any]:
     from credit_closure import assess_many
     from credit_closure.synth import generate_portfolio
 
@@ -261,14 +261,22 @@ def bench_assess_many(n_subjects: int) -> Dict[str, Any]:
     profiles = list(generate_portfolio(n_subjects, seed=1, as_of=AS_OF).profiles)
     gen = time.perf_counter() - t0
     out: Dict[str, Any] = {"subjects": n_subjects, "generate_seconds": gen}
+    # alternating rounds (1, 2, 1, 2, ...), best of each: a slow moment of a shared machine
+    # then hits both settings alike; each run's results are dropped before the next
+    times: Dict[int, list] = {1: [], 2: []}
+    for _ in range(rounds):
+        for jobs in (1, 2):
+            gc.collect()
+            t0 = time.perf_counter()
+            res = assess_many(profiles, as_of=AS_OF, n_jobs=jobs, chunk_size=2000)
+            times[jobs].append(time.perf_counter() - t0)
+            assert len(res) == n_subjects
+            del res
     for jobs in (1, 2):
-        gc.collect()
-        t0 = time.perf_counter()
-        res = assess_many(profiles, as_of=AS_OF, n_jobs=jobs, chunk_size=2000)
-        el = time.perf_counter() - t0
-        assert len(res) == n_subjects
+        el = min(times[jobs])
         out[f"n_jobs_{jobs}_seconds"] = el
         out[f"n_jobs_{jobs}_subjects_per_s"] = n_subjects / el
+        out[f"n_jobs_{jobs}_all_seconds"] = times[jobs]
     out["speedup_2_over_1"] = out["n_jobs_1_seconds"] / out["n_jobs_2_seconds"]
     return out
 
@@ -285,7 +293,7 @@ def main() -> None:
     n_sub = args.subjects or (20_000 if args.quick else 200_000)
 
     col = bench_columnar(n_acc, args.repeat)
-    many = bench_assess_many(n_sub)
+    many = bench_assess_many(n_sub, rounds=max(1, min(args.repeat, 3)))
     rows = [
         ("columnar accounts/s (features, rules, reasons, impact)",
          f"{col['columnar_accounts_per_s']:,.0f}", ">= 5,000,000"),
@@ -299,7 +307,8 @@ def main() -> None:
         ("input MB per million accounts", f"{col['input_mb_per_million_accounts']:,.0f}", ""),
         (f"assess_many subjects/s, n_jobs=1 ({n_sub:,})", f"{many['n_jobs_1_subjects_per_s']:,.0f}", ""),
         (f"assess_many subjects/s, n_jobs=2 ({n_sub:,})", f"{many['n_jobs_2_subjects_per_s']:,.0f}", ""),
-        ("assess_many speed-up n_jobs=2 / n_jobs=1", f"{many['speedup_2_over_1']:.2f}x", "> 1x"),
+        ("assess_many speed-up n_jobs=2 / n_jobs=1 (best of each)",
+         f"{many['speedup_2_over_1']:.2f}x", "> 1x"),
     ]
     w = max(len(r[0]) for r in rows)
     print(f"{'measure':<{w}}  {'value':>14}  bar")

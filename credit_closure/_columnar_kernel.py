@@ -40,6 +40,15 @@ def available() -> bool:
     return _HAVE_NUMBA
 
 
+#: Features computed from sums of many values (util_total, util_delta_closure,
+#: lost_limit_share_12m, closed_with_balance_amt and the two average ages).
+_SUMMED = frozenset({0, 2, 3, 9, 14, 15})
+#: A summed feature this close (relative) to a value a rule compares it with is recomputed
+#: with exact sums. Plain summation of n <= 1,000 non-negative values is off by at most
+#: (n - 1) * 2**-53 of the sum (about 1.1e-13), a ratio of two such sums by twice that, and
+#: util_delta_closure by that much of util_total: 1e-11 leaves a margin of about 50x.
+_NEAR = 1e-11
+
 # Rule actions and condition operators as small integers
 _ACT_NONE, _ACT_REFER, _ACT_DECLINE = 0, 1, 2
 _OPS = {"at_least": 0, "below": 1, "equals": 2}
@@ -86,6 +95,14 @@ def compile_rules(scorer: Any) -> Tuple[Tuple[np.ndarray, ...], List[str]]:
         np.asarray([c[2] for c in conds], dtype=np.float64),
         np.asarray([c[3] for c in conds], dtype=np.bool_),
     )
+    # every (feature, value) a rule compares, for the features that sum many values: the
+    # kernel first sums them the plain way and redoes a subject exactly when one of those
+    # features lands near a value it is compared with (see _kernel)
+    near = sorted({(r.index, t) for r in rules for t in r.thresholds if r.index in _SUMMED}
+                  | {(c[0], c[2]) for r in rules for c in r.when + r.when_any
+                     if c[0] in _SUMMED})
+    arrays += (np.asarray([k for k, _ in near], dtype=i64),
+               np.asarray([t for _, t in near], dtype=np.float64))
     return arrays, codes
 
 
@@ -99,6 +116,31 @@ def _njit(fn: Any = None, *, inline: str = "never") -> Any:
 
 @_njit
 def _fsum(bufs, row, n, partials):  # pragma: no cover - compiled
+    """``math.fsum(bufs[row, :n])``. Small, so that the compiler inlines it: up to two values,
+    one rounding of their exact sum is the correctly rounded sum (``+ 0.0`` turns a negative
+    zero into the zero ``fsum`` gives)."""
+    if n == 2:
+        return (bufs[row, 0] + bufs[row, 1]) + 0.0
+    if n == 1:
+        return bufs[row, 0] + 0.0
+    if n == 0:
+        return 0.0
+    return _fsum_many(bufs, row, n, partials)
+
+
+@_njit
+def _xsum(bufs, row, n, partials, exact):  # pragma: no cover - compiled
+    """The exact sum (``math.fsum``) or, when not ``exact``, the plain left-to-right sum."""
+    if exact:
+        return _fsum(bufs, row, n, partials)
+    t = 0.0
+    for k in range(n):
+        t += bufs[row, k]
+    return t
+
+
+@_njit
+def _fsum_many(bufs, row, n, partials):  # pragma: no cover - compiled
     """``math.fsum(bufs[row, :n])``, the exactly rounded sum.
 
     Fast path: the running sum ``s`` with the exact rounding error of every addition
@@ -107,8 +149,6 @@ def _fsum(bufs, row, n, partials):  # pragma: no cover - compiled
     brought to two terms ``r + t`` exactly and rounded once, which is the correctly rounded
     sum. Otherwise (rare) Shewchuk's partials with CPython's final rounding.
     """
-    if n == 0:
-        return 0.0
     s = bufs[row, 0]
     c = 0.0
     cc = 0.0
@@ -218,7 +258,7 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
             ev_reason, ev_termination, ev_balance, ev_limit, ev_dpd6, q_on, q_hard, days, codes,
             revolving, lender, base, r_index, r_at_least, r_thr0, r_nthr, thr, steps, r_reason,
             r_action, r_tcode, r_when0, r_nwhen, r_any0, r_nany, c_feat, c_op, c_val, c_missing,
-            factor, n_codes, log_odds, cf_log_odds, trig, reasons, feats_out, cf_feats_out,
+            near_feat, near_val, factor, n_codes, log_odds, cf_log_odds, trig, reasons, feats_out, cf_feats_out,
             want_feats):  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
@@ -249,6 +289,7 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
         q0 = qstarts[s]
         q1 = qstarts[s + 1]
         cf = False
+        exact = want_feats  # features handed out are always exact
         while True:
             # buffers: 0 owed (open balances + closed owed), 1 open limits used for utilization,
             # 2 closed balances, 3 ages all, 4 ages open, 5 readd limits 12m, 6 closed limits 12m,
@@ -412,20 +453,20 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
             if dpd_flag == 0.0 and dpd_unknown:
                 dpd_flag = nan
 
-            owed_all = _fsum(bufs, 0, n0, partials)
-            open_lim = _fsum(bufs, 1, n1, partials)
+            owed_all = _xsum(bufs, 0, n0, partials, exact)
+            open_lim = _xsum(bufs, 1, n1, partials, exact)
             mc = max_closed if max_closed > -np.inf else nan
             util_total = owed_all / open_lim if open_lim > 0 else mc
             if max_closed > max_line:
                 max_line = max_closed
             util_max = max_line if max_line > -np.inf else nan
             if util_total == util_total:
-                cf_lim = open_lim + _fsum(bufs, 5, n5, partials)
+                cf_lim = open_lim + _xsum(bufs, 5, n5, partials, exact)
                 util_delta = util_total - (owed_all / cf_lim if cf_lim > 0 else mc)
             else:
                 util_delta = nan
-            lost_num = _fsum(bufs, 6, n6, partials)
-            lost_den = _fsum(bufs, 7, n7, partials)
+            lost_num = _xsum(bufs, 6, n6, partials, exact)
+            lost_den = _xsum(bufs, 7, n7, partials, exact)
             n_acc = n_open + n_ended
             if months_known or consec3:
                 lian = 1.0 if (consec3 or months_total >= 6) else 0.0
@@ -451,7 +492,7 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
             f[6] = n_lend_12
             f[7] = n_lend_24
             f[8] = n_risk_24
-            f[9] = _fsum(bufs, 2, n2, partials)
+            f[9] = _xsum(bufs, 2, n2, partials, exact)
             f[10] = dpd_flag
             f[11] = n_abnormal
             f[12] = (as_day - last_day) / dpm if have_last else nan
@@ -461,11 +502,11 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
                     if bufs[3, k] > oldest:
                         oldest = bufs[3, k]
                 f[13] = oldest
-                f[14] = _fsum(bufs, 3, n3, partials) / n3
+                f[14] = _xsum(bufs, 3, n3, partials, exact) / n3
             else:
                 f[13] = nan
                 f[14] = nan
-            f[15] = _fsum(bufs, 4, n4, partials) / n4 if n4 else nan
+            f[15] = _xsum(bufs, 4, n4, partials, exact) / n4 if n4 else nan
             f[16] = n_ended / n_acc if n_acc else nan
             f[17] = max_dpd if dpd_known else nan
             f[18] = n_delinq if dpd_known else nan
@@ -478,6 +519,19 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
             f[25] = 0.0
             f[26] = 0.0
             f[27] = 0.0
+            if not exact:
+                # plain sums are within _NEAR of the exact ones: only a summed feature that
+                # close to a value a rule compares it with could compare differently, and
+                # then this pass is done again with exact sums
+                u0 = abs(f[0]) if f[0] == f[0] else 0.0
+                for k in range(near_feat.size):
+                    v = f[near_feat[k]]
+                    t = near_val[k]
+                    if v == v and abs(v - t) <= _NEAR * (abs(v) + abs(t) + u0 + 1.0):
+                        exact = True
+                        break
+                if exact:
+                    continue
             lo_sum = base
             trig_s = 0
             n_present = 0
@@ -565,6 +619,7 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
                         totals[best] = np.nan
                 if reopened:
                     cf = True
+                    exact = want_feats
                     continue
                 cf_log_odds[s] = np.nan
             else:
@@ -641,8 +696,15 @@ def _ticks_to_days(ticks, per_day, min_day, max_day, days, known, flags):  # pra
             known[i] = False
             flags[i] = 0
             continue
-        if per_day == 86_400_000_000_000:  # nanoseconds (pandas): a constant divisor is faster
+        # the usual units with a constant divisor (compiled to a multiplication)
+        if per_day == 86_400_000_000_000:  # ns
             d = t // 86_400_000_000_000
+        elif per_day == 86_400_000_000:  # us
+            d = t // 86_400_000_000
+        elif per_day == 86_400:  # s
+            d = t // 86_400
+        elif per_day == 1:  # D
+            d = t
         else:
             d = t // per_day
         fl = 0
@@ -746,7 +808,7 @@ _NO_RULES: Tuple[Tuple[np.ndarray, ...], List[str]] = (
     tuple(np.empty(0, dtype=dt) for dt in (np.int64, np.bool_, np.int64, np.int64, np.float64,
                                            np.float64, np.int64, np.int64, np.int64, np.int64,
                                            np.int64, np.int64, np.int64, np.int64, np.int64,
-                                           np.float64, np.bool_)), [])
+                                           np.float64, np.bool_, np.int64, np.float64)), [])
 
 
 def score_subjects(acc: Dict[str, np.ndarray], inq: Dict[str, np.ndarray], n: int,

@@ -959,6 +959,7 @@ def _score_rules_compiled(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date,
     res = K.score_subjects(prep.acc, prep.inq, prep.n, days, _kernel_codes(), _REVOLVING,
                            _LENDER, scorer, compiled)
     scale = scorer.scale
+    # few distinct log-odds values (rule steps): the scale's Python code once per value
     score, prob, band_i, decision_i = _scores_memo(res["log_odds"], scale, memo)
     trig = res["trigger"]
     decision_i[(trig == 1) & (decision_i == 0)] = 1

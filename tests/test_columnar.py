@@ -194,6 +194,22 @@ class TestEngines:
         for c in ("score", "probability_of_default", "closure_impact"):
             assert np.array_equal(a[c].to_numpy().view(np.int64), b[c].to_numpy().view(np.int64))
 
+    def test_sums_on_a_threshold(self, engine):
+        """Plain sums that miss a rule's threshold by an ulp are redone exactly: ten lines
+        owing 0.1 (one open with a limit of 2, nine closed) make a utilization of exactly
+        0.5, a step of R2, with exact sums, and 0.49999999999999994 with plain ones."""
+        n = 10
+        assert sum([0.1] * n) / 2.0 < 0.5 == math.fsum([0.1] * n) / 2.0
+        docs = [{"account_id": f"a{i}", "product": "credit_card",
+                 "status": "open" if i == 0 else "closed", "opened_on": "2015-01-01",
+                 "closed_on": None if i == 0 else "2021-01-01",
+                 "credit_limit": 2.0 if i == 0 else 1.0, "balance": 0.1} for i in range(n)]
+        profile = CreditProfile.from_dict({"subject_id": "s1", "accounts": [
+            {k: v for k, v in d.items() if v is not None} for d in docs]})
+        t = profiles_to_tables([profile], container="numpy")
+        out = score_columnar(t["accounts"], t["closures"], t["inquiries"], as_of=AS_OF)
+        assert _rows(out) == _expected([profile])
+
     def test_engine_argument(self, engine):
         """An unknown engine, or numba where it is not installed, is a clear argument error."""
         with pytest.raises(InvalidInputError) as info:
@@ -209,7 +225,8 @@ class TestEngines:
                               st.floats(-1e-3, 1e-3, allow_nan=False),
                               st.integers(-2**40, 2**40).map(float),
                               st.sampled_from([0.1, 0.2, 0.3, 1e16, -1e16, 1.0, 2.0**-60,
-                                               2.0**53, 1e100, -1e100])), max_size=12))
+                                               2.0**53, 1e100, -1e100, -0.0, 0.0])),
+                    max_size=12))
     def test_kernel_sum_is_fsum(self, values):
         """The compiled exact sum equals math.fsum bit for bit (fast path and partials)."""
         buf = np.zeros((1, max(len(values), 1)))
