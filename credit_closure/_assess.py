@@ -245,9 +245,13 @@ class _ResolvedScorer:
         result = self._call(self.scorer.score, profile, as_of)
         if self.trusted:
             return result
+        return self.checked(result)
+
+    def checked(self, result: Any, method: str = "score()") -> ScoreResult:
+        """``result`` if it is a well-formed :class:`ScoreResult`, else a ScoringError."""
         if not isinstance(result, ScoreResult):
             raise ScoringError(
-                self.name, f"score() must return a ScoreResult (got {type(result).__name__})",
+                self.name, f"{method} must return a ScoreResult (got {type(result).__name__})",
                 distribution=self.dist, version=self.dist_version,
             )
         for f in result.factors:

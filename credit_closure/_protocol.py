@@ -18,6 +18,11 @@ A scorer is any object with these members (duck-typed; use
 - optional ``probability_of_default(profile, as_of) -> float``: a fast path that must return
   exactly ``score(profile, as_of).probability_of_default``; :func:`~credit_closure.assess` uses
   it for the counterfactual of closure impact, where factors are not needed.
+- optional ``score_batch(features, attributes, as_of) -> Sequence[ScoreResult]``: for
+  columnar scoring, one result per row of ``features`` (a ``float64`` array whose rows are
+  what :func:`~credit_closure.features.extract` gives, columns in ``FEATURE_NAMES`` order),
+  with ``attributes`` one mapping per row; each result exactly what ``score`` returns for that
+  subject. Only for scorers that read nothing but the features and the attributes.
 
 .. versionadded:: 0.1.0
 """

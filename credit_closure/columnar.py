@@ -1316,6 +1316,65 @@ def build_profiles(prep: _Prepared) -> List[CreditProfile]:
     return out
 
 
+def _batch_results(r: Any, method: Any, F: np.ndarray, attrs: List[Dict[str, Any]],
+                   as_of: _dt.date) -> List[Any]:
+    """Call a plugin's ``score_batch``; its results, checked as ``assess()`` checks
+    ``score()``'s. A failure is a ScoringError naming the scorer (bad input passes through)."""
+    try:
+        out = method(F, attrs, as_of)
+    except InvalidInputError:
+        raise
+    except Exception as exc:
+        raise r._error(f"score_batch(): {type(exc).__name__}: {exc}", exc) from exc
+    try:
+        out = list(out)
+    except TypeError:
+        raise r._error("score_batch() must return a sequence of ScoreResult") from None
+    if len(out) != F.shape[0]:
+        raise r._error(f"score_batch() returned {len(out)} results for {F.shape[0]} subjects")
+    return [r.checked(x, "score_batch()") for x in out]
+
+
+def _score_batch_plugin(prep: _Prepared, scorer: Any, as_of: _dt.date, compiled: bool
+                        ) -> Dict[str, np.ndarray]:
+    """A plugin with a ``score_batch`` method: one call for the chunk's features and one for
+    the counterfactual features, then scores, bands, decisions, reasons and closure impact as
+    ``assess()`` makes them from a ScoreResult."""
+    from ._assess import _decide, _rank, _unique_triggers
+
+    r = resolved(scorer)
+    method = r.scorer.score_batch
+    F, cf_subjects, F_cf = _features_pair(prep, as_of, compiled)
+    attrs = _attribute_values(prep)
+    results = _batch_results(r, method, F, attrs, as_of)
+    scale = r.scale
+    n = prep.n
+    cols: Dict[str, List[Any]] = {c: [] for c in OUTPUT_COLUMNS[1:]}
+    for res in results:
+        score, p = scale.scored(res.probability_of_default)
+        cols["score"].append(score)
+        cols["probability_of_default"].append(p)
+        cols["band"].append(scale.band(score))
+        cols["decision"].append(_decide(scale, score, _unique_triggers(res.triggers)))
+        reasons = _rank(res, r.texts)
+        for j in range(4):
+            cols[f"reason_{j + 1}"].append(reasons[j].code if j < len(reasons) else None)
+    impact = np.zeros(n)
+    if cf_subjects.size:
+        cf_results = _batch_results(r, method, F_cf, [attrs[i] for i in cf_subjects.tolist()],
+                                    as_of)
+        scores = cols["score"]
+        for i, res in zip(cf_subjects.tolist(), cf_results):
+            impact[i] = scores[i] - scale.points(res.probability_of_default)
+    out: Dict[str, np.ndarray] = {"closure_impact": impact}
+    for k, v in cols.items():
+        if k in ("score", "probability_of_default"):
+            out[k] = np.asarray(v, dtype=float)
+        elif k != "closure_impact":
+            out[k] = np.asarray(v + [None], dtype=object)[:-1]
+    return out
+
+
 def _score_fallback(prep: _Prepared, scorer: Any, as_of: _dt.date) -> Dict[str, np.ndarray]:
     r = resolved(scorer)
     cols: Dict[str, List[Any]] = {c: [] for c in OUTPUT_COLUMNS[1:]}
@@ -1547,6 +1606,8 @@ def score_columnar(
             return _score_rules(prep, obj, day)
         if type(obj) is LogisticScorer:
             return _score_logistic(prep, obj, day, logistic_memo, compiled)
+        if callable(getattr(obj, "score_batch", None)):
+            return _score_batch_plugin(prep, scorer, day, compiled)
         return _score_fallback(prep, scorer, day)
 
     given = {"accounts": accounts, "closures": closures, "inquiries": inquiries,

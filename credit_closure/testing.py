@@ -52,6 +52,7 @@ CHECKS = (
     "does_not_mutate",
     "thread_safe",
     "works_through_assess",
+    "batch_consistent",
 )
 
 
@@ -291,7 +292,9 @@ def check_scorer(scorer: Any, *, profiles: Optional[Iterable[Any]] = None,
     deterministic; the order of accounts, closures, inquiries and activity does not change the
     result; the profile is not changed; 8 threads scoring at once get the serial results; and
     :func:`~credit_closure.assess` works with it, its reasons being factors the scorer
-    returned.
+    returned; and, for a scorer with the optional ``score_batch(features, attributes,
+    as_of)`` method (used by columnar scoring), that it gives exactly what ``score`` gives for
+    each profile, from ``extract()``'s feature rows and the profiles' attributes.
 
     Args:
         scorer: The scorer object (an instance, not its class).
@@ -378,6 +381,30 @@ def check_scorer(scorer: Any, *, profiles: Optional[Iterable[Any]] = None,
         if not 0.0 <= a.probability_of_default <= 1.0 or a.score != a.score:
             raise fail("works_through_assess", "assess() produced an invalid score",
                        "return a finite probability of default in [0, 1]", p.subject_id)
+
+    # batch_consistent (only for a scorer with the optional score_batch method)
+    batch = getattr(scorer, "score_batch", None)
+    if callable(batch):
+        import numpy as np
+
+        from ._features import extract
+
+        features = np.array([extract(p, day) for p in sample], dtype=float)
+        try:
+            got = list(batch(features, [dict(p.attributes) for p in sample], day))
+        except Exception as exc:  # noqa: BLE001 - reported as the failed check
+            raise fail("batch_consistent", f"score_batch() raised {type(exc).__name__}: {exc}",
+                       "score_batch(features, attributes, as_of) takes the rows extract() "
+                       "gives and one attribute mapping per row") from exc
+        if len(got) != len(sample):
+            raise fail("batch_consistent", f"score_batch() returned {len(got)} results for "
+                       f"{len(sample)} rows", "return one ScoreResult per row, in order")
+        for p, r, b in zip(sample, first, got):
+            if not isinstance(b, ScoreResult) or not _exactly_equal(r, b):
+                raise fail("batch_consistent",
+                           "score_batch() gave another result than score() for the same "
+                           "subject", "compute the same numbers from the feature row and the "
+                           "attributes as score() does from the profile", p.subject_id)
 
 
 def _own_profiles(profiles: Optional[Iterable[Any]], day: _dt.date) -> Tuple[CreditProfile, ...]:

@@ -379,6 +379,65 @@ class FlatScorer:
         return ScoreResult(probability_of_default=p)
 
 
+class BatchFlat(FlatScorer):
+    """FlatScorer with the optional batch method: the same numbers from the feature matrix."""
+
+    version = "flat-batch@1"
+    calls = 0
+
+    def score_batch(self, features, attributes, as_of):
+        type(self).calls += 1
+        k = FEATURE_NAMES.index("n_open_accounts")
+        out = []
+        for row, attrs in zip(features.tolist(), attributes):
+            income = attrs.get("monthly_income", 8000)
+            out.append(ScoreResult(probability_of_default=min(
+                0.5, 0.01 + 0.02 * row[k] + 100.0 / (income + 1000))))
+        return out
+
+
+class BrokenBatch(FlatScorer):
+    def __init__(self, mode):
+        self.mode = mode
+
+    def score_batch(self, features, attributes, as_of):
+        if self.mode == "raise":
+            raise RuntimeError("boom")
+        if self.mode == "short":
+            return [ScoreResult(probability_of_default=0.1)]
+        return ["not a result"] * features.shape[0]
+
+
+class TestBatchMethod:
+    def test_plugin_batch_method_equals_assess(self, portfolio, monkeypatch):
+        """A plugin's score_batch is called per chunk (no profiles built) and equals assess()."""
+        import credit_closure.columnar as columnar
+
+        sub = portfolio[:300]
+        t = profiles_to_tables(sub)
+        monkeypatch.setattr(columnar, "build_profiles", lambda *a: pytest.fail("per subject"))
+        BatchFlat.calls = 0
+        out = score_columnar(t["accounts"], t["closures"], t["inquiries"], t["attributes"],
+                             scorer=BatchFlat(), as_of=AS_OF, chunk_accounts=400)
+        assert BatchFlat.calls >= 2
+        monkeypatch.undo()
+        assert _rows(out) == _expected(sub, BatchFlat())
+
+    @pytest.mark.parametrize("mode, message", [
+        ("raise", "score_batch\\(\\): RuntimeError: boom"),
+        ("short", "returned 1 results for"),
+        ("junk", "score_batch\\(\\) must return a ScoreResult"),
+    ])
+    def test_broken_batch_method(self, portfolio, mode, message):
+        """A failing or malformed score_batch is a ScoringError naming the scorer."""
+        from credit_closure import ScoringError
+
+        t = profiles_to_tables(portfolio[:20])
+        with pytest.raises(ScoringError, match=message):
+            score_columnar(t["accounts"], t["closures"], t["inquiries"], t["attributes"],
+                           scorer=BrokenBatch(mode), as_of=AS_OF)
+
+
 class TestFallback:
     def test_plugin_scorer_falls_back(self, portfolio):
         """A scorer without a vectorised path is called per subject and equals assess()."""

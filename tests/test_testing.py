@@ -47,6 +47,35 @@ class Good:
                                            feature="util_total", value=u)])
 
 
+class GoodBatch(Good):
+    """Good with the optional batch method, computing the same from the feature rows."""
+
+    def score_batch(self, features: Any, attributes: Any, as_of: dt.date) -> list:
+        from credit_closure.features import FEATURE_NAMES
+
+        k = FEATURE_NAMES.index("util_total")
+        out = []
+        for row in features.tolist():
+            u = row[k]
+            if u != u:
+                out.append(ScoreResult(probability_of_default=0.05))
+            else:
+                out.append(ScoreResult(
+                    probability_of_default=min(0.9, 0.02 + 0.3 * u),
+                    factors=[Factor(code="UTILIZATION_HIGH", points=-40.0 * u,
+                                    feature="util_total", value=u)]))
+        return out
+
+
+class DriftingBatch(GoodBatch):
+    """Its batch method disagrees with score() by a hair."""
+
+    def score_batch(self, features: Any, attributes: Any, as_of: dt.date) -> list:
+        return [ScoreResult(probability_of_default=r.probability_of_default * (1 + 1e-12),
+                            factors=r.factors)
+                for r in super().score_batch(features, attributes, as_of)]
+
+
 def _fails(scorer: Any, check: str, **kw: Any) -> ConformanceError:
     with pytest.raises(ConformanceError) as info:
         check_scorer(scorer, **kw)
@@ -67,6 +96,14 @@ class TestPasses:
     def test_minimal_scorer(self):
         """A minimal duck-typed scorer conforms."""
         check_scorer(Good())
+
+    def test_batch_method_consistent(self):
+        """A score_batch that gives what score gives conforms."""
+        check_scorer(GoodBatch())
+
+    def test_batch_method_inconsistent(self):
+        """A score_batch that differs from score, even by a hair, fails batch_consistent."""
+        _fails(DriftingBatch(), "batch_consistent")
 
     def test_extra_profiles_as_documents(self):
         """Extra profiles may be given as v1 documents."""
