@@ -340,6 +340,24 @@ class TestContainers:
         a = assess(p3, as_of="2025-06-30")
         assert out["score"].iloc[0] == a.score and out["closure_impact"].iloc[0] == a.closure_impact
 
+    @pytest.mark.parametrize("base, step", [(0, 1), (10**12, 7_919_000_003)])
+    def test_integer_ids_dense_and_sparse(self, tables, base, step):
+        """Integer subject ids, dense (looked up in a table) or sparse (binary search), with
+        subjects only in the inquiries, give the rows string ids give."""
+        ids = {s: base + step * i for i, s in enumerate(sorted(tables["attributes"]["subject_id"]))}
+        a, c, q = (tables[k].copy() for k in ("accounts", "closures", "inquiries"))
+        keep = set(sorted(ids)[:400])
+        a, c = (t[t["subject_id"].isin(keep)] for t in (a, c))
+        q = q[q["subject_id"].isin(set(sorted(ids)[300:500]))]  # 100 subjects only here
+        ref = score_columnar(a, c, q, as_of=AS_OF)
+        for t in (a, c, q):
+            t["subject_id"] = t["subject_id"].map(ids).astype(np.int64)
+        for chunk in (262_144, 500):
+            out = score_columnar(a, c, q, as_of=AS_OF, chunk_accounts=chunk)
+            assert out["subject_id"].tolist() == [ids[s] for s in ref["subject_id"]]
+            pd.testing.assert_frame_equal(out.drop(columns="subject_id"),
+                                          ref.drop(columns="subject_id"))
+
     def test_subjects_without_accounts(self):
         """A subject that appears only in inquiries or attributes still gets a row."""
         accounts = {"subject_id": np.array(["a"], dtype=object),
