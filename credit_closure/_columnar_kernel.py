@@ -2,12 +2,15 @@
 
 One pass over the subjects does, for each subject, what :func:`credit_closure.assess` does with
 the rule scorer: the features of :func:`credit_closure._features.extract` (the same rules to
-the letter, with exactly rounded sums as ``math.fsum`` gives them), the rule pass of
+the letter; sums are taken the plain way unless a summed feature lands within ``_NEAR`` of a
+value a rule compares it with, when the subject is done again with exactly rounded sums as
+``math.fsum`` gives them, so every comparison, hence every result, is the same), the rule pass of
 ``RuleScorer._evaluate``, the per-code reason totals and their ranking, the triggers, and the
 same again on the counterfactual accounts (closures of the last 24 months undone) for the
-closure impact. What stays in Python is what must be computed by the scale's own code to give
-the same bits as ``assess``: probability, points, band and cutoff decision, once per distinct
-log-odds value (see ``columnar._scores``).
+closure impact. Probability, points, band and cutoff decision are left to the caller: for the
+rule scorer, the scale's own Python code once per distinct log-odds value (see
+``columnar._scores_memo``); for the scorecard, whose log-odds are nearly all distinct,
+:func:`scale_many`, which calls the same C library functions as Python's ``math`` module.
 
 The kernel is compiled by numba the first time it is used in a process and cached on disk
 (numba's ``cache=True``: next to this module, or in numba's user cache directory when that is
