@@ -343,12 +343,12 @@ class RuleScorer:
         self.scale: Scale = policy.scale
         self.version = f"{policy.name}@{policy.version}"
         self._factor = policy.scale.factor
-        # immutable Factor objects reused across subjects: (feature index, step, value) -> Factor
+        # immutable Factor objects reused across subjects: (rule position, step, value) -> Factor
         self._factors: Dict[Tuple[int, int, float], Factor] = {}
         self._compiled = tuple(
             (r.index, r.at_least, r.thresholds[0], r.thresholds, r.log_odds, r.reason, r.feature,
-             r.trigger_action, r.trigger_code, r.id, r.when, r.when_any)
-            for r in policy.rules
+             r.trigger_action, r.trigger_code, r.id, r.when, r.when_any, pos)
+            for pos, r in enumerate(policy.rules)
         )
 
     @classmethod
@@ -376,7 +376,7 @@ class RuleScorer:
         factor = self._factor
         cache = self._factors
         for (index, at_least, first, thresholds, steps, reason, feature, action, tcode, rid,
-             when, when_any) in self._compiled:
+             when, when_any, pos) in self._compiled:
             v = feats[index]
             # the first step decides whether the rule fires at all (NaN never fires)
             if at_least:
@@ -405,7 +405,7 @@ class RuleScorer:
             if lo != 0.0:
                 log_odds += lo
                 if explain:
-                    key = (index, step, v)
+                    key = (pos, step, v)  # the rule, not the feature: two rules may share one
                     f = cache.get(key)
                     if f is None:
                         if len(cache) >= 4096:

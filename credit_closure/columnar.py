@@ -68,7 +68,7 @@ from ._logistic import LogisticScorer
 from ._reasons import REASONS
 from ._rules import RuleScorer
 from ._scale import Scale
-from .exceptions import InvalidInputError
+from .exceptions import InvalidInputError, ScoringError
 
 __all__ = ["OUTPUT_COLUMNS", "REASON_TEXTS", "TABLE_COLUMNS", "profiles_to_tables", "score_columnar"]
 
@@ -98,6 +98,7 @@ _REQUIRED = {
     "attributes": ("subject_id",),
 }
 _MAX_ROWS_SHOWN = 5
+_FLOAT_MAX_INT = 2**1023  # Python ints above this do not fit a float
 _FINE_UNITS = ("D", "h", "m", "s", "ms", "us", "ns")  # datetime64 units a day is a whole number of
 _HARD_KIND = np.zeros(len(ENUM_CODES["kind"]), dtype=bool)
 _HARD_KIND[[ENUM_CODES["kind"]["loan_approval"], ENUM_CODES["kind"]["card_approval"]]] = True
@@ -336,6 +337,9 @@ def _ids(t: _Table, column: str, p: _Problems) -> Optional[np.ndarray]:
     raw = t.raw(column)
     arr = raw.to_numpy() if _is_series(raw) else raw
     if arr.dtype.kind in "iu":
+        if arr.dtype.kind == "u" and arr.size and int(arr.max()) >= 2**63:
+            p.rows(t.name, column, arr >= np.uint64(2**63), "must be an integer below 2**63")
+            return None
         return arr.astype(np.int64, copy=False)
     if arr.dtype.kind == "U":
         arr = arr.astype(object)
@@ -457,6 +461,9 @@ def _numbers(t: _Table, column: str, p: _Problems, *, integer: bool = False,
         if str(dtype) in ("bool", "boolean"):
             p.add(f"{t.name}.{column}", "must hold numbers (got booleans)")
             return None
+        if getattr(dtype, "kind", "") == "c":
+            p.add(f"{t.name}.{column}", f"must hold real numbers (got dtype {dtype})")
+            return None
         try:
             arr = raw.to_numpy(dtype=float, na_value=np.nan)
         except (TypeError, ValueError):
@@ -473,6 +480,12 @@ def _numbers(t: _Table, column: str, p: _Problems, *, integer: bool = False,
                              dtype=bool, count=int((~miss).sum()))
             if not ok.all():
                 p.rows(t.name, column, ~ok, "must be a number", np.flatnonzero(~miss))
+                return None
+            # Python ints beyond the float range cannot be converted: above any limit anyway
+            huge = np.fromiter((isinstance(v, int) and abs(v) > _FLOAT_MAX_INT
+                                for v in raw[~miss]), dtype=bool, count=int((~miss).sum()))
+            if huge.any():
+                p.rows(t.name, column, huge, f"must be at most {hi:g}", np.flatnonzero(~miss))
                 return None
             arr = np.full(raw.size, np.nan)
             arr[~miss] = raw[~miss].astype(float)
@@ -1591,21 +1604,30 @@ def score_columnar(
         raise InvalidInputError([("engine", "is 'numba' but numba is not installed (pip install "
                                             "'credit-closure[columnar]')")], what="argument")
     compiled = engine != "numpy" and _columnar_kernel.available()
-    obj = resolve(scorer)[0]
+    obj, name, dist, dist_version = resolve(scorer)
     memo: Dict[float, Tuple[float, float, int, int]] = {}
     logistic_memo: Dict[float, Tuple[float, float, int, int]] = {}
     if type(obj) is LogisticScorer:
         obj._check_fitted()
 
-    def score(prep: _Prepared) -> Dict[str, np.ndarray]:
-        if prep.n == 0:
-            return _empty_output(0)
+    def builtin(prep: _Prepared) -> Dict[str, np.ndarray]:
         if type(obj) is RuleScorer:
             if compiled:
                 return _score_rules_compiled(prep, obj, day, memo)
             return _score_rules(prep, obj, day)
-        if type(obj) is LogisticScorer:
-            return _score_logistic(prep, obj, day, logistic_memo, compiled)
+        return _score_logistic(prep, obj, day, logistic_memo, compiled)
+
+    def score(prep: _Prepared) -> Dict[str, np.ndarray]:
+        if prep.n == 0:
+            return _empty_output(0)
+        if type(obj) is RuleScorer or type(obj) is LogisticScorer:
+            try:
+                return builtin(prep)
+            except (ArithmeticError, ValueError) as exc:  # as assess() reports a scorer failure
+                if isinstance(exc, InvalidInputError):
+                    raise
+                raise ScoringError(name, f"{type(exc).__name__}: {exc}", original=exc,
+                                   distribution=dist, version=dist_version) from exc
         if callable(getattr(obj, "score_batch", None)):
             return _score_batch_plugin(prep, scorer, day, compiled)
         return _score_fallback(prep, scorer, day)

@@ -138,6 +138,27 @@ class TestEqualityWithAssess:
                              as_of=AS_OF)
         assert _rows(out) == _expected(sub, scorer)
 
+    def test_two_rules_on_one_feature(self, portfolio):
+        """A policy with two rules on the same feature ranks both rules' own reasons, in
+        assess() (whose factor cache once mixed them up) and here alike."""
+        with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        doc["name"] = "dup"
+        doc["rules"].append({"id": "X1", "title": "x", "feature": "util_total",
+                             "direction": "at_least", "reason": "CLOSED_WITH_BALANCE",
+                             "steps": [{"threshold": 0.1, "log_odds": 2.0}]})
+        scorer = RuleScorer(doc)
+        p = CreditProfile.from_dict({"subject_id": "s", "accounts": [
+            {"account_id": "a", "product": "credit_card", "status": "open",
+             "opened_on": "2015-01-01", "credit_limit": 1000, "balance": 400}]})
+        a = assess(p, scorer=scorer, as_of=AS_OF)
+        assert {r.code for r in a.reasons} >= {"CLOSED_WITH_BALANCE", "UTILIZATION_HIGH"}
+        sub = portfolio[:300] + [p]
+        t = profiles_to_tables(sub)
+        out = score_columnar(t["accounts"], t["closures"], t["inquiries"], scorer=scorer,
+                             as_of=AS_OF)
+        assert _rows(out) == _expected(sub, scorer)
+
     @settings(max_examples=8, deadline=None)
     @given(seed=st.integers(0, 2**32 - 1))
     def test_row_order_does_not_matter(self, tables, seed):
@@ -632,6 +653,33 @@ class TestInvalidInput:
         assert probs["attributes.note"] == "is longer than 256 characters (row 1)"
         assert probs["attributes.mixed"] == "must be a number or a string (row 0)"
         assert probs["attributes.big"].startswith("is too large an integer")
+
+    def test_out_of_range_numbers_and_ids(self):
+        """Python ints beyond the float range, complex numbers and unsigned ids of 2**63 or
+        more are refused with their rows, never a raw error or a wrapped id."""
+        probs = dict(_problems(_accounts(balance=np.array([10**400, 5, 1], dtype=object))))
+        assert probs["accounts.balance"].startswith("must be at most") and "(row 0)" in \
+            probs["accounts.balance"]
+        acc = pd.DataFrame(_accounts())
+        acc["credit_limit"] = np.array([1 + 2j, 3, 4], dtype=complex)
+        assert dict(_problems(acc))["accounts.credit_limit"] == \
+            "must hold real numbers (got dtype complex128)"
+        ids = _accounts(subject_id=np.array([2**63, 2**63, 5], dtype=np.uint64))
+        assert dict(_problems(ids))["accounts.subject_id"] == \
+            "must be an integer below 2**63 (rows 0, 1)"
+
+    def test_scorer_overflow_is_a_scoring_error(self):
+        """A policy whose log-odds overflow the probability fails as assess() fails: a
+        ScoringError naming the scorer, not a raw OverflowError."""
+        from credit_closure import ScoringError
+
+        with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        doc["name"] = "extreme"
+        doc["base_log_odds"] = -800.0
+        scorer = RuleScorer(doc)
+        with pytest.raises(ScoringError, match="OverflowError"):
+            score_columnar(_accounts(), as_of=AS_OF, scorer=scorer)
 
     def test_wrong_dtype(self):
         """Numbers where dates belong, and strings where numbers belong, are reported."""

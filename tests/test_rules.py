@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import math
 import pathlib
@@ -211,3 +212,25 @@ class TestDefaultPolicy:
             worst_dpd_6m_before=60, initiator="lender_risk", balance_at_closure=500), as_of=self.AS_OF)
         assert sum(f.points for f in a.factors) == pytest.approx(a.score - 600.0, abs=1e-9)
         assert not math.isnan(a.score)
+
+
+class TestFactorCache:
+    def test_two_rules_on_one_feature_keep_their_own_factors(self):
+        """Reused factor objects are per rule: two rules on the same feature, step and value
+        each give their own code and points, whatever was scored before."""
+        from credit_closure import CreditProfile
+
+        with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        doc["name"] = "dup"
+        doc["rules"].append({"id": "X1", "title": "x", "feature": "util_total",
+                             "direction": "at_least", "reason": "CLOSED_WITH_BALANCE",
+                             "steps": [{"threshold": 0.1, "log_odds": 2.0}]})
+        p = CreditProfile.from_dict({"subject_id": "s", "accounts": [
+            {"account_id": "a", "product": "credit_card", "status": "open",
+             "opened_on": "2015-01-01", "credit_limit": 1000, "balance": 400}]})
+        for _ in range(2):  # the second time through the cache
+            factors = RuleScorer(doc).score(p, dt.date(2026, 6, 30)).factors
+            codes = {f.code: f.points for f in factors}
+            assert set(codes) == {"UTILIZATION_HIGH", "CLOSED_WITH_BALANCE"}
+            assert codes["CLOSED_WITH_BALANCE"] != codes["UTILIZATION_HIGH"]
