@@ -9,7 +9,7 @@ value a rule compares it with, when the subject is done again with exactly round
 same again on the counterfactual accounts (closures of the last 24 months undone) for the
 closure impact. Probability, points, band and cutoff decision are left to the caller: for the
 rule scorer, the scale's own Python code once per distinct log-odds value (see
-``columnar._scores_memo``); for the scorecard, whose log-odds are nearly all distinct,
+``columnar._scores``); for the scorecard, whose log-odds are nearly all distinct,
 :func:`scale_many`, which calls the same C library functions as Python's ``math`` module.
 
 The kernel is compiled by numba the first time it is used in a process and cached on disk
@@ -109,12 +109,10 @@ def compile_rules(scorer: Any) -> Tuple[Tuple[np.ndarray, ...], List[str]]:
     return arrays, codes
 
 
-def _njit(fn: Any = None, *, inline: str = "never") -> Any:
-    if fn is None:
-        return lambda f: _njit(f, inline=inline)
+def _njit(fn: Any) -> Any:
     if not _HAVE_NUMBA:  # pragma: no cover
         return fn
-    return _numba.njit(cache=True, nogil=True, error_model="numpy", inline=inline)(fn)
+    return _numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
 
 
 @_njit

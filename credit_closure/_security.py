@@ -316,6 +316,17 @@ def _check_config(config: Any) -> SecurityConfig:
     )
 
 
+def _closing_days(profile: CreditProfile) -> Dict[str, _dt.date]:
+    """Each closed account's closing day: its ``closed_on``, else its closure event's."""
+    closed_on: Dict[str, _dt.date] = {}
+    for acc in profile.accounts:
+        if acc.closed_on is not None:
+            closed_on[acc.account_id] = acc.closed_on
+    for ev in profile.closures:
+        closed_on.setdefault(ev.account_id, ev.closed_on)
+    return closed_on
+
+
 def scan_profile(
     profile: CreditProfile,
     *,
@@ -340,12 +351,7 @@ def scan_profile(
     records = profile.activity if activity is None else tuple(activity)
     if not records:
         return ()
-    closed_on: Dict[str, _dt.date] = {}
-    for acc in profile.accounts:
-        if acc.closed_on is not None:
-            closed_on[acc.account_id] = acc.closed_on
-    for ev in profile.closures:
-        closed_on.setdefault(ev.account_id, ev.closed_on)
+    closed_on = _closing_days(profile)
     closure_days = sorted(set(closed_on.values()))
     window = _dt.timedelta(days=cfg.window_days)
 
@@ -378,12 +384,7 @@ def security_counts(profile: CreditProfile, config: SecurityConfig, since: _dt.d
     records = profile.activity
     if not records:
         return 0.0, 0.0, 0.0
-    closed_on: Dict[str, _dt.date] = {}
-    for acc in profile.accounts:
-        if acc.closed_on is not None:
-            closed_on[acc.account_id] = acc.closed_on
-    for ev in profile.closures:
-        closed_on.setdefault(ev.account_id, ev.closed_on)
+    closed_on = _closing_days(profile)
     window = _dt.timedelta(days=config.window_days)
     codes = _KIND_CODE
     closed_get = closed_on.get

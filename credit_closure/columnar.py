@@ -822,30 +822,17 @@ def _distinct(values: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         return uniq, inv.reshape(-1)
 
 
-def _scores(log_odds: np.ndarray, scale: Scale) -> Tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                         np.ndarray]:
-    """Score, clipped probability, band index and cutoff decision index, exactly as
-    ``assess`` computes them (the scale's own Python code on each distinct log-odds value)."""
-    uniq, inv = _distinct(log_odds)
-    pts = np.empty(uniq.size)
-    prob = np.empty(uniq.size)
-    band = np.empty(uniq.size, dtype=np.int64)
-    dec = np.empty(uniq.size, dtype=np.int8)
-    names = [b.name for b in scale.bands]
-    for i, lo in enumerate(uniq.tolist()):
-        s, p = scale.scored(_rule_probability(lo))  # as assess() does
-        pts[i], prob[i] = s, p
-        band[i] = names.index(scale.band(s))
-        dec[i] = _DECISIONS.index(scale.decide(s))
-    return pts[inv], prob[inv], band[inv], dec[inv]
-
-
-def _scores_memo(log_odds: np.ndarray, scale: Scale, memo: Dict[float, Tuple[float, float, int, int]],
-                 probability: Any = None) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_scores` with the scale's results kept in ``memo`` across chunks (the rules give
-    few distinct log-odds values, and the same ones in every chunk). ``probability`` maps
-    log-odds to the scorer's probability (the rule scorer's formula by default). The first
-    array, ``scale.points(probability)``, is also what ``assess`` takes for a counterfactual."""
+def _scores(log_odds: np.ndarray, scale: Scale,
+            memo: Optional[Dict[float, Tuple[float, float, int, int]]] = None,
+            probability: Any = None) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Score, probability, band index and cutoff decision index, exactly as ``assess``
+    computes them: the scale's own Python code once per distinct log-odds value, the results
+    kept in ``memo`` across chunks (the rules give few distinct values, and the same ones in
+    every chunk). ``probability`` maps log-odds to the scorer's probability (the rule
+    scorer's formula by default). The first array, ``scale.points(probability)``, is also
+    what ``assess`` takes for a counterfactual."""
+    if memo is None:
+        memo = {}
     uniq, inv = _distinct(log_odds)
     names = [b.name for b in scale.bands]
     prob_of = _rule_probability if probability is None else probability
@@ -861,12 +848,6 @@ def _scores_memo(log_odds: np.ndarray, scale: Scale, memo: Dict[float, Tuple[flo
     pts, prob, band, dec = zip(*rows)
     return (np.array(pts)[inv], np.array(prob)[inv], np.array(band, dtype=np.int64)[inv],
             np.array(dec, dtype=np.int8)[inv])
-
-
-def _cf_points(log_odds: np.ndarray, scale: Scale) -> np.ndarray:
-    uniq, inv = _distinct(log_odds)
-    vals = np.array([scale.points(_rule_probability(lo)) for lo in uniq.tolist()])
-    return vals[inv] if uniq.size else np.empty(0)
 
 
 def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> List[np.ndarray]:
@@ -973,7 +954,7 @@ def _score_rules_compiled(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date,
                            _LENDER, scorer, compiled)
     scale = scorer.scale
     # few distinct log-odds values (rule steps): the scale's Python code once per value
-    score, prob, band_i, decision_i = _scores_memo(res["log_odds"], scale, memo)
+    score, prob, band_i, decision_i = _scores(res["log_odds"], scale, memo)
     trig = res["trigger"]
     decision_i[(trig == 1) & (decision_i == 0)] = 1
     decision_i[trig == 2] = 2
@@ -985,7 +966,7 @@ def _score_rules_compiled(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date,
     cf = res["cf_log_odds"]
     has = np.flatnonzero(~np.isnan(cf))
     if has.size:
-        impact[has] = score[has] - _scores_memo(cf[has], scale, memo)[0]
+        impact[has] = score[has] - _scores(cf[has], scale, memo)[0]
     return {"score": score, "probability_of_default": prob, "band": band, "decision": decision,
             "reason_1": reasons[:, 0], "reason_2": reasons[:, 1], "reason_3": reasons[:, 2],
             "reason_4": reasons[:, 3], "closure_impact": impact}
@@ -1145,7 +1126,7 @@ def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
     if compiled:
         score, prob, band_i, decision_i = _columnar_kernel.scale_many(lo, scale, logistic=True)
     else:
-        score, prob, band_i, decision_i = _scores_memo(lo, scale, memo, _sigmoid)
+        score, prob, band_i, decision_i = _scores(lo, scale, memo, _sigmoid)
 
     codes = sorted({row[8][0].code for row in scorer._table if row[8]})
     col = {c: k for k, c in enumerate(codes)}
@@ -1167,7 +1148,7 @@ def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
         if compiled:
             cf_points = _columnar_kernel.scale_many(lo_cf, scale, logistic=True)[0]
         else:
-            cf_points = _scores_memo(lo_cf, scale, memo, _sigmoid)[0]
+            cf_points = _scores(lo_cf, scale, memo, _sigmoid)[0]
         impact[cf_subjects] = score[cf_subjects] - cf_points
     return {"score": score, "probability_of_default": prob,
             "band": np.array([b.name for b in scale.bands], dtype=object)[band_i],
@@ -1176,12 +1157,13 @@ def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
             "reason_4": reasons[3], "closure_impact": impact}
 
 
-def _score_rules(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date) -> Dict[str, np.ndarray]:
+def _score_rules(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date,
+                 memo: Dict[float, Tuple[float, float, int, int]]) -> Dict[str, np.ndarray]:
     config = scorer.policy.feature_config
     F = compute_features(prep.acc, prep.inq, prep.n, as_of, config)
     rp = _rule_pass(F, scorer)
     scale = scorer.scale
-    score, prob, band_i, decision_i = _scores(rp["log_odds"], scale)
+    score, prob, band_i, decision_i = _scores(rp["log_odds"], scale, memo)
 
     # triggers override the cutoffs: any decline, else a refer turns an approve into refer
     rules = scorer.policy.rules
@@ -1217,7 +1199,7 @@ def _score_rules(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date) -> Dict[s
     subjects, cf = _counterfactual(prep, as_of)
     if subjects.size:
         F_cf = compute_features(cf, _subset_inquiries(prep, subjects), subjects.size, as_of, config)
-        cf_points = _cf_points(_rule_pass(F_cf, scorer)["log_odds"], scale)
+        cf_points = _scores(_rule_pass(F_cf, scorer)["log_odds"], scale, memo)[0]
         impact[subjects] = score[subjects] - cf_points
     return {"score": score, "probability_of_default": prob, "band": band, "decision": decision,
             "reason_1": reasons[0], "reason_2": reasons[1], "reason_3": reasons[2],
@@ -1614,7 +1596,7 @@ def score_columnar(
         if type(obj) is RuleScorer:
             if compiled:
                 return _score_rules_compiled(prep, obj, day, memo)
-            return _score_rules(prep, obj, day)
+            return _score_rules(prep, obj, day, memo)
         return _score_logistic(prep, obj, day, logistic_memo, compiled)
 
     def score(prep: _Prepared) -> Dict[str, np.ndarray]:
