@@ -104,3 +104,19 @@ def open_revolving_profile(limits: list[float], balances: list[float]) -> Credit
         for i, (lim, bal) in enumerate(zip(limits, balances))
     ]
     return CreditProfile(subject_id="s", accounts=accs)
+
+
+def two_rules_on_one_feature_policy() -> dict:
+    """The default policy plus a rule X1 on util_total, the feature R2 already uses, with its
+    own reason code (for the factor-cache regression tests)."""
+    import json
+
+    from credit_closure._rules import _DEFAULT_POLICY_FILE
+
+    with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    doc["name"] = "dup"
+    doc["rules"].append({"id": "X1", "title": "x", "feature": "util_total",
+                         "direction": "at_least", "reason": "CLOSED_WITH_BALANCE",
+                         "steps": [{"threshold": 0.1, "log_odds": 2.0}]})
+    return doc

@@ -20,6 +20,7 @@ from credit_closure._model import profile_unchecked
 from credit_closure._rules import _DEFAULT_POLICY_FILE
 from credit_closure.columnar import OUTPUT_COLUMNS, _prepare, profiles_to_tables, score_columnar
 from credit_closure.synth import generate_portfolio
+from strategies import two_rules_on_one_feature_policy
 
 AS_OF = dt.date(2026, 6, 30)
 HAVE_NUMBA = _columnar_kernel.available()
@@ -141,12 +142,7 @@ class TestEqualityWithAssess:
     def test_two_rules_on_one_feature(self, portfolio):
         """A policy with two rules on the same feature ranks both rules' own reasons, in
         assess() (whose factor cache once mixed them up) and here alike."""
-        with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
-            doc = json.load(fh)
-        doc["name"] = "dup"
-        doc["rules"].append({"id": "X1", "title": "x", "feature": "util_total",
-                             "direction": "at_least", "reason": "CLOSED_WITH_BALANCE",
-                             "steps": [{"threshold": 0.1, "log_odds": 2.0}]})
+        doc = two_rules_on_one_feature_policy()
         scorer = RuleScorer(doc)
         p = CreditProfile.from_dict({"subject_id": "s", "accounts": [
             {"account_id": "a", "product": "credit_card", "status": "open",

@@ -88,6 +88,16 @@ def _small_attribute_data(n=400, seed=0):
     return profiles, outcomes
 
 
+def _loaded_without(param, value, **params):
+    """Fit with ``param=value``, drop ``param`` from the artifact's training parameters (an
+    artifact saved before it existed) and load that: ``(profiles, fitted, loaded)``."""
+    profiles, outcomes = _small_attribute_data()
+    s = LogisticScorer(**{param: value}, **params).fit(profiles, outcomes, as_of="2025-01-01")
+    doc = s.to_dict()
+    del doc["training"]["params"][param]
+    return profiles, s, LogisticScorer.from_dict(_rehash(doc))
+
+
 def _rehash(doc):
     """Recompute the embedded sha256 of an artifact dict after an edit."""
     import hashlib
@@ -241,12 +251,7 @@ class TestShapes:
 
     def test_artifact_without_shapes_param_loads(self, tmp_path):
         """An artifact saved before ``shapes`` existed loads, as ``shapes="monotonic"``."""
-        profiles, outcomes = _small_attribute_data()
-        s = LogisticScorer(min_iv=0.0, shapes="monotonic").fit(profiles, outcomes,
-                                                               as_of="2025-01-01")
-        doc = s.to_dict()
-        del doc["training"]["params"]["shapes"]
-        old = LogisticScorer.from_dict(_rehash(doc))
+        profiles, s, old = _loaded_without("shapes", "monotonic", min_iv=0.0)
         assert old.shapes == "monotonic"
         p = profiles[3]
         assert old.score(p, dt.date(2025, 1, 1)) == s.score(p, dt.date(2025, 1, 1))
@@ -295,11 +300,7 @@ class TestBinningMethod:
 
     def test_artifact_without_binning_param_loads(self):
         """An artifact saved before ``binning`` existed loads, as ``binning="greedy"``."""
-        profiles, outcomes = _small_attribute_data()
-        s = LogisticScorer().fit(profiles, outcomes, as_of="2025-01-01")
-        doc = s.to_dict()
-        del doc["training"]["params"]["binning"]
-        old = LogisticScorer.from_dict(_rehash(doc))
+        profiles, s, old = _loaded_without("binning", "greedy")
         assert old.binning == "greedy"
         p = profiles[3]
         assert old.score(p, dt.date(2025, 1, 1)) == s.score(p, dt.date(2025, 1, 1))
@@ -351,11 +352,7 @@ class TestPrebins:
     def test_artifact_without_prebins_loads_as_20(self):
         """An artifact saved before ``prebins`` existed loads, as ``prebins=20``, and scores
         as before."""
-        profiles, outcomes = _small_attribute_data()
-        s = LogisticScorer(prebins=20).fit(profiles, outcomes, as_of="2025-01-01")
-        doc = s.to_dict()
-        del doc["training"]["params"]["prebins"]
-        old = LogisticScorer.from_dict(_rehash(doc))
+        profiles, s, old = _loaded_without("prebins", 20)
         assert old.prebins == 20
         p = profiles[7]
         assert old.score(p, dt.date(2025, 1, 1)) == s.score(p, dt.date(2025, 1, 1))

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from credit_closure import InvalidInputError, PolicyError, RulePolicy, RuleScorer, Scale, assess
 from credit_closure._rules import _DEFAULT_POLICY_FILE
+from strategies import two_rules_on_one_feature_policy
 
 DEFAULT_DOC = json.loads(pathlib.Path(_DEFAULT_POLICY_FILE).read_text(encoding="utf-8"))
 
@@ -220,12 +221,7 @@ class TestFactorCache:
         each give their own code and points, whatever was scored before."""
         from credit_closure import CreditProfile
 
-        with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
-            doc = json.load(fh)
-        doc["name"] = "dup"
-        doc["rules"].append({"id": "X1", "title": "x", "feature": "util_total",
-                             "direction": "at_least", "reason": "CLOSED_WITH_BALANCE",
-                             "steps": [{"threshold": 0.1, "log_odds": 2.0}]})
+        doc = two_rules_on_one_feature_policy()
         p = CreditProfile.from_dict({"subject_id": "s", "accounts": [
             {"account_id": "a", "product": "credit_card", "status": "open",
              "opened_on": "2015-01-01", "credit_limit": 1000, "balance": 400}]})

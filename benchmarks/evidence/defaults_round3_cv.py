@@ -59,18 +59,17 @@ import functools
 import pathlib
 import sys
 import time
-import warnings
 from typing import Any, Dict, Iterator, List, Tuple
 
 import numpy as np
 import sklearn.linear_model as _sk_lm
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
 
 import credit_closure._binning as B  # noqa: E402
 from credit_closure import LogisticScorer  # noqa: E402
+from _cv import auc_of, german_inner_cv, synth_cv  # noqa: E402
+from _cv import table as _table  # noqa: E402
 
 #: A candidate: LogisticScorer parameters, extra fit_numeric keywords, extra
 #: fit_categorical keywords, and whether the WOE columns are standardised for the regression.
@@ -178,63 +177,23 @@ def combine(variants: List[Variant]) -> Variant:
 def _fit_auc(variant: Variant, profiles: List[Any], y: np.ndarray, train: np.ndarray,
              test: np.ndarray, as_of: Any) -> float:
     """Fit a variant on ``train`` and return its test AUC on ``test``."""
-    with patched(variant) as params, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m = LogisticScorer(**params).fit([profiles[i] for i in train],
-                                         [int(v) for v in y[train]], as_of=as_of)
-    p = np.asarray(m.predict_proba([profiles[i] for i in test], as_of=as_of), dtype=float)
-    return float(roc_auc_score(y[test], p))
+    with patched(variant) as params:
+        return auc_of(params, profiles, y, train, test, as_of)
 
 
 def german(variants: Dict[str, Variant]) -> Dict[str, List[float]]:
     """Mean inner-CV AUC per outer German training fold, per variant."""
-    import bench_german as G
-
-    data = G.load_german()
-    profiles = G.build_profiles(data)
-    res: Dict[str, List[float]] = {k: [] for k in variants}
-    for seed, _k, train, _test in G.make_folds(data.y, range(5)):  # _test is never used
-        skf = StratifiedKFold(3, shuffle=True, random_state=1000 + seed)
-        inner = list(skf.split(np.zeros((len(train), 1)), data.y[train]))
-        for name, v in variants.items():
-            aucs = [_fit_auc(v, profiles, data.y, train[a], train[b], G.AS_OF) for a, b in inner]
-            res[name].append(float(np.mean(aucs)))
-    return res
+    return german_inner_cv(variants, _fit_auc)
 
 
 def synth(variants: Dict[str, Variant]) -> Tuple[Dict[str, List[float]], List[float]]:
     """Test AUC per synthetic CV fold, per variant, and the oracle AUC per fold."""
-    from credit_closure.synth import generate_portfolio
-
-    pf = generate_portfolio(20000, seed=21)
-    y = np.asarray(pf.outcomes, dtype=np.int64)
-    res: Dict[str, List[float]] = {k: [] for k in variants}
-    oracle: List[float] = []
-    skf = StratifiedKFold(5, shuffle=True, random_state=0)
-    for a, b in skf.split(np.zeros((len(y), 1)), y):
-        oracle.append(float(roc_auc_score(y[b], pf.true_probability[b])))
-        for name, v in variants.items():
-            res[name].append(_fit_auc(v, pf.profiles, y, a, b, pf.as_of))
-    return res, oracle
+    return synth_cv(variants, _fit_auc)
 
 
 def table(res: Dict[str, List[float]], oracle: List[float] | None = None) -> str:
     """Markdown table of means and paired differences against the first variant."""
-    names = list(res)
-    base = np.asarray(res[names[0]])
-    n = len(base)
-    head = "| candidate | mean AUC | "
-    head += "ratio to oracle | " if oracle else ""
-    head += "paired diff vs reference (SD) | folds >= reference |"
-    lines = [head, "|---" * (head.count("|") - 1) + "|"]
-    for k in names:
-        v = np.asarray(res[k])
-        d = v - base
-        row = f"| {k} | {v.mean():.4f} | "
-        row += f"{v.mean() / np.mean(oracle):.5f} | " if oracle else ""
-        row += f"{d.mean():+.4f} ({d.std(ddof=1):.4f}) | {(d >= 0).sum()} / {n} |"
-        lines.append(row)
-    return "\n".join(lines)
+    return _table(res, oracle, label="candidate", reference="reference")
 
 
 def main() -> None:

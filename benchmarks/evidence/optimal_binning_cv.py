@@ -35,17 +35,16 @@ import functools
 import pathlib
 import sys
 import time
-import warnings
 from typing import Any, Dict, Iterator, List, Tuple
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
 
 import credit_closure._binning as B  # noqa: E402
 from credit_closure import LogisticScorer  # noqa: E402
+from _cv import auc_of, german_inner_cv, synth_cv  # noqa: E402
+from _cv import table as _table  # noqa: E402
 
 #: name -> (binning method, LogisticScorer parameters); the first is the reference.
 VARIANTS: Dict[str, Tuple[str, Dict[str, Any]]] = {
@@ -69,8 +68,9 @@ GRID: Dict[str, Tuple[str, Dict[str, Any]]] = {
     for share in (0.03, 0.05)
 }
 #: Pinned to the values of the time, so the recorded numbers reproduce after later changes
-#: (``prebins`` became a parameter, default 30, in round 3: ``defaults_round3_cv.py``).
-FIXED = {"max_bins": 8, "min_bin_share": 0.03, "shapes": "auto", "prebins": 20}
+#: (round 1 ran with ``C=1.0``, the default then; ``prebins`` became a parameter, default 30,
+#: in round 3: ``defaults_round3_cv.py``). A variant's own ``C`` overrides it.
+FIXED = {"max_bins": 8, "min_bin_share": 0.03, "shapes": "auto", "prebins": 20, "C": 1.0}
 
 _NUMERIC, _CATEGORICAL = B.fit_numeric, B.fit_categorical
 
@@ -97,65 +97,24 @@ def _params(method: str, extra: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def _fit_auc(method: str, extra: Dict[str, Any], profiles: List[Any], y: np.ndarray,
+def _fit_auc(variant: Tuple[str, Dict[str, Any]], profiles: List[Any], y: np.ndarray,
              train: np.ndarray, test: np.ndarray, as_of: Any) -> float:
-    with binning_method(method), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m = LogisticScorer(**_params(method, extra)).fit([profiles[i] for i in train],
-                                                 [int(v) for v in y[train]], as_of=as_of)
-    p = np.asarray(m.predict_proba([profiles[i] for i in test], as_of=as_of), dtype=float)
-    return float(roc_auc_score(y[test], p))
+    method, extra = variant
+    with binning_method(method):
+        return auc_of(_params(method, extra), profiles, y, train, test, as_of)
 
 
 def german(variants: Dict[str, Tuple[str, Dict[str, Any]]]) -> Dict[str, List[float]]:
-    import bench_german as G
-
-    data = G.load_german()
-    profiles = G.build_profiles(data)
-    res: Dict[str, List[float]] = {k: [] for k in variants}
-    for seed, _k, train, _test in G.make_folds(data.y, range(5)):  # _test is never used
-        y_tr = data.y[train]
-        skf = StratifiedKFold(3, shuffle=True, random_state=1000 + seed)
-        inner = list(skf.split(np.zeros((len(train), 1)), y_tr))
-        for name, (method, extra) in variants.items():
-            aucs = [_fit_auc(method, extra, profiles, data.y, train[a], train[b], G.AS_OF)
-                    for a, b in inner]
-            res[name].append(float(np.mean(aucs)))
-    return res
+    return german_inner_cv(variants, _fit_auc)
 
 
 def synth(variants: Dict[str, Tuple[str, Dict[str, Any]]]
           ) -> Tuple[Dict[str, List[float]], List[float]]:
-    from credit_closure.synth import generate_portfolio
-
-    pf = generate_portfolio(20000, seed=21)
-    y = np.asarray(pf.outcomes, dtype=np.int64)
-    res: Dict[str, List[float]] = {k: [] for k in variants}
-    oracle: List[float] = []
-    skf = StratifiedKFold(5, shuffle=True, random_state=0)
-    for a, b in skf.split(np.zeros((len(y), 1)), y):
-        oracle.append(float(roc_auc_score(y[b], pf.true_probability[b])))
-        for name, (method, extra) in variants.items():
-            res[name].append(_fit_auc(method, extra, pf.profiles, y, a, b, pf.as_of))
-    return res, oracle
+    return synth_cv(variants, _fit_auc)
 
 
 def table(res: Dict[str, List[float]], oracle: List[float] | None = None) -> str:
-    names = list(res)
-    base = np.asarray(res[names[0]])
-    n = len(base)
-    head = "| variant | mean AUC | "
-    head += "ratio to oracle | " if oracle else ""
-    head += "paired diff vs previous (SD) | folds >= previous |"
-    lines = [head, "|---" * (head.count("|") - 1) + "|"]
-    for k in names:
-        v = np.asarray(res[k])
-        d = v - base
-        row = f"| {k} | {v.mean():.4f} | "
-        row += f"{v.mean() / np.mean(oracle):.5f} | " if oracle else ""
-        row += f"{d.mean():+.4f} ({d.std(ddof=1):.4f}) | {(d >= 0).sum()} / {n} |"
-        lines.append(row)
-    return "\n".join(lines)
+    return _table(res, oracle, label="variant", reference="previous")
 
 
 def main() -> None:
