@@ -47,7 +47,6 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import _columnar_kernel
 from ._assess import _as_of, _assess_profile, _check_profile, resolved
 from ._columnar_features import ENUM_CODES, compute_features, day_number
 from ._model import (
@@ -98,6 +97,15 @@ _REQUIRED = {
     "attributes": ("subject_id",),
 }
 _MAX_ROWS_SHOWN = 5
+
+
+def _engine() -> Any:
+    """The compiled engine's module (:mod:`credit_closure._columnar_kernel`), imported on first
+    use: it imports numba, which the numpy engine never needs."""
+    from . import _columnar_kernel
+
+    return _columnar_kernel
+
 _FLOAT_MAX_INT = 2**1023  # Python ints above this do not fit a float
 _FINE_UNITS = ("D", "h", "m", "s", "ms", "us", "ns")  # datetime64 units a day is a whole number of
 _HARD_KIND = np.zeros(len(ENUM_CODES["kind"]), dtype=bool)
@@ -403,7 +411,7 @@ def _dates(t: _Table, column: str, p: _Problems, *, required: bool, as_day: int,
         if unit in _FINE_UNITS:
             per_day = int(np.timedelta64(1, "D").astype(f"timedelta64[{count}{unit}]")
                           .astype(np.int64))
-            num, known, flags = _columnar_kernel.ticks_to_days(
+            num, known, flags = _engine().ticks_to_days(
                 np.ascontiguousarray(arr).view(np.int64), per_day, _MIN_DAY, as_day)
             if flags.any():
                 p.rows(t.name, column, (flags & 1) != 0, "must be whole days (it has a time of day)")
@@ -495,7 +503,7 @@ def _numbers(t: _Table, column: str, p: _Problems, *, integer: bool = False,
             p.add(f"{t.name}.{column}", f"must hold numbers (got dtype {raw.dtype})")
             return None
     if compiled:
-        flags = _columnar_kernel.number_flags(arr, hi, integer)
+        flags = _engine().number_flags(arr, hi, integer)
         if not flags.any():
             return arr
     p.rows(t.name, column, np.isinf(arr), "must be a finite number")
@@ -694,7 +702,7 @@ def _prepare(accounts: Any, closures: Any, inquiries: Any, attributes: Any,
         if any(v is None for v in parts):
             p.raise_if(since)
         key_c = g["closures"].astype(np.int64) * width + aid_code_c  # type: ignore[operator]
-        pos = _columnar_kernel.search_sorted(sorted_keys, key_c) if compiled else \
+        pos = _engine().search_sorted(sorted_keys, key_c) if compiled else \
             np.searchsorted(sorted_keys, key_c)
         pos_c = np.minimum(pos, max(sorted_keys.size - 1, 0))
         found = (sorted_keys.size > 0) & (sorted_keys[pos_c] == key_c) if sorted_keys.size else \
@@ -988,7 +996,7 @@ def _features_pair(prep: _Prepared, as_of: _dt.date, compiled: bool
         days = np.array([day_number(as_of)] + [day_number(months_before(as_of, m)) for m in
                                                (3, 6, 12, 24, DEFAULT_CONFIG.retention_months,
                                                 CLOSURE_IMPACT_MONTHS)], dtype=np.int64)
-        res = _columnar_kernel.score_subjects(prep.acc, prep.inq, prep.n, days, _kernel_codes(),
+        res = _engine().score_subjects(prep.acc, prep.inq, prep.n, days, _kernel_codes(),
                                               _REVOLVING, _LENDER, None, None, features=True)
         has = np.flatnonzero(~np.isnan(res["cf_log_odds"]))
         return res["features"], has, res["cf_features"][has]
@@ -1124,7 +1132,7 @@ def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
     lo = _logistic_log_odds(scorer, bins, n)
     scale = scorer.scale_
     if compiled:
-        score, prob, band_i, decision_i = _columnar_kernel.scale_many(lo, scale, logistic=True)
+        score, prob, band_i, decision_i = _engine().scale_many(lo, scale, logistic=True)
     else:
         score, prob, band_i, decision_i = _scores(lo, scale, memo, _sigmoid)
 
@@ -1146,7 +1154,7 @@ def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
         cf_bins = _logistic_bins(prep, scorer, F_cf, cf_subjects, cells, p)
         lo_cf = _logistic_log_odds(scorer, cf_bins, cf_subjects.size)
         if compiled:
-            cf_points = _columnar_kernel.scale_many(lo_cf, scale, logistic=True)[0]
+            cf_points = _engine().scale_many(lo_cf, scale, logistic=True)[0]
         else:
             cf_points = _scores(lo_cf, scale, memo, _sigmoid)[0]
         impact[cf_subjects] = score[cf_subjects] - cf_points
@@ -1582,10 +1590,10 @@ def score_columnar(
                                             f"(got {str(engine)[:40]!r})")], what="argument")
     from ._registry import resolve
 
-    if engine == "numba" and not _columnar_kernel.available():
+    if engine == "numba" and not _engine().available():
         raise InvalidInputError([("engine", "is 'numba' but numba is not installed (pip install "
                                             "'credit-closure[columnar]')")], what="argument")
-    compiled = engine != "numpy" and _columnar_kernel.available()
+    compiled = engine != "numpy" and _engine().available()
     obj, name, dist, dist_version = resolve(scorer)
     memo: Dict[float, Tuple[float, float, int, int]] = {}
     logistic_memo: Dict[float, Tuple[float, float, int, int]] = {}
