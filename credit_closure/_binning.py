@@ -8,7 +8,8 @@ WOE convention (risk WOE, fixed)
 --------------------------------
 With ``B``/``G`` the total bad/good rows, ``bad_i``/``good_i`` the rows of bin ``i``,
 ``k`` the number of bins *that hold at least one training row* and the additive smoothing
-``a = SMOOTHING = 0.5``::
+``a`` (``smoothing=`` of the fit functions: a multiple of 0.5, by default ``SMOOTHING = 0.5``,
+recorded in the binning)::
 
     p_i   = (bad_i  + a) / (B + a*k)        # smoothed share of the bads in bin i
     q_i   = (good_i + a) / (G + a*k)        # smoothed share of the goods in bin i
@@ -190,6 +191,7 @@ from .exceptions import InvalidInputError
 __all__ = [
     "CategoricalBinning",
     "MAX_PREBINS",
+    "MAX_SMOOTHING",
     "METHODS",
     "MISSING_LABEL",
     "NumericBinning",
@@ -204,8 +206,13 @@ __all__ = [
     "fit_numeric",
 ]
 
-#: Additive smoothing ``a`` of the WOE (see the module docstring).
+#: The default additive smoothing ``a`` of the WOE (see the module docstring); a binning
+#: may be fitted with another multiple of 0.5 up to :data:`MAX_SMOOTHING` (``smoothing=``).
 SMOOTHING = 0.5
+
+#: The largest smoothing accepted (it keeps the doubled odds of the exact monotonicity
+#: tests within int64 for bins of up to a billion rows).
+MAX_SMOOTHING = 16.0
 
 #: Label of the missing bin.
 MISSING_LABEL = "missing"
@@ -278,6 +285,16 @@ def _check_method(problems: list[Problem], value: Any) -> None:
         problems.append(("method", "must be 'optimal' or 'greedy'"))
 
 
+def _check_smoothing(problems: list[Problem], name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
+        problems.append((name, f"must be a number (got {_type_name(value)})"))
+        return
+    v = float(value)
+    if not (0.5 <= v <= MAX_SMOOTHING and (2.0 * v).is_integer()):
+        problems.append((name, f"must be a multiple of 0.5 between 0.5 and {MAX_SMOOTHING:g} "
+                               f"(got {v!r}), so the monotonicity tests stay exact"))
+
+
 def _check_share_param(problems: list[Problem], name: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
         problems.append((name, f"must be a number (got {_type_name(value)})"))
@@ -318,15 +335,15 @@ def _check_rows(problems: list[Problem], n_x: int, y: np.ndarray | None) -> None
             problems.append(("y", f"must contain both classes 0 and 1 (found only {int(y[0])})"))
 
 
-def _woe_iv(counts: Sequence[int], bads: Sequence[int]) -> tuple[tuple[float, ...], float]:
+def _woe_iv(counts: Sequence[int], bads: Sequence[int], a: float = SMOOTHING
+            ) -> tuple[tuple[float, ...], float]:
     """WOE per bin and IV, with the convention of the module docstring.
 
     The WOE is computed as ``ln(((bad+a)*(G+a*k)) / ((good+a)*(B+a*k)))`` whose products are
     exact in floating point, so two bins with the same smoothed odds get the same WOE and a
     monotonic odds sequence gives a monotonic WOE sequence. ``p - q`` is computed from the
-    same exact products, so each IV term is >= 0.
+    same exact products, so each IV term is >= 0. ``a`` is the smoothing.
     """
-    a = SMOOTHING
     total = sum(counts)
     n_bad = sum(bads)
     n_good = total - n_bad
@@ -347,23 +364,24 @@ def _woe_iv(counts: Sequence[int], bads: Sequence[int]) -> tuple[tuple[float, ..
     return tuple(woe), float(math.fsum(terms))
 
 
-def _terms_vec(b: np.ndarray, c: np.ndarray, den_b: float, den_g: float) -> np.ndarray:
+def _terms_vec(b: np.ndarray, c: np.ndarray, den_b: float, den_g: float, a: float
+               ) -> np.ndarray:
     """Vectorised IV terms for bins with ``b`` bads out of ``c`` rows (all ``c`` > 0)."""
-    a = SMOOTHING
     num = (b + a) * den_g
     den = (c - b + a) * den_b
     return (num - den) / (den_b * den_g) * np.log(num / den)
 
 
-def _violates(cl: int, bl: int, cr: int, br: int, direction: str) -> bool:
+def _violates(cl: int, bl: int, cr: int, br: int, direction: str, a2: int = 1) -> bool:
     """Whether the adjacent bins (left ``cl``/``bl``, right ``cr``/``br``) break monotonicity.
 
     Both the bad rate and the smoothed odds (hence the WOE) must be monotonic; comparisons are
-    exact integer arithmetic (``a = 0.5`` is handled by doubling).
+    exact integer arithmetic: ``a2`` is twice the smoothing ``a`` (a multiple of 0.5), and the
+    odds are compared doubled.
     """
     rate_l, rate_r = bl * cr, br * cl
-    odds_l = (2 * bl + 1) * (2 * (cr - br) + 1)
-    odds_r = (2 * br + 1) * (2 * (cl - bl) + 1)
+    odds_l = (2 * bl + a2) * (2 * (cr - br) + a2)
+    odds_r = (2 * br + a2) * (2 * (cl - bl) + a2)
     if direction == "increasing":
         return rate_l > rate_r or odds_l > odds_r
     return rate_l < rate_r or odds_l < odds_r
@@ -387,10 +405,11 @@ def _pair_direction(constraint: Constraint, e: int) -> str | None:
     return None
 
 
-def _violates_at(cl: int, bl: int, cr: int, br: int, constraint: Constraint, e: int) -> bool:
+def _violates_at(cl: int, bl: int, cr: int, br: int, constraint: Constraint, e: int,
+                 a2: int) -> bool:
     """:func:`_violates` under ``constraint`` for the pair meeting at pre-bin ``e``."""
     d = _pair_direction(constraint, e)
-    return d is not None and _violates(cl, bl, cr, br, d)
+    return d is not None and _violates(cl, bl, cr, br, d, a2)
 
 
 def _nearest_is_left(c: int, b: int, cl: int, bl: int, cr: int, br: int) -> bool:
@@ -408,20 +427,21 @@ def _nearest_is_left(c: int, b: int, cl: int, bl: int, cr: int, br: int) -> bool
 # --------------------------------------------------------------------------------------
 # The merge engine (shared by numeric and categorical binning)
 # --------------------------------------------------------------------------------------
-def _pav(counts: Sequence[int], bads: Sequence[int], direction: Constraint) -> list[list[int]]:
+def _pav(counts: Sequence[int], bads: Sequence[int], direction: Constraint, a2: int
+         ) -> list[list[int]]:
     """Pool adjacent violators; return ``[start, count, bad]`` per pooled bin.
 
     A unimodal constraint pools each side of its turning pre-bin separately.
     """
     if not isinstance(direction, str):
         left, right, s = direction
-        head = _pav(counts[:s], bads[:s], left)
-        tail = _pav(counts[s:], bads[s:], right)
+        head = _pav(counts[:s], bads[:s], left, a2)
+        tail = _pav(counts[s:], bads[s:], right, a2)
         return head + [[st + s, c, b] for st, c, b in tail]
     out: list[list[int]] = []
     for i, (c, b) in enumerate(zip(counts, bads)):
         cur = [i, int(c), int(b)]
-        while out and _violates(out[-1][1], out[-1][2], cur[1], cur[2], direction):
+        while out and _violates(out[-1][1], out[-1][2], cur[1], cur[2], direction, a2):
             prev = out.pop()
             cur = [prev[0], prev[1] + cur[1], prev[2] + cur[2]]
         out.append(cur)
@@ -429,7 +449,7 @@ def _pav(counts: Sequence[int], bads: Sequence[int], direction: Constraint) -> l
 
 
 def _merge_small(
-    bins: list[list[int]], threshold: float, direction: Constraint
+    bins: list[list[int]], threshold: float, direction: Constraint, a2: int
 ) -> list[list[int]]:
     """Merge bins below ``threshold`` rows, smallest first, into the nearest-rate neighbour.
 
@@ -470,12 +490,12 @@ def _merge_small(
         while True:
             p = prev[node]
             if p != -1 and _violates_at(cnt[p], bad[p], cnt[node], bad[node], direction,
-                                        start[node]):
+                                        start[node], a2):
                 node = merge(p, node)
                 continue
             q = nxt[node]
             if q != -1 and _violates_at(cnt[node], bad[node], cnt[q], bad[q], direction,
-                                        start[q]):
+                                        start[q], a2):
                 node = merge(node, q)
                 continue
             return
@@ -513,14 +533,18 @@ def _merge_iv(
     n_bad: int,
     n_good: int,
     missing_nonempty: bool,
+    a: float,
 ) -> list[list[int]]:
-    """Merge the adjacent pair losing the least IV until at most ``max_bins`` bins remain."""
+    """Merge the adjacent pair losing the least IV until at most ``max_bins`` bins remain.
+
+    ``a`` is the smoothing (a multiple of 0.5).
+    """
     start = [s for s, _, _ in bins]
     cnt = [c for _, c, _ in bins]  # exact ints, for the monotonicity tests
     bad = [b for _, _, b in bins]
     c_arr = np.asarray(cnt, dtype=np.float64)  # kept in step, for the vectorised losses
     b_arr = np.asarray(bad, dtype=np.float64)
-    a = SMOOTHING
+    a2 = int(2 * a)
 
     def merge(j: int) -> None:
         nonlocal c_arr, b_arr
@@ -536,21 +560,21 @@ def _merge_iv(
         k_after = len(cnt) - 1 + (1 if missing_nonempty else 0)
         den_b = n_bad + a * k_after
         den_g = n_good + a * k_after
-        t = _terms_vec(b_arr, c_arr, den_b, den_g)
-        t_merged = _terms_vec(b_arr[:-1] + b_arr[1:], c_arr[:-1] + c_arr[1:], den_b, den_g)
+        t = _terms_vec(b_arr, c_arr, den_b, den_g, a)
+        t_merged = _terms_vec(b_arr[:-1] + b_arr[1:], c_arr[:-1] + c_arr[1:], den_b, den_g, a)
         loss = t[:-1] + t[1:] - t_merged
         j = int(np.argmin(loss))
         merge(j)
         if direction is not None:
             while True:
                 if j > 0 and _violates_at(
-                    cnt[j - 1], bad[j - 1], cnt[j], bad[j], direction, start[j]
+                    cnt[j - 1], bad[j - 1], cnt[j], bad[j], direction, start[j], a2
                 ):
                     j -= 1
                     merge(j)
                     continue
                 if j + 1 < len(cnt) and _violates_at(
-                    cnt[j], bad[j], cnt[j + 1], bad[j + 1], direction, start[j + 1]
+                    cnt[j], bad[j], cnt[j + 1], bad[j + 1], direction, start[j + 1], a2
                 ):
                     merge(j)
                     continue
@@ -568,14 +592,16 @@ def _merge_all(
     n_bad: int,
     n_good: int,
     missing_nonempty: bool,
+    a: float,
 ) -> list[list[int]]:
     """Run the three merge stages; return ``[start, count, bad]`` per final bin."""
+    a2 = int(2 * a)
     if direction is not None:
-        bins = _pav(counts, bads, direction)
+        bins = _pav(counts, bads, direction, a2)
     else:
         bins = [[i, int(c), int(b)] for i, (c, b) in enumerate(zip(counts, bads))]
-    bins = _merge_small(bins, threshold, direction)
-    return _merge_iv(bins, max_bins, direction, n_bad, n_good, missing_nonempty)
+    bins = _merge_small(bins, threshold, direction, a2)
+    return _merge_iv(bins, max_bins, direction, n_bad, n_good, missing_nonempty, a)
 
 
 #: ``method`` choices of :func:`fit_numeric` and :func:`fit_categorical`.
@@ -587,9 +613,9 @@ METHODS = ("optimal", "greedy")
 OPTIMAL_MAX_PREBINS = 64
 
 
-def _iv_terms(c: np.ndarray, b: np.ndarray, den_b: float, den_g: float) -> np.ndarray:
+def _iv_terms(c: np.ndarray, b: np.ndarray, den_b: float, den_g: float, a: float
+              ) -> np.ndarray:
     """IV terms of bins with ``c`` rows and ``b`` bads; ``-inf`` where ``c <= 0``."""
-    a = SMOOTHING
     with np.errstate(divide="ignore", invalid="ignore"):
         num = (b + a) * den_g
         den = (c - b + a) * den_b
@@ -597,7 +623,7 @@ def _iv_terms(c: np.ndarray, b: np.ndarray, den_b: float, den_g: float) -> np.nd
     return np.where(c > 0, t, -np.inf)
 
 
-def _compatible(cm: np.ndarray, bm: np.ndarray, direction: str) -> np.ndarray:
+def _compatible(cm: np.ndarray, bm: np.ndarray, direction: str, a2: int) -> np.ndarray:
     """``F[p, s, e]``: whether bin ``[p, s)`` followed by bin ``[s, e)`` keeps ``direction``.
 
     The test is :func:`_violates` (bad rate and smoothed odds, exact integers), for every
@@ -607,8 +633,8 @@ def _compatible(cm: np.ndarray, bm: np.ndarray, direction: str) -> np.ndarray:
     cl, bl = cm[:, :, None], bm[:, :, None]
     cr, br = cm[None, :, :], bm[None, :, :]
     rate_l, rate_r = bl * cr, br * cl
-    odds_l = (2 * bl + 1) * (2 * (cr - br) + 1)
-    odds_r = (2 * br + 1) * (2 * (cl - bl) + 1)
+    odds_l = (2 * bl + a2) * (2 * (cr - br) + a2)
+    odds_r = (2 * br + a2) * (2 * (cl - bl) + a2)
     if direction == "increasing":
         return (rate_l <= rate_r) & (odds_l <= odds_r)
     return (rate_l >= rate_r) & (odds_l >= odds_r)
@@ -624,6 +650,7 @@ def _optimal(
     n_bad: int,
     n_good: int,
     missing_nonempty: bool,
+    a: float,
 ) -> list[list[int]]:
     """The grouping of adjacent pre-bins with the largest IV, exactly; ``[start, count, bad]``
     per bin.
@@ -644,7 +671,7 @@ def _optimal(
     """
     base = [[i, int(c), int(b)] for i, (c, b) in enumerate(zip(counts, bads))]
     if len(base) > OPTIMAL_MAX_PREBINS:
-        base = _merge_iv(base, OPTIMAL_MAX_PREBINS, None, n_bad, n_good, missing_nonempty)
+        base = _merge_iv(base, OPTIMAL_MAX_PREBINS, None, n_bad, n_good, missing_nonempty, a)
     m = len(base)
     if m <= 1:
         return base
@@ -654,6 +681,7 @@ def _optimal(
     cm = cum[None, :] - cum[:, None]  # cm[s, e]: rows of pre-bins [s, e)
     bm = cum_b[None, :] - cum_b[:, None]
     upper = np.triu(np.ones((m + 1, m + 1), dtype=bool), 1)
+    a2 = int(2 * a)
     fits = upper & (cm >= threshold)
     n_missing = n_bad + n_good - int(cum[-1])
     b_missing = n_bad - int(cum_b[-1])
@@ -663,14 +691,13 @@ def _optimal(
         every = np.ones((m + 1, m + 1, m + 1), dtype=bool)
         moves, n_phase = [(0, 0, every)], 1
     elif shape in _DIRECTIONS:
-        moves, n_phase = [(0, 0, _compatible(cm, bm, shape))], 1
+        moves, n_phase = [(0, 0, _compatible(cm, bm, shape, a2))], 1
     else:
         first, second = (("increasing", "decreasing") if shape == "peak"
                          else ("decreasing", "increasing"))
-        f1, f2 = _compatible(cm, bm, first), _compatible(cm, bm, second)
+        f1, f2 = _compatible(cm, bm, first, a2), _compatible(cm, bm, second, a2)
         moves, n_phase = [(0, 0, f1), (0, 1, f2), (1, 1, f2)], 2
 
-    a = SMOOTHING
     cmf, bmf = cm.astype(np.float64), bm.astype(np.float64)
     best_iv, best_bins = -math.inf, [[starts[0], int(cum[-1]), int(cum_b[-1])]]
     for k_bins in range(1, min(int(max_bins), m) + 1):
@@ -679,8 +706,9 @@ def _optimal(
         extra = 0.0
         if n_missing > 0:
             extra = float(_iv_terms(np.array([n_missing], dtype=np.float64),
-                                    np.array([b_missing], dtype=np.float64), den_b, den_g)[0])
-        terms = _iv_terms(cmf, bmf, den_b, den_g)
+                                    np.array([b_missing], dtype=np.float64), den_b, den_g,
+                                    a)[0])
+        terms = _iv_terms(cmf, bmf, den_b, den_g, a)
         if k_bins == 1:
             iv = float(terms[0, m]) + extra
             if iv > best_iv:
@@ -855,6 +883,8 @@ def _check_numeric_fields(fields: Mapping[str, Any]) -> list[Problem]:
                 if not lo < hi:
                     problems.append((f"cuts[{i}]", "must be greater than the previous cut"))
     _check_common(problems, fields, n_expected)
+    if "smoothing" in fields:
+        _check_smoothing(problems, "smoothing", fields["smoothing"])
     d = fields.get("direction")
     if "direction" in fields and d is not None and d not in _DIRECTIONS:
         problems.append(("direction", "must be 'increasing', 'decreasing' or null"))
@@ -869,17 +899,17 @@ def _check_numeric_fields(fields: Mapping[str, Any]) -> list[Problem]:
             if d is not None:
                 problems.append(("direction", "must be null for a peak or valley binning"))
             if not problems and "counts" in fields and "bad_counts" in fields \
-                    and not _has_shape(fields["counts"][:-1],
-                                               fields["bad_counts"][:-1], shape):
+                    and not _has_shape(fields["counts"][:-1], fields["bad_counts"][:-1],
+                                       shape, int(2 * fields.get("smoothing", SMOOTHING))):
                 problems.append(("shape", f"does not match the bins: their bad rates are not "
                                           f"a {shape}"))
     return problems
 
 
-def _has_shape(counts: Sequence[int], bads: Sequence[int], shape: str) -> bool:
+def _has_shape(counts: Sequence[int], bads: Sequence[int], shape: str, a2: int = 1) -> bool:
     """Whether the non-empty bins' bad rates and WOE have ``shape`` (a peak: non-decreasing
     up to a turning bin, then non-increasing; a valley: the reverse; a monotonic shape
-    is a peak or valley turning at an end)."""
+    is a peak or valley turning at an end). ``a2`` is twice the smoothing."""
     if shape in _DIRECTIONS:
         first, second = shape, shape
     else:
@@ -887,8 +917,9 @@ def _has_shape(counts: Sequence[int], bads: Sequence[int], shape: str) -> bool:
             "decreasing", "increasing")
     cb = [(int(c), int(b)) for c, b in zip(counts, bads) if c > 0]
     pairs = list(zip(cb, cb[1:]))
-    k = next((i for i, (l, r) in enumerate(pairs) if _violates(*l, *r, first)), len(pairs))
-    return not any(_violates(*l, *r, second) for l, r in pairs[k + 1:])
+    k = next((i for i, (l, r) in enumerate(pairs) if _violates(*l, *r, first, a2)),
+             len(pairs))
+    return not any(_violates(*l, *r, second, a2) for l, r in pairs[k + 1:])
 
 
 def _turns(counts: Sequence[int], bads: Sequence[int]) -> bool:
@@ -924,6 +955,8 @@ def _check_categorical_fields(fields: Mapping[str, Any]) -> list[Problem]:
                     else:
                         seen.add(c)
     _check_common(problems, fields, n_expected)
+    if "smoothing" in fields:
+        _check_smoothing(problems, "smoothing", fields["smoothing"])
     if "unseen_index" in fields:
         u = fields["unseen_index"]
         if not _is_int(u):
@@ -980,6 +1013,8 @@ class NumericBinning:
             ``"valley"`` (falling, then rising) or ``None`` (no constraint). Defaults to
             ``direction``; a peak or valley needs ``direction=None`` and is checked against
             the bins' bad rates.
+        smoothing: The pseudo-count ``a`` the WOE and the monotonicity tests were computed
+            with (a multiple of 0.5; :data:`SMOOTHING` unless fitted with another).
 
     Raises:
         InvalidInputError: On construction, when the fields are inconsistent.
@@ -992,12 +1027,13 @@ class NumericBinning:
     iv: float = attrs.field(converter=_to_float)
     direction: str | None = None
     shape: str | None = None
+    smoothing: float = attrs.field(default=SMOOTHING, converter=_to_float)
     _missing: int = attrs.field(init=False, eq=False, repr=False)
     _cuts_arr: np.ndarray = attrs.field(init=False, eq=False, repr=False)
     _woe_arr: np.ndarray = attrs.field(init=False, eq=False, repr=False)
 
     _FIELDS = ("cuts", "counts", "bad_counts", "woe", "iv", "direction")
-    _OPTIONAL = ("shape",)
+    _OPTIONAL = ("shape", "smoothing")
 
     def __attrs_post_init__(self) -> None:
         if self.shape is None and self.direction in _DIRECTIONS:
@@ -1093,7 +1129,9 @@ class NumericBinning:
         Returns:
             ``{"kind": "numeric", "cuts", "counts", "bad_counts", "woe", "iv", "direction"}``,
             plus ``"shape"`` (``"peak"`` or ``"valley"``) for a unimodal binning only, so a
-            monotonic binning is written exactly as before shapes existed.
+            monotonic binning is written exactly as before shapes existed, and
+            ``"smoothing"`` only when it is not the default 0.5, so a binning fitted with
+            the default is written exactly as before the option existed.
         """
         out: dict[str, Any] = {
             "kind": "numeric",
@@ -1106,6 +1144,8 @@ class NumericBinning:
         }
         if self.shape in _UNIMODAL:
             out["shape"] = self.shape
+        if self.smoothing != SMOOTHING:
+            out["smoothing"] = self.smoothing
         return out
 
     @classmethod
@@ -1144,6 +1184,8 @@ class CategoricalBinning:
         woe: Risk WOE per bin (larger = riskier; 0.0 for a bin without training rows).
         iv: Information value of the binning.
         unseen_index: Bin of a category not seen at training.
+        smoothing: The pseudo-count ``a`` the WOE was computed with (a multiple of 0.5;
+            :data:`SMOOTHING` unless fitted with another).
 
     Raises:
         InvalidInputError: On construction, when the fields are inconsistent.
@@ -1155,14 +1197,17 @@ class CategoricalBinning:
     woe: tuple[float, ...] = attrs.field(converter=_to_float_tuple)
     iv: float = attrs.field(converter=_to_float)
     unseen_index: int = attrs.field(converter=_to_int)
+    smoothing: float = attrs.field(default=SMOOTHING, converter=_to_float)
     _missing: int = attrs.field(init=False, eq=False, repr=False)
     _lookup: dict = attrs.field(init=False, eq=False, repr=False)
     _woe_arr: np.ndarray = attrs.field(init=False, eq=False, repr=False)
 
     _FIELDS = ("groups", "counts", "bad_counts", "woe", "iv", "unseen_index")
+    _OPTIONAL = ("smoothing",)
 
     def __attrs_post_init__(self) -> None:
-        problems = _check_categorical_fields({k: getattr(self, k) for k in self._FIELDS})
+        problems = _check_categorical_fields(
+            {k: getattr(self, k) for k in (*self._FIELDS, *self._OPTIONAL)})
         if problems:
             raise InvalidInputError(problems, what="categorical binning")
         lookup = {c: i for i, g in enumerate(self.groups) for c in g}
@@ -1241,9 +1286,9 @@ class CategoricalBinning:
 
         Returns:
             ``{"kind": "categorical", "groups", "counts", "bad_counts", "woe", "iv",
-            "unseen_index"}``.
+            "unseen_index"}``, plus ``"smoothing"`` when it is not the default 0.5.
         """
-        return {
+        out: dict[str, Any] = {
             "kind": "categorical",
             "groups": [list(g) for g in self.groups],
             "counts": list(self.counts),
@@ -1252,6 +1297,9 @@ class CategoricalBinning:
             "iv": self.iv,
             "unseen_index": self.unseen_index,
         }
+        if self.smoothing != SMOOTHING:
+            out["smoothing"] = self.smoothing
+        return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CategoricalBinning:
@@ -1266,7 +1314,8 @@ class CategoricalBinning:
         Raises:
             InvalidInputError: Listing every problem as ``(path, message)``.
         """
-        fields, problems = _fields_from_dict(d, "categorical", cls._FIELDS, "categorical binning")
+        fields, problems = _fields_from_dict(d, "categorical", cls._FIELDS, "categorical binning",
+                                             cls._OPTIONAL)
         problems += _check_categorical_fields(fields)
         if problems:
             raise InvalidInputError(problems, what="categorical binning")
@@ -1403,6 +1452,7 @@ def fit_numeric(
     prebinning: str = "quantile",
     min_prebin_share: float = 0.05,
     method: str = "greedy",
+    smoothing: float = SMOOTHING,
 ) -> NumericBinning:
     """Fit a monotonic supervised binning of a numeric column.
 
@@ -1437,6 +1487,10 @@ def fit_numeric(
             the largest IV under the same shape and limits, found exactly; see the module
             docstring). With ``"optimal"``, a peak or valley's turning point is part of
             the same exact search.
+        smoothing: The pseudo-count ``a`` added to the bads and the goods of every bin, in
+            the WOE, the IV and the monotonicity tests alike: a multiple of 0.5 between 0.5
+            and :data:`MAX_SMOOTHING` (default :data:`SMOOTHING`). A larger ``a`` pulls the
+            WOE of a bin with few rows towards neutral.
 
     Returns:
         The fitted :class:`NumericBinning` (its ``shape`` records the shape kept). A constant
@@ -1459,6 +1513,7 @@ def fit_numeric(
         problems.append(("prebinning", "must be 'quantile' or 'tree'"))
     _check_share_param(problems, "min_prebin_share", min_prebin_share)
     _check_method(problems, method)
+    _check_smoothing(problems, "smoothing", smoothing)
     xa: np.ndarray | None = None
     try:
         xa = _as_float_array(x)
@@ -1477,6 +1532,7 @@ def fit_numeric(
         raise InvalidInputError(problems)
 
     n = len(xa)
+    a = float(smoothing)
     n_bad = int(ya.sum())
     n_good = n - n_bad
     miss = np.isnan(xa)
@@ -1491,7 +1547,7 @@ def fit_numeric(
     if n_v == 0:
         shape = "increasing" if monotonic in ("auto", "auto_shape") else monotonic
         counts, bads = [0, n_missing], [0, b_missing]
-        woe, iv = _woe_iv(counts, bads)
+        woe, iv = _woe_iv(counts, bads, a)
         return NumericBinning(
             cuts=(),
             counts=tuple(counts),
@@ -1500,6 +1556,7 @@ def fit_numeric(
             iv=iv,
             direction=shape if shape in _DIRECTIONS else None,
             shape=shape,
+            smoothing=a,
         )
 
     order = np.argsort(xv, kind="stable")
@@ -1531,7 +1588,7 @@ def fit_numeric(
         if method == "optimal":
             return _optimal(pre_cnt, pre_bad, shape=direction, threshold=threshold,
                             max_bins=max_bins, n_bad=n_bad, n_good=n_good,
-                            missing_nonempty=n_missing > 0)
+                            missing_nonempty=n_missing > 0, a=a)
         return _merge_all(
             pre_cnt,
             pre_bad,
@@ -1541,12 +1598,13 @@ def fit_numeric(
             n_bad=n_bad,
             n_good=n_good,
             missing_nonempty=n_missing > 0,
+            a=a,
         )
 
     def finish(bins: list[list[int]]) -> tuple[list[int], list[int], tuple[float, ...], float]:
         counts = [c for _, c, _ in bins] + [n_missing]
         bads = [b for _, _, b in bins] + [b_missing]
-        woe, iv = _woe_iv(counts, bads)
+        woe, iv = _woe_iv(counts, bads, a)
         return counts, bads, woe, iv
 
     def unimodal(shape: str) -> tuple[list[list[int]], Any]:
@@ -1611,6 +1669,7 @@ def fit_numeric(
         iv=iv,
         direction=shape if shape in _DIRECTIONS else None,
         shape=shape,
+        smoothing=a,
     )
 
 
@@ -1626,6 +1685,7 @@ def fit_categorical(
     max_groups: int = 6,
     min_group_share: float = 0.05,
     method: str = "greedy",
+    smoothing: float = SMOOTHING,
 ) -> CategoricalBinning:
     """Fit a supervised grouping of a categorical column.
 
@@ -1642,6 +1702,8 @@ def fit_categorical(
             of the rate-ordered categories with the largest IV under the same limits,
             found exactly; more than :data:`OPTIMAL_MAX_PREBINS` categories are first
             merged greedily down to that many).
+        smoothing: The pseudo-count ``a`` of the WOE and the IV, as in
+            :func:`fit_numeric`.
 
     Cost: a hash pass over the rows, then merging that is O(m log m) for the rare-category
     stage and O(m^2) (vectorised) for the IV stage, m being the number of groups left after
@@ -1663,6 +1725,7 @@ def fit_categorical(
     _check_int_param(problems, "max_groups", max_groups, 1, 10_000)
     _check_share_param(problems, "min_group_share", min_group_share)
     _check_method(problems, method)
+    _check_smoothing(problems, "smoothing", smoothing)
     codes_list: list[int] | None = None
     keys: list[Any] = []
     n_x: int | None = None
@@ -1723,6 +1786,7 @@ def fit_categorical(
         n_bad=n_bad,
         n_good=n_good,
         missing_nonempty=n_missing > 0,
+        a=float(smoothing),
         **kw,
     )
     groups = []
@@ -1731,7 +1795,7 @@ def fit_categorical(
         groups.append(tuple(sorted(lab for lab, _, _ in cats[s:e])))
     counts = [c for _, c, _ in bins] + [n_missing]
     bads = [b for _, _, b in bins] + [b_missing]
-    woe, iv = _woe_iv(counts, bads)
+    woe, iv = _woe_iv(counts, bads, float(smoothing))
     if groups:
         unseen = min(range(len(groups)), key=lambda i: (-counts[i], groups[i][0]))
     else:
@@ -1743,4 +1807,5 @@ def fit_categorical(
         woe=woe,
         iv=iv,
         unseen_index=unseen,
+        smoothing=float(smoothing),
     )

@@ -45,6 +45,9 @@ def register(subparsers: Any) -> None:
                    help="how pre-bins are grouped (default: the library's, greedy)")
     p.add_argument("--prebins", type=int, default=None,
                    help="quantile pre-bins of numeric inputs (default: the library's, 30)")
+    p.add_argument("--woe-smoothing", dest="woe_smoothing", type=float, default=None,
+                   help="pseudo-count added to the bads and goods of every bin, a multiple of "
+                        "0.5 (default: the library's, 1.0)")
     p.add_argument("--max-inputs", type=int, default=None, help="keep at most this many inputs")
     p.add_argument("--reason-method", choices=("points_below_max", "below_cutoff_average"),
                    default="points_below_max", help="how reasons are ranked")
@@ -97,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     options = {k: v for k, v in (("max_bins", args.max_bins),
                                  ("min_bin_share", args.min_bin_share), ("C", args.C),
                                  ("min_iv", args.min_iv), ("binning", args.binning),
-                                 ("prebins", args.prebins))
+                                 ("prebins", args.prebins),
+                                 ("woe_smoothing", args.woe_smoothing))
                if v is not None}
     scorer = LogisticScorer(**options, max_inputs=args.max_inputs,
                             reason_method=args.reason_method)

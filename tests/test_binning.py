@@ -480,6 +480,23 @@ class TestShapes:
         probe = np.concatenate([x, np.asarray(b.cuts), [-np.inf, np.inf, np.nan]])
         assert b2.transform_woe(probe).tobytes() == b.transform_woe(probe).tobytes()
 
+    def test_smoothing_round_trip_and_check(self) -> None:
+        """A binning fitted with another smoothing writes it, reads it back bit-identically,
+        and its unimodal shape is checked with it; the default writes no smoothing key."""
+        x, y = _u_data(3000, seed=10)
+        x[::11] = np.nan
+        assert "smoothing" not in fit_numeric(x, y, monotonic="auto_shape").to_dict()
+        assert "smoothing" not in fit_categorical(["a", "b"] * 50, [0, 1] * 50).to_dict()
+        for b in (fit_numeric(x, y, monotonic="auto_shape", smoothing=2.5),
+                  fit_categorical([str(int(v)) if v == v else None for v in x // 10], y,
+                                  smoothing=2.5)):
+            d = json.loads(json.dumps(b.to_dict(), allow_nan=False))
+            assert d["smoothing"] == 2.5
+            b2 = binning_from_dict(d)
+            assert b2 == b and b2.smoothing == 2.5
+            with pytest.raises(InvalidInputError, match="smoothing"):
+                binning_from_dict({**d, "smoothing": 0.2})
+
     def test_monotonic_document_unchanged(self) -> None:
         """A monotonic binning writes no shape key (old artifacts stay byte-identical) and
         reads its shape from its direction."""
@@ -809,6 +826,12 @@ class TestInputChecks:
             ({"prebinning": None}, "prebinning"),
             ({"min_prebin_share": 0.7}, "min_prebin_share"),
             ({"min_prebin_share": "0.1"}, "min_prebin_share"),
+            ({"smoothing": 0.0}, "smoothing"),
+            ({"smoothing": 0.75}, "smoothing"),
+            ({"smoothing": 16.5}, "smoothing"),
+            ({"smoothing": math.nan}, "smoothing"),
+            ({"smoothing": True}, "smoothing"),
+            ({"smoothing": "1"}, "smoothing"),
         ],
     )
     def test_numeric_bad_parameters(self, kwargs, path) -> None:
@@ -842,7 +865,8 @@ class TestInputChecks:
 
     @pytest.mark.parametrize(
         ("kwargs", "path"),
-        [({"max_groups": 0}, "max_groups"), ({"min_group_share": 1.0}, "min_group_share")],
+        [({"max_groups": 0}, "max_groups"), ({"min_group_share": 1.0}, "min_group_share"),
+         ({"smoothing": 0.3}, "smoothing")],
     )
     def test_categorical_bad_parameters(self, kwargs, path) -> None:
         """Bad categorical parameters name the parameter."""
@@ -863,7 +887,8 @@ class TestInputChecks:
             fit_numeric([1.0, 2.0], [0, 0])
 
 
-def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good) -> float:
+def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good,
+                   a=SMOOTHING) -> float:
     """The largest IV over every contiguous grouping that meets the constraints (brute force)."""
     import itertools
 
@@ -872,11 +897,12 @@ def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good) -> f
     def has_shape(cs, bs) -> bool:
         pairs = list(zip(zip(cs, bs), zip(cs[1:], bs[1:])))
         if shape in ("increasing", "decreasing"):
-            return not any(_violates(*l, *r, shape) for l, r in pairs)
+            return not any(_violates(*l, *r, shape, int(2 * a)) for l, r in pairs)
         first, second = (("increasing", "decreasing") if shape == "peak"
                          else ("decreasing", "increasing"))
-        k = next((i for i, (l, r) in enumerate(pairs) if _violates(*l, *r, first)), len(pairs))
-        return not any(_violates(*l, *r, second) for l, r in pairs[k:])
+        k = next((i for i, (l, r) in enumerate(pairs) if _violates(*l, *r, first, int(2 * a))),
+                 len(pairs))
+        return not any(_violates(*l, *r, second, int(2 * a)) for l, r in pairs[k:])
 
     m = len(counts)
     n_missing, b_missing = n_bad + n_good - sum(counts), n_bad - sum(bads)
@@ -890,7 +916,7 @@ def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good) -> f
                 continue
             if shape is not None and not has_shape(cs, bs):
                 continue
-            best = max(best, _woe_iv(cs + [n_missing], bs + [b_missing])[1])
+            best = max(best, _woe_iv(cs + [n_missing], bs + [b_missing], a)[1])
     return best
 
 
@@ -908,7 +934,8 @@ def prebin_tables(draw):
     shape = draw(st.sampled_from([None, "increasing", "decreasing", "peak", "valley"]))
     threshold = float(draw(st.integers(0, 40)))
     max_bins = draw(st.integers(1, 7))
-    return counts, bads, shape, threshold, max_bins, n_bad, n_good
+    a = draw(st.sampled_from([0.5, 1.0, 2.0, 3.0]))
+    return counts, bads, shape, threshold, max_bins, n_bad, n_good, a
 
 
 class TestOptimal:
@@ -917,19 +944,20 @@ class TestOptimal:
     @settings(max_examples=60, deadline=None)
     @given(prebin_tables())
     def test_matches_brute_force(self, table) -> None:
-        """Its IV is the largest over every admissible contiguous grouping."""
+        """Its IV is the largest over every admissible contiguous grouping, for every
+        smoothing."""
         from credit_closure._binning import _has_shape, _optimal, _woe_iv
 
-        counts, bads, shape, threshold, max_bins, n_bad, n_good = table
+        counts, bads, shape, threshold, max_bins, n_bad, n_good, a = table
         got = _optimal(counts, bads, shape=shape, threshold=threshold, max_bins=max_bins,
                        n_bad=n_bad, n_good=n_good,
-                       missing_nonempty=n_bad + n_good > sum(counts))
+                       missing_nonempty=n_bad + n_good > sum(counts), a=a)
         cs, bs = [c for _, c, _ in got], [b for _, _, b in got]
         assert [s for s, _, _ in got][0] == 0 and sum(cs) == sum(counts)
         assert len(got) <= max_bins and (len(got) == 1 or min(cs) >= threshold)
-        assert shape is None or _has_shape(cs, bs, shape)
-        iv = _woe_iv(cs + [n_bad + n_good - sum(counts)], bs + [n_bad - sum(bads)])[1]
-        want = _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good)
+        assert shape is None or _has_shape(cs, bs, shape, int(2 * a))
+        iv = _woe_iv(cs + [n_bad + n_good - sum(counts)], bs + [n_bad - sum(bads)], a)[1]
+        want = _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good, a)
         assert iv == pytest.approx(want, rel=1e-9, abs=1e-12)
 
     def test_known_answer_beats_greedy(self) -> None:
@@ -952,13 +980,15 @@ class TestOptimal:
 
     @HYPO
     @given(numeric_xy(), st.sampled_from(["increasing", "decreasing", "peak", "valley", None]),
-           st.integers(1, 6), st.sampled_from([0.0, 0.05, 0.2]), st.sampled_from([5, 20]))
-    def test_never_below_greedy(self, xy, shape, max_bins, share, prebins) -> None:
-        """Under the same shape and limits, the exact IV is at least the greedy one, and the
-        shape, max_bins and min_bin_share hold."""
+           st.integers(1, 6), st.sampled_from([0.0, 0.05, 0.2]), st.sampled_from([5, 20]),
+           st.sampled_from([0.5, 1.0, 2.5]))
+    def test_never_below_greedy(self, xy, shape, max_bins, share, prebins, a) -> None:
+        """Under the same shape, limits and smoothing, the exact IV is at least the greedy
+        one, and the shape (of the bad rates and of the WOE), max_bins and min_bin_share
+        hold."""
         x, y = xy
         kw = {"monotonic": shape, "max_bins": max_bins, "min_bin_share": share,
-              "prebins": prebins}
+              "prebins": prebins, "smoothing": a}
         best = fit_numeric(x, y, method="optimal", **kw)
         greedy = fit_numeric(x, y, method="greedy", **kw)
         assert best.iv >= greedy.iv - 1e-12

@@ -371,6 +371,83 @@ class TestPrebins:
             LogisticScorer.from_dict(_rehash(doc))
 
 
+class TestWoeSmoothing:
+    """The ``woe_smoothing`` parameter: the pseudo-count of every bin's WOE."""
+
+    def test_default_and_reach_the_binning(self):
+        """Default 1.0; the scorer's bins are fit_numeric's with the same smoothing, their
+        WOE follows the formula with that pseudo-count, and the artifact records it."""
+        from credit_closure._binning import fit_numeric
+
+        assert LogisticScorer().get_params()["woe_smoothing"] == 1.0
+        profiles, outcomes = _continuous_attribute_data()
+        x = [p.attributes["utilisation"] for p in profiles]
+        woes = {}
+        for a in (0.5, 2.0):
+            s = LogisticScorer(woe_smoothing=a).fit(profiles, outcomes, as_of=AS_OF)
+            (inp,) = [i for i in s.inputs_ if i.name == "utilisation"]
+            direct = fit_numeric(x, outcomes, max_bins=8, min_bin_share=0.03,
+                                 monotonic="auto_shape", prebins=30, smoothing=a)
+            assert inp.binning == direct and inp.binning.smoothing == a
+            b = inp.binning
+            n_bad, n_good = sum(b.bad_counts), sum(b.counts) - sum(b.bad_counts)
+            k = sum(1 for c in b.counts if c > 0)
+            for c, bad, w in zip(b.counts, b.bad_counts, b.woe):
+                if c:
+                    want = math.log(((bad + a) / (n_bad + a * k))
+                                    / ((c - bad + a) / (n_good + a * k)))
+                    assert w == pytest.approx(want, rel=1e-12, abs=1e-15)
+            doc = s.to_dict()
+            assert doc["training"]["params"]["woe_smoothing"] == a
+            item = [i for i in doc["inputs"] if i["name"] == "utilisation"][0]
+            assert item["binning"].get("smoothing", 0.5) == a
+            assert ("smoothing" in item["binning"]) == (a != 0.5)
+            woes[a] = b.woe
+        assert woes[0.5] != woes[2.0]
+
+    def test_artifact_without_woe_smoothing_loads_as_half(self):
+        """An artifact saved before ``woe_smoothing`` existed (its binnings carry no
+        smoothing) loads as ``woe_smoothing=0.5`` and scores as before."""
+        profiles, s, old = _loaded_without("woe_smoothing", 0.5)
+        assert old.woe_smoothing == 0.5
+        assert all(i.binning.smoothing == 0.5 for i in old.inputs_)
+        p = profiles[5]
+        assert old.score(p, dt.date(2025, 1, 1)) == s.score(p, dt.date(2025, 1, 1))
+
+    @pytest.mark.parametrize("bad", [0, 0.0, 0.25, 1.2, 16.5, -1.0, True, "1", None])
+    def test_bad_woe_smoothing_refused(self, bad):
+        """A ``woe_smoothing`` that is not a multiple of 0.5 from 0.5 to 16 is named, in fit
+        and in an artifact."""
+        profiles, outcomes = _small_attribute_data(n=40)
+        with pytest.raises(InvalidInputError) as exc:
+            LogisticScorer(woe_smoothing=bad).fit(profiles, outcomes, as_of="2025-01-01")
+        assert "woe_smoothing" in {p for p, _ in exc.value.problems}
+        doc = LogisticScorer().fit(*_small_attribute_data(), as_of="2025-01-01").to_dict()
+        doc["training"]["params"]["woe_smoothing"] = bad
+        with pytest.raises(ArtifactError, match="training.params.woe_smoothing"):
+            LogisticScorer.from_dict(_rehash(doc))
+
+    @pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+    def test_non_finite_woe_smoothing_refused(self, bad):
+        """NaN and infinity are named too (they cannot be written to an artifact)."""
+        profiles, outcomes = _small_attribute_data(n=40)
+        with pytest.raises(InvalidInputError) as exc:
+            LogisticScorer(woe_smoothing=bad).fit(profiles, outcomes, as_of="2025-01-01")
+        assert "woe_smoothing" in {p for p, _ in exc.value.problems}
+
+    def test_binning_smoothing_must_match_the_parameter(self):
+        """An artifact whose bins were computed with another smoothing than its parameter
+        says is refused, naming the input; a bad smoothing in a binning is named too."""
+        doc = LogisticScorer(woe_smoothing=2.0).fit(*_small_attribute_data(),
+                                                    as_of="2025-01-01").to_dict()
+        doc["inputs"][0]["binning"]["smoothing"] = 1.5
+        with pytest.raises(ArtifactError, match=r"inputs\[0\]\.binning\.smoothing"):
+            LogisticScorer.from_dict(_rehash(doc))
+        doc["inputs"][0]["binning"]["smoothing"] = 0.3
+        with pytest.raises(ArtifactError, match=r"inputs\[0\]\.binning\.smoothing"):
+            LogisticScorer.from_dict(_rehash(doc))
+
+
 class TestNotFitted:
     def test_score_raises_not_fitted(self, data):
         """Scoring an unfitted scorer raises NotFittedError naming the class and the fix."""
@@ -705,15 +782,15 @@ class TestCLI:
         plain, tuned = tmp_path / "plain.json", tmp_path / "tuned.json"
         assert main(["train", str(data), "--out", str(plain)]) == 0
         assert main(["train", str(data), "--out", str(tuned), "--C", "1.5", "--min-iv", "0.05",
-                     "--binning", "optimal", "--prebins", "12"]) == 0
+                     "--binning", "optimal", "--prebins", "12", "--woe-smoothing", "2"]) == 0
         capsys.readouterr()
         defaults = LogisticScorer().get_params()
         got = LogisticScorer.load(plain).get_params()
-        assert (got["C"], got["min_iv"], got["binning"]) == \
-            (defaults["C"], defaults["min_iv"], defaults["binning"])
+        assert (got["C"], got["min_iv"], got["binning"], got["woe_smoothing"]) == \
+            (defaults["C"], defaults["min_iv"], defaults["binning"], defaults["woe_smoothing"])
         got = LogisticScorer.load(tuned).get_params()
-        assert (got["C"], got["min_iv"], got["binning"], got["prebins"]) == \
-            (1.5, 0.05, "optimal", 12)
+        assert (got["C"], got["min_iv"], got["binning"], got["prebins"],
+                got["woe_smoothing"]) == (1.5, 0.05, "optimal", 12, 2.0)
 
     def test_train_bad_rows(self, tmp_path, capsys):
         """A bad row exits 1 and names its line."""
