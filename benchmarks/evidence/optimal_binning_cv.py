@@ -69,8 +69,10 @@ GRID: Dict[str, Tuple[str, Dict[str, Any]]] = {
 }
 #: Pinned to the values of the time, so the recorded numbers reproduce after later changes
 #: (round 1 ran with ``C=1.0``, the default then; ``prebins`` became a parameter, default 30,
-#: in round 3: ``defaults_round3_cv.py``). A variant's own ``C`` overrides it.
-FIXED = {"max_bins": 8, "min_bin_share": 0.03, "shapes": "auto", "prebins": 20, "C": 1.0}
+#: in round 3: ``defaults_round3_cv.py``; ``woe_smoothing``, default 1.0, in round 4:
+#: ``woe_smoothing_cv.py``). A variant's own ``C`` overrides it.
+FIXED = {"max_bins": 8, "min_bin_share": 0.03, "shapes": "auto", "prebins": 20, "C": 1.0,
+         "woe_smoothing": 0.5}
 
 _NUMERIC, _CATEGORICAL = B.fit_numeric, B.fit_categorical
 
