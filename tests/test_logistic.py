@@ -98,6 +98,20 @@ def _loaded_without(param, value, **params):
     return profiles, s, LogisticScorer.from_dict(_rehash(doc))
 
 
+def _assert_bad_param_named(param, bad, *, in_artifact=True):
+    """``LogisticScorer(param=bad).fit`` raises InvalidInputError naming ``param``; with
+    ``in_artifact``, an artifact whose ``training.params`` holds it is refused naming it."""
+    profiles, outcomes = _small_attribute_data(n=40)
+    with pytest.raises(InvalidInputError) as exc:
+        LogisticScorer(**{param: bad}).fit(profiles, outcomes, as_of="2025-01-01")
+    assert param in {p for p, _ in exc.value.problems}
+    if in_artifact:
+        doc = LogisticScorer().fit(*_small_attribute_data(), as_of="2025-01-01").to_dict()
+        doc["training"]["params"][param] = bad
+        with pytest.raises(ArtifactError, match=f"training.params.{param}"):
+            LogisticScorer.from_dict(_rehash(doc))
+
+
 def _rehash(doc):
     """Recompute the embedded sha256 of an artifact dict after an edit."""
     import hashlib
@@ -256,17 +270,9 @@ class TestShapes:
         p = profiles[3]
         assert old.score(p, dt.date(2025, 1, 1)) == s.score(p, dt.date(2025, 1, 1))
 
-    def test_bad_shapes_refused(self, data):
+    def test_bad_shapes_refused(self):
         """An unknown ``shapes`` value is named, in fit and in an artifact."""
-        profiles, outcomes = data
-        with pytest.raises(InvalidInputError) as exc:
-            LogisticScorer(shapes="wiggly").fit(profiles[:10], outcomes[:10], as_of=AS_OF)
-        assert "shapes" in {p for p, _ in exc.value.problems}
-        small = _small_attribute_data()
-        doc = LogisticScorer(min_iv=0.0).fit(*small, as_of="2025-01-01").to_dict()
-        doc["training"]["params"]["shapes"] = "wiggly"
-        with pytest.raises(ArtifactError, match="training.params.shapes"):
-            LogisticScorer.from_dict(_rehash(doc))
+        _assert_bad_param_named("shapes", "wiggly")
 
 
 class TestBinningMethod:
@@ -305,16 +311,9 @@ class TestBinningMethod:
         p = profiles[3]
         assert old.score(p, dt.date(2025, 1, 1)) == s.score(p, dt.date(2025, 1, 1))
 
-    def test_bad_binning_refused(self, data):
+    def test_bad_binning_refused(self):
         """An unknown ``binning`` value is named, in fit and in an artifact."""
-        profiles, outcomes = data
-        with pytest.raises(InvalidInputError) as exc:
-            LogisticScorer(binning="cp").fit(profiles[:10], outcomes[:10], as_of=AS_OF)
-        assert "binning" in {p for p, _ in exc.value.problems}
-        doc = LogisticScorer().fit(*_small_attribute_data(), as_of="2025-01-01").to_dict()
-        doc["training"]["params"]["binning"] = "cp"
-        with pytest.raises(ArtifactError, match="training.params.binning"):
-            LogisticScorer.from_dict(_rehash(doc))
+        _assert_bad_param_named("binning", "cp")
 
 
 def _continuous_attribute_data(n=1200, seed=5):
@@ -328,25 +327,33 @@ def _continuous_attribute_data(n=1200, seed=5):
     return profiles, outcomes
 
 
+def _binning_of_utilisation(params, **fit_numeric_kw):
+    """Fit ``LogisticScorer(**params)`` on :func:`_continuous_attribute_data`; return the
+    scorer, its binning of ``utilisation`` and ``fit_numeric``'s on the same column with the
+    scorer's default bin limits and ``fit_numeric_kw``."""
+    from credit_closure._binning import fit_numeric
+
+    profiles, outcomes = _continuous_attribute_data()
+    x = [p.attributes["utilisation"] for p in profiles]
+    s = LogisticScorer(**params).fit(profiles, outcomes, as_of=AS_OF)
+    (inp,) = [i for i in s.inputs_ if i.name == "utilisation"]
+    direct = fit_numeric(x, outcomes, max_bins=8, min_bin_share=0.03, monotonic="auto_shape",
+                         **fit_numeric_kw)
+    return s, inp.binning, direct
+
+
 class TestPrebins:
     """The ``prebins`` parameter: how many quantile pre-bins numeric inputs start from."""
 
     def test_prebins_reach_the_binning(self):
         """The scorer's bins of a numeric attribute are fit_numeric's with the same
         ``prebins``, and a different ``prebins`` gives different bins."""
-        from credit_closure._binning import fit_numeric
-
-        profiles, outcomes = _continuous_attribute_data()
-        x = [p.attributes["utilisation"] for p in profiles]
         cuts = {}
         for k in (6, 30):
-            s = LogisticScorer(prebins=k).fit(profiles, outcomes, as_of=AS_OF)
-            (inp,) = [i for i in s.inputs_ if i.name == "utilisation"]
-            direct = fit_numeric(x, outcomes, max_bins=8, min_bin_share=0.03,
-                                 monotonic="auto_shape", prebins=k)
-            assert inp.binning.cuts == direct.cuts
+            s, got, direct = _binning_of_utilisation({"prebins": k}, prebins=k)
+            assert got.cuts == direct.cuts
             assert s.metadata_["params"]["prebins"] == k
-            cuts[k] = inp.binning.cuts
+            cuts[k] = got.cuts
         assert cuts[6] != cuts[30]
 
     def test_artifact_without_prebins_loads_as_20(self):
@@ -361,14 +368,7 @@ class TestPrebins:
     def test_bad_prebins_refused(self, bad):
         """A ``prebins`` that is not an integer from 1 to 1000 is named, in fit and in an
         artifact."""
-        profiles, outcomes = _small_attribute_data(n=40)
-        with pytest.raises(InvalidInputError) as exc:
-            LogisticScorer(prebins=bad).fit(profiles, outcomes, as_of="2025-01-01")
-        assert "prebins" in {p for p, _ in exc.value.problems}
-        doc = LogisticScorer().fit(*_small_attribute_data(), as_of="2025-01-01").to_dict()
-        doc["training"]["params"]["prebins"] = bad
-        with pytest.raises(ArtifactError, match="training.params.prebins"):
-            LogisticScorer.from_dict(_rehash(doc))
+        _assert_bad_param_named("prebins", bad)
 
 
 class TestWoeSmoothing:
@@ -377,19 +377,12 @@ class TestWoeSmoothing:
     def test_default_and_reach_the_binning(self):
         """Default 1.0; the scorer's bins are fit_numeric's with the same smoothing, their
         WOE follows the formula with that pseudo-count, and the artifact records it."""
-        from credit_closure._binning import fit_numeric
-
         assert LogisticScorer().get_params()["woe_smoothing"] == 1.0
-        profiles, outcomes = _continuous_attribute_data()
-        x = [p.attributes["utilisation"] for p in profiles]
         woes = {}
         for a in (0.5, 2.0):
-            s = LogisticScorer(woe_smoothing=a).fit(profiles, outcomes, as_of=AS_OF)
-            (inp,) = [i for i in s.inputs_ if i.name == "utilisation"]
-            direct = fit_numeric(x, outcomes, max_bins=8, min_bin_share=0.03,
-                                 monotonic="auto_shape", prebins=30, smoothing=a)
-            assert inp.binning == direct and inp.binning.smoothing == a
-            b = inp.binning
+            s, b, direct = _binning_of_utilisation({"woe_smoothing": a}, prebins=30,
+                                                   smoothing=a)
+            assert b == direct and b.smoothing == a
             n_bad, n_good = sum(b.bad_counts), sum(b.counts) - sum(b.bad_counts)
             k = sum(1 for c in b.counts if c > 0)
             for c, bad, w in zip(b.counts, b.bad_counts, b.woe):
@@ -418,22 +411,12 @@ class TestWoeSmoothing:
     def test_bad_woe_smoothing_refused(self, bad):
         """A ``woe_smoothing`` that is not a multiple of 0.5 from 0.5 to 16 is named, in fit
         and in an artifact."""
-        profiles, outcomes = _small_attribute_data(n=40)
-        with pytest.raises(InvalidInputError) as exc:
-            LogisticScorer(woe_smoothing=bad).fit(profiles, outcomes, as_of="2025-01-01")
-        assert "woe_smoothing" in {p for p, _ in exc.value.problems}
-        doc = LogisticScorer().fit(*_small_attribute_data(), as_of="2025-01-01").to_dict()
-        doc["training"]["params"]["woe_smoothing"] = bad
-        with pytest.raises(ArtifactError, match="training.params.woe_smoothing"):
-            LogisticScorer.from_dict(_rehash(doc))
+        _assert_bad_param_named("woe_smoothing", bad)
 
     @pytest.mark.parametrize("bad", [float("nan"), float("inf")])
     def test_non_finite_woe_smoothing_refused(self, bad):
         """NaN and infinity are named too (they cannot be written to an artifact)."""
-        profiles, outcomes = _small_attribute_data(n=40)
-        with pytest.raises(InvalidInputError) as exc:
-            LogisticScorer(woe_smoothing=bad).fit(profiles, outcomes, as_of="2025-01-01")
-        assert "woe_smoothing" in {p for p, _ in exc.value.problems}
+        _assert_bad_param_named("woe_smoothing", bad, in_artifact=False)
 
     def test_binning_smoothing_must_match_the_parameter(self):
         """An artifact whose bins were computed with another smoothing than its parameter
