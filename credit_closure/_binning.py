@@ -60,7 +60,8 @@ adds a rising/falling phase to the state, so every turning point is searched at 
 ``O(K^2 m^3)`` vectorised work for ``m`` pre-bins (a few milliseconds for 20 pre-bins and
 8 bins); more than :data:`OPTIMAL_MAX_PREBINS` pre-bins are first reduced to that many by
 the greedy least-IV-loss merge. The exact IV is never below the greedy one under the same
-constraints; whether it generalises better is an empirical question, answered for the
+constraints, except for a categorical column with more than that many categories (the
+greedy reduction comes first); whether it generalises better is an empirical question, answered for the
 scorecard's defaults in ``docs/logistic-scorecard.md`` (it did not, there).
 
 Unimodal shapes (``monotonic="peak"``, ``"valley"`` or ``"auto_shape"``)
@@ -70,7 +71,10 @@ riskiest); a **valley** falls, then rises (both ends are riskier, e.g. the young
 oldest applicants). For a turning pre-bin ``s`` the pre-bins ``[0, s)`` are pooled increasing
 and ``[s, m)`` decreasing (the reverse for a valley); later merges keep every pair on the left
 of ``s`` increasing and every pair on the right decreasing, and a bin that comes to straddle
-``s`` is the turning bin. Both the bad rate and the WOE are unimodal. Every ``s`` from 1 to
+``s`` is the turning bin. The pair that meets at ``s`` may rise or fall, but its bad rate
+and its WOE must not move in opposite directions (a thin bin whose smoothed odds order
+differs from its bad-rate order is merged), as in the exact search. Both the bad rate and
+the WOE are unimodal. Every ``s`` from 1 to
 ``m - 1`` is tried and the largest IV wins (ties: the smallest ``s``), so a fit costs about
 ``2 m`` monotonic fits.
 
@@ -210,8 +214,9 @@ __all__ = [
 #: may be fitted with another multiple of 0.5 up to :data:`MAX_SMOOTHING` (``smoothing=``).
 SMOOTHING = 0.5
 
-#: The largest smoothing accepted (it keeps the doubled odds of the exact monotonicity
-#: tests within int64 for bins of up to a billion rows).
+#: The largest smoothing accepted. Larger pseudo-counts swamp any bin of a few hundred rows;
+#: the exact monotonicity tests stay within int64 up to about 3 billion rows either way
+#: (the doubled odds multiply two disjoint row counts, and ``2a`` adds at most 32 to each).
 MAX_SMOOTHING = 16.0
 
 #: Label of the missing bin.
@@ -289,10 +294,33 @@ def _check_smoothing(problems: list[Problem], name: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
         problems.append((name, f"must be a number (got {_type_name(value)})"))
         return
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an int beyond the float range
+        v = math.inf
     if not (0.5 <= v <= MAX_SMOOTHING and (2.0 * v).is_integer()):
         problems.append((name, f"must be a multiple of 0.5 between 0.5 and {MAX_SMOOTHING:g} "
                                f"(got {v!r}), so the monotonicity tests stay exact"))
+
+
+def _finite_number(value: Any) -> bool:
+    """``math.isfinite`` of a number, False for an int beyond the float range."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _check_smoothing_key(problems: list[Problem], fields: Mapping[str, Any]) -> None:
+    """A document's ``smoothing`` key is written only as :meth:`to_dict` writes it: a float,
+    and absent when it is the default (so a document has one canonical form and hash)."""
+    if "smoothing" not in fields or any(p == "smoothing" for p, _ in problems):
+        return
+    v = fields["smoothing"]
+    if isinstance(v, int) and not isinstance(v, bool):
+        problems.append(("smoothing", f"must be written as a float ({v}.0, not {v})"))
+    elif isinstance(v, float) and v == SMOOTHING:
+        problems.append(("smoothing", f"must be left out when it is the default {SMOOTHING}"))
 
 
 def _check_share_param(problems: list[Problem], name: str, value: Any) -> None:
@@ -391,9 +419,10 @@ def _pair_direction(constraint: Constraint, e: int) -> str | None:
     """The direction required of two adjacent bins whose right one starts at pre-bin ``e``.
 
     A unimodal constraint ``(left, right, s)`` asks for ``left`` on the pairs inside pre-bins
-    ``[0, s)``, ``right`` on the pairs inside ``[s, m)``, and nothing of the pair that meets
-    at ``s``; a bin that straddles ``s`` after a merge is the turning bin (rising into it,
-    falling out of it for a peak).
+    ``[0, s)``, ``right`` on the pairs inside ``[s, m)``, and either of the two of the pair
+    that meets at ``s`` (``None`` here; :func:`_violates_at` then refuses only a pair whose
+    bad rate and WOE move in opposite directions); a bin that straddles ``s`` after a merge
+    is the turning bin (rising into it, falling out of it for a peak).
     """
     if constraint is None or isinstance(constraint, str):
         return constraint
@@ -407,9 +436,19 @@ def _pair_direction(constraint: Constraint, e: int) -> str | None:
 
 def _violates_at(cl: int, bl: int, cr: int, br: int, constraint: Constraint, e: int,
                  a2: int) -> bool:
-    """:func:`_violates` under ``constraint`` for the pair meeting at pre-bin ``e``."""
+    """:func:`_violates` under ``constraint`` for the pair meeting at pre-bin ``e``.
+
+    The turning pair of a unimodal constraint may rise or fall, but its bad rate and its WOE
+    must not move in opposite directions (possible when the smoothing outweighs a thin bin's
+    rows): it must keep one of the two directions, as every pair of the exact search does.
+    """
     d = _pair_direction(constraint, e)
-    return d is not None and _violates(cl, bl, cr, br, d, a2)
+    if d is not None:
+        return _violates(cl, bl, cr, br, d, a2)
+    if constraint is None or isinstance(constraint, str):
+        return False
+    return (_violates(cl, bl, cr, br, "increasing", a2)
+            and _violates(cl, bl, cr, br, "decreasing", a2))
 
 
 def _nearest_is_left(c: int, b: int, cl: int, bl: int, cr: int, br: int) -> bool:
@@ -598,10 +637,32 @@ def _merge_all(
     a2 = int(2 * a)
     if direction is not None:
         bins = _pav(counts, bads, direction, a2)
+        if not isinstance(direction, str):
+            bins = _repair_pairs(bins, direction, a2)
     else:
         bins = [[i, int(c), int(b)] for i, (c, b) in enumerate(zip(counts, bads))]
     bins = _merge_small(bins, threshold, direction, a2)
     return _merge_iv(bins, max_bins, direction, n_bad, n_good, missing_nonempty, a)
+
+
+def _repair_pairs(bins: list[list[int]], constraint: Constraint, a2: int) -> list[list[int]]:
+    """Merge adjacent bins until no pair violates ``constraint`` (:func:`_violates_at`).
+
+    After :func:`_pav` pools each side of a unimodal constraint, only the pair meeting at
+    the turning pre-bin can still violate (its bad rate and WOE moving apart), and merging
+    it can only unsettle its neighbours, so this ends after a few merges.
+    """
+    out = [list(b) for b in bins]
+    j = 1
+    while j < len(out):
+        (_, cl, bl), (s, cr, br) = out[j - 1], out[j]
+        if _violates_at(cl, bl, cr, br, constraint, s, a2):
+            out[j - 1] = [out[j - 1][0], cl + cr, bl + br]
+            del out[j]
+            j = max(1, j - 1)
+            continue
+        j += 1
+    return out
 
 
 #: ``method`` choices of :func:`fit_numeric` and :func:`fit_categorical`.
@@ -797,7 +858,10 @@ def _to_float(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, np.integer, np.floating)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int beyond the float range: refused as not finite
+            return math.inf if value > 0 else -math.inf
     return value
 
 
@@ -820,7 +884,7 @@ def _check_float_list(problems: list[Problem], path: str, value: Any) -> bool:
         if not _is_number(v):
             problems.append((f"{path}[{i}]", f"must be a number (got {_type_name(v)})"))
             ok = False
-        elif not math.isfinite(v):
+        elif not _finite_number(v):
             problems.append((f"{path}[{i}]", "must be a finite number"))
             ok = False
     return ok
@@ -866,7 +930,7 @@ def _check_common(
         iv = fields["iv"]
         if not _is_number(iv):
             problems.append(("iv", f"must be a number (got {_type_name(iv)})"))
-        elif not math.isfinite(iv) or iv < 0:
+        elif not _finite_number(iv) or iv < 0:
             problems.append(("iv", "must be a finite number >= 0"))
 
 
@@ -878,7 +942,7 @@ def _check_numeric_fields(fields: Mapping[str, Any]) -> list[Problem]:
         _check_float_list(problems, "cuts", cuts)
         if isinstance(cuts, (list, tuple)):
             n_expected = len(cuts) + 2
-            usable = [(i, c) for i, c in enumerate(cuts) if _is_number(c) and math.isfinite(c)]
+            usable = [(i, c) for i, c in enumerate(cuts) if _is_number(c) and _finite_number(c)]
             for (_, lo), (i, hi) in zip(usable, usable[1:]):
                 if not lo < hi:
                     problems.append((f"cuts[{i}]", "must be greater than the previous cut"))
@@ -1164,6 +1228,7 @@ class NumericBinning:
         fields, problems = _fields_from_dict(d, "numeric", cls._FIELDS, "numeric binning",
                                              cls._OPTIONAL)
         problems += _check_numeric_fields(fields)
+        _check_smoothing_key(problems, fields)
         if problems:
             raise InvalidInputError(problems, what="numeric binning")
         return cls(**fields)
@@ -1317,6 +1382,7 @@ class CategoricalBinning:
         fields, problems = _fields_from_dict(d, "categorical", cls._FIELDS, "categorical binning",
                                              cls._OPTIONAL)
         problems += _check_categorical_fields(fields)
+        _check_smoothing_key(problems, fields)
         if problems:
             raise InvalidInputError(problems, what="categorical binning")
         return cls(**fields)
@@ -1489,8 +1555,10 @@ def fit_numeric(
             the same exact search.
         smoothing: The pseudo-count ``a`` added to the bads and the goods of every bin, in
             the WOE, the IV and the monotonicity tests alike: a multiple of 0.5 between 0.5
-            and :data:`MAX_SMOOTHING` (default :data:`SMOOTHING`). A larger ``a`` pulls the
-            WOE of a bin with few rows towards neutral.
+            and :data:`MAX_SMOOTHING` (default :data:`SMOOTHING`). A larger ``a`` pulls
+            each bin's smoothed odds towards 1:1, the more the fewer rows it has, so thin
+            bins differ less from each other. It is not a pull towards WOE 0: with fewer
+            bads than goods it raises the WOE of thin bins.
 
     Returns:
         The fitted :class:`NumericBinning` (its ``shape`` records the shape kept). A constant

@@ -494,8 +494,14 @@ class TestShapes:
             assert d["smoothing"] == 2.5
             b2 = binning_from_dict(d)
             assert b2 == b and b2.smoothing == 2.5
-            with pytest.raises(InvalidInputError, match="smoothing"):
-                binning_from_dict({**d, "smoothing": 0.2})
+            for bad, says in ((0.2, "multiple of 0.5"), (0.5, "left out"), (2, "as a float"),
+                              (10**400, "multiple of 0.5")):
+                with pytest.raises(InvalidInputError) as ei:
+                    binning_from_dict({**d, "smoothing": bad})
+                assert [(p, says in m) for p, m in ei.value.problems] == [("smoothing", True)]
+            with pytest.raises(InvalidInputError) as ei:
+                binning_from_dict({**d, "iv": 10**400})
+            assert [p for p, _ in ei.value.problems] == ["iv"]
 
     def test_monotonic_document_unchanged(self) -> None:
         """A monotonic binning writes no shape key (old artifacts stay byte-identical) and
@@ -832,6 +838,7 @@ class TestInputChecks:
             ({"smoothing": math.nan}, "smoothing"),
             ({"smoothing": True}, "smoothing"),
             ({"smoothing": "1"}, "smoothing"),
+            ({"smoothing": 10**400}, "smoothing"),
         ],
     )
     def test_numeric_bad_parameters(self, kwargs, path) -> None:
@@ -1004,6 +1011,22 @@ class TestOptimal:
                 sign = 1 if shape == "increasing" else -1
                 assert all(sign * (r2 - r1) >= 0 for r1, r2 in zip(rates, rates[1:]))
                 assert all(sign * (w2 - w1) >= 0 for w1, w2 in zip(woe, woe[1:]))
+
+    @pytest.mark.parametrize("a", [1.0, 2.5])
+    def test_turning_pair_keeps_one_direction(self, a) -> None:
+        """A turning pair whose bad rate falls while its WOE rises (the smoothing outweighs a
+        one-row bin) is merged by the greedy engine too, so a 100%-bad bin never gets a
+        negative WOE there and the exact IV is not below the greedy one (a review found
+        greedy 0.136 against exact 0.090 at a=1 before)."""
+        x = [0.0] + [1.0] * 11 + [2.0] * 6
+        y = [1] + [1] * 9 + [0] * 2 + [1] * 6
+        kw = {"monotonic": "peak", "max_bins": 2, "min_bin_share": 0.0, "prebins": 20,
+              "smoothing": a}
+        greedy = fit_numeric(x, y, method="greedy", **kw)
+        best = fit_numeric(x, y, method="optimal", **kw)
+        assert best.iv >= greedy.iv - 1e-12
+        assert greedy.counts == (12, 6, 0) and greedy.bad_counts == (10, 6, 0)
+        assert greedy.woe[0] < greedy.woe[1]
 
     def test_valley_found(self) -> None:
         """A U-shaped risk gives an optimal valley at least as strong as the greedy one."""

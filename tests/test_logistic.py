@@ -418,6 +418,16 @@ class TestWoeSmoothing:
         """NaN and infinity are named too (they cannot be written to an artifact)."""
         _assert_bad_param_named("woe_smoothing", bad, in_artifact=False)
 
+    def test_number_beyond_float_range_refused(self):
+        """A number literal beyond the float range (1e400) anywhere in an artifact is an
+        ArtifactError, not a crash while hashing."""
+        from credit_closure._logistic import _REFERENCE_FILE
+
+        raw = json.dumps(LogisticScorer.load(_REFERENCE_FILE).to_dict())
+        raw = raw.replace('"rows": ', '"rows": 1e400, "rows_": ', 1)
+        with pytest.raises(ArtifactError, match="beyond the float range"):
+            LogisticScorer.from_bytes(raw.encode("utf-8"))
+
     def test_binning_smoothing_must_match_the_parameter(self):
         """An artifact whose bins were computed with another smoothing than its parameter
         says is refused, naming the input; a bad smoothing in a binning is named too."""
@@ -429,6 +439,15 @@ class TestWoeSmoothing:
         doc["inputs"][0]["binning"]["smoothing"] = 0.3
         with pytest.raises(ArtifactError, match=r"inputs\[0\]\.binning\.smoothing"):
             LogisticScorer.from_dict(_rehash(doc))
+
+
+class TestIntegerBeyondFloatRange:
+    @pytest.mark.parametrize("param", ["C", "min_bin_share", "min_iv", "cutoff_band",
+                                       "woe_smoothing"])
+    def test_named_not_overflow(self, param):
+        """An int beyond the float range (10**400) is named, in fit and in an artifact,
+        instead of escaping as OverflowError."""
+        _assert_bad_param_named(param, 10**400)
 
 
 class TestNotFitted:

@@ -6,6 +6,11 @@ docstring of ``credit_closure._binning`` gives the formula). Up to this round ``
 at 0.5. A larger ``a`` pulls the WOE of a bin with few rows towards neutral, so a thin bin
 moves the score less. This round asks whether a larger ``a`` should be the default.
 
+Correction, written after the run (the text above is kept as it was registered): a larger
+``a`` pulls each bin's smoothed odds towards 1:1, not its WOE towards 0. Thin bins still
+differ less from each other, but with fewer bads than goods their WOE rises (a review found
+this; the candidates, the rule and the result are unaffected).
+
 How this lever was found (said plainly, because it matters for the weight of the result):
 before this script existed, throw-away prototypes were run on the same two cross-validations
 below: bagged scorecards (averaging 10 cards fitted on bootstrap samples or on 70 %
