@@ -476,7 +476,7 @@ def _pav(counts: Sequence[int], bads: Sequence[int], direction: Constraint, a2: 
         left, right, s = direction
         head = _pav(counts[:s], bads[:s], left, a2)
         tail = _pav(counts[s:], bads[s:], right, a2)
-        return head + [[st + s, c, b] for st, c, b in tail]
+        return _repair_pairs(head + [[st + s, c, b] for st, c, b in tail], direction, a2)
     out: list[list[int]] = []
     for i, (c, b) in enumerate(zip(counts, bads)):
         cur = [i, int(c), int(b)]
@@ -637,8 +637,6 @@ def _merge_all(
     a2 = int(2 * a)
     if direction is not None:
         bins = _pav(counts, bads, direction, a2)
-        if not isinstance(direction, str):
-            bins = _repair_pairs(bins, direction, a2)
     else:
         bins = [[i, int(c), int(b)] for i, (c, b) in enumerate(zip(counts, bads))]
     bins = _merge_small(bins, threshold, direction, a2)
@@ -648,7 +646,7 @@ def _merge_all(
 def _repair_pairs(bins: list[list[int]], constraint: Constraint, a2: int) -> list[list[int]]:
     """Merge adjacent bins until no pair violates ``constraint`` (:func:`_violates_at`).
 
-    After :func:`_pav` pools each side of a unimodal constraint, only the pair meeting at
+    Once :func:`_pav` has pooled each side of a unimodal constraint, only the pair meeting at
     the turning pre-bin can still violate (its bad rate and WOE moving apart), and merging
     it can only unsettle its neighbours, so this ends after a few merges.
     """

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._binning import (MAX_PREBINS, MAX_SMOOTHING, CategoricalBinning, NumericBinning,
-                       binning_from_dict)
+                       _check_smoothing, _finite_number, binning_from_dict)
 from ._features import FEATURE_INDEX, FEATURE_NAMES, FEATURES, extract
 from ._json import loads_document
 from ._model import Attributes, CreditProfile
@@ -109,19 +109,7 @@ def _is_num(v: Any) -> bool:
 
 
 def _finite(v: Any) -> bool:
-    if not _is_num(v):
-        return False
-    try:
-        return math.isfinite(v)
-    except OverflowError:  # an int beyond the float range
-        return False
-
-
-def _number_or_type(v: Any) -> str:
-    """A finite number as written, else what it is (for messages)."""
-    if _finite(v) or isinstance(v, float):
-        return repr(v)
-    return "an integer beyond the float range" if _is_num(v) else _type_name(v)
+    return _is_num(v) and _finite_number(v)
 
 
 def _type_name(v: Any) -> str:
@@ -254,11 +242,12 @@ def _check_params(p: Mapping[str, Any], prefix: str = "") -> List[Problem]:
     if not _is_int(v) or not 1 <= v <= MAX_PREBINS:
         out.append((prefix + "prebins", f"must be an integer between 1 and {MAX_PREBINS}"))
     v = p.get("woe_smoothing", 0.5)
-    if not _finite(v) or not (0.5 <= v <= MAX_SMOOTHING and (2.0 * v).is_integer()):
+    if _is_num(v):
+        _check_smoothing(out, prefix + "woe_smoothing", v)
+    else:
         out.append((prefix + "woe_smoothing",
                     f"must be a multiple of 0.5 between 0.5 and {MAX_SMOOTHING:g} "
-                    f"(a Python int or float; got "
-                    f"{_number_or_type(v)})"))
+                    f"(a Python int or float; got {_type_name(v)})"))
     return out
 
 
