@@ -248,7 +248,7 @@ def bench_columnar(n_accounts: int, repeat: int) -> Dict[str, Any]:
 
 
 def _kernel_available() -> bool:
-    from credit_closure._columnar_kernel import available
+    from credit_closure._columnar.kernel import available
 
     return available()
 

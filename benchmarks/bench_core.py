@@ -122,7 +122,7 @@ def main() -> int:
     except ImportError:
         print("scikit-learn is not installed: pip install 'credit-closure[bench]'")
         return 1
-    from credit_closure._features import FEATURE_NAMES
+    from credit_closure._scoring.features import FEATURE_NAMES
 
     rng = np.random.default_rng(0)
     n_inputs = len(FEATURE_NAMES)

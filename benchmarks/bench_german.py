@@ -548,7 +548,7 @@ def run(seeds: Sequence[int], *, tune: bool, latency_budget: float,
         ablation: bool = False) -> Dict[str, Any]:
     t_start = time.perf_counter()
     # Which version of our scorer produced the numbers (hashed before it is imported).
-    source_sha256 = _source_sha256("credit_closure._logistic")
+    source_sha256 = _source_sha256("credit_closure._scorecard.logistic")
     data = load_german()
     profiles = build_profiles(data)
     folds = make_folds(data.y, seeds)

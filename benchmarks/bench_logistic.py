@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from credit_closure import LogisticScorer, assess
-from credit_closure._assess import counterfactual
-from credit_closure._features import extract
+from credit_closure._scoring.assess import counterfactual
+from credit_closure._scoring.features import extract
 from credit_closure.metrics import roc_auc
 from credit_closure.synth import generate_portfolio
 

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from credit_closure._logistic import _REFERENCE_FILE, LogisticScorer
+from credit_closure._scorecard.logistic import _REFERENCE_FILE, LogisticScorer
 from credit_closure.synth import generate_portfolio
 
 N = 20_000

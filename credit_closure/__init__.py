@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._assess import Assessment, ReasonChange, ReasonCode, WhatIf, assess, what_if
-from ._model import (
+from credit_closure._scoring.assess import Assessment, ReasonChange, ReasonCode, WhatIf, assess, what_if
+from credit_closure._contract.model import (
     AccountStatus,
     ActivityKind,
     ActivityRecord,
@@ -27,12 +27,12 @@ from ._model import (
     ProductType,
     TerminationKind,
 )
-from ._protocol import SCORER_API_VERSION, Factor, ScoreResult, Scorer, Trigger
-from ._registry import available_scorers, get_scorer, register_scorer
-from ._rules import RulePolicy, RuleScorer
-from ._scale import Band, Scale
-from ._version import __version__
-from .exceptions import (
+from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, Scorer, Trigger
+from credit_closure._scoring.registry import available_scorers, get_scorer, register_scorer
+from credit_closure._scoring.rules import RulePolicy, RuleScorer
+from credit_closure._scoring.scale import Band, Scale
+from credit_closure._version import __version__
+from credit_closure.exceptions import (
     AmbiguousScorerError,
     ArtifactError,
     CreditClosureError,
@@ -99,11 +99,11 @@ __all__ = [
 
 # Names served lazily, so that importing the package stays cheap.
 _LAZY: dict[str, str] = {
-    "AssessmentError": "credit_closure._batch:AssessmentError",
-    "assess_many": "credit_closure._batch:assess_many",
-    "EnterpriseAssessment": "credit_closure._enterprise:EnterpriseAssessment",
-    "EnterprisePolicy": "credit_closure._enterprise:EnterprisePolicy",
-    "LogisticScorer": "credit_closure._logistic:LogisticScorer",
+    "AssessmentError": "credit_closure._scoring.batch:AssessmentError",
+    "assess_many": "credit_closure._scoring.batch:assess_many",
+    "EnterpriseAssessment": "credit_closure._scoring.enterprise:EnterpriseAssessment",
+    "EnterprisePolicy": "credit_closure._scoring.enterprise:EnterprisePolicy",
+    "LogisticScorer": "credit_closure._scorecard.logistic:LogisticScorer",
 }
 
 

@@ -47,9 +47,9 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ._assess import _as_of, _assess_profile, _check_profile, resolved
-from ._columnar_features import ENUM_CODES, compute_features, day_number
-from ._model import (
+from credit_closure._scoring.assess import _as_of, _assess_profile, _check_profile, resolved
+from credit_closure._columnar.numpy_engine import ENUM_CODES, compute_features, day_number
+from credit_closure._contract.model import (
     _CTRL_RE,
     AccountStatus,
     ClosureEvent,
@@ -63,11 +63,11 @@ from ._model import (
     ProductType,
     TerminationKind,
 )
-from ._logistic import LogisticScorer
-from ._reasons import REASONS
-from ._rules import RuleScorer
-from ._scale import Scale
-from .exceptions import InvalidInputError, ScoringError
+from credit_closure._scorecard.logistic import LogisticScorer
+from credit_closure._scoring.reasons import REASONS
+from credit_closure._scoring.rules import RuleScorer
+from credit_closure._scoring.scale import Scale
+from credit_closure.exceptions import InvalidInputError, ScoringError
 
 __all__ = ["OUTPUT_COLUMNS", "REASON_TEXTS", "TABLE_COLUMNS", "profiles_to_tables", "score_columnar"]
 
@@ -100,9 +100,9 @@ _MAX_ROWS_SHOWN = 5
 
 
 def _engine() -> Any:
-    """The compiled engine's module (:mod:`credit_closure._columnar_kernel`), imported on first
+    """The compiled engine's module (:mod:`credit_closure._columnar.kernel`), imported on first
     use: it imports numba, which the numpy engine never needs."""
-    from . import _columnar_kernel
+    from credit_closure._columnar import kernel as _columnar_kernel
 
     return _columnar_kernel
 
@@ -891,9 +891,9 @@ def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> List[np.
 
 def _counterfactual(prep: _Prepared, as_of: _dt.date) -> Tuple[np.ndarray, Dict[str, np.ndarray]]:
     """Subjects with closures to undo, and their counterfactual account columns (see
-    :func:`credit_closure._assess.counterfactual`)."""
-    from ._assess import CLOSURE_IMPACT_MONTHS
-    from ._features import months_before
+    :func:`credit_closure._scoring.assess.counterfactual`)."""
+    from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
+    from credit_closure._scoring.features import months_before
 
     acc = prep.acc
     start = day_number(months_before(as_of, CLOSURE_IMPACT_MONTHS))
@@ -946,10 +946,10 @@ def _score_rules_compiled(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date,
                           memo: Dict[float, Tuple[float, float, int, int]]
                           ) -> Dict[str, np.ndarray]:
     """:func:`_score_rules` on the compiled engine (one numba pass per subject)."""
-    from . import _columnar_kernel as K
-    from ._assess import CLOSURE_IMPACT_MONTHS
-    from ._columnar_features import _LENDER, _REVOLVING
-    from ._features import months_before
+    from credit_closure._columnar import kernel as K
+    from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
+    from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
+    from credit_closure._scoring.features import months_before
 
     compiled = _KERNEL_RULES.get(scorer)
     if compiled is None:
@@ -987,11 +987,11 @@ def _features_pair(prep: _Prepared, as_of: _dt.date, compiled: bool
                    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The features of every subject (the default extractor, as ``LogisticScorer`` uses),
     the subjects with closures to undo and their counterfactual features."""
-    from ._assess import CLOSURE_IMPACT_MONTHS
-    from ._features import DEFAULT_CONFIG, months_before
+    from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
+    from credit_closure._scoring.features import DEFAULT_CONFIG, months_before
 
     if compiled:
-        from ._columnar_features import _LENDER, _REVOLVING
+        from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
 
         days = np.array([day_number(as_of)] + [day_number(months_before(as_of, m)) for m in
                                                (3, 6, 12, 24, DEFAULT_CONFIG.retention_months,
@@ -1050,7 +1050,7 @@ def _logistic_bins(prep: _Prepared, scorer: Any, F: np.ndarray, rows: Optional[n
                    ) -> List[np.ndarray]:
     """The bin of every input for every subject (``rows`` of the attribute cells: the
     subjects ``F`` belongs to, ``None`` for all), exactly as ``LogisticScorer._walk`` bins."""
-    from ._logistic import _category
+    from credit_closure._scorecard.logistic import _category
 
     out = []
     for kind, idx, name, cuts, lookup, missing, unseen, _lo, _f in scorer._table:
@@ -1121,7 +1121,7 @@ def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
     """:class:`~credit_closure.LogisticScorer` on the whole chunk at once, equal to
     ``assess()`` with it: bins, log-odds, reasons (points below the reference, summed per
     code, worst first) and the closure impact on the counterfactual features."""
-    from ._logistic import _sigmoid
+    from credit_closure._scorecard.logistic import _sigmoid
 
     p = _Problems()
     F, cf_subjects, F_cf = _features_pair(prep, as_of, compiled)
@@ -1343,7 +1343,7 @@ def _score_batch_plugin(prep: _Prepared, scorer: Any, as_of: _dt.date, compiled:
     """A plugin with a ``score_batch`` method: one call for the chunk's features and one for
     the counterfactual features, then scores, bands, decisions, reasons and closure impact as
     ``assess()`` makes them from a ScoreResult."""
-    from ._assess import _decide, _rank, _unique_triggers
+    from credit_closure._scoring.assess import _decide, _rank, _unique_triggers
 
     r = resolved(scorer)
     method = r.scorer.score_batch
@@ -1588,7 +1588,7 @@ def score_columnar(
     if engine not in ("auto", "numba", "numpy"):
         raise InvalidInputError([("engine", "must be 'auto', 'numba' or 'numpy' "
                                             f"(got {str(engine)[:40]!r})")], what="argument")
-    from ._registry import resolve
+    from credit_closure._scoring.registry import resolve
 
     if engine == "numba" and not _engine().available():
         raise InvalidInputError([("engine", "is 'numba' but numba is not installed (pip install "

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ._assess import _as_of
-from .columnar import OUTPUT_COLUMNS, score_columnar
-from .exceptions import InvalidInputError
+from credit_closure._scoring.assess import _as_of
+from credit_closure.columnar import OUTPUT_COLUMNS, score_columnar
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = ["output_meta", "score_dask"]
 
@@ -127,7 +127,7 @@ def score_dask(
     if problems:
         raise InvalidInputError(problems, what="argument")
     if not isinstance(scorer, str) or scorer != "rules":
-        from ._registry import BUILTINS, resolve
+        from credit_closure._scoring.registry import BUILTINS, resolve
 
         if isinstance(scorer, str) and scorer not in BUILTINS:
             scorer = resolve(scorer)[0]  # an in-process registration does not exist on workers

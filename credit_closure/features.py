@@ -13,7 +13,7 @@ Example:
     0.0
 """
 
-from ._features import (
+from credit_closure._scoring.features import (
     FEATURE_INDEX,
     FEATURE_NAMES,
     FEATURES,
@@ -22,7 +22,7 @@ from ._features import (
     extract,
     feature_dict,
 )
-from ._reasons import FEATURE_REASON
+from credit_closure._scoring.reasons import FEATURE_REASON
 
 __all__ = [
     "FEATURES",

@@ -1172,8 +1172,8 @@ def _report_dates(value: Any, n: int, name: str, problems: _Problems) -> list:
 def _score_all(obj: Any, profiles: Any, dates: list, name: str,
                problems: _Problems) -> tuple[list, list]:
     """Probabilities and clipped scale points of every profile (problems collected)."""
-    from credit_closure._model import CreditProfile
-    from credit_closure._scale import DEFAULT_SCALE, Scale
+    from credit_closure._contract.model import CreditProfile
+    from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
 
     scale = getattr(obj, "scale", None)
     if not isinstance(scale, Scale):
@@ -1252,7 +1252,7 @@ def validation_report(
         >>> r.n, r.n_bad, r.auc > 0.5
         (10, 3, True)
     """
-    from credit_closure._registry import resolve
+    from credit_closure._scoring.registry import resolve
 
     obj = resolve(scorer)[0]
     problems: _Problems = []
@@ -1286,7 +1286,7 @@ def validation_report(
     _raise_if(problems)
 
     input_counts = None
-    from credit_closure._logistic import LogisticScorer
+    from credit_closure._scorecard.logistic import LogisticScorer
 
     if isinstance(obj, LogisticScorer) and baseline_profiles is not None:
         inputs = obj.inputs_

@@ -2,7 +2,7 @@
 signs that a closed (or long-dormant) account is being misused.
 
 This is the public face of the one detector the rule scorer's security features also use
-(``credit_closure._security``), so a monitoring alert and the rule scorer's security trigger
+(``credit_closure._scoring.security``), so a monitoring alert and the rule scorer's security trigger
 (R12, R13) never disagree about the same profile. Rules, after the US Red Flags guidelines
 [RF-26] and 16 CFR 681.2 [CFR681] (see ``docs/security-monitoring.md``):
 
@@ -33,8 +33,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Iterable, Iterator, Mapping, Tuple
 
-from ._model import CreditProfile
-from ._security import (
+from credit_closure._contract.model import CreditProfile
+from credit_closure._scoring.security import (
     RULE_ACTIVITY_ON_CLOSED,
     RULE_CONTACT_CHANGE,
     RULE_DORMANT,
@@ -47,8 +47,8 @@ from ._security import (
     _check_config,
     scan_profile,
 )
-from ._security import scan_stream as _scan_stream
-from .exceptions import InvalidInputError
+from credit_closure._scoring.security import scan_stream as _scan_stream
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "RULES",

@@ -31,7 +31,7 @@ Example:
 .. versionadded:: 0.1.0
 """
 
-from ._registry import (
+from credit_closure._scoring.registry import (
     ENV_ALLOWED,
     ENV_DISABLE,
     GROUP,

@@ -45,8 +45,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 import attrs
 import numpy as np
 
-from ._model import AccountStatus, ClosureInitiator, CreditProfile, TerminationKind
-from .exceptions import InvalidInputError
+from credit_closure._contract.model import AccountStatus, ClosureInitiator, CreditProfile, TerminationKind
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -1203,7 +1203,7 @@ def score_psi(
         >>> round(chk.psi.value, 4), chk.alert.severity, chk.alert.limit
         (0.2747, 'alert', 0.25)
     """
-    from .metrics import psi
+    from credit_closure.metrics import psi
 
     result = psi(expected, actual, bins=bins, edges=edges)
     alert = None

@@ -31,8 +31,8 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 import attrs
 
-from ._version import __version__
-from .exceptions import InvalidInputError
+from credit_closure._version import __version__
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "PLOT_HINT",
@@ -155,7 +155,7 @@ def points_table(scorer: Any) -> Tuple[PointsRow, ...]:
         The rows, input by input in the scorecard's order, bins in order, missing bin last.
 
     Example:
-        >>> from credit_closure._logistic import reference_scorer
+        >>> from credit_closure._scorecard.logistic import reference_scorer
         >>> rows = points_table(reference_scorer())
         >>> rows[0].input, rows[0].bin
         ('util_total', '(-inf, 0.03294)')
@@ -197,7 +197,7 @@ def _png(fig: Any) -> bytes:
 def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) -> List[Chart]:
     import numpy as np
 
-    from .metrics import ks_curve, roc_curve
+    from credit_closure.metrics import ks_curve, roc_curve
 
     charts: List[Chart] = []
     y = np.asarray(y, dtype=np.int64)
@@ -343,7 +343,7 @@ def _render(report: Any, charts: Sequence[Chart], points: Sequence[PointsRow],
           _f(b.observed_rate)) for i, b in enumerate(r.calibration, start=1)],
         (True,) * 7))
     if r.psi is not None:
-        from .metrics import _bin_labels
+        from credit_closure.metrics import _bin_labels
 
         parts.append(f"<h2>Population stability ({_e(r.psi_basis)})</h2>")
         parts.append(f"<p>PSI = {_f(r.psi.value)} ({_e(r.psi.band)}). Bands: stable &lt; 0.1, "
@@ -424,7 +424,7 @@ def html_report_from_arrays(
         >>> r.report.auc, "<td>AUC</td>" in r.html, r.charts
         (0.75, True, ())
     """
-    from .metrics import validation_report_from_arrays
+    from credit_closure.metrics import validation_report_from_arrays
 
     report = validation_report_from_arrays(
         y, probability, score=score, baseline_score=baseline_score, title=title,
@@ -434,8 +434,8 @@ def html_report_from_arrays(
 
 def _scored(scorer: Any, profiles: Sequence[Any], as_of: Any, tick: Callable[[], None]
             ) -> Tuple[List[float], List[float]]:
-    from ._scale import DEFAULT_SCALE, Scale
-    from .metrics import _report_dates
+    from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
+    from credit_closure.metrics import _report_dates
 
     problems: List[Tuple[str, str]] = []
     dates = _report_dates(as_of, len(profiles), "as_of", problems)
@@ -506,9 +506,9 @@ def html_report(
         >>> r.report.n, r.html.count("<h2>Calibration by decile</h2>")
         (10, 1)
     """
-    from ._progress import Progress
-    from ._registry import resolve
-    from .metrics import validation_report
+    from credit_closure._progress import Progress
+    from credit_closure._scoring.registry import resolve
+    from credit_closure.metrics import validation_report
 
     obj = resolve(scorer)[0]
     report = validation_report(

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional
 
-from ._assess import _as_of
-from .columnar import OUTPUT_COLUMNS, TABLE_COLUMNS, score_columnar
-from .exceptions import InvalidInputError
+from credit_closure._scoring.assess import _as_of
+from credit_closure.columnar import OUTPUT_COLUMNS, TABLE_COLUMNS, score_columnar
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = ["output_schema", "score_spark"]
 
@@ -148,7 +148,7 @@ def score_spark(
     if problems:
         raise InvalidInputError(problems, what="argument")
     if isinstance(scorer, str):
-        from ._registry import BUILTINS, resolve
+        from credit_closure._scoring.registry import BUILTINS, resolve
 
         if scorer not in BUILTINS:
             scorer = resolve(scorer)[0]  # an in-process registration does not exist on executors

@@ -153,8 +153,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._json import loads_document
-from ._model import (
+from credit_closure._contract.documents import loads_document
+from credit_closure._contract.model import (
     HARD_INQUIRY_KINDS,
     REVOLVING_PRODUCTS,
     AccountStatus,
@@ -171,7 +171,7 @@ from ._model import (
     ProductType,
     TerminationKind,
 )
-from .exceptions import InvalidInputError
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "DEFAULT_INTERCEPT",

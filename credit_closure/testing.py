@@ -24,12 +24,12 @@ import math
 import threading
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from ._assess import assess
-from ._model import CreditProfile
-from ._protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
-from ._reasons import reason_text
-from ._scale import Scale
-from .exceptions import CreditClosureError, InvalidInputError
+from credit_closure._scoring.assess import assess
+from credit_closure._contract.model import CreditProfile
+from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
+from credit_closure._scoring.reasons import reason_text
+from credit_closure._scoring.scale import Scale
+from credit_closure.exceptions import CreditClosureError, InvalidInputError
 
 __all__ = ["CHECKS", "ConformanceError", "check_scorer", "conformance_profiles"]
 
@@ -387,7 +387,7 @@ def check_scorer(scorer: Any, *, profiles: Optional[Iterable[Any]] = None,
     if callable(batch):
         import numpy as np
 
-        from ._features import extract
+        from credit_closure._scoring.features import extract
 
         features = np.array([extract(p, day) for p in sample], dtype=float)
         try:

@@ -18,7 +18,7 @@ from credit_closure import (
     ProductType,
     TerminationKind,
 )
-from credit_closure._model import ActivityKind, ActivityRecord, ClosureEvent
+from credit_closure._contract.model import ActivityKind, ActivityRecord, ClosureEvent
 
 AS_OF = dt.date(2025, 12, 31)
 EARLIEST = dt.date(2005, 1, 1)
@@ -111,7 +111,7 @@ def two_rules_on_one_feature_policy() -> dict:
     own reason code (for the factor-cache regression tests)."""
     import json
 
-    from credit_closure._rules import _DEFAULT_POLICY_FILE
+    from credit_closure._scoring.rules import _DEFAULT_POLICY_FILE
 
     with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
         doc = json.load(fh)

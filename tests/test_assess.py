@@ -27,7 +27,7 @@ from credit_closure import (
     assess,
     what_if,
 )
-from credit_closure._assess import counterfactual
+from credit_closure._scoring.assess import counterfactual
 from strategies import AS_OF, open_revolving_profile, profiles
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "profiles"

@@ -19,7 +19,7 @@ from credit_closure import (
     assess,
     assess_many,
 )
-from credit_closure import _batch
+from credit_closure._scoring import batch as _batch
 from credit_closure.synth import generate_portfolio
 
 AS_OF = dt.date(2026, 6, 30)

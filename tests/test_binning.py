@@ -1,4 +1,4 @@
-"""Tests of :mod:`credit_closure._binning` (supervised binning, WOE and IV)."""
+"""Tests of :mod:`credit_closure._scorecard.binning` (supervised binning, WOE and IV)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from credit_closure._binning import (
+from credit_closure._scorecard.binning import (
     SMOOTHING,
     UNIMODAL_MIN_BINS,
     UNIMODAL_MIN_GAIN,
@@ -883,7 +883,7 @@ class TestInputChecks:
 
     def test_module_all_sorted(self) -> None:
         """The module's __all__ is sorted and every name exists."""
-        import credit_closure._binning as mod
+        import credit_closure._scorecard.binning as mod
 
         assert mod.__all__ == sorted(mod.__all__)
         assert all(hasattr(mod, name) for name in mod.__all__)
@@ -899,7 +899,7 @@ def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good,
     """The largest IV over every contiguous grouping that meets the constraints (brute force)."""
     import itertools
 
-    from credit_closure._binning import _violates, _woe_iv
+    from credit_closure._scorecard.binning import _violates, _woe_iv
 
     def has_shape(cs, bs) -> bool:
         pairs = list(zip(zip(cs, bs), zip(cs[1:], bs[1:])))
@@ -953,7 +953,7 @@ class TestOptimal:
     def test_matches_brute_force(self, table) -> None:
         """Its IV is the largest over every admissible contiguous grouping, for every
         smoothing."""
-        from credit_closure._binning import _has_shape, _optimal, _woe_iv
+        from credit_closure._scorecard.binning import _has_shape, _optimal, _woe_iv
 
         counts, bads, shape, threshold, max_bins, n_bad, n_good, a = table
         got = _optimal(counts, bads, shape=shape, threshold=threshold, max_bins=max_bins,
@@ -1068,7 +1068,7 @@ class TestOptimal:
     def test_many_prebins_reduced_first(self) -> None:
         """More pre-bins than OPTIMAL_MAX_PREBINS (here 300 categories) still fit, within
         the limits and quickly."""
-        from credit_closure._binning import OPTIMAL_MAX_PREBINS
+        from credit_closure._scorecard.binning import OPTIMAL_MAX_PREBINS
 
         rng = np.random.default_rng(4)
         x = [f"k{int(v)}" for v in rng.integers(0, 300, 6000)]

@@ -14,7 +14,7 @@ import pytest
 
 from credit_closure import __version__, cli
 from credit_closure import report as rep
-from credit_closure._json import json_schema
+from credit_closure._contract.documents import json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "examples" / "profiles"
@@ -233,7 +233,7 @@ class TestChinese:
 
     def test_labels_cover_both_languages(self) -> None:
         """The CLI's labels have the same keys in English and Chinese, all non-empty."""
-        from credit_closure._cli_assess import LABELS
+        from credit_closure.cli.assess import LABELS
 
         assert set(LABELS["en"]) == set(LABELS["zh"])
         assert all(v.strip() for lang in LABELS.values() for v in lang.values())
@@ -241,7 +241,7 @@ class TestChinese:
 
     def test_every_reason_code_has_both_languages(self) -> None:
         """No reason code in the catalog lacks its English or its Chinese text."""
-        from credit_closure._reasons import REASONS
+        from credit_closure._scoring.reasons import REASONS
 
         bad = [c for c, t in REASONS.items()
                if not t.en.strip() or not t.zh.strip() or not CJK.search(t.zh)]

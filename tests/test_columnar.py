@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credit_closure import CreditProfile, InvalidInputError, RuleScorer, ScoreResult, assess
-from credit_closure import _columnar_kernel
-from credit_closure._columnar_features import ENUM_CODES, _group_sum, compute_features
-from credit_closure._features import DEFAULT_CONFIG, FEATURE_NAMES, extract
-from credit_closure._model import profile_unchecked
-from credit_closure._rules import _DEFAULT_POLICY_FILE
+from credit_closure._columnar import kernel as _columnar_kernel
+from credit_closure._columnar.numpy_engine import ENUM_CODES, _group_sum, compute_features
+from credit_closure._scoring.features import DEFAULT_CONFIG, FEATURE_NAMES, extract
+from credit_closure._contract.model import profile_unchecked
+from credit_closure._scoring.rules import _DEFAULT_POLICY_FILE
 from credit_closure.columnar import OUTPUT_COLUMNS, _prepare, profiles_to_tables, score_columnar
 from credit_closure.synth import generate_portfolio
 from strategies import two_rules_on_one_feature_policy
@@ -172,9 +172,9 @@ class TestEngines:
     @needs_numba
     def test_kernel_features_bit_identical(self, portfolio, tables, engine):
         """The compiled kernel's features equal extract() to the last bit."""
-        from credit_closure._assess import CLOSURE_IMPACT_MONTHS
-        from credit_closure._columnar_features import _LENDER, _REVOLVING, day_number
-        from credit_closure._features import months_before
+        from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
+        from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING, day_number
+        from credit_closure._scoring.features import months_before
         from credit_closure.columnar import _kernel_codes
 
         prep = _prepare(tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF)
@@ -259,7 +259,7 @@ class TestEngines:
                     min_size=1, max_size=20), st.booleans())
     def test_compiled_scale_is_python_scale(self, los, logistic):
         """The compiled scale gives what Scale.scored, band and decide give, bit for bit."""
-        from credit_closure._logistic import _sigmoid
+        from credit_closure._scorecard.logistic import _sigmoid
 
         scale = RuleScorer.default().scale
         score, prob, band, dec = _columnar_kernel.scale_many(np.array(los), scale,

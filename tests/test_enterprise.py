@@ -20,7 +20,7 @@ from credit_closure import (
     assess,
     what_if,
 )
-from credit_closure._enterprise import CompanyRule, weights
+from credit_closure._scoring.enterprise import CompanyRule, weights
 from credit_closure.cli import main
 
 AS_OF = "2025-12-31"

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from credit_closure import CreditProfile
-from credit_closure._features import FEATURE_NAMES, FEATURES, extract, feature_dict, months_before
-from credit_closure._reasons import FEATURE_REASON, REASONS
+from credit_closure._scoring.features import FEATURE_NAMES, FEATURES, extract, feature_dict, months_before
+from credit_closure._scoring.reasons import FEATURE_REASON, REASONS
 from strategies import AS_OF, open_revolving_profile, profiles
 
 AS = dt.date(2025, 12, 31)

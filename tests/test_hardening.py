@@ -39,9 +39,9 @@ from credit_closure import (
     assess,
     get_scorer,
 )
-from credit_closure import _json as cc_json
-from credit_closure._json import MAX_DOCUMENT_BYTES, loads_document
-from credit_closure._model import Limits
+from credit_closure._contract import documents as cc_json
+from credit_closure._contract.documents import MAX_DOCUMENT_BYTES, loads_document
+from credit_closure._contract.model import Limits
 from credit_closure.cli import main as cli_main
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -386,7 +386,7 @@ def _artifact_doc() -> Dict[str, Any]:
 
 def _resealed(doc: Dict[str, Any]) -> Dict[str, Any]:
     """``doc`` with its sha256 recomputed, as a forger with the format spec would do."""
-    from credit_closure._logistic import _sha256
+    from credit_closure._scorecard.logistic import _sha256
 
     doc = {k: v for k, v in doc.items() if k != "sha256"}
     doc["sha256"] = _sha256(doc)
@@ -767,7 +767,7 @@ class TestResourceLimits:
 
     def test_cli_file_size(self, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
         """The CLI refuses a file over its read limit with exit code 1 and no traceback."""
-        from credit_closure._cli_assess import _MAX_BYTES
+        from credit_closure.cli.assess import _MAX_BYTES
 
         path = tmp_path / "huge.json"
         with open(path, "wb") as fh:
@@ -798,7 +798,7 @@ def _assert_subprocess_refuses_nesting(body: str) -> None:
 
     code = (
         "import sys, threading\n"
-        "from credit_closure._json import loads_document\n"
+        "from credit_closure._contract.documents import loads_document\n"
         "from credit_closure.exceptions import InvalidInputError\n"
         "def run():\n"
         "    try:\n"
@@ -884,7 +884,8 @@ class TestConcurrency:
     @pytest.mark.parametrize("name", ["rules", "logistic"])
     def test_registry_concurrent_first_use(self, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
         """After clearing every cache, 16 simultaneous get_scorer calls get one same object."""
-        from credit_closure import _logistic, _registry, _rules
+        from credit_closure._scorecard import logistic as _logistic
+        from credit_closure._scoring import registry as _registry, rules as _rules
 
         _registry.clear_cache()
         monkeypatch.setattr(_rules, "_default", None)
@@ -898,7 +899,8 @@ class TestConcurrency:
         """A slow in-process factory is called once under 16 concurrent first uses."""
         import time
 
-        from credit_closure import _registry, register_scorer
+        from credit_closure import register_scorer
+        from credit_closure._scoring import registry as _registry
 
         calls: List[int] = []
 
@@ -1159,7 +1161,7 @@ class TestArguments:
     @pytest.mark.parametrize("kwargs", [
         {"as_of": 5}, {"as_of": "2025-02-30"}, {"as_of": dt.datetime(2025, 1, 1)},
         {"scorer": 5}, {"scorer": []}, {"scorer": None}, {"scorer": object()},
-    ], ids=repr)
+    ], ids=lambda kw: f"{next(iter(kw))}-{type(next(iter(kw.values()))).__name__}")
     def test_assess_bad_arguments(self, kwargs: Dict[str, Any]) -> None:
         """assess() with a bad as_of or scorer raises InvalidInputError."""
         p = CreditProfile.from_dict(_EXAMPLE_DOCS[5])

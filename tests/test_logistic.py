@@ -1,4 +1,4 @@
-"""Tests of the logistic scorecard (:mod:`credit_closure._logistic`), its artifact, the
+"""Tests of the logistic scorecard (:mod:`credit_closure._scorecard.logistic`), its artifact, the
 built-in ``"logistic"`` scorer, ``metrics.validation_report`` and ``credit-closure train``."""
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from credit_closure import (
     available_scorers,
     get_scorer,
 )
-from credit_closure._features import FEATURES, FEATURE_INDEX
-from credit_closure._logistic import _canonical, attribute_reason_code
-from credit_closure._reasons import FEATURE_REASON
+from credit_closure._scoring.features import FEATURES, FEATURE_INDEX
+from credit_closure._scorecard.logistic import _canonical, attribute_reason_code
+from credit_closure._scoring.reasons import FEATURE_REASON
 from credit_closure.metrics import roc_auc, validation_report
 from credit_closure.synth import generate_portfolio
 
@@ -331,7 +331,7 @@ def _binning_of_utilisation(params, **fit_numeric_kw):
     """Fit ``LogisticScorer(**params)`` on :func:`_continuous_attribute_data`; return the
     scorer, its binning of ``utilisation`` and ``fit_numeric``'s on the same column with the
     scorer's default bin limits and ``fit_numeric_kw``."""
-    from credit_closure._binning import fit_numeric
+    from credit_closure._scorecard.binning import fit_numeric
 
     profiles, outcomes = _continuous_attribute_data()
     x = [p.attributes["utilisation"] for p in profiles]
@@ -421,7 +421,7 @@ class TestWoeSmoothing:
     def test_number_beyond_float_range_refused(self):
         """A number literal beyond the float range (1e400) anywhere in an artifact is an
         ArtifactError, not a crash while hashing."""
-        from credit_closure._logistic import _REFERENCE_FILE
+        from credit_closure._scorecard.logistic import _REFERENCE_FILE
 
         raw = json.dumps(LogisticScorer.load(_REFERENCE_FILE).to_dict())
         raw = raw.replace('"rows": ', '"rows": 1e400, "rows_": ', 1)
@@ -488,7 +488,7 @@ class TestScore:
     @given(st.integers(0, 2999), st.sampled_from(ODD + ["unseen", None]))
     def test_bins_match_the_binnings(self, fitted, data, i, channel):
         """The inlined hot path puts every value in the bin its binning gives it."""
-        from credit_closure._features import extract
+        from credit_closure._scoring.features import extract
 
         a = dict(data[0][i].attributes)
         a.pop("channel", None)
@@ -811,7 +811,7 @@ class TestClosureCounts:
 
     def test_excluded_by_default(self, fitted):
         """The default fit leaves every closure-count feature out and says so."""
-        from credit_closure._logistic import CLOSURE_ACT_FEATURES
+        from credit_closure._scorecard.logistic import CLOSURE_ACT_FEATURES
 
         names = {i.name for i in fitted.inputs_}
         assert not names & set(CLOSURE_ACT_FEATURES)
@@ -819,7 +819,7 @@ class TestClosureCounts:
 
     def test_reference_model_excludes_them(self):
         """The shipped reference scorer uses no closure-count feature."""
-        from credit_closure._logistic import CLOSURE_ACT_FEATURES, reference_scorer
+        from credit_closure._scorecard.logistic import CLOSURE_ACT_FEATURES, reference_scorer
 
         assert not {i.name for i in reference_scorer().inputs_} & set(CLOSURE_ACT_FEATURES)
 

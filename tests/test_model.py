@@ -21,8 +21,8 @@ from credit_closure import (
     Principal,
     ProductType,
 )
-from credit_closure._json import json_schema, loads_document
-from credit_closure._model import Attributes, Limits
+from credit_closure._contract.documents import json_schema, loads_document
+from credit_closure._contract.model import Attributes, Limits
 
 from strategies import profiles
 
@@ -328,7 +328,7 @@ class TestInternalCopies:
 
     def test_reopened_account_sets_every_field(self) -> None:
         """reopened_account writes every attrs field of CreditAccount."""
-        from credit_closure._model import reopened_account
+        from credit_closure._contract.model import reopened_account
 
         acc = CreditAccount(account_id="a", product="credit_card", status="closed",
                             closed_on="2024-01-01", credit_limit=5, balance=1, worst_dpd_24m=3,
@@ -340,7 +340,7 @@ class TestInternalCopies:
 
     def test_profile_unchecked_sets_every_field(self) -> None:
         """profile_unchecked copies every attrs field of CreditProfile."""
-        from credit_closure._model import profile_unchecked
+        from credit_closure._contract.model import profile_unchecked
 
         p = CreditProfile.from_dict(GOOD)
         q = profile_unchecked(p, closures=())

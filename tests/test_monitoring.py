@@ -367,7 +367,7 @@ class TestFeatureCounts:
         """The extractor's three security features (counted without building alerts) equal
         the alerts of scan() after the look-back start, counted, whatever the time zones,
         with records on, just before and just after their account's closing day."""
-        from credit_closure._features import FEATURE_INDEX, FeatureConfig, extract
+        from credit_closure._scoring.features import FEATURE_INDEX, FeatureConfig, extract
 
         tz = dt.timezone(dt.timedelta(hours=hours))
         closed = {a.account_id: a.closed_on for a in profile.accounts if a.closed_on}

@@ -32,7 +32,7 @@ from credit_closure import (
     assess,
     plugins,
 )
-from credit_closure import _registry
+from credit_closure._scoring import registry as _registry
 from credit_closure.cli import main as cli_main
 
 AS_OF = "2025-06-30"
@@ -604,5 +604,5 @@ class TestCommand:
         assert doc["plugins_disabled"] is True
         assert {"name": "rules", "distribution": "credit-closure",
                 "version": credit_closure.__version__,
-                "target": "credit_closure._rules:RuleScorer.default",
+                "target": "credit_closure._scoring.rules:RuleScorer.default",
                 "status": "ok", "error": None} in doc["scorers"]

@@ -343,7 +343,8 @@ class TestIsolation:
 
     def test_no_scorer_module_mentions_portfolio(self):
         """No scoring module refers to the portfolio module."""
-        for name in ("_rules.py", "_features.py", "_assess.py", "_enterprise.py"):
+        for name in ("_scoring/rules.py", "_scoring/features.py", "_scoring/assess.py",
+                     "_scoring/enterprise.py"):
             assert "portfolio" not in (ROOT / "credit_closure" / name).read_text(encoding="utf-8")
 
 

@@ -92,7 +92,7 @@ def capture_all(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 def _run_everything(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> Tuple[List[str], List[str]]:
     """Run the planted corpus, examples, enterprise and batch through every entry point;
     return (exception messages, CLI stderr texts)."""
-    from credit_closure._json import loads_document
+    from credit_closure._contract.documents import loads_document
     from credit_closure.cli import main as cli_main
 
     messages: List[str] = []
@@ -172,7 +172,7 @@ class TestNoPersonalDataInLogs:
     def test_plugin_load_failure_logs_no_subject_data(self, capture_all: pytest.LogCaptureFixture) -> None:
         """A scorer that fails to load logs a WARNING naming the scorer, never a subject."""
         from credit_closure import ScorerLoadError, get_scorer, register_scorer
-        from credit_closure._registry import unregister_scorer
+        from credit_closure._scoring.registry import unregister_scorer
 
         def broken() -> Any:
             raise RuntimeError("factory failed")
@@ -221,7 +221,7 @@ class TestLoggingInventory:
     """docs/logging.md lists every log call of the package; this keeps it true."""
 
     def test_log_calls_are_the_documented_ones(self) -> None:
-        """Exactly the 4 documented log calls exist, all in _registry.py; no warnings.warn."""
+        """Exactly the 4 documented log calls exist, all in _scoring/registry.py; no warnings.warn."""
         import ast
 
         import credit_closure
@@ -236,7 +236,7 @@ class TestLoggingInventory:
                     if (owner in ("logger", "log", "_log", "_logger", "LOG", "logging")
                             and attr in levels) or (owner == "warnings" and attr == "warn"):
                         found.append((path.name, f"{owner}.{attr}"))
-        assert sorted(found) == [("_registry.py", "logger.debug")] + [("_registry.py", "logger.warning")] * 3
+        assert sorted(found) == [("registry.py", "logger.debug")] + [("registry.py", "logger.warning")] * 3
         doc = (ROOT / "docs" / "logging.md").read_text("utf-8")
         for text in ("has an invalid name; ignored", "uses a built-in scorer's name; ignored",
                      "cause of the failure to load scorer"):

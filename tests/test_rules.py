@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from credit_closure import InvalidInputError, PolicyError, RulePolicy, RuleScorer, Scale, assess
-from credit_closure._rules import _DEFAULT_POLICY_FILE
+from credit_closure._scoring.rules import _DEFAULT_POLICY_FILE
 from strategies import two_rules_on_one_feature_policy
 
 DEFAULT_DOC = json.loads(pathlib.Path(_DEFAULT_POLICY_FILE).read_text(encoding="utf-8"))

@@ -24,7 +24,7 @@ from credit_closure import (
     TerminationKind,
 )
 from credit_closure import synth
-from credit_closure._model import REVOLVING_PRODUCTS
+from credit_closure._contract.model import REVOLVING_PRODUCTS
 from credit_closure.exceptions import InvalidInputError
 from credit_closure.synth import SyntheticPortfolio, TrainingData, generate_portfolio, read_jsonl
 

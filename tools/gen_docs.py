@@ -5,13 +5,13 @@ The tables are written between the marker comments ``<!-- BEGIN GENERATED -->`` 
 ``<!-- END GENERATED -->`` of each page; the text around them is left alone. They come from
 the code, never from memory:
 
-- ``docs/features.md``: :data:`credit_closure._features.FEATURES` (name, unit, window,
+- ``docs/features.md``: :data:`credit_closure._scoring.features.FEATURES` (name, unit, window,
   direction, description, source), the reason code of each feature
-  (:data:`credit_closure._reasons.FEATURE_REASON`), the default rules that read it, and the
+  (:data:`credit_closure._scoring.reasons.FEATURE_REASON`), the default rules that read it, and the
   window and ``as_of`` semantics of the extractor's module docstring.
 - ``docs/default-policy.md``: the default policy file ``credit_closure/data/default_policy.json``
   (scale, base log-odds, every rule with its steps in log-odds and in points), and the reason
-  catalog :data:`credit_closure._reasons.REASONS` in English and Chinese.
+  catalog :data:`credit_closure._scoring.reasons.REASONS` in English and Chinese.
 
 Usage::
 
@@ -100,7 +100,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> List[str]:
 
 
 def _load_policy() -> Tuple[Dict[str, Any], Any]:
-    from credit_closure._rules import _DEFAULT_POLICY_FILE, RulePolicy
+    from credit_closure._scoring.rules import _DEFAULT_POLICY_FILE, RulePolicy
 
     with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
         document = json.load(fh)
@@ -120,8 +120,8 @@ def _condition(c: Mapping[str, Any]) -> str:
 # ------------------------------------------------------------------------------------------
 def render_features() -> str:
     """The generated block of ``docs/features.md``."""
-    from credit_closure import _features
-    from credit_closure._reasons import FEATURE_REASON
+    from credit_closure._scoring import features as _features
+    from credit_closure._scoring.reasons import FEATURE_REASON
 
     document, _ = _load_policy()
     rules_by_feature: Dict[str, List[str]] = {}
@@ -167,7 +167,7 @@ def render_features() -> str:
 # ------------------------------------------------------------------------------------------
 def render_policy() -> str:
     """The generated block of ``docs/default-policy.md``."""
-    from credit_closure._reasons import REASONS
+    from credit_closure._scoring.reasons import REASONS
 
     document, policy = _load_policy()
     scale = policy.scale
@@ -255,7 +255,7 @@ def render_policy() -> str:
         lines.append("")
 
     lines += ["### The reason-code catalog", "",
-              "Every code a built-in scorer may return (`credit_closure._reasons.REASONS`); "
+              "Every code a built-in scorer may return (`credit_closure._scoring.reasons.REASONS`); "
               "a plugin adds its own through `reason_texts`.", ""]
     used = {r["reason"] for r in document["rules"]} | {
         (r["trigger"].get("code", r["reason"])) for r in document["rules"] if r.get("trigger")

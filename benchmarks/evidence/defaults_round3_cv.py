@@ -66,7 +66,7 @@ import sklearn.linear_model as _sk_lm
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
 
-import credit_closure._binning as B  # noqa: E402
+import credit_closure._scorecard.binning as B  # noqa: E402
 from credit_closure import LogisticScorer  # noqa: E402
 from _cv import auc_of, german_inner_cv, synth_cv  # noqa: E402
 from _cv import table as _table  # noqa: E402

@@ -4,7 +4,7 @@ Compares, inside ``LogisticScorer`` and on data that no benchmark scores:
 
 * ``greedy``: the previous engine (pool adjacent violators, then merge small bins, then
   merge the pair losing least IV), the previous defaults;
-* ``optimal``: the exact dynamic programme of ``credit_closure._binning._optimal`` (largest
+* ``optimal``: the exact dynamic programme of ``credit_closure._scorecard.binning._optimal`` (largest
   IV over contiguous groupings of the pre-bins under the shape, the minimum bin share and
   ``max_bins``), for numeric inputs and for categories ordered by bad rate;
 * each with ``min_iv`` 0.02 (the previous default), 0.005 and 0.0, and ``optimal`` with
@@ -41,7 +41,7 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
 
-import credit_closure._binning as B  # noqa: E402
+import credit_closure._scorecard.binning as B  # noqa: E402
 from credit_closure import LogisticScorer  # noqa: E402
 from _cv import auc_of, german_inner_cv, synth_cv  # noqa: E402
 from _cv import table as _table  # noqa: E402

@@ -9,7 +9,7 @@ import functools, sys, warnings, time
 import numpy as np
 import pathlib
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
-import credit_closure._binning as B
+import credit_closure._scorecard.binning as B
 from credit_closure import LogisticScorer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.metrics import roc_auc_score

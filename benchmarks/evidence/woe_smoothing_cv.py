@@ -2,7 +2,7 @@
 
 Every WOE (and every IV the binning compares, and the odds in its monotonicity tests) adds a
 pseudo-count ``a`` to the bads and the goods of each bin (``woe_smoothing``; the module
-docstring of ``credit_closure._binning`` gives the formula). Up to this round ``a`` was fixed
+docstring of ``credit_closure._scorecard.binning`` gives the formula). Up to this round ``a`` was fixed
 at 0.5. A larger ``a`` pulls the WOE of a bin with few rows towards neutral, so a thin bin
 moves the score less. This round asks whether a larger ``a`` should be the default.
 

@@ -32,9 +32,9 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import attrs
 
-from ._features import FEATURE_INDEX, FeatureConfig, extract
-from ._model import CreditProfile
-from ._protocol import (
+from credit_closure._scoring.features import FEATURE_INDEX, FeatureConfig, extract
+from credit_closure._contract.model import CreditProfile
+from credit_closure._scoring.protocol import (
     SCORER_API_VERSION,
     TRIGGER_ACTIONS,
     Factor,
@@ -44,15 +44,15 @@ from ._protocol import (
     make_result,
     make_trigger,
 )
-from ._reasons import REASONS
-from ._scale import Scale
-from .exceptions import InvalidInputError, PolicyError
+from credit_closure._scoring.reasons import REASONS
+from credit_closure._scoring.scale import Scale
+from credit_closure.exceptions import InvalidInputError, PolicyError
 
 __all__ = ["RulePolicy", "RuleScorer"]
 
 POLICY_FORMAT = "credit_closure.rule_policy"
 POLICY_FORMAT_VERSION = 1
-_DEFAULT_POLICY_FILE = os.path.join(os.path.dirname(__file__), "data", "default_policy.json")
+_DEFAULT_POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "default_policy.json")
 
 _RULE_KEYS = {"id", "title", "feature", "direction", "steps", "reason", "trigger", "when",
               "when_any", "rationale", "sources"}
@@ -283,7 +283,7 @@ class RulePolicy:
         Raises:
             PolicyError: the file cannot be read or parsed, or the policy is invalid.
         """
-        from ._json import loads_document
+        from credit_closure._contract.documents import loads_document
 
         name = os.fspath(path)
         try:

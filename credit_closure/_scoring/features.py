@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import attrs
 
-from ._model import (
+from credit_closure._contract.model import (
     REVOLVING_PRODUCTS,
     AccountStatus,
     ClosureInitiator,
@@ -31,7 +31,7 @@ from ._model import (
     InquiryKind,
     TerminationKind,
 )
-from ._security import SecurityConfig, security_counts
+from credit_closure._scoring.security import SecurityConfig, security_counts
 
 __all__ = ["FEATURES", "FEATURE_INDEX", "FEATURE_NAMES", "FeatureConfig", "FeatureSpec", "extract", "feature_dict"]
 

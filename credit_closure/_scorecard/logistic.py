@@ -5,14 +5,14 @@ Method (see ``docs/logistic-scorecard.md``):
 
 1. Every feature of the shared extractor (:data:`credit_closure.features.FEATURE_NAMES`) and
    every lender attribute (numeric or categorical) is a candidate input. Numeric inputs are
-   binned with :func:`credit_closure._binning.fit_numeric`, monotonic in the direction the
+   binned with :func:`credit_closure._scorecard.binning.fit_numeric`, monotonic in the direction the
    domain brief gives (``"up"`` -> increasing risk, ``"down"`` -> decreasing). An input
    without a domain direction (a feature with direction ``"?"``, a numeric lender
    attribute) gets ``"auto_shape"`` (with ``shapes="auto"``, the default): increasing,
    decreasing, a peak or a valley, chosen by IV on the training data, a peak or valley
    only when it gains enough over the best monotonic binning; with
    ``shapes="monotonic"`` it gets the direction with the larger IV. Categorical inputs are
-   grouped with :func:`~credit_closure._binning.fit_categorical`. Missing values have their
+   grouped with :func:`~credit_closure._scorecard.binning.fit_categorical`. Missing values have their
    own bin.
 2. Inputs whose information value (IV) is below ``min_iv`` are dropped; ``max_inputs`` keeps
    the strongest.
@@ -41,16 +41,16 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ._binning import (MAX_PREBINS, MAX_SMOOTHING, CategoricalBinning, NumericBinning,
+from credit_closure._scorecard.binning import (MAX_PREBINS, MAX_SMOOTHING, CategoricalBinning, NumericBinning,
                        _check_smoothing, _finite_number, binning_from_dict)
-from ._features import FEATURE_INDEX, FEATURE_NAMES, FEATURES, extract
-from ._json import loads_document
-from ._model import Attributes, CreditProfile
-from ._protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
-from ._reasons import FEATURE_REASON, ReasonText
-from ._scale import DEFAULT_SCALE, Scale
-from ._version import __version__
-from .exceptions import ArtifactError, InvalidInputError, NotFittedError
+from credit_closure._scoring.features import FEATURE_INDEX, FEATURE_NAMES, FEATURES, extract
+from credit_closure._contract.documents import loads_document
+from credit_closure._contract.model import Attributes, CreditProfile
+from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
+from credit_closure._scoring.reasons import FEATURE_REASON, ReasonText
+from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
+from credit_closure._version import __version__
+from credit_closure.exceptions import ArtifactError, InvalidInputError, NotFittedError
 
 __all__ = ["ARTIFACT_FORMAT", "ARTIFACT_FORMAT_VERSION", "LogisticScorer", "ScorecardInput",
            "attribute_reason_code", "reference_scorer"]
@@ -65,7 +65,7 @@ _DIRECTION = {"up": "increasing", "down": "decreasing", "?": "auto"}
 SHAPES = ("auto", "monotonic")
 _KINDS = ("feature", "attribute")
 _MAX_ARTIFACT_BYTES = 16 * 1024 * 1024
-_REFERENCE_FILE = Path(__file__).with_name("data") / "logistic_reference.json"
+_REFERENCE_FILE = Path(__file__).parent.parent / "data" / "logistic_reference.json"
 
 Problem = Tuple[str, str]
 
@@ -291,8 +291,8 @@ class ScorecardInput:
     Attributes:
         name: Feature name, or the lender attribute's name.
         kind: ``"feature"`` or ``"attribute"``.
-        binning: The frozen :class:`~credit_closure._binning.NumericBinning` or
-            :class:`~credit_closure._binning.CategoricalBinning`.
+        binning: The frozen :class:`~credit_closure._scorecard.binning.NumericBinning` or
+            :class:`~credit_closure._scorecard.binning.CategoricalBinning`.
         coefficient: Regression coefficient of the input's WOE (> 0).
         points: Points per bin (``-factor * coefficient * woe``), the missing bin last.
         reason_code: The code reported when the input lowers a score.
@@ -393,7 +393,7 @@ class LogisticScorer:
         shapes: Shapes allowed for numeric inputs without a domain direction (lender
             attributes, features with direction ``"?"``): ``"auto"`` (increasing,
             decreasing, a peak or a valley, by IV on the training data with a penalty for
-            the turn, see :data:`credit_closure._binning.UNIMODAL_MIN_GAIN`) or
+            the turn, see :data:`credit_closure._scorecard.binning.UNIMODAL_MIN_GAIN`) or
             ``"monotonic"`` (increasing or decreasing only, as in earlier versions).
             Inputs with a domain direction are always monotonic in it. An artifact saved
             before this parameter existed loads with ``"monotonic"``.
@@ -416,7 +416,7 @@ class LogisticScorer:
             loads with 20.
         woe_smoothing: The pseudo-count ``a`` added to the bads and the goods of every bin
             when its WOE and IV are computed and when the binning tests monotonicity (a
-            multiple of 0.5, 0.5 to 16; see :mod:`credit_closure._binning`). A larger ``a``
+            multiple of 0.5, 0.5 to 16; see :mod:`credit_closure._scorecard.binning`). A larger ``a``
             pulls each bin's smoothed odds towards 1:1, the more the fewer rows it has, so
             thin bins differ less from each other (with fewer bads than goods it raises
             their WOE: it is not a pull towards WOE 0). Default 1.0 (0.5 before).
@@ -638,8 +638,8 @@ class LogisticScorer:
                 "(loading and scoring a saved artifact do not)"
             ) from exc
 
-        from . import metrics as _metrics
-        from ._binning import fit_categorical, fit_numeric
+        from credit_closure import metrics as _metrics
+        from credit_closure._scorecard.binning import fit_categorical, fit_numeric
 
         scale = self._scale_param if self._scale_param is not None else DEFAULT_SCALE
         n = len(profiles)

@@ -8,8 +8,8 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Unio
 
 import attrs
 
-from ._features import months_before
-from ._model import (
+from credit_closure._scoring.features import months_before
+from credit_closure._contract.model import (
     AccountStatus,
     Enterprise,
     ClosureEvent,
@@ -20,11 +20,11 @@ from ._model import (
     profile_unchecked,
     reopened_account,
 )
-from ._protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
-from ._reasons import REASONS, ReasonText, reason_text
-from ._registry import resolve
-from ._scale import DEFAULT_SCALE, Scale
-from .exceptions import InvalidInputError, ScoringError
+from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
+from credit_closure._scoring.reasons import REASONS, ReasonText, reason_text
+from credit_closure._scoring.registry import resolve
+from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
+from credit_closure.exceptions import InvalidInputError, ScoringError
 
 __all__ = ["Assessment", "ReasonChange", "ReasonCode", "WhatIf", "assess", "what_if"]
 
@@ -507,7 +507,7 @@ def assess(subject: Any, *, scorer: Any = "rules", as_of: Any = None) -> Any:
     """
     day = _as_of(as_of)
     if isinstance(subject, Enterprise):
-        from ._enterprise import assess_enterprise
+        from credit_closure._scoring.enterprise import assess_enterprise
 
         return assess_enterprise(subject, scorer=scorer, as_of=day)
     profile = _check_profile(subject, day)
@@ -609,7 +609,7 @@ def what_if(
         (-8.66, ['UTILIZATION_HIGH'])
     """
     if isinstance(profile, Enterprise):
-        from ._enterprise import enterprise_what_if
+        from credit_closure._scoring.enterprise import enterprise_what_if
 
         return enterprise_what_if(profile, close=close, principal=principal, on=on,
                                   scorer=scorer, reason=reason)

@@ -47,9 +47,9 @@ from typing import (
     Tuple,
 )
 
-from ._protocol import SUPPORTED_SCORER_APIS
-from ._version import __version__
-from .exceptions import (
+from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS
+from credit_closure._version import __version__
+from credit_closure.exceptions import (
     AmbiguousScorerError,
     IncompatibleScorerError,
     InvalidInputError,
@@ -91,8 +91,8 @@ DISTRIBUTION = "credit-closure"
 
 #: Built-in scorers: name -> "module:attribute" of a zero-argument factory.
 BUILTINS: Dict[str, str] = {
-    "rules": "credit_closure._rules:RuleScorer.default",
-    "logistic": "credit_closure._logistic:reference_scorer",
+    "rules": "credit_closure._scoring.rules:RuleScorer.default",
+    "logistic": "credit_closure._scorecard.logistic:reference_scorer",
 }
 
 #: The statuses :func:`check_plugins` reports.

@@ -7,7 +7,7 @@ import random
 import sys
 from typing import Any, List, Tuple
 
-from .exceptions import InvalidInputError
+from credit_closure.exceptions import InvalidInputError
 
 
 def register(subparsers: Any) -> None:
@@ -75,9 +75,9 @@ def _split(outcomes: List[int], share: float, seed: int) -> Tuple[List[int], Lis
 
 def run(args: argparse.Namespace) -> int:
     """Run ``train``; return the exit code."""
-    from ._logistic import LogisticScorer
-    from .metrics import validation_report
-    from .synth import read_jsonl
+    from credit_closure._scorecard.logistic import LogisticScorer
+    from credit_closure.metrics import validation_report
+    from credit_closure.synth import read_jsonl
 
     args.source_name = args.data
     if not 0.0 <= args.holdout < 1.0:
@@ -123,8 +123,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     sys.stderr.write(f"wrote {args.out}\nsha256 {digest}\nversion {scorer.version}\n")
     if args.report:
-        from ._cli_validate import write_html
-        from .report import html_report
+        from credit_closure.cli.validate import write_html
+        from credit_closure.report import html_report
 
         html = html_report(
             scorer, [profiles[i] for i in rows], [outcomes[i] for i in rows],

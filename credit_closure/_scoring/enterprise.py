@@ -33,7 +33,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import attrs
 
-from ._assess import (
+from credit_closure._scoring.assess import (
     Assessment,
     ReasonChange,
     ReasonCode,
@@ -45,16 +45,16 @@ from ._assess import (
     resolved,
     _text,
 )
-from ._features import DEFAULT_CONFIG, FEATURE_INDEX, FeatureConfig, extract
-from ._model import (
+from credit_closure._scoring.features import DEFAULT_CONFIG, FEATURE_INDEX, FeatureConfig, extract
+from credit_closure._contract.model import (
     Attributes,
     ClosureReason,
     CreditProfile,
     Enterprise,
     PrincipalRole,
 )
-from ._protocol import Trigger
-from .exceptions import InvalidInputError
+from credit_closure._scoring.protocol import Trigger
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "AttributedReason",
@@ -834,7 +834,7 @@ def enterprise_what_if(
     day = _as_of(on, "on")
     ent = _check_enterprise(enterprise)
     pol = _check_policy(policy)
-    from ._assess import _close_ids
+    from credit_closure._scoring.assess import _close_ids
 
     ids = _close_ids(close)
     if not ids:

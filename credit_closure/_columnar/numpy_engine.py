@@ -1,6 +1,6 @@
-"""The vectorised twin of :func:`credit_closure._features.extract`, for columnar scoring.
+"""The vectorised twin of :func:`credit_closure._scoring.features.extract`, for columnar scoring.
 
-It computes every feature of :data:`~credit_closure._features.FEATURE_NAMES` for many subjects
+It computes every feature of :data:`~credit_closure._scoring.features.FEATURE_NAMES` for many subjects
 at once, from per-account columns grouped by subject, with numpy only: no Python loop over
 rows or subjects. The semantics are those of ``extract`` to the letter (windows, implied
 closures of ended accounts with a ``closed_on`` and no event, the delinquency proxy, ``NaN``
@@ -26,8 +26,8 @@ from typing import Dict, Mapping
 
 import numpy as np
 
-from ._features import FEATURE_INDEX, FEATURE_NAMES, FeatureConfig, months_before
-from ._model import (
+from credit_closure._scoring.features import FEATURE_INDEX, FEATURE_NAMES, FeatureConfig, months_before
+from credit_closure._contract.model import (
     REVOLVING_PRODUCTS,
     AccountStatus,
     ClosureInitiator,

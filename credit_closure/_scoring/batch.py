@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 
 import attrs
 
-from ._assess import (
+from credit_closure._scoring.assess import (
     Assessment,
     _as_of,
     _assess_profile,
@@ -31,8 +31,8 @@ from ._assess import (
     assess,
     resolved,
 )
-from ._registry import BUILTINS
-from .exceptions import CreditClosureError, InvalidInputError, ScoringError
+from credit_closure._scoring.registry import BUILTINS
+from credit_closure.exceptions import CreditClosureError, InvalidInputError, ScoringError
 
 __all__ = ["AssessmentError", "assess_many"]
 
@@ -141,7 +141,7 @@ def _score_chunk(items: Sequence[Tuple[int, Any, _dt.date]], spec: _ScorerSpec, 
                  ) -> List[Any]:
     """Assess each ``(position, subject, as_of)``; stop at the first failure unless
     ``collect``. Runs in the parent or in a worker."""
-    from ._model import Enterprise
+    from credit_closure._contract.model import Enterprise
 
     r = spec.resolved()
     out: List[Any] = []

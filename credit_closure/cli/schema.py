@@ -9,7 +9,7 @@ from typing import Any
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from ._json import json_schema
+    from credit_closure._contract.documents import json_schema
 
     sys.stdout.write(json.dumps(json_schema(args.kind), ensure_ascii=False, indent=2) + "\n")
     return 0

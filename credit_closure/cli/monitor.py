@@ -20,8 +20,8 @@ import json
 import sys
 from typing import Any, Dict
 
-from ._cli_assess import iter_documents, read_source
-from .exceptions import InvalidInputError
+from credit_closure.cli.assess import iter_documents, read_source
+from credit_closure.exceptions import InvalidInputError
 
 _INT_COLUMNS = ("open_at_start", "closures", "voluntary", "involuntary")
 
@@ -90,7 +90,7 @@ def _load_counts(data: bytes, fmt: str) -> tuple:
 
 
 def _psi_check(spec: Any) -> Any:
-    from .portfolio import score_psi
+    from credit_closure.portfolio import score_psi
 
     if not isinstance(spec, dict) or set(spec) - {"expected", "actual", "period", "segment",
                                                  "bins"} or not {"expected", "actual"} <= set(spec):
@@ -111,7 +111,7 @@ def _psi_check(spec: Any) -> Any:
 
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
-    from .portfolio import SignalConfig, closure_rates, plot_closure_rates
+    from credit_closure.portfolio import SignalConfig, closure_rates, plot_closure_rates
 
     data, name = read_source(args.file)
     args.source_name = name
@@ -162,8 +162,8 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from ._model import CreditProfile
-    from .monitoring import SecurityConfig, scan
+    from credit_closure._contract.model import CreditProfile
+    from credit_closure.monitoring import SecurityConfig, scan
 
     data, name = read_source(args.file)
     args.source_name = name

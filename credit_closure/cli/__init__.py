@@ -14,8 +14,8 @@ import importlib
 import sys
 from typing import List, Optional, Sequence
 
-from ._version import __version__
-from .exceptions import CreditClosureError, InvalidInputError
+from credit_closure._version import __version__
+from credit_closure.exceptions import CreditClosureError, InvalidInputError
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -23,12 +23,12 @@ EXIT_USAGE = 2
 
 #: Modules that add subcommands, in the order ``--help`` lists them.
 SUBCOMMANDS: List[str] = [
-    "credit_closure._cli_assess",
-    "credit_closure._cli_plugins",
-    "credit_closure._cli_train",
-    "credit_closure._cli_monitor",
-    "credit_closure._cli_validate",
-    "credit_closure._cli_schema",
+    "credit_closure.cli.assess",
+    "credit_closure.cli.plugins",
+    "credit_closure.cli.train",
+    "credit_closure.cli.monitor",
+    "credit_closure.cli.validate",
+    "credit_closure.cli.schema",
 ]
 
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Tuple, Union
 
 import attrs
 
-from .exceptions import InvalidInputError
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "AccountStatus",
@@ -810,13 +810,13 @@ class CreditProfile:
         Raises:
             InvalidInputError: listing every problem with its path.
         """
-        from ._json import profile_from_dict
+        from credit_closure._contract.documents import profile_from_dict
 
         return profile_from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the v1 JSON document of this profile (unknown fields are left out)."""
-        from ._json import profile_to_dict
+        from credit_closure._contract.documents import profile_to_dict
 
         return profile_to_dict(self)
 
@@ -912,13 +912,13 @@ class Enterprise:
         Raises:
             InvalidInputError: listing every problem with its path.
         """
-        from ._json import enterprise_from_dict
+        from credit_closure._contract.documents import enterprise_from_dict
 
         return enterprise_from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the v1 JSON document of this enterprise."""
-        from ._json import enterprise_to_dict
+        from credit_closure._contract.documents import enterprise_to_dict
 
         return enterprise_to_dict(self)
 

@@ -18,7 +18,7 @@ from typing import Any, Mapping, Tuple
 
 import attrs
 
-from .exceptions import InvalidInputError
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = ["Band", "Scale", "DEFAULT_SCALE"]
 

@@ -7,8 +7,8 @@ import json
 import sys
 from typing import Any, Dict, Iterator, List, Tuple
 
-from ._json import loads_document
-from .exceptions import InvalidInputError
+from credit_closure._contract.documents import loads_document
+from credit_closure.exceptions import InvalidInputError
 
 _MAX_BYTES = 64 * 1024 * 1024
 
@@ -72,7 +72,7 @@ def iter_documents(data: bytes, *, lines: bool) -> Iterator[Tuple[str, Any]]:
 
 def build_subject(doc: Any) -> Any:
     """A profile or an enterprise from a parsed document (an enterprise has enterprise_id)."""
-    from ._model import CreditProfile, Enterprise
+    from credit_closure._contract.model import CreditProfile, Enterprise
 
     if isinstance(doc, dict) and "enterprise_id" in doc:
         return Enterprise.from_dict(doc)
@@ -105,7 +105,7 @@ def render_assessment(a: Any, lang: str) -> str:
         text = r.message_zh if zh else r.message
         lines.append(f"  {i}. [{r.code}] {text} ({_fmt_points(r.points)} {L['points']})")
     if a.triggers:
-        from ._reasons import reason_text
+        from credit_closure._scoring.reasons import reason_text
 
         lines.append(f"{L['triggers']}:")
         for t in a.triggers:
@@ -124,8 +124,8 @@ def render_enterprise(ea: Any, lang: str) -> str:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from ._assess import assess
-    from ._progress import Progress
+    from credit_closure._scoring.assess import assess
+    from credit_closure._progress import Progress
 
     scorer = _scorer(args)
     data, name = read_source(args.file)
@@ -160,7 +160,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 
 def _cmd_what_if(args: argparse.Namespace) -> int:
-    from ._assess import what_if
+    from credit_closure._scoring.assess import what_if
 
     data, name = read_source(args.file)
     args.source_name = name
@@ -207,7 +207,7 @@ def _write_what_if(lines: List[str], w: Any, after: str, L: Dict[str, str], zh: 
 
 
 def _enterprise_what_if(subject: Any, args: argparse.Namespace) -> int:
-    from ._assess import what_if
+    from credit_closure._scoring.assess import what_if
 
     w = what_if(subject, close=args.close, on=args.on, scorer=_scorer(args), reason=args.reason,
                 principal=args.principal)
@@ -232,7 +232,7 @@ def _enterprise_what_if(subject: Any, args: argparse.Namespace) -> int:
 def _scorer(args: argparse.Namespace) -> Any:
     """The scorer the arguments name: a saved artifact (--model) or a registered name."""
     if getattr(args, "model", None):
-        from ._cli_validate import load_model
+        from credit_closure.cli.validate import load_model
 
         return load_model(args.model)
     return args.scorer

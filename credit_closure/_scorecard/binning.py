@@ -157,7 +157,7 @@ every field, collects every problem, and raises
 exactly, so the transforms of a reloaded binning are bit-identical.
 
 Example:
-    >>> from credit_closure._binning import fit_numeric
+    >>> from credit_closure._scorecard.binning import fit_numeric
     >>> x = [0.1, 0.2, 0.3, 0.7, 0.8, 0.9, None]
     >>> b = fit_numeric(x, [0, 0, 0, 1, 1, 0, 1], max_bins=2, min_bin_share=0.0)
     >>> b.labels
@@ -190,7 +190,7 @@ from typing import Any, Iterable, Mapping, Sequence, Tuple
 import attrs
 import numpy as np
 
-from .exceptions import InvalidInputError
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "CategoricalBinning",

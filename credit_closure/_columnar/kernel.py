@@ -1,7 +1,7 @@
 """The compiled engine of columnar rule scoring (used when numba is installed).
 
 One pass over the subjects does, for each subject, what :func:`credit_closure.assess` does with
-the rule scorer: the features of :func:`credit_closure._features.extract` (the same rules to
+the rule scorer: the features of :func:`credit_closure._scoring.features.extract` (the same rules to
 the letter; sums are taken the plain way unless a summed feature lands within ``_NEAR`` of a
 value a rule compares it with, when the subject is done again with exactly rounded sums as
 ``math.fsum`` gives them, so every comparison, hence every result, is the same), the rule pass of
@@ -15,7 +15,7 @@ rule scorer, the scale's own Python code once per distinct log-odds value (see
 The kernel is compiled by numba the first time it is used in a process and cached on disk
 (numba's ``cache=True``: next to this module, or in numba's user cache directory when that is
 not writable), so later processes load it in well under a second. Without numba the numpy
-engine (:mod:`credit_closure._columnar_features`) computes the same results, more slowly.
+engine (:mod:`credit_closure._columnar.numpy_engine`) computes the same results, more slowly.
 ``tests/test_columnar.py`` checks both engines against ``assess()``.
 """
 
@@ -855,7 +855,7 @@ def score_subjects(acc: Dict[str, np.ndarray], inq: Dict[str, np.ndarray], n: in
 
 
 def _check_positions() -> None:
-    from ._features import FEATURE_NAMES
+    from credit_closure._scoring.features import FEATURE_NAMES
 
     if tuple(FEATURE_NAMES) != _F:  # pragma: no cover - a guard for future edits
         raise RuntimeError("columnar kernel: feature order differs from FEATURE_NAMES")

@@ -36,8 +36,8 @@ from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, T
 
 import attrs
 
-from ._model import ActivityKind, ActivityRecord, CreditProfile
-from .exceptions import InvalidInputError
+from credit_closure._contract.model import ActivityKind, ActivityRecord, CreditProfile
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "RULES",

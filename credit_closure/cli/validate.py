@@ -8,11 +8,11 @@ import os
 import sys
 from typing import Any
 
-from .exceptions import InvalidInputError
+from credit_closure.exceptions import InvalidInputError
 
 
 def _read(path: str, name: str) -> Any:
-    from .synth import read_jsonl
+    from credit_closure.synth import read_jsonl
 
     try:
         return read_jsonl(path)
@@ -29,19 +29,19 @@ def load_model(spec: str) -> Any:
     plugin's name).
     """
     if os.path.exists(spec) or spec.endswith(".json"):
-        from ._logistic import LogisticScorer
+        from credit_closure._scorecard.logistic import LogisticScorer
 
         if not os.path.isfile(spec):
             raise InvalidInputError([("MODEL", f"no such file: {spec}")], what="file")
         return LogisticScorer.load(spec)
-    from ._registry import get_scorer
+    from credit_closure._scoring.registry import get_scorer
 
     return get_scorer(spec)
 
 
 def write_html(result: Any, html_path: str, png_dir: Any) -> None:
     """Write an :class:`~credit_closure.report.HTMLReport` and say so on stderr."""
-    from .report import PLOT_HINT
+    from credit_closure.report import PLOT_HINT
 
     try:
         written = result.write(html_path, png_dir=png_dir)
@@ -57,7 +57,7 @@ def write_html(result: Any, html_path: str, png_dir: Any) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .report import html_report
+    from credit_closure.report import html_report
 
     scorer = load_model(args.model)
     args.source_name = args.data
@@ -78,7 +78,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.html:
         write_html(result, args.html, args.png_dir)
     elif args.png_dir:
-        from .report import PLOT_HINT
+        from credit_closure.report import PLOT_HINT
 
         os.makedirs(args.png_dir, exist_ok=True)
         for chart in result.charts:

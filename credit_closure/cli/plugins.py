@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, List, Sequence
 
-from ._registry import ENV_ALLOWED, ENV_DISABLE, PluginReport, check_plugins, plugins_disabled
+from credit_closure._scoring.registry import ENV_ALLOWED, ENV_DISABLE, PluginReport, check_plugins, plugins_disabled
 
 _COLUMNS = ("name", "distribution", "version", "target", "status")
 

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any, Callable, Mapping, Sequence
 
-from ._model import (
+from credit_closure._contract.model import (
     ActivityRecord,
     Attributes,
     ClosureEvent,
@@ -28,7 +28,7 @@ from ._model import (
     _check_id,
     _type_name,
 )
-from .exceptions import InvalidInputError
+from credit_closure.exceptions import InvalidInputError
 
 #: Largest JSON document accepted by :func:`loads_document` (bytes).
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -397,6 +397,6 @@ def json_schema(kind: str = "profile") -> dict[str, Any]:
 
     if kind not in ("profile", "enterprise"):
         raise InvalidInputError([("kind", "must be 'profile' or 'enterprise'")], what="argument")
-    path = os.path.join(os.path.dirname(__file__), "schema", f"{kind}-v1.schema.json")
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schema", f"{kind}-v1.schema.json")
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)

@@ -1,0 +1,1 @@
+"""The columnar engines behind :mod:`credit_closure.columnar` (docs/internals.md)."""

@@ -1,0 +1,1 @@
+"""The input contract: the closure-event model and its strict JSON documents."""

@@ -1,0 +1,1 @@
+"""The logistic scorecard: binning, scoring, its JSON artifact and fitting."""
