@@ -31,7 +31,8 @@ import platform
 import sys
 import time
 import tracemalloc
-from typing import Any, Callable, Dict
+from collections.abc import Callable
+from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,18 +42,39 @@ import pandas as pd  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 30)
 
-PRODUCTS = ["revolving_consumer", "cash_loan", "credit_card", "installment", "mortgage",
-            "business_loan", "other"]
+PRODUCTS = [
+    "revolving_consumer",
+    "cash_loan",
+    "credit_card",
+    "installment",
+    "mortgage",
+    "business_loan",
+    "other",
+]
 STATUSES = ["open", "closed", "charged_off", "transferred", "suspended"]
-INITIATORS = ["consumer", "lender_risk", "lender_inactivity", "platform_policy", "regulator",
-              "unknown"]
-REASONS = ["reduce_debt", "switch_platform", "security_concern", "privacy", "unused",
-           "lender_risk_control", "other", "unknown"]
+INITIATORS = [
+    "consumer",
+    "lender_risk",
+    "lender_inactivity",
+    "platform_policy",
+    "regulator",
+    "unknown",
+]
+REASONS = [
+    "reduce_debt",
+    "switch_platform",
+    "security_concern",
+    "privacy",
+    "unused",
+    "lender_risk_control",
+    "other",
+    "unknown",
+]
 TERMS = ["normal", "abnormal", "bad_debt"]
 KINDS = ["loan_approval", "card_approval", "guarantee_check", "post_loan", "self", "other"]
 
 
-def make_tables(n_accounts: int, seed: int = 0) -> Dict[str, pd.DataFrame]:
+def make_tables(n_accounts: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     """Synthetic long tables with about ``n_accounts`` accounts (4 per subject on average):
     integer ids, category enums, datetime64[D] dates, sorted by subject. Valid by construction."""
     rng = np.random.default_rng(seed)
@@ -61,60 +83,80 @@ def make_tables(n_accounts: int, seed: int = 0) -> Dict[str, pd.DataFrame]:
     n = int(k.sum())
     sid = np.repeat(np.arange(n_sub, dtype=np.int64), k)
     aid = np.arange(n) - np.repeat(np.r_[0, np.cumsum(k)[:-1]], k)
-    st = rng.choice(5, n, p=[.7, .2, .03, .02, .05])
+    st = rng.choice(5, n, p=[0.7, 0.2, 0.03, 0.02, 0.05])
     as_of = np.datetime64(AS_OF.isoformat(), "D")
     opened = as_of - rng.integers(30, 5000, n).astype("timedelta64[D]")
     age = (as_of - opened).astype(np.int64)
     closed = (opened + (age * rng.random(n)).astype("timedelta64[D]")).astype("datetime64[D]")
     closed[(st == 0) | (st == 4)] = np.datetime64("NaT")
     lim = np.round(rng.lognormal(9.5, 1.0, n), -2)
-    lim[rng.random(n) < .05] = np.nan
-    bal = np.round(lim * rng.random(n) * (rng.random(n) < .6))
-    bal[rng.random(n) < .05] = np.nan
-    dpd = np.where(rng.random(n) < .9, 0.0, rng.integers(1, 200, n).astype(float))
-    dpd[rng.random(n) < .05] = np.nan
+    lim[rng.random(n) < 0.05] = np.nan
+    bal = np.round(lim * rng.random(n) * (rng.random(n) < 0.6))
+    bal[rng.random(n) < 0.05] = np.nan
+    dpd = np.where(rng.random(n) < 0.9, 0.0, rng.integers(1, 200, n).astype(float))
+    dpd[rng.random(n) < 0.05] = np.nan
     months = np.minimum(np.ceil(np.nan_to_num(dpd) / 30), 24)
     consec = np.minimum(months, rng.integers(0, 4, n))
-    accounts = pd.DataFrame({
-        "subject_id": sid, "account_id": aid,
-        "product": pd.Categorical.from_codes(rng.choice(7, n, p=[.25, .15, .3, .15, .05, .05, .05]),
-                                             PRODUCTS),
-        "status": pd.Categorical.from_codes(st, STATUSES),
-        "opened_on": opened, "closed_on": closed, "credit_limit": lim, "balance": bal,
-        "worst_dpd_24m": dpd, "months_delinquent_24m": months,
-        "max_consecutive_delinquent_24m": consec,
-    })
-    ev = (st != 0) & (st != 4) & (rng.random(n) < .9)
+    accounts = pd.DataFrame(
+        {
+            "subject_id": sid,
+            "account_id": aid,
+            "product": pd.Categorical.from_codes(
+                rng.choice(7, n, p=[0.25, 0.15, 0.3, 0.15, 0.05, 0.05, 0.05]), PRODUCTS
+            ),
+            "status": pd.Categorical.from_codes(st, STATUSES),
+            "opened_on": opened,
+            "closed_on": closed,
+            "credit_limit": lim,
+            "balance": bal,
+            "worst_dpd_24m": dpd,
+            "months_delinquent_24m": months,
+            "max_consecutive_delinquent_24m": consec,
+        }
+    )
+    ev = (st != 0) & (st != 4) & (rng.random(n) < 0.9)
     m = int(ev.sum())
-    closures = pd.DataFrame({
-        "subject_id": sid[ev], "account_id": aid[ev], "closed_on": closed[ev],
-        "initiator": pd.Categorical.from_codes(rng.choice(6, m, p=[.64, .05, .13, .08, .02, .08]),
-                                               INITIATORS),
-        "reason": pd.Categorical.from_codes(rng.integers(0, 8, m), REASONS),
-        "termination": pd.Categorical.from_codes(
-            np.where(rng.random(m) < .03, -1, rng.choice(3, m, p=[.9, .05, .05])), TERMS),
-        "balance_at_closure": np.where(rng.random(m) < .1, np.round(np.nan_to_num(lim[ev]) * .3), 0.0),
-        "limit_at_closure": lim[ev],
-        "worst_dpd_6m_before": np.where(rng.random(m) < .95, np.nan_to_num(dpd[ev]), np.nan),
-    })
+    closures = pd.DataFrame(
+        {
+            "subject_id": sid[ev],
+            "account_id": aid[ev],
+            "closed_on": closed[ev],
+            "initiator": pd.Categorical.from_codes(
+                rng.choice(6, m, p=[0.64, 0.05, 0.13, 0.08, 0.02, 0.08]), INITIATORS
+            ),
+            "reason": pd.Categorical.from_codes(rng.integers(0, 8, m), REASONS),
+            "termination": pd.Categorical.from_codes(
+                np.where(rng.random(m) < 0.03, -1, rng.choice(3, m, p=[0.9, 0.05, 0.05])), TERMS
+            ),
+            "balance_at_closure": np.where(
+                rng.random(m) < 0.1, np.round(np.nan_to_num(lim[ev]) * 0.3), 0.0
+            ),
+            "limit_at_closure": lim[ev],
+            "worst_dpd_6m_before": np.where(rng.random(m) < 0.95, np.nan_to_num(dpd[ev]), np.nan),
+        }
+    )
     nq = rng.poisson(2, n_sub)
     q = int(nq.sum())
-    inquiries = pd.DataFrame({
-        "subject_id": np.repeat(np.arange(n_sub, dtype=np.int64), nq),
-        "on": (as_of - rng.integers(0, 700, q).astype("timedelta64[D]")).astype("datetime64[D]"),
-        "kind": pd.Categorical.from_codes(rng.choice(6, q), KINDS),
-    })
+    inquiries = pd.DataFrame(
+        {
+            "subject_id": np.repeat(np.arange(n_sub, dtype=np.int64), nq),
+            "on": (as_of - rng.integers(0, 700, q).astype("timedelta64[D]")).astype(
+                "datetime64[D]"
+            ),
+            "kind": pd.Categorical.from_codes(rng.choice(6, q), KINDS),
+        }
+    )
     return {"accounts": accounts, "closures": closures, "inquiries": inquiries}
 
 
-def table_bytes(tables: Dict[str, pd.DataFrame]) -> int:
+def table_bytes(tables: dict[str, pd.DataFrame]) -> int:
     return int(sum(t.memory_usage(deep=True, index=False).sum() for t in tables.values()))
 
 
 # ------------------------------------------------------------------------------------------
 # The floor: one hand-written numpy pass over already encoded arrays
 # ------------------------------------------------------------------------------------------
-def encode_for_floor(tables: Dict[str, pd.DataFrame]) -> Dict[str, Any]:
+def encode_for_floor(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """Plain arrays for the floor (not timed): codes, day numbers, closures aligned to accounts."""
     a, c, q = tables["accounts"], tables["closures"], tables["inquiries"]
     n = len(a)
@@ -130,12 +172,17 @@ def encode_for_floor(tables: Dict[str, pd.DataFrame]) -> Dict[str, Any]:
     day = lambda s: s.to_numpy().astype("datetime64[D]").astype(np.int64)  # noqa: E731
     sid = a["subject_id"].to_numpy()
     return {
-        "g": sid, "n": int(sid.max()) + 1,
-        "product": a["product"].cat.codes.to_numpy(), "status": a["status"].cat.codes.to_numpy(),
-        "opened": day(a["opened_on"]), "closed": day(a["closed_on"]),
+        "g": sid,
+        "n": int(sid.max()) + 1,
+        "product": a["product"].cat.codes.to_numpy(),
+        "status": a["status"].cat.codes.to_numpy(),
+        "opened": day(a["opened_on"]),
+        "closed": day(a["closed_on"]),
         "closed_known": a["closed_on"].notna().to_numpy(),
-        "limit": a["credit_limit"].to_numpy(), "balance": a["balance"].to_numpy(),
-        "dpd": a["worst_dpd_24m"].to_numpy(), "months": a["months_delinquent_24m"].to_numpy(),
+        "limit": a["credit_limit"].to_numpy(),
+        "balance": a["balance"].to_numpy(),
+        "dpd": a["worst_dpd_24m"].to_numpy(),
+        "months": a["months_delinquent_24m"].to_numpy(),
         "consec": a["max_consecutive_delinquent_24m"].to_numpy(),
         "has_event": aligned(np.ones(len(c), dtype=bool), False),
         "ev_day": aligned(day(c["closed_on"]), 0),
@@ -145,12 +192,13 @@ def encode_for_floor(tables: Dict[str, pd.DataFrame]) -> Dict[str, Any]:
         "ev_balance": aligned(c["balance_at_closure"].to_numpy(), np.nan),
         "ev_limit": aligned(c["limit_at_closure"].to_numpy(), np.nan),
         "ev_dpd6": aligned(c["worst_dpd_6m_before"].to_numpy(), np.nan),
-        "qg": q["subject_id"].to_numpy(), "q_on": day(q["on"]),
+        "qg": q["subject_id"].to_numpy(),
+        "q_on": day(q["on"]),
         "q_hard": (q["kind"].cat.codes.to_numpy() <= 1),
     }
 
 
-def floor_pass(e: Dict[str, Any], weights: np.ndarray) -> np.ndarray:
+def floor_pass(e: dict[str, Any], weights: np.ndarray) -> np.ndarray:
     """The same data features (naive sums, no checks) and a dot product, in one numpy pass."""
     g, n = e["g"], e["n"]
     as_day = (AS_OF - dt.date(1970, 1, 1)).days
@@ -170,7 +218,9 @@ def floor_pass(e: Dict[str, Any], weights: np.ndarray) -> np.ndarray:
     f[:, 3] = bc(open_like, age) / np.maximum(f[:, 0], 1)
     f[:, 4] = mx(e["dpd"])
     f[:, 5] = bc(e["dpd"] >= 30)
-    f[:, 6] = (bc(np.isfinite(e["months"]), np.nan_to_num(e["months"])) >= 6) | (bc(e["consec"] >= 3) > 0)
+    f[:, 6] = (bc(np.isfinite(e["months"]), np.nan_to_num(e["months"])) >= 6) | (
+        bc(e["consec"] >= 3) > 0
+    )
     has_c = e["has_event"] | (~open_like & e["closed_known"])
     cday = np.where(e["has_event"], e["ev_day"], e["closed"])
     init = np.where(e["has_event"], e["ev_initiator"], 5)
@@ -212,7 +262,7 @@ def best_of(fn: Callable[[], Any], repeat: int) -> float:
     return min(times)
 
 
-def bench_columnar(n_accounts: int, repeat: int) -> Dict[str, Any]:
+def bench_columnar(n_accounts: int, repeat: int) -> dict[str, Any]:
     from credit_closure.columnar import score_columnar
 
     tables = make_tables(n_accounts)
@@ -233,15 +283,23 @@ def bench_columnar(n_accounts: int, repeat: int) -> Dict[str, Any]:
     tracemalloc.stop()
     inp = table_bytes(tables)
     return {
-        "accounts": n, "subjects": int(enc["n"]), "closures": len(tables["closures"]),
+        "accounts": n,
+        "subjects": int(enc["n"]),
+        "closures": len(tables["closures"]),
         "inquiries": len(tables["inquiries"]),
-        "columnar_seconds": ours, "columnar_accounts_per_s": n / ours,
-        "floor_seconds": floor, "floor_accounts_per_s": n / floor,
+        "columnar_seconds": ours,
+        "columnar_accounts_per_s": n / ours,
+        "floor_seconds": floor,
+        "floor_accounts_per_s": n / floor,
         "ratio_floor_over_ours": ours / floor,
         "engine": "numba" if _kernel_available() else "numpy",
-        "numpy_engine_seconds": numpy_engine, "numpy_engine_accounts_per_s": n / numpy_engine,
-        "logistic_seconds": logistic, "logistic_accounts_per_s": n / logistic,
-        "input_bytes": inp, "peak_bytes": int(peak), "peak_over_input": peak / inp,
+        "numpy_engine_seconds": numpy_engine,
+        "numpy_engine_accounts_per_s": n / numpy_engine,
+        "logistic_seconds": logistic,
+        "logistic_accounts_per_s": n / logistic,
+        "input_bytes": inp,
+        "peak_bytes": int(peak),
+        "peak_over_input": peak / inp,
         "peak_mb_per_million_accounts": peak / 1e6 / (n / 1e6),
         "input_mb_per_million_accounts": inp / 1e6 / (n / 1e6),
     }
@@ -253,17 +311,17 @@ def _kernel_available() -> bool:
     return available()
 
 
-def bench_assess_many(n_subjects: int, rounds: int = 2) -> Dict[str, Any]:
+def bench_assess_many(n_subjects: int, rounds: int = 2) -> dict[str, Any]:
     from credit_closure import assess_many
     from credit_closure.synth import generate_portfolio
 
     t0 = time.perf_counter()
     profiles = list(generate_portfolio(n_subjects, seed=1, as_of=AS_OF).profiles)
     gen = time.perf_counter() - t0
-    out: Dict[str, Any] = {"subjects": n_subjects, "generate_seconds": gen}
+    out: dict[str, Any] = {"subjects": n_subjects, "generate_seconds": gen}
     # alternating rounds (1, 2, 1, 2, ...), best of each: a slow moment of a shared machine
     # then hits both settings alike; each run's results are dropped before the next
-    times: Dict[int, list] = {1: [], 2: []}
+    times: dict[int, list] = {1: [], 2: []}
     for _ in range(rounds):
         for jobs in (1, 2):
             gc.collect()
@@ -283,7 +341,9 @@ def bench_assess_many(n_subjects: int, rounds: int = 2) -> Dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="small sizes (200k accounts, 20k subjects)")
+    ap.add_argument(
+        "--quick", action="store_true", help="small sizes (200k accounts, 20k subjects)"
+    )
     ap.add_argument("--accounts", type=int, default=None, help="accounts for the columnar run")
     ap.add_argument("--subjects", type=int, default=None, help="subjects for assess_many")
     ap.add_argument("--repeat", type=int, default=3)
@@ -295,32 +355,57 @@ def main() -> None:
     col = bench_columnar(n_acc, args.repeat)
     many = bench_assess_many(n_sub, rounds=max(1, min(args.repeat, 3)))
     rows = [
-        ("columnar accounts/s (features, rules, reasons, impact)",
-         f"{col['columnar_accounts_per_s']:,.0f}", ">= 5,000,000"),
+        (
+            "columnar accounts/s (features, rules, reasons, impact)",
+            f"{col['columnar_accounts_per_s']:,.0f}",
+            ">= 5,000,000",
+        ),
         ("numpy floor accounts/s (same run)", f"{col['floor_accounts_per_s']:,.0f}", ""),
         ("columnar time / floor time", f"{col['ratio_floor_over_ours']:.2f}x", "<= 5x"),
-        (f"  engine used above: {col['engine']}; numpy engine accounts/s",
-         f"{col['numpy_engine_accounts_per_s']:,.0f}", ""),
+        (
+            f"  engine used above: {col['engine']}; numpy engine accounts/s",
+            f"{col['numpy_engine_accounts_per_s']:,.0f}",
+            "",
+        ),
         ("columnar accounts/s, logistic scorecard", f"{col['logistic_accounts_per_s']:,.0f}", ""),
         ("peak memory / input tables", f"{col['peak_over_input']:.2f}x", "< 2x"),
         ("peak MB per million accounts", f"{col['peak_mb_per_million_accounts']:,.0f}", ""),
         ("input MB per million accounts", f"{col['input_mb_per_million_accounts']:,.0f}", ""),
-        (f"assess_many subjects/s, n_jobs=1 ({n_sub:,})", f"{many['n_jobs_1_subjects_per_s']:,.0f}", ""),
-        (f"assess_many subjects/s, n_jobs=2 ({n_sub:,})", f"{many['n_jobs_2_subjects_per_s']:,.0f}", ""),
-        ("assess_many speed-up n_jobs=2 / n_jobs=1 (best of each)",
-         f"{many['speedup_2_over_1']:.2f}x", "> 1x"),
+        (
+            f"assess_many subjects/s, n_jobs=1 ({n_sub:,})",
+            f"{many['n_jobs_1_subjects_per_s']:,.0f}",
+            "",
+        ),
+        (
+            f"assess_many subjects/s, n_jobs=2 ({n_sub:,})",
+            f"{many['n_jobs_2_subjects_per_s']:,.0f}",
+            "",
+        ),
+        (
+            "assess_many speed-up n_jobs=2 / n_jobs=1 (best of each)",
+            f"{many['speedup_2_over_1']:.2f}x",
+            "> 1x",
+        ),
     ]
     w = max(len(r[0]) for r in rows)
     print(f"{'measure':<{w}}  {'value':>14}  bar")
     for name, value, bar in rows:
         print(f"{name:<{w}}  {value:>14}  {bar}")
-    print(f"\n{col['accounts']:,} accounts, {col['subjects']:,} subjects, {col['closures']:,} "
-          f"closures, {col['inquiries']:,} inquiries; best of {args.repeat}. "
-          f"cores={os.cpu_count()}, load={os.getloadavg()[0]:.1f}")
-    result = {"columnar": col, "assess_many": many, "python": platform.python_version(),
-              "numpy": np.__version__, "pandas": pd.__version__, "cpus": os.cpu_count(),
-              "load_average_1m": os.getloadavg()[0], "when": time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                                         time.gmtime())}
+    print(
+        f"\n{col['accounts']:,} accounts, {col['subjects']:,} subjects, {col['closures']:,} "
+        f"closures, {col['inquiries']:,} inquiries; best of {args.repeat}. "
+        f"cores={os.cpu_count()}, load={os.getloadavg()[0]:.1f}"
+    )
+    result = {
+        "columnar": col,
+        "assess_many": many,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "cpus": os.cpu_count(),
+        "load_average_1m": os.getloadavg()[0],
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(result, fh, indent=2)

@@ -18,7 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -26,28 +26,81 @@ sys.path.insert(0, str(ROOT))
 PROFILE = {
     "subject_id": "bench-1",
     "accounts": [
-        {"account_id": "hb1", "product": "revolving_consumer", "provider": "huabei",
-         "opened_on": "2019-03-01", "credit_limit": 20000, "balance": 0, "status": "closed",
-         "closed_on": "2025-06-10", "worst_dpd_24m": 0, "months_delinquent_24m": 0},
-        {"account_id": "jb1", "product": "cash_loan", "provider": "jiebei",
-         "opened_on": "2020-02-10", "credit_limit": 30000, "balance": 12400, "status": "open",
-         "worst_dpd_24m": 35, "months_delinquent_24m": 1},
-        {"account_id": "cc1", "product": "credit_card", "opened_on": "2014-09-15",
-         "credit_limit": 50000, "balance": 26200, "status": "open", "worst_dpd_24m": 0},
-        {"account_id": "cc2", "product": "credit_card", "opened_on": "2017-05-20",
-         "credit_limit": 30000, "balance": 0, "status": "closed", "closed_on": "2025-09-01"},
-        {"account_id": "mg1", "product": "mortgage", "opened_on": "2018-11-01",
-         "credit_limit": 1200000, "balance": 860000, "status": "open", "worst_dpd_24m": 0},
+        {
+            "account_id": "hb1",
+            "product": "revolving_consumer",
+            "provider": "huabei",
+            "opened_on": "2019-03-01",
+            "credit_limit": 20000,
+            "balance": 0,
+            "status": "closed",
+            "closed_on": "2025-06-10",
+            "worst_dpd_24m": 0,
+            "months_delinquent_24m": 0,
+        },
+        {
+            "account_id": "jb1",
+            "product": "cash_loan",
+            "provider": "jiebei",
+            "opened_on": "2020-02-10",
+            "credit_limit": 30000,
+            "balance": 12400,
+            "status": "open",
+            "worst_dpd_24m": 35,
+            "months_delinquent_24m": 1,
+        },
+        {
+            "account_id": "cc1",
+            "product": "credit_card",
+            "opened_on": "2014-09-15",
+            "credit_limit": 50000,
+            "balance": 26200,
+            "status": "open",
+            "worst_dpd_24m": 0,
+        },
+        {
+            "account_id": "cc2",
+            "product": "credit_card",
+            "opened_on": "2017-05-20",
+            "credit_limit": 30000,
+            "balance": 0,
+            "status": "closed",
+            "closed_on": "2025-09-01",
+        },
+        {
+            "account_id": "mg1",
+            "product": "mortgage",
+            "opened_on": "2018-11-01",
+            "credit_limit": 1200000,
+            "balance": 860000,
+            "status": "open",
+            "worst_dpd_24m": 0,
+        },
     ],
     "closures": [
-        {"account_id": "hb1", "closed_on": "2025-06-10", "initiator": "consumer",
-         "reason": "privacy", "termination": "normal", "balance_at_closure": 0,
-         "limit_at_closure": 20000, "worst_dpd_6m_before": 0},
-        {"account_id": "cc2", "closed_on": "2025-09-01", "initiator": "lender_risk",
-         "reason": "lender_risk_control", "termination": "normal", "balance_at_closure": 0},
+        {
+            "account_id": "hb1",
+            "closed_on": "2025-06-10",
+            "initiator": "consumer",
+            "reason": "privacy",
+            "termination": "normal",
+            "balance_at_closure": 0,
+            "limit_at_closure": 20000,
+            "worst_dpd_6m_before": 0,
+        },
+        {
+            "account_id": "cc2",
+            "closed_on": "2025-09-01",
+            "initiator": "lender_risk",
+            "reason": "lender_risk_control",
+            "termination": "normal",
+            "balance_at_closure": 0,
+        },
     ],
-    "inquiries": [{"on": "2025-05-01", "kind": "loan_approval"},
-                  {"on": "2025-10-01", "kind": "card_approval"}],
+    "inquiries": [
+        {"on": "2025-05-01", "kind": "loan_approval"},
+        {"on": "2025-10-01", "kind": "card_approval"},
+    ],
     "attributes": {"monthly_income": 15000, "city_tier": "1"},
 }
 
@@ -64,8 +117,9 @@ def median_seconds(fn: Callable[[], object], *, repeat: int, number: int) -> flo
     return statistics.median(samples)
 
 
-def interleaved(fn: Callable[[], object], base: Callable[[], object], *, repeat: int,
-                number: int) -> tuple[float, float, float]:
+def interleaved(
+    fn: Callable[[], object], base: Callable[[], object], *, repeat: int, number: int
+) -> tuple[float, float, float]:
     """Time ``fn`` and ``base`` in alternating rounds; return the medians of each and the
     median of the per-round ratios (robust to load that drifts during the run)."""
     fn()
@@ -93,8 +147,14 @@ def cold_import_seconds(runs: int) -> tuple[float, float, bool]:
     with_lib, bare, sk = [], [], False
     for _ in range(runs):
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                             cwd=str(ROOT), check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=str(ROOT),
+            check=True,
+        )
         with_lib.append(time.perf_counter() - t0)
         sk = sk or out.stdout.strip() == "True"
         t0 = time.perf_counter()
@@ -114,6 +174,7 @@ def main() -> int:
     profile = cc.CreditProfile.from_dict(PROFILE)
     as_of = "2025-12-31"
     import datetime as dt
+
     day = dt.date(2025, 12, 31)
 
     try:
@@ -132,16 +193,20 @@ def main() -> int:
     row = X[:1]
     base = lambda: model.predict_proba(row)  # noqa: E731
 
-    t_assess, t_sk, r_assess = interleaved(lambda: cc.assess(profile, as_of=day), base,
-                                           repeat=repeat, number=number)
-    t_assess_str, _, r_assess_str = interleaved(lambda: cc.assess(profile, as_of=as_of), base,
-                                                repeat=repeat, number=number)
-    t_from, _, r_from = interleaved(lambda: cc.CreditProfile.from_dict(PROFILE), base,
-                                    repeat=repeat, number=number)
+    t_assess, t_sk, r_assess = interleaved(
+        lambda: cc.assess(profile, as_of=day), base, repeat=repeat, number=number
+    )
+    t_assess_str, _, r_assess_str = interleaved(
+        lambda: cc.assess(profile, as_of=as_of), base, repeat=repeat, number=number
+    )
+    t_from, _, r_from = interleaved(
+        lambda: cc.CreditProfile.from_dict(PROFILE), base, repeat=repeat, number=number
+    )
     # the built-in logistic scorecard, loaded from its JSON artifact (no scikit-learn)
     loaded = cc.LogisticScorer.load(ROOT / "credit_closure" / "data" / "logistic_reference.json")
-    t_logit, _, r_logit = interleaved(lambda: cc.assess(profile, scorer=loaded, as_of=day), base,
-                                      repeat=repeat, number=number)
+    t_logit, _, r_logit = interleaved(
+        lambda: cc.assess(profile, scorer=loaded, as_of=day), base, repeat=repeat, number=number
+    )
 
     imp, bare, sk = cold_import_seconds(5 if args.quick else 11)
 
@@ -152,8 +217,10 @@ def main() -> int:
         ("CreditProfile.from_dict(), 5 accounts", t_from, r_from),
         (f"baseline: sklearn predict_proba, 1 row x {n_inputs}", t_sk, 1.0),
     ]
-    print(f"credit_closure {cc.__version__}  python {platform.python_version()}  {platform.machine()}  "
-          f"cpus {os.cpu_count()}")
+    print(
+        f"credit_closure {cc.__version__}  python {platform.python_version()}  {platform.machine()}  "
+        f"cpus {os.cpu_count()}"
+    )
     print(f"{'measurement':58} {'median':>12} {'ratio to baseline':>18}")
     for name, t, ratio in rows:
         print(f"{name:58} {t * 1e6:9.1f} us {ratio:18.3f}")
@@ -162,21 +229,37 @@ def main() -> int:
     print(f"{'import cost over bare interpreter':58} {(imp - bare) * 1e3:9.1f} ms")
     print(f"scikit-learn imported by `import credit_closure`: {sk}")
     bar = r_assess
-    print(f"\nbar assess() <= 1/3 of predict_proba: ratio {bar:.3f} -> {'PASS' if bar <= 1 / 3 else 'FAIL'}")
-    print(f"bar logistic assess() <= 1/3 of predict_proba: ratio {r_logit:.3f} -> "
-          f"{'PASS' if r_logit <= 1 / 3 else 'FAIL'}")
+    print(
+        f"\nbar assess() <= 1/3 of predict_proba: ratio {bar:.3f} -> {'PASS' if bar <= 1 / 3 else 'FAIL'}"
+    )
+    print(
+        f"bar logistic assess() <= 1/3 of predict_proba: ratio {r_logit:.3f} -> "
+        f"{'PASS' if r_logit <= 1 / 3 else 'FAIL'}"
+    )
     print(f"bar cold import < 0.25 s: {imp:.3f} s -> {'PASS' if imp < 0.25 and not sk else 'FAIL'}")
 
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "core.json").write_text(json.dumps({
-        "version": cc.__version__, "python": platform.python_version(),
-        "assess_us": t_assess * 1e6, "assess_str_us": t_assess_str * 1e6,
-        "from_dict_us": t_from * 1e6, "sklearn_predict_proba_us": t_sk * 1e6,
-        "ratio_assess_to_sklearn": bar, "logistic_assess_us": t_logit * 1e6,
-        "ratio_logistic_assess_to_sklearn": r_logit, "ratio_from_dict_to_sklearn": r_from, "cold_import_s": imp, "bare_interpreter_s": bare,
-        "sklearn_imported": sk,
-    }, indent=2))
+    (out / "core.json").write_text(
+        json.dumps(
+            {
+                "version": cc.__version__,
+                "python": platform.python_version(),
+                "assess_us": t_assess * 1e6,
+                "assess_str_us": t_assess_str * 1e6,
+                "from_dict_us": t_from * 1e6,
+                "sklearn_predict_proba_us": t_sk * 1e6,
+                "ratio_assess_to_sklearn": bar,
+                "logistic_assess_us": t_logit * 1e6,
+                "ratio_logistic_assess_to_sklearn": r_logit,
+                "ratio_from_dict_to_sklearn": r_from,
+                "cold_import_s": imp,
+                "bare_interpreter_s": bare,
+                "sklearn_imported": sk,
+            },
+            indent=2,
+        )
+    )
     return 0
 
 

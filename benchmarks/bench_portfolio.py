@@ -28,8 +28,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from credit_closure.monitoring import scan_stream  # noqa: E402
-from credit_closure.portfolio import closure_counts_from_arrays, closure_rates  # noqa: E402
+from credit_closure.monitoring import scan_stream
+from credit_closure.portfolio import closure_counts_from_arrays, closure_rates
 
 KINDS = ("transaction", "login", "reopen_request", "contact_change", "limit_change")
 
@@ -54,11 +54,15 @@ def make_records(n, n_accounts, seed=1):
     base = dt.datetime(2023, 1, 1)
     names = [f"acc{i}" for i in range(n_accounts)]
     td = dt.timedelta
-    recs = [(names[a], base + td(seconds=s), KINDS[k])
-            for a, s, k in zip(acc.tolist(), secs.tolist(), kind.tolist())]
+    recs = [
+        (names[a], base + td(seconds=s), KINDS[k])
+        for a, s, k in zip(acc.tolist(), secs.tolist(), kind.tolist())
+    ]
     closed_idx = rng.choice(n_accounts, n_accounts * 3 // 10, replace=False)
-    closed = {names[i]: dt.date(2023, 1, 1) + td(days=int(rng.integers(0, 3 * 365)))
-              for i in closed_idx.tolist()}
+    closed = {
+        names[i]: dt.date(2023, 1, 1) + td(days=int(rng.integers(0, 3 * 365)))
+        for i in closed_idx.tolist()
+    }
     return recs, closed
 
 
@@ -118,34 +122,58 @@ def main() -> None:
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     t0 = time.perf_counter()
     recs, closed = make_records(args.records, args.accounts)
-    print(f"generated {len(recs):,} activity records ({len(closed):,} closed accounts) "
-          f"in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"generated {len(recs):,} activity records ({len(closed):,} closed accounts) "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
     t_base, c_base, n_base = best(lambda: baseline_scan(recs, closed), args.repeat)
     t_ours, c_ours, n_alerts = best(lambda: ours_scan(recs, closed), args.repeat)
 
     t0 = time.perf_counter()
     days, init, seg, opens = make_events(args.events, args.segments)
     print(f"generated {args.events:,} closure events in {time.perf_counter() - t0:.1f} s")
-    tb_rates, cb_rates, _ = best(lambda: baseline_rates(days, init, seg, args.segments),
-                                 args.repeat)
+    tb_rates, cb_rates, _ = best(
+        lambda: baseline_rates(days, init, seg, args.segments), args.repeat
+    )
     to_rates, co_rates, res = best(lambda: ours_rates(days, init, seg, opens), args.repeat)
 
     rows = [
-        ("security scan_stream (5 rules)", len(recs), t_ours, c_ours,
-         "bare loop, 1 rule", t_base, c_base, f"{n_alerts:,} alerts"),
-        ("closure-rate table + charts", args.events, to_rates, co_rates,
-         "bare numpy bincounts", tb_rates, cb_rates,
-         f"{len(res.counts):,} cells, {len(res.alerts):,} alerts"),
+        (
+            "security scan_stream (5 rules)",
+            len(recs),
+            t_ours,
+            c_ours,
+            "bare loop, 1 rule",
+            t_base,
+            c_base,
+            f"{n_alerts:,} alerts",
+        ),
+        (
+            "closure-rate table + charts",
+            args.events,
+            to_rates,
+            co_rates,
+            "bare numpy bincounts",
+            tb_rates,
+            cb_rates,
+            f"{len(res.counts):,} cells, {len(res.alerts):,} alerts",
+        ),
     ]
     print()
-    print(f"{'task':<31} {'items':>11} {'ours s':>7} {'cpu s':>6} {'items/s':>11} "
-          f"{'baseline':<21} {'base s':>7} {'cpu s':>6} {'base items/s':>12} {'ratio':>6}  note")
+    print(
+        f"{'task':<31} {'items':>11} {'ours s':>7} {'cpu s':>6} {'items/s':>11} "
+        f"{'baseline':<21} {'base s':>7} {'cpu s':>6} {'base items/s':>12} {'ratio':>6}  note"
+    )
     for name, n, t, c, bname, tb, cb, note in rows:
-        print(f"{name:<31} {n:>11,} {t:>7.3f} {c:>6.2f} {n / t:>11,.0f} {bname:<21} "
-              f"{tb:>7.3f} {cb:>6.2f} {n / tb:>12,.0f} {t / tb:>6.2f}  {note}")
-    print("\nratio = ours / baseline wall time (same data, same run, best of "
-          f"{args.repeat}; cpu s = process CPU time of that run); "
-          f"baseline alert-rule hits: {n_base:,}")
+        print(
+            f"{name:<31} {n:>11,} {t:>7.3f} {c:>6.2f} {n / t:>11,.0f} {bname:<21} "
+            f"{tb:>7.3f} {cb:>6.2f} {n / tb:>12,.0f} {t / tb:>6.2f}  {note}"
+        )
+    print(
+        "\nratio = ours / baseline wall time (same data, same run, best of "
+        f"{args.repeat}; cpu s = process CPU time of that run); "
+        f"baseline alert-rule hits: {n_base:,}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,11 @@ RESULTS = ROOT / "benchmarks" / "results"
 SCRIPTS = [
     ("core", "bench_core.py", ["--quick"]),
     ("batch", "bench_batch.py", ["--quick"]),
-    ("portfolio", "bench_portfolio.py", ["--records", "200000", "--events", "2000000", "--repeat", "1"]),
+    (
+        "portfolio",
+        "bench_portfolio.py",
+        ["--records", "200000", "--events", "2000000", "--repeat", "1"],
+    ),
 ]
 
 
@@ -37,10 +41,16 @@ def _load(name: str) -> dict:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true", help="short runs (smaller sizes)")
-    ap.add_argument("--with-peers", metavar="PYTHON", default=None,
-                    help="interpreter with the bench extra, to run bench_german.py as well")
+    ap.add_argument(
+        "--with-peers",
+        metavar="PYTHON",
+        default=None,
+        help="interpreter with the bench extra, to run bench_german.py as well",
+    )
     args = ap.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     status = {}
@@ -56,17 +66,28 @@ def main() -> int:
         t0 = time.perf_counter()
         rc = subprocess.call(cmd, cwd=str(ROOT))
         status[name] = {"exit_code": rc, "seconds": round(time.perf_counter() - t0, 1)}
-    summary = {"quick": args.quick, "runs": status,
-               "core": _load("core"), "batch": _load("batch"), "german": _load("german")}
+    summary = {
+        "quick": args.quick,
+        "runs": status,
+        "core": _load("core"),
+        "batch": _load("batch"),
+        "german": _load("german"),
+    }
     (RESULTS / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     print("\n=== summary ===")
     for name, st in status.items():
         print(f"{name:10} exit {st['exit_code']}  {st['seconds']:7.1f} s")
     core = summary["core"]
     if core:
-        print(f"assess() rules / sklearn predict_proba:     {core.get('ratio_assess_to_sklearn', float('nan')):.3f}  (bar <= 0.333)")
-        print(f"assess() logistic / sklearn predict_proba:  {core.get('ratio_logistic_assess_to_sklearn', float('nan')):.3f}  (bar <= 0.333)")
-        print(f"cold import:                                {core.get('cold_import_s', float('nan')):.3f} s (bar < 0.25 s)")
+        print(
+            f"assess() rules / sklearn predict_proba:     {core.get('ratio_assess_to_sklearn', float('nan')):.3f}  (bar <= 0.333)"
+        )
+        print(
+            f"assess() logistic / sklearn predict_proba:  {core.get('ratio_logistic_assess_to_sklearn', float('nan')):.3f}  (bar <= 0.333)"
+        )
+        print(
+            f"cold import:                                {core.get('cold_import_s', float('nan')):.3f} s (bar < 0.25 s)"
+        )
     print(f"results in {RESULTS}")
     return 0 if all(st["exit_code"] == 0 for st in status.values()) else 1
 

@@ -35,23 +35,27 @@ NOTE = (
 def fit_reference() -> LogisticScorer:
     """Fit the reference scorecard on the synthetic portfolio."""
     pf = generate_portfolio(N, seed=SEED)
-    return LogisticScorer().fit(pf.profiles, pf.outcomes.tolist(), as_of=pf.as_of,
-                                training_note=NOTE)
+    return LogisticScorer().fit(
+        pf.profiles, pf.outcomes.tolist(), as_of=pf.as_of, training_note=NOTE
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Refit and write (or check) the reference artifact; return the exit code."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true",
-                    help="only compare a refit with the shipped artifact")
+    ap.add_argument(
+        "--check", action="store_true", help="only compare a refit with the shipped artifact"
+    )
     ap.add_argument("--out", type=Path, default=_REFERENCE_FILE, help="artifact path")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     scorer = fit_reference()
     took = time.perf_counter() - t0
     m = scorer.metadata_["metrics"]
-    print(f"fitted {scorer.version} on {N} synthetic subjects in {took:.1f} s: "
-          f"{len(scorer.inputs_)} inputs, train AUC {m['auc']:.4f}, KS {m['ks']:.4f}")
+    print(
+        f"fitted {scorer.version} on {N} synthetic subjects in {took:.1f} s: "
+        f"{len(scorer.inputs_)} inputs, train AUC {m['auc']:.4f}, KS {m['ks']:.4f}"
+    )
     if args.check:
         shipped = LogisticScorer.load(args.out)
         same = shipped.sha256_ == scorer.sha256_

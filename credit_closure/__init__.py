@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from credit_closure._scoring.assess import Assessment, ReasonChange, ReasonCode, WhatIf, assess, what_if
 from credit_closure._contract.model import (
     AccountStatus,
     ActivityKind,
@@ -27,7 +26,21 @@ from credit_closure._contract.model import (
     ProductType,
     TerminationKind,
 )
-from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, Scorer, Trigger
+from credit_closure._scoring.assess import (
+    Assessment,
+    ReasonChange,
+    ReasonCode,
+    WhatIf,
+    assess,
+    what_if,
+)
+from credit_closure._scoring.protocol import (
+    SCORER_API_VERSION,
+    Factor,
+    Scorer,
+    ScoreResult,
+    Trigger,
+)
 from credit_closure._scoring.registry import available_scorers, get_scorer, register_scorer
 from credit_closure._scoring.rules import RulePolicy, RuleScorer
 from credit_closure._scoring.scale import Band, Scale

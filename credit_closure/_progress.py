@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, Callable, Iterable, Iterator, Optional, TextIO, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO, TypeVar
 
 T = TypeVar("T")
 
@@ -38,8 +39,15 @@ class Progress:
         3
     """
 
-    def __init__(self, total: Optional[int], *, label: str = "", stream: Optional[TextIO] = None,
-                 delay: float = DELAY, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        total: int | None,
+        *,
+        label: str = "",
+        stream: TextIO | None = None,
+        delay: float = DELAY,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.total = total
         self.label = label
         self.stream = sys.stderr if stream is None else stream
@@ -55,7 +63,7 @@ class Progress:
         except (OSError, ValueError):
             self.enabled = False
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -94,8 +102,9 @@ class Progress:
             self._drawn = False
 
 
-def progress(items: Iterable[T], *, total: Optional[int] = None, label: str = "",
-             stream: Optional[TextIO] = None) -> Iterator[T]:
+def progress(
+    items: Iterable[T], *, total: int | None = None, label: str = "", stream: TextIO | None = None
+) -> Iterator[T]:
     """Yield ``items`` while drawing a :class:`Progress` bar (see there for when it draws).
 
     Example:

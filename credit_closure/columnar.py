@@ -42,12 +42,12 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import weakref
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
 import numpy as np
 
-from credit_closure._scoring.assess import _as_of, _assess_profile, _check_profile, resolved
 from credit_closure._columnar.numpy_engine import ENUM_CODES, compute_features, day_number
 from credit_closure._contract.model import (
     _CTRL_RE,
@@ -64,29 +64,64 @@ from credit_closure._contract.model import (
     TerminationKind,
 )
 from credit_closure._scorecard.logistic import LogisticScorer
+from credit_closure._scoring.assess import _as_of, _assess_profile, _check_profile, resolved
 from credit_closure._scoring.reasons import REASONS
 from credit_closure._scoring.rules import RuleScorer
 from credit_closure._scoring.scale import Scale
 from credit_closure.exceptions import InvalidInputError, ScoringError
 
-__all__ = ["OUTPUT_COLUMNS", "REASON_TEXTS", "TABLE_COLUMNS", "profiles_to_tables", "score_columnar"]
+__all__ = [
+    "OUTPUT_COLUMNS",
+    "REASON_TEXTS",
+    "TABLE_COLUMNS",
+    "profiles_to_tables",
+    "score_columnar",
+]
 
 #: The output columns, in order.
-OUTPUT_COLUMNS: Tuple[str, ...] = (
-    "subject_id", "score", "probability_of_default", "band", "decision",
-    "reason_1", "reason_2", "reason_3", "reason_4", "closure_impact",
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "subject_id",
+    "score",
+    "probability_of_default",
+    "band",
+    "decision",
+    "reason_1",
+    "reason_2",
+    "reason_3",
+    "reason_4",
+    "closure_impact",
 )
 
 #: Reason code -> ``(en, zh)`` texts of the built-in catalog, for the ``reason_*`` columns.
-REASON_TEXTS: Mapping[str, Tuple[str, str]] = MappingProxyType(dict(REASONS))
+REASON_TEXTS: Mapping[str, tuple[str, str]] = MappingProxyType(dict(REASONS))
 
 #: The columns each input table may have (``attributes`` takes any column besides these).
-TABLE_COLUMNS: Dict[str, Tuple[str, ...]] = {
-    "accounts": ("subject_id", "account_id", "product", "status", "provider", "opened_on",
-                 "closed_on", "credit_limit", "balance", "worst_dpd_24m",
-                 "months_delinquent_24m", "max_consecutive_delinquent_24m"),
-    "closures": ("subject_id", "account_id", "closed_on", "initiator", "reason", "termination",
-                 "balance_at_closure", "limit_at_closure", "worst_dpd_6m_before"),
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "accounts": (
+        "subject_id",
+        "account_id",
+        "product",
+        "status",
+        "provider",
+        "opened_on",
+        "closed_on",
+        "credit_limit",
+        "balance",
+        "worst_dpd_24m",
+        "months_delinquent_24m",
+        "max_consecutive_delinquent_24m",
+    ),
+    "closures": (
+        "subject_id",
+        "account_id",
+        "closed_on",
+        "initiator",
+        "reason",
+        "termination",
+        "balance_at_closure",
+        "limit_at_closure",
+        "worst_dpd_6m_before",
+    ),
     "inquiries": ("subject_id", "on", "kind"),
     "attributes": ("subject_id",),
 }
@@ -106,6 +141,7 @@ def _engine() -> Any:
 
     return _columnar_kernel
 
+
 _FLOAT_MAX_INT = 2**1023  # Python ints above this do not fit a float
 _FINE_UNITS = ("D", "h", "m", "s", "ms", "us", "ns")  # datetime64 units a day is a whole number of
 _HARD_KIND = np.zeros(len(ENUM_CODES["kind"]), dtype=bool)
@@ -121,12 +157,18 @@ class _Problems:
     tables' rows when a chunk of them is being checked) and are formatted at the end."""
 
     def __init__(self) -> None:
-        self.found: Dict[Tuple[str, str], Optional[List[np.ndarray]]] = {}
-        self.row_map: Dict[str, np.ndarray] = {}
+        self.found: dict[tuple[str, str], list[np.ndarray] | None] = {}
+        self.row_map: dict[str, np.ndarray] = {}
         self.count = 0  # problems reported so far, repeats included
 
-    def rows(self, table: str, column: str, bad: np.ndarray, message: str,
-             row_numbers: Optional[np.ndarray] = None) -> None:
+    def rows(
+        self,
+        table: str,
+        column: str,
+        bad: np.ndarray,
+        message: str,
+        row_numbers: np.ndarray | None = None,
+    ) -> None:
         """Report rows where ``bad`` holds; the message names the first few row numbers."""
         idx = np.flatnonzero(bad)
         if idx.size == 0:
@@ -146,7 +188,7 @@ class _Problems:
         self.count += 1
 
     @property
-    def items(self) -> List[Tuple[str, str]]:
+    def items(self) -> list[tuple[str, str]]:
         out = []
         for (path, message), rows in self.found.items():
             if rows is None:
@@ -185,10 +227,13 @@ class _Table:
         self.table = table
         self.ok = True
         if self.kind == "unknown":
-            problems.add(name, "must be a pandas DataFrame, a pyarrow Table or a dict of numpy "
-                               f"arrays (got {type(table).__name__})")
+            problems.add(
+                name,
+                "must be a pandas DataFrame, a pyarrow Table or a dict of numpy "
+                f"arrays (got {type(table).__name__})",
+            )
             self.ok = False
-            self.columns: List[str] = []
+            self.columns: list[str] = []
             self.n = 0
             return
         if self.kind == "pandas":
@@ -256,11 +301,14 @@ def _missing_mask(arr: np.ndarray) -> np.ndarray:
 
         return np.asarray(pd.isna(arr), dtype=bool)
     except ImportError:  # pragma: no cover - pandas is in every extra that uses this module
-        return np.fromiter((v is None or (isinstance(v, float) and v != v) for v in arr),
-                           dtype=bool, count=arr.size)
+        return np.fromiter(
+            (v is None or (isinstance(v, float) and v != v) for v in arr),
+            dtype=bool,
+            count=arr.size,
+        )
 
 
-def _factorize(arr: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+def _factorize(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes (-1 for missing) and sorted uniques of ``arr``."""
     if arr.dtype.kind in "iu":
         if arr.size and np.all(arr[1:] >= arr[:-1]):
@@ -281,7 +329,7 @@ def _factorize(arr: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         return codes, uniques.astype(object)
 
 
-def _subject_codes(sids: Dict[str, np.ndarray]) -> Tuple[Dict[str, np.ndarray], np.ndarray]:
+def _subject_codes(sids: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Subject index of every row of every table, and the sorted subject ids."""
     codes_a, subjects = _factorize(sids["accounts"])
     g = {"accounts": codes_a}
@@ -317,12 +365,13 @@ def _subject_codes(sids: Dict[str, np.ndarray]) -> Tuple[Dict[str, np.ndarray], 
     codes, subjects = _factorize(everything)
     bounds = np.cumsum([0, sids["accounts"].size] + [sids[k].size for k in others])
     for i, k in enumerate(["accounts"] + others):
-        g[k] = codes[bounds[i]:bounds[i + 1]]
+        g[k] = codes[bounds[i] : bounds[i + 1]]
     return g, subjects
 
 
-def _account_codes(aid_a: np.ndarray, aid_c: Optional[np.ndarray], n_subjects: int
-                   ) -> Tuple[np.ndarray, Optional[np.ndarray], np.ndarray, int]:
+def _account_codes(
+    aid_a: np.ndarray, aid_c: np.ndarray | None, n_subjects: int
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, int]:
     """Account-id codes for the accounts and closures tables, the id of each code, and the
     width that makes ``subject * width + code`` a unique key."""
     if aid_a.dtype.kind in "iu" and (aid_c is None or aid_c.dtype.kind in "iu") and aid_a.size:
@@ -336,12 +385,12 @@ def _account_codes(aid_a: np.ndarray, aid_c: Optional[np.ndarray], n_subjects: i
             return (aid_a - lo, None if aid_c is None else aid_c - lo, ids, width)
     if aid_c is not None:
         codes, uniques = _factorize(np.concatenate([aid_a, aid_c]))
-        return codes[:aid_a.size], codes[aid_a.size:], uniques, max(int(uniques.size), 1)
+        return codes[: aid_a.size], codes[aid_a.size :], uniques, max(int(uniques.size), 1)
     codes, uniques = _factorize(aid_a)
     return codes, None, uniques, max(int(uniques.size), 1)
 
 
-def _ids(t: _Table, column: str, p: _Problems) -> Optional[np.ndarray]:
+def _ids(t: _Table, column: str, p: _Problems) -> np.ndarray | None:
     raw = t.raw(column)
     arr = raw.to_numpy() if _is_series(raw) else raw
     if arr.dtype.kind in "iu":
@@ -357,15 +406,30 @@ def _ids(t: _Table, column: str, p: _Problems) -> Optional[np.ndarray]:
     miss = _missing_mask(arr)
     p.rows(t.name, column, miss, "is missing")
     if not miss.all():
-        bad = np.fromiter((not isinstance(v, str) or not v or len(v) > Limits.MAX_ID_LENGTH
-                           for v in arr[~miss]), dtype=bool, count=int((~miss).sum()))
-        p.rows(t.name, column, bad, "must be a non-empty string of at most "
-               f"{Limits.MAX_ID_LENGTH} characters", np.flatnonzero(~miss))
+        bad = np.fromiter(
+            (not isinstance(v, str) or not v or len(v) > Limits.MAX_ID_LENGTH for v in arr[~miss]),
+            dtype=bool,
+            count=int((~miss).sum()),
+        )
+        p.rows(
+            t.name,
+            column,
+            bad,
+            f"must be a non-empty string of at most {Limits.MAX_ID_LENGTH} characters",
+            np.flatnonzero(~miss),
+        )
     return arr
 
 
-def _enum(t: _Table, column: str, mapping: Mapping[str, int], p: _Problems, *,
-          required: bool, default: int) -> Optional[np.ndarray]:
+def _enum(
+    t: _Table,
+    column: str,
+    mapping: Mapping[str, int],
+    p: _Problems,
+    *,
+    required: bool,
+    default: int,
+) -> np.ndarray | None:
     """Enum codes (int8); ``default`` where missing and allowed."""
     if not t.has(column):
         return np.full(t.n, default, dtype=np.int8)
@@ -384,12 +448,16 @@ def _enum(t: _Table, column: str, mapping: Mapping[str, int], p: _Problems, *,
             codes, cats = _factorize(arr)
         except TypeError:  # unhashable cells (lists, dicts): find and report them
             miss = _missing_mask(arr)
-            bad = np.fromiter((not m and not isinstance(v, str) for v, m in zip(arr, miss)),
-                              dtype=bool, count=arr.size)
+            bad = np.fromiter(
+                (not m and not isinstance(v, str) for v, m in zip(arr, miss)),
+                dtype=bool,
+                count=arr.size,
+            )
             p.rows(t.name, column, bad, "must be a string")
             return None
-    lookup = np.array([mapping.get(c, -2) if isinstance(c, str) else -2 for c in cats] + [default],
-                      dtype=np.int8)
+    lookup = np.array(
+        [mapping.get(c, -2) if isinstance(c, str) else -2 for c in cats] + [default], dtype=np.int8
+    )
     out = lookup[codes]  # code -1 (missing) takes the last entry: default
     if required:
         p.rows(t.name, column, codes < 0, "is missing")
@@ -398,8 +466,9 @@ def _enum(t: _Table, column: str, mapping: Mapping[str, int], p: _Problems, *,
     return out
 
 
-def _dates(t: _Table, column: str, p: _Problems, *, required: bool, as_day: int,
-           compiled: bool = False) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+def _dates(
+    t: _Table, column: str, p: _Problems, *, required: bool, as_day: int, compiled: bool = False
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Day numbers (int64) and a known mask."""
     if not t.has(column):
         return np.zeros(t.n, dtype=np.int64), np.zeros(t.n, dtype=bool)
@@ -409,14 +478,17 @@ def _dates(t: _Table, column: str, p: _Problems, *, required: bool, as_day: int,
     if arr.dtype.kind == "M" and compiled:
         unit, count = np.datetime_data(arr.dtype)
         if unit in _FINE_UNITS:
-            per_day = int(np.timedelta64(1, "D").astype(f"timedelta64[{count}{unit}]")
-                          .astype(np.int64))
+            per_day = int(
+                np.timedelta64(1, "D").astype(f"timedelta64[{count}{unit}]").astype(np.int64)
+            )
             num, known, flags = _engine().ticks_to_days(
-                np.ascontiguousarray(arr).view(np.int64), per_day, _MIN_DAY, as_day)
+                np.ascontiguousarray(arr).view(np.int64), per_day, _MIN_DAY, as_day
+            )
             if flags.any():
-                p.rows(t.name, column, (flags & 1) != 0, "must be whole days (it has a time of day)")
-                p.rows(t.name, column, (flags & 2) != 0,
-                       f"is before {Limits.MIN_DATE.isoformat()}")
+                p.rows(
+                    t.name, column, (flags & 1) != 0, "must be whole days (it has a time of day)"
+                )
+                p.rows(t.name, column, (flags & 2) != 0, f"is before {Limits.MIN_DATE.isoformat()}")
                 p.rows(t.name, column, (flags & 4) != 0, "is after the assessment date")
             if required:
                 p.rows(t.name, column, ~known, "is missing")
@@ -424,8 +496,12 @@ def _dates(t: _Table, column: str, p: _Problems, *, required: bool, as_day: int,
     if arr.dtype.kind == "M":
         days = arr.astype("datetime64[D]")
         if np.datetime_data(arr.dtype)[0] not in ("D", "W", "M", "Y"):
-            p.rows(t.name, column, ~np.isnat(arr) & (days.astype(arr.dtype) != arr),
-                   "must be whole days (it has a time of day)")
+            p.rows(
+                t.name,
+                column,
+                ~np.isnat(arr) & (days.astype(arr.dtype) != arr),
+                "must be whole days (it has a time of day)",
+            )
     elif arr.dtype.kind in "UO":
         arr = arr.astype(object)
         miss = _missing_mask(arr)
@@ -456,8 +532,15 @@ def _dates(t: _Table, column: str, p: _Problems, *, required: bool, as_day: int,
     return num, known
 
 
-def _numbers(t: _Table, column: str, p: _Problems, *, integer: bool = False,
-             hi: float = Limits.MAX_AMOUNT, compiled: bool = False) -> Optional[np.ndarray]:
+def _numbers(
+    t: _Table,
+    column: str,
+    p: _Problems,
+    *,
+    integer: bool = False,
+    hi: float = Limits.MAX_AMOUNT,
+    compiled: bool = False,
+) -> np.ndarray | None:
     """Floats with NaN for missing, checked: finite, >= 0, <= hi, whole when ``integer``."""
     if not t.has(column):
         return np.full(t.n, np.nan)
@@ -483,15 +566,23 @@ def _numbers(t: _Table, column: str, p: _Problems, *, integer: bool = False,
             return None
         if raw.dtype.kind == "O":
             miss = _missing_mask(raw)
-            ok = np.fromiter((isinstance(v, (int, float, np.integer, np.floating))
-                              and not isinstance(v, bool) for v in raw[~miss]),
-                             dtype=bool, count=int((~miss).sum()))
+            ok = np.fromiter(
+                (
+                    isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                    for v in raw[~miss]
+                ),
+                dtype=bool,
+                count=int((~miss).sum()),
+            )
             if not ok.all():
                 p.rows(t.name, column, ~ok, "must be a number", np.flatnonzero(~miss))
                 return None
             # Python ints beyond the float range cannot be converted: above any limit anyway
-            huge = np.fromiter((isinstance(v, int) and abs(v) > _FLOAT_MAX_INT
-                                for v in raw[~miss]), dtype=bool, count=int((~miss).sum()))
+            huge = np.fromiter(
+                (isinstance(v, int) and abs(v) > _FLOAT_MAX_INT for v in raw[~miss]),
+                dtype=bool,
+                count=int((~miss).sum()),
+            )
             if huge.any():
                 p.rows(t.name, column, huge, f"must be at most {hi:g}", np.flatnonzero(~miss))
                 return None
@@ -511,8 +602,9 @@ def _numbers(t: _Table, column: str, p: _Problems, *, integer: bool = False,
         p.rows(t.name, column, arr < 0, "must be >= 0")
         p.rows(t.name, column, np.isfinite(arr) & (arr > hi), f"must be at most {hi:g}")
         if integer:
-            p.rows(t.name, column, np.isfinite(arr) & (arr != np.trunc(arr)),
-                   "must be a whole number")
+            p.rows(
+                t.name, column, np.isfinite(arr) & (arr != np.trunc(arr)), "must be a whole number"
+            )
     return arr
 
 
@@ -525,11 +617,11 @@ class _Prepared:
     def __init__(self) -> None:
         self.subjects: np.ndarray = np.empty(0)
         self.n = 0
-        self.acc: Dict[str, np.ndarray] = {}
-        self.inq: Dict[str, np.ndarray] = {}
+        self.acc: dict[str, np.ndarray] = {}
+        self.inq: dict[str, np.ndarray] = {}
         self.kind = "numpy"
-        self.attributes: Optional[_Table] = None
-        self.attr_g: Optional[np.ndarray] = None
+        self.attributes: _Table | None = None
+        self.attr_g: np.ndarray | None = None
         self.account_ids: np.ndarray = np.empty(0)
 
 
@@ -541,12 +633,17 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
         if column == "subject_id":
             continue
         if not column or len(column) > 64 or _CTRL_RE.search(column):
-            p.add(f"attributes.{column[:40]}", "is an invalid attribute name: names are 1-64 "
-                                               "characters, no control characters")
+            p.add(
+                f"attributes.{column[:40]}",
+                "is an invalid attribute name: names are 1-64 characters, no control characters",
+            )
             continue
         raw = t.raw(column)
-        arr = raw.to_numpy(dtype=object) if _is_series(raw) and raw.dtype == object else (
-            raw.to_numpy() if _is_series(raw) else np.asarray(raw))
+        arr = (
+            raw.to_numpy(dtype=object)
+            if _is_series(raw) and raw.dtype == object
+            else (raw.to_numpy() if _is_series(raw) else np.asarray(raw))
+        )
         kind = arr.dtype.kind
         if kind == "b" or str(getattr(raw, "dtype", "")) == "boolean":
             p.add(f"attributes.{column}", "must hold numbers or strings (got booleans)")
@@ -554,8 +651,12 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
             p.rows("attributes", column, np.isinf(arr), "must be a finite number")
         elif kind in "iu":
             with np.errstate(over="ignore"):
-                p.rows("attributes", column, (arr > 2**53) | (arr < -2**53),
-                       "is too large an integer to be exact in JSON (|n| > 2**53)")
+                p.rows(
+                    "attributes",
+                    column,
+                    (arr > 2**53) | (arr < -(2**53)),
+                    "is too large an integer to be exact in JSON (|n| > 2**53)",
+                )
         elif kind in "UO":
             arr = arr.astype(object)
             miss = _missing_mask(arr)
@@ -578,10 +679,18 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
                     bad_int[i] = abs(v) > 2**53
             p.rows("attributes", column, bad_type, "must be a number or a string")
             p.rows("attributes", column, bad_num, "must be a finite number")
-            p.rows("attributes", column, bad_int,
-                   "is too large an integer to be exact in JSON (|n| > 2**53)")
-            p.rows("attributes", column, bad_len,
-                   f"is longer than {Limits.MAX_STRING_LENGTH} characters")
+            p.rows(
+                "attributes",
+                column,
+                bad_int,
+                "is too large an integer to be exact in JSON (|n| > 2**53)",
+            )
+            p.rows(
+                "attributes",
+                column,
+                bad_len,
+                f"is longer than {Limits.MAX_STRING_LENGTH} characters",
+            )
         else:
             p.add(f"attributes.{column}", f"must hold numbers or strings (got dtype {arr.dtype})")
 
@@ -597,19 +706,29 @@ def _id_kind(arr: np.ndarray) -> str:
     return "int" if arr.dtype.kind in "iu" else "str"
 
 
-def _prepare(accounts: Any, closures: Any, inquiries: Any, attributes: Any,
-             as_of: _dt.date, p: Optional[_Problems] = None,
-             codes: Optional[Tuple[Dict[str, np.ndarray], np.ndarray]] = None,
-             compiled: bool = False) -> _Prepared:
+def _prepare(
+    accounts: Any,
+    closures: Any,
+    inquiries: Any,
+    attributes: Any,
+    as_of: _dt.date,
+    p: _Problems | None = None,
+    codes: tuple[dict[str, np.ndarray], np.ndarray] | None = None,
+    compiled: bool = False,
+) -> _Prepared:
     """Validate and normalise the tables. ``codes``: the subject index of every row of every
     table and the subjects, when the caller has them already (the subject ids were then
     checked by the caller). ``compiled``: use the compiled engine where it has a twin."""
     p = _Problems() if p is None else p
     since = p.count  # a chunk stops on its own problems, not on those of earlier chunks
     as_day = day_number(as_of)
-    tables: Dict[str, _Table] = {}
-    for name, value in (("accounts", accounts), ("closures", closures),
-                        ("inquiries", inquiries), ("attributes", attributes)):
+    tables: dict[str, _Table] = {}
+    for name, value in (
+        ("accounts", accounts),
+        ("closures", closures),
+        ("inquiries", inquiries),
+        ("attributes", attributes),
+    ):
         if value is not None:
             tables[name] = _Table(name, value, p)
     if "accounts" not in tables:
@@ -620,8 +739,9 @@ def _prepare(accounts: Any, closures: Any, inquiries: Any, attributes: Any,
     out.kind = a.kind
 
     # ---- ids and the subject universe -------------------------------------------------------
-    sids: Dict[str, Optional[np.ndarray]] = {} if codes is not None else \
-        {n: _ids(t, "subject_id", p) for n, t in tables.items()}
+    sids: dict[str, np.ndarray | None] = (
+        {} if codes is not None else {n: _ids(t, "subject_id", p) for n, t in tables.items()}
+    )
     aid_a = _ids(a, "account_id", p)
     c = tables.get("closures")
     aid_c = _ids(c, "account_id", p) if c is not None else None
@@ -641,7 +761,7 @@ def _prepare(accounts: Any, closures: Any, inquiries: Any, attributes: Any,
 
     # ---- accounts ---------------------------------------------------------------------------
     E = ENUM_CODES
-    acc: Dict[str, Any] = {"g": g["accounts"]}
+    acc: dict[str, Any] = {"g": g["accounts"]}
     acc["product"] = _enum(a, "product", E["product"], p, required=True, default=0)
     acc["status"] = _enum(a, "status", E["status"], p, required=True, default=0)
     od = _dates(a, "opened_on", p, required=False, as_day=as_day, compiled=compiled)
@@ -650,21 +770,39 @@ def _prepare(accounts: Any, closures: Any, inquiries: Any, attributes: Any,
     acc["balance"] = _numbers(a, "balance", p, compiled=compiled)
     acc["dpd"] = _numbers(a, "worst_dpd_24m", p, integer=True, hi=Limits.MAX_DPD, compiled=compiled)
     acc["months"] = _numbers(a, "months_delinquent_24m", p, integer=True, hi=24, compiled=compiled)
-    acc["consec"] = _numbers(a, "max_consecutive_delinquent_24m", p, integer=True, hi=24, compiled=compiled)
+    acc["consec"] = _numbers(
+        a, "max_consecutive_delinquent_24m", p, integer=True, hi=24, compiled=compiled
+    )
     if any(v is None for v in acc.values()) or od is None or cd is None:
         p.raise_if(since)
     acc["opened"], acc["opened_known"] = od  # type: ignore[misc]
     acc["closed"], acc["closed_known"] = cd  # type: ignore[misc]
     st = acc["status"]
-    p.rows("accounts", "closed_on", acc["opened_known"] & acc["closed_known"]
-           & (acc["closed"] < acc["opened"]), "is before opened_on")
-    p.rows("accounts", "closed_on", (st == E["status"]["closed"]) & ~acc["closed_known"],
-           "is required when status is 'closed'")
-    p.rows("accounts", "closed_on", (st == E["status"]["open"]) & acc["closed_known"],
-           "must be absent when status is 'open'")
+    p.rows(
+        "accounts",
+        "closed_on",
+        acc["opened_known"] & acc["closed_known"] & (acc["closed"] < acc["opened"]),
+        "is before opened_on",
+    )
+    p.rows(
+        "accounts",
+        "closed_on",
+        (st == E["status"]["closed"]) & ~acc["closed_known"],
+        "is required when status is 'closed'",
+    )
+    p.rows(
+        "accounts",
+        "closed_on",
+        (st == E["status"]["open"]) & acc["closed_known"],
+        "must be absent when status is 'open'",
+    )
     with np.errstate(invalid="ignore"):
-        p.rows("accounts", "max_consecutive_delinquent_24m", acc["consec"] > acc["months"],
-               "is larger than months_delinquent_24m")
+        p.rows(
+            "accounts",
+            "max_consecutive_delinquent_24m",
+            acc["consec"] > acc["months"],
+            "is larger than months_delinquent_24m",
+        )
     _too_many(p, "accounts", acc["g"], n, Limits.MAX_ACCOUNTS, "accounts")
 
     # account keys: (subject, account id) must be unique
@@ -683,44 +821,72 @@ def _prepare(accounts: Any, closures: Any, inquiries: Any, attributes: Any,
 
     # ---- closures: join each event to its account ----------------------------------------------
     has_event = np.zeros(a.n, dtype=bool)
-    ev = {"ev_day": np.zeros(a.n, dtype=np.int64), "ev_initiator": np.zeros(a.n, dtype=np.int8),
-          "ev_reason": np.zeros(a.n, dtype=np.int8),
-          "ev_termination": np.full(a.n, -1, dtype=np.int8),
-          "ev_balance": np.full(a.n, np.nan), "ev_limit": np.full(a.n, np.nan),
-          "ev_dpd6": np.full(a.n, np.nan)}
+    ev = {
+        "ev_day": np.zeros(a.n, dtype=np.int64),
+        "ev_initiator": np.zeros(a.n, dtype=np.int8),
+        "ev_reason": np.zeros(a.n, dtype=np.int8),
+        "ev_termination": np.full(a.n, -1, dtype=np.int8),
+        "ev_balance": np.full(a.n, np.nan),
+        "ev_limit": np.full(a.n, np.nan),
+        "ev_dpd6": np.full(a.n, np.nan),
+    }
     if c is not None:
         cday = _dates(c, "closed_on", p, required=True, as_day=as_day, compiled=compiled)
-        cinit = _enum(c, "initiator", E["initiator"], p, required=False,
-                      default=E["initiator"]["unknown"])
-        creason = _enum(c, "reason", E["reason"], p, required=False,
-                        default=E["reason"]["unknown"])
+        cinit = _enum(
+            c, "initiator", E["initiator"], p, required=False, default=E["initiator"]["unknown"]
+        )
+        creason = _enum(c, "reason", E["reason"], p, required=False, default=E["reason"]["unknown"])
         cterm = _enum(c, "termination", E["termination"], p, required=False, default=-1)
         cbal = _numbers(c, "balance_at_closure", p, compiled=compiled)
         clim = _numbers(c, "limit_at_closure", p, compiled=compiled)
-        cdpd = _numbers(c, "worst_dpd_6m_before", p, integer=True, hi=Limits.MAX_DPD, compiled=compiled)
+        cdpd = _numbers(
+            c, "worst_dpd_6m_before", p, integer=True, hi=Limits.MAX_DPD, compiled=compiled
+        )
         parts = (cday, cinit, creason, cterm, cbal, clim, cdpd)
         if any(v is None for v in parts):
             p.raise_if(since)
         key_c = g["closures"].astype(np.int64) * width + aid_code_c  # type: ignore[operator]
-        pos = _engine().search_sorted(sorted_keys, key_c) if compiled else \
-            np.searchsorted(sorted_keys, key_c)
+        pos = (
+            _engine().search_sorted(sorted_keys, key_c)
+            if compiled
+            else np.searchsorted(sorted_keys, key_c)
+        )
         pos_c = np.minimum(pos, max(sorted_keys.size - 1, 0))
-        found = (sorted_keys.size > 0) & (sorted_keys[pos_c] == key_c) if sorted_keys.size else \
-            np.zeros(c.n, dtype=bool)
+        found = (
+            (sorted_keys.size > 0) & (sorted_keys[pos_c] == key_c)
+            if sorted_keys.size
+            else np.zeros(c.n, dtype=bool)
+        )
         p.rows("closures", "account_id", ~found, "names no account of the subject in accounts")
         row = pos_c if korder is None else korder[pos_c]
         row_f = row[found]
         counts = np.bincount(row_f, minlength=a.n)
-        p.rows("closures", "account_id", found & (counts[row] > 1),
-               "has more than one closure event for the account")
+        p.rows(
+            "closures",
+            "account_id",
+            found & (counts[row] > 1),
+            "has more than one closure event for the account",
+        )
         _too_many(p, "closures", g["closures"], n, Limits.MAX_CLOSURES, "closures")
         day_c, known_c = cday  # type: ignore[misc]
-        p.rows("closures", "account_id", found & (st[row] == E["status"]["open"]),
-               "names an account whose status is 'open'")
-        p.rows("closures", "closed_on", found & known_c & acc["opened_known"][row]
-               & (day_c < acc["opened"][row]), "is before the account's opened_on")
-        p.rows("closures", "closed_on", found & known_c & acc["closed_known"][row]
-               & (day_c != acc["closed"][row]), "differs from the account's closed_on")
+        p.rows(
+            "closures",
+            "account_id",
+            found & (st[row] == E["status"]["open"]),
+            "names an account whose status is 'open'",
+        )
+        p.rows(
+            "closures",
+            "closed_on",
+            found & known_c & acc["opened_known"][row] & (day_c < acc["opened"][row]),
+            "is before the account's opened_on",
+        )
+        p.rows(
+            "closures",
+            "closed_on",
+            found & known_c & acc["closed_known"][row] & (day_c != acc["closed"][row]),
+            "differs from the account's closed_on",
+        )
         has_event[row_f] = True
         ev["ev_day"][row_f] = day_c[found]
         ev["ev_initiator"][row_f] = cinit[found]  # type: ignore[index]
@@ -745,8 +911,12 @@ def _prepare(accounts: Any, closures: Any, inquiries: Any, attributes: Any,
         hard = _HARD_KIND[qkind]
         out.inq = {"g": g["inquiries"], "on": qon[0], "hard": hard, "kind": qkind}  # type: ignore[index]
     else:
-        out.inq = {"g": np.zeros(0, dtype=np.int64), "on": np.zeros(0, dtype=np.int64),
-                   "hard": np.zeros(0, dtype=bool), "kind": np.zeros(0, dtype=np.int8)}
+        out.inq = {
+            "g": np.zeros(0, dtype=np.int64),
+            "on": np.zeros(0, dtype=np.int64),
+            "hard": np.zeros(0, dtype=bool),
+            "kind": np.zeros(0, dtype=np.int8),
+        }
 
     # ---- attributes: one row per subject -------------------------------------------------------
     t = tables.get("attributes")
@@ -766,7 +936,7 @@ def _prepare(accounts: Any, closures: Any, inquiries: Any, attributes: Any,
 # ------------------------------------------------------------------------------------------
 # Rule scorer, vectorised
 # ------------------------------------------------------------------------------------------
-def _condition(F: np.ndarray, c: Tuple[int, str, float, bool]) -> np.ndarray:
+def _condition(F: np.ndarray, c: tuple[int, str, float, bool]) -> np.ndarray:
     v = F[:, c[0]]
     with np.errstate(invalid="ignore"):
         if c[1] == "at_least":
@@ -778,7 +948,7 @@ def _condition(F: np.ndarray, c: Tuple[int, str, float, bool]) -> np.ndarray:
     return np.where(np.isnan(v), c[3], held)
 
 
-def _rule_pass(F: np.ndarray, scorer: RuleScorer) -> Dict[str, Any]:
+def _rule_pass(F: np.ndarray, scorer: RuleScorer) -> dict[str, Any]:
     """Log-odds, fired rules and their log-odds for every subject (RuleScorer.score, vectorised)."""
     policy = scorer.policy
     n = F.shape[0]
@@ -817,7 +987,7 @@ def _rule_probability(log_odds: float) -> float:
 _DECISIONS = ("approve", "refer", "decline")
 
 
-def _distinct(values: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values and, per element, the index of its value (hash-based when pandas is
     there, else sort-based)."""
     try:
@@ -830,9 +1000,12 @@ def _distinct(values: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         return uniq, inv.reshape(-1)
 
 
-def _scores(log_odds: np.ndarray, scale: Scale,
-            memo: Optional[Dict[float, Tuple[float, float, int, int]]] = None,
-            probability: Any = None) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _scores(
+    log_odds: np.ndarray,
+    scale: Scale,
+    memo: dict[float, tuple[float, float, int, int]] | None = None,
+    probability: Any = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Score, probability, band index and cutoff decision index, exactly as ``assess``
     computes them: the scale's own Python code once per distinct log-odds value, the results
     kept in ``memo`` across chunks (the rules give few distinct values, and the same ones in
@@ -854,11 +1027,15 @@ def _scores(log_odds: np.ndarray, scale: Scale,
     if not rows:
         return (np.empty(0), np.empty(0), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int8))
     pts, prob, band, dec = zip(*rows)
-    return (np.array(pts)[inv], np.array(prob)[inv], np.array(band, dtype=np.int64)[inv],
-            np.array(dec, dtype=np.int8)[inv])
+    return (
+        np.array(pts)[inv],
+        np.array(prob)[inv],
+        np.array(band, dtype=np.int64)[inv],
+        np.array(dec, dtype=np.int8)[inv],
+    )
 
 
-def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> List[np.ndarray]:
+def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> list[np.ndarray]:
     """Per subject, the codes (rows of the code-major ``totals``) of the ``k`` best reasons:
     forced by a trigger first, then most points lost, then the lower code (codes are sorted);
     -1 where there are fewer. ``totals`` is ``NaN`` where a code lost no points."""
@@ -889,7 +1066,7 @@ def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> List[np.
     return out
 
 
-def _counterfactual(prep: _Prepared, as_of: _dt.date) -> Tuple[np.ndarray, Dict[str, np.ndarray]]:
+def _counterfactual(prep: _Prepared, as_of: _dt.date) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Subjects with closures to undo, and their counterfactual account columns (see
     :func:`credit_closure._scoring.assess.counterfactual`)."""
     from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
@@ -922,7 +1099,7 @@ def _counterfactual(prep: _Prepared, as_of: _dt.date) -> Tuple[np.ndarray, Dict[
     return subjects, cf
 
 
-def _subset_inquiries(prep: _Prepared, subjects: np.ndarray) -> Dict[str, np.ndarray]:
+def _subset_inquiries(prep: _Prepared, subjects: np.ndarray) -> dict[str, np.ndarray]:
     member = np.full(prep.n, -1, dtype=np.int64)
     member[subjects] = np.arange(subjects.size)
     q = prep.inq
@@ -930,36 +1107,64 @@ def _subset_inquiries(prep: _Prepared, subjects: np.ndarray) -> Dict[str, np.nda
     return {"g": member[q["g"][keep]], "on": q["on"][keep], "hard": q["hard"][keep]}
 
 
-_KERNEL_RULES: "weakref.WeakKeyDictionary[RuleScorer, Any]" = weakref.WeakKeyDictionary()
+_KERNEL_RULES: weakref.WeakKeyDictionary[RuleScorer, Any] = weakref.WeakKeyDictionary()
 
 
 def _kernel_codes() -> np.ndarray:
-    S, I, R, T = ENUM_CODES["status"], ENUM_CODES["initiator"], ENUM_CODES["reason"], \
-        ENUM_CODES["termination"]
-    return np.array([S["open"], S["closed"], S["suspended"], S["charged_off"], S["transferred"],
-                     I["unknown"], I["consumer"], I["lender_risk"], R["unknown"],
-                     R["lender_risk_control"], R["reduce_debt"], T["normal"], T["abnormal"],
-                     T["bad_debt"]], dtype=np.int64)
+    S, I, R, T = (
+        ENUM_CODES["status"],
+        ENUM_CODES["initiator"],
+        ENUM_CODES["reason"],
+        ENUM_CODES["termination"],
+    )
+    return np.array(
+        [
+            S["open"],
+            S["closed"],
+            S["suspended"],
+            S["charged_off"],
+            S["transferred"],
+            I["unknown"],
+            I["consumer"],
+            I["lender_risk"],
+            R["unknown"],
+            R["lender_risk_control"],
+            R["reduce_debt"],
+            T["normal"],
+            T["abnormal"],
+            T["bad_debt"],
+        ],
+        dtype=np.int64,
+    )
 
 
-def _score_rules_compiled(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date,
-                          memo: Dict[float, Tuple[float, float, int, int]]
-                          ) -> Dict[str, np.ndarray]:
+def _score_rules_compiled(
+    prep: _Prepared,
+    scorer: RuleScorer,
+    as_of: _dt.date,
+    memo: dict[float, tuple[float, float, int, int]],
+) -> dict[str, np.ndarray]:
     """:func:`_score_rules` on the compiled engine (one numba pass per subject)."""
     from credit_closure._columnar import kernel as K
-    from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
     from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
+    from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
     from credit_closure._scoring.features import months_before
 
     compiled = _KERNEL_RULES.get(scorer)
     if compiled is None:
         compiled = _KERNEL_RULES[scorer] = K.compile_rules(scorer)
     config = scorer.policy.feature_config
-    days = np.array([day_number(as_of)] + [day_number(months_before(as_of, m)) for m in
-                                           (3, 6, 12, 24, config.retention_months,
-                                            CLOSURE_IMPACT_MONTHS)], dtype=np.int64)
-    res = K.score_subjects(prep.acc, prep.inq, prep.n, days, _kernel_codes(), _REVOLVING,
-                           _LENDER, scorer, compiled)
+    days = np.array(
+        [day_number(as_of)]
+        + [
+            day_number(months_before(as_of, m))
+            for m in (3, 6, 12, 24, config.retention_months, CLOSURE_IMPACT_MONTHS)
+        ],
+        dtype=np.int64,
+    )
+    res = K.score_subjects(
+        prep.acc, prep.inq, prep.n, days, _kernel_codes(), _REVOLVING, _LENDER, scorer, compiled
+    )
     scale = scorer.scale
     # few distinct log-odds values (rule steps): the scale's Python code once per value
     score, prob, band_i, decision_i = _scores(res["log_odds"], scale, memo)
@@ -975,16 +1180,25 @@ def _score_rules_compiled(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date,
     has = np.flatnonzero(~np.isnan(cf))
     if has.size:
         impact[has] = score[has] - _scores(cf[has], scale, memo)[0]
-    return {"score": score, "probability_of_default": prob, "band": band, "decision": decision,
-            "reason_1": reasons[:, 0], "reason_2": reasons[:, 1], "reason_3": reasons[:, 2],
-            "reason_4": reasons[:, 3], "closure_impact": impact}
+    return {
+        "score": score,
+        "probability_of_default": prob,
+        "band": band,
+        "decision": decision,
+        "reason_1": reasons[:, 0],
+        "reason_2": reasons[:, 1],
+        "reason_3": reasons[:, 2],
+        "reason_4": reasons[:, 3],
+        "closure_impact": impact,
+    }
 
 
 # ------------------------------------------------------------------------------------------
 # LogisticScorer, vectorised
 # ------------------------------------------------------------------------------------------
-def _features_pair(prep: _Prepared, as_of: _dt.date, compiled: bool
-                   ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _features_pair(
+    prep: _Prepared, as_of: _dt.date, compiled: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The features of every subject (the default extractor, as ``LogisticScorer`` uses),
     the subjects with closures to undo and their counterfactual features."""
     from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
@@ -993,22 +1207,42 @@ def _features_pair(prep: _Prepared, as_of: _dt.date, compiled: bool
     if compiled:
         from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
 
-        days = np.array([day_number(as_of)] + [day_number(months_before(as_of, m)) for m in
-                                               (3, 6, 12, 24, DEFAULT_CONFIG.retention_months,
-                                                CLOSURE_IMPACT_MONTHS)], dtype=np.int64)
-        res = _engine().score_subjects(prep.acc, prep.inq, prep.n, days, _kernel_codes(),
-                                              _REVOLVING, _LENDER, None, None, features=True)
+        days = np.array(
+            [day_number(as_of)]
+            + [
+                day_number(months_before(as_of, m))
+                for m in (3, 6, 12, 24, DEFAULT_CONFIG.retention_months, CLOSURE_IMPACT_MONTHS)
+            ],
+            dtype=np.int64,
+        )
+        res = _engine().score_subjects(
+            prep.acc,
+            prep.inq,
+            prep.n,
+            days,
+            _kernel_codes(),
+            _REVOLVING,
+            _LENDER,
+            None,
+            None,
+            features=True,
+        )
         has = np.flatnonzero(~np.isnan(res["cf_log_odds"]))
         return res["features"], has, res["cf_features"][has]
     F = compute_features(prep.acc, prep.inq, prep.n, as_of, DEFAULT_CONFIG)
     subjects, cf = _counterfactual(prep, as_of)
     if subjects.size == 0:
         return F, subjects, np.empty((0, F.shape[1]))
-    return F, subjects, compute_features(cf, _subset_inquiries(prep, subjects), subjects.size,
-                                         as_of, DEFAULT_CONFIG)
+    return (
+        F,
+        subjects,
+        compute_features(
+            cf, _subset_inquiries(prep, subjects), subjects.size, as_of, DEFAULT_CONFIG
+        ),
+    )
 
 
-def _attribute_cells(prep: _Prepared, name: str) -> Tuple[np.ndarray, np.ndarray]:
+def _attribute_cells(prep: _Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
     """One attribute's value for every subject and the mask of subjects that have it: a
     float array when the column holds numbers, else an object array holding the values as
     the fallback's profiles hold them (numpy scalars as Python values, whole floats within
@@ -1045,9 +1279,14 @@ def _normal(v: Any) -> Any:
     return v
 
 
-def _logistic_bins(prep: _Prepared, scorer: Any, F: np.ndarray, rows: Optional[np.ndarray],
-                   cells: Dict[str, Tuple[np.ndarray, np.ndarray]], p: _Problems
-                   ) -> List[np.ndarray]:
+def _logistic_bins(
+    prep: _Prepared,
+    scorer: Any,
+    F: np.ndarray,
+    rows: np.ndarray | None,
+    cells: dict[str, tuple[np.ndarray, np.ndarray]],
+    p: _Problems,
+) -> list[np.ndarray]:
     """The bin of every input for every subject (``rows`` of the attribute cells: the
     subjects ``F`` belongs to, ``None`` for all), exactly as ``LogisticScorer._walk`` bins."""
     from credit_closure._scorecard.logistic import _category
@@ -1056,8 +1295,11 @@ def _logistic_bins(prep: _Prepared, scorer: Any, F: np.ndarray, rows: Optional[n
     for kind, idx, name, cuts, lookup, missing, unseen, _lo, _f in scorer._table:
         if kind == 0:
             v = F[:, idx]
-            b = np.where(np.isnan(v), missing,
-                         np.searchsorted(np.asarray(cuts, dtype=float), v, side="right"))
+            b = np.where(
+                np.isnan(v),
+                missing,
+                np.searchsorted(np.asarray(cuts, dtype=float), v, side="right"),
+            )
             out.append(b.astype(np.int64, copy=False))
             continue
         vals, have = cells[name]
@@ -1068,33 +1310,42 @@ def _logistic_bins(prep: _Prepared, scorer: Any, F: np.ndarray, rows: Optional[n
         pv = vals[present]
         if kind == 1:
             if pv.dtype.kind == "O":
-                is_str = np.fromiter((isinstance(v, str) for v in pv), dtype=bool,
-                                     count=pv.size)
+                is_str = np.fromiter((isinstance(v, str) for v in pv), dtype=bool, count=pv.size)
                 if is_str.any():
                     bad = np.zeros(prep.n, dtype=bool)
                     bad[present[is_str] if rows is None else rows[present[is_str]]] = True
-                    p.rows("attributes", name, bad[prep.attr_g],  # type: ignore[index]
-                           "must be a number for this model (got string)")
+                    p.rows(
+                        "attributes",
+                        name,
+                        bad[prep.attr_g],  # type: ignore[index]
+                        "must be a number for this model (got string)",
+                    )
                     continue
                 pv = np.asarray([float(_normal(v)) for v in pv.tolist()], dtype=float)
             b[present] = np.searchsorted(np.asarray(cuts, dtype=float), pv, side="right")
         else:
             if pv.dtype.kind == "f":
                 uniq_f, codes = _distinct(pv)
-                uniq: List[Any] = uniq_f.tolist()
+                uniq: list[Any] = uniq_f.tolist()
             else:
                 codes, uniq = _factorize_objects(pv)
-            bins = np.array([lookup.get(u if isinstance(u, str) else _category(u), unseen)
-                             for u in (_normal(x) for x in uniq)] + [unseen], dtype=np.int64)
+            bins = np.array(
+                [
+                    lookup.get(u if isinstance(u, str) else _category(u), unseen)
+                    for u in (_normal(x) for x in uniq)
+                ]
+                + [unseen],
+                dtype=np.int64,
+            )
             b[present] = bins[codes]
         out.append(b)
     return out
 
 
-def _factorize_objects(values: np.ndarray) -> Tuple[np.ndarray, List[Any]]:
+def _factorize_objects(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     """Per element the index of its value, and the distinct values (3 and "3" differ)."""
-    index: Dict[Tuple[type, Any], int] = {}
-    uniq: List[Any] = []
+    index: dict[tuple[type, Any], int] = {}
+    uniq: list[Any] = []
     inv = np.empty(values.size, dtype=np.int64)
     for i, v in enumerate(values.tolist()):
         key = (type(v), v)
@@ -1106,7 +1357,7 @@ def _factorize_objects(values: np.ndarray) -> Tuple[np.ndarray, List[Any]]:
     return inv, uniq
 
 
-def _logistic_log_odds(scorer: Any, bins: List[np.ndarray], n: int) -> np.ndarray:
+def _logistic_log_odds(scorer: Any, bins: list[np.ndarray], n: int) -> np.ndarray:
     """Intercept plus each input's log-odds term, added in the inputs' order as ``_walk``
     adds them (so every rounding is the same)."""
     lo = np.full(n, scorer.intercept_)
@@ -1115,9 +1366,13 @@ def _logistic_log_odds(scorer: Any, bins: List[np.ndarray], n: int) -> np.ndarra
     return lo
 
 
-def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
-                    memo: Dict[float, Tuple[float, float, int, int]], compiled: bool
-                    ) -> Dict[str, np.ndarray]:
+def _score_logistic(
+    prep: _Prepared,
+    scorer: Any,
+    as_of: _dt.date,
+    memo: dict[float, tuple[float, float, int, int]],
+    compiled: bool,
+) -> dict[str, np.ndarray]:
     """:class:`~credit_closure.LogisticScorer` on the whole chunk at once, equal to
     ``assess()`` with it: bins, log-odds, reasons (points below the reference, summed per
     code, worst first) and the closure impact on the counterfactual features."""
@@ -1158,15 +1413,25 @@ def _score_logistic(prep: _Prepared, scorer: Any, as_of: _dt.date,
         else:
             cf_points = _scores(lo_cf, scale, memo, _sigmoid)[0]
         impact[cf_subjects] = score[cf_subjects] - cf_points
-    return {"score": score, "probability_of_default": prob,
-            "band": np.array([b.name for b in scale.bands], dtype=object)[band_i],
-            "decision": np.array(_DECISIONS, dtype=object)[decision_i],
-            "reason_1": reasons[0], "reason_2": reasons[1], "reason_3": reasons[2],
-            "reason_4": reasons[3], "closure_impact": impact}
+    return {
+        "score": score,
+        "probability_of_default": prob,
+        "band": np.array([b.name for b in scale.bands], dtype=object)[band_i],
+        "decision": np.array(_DECISIONS, dtype=object)[decision_i],
+        "reason_1": reasons[0],
+        "reason_2": reasons[1],
+        "reason_3": reasons[2],
+        "reason_4": reasons[3],
+        "closure_impact": impact,
+    }
 
 
-def _score_rules(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date,
-                 memo: Dict[float, Tuple[float, float, int, int]]) -> Dict[str, np.ndarray]:
+def _score_rules(
+    prep: _Prepared,
+    scorer: RuleScorer,
+    as_of: _dt.date,
+    memo: dict[float, tuple[float, float, int, int]],
+) -> dict[str, np.ndarray]:
     config = scorer.policy.feature_config
     F = compute_features(prep.acc, prep.inq, prep.n, as_of, config)
     rp = _rule_pass(F, scorer)
@@ -1209,23 +1474,31 @@ def _score_rules(prep: _Prepared, scorer: RuleScorer, as_of: _dt.date,
         F_cf = compute_features(cf, _subset_inquiries(prep, subjects), subjects.size, as_of, config)
         cf_points = _scores(_rule_pass(F_cf, scorer)["log_odds"], scale, memo)[0]
         impact[subjects] = score[subjects] - cf_points
-    return {"score": score, "probability_of_default": prob, "band": band, "decision": decision,
-            "reason_1": reasons[0], "reason_2": reasons[1], "reason_3": reasons[2],
-            "reason_4": reasons[3], "closure_impact": impact}
+    return {
+        "score": score,
+        "probability_of_default": prob,
+        "band": band,
+        "decision": decision,
+        "reason_1": reasons[0],
+        "reason_2": reasons[1],
+        "reason_3": reasons[2],
+        "reason_4": reasons[3],
+        "closure_impact": impact,
+    }
 
 
 # ------------------------------------------------------------------------------------------
 # Fallback: build profiles and call assess() for other scorers (plugins)
 # ------------------------------------------------------------------------------------------
-def _inverse(mapping: Mapping[str, int]) -> Dict[int, str]:
+def _inverse(mapping: Mapping[str, int]) -> dict[int, str]:
     return {v: k for k, v in mapping.items()}
 
 
-def _opt_float(v: float) -> Optional[float]:
+def _opt_float(v: float) -> float | None:
     return None if v != v else float(v)
 
 
-def _opt_int(v: float) -> Optional[int]:
+def _opt_int(v: float) -> int | None:
     return None if v != v else int(v)
 
 
@@ -1233,8 +1506,8 @@ def _date_of(day: int) -> _dt.date:
     return _dt.date.fromordinal(day + 719163)
 
 
-def _attribute_values(prep: _Prepared) -> List[Dict[str, Any]]:
-    out: List[Dict[str, Any]] = [{} for _ in range(prep.n)]
+def _attribute_values(prep: _Prepared) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = [{} for _ in range(prep.n)]
     t = prep.attributes
     if t is None:
         return out
@@ -1255,7 +1528,7 @@ def _attribute_values(prep: _Prepared) -> List[Dict[str, Any]]:
     return out
 
 
-def build_profiles(prep: _Prepared) -> List[CreditProfile]:
+def build_profiles(prep: _Prepared) -> list[CreditProfile]:
     """The :class:`CreditProfile` of every subject, in subject order (for the fallback path).
 
     Raises:
@@ -1269,41 +1542,50 @@ def build_profiles(prep: _Prepared) -> List[CreditProfile]:
     reasons = list(ClosureReason)
     terms = list(TerminationKind)
     kinds = list(InquiryKind)
-    per_acc: List[List[CreditAccount]] = [[] for _ in range(prep.n)]
-    per_clo: List[List[ClosureEvent]] = [[] for _ in range(prep.n)]
-    per_inq: List[List[Inquiry]] = [[] for _ in range(prep.n)]
+    per_acc: list[list[CreditAccount]] = [[] for _ in range(prep.n)]
+    per_clo: list[list[ClosureEvent]] = [[] for _ in range(prep.n)]
+    per_inq: list[list[Inquiry]] = [[] for _ in range(prep.n)]
     aids = prep.account_ids
-    problems: List[Tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
     for i in range(acc["g"].size):
         s = int(acc["g"][i])
         aid = str(aids[acc["aid"][i]])
         try:
-            per_acc[s].append(CreditAccount(
-                account_id=aid, product=products[acc["product"][i]],
-                status=statuses[acc["status"][i]],
-                opened_on=_date_of(int(acc["opened"][i])) if acc["opened_known"][i] else None,
-                closed_on=_date_of(int(acc["closed"][i])) if acc["closed_known"][i] else None,
-                credit_limit=_opt_float(acc["limit"][i]), balance=_opt_float(acc["balance"][i]),
-                worst_dpd_24m=_opt_int(acc["dpd"][i]),
-                months_delinquent_24m=_opt_int(acc["months"][i]),
-                max_consecutive_delinquent_24m=_opt_int(acc["consec"][i]),
-            ))
+            per_acc[s].append(
+                CreditAccount(
+                    account_id=aid,
+                    product=products[acc["product"][i]],
+                    status=statuses[acc["status"][i]],
+                    opened_on=_date_of(int(acc["opened"][i])) if acc["opened_known"][i] else None,
+                    closed_on=_date_of(int(acc["closed"][i])) if acc["closed_known"][i] else None,
+                    credit_limit=_opt_float(acc["limit"][i]),
+                    balance=_opt_float(acc["balance"][i]),
+                    worst_dpd_24m=_opt_int(acc["dpd"][i]),
+                    months_delinquent_24m=_opt_int(acc["months"][i]),
+                    max_consecutive_delinquent_24m=_opt_int(acc["consec"][i]),
+                )
+            )
             if acc["has_event"][i]:
                 term = int(acc["ev_termination"][i])
-                per_clo[s].append(ClosureEvent(
-                    account_id=aid, closed_on=_date_of(int(acc["ev_day"][i])),
-                    initiator=inits[acc["ev_initiator"][i]], reason=reasons[acc["ev_reason"][i]],
-                    termination=terms[term] if term >= 0 else None,
-                    balance_at_closure=_opt_float(acc["ev_balance"][i]),
-                    limit_at_closure=_opt_float(acc["ev_limit"][i]),
-                    worst_dpd_6m_before=_opt_int(acc["ev_dpd6"][i]),
-                ))
+                per_clo[s].append(
+                    ClosureEvent(
+                        account_id=aid,
+                        closed_on=_date_of(int(acc["ev_day"][i])),
+                        initiator=inits[acc["ev_initiator"][i]],
+                        reason=reasons[acc["ev_reason"][i]],
+                        termination=terms[term] if term >= 0 else None,
+                        balance_at_closure=_opt_float(acc["ev_balance"][i]),
+                        limit_at_closure=_opt_float(acc["ev_limit"][i]),
+                        worst_dpd_6m_before=_opt_int(acc["ev_dpd6"][i]),
+                    )
+                )
         except InvalidInputError as exc:
             problems.extend((f"accounts row {i}.{path}", m) for path, m in exc.problems)
     q = prep.inq
     for i in range(q["g"].size):
-        per_inq[int(q["g"][i])].append(Inquiry(on=_date_of(int(q["on"][i])),
-                                               kind=kinds[q["kind"][i]]))
+        per_inq[int(q["g"][i])].append(
+            Inquiry(on=_date_of(int(q["on"][i])), kind=kinds[q["kind"][i]])
+        )
     if problems:
         raise InvalidInputError(problems, what="columnar input")
     attrs_ = _attribute_values(prep)
@@ -1311,16 +1593,23 @@ def build_profiles(prep: _Prepared) -> List[CreditProfile]:
     for s in range(prep.n):
         sid = prep.subjects[s]
         try:
-            out.append(CreditProfile(subject_id=str(sid), accounts=per_acc[s],
-                                     closures=per_clo[s], inquiries=per_inq[s],
-                                     attributes=attrs_[s]))
+            out.append(
+                CreditProfile(
+                    subject_id=str(sid),
+                    accounts=per_acc[s],
+                    closures=per_clo[s],
+                    inquiries=per_inq[s],
+                    attributes=attrs_[s],
+                )
+            )
         except InvalidInputError as exc:
             raise InvalidInputError(exc.prefixed(f"subject[{s}]"), what="columnar input") from None
     return out
 
 
-def _batch_results(r: Any, method: Any, F: np.ndarray, attrs: List[Dict[str, Any]],
-                   as_of: _dt.date) -> List[Any]:
+def _batch_results(
+    r: Any, method: Any, F: np.ndarray, attrs: list[dict[str, Any]], as_of: _dt.date
+) -> list[Any]:
     """Call a plugin's ``score_batch``; its results, checked as ``assess()`` checks
     ``score()``'s. A failure is a ScoringError naming the scorer (bad input passes through)."""
     try:
@@ -1338,8 +1627,9 @@ def _batch_results(r: Any, method: Any, F: np.ndarray, attrs: List[Dict[str, Any
     return [r.checked(x, "score_batch()") for x in out]
 
 
-def _score_batch_plugin(prep: _Prepared, scorer: Any, as_of: _dt.date, compiled: bool
-                        ) -> Dict[str, np.ndarray]:
+def _score_batch_plugin(
+    prep: _Prepared, scorer: Any, as_of: _dt.date, compiled: bool
+) -> dict[str, np.ndarray]:
     """A plugin with a ``score_batch`` method: one call for the chunk's features and one for
     the counterfactual features, then scores, bands, decisions, reasons and closure impact as
     ``assess()`` makes them from a ScoreResult."""
@@ -1352,7 +1642,7 @@ def _score_batch_plugin(prep: _Prepared, scorer: Any, as_of: _dt.date, compiled:
     results = _batch_results(r, method, F, attrs, as_of)
     scale = r.scale
     n = prep.n
-    cols: Dict[str, List[Any]] = {c: [] for c in OUTPUT_COLUMNS[1:]}
+    cols: dict[str, list[Any]] = {c: [] for c in OUTPUT_COLUMNS[1:]}
     for res in results:
         score, p = scale.scored(res.probability_of_default)
         cols["score"].append(score)
@@ -1364,12 +1654,13 @@ def _score_batch_plugin(prep: _Prepared, scorer: Any, as_of: _dt.date, compiled:
             cols[f"reason_{j + 1}"].append(reasons[j].code if j < len(reasons) else None)
     impact = np.zeros(n)
     if cf_subjects.size:
-        cf_results = _batch_results(r, method, F_cf, [attrs[i] for i in cf_subjects.tolist()],
-                                    as_of)
+        cf_results = _batch_results(
+            r, method, F_cf, [attrs[i] for i in cf_subjects.tolist()], as_of
+        )
         scores = cols["score"]
         for i, res in zip(cf_subjects.tolist(), cf_results):
             impact[i] = scores[i] - scale.points(res.probability_of_default)
-    out: Dict[str, np.ndarray] = {"closure_impact": impact}
+    out: dict[str, np.ndarray] = {"closure_impact": impact}
     for k, v in cols.items():
         if k in ("score", "probability_of_default"):
             out[k] = np.asarray(v, dtype=float)
@@ -1378,9 +1669,9 @@ def _score_batch_plugin(prep: _Prepared, scorer: Any, as_of: _dt.date, compiled:
     return out
 
 
-def _score_fallback(prep: _Prepared, scorer: Any, as_of: _dt.date) -> Dict[str, np.ndarray]:
+def _score_fallback(prep: _Prepared, scorer: Any, as_of: _dt.date) -> dict[str, np.ndarray]:
     r = resolved(scorer)
-    cols: Dict[str, List[Any]] = {c: [] for c in OUTPUT_COLUMNS[1:]}
+    cols: dict[str, list[Any]] = {c: [] for c in OUTPUT_COLUMNS[1:]}
     for profile in build_profiles(prep):
         a = _assess_profile(r, _check_profile(profile, as_of), as_of)
         cols["score"].append(a.score)
@@ -1390,7 +1681,7 @@ def _score_fallback(prep: _Prepared, scorer: Any, as_of: _dt.date) -> Dict[str, 
         for j in range(4):
             cols[f"reason_{j + 1}"].append(a.reasons[j].code if j < len(a.reasons) else None)
         cols["closure_impact"].append(a.closure_impact)
-    out: Dict[str, np.ndarray] = {}
+    out: dict[str, np.ndarray] = {}
     for k, v in cols.items():
         if k in ("score", "probability_of_default", "closure_impact"):
             out[k] = np.asarray(v, dtype=float)
@@ -1413,19 +1704,29 @@ def _slice(t: _Table, rows: Any) -> Any:
     return {k: np.asarray(v)[rows] for k, v in t.table.items()}
 
 
-def _run_chunked(given: Dict[str, Any], day: _dt.date, score: Any, chunk_accounts: int,
-                 compiled: bool = False
-                 ) -> Tuple[str, np.ndarray, Dict[str, np.ndarray]]:
+def _run_chunked(
+    given: dict[str, Any], day: _dt.date, score: Any, chunk_accounts: int, compiled: bool = False
+) -> tuple[str, np.ndarray, dict[str, np.ndarray]]:
     """Validate and score the tables in chunks of whole subjects; every problem of every
     chunk is collected (with the input tables' row numbers) before raising."""
-    if isinstance(chunk_accounts, bool) or not isinstance(chunk_accounts, int) or chunk_accounts < 1:
-        raise InvalidInputError([("chunk_accounts", "must be a positive integer")],
-                                what="argument")
-    n_acc = _Table("accounts", given["accounts"], _Problems()).n if given["accounts"] is not None \
-        else 0
+    if (
+        isinstance(chunk_accounts, bool)
+        or not isinstance(chunk_accounts, int)
+        or chunk_accounts < 1
+    ):
+        raise InvalidInputError([("chunk_accounts", "must be a positive integer")], what="argument")
+    n_acc = (
+        _Table("accounts", given["accounts"], _Problems()).n if given["accounts"] is not None else 0
+    )
     if n_acc <= chunk_accounts:
-        prep = _prepare(given["accounts"], given["closures"], given["inquiries"],
-                        given["attributes"], day, compiled=compiled)
+        prep = _prepare(
+            given["accounts"],
+            given["closures"],
+            given["inquiries"],
+            given["attributes"],
+            day,
+            compiled=compiled,
+        )
         return prep.kind, prep.subjects, score(prep)
 
     # subject codes of every row of every table, once
@@ -1440,21 +1741,26 @@ def _run_chunked(given: Dict[str, Any], day: _dt.date, score: Any, chunk_account
     g, subjects = _subject_codes(sids)  # type: ignore[arg-type]
     del sids
     per_subject = np.bincount(g["accounts"], minlength=subjects.size)
-    ends = np.searchsorted(np.cumsum(per_subject),
-                           np.arange(chunk_accounts, n_acc + chunk_accounts, chunk_accounts),
-                           side="right")
+    ends = np.searchsorted(
+        np.cumsum(per_subject),
+        np.arange(chunk_accounts, n_acc + chunk_accounts, chunk_accounts),
+        side="right",
+    )
     bounds = np.unique(np.r_[0, np.minimum(ends, subjects.size), subjects.size])
-    order: Dict[str, Optional[np.ndarray]] = {}
+    order: dict[str, np.ndarray | None] = {}
     for k, codes in g.items():
-        order[k] = None if codes.size < 2 or np.all(codes[1:] >= codes[:-1]) \
+        order[k] = (
+            None
+            if codes.size < 2 or np.all(codes[1:] >= codes[:-1])
             else np.argsort(codes, kind="stable")
+        )
     sorted_codes = {k: (c if order[k] is None else c[order[k]]) for k, c in g.items()}
 
-    parts: List[Tuple[np.ndarray, Dict[str, np.ndarray]]] = []
+    parts: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []
     kind = tables["accounts"].kind
     for lo, hi in zip(bounds[:-1], bounds[1:]):
-        chunk: Dict[str, Any] = {k: None for k in given}
-        chunk_g: Dict[str, np.ndarray] = {}
+        chunk: dict[str, Any] = dict.fromkeys(given)
+        chunk_g: dict[str, np.ndarray] = {}
         for k, t in tables.items():
             a, b = np.searchsorted(sorted_codes[k], [lo, hi])
             if order[k] is None:
@@ -1466,9 +1772,16 @@ def _run_chunked(given: Dict[str, Any], day: _dt.date, score: Any, chunk_account
                 p.row_map[k] = rows
             chunk_g[k] = sorted_codes[k][a:b] - lo
         try:
-            prep = _prepare(chunk["accounts"], chunk["closures"], chunk["inquiries"],
-                            chunk["attributes"], day, p, codes=(chunk_g, subjects[lo:hi]),
-                            compiled=compiled)
+            prep = _prepare(
+                chunk["accounts"],
+                chunk["closures"],
+                chunk["inquiries"],
+                chunk["attributes"],
+                day,
+                p,
+                codes=(chunk_g, subjects[lo:hi]),
+                compiled=compiled,
+            )
         except InvalidInputError:  # recorded in p; check the other chunks too
             continue
         if not p.found:
@@ -1482,31 +1795,42 @@ def _run_chunked(given: Dict[str, Any], day: _dt.date, score: Any, chunk_account
 # ------------------------------------------------------------------------------------------
 # Public API
 # ------------------------------------------------------------------------------------------
-def _empty_output(n: int) -> Dict[str, np.ndarray]:
-    out: Dict[str, np.ndarray] = {}
+def _empty_output(n: int) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
     for c in OUTPUT_COLUMNS[1:]:
-        out[c] = np.zeros(n) if c in ("score", "probability_of_default", "closure_impact") \
+        out[c] = (
+            np.zeros(n)
+            if c in ("score", "probability_of_default", "closure_impact")
             else np.full(n, None, dtype=object)
+        )
     return out
 
 
-def _to_container(kind: str, subjects: np.ndarray, cols: Dict[str, np.ndarray]) -> Any:
+def _to_container(kind: str, subjects: np.ndarray, cols: dict[str, np.ndarray]) -> Any:
     data = {"subject_id": subjects}
     data.update(cols)
     if kind == "pandas":
         import pandas as pd
 
         # copy=False: the columns are fresh arrays of ours; no need to consolidate them
-        return pd.DataFrame({k: pd.Series(data[k], dtype=object, copy=False)
-                             if data[k].dtype.kind == "O" else pd.Series(data[k], copy=False)
-                             for k in OUTPUT_COLUMNS}, copy=False)
+        return pd.DataFrame(
+            {
+                k: pd.Series(data[k], dtype=object, copy=False)
+                if data[k].dtype.kind == "O"
+                else pd.Series(data[k], copy=False)
+                for k in OUTPUT_COLUMNS
+            },
+            copy=False,
+        )
     if kind == "arrow":
         import pyarrow as pa
 
         arrays = {}
         for k in OUTPUT_COLUMNS:
             v = data[k]
-            arrays[k] = pa.array(v.tolist(), type=pa.string()) if v.dtype.kind == "O" else pa.array(v)
+            arrays[k] = (
+                pa.array(v.tolist(), type=pa.string()) if v.dtype.kind == "O" else pa.array(v)
+            )
         return pa.table(arrays)
     return {k: data[k] for k in OUTPUT_COLUMNS}
 
@@ -1583,31 +1907,48 @@ def score_columnar(
     day = _as_of(as_of)
     if activity is not None:
         raise InvalidInputError(
-            [("activity", "is not supported by columnar scoring; score profiles with activity "
-                          "through assess() or assess_many()")], what="argument")
+            [
+                (
+                    "activity",
+                    "is not supported by columnar scoring; score profiles with activity "
+                    "through assess() or assess_many()",
+                )
+            ],
+            what="argument",
+        )
     if engine not in ("auto", "numba", "numpy"):
-        raise InvalidInputError([("engine", "must be 'auto', 'numba' or 'numpy' "
-                                            f"(got {str(engine)[:40]!r})")], what="argument")
+        raise InvalidInputError(
+            [("engine", f"must be 'auto', 'numba' or 'numpy' (got {str(engine)[:40]!r})")],
+            what="argument",
+        )
     from credit_closure._scoring.registry import resolve
 
     if engine == "numba" and not _engine().available():
-        raise InvalidInputError([("engine", "is 'numba' but numba is not installed (pip install "
-                                            "'credit-closure[columnar]')")], what="argument")
+        raise InvalidInputError(
+            [
+                (
+                    "engine",
+                    "is 'numba' but numba is not installed (pip install "
+                    "'credit-closure[columnar]')",
+                )
+            ],
+            what="argument",
+        )
     compiled = engine != "numpy" and _engine().available()
     obj, name, dist, dist_version = resolve(scorer)
-    memo: Dict[float, Tuple[float, float, int, int]] = {}
-    logistic_memo: Dict[float, Tuple[float, float, int, int]] = {}
+    memo: dict[float, tuple[float, float, int, int]] = {}
+    logistic_memo: dict[float, tuple[float, float, int, int]] = {}
     if type(obj) is LogisticScorer:
         obj._check_fitted()
 
-    def builtin(prep: _Prepared) -> Dict[str, np.ndarray]:
+    def builtin(prep: _Prepared) -> dict[str, np.ndarray]:
         if type(obj) is RuleScorer:
             if compiled:
                 return _score_rules_compiled(prep, obj, day, memo)
             return _score_rules(prep, obj, day, memo)
         return _score_logistic(prep, obj, day, logistic_memo, compiled)
 
-    def score(prep: _Prepared) -> Dict[str, np.ndarray]:
+    def score(prep: _Prepared) -> dict[str, np.ndarray]:
         if prep.n == 0:
             return _empty_output(0)
         if type(obj) is RuleScorer or type(obj) is LogisticScorer:
@@ -1616,20 +1957,30 @@ def score_columnar(
             except (ArithmeticError, ValueError) as exc:  # as assess() reports a scorer failure
                 if isinstance(exc, InvalidInputError):
                     raise
-                raise ScoringError(name, f"{type(exc).__name__}: {exc}", original=exc,
-                                   distribution=dist, version=dist_version) from exc
+                raise ScoringError(
+                    name,
+                    f"{type(exc).__name__}: {exc}",
+                    original=exc,
+                    distribution=dist,
+                    version=dist_version,
+                ) from exc
         if callable(getattr(obj, "score_batch", None)):
             return _score_batch_plugin(prep, scorer, day, compiled)
         return _score_fallback(prep, scorer, day)
 
-    given = {"accounts": accounts, "closures": closures, "inquiries": inquiries,
-             "attributes": attributes}
+    given = {
+        "accounts": accounts,
+        "closures": closures,
+        "inquiries": inquiries,
+        "attributes": attributes,
+    }
     kind, subjects, cols = _run_chunked(given, day, score, chunk_accounts, compiled)
     return _to_container(kind, subjects, cols)
 
 
-def profiles_to_tables(profiles: Sequence[CreditProfile], *, container: str = "pandas"
-                       ) -> Dict[str, Any]:
+def profiles_to_tables(
+    profiles: Sequence[CreditProfile], *, container: str = "pandas"
+) -> dict[str, Any]:
     """Flatten profiles into the long format of :func:`score_columnar`.
 
     Activity records are left out (columnar scoring does not read them). Whole-number fields
@@ -1659,20 +2010,24 @@ def profiles_to_tables(profiles: Sequence[CreditProfile], *, container: str = "p
         ([2500.0], ['1'])
     """
     if container not in ("pandas", "arrow", "numpy"):
-        raise InvalidInputError([("container", "must be 'pandas', 'arrow' or 'numpy'")],
-                                what="argument")
-    bad = [(f"profiles[{i}]", "must be a CreditProfile") for i, p in enumerate(profiles)
-           if not isinstance(p, CreditProfile)]
+        raise InvalidInputError(
+            [("container", "must be 'pandas', 'arrow' or 'numpy'")], what="argument"
+        )
+    bad = [
+        (f"profiles[{i}]", "must be a CreditProfile")
+        for i, p in enumerate(profiles)
+        if not isinstance(p, CreditProfile)
+    ]
     if bad:
         raise InvalidInputError(bad, what="argument")
-    A: Dict[str, List[Any]] = {c: [] for c in TABLE_COLUMNS["accounts"]}
-    C: Dict[str, List[Any]] = {c: [] for c in TABLE_COLUMNS["closures"]}
-    Q: Dict[str, List[Any]] = {c: [] for c in TABLE_COLUMNS["inquiries"]}
-    names: Dict[str, None] = {}
+    A: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS["accounts"]}
+    C: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS["closures"]}
+    Q: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS["inquiries"]}
+    names: dict[str, None] = {}
     for p in profiles:
         for k in p.attributes:
             names.setdefault(k, None)
-    T: Dict[str, List[Any]] = {"subject_id": []}
+    T: dict[str, list[Any]] = {"subject_id": []}
     T.update({k: [] for k in names if k != "subject_id"})
 
     def val(v: Any) -> Any:
@@ -1700,23 +2055,38 @@ def profiles_to_tables(profiles: Sequence[CreditProfile], *, container: str = "p
                 T[k].append(p.attributes.get(k))
 
     date_cols = {"opened_on", "closed_on", "on"}
-    str_cols = {"subject_id", "account_id", "product", "status", "provider", "initiator",
-                "reason", "termination", "kind"}
+    str_cols = {
+        "subject_id",
+        "account_id",
+        "product",
+        "status",
+        "provider",
+        "initiator",
+        "reason",
+        "termination",
+        "kind",
+    }
 
-    def arrays(d: Dict[str, List[Any]]) -> Dict[str, np.ndarray]:
+    def arrays(d: dict[str, list[Any]]) -> dict[str, np.ndarray]:
         out = {}
         for k, v in d.items():
             if k in date_cols:
-                out[k] = np.array([np.datetime64(x, "D") if x is not None
-                                   else np.datetime64("NaT") for x in v], dtype="datetime64[D]")
+                out[k] = np.array(
+                    [np.datetime64(x, "D") if x is not None else np.datetime64("NaT") for x in v],
+                    dtype="datetime64[D]",
+                )
             elif k in str_cols or any(isinstance(x, str) for x in v):
                 out[k] = np.array(v + [None], dtype=object)[:-1]
             else:
                 out[k] = np.array([np.nan if x is None else float(x) for x in v], dtype=float)
         return out
 
-    tables = {"accounts": arrays(A), "closures": arrays(C), "inquiries": arrays(Q),
-              "attributes": arrays(T)}
+    tables = {
+        "accounts": arrays(A),
+        "closures": arrays(C),
+        "inquiries": arrays(Q),
+        "attributes": arrays(T),
+    }
     if container == "numpy":
         return tables
     if container == "pandas":
@@ -1737,4 +2107,3 @@ def profiles_to_tables(profiles: Sequence[CreditProfile], *, container: str = "p
                 cols[c] = pa.array(arr, from_pandas=True)
         out[k] = pa.table(cols) if cols else pa.table({})
     return out
-

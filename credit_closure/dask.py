@@ -13,7 +13,7 @@ output is sorted by ``subject_id`` inside each partition, not globally.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from credit_closure._scoring.assess import _as_of
 from credit_closure.columnar import OUTPUT_COLUMNS, score_columnar
@@ -40,7 +40,7 @@ def output_meta(subject_dtype: Any = object) -> Any:
     import numpy as np
     import pandas as pd
 
-    cols: Dict[str, Any] = {}
+    cols: dict[str, Any] = {}
     for c in OUTPUT_COLUMNS:
         if c == "subject_id":
             cols[c] = pd.Series([], dtype=subject_dtype)
@@ -51,10 +51,16 @@ def output_meta(subject_dtype: Any = object) -> Any:
     return pd.DataFrame(cols)
 
 
-def _score_partition(*frames: Any, names: List[str], scorer: Any, as_of: Any) -> Any:
+def _score_partition(*frames: Any, names: list[str], scorer: Any, as_of: Any) -> Any:
     tables = dict(zip(names, frames))
-    out = score_columnar(tables["accounts"], tables.get("closures"), tables.get("inquiries"),
-                         tables.get("attributes"), scorer=scorer, as_of=as_of)
+    out = score_columnar(
+        tables["accounts"],
+        tables.get("closures"),
+        tables.get("inquiries"),
+        tables.get("attributes"),
+        scorer=scorer,
+        as_of=as_of,
+    )
     if out["subject_id"].dtype != frames[0]["subject_id"].dtype and len(out):
         out["subject_id"] = out["subject_id"].astype(frames[0]["subject_id"].dtype)
     return out
@@ -68,7 +74,7 @@ def score_dask(
     *,
     scorer: Any = "rules",
     as_of: Any,
-    npartitions: Optional[int] = None,
+    npartitions: int | None = None,
 ) -> Any:
     """Score every subject of Dask long tables, lazily; one output row per subject.
 
@@ -109,7 +115,7 @@ def score_dask(
     day = _as_of(as_of)
     given = dict(zip(_TABLES, (accounts, closures, inquiries, attributes)))
     problems = []
-    frames: Dict[str, Any] = {}
+    frames: dict[str, Any] = {}
     for name, t in given.items():
         if t is None:
             continue
@@ -121,8 +127,9 @@ def score_dask(
             problems.append((f"{name}.subject_id", "is a required column and is missing"))
         else:
             frames[name] = t
-    if npartitions is not None and (isinstance(npartitions, bool) or not isinstance(npartitions, int)
-                                    or npartitions < 1):
+    if npartitions is not None and (
+        isinstance(npartitions, bool) or not isinstance(npartitions, int) or npartitions < 1
+    ):
         problems.append(("npartitions", "must be a positive integer"))
     if problems:
         raise InvalidInputError(problems, what="argument")
@@ -141,6 +148,11 @@ def score_dask(
             t = t.assign(subject_id=t["subject_id"].astype(sid_dtype))
         shuffled.append(t.shuffle(on="subject_id", npartitions=n))
     return dd.map_partitions(
-        _score_partition, *shuffled, names=names, scorer=scorer, as_of=day,
-        meta=output_meta(sid_dtype), align_dataframes=False,
+        _score_partition,
+        *shuffled,
+        names=names,
+        scorer=scorer,
+        as_of=day,
+        meta=output_meta(sid_dtype),
+        align_dataframes=False,
     )

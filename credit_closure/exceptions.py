@@ -10,7 +10,7 @@ attribute values or names.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence, Tuple
+from collections.abc import Iterable, Sequence
 
 __all__ = [
     "AmbiguousScorerError",
@@ -25,7 +25,7 @@ __all__ = [
     "ScoringError",
 ]
 
-Problem = Tuple[str, str]
+Problem = tuple[str, str]
 
 
 class CreditClosureError(Exception):
@@ -261,18 +261,25 @@ class IncompatibleScorerError(ScorerLoadError):
         wanted = " or ".join(str(v) for v in self.supported)
         if declared is None:
             what = "declares no scorer-protocol version (credit_closure_api)"
-            fix = (f"the plugin author must set credit_closure_api = {wanted} on the class or "
-                   "factory the entry point names")
+            fix = (
+                f"the plugin author must set credit_closure_api = {wanted} on the class or "
+                "factory the entry point names"
+            )
         else:
             what = f"implements scorer protocol version {declared!r}"
-            fix = (f"install a version of {distribution or 'the plugin'} that implements "
-                   f"version {wanted}, or a credit-closure release that supports version "
-                   f"{declared!r}")
+            fix = (
+                f"install a version of {distribution or 'the plugin'} that implements "
+                f"version {wanted}, or a credit-closure release that supports version "
+                f"{declared!r}"
+            )
         lib = f" {library_version}" if library_version else ""
         super().__init__(
             scorer_name,
             f"it {what}; this credit-closure{lib} supports version {wanted}. Fix: {fix}",
-            distribution=distribution, version=version, target=target, stage="check",
+            distribution=distribution,
+            version=version,
+            target=target,
+            stage="check",
         )
 
 
@@ -293,7 +300,7 @@ class AmbiguousScorerError(CreditClosureError, LookupError):
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, scorer_name: str, candidates: Iterable[Tuple[str, str | None, str]]) -> None:
+    def __init__(self, scorer_name: str, candidates: Iterable[tuple[str, str | None, str]]) -> None:
         self.scorer_name = scorer_name
         self.candidates = tuple(sorted((str(d), v, str(t)) for d, v, t in candidates))
         listed = ", ".join(f"{d} {v or '(unknown version)'} ({t})" for d, v, t in self.candidates)

@@ -26,9 +26,9 @@ from credit_closure._scoring.reasons import FEATURE_REASON
 
 __all__ = [
     "FEATURES",
-    "FEATURE_REASON",
     "FEATURE_INDEX",
     "FEATURE_NAMES",
+    "FEATURE_REASON",
     "FeatureConfig",
     "FeatureSpec",
     "extract",

@@ -44,7 +44,8 @@ from __future__ import annotations
 
 import math
 import types
-from typing import Any, List, Mapping, Sequence, Tuple
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -78,7 +79,7 @@ PSI_EPSILON: float = 1e-4
 _PSI_STABLE_BELOW = 0.1
 _PSI_MAJOR_ABOVE = 0.25
 
-_Problems = List[Tuple[str, str]]
+_Problems = list[tuple[str, str]]
 
 
 # ---------------------------------------------------------------------------------------
@@ -434,8 +435,11 @@ def _labels(value: Any, name: str, problems: _Problems) -> np.ndarray | None:
         n_bad = int((~ok).sum())
         first = int(np.argmax(~ok))
         problems.append(
-            (name, f"must contain only 0 (good) and 1 (bad); {n_bad} other value(s), "
-                   f"first at index {first}")
+            (
+                name,
+                f"must contain only 0 (good) and 1 (bad); {n_bad} other value(s), "
+                f"first at index {first}",
+            )
         )
         return None
     return arr.astype(np.int64)
@@ -457,8 +461,11 @@ def _labels_and_scores(
         outside = (s_arr < 0.0) | (s_arr > 1.0)
         if outside.any():
             problems.append(
-                (score_name, f"must lie in [0, 1]; {int(outside.sum())} value(s) outside, "
-                             f"first at index {int(np.argmax(outside))}")
+                (
+                    score_name,
+                    f"must lie in [0, 1]; {int(outside.sum())} value(s) outside, "
+                    f"first at index {int(np.argmax(outside))}",
+                )
             )
             s_arr = None
     if y_arr is not None and both_classes:
@@ -812,7 +819,11 @@ def calibration_by_decile(
     problems: _Problems = []
     n = _positive_int(n_bins, "n_bins", problems)
     checked = _labels_and_scores(
-        y, probability, problems, score_name="probability", both_classes=False,
+        y,
+        probability,
+        problems,
+        score_name="probability",
+        both_classes=False,
         unit_interval=True,
     )
     _raise_if(problems)
@@ -1028,7 +1039,7 @@ def validation_report_from_arrays(
     *,
     score: ArrayLike | None = None,
     baseline_score: ArrayLike | None = None,
-    input_counts: Mapping[str, Tuple[ArrayLike, ArrayLike]] | None = None,
+    input_counts: Mapping[str, tuple[ArrayLike, ArrayLike]] | None = None,
     title: str = "Scorecard validation report",
     n_bins: int = 10,
     psi_bins: int = 10,
@@ -1096,15 +1107,17 @@ def validation_report_from_arrays(
                 if not isinstance(name, str):
                     problems.append((where, "input name must be a string"))
                     continue
-                if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(
-                    pair
-                ) != 2:
-                    problems.append(
-                        (where, "must be a pair (expected_counts, actual_counts)")
-                    )
+                if (
+                    isinstance(pair, (str, bytes))
+                    or not isinstance(pair, Sequence)
+                    or len(pair) != 2
+                ):
+                    problems.append((where, "must be a pair (expected_counts, actual_counts)"))
                     continue
                 got = _count_pair(
-                    pair[0], pair[1], problems,
+                    pair[0],
+                    pair[1],
+                    problems,
                     expected_name=f"{where}.expected_counts",
                     actual_name=f"{where}.actual_counts",
                 )
@@ -1161,16 +1174,18 @@ def _report_dates(value: Any, n: int, name: str, problems: _Problems) -> list:
 
     if isinstance(value, (list, tuple)):
         if len(value) != n:
-            problems.append((name, f"must be one date or one per profile (got {len(value)} "
-                                   f"for {n} profiles)"))
+            problems.append(
+                (name, f"must be one date or one per profile (got {len(value)} for {n} profiles)")
+            )
             return []
         return [one(v, f"{name}[{i}]") for i, v in enumerate(value)]
     d = one(value, name)
     return [d] * n
 
 
-def _score_all(obj: Any, profiles: Any, dates: list, name: str,
-               problems: _Problems) -> tuple[list, list]:
+def _score_all(
+    obj: Any, profiles: Any, dates: list, name: str, problems: _Problems
+) -> tuple[list, list]:
     """Probabilities and clipped scale points of every profile (problems collected)."""
     from credit_closure._contract.model import CreditProfile
     from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
@@ -1264,25 +1279,31 @@ def validation_report(
     base_idx: list = []
     if baseline_profiles is not None:
         if isinstance(baseline_profiles, (str, bytes, Mapping)) or not isinstance(
-                baseline_profiles, Sequence):
+            baseline_profiles, Sequence
+        ):
             problems.append(("baseline_profiles", "must be a sequence of CreditProfile"))
         else:
             b_as_of = as_of if baseline_as_of is None else baseline_as_of
             if baseline_as_of is None and isinstance(as_of, (list, tuple)):
-                problems.append(("baseline_as_of", "is required when as_of is one date per "
-                                                   "profile"))
+                problems.append(
+                    ("baseline_as_of", "is required when as_of is one date per profile")
+                )
                 b_dates: list = []
             else:
-                b_dates = _report_dates(b_as_of, len(baseline_profiles), "baseline_as_of",
-                                        problems)
+                b_dates = _report_dates(b_as_of, len(baseline_profiles), "baseline_as_of", problems)
             if b_dates:
-                _, base_points = _score_all(obj, baseline_profiles, b_dates,
-                                            "baseline_profiles", problems)
+                _, base_points = _score_all(
+                    obj, baseline_profiles, b_dates, "baseline_profiles", problems
+                )
                 base_idx = list(zip(baseline_profiles, b_dates))
     n_y = _length(outcomes)
     if n_y is not None and n_y != len(profiles):
-        problems.append(("outcomes", f"must have one outcome per profile (got {n_y} for "
-                                     f"{len(profiles)} profiles)"))
+        problems.append(
+            (
+                "outcomes",
+                f"must have one outcome per profile (got {n_y} for {len(profiles)} profiles)",
+            )
+        )
     _raise_if(problems)
 
     input_counts = None
@@ -1302,6 +1323,12 @@ def validation_report(
     if title is None:
         title = f"Validation of {getattr(obj, 'version', type(obj).__name__)}"
     return validation_report_from_arrays(
-        outcomes, probs, score=points, baseline_score=base_points,
-        input_counts=input_counts, title=title, n_bins=n_bins, psi_bins=psi_bins,
+        outcomes,
+        probs,
+        score=points,
+        baseline_score=base_points,
+        input_counts=input_counts,
+        title=title,
+        n_bins=n_bins,
+        psi_bins=psi_bins,
     )

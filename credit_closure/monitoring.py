@@ -31,7 +31,8 @@ Example:
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Iterable, Iterator, Mapping, Tuple
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from credit_closure._contract.model import CreditProfile
 from credit_closure._scoring.security import (
@@ -72,12 +73,17 @@ def _profile(profile: Any) -> CreditProfile:
     if isinstance(profile, Mapping):
         return CreditProfile.from_dict(profile)
     raise InvalidInputError(
-        [("profile", f"must be a CreditProfile or a profile document (got {type(profile).__name__})")],
+        [
+            (
+                "profile",
+                f"must be a CreditProfile or a profile document (got {type(profile).__name__})",
+            )
+        ],
         what="argument",
     )
 
 
-def scan(profile: Any, *, config: Any = None) -> Tuple[SecurityAlert, ...]:
+def scan(profile: Any, *, config: Any = None) -> tuple[SecurityAlert, ...]:
     """Scan one profile's activity records for post-closure security alerts.
 
     A contact change is compared with every closure of the subject. The alerts are sorted by
@@ -136,8 +142,13 @@ def closed_on_of(profiles: Iterable[CreditProfile]) -> dict:
                 mine[acc.account_id] = acc.closed_on
         for k, d in mine.items():
             if k in out and out[k] != d:
-                problems.append((f"profiles[{i}]", "shares a closed account id with an earlier "
-                                 "profile, with a different closing date"))
+                problems.append(
+                    (
+                        f"profiles[{i}]",
+                        "shares a closed account id with an earlier "
+                        "profile, with a different closing date",
+                    )
+                )
             out[k] = d
     if problems:
         raise InvalidInputError(problems, what="argument")

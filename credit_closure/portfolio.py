@@ -40,21 +40,27 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
 
-from credit_closure._contract.model import AccountStatus, ClosureInitiator, CreditProfile, TerminationKind
+from credit_closure._contract.model import (
+    AccountStatus,
+    ClosureInitiator,
+    CreditProfile,
+    TerminationKind,
+)
 from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "COUNT_COLUMNS",
-    "INITIATOR_CODES",
-    "RATES",
     "ClosureCounts",
     "ClosureRates",
+    "INITIATOR_CODES",
     "PortfolioAlert",
+    "RATES",
     "SignalConfig",
     "StabilityCheck",
     "closure_counts",
@@ -74,7 +80,7 @@ COUNT_COLUMNS = ("period", "segment", "open_at_start", "closures", "voluntary", 
 RATES = ("gross", "voluntary", "involuntary")
 #: Integer codes of closure initiators for :func:`closure_counts_from_arrays` (its fast path).
 #: ``charge_off`` marks an account that ended as a charge-off / bad debt (involuntary).
-INITIATOR_CODES: Dict[str, int] = {
+INITIATOR_CODES: dict[str, int] = {
     "consumer": 0,
     "lender_risk": 1,
     "lender_inactivity": 2,
@@ -88,13 +94,13 @@ _INVOLUNTARY_CODES = (1, 2, 3, 4, 6)
 _FREQS = ("M", "Q", "Y")
 _MAX_PROBLEMS = 50
 
-Problem = Tuple[str, str]
+Problem = tuple[str, str]
 
 
 # ---------------------------------------------------------------------------------------
 # Small checked helpers
 # ---------------------------------------------------------------------------------------
-def _raise(problems: List[Problem], what: str = "closure counts") -> None:
+def _raise(problems: list[Problem], what: str = "closure counts") -> None:
     if problems:
         raise InvalidInputError(problems, what=what)
 
@@ -105,7 +111,7 @@ def _num_in(v: Any, lo: float, hi: float, *, lo_open: bool = False) -> bool:
     return (v > lo if lo_open else v >= lo) and v <= hi
 
 
-def _float_array(value: Any, name: str, problems: List[Problem]) -> Optional[np.ndarray]:
+def _float_array(value: Any, name: str, problems: list[Problem]) -> np.ndarray | None:
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -124,8 +130,8 @@ def _float_array(value: Any, name: str, problems: List[Problem]) -> Optional[np.
 # The chart formulas, on plain arrays (public so that they can be checked by hand)
 # ---------------------------------------------------------------------------------------
 def p_chart_limits(
-    x: Any, n: Any, *, sigma: float = 3.0, p_bar: Optional[float] = None
-) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x: Any, n: Any, *, sigma: float = 3.0, p_bar: float | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Centre line and 3-sigma limits of a p-chart with a varying sample size [PCHART].
 
     ``p̄ = Σx / Σn`` unless given; ``LCL_t = max(0, p̄ - sigma·sqrt(p̄(1-p̄)/n_t))`` and
@@ -148,7 +154,7 @@ def p_chart_limits(
         >>> round(float(c[0]), 4), round(float(lo[0]), 6), round(float(hi[0]), 6)
         (0.15, 0.042879, 0.257121)
     """
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     xa = _float_array(x, "x", problems)
     na = _float_array(n, "n", problems)
     if not _num_in(sigma, 0.0, 100.0, lo_open=True):
@@ -170,7 +176,7 @@ def p_chart_limits(
     return center, np.maximum(0.0, pb - sigma * sd), np.minimum(1.0, pb + sigma * sd)
 
 
-def cusum(z: Any, *, k: float = 0.5, h: float = 5.0) -> Tuple[np.ndarray, np.ndarray]:
+def cusum(z: Any, *, k: float = 0.5, h: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
     """Tabular CUSUM of a standardised series [CUSUM-MONT].
 
     ``S⁺_t = max(0, S⁺_{t-1} + z_t - k)``, ``S⁻_t = max(0, S⁻_{t-1} - z_t - k)``, from 0.
@@ -192,7 +198,7 @@ def cusum(z: Any, *, k: float = 0.5, h: float = 5.0) -> Tuple[np.ndarray, np.nda
         >>> hi.tolist(), lo.tolist()
         ([0.5, 2.0, 4.5, 4.0, 2.5], [0.0, 0.0, 0.0, 0.0, 0.5])
     """
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     za = _float_array(z, "z", problems)
     if not _num_in(k, 0.0, 100.0):
         problems.append(("k", "must be a number between 0 and 100"))
@@ -211,7 +217,7 @@ def cusum(z: Any, *, k: float = 0.5, h: float = 5.0) -> Tuple[np.ndarray, np.nda
     return hi, lo
 
 
-def ewma(z: Any, *, lam: float = 0.2, L: float = 3.0) -> Tuple[np.ndarray, np.ndarray]:
+def ewma(z: Any, *, lam: float = 0.2, L: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
     """EWMA of a standardised series with the exact time-varying limits [EWMA-NIST].
 
     ``E_t = λ z_t + (1-λ) E_{t-1}`` with ``E_0 = 0``, and the limit
@@ -233,7 +239,7 @@ def ewma(z: Any, *, lam: float = 0.2, L: float = 3.0) -> Tuple[np.ndarray, np.nd
         >>> [round(v, 5) for v in e.tolist()], round(float(lim[0]), 6)
         ([0.2, 0.56, 1.048, 0.8384, 0.47072], 0.6)
     """
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     za = _float_array(z, "z", problems)
     if not _num_in(lam, 0.0, 1.0, lo_open=True):
         problems.append(("lam", "must be a number > 0 and <= 1"))
@@ -285,12 +291,12 @@ class SignalConfig:
     cusum_h: float = 5.0
     ewma_lambda: float = 0.2
     ewma_L: float = 3.0
-    baseline_periods: Optional[int] = None
-    rates: Tuple[str, ...] = attrs.field(default=RATES, converter=tuple)
-    rules: Tuple[str, ...] = attrs.field(default=_RULES, converter=tuple)
+    baseline_periods: int | None = None
+    rates: tuple[str, ...] = attrs.field(default=RATES, converter=tuple)
+    rules: tuple[str, ...] = attrs.field(default=_RULES, converter=tuple)
 
     def __attrs_post_init__(self) -> None:
-        p: List[Problem] = []
+        p: list[Problem] = []
         if not _num_in(self.sigma, 0.0, 100.0, lo_open=True):
             p.append(("sigma", "must be a number > 0 and <= 100"))
         if not _num_in(self.cusum_k, 0.0, 100.0):
@@ -311,12 +317,18 @@ class SignalConfig:
         if p:
             raise InvalidInputError(p, what="signal configuration")
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
-        return {"sigma": self.sigma, "cusum_k": self.cusum_k, "cusum_h": self.cusum_h,
-                "ewma_lambda": self.ewma_lambda, "ewma_L": self.ewma_L,
-                "baseline_periods": self.baseline_periods, "rates": list(self.rates),
-                "rules": list(self.rules)}
+        return {
+            "sigma": self.sigma,
+            "cusum_k": self.cusum_k,
+            "cusum_h": self.cusum_h,
+            "ewma_lambda": self.ewma_lambda,
+            "ewma_L": self.ewma_L,
+            "baseline_periods": self.baseline_periods,
+            "rates": list(self.rates),
+            "rules": list(self.rules),
+        }
 
 
 @attrs.frozen(kw_only=True)
@@ -345,8 +357,8 @@ class PortfolioAlert:
     limit: float
     side: str
     severity: str = "alert"
-    observed_rate: Optional[float] = None
-    sources: Tuple[str, ...] = ()
+    observed_rate: float | None = None
+    sources: tuple[str, ...] = ()
 
     @property
     def message(self) -> str:
@@ -359,20 +371,33 @@ class PortfolioAlert:
             stat = {"p_chart": "rate", "ewma": "EWMA", "psi": "PSI"}.get(self.rule, "value")
             lim = {"p_chart": "UCL" if self.side == "high" else "LCL"}.get(self.rule, "limit")
             what = f"{stat} {self.value:.6g} {cmp} {lim} {self.limit:.6g}"
-        return (f"{self.rule}: {self.rate} rate, period {self.period}, segment {self.segment}: "
-                f"{what}")
+        return (
+            f"{self.rule}: {self.rate} rate, period {self.period}, segment {self.segment}: {what}"
+        )
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
-        return {"rule": self.rule, "rate": self.rate, "period": self.period,
-                "segment": self.segment, "value": self.value, "limit": self.limit,
-                "side": self.side, "severity": self.severity,
-                "observed_rate": self.observed_rate, "sources": list(self.sources),
-                "message": self.message}
+        return {
+            "rule": self.rule,
+            "rate": self.rate,
+            "period": self.period,
+            "segment": self.segment,
+            "value": self.value,
+            "limit": self.limit,
+            "side": self.side,
+            "severity": self.severity,
+            "observed_rate": self.observed_rate,
+            "sources": list(self.sources),
+            "message": self.message,
+        }
 
 
-_SOURCES = {"p_chart": ("PCHART",), "cusum": ("CUSUM-MONT", "CUSUM-JMP"),
-            "ewma": ("EWMA-NIST", "EWMA-LIM"), "psi": ("PSI-1", "PSI-2")}
+_SOURCES = {
+    "p_chart": ("PCHART",),
+    "cusum": ("CUSUM-MONT", "CUSUM-JMP"),
+    "ewma": ("EWMA-NIST", "EWMA-LIM"),
+    "psi": ("PSI-1", "PSI-2"),
+}
 
 
 # ---------------------------------------------------------------------------------------
@@ -398,8 +423,8 @@ class ClosureCounts:
         (('2025-01', '2025-02'), ('all', 'all'), [5, 9])
     """
 
-    period: Tuple[Any, ...]
-    segment: Tuple[str, ...]
+    period: tuple[Any, ...]
+    segment: tuple[str, ...]
     open_at_start: np.ndarray = attrs.field(converter=_int_tuple)
     closures: np.ndarray = attrs.field(converter=_int_tuple)
     voluntary: np.ndarray = attrs.field(converter=_int_tuple)
@@ -409,19 +434,23 @@ class ClosureCounts:
         return len(self.period)
 
     @property
-    def segments(self) -> Tuple[str, ...]:
+    def segments(self) -> tuple[str, ...]:
         """The segments, in order."""
         return tuple(dict.fromkeys(self.segment))
 
-    def to_dict(self) -> Dict[str, list]:
+    def to_dict(self) -> dict[str, list]:
         """The long format as a dict of lists (JSON-safe)."""
-        return {"period": list(self.period), "segment": list(self.segment),
-                "open_at_start": self.open_at_start.tolist(),
-                "closures": self.closures.tolist(), "voluntary": self.voluntary.tolist(),
-                "involuntary": self.involuntary.tolist()}
+        return {
+            "period": list(self.period),
+            "segment": list(self.segment),
+            "open_at_start": self.open_at_start.tolist(),
+            "closures": self.closures.tolist(),
+            "voluntary": self.voluntary.tolist(),
+            "involuntary": self.involuntary.tolist(),
+        }
 
 
-def _columns(data: Any) -> Dict[str, Any]:
+def _columns(data: Any) -> dict[str, Any]:
     """The columns of a dict of arrays, a DataFrame or a sequence of row mappings."""
     if isinstance(data, ClosureCounts):
         return data.to_dict()
@@ -433,9 +462,9 @@ def _columns(data: Any) -> Dict[str, Any]:
     if isinstance(data, (list, tuple)):
         if not data:
             raise InvalidInputError([("counts", "has no rows")], what="closure counts")
-        cols: Dict[str, list] = {}
-        problems: List[Problem] = []
-        keys: Optional[set] = None
+        cols: dict[str, list] = {}
+        problems: list[Problem] = []
+        keys: set | None = None
         for i, row in enumerate(data):
             if not isinstance(row, Mapping):
                 problems.append((f"rows[{i}]", "must be an object with the count columns"))
@@ -452,11 +481,18 @@ def _columns(data: Any) -> Dict[str, Any]:
         _raise(problems)
         return cols
     raise InvalidInputError(
-        [("counts", "must be a dict of columns, a pandas DataFrame or a sequence of rows "
-          f"(got {type(data).__name__})")], what="closure counts")
+        [
+            (
+                "counts",
+                "must be a dict of columns, a pandas DataFrame or a sequence of rows "
+                f"(got {type(data).__name__})",
+            )
+        ],
+        what="closure counts",
+    )
 
 
-def _labels(values: Any, name: str, problems: List[Problem], *, as_str: bool) -> Optional[list]:
+def _labels(values: Any, name: str, problems: list[Problem], *, as_str: bool) -> list | None:
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         if np.isnat(values).any():
             problems.append((name, "must not have missing dates"))
@@ -493,7 +529,7 @@ def _labels(values: Any, name: str, problems: List[Problem], *, as_str: bool) ->
     return out
 
 
-def _count_column(values: Any, name: str, problems: List[Problem]) -> Optional[np.ndarray]:
+def _count_column(values: Any, name: str, problems: list[Problem]) -> np.ndarray | None:
     try:
         arr = np.asarray(values)
     except (TypeError, ValueError):  # pragma: no cover - ragged input
@@ -556,11 +592,12 @@ def closure_counts(data: Any) -> ClosureCounts:
     if isinstance(data, ClosureCounts):
         return data
     cols = _columns(data)
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     for k in cols:
         if k not in COUNT_COLUMNS:
-            problems.append((k, "is not a known column; the columns are "
-                             + ", ".join(COUNT_COLUMNS)))
+            problems.append(
+                (k, "is not a known column; the columns are " + ", ".join(COUNT_COLUMNS))
+            )
     for k in COUNT_COLUMNS:
         if k != "segment" and k not in cols:
             problems.append((k, "is a required column"))
@@ -574,10 +611,15 @@ def closure_counts(data: Any) -> ClosureCounts:
         problems.append(("period", "has no rows"))
     _raise(problems)
     period = _labels(cols["period"], "period", problems, as_str=False)
-    segment = (_labels(cols["segment"], "segment", problems, as_str=True)
-               if "segment" in cols else ["all"] * n)
-    arrays = {k: _count_column(cols[k], k, problems)
-              for k in ("open_at_start", "closures", "voluntary", "involuntary")}
+    segment = (
+        _labels(cols["segment"], "segment", problems, as_str=True)
+        if "segment" in cols
+        else ["all"] * n
+    )
+    arrays = {
+        k: _count_column(cols[k], k, problems)
+        for k in ("open_at_start", "closures", "voluntary", "involuntary")
+    }
     _raise(problems)
     o, c, v, i = (arrays[k] for k in ("open_at_start", "closures", "voluntary", "involuntary"))
     checks = (
@@ -595,15 +637,20 @@ def closure_counts(data: Any) -> ClosureCounts:
     order = sorted(range(n), key=lambda r: (segment[r], period[r]))
     for a, b in zip(order, order[1:]):
         if segment[a] == segment[b] and period[a] == period[b]:
-            problems.append((f"period[{b}]", f"repeats period {period[b]!r} of segment "
-                             f"{segment[b]!r}"))
+            problems.append(
+                (f"period[{b}]", f"repeats period {period[b]!r} of segment {segment[b]!r}")
+            )
             if len(problems) > _MAX_PROBLEMS:
                 break
     _raise(problems)
     idx = np.asarray(order, dtype=np.int64)
     return ClosureCounts(
-        period=tuple(period[r] for r in order), segment=tuple(segment[r] for r in order),
-        open_at_start=o[idx], closures=c[idx], voluntary=v[idx], involuntary=i[idx],
+        period=tuple(period[r] for r in order),
+        segment=tuple(segment[r] for r in order),
+        open_at_start=o[idx],
+        closures=c[idx],
+        voluntary=v[idx],
+        involuntary=i[idx],
     )
 
 
@@ -635,12 +682,12 @@ def _period_start(idx: int, freq: str) -> np.datetime64:
     return np.datetime64(months, "M").astype("datetime64[D]")
 
 
-def _check_freq(freq: Any, problems: List[Problem]) -> None:
+def _check_freq(freq: Any, problems: list[Problem]) -> None:
     if freq not in _FREQS:
         problems.append(("freq", "must be 'M' (month), 'Q' (quarter) or 'Y' (year)"))
 
 
-def _codes(values: Any, name: str, problems: List[Problem]) -> Tuple[Optional[np.ndarray], list]:
+def _codes(values: Any, name: str, problems: list[Problem]) -> tuple[np.ndarray | None, list]:
     """Integer codes and their labels; a fast path for small non-negative integer codes."""
     arr = np.asarray(values)
     if arr.ndim != 1:
@@ -699,7 +746,7 @@ def closure_counts_from_arrays(
         >>> c.period, c.closures.tolist(), c.voluntary.tolist(), c.involuntary.tolist()
         (('2025-01', '2025-02'), [2, 1], [1, 0], [1, 1])
     """
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     _check_freq(freq, problems)
     try:
         days = np.asarray(closed_on, dtype="datetime64[D]")
@@ -719,8 +766,9 @@ def closure_counts_from_arrays(
         uniq, inv = np.unique(init.astype(str), return_inverse=True)
         unknown = [u for u in uniq.tolist() if u not in INITIATOR_CODES]
         if unknown:
-            problems.append(("initiator", "has unknown values: "
-                             + ", ".join(repr(u[:30]) for u in unknown[:5])))
+            problems.append(
+                ("initiator", "has unknown values: " + ", ".join(repr(u[:30]) for u in unknown[:5]))
+            )
         else:
             init = np.asarray([INITIATOR_CODES[u] for u in uniq.tolist()], dtype=np.int64)[inv]
     n = None if days is None else days.size
@@ -754,14 +802,17 @@ def closure_counts_from_arrays(
     gross = np.bincount(key, minlength=size)
     vol = np.bincount(key, weights=vol_lut[init], minlength=size).astype(np.int64)
     invol = np.bincount(key, weights=inv_lut[init], minlength=size).astype(np.int64)
-    event_counts: Dict[Tuple[Any, str], Tuple[int, int, int]] = {}
+    event_counts: dict[tuple[Any, str], tuple[int, int, int]] = {}
     for k in np.flatnonzero(gross).tolist():
         p, s = divmod(k, n_seg)
         event_counts[(_period_label(p + p0, freq), seg_labels[s])] = (
-            int(gross[k]), int(vol[k]), int(invol[k]))
+            int(gross[k]),
+            int(vol[k]),
+            int(invol[k]),
+        )
     # the open counts
     if isinstance(open_at_start, Mapping) and not any(k in open_at_start for k in COUNT_COLUMNS):
-        opens: Dict[Tuple[Any, str], Any] = {}
+        opens: dict[tuple[Any, str], Any] = {}
         for k, v in open_at_start.items():
             if isinstance(k, tuple) and len(k) == 2:
                 opens[(k[0], str(k[1]))] = v
@@ -774,8 +825,9 @@ def closure_counts_from_arrays(
         cols = _columns(open_at_start)
         missing = [c for c in ("period", "open_at_start") if c not in cols]
         if missing:
-            raise InvalidInputError([("open_at_start", f"needs the column {m}") for m in missing],
-                                    what="closure events")
+            raise InvalidInputError(
+                [("open_at_start", f"needs the column {m}") for m in missing], what="closure events"
+            )
         ps = list(cols["period"])
         ss = [str(s) for s in cols["segment"]] if "segment" in cols else ["all"] * len(ps)
         opens = {}
@@ -787,13 +839,20 @@ def closure_counts_from_arrays(
     _raise(problems, "closure events")
     lost = [k for k in event_counts if k not in opens]
     for p, s in lost[:10]:
-        problems.append(("open_at_start", f"has no count for period {p!r}, segment {s!r}, "
-                         "which has closures"))
+        problems.append(
+            ("open_at_start", f"has no count for period {p!r}, segment {s!r}, which has closures")
+        )
     if len(lost) > 10:
         problems.append(("open_at_start", f"misses {len(lost)} (period, segment) pairs in all"))
     _raise(problems, "closure events")
-    rows = {"period": [], "segment": [], "open_at_start": [], "closures": [],
-            "voluntary": [], "involuntary": []}
+    rows = {
+        "period": [],
+        "segment": [],
+        "open_at_start": [],
+        "closures": [],
+        "voluntary": [],
+        "involuntary": [],
+    }
     for (p, s), v in opens.items():
         g, vo, iv = event_counts.get((p, s), (0, 0, 0))
         rows["period"].append(p)
@@ -812,7 +871,7 @@ def closure_counts_from_profiles(
     profiles: Iterable[CreditProfile],
     *,
     freq: str = "M",
-    segment_by: Optional[str] = "product",
+    segment_by: str | None = "product",
     start: Any = None,
     end: Any = None,
 ) -> ClosureCounts:
@@ -854,7 +913,7 @@ def closure_counts_from_profiles(
         >>> c.period, c.open_at_start.tolist(), c.voluntary.tolist()
         (('2025-03',), [2], [1])
     """
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     _check_freq(freq, problems)
     if segment_by not in ("product", "provider", None):
         problems.append(("segment_by", "must be 'product', 'provider' or None"))
@@ -877,10 +936,10 @@ def closure_counts_from_profiles(
         bounds.append(v)
     _raise(problems, "argument")
     NEVER = np.iinfo(np.int64).max
-    opened: List[int] = []
-    ended: List[int] = []
-    kind: List[int] = []
-    seg: List[str] = []
+    opened: list[int] = []
+    ended: list[int] = []
+    kind: list[int] = []
+    seg: list[str] = []
     for i, p in enumerate(profiles):
         if not isinstance(p, CreditProfile):
             problems.append((f"profiles[{i}]", "must be a CreditProfile"))
@@ -897,8 +956,9 @@ def closure_counts_from_profiles(
             opened.append(acc.opened_on.toordinal() if acc.opened_on is not None else -NEVER)
             ended.append(day.toordinal() if (day is not None and not is_open) else NEVER)
             code = _INITIATOR_CODE[ev.initiator] if ev is not None else INITIATOR_CODES["unknown"]
-            if (acc.status is AccountStatus.CHARGED_OFF
-                    or (ev is not None and ev.termination is TerminationKind.BAD_DEBT)):
+            if acc.status is AccountStatus.CHARGED_OFF or (
+                ev is not None and ev.termination is TerminationKind.BAD_DEBT
+            ):
                 if code not in _INVOLUNTARY_CODES:
                     code = INITIATOR_CODES["charge_off"]
             kind.append(code)
@@ -914,8 +974,10 @@ def closure_counts_from_profiles(
     k = np.asarray(kind, dtype=np.int64)
     closed_mask = e != NEVER
     if not o.size or ((bounds[0] is None or bounds[1] is None) and not closed_mask.any()):
-        raise InvalidInputError([("profiles", "have no closure to place in a period; give "
-                                  "start and end")], what="argument")
+        raise InvalidInputError(
+            [("profiles", "have no closure to place in a period; give start and end")],
+            what="argument",
+        )
     # ordinal -> datetime64[D]: date.toordinal() of 1970-01-01 is 719163
     EPOCH = 719163
     first = bounds[0].toordinal() if bounds[0] else int(e[closed_mask].min())
@@ -927,12 +989,15 @@ def closure_counts_from_profiles(
     seg_labels = sorted(set(seg))
     seg_idx = {s: j for j, s in enumerate(seg_labels)}
     sc = np.asarray([seg_idx[s] for s in seg], dtype=np.int64)
-    rows: Dict[str, list] = {c: [] for c in COUNT_COLUMNS}
+    rows: dict[str, list] = {c: [] for c in COUNT_COLUMNS}
     is_vol = np.isin(k, _VOLUNTARY_CODES)
     is_inv = np.isin(k, _INVOLUNTARY_CODES)
     for pi in range(p_first, p_last + 1):
         s0 = int((_period_start(pi, freq) - np.datetime64("1970-01-01")).astype(np.int64)) + EPOCH
-        s1 = int((_period_start(pi + 1, freq) - np.datetime64("1970-01-01")).astype(np.int64)) + EPOCH
+        s1 = (
+            int((_period_start(pi + 1, freq) - np.datetime64("1970-01-01")).astype(np.int64))
+            + EPOCH
+        )
         at_start = (o < s0) & (e >= s0)
         closed = at_start & (e < s1)
         n_open = np.bincount(sc[at_start], minlength=len(seg_labels))
@@ -950,8 +1015,9 @@ def closure_counts_from_profiles(
             rows["voluntary"].append(int(n_vol[j]))
             rows["involuntary"].append(int(n_inv[j]))
     if not rows["period"]:
-        raise InvalidInputError([("profiles", "have no account open in the periods covered")],
-                                what="argument")
+        raise InvalidInputError(
+            [("profiles", "have no account open in the periods covered")], what="argument"
+        )
     return closure_counts(rows)
 
 
@@ -996,19 +1062,22 @@ class ClosureRates:
     counts: ClosureCounts
     rates: Mapping[str, np.ndarray]
     charts: Mapping[str, ChartSeries]
-    alerts: Tuple[PortfolioAlert, ...]
+    alerts: tuple[PortfolioAlert, ...]
     config: SignalConfig
 
-    def rows(self) -> List[Dict[str, Any]]:
+    def rows(self) -> list[dict[str, Any]]:
         """One dict per (period, segment): counts, the three rates and the p-chart limits of
         the watched rates."""
         c = self.counts
         out = []
         for r in range(len(c)):
-            row: Dict[str, Any] = {
-                "period": c.period[r], "segment": c.segment[r],
-                "open_at_start": int(c.open_at_start[r]), "closures": int(c.closures[r]),
-                "voluntary": int(c.voluntary[r]), "involuntary": int(c.involuntary[r]),
+            row: dict[str, Any] = {
+                "period": c.period[r],
+                "segment": c.segment[r],
+                "open_at_start": int(c.open_at_start[r]),
+                "closures": int(c.closures[r]),
+                "voluntary": int(c.voluntary[r]),
+                "involuntary": int(c.involuntary[r]),
             }
             for name in RATES:
                 row[f"{name}_rate"] = float(self.rates[name][r])
@@ -1019,10 +1088,13 @@ class ClosureRates:
             out.append(row)
         return out
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data: rows, alerts and configuration."""
-        return {"rows": self.rows(), "alerts": [a.to_dict() for a in self.alerts],
-                "config": self.config.to_dict()}
+        return {
+            "rows": self.rows(),
+            "alerts": [a.to_dict() for a in self.alerts],
+            "config": self.config.to_dict(),
+        }
 
     def to_frame(self) -> Any:
         """The rows as a pandas DataFrame (needs pandas)."""
@@ -1032,10 +1104,12 @@ class ClosureRates:
 
     def format_table(self) -> str:
         """A plain-text table of counts, rates and gross p-chart limits."""
-        head = (f"{'segment':<20} {'period':<10} {'open':>10} {'closed':>8} {'gross':>8} "
-                f"{'vol.':>8} {'invol.':>8} {'LCL':>8} {'UCL':>8}  flags")
+        head = (
+            f"{'segment':<20} {'period':<10} {'open':>10} {'closed':>8} {'gross':>8} "
+            f"{'vol.':>8} {'invol.':>8} {'LCL':>8} {'UCL':>8}  flags"
+        )
         lines = [head, "-" * len(head)]
-        flags: Dict[Tuple[str, Any], List[str]] = {}
+        flags: dict[tuple[str, Any], list[str]] = {}
         for a in self.alerts:
             flags.setdefault((a.segment, a.period), []).append(f"{a.rule}:{a.rate}")
         ch = self.charts.get("gross")
@@ -1048,7 +1122,8 @@ class ClosureRates:
                 f"{str(c.segment[r])[:20]:<20} {str(c.period[r])[:10]:<10} "
                 f"{int(c.open_at_start[r]):>10d} {int(c.closures[r]):>8d} "
                 f"{self.rates['gross'][r]:8.4f} {self.rates['voluntary'][r]:8.4f} "
-                f"{self.rates['involuntary'][r]:8.4f} {lo} {hi}  {f}")
+                f"{self.rates['involuntary'][r]:8.4f} {lo} {hi}  {f}"
+            )
         return "\n".join(lines)
 
 
@@ -1061,8 +1136,10 @@ def _check_config(config: Any) -> SignalConfig:
         known = {a.name for a in attrs.fields(SignalConfig)}
         unknown = sorted(set(map(str, config)) - known)
         if unknown:
-            raise InvalidInputError([(f"config.{k}", "is not a known field") for k in unknown],
-                                    what="signal configuration")
+            raise InvalidInputError(
+                [(f"config.{k}", "is not a known field") for k in unknown],
+                what="signal configuration",
+            )
         return SignalConfig(**config)
     raise InvalidInputError([("config", "must be a SignalConfig or a mapping")], what="argument")
 
@@ -1105,15 +1182,17 @@ def closure_rates(counts: Any, *, config: Any = None) -> ClosureRates:
         if r == len(c) or c.segment[r] != c.segment[start]:
             bounds.append((start, r))
             start = r
-    charts: Dict[str, ChartSeries] = {}
-    alerts: List[Tuple[Any, ...]] = []
+    charts: dict[str, ChartSeries] = {}
+    alerts: list[tuple[Any, ...]] = []
     rule_rank = {name: i for i, name in enumerate(_RULES)}
     rate_rank = {name: i for i, name in enumerate(RATES)}
     for name in cfg.rates:
         x = numer[name].astype(np.float64)
         p = rates[name]
-        arrays = {k: np.empty(len(c)) for k in ("center", "lcl", "ucl", "z", "cusum_hi",
-                                                  "cusum_lo", "ewma", "ewma_limit")}
+        arrays = {
+            k: np.empty(len(c))
+            for k in ("center", "lcl", "ucl", "z", "cusum_hi", "cusum_lo", "ewma", "ewma_limit")
+        }
         for a, b in bounds:
             base_end = b if cfg.baseline_periods is None else min(b, a + cfg.baseline_periods)
             pb = float(x[a:base_end].sum() / n[a:base_end].sum())
@@ -1123,9 +1202,16 @@ def closure_rates(counts: Any, *, config: Any = None) -> ClosureRates:
                 z = np.where(sd > 0, (p[a:b] - pb) / np.where(sd > 0, sd, 1.0), 0.0)
             hi, lo = cusum(z, k=cfg.cusum_k, h=cfg.cusum_h)
             e, elim = ewma(z, lam=cfg.ewma_lambda, L=cfg.ewma_L)
-            for key, val in (("center", center), ("lcl", lcl), ("ucl", ucl), ("z", z),
-                             ("cusum_hi", hi), ("cusum_lo", lo), ("ewma", e),
-                             ("ewma_limit", elim)):
+            for key, val in (
+                ("center", center),
+                ("lcl", lcl),
+                ("ucl", ucl),
+                ("z", z),
+                ("cusum_hi", hi),
+                ("cusum_lo", lo),
+                ("ewma", e),
+                ("ewma_limit", elim),
+            ):
                 arrays[key][a:b] = val
         for arr in arrays.values():
             arr.setflags(write=False)
@@ -1150,12 +1236,26 @@ def closure_rates(counts: Any, *, config: Any = None) -> ClosureRates:
                 elif ch.ewma[r] < -ch.ewma_limit[r]:
                     found.append(("ewma", float(ch.ewma[r]), -float(ch.ewma_limit[r]), "low"))
             for rule, value, limit, side in found:
-                alerts.append(((r, rate_rank[name], rule_rank[rule], side), PortfolioAlert(
-                    rule=rule, rate=name, period=pr, segment=sg, value=value, limit=limit,
-                    side=side, observed_rate=obs, sources=_SOURCES[rule])))
+                alerts.append(
+                    (
+                        (r, rate_rank[name], rule_rank[rule], side),
+                        PortfolioAlert(
+                            rule=rule,
+                            rate=name,
+                            period=pr,
+                            segment=sg,
+                            value=value,
+                            limit=limit,
+                            side=side,
+                            observed_rate=obs,
+                            sources=_SOURCES[rule],
+                        ),
+                    )
+                )
     alerts.sort(key=lambda t: t[0])
-    return ClosureRates(counts=c, rates=rates, charts=charts,
-                        alerts=tuple(a for _, a in alerts), config=cfg)
+    return ClosureRates(
+        counts=c, rates=rates, charts=charts, alerts=tuple(a for _, a in alerts), config=cfg
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -1172,12 +1272,17 @@ class StabilityCheck:
     """
 
     psi: Any
-    alert: Optional[PortfolioAlert]
+    alert: PortfolioAlert | None
 
 
 def score_psi(
-    expected: Any, actual: Any, *, bins: int = 10, edges: Any = None,
-    period: Any = None, segment: str = "all",
+    expected: Any,
+    actual: Any,
+    *,
+    bins: int = 10,
+    edges: Any = None,
+    period: Any = None,
+    segment: str = "all",
 ) -> StabilityCheck:
     """PSI between two periods' score distributions, with the 0.1 / 0.25 bands [PSI-1][PSI-2].
 
@@ -1209,10 +1314,17 @@ def score_psi(
     alert = None
     if result.band != "stable":
         major = result.band == "major"
-        alert = PortfolioAlert(rule="psi", rate="score", period=period, segment=str(segment),
-                               value=result.value, limit=0.25 if major else 0.1, side="high",
-                               severity="alert" if major else "warning",
-                               sources=_SOURCES["psi"])
+        alert = PortfolioAlert(
+            rule="psi",
+            rate="score",
+            period=period,
+            segment=str(segment),
+            value=result.value,
+            limit=0.25 if major else 0.1,
+            side="high",
+            severity="alert" if major else "warning",
+            sources=_SOURCES["psi"],
+        )
     return StabilityCheck(psi=result, alert=alert)
 
 
@@ -1222,8 +1334,9 @@ def score_psi(
 _MAX_PLOT_SEGMENTS = 24
 
 
-def plot_closure_rates(result: ClosureRates, path: Any, *, rate: str = "gross",
-                       segments: Optional[Sequence[str]] = None) -> None:
+def plot_closure_rates(
+    result: ClosureRates, path: Any, *, rate: str = "gross", segments: Sequence[str] | None = None
+) -> None:
     """Save a PNG of one rate per segment with its p-chart limits and alerts marked.
 
     Needs matplotlib (``pip install credit-closure[plot]``); uses the non-interactive Agg
@@ -1239,7 +1352,7 @@ def plot_closure_rates(result: ClosureRates, path: Any, *, rate: str = "gross",
         ImportError: matplotlib is not installed (the message says how to install it).
         InvalidInputError: a bad result, rate or segment list.
     """
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     if not isinstance(result, ClosureRates):
         raise InvalidInputError([("result", "must be a ClosureRates")], what="argument")
     if rate not in result.charts:
@@ -1258,7 +1371,8 @@ def plot_closure_rates(result: ClosureRates, path: Any, *, rate: str = "gross",
         import matplotlib.pyplot as plt
     except ImportError:
         raise ImportError(
-            "plot_closure_rates needs matplotlib: pip install credit-closure[plot]") from None
+            "plot_closure_rates needs matplotlib: pip install credit-closure[plot]"
+        ) from None
     ch = result.charts[rate]
     c = result.counts
     ncols = 1 if len(segs) == 1 else 2
@@ -1277,14 +1391,19 @@ def plot_closure_rates(result: ClosureRates, path: Any, *, rate: str = "gross",
             ax.plot(xs, ch.center[idx], color="grey", lw=0.8, label="centre")
             hit = [i for i, r in enumerate(idx) if (s, c.period[r]) in alerted]
             if hit:
-                ax.scatter([xs[i] for i in hit], y[hit], color="tab:red", zorder=3,
-                           label="alert (any rule)")
+                ax.scatter(
+                    [xs[i] for i in hit],
+                    y[hit],
+                    color="tab:red",
+                    zorder=3,
+                    label="alert (any rule)",
+                )
             step = max(1, len(xs) // 8)
             ax.set_xticks(xs[::step])
             ax.set_xticklabels(labels[::step], rotation=30, fontsize=7)
             ax.set_title(f"segment {s}", fontsize=9)
             ax.tick_params(axis="y", labelsize=7)
-        for ax in axes.ravel()[len(segs):]:
+        for ax in axes.ravel()[len(segs) :]:
             ax.set_visible(False)
         axes.ravel()[0].legend(fontsize=7, loc="upper left")
         fig.suptitle(f"{rate} closure rate with p-chart limits", fontsize=10)

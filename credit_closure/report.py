@@ -26,8 +26,9 @@ import importlib.util
 import io
 import math
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Union
 
 import attrs
 
@@ -35,9 +36,9 @@ from credit_closure._version import __version__
 from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
-    "PLOT_HINT",
     "Chart",
     "HTMLReport",
+    "PLOT_HINT",
     "PointsRow",
     "charts_available",
     "html_report",
@@ -99,10 +100,10 @@ class HTMLReport:
 
     html: str = attrs.field(repr=False)
     report: Any
-    charts: Tuple[Chart, ...] = attrs.field(converter=tuple)
+    charts: tuple[Chart, ...] = attrs.field(converter=tuple)
     charts_missing: bool = False
 
-    def write(self, path: _PathLike, *, png_dir: Optional[_PathLike] = None) -> List[Path]:
+    def write(self, path: _PathLike, *, png_dir: _PathLike | None = None) -> list[Path]:
         """Write the HTML file, and with ``png_dir`` one PNG per chart.
 
         Args:
@@ -143,7 +144,7 @@ def charts_available() -> bool:
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def points_table(scorer: Any) -> Tuple[PointsRow, ...]:
+def points_table(scorer: Any) -> tuple[PointsRow, ...]:
     """The points table of a fitted :class:`~credit_closure.LogisticScorer`: one row per bin.
 
     Any other scorer has no points table (an empty tuple).
@@ -165,7 +166,7 @@ def points_table(scorer: Any) -> Tuple[PointsRow, ...]:
     inputs = getattr(scorer, "inputs_", None)
     if not inputs:
         return ()
-    rows: List[PointsRow] = []
+    rows: list[PointsRow] = []
     for inp in inputs:
         key = getattr(inp, "key", getattr(inp, "name", "?"))
         for label, pts in zip(inp.labels, inp.points):
@@ -194,12 +195,12 @@ def _png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) -> List[Chart]:
+def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) -> list[Chart]:
     import numpy as np
 
     from credit_closure.metrics import ks_curve, roc_curve
 
-    charts: List[Chart] = []
+    charts: list[Chart] = []
     y = np.asarray(y, dtype=np.int64)
     prob = np.asarray(prob, dtype=np.float64)
 
@@ -207,20 +208,31 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
     fpr, tpr, _ = roc_curve(y, prob)
     ax.plot(fpr, tpr, color=_BAD, lw=2, label=f"scorer (AUC {report.auc:.3f})")
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="chance")
-    ax.set(xlabel="share of goods flagged (false positive rate)",
-           ylabel="share of bads flagged (true positive rate)", xlim=(0, 1), ylim=(0, 1.01))
+    ax.set(
+        xlabel="share of goods flagged (false positive rate)",
+        ylabel="share of bads flagged (true positive rate)",
+        xlim=(0, 1),
+        ylim=(0, 1.01),
+    )
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
-    charts.append(Chart("roc", f"ROC curve: AUC {report.auc:.3f}, Gini {report.gini:.3f}",
-                        _png(fig)))
+    charts.append(
+        Chart("roc", f"ROC curve: AUC {report.auc:.3f}, Gini {report.gini:.3f}", _png(fig))
+    )
 
     fig, ax = _figure()
     t, cum_bad, cum_good = ks_curve(y, prob)
     ax.step(t, cum_bad, where="post", color=_BAD, lw=2, label="bads: share with PD <= t")
     ax.step(t, cum_good, where="post", color=_GOOD, lw=2, label="goods: share with PD <= t")
     k = int(np.argmax(np.abs(cum_good - cum_bad)))
-    ax.vlines(t[k], cum_bad[k], cum_good[k], color="black", lw=1.5,
-              label=f"KS {report.ks.statistic:.3f} at PD {t[k]:.3g}")
+    ax.vlines(
+        t[k],
+        cum_bad[k],
+        cum_good[k],
+        color="black",
+        lw=1.5,
+        label=f"KS {report.ks.statistic:.3f} at PD {t[k]:.3g}",
+    )
     ax.set(xlabel="probability of default t", ylabel="cumulative share", ylim=(0, 1.01))
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
@@ -230,23 +242,40 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
     values = np.asarray(score if score is not None else prob, dtype=np.float64)
     unit = "score (points)" if score is not None else "probability of default"
     edges = np.histogram_bin_edges(values, bins=min(30, max(5, int(math.sqrt(len(values))))))
-    ax.hist(values[y == 0], bins=edges, density=True, alpha=0.55, color=_GOOD,
-            label=f"goods (n={int((y == 0).sum())})")
-    ax.hist(values[y == 1], bins=edges, density=True, alpha=0.55, color=_BAD,
-            label=f"bads (n={int((y == 1).sum())})")
+    ax.hist(
+        values[y == 0],
+        bins=edges,
+        density=True,
+        alpha=0.55,
+        color=_GOOD,
+        label=f"goods (n={int((y == 0).sum())})",
+    )
+    ax.hist(
+        values[y == 1],
+        bins=edges,
+        density=True,
+        alpha=0.55,
+        color=_BAD,
+        label=f"bads (n={int((y == 1).sum())})",
+    )
     ax.set(xlabel=unit, ylabel="density")
     ax.legend()
     ax.grid(alpha=0.3)
-    charts.append(Chart("distribution", f"Distribution of the {unit}, goods and bads",
-                        _png(fig)))
+    charts.append(Chart("distribution", f"Distribution of the {unit}, goods and bads", _png(fig)))
 
     fig, ax = _figure()
     cal = report.calibration
     idx = np.arange(1, len(cal) + 1)
-    ax.bar(idx - 0.2, [b.mean_predicted for b in cal], width=0.4, color="#7f7f7f",
-           label="mean predicted PD")
-    ax.bar(idx + 0.2, [b.observed_rate for b in cal], width=0.4, color=_BAD,
-           label="observed bad rate")
+    ax.bar(
+        idx - 0.2,
+        [b.mean_predicted for b in cal],
+        width=0.4,
+        color="#7f7f7f",
+        label="mean predicted PD",
+    )
+    ax.bar(
+        idx + 0.2, [b.observed_rate for b in cal], width=0.4, color=_BAD, label="observed bad rate"
+    )
     ax.set(xlabel="bin of predicted PD (1 = lowest)", ylabel="rate", xticks=idx)
     ax.legend()
     ax.grid(alpha=0.3, axis="y")
@@ -256,16 +285,34 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
         fig, ax = _figure()
         n = len(report.psi.expected_share)
         idx = np.arange(1, n + 1)
-        ax.bar(idx - 0.2, report.psi.expected_share, width=0.4, color=_GOOD,
-               label="baseline (expected)")
-        ax.bar(idx + 0.2, report.psi.actual_share, width=0.4, color="#fdae61",
-               label="this sample (actual)")
-        ax.set(xlabel=f"bin of the baseline's {report.psi_basis} (1 = lowest)",
-               ylabel="share", xticks=idx)
+        ax.bar(
+            idx - 0.2,
+            report.psi.expected_share,
+            width=0.4,
+            color=_GOOD,
+            label="baseline (expected)",
+        )
+        ax.bar(
+            idx + 0.2,
+            report.psi.actual_share,
+            width=0.4,
+            color="#fdae61",
+            label="this sample (actual)",
+        )
+        ax.set(
+            xlabel=f"bin of the baseline's {report.psi_basis} (1 = lowest)",
+            ylabel="share",
+            xticks=idx,
+        )
         ax.legend()
         ax.grid(alpha=0.3, axis="y")
-        charts.append(Chart("psi", f"Population stability: PSI {report.psi.value:.4f} "
-                                   f"({report.psi.band})", _png(fig)))
+        charts.append(
+            Chart(
+                "psi",
+                f"Population stability: PSI {report.psi.value:.4f} ({report.psi.band})",
+                _png(fig),
+            )
+        )
     return charts
 
 
@@ -295,17 +342,24 @@ def _f(x: float, digits: int = 4) -> str:
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[bool]) -> str:
     out = ["<table><thead><tr>", "".join(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
     for row in rows:
-        cells = "".join(f'<td class="n">{_e(v)}</td>' if num else f"<td>{_e(v)}</td>"
-                        for v, num in zip(row, numeric))
+        cells = "".join(
+            f'<td class="n">{_e(v)}</td>' if num else f"<td>{_e(v)}</td>"
+            for v, num in zip(row, numeric)
+        )
         out.append(f"<tr>{cells}</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def _render(report: Any, charts: Sequence[Chart], points: Sequence[PointsRow],
-            charts_missing: bool, plots: bool) -> str:
+def _render(
+    report: Any,
+    charts: Sequence[Chart],
+    points: Sequence[PointsRow],
+    charts_missing: bool,
+    plots: bool,
+) -> str:
     r = report
-    parts: List[str] = [
+    parts: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -315,66 +369,119 @@ def _render(report: Any, charts: Sequence[Chart], points: Sequence[PointsRow],
         f"{_e(_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))} · "
         "aggregates only, no subject data</p>",
         "<h2>Discrimination</h2>",
-        _table(("Metric", "Value"), [
-            ("Observations", r.n), ("Bads", r.n_bad), ("Bad rate", _f(r.bad_rate)),
-            ("AUC", _f(r.auc)), ("Gini", _f(r.gini)), ("KS", _f(r.ks.statistic)),
-            ("KS threshold (PD)", f"{r.ks.threshold:.6g}"),
-        ], (False, True)),
+        _table(
+            ("Metric", "Value"),
+            [
+                ("Observations", r.n),
+                ("Bads", r.n_bad),
+                ("Bad rate", _f(r.bad_rate)),
+                ("AUC", _f(r.auc)),
+                ("Gini", _f(r.gini)),
+                ("KS", _f(r.ks.statistic)),
+                ("KS threshold (PD)", f"{r.ks.threshold:.6g}"),
+            ],
+            (False, True),
+        ),
     ]
     if charts_missing:
-        parts.append(f'<p class="note">Charts need matplotlib, which is not installed. '
-                     f"Install it with <code>{_e(PLOT_HINT)}</code> and run again to get the "
-                     "ROC, KS, distribution, calibration and PSI charts.</p>")
+        parts.append(
+            f'<p class="note">Charts need matplotlib, which is not installed. '
+            f"Install it with <code>{_e(PLOT_HINT)}</code> and run again to get the "
+            "ROC, KS, distribution, calibration and PSI charts.</p>"
+        )
     elif not plots:
         parts.append('<p class="note">Charts were not requested.</p>')
     if charts:
-        parts.append("<h2>Charts</h2><div class=\"charts\">")
+        parts.append('<h2>Charts</h2><div class="charts">')
         for c in charts:
-            parts.append(f'<figure id="chart-{_e(c.name)}"><figcaption>{_e(c.title)}'
-                         f'</figcaption><img alt="{_e(c.title)}" width="560" height="370" '
-                         f'src="{c.data_uri()}"></figure>')
+            parts.append(
+                f'<figure id="chart-{_e(c.name)}"><figcaption>{_e(c.title)}'
+                f'</figcaption><img alt="{_e(c.title)}" width="560" height="370" '
+                f'src="{c.data_uri()}"></figure>'
+            )
         parts.append("</div>")
     parts.append("<h2>Calibration by decile</h2>")
-    parts.append("<p>Bins are quantiles of the predicted probability of default; tied "
-                 "probabilities stay in one bin, so there may be fewer than ten.</p>")
-    parts.append(_table(
-        ("Bin", "PD from", "PD to", "N", "Bads", "Mean predicted", "Observed rate"),
-        [(i, f"{b.lower:.6g}", f"{b.upper:.6g}", b.n, b.n_bad, _f(b.mean_predicted),
-          _f(b.observed_rate)) for i, b in enumerate(r.calibration, start=1)],
-        (True,) * 7))
+    parts.append(
+        "<p>Bins are quantiles of the predicted probability of default; tied "
+        "probabilities stay in one bin, so there may be fewer than ten.</p>"
+    )
+    parts.append(
+        _table(
+            ("Bin", "PD from", "PD to", "N", "Bads", "Mean predicted", "Observed rate"),
+            [
+                (
+                    i,
+                    f"{b.lower:.6g}",
+                    f"{b.upper:.6g}",
+                    b.n,
+                    b.n_bad,
+                    _f(b.mean_predicted),
+                    _f(b.observed_rate),
+                )
+                for i, b in enumerate(r.calibration, start=1)
+            ],
+            (True,) * 7,
+        )
+    )
     if r.psi is not None:
         from credit_closure.metrics import _bin_labels
 
         parts.append(f"<h2>Population stability ({_e(r.psi_basis)})</h2>")
-        parts.append(f"<p>PSI = {_f(r.psi.value)} ({_e(r.psi.band)}). Bands: stable &lt; 0.1, "
-                     "moderate 0.1 to 0.25, major &gt; 0.25 (an industry rule of thumb, not a "
-                     "regulation).</p>")
+        parts.append(
+            f"<p>PSI = {_f(r.psi.value)} ({_e(r.psi.band)}). Bands: stable &lt; 0.1, "
+            "moderate 0.1 to 0.25, major &gt; 0.25 (an industry rule of thumb, not a "
+            "regulation).</p>"
+        )
         labels = _bin_labels(r.psi.edges, len(r.psi.expected_share))
-        parts.append(_table(
-            ("Bin", "Range", "Baseline share", "Sample share", "Contribution"),
-            [(i, lab, _f(e), _f(a), _f(c)) for i, (lab, e, a, c) in enumerate(
-                zip(labels, r.psi.expected_share, r.psi.actual_share, r.psi.contribution),
-                start=1)],
-            (True, False, True, True, True)))
+        parts.append(
+            _table(
+                ("Bin", "Range", "Baseline share", "Sample share", "Contribution"),
+                [
+                    (i, lab, _f(e), _f(a), _f(c))
+                    for i, (lab, e, a, c) in enumerate(
+                        zip(labels, r.psi.expected_share, r.psi.actual_share, r.psi.contribution),
+                        start=1,
+                    )
+                ],
+                (True, False, True, True, True),
+            )
+        )
     if r.csi:
         parts.append("<h2>Characteristic stability (CSI per input)</h2>")
-        parts.append(_table(("Input", "CSI", "Band", "Bins"),
-                            [(k, _f(v.value), v.band, len(v.contribution))
-                             for k, v in r.csi.items()], (False, True, False, True)))
+        parts.append(
+            _table(
+                ("Input", "CSI", "Band", "Bins"),
+                [(k, _f(v.value), v.band, len(v.contribution)) for k, v in r.csi.items()],
+                (False, True, False, True),
+            )
+        )
     if points:
         parts.append("<h2>Scorecard points</h2>")
-        parts.append("<p>Points each bin adds to the score (higher = lower risk); the "
-                     "missing bin is used when the input is unknown.</p>")
-        parts.append(_table(("Input", "Bin", "Points"),
-                            [(p.input, p.bin, f"{p.points:+.2f}") for p in points],
-                            (False, False, True)))
+        parts.append(
+            "<p>Points each bin adds to the score (higher = lower risk); the "
+            "missing bin is used when the input is unknown.</p>"
+        )
+        parts.append(
+            _table(
+                ("Input", "Bin", "Points"),
+                [(p.input, p.bin, f"{p.points:+.2f}") for p in points],
+                (False, False, True),
+            )
+        )
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
 
-def _build(report: Any, y: Any, prob: Any, score: Any, base_score: Any,
-           points: Sequence[PointsRow], plots: bool) -> HTMLReport:
-    charts: List[Chart] = []
+def _build(
+    report: Any,
+    y: Any,
+    prob: Any,
+    score: Any,
+    base_score: Any,
+    points: Sequence[PointsRow],
+    plots: bool,
+) -> HTMLReport:
+    charts: list[Chart] = []
     missing = False
     if plots:
         if charts_available():
@@ -427,25 +534,32 @@ def html_report_from_arrays(
     from credit_closure.metrics import validation_report_from_arrays
 
     report = validation_report_from_arrays(
-        y, probability, score=score, baseline_score=baseline_score, title=title,
-        n_bins=n_bins, psi_bins=psi_bins)
+        y,
+        probability,
+        score=score,
+        baseline_score=baseline_score,
+        title=title,
+        n_bins=n_bins,
+        psi_bins=psi_bins,
+    )
     return _build(report, y, probability, score, baseline_score, tuple(points), plots)
 
 
-def _scored(scorer: Any, profiles: Sequence[Any], as_of: Any, tick: Callable[[], None]
-            ) -> Tuple[List[float], List[float]]:
+def _scored(
+    scorer: Any, profiles: Sequence[Any], as_of: Any, tick: Callable[[], None]
+) -> tuple[list[float], list[float]]:
     from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
     from credit_closure.metrics import _report_dates
 
-    problems: List[Tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
     dates = _report_dates(as_of, len(profiles), "as_of", problems)
     if problems:  # pragma: no cover - validation_report has already refused them
         raise InvalidInputError(problems)
     scale = getattr(scorer, "scale", None)
     if not isinstance(scale, Scale):
         scale = DEFAULT_SCALE
-    probs: List[float] = []
-    pts: List[float] = []
+    probs: list[float] = []
+    pts: list[float] = []
     for p, d in zip(profiles, dates):
         pd = scorer.score(p, d).probability_of_default
         probs.append(pd)
@@ -460,9 +574,9 @@ def html_report(
     outcomes: Any,
     *,
     as_of: Any,
-    baseline_profiles: Optional[Sequence[Any]] = None,
+    baseline_profiles: Sequence[Any] | None = None,
     baseline_as_of: Any = None,
-    title: Optional[str] = None,
+    title: str | None = None,
     n_bins: int = 10,
     psi_bins: int = 10,
     plots: bool = True,
@@ -512,8 +626,16 @@ def html_report(
 
     obj = resolve(scorer)[0]
     report = validation_report(
-        obj, profiles, outcomes, as_of=as_of, baseline_profiles=baseline_profiles,
-        baseline_as_of=baseline_as_of, title=title, n_bins=n_bins, psi_bins=psi_bins)
+        obj,
+        profiles,
+        outcomes,
+        as_of=as_of,
+        baseline_profiles=baseline_profiles,
+        baseline_as_of=baseline_as_of,
+        title=title,
+        n_bins=n_bins,
+        psi_bins=psi_bins,
+    )
     if not plots or not charts_available():
         return _build(report, None, None, None, None, points_table(obj), plots)
     total = len(profiles) + (len(baseline_profiles) if baseline_profiles is not None else 0)

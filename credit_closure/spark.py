@@ -13,7 +13,8 @@ single-machine results, row for row.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional
+from collections.abc import Iterator
+from typing import Any
 
 from credit_closure._scoring.assess import _as_of
 from credit_closure.columnar import OUTPUT_COLUMNS, TABLE_COLUMNS, score_columnar
@@ -49,7 +50,7 @@ def output_schema(subject_type: str = "string") -> str:
     return ", ".join(parts)
 
 
-def _split(pdf: Any, present: List[str], columns: Dict[str, List[str]]) -> Dict[str, Any]:
+def _split(pdf: Any, present: list[str], columns: dict[str, list[str]]) -> dict[str, Any]:
     tables = {}
     for name in present:
         prefix = _PREFIX[name]
@@ -63,8 +64,9 @@ def _split(pdf: Any, present: List[str], columns: Dict[str, List[str]]) -> Dict[
     return tables
 
 
-def _partition_scorer(present: List[str], columns: Dict[str, List[str]], scorer: Any,
-                      as_of: Any) -> Any:
+def _partition_scorer(
+    present: list[str], columns: dict[str, list[str]], scorer: Any, as_of: Any
+) -> Any:
     def score(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
 
@@ -75,8 +77,14 @@ def _partition_scorer(present: List[str], columns: Dict[str, List[str]], scorer:
         if len(pdf) == 0:
             return
         t = _split(pdf, present, columns)
-        out = score_columnar(t["accounts"], t.get("closures"), t.get("inquiries"),
-                             t.get("attributes"), scorer=scorer, as_of=as_of)
+        out = score_columnar(
+            t["accounts"],
+            t.get("closures"),
+            t.get("inquiries"),
+            t.get("attributes"),
+            scorer=scorer,
+            as_of=as_of,
+        )
         yield out
 
     return score
@@ -90,7 +98,7 @@ def score_spark(
     *,
     scorer: Any = "rules",
     as_of: Any,
-    num_partitions: Optional[int] = None,
+    num_partitions: int | None = None,
 ) -> Any:
     """Score every subject of Spark long tables, lazily; one output row per subject.
 
@@ -122,8 +130,8 @@ def score_spark(
     day = _as_of(as_of)
     given = dict(zip(_PREFIX, (accounts, closures, inquiries, attributes)))
     problems = []
-    frames: Dict[str, Any] = {}
-    columns: Dict[str, List[str]] = {}
+    frames: dict[str, Any] = {}
+    columns: dict[str, list[str]] = {}
     for name, t in given.items():
         if t is None:
             continue
@@ -139,9 +147,11 @@ def score_spark(
                     problems.append((f"{name}.{c}", "is not a column of the long format"))
         frames[name] = t
         columns[name] = [c for c in t.columns if c != "subject_id"]
-    if num_partitions is not None and (isinstance(num_partitions, bool)
-                                       or not isinstance(num_partitions, int)
-                                       or num_partitions < 1):
+    if num_partitions is not None and (
+        isinstance(num_partitions, bool)
+        or not isinstance(num_partitions, int)
+        or num_partitions < 1
+    ):
         problems.append(("num_partitions", "must be a positive integer"))
     if "accounts" not in frames and not problems:
         problems.append(("accounts", "is required"))
@@ -156,15 +166,21 @@ def score_spark(
     tagged = []
     for name, t in frames.items():
         prefix = _PREFIX[name]
-        tagged.append(t.select(
-            F.col("subject_id").cast(sid_type).alias("subject_id"),
-            F.lit(name).alias(_TAG),
-            *[F.col(f"`{c}`").alias(prefix + c) for c in columns[name]],
-        ))
+        tagged.append(
+            t.select(
+                F.col("subject_id").cast(sid_type).alias("subject_id"),
+                F.lit(name).alias(_TAG),
+                *[F.col(f"`{c}`").alias(prefix + c) for c in columns[name]],
+            )
+        )
     stacked = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), tagged)
-    parted = (stacked.repartition(num_partitions, "subject_id") if num_partitions
-              else stacked.repartition("subject_id"))
+    parted = (
+        stacked.repartition(num_partitions, "subject_id")
+        if num_partitions
+        else stacked.repartition("subject_id")
+    )
     parted = parted.sortWithinPartitions("subject_id")
     present = list(frames)
-    return parted.mapInPandas(_partition_scorer(present, columns, scorer, day),
-                              output_schema(sid_type))
+    return parted.mapInPandas(
+        _partition_scorer(present, columns, scorer, day), output_schema(sid_type)
+    )

@@ -147,7 +147,8 @@ import json
 import math
 import numbers
 import os
-from typing import Any, Mapping, Optional, Union
+from collections.abc import Mapping
+from typing import Any, Union
 
 import attrs
 import numpy as np
@@ -213,32 +214,49 @@ _PLATFORM_MAX_AGE = 4018  # 11 years, in days
 # Tables (index orders below are used by the vectorised draws)
 # ----------------------------------------------------------------------------------------
 _EMPLOYMENTS = ("salaried", "self_employed", "civil_servant", "student", "other")
-_EMP_PROBS = np.array([
-    [0.42, 0.07, 0.03, 0.33, 0.15],  # age <= 24
-    [0.55, 0.15, 0.08, 0.06, 0.16],  # 25-29
-    [0.56, 0.19, 0.09, 0.00, 0.16],  # >= 30
-])
+_EMP_PROBS = np.array(
+    [
+        [0.42, 0.07, 0.03, 0.33, 0.15],  # age <= 24
+        [0.55, 0.15, 0.08, 0.06, 0.16],  # 25-29
+        [0.56, 0.19, 0.09, 0.00, 0.16],  # >= 30
+    ]
+)
 _EMP_INCOME = np.array([1.0, 1.15, 1.05, 0.25, 0.7])
 _TIERS = ("1", "2", "3", "4")
 _TIER_PROBS = np.array([0.18, 0.30, 0.30, 0.22])
 _TIER_INCOME = np.array([13000.0, 9000.0, 6500.0, 5000.0])
 
 _PRODUCTS = (
-    ProductType.REVOLVING_CONSUMER, ProductType.CASH_LOAN, ProductType.CREDIT_CARD,
-    ProductType.INSTALLMENT, ProductType.MORTGAGE, ProductType.BUSINESS_LOAN,
+    ProductType.REVOLVING_CONSUMER,
+    ProductType.CASH_LOAN,
+    ProductType.CREDIT_CARD,
+    ProductType.INSTALLMENT,
+    ProductType.MORTGAGE,
+    ProductType.BUSINESS_LOAN,
 )
 _RC, _CASH, _CARD, _INST, _MORT, _BIZ = range(6)
 _IS_REV = np.array([True, True, True, False, False, False])
-_PROD_PROBS = np.array([
-    [0.25, 0.15, 0.35, 0.17, 0.05, 0.03],  # default
-    [0.20, 0.15, 0.28, 0.14, 0.05, 0.18],  # self_employed
-    [0.45, 0.20, 0.20, 0.15, 0.00, 0.00],  # under 23 or student
-])
+_PROD_PROBS = np.array(
+    [
+        [0.25, 0.15, 0.35, 0.17, 0.05, 0.03],  # default
+        [0.20, 0.15, 0.28, 0.14, 0.05, 0.18],  # self_employed
+        [0.45, 0.20, 0.20, 0.15, 0.00, 0.00],  # under 23 or student
+    ]
+)
 _PROVIDERS = (
     (("huabei", 0.72), ("jd_baitiao", 0.18), ("meituan_yuefu", 0.06), ("douyin_yuefu", 0.04)),
     (("jiebei", 0.62), ("weilidai", 0.20), ("jd_jintiao", 0.10), ("consumer_finance", 0.08)),
-    (("icbc", 0.14), ("ccb", 0.14), ("cmb", 0.18), ("boc", 0.10), ("abc", 0.10),
-     ("citic", 0.10), ("spdb", 0.08), ("cib", 0.08), ("pingan", 0.08)),
+    (
+        ("icbc", 0.14),
+        ("ccb", 0.14),
+        ("cmb", 0.18),
+        ("boc", 0.10),
+        ("abc", 0.10),
+        ("citic", 0.10),
+        ("spdb", 0.08),
+        ("cib", 0.08),
+        ("pingan", 0.08),
+    ),
     (("consumer_finance", 0.35), ("auto_finance", 0.25), ("ccb", 0.20), ("cmb", 0.20)),
     (("ccb", 0.35), ("icbc", 0.30), ("abc", 0.20), ("boc", 0.15)),
     (("mybank", 0.40), ("webank", 0.25), ("icbc", 0.15), ("ccb", 0.20)),
@@ -256,30 +274,65 @@ _INITIATORS = tuple(ClosureInitiator)  # consumer, lender_risk, lender_inactivit
 _I_CONSUMER, _I_RISK, _I_INACTIVE, _I_POLICY, _I_REGULATOR, _I_UNKNOWN = range(6)
 _INIT_PROBS = np.array([0.64, 0.03, 0.13, 0.08, 0.02, 0.10])
 _REASONS = (
-    ClosureReason.REDUCE_DEBT, ClosureReason.SWITCH_PLATFORM, ClosureReason.SECURITY_CONCERN,
-    ClosureReason.PRIVACY, ClosureReason.UNUSED, ClosureReason.LENDER_RISK_CONTROL,
-    ClosureReason.OTHER, ClosureReason.UNKNOWN,
+    ClosureReason.REDUCE_DEBT,
+    ClosureReason.SWITCH_PLATFORM,
+    ClosureReason.SECURITY_CONCERN,
+    ClosureReason.PRIVACY,
+    ClosureReason.UNUSED,
+    ClosureReason.LENDER_RISK_CONTROL,
+    ClosureReason.OTHER,
+    ClosureReason.UNKNOWN,
 )
-_REASON_PROBS = np.array([  # rows: initiator in _INITIATORS order
-    [0.30, 0.15, 0.08, 0.10, 0.27, 0.00, 0.06, 0.04],
-    [0.00, 0.00, 0.00, 0.00, 0.00, 0.85, 0.05, 0.10],
-    [0.00, 0.00, 0.00, 0.00, 0.75, 0.00, 0.08, 0.17],
-    [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.60, 0.40],
-    [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.70, 0.30],
-    [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.20, 0.80],
-])
+_REASON_PROBS = np.array(
+    [  # rows: initiator in _INITIATORS order
+        [0.30, 0.15, 0.08, 0.10, 0.27, 0.00, 0.06, 0.04],
+        [0.00, 0.00, 0.00, 0.00, 0.00, 0.85, 0.05, 0.10],
+        [0.00, 0.00, 0.00, 0.00, 0.75, 0.00, 0.08, 0.17],
+        [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.60, 0.40],
+        [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.70, 0.30],
+        [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.20, 0.80],
+    ]
+)
 _TERMINATIONS = (TerminationKind.NORMAL, TerminationKind.ABNORMAL, TerminationKind.BAD_DEBT, None)
 _T_NORMAL, _T_ABNORMAL, _T_BAD, _T_NONE = range(4)
 _STATUSES = (
-    AccountStatus.OPEN, AccountStatus.CLOSED, AccountStatus.CHARGED_OFF,
-    AccountStatus.TRANSFERRED, AccountStatus.SUSPENDED,
+    AccountStatus.OPEN,
+    AccountStatus.CLOSED,
+    AccountStatus.CHARGED_OFF,
+    AccountStatus.TRANSFERRED,
+    AccountStatus.SUSPENDED,
 )
 _S_OPEN, _S_CLOSED, _S_CHARGED_OFF, _S_TRANSFERRED, _S_SUSPENDED = range(5)
 
 # Rows of the per-account uniform draws.
-(_U_PROD, _U_PROV, _U_OPEN, _U_TERM, _U_CLOSE, _U_CTIME, _U_INIT, _U_EPI, _U_GEO, _U_MINOR,
- _U_D1, _U_REACT, _U_REASON, _U_RTIME, _U_TKIND, _U_STATUS, _U_UNUSED, _U_BALFLAG, _U_BALAMT,
- _U_REMAIN, _U_REMAMT, _U_W6, _U_EVENT, _U_LIMKNOWN, _U_INQLAG, _U_INQ) = range(26)
+(
+    _U_PROD,
+    _U_PROV,
+    _U_OPEN,
+    _U_TERM,
+    _U_CLOSE,
+    _U_CTIME,
+    _U_INIT,
+    _U_EPI,
+    _U_GEO,
+    _U_MINOR,
+    _U_D1,
+    _U_REACT,
+    _U_REASON,
+    _U_RTIME,
+    _U_TKIND,
+    _U_STATUS,
+    _U_UNUSED,
+    _U_BALFLAG,
+    _U_BALAMT,
+    _U_REMAIN,
+    _U_REMAMT,
+    _U_W6,
+    _U_EVENT,
+    _U_LIMKNOWN,
+    _U_INQLAG,
+    _U_INQ,
+) = range(26)
 _N_UA = 26
 
 
@@ -320,16 +373,20 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     emp = _pick(us[0], _EMP_PROBS[age_band])
     tier = _pick(us[1], np.broadcast_to(_TIER_PROBS, (B, 4)))
     ln_inc = (
-        np.log(_TIER_INCOME[tier]) + np.log(_EMP_INCOME[emp]) + 0.25 * z
-        + 0.01 * (age - 35) - 0.0006 * (age - 40) ** 2 + 0.4 * ns[1]
+        np.log(_TIER_INCOME[tier])
+        + np.log(_EMP_INCOME[emp])
+        + 0.25 * z
+        + 0.01 * (age - 35)
+        - 0.0006 * (age - 40) ** 2
+        + 0.4 * ns[1]
     )
     income = np.maximum(800, np.rint(np.exp(ln_inc) / 100.0) * 100.0).astype(np.int64)
     income_missing = us[2] < np.where((emp == 1) | (emp == 4), 0.25, 0.10)
     max_hist = np.clip(age - 18, 1, 20) * 365.25
-    hist_days = np.maximum(60, np.floor(max_hist * _sigmoid(0.4 + 0.3 * z + ns[2]))).astype(np.int64)
-    lam_acc = np.maximum(
-        0.1, 0.5 + 0.32 * hist_days / 365.25 + 0.5 * (emp == 1) - 0.3 * (emp == 3)
+    hist_days = np.maximum(60, np.floor(max_hist * _sigmoid(0.4 + 0.3 * z + ns[2]))).astype(
+        np.int64
     )
+    lam_acc = np.maximum(0.1, 0.5 + 0.32 * hist_days / 365.25 + 0.5 * (emp == 1) - 0.3 * (emp == 3))
     n_acc = np.minimum(1 + rng.poisson(lam_acc), A)
     util_prop = _sigmoid(-1.1 - 0.8 * z + 0.6 * ns[3])
     p_unused = _sigmoid(-0.3 + 0.5 * z + 0.5 * ns[4])
@@ -354,7 +411,8 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     platform = (prod == _RC) | (prod == _CASH)
     opened = np.where(
         platform & (opened > _PLATFORM_MAX_AGE),
-        1 + np.floor(ua[_U_OPEN] * _PLATFORM_MAX_AGE), opened,
+        1 + np.floor(ua[_U_OPEN] * _PLATFORM_MAX_AGE),
+        opened,
     ).astype(np.int64)
     is_rev = _IS_REV[prod]
     is_term = ~is_rev
@@ -388,14 +446,14 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     # 1. Term loans paid off at maturity or early.
     matured = valid & is_term & (opened > term_days)
     early = valid & is_term & ~matured & (ua[_U_CLOSE] < 0.12) & (opened > 120)
-    elapsed = np.where(early, 60 + np.floor(ua[_U_CTIME] * (opened - 60)), term_days).astype(np.int64)
+    elapsed = np.where(early, 60 + np.floor(ua[_U_CTIME] * (opened - 60)), term_days).astype(
+        np.int64
+    )
     term_closed = matured | early
     closed |= term_closed
     cdays = np.where(term_closed, opened - elapsed, cdays)
     init = np.where(matured, _I_UNKNOWN, np.where(early, _I_CONSUMER, init))
-    reason = np.where(
-        matured, 6, np.where(early, np.where(ua[_U_REASON] < 0.7, 0, 6), reason)
-    )
+    reason = np.where(matured, 6, np.where(early, np.where(ua[_U_REASON] < 0.7, 0, 6), reason))
     p_event = np.where(matured, 0.3, np.where(early, 0.9, p_event))
 
     # 2. Revolving lines closed by the age hazard (independent of z).
@@ -429,7 +487,11 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
 
     # 5. Lender-risk closures of lines in good standing (risk signals elsewhere).
     quiet = (
-        valid & is_rev & ~closed & ~serious & (opened > 120)
+        valid
+        & is_rev
+        & ~closed
+        & ~serious
+        & (opened > 120)
         & (ua[_U_REACT] < _sigmoid(-4.6 - 1.1 * zc))
     )
     q_days = np.floor(ua[_U_RTIME] * np.minimum(opened - 60, 700)).astype(np.int64)
@@ -493,15 +555,22 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     open_bal = np.where(suspended, limit * (0.6 + 0.45 * ua[_U_BALAMT]), open_bal)
 
     bf, ba = ua[_U_BALFLAG], ua[_U_BALAMT]
-    derog_close = (react | old)
+    derog_close = react | old
     bac = np.select(
-        [derog_close, term_closed & ~hazard, init == _I_CONSUMER, init == _I_RISK,
-         init == _I_INACTIVE],
-        [limit * (0.5 + 0.55 * ba),
-         0.0,
-         np.where(bf < 0.06, limit * (0.05 + 0.5 * ba), 0.0),
-         np.where(bf < 0.6, limit * (0.2 + 0.8 * ba), 0.0),
-         0.0],
+        [
+            derog_close,
+            term_closed & ~hazard,
+            init == _I_CONSUMER,
+            init == _I_RISK,
+            init == _I_INACTIVE,
+        ],
+        [
+            limit * (0.5 + 0.55 * ba),
+            0.0,
+            np.where(bf < 0.06, limit * (0.05 + 0.5 * ba), 0.0),
+            np.where(bf < 0.6, limit * (0.2 + 0.8 * ba), 0.0),
+            0.0,
+        ],
         default=np.where(bf < 0.08, limit * (0.05 + 0.4 * ba), 0.0),
     )
     bac = np.where(closed, np.rint(bac), 0.0)
@@ -526,12 +595,15 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     n_hard = np.minimum(rng.poisson(np.exp(0.1 - 0.5 * z + 0.3 * ns[6])), _H_SLOTS)
     n_burst = np.minimum(rng.poisson(np.exp(-1.7 - 0.9 * z)), _BURST_SLOTS)
     n_open = (valid & ~closed).sum(axis=1)
-    n_soft = np.stack([
-        np.minimum(rng.poisson(0.3 * n_open), _SOFT[0]),
-        np.minimum(rng.poisson(np.full(B, 0.35)), _SOFT[1]),
-        np.minimum(rng.poisson(np.full(B, 0.04)), _SOFT[2]),
-        np.minimum(rng.poisson(np.full(B, 0.06)), _SOFT[3]),
-    ], axis=1)
+    n_soft = np.stack(
+        [
+            np.minimum(rng.poisson(0.3 * n_open), _SOFT[0]),
+            np.minimum(rng.poisson(np.full(B, 0.35)), _SOFT[1]),
+            np.minimum(rng.poisson(np.full(B, 0.04)), _SOFT[2]),
+            np.minimum(rng.poisson(np.full(B, 0.06)), _SOFT[3]),
+        ],
+        axis=1,
+    )
     uh = rng.random((2, B, _H_SLOTS))
     ub = rng.random((2, B, _BURST_SLOTS))
     usoft = rng.random((B, sum(_SOFT)))
@@ -542,24 +614,43 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     inq_acc = valid & (ua[_U_INQ] < 0.85) & (opened + inq_lag <= _WINDOW)
 
     return {
-        "z": z.tolist(), "u_out": u_out.tolist(),
-        "age": age.tolist(), "emp": emp.tolist(), "tier": tier.tolist(),
-        "income": income.tolist(), "income_missing": income_missing.tolist(),
-        "n_acc": n_acc.tolist(), "prod": prod.tolist(), "prov": prov.tolist(),
-        "opened": opened.tolist(), "limit": limit.tolist(), "balance": balance.tolist(),
-        "status": status.tolist(), "cdays": cdays.tolist(), "worst": worst.tolist(),
-        "months": months.tolist(), "run": run.tolist(), "event": event.tolist(),
-        "init": init.tolist(), "reason": reason.tolist(), "tkind": tkind.tolist(),
-        "bac": bac.tolist(), "limit_at_close": limit_at_close.tolist(), "w6": w6.tolist(),
-        "inq_acc": inq_acc.tolist(), "inq_lag": inq_lag.tolist(),
+        "z": z.tolist(),
+        "u_out": u_out.tolist(),
+        "age": age.tolist(),
+        "emp": emp.tolist(),
+        "tier": tier.tolist(),
+        "income": income.tolist(),
+        "income_missing": income_missing.tolist(),
+        "n_acc": n_acc.tolist(),
+        "prod": prod.tolist(),
+        "prov": prov.tolist(),
+        "opened": opened.tolist(),
+        "limit": limit.tolist(),
+        "balance": balance.tolist(),
+        "status": status.tolist(),
+        "cdays": cdays.tolist(),
+        "worst": worst.tolist(),
+        "months": months.tolist(),
+        "run": run.tolist(),
+        "event": event.tolist(),
+        "init": init.tolist(),
+        "reason": reason.tolist(),
+        "tkind": tkind.tolist(),
+        "bac": bac.tolist(),
+        "limit_at_close": limit_at_close.tolist(),
+        "w6": w6.tolist(),
+        "inq_acc": inq_acc.tolist(),
+        "inq_lag": inq_lag.tolist(),
         "n_hard": n_hard.tolist(),
         "hard_days": np.floor(uh[0] * _WINDOW).astype(np.int64).tolist(),
         "hard_loan": (uh[1] < 0.6).tolist(),
         "n_burst": n_burst.tolist(),
         "burst_days": np.floor(ub[0] * _SIX_MONTHS).astype(np.int64).tolist(),
         "burst_loan": (ub[1] < 0.7).tolist(),
-        "n_soft": n_soft.tolist(), "soft_days": np.floor(usoft * _WINDOW).astype(np.int64).tolist(),
-        "n_act": n_act.tolist(), "act_pick": uact[0].tolist(),
+        "n_soft": n_soft.tolist(),
+        "soft_days": np.floor(usoft * _WINDOW).astype(np.int64).tolist(),
+        "n_act": n_act.tolist(),
+        "act_pick": uact[0].tolist(),
         "act_days": np.floor(uact[1] * 90).astype(np.int64).tolist(),
         "act_secs": np.floor(uact[2] * 86400).astype(np.int64).tolist(),
         "act_kind": uact[3].tolist(),
@@ -570,7 +661,12 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------
 # Building one subject
 # ----------------------------------------------------------------------------------------
-_SOFT_KINDS = (InquiryKind.POST_LOAN, InquiryKind.SELF, InquiryKind.GUARANTEE_CHECK, InquiryKind.OTHER)
+_SOFT_KINDS = (
+    InquiryKind.POST_LOAN,
+    InquiryKind.SELF,
+    InquiryKind.GUARANTEE_CHECK,
+    InquiryKind.OTHER,
+)
 _PROVIDER_NAMES = tuple(tuple(name for name, _ in provs) for provs in _PROVIDERS)
 _IS_REV_LIST = _IS_REV.tolist()
 _ENDED = (AccountStatus.CLOSED, AccountStatus.CHARGED_OFF, AccountStatus.TRANSFERRED)
@@ -578,7 +674,9 @@ _ENDED = (AccountStatus.CLOSED, AccountStatus.CHARGED_OFF, AccountStatus.TRANSFE
 
 def _at(base: int, days_ago: int, seconds: int) -> _dt.datetime:
     day = _dt.date.fromordinal(base - days_ago)
-    return _dt.datetime(day.year, day.month, day.day, seconds // 3600, seconds // 60 % 60, seconds % 60)
+    return _dt.datetime(
+        day.year, day.month, day.day, seconds // 3600, seconds // 60 % 60, seconds % 60
+    )
 
 
 def _build_subject(d: dict[str, Any], i: int, base: int, subject_id: str) -> CreditProfile:
@@ -589,7 +687,11 @@ def _build_subject(d: dict[str, Any], i: int, base: int, subject_id: str) -> Cre
     order = sorted(range(n), key=lambda j: (-opened[j], j))
     prod, prov, limit, balance = d["prod"][i], d["prov"][i], d["limit"][i], d["balance"][i]
     status, cdays, worst, months, run = (
-        d["status"][i], d["cdays"][i], d["worst"][i], d["months"][i], d["run"][i]
+        d["status"][i],
+        d["cdays"][i],
+        d["worst"][i],
+        d["months"][i],
+        d["run"][i],
     )
     event, init, reason, tkind = d["event"][i], d["init"][i], d["reason"][i], d["tkind"][i]
     bac, lac, w6 = d["bac"][i], d["limit_at_close"][i], d["w6"][i]
@@ -600,7 +702,7 @@ def _build_subject(d: dict[str, Any], i: int, base: int, subject_id: str) -> Cre
     inquiries: list[tuple[int, int, InquiryKind]] = []  # (days ago, order, kind)
     used: set[str] = set()
     open_rev: list[str] = []
-    latest: Optional[tuple[int, str, int]] = None  # (days ago, account id, initiator)
+    latest: tuple[int, str, int] | None = None  # (days ago, account id, initiator)
     for pos, j in enumerate(order):
         aid = f"a{pos + 1}"
         p = prod[j]
@@ -611,22 +713,35 @@ def _build_subject(d: dict[str, Any], i: int, base: int, subject_id: str) -> Cre
         s = status[j]
         ended = s in (_S_CLOSED, _S_CHARGED_OFF, _S_TRANSFERRED)
         closed_on = day(base - cdays[j]) if ended else None
-        accounts.append(CreditAccount(
-            account_id=aid, product=_PRODUCTS[p], status=_STATUSES[s], provider=provider,
-            opened_on=day(base - opened[j]), closed_on=closed_on,
-            credit_limit=int(limit[j]), balance=int(balance[j]),
-            worst_dpd_24m=worst[j], months_delinquent_24m=months[j],
-            max_consecutive_delinquent_24m=run[j],
-        ))
+        accounts.append(
+            CreditAccount(
+                account_id=aid,
+                product=_PRODUCTS[p],
+                status=_STATUSES[s],
+                provider=provider,
+                opened_on=day(base - opened[j]),
+                closed_on=closed_on,
+                credit_limit=int(limit[j]),
+                balance=int(balance[j]),
+                worst_dpd_24m=worst[j],
+                months_delinquent_24m=months[j],
+                max_consecutive_delinquent_24m=run[j],
+            )
+        )
         if ended:
             if event[j]:
-                closures.append(ClosureEvent(
-                    account_id=aid, closed_on=closed_on, initiator=_INITIATORS[init[j]],
-                    reason=_REASONS[reason[j]], termination=_TERMINATIONS[tkind[j]],
-                    balance_at_closure=int(bac[j]),
-                    limit_at_closure=int(lac[j]) if lac[j] >= 0 else None,
-                    worst_dpd_6m_before=w6[j] if w6[j] >= 0 else None,
-                ))
+                closures.append(
+                    ClosureEvent(
+                        account_id=aid,
+                        closed_on=closed_on,
+                        initiator=_INITIATORS[init[j]],
+                        reason=_REASONS[reason[j]],
+                        termination=_TERMINATIONS[tkind[j]],
+                        balance_at_closure=int(bac[j]),
+                        limit_at_closure=int(lac[j]) if lac[j] >= 0 else None,
+                        worst_dpd_6m_before=w6[j] if w6[j] >= 0 else None,
+                    )
+                )
             if latest is None or cdays[j] < latest[0]:
                 latest = (cdays[j], aid, init[j])
         elif s == _S_OPEN and _IS_REV_LIST[p]:
@@ -655,8 +770,13 @@ def _build_subject(d: dict[str, Any], i: int, base: int, subject_id: str) -> Cre
         for k in range(d["n_act"][i]):
             aid = open_rev[int(d["act_pick"][i][k] * len(open_rev))]
             u = d["act_kind"][i][k]
-            kind = (ActivityKind.LOGIN if u < 0.5 else
-                    ActivityKind.TRANSACTION if u < 0.95 else ActivityKind.LIMIT_CHANGE)
+            kind = (
+                ActivityKind.LOGIN
+                if u < 0.5
+                else ActivityKind.TRANSACTION
+                if u < 0.95
+                else ActivityKind.LIMIT_CHANGE
+            )
             activity.append((d["act_days"][i][k], secs[k], aid, kind))
     if latest is not None and latest[0] <= 365:
         c, aid, who = latest
@@ -694,13 +814,17 @@ def _build_subject(d: dict[str, Any], i: int, base: int, subject_id: str) -> Cre
 # The ground truth
 # ----------------------------------------------------------------------------------------
 _EMPLOYMENT_TERM = {
-    "civil_servant": -0.3, "salaried": 0.0, "self_employed": 0.15, "student": 0.2, "other": 0.2,
+    "civil_servant": -0.3,
+    "salaried": 0.0,
+    "self_employed": 0.15,
+    "student": 0.2,
+    "other": 0.2,
 }
 _DEROGATORY_STATUSES = (AccountStatus.CHARGED_OFF, AccountStatus.TRANSFERRED)
 _DEROGATORY_TERMINATIONS = (TerminationKind.ABNORMAL, TerminationKind.BAD_DEBT)
 
 
-def _is_clean_voluntary(account: CreditAccount, event: Optional[ClosureEvent]) -> bool:
+def _is_clean_voluntary(account: CreditAccount, event: ClosureEvent | None) -> bool:
     """True for a closure that, by construction, leaves the true default probability alone.
 
     Status ``closed``, a closure event by the consumer with termination ``normal``, nothing owed
@@ -769,7 +893,8 @@ def _risk_terms(profile: CreditProfile, as_of: _dt.date) -> dict[str, float]:
             if (ev.worst_dpd_6m_before or 0) >= 30:
                 after_delinquency = True
     hard = sum(
-        1 for q in profile.inquiries
+        1
+        for q in profile.inquiries
         if q.kind in HARD_INQUIRY_KINDS and (as_of - q.on).days <= _SIX_MONTHS
     )
     u = min(bal_sum / lim_sum, 1.2) if lim_sum > 0 else 0.0
@@ -784,8 +909,15 @@ def _risk_terms(profile: CreditProfile, as_of: _dt.date) -> dict[str, float]:
         "utilization": 1.05 * u + 0.7 * max(0.0, u - 0.7),
         "maxed_line": 0.25 if maxed else 0.0,
         "worst_dpd": (
-            0.0 if worst <= 0 else 0.3 if worst < 30 else 0.65 if worst < 60
-            else 0.95 if worst < 90 else 1.2
+            0.0
+            if worst <= 0
+            else 0.3
+            if worst < 30
+            else 0.65
+            if worst < 60
+            else 0.95
+            if worst < 90
+            else 1.2
         ),
         "lian3lei6": 0.5 if l3l6 else 0.0,
         "abnormal_termination_5y": 0.0 if derog == 0 else 1.0 if derog == 1 else 1.3,
@@ -841,8 +973,8 @@ def _generate(
             d = _draw_block(seed, block)
             lo = block * _BLOCK
             m = min(_BLOCK, n - lo)
-            z[lo:lo + m] = d["z"][:m]
-            u[lo:lo + m] = d["u_out"][:m]
+            z[lo : lo + m] = d["z"][:m]
+            u[lo : lo + m] = d["u_out"][:m]
             for i in range(m):
                 profile = _build_subject(d, i, base, f"syn-{seed}-{lo + i}")
                 profiles.append(profile)
@@ -928,8 +1060,9 @@ class SyntheticPortfolio:
     intercept: float
 
     def __attrs_post_init__(self) -> None:
-        _check_aligned(len(self.profiles), outcomes=self.outcomes,
-                       true_probability=self.true_probability)
+        _check_aligned(
+            len(self.profiles), outcomes=self.outcomes, true_probability=self.true_probability
+        )
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -971,10 +1104,14 @@ class SyntheticPortfolio:
         as_of = self.as_of.isoformat()
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             for profile, outcome in zip(self.profiles, self.outcomes.tolist()):
-                fh.write(json.dumps(
-                    {"profile": profile.to_dict(), "outcome": outcome, "as_of": as_of},
-                    ensure_ascii=False, allow_nan=False, separators=(",", ":"),
-                ))
+                fh.write(
+                    json.dumps(
+                        {"profile": profile.to_dict(), "outcome": outcome, "as_of": as_of},
+                        ensure_ascii=False,
+                        allow_nan=False,
+                        separators=(",", ":"),
+                    )
+                )
                 fh.write("\n")
 
 
@@ -1022,7 +1159,9 @@ def _check_arguments(n: Any, seed: Any, as_of: Any, bad_rate: Any) -> None:
         problems.append(("as_of", f"must be on or after {MIN_AS_OF.isoformat()}"))
     if bad_rate is not None:
         if isinstance(bad_rate, bool) or not isinstance(bad_rate, numbers.Real):
-            problems.append(("bad_rate", f"must be a number or None (got {type(bad_rate).__name__})"))
+            problems.append(
+                ("bad_rate", f"must be a number or None (got {type(bad_rate).__name__})")
+            )
         elif not (math.isfinite(bad_rate) and 0.0 < bad_rate < 1.0):
             problems.append(("bad_rate", f"must be strictly between 0 and 1 (got {bad_rate!r})"))
     if problems:
@@ -1034,7 +1173,7 @@ def generate_portfolio(
     *,
     seed: int = 0,
     as_of: _dt.date = _dt.date(2026, 6, 30),
-    bad_rate: Optional[float] = None,
+    bad_rate: float | None = None,
 ) -> SyntheticPortfolio:
     """Draw a synthetic portfolio of ``n`` subjects with known default probabilities.
 
@@ -1080,7 +1219,11 @@ def generate_portfolio(
     prob = _sigmoid(intercept + score)
     outcomes = (u < prob).astype(np.int8)
     return SyntheticPortfolio(
-        profiles=profiles, outcomes=outcomes, true_probability=prob, as_of=as_of, seed=seed,
+        profiles=profiles,
+        outcomes=outcomes,
+        true_probability=prob,
+        as_of=as_of,
+        seed=seed,
         intercept=intercept,
     )
 
@@ -1094,7 +1237,7 @@ _MAX_REPORTED = 1000
 
 def _read_line(
     raw: bytes, where: str, problems: list[tuple[str, str]]
-) -> Optional[tuple[CreditProfile, int, _dt.date]]:
+) -> tuple[CreditProfile, int, _dt.date] | None:
     """Parse one line of a training file; add its problems to ``problems`` (None if any)."""
     found: list[tuple[str, str]] = []
     try:

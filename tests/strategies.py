@@ -56,8 +56,16 @@ def accounts(draw: st.DrawFn, account_id: str) -> tuple[CreditAccount, ClosureEv
         max_consecutive_delinquent_24m=consec,
     )
     event = None
-    if status is not AccountStatus.OPEN and status is not AccountStatus.SUSPENDED and draw(st.booleans()):
-        day = closed if closed is not None else draw(st.dates(min_value=opened or EARLIEST, max_value=AS_OF))
+    if (
+        status is not AccountStatus.OPEN
+        and status is not AccountStatus.SUSPENDED
+        and draw(st.booleans())
+    ):
+        day = (
+            closed
+            if closed is not None
+            else draw(st.dates(min_value=opened or EARLIEST, max_value=AS_OF))
+        )
         event = ClosureEvent(
             account_id=account_id,
             closed_on=day,
@@ -78,29 +86,50 @@ def profiles(draw: st.DrawFn, max_accounts: int = 8, activity: bool = True) -> C
     pairs = [draw(accounts(f"a{i}")) for i in range(n)]
     accs = [a for a, _ in pairs]
     events = [e for _, e in pairs if e is not None]
-    inquiries = draw(st.lists(
-        st.builds(Inquiry, on=recent, kind=st.sampled_from(list(InquiryKind))), max_size=10))
+    inquiries = draw(
+        st.lists(
+            st.builds(Inquiry, on=recent, kind=st.sampled_from(list(InquiryKind))), max_size=10
+        )
+    )
     acts = []
     if activity and accs:
         for _ in range(draw(st.integers(0, 4))):
             acc = draw(st.sampled_from(accs))
             day = draw(recent)
             at = dt.datetime.combine(day, dt.time(draw(st.integers(0, 23)), 0))
-            acts.append(ActivityRecord(account_id=acc.account_id, at=at,
-                                       kind=draw(st.sampled_from(list(ActivityKind)))))
-    attributes = draw(st.dictionaries(
-        st.sampled_from(["monthly_income", "city_tier", "age", "employment"]),
-        st.one_of(st.integers(0, 10**6), st.text(max_size=5)), max_size=4))
-    return CreditProfile(subject_id=draw(st.sampled_from(["p-1", "p-2", "主体-3"])),
-                         accounts=accs, closures=events, inquiries=inquiries,
-                         activity=acts, attributes=attributes)
+            acts.append(
+                ActivityRecord(
+                    account_id=acc.account_id, at=at, kind=draw(st.sampled_from(list(ActivityKind)))
+                )
+            )
+    attributes = draw(
+        st.dictionaries(
+            st.sampled_from(["monthly_income", "city_tier", "age", "employment"]),
+            st.one_of(st.integers(0, 10**6), st.text(max_size=5)),
+            max_size=4,
+        )
+    )
+    return CreditProfile(
+        subject_id=draw(st.sampled_from(["p-1", "p-2", "主体-3"])),
+        accounts=accs,
+        closures=events,
+        inquiries=inquiries,
+        activity=acts,
+        attributes=attributes,
+    )
 
 
 def open_revolving_profile(limits: list[float], balances: list[float]) -> CreditProfile:
     """Open revolving lines with the given limits and balances."""
     accs = [
-        CreditAccount(account_id=f"r{i}", product="credit_card", status="open",
-                      opened_on="2015-01-01", credit_limit=lim, balance=bal)
+        CreditAccount(
+            account_id=f"r{i}",
+            product="credit_card",
+            status="open",
+            opened_on="2015-01-01",
+            credit_limit=lim,
+            balance=bal,
+        )
         for i, (lim, bal) in enumerate(zip(limits, balances))
     ]
     return CreditProfile(subject_id="s", accounts=accs)
@@ -116,7 +145,14 @@ def two_rules_on_one_feature_policy() -> dict:
     with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
         doc = json.load(fh)
     doc["name"] = "dup"
-    doc["rules"].append({"id": "X1", "title": "x", "feature": "util_total",
-                         "direction": "at_least", "reason": "CLOSED_WITH_BALANCE",
-                         "steps": [{"threshold": 0.1, "log_odds": 2.0}]})
+    doc["rules"].append(
+        {
+            "id": "X1",
+            "title": "x",
+            "feature": "util_total",
+            "direction": "at_least",
+            "reason": "CLOSED_WITH_BALANCE",
+            "steps": [{"threshold": 0.1, "log_odds": 2.0}],
+        }
+    )
     return doc

@@ -12,6 +12,7 @@ import attrs
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from strategies import AS_OF, open_revolving_profile, profiles
 
 from credit_closure import (
     Assessment,
@@ -28,7 +29,6 @@ from credit_closure import (
     what_if,
 )
 from credit_closure._scoring.assess import counterfactual
-from strategies import AS_OF, open_revolving_profile, profiles
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "profiles"
 
@@ -65,10 +65,18 @@ class TestAssess:
         """Anything dated after as_of is reported with its path."""
         with pytest.raises(InvalidInputError) as info:
             assess(example("01_clean_voluntary_huabei.json"), as_of="2025-06-01")
-        assert ("accounts[0].closed_on", "is after the assessment date 2025-06-01") in info.value.problems
-        assert ("closures[0].closed_on", "is after the assessment date 2025-06-01") in info.value.problems
+        assert (
+            "accounts[0].closed_on",
+            "is after the assessment date 2025-06-01",
+        ) in info.value.problems
+        assert (
+            "closures[0].closed_on",
+            "is after the assessment date 2025-06-01",
+        ) in info.value.problems
 
-    @pytest.mark.parametrize("as_of", ["2025-13-01", "yesterday", 20250101, dt.datetime(2025, 1, 1)])
+    @pytest.mark.parametrize(
+        "as_of", ["2025-13-01", "yesterday", 20250101, dt.datetime(2025, 1, 1)]
+    )
     def test_bad_as_of(self, as_of: object) -> None:
         """A bad as_of is an InvalidInputError naming as_of."""
         with pytest.raises(InvalidInputError) as info:
@@ -108,9 +116,13 @@ class TestScorerProtocol:
 
     def test_plain_object_scorer(self) -> None:
         """Any object with the protocol's members works, with its own reason texts."""
-        s = _Const(ScoreResult(probability_of_default=0.1,
-                               factors=[Factor(code="MY_CODE", points=-12.0)],
-                               triggers=[Trigger(code="MY_CODE", action="refer")]))
+        s = _Const(
+            ScoreResult(
+                probability_of_default=0.1,
+                factors=[Factor(code="MY_CODE", points=-12.0)],
+                triggers=[Trigger(code="MY_CODE", action="refer")],
+            )
+        )
         s.reason_texts = {"MY_CODE": ("Own reason", "自定义原因")}  # type: ignore[attr-defined]
         a = assess({"subject_id": "s"}, scorer=s, as_of="2025-01-01")
         assert a.reasons[0].message_zh == "自定义原因" and a.decision == "refer"
@@ -131,7 +143,9 @@ class TestScorerProtocol:
         """A non-ScoreResult or an unexplained reason code is a ScoringError."""
         with pytest.raises(ScoringError, match="must return a ScoreResult"):
             assess({"subject_id": "s"}, scorer=_Const(0.3), as_of="2025-01-01")
-        bad = _Const(ScoreResult(probability_of_default=0.1, factors=[Factor(code="??", points=-1.0)]))
+        bad = _Const(
+            ScoreResult(probability_of_default=0.1, factors=[Factor(code="??", points=-1.0)])
+        )
         with pytest.raises(ScoringError, match="neither in the catalog"):
             assess({"subject_id": "s"}, scorer=bad, as_of="2025-01-01")
 
@@ -162,13 +176,37 @@ class TestClosureImpact:
 
     def test_impact_of_a_lost_limit(self) -> None:
         """Closing a paid-off line that pushes utilization over 30% costs exactly R2's points."""
-        p = CreditProfile(subject_id="s", accounts=[
-            CreditAccount(account_id="hb", product="revolving_consumer", status="closed",
-                          opened_on="2019-01-01", closed_on="2025-06-30", credit_limit=20000, balance=0),
-            CreditAccount(account_id="cc", product="credit_card", status="open",
-                          opened_on="2016-01-01", credit_limit=10000, balance=4000)],
-            closures=[ClosureEvent(account_id="hb", closed_on="2025-06-30", initiator="consumer",
-                                   balance_at_closure=0, worst_dpd_6m_before=0)])
+        p = CreditProfile(
+            subject_id="s",
+            accounts=[
+                CreditAccount(
+                    account_id="hb",
+                    product="revolving_consumer",
+                    status="closed",
+                    opened_on="2019-01-01",
+                    closed_on="2025-06-30",
+                    credit_limit=20000,
+                    balance=0,
+                ),
+                CreditAccount(
+                    account_id="cc",
+                    product="credit_card",
+                    status="open",
+                    opened_on="2016-01-01",
+                    credit_limit=10000,
+                    balance=4000,
+                ),
+            ],
+            closures=[
+                ClosureEvent(
+                    account_id="hb",
+                    closed_on="2025-06-30",
+                    initiator="consumer",
+                    balance_at_closure=0,
+                    worst_dpd_6m_before=0,
+                )
+            ],
+        )
         a = assess(p, as_of="2025-12-31")
         assert a.closure_impact == pytest.approx(-0.3 * 20 / 0.6931471805599453, abs=1e-9)
 
@@ -198,10 +236,13 @@ class TestClosureImpact:
 
 def _reorder(p: CreditProfile, seed: int) -> CreditProfile:
     rnd = random.Random(seed)
-    return attrs.evolve(p, accounts=rnd.sample(p.accounts, len(p.accounts)),
-                        closures=rnd.sample(p.closures, len(p.closures)),
-                        inquiries=rnd.sample(p.inquiries, len(p.inquiries)),
-                        activity=rnd.sample(p.activity, len(p.activity)))
+    return attrs.evolve(
+        p,
+        accounts=rnd.sample(p.accounts, len(p.accounts)),
+        closures=rnd.sample(p.closures, len(p.closures)),
+        inquiries=rnd.sample(p.inquiries, len(p.inquiries)),
+        activity=rnd.sample(p.activity, len(p.activity)),
+    )
 
 
 class TestProperties:
@@ -227,8 +268,13 @@ class TestProperties:
         q = CreditProfile.from_dict(json.loads(json.dumps(p.to_dict())))
         assert assess(q, as_of=AS_OF) == assess(p, as_of=AS_OF)
 
-    @given(st.lists(st.tuples(st.integers(100, 50_000), st.integers(0, 60_000)), min_size=1, max_size=5),
-           st.integers(0, 4), st.integers(1, 20_000))
+    @given(
+        st.lists(
+            st.tuples(st.integers(100, 50_000), st.integers(0, 60_000)), min_size=1, max_size=5
+        ),
+        st.integers(0, 4),
+        st.integers(1, 20_000),
+    )
     def test_more_utilization_never_lowers_risk(self, lines, i, extra) -> None:
         """Adding balance never lowers the probability of default."""
         lims = [float(l) for l, _ in lines]
@@ -238,42 +284,80 @@ class TestProperties:
         after = assess(open_revolving_profile(lims, bals), as_of=AS_OF)
         assert after.probability_of_default >= before.probability_of_default
 
-    @given(profiles(activity=False), st.sampled_from(["balance", "delinquency", "lender", "abnormal"]),
-           st.dates(min_value=dt.date(2024, 6, 1), max_value=AS_OF))
-    def test_adverse_closure_never_lowers_risk(self, p: CreditProfile, kind: str, day: dt.date) -> None:
+    @given(
+        profiles(activity=False),
+        st.sampled_from(["balance", "delinquency", "lender", "abnormal"]),
+        st.dates(min_value=dt.date(2024, 6, 1), max_value=AS_OF),
+    )
+    def test_adverse_closure_never_lowers_risk(
+        self, p: CreditProfile, kind: str, day: dt.date
+    ) -> None:
         """Adding an adverse closure (with balance, after delinquency, by the lender,
         abnormal) to a profile never lowers its risk."""
-        acc = CreditAccount(account_id="new", product="credit_card", status="closed",
-                            opened_on="2018-01-01", closed_on=day, credit_limit=10000,
-                            balance=3000 if kind == "balance" else 0,
-                            worst_dpd_24m=60 if kind == "delinquency" else 0)
+        acc = CreditAccount(
+            account_id="new",
+            product="credit_card",
+            status="closed",
+            opened_on="2018-01-01",
+            closed_on=day,
+            credit_limit=10000,
+            balance=3000 if kind == "balance" else 0,
+            worst_dpd_24m=60 if kind == "delinquency" else 0,
+        )
         ev = ClosureEvent(
-            account_id="new", closed_on=day,
+            account_id="new",
+            closed_on=day,
             initiator="lender_risk" if kind == "lender" else "consumer",
             reason="unused",
             termination="abnormal" if kind == "abnormal" else "normal",
-            balance_at_closure=3000 if kind == "balance" else 0, limit_at_closure=10000,
+            balance_at_closure=3000 if kind == "balance" else 0,
+            limit_at_closure=10000,
             worst_dpd_6m_before=60 if kind == "delinquency" else 0,
         )
         # compare with the same account closed cleanly, so only the adverse part differs
         clean_acc = attrs.evolve(acc, balance=0, worst_dpd_24m=0)
-        clean_ev = attrs.evolve(ev, initiator="consumer", termination="normal",
-                                balance_at_closure=0, worst_dpd_6m_before=0)
+        clean_ev = attrs.evolve(
+            ev,
+            initiator="consumer",
+            termination="normal",
+            balance_at_closure=0,
+            worst_dpd_6m_before=0,
+        )
         adverse = attrs.evolve(p, accounts=p.accounts + (acc,), closures=p.closures + (ev,))
-        clean = attrs.evolve(p, accounts=p.accounts + (clean_acc,), closures=p.closures + (clean_ev,))
-        assert (assess(adverse, as_of=AS_OF).probability_of_default
-                >= assess(clean, as_of=AS_OF).probability_of_default)
+        clean = attrs.evolve(
+            p, accounts=p.accounts + (clean_acc,), closures=p.closures + (clean_ev,)
+        )
+        assert (
+            assess(adverse, as_of=AS_OF).probability_of_default
+            >= assess(clean, as_of=AS_OF).probability_of_default
+        )
 
     @given(profiles(activity=False), st.dates(min_value=dt.date(2024, 1, 1), max_value=AS_OF))
     def test_clean_voluntary_closure_never_a_reason(self, p: CreditProfile, day: dt.date) -> None:
         """Adding a clean, paid-off voluntary closure never adds a reason code of its own."""
         assume(not any(a.account_id == "v" for a in p.accounts))
-        acc = CreditAccount(account_id="v", product="installment", status="closed",
-                            opened_on="2015-01-01", closed_on=day, credit_limit=5000, balance=0,
-                            worst_dpd_24m=0, months_delinquent_24m=0)
-        ev = ClosureEvent(account_id="v", closed_on=day, initiator="consumer", reason="privacy",
-                          termination="normal", balance_at_closure=0, worst_dpd_6m_before=0)
+        acc = CreditAccount(
+            account_id="v",
+            product="installment",
+            status="closed",
+            opened_on="2015-01-01",
+            closed_on=day,
+            credit_limit=5000,
+            balance=0,
+            worst_dpd_24m=0,
+            months_delinquent_24m=0,
+        )
+        ev = ClosureEvent(
+            account_id="v",
+            closed_on=day,
+            initiator="consumer",
+            reason="privacy",
+            termination="normal",
+            balance_at_closure=0,
+            worst_dpd_6m_before=0,
+        )
         q = attrs.evolve(p, accounts=p.accounts + (acc,), closures=p.closures + (ev,))
+
         def lost(a: Assessment) -> dict:
             out: dict = {}
             for f in a.factors:
@@ -294,7 +378,9 @@ class TestThreads:
     def test_sixteen_threads_match_serial(self) -> None:
         """assess() from 16 threads gives the serial results."""
         paths = sorted(EXAMPLES.glob("*.json"))
-        subjects = [CreditProfile.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in paths]
+        subjects = [
+            CreditProfile.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in paths
+        ]
         serial = [assess(s, as_of="2025-12-31") for s in subjects]
         results: list[list[Assessment]] = [[] for _ in range(16)]
 

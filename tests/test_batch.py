@@ -89,8 +89,12 @@ class TestEquality:
         ps = _portfolio(4)
         days = [AS_OF, AS_OF + dt.timedelta(days=30), "2026-09-01", AS_OF]
         got = assess_many(ps, as_of=days)
-        assert [a.as_of for a in got] == [AS_OF, AS_OF + dt.timedelta(days=30),
-                                          dt.date(2026, 9, 1), AS_OF]
+        assert [a.as_of for a in got] == [
+            AS_OF,
+            AS_OF + dt.timedelta(days=30),
+            dt.date(2026, 9, 1),
+            AS_OF,
+        ]
         assert got == [assess(p, as_of=d) for p, d in zip(ps, days)]
 
     def test_documents_and_scorer_objects(self):
@@ -99,7 +103,8 @@ class TestEquality:
         docs = [p.to_dict() for p in ps]
         scorer = RuleScorer()
         assert assess_many(docs, scorer=scorer, as_of=AS_OF) == [
-            assess(d, scorer=scorer, as_of=AS_OF) for d in docs]
+            assess(d, scorer=scorer, as_of=AS_OF) for d in docs
+        ]
 
     @settings(max_examples=15, deadline=None)
     @given(n=st.integers(0, 40), chunk=st.integers(1, 50))
@@ -167,8 +172,9 @@ class TestErrors:
         monkeypatch.setattr(_batch, "_PREFER_FORK", fork)
         ps = _portfolio(20)
         with pytest.raises(ScoringError, match="worker process died"):
-            assess_many(ps, scorer=ExitInWorker(), as_of=AS_OF, n_jobs=2, chunk_size=2,
-                        errors="collect")
+            assess_many(
+                ps, scorer=ExitInWorker(), as_of=AS_OF, n_jobs=2, chunk_size=2, errors="collect"
+            )
 
     def test_unpicklable_scorer_without_fork(self, monkeypatch):
         """Without fork, a scorer that cannot be pickled is refused for workers."""
@@ -184,11 +190,17 @@ class TestErrors:
         ps = _portfolio(30)
         assert assess_many(ps, as_of=AS_OF, n_jobs=2, chunk_size=10) == assess_many(ps, as_of=AS_OF)
 
-    @pytest.mark.parametrize("kwargs, path", [
-        ({"n_jobs": 0}, "n_jobs"), ({"chunk_size": 0}, "chunk_size"),
-        ({"errors": "ignore"}, "errors"), ({"progress": 3}, "progress"),
-        ({"as_of": [AS_OF]}, "as_of"), ({"as_of": 5}, "as_of"),
-    ])
+    @pytest.mark.parametrize(
+        "kwargs, path",
+        [
+            ({"n_jobs": 0}, "n_jobs"),
+            ({"chunk_size": 0}, "chunk_size"),
+            ({"errors": "ignore"}, "errors"),
+            ({"progress": 3}, "progress"),
+            ({"as_of": [AS_OF]}, "as_of"),
+            ({"as_of": 5}, "as_of"),
+        ],
+    )
     def test_bad_arguments(self, kwargs, path):
         """Bad arguments raise InvalidInputError naming the argument."""
         with pytest.raises(InvalidInputError) as info:
@@ -200,17 +212,23 @@ class TestProgressAndPickling:
     def test_progress_calls(self):
         """progress(done, total) is called after each chunk, ending at total."""
         calls = []
-        assess_many(_portfolio(25), as_of=AS_OF, chunk_size=10,
-                    progress=lambda d, t: calls.append((d, t)))
+        assess_many(
+            _portfolio(25), as_of=AS_OF, chunk_size=10, progress=lambda d, t: calls.append((d, t))
+        )
         assert calls == [(10, 25), (20, 25), (25, 25)]
 
     @pytest.mark.parametrize("collect", [False, True])
     def test_progress_with_workers(self, collect):
         """With workers (and this process) scoring, progress still rises to the total."""
         calls = []
-        out = assess_many(_portfolio(60), as_of=AS_OF, n_jobs=2, chunk_size=7,
-                          errors="collect" if collect else "raise",
-                          progress=lambda d, t: calls.append(d))
+        out = assess_many(
+            _portfolio(60),
+            as_of=AS_OF,
+            n_jobs=2,
+            chunk_size=7,
+            errors="collect" if collect else "raise",
+            progress=lambda d, t: calls.append(d),
+        )
         assert len(out) == 60
         assert calls == sorted(calls) and len(set(calls)) == len(calls) and calls[-1] == 60
 
@@ -226,4 +244,3 @@ class TestProgressAndPickling:
         calls = []
         assert assess_many([], progress=lambda d, t: calls.append(d)) == []
         assert calls == []
-

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 
 import numpy as np
 import pytest
@@ -138,8 +137,12 @@ class TestNumericFit:
         assert b.direction == direction
 
     @HYPO
-    @given(numeric_xy(), st.sampled_from(["auto", None]), st.integers(1, 6),
-           st.sampled_from([0.0, 0.05, 0.2]))
+    @given(
+        numeric_xy(),
+        st.sampled_from(["auto", None]),
+        st.integers(1, 6),
+        st.sampled_from([0.0, 0.05, 0.2]),
+    )
     def test_counts_match_transform(self, xy, monotonic, max_bins, share) -> None:
         """Counts sum to n, re-binning the training data reproduces them, limits hold."""
         x, y = xy
@@ -242,8 +245,14 @@ class TestNumericFit:
 
     def test_labels(self) -> None:
         """Labels are half-open intervals with unbounded ends, then 'missing'."""
-        b = NumericBinning(cuts=(0.3, 0.5), counts=(1, 1, 1, 0), bad_counts=(0, 1, 1, 0),
-                           woe=(-1.0, 0.0, 1.0, 0.0), iv=0.5, direction="increasing")
+        b = NumericBinning(
+            cuts=(0.3, 0.5),
+            counts=(1, 1, 1, 0),
+            bad_counts=(0, 1, 1, 0),
+            woe=(-1.0, 0.0, 1.0, 0.0),
+            iv=0.5,
+            direction="increasing",
+        )
         assert b.labels == ("(-inf, 0.3)", "[0.3, 0.5)", "[0.5, +inf)", "missing")
 
     def test_row_order_invariance(self) -> None:
@@ -287,8 +296,7 @@ class TestTreePrebinning:
     def test_default_is_quantile(self) -> None:
         """Leaving prebinning out is the quantile pre-binning."""
         x, y = _step_data(3000)
-        assert fit_numeric(x, y) == fit_numeric(x, y, prebinning="quantile",
-                                                min_prebin_share=0.3)
+        assert fit_numeric(x, y) == fit_numeric(x, y, prebinning="quantile", min_prebin_share=0.3)
 
     def test_step_found_with_one_split(self) -> None:
         """With two leaves the tree cuts a step in the bad rate at the step."""
@@ -308,16 +316,16 @@ class TestTreePrebinning:
             ref = fit_numeric(x, y, prebinning="tree", monotonic=mono)
             for seed in range(2):
                 perm = np.random.default_rng(seed).permutation(4000)
-                again = fit_numeric(list(x[perm]), list(y[perm]), prebinning="tree",
-                                    monotonic=mono)
+                again = fit_numeric(list(x[perm]), list(y[perm]), prebinning="tree", monotonic=mono)
                 assert again == ref and again.to_dict() == ref.to_dict()
 
     def test_constant_and_tiny_inputs(self) -> None:
         """A constant column gives one pre-bin; a leaf share of 0.5 allows only the middle cut."""
         b = fit_numeric([3.0] * 10 + [None], [0, 1] * 5 + [1], prebinning="tree")
         assert b.cuts == () and b.counts == (10, 1)
-        b = fit_numeric([1.0, 2.0, 3.0, 4.0], [0, 0, 1, 1], prebinning="tree",
-                        min_prebin_share=0.5, **self.RAW)
+        b = fit_numeric(
+            [1.0, 2.0, 3.0, 4.0], [0, 0, 1, 1], prebinning="tree", min_prebin_share=0.5, **self.RAW
+        )
         assert b.cuts == (2.5,) and b.counts == (2, 2, 0)
 
     @HYPO
@@ -325,8 +333,9 @@ class TestTreePrebinning:
     def test_prebins_partition_rows(self, xy, prebins, share) -> None:
         """Pre-bins hold every row once, at most prebins of them, each >= the leaf share."""
         x, y = xy
-        b = fit_numeric(x, y, prebinning="tree", prebins=prebins, min_prebin_share=share,
-                        **self.RAW)
+        b = fit_numeric(
+            x, y, prebinning="tree", prebins=prebins, min_prebin_share=share, **self.RAW
+        )
         n_v = int(np.count_nonzero(~np.isnan(x)))
         assert sum(b.counts) == len(x)
         assert b.counts[-1] == len(x) - n_v
@@ -336,13 +345,13 @@ class TestTreePrebinning:
         assert np.bincount(b.transform_index(x), minlength=b.n_bins).tolist() == list(b.counts)
 
     @HYPO
-    @given(numeric_xy(), st.sampled_from(["auto", "auto_shape", "decreasing"]),
-           st.integers(1, 6))
+    @given(numeric_xy(), st.sampled_from(["auto", "auto_shape", "decreasing"]), st.integers(1, 6))
     def test_merge_stage_unchanged(self, xy, monotonic, max_bins) -> None:
         """After tree pre-bins the usual limits hold: max_bins, shares, JSON round trip."""
         x, y = xy
-        b = fit_numeric(x, y, prebinning="tree", monotonic=monotonic, max_bins=max_bins,
-                        min_bin_share=0.05)
+        b = fit_numeric(
+            x, y, prebinning="tree", monotonic=monotonic, max_bins=max_bins, min_bin_share=0.05
+        )
         assert b.n_bins - 1 <= max_bins
         if b.n_bins > 2:
             assert min(b.counts[:-1]) >= 0.05 * len(x)
@@ -365,21 +374,28 @@ def _is_unimodal(values: list[float], shape: str) -> bool:
     if not v:
         return True
     k = max(range(len(v)), key=v.__getitem__)
-    return (all(a <= b for a, b in zip(v[:k + 1], v[1:k + 1]))
-            and all(a >= b for a, b in zip(v[k:], v[k + 1:])))
+    return all(a <= b for a, b in zip(v[: k + 1], v[1 : k + 1])) and all(
+        a >= b for a, b in zip(v[k:], v[k + 1 :])
+    )
 
 
 class TestShapes:
     """Peak, valley and auto_shape binnings (unimodal bad rates)."""
 
     @HYPO
-    @given(numeric_xy(), st.sampled_from(["peak", "valley"]), st.integers(1, 6),
-           st.sampled_from([0.0, 0.05, 0.2]), st.sampled_from([5, 10, 20]))
+    @given(
+        numeric_xy(),
+        st.sampled_from(["peak", "valley"]),
+        st.integers(1, 6),
+        st.sampled_from([0.0, 0.05, 0.2]),
+        st.sampled_from([5, 10, 20]),
+    )
     def test_unimodal_constraint_holds(self, xy, shape, max_bins, share, prebins) -> None:
         """Bad rates and WOE rise to the turning bin, then fall (peak), or the reverse."""
         x, y = xy
-        b = fit_numeric(x, y, monotonic=shape, max_bins=max_bins, min_bin_share=share,
-                        prebins=prebins)
+        b = fit_numeric(
+            x, y, monotonic=shape, max_bins=max_bins, min_bin_share=share, prebins=prebins
+        )
         rates = _value_rates(b)
         woe = [w for c, w in zip(b.counts[:-1], b.woe[:-1]) if c > 0]
         assert _is_unimodal(rates, shape) and _is_unimodal(woe, shape)
@@ -396,8 +412,7 @@ class TestShapes:
         b = fit_numeric(x, y, monotonic="auto_shape", max_bins=max_bins, min_bin_share=share)
         rates = _value_rates(b)
         if b.shape in ("increasing", "decreasing"):
-            assert b == fit_numeric(x, y, monotonic="auto", max_bins=max_bins,
-                                    min_bin_share=share)
+            assert b == fit_numeric(x, y, monotonic="auto", max_bins=max_bins, min_bin_share=share)
         else:
             assert b.shape in ("peak", "valley") and b.direction is None
             assert _is_unimodal(rates, b.shape) and len(rates) >= UNIMODAL_MIN_BINS
@@ -437,18 +452,18 @@ class TestShapes:
         bads = [90, 50, 10, 20, 60, 90]
         x = [float(v) for v in range(6) for _ in range(100)]
         y = [int(i < b) for b in bads for i in range(100)]
-        b = fit_numeric(x, y, monotonic="auto_shape", max_bins=6, min_bin_share=0.0,
-                        prebins=6)
+        b = fit_numeric(x, y, monotonic="auto_shape", max_bins=6, min_bin_share=0.0, prebins=6)
         assert b.shape == "valley"
         assert b.counts == (100,) * 6 + (0,) and b.bad_counts == tuple(bads) + (0,)
         a, n_bad, n_good = SMOOTHING, 320, 280
-        want = [math.log((bb + a) / (n_bad + 6 * a) / ((100 - bb + a) / (n_good + 6 * a)))
-                for bb in bads]
+        want = [
+            math.log((bb + a) / (n_bad + 6 * a) / ((100 - bb + a) / (n_good + 6 * a)))
+            for bb in bads
+        ]
         assert b.woe[:-1] == pytest.approx(want, rel=1e-12) and b.woe[-1] == 0.0
         mono = fit_numeric(x, y, monotonic="auto", max_bins=6, min_bin_share=0.0, prebins=6)
         assert mono.iv < b.iv / 2
-        assert b == fit_numeric(x, y, monotonic="valley", max_bins=6, min_bin_share=0.0,
-                                prebins=6)
+        assert b == fit_numeric(x, y, monotonic="valley", max_bins=6, min_bin_share=0.0, prebins=6)
 
     def test_monotonic_data_stays_monotonic(self) -> None:
         """A step-shaped (monotonic) risk keeps a monotonic shape under auto_shape."""
@@ -487,15 +502,20 @@ class TestShapes:
         x[::11] = np.nan
         assert "smoothing" not in fit_numeric(x, y, monotonic="auto_shape").to_dict()
         assert "smoothing" not in fit_categorical(["a", "b"] * 50, [0, 1] * 50).to_dict()
-        for b in (fit_numeric(x, y, monotonic="auto_shape", smoothing=2.5),
-                  fit_categorical([str(int(v)) if v == v else None for v in x // 10], y,
-                                  smoothing=2.5)):
+        for b in (
+            fit_numeric(x, y, monotonic="auto_shape", smoothing=2.5),
+            fit_categorical([str(int(v)) if v == v else None for v in x // 10], y, smoothing=2.5),
+        ):
             d = json.loads(json.dumps(b.to_dict(), allow_nan=False))
             assert d["smoothing"] == 2.5
             b2 = binning_from_dict(d)
             assert b2 == b and b2.smoothing == 2.5
-            for bad, says in ((0.2, "multiple of 0.5"), (0.5, "left out"), (2, "as a float"),
-                              (10**400, "multiple of 0.5")):
+            for bad, says in (
+                (0.2, "multiple of 0.5"),
+                (0.5, "left out"),
+                (2, "as a float"),
+                (10**400, "multiple of 0.5"),
+            ):
                 with pytest.raises(InvalidInputError) as ei:
                     binning_from_dict({**d, "smoothing": bad})
                 assert [(p, says in m) for p, m in ei.value.problems] == [("smoothing", True)]
@@ -630,7 +650,10 @@ class TestCategorical:
         assert b.bin_index_one("never seen") == b.unseen_index
         assert b.bin_index_one(42) == b.unseen_index
         assert b.transform_index(["zzz", "c", None]).tolist() == [
-            b.unseen_index, b.bin_index_one("c"), b.missing_index]
+            b.unseen_index,
+            b.bin_index_one("c"),
+            b.missing_index,
+        ]
 
     def test_missing_values(self) -> None:
         """None and float NaN are missing; the missing bin is last."""
@@ -738,8 +761,19 @@ class TestFromDictValidation:
         with pytest.raises(InvalidInputError) as ei:
             NumericBinning.from_dict(d)
         paths = {p for p, _ in ei.value.problems}
-        assert {"kind", "cuts[1]", "cuts[2]", "counts", "bad_counts", "bad_counts[1]", "woe",
-                "woe[0]", "iv", "direction", "extra"} <= paths
+        assert {
+            "kind",
+            "cuts[1]",
+            "cuts[2]",
+            "counts",
+            "bad_counts",
+            "bad_counts[1]",
+            "woe",
+            "woe[0]",
+            "iv",
+            "direction",
+            "extra",
+        } <= paths
 
     def test_numeric_missing_fields(self) -> None:
         """Every missing required field is named."""
@@ -770,8 +804,20 @@ class TestFromDictValidation:
         with pytest.raises(InvalidInputError) as ei:
             CategoricalBinning.from_dict(d)
         paths = {p for p, _ in ei.value.problems}
-        assert {"groups[1][0]", "groups[2]", "groups[3]", "groups[4][0]", "counts", "counts[1]",
-                "bad_counts", "bad_counts[1]", "woe", "woe[1]", "iv", "unseen_index"} <= paths
+        assert {
+            "groups[1][0]",
+            "groups[2]",
+            "groups[3]",
+            "groups[4][0]",
+            "counts",
+            "counts[1]",
+            "bad_counts",
+            "bad_counts[1]",
+            "woe",
+            "woe[1]",
+            "iv",
+            "unseen_index",
+        } <= paths
 
     @pytest.mark.parametrize("doc", [None, [], "numeric", 3])
     def test_not_an_object(self, doc) -> None:
@@ -789,8 +835,13 @@ class TestFromDictValidation:
     def test_direct_construction_validated(self) -> None:
         """The constructor checks consistency too."""
         with pytest.raises(InvalidInputError):
-            NumericBinning(cuts=(1.0, 0.5), counts=(1, 1, 1, 0), bad_counts=(0, 0, 0, 0),
-                           woe=(0.0, 0.0, 0.0, 0.0), iv=0.0)
+            NumericBinning(
+                cuts=(1.0, 0.5),
+                counts=(1, 1, 1, 0),
+                bad_counts=(0, 0, 0, 0),
+                woe=(0.0, 0.0, 0.0, 0.0),
+                iv=0.0,
+            )
 
 
 class TestInputChecks:
@@ -872,8 +923,11 @@ class TestInputChecks:
 
     @pytest.mark.parametrize(
         ("kwargs", "path"),
-        [({"max_groups": 0}, "max_groups"), ({"min_group_share": 1.0}, "min_group_share"),
-         ({"smoothing": 0.3}, "smoothing")],
+        [
+            ({"max_groups": 0}, "max_groups"),
+            ({"min_group_share": 1.0}, "min_group_share"),
+            ({"smoothing": 0.3}, "smoothing"),
+        ],
     )
     def test_categorical_bad_parameters(self, kwargs, path) -> None:
         """Bad categorical parameters name the parameter."""
@@ -894,8 +948,7 @@ class TestInputChecks:
             fit_numeric([1.0, 2.0], [0, 0])
 
 
-def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good,
-                   a=SMOOTHING) -> float:
+def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good, a=SMOOTHING) -> float:
     """The largest IV over every contiguous grouping that meets the constraints (brute force)."""
     import itertools
 
@@ -905,10 +958,13 @@ def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good,
         pairs = list(zip(zip(cs, bs), zip(cs[1:], bs[1:])))
         if shape in ("increasing", "decreasing"):
             return not any(_violates(*l, *r, shape, int(2 * a)) for l, r in pairs)
-        first, second = (("increasing", "decreasing") if shape == "peak"
-                         else ("decreasing", "increasing"))
-        k = next((i for i, (l, r) in enumerate(pairs) if _violates(*l, *r, first, int(2 * a))),
-                 len(pairs))
+        first, second = (
+            ("increasing", "decreasing") if shape == "peak" else ("decreasing", "increasing")
+        )
+        k = next(
+            (i for i, (l, r) in enumerate(pairs) if _violates(*l, *r, first, int(2 * a))),
+            len(pairs),
+        )
         return not any(_violates(*l, *r, second, int(2 * a)) for l, r in pairs[k:])
 
     m = len(counts)
@@ -956,9 +1012,17 @@ class TestOptimal:
         from credit_closure._scorecard.binning import _has_shape, _optimal, _woe_iv
 
         counts, bads, shape, threshold, max_bins, n_bad, n_good, a = table
-        got = _optimal(counts, bads, shape=shape, threshold=threshold, max_bins=max_bins,
-                       n_bad=n_bad, n_good=n_good,
-                       missing_nonempty=n_bad + n_good > sum(counts), a=a)
+        got = _optimal(
+            counts,
+            bads,
+            shape=shape,
+            threshold=threshold,
+            max_bins=max_bins,
+            n_bad=n_bad,
+            n_good=n_good,
+            missing_nonempty=n_bad + n_good > sum(counts),
+            a=a,
+        )
         cs, bs = [c for _, c, _ in got], [b for _, _, b in got]
         assert [s for s, _, _ in got][0] == 0 and sum(cs) == sum(counts)
         assert len(got) <= max_bins and (len(got) == 1 or min(cs) >= threshold)
@@ -986,16 +1050,26 @@ class TestOptimal:
         assert round(greedy.iv, 3) == 0.853 and round(best.iv, 3) == 0.883
 
     @HYPO
-    @given(numeric_xy(), st.sampled_from(["increasing", "decreasing", "peak", "valley", None]),
-           st.integers(1, 6), st.sampled_from([0.0, 0.05, 0.2]), st.sampled_from([5, 20]),
-           st.sampled_from([0.5, 1.0, 2.5]))
+    @given(
+        numeric_xy(),
+        st.sampled_from(["increasing", "decreasing", "peak", "valley", None]),
+        st.integers(1, 6),
+        st.sampled_from([0.0, 0.05, 0.2]),
+        st.sampled_from([5, 20]),
+        st.sampled_from([0.5, 1.0, 2.5]),
+    )
     def test_never_below_greedy(self, xy, shape, max_bins, share, prebins, a) -> None:
         """Under the same shape, limits and smoothing, the exact IV is at least the greedy
         one, and the shape (of the bad rates and of the WOE), max_bins and min_bin_share
         hold."""
         x, y = xy
-        kw = {"monotonic": shape, "max_bins": max_bins, "min_bin_share": share,
-              "prebins": prebins, "smoothing": a}
+        kw = {
+            "monotonic": shape,
+            "max_bins": max_bins,
+            "min_bin_share": share,
+            "prebins": prebins,
+            "smoothing": a,
+        }
         best = fit_numeric(x, y, method="optimal", **kw)
         greedy = fit_numeric(x, y, method="greedy", **kw)
         assert best.iv >= greedy.iv - 1e-12
@@ -1020,8 +1094,13 @@ class TestOptimal:
         greedy 0.136 against exact 0.090 at a=1 before)."""
         x = [0.0] + [1.0] * 11 + [2.0] * 6
         y = [1] + [1] * 9 + [0] * 2 + [1] * 6
-        kw = {"monotonic": "peak", "max_bins": 2, "min_bin_share": 0.0, "prebins": 20,
-              "smoothing": a}
+        kw = {
+            "monotonic": "peak",
+            "max_bins": 2,
+            "min_bin_share": 0.0,
+            "prebins": 20,
+            "smoothing": a,
+        }
         greedy = fit_numeric(x, y, method="greedy", **kw)
         best = fit_numeric(x, y, method="optimal", **kw)
         assert best.iv >= greedy.iv - 1e-12
@@ -1053,17 +1132,18 @@ class TestOptimal:
         the greedy merges, and every category lands in one group."""
         x, y = TestCategorical()._data()
         for groups, share in ((4, 0.05), (20, 0.05), (3, 0.0)):
-            best = fit_categorical(x, y, max_groups=groups, min_group_share=share,
-                                   method="optimal")
-            greedy = fit_categorical(x, y, max_groups=groups, min_group_share=share,
-                                     method="greedy")
+            best = fit_categorical(x, y, max_groups=groups, min_group_share=share, method="optimal")
+            greedy = fit_categorical(
+                x, y, max_groups=groups, min_group_share=share, method="greedy"
+            )
             assert best.iv >= greedy.iv - 1e-12
             assert best.n_bins - 1 <= groups and sum(best.counts) == len(x)
             assert all(c >= share * len(x) for c in best.counts[:-1])
             rates = [bb / c for c, bb in zip(best.counts[:-1], best.bad_counts[:-1])]
             assert rates == sorted(rates)
             assert sorted(c for g in best.groups for c in g) == sorted(
-                {v for v in x if v is not None})
+                {v for v in x if v is not None}
+            )
 
     def test_many_prebins_reduced_first(self) -> None:
         """More pre-bins than OPTIMAL_MAX_PREBINS (here 300 categories) still fit, within
@@ -1075,8 +1155,11 @@ class TestOptimal:
         y = (rng.random(6000) < np.array([int(v[1:]) for v in x]) / 600).astype(int)
         assert len(set(x)) > OPTIMAL_MAX_PREBINS
         b = fit_categorical(x, y, max_groups=6, min_group_share=0.0, method="optimal")
-        assert b.n_bins - 1 == 6 and b.iv >= fit_categorical(
-            x, y, max_groups=6, min_group_share=0.0, method="greedy").iv - 0.02
+        assert (
+            b.n_bins - 1 == 6
+            and b.iv
+            >= fit_categorical(x, y, max_groups=6, min_group_share=0.0, method="greedy").iv - 0.02
+        )
         n = fit_numeric(rng.random(6000), y, prebins=200, method="optimal")
         assert n.n_bins - 1 <= 6
 

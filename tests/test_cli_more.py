@@ -7,8 +7,9 @@ import argparse
 import json
 import re
 import shlex
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, List, Tuple
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ ENTERPRISE = ROOT / "examples" / "enterprise" / "01_legal_rep_closures.json"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def run(argv: List[str], capsys: pytest.CaptureFixture[str]) -> Tuple[int, str, str]:
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run the command in-process; return (exit code, stdout, stderr)."""
     try:
         code = cli.main(argv)
@@ -32,7 +33,7 @@ def run(argv: List[str], capsys: pytest.CaptureFixture[str]) -> Tuple[int, str, 
     return code, out, err
 
 
-def subparsers() -> Iterator[Tuple[str, argparse.ArgumentParser]]:
+def subparsers() -> Iterator[tuple[str, argparse.ArgumentParser]]:
     parser = cli.build_parser()
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -67,8 +68,16 @@ class TestConventions:
     def test_expected_subcommands(self) -> None:
         """The tool offers the subcommands the issue lists."""
         names = {name for name, _ in subparsers()}
-        assert names >= {"assess", "what-if", "train", "validate", "monitor", "scan", "plugins",
-                         "schema"}
+        assert names >= {
+            "assess",
+            "what-if",
+            "train",
+            "validate",
+            "monitor",
+            "scan",
+            "plugins",
+            "schema",
+        }
 
     def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--version prints the package version and exits 0."""
@@ -104,13 +113,23 @@ class TestSchema:
 class TestValidate:
     """credit-closure validate."""
 
-    def test_markdown_and_html(self, book: Path, tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+    def test_markdown_and_html(
+        self, book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """The report goes to stdout; the HTML is written and announced on stderr."""
         html = tmp_path / "r.html"
-        code, out, err = run(["validate", str(book / "model.json"), str(book / "recent.jsonl"),
-                              "--baseline", str(book / "train.jsonl"), "--html", str(html)],
-                             capsys)
+        code, out, err = run(
+            [
+                "validate",
+                str(book / "model.json"),
+                str(book / "recent.jsonl"),
+                "--baseline",
+                str(book / "train.jsonl"),
+                "--html",
+                str(html),
+            ],
+            capsys,
+        )
         assert code == 0 and out.startswith("# Validation of logistic-")
         assert "## Population stability (score)" in out
         assert f"wrote {html}" in err and html.read_text(encoding="utf-8").startswith("<!DOCTYPE")
@@ -125,32 +144,59 @@ class TestValidate:
 
     def test_png_dir(self, book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """--png-dir alone writes one PNG per chart (or says how to get them)."""
-        code, _, err = run(["validate", str(book / "model.json"), str(book / "recent.jsonl"),
-                            "--png-dir", str(tmp_path / "png")], capsys)
+        code, _, err = run(
+            [
+                "validate",
+                str(book / "model.json"),
+                str(book / "recent.jsonl"),
+                "--png-dir",
+                str(tmp_path / "png"),
+            ],
+            capsys,
+        )
         assert code == 0
         if rep.charts_available():
             assert sorted(p.name for p in (tmp_path / "png").iterdir()) == [
-                "calibration.png", "distribution.png", "ks.png", "roc.png"]
+                "calibration.png",
+                "distribution.png",
+                "ks.png",
+                "roc.png",
+            ]
         else:
             assert rep.PLOT_HINT in err
 
-    def test_no_matplotlib(self, book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                           capsys: pytest.CaptureFixture[str]) -> None:
+    def test_no_matplotlib(
+        self,
+        book: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """Without matplotlib the command still succeeds and names the plot extra."""
         monkeypatch.setattr(rep, "charts_available", lambda: False)
-        code, _, err = run(["validate", str(book / "model.json"), str(book / "recent.jsonl"),
-                            "--html", str(tmp_path / "r.html")], capsys)
+        code, _, err = run(
+            [
+                "validate",
+                str(book / "model.json"),
+                str(book / "recent.jsonl"),
+                "--html",
+                str(tmp_path / "r.html"),
+            ],
+            capsys,
+        )
         assert code == 0 and f"charts need matplotlib: {rep.PLOT_HINT}" in err
         assert "(0 charts embedded)" in err
 
     def test_missing_model(self, book: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """A model file that does not exist: exit 1, the problem on stderr, no traceback."""
-        code, out, err = run(["validate", str(book / "nope.json"), str(book / "recent.jsonl")],
-                             capsys)
+        code, out, err = run(
+            ["validate", str(book / "nope.json"), str(book / "recent.jsonl")], capsys
+        )
         assert code == 1 and out == "" and "no such file" in err and "Traceback" not in err
 
-    def test_bad_data_line(self, book: Path, tmp_path: Path,
-                           capsys: pytest.CaptureFixture[str]) -> None:
+    def test_bad_data_line(
+        self, book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """A bad line in DATA is named with its line number; exit 1."""
         bad = tmp_path / "bad.jsonl"
         lines = (book / "recent.jsonl").read_text(encoding="utf-8").splitlines()[:3]
@@ -173,13 +219,24 @@ class TestValidate:
 class TestTrainReport:
     """credit-closure train --report."""
 
-    def test_train_writes_the_html_report(self, book: Path, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+    def test_train_writes_the_html_report(
+        self, book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """train --report writes the HTML report of the hold-out rows."""
         html = tmp_path / "t.html"
-        code, out, err = run(["train", str(book / "train.jsonl"), "--out",
-                              str(tmp_path / "m.json"), "--holdout", "0.3", "--report",
-                              str(html)], capsys)
+        code, out, err = run(
+            [
+                "train",
+                str(book / "train.jsonl"),
+                "--out",
+                str(tmp_path / "m.json"),
+                "--holdout",
+                "0.3",
+                "--report",
+                str(html),
+            ],
+            capsys,
+        )
         assert code == 0 and "held-out rows" in out and f"wrote {html}" in err
         assert "<h2>Scorecard points</h2>" in html.read_text(encoding="utf-8")
 
@@ -192,39 +249,86 @@ class TestModelOption:
         from credit_closure import LogisticScorer
 
         version = LogisticScorer.load(book / "model.json").version
-        code, out, _ = run(["assess", str(PROFILES / "01_clean_voluntary_huabei.json"),
-                            "--model", str(book / "model.json"), "--as-of", "2025-12-31",
-                            "--json"], capsys)
+        code, out, _ = run(
+            [
+                "assess",
+                str(PROFILES / "01_clean_voluntary_huabei.json"),
+                "--model",
+                str(book / "model.json"),
+                "--as-of",
+                "2025-12-31",
+                "--json",
+            ],
+            capsys,
+        )
         assert code == 0 and json.loads(out)["scorer_version"] == version
 
-    @pytest.mark.parametrize("lang, words", [("en", ["enterprise score", "principal"]),
-                                             ("zh", ["综合评分", "关联人", "变动的原因"])])
-    def test_enterprise_what_if(self, lang: str, words: List[str],
-                                capsys: pytest.CaptureFixture[str]) -> None:
+    @pytest.mark.parametrize(
+        "lang, words",
+        [("en", ["enterprise score", "principal"]), ("zh", ["综合评分", "关联人", "变动的原因"])],
+    )
+    def test_enterprise_what_if(
+        self, lang: str, words: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """what-if on an enterprise names the principal and the company score before/after."""
-        code, out, err = run(["what-if", str(ENTERPRISE), "--principal", "p-51d0", "--close",
-                              "cc1", "--on", "2025-12-31", "--lang", lang], capsys)
+        code, out, err = run(
+            [
+                "what-if",
+                str(ENTERPRISE),
+                "--principal",
+                "p-51d0",
+                "--close",
+                "cc1",
+                "--on",
+                "2025-12-31",
+                "--lang",
+                lang,
+            ],
+            capsys,
+        )
         assert code == 0 and err == ""
         assert all(w in out for w in words) and "p-51d0" in out
 
     def test_enterprise_what_if_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--json gives the enterprise what-if document with before and after."""
-        code, out, _ = run(["what-if", str(ENTERPRISE), "--principal", "p-51d0", "--close",
-                            "cc1", "--on", "2025-12-31", "--json"], capsys)
+        code, out, _ = run(
+            [
+                "what-if",
+                str(ENTERPRISE),
+                "--principal",
+                "p-51d0",
+                "--close",
+                "cc1",
+                "--on",
+                "2025-12-31",
+                "--json",
+            ],
+            capsys,
+        )
         doc = json.loads(out)
         assert code == 0 and doc["principal"] == "p-51d0" and doc["closed"] == ["cc1"]
         assert doc["delta"] == pytest.approx(doc["after"]["score"] - doc["before"]["score"])
 
     def test_enterprise_needs_principal(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Without --principal, an enterprise of several principals is an input problem."""
-        code, _, err = run(["what-if", str(ENTERPRISE), "--close", "cc1", "--on", "2025-12-31"],
-                           capsys)
+        code, _, err = run(
+            ["what-if", str(ENTERPRISE), "--close", "cc1", "--on", "2025-12-31"], capsys
+        )
         assert code == 1 and "principal" in err and "Traceback" not in err
 
     def test_principal_on_a_profile_is_refused(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--principal with a personal profile: exit 1 naming the option."""
-        code, _, err = run(["what-if", str(PROFILES / "06_open_lines_whatif.json"), "--close",
-                            "hb1", "--principal", "x"], capsys)
+        code, _, err = run(
+            [
+                "what-if",
+                str(PROFILES / "06_open_lines_whatif.json"),
+                "--close",
+                "hb1",
+                "--principal",
+                "x",
+            ],
+            capsys,
+        )
         assert code == 1 and "--principal" in err
 
 
@@ -243,23 +347,34 @@ class TestChinese:
         """No reason code in the catalog lacks its English or its Chinese text."""
         from credit_closure._scoring.reasons import REASONS
 
-        bad = [c for c, t in REASONS.items()
-               if not t.en.strip() or not t.zh.strip() or not CJK.search(t.zh)]
+        bad = [
+            c
+            for c, t in REASONS.items()
+            if not t.en.strip() or not t.zh.strip() or not CJK.search(t.zh)
+        ]
         assert REASONS and bad == []
 
     @pytest.mark.parametrize("path", sorted(PROFILES.glob("*.json")), ids=lambda p: p.stem)
-    def test_chinese_output_has_no_english_labels(self, path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    def test_chinese_output_has_no_english_labels(
+        self, path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """--lang zh output of every example uses the Chinese labels and reason texts."""
         code, out, _ = run(["assess", str(path), "--as-of", "2025-12-31", "--lang", "zh"], capsys)
         assert code == 0
-        for english in ("decision:", "reasons:", "score:", "closure impact", "APPROVE",
-                        "REFER", "DECLINE"):
+        for english in (
+            "decision:",
+            "reasons:",
+            "score:",
+            "closure impact",
+            "APPROVE",
+            "REFER",
+            "DECLINE",
+        ):
             assert english not in out
         assert "决定" in out
 
 
-def documented_commands() -> List[Tuple[str, str]]:
+def documented_commands() -> list[tuple[str, str]]:
     """(page, command) for each credit-closure command in the docs' bash blocks that only
     reads files shipped in examples/."""
     found = []
@@ -287,9 +402,14 @@ class TestDocumentedCommands:
         assert len(documented_commands()) >= 10
 
     @pytest.mark.parametrize("page, line", documented_commands())
-    def test_command_works(self, page: str, line: str, tmp_path: Path,
-                           monkeypatch: pytest.MonkeyPatch,
-                           capsys: pytest.CaptureFixture[str]) -> None:
+    def test_command_works(
+        self,
+        page: str,
+        line: str,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """The documented command exits 0 (run from a scratch folder, examples from the repo)."""
         monkeypatch.chdir(tmp_path)
         argv = [str(ROOT / w) if w.startswith("examples/") else w for w in shlex.split(line)[1:]]
@@ -310,9 +430,22 @@ class TestApiReference:
         leaves = {t.rsplit(".", 1)[-1] for t in targets}
         assert sorted(set(credit_closure.__all__) - leaves) == []
 
-    @pytest.mark.parametrize("module", ["metrics", "synth", "features", "plugins", "testing",
-                                        "portfolio", "monitoring", "columnar", "report",
-                                        "dask", "spark"])
+    @pytest.mark.parametrize(
+        "module",
+        [
+            "metrics",
+            "synth",
+            "features",
+            "plugins",
+            "testing",
+            "portfolio",
+            "monitoring",
+            "columnar",
+            "report",
+            "dask",
+            "spark",
+        ],
+    )
     def test_every_submodule_member_is_listed(self, module: str) -> None:
         """Each public submodule is documented with every name of its __all__."""
         import importlib
@@ -328,7 +461,9 @@ class TestApiReference:
 def _hooks() -> Any:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("mkdocs_hooks", ROOT / "tools" / "mkdocs_hooks.py")
+    spec = importlib.util.spec_from_file_location(
+        "mkdocs_hooks", ROOT / "tools" / "mkdocs_hooks.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -340,20 +475,25 @@ class TestSiteHooks:
 
     def test_links_out_of_docs(self) -> None:
         """Repository pages map to repo/, other files outside docs/ become plain text."""
-        text = ("[R](../README.md#set-up) [E](../examples/acme-scorer/) [C](concepts.md) "
-                "`[x](../README.md)`")
+        text = (
+            "[R](../README.md#set-up) [E](../examples/acme-scorer/) [C](concepts.md) "
+            "`[x](../README.md)`"
+        )
         out = _hooks().debug_rewrite(text, "index.md")
         assert out == ("[R](repo/README.md#set-up) E [C](concepts.md) `[x](../README.md)`")
 
     def test_links_from_repo_pages(self) -> None:
         """README's links into docs/ are rewritten relative to repo/."""
-        out = _hooks().debug_rewrite("[c](docs/concepts.md) [b](benchmarks/README.md)",
-                                     "repo/README.md")
+        out = _hooks().debug_rewrite(
+            "[c](docs/concepts.md) [b](benchmarks/README.md)", "repo/README.md"
+        )
         assert out == "[c](../concepts.md) [b](benchmarks/README.md)"
 
     def test_source_keys_link_to_their_row(self) -> None:
         """A defined key links to the sources page; unknown keys and code stay as they are."""
-        out = _hooks().debug_rewrite("[FICO-BLOG-CLOSE][NOT-A-KEY] `[FICO-BLOG-CLOSE]`",
-                                     "zh/quickstart.md")
-        assert out == ("[FICO-BLOG-CLOSE](../sources.md#src-fico-blog-close)[NOT-A-KEY] "
-                       "`[FICO-BLOG-CLOSE]`")
+        out = _hooks().debug_rewrite(
+            "[FICO-BLOG-CLOSE][NOT-A-KEY] `[FICO-BLOG-CLOSE]`", "zh/quickstart.md"
+        )
+        assert out == (
+            "[FICO-BLOG-CLOSE](../sources.md#src-fico-blog-close)[NOT-A-KEY] `[FICO-BLOG-CLOSE]`"
+        )

@@ -20,8 +20,12 @@ AS_OF = dt.date(2026, 6, 30)
 
 # Loopback only, no dashboard: the scheduler's and workers' small HTTP endpoints (health,
 # metrics) bind to 127.0.0.1 on a free port; the Bokeh dashboard is off.
-LOOPBACK = dict(host="127.0.0.1", dashboard_address=None, worker_dashboard_address=None,
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+LOOPBACK = dict(
+    host="127.0.0.1",
+    dashboard_address=None,
+    worker_dashboard_address=None,
+    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +37,20 @@ def tables():
 
 @pytest.fixture(scope="module")
 def expected(tables):
-    return score_columnar(tables["accounts"], tables["closures"], tables["inquiries"],
-                          tables["attributes"], as_of=AS_OF)
+    return score_columnar(
+        tables["accounts"],
+        tables["closures"],
+        tables["inquiries"],
+        tables["attributes"],
+        as_of=AS_OF,
+    )
 
 
 @pytest.fixture(scope="module")
 def inproc_client():
-    cluster = distributed.LocalCluster(processes=False, protocol="tcp://", n_workers=1,
-                                       threads_per_worker=2, **LOOPBACK)
+    cluster = distributed.LocalCluster(
+        processes=False, protocol="tcp://", n_workers=1, threads_per_worker=2, **LOOPBACK
+    )
     client = distributed.Client(cluster)
     yield client
     client.close()
@@ -48,8 +58,10 @@ def inproc_client():
 
 
 def _ddfs(tables, parts):
-    return [dd.from_pandas(tables[k], npartitions=parts)
-            for k in ("accounts", "closures", "inquiries", "attributes")]
+    return [
+        dd.from_pandas(tables[k], npartitions=parts)
+        for k in ("accounts", "closures", "inquiries", "attributes")
+    ]
 
 
 def _sorted(df):
@@ -98,10 +110,14 @@ class TestWorkerProcesses:
         """With two worker processes on loopback the results are still identical."""
         keep = set(tables["attributes"]["subject_id"].iloc[:200])
         sub = {k: t[t["subject_id"].isin(keep)] for k, t in tables.items()}
-        ref = score_columnar(sub["accounts"], sub["closures"], sub["inquiries"],
-                             sub["attributes"], as_of=AS_OF)
-        with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
-                                      **LOOPBACK) as cluster, \
-                distributed.Client(cluster) as client:
+        ref = score_columnar(
+            sub["accounts"], sub["closures"], sub["inquiries"], sub["attributes"], as_of=AS_OF
+        )
+        with (
+            distributed.LocalCluster(
+                processes=True, n_workers=2, threads_per_worker=1, **LOOPBACK
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
             out = client.compute(score_dask(*_ddfs(sub, 4), as_of=AS_OF)).result()
         pd.testing.assert_frame_equal(_sorted(out), _sorted(ref))

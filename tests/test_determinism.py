@@ -14,7 +14,7 @@ import pathlib
 import random
 import subprocess
 import sys
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -36,18 +36,22 @@ print(json.dumps(fingerprints(), sort_keys=True))
 """
 
 
-def _documents() -> List[Dict[str, Any]]:
-    docs = [json.loads(p.read_text("utf-8"))
-            for p in sorted((ROOT / "examples" / "profiles").glob("*.json"))]
-    docs += [json.loads(p.read_text("utf-8"))
-             for p in sorted((ROOT / "examples" / "enterprise").glob("*.json"))]
+def _documents() -> list[dict[str, Any]]:
+    docs = [
+        json.loads(p.read_text("utf-8"))
+        for p in sorted((ROOT / "examples" / "profiles").glob("*.json"))
+    ]
+    docs += [
+        json.loads(p.read_text("utf-8"))
+        for p in sorted((ROOT / "examples" / "enterprise").glob("*.json"))
+    ]
     from credit_closure.synth import generate_portfolio
 
     docs += [p.to_dict() for p in generate_portfolio(40, seed=3, as_of=AS_OF).profiles]
     return docs
 
 
-def _subject(doc: Dict[str, Any]) -> Any:
+def _subject(doc: dict[str, Any]) -> Any:
     return Enterprise.from_dict(doc) if "enterprise_id" in doc else CreditProfile.from_dict(doc)
 
 
@@ -55,12 +59,14 @@ def fingerprint(result: Any) -> str:
     """Bit-exact text of a result: float.hex of its numbers plus its JSON."""
     numbers = ""
     if hasattr(result, "score"):
-        numbers = "|".join(float(x).hex() for x in (
-            result.score, result.probability_of_default, result.closure_impact))
+        numbers = "|".join(
+            float(x).hex()
+            for x in (result.score, result.probability_of_default, result.closure_impact)
+        )
     return numbers + "|" + json.dumps(result.to_dict(), sort_keys=True, default=str)
 
 
-def fingerprints() -> Dict[str, str]:
+def fingerprints() -> dict[str, str]:
     """Fingerprint of every document under every built-in scorer (used in-process and in the
     subprocess)."""
     out = {}
@@ -72,7 +78,7 @@ def fingerprints() -> Dict[str, str]:
     return out
 
 
-def _shuffled(doc: Dict[str, Any], rng: random.Random) -> Dict[str, Any]:
+def _shuffled(doc: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     """The same document with every list and the attribute keys in another order."""
     out = dict(doc)
     for key in ("accounts", "closures", "inquiries", "activity", "principals"):
@@ -93,15 +99,26 @@ def _numbers_only(result: Any) -> Any:
     """What must not depend on item order: the numbers, band, decision and reason codes (for
     an enterprise: its numbers, decision and the set of principals' results)."""
     d = result.to_dict()
-    head = (float(d["score"]).hex(), float(d["probability_of_default"]).hex(), d["band"],
-            d["decision"])
+    head = (
+        float(d["score"]).hex(),
+        float(d["probability_of_default"]).hex(),
+        d["band"],
+        d["decision"],
+    )
     if "principals" in d:
         principals = sorted(json.dumps(p, sort_keys=True, default=str) for p in d["principals"])
         gates = sorted(json.dumps(g, sort_keys=True, default=str) for g in d["gates"])
-        return head + (float(d["worst_score"]).hex(), d["worst_subject_id"], tuple(principals), tuple(gates))
-    return head + (float(d["closure_impact"]).hex(),
-                   tuple((r["code"], float(r["points"]).hex()) for r in d["reasons"]),
-                   tuple(sorted(t["code"] for t in d["triggers"])))
+        return head + (
+            float(d["worst_score"]).hex(),
+            d["worst_subject_id"],
+            tuple(principals),
+            tuple(gates),
+        )
+    return head + (
+        float(d["closure_impact"]).hex(),
+        tuple((r["code"], float(r["points"]).hex()) for r in d["reasons"]),
+        tuple(sorted(t["code"] for t in d["triggers"])),
+    )
 
 
 class TestDeterminism:
@@ -119,10 +136,17 @@ class TestDeterminism:
 
     def test_across_processes_and_hash_seeds(self) -> None:
         """Fresh interpreters with PYTHONHASHSEED=0 and 12345 print the same fingerprints."""
-        procs = {seed: subprocess.Popen(
-            [sys.executable, "-c", _SCRIPT, str(ROOT / "tests")], stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, cwd=str(ROOT),
-            env=dict(os.environ, PYTHONHASHSEED=seed)) for seed in ("0", "12345")}
+        procs = {
+            seed: subprocess.Popen(
+                [sys.executable, "-c", _SCRIPT, str(ROOT / "tests")],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=str(ROOT),
+                env=dict(os.environ, PYTHONHASHSEED=seed),
+            )
+            for seed in ("0", "12345")
+        }
         here = fingerprints()
         for seed, proc in procs.items():
             out, err = proc.communicate(timeout=300)
@@ -147,11 +171,13 @@ class TestDeterminism:
         for doc in _documents():
             want = _numbers_only(assess(_subject(doc), scorer=scorer, as_of=AS_OF))
             for _ in range(3):
-                got = _numbers_only(assess(_subject(_shuffled(doc, rng)), scorer=scorer, as_of=AS_OF))
+                got = _numbers_only(
+                    assess(_subject(_shuffled(doc, rng)), scorer=scorer, as_of=AS_OF)
+                )
                 assert got == want, doc.get("subject_id") or doc.get("enterprise_id")
 
     @settings(max_examples=25, deadline=None)
-    @given(st.integers(0, 2 ** 32 - 1), st.sampled_from(SCORERS))
+    @given(st.integers(0, 2**32 - 1), st.sampled_from(SCORERS))
     def test_item_order_property(self, seed: int, scorer: str) -> None:
         """For random synthetic profiles and random permutations, the bits do not change."""
         from credit_closure.synth import generate_portfolio
@@ -159,6 +185,11 @@ class TestDeterminism:
         p = generate_portfolio(1, seed=seed, as_of=AS_OF).profiles[0]
         doc = p.to_dict()
         want = _numbers_only(assess(p, scorer=scorer, as_of=AS_OF))
-        got = _numbers_only(assess(CreditProfile.from_dict(_shuffled(doc, random.Random(seed))),
-                                   scorer=scorer, as_of=AS_OF))
+        got = _numbers_only(
+            assess(
+                CreditProfile.from_dict(_shuffled(doc, random.Random(seed))),
+                scorer=scorer,
+                as_of=AS_OF,
+            )
+        )
         assert got == want

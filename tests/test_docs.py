@@ -9,8 +9,8 @@ import io
 import re
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator, List, Set, Tuple
 
 import pytest
 
@@ -19,30 +19,48 @@ DOCS = ROOT / "docs"
 
 #: Pages other developers are writing. A link to one of them may point nowhere until it is
 #: written; once a page exists, its own links and source keys are checked like any other.
-PENDING = frozenset({
-    "docs/logistic-scorecard.md",
-    "docs/plugins.md",
-    "docs/enterprise.md",
-    "docs/portfolio-monitoring.md",
-    "docs/security-monitoring.md",
-    "docs/batch-and-distributed.md",
-    "docs/benchmarks-quality.md",
-    "benchmarks/README.md",
-})
+PENDING = frozenset(
+    {
+        "docs/logistic-scorecard.md",
+        "docs/plugins.md",
+        "docs/enterprise.md",
+        "docs/portfolio-monitoring.md",
+        "docs/security-monitoring.md",
+        "docs/batch-and-distributed.md",
+        "docs/benchmarks-quality.md",
+        "benchmarks/README.md",
+    }
+)
 
 #: Pages this documentation set must provide, and the README's documentation links.
-REQUIRED = ("docs/index.md", "docs/concepts.md", "docs/json-contract.md",
-            "docs/default-policy.md", "docs/features.md", "docs/sources.md")
-README_LINKS = ("docs/concepts.md", "docs/json-contract.md", "docs/default-policy.md",
-                "docs/features.md", "docs/sources.md", "benchmarks/README.md")
+REQUIRED = (
+    "docs/index.md",
+    "docs/concepts.md",
+    "docs/json-contract.md",
+    "docs/default-policy.md",
+    "docs/features.md",
+    "docs/sources.md",
+)
+README_LINKS = (
+    "docs/concepts.md",
+    "docs/json-contract.md",
+    "docs/default-policy.md",
+    "docs/features.md",
+    "docs/sources.md",
+    "benchmarks/README.md",
+)
 
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
 _INLINE_CODE_RE = re.compile(r"`[^`\n]*`")
-_LINK_RE = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_LINK_RE = re.compile(
+    r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?")
 _REFDEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 _KEY_RE = re.compile(r"\[([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*)\](?!\()")
-_SOURCE_ROW_RE = re.compile(r"^\| ([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*) \| [^|]* \| [^|]* \| (.+) \|$", re.M)
+_SOURCE_ROW_RE = re.compile(
+    r"^\| ([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*) \| [^|]* \| [^|]* \| (.+) \|$", re.M
+)
 _HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.M)
 _ANCHOR_RE = re.compile(r"<a\s+(?:id|name)=\"([^\"]+)\"")
 
@@ -60,7 +78,7 @@ def _gen_docs():
 GEN = _gen_docs()
 
 
-def _pages() -> List[Path]:
+def _pages() -> list[Path]:
     return sorted(DOCS.glob("*.md")) + [ROOT / "README.md"]
 
 
@@ -73,11 +91,11 @@ def strip_code(text: str) -> str:
     return _INLINE_CODE_RE.sub("", _FENCE_RE.sub("", text))
 
 
-def links(text: str) -> List[str]:
+def links(text: str) -> list[str]:
     """Every link target in Markdown ``text`` (inline, image and reference links), outside
     code."""
     body = strip_code(text)
-    return (_LINK_RE.findall(body) + _IMAGE_RE.findall(body) + _REFDEF_RE.findall(body))
+    return _LINK_RE.findall(body) + _IMAGE_RE.findall(body) + _REFDEF_RE.findall(body)
 
 
 def slug(heading: str) -> str:
@@ -89,11 +107,11 @@ def slug(heading: str) -> str:
     return text.replace(" ", "-")
 
 
-def anchors(text: str) -> Set[str]:
+def anchors(text: str) -> set[str]:
     """The anchors a page defines: its headings' slugs (with GitHub's -1, -2 for repeats)
     and explicit ``<a id=...>`` tags."""
-    out: Set[str] = set(_ANCHOR_RE.findall(text))
-    seen: Dict[str, int] = {}
+    out: set[str] = set(_ANCHOR_RE.findall(text))
+    seen: dict[str, int] = {}
     for h in _HEADING_RE.findall(_FENCE_RE.sub("", text)):
         s = slug(h)
         n = seen.get(s, 0)
@@ -102,7 +120,7 @@ def anchors(text: str) -> Set[str]:
     return out
 
 
-def local_targets() -> Iterator[Tuple[str, str, Path, str]]:
+def local_targets() -> Iterator[tuple[str, str, Path, str]]:
     """``(page, raw link, resolved path, fragment)`` for every relative link in the pages."""
     for page in _pages():
         for target in links(page.read_text(encoding="utf-8")):
@@ -113,7 +131,7 @@ def local_targets() -> Iterator[Tuple[str, str, Path, str]]:
             yield _rel(page), target, resolved, fragment
 
 
-def source_keys() -> Dict[str, str]:
+def source_keys() -> dict[str, str]:
     """Source key -> address, from the table of docs/sources.md."""
     return dict(_SOURCE_ROW_RE.findall((DOCS / "sources.md").read_text(encoding="utf-8")))
 
@@ -145,13 +163,16 @@ class TestGeneratedTables:
         for rel in GEN.PAGES:
             shutil.copy(ROOT / rel, tmp_path / rel)
         page = tmp_path / "docs" / "features.md"
-        page.write_text(page.read_text(encoding="utf-8").replace("| `util_total` |", "| `util_totl` |", 1),
-                        encoding="utf-8")
+        page.write_text(
+            page.read_text(encoding="utf-8").replace("| `util_total` |", "| `util_totl` |", 1),
+            encoding="utf-8",
+        )
         assert GEN.outdated(tmp_path) == ["docs/features.md"]
         assert GEN.write(tmp_path) == ["docs/features.md"]
         assert GEN.outdated(tmp_path) == []
         assert page.read_text(encoding="utf-8") == (ROOT / "docs" / "features.md").read_text(
-            encoding="utf-8")
+            encoding="utf-8"
+        )
 
     def test_missing_markers_count_as_stale(self, tmp_path: Path) -> None:
         """A page without its markers is stale, and replace_block refuses it."""
@@ -192,13 +213,16 @@ class TestGeneratedTables:
         result = doctest.testmod(GEN, verbose=False)
         assert result.attempted > 0 and result.failed == 0
 
-    @pytest.mark.parametrize("text, expected", [
-        ("FICO-BLOG-CLOSE, SOC-PAPERNO (F1)", "[FICO-BLOG-CLOSE], [SOC-PAPERNO] (F1)"),
-        ("INFERENCE (F10)", "INFERENCE (F10)"),
-        ("LKL-4084, LSLL (F15)", "[LKL-4084], [LSLL] (F15)"),
-        ("article claim; INFERENCE (R8)", "article claim; INFERENCE (R8)"),
-        ("already [RF-26]", "already [RF-26]"),
-    ])
+    @pytest.mark.parametrize(
+        "text, expected",
+        [
+            ("FICO-BLOG-CLOSE, SOC-PAPERNO (F1)", "[FICO-BLOG-CLOSE], [SOC-PAPERNO] (F1)"),
+            ("INFERENCE (F10)", "INFERENCE (F10)"),
+            ("LKL-4084, LSLL (F15)", "[LKL-4084], [LSLL] (F15)"),
+            ("article claim; INFERENCE (R8)", "article claim; INFERENCE (R8)"),
+            ("already [RF-26]", "already [RF-26]"),
+        ],
+    )
     def test_cite_brackets_only_keys(self, text: str, expected: str) -> None:
         """cite() brackets source keys, not INFERENCE, item numbers or bracketed keys."""
         assert GEN.cite(text) == expected
@@ -237,32 +261,44 @@ class TestLinks:
 
     def test_readme_documentation_links(self) -> None:
         """README.md links the core pages and the benchmarks, and each exists or is pending."""
-        targets = {t.partition("#")[0] for t in links((ROOT / "README.md").read_text(encoding="utf-8"))}
+        targets = {
+            t.partition("#")[0] for t in links((ROOT / "README.md").read_text(encoding="utf-8"))
+        }
         for rel in README_LINKS:
             assert rel in targets, rel
             assert (ROOT / rel).exists() or rel in PENDING, rel
 
     def test_index_links_every_page(self) -> None:
         """docs/index.md links every page in docs/ and every page being written."""
-        linked = {(DOCS / t.partition("#")[0]).resolve()
-                  for t in links((DOCS / "index.md").read_text(encoding="utf-8"))
-                  if not re.match(r"^[a-z]+:", t)}
+        linked = {
+            (DOCS / t.partition("#")[0]).resolve()
+            for t in links((DOCS / "index.md").read_text(encoding="utf-8"))
+            if not re.match(r"^[a-z]+:", t)
+        }
         wanted = {p.resolve() for p in DOCS.glob("*.md") if p.name != "index.md"}
         wanted |= {(ROOT / p).resolve() for p in PENDING}
         assert sorted(_rel(p) for p in wanted - linked) == []
 
     def test_link_extraction_skips_code_and_urls(self) -> None:
         """The link scanner ignores code blocks and inline code, and finds reference links."""
-        text = ("[a](x.md) `[b](y.md)` ![i](img.png)\n```python\n[c](z.md)\n```\n"
-                "[d]: ref.md\n[e](https://example.com)\n")
+        text = (
+            "[a](x.md) `[b](y.md)` ![i](img.png)\n```python\n[c](z.md)\n```\n"
+            "[d]: ref.md\n[e](https://example.com)\n"
+        )
         assert sorted(links(text)) == ["https://example.com", "img.png", "ref.md", "x.md"]
 
-    @pytest.mark.parametrize("heading, expected", [
-        ("Utilization: what a closed line still counts", "utilization-what-a-closed-line-still-counts"),
-        ("The reason-code catalog", "the-reason-code-catalog"),
-        ("Profile (`CreditProfile`)", "profile-creditprofile"),
-        ("R9: 连三累六 (3 consecutive)", "r9-连三累六-3-consecutive"),
-    ])
+    @pytest.mark.parametrize(
+        "heading, expected",
+        [
+            (
+                "Utilization: what a closed line still counts",
+                "utilization-what-a-closed-line-still-counts",
+            ),
+            ("The reason-code catalog", "the-reason-code-catalog"),
+            ("Profile (`CreditProfile`)", "profile-creditprofile"),
+            ("R9: 连三累六 (3 consecutive)", "r9-连三累六-3-consecutive"),
+        ],
+    )
     def test_slug(self, heading: str, expected: str) -> None:
         """Heading anchors follow GitHub's rules."""
         assert slug(heading) == expected
@@ -322,11 +358,14 @@ class TestExamples:
         assert result.attempted >= at_least
         assert result.failed == 0, out.getvalue()
 
-    @pytest.mark.parametrize("command", [
-        "credit-closure assess examples/profiles/02_balance_after_delinquency.json --as-of 2025-12-31",
-        "credit-closure assess examples/profiles/02_balance_after_delinquency.json --as-of 2025-12-31 --lang zh",
-        "credit-closure what-if examples/profiles/06_open_lines_whatif.json --close hb1 --on 2025-12-31",
-    ])
+    @pytest.mark.parametrize(
+        "command",
+        [
+            "credit-closure assess examples/profiles/02_balance_after_delinquency.json --as-of 2025-12-31",
+            "credit-closure assess examples/profiles/02_balance_after_delinquency.json --as-of 2025-12-31 --lang zh",
+            "credit-closure what-if examples/profiles/06_open_lines_whatif.json --close hb1 --on 2025-12-31",
+        ],
+    )
     def test_pasted_cli_output_is_current(self, command: str) -> None:
         """The console output pasted in concepts.md is what the command prints today."""
         from credit_closure import cli
@@ -339,5 +378,7 @@ class TestExamples:
         with contextlib.redirect_stdout(out):
             assert cli.main(argv) == 0
         version = re.compile(r"credit-closure \d+\.\d+\.\d+\S*")
-        assert version.sub("credit-closure X", out.getvalue()).rstrip() == \
-            version.sub("credit-closure X", m.group(1)).rstrip()
+        assert (
+            version.sub("credit-closure X", out.getvalue()).rstrip()
+            == version.sub("credit-closure X", m.group(1)).rstrip()
+        )

@@ -19,7 +19,8 @@ import os
 import pathlib
 import pickle
 import threading
-from typing import Any, Callable, Dict, List, Tuple
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -46,7 +47,7 @@ from credit_closure.cli import main as cli_main
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
-EXPECTED: Dict[str, Dict[str, Any]] = json.loads((BAD / "expected.json").read_text("utf-8"))
+EXPECTED: dict[str, dict[str, Any]] = json.loads((BAD / "expected.json").read_text("utf-8"))
 EXAMPLES = sorted((ROOT / "examples" / "profiles").glob("*.json"))
 ENTERPRISE_EXAMPLES = sorted((ROOT / "examples" / "enterprise").glob("*.json"))
 PACKAGE = pathlib.Path(credit_closure.__file__).resolve().parent
@@ -55,22 +56,26 @@ AS_OF_TEXT = AS_OF.isoformat()
 
 #: Corpus cases the library gets wrong today. Each stays a strict xfail until it is fixed,
 #: so a fix turns the test red and the mark must then be removed.
-KNOWN_BUGS: Dict[str, str] = {}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 # --------------------------------------------------------------------------------------
 # The corpus
 # --------------------------------------------------------------------------------------
-def _minimal_closed() -> Dict[str, Any]:
-    return {"subject_id": "p-big", "accounts": [
-        {"account_id": "a", "product": "other", "status": "closed", "closed_on": "2020-01-01"}]}
+def _minimal_closed() -> dict[str, Any]:
+    return {
+        "subject_id": "p-big",
+        "accounts": [
+            {"account_id": "a", "product": "other", "status": "closed", "closed_on": "2020-01-01"}
+        ],
+    }
 
 
 def _dump(doc: Any) -> bytes:
     return json.dumps(doc, separators=(",", ":")).encode("utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _generate(kind: str) -> bytes:
     """The bytes of a generated (too large to commit) corpus case."""
     n = 100_000
@@ -83,21 +88,30 @@ def _generate(kind: str) -> bytes:
         return body + b" " * (MAX_DOCUMENT_BYTES + 1 - len(body))
     doc = _minimal_closed()
     if kind == "accounts":
-        doc["accounts"] = [{"account_id": f"a{i}", "product": "other", "status": "open"}
-                           for i in range(Limits.MAX_ACCOUNTS + 1)]
+        doc["accounts"] = [
+            {"account_id": f"a{i}", "product": "other", "status": "open"}
+            for i in range(Limits.MAX_ACCOUNTS + 1)
+        ]
     elif kind == "closures":
-        doc["closures"] = [{"account_id": "a", "closed_on": "2020-01-01"}] * (Limits.MAX_CLOSURES + 1)
+        doc["closures"] = [{"account_id": "a", "closed_on": "2020-01-01"}] * (
+            Limits.MAX_CLOSURES + 1
+        )
     elif kind == "inquiries":
         doc["inquiries"] = [{"on": "2025-01-01", "kind": "self"}] * (Limits.MAX_INQUIRIES + 1)
     elif kind == "activity":
         doc["activity"] = [{"account_id": "a", "at": "2025-01-01T00:00:00", "kind": "login"}] * (
-            Limits.MAX_ACTIVITY + 1)
+            Limits.MAX_ACTIVITY + 1
+        )
     elif kind == "attributes":
         doc["attributes"] = {f"x{i}": i for i in range(Limits.MAX_ATTRIBUTES + 1)}
     elif kind == "principals":
-        doc = {"enterprise_id": "e-big", "principals": [
-            {"role": "guarantor", "profile": {"subject_id": f"p-{i}"}}
-            for i in range(Limits.MAX_PRINCIPALS + 1)]}
+        doc = {
+            "enterprise_id": "e-big",
+            "principals": [
+                {"role": "guarantor", "profile": {"subject_id": f"p-{i}"}}
+                for i in range(Limits.MAX_PRINCIPALS + 1)
+            ],
+        }
     else:  # pragma: no cover - a typo in expected.json
         raise KeyError(kind)
     return _dump(doc)
@@ -111,7 +125,7 @@ def corpus_bytes(name: str) -> bytes:
     return (BAD / name).read_bytes()
 
 
-def _cases(with_bugs: bool = True) -> List[Any]:
+def _cases(with_bugs: bool = True) -> list[Any]:
     out = []
     for name in sorted(EXPECTED):
         marks = ()
@@ -139,8 +153,17 @@ class TestCorpus:
     def test_corpus_covers_every_generated_limit(self) -> None:
         """Each documented list limit has an over-the-limit case in the table."""
         generated = {e["generated"] for e in EXPECTED.values() if "generated" in e}
-        assert {"accounts", "closures", "inquiries", "activity", "attributes", "principals",
-                "deep_arrays", "deep_objects", "oversize"} <= generated
+        assert {
+            "accounts",
+            "closures",
+            "inquiries",
+            "activity",
+            "attributes",
+            "principals",
+            "deep_arrays",
+            "deep_objects",
+            "oversize",
+        } <= generated
 
     @pytest.mark.parametrize("name", _cases())
     def test_rejected_with_exact_paths(self, name: str) -> None:
@@ -150,7 +173,9 @@ class TestCorpus:
         with pytest.raises(InvalidInputError) as info:
             doc = loads_document(corpus_bytes(name))
             stage = "build"
-            subject = (Enterprise if entry["kind"] == "enterprise" else CreditProfile).from_dict(doc)
+            subject = (Enterprise if entry["kind"] == "enterprise" else CreditProfile).from_dict(
+                doc
+            )
             stage = "assess"
             assess(subject, as_of=AS_OF)
         assert type(info.value) is InvalidInputError
@@ -159,8 +184,9 @@ class TestCorpus:
         assert all(m for _, m in info.value.problems)
 
     @pytest.mark.parametrize("name", _cases())
-    def test_cli_exits_1_with_paths(self, name: str, tmp_path: pathlib.Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+    def test_cli_exits_1_with_paths(
+        self, name: str, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """`credit-closure assess` exits 1, prints exactly the paths, and no traceback."""
         entry = EXPECTED[name]
         path = BAD / name
@@ -181,19 +207,43 @@ class TestCorpus:
 # Fuzzing: random JSON and random mutations of the examples
 # --------------------------------------------------------------------------------------
 _FIELD_NAMES = sorted(
-    set(cc_json._ACCOUNT_FIELDS) | set(cc_json._CLOSURE_FIELDS) | set(cc_json._INQUIRY_FIELDS)
-    | set(cc_json._ACTIVITY_FIELDS) | set(cc_json._PROFILE_FIELDS)
-    | set(cc_json._PRINCIPAL_FIELDS) | set(cc_json._ENTERPRISE_FIELDS)
+    set(cc_json._ACCOUNT_FIELDS)
+    | set(cc_json._CLOSURE_FIELDS)
+    | set(cc_json._INQUIRY_FIELDS)
+    | set(cc_json._ACTIVITY_FIELDS)
+    | set(cc_json._PROFILE_FIELDS)
+    | set(cc_json._PRINCIPAL_FIELDS)
+    | set(cc_json._ENTERPRISE_FIELDS)
 )
-_SAMPLE_STRINGS = ["open", "closed", "credit_card", "consumer", "normal", "login", "self",
-                   "2025-02-30", "2025-06-10", "2026-01-01", "2025-07-01T10:00:00", "a1", "hb1",
-                   "", "\x00", "\ud800", "1e400", "NaN", "legal_representative"]
+_SAMPLE_STRINGS = [
+    "open",
+    "closed",
+    "credit_card",
+    "consumer",
+    "normal",
+    "login",
+    "self",
+    "2025-02-30",
+    "2025-06-10",
+    "2026-01-01",
+    "2025-07-01T10:00:00",
+    "a1",
+    "hb1",
+    "",
+    "\x00",
+    "\ud800",
+    "1e400",
+    "NaN",
+    "legal_representative",
+]
 _scalars = st.one_of(
-    st.none(), st.booleans(),
-    st.integers(min_value=-(10 ** 30), max_value=10 ** 30),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
     st.integers(min_value=-2, max_value=30),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=12), st.sampled_from(_SAMPLE_STRINGS),
+    st.text(max_size=12),
+    st.sampled_from(_SAMPLE_STRINGS),
 )
 _keys = st.one_of(st.sampled_from(_FIELD_NAMES), st.text(max_size=8))
 json_values = st.recursive(
@@ -206,7 +256,7 @@ json_values = st.recursive(
 )
 
 
-def _load_examples() -> List[Dict[str, Any]]:
+def _load_examples() -> list[dict[str, Any]]:
     return [json.loads(p.read_text("utf-8")) for p in EXAMPLES]
 
 
@@ -214,7 +264,7 @@ _EXAMPLE_DOCS = _load_examples()
 _ENTERPRISE_DOCS = [json.loads(p.read_text("utf-8")) for p in ENTERPRISE_EXAMPLES]
 
 
-def _containers(doc: Any, path: Tuple[Any, ...] = ()) -> List[Tuple[Any, ...]]:
+def _containers(doc: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Paths of every list and dict inside ``doc`` (the root included)."""
     out = []
     if isinstance(doc, (dict, list)):
@@ -225,14 +275,14 @@ def _containers(doc: Any, path: Tuple[Any, ...] = ()) -> List[Tuple[Any, ...]]:
     return out
 
 
-def _at(doc: Any, path: Tuple[Any, ...]) -> Any:
+def _at(doc: Any, path: tuple[Any, ...]) -> Any:
     for k in path:
         doc = doc[k]
     return doc
 
 
 @st.composite
-def mutated_documents(draw: st.DrawFn, pool: List[Dict[str, Any]]) -> Any:
+def mutated_documents(draw: st.DrawFn, pool: list[dict[str, Any]]) -> Any:
     """A valid example with 1-3 random mutations: delete a key, change a value's type, set
     a random value, duplicate a list item."""
     doc = copy.deepcopy(draw(st.sampled_from(pool)))
@@ -249,12 +299,17 @@ def mutated_documents(draw: st.DrawFn, pool: List[Dict[str, Any]]) -> Any:
                 del target[key]
             elif op == "retype":
                 old = target[key]
-                target[key] = ([old] if not isinstance(old, list) else {"x": old}) if draw(st.booleans()) \
+                target[key] = (
+                    ([old] if not isinstance(old, list) else {"x": old})
+                    if draw(st.booleans())
                     else (str(old) if not isinstance(old, str) else (len(old) or True))
+                )
             elif op == "set":
                 target[key] = draw(json_values)
             else:
-                target[key] = draw(st.sampled_from(_SAMPLE_STRINGS + [-1, 0, 1e308, 10 ** 20, True, None]))
+                target[key] = draw(
+                    st.sampled_from(_SAMPLE_STRINGS + [-1, 0, 1e308, 10**20, True, None])
+                )
         elif target:
             i = draw(st.integers(0, len(target) - 1))
             op = draw(st.sampled_from(["duplicate", "delete", "set"]))
@@ -287,8 +342,11 @@ def _check_either_valid_or_refused(doc: Any, kind: str) -> None:
     assert cls.from_dict(json.loads(json.dumps(subject.to_dict()))) == subject
 
 
-_FUZZ = settings(max_examples=100, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+_FUZZ = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 class TestFuzz:
@@ -319,9 +377,14 @@ class TestFuzz:
         _check_either_valid_or_refused(doc, "enterprise")
 
     @_FUZZ
-    @given(st.one_of(st.binary(max_size=200),
-                     st.sampled_from(["[", "{", "{\"a\":", "\"", "1e", "-", "tru", "nul"]).map(
-                         lambda s: (s * 50).encode())))
+    @given(
+        st.one_of(
+            st.binary(max_size=200),
+            st.sampled_from(["[", "{", '{"a":', '"', "1e", "-", "tru", "nul"]).map(
+                lambda s: (s * 50).encode()
+            ),
+        )
+    )
     def test_random_bytes(self, raw: bytes) -> None:
         """Random bytes parse to a value or raise InvalidInputError, nothing else."""
         try:
@@ -361,18 +424,20 @@ class _WritesMarker:
     def __init__(self, marker: str) -> None:
         self.marker = marker
 
-    def __reduce__(self) -> Tuple[Any, Tuple[str, str]]:
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
         return (open, (self.marker, "w"))
 
 
-def _pickle_payloads(marker: pathlib.Path) -> Dict[str, bytes]:
+def _pickle_payloads(marker: pathlib.Path) -> dict[str, bytes]:
     """Every pickle protocol, plus joblib dumps (plain and compressed), of the marker writer."""
     import io
 
     import joblib
 
-    out = {f"pickle-protocol-{p}": pickle.dumps(_WritesMarker(str(marker)), protocol=p)
-           for p in range(0, pickle.HIGHEST_PROTOCOL + 1)}
+    out = {
+        f"pickle-protocol-{p}": pickle.dumps(_WritesMarker(str(marker)), protocol=p)
+        for p in range(0, pickle.HIGHEST_PROTOCOL + 1)
+    }
     for compress in (0, 3, "gzip"):
         buf = io.BytesIO()
         joblib.dump(_WritesMarker(str(marker)), buf, compress=compress)
@@ -380,11 +445,11 @@ def _pickle_payloads(marker: pathlib.Path) -> Dict[str, bytes]:
     return out
 
 
-def _artifact_doc() -> Dict[str, Any]:
+def _artifact_doc() -> dict[str, Any]:
     return json.loads(REFERENCE_ARTIFACT.read_text("utf-8"))
 
 
-def _resealed(doc: Dict[str, Any]) -> Dict[str, Any]:
+def _resealed(doc: dict[str, Any]) -> dict[str, Any]:
     """``doc`` with its sha256 recomputed, as a forger with the format spec would do."""
     from credit_closure._scorecard.logistic import _sha256
 
@@ -394,10 +459,12 @@ def _resealed(doc: Dict[str, Any]) -> Dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=1)
-def _package_trees() -> Tuple[Tuple[pathlib.Path, ast.AST], ...]:
+def _package_trees() -> tuple[tuple[pathlib.Path, ast.AST], ...]:
     """The parsed syntax tree of every module of the package."""
-    return tuple((path, ast.parse(path.read_text("utf-8"), filename=str(path)))
-                 for path in sorted(PACKAGE.rglob("*.py")))
+    return tuple(
+        (path, ast.parse(path.read_text("utf-8"), filename=str(path)))
+        for path in sorted(PACKAGE.rglob("*.py"))
+    )
 
 
 class TestPickleNeverRuns:
@@ -410,7 +477,9 @@ class TestPickleNeverRuns:
         assert marker.exists()
 
     @pytest.mark.parametrize("suffix", [".json", ".pkl", ".joblib", ""])
-    def test_pickled_artifact_refused_and_not_run(self, tmp_path: pathlib.Path, suffix: str) -> None:
+    def test_pickled_artifact_refused_and_not_run(
+        self, tmp_path: pathlib.Path, suffix: str
+    ) -> None:
         """LogisticScorer.load refuses every pickle/joblib payload; the marker never appears."""
         marker = tmp_path / "marker-artifact"
         for label, payload in _pickle_payloads(marker).items():
@@ -438,8 +507,18 @@ class TestPickleNeverRuns:
 
     def test_package_never_unpickles(self) -> None:
         """No module calls a pickle/joblib/marshal/numpy loader, eval or exec (syntax tree)."""
-        loaders = {"pickle", "cPickle", "joblib", "cloudpickle", "dill", "marshal", "shelve",
-                   "np", "numpy", "torch"}
+        loaders = {
+            "pickle",
+            "cPickle",
+            "joblib",
+            "cloudpickle",
+            "dill",
+            "marshal",
+            "shelve",
+            "np",
+            "numpy",
+            "torch",
+        }
         found = []
         trees = _package_trees()
         assert len(trees) > 10
@@ -447,15 +526,21 @@ class TestPickleNeverRuns:
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call):
                     f = node.func
-                    if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) \
-                            and f.value.id in loaders and (f.attr.startswith("load") or f.attr in ("open", "Unpickler")):
+                    if (
+                        isinstance(f, ast.Attribute)
+                        and isinstance(f.value, ast.Name)
+                        and f.value.id in loaders
+                        and (f.attr.startswith("load") or f.attr in ("open", "Unpickler"))
+                    ):
                         found.append(f"{path.name}:{node.lineno} {f.value.id}.{f.attr}")
                     if isinstance(f, ast.Name) and f.id in ("eval", "exec", "__import__"):
                         found.append(f"{path.name}:{node.lineno} {f.id}")
                 if isinstance(node, ast.ImportFrom) and node.module in loaders:
                     for alias in node.names:
                         if alias.name.startswith("load") or alias.name == "Unpickler":
-                            found.append(f"{path.name}:{node.lineno} from {node.module} import {alias.name}")
+                            found.append(
+                                f"{path.name}:{node.lineno} from {node.module} import {alias.name}"
+                            )
         assert found == []
 
 
@@ -464,18 +549,33 @@ class TestNothingFetched:
 
     def test_package_imports_no_network_module(self) -> None:
         """No module of the package imports socket, urllib.request, http.client, requests..."""
-        network = {"socket", "ssl", "urllib.request", "http.client", "requests", "httpx",
-                   "urllib3", "aiohttp", "ftplib", "smtplib", "xmlrpc.client", "paramiko"}
+        network = {
+            "socket",
+            "ssl",
+            "urllib.request",
+            "http.client",
+            "requests",
+            "httpx",
+            "urllib3",
+            "aiohttp",
+            "ftplib",
+            "smtplib",
+            "xmlrpc.client",
+            "paramiko",
+        }
         found = []
         for path, tree in _package_trees():
             for node in ast.walk(tree):
-                names: List[str] = []
+                names: list[str] = []
                 if isinstance(node, ast.Import):
                     names = [a.name for a in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.module:
                     names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-                found += [f"{path.name}:{node.lineno} {n}" for n in names
-                          if n in network or n.split(".")[0] in network - {"urllib", "http", "xmlrpc"}]
+                found += [
+                    f"{path.name}:{node.lineno} {n}"
+                    for n in names
+                    if n in network or n.split(".")[0] in network - {"urllib", "http", "xmlrpc"}
+                ]
         assert found == []
 
 
@@ -485,21 +585,28 @@ class TestArtifactFiles:
     def test_reference_artifact_loads(self) -> None:
         """Sanity: the shipped artifact loads, and with its own sha256 pinned."""
         scorer = LogisticScorer.load(REFERENCE_ARTIFACT)
-        assert LogisticScorer.load(REFERENCE_ARTIFACT, sha256=scorer.sha256_).sha256_ == scorer.sha256_
+        assert (
+            LogisticScorer.load(REFERENCE_ARTIFACT, sha256=scorer.sha256_).sha256_ == scorer.sha256_
+        )
 
-    @pytest.mark.parametrize("label, payload, words", [
-        ("empty", b"", "'{'"),
-        ("not-json", b"hello world", "'{'"),
-        ("array", b"[1, 2, 3]", "'{'"),
-        ("empty-object", b"{}", "format"),
-        ("bom", b"\xef\xbb\xbf{}", "'{'"),
-        ("nan", b'{"format": NaN}', "NaN"),
-        ("deep", b"{" + b'"a":{' * 50_000, "nested too deeply"),
-        ("zip", b"PK\x03\x04rest", "zip"),
-        ("npy", b"\x93NUMPY\x01\x00", "numpy"),
-        ("gzip", b"\x1f\x8b\x08\x00", "compressed"),
-    ])
-    def test_malformed_artifact(self, tmp_path: pathlib.Path, label: str, payload: bytes, words: str) -> None:
+    @pytest.mark.parametrize(
+        "label, payload, words",
+        [
+            ("empty", b"", "'{'"),
+            ("not-json", b"hello world", "'{'"),
+            ("array", b"[1, 2, 3]", "'{'"),
+            ("empty-object", b"{}", "format"),
+            ("bom", b"\xef\xbb\xbf{}", "'{'"),
+            ("nan", b'{"format": NaN}', "NaN"),
+            ("deep", b"{" + b'"a":{' * 50_000, "nested too deeply"),
+            ("zip", b"PK\x03\x04rest", "zip"),
+            ("npy", b"\x93NUMPY\x01\x00", "numpy"),
+            ("gzip", b"\x1f\x8b\x08\x00", "compressed"),
+        ],
+    )
+    def test_malformed_artifact(
+        self, tmp_path: pathlib.Path, label: str, payload: bytes, words: str
+    ) -> None:
         """A file that is not an artifact raises ArtifactError naming the file and the reason."""
         path = tmp_path / f"{label}.json"
         path.write_bytes(payload)
@@ -586,15 +693,20 @@ class TestArtifactFiles:
 class TestPolicyFiles:
     """Malformed, truncated and wrong-version policy files are refused with PolicyError."""
 
-    @pytest.mark.parametrize("label, payload, path", [
-        ("empty", b"", ""),
-        ("truncated", DEFAULT_POLICY.read_bytes()[:400], ""),
-        ("array", b"[]", ""),
-        ("bom", b"\xef\xbb\xbf" + DEFAULT_POLICY.read_bytes(), ""),
-        ("nan", DEFAULT_POLICY.read_bytes().replace(b'"pdo": 20', b'"pdo": NaN'), ""),
-        ("artifact", REFERENCE_ARTIFACT.read_bytes(), "format"),
-    ])
-    def test_malformed_policy(self, tmp_path: pathlib.Path, label: str, payload: bytes, path: str) -> None:
+    @pytest.mark.parametrize(
+        "label, payload, path",
+        [
+            ("empty", b"", ""),
+            ("truncated", DEFAULT_POLICY.read_bytes()[:400], ""),
+            ("array", b"[]", ""),
+            ("bom", b"\xef\xbb\xbf" + DEFAULT_POLICY.read_bytes(), ""),
+            ("nan", DEFAULT_POLICY.read_bytes().replace(b'"pdo": 20', b'"pdo": NaN'), ""),
+            ("artifact", REFERENCE_ARTIFACT.read_bytes(), "format"),
+        ],
+    )
+    def test_malformed_policy(
+        self, tmp_path: pathlib.Path, label: str, payload: bytes, path: str
+    ) -> None:
         """A file that is not a valid policy raises PolicyError with a path."""
         f = tmp_path / f"{label}.json"
         f.write_bytes(payload)
@@ -622,22 +734,38 @@ class TestPolicyFiles:
 # --------------------------------------------------------------------------------------
 # Resource limits
 # --------------------------------------------------------------------------------------
-_LIST_LIMITS = [("accounts", Limits.MAX_ACCOUNTS), ("closures", Limits.MAX_CLOSURES),
-                ("inquiries", Limits.MAX_INQUIRIES), ("activity", Limits.MAX_ACTIVITY),
-                ("attributes", Limits.MAX_ATTRIBUTES), ("principals", Limits.MAX_PRINCIPALS)]
+_LIST_LIMITS = [
+    ("accounts", Limits.MAX_ACCOUNTS),
+    ("closures", Limits.MAX_CLOSURES),
+    ("inquiries", Limits.MAX_INQUIRIES),
+    ("activity", Limits.MAX_ACTIVITY),
+    ("attributes", Limits.MAX_ATTRIBUTES),
+    ("principals", Limits.MAX_PRINCIPALS),
+]
 
 
-def _doc_with(kind: str, n: int) -> Tuple[Dict[str, Any], str]:
+def _doc_with(kind: str, n: int) -> tuple[dict[str, Any], str]:
     """A document with ``n`` items of ``kind``; returns (doc, 'profile' | 'enterprise')."""
     doc = _minimal_closed()
     if kind == "accounts":
-        doc["accounts"] = [{"account_id": f"a{i}", "product": "other", "status": "open"} for i in range(n)]
+        doc["accounts"] = [
+            {"account_id": f"a{i}", "product": "other", "status": "open"} for i in range(n)
+        ]
     elif kind == "closures":
-        doc["accounts"] = [{"account_id": f"a{i}", "product": "other", "status": "closed",
-                            "closed_on": "2020-01-01"} for i in range(n)]
-        doc["accounts"] = doc["accounts"][:Limits.MAX_ACCOUNTS]
-        doc["closures"] = [{"account_id": f"a{i % Limits.MAX_ACCOUNTS}", "closed_on": "2020-01-01"}
-                           for i in range(n)]
+        doc["accounts"] = [
+            {
+                "account_id": f"a{i}",
+                "product": "other",
+                "status": "closed",
+                "closed_on": "2020-01-01",
+            }
+            for i in range(n)
+        ]
+        doc["accounts"] = doc["accounts"][: Limits.MAX_ACCOUNTS]
+        doc["closures"] = [
+            {"account_id": f"a{i % Limits.MAX_ACCOUNTS}", "closed_on": "2020-01-01"}
+            for i in range(n)
+        ]
     elif kind == "inquiries":
         doc["inquiries"] = [{"on": "2025-01-01", "kind": "self"}] * n
     elif kind == "activity":
@@ -645,8 +773,12 @@ def _doc_with(kind: str, n: int) -> Tuple[Dict[str, Any], str]:
     elif kind == "attributes":
         doc["attributes"] = {f"x{i}": i for i in range(n)}
     else:
-        return {"enterprise_id": "e", "principals": [
-            {"role": "guarantor", "profile": {"subject_id": f"p-{i}"}} for i in range(n)]}, "enterprise"
+        return {
+            "enterprise_id": "e",
+            "principals": [
+                {"role": "guarantor", "profile": {"subject_id": f"p-{i}"}} for i in range(n)
+            ],
+        }, "enterprise"
     return doc, "profile"
 
 
@@ -669,13 +801,20 @@ class TestResourceLimits:
         assert info.value.problems == [(kind, f"has {limit + 1} items; the maximum is {limit}")]
 
     @pytest.mark.parametrize("kind, limit", _LIST_LIMITS)
-    def test_no_record_built_over_the_limit(self, kind: str, limit: int,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_no_record_built_over_the_limit(
+        self, kind: str, limit: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """Over a list limit, not one record of the list is built (the length is checked first)."""
         calls = {"n": 0}
-        name = {"accounts": "_account", "closures": "_closure", "inquiries": "_inquiry",
-                "activity": "_activity", "principals": "_principal"}.get(kind)
+        name = {
+            "accounts": "_account",
+            "closures": "_closure",
+            "inquiries": "_inquiry",
+            "activity": "_activity",
+            "principals": "_principal",
+        }.get(kind)
         if name is None:  # attributes: the values of an over-long mapping are never read
+
             class CountingDict(dict):
                 def items(self) -> Any:  # type: ignore[override]
                     calls["n"] += 1
@@ -709,8 +848,10 @@ class TestResourceLimits:
         """Building a profile in code past a list limit raises too, naming the list."""
         from credit_closure import CreditAccount
 
-        acc = [CreditAccount(account_id=f"a{i}", product="other", status="open")
-               for i in range(Limits.MAX_ACCOUNTS + 1)]
+        acc = [
+            CreditAccount(account_id=f"a{i}", product="other", status="open")
+            for i in range(Limits.MAX_ACCOUNTS + 1)
+        ]
         with pytest.raises(InvalidInputError) as info:
             CreditProfile(subject_id="p", accounts=acc)
         assert [p for p, _ in info.value.problems] == ["accounts"]
@@ -718,15 +859,21 @@ class TestResourceLimits:
     @pytest.mark.parametrize("field", ["subject_id", "account_id", "enterprise_id"])
     def test_id_length(self, field: str) -> None:
         """Ids of MAX_ID_LENGTH characters pass; one more is refused on that path."""
-        def doc(n: int) -> Tuple[Any, Any]:
+
+        def doc(n: int) -> tuple[Any, Any]:
             ident = "i" * n
             if field == "enterprise_id":
-                return Enterprise, {"enterprise_id": ident, "principals": [
-                    {"role": "guarantor", "profile": {"subject_id": "p"}}]}
+                return Enterprise, {
+                    "enterprise_id": ident,
+                    "principals": [{"role": "guarantor", "profile": {"subject_id": "p"}}],
+                }
             if field == "subject_id":
                 return CreditProfile, {"subject_id": ident}
-            return CreditProfile, {"subject_id": "p", "accounts": [
-                {"account_id": ident, "product": "other", "status": "open"}]}
+            return CreditProfile, {
+                "subject_id": "p",
+                "accounts": [{"account_id": ident, "product": "other", "status": "open"}],
+            }
+
         cls, ok = doc(Limits.MAX_ID_LENGTH)
         cls.from_dict(ok)
         cls, bad = doc(Limits.MAX_ID_LENGTH + 1)
@@ -748,12 +895,22 @@ class TestResourceLimits:
 
     def test_amount_and_dpd_maximums(self) -> None:
         """MAX_AMOUNT and MAX_DPD are accepted; just above them is refused."""
-        def acc(**kw: Any) -> Dict[str, Any]:
-            return {"subject_id": "p", "accounts": [dict(account_id="a", product="other", status="open", **kw)]}
+
+        def acc(**kw: Any) -> dict[str, Any]:
+            return {
+                "subject_id": "p",
+                "accounts": [dict(account_id="a", product="other", status="open", **kw)],
+            }
+
         CreditProfile.from_dict(acc(balance=Limits.MAX_AMOUNT, worst_dpd_24m=Limits.MAX_DPD))
         with pytest.raises(InvalidInputError) as info:
-            CreditProfile.from_dict(acc(balance=Limits.MAX_AMOUNT * 1.0000001, worst_dpd_24m=Limits.MAX_DPD + 1))
-        assert sorted(p for p, _ in info.value.problems) == ["accounts[0].balance", "accounts[0].worst_dpd_24m"]
+            CreditProfile.from_dict(
+                acc(balance=Limits.MAX_AMOUNT * 1.0000001, worst_dpd_24m=Limits.MAX_DPD + 1)
+            )
+        assert sorted(p for p, _ in info.value.problems) == [
+            "accounts[0].balance",
+            "accounts[0].worst_dpd_24m",
+        ]
 
     def test_document_size(self) -> None:
         """MAX_DOCUMENT_BYTES is accepted; one byte more is refused before it is decoded."""
@@ -765,7 +922,9 @@ class TestResourceLimits:
             loads_document(too_big)
         assert "maximum" in info.value.problems[0][1]
 
-    def test_cli_file_size(self, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_cli_file_size(
+        self, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """The CLI refuses a file over its read limit with exit code 1 and no traceback."""
         from credit_closure.cli.assess import _MAX_BYTES
 
@@ -784,8 +943,10 @@ class TestResourceLimits:
 
     def test_deep_nesting_in_small_stack_thread(self) -> None:
         """Deep nesting in a worker thread with a small stack is refused, not a crash."""
-        _assert_subprocess_refuses_nesting("threading.stack_size(128 * 1024)\n"
-                                           "t = threading.Thread(target=run); t.start(); t.join()")
+        _assert_subprocess_refuses_nesting(
+            "threading.stack_size(128 * 1024)\n"
+            "t = threading.Thread(target=run); t.start(); t.join()"
+        )
 
     def test_deep_nesting_with_raised_recursion_limit(self) -> None:
         """Deep nesting is refused even when the host raised the recursion limit."""
@@ -804,11 +965,11 @@ def _assert_subprocess_refuses_nesting(body: str) -> None:
         "    try:\n"
         "        loads_document(b'[' * 100000 + b']' * 100000)\n"
         "    except InvalidInputError as exc:\n"
-        "        print('refused', exc.problems[0][1], flush=True)\n"
-        + body + "\n"
+        "        print('refused', exc.problems[0][1], flush=True)\n" + body + "\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=str(ROOT), timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=str(ROOT), timeout=120
+    )
     assert proc.returncode == 0, proc.returncode
     assert proc.stdout.startswith("refused")
 
@@ -816,7 +977,7 @@ def _assert_subprocess_refuses_nesting(body: str) -> None:
 # --------------------------------------------------------------------------------------
 # Concurrency
 # --------------------------------------------------------------------------------------
-def _subjects() -> List[Any]:
+def _subjects() -> list[Any]:
     from credit_closure.synth import generate_portfolio
 
     profiles = [CreditProfile.from_dict(d) for d in _EXAMPLE_DOCS]
@@ -829,22 +990,24 @@ def _fingerprint(result: Any) -> str:
     """A bit-exact text of a result: its JSON plus float.hex of score and probability."""
     extra = ""
     if hasattr(result, "score"):
-        extra = f"{float(result.score).hex()}|{float(result.probability_of_default).hex()}|" \
-                f"{float(result.closure_impact).hex()}"
+        extra = (
+            f"{float(result.score).hex()}|{float(result.probability_of_default).hex()}|"
+            f"{float(result.closure_impact).hex()}"
+        )
     return json.dumps(result.to_dict(), sort_keys=True, default=str) + extra
 
 
-def _run_threads(n: int, target: Callable[[int], Any]) -> List[Any]:
+def _run_threads(n: int, target: Callable[[int], Any]) -> list[Any]:
     """Run ``target(i)`` in ``n`` threads released together; return results, re-raise errors."""
     barrier = threading.Barrier(n)
-    results: List[Any] = [None] * n
-    errors: List[BaseException] = []
+    results: list[Any] = [None] * n
+    errors: list[BaseException] = []
 
     def worker(i: int) -> None:
         try:
             barrier.wait(timeout=60)
             results[i] = target(i)
-        except BaseException as exc:  # noqa: BLE001 - collected and re-raised below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
@@ -864,16 +1027,18 @@ class TestConcurrency:
     @pytest.mark.parametrize("which", ["rules", "logistic", "loaded-artifact"])
     def test_threads_equal_serial(self, which: str) -> None:
         """16 threads assessing the same subjects in different orders match a serial run."""
-        scorer: Any = LogisticScorer.load(REFERENCE_ARTIFACT) if which == "loaded-artifact" else which
+        scorer: Any = (
+            LogisticScorer.load(REFERENCE_ARTIFACT) if which == "loaded-artifact" else which
+        )
         subjects = _subjects()
         serial = [_fingerprint(assess(s, scorer=scorer, as_of=AS_OF)) for s in subjects]
 
-        def job(i: int) -> List[str]:
+        def job(i: int) -> list[str]:
             order = list(range(len(subjects)))
-            order = order[i * 7 % len(order):] + order[:i * 7 % len(order)]
+            order = order[i * 7 % len(order) :] + order[: i * 7 % len(order)]
             if i % 2:
                 order.reverse()
-            out: List[str] = [""] * len(subjects)
+            out: list[str] = [""] * len(subjects)
             for k in order:
                 out[k] = _fingerprint(assess(subjects[k], scorer=scorer, as_of=AS_OF))
             return out
@@ -882,10 +1047,13 @@ class TestConcurrency:
             assert got == serial
 
     @pytest.mark.parametrize("name", ["rules", "logistic"])
-    def test_registry_concurrent_first_use(self, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_registry_concurrent_first_use(
+        self, name: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """After clearing every cache, 16 simultaneous get_scorer calls get one same object."""
         from credit_closure._scorecard import logistic as _logistic
-        from credit_closure._scoring import registry as _registry, rules as _rules
+        from credit_closure._scoring import registry as _registry
+        from credit_closure._scoring import rules as _rules
 
         _registry.clear_cache()
         monkeypatch.setattr(_rules, "_default", None)
@@ -902,7 +1070,7 @@ class TestConcurrency:
         from credit_closure import register_scorer
         from credit_closure._scoring import registry as _registry
 
-        calls: List[int] = []
+        calls: list[int] = []
 
         def factory() -> Any:
             calls.append(1)
@@ -914,11 +1082,18 @@ class TestConcurrency:
             got = _run_threads(16, lambda i: get_scorer("hardening-slow"))
             assert len(calls) == 1
             assert all(g is got[0] for g in got)
-            def numbers(scorer: str, i: int) -> Tuple[str, str, List[Any]]:
-                a = assess(CreditProfile.from_dict(_EXAMPLE_DOCS[i % len(_EXAMPLE_DOCS)]),
-                           scorer=scorer, as_of=AS_OF)
-                return (a.score.hex(), a.probability_of_default.hex(),
-                        [r.to_dict() for r in a.reasons])
+
+            def numbers(scorer: str, i: int) -> tuple[str, str, list[Any]]:
+                a = assess(
+                    CreditProfile.from_dict(_EXAMPLE_DOCS[i % len(_EXAMPLE_DOCS)]),
+                    scorer=scorer,
+                    as_of=AS_OF,
+                )
+                return (
+                    a.score.hex(),
+                    a.probability_of_default.hex(),
+                    [r.to_dict() for r in a.reasons],
+                )
 
             results = _run_threads(16, lambda i: numbers("hardening-slow", i))
             assert results == [numbers("rules", i) for i in range(16)]
@@ -959,7 +1134,7 @@ class KilledInWorker:
         return RuleScorer.default().score(profile, as_of)
 
 
-def _batch_with_boom(n: int, at: int) -> List[CreditProfile]:
+def _batch_with_boom(n: int, at: int) -> list[CreditProfile]:
     from credit_closure.synth import generate_portfolio
 
     ps = list(generate_portfolio(n, seed=5, as_of=AS_OF).profiles)
@@ -981,8 +1156,10 @@ class TestFaults:
         assert out[7].error_type == "ScoringError"
         for i, p in enumerate(ps):
             if i != 7:
-                assert _fingerprint(out[i]).split("|")[1:] == \
-                    _fingerprint(assess(p, scorer=RaisesForOne(), as_of=AS_OF)).split("|")[1:]
+                assert (
+                    _fingerprint(out[i]).split("|")[1:]
+                    == _fingerprint(assess(p, scorer=RaisesForOne(), as_of=AS_OF)).split("|")[1:]
+                )
 
     def test_raise_names_position(self) -> None:
         """errors='raise': a ScoringError whose position and message name the subject's index."""
@@ -1002,44 +1179,67 @@ class TestFaults:
 
         ps = _batch_with_boom(16, at=9)
         with pytest.raises(ScoringError, match="worker process died") as info:
-            assess_many(ps, scorer=KilledInWorker(), as_of=AS_OF, n_jobs=2, chunk_size=2,
-                        errors=errors)
+            assess_many(
+                ps, scorer=KilledInWorker(), as_of=AS_OF, n_jobs=2, chunk_size=2, errors=errors
+            )
         assert info.value.position is not None and 0 <= info.value.position < len(ps)
 
 
 # --------------------------------------------------------------------------------------
 # Columnar scoring: hostile cells in the long tables
 # --------------------------------------------------------------------------------------
-_HOSTILE_CELLS: Dict[str, Any] = {
-    "null": None, "bool": True, "int": 5, "huge-int": 10 ** 30, "float": 2.5,
-    "nan": float("nan"), "inf": float("inf"), "negative": -3, "text": "x", "empty": "",
-    "feb-30": "2025-02-30", "future-date": dt.date(2026, 1, 1), "bytes": b"x",
+_HOSTILE_CELLS: dict[str, Any] = {
+    "null": None,
+    "bool": True,
+    "int": 5,
+    "huge-int": 10**30,
+    "float": 2.5,
+    "nan": float("nan"),
+    "inf": float("inf"),
+    "negative": -3,
+    "text": "x",
+    "empty": "",
+    "feb-30": "2025-02-30",
+    "future-date": dt.date(2026, 1, 1),
+    "bytes": b"x",
 }
-_ENUM_COLUMNS = [("accounts", "product"), ("accounts", "status"), ("closures", "initiator"),
-                 ("closures", "reason"), ("closures", "termination"), ("inquiries", "kind")]
+_ENUM_COLUMNS = [
+    ("accounts", "product"),
+    ("accounts", "status"),
+    ("closures", "initiator"),
+    ("closures", "reason"),
+    ("closures", "termination"),
+    ("inquiries", "kind"),
+]
 
 
 @functools.lru_cache(maxsize=1)
-def _column_tables() -> Dict[str, Any]:
+def _column_tables() -> dict[str, Any]:
     from credit_closure.columnar import profiles_to_tables
     from credit_closure.synth import generate_portfolio
 
-    ps = [CreditProfile.from_dict(dict(p.to_dict(), activity=[]))
-          for p in generate_portfolio(12, seed=2, as_of=AS_OF).profiles]
+    ps = [
+        CreditProfile.from_dict(dict(p.to_dict(), activity=[]))
+        for p in generate_portfolio(12, seed=2, as_of=AS_OF).profiles
+    ]
     return profiles_to_tables(ps, container="numpy")
 
 
-def _tables_with(table: str, column: str, change: Callable[[Any], Any]) -> Dict[str, Any]:
+def _tables_with(table: str, column: str, change: Callable[[Any], Any]) -> dict[str, Any]:
     base = _column_tables()
-    out = {k: ({c: a.copy() for c, a in t.items()} if t is not None else None) for k, t in base.items()}
+    out = {
+        k: ({c: a.copy() for c, a in t.items()} if t is not None else None) for k, t in base.items()
+    }
     out[table][column] = change(out[table][column])
     return out
 
 
-def _score_tables(t: Dict[str, Any]) -> Any:
+def _score_tables(t: dict[str, Any]) -> Any:
     from credit_closure.columnar import score_columnar
 
-    return score_columnar(t["accounts"], t["closures"], t["inquiries"], t["attributes"], as_of=AS_OF)
+    return score_columnar(
+        t["accounts"], t["closures"], t["inquiries"], t["attributes"], as_of=AS_OF
+    )
 
 
 def _one_cell(value: Any) -> Callable[[Any], Any]:
@@ -1047,6 +1247,7 @@ def _one_cell(value: Any) -> Callable[[Any], Any]:
         arr = arr.astype(object)
         arr[0] = value
         return arr
+
     return change
 
 
@@ -1081,9 +1282,17 @@ class TestColumnar:
         with pytest.raises(InvalidInputError):
             _score_tables(_tables_with(table, column, _one_cell([1])))
 
-    @pytest.mark.parametrize("table, column", [
-        ("accounts", "subject_id"), ("accounts", "account_id"), ("accounts", "balance"),
-        ("accounts", "opened_on"), ("closures", "closed_on"), ("inquiries", "on")])
+    @pytest.mark.parametrize(
+        "table, column",
+        [
+            ("accounts", "subject_id"),
+            ("accounts", "account_id"),
+            ("accounts", "balance"),
+            ("accounts", "opened_on"),
+            ("closures", "closed_on"),
+            ("inquiries", "on"),
+        ],
+    )
     def test_two_dimensional_column(self, table: str, column: str) -> None:
         """A 2-D array as a column is refused with InvalidInputError."""
         import numpy as np
@@ -1103,8 +1312,17 @@ class TestColumnar:
 # --------------------------------------------------------------------------------------
 # Portfolio counts and security monitoring: hostile values
 # --------------------------------------------------------------------------------------
-_COUNT_ROWS = [{"period": f"2024-{m:02d}", "segment": "huabei", "open_at_start": 1000,
-                "closures": 30, "voluntary": 20, "involuntary": 5} for m in range(1, 13)]
+_COUNT_ROWS = [
+    {
+        "period": f"2024-{m:02d}",
+        "segment": "huabei",
+        "open_at_start": 1000,
+        "closures": 30,
+        "voluntary": 20,
+        "involuntary": 5,
+    }
+    for m in range(1, 13)
+]
 
 
 class TestPortfolioAndMonitoring:
@@ -1112,9 +1330,15 @@ class TestPortfolioAndMonitoring:
 
     @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
     @settings(max_examples=100, deadline=None)
-    @given(st.integers(0, 11), st.sampled_from(sorted(_COUNT_ROWS[0]) + ["extra"]),
-           st.one_of(_scalars.filter(lambda v: not isinstance(v, int) or abs(v) < 2 ** 62),
-                     st.just([1]), st.just({"a": 1})))
+    @given(
+        st.integers(0, 11),
+        st.sampled_from(sorted(_COUNT_ROWS[0]) + ["extra"]),
+        st.one_of(
+            _scalars.filter(lambda v: not isinstance(v, int) or abs(v) < 2**62),
+            st.just([1]),
+            st.just({"a": 1}),
+        ),
+    )
     def test_hostile_count_cell(self, row: int, column: str, value: Any) -> None:
         """One hostile cell in the counts table: valid counts or InvalidInputError."""
         from credit_closure.portfolio import closure_counts, closure_rates
@@ -1132,14 +1356,20 @@ class TestPortfolioAndMonitoring:
         from credit_closure.portfolio import closure_counts
 
         data = [dict(r) for r in _COUNT_ROWS]
-        data[3][column] = 10 ** 40
+        data[3][column] = 10**40
         with pytest.raises(InvalidInputError):
             closure_counts(data)
 
     @_FUZZ
-    @given(mutated_documents(_EXAMPLE_DOCS),
-           st.one_of(st.none(), st.dictionaries(st.sampled_from(["window_days", "dormant_days", "x"]),
-                                                _scalars, max_size=2)))
+    @given(
+        mutated_documents(_EXAMPLE_DOCS),
+        st.one_of(
+            st.none(),
+            st.dictionaries(
+                st.sampled_from(["window_days", "dormant_days", "x"]), _scalars, max_size=2
+            ),
+        ),
+    )
     def test_scan_mutated_documents(self, doc: Any, config: Any) -> None:
         """monitoring.scan on mutated documents and configs: alerts or InvalidInputError."""
         from credit_closure.monitoring import scan
@@ -1158,11 +1388,20 @@ class TestPortfolioAndMonitoring:
 class TestArguments:
     """Bad arguments to assess() and what_if() raise InvalidInputError naming the argument."""
 
-    @pytest.mark.parametrize("kwargs", [
-        {"as_of": 5}, {"as_of": "2025-02-30"}, {"as_of": dt.datetime(2025, 1, 1)},
-        {"scorer": 5}, {"scorer": []}, {"scorer": None}, {"scorer": object()},
-    ], ids=lambda kw: f"{next(iter(kw))}-{type(next(iter(kw.values()))).__name__}")
-    def test_assess_bad_arguments(self, kwargs: Dict[str, Any]) -> None:
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"as_of": 5},
+            {"as_of": "2025-02-30"},
+            {"as_of": dt.datetime(2025, 1, 1)},
+            {"scorer": 5},
+            {"scorer": []},
+            {"scorer": None},
+            {"scorer": object()},
+        ],
+        ids=lambda kw: f"{next(iter(kw))}-{type(next(iter(kw.values()))).__name__}",
+    )
+    def test_assess_bad_arguments(self, kwargs: dict[str, Any]) -> None:
         """assess() with a bad as_of or scorer raises InvalidInputError."""
         p = CreditProfile.from_dict(_EXAMPLE_DOCS[5])
         kwargs.setdefault("as_of", AS_OF)
@@ -1175,12 +1414,22 @@ class TestArguments:
         with pytest.raises(InvalidInputError):
             assess(subject, as_of=AS_OF)
 
-    @pytest.mark.parametrize("kwargs", [
-        {"close": []}, {"close": [None]}, {"close": ["no-such-account"]}, {"close": b"hb1"},
-        {"on": "2025-02-30"}, {"on": "1800-01-01"}, {"reason": "angry"}, {"reason": 5},
-        {"scorer": 5},
-    ], ids=repr)
-    def test_what_if_bad_arguments(self, kwargs: Dict[str, Any]) -> None:
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"close": []},
+            {"close": [None]},
+            {"close": ["no-such-account"]},
+            {"close": b"hb1"},
+            {"on": "2025-02-30"},
+            {"on": "1800-01-01"},
+            {"reason": "angry"},
+            {"reason": 5},
+            {"scorer": 5},
+        ],
+        ids=repr,
+    )
+    def test_what_if_bad_arguments(self, kwargs: dict[str, Any]) -> None:
         """what_if() with bad accounts, date, reason or scorer raises InvalidInputError."""
         from credit_closure import what_if
 

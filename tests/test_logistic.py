@@ -28,8 +28,8 @@ from credit_closure import (
     available_scorers,
     get_scorer,
 )
-from credit_closure._scoring.features import FEATURES, FEATURE_INDEX
 from credit_closure._scorecard.logistic import _canonical, attribute_reason_code
+from credit_closure._scoring.features import FEATURE_INDEX, FEATURES
 from credit_closure._scoring.reasons import FEATURE_REASON
 from credit_closure.metrics import roc_auc, validation_report
 from credit_closure.synth import generate_portfolio
@@ -82,8 +82,11 @@ def _small_attribute_data(n=400, seed=0):
         income = rng.choice([3000, 8000, 15000, 30000])
         purpose = rng.choice(["car", "tv", "education"])
         p_bad = 3000 / (income + 6000) + (0.15 if purpose == "education" else 0.0)
-        profiles.append(CreditProfile(subject_id=f"s{i}",
-                                      attributes={"monthly_income": income, "purpose": purpose}))
+        profiles.append(
+            CreditProfile(
+                subject_id=f"s{i}", attributes={"monthly_income": income, "purpose": purpose}
+            )
+        )
         outcomes.append(int(rng.random() < p_bad))
     return profiles, outcomes
 
@@ -167,9 +170,19 @@ class TestFit:
     def test_every_data_problem_at_once(self, data):
         """Length, outcome, type and date problems are all reported together."""
         profiles, _ = data
-        late = CreditProfile.from_dict({"subject_id": "x", "accounts": [
-            {"account_id": "a", "product": "credit_card", "status": "open",
-             "opened_on": "2027-01-01"}]})
+        late = CreditProfile.from_dict(
+            {
+                "subject_id": "x",
+                "accounts": [
+                    {
+                        "account_id": "a",
+                        "product": "credit_card",
+                        "status": "open",
+                        "opened_on": "2027-01-01",
+                    }
+                ],
+            }
+        )
         with pytest.raises(InvalidInputError) as exc:
             LogisticScorer().fit([profiles[0], "nope", late], [0, 2, 1, 1], as_of=AS_OF)
         paths = [p for p, _ in exc.value.problems]
@@ -195,14 +208,21 @@ class TestFit:
         profiles, outcomes = data
         with pytest.raises(InvalidInputError) as exc:
             LogisticScorer(max_bins=0, C=-1.0, reason_method="x", attributes=3).fit(
-                profiles[:10], outcomes[:10], as_of=AS_OF)
-        assert {p for p, _ in exc.value.problems} >= {"max_bins", "C", "reason_method",
-                                                     "attributes"}
+                profiles[:10], outcomes[:10], as_of=AS_OF
+            )
+        assert {p for p, _ in exc.value.problems} >= {
+            "max_bins",
+            "C",
+            "reason_method",
+            "attributes",
+        }
 
     def test_mixed_attribute_types_refused(self):
         """An attribute that is a number for some and a string for others is refused."""
-        ps = [CreditProfile(subject_id=f"s{i}", attributes={"x": i if i % 2 else str(i)})
-              for i in range(20)]
+        ps = [
+            CreditProfile(subject_id=f"s{i}", attributes={"x": i if i % 2 else str(i)})
+            for i in range(20)
+        ]
         with pytest.raises(InvalidInputError, match="attributes.x"):
             LogisticScorer().fit(ps, [i % 2 for i in range(20)], as_of=AS_OF)
 
@@ -242,8 +262,8 @@ class TestShapes:
         pts = list(inp.points[:-1])
         best = max(range(len(pts)), key=pts.__getitem__)
         assert 0 < best < len(pts) - 1
-        assert all(a <= c for a, c in zip(pts[:best], pts[1:best + 1]))
-        assert all(a >= c for a, c in zip(pts[best:], pts[best + 1:]))
+        assert all(a <= c for a, c in zip(pts[:best], pts[1 : best + 1]))
+        assert all(a >= c for a, c in zip(pts[best:], pts[best + 1 :]))
         assert b.bin_index_one(45) == best
         assert s.metadata_["params"]["shapes"] == "auto"
         mono = LogisticScorer(shapes="monotonic").fit(profiles, outcomes, as_of=AS_OF)
@@ -260,8 +280,7 @@ class TestShapes:
         assert doc["inputs"][0]["binning"]["shape"] == "valley"
         loaded = LogisticScorer.load(path)
         assert loaded.inputs_[0].binning.shape == "valley"
-        assert loaded.predict_proba(profiles[:200], AS_OF) == s.predict_proba(profiles[:200],
-                                                                               AS_OF)
+        assert loaded.predict_proba(profiles[:200], AS_OF) == s.predict_proba(profiles[:200], AS_OF)
 
     def test_artifact_without_shapes_param_loads(self, tmp_path):
         """An artifact saved before ``shapes`` existed loads, as ``shapes="monotonic"``."""
@@ -281,8 +300,14 @@ class TestBinningMethod:
     def test_defaults(self):
         """The defaults chosen by the evidence in docs/logistic-scorecard.md."""
         p = LogisticScorer().get_params()
-        assert (p["binning"], p["C"], p["min_iv"], p["max_bins"], p["min_bin_share"],
-                p["prebins"]) == ("greedy", 0.3, 0.0, 8, 0.03, 30)
+        assert (
+            p["binning"],
+            p["C"],
+            p["min_iv"],
+            p["max_bins"],
+            p["min_bin_share"],
+            p["prebins"],
+        ) == ("greedy", 0.3, 0.0, 8, 0.03, 30)
 
     def test_optimal_fits_at_least_the_greedy_iv(self, data):
         """With ``binning="optimal"`` (monotonic shapes, so both pick among the same shapes)
@@ -302,7 +327,8 @@ class TestBinningMethod:
         loaded = LogisticScorer.from_dict(best.to_dict())
         assert loaded.binning == "optimal"
         assert loaded.predict_proba(profiles[:300], AS_OF) == best.predict_proba(
-            profiles[:300], AS_OF)
+            profiles[:300], AS_OF
+        )
 
     def test_artifact_without_binning_param_loads(self):
         """An artifact saved before ``binning`` existed loads, as ``binning="greedy"``."""
@@ -337,8 +363,9 @@ def _binning_of_utilisation(params, **fit_numeric_kw):
     x = [p.attributes["utilisation"] for p in profiles]
     s = LogisticScorer(**params).fit(profiles, outcomes, as_of=AS_OF)
     (inp,) = [i for i in s.inputs_ if i.name == "utilisation"]
-    direct = fit_numeric(x, outcomes, max_bins=8, min_bin_share=0.03, monotonic="auto_shape",
-                         **fit_numeric_kw)
+    direct = fit_numeric(
+        x, outcomes, max_bins=8, min_bin_share=0.03, monotonic="auto_shape", **fit_numeric_kw
+    )
     return s, inp.binning, direct
 
 
@@ -380,15 +407,15 @@ class TestWoeSmoothing:
         assert LogisticScorer().get_params()["woe_smoothing"] == 1.0
         woes = {}
         for a in (0.5, 2.0):
-            s, b, direct = _binning_of_utilisation({"woe_smoothing": a}, prebins=30,
-                                                   smoothing=a)
+            s, b, direct = _binning_of_utilisation({"woe_smoothing": a}, prebins=30, smoothing=a)
             assert b == direct and b.smoothing == a
             n_bad, n_good = sum(b.bad_counts), sum(b.counts) - sum(b.bad_counts)
             k = sum(1 for c in b.counts if c > 0)
             for c, bad, w in zip(b.counts, b.bad_counts, b.woe):
                 if c:
-                    want = math.log(((bad + a) / (n_bad + a * k))
-                                    / ((c - bad + a) / (n_good + a * k)))
+                    want = math.log(
+                        ((bad + a) / (n_bad + a * k)) / ((c - bad + a) / (n_good + a * k))
+                    )
                     assert w == pytest.approx(want, rel=1e-12, abs=1e-15)
             doc = s.to_dict()
             assert doc["training"]["params"]["woe_smoothing"] == a
@@ -431,8 +458,11 @@ class TestWoeSmoothing:
     def test_binning_smoothing_must_match_the_parameter(self):
         """An artifact whose bins were computed with another smoothing than its parameter
         says is refused, naming the input; a bad smoothing in a binning is named too."""
-        doc = LogisticScorer(woe_smoothing=2.0).fit(*_small_attribute_data(),
-                                                    as_of="2025-01-01").to_dict()
+        doc = (
+            LogisticScorer(woe_smoothing=2.0)
+            .fit(*_small_attribute_data(), as_of="2025-01-01")
+            .to_dict()
+        )
         doc["inputs"][0]["binning"]["smoothing"] = 1.5
         with pytest.raises(ArtifactError, match=r"inputs\[0\]\.binning\.smoothing"):
             LogisticScorer.from_dict(_rehash(doc))
@@ -442,8 +472,9 @@ class TestWoeSmoothing:
 
 
 class TestIntegerBeyondFloatRange:
-    @pytest.mark.parametrize("param", ["C", "min_bin_share", "min_iv", "cutoff_band",
-                                       "woe_smoothing"])
+    @pytest.mark.parametrize(
+        "param", ["C", "min_bin_share", "min_iv", "cutoff_band", "woe_smoothing"]
+    )
     def test_named_not_overflow(self, param):
         """An int beyond the float range (10**400) is named, in fit and in an artifact,
         instead of escaping as OverflowError."""
@@ -519,8 +550,10 @@ class TestScore:
             lo = fitted.log_odds(p, AS_OF)
             total = fitted.total_points(p, AS_OF)
             assert abs(total - (s.offset - s.factor * lo)) <= 1e-9
-            assert abs(fitted.score(p, AS_OF).probability_of_default
-                       - 1 / (1 + math.exp(-lo))) <= 1e-15
+            assert (
+                abs(fitted.score(p, AS_OF).probability_of_default - 1 / (1 + math.exp(-lo)))
+                <= 1e-15
+            )
 
     def test_assessment_score_is_the_points_total(self, fitted, data):
         """The assessment's score equals the points total when inside the scale's range."""
@@ -546,8 +579,11 @@ class TestScore:
         assert batch == [fitted.score(p, AS_OF).probability_of_default for p in ps]
 
     @SETTINGS
-    @given(st.integers(0, 2999), st.sampled_from(ODD + ["unseen", None]),
-           st.one_of(st.none(), st.integers(0, 200_000)))
+    @given(
+        st.integers(0, 2999),
+        st.sampled_from(ODD + ["unseen", None]),
+        st.one_of(st.none(), st.integers(0, 200_000)),
+    )
     def test_probability_bounded_and_deterministic(self, fitted, data, i, channel, income):
         """Probabilities stay in [0, 1] and scoring twice gives the same bits."""
         a = dict(data[0][i].attributes)
@@ -581,8 +617,9 @@ class TestScore:
     def test_below_cutoff_average_method(self):
         """With Reg B's method, factor points are earned minus the near-cutoff average."""
         profiles, outcomes = _small_attribute_data(600, seed=4)
-        s = LogisticScorer(min_iv=0.0, reason_method="below_cutoff_average",
-                           cutoff_band=40.0).fit(profiles, outcomes, as_of="2025-01-01")
+        s = LogisticScorer(min_iv=0.0, reason_method="below_cutoff_average", cutoff_band=40.0).fit(
+            profiles, outcomes, as_of="2025-01-01"
+        )
         assert s.reason_method == "below_cutoff_average"
         r = s.score(profiles[0], dt.date(2025, 1, 1))
         idx = s.bin_indices(profiles[0], dt.date(2025, 1, 1))
@@ -599,8 +636,9 @@ class TestPersistence:
         assert loaded.sha256_ == fitted.sha256_ and loaded.version == fitted.version
         ps = data[0]
         assert loaded.predict_proba(ps, AS_OF) == fitted.predict_proba(ps, AS_OF)
-        assert [loaded.total_points(p, AS_OF) for p in ps[:500]] == \
-            [fitted.total_points(p, AS_OF) for p in ps[:500]]
+        assert [loaded.total_points(p, AS_OF) for p in ps[:500]] == [
+            fitted.total_points(p, AS_OF) for p in ps[:500]
+        ]
         assert loaded.to_dict() == fitted.to_dict()
 
     def test_awkward_categories_survive(self, fitted, saved, data):
@@ -615,15 +653,17 @@ class TestPersistence:
     def test_scale_parameters_survive(self, tmp_path):
         """A lender's own scale is stored and restored exactly."""
         profiles, outcomes = _small_attribute_data()
-        scale = Scale(base_points=500.0, base_odds=20.0, pdo=40.0, approve_at=480.0,
-                      decline_below=450.0)
+        scale = Scale(
+            base_points=500.0, base_odds=20.0, pdo=40.0, approve_at=480.0, decline_below=450.0
+        )
         s = LogisticScorer(min_iv=0.0, scale=scale).fit(profiles, outcomes, as_of="2025-01-01")
         s.save(tmp_path / "m.json")
         loaded = LogisticScorer.load(tmp_path / "m.json")
         assert loaded.scale == scale and loaded.scale.factor == scale.factor
         d = dt.date(2025, 1, 1)
-        assert [loaded.total_points(p, d) for p in profiles] == \
-            [s.total_points(p, d) for p in profiles]
+        assert [loaded.total_points(p, d) for p in profiles] == [
+            s.total_points(p, d) for p in profiles
+        ]
 
     def test_tampered_digit_refused(self, saved, tmp_path):
         """Changing one digit of a number is detected by the hash."""
@@ -632,7 +672,7 @@ class TestPersistence:
         digit = text[i]
         assert digit.isdigit()
         bad = tmp_path / "bad.json"
-        bad.write_text(text[:i] + str((int(digit) + 1) % 10) + text[i + 1:], encoding="utf-8")
+        bad.write_text(text[:i] + str((int(digit) + 1) % 10) + text[i + 1 :], encoding="utf-8")
         with pytest.raises(ArtifactError, match="sha256"):
             LogisticScorer.load(bad)
 
@@ -716,14 +756,15 @@ class TestPersistence:
             "assess(p, scorer='logistic', as_of='2026-06-30')\n"
             "print(a.scorer_version, 'sklearn' in sys.modules)\n"
         )
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         assert out.stdout.split()[1] == "False"
 
 
 class TestReference:
     def test_registered_and_resolves(self):
-        """"logistic" is a built-in that get_scorer and assess resolve."""
+        """ "logistic" is a built-in that get_scorer and assess resolve."""
         assert "logistic" in [s.name for s in available_scorers()]
         s = get_scorer("logistic")
         assert isinstance(s, LogisticScorer) and s.version.startswith("logistic-")
@@ -741,8 +782,9 @@ class TestValidationReport:
     def test_report_through_scorer(self, fitted, data):
         """validation_report scores through the scorer and adds per-input CSI."""
         profiles, outcomes = data
-        r = validation_report(fitted, profiles[1500:], outcomes[1500:], as_of=AS_OF,
-                              baseline_profiles=profiles[:1500])
+        r = validation_report(
+            fitted, profiles[1500:], outcomes[1500:], as_of=AS_OF, baseline_profiles=profiles[:1500]
+        )
         probs = fitted.predict_proba(profiles[1500:], AS_OF)
         assert r.auc == roc_auc(outcomes[1500:], probs)
         assert set(r.csi) == {i.key for i in fitted.inputs_}
@@ -783,24 +825,54 @@ class TestCLI:
         pf.to_jsonl(data)
         plain, tuned = tmp_path / "plain.json", tmp_path / "tuned.json"
         assert main(["train", str(data), "--out", str(plain)]) == 0
-        assert main(["train", str(data), "--out", str(tuned), "--C", "1.5", "--min-iv", "0.05",
-                     "--binning", "optimal", "--prebins", "12", "--woe-smoothing", "2"]) == 0
+        assert (
+            main(
+                [
+                    "train",
+                    str(data),
+                    "--out",
+                    str(tuned),
+                    "--C",
+                    "1.5",
+                    "--min-iv",
+                    "0.05",
+                    "--binning",
+                    "optimal",
+                    "--prebins",
+                    "12",
+                    "--woe-smoothing",
+                    "2",
+                ]
+            )
+            == 0
+        )
         capsys.readouterr()
         defaults = LogisticScorer().get_params()
         got = LogisticScorer.load(plain).get_params()
-        assert (got["C"], got["min_iv"], got["binning"], got["woe_smoothing"]) == \
-            (defaults["C"], defaults["min_iv"], defaults["binning"], defaults["woe_smoothing"])
+        assert (got["C"], got["min_iv"], got["binning"], got["woe_smoothing"]) == (
+            defaults["C"],
+            defaults["min_iv"],
+            defaults["binning"],
+            defaults["woe_smoothing"],
+        )
         got = LogisticScorer.load(tuned).get_params()
-        assert (got["C"], got["min_iv"], got["binning"], got["prebins"],
-                got["woe_smoothing"]) == (1.5, 0.05, "optimal", 12, 2.0)
+        assert (got["C"], got["min_iv"], got["binning"], got["prebins"], got["woe_smoothing"]) == (
+            1.5,
+            0.05,
+            "optimal",
+            12,
+            2.0,
+        )
 
     def test_train_bad_rows(self, tmp_path, capsys):
         """A bad row exits 1 and names its line."""
         from credit_closure.cli import main
 
         data = tmp_path / "bad.jsonl"
-        data.write_text('{"profile": {"subject_id": "a"}, "outcome": 3, "as_of": "2026-01-01"}\n',
-                        encoding="utf-8")
+        data.write_text(
+            '{"profile": {"subject_id": "a"}, "outcome": 3, "as_of": "2026-01-01"}\n',
+            encoding="utf-8",
+        )
         code = main(["train", str(data), "--out", str(tmp_path / "m.json")])
         assert code == 1
         assert "line 1.outcome" in capsys.readouterr().err
@@ -834,4 +906,6 @@ def test_probability_fast_path_equals_score(fitted, data):
     """probability_of_default() gives exactly score().probability_of_default."""
     profiles, _ = data
     for p in profiles[:200]:
-        assert fitted.probability_of_default(p, AS_OF) == fitted.score(p, AS_OF).probability_of_default
+        assert (
+            fitted.probability_of_default(p, AS_OF) == fitted.score(p, AS_OF).probability_of_default
+        )

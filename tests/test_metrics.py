@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 import json
 import math
-import time
 
 import attrs
 import numpy as np
@@ -77,9 +76,7 @@ def brute_auc(y, s):
 
 def brute_ks(y, s):
     """max over distinct t of |share of goods <= t - share of bads <= t|."""
-    return max(
-        abs(np.mean(s[y == 0] <= t) - np.mean(s[y == 1] <= t)) for t in np.unique(s)
-    )
+    return max(abs(np.mean(s[y == 0] <= t) - np.mean(s[y == 1] <= t)) for t in np.unique(s))
 
 
 def problem_names(exc_info):
@@ -316,7 +313,10 @@ class TestCalibration:
         bins = calibration_by_decile(y, p, n_bins=4)
         assert [(b.n, b.n_bad) for b in bins] == [(2, 0), (3, 2), (2, 1), (1, 1)]
         assert [(b.lower, b.upper) for b in bins] == [
-            (0.1, 0.1), (0.2, 0.3), (0.6, 0.6), (0.9, 0.9)
+            (0.1, 0.1),
+            (0.2, 0.3),
+            (0.6, 0.6),
+            (0.9, 0.9),
         ]
         expected_mean = [0.1, 0.8 / 3, 0.6, 0.9]
         expected_rate = [0.0, 2 / 3, 0.5, 1.0]
@@ -488,9 +488,7 @@ class TestPSI:
         assert psi(rng.permutation(e), rng.permutation(a)) == psi(e, a)
 
     @SETTINGS
-    @given(
-        st.lists(st.integers(0, 1000), min_size=1, max_size=12).filter(lambda c: sum(c) > 0)
-    )
+    @given(st.lists(st.integers(0, 1000), min_size=1, max_size=12).filter(lambda c: sum(c) > 0))
     def test_counts_identical_give_zero(self, counts):
         """psi_from_counts(c, c) == 0 and csi(c, c) == 0."""
         assert psi_from_counts(counts, counts).value == 0.0
@@ -696,8 +694,12 @@ class TestValidationReport:
         """to_markdown shows the metrics, calibration rows, PSI and CSI figures."""
         y, p, score, baseline = sample
         report = validation_report_from_arrays(
-            y, p, score=score, baseline_score=baseline,
-            input_counts={"age": ([10, 50, 40], [20, 50, 30])}, title="Holdout | 2024",
+            y,
+            p,
+            score=score,
+            baseline_score=baseline,
+            input_counts={"age": ([10, 50, 40], [20, 50, 30])},
+            title="Holdout | 2024",
         )
         text = report.to_markdown()
         assert text.startswith("# Holdout \\| 2024\n")
@@ -737,7 +739,10 @@ class TestValidationReport:
         """to_dict contains only JSON-safe builtins and round-trips through json."""
         y, p, score, baseline = sample
         report = validation_report_from_arrays(
-            y, p, score=score, baseline_score=baseline,
+            y,
+            p,
+            score=score,
+            baseline_score=baseline,
             input_counts={"age": (np.array([10, 50, 40]), np.array([20, 50, 30]))},
         )
         data = report.to_dict()
@@ -791,7 +796,9 @@ class TestValidationReport:
         """input_counts that is not a mapping is rejected under its own name."""
         with pytest.raises(InvalidInputError) as exc_info:
             validation_report_from_arrays(
-                [0, 1], [0.1, 0.2], input_counts=[([1], [1])]  # type: ignore[arg-type]
+                [0, 1],
+                [0.1, 0.2],
+                input_counts=[([1], [1])],  # type: ignore[arg-type]
             )
         assert problem_names(exc_info) == ["input_counts"]
 

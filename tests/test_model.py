@@ -10,6 +10,7 @@ import pathlib
 import attrs
 import pytest
 from hypothesis import given
+from strategies import profiles
 
 from credit_closure import (
     AccountStatus,
@@ -24,22 +25,34 @@ from credit_closure import (
 from credit_closure._contract.documents import json_schema, loads_document
 from credit_closure._contract.model import Attributes, Limits
 
-from strategies import profiles
-
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "profiles"
 
 GOOD = {
     "subject_id": "p-7f3a",
     "accounts": [
-        {"account_id": "a1", "product": "revolving_consumer", "provider": "huabei",
-         "opened_on": "2019-03-01", "credit_limit": 20000, "balance": 0,
-         "status": "closed", "closed_on": "2025-06-10",
-         "worst_dpd_24m": 0, "months_delinquent_24m": 0},
+        {
+            "account_id": "a1",
+            "product": "revolving_consumer",
+            "provider": "huabei",
+            "opened_on": "2019-03-01",
+            "credit_limit": 20000,
+            "balance": 0,
+            "status": "closed",
+            "closed_on": "2025-06-10",
+            "worst_dpd_24m": 0,
+            "months_delinquent_24m": 0,
+        },
     ],
     "closures": [
-        {"account_id": "a1", "closed_on": "2025-06-10", "initiator": "consumer",
-         "reason": "reduce_debt", "termination": "normal",
-         "balance_at_closure": 0, "limit_at_closure": 20000},
+        {
+            "account_id": "a1",
+            "closed_on": "2025-06-10",
+            "initiator": "consumer",
+            "reason": "reduce_debt",
+            "termination": "normal",
+            "balance_at_closure": 0,
+            "limit_at_closure": 20000,
+        },
     ],
     "inquiries": [{"on": "2025-05-01", "kind": "loan_approval"}],
     "activity": [{"account_id": "a1", "at": "2025-07-01T10:00:00", "kind": "login"}],
@@ -62,15 +75,24 @@ class TestConstruction:
 
     def test_strings_converted_to_dates_and_enums(self) -> None:
         """ISO dates and enum values given as strings become dates and members."""
-        acc = CreditAccount(account_id="a", product="credit_card", status="open", opened_on="2020-01-31")
+        acc = CreditAccount(
+            account_id="a", product="credit_card", status="open", opened_on="2020-01-31"
+        )
         assert acc.opened_on == dt.date(2020, 1, 31)
         assert acc.product is ProductType.CREDIT_CARD
 
     def test_every_problem_reported_at_once(self) -> None:
         """A bad account lists each bad field, not just the first."""
         with pytest.raises(InvalidInputError) as info:
-            CreditAccount(account_id="", product="nope", status="closed", credit_limit=-1,
-                          balance=math.nan, opened_on="2021-04-01", closed_on="2020-01-01")
+            CreditAccount(
+                account_id="",
+                product="nope",
+                status="closed",
+                credit_limit=-1,
+                balance=math.nan,
+                opened_on="2021-04-01",
+                closed_on="2020-01-01",
+            )
         paths = [p for p, _ in info.value.problems]
         assert paths == ["account_id", "product", "closed_on", "credit_limit", "balance"]
         assert ("closed_on", "is before opened_on 2021-04-01") in info.value.problems
@@ -97,8 +119,13 @@ class TestConstruction:
     def test_consecutive_not_above_cumulative(self) -> None:
         """max_consecutive_delinquent_24m cannot exceed months_delinquent_24m."""
         with pytest.raises(InvalidInputError, match="larger than months_delinquent_24m"):
-            CreditAccount(account_id="a", product="other", status="open",
-                          months_delinquent_24m=2, max_consecutive_delinquent_24m=3)
+            CreditAccount(
+                account_id="a",
+                product="other",
+                status="open",
+                months_delinquent_24m=2,
+                max_consecutive_delinquent_24m=3,
+            )
 
     def test_repr_hides_attribute_values(self) -> None:
         """A profile's repr shows how many attributes, never their values."""
@@ -127,13 +154,16 @@ class TestStrictJson:
         """to_dict(from_dict(doc)) == doc for a complete document."""
         assert CreditProfile.from_dict(GOOD).to_dict() == GOOD
 
-    @pytest.mark.parametrize("value, message", [
-        ("12", "must be a number (got string)"),
-        (True, "must be a number (got boolean)"),
-        (-1, "must be >= 0 (got -1)"),
-        (1e300, "larger than the maximum amount"),
-        ([1], "must be a number (got array)"),
-    ])
+    @pytest.mark.parametrize(
+        "value, message",
+        [
+            ("12", "must be a number (got string)"),
+            (True, "must be a number (got boolean)"),
+            (-1, "must be >= 0 (got -1)"),
+            (1e300, "larger than the maximum amount"),
+            ([1], "must be a number (got array)"),
+        ],
+    )
     def test_amount_types(self, value: object, message: str) -> None:
         """Strings, booleans, negatives and absurd amounts are refused."""
         doc = json.loads(json.dumps(GOOD))
@@ -163,8 +193,12 @@ class TestStrictJson:
         doc["closures"][0]["closed_on"] = "10/06/2025"
         doc["inquiries"][0]["on"] = 20250501
         doc["activity"][0]["at"] = "yesterday"
-        assert paths_of(doc) == {"accounts[0].opened_on", "closures[0].closed_on",
-                                 "inquiries[0].on", "activity[0].at"}
+        assert paths_of(doc) == {
+            "accounts[0].opened_on",
+            "closures[0].closed_on",
+            "inquiries[0].on",
+            "activity[0].at",
+        }
 
     def test_cross_field_problems(self) -> None:
         """Duplicate ids, unknown accounts and contradictions are reported."""
@@ -172,15 +206,20 @@ class TestStrictJson:
         doc["accounts"].append(dict(doc["accounts"][0]))
         doc["closures"].append({"account_id": "zz", "closed_on": "2025-01-01"})
         doc["activity"].append({"account_id": "qq", "at": "2025-01-01T00:00:00", "kind": "login"})
-        assert paths_of(doc) == {"accounts[1].account_id", "closures[1].account_id",
-                                 "activity[1].account_id"}
+        assert paths_of(doc) == {
+            "accounts[1].account_id",
+            "closures[1].account_id",
+            "activity[1].account_id",
+        }
 
     def test_closure_of_open_account_and_date_mismatch(self) -> None:
         """A closure must name a non-open account and match its closed_on."""
         doc = json.loads(json.dumps(GOOD))
         doc["closures"][0]["closed_on"] = "2025-06-11"
         probs = problems_of(doc)
-        assert probs == [("closures[0].closed_on", "differs from the account's closed_on 2025-06-10")]
+        assert probs == [
+            ("closures[0].closed_on", "differs from the account's closed_on 2025-06-10")
+        ]
         doc = json.loads(json.dumps(GOOD))
         doc["accounts"][0]["status"] = "open"
         del doc["accounts"][0]["closed_on"]
@@ -193,27 +232,48 @@ class TestStrictJson:
         doc["accounts"][0]["status"] = "gone"
         doc["inquiries"][0]["kind"] = "curious"
         doc["attributes"]["bad"] = None
-        assert paths_of(doc) == {"subject_id", "accounts[0].status", "inquiries[0].kind",
-                                 "attributes.bad"}
+        assert paths_of(doc) == {
+            "subject_id",
+            "accounts[0].status",
+            "inquiries[0].kind",
+            "attributes.bad",
+        }
 
     @pytest.mark.parametrize("doc", [[], "x", 3, None, True])
     def test_not_an_object(self, doc: object) -> None:
         """Anything but an object is refused with a message."""
-        assert problems_of(doc) == [("", f"must be an object (got {json.dumps(doc) if doc is not None else 'null'})")] or problems_of(doc)[0][0] == ""
+        assert (
+            problems_of(doc)
+            == [("", f"must be an object (got {json.dumps(doc) if doc is not None else 'null'})")]
+            or problems_of(doc)[0][0] == ""
+        )
 
     def test_lists_must_be_arrays_and_bounded(self) -> None:
         """A non-list and an over-long list are refused without deep work."""
         assert paths_of({"subject_id": "s", "accounts": {}}) == {"accounts"}
-        big = {"subject_id": "s", "inquiries": [{"on": "2020-01-01", "kind": "self"}] * (Limits.MAX_INQUIRIES + 1)}
+        big = {
+            "subject_id": "s",
+            "inquiries": [{"on": "2020-01-01", "kind": "self"}] * (Limits.MAX_INQUIRIES + 1),
+        }
         probs = problems_of(big)
-        assert probs == [("inquiries", f"has {Limits.MAX_INQUIRIES + 1} items; the maximum is {Limits.MAX_INQUIRIES}")]
+        assert probs == [
+            (
+                "inquiries",
+                f"has {Limits.MAX_INQUIRIES + 1} items; the maximum is {Limits.MAX_INQUIRIES}",
+            )
+        ]
 
     def test_null_means_unknown(self) -> None:
         """null optional fields are accepted and left out on output."""
-        doc = {"subject_id": "s", "accounts": [{"account_id": "a", "product": "other",
-                                                "status": "open", "balance": None}]}
+        doc = {
+            "subject_id": "s",
+            "accounts": [
+                {"account_id": "a", "product": "other", "status": "open", "balance": None}
+            ],
+        }
         assert CreditProfile.from_dict(doc).to_dict()["accounts"] == [
-            {"account_id": "a", "product": "other", "status": "open"}]
+            {"account_id": "a", "product": "other", "status": "open"}
+        ]
 
     def test_message_lists_problems(self) -> None:
         """The exception message lists the problems, one per line."""
@@ -232,10 +292,14 @@ class TestStrictJson:
 class TestEnterprise:
     """Enterprises and principals."""
 
-    DOC = {"enterprise_id": "e-1", "principals": [
-        {"role": "legal_representative", "stake": 0.6, "profile": {"subject_id": "p-1"}},
-        {"role": "guarantor", "profile": {"subject_id": "p-2"}}],
-        "attributes": {"industry": "retail"}}
+    DOC = {
+        "enterprise_id": "e-1",
+        "principals": [
+            {"role": "legal_representative", "stake": 0.6, "profile": {"subject_id": "p-1"}},
+            {"role": "guarantor", "profile": {"subject_id": "p-2"}},
+        ],
+        "attributes": {"industry": "retail"},
+    }
 
     def test_round_trip(self) -> None:
         """Enterprise documents round-trip losslessly (empty lists are written out)."""
@@ -246,21 +310,30 @@ class TestEnterprise:
     def test_nested_paths(self) -> None:
         """Problems inside a principal's profile carry the full path."""
         doc = json.loads(json.dumps(self.DOC))
-        doc["principals"][1]["profile"]["accounts"] = [{"account_id": "a", "product": "x", "status": "open"}]
+        doc["principals"][1]["profile"]["accounts"] = [
+            {"account_id": "a", "product": "x", "status": "open"}
+        ]
         doc["principals"][0]["stake"] = 1.5
         doc["principals"][0]["role"] = "boss"
         with pytest.raises(InvalidInputError) as info:
             Enterprise.from_dict(doc)
         paths = {p for p, _ in info.value.problems}
-        assert paths == {"principals[0].role", "principals[0].stake",
-                         "principals[1].profile.accounts[0].product"}
+        assert paths == {
+            "principals[0].role",
+            "principals[0].stake",
+            "principals[1].profile.accounts[0].product",
+        }
 
     def test_stakes_add_up_to_at_most_one(self) -> None:
         """Stakes of distinct subjects cannot exceed 1."""
         with pytest.raises(InvalidInputError, match="stakes add up to 1.2000"):
-            Enterprise(enterprise_id="e", principals=[
-                Principal(role="shareholder", stake=0.6, profile=CreditProfile(subject_id="a")),
-                Principal(role="shareholder", stake=0.6, profile=CreditProfile(subject_id="b"))])
+            Enterprise(
+                enterprise_id="e",
+                principals=[
+                    Principal(role="shareholder", stake=0.6, profile=CreditProfile(subject_id="a")),
+                    Principal(role="shareholder", stake=0.6, profile=CreditProfile(subject_id="b")),
+                ],
+            )
 
     def test_needs_a_principal(self) -> None:
         """An enterprise with no principal is refused."""
@@ -271,15 +344,18 @@ class TestEnterprise:
 class TestLoadsDocument:
     """Raw JSON text is read strictly."""
 
-    @pytest.mark.parametrize("raw, message", [
-        (b"", "is empty"),
-        (b"\xef\xbb\xbf{}", "byte-order mark"),
-        (b'{"a": "\xff"}', "not valid UTF-8"),
-        (b'{"a": NaN}', "NaN is not allowed"),
-        (b'{"a": 1, "a": 2}', "duplicate key"),
-        (b'{"a": ', "not valid JSON"),
-        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-    ])
+    @pytest.mark.parametrize(
+        "raw, message",
+        [
+            (b"", "is empty"),
+            (b"\xef\xbb\xbf{}", "byte-order mark"),
+            (b'{"a": "\xff"}', "not valid UTF-8"),
+            (b'{"a": NaN}', "NaN is not allowed"),
+            (b'{"a": 1, "a": 2}', "duplicate key"),
+            (b'{"a": ', "not valid JSON"),
+            (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        ],
+    )
     def test_bad_text(self, raw: bytes, message: str) -> None:
         """Each kind of bad text gets its own clear message."""
         with pytest.raises(InvalidInputError, match=message):
@@ -300,10 +376,12 @@ class TestSchema:
         """Type-level problems are refused by the schema too."""
         jsonschema = pytest.importorskip("jsonschema")
         schema = json_schema("profile")
-        for mutate in (lambda d: d.update(extra=1),
-                       lambda d: d["accounts"][0].update(credit_limit="12"),
-                       lambda d: d["accounts"][0].update(balance=True),
-                       lambda d: d["closures"][0].update(initiator="boss")):
+        for mutate in (
+            lambda d: d.update(extra=1),
+            lambda d: d["accounts"][0].update(credit_limit="12"),
+            lambda d: d["accounts"][0].update(balance=True),
+            lambda d: d["closures"][0].update(initiator="boss"),
+        ):
             doc = json.loads(json.dumps(GOOD))
             mutate(doc)
             with pytest.raises(jsonschema.ValidationError):
@@ -319,7 +397,13 @@ class TestSchema:
 
 def test_status_enum_values() -> None:
     """Enum values are exactly the v1 contract's."""
-    assert [s.value for s in AccountStatus] == ["open", "closed", "charged_off", "transferred", "suspended"]
+    assert [s.value for s in AccountStatus] == [
+        "open",
+        "closed",
+        "charged_off",
+        "transferred",
+        "suspended",
+    ]
     assert ClosureEvent(account_id="a", closed_on="2020-01-01").initiator.value == "unknown"
 
 
@@ -330,9 +414,18 @@ class TestInternalCopies:
         """reopened_account writes every attrs field of CreditAccount."""
         from credit_closure._contract.model import reopened_account
 
-        acc = CreditAccount(account_id="a", product="credit_card", status="closed",
-                            closed_on="2024-01-01", credit_limit=5, balance=1, worst_dpd_24m=3,
-                            months_delinquent_24m=2, max_consecutive_delinquent_24m=1, provider="x")
+        acc = CreditAccount(
+            account_id="a",
+            product="credit_card",
+            status="closed",
+            closed_on="2024-01-01",
+            credit_limit=5,
+            balance=1,
+            worst_dpd_24m=3,
+            months_delinquent_24m=2,
+            max_consecutive_delinquent_24m=1,
+            provider="x",
+        )
         new = reopened_account(acc, 7, 1)
         for a in attrs.fields(CreditAccount):
             getattr(new, a.name)  # every slot is set
@@ -348,7 +441,14 @@ class TestInternalCopies:
             getattr(q, a.name)
         assert q == attrs.evolve(p, closures=(), accounts=p.accounts) or q.closures == ()
         assert {a.name for a in attrs.fields(CreditProfile)} == {
-            "subject_id", "accounts", "closures", "inquiries", "activity", "attributes", "_latest"}
+            "subject_id",
+            "accounts",
+            "closures",
+            "inquiries",
+            "activity",
+            "attributes",
+            "_latest",
+        }
 
 
 def test_docs_schema_copies_match_package() -> None:
@@ -356,5 +456,7 @@ def test_docs_schema_copies_match_package() -> None:
     root = pathlib.Path(__file__).resolve().parent.parent
     for kind in ("profile", "enterprise"):
         name = f"{kind}-v1.schema.json"
-        assert (root / "docs" / "schema" / name).read_bytes() == (root / "credit_closure" / "schema" / name).read_bytes()
+        assert (root / "docs" / "schema" / name).read_bytes() == (
+            root / "credit_closure" / "schema" / name
+        ).read_bytes()
         assert json_schema(kind)["title"].startswith("credit_closure")

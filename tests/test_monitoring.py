@@ -37,13 +37,20 @@ CLOSED_ON = "2025-06-10"
 
 
 def _profile(activity, *, closed=True, closures=(), extra_accounts=()):
-    accounts = [CreditAccount(account_id="a1", product="revolving_consumer",
-                              status="closed" if closed else "open",
-                              opened_on="2019-01-01",
-                              closed_on=CLOSED_ON if closed else None)]
+    accounts = [
+        CreditAccount(
+            account_id="a1",
+            product="revolving_consumer",
+            status="closed" if closed else "open",
+            opened_on="2019-01-01",
+            closed_on=CLOSED_ON if closed else None,
+        )
+    ]
     accounts.extend(extra_accounts)
     return CreditProfile(
-        subject_id="s-1", accounts=accounts, closures=list(closures),
+        subject_id="s-1",
+        accounts=accounts,
+        closures=list(closures),
         activity=[ActivityRecord(account_id=acc, at=at, kind=kind) for acc, at, kind in activity],
     )
 
@@ -66,8 +73,9 @@ class TestActivityOnClosed:
 
     def test_activity_on_closing_day_or_before_does_not_fire(self):
         """Activity on the closing day or before it is not post-closure activity."""
-        p = _profile([("a1", "2025-06-10T23:00:00", "transaction"),
-                      ("a1", "2025-05-01T10:00:00", "login")])
+        p = _profile(
+            [("a1", "2025-06-10T23:00:00", "transaction"), ("a1", "2025-05-01T10:00:00", "login")]
+        )
         assert scan(p) == ()
 
     def test_activity_on_open_account_does_not_fire(self):
@@ -82,26 +90,35 @@ class TestActivityOnClosed:
 class TestReopenRequest:
     def test_reopen_on_closed_account_fires(self):
         """A reopen request on the closing day or later fires REOPEN_REQUEST."""
-        alerts = scan(_profile([("a1", "2025-06-10T12:00:00", "reopen_request"),
-                                ("a1", "2025-08-01T12:00:00", "reopen_request")]))
+        alerts = scan(
+            _profile(
+                [
+                    ("a1", "2025-06-10T12:00:00", "reopen_request"),
+                    ("a1", "2025-08-01T12:00:00", "reopen_request"),
+                ]
+            )
+        )
         assert _rules(alerts) == [RULE_REOPEN_REQUEST] * 2
         assert {a.severity for a in alerts} == {"medium"}
 
     def test_reopen_on_open_account_or_before_closure_does_not_fire(self):
         """A reopen request before the closure, or on an open account, does not fire."""
         assert scan(_profile([("a1", "2025-06-09T12:00:00", "reopen_request")])) == ()
-        assert scan(_profile([("a1", "2025-07-09T12:00:00", "reopen_request")],
-                             closed=False)) == ()
+        assert scan(_profile([("a1", "2025-07-09T12:00:00", "reopen_request")], closed=False)) == ()
 
 
 class TestContactChange:
-    @pytest.mark.parametrize("at", ["2025-05-11T08:00:00", "2025-06-10T08:00:00",
-                                    "2025-07-10T08:00:00"])
+    @pytest.mark.parametrize(
+        "at", ["2025-05-11T08:00:00", "2025-06-10T08:00:00", "2025-07-10T08:00:00"]
+    )
     def test_within_window_before_or_after_fires(self, at):
         """A contact change 30 days before, on, or 30 days after a closure fires."""
         (a,) = scan(_profile([("a1", at, "contact_change")]))
-        assert (a.rule, a.severity, a.reference) == (RULE_CONTACT_CHANGE, "medium",
-                                                     dt.date(2025, 6, 10))
+        assert (a.rule, a.severity, a.reference) == (
+            RULE_CONTACT_CHANGE,
+            "medium",
+            dt.date(2025, 6, 10),
+        )
 
     @pytest.mark.parametrize("at", ["2025-05-10T08:00:00", "2025-07-11T08:00:00"])
     def test_outside_window_does_not_fire(self, at):
@@ -112,13 +129,16 @@ class TestContactChange:
         """With a 7-day window a change 10 days before no longer fires; 5 days does."""
         cfg = SecurityConfig(window_days=7)
         assert scan(_profile([("a1", "2025-05-31T08:00:00", "contact_change")]), config=cfg) == ()
-        assert _rules(scan(_profile([("a1", "2025-06-05T08:00:00", "contact_change")]),
-                           config={"window_days": 7})) == [RULE_CONTACT_CHANGE]
+        assert _rules(
+            scan(
+                _profile([("a1", "2025-06-05T08:00:00", "contact_change")]),
+                config={"window_days": 7},
+            )
+        ) == [RULE_CONTACT_CHANGE]
 
     def test_contact_change_without_closure_does_not_fire(self):
         """Without any closure a contact change is ordinary."""
-        assert scan(_profile([("a1", "2025-06-10T08:00:00", "contact_change")],
-                             closed=False)) == ()
+        assert scan(_profile([("a1", "2025-06-10T08:00:00", "contact_change")], closed=False)) == ()
 
     def test_profile_compares_with_any_closure_of_the_subject(self):
         """In a profile, a change recorded on an open account near another's closure fires."""
@@ -142,23 +162,32 @@ class TestLimitChange:
 class TestDormant:
     def test_transaction_after_a_year_of_silence_fires(self):
         """A transaction 365 days after the last activity fires DORMANT_ACCOUNT_USED."""
-        p = _profile([("a1", "2023-01-01T08:00:00", "login"),
-                      ("a1", "2024-01-01T08:00:00", "transaction")], closed=False)
+        p = _profile(
+            [("a1", "2023-01-01T08:00:00", "login"), ("a1", "2024-01-01T08:00:00", "transaction")],
+            closed=False,
+        )
         (a,) = scan(p)
         assert (a.rule, a.severity, a.reference) == (RULE_DORMANT, "medium", dt.date(2023, 1, 1))
         assert "365 days" in a.evidence
 
     def test_shorter_gap_does_not_fire(self):
         """364 days of silence is not dormancy under the default."""
-        p = _profile([("a1", "2023-01-01T08:00:00", "login"),
-                      ("a1", "2023-12-31T08:00:00", "transaction")], closed=False)
+        p = _profile(
+            [("a1", "2023-01-01T08:00:00", "login"), ("a1", "2023-12-31T08:00:00", "transaction")],
+            closed=False,
+        )
         assert scan(p) == ()
 
     def test_only_a_transaction_fires_and_dormant_days_is_configurable(self):
         """A login after the gap does not fire; a 30-day setting makes a 40-day gap fire."""
-        p = _profile([("a1", "2023-01-01T08:00:00", "transaction"),
-                      ("a1", "2024-06-01T08:00:00", "login"),
-                      ("a1", "2024-07-11T08:00:00", "transaction")], closed=False)
+        p = _profile(
+            [
+                ("a1", "2023-01-01T08:00:00", "transaction"),
+                ("a1", "2024-06-01T08:00:00", "login"),
+                ("a1", "2024-07-11T08:00:00", "transaction"),
+            ],
+            closed=False,
+        )
         assert scan(p) == ()
         assert _rules(scan(p, config=SecurityConfig(dormant_days=30))) == [RULE_DORMANT]
 
@@ -168,9 +197,14 @@ class TestDormant:
 
     def test_same_instant_records_do_not_hide_dormancy(self):
         """A login at the same instant as the transaction does not reset the dormancy clock."""
-        p = _profile([("a1", "2022-01-01T08:00:00", "transaction"),
-                      ("a1", "2024-01-01T08:00:00", "login"),
-                      ("a1", "2024-01-01T08:00:00", "transaction")], closed=False)
+        p = _profile(
+            [
+                ("a1", "2022-01-01T08:00:00", "transaction"),
+                ("a1", "2024-01-01T08:00:00", "login"),
+                ("a1", "2024-01-01T08:00:00", "transaction"),
+            ],
+            closed=False,
+        )
         assert _rules(scan(p)) == [RULE_DORMANT]
 
 
@@ -179,21 +213,41 @@ class TestClosureIsNotTheft:
     @pytest.mark.parametrize("initiator", ["consumer", "lender_risk", "unknown"])
     def test_closures_alone_raise_no_alert(self, reason, initiator):
         """A profile whose only events are closures has no security alert."""
-        p = _profile([], closures=[ClosureEvent(account_id="a1", closed_on=CLOSED_ON,
-                                                initiator=initiator, reason=reason)])
+        p = _profile(
+            [],
+            closures=[
+                ClosureEvent(
+                    account_id="a1", closed_on=CLOSED_ON, initiator=initiator, reason=reason
+                )
+            ],
+        )
         assert scan(p) == ()
 
     def test_ordinary_use_before_closure_raises_no_alert(self):
         """Regular transactions then a closure are not a theft signal."""
         acts = [("a1", f"2025-0{m}-01T08:00:00", "transaction") for m in range(1, 7)]
-        p = _profile(acts, closures=[ClosureEvent(account_id="a1", closed_on=CLOSED_ON,
-                                                  initiator="consumer", reason="security_concern")])
+        p = _profile(
+            acts,
+            closures=[
+                ClosureEvent(
+                    account_id="a1",
+                    closed_on=CLOSED_ON,
+                    initiator="consumer",
+                    reason="security_concern",
+                )
+            ],
+        )
         assert scan(p) == ()
 
     def test_rules_table_documents_every_rule(self):
         """The rule table names the five rules with sources."""
-        assert {r.rule for r in RULES} == {RULE_ACTIVITY_ON_CLOSED, RULE_REOPEN_REQUEST,
-                                           RULE_CONTACT_CHANGE, RULE_LIMIT_CHANGE, RULE_DORMANT}
+        assert {r.rule for r in RULES} == {
+            RULE_ACTIVITY_ON_CLOSED,
+            RULE_REOPEN_REQUEST,
+            RULE_CONTACT_CHANGE,
+            RULE_LIMIT_CHANGE,
+            RULE_DORMANT,
+        }
         assert all(r.sources for r in RULES)
 
 
@@ -227,18 +281,25 @@ class TestInputs:
 class TestStream:
     def test_stream_matches_profile_scan_for_one_account(self):
         """For one account, the stream finds what the profile scan finds."""
-        acts = [("a1", "2024-01-01T08:00:00", "transaction"),
-                ("a1", "2025-05-20T08:00:00", "transaction"),
-                ("a1", "2025-06-01T08:00:00", "contact_change"),
-                ("a1", "2025-06-20T08:00:00", "reopen_request"),
-                ("a1", "2025-06-21T08:00:00", "limit_change"),
-                ("a1", "2025-06-22T08:00:00", "login")]
+        acts = [
+            ("a1", "2024-01-01T08:00:00", "transaction"),
+            ("a1", "2025-05-20T08:00:00", "transaction"),
+            ("a1", "2025-06-01T08:00:00", "contact_change"),
+            ("a1", "2025-06-20T08:00:00", "reopen_request"),
+            ("a1", "2025-06-21T08:00:00", "limit_change"),
+            ("a1", "2025-06-22T08:00:00", "login"),
+        ]
         p = _profile(acts)
         recs = [(acc, dt.datetime.fromisoformat(at), kind) for acc, at, kind in acts]
         streamed = list(scan_stream(recs, closed_on_of([p])))
         assert streamed == list(scan(p))
-        assert _rules(streamed) == [RULE_DORMANT, RULE_CONTACT_CHANGE, RULE_REOPEN_REQUEST,
-                                    RULE_LIMIT_CHANGE, RULE_ACTIVITY_ON_CLOSED]
+        assert _rules(streamed) == [
+            RULE_DORMANT,
+            RULE_CONTACT_CHANGE,
+            RULE_REOPEN_REQUEST,
+            RULE_LIMIT_CHANGE,
+            RULE_ACTIVITY_ON_CLOSED,
+        ]
 
     def test_activity_records_are_accepted(self):
         """ActivityRecord objects work as stream items."""
@@ -247,6 +308,7 @@ class TestStream:
 
     def test_stream_is_lazy(self):
         """The scanner consumes an endless stream one record at a time."""
+
         def endless():
             day = dt.datetime(2025, 1, 1)
             for i in itertools.count():
@@ -262,8 +324,15 @@ class TestStream:
             list(scan_stream(recs, {}))
         assert exc.value.problems[0][0] == "records[1]"
 
-    @pytest.mark.parametrize("rec", [("a", "2025-01-01", "login"), ("", dt.datetime(2025, 1, 1),
-                                     "login"), ("a", dt.datetime(2025, 1, 1), "hack"), 7])
+    @pytest.mark.parametrize(
+        "rec",
+        [
+            ("a", "2025-01-01", "login"),
+            ("", dt.datetime(2025, 1, 1), "login"),
+            ("a", dt.datetime(2025, 1, 1), "hack"),
+            7,
+        ],
+    )
     def test_malformed_record_is_reported(self, rec):
         """A malformed record raises InvalidInputError naming records[i]."""
         with pytest.raises(InvalidInputError) as exc:
@@ -295,8 +364,9 @@ class TestStream:
             acc = rnd.choice([k for k, v in queues.items() if v])
             mixed.append(queues[acc].pop(0))
         key = lambda a: (a.at, a.account_id, a.rule, a.kind, str(a.reference))  # noqa: E731
-        assert sorted(scan_stream(ordered, closed), key=key) == sorted(scan_stream(mixed, closed),
-                                                                       key=key)
+        assert sorted(scan_stream(ordered, closed), key=key) == sorted(
+            scan_stream(mixed, closed), key=key
+        )
 
 
 # -- random profiles -------------------------------------------------------------------
@@ -309,17 +379,29 @@ def profiles(draw):
     accounts = []
     for i in range(n_acc):
         closed = draw(st.booleans())
-        accounts.append(CreditAccount(
-            account_id=f"a{i}", product="revolving_consumer",
-            status="closed" if closed else "open", opened_on="2020-01-01",
-            closed_on=(dt.date(2024, 1, 1) + dt.timedelta(days=draw(st.integers(0, 500))))
-            if closed else None))
+        accounts.append(
+            CreditAccount(
+                account_id=f"a{i}",
+                product="revolving_consumer",
+                status="closed" if closed else "open",
+                opened_on="2020-01-01",
+                closed_on=(dt.date(2024, 1, 1) + dt.timedelta(days=draw(st.integers(0, 500))))
+                if closed
+                else None,
+            )
+        )
     acts = []
     for _ in range(draw(st.integers(0, 10))):
-        day = dt.datetime(2023, 6, 1) + dt.timedelta(days=draw(st.integers(0, 900)),
-                                                     hours=draw(st.integers(0, 23)))
-        acts.append(ActivityRecord(account_id=f"a{draw(st.integers(0, n_acc - 1))}", at=day,
-                                   kind=draw(st.sampled_from(_KINDS))))
+        day = dt.datetime(2023, 6, 1) + dt.timedelta(
+            days=draw(st.integers(0, 900)), hours=draw(st.integers(0, 23))
+        )
+        acts.append(
+            ActivityRecord(
+                account_id=f"a{draw(st.integers(0, n_acc - 1))}",
+                at=day,
+                kind=draw(st.sampled_from(_KINDS)),
+            )
+        )
     return CreditProfile(subject_id="s", accounts=accounts, activity=acts)
 
 
@@ -340,8 +422,9 @@ class TestProperties:
         as_of = dt.date(2026, 1, 1)
         scorer = RuleScorer.default()
         since = as_of - dt.timedelta(days=scorer.policy.feature_config.security_lookback_days)
-        recent = [a for a in scan(profile, config=scorer.policy.feature_config.security)
-                  if a.day > since]
+        recent = [
+            a for a in scan(profile, config=scorer.policy.feature_config.security) if a.day > since
+        ]
         post = sum(a.rule in (RULE_ACTIVITY_ON_CLOSED, RULE_LIMIT_CHANGE) for a in recent)
         reopen = sum(a.rule == RULE_REOPEN_REQUEST for a in recent)
         contact = any(a.rule == RULE_CONTACT_CHANGE for a in recent)
@@ -352,18 +435,27 @@ class TestProperties:
             expected.add("R13b")
         if contact and (post or reopen):
             expected.add("R12")
-        got = {t.rule for t in scorer.score(profile, as_of).triggers
-               if t.rule in ("R12", "R13", "R13b")}
+        got = {
+            t.rule
+            for t in scorer.score(profile, as_of).triggers
+            if t.rule in ("R12", "R13", "R13b")
+        }
         assert got == expected
 
 
 class TestFeatureCounts:
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(profiles(), st.integers(-14, 14), st.integers(0, 60), st.integers(1, 400),
-           st.dates(dt.date(2024, 1, 1), dt.date(2026, 6, 30)),
-           st.lists(st.integers(-1, 1), min_size=4, max_size=4))
-    def test_extractor_counts_equal_counted_alerts(self, profile, hours, window, lookback,
-                                                   as_of_day, shifts):
+    @given(
+        profiles(),
+        st.integers(-14, 14),
+        st.integers(0, 60),
+        st.integers(1, 400),
+        st.dates(dt.date(2024, 1, 1), dt.date(2026, 6, 30)),
+        st.lists(st.integers(-1, 1), min_size=4, max_size=4),
+    )
+    def test_extractor_counts_equal_counted_alerts(
+        self, profile, hours, window, lookback, as_of_day, shifts
+    ):
         """The extractor's three security features (counted without building alerts) equal
         the alerts of scan() after the look-back start, counted, whatever the time zones,
         with records on, just before and just after their account's closing day."""
@@ -379,22 +471,30 @@ class TestFeatureCounts:
                 at = dt.datetime.combine(day + dt.timedelta(days=shifts[i]), at.time())
                 if at.date() > dt.date(2026, 6, 30):
                     at = r.at
-            acts.append(ActivityRecord(account_id=r.account_id,
-                                       at=at.replace(tzinfo=tz) if i % 2 else at, kind=r.kind))
-        profile = CreditProfile(subject_id="s", accounts=profile.accounts,
-                                closures=profile.closures, activity=acts)
+            acts.append(
+                ActivityRecord(
+                    account_id=r.account_id, at=at.replace(tzinfo=tz) if i % 2 else at, kind=r.kind
+                )
+            )
+        profile = CreditProfile(
+            subject_id="s", accounts=profile.accounts, closures=profile.closures, activity=acts
+        )
         as_of = dt.date(2026, 6, 30) if profile.dated_after(as_of_day) else as_of_day
-        config = FeatureConfig(security=SecurityConfig(window_days=window),
-                               security_lookback_days=lookback)
+        config = FeatureConfig(
+            security=SecurityConfig(window_days=window), security_lookback_days=lookback
+        )
         since = as_of - dt.timedelta(days=lookback)
         recent = [a for a in scan(profile, config=config.security) if a.day > since]
         f = extract(profile, as_of, config)
-        assert f[FEATURE_INDEX["post_closure_activity"]] == \
-            sum(a.rule in (RULE_ACTIVITY_ON_CLOSED, RULE_LIMIT_CHANGE) for a in recent)
-        assert f[FEATURE_INDEX["reopen_requests"]] == \
-            sum(a.rule == RULE_REOPEN_REQUEST for a in recent)
-        assert f[FEATURE_INDEX["contact_change_near_closure"]] == \
-            float(any(a.rule == RULE_CONTACT_CHANGE for a in recent))
+        assert f[FEATURE_INDEX["post_closure_activity"]] == sum(
+            a.rule in (RULE_ACTIVITY_ON_CLOSED, RULE_LIMIT_CHANGE) for a in recent
+        )
+        assert f[FEATURE_INDEX["reopen_requests"]] == sum(
+            a.rule == RULE_REOPEN_REQUEST for a in recent
+        )
+        assert f[FEATURE_INDEX["contact_change_near_closure"]] == float(
+            any(a.rule == RULE_CONTACT_CHANGE for a in recent)
+        )
 
 
 class TestCli:
@@ -423,6 +523,9 @@ class TestCli:
 
     def test_scan_bad_window_exits_1(self, capsys):
         """An out-of-range window is an input problem (exit 1)."""
-        assert main(["scan", "examples/profiles/07_security_contact_change.json",
-                     "--window-days", "-3"]) == 1
-
+        assert (
+            main(
+                ["scan", "examples/profiles/07_security_contact_change.json", "--window-days", "-3"]
+            )
+            == 1
+        )

@@ -14,7 +14,6 @@ import sys
 import textwrap
 import threading
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import pytest
 from hypothesis import given, settings
@@ -36,9 +35,19 @@ from credit_closure._scoring import registry as _registry
 from credit_closure.cli import main as cli_main
 
 AS_OF = "2025-06-30"
-PROFILE = {"subject_id": "p-plug", "accounts": [
-    {"account_id": "c1", "product": "credit_card", "status": "open", "opened_on": "2016-01-01",
-     "credit_limit": 10000, "balance": 7000}]}
+PROFILE = {
+    "subject_id": "p-plug",
+    "accounts": [
+        {
+            "account_id": "c1",
+            "product": "credit_card",
+            "status": "open",
+            "opened_on": "2016-01-01",
+            "credit_limit": 10000,
+            "balance": 7000,
+        }
+    ],
+}
 
 GOOD = """
 from credit_closure import Factor, ScoreResult
@@ -64,7 +73,7 @@ class Site:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.modules: List[str] = []
+        self.modules: list[str] = []
 
     def marker(self, name: str) -> Path:
         return self.root.parent / f"{name}.imported"
@@ -76,13 +85,19 @@ class Site:
         self.modules.append(name)
         importlib.invalidate_caches()
 
-    def dist(self, dist: str, version: str, entries: Dict[str, str],
-             group: str = "credit_closure.scorers") -> None:
+    def dist(
+        self,
+        dist: str,
+        version: str,
+        entries: dict[str, str],
+        group: str = "credit_closure.scorers",
+    ) -> None:
         """Write ``<dist>-<version>.dist-info`` declaring ``entries`` in ``group``."""
         info = self.root / f"{dist.replace('-', '_')}-{version}.dist-info"
         info.mkdir()
         (info / "METADATA").write_text(
-            f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n", encoding="utf-8")
+            f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n", encoding="utf-8"
+        )
         lines = [f"[{group}]"] + [f"{k} = {v}" for k, v in entries.items()]
         (info / "entry_points.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         importlib.invalidate_caches()
@@ -114,7 +129,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         sys.modules.pop(m, None)
 
 
-def _rows(name: Optional[str] = None) -> List[plugins.PluginReport]:
+def _rows(name: str | None = None) -> list[plugins.PluginReport]:
     return [r for r in plugins.check_plugins() if name is None or r.name == name]
 
 
@@ -125,8 +140,9 @@ class TestDiscovery:
         site.module("mark_plugin", GOOD)
         site.dist("mark-dist", "0.3", {"marked": "mark_plugin:Scorer"})
         listed = {s.name: s for s in plugins.available_scorers()}
-        assert listed["marked"] == plugins.ScorerInfo("marked", "mark-dist", "0.3",
-                                                      "mark_plugin:Scorer")
+        assert listed["marked"] == plugins.ScorerInfo(
+            "marked", "mark-dist", "0.3", "mark_plugin:Scorer"
+        )
         assert not site.imported("mark_plugin") and "mark_plugin" not in sys.modules
         plugins.get_scorer("marked")
         assert site.imported("mark_plugin")
@@ -190,11 +206,13 @@ class TestLoading:
 
     def test_concurrent_first_use_builds_once(self, site: Site):
         """Eight threads asking at once for an unloaded plugin get one shared instance."""
-        site.module("slow_plugin", GOOD.replace(
-            "BUILT.append(self)", "import time; time.sleep(0.05); BUILT.append(self)"))
+        site.module(
+            "slow_plugin",
+            GOOD.replace("BUILT.append(self)", "import time; time.sleep(0.05); BUILT.append(self)"),
+        )
         site.dist("slow-dist", "1.0", {"slow": "slow_plugin:Scorer"})
         barrier = threading.Barrier(8)
-        got: List[object] = []
+        got: list[object] = []
 
         def use() -> None:
             barrier.wait()
@@ -210,11 +228,15 @@ class TestLoading:
 
     def test_factory_function_target(self, site: Site):
         """A zero-argument factory function that declares the API version works."""
-        site.module("factory_plugin", GOOD + textwrap.dedent("""
+        site.module(
+            "factory_plugin",
+            GOOD
+            + textwrap.dedent("""
             def make():
                 return Scorer()
             make.credit_closure_api = 1
-        """))
+        """),
+        )
         site.dist("factory-dist", "1.1", {"made": "factory_plugin:make"})
         assert plugins.get_scorer("made").version == "model-7"
 
@@ -223,8 +245,12 @@ class TestLoading:
         site.module("prov_plugin", GOOD)
         site.dist("prov-dist", "4.5.6", {"prov": "prov_plugin:Scorer"})
         a = assess(PROFILE, scorer="prov", as_of=AS_OF)
-        assert (a.scorer, a.scorer_version, a.scorer_distribution,
-                a.scorer_distribution_version) == ("prov", "model-7", "prov-dist", "4.5.6")
+        assert (
+            a.scorer,
+            a.scorer_version,
+            a.scorer_distribution,
+            a.scorer_distribution_version,
+        ) == ("prov", "model-7", "prov-dist", "4.5.6")
         assert a.to_dict()["scorer_distribution_version"] == "4.5.6"
         assert [r.code for r in a.reasons] == ["UTILIZATION_HIGH"]
 
@@ -232,7 +258,9 @@ class TestLoading:
         """A built-in's assessment names credit-closure and its version."""
         a = assess(PROFILE, as_of=AS_OF)
         assert (a.scorer_distribution, a.scorer_distribution_version) == (
-            "credit-closure", credit_closure.__version__)
+            "credit-closure",
+            credit_closure.__version__,
+        )
 
     def test_in_process_registration_overrides_entry_point(self, site: Site):
         """register_scorer wins over an installed plugin of that name, which is reported."""
@@ -286,11 +314,21 @@ class TestFailures:
         with pytest.raises(ScorerLoadError) as info:
             plugins.get_scorer("broken")
         err = info.value
-        for part in ("'broken'", "broken-dist", "0.9.1", "broken_plugin:Scorer", "ZeroDivisionError"):
+        for part in (
+            "'broken'",
+            "broken-dist",
+            "0.9.1",
+            "broken_plugin:Scorer",
+            "ZeroDivisionError",
+        ):
             assert part in str(err)
         assert isinstance(err, ImportError) and err.stage == "import"
         assert isinstance(err.__cause__, ZeroDivisionError)
-        assert (err.scorer_name, err.distribution, err.version) == ("broken", "broken-dist", "0.9.1")
+        assert (err.scorer_name, err.distribution, err.version) == (
+            "broken",
+            "broken-dist",
+            "0.9.1",
+        )
 
     def test_missing_attribute(self, site: Site):
         """A target naming a missing attribute is a ScorerLoadError at import."""
@@ -301,8 +339,9 @@ class TestFailures:
 
     def test_construction_failure(self, site: Site):
         """A factory that raises becomes ScorerLoadError (stage construct), chained."""
-        site.module("ctor_plugin", GOOD.replace("BUILT.append(self)",
-                                                "raise RuntimeError('no model file')"))
+        site.module(
+            "ctor_plugin", GOOD.replace("BUILT.append(self)", "raise RuntimeError('no model file')")
+        )
         site.dist("ctor-dist", "2.2", {"ctor": "ctor_plugin:Scorer"})
         with pytest.raises(ScorerLoadError) as info:
             plugins.get_scorer("ctor")
@@ -343,8 +382,12 @@ class TestFailures:
 
     def test_scoring_error_names_scorer_and_distribution(self, site: Site):
         """An exception inside score() becomes ScoringError naming the plugin and its version."""
-        site.module("boom_plugin", GOOD.replace(
-            "return ScoreResult(", "raise KeyError('feature x')\n        return ScoreResult("))
+        site.module(
+            "boom_plugin",
+            GOOD.replace(
+                "return ScoreResult(", "raise KeyError('feature x')\n        return ScoreResult("
+            ),
+        )
         site.dist("boom-dist", "3.1", {"boom": "boom_plugin:Scorer"})
         with pytest.raises(ScoringError) as info:
             assess(PROFILE, scorer="boom", as_of=AS_OF)
@@ -358,8 +401,12 @@ class TestHandshake:
     def test_unsupported_version_is_refused_before_the_factory_runs(self, site: Site):
         """credit_closure_api = 2 raises IncompatibleScorerError; the constructor never runs."""
         ctor_marker = site.root.parent / "ctor-ran"
-        site.module("v2_plugin", GOOD.replace("credit_closure_api = 1", "credit_closure_api = 2")
-                    .replace("BUILT.append(self)", f"open({str(ctor_marker)!r}, 'w')"))
+        site.module(
+            "v2_plugin",
+            GOOD.replace("credit_closure_api = 1", "credit_closure_api = 2").replace(
+                "BUILT.append(self)", f"open({str(ctor_marker)!r}, 'w')"
+            ),
+        )
         site.dist("v2-dist", "2.0.0", {"future": "v2_plugin:Scorer"})
         with pytest.raises(IncompatibleScorerError) as info:
             plugins.get_scorer("future")
@@ -367,8 +414,14 @@ class TestHandshake:
         assert not ctor_marker.exists() and site.imported("v2_plugin")
         assert (err.declared, err.supported) == (2, (1,))
         msg = str(err)
-        for part in ("'future'", "v2-dist 2.0.0", "v2_plugin:Scorer", "version 2", "supports version 1",
-                     "Fix:"):
+        for part in (
+            "'future'",
+            "v2-dist 2.0.0",
+            "v2_plugin:Scorer",
+            "version 2",
+            "supports version 1",
+            "Fix:",
+        ):
             assert part in msg
         assert isinstance(err, ScorerLoadError)
 
@@ -382,7 +435,9 @@ class TestHandshake:
 
     def test_bool_is_not_a_version(self, site: Site):
         """credit_closure_api = True is not accepted as version 1."""
-        site.module("bool_plugin", GOOD.replace("credit_closure_api = 1", "credit_closure_api = True"))
+        site.module(
+            "bool_plugin", GOOD.replace("credit_closure_api = 1", "credit_closure_api = True")
+        )
         site.dist("bool-dist", "1.0", {"boolish": "bool_plugin:Scorer"})
         with pytest.raises(IncompatibleScorerError):
             plugins.get_scorer("boolish")
@@ -415,7 +470,9 @@ class TestAmbiguity:
         assert plugins.get_scorer("gbm") is not None
         assert site.imported("gbm_b") and not site.imported("gbm_a")
         assert {r.distribution: r.status for r in _rows("gbm")} == {
-            "alpha-models": "not_allowed", "beta-models": "ok"}
+            "alpha-models": "not_allowed",
+            "beta-models": "ok",
+        }
 
 
 # ---------------------------------------------------------------------------------------
@@ -434,15 +491,18 @@ class TestOperatorControls:
         assert assess(PROFILE, as_of=AS_OF).scorer == "rules"
 
     @pytest.mark.parametrize("value", ["0", "", "false", "no"])
-    def test_disable_switch_off_values(self, site: Site, monkeypatch: pytest.MonkeyPatch, value: str):
+    def test_disable_switch_off_values(
+        self, site: Site, monkeypatch: pytest.MonkeyPatch, value: str
+    ):
         """Other values leave plugins on."""
         site.module("on_plugin", GOOD)
         site.dist("on-dist", "1.0", {"on": "on_plugin:Scorer"})
         monkeypatch.setenv(_registry.ENV_DISABLE, value)
         assert plugins.get_scorer("on").version == "model-7"
 
-    def test_disable_refuses_an_already_loaded_plugin(self, site: Site,
-                                                      monkeypatch: pytest.MonkeyPatch):
+    def test_disable_refuses_an_already_loaded_plugin(
+        self, site: Site, monkeypatch: pytest.MonkeyPatch
+    ):
         """Switching plugins off also refuses one that was loaded before."""
         site.module("late_plugin", GOOD)
         site.dist("late-dist", "1.0", {"late": "late_plugin:Scorer"})
@@ -473,8 +533,9 @@ class TestOperatorControls:
         assert [r.status for r in _rows("nope")] == ["not_allowed"]
         assert not site.imported("no_plugin")
 
-    def test_code_allow_list_narrows_the_environment(self, site: Site,
-                                                     monkeypatch: pytest.MonkeyPatch):
+    def test_code_allow_list_narrows_the_environment(
+        self, site: Site, monkeypatch: pytest.MonkeyPatch
+    ):
         """set_allowed() applies on top of the environment's list: a plugin must pass both."""
         site.module("aa_plugin", GOOD)
         site.module("bb_plugin", GOOD)
@@ -490,13 +551,17 @@ class TestOperatorControls:
             plugins.get_scorer("aa")
 
     @settings(max_examples=60, deadline=None)
-    @given(name=st.sampled_from(["a", "b", "c"]), dist=st.sampled_from(["d-1", "D_2", "d.3"]),
-           env_names=st.none() | st.sets(st.sampled_from(["a", "b", "c"]), min_size=1),
-           env_dists=st.none() | st.sets(st.sampled_from(["d-1", "d_2", "D-3"]), min_size=1),
-           code_names=st.none() | st.sets(st.sampled_from(["a", "b", "c"])),
-           code_dists=st.none() | st.sets(st.sampled_from(["D-1", "d-2", "d-3"])))
+    @given(
+        name=st.sampled_from(["a", "b", "c"]),
+        dist=st.sampled_from(["d-1", "D_2", "d.3"]),
+        env_names=st.none() | st.sets(st.sampled_from(["a", "b", "c"]), min_size=1),
+        env_dists=st.none() | st.sets(st.sampled_from(["d-1", "d_2", "D-3"]), min_size=1),
+        code_names=st.none() | st.sets(st.sampled_from(["a", "b", "c"])),
+        code_dists=st.none() | st.sets(st.sampled_from(["D-1", "d-2", "d-3"])),
+    )
     def test_allow_lists_model(self, name, dist, env_names, env_dists, code_names, code_dists):
         """A plugin passes iff it matches every name and distribution list that is set."""
+
         def canon(d: str) -> str:
             return d.replace("_", "-").replace(".", "-").lower()
 
@@ -511,12 +576,14 @@ class TestOperatorControls:
                 got = _registry._gate(name, dist)
             finally:
                 plugins.set_allowed()
-        expected = all([
-            env_names is None or name in env_names,
-            env_dists is None or canon(dist) in {canon(d) for d in env_dists},
-            code_names is None or name in code_names,
-            code_dists is None or canon(dist) in {canon(d) for d in code_dists},
-        ])
+        expected = all(
+            [
+                env_names is None or name in env_names,
+                env_dists is None or canon(dist) in {canon(d) for d in env_dists},
+                code_names is None or name in code_names,
+                code_dists is None or canon(dist) in {canon(d) for d in code_dists},
+            ]
+        )
         assert (got is None) == expected
         assert got is None or got[0] == "not_allowed"
 
@@ -539,9 +606,18 @@ class TestCheckPlugins:
         site.module("zoo_broken", "raise ImportError('missing dependency')\n")
         site.module("zoo_v9", GOOD.replace("credit_closure_api = 1", "credit_closure_api = 9"))
         site.module("zoo_dup", GOOD)
-        site.dist("zoo-a", "1.0", {"zoo-ok": "zoo_ok:Scorer", "zoo-broken": "zoo_broken:Scorer",
-                                   "zoo-v9": "zoo_v9:Scorer", "dup": "zoo_dup:Scorer",
-                                   "Bad Name": "zoo_ok:Scorer", "logistic": "zoo_ok:Scorer"})
+        site.dist(
+            "zoo-a",
+            "1.0",
+            {
+                "zoo-ok": "zoo_ok:Scorer",
+                "zoo-broken": "zoo_broken:Scorer",
+                "zoo-v9": "zoo_v9:Scorer",
+                "dup": "zoo_dup:Scorer",
+                "Bad Name": "zoo_ok:Scorer",
+                "logistic": "zoo_ok:Scorer",
+            },
+        )
         site.dist("zoo-b", "2.0", {"dup": "zoo_dup:Scorer"})
 
     def test_one_row_per_entry_point_with_its_status(self, site: Site):
@@ -564,13 +640,16 @@ class TestCheckPlugins:
         assert all(r.status in plugins.STATUSES for r in plugins.check_plugins())
 
     def test_failures_log_a_warning_and_the_traceback_only_at_debug(
-            self, site: Site, caplog: pytest.LogCaptureFixture):
+        self, site: Site, caplog: pytest.LogCaptureFixture
+    ):
         """A load failure logs one WARNING without traceback; the traceback is at DEBUG."""
         site.module("logme", "raise ImportError('missing dependency')\n")
         site.dist("log-dist", "1.0", {"logme": "logme:Scorer"})
         with caplog.at_level(logging.DEBUG, logger="credit_closure"):
             plugins.check_plugins()
-        warn = [r for r in caplog.records if r.levelno == logging.WARNING and "logme" in r.getMessage()]
+        warn = [
+            r for r in caplog.records if r.levelno == logging.WARNING and "logme" in r.getMessage()
+        ]
         debug = [r for r in caplog.records if r.levelno == logging.DEBUG and r.exc_info]
         assert len(warn) == 1 and warn[0].exc_info is None
         assert "log-dist 1.0" in warn[0].getMessage()
@@ -590,11 +669,20 @@ class TestCommand:
         site.dist("cmd-dist", "1.0", {"cmd-broken": "cmd_broken:Scorer"})
         assert cli_main(["plugins"]) == 0
         out = capsys.readouterr().out
-        assert out.splitlines()[0].split() == ["NAME", "DISTRIBUTION", "VERSION", "TARGET", "STATUS"]
-        assert any(line.split()[:2] == ["rules", "credit-closure"] and line.endswith("ok")
-                   for line in out.splitlines())
-        assert any(line.startswith("cmd-broken") and "load_failed" in line
-                   for line in out.splitlines())
+        assert out.splitlines()[0].split() == [
+            "NAME",
+            "DISTRIBUTION",
+            "VERSION",
+            "TARGET",
+            "STATUS",
+        ]
+        assert any(
+            line.split()[:2] == ["rules", "credit-closure"] and line.endswith("ok")
+            for line in out.splitlines()
+        )
+        assert any(
+            line.startswith("cmd-broken") and "load_failed" in line for line in out.splitlines()
+        )
 
     def test_json(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
         """--json prints the rows and the switch state."""
@@ -602,7 +690,11 @@ class TestCommand:
         assert cli_main(["plugins", "--json"]) == 0
         doc = json.loads(capsys.readouterr().out)
         assert doc["plugins_disabled"] is True
-        assert {"name": "rules", "distribution": "credit-closure",
-                "version": credit_closure.__version__,
-                "target": "credit_closure._scoring.rules:RuleScorer.default",
-                "status": "ok", "error": None} in doc["scorers"]
+        assert {
+            "name": "rules",
+            "distribution": "credit-closure",
+            "version": credit_closure.__version__,
+            "target": "credit_closure._scoring.rules:RuleScorer.default",
+            "status": "ok",
+            "error": None,
+        } in doc["scorers"]

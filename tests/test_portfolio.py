@@ -33,8 +33,13 @@ from credit_closure.portfolio import (
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SHOCK = {"period": [1, 2, 3, 4], "open_at_start": [100] * 4, "closures": [10, 10, 10, 30],
-         "voluntary": [5, 5, 5, 5], "involuntary": [5, 5, 5, 25]}
+SHOCK = {
+    "period": [1, 2, 3, 4],
+    "open_at_start": [100] * 4,
+    "closures": [10, 10, 10, 30],
+    "voluntary": [5, 5, 5, 5],
+    "involuntary": [5, 5, 5, 25],
+}
 
 
 class TestKnownAnswers:
@@ -76,18 +81,30 @@ class TestKnownAnswers:
         moderate = score_psi([1, 2, 3, 4], [1] * 7 + [4] * 3, edges=[2], period="p2")
         assert moderate.psi.value == pytest.approx(0.2 * math.log(1.4) - 0.2 * math.log(0.6))
         assert (moderate.alert.severity, moderate.alert.limit, moderate.alert.period) == (
-            "warning", 0.1, "p2")
+            "warning",
+            0.1,
+            "p2",
+        )
         major = score_psi([1, 2, 3, 4], [1, 1, 1, 4], edges=[2], segment="huabei")
         assert major.psi.value == pytest.approx(0.25 * math.log(1.5) - 0.25 * math.log(0.5))
-        assert (major.alert.rule, major.alert.severity, major.alert.limit,
-                major.alert.segment) == ("psi", "alert", 0.25, "huabei")
+        assert (major.alert.rule, major.alert.severity, major.alert.limit, major.alert.segment) == (
+            "psi",
+            "alert",
+            0.25,
+            "huabei",
+        )
 
     def test_closure_rates_p_chart_alert_names_everything(self):
         """The shock period alerts on the p-chart with rate, period, segment, value, limit."""
         res = closure_rates(SHOCK, config={"rates": ["gross"], "rules": ["p_chart"]})
         (a,) = res.alerts
-        assert (a.rule, a.rate, a.period, a.segment, a.side) == ("p_chart", "gross", 4, "all",
-                                                                 "high")
+        assert (a.rule, a.rate, a.period, a.segment, a.side) == (
+            "p_chart",
+            "gross",
+            4,
+            "all",
+            "high",
+        )
         assert a.value == pytest.approx(0.3) and a.limit == pytest.approx(0.2571214, abs=1e-7)
         assert "PCHART" in a.sources and "UCL" in a.message
 
@@ -105,17 +122,22 @@ class TestKnownAnswers:
         assert [a.rule for a in res.alerts if a.rule == "cusum"] == []
         # E = -0.28006, -0.50410, -0.68334, 0.29350; limits 0.6, 0.768, 0.859, 0.912: inside
         e, lim = ewma(z)
-        assert ch.ewma.tolist() == pytest.approx([-0.28006, -0.50410, -0.68334, 0.29350],
-                                                 abs=1e-5)
+        assert ch.ewma.tolist() == pytest.approx([-0.28006, -0.50410, -0.68334, 0.29350], abs=1e-5)
         assert ch.ewma_limit.tolist() == pytest.approx(lim.tolist())
         assert [a for a in res.alerts if a.rule == "ewma"] == []
 
     def test_ewma_alert_names_value_and_limit(self):
         """z = 0, 0, 3.178, 3.178: E_3 = 0.6356 < 0.8590 (no alert), E_4 = 1.1441 > 0.9123."""
-        res = closure_rates({"period": [1, 2, 3, 4], "open_at_start": [1000] * 4,
-                             "closures": [10, 10, 20, 20], "voluntary": [0] * 4,
-                             "involuntary": [0] * 4},
-                            config={"rates": ["gross"], "rules": ["ewma"], "baseline_periods": 2})
+        res = closure_rates(
+            {
+                "period": [1, 2, 3, 4],
+                "open_at_start": [1000] * 4,
+                "closures": [10, 10, 20, 20],
+                "voluntary": [0] * 4,
+                "involuntary": [0] * 4,
+            },
+            config={"rates": ["gross"], "rules": ["ewma"], "baseline_periods": 2},
+        )
         (a,) = res.alerts
         assert (a.rule, a.period, a.side) == ("ewma", 4, "high")
         assert a.value == pytest.approx(1.14415, abs=1e-4)
@@ -126,11 +148,16 @@ class TestKnownAnswers:
         """A sustained 2σ rise trips the CUSUM with h = 5 in the third period after it starts."""
         n = 10_000
         closures = [100] * 10 + [120] * 5
-        res = closure_rates({"period": list(range(15)), "open_at_start": [n] * 15,
-                             "closures": closures, "voluntary": closures,
-                             "involuntary": [0] * 15},
-                            config={"rates": ["gross"], "rules": ["cusum"],
-                                    "baseline_periods": 10})
+        res = closure_rates(
+            {
+                "period": list(range(15)),
+                "open_at_start": [n] * 15,
+                "closures": closures,
+                "voluntary": closures,
+                "involuntary": [0] * 15,
+            },
+            config={"rates": ["gross"], "rules": ["cusum"], "baseline_periods": 10},
+        )
         sd = math.sqrt(0.01 * 0.99 / n)
         z = (0.012 - 0.01) / sd  # 2.01
         first = min(a.period for a in res.alerts)
@@ -158,26 +185,44 @@ class TestFormats:
     def test_datetime_periods_become_iso_dates(self):
         """A DataFrame with datetime periods is labelled by ISO date, in time order."""
         pd = pytest.importorskip("pandas")
-        df = pd.DataFrame({**SHOCK, "period": pd.to_datetime(["2025-04-01", "2025-01-01",
-                                                               "2025-02-01", "2025-03-01"])})
+        df = pd.DataFrame(
+            {
+                **SHOCK,
+                "period": pd.to_datetime(["2025-04-01", "2025-01-01", "2025-02-01", "2025-03-01"]),
+            }
+        )
         c = closure_counts(df)
         assert c.period == ("2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01")
         assert c.closures.tolist() == [10, 10, 30, 10]
 
     def test_rows_are_sorted_by_segment_then_period(self):
         """Counts are sorted by segment, then period, whatever the input order."""
-        c = closure_counts({"period": ["2025-02", "2025-01", "2025-01"],
-                            "segment": ["b", "b", "a"], "open_at_start": [10, 10, 10],
-                            "closures": [1, 2, 3], "voluntary": [0, 0, 0],
-                            "involuntary": [0, 0, 0]})
-        assert list(zip(c.segment, c.period)) == [("a", "2025-01"), ("b", "2025-01"),
-                                                  ("b", "2025-02")]
+        c = closure_counts(
+            {
+                "period": ["2025-02", "2025-01", "2025-01"],
+                "segment": ["b", "b", "a"],
+                "open_at_start": [10, 10, 10],
+                "closures": [1, 2, 3],
+                "voluntary": [0, 0, 0],
+                "involuntary": [0, 0, 0],
+            }
+        )
+        assert list(zip(c.segment, c.period)) == [
+            ("a", "2025-01"),
+            ("b", "2025-01"),
+            ("b", "2025-02"),
+        ]
         assert c.closures.tolist() == [3, 2, 1]
 
     def test_every_problem_is_listed(self):
         """Bad counts raise one InvalidInputError listing each problem with its row."""
-        bad = {"period": [1, 2, 2], "open_at_start": [0, 10, 10], "closures": [0, 11, 2],
-               "voluntary": [0, 0, 2], "involuntary": [0, 0, 1]}
+        bad = {
+            "period": [1, 2, 2],
+            "open_at_start": [0, 10, 10],
+            "closures": [0, 11, 2],
+            "voluntary": [0, 0, 2],
+            "involuntary": [0, 0, 1],
+        }
         with pytest.raises(InvalidInputError) as exc:
             closure_counts(bad)
         paths = [p for p, _ in exc.value.problems]
@@ -211,18 +256,36 @@ class TestFormats:
 class TestEvents:
     def test_arrays_by_hand(self):
         """Dates, initiator codes and segments count into the right cells."""
-        days = np.array(["2025-01-03", "2025-01-31", "2025-02-01", "2025-02-14", "2025-02-20"],
-                        dtype="datetime64[D]")
+        days = np.array(
+            ["2025-01-03", "2025-01-31", "2025-02-01", "2025-02-14", "2025-02-20"],
+            dtype="datetime64[D]",
+        )
         init = np.array([0, 1, 6, 5, 0])
         seg = np.array([0, 0, 0, 1, 1])
-        opens = {("2025-01", "0"): 50, ("2025-02", "0"): 48, ("2025-02", "1"): 30,
-                 ("2025-01", "1"): 31}
+        opens = {
+            ("2025-01", "0"): 50,
+            ("2025-02", "0"): 48,
+            ("2025-02", "1"): 30,
+            ("2025-01", "1"): 31,
+        }
         c = closure_counts_from_arrays(days, init, seg, open_at_start=opens)
-        got = {(p, s): (o, x, v, i) for p, s, o, x, v, i in zip(
-            c.period, c.segment, c.open_at_start.tolist(), c.closures.tolist(),
-            c.voluntary.tolist(), c.involuntary.tolist())}
-        assert got == {("2025-01", "0"): (50, 2, 1, 1), ("2025-02", "0"): (48, 1, 0, 1),
-                       ("2025-01", "1"): (31, 0, 0, 0), ("2025-02", "1"): (30, 2, 1, 0)}
+        got = {
+            (p, s): (o, x, v, i)
+            for p, s, o, x, v, i in zip(
+                c.period,
+                c.segment,
+                c.open_at_start.tolist(),
+                c.closures.tolist(),
+                c.voluntary.tolist(),
+                c.involuntary.tolist(),
+            )
+        }
+        assert got == {
+            ("2025-01", "0"): (50, 2, 1, 1),
+            ("2025-02", "0"): (48, 1, 0, 1),
+            ("2025-01", "1"): (31, 0, 0, 0),
+            ("2025-02", "1"): (30, 2, 1, 0),
+        }
 
     def test_string_initiators_and_quarters(self):
         """Initiator names work like codes; quarters are labelled 2025Q1."""
@@ -251,22 +314,53 @@ class TestEvents:
     def test_open_counts_as_a_table(self):
         """open_at_start may be a long-format table with period, segment and open_at_start."""
         days = np.array(["2025-01-03"], dtype="datetime64[D]")
-        c = closure_counts_from_arrays(days, [0], ["x"], open_at_start={
-            "period": ["2025-01"], "segment": ["x"], "open_at_start": [4]})
+        c = closure_counts_from_arrays(
+            days,
+            [0],
+            ["x"],
+            open_at_start={"period": ["2025-01"], "segment": ["x"], "open_at_start": [4]},
+        )
         assert c.to_dict()["closures"] == [1]
 
     def test_profiles_by_hand(self):
         """Open-at-start counts and voluntary/involuntary splits from profiles."""
-        p = CreditProfile.from_dict({"subject_id": "s", "accounts": [
-            {"account_id": "a", "product": "credit_card", "status": "open",
-             "opened_on": "2020-01-01"},
-            {"account_id": "b", "product": "credit_card", "status": "closed",
-             "opened_on": "2020-01-01", "closed_on": "2025-01-15"},
-            {"account_id": "c", "product": "cash_loan", "status": "charged_off",
-             "opened_on": "2020-01-01", "closed_on": "2025-02-03"},
-            {"account_id": "d", "product": "credit_card", "status": "closed",
-             "opened_on": "2025-01-05", "closed_on": "2025-01-20"}],
-            "closures": [{"account_id": "b", "closed_on": "2025-01-15", "initiator": "consumer"}]})
+        p = CreditProfile.from_dict(
+            {
+                "subject_id": "s",
+                "accounts": [
+                    {
+                        "account_id": "a",
+                        "product": "credit_card",
+                        "status": "open",
+                        "opened_on": "2020-01-01",
+                    },
+                    {
+                        "account_id": "b",
+                        "product": "credit_card",
+                        "status": "closed",
+                        "opened_on": "2020-01-01",
+                        "closed_on": "2025-01-15",
+                    },
+                    {
+                        "account_id": "c",
+                        "product": "cash_loan",
+                        "status": "charged_off",
+                        "opened_on": "2020-01-01",
+                        "closed_on": "2025-02-03",
+                    },
+                    {
+                        "account_id": "d",
+                        "product": "credit_card",
+                        "status": "closed",
+                        "opened_on": "2025-01-05",
+                        "closed_on": "2025-01-20",
+                    },
+                ],
+                "closures": [
+                    {"account_id": "b", "closed_on": "2025-01-15", "initiator": "consumer"}
+                ],
+            }
+        )
         c = closure_counts_from_profiles([p], segment_by=None)
         assert c.period == ("2025-01", "2025-02")
         # January: a, b, c open at start (d opened inside January); b closed (voluntary)
@@ -285,10 +379,23 @@ class TestEvents:
         for i in range(30):
             d = np.datetime64("2024-02-01") + int(rng.integers(0, 300))
             init = ["consumer", "lender_risk", "unknown"][int(rng.integers(0, 3))]
-            profiles.append(CreditProfile.from_dict({"subject_id": f"s{i}", "accounts": [
-                {"account_id": "a", "product": "credit_card", "status": "closed",
-                 "opened_on": "2020-01-01", "closed_on": str(d)}],
-                "closures": [{"account_id": "a", "closed_on": str(d), "initiator": init}]}))
+            profiles.append(
+                CreditProfile.from_dict(
+                    {
+                        "subject_id": f"s{i}",
+                        "accounts": [
+                            {
+                                "account_id": "a",
+                                "product": "credit_card",
+                                "status": "closed",
+                                "opened_on": "2020-01-01",
+                                "closed_on": str(d),
+                            }
+                        ],
+                        "closures": [{"account_id": "a", "closed_on": str(d), "initiator": init}],
+                    }
+                )
+            )
             days.append(d)
             inits.append(init)
         from_profiles = closure_counts_from_profiles(profiles, segment_by=None)
@@ -304,8 +411,13 @@ def count_tables(draw):
     c = [draw(st.integers(0, k)) for k in n]
     v = [draw(st.integers(0, k)) for k in c]
     i = [draw(st.integers(0, k - j)) for k, j in zip(c, v)]
-    return {"period": list(range(t)), "open_at_start": n, "closures": c, "voluntary": v,
-            "involuntary": i}
+    return {
+        "period": list(range(t)),
+        "open_at_start": n,
+        "closures": c,
+        "voluntary": v,
+        "involuntary": i,
+    }
 
 
 class TestProperties:
@@ -333,18 +445,25 @@ class TestProperties:
 class TestIsolation:
     def test_scoring_never_imports_portfolio(self):
         """Assessing a person never loads the portfolio module (aggregates never feed a score)."""
-        code = ("import sys, credit_closure as cc\n"
-                "p = cc.CreditProfile.from_dict({'subject_id': 's'})\n"
-                "cc.assess(p, as_of='2025-01-01')\n"
-                "print('credit_closure.portfolio' in sys.modules)")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             cwd=ROOT, check=True).stdout.strip()
+        code = (
+            "import sys, credit_closure as cc\n"
+            "p = cc.CreditProfile.from_dict({'subject_id': 's'})\n"
+            "cc.assess(p, as_of='2025-01-01')\n"
+            "print('credit_closure.portfolio' in sys.modules)"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+        ).stdout.strip()
         assert out == "False"
 
     def test_no_scorer_module_mentions_portfolio(self):
         """No scoring module refers to the portfolio module."""
-        for name in ("_scoring/rules.py", "_scoring/features.py", "_scoring/assess.py",
-                     "_scoring/enterprise.py"):
+        for name in (
+            "_scoring/rules.py",
+            "_scoring/features.py",
+            "_scoring/assess.py",
+            "_scoring/enterprise.py",
+        ):
             assert "portfolio" not in (ROOT / "credit_closure" / name).read_text(encoding="utf-8")
 
 
@@ -385,8 +504,14 @@ class TestCli:
         pytest.importorskip("matplotlib")
         rows = [dict(zip(SHOCK, vals)) for vals in zip(*SHOCK.values())]
         f = tmp_path / "counts.json"
-        f.write_text(json.dumps({"rows": rows, "psi": {"expected": [1, 2, 3, 4],
-                                                       "actual": [1, 1, 1, 4], "period": 4}}))
+        f.write_text(
+            json.dumps(
+                {
+                    "rows": rows,
+                    "psi": {"expected": [1, 2, 3, 4], "actual": [1, 1, 1, 4], "period": 4},
+                }
+            )
+        )
         png = tmp_path / "out.png"
         assert main(["monitor", str(f), "--json", "--plot", str(png)]) == 0
         doc = json.loads(capsys.readouterr().out)

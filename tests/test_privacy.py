@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import logging
 import pathlib
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import pytest
 
@@ -44,37 +44,51 @@ IDS = (SUBJECT, ENTERPRISE) + ACCOUNTS
 
 def _plant(raw: bytes) -> bytes:
     """The corpus document with the planted ids and attribute values in place of the usual."""
-    swaps = [(b'"p-ok"', f'"{SUBJECT}"'), (b'"p-two"', f'"{SUBJECT}-2"'),
-             (b'"e-ok"', f'"{ENTERPRISE}"'), (b'"a1"', f'"{ACCOUNTS[0]}"'),
-             (b'"a2"', f'"{ACCOUNTS[1]}"'), (b'"monthly_income": 15000', f'"monthly_income": {SECRET_NUMBER}'),
-             (b'"city_tier": "1"', f'"city_tier": "{SECRET_TEXT}"'),
-             (b'"industry": "retail"', f'"industry": "{SECRET_TEXT}", "staff": {SECRET_INT}')]
+    swaps = [
+        (b'"p-ok"', f'"{SUBJECT}"'),
+        (b'"p-two"', f'"{SUBJECT}-2"'),
+        (b'"e-ok"', f'"{ENTERPRISE}"'),
+        (b'"a1"', f'"{ACCOUNTS[0]}"'),
+        (b'"a2"', f'"{ACCOUNTS[1]}"'),
+        (b'"monthly_income": 15000', f'"monthly_income": {SECRET_NUMBER}'),
+        (b'"city_tier": "1"', f'"city_tier": "{SECRET_TEXT}"'),
+        (b'"industry": "retail"', f'"industry": "{SECRET_TEXT}", "staff": {SECRET_INT}'),
+    ]
     for old, new in swaps:
         raw = raw.replace(old, new.encode())
     return raw
 
 
-def _planted_examples() -> List[Dict[str, Any]]:
+def _planted_examples() -> list[dict[str, Any]]:
     """The example documents and a synthetic sample, with planted attributes and ids."""
     from credit_closure.synth import generate_portfolio
 
-    docs = [json.loads(p.read_text("utf-8"))
-            for p in sorted((ROOT / "examples" / "profiles").glob("*.json"))]
+    docs = [
+        json.loads(p.read_text("utf-8"))
+        for p in sorted((ROOT / "examples" / "profiles").glob("*.json"))
+    ]
     docs += [p.to_dict() for p in generate_portfolio(30, seed=21, as_of=AS_OF).profiles]
     out = []
     for i, d in enumerate(docs):
         d = dict(d, subject_id=f"{SUBJECT}-{i}")
-        d["attributes"] = dict(d.get("attributes") or {}, secret_text=SECRET_TEXT,
-                               secret_number=SECRET_NUMBER, secret_int=SECRET_INT)
+        d["attributes"] = dict(
+            d.get("attributes") or {},
+            secret_text=SECRET_TEXT,
+            secret_number=SECRET_NUMBER,
+            secret_int=SECRET_INT,
+        )
         out.append(d)
     return out
 
 
-def _planted_enterprise() -> Dict[str, Any]:
-    doc = json.loads((ROOT / "examples" / "enterprise" / "01_legal_rep_closures.json").read_text("utf-8"))
+def _planted_enterprise() -> dict[str, Any]:
+    doc = json.loads(
+        (ROOT / "examples" / "enterprise" / "01_legal_rep_closures.json").read_text("utf-8")
+    )
     doc["enterprise_id"] = ENTERPRISE
-    doc["attributes"] = dict(doc.get("attributes") or {}, secret_text=SECRET_TEXT,
-                             secret_number=SECRET_NUMBER)
+    doc["attributes"] = dict(
+        doc.get("attributes") or {}, secret_text=SECRET_TEXT, secret_number=SECRET_NUMBER
+    )
     for i, pr in enumerate(doc["principals"]):
         pr["profile"] = dict(pr["profile"], subject_id=f"{SUBJECT}-p{i}")
         pr["profile"]["attributes"] = {"secret_text": SECRET_TEXT, "secret_number": SECRET_NUMBER}
@@ -89,14 +103,16 @@ def capture_all(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
-def _run_everything(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> Tuple[List[str], List[str]]:
+def _run_everything(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[list[str], list[str]]:
     """Run the planted corpus, examples, enterprise and batch through every entry point;
     return (exception messages, CLI stderr texts)."""
     from credit_closure._contract.documents import loads_document
     from credit_closure.cli import main as cli_main
 
-    messages: List[str] = []
-    stderr: List[str] = []
+    messages: list[str] = []
+    stderr: list[str] = []
     expected = json.loads((BAD / "expected.json").read_text("utf-8"))
     for name, entry in sorted(expected.items()):
         if "generated" in entry:
@@ -106,13 +122,13 @@ def _run_everything(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) 
             doc = loads_document(raw)
             cls = Enterprise if entry["kind"] == "enterprise" else CreditProfile
             assess(cls.from_dict(doc), as_of=AS_OF)
-        except Exception as exc:  # noqa: BLE001 - every message is checked, whatever its type
+        except Exception as exc:
             messages.append(f"{type(exc).__name__}: {exc}")
         path = tmp_path / name
         path.write_bytes(raw)
         try:
             cli_main(["assess", str(path), "--as-of", AS_OF.isoformat()])
-        except Exception as exc:  # noqa: BLE001 - a crash is reported by test_hardening
+        except Exception as exc:
             messages.append(f"{type(exc).__name__}: {exc}")
         stderr.append(capsys.readouterr().err)
 
@@ -132,8 +148,10 @@ def _run_everything(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) 
     ent = Enterprise.from_dict(_planted_enterprise())
     assess(ent, as_of=AS_OF)
     # a batch with bad members, collected: the error records' messages are checked too
-    bad = dict(docs[0], accounts=[{"account_id": ACCOUNTS[0], "product": "other", "status": "open",
-                                   "balance": -1}])
+    bad = dict(
+        docs[0],
+        accounts=[{"account_id": ACCOUNTS[0], "product": "other", "status": "open", "balance": -1}],
+    )
     out = assess_many(profiles + [bad, ent], as_of=AS_OF, errors="collect")
     messages += [r.message for r in out if not hasattr(r, "score")]
     try:
@@ -146,8 +164,12 @@ def _run_everything(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) 
 class TestNoPersonalDataInLogs:
     """Log records, exception messages and CLI errors carry no planted personal data."""
 
-    def test_logs_and_messages(self, capture_all: pytest.LogCaptureFixture, tmp_path: pathlib.Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+    def test_logs_and_messages(
+        self,
+        capture_all: pytest.LogCaptureFixture,
+        tmp_path: pathlib.Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """No planted attribute value or id at INFO+; no attribute value in any message."""
         messages, stderr = _run_everything(tmp_path, capsys)
         assert len(messages) >= 60  # the corpus really was refused, so messages were produced
@@ -169,7 +191,9 @@ class TestNoPersonalDataInLogs:
         p = CreditProfile.from_dict(_planted_examples()[0])
         assert p.attributes["secret_text"] == SECRET_TEXT
 
-    def test_plugin_load_failure_logs_no_subject_data(self, capture_all: pytest.LogCaptureFixture) -> None:
+    def test_plugin_load_failure_logs_no_subject_data(
+        self, capture_all: pytest.LogCaptureFixture
+    ) -> None:
         """A scorer that fails to load logs a WARNING naming the scorer, never a subject."""
         from credit_closure import ScorerLoadError, get_scorer, register_scorer
         from credit_closure._scoring.registry import unregister_scorer
@@ -180,8 +204,11 @@ class TestNoPersonalDataInLogs:
         register_scorer("privacy-broken", broken)
         try:
             with pytest.raises(ScorerLoadError):
-                assess(CreditProfile.from_dict(_planted_examples()[0]), scorer="privacy-broken",
-                       as_of=AS_OF)
+                assess(
+                    CreditProfile.from_dict(_planted_examples()[0]),
+                    scorer="privacy-broken",
+                    as_of=AS_OF,
+                )
             with pytest.raises(ScorerLoadError):
                 get_scorer("privacy-broken")
         finally:
@@ -200,13 +227,24 @@ class TestReprs:
         """repr/str of profiles, enterprises, principals and attributes hide the values."""
         p = CreditProfile.from_dict(_planted_examples()[0])
         e = Enterprise.from_dict(_planted_enterprise())
-        texts = [repr(p), str(p), repr(e), str(e), repr(p.attributes), str(p.attributes),
-                 repr(e.principals[0]), repr(e.attributes), f"{p}", "%r" % (e,)]
+        texts = [
+            repr(p),
+            str(p),
+            repr(e),
+            str(e),
+            repr(p.attributes),
+            str(p.attributes),
+            repr(e.principals[0]),
+            repr(e.attributes),
+            f"{p}",
+            "%r" % (e,),
+        ]
         for text in texts:
             for secret in ATTRIBUTE_VALUES:
                 assert secret not in text, text
-        assert "3 attributes" in repr(CreditProfile(subject_id="p", attributes={
-            "a": SECRET_TEXT, "b": SECRET_NUMBER, "c": 1}))
+        assert "3 attributes" in repr(
+            CreditProfile(subject_id="p", attributes={"a": SECRET_TEXT, "b": SECRET_NUMBER, "c": 1})
+        )
 
     def test_assessment_repr(self) -> None:
         """An assessment's repr carries no attribute value either."""
@@ -230,14 +268,25 @@ class TestLoggingInventory:
         found = []
         for path in sorted(pathlib.Path(credit_closure.__file__).parent.rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                        and isinstance(node.func.value, ast.Name):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                ):
                     owner, attr = node.func.value.id, node.func.attr
-                    if (owner in ("logger", "log", "_log", "_logger", "LOG", "logging")
-                            and attr in levels) or (owner == "warnings" and attr == "warn"):
+                    if (
+                        owner in ("logger", "log", "_log", "_logger", "LOG", "logging")
+                        and attr in levels
+                    ) or (owner == "warnings" and attr == "warn"):
                         found.append((path.name, f"{owner}.{attr}"))
-        assert sorted(found) == [("registry.py", "logger.debug")] + [("registry.py", "logger.warning")] * 3
+        assert (
+            sorted(found)
+            == [("registry.py", "logger.debug")] + [("registry.py", "logger.warning")] * 3
+        )
         doc = (ROOT / "docs" / "logging.md").read_text("utf-8")
-        for text in ("has an invalid name; ignored", "uses a built-in scorer's name; ignored",
-                     "cause of the failure to load scorer"):
+        for text in (
+            "has an invalid name; ignored",
+            "uses a built-in scorer's name; ignored",
+            "cause of the failure to load scorer",
+        ):
             assert text in doc

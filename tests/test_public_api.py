@@ -9,10 +9,27 @@ import credit_closure
 
 DOCUMENTED = {
     # DESIGN.md §3 names that lender code imports from credit_closure
-    "CreditAccount", "ClosureEvent", "CreditProfile", "Enterprise", "Principal",
-    "ProductType", "AccountStatus", "ClosureInitiator", "ClosureReason", "TerminationKind",
-    "Assessment", "ReasonCode", "assess", "what_if", "get_scorer", "available_scorers",
-    "register_scorer", "Scorer", "RuleScorer", "CreditClosureError", "InvalidInputError",
+    "CreditAccount",
+    "ClosureEvent",
+    "CreditProfile",
+    "Enterprise",
+    "Principal",
+    "ProductType",
+    "AccountStatus",
+    "ClosureInitiator",
+    "ClosureReason",
+    "TerminationKind",
+    "Assessment",
+    "ReasonCode",
+    "assess",
+    "what_if",
+    "get_scorer",
+    "available_scorers",
+    "register_scorer",
+    "Scorer",
+    "RuleScorer",
+    "CreditClosureError",
+    "InvalidInputError",
 }
 
 

@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, List
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -39,7 +39,7 @@ def fitted() -> Any:
     return scorer, dev, recent
 
 
-def _images(html: str) -> List[bytes]:
+def _images(html: str) -> list[bytes]:
     return [base64.b64decode(m) for m in re.findall(r'src="data:image/png;base64,([^"]+)"', html)]
 
 
@@ -75,8 +75,12 @@ class TestFromArrays:
         """The PSI table appears when a baseline score is given, not otherwise."""
         without = rep.html_report_from_arrays(Y, P, score=[600 - 50 * p for p in P], plots=False)
         with_b = rep.html_report_from_arrays(
-            Y, P, score=[600 - 50 * p for p in P],
-            baseline_score=[560 + 4 * i for i in range(20)], plots=False)
+            Y,
+            P,
+            score=[600 - 50 * p for p in P],
+            baseline_score=[560 + 4 * i for i in range(20)],
+            plots=False,
+        )
         assert "Population stability" not in without.html
         assert "Population stability" in with_b.html and with_b.report.psi is not None
 
@@ -92,11 +96,14 @@ class TestFromArrays:
     @needs_mpl
     def test_psi_chart_with_baseline(self) -> None:
         """A baseline adds the PSI chart."""
-        r = rep.html_report_from_arrays(Y, P, score=[600 - 50 * p for p in P],
-                                        baseline_score=[560 + 4 * i for i in range(20)])
+        r = rep.html_report_from_arrays(
+            Y, P, score=[600 - 50 * p for p in P], baseline_score=[560 + 4 * i for i in range(20)]
+        )
         assert [c.name for c in r.charts][-1] == "psi"
 
-    def test_without_matplotlib_says_how_to_get_charts(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_without_matplotlib_says_how_to_get_charts(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """When matplotlib is missing, the tables stay and the page names the plot extra."""
         monkeypatch.setattr(rep, "charts_available", lambda: False)
         r = rep.html_report_from_arrays(Y, P)
@@ -104,15 +111,18 @@ class TestFromArrays:
         assert rep.PLOT_HINT.replace("'", "&#x27;") in r.html and "<td>AUC</td>" in r.html
 
     @settings(max_examples=25)
-    @given(st.lists(st.tuples(st.integers(0, 1), st.floats(0, 1)), min_size=2, max_size=60)
-           .filter(lambda rows: {y for y, _ in rows} == {0, 1}))
+    @given(
+        st.lists(st.tuples(st.integers(0, 1), st.floats(0, 1)), min_size=2, max_size=60).filter(
+            lambda rows: {y for y, _ in rows} == {0, 1}
+        )
+    )
     def test_any_valid_sample_renders(self, rows: list) -> None:
         """Any sample with both classes renders, with the report's AUC printed in the page."""
         y = [a for a, _ in rows]
         p = [b for _, b in rows]
         r = rep.html_report_from_arrays(y, p, plots=False)
         assert 0.0 <= r.report.auc <= 1.0
-        assert f"<td>AUC</td><td class=\"n\">{r.report.auc:.4f}</td>" in r.html
+        assert f'<td>AUC</td><td class="n">{r.report.auc:.4f}</td>' in r.html
 
 
 class TestHtmlReport:
@@ -121,8 +131,9 @@ class TestHtmlReport:
     def test_points_table_of_a_scorecard(self, fitted: Any) -> None:
         """Every bin of every input of the scorecard is a row of the points table."""
         scorer, _, recent = fitted
-        r = rep.html_report(scorer, list(recent.profiles), recent.outcomes.tolist(),
-                            as_of=recent.as_of, plots=False)
+        r = rep.html_report(
+            scorer, list(recent.profiles), recent.outcomes.tolist(), as_of=recent.as_of, plots=False
+        )
         rows = rep.points_table(scorer)
         assert len(rows) == sum(len(i.points) for i in scorer.inputs_)
         assert "<h2>Scorecard points</h2>" in r.html
@@ -130,18 +141,38 @@ class TestHtmlReport:
 
     def test_rule_scorer_has_no_points_table(self) -> None:
         """A registered rule scorer gets the report without a points table."""
-        ps = [CreditProfile.from_dict({"subject_id": f"s{i}", "accounts": [
-            {"account_id": "a", "product": "credit_card", "status": "open",
-             "credit_limit": 10000, "balance": 1000 * i}]}) for i in range(10)]
+        ps = [
+            CreditProfile.from_dict(
+                {
+                    "subject_id": f"s{i}",
+                    "accounts": [
+                        {
+                            "account_id": "a",
+                            "product": "credit_card",
+                            "status": "open",
+                            "credit_limit": 10000,
+                            "balance": 1000 * i,
+                        }
+                    ],
+                }
+            )
+            for i in range(10)
+        ]
         r = rep.html_report("rules", ps, [0] * 7 + [1] * 3, as_of="2025-06-30", plots=False)
         assert r.report.n == 10 and "Scorecard points" not in r.html
 
     def test_no_subject_data_in_the_page(self, fitted: Any) -> None:
         """The report carries aggregates only: no subject id of the sample appears."""
         scorer, dev, recent = fitted
-        r = rep.html_report(scorer, list(recent.profiles), recent.outcomes.tolist(),
-                            as_of=recent.as_of, baseline_profiles=list(dev.profiles),
-                            baseline_as_of=dev.as_of, plots=False)
+        r = rep.html_report(
+            scorer,
+            list(recent.profiles),
+            recent.outcomes.tolist(),
+            as_of=recent.as_of,
+            baseline_profiles=list(dev.profiles),
+            baseline_as_of=dev.as_of,
+            plots=False,
+        )
         ids = {p.subject_id for p in recent.profiles} | {p.subject_id for p in dev.profiles}
         found = set(re.findall(r"[\w-]+", r.html)) & ids
         assert found == set()
@@ -150,9 +181,14 @@ class TestHtmlReport:
     def test_full_report_with_baseline(self, fitted: Any, tmp_path: Path) -> None:
         """With a baseline: five charts, PSI and CSI tables; write() saves HTML and PNGs."""
         scorer, dev, recent = fitted
-        r = rep.html_report(scorer, list(recent.profiles), recent.outcomes.tolist(),
-                            as_of=recent.as_of, baseline_profiles=list(dev.profiles),
-                            baseline_as_of=dev.as_of)
+        r = rep.html_report(
+            scorer,
+            list(recent.profiles),
+            recent.outcomes.tolist(),
+            as_of=recent.as_of,
+            baseline_profiles=list(dev.profiles),
+            baseline_as_of=dev.as_of,
+        )
         assert [c.name for c in r.charts] == ["roc", "ks", "distribution", "calibration", "psi"]
         assert "Characteristic stability" in r.html
         paths = r.write(tmp_path / "r.html", png_dir=tmp_path / "png")
@@ -168,10 +204,10 @@ class TestHtmlReport:
 
     def test_import_does_not_import_matplotlib(self) -> None:
         """Importing credit_closure.report leaves matplotlib unimported."""
-        code = ("import sys, credit_closure.report; "
-                "print('matplotlib' in sys.modules)")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True).stdout.strip()
+        code = "import sys, credit_closure.report; print('matplotlib' in sys.modules)"
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
         assert out == "False"
 
 

@@ -11,10 +11,10 @@ import pathlib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import two_rules_on_one_feature_policy
 
 from credit_closure import InvalidInputError, PolicyError, RulePolicy, RuleScorer, Scale, assess
 from credit_closure._scoring.rules import _DEFAULT_POLICY_FILE
-from strategies import two_rules_on_one_feature_policy
 
 DEFAULT_DOC = json.loads(pathlib.Path(_DEFAULT_POLICY_FILE).read_text(encoding="utf-8"))
 
@@ -47,7 +47,12 @@ class TestScale:
         """Bands by score; decisions by cutoffs."""
         s = Scale()
         assert [s.band(x) for x in (700, 600, 575, 545, 300)] == ["A", "B", "C", "D", "E"]
-        assert [s.decide(x) for x in (580, 579.9, 530, 529.9)] == ["approve", "refer", "refer", "decline"]
+        assert [s.decide(x) for x in (580, 579.9, 530, 529.9)] == [
+            "approve",
+            "refer",
+            "refer",
+            "decline",
+        ]
 
     def test_invalid_scale(self) -> None:
         """Bad parameters are all reported."""
@@ -92,10 +97,16 @@ class TestPolicyFormat:
     def test_steps_must_be_ordered_and_monotone(self) -> None:
         """Thresholds increase and effects do not shrink."""
         doc = copy.deepcopy(DEFAULT_DOC)
-        doc["rules"][0]["steps"] = [{"threshold": 0.5, "log_odds": 0.6}, {"threshold": 0.3, "log_odds": 0.3}]
+        doc["rules"][0]["steps"] = [
+            {"threshold": 0.5, "log_odds": 0.6},
+            {"threshold": 0.3, "log_odds": 0.3},
+        ]
         with pytest.raises(PolicyError, match="strictly increasing"):
             RulePolicy.from_dict(doc)
-        doc["rules"][0]["steps"] = [{"threshold": 0.3, "log_odds": 0.6}, {"threshold": 0.5, "log_odds": 0.3}]
+        doc["rules"][0]["steps"] = [
+            {"threshold": 0.3, "log_odds": 0.6},
+            {"threshold": 0.5, "log_odds": 0.3},
+        ]
         with pytest.raises(PolicyError, match="not shrink"):
             RulePolicy.from_dict(doc)
 
@@ -120,18 +131,34 @@ class TestPolicyFormat:
         path = tmp_path / "acme.json"
         path.write_text(json.dumps(doc))
         scorer = RuleScorer.from_file(path)
-        profile = {"subject_id": "s", "accounts": [{"account_id": "c", "product": "credit_card",
-                   "status": "open", "credit_limit": 1000, "balance": 150}]}
-        assert [r.code for r in assess(profile, scorer=scorer, as_of="2025-01-01").reasons] == ["UTILIZATION_HIGH"]
+        profile = {
+            "subject_id": "s",
+            "accounts": [
+                {
+                    "account_id": "c",
+                    "product": "credit_card",
+                    "status": "open",
+                    "credit_limit": 1000,
+                    "balance": 150,
+                }
+            ],
+        }
+        assert [r.code for r in assess(profile, scorer=scorer, as_of="2025-01-01").reasons] == [
+            "UTILIZATION_HIGH"
+        ]
         assert assess(profile, as_of="2025-01-01").reasons == ()
 
-    @pytest.mark.skipif(not hasattr(__import__("sys"), "version_info") or __import__("sys").version_info < (3, 11),
-                        reason="TOML needs Python 3.11")
+    @pytest.mark.skipif(
+        not hasattr(__import__("sys"), "version_info") or __import__("sys").version_info < (3, 11),
+        reason="TOML needs Python 3.11",
+    )
     def test_toml_policy(self, tmp_path: pathlib.Path) -> None:
         """A TOML policy loads the same as JSON."""
         path = tmp_path / "p.toml"
-        path.write_text('format = "credit_closure.rule_policy"\nformat_version = 1\nname = "t"\n'
-                        'version = "1"\nbase_log_odds = -3.0\nrules = []\n')
+        path.write_text(
+            'format = "credit_closure.rule_policy"\nformat_version = 1\nname = "t"\n'
+            'version = "1"\nbase_log_odds = -3.0\nrules = []\n'
+        )
         assert RulePolicy.from_file(path).base_log_odds == -3.0
 
 
@@ -141,15 +168,36 @@ class TestDefaultPolicy:
     AS_OF = "2025-12-31"
 
     def _profile(self, **closure: object) -> dict:
-        acc = {"account_id": "hb", "product": "revolving_consumer", "status": "closed",
-               "opened_on": "2019-01-01", "closed_on": "2025-06-10", "credit_limit": 20000,
-               "balance": 0, "worst_dpd_24m": 0}
-        ev = {"account_id": "hb", "closed_on": "2025-06-10", "initiator": "consumer",
-              "reason": "privacy", "termination": "normal", "balance_at_closure": 0,
-              "limit_at_closure": 20000, "worst_dpd_6m_before": 0}
+        acc = {
+            "account_id": "hb",
+            "product": "revolving_consumer",
+            "status": "closed",
+            "opened_on": "2019-01-01",
+            "closed_on": "2025-06-10",
+            "credit_limit": 20000,
+            "balance": 0,
+            "worst_dpd_24m": 0,
+        }
+        ev = {
+            "account_id": "hb",
+            "closed_on": "2025-06-10",
+            "initiator": "consumer",
+            "reason": "privacy",
+            "termination": "normal",
+            "balance_at_closure": 0,
+            "limit_at_closure": 20000,
+            "worst_dpd_6m_before": 0,
+        }
         ev.update(closure)
-        other = {"account_id": "cc", "product": "credit_card", "status": "open",
-                 "opened_on": "2012-01-01", "credit_limit": 100000, "balance": 5000, "worst_dpd_24m": 0}
+        other = {
+            "account_id": "cc",
+            "product": "credit_card",
+            "status": "open",
+            "opened_on": "2012-01-01",
+            "credit_limit": 100000,
+            "balance": 5000,
+            "worst_dpd_24m": 0,
+        }
         return {"subject_id": "s", "accounts": [acc, other], "closures": [ev]}
 
     def test_clean_voluntary_closure_is_neutral(self) -> None:
@@ -183,10 +231,25 @@ class TestDefaultPolicy:
         """R7: many consumer closures in a year refer to a person, with no points."""
         accs, evs = [], []
         for i in range(4):
-            accs.append({"account_id": f"a{i}", "product": "credit_card", "status": "closed",
-                         "closed_on": f"2025-0{i + 2}-01", "credit_limit": 10000, "balance": 0})
-            evs.append({"account_id": f"a{i}", "closed_on": f"2025-0{i + 2}-01",
-                        "initiator": "consumer", "reason": "unused", "worst_dpd_6m_before": 0})
+            accs.append(
+                {
+                    "account_id": f"a{i}",
+                    "product": "credit_card",
+                    "status": "closed",
+                    "closed_on": f"2025-0{i + 2}-01",
+                    "credit_limit": 10000,
+                    "balance": 0,
+                }
+            )
+            evs.append(
+                {
+                    "account_id": f"a{i}",
+                    "closed_on": f"2025-0{i + 2}-01",
+                    "initiator": "consumer",
+                    "reason": "unused",
+                    "worst_dpd_6m_before": 0,
+                }
+            )
         a = assess({"subject_id": "s", "accounts": accs, "closures": evs}, as_of=self.AS_OF)
         assert a.decision == "refer" and a.reasons == ()
         assert [t.code for t in a.triggers] == ["FREQUENT_CLOSURES_REVIEW"]
@@ -199,18 +262,24 @@ class TestDefaultPolicy:
     def test_security_refer_without_credit_penalty(self) -> None:
         """R12/R13: security triggers refer or alert without moving the score."""
         doc = self._profile()
-        doc["activity"] = [{"account_id": "hb", "at": "2025-06-01T10:00:00", "kind": "contact_change"},
-                           {"account_id": "hb", "at": "2025-10-01T10:00:00", "kind": "login"}]
+        doc["activity"] = [
+            {"account_id": "hb", "at": "2025-06-01T10:00:00", "kind": "contact_change"},
+            {"account_id": "hb", "at": "2025-10-01T10:00:00", "kind": "login"},
+        ]
         a = assess(doc, as_of="2025-10-31")
-        assert a.decision == "refer" and a.score == assess(self._profile(), as_of="2025-10-31").score
+        assert (
+            a.decision == "refer" and a.score == assess(self._profile(), as_of="2025-10-31").score
+        )
         assert {t.code for t in a.triggers} == {"SECURITY_VERIFICATION", "SECURITY_ALERT"}
         # evidence older than the security lookback (180 days) no longer triggers
         assert assess(doc, as_of="2026-06-30").triggers == ()
 
     def test_points_add_up(self) -> None:
         """The factors' points add up to the score minus the base score."""
-        a = assess(self._profile(
-            worst_dpd_6m_before=60, initiator="lender_risk", balance_at_closure=500), as_of=self.AS_OF)
+        a = assess(
+            self._profile(worst_dpd_6m_before=60, initiator="lender_risk", balance_at_closure=500),
+            as_of=self.AS_OF,
+        )
         assert sum(f.points for f in a.factors) == pytest.approx(a.score - 600.0, abs=1e-9)
         assert not math.isnan(a.score)
 
@@ -222,9 +291,21 @@ class TestFactorCache:
         from credit_closure import CreditProfile
 
         doc = two_rules_on_one_feature_policy()
-        p = CreditProfile.from_dict({"subject_id": "s", "accounts": [
-            {"account_id": "a", "product": "credit_card", "status": "open",
-             "opened_on": "2015-01-01", "credit_limit": 1000, "balance": 400}]})
+        p = CreditProfile.from_dict(
+            {
+                "subject_id": "s",
+                "accounts": [
+                    {
+                        "account_id": "a",
+                        "product": "credit_card",
+                        "status": "open",
+                        "opened_on": "2015-01-01",
+                        "credit_limit": 1000,
+                        "balance": 400,
+                    }
+                ],
+            }
+        )
         for _ in range(2):  # the second time through the cache
             factors = RuleScorer(doc).score(p, dt.date(2026, 6, 30)).factors
             codes = {f.code: f.points for f in factors}

@@ -22,8 +22,9 @@ from credit_closure.spark import score_spark  # noqa: E402
 from credit_closure.synth import generate_portfolio  # noqa: E402
 
 AS_OF = dt.date(2026, 6, 30)
-pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning:pyspark",
-                                        "ignore:The copy keyword:Warning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::FutureWarning:pyspark", "ignore:The copy keyword:Warning"
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +34,18 @@ def spark():
     saved = {k: os.environ.get(k) for k in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON")}
     for k in saved:  # the Python workers must run this interpreter (with pyarrow)
         os.environ[k] = sys.executable
-    session = (SparkSession.builder.master("local[2]").appName("credit-closure-tests")
-               .config("spark.pyspark.python", sys.executable)
-               .config("spark.pyspark.driver.python", sys.executable)
-               .config("spark.ui.enabled", "false")
-               .config("spark.driver.host", "127.0.0.1")
-               .config("spark.driver.bindAddress", "127.0.0.1")
-               .config("spark.sql.shuffle.partitions", "4")
-               .config("spark.sql.session.timeZone", "UTC")
-               .getOrCreate())
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("credit-closure-tests")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.pyspark.driver.python", sys.executable)
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
     yield session
     session.stop()
     for k, v in saved.items():
@@ -79,10 +83,17 @@ class TestSpark:
     @pytest.mark.slow
     def test_identical_to_single_machine(self, spark, tables):
         """mapInPandas over subject partitions gives the single-machine rows exactly."""
-        ref = score_columnar(tables["accounts"], tables["closures"], tables["inquiries"],
-                             tables["attributes"], as_of=AS_OF)
-        frames = [_spark_frame(spark, tables[k])
-                  for k in ("accounts", "closures", "inquiries", "attributes")]
+        ref = score_columnar(
+            tables["accounts"],
+            tables["closures"],
+            tables["inquiries"],
+            tables["attributes"],
+            as_of=AS_OF,
+        )
+        frames = [
+            _spark_frame(spark, tables[k])
+            for k in ("accounts", "closures", "inquiries", "attributes")
+        ]
         out = score_spark(*frames, as_of=AS_OF, num_partitions=3).toPandas()
         pd.testing.assert_frame_equal(_sorted(out), _sorted(ref), check_dtype=False)
 
@@ -90,7 +101,9 @@ class TestSpark:
         """A non-Spark table or an unknown column raises InvalidInputError."""
         with pytest.raises(InvalidInputError):
             score_spark(tables["accounts"], as_of=AS_OF)
-        bad = spark.createDataFrame([("s", "a", "credit_card", "open", 1)],
-                                    ["subject_id", "account_id", "product", "status", "colour"])
+        bad = spark.createDataFrame(
+            [("s", "a", "credit_card", "open", 1)],
+            ["subject_id", "account_id", "product", "status", "colour"],
+        )
         with pytest.raises(InvalidInputError, match="colour"):
             score_spark(bad, as_of=AS_OF)

@@ -16,22 +16,25 @@ from hypothesis import strategies as st
 
 from credit_closure import (
     AccountStatus,
-    ActivityKind,
     ClosureEvent,
     ClosureInitiator,
     ClosureReason,
     CreditProfile,
     TerminationKind,
+    synth,
 )
-from credit_closure import synth
 from credit_closure._contract.model import REVOLVING_PRODUCTS
 from credit_closure.exceptions import InvalidInputError
 from credit_closure.synth import SyntheticPortfolio, TrainingData, generate_portfolio, read_jsonl
 
 AS_OF = dt.date(2026, 6, 30)
 CONSUMER_REASONS = (
-    ClosureReason.REDUCE_DEBT, ClosureReason.UNUSED, ClosureReason.SWITCH_PLATFORM,
-    ClosureReason.PRIVACY, ClosureReason.SECURITY_CONCERN, ClosureReason.OTHER,
+    ClosureReason.REDUCE_DEBT,
+    ClosureReason.UNUSED,
+    ClosureReason.SWITCH_PLATFORM,
+    ClosureReason.PRIVACY,
+    ClosureReason.SECURITY_CONCERN,
+    ClosureReason.OTHER,
     ClosureReason.UNKNOWN,
 )
 
@@ -48,19 +51,29 @@ def sample(big: SyntheticPortfolio) -> tuple[CreditProfile, ...]:
     return big.profiles[:5000]
 
 
-def _close_cleanly(profile: CreditProfile, account_id: str, closed_on: dt.date,
-                   reason: ClosureReason = ClosureReason.UNUSED) -> CreditProfile:
+def _close_cleanly(
+    profile: CreditProfile,
+    account_id: str,
+    closed_on: dt.date,
+    reason: ClosureReason = ClosureReason.UNUSED,
+) -> CreditProfile:
     """Return ``profile`` with the open, zero-balance ``account_id`` closed cleanly by the consumer."""
     accounts = tuple(
         attrs.evolve(a, status=AccountStatus.CLOSED, closed_on=closed_on)
-        if a.account_id == account_id else a
+        if a.account_id == account_id
+        else a
         for a in profile.accounts
     )
     acc = profile.account(account_id)
     event = ClosureEvent(
-        account_id=account_id, closed_on=closed_on, initiator=ClosureInitiator.CONSUMER,
-        reason=reason, termination=TerminationKind.NORMAL, balance_at_closure=0,
-        limit_at_closure=acc.credit_limit, worst_dpd_6m_before=0,
+        account_id=account_id,
+        closed_on=closed_on,
+        initiator=ClosureInitiator.CONSUMER,
+        reason=reason,
+        termination=TerminationKind.NORMAL,
+        balance_at_closure=0,
+        limit_at_closure=acc.credit_limit,
+        worst_dpd_6m_before=0,
     )
     return attrs.evolve(profile, accounts=accounts, closures=profile.closures + (event,))
 
@@ -69,7 +82,8 @@ def _reopen(profile: CreditProfile, account_id: str) -> CreditProfile:
     """Return ``profile`` as if the closed ``account_id`` had stayed open (balance 0, no event)."""
     accounts = tuple(
         attrs.evolve(a, status=AccountStatus.OPEN, closed_on=None, balance=0)
-        if a.account_id == account_id else a
+        if a.account_id == account_id
+        else a
         for a in profile.accounts
     )
     closures = tuple(c for c in profile.closures if c.account_id != account_id)
@@ -78,8 +92,11 @@ def _reopen(profile: CreditProfile, account_id: str) -> CreditProfile:
 
 def _open_zero_balance_revolving(profile: CreditProfile) -> list[str]:
     return [
-        a.account_id for a in profile.accounts
-        if a.status is AccountStatus.OPEN and a.product in REVOLVING_PRODUCTS and a.balance == 0
+        a.account_id
+        for a in profile.accounts
+        if a.status is AccountStatus.OPEN
+        and a.product in REVOLVING_PRODUCTS
+        and a.balance == 0
         and a.credit_limit
     ]
 
@@ -143,7 +160,9 @@ class TestProfiles:
         """No date in any of 20,000 profiles is later than as_of."""
         assert all(p.dated_after(big.as_of) == [] for p in big.profiles)
 
-    @pytest.mark.parametrize("as_of", [dt.date(2024, 2, 29), synth.MIN_AS_OF, dt.date(2099, 12, 31)])
+    @pytest.mark.parametrize(
+        "as_of", [dt.date(2024, 2, 29), synth.MIN_AS_OF, dt.date(2099, 12, 31)]
+    )
     def test_nothing_is_dated_after_other_as_of(self, as_of):
         """Other as_of dates, including a leap day and the earliest allowed, work too."""
         pf = generate_portfolio(200, seed=8, as_of=as_of)
@@ -176,8 +195,14 @@ class TestProfiles:
                 if a.product.value == "cash_loan" and a.provider == "jiebei":
                     products["jiebei"] += 1
         assert set(products) >= {
-            "revolving_consumer", "cash_loan", "credit_card", "installment", "mortgage",
-            "business_loan", "huabei", "jiebei",
+            "revolving_consumer",
+            "cash_loan",
+            "credit_card",
+            "installment",
+            "mortgage",
+            "business_loan",
+            "huabei",
+            "jiebei",
         }
 
     def test_every_initiator_reason_and_termination_appears(self, sample):
@@ -226,6 +251,7 @@ class TestProfiles:
 
     def test_lender_risk_closures_follow_delinquency(self, sample):
         """Lender-risk closures come after 30+ DPD far more often than consumer closures do."""
+
         def share(initiator):
             cs = [c for p in sample for c in p.closures if c.initiator is initiator]
             return sum((c.worst_dpd_6m_before or 0) >= 30 for c in cs) / len(cs)
@@ -258,8 +284,16 @@ class TestProfiles:
                 if acc.closed_on is not None and r.day > acc.closed_on:
                     on_closed_after += 1
         assert set(kinds) >= {
-            "loan_approval", "card_approval", "post_loan", "self", "guarantee_check",
-            "login", "transaction", "reopen_request", "contact_change", "limit_change",
+            "loan_approval",
+            "card_approval",
+            "post_loan",
+            "self",
+            "guarantee_check",
+            "login",
+            "transaction",
+            "reopen_request",
+            "contact_change",
+            "limit_change",
         }
         assert on_closed_after > 0
 
@@ -270,7 +304,13 @@ class TestProfiles:
             a = p.attributes
             assert set(a) <= {"monthly_income", "city_tier", "employment", "age"}
             assert a["city_tier"] in {"1", "2", "3", "4"}
-            assert a["employment"] in {"salaried", "self_employed", "civil_servant", "student", "other"}
+            assert a["employment"] in {
+                "salaried",
+                "self_employed",
+                "civil_servant",
+                "student",
+                "other",
+            }
             assert type(a["age"]) is int and 20 <= a["age"] <= 65
             if "monthly_income" in a:
                 assert type(a["monthly_income"]) is int and a["monthly_income"] >= 800
@@ -352,7 +392,9 @@ class TestCleanClosures:
         for p in sample:
             events = {c.account_id: c for c in p.closures}
             for a in p.accounts:
-                if a.product in REVOLVING_PRODUCTS and synth._is_clean_voluntary(a, events.get(a.account_id)):
+                if a.product in REVOLVING_PRODUCTS and synth._is_clean_voluntary(
+                    a, events.get(a.account_id)
+                ):
                     before = synth._observable_log_odds(p, AS_OF)
                     after = synth._observable_log_odds(_reopen(p, a.account_id), AS_OF)
                     assert after == before
@@ -360,9 +402,15 @@ class TestCleanClosures:
         assert checked > 200
 
     @settings(max_examples=30, deadline=None)
-    @given(index=st.integers(0, 2999), days_ago=st.integers(0, 7000),
-           reason=st.sampled_from(CONSUMER_REASONS), pick=st.integers(0, 11))
-    def test_clean_closure_has_no_effect_on_true_probability(self, sample, index, days_ago, reason, pick):
+    @given(
+        index=st.integers(0, 2999),
+        days_ago=st.integers(0, 7000),
+        reason=st.sampled_from(CONSUMER_REASONS),
+        pick=st.integers(0, 11),
+    )
+    def test_clean_closure_has_no_effect_on_true_probability(
+        self, sample, index, days_ago, reason, pick
+    ):
         """At any date and for any consumer reason, a clean closure leaves p unchanged."""
         p = sample[index]
         candidates = _open_zero_balance_revolving(p)
@@ -373,8 +421,12 @@ class TestCleanClosures:
         closed = _close_cleanly(p, aid, when, reason)
         assert synth._is_clean_voluntary(closed.account(aid), closed.closures[-1])
         z = 0.3
-        p_before = synth._sigmoid(synth.DEFAULT_INTERCEPT + synth._observable_log_odds(p, AS_OF) - 0.7 * z)
-        p_after = synth._sigmoid(synth.DEFAULT_INTERCEPT + synth._observable_log_odds(closed, AS_OF) - 0.7 * z)
+        p_before = synth._sigmoid(
+            synth.DEFAULT_INTERCEPT + synth._observable_log_odds(p, AS_OF) - 0.7 * z
+        )
+        p_after = synth._sigmoid(
+            synth.DEFAULT_INTERCEPT + synth._observable_log_odds(closed, AS_OF) - 0.7 * z
+        )
         assert p_after == p_before
 
     def test_closures_that_are_not_clean_do_move_the_log_odds(self, sample):
@@ -385,11 +437,18 @@ class TestCleanClosures:
             for aid in _open_zero_balance_revolving(p)[:1]:
                 when = max(p.account(aid).opened_on, AS_OF - dt.timedelta(days=30))
                 clean = _close_cleanly(p, aid, when)
-                by_lender = attrs.evolve(clean, closures=clean.closures[:-1] + (
-                    attrs.evolve(clean.closures[-1], initiator=ClosureInitiator.LENDER_RISK),))
-                with_balance = attrs.evolve(clean, accounts=tuple(
-                    attrs.evolve(a, balance=500) if a.account_id == aid else a
-                    for a in clean.accounts))
+                by_lender = attrs.evolve(
+                    clean,
+                    closures=clean.closures[:-1]
+                    + (attrs.evolve(clean.closures[-1], initiator=ClosureInitiator.LENDER_RISK),),
+                )
+                with_balance = attrs.evolve(
+                    clean,
+                    accounts=tuple(
+                        attrs.evolve(a, balance=500) if a.account_id == aid else a
+                        for a in clean.accounts
+                    ),
+                )
                 for variant in (by_lender, with_balance):
                     after = synth._observable_log_odds(variant, AS_OF)
                     assert after >= before
@@ -418,16 +477,40 @@ class TestJsonl:
     @pytest.mark.parametrize(
         ("line", "path"),
         [
-            ('{"profile": {"subject_id": "s"}, "outcome": 1, "as_of": "2026-06-30", "x": 1}', "line 2.x"),
-            ('{"profile": {"subject_id": "s"}, "outcome": true, "as_of": "2026-06-30"}', "line 2.outcome"),
-            ('{"profile": {"subject_id": "s"}, "outcome": 2, "as_of": "2026-06-30"}', "line 2.outcome"),
-            ('{"profile": {"subject_id": "s"}, "outcome": 1.0, "as_of": "2026-06-30"}', "line 2.outcome"),
-            ('{"profile": {"subject_id": "s"}, "outcome": 0, "as_of": "2026-02-30"}', "line 2.as_of"),
+            (
+                '{"profile": {"subject_id": "s"}, "outcome": 1, "as_of": "2026-06-30", "x": 1}',
+                "line 2.x",
+            ),
+            (
+                '{"profile": {"subject_id": "s"}, "outcome": true, "as_of": "2026-06-30"}',
+                "line 2.outcome",
+            ),
+            (
+                '{"profile": {"subject_id": "s"}, "outcome": 2, "as_of": "2026-06-30"}',
+                "line 2.outcome",
+            ),
+            (
+                '{"profile": {"subject_id": "s"}, "outcome": 1.0, "as_of": "2026-06-30"}',
+                "line 2.outcome",
+            ),
+            (
+                '{"profile": {"subject_id": "s"}, "outcome": 0, "as_of": "2026-02-30"}',
+                "line 2.as_of",
+            ),
             ('{"profile": {"subject_id": "s"}, "outcome": 0}', "line 2.as_of"),
-            ('{"profile": {"subject_id": ""}, "outcome": 0, "as_of": "2026-06-30"}', "line 2.profile.subject_id"),
-            ('{"profile": {"subject_id": "s", "inquiries": [{"on": "2027-01-01", "kind": "self"}]},'
-             ' "outcome": 0, "as_of": "2026-06-30"}', "line 2.profile.inquiries[0].on"),
-            ('{"profile": {"subject_id": "s"}, "outcome": 0, "outcome": 1, "as_of": "2026-06-30"}', "line 2"),
+            (
+                '{"profile": {"subject_id": ""}, "outcome": 0, "as_of": "2026-06-30"}',
+                "line 2.profile.subject_id",
+            ),
+            (
+                '{"profile": {"subject_id": "s", "inquiries": [{"on": "2027-01-01", "kind": "self"}]},'
+                ' "outcome": 0, "as_of": "2026-06-30"}',
+                "line 2.profile.inquiries[0].on",
+            ),
+            (
+                '{"profile": {"subject_id": "s"}, "outcome": 0, "outcome": 1, "as_of": "2026-06-30"}',
+                "line 2",
+            ),
             ('{"profile": {"subject_id": "s"}, "outcome": NaN, "as_of": "2026-06-30"}', "line 2"),
             ("[1, 2]", "line 2"),
             ("", "line 2"),
@@ -460,15 +543,27 @@ class TestArguments:
     @pytest.mark.parametrize(
         ("kwargs", "name"),
         [
-            ({"n": 0}, "n"), ({"n": -5}, "n"), ({"n": 2.0}, "n"), ({"n": True}, "n"),
-            ({"n": "10"}, "n"), ({"n": synth.MAX_SUBJECTS + 1}, "n"),
-            ({"seed": -1}, "seed"), ({"seed": 1.5}, "seed"), ({"seed": "1"}, "seed"),
-            ({"seed": True}, "seed"), ({"seed": None}, "seed"), ({"seed": 2**64}, "seed"),
-            ({"bad_rate": 0}, "bad_rate"), ({"bad_rate": 1.0}, "bad_rate"),
-            ({"bad_rate": 1.5}, "bad_rate"), ({"bad_rate": -0.1}, "bad_rate"),
-            ({"bad_rate": float("nan")}, "bad_rate"), ({"bad_rate": True}, "bad_rate"),
+            ({"n": 0}, "n"),
+            ({"n": -5}, "n"),
+            ({"n": 2.0}, "n"),
+            ({"n": True}, "n"),
+            ({"n": "10"}, "n"),
+            ({"n": synth.MAX_SUBJECTS + 1}, "n"),
+            ({"seed": -1}, "seed"),
+            ({"seed": 1.5}, "seed"),
+            ({"seed": "1"}, "seed"),
+            ({"seed": True}, "seed"),
+            ({"seed": None}, "seed"),
+            ({"seed": 2**64}, "seed"),
+            ({"bad_rate": 0}, "bad_rate"),
+            ({"bad_rate": 1.0}, "bad_rate"),
+            ({"bad_rate": 1.5}, "bad_rate"),
+            ({"bad_rate": -0.1}, "bad_rate"),
+            ({"bad_rate": float("nan")}, "bad_rate"),
+            ({"bad_rate": True}, "bad_rate"),
             ({"bad_rate": "0.1"}, "bad_rate"),
-            ({"as_of": "2026-06-30"}, "as_of"), ({"as_of": dt.datetime(2026, 6, 30)}, "as_of"),
+            ({"as_of": "2026-06-30"}, "as_of"),
+            ({"as_of": dt.datetime(2026, 6, 30)}, "as_of"),
             ({"as_of": dt.date(1929, 12, 31)}, "as_of"),
         ],
     )
@@ -515,7 +610,9 @@ class TestModule:
         """__all__ is sorted and names only existing public objects."""
         assert synth.__all__ == sorted(synth.__all__)
         assert all(hasattr(synth, name) and not name.startswith("_") for name in synth.__all__)
-        assert {"generate_portfolio", "read_jsonl", "SyntheticPortfolio", "TrainingData"} <= set(synth.__all__)
+        assert {"generate_portfolio", "read_jsonl", "SyntheticPortfolio", "TrainingData"} <= set(
+            synth.__all__
+        )
 
     def test_doctests_pass(self):
         """The docstring examples run and pass."""

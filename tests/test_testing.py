@@ -42,9 +42,12 @@ class Good:
         u = feature_dict(profile, as_of)["util_total"]
         if u != u:
             return ScoreResult(probability_of_default=0.05)
-        return ScoreResult(probability_of_default=min(0.9, 0.02 + 0.3 * u),
-                           factors=[Factor(code="UTILIZATION_HIGH", points=-40.0 * u,
-                                           feature="util_total", value=u)])
+        return ScoreResult(
+            probability_of_default=min(0.9, 0.02 + 0.3 * u),
+            factors=[
+                Factor(code="UTILIZATION_HIGH", points=-40.0 * u, feature="util_total", value=u)
+            ],
+        )
 
 
 class GoodBatch(Good):
@@ -60,10 +63,19 @@ class GoodBatch(Good):
             if u != u:
                 out.append(ScoreResult(probability_of_default=0.05))
             else:
-                out.append(ScoreResult(
-                    probability_of_default=min(0.9, 0.02 + 0.3 * u),
-                    factors=[Factor(code="UTILIZATION_HIGH", points=-40.0 * u,
-                                    feature="util_total", value=u)]))
+                out.append(
+                    ScoreResult(
+                        probability_of_default=min(0.9, 0.02 + 0.3 * u),
+                        factors=[
+                            Factor(
+                                code="UTILIZATION_HIGH",
+                                points=-40.0 * u,
+                                feature="util_total",
+                                value=u,
+                            )
+                        ],
+                    )
+                )
         return out
 
 
@@ -71,9 +83,12 @@ class DriftingBatch(GoodBatch):
     """Its batch method disagrees with score() by a hair."""
 
     def score_batch(self, features: Any, attributes: Any, as_of: dt.date) -> list:
-        return [ScoreResult(probability_of_default=r.probability_of_default * (1 + 1e-12),
-                            factors=r.factors)
-                for r in super().score_batch(features, attributes, as_of)]
+        return [
+            ScoreResult(
+                probability_of_default=r.probability_of_default * (1 + 1e-12), factors=r.factors
+            )
+            for r in super().score_batch(features, attributes, as_of)
+        ]
 
 
 def _fails(scorer: Any, check: str, **kw: Any) -> ConformanceError:
@@ -107,9 +122,23 @@ class TestPasses:
 
     def test_extra_profiles_as_documents(self):
         """Extra profiles may be given as v1 documents."""
-        check_scorer(Good(), profiles=[{"subject_id": "x-1", "accounts": [
-            {"account_id": "a", "product": "credit_card", "status": "open",
-             "credit_limit": 1000, "balance": 999}]}])
+        check_scorer(
+            Good(),
+            profiles=[
+                {
+                    "subject_id": "x-1",
+                    "accounts": [
+                        {
+                            "account_id": "a",
+                            "product": "credit_card",
+                            "status": "open",
+                            "credit_limit": 1000,
+                            "balance": 999,
+                        }
+                    ],
+                }
+            ],
+        )
 
 
 class TestDeclarations:
@@ -121,107 +150,133 @@ class TestDeclarations:
     @pytest.mark.parametrize("api", [None, 2, "1", True])
     def test_unsupported_api(self, api: Any):
         """A missing or unsupported credit_closure_api fails declares_api."""
+
         class S(Good):
             credit_closure_api = api  # type: ignore[assignment]
+
         err = _fails(S(), "declares_api")
         assert "credit_closure_api = 1" in str(err)
 
     @pytest.mark.parametrize("version", [None, "", 3])
     def test_version(self, version: Any):
         """A missing or empty version fails declares_version."""
+
         class S(Good):
             pass
+
         s = S()
         s.version = version  # type: ignore[assignment]
         _fails(s, "declares_version")
 
     def test_bad_scale(self):
         """A scale that is not a Scale fails optional_members."""
+
         class S(Good):
             scale = {"pdo": 20}
+
         _fails(S(), "optional_members")
 
     def test_bad_reason_texts(self):
         """reason_texts entries must be (English, Chinese) pairs."""
+
         class S(Good):
             reason_texts = {"X": ("only english",)}
+
         _fails(S(), "optional_members")
 
 
 class TestBehaviour:
     def test_wrong_return_type(self):
         """Returning a dict fails returns_score_result."""
+
         class S(Good):
             def score(self, profile, as_of):
                 return {"probability_of_default": 0.1}
+
         _fails(S(), "returns_score_result")
 
     def test_empty_profile_crash_names_the_profile(self):
         """A scorer that cannot handle an empty profile is told which one."""
+
         class S(Good):
             def score(self, profile, as_of):
                 return ScoreResult(probability_of_default=1 / len(profile.accounts) / 2)
+
         err = _fails(S(), "returns_score_result")
         assert err.profile == "conformance-empty"
         assert isinstance(err.__cause__, ZeroDivisionError)
 
     def test_large_profile_crash(self):
         """A scorer that breaks on 200 accounts fails on the large profile."""
+
         class S(Good):
             def score(self, profile, as_of):
                 if len(profile.accounts) > 50:
                     raise MemoryError("too many")
                 return super().score(profile, as_of)
+
         assert _fails(S(), "returns_score_result").profile == "conformance-large"
 
     def test_unknown_reason_code(self):
         """A factor code with no text fails known_reason_codes, and a text fixes it."""
+
         class S(Good):
             def score(self, profile, as_of):
-                return ScoreResult(probability_of_default=0.1,
-                                   factors=[Factor(code="MYSTERY", points=-1.0)])
+                return ScoreResult(
+                    probability_of_default=0.1, factors=[Factor(code="MYSTERY", points=-1.0)]
+                )
+
         _fails(S(), "known_reason_codes")
 
         class T(S):
             reason_texts = {"MYSTERY": ("A documented factor", "一个有说明的因素")}
+
         check_scorer(T())
 
     def test_nondeterministic(self):
         """Random output fails deterministic."""
+
         class S(Good):
             def __init__(self):
                 self.rng = random.Random(1)
 
             def score(self, profile, as_of):
                 return ScoreResult(probability_of_default=self.rng.random())
+
         _fails(S(), "deterministic")
 
     def test_order_dependent(self):
         """Reading only the first account fails order_invariant."""
+
         class S(Good):
             def score(self, profile, as_of):
                 if len(profile.accounts) < 2:
                     return ScoreResult(probability_of_default=0.05)
                 lim = profile.accounts[0].credit_limit or 0.0
                 return ScoreResult(probability_of_default=min(0.5, lim / 1e6))
+
         _fails(S(), "order_invariant")
 
     def test_mutates_profile(self):
         """Changing the profile fails does_not_mutate."""
+
         class S(Good):
             def score(self, profile, as_of):
                 r = super().score(profile, as_of)
                 object.__setattr__(profile, "subject_id", profile.subject_id.rstrip("!") + "!")
                 return r
+
         _fails(S(), "does_not_mutate")
 
     def test_thread_unsafe(self):
         """Keeping per-call state on the scorer fails thread_safe."""
+
         class S(Good):
             def score(self, profile, as_of):
                 self.current = profile
                 time.sleep(0.002)
                 return super().score(self.current, as_of)
+
         _fails(S(), "thread_safe")
 
     def test_is_an_assertion_error(self):
@@ -268,6 +323,8 @@ class TestProfiles:
 
     def test_scale_is_optional(self):
         """A scorer with a custom Scale conforms."""
+
         class S(Good):
             scale = Scale(pdo=40.0)
+
         check_scorer(S())

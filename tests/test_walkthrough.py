@@ -48,12 +48,16 @@ class TestWalkthrough:
     def test_writes_every_output(self, out: Path) -> None:
         """Data, model, report, scores, and (with matplotlib) charts are written."""
         names = {p.name for p in out.iterdir()}
-        assert {"train.jsonl", "recent.jsonl", "model.json", "report.html",
-                "scores.csv"} <= names
+        assert {"train.jsonl", "recent.jsonl", "model.json", "report.html", "scores.csv"} <= names
         if charts_available():
             assert "closure_rates.png" in names
             assert {p.name for p in (out / "charts").iterdir()} == {
-                "roc.png", "ks.png", "distribution.png", "calibration.png", "psi.png"}
+                "roc.png",
+                "ks.png",
+                "distribution.png",
+                "calibration.png",
+                "psi.png",
+            }
 
     def test_scores_cover_the_recent_sample(self, out: Path) -> None:
         """scores.csv has one row per recent subject, with valid decisions."""
@@ -76,8 +80,12 @@ class TestWalkthrough:
 def quickstart_commands() -> list:
     text = (ROOT / "docs" / "quickstart.md").read_text(encoding="utf-8")
     blocks = re.findall(r"^```bash\n(.*?)^```", text, re.S | re.M)
-    return [line for b in blocks for line in b.splitlines()
-            if "credit-closure train" in line or "credit-closure validate" in line]
+    return [
+        line
+        for b in blocks
+        for line in b.splitlines()
+        if "credit-closure train" in line or "credit-closure validate" in line
+    ]
 
 
 class TestQuickstartCommands:
@@ -88,8 +96,13 @@ class TestQuickstartCommands:
         assert len(quickstart_commands()) == 2
 
     @pytest.mark.parametrize("line", quickstart_commands())
-    def test_works_as_written(self, line: str, out: Path, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+    def test_works_as_written(
+        self,
+        line: str,
+        out: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """Run from the folder that holds walkthrough-out, the command exits 0."""
         monkeypatch.chdir(out.parent)
         argv = shlex.split(line)[1:]

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any, List
+from typing import Any
 
 import griffe
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mkdocs_hooks import _anchor, source_keys  # noqa: E402  (tools/mkdocs_hooks.py)
+from mkdocs_hooks import _anchor, source_keys
 
 _KEY_RE = re.compile(r"\[([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*)\](?![(:])")
 _INLINE_CODE_RE = re.compile(r"(`[^`\n]*`)")
@@ -32,8 +32,9 @@ def plain_roles(text: str) -> str:
         >>> plain_roles("see :class:`~credit_closure.Scale` and :func:`assess`")
         'see `Scale` and `assess`'
     """
-    return _ROLE_RE.sub(lambda m: "`" + (m.group(2).rsplit(".", 1)[-1] if m.group(1)
-                                         else m.group(2)) + "`", text)
+    return _ROLE_RE.sub(
+        lambda m: "`" + (m.group(2).rsplit(".", 1)[-1] if m.group(1) else m.group(2)) + "`", text
+    )
 
 
 def fence_doctests(text: str) -> str:
@@ -43,7 +44,7 @@ def fence_doctests(text: str) -> str:
         >>> fence_doctests("Example:\n    >>> 1 + 1\n    2\n").splitlines()
         ['Example:', '    ```pycon', '    >>> 1 + 1', '    2', '    ```']
     """
-    out: List[str] = []
+    out: list[str] = []
     indent = None
     for line in text.split("\n"):
         stripped = line.lstrip()
@@ -66,8 +67,13 @@ def link_keys(text: str, keys: Any) -> str:
         spans = _INLINE_CODE_RE.split(parts[i])
         for j in range(0, len(spans), 2):
             spans[j] = _KEY_RE.sub(
-                lambda m: (f"[{m.group(1)}](sources.md#{_anchor(m.group(1))})"
-                           if m.group(1) in keys else m.group(0)), spans[j])
+                lambda m: (
+                    f"[{m.group(1)}](sources.md#{_anchor(m.group(1))})"
+                    if m.group(1) in keys
+                    else m.group(0)
+                ),
+                spans[j],
+            )
         parts[i] = "".join(spans)
     return "".join(parts)
 
@@ -79,7 +85,7 @@ class DocExamples(griffe.Extension):
         super().__init__()
         self._keys = set(source_keys())
 
-    def on_instance(self, *, obj: Any, **kwargs: Any) -> None:  # noqa: D102
+    def on_instance(self, *, obj: Any, **kwargs: Any) -> None:
         doc = getattr(obj, "docstring", None)
         if doc is not None and doc.value:
             doc.value = link_keys(plain_roles(fence_doctests(doc.value)), self._keys)

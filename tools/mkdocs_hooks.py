@@ -19,7 +19,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from typing import Any, List
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -33,12 +33,13 @@ _INLINE_CODE_RE = re.compile(r"(`[^`\n]*`)")
 _LINK_RE = re.compile(
     r"(?P<code>`[^`\n]*`)"
     r"|(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]"
-    r"\(\s*<?(?P<target>[^)\s>]+)>?(?P<title>\s+\"[^\"]*\")?\s*\)")
+    r"\(\s*<?(?P<target>[^)\s>]+)>?(?P<title>\s+\"[^\"]*\")?\s*\)"
+)
 _KEY_RE = re.compile(r"\[([A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*)\](?![(:])")
 _SOURCE_ROW_RE = re.compile(r"^\| ([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*) \|", re.M)
 
 
-def source_keys() -> List[str]:
+def source_keys() -> list[str]:
     """The keys of the sources table in docs/sources.md."""
     return _SOURCE_ROW_RE.findall((DOCS / "sources.md").read_text(encoding="utf-8"))
 
@@ -61,15 +62,19 @@ def on_files(files: Any, config: Any) -> Any:
 def _real_path(src_uri: str) -> Path:
     """Where the page's Markdown lives in the repository."""
     if src_uri.startswith("repo/"):
-        return ROOT / src_uri[len("repo/"):]
+        return ROOT / src_uri[len("repo/") :]
     return DOCS / src_uri
 
 
-def _rewrite_link(match: "re.Match[str]", src_uri: str, real: Path) -> str:
+def _rewrite_link(match: re.Match[str], src_uri: str, real: Path) -> str:
     if match.group("code"):
         return match.group(0)
-    bang, text, target, title = (match.group("bang"), match.group("text"),
-                                 match.group("target"), match.group("title"))
+    bang, text, target, title = (
+        match.group("bang"),
+        match.group("text"),
+        match.group("target"),
+        match.group("title"),
+    )
     if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "/")):
         return match.group(0)
     path_part, hash_, fragment = target.partition("#")
@@ -110,16 +115,23 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         for j in range(0, len(spans), 2):
             if is_sources:
                 spans[j] = _SOURCE_ROW_RE.sub(
-                    lambda m: f'| <a id="{_anchor(m.group(1))}"></a>{m.group(1)} |', spans[j])
+                    lambda m: f'| <a id="{_anchor(m.group(1))}"></a>{m.group(1)} |', spans[j]
+                )
             spans[j] = _KEY_RE.sub(
-                lambda m: (f"[{m.group(1)}]({to_sources}#{_anchor(m.group(1))})"
-                           if m.group(1) in keys else m.group(0)), spans[j])
+                lambda m: (
+                    f"[{m.group(1)}]({to_sources}#{_anchor(m.group(1))})"
+                    if m.group(1) in keys
+                    else m.group(0)
+                ),
+                spans[j],
+            )
         parts[i] = "".join(spans)
     return "".join(parts)
 
 
 def debug_rewrite(markdown: str, src_uri: str) -> str:
     """:func:`on_page_markdown` for a page at ``src_uri`` (used by tests)."""
+
     class _F:
         pass
 
@@ -128,4 +140,3 @@ def debug_rewrite(markdown: str, src_uri: str) -> str:
 
     _P.file.src_uri = src_uri  # type: ignore[attr-defined]
     return on_page_markdown(markdown, _P(), None, None)
-

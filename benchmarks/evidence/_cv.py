@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
@@ -25,30 +26,37 @@ from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/
 
-from credit_closure import LogisticScorer  # noqa: E402
+from credit_closure import LogisticScorer
 
 #: ``fit_auc(variant, profiles, y, train, test, as_of) -> test AUC``
 FitAuc = Callable[[Any, Sequence[Any], np.ndarray, np.ndarray, np.ndarray, Any], float]
 
 
-def auc_of(params: Mapping[str, Any], profiles: Sequence[Any], y: np.ndarray,
-           train: np.ndarray, test: np.ndarray, as_of: Any) -> float:
+def auc_of(
+    params: Mapping[str, Any],
+    profiles: Sequence[Any],
+    y: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    as_of: Any,
+) -> float:
     """Fit ``LogisticScorer(**params)`` on ``train`` and return its AUC on ``test``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = LogisticScorer(**params).fit([profiles[i] for i in train],
-                                         [int(v) for v in y[train]], as_of=as_of)
+        m = LogisticScorer(**params).fit(
+            [profiles[i] for i in train], [int(v) for v in y[train]], as_of=as_of
+        )
     p = np.asarray(m.predict_proba([profiles[i] for i in test], as_of=as_of), dtype=float)
     return float(roc_auc_score(y[test], p))
 
 
-def german_inner_cv(variants: Mapping[str, Any], fit_auc: FitAuc) -> Dict[str, List[float]]:
+def german_inner_cv(variants: Mapping[str, Any], fit_auc: FitAuc) -> dict[str, list[float]]:
     """Mean inner-CV AUC per outer German training fold, per variant."""
     import bench_german as G
 
     data = G.load_german()
     profiles = G.build_profiles(data)
-    res: Dict[str, List[float]] = {k: [] for k in variants}
+    res: dict[str, list[float]] = {k: [] for k in variants}
     for seed, _k, train, _test in G.make_folds(data.y, range(5)):  # _test is never used
         skf = StratifiedKFold(3, shuffle=True, random_state=1000 + seed)
         inner = list(skf.split(np.zeros((len(train), 1)), data.y[train]))
@@ -58,15 +66,16 @@ def german_inner_cv(variants: Mapping[str, Any], fit_auc: FitAuc) -> Dict[str, L
     return res
 
 
-def synth_cv(variants: Mapping[str, Any], fit_auc: FitAuc
-             ) -> Tuple[Dict[str, List[float]], List[float]]:
+def synth_cv(
+    variants: Mapping[str, Any], fit_auc: FitAuc
+) -> tuple[dict[str, list[float]], list[float]]:
     """Test AUC per synthetic CV fold, per variant, and the oracle AUC per fold."""
     from credit_closure.synth import generate_portfolio
 
     pf = generate_portfolio(20000, seed=21)
     y = np.asarray(pf.outcomes, dtype=np.int64)
-    res: Dict[str, List[float]] = {k: [] for k in variants}
-    oracle: List[float] = []
+    res: dict[str, list[float]] = {k: [] for k in variants}
+    oracle: list[float] = []
     skf = StratifiedKFold(5, shuffle=True, random_state=0)
     for a, b in skf.split(np.zeros((len(y), 1)), y):
         oracle.append(float(roc_auc_score(y[b], pf.true_probability[b])))
@@ -75,8 +84,13 @@ def synth_cv(variants: Mapping[str, Any], fit_auc: FitAuc
     return res, oracle
 
 
-def table(res: Mapping[str, List[float]], oracle: Optional[List[float]] = None, *,
-          label: str = "variant", reference: str = "reference") -> str:
+def table(
+    res: Mapping[str, list[float]],
+    oracle: list[float] | None = None,
+    *,
+    label: str = "variant",
+    reference: str = "reference",
+) -> str:
     """Markdown table of means and paired differences against the first variant."""
     names = list(res)
     base = np.asarray(res[names[0]])

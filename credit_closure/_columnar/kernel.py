@@ -22,12 +22,19 @@ engine (:mod:`credit_closure._columnar.numpy_engine`) computes the same results,
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import numpy as np
 
-__all__ = ["available", "compile_rules", "number_flags", "scale_many", "score_subjects",
-           "search_sorted", "ticks_to_days"]
+__all__ = [
+    "available",
+    "compile_rules",
+    "number_flags",
+    "scale_many",
+    "score_subjects",
+    "search_sorted",
+    "ticks_to_days",
+]
 
 try:  # pragma: no cover - exercised when numba is installed (the test extra has it)
     import numba as _numba
@@ -57,15 +64,15 @@ _ACT_NONE, _ACT_REFER, _ACT_DECLINE = 0, 1, 2
 _OPS = {"at_least": 0, "below": 1, "equals": 2}
 
 
-def compile_rules(scorer: Any) -> Tuple[Tuple[np.ndarray, ...], List[str]]:
+def compile_rules(scorer: Any) -> tuple[tuple[np.ndarray, ...], list[str]]:
     """The rule policy of ``scorer`` as flat arrays for the kernel, and the sorted reason codes
     (a subject's reasons come back as indices into that list)."""
     rules = scorer.policy.rules
     codes = sorted({r.reason for r in rules})
     col = {c: k for k, c in enumerate(codes)}
-    thr: List[float] = []
-    steps: List[float] = []
-    conds: List[Tuple[int, int, float, bool]] = []
+    thr: list[float] = []
+    steps: list[float] = []
+    conds: list[tuple[int, int, float, bool]] = []
     r_index, r_at_least, r_thr0, r_nthr, r_reason, r_action, r_tcode = [], [], [], [], [], [], []
     r_when0, r_nwhen, r_any0, r_nany = [], [], [], []
     for r in rules:
@@ -87,25 +94,35 @@ def compile_rules(scorer: Any) -> Tuple[Tuple[np.ndarray, ...], List[str]]:
         conds.extend((c[0], _OPS[c[1]], c[2], c[3]) for c in r.when_any)
     i64 = np.int64
     arrays = (
-        np.asarray(r_index, dtype=i64), np.asarray(r_at_least, dtype=np.bool_),
-        np.asarray(r_thr0, dtype=i64), np.asarray(r_nthr, dtype=i64),
-        np.asarray(thr, dtype=np.float64), np.asarray(steps, dtype=np.float64),
-        np.asarray(r_reason, dtype=i64), np.asarray(r_action, dtype=i64),
+        np.asarray(r_index, dtype=i64),
+        np.asarray(r_at_least, dtype=np.bool_),
+        np.asarray(r_thr0, dtype=i64),
+        np.asarray(r_nthr, dtype=i64),
+        np.asarray(thr, dtype=np.float64),
+        np.asarray(steps, dtype=np.float64),
+        np.asarray(r_reason, dtype=i64),
+        np.asarray(r_action, dtype=i64),
         np.asarray(r_tcode, dtype=i64),
-        np.asarray(r_when0, dtype=i64), np.asarray(r_nwhen, dtype=i64),
-        np.asarray(r_any0, dtype=i64), np.asarray(r_nany, dtype=i64),
-        np.asarray([c[0] for c in conds], dtype=i64), np.asarray([c[1] for c in conds], dtype=i64),
+        np.asarray(r_when0, dtype=i64),
+        np.asarray(r_nwhen, dtype=i64),
+        np.asarray(r_any0, dtype=i64),
+        np.asarray(r_nany, dtype=i64),
+        np.asarray([c[0] for c in conds], dtype=i64),
+        np.asarray([c[1] for c in conds], dtype=i64),
         np.asarray([c[2] for c in conds], dtype=np.float64),
         np.asarray([c[3] for c in conds], dtype=np.bool_),
     )
     # every (feature, value) a rule compares, for the features that sum many values: the
     # kernel first sums them the plain way and redoes a subject exactly when one of those
     # features lands near a value it is compared with (see _kernel)
-    near = sorted({(r.index, t) for r in rules for t in r.thresholds if r.index in _SUMMED}
-                  | {(c[0], c[2]) for r in rules for c in r.when + r.when_any
-                     if c[0] in _SUMMED})
-    arrays += (np.asarray([k for k, _ in near], dtype=i64),
-               np.asarray([t for _, t in near], dtype=np.float64))
+    near = sorted(
+        {(r.index, t) for r in rules for t in r.thresholds if r.index in _SUMMED}
+        | {(c[0], c[2]) for r in rules for c in r.when + r.when_any if c[0] in _SUMMED}
+    )
+    arrays += (
+        np.asarray([k for k, _ in near], dtype=i64),
+        np.asarray([t for _, t in near], dtype=np.float64),
+    )
     return arrays, codes
 
 
@@ -228,15 +245,34 @@ def _fsum_partials(bufs, row, n, partials):  # pragma: no cover - compiled
 
 # Feature positions (FEATURE_NAMES order; checked against _features at import below)
 _F = (
-    "util_total", "util_max_line", "util_delta_closure", "lost_limit_share_12m",
-    "n_consumer_closures_12m", "n_consumer_closures_24m", "n_lender_closures_12m",
-    "n_lender_closures_24m", "n_lender_risk_closures_24m", "closed_with_balance_amt",
-    "dpd_before_closure", "n_abnormal_terminations", "months_since_last_closure",
-    "age_oldest_months", "age_avg_months_incl_closed", "age_avg_months_open_only",
-    "closed_share", "max_dpd_24m", "n_delinquent_accounts_24m", "lian3lei6_24m",
-    "hard_inquiries_3m", "hard_inquiries_6m", "hard_inquiries_12m",
-    "n_deleveraging_closures_12m", "n_open_accounts", "post_closure_activity",
-    "reopen_requests", "contact_change_near_closure",
+    "util_total",
+    "util_max_line",
+    "util_delta_closure",
+    "lost_limit_share_12m",
+    "n_consumer_closures_12m",
+    "n_consumer_closures_24m",
+    "n_lender_closures_12m",
+    "n_lender_closures_24m",
+    "n_lender_risk_closures_24m",
+    "closed_with_balance_amt",
+    "dpd_before_closure",
+    "n_abnormal_terminations",
+    "months_since_last_closure",
+    "age_oldest_months",
+    "age_avg_months_incl_closed",
+    "age_avg_months_open_only",
+    "closed_share",
+    "max_dpd_24m",
+    "n_delinquent_accounts_24m",
+    "lian3lei6_24m",
+    "hard_inquiries_3m",
+    "hard_inquiries_6m",
+    "hard_inquiries_12m",
+    "n_deleveraging_closures_12m",
+    "n_open_accounts",
+    "post_closure_activity",
+    "reopen_requests",
+    "contact_change_near_closure",
 )
 
 
@@ -252,23 +288,83 @@ def _cond(f, feat, op, val, missing):  # pragma: no cover - compiled
     return v == val
 
 
-
 @_njit
-def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_known, closed,
-            closed_known, limit, balance, dpd, months, consec, has_event, ev_day, ev_initiator,
-            ev_reason, ev_termination, ev_balance, ev_limit, ev_dpd6, q_on, q_hard, days, codes,
-            revolving, lender, base, r_index, r_at_least, r_thr0, r_nthr, thr, steps, r_reason,
-            r_action, r_tcode, r_when0, r_nwhen, r_any0, r_nany, c_feat, c_op, c_val, c_missing,
-            near_feat, near_val, factor, n_codes, log_odds, cf_log_odds, trig, reasons, feats_out, cf_feats_out,
-            want_feats):  # pragma: no cover - compiled
+def _kernel(
+    n,
+    starts,
+    order,
+    qstarts,
+    qorder,
+    product,
+    status,
+    opened,
+    opened_known,
+    closed,
+    closed_known,
+    limit,
+    balance,
+    dpd,
+    months,
+    consec,
+    has_event,
+    ev_day,
+    ev_initiator,
+    ev_reason,
+    ev_termination,
+    ev_balance,
+    ev_limit,
+    ev_dpd6,
+    q_on,
+    q_hard,
+    days,
+    codes,
+    revolving,
+    lender,
+    base,
+    r_index,
+    r_at_least,
+    r_thr0,
+    r_nthr,
+    thr,
+    steps,
+    r_reason,
+    r_action,
+    r_tcode,
+    r_when0,
+    r_nwhen,
+    r_any0,
+    r_nany,
+    c_feat,
+    c_op,
+    c_val,
+    c_missing,
+    near_feat,
+    near_val,
+    factor,
+    n_codes,
+    log_odds,
+    cf_log_odds,
+    trig,
+    reasons,
+    feats_out,
+    cf_feats_out,
+    want_feats,
+):  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
     rules once more on the counterfactual accounts (``_assess.counterfactual``): closed
     accounts closed after ``days[6]`` read as open again at their last limit and balance,
     without their closure. One function, so that nothing is passed per subject."""
     nan = np.nan
-    as_day, d3, d6, d12, d24, d_ret, cf_start = (days[0], days[1], days[2], days[3], days[4],
-                                                 days[5], days[6])
+    as_day, d3, d6, d12, d24, d_ret, cf_start = (
+        days[0],
+        days[1],
+        days[2],
+        days[3],
+        days[4],
+        days[5],
+        days[6],
+    )
     S_OPEN, S_CLOSED, S_SUSP, S_CHARGED, S_TRANSF = codes[0], codes[1], codes[2], codes[3], codes[4]
     I_UNKNOWN, I_CONSUMER, I_RISK = codes[5], codes[6], codes[7]
     R_UNKNOWN, R_RISK_CONTROL, R_REDUCE = codes[8], codes[9], codes[10]
@@ -446,8 +542,14 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
                                 if owed12 == 0 and l12 > 0:
                                     bufs[5, n5] = l12
                                     n5 += 1
-                            if (init == I_CONSUMER and reason == R_REDUCE and (term == -1 or term == T_NORMAL)
-                                    and owed12 == 0 and dd == dd and dd < 30):
+                            if (
+                                init == I_CONSUMER
+                                and reason == R_REDUCE
+                                and (term == -1 or term == T_NORMAL)
+                                and owed12 == 0
+                                and dd == dd
+                                and dd < 30
+                            ):
                                 n_delev_12 += 1.0
                 if abnormal:
                     n_abnormal += 1.0
@@ -612,8 +714,11 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
                         t = totals[c]
                         if t != t:
                             continue
-                        if best < 0 or (forced[c] and not forced[best]) or (
-                                forced[c] == forced[best] and t < totals[best]):
+                        if (
+                            best < 0
+                            or (forced[c] and not forced[best])
+                            or (forced[c] == forced[best] and t < totals[best])
+                        ):
                             best = c
                     reasons[s, pick] = best
                     if best >= 0:
@@ -632,8 +737,21 @@ def _kernel(n, starts, order, qstarts, qorder, product, status, opened, opened_k
 
 
 @_njit
-def _scale_many(lo, logistic, offset, factor, smin, smax, band_min, approve_at, decline_below,
-                score, prob, band, dec):  # pragma: no cover - compiled
+def _scale_many(
+    lo,
+    logistic,
+    offset,
+    factor,
+    smin,
+    smax,
+    band_min,
+    approve_at,
+    decline_below,
+    score,
+    prob,
+    band,
+    dec,
+):  # pragma: no cover - compiled
     for i in range(lo.size):
         z = lo[i]
         if logistic and z < 0.0:  # LogisticScorer's _sigmoid
@@ -669,8 +787,9 @@ def _scale_many(lo, logistic, offset, factor, smin, smax, band_min, approve_at, 
             dec[i] = 1
 
 
-def scale_many(log_odds: np.ndarray, scale: Any, *, logistic: bool
-               ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def scale_many(
+    log_odds: np.ndarray, scale: Any, *, logistic: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Score, probability (as ``Scale.scored`` gives them), band index and cutoff decision
     index (0 approve, 1 refer, 2 decline) for every log-odds value: the probability by the
     rule scorer's formula, or ``LogisticScorer``'s with ``logistic``. The same libm functions
@@ -681,9 +800,21 @@ def scale_many(log_odds: np.ndarray, scale: Any, *, logistic: bool
     band = np.empty(lo.size, dtype=np.int64)
     dec = np.empty(lo.size, dtype=np.int8)
     band_min = np.array([b.min_score for b in scale.bands], dtype=np.float64)
-    _scale_many(lo, logistic, float(scale.offset), float(scale.factor), float(scale.min_score),
-                float(scale.max_score), band_min, float(scale.approve_at),
-                float(scale.decline_below), score, prob, band, dec)
+    _scale_many(
+        lo,
+        logistic,
+        float(scale.offset),
+        float(scale.factor),
+        float(scale.min_score),
+        float(scale.max_score),
+        band_min,
+        float(scale.approve_at),
+        float(scale.decline_below),
+        score,
+        prob,
+        band,
+        dec,
+    )
     return score, prob, band, dec
 
 
@@ -720,16 +851,18 @@ def _ticks_to_days(ticks, per_day, min_day, max_day, days, known, flags):  # pra
         flags[i] = fl
 
 
-def ticks_to_days(ticks: np.ndarray, per_day: int, min_day: int, max_day: int
-                  ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def ticks_to_days(
+    ticks: np.ndarray, per_day: int, min_day: int, max_day: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Day numbers of ``datetime64`` ticks (``per_day`` ticks a day; 0 where ``NaT``), the
     known mask, and per value the problem bits: 1 not a whole day, 2 before ``min_day``,
     4 after ``max_day`` (the numpy engine's checks, in one pass)."""
     days = np.empty(ticks.size, dtype=np.int64)
     known = np.empty(ticks.size, dtype=np.bool_)
     flags = np.empty(ticks.size, dtype=np.uint8)
-    _ticks_to_days(ticks, np.int64(per_day), np.int64(min_day), np.int64(max_day), days, known,
-                   flags)
+    _ticks_to_days(
+        ticks, np.int64(per_day), np.int64(min_day), np.int64(max_day), days, known, flags
+    )
     return days, known, flags
 
 
@@ -792,7 +925,7 @@ def search_sorted(hay: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.searchsorted(hay, keys)
 
 
-def _groups(g: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray]:
+def _groups(g: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """CSR offsets of the rows of each subject and the row order that makes them contiguous
     (empty when the rows are in subject order already)."""
     counts = np.bincount(g, minlength=n)
@@ -805,18 +938,48 @@ def _groups(g: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray]:
     return starts, order
 
 
-_NO_RULES: Tuple[Tuple[np.ndarray, ...], List[str]] = (
-    tuple(np.empty(0, dtype=dt) for dt in (np.int64, np.bool_, np.int64, np.int64, np.float64,
-                                           np.float64, np.int64, np.int64, np.int64, np.int64,
-                                           np.int64, np.int64, np.int64, np.int64, np.int64,
-                                           np.float64, np.bool_, np.int64, np.float64)), [])
+_NO_RULES: tuple[tuple[np.ndarray, ...], list[str]] = (
+    tuple(
+        np.empty(0, dtype=dt)
+        for dt in (
+            np.int64,
+            np.bool_,
+            np.int64,
+            np.int64,
+            np.float64,
+            np.float64,
+            np.int64,
+            np.int64,
+            np.int64,
+            np.int64,
+            np.int64,
+            np.int64,
+            np.int64,
+            np.int64,
+            np.int64,
+            np.float64,
+            np.bool_,
+            np.int64,
+            np.float64,
+        )
+    ),
+    [],
+)
 
 
-def score_subjects(acc: Dict[str, np.ndarray], inq: Dict[str, np.ndarray], n: int,
-                   days: np.ndarray, codes: np.ndarray, revolving: np.ndarray,
-                   lender: np.ndarray, scorer: Any,
-                   compiled: Optional[Tuple[Tuple[np.ndarray, ...], List[str]]],
-                   *, features: bool = False) -> Dict[str, Any]:
+def score_subjects(
+    acc: dict[str, np.ndarray],
+    inq: dict[str, np.ndarray],
+    n: int,
+    days: np.ndarray,
+    codes: np.ndarray,
+    revolving: np.ndarray,
+    lender: np.ndarray,
+    scorer: Any,
+    compiled: tuple[tuple[np.ndarray, ...], list[str]] | None,
+    *,
+    features: bool = False,
+) -> dict[str, Any]:
     """Run the kernel on prepared columns (see ``columnar._Prepared``).
 
     Returns ``log_odds``, ``cf_log_odds`` (``NaN`` for subjects with no closure to undo),
@@ -841,17 +1004,57 @@ def score_subjects(acc: Dict[str, np.ndarray], inq: Dict[str, np.ndarray], n: in
     feats = np.empty((n, 28) if features else (1, 28))
     cf_feats = np.empty((n, 28) if features else (1, 28))
     f64 = np.float64
-    _kernel(n, starts, order, qstarts, qorder, acc["product"], acc["status"], acc["opened"],
-            acc["opened_known"], acc["closed"], acc["closed_known"],
-            acc["limit"].astype(f64, copy=False), acc["balance"].astype(f64, copy=False),
-            acc["dpd"], acc["months"], acc["consec"], acc["has_event"], acc["ev_day"],
-            acc["ev_initiator"], acc["ev_reason"], acc["ev_termination"], acc["ev_balance"],
-            acc["ev_limit"], acc["ev_dpd6"], inq["on"], inq["hard"], days, codes, revolving,
-            lender, base, *rule_arrays, factor, len(reason_codes), log_odds, cf_log_odds, trig,
-            reasons, feats, cf_feats, features)
-    return {"log_odds": log_odds, "cf_log_odds": cf_log_odds, "trigger": trig,
-            "reasons": reasons, "features": feats if features else None,
-            "cf_features": cf_feats if features else None}
+    _kernel(
+        n,
+        starts,
+        order,
+        qstarts,
+        qorder,
+        acc["product"],
+        acc["status"],
+        acc["opened"],
+        acc["opened_known"],
+        acc["closed"],
+        acc["closed_known"],
+        acc["limit"].astype(f64, copy=False),
+        acc["balance"].astype(f64, copy=False),
+        acc["dpd"],
+        acc["months"],
+        acc["consec"],
+        acc["has_event"],
+        acc["ev_day"],
+        acc["ev_initiator"],
+        acc["ev_reason"],
+        acc["ev_termination"],
+        acc["ev_balance"],
+        acc["ev_limit"],
+        acc["ev_dpd6"],
+        inq["on"],
+        inq["hard"],
+        days,
+        codes,
+        revolving,
+        lender,
+        base,
+        *rule_arrays,
+        factor,
+        len(reason_codes),
+        log_odds,
+        cf_log_odds,
+        trig,
+        reasons,
+        feats,
+        cf_feats,
+        features,
+    )
+    return {
+        "log_odds": log_odds,
+        "cf_log_odds": cf_log_odds,
+        "trigger": trig,
+        "reasons": reasons,
+        "features": feats if features else None,
+        "cf_features": cf_feats if features else None,
+    }
 
 
 def _check_positions() -> None:

@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from typing import Dict, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
-from credit_closure._scoring.features import FEATURE_INDEX, FEATURE_NAMES, FeatureConfig, months_before
 from credit_closure._contract.model import (
     REVOLVING_PRODUCTS,
     AccountStatus,
@@ -36,6 +35,12 @@ from credit_closure._contract.model import (
     ProductType,
     TerminationKind,
 )
+from credit_closure._scoring.features import (
+    FEATURE_INDEX,
+    FEATURE_NAMES,
+    FeatureConfig,
+    months_before,
+)
 
 __all__ = ["ENUM_CODES", "compute_features", "day_number"]
 
@@ -44,7 +49,7 @@ _EPOCH = _dt.date(1970, 1, 1)
 _EXACT_LIMIT = float(2**53)
 
 #: Integer codes of each enum, in definition order (the columnar extractor works on these).
-ENUM_CODES: Dict[str, Dict[str, int]] = {
+ENUM_CODES: dict[str, dict[str, int]] = {
     "product": {m.value: i for i, m in enumerate(ProductType)},
     "status": {m.value: i for i, m in enumerate(AccountStatus)},
     "initiator": {m.value: i for i, m in enumerate(ClosureInitiator)},
@@ -119,7 +124,7 @@ def _group_sum(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
         size = counts[by_size]
         for pos in near.tolist():
             a = int(first[pos])
-            total[pos] = math.fsum(vs[a:a + int(size[pos])].tolist())
+            total[pos] = math.fsum(vs[a : a + int(size[pos])].tolist())
     out[gs[first]] = total
     return out
 
@@ -237,8 +242,11 @@ def compute_features(
     c_init = np.where(ev, acc["ev_initiator"][ci], _I["unknown"])
     c_reason = np.where(ev, acc["ev_reason"][ci], _R["unknown"])
     st_c = status[ci]
-    implied_term = np.where(st_c == _S["charged_off"], _T["bad_debt"],
-                            np.where(st_c == _S["transferred"], _T["abnormal"], -1))
+    implied_term = np.where(
+        st_c == _S["charged_off"],
+        _T["bad_debt"],
+        np.where(st_c == _S["transferred"], _T["abnormal"], -1),
+    )
     c_term = np.where(ev, acc["ev_termination"][ci], implied_term)
     c_dpd6 = np.where(ev, acc["ev_dpd6"][ci], np.nan)
     cbal = c_bal[ci]
@@ -286,8 +294,15 @@ def compute_features(
     closed_lim_row = in12 & rev[ci] & ~np.isnan(lim12)
     readd_row = closed_lim_row & (owed12 == 0) & (lim12 > 0)
     term_ok = (c_term == -1) | (c_term == _T["normal"])
-    delev = (in12 & consumer & (c_reason == _R["reduce_debt"]) & term_ok & (owed12 == 0)
-             & dpd_c_known & (dpd_c < 30))
+    delev = (
+        in12
+        & consumer
+        & (c_reason == _R["reduce_debt"])
+        & term_ok
+        & (owed12 == 0)
+        & dpd_c_known
+        & (dpd_c < 30)
+    )
     n_delev_12 = _count(delev, cg, n).astype(float)
 
     # ---- utilization: balances owed (closed lines too) over the limits still open -------------
@@ -297,8 +312,11 @@ def compute_features(
     lim_closed = np.where(lim_known, lim, c_lim)
     closed_owed = ended & rev & (owed_closed > 0)
     closed_util = closed_owed & (lim_closed > 0)
-    owed_all = _group_sum(np.concatenate([bal[open_term], owed_closed[closed_owed]]),
-                          np.concatenate([g[open_term], g[closed_owed]]), n)
+    owed_all = _group_sum(
+        np.concatenate([bal[open_term], owed_closed[closed_owed]]),
+        np.concatenate([g[open_term], g[closed_owed]]),
+        n,
+    )
     open_lim = _group_sum(lim[open_term], g[open_term], n)
     with np.errstate(invalid="ignore", divide="ignore"):
         closed_utils = owed_closed[closed_util] / lim_closed[closed_util]
@@ -312,8 +330,11 @@ def compute_features(
         util_cf = np.where(cf_open_lim > 0, owed_all / cf_open_lim, max_closed)
         util_delta = np.where(np.isnan(util_total), np.nan, util_total - util_cf)
     lost_num = _group_sum(lim12[closed_lim_row], cg[closed_lim_row], n)
-    lost_den = _group_sum(np.concatenate([lim[open_rev], lim12[closed_lim_row]]),
-                          np.concatenate([g[open_rev], cg[closed_lim_row]]), n)
+    lost_den = _group_sum(
+        np.concatenate([lim[open_rev], lim12[closed_lim_row]]),
+        np.concatenate([g[open_rev], cg[closed_lim_row]]),
+        n,
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         lost_share = np.where(lost_den > 0, lost_num / lost_den, np.nan)
 

@@ -12,7 +12,8 @@ import datetime as _dt
 import enum
 import json
 import re
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from credit_closure._contract.model import (
     ActivityRecord,
@@ -70,29 +71,59 @@ def _has_lone_surrogate(value: Any) -> bool:
             stack.extend(v)
     return False
 
+
 _ACCOUNT_FIELDS = {
-    "account_id": True, "product": True, "status": True, "provider": False,
-    "opened_on": False, "closed_on": False, "credit_limit": False, "balance": False,
-    "worst_dpd_24m": False, "months_delinquent_24m": False,
+    "account_id": True,
+    "product": True,
+    "status": True,
+    "provider": False,
+    "opened_on": False,
+    "closed_on": False,
+    "credit_limit": False,
+    "balance": False,
+    "worst_dpd_24m": False,
+    "months_delinquent_24m": False,
     "max_consecutive_delinquent_24m": False,
 }
 _CLOSURE_FIELDS = {
-    "account_id": True, "closed_on": True, "initiator": False, "reason": False,
-    "termination": False, "balance_at_closure": False, "limit_at_closure": False,
+    "account_id": True,
+    "closed_on": True,
+    "initiator": False,
+    "reason": False,
+    "termination": False,
+    "balance_at_closure": False,
+    "limit_at_closure": False,
     "worst_dpd_6m_before": False,
 }
 _INQUIRY_FIELDS = {"on": True, "kind": True}
 _ACTIVITY_FIELDS = {"account_id": True, "at": True, "kind": True}
 _PROFILE_FIELDS = {
-    "subject_id": True, "accounts": False, "closures": False, "inquiries": False,
-    "activity": False, "attributes": False,
+    "subject_id": True,
+    "accounts": False,
+    "closures": False,
+    "inquiries": False,
+    "activity": False,
+    "attributes": False,
 }
 _PRINCIPAL_FIELDS = {"role": True, "stake": False, "profile": True}
 _ENTERPRISE_FIELDS = {"enterprise_id": True, "principals": False, "attributes": False}
 
 _STRING_FIELDS = {
-    "account_id", "product", "status", "provider", "opened_on", "closed_on", "initiator",
-    "reason", "termination", "on", "kind", "at", "role", "subject_id", "enterprise_id",
+    "account_id",
+    "product",
+    "status",
+    "provider",
+    "opened_on",
+    "closed_on",
+    "initiator",
+    "reason",
+    "termination",
+    "on",
+    "kind",
+    "at",
+    "role",
+    "subject_id",
+    "enterprise_id",
 }
 
 
@@ -128,7 +159,9 @@ def _object(
     return kwargs if ok else None
 
 
-def _build(problems: list[Problem], path: str, cls: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+def _build(
+    problems: list[Problem], path: str, cls: Callable[..., Any], kwargs: dict[str, Any]
+) -> Any:
     try:
         return cls(**kwargs)
     except InvalidInputError as exc:
@@ -137,7 +170,10 @@ def _build(problems: list[Problem], path: str, cls: Callable[..., Any], kwargs: 
 
 
 def _items(
-    problems: list[Problem], path: str, data: Any, limit: int,
+    problems: list[Problem],
+    path: str,
+    data: Any,
+    limit: int,
     one: Callable[[list[Problem], str, Any], Any],
 ) -> tuple[Any, ...] | None:
     if data is None:
@@ -193,10 +229,18 @@ def _profile(problems: list[Problem], path: str, data: Any) -> CreditProfile | N
     else:
         failed = False
     pre = f"{path}." if path else ""
-    accounts = _items(problems, pre + "accounts", kwargs.get("accounts"), Limits.MAX_ACCOUNTS, _account)
-    closures = _items(problems, pre + "closures", kwargs.get("closures"), Limits.MAX_CLOSURES, _closure)
-    inquiries = _items(problems, pre + "inquiries", kwargs.get("inquiries"), Limits.MAX_INQUIRIES, _inquiry)
-    activity = _items(problems, pre + "activity", kwargs.get("activity"), Limits.MAX_ACTIVITY, _activity)
+    accounts = _items(
+        problems, pre + "accounts", kwargs.get("accounts"), Limits.MAX_ACCOUNTS, _account
+    )
+    closures = _items(
+        problems, pre + "closures", kwargs.get("closures"), Limits.MAX_CLOSURES, _closure
+    )
+    inquiries = _items(
+        problems, pre + "inquiries", kwargs.get("inquiries"), Limits.MAX_INQUIRIES, _inquiry
+    )
+    activity = _items(
+        problems, pre + "activity", kwargs.get("activity"), Limits.MAX_ACTIVITY, _activity
+    )
     attributes = _attributes(problems, pre + "attributes", kwargs.get("attributes"))
     if failed or None in (accounts, closures, inquiries, activity, attributes):
         if isinstance(kwargs.get("subject_id"), str):  # other types were reported above
@@ -204,10 +248,16 @@ def _profile(problems: list[Problem], path: str, data: Any) -> CreditProfile | N
         _raw_cross_checks(problems, pre, kwargs)
         return None
     return _build(
-        problems, path, CreditProfile,
+        problems,
+        path,
+        CreditProfile,
         {
-            "subject_id": kwargs["subject_id"], "accounts": accounts, "closures": closures,
-            "inquiries": inquiries, "activity": activity, "attributes": attributes,
+            "subject_id": kwargs["subject_id"],
+            "accounts": accounts,
+            "closures": closures,
+            "inquiries": inquiries,
+            "activity": activity,
+            "attributes": attributes,
         },
     )
 
@@ -222,7 +272,9 @@ def _raw_cross_checks(problems: list[Problem], pre: str, kwargs: Mapping[str, An
         aid = a.get("account_id") if isinstance(a, Mapping) else None
         if isinstance(aid, str):
             if aid in ids:
-                problems.append((f"{pre}accounts[{i}].account_id", "duplicates an earlier account id"))
+                problems.append(
+                    (f"{pre}accounts[{i}].account_id", "duplicates an earlier account id")
+                )
             ids.add(aid)
     for name in ("closures", "activity"):
         items = kwargs.get(name)
@@ -252,7 +304,9 @@ def profile_from_dict(data: Any) -> CreditProfile:
     problems: list[Problem] = []
     profile = _profile(problems, "", data)
     if problems or profile is None:
-        raise InvalidInputError(problems or [("", "is not a valid profile")], what="profile document")
+        raise InvalidInputError(
+            problems or [("", "is not a valid profile")], what="profile document"
+        )
     return profile
 
 
@@ -261,7 +315,9 @@ def enterprise_from_dict(data: Any) -> Enterprise:
     problems: list[Problem] = []
     kwargs = _object(problems, "", data, _ENTERPRISE_FIELDS)
     source = kwargs if kwargs is not None else (data if isinstance(data, Mapping) else {})
-    principals = _items(problems, "principals", source.get("principals"), Limits.MAX_PRINCIPALS, _principal)
+    principals = _items(
+        problems, "principals", source.get("principals"), Limits.MAX_PRINCIPALS, _principal
+    )
     attributes = _attributes(problems, "attributes", source.get("attributes"))
     enterprise = None
     if kwargs is not None and principals is not None and attributes is not None:
@@ -269,7 +325,9 @@ def enterprise_from_dict(data: Any) -> Enterprise:
         kwargs["attributes"] = attributes
         enterprise = _build(problems, "", Enterprise, kwargs)
     if problems or enterprise is None:
-        raise InvalidInputError(problems or [("", "is not a valid enterprise")], what="enterprise document")
+        raise InvalidInputError(
+            problems or [("", "is not a valid enterprise")], what="enterprise document"
+        )
     return enterprise
 
 
@@ -367,11 +425,10 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         raise InvalidInputError([("", "is empty")], what=what)
     if _too_deep(text, MAX_NESTING):
         raise InvalidInputError(
-            [("", f"is nested too deeply (more than {MAX_NESTING} levels)")], what=what)
-    try:
-        doc = json.loads(
-            text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates
+            [("", f"is nested too deeply (more than {MAX_NESTING} levels)")], what=what
         )
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
     except RecursionError:
         raise InvalidInputError([("", "is nested too deeply")], what=what) from None
     except json.JSONDecodeError as exc:
@@ -384,7 +441,8 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
     if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(doc):
         raise InvalidInputError(
             [("", "contains an escaped lone surrogate (\\ud800-\\udfff): not valid Unicode text")],
-            what=what)
+            what=what,
+        )
     return doc
 
 
@@ -397,6 +455,8 @@ def json_schema(kind: str = "profile") -> dict[str, Any]:
 
     if kind not in ("profile", "enterprise"):
         raise InvalidInputError([("kind", "must be 'profile' or 'enterprise'")], what="argument")
-    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schema", f"{kind}-v1.schema.json")
+    path = os.path.join(
+        os.path.dirname(os.path.dirname(__file__)), "schema", f"{kind}-v1.schema.json"
+    )
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)

@@ -14,7 +14,8 @@ import datetime as _dt
 import enum
 import math
 import re
-from typing import Any, Iterable, Iterator, Mapping, Optional, Tuple, Union
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Union
 
 import attrs
 
@@ -40,7 +41,7 @@ __all__ = [
     "TerminationKind",
 ]
 
-Problem = Tuple[str, str]
+Problem = tuple[str, str]
 AttributeValue = Union[int, float, str]
 
 
@@ -257,7 +258,11 @@ def _type_name(value: Any) -> str:
 
 def _short(value: Any, limit: int = 40) -> str:
     """A value for a message, cut to ``limit`` characters (a 4,000-digit number stays short)."""
-    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else f"{str(value)[:12]}...({len(str(value))} digits)"
+    text = (
+        repr(value)
+        if not isinstance(value, int) or abs(value) < 10**30
+        else f"{str(value)[:12]}...({len(str(value))} digits)"
+    )
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -338,9 +343,7 @@ def _check_int(
     return True
 
 
-def _check_list(
-    problems: list[Problem], path: str, value: Any, item_cls: type, limit: int
-) -> bool:
+def _check_list(problems: list[Problem], path: str, value: Any, item_cls: type, limit: int) -> bool:
     if not isinstance(value, tuple):
         problems.append((path, f"must be a list (got {_type_name(value)})"))
         return False
@@ -350,7 +353,9 @@ def _check_list(
     ok = True
     for i, item in enumerate(value):
         if not isinstance(item, item_cls):
-            problems.append((f"{path}[{i}]", f"must be a {item_cls.__name__} (got {_type_name(item)})"))
+            problems.append(
+                (f"{path}[{i}]", f"must be a {item_cls.__name__} (got {_type_name(item)})")
+            )
             ok = False
     return ok
 
@@ -392,16 +397,31 @@ class Attributes(Mapping[str, AttributeValue]):
         if isinstance(data, Attributes):
             return out
         if not isinstance(data, Mapping):
-            return [(path, f"must be an object mapping names to numbers or strings (got {_type_name(data)})")]
+            return [
+                (
+                    path,
+                    f"must be an object mapping names to numbers or strings (got {_type_name(data)})",
+                )
+            ]
         if len(data) > Limits.MAX_ATTRIBUTES:
             return [(path, f"has {len(data)} items; the maximum is {Limits.MAX_ATTRIBUTES}")]
         for key, value in data.items():
             if not isinstance(key, str) or not key or len(key) > 64 or _CTRL_RE.search(key):
-                out.append((path, f"has an invalid name {str(key)[:40]!r}: names are 1-64 characters, no control characters"))
+                out.append(
+                    (
+                        path,
+                        f"has an invalid name {str(key)[:40]!r}: names are 1-64 characters, no control characters",
+                    )
+                )
                 continue
             p = f"{path}.{key}"
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                out.append((p, f"must be a number or a string (got {_type_name(value)}); omit the attribute when it is unknown"))
+                out.append(
+                    (
+                        p,
+                        f"must be a number or a string (got {_type_name(value)}); omit the attribute when it is unknown",
+                    )
+                )
             elif isinstance(value, float) and not math.isfinite(value):
                 out.append((p, "must be a finite number"))
             elif isinstance(value, int) and abs(value) > 2**53:
@@ -506,14 +526,14 @@ class CreditAccount:
     account_id: str
     product: ProductType = attrs.field(converter=_product)
     status: AccountStatus = attrs.field(converter=_status)
-    provider: Optional[str] = None
-    opened_on: Optional[_dt.date] = attrs.field(default=None, converter=_to_optional_date)
-    closed_on: Optional[_dt.date] = attrs.field(default=None, converter=_to_optional_date)
-    credit_limit: Optional[float] = None
-    balance: Optional[float] = None
-    worst_dpd_24m: Optional[int] = None
-    months_delinquent_24m: Optional[int] = None
-    max_consecutive_delinquent_24m: Optional[int] = None
+    provider: str | None = None
+    opened_on: _dt.date | None = attrs.field(default=None, converter=_to_optional_date)
+    closed_on: _dt.date | None = attrs.field(default=None, converter=_to_optional_date)
+    credit_limit: float | None = None
+    balance: float | None = None
+    worst_dpd_24m: int | None = None
+    months_delinquent_24m: int | None = None
+    max_consecutive_delinquent_24m: int | None = None
 
     def __attrs_post_init__(self) -> None:
         _raise_if(self.problems())
@@ -525,8 +545,10 @@ class CreditAccount:
         _check_enum(p, "product", self.product, ProductType)
         _check_enum(p, "status", self.status, AccountStatus)
         if self.provider is not None and (
-            not isinstance(self.provider, str) or not self.provider
-            or len(self.provider) > 64 or _CTRL_RE.search(self.provider)
+            not isinstance(self.provider, str)
+            or not self.provider
+            or len(self.provider) > 64
+            or _CTRL_RE.search(self.provider)
         ):
             p.append(("provider", "must be a non-empty string of at most 64 characters"))
         opened_ok = _check_date(p, "opened_on", self.opened_on, optional=True)
@@ -545,10 +567,12 @@ class CreditAccount:
             p, "max_consecutive_delinquent_24m", self.max_consecutive_delinquent_24m, 0, 24
         )
         if m_ok and c_ok and self.max_consecutive_delinquent_24m > self.months_delinquent_24m:  # type: ignore[operator]
-            p.append((
-                "max_consecutive_delinquent_24m",
-                f"is larger than months_delinquent_24m {self.months_delinquent_24m}",
-            ))
+            p.append(
+                (
+                    "max_consecutive_delinquent_24m",
+                    f"is larger than months_delinquent_24m {self.months_delinquent_24m}",
+                )
+            )
         return p
 
     @property
@@ -590,14 +614,16 @@ class ClosureEvent:
 
     account_id: str
     closed_on: _dt.date = attrs.field(converter=_to_date)
-    initiator: ClosureInitiator = attrs.field(default=ClosureInitiator.UNKNOWN, converter=_initiator)
+    initiator: ClosureInitiator = attrs.field(
+        default=ClosureInitiator.UNKNOWN, converter=_initiator
+    )
     reason: ClosureReason = attrs.field(default=ClosureReason.UNKNOWN, converter=_reason)
-    termination: Optional[TerminationKind] = attrs.field(
+    termination: TerminationKind | None = attrs.field(
         default=None, converter=attrs.converters.optional(_termination)
     )
-    balance_at_closure: Optional[float] = None
-    limit_at_closure: Optional[float] = None
-    worst_dpd_6m_before: Optional[int] = None
+    balance_at_closure: float | None = None
+    limit_at_closure: float | None = None
+    worst_dpd_6m_before: int | None = None
 
     def __attrs_post_init__(self) -> None:
         _raise_if(self.problems())
@@ -719,14 +745,14 @@ class CreditProfile:
     """
 
     subject_id: str
-    accounts: Tuple[CreditAccount, ...] = attrs.field(default=(), converter=_to_tuple)
-    closures: Tuple[ClosureEvent, ...] = attrs.field(default=(), converter=_to_tuple)
-    inquiries: Tuple[Inquiry, ...] = attrs.field(default=(), converter=_to_tuple)
-    activity: Tuple[ActivityRecord, ...] = attrs.field(default=(), converter=_to_tuple)
+    accounts: tuple[CreditAccount, ...] = attrs.field(default=(), converter=_to_tuple)
+    closures: tuple[ClosureEvent, ...] = attrs.field(default=(), converter=_to_tuple)
+    inquiries: tuple[Inquiry, ...] = attrs.field(default=(), converter=_to_tuple)
+    activity: tuple[ActivityRecord, ...] = attrs.field(default=(), converter=_to_tuple)
     attributes: Attributes = attrs.field(
         factory=Attributes, converter=_to_attributes, repr=_attributes_repr
     )
-    _latest: Optional[_dt.date] = attrs.field(
+    _latest: _dt.date | None = attrs.field(
         init=False, default=None, eq=False, hash=False, repr=False
     )
 
@@ -765,9 +791,19 @@ class CreditProfile:
                 if acc.status is AccountStatus.OPEN:
                     p.append((f"{path}.account_id", "names an account whose status is 'open'"))
                 if acc.opened_on is not None and ev.closed_on < acc.opened_on:
-                    p.append((f"{path}.closed_on", f"is before the account's opened_on {acc.opened_on.isoformat()}"))
+                    p.append(
+                        (
+                            f"{path}.closed_on",
+                            f"is before the account's opened_on {acc.opened_on.isoformat()}",
+                        )
+                    )
                 if acc.closed_on is not None and ev.closed_on != acc.closed_on:
-                    p.append((f"{path}.closed_on", f"differs from the account's closed_on {acc.closed_on.isoformat()}"))
+                    p.append(
+                        (
+                            f"{path}.closed_on",
+                            f"differs from the account's closed_on {acc.closed_on.isoformat()}",
+                        )
+                    )
         if act_ok:
             for i, rec in enumerate(self.activity):
                 if rec.account_id not in by_id:
@@ -804,7 +840,7 @@ class CreditProfile:
         raise KeyError(account_id)
 
     @classmethod
-    def from_dict(cls, data: Any) -> "CreditProfile":
+    def from_dict(cls, data: Any) -> CreditProfile:
         """Build a profile from a v1 JSON document (a ``dict``), strictly.
 
         Raises:
@@ -821,7 +857,7 @@ class CreditProfile:
         return profile_to_dict(self)
 
 
-def _latest_date(profile: CreditProfile) -> Optional[_dt.date]:
+def _latest_date(profile: CreditProfile) -> _dt.date | None:
     dates: list[_dt.date] = []
     for a in profile.accounts:
         if a.opened_on is not None:
@@ -858,7 +894,7 @@ class Principal:
 
     role: PrincipalRole = attrs.field(converter=_role)
     profile: CreditProfile
-    stake: Optional[float] = None
+    stake: float | None = None
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
@@ -884,7 +920,7 @@ class Enterprise:
     """
 
     enterprise_id: str
-    principals: Tuple[Principal, ...] = attrs.field(default=(), converter=_to_tuple)
+    principals: tuple[Principal, ...] = attrs.field(default=(), converter=_to_tuple)
     attributes: Attributes = attrs.field(
         factory=Attributes, converter=_to_attributes, repr=_attributes_repr
     )
@@ -901,12 +937,14 @@ class Enterprise:
                     sid = pr.profile.subject_id
                     stakes[sid] = max(stakes.get(sid, 0.0), float(pr.stake))
             if sum(stakes.values()) > 1.0 + 1e-9:
-                p.append(("principals", f"stakes add up to {sum(stakes.values()):.4f}, more than 1"))
+                p.append(
+                    ("principals", f"stakes add up to {sum(stakes.values()):.4f}, more than 1")
+                )
         p.extend(Attributes.problems(self.attributes))
         _raise_if(p)
 
     @classmethod
-    def from_dict(cls, data: Any) -> "Enterprise":
+    def from_dict(cls, data: Any) -> Enterprise:
         """Build an enterprise from a v1 JSON document, strictly.
 
         Raises:
@@ -923,8 +961,9 @@ class Enterprise:
         return enterprise_to_dict(self)
 
 
-def reopened_account(acc: CreditAccount, limit: Optional[float],
-                     balance: Optional[float]) -> CreditAccount:
+def reopened_account(
+    acc: CreditAccount, limit: float | None, balance: float | None
+) -> CreditAccount:
     """``acc`` as if it had stayed open, at ``limit`` with ``balance`` (no validation: built
     from a validated closed account, it is valid by construction)."""
     new = _new(CreditAccount)
@@ -945,12 +984,34 @@ def reopened_account(acc: CreditAccount, limit: Optional[float],
 # the slots' own setters: faster than object.__setattr__ in the closure-impact hot path
 _new = object.__new__
 _OPEN = AccountStatus.OPEN
-(_acc_id, _acc_product, _acc_status, _acc_provider, _acc_opened, _acc_closed, _acc_limit,
- _acc_balance, _acc_dpd, _acc_months, _acc_consec) = (
-    CreditAccount.__dict__[name].__set__ for name in (
-        "account_id", "product", "status", "provider", "opened_on", "closed_on",
-        "credit_limit", "balance", "worst_dpd_24m", "months_delinquent_24m",
-        "max_consecutive_delinquent_24m"))
+(
+    _acc_id,
+    _acc_product,
+    _acc_status,
+    _acc_provider,
+    _acc_opened,
+    _acc_closed,
+    _acc_limit,
+    _acc_balance,
+    _acc_dpd,
+    _acc_months,
+    _acc_consec,
+) = (
+    CreditAccount.__dict__[name].__set__
+    for name in (
+        "account_id",
+        "product",
+        "status",
+        "provider",
+        "opened_on",
+        "closed_on",
+        "credit_limit",
+        "balance",
+        "worst_dpd_24m",
+        "months_delinquent_24m",
+        "max_consecutive_delinquent_24m",
+    )
+)
 
 
 def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
@@ -970,5 +1031,14 @@ def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
 
 
 (_p_subject, _p_accounts, _p_closures, _p_inquiries, _p_activity, _p_attributes, _p_latest) = (
-    CreditProfile.__dict__[name].__set__ for name in (
-        "subject_id", "accounts", "closures", "inquiries", "activity", "attributes", "_latest"))
+    CreditProfile.__dict__[name].__set__
+    for name in (
+        "subject_id",
+        "accounts",
+        "closures",
+        "inquiries",
+        "activity",
+        "attributes",
+        "_latest",
+    )
+)

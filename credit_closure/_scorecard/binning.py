@@ -183,9 +183,10 @@ import heapq
 import json
 import math
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from numbers import Real
-from typing import Any, Iterable, Mapping, Sequence, Tuple
+from typing import Any
 
 import attrs
 import numpy as np
@@ -247,7 +248,7 @@ UNIMODAL_MIN_BINS = 3
 #: ``(direction_left, direction_right, s)`` for a unimodal shape turning at pre-bin ``s``.
 Constraint = Any
 
-Problem = Tuple[str, str]
+Problem = tuple[str, str]
 
 
 # --------------------------------------------------------------------------------------
@@ -299,8 +300,13 @@ def _check_smoothing(problems: list[Problem], name: str, value: Any) -> None:
     except OverflowError:  # an int beyond the float range
         v = math.inf
     if not (0.5 <= v <= MAX_SMOOTHING and (2.0 * v).is_integer()):
-        problems.append((name, f"must be a multiple of 0.5 between 0.5 and {MAX_SMOOTHING:g} "
-                               f"(got {v!r}), so the monotonicity tests stay exact"))
+        problems.append(
+            (
+                name,
+                f"must be a multiple of 0.5 between 0.5 and {MAX_SMOOTHING:g} "
+                f"(got {v!r}), so the monotonicity tests stay exact",
+            )
+        )
 
 
 def _finite_number(value: Any) -> bool:
@@ -334,7 +340,7 @@ def _validate_y(problems: list[Problem], y: Any) -> np.ndarray | None:
     """Return ``y`` as an int64 0/1 array, or None after recording the problem."""
     try:
         arr = np.asarray(y)
-    except Exception:  # noqa: BLE001 - anything numpy cannot take is a bad argument
+    except Exception:
         problems.append(("y", "must be an array of 0/1 labels"))
         return None
     if arr.ndim != 1:
@@ -363,8 +369,9 @@ def _check_rows(problems: list[Problem], n_x: int, y: np.ndarray | None) -> None
             problems.append(("y", f"must contain both classes 0 and 1 (found only {int(y[0])})"))
 
 
-def _woe_iv(counts: Sequence[int], bads: Sequence[int], a: float = SMOOTHING
-            ) -> tuple[tuple[float, ...], float]:
+def _woe_iv(
+    counts: Sequence[int], bads: Sequence[int], a: float = SMOOTHING
+) -> tuple[tuple[float, ...], float]:
     """WOE per bin and IV, with the convention of the module docstring.
 
     The WOE is computed as ``ln(((bad+a)*(G+a*k)) / ((good+a)*(B+a*k)))`` whose products are
@@ -392,8 +399,7 @@ def _woe_iv(counts: Sequence[int], bads: Sequence[int], a: float = SMOOTHING
     return tuple(woe), float(math.fsum(terms))
 
 
-def _terms_vec(b: np.ndarray, c: np.ndarray, den_b: float, den_g: float, a: float
-               ) -> np.ndarray:
+def _terms_vec(b: np.ndarray, c: np.ndarray, den_b: float, den_g: float, a: float) -> np.ndarray:
     """Vectorised IV terms for bins with ``b`` bads out of ``c`` rows (all ``c`` > 0)."""
     num = (b + a) * den_g
     den = (c - b + a) * den_b
@@ -434,8 +440,9 @@ def _pair_direction(constraint: Constraint, e: int) -> str | None:
     return None
 
 
-def _violates_at(cl: int, bl: int, cr: int, br: int, constraint: Constraint, e: int,
-                 a2: int) -> bool:
+def _violates_at(
+    cl: int, bl: int, cr: int, br: int, constraint: Constraint, e: int, a2: int
+) -> bool:
     """:func:`_violates` under ``constraint`` for the pair meeting at pre-bin ``e``.
 
     The turning pair of a unimodal constraint may rise or fall, but its bad rate and its WOE
@@ -447,8 +454,9 @@ def _violates_at(cl: int, bl: int, cr: int, br: int, constraint: Constraint, e: 
         return _violates(cl, bl, cr, br, d, a2)
     if constraint is None or isinstance(constraint, str):
         return False
-    return (_violates(cl, bl, cr, br, "increasing", a2)
-            and _violates(cl, bl, cr, br, "decreasing", a2))
+    return _violates(cl, bl, cr, br, "increasing", a2) and _violates(
+        cl, bl, cr, br, "decreasing", a2
+    )
 
 
 def _nearest_is_left(c: int, b: int, cl: int, bl: int, cr: int, br: int) -> bool:
@@ -466,8 +474,9 @@ def _nearest_is_left(c: int, b: int, cl: int, bl: int, cr: int, br: int) -> bool
 # --------------------------------------------------------------------------------------
 # The merge engine (shared by numeric and categorical binning)
 # --------------------------------------------------------------------------------------
-def _pav(counts: Sequence[int], bads: Sequence[int], direction: Constraint, a2: int
-         ) -> list[list[int]]:
+def _pav(
+    counts: Sequence[int], bads: Sequence[int], direction: Constraint, a2: int
+) -> list[list[int]]:
     """Pool adjacent violators; return ``[start, count, bad]`` per pooled bin.
 
     A unimodal constraint pools each side of its turning pre-bin separately.
@@ -528,13 +537,15 @@ def _merge_small(
         assert direction is not None
         while True:
             p = prev[node]
-            if p != -1 and _violates_at(cnt[p], bad[p], cnt[node], bad[node], direction,
-                                        start[node], a2):
+            if p != -1 and _violates_at(
+                cnt[p], bad[p], cnt[node], bad[node], direction, start[node], a2
+            ):
                 node = merge(p, node)
                 continue
             q = nxt[node]
-            if q != -1 and _violates_at(cnt[node], bad[node], cnt[q], bad[q], direction,
-                                        start[q], a2):
+            if q != -1 and _violates_at(
+                cnt[node], bad[node], cnt[q], bad[q], direction, start[q], a2
+            ):
                 node = merge(node, q)
                 continue
             return
@@ -672,8 +683,7 @@ METHODS = ("optimal", "greedy")
 OPTIMAL_MAX_PREBINS = 64
 
 
-def _iv_terms(c: np.ndarray, b: np.ndarray, den_b: float, den_g: float, a: float
-              ) -> np.ndarray:
+def _iv_terms(c: np.ndarray, b: np.ndarray, den_b: float, den_g: float, a: float) -> np.ndarray:
     """IV terms of bins with ``c`` rows and ``b`` bads; ``-inf`` where ``c <= 0``."""
     with np.errstate(divide="ignore", invalid="ignore"):
         num = (b + a) * den_g
@@ -752,8 +762,9 @@ def _optimal(
     elif shape in _DIRECTIONS:
         moves, n_phase = [(0, 0, _compatible(cm, bm, shape, a2))], 1
     else:
-        first, second = (("increasing", "decreasing") if shape == "peak"
-                         else ("decreasing", "increasing"))
+        first, second = (
+            ("increasing", "decreasing") if shape == "peak" else ("decreasing", "increasing")
+        )
         f1, f2 = _compatible(cm, bm, first, a2), _compatible(cm, bm, second, a2)
         moves, n_phase = [(0, 0, f1), (0, 1, f2), (1, 1, f2)], 2
 
@@ -764,9 +775,15 @@ def _optimal(
         den_b, den_g = n_bad + a * k_all, n_good + a * k_all
         extra = 0.0
         if n_missing > 0:
-            extra = float(_iv_terms(np.array([n_missing], dtype=np.float64),
-                                    np.array([b_missing], dtype=np.float64), den_b, den_g,
-                                    a)[0])
+            extra = float(
+                _iv_terms(
+                    np.array([n_missing], dtype=np.float64),
+                    np.array([b_missing], dtype=np.float64),
+                    den_b,
+                    den_g,
+                    a,
+                )[0]
+            )
         terms = _iv_terms(cmf, bmf, den_b, den_g, a)
         if k_bins == 1:
             iv = float(terms[0, m]) + extra
@@ -805,8 +822,10 @@ def _optimal(
             bounds.append(s)
         bounds.reverse()  # 0 = b_0 < b_1 < ... < b_K = m
         best_iv = iv
-        best_bins = [[starts[lo], int(cum[hi] - cum[lo]), int(cum_b[hi] - cum_b[lo])]
-                     for lo, hi in zip(bounds, bounds[1:])]
+        best_bins = [
+            [starts[lo], int(cum[hi] - cum[lo]), int(cum_b[hi] - cum_b[lo])]
+            for lo, hi in zip(bounds, bounds[1:])
+        ]
     return best_bins
 
 
@@ -953,18 +972,28 @@ def _check_numeric_fields(fields: Mapping[str, Any]) -> list[Problem]:
     shape = fields.get("shape")
     if shape is not None:
         if shape not in _SHAPES:
-            problems.append(("shape", "must be 'increasing', 'decreasing', 'peak', 'valley' "
-                                      "or null"))
+            problems.append(
+                ("shape", "must be 'increasing', 'decreasing', 'peak', 'valley' or null")
+            )
         elif shape in _DIRECTIONS and d in _SHAPES and d != shape:
             problems.append(("shape", "must equal direction for a monotonic binning"))
         elif shape in _UNIMODAL:
             if d is not None:
                 problems.append(("direction", "must be null for a peak or valley binning"))
-            if not problems and "counts" in fields and "bad_counts" in fields \
-                    and not _has_shape(fields["counts"][:-1], fields["bad_counts"][:-1],
-                                       shape, int(2 * fields.get("smoothing", SMOOTHING))):
-                problems.append(("shape", f"does not match the bins: their bad rates are not "
-                                          f"a {shape}"))
+            if (
+                not problems
+                and "counts" in fields
+                and "bad_counts" in fields
+                and not _has_shape(
+                    fields["counts"][:-1],
+                    fields["bad_counts"][:-1],
+                    shape,
+                    int(2 * fields.get("smoothing", SMOOTHING)),
+                )
+            ):
+                problems.append(
+                    ("shape", f"does not match the bins: their bad rates are not a {shape}")
+                )
     return problems
 
 
@@ -975,13 +1004,13 @@ def _has_shape(counts: Sequence[int], bads: Sequence[int], shape: str, a2: int =
     if shape in _DIRECTIONS:
         first, second = shape, shape
     else:
-        first, second = ("increasing", "decreasing") if shape == "peak" else (
-            "decreasing", "increasing")
+        first, second = (
+            ("increasing", "decreasing") if shape == "peak" else ("decreasing", "increasing")
+        )
     cb = [(int(c), int(b)) for c, b in zip(counts, bads) if c > 0]
     pairs = list(zip(cb, cb[1:]))
-    k = next((i for i, (l, r) in enumerate(pairs) if _violates(*l, *r, first, a2)),
-             len(pairs))
-    return not any(_violates(*l, *r, second, a2) for l, r in pairs[k + 1:])
+    k = next((i for i, (l, r) in enumerate(pairs) if _violates(*l, *r, first, a2)), len(pairs))
+    return not any(_violates(*l, *r, second, a2) for l, r in pairs[k + 1 :])
 
 
 def _turns(counts: Sequence[int], bads: Sequence[int]) -> bool:
@@ -1101,7 +1130,8 @@ class NumericBinning:
         if self.shape is None and self.direction in _DIRECTIONS:
             object.__setattr__(self, "shape", self.direction)
         problems = _check_numeric_fields(
-            {k: getattr(self, k) for k in (*self._FIELDS, *self._OPTIONAL)})
+            {k: getattr(self, k) for k in (*self._FIELDS, *self._OPTIONAL)}
+        )
         if problems:
             raise InvalidInputError(problems, what="numeric binning")
         cuts_arr = np.asarray(self.cuts, dtype=np.float64)
@@ -1223,8 +1253,9 @@ class NumericBinning:
         Raises:
             InvalidInputError: Listing every problem as ``(path, message)``.
         """
-        fields, problems = _fields_from_dict(d, "numeric", cls._FIELDS, "numeric binning",
-                                             cls._OPTIONAL)
+        fields, problems = _fields_from_dict(
+            d, "numeric", cls._FIELDS, "numeric binning", cls._OPTIONAL
+        )
         problems += _check_numeric_fields(fields)
         _check_smoothing_key(problems, fields)
         if problems:
@@ -1270,7 +1301,8 @@ class CategoricalBinning:
 
     def __attrs_post_init__(self) -> None:
         problems = _check_categorical_fields(
-            {k: getattr(self, k) for k in (*self._FIELDS, *self._OPTIONAL)})
+            {k: getattr(self, k) for k in (*self._FIELDS, *self._OPTIONAL)}
+        )
         if problems:
             raise InvalidInputError(problems, what="categorical binning")
         lookup = {c: i for i, g in enumerate(self.groups) for c in g}
@@ -1377,8 +1409,9 @@ class CategoricalBinning:
         Raises:
             InvalidInputError: Listing every problem as ``(path, message)``.
         """
-        fields, problems = _fields_from_dict(d, "categorical", cls._FIELDS, "categorical binning",
-                                             cls._OPTIONAL)
+        fields, problems = _fields_from_dict(
+            d, "categorical", cls._FIELDS, "categorical binning", cls._OPTIONAL
+        )
         problems += _check_categorical_fields(fields)
         _check_smoothing_key(problems, fields)
         if problems:
@@ -1415,7 +1448,7 @@ def _as_float_array(x: Any) -> np.ndarray:
     """``x`` as a float64 array (None -> NaN); InvalidInputError("x") if it is not numeric."""
     try:
         arr = np.asarray(x)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise InvalidInputError([("x", "must be an array of numbers")]) from exc
     if arr.dtype.kind in "biuf":
         return arr.astype(np.float64, copy=False)
@@ -1449,8 +1482,9 @@ def _rank_sign(cum: np.ndarray, cnt: np.ndarray, bad: np.ndarray) -> int:
 PREBINNINGS = ("quantile", "tree")
 
 
-def _tree_prebins(cum: np.ndarray, cum_bad: np.ndarray, max_leaves: int,
-                  min_leaf: int) -> np.ndarray:
+def _tree_prebins(
+    cum: np.ndarray, cum_bad: np.ndarray, max_leaves: int, min_leaf: int
+) -> np.ndarray:
     """Supervised (CART-like) pre-bins on the distinct values; returns the pre-bins' ``ends``.
 
     ``cum``/``cum_bad`` are the rows and bads up to each distinct value. Leaves are grown
@@ -1472,8 +1506,8 @@ def _tree_prebins(cum: np.ndarray, cum_bad: np.ndarray, max_leaves: int,
             return 0.0, -1
         n_t = c0[hi] - c0[lo]
         b_t = b0[hi] - b0[lo]
-        n_l = c0[lo + 1:hi] - c0[lo]
-        b_l = b0[lo + 1:hi] - b0[lo]
+        n_l = c0[lo + 1 : hi] - c0[lo]
+        b_l = b0[lo + 1 : hi] - b0[lo]
         n_r = n_t - n_l
         b_r = b_t - b_l
         ok = (n_l >= min_leaf) & (n_r >= min_leaf)
@@ -1572,8 +1606,13 @@ def fit_numeric(
     _check_int_param(problems, "max_bins", max_bins, 1, 10_000)
     _check_share_param(problems, "min_bin_share", min_bin_share)
     if not (monotonic is None or (isinstance(monotonic, str) and monotonic in _MONOTONIC)):
-        problems.append(("monotonic", "must be 'auto', 'auto_shape', 'increasing', "
-                                      "'decreasing', 'peak', 'valley' or None"))
+        problems.append(
+            (
+                "monotonic",
+                "must be 'auto', 'auto_shape', 'increasing', "
+                "'decreasing', 'peak', 'valley' or None",
+            )
+        )
     _check_int_param(problems, "prebins", prebins, 1, MAX_PREBINS)
     if not (isinstance(prebinning, str) and prebinning in PREBINNINGS):
         problems.append(("prebinning", "must be 'quantile' or 'tree'"))
@@ -1642,8 +1681,9 @@ def fit_numeric(
         min_leaf = max(1, math.ceil(float(min_prebin_share) * n_v))
         ends = _tree_prebins(cum, cum_bad, int(prebins), min_leaf)
     else:
-        targets = ((n_v * np.arange(1, int(prebins), dtype=np.int64) + int(prebins) - 1)
-                   // int(prebins))
+        targets = (n_v * np.arange(1, int(prebins), dtype=np.int64) + int(prebins) - 1) // int(
+            prebins
+        )
         ends = np.unique(np.append(np.searchsorted(cum, targets, side="left"), n_distinct - 1))
     pre_cum = cum[ends]
     pre_cum_bad = cum_bad[ends]
@@ -1652,9 +1692,17 @@ def fit_numeric(
 
     def merge(direction: Any) -> list[list[int]]:
         if method == "optimal":
-            return _optimal(pre_cnt, pre_bad, shape=direction, threshold=threshold,
-                            max_bins=max_bins, n_bad=n_bad, n_good=n_good,
-                            missing_nonempty=n_missing > 0, a=a)
+            return _optimal(
+                pre_cnt,
+                pre_bad,
+                shape=direction,
+                threshold=threshold,
+                max_bins=max_bins,
+                n_bad=n_bad,
+                n_good=n_good,
+                missing_nonempty=n_missing > 0,
+                a=a,
+            )
         return _merge_all(
             pre_cnt,
             pre_bad,
@@ -1710,9 +1758,12 @@ def fit_numeric(
             # Peak first, so a tie keeps the peak; the gain is checked against the monotonic.
             u = "valley" if fits["valley"][1][3] > fits["peak"][1][3] else "peak"
             u_bins, u_fin = fits[u]
-            if (len(u_bins) >= UNIMODAL_MIN_BINS and _turns(u_fin[0][:-1], u_fin[1][:-1])
-                    and n_bad * n_good / n * (u_fin[3] - mono_iv) >= UNIMODAL_MIN_GAIN
-                    and u_fin[3] >= (1.0 + UNIMODAL_MIN_RATIO) * mono_iv):
+            if (
+                len(u_bins) >= UNIMODAL_MIN_BINS
+                and _turns(u_fin[0][:-1], u_fin[1][:-1])
+                and n_bad * n_good / n * (u_fin[3] - mono_iv) >= UNIMODAL_MIN_GAIN
+                and u_fin[3] >= (1.0 + UNIMODAL_MIN_RATIO) * mono_iv
+            ):
                 shape = u
         bins, (counts, bads, woe, iv) = fits[shape]
     elif monotonic in _UNIMODAL:
@@ -1809,7 +1860,8 @@ def fit_categorical(
         else:
             keys = list(index)
             bad_types = [
-                k for k in keys
+                k
+                for k in keys
                 if not (k is None or isinstance(k, str) or (isinstance(k, float) and k != k))
             ]
             if bad_types:

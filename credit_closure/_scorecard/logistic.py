@@ -38,22 +38,36 @@ import os
 import re
 import threading
 from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any
 
-from credit_closure._scorecard.binning import (MAX_PREBINS, MAX_SMOOTHING, CategoricalBinning, NumericBinning,
-                       _check_smoothing, _finite_number, binning_from_dict)
-from credit_closure._scoring.features import FEATURE_INDEX, FEATURE_NAMES, FEATURES, extract
 from credit_closure._contract.documents import loads_document
 from credit_closure._contract.model import Attributes, CreditProfile
+from credit_closure._scorecard.binning import (
+    MAX_PREBINS,
+    MAX_SMOOTHING,
+    CategoricalBinning,
+    NumericBinning,
+    _check_smoothing,
+    _finite_number,
+    binning_from_dict,
+)
+from credit_closure._scoring.features import FEATURE_INDEX, FEATURE_NAMES, FEATURES, extract
 from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
 from credit_closure._scoring.reasons import FEATURE_REASON, ReasonText
 from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
 from credit_closure._version import __version__
 from credit_closure.exceptions import ArtifactError, InvalidInputError, NotFittedError
 
-__all__ = ["ARTIFACT_FORMAT", "ARTIFACT_FORMAT_VERSION", "LogisticScorer", "ScorecardInput",
-           "attribute_reason_code", "reference_scorer"]
+__all__ = [
+    "ARTIFACT_FORMAT",
+    "ARTIFACT_FORMAT_VERSION",
+    "LogisticScorer",
+    "ScorecardInput",
+    "attribute_reason_code",
+    "reference_scorer",
+]
 
 #: The ``format`` name of a logistic scorecard artifact.
 ARTIFACT_FORMAT = "credit_closure.logistic_scorecard"
@@ -67,7 +81,7 @@ _KINDS = ("feature", "attribute")
 _MAX_ARTIFACT_BYTES = 16 * 1024 * 1024
 _REFERENCE_FILE = Path(__file__).parent.parent / "data" / "logistic_reference.json"
 
-Problem = Tuple[str, str]
+Problem = tuple[str, str]
 
 
 # --------------------------------------------------------------------------------------
@@ -92,8 +106,9 @@ def _default_attribute_text(names: Sequence[str]) -> ReasonText:
 
 
 def _canonical(doc: Mapping[str, Any]) -> bytes:
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 def _sha256(doc: Mapping[str, Any]) -> str:
@@ -128,7 +143,7 @@ def _type_name(v: Any) -> str:
     return type(v).__name__
 
 
-def _parse_date(value: Any, path: str, problems: List[Problem]) -> Optional[_dt.date]:
+def _parse_date(value: Any, path: str, problems: list[Problem]) -> _dt.date | None:
     if isinstance(value, _dt.datetime):
         problems.append((path, "must be a date, not a date-time"))
         return None
@@ -163,8 +178,10 @@ def _make_factor(code: str, points: float, feature: str, value: Any) -> Factor:
 
 def _artifact_error(source: str, problems: Sequence[Problem]) -> ArtifactError:
     n = len(problems)
-    lines = [f"{source}: not a valid logistic scorecard artifact "
-             f"({n} problem{'s' if n != 1 else ''}); nothing in it was executed"]
+    lines = [
+        f"{source}: not a valid logistic scorecard artifact "
+        f"({n} problem{'s' if n != 1 else ''}); nothing in it was executed"
+    ]
     for path, msg in problems[:50]:
         lines.append(f"  - {path}: {msg}" if path else f"  - {msg}")
     if n > 50:
@@ -177,12 +194,24 @@ def _artifact_error(source: str, problems: Sequence[Problem]) -> ArtifactError:
 # --------------------------------------------------------------------------------------
 # Parameters
 # --------------------------------------------------------------------------------------
-_PARAM_NAMES = ("max_bins", "min_bin_share", "C", "min_iv", "max_inputs", "attributes",
-                "categorical", "reason_method", "cutoff_band", "allow_closure_counts", "shapes",
-                "binning", "prebins", "woe_smoothing")
+_PARAM_NAMES = (
+    "max_bins",
+    "min_bin_share",
+    "C",
+    "min_iv",
+    "max_inputs",
+    "attributes",
+    "categorical",
+    "reason_method",
+    "cutoff_band",
+    "allow_closure_counts",
+    "shapes",
+    "binning",
+    "prebins",
+    "woe_smoothing",
+)
 #: Parameters an artifact may lack (it predates them), with the value it was fitted with.
-_PARAM_BEFORE = {"shapes": "monotonic", "binning": "greedy", "prebins": 20,
-                 "woe_smoothing": 0.5}
+_PARAM_BEFORE = {"shapes": "monotonic", "binning": "greedy", "prebins": 20, "woe_smoothing": 0.5}
 #: ``binning`` choices: the exact largest-IV grouping of the pre-bins, or the greedy merges.
 BINNINGS = ("optimal", "greedy")
 
@@ -190,14 +219,17 @@ BINNINGS = ("optimal", "greedy")
 #: voluntary, paid-off closure in good standing is never a reason by itself (a scored input
 #: would have to be disclosed as a reason when it weighs, Reg B 9(b)(2)-4 [REGB-INTERP]).
 CLOSURE_ACT_FEATURES = (
-    "n_consumer_closures_12m", "n_consumer_closures_24m", "n_deleveraging_closures_12m",
-    "closed_share", "months_since_last_closure",
+    "n_consumer_closures_12m",
+    "n_consumer_closures_24m",
+    "n_deleveraging_closures_12m",
+    "closed_share",
+    "months_since_last_closure",
 )
 
 
-def _check_params(p: Mapping[str, Any], prefix: str = "") -> List[Problem]:
+def _check_params(p: Mapping[str, Any], prefix: str = "") -> list[Problem]:
     """Problems of the fit parameters (not ``scale``/``reason_texts``), named ``prefix+name``."""
-    out: List[Problem] = []
+    out: list[Problem] = []
     v = p.get("max_bins")
     if not _is_int(v) or not 1 <= v <= 50:
         out.append((prefix + "max_bins", "must be an integer between 1 and 50"))
@@ -214,14 +246,18 @@ def _check_params(p: Mapping[str, Any], prefix: str = "") -> List[Problem]:
     if v is not None and (not _is_int(v) or v < 1):
         out.append((prefix + "max_inputs", "must be None or an integer >= 1"))
     v = p.get("attributes")
-    if not (v is None or v == "auto" or (isinstance(v, (list, tuple))
-                                         and all(isinstance(x, str) and x for x in v))):
+    if not (
+        v is None
+        or v == "auto"
+        or (isinstance(v, (list, tuple)) and all(isinstance(x, str) and x for x in v))
+    ):
         out.append((prefix + "attributes", "must be 'auto', None or a list of attribute names"))
     elif isinstance(v, (list, tuple)) and len(set(v)) != len(v):
         out.append((prefix + "attributes", "must not name an attribute twice"))
     v = p.get("categorical")
-    if not (v is None or (isinstance(v, (list, tuple))
-                          and all(isinstance(x, str) and x for x in v))):
+    if not (
+        v is None or (isinstance(v, (list, tuple)) and all(isinstance(x, str) and x for x in v))
+    ):
         out.append((prefix + "categorical", "must be None or a list of attribute names"))
     v = p.get("reason_method")
     if v not in REASON_METHODS:
@@ -245,16 +281,20 @@ def _check_params(p: Mapping[str, Any], prefix: str = "") -> List[Problem]:
     if _is_num(v):
         _check_smoothing(out, prefix + "woe_smoothing", v)
     else:
-        out.append((prefix + "woe_smoothing",
-                    f"must be a multiple of 0.5 between 0.5 and {MAX_SMOOTHING:g} "
-                    f"(a Python int or float; got {_type_name(v)})"))
+        out.append(
+            (
+                prefix + "woe_smoothing",
+                f"must be a multiple of 0.5 between 0.5 and {MAX_SMOOTHING:g} "
+                f"(a Python int or float; got {_type_name(v)})",
+            )
+        )
     return out
 
 
-def _check_texts(texts: Any, path: str) -> Tuple[Dict[str, ReasonText], List[Problem]]:
+def _check_texts(texts: Any, path: str) -> tuple[dict[str, ReasonText], list[Problem]]:
     """``code -> ReasonText`` from a mapping of ``(en, zh)`` pairs or ``{"en", "zh"}``."""
-    out: Dict[str, ReasonText] = {}
-    problems: List[Problem] = []
+    out: dict[str, ReasonText] = {}
+    problems: list[Problem] = []
     if texts is None:
         return out, problems
     if not isinstance(texts, Mapping):
@@ -262,8 +302,9 @@ def _check_texts(texts: Any, path: str) -> Tuple[Dict[str, ReasonText], List[Pro
     for code, t in texts.items():
         p = f"{path}.{code}"
         if not isinstance(code, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]{0,79}", code):
-            problems.append((path, "has a code that is not 1-80 of A-Z, 0-9 and _ "
-                                   "starting with a letter"))
+            problems.append(
+                (path, "has a code that is not 1-80 of A-Z, 0-9 and _ starting with a letter")
+            )
             continue
         if isinstance(t, Mapping):
             if set(t) != {"en", "zh"}:
@@ -299,11 +340,31 @@ class ScorecardInput:
         max_points: Best points attainable (over the bins that held training rows).
     """
 
-    __slots__ = ("name", "kind", "binning", "coefficient", "points", "reason_code",
-                 "max_points", "log_odds", "index", "categorical", "labels")
+    __slots__ = (
+        "binning",
+        "categorical",
+        "coefficient",
+        "index",
+        "kind",
+        "labels",
+        "log_odds",
+        "max_points",
+        "name",
+        "points",
+        "reason_code",
+    )
 
-    def __init__(self, *, name: str, kind: str, binning: Any, coefficient: float,
-                 points: Sequence[float], reason_code: str, max_points: float) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        kind: str,
+        binning: Any,
+        coefficient: float,
+        points: Sequence[float],
+        reason_code: str,
+        max_points: float,
+    ) -> None:
         self.name = name
         self.kind = kind
         self.binning = binning
@@ -322,20 +383,26 @@ class ScorecardInput:
         """``name`` for a feature, ``attributes.<name>`` for a lender attribute."""
         return self.name if self.kind == "feature" else f"attributes.{self.name}"
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The input as artifact data."""
         return {
-            "name": self.name, "kind": self.kind, "binning": self.binning.to_dict(),
-            "points": list(self.points), "coefficient": self.coefficient,
-            "reason_code": self.reason_code, "max_points": self.max_points,
+            "name": self.name,
+            "kind": self.kind,
+            "binning": self.binning.to_dict(),
+            "points": list(self.points),
+            "coefficient": self.coefficient,
+            "reason_code": self.reason_code,
+            "max_points": self.max_points,
         }
 
     def __repr__(self) -> str:
-        return (f"ScorecardInput(name={self.name!r}, kind={self.kind!r}, "
-                f"bins={len(self.points)}, coefficient={self.coefficient!r})")
+        return (
+            f"ScorecardInput(name={self.name!r}, kind={self.kind!r}, "
+            f"bins={len(self.points)}, coefficient={self.coefficient!r})"
+        )
 
 
-def _points_for(binning: Any, coefficient: float, factor: float) -> Tuple[Tuple[float, ...], float]:
+def _points_for(binning: Any, coefficient: float, factor: float) -> tuple[tuple[float, ...], float]:
     points = tuple(-factor * coefficient * w + 0.0 for w in binning.woe)
     seen = [p for p, c in zip(points, binning.counts) if c > 0] or list(points)
     return points, max(seen)
@@ -455,13 +522,13 @@ class LogisticScorer:
         min_bin_share: float = 0.03,
         C: float = 0.3,
         min_iv: float = 0.0,
-        max_inputs: Optional[int] = None,
-        attributes: Union[str, Sequence[str], None] = "auto",
-        categorical: Optional[Sequence[str]] = None,
+        max_inputs: int | None = None,
+        attributes: str | Sequence[str] | None = "auto",
+        categorical: Sequence[str] | None = None,
         reason_method: str = "points_below_max",
         cutoff_band: float = 20.0,
-        scale: Optional[Scale] = None,
-        reason_texts: Optional[Mapping[str, Any]] = None,
+        scale: Scale | None = None,
+        reason_texts: Mapping[str, Any] | None = None,
         allow_closure_counts: bool = False,
         shapes: str = "auto",
         binning: str = "greedy",
@@ -487,14 +554,14 @@ class LogisticScorer:
         self._fitted = False
 
     # -- parameters (scikit-learn style) --------------------------------------------------
-    def get_params(self, deep: bool = True) -> Dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The constructor parameters, as scikit-learn's ``get_params``."""
         out = {n: getattr(self, n) for n in _PARAM_NAMES}
         out["scale"] = self._scale_param
         out["reason_texts"] = self._texts_param
         return out
 
-    def set_params(self, **params: Any) -> "LogisticScorer":
+    def set_params(self, **params: Any) -> LogisticScorer:
         """Set constructor parameters (takes effect at the next :meth:`fit`)."""
         for key, value in params.items():
             if key == "scale":
@@ -504,17 +571,18 @@ class LogisticScorer:
             elif key in _PARAM_NAMES:
                 setattr(self, key, value)
             else:
-                raise InvalidInputError([(key, "is not a parameter of LogisticScorer")],
-                                        what="argument")
+                raise InvalidInputError(
+                    [(key, "is not a parameter of LogisticScorer")], what="argument"
+                )
         return self
 
     @property
-    def scale(self) -> Optional[Scale]:
+    def scale(self) -> Scale | None:
         """The points scale: the fitted one, else the ``scale`` parameter."""
         return self.scale_ if self._fitted else self._scale_param
 
     @property
-    def reason_texts(self) -> Optional[Mapping[str, ReasonText]]:
+    def reason_texts(self) -> Mapping[str, ReasonText] | None:
         """Texts of the reason codes this scorer reports that the catalog lacks or
         overrides (fitted), else the ``reason_texts`` parameter."""
         return self.reason_texts_ if self._fitted else self._texts_param
@@ -538,9 +606,10 @@ class LogisticScorer:
         return f"{type(self).__name__}(version={self.version!r}, inputs={len(self.inputs_)})"
 
     # -- fitting -------------------------------------------------------------------------
-    def _check_data(self, profiles: Any, outcomes: Any, as_of: Any
-                    ) -> Tuple[List[CreditProfile], List[int], List[_dt.date]]:
-        problems: List[Problem] = []
+    def _check_data(
+        self, profiles: Any, outcomes: Any, as_of: Any
+    ) -> tuple[list[CreditProfile], list[int], list[_dt.date]]:
+        problems: list[Problem] = []
         if isinstance(profiles, (str, bytes, Mapping)) or not isinstance(profiles, Sequence):
             problems.append(("profiles", "must be a sequence of CreditProfile"))
             profiles = []
@@ -548,15 +617,19 @@ class LogisticScorer:
             problems.append(("outcomes", "must be a sequence of 0/1 outcomes"))
             outcomes = []
         n = len(profiles)
-        ys: List[int] = []
+        ys: list[int] = []
         outcomes = list(outcomes)
         if len(outcomes) != n and not problems:
-            problems.append(("outcomes", f"must have one outcome per profile "
-                                         f"(got {len(outcomes)} for {n} profiles)"))
+            problems.append(
+                (
+                    "outcomes",
+                    f"must have one outcome per profile (got {len(outcomes)} for {n} profiles)",
+                )
+            )
         for i, v in enumerate(outcomes):
             try:
                 ok = (not isinstance(v, str)) and (v == 0 or v == 1)
-            except Exception:  # noqa: BLE001 - an incomparable object is simply not 0/1
+            except Exception:
                 ok = False
             if ok:
                 ys.append(1 if v == 1 else 0)
@@ -566,11 +639,15 @@ class LogisticScorer:
             problems.append(("outcomes", f"must contain both classes 0 and 1 (found only {ys[0]})"))
         if n < 2 and not problems:
             problems.append(("profiles", f"needs at least 2 profiles (got {n})"))
-        dates: List[_dt.date] = []
+        dates: list[_dt.date] = []
         if isinstance(as_of, (list, tuple)):
             if len(as_of) != n:
-                problems.append(("as_of", f"must be one date or one per profile "
-                                          f"(got {len(as_of)} for {n} profiles)"))
+                problems.append(
+                    (
+                        "as_of",
+                        f"must be one date or one per profile (got {len(as_of)} for {n} profiles)",
+                    )
+                )
             for i, d in enumerate(as_of):
                 got = _parse_date(d, f"as_of[{i}]", problems)
                 if got is not None:
@@ -582,7 +659,9 @@ class LogisticScorer:
         dates_ok = len(dates) == n
         for i, p in enumerate(profiles):
             if not isinstance(p, CreditProfile):
-                problems.append((f"profiles[{i}]", f"must be a CreditProfile (got {type(p).__name__})"))
+                problems.append(
+                    (f"profiles[{i}]", f"must be a CreditProfile (got {type(p).__name__})")
+                )
             elif dates_ok:
                 for path, msg in p.dated_after(dates[i]):
                     problems.append((f"profiles[{i}].{path}", msg))
@@ -590,8 +669,14 @@ class LogisticScorer:
             raise InvalidInputError(problems, what="training data")
         return list(profiles), ys, dates
 
-    def fit(self, profiles: Sequence[CreditProfile], outcomes: Sequence[int], *,
-            as_of: Any, training_note: Optional[str] = None) -> "LogisticScorer":
+    def fit(
+        self,
+        profiles: Sequence[CreditProfile],
+        outcomes: Sequence[int],
+        *,
+        as_of: Any,
+        training_note: str | None = None,
+    ) -> LogisticScorer:
         """Fit the scorecard on profiles and their observed outcomes.
 
         Args:
@@ -649,28 +734,47 @@ class LogisticScorer:
             feats = feats.reshape(n, len(FEATURE_NAMES))
 
         # -- candidate columns ---------------------------------------------------------
-        candidates: List[Tuple[str, str, Any]] = []  # (kind, name, binning)
+        candidates: list[tuple[str, str, Any]] = []  # (kind, name, binning)
         max_bins, share = int(self.max_bins), float(self.min_bin_share)
         prebins = int(self.prebins)
         smoothing = float(self.woe_smoothing)
-        status: Dict[Tuple[str, str], str] = {}
+        status: dict[tuple[str, str], str] = {}
         for j, spec in enumerate(FEATURES):
             if spec.name in CLOSURE_ACT_FEATURES and not self.allow_closure_counts:
                 status[("feature", spec.name)] = "excluded_closure_count"
                 continue
-            b = fit_numeric(feats[:, j], y, max_bins=max_bins, min_bin_share=share,
-                            monotonic=_monotonic_for(spec.direction, self.shapes),
-                            prebins=prebins, method=self.binning, smoothing=smoothing)
+            b = fit_numeric(
+                feats[:, j],
+                y,
+                max_bins=max_bins,
+                min_bin_share=share,
+                monotonic=_monotonic_for(spec.direction, self.shapes),
+                prebins=prebins,
+                method=self.binning,
+                smoothing=smoothing,
+            )
             candidates.append(("feature", spec.name, b))
         for name, (is_cat, col) in attr_cols.items():
             if is_cat:
-                b = fit_categorical(col, y, max_groups=max_bins, min_group_share=share,
-                                    method=self.binning, smoothing=smoothing)
+                b = fit_categorical(
+                    col,
+                    y,
+                    max_groups=max_bins,
+                    min_group_share=share,
+                    method=self.binning,
+                    smoothing=smoothing,
+                )
             else:
-                b = fit_numeric(col, y, max_bins=max_bins, min_bin_share=share,
-                                monotonic=_monotonic_for("?", self.shapes),
-                                prebins=prebins, method=self.binning,
-                                smoothing=smoothing)
+                b = fit_numeric(
+                    col,
+                    y,
+                    max_bins=max_bins,
+                    min_bin_share=share,
+                    monotonic=_monotonic_for("?", self.shapes),
+                    prebins=prebins,
+                    method=self.binning,
+                    smoothing=smoothing,
+                )
             candidates.append(("attribute", name, b))
 
         # -- selection by IV -----------------------------------------------------------
@@ -694,13 +798,14 @@ class LogisticScorer:
 
         # -- L2 logistic regression, dropping inputs whose sign reverses ------------------
         selected = list(passing)
-        coefs: List[float] = []
+        coefs: list[float] = []
         n_bad = int(y.sum())
         intercept = math.log(n_bad / (n - n_bad))
         while selected:
             X = np.column_stack([woe_cols[(k, nm)] for k, nm, _ in selected])
-            model = LogisticRegression(C=float(self.C), solver="newton-cholesky",
-                                       max_iter=1000, tol=1e-7)
+            model = LogisticRegression(
+                C=float(self.C), solver="newton-cholesky", max_iter=1000, tol=1e-7
+            )
             model.fit(X, y)
             coefs = [float(c) for c in model.coef_[0]]
             intercept = float(model.intercept_[0])
@@ -720,16 +825,24 @@ class LogisticScorer:
         for (kind, name, b), coef in zip(selected, coefs):
             points, max_points = _points_for(b, coef, factor)
             code = FEATURE_REASON[name] if kind == "feature" else attribute_reason_code(name)
-            inputs.append(ScorecardInput(name=name, kind=kind, binning=b, coefficient=coef,
-                                         points=points, reason_code=code,
-                                         max_points=max_points))
+            inputs.append(
+                ScorecardInput(
+                    name=name,
+                    kind=kind,
+                    binning=b,
+                    coefficient=coef,
+                    points=points,
+                    reason_code=code,
+                    max_points=max_points,
+                )
+            )
 
         # -- texts for attribute codes --------------------------------------------------
-        by_code: Dict[str, List[str]] = {}
+        by_code: dict[str, list[str]] = {}
         for inp in inputs:
             if inp.kind == "attribute":
                 by_code.setdefault(inp.reason_code, []).append(inp.name)
-        all_texts: Dict[str, ReasonText] = {}
+        all_texts: dict[str, ReasonText] = {}
         for code, names in sorted(by_code.items()):
             all_texts[code] = _default_attribute_text(sorted(names))
         all_texts.update(texts)
@@ -760,38 +873,58 @@ class LogisticScorer:
         ks = _metrics.ks_statistic(y, prob)
 
         names_sorted = sorted(status)
-        metadata: Dict[str, Any] = {
+        metadata: dict[str, Any] = {
             "data": training_note if training_note is not None else "lender-supplied outcomes",
             "rows": n,
             "bads": n_bad,
             "bad_rate": n_bad / n,
             "as_of_min": min(dates).isoformat(),
             "as_of_max": max(dates).isoformat(),
-            "versions": {"credit_closure": __version__, "scikit_learn": sklearn.__version__,
-                         "numpy": np.__version__},
+            "versions": {
+                "credit_closure": __version__,
+                "scikit_learn": sklearn.__version__,
+                "numpy": np.__version__,
+            },
             "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()},
-            "method": ("supervised binning (monotonic in the domain direction; "
-                       "increasing, decreasing, peak or valley by IV for inputs without one), "
-                       if self.shapes == "auto" else "supervised monotonic binning, ")
-                      + ("pre-bins grouped to the largest IV exactly (dynamic programming), "
-                         if self.binning == "optimal" else
-                         "pre-bins grouped by greedy merges, ")
-                      + f"risk WOE with {smoothing!r} added to every bin's bads and goods, "
-                        "L2 logistic regression (scikit-learn newton-cholesky), "
-                        "points per bin on the shared scale",
-            "metrics": {"auc": float(auc), "gini": float(2.0 * auc - 1.0),
-                        "ks": float(ks.statistic)},
+            "method": (
+                "supervised binning (monotonic in the domain direction; "
+                "increasing, decreasing, peak or valley by IV for inputs without one), "
+                if self.shapes == "auto"
+                else "supervised monotonic binning, "
+            )
+            + (
+                "pre-bins grouped to the largest IV exactly (dynamic programming), "
+                if self.binning == "optimal"
+                else "pre-bins grouped by greedy merges, "
+            )
+            + f"risk WOE with {smoothing!r} added to every bin's bads and goods, "
+            "L2 logistic regression (scikit-learn newton-cholesky), "
+            "points per bin on the shared scale",
+            "metrics": {
+                "auc": float(auc),
+                "gini": float(2.0 * auc - 1.0),
+                "ks": float(ks.statistic),
+            },
             "near_cutoff_rows": n_near,
             "near_cutoff_rule": cutoff_rule,
-            "selection": [{"name": nm, "kind": k, "iv": _iv_of(candidates, k, nm),
-                           "status": status[(k, nm)]} for k, nm in names_sorted],
+            "selection": [
+                {"name": nm, "kind": k, "iv": _iv_of(candidates, k, nm), "status": status[(k, nm)]}
+                for k, nm in names_sorted
+            ],
         }
-        self._set_state(inputs=inputs, intercept=intercept, scale=scale, texts=all_texts,
-                        cutoff_averages=cutoff_avg, metadata=metadata)
+        self._set_state(
+            inputs=inputs,
+            intercept=intercept,
+            scale=scale,
+            texts=all_texts,
+            cutoff_averages=cutoff_avg,
+            metadata=metadata,
+        )
         return self
 
-    def _attribute_columns(self, profiles: Sequence[CreditProfile]
-                           ) -> Tuple[Dict[str, Tuple[bool, List[Any]]], List[Problem]]:
+    def _attribute_columns(
+        self, profiles: Sequence[CreditProfile]
+    ) -> tuple[dict[str, tuple[bool, list[Any]]], list[Problem]]:
         """``name -> (is_categorical, column)`` of the attributes used as inputs."""
         spec = self.attributes
         if spec is None:
@@ -801,8 +934,8 @@ class LogisticScorer:
         else:
             names = sorted(spec)
         forced = set(self.categorical or ())
-        out: Dict[str, Tuple[bool, List[Any]]] = {}
-        problems: List[Problem] = []
+        out: dict[str, tuple[bool, list[Any]]] = {}
+        problems: list[Problem] = []
         for name in names:
             raw = [p.attributes.get(name) for p in profiles]
             has_num = any(_is_num(v) for v in raw)
@@ -810,9 +943,13 @@ class LogisticScorer:
             if name in forced:
                 out[name] = (True, [None if v is None else _category(v) for v in raw])
             elif has_num and has_str:
-                problems.append((f"attributes.{name}",
-                                 "holds both numbers and strings across profiles; make it one "
-                                 "type, or name it in categorical=[...]"))
+                problems.append(
+                    (
+                        f"attributes.{name}",
+                        "holds both numbers and strings across profiles; make it one "
+                        "type, or name it in categorical=[...]",
+                    )
+                )
             elif has_str:
                 out[name] = (True, raw)
             else:
@@ -820,17 +957,24 @@ class LogisticScorer:
         return out, problems
 
     # -- state -------------------------------------------------------------------------------
-    def _set_state(self, *, inputs: List[ScorecardInput], intercept: float, scale: Scale,
-                   texts: Dict[str, ReasonText], cutoff_averages: List[float],
-                   metadata: Dict[str, Any]) -> None:
-        self.inputs_: Tuple[ScorecardInput, ...] = tuple(inputs)
-        self.coef_: Tuple[float, ...] = tuple(i.coefficient for i in inputs)
+    def _set_state(
+        self,
+        *,
+        inputs: list[ScorecardInput],
+        intercept: float,
+        scale: Scale,
+        texts: dict[str, ReasonText],
+        cutoff_averages: list[float],
+        metadata: dict[str, Any],
+    ) -> None:
+        self.inputs_: tuple[ScorecardInput, ...] = tuple(inputs)
+        self.coef_: tuple[float, ...] = tuple(i.coefficient for i in inputs)
         self.intercept_: float = intercept
         self.scale_: Scale = scale
         self.base_points_: float = scale.offset - scale.factor * intercept
-        self.reason_texts_: Dict[str, ReasonText] = dict(texts)
-        self.cutoff_averages_: Tuple[float, ...] = tuple(cutoff_averages)
-        self.metadata_: Dict[str, Any] = metadata
+        self.reason_texts_: dict[str, ReasonText] = dict(texts)
+        self.cutoff_averages_: tuple[float, ...] = tuple(cutoff_averages)
+        self.metadata_: dict[str, Any] = metadata
         self.n_features_in_ = len(inputs)
         self._needs_features = any(i.kind == "feature" for i in inputs)
         if self.reason_method == "below_cutoff_average":
@@ -850,15 +994,28 @@ class LogisticScorer:
                 lookup = {c: i for i, g in enumerate(b.groups) for c in g}
             else:
                 kind, cuts, unseen, lookup = (0 if inp.index >= 0 else 1), b.cuts, -1, {}
-            factors = tuple(_make_factor(inp.reason_code, pts - ref + 0.0, inp.name, label)
-                            for pts, label in zip(inp.points, inp.labels))
-            table.append((kind, inp.index, inp.name, cuts, lookup, b.missing_index, unseen,
-                          inp.log_odds, factors))
+            factors = tuple(
+                _make_factor(inp.reason_code, pts - ref + 0.0, inp.name, label)
+                for pts, label in zip(inp.points, inp.labels)
+            )
+            table.append(
+                (
+                    kind,
+                    inp.index,
+                    inp.name,
+                    cuts,
+                    lookup,
+                    b.missing_index,
+                    unseen,
+                    inp.log_odds,
+                    factors,
+                )
+            )
         self._table = tuple(table)
         self._fitted = True
         self.sha256_: str = _sha256(self._content())
 
-    def _content(self) -> Dict[str, Any]:
+    def _content(self) -> dict[str, Any]:
         return {
             "format": ARTIFACT_FORMAT,
             "format_version": ARTIFACT_FORMAT_VERSION,
@@ -867,14 +1024,15 @@ class LogisticScorer:
             "coefficients": list(self.coef_),
             "base_points": self.base_points_,
             "scale": self.scale_.to_dict(),
-            "reason_texts": {c: {"en": t.en, "zh": t.zh}
-                             for c, t in sorted(self.reason_texts_.items())},
+            "reason_texts": {
+                c: {"en": t.en, "zh": t.zh} for c, t in sorted(self.reason_texts_.items())
+            },
             "reason_method": self.reason_method,
             "cutoff_averages": list(self.cutoff_averages_),
             "training": self.metadata_,
         }
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The artifact as data (what :meth:`save` writes), ``sha256`` included."""
         self._check_fitted()
         doc = self._content()
@@ -882,11 +1040,11 @@ class LogisticScorer:
         return doc
 
     # -- scoring -------------------------------------------------------------------------------
-    def _bins(self, profile: CreditProfile, as_of: _dt.date) -> List[int]:
+    def _bins(self, profile: CreditProfile, as_of: _dt.date) -> list[int]:
         """The bin of each input for a checked profile (hot path, pure Python)."""
         feats = extract(profile, as_of) if self._needs_features else ()
         get = profile.attributes.get
-        out: List[int] = []
+        out: list[int] = []
         append = out.append
         for kind, idx, name, cuts, lookup, missing, unseen, _lo, _f in self._table:
             if kind == 0:
@@ -900,22 +1058,24 @@ class LogisticScorer:
                 if isinstance(v, str):
                     raise InvalidInputError(
                         [(f"attributes.{name}", "must be a number for this model (got string)")],
-                        what="profile")
+                        what="profile",
+                    )
                 append(bisect_right(cuts, v))
             else:
                 got = lookup.get(v if isinstance(v, str) else _category(v))
                 append(unseen if got is None else got)
         return out
 
-    def _walk(self, profile: CreditProfile, as_of: _dt.date, explain: bool
-              ) -> Tuple[float, List[Factor]]:
+    def _walk(
+        self, profile: CreditProfile, as_of: _dt.date, explain: bool
+    ) -> tuple[float, list[Factor]]:
         """``(log-odds, factors)`` in one pass over the inputs (the scoring hot path: the same
         bins as :meth:`_bins`, the same order of summation as :meth:`_log_odds`)."""
         feats = extract(profile, as_of) if self._needs_features else ()
         attributes = profile.attributes
         get = attributes._data.get if type(attributes) is Attributes else attributes.get
         lo = self.intercept_
-        factors: List[Factor] = []
+        factors: list[Factor] = []
         append = factors.append
         for kind, idx, name, cuts, lookup, missing, unseen, lo_row, f_row in self._table:
             if kind == 0:
@@ -928,8 +1088,14 @@ class LogisticScorer:
                 elif kind == 1:
                     if isinstance(v, str):
                         raise InvalidInputError(
-                            [(f"attributes.{name}", "must be a number for this model (got string)")],
-                            what="profile")
+                            [
+                                (
+                                    f"attributes.{name}",
+                                    "must be a number for this model (got string)",
+                                )
+                            ],
+                            what="profile",
+                        )
                     b = bisect_right(cuts, v)
                 else:
                     got = lookup.get(v if isinstance(v, str) else _category(v))
@@ -943,7 +1109,8 @@ class LogisticScorer:
         if not isinstance(profile, CreditProfile):
             raise InvalidInputError(
                 [("profile", f"must be a CreditProfile (got {type(profile).__name__})")],
-                what="argument")
+                what="argument",
+            )
         if not isinstance(as_of, _dt.date) or isinstance(as_of, _dt.datetime):
             raise InvalidInputError([("as_of", "must be a date")], what="argument")
         late = profile.dated_after(as_of)
@@ -982,7 +1149,7 @@ class LogisticScorer:
         self._check_args(profile, as_of)
         return _sigmoid(self._walk(profile, as_of, False)[0])
 
-    def _log_odds(self, profile: CreditProfile, as_of: _dt.date) -> Tuple[float, float]:
+    def _log_odds(self, profile: CreditProfile, as_of: _dt.date) -> tuple[float, float]:
         """``(log-odds of bad, unclipped points)`` of a checked profile."""
         lo = self.intercept_
         pts = self.base_points_
@@ -1014,7 +1181,7 @@ class LogisticScorer:
         self._check_args(profile, as_of)
         return self._log_odds(profile, as_of)[1]
 
-    def bin_indices(self, profile: CreditProfile, as_of: _dt.date) -> Tuple[int, ...]:
+    def bin_indices(self, profile: CreditProfile, as_of: _dt.date) -> tuple[int, ...]:
         """The bin of each input (in :attr:`inputs_` order) for one profile.
 
         Raises:
@@ -1025,7 +1192,7 @@ class LogisticScorer:
         self._check_args(profile, as_of)
         return tuple(self._bins(profile, as_of))
 
-    def predict_proba(self, profiles: Sequence[CreditProfile], as_of: Any) -> List[float]:
+    def predict_proba(self, profiles: Sequence[CreditProfile], as_of: Any) -> list[float]:
         """Probability of default of each profile (the same numbers :meth:`score` gives).
 
         Args:
@@ -1040,10 +1207,11 @@ class LogisticScorer:
             InvalidInputError: For bad arguments or profiles.
         """
         self._check_fitted()
-        problems: List[Problem] = []
+        problems: list[Problem] = []
         if isinstance(profiles, (str, bytes, Mapping)) or not isinstance(profiles, Sequence):
-            raise InvalidInputError([("profiles", "must be a sequence of CreditProfile")],
-                                    what="argument")
+            raise InvalidInputError(
+                [("profiles", "must be a sequence of CreditProfile")], what="argument"
+            )
         if isinstance(as_of, (list, tuple)):
             if len(as_of) != len(profiles):
                 problems.append(("as_of", "must be one date or one per profile"))
@@ -1063,7 +1231,7 @@ class LogisticScorer:
         return out
 
     # -- persistence -----------------------------------------------------------------------------
-    def save(self, path: Union[str, "os.PathLike[str]"]) -> str:
+    def save(self, path: str | os.PathLike[str]) -> str:
         """Write the fitted scorecard as one JSON artifact (atomically) and return its sha256.
 
         The file holds only data: inputs with their bins and points, coefficients,
@@ -1092,8 +1260,7 @@ class LogisticScorer:
         return self.sha256_
 
     @classmethod
-    def load(cls, path: Union[str, "os.PathLike[str]"], *,
-             sha256: Optional[str] = None) -> "LogisticScorer":
+    def load(cls, path: str | os.PathLike[str], *, sha256: str | None = None) -> LogisticScorer:
         """Load a saved artifact, checking everything; never unpickles and needs no
         scikit-learn.
 
@@ -1112,8 +1279,9 @@ class LogisticScorer:
                 malformed; the message names every problem.
             InvalidInputError: When ``sha256`` is not 64 hex digits.
         """
-        if sha256 is not None and (not isinstance(sha256, str)
-                                   or not re.fullmatch(r"[0-9a-fA-F]{64}", sha256)):
+        if sha256 is not None and (
+            not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", sha256)
+        ):
             raise InvalidInputError([("sha256", "must be 64 hexadecimal digits")], what="argument")
         source = os.path.basename(os.fspath(path)) or "artifact"
         try:
@@ -1124,24 +1292,35 @@ class LogisticScorer:
         return cls._from_bytes(raw, source=source, expected=sha256)
 
     @classmethod
-    def from_bytes(cls, data: bytes, *, sha256: Optional[str] = None) -> "LogisticScorer":
+    def from_bytes(cls, data: bytes, *, sha256: str | None = None) -> LogisticScorer:
         """As :meth:`load`, from the artifact's bytes."""
-        if sha256 is not None and (not isinstance(sha256, str)
-                                   or not re.fullmatch(r"[0-9a-fA-F]{64}", sha256)):
+        if sha256 is not None and (
+            not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", sha256)
+        ):
             raise InvalidInputError([("sha256", "must be 64 hexadecimal digits")], what="argument")
         return cls._from_bytes(bytes(data), source="artifact", expected=sha256)
 
     @classmethod
-    def _from_bytes(cls, raw: bytes, *, source: str, expected: Optional[str]) -> "LogisticScorer":
+    def _from_bytes(cls, raw: bytes, *, source: str, expected: str | None) -> LogisticScorer:
         kind = _binary_kind(raw)
         if kind is not None:
-            raise _artifact_error(source, [("", f"is a {kind}, not a JSON artifact; it was "
-                                                "refused without being read as one")])
+            raise _artifact_error(
+                source,
+                [
+                    (
+                        "",
+                        f"is a {kind}, not a JSON artifact; it was "
+                        "refused without being read as one",
+                    )
+                ],
+            )
         if len(raw) > _MAX_ARTIFACT_BYTES:
             raise _artifact_error(source, [("", f"is larger than {_MAX_ARTIFACT_BYTES} bytes")])
         if not raw.lstrip(b" \t\r\n").startswith(b"{"):
-            raise _artifact_error(source, [("", "does not start with '{': not a JSON object "
-                                                "(a truncated or foreign file?)")])
+            raise _artifact_error(
+                source,
+                [("", "does not start with '{': not a JSON object (a truncated or foreign file?)")],
+            )
         try:
             doc = loads_document(raw, what="artifact")
         except InvalidInputError as exc:
@@ -1149,24 +1328,31 @@ class LogisticScorer:
         return cls._from_document(doc, source=source, expected=expected)
 
     @classmethod
-    def from_dict(cls, doc: Any, *, sha256: Optional[str] = None) -> "LogisticScorer":
+    def from_dict(cls, doc: Any, *, sha256: str | None = None) -> LogisticScorer:
         """As :meth:`load`, from the parsed artifact (a ``dict``)."""
         return cls._from_document(doc, source="artifact", expected=sha256)
 
     @classmethod
-    def _from_document(cls, doc: Any, *, source: str, expected: Optional[str]) -> "LogisticScorer":
+    def _from_document(cls, doc: Any, *, source: str, expected: str | None) -> LogisticScorer:
         if not isinstance(doc, dict):
             raise _artifact_error(source, [("", f"must be a JSON object (got {_type_name(doc)})")])
         fmt = doc.get("format")
         if fmt != ARTIFACT_FORMAT:
-            raise _artifact_error(source, [("format", f"must be {ARTIFACT_FORMAT!r} "
-                                                      f"(got {str(fmt)[:60]!r})")])
+            raise _artifact_error(
+                source, [("format", f"must be {ARTIFACT_FORMAT!r} (got {str(fmt)[:60]!r})")]
+            )
         ver = doc.get("format_version")
         if not _is_int(ver) or ver != ARTIFACT_FORMAT_VERSION:
-            raise _artifact_error(source, [(
-                "format_version",
-                f"is {ver!r}; this library reads format version {ARTIFACT_FORMAT_VERSION} "
-                "(upgrade credit-closure to read a newer artifact)")])
+            raise _artifact_error(
+                source,
+                [
+                    (
+                        "format_version",
+                        f"is {ver!r}; this library reads format version {ARTIFACT_FORMAT_VERSION} "
+                        "(upgrade credit-closure to read a newer artifact)",
+                    )
+                ],
+            )
         stated = doc.get("sha256")
         content = {k: v for k, v in doc.items() if k != "sha256"}
         if not isinstance(stated, str) or not re.fullmatch(r"[0-9a-f]{64}", stated):
@@ -1174,29 +1360,55 @@ class LogisticScorer:
         try:
             actual = _sha256(content)
         except ValueError:  # a number beyond the float range (1e400) parsed as infinity
-            raise _artifact_error(source, [("", "holds a number beyond the float range "
-                                                "(such as 1e400)")]) from None
+            raise _artifact_error(
+                source, [("", "holds a number beyond the float range (such as 1e400)")]
+            ) from None
         if actual != stated:
-            raise _artifact_error(source, [(
-                "sha256", "does not match the content: the artifact was changed after it was "
-                          f"saved (content hashes to {actual[:12]}..., the file states "
-                          f"{stated[:12]}...)")])
+            raise _artifact_error(
+                source,
+                [
+                    (
+                        "sha256",
+                        "does not match the content: the artifact was changed after it was "
+                        f"saved (content hashes to {actual[:12]}..., the file states "
+                        f"{stated[:12]}...)",
+                    )
+                ],
+            )
         if expected is not None and expected.lower() != actual:
-            raise _artifact_error(source, [(
-                "sha256", f"is {actual[:12]}..., not the expected {expected.lower()[:12]}...: "
-                          "this is not the model you asked for")])
+            raise _artifact_error(
+                source,
+                [
+                    (
+                        "sha256",
+                        f"is {actual[:12]}..., not the expected {expected.lower()[:12]}...: "
+                        "this is not the model you asked for",
+                    )
+                ],
+            )
         scorer = cls._build(content, source)
         if scorer.sha256_ != actual:
-            raise _artifact_error(source, [("", "does not re-serialise to the same content "
-                                                "(non-canonical numbers?)")])
+            raise _artifact_error(
+                source, [("", "does not re-serialise to the same content (non-canonical numbers?)")]
+            )
         return scorer
 
     @classmethod
-    def _build(cls, doc: Dict[str, Any], source: str) -> "LogisticScorer":
-        problems: List[Problem] = []
-        known = {"format", "format_version", "inputs", "intercept", "coefficients",
-                 "base_points", "scale", "reason_texts", "reason_method", "cutoff_averages",
-                 "training"}
+    def _build(cls, doc: dict[str, Any], source: str) -> LogisticScorer:
+        problems: list[Problem] = []
+        known = {
+            "format",
+            "format_version",
+            "inputs",
+            "intercept",
+            "coefficients",
+            "base_points",
+            "scale",
+            "reason_texts",
+            "reason_method",
+            "cutoff_averages",
+            "training",
+        }
         for key in doc:
             if key not in known:
                 problems.append((str(key), "is not a known field"))
@@ -1205,7 +1417,7 @@ class LogisticScorer:
         if problems:
             raise _artifact_error(source, problems)
 
-        scale: Optional[Scale] = None
+        scale: Scale | None = None
         try:
             scale = Scale.from_dict(doc["scale"], path="scale")
         except InvalidInputError as exc:
@@ -1219,7 +1431,7 @@ class LogisticScorer:
         if not _finite(intercept) or not isinstance(intercept, float):
             problems.append(("intercept", "must be a finite number"))
         training = doc["training"]
-        params: Dict[str, Any] = {}
+        params: dict[str, Any] = {}
         if not isinstance(training, dict):
             problems.append(("training", "must be an object"))
         else:
@@ -1238,7 +1450,7 @@ class LogisticScorer:
                     if params.get("reason_method") != method:
                         problems.append(("reason_method", "differs from training.params"))
 
-        inputs: List[ScorecardInput] = []
+        inputs: list[ScorecardInput] = []
         raw_inputs = doc["inputs"]
         factor = scale.factor if scale is not None else None
         if not isinstance(raw_inputs, list):
@@ -1256,19 +1468,30 @@ class LogisticScorer:
         if not isinstance(coefs, list) or len(coefs) != len(raw_inputs):
             problems.append(("coefficients", "must be an array with one number per input"))
         elif len(inputs) == len(raw_inputs) and any(
-                c != inp.coefficient or not isinstance(c, float) for c, inp in zip(coefs, inputs)):
+            c != inp.coefficient or not isinstance(c, float) for c, inp in zip(coefs, inputs)
+        ):
             problems.append(("coefficients", "must equal the inputs' coefficients"))
         averages = doc["cutoff_averages"]
-        if not isinstance(averages, list) or len(averages) != len(raw_inputs) or not all(
-                _finite(a) for a in averages):
-            problems.append(("cutoff_averages", "must be an array with one finite number per input"))
+        if (
+            not isinstance(averages, list)
+            or len(averages) != len(raw_inputs)
+            or not all(_finite(a) for a in averages)
+        ):
+            problems.append(
+                ("cutoff_averages", "must be an array with one finite number per input")
+            )
         smoothing = params.get("woe_smoothing")
         for i, inp in enumerate(inputs):
             if _finite(smoothing) and inp.binning.smoothing != smoothing:
-                problems.append((f"inputs[{i}].binning.smoothing",
-                                 "differs from training.params.woe_smoothing"))
+                problems.append(
+                    (f"inputs[{i}].binning.smoothing", "differs from training.params.woe_smoothing")
+                )
         base = doc["base_points"]
-        if scale is not None and _finite(intercept) and base != scale.offset - scale.factor * intercept:
+        if (
+            scale is not None
+            and _finite(intercept)
+            and base != scale.offset - scale.factor * intercept
+        ):
             problems.append(("base_points", "must equal scale offset - factor * intercept"))
         for inp in inputs:
             if inp.kind == "attribute" and inp.reason_code not in texts:
@@ -1276,10 +1499,19 @@ class LogisticScorer:
         if problems:
             raise _artifact_error(source, problems)
         assert scale is not None
-        scorer = cls(**{k: (list(v) if isinstance(v, list) else v) for k, v in params.items()},
-                     scale=scale, reason_texts=None)
-        scorer._set_state(inputs=inputs, intercept=intercept, scale=scale, texts=texts,
-                          cutoff_averages=[float(a) for a in averages], metadata=training)
+        scorer = cls(
+            **{k: (list(v) if isinstance(v, list) else v) for k, v in params.items()},
+            scale=scale,
+            reason_texts=None,
+        )
+        scorer._set_state(
+            inputs=inputs,
+            intercept=intercept,
+            scale=scale,
+            texts=texts,
+            cutoff_averages=[float(a) for a in averages],
+            metadata=training,
+        )
         return scorer
 
 
@@ -1298,20 +1530,32 @@ def _category(v: Any) -> str:
     return str(v)
 
 
-def _iv_of(candidates: Sequence[Tuple[str, str, Any]], kind: str, name: str) -> float:
+def _iv_of(candidates: Sequence[tuple[str, str, Any]], kind: str, name: str) -> float:
     for k, nm, b in candidates:
         if k == kind and nm == name:
             return b.iv
     return 0.0  # pragma: no cover
 
 
-_TRAINING_KEYS = {"data", "rows", "bads", "bad_rate", "as_of_min", "as_of_max", "versions",
-                  "params", "method", "metrics", "near_cutoff_rows", "near_cutoff_rule",
-                  "selection"}
+_TRAINING_KEYS = {
+    "data",
+    "rows",
+    "bads",
+    "bad_rate",
+    "as_of_min",
+    "as_of_max",
+    "versions",
+    "params",
+    "method",
+    "metrics",
+    "near_cutoff_rows",
+    "near_cutoff_rule",
+    "selection",
+}
 
 
-def _check_training(t: Mapping[str, Any]) -> List[Problem]:
-    out: List[Problem] = []
+def _check_training(t: Mapping[str, Any]) -> list[Problem]:
+    out: list[Problem] = []
     for key in t:
         if key not in _TRAINING_KEYS:
             out.append((f"training.{key}", "is not a known field"))
@@ -1340,8 +1584,9 @@ def _check_training(t: Mapping[str, Any]) -> List[Problem]:
     return out
 
 
-def _input_from_dict(item: Any, path: str, factor: Optional[float],
-                     problems: List[Problem]) -> Optional[ScorecardInput]:
+def _input_from_dict(
+    item: Any, path: str, factor: float | None, problems: list[Problem]
+) -> ScorecardInput | None:
     keys = {"name", "kind", "binning", "points", "coefficient", "reason_code", "max_points"}
     if not isinstance(item, dict):
         problems.append((path, "must be an object"))
@@ -1382,24 +1627,38 @@ def _input_from_dict(item: Any, path: str, factor: Optional[float],
     if item["reason_code"] != expected_code:
         problems.append((f"{path}.reason_code", f"must be {expected_code!r} for this input"))
     points = item["points"]
-    if not isinstance(points, list) or len(points) != binning.n_bins or not all(
-            isinstance(p, float) and math.isfinite(p) for p in points):
+    if (
+        not isinstance(points, list)
+        or len(points) != binning.n_bins
+        or not all(isinstance(p, float) and math.isfinite(p) for p in points)
+    ):
         problems.append((f"{path}.points", f"must be {binning.n_bins} finite numbers, one per bin"))
         return None
     if factor is not None:
         want, want_max = _points_for(binning, coef, factor)
         if tuple(points) != want:
-            problems.append((f"{path}.points", "must equal -factor * coefficient * woe per bin "
-                                               "(the points are the model)"))
+            problems.append(
+                (
+                    f"{path}.points",
+                    "must equal -factor * coefficient * woe per bin (the points are the model)",
+                )
+            )
         if item["max_points"] != want_max:
-            problems.append((f"{path}.max_points", "must be the best points of a bin with "
-                                                   "training rows"))
-    return ScorecardInput(name=name, kind=kind, binning=binning, coefficient=coef,
-                          points=points, reason_code=item["reason_code"],
-                          max_points=float(item["max_points"]) if _finite(item["max_points"]) else 0.0)
+            problems.append(
+                (f"{path}.max_points", "must be the best points of a bin with training rows")
+            )
+    return ScorecardInput(
+        name=name,
+        kind=kind,
+        binning=binning,
+        coefficient=coef,
+        points=points,
+        reason_code=item["reason_code"],
+        max_points=float(item["max_points"]) if _finite(item["max_points"]) else 0.0,
+    )
 
 
-def _binary_kind(raw: bytes) -> Optional[str]:
+def _binary_kind(raw: bytes) -> str | None:
     """Name the binary container ``raw`` is, by its first bytes, or ``None``."""
     if raw.startswith(b"\x80"):
         return "pickle (protocol 2 or later)"
@@ -1407,8 +1666,12 @@ def _binary_kind(raw: bytes) -> Optional[str]:
         return "zip archive (e.g. a .npz or a zipped joblib dump)"
     if raw.startswith(b"\x93NUMPY"):
         return "numpy .npy file"
-    if raw.startswith(b"\x1f\x8b") or raw.startswith(b"BZh") or raw.startswith(b"\xfd7zXZ") \
-            or raw.startswith(b"\x28\xb5\x2f\xfd"):
+    if (
+        raw.startswith(b"\x1f\x8b")
+        or raw.startswith(b"BZh")
+        or raw.startswith(b"\xfd7zXZ")
+        or raw.startswith(b"\x28\xb5\x2f\xfd")
+    ):
         return "compressed file (e.g. a compressed joblib dump)"
     return None
 
@@ -1417,7 +1680,7 @@ def _binary_kind(raw: bytes) -> Optional[str]:
 # The built-in "logistic" scorer
 # --------------------------------------------------------------------------------------
 _reference_lock = threading.Lock()
-_reference: Optional[LogisticScorer] = None
+_reference: LogisticScorer | None = None
 
 
 def reference_scorer() -> LogisticScorer:

@@ -4,22 +4,23 @@ only, so they work the same for every scorer, built-in or plugin."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Union
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
-from credit_closure._scoring.features import months_before
 from credit_closure._contract.model import (
     AccountStatus,
-    Enterprise,
     ClosureEvent,
     ClosureInitiator,
     ClosureReason,
     CreditProfile,
+    Enterprise,
     TerminationKind,
     profile_unchecked,
     reopened_account,
 )
+from credit_closure._scoring.features import months_before
 from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
 from credit_closure._scoring.reasons import REASONS, ReasonText, reason_text
 from credit_closure._scoring.registry import resolve
@@ -49,10 +50,14 @@ class ReasonCode:
         # compact and fast to unpickle (results travel back from assess_many's workers)
         return _reason, (self.code, self.message, self.message_zh, self.points)
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
-        return {"code": self.code, "message": self.message, "message_zh": self.message_zh,
-                "points": self.points}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "points": self.points,
+        }
 
 
 @attrs.frozen(kw_only=True)
@@ -81,25 +86,37 @@ class Assessment:
     probability_of_default: float
     band: str
     decision: str
-    reasons: Tuple[ReasonCode, ...]
-    triggers: Tuple[Trigger, ...]
+    reasons: tuple[ReasonCode, ...]
+    triggers: tuple[Trigger, ...]
     closure_impact: float
     scorer: str
     scorer_version: str
-    scorer_distribution: Optional[str]
-    scorer_distribution_version: Optional[str] = None
+    scorer_distribution: str | None
+    scorer_distribution_version: str | None = None
     reason_method: str = "points_lost"
-    factors: Tuple[Factor, ...] = attrs.field(default=(), repr=False)
+    factors: tuple[Factor, ...] = attrs.field(default=(), repr=False)
 
     def __reduce__(self) -> Any:
         # compact and fast to unpickle (results travel back from assess_many's workers)
         return _rebuild_assessment, (
-            self.subject_id, self.as_of, self.score, self.probability_of_default, self.band,
-            self.decision, self.reasons, self.triggers, self.closure_impact, self.scorer,
-            self.scorer_version, self.scorer_distribution, self.scorer_distribution_version,
-            self.reason_method, self.factors)
+            self.subject_id,
+            self.as_of,
+            self.score,
+            self.probability_of_default,
+            self.band,
+            self.decision,
+            self.reasons,
+            self.triggers,
+            self.closure_impact,
+            self.scorer,
+            self.scorer_version,
+            self.scorer_distribution,
+            self.scorer_distribution_version,
+            self.reason_method,
+            self.factors,
+        )
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data (the factors are left out; reasons and triggers are in)."""
         return {
             "subject_id": self.subject_id,
@@ -110,8 +127,13 @@ class Assessment:
             "decision": self.decision,
             "reasons": [r.to_dict() for r in self.reasons],
             "triggers": [
-                {"code": t.code, "action": t.action, "rule": t.rule,
-                 "message": _text(t.code, None).en, "message_zh": _text(t.code, None).zh}
+                {
+                    "code": t.code,
+                    "action": t.action,
+                    "rule": t.rule,
+                    "message": _text(t.code, None).en,
+                    "message_zh": _text(t.code, None).zh,
+                }
                 for t in self.triggers
             ],
             "closure_impact": self.closure_impact,
@@ -154,12 +176,12 @@ class WhatIf:
     before: Assessment
     after: Assessment
     delta: float
-    moved: Tuple[ReasonChange, ...]
-    closed: Tuple[str, ...]
+    moved: tuple[ReasonChange, ...]
+    closed: tuple[str, ...]
 
 
 # --------------------------------------------------------------------------------------
-def _text(code: str, extra: Optional[Mapping[str, Any]]) -> ReasonText:
+def _text(code: str, extra: Mapping[str, Any] | None) -> ReasonText:
     t = reason_text(code, extra)
     if t is None:
         return ReasonText(code, code)
@@ -185,16 +207,29 @@ def _as_of(value: Any, name: str = "as_of") -> _dt.date:
                 return _dt.date.fromisoformat(value)
         except ValueError:
             pass
-        raise InvalidInputError([(name, f"is not a date in YYYY-MM-DD form (got {value[:40]!r})")],
-                                what="argument")
-    raise InvalidInputError([(name, f"must be a date (got {type(value).__name__})")], what="argument")
+        raise InvalidInputError(
+            [(name, f"is not a date in YYYY-MM-DD form (got {value[:40]!r})")], what="argument"
+        )
+    raise InvalidInputError(
+        [(name, f"must be a date (got {type(value).__name__})")], what="argument"
+    )
 
 
 class _ResolvedScorer:
-    __slots__ = ("scorer", "name", "dist", "dist_version", "scale", "texts", "method", "version",
-                 "fast_probability", "trusted")
+    __slots__ = (
+        "dist",
+        "dist_version",
+        "fast_probability",
+        "method",
+        "name",
+        "scale",
+        "scorer",
+        "texts",
+        "trusted",
+        "version",
+    )
 
-    def __init__(self, obj: Any, name: str, dist: Optional[str], dist_version: Optional[str]) -> None:
+    def __init__(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> None:
         api = getattr(obj, "credit_closure_api", None)
         if api not in SUPPORTED_SCORER_APIS:
             raise ScoringError(
@@ -202,7 +237,8 @@ class _ResolvedScorer:
                 f"implements scorer protocol version {api!r}, this library supports "
                 f"{sorted(SUPPORTED_SCORER_APIS)}; set credit_closure_api = 1 on the scorer "
                 "class or install a matching credit-closure version",
-                distribution=dist, version=dist_version,
+                distribution=dist,
+                version=dist_version,
             )
         self.scorer = obj
         self.name = name
@@ -227,9 +263,10 @@ class _ResolvedScorer:
             raise self._error("probability_of_default() must return a number in [0, 1]")
         return float(p)
 
-    def _error(self, message: str, original: Optional[BaseException] = None) -> ScoringError:
-        return ScoringError(self.name, message, original=original,
-                            distribution=self.dist, version=self.dist_version)
+    def _error(self, message: str, original: BaseException | None = None) -> ScoringError:
+        return ScoringError(
+            self.name, message, original=original, distribution=self.dist, version=self.dist_version
+        )
 
     def _call(self, method: Any, profile: CreditProfile, as_of: _dt.date) -> Any:
         """Call a scorer method; any exception but bad input becomes a ScoringError naming the
@@ -251,28 +288,39 @@ class _ResolvedScorer:
         """``result`` if it is a well-formed :class:`ScoreResult`, else a ScoringError."""
         if not isinstance(result, ScoreResult):
             raise ScoringError(
-                self.name, f"{method} must return a ScoreResult (got {type(result).__name__})",
-                distribution=self.dist, version=self.dist_version,
+                self.name,
+                f"{method} must return a ScoreResult (got {type(result).__name__})",
+                distribution=self.dist,
+                version=self.dist_version,
             )
         for f in result.factors:
             if not isinstance(f, Factor):
-                raise ScoringError(self.name, "ScoreResult.factors must hold Factor objects",
-                                   distribution=self.dist, version=self.dist_version)
+                raise ScoringError(
+                    self.name,
+                    "ScoreResult.factors must hold Factor objects",
+                    distribution=self.dist,
+                    version=self.dist_version,
+                )
             if f.points < 0 and reason_text(f.code, self.texts) is None:
                 raise ScoringError(
                     self.name,
                     f"reason code {f.code!r} is neither in the catalog nor in the scorer's "
                     "reason_texts",
-                    distribution=self.dist, version=self.dist_version,
+                    distribution=self.dist,
+                    version=self.dist_version,
                 )
         for t in result.triggers:
             if not isinstance(t, Trigger):
-                raise ScoringError(self.name, "ScoreResult.triggers must hold Trigger objects",
-                                   distribution=self.dist, version=self.dist_version)
+                raise ScoringError(
+                    self.name,
+                    "ScoreResult.triggers must hold Trigger objects",
+                    distribution=self.dist,
+                    version=self.dist_version,
+                )
         return result
 
 
-_RESOLVED: Dict[int, _ResolvedScorer] = {}
+_RESOLVED: dict[int, _ResolvedScorer] = {}
 
 
 def resolved(scorer: Any) -> _ResolvedScorer:
@@ -292,7 +340,7 @@ def resolved(scorer: Any) -> _ResolvedScorer:
 _CLOSED = AccountStatus.CLOSED
 
 
-_STARTS: Dict[Tuple[_dt.date, int], _dt.date] = {}
+_STARTS: dict[tuple[_dt.date, int], _dt.date] = {}
 
 
 def _window_start(as_of: _dt.date, months: int) -> _dt.date:
@@ -306,8 +354,9 @@ def _window_start(as_of: _dt.date, months: int) -> _dt.date:
     return start
 
 
-def counterfactual(profile: CreditProfile, as_of: _dt.date,
-                   months: int = CLOSURE_IMPACT_MONTHS) -> Optional[CreditProfile]:
+def counterfactual(
+    profile: CreditProfile, as_of: _dt.date, months: int = CLOSURE_IMPACT_MONTHS
+) -> CreditProfile | None:
     """The profile had the closures of the last ``months`` not happened, or ``None`` when
     there were none.
 
@@ -318,7 +367,7 @@ def counterfactual(profile: CreditProfile, as_of: _dt.date,
     """
     start = _window_start(as_of, months)
     events = {c.account_id: c for c in profile.closures}
-    reopen: Dict[str, Any] = {}
+    reopen: dict[str, Any] = {}
     closed = _CLOSED
     for acc in profile.accounts:
         if acc.status is not closed:
@@ -353,11 +402,12 @@ def _reason(code: str, message: str, message_zh: str, points: float) -> ReasonCo
 
 _new = object.__new__
 _rc_code, _rc_message, _rc_message_zh, _rc_points = (
-    ReasonCode.__dict__[n].__set__ for n in ("code", "message", "message_zh", "points"))
+    ReasonCode.__dict__[n].__set__ for n in ("code", "message", "message_zh", "points")
+)
 
 
-def _rank(result: ScoreResult, texts: Any) -> Tuple[ReasonCode, ...]:
-    totals: Dict[str, float] = {}
+def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
+    totals: dict[str, float] = {}
     get = totals.get
     for f in result.factors:
         pts = f.points
@@ -369,8 +419,12 @@ def _rank(result: ScoreResult, texts: Any) -> Tuple[ReasonCode, ...]:
         return ()
     forced = {t.code for t in result.triggers if t.action != "alert"}
     if forced:
-        order = [(pts, code) for _, pts, code in
-                 sorted((code not in forced, pts, code) for code, pts in totals.items())]
+        order = [
+            (pts, code)
+            for _, pts, code in sorted(
+                (code not in forced, pts, code) for code, pts in totals.items()
+            )
+        ]
     else:
         order = sorted([(pts, code) for code, pts in totals.items()])
     out = []
@@ -392,17 +446,17 @@ def _rank(result: ScoreResult, texts: Any) -> Tuple[ReasonCode, ...]:
 
 
 #: Reason codes are immutable and repeat across subjects (same code, texts and points): reused.
-_REASON_CACHE: Dict[Tuple[str, str, str, float], ReasonCode] = {}
+_REASON_CACHE: dict[tuple[str, str, str, float], ReasonCode] = {}
 
 
 _ACTION_ORDER = {"decline": 0, "refer": 1, "alert": 2}
 
 
-def _unique_triggers(triggers: Sequence[Trigger]) -> Tuple[Trigger, ...]:
+def _unique_triggers(triggers: Sequence[Trigger]) -> tuple[Trigger, ...]:
     """Triggers sorted by severity and code, one per (action, code)."""
     if len(triggers) < 2:
         return tuple(triggers)
-    seen: Dict[Tuple[str, str], Trigger] = {}
+    seen: dict[tuple[str, str], Trigger] = {}
     for t in sorted(triggers, key=lambda t: (_ACTION_ORDER[t.action], t.code, t.rule or "")):
         seen.setdefault((t.action, t.code), t)
     return tuple(seen.values())
@@ -425,7 +479,12 @@ def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> Cred
             subject = CreditProfile.from_dict(subject)
         else:
             raise InvalidInputError(
-                [(name, f"must be a CreditProfile or a profile document (got {type(subject).__name__})")],
+                [
+                    (
+                        name,
+                        f"must be a CreditProfile or a profile document (got {type(subject).__name__})",
+                    )
+                ],
                 what="argument",
             )
     late = subject.dated_after(as_of)
@@ -463,7 +522,7 @@ def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date)
     return a
 
 
-def _rebuild_assessment(*fields: Any) -> "Assessment":
+def _rebuild_assessment(*fields: Any) -> Assessment:
     """An :class:`Assessment` from its fields in definition order (unpickling)."""
     a = _new(Assessment)
     for setter, value in zip(_A_SETTERS, fields):
@@ -473,8 +532,23 @@ def _rebuild_assessment(*fields: Any) -> "Assessment":
 
 # the slots' own setters: an Assessment is built here from checked values only
 _A_SETTERS = tuple(Assessment.__dict__[a.name].__set__ for a in attrs.fields(Assessment))
-(_a_subject, _a_as_of, _a_score, _a_p, _a_band, _a_decision, _a_reasons, _a_triggers, _a_impact,
- _a_scorer, _a_version, _a_dist, _a_dist_version, _a_method, _a_factors) = _A_SETTERS
+(
+    _a_subject,
+    _a_as_of,
+    _a_score,
+    _a_p,
+    _a_band,
+    _a_decision,
+    _a_reasons,
+    _a_triggers,
+    _a_impact,
+    _a_scorer,
+    _a_version,
+    _a_dist,
+    _a_dist_version,
+    _a_method,
+    _a_factors,
+) = _A_SETTERS
 
 
 def assess(subject: Any, *, scorer: Any = "rules", as_of: Any = None) -> Any:
@@ -524,7 +598,9 @@ def _close_accounts(
         if acc is None:
             problems.append((f"close[{i}]", "names no account in the profile"))
         elif acc.status not in (AccountStatus.OPEN, AccountStatus.SUSPENDED):
-            problems.append((f"close[{i}]", f"names an account whose status is {acc.status.value!r}"))
+            problems.append(
+                (f"close[{i}]", f"names an account whose status is {acc.status.value!r}")
+            )
         elif acc.opened_on is not None and acc.opened_on > on:
             problems.append((f"close[{i}]", "names an account opened after the closing date"))
     if len(set(ids)) != len(ids):
@@ -536,11 +612,17 @@ def _close_accounts(
     for acc in profile.accounts:
         if acc.account_id in ids:
             accounts.append(attrs.evolve(acc, status=AccountStatus.CLOSED, closed_on=on))
-            closures.append(ClosureEvent(
-                account_id=acc.account_id, closed_on=on, initiator=ClosureInitiator.CONSUMER,
-                reason=reason, termination=TerminationKind.NORMAL,
-                balance_at_closure=acc.balance, limit_at_closure=acc.credit_limit,
-            ))
+            closures.append(
+                ClosureEvent(
+                    account_id=acc.account_id,
+                    closed_on=on,
+                    initiator=ClosureInitiator.CONSUMER,
+                    reason=reason,
+                    termination=TerminationKind.NORMAL,
+                    balance_at_closure=acc.balance,
+                    limit_at_closure=acc.credit_limit,
+                )
+            )
         else:
             accounts.append(acc)
     return attrs.evolve(profile, accounts=tuple(accounts), closures=tuple(closures))
@@ -552,8 +634,14 @@ def _close_ids(close: Any) -> list:
         return [close]
     if isinstance(close, (bytes, Mapping)) or not isinstance(close, Iterable):
         raise InvalidInputError(
-            [("close", f"must be an account id or a list of account ids (got {type(close).__name__})")],
-            what="what-if request")
+            [
+                (
+                    "close",
+                    f"must be an account id or a list of account ids (got {type(close).__name__})",
+                )
+            ],
+            what="what-if request",
+        )
     ids = list(close)
     bad = [(f"close[{i}]", "must be a string") for i, x in enumerate(ids) if not isinstance(x, str)]
     if bad:
@@ -561,8 +649,8 @@ def _close_ids(close: Any) -> list:
     return ids
 
 
-def _factor_totals(a: Assessment) -> Dict[str, float]:
-    out: Dict[str, float] = {}
+def _factor_totals(a: Assessment) -> dict[str, float]:
+    out: dict[str, float] = {}
     for f in a.factors:
         out[f.code] = out.get(f.code, 0.0) + f.points
     return out
@@ -571,11 +659,11 @@ def _factor_totals(a: Assessment) -> Dict[str, float]:
 def what_if(
     profile: Any,
     *,
-    close: Union[str, Iterable[str]],
+    close: str | Iterable[str],
     on: Any = None,
     scorer: Any = "rules",
-    reason: Union[str, ClosureReason] = ClosureReason.UNKNOWN,
-    principal: Optional[str] = None,
+    reason: str | ClosureReason = ClosureReason.UNKNOWN,
+    principal: str | None = None,
 ) -> Any:
     """What would closing these accounts on ``on`` do? Assess before and after.
 
@@ -611,15 +699,19 @@ def what_if(
     if isinstance(profile, Enterprise):
         from credit_closure._scoring.enterprise import enterprise_what_if
 
-        return enterprise_what_if(profile, close=close, principal=principal, on=on,
-                                  scorer=scorer, reason=reason)
+        return enterprise_what_if(
+            profile, close=close, principal=principal, on=on, scorer=scorer, reason=reason
+        )
     if principal is not None:
-        raise InvalidInputError([("principal", "is only for an enterprise")],
-                                what="what-if request")
+        raise InvalidInputError(
+            [("principal", "is only for an enterprise")], what="what-if request"
+        )
     day = _as_of(on, "on")
     ids = _close_ids(close)
     if not ids:
-        raise InvalidInputError([("close", "must name at least one account")], what="what-if request")
+        raise InvalidInputError(
+            [("close", "must name at least one account")], what="what-if request"
+        )
     checked = _check_profile(profile, day, "profile")
     try:
         why = ClosureReason(reason)
@@ -638,8 +730,16 @@ def what_if(
         b, a = tb.get(code, 0.0), ta.get(code, 0.0)
         if b != a:
             t = _text(code, r.texts)
-            moved.append(ReasonChange(code=code, message=t.en, message_zh=t.zh,
-                                      points_before=b, points_after=a))
+            moved.append(
+                ReasonChange(
+                    code=code, message=t.en, message_zh=t.zh, points_before=b, points_after=a
+                )
+            )
     moved.sort(key=lambda m: (-abs(m.change), m.code))
-    return WhatIf(before=before, after=after, delta=after.score - before.score,
-                  moved=tuple(moved), closed=tuple(ids))
+    return WhatIf(
+        before=before,
+        after=after,
+        delta=after.score - before.score,
+        moved=tuple(moved),
+        closed=tuple(ids),
+    )

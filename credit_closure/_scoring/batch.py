@@ -18,7 +18,8 @@ import gc
 import os
 import pickle
 import warnings
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -36,7 +37,7 @@ from credit_closure.exceptions import CreditClosureError, InvalidInputError, Sco
 
 __all__ = ["AssessmentError", "assess_many"]
 
-Problem = Tuple[str, str]
+Problem = tuple[str, str]
 
 
 @attrs.frozen(kw_only=True)
@@ -58,10 +59,10 @@ class AssessmentError:
     """
 
     position: int
-    subject_id: Optional[str]
+    subject_id: str | None
     error_type: str
     message: str
-    problems: Tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -69,7 +70,7 @@ class AssessmentError:
         return False
 
 
-def _subject_id(subject: Any) -> Optional[str]:
+def _subject_id(subject: Any) -> str | None:
     sid = getattr(subject, "subject_id", None) or getattr(subject, "enterprise_id", None)
     if sid is None and isinstance(subject, dict):
         sid = subject.get("subject_id") or subject.get("enterprise_id")
@@ -83,15 +84,24 @@ class _Failure:
     plain data (exceptions with keyword-only constructors do not survive pickling).
     """
 
-    __slots__ = ("position", "error", "error_type", "message", "problems", "what",
-                 "scorer_name", "dist", "version")
+    __slots__ = (
+        "dist",
+        "error",
+        "error_type",
+        "message",
+        "position",
+        "problems",
+        "scorer_name",
+        "version",
+        "what",
+    )
 
-    def __init__(self, position: int, error: Optional[BaseException]) -> None:
+    def __init__(self, position: int, error: BaseException | None) -> None:
         self.position = position
         self.error = error
         self.error_type = type(error).__name__ if error is not None else "Exception"
         self.message = str(error) if error is not None else ""
-        self.problems: Tuple[Problem, ...] = tuple(getattr(error, "problems", ()) or ())
+        self.problems: tuple[Problem, ...] = tuple(getattr(error, "problems", ()) or ())
         self.what = getattr(error, "what", "input")
         self.scorer_name = getattr(error, "scorer_name", None)
         self.dist = getattr(error, "distribution", None)
@@ -115,12 +125,17 @@ class _ScorerSpec:
         self.obj = None if self.builtin else r.scorer
         self.name, self.dist, self.dist_version = r.name, r.dist, r.dist_version
         self.original = scorer
-        self._resolved: Optional[_ResolvedScorer] = r
+        self._resolved: _ResolvedScorer | None = r
 
     def __getstate__(self) -> dict:
-        return {"builtin": self.builtin, "obj": self.obj, "name": self.name, "dist": self.dist,
-                "dist_version": self.dist_version,
-                "original": self.original if isinstance(self.original, str) else None}
+        return {
+            "builtin": self.builtin,
+            "obj": self.obj,
+            "name": self.name,
+            "dist": self.dist,
+            "dist_version": self.dist_version,
+            "original": self.original if isinstance(self.original, str) else None,
+        }
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -137,21 +152,22 @@ class _ScorerSpec:
         return self.builtin if self.builtin else self.obj
 
 
-def _score_chunk(items: Sequence[Tuple[int, Any, _dt.date]], spec: _ScorerSpec, collect: bool
-                 ) -> List[Any]:
+def _score_chunk(
+    items: Sequence[tuple[int, Any, _dt.date]], spec: _ScorerSpec, collect: bool
+) -> list[Any]:
     """Assess each ``(position, subject, as_of)``; stop at the first failure unless
     ``collect``. Runs in the parent or in a worker."""
     from credit_closure._contract.model import Enterprise
 
     r = spec.resolved()
-    out: List[Any] = []
+    out: list[Any] = []
     for pos, subject, day in items:
         try:
             if isinstance(subject, Enterprise):
                 out.append(assess(subject, scorer=spec.for_assess(), as_of=day))
             else:
                 out.append(_assess_profile(r, _check_profile(subject, day), day))
-        except Exception as exc:  # noqa: BLE001 - reported per subject, never swallowed
+        except Exception as exc:
             out.append(_Failure(pos, exc))
             if not collect:
                 break
@@ -159,7 +175,7 @@ def _score_chunk(items: Sequence[Tuple[int, Any, _dt.date]], spec: _ScorerSpec, 
 
 
 #: Subjects, dates, scorer and mode of the running ``assess_many``, inherited by forked workers.
-_SHARED: Optional[Tuple[List[Any], List[_dt.date], "_ScorerSpec", bool]] = None
+_SHARED: tuple[list[Any], list[_dt.date], _ScorerSpec, bool] | None = None
 #: Fork the workers where the platform can (POSIX, single-threaded caller): the subjects are
 #: then inherited instead of pickled, which costs more than scoring them.
 _PREFER_FORK = True
@@ -173,7 +189,7 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _score_shared(start: int, stop: int) -> List[Any]:
+def _score_shared(start: int, stop: int) -> list[Any]:
     """Score positions ``start:stop`` of the subjects inherited from the parent (fork)."""
     assert _SHARED is not None, "forked worker without the parent's subjects"
     items, days, spec, collect = _SHARED
@@ -183,8 +199,13 @@ def _score_shared(start: int, stop: int) -> List[Any]:
 
 def _error_record(f: _Failure, subject: Any) -> AssessmentError:
     problems = f.problems if f.error_type in ("InvalidInputError", "PolicyError") else ()
-    return AssessmentError(position=f.position, subject_id=_subject_id(subject),
-                           error_type=f.error_type, message=f.message, problems=tuple(problems))
+    return AssessmentError(
+        position=f.position,
+        subject_id=_subject_id(subject),
+        error_type=f.error_type,
+        message=f.message,
+        problems=tuple(problems),
+    )
 
 
 def _raise_for(f: _Failure, spec: _ScorerSpec) -> None:
@@ -194,30 +215,48 @@ def _raise_for(f: _Failure, spec: _ScorerSpec) -> None:
         raise InvalidInputError(prefixed, what=f.what) from exc
     if f.scorer_name is not None:  # a ScoringError
         message = f.message.split(" failed: ", 1)[-1]
-        raise ScoringError(f.scorer_name, message,
-                           original=getattr(exc, "original_exception", None),
-                           distribution=f.dist, version=f.version, position=f.position) from exc
+        raise ScoringError(
+            f.scorer_name,
+            message,
+            original=getattr(exc, "original_exception", None),
+            distribution=f.dist,
+            version=f.version,
+            position=f.position,
+        ) from exc
     if isinstance(exc, CreditClosureError):
         raise exc
-    raise ScoringError(spec.name, f"{f.error_type}: {f.message}", original=exc,
-                       distribution=spec.dist, version=spec.dist_version,
-                       position=f.position) from exc
+    raise ScoringError(
+        spec.name,
+        f"{f.error_type}: {f.message}",
+        original=exc,
+        distribution=spec.dist,
+        version=spec.dist_version,
+        position=f.position,
+    ) from exc
 
 
-def _dates(as_of: Any, n: int) -> List[_dt.date]:
+def _dates(as_of: Any, n: int) -> list[_dt.date]:
     if as_of is None or isinstance(as_of, (str, _dt.date)):
         day = _as_of(as_of)
         return [day] * n
     try:
         days = list(as_of)
     except TypeError:
-        raise InvalidInputError([("as_of", "must be a date, a YYYY-MM-DD string or a sequence of "
-                                           "them, one per subject")], what="argument") from None
+        raise InvalidInputError(
+            [
+                (
+                    "as_of",
+                    "must be a date, a YYYY-MM-DD string or a sequence of them, one per subject",
+                )
+            ],
+            what="argument",
+        ) from None
     if len(days) != n:
-        raise InvalidInputError([("as_of", f"has {len(days)} dates for {n} subjects")],
-                                what="argument")
+        raise InvalidInputError(
+            [("as_of", f"has {len(days)} dates for {n} subjects")], what="argument"
+        )
     out = []
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     for i, d in enumerate(days):
         try:
             out.append(_as_of(d, f"as_of[{i}]"))
@@ -229,7 +268,7 @@ def _dates(as_of: Any, n: int) -> List[_dt.date]:
 
 
 def _check_args(n_jobs: Any, chunk_size: Any, errors: Any, progress: Any) -> None:
-    p: List[Problem] = []
+    p: list[Problem] = []
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         p.append(("n_jobs", "must be a positive integer or -1 (all cores)"))
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
@@ -250,8 +289,8 @@ def assess_many(
     n_jobs: int = 1,
     chunk_size: int = 1000,
     errors: str = "raise",
-    progress: Optional[Callable[[int, int], Any]] = None,
-) -> List[Union[Assessment, Any]]:
+    progress: Callable[[int, int], Any] | None = None,
+) -> list[Assessment | Any]:
     """Assess many subjects; the results equal ``[assess(s, scorer=..., as_of=...) ...]``.
 
     Args:
@@ -311,19 +350,29 @@ def assess_many(
             gc.unfreeze()
 
 
-def _run(items: List[Any], as_of: Any, scorer: Any, n_jobs: int, chunk_size: int, errors: str,
-         progress: Optional[Callable[[int, int], Any]], own_freeze: bool) -> List[Any]:
+def _run(
+    items: list[Any],
+    as_of: Any,
+    scorer: Any,
+    n_jobs: int,
+    chunk_size: int,
+    errors: str,
+    progress: Callable[[int, int], Any] | None,
+    own_freeze: bool,
+) -> list[Any]:
     """The body of :func:`assess_many` (arguments checked, the heap frozen or not)."""
     total = len(items)
     days = _dates(as_of, total)
     spec = _ScorerSpec(scorer)
     collect = errors == "collect"
-    chunks = [[(i, items[i], days[i]) for i in range(start, min(start + chunk_size, total))]
-              for start in range(0, total, chunk_size)]
-    results: List[Any] = [None] * total
+    chunks = [
+        [(i, items[i], days[i]) for i in range(start, min(start + chunk_size, total))]
+        for start in range(0, total, chunk_size)
+    ]
+    results: list[Any] = [None] * total
     done = 0
 
-    def consume(chunk: Sequence[Tuple[int, Any, _dt.date]], out: List[Any]) -> None:
+    def consume(chunk: Sequence[tuple[int, Any, _dt.date]], out: list[Any]) -> None:
         nonlocal done
         for (pos, subject, _day), res in zip(chunk, out):
             if isinstance(res, _Failure):
@@ -333,8 +382,11 @@ def _run(items: List[Any], as_of: Any, scorer: Any, n_jobs: int, chunk_size: int
             else:
                 results[pos] = res
         if len(out) != len(chunk):  # pragma: no cover - a chunk never comes back short
-            raise ScoringError(spec.name, f"a chunk returned {len(out)} results for "
-                                          f"{len(chunk)} subjects", position=chunk[0][0])
+            raise ScoringError(
+                spec.name,
+                f"a chunk returned {len(out)} results for {len(chunk)} subjects",
+                position=chunk[0][0],
+            )
         done += len(chunk)
         if own_freeze:
             gc.freeze()  # this chunk's results join the frozen objects
@@ -351,17 +403,23 @@ def _run(items: List[Any], as_of: Any, scorer: Any, n_jobs: int, chunk_size: int
     if not fork:
         try:
             pickle.dumps(spec)
-        except Exception as exc:  # noqa: BLE001
-            raise ScoringError(spec.name, f"the scorer cannot be sent to worker processes "
-                                          f"({type(exc).__name__}: {exc}); use n_jobs=1, or a "
-                                          "scorer that can be pickled", original=exc) from exc
+        except Exception as exc:
+            raise ScoringError(
+                spec.name,
+                f"the scorer cannot be sent to worker processes "
+                f"({type(exc).__name__}: {exc}); use n_jobs=1, or a "
+                "scorer that can be pickled",
+                original=exc,
+            ) from exc
     try:
         from joblib.externals.loky import ProcessPoolExecutor
         from joblib.externals.loky.backend.context import get_context
         from joblib.externals.loky.process_executor import BrokenProcessPool
     except ImportError as exc:  # pragma: no cover - joblib is in the fit and test extras
-        raise ImportError("assess_many(n_jobs != 1) needs joblib: pip install joblib "
-                          "(or the 'fit' extra), or use n_jobs=1") from exc
+        raise ImportError(
+            "assess_many(n_jobs != 1) needs joblib: pip install joblib "
+            "(or the 'fit' extra), or use n_jobs=1"
+        ) from exc
 
     global _SHARED
     with warnings.catch_warnings():
@@ -371,8 +429,8 @@ def _run(items: List[Any], as_of: Any, scorer: Any, n_jobs: int, chunk_size: int
     # the front, the workers from the back, and the two meet: no core waits while another
     # works, and the chunks scored here are never pickled.
     n_workers = max(1, min(workers - 1, len(chunks) - 1))
-    pending: Dict[int, Any] = {}  # chunk index -> future
-    deferred: Dict[int, List[Any]] = {}  # worker results with a failure, consumed in order
+    pending: dict[int, Any] = {}  # chunk index -> future
+    deferred: dict[int, list[Any]] = {}  # worker results with a failure, consumed in order
     front, back = 0, len(chunks)
     executor = ProcessPoolExecutor(max_workers=n_workers, context=context)
 
@@ -422,7 +480,10 @@ def _run(items: List[Any], as_of: Any, scorer: Any, n_jobs: int, chunk_size: int
             f"a worker process died while scoring; {done} of {total} subjects were scored "
             f"before it (the first unscored is at position {first}). No partial result is "
             f"returned. Cause: {str(exc).splitlines()[0]}",
-            original=exc, distribution=spec.dist, version=spec.dist_version, position=first,
+            original=exc,
+            distribution=spec.dist,
+            version=spec.dist_version,
+            position=first,
         ) from exc
     finally:
         for fut in pending.values():  # stopping early: drop what has not started

@@ -29,10 +29,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 
+from credit_closure._contract.model import (
+    Attributes,
+    ClosureReason,
+    CreditProfile,
+    Enterprise,
+    PrincipalRole,
+)
 from credit_closure._scoring.assess import (
     Assessment,
     ReasonChange,
@@ -42,17 +50,10 @@ from credit_closure._scoring.assess import (
     _close_accounts,
     _factor_totals,
     _ResolvedScorer,
-    resolved,
     _text,
+    resolved,
 )
 from credit_closure._scoring.features import DEFAULT_CONFIG, FEATURE_INDEX, FeatureConfig, extract
-from credit_closure._contract.model import (
-    Attributes,
-    ClosureReason,
-    CreditProfile,
-    Enterprise,
-    PrincipalRole,
-)
 from credit_closure._scoring.protocol import Trigger
 from credit_closure.exceptions import InvalidInputError
 
@@ -70,14 +71,18 @@ __all__ = [
     "enterprise_what_if",
 ]
 
-Problem = Tuple[str, str]
+Problem = tuple[str, str]
 _ACTIONS = ("refer", "decline")
 _ROLES = tuple(r.value for r in PrincipalRole)
 
 
 def _finite_in(v: Any, lo: float, hi: float) -> bool:
-    return (not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
-            and lo <= v <= hi)
+    return (
+        not isinstance(v, bool)
+        and isinstance(v, (int, float))
+        and math.isfinite(v)
+        and lo <= v <= hi
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -98,10 +103,10 @@ class GateCondition:
     code: str
     feature: str
     at_least: float = 1.0
-    sources: Tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
-        p: List[Problem] = []
+        p: list[Problem] = []
         for name in ("personal_rule", "code"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 p.append((name, "must be a non-empty string"))
@@ -112,11 +117,15 @@ class GateCondition:
         if p:
             raise InvalidInputError(p, what="gate condition")
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
-        return {"personal_rule": self.personal_rule, "code": self.code,
-                "feature": self.feature, "at_least": self.at_least,
-                "sources": list(self.sources)}
+        return {
+            "personal_rule": self.personal_rule,
+            "code": self.code,
+            "feature": self.feature,
+            "at_least": self.at_least,
+            "sources": list(self.sources),
+        }
 
 
 @attrs.frozen(kw_only=True)
@@ -141,10 +150,10 @@ class CompanyRule:
     code: str
     message: str
     message_zh: str
-    sources: Tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
-        p: List[Problem] = []
+        p: list[Problem] = []
         for name in ("id", "attribute", "code", "message", "message_zh"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 p.append((name, "must be a non-empty string"))
@@ -155,20 +164,36 @@ class CompanyRule:
         if p:
             raise InvalidInputError(p, what="company rule")
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
-        return {"id": self.id, "attribute": self.attribute, "above": self.above,
-                "action": self.action, "code": self.code, "message": self.message,
-                "message_zh": self.message_zh, "sources": list(self.sources)}
+        return {
+            "id": self.id,
+            "attribute": self.attribute,
+            "above": self.above,
+            "action": self.action,
+            "code": self.code,
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "sources": list(self.sources),
+        }
 
 
-def _default_gates() -> Tuple[GateCondition, ...]:
+def _default_gates() -> tuple[GateCondition, ...]:
     return (
-        GateCondition(personal_rule="R5", code="ABNORMAL_TERMINATION",
-                      feature="n_abnormal_terminations", at_least=1.0,
-                      sources=("PBOC-CONF", "ZX-TIAOLI")),
-        GateCondition(personal_rule="R9", code="SERIOUS_DELINQUENCY_PATTERN",
-                      feature="lian3lei6_24m", at_least=1.0, sources=("LKL-4084", "LSLL")),
+        GateCondition(
+            personal_rule="R5",
+            code="ABNORMAL_TERMINATION",
+            feature="n_abnormal_terminations",
+            at_least=1.0,
+            sources=("PBOC-CONF", "ZX-TIAOLI"),
+        ),
+        GateCondition(
+            personal_rule="R9",
+            code="SERIOUS_DELINQUENCY_PATTERN",
+            feature="lian3lei6_24m",
+            at_least=1.0,
+            sources=("LKL-4084", "LSLL"),
+        ),
     )
 
 
@@ -202,16 +227,16 @@ class EnterprisePolicy:
     legal_rep_weight: float = 0.5
     unstaked_weight: float = 0.1
     gate_stake: float = 0.2
-    gate_roles: Tuple[str, ...] = attrs.field(
+    gate_roles: tuple[str, ...] = attrs.field(
         default=("legal_representative", "guarantor", "actual_controller"),
         converter=lambda v: tuple(str(getattr(x, "value", x)) for x in v),
     )
     gate_action: str = "refer"
-    gates: Tuple[GateCondition, ...] = attrs.field(factory=_default_gates, converter=tuple)
-    company_rules: Tuple[CompanyRule, ...] = attrs.field(default=(), converter=tuple)
+    gates: tuple[GateCondition, ...] = attrs.field(factory=_default_gates, converter=tuple)
+    company_rules: tuple[CompanyRule, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
-        p: List[Problem] = []
+        p: list[Problem] = []
         if not _finite_in(self.legal_rep_weight, 0.0, 1.0):
             p.append(("legal_rep_weight", "must be a number between 0 and 1"))
         if not _finite_in(self.unstaked_weight, 0.0, 1.0):
@@ -237,7 +262,7 @@ class EnterprisePolicy:
         if p:
             raise InvalidInputError(p, what="enterprise policy")
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
         return {
             "legal_rep_weight": self.legal_rep_weight,
@@ -249,7 +274,7 @@ class EnterprisePolicy:
             "company_rules": [r.to_dict() for r in self.company_rules],
         }
 
-    def is_major(self, role: str, stake: Optional[float]) -> bool:
+    def is_major(self, role: str, stake: float | None) -> bool:
         """True for a principal whose red flags gate the enterprise (the F22 set)."""
         if role in self.gate_roles:
             return True
@@ -257,17 +282,32 @@ class EnterprisePolicy:
             return stake is None or stake >= self.gate_stake
         return False
 
-    def assess(self, enterprise: Enterprise, *, scorer: Any = "rules",
-               as_of: Any = None) -> "EnterpriseAssessment":
+    def assess(
+        self, enterprise: Enterprise, *, scorer: Any = "rules", as_of: Any = None
+    ) -> EnterpriseAssessment:
         """Assess ``enterprise`` under this policy (as :func:`credit_closure.assess`)."""
         return assess_enterprise(enterprise, scorer=scorer, as_of=as_of, policy=self)
 
-    def what_if(self, enterprise: Enterprise, *, close: Any, principal: Optional[str] = None,
-                on: Any = None, scorer: Any = "rules",
-                reason: Any = ClosureReason.UNKNOWN) -> "EnterpriseWhatIf":
+    def what_if(
+        self,
+        enterprise: Enterprise,
+        *,
+        close: Any,
+        principal: str | None = None,
+        on: Any = None,
+        scorer: Any = "rules",
+        reason: Any = ClosureReason.UNKNOWN,
+    ) -> EnterpriseWhatIf:
         """:func:`credit_closure.what_if` for a principal of ``enterprise``, under this policy."""
-        return enterprise_what_if(enterprise, close=close, principal=principal, on=on,
-                                  scorer=scorer, reason=reason, policy=self)
+        return enterprise_what_if(
+            enterprise,
+            close=close,
+            principal=principal,
+            on=on,
+            scorer=scorer,
+            reason=reason,
+            policy=self,
+        )
 
 
 DEFAULT_POLICY = EnterprisePolicy()
@@ -289,7 +329,7 @@ class PrincipalAssessment:
     """
 
     role: str
-    stake: Optional[float]
+    stake: float | None
     subject_id: str
     weight: float
     major: bool
@@ -300,11 +340,16 @@ class PrincipalAssessment:
         """The principal's personal score."""
         return self.assessment.score
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
-        return {"role": self.role, "stake": self.stake, "subject_id": self.subject_id,
-                "weight": self.weight, "major": self.major,
-                "assessment": self.assessment.to_dict()}
+        return {
+            "role": self.role,
+            "stake": self.stake,
+            "subject_id": self.subject_id,
+            "weight": self.weight,
+            "major": self.major,
+            "assessment": self.assessment.to_dict(),
+        }
 
 
 @attrs.frozen(kw_only=True)
@@ -327,20 +372,28 @@ class Gate:
     rule: str
     action: str
     code: str
-    subject_id: Optional[str]
+    subject_id: str | None
     role: str
-    stake: Optional[float]
-    personal_rule: Optional[str]
+    stake: float | None
+    personal_rule: str | None
     trigger: str
     evidence: str
-    sources: Tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
-        return {"rule": self.rule, "action": self.action, "code": self.code,
-                "subject_id": self.subject_id, "role": self.role, "stake": self.stake,
-                "personal_rule": self.personal_rule, "trigger": self.trigger,
-                "evidence": self.evidence, "sources": list(self.sources)}
+        return {
+            "rule": self.rule,
+            "action": self.action,
+            "code": self.code,
+            "subject_id": self.subject_id,
+            "role": self.role,
+            "stake": self.stake,
+            "personal_rule": self.personal_rule,
+            "trigger": self.trigger,
+            "evidence": self.evidence,
+            "sources": list(self.sources),
+        }
 
 
 @attrs.frozen(kw_only=True)
@@ -356,11 +409,18 @@ class CompanyReason:
     above: float
     action: str
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
-        return {"rule": self.rule, "code": self.code, "message": self.message,
-                "message_zh": self.message_zh, "attribute": self.attribute,
-                "value": self.value, "above": self.above, "action": self.action}
+        return {
+            "rule": self.rule,
+            "code": self.code,
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "attribute": self.attribute,
+            "value": self.value,
+            "above": self.above,
+            "action": self.action,
+        }
 
 
 @attrs.frozen(kw_only=True)
@@ -369,33 +429,78 @@ class AttributedReason:
 
     source: str
     role: str
-    subject_id: Optional[str]
+    subject_id: str | None
     code: str
     message: str
     message_zh: str
-    points: Optional[float]
+    points: float | None
 
 
 _LABELS = {
-    "en": {"enterprise": "enterprise", "as_of": "as of", "scorer": "scorer",
-           "score": "aggregate score", "pscore": "personal score", "band": "band", "pd": "probability of default",
-           "decision": "decision", "cutoffs": "cutoffs alone", "worst": "worst major principal",
-           "gates": "gates", "company": "company reasons", "company_attrs": "company attributes",
-           "principals": "principals", "weight": "weight", "stake": "stake", "none": "none",
-           "reasons": "reasons", "triggers": "triggers", "points": "points", "major": "major",
-           "approve": "APPROVE", "refer": "REFER", "decline": "DECLINE", "alert": "ALERT",
-           "legal_representative": "legal representative", "shareholder": "shareholder",
-           "guarantor": "guarantor", "actual_controller": "actual controller",
-           "company_role": "company"},
-    "zh": {"enterprise": "企业", "as_of": "评估日期", "scorer": "评分模型", "score": "综合评分", "pscore": "个人评分",
-           "band": "风险等级", "pd": "违约概率", "decision": "决定", "cutoffs": "仅按分数线",
-           "worst": "主要关联人最低分", "gates": "否决/转审规则", "company": "企业原因",
-           "company_attrs": "企业属性", "principals": "关联人", "weight": "权重",
-           "stake": "持股", "none": "无", "reasons": "主要原因", "triggers": "触发规则",
-           "points": "分", "major": "主要关联人",
-           "approve": "通过", "refer": "转人工审核", "decline": "拒绝", "alert": "提示",
-           "legal_representative": "法定代表人", "shareholder": "股东", "guarantor": "担保人",
-           "actual_controller": "实际控制人", "company_role": "企业"},
+    "en": {
+        "enterprise": "enterprise",
+        "as_of": "as of",
+        "scorer": "scorer",
+        "score": "aggregate score",
+        "pscore": "personal score",
+        "band": "band",
+        "pd": "probability of default",
+        "decision": "decision",
+        "cutoffs": "cutoffs alone",
+        "worst": "worst major principal",
+        "gates": "gates",
+        "company": "company reasons",
+        "company_attrs": "company attributes",
+        "principals": "principals",
+        "weight": "weight",
+        "stake": "stake",
+        "none": "none",
+        "reasons": "reasons",
+        "triggers": "triggers",
+        "points": "points",
+        "major": "major",
+        "approve": "APPROVE",
+        "refer": "REFER",
+        "decline": "DECLINE",
+        "alert": "ALERT",
+        "legal_representative": "legal representative",
+        "shareholder": "shareholder",
+        "guarantor": "guarantor",
+        "actual_controller": "actual controller",
+        "company_role": "company",
+    },
+    "zh": {
+        "enterprise": "企业",
+        "as_of": "评估日期",
+        "scorer": "评分模型",
+        "score": "综合评分",
+        "pscore": "个人评分",
+        "band": "风险等级",
+        "pd": "违约概率",
+        "decision": "决定",
+        "cutoffs": "仅按分数线",
+        "worst": "主要关联人最低分",
+        "gates": "否决/转审规则",
+        "company": "企业原因",
+        "company_attrs": "企业属性",
+        "principals": "关联人",
+        "weight": "权重",
+        "stake": "持股",
+        "none": "无",
+        "reasons": "主要原因",
+        "triggers": "触发规则",
+        "points": "分",
+        "major": "主要关联人",
+        "approve": "通过",
+        "refer": "转人工审核",
+        "decline": "拒绝",
+        "alert": "提示",
+        "legal_representative": "法定代表人",
+        "shareholder": "股东",
+        "guarantor": "担保人",
+        "actual_controller": "实际控制人",
+        "company_role": "企业",
+    },
 }
 
 
@@ -447,17 +552,17 @@ class EnterpriseAssessment:
     band: str
     decision: str
     score_decision: str
-    worst_score: Optional[float]
-    worst_subject_id: Optional[str]
-    principals: Tuple[PrincipalAssessment, ...]
-    gates: Tuple[Gate, ...]
-    company_reasons: Tuple[CompanyReason, ...]
+    worst_score: float | None
+    worst_subject_id: str | None
+    principals: tuple[PrincipalAssessment, ...]
+    gates: tuple[Gate, ...]
+    company_reasons: tuple[CompanyReason, ...]
     company_attributes: Attributes = attrs.field(repr=False)
     policy: EnterprisePolicy = attrs.field(repr=False)
     scorer: str
     scorer_version: str
-    scorer_distribution: Optional[str] = None
-    scorer_distribution_version: Optional[str] = None
+    scorer_distribution: str | None = None
+    scorer_distribution_version: str | None = None
 
     @property
     def subject_id(self) -> str:
@@ -471,17 +576,19 @@ class EnterpriseAssessment:
         return math.fsum(p.weight * p.assessment.closure_impact for p in self.principals)
 
     @property
-    def triggers(self) -> Tuple[Trigger, ...]:
+    def triggers(self) -> tuple[Trigger, ...]:
         """The gates as :class:`~credit_closure.Trigger` objects (code, action, rule)."""
         return tuple(Trigger(code=g.code, action=g.action, rule=g.rule) for g in self.gates)
 
     @property
-    def reasons(self) -> Tuple[ReasonCode, ...]:
+    def reasons(self) -> tuple[ReasonCode, ...]:
         """The company reasons as :class:`~credit_closure.ReasonCode` objects (0 points: they
         come from company rules, not from a score). The principals' reasons stay in
         :attr:`principals`; :meth:`attributed_reasons` lists them all."""
-        return tuple(ReasonCode(code=r.code, message=r.message, message_zh=r.message_zh,
-                                points=0.0) for r in self.company_reasons)
+        return tuple(
+            ReasonCode(code=r.code, message=r.message, message_zh=r.message_zh, points=0.0)
+            for r in self.company_reasons
+        )
 
     def principal(self, subject_id: str) -> PrincipalAssessment:
         """The first principal entry of ``subject_id``; ``KeyError`` when there is none."""
@@ -490,20 +597,36 @@ class EnterpriseAssessment:
                 return p
         raise KeyError(subject_id)
 
-    def attributed_reasons(self) -> Tuple[AttributedReason, ...]:
+    def attributed_reasons(self) -> tuple[AttributedReason, ...]:
         """Every reason with its source: company reasons first, then each principal's."""
-        out = [AttributedReason(source="company", role="company", subject_id=None,
-                                code=r.code, message=r.message, message_zh=r.message_zh,
-                                points=None) for r in self.company_reasons]
+        out = [
+            AttributedReason(
+                source="company",
+                role="company",
+                subject_id=None,
+                code=r.code,
+                message=r.message,
+                message_zh=r.message_zh,
+                points=None,
+            )
+            for r in self.company_reasons
+        ]
         for p in self.principals:
             for r in p.assessment.reasons:
-                out.append(AttributedReason(source="principal", role=p.role,
-                                            subject_id=p.subject_id, code=r.code,
-                                            message=r.message, message_zh=r.message_zh,
-                                            points=r.points))
+                out.append(
+                    AttributedReason(
+                        source="principal",
+                        role=p.role,
+                        subject_id=p.subject_id,
+                        code=r.code,
+                        message=r.message,
+                        message_zh=r.message_zh,
+                        points=r.points,
+                    )
+                )
         return tuple(out)
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data (what ``credit-closure assess --json`` prints)."""
         return {
             "enterprise_id": self.enterprise_id,
@@ -554,8 +677,10 @@ class EnterpriseAssessment:
             lines.append(f"  {L[g.action]}: [{g.rule}] {who}: [{g.code}] {msg} ({evidence})")
         lines.append(f"{L['company']}:" + ("" if self.company_reasons else f" {L['none']}"))
         for r in self.company_reasons:
-            lines.append(f"  [{r.code}] {r.message_zh if zh else r.message} "
-                         f"({r.attribute} = {r.value:g} > {r.above:g})")
+            lines.append(
+                f"  [{r.code}] {r.message_zh if zh else r.message} "
+                f"({r.attribute} = {r.value:g} > {r.above:g})"
+            )
         if len(self.company_attributes):
             attrs_text = ", ".join(f"{k}={v}" for k, v in sorted(self.company_attributes.items()))
             lines.append(f"{L['company_attrs']}: {attrs_text}")
@@ -564,18 +689,25 @@ class EnterpriseAssessment:
             a = p.assessment
             stake = "" if p.stake is None else f"   {L['stake']}: {p.stake:.0%}"
             major = f" ({L['major']})" if p.major else ""
-            lines.append(f"  - {L[p.role]}{major} {p.subject_id}{stake}   "
-                         f"{L['weight']}: {p.weight:.3f}")
-            lines.append(f"    {L['pscore']}: {a.score:.1f}   {L['band']}: {a.band}   "
-                         f"{L['decision']}: {L[a.decision]}")
+            lines.append(
+                f"  - {L[p.role]}{major} {p.subject_id}{stake}   {L['weight']}: {p.weight:.3f}"
+            )
+            lines.append(
+                f"    {L['pscore']}: {a.score:.1f}   {L['band']}: {a.band}   "
+                f"{L['decision']}: {L[a.decision]}"
+            )
             lines.append(f"    {L['reasons']}:" + ("" if a.reasons else f" {L['none']}"))
             for i, r in enumerate(a.reasons, start=1):
-                lines.append(f"      {i}. [{r.code}] {r.message_zh if zh else r.message} "
-                             f"({r.points:+.1f} {L['points']})")
+                lines.append(
+                    f"      {i}. [{r.code}] {r.message_zh if zh else r.message} "
+                    f"({r.points:+.1f} {L['points']})"
+                )
             for t in a.triggers:
                 text = _text(t.code, None)
-                lines.append(f"      {L[t.action]}: [{t.code}] {text.zh if zh else text.en}"
-                             + (f" ({t.rule})" if t.rule else ""))
+                lines.append(
+                    f"      {L[t.action]}: [{t.code}] {text.zh if zh else text.en}"
+                    + (f" ({t.rule})" if t.rule else "")
+                )
         return "\n".join(lines)
 
 
@@ -598,21 +730,34 @@ class EnterpriseWhatIf:
     after: EnterpriseAssessment
     delta: float
     principal: str
-    roles: Tuple[str, ...]
+    roles: tuple[str, ...]
     principal_delta: float
-    moved: Tuple[ReasonChange, ...]
-    closed: Tuple[str, ...]
+    moved: tuple[ReasonChange, ...]
+    closed: tuple[str, ...]
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
         return {
-            "principal": self.principal, "roles": list(self.roles), "closed": list(self.closed),
-            "delta": self.delta, "principal_delta": self.principal_delta,
-            "decision_before": self.before.decision, "decision_after": self.after.decision,
-            "moved": [{"code": m.code, "message": m.message, "message_zh": m.message_zh,
-                       "points_before": m.points_before, "points_after": m.points_after,
-                       "change": m.change} for m in self.moved],
-            "before": self.before.to_dict(), "after": self.after.to_dict(),
+            "principal": self.principal,
+            "roles": list(self.roles),
+            "closed": list(self.closed),
+            "delta": self.delta,
+            "principal_delta": self.principal_delta,
+            "decision_before": self.before.decision,
+            "decision_after": self.after.decision,
+            "moved": [
+                {
+                    "code": m.code,
+                    "message": m.message,
+                    "message_zh": m.message_zh,
+                    "points_before": m.points_before,
+                    "points_after": m.points_after,
+                    "change": m.change,
+                }
+                for m in self.moved
+            ],
+            "before": self.before.to_dict(),
+            "after": self.after.to_dict(),
         }
 
 
@@ -623,7 +768,12 @@ def _check_enterprise(enterprise: Any) -> Enterprise:
     if isinstance(enterprise, Mapping):
         return Enterprise.from_dict(enterprise)
     raise InvalidInputError(
-        [("subject", f"must be an Enterprise or an enterprise document (got {type(enterprise).__name__})")],
+        [
+            (
+                "subject",
+                f"must be an Enterprise or an enterprise document (got {type(enterprise).__name__})",
+            )
+        ],
         what="argument",
     )
 
@@ -634,18 +784,22 @@ def _check_policy(policy: Any) -> EnterprisePolicy:
     if not isinstance(policy, EnterprisePolicy):
         raise InvalidInputError(
             [("policy", f"must be an EnterprisePolicy (got {type(policy).__name__})")],
-            what="argument")
+            what="argument",
+        )
     return policy
 
 
-def weights(roles: Sequence[str], stakes: Sequence[Optional[float]],
-            policy: EnterprisePolicy) -> List[float]:
+def weights(
+    roles: Sequence[str], stakes: Sequence[float | None], policy: EnterprisePolicy
+) -> list[float]:
     """The aggregate weight of each principal entry (see the module documentation)."""
     n = len(roles)
     lr = [i for i, r in enumerate(roles) if r == PrincipalRole.LEGAL_REPRESENTATIVE.value]
     others = [i for i in range(n) if i not in set(lr)]
-    raw = {i: (stakes[i] if stakes[i] is not None and stakes[i] > 0 else policy.unstaked_weight)
-           for i in others}
+    raw = {
+        i: (stakes[i] if stakes[i] is not None and stakes[i] > 0 else policy.unstaked_weight)
+        for i in others
+    }
     total_raw = math.fsum(raw.values())
     out = [0.0] * n
     if lr and others and total_raw > 0:
@@ -665,14 +819,17 @@ def weights(roles: Sequence[str], stakes: Sequence[Optional[float]],
     return [w / s for w in out]
 
 
-def _feature_config(r: "_ResolvedScorer") -> FeatureConfig:
+def _feature_config(r: _ResolvedScorer) -> FeatureConfig:
     cfg = getattr(getattr(r.scorer, "policy", None), "feature_config", None)
     return cfg if isinstance(cfg, FeatureConfig) else DEFAULT_CONFIG
 
 
 def assess_enterprise(
-    enterprise: Any, *, scorer: Any = "rules", as_of: Any = None,
-    policy: Optional[EnterprisePolicy] = None,
+    enterprise: Any,
+    *,
+    scorer: Any = "rules",
+    as_of: Any = None,
+    policy: EnterprisePolicy | None = None,
 ) -> EnterpriseAssessment:
     """Assess an enterprise and its principals (what :func:`credit_closure.assess` calls).
 
@@ -704,7 +861,7 @@ def assess_enterprise(
     day = _as_of(as_of)
     ent = _check_enterprise(enterprise)
     pol = _check_policy(policy)
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     for i, pr in enumerate(ent.principals):
         for path, msg in pr.profile.dated_after(day):
             problems.append((f"principals[{i}].profile.{path}", msg))
@@ -712,21 +869,28 @@ def assess_enterprise(
         raise InvalidInputError(problems, what="enterprise")
     r = resolved(scorer)
     fcfg = _feature_config(r)
-    cache: Dict[int, Tuple[Assessment, Tuple[float, ...]]] = {}
+    cache: dict[int, tuple[Assessment, tuple[float, ...]]] = {}
     roles = [pr.role.value for pr in ent.principals]
     stakes = [None if pr.stake is None else float(pr.stake) for pr in ent.principals]
     ws = weights(roles, stakes, pol)
-    entries: List[PrincipalAssessment] = []
-    gates: List[Gate] = []
+    entries: list[PrincipalAssessment] = []
+    gates: list[Gate] = []
     for i, pr in enumerate(ent.principals):
         key = id(pr.profile)
         if key not in cache:
             cache[key] = (_assess_profile(r, pr.profile, day), extract(pr.profile, day, fcfg))
         a, feats = cache[key]
         major = pol.is_major(roles[i], stakes[i])
-        entries.append(PrincipalAssessment(role=roles[i], stake=stakes[i],
-                                           subject_id=pr.profile.subject_id, weight=ws[i],
-                                           major=major, assessment=a))
+        entries.append(
+            PrincipalAssessment(
+                role=roles[i],
+                stake=stakes[i],
+                subject_id=pr.profile.subject_id,
+                weight=ws[i],
+                major=major,
+                assessment=a,
+            )
+        )
         if not major:
             continue
         for g in pol.gates:
@@ -734,34 +898,60 @@ def assess_enterprise(
             v = feats[FEATURE_INDEX[g.feature]]
             if trig is not None:
                 how = "trigger"
-                evidence = (f"personal trigger {g.code}"
-                            + (f" ({trig.rule}, action {trig.action})" if trig.rule else ""))
+                evidence = f"personal trigger {g.code}" + (
+                    f" ({trig.rule}, action {trig.action})" if trig.rule else ""
+                )
             elif v == v and v >= g.at_least:
                 how = "feature"
                 evidence = f"feature {g.feature} = {v:g} (>= {g.at_least:g})"
             else:
                 continue
-            gates.append(Gate(rule="R11", action=pol.gate_action, code=g.code,
-                              subject_id=pr.profile.subject_id, role=roles[i], stake=stakes[i],
-                              personal_rule=g.personal_rule, trigger=how,
-                              evidence=evidence,
-                              sources=tuple(dict.fromkeys(("SBA-20PCT", "LKL-4084")
-                                                          + g.sources))))
-    company: List[CompanyReason] = []
+            gates.append(
+                Gate(
+                    rule="R11",
+                    action=pol.gate_action,
+                    code=g.code,
+                    subject_id=pr.profile.subject_id,
+                    role=roles[i],
+                    stake=stakes[i],
+                    personal_rule=g.personal_rule,
+                    trigger=how,
+                    evidence=evidence,
+                    sources=tuple(dict.fromkeys(("SBA-20PCT", "LKL-4084") + g.sources)),
+                )
+            )
+    company: list[CompanyReason] = []
     for rule in pol.company_rules:
         v = ent.attributes.get(rule.attribute)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > rule.above:
             continue
-        company.append(CompanyReason(rule=rule.id, code=rule.code, message=rule.message,
-                                     message_zh=rule.message_zh, attribute=rule.attribute,
-                                     value=float(v), above=rule.above, action=rule.action))
+        company.append(
+            CompanyReason(
+                rule=rule.id,
+                code=rule.code,
+                message=rule.message,
+                message_zh=rule.message_zh,
+                attribute=rule.attribute,
+                value=float(v),
+                above=rule.above,
+                action=rule.action,
+            )
+        )
         if rule.action in _ACTIONS:
-            gates.append(Gate(rule=rule.id, action=rule.action, code=rule.code,
-                              subject_id=None, role="company", stake=None, personal_rule=None,
-                              trigger="company_attribute",
-                              evidence=f"company attribute {rule.attribute} = {float(v):g} "
-                                       f"> {rule.above:g}",
-                              sources=rule.sources))
+            gates.append(
+                Gate(
+                    rule=rule.id,
+                    action=rule.action,
+                    code=rule.code,
+                    subject_id=None,
+                    role="company",
+                    stake=None,
+                    personal_rule=None,
+                    trigger="company_attribute",
+                    evidence=f"company attribute {rule.attribute} = {float(v):g} > {rule.above:g}",
+                    sources=rule.sources,
+                )
+            )
     scale = r.scale
     score = math.fsum(w * e.score for w, e in zip(ws, entries))
     score = min(max(score, scale.min_score), scale.max_score)
@@ -774,14 +964,23 @@ def assess_enterprise(
     majors = [e for e in entries if e.major]
     worst = min(majors, key=lambda e: e.score) if majors else None
     return EnterpriseAssessment(
-        enterprise_id=ent.enterprise_id, as_of=day, score=score,
-        probability_of_default=scale.probability(score), band=scale.band(score),
-        decision=decision, score_decision=score_decision,
+        enterprise_id=ent.enterprise_id,
+        as_of=day,
+        score=score,
+        probability_of_default=scale.probability(score),
+        band=scale.band(score),
+        decision=decision,
+        score_decision=score_decision,
         worst_score=None if worst is None else worst.score,
         worst_subject_id=None if worst is None else worst.subject_id,
-        principals=tuple(entries), gates=tuple(gates), company_reasons=tuple(company),
-        company_attributes=ent.attributes, policy=pol, scorer=r.name,
-        scorer_version=r.version, scorer_distribution=r.dist,
+        principals=tuple(entries),
+        gates=tuple(gates),
+        company_reasons=tuple(company),
+        company_attributes=ent.attributes,
+        policy=pol,
+        scorer=r.name,
+        scorer_version=r.version,
+        scorer_distribution=r.dist,
         scorer_distribution_version=r.dist_version,
     )
 
@@ -789,12 +988,12 @@ def assess_enterprise(
 def enterprise_what_if(
     enterprise: Any,
     *,
-    close: Union[str, Sequence[str]],
-    principal: Optional[str] = None,
+    close: str | Sequence[str],
+    principal: str | None = None,
     on: Any = None,
     scorer: Any = "rules",
     reason: Any = ClosureReason.UNKNOWN,
-    policy: Optional[EnterprisePolicy] = None,
+    policy: EnterprisePolicy | None = None,
 ) -> EnterpriseWhatIf:
     """What would the company's assessment be if ``principal`` closed these accounts?
 
@@ -838,27 +1037,36 @@ def enterprise_what_if(
 
     ids = _close_ids(close)
     if not ids:
-        raise InvalidInputError([("close", "must name at least one account")],
-                                what="what-if request")
+        raise InvalidInputError(
+            [("close", "must name at least one account")], what="what-if request"
+        )
     subjects = list(dict.fromkeys(pr.profile.subject_id for pr in ent.principals))
     if principal is None:
         if len(subjects) != 1:
             raise InvalidInputError(
-                [("principal", "must name the subject_id of the principal who closes the "
-                  f"accounts; the enterprise has {len(subjects)} principals")],
-                what="what-if request")
+                [
+                    (
+                        "principal",
+                        "must name the subject_id of the principal who closes the "
+                        f"accounts; the enterprise has {len(subjects)} principals",
+                    )
+                ],
+                what="what-if request",
+            )
         principal = subjects[0]
     if principal not in subjects:
-        raise InvalidInputError([("principal", "names no principal of the enterprise")],
-                                what="what-if request")
+        raise InvalidInputError(
+            [("principal", "names no principal of the enterprise")], what="what-if request"
+        )
     try:
         why = ClosureReason(reason)
     except ValueError:
         raise InvalidInputError(
             [("reason", f"is not one of: {', '.join(x.value for x in ClosureReason)}")],
-            what="what-if request") from None
+            what="what-if request",
+        ) from None
     before = assess_enterprise(ent, scorer=scorer, as_of=day, policy=pol)
-    closed_cache: Dict[int, CreditProfile] = {}
+    closed_cache: dict[int, CreditProfile] = {}
     new_principals = []
     for pr in ent.principals:
         if pr.profile.subject_id == principal:
@@ -877,11 +1085,20 @@ def enterprise_what_if(
         b, a = tb.get(code, 0.0), ta.get(code, 0.0)
         if b != a:
             t = _text(code, texts)
-            moved.append(ReasonChange(code=code, message=t.en, message_zh=t.zh,
-                                      points_before=b, points_after=a))
+            moved.append(
+                ReasonChange(
+                    code=code, message=t.en, message_zh=t.zh, points_before=b, points_after=a
+                )
+            )
     moved.sort(key=lambda m: (-abs(m.change), m.code))
     roles = tuple(dict.fromkeys(p.role for p in before.principals if p.subject_id == principal))
-    return EnterpriseWhatIf(before=before, after=after, delta=after.score - before.score,
-                            principal=principal, roles=roles,
-                            principal_delta=pa.score - pb.score, moved=tuple(moved),
-                            closed=tuple(ids))
+    return EnterpriseWhatIf(
+        before=before,
+        after=after,
+        delta=after.score - before.score,
+        principal=principal,
+        roles=roles,
+        principal_delta=pa.score - pb.score,
+        moved=tuple(moved),
+        closed=tuple(ids),
+    )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import attrs
 
@@ -33,7 +33,15 @@ from credit_closure._contract.model import (
 )
 from credit_closure._scoring.security import SecurityConfig, security_counts
 
-__all__ = ["FEATURES", "FEATURE_INDEX", "FEATURE_NAMES", "FeatureConfig", "FeatureSpec", "extract", "feature_dict"]
+__all__ = [
+    "FEATURES",
+    "FEATURE_INDEX",
+    "FEATURE_NAMES",
+    "FeatureConfig",
+    "FeatureSpec",
+    "extract",
+    "feature_dict",
+]
 
 NAN = float("nan")
 _DAYS_PER_MONTH = 30.436875
@@ -51,91 +59,239 @@ class FeatureSpec:
     source: str
 
 
-FEATURES: Tuple[FeatureSpec, ...] = (
-    FeatureSpec("util_total", "ratio", "as_of", "up",
-                "Balances owed on revolving lines (Huabei-type, Jiebei-type, cards), closed lines "
-                "still carrying a balance included, over the limits of the open lines. A closed "
-                "line's balance still counts [SOC-PAPERNO], but its limit, which can never be "
-                "drawn again, does not relieve utilization (more conservative than FICO's use of "
-                "the last limit; 未销户 utilization as Chinese lenders read it [LENDER-UI]). With "
-                "no open line, the highest utilization of a closed line with a balance, at its "
-                "last limit.",
-                "FICO-BLOG-CLOSE, SOC-PAPERNO, LENDER-UI (F1)"),
-    FeatureSpec("util_max_line", "ratio", "as_of", "up",
-                "Highest utilization of any single revolving line: open lines, and closed lines "
-                "with a balance at their last limit.", "DS-UTIL (F2)"),
-    FeatureSpec("util_delta_closure", "ratio", "12 months", "up",
-                "util_total minus what it would be had the revolving lines closed in the window "
-                "with no balance stayed open at their last limit.", "FICO-BLOG-CLOSE, VS-MYTH (F3)"),
-    FeatureSpec("lost_limit_share_12m", "ratio", "12 months", "up",
-                "Limits of revolving lines closed in the window / (limits open now + those "
-                "closed limits).", "FICO-BLOG-CLOSE (F4, INFERENCE)"),
-    FeatureSpec("n_consumer_closures_12m", "count", "12 months", "?",
-                "Closures initiated by the consumer.", "article claim only (F5)"),
-    FeatureSpec("n_consumer_closures_24m", "count", "24 months", "?",
-                "Closures initiated by the consumer.", "article claim only (F5)"),
-    FeatureSpec("n_lender_closures_12m", "count", "12 months", "up",
-                "Closures by the lender or platform (risk, inactivity, policy, regulator).",
-                "METRO2-SC"),
-    FeatureSpec("n_lender_closures_24m", "count", "24 months", "up",
-                "Closures by the lender or platform (risk, inactivity, policy, regulator).",
-                "METRO2-SC"),
-    FeatureSpec("n_lender_risk_closures_24m", "count", "24 months", "up",
-                "Closures by the lender for risk (initiator lender_risk or reason "
-                "lender_risk_control).", "METRO2-SC, RF-26 4d (F6)"),
-    FeatureSpec("closed_with_balance_amt", "currency", "as_of", "up",
-                "Balance still owed on ended accounts (current balance, else the balance at "
-                "closure).", "CC-CLOSED-BAL, SOC-PAPERNO (F7)"),
-    FeatureSpec("dpd_before_closure", "flag", "24 months", "up",
-                "1 when a closure in the window followed 30+ days past due in the 6 months "
-                "before it (worst_dpd_6m_before; when unknown, the closed account's "
-                "worst_dpd_24m is used as a proxy).", "EXP-CLOSED (F8, INFERENCE window)"),
-    FeatureSpec("n_abnormal_terminations", "count", "retention (60 months)", "up",
-                "Accounts that ended abnormally (G), as bad debt (B), charged off or "
-                "transferred, inside the retention window; an ended account with no date "
-                "counts (it is still on file).", "PBOC-CONF, ZX-TIAOLI Art.16 (F9)"),
-    FeatureSpec("months_since_last_closure", "months", "as_of", "?",
-                "Months since the most recent closure.", "INFERENCE (F10)"),
-    FeatureSpec("age_oldest_months", "months", "as_of", "down",
-                "Age of the oldest tradeline still on file, open or closed.",
-                "FICO-CAT, FICO-HIGH (F11)"),
-    FeatureSpec("age_avg_months_incl_closed", "months", "as_of", "down",
-                "Average age of all tradelines, closed ones included (FICO treatment).",
-                "CC-AGE, DOC-AAOA (F12)"),
-    FeatureSpec("age_avg_months_open_only", "months", "as_of", "down",
-                "Average age of open tradelines only (a VantageScore-like treatment).",
-                "CC-AGE, DOC-AAOA (F12)"),
-    FeatureSpec("closed_share", "ratio", "as_of", "?",
-                "Ended tradelines / all tradelines.", "LC-DICT (F13)"),
-    FeatureSpec("max_dpd_24m", "days", "24 months", "up",
-                "Worst days past due on any account.", "FICO-CODES 02 (F14)"),
-    FeatureSpec("n_delinquent_accounts_24m", "count", "24 months", "up",
-                "Accounts with 30+ days past due.", "FICO-CODES 18 (F14)"),
-    FeatureSpec("lian3lei6_24m", "flag", "24 months", "up",
-                "连三累六: 1 when an account was overdue 3 consecutive months, or overdue months "
-                "add up to 6 across accounts.", "LKL-4084, LSLL (F15)"),
-    FeatureSpec("hard_inquiries_3m", "count", "3 months", "up",
-                "Loan and card approval inquiries (贷款审批 / 信用卡审批).", "FICO-CODES 08 (F16)"),
-    FeatureSpec("hard_inquiries_6m", "count", "6 months", "up",
-                "Loan and card approval inquiries.", "FICO-CODES 08, LKL-4084 (F16)"),
-    FeatureSpec("hard_inquiries_12m", "count", "12 months", "up",
-                "Loan and card approval inquiries.", "FICO-CODES 08 (F16)"),
-    FeatureSpec("n_deleveraging_closures_12m", "count", "12 months", "down",
-                "Consumer closures to reduce debt, paid off (balance 0), normal termination, "
-                "no 30+ days past due before closing.", "article claim; INFERENCE (R8)"),
-    FeatureSpec("n_open_accounts", "count", "as_of", "?",
-                "Open or suspended tradelines.", "LENDER-UI"),
-    FeatureSpec("post_closure_activity", "count", "security lookback (180 days)", "up",
-                "Transactions, logins and limit changes on closed accounts after closure.",
-                "RF-26 flag 22 (F20)"),
-    FeatureSpec("reopen_requests", "count", "security lookback (180 days)", "up",
-                "Reopen requests on closed accounts.", "RF-26, CFR681 (F20)"),
-    FeatureSpec("contact_change_near_closure", "flag", "security lookback (180 days)", "up",
-                "A contact change within 30 days of a closure.", "RF-26 flag 19, CFR681 (F19)"),
+FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec(
+        "util_total",
+        "ratio",
+        "as_of",
+        "up",
+        "Balances owed on revolving lines (Huabei-type, Jiebei-type, cards), closed lines "
+        "still carrying a balance included, over the limits of the open lines. A closed "
+        "line's balance still counts [SOC-PAPERNO], but its limit, which can never be "
+        "drawn again, does not relieve utilization (more conservative than FICO's use of "
+        "the last limit; 未销户 utilization as Chinese lenders read it [LENDER-UI]). With "
+        "no open line, the highest utilization of a closed line with a balance, at its "
+        "last limit.",
+        "FICO-BLOG-CLOSE, SOC-PAPERNO, LENDER-UI (F1)",
+    ),
+    FeatureSpec(
+        "util_max_line",
+        "ratio",
+        "as_of",
+        "up",
+        "Highest utilization of any single revolving line: open lines, and closed lines "
+        "with a balance at their last limit.",
+        "DS-UTIL (F2)",
+    ),
+    FeatureSpec(
+        "util_delta_closure",
+        "ratio",
+        "12 months",
+        "up",
+        "util_total minus what it would be had the revolving lines closed in the window "
+        "with no balance stayed open at their last limit.",
+        "FICO-BLOG-CLOSE, VS-MYTH (F3)",
+    ),
+    FeatureSpec(
+        "lost_limit_share_12m",
+        "ratio",
+        "12 months",
+        "up",
+        "Limits of revolving lines closed in the window / (limits open now + those closed limits).",
+        "FICO-BLOG-CLOSE (F4, INFERENCE)",
+    ),
+    FeatureSpec(
+        "n_consumer_closures_12m",
+        "count",
+        "12 months",
+        "?",
+        "Closures initiated by the consumer.",
+        "article claim only (F5)",
+    ),
+    FeatureSpec(
+        "n_consumer_closures_24m",
+        "count",
+        "24 months",
+        "?",
+        "Closures initiated by the consumer.",
+        "article claim only (F5)",
+    ),
+    FeatureSpec(
+        "n_lender_closures_12m",
+        "count",
+        "12 months",
+        "up",
+        "Closures by the lender or platform (risk, inactivity, policy, regulator).",
+        "METRO2-SC",
+    ),
+    FeatureSpec(
+        "n_lender_closures_24m",
+        "count",
+        "24 months",
+        "up",
+        "Closures by the lender or platform (risk, inactivity, policy, regulator).",
+        "METRO2-SC",
+    ),
+    FeatureSpec(
+        "n_lender_risk_closures_24m",
+        "count",
+        "24 months",
+        "up",
+        "Closures by the lender for risk (initiator lender_risk or reason lender_risk_control).",
+        "METRO2-SC, RF-26 4d (F6)",
+    ),
+    FeatureSpec(
+        "closed_with_balance_amt",
+        "currency",
+        "as_of",
+        "up",
+        "Balance still owed on ended accounts (current balance, else the balance at closure).",
+        "CC-CLOSED-BAL, SOC-PAPERNO (F7)",
+    ),
+    FeatureSpec(
+        "dpd_before_closure",
+        "flag",
+        "24 months",
+        "up",
+        "1 when a closure in the window followed 30+ days past due in the 6 months "
+        "before it (worst_dpd_6m_before; when unknown, the closed account's "
+        "worst_dpd_24m is used as a proxy).",
+        "EXP-CLOSED (F8, INFERENCE window)",
+    ),
+    FeatureSpec(
+        "n_abnormal_terminations",
+        "count",
+        "retention (60 months)",
+        "up",
+        "Accounts that ended abnormally (G), as bad debt (B), charged off or "
+        "transferred, inside the retention window; an ended account with no date "
+        "counts (it is still on file).",
+        "PBOC-CONF, ZX-TIAOLI Art.16 (F9)",
+    ),
+    FeatureSpec(
+        "months_since_last_closure",
+        "months",
+        "as_of",
+        "?",
+        "Months since the most recent closure.",
+        "INFERENCE (F10)",
+    ),
+    FeatureSpec(
+        "age_oldest_months",
+        "months",
+        "as_of",
+        "down",
+        "Age of the oldest tradeline still on file, open or closed.",
+        "FICO-CAT, FICO-HIGH (F11)",
+    ),
+    FeatureSpec(
+        "age_avg_months_incl_closed",
+        "months",
+        "as_of",
+        "down",
+        "Average age of all tradelines, closed ones included (FICO treatment).",
+        "CC-AGE, DOC-AAOA (F12)",
+    ),
+    FeatureSpec(
+        "age_avg_months_open_only",
+        "months",
+        "as_of",
+        "down",
+        "Average age of open tradelines only (a VantageScore-like treatment).",
+        "CC-AGE, DOC-AAOA (F12)",
+    ),
+    FeatureSpec(
+        "closed_share", "ratio", "as_of", "?", "Ended tradelines / all tradelines.", "LC-DICT (F13)"
+    ),
+    FeatureSpec(
+        "max_dpd_24m",
+        "days",
+        "24 months",
+        "up",
+        "Worst days past due on any account.",
+        "FICO-CODES 02 (F14)",
+    ),
+    FeatureSpec(
+        "n_delinquent_accounts_24m",
+        "count",
+        "24 months",
+        "up",
+        "Accounts with 30+ days past due.",
+        "FICO-CODES 18 (F14)",
+    ),
+    FeatureSpec(
+        "lian3lei6_24m",
+        "flag",
+        "24 months",
+        "up",
+        "连三累六: 1 when an account was overdue 3 consecutive months, or overdue months "
+        "add up to 6 across accounts.",
+        "LKL-4084, LSLL (F15)",
+    ),
+    FeatureSpec(
+        "hard_inquiries_3m",
+        "count",
+        "3 months",
+        "up",
+        "Loan and card approval inquiries (贷款审批 / 信用卡审批).",
+        "FICO-CODES 08 (F16)",
+    ),
+    FeatureSpec(
+        "hard_inquiries_6m",
+        "count",
+        "6 months",
+        "up",
+        "Loan and card approval inquiries.",
+        "FICO-CODES 08, LKL-4084 (F16)",
+    ),
+    FeatureSpec(
+        "hard_inquiries_12m",
+        "count",
+        "12 months",
+        "up",
+        "Loan and card approval inquiries.",
+        "FICO-CODES 08 (F16)",
+    ),
+    FeatureSpec(
+        "n_deleveraging_closures_12m",
+        "count",
+        "12 months",
+        "down",
+        "Consumer closures to reduce debt, paid off (balance 0), normal termination, "
+        "no 30+ days past due before closing.",
+        "article claim; INFERENCE (R8)",
+    ),
+    FeatureSpec(
+        "n_open_accounts", "count", "as_of", "?", "Open or suspended tradelines.", "LENDER-UI"
+    ),
+    FeatureSpec(
+        "post_closure_activity",
+        "count",
+        "security lookback (180 days)",
+        "up",
+        "Transactions, logins and limit changes on closed accounts after closure.",
+        "RF-26 flag 22 (F20)",
+    ),
+    FeatureSpec(
+        "reopen_requests",
+        "count",
+        "security lookback (180 days)",
+        "up",
+        "Reopen requests on closed accounts.",
+        "RF-26, CFR681 (F20)",
+    ),
+    FeatureSpec(
+        "contact_change_near_closure",
+        "flag",
+        "security lookback (180 days)",
+        "up",
+        "A contact change within 30 days of a closure.",
+        "RF-26 flag 19, CFR681 (F19)",
+    ),
 )
 
-FEATURE_NAMES: Tuple[str, ...] = tuple(f.name for f in FEATURES)
-FEATURE_INDEX: Dict[str, int] = {n: i for i, n in enumerate(FEATURE_NAMES)}
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+FEATURE_INDEX: dict[str, int] = {n: i for i, n in enumerate(FEATURE_NAMES)}
 
 
 @attrs.frozen(kw_only=True)
@@ -157,10 +313,14 @@ class FeatureConfig:
 DEFAULT_CONFIG = FeatureConfig()
 
 _OPEN_LIKE = frozenset({AccountStatus.OPEN, AccountStatus.SUSPENDED})
-_LENDER = frozenset({
-    ClosureInitiator.LENDER_RISK, ClosureInitiator.LENDER_INACTIVITY,
-    ClosureInitiator.PLATFORM_POLICY, ClosureInitiator.REGULATOR,
-})
+_LENDER = frozenset(
+    {
+        ClosureInitiator.LENDER_RISK,
+        ClosureInitiator.LENDER_INACTIVITY,
+        ClosureInitiator.PLATFORM_POLICY,
+        ClosureInitiator.REGULATOR,
+    }
+)
 _ADVERSE_TERMINATION = frozenset({TerminationKind.ABNORMAL, TerminationKind.BAD_DEBT})
 _ADVERSE_STATUS = frozenset({AccountStatus.CHARGED_OFF, AccountStatus.TRANSFERRED})
 _HARD = frozenset({InquiryKind.LOAN_APPROVAL, InquiryKind.CARD_APPROVAL})
@@ -178,7 +338,7 @@ def months_before(as_of: _dt.date, months: int) -> _dt.date:
     return _dt.date(y, m, day)
 
 
-_EMPTY: Dict[str, Any] = {}
+_EMPTY: dict[str, Any] = {}
 # enum members as module constants: class attribute access on an Enum is slow in the hot path
 _CONSUMER = ClosureInitiator.CONSUMER
 _LENDER_RISK = ClosureInitiator.LENDER_RISK
@@ -194,10 +354,15 @@ _IMPLIED_TERMINATION = {
 
 
 @lru_cache(maxsize=1024)
-def _windows(as_of: _dt.date, retention_months: int) -> Tuple[_dt.date, ...]:
+def _windows(as_of: _dt.date, retention_months: int) -> tuple[_dt.date, ...]:
     """Starts of the 3, 6, 12, 24 month and retention windows before ``as_of``."""
-    return (months_before(as_of, 3), months_before(as_of, 6), months_before(as_of, 12),
-            months_before(as_of, 24), months_before(as_of, retention_months))
+    return (
+        months_before(as_of, 3),
+        months_before(as_of, 6),
+        months_before(as_of, 12),
+        months_before(as_of, 24),
+        months_before(as_of, retention_months),
+    )
 
 
 def _util(owed: float, open_limit: float, max_closed: float) -> float:
@@ -210,7 +375,7 @@ def _util(owed: float, open_limit: float, max_closed: float) -> float:
 
 def extract(
     profile: CreditProfile, as_of: _dt.date, config: FeatureConfig = DEFAULT_CONFIG
-) -> Tuple[float, ...]:
+) -> tuple[float, ...]:
     """Compute every feature of ``profile`` at ``as_of``, in :data:`FEATURE_NAMES` order.
 
     The profile must be valid and dated no later than ``as_of`` (``assess`` checks both).
@@ -233,11 +398,11 @@ def extract(
     ev_by_id = {ev.account_id: ev for ev in closures_ev} if closures_ev else _EMPTY
 
     # ---- accounts: utilization, ages, delinquency ---------------------------------------
-    bal_terms: List[float] = []
-    lim_terms: List[float] = []
-    line_utils: List[float] = []
-    ages_all: List[float] = []
-    ages_open: List[float] = []
+    bal_terms: list[float] = []
+    lim_terms: list[float] = []
+    line_utils: list[float] = []
+    ages_all: list[float] = []
+    ages_open: list[float] = []
     n_open = 0.0
     n_ended = 0.0
     dpd_known = False
@@ -246,15 +411,23 @@ def extract(
     months_known = False
     months_total = 0
     consecutive3 = False
-    closed_balances: List[float] = []
-    closed_owed: List[float] = []
-    closed_utils: List[float] = []
-    open_limits: List[float] = []
+    closed_balances: list[float] = []
+    closed_owed: list[float] = []
+    closed_utils: list[float] = []
+    open_limits: list[float] = []
     abnormal_ids = set()
     # (account, closed_on, initiator, reason, termination, balance_at, limit_at, dpd_6m_before)
     items = [
-        (ev.account_id, ev.closed_on, ev.initiator, ev.reason, ev.termination,
-         ev.balance_at_closure, ev.limit_at_closure, ev.worst_dpd_6m_before)
+        (
+            ev.account_id,
+            ev.closed_on,
+            ev.initiator,
+            ev.reason,
+            ev.termination,
+            ev.balance_at_closure,
+            ev.limit_at_closure,
+            ev.worst_dpd_6m_before,
+        )
         for ev in closures_ev
     ]
     by_id = {}
@@ -279,7 +452,10 @@ def extract(
         if acc.months_delinquent_24m is not None:
             months_known = True
             months_total += acc.months_delinquent_24m
-        if acc.max_consecutive_delinquent_24m is not None and acc.max_consecutive_delinquent_24m >= 3:
+        if (
+            acc.max_consecutive_delinquent_24m is not None
+            and acc.max_consecutive_delinquent_24m >= 3
+        ):
             consecutive3 = True
         revolving = acc.product in REVOLVING_PRODUCTS
         if open_like:
@@ -303,12 +479,21 @@ def extract(
             closed_balances.append(bal)
         ev = ev_by_id.get(aid)
         if ev is None and closed_on is not None:
-            items.append((aid, closed_on, _INIT_UNKNOWN, _REASON_UNKNOWN,
-                          _IMPLIED_TERMINATION.get(status), None, None, None))
+            items.append(
+                (
+                    aid,
+                    closed_on,
+                    _INIT_UNKNOWN,
+                    _REASON_UNKNOWN,
+                    _IMPLIED_TERMINATION.get(status),
+                    None,
+                    None,
+                    None,
+                )
+            )
         if revolving:
             # a closed line's balance still counts against the open limits
-            owed = bal if bal is not None else (
-                ev.balance_at_closure if ev is not None else None)
+            owed = bal if bal is not None else (ev.balance_at_closure if ev is not None else None)
             if owed is not None and owed > 0:
                 closed_owed.append(owed)
                 lim = acc.credit_limit
@@ -319,11 +504,11 @@ def extract(
 
     # ---- closures ------------------------------------------------------------------------
     n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_risk_24 = n_delev_12 = 0.0
-    last_closure: Optional[_dt.date] = None
+    last_closure: _dt.date | None = None
     dpd_flag = 0.0
     dpd_unknown = False
-    closed_lim_12: List[float] = []
-    readd_lim_12: List[float] = []
+    closed_lim_12: list[float] = []
+    readd_lim_12: list[float] = []
     for aid, d, init, reason, term, bal_at, lim_at, dpd6 in items:
         acc = by_id[aid]
         if last_closure is None or d > last_closure:
@@ -357,9 +542,15 @@ def extract(
                 closed_lim_12.append(lim)
                 if owed is not None and owed == 0 and lim > 0:
                     readd_lim_12.append(lim)
-            if (init is _CONSUMER and reason is _REDUCE_DEBT
-                    and (term is None or term is _NORMAL)
-                    and owed is not None and owed == 0 and dpd is not None and dpd < 30):
+            if (
+                init is _CONSUMER
+                and reason is _REDUCE_DEBT
+                and (term is None or term is _NORMAL)
+                and owed is not None
+                and owed == 0
+                and dpd is not None
+                and dpd < 30
+            ):
                 n_delev_12 += 1.0
     if dpd_flag == 0.0 and dpd_unknown:
         dpd_flag = NAN
@@ -400,7 +591,8 @@ def extract(
     # the alerts of scan_profile after the look-back start, counted without building them
     if profile.activity:
         post_act, reopen, contact = security_counts(
-            profile, config.security, as_of - _dt.timedelta(days=config.security_lookback_days))
+            profile, config.security, as_of - _dt.timedelta(days=config.security_lookback_days)
+        )
     else:
         post_act = reopen = contact = 0.0
 
@@ -438,6 +630,6 @@ def extract(
 
 def feature_dict(
     profile: CreditProfile, as_of: _dt.date, config: FeatureConfig = DEFAULT_CONFIG
-) -> Dict[str, float]:
+) -> dict[str, float]:
     """:func:`extract` as a ``{name: value}`` mapping."""
     return dict(zip(FEATURE_NAMES, extract(profile, as_of, config)))

@@ -30,11 +30,17 @@ A scorer is any object with these members (duck-typed; use
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Protocol, Tuple, Union, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-__all__ = ["Factor", "SCORER_API_VERSION", "ScoreResult", "Scorer", "Trigger"]
+__all__ = [
+    "Factor",
+    "SCORER_API_VERSION",
+    "ScoreResult",
+    "Scorer",
+    "Trigger",
+]
 
 #: The scorer-protocol version this library implements.
 SCORER_API_VERSION = 1
@@ -70,8 +76,8 @@ class Factor:
 
     code: str = attrs.field(validator=attrs.validators.instance_of(str))
     points: float = attrs.field(validator=_finite)
-    feature: Optional[str] = None
-    value: Union[float, str, None] = None
+    feature: str | None = None
+    value: float | str | None = None
 
     def __reduce__(self) -> Any:
         # compact and fast to unpickle (results travel back from assess_many's workers)
@@ -90,7 +96,7 @@ class Trigger:
 
     code: str = attrs.field(validator=attrs.validators.instance_of(str))
     action: str = attrs.field(validator=attrs.validators.in_(TRIGGER_ACTIONS))
-    rule: Optional[str] = None
+    rule: str | None = None
 
     def __reduce__(self) -> Any:
         return make_trigger, (self.code, self.action, self.rule)
@@ -106,8 +112,8 @@ class ScoreResult:
     """
 
     probability_of_default: float = attrs.field(validator=_finite)
-    factors: Tuple[Factor, ...] = attrs.field(default=(), converter=tuple)
-    triggers: Tuple[Trigger, ...] = attrs.field(default=(), converter=tuple)
+    factors: tuple[Factor, ...] = attrs.field(default=(), converter=tuple)
+    triggers: tuple[Trigger, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         if not 0.0 <= self.probability_of_default <= 1.0:
@@ -116,7 +122,7 @@ class ScoreResult:
             )
 
 
-def make_factor(code: str, points: float, feature: Optional[str], value: Any) -> Factor:
+def make_factor(code: str, points: float, feature: str | None, value: Any) -> Factor:
     """Build a :class:`Factor` without validation, for built-in scorers whose values are
     finite by construction (the hot path of scoring)."""
     f = _new(Factor)
@@ -127,8 +133,9 @@ def make_factor(code: str, points: float, feature: Optional[str], value: Any) ->
     return f
 
 
-def make_result(probability: float, factors: Tuple[Factor, ...],
-                triggers: Tuple[Trigger, ...]) -> ScoreResult:
+def make_result(
+    probability: float, factors: tuple[Factor, ...], triggers: tuple[Trigger, ...]
+) -> ScoreResult:
     """Build a :class:`ScoreResult` without validation (see :func:`make_factor`)."""
     r = _new(ScoreResult)
     _r_p(r, probability)
@@ -137,7 +144,7 @@ def make_result(probability: float, factors: Tuple[Factor, ...],
     return r
 
 
-def make_trigger(code: str, action: str, rule: Optional[str]) -> Trigger:
+def make_trigger(code: str, action: str, rule: str | None) -> Trigger:
     """Build a :class:`Trigger` without validation (see :func:`make_factor`)."""
     t = _new(Trigger)
     _t_code(t, code)
@@ -149,9 +156,11 @@ def make_trigger(code: str, action: str, rule: Optional[str]) -> Trigger:
 # the slots' own setters (faster than object.__setattr__ on the scoring hot path)
 _new = object.__new__
 _f_code, _f_points, _f_feature, _f_value = (
-    Factor.__dict__[n].__set__ for n in ("code", "points", "feature", "value"))
+    Factor.__dict__[n].__set__ for n in ("code", "points", "feature", "value")
+)
 _r_p, _r_factors, _r_triggers = (
-    ScoreResult.__dict__[n].__set__ for n in ("probability_of_default", "factors", "triggers"))
+    ScoreResult.__dict__[n].__set__ for n in ("probability_of_default", "factors", "triggers")
+)
 _t_code, _t_action, _t_rule = (Trigger.__dict__[n].__set__ for n in ("code", "action", "rule"))
 
 

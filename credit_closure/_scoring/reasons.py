@@ -8,9 +8,10 @@ with it (FICO-CODES has no closure code either; it surfaces through codes 10, 12
 
 from __future__ import annotations
 
-from typing import Dict, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
-__all__ = ["REASONS", "FEATURE_REASON", "ReasonText", "reason_text"]
+__all__ = ["FEATURE_REASON", "REASONS", "ReasonText", "reason_text"]
 
 
 class ReasonText(NamedTuple):
@@ -20,83 +21,88 @@ class ReasonText(NamedTuple):
     zh: str
 
 
-REASONS: Dict[str, ReasonText] = {
+REASONS: dict[str, ReasonText] = {
     # -- credit factors ---------------------------------------------------------------------
     "UTILIZATION_HIGH": ReasonText(
         "Proportion of balances to credit limits on revolving accounts is too high",
-        "循环授信账户已用额度占授信总额的比例过高"),
+        "循环授信账户已用额度占授信总额的比例过高",
+    ),
     "LINE_UTILIZATION_HIGH": ReasonText(
         "A revolving account is at or near its credit limit",
-        "有循环授信账户的已用额度接近或达到上限"),
+        "有循环授信账户的已用额度接近或达到上限",
+    ),
     "LIMIT_LOST_TO_CLOSURES": ReasonText(
         "Available credit reduced by recently closed revolving accounts",
-        "近期关闭的循环授信账户减少了可用额度"),
+        "近期关闭的循环授信账户减少了可用额度",
+    ),
     "CLOSED_WITH_BALANCE": ReasonText(
-        "Balance still owed on a closed account",
-        "已关闭账户仍有未结清余额"),
+        "Balance still owed on a closed account", "已关闭账户仍有未结清余额"
+    ),
     "CLOSED_BY_LENDER_RISK": ReasonText(
-        "Account closed by the lender for risk reasons",
-        "有账户因风险原因被放贷机构关闭"),
+        "Account closed by the lender for risk reasons", "有账户因风险原因被放贷机构关闭"
+    ),
     "CLOSED_BY_LENDER": ReasonText(
-        "Accounts recently closed by lenders or platforms",
-        "近期有账户被放贷机构或平台关闭"),
+        "Accounts recently closed by lenders or platforms", "近期有账户被放贷机构或平台关闭"
+    ),
     "ABNORMAL_TERMINATION": ReasonText(
         "Abnormal termination, bad debt, charge-off or transfer on file in the last 5 years",
-        "近5年内有异常结束、呆账、核销或转出记录"),
+        "近5年内有异常结束、呆账、核销或转出记录",
+    ),
     "CLOSED_AFTER_DELINQUENCY": ReasonText(
-        "Account closed after a recent delinquency",
-        "有账户在近期逾期后被关闭"),
+        "Account closed after a recent delinquency", "有账户在近期逾期后被关闭"
+    ),
     "SERIOUS_DELINQUENCY_PATTERN": ReasonText(
         "Overdue 3 months in a row or 6 months in total in the last 24 months",
-        "近24个月内有连续3个月或累计6个月逾期(连三累六)"),
+        "近24个月内有连续3个月或累计6个月逾期(连三累六)",
+    ),
     "DELINQUENCY_LEVEL": ReasonText(
-        "Level of delinquency on accounts in the last 24 months",
-        "近24个月内账户逾期程度较高"),
+        "Level of delinquency on accounts in the last 24 months", "近24个月内账户逾期程度较高"
+    ),
     "DELINQUENT_ACCOUNTS": ReasonText(
         "Number of accounts with delinquency in the last 24 months",
-        "近24个月内有逾期记录的账户数较多"),
+        "近24个月内有逾期记录的账户数较多",
+    ),
     "TOO_MANY_INQUIRIES": ReasonText(
         "Too many loan or card application inquiries in the last 6 months",
-        "近6个月贷款审批及信用卡审批查询次数过多"),
+        "近6个月贷款审批及信用卡审批查询次数过多",
+    ),
     "RECENT_INQUIRIES": ReasonText(
         "Number of recent loan or card application inquiries",
-        "近期贷款审批及信用卡审批查询次数较多"),
+        "近期贷款审批及信用卡审批查询次数较多",
+    ),
     "SHORT_CREDIT_HISTORY": ReasonText(
-        "Length of time accounts have been established",
-        "信用账户建立时间较短"),
+        "Length of time accounts have been established", "信用账户建立时间较短"
+    ),
     "SHORT_OPEN_HISTORY": ReasonText(
-        "Length of time open accounts have been established",
-        "在用信用账户建立时间较短"),
-    "MANY_CLOSURES": ReasonText(
-        "Number of accounts closed recently",
-        "近期关闭的账户数较多"),
+        "Length of time open accounts have been established", "在用信用账户建立时间较短"
+    ),
+    "MANY_CLOSURES": ReasonText("Number of accounts closed recently", "近期关闭的账户数较多"),
     "RECENT_CLOSURE": ReasonText(
-        "Time since the most recent account closure",
-        "距最近一次账户关闭的时间较短"),
+        "Time since the most recent account closure", "距最近一次账户关闭的时间较短"
+    ),
     "CLOSED_SHARE": ReasonText(
-        "Proportion of closed accounts among all accounts",
-        "已关闭账户占全部账户的比例"),
-    "FEW_OPEN_ACCOUNTS": ReasonText(
-        "Number of open accounts",
-        "在用账户数"),
-    "POST_CLOSURE_ACTIVITY": ReasonText(
-        "Activity on a closed account",
-        "已关闭账户上出现活动"),
+        "Proportion of closed accounts among all accounts", "已关闭账户占全部账户的比例"
+    ),
+    "FEW_OPEN_ACCOUNTS": ReasonText("Number of open accounts", "在用账户数"),
+    "POST_CLOSURE_ACTIVITY": ReasonText("Activity on a closed account", "已关闭账户上出现活动"),
     # -- triggers (decisions, not credit factors) -----------------------------------------------
     "FREQUENT_CLOSURES_REVIEW": ReasonText(
         "Several accounts closed in a short time: referred for review by a person",
-        "短期内关闭多个账户:转人工审核"),
+        "短期内关闭多个账户:转人工审核",
+    ),
     "SECURITY_VERIFICATION": ReasonText(
         "Contact details changed near a closure with later activity or a reopen request: "
         "verify identity out of band",
-        "账户关闭前后联系方式变更且随后出现活动或重开申请:需通过其他渠道核实身份"),
+        "账户关闭前后联系方式变更且随后出现活动或重开申请:需通过其他渠道核实身份",
+    ),
     "SECURITY_ALERT": ReasonText(
         "Activity or a reopen request on a closed account: monitored, no effect on credit",
-        "已关闭账户出现活动或重开申请:仅作监控提示,不影响信用评估"),
+        "已关闭账户出现活动或重开申请:仅作监控提示,不影响信用评估",
+    ),
 }
 
 #: The reason code that explains each feature, for scorers that score features directly.
-FEATURE_REASON: Dict[str, str] = {
+FEATURE_REASON: dict[str, str] = {
     "util_total": "UTILIZATION_HIGH",
     "util_max_line": "LINE_UTILIZATION_HIGH",
     "util_delta_closure": "LIMIT_LOST_TO_CLOSURES",

@@ -34,17 +34,11 @@ import os
 import re
 import threading
 import types
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import (
     Any,
-    Callable,
-    Dict,
-    FrozenSet,
-    Iterable,
-    List,
     NamedTuple,
-    Optional,
-    Tuple,
 )
 
 from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS
@@ -90,14 +84,22 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 DISTRIBUTION = "credit-closure"
 
 #: Built-in scorers: name -> "module:attribute" of a zero-argument factory.
-BUILTINS: Dict[str, str] = {
+BUILTINS: dict[str, str] = {
     "rules": "credit_closure._scoring.rules:RuleScorer.default",
     "logistic": "credit_closure._scorecard.logistic:reference_scorer",
 }
 
 #: The statuses :func:`check_plugins` reports.
-STATUSES = ("ok", "load_failed", "incompatible", "invalid_name", "ambiguous", "shadowed",
-            "disabled", "not_allowed")
+STATUSES = (
+    "ok",
+    "load_failed",
+    "incompatible",
+    "invalid_name",
+    "ambiguous",
+    "shadowed",
+    "disabled",
+    "not_allowed",
+)
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
@@ -114,8 +116,8 @@ class ScorerInfo(NamedTuple):
     """
 
     name: str
-    distribution: Optional[str]
-    version: Optional[str]
+    distribution: str | None
+    version: str | None
     target: str
 
 
@@ -133,13 +135,13 @@ class PluginReport(NamedTuple):
     """
 
     name: str
-    distribution: Optional[str]
-    version: Optional[str]
+    distribution: str | None
+    version: str | None
     target: str
     status: str
-    error: Optional[str]
+    error: str | None
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
         return dict(self._asdict())
 
@@ -149,32 +151,32 @@ class _Candidate(NamedTuple):
 
     name: str
     distribution: str
-    version: Optional[str]
+    version: str | None
     target: str
     entry_point: Any
-    problem: Optional[str]  # "invalid_name" / "shadowed", else None
+    problem: str | None  # "invalid_name" / "shadowed", else None
 
 
 class _Discovery(NamedTuple):
-    own: Tuple[Tuple[str, str], ...]  # (name, target) declared by credit-closure itself
-    third_party: Tuple[_Candidate, ...]
-    by_name: Dict[str, Tuple[_Candidate, ...]]  # valid, non-reserved names only
+    own: tuple[tuple[str, str], ...]  # (name, target) declared by credit-closure itself
+    third_party: tuple[_Candidate, ...]
+    by_name: dict[str, tuple[_Candidate, ...]]  # valid, non-reserved names only
 
 
 class _Loaded(NamedTuple):
     scorer: Any
-    distribution: Optional[str]
-    version: Optional[str]
-    plugin: Optional[_Candidate]  # set for third-party entry points
+    distribution: str | None
+    version: str | None
+    plugin: _Candidate | None  # set for third-party entry points
 
 
 _lock = threading.RLock()
-_name_locks: Dict[str, threading.RLock] = {}
-_registered: Dict[str, Tuple[Callable[[], Any], str]] = {}
-_cache: Dict[str, _Loaded] = {}
-_discovery: Optional[_Discovery] = None
-_allowed_names: Optional[FrozenSet[str]] = None
-_allowed_dists: Optional[FrozenSet[str]] = None
+_name_locks: dict[str, threading.RLock] = {}
+_registered: dict[str, tuple[Callable[[], Any], str]] = {}
+_cache: dict[str, _Loaded] = {}
+_discovery: _Discovery | None = None
+_allowed_names: frozenset[str] | None = None
+_allowed_dists: frozenset[str] | None = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -188,7 +190,7 @@ def _is_own(dist_name: str) -> bool:
     return _canonical(dist_name) == DISTRIBUTION
 
 
-def _reserved() -> FrozenSet[str]:
+def _reserved() -> frozenset[str]:
     own = _discover().own
     return frozenset(BUILTINS) | frozenset(n for n, _ in own)
 
@@ -201,8 +203,8 @@ def _discover() -> _Discovery:
     with _lock:
         if _discovery is not None:
             return _discovery
-        own: List[Tuple[str, str]] = []
-        raw: List[Tuple[str, str, Optional[str], str, Any]] = []
+        own: list[tuple[str, str]] = []
+        raw: list[tuple[str, str, str | None, str, Any]] = []
         import importlib.metadata as _md  # here, not at import: it costs ~20 ms
 
         for ep in _md.entry_points(group=GROUP):
@@ -214,25 +216,34 @@ def _discover() -> _Discovery:
             else:
                 raw.append((ep.name, dname, dversion, ep.value, ep))
         reserved = frozenset(BUILTINS) | frozenset(n for n, _ in own)
-        cands: List[_Candidate] = []
+        cands: list[_Candidate] = []
         for name, dname, dversion, target, ep in raw:
             problem = None
             if not NAME_RE.match(name):
                 problem = "invalid_name"
-                logger.warning("scorer entry point %r in %s %s has an invalid name; ignored",
-                               name, dname, dversion)
+                logger.warning(
+                    "scorer entry point %r in %s %s has an invalid name; ignored",
+                    name,
+                    dname,
+                    dversion,
+                )
             elif name in reserved:
                 problem = "shadowed"
-                logger.warning("scorer entry point %r in %s %s uses a built-in scorer's name; "
-                               "ignored", name, dname, dversion)
+                logger.warning(
+                    "scorer entry point %r in %s %s uses a built-in scorer's name; ignored",
+                    name,
+                    dname,
+                    dversion,
+                )
             cands.append(_Candidate(name, dname, dversion, target, ep, problem))
         cands.sort(key=lambda c: (c.name, _canonical(c.distribution), c.target))
-        by_name: Dict[str, List[_Candidate]] = {}
+        by_name: dict[str, list[_Candidate]] = {}
         for c in cands:
             if c.problem is None:
                 by_name.setdefault(c.name, []).append(c)
-        _discovery = _Discovery(tuple(sorted(own)), tuple(cands),
-                                {k: tuple(v) for k, v in by_name.items()})
+        _discovery = _Discovery(
+            tuple(sorted(own)), tuple(cands), {k: tuple(v) for k, v in by_name.items()}
+        )
         return _discovery
 
 
@@ -252,7 +263,7 @@ def plugins_disabled() -> bool:
 
 
 @lru_cache(maxsize=64)
-def _parse_allowed(raw: Optional[str]) -> Optional[Tuple[Optional[FrozenSet[str]], Optional[FrozenSet[str]]]]:
+def _parse_allowed(raw: str | None) -> tuple[frozenset[str] | None, frozenset[str] | None] | None:
     if raw is None or not raw.strip():
         return None
     names, dists = set(), set()
@@ -268,7 +279,7 @@ def _parse_allowed(raw: Optional[str]) -> Optional[Tuple[Optional[FrozenSet[str]
 
 
 def set_allowed(
-    *, names: Optional[Iterable[str]] = None, distributions: Optional[Iterable[str]] = None
+    *, names: Iterable[str] | None = None, distributions: Iterable[str] | None = None
 ) -> None:
     """Allow only these third-party plugins in this process (both ``None``: no in-code list).
 
@@ -296,7 +307,7 @@ def set_allowed(
     global _allowed_names, _allowed_dists
     problems = []
 
-    def _norm(arg: str, values: Optional[Iterable[str]], canon: bool) -> Optional[FrozenSet[str]]:
+    def _norm(arg: str, values: Iterable[str] | None, canon: bool) -> frozenset[str] | None:
         if values is None:
             return None
         if isinstance(values, (str, bytes)):
@@ -318,25 +329,31 @@ def set_allowed(
         _allowed_names, _allowed_dists = n, d
 
 
-def get_allowed() -> Tuple[Optional[FrozenSet[str]], Optional[FrozenSet[str]]]:
+def get_allowed() -> tuple[frozenset[str] | None, frozenset[str] | None]:
     """The in-code allow-list set by :func:`set_allowed`: ``(names, distributions)``."""
     return _allowed_names, _allowed_dists
 
 
-def _gate(name: str, dist: str) -> Optional[Tuple[str, str]]:
+def _gate(name: str, dist: str) -> tuple[str, str] | None:
     """``(status, why)`` when operator controls refuse this plugin, else ``None``.
 
     Reads the environment at every call (cheap), so a change applies to loaded plugins too.
     """
     env = os.environ
-    return _decide(name, dist, env.get(ENV_DISABLE), env.get(ENV_ALLOWED), _allowed_names,
-                   _allowed_dists)
+    return _decide(
+        name, dist, env.get(ENV_DISABLE), env.get(ENV_ALLOWED), _allowed_names, _allowed_dists
+    )
 
 
 @lru_cache(maxsize=1024)
-def _decide(name: str, dist: str, disable: Optional[str], allowed: Optional[str],
-            code_names: Optional[FrozenSet[str]],
-            code_dists: Optional[FrozenSet[str]]) -> Optional[Tuple[str, str]]:
+def _decide(
+    name: str,
+    dist: str,
+    disable: str | None,
+    allowed: str | None,
+    code_names: frozenset[str] | None,
+    code_dists: frozenset[str] | None,
+) -> tuple[str, str] | None:
     if disable is not None and disable.strip().lower() in _TRUE:
         return "disabled", f"third-party plugins are disabled ({ENV_DISABLE} is set)"
     cdist = _canonical(dist)
@@ -357,7 +374,7 @@ def _decide(name: str, dist: str, disable: Optional[str], allowed: Optional[str]
 # ---------------------------------------------------------------------------------------
 # Listing
 # ---------------------------------------------------------------------------------------
-def available_scorers() -> Tuple[ScorerInfo, ...]:
+def available_scorers() -> tuple[ScorerInfo, ...]:
     """List the scorers that can be used by name, sorted by name, without importing any.
 
     The built-ins, in-process registrations and the third-party entry points that the
@@ -372,7 +389,7 @@ def available_scorers() -> Tuple[ScorerInfo, ...]:
         [('rules', 'credit-closure')]
     """
     found = _discover()
-    rows: Dict[str, ScorerInfo] = {}
+    rows: dict[str, ScorerInfo] = {}
     for n, t in found.own:
         rows[n] = ScorerInfo(n, DISTRIBUTION, __version__, BUILTINS.get(n, t))
     for n, t in BUILTINS.items():
@@ -391,7 +408,7 @@ def available_scorers() -> Tuple[ScorerInfo, ...]:
     return tuple(rows[k] for k in sorted(rows))
 
 
-def _names() -> List[str]:
+def _names() -> list[str]:
     return [s.name for s in available_scorers()]
 
 
@@ -501,41 +518,90 @@ def _supported(api: Any) -> bool:
 def _fail(exc: ScorerLoadError) -> ScorerLoadError:
     logger.warning("%s", exc)
     if exc.original_exception is not None:
-        logger.debug("cause of the failure to load scorer %r", exc.scorer_name,
-                     exc_info=exc.original_exception)
+        logger.debug(
+            "cause of the failure to load scorer %r",
+            exc.scorer_name,
+            exc_info=exc.original_exception,
+        )
     return exc
 
 
-def _build(name: str, target_obj: Any, *, dist: Optional[str], version: Optional[str],
-           target: str, handshake: bool) -> Any:
+def _build(
+    name: str,
+    target_obj: Any,
+    *,
+    dist: str | None,
+    version: str | None,
+    target: str,
+    handshake: bool,
+) -> Any:
     """Check the handshake, run the factory, check what it returned."""
     if handshake:
         api = _declared_api(target_obj)
         if not _supported(api):
-            raise _fail(IncompatibleScorerError(
-                name, declared=api, supported=SUPPORTED_SCORER_APIS, distribution=dist,
-                version=version, target=target, library_version=__version__))
+            raise _fail(
+                IncompatibleScorerError(
+                    name,
+                    declared=api,
+                    supported=SUPPORTED_SCORER_APIS,
+                    distribution=dist,
+                    version=version,
+                    target=target,
+                    library_version=__version__,
+                )
+            )
     if not callable(target_obj):
-        raise _fail(ScorerLoadError(
-            name, f"the target is a {type(target_obj).__name__}, not a class or a zero-argument "
-            "factory", distribution=dist, version=version, target=target, stage="check"))
+        raise _fail(
+            ScorerLoadError(
+                name,
+                f"the target is a {type(target_obj).__name__}, not a class or a zero-argument "
+                "factory",
+                distribution=dist,
+                version=version,
+                target=target,
+                stage="check",
+            )
+        )
     try:
         obj = target_obj()
     except Exception as exc:
-        raise _fail(ScorerLoadError(
-            name, f"{type(exc).__name__}: {exc}", distribution=dist, version=version,
-            target=target, stage="construct", original=exc)) from exc
+        raise _fail(
+            ScorerLoadError(
+                name,
+                f"{type(exc).__name__}: {exc}",
+                distribution=dist,
+                version=version,
+                target=target,
+                stage="construct",
+                original=exc,
+            )
+        ) from exc
     if not callable(getattr(obj, "score", None)):
-        raise _fail(ScorerLoadError(
-            name, f"the factory returned a {type(obj).__name__}, which has no "
-            "score(profile, as_of) method", distribution=dist, version=version, target=target,
-            stage="check"))
+        raise _fail(
+            ScorerLoadError(
+                name,
+                f"the factory returned a {type(obj).__name__}, which has no "
+                "score(profile, as_of) method",
+                distribution=dist,
+                version=version,
+                target=target,
+                stage="check",
+            )
+        )
     if handshake:
         api = getattr(obj, "credit_closure_api", None)
         if not _supported(api):
-            raise _fail(IncompatibleScorerError(
-                name, declared=api, supported=SUPPORTED_SCORER_APIS, distribution=dist,
-                version=version, target=target, library_version=__version__))
+            raise _fail(
+                IncompatibleScorerError(
+                    name,
+                    declared=api,
+                    supported=SUPPORTED_SCORER_APIS,
+                    distribution=dist,
+                    version=version,
+                    target=target,
+                    library_version=__version__,
+                )
+            )
     return obj
 
 
@@ -548,9 +614,11 @@ def _pick(name: str) -> _Candidate:
         hint = None
         if bad:
             c = bad[0]
-            hint = (f"An entry point {name!r} in {c.distribution} {c.version} was ignored: "
-                    + ("its name is not valid (lowercase letters, digits, - and _)."
-                       if c.problem == "invalid_name" else "its name is reserved."))
+            hint = f"An entry point {name!r} in {c.distribution} {c.version} was ignored: " + (
+                "its name is not valid (lowercase letters, digits, - and _)."
+                if c.problem == "invalid_name"
+                else "its name is reserved."
+            )
         raise ScorerNotFoundError(name, _names(), hint=hint)
     allowed = []
     refused = []
@@ -563,9 +631,11 @@ def _pick(name: str) -> _Candidate:
     if not allowed:
         c, why = refused[0]
         raise ScorerNotFoundError(
-            name, _names(),
+            name,
+            _names(),
             hint=f"Scorer {name!r} from {c.distribution} {c.version} is installed but not "
-                 f"loaded: {why}.")
+            f"loaded: {why}.",
+        )
     if len(allowed) > 1:
         raise AmbiguousScorerError(name, [(c.distribution, c.version, c.target) for c in allowed])
     return allowed[0]
@@ -575,11 +645,20 @@ def _load_plugin(c: _Candidate) -> Any:
     try:
         target_obj = c.entry_point.load()
     except Exception as exc:
-        raise _fail(ScorerLoadError(
-            c.name, f"{type(exc).__name__}: {exc}", distribution=c.distribution,
-            version=c.version, target=c.target, stage="import", original=exc)) from exc
-    return _build(c.name, target_obj, dist=c.distribution, version=c.version, target=c.target,
-                  handshake=True)
+        raise _fail(
+            ScorerLoadError(
+                c.name,
+                f"{type(exc).__name__}: {exc}",
+                distribution=c.distribution,
+                version=c.version,
+                target=c.target,
+                stage="import",
+                original=exc,
+            )
+        ) from exc
+    return _build(
+        c.name, target_obj, dist=c.distribution, version=c.version, target=c.target, handshake=True
+    )
 
 
 def _load(name: str) -> _Loaded:
@@ -589,15 +668,23 @@ def _load(name: str) -> _Loaded:
             gate = _gate(hit.plugin.name, hit.plugin.distribution)
             if gate is not None:
                 raise ScorerNotFoundError(
-                    name, _names(),
+                    name,
+                    _names(),
                     hint=f"Scorer {name!r} from {hit.plugin.distribution} {hit.plugin.version} "
-                         f"is loaded but no longer allowed: {gate[1]}.")
+                    f"is loaded but no longer allowed: {gate[1]}.",
+                )
         return hit
     if not isinstance(name, str):
-        raise InvalidInputError([("scorer", f"must be a scorer name or a scorer object (got "
-                                  f"{type(name).__name__})")], what="argument")
-    if (name not in BUILTINS and name not in _registered and name not in _reserved()
-            and name not in _discover().by_name):
+        raise InvalidInputError(
+            [("scorer", f"must be a scorer name or a scorer object (got {type(name).__name__})")],
+            what="argument",
+        )
+    if (
+        name not in BUILTINS
+        and name not in _registered
+        and name not in _reserved()
+        and name not in _discover().by_name
+    ):
         _pick(name)  # raises ScorerNotFoundError; unknown names get no lock of their own
     with _name_lock(name):
         hit = _cache.get(name)
@@ -608,11 +695,25 @@ def _load(name: str) -> _Loaded:
             try:
                 target_obj = _import_target(target)
             except Exception as exc:
-                raise _fail(ScorerLoadError(
-                    name, f"{type(exc).__name__}: {exc}", distribution=DISTRIBUTION,
-                    version=__version__, target=target, stage="import", original=exc)) from exc
-            obj = _build(name, target_obj, dist=DISTRIBUTION, version=__version__,
-                         target=target, handshake=False)
+                raise _fail(
+                    ScorerLoadError(
+                        name,
+                        f"{type(exc).__name__}: {exc}",
+                        distribution=DISTRIBUTION,
+                        version=__version__,
+                        target=target,
+                        stage="import",
+                        original=exc,
+                    )
+                ) from exc
+            obj = _build(
+                name,
+                target_obj,
+                dist=DISTRIBUTION,
+                version=__version__,
+                target=target,
+                handshake=False,
+            )
             loaded = _Loaded(obj, DISTRIBUTION, __version__, None)
         elif name in _registered:
             factory, target = _registered[name]
@@ -654,7 +755,7 @@ def get_scorer(name: str) -> Any:
 
 
 @lru_cache(maxsize=256)
-def _dist_of_module(top: str) -> Tuple[Optional[str], Optional[str]]:
+def _dist_of_module(top: str) -> tuple[str | None, str | None]:
     import importlib.metadata as _md
 
     try:
@@ -667,7 +768,7 @@ def _dist_of_module(top: str) -> Tuple[Optional[str], Optional[str]]:
         return None, None
 
 
-def resolve(scorer: Any) -> Tuple[Any, str, Optional[str], Optional[str]]:
+def resolve(scorer: Any) -> tuple[Any, str, str | None, str | None]:
     """Return ``(scorer object, name, distribution, distribution version)``.
 
     For a scorer object (not a name), the distribution is the one that installed the object's
@@ -700,7 +801,7 @@ def _status_of(exc: BaseException) -> str:
     return "load_failed"
 
 
-def check_plugins() -> Tuple[PluginReport, ...]:
+def check_plugins() -> tuple[PluginReport, ...]:
     """Load every scorer in isolation and report one row per scorer or entry point.
 
     Built-ins and in-process registrations are loaded and reported too. Entry points refused
@@ -716,10 +817,11 @@ def check_plugins() -> Tuple[PluginReport, ...]:
         [('rules', 'ok')]
     """
     found = _discover()
-    rows: List[PluginReport] = []
+    rows: list[PluginReport] = []
 
-    def _try(name: str, dist: Optional[str], version: Optional[str], target: str,
-             load: Callable[[], Any]) -> None:
+    def _try(
+        name: str, dist: str | None, version: str | None, target: str, load: Callable[[], Any]
+    ) -> None:
         try:
             load()
         except Exception as exc:  # isolate: one bad plugin never hides the others
@@ -740,26 +842,38 @@ def check_plugins() -> Tuple[PluginReport, ...]:
     for c in found.third_party:
         row = (c.name, c.distribution, c.version, c.target)
         if c.problem == "invalid_name":
-            rows.append(PluginReport(*row, "invalid_name",
-                                     "name must match ^[a-z][a-z0-9_-]{0,63}$; never loaded"))
+            rows.append(
+                PluginReport(
+                    *row, "invalid_name", "name must match ^[a-z][a-z0-9_-]{0,63}$; never loaded"
+                )
+            )
             continue
         if c.problem == "shadowed":
-            rows.append(PluginReport(*row, "shadowed",
-                                     f"{c.name!r} is a built-in scorer's name; never loaded"))
+            rows.append(
+                PluginReport(
+                    *row, "shadowed", f"{c.name!r} is a built-in scorer's name; never loaded"
+                )
+            )
             continue
         gate = _gate(c.name, c.distribution)
         if gate is not None:
             rows.append(PluginReport(*row, gate[0], gate[1] + "; never loaded"))
             continue
         if c.name in registered:
-            rows.append(PluginReport(*row, "shadowed", f"{c.name!r} is registered in-process "
-                                     "with register_scorer(), which takes precedence"))
+            rows.append(
+                PluginReport(
+                    *row,
+                    "shadowed",
+                    f"{c.name!r} is registered in-process "
+                    "with register_scorer(), which takes precedence",
+                )
+            )
             continue
-        peers = [p for p in found.by_name.get(c.name, ())
-                 if _gate(p.name, p.distribution) is None]
+        peers = [p for p in found.by_name.get(c.name, ()) if _gate(p.name, p.distribution) is None]
         if len(peers) > 1:
-            err = AmbiguousScorerError(c.name, [(p.distribution, p.version, p.target)
-                                                for p in peers])
+            err = AmbiguousScorerError(
+                c.name, [(p.distribution, p.version, p.target) for p in peers]
+            )
             rows.append(PluginReport(*row, "ambiguous", str(err)))
             continue
         _try(*row, lambda c=c: _load(c.name))

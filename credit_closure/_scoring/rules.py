@@ -28,12 +28,13 @@ import json
 import math
 import os
 import threading
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
-from credit_closure._scoring.features import FEATURE_INDEX, FeatureConfig, extract
 from credit_closure._contract.model import CreditProfile
+from credit_closure._scoring.features import FEATURE_INDEX, FeatureConfig, extract
 from credit_closure._scoring.protocol import (
     SCORER_API_VERSION,
     TRIGGER_ACTIONS,
@@ -52,15 +53,38 @@ __all__ = ["RulePolicy", "RuleScorer"]
 
 POLICY_FORMAT = "credit_closure.rule_policy"
 POLICY_FORMAT_VERSION = 1
-_DEFAULT_POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "default_policy.json")
+_DEFAULT_POLICY_FILE = os.path.join(
+    os.path.dirname(os.path.dirname(__file__)), "data", "default_policy.json"
+)
 
-_RULE_KEYS = {"id", "title", "feature", "direction", "steps", "reason", "trigger", "when",
-              "when_any", "rationale", "sources"}
-_POLICY_KEYS = {"format", "format_version", "name", "version", "description", "base_log_odds",
-                "retention_months", "security_lookback_days", "scale", "rules"}
+_RULE_KEYS = {
+    "id",
+    "title",
+    "feature",
+    "direction",
+    "steps",
+    "reason",
+    "trigger",
+    "when",
+    "when_any",
+    "rationale",
+    "sources",
+}
+_POLICY_KEYS = {
+    "format",
+    "format_version",
+    "name",
+    "version",
+    "description",
+    "base_log_odds",
+    "retention_months",
+    "security_lookback_days",
+    "scale",
+    "rules",
+}
 
 
-def _cond_holds(c: Tuple[int, str, float, bool], feats: Tuple[float, ...]) -> bool:
+def _cond_holds(c: tuple[int, str, float, bool], feats: tuple[float, ...]) -> bool:
     v = feats[c[0]]
     if v != v:
         return c[3]
@@ -77,23 +101,23 @@ class _Rule:
     index: int
     feature: str
     at_least: bool
-    thresholds: Tuple[float, ...]
-    log_odds: Tuple[float, ...]
+    thresholds: tuple[float, ...]
+    log_odds: tuple[float, ...]
     reason: str
-    trigger_action: Optional[str]
-    trigger_code: Optional[str]
-    when: Tuple[Tuple[int, str, float, bool], ...]
-    when_any: Tuple[Tuple[int, str, float, bool], ...]
+    trigger_action: str | None
+    trigger_code: str | None
+    when: tuple[tuple[int, str, float, bool], ...]
+    when_any: tuple[tuple[int, str, float, bool], ...]
 
 
-def _num(problems: List[Tuple[str, str]], path: str, value: Any) -> Optional[float]:
+def _num(problems: list[tuple[str, str]], path: str, value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         problems.append((path, "must be a finite number"))
         return None
     return float(value)
 
 
-def _conditions(problems: List[Tuple[str, str]], path: str, raw: Any) -> Tuple[Any, ...]:
+def _conditions(problems: list[tuple[str, str]], path: str, raw: Any) -> tuple[Any, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list) or not raw:
@@ -144,18 +168,18 @@ class RulePolicy:
     base_log_odds: float
     scale: Scale
     feature_config: FeatureConfig
-    rules: Tuple[_Rule, ...] = attrs.field(repr=False)
+    rules: tuple[_Rule, ...] = attrs.field(repr=False)
     document: Mapping[str, Any] = attrs.field(repr=False, eq=False)
 
     @classmethod
-    def from_dict(cls, data: Any) -> "RulePolicy":
+    def from_dict(cls, data: Any) -> RulePolicy:
         """Validate a policy document and compile it.
 
         Raises:
             PolicyError: listing every problem, each path naming the rule
                 (``rules[4] (R5).steps[0].log_odds``).
         """
-        p: List[Tuple[str, str]] = []
+        p: list[tuple[str, str]] = []
         if not isinstance(data, Mapping):
             raise PolicyError([("", "must be an object")])
         for k in data:
@@ -165,23 +189,32 @@ class RulePolicy:
             p.append(("format", f"must be {POLICY_FORMAT!r}"))
         fv = data.get("format_version")
         if isinstance(fv, bool) or fv != POLICY_FORMAT_VERSION:
-            p.append(("format_version", f"must be {POLICY_FORMAT_VERSION} (got {data.get('format_version')!r})"))
+            p.append(
+                (
+                    "format_version",
+                    f"must be {POLICY_FORMAT_VERSION} (got {data.get('format_version')!r})",
+                )
+            )
         for key in ("name", "version"):
             if not isinstance(data.get(key), str) or not data.get(key):
                 p.append((key, "must be a non-empty string"))
         base = _num(p, "base_log_odds", data.get("base_log_odds"))
         retention = data.get("retention_months", 60)
-        if isinstance(retention, bool) or not isinstance(retention, int) or not 1 <= retention <= 600:
+        if (
+            isinstance(retention, bool)
+            or not isinstance(retention, int)
+            or not 1 <= retention <= 600
+        ):
             p.append(("retention_months", "must be an integer between 1 and 600"))
         lookback = data.get("security_lookback_days", 180)
         if isinstance(lookback, bool) or not isinstance(lookback, int) or not 1 <= lookback <= 3650:
             p.append(("security_lookback_days", "must be an integer between 1 and 3650"))
-        scale: Optional[Scale] = None
+        scale: Scale | None = None
         try:
             scale = Scale.from_dict(data.get("scale", {}), path="scale")
         except InvalidInputError as exc:
             p.extend(exc.problems)
-        rules: List[_Rule] = []
+        rules: list[_Rule] = []
         raw_rules = data.get("rules")
         if not isinstance(raw_rules, list):
             p.append(("rules", "must be an array"))
@@ -212,8 +245,8 @@ class RulePolicy:
             if reason not in REASONS:
                 p.append((f"{rp}.reason", f"is not a known reason code (got {str(reason)[:40]!r})"))
             steps = r.get("steps")
-            thresholds: List[float] = []
-            log_odds: List[float] = []
+            thresholds: list[float] = []
+            log_odds: list[float] = []
             if not isinstance(steps, list) or not steps:
                 p.append((f"{rp}.steps", "must be a non-empty array"))
             else:
@@ -231,23 +264,39 @@ class RulePolicy:
                     inc = direction != "below"
                     pairs = list(zip(thresholds, thresholds[1:]))
                     if any((b <= a) if inc else (b >= a) for a, b in pairs):
-                        p.append((f"{rp}.steps", "thresholds must be strictly "
-                                  + ("increasing" if inc else "decreasing")))
+                        p.append(
+                            (
+                                f"{rp}.steps",
+                                "thresholds must be strictly "
+                                + ("increasing" if inc else "decreasing"),
+                            )
+                        )
                     if any(a * b < 0 for a, b in zip(log_odds, log_odds[1:])) or any(
                         abs(b) < abs(a) for a, b in zip(log_odds, log_odds[1:])
                     ):
-                        p.append((f"{rp}.steps", "log_odds must keep one sign and not shrink "
-                                  "from step to step (more severe, more effect)"))
+                        p.append(
+                            (
+                                f"{rp}.steps",
+                                "log_odds must keep one sign and not shrink "
+                                "from step to step (more severe, more effect)",
+                            )
+                        )
             action = code = None
             trig = r.get("trigger")
             if trig is not None:
-                if not isinstance(trig, Mapping) or "action" not in trig or set(trig) - {"action", "code"}:
+                if (
+                    not isinstance(trig, Mapping)
+                    or "action" not in trig
+                    or set(trig) - {"action", "code"}
+                ):
                     p.append((f"{rp}.trigger", "must be an object with action and optional code"))
                 else:
                     action = trig["action"]
                     code = trig.get("code", reason)
                     if action not in TRIGGER_ACTIONS:
-                        p.append((f"{rp}.trigger.action", f"must be one of {', '.join(TRIGGER_ACTIONS)}"))
+                        p.append(
+                            (f"{rp}.trigger.action", f"must be one of {', '.join(TRIGGER_ACTIONS)}")
+                        )
                     if code not in REASONS:
                         p.append((f"{rp}.trigger.code", "is not a known reason code"))
             when = _conditions(p, f"{rp}.when", r.get("when"))
@@ -255,29 +304,45 @@ class RulePolicy:
             for key in ("title", "rationale"):
                 if key in r and not isinstance(r[key], str):
                     p.append((f"{rp}.{key}", "must be a string"))
-            if "sources" in r and (not isinstance(r["sources"], list)
-                                   or not all(isinstance(x, str) for x in r["sources"])):
+            if "sources" in r and (
+                not isinstance(r["sources"], list)
+                or not all(isinstance(x, str) for x in r["sources"])
+            ):
                 p.append((f"{rp}.sources", "must be an array of strings"))
             if len(p) == before:
-                rules.append(_Rule(
-                    id=rid, index=FEATURE_INDEX[feat], feature=feat,
-                    at_least=direction != "below", thresholds=tuple(thresholds),
-                    log_odds=tuple(log_odds), reason=reason, trigger_action=action,
-                    trigger_code=code, when=when, when_any=when_any,
-                ))
+                rules.append(
+                    _Rule(
+                        id=rid,
+                        index=FEATURE_INDEX[feat],
+                        feature=feat,
+                        at_least=direction != "below",
+                        thresholds=tuple(thresholds),
+                        log_odds=tuple(log_odds),
+                        reason=reason,
+                        trigger_action=action,
+                        trigger_code=code,
+                        when=when,
+                        when_any=when_any,
+                    )
+                )
         if p:
             raise PolicyError(p)
         assert scale is not None and base is not None
         return cls(
-            name=data["name"], version=data["version"],
-            description=str(data.get("description", "")), base_log_odds=base, scale=scale,
-            feature_config=FeatureConfig(retention_months=retention,
-                                         security_lookback_days=lookback),
-            rules=tuple(rules), document=json.loads(json.dumps(data)),
+            name=data["name"],
+            version=data["version"],
+            description=str(data.get("description", "")),
+            base_log_odds=base,
+            scale=scale,
+            feature_config=FeatureConfig(
+                retention_months=retention, security_lookback_days=lookback
+            ),
+            rules=tuple(rules),
+            document=json.loads(json.dumps(data)),
         )
 
     @classmethod
-    def from_file(cls, path: "str | os.PathLike[str]") -> "RulePolicy":
+    def from_file(cls, path: str | os.PathLike[str]) -> RulePolicy:
         """Load a policy from a ``.json`` file (or ``.toml`` on Python 3.11+).
 
         Raises:
@@ -297,7 +362,9 @@ class RulePolicy:
             try:
                 import tomllib
             except ImportError:  # pragma: no cover - Python 3.10
-                raise PolicyError([("", "TOML policies need Python 3.11 or newer; use JSON")]) from None
+                raise PolicyError(
+                    [("", "TOML policies need Python 3.11 or newer; use JSON")]
+                ) from None
             try:
                 data = tomllib.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -311,7 +378,7 @@ class RulePolicy:
 
 
 _default_lock = threading.Lock()
-_default: Optional["RuleScorer"] = None
+_default: RuleScorer | None = None
 
 
 class RuleScorer:
@@ -334,7 +401,7 @@ class RuleScorer:
     name = "rules"
     reason_method = "rule_points"
 
-    def __init__(self, policy: "RulePolicy | Mapping[str, Any] | None" = None) -> None:
+    def __init__(self, policy: RulePolicy | Mapping[str, Any] | None = None) -> None:
         if policy is None:
             policy = RulePolicy.from_file(_DEFAULT_POLICY_FILE)
         elif not isinstance(policy, RulePolicy):
@@ -344,15 +411,28 @@ class RuleScorer:
         self.version = f"{policy.name}@{policy.version}"
         self._factor = policy.scale.factor
         # immutable Factor objects reused across subjects: (rule position, step, value) -> Factor
-        self._factors: Dict[Tuple[int, int, float], Factor] = {}
+        self._factors: dict[tuple[int, int, float], Factor] = {}
         self._compiled = tuple(
-            (r.index, r.at_least, r.thresholds[0], r.thresholds, r.log_odds, r.reason, r.feature,
-             r.trigger_action, r.trigger_code, r.id, r.when, r.when_any, pos)
+            (
+                r.index,
+                r.at_least,
+                r.thresholds[0],
+                r.thresholds,
+                r.log_odds,
+                r.reason,
+                r.feature,
+                r.trigger_action,
+                r.trigger_code,
+                r.id,
+                r.when,
+                r.when_any,
+                pos,
+            )
             for pos, r in enumerate(policy.rules)
         )
 
     @classmethod
-    def default(cls) -> "RuleScorer":
+    def default(cls) -> RuleScorer:
         """The shared instance with the default policy (built once per process)."""
         global _default
         if _default is None:
@@ -362,21 +442,34 @@ class RuleScorer:
         return _default
 
     @classmethod
-    def from_file(cls, path: "str | os.PathLike[str]") -> "RuleScorer":
+    def from_file(cls, path: str | os.PathLike[str]) -> RuleScorer:
         """A rule scorer with the policy in ``path`` (see :meth:`RulePolicy.from_file`)."""
         return cls(RulePolicy.from_file(path))
 
     def __repr__(self) -> str:
         return f"RuleScorer(policy={self.version!r}, rules={len(self.policy.rules)})"
 
-    def _evaluate(self, feats: Tuple[float, ...], explain: bool) -> Tuple[float, list, list]:
+    def _evaluate(self, feats: tuple[float, ...], explain: bool) -> tuple[float, list, list]:
         log_odds = self.policy.base_log_odds
-        factors: List[Factor] = []
-        triggers: List[Trigger] = []
+        factors: list[Factor] = []
+        triggers: list[Trigger] = []
         factor = self._factor
         cache = self._factors
-        for (index, at_least, first, thresholds, steps, reason, feature, action, tcode, rid,
-             when, when_any, pos) in self._compiled:
+        for (
+            index,
+            at_least,
+            first,
+            thresholds,
+            steps,
+            reason,
+            feature,
+            action,
+            tcode,
+            rid,
+            when,
+            when_any,
+            pos,
+        ) in self._compiled:
             v = feats[index]
             # the first step decides whether the rule fires at all (NaN never fires)
             if at_least:
@@ -427,6 +520,6 @@ class RuleScorer:
         feats = extract(profile, as_of, self.policy.feature_config)
         return 1.0 / (1.0 + math.exp(-self._evaluate(feats, False)[0]))
 
-    def explain_policy(self) -> List[Dict[str, Any]]:
+    def explain_policy(self) -> list[dict[str, Any]]:
         """The rules as documented in the policy file (id, title, rationale, sources...)."""
         return [dict(r) for r in self.policy.document.get("rules", [])]

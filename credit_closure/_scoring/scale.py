@@ -14,13 +14,18 @@ probability is clipped to the same range, so score and probability stay one exac
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Tuple
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from credit_closure.exceptions import InvalidInputError
 
-__all__ = ["Band", "Scale", "DEFAULT_SCALE"]
+__all__ = [
+    "Band",
+    "DEFAULT_SCALE",
+    "Scale",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -31,7 +36,7 @@ class Band:
     min_score: float
 
 
-def _default_bands() -> Tuple[Band, ...]:
+def _default_bands() -> tuple[Band, ...]:
     return (
         Band(name="A", min_score=640.0),
         Band(name="B", min_score=600.0),
@@ -70,7 +75,7 @@ class Scale:
     pdo: float = 20.0
     min_score: float = 300.0
     max_score: float = 900.0
-    bands: Tuple[Band, ...] = attrs.field(factory=_default_bands, converter=tuple)
+    bands: tuple[Band, ...] = attrs.field(factory=_default_bands, converter=tuple)
     approve_at: float = 580.0
     decline_below: float = 530.0
     factor: float = attrs.field(init=False, eq=False, repr=False)
@@ -78,8 +83,15 @@ class Scale:
 
     def __attrs_post_init__(self) -> None:
         problems = []
-        for name in ("base_points", "base_odds", "pdo", "min_score", "max_score",
-                     "approve_at", "decline_below"):
+        for name in (
+            "base_points",
+            "base_odds",
+            "pdo",
+            "min_score",
+            "max_score",
+            "approve_at",
+            "decline_below",
+        ):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                 problems.append((name, "must be a finite number"))
@@ -133,7 +145,7 @@ class Scale:
         log_odds_bad = (self.offset - score) / self.factor
         return 1.0 / (1.0 + math.exp(-log_odds_bad))
 
-    def scored(self, probability_of_default: float) -> "tuple[float, float]":
+    def scored(self, probability_of_default: float) -> tuple[float, float]:
         """``(points, the probability the points stand for)`` in one step: the probability
         is unchanged unless the score was clipped to the range."""
         s = self.points(probability_of_default)
@@ -167,17 +179,21 @@ class Scale:
     def to_dict(self) -> dict[str, Any]:
         """The scale as JSON-safe data (an unbounded last band has ``min_score`` null)."""
         return {
-            "base_points": self.base_points, "base_odds": self.base_odds, "pdo": self.pdo,
-            "min_score": self.min_score, "max_score": self.max_score,
+            "base_points": self.base_points,
+            "base_odds": self.base_odds,
+            "pdo": self.pdo,
+            "min_score": self.min_score,
+            "max_score": self.max_score,
             "bands": [
                 {"name": b.name, "min_score": None if b.min_score == -math.inf else b.min_score}
                 for b in self.bands
             ],
-            "approve_at": self.approve_at, "decline_below": self.decline_below,
+            "approve_at": self.approve_at,
+            "decline_below": self.decline_below,
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, path: str = "scale") -> "Scale":
+    def from_dict(cls, data: Mapping[str, Any], *, path: str = "scale") -> Scale:
         """Build a scale from :meth:`to_dict` data, strictly.
 
         Raises:
@@ -186,8 +202,16 @@ class Scale:
         problems = []
         if not isinstance(data, Mapping):
             raise InvalidInputError([(path, "must be an object")], what="scale")
-        known = {"base_points", "base_odds", "pdo", "min_score", "max_score", "bands",
-                 "approve_at", "decline_below"}
+        known = {
+            "base_points",
+            "base_odds",
+            "pdo",
+            "min_score",
+            "max_score",
+            "bands",
+            "approve_at",
+            "decline_below",
+        }
         for key in data:
             if key not in known:
                 problems.append((f"{path}.{key}", "is not a known field"))

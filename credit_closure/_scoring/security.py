@@ -32,7 +32,8 @@ contact change compared with the closure of its own account; O(1) memory per acc
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, Tuple
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 import attrs
 
@@ -64,25 +65,42 @@ class RuleInfo:
     rule: str
     severity: str
     description: str
-    sources: Tuple[str, ...]
+    sources: tuple[str, ...]
 
 
 #: The rules of the detector, in the order of the module table.
-RULES: Tuple[RuleInfo, ...] = (
-    RuleInfo(RULE_ACTIVITY_ON_CLOSED, "high (transaction) / medium (login)",
-             "A transaction or login on an account after its closing date.",
-             ("RF-26",)),
-    RuleInfo(RULE_REOPEN_REQUEST, "medium",
-             "A reopen request on a closed account, on or after its closing date.",
-             ("RF-26", "CFR681")),
-    RuleInfo(RULE_CONTACT_CHANGE, "medium",
-             "A contact change (phone, e-mail, address) within window_days before or after a "
-             "closure.", ("RF-26", "CFR681", "ATO-FORUM")),
-    RuleInfo(RULE_LIMIT_CHANGE, "high",
-             "A limit change on an account after its closing date.", ("RF-26",)),
-    RuleInfo(RULE_DORMANT, "medium",
-             "A transaction after at least dormant_days with no recorded activity on the "
-             "account (Red Flag 22).", ("RF-26", "KYCAID")),
+RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        RULE_ACTIVITY_ON_CLOSED,
+        "high (transaction) / medium (login)",
+        "A transaction or login on an account after its closing date.",
+        ("RF-26",),
+    ),
+    RuleInfo(
+        RULE_REOPEN_REQUEST,
+        "medium",
+        "A reopen request on a closed account, on or after its closing date.",
+        ("RF-26", "CFR681"),
+    ),
+    RuleInfo(
+        RULE_CONTACT_CHANGE,
+        "medium",
+        "A contact change (phone, e-mail, address) within window_days before or after a closure.",
+        ("RF-26", "CFR681", "ATO-FORUM"),
+    ),
+    RuleInfo(
+        RULE_LIMIT_CHANGE,
+        "high",
+        "A limit change on an account after its closing date.",
+        ("RF-26",),
+    ),
+    RuleInfo(
+        RULE_DORMANT,
+        "medium",
+        "A transaction after at least dormant_days with no recorded activity on the "
+        "account (Red Flag 22).",
+        ("RF-26", "KYCAID"),
+    ),
 )
 
 
@@ -146,8 +164,8 @@ class SecurityAlert:
     account_id: str
     at: _dt.datetime
     kind: str
-    closed_on: Optional[_dt.date] = None
-    reference: Optional[_dt.date] = None
+    closed_on: _dt.date | None = None
+    reference: _dt.date | None = None
 
     @property
     def evidence(self) -> str:
@@ -155,19 +173,27 @@ class SecurityAlert:
         day = self.day
         ref = self.reference
         if self.rule == RULE_DORMANT and ref is not None:
-            return (f"transaction on {day.isoformat()} after {(day - ref).days} days without "
-                    f"activity (last {ref.isoformat()})")
+            return (
+                f"transaction on {day.isoformat()} after {(day - ref).days} days without "
+                f"activity (last {ref.isoformat()})"
+            )
         if ref is None:  # pragma: no cover - every other rule has a reference date
             return f"{self.kind} on {day.isoformat()}"
         if self.rule == RULE_CONTACT_CHANGE:
             gap = (day - ref).days
-            when = ("on the day of" if gap == 0 else
-                    f"{-gap} days before" if gap < 0 else f"{gap} days after")
+            when = (
+                "on the day of"
+                if gap == 0
+                else f"{-gap} days before"
+                if gap < 0
+                else f"{gap} days after"
+            )
             return f"contact change on {day.isoformat()}, {when} a closure on {ref.isoformat()}"
         if self.rule == RULE_REOPEN_REQUEST:
-            return (f"reopen request on {day.isoformat()} for an account closed on "
-                    f"{ref.isoformat()}")
-        return f"{self.kind.replace('_', ' ')} on {day.isoformat()} after closure on {ref.isoformat()}"
+            return f"reopen request on {day.isoformat()} for an account closed on {ref.isoformat()}"
+        return (
+            f"{self.kind.replace('_', ' ')} on {day.isoformat()} after closure on {ref.isoformat()}"
+        )
 
     @property
     def day(self) -> _dt.date:
@@ -177,7 +203,7 @@ class SecurityAlert:
             at = at.astimezone(_dt.timezone.utc)
         return at.date()
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe data."""
         return {
             "rule": self.rule,
@@ -205,7 +231,7 @@ def sort_key(a: SecurityAlert) -> tuple:
     return (_naive_utc(a.at), a.account_id, a.rule)
 
 
-_KIND_CODE: Dict[Any, int] = {}
+_KIND_CODE: dict[Any, int] = {}
 for _i, _k in enumerate(ActivityKind):
     _KIND_CODE[_k.value] = _i
     _KIND_CODE[_k] = _i
@@ -218,8 +244,13 @@ _LIMIT = _KIND_CODE[ActivityKind.LIMIT_CHANGE]
 
 def _record_problem(i: int, rec: Any) -> InvalidInputError:
     return InvalidInputError(
-        [(f"records[{i}]", "must be an ActivityRecord or an (account_id, datetime, kind) "
-          f"tuple with a non-empty account id and a known kind (got {type(rec).__name__})")],
+        [
+            (
+                f"records[{i}]",
+                "must be an ActivityRecord or an (account_id, datetime, kind) "
+                f"tuple with a non-empty account id and a known kind (got {type(rec).__name__})",
+            )
+        ],
         what="activity stream",
     )
 
@@ -227,7 +258,7 @@ def _record_problem(i: int, rec: Any) -> InvalidInputError:
 def _detect(
     records: Iterable[Any],
     closed_on: Mapping[str, _dt.date],
-    near: Callable[[str, _dt.date], Optional[_dt.date]],
+    near: Callable[[str, _dt.date], _dt.date | None],
     cfg: SecurityConfig,
 ) -> Iterator[SecurityAlert]:
     """The rules, applied record by record: the one implementation behind both scans.
@@ -238,8 +269,8 @@ def _detect(
     timestamp give the same result in any order: O(1) memory per account.
     """
     dormant = _dt.timedelta(days=cfg.dormant_days)
-    last: Dict[str, _dt.datetime] = {}
-    prev: Dict[str, _dt.datetime] = {}
+    last: dict[str, _dt.datetime] = {}
+    prev: dict[str, _dt.datetime] = {}
     last_get = last.get
     closed_get = closed_on.get
     codes = _KIND_CODE
@@ -250,8 +281,7 @@ def _detect(
         if type(rec) is tuple and len(rec) == 3:
             acc, orig, kind = rec
             code = codes.get(kind) if isinstance(kind, str) else None
-            if (code is None or type(acc) is not str or not acc
-                    or not isinstance(orig, datetime)):
+            if code is None or type(acc) is not str or not acc or not isinstance(orig, datetime):
                 raise _record_problem(i, rec)
         elif isinstance(rec, ActivityRecord):
             acc, orig, code = rec.account_id, rec.at, codes[rec.kind]
@@ -262,20 +292,31 @@ def _detect(
         if code == contact:
             d = near(acc, at.date())
             if d is not None:
-                yield SecurityAlert(RULE_CONTACT_CHANGE, "medium", acc, orig, "contact_change", d, d)
+                yield SecurityAlert(
+                    RULE_CONTACT_CHANGE, "medium", acc, orig, "contact_change", d, d
+                )
         elif closed is not None:
             day = at.date()
             if code == reopen:
                 if day >= closed:
-                    yield SecurityAlert(RULE_REOPEN_REQUEST, "medium", acc, orig, "reopen_request",
-                                        closed, closed)
+                    yield SecurityAlert(
+                        RULE_REOPEN_REQUEST, "medium", acc, orig, "reopen_request", closed, closed
+                    )
             elif day > closed:
                 if code == limit:
-                    yield SecurityAlert(RULE_LIMIT_CHANGE, "high", acc, orig, "limit_change", closed,
-                                        closed)
+                    yield SecurityAlert(
+                        RULE_LIMIT_CHANGE, "high", acc, orig, "limit_change", closed, closed
+                    )
                 else:  # a transaction or a login on a closed account
-                    yield SecurityAlert(RULE_ACTIVITY_ON_CLOSED, "high" if code == txn else "medium",
-                                        acc, orig, _KIND_NAMES[code], closed, closed)
+                    yield SecurityAlert(
+                        RULE_ACTIVITY_ON_CLOSED,
+                        "high" if code == txn else "medium",
+                        acc,
+                        orig,
+                        _KIND_NAMES[code],
+                        closed,
+                        closed,
+                    )
         # dormancy: every record is activity; only a transaction can fire the rule
         seen = last_get(acc)
         if seen is None:
@@ -289,11 +330,19 @@ def _detect(
             ref = prev.get(acc)
         else:
             raise InvalidInputError(
-                [(f"records[{i}]", "is earlier than an earlier record of the same account; a "
-                  "stream must be in time order per account")], what="activity stream")
+                [
+                    (
+                        f"records[{i}]",
+                        "is earlier than an earlier record of the same account; a "
+                        "stream must be in time order per account",
+                    )
+                ],
+                what="activity stream",
+            )
         if code == txn and ref is not None and at - ref >= dormant:
-            yield SecurityAlert(RULE_DORMANT, "medium", acc, orig, "transaction", closed,
-                                ref.date())
+            yield SecurityAlert(
+                RULE_DORMANT, "medium", acc, orig, "transaction", closed, ref.date()
+            )
 
 
 def _check_config(config: Any) -> SecurityConfig:
@@ -304,8 +353,10 @@ def _check_config(config: Any) -> SecurityConfig:
     if isinstance(config, Mapping):
         unknown = sorted(set(map(str, config)) - {"window_days", "dormant_days"})
         if unknown:
-            raise InvalidInputError([(f"config.{k}", "is not a known field") for k in unknown],
-                                    what="security configuration")
+            raise InvalidInputError(
+                [(f"config.{k}", "is not a known field") for k in unknown],
+                what="security configuration",
+            )
         try:
             return SecurityConfig(**config)
         except InvalidInputError as exc:
@@ -316,9 +367,9 @@ def _check_config(config: Any) -> SecurityConfig:
     )
 
 
-def _closing_days(profile: CreditProfile) -> Dict[str, _dt.date]:
+def _closing_days(profile: CreditProfile) -> dict[str, _dt.date]:
     """Each closed account's closing day: its ``closed_on``, else its closure event's."""
-    closed_on: Dict[str, _dt.date] = {}
+    closed_on: dict[str, _dt.date] = {}
     for acc in profile.accounts:
         if acc.closed_on is not None:
             closed_on[acc.account_id] = acc.closed_on
@@ -331,8 +382,8 @@ def scan_profile(
     profile: CreditProfile,
     *,
     config: SecurityConfig | None = None,
-    activity: Optional[Iterable[ActivityRecord]] = None,
-) -> Tuple[SecurityAlert, ...]:
+    activity: Iterable[ActivityRecord] | None = None,
+) -> tuple[SecurityAlert, ...]:
     """Scan a profile's activity (or ``activity``, if given) for post-closure security alerts.
 
     A contact change is compared with every closure of the subject (contact details are the
@@ -355,7 +406,7 @@ def scan_profile(
     closure_days = sorted(set(closed_on.values()))
     window = _dt.timedelta(days=cfg.window_days)
 
-    def near(_acc: str, day: _dt.date) -> Optional[_dt.date]:
+    def near(_acc: str, day: _dt.date) -> _dt.date | None:
         best = None
         for d in closure_days:
             gap = abs(day - d)
@@ -363,15 +414,21 @@ def scan_profile(
                 best = d
         return best
 
-    ordered = [t[3] for t in sorted(((_naive_utc(r.at), r.account_id, r.kind.value, r)
-                                     for r in records), key=lambda t: t[:3])]
+    ordered = [
+        t[3]
+        for t in sorted(
+            ((_naive_utc(r.at), r.account_id, r.kind.value, r) for r in records),
+            key=lambda t: t[:3],
+        )
+    ]
     alerts = list(_detect(ordered, closed_on, near, cfg))
     alerts.sort(key=sort_key)
     return tuple(alerts)
 
 
-def security_counts(profile: CreditProfile, config: SecurityConfig, since: _dt.date
-                    ) -> Tuple[float, float, float]:
+def security_counts(
+    profile: CreditProfile, config: SecurityConfig, since: _dt.date
+) -> tuple[float, float, float]:
     """The three security features of the feature extractor, without building alerts.
 
     ``(post-closure activity, reopen requests, contact change near a closure)``: the number of
@@ -447,7 +504,12 @@ def scan_stream(
     cfg = _check_config(config)
     if not isinstance(closed_on, Mapping):
         raise InvalidInputError(
-            [("closed_on", f"must be a mapping of account id to date (got {type(closed_on).__name__})")],
+            [
+                (
+                    "closed_on",
+                    f"must be a mapping of account id to date (got {type(closed_on).__name__})",
+                )
+            ],
             what="argument",
         )
     problems = []
@@ -463,12 +525,13 @@ def scan_stream(
     return _stream(records, closed_on, cfg)
 
 
-def _stream(records: Iterable[Any], closed_on: Mapping[str, _dt.date],
-            cfg: SecurityConfig) -> Iterator[SecurityAlert]:
+def _stream(
+    records: Iterable[Any], closed_on: Mapping[str, _dt.date], cfg: SecurityConfig
+) -> Iterator[SecurityAlert]:
     window = _dt.timedelta(days=cfg.window_days)
     get = closed_on.get
 
-    def near(acc: str, day: _dt.date) -> Optional[_dt.date]:
+    def near(acc: str, day: _dt.date) -> _dt.date | None:
         d = get(acc)
         if d is not None and abs(day - d) <= window:
             return d

@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import List, Optional, Sequence
+from collections.abc import Sequence
+from typing import List, Optional
 
 from credit_closure._version import __version__
 from credit_closure.exceptions import CreditClosureError, InvalidInputError
@@ -22,7 +23,7 @@ EXIT_INPUT = 1
 EXIT_USAGE = 2
 
 #: Modules that add subcommands, in the order ``--help`` lists them.
-SUBCOMMANDS: List[str] = [
+SUBCOMMANDS: list[str] = [
     "credit_closure.cli.assess",
     "credit_closure.cli.plugins",
     "credit_closure.cli.train",
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="credit-closure",
         description="Assess what account closures mean for a borrower's credit risk.",
         epilog="Exit codes: 0 ok, 1 input problems, 2 usage. "
-               "Example: credit-closure assess examples/profiles/01_clean_voluntary_huabei.json",
+        "Example: credit-closure assess examples/profiles/01_clean_voluntary_huabei.json",
     )
     parser.add_argument("--version", action="version", version=f"credit-closure {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -63,7 +64,7 @@ def report_problems(exc: InvalidInputError, *, source: str = "") -> None:
         sys.stderr.write(f"  {path or '(document)'}: {message}\n")
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)

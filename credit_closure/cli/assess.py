@@ -5,40 +5,77 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Dict, Iterator, List, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 from credit_closure._contract.documents import loads_document
 from credit_closure.exceptions import InvalidInputError
 
 _MAX_BYTES = 64 * 1024 * 1024
 
-LABELS: Dict[str, Dict[str, str]] = {
+LABELS: dict[str, dict[str, str]] = {
     "en": {
-        "subject": "subject", "as_of": "as of", "scorer": "scorer", "score": "score",
-        "band": "band", "pd": "probability of default", "decision": "decision",
-        "impact": "closure impact", "impact_note": "points moved by closures of the last 24 months",
-        "reasons": "reasons", "none": "none", "triggers": "triggers", "points": "points",
-        "approve": "APPROVE", "refer": "REFER", "decline": "DECLINE", "alert": "ALERT",
-        "before": "before", "after": "after", "change": "change", "moved": "reasons that move",
-        "closing": "closing", "on": "on", "enterprise": "enterprise",
-        "principal": "principal", "enterprise_score": "enterprise score",
+        "subject": "subject",
+        "as_of": "as of",
+        "scorer": "scorer",
+        "score": "score",
+        "band": "band",
+        "pd": "probability of default",
+        "decision": "decision",
+        "impact": "closure impact",
+        "impact_note": "points moved by closures of the last 24 months",
+        "reasons": "reasons",
+        "none": "none",
+        "triggers": "triggers",
+        "points": "points",
+        "approve": "APPROVE",
+        "refer": "REFER",
+        "decline": "DECLINE",
+        "alert": "ALERT",
+        "before": "before",
+        "after": "after",
+        "change": "change",
+        "moved": "reasons that move",
+        "closing": "closing",
+        "on": "on",
+        "enterprise": "enterprise",
+        "principal": "principal",
+        "enterprise_score": "enterprise score",
         "principal_change": "principal's own score",
     },
     "zh": {
-        "subject": "主体", "as_of": "评估日期", "scorer": "评分模型", "score": "评分",
-        "band": "风险等级", "pd": "违约概率", "decision": "决定",
-        "impact": "销户影响", "impact_note": "近24个月销户使评分变动的分数",
-        "reasons": "主要原因", "none": "无", "triggers": "触发规则", "points": "分",
-        "approve": "通过", "refer": "转人工审核", "decline": "拒绝", "alert": "提示",
-        "before": "销户前", "after": "销户后", "change": "变动", "moved": "变动的原因",
-        "closing": "拟关闭账户", "on": "日期", "enterprise": "企业",
-        "principal": "关联人", "enterprise_score": "综合评分",
+        "subject": "主体",
+        "as_of": "评估日期",
+        "scorer": "评分模型",
+        "score": "评分",
+        "band": "风险等级",
+        "pd": "违约概率",
+        "decision": "决定",
+        "impact": "销户影响",
+        "impact_note": "近24个月销户使评分变动的分数",
+        "reasons": "主要原因",
+        "none": "无",
+        "triggers": "触发规则",
+        "points": "分",
+        "approve": "通过",
+        "refer": "转人工审核",
+        "decline": "拒绝",
+        "alert": "提示",
+        "before": "销户前",
+        "after": "销户后",
+        "change": "变动",
+        "moved": "变动的原因",
+        "closing": "拟关闭账户",
+        "on": "日期",
+        "enterprise": "企业",
+        "principal": "关联人",
+        "enterprise_score": "综合评分",
         "principal_change": "关联人个人评分",
     },
 }
 
 
-def read_source(path: str) -> Tuple[bytes, str]:
+def read_source(path: str) -> tuple[bytes, str]:
     """Read ``path`` (``-`` for stdin) as bytes, refusing files over the size limit."""
     if path == "-":
         data = sys.stdin.buffer.read(_MAX_BYTES + 1)
@@ -48,14 +85,16 @@ def read_source(path: str) -> Tuple[bytes, str]:
             with open(path, "rb") as fh:
                 data = fh.read(_MAX_BYTES + 1)
         except OSError as exc:
-            raise InvalidInputError([("", f"cannot read {path}: {exc.strerror}")], what="file") from None
+            raise InvalidInputError(
+                [("", f"cannot read {path}: {exc.strerror}")], what="file"
+            ) from None
         name = path
     if len(data) > _MAX_BYTES:
         raise InvalidInputError([("", f"is larger than {_MAX_BYTES} bytes")], what="file")
     return data, name
 
 
-def iter_documents(data: bytes, *, lines: bool) -> Iterator[Tuple[str, Any]]:
+def iter_documents(data: bytes, *, lines: bool) -> Iterator[tuple[str, Any]]:
     """Yield ``(location, parsed document)``: one for JSON, one per non-empty line for
     JSON Lines. A bad line raises :class:`InvalidInputError` naming the line."""
     if not lines:
@@ -94,8 +133,12 @@ def render_assessment(a: Any, lang: str) -> str:
     lines = [
         f"{L['subject']}: {a.subject_id}   {L['as_of']}: {a.as_of.isoformat()}",
         f"{L['scorer']}: {a.scorer} ({a.scorer_version}"
-        + (f", {a.scorer_distribution} {a.scorer_distribution_version or ''}".rstrip()
-           if a.scorer_distribution else "") + ")",
+        + (
+            f", {a.scorer_distribution} {a.scorer_distribution_version or ''}".rstrip()
+            if a.scorer_distribution
+            else ""
+        )
+        + ")",
         f"{L['score']}: {a.score:.1f}   {L['band']}: {a.band}   "
         f"{L['pd']}: {a.probability_of_default:.2%}   {L['decision']}: {L[a.decision]}",
         f"{L['impact']}: {_fmt_points(a.closure_impact)} {L['points']} ({L['impact_note']})",
@@ -124,8 +167,8 @@ def render_enterprise(ea: Any, lang: str) -> str:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from credit_closure._scoring.assess import assess
     from credit_closure._progress import Progress
+    from credit_closure._scoring.assess import assess
 
     scorer = _scorer(args)
     data, name = read_source(args.file)
@@ -164,27 +207,38 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
 
     data, name = read_source(args.file)
     args.source_name = name
-    (_, doc), = list(iter_documents(data, lines=False))
+    ((_, doc),) = list(iter_documents(data, lines=False))
     subject = build_subject(doc)
     if hasattr(subject, "principals"):
         return _enterprise_what_if(subject, args)
     if args.principal is not None:
-        raise InvalidInputError([("--principal", "is only for an enterprise document")],
-                                what="argument")
+        raise InvalidInputError(
+            [("--principal", "is only for an enterprise document")], what="argument"
+        )
     w = what_if(subject, close=args.close, on=args.on, scorer=_scorer(args), reason=args.reason)
     if args.json:
         payload = {
-            "closed": list(w.closed), "delta": w.delta,
-            "before": w.before.to_dict(), "after": w.after.to_dict(),
-            "moved": [{"code": m.code, "message": m.message, "message_zh": m.message_zh,
-                       "points_before": m.points_before, "points_after": m.points_after,
-                       "change": m.change} for m in w.moved],
+            "closed": list(w.closed),
+            "delta": w.delta,
+            "before": w.before.to_dict(),
+            "after": w.after.to_dict(),
+            "moved": [
+                {
+                    "code": m.code,
+                    "message": m.message,
+                    "message_zh": m.message_zh,
+                    "points_before": m.points_before,
+                    "points_after": m.points_after,
+                    "change": m.change,
+                }
+                for m in w.moved
+            ],
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         return 0
     L = LABELS[args.lang]
     zh = args.lang == "zh"
-    lines: List[str] = [
+    lines: list[str] = [
         f"{L['closing']}: {', '.join(w.closed)}   {L['on']}: {w.after.as_of.isoformat()}",
         f"{L['score']}: {w.before.score:.1f} -> {w.after.score:.1f} "
         f"({L['change']} {_fmt_points(w.delta)} {L['points']})   "
@@ -195,11 +249,13 @@ def _cmd_what_if(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_what_if(lines: List[str], w: Any, after: str, L: Dict[str, str], zh: bool) -> None:
+def _write_what_if(lines: list[str], w: Any, after: str, L: dict[str, str], zh: bool) -> None:
     """Print a what-if: the header ``lines``, the reasons that moved, the assessment after."""
     for m in w.moved:
-        lines.append(f"  [{m.code}] {m.message_zh if zh else m.message}: "
-                     f"{_fmt_points(m.points_before)} -> {_fmt_points(m.points_after)}")
+        lines.append(
+            f"  [{m.code}] {m.message_zh if zh else m.message}: "
+            f"{_fmt_points(m.points_before)} -> {_fmt_points(m.points_after)}"
+        )
     lines.append("")
     lines.append(f"== {L['after']} ==")
     lines.append(after)
@@ -209,14 +265,20 @@ def _write_what_if(lines: List[str], w: Any, after: str, L: Dict[str, str], zh: 
 def _enterprise_what_if(subject: Any, args: argparse.Namespace) -> int:
     from credit_closure._scoring.assess import what_if
 
-    w = what_if(subject, close=args.close, on=args.on, scorer=_scorer(args), reason=args.reason,
-                principal=args.principal)
+    w = what_if(
+        subject,
+        close=args.close,
+        on=args.on,
+        scorer=_scorer(args),
+        reason=args.reason,
+        principal=args.principal,
+    )
     if args.json:
         sys.stdout.write(json.dumps(w.to_dict(), ensure_ascii=False) + "\n")
         return 0
     L = LABELS[args.lang]
     zh = args.lang == "zh"
-    lines: List[str] = [
+    lines: list[str] = [
         f"{L['enterprise']}: {w.before.enterprise_id}   {L['principal']}: {w.principal}   "
         f"{L['closing']}: {', '.join(w.closed)}   {L['on']}: {w.after.as_of.isoformat()}",
         f"{L['enterprise_score']}: {w.before.score:.1f} -> {w.after.score:.1f} "
@@ -239,46 +301,71 @@ def _scorer(args: argparse.Namespace) -> Any:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scorer", default="rules",
-                   help="registered scorer name (default: rules)")
-    p.add_argument("--model", default=None, metavar="MODEL.json",
-                   help="score with a saved scorecard artifact (from `train`) instead")
+    p.add_argument("--scorer", default="rules", help="registered scorer name (default: rules)")
+    p.add_argument(
+        "--model",
+        default=None,
+        metavar="MODEL.json",
+        help="score with a saved scorecard artifact (from `train`) instead",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable JSON output")
-    p.add_argument("--lang", choices=("en", "zh"), default="en",
-                   help="language of the readable output (default: en)")
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the readable output (default: en)",
+    )
 
 
 def register(sub: Any) -> None:
     """Add ``assess`` and ``what-if`` to the command's subparsers."""
     p = sub.add_parser(
-        "assess", help="assess a profile or an enterprise document",
+        "assess",
+        help="assess a profile or an enterprise document",
         description="Assess one profile or enterprise (JSON), or many (JSON Lines).",
         epilog="Example: credit-closure assess examples/profiles/01_clean_voluntary_huabei.json "
-               "--as-of 2025-12-31 --lang zh",
+        "--as-of 2025-12-31 --lang zh",
     )
     p.add_argument("file", help="a JSON document, a .jsonl file, or - for stdin")
-    p.add_argument("--as-of", dest="as_of", default=None,
-                   help="assessment date YYYY-MM-DD (default: today, UTC)")
-    p.add_argument("--lines", action="store_true",
-                   help="read JSON Lines (one document per line); implied by .jsonl")
+    p.add_argument(
+        "--as-of",
+        dest="as_of",
+        default=None,
+        help="assessment date YYYY-MM-DD (default: today, UTC)",
+    )
+    p.add_argument(
+        "--lines",
+        action="store_true",
+        help="read JSON Lines (one document per line); implied by .jsonl",
+    )
     _common(p)
     p.set_defaults(func=_cmd_assess)
 
     w = sub.add_parser(
-        "what-if", help="what closing accounts would do, before it happens",
+        "what-if",
+        help="what closing accounts would do, before it happens",
         description="Assess a profile before and after closing the named accounts; for an "
-                    "enterprise document, the company before and after one principal "
-                    "closes them (--principal).",
+        "enterprise document, the company before and after one principal "
+        "closes them (--principal).",
         epilog="Example: credit-closure what-if examples/profiles/06_open_lines_whatif.json "
-               "--close hb1 --on 2025-12-31 --lang zh",
+        "--close hb1 --on 2025-12-31 --lang zh",
     )
     w.add_argument("file", help="a profile or enterprise JSON document, or - for stdin")
-    w.add_argument("--close", action="append", required=True, metavar="ACCOUNT_ID",
-                   help="account to close (repeat for several)")
+    w.add_argument(
+        "--close",
+        action="append",
+        required=True,
+        metavar="ACCOUNT_ID",
+        help="account to close (repeat for several)",
+    )
     w.add_argument("--on", default=None, help="closing and assessment date (default: today)")
     w.add_argument("--reason", default="unknown", help="closure reason to record")
-    w.add_argument("--principal", default=None, metavar="SUBJECT_ID",
-                   help="enterprise only: the principal who closes the accounts (may be "
-                        "omitted when the enterprise has one principal)")
+    w.add_argument(
+        "--principal",
+        default=None,
+        metavar="SUBJECT_ID",
+        help="enterprise only: the principal who closes the accounts (may be "
+        "omitted when the enterprise has one principal)",
+    )
     _common(w)
     w.set_defaults(func=_cmd_what_if)

@@ -18,7 +18,7 @@ import csv
 import io
 import json
 import sys
-from typing import Any, Dict
+from typing import Any
 
 from credit_closure.cli.assess import iter_documents, read_source
 from credit_closure.exceptions import InvalidInputError
@@ -26,7 +26,7 @@ from credit_closure.exceptions import InvalidInputError
 _INT_COLUMNS = ("open_at_start", "closures", "voluntary", "involuntary")
 
 
-def _parse_csv(text: str) -> Dict[str, list]:
+def _parse_csv(text: str) -> dict[str, list]:
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -34,15 +34,16 @@ def _parse_csv(text: str) -> Dict[str, list]:
         raise InvalidInputError([("", "is empty")], what="counts file") from None
     header = [h.strip() for h in header]
     problems = []
-    cols: Dict[str, list] = {h: [] for h in header}
+    cols: dict[str, list] = {h: [] for h in header}
     if len(set(header)) != len(header):
         raise InvalidInputError([("line 1", "repeats a column name")], what="counts file")
     for lineno, row in enumerate(reader, start=2):
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) != len(header):
-            problems.append((f"line {lineno}", f"has {len(row)} fields; the header has "
-                             f"{len(header)}"))
+            problems.append(
+                (f"line {lineno}", f"has {len(row)} fields; the header has {len(header)}")
+            )
             continue
         for name, cell in zip(header, row):
             cell = cell.strip()
@@ -69,10 +70,11 @@ def _load_counts(data: bytes, fmt: str) -> tuple:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidInputError([("", f"is not valid UTF-8 (byte {exc.start})")],
-                                    what="counts file") from None
+            raise InvalidInputError(
+                [("", f"is not valid UTF-8 (byte {exc.start})")], what="counts file"
+            ) from None
         return _parse_csv(text), None
-    (_, doc), = list(iter_documents(data, lines=False))
+    ((_, doc),) = list(iter_documents(data, lines=False))
     psi = None
     if isinstance(doc, dict):
         unknown = sorted(set(doc) - {"rows", "psi"})
@@ -80,32 +82,51 @@ def _load_counts(data: bytes, fmt: str) -> tuple:
             raise InvalidInputError(
                 [(k, "is not a known field") for k in unknown]
                 + ([("rows", "is required")] if "rows" not in doc else []),
-                what="counts document")
+                what="counts document",
+            )
         psi = doc.get("psi")
         doc = doc["rows"]
     if not isinstance(doc, list):
-        raise InvalidInputError([("rows", "must be an array of row objects")],
-                                what="counts document")
+        raise InvalidInputError(
+            [("rows", "must be an array of row objects")], what="counts document"
+        )
     return doc, psi
 
 
 def _psi_check(spec: Any) -> Any:
     from credit_closure.portfolio import score_psi
 
-    if not isinstance(spec, dict) or set(spec) - {"expected", "actual", "period", "segment",
-                                                 "bins"} or not {"expected", "actual"} <= set(spec):
-        raise InvalidInputError([("psi", "must be an object with expected and actual score "
-                                  "arrays (and optional period, segment, bins)")],
-                                what="counts document")
+    if (
+        not isinstance(spec, dict)
+        or set(spec) - {"expected", "actual", "period", "segment", "bins"}
+        or not {"expected", "actual"} <= set(spec)
+    ):
+        raise InvalidInputError(
+            [
+                (
+                    "psi",
+                    "must be an object with expected and actual score "
+                    "arrays (and optional period, segment, bins)",
+                )
+            ],
+            what="counts document",
+        )
     for k in ("expected", "actual"):
         v = spec[k]
-        if not isinstance(v, list) or any(isinstance(x, bool) or not isinstance(x, (int, float))
-                                          for x in v):
-            raise InvalidInputError([(f"psi.{k}", "must be an array of numbers")],
-                                    what="counts document")
+        if not isinstance(v, list) or any(
+            isinstance(x, bool) or not isinstance(x, (int, float)) for x in v
+        ):
+            raise InvalidInputError(
+                [(f"psi.{k}", "must be an array of numbers")], what="counts document"
+            )
     try:
-        return score_psi(spec["expected"], spec["actual"], bins=spec.get("bins", 10),
-                         period=spec.get("period"), segment=str(spec.get("segment", "all")))
+        return score_psi(
+            spec["expected"],
+            spec["actual"],
+            bins=spec.get("bins", 10),
+            period=spec.get("period"),
+            segment=str(spec.get("segment", "all")),
+        )
     except InvalidInputError as exc:
         raise InvalidInputError(exc.prefixed("psi"), what="counts document") from None
 
@@ -119,9 +140,14 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     if fmt == "auto" and name.lower().endswith(".csv"):
         fmt = "csv"
     rows, psi_spec = _load_counts(data, fmt)
-    cfg_kwargs: Dict[str, Any] = {"sigma": args.sigma, "cusum_k": args.k, "cusum_h": args.h,
-                                  "ewma_lambda": args.lam, "ewma_L": args.L,
-                                  "baseline_periods": args.baseline}
+    cfg_kwargs: dict[str, Any] = {
+        "sigma": args.sigma,
+        "cusum_k": args.k,
+        "cusum_h": args.h,
+        "ewma_lambda": args.lam,
+        "ewma_L": args.L,
+        "baseline_periods": args.baseline,
+    }
     if args.rate:
         cfg_kwargs["rates"] = tuple(dict.fromkeys(args.rate))
     cfg = SignalConfig(**cfg_kwargs)
@@ -130,22 +156,27 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     if args.plot:
         plot_rate = args.plot_rate or cfg.rates[0]
         if plot_rate not in cfg.rates:
-            raise InvalidInputError([("--plot-rate", "must be one of the watched rates "
-                                      f"({', '.join(cfg.rates)})")], what="argument")
+            raise InvalidInputError(
+                [("--plot-rate", f"must be one of the watched rates ({', '.join(cfg.rates)})")],
+                what="argument",
+            )
         try:
             plot_closure_rates(result, args.plot, rate=plot_rate)
         except ImportError as exc:
             sys.stderr.write(f"credit-closure: {exc}\n")
             return 1
         except OSError as exc:
-            raise InvalidInputError([("--plot", f"cannot write {args.plot}: {exc.strerror}")],
-                                    what="argument") from None
+            raise InvalidInputError(
+                [("--plot", f"cannot write {args.plot}: {exc.strerror}")], what="argument"
+            ) from None
     out = sys.stdout
     if args.json:
         doc = result.to_dict()
         if check is not None:
-            doc["psi"] = {"result": check.psi.to_dict(),
-                          "alert": None if check.alert is None else check.alert.to_dict()}
+            doc["psi"] = {
+                "result": check.psi.to_dict(),
+                "alert": None if check.alert is None else check.alert.to_dict(),
+            }
         out.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return 0
     out.write(result.format_table() + "\n\n")
@@ -186,64 +217,106 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                 d["subject_id"] = profile.subject_id
                 out.write(json.dumps(d, ensure_ascii=False) + "\n")
             continue
-        out.write(f"subject {profile.subject_id}: {len(alerts)} alert"
-                  f"{'' if len(alerts) == 1 else 's'}\n")
+        out.write(
+            f"subject {profile.subject_id}: {len(alerts)} alert{'' if len(alerts) == 1 else 's'}\n"
+        )
         for a in alerts:
-            out.write(f"  [{a.severity}] {a.rule} account {a.account_id} at "
-                      f"{a.at.isoformat()}: {a.evidence}\n")
+            out.write(
+                f"  [{a.severity}] {a.rule} account {a.account_id} at "
+                f"{a.at.isoformat()}: {a.evidence}\n"
+            )
     return 0
 
 
 def register(sub: Any) -> None:
     """Add ``monitor`` and ``scan`` to the command's subparsers."""
     m = sub.add_parser(
-        "monitor", help="closure rates per period and segment, with control-chart alerts",
+        "monitor",
+        help="closure rates per period and segment, with control-chart alerts",
         description="Compute gross, voluntary and involuntary closure rates from counts "
-                    "(CSV or JSON, long format: period,segment,open_at_start,closures,"
-                    "voluntary,involuntary) and flag unusual periods with a p-chart, tabular "
-                    "CUSUM and EWMA. Aggregates only: nothing feeds a person's score.",
+        "(CSV or JSON, long format: period,segment,open_at_start,closures,"
+        "voluntary,involuntary) and flag unusual periods with a p-chart, tabular "
+        "CUSUM and EWMA. Aggregates only: nothing feeds a person's score.",
         epilog="Example: credit-closure monitor examples/portfolio/closure_counts.csv --baseline 12 "
-               "--plot rates.png   (exit codes: 0 ok, 1 input problems, 2 usage)",
+        "--plot rates.png   (exit codes: 0 ok, 1 input problems, 2 usage)",
     )
     m.add_argument("file", help="counts as CSV (header row) or JSON, or - for stdin")
-    m.add_argument("--format", choices=("auto", "csv", "json"), default="auto",
-                   help="input format (default: from the extension or the first character)")
+    m.add_argument(
+        "--format",
+        choices=("auto", "csv", "json"),
+        default="auto",
+        help="input format (default: from the extension or the first character)",
+    )
     m.add_argument("--sigma", type=float, default=3.0, help="p-chart limit width (default 3)")
     m.add_argument("--k", type=float, default=0.5, help="CUSUM reference value k (default 0.5)")
     m.add_argument("--h", type=float, default=5.0, help="CUSUM decision interval h (default 5)")
-    m.add_argument("--lambda", dest="lam", type=float, default=0.2,
-                   help="EWMA weight lambda (default 0.2)")
+    m.add_argument(
+        "--lambda", dest="lam", type=float, default=0.2, help="EWMA weight lambda (default 0.2)"
+    )
     m.add_argument("--L", dest="L", type=float, default=3.0, help="EWMA limit width L (default 3)")
-    m.add_argument("--baseline", type=int, default=None, metavar="N",
-                   help="estimate each segment's centre line from its first N periods "
-                        "(default: all periods)")
-    m.add_argument("--rate", action="append", choices=("gross", "voluntary", "involuntary"),
-                   help="rate to watch (repeat; default all three)")
-    m.add_argument("--plot", metavar="OUT.png", default=None,
-                   help="write a PNG of the rate and its limits per segment "
-                        "(needs pip install credit-closure[plot])")
-    m.add_argument("--plot-rate", dest="plot_rate", default=None,
-                   choices=("gross", "voluntary", "involuntary"),
-                   help="rate to plot (default: the first watched)")
+    m.add_argument(
+        "--baseline",
+        type=int,
+        default=None,
+        metavar="N",
+        help="estimate each segment's centre line from its first N periods (default: all periods)",
+    )
+    m.add_argument(
+        "--rate",
+        action="append",
+        choices=("gross", "voluntary", "involuntary"),
+        help="rate to watch (repeat; default all three)",
+    )
+    m.add_argument(
+        "--plot",
+        metavar="OUT.png",
+        default=None,
+        help="write a PNG of the rate and its limits per segment "
+        "(needs pip install credit-closure[plot])",
+    )
+    m.add_argument(
+        "--plot-rate",
+        dest="plot_rate",
+        default=None,
+        choices=("gross", "voluntary", "involuntary"),
+        help="rate to plot (default: the first watched)",
+    )
     m.add_argument("--json", action="store_true", help="machine-readable JSON output")
     m.set_defaults(func=_cmd_monitor)
 
     s = sub.add_parser(
-        "scan", help="post-closure security alerts for profiles",
+        "scan",
+        help="post-closure security alerts for profiles",
         description="Scan one profile (JSON) or many (JSON Lines) for activity on closed "
-                    "accounts, reopen requests, contact changes near a closure, limit changes "
-                    "after closure and dormant accounts suddenly used. A closure alone is "
-                    "never an alert.",
+        "accounts, reopen requests, contact changes near a closure, limit changes "
+        "after closure and dormant accounts suddenly used. A closure alone is "
+        "never an alert.",
         epilog="Example: credit-closure scan examples/profiles/07_security_contact_change.json "
-               "  (exit codes: 0 ok, 1 input problems, 2 usage)",
+        "  (exit codes: 0 ok, 1 input problems, 2 usage)",
     )
     s.add_argument("file", help="a profile JSON document, a .jsonl file, or - for stdin")
-    s.add_argument("--lines", action="store_true",
-                   help="read JSON Lines (one profile per line); implied by .jsonl")
-    s.add_argument("--window-days", dest="window_days", type=int, default=30,
-                   help="contact-change window around a closure, in days (default 30)")
-    s.add_argument("--dormant-days", dest="dormant_days", type=int, default=365,
-                   help="days without activity that make an account dormant (default 365)")
-    s.add_argument("--json", action="store_true",
-                   help="one JSON object per alert (with subject_id), JSON Lines")
+    s.add_argument(
+        "--lines",
+        action="store_true",
+        help="read JSON Lines (one profile per line); implied by .jsonl",
+    )
+    s.add_argument(
+        "--window-days",
+        dest="window_days",
+        type=int,
+        default=30,
+        help="contact-change window around a closure, in days (default 30)",
+    )
+    s.add_argument(
+        "--dormant-days",
+        dest="dormant_days",
+        type=int,
+        default=365,
+        help="days without activity that make an account dormant (default 365)",
+    )
+    s.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per alert (with subject_id), JSON Lines",
+    )
     s.set_defaults(func=_cmd_scan)

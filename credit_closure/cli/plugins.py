@@ -5,18 +5,26 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, List, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from credit_closure._scoring.registry import ENV_ALLOWED, ENV_DISABLE, PluginReport, check_plugins, plugins_disabled
+from credit_closure._scoring.registry import (
+    ENV_ALLOWED,
+    ENV_DISABLE,
+    PluginReport,
+    check_plugins,
+    plugins_disabled,
+)
 
 _COLUMNS = ("name", "distribution", "version", "target", "status")
 
 
 def _table(rows: Sequence[PluginReport]) -> str:
-    cells: List[List[str]] = [[c.upper() for c in _COLUMNS]]
+    cells: list[list[str]] = [[c.upper() for c in _COLUMNS]]
     for r in rows:
-        cells.append([r.name, r.distribution or "(in-process)", r.version or "-", r.target,
-                      r.status])
+        cells.append(
+            [r.name, r.distribution or "(in-process)", r.version or "-", r.target, r.status]
+        )
     widths = [max(len(row[i]) for row in cells) for i in range(len(_COLUMNS))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
     problems = [r for r in rows if r.error]
@@ -44,12 +52,13 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     """Add ``plugins`` to the command's subparsers."""
     p = sub.add_parser(
-        "plugins", help="list scorers and plugins and check that each one loads",
+        "plugins",
+        help="list scorers and plugins and check that each one loads",
         description="Load every scorer in isolation and print one status row per scorer or "
-                    "entry point of the 'credit_closure.scorers' group: ok, load_failed, "
-                    "incompatible, invalid_name, ambiguous, shadowed, disabled, not_allowed. "
-                    f"Honours {ENV_DISABLE} and {ENV_ALLOWED}. Exit code 0 whatever the "
-                    "statuses (read them from the output).",
+        "entry point of the 'credit_closure.scorers' group: ok, load_failed, "
+        "incompatible, invalid_name, ambiguous, shadowed, disabled, not_allowed. "
+        f"Honours {ENV_DISABLE} and {ENV_ALLOWED}. Exit code 0 whatever the "
+        "statuses (read them from the output).",
         epilog="Example: credit-closure plugins --json",
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")

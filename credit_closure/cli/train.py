@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from typing import Any, List, Tuple
+from typing import Any
 
 from credit_closure.exceptions import InvalidInputError
 
@@ -17,53 +17,100 @@ def register(subparsers: Any) -> None:
         help="fit a logistic scorecard on labelled profiles and save it as a JSON artifact",
         description=(
             "Fit a logistic scorecard (binning, WOE, L2 logistic regression, points per bin) "
-            "on DATA, a JSON Lines file of {\"profile\": {...}, \"outcome\": 0|1, "
-            "\"as_of\": \"YYYY-MM-DD\"} rows, save it to --out and print the validation report "
+            'on DATA, a JSON Lines file of {"profile": {...}, "outcome": 0|1, '
+            '"as_of": "YYYY-MM-DD"} rows, save it to --out and print the validation report '
             "(Markdown) to stdout; the artifact path and sha256 go to stderr. "
             "Needs scikit-learn (pip install 'credit-closure[fit]'). --report also writes a "
             "self-contained HTML report with charts (pip install 'credit-closure[plot]')."
         ),
         epilog="Example: credit-closure train train.jsonl --out model.json --holdout 0.3 "
-               "--report report.html   (exit codes: 0 ok, 1 input problems, 2 usage)",
+        "--report report.html   (exit codes: 0 ok, 1 input problems, 2 usage)",
     )
     p.add_argument("data", metavar="DATA.jsonl", help="training file (JSON Lines)")
     p.add_argument("--out", required=True, metavar="MODEL.json", help="artifact to write")
-    p.add_argument("--seed", type=int, default=0,
-                   help="seed of the hold-out split (default 0)")
-    p.add_argument("--holdout", type=float, default=0.0, metavar="SHARE",
-                   help="share of rows held out, stratified, for the report (default 0: the "
-                        "report is on the training rows)")
-    p.add_argument("--max-bins", type=int, default=None,
-                   help="value bins per input (default: the library's, 8)")
-    p.add_argument("--min-bin-share", type=float, default=None,
-                   help="smallest share of rows per bin (default: the library's, 0.03)")
-    p.add_argument("--C", dest="C", type=float, default=None,
-                   help="inverse L2 regularisation strength (default: the library's, 0.3)")
-    p.add_argument("--min-iv", type=float, default=None,
-                   help="smallest information value of an input (default: the library's, 0.0)")
-    p.add_argument("--binning", choices=("greedy", "optimal"), default=None,
-                   help="how pre-bins are grouped (default: the library's, greedy)")
-    p.add_argument("--prebins", type=int, default=None,
-                   help="quantile pre-bins of numeric inputs (default: the library's, 30)")
-    p.add_argument("--woe-smoothing", dest="woe_smoothing", type=float, default=None,
-                   help="pseudo-count added to the bads and goods of every bin, a multiple of "
-                        "0.5 (default: the library's, 1.0)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the hold-out split (default 0)")
+    p.add_argument(
+        "--holdout",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="share of rows held out, stratified, for the report (default 0: the "
+        "report is on the training rows)",
+    )
+    p.add_argument(
+        "--max-bins",
+        type=int,
+        default=None,
+        help="value bins per input (default: the library's, 8)",
+    )
+    p.add_argument(
+        "--min-bin-share",
+        type=float,
+        default=None,
+        help="smallest share of rows per bin (default: the library's, 0.03)",
+    )
+    p.add_argument(
+        "--C",
+        dest="C",
+        type=float,
+        default=None,
+        help="inverse L2 regularisation strength (default: the library's, 0.3)",
+    )
+    p.add_argument(
+        "--min-iv",
+        type=float,
+        default=None,
+        help="smallest information value of an input (default: the library's, 0.0)",
+    )
+    p.add_argument(
+        "--binning",
+        choices=("greedy", "optimal"),
+        default=None,
+        help="how pre-bins are grouped (default: the library's, greedy)",
+    )
+    p.add_argument(
+        "--prebins",
+        type=int,
+        default=None,
+        help="quantile pre-bins of numeric inputs (default: the library's, 30)",
+    )
+    p.add_argument(
+        "--woe-smoothing",
+        dest="woe_smoothing",
+        type=float,
+        default=None,
+        help="pseudo-count added to the bads and goods of every bin, a multiple of "
+        "0.5 (default: the library's, 1.0)",
+    )
     p.add_argument("--max-inputs", type=int, default=None, help="keep at most this many inputs")
-    p.add_argument("--reason-method", choices=("points_below_max", "below_cutoff_average"),
-                   default="points_below_max", help="how reasons are ranked")
-    p.add_argument("--report", metavar="REPORT.html", default=None,
-                   help="also write the validation report as self-contained HTML with ROC, KS, "
-                        "distribution, calibration and PSI charts and the points table")
-    p.add_argument("--png-dir", dest="png_dir", metavar="DIR", default=None,
-                   help="with --report, also write each chart as DIR/<chart>.png")
+    p.add_argument(
+        "--reason-method",
+        choices=("points_below_max", "below_cutoff_average"),
+        default="points_below_max",
+        help="how reasons are ranked",
+    )
+    p.add_argument(
+        "--report",
+        metavar="REPORT.html",
+        default=None,
+        help="also write the validation report as self-contained HTML with ROC, KS, "
+        "distribution, calibration and PSI charts and the points table",
+    )
+    p.add_argument(
+        "--png-dir",
+        dest="png_dir",
+        metavar="DIR",
+        default=None,
+        help="with --report, also write each chart as DIR/<chart>.png",
+    )
     p.set_defaults(func=run)
 
 
-def _split(outcomes: List[int], share: float, seed: int) -> Tuple[List[int], List[int]]:
+def _split(outcomes: list[int], share: float, seed: int) -> tuple[list[int], list[int]]:
     """Stratified split: ``(train indices, hold-out indices)``, each sorted."""
     rng = random.Random(seed)
-    train: List[int] = []
-    test: List[int] = []
+    train: list[int] = []
+    test: list[int] = []
     for cls in (0, 1):
         idx = [i for i, y in enumerate(outcomes) if y == cls]
         rng.shuffle(idx)
@@ -85,34 +132,46 @@ def run(args: argparse.Namespace) -> int:
     try:
         data = read_jsonl(args.data)
     except OSError as exc:
-        raise InvalidInputError([("", f"cannot read {args.data}: {exc.strerror}")],
-                                what="file") from None
+        raise InvalidInputError(
+            [("", f"cannot read {args.data}: {exc.strerror}")], what="file"
+        ) from None
     profiles = list(data.profiles)
     outcomes = [int(v) for v in data.outcomes.tolist()]
     dates = list(data.as_of)
     if args.holdout > 0:
         tr, te = _split(outcomes, args.holdout, args.seed)
         if not te or not tr:
-            raise InvalidInputError([("--holdout", "leaves no rows on one side of the split")],
-                                    what="argument")
+            raise InvalidInputError(
+                [("--holdout", "leaves no rows on one side of the split")], what="argument"
+            )
     else:
         tr, te = list(range(len(profiles))), []
-    options = {k: v for k, v in (("max_bins", args.max_bins),
-                                 ("min_bin_share", args.min_bin_share), ("C", args.C),
-                                 ("min_iv", args.min_iv), ("binning", args.binning),
-                                 ("prebins", args.prebins),
-                                 ("woe_smoothing", args.woe_smoothing))
-               if v is not None}
-    scorer = LogisticScorer(**options, max_inputs=args.max_inputs,
-                            reason_method=args.reason_method)
-    scorer.fit([profiles[i] for i in tr], [outcomes[i] for i in tr],
-               as_of=[dates[i] for i in tr])
+    options = {
+        k: v
+        for k, v in (
+            ("max_bins", args.max_bins),
+            ("min_bin_share", args.min_bin_share),
+            ("C", args.C),
+            ("min_iv", args.min_iv),
+            ("binning", args.binning),
+            ("prebins", args.prebins),
+            ("woe_smoothing", args.woe_smoothing),
+        )
+        if v is not None
+    }
+    scorer = LogisticScorer(**options, max_inputs=args.max_inputs, reason_method=args.reason_method)
+    scorer.fit([profiles[i] for i in tr], [outcomes[i] for i in tr], as_of=[dates[i] for i in tr])
     digest = scorer.save(args.out)
     rows = te if te else tr
-    title = (f"Validation on {len(te)} held-out rows (seed {args.seed})" if te
-             else f"Validation on the {len(tr)} training rows (in-sample)")
+    title = (
+        f"Validation on {len(te)} held-out rows (seed {args.seed})"
+        if te
+        else f"Validation on the {len(tr)} training rows (in-sample)"
+    )
     report = validation_report(
-        scorer, [profiles[i] for i in rows], [outcomes[i] for i in rows],
+        scorer,
+        [profiles[i] for i in rows],
+        [outcomes[i] for i in rows],
         as_of=[dates[i] for i in rows],
         baseline_profiles=[profiles[i] for i in tr] if te else None,
         baseline_as_of=[dates[i] for i in tr] if te else None,
@@ -127,11 +186,14 @@ def run(args: argparse.Namespace) -> int:
         from credit_closure.report import html_report
 
         html = html_report(
-            scorer, [profiles[i] for i in rows], [outcomes[i] for i in rows],
+            scorer,
+            [profiles[i] for i in rows],
+            [outcomes[i] for i in rows],
             as_of=[dates[i] for i in rows],
             baseline_profiles=[profiles[i] for i in tr] if te else None,
             baseline_as_of=[dates[i] for i in tr] if te else None,
-            title=f"{title}: {scorer.version}", progress=True,
+            title=f"{title}: {scorer.version}",
+            progress=True,
         )
         write_html(html, args.report, args.png_dir)
     return 0

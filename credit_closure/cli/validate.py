@@ -17,8 +17,9 @@ def _read(path: str, name: str) -> Any:
     try:
         return read_jsonl(path)
     except OSError as exc:
-        raise InvalidInputError([(name, f"cannot read {path}: {exc.strerror}")],
-                                what="file") from None
+        raise InvalidInputError(
+            [(name, f"cannot read {path}: {exc.strerror}")], what="file"
+        ) from None
 
 
 def load_model(spec: str) -> Any:
@@ -46,8 +47,9 @@ def write_html(result: Any, html_path: str, png_dir: Any) -> None:
     try:
         written = result.write(html_path, png_dir=png_dir)
     except OSError as exc:
-        raise InvalidInputError([("--html", f"cannot write {exc.filename}: {exc.strerror}")],
-                                what="file") from None
+        raise InvalidInputError(
+            [("--html", f"cannot write {exc.filename}: {exc.strerror}")], what="file"
+        ) from None
     n = len(result.charts)
     sys.stderr.write(f"wrote {written[0]} ({n} chart{'s' if n != 1 else ''} embedded)\n")
     for p in written[1:]:
@@ -64,11 +66,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     data = _read(args.data, "DATA")
     base = _read(args.baseline, "--baseline") if args.baseline else None
     result = html_report(
-        scorer, list(data.profiles), [int(v) for v in data.outcomes.tolist()],
+        scorer,
+        list(data.profiles),
+        [int(v) for v in data.outcomes.tolist()],
         as_of=list(data.as_of),
         baseline_profiles=list(base.profiles) if base is not None else None,
         baseline_as_of=list(base.as_of) if base is not None else None,
-        title=args.title, plots=bool(args.html or args.png_dir) and not args.no_plots,
+        title=args.title,
+        plots=bool(args.html or args.png_dir) and not args.no_plots,
         progress=True,
     )
     if args.json:
@@ -94,30 +99,48 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     """Add ``validate`` to the command's subparsers."""
     p = sub.add_parser(
-        "validate", help="validation report (AUC, KS, calibration, PSI) of a model on "
-                         "labelled data, with an HTML report",
-        description="Score DATA (JSON Lines of {\"profile\": {...}, \"outcome\": 0|1, "
-                    "\"as_of\": \"YYYY-MM-DD\"}, the format of `train`) with MODEL and print "
-                    "the validation report (Markdown, or JSON with --json). --html writes a "
-                    "self-contained HTML report with ROC and KS curves, the score "
-                    "distribution of goods and bads, calibration by decile, the scorecard "
-                    "points table and, with --baseline, the PSI; charts need matplotlib "
-                    "(pip install 'credit-closure[plot]'), without it the report keeps its "
-                    "tables.",
+        "validate",
+        help="validation report (AUC, KS, calibration, PSI) of a model on "
+        "labelled data, with an HTML report",
+        description='Score DATA (JSON Lines of {"profile": {...}, "outcome": 0|1, '
+        '"as_of": "YYYY-MM-DD"}, the format of `train`) with MODEL and print '
+        "the validation report (Markdown, or JSON with --json). --html writes a "
+        "self-contained HTML report with ROC and KS curves, the score "
+        "distribution of goods and bads, calibration by decile, the scorecard "
+        "points table and, with --baseline, the PSI; charts need matplotlib "
+        "(pip install 'credit-closure[plot]'), without it the report keeps its "
+        "tables.",
         epilog="Example: credit-closure validate model.json recent.jsonl --baseline train.jsonl "
-               "--html report.html   (exit codes: 0 ok, 1 input problems, 2 usage)",
+        "--html report.html   (exit codes: 0 ok, 1 input problems, 2 usage)",
     )
-    p.add_argument("model", metavar="MODEL",
-                   help="a saved scorecard artifact (model.json) or a registered scorer name")
+    p.add_argument(
+        "model",
+        metavar="MODEL",
+        help="a saved scorecard artifact (model.json) or a registered scorer name",
+    )
     p.add_argument("data", metavar="DATA.jsonl", help="labelled profiles (JSON Lines)")
-    p.add_argument("--baseline", metavar="BASE.jsonl", default=None,
-                   help="baseline sample (e.g. the training file) for PSI and CSI")
-    p.add_argument("--html", metavar="REPORT.html", default=None,
-                   help="write the self-contained HTML report here")
-    p.add_argument("--png-dir", dest="png_dir", metavar="DIR", default=None,
-                   help="also write each chart as DIR/<chart>.png")
-    p.add_argument("--no-plots", dest="no_plots", action="store_true",
-                   help="HTML report without charts")
+    p.add_argument(
+        "--baseline",
+        metavar="BASE.jsonl",
+        default=None,
+        help="baseline sample (e.g. the training file) for PSI and CSI",
+    )
+    p.add_argument(
+        "--html",
+        metavar="REPORT.html",
+        default=None,
+        help="write the self-contained HTML report here",
+    )
+    p.add_argument(
+        "--png-dir",
+        dest="png_dir",
+        metavar="DIR",
+        default=None,
+        help="also write each chart as DIR/<chart>.png",
+    )
+    p.add_argument(
+        "--no-plots", dest="no_plots", action="store_true", help="HTML report without charts"
+    )
     p.add_argument("--title", default=None, help="report heading (default: the model version)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_cmd_validate)

@@ -18,7 +18,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier
@@ -75,7 +75,11 @@ def matrix(profiles: Any, as_of: Any) -> np.ndarray:
                 v = f[i]
             else:
                 a = p.attributes.get(name[5:])
-                v = float(a) if isinstance(a, (int, float)) and not isinstance(a, bool) else math.nan
+                v = (
+                    float(a)
+                    if isinstance(a, (int, float)) and not isinstance(a, bool)
+                    else math.nan
+                )
             row.append(v)
         rows.append(row)
     x = np.asarray(rows, dtype=np.float64)
@@ -85,7 +89,7 @@ def matrix(profiles: Any, as_of: Any) -> np.ndarray:
     return np.where(np.isnan(x), MISSING, x)
 
 
-def node_values(tree: Any) -> List[float]:
+def node_values(tree: Any) -> list[float]:
     """Each node's expected raw value: the leaf value, or the sample-weighted mean below it."""
     t = tree.tree_
     value = [float(v) for v in t.value[:, 0, 0]]
@@ -94,36 +98,46 @@ def node_values(tree: Any) -> List[float]:
         left, right = int(t.children_left[i]), int(t.children_right[i])
         if left != -1:
             value[i] = (weight[left] * value[left] + weight[right] * value[right]) / (
-                weight[left] + weight[right])
+                weight[left] + weight[right]
+            )
     return value
 
 
-def export(model: GradientBoostingClassifier, prior: float, auc: Dict[str, float]) -> Dict[str, Any]:
+def export(
+    model: GradientBoostingClassifier, prior: float, auc: dict[str, float]
+) -> dict[str, Any]:
     trees = []
     for est in model.estimators_[:, 0]:
         t = est.tree_
         leaf = t.children_left == -1
-        trees.append({
-            "feature": [-1 if lf else int(f) for f, lf in zip(t.feature, leaf)],
-            "threshold": [0.0 if lf else float(v) for v, lf in zip(t.threshold, leaf)],
-            "left": [int(v) for v in t.children_left],
-            "right": [int(v) for v in t.children_right],
-            "value": node_values(est),
-        })
+        trees.append(
+            {
+                "feature": [-1 if lf else int(f) for f, lf in zip(t.feature, leaf)],
+                "threshold": [0.0 if lf else float(v) for v, lf in zip(t.threshold, leaf)],
+                "left": [int(v) for v in t.children_left],
+                "right": [int(v) for v in t.children_right],
+                "value": node_values(est),
+            }
+        )
     codes = {}
     for name in FEATURES_USED:
         codes[name] = "ACME_INCOME_LEVEL" if name == "attr:monthly_income" else FEATURE_REASON[name]
-    doc: Dict[str, Any] = {
+    doc: dict[str, Any] = {
         "format": "acme-gbm-trees",
         "format_version": 1,
         "model_version": MODEL_VERSION,
         "description": "Acme Bank demo: GradientBoostingClassifier on a synthetic portfolio "
-                       "(credit_closure.synth), exported as data.",
+        "(credit_closure.synth), exported as data.",
         "training": {
             "generator": "credit_closure.synth.generate_portfolio",
-            "seed": SEED, "n_train": N_TRAIN, "n_test": N_TEST,
-            "n_estimators": N_TREES, "max_depth": DEPTH, "learning_rate": LEARNING_RATE,
-            "auc_train": round(auc["train"], 6), "auc_test": round(auc["test"], 6),
+            "seed": SEED,
+            "n_train": N_TRAIN,
+            "n_test": N_TEST,
+            "n_estimators": N_TREES,
+            "max_depth": DEPTH,
+            "learning_rate": LEARNING_RATE,
+            "auc_train": round(auc["train"], 6),
+            "auc_test": round(auc["test"], 6),
         },
         "features": FEATURES_USED,
         "feature_docs": {f.name: f.description for f in FEATURES if f.name in FEATURES_USED},
@@ -135,9 +149,15 @@ def export(model: GradientBoostingClassifier, prior: float, auc: Dict[str, float
         "init_log_odds": math.log(prior / (1.0 - prior)),
         "trees": trees,
     }
-    doc["sha256"] = hashlib.sha256(json.dumps(
-        doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
-    ).encode("utf-8")).hexdigest()
+    doc["sha256"] = hashlib.sha256(
+        json.dumps(
+            doc,
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+        ).encode("utf-8")
+    ).hexdigest()
     return doc
 
 
@@ -147,28 +167,38 @@ def build() -> str:
     y = np.asarray(pf.outcomes, dtype=np.int64)
     xtr, ytr, xte, yte = x[:N_TRAIN], y[:N_TRAIN], x[N_TRAIN:], y[N_TRAIN:]
     model = GradientBoostingClassifier(
-        n_estimators=N_TREES, max_depth=DEPTH, learning_rate=LEARNING_RATE, subsample=1.0,
+        n_estimators=N_TREES,
+        max_depth=DEPTH,
+        learning_rate=LEARNING_RATE,
+        subsample=1.0,
         random_state=0,
     ).fit(xtr, ytr)
     prior = float(ytr.mean())
-    auc = {"train": float(roc_auc_score(ytr, model.decision_function(xtr))),
-           "test": float(roc_auc_score(yte, model.decision_function(xte)))}
+    auc = {
+        "train": float(roc_auc_score(ytr, model.decision_function(xtr))),
+        "test": float(roc_auc_score(yte, model.decision_function(xte))),
+    }
     doc = export(model, prior, auc)
     # The exported data must reproduce scikit-learn's raw scores.
     raw = doc["init_log_odds"] + LEARNING_RATE * sum(
-        est.predict(xte) for est in model.estimators_[:, 0])
+        est.predict(xte) for est in model.estimators_[:, 0]
+    )
     gap = float(np.max(np.abs(raw - model.decision_function(xte))))
     if gap > 1e-9:
         raise SystemExit(f"export does not reproduce scikit-learn (max gap {gap})")
-    print(f"AUC train {auc['train']:.4f}  test {auc['test']:.4f}  "
-          f"default rate {prior:.4f}  trees {N_TREES}x depth {DEPTH}", file=sys.stderr)
+    print(
+        f"AUC train {auc['train']:.4f}  test {auc['test']:.4f}  "
+        f"default rate {prior:.4f}  trees {N_TREES}x depth {DEPTH}",
+        file=sys.stderr,
+    )
     return json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def main(argv: Any = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true",
-                    help="refit and compare with the committed model.json")
+    ap.add_argument(
+        "--check", action="store_true", help="refit and compare with the committed model.json"
+    )
     args = ap.parse_args(argv)
     text = build()
     if args.check:

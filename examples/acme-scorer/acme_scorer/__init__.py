@@ -26,13 +26,14 @@ import json
 import math
 import threading
 from array import array
+from collections.abc import Mapping
 from importlib import resources
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from credit_closure import CreditProfile, Factor, Scale, ScoreResult
 from credit_closure.features import FEATURE_INDEX, FEATURE_REASON, extract
 
-__all__ = ["AcmeGBMScorer", "MODEL_FORMAT", "load_model"]
+__all__ = ["MODEL_FORMAT", "AcmeGBMScorer", "load_model"]
 
 __version__ = "1.2.0"
 
@@ -43,17 +44,16 @@ _ATTR = "attr:"
 
 
 class _Tree:
-    __slots__ = ("feature", "threshold", "left", "right", "value")
+    __slots__ = ("feature", "left", "right", "threshold", "value")
 
     def __init__(self, doc: Mapping[str, Any], n_features: int, where: str) -> None:
-        self.feature: List[int] = [int(v) for v in doc["feature"]]
-        self.threshold: List[float] = [float(v) for v in doc["threshold"]]
-        self.left: List[int] = [int(v) for v in doc["left"]]
-        self.right: List[int] = [int(v) for v in doc["right"]]
-        self.value: List[float] = [float(v) for v in doc["value"]]
+        self.feature: list[int] = [int(v) for v in doc["feature"]]
+        self.threshold: list[float] = [float(v) for v in doc["threshold"]]
+        self.left: list[int] = [int(v) for v in doc["left"]]
+        self.right: list[int] = [int(v) for v in doc["right"]]
+        self.value: list[float] = [float(v) for v in doc["value"]]
         n = len(self.value)
-        if not n or any(len(x) != n for x in (self.feature, self.threshold, self.left,
-                                                self.right)):
+        if not n or any(len(x) != n for x in (self.feature, self.threshold, self.left, self.right)):
             raise ValueError(f"{where}: node arrays must be non-empty and of equal length")
         for i in range(n):
             if self.left[i] == -1:
@@ -77,39 +77,42 @@ class _Model:
         if digest != doc.get("sha256"):
             raise ValueError("model.json was changed after training (sha256 mismatch)")
         self.version: str = str(doc["model_version"])
-        self.features: Tuple[str, ...] = tuple(doc["features"])
+        self.features: tuple[str, ...] = tuple(doc["features"])
         self.learning_rate = float(doc["learning_rate"])
         self.init_log_odds = float(doc["init_log_odds"])
         self.missing = float(doc["missing_value"])
-        self.reason_texts: Dict[str, Tuple[str, str]] = {
-            k: (str(v[0]), str(v[1])) for k, v in doc.get("reason_texts", {}).items()}
-        self.codes: Tuple[str, ...] = tuple(doc["reasons"][f] for f in self.features)
+        self.reason_texts: dict[str, tuple[str, str]] = {
+            k: (str(v[0]), str(v[1])) for k, v in doc.get("reason_texts", {}).items()
+        }
+        self.codes: tuple[str, ...] = tuple(doc["reasons"][f] for f in self.features)
         known = set(FEATURE_REASON.values()) | set(self.reason_texts)
         for name, code in zip(self.features, self.codes):
             if name.startswith(_ATTR):
-                if not name[len(_ATTR):]:
+                if not name[len(_ATTR) :]:
                     raise ValueError("an attribute feature needs a name")
             elif name not in FEATURE_INDEX:
                 raise ValueError(f"feature {name!r} is not a credit_closure feature")
             if code not in known:
                 raise ValueError(f"reason code {code!r} of {name!r} has no text")
         self.sensitive = frozenset(doc.get("sensitive_features", ()))
-        self.trees = tuple(_Tree(t, len(self.features), f"trees[{i}]")
-                           for i, t in enumerate(doc["trees"]))
+        self.trees = tuple(
+            _Tree(t, len(self.features), f"trees[{i}]") for i, t in enumerate(doc["trees"])
+        )
         # expected log-odds: the starting point the contributions are measured from
         self.base = self.init_log_odds + self.learning_rate * math.fsum(
-            t.value[0] for t in self.trees)
+            t.value[0] for t in self.trees
+        )
         self._index = [FEATURE_INDEX.get(n, -1) for n in self.features]
 
-    def inputs(self, profile: CreditProfile, as_of: _dt.date) -> Tuple[List[float], List[Any]]:
+    def inputs(self, profile: CreditProfile, as_of: _dt.date) -> tuple[list[float], list[Any]]:
         """Model inputs (float32, like the trees were fitted on) and the raw values."""
         feats = extract(profile, as_of)
-        raw: List[Any] = []
+        raw: list[Any] = []
         for name, idx in zip(self.features, self._index):
             if idx >= 0:
                 raw.append(feats[idx])
             else:
-                v = profile.attributes.get(name[len(_ATTR):])
+                v = profile.attributes.get(name[len(_ATTR) :])
                 ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
                 raw.append(float(v) if ok else math.nan)
         x = array("f", [self.missing if v != v else v for v in raw]).tolist()
@@ -117,15 +120,16 @@ class _Model:
 
 
 def _canonical(doc: Any) -> bytes:
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 _lock = threading.Lock()
-_loaded: Optional[_Model] = None
+_loaded: _Model | None = None
 
 
-def load_model(text: Optional[str] = None) -> "_Model":
+def load_model(text: str | None = None) -> _Model:
     """Parse and check a model document (the packaged ``model.json`` when ``text`` is None).
 
     Raises:
@@ -164,10 +168,10 @@ class AcmeGBMScorer:
     name = "acme-gbm"
     reason_method = "tree_path_contributions"
 
-    def __init__(self, model: Optional[_Model] = None) -> None:
+    def __init__(self, model: _Model | None = None) -> None:
         self._model = model if model is not None else load_model()
         self.version: str = self._model.version
-        self.reason_texts: Dict[str, Tuple[str, str]] = dict(self._model.reason_texts)
+        self.reason_texts: dict[str, tuple[str, str]] = dict(self._model.reason_texts)
         self.scale = Scale()
 
     def __repr__(self) -> str:
@@ -182,7 +186,13 @@ class AcmeGBMScorer:
         lr = m.learning_rate
         for t in m.trees:
             node = 0
-            left, right, feature, threshold, value = t.left, t.right, t.feature, t.threshold, t.value
+            left, right, feature, threshold, value = (
+                t.left,
+                t.right,
+                t.feature,
+                t.threshold,
+                t.value,
+            )
             while left[node] != -1:
                 f = feature[node]
                 child = left[node] if x[f] <= threshold[node] else right[node]

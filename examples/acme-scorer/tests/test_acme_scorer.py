@@ -8,22 +8,34 @@ import math
 from pathlib import Path
 
 import pytest
+from acme_scorer import AcmeGBMScorer, load_model
 
 from credit_closure import CreditProfile, assess
 from credit_closure.testing import check_scorer
-
-from acme_scorer import AcmeGBMScorer, load_model
 
 AS_OF = dt.date(2026, 6, 30)
 MODEL = Path(__file__).resolve().parents[1] / "acme_scorer" / "model.json"
 
 
 def _profile(balance: float, dpd: int = 0) -> CreditProfile:
-    return CreditProfile.from_dict({"subject_id": "t-1", "accounts": [
-        {"account_id": "c1", "product": "credit_card", "status": "open", "opened_on": "2015-01-01",
-         "credit_limit": 10000, "balance": balance, "worst_dpd_24m": dpd,
-         "months_delinquent_24m": 1 if dpd else 0}],
-        "attributes": {"monthly_income": 12000}})
+    return CreditProfile.from_dict(
+        {
+            "subject_id": "t-1",
+            "accounts": [
+                {
+                    "account_id": "c1",
+                    "product": "credit_card",
+                    "status": "open",
+                    "opened_on": "2015-01-01",
+                    "credit_limit": 10000,
+                    "balance": balance,
+                    "worst_dpd_24m": dpd,
+                    "months_delinquent_24m": 1 if dpd else 0,
+                }
+            ],
+            "attributes": {"monthly_income": 12000},
+        }
+    )
 
 
 class TestConformance:
@@ -91,6 +103,7 @@ class TestParity:
             import numpy as np
             import train
             from sklearn.ensemble import GradientBoostingClassifier
+
             from credit_closure.synth import generate_portfolio
         finally:
             sys.path.pop(0)
@@ -98,9 +111,12 @@ class TestParity:
         x = train.matrix(pf.profiles, pf.as_of)
         y = np.asarray(pf.outcomes)
         m = GradientBoostingClassifier(
-            n_estimators=train.N_TREES, max_depth=train.DEPTH, learning_rate=train.LEARNING_RATE,
-            random_state=0).fit(x[:train.N_TRAIN], y[:train.N_TRAIN])
+            n_estimators=train.N_TREES,
+            max_depth=train.DEPTH,
+            learning_rate=train.LEARNING_RATE,
+            random_state=0,
+        ).fit(x[: train.N_TRAIN], y[: train.N_TRAIN])
         s = AcmeGBMScorer()
-        ours = [s.score(p, pf.as_of).probability_of_default for p in pf.profiles[train.N_TRAIN:]]
-        ref = m.predict_proba(x[train.N_TRAIN:])[:, 1]
+        ours = [s.score(p, pf.as_of).probability_of_default for p in pf.profiles[train.N_TRAIN :]]
+        ref = m.predict_proba(x[train.N_TRAIN :])[:, 1]
         assert max(abs(a - b) for a, b in zip(ours, ref)) < 1e-12
