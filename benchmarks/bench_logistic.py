@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     for cls in (0, 1):
         idx = np.flatnonzero(y == cls)
         rng.shuffle(idx)
-        test[idx[: int(round(0.3 * len(idx)))]] = True
+        test[idx[: round(0.3 * len(idx))]] = True
     train_p = [p for p, t in zip(pf.profiles, test) if not t]
     test_p = [p for p, t in zip(pf.profiles, test) if t]
     oracle = roc_auc(y[test], pf.true_probability[test])

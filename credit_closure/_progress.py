@@ -76,7 +76,7 @@ class Progress:
         head = f"{self.label} " if self.label else ""
         if self.total:
             frac = min(self.done / self.total, 1.0)
-            filled = int(round(frac * _WIDTH))
+            filled = round(frac * _WIDTH)
             bar = "#" * filled + "-" * (_WIDTH - filled)
             return f"{head}[{bar}] {self.done}/{self.total} {frac:4.0%} {rate:,.0f}/s"
         return f"{head}{self.done} {rate:,.0f}/s"

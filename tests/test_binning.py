@@ -612,7 +612,7 @@ class TestCategorical:
         rng = np.random.default_rng(seed)
         cats = np.array(AWKWARD + ["rare1", "rare2"])
         p_cat = np.array([0.2, 0.15, 0.15, 0.1, 0.1, 0.1, 0.1, 0.08, 0.01, 0.01])
-        rate = {c: r for c, r in zip(cats, np.linspace(0.02, 0.5, len(cats)))}
+        rate = dict(zip(cats, np.linspace(0.02, 0.5, len(cats))))
         x = rng.choice(cats, size=n, p=p_cat / p_cat.sum()).tolist()
         y = [int(rng.random() < rate[c]) for c in x]
         for i in range(0, n, 17):
@@ -627,7 +627,7 @@ class TestCategorical:
         assert sum(b.counts) == len(x)
         rates = [bb / c for c, bb in zip(b.counts[:-1], b.bad_counts[:-1])]
         assert rates == sorted(rates)
-        assert sorted(c for g in b.groups for c in g) == sorted(set(v for v in x if v is not None))
+        assert sorted(c for g in b.groups for c in g) == sorted({v for v in x if v is not None})
         idx = b.transform_index(x)
         assert np.bincount(idx, minlength=b.n_bins).tolist() == list(b.counts)
 
@@ -1024,7 +1024,7 @@ class TestOptimal:
             a=a,
         )
         cs, bs = [c for _, c, _ in got], [b for _, _, b in got]
-        assert [s for s, _, _ in got][0] == 0 and sum(cs) == sum(counts)
+        assert next(s for s, _, _ in got) == 0 and sum(cs) == sum(counts)
         assert len(got) <= max_bins and (len(got) == 1 or min(cs) >= threshold)
         assert shape is None or _has_shape(cs, bs, shape, int(2 * a))
         iv = _woe_iv(cs + [n_bad + n_good - sum(counts)], bs + [n_bad - sum(bads)], a)[1]

@@ -20,12 +20,12 @@ AS_OF = dt.date(2026, 6, 30)
 
 # Loopback only, no dashboard: the scheduler's and workers' small HTTP endpoints (health,
 # metrics) bind to 127.0.0.1 on a free port; the Bokeh dashboard is off.
-LOOPBACK = dict(
-    host="127.0.0.1",
-    dashboard_address=None,
-    worker_dashboard_address=None,
-    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-)
+LOOPBACK = {
+    "host": "127.0.0.1",
+    "dashboard_address": None,
+    "worker_dashboard_address": None,
+    "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"},
+}
 
 
 @pytest.fixture(scope="module")

@@ -419,7 +419,7 @@ class TestWoeSmoothing:
                     assert w == pytest.approx(want, rel=1e-12, abs=1e-15)
             doc = s.to_dict()
             assert doc["training"]["params"]["woe_smoothing"] == a
-            item = [i for i in doc["inputs"] if i["name"] == "utilisation"][0]
+            item = next(i for i in doc["inputs"] if i["name"] == "utilisation")
             assert item["binning"].get("smoothing", 0.5) == a
             assert ("smoothing" in item["binning"]) == (a != 0.5)
             woes[a] = b.woe

@@ -54,7 +54,7 @@ class TestKnownAnswers:
 
     def test_p_chart_limits_use_each_periods_n_and_floor_at_zero(self):
         """Limits widen for a small n; the LCL is floored at 0."""
-        c, lo, hi = p_chart_limits([1, 5], [10, 1000], p_bar=0.02)
+        _c, lo, hi = p_chart_limits([1, 5], [10, 1000], p_bar=0.02)
         assert lo[0] == 0.0 and hi[0] == pytest.approx(0.02 + 3 * math.sqrt(0.02 * 0.98 / 10))
         assert lo[1] == pytest.approx(0.02 - 3 * math.sqrt(0.02 * 0.98 / 1000))
 
@@ -121,7 +121,7 @@ class TestKnownAnswers:
         # S⁻ reaches 3·(1.4003 - 0.5) = 2.70 < 5: no CUSUM alert
         assert [a.rule for a in res.alerts if a.rule == "cusum"] == []
         # E = -0.28006, -0.50410, -0.68334, 0.29350; limits 0.6, 0.768, 0.859, 0.912: inside
-        e, lim = ewma(z)
+        _e, lim = ewma(z)
         assert ch.ewma.tolist() == pytest.approx([-0.28006, -0.50410, -0.68334, 0.29350], abs=1e-5)
         assert ch.ewma_limit.tolist() == pytest.approx(lim.tolist())
         assert [a for a in res.alerts if a.rule == "ewma"] == []

@@ -114,7 +114,7 @@ def _split(outcomes: list[int], share: float, seed: int) -> tuple[list[int], lis
     for cls in (0, 1):
         idx = [i for i, y in enumerate(outcomes) if y == cls]
         rng.shuffle(idx)
-        k = int(round(share * len(idx)))
+        k = round(share * len(idx))
         test += idx[:k]
         train += idx[k:]
     return sorted(train), sorted(test)
