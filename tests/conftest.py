@@ -16,6 +16,9 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
+# tests/typing is type-checked by mypy and never run (importing it would run it)
+collect_ignore = ["typing"]
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "profiles"
 
