@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from credit_closure._columnar.codes import kernel_codes, kernel_days
 from credit_closure._columnar.numpy_engine import ENUM_CODES, compute_features, day_number
 from credit_closure._contract.model import (
     _CTRL_RE,
@@ -1110,32 +1111,7 @@ def _subset_inquiries(prep: _Prepared, subjects: np.ndarray) -> dict[str, np.nda
 _KERNEL_RULES: weakref.WeakKeyDictionary[RuleScorer, Any] = weakref.WeakKeyDictionary()
 
 
-def _kernel_codes() -> np.ndarray:
-    S, I, R, T = (
-        ENUM_CODES["status"],
-        ENUM_CODES["initiator"],
-        ENUM_CODES["reason"],
-        ENUM_CODES["termination"],
-    )
-    return np.array(
-        [
-            S["open"],
-            S["closed"],
-            S["suspended"],
-            S["charged_off"],
-            S["transferred"],
-            I["unknown"],
-            I["consumer"],
-            I["lender_risk"],
-            R["unknown"],
-            R["lender_risk_control"],
-            R["reduce_debt"],
-            T["normal"],
-            T["abnormal"],
-            T["bad_debt"],
-        ],
-        dtype=np.int64,
-    )
+_kernel_codes = kernel_codes  # the name the tests import
 
 
 def _score_rules_compiled(
@@ -1148,22 +1124,14 @@ def _score_rules_compiled(
     from credit_closure._columnar import kernel as K
     from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
     from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
-    from credit_closure._scoring.features import months_before
 
     compiled = _KERNEL_RULES.get(scorer)
     if compiled is None:
         compiled = _KERNEL_RULES[scorer] = K.compile_rules(scorer)
     config = scorer.policy.feature_config
-    days = np.array(
-        [day_number(as_of)]
-        + [
-            day_number(months_before(as_of, m))
-            for m in (3, 6, 12, 24, config.retention_months, CLOSURE_IMPACT_MONTHS)
-        ],
-        dtype=np.int64,
-    )
+    days = kernel_days(as_of, config.retention_months, CLOSURE_IMPACT_MONTHS)
     res = K.score_subjects(
-        prep.acc, prep.inq, prep.n, days, _kernel_codes(), _REVOLVING, _LENDER, scorer, compiled
+        prep.acc, prep.inq, prep.n, days, kernel_codes(), _REVOLVING, _LENDER, scorer, compiled
     )
     scale = scorer.scale
     # few distinct log-odds values (rule steps): the scale's Python code once per value
@@ -1173,7 +1141,7 @@ def _score_rules_compiled(
     decision_i[trig == 2] = 2
     decision = np.array(_DECISIONS, dtype=object)[decision_i]
     band = np.array([b.name for b in scale.bands], dtype=object)[band_i]
-    code_arr = np.array(compiled[1] + [None], dtype=object)  # index -1 -> None
+    code_arr = np.array(compiled.codes + [None], dtype=object)  # index -1 -> None
     reasons = code_arr[res["reasons"]]
     impact = np.zeros(prep.n)
     cf = res["cf_log_odds"]
@@ -1202,25 +1170,18 @@ def _features_pair(
     """The features of every subject (the default extractor, as ``LogisticScorer`` uses),
     the subjects with closures to undo and their counterfactual features."""
     from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
-    from credit_closure._scoring.features import DEFAULT_CONFIG, months_before
+    from credit_closure._scoring.features import DEFAULT_CONFIG
 
     if compiled:
         from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
 
-        days = np.array(
-            [day_number(as_of)]
-            + [
-                day_number(months_before(as_of, m))
-                for m in (3, 6, 12, 24, DEFAULT_CONFIG.retention_months, CLOSURE_IMPACT_MONTHS)
-            ],
-            dtype=np.int64,
-        )
+        days = kernel_days(as_of, DEFAULT_CONFIG.retention_months, CLOSURE_IMPACT_MONTHS)
         res = _engine().score_subjects(
             prep.acc,
             prep.inq,
             prep.n,
             days,
-            _kernel_codes(),
+            kernel_codes(),
             _REVOLVING,
             _LENDER,
             None,
