@@ -58,16 +58,15 @@ batch), ``convert`` (profiles to tables and back; plugin scorers), ``score`` (ch
 
 from __future__ import annotations
 
-from credit_closure._columnar.codes import kernel_codes as _kernel_codes
-from credit_closure._columnar.convert import build_profiles, profiles_to_tables
+# Besides the public names, the private ones that tests, benchmarks and older code import
+# from here are re-exported explicitly (``x as x``); they are not part of the public API.
+from credit_closure._columnar import codes as _codes
+from credit_closure._columnar.convert import build_profiles as build_profiles
+from credit_closure._columnar.convert import profiles_to_tables
 from credit_closure._columnar.score import score_columnar
-from credit_closure._columnar.tables import (
-    OUTPUT_COLUMNS,
-    REASON_TEXTS,
-    TABLE_COLUMNS,
-    _prepare,
-    _Prepared,
-)
+from credit_closure._columnar.tables import OUTPUT_COLUMNS, REASON_TEXTS, TABLE_COLUMNS
+from credit_closure._columnar.tables import _prepare as _prepare
+from credit_closure._columnar.tables import _Prepared as _Prepared
 
 __all__ = [
     "OUTPUT_COLUMNS",
@@ -77,5 +76,4 @@ __all__ = [
     "score_columnar",
 ]
 
-# Private names other modules and the tests import from here (kept importable).
-_PRIVATE_REEXPORTS = (_Prepared, _kernel_codes, _prepare, build_profiles)
+_kernel_codes = _codes.kernel_codes
