@@ -377,7 +377,7 @@ def _logistic_bins(
                     p.rows(
                         "attributes",
                         name,
-                        bad[prep.attr_g],  # type: ignore[index]
+                        bad[prep.attr_g],
                         "must be a number for this model (got string)",
                     )
                     continue

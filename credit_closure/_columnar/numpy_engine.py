@@ -88,12 +88,12 @@ for _m in REVOLVING_PRODUCTS:
     _REVOLVING[_P[_m.value]] = True
 #: By initiator code: closed by the lender or platform (``extract``'s lender initiators).
 _LENDER = np.zeros(len(_I), dtype=bool)
-for _m in _LENDER_INITIATORS:
-    _LENDER[_I[_m.value]] = True
+for _init in _LENDER_INITIATORS:
+    _LENDER[_I[_init.value]] = True
 #: By inquiry kind code: a hard (approval) inquiry (``extract``'s hard kinds).
 _HARD_KIND = np.zeros(len(_K), dtype=bool)
-for _m in _HARD:
-    _HARD_KIND[_K[_m.value]] = True
+for _kind in _HARD:
+    _HARD_KIND[_K[_kind.value]] = True
 
 
 def day_number(day: _dt.date) -> int:

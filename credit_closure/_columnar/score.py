@@ -110,7 +110,7 @@ def _run_chunked(
                 chunk[k] = _slice(t, slice(int(a), int(b)))
                 p.row_map[k] = np.arange(a, b)
             else:
-                rows = order[k][a:b]
+                rows = order[k][a:b]  # type: ignore[index]  # not None in this branch
                 chunk[k] = _slice(t, rows)
                 p.row_map[k] = rows
             chunk_g[k] = sorted_codes[k][a:b] - lo

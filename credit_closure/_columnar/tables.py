@@ -856,9 +856,10 @@ def _prepare(
         qkind = _enum(q, "kind", E["kind"], p, required=True, default=0)
         if qon is None or qkind is None:
             p.raise_if(since)
+        assert qon is not None and qkind is not None  # raise_if raised otherwise
         _too_many(p, "inquiries", g["inquiries"], n, Limits.MAX_INQUIRIES, "inquiries")
         hard = _HARD_KIND[qkind]
-        out.inq = {"g": g["inquiries"], "on": qon[0], "hard": hard, "kind": qkind}  # type: ignore[index]
+        out.inq = {"g": g["inquiries"], "on": qon[0], "hard": hard, "kind": qkind}
     else:
         out.inq = {
             "g": np.zeros(0, dtype=np.int64),
