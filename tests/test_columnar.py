@@ -562,7 +562,7 @@ class BrokenBatch(FlatScorer):
 class TestBatchMethod:
     def test_plugin_batch_method_equals_assess(self, portfolio, monkeypatch):
         """A plugin's score_batch is called per chunk (no profiles built) and equals assess()."""
-        import credit_closure.columnar as columnar
+        import credit_closure._columnar.convert as columnar
 
         sub = portfolio[:300]
         t = profiles_to_tables(sub)
@@ -638,7 +638,7 @@ class TestLogisticVectorised:
 
     def test_no_per_subject_calls(self, tables, monkeypatch):
         """The vectorised path never builds profiles or calls assess per subject."""
-        import credit_closure.columnar as columnar
+        import credit_closure._columnar.convert as columnar
 
         def boom(*args, **kwargs):
             raise AssertionError("per-subject path used")

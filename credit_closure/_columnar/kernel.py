@@ -22,11 +22,34 @@ engine (:mod:`credit_closure._columnar.numpy_engine`) computes the same results,
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from credit_closure._columnar.codes import (
+    DAY_3M,
+    DAY_6M,
+    DAY_12M,
+    DAY_24M,
+    DAY_AS_OF,
+    DAY_COUNTERFACTUAL,
+    DAY_RETENTION,
+    KernelCodes,
+)
+from credit_closure._scoring.features import (
+    _DAYS_PER_MONTH,
+    ACTIVITY_INDEX,
+    FEATURE_INDEX,
+    N_FEATURES,
+    SUMMED_INDEX,
+)
+
 __all__ = [
+    "AccountArrays",
+    "CompiledRules",
+    "InquiryArrays",
+    "KernelOutputs",
+    "RuleArrays",
     "available",
     "compile_rules",
     "number_flags",
@@ -50,9 +73,9 @@ def available() -> bool:
     return _HAVE_NUMBA
 
 
-#: Features computed from sums of many values (util_total, util_delta_closure,
-#: lost_limit_share_12m, closed_with_balance_amt and the two average ages).
-_SUMMED = frozenset({0, 2, 3, 9, 14, 15})
+#: Features computed from sums of many values (``FeatureSpec.exact_sum``: util_total,
+#: util_delta_closure, lost_limit_share_12m, closed_with_balance_amt and the two average ages).
+_SUMMED = SUMMED_INDEX
 #: A summed feature this close (relative) to a value a rule compares it with is recomputed
 #: with exact sums. Plain summation of n <= 1,000 non-negative values is off by at most
 #: (n - 1) * 2**-53 of the sum (about 1.1e-13), a ratio of two such sums by twice that, and
@@ -64,7 +87,98 @@ _ACT_NONE, _ACT_REFER, _ACT_DECLINE = 0, 1, 2
 _OPS = {"at_least": 0, "below": 1, "equals": 2}
 
 
-def compile_rules(scorer: Any) -> tuple[tuple[np.ndarray, ...], list[str]]:
+class RuleArrays(NamedTuple):
+    """A rule policy as flat arrays (numba takes a namedtuple of arrays).
+
+    Rule ``i`` compares feature ``r_index[i]`` with ``thr[r_thr0[i] : r_thr0[i] + r_nthr[i]]``
+    (``r_at_least[i]``: at least, else below) and adds ``steps`` at the same positions;
+    ``r_reason``/``r_tcode`` are indices into the sorted reason codes (-1 none) and
+    ``r_action`` a trigger action (0 none, 1 refer, 2 decline). Its ``when`` conditions are
+    ``c_*[r_when0[i] : r_when0[i] + r_nwhen[i]]`` and its ``when_any`` ones likewise from
+    ``r_any0``/``r_nany``. ``near_feat``/``near_val``: every (summed feature, value) a rule
+    compares (see ``_kernel``).
+    """
+
+    r_index: np.ndarray
+    r_at_least: np.ndarray
+    r_thr0: np.ndarray
+    r_nthr: np.ndarray
+    thr: np.ndarray
+    steps: np.ndarray
+    r_reason: np.ndarray
+    r_action: np.ndarray
+    r_tcode: np.ndarray
+    r_when0: np.ndarray
+    r_nwhen: np.ndarray
+    r_any0: np.ndarray
+    r_nany: np.ndarray
+    c_feat: np.ndarray
+    c_op: np.ndarray
+    c_val: np.ndarray
+    c_missing: np.ndarray
+    near_feat: np.ndarray
+    near_val: np.ndarray
+
+
+#: The dtype of each :class:`RuleArrays` field.
+_RULE_DTYPES: tuple[type, ...] = (
+    (np.int64, np.bool_, np.int64, np.int64, np.float64, np.float64)
+    + (np.int64,) * 9
+    + (np.float64, np.bool_, np.int64, np.float64)
+)
+
+
+class CompiledRules(NamedTuple):
+    """What :func:`compile_rules` gives: the arrays and the sorted reason codes."""
+
+    arrays: RuleArrays
+    codes: list[str]
+
+
+class AccountArrays(NamedTuple):
+    """The per-account columns the kernel reads (the prepared ``acc`` columns of the same
+    names; see :func:`score_subjects`)."""
+
+    product: np.ndarray
+    status: np.ndarray
+    opened: np.ndarray
+    opened_known: np.ndarray
+    closed: np.ndarray
+    closed_known: np.ndarray
+    limit: np.ndarray
+    balance: np.ndarray
+    dpd: np.ndarray
+    months: np.ndarray
+    consec: np.ndarray
+    has_event: np.ndarray
+    ev_day: np.ndarray
+    ev_initiator: np.ndarray
+    ev_reason: np.ndarray
+    ev_termination: np.ndarray
+    ev_balance: np.ndarray
+    ev_limit: np.ndarray
+    ev_dpd6: np.ndarray
+
+
+class InquiryArrays(NamedTuple):
+    """The per-inquiry columns the kernel reads."""
+
+    on: np.ndarray
+    hard: np.ndarray
+
+
+class KernelOutputs(NamedTuple):
+    """The arrays the kernel fills (see :func:`score_subjects`)."""
+
+    log_odds: np.ndarray
+    cf_log_odds: np.ndarray
+    trig: np.ndarray
+    reasons: np.ndarray
+    feats: np.ndarray
+    cf_feats: np.ndarray
+
+
+def compile_rules(scorer: Any) -> CompiledRules:
     """The rule policy of ``scorer`` as flat arrays for the kernel, and the sorted reason codes
     (a subject's reasons come back as indices into that list)."""
     rules = scorer.policy.rules
@@ -92,26 +206,6 @@ def compile_rules(scorer: Any) -> tuple[tuple[np.ndarray, ...], list[str]]:
         r_any0.append(len(conds))
         r_nany.append(len(r.when_any))
         conds.extend((c[0], _OPS[c[1]], c[2], c[3]) for c in r.when_any)
-    i64 = np.int64
-    arrays = (
-        np.asarray(r_index, dtype=i64),
-        np.asarray(r_at_least, dtype=np.bool_),
-        np.asarray(r_thr0, dtype=i64),
-        np.asarray(r_nthr, dtype=i64),
-        np.asarray(thr, dtype=np.float64),
-        np.asarray(steps, dtype=np.float64),
-        np.asarray(r_reason, dtype=i64),
-        np.asarray(r_action, dtype=i64),
-        np.asarray(r_tcode, dtype=i64),
-        np.asarray(r_when0, dtype=i64),
-        np.asarray(r_nwhen, dtype=i64),
-        np.asarray(r_any0, dtype=i64),
-        np.asarray(r_nany, dtype=i64),
-        np.asarray([c[0] for c in conds], dtype=i64),
-        np.asarray([c[1] for c in conds], dtype=i64),
-        np.asarray([c[2] for c in conds], dtype=np.float64),
-        np.asarray([c[3] for c in conds], dtype=np.bool_),
-    )
     # every (feature, value) a rule compares, for the features that sum many values: the
     # kernel first sums them the plain way and redoes a subject exactly when one of those
     # features lands near a value it is compared with (see _kernel)
@@ -119,11 +213,31 @@ def compile_rules(scorer: Any) -> tuple[tuple[np.ndarray, ...], list[str]]:
         {(r.index, t) for r in rules for t in r.thresholds if r.index in _SUMMED}
         | {(c[0], c[2]) for r in rules for c in r.when + r.when_any if c[0] in _SUMMED}
     )
-    arrays += (
-        np.asarray([k for k, _ in near], dtype=i64),
-        np.asarray([t for _, t in near], dtype=np.float64),
+    values: tuple[list[Any], ...] = (
+        r_index,
+        r_at_least,
+        r_thr0,
+        r_nthr,
+        thr,
+        steps,
+        r_reason,
+        r_action,
+        r_tcode,
+        r_when0,
+        r_nwhen,
+        r_any0,
+        r_nany,
+        [c[0] for c in conds],
+        [c[1] for c in conds],
+        [c[2] for c in conds],
+        [c[3] for c in conds],
+        [k for k, _ in near],
+        [t for _, t in near],
     )
-    return arrays, codes
+    arrays = RuleArrays(
+        *(np.asarray(v, dtype=dt) for v, dt in zip(values, _RULE_DTYPES, strict=True))
+    )
+    return CompiledRules(arrays, codes)
 
 
 def _njit(fn: Any) -> Any:
@@ -243,37 +357,35 @@ def _fsum_partials(bufs, row, n, partials):  # pragma: no cover - compiled
     return hi
 
 
-# Feature positions (FEATURE_NAMES order; checked against _features at import below)
-_F = (
-    "util_total",
-    "util_max_line",
-    "util_delta_closure",
-    "lost_limit_share_12m",
-    "n_consumer_closures_12m",
-    "n_consumer_closures_24m",
-    "n_lender_closures_12m",
-    "n_lender_closures_24m",
-    "n_lender_risk_closures_24m",
-    "closed_with_balance_amt",
-    "dpd_before_closure",
-    "n_abnormal_terminations",
-    "months_since_last_closure",
-    "age_oldest_months",
-    "age_avg_months_incl_closed",
-    "age_avg_months_open_only",
-    "closed_share",
-    "max_dpd_24m",
-    "n_delinquent_accounts_24m",
-    "lian3lei6_24m",
-    "hard_inquiries_3m",
-    "hard_inquiries_6m",
-    "hard_inquiries_12m",
-    "n_deleveraging_closures_12m",
-    "n_open_accounts",
-    "post_closure_activity",
-    "reopen_requests",
-    "contact_change_near_closure",
-)
+# Feature positions, named (numba reads module-level ints as compile-time constants, so a
+# named position costs nothing). Derived from FEATURE_INDEX: the order lives in FEATURES only.
+F_UTIL_TOTAL = FEATURE_INDEX["util_total"]
+F_UTIL_MAX_LINE = FEATURE_INDEX["util_max_line"]
+F_UTIL_DELTA_CLOSURE = FEATURE_INDEX["util_delta_closure"]
+F_LOST_LIMIT_SHARE_12M = FEATURE_INDEX["lost_limit_share_12m"]
+F_N_CONSUMER_CLOSURES_12M = FEATURE_INDEX["n_consumer_closures_12m"]
+F_N_CONSUMER_CLOSURES_24M = FEATURE_INDEX["n_consumer_closures_24m"]
+F_N_LENDER_CLOSURES_12M = FEATURE_INDEX["n_lender_closures_12m"]
+F_N_LENDER_CLOSURES_24M = FEATURE_INDEX["n_lender_closures_24m"]
+F_N_LENDER_RISK_CLOSURES_24M = FEATURE_INDEX["n_lender_risk_closures_24m"]
+F_CLOSED_WITH_BALANCE_AMT = FEATURE_INDEX["closed_with_balance_amt"]
+F_DPD_BEFORE_CLOSURE = FEATURE_INDEX["dpd_before_closure"]
+F_N_ABNORMAL_TERMINATIONS = FEATURE_INDEX["n_abnormal_terminations"]
+F_MONTHS_SINCE_LAST_CLOSURE = FEATURE_INDEX["months_since_last_closure"]
+F_AGE_OLDEST_MONTHS = FEATURE_INDEX["age_oldest_months"]
+F_AGE_AVG_MONTHS_INCL_CLOSED = FEATURE_INDEX["age_avg_months_incl_closed"]
+F_AGE_AVG_MONTHS_OPEN_ONLY = FEATURE_INDEX["age_avg_months_open_only"]
+F_CLOSED_SHARE = FEATURE_INDEX["closed_share"]
+F_MAX_DPD_24M = FEATURE_INDEX["max_dpd_24m"]
+F_N_DELINQUENT_ACCOUNTS_24M = FEATURE_INDEX["n_delinquent_accounts_24m"]
+F_LIAN3LEI6_24M = FEATURE_INDEX["lian3lei6_24m"]
+F_HARD_INQUIRIES_3M = FEATURE_INDEX["hard_inquiries_3m"]
+F_HARD_INQUIRIES_6M = FEATURE_INDEX["hard_inquiries_6m"]
+F_HARD_INQUIRIES_12M = FEATURE_INDEX["hard_inquiries_12m"]
+F_N_DELEVERAGING_CLOSURES_12M = FEATURE_INDEX["n_deleveraging_closures_12m"]
+F_N_OPEN_ACCOUNTS = FEATURE_INDEX["n_open_accounts"]
+#: The security features (``FeatureSpec.needs_activity``): 0 without activity records.
+_ACTIVITY = ACTIVITY_INDEX
 
 
 @_njit
@@ -288,88 +400,100 @@ def _cond(f, feat, op, val, missing):  # pragma: no cover - compiled
     return v == val
 
 
+# Documented hot path: the one compiled pass over every subject (see the module docstring).
+# It is long and branchy on purpose: everything a subject needs happens in one call, with no
+# per-subject calls, allocations or Python objects; it mirrors extract() and
+# RuleScorer._evaluate line by line, which is what keeps it reviewable against them.
 @_njit
-def _kernel(
+def _kernel(  # noqa: C901
     n,
     starts,
     order,
     qstarts,
     qorder,
-    product,
-    status,
-    opened,
-    opened_known,
-    closed,
-    closed_known,
-    limit,
-    balance,
-    dpd,
-    months,
-    consec,
-    has_event,
-    ev_day,
-    ev_initiator,
-    ev_reason,
-    ev_termination,
-    ev_balance,
-    ev_limit,
-    ev_dpd6,
-    q_on,
-    q_hard,
+    accounts,
+    inquiries,
     days,
     codes,
     revolving,
     lender,
     base,
-    r_index,
-    r_at_least,
-    r_thr0,
-    r_nthr,
-    thr,
-    steps,
-    r_reason,
-    r_action,
-    r_tcode,
-    r_when0,
-    r_nwhen,
-    r_any0,
-    r_nany,
-    c_feat,
-    c_op,
-    c_val,
-    c_missing,
-    near_feat,
-    near_val,
+    rules,
     factor,
     n_codes,
-    log_odds,
-    cf_log_odds,
-    trig,
-    reasons,
-    feats_out,
-    cf_feats_out,
+    out,
     want_feats,
 ):  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
     rules once more on the counterfactual accounts (``_assess.counterfactual``): closed
-    accounts closed after ``days[6]`` read as open again at their last limit and balance,
-    without their closure. One function, so that nothing is passed per subject."""
+    accounts closed after ``days[DAY_COUNTERFACTUAL]`` read as open again at their last limit
+    and balance, without their closure. One function, so that nothing is passed per subject.
+
+    ``accounts`` (:class:`AccountArrays`), ``inquiries`` (:class:`InquiryArrays`), ``codes``
+    (:class:`~credit_closure._columnar.codes.KernelCodes`), ``rules`` (:class:`RuleArrays`) and
+    ``out`` (:class:`KernelOutputs`) are namedtuples, unpacked once here (numba passes them as
+    structs: the loops below read plain local arrays, as with a flat signature).
+    """
     nan = np.nan
-    as_day, d3, d6, d12, d24, d_ret, cf_start = (
-        days[0],
-        days[1],
-        days[2],
-        days[3],
-        days[4],
-        days[5],
-        days[6],
-    )
-    S_OPEN, S_CLOSED, S_SUSP, S_CHARGED, S_TRANSF = codes[0], codes[1], codes[2], codes[3], codes[4]
-    I_UNKNOWN, I_CONSUMER, I_RISK = codes[5], codes[6], codes[7]
-    R_UNKNOWN, R_RISK_CONTROL, R_REDUCE = codes[8], codes[9], codes[10]
-    T_NORMAL, T_ABNORMAL, T_BAD = codes[11], codes[12], codes[13]
-    dpm = 30.436875
+    (
+        product,
+        status,
+        opened,
+        opened_known,
+        closed,
+        closed_known,
+        limit,
+        balance,
+        dpd,
+        months,
+        consec,
+        has_event,
+        ev_day,
+        ev_initiator,
+        ev_reason,
+        ev_termination,
+        ev_balance,
+        ev_limit,
+        ev_dpd6,
+    ) = accounts
+    q_on, q_hard = inquiries
+    (
+        r_index,
+        r_at_least,
+        r_thr0,
+        r_nthr,
+        thr,
+        steps,
+        r_reason,
+        r_action,
+        r_tcode,
+        r_when0,
+        r_nwhen,
+        r_any0,
+        r_nany,
+        c_feat,
+        c_op,
+        c_val,
+        c_missing,
+        near_feat,
+        near_val,
+    ) = rules
+    log_odds, cf_log_odds, trig, reasons, feats_out, cf_feats_out = out
+    as_day = days[DAY_AS_OF]
+    d3 = days[DAY_3M]
+    d6 = days[DAY_6M]
+    d12 = days[DAY_12M]
+    d24 = days[DAY_24M]
+    d_ret = days[DAY_RETENTION]
+    cf_start = days[DAY_COUNTERFACTUAL]
+    S_OPEN, S_CLOSED, S_SUSP = codes.s_open, codes.s_closed, codes.s_suspended
+    S_CHARGED, S_TRANSF = codes.s_charged_off, codes.s_transferred
+    I_UNKNOWN, I_CONSUMER, I_RISK = codes.i_unknown, codes.i_consumer, codes.i_lender_risk
+    R_UNKNOWN, R_RISK_CONTROL = codes.r_unknown, codes.r_lender_risk_control
+    R_REDUCE = codes.r_reduce_debt
+    T_NORMAL, T_ABNORMAL, T_BAD = codes.t_normal, codes.t_abnormal, codes.t_bad_debt
+    dpm = _DAYS_PER_MONTH
     widest = 1
     for s in range(n):
         w = starts[s + 1] - starts[s]
@@ -377,7 +501,7 @@ def _kernel(
             widest = w
     bufs = np.empty((8, 2 * widest + 2))
     partials = np.empty(2200)
-    f = np.empty(28)
+    f = np.empty(N_FEATURES)
     totals = np.empty(max(n_codes, 1))
     forced = np.zeros(max(n_codes, 1), dtype=np.bool_)
     for s in range(n):
@@ -586,47 +710,46 @@ def _kernel(
                             q6 += 1.0
                             if on > d3:
                                 q3 += 1.0
-            f[0] = util_total
-            f[1] = util_max
-            f[2] = util_delta
-            f[3] = lost_num / lost_den if lost_den > 0 else nan
-            f[4] = n_cons_12
-            f[5] = n_cons_24
-            f[6] = n_lend_12
-            f[7] = n_lend_24
-            f[8] = n_risk_24
-            f[9] = _xsum(bufs, 2, n2, partials, exact)
-            f[10] = dpd_flag
-            f[11] = n_abnormal
-            f[12] = (as_day - last_day) / dpm if have_last else nan
+            f[F_UTIL_TOTAL] = util_total
+            f[F_UTIL_MAX_LINE] = util_max
+            f[F_UTIL_DELTA_CLOSURE] = util_delta
+            f[F_LOST_LIMIT_SHARE_12M] = lost_num / lost_den if lost_den > 0 else nan
+            f[F_N_CONSUMER_CLOSURES_12M] = n_cons_12
+            f[F_N_CONSUMER_CLOSURES_24M] = n_cons_24
+            f[F_N_LENDER_CLOSURES_12M] = n_lend_12
+            f[F_N_LENDER_CLOSURES_24M] = n_lend_24
+            f[F_N_LENDER_RISK_CLOSURES_24M] = n_risk_24
+            f[F_CLOSED_WITH_BALANCE_AMT] = _xsum(bufs, 2, n2, partials, exact)
+            f[F_DPD_BEFORE_CLOSURE] = dpd_flag
+            f[F_N_ABNORMAL_TERMINATIONS] = n_abnormal
+            f[F_MONTHS_SINCE_LAST_CLOSURE] = (as_day - last_day) / dpm if have_last else nan
             if n3:
                 oldest = bufs[3, 0]
                 for k in range(1, n3):
                     if bufs[3, k] > oldest:
                         oldest = bufs[3, k]
-                f[13] = oldest
-                f[14] = _xsum(bufs, 3, n3, partials, exact) / n3
+                f[F_AGE_OLDEST_MONTHS] = oldest
+                f[F_AGE_AVG_MONTHS_INCL_CLOSED] = _xsum(bufs, 3, n3, partials, exact) / n3
             else:
-                f[13] = nan
-                f[14] = nan
-            f[15] = _xsum(bufs, 4, n4, partials, exact) / n4 if n4 else nan
-            f[16] = n_ended / n_acc if n_acc else nan
-            f[17] = max_dpd if dpd_known else nan
-            f[18] = n_delinq if dpd_known else nan
-            f[19] = lian
-            f[20] = q3
-            f[21] = q6
-            f[22] = q12
-            f[23] = n_delev_12
-            f[24] = n_open
-            f[25] = 0.0
-            f[26] = 0.0
-            f[27] = 0.0
+                f[F_AGE_OLDEST_MONTHS] = nan
+                f[F_AGE_AVG_MONTHS_INCL_CLOSED] = nan
+            f[F_AGE_AVG_MONTHS_OPEN_ONLY] = _xsum(bufs, 4, n4, partials, exact) / n4 if n4 else nan
+            f[F_CLOSED_SHARE] = n_ended / n_acc if n_acc else nan
+            f[F_MAX_DPD_24M] = max_dpd if dpd_known else nan
+            f[F_N_DELINQUENT_ACCOUNTS_24M] = n_delinq if dpd_known else nan
+            f[F_LIAN3LEI6_24M] = lian
+            f[F_HARD_INQUIRIES_3M] = q3
+            f[F_HARD_INQUIRIES_6M] = q6
+            f[F_HARD_INQUIRIES_12M] = q12
+            f[F_N_DELEVERAGING_CLOSURES_12M] = n_delev_12
+            f[F_N_OPEN_ACCOUNTS] = n_open
+            for k in _ACTIVITY:
+                f[k] = 0.0
             if not exact:
                 # plain sums are within _NEAR of the exact ones: only a summed feature that
                 # close to a value a rule compares it with could compare differently, and
                 # then this pass is done again with exact sums
-                u0 = abs(f[0]) if f[0] == f[0] else 0.0
+                u0 = abs(f[F_UTIL_TOTAL]) if f[F_UTIL_TOTAL] == f[F_UTIL_TOTAL] else 0.0
                 for k in range(near_feat.size):
                     v = f[near_feat[k]]
                     t = near_val[k]
@@ -703,7 +826,7 @@ def _kernel(
                 log_odds[s] = lo_sum
                 trig[s] = tr
                 if want_feats:
-                    for k in range(28):
+                    for k in range(N_FEATURES):
                         feats_out[s, k] = f[k]
                 # the best four reasons: forced by a trigger first, most points lost, lower code
                 for pick in range(min(n_present, 4), 4):
@@ -731,7 +854,7 @@ def _kernel(
             else:
                 cf_log_odds[s] = lo_sum
                 if want_feats:
-                    for k in range(28):
+                    for k in range(N_FEATURES):
                         cf_feats_out[s, k] = f[k]
             break
 
@@ -938,33 +1061,7 @@ def _groups(g: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return starts, order
 
 
-_NO_RULES: tuple[tuple[np.ndarray, ...], list[str]] = (
-    tuple(
-        np.empty(0, dtype=dt)
-        for dt in (
-            np.int64,
-            np.bool_,
-            np.int64,
-            np.int64,
-            np.float64,
-            np.float64,
-            np.int64,
-            np.int64,
-            np.int64,
-            np.int64,
-            np.int64,
-            np.int64,
-            np.int64,
-            np.int64,
-            np.int64,
-            np.float64,
-            np.bool_,
-            np.int64,
-            np.float64,
-        )
-    ),
-    [],
-)
+_NO_RULES = CompiledRules(RuleArrays(*(np.empty(0, dtype=dt) for dt in _RULE_DTYPES)), [])
 
 
 def score_subjects(
@@ -972,22 +1069,26 @@ def score_subjects(
     inq: dict[str, np.ndarray],
     n: int,
     days: np.ndarray,
-    codes: np.ndarray,
+    codes: KernelCodes,
     revolving: np.ndarray,
     lender: np.ndarray,
     scorer: Any,
-    compiled: tuple[tuple[np.ndarray, ...], list[str]] | None,
+    compiled: CompiledRules | None,
     *,
     features: bool = False,
 ) -> dict[str, Any]:
-    """Run the kernel on prepared columns (see ``columnar._Prepared``).
+    """Run the kernel on prepared columns (see ``credit_closure._columnar.tables._Prepared``).
+
+    ``days`` comes from :func:`~credit_closure._columnar.codes.kernel_days`, ``codes`` from
+    :func:`~credit_closure._columnar.codes.kernel_codes`, ``compiled`` from
+    :func:`compile_rules`.
 
     Returns ``log_odds``, ``cf_log_odds`` (``NaN`` for subjects with no closure to undo),
     ``trigger`` (0 none, 1 refer, 2 decline), ``reasons`` (``(n, 4)`` indices into the sorted
-    reason codes, -1 for none) and, with ``features``, the ``(n, 28)`` feature matrices of
-    the subjects (``features``) and of their counterfactuals (``cf_features``, rows of
-    subjects with no closure to undo left unset). With ``scorer=None`` no rule is applied
-    (features only).
+    reason codes, -1 for none) and, with ``features``, the ``(n, N_FEATURES)`` feature
+    matrices of the subjects (``features``) and of their counterfactuals (``cf_features``,
+    rows of subjects with no closure to undo left unset). With ``scorer=None`` no rule is
+    applied (features only).
     """
     if scorer is None or compiled is None:
         compiled = _NO_RULES
@@ -996,73 +1097,48 @@ def score_subjects(
         base, factor = float(scorer.policy.base_log_odds), float(scorer._factor)
     starts, order = _groups(acc["g"], n)
     qstarts, qorder = _groups(inq["g"], n)
-    rule_arrays, reason_codes = compiled
-    log_odds = np.empty(n)
-    cf_log_odds = np.empty(n)
-    trig = np.empty(n, dtype=np.int8)
-    reasons = np.empty((n, 4), dtype=np.int64)
-    feats = np.empty((n, 28) if features else (1, 28))
-    cf_feats = np.empty((n, 28) if features else (1, 28))
     f64 = np.float64
+    accounts = AccountArrays(
+        **{
+            name: acc[name].astype(f64, copy=False) if name in ("limit", "balance") else acc[name]
+            for name in AccountArrays._fields
+        }
+    )
+    out = KernelOutputs(
+        log_odds=np.empty(n),
+        cf_log_odds=np.empty(n),
+        trig=np.empty(n, dtype=np.int8),
+        reasons=np.empty((n, 4), dtype=np.int64),
+        feats=np.empty((n if features else 1, N_FEATURES)),
+        cf_feats=np.empty((n if features else 1, N_FEATURES)),
+    )
     _kernel(
         n,
         starts,
         order,
         qstarts,
         qorder,
-        acc["product"],
-        acc["status"],
-        acc["opened"],
-        acc["opened_known"],
-        acc["closed"],
-        acc["closed_known"],
-        acc["limit"].astype(f64, copy=False),
-        acc["balance"].astype(f64, copy=False),
-        acc["dpd"],
-        acc["months"],
-        acc["consec"],
-        acc["has_event"],
-        acc["ev_day"],
-        acc["ev_initiator"],
-        acc["ev_reason"],
-        acc["ev_termination"],
-        acc["ev_balance"],
-        acc["ev_limit"],
-        acc["ev_dpd6"],
-        inq["on"],
-        inq["hard"],
+        accounts,
+        InquiryArrays(on=inq["on"], hard=inq["hard"]),
         days,
         codes,
         revolving,
         lender,
         base,
-        *rule_arrays,
+        compiled.arrays,
         factor,
-        len(reason_codes),
-        log_odds,
-        cf_log_odds,
-        trig,
-        reasons,
-        feats,
-        cf_feats,
+        len(compiled.codes),
+        out,
         features,
     )
     return {
-        "log_odds": log_odds,
-        "cf_log_odds": cf_log_odds,
-        "trigger": trig,
-        "reasons": reasons,
-        "features": feats if features else None,
-        "cf_features": cf_feats if features else None,
+        "log_odds": out.log_odds,
+        "cf_log_odds": out.cf_log_odds,
+        "trigger": out.trig,
+        "reasons": out.reasons,
+        "features": out.feats if features else None,
+        "cf_features": out.cf_feats if features else None,
     }
 
 
-def _check_positions() -> None:
-    from credit_closure._scoring.features import FEATURE_NAMES
-
-    if tuple(FEATURE_NAMES) != _F:  # pragma: no cover - a guard for future edits
-        raise RuntimeError("columnar kernel: feature order differs from FEATURE_NAMES")
-
-
-_check_positions()
 _ = math  # fsum's reference implementation lives in CPython's math module

@@ -1,4 +1,17 @@
-"""The vectorised twin of :func:`credit_closure._scoring.features.extract`, for columnar scoring.
+"""The numpy engine: the vectorised twin of :func:`credit_closure._scoring.features.extract`.
+
+What it is for: columnar scoring without numba. numba comes with the optional ``columnar``
+extra (and the ``dask``/``spark`` extras); ``pip install credit-closure`` alone must still
+score tables with :func:`credit_closure.columnar.score_columnar`, and this engine is what does
+it then (``engine="numpy"``, or ``"auto"`` when numba cannot be imported). It is also the
+second, independent implementation the compiled kernel (:mod:`credit_closure._columnar.kernel`)
+is tested against: the two give the same table to the last bit
+(``tests/test_columnar.py::TestEngines``), so either may be changed only with the other.
+
+Its twins: the scalar reference :func:`credit_closure._scoring.features.extract` (features),
+``credit_closure._scoring.rules.RuleScorer._evaluate`` (the rule pass, vectorised in
+``credit_closure._columnar.engine``) and the counterfactual of ``credit_closure._scoring.assess``
+(closure impact, in ``credit_closure._columnar.engine``).
 
 It computes every feature of :data:`~credit_closure._scoring.features.FEATURE_NAMES` for many subjects
 at once, from per-account columns grouped by subject, with numpy only: no Python loop over
@@ -13,9 +26,11 @@ error-free (TwoSum) compensated summation otherwise, whose result is checked aga
 rounding boundaries near it (the rare group whose sum lands on a tie is summed again with
 ``math.fsum``), so they agree to the last bit.
 
-The security features (``post_closure_activity``, ``reopen_requests``,
-``contact_change_near_closure``) need activity records, which the columnar format does not
-carry: they are 0, exactly as ``extract`` gives for a profile without activity.
+The security features (``FeatureSpec.needs_activity``: ``post_closure_activity``,
+``reopen_requests``, ``contact_change_near_closure``) need activity records, which the columnar
+format does not carry: they are 0, exactly as ``extract`` gives for a profile without activity.
+Which feature sits in which column, and how many there are, comes from
+:data:`~credit_closure._scoring.features.FEATURES` only.
 """
 
 from __future__ import annotations
@@ -36,15 +51,18 @@ from credit_closure._contract.model import (
     TerminationKind,
 )
 from credit_closure._scoring.features import (
+    _DAYS_PER_MONTH,
+    _HARD,
+    ACTIVITY_INDEX,
     FEATURE_INDEX,
-    FEATURE_NAMES,
+    N_FEATURES,
     FeatureConfig,
     months_before,
 )
+from credit_closure._scoring.features import _LENDER as _LENDER_INITIATORS
 
 __all__ = ["ENUM_CODES", "compute_features", "day_number"]
 
-_DAYS_PER_MONTH = 30.436875
 _EPOCH = _dt.date(1970, 1, 1)
 _EXACT_LIMIT = float(2**53)
 
@@ -68,12 +86,14 @@ _K = ENUM_CODES["kind"]
 _REVOLVING = np.zeros(len(_P), dtype=bool)
 for _m in REVOLVING_PRODUCTS:
     _REVOLVING[_P[_m.value]] = True
+#: By initiator code: closed by the lender or platform (``extract``'s lender initiators).
 _LENDER = np.zeros(len(_I), dtype=bool)
-for _name in ("lender_risk", "lender_inactivity", "platform_policy", "regulator"):
-    _LENDER[_I[_name]] = True
-_HARD = np.zeros(len(_K), dtype=bool)
-_HARD[_K["loan_approval"]] = True
-_HARD[_K["card_approval"]] = True
+for _init in _LENDER_INITIATORS:
+    _LENDER[_I[_init.value]] = True
+#: By inquiry kind code: a hard (approval) inquiry (``extract``'s hard kinds).
+_HARD_KIND = np.zeros(len(_K), dtype=bool)
+for _kind in _HARD:
+    _HARD_KIND[_K[_kind.value]] = True
 
 
 def day_number(day: _dt.date) -> int:
@@ -158,7 +178,7 @@ def compute_features(
     as_of: _dt.date,
     config: FeatureConfig,
 ) -> np.ndarray:
-    """Every feature for ``n_subjects`` subjects, a ``(n_subjects, len(FEATURE_NAMES))`` array.
+    """Every feature for ``n_subjects`` subjects, a ``(n_subjects, N_FEATURES)`` array.
 
     Args:
         acc: Per-account columns (one row per account, any order): ``g`` subject index;
@@ -182,7 +202,7 @@ def compute_features(
     d12 = day_number(months_before(as_of, 12))
     d24 = day_number(months_before(as_of, 24))
     d_ret = day_number(months_before(as_of, config.retention_months))
-    out = np.empty((n, len(FEATURE_NAMES)))
+    out = np.empty((n, N_FEATURES))
 
     g = acc["g"]
     status = acc["status"]
@@ -372,7 +392,5 @@ def compute_features(
     out[:, f["hard_inquiries_12m"]] = q12
     out[:, f["n_deleveraging_closures_12m"]] = n_delev_12
     out[:, f["n_open_accounts"]] = n_open
-    out[:, f["post_closure_activity"]] = 0.0
-    out[:, f["reopen_requests"]] = 0.0
-    out[:, f["contact_change_near_closure"]] = 0.0
+    out[:, list(ACTIVITY_INDEX)] = 0.0  # no activity records in the columnar format
     return out

@@ -11,6 +11,23 @@ in months of 30.436875 days (the mean Gregorian month).
 Closures are the profile's closure events plus, for an ended account with a ``closed_on`` and no
 event, an implied closure with unknown initiator and reason. A charged-off account ended as bad
 debt (B) and a transferred one abnormally (G) when no event says otherwise.
+
+This module is the one source of truth about features. :data:`FEATURES` says, per feature,
+what it means and what every engine needs to know (its reason code, whether it is an exact
+sum, a count of closure acts, or read from activity records); the derived constants
+(:data:`FEATURE_NAMES`, :data:`FEATURE_INDEX`, :data:`N_FEATURES`, :data:`SUMMED_INDEX`,
+:data:`ACTIVITY_INDEX`, :data:`CLOSURE_ACT_FEATURES`, :data:`FEATURE_REASONS`) are what the
+engines read, never a literal count or position.
+
+:func:`extract` is the scalar reference. Its twins compute the same features, to the last
+bit, for many subjects at once and must change with it:
+
+- :func:`credit_closure._columnar.numpy_engine.compute_features`, the vectorised numpy twin;
+- ``credit_closure._columnar.kernel._kernel``, the compiled (numba) twin, which also does
+  the rule pass of ``credit_closure._scoring.rules.RuleScorer._evaluate`` and the reason
+  ranking and counterfactual of ``credit_closure._scoring.assess``.
+
+``tests/test_columnar.py`` checks both against :func:`extract`.
 """
 
 from __future__ import annotations
@@ -34,9 +51,14 @@ from credit_closure._contract.model import (
 from credit_closure._scoring.security import SecurityConfig, security_counts
 
 __all__ = [
+    "ACTIVITY_INDEX",
+    "CLOSURE_ACT_FEATURES",
     "FEATURES",
     "FEATURE_INDEX",
     "FEATURE_NAMES",
+    "FEATURE_REASONS",
+    "N_FEATURES",
+    "SUMMED_INDEX",
     "FeatureConfig",
     "FeatureSpec",
     "extract",
@@ -49,7 +71,35 @@ _DAYS_PER_MONTH = 30.436875
 
 @attrs.frozen
 class FeatureSpec:
-    """Documentation of one feature."""
+    """One feature: its documentation and everything an engine needs to know about it.
+
+    The six positional fields document the feature. The keyword fields are what the scorers
+    and engines used to hard-code, so that each is said once, here:
+
+    Args:
+        name: The feature's name (a column of :data:`FEATURE_NAMES`).
+        unit: ``ratio``, ``count``, ``flag``, ``currency``, ``months`` or ``days``.
+        window: The look-back the feature reads.
+        direction: ``"up"``: a higher value means more risk; ``"down"``: a lower value
+            does; ``"?"``: not known.
+        description: What the feature measures.
+        source: The source keys of the domain brief (``docs/concepts.md``).
+        reason: The reason code (:data:`credit_closure._scoring.reasons.REASONS`) that
+            explains the feature when a scorer scores it directly; ``FEATURE_REASON`` is
+            derived from it.
+        exact_sum: Computed from a sum of many values (``math.fsum`` in :func:`extract`): an
+            engine that sums the plain way must redo a subject exactly when the feature lands
+            near a value a rule compares it with (:data:`SUMMED_INDEX`).
+        closure_act: Only counts or dates closures themselves (:data:`CLOSURE_ACT_FEATURES`):
+            a voluntary, paid-off closure in good standing must never be a reason by itself,
+            so the scorecard leaves these out unless told otherwise.
+        needs_activity: Read from activity records (the security features): the columnar
+            format carries none, so the columnar engines give 0, as :func:`extract` does for
+            a profile without activity (:data:`ACTIVITY_INDEX`).
+
+    The keyword fields are keyword-only with defaults, so that a ``FeatureSpec`` built with
+    the six positional fields alone keeps working.
+    """
 
     name: str
     unit: str
@@ -57,6 +107,10 @@ class FeatureSpec:
     direction: str  # "up": higher value -> more risk; "down": lower -> more risk; "?" unknown
     description: str
     source: str
+    reason: str = attrs.field(default="", kw_only=True)
+    exact_sum: bool = attrs.field(default=False, kw_only=True)
+    closure_act: bool = attrs.field(default=False, kw_only=True)
+    needs_activity: bool = attrs.field(default=False, kw_only=True)
 
 
 FEATURES: tuple[FeatureSpec, ...] = (
@@ -73,6 +127,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "no open line, the highest utilization of a closed line with a balance, at its "
         "last limit.",
         "FICO-BLOG-CLOSE, SOC-PAPERNO, LENDER-UI (F1)",
+        reason="UTILIZATION_HIGH",
+        exact_sum=True,
     ),
     FeatureSpec(
         "util_max_line",
@@ -82,6 +138,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Highest utilization of any single revolving line: open lines, and closed lines "
         "with a balance at their last limit.",
         "DS-UTIL (F2)",
+        reason="LINE_UTILIZATION_HIGH",
     ),
     FeatureSpec(
         "util_delta_closure",
@@ -91,6 +148,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "util_total minus what it would be had the revolving lines closed in the window "
         "with no balance stayed open at their last limit.",
         "FICO-BLOG-CLOSE, VS-MYTH (F3)",
+        reason="LIMIT_LOST_TO_CLOSURES",
+        exact_sum=True,
     ),
     FeatureSpec(
         "lost_limit_share_12m",
@@ -99,6 +158,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Limits of revolving lines closed in the window / (limits open now + those closed limits).",
         "FICO-BLOG-CLOSE (F4, INFERENCE)",
+        reason="LIMIT_LOST_TO_CLOSURES",
+        exact_sum=True,
     ),
     FeatureSpec(
         "n_consumer_closures_12m",
@@ -107,6 +168,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "?",
         "Closures initiated by the consumer.",
         "article claim only (F5)",
+        reason="MANY_CLOSURES",
+        closure_act=True,
     ),
     FeatureSpec(
         "n_consumer_closures_24m",
@@ -115,6 +178,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "?",
         "Closures initiated by the consumer.",
         "article claim only (F5)",
+        reason="MANY_CLOSURES",
+        closure_act=True,
     ),
     FeatureSpec(
         "n_lender_closures_12m",
@@ -123,6 +188,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Closures by the lender or platform (risk, inactivity, policy, regulator).",
         "METRO2-SC",
+        reason="CLOSED_BY_LENDER",
     ),
     FeatureSpec(
         "n_lender_closures_24m",
@@ -131,6 +197,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Closures by the lender or platform (risk, inactivity, policy, regulator).",
         "METRO2-SC",
+        reason="CLOSED_BY_LENDER",
     ),
     FeatureSpec(
         "n_lender_risk_closures_24m",
@@ -139,6 +206,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Closures by the lender for risk (initiator lender_risk or reason lender_risk_control).",
         "METRO2-SC, RF-26 4d (F6)",
+        reason="CLOSED_BY_LENDER_RISK",
     ),
     FeatureSpec(
         "closed_with_balance_amt",
@@ -147,6 +215,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Balance still owed on ended accounts (current balance, else the balance at closure).",
         "CC-CLOSED-BAL, SOC-PAPERNO (F7)",
+        reason="CLOSED_WITH_BALANCE",
+        exact_sum=True,
     ),
     FeatureSpec(
         "dpd_before_closure",
@@ -157,6 +227,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "before it (worst_dpd_6m_before; when unknown, the closed account's "
         "worst_dpd_24m is used as a proxy).",
         "EXP-CLOSED (F8, INFERENCE window)",
+        reason="CLOSED_AFTER_DELINQUENCY",
     ),
     FeatureSpec(
         "n_abnormal_terminations",
@@ -167,6 +238,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "transferred, inside the retention window; an ended account with no date "
         "counts (it is still on file).",
         "PBOC-CONF, ZX-TIAOLI Art.16 (F9)",
+        reason="ABNORMAL_TERMINATION",
     ),
     FeatureSpec(
         "months_since_last_closure",
@@ -175,6 +247,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "?",
         "Months since the most recent closure.",
         "INFERENCE (F10)",
+        reason="RECENT_CLOSURE",
+        closure_act=True,
     ),
     FeatureSpec(
         "age_oldest_months",
@@ -183,6 +257,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "down",
         "Age of the oldest tradeline still on file, open or closed.",
         "FICO-CAT, FICO-HIGH (F11)",
+        reason="SHORT_CREDIT_HISTORY",
     ),
     FeatureSpec(
         "age_avg_months_incl_closed",
@@ -191,6 +266,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "down",
         "Average age of all tradelines, closed ones included (FICO treatment).",
         "CC-AGE, DOC-AAOA (F12)",
+        reason="SHORT_CREDIT_HISTORY",
+        exact_sum=True,
     ),
     FeatureSpec(
         "age_avg_months_open_only",
@@ -199,9 +276,18 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "down",
         "Average age of open tradelines only (a VantageScore-like treatment).",
         "CC-AGE, DOC-AAOA (F12)",
+        reason="SHORT_OPEN_HISTORY",
+        exact_sum=True,
     ),
     FeatureSpec(
-        "closed_share", "ratio", "as_of", "?", "Ended tradelines / all tradelines.", "LC-DICT (F13)"
+        "closed_share",
+        "ratio",
+        "as_of",
+        "?",
+        "Ended tradelines / all tradelines.",
+        "LC-DICT (F13)",
+        reason="CLOSED_SHARE",
+        closure_act=True,
     ),
     FeatureSpec(
         "max_dpd_24m",
@@ -210,6 +296,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Worst days past due on any account.",
         "FICO-CODES 02 (F14)",
+        reason="DELINQUENCY_LEVEL",
     ),
     FeatureSpec(
         "n_delinquent_accounts_24m",
@@ -218,6 +305,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Accounts with 30+ days past due.",
         "FICO-CODES 18 (F14)",
+        reason="DELINQUENT_ACCOUNTS",
     ),
     FeatureSpec(
         "lian3lei6_24m",
@@ -227,6 +315,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "连三累六: 1 when an account was overdue 3 consecutive months, or overdue months "
         "add up to 6 across accounts.",
         "LKL-4084, LSLL (F15)",
+        reason="SERIOUS_DELINQUENCY_PATTERN",
     ),
     FeatureSpec(
         "hard_inquiries_3m",
@@ -235,6 +324,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Loan and card approval inquiries (贷款审批 / 信用卡审批).",
         "FICO-CODES 08 (F16)",
+        reason="RECENT_INQUIRIES",
     ),
     FeatureSpec(
         "hard_inquiries_6m",
@@ -243,6 +333,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Loan and card approval inquiries.",
         "FICO-CODES 08, LKL-4084 (F16)",
+        reason="TOO_MANY_INQUIRIES",
     ),
     FeatureSpec(
         "hard_inquiries_12m",
@@ -251,6 +342,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Loan and card approval inquiries.",
         "FICO-CODES 08 (F16)",
+        reason="RECENT_INQUIRIES",
     ),
     FeatureSpec(
         "n_deleveraging_closures_12m",
@@ -260,9 +352,17 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "Consumer closures to reduce debt, paid off (balance 0), normal termination, "
         "no 30+ days past due before closing.",
         "article claim; INFERENCE (R8)",
+        reason="MANY_CLOSURES",
+        closure_act=True,
     ),
     FeatureSpec(
-        "n_open_accounts", "count", "as_of", "?", "Open or suspended tradelines.", "LENDER-UI"
+        "n_open_accounts",
+        "count",
+        "as_of",
+        "?",
+        "Open or suspended tradelines.",
+        "LENDER-UI",
+        reason="FEW_OPEN_ACCOUNTS",
     ),
     FeatureSpec(
         "post_closure_activity",
@@ -271,6 +371,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Transactions, logins and limit changes on closed accounts after closure.",
         "RF-26 flag 22 (F20)",
+        reason="POST_CLOSURE_ACTIVITY",
+        needs_activity=True,
     ),
     FeatureSpec(
         "reopen_requests",
@@ -279,6 +381,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Reopen requests on closed accounts.",
         "RF-26, CFR681 (F20)",
+        reason="POST_CLOSURE_ACTIVITY",
+        needs_activity=True,
     ),
     FeatureSpec(
         "contact_change_near_closure",
@@ -287,11 +391,25 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "A contact change within 30 days of a closure.",
         "RF-26 flag 19, CFR681 (F19)",
+        reason="POST_CLOSURE_ACTIVITY",
+        needs_activity=True,
     ),
 )
 
+#: The feature names, in the order of :func:`extract`'s result.
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+#: Feature name -> its position in :data:`FEATURE_NAMES`.
 FEATURE_INDEX: dict[str, int] = {n: i for i, n in enumerate(FEATURE_NAMES)}
+#: The number of features (the width of every engine's feature matrix).
+N_FEATURES: int = len(FEATURES)
+#: Feature name -> the reason code that explains it (``FeatureSpec.reason``).
+FEATURE_REASONS: dict[str, str] = {f.name: f.reason for f in FEATURES}
+#: Positions of the features computed from sums of many values (``FeatureSpec.exact_sum``).
+SUMMED_INDEX: frozenset[int] = frozenset(i for i, f in enumerate(FEATURES) if f.exact_sum)
+#: Positions of the features read from activity records (``FeatureSpec.needs_activity``).
+ACTIVITY_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.needs_activity)
+#: Names of the features that only count or date closures (``FeatureSpec.closure_act``).
+CLOSURE_ACT_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.closure_act)
 
 
 @attrs.frozen(kw_only=True)
@@ -373,7 +491,10 @@ def _util(owed: float, open_limit: float, max_closed: float) -> float:
     return max_closed
 
 
-def extract(
+# Documented hot path: extract runs once per profile in assess/assess_many, so it is one
+# function with its loops inlined (no helper calls per account); its twins in _columnar/ are
+# written against it line by line. Splitting it would cost speed and that correspondence.
+def extract(  # noqa: C901
     profile: CreditProfile, as_of: _dt.date, config: FeatureConfig = DEFAULT_CONFIG
 ) -> tuple[float, ...]:
     """Compute every feature of ``profile`` at ``as_of``, in :data:`FEATURE_NAMES` order.

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from credit_closure._scoring.features import FEATURE_REASONS
+
 __all__ = ["FEATURE_REASON", "REASONS", "ReasonText", "reason_text"]
 
 
@@ -102,36 +104,13 @@ REASONS: dict[str, ReasonText] = {
 }
 
 #: The reason code that explains each feature, for scorers that score features directly.
-FEATURE_REASON: dict[str, str] = {
-    "util_total": "UTILIZATION_HIGH",
-    "util_max_line": "LINE_UTILIZATION_HIGH",
-    "util_delta_closure": "LIMIT_LOST_TO_CLOSURES",
-    "lost_limit_share_12m": "LIMIT_LOST_TO_CLOSURES",
-    "n_consumer_closures_12m": "MANY_CLOSURES",
-    "n_consumer_closures_24m": "MANY_CLOSURES",
-    "n_lender_closures_12m": "CLOSED_BY_LENDER",
-    "n_lender_closures_24m": "CLOSED_BY_LENDER",
-    "n_lender_risk_closures_24m": "CLOSED_BY_LENDER_RISK",
-    "closed_with_balance_amt": "CLOSED_WITH_BALANCE",
-    "dpd_before_closure": "CLOSED_AFTER_DELINQUENCY",
-    "n_abnormal_terminations": "ABNORMAL_TERMINATION",
-    "months_since_last_closure": "RECENT_CLOSURE",
-    "age_oldest_months": "SHORT_CREDIT_HISTORY",
-    "age_avg_months_incl_closed": "SHORT_CREDIT_HISTORY",
-    "age_avg_months_open_only": "SHORT_OPEN_HISTORY",
-    "closed_share": "CLOSED_SHARE",
-    "max_dpd_24m": "DELINQUENCY_LEVEL",
-    "n_delinquent_accounts_24m": "DELINQUENT_ACCOUNTS",
-    "lian3lei6_24m": "SERIOUS_DELINQUENCY_PATTERN",
-    "hard_inquiries_3m": "RECENT_INQUIRIES",
-    "hard_inquiries_6m": "TOO_MANY_INQUIRIES",
-    "hard_inquiries_12m": "RECENT_INQUIRIES",
-    "n_deleveraging_closures_12m": "MANY_CLOSURES",
-    "n_open_accounts": "FEW_OPEN_ACCOUNTS",
-    "post_closure_activity": "POST_CLOSURE_ACTIVITY",
-    "reopen_requests": "POST_CLOSURE_ACTIVITY",
-    "contact_change_near_closure": "POST_CLOSURE_ACTIVITY",
-}
+#: Derived from ``FeatureSpec.reason`` (:data:`credit_closure._scoring.features.FEATURES`, the
+#: one place a feature's reason code is written).
+FEATURE_REASON: dict[str, str] = dict(FEATURE_REASONS)
+_unknown = sorted(set(FEATURE_REASON.values()) - set(REASONS))
+if _unknown:  # pragma: no cover - a guard for future edits of FEATURES
+    raise RuntimeError(f"FeatureSpec.reason codes missing from REASONS: {_unknown}")
+del _unknown
 
 
 def reason_text(code: str, extra: Mapping[str, ReasonText] | None = None) -> ReasonText | None:

@@ -1,0 +1,547 @@
+"""Scoring a prepared batch with the built-in scorers, vectorised.
+
+The rule scorer (:func:`_score_rules` on the numpy engine, :func:`_score_rules_compiled` on
+the numba kernel) and the scorecard (:func:`_score_logistic`), each on a whole chunk of
+subjects, closure impact included. Twins, to be changed together:
+
+- :func:`_rule_pass` is ``credit_closure._scoring.rules.RuleScorer._evaluate`` on arrays;
+- :func:`_top_reasons` is the reason ranking of ``credit_closure._scoring.assess`` (``_rank``);
+- :func:`_counterfactual` is ``credit_closure._scoring.assess.counterfactual`` on columns;
+- :func:`_logistic_bins`/:func:`_logistic_log_odds` are ``LogisticScorer._walk``;
+- the features come from :func:`credit_closure._columnar.numpy_engine.compute_features` or the
+  compiled kernel (:mod:`credit_closure._columnar.kernel`), twins of
+  :func:`credit_closure._scoring.features.extract`.
+
+Probabilities, scores, bands and decisions go through the scale's own Python code once per
+distinct log-odds value (:func:`_scores`), or the kernel's :func:`scale_many`, so every
+number equals ``assess()``'s to the last bit.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import weakref
+from typing import Any
+
+import numpy as np
+
+from credit_closure._columnar.codes import kernel_codes, kernel_days
+from credit_closure._columnar.numpy_engine import ENUM_CODES, compute_features, day_number
+from credit_closure._columnar.tables import _engine, _is_series, _missing_mask, _Prepared, _Problems
+from credit_closure._scoring.rules import RuleScorer
+from credit_closure._scoring.scale import Scale
+
+
+# ------------------------------------------------------------------------------------------
+# Rule scorer, vectorised
+# ------------------------------------------------------------------------------------------
+def _condition(F: np.ndarray, c: tuple[int, str, float, bool]) -> np.ndarray:
+    v = F[:, c[0]]
+    with np.errstate(invalid="ignore"):
+        if c[1] == "at_least":
+            held = v >= c[2]
+        elif c[1] == "below":
+            held = v < c[2]
+        else:
+            held = v == c[2]
+    return np.where(np.isnan(v), c[3], held)
+
+
+def _rule_pass(F: np.ndarray, scorer: RuleScorer) -> dict[str, Any]:
+    """Log-odds, fired rules and their log-odds for every subject (RuleScorer.score, vectorised)."""
+    policy = scorer.policy
+    n = F.shape[0]
+    log_odds = np.full(n, policy.base_log_odds)
+    fired_all = []
+    lo_all = []
+    for rule in policy.rules:
+        v = F[:, rule.index]
+        valid = ~np.isnan(v)
+        th = np.asarray(rule.thresholds)
+        vv = np.where(valid, v, 0.0)
+        if rule.at_least:
+            step = np.searchsorted(th, vv, side="right") - 1
+        else:
+            step = np.searchsorted(-th, -vv, side="left") - 1
+        fired = valid & (step >= 0)
+        for cond in rule.when:
+            fired &= _condition(F, cond)
+        if rule.when_any:
+            any_ = np.zeros(n, dtype=bool)
+            for cond in rule.when_any:
+                any_ |= _condition(F, cond)
+            fired &= any_
+        lo = np.asarray(rule.log_odds)[np.maximum(step, 0)]
+        lo = np.where(fired, lo, 0.0)
+        log_odds = np.where(lo != 0.0, log_odds + lo, log_odds)
+        fired_all.append(fired)
+        lo_all.append(lo)
+    return {"log_odds": log_odds, "fired": fired_all, "lo": lo_all}
+
+
+def _rule_probability(log_odds: float) -> float:
+    return 1.0 / (1.0 + math.exp(-log_odds))
+
+
+_DECISIONS = ("approve", "refer", "decline")
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values and, per element, the index of its value (hash-based when pandas is
+    there, else sort-based)."""
+    try:
+        import pandas as pd
+
+        codes, uniq = pd.factorize(values)
+        return np.asarray(uniq, dtype=float), np.asarray(codes)
+    except ImportError:  # pragma: no cover
+        uniq, inv = np.unique(values, return_inverse=True)
+        return uniq, inv.reshape(-1)
+
+
+def _scores(
+    log_odds: np.ndarray,
+    scale: Scale,
+    memo: dict[float, tuple[float, float, int, int]] | None = None,
+    probability: Any = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Score, probability, band index and cutoff decision index, exactly as ``assess``
+    computes them: the scale's own Python code once per distinct log-odds value, the results
+    kept in ``memo`` across chunks (the rules give few distinct values, and the same ones in
+    every chunk). ``probability`` maps log-odds to the scorer's probability (the rule
+    scorer's formula by default). The first array, ``scale.points(probability)``, is also
+    what ``assess`` takes for a counterfactual."""
+    if memo is None:
+        memo = {}
+    uniq, inv = _distinct(log_odds)
+    names = [b.name for b in scale.bands]
+    prob_of = _rule_probability if probability is None else probability
+    rows = []
+    for lo in uniq.tolist():
+        hit = memo.get(lo)
+        if hit is None:
+            s, p = scale.scored(prob_of(lo))  # as assess() does
+            hit = memo[lo] = (s, p, names.index(scale.band(s)), _DECISIONS.index(scale.decide(s)))
+        rows.append(hit)
+    if not rows:
+        return (np.empty(0), np.empty(0), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int8))
+    pts, prob, band, dec = zip(*rows)
+    return (
+        np.array(pts)[inv],
+        np.array(prob)[inv],
+        np.array(band, dtype=np.int64)[inv],
+        np.array(dec, dtype=np.int8)[inv],
+    )
+
+
+def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> list[np.ndarray]:
+    """Per subject, the codes (rows of the code-major ``totals``) of the ``k`` best reasons:
+    forced by a trigger first, then most points lost, then the lower code (codes are sorted);
+    -1 where there are fewer. ``totals`` is ``NaN`` where a code lost no points."""
+    m, n = totals.shape
+    present = ~np.isnan(totals)
+    count = present.sum(axis=0)
+    out = []
+    for step in range(k):
+        best = np.full(n, -1)
+        rows = np.flatnonzero(count > step)  # only subjects with a reason left
+        if rows.size:
+            b = np.full(rows.size, -1)
+            b_forced = np.zeros(rows.size, dtype=bool)
+            b_total = np.full(rows.size, np.inf)
+            for j in range(m):
+                cand = present[j, rows]
+                if not cand.any():
+                    continue
+                f = forced[j, rows]
+                t = totals[j, rows]
+                better = cand & ((b < 0) | (f & ~b_forced) | ((f == b_forced) & (t < b_total)))
+                b[better] = j
+                b_forced[better] = f[better]
+                b_total[better] = t[better]
+            best[rows] = b
+            present[b, rows] = False
+        out.append(best)
+    return out
+
+
+def _counterfactual(prep: _Prepared, as_of: _dt.date) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Subjects with closures to undo, and their counterfactual account columns (see
+    :func:`credit_closure._scoring.assess.counterfactual`)."""
+    from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
+    from credit_closure._scoring.features import months_before
+
+    acc = prep.acc
+    start = day_number(months_before(as_of, CLOSURE_IMPACT_MONTHS))
+    closed = acc["status"] == ENUM_CODES["status"]["closed"]
+    day = np.where(acc["closed_known"], acc["closed"], acc["ev_day"])
+    day_known = acc["closed_known"] | acc["has_event"]
+    reopen = closed & day_known & (day > start)
+    subjects = np.flatnonzero(np.bincount(acc["g"][reopen], minlength=prep.n) > 0)
+    if subjects.size == 0:
+        return subjects, {}
+    member = np.zeros(prep.n, dtype=bool)
+    member[subjects] = True
+    rows = member[acc["g"]]
+    new_index = np.full(prep.n, -1, dtype=np.int64)
+    new_index[subjects] = np.arange(subjects.size)
+    cf = {k: v[rows].copy() for k, v in acc.items()}
+    r = reopen[rows]
+    cf["g"] = new_index[cf["g"]]
+    ev = cf["has_event"]
+    lim = cf["limit"]
+    cf["limit"] = np.where(r & ev & ~np.isnan(cf["ev_limit"]), cf["ev_limit"], lim)
+    cf["balance"] = np.where(r & ev & np.isnan(cf["balance"]), cf["ev_balance"], cf["balance"])
+    cf["status"] = np.where(r, ENUM_CODES["status"]["open"], cf["status"]).astype(np.int8)
+    cf["closed_known"] = cf["closed_known"] & ~r
+    cf["has_event"] = ev & ~r
+    return subjects, cf
+
+
+def _subset_inquiries(prep: _Prepared, subjects: np.ndarray) -> dict[str, np.ndarray]:
+    member = np.full(prep.n, -1, dtype=np.int64)
+    member[subjects] = np.arange(subjects.size)
+    q = prep.inq
+    keep = member[q["g"]] >= 0
+    return {"g": member[q["g"][keep]], "on": q["on"][keep], "hard": q["hard"][keep]}
+
+
+_KERNEL_RULES: weakref.WeakKeyDictionary[RuleScorer, Any] = weakref.WeakKeyDictionary()
+
+
+_kernel_codes = kernel_codes  # the name the tests import
+
+
+def _score_rules_compiled(
+    prep: _Prepared,
+    scorer: RuleScorer,
+    as_of: _dt.date,
+    memo: dict[float, tuple[float, float, int, int]],
+) -> dict[str, np.ndarray]:
+    """:func:`_score_rules` on the compiled engine (one numba pass per subject)."""
+    from credit_closure._columnar import kernel as K
+    from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
+    from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
+
+    compiled = _KERNEL_RULES.get(scorer)
+    if compiled is None:
+        compiled = _KERNEL_RULES[scorer] = K.compile_rules(scorer)
+    config = scorer.policy.feature_config
+    days = kernel_days(as_of, config.retention_months, CLOSURE_IMPACT_MONTHS)
+    res = K.score_subjects(
+        prep.acc, prep.inq, prep.n, days, kernel_codes(), _REVOLVING, _LENDER, scorer, compiled
+    )
+    scale = scorer.scale
+    # few distinct log-odds values (rule steps): the scale's Python code once per value
+    score, prob, band_i, decision_i = _scores(res["log_odds"], scale, memo)
+    trig = res["trigger"]
+    decision_i[(trig == 1) & (decision_i == 0)] = 1
+    decision_i[trig == 2] = 2
+    decision = np.array(_DECISIONS, dtype=object)[decision_i]
+    band = np.array([b.name for b in scale.bands], dtype=object)[band_i]
+    code_arr = np.array(compiled.codes + [None], dtype=object)  # index -1 -> None
+    reasons = code_arr[res["reasons"]]
+    impact = np.zeros(prep.n)
+    cf = res["cf_log_odds"]
+    has = np.flatnonzero(~np.isnan(cf))
+    if has.size:
+        impact[has] = score[has] - _scores(cf[has], scale, memo)[0]
+    return {
+        "score": score,
+        "probability_of_default": prob,
+        "band": band,
+        "decision": decision,
+        "reason_1": reasons[:, 0],
+        "reason_2": reasons[:, 1],
+        "reason_3": reasons[:, 2],
+        "reason_4": reasons[:, 3],
+        "closure_impact": impact,
+    }
+
+
+# ------------------------------------------------------------------------------------------
+# LogisticScorer, vectorised
+# ------------------------------------------------------------------------------------------
+def _features_pair(
+    prep: _Prepared, as_of: _dt.date, compiled: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The features of every subject (the default extractor, as ``LogisticScorer`` uses),
+    the subjects with closures to undo and their counterfactual features."""
+    from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
+    from credit_closure._scoring.features import DEFAULT_CONFIG
+
+    if compiled:
+        from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
+
+        days = kernel_days(as_of, DEFAULT_CONFIG.retention_months, CLOSURE_IMPACT_MONTHS)
+        res = _engine().score_subjects(
+            prep.acc,
+            prep.inq,
+            prep.n,
+            days,
+            kernel_codes(),
+            _REVOLVING,
+            _LENDER,
+            None,
+            None,
+            features=True,
+        )
+        has = np.flatnonzero(~np.isnan(res["cf_log_odds"]))
+        return res["features"], has, res["cf_features"][has]
+    F = compute_features(prep.acc, prep.inq, prep.n, as_of, DEFAULT_CONFIG)
+    subjects, cf = _counterfactual(prep, as_of)
+    if subjects.size == 0:
+        return F, subjects, np.empty((0, F.shape[1]))
+    return (
+        F,
+        subjects,
+        compute_features(
+            cf, _subset_inquiries(prep, subjects), subjects.size, as_of, DEFAULT_CONFIG
+        ),
+    )
+
+
+def _attribute_cells(prep: _Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """One attribute's value for every subject and the mask of subjects that have it: a
+    float array when the column holds numbers, else an object array holding the values as
+    the fallback's profiles hold them (numpy scalars as Python values, whole floats within
+    2**53 as ints)."""
+    have = np.zeros(prep.n, dtype=bool)
+    t = prep.attributes
+    if t is None or name not in t.columns:
+        return np.full(prep.n, np.nan), have
+    raw = t.raw(name)
+    arr = raw.to_numpy() if _is_series(raw) else np.asarray(raw)
+    g = prep.attr_g
+    if arr.dtype.kind in "iuf":
+        vals = np.asarray(arr, dtype=float)
+        ok = ~np.isnan(vals)
+        out = np.full(prep.n, np.nan)
+        out[g[ok]] = vals[ok]  # type: ignore[index]
+        have[g[ok]] = True  # type: ignore[index]
+        return out, have
+    arr = arr.astype(object)
+    miss = _missing_mask(arr)
+    rows = np.flatnonzero(~miss)
+    objs = np.full(prep.n, None, dtype=object)
+    objs[g[rows]] = arr[rows]  # type: ignore[index]
+    have[g[rows]] = True  # type: ignore[index]
+    return objs, have
+
+
+def _normal(v: Any) -> Any:
+    """An attribute value as a profile built from the row holds it."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and v.is_integer() and abs(v) <= 2**53:
+        return int(v)
+    return v
+
+
+def _logistic_bins(
+    prep: _Prepared,
+    scorer: Any,
+    F: np.ndarray,
+    rows: np.ndarray | None,
+    cells: dict[str, tuple[np.ndarray, np.ndarray]],
+    p: _Problems,
+) -> list[np.ndarray]:
+    """The bin of every input for every subject (``rows`` of the attribute cells: the
+    subjects ``F`` belongs to, ``None`` for all), exactly as ``LogisticScorer._walk`` bins."""
+    from credit_closure._scorecard.logistic import _category
+
+    out = []
+    for kind, idx, name, cuts, lookup, missing, unseen, _lo, _f in scorer._table:
+        if kind == 0:
+            v = F[:, idx]
+            b = np.where(
+                np.isnan(v),
+                missing,
+                np.searchsorted(np.asarray(cuts, dtype=float), v, side="right"),
+            )
+            out.append(b.astype(np.int64, copy=False))
+            continue
+        vals, have = cells[name]
+        if rows is not None:
+            vals, have = vals[rows], have[rows]
+        b = np.full(vals.size, missing, dtype=np.int64)
+        present = np.flatnonzero(have)
+        pv = vals[present]
+        if kind == 1:
+            if pv.dtype.kind == "O":
+                is_str = np.fromiter((isinstance(v, str) for v in pv), dtype=bool, count=pv.size)
+                if is_str.any():
+                    bad = np.zeros(prep.n, dtype=bool)
+                    bad[present[is_str] if rows is None else rows[present[is_str]]] = True
+                    p.rows(
+                        "attributes",
+                        name,
+                        bad[prep.attr_g],
+                        "must be a number for this model (got string)",
+                    )
+                    continue
+                pv = np.asarray([float(_normal(v)) for v in pv.tolist()], dtype=float)
+            b[present] = np.searchsorted(np.asarray(cuts, dtype=float), pv, side="right")
+        else:
+            if pv.dtype.kind == "f":
+                uniq_f, codes = _distinct(pv)
+                uniq: list[Any] = uniq_f.tolist()
+            else:
+                codes, uniq = _factorize_objects(pv)
+            bins = np.array(
+                [
+                    lookup.get(u if isinstance(u, str) else _category(u), unseen)
+                    for u in (_normal(x) for x in uniq)
+                ]
+                + [unseen],
+                dtype=np.int64,
+            )
+            b[present] = bins[codes]
+        out.append(b)
+    return out
+
+
+def _factorize_objects(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Per element the index of its value, and the distinct values (3 and "3" differ)."""
+    index: dict[tuple[type, Any], int] = {}
+    uniq: list[Any] = []
+    inv = np.empty(values.size, dtype=np.int64)
+    for i, v in enumerate(values.tolist()):
+        key = (type(v), v)
+        k = index.get(key)
+        if k is None:
+            k = index[key] = len(uniq)
+            uniq.append(v)
+        inv[i] = k
+    return inv, uniq
+
+
+def _logistic_log_odds(scorer: Any, bins: list[np.ndarray], n: int) -> np.ndarray:
+    """Intercept plus each input's log-odds term, added in the inputs' order as ``_walk``
+    adds them (so every rounding is the same)."""
+    lo = np.full(n, scorer.intercept_)
+    for row, b in zip(scorer._table, bins):
+        lo = lo + np.asarray(row[7], dtype=float)[b]
+    return lo
+
+
+def _score_logistic(
+    prep: _Prepared,
+    scorer: Any,
+    as_of: _dt.date,
+    memo: dict[float, tuple[float, float, int, int]],
+    compiled: bool,
+) -> dict[str, np.ndarray]:
+    """:class:`~credit_closure.LogisticScorer` on the whole chunk at once, equal to
+    ``assess()`` with it: bins, log-odds, reasons (points below the reference, summed per
+    code, worst first) and the closure impact on the counterfactual features."""
+    from credit_closure._scorecard.logistic import _sigmoid
+
+    p = _Problems()
+    F, cf_subjects, F_cf = _features_pair(prep, as_of, compiled)
+    cells = {row[2]: _attribute_cells(prep, row[2]) for row in scorer._table if row[0] != 0}
+    bins = _logistic_bins(prep, scorer, F, None, cells, p)
+    p.raise_if()
+    n = prep.n
+    lo = _logistic_log_odds(scorer, bins, n)
+    scale = scorer.scale_
+    if compiled:
+        score, prob, band_i, decision_i = _engine().scale_many(lo, scale, logistic=True)
+    else:
+        score, prob, band_i, decision_i = _scores(lo, scale, memo, _sigmoid)
+
+    codes = sorted({row[8][0].code for row in scorer._table if row[8]})
+    col = {c: k for k, c in enumerate(codes)}
+    totals = np.full((len(codes), n), np.nan)
+    for row, b in zip(scorer._table, bins):
+        pts = np.array([f.points for f in row[8]], dtype=float)[b]
+        neg = pts < 0
+        if neg.any():
+            k = col[row[8][0].code]
+            cur = totals[k]
+            totals[k] = np.where(neg, np.where(np.isnan(cur), 0.0 + pts, cur + pts), cur)
+    code_arr = np.array(codes + [None], dtype=object)
+    reasons = [code_arr[best] for best in _top_reasons(totals, np.zeros(totals.shape, bool))]
+
+    impact = np.zeros(n)
+    if cf_subjects.size:
+        cf_bins = _logistic_bins(prep, scorer, F_cf, cf_subjects, cells, p)
+        lo_cf = _logistic_log_odds(scorer, cf_bins, cf_subjects.size)
+        if compiled:
+            cf_points = _engine().scale_many(lo_cf, scale, logistic=True)[0]
+        else:
+            cf_points = _scores(lo_cf, scale, memo, _sigmoid)[0]
+        impact[cf_subjects] = score[cf_subjects] - cf_points
+    return {
+        "score": score,
+        "probability_of_default": prob,
+        "band": np.array([b.name for b in scale.bands], dtype=object)[band_i],
+        "decision": np.array(_DECISIONS, dtype=object)[decision_i],
+        "reason_1": reasons[0],
+        "reason_2": reasons[1],
+        "reason_3": reasons[2],
+        "reason_4": reasons[3],
+        "closure_impact": impact,
+    }
+
+
+def _score_rules(
+    prep: _Prepared,
+    scorer: RuleScorer,
+    as_of: _dt.date,
+    memo: dict[float, tuple[float, float, int, int]],
+) -> dict[str, np.ndarray]:
+    config = scorer.policy.feature_config
+    F = compute_features(prep.acc, prep.inq, prep.n, as_of, config)
+    rp = _rule_pass(F, scorer)
+    scale = scorer.scale
+    score, prob, band_i, decision_i = _scores(rp["log_odds"], scale, memo)
+
+    # triggers override the cutoffs: any decline, else a refer turns an approve into refer
+    rules = scorer.policy.rules
+    for rule, fired in zip(rules, rp["fired"]):
+        if rule.trigger_action == "refer":
+            decision_i[fired & (decision_i == 0)] = 1
+    for rule, fired in zip(rules, rp["fired"]):
+        if rule.trigger_action == "decline":
+            decision_i[fired] = 2
+    decision = np.array(_DECISIONS, dtype=object)[decision_i]
+    band = np.array([b.name for b in scale.bands], dtype=object)[band_i]
+
+    # reasons: negative factors summed per code in rule order, ranked as _assess._rank does
+    codes = sorted({r.reason for r in rules})
+    col = {c: k for k, c in enumerate(codes)}
+    totals = np.full((len(codes), prep.n), np.nan)  # code-major: rows are contiguous
+    forced = np.zeros((len(codes), prep.n), dtype=bool)
+    factor = scorer._factor
+    for rule, fired, lo in zip(rules, rp["fired"], rp["lo"]):
+        pts = -factor * lo
+        neg = fired & (lo != 0.0) & (pts < 0)
+        if neg.any():
+            k = col[rule.reason]
+            cur = totals[k]
+            totals[k] = np.where(neg, np.where(np.isnan(cur), pts, cur + pts), cur)
+        if rule.trigger_action in ("decline", "refer") and rule.trigger_code in col:
+            forced[col[rule.trigger_code]] |= fired
+    code_arr = np.array(codes + [None], dtype=object)  # index -1 -> None
+    reasons = [code_arr[best] for best in _top_reasons(totals, forced)]
+
+    # closure impact: the same pass on the counterfactual accounts of subjects with closures
+    impact = np.zeros(prep.n)
+    subjects, cf = _counterfactual(prep, as_of)
+    if subjects.size:
+        F_cf = compute_features(cf, _subset_inquiries(prep, subjects), subjects.size, as_of, config)
+        cf_points = _scores(_rule_pass(F_cf, scorer)["log_odds"], scale, memo)[0]
+        impact[subjects] = score[subjects] - cf_points
+    return {
+        "score": score,
+        "probability_of_default": prob,
+        "band": band,
+        "decision": decision,
+        "reason_1": reasons[0],
+        "reason_2": reasons[1],
+        "reason_3": reasons[2],
+        "reason_4": reasons[3],
+        "closure_impact": impact,
+    }

@@ -1,0 +1,883 @@
+"""Reading and checking the long tables: the input side of columnar scoring.
+
+:func:`_prepare` turns the ``accounts``, ``closures``, ``inquiries`` and ``attributes`` tables
+(pandas, pyarrow or dicts of numpy arrays; the format is documented in
+:mod:`credit_closure.columnar`) into :class:`_Prepared` per-account columns of integer codes,
+day numbers and floats, collecting every problem (:class:`_Problems`, with the input's row
+numbers) before raising one :class:`~credit_closure.InvalidInputError`. The checks are those of
+the JSON contract (:mod:`credit_closure._contract.model`), vectorised: a table that passes scores
+exactly as the profiles built from it would through ``assess``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from credit_closure._columnar.numpy_engine import ENUM_CODES, day_number
+from credit_closure._contract.model import (
+    _CTRL_RE,
+    Limits,
+)
+from credit_closure._scoring.reasons import REASONS
+from credit_closure.exceptions import InvalidInputError
+
+#: The output columns, in order.
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "subject_id",
+    "score",
+    "probability_of_default",
+    "band",
+    "decision",
+    "reason_1",
+    "reason_2",
+    "reason_3",
+    "reason_4",
+    "closure_impact",
+)
+
+#: Reason code -> ``(en, zh)`` texts of the built-in catalog, for the ``reason_*`` columns.
+REASON_TEXTS: Mapping[str, tuple[str, str]] = MappingProxyType(dict(REASONS))
+
+#: The columns each input table may have (``attributes`` takes any column besides these).
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "accounts": (
+        "subject_id",
+        "account_id",
+        "product",
+        "status",
+        "provider",
+        "opened_on",
+        "closed_on",
+        "credit_limit",
+        "balance",
+        "worst_dpd_24m",
+        "months_delinquent_24m",
+        "max_consecutive_delinquent_24m",
+    ),
+    "closures": (
+        "subject_id",
+        "account_id",
+        "closed_on",
+        "initiator",
+        "reason",
+        "termination",
+        "balance_at_closure",
+        "limit_at_closure",
+        "worst_dpd_6m_before",
+    ),
+    "inquiries": ("subject_id", "on", "kind"),
+    "attributes": ("subject_id",),
+}
+_REQUIRED = {
+    "accounts": ("subject_id", "account_id", "product", "status"),
+    "closures": ("subject_id", "account_id", "closed_on"),
+    "inquiries": ("subject_id", "on", "kind"),
+    "attributes": ("subject_id",),
+}
+_MAX_ROWS_SHOWN = 5
+
+
+def _engine() -> Any:
+    """The compiled engine's module (:mod:`credit_closure._columnar.kernel`), imported on first
+    use: it imports numba, which the numpy engine never needs."""
+    from credit_closure._columnar import kernel as _columnar_kernel
+
+    return _columnar_kernel
+
+
+_FLOAT_MAX_INT = 2**1023  # Python ints above this do not fit a float
+_FINE_UNITS = ("D", "h", "m", "s", "ms", "us", "ns")  # datetime64 units a day is a whole number of
+_HARD_KIND = np.zeros(len(ENUM_CODES["kind"]), dtype=bool)
+_HARD_KIND[[ENUM_CODES["kind"]["loan_approval"], ENUM_CODES["kind"]["card_approval"]]] = True
+_MIN_DAY = day_number(Limits.MIN_DATE)
+
+
+# ------------------------------------------------------------------------------------------
+# Reading tables
+# ------------------------------------------------------------------------------------------
+class _Problems:
+    """Problems found so far; row problems keep their row numbers (mapped back to the input
+    tables' rows when a chunk of them is being checked) and are formatted at the end."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str], list[np.ndarray] | None] = {}
+        self.row_map: dict[str, np.ndarray] = {}
+        self.count = 0  # problems reported so far, repeats included
+
+    def rows(
+        self,
+        table: str,
+        column: str,
+        bad: np.ndarray,
+        message: str,
+        row_numbers: np.ndarray | None = None,
+    ) -> None:
+        """Report rows where ``bad`` holds; the message names the first few row numbers."""
+        idx = np.flatnonzero(bad)
+        if idx.size == 0:
+            return
+        if row_numbers is not None:
+            idx = row_numbers[idx]
+        mapping = self.row_map.get(table)
+        if mapping is not None:
+            idx = mapping[idx]
+        found = self.found.setdefault((f"{table}.{column}", message), [])
+        if found is not None:
+            found.append(idx)
+        self.count += 1
+
+    def add(self, path: str, message: str) -> None:
+        self.found.setdefault((path, message), None)
+        self.count += 1
+
+    @property
+    def items(self) -> list[tuple[str, str]]:
+        out = []
+        for (path, message), rows in self.found.items():
+            if rows is None:
+                out.append((path, message))
+                continue
+            idx = np.unique(np.concatenate(rows))
+            shown = ", ".join(str(int(i)) for i in idx[:_MAX_ROWS_SHOWN])
+            more = f" and {idx.size - _MAX_ROWS_SHOWN} more" if idx.size > _MAX_ROWS_SHOWN else ""
+            noun = "row" if idx.size == 1 else "rows"
+            out.append((path, f"{message} ({noun} {shown}{more})"))
+        return out
+
+    def raise_if(self, since: int = 0) -> None:
+        """Raise every problem when any was reported after the count ``since``."""
+        if self.count > since:
+            raise InvalidInputError(self.items, what="columnar input")
+
+
+def _kind(table: Any) -> str:
+    module = type(table).__module__.split(".")[0]
+    if module == "pandas" and hasattr(table, "columns"):
+        return "pandas"
+    if module == "pyarrow" and hasattr(table, "column_names"):
+        return "arrow"
+    if isinstance(table, Mapping):
+        return "numpy"
+    return "unknown"
+
+
+class _Table:
+    """Uniform column access over pandas, pyarrow and dicts of arrays."""
+
+    def __init__(self, name: str, table: Any, problems: _Problems) -> None:
+        self.name = name
+        self.kind = _kind(table)
+        self.table = table
+        self.ok = True
+        if self.kind == "unknown":
+            problems.add(
+                name,
+                "must be a pandas DataFrame, a pyarrow Table or a dict of numpy "
+                f"arrays (got {type(table).__name__})",
+            )
+            self.ok = False
+            self.columns: list[str] = []
+            self.n = 0
+            return
+        if self.kind == "pandas":
+            self.columns = [str(c) for c in table.columns]
+            self.n = len(table)
+        elif self.kind == "arrow":
+            self.columns = list(table.column_names)
+            self.n = table.num_rows
+        else:
+            self.columns = [str(c) for c in table]
+            lengths = {len(np.asarray(v)) if np.ndim(v) == 1 else -1 for v in table.values()}
+            if len(lengths) > 1 or -1 in lengths:
+                problems.add(name, "columns must be one-dimensional arrays of equal length")
+                self.ok = False
+                self.n = 0
+                return
+            self.n = lengths.pop() if lengths else 0
+        if len(set(self.columns)) != len(self.columns):
+            problems.add(name, "has duplicate column names")
+            self.ok = False
+        missing = [c for c in _REQUIRED[name] if c not in self.columns]
+        for c in missing:
+            problems.add(f"{name}.{c}", "is a required column and is missing")
+            self.ok = False
+        if name != "attributes":
+            unknown = [c for c in self.columns if c not in TABLE_COLUMNS[name]]
+            for c in unknown:
+                problems.add(f"{name}.{c}", "is not a column of the long format")
+            if unknown:
+                self.ok = False
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def raw(self, column: str) -> Any:
+        """The column as pandas Series, or numpy array (pyarrow and dict input)."""
+        if self.kind == "pandas":
+            return self.table[column]
+        if self.kind == "arrow":
+            import pyarrow as pa
+
+            col = self.table.column(column)
+            if pa.types.is_dictionary(col.type):
+                col = col.cast(col.type.value_type)
+            if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+                return np.asarray(col.to_pylist(), dtype=object)
+            return col.to_numpy(zero_copy_only=False)
+        return np.asarray(self.table[column])
+
+
+def _is_series(x: Any) -> bool:
+    return type(x).__module__.split(".")[0] == "pandas"
+
+
+def _missing_mask(arr: np.ndarray) -> np.ndarray:
+    """Nulls in an object array: None, NaN, NaT, pandas NA."""
+    if arr.dtype.kind != "O":
+        if arr.dtype.kind in "fc":
+            return np.isnan(arr)
+        if arr.dtype.kind in "mM":
+            return np.isnat(arr)
+        return np.zeros(arr.shape, dtype=bool)
+    try:
+        import pandas as pd
+
+        return np.asarray(pd.isna(arr), dtype=bool)
+    except ImportError:  # pragma: no cover - pandas is in every extra that uses this module
+        return np.fromiter(
+            (v is None or (isinstance(v, float) and v != v) for v in arr),
+            dtype=bool,
+            count=arr.size,
+        )
+
+
+def _factorize(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for missing) and sorted uniques of ``arr``."""
+    if arr.dtype.kind in "iu":
+        if arr.size and np.all(arr[1:] >= arr[:-1]):
+            change = np.r_[True, arr[1:] != arr[:-1]]
+            return np.cumsum(change) - 1, arr[change]
+        uniques, codes = np.unique(arr, return_inverse=True)
+        return codes.reshape(-1), uniques
+    try:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(arr, sort=True)
+        return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+    except ImportError:  # pragma: no cover
+        miss = _missing_mask(arr)
+        codes = np.full(arr.size, -1, dtype=np.int64)
+        uniques, inv = np.unique(arr[~miss].astype(str), return_inverse=True)
+        codes[~miss] = inv
+        return codes, uniques.astype(object)
+
+
+def _subject_codes(sids: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Subject index of every row of every table, and the sorted subject ids."""
+    codes_a, subjects = _factorize(sids["accounts"])
+    g = {"accounts": codes_a}
+    others = [k for k in sids if k != "accounts"]
+    if subjects.dtype.kind in "iu" and subjects.size:
+        # integer ids: look the other tables up in the accounts' ids (no global sort); with a
+        # table indexed by id when the ids are dense enough, else by binary search
+        lo_id, hi_id = int(subjects[0]), int(subjects[-1])
+        lut = None
+        if hi_id - lo_id < 4 * subjects.size + 1024:
+            lut = np.full(hi_id - lo_id + 1, -1, dtype=np.int64)
+            lut[subjects - lo_id] = np.arange(subjects.size)
+        pos = {}
+        for k in others:
+            v = sids[k]
+            if lut is not None:
+                if v.size and (int(v.min()) < lo_id or int(v.max()) > hi_id):
+                    break
+                p = lut[v - lo_id]
+                if p.size and p.min() < 0:
+                    break
+            else:
+                p = np.minimum(np.searchsorted(subjects, v), subjects.size - 1)
+                if not np.array_equal(subjects[p], v):
+                    break
+            pos[k] = p
+        else:
+            g.update(pos)
+            return g, subjects
+    if not others:
+        return g, subjects
+    everything = np.concatenate([sids["accounts"]] + [sids[k] for k in others])
+    codes, subjects = _factorize(everything)
+    bounds = np.cumsum([0, sids["accounts"].size] + [sids[k].size for k in others])
+    for i, k in enumerate(["accounts"] + others):
+        g[k] = codes[bounds[i] : bounds[i + 1]]
+    return g, subjects
+
+
+def _account_codes(
+    aid_a: np.ndarray, aid_c: np.ndarray | None, n_subjects: int
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, int]:
+    """Account-id codes for the accounts and closures tables, the id of each code, and the
+    width that makes ``subject * width + code`` a unique key."""
+    if aid_a.dtype.kind in "iu" and (aid_c is None or aid_c.dtype.kind in "iu") and aid_a.size:
+        lo = int(aid_a.min())
+        hi = int(aid_a.max())
+        if aid_c is not None and aid_c.size:
+            lo, hi = min(lo, int(aid_c.min())), max(hi, int(aid_c.max()))
+        width = hi - lo + 1
+        if width * max(n_subjects, 1) < 2**62:
+            ids = np.arange(lo, hi + 1, dtype=np.int64)
+            return (aid_a - lo, None if aid_c is None else aid_c - lo, ids, width)
+    if aid_c is not None:
+        codes, uniques = _factorize(np.concatenate([aid_a, aid_c]))
+        return codes[: aid_a.size], codes[aid_a.size :], uniques, max(int(uniques.size), 1)
+    codes, uniques = _factorize(aid_a)
+    return codes, None, uniques, max(int(uniques.size), 1)
+
+
+def _ids(t: _Table, column: str, p: _Problems) -> np.ndarray | None:
+    raw = t.raw(column)
+    arr = raw.to_numpy() if _is_series(raw) else raw
+    if arr.dtype.kind in "iu":
+        if arr.dtype.kind == "u" and arr.size and int(arr.max()) >= 2**63:
+            p.rows(t.name, column, arr >= np.uint64(2**63), "must be an integer below 2**63")
+            return None
+        return arr.astype(np.int64, copy=False)
+    if arr.dtype.kind == "U":
+        arr = arr.astype(object)
+    if arr.dtype.kind != "O":
+        p.add(f"{t.name}.{column}", f"must hold strings or integers (got dtype {arr.dtype})")
+        return None
+    miss = _missing_mask(arr)
+    p.rows(t.name, column, miss, "is missing")
+    if not miss.all():
+        bad = np.fromiter(
+            (not isinstance(v, str) or not v or len(v) > Limits.MAX_ID_LENGTH for v in arr[~miss]),
+            dtype=bool,
+            count=int((~miss).sum()),
+        )
+        p.rows(
+            t.name,
+            column,
+            bad,
+            f"must be a non-empty string of at most {Limits.MAX_ID_LENGTH} characters",
+            np.flatnonzero(~miss),
+        )
+    return arr
+
+
+def _enum(
+    t: _Table,
+    column: str,
+    mapping: Mapping[str, int],
+    p: _Problems,
+    *,
+    required: bool,
+    default: int,
+) -> np.ndarray | None:
+    """Enum codes (int8); ``default`` where missing and allowed."""
+    if not t.has(column):
+        return np.full(t.n, default, dtype=np.int8)
+    raw = t.raw(column)
+    if _is_series(raw) and str(raw.dtype) == "category":
+        codes = raw.array.codes  # int8/int16/..., -1 for missing
+        cats = np.asarray(raw.array.categories, dtype=object)
+    else:
+        arr = raw.to_numpy(dtype=object) if _is_series(raw) else raw
+        if arr.dtype.kind == "U":
+            arr = arr.astype(object)
+        if arr.dtype.kind != "O":
+            p.add(f"{t.name}.{column}", f"must hold strings (got dtype {arr.dtype})")
+            return None
+        try:
+            codes, cats = _factorize(arr)
+        except TypeError:  # unhashable cells (lists, dicts): find and report them
+            miss = _missing_mask(arr)
+            bad = np.fromiter(
+                (not m and not isinstance(v, str) for v, m in zip(arr, miss)),
+                dtype=bool,
+                count=arr.size,
+            )
+            p.rows(t.name, column, bad, "must be a string")
+            return None
+    lookup = np.array(
+        [mapping.get(c, -2) if isinstance(c, str) else -2 for c in cats] + [default], dtype=np.int8
+    )
+    out = lookup[codes]  # code -1 (missing) takes the last entry: default
+    if required:
+        p.rows(t.name, column, codes < 0, "is missing")
+    if (lookup[:-1] == -2).any():
+        p.rows(t.name, column, out == -2, f"is not one of: {', '.join(mapping)}")
+    return out
+
+
+def _dates(
+    t: _Table, column: str, p: _Problems, *, required: bool, as_day: int, compiled: bool = False
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Day numbers (int64) and a known mask."""
+    if not t.has(column):
+        return np.zeros(t.n, dtype=np.int64), np.zeros(t.n, dtype=bool)
+    raw = t.raw(column)
+    arr = raw.to_numpy() if _is_series(raw) else raw
+    path = f"{t.name}.{column}"
+    if arr.dtype.kind == "M" and compiled:
+        unit, count = np.datetime_data(arr.dtype)
+        if unit in _FINE_UNITS:
+            per_day = int(
+                np.timedelta64(1, "D").astype(f"timedelta64[{count}{unit}]").astype(np.int64)
+            )
+            num, known, flags = _engine().ticks_to_days(
+                np.ascontiguousarray(arr).view(np.int64), per_day, _MIN_DAY, as_day
+            )
+            if flags.any():
+                p.rows(
+                    t.name, column, (flags & 1) != 0, "must be whole days (it has a time of day)"
+                )
+                p.rows(t.name, column, (flags & 2) != 0, f"is before {Limits.MIN_DATE.isoformat()}")
+                p.rows(t.name, column, (flags & 4) != 0, "is after the assessment date")
+            if required:
+                p.rows(t.name, column, ~known, "is missing")
+            return num, known
+    if arr.dtype.kind == "M":
+        days = arr.astype("datetime64[D]")
+        if np.datetime_data(arr.dtype)[0] not in ("D", "W", "M", "Y"):
+            p.rows(
+                t.name,
+                column,
+                ~np.isnat(arr) & (days.astype(arr.dtype) != arr),
+                "must be whole days (it has a time of day)",
+            )
+    elif arr.dtype.kind in "UO":
+        arr = arr.astype(object)
+        miss = _missing_mask(arr)
+        days = np.full(arr.size, np.datetime64("NaT"), dtype="datetime64[D]")
+        bad = np.zeros(arr.size, dtype=bool)
+        for i in np.flatnonzero(~miss):  # object columns are parsed value by value
+            v = arr[i]
+            if isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-":
+                try:
+                    days[i] = np.datetime64(_dt.date.fromisoformat(v), "D")
+                    continue
+                except ValueError:
+                    pass
+            elif isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
+                days[i] = np.datetime64(v, "D")
+                continue
+            bad[i] = True
+        p.rows(t.name, column, bad, "is not a date (datetime64, YYYY-MM-DD or datetime.date)")
+    else:
+        p.add(path, f"must hold dates (got dtype {arr.dtype})")
+        return None
+    known = ~np.isnat(days)
+    num = np.where(known, days.astype(np.int64), 0)
+    if required:
+        p.rows(t.name, column, ~known, "is missing")
+    p.rows(t.name, column, known & (num < _MIN_DAY), f"is before {Limits.MIN_DATE.isoformat()}")
+    p.rows(t.name, column, known & (num > as_day), "is after the assessment date")
+    return num, known
+
+
+def _numbers(
+    t: _Table,
+    column: str,
+    p: _Problems,
+    *,
+    integer: bool = False,
+    hi: float = Limits.MAX_AMOUNT,
+    compiled: bool = False,
+) -> np.ndarray | None:
+    """Floats with NaN for missing, checked: finite, >= 0, <= hi, whole when ``integer``."""
+    if not t.has(column):
+        return np.full(t.n, np.nan)
+    raw = t.raw(column)
+    if _is_series(raw) and raw.dtype == object:
+        raw = raw.to_numpy(dtype=object)  # checked value by value below, with row numbers
+    if _is_series(raw):
+        dtype = raw.dtype
+        if str(dtype) in ("bool", "boolean"):
+            p.add(f"{t.name}.{column}", "must hold numbers (got booleans)")
+            return None
+        if getattr(dtype, "kind", "") == "c":
+            p.add(f"{t.name}.{column}", f"must hold real numbers (got dtype {dtype})")
+            return None
+        try:
+            arr = raw.to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):
+            p.add(f"{t.name}.{column}", f"must hold numbers (got dtype {dtype})")
+            return None
+    else:
+        if raw.dtype.kind == "b":
+            p.add(f"{t.name}.{column}", "must hold numbers (got booleans)")
+            return None
+        if raw.dtype.kind == "O":
+            miss = _missing_mask(raw)
+            ok = np.fromiter(
+                (
+                    isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                    for v in raw[~miss]
+                ),
+                dtype=bool,
+                count=int((~miss).sum()),
+            )
+            if not ok.all():
+                p.rows(t.name, column, ~ok, "must be a number", np.flatnonzero(~miss))
+                return None
+            # Python ints beyond the float range cannot be converted: above any limit anyway
+            huge = np.fromiter(
+                (isinstance(v, int) and abs(v) > _FLOAT_MAX_INT for v in raw[~miss]),
+                dtype=bool,
+                count=int((~miss).sum()),
+            )
+            if huge.any():
+                p.rows(t.name, column, huge, f"must be at most {hi:g}", np.flatnonzero(~miss))
+                return None
+            arr = np.full(raw.size, np.nan)
+            arr[~miss] = raw[~miss].astype(float)
+        elif raw.dtype.kind in "iuf":
+            arr = raw.astype(float, copy=False)
+        else:
+            p.add(f"{t.name}.{column}", f"must hold numbers (got dtype {raw.dtype})")
+            return None
+    if compiled:
+        flags = _engine().number_flags(arr, hi, integer)
+        if not flags.any():
+            return arr
+    p.rows(t.name, column, np.isinf(arr), "must be a finite number")
+    with np.errstate(invalid="ignore"):
+        p.rows(t.name, column, arr < 0, "must be >= 0")
+        p.rows(t.name, column, np.isfinite(arr) & (arr > hi), f"must be at most {hi:g}")
+        if integer:
+            p.rows(
+                t.name, column, np.isfinite(arr) & (arr != np.trunc(arr)), "must be a whole number"
+            )
+    return arr
+
+
+# ------------------------------------------------------------------------------------------
+# Normalising the tables into per-account columns
+# ------------------------------------------------------------------------------------------
+class _Prepared:
+    """The validated, normalised input: per-account columns and inquiry columns."""
+
+    def __init__(self) -> None:
+        self.subjects: np.ndarray = np.empty(0)
+        self.n = 0
+        self.acc: dict[str, np.ndarray] = {}
+        self.inq: dict[str, np.ndarray] = {}
+        self.kind = "numpy"
+        self.attributes: _Table | None = None
+        self.attr_g: np.ndarray | None = None
+        self.account_ids: np.ndarray = np.empty(0)
+
+
+def _check_attributes(t: _Table, p: _Problems) -> None:
+    """The rules of :class:`~credit_closure.Attributes`, column by column: valid names, and
+    values that are finite numbers, integers within 2**53 or strings of bounded length
+    (a missing value means the subject lacks the attribute)."""
+    for column in t.columns:
+        if column == "subject_id":
+            continue
+        if not column or len(column) > 64 or _CTRL_RE.search(column):
+            p.add(
+                f"attributes.{column[:40]}",
+                "is an invalid attribute name: names are 1-64 characters, no control characters",
+            )
+            continue
+        raw = t.raw(column)
+        arr = (
+            raw.to_numpy(dtype=object)
+            if _is_series(raw) and raw.dtype == object
+            else (raw.to_numpy() if _is_series(raw) else np.asarray(raw))
+        )
+        kind = arr.dtype.kind
+        if kind == "b" or str(getattr(raw, "dtype", "")) == "boolean":
+            p.add(f"attributes.{column}", "must hold numbers or strings (got booleans)")
+        elif kind == "f":
+            p.rows("attributes", column, np.isinf(arr), "must be a finite number")
+        elif kind in "iu":
+            with np.errstate(over="ignore"):
+                p.rows(
+                    "attributes",
+                    column,
+                    (arr > 2**53) | (arr < -(2**53)),
+                    "is too large an integer to be exact in JSON (|n| > 2**53)",
+                )
+        elif kind in "UO":
+            arr = arr.astype(object)
+            miss = _missing_mask(arr)
+            idx = np.flatnonzero(~miss)
+            bad_type = np.zeros(arr.size, dtype=bool)
+            bad_num = np.zeros(arr.size, dtype=bool)
+            bad_int = np.zeros(arr.size, dtype=bool)
+            bad_len = np.zeros(arr.size, dtype=bool)
+            for i in idx.tolist():  # object columns are checked value by value
+                v = arr[i]
+                if isinstance(v, np.generic):
+                    v = v.item()
+                if isinstance(v, str):
+                    bad_len[i] = len(v) > Limits.MAX_STRING_LENGTH
+                elif isinstance(v, bool) or not isinstance(v, (int, float)):
+                    bad_type[i] = True
+                elif isinstance(v, float):
+                    bad_num[i] = not math.isfinite(v)
+                else:
+                    bad_int[i] = abs(v) > 2**53
+            p.rows("attributes", column, bad_type, "must be a number or a string")
+            p.rows("attributes", column, bad_num, "must be a finite number")
+            p.rows(
+                "attributes",
+                column,
+                bad_int,
+                "is too large an integer to be exact in JSON (|n| > 2**53)",
+            )
+            p.rows(
+                "attributes",
+                column,
+                bad_len,
+                f"is longer than {Limits.MAX_STRING_LENGTH} characters",
+            )
+        else:
+            p.add(f"attributes.{column}", f"must hold numbers or strings (got dtype {arr.dtype})")
+
+
+def _too_many(p: _Problems, table: str, g: np.ndarray, n: int, limit: int, noun: str) -> None:
+    """Report the rows of subjects with more than ``limit`` rows in ``table``."""
+    counts = np.bincount(g, minlength=n)
+    if counts.size and counts.max() > limit:
+        p.rows(table, "subject_id", counts[g] > limit, f"has more than {limit} {noun}")
+
+
+def _id_kind(arr: np.ndarray) -> str:
+    return "int" if arr.dtype.kind in "iu" else "str"
+
+
+def _prepare(
+    accounts: Any,
+    closures: Any,
+    inquiries: Any,
+    attributes: Any,
+    as_of: _dt.date,
+    p: _Problems | None = None,
+    codes: tuple[dict[str, np.ndarray], np.ndarray] | None = None,
+    compiled: bool = False,
+) -> _Prepared:
+    """Validate and normalise the tables. ``codes``: the subject index of every row of every
+    table and the subjects, when the caller has them already (the subject ids were then
+    checked by the caller). ``compiled``: use the compiled engine where it has a twin."""
+    p = _Problems() if p is None else p
+    since = p.count  # a chunk stops on its own problems, not on those of earlier chunks
+    as_day = day_number(as_of)
+    tables: dict[str, _Table] = {}
+    for name, value in (
+        ("accounts", accounts),
+        ("closures", closures),
+        ("inquiries", inquiries),
+        ("attributes", attributes),
+    ):
+        if value is not None:
+            tables[name] = _Table(name, value, p)
+    if "accounts" not in tables:
+        p.add("accounts", "is required")
+    p.raise_if(since)
+    a = tables["accounts"]
+    out = _Prepared()
+    out.kind = a.kind
+
+    # ---- ids and the subject universe -------------------------------------------------------
+    sids: dict[str, np.ndarray | None] = (
+        {} if codes is not None else {n: _ids(t, "subject_id", p) for n, t in tables.items()}
+    )
+    aid_a = _ids(a, "account_id", p)
+    c = tables.get("closures")
+    aid_c = _ids(c, "account_id", p) if c is not None else None
+    p.raise_if(since)
+    kinds = {_id_kind(v) for v in sids.values() if v is not None}
+    if len(kinds) > 1:
+        p.add("subject_id", "must be of one type (all strings or all integers) in every table")
+    if aid_c is not None and aid_a is not None and _id_kind(aid_a) != _id_kind(aid_c):
+        p.add("closures.account_id", "must be of the same type as accounts.account_id")
+    p.raise_if(since)
+    if codes is None:
+        g, subjects = _subject_codes(sids)  # type: ignore[arg-type]
+    else:
+        g, subjects = codes
+    out.subjects = subjects
+    out.n = n = subjects.size
+
+    # ---- accounts ---------------------------------------------------------------------------
+    E = ENUM_CODES
+    acc: dict[str, Any] = {"g": g["accounts"]}
+    acc["product"] = _enum(a, "product", E["product"], p, required=True, default=0)
+    acc["status"] = _enum(a, "status", E["status"], p, required=True, default=0)
+    od = _dates(a, "opened_on", p, required=False, as_day=as_day, compiled=compiled)
+    cd = _dates(a, "closed_on", p, required=False, as_day=as_day, compiled=compiled)
+    acc["limit"] = _numbers(a, "credit_limit", p, compiled=compiled)
+    acc["balance"] = _numbers(a, "balance", p, compiled=compiled)
+    acc["dpd"] = _numbers(a, "worst_dpd_24m", p, integer=True, hi=Limits.MAX_DPD, compiled=compiled)
+    acc["months"] = _numbers(a, "months_delinquent_24m", p, integer=True, hi=24, compiled=compiled)
+    acc["consec"] = _numbers(
+        a, "max_consecutive_delinquent_24m", p, integer=True, hi=24, compiled=compiled
+    )
+    if any(v is None for v in acc.values()) or od is None or cd is None:
+        p.raise_if(since)
+    acc["opened"], acc["opened_known"] = od  # type: ignore[misc]
+    acc["closed"], acc["closed_known"] = cd  # type: ignore[misc]
+    st = acc["status"]
+    p.rows(
+        "accounts",
+        "closed_on",
+        acc["opened_known"] & acc["closed_known"] & (acc["closed"] < acc["opened"]),
+        "is before opened_on",
+    )
+    p.rows(
+        "accounts",
+        "closed_on",
+        (st == E["status"]["closed"]) & ~acc["closed_known"],
+        "is required when status is 'closed'",
+    )
+    p.rows(
+        "accounts",
+        "closed_on",
+        (st == E["status"]["open"]) & acc["closed_known"],
+        "must be absent when status is 'open'",
+    )
+    with np.errstate(invalid="ignore"):
+        p.rows(
+            "accounts",
+            "max_consecutive_delinquent_24m",
+            acc["consec"] > acc["months"],
+            "is larger than months_delinquent_24m",
+        )
+    _too_many(p, "accounts", acc["g"], n, Limits.MAX_ACCOUNTS, "accounts")
+
+    # account keys: (subject, account id) must be unique
+    aid_code_a, aid_code_c, aid_uniques, width = _account_codes(aid_a, aid_c, n)  # type: ignore[arg-type]
+    out.account_ids = aid_uniques
+    key_a = acc["g"].astype(np.int64) * width + aid_code_a
+    if key_a.size > 1 and not np.all(key_a[1:] > key_a[:-1]):
+        korder = np.argsort(key_a, kind="stable")
+    else:
+        korder = None
+    sorted_keys = key_a if korder is None else key_a[korder]
+    if korder is not None:
+        dup = np.zeros(a.n, dtype=bool)
+        dup[korder[1:][sorted_keys[1:] == sorted_keys[:-1]]] = True
+        p.rows("accounts", "account_id", dup, "duplicates an earlier account id of the subject")
+
+    # ---- closures: join each event to its account ----------------------------------------------
+    has_event = np.zeros(a.n, dtype=bool)
+    ev = {
+        "ev_day": np.zeros(a.n, dtype=np.int64),
+        "ev_initiator": np.zeros(a.n, dtype=np.int8),
+        "ev_reason": np.zeros(a.n, dtype=np.int8),
+        "ev_termination": np.full(a.n, -1, dtype=np.int8),
+        "ev_balance": np.full(a.n, np.nan),
+        "ev_limit": np.full(a.n, np.nan),
+        "ev_dpd6": np.full(a.n, np.nan),
+    }
+    if c is not None:
+        cday = _dates(c, "closed_on", p, required=True, as_day=as_day, compiled=compiled)
+        cinit = _enum(
+            c, "initiator", E["initiator"], p, required=False, default=E["initiator"]["unknown"]
+        )
+        creason = _enum(c, "reason", E["reason"], p, required=False, default=E["reason"]["unknown"])
+        cterm = _enum(c, "termination", E["termination"], p, required=False, default=-1)
+        cbal = _numbers(c, "balance_at_closure", p, compiled=compiled)
+        clim = _numbers(c, "limit_at_closure", p, compiled=compiled)
+        cdpd = _numbers(
+            c, "worst_dpd_6m_before", p, integer=True, hi=Limits.MAX_DPD, compiled=compiled
+        )
+        parts = (cday, cinit, creason, cterm, cbal, clim, cdpd)
+        if any(v is None for v in parts):
+            p.raise_if(since)
+        key_c = g["closures"].astype(np.int64) * width + aid_code_c  # type: ignore[operator]
+        pos = (
+            _engine().search_sorted(sorted_keys, key_c)
+            if compiled
+            else np.searchsorted(sorted_keys, key_c)
+        )
+        pos_c = np.minimum(pos, max(sorted_keys.size - 1, 0))
+        found = (
+            (sorted_keys.size > 0) & (sorted_keys[pos_c] == key_c)
+            if sorted_keys.size
+            else np.zeros(c.n, dtype=bool)
+        )
+        p.rows("closures", "account_id", ~found, "names no account of the subject in accounts")
+        row = pos_c if korder is None else korder[pos_c]
+        row_f = row[found]
+        counts = np.bincount(row_f, minlength=a.n)
+        p.rows(
+            "closures",
+            "account_id",
+            found & (counts[row] > 1),
+            "has more than one closure event for the account",
+        )
+        _too_many(p, "closures", g["closures"], n, Limits.MAX_CLOSURES, "closures")
+        day_c, known_c = cday  # type: ignore[misc]
+        p.rows(
+            "closures",
+            "account_id",
+            found & (st[row] == E["status"]["open"]),
+            "names an account whose status is 'open'",
+        )
+        p.rows(
+            "closures",
+            "closed_on",
+            found & known_c & acc["opened_known"][row] & (day_c < acc["opened"][row]),
+            "is before the account's opened_on",
+        )
+        p.rows(
+            "closures",
+            "closed_on",
+            found & known_c & acc["closed_known"][row] & (day_c != acc["closed"][row]),
+            "differs from the account's closed_on",
+        )
+        has_event[row_f] = True
+        ev["ev_day"][row_f] = day_c[found]
+        ev["ev_initiator"][row_f] = cinit[found]  # type: ignore[index]
+        ev["ev_reason"][row_f] = creason[found]  # type: ignore[index]
+        ev["ev_termination"][row_f] = cterm[found]  # type: ignore[index]
+        ev["ev_balance"][row_f] = cbal[found]  # type: ignore[index]
+        ev["ev_limit"][row_f] = clim[found]  # type: ignore[index]
+        ev["ev_dpd6"][row_f] = cdpd[found]  # type: ignore[index]
+    acc["has_event"] = has_event
+    acc.update(ev)
+    acc["aid"] = aid_code_a
+    out.acc = acc
+
+    # ---- inquiries ----------------------------------------------------------------------------
+    q = tables.get("inquiries")
+    if q is not None:
+        qon = _dates(q, "on", p, required=True, as_day=as_day, compiled=compiled)
+        qkind = _enum(q, "kind", E["kind"], p, required=True, default=0)
+        if qon is None or qkind is None:
+            p.raise_if(since)
+        assert qon is not None and qkind is not None  # raise_if raised otherwise
+        _too_many(p, "inquiries", g["inquiries"], n, Limits.MAX_INQUIRIES, "inquiries")
+        hard = _HARD_KIND[qkind]
+        out.inq = {"g": g["inquiries"], "on": qon[0], "hard": hard, "kind": qkind}
+    else:
+        out.inq = {
+            "g": np.zeros(0, dtype=np.int64),
+            "on": np.zeros(0, dtype=np.int64),
+            "hard": np.zeros(0, dtype=bool),
+            "kind": np.zeros(0, dtype=np.int8),
+        }
+
+    # ---- attributes: one row per subject -------------------------------------------------------
+    t = tables.get("attributes")
+    if t is not None:
+        ga = g["attributes"]
+        counts = np.bincount(ga, minlength=n)
+        p.rows("attributes", "subject_id", counts[ga] > 1, "has more than one row for the subject")
+        if len(t.columns) - 1 > Limits.MAX_ATTRIBUTES:
+            p.add("attributes", f"has more than {Limits.MAX_ATTRIBUTES} attribute columns")
+        _check_attributes(t, p)
+        out.attributes = t
+        out.attr_g = ga
+    p.raise_if(since)
+    return out
