@@ -562,6 +562,87 @@ def _feature_config(r: _ResolvedScorer) -> FeatureConfig:
     return cfg if isinstance(cfg, FeatureConfig) else DEFAULT_CONFIG
 
 
+def _personal_gates(
+    pol: EnterprisePolicy,
+    a: Assessment,
+    feats: tuple[float, ...],
+    subject_id: str,
+    role: str,
+    stake: float | None,
+) -> list[Gate]:
+    """The R11 gates a major principal's assessment (and features) fire, in policy order."""
+    gates: list[Gate] = []
+    for g in pol.gates:
+        trig = next((t for t in a.triggers if t.code == g.code), None)
+        v = feats[FEATURE_INDEX[g.feature]]
+        if trig is not None:
+            how = "trigger"
+            evidence = f"personal trigger {g.code}" + (
+                f" ({trig.rule}, action {trig.action})" if trig.rule else ""
+            )
+        elif v == v and v >= g.at_least:
+            how = "feature"
+            evidence = f"feature {g.feature} = {v:g} (>= {g.at_least:g})"
+        else:
+            continue
+        gates.append(
+            Gate(
+                rule="R11",
+                action=pol.gate_action,
+                code=g.code,
+                subject_id=subject_id,
+                role=role,
+                stake=stake,
+                personal_rule=g.personal_rule,
+                trigger=how,
+                evidence=evidence,
+                sources=tuple(dict.fromkeys(("SBA-20PCT", "LKL-4084") + g.sources)),
+            )
+        )
+    return gates
+
+
+def _company_rules(
+    pol: EnterprisePolicy, attributes: Attributes
+) -> tuple[list[CompanyReason], list[Gate]]:
+    """The company rules that fire on the company's attributes: their reasons, and the gates
+    of those whose action is refer or decline."""
+    company: list[CompanyReason] = []
+    gates: list[Gate] = []
+    for rule in pol.company_rules:
+        v = attributes.get(rule.attribute)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > rule.above:
+            continue
+        company.append(
+            CompanyReason(
+                rule=rule.id,
+                code=rule.code,
+                message=rule.message,
+                message_zh=rule.message_zh,
+                attribute=rule.attribute,
+                value=float(v),
+                above=rule.above,
+                action=rule.action,
+            )
+        )
+        if rule.action in _ACTIONS:
+            gates.append(
+                Gate(
+                    rule=rule.id,
+                    action=rule.action,
+                    code=rule.code,
+                    subject_id=None,
+                    role="company",
+                    stake=None,
+                    personal_rule=None,
+                    trigger="company_attribute",
+                    evidence=f"company attribute {rule.attribute} = {float(v):g} > {rule.above:g}",
+                    sources=rule.sources,
+                )
+            )
+    return company, gates
+
+
 def assess_enterprise(
     enterprise: Any,
     *,
@@ -629,67 +710,10 @@ def assess_enterprise(
                 assessment=a,
             )
         )
-        if not major:
-            continue
-        for g in pol.gates:
-            trig = next((t for t in a.triggers if t.code == g.code), None)
-            v = feats[FEATURE_INDEX[g.feature]]
-            if trig is not None:
-                how = "trigger"
-                evidence = f"personal trigger {g.code}" + (
-                    f" ({trig.rule}, action {trig.action})" if trig.rule else ""
-                )
-            elif v == v and v >= g.at_least:
-                how = "feature"
-                evidence = f"feature {g.feature} = {v:g} (>= {g.at_least:g})"
-            else:
-                continue
-            gates.append(
-                Gate(
-                    rule="R11",
-                    action=pol.gate_action,
-                    code=g.code,
-                    subject_id=pr.profile.subject_id,
-                    role=roles[i],
-                    stake=stakes[i],
-                    personal_rule=g.personal_rule,
-                    trigger=how,
-                    evidence=evidence,
-                    sources=tuple(dict.fromkeys(("SBA-20PCT", "LKL-4084") + g.sources)),
-                )
-            )
-    company: list[CompanyReason] = []
-    for rule in pol.company_rules:
-        v = ent.attributes.get(rule.attribute)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > rule.above:
-            continue
-        company.append(
-            CompanyReason(
-                rule=rule.id,
-                code=rule.code,
-                message=rule.message,
-                message_zh=rule.message_zh,
-                attribute=rule.attribute,
-                value=float(v),
-                above=rule.above,
-                action=rule.action,
-            )
-        )
-        if rule.action in _ACTIONS:
-            gates.append(
-                Gate(
-                    rule=rule.id,
-                    action=rule.action,
-                    code=rule.code,
-                    subject_id=None,
-                    role="company",
-                    stake=None,
-                    personal_rule=None,
-                    trigger="company_attribute",
-                    evidence=f"company attribute {rule.attribute} = {float(v):g} > {rule.above:g}",
-                    sources=rule.sources,
-                )
-            )
+        if major:
+            gates.extend(_personal_gates(pol, a, feats, pr.profile.subject_id, roles[i], stakes[i]))
+    company, company_gates = _company_rules(pol, ent.attributes)
+    gates.extend(company_gates)
     scale = r.scale
     score = math.fsum(w * e.score for w, e in zip(ws, entries))
     score = min(max(score, scale.min_score), scale.max_score)
