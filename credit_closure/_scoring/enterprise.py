@@ -747,6 +747,46 @@ def assess_enterprise(
     )
 
 
+def _closing_principal(ent: Enterprise, principal: str | None) -> str:
+    """The subject id of the principal who closes the accounts (checked)."""
+    subjects = list(dict.fromkeys(pr.profile.subject_id for pr in ent.principals))
+    if principal is None:
+        if len(subjects) != 1:
+            raise InvalidInputError(
+                [
+                    (
+                        "principal",
+                        "must name the subject_id of the principal who closes the "
+                        f"accounts; the enterprise has {len(subjects)} principals",
+                    )
+                ],
+                what="what-if request",
+            )
+        principal = subjects[0]
+    if principal not in subjects:
+        raise InvalidInputError(
+            [("principal", "names no principal of the enterprise")], what="what-if request"
+        )
+    return principal
+
+
+def _moved_reasons(before: Assessment, after: Assessment, texts: Any) -> list[ReasonChange]:
+    """The reason codes whose points the closure changed, largest change first."""
+    tb, ta = _factor_totals(before), _factor_totals(after)
+    moved = []
+    for code in set(tb) | set(ta):
+        b, a = tb.get(code, 0.0), ta.get(code, 0.0)
+        if b != a:
+            t = _text(code, texts)
+            moved.append(
+                ReasonChange(
+                    code=code, message=t.en, message_zh=t.zh, points_before=b, points_after=a
+                )
+            )
+    moved.sort(key=lambda m: (-abs(m.change), m.code))
+    return moved
+
+
 def enterprise_what_if(
     enterprise: Any,
     *,
@@ -802,24 +842,7 @@ def enterprise_what_if(
         raise InvalidInputError(
             [("close", "must name at least one account")], what="what-if request"
         )
-    subjects = list(dict.fromkeys(pr.profile.subject_id for pr in ent.principals))
-    if principal is None:
-        if len(subjects) != 1:
-            raise InvalidInputError(
-                [
-                    (
-                        "principal",
-                        "must name the subject_id of the principal who closes the "
-                        f"accounts; the enterprise has {len(subjects)} principals",
-                    )
-                ],
-                what="what-if request",
-            )
-        principal = subjects[0]
-    if principal not in subjects:
-        raise InvalidInputError(
-            [("principal", "names no principal of the enterprise")], what="what-if request"
-        )
+    principal = _closing_principal(ent, principal)
     try:
         why = ClosureReason(reason)
     except ValueError:
@@ -840,19 +863,7 @@ def enterprise_what_if(
     after_ent = attrs.evolve(ent, principals=tuple(new_principals))
     after = assess_enterprise(after_ent, scorer=scorer, as_of=day, policy=pol)
     pb, pa = before.principal(principal), after.principal(principal)
-    tb, ta = _factor_totals(pb.assessment), _factor_totals(pa.assessment)
-    texts = resolved(scorer).texts
-    moved = []
-    for code in set(tb) | set(ta):
-        b, a = tb.get(code, 0.0), ta.get(code, 0.0)
-        if b != a:
-            t = _text(code, texts)
-            moved.append(
-                ReasonChange(
-                    code=code, message=t.en, message_zh=t.zh, points_before=b, points_after=a
-                )
-            )
-    moved.sort(key=lambda m: (-abs(m.change), m.code))
+    moved = _moved_reasons(pb.assessment, pa.assessment, resolved(scorer).texts)
     roles = tuple(dict.fromkeys(p.role for p in before.principals if p.subject_id == principal))
     return EnterpriseWhatIf(
         before=before,
