@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 import pathlib
+from typing import Any, ClassVar
 
 import attrs
 import pytest
@@ -292,7 +293,7 @@ class TestStrictJson:
 class TestEnterprise:
     """Enterprises and principals."""
 
-    DOC = {
+    DOC: ClassVar[dict[str, Any]] = {
         "enterprise_id": "e-1",
         "principals": [
             {"role": "legal_representative", "stake": 0.6, "profile": {"subject_id": "p-1"}},

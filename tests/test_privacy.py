@@ -237,7 +237,7 @@ class TestReprs:
             repr(e.principals[0]),
             repr(e.attributes),
             f"{p}",
-            "%r" % (e,),
+            "%r" % (e,),  # noqa: UP031 - the %-format path is one of those checked
         ]
         for text in texts:
             for secret in ATTRIBUTE_VALUES:

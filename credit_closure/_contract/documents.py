@@ -12,9 +12,10 @@ import datetime as _dt
 import enum
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
+from credit_closure._contract.checks import Problem, _check_id, _type_name
 from credit_closure._contract.model import (
     ActivityRecord,
     Attributes,
@@ -25,11 +26,10 @@ from credit_closure._contract.model import (
     Inquiry,
     Limits,
     Principal,
-    Problem,
-    _check_id,
-    _type_name,
 )
 from credit_closure.exceptions import InvalidInputError
+
+_T = TypeVar("_T")
 
 #: Largest JSON document accepted by :func:`loads_document` (bytes).
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -160,8 +160,8 @@ def _object(
 
 
 def _build(
-    problems: list[Problem], path: str, cls: Callable[..., Any], kwargs: dict[str, Any]
-) -> Any:
+    problems: list[Problem], path: str, cls: Callable[..., _T], kwargs: dict[str, Any]
+) -> _T | None:
     try:
         return cls(**kwargs)
     except InvalidInputError as exc:
@@ -344,7 +344,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _record_to_dict(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
+def _record_to_dict(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in fields:
         value = getattr(obj, name)
@@ -459,4 +459,5 @@ def json_schema(kind: str = "profile") -> dict[str, Any]:
         os.path.dirname(os.path.dirname(__file__)), "schema", f"{kind}-v1.schema.json"
     )
     with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+        schema: dict[str, Any] = json.load(fh)
+    return schema

@@ -6,20 +6,59 @@ problem it found, each with the path of the field (``closed_on``, ``accounts[2].
 
 Dates may be given as :class:`datetime.date` or as ISO ``YYYY-MM-DD`` strings, enum members
 as their string values; they are converted, never guessed. Anything else is reported.
+
+The vocabularies live in :mod:`credit_closure._contract.enums`, the limits, converters and
+checks in :mod:`credit_closure._contract.checks` and :class:`Attributes` in
+:mod:`credit_closure._contract.attributes`; this module holds the records (account, closure,
+inquiry, activity), the profile and the enterprise, re-exports the rest under its old names,
+and ends with the two unchecked constructors of the closure-impact hot path.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import enum
 import math
-import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Union
+from typing import Any
 
 import attrs
 
-from credit_closure.exceptions import InvalidInputError
+from credit_closure._contract.attributes import (
+    Attributes,
+    _attributes_repr,
+    _to_attributes,
+)
+from credit_closure._contract.checks import (
+    _CTRL_RE as _CTRL_RE,
+)
+from credit_closure._contract.checks import (
+    Limits,
+    Problem,
+    _check_amount,
+    _check_date,
+    _check_enum,
+    _check_id,
+    _check_int,
+    _check_list,
+    _raise_if,
+    _to_date,
+    _to_datetime,
+    _to_optional_date,
+    _to_tuple,
+    _type_name,
+    _Unparsed,
+)
+from credit_closure._contract.enums import (
+    HARD_INQUIRY_KINDS,
+    REVOLVING_PRODUCTS,
+    AccountStatus,
+    ActivityKind,
+    ClosureInitiator,
+    ClosureReason,
+    InquiryKind,
+    PrincipalRole,
+    ProductType,
+    TerminationKind,
+)
 
 __all__ = [
     "AccountStatus",
@@ -32,468 +71,97 @@ __all__ = [
     "CreditAccount",
     "CreditProfile",
     "Enterprise",
+    "HARD_INQUIRY_KINDS",
     "Inquiry",
     "InquiryKind",
     "Limits",
     "Principal",
     "PrincipalRole",
+    "Problem",
     "ProductType",
+    "REVOLVING_PRODUCTS",
     "TerminationKind",
 ]
 
-Problem = tuple[str, str]
-AttributeValue = Union[int, float, str]
-
 
 # --------------------------------------------------------------------------------------
-# Resource limits (documented in docs/json-contract.md; enforced before any deep work)
+# Enum converters (named functions, so that attrs and mypy read each field's type)
 # --------------------------------------------------------------------------------------
-class Limits:
-    """Documented maximums, enforced with :class:`InvalidInputError` on construction.
-
-    They keep a hostile or broken document from exhausting memory or time.
-    """
-
-    MAX_ACCOUNTS = 500
-    MAX_CLOSURES = 500
-    MAX_INQUIRIES = 5_000
-    MAX_ACTIVITY = 100_000
-    MAX_ATTRIBUTES = 500
-    MAX_PRINCIPALS = 200
-    MAX_ID_LENGTH = 128
-    MAX_STRING_LENGTH = 256
-    MAX_AMOUNT = 1e13
-    MAX_DPD = 36_500
-    MIN_DATE = _dt.date(1900, 1, 1)
+_PRODUCTS = {m.value: m for m in ProductType}
 
 
-# --------------------------------------------------------------------------------------
-# Enums
-# --------------------------------------------------------------------------------------
-class _StrEnum(str, enum.Enum):
-    """A string-valued enum whose ``str()`` is its JSON value."""
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-class ProductType(_StrEnum):
-    """What kind of credit an account is."""
-
-    REVOLVING_CONSUMER = "revolving_consumer"  #: Huabei-type revolving consumer line
-    CASH_LOAN = "cash_loan"  #: Jiebei-type cash-loan line
-    CREDIT_CARD = "credit_card"
-    INSTALLMENT = "installment"
-    MORTGAGE = "mortgage"
-    BUSINESS_LOAN = "business_loan"
-    OTHER = "other"
-
-
-#: Products whose limit can be drawn again: they count in utilization.
-REVOLVING_PRODUCTS = frozenset(
-    {ProductType.REVOLVING_CONSUMER, ProductType.CASH_LOAN, ProductType.CREDIT_CARD}
-)
-
-
-class AccountStatus(_StrEnum):
-    """The account's latest status, as the PBoC report shows it."""
-
-    OPEN = "open"
-    CLOSED = "closed"  #: 销户 / 结清
-    CHARGED_OFF = "charged_off"  #: 呆账
-    TRANSFERRED = "transferred"  #: 转出
-    SUSPENDED = "suspended"  #: 止付 / 冻结
-
-
-class ClosureInitiator(_StrEnum):
-    """Who closed the account."""
-
-    CONSUMER = "consumer"
-    LENDER_RISK = "lender_risk"
-    LENDER_INACTIVITY = "lender_inactivity"
-    PLATFORM_POLICY = "platform_policy"
-    REGULATOR = "regulator"
-    UNKNOWN = "unknown"
-
-
-class ClosureReason(_StrEnum):
-    """Why the account was closed, as far as it is known."""
-
-    REDUCE_DEBT = "reduce_debt"
-    SWITCH_PLATFORM = "switch_platform"
-    SECURITY_CONCERN = "security_concern"
-    PRIVACY = "privacy"
-    UNUSED = "unused"
-    LENDER_RISK_CONTROL = "lender_risk_control"
-    OTHER = "other"
-    UNKNOWN = "unknown"
-
-
-class TerminationKind(_StrEnum):
-    """How the account ended, in PBoC repayment symbols."""
-
-    NORMAL = "normal"  #: C, 结清 / normal closure
-    ABNORMAL = "abnormal"  #: G, 结束: any termination other than settlement
-    BAD_DEBT = "bad_debt"  #: B, 呆账
-
-
-class InquiryKind(_StrEnum):
-    """Why the credit report was queried."""
-
-    LOAN_APPROVAL = "loan_approval"  #: 贷款审批 (hard)
-    CARD_APPROVAL = "card_approval"  #: 信用卡审批 (hard)
-    GUARANTEE_CHECK = "guarantee_check"  #: 担保资格审查
-    POST_LOAN = "post_loan"  #: 贷后管理
-    SELF = "self"  #: 本人查询
-    OTHER = "other"
-
-
-#: Inquiry kinds that count as hard inquiries (贷款审批 / 信用卡审批).
-HARD_INQUIRY_KINDS = frozenset({InquiryKind.LOAN_APPROVAL, InquiryKind.CARD_APPROVAL})
-
-
-class ActivityKind(_StrEnum):
-    """A kind of account activity record, used by security monitoring."""
-
-    TRANSACTION = "transaction"
-    LOGIN = "login"
-    REOPEN_REQUEST = "reopen_request"
-    CONTACT_CHANGE = "contact_change"
-    LIMIT_CHANGE = "limit_change"
-
-
-class PrincipalRole(_StrEnum):
-    """A person's role towards an enterprise."""
-
-    LEGAL_REPRESENTATIVE = "legal_representative"  #: 法定代表人
-    SHAREHOLDER = "shareholder"
-    GUARANTOR = "guarantor"
-    ACTUAL_CONTROLLER = "actual_controller"  #: 实际控制人
-
-
-# --------------------------------------------------------------------------------------
-# Converters (never raise: a value they cannot convert is left for the checks to report)
-# --------------------------------------------------------------------------------------
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
-)
-_CTRL_RE = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class _Unparsed(str):
-    """A string that failed to parse; kept so the check can report it."""
-
-
-def _to_date(value: Any) -> Any:
-    if isinstance(value, str) and not isinstance(value, _Unparsed):
-        if _DATE_RE.match(value):
-            try:
-                return _dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        return _Unparsed(value)
-    return value
-
-
-def _to_optional_date(value: Any) -> Any:
-    return None if value is None else _to_date(value)
-
-
-def _to_datetime(value: Any) -> Any:
-    if isinstance(value, str) and not isinstance(value, _Unparsed):
-        if _DATETIME_RE.match(value):
-            text = value[:-1] + "+00:00" if value.endswith("Z") else value
-            try:
-                return _dt.datetime.fromisoformat(text)
-            except ValueError:
-                pass
-        return _Unparsed(value)
-    return value
-
-
-def _enum_converter(enum_cls: type[enum.Enum]) -> Any:
-    members = {m.value: m for m in enum_cls}  # type: ignore[attr-defined]
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, enum_cls):
-            return value
-        if isinstance(value, str):
-            return members.get(value, value)
+def _product(value: Any) -> Any:
+    if isinstance(value, ProductType) or not isinstance(value, str):
         return value
-
-    convert.__name__ = f"to_{enum_cls.__name__}"
-    return convert
+    return _PRODUCTS.get(value, value)
 
 
-def _to_tuple(value: Any) -> Any:
-    if isinstance(value, tuple):
+_STATUSS = {m.value: m for m in AccountStatus}
+
+
+def _status(value: Any) -> Any:
+    if isinstance(value, AccountStatus) or not isinstance(value, str):
         return value
-    if isinstance(value, (list, Iterator)) or (
-        isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping))
-    ):
-        return tuple(value)
-    return value
+    return _STATUSS.get(value, value)
 
 
-# --------------------------------------------------------------------------------------
-# Checks
-# --------------------------------------------------------------------------------------
-def _type_name(value: Any) -> str:
-    """The JSON name of a value's type, for messages (``"string"``, ``"boolean"``...)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    return type(value).__name__
+_INITIATORS = {m.value: m for m in ClosureInitiator}
 
 
-def _short(value: Any, limit: int = 40) -> str:
-    """A value for a message, cut to ``limit`` characters (a 4,000-digit number stays short)."""
-    text = (
-        repr(value)
-        if not isinstance(value, int) or abs(value) < 10**30
-        else f"{str(value)[:12]}...({len(str(value))} digits)"
-    )
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _check_id(problems: list[Problem], path: str, value: Any) -> None:
-    if not isinstance(value, str) or not value:
-        problems.append((path, "must be a non-empty string"))
-    elif len(value) > Limits.MAX_ID_LENGTH:
-        problems.append((path, f"is longer than {Limits.MAX_ID_LENGTH} characters"))
-    elif _CTRL_RE.search(value):
-        problems.append((path, "must not contain control characters"))
-    elif not _valid_unicode(value):
-        problems.append((path, "must be valid Unicode text (no lone surrogates)"))
-
-
-def _valid_unicode(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _check_enum(problems: list[Problem], path: str, value: Any, enum_cls: type) -> None:
-    if not isinstance(value, enum_cls):
-        allowed = ", ".join(m.value for m in enum_cls)
-        if isinstance(value, str):
-            problems.append((path, f"is not one of: {allowed} (got {value[:40]!r})"))
-        else:
-            problems.append((path, f"must be one of: {allowed} (got {_type_name(value)})"))
-
-
-def _check_date(problems: list[Problem], path: str, value: Any, *, optional: bool) -> bool:
-    """Report a bad date; return True when ``value`` is a usable date."""
-    if value is None:
-        if not optional:
-            problems.append((path, "is required"))
-        return False
-    if isinstance(value, _Unparsed):
-        problems.append((path, f"is not a valid date in YYYY-MM-DD form (got {value[:40]!r})"))
-        return False
-    if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
-        problems.append((path, f"must be a date in YYYY-MM-DD form (got {_type_name(value)})"))
-        return False
-    if value < Limits.MIN_DATE:
-        problems.append((path, f"is before {Limits.MIN_DATE.isoformat()}"))
-        return False
-    return True
-
-
-def _check_amount(problems: list[Problem], path: str, value: Any, *, optional: bool = True) -> None:
-    if value is None:
-        if not optional:
-            problems.append((path, "is required"))
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        problems.append((path, f"must be a number (got {_type_name(value)})"))
-    elif isinstance(value, float) and not math.isfinite(value):
-        problems.append((path, f"must be a finite number (got {_short(value)})"))
-    elif value < 0:
-        problems.append((path, f"must be >= 0 (got {_short(value)})"))
-    elif value > Limits.MAX_AMOUNT:
-        problems.append((path, f"is larger than the maximum amount {Limits.MAX_AMOUNT:.0e}"))
-
-
-def _check_int(
-    problems: list[Problem], path: str, value: Any, lo: int, hi: int, *, optional: bool = True
-) -> bool:
-    if value is None:
-        if not optional:
-            problems.append((path, "is required"))
-        return False
-    if isinstance(value, bool) or not isinstance(value, int):
-        problems.append((path, f"must be an integer (got {_type_name(value)})"))
-        return False
-    if not lo <= value <= hi:
-        problems.append((path, f"must be between {lo} and {hi} (got {_short(value)})"))
-        return False
-    return True
-
-
-def _check_list(problems: list[Problem], path: str, value: Any, item_cls: type, limit: int) -> bool:
-    if not isinstance(value, tuple):
-        problems.append((path, f"must be a list (got {_type_name(value)})"))
-        return False
-    if len(value) > limit:
-        problems.append((path, f"has {len(value)} items; the maximum is {limit}"))
-        return False
-    ok = True
-    for i, item in enumerate(value):
-        if not isinstance(item, item_cls):
-            problems.append(
-                (f"{path}[{i}]", f"must be a {item_cls.__name__} (got {_type_name(item)})")
-            )
-            ok = False
-    return ok
-
-
-def _raise_if(problems: list[Problem]) -> None:
-    if problems:
-        raise InvalidInputError(problems)
-
-
-# --------------------------------------------------------------------------------------
-# Attributes: an immutable, hashable mapping of lender-supplied inputs
-# --------------------------------------------------------------------------------------
-class Attributes(Mapping[str, AttributeValue]):
-    """Lender-supplied inputs of a subject: name -> number or string. Immutable and hashable.
-
-    Values are kept exactly as given (an ``int`` stays an ``int``). The repr never shows the
-    values, only the names' count, so a log line cannot leak them.
-
-    Example:
-        >>> a = Attributes({"monthly_income": 15000, "city_tier": "1"})
-        >>> a["city_tier"], len(a)
-        ('1', 2)
-        >>> a
-        <Attributes: 2 items>
-    """
-
-    __slots__ = ("_data", "_hash")
-
-    def __init__(self, data: Mapping[str, AttributeValue] | None = None) -> None:
-        problems = self.problems(data if data is not None else {})
-        _raise_if(problems)
-        self._data: dict[str, AttributeValue] = dict(data) if data else {}
-        self._hash: int | None = None
-
-    @staticmethod
-    def problems(data: Any, path: str = "attributes") -> list[Problem]:
-        """Return the problems of ``data`` as an attributes mapping (empty when valid)."""
-        out: list[Problem] = []
-        if isinstance(data, Attributes):
-            return out
-        if not isinstance(data, Mapping):
-            return [
-                (
-                    path,
-                    f"must be an object mapping names to numbers or strings (got {_type_name(data)})",
-                )
-            ]
-        if len(data) > Limits.MAX_ATTRIBUTES:
-            return [(path, f"has {len(data)} items; the maximum is {Limits.MAX_ATTRIBUTES}")]
-        for key, value in data.items():
-            if not isinstance(key, str) or not key or len(key) > 64 or _CTRL_RE.search(key):
-                out.append(
-                    (
-                        path,
-                        f"has an invalid name {str(key)[:40]!r}: names are 1-64 characters, no control characters",
-                    )
-                )
-                continue
-            p = f"{path}.{key}"
-            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                out.append(
-                    (
-                        p,
-                        f"must be a number or a string (got {_type_name(value)}); omit the attribute when it is unknown",
-                    )
-                )
-            elif isinstance(value, float) and not math.isfinite(value):
-                out.append((p, "must be a finite number"))
-            elif isinstance(value, int) and abs(value) > 2**53:
-                out.append((p, "is too large an integer to be exact in JSON (|n| > 2**53)"))
-            elif isinstance(value, str) and len(value) > Limits.MAX_STRING_LENGTH:
-                out.append((p, f"is longer than {Limits.MAX_STRING_LENGTH} characters"))
-        return out
-
-    def __getitem__(self, key: str) -> AttributeValue:
-        return self._data[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The value of ``key``, or ``default`` when the subject lacks it (a plain dict
-        lookup: scorecards call this once per attribute input on every score)."""
-        return self._data.get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Attributes):
-            return self._data == other._data
-        if isinstance(other, Mapping):
-            return self._data == dict(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"<Attributes: {len(self._data)} items>"
-
-    def to_dict(self) -> dict[str, AttributeValue]:
-        """Return a new plain ``dict`` of the attributes."""
-        return dict(self._data)
-
-
-def _to_attributes(value: Any) -> Any:
-    if isinstance(value, Attributes):
+def _initiator(value: Any) -> Any:
+    if isinstance(value, ClosureInitiator) or not isinstance(value, str):
         return value
-    if value is None:
-        return Attributes()
-    if isinstance(value, Mapping) and not Attributes.problems(value):
-        return Attributes(value)
-    return value
+    return _INITIATORS.get(value, value)
 
 
-def _attributes_repr(value: Any) -> str:
-    return f"<{len(value)} attributes>" if isinstance(value, Attributes) else "<invalid attributes>"
+_REASONS = {m.value: m for m in ClosureReason}
+
+
+def _reason(value: Any) -> Any:
+    if isinstance(value, ClosureReason) or not isinstance(value, str):
+        return value
+    return _REASONS.get(value, value)
+
+
+_TERMINATIONS = {m.value: m for m in TerminationKind}
+
+
+def _termination(value: Any) -> Any:
+    if isinstance(value, TerminationKind) or not isinstance(value, str):
+        return value
+    return _TERMINATIONS.get(value, value)
+
+
+_INQUIRY_KINDS = {m.value: m for m in InquiryKind}
+
+
+def _inquiry_kind(value: Any) -> Any:
+    if isinstance(value, InquiryKind) or not isinstance(value, str):
+        return value
+    return _INQUIRY_KINDS.get(value, value)
+
+
+_ACTIVITY_KINDS = {m.value: m for m in ActivityKind}
+
+
+def _activity_kind(value: Any) -> Any:
+    if isinstance(value, ActivityKind) or not isinstance(value, str):
+        return value
+    return _ACTIVITY_KINDS.get(value, value)
+
+
+_ROLES = {m.value: m for m in PrincipalRole}
+
+
+def _role(value: Any) -> Any:
+    if isinstance(value, PrincipalRole) or not isinstance(value, str):
+        return value
+    return _ROLES.get(value, value)
 
 
 # --------------------------------------------------------------------------------------
 # Records
 # --------------------------------------------------------------------------------------
-_product = _enum_converter(ProductType)
-_status = _enum_converter(AccountStatus)
-_initiator = _enum_converter(ClosureInitiator)
-_reason = _enum_converter(ClosureReason)
-_termination = _enum_converter(TerminationKind)
-_inquiry_kind = _enum_converter(InquiryKind)
-_activity_kind = _enum_converter(ActivityKind)
-_role = _enum_converter(PrincipalRole)
-
-
 @attrs.frozen(kw_only=True)
 class CreditAccount:
     """One tradeline on the subject's credit file, open or closed.
@@ -780,28 +448,28 @@ class CreditProfile:
         if clo_ok:
             seen: set[str] = set()
             for i, ev in enumerate(self.closures):
-                acc = by_id.get(ev.account_id)
+                closed_acc = by_id.get(ev.account_id)
                 path = f"closures[{i}]"
-                if acc is None:
+                if closed_acc is None:
                     p.append((f"{path}.account_id", "names no account in accounts"))
                     continue
                 if ev.account_id in seen:
                     p.append((f"{path}.account_id", "has more than one closure event"))
                 seen.add(ev.account_id)
-                if acc.status is AccountStatus.OPEN:
+                if closed_acc.status is AccountStatus.OPEN:
                     p.append((f"{path}.account_id", "names an account whose status is 'open'"))
-                if acc.opened_on is not None and ev.closed_on < acc.opened_on:
+                if closed_acc.opened_on is not None and ev.closed_on < closed_acc.opened_on:
                     p.append(
                         (
                             f"{path}.closed_on",
-                            f"is before the account's opened_on {acc.opened_on.isoformat()}",
+                            f"is before the account's opened_on {closed_acc.opened_on.isoformat()}",
                         )
                     )
-                if acc.closed_on is not None and ev.closed_on != acc.closed_on:
+                if closed_acc.closed_on is not None and ev.closed_on != closed_acc.closed_on:
                     p.append(
                         (
                             f"{path}.closed_on",
-                            f"differs from the account's closed_on {acc.closed_on.isoformat()}",
+                            f"differs from the account's closed_on {closed_acc.closed_on.isoformat()}",
                         )
                     )
         if act_ok:

@@ -29,17 +29,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from credit_closure._contract.checks import Problem
 from credit_closure._contract.model import (
     Attributes,
     ClosureReason,
     CreditProfile,
     Enterprise,
-    PrincipalRole,
 )
 from credit_closure._scoring.assess import (
     Assessment,
@@ -52,6 +52,14 @@ from credit_closure._scoring.assess import (
     _ResolvedScorer,
     _text,
     resolved,
+)
+from credit_closure._scoring.enterprise_policy import (
+    _ACTIONS,
+    DEFAULT_POLICY,
+    CompanyRule,
+    EnterprisePolicy,
+    GateCondition,
+    weights,
 )
 from credit_closure._scoring.features import DEFAULT_CONFIG, FEATURE_INDEX, FeatureConfig, extract
 from credit_closure._scoring.protocol import Trigger
@@ -69,248 +77,8 @@ __all__ = [
     "PrincipalAssessment",
     "assess_enterprise",
     "enterprise_what_if",
+    "weights",
 ]
-
-Problem = tuple[str, str]
-_ACTIONS = ("refer", "decline")
-_ROLES = tuple(r.value for r in PrincipalRole)
-
-
-def _finite_in(v: Any, lo: float, hi: float) -> bool:
-    return (
-        not isinstance(v, bool)
-        and isinstance(v, (int, float))
-        and math.isfinite(v)
-        and lo <= v <= hi
-    )
-
-
-@attrs.frozen(kw_only=True)
-class GateCondition:
-    """A personal red flag that gates the enterprise when a major principal has it.
-
-    It holds when the principal's assessment has a trigger with ``code`` (the rule scorer's
-    rule ``personal_rule``), or when the feature ``feature`` is at least ``at_least`` (so
-    scorers without that trigger are gated on the same fact).
-
-    Example:
-        >>> GateCondition(personal_rule="R9", code="SERIOUS_DELINQUENCY_PATTERN",
-        ...               feature="lian3lei6_24m").at_least
-        1.0
-    """
-
-    personal_rule: str
-    code: str
-    feature: str
-    at_least: float = 1.0
-    sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-
-    def __attrs_post_init__(self) -> None:
-        p: list[Problem] = []
-        for name in ("personal_rule", "code"):
-            if not isinstance(getattr(self, name), str) or not getattr(self, name):
-                p.append((name, "must be a non-empty string"))
-        if self.feature not in FEATURE_INDEX:
-            p.append(("feature", f"is not a known feature (got {str(self.feature)[:40]!r})"))
-        if not _finite_in(self.at_least, -1e300, 1e300):
-            p.append(("at_least", "must be a finite number"))
-        if p:
-            raise InvalidInputError(p, what="gate condition")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe data."""
-        return {
-            "personal_rule": self.personal_rule,
-            "code": self.code,
-            "feature": self.feature,
-            "at_least": self.at_least,
-            "sources": list(self.sources),
-        }
-
-
-@attrs.frozen(kw_only=True)
-class CompanyRule:
-    """A rule over one numeric company attribute: fires when the value is above ``above``.
-
-    There are none by default. An example a lender may add is a debt ratio above 0.70
-    ([LKL-4084], an unverified practitioner rule of thumb)::
-
-        CompanyRule(id="C1", attribute="debt_ratio", above=0.70, action="refer",
-                    code="COMPANY_DEBT_RATIO_HIGH",
-                    message="Company debt ratio is above 70%",
-                    message_zh="企业资产负债率高于70%", sources=("LKL-4084",))
-
-    A missing or non-numeric attribute does not fire the rule.
-    """
-
-    id: str
-    attribute: str
-    above: float
-    action: str
-    code: str
-    message: str
-    message_zh: str
-    sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-
-    def __attrs_post_init__(self) -> None:
-        p: list[Problem] = []
-        for name in ("id", "attribute", "code", "message", "message_zh"):
-            if not isinstance(getattr(self, name), str) or not getattr(self, name):
-                p.append((name, "must be a non-empty string"))
-        if not _finite_in(self.above, -1e300, 1e300):
-            p.append(("above", "must be a finite number"))
-        if self.action not in _ACTIONS + ("alert",):
-            p.append(("action", "must be 'refer', 'decline' or 'alert'"))
-        if p:
-            raise InvalidInputError(p, what="company rule")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe data."""
-        return {
-            "id": self.id,
-            "attribute": self.attribute,
-            "above": self.above,
-            "action": self.action,
-            "code": self.code,
-            "message": self.message,
-            "message_zh": self.message_zh,
-            "sources": list(self.sources),
-        }
-
-
-def _default_gates() -> tuple[GateCondition, ...]:
-    return (
-        GateCondition(
-            personal_rule="R5",
-            code="ABNORMAL_TERMINATION",
-            feature="n_abnormal_terminations",
-            at_least=1.0,
-            sources=("PBOC-CONF", "ZX-TIAOLI"),
-        ),
-        GateCondition(
-            personal_rule="R9",
-            code="SERIOUS_DELINQUENCY_PATTERN",
-            feature="lian3lei6_24m",
-            at_least=1.0,
-            sources=("LKL-4084", "LSLL"),
-        ),
-    )
-
-
-@attrs.frozen(kw_only=True)
-class EnterprisePolicy:
-    """How an enterprise's principals combine into one score and decision (R11).
-
-    Args:
-        legal_rep_weight: Total weight of the legal representatives in the aggregate score
-            (0 to 1; default 0.5). When there is no legal representative the others share 1.
-        unstaked_weight: Weight, before normalisation, of a non-legal-representative
-            principal without a stake (a guarantor, say); default 0.1. Stakes are the weights
-            of the others.
-        gate_stake: A shareholder with at least this stake is a major principal (default 0.2,
-            [SBA-20PCT]); a shareholder with an unknown stake is one too.
-        gate_roles: Roles that are major principals whatever their stake.
-        gate_action: What a gate does to the company's decision: ``"refer"`` (at least refer)
-            or ``"decline"``.
-        gates: The personal red flags that gate (default: R5 abnormal termination / bad
-            debt, R9 连三累六).
-        company_rules: Rules over the company's attributes (none by default).
-
-    Example:
-        >>> from credit_closure import EnterprisePolicy
-        >>> EnterprisePolicy().legal_rep_weight, EnterprisePolicy().gate_stake
-        (0.5, 0.2)
-        >>> [g.personal_rule for g in EnterprisePolicy().gates]
-        ['R5', 'R9']
-    """
-
-    legal_rep_weight: float = 0.5
-    unstaked_weight: float = 0.1
-    gate_stake: float = 0.2
-    gate_roles: tuple[str, ...] = attrs.field(
-        default=("legal_representative", "guarantor", "actual_controller"),
-        converter=lambda v: tuple(str(getattr(x, "value", x)) for x in v),
-    )
-    gate_action: str = "refer"
-    gates: tuple[GateCondition, ...] = attrs.field(factory=_default_gates, converter=tuple)
-    company_rules: tuple[CompanyRule, ...] = attrs.field(default=(), converter=tuple)
-
-    def __attrs_post_init__(self) -> None:
-        p: list[Problem] = []
-        if not _finite_in(self.legal_rep_weight, 0.0, 1.0):
-            p.append(("legal_rep_weight", "must be a number between 0 and 1"))
-        if not _finite_in(self.unstaked_weight, 0.0, 1.0):
-            p.append(("unstaked_weight", "must be a number between 0 and 1"))
-        if not _finite_in(self.gate_stake, 0.0, 1.0):
-            p.append(("gate_stake", "must be a number between 0 and 1"))
-        for i, r in enumerate(self.gate_roles):
-            if r not in _ROLES:
-                p.append((f"gate_roles[{i}]", f"is not one of: {', '.join(_ROLES)}"))
-        if self.gate_action not in _ACTIONS:
-            p.append(("gate_action", "must be 'refer' or 'decline'"))
-        for i, g in enumerate(self.gates):
-            if not isinstance(g, GateCondition):
-                p.append((f"gates[{i}]", "must be a GateCondition"))
-        ids = set()
-        for i, r in enumerate(self.company_rules):
-            if not isinstance(r, CompanyRule):
-                p.append((f"company_rules[{i}]", "must be a CompanyRule"))
-            elif r.id in ids:
-                p.append((f"company_rules[{i}].id", "duplicates another rule's id"))
-            else:
-                ids.add(r.id)
-        if p:
-            raise InvalidInputError(p, what="enterprise policy")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe data."""
-        return {
-            "legal_rep_weight": self.legal_rep_weight,
-            "unstaked_weight": self.unstaked_weight,
-            "gate_stake": self.gate_stake,
-            "gate_roles": list(self.gate_roles),
-            "gate_action": self.gate_action,
-            "gates": [g.to_dict() for g in self.gates],
-            "company_rules": [r.to_dict() for r in self.company_rules],
-        }
-
-    def is_major(self, role: str, stake: float | None) -> bool:
-        """True for a principal whose red flags gate the enterprise (the F22 set)."""
-        if role in self.gate_roles:
-            return True
-        if role == PrincipalRole.SHAREHOLDER.value:
-            return stake is None or stake >= self.gate_stake
-        return False
-
-    def assess(
-        self, enterprise: Enterprise, *, scorer: Any = "rules", as_of: Any = None
-    ) -> EnterpriseAssessment:
-        """Assess ``enterprise`` under this policy (as :func:`credit_closure.assess`)."""
-        return assess_enterprise(enterprise, scorer=scorer, as_of=as_of, policy=self)
-
-    def what_if(
-        self,
-        enterprise: Enterprise,
-        *,
-        close: Any,
-        principal: str | None = None,
-        on: Any = None,
-        scorer: Any = "rules",
-        reason: Any = ClosureReason.UNKNOWN,
-    ) -> EnterpriseWhatIf:
-        """:func:`credit_closure.what_if` for a principal of ``enterprise``, under this policy."""
-        return enterprise_what_if(
-            enterprise,
-            close=close,
-            principal=principal,
-            on=on,
-            scorer=scorer,
-            reason=reason,
-            policy=self,
-        )
-
-
-DEFAULT_POLICY = EnterprisePolicy()
 
 
 # --------------------------------------------------------------------------------------
@@ -697,10 +465,10 @@ class EnterpriseAssessment:
                 f"{L['decision']}: {L[a.decision]}"
             )
             lines.append(f"    {L['reasons']}:" + ("" if a.reasons else f" {L['none']}"))
-            for i, r in enumerate(a.reasons, start=1):
+            for i, pr in enumerate(a.reasons, start=1):
                 lines.append(
-                    f"      {i}. [{r.code}] {r.message_zh if zh else r.message} "
-                    f"({r.points:+.1f} {L['points']})"
+                    f"      {i}. [{pr.code}] {pr.message_zh if zh else pr.message} "
+                    f"({pr.points:+.1f} {L['points']})"
                 )
             for t in a.triggers:
                 text = _text(t.code, None)
@@ -789,39 +557,90 @@ def _check_policy(policy: Any) -> EnterprisePolicy:
     return policy
 
 
-def weights(
-    roles: Sequence[str], stakes: Sequence[float | None], policy: EnterprisePolicy
-) -> list[float]:
-    """The aggregate weight of each principal entry (see the module documentation)."""
-    n = len(roles)
-    lr = [i for i, r in enumerate(roles) if r == PrincipalRole.LEGAL_REPRESENTATIVE.value]
-    others = [i for i in range(n) if i not in set(lr)]
-    raw = {
-        i: (stakes[i] if stakes[i] is not None and stakes[i] > 0 else policy.unstaked_weight)
-        for i in others
-    }
-    total_raw = math.fsum(raw.values())
-    out = [0.0] * n
-    if lr and others and total_raw > 0:
-        lr_total = policy.legal_rep_weight
-    elif lr:
-        lr_total = 1.0
-    else:
-        lr_total = 0.0
-    for i in lr:
-        out[i] = lr_total / len(lr)
-    if others and total_raw > 0:
-        for i in others:
-            out[i] = (1.0 - lr_total) * raw[i] / total_raw
-    s = math.fsum(out)
-    if s <= 0:  # every weight is zero: fall back to equal weights
-        return [1.0 / n] * n
-    return [w / s for w in out]
-
-
 def _feature_config(r: _ResolvedScorer) -> FeatureConfig:
     cfg = getattr(getattr(r.scorer, "policy", None), "feature_config", None)
     return cfg if isinstance(cfg, FeatureConfig) else DEFAULT_CONFIG
+
+
+def _personal_gates(
+    pol: EnterprisePolicy,
+    a: Assessment,
+    feats: tuple[float, ...],
+    subject_id: str,
+    role: str,
+    stake: float | None,
+) -> list[Gate]:
+    """The R11 gates a major principal's assessment (and features) fire, in policy order."""
+    gates: list[Gate] = []
+    for g in pol.gates:
+        trig = next((t for t in a.triggers if t.code == g.code), None)
+        v = feats[FEATURE_INDEX[g.feature]]
+        if trig is not None:
+            how = "trigger"
+            evidence = f"personal trigger {g.code}" + (
+                f" ({trig.rule}, action {trig.action})" if trig.rule else ""
+            )
+        elif v == v and v >= g.at_least:
+            how = "feature"
+            evidence = f"feature {g.feature} = {v:g} (>= {g.at_least:g})"
+        else:
+            continue
+        gates.append(
+            Gate(
+                rule="R11",
+                action=pol.gate_action,
+                code=g.code,
+                subject_id=subject_id,
+                role=role,
+                stake=stake,
+                personal_rule=g.personal_rule,
+                trigger=how,
+                evidence=evidence,
+                sources=tuple(dict.fromkeys(("SBA-20PCT", "LKL-4084") + g.sources)),
+            )
+        )
+    return gates
+
+
+def _company_rules(
+    pol: EnterprisePolicy, attributes: Attributes
+) -> tuple[list[CompanyReason], list[Gate]]:
+    """The company rules that fire on the company's attributes: their reasons, and the gates
+    of those whose action is refer or decline."""
+    company: list[CompanyReason] = []
+    gates: list[Gate] = []
+    for rule in pol.company_rules:
+        v = attributes.get(rule.attribute)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > rule.above:
+            continue
+        company.append(
+            CompanyReason(
+                rule=rule.id,
+                code=rule.code,
+                message=rule.message,
+                message_zh=rule.message_zh,
+                attribute=rule.attribute,
+                value=float(v),
+                above=rule.above,
+                action=rule.action,
+            )
+        )
+        if rule.action in _ACTIONS:
+            gates.append(
+                Gate(
+                    rule=rule.id,
+                    action=rule.action,
+                    code=rule.code,
+                    subject_id=None,
+                    role="company",
+                    stake=None,
+                    personal_rule=None,
+                    trigger="company_attribute",
+                    evidence=f"company attribute {rule.attribute} = {float(v):g} > {rule.above:g}",
+                    sources=rule.sources,
+                )
+            )
+    return company, gates
 
 
 def assess_enterprise(
@@ -891,67 +710,10 @@ def assess_enterprise(
                 assessment=a,
             )
         )
-        if not major:
-            continue
-        for g in pol.gates:
-            trig = next((t for t in a.triggers if t.code == g.code), None)
-            v = feats[FEATURE_INDEX[g.feature]]
-            if trig is not None:
-                how = "trigger"
-                evidence = f"personal trigger {g.code}" + (
-                    f" ({trig.rule}, action {trig.action})" if trig.rule else ""
-                )
-            elif v == v and v >= g.at_least:
-                how = "feature"
-                evidence = f"feature {g.feature} = {v:g} (>= {g.at_least:g})"
-            else:
-                continue
-            gates.append(
-                Gate(
-                    rule="R11",
-                    action=pol.gate_action,
-                    code=g.code,
-                    subject_id=pr.profile.subject_id,
-                    role=roles[i],
-                    stake=stakes[i],
-                    personal_rule=g.personal_rule,
-                    trigger=how,
-                    evidence=evidence,
-                    sources=tuple(dict.fromkeys(("SBA-20PCT", "LKL-4084") + g.sources)),
-                )
-            )
-    company: list[CompanyReason] = []
-    for rule in pol.company_rules:
-        v = ent.attributes.get(rule.attribute)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > rule.above:
-            continue
-        company.append(
-            CompanyReason(
-                rule=rule.id,
-                code=rule.code,
-                message=rule.message,
-                message_zh=rule.message_zh,
-                attribute=rule.attribute,
-                value=float(v),
-                above=rule.above,
-                action=rule.action,
-            )
-        )
-        if rule.action in _ACTIONS:
-            gates.append(
-                Gate(
-                    rule=rule.id,
-                    action=rule.action,
-                    code=rule.code,
-                    subject_id=None,
-                    role="company",
-                    stake=None,
-                    personal_rule=None,
-                    trigger="company_attribute",
-                    evidence=f"company attribute {rule.attribute} = {float(v):g} > {rule.above:g}",
-                    sources=rule.sources,
-                )
-            )
+        if major:
+            gates.extend(_personal_gates(pol, a, feats, pr.profile.subject_id, roles[i], stakes[i]))
+    company, company_gates = _company_rules(pol, ent.attributes)
+    gates.extend(company_gates)
     scale = r.scale
     score = math.fsum(w * e.score for w, e in zip(ws, entries))
     score = min(max(score, scale.min_score), scale.max_score)
@@ -985,10 +747,50 @@ def assess_enterprise(
     )
 
 
+def _closing_principal(ent: Enterprise, principal: str | None) -> str:
+    """The subject id of the principal who closes the accounts (checked)."""
+    subjects = list(dict.fromkeys(pr.profile.subject_id for pr in ent.principals))
+    if principal is None:
+        if len(subjects) != 1:
+            raise InvalidInputError(
+                [
+                    (
+                        "principal",
+                        "must name the subject_id of the principal who closes the "
+                        f"accounts; the enterprise has {len(subjects)} principals",
+                    )
+                ],
+                what="what-if request",
+            )
+        principal = subjects[0]
+    if principal not in subjects:
+        raise InvalidInputError(
+            [("principal", "names no principal of the enterprise")], what="what-if request"
+        )
+    return principal
+
+
+def _moved_reasons(before: Assessment, after: Assessment, texts: Any) -> list[ReasonChange]:
+    """The reason codes whose points the closure changed, largest change first."""
+    tb, ta = _factor_totals(before), _factor_totals(after)
+    moved = []
+    for code in set(tb) | set(ta):
+        b, a = tb.get(code, 0.0), ta.get(code, 0.0)
+        if b != a:
+            t = _text(code, texts)
+            moved.append(
+                ReasonChange(
+                    code=code, message=t.en, message_zh=t.zh, points_before=b, points_after=a
+                )
+            )
+    moved.sort(key=lambda m: (-abs(m.change), m.code))
+    return moved
+
+
 def enterprise_what_if(
     enterprise: Any,
     *,
-    close: str | Sequence[str],
+    close: str | Iterable[str],
     principal: str | None = None,
     on: Any = None,
     scorer: Any = "rules",
@@ -1040,24 +842,7 @@ def enterprise_what_if(
         raise InvalidInputError(
             [("close", "must name at least one account")], what="what-if request"
         )
-    subjects = list(dict.fromkeys(pr.profile.subject_id for pr in ent.principals))
-    if principal is None:
-        if len(subjects) != 1:
-            raise InvalidInputError(
-                [
-                    (
-                        "principal",
-                        "must name the subject_id of the principal who closes the "
-                        f"accounts; the enterprise has {len(subjects)} principals",
-                    )
-                ],
-                what="what-if request",
-            )
-        principal = subjects[0]
-    if principal not in subjects:
-        raise InvalidInputError(
-            [("principal", "names no principal of the enterprise")], what="what-if request"
-        )
+    principal = _closing_principal(ent, principal)
     try:
         why = ClosureReason(reason)
     except ValueError:
@@ -1078,19 +863,7 @@ def enterprise_what_if(
     after_ent = attrs.evolve(ent, principals=tuple(new_principals))
     after = assess_enterprise(after_ent, scorer=scorer, as_of=day, policy=pol)
     pb, pa = before.principal(principal), after.principal(principal)
-    tb, ta = _factor_totals(pb.assessment), _factor_totals(pa.assessment)
-    texts = resolved(scorer).texts
-    moved = []
-    for code in set(tb) | set(ta):
-        b, a = tb.get(code, 0.0), ta.get(code, 0.0)
-        if b != a:
-            t = _text(code, texts)
-            moved.append(
-                ReasonChange(
-                    code=code, message=t.en, message_zh=t.zh, points_before=b, points_after=a
-                )
-            )
-    moved.sort(key=lambda m: (-abs(m.change), m.code))
+    moved = _moved_reasons(pb.assessment, pa.assessment, resolved(scorer).texts)
     roles = tuple(dict.fromkeys(p.role for p in before.principals if p.subject_id == principal))
     return EnterpriseWhatIf(
         before=before,

@@ -19,6 +19,14 @@ factors' points add up exactly to ``score - base score`` (before clipping).
 
 The default policy ships in the package (``credit_closure/data/default_policy.json``) and is
 documented rule by rule in ``docs/default-policy.md``.
+
+:meth:`RulePolicy.from_dict` validates in named steps (:func:`_policy_header`, then per rule
+:func:`_rule`: :func:`_steps`, :func:`_trigger`, :func:`_conditions`, :func:`_documentation`)
+and compiles each rule to a :class:`CompiledRule` whose conditions are :class:`Condition`
+tuples. ``RuleScorer._evaluate`` is the reference; two twins re-implement it over columns and
+must agree with it bit for bit: the numba kernel in ``credit_closure/_columnar/kernel.py``
+(``compile_rules``, ``_kernel``) and the numpy rule pass in ``credit_closure/columnar.py``
+(``_rule_pass``, ``_condition``). A change to the rule semantics changes all three.
 """
 
 from __future__ import annotations
@@ -27,9 +35,10 @@ import datetime as _dt
 import json
 import math
 import os
+import sys
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -49,7 +58,9 @@ from credit_closure._scoring.reasons import REASONS
 from credit_closure._scoring.scale import Scale
 from credit_closure.exceptions import InvalidInputError, PolicyError
 
-__all__ = ["RulePolicy", "RuleScorer"]
+__all__ = ["CompiledRule", "Condition", "RulePolicy", "RuleScorer"]
+
+Problem = tuple[str, str]
 
 POLICY_FORMAT = "credit_closure.rule_policy"
 POLICY_FORMAT_VERSION = 1
@@ -84,7 +95,25 @@ _POLICY_KEYS = {
 }
 
 
-def _cond_holds(c: tuple[int, str, float, bool], feats: tuple[float, ...]) -> bool:
+class Condition(NamedTuple):
+    """One compiled ``when`` / ``when_any`` condition of a rule.
+
+    A tuple, so positional readers (``c[0]`` ... ``c[3]``) keep working; new code reads the
+    names.
+    """
+
+    #: Position of the feature in the extractor's vector (:data:`FEATURE_INDEX`).
+    feature_index: int
+    #: ``"at_least"``, ``"below"`` or ``"equals"``.
+    op: str
+    #: The threshold the feature is compared with.
+    value: float
+    #: What the condition is when the feature is missing (``NaN``).
+    missing: bool
+
+
+def _cond_holds(c: Condition, feats: tuple[float, ...]) -> bool:
+    # positional reads on purpose: this runs per condition, per rule, per subject
     v = feats[c[0]]
     if v != v:
         return c[3]
@@ -96,28 +125,37 @@ def _cond_holds(c: tuple[int, str, float, bool], feats: tuple[float, ...]) -> bo
 
 
 @attrs.frozen
-class _Rule:
+class CompiledRule:
+    """One validated rule of a :class:`RulePolicy`, as the engines read it.
+
+    Read by :class:`RuleScorer` and by its two twins (``credit_closure._columnar.kernel`` and
+    ``credit_closure.columnar``) through ``policy.rules``.
+    """
+
     id: str
+    #: Position of :attr:`feature` in the extractor's vector.
     index: int
     feature: str
+    #: True for ``direction: at_least``, False for ``below``.
     at_least: bool
     thresholds: tuple[float, ...]
     log_odds: tuple[float, ...]
     reason: str
     trigger_action: str | None
+    #: The trigger's reason code; set whenever :attr:`trigger_action` is.
     trigger_code: str | None
-    when: tuple[tuple[int, str, float, bool], ...]
-    when_any: tuple[tuple[int, str, float, bool], ...]
+    when: tuple[Condition, ...]
+    when_any: tuple[Condition, ...]
 
 
-def _num(problems: list[tuple[str, str]], path: str, value: Any) -> float | None:
+def _num(problems: list[Problem], path: str, value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         problems.append((path, "must be a finite number"))
         return None
     return float(value)
 
 
-def _conditions(problems: list[tuple[str, str]], path: str, raw: Any) -> tuple[Any, ...]:
+def _conditions(problems: list[Problem], path: str, raw: Any) -> tuple[Condition, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list) or not raw:
@@ -125,29 +163,211 @@ def _conditions(problems: list[tuple[str, str]], path: str, raw: Any) -> tuple[A
         return ()
     out = []
     for j, c in enumerate(raw):
-        cp = f"{path}[{j}]"
-        if not isinstance(c, Mapping):
-            problems.append((cp, "must be an object"))
-            continue
-        ops = [k for k in ("at_least", "below", "equals") if k in c]
-        extra = set(c) - {"feature", "at_least", "below", "equals", "missing"}
-        if extra:
-            problems.append((cp, f"has unknown keys: {', '.join(sorted(map(str, extra)))}"))
-        if len(ops) != 1:
-            problems.append((cp, "needs exactly one of at_least, below, equals"))
-            continue
-        feat = c.get("feature")
-        if feat not in FEATURE_INDEX:
-            problems.append((f"{cp}.feature", f"is not a known feature (got {str(feat)[:40]!r})"))
-            continue
-        thr = _num(problems, f"{cp}.{ops[0]}", c[ops[0]])
-        missing = c.get("missing", False)
-        if not isinstance(missing, bool):
-            problems.append((f"{cp}.missing", "must be true or false"))
-            continue
-        if thr is not None:
-            out.append((FEATURE_INDEX[feat], ops[0], thr, missing))
+        cond = _condition(problems, f"{path}[{j}]", c)
+        if cond is not None:
+            out.append(cond)
     return tuple(out)
+
+
+def _condition(problems: list[Problem], cp: str, c: Any) -> Condition | None:
+    if not isinstance(c, Mapping):
+        problems.append((cp, "must be an object"))
+        return None
+    ops = [k for k in ("at_least", "below", "equals") if k in c]
+    extra = set(c) - {"feature", "at_least", "below", "equals", "missing"}
+    if extra:
+        problems.append((cp, f"has unknown keys: {', '.join(sorted(map(str, extra)))}"))
+    if len(ops) != 1:
+        problems.append((cp, "needs exactly one of at_least, below, equals"))
+        return None
+    feat = c.get("feature")
+    if feat not in FEATURE_INDEX:
+        problems.append((f"{cp}.feature", f"is not a known feature (got {str(feat)[:40]!r})"))
+        return None
+    thr = _num(problems, f"{cp}.{ops[0]}", c[ops[0]])
+    missing = c.get("missing", False)
+    if not isinstance(missing, bool):
+        problems.append((f"{cp}.missing", "must be true or false"))
+        return None
+    if thr is None:
+        return None
+    return Condition(FEATURE_INDEX[feat], ops[0], thr, missing)
+
+
+# --------------------------------------------------------------------------------------
+# Validation steps of RulePolicy.from_dict, in the order their problems are reported
+# --------------------------------------------------------------------------------------
+class _Header(NamedTuple):
+    """The policy-level fields, once checked (``None`` where a problem was reported)."""
+
+    base_log_odds: float | None
+    retention_months: Any
+    security_lookback_days: Any
+    scale: Scale | None
+
+
+def _policy_header(p: list[Problem], data: Mapping[str, Any]) -> _Header:
+    """Check everything but the rules: known keys, format, identity, windows, scale."""
+    for k in data:
+        if k not in _POLICY_KEYS:
+            p.append((str(k), "is not a known field"))
+    if data.get("format") != POLICY_FORMAT:
+        p.append(("format", f"must be {POLICY_FORMAT!r}"))
+    fv = data.get("format_version")
+    if isinstance(fv, bool) or fv != POLICY_FORMAT_VERSION:
+        p.append(
+            (
+                "format_version",
+                f"must be {POLICY_FORMAT_VERSION} (got {data.get('format_version')!r})",
+            )
+        )
+    for key in ("name", "version"):
+        if not isinstance(data.get(key), str) or not data.get(key):
+            p.append((key, "must be a non-empty string"))
+    base = _num(p, "base_log_odds", data.get("base_log_odds"))
+    retention = data.get("retention_months", 60)
+    if isinstance(retention, bool) or not isinstance(retention, int) or not 1 <= retention <= 600:
+        p.append(("retention_months", "must be an integer between 1 and 600"))
+    lookback = data.get("security_lookback_days", 180)
+    if isinstance(lookback, bool) or not isinstance(lookback, int) or not 1 <= lookback <= 3650:
+        p.append(("security_lookback_days", "must be an integer between 1 and 3650"))
+    scale: Scale | None = None
+    try:
+        scale = Scale.from_dict(data.get("scale", {}), path="scale")
+    except InvalidInputError as exc:
+        p.extend(exc.problems)
+    return _Header(base, retention, lookback, scale)
+
+
+def _rules(p: list[Problem], raw_rules: Any) -> list[CompiledRule]:
+    """Check and compile every rule; a rule with any problem is reported, not compiled."""
+    if not isinstance(raw_rules, list):
+        p.append(("rules", "must be an array"))
+        raw_rules = []
+    rules: list[CompiledRule] = []
+    seen: set[Any] = set()
+    for i, r in enumerate(raw_rules):
+        rid = r.get("id") if isinstance(r, Mapping) else None
+        rp = f"rules[{i}]" + (f" ({rid})" if isinstance(rid, str) else "")
+        if not isinstance(r, Mapping):
+            p.append((rp, "must be an object"))
+            continue
+        rule = _rule(p, rp, r, seen)
+        if rule is not None:
+            rules.append(rule)
+    return rules
+
+
+def _rule(p: list[Problem], rp: str, r: Mapping[str, Any], seen: set[Any]) -> CompiledRule | None:
+    """Check one rule (path ``rp``) and compile it; ``None`` when it has a problem."""
+    before = len(p)
+    for k in r:
+        if k not in _RULE_KEYS:
+            p.append((f"{rp}.{k}", "is not a known field"))
+    rid: Any = r.get("id")
+    if not isinstance(rid, str) or not rid:
+        p.append((f"{rp}.id", "must be a non-empty string"))
+    elif rid in seen:
+        p.append((f"{rp}.id", "duplicates another rule's id"))
+    seen.add(rid)
+    feat: Any = r.get("feature")
+    if feat not in FEATURE_INDEX:
+        p.append((f"{rp}.feature", f"is not a known feature (got {str(feat)[:40]!r})"))
+    direction = r.get("direction", "at_least")
+    if direction not in ("at_least", "below"):
+        p.append((f"{rp}.direction", "must be 'at_least' or 'below'"))
+    reason: Any = r.get("reason")
+    if reason not in REASONS:
+        p.append((f"{rp}.reason", f"is not a known reason code (got {str(reason)[:40]!r})"))
+    thresholds, log_odds = _steps(p, rp, r.get("steps"), direction)
+    action, code = _trigger(p, rp, r.get("trigger"), reason)
+    when = _conditions(p, f"{rp}.when", r.get("when"))
+    when_any = _conditions(p, f"{rp}.when_any", r.get("when_any"))
+    _documentation(p, rp, r)
+    if len(p) != before:
+        return None
+    return CompiledRule(
+        id=rid,
+        index=FEATURE_INDEX[feat],
+        feature=feat,
+        at_least=direction != "below",
+        thresholds=thresholds,
+        log_odds=log_odds,
+        reason=reason,
+        trigger_action=action,
+        trigger_code=code,
+        when=when,
+        when_any=when_any,
+    )
+
+
+def _steps(
+    p: list[Problem], rp: str, steps: Any, direction: Any
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A rule's ``steps`` as (thresholds, log_odds), checked for order and monotone effect."""
+    thresholds: list[float] = []
+    log_odds: list[float] = []
+    if not isinstance(steps, list) or not steps:
+        p.append((f"{rp}.steps", "must be a non-empty array"))
+        return (), ()
+    for j, s in enumerate(steps):
+        sp = f"{rp}.steps[{j}]"
+        if not isinstance(s, Mapping) or set(s) != {"threshold", "log_odds"}:
+            p.append((sp, "must be an object with threshold and log_odds"))
+            continue
+        t = _num(p, f"{sp}.threshold", s["threshold"])
+        lo = _num(p, f"{sp}.log_odds", s["log_odds"])
+        if t is not None and lo is not None:
+            thresholds.append(t)
+            log_odds.append(lo)
+    if len(thresholds) == len(steps):
+        inc = direction != "below"
+        pairs = list(zip(thresholds, thresholds[1:]))
+        if any((b <= a) if inc else (b >= a) for a, b in pairs):
+            p.append(
+                (
+                    f"{rp}.steps",
+                    "thresholds must be strictly " + ("increasing" if inc else "decreasing"),
+                )
+            )
+        if any(a * b < 0 for a, b in zip(log_odds, log_odds[1:])) or any(
+            abs(b) < abs(a) for a, b in zip(log_odds, log_odds[1:])
+        ):
+            p.append(
+                (
+                    f"{rp}.steps",
+                    "log_odds must keep one sign and not shrink "
+                    "from step to step (more severe, more effect)",
+                )
+            )
+    return tuple(thresholds), tuple(log_odds)
+
+
+def _trigger(p: list[Problem], rp: str, trig: Any, reason: Any) -> tuple[Any, Any]:
+    """A rule's ``trigger`` as (action, code); (None, None) when it has none."""
+    if trig is None:
+        return None, None
+    if not isinstance(trig, Mapping) or "action" not in trig or set(trig) - {"action", "code"}:
+        p.append((f"{rp}.trigger", "must be an object with action and optional code"))
+        return None, None
+    action = trig["action"]
+    code = trig.get("code", reason)
+    if action not in TRIGGER_ACTIONS:
+        p.append((f"{rp}.trigger.action", f"must be one of {', '.join(TRIGGER_ACTIONS)}"))
+    if code not in REASONS:
+        p.append((f"{rp}.trigger.code", "is not a known reason code"))
+    return action, code
+
+
+def _documentation(p: list[Problem], rp: str, r: Mapping[str, Any]) -> None:
+    """Check the fields that only document a rule: title, rationale, sources."""
+    for key in ("title", "rationale"):
+        if key in r and not isinstance(r[key], str):
+            p.append((f"{rp}.{key}", "must be a string"))
+    if "sources" in r and (
+        not isinstance(r["sources"], list) or not all(isinstance(x, str) for x in r["sources"])
+    ):
+        p.append((f"{rp}.sources", "must be an array of strings"))
 
 
 @attrs.frozen(kw_only=True)
@@ -168,7 +388,7 @@ class RulePolicy:
     base_log_odds: float
     scale: Scale
     feature_config: FeatureConfig
-    rules: tuple[_Rule, ...] = attrs.field(repr=False)
+    rules: tuple[CompiledRule, ...] = attrs.field(repr=False)
     document: Mapping[str, Any] = attrs.field(repr=False, eq=False)
 
     @classmethod
@@ -179,163 +399,23 @@ class RulePolicy:
             PolicyError: listing every problem, each path naming the rule
                 (``rules[4] (R5).steps[0].log_odds``).
         """
-        p: list[tuple[str, str]] = []
+        p: list[Problem] = []
         if not isinstance(data, Mapping):
             raise PolicyError([("", "must be an object")])
-        for k in data:
-            if k not in _POLICY_KEYS:
-                p.append((str(k), "is not a known field"))
-        if data.get("format") != POLICY_FORMAT:
-            p.append(("format", f"must be {POLICY_FORMAT!r}"))
-        fv = data.get("format_version")
-        if isinstance(fv, bool) or fv != POLICY_FORMAT_VERSION:
-            p.append(
-                (
-                    "format_version",
-                    f"must be {POLICY_FORMAT_VERSION} (got {data.get('format_version')!r})",
-                )
-            )
-        for key in ("name", "version"):
-            if not isinstance(data.get(key), str) or not data.get(key):
-                p.append((key, "must be a non-empty string"))
-        base = _num(p, "base_log_odds", data.get("base_log_odds"))
-        retention = data.get("retention_months", 60)
-        if (
-            isinstance(retention, bool)
-            or not isinstance(retention, int)
-            or not 1 <= retention <= 600
-        ):
-            p.append(("retention_months", "must be an integer between 1 and 600"))
-        lookback = data.get("security_lookback_days", 180)
-        if isinstance(lookback, bool) or not isinstance(lookback, int) or not 1 <= lookback <= 3650:
-            p.append(("security_lookback_days", "must be an integer between 1 and 3650"))
-        scale: Scale | None = None
-        try:
-            scale = Scale.from_dict(data.get("scale", {}), path="scale")
-        except InvalidInputError as exc:
-            p.extend(exc.problems)
-        rules: list[_Rule] = []
-        raw_rules = data.get("rules")
-        if not isinstance(raw_rules, list):
-            p.append(("rules", "must be an array"))
-            raw_rules = []
-        seen = set()
-        for i, r in enumerate(raw_rules):
-            rid = r.get("id") if isinstance(r, Mapping) else None
-            rp = f"rules[{i}]" + (f" ({rid})" if isinstance(rid, str) else "")
-            if not isinstance(r, Mapping):
-                p.append((rp, "must be an object"))
-                continue
-            before = len(p)
-            for k in r:
-                if k not in _RULE_KEYS:
-                    p.append((f"{rp}.{k}", "is not a known field"))
-            if not isinstance(rid, str) or not rid:
-                p.append((f"{rp}.id", "must be a non-empty string"))
-            elif rid in seen:
-                p.append((f"{rp}.id", "duplicates another rule's id"))
-            seen.add(rid)
-            feat = r.get("feature")
-            if feat not in FEATURE_INDEX:
-                p.append((f"{rp}.feature", f"is not a known feature (got {str(feat)[:40]!r})"))
-            direction = r.get("direction", "at_least")
-            if direction not in ("at_least", "below"):
-                p.append((f"{rp}.direction", "must be 'at_least' or 'below'"))
-            reason = r.get("reason")
-            if reason not in REASONS:
-                p.append((f"{rp}.reason", f"is not a known reason code (got {str(reason)[:40]!r})"))
-            steps = r.get("steps")
-            thresholds: list[float] = []
-            log_odds: list[float] = []
-            if not isinstance(steps, list) or not steps:
-                p.append((f"{rp}.steps", "must be a non-empty array"))
-            else:
-                for j, s in enumerate(steps):
-                    sp = f"{rp}.steps[{j}]"
-                    if not isinstance(s, Mapping) or set(s) != {"threshold", "log_odds"}:
-                        p.append((sp, "must be an object with threshold and log_odds"))
-                        continue
-                    t = _num(p, f"{sp}.threshold", s["threshold"])
-                    lo = _num(p, f"{sp}.log_odds", s["log_odds"])
-                    if t is not None and lo is not None:
-                        thresholds.append(t)
-                        log_odds.append(lo)
-                if len(thresholds) == len(steps):
-                    inc = direction != "below"
-                    pairs = list(zip(thresholds, thresholds[1:]))
-                    if any((b <= a) if inc else (b >= a) for a, b in pairs):
-                        p.append(
-                            (
-                                f"{rp}.steps",
-                                "thresholds must be strictly "
-                                + ("increasing" if inc else "decreasing"),
-                            )
-                        )
-                    if any(a * b < 0 for a, b in zip(log_odds, log_odds[1:])) or any(
-                        abs(b) < abs(a) for a, b in zip(log_odds, log_odds[1:])
-                    ):
-                        p.append(
-                            (
-                                f"{rp}.steps",
-                                "log_odds must keep one sign and not shrink "
-                                "from step to step (more severe, more effect)",
-                            )
-                        )
-            action = code = None
-            trig = r.get("trigger")
-            if trig is not None:
-                if (
-                    not isinstance(trig, Mapping)
-                    or "action" not in trig
-                    or set(trig) - {"action", "code"}
-                ):
-                    p.append((f"{rp}.trigger", "must be an object with action and optional code"))
-                else:
-                    action = trig["action"]
-                    code = trig.get("code", reason)
-                    if action not in TRIGGER_ACTIONS:
-                        p.append(
-                            (f"{rp}.trigger.action", f"must be one of {', '.join(TRIGGER_ACTIONS)}")
-                        )
-                    if code not in REASONS:
-                        p.append((f"{rp}.trigger.code", "is not a known reason code"))
-            when = _conditions(p, f"{rp}.when", r.get("when"))
-            when_any = _conditions(p, f"{rp}.when_any", r.get("when_any"))
-            for key in ("title", "rationale"):
-                if key in r and not isinstance(r[key], str):
-                    p.append((f"{rp}.{key}", "must be a string"))
-            if "sources" in r and (
-                not isinstance(r["sources"], list)
-                or not all(isinstance(x, str) for x in r["sources"])
-            ):
-                p.append((f"{rp}.sources", "must be an array of strings"))
-            if len(p) == before:
-                rules.append(
-                    _Rule(
-                        id=rid,
-                        index=FEATURE_INDEX[feat],
-                        feature=feat,
-                        at_least=direction != "below",
-                        thresholds=tuple(thresholds),
-                        log_odds=tuple(log_odds),
-                        reason=reason,
-                        trigger_action=action,
-                        trigger_code=code,
-                        when=when,
-                        when_any=when_any,
-                    )
-                )
+        header = _policy_header(p, data)
+        rules = _rules(p, data.get("rules"))
         if p:
             raise PolicyError(p)
-        assert scale is not None and base is not None
+        assert header.scale is not None and header.base_log_odds is not None
         return cls(
             name=data["name"],
             version=data["version"],
             description=str(data.get("description", "")),
-            base_log_odds=base,
-            scale=scale,
+            base_log_odds=header.base_log_odds,
+            scale=header.scale,
             feature_config=FeatureConfig(
-                retention_months=retention, security_lookback_days=lookback
+                retention_months=header.retention_months,
+                security_lookback_days=header.security_lookback_days,
             ),
             rules=tuple(rules),
             document=json.loads(json.dumps(data)),
@@ -359,16 +439,15 @@ class RulePolicy:
         if raw[:2] == b"\x80\x04" or raw[:1] == b"\x80":
             raise PolicyError([("", "is a pickle, not a policy document; it was not loaded")])
         if name.endswith(".toml"):
-            try:
+            if sys.version_info < (3, 11):  # pragma: no cover - Python 3.10
+                raise PolicyError([("", "TOML policies need Python 3.11 or newer; use JSON")])
+            else:
                 import tomllib
-            except ImportError:  # pragma: no cover - Python 3.10
-                raise PolicyError(
-                    [("", "TOML policies need Python 3.11 or newer; use JSON")]
-                ) from None
-            try:
-                data = tomllib.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                raise PolicyError([("", f"is not valid TOML: {exc}")]) from None
+
+                try:
+                    data = tomllib.loads(raw.decode("utf-8"))
+                except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                    raise PolicyError([("", f"is not valid TOML: {exc}")]) from None
         else:
             try:
                 data = loads_document(raw, what="rule policy")
@@ -379,6 +458,25 @@ class RulePolicy:
 
 _default_lock = threading.Lock()
 _default: RuleScorer | None = None
+
+
+class _Row(NamedTuple):
+    """A :class:`CompiledRule` laid out for :meth:`RuleScorer._evaluate`, which unpacks it
+    (in this order) once per rule and subject."""
+
+    feature_index: int
+    at_least: bool
+    first: float
+    thresholds: tuple[float, ...]
+    log_odds: tuple[float, ...]
+    reason: str
+    feature: str
+    action: str | None
+    trigger_code: str
+    id: str
+    when: tuple[Condition, ...]
+    when_any: tuple[Condition, ...]
+    position: int
 
 
 class RuleScorer:
@@ -413,7 +511,7 @@ class RuleScorer:
         # immutable Factor objects reused across subjects: (rule position, step, value) -> Factor
         self._factors: dict[tuple[int, int, float], Factor] = {}
         self._compiled = tuple(
-            (
+            _Row(
                 r.index,
                 r.at_least,
                 r.thresholds[0],
@@ -422,7 +520,8 @@ class RuleScorer:
                 r.reason,
                 r.feature,
                 r.trigger_action,
-                r.trigger_code,
+                # set whenever the action is; read only then
+                r.trigger_code or "",
                 r.id,
                 r.when,
                 r.when_any,
@@ -449,7 +548,9 @@ class RuleScorer:
     def __repr__(self) -> str:
         return f"RuleScorer(policy={self.version!r}, rules={len(self.policy.rules)})"
 
-    def _evaluate(self, feats: tuple[float, ...], explain: bool) -> tuple[float, list, list]:
+    def _evaluate(
+        self, feats: tuple[float, ...], explain: bool
+    ) -> tuple[float, list[Factor], list[Trigger]]:
         log_odds = self.policy.base_log_odds
         factors: list[Factor] = []
         triggers: list[Trigger] = []

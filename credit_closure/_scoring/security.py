@@ -226,7 +226,7 @@ def _naive_utc(at: _dt.datetime) -> _dt.datetime:
     return at.astimezone(_UTC).replace(tzinfo=None)
 
 
-def sort_key(a: SecurityAlert) -> tuple:
+def sort_key(a: SecurityAlert) -> tuple[_dt.datetime, str, str]:
     """The canonical order of alerts: time (UTC), account, rule."""
     return (_naive_utc(a.at), a.account_id, a.rule)
 
@@ -322,6 +322,7 @@ def _detect(
         if seen is None:
             last[acc] = at
             continue
+        ref: _dt.datetime | None
         if at > seen:
             ref = seen
             prev[acc] = seen

@@ -1,0 +1,132 @@
+"""``Attributes``: the immutable, hashable mapping of lender-supplied inputs of a subject.
+
+Re-exported by :mod:`credit_closure._contract.model`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from credit_closure._contract.checks import _CTRL_RE, Limits, Problem, _raise_if, _type_name
+
+__all__ = ["AttributeValue", "Attributes"]
+
+AttributeValue = int | float | str
+
+
+# --------------------------------------------------------------------------------------
+# Attributes: an immutable, hashable mapping of lender-supplied inputs
+# --------------------------------------------------------------------------------------
+class Attributes(Mapping[str, AttributeValue]):
+    """Lender-supplied inputs of a subject: name -> number or string. Immutable and hashable.
+
+    Values are kept exactly as given (an ``int`` stays an ``int``). The repr never shows the
+    values, only the names' count, so a log line cannot leak them.
+
+    Example:
+        >>> a = Attributes({"monthly_income": 15000, "city_tier": "1"})
+        >>> a["city_tier"], len(a)
+        ('1', 2)
+        >>> a
+        <Attributes: 2 items>
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Mapping[str, AttributeValue] | None = None) -> None:
+        problems = self.problems(data if data is not None else {})
+        _raise_if(problems)
+        self._data: dict[str, AttributeValue] = dict(data) if data else {}
+        self._hash: int | None = None
+
+    @staticmethod
+    def problems(data: Any, path: str = "attributes") -> list[Problem]:
+        """Return the problems of ``data`` as an attributes mapping (empty when valid)."""
+        out: list[Problem] = []
+        if isinstance(data, Attributes):
+            return out
+        if not isinstance(data, Mapping):
+            return [
+                (
+                    path,
+                    f"must be an object mapping names to numbers or strings (got {_type_name(data)})",
+                )
+            ]
+        if len(data) > Limits.MAX_ATTRIBUTES:
+            return [(path, f"has {len(data)} items; the maximum is {Limits.MAX_ATTRIBUTES}")]
+        for key, value in data.items():
+            if not isinstance(key, str) or not key or len(key) > 64 or _CTRL_RE.search(key):
+                out.append(
+                    (
+                        path,
+                        f"has an invalid name {str(key)[:40]!r}: names are 1-64 characters, no control characters",
+                    )
+                )
+                continue
+            p = f"{path}.{key}"
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                out.append(
+                    (
+                        p,
+                        f"must be a number or a string (got {_type_name(value)}); omit the attribute when it is unknown",
+                    )
+                )
+            elif isinstance(value, float) and not math.isfinite(value):
+                out.append((p, "must be a finite number"))
+            elif isinstance(value, int) and abs(value) > 2**53:
+                out.append((p, "is too large an integer to be exact in JSON (|n| > 2**53)"))
+            elif isinstance(value, str) and len(value) > Limits.MAX_STRING_LENGTH:
+                out.append((p, f"is longer than {Limits.MAX_STRING_LENGTH} characters"))
+        return out
+
+    def __getitem__(self, key: str) -> AttributeValue:
+        return self._data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key``, or ``default`` when the subject lacks it (a plain dict
+        lookup: scorecards call this once per attribute input on every score)."""
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Attributes):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<Attributes: {len(self._data)} items>"
+
+    def to_dict(self) -> dict[str, AttributeValue]:
+        """Return a new plain ``dict`` of the attributes."""
+        return dict(self._data)
+
+
+def _to_attributes(value: Any) -> Any:
+    if isinstance(value, Attributes):
+        return value
+    if value is None:
+        return Attributes()
+    if isinstance(value, Mapping) and not Attributes.problems(value):
+        return Attributes(value)
+    return value
+
+
+def _attributes_repr(value: Any) -> str:
+    return f"<{len(value)} attributes>" if isinstance(value, Attributes) else "<invalid attributes>"

@@ -1,0 +1,226 @@
+"""The contract's documented limits, and the converters and checks its records are built from.
+
+Converters never raise: a value they cannot convert is kept (a bad date string as
+``_Unparsed``) for the checks to report. Checks append ``(path, message)`` problems to a list,
+so a record reports *every* problem at once; :func:`_raise_if` turns a non-empty list into an
+:class:`InvalidInputError`. Used by :mod:`credit_closure._contract.model`,
+:mod:`credit_closure._contract.attributes` and :mod:`credit_closure._contract.documents`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from credit_closure.exceptions import InvalidInputError
+
+__all__ = ["Limits", "Problem"]
+
+#: One problem: the path of the field and the message.
+Problem = tuple[str, str]
+
+
+# --------------------------------------------------------------------------------------
+# Resource limits (documented in docs/json-contract.md; enforced before any deep work)
+# --------------------------------------------------------------------------------------
+class Limits:
+    """Documented maximums, enforced with :class:`InvalidInputError` on construction.
+
+    They keep a hostile or broken document from exhausting memory or time.
+    """
+
+    MAX_ACCOUNTS = 500
+    MAX_CLOSURES = 500
+    MAX_INQUIRIES = 5_000
+    MAX_ACTIVITY = 100_000
+    MAX_ATTRIBUTES = 500
+    MAX_PRINCIPALS = 200
+    MAX_ID_LENGTH = 128
+    MAX_STRING_LENGTH = 256
+    MAX_AMOUNT = 1e13
+    MAX_DPD = 36_500
+    MIN_DATE = _dt.date(1900, 1, 1)
+
+
+# --------------------------------------------------------------------------------------
+# Converters (never raise: a value they cannot convert is left for the checks to report)
+# --------------------------------------------------------------------------------------
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
+)
+_CTRL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class _Unparsed(str):
+    """A string that failed to parse; kept so the check can report it."""
+
+
+def _to_date(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, _Unparsed):
+        if _DATE_RE.match(value):
+            try:
+                return _dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        return _Unparsed(value)
+    return value
+
+
+def _to_optional_date(value: Any) -> Any:
+    return None if value is None else _to_date(value)
+
+
+def _to_datetime(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, _Unparsed):
+        if _DATETIME_RE.match(value):
+            text = value[:-1] + "+00:00" if value.endswith("Z") else value
+            try:
+                return _dt.datetime.fromisoformat(text)
+            except ValueError:
+                pass
+        return _Unparsed(value)
+    return value
+
+
+def _to_tuple(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, (list, Iterator)) or (
+        isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping))
+    ):
+        return tuple(value)
+    return value
+
+
+# --------------------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------------------
+def _type_name(value: Any) -> str:
+    """The JSON name of a value's type, for messages (``"string"``, ``"boolean"``...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return type(value).__name__
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    """A value for a message, cut to ``limit`` characters (a 4,000-digit number stays short)."""
+    text = (
+        repr(value)
+        if not isinstance(value, int) or abs(value) < 10**30
+        else f"{str(value)[:12]}...({len(str(value))} digits)"
+    )
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _check_id(problems: list[Problem], path: str, value: Any) -> None:
+    if not isinstance(value, str) or not value:
+        problems.append((path, "must be a non-empty string"))
+    elif len(value) > Limits.MAX_ID_LENGTH:
+        problems.append((path, f"is longer than {Limits.MAX_ID_LENGTH} characters"))
+    elif _CTRL_RE.search(value):
+        problems.append((path, "must not contain control characters"))
+    elif not _valid_unicode(value):
+        problems.append((path, "must be valid Unicode text (no lone surrogates)"))
+
+
+def _valid_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_enum(problems: list[Problem], path: str, value: Any, enum_cls: type[enum.Enum]) -> None:
+    if not isinstance(value, enum_cls):
+        allowed = ", ".join(m.value for m in enum_cls)
+        if isinstance(value, str):
+            problems.append((path, f"is not one of: {allowed} (got {value[:40]!r})"))
+        else:
+            problems.append((path, f"must be one of: {allowed} (got {_type_name(value)})"))
+
+
+def _check_date(problems: list[Problem], path: str, value: Any, *, optional: bool) -> bool:
+    """Report a bad date; return True when ``value`` is a usable date."""
+    if value is None:
+        if not optional:
+            problems.append((path, "is required"))
+        return False
+    if isinstance(value, _Unparsed):
+        problems.append((path, f"is not a valid date in YYYY-MM-DD form (got {value[:40]!r})"))
+        return False
+    if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
+        problems.append((path, f"must be a date in YYYY-MM-DD form (got {_type_name(value)})"))
+        return False
+    if value < Limits.MIN_DATE:
+        problems.append((path, f"is before {Limits.MIN_DATE.isoformat()}"))
+        return False
+    return True
+
+
+def _check_amount(problems: list[Problem], path: str, value: Any, *, optional: bool = True) -> None:
+    if value is None:
+        if not optional:
+            problems.append((path, "is required"))
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        problems.append((path, f"must be a number (got {_type_name(value)})"))
+    elif isinstance(value, float) and not math.isfinite(value):
+        problems.append((path, f"must be a finite number (got {_short(value)})"))
+    elif value < 0:
+        problems.append((path, f"must be >= 0 (got {_short(value)})"))
+    elif value > Limits.MAX_AMOUNT:
+        problems.append((path, f"is larger than the maximum amount {Limits.MAX_AMOUNT:.0e}"))
+
+
+def _check_int(
+    problems: list[Problem], path: str, value: Any, lo: int, hi: int, *, optional: bool = True
+) -> bool:
+    if value is None:
+        if not optional:
+            problems.append((path, "is required"))
+        return False
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append((path, f"must be an integer (got {_type_name(value)})"))
+        return False
+    if not lo <= value <= hi:
+        problems.append((path, f"must be between {lo} and {hi} (got {_short(value)})"))
+        return False
+    return True
+
+
+def _check_list(problems: list[Problem], path: str, value: Any, item_cls: type, limit: int) -> bool:
+    if not isinstance(value, tuple):
+        problems.append((path, f"must be a list (got {_type_name(value)})"))
+        return False
+    if len(value) > limit:
+        problems.append((path, f"has {len(value)} items; the maximum is {limit}"))
+        return False
+    ok = True
+    for i, item in enumerate(value):
+        if not isinstance(item, item_cls):
+            problems.append(
+                (f"{path}[{i}]", f"must be a {item_cls.__name__} (got {_type_name(item)})")
+            )
+            ok = False
+    return ok
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise InvalidInputError(problems)
