@@ -159,7 +159,7 @@ def points_table(scorer: Any) -> tuple[PointsRow, ...]:
         >>> from credit_closure._scorecard.logistic import reference_scorer
         >>> rows = points_table(reference_scorer())
         >>> rows[0].input, rows[0].bin
-        ('util_total', '(-inf, 0.03294)')
+        ('util_total', '(-inf, 0.0739)')
         >>> points_table(object())
         ()
     """
