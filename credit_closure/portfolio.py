@@ -48,12 +48,11 @@ from credit_closure._contract.model import CreditProfile
 from credit_closure._portfolio import columns as _columns_mod
 from credit_closure._portfolio import events as _events
 from credit_closure._portfolio.columns import (
-    MAX_PROBLEMS,
+    FloatArray,
     Problem,
+    check_columns,
     columns,
-    count_column,
     float_array,
-    labels,
     num_in,
     raise_if,
 )
@@ -66,6 +65,7 @@ from credit_closure._portfolio.events import (
     open_counts,
     period_rows,
 )
+from credit_closure._portfolio.plot import draw_rate_panels
 from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
@@ -225,9 +225,9 @@ def ewma(z: Any, *, lam: float = 0.2, L: float = 3.0) -> tuple[np.ndarray, np.nd
     assert za is not None
     e = np.empty_like(za)
     prev = 0.0
-    for t, v in enumerate(za.tolist()):
+    for i, v in enumerate(za.tolist()):
         prev = lam * v + (1.0 - lam) * prev
-        e[t] = prev
+        e[i] = prev
     t = np.arange(1, za.size + 1, dtype=np.float64)
     limit = L * np.sqrt(lam / (2.0 - lam) * (1.0 - (1.0 - lam) ** (2.0 * t)))
     return e, limit
@@ -414,7 +414,7 @@ class ClosureCounts:
         """The segments, in order."""
         return tuple(dict.fromkeys(self.segment))
 
-    def to_dict(self) -> dict[str, list]:
+    def to_dict(self) -> dict[str, list[Any]]:
         """The long format as a dict of lists (JSON-safe)."""
         return {
             "period": list(self.period),
@@ -456,58 +456,7 @@ def closure_counts(data: Any) -> ClosureCounts:
     """
     if isinstance(data, ClosureCounts):
         return data
-    cols = _columns(data)
-    problems: list[Problem] = []
-    for k in cols:
-        if k not in COUNT_COLUMNS:
-            problems.append(
-                (k, "is not a known column; the columns are " + ", ".join(COUNT_COLUMNS))
-            )
-    for k in COUNT_COLUMNS:
-        if k != "segment" and k not in cols:
-            problems.append((k, "is a required column"))
-    raise_if(problems)
-    lengths = {k: len(v) for k, v in cols.items()}
-    n = lengths["period"]
-    for k, m in lengths.items():
-        if m != n:
-            problems.append((k, f"has {m} rows; period has {n}"))
-    if n == 0:
-        problems.append(("period", "has no rows"))
-    raise_if(problems)
-    period = labels(cols["period"], "period", problems, as_str=False)
-    segment = (
-        labels(cols["segment"], "segment", problems, as_str=True)
-        if "segment" in cols
-        else ["all"] * n
-    )
-    arrays = {
-        k: count_column(cols[k], k, problems)
-        for k in ("open_at_start", "closures", "voluntary", "involuntary")
-    }
-    raise_if(problems)
-    o, c, v, i = (arrays[k] for k in ("open_at_start", "closures", "voluntary", "involuntary"))
-    checks = (
-        (o < 1, "open_at_start", "must be >= 1 (leave out a period with no open account)"),
-        (c > o, "closures", "must not exceed open_at_start"),
-        (v + i > c, "voluntary", "plus involuntary must not exceed closures"),
-    )
-    for mask, name, msg in checks:
-        rows = np.flatnonzero(mask)
-        for r in rows[:10].tolist():
-            problems.append((f"{name}[{r}]", msg))
-        if rows.size > 10:
-            problems.append((name, f"{msg}: {rows.size} rows in all"))
-    assert period is not None and segment is not None
-    order = sorted(range(n), key=lambda r: (segment[r], period[r]))
-    for a, b in zip(order, order[1:]):
-        if segment[a] == segment[b] and period[a] == period[b]:
-            problems.append(
-                (f"period[{b}]", f"repeats period {period[b]!r} of segment {segment[b]!r}")
-            )
-            if len(problems) > MAX_PROBLEMS:
-                break
-    raise_if(problems)
+    period, segment, (o, c, v, i), order = check_columns(_columns(data))
     idx = np.asarray(order, dtype=np.int64)
     return ClosureCounts(
         period=tuple(period[r] for r in order),
@@ -775,86 +724,117 @@ def closure_rates(counts: Any, *, config: Any = None) -> ClosureRates:
     for v in rates.values():
         v.setflags(write=False)
     numer = {"gross": c.closures, "voluntary": c.voluntary, "involuntary": c.involuntary}
+    bounds = _segment_bounds(c)
+    charts: dict[str, ChartSeries] = {}
+    alerts: list[tuple[tuple[int, int, int, str], PortfolioAlert]] = []
+    for name in cfg.rates:
+        ch = _chart(numer[name].astype(np.float64), n, rates[name], bounds, cfg)
+        charts[name] = ch
+        alerts.extend(_alerts(name, c, rates[name], ch, cfg))
+    alerts.sort(key=lambda t: t[0])
+    return ClosureRates(
+        counts=c, rates=rates, charts=charts, alerts=tuple(a for _, a in alerts), config=cfg
+    )
+
+
+def _segment_bounds(c: ClosureCounts) -> list[tuple[int, int]]:
+    """``(first row, end row)`` of each segment's run of rows (counts are sorted by segment)."""
     bounds = []
     start = 0
     for r in range(1, len(c) + 1):
         if r == len(c) or c.segment[r] != c.segment[start]:
             bounds.append((start, r))
             start = r
-    charts: dict[str, ChartSeries] = {}
-    alerts: list[tuple[Any, ...]] = []
-    rule_rank = {name: i for i, name in enumerate(_RULES)}
-    rate_rank = {name: i for i, name in enumerate(RATES)}
-    for name in cfg.rates:
-        x = numer[name].astype(np.float64)
-        p = rates[name]
-        arrays = {
-            k: np.empty(len(c))
-            for k in ("center", "lcl", "ucl", "z", "cusum_hi", "cusum_lo", "ewma", "ewma_limit")
-        }
-        for a, b in bounds:
-            base_end = b if cfg.baseline_periods is None else min(b, a + cfg.baseline_periods)
-            pb = float(x[a:base_end].sum() / n[a:base_end].sum())
-            center, lcl, ucl = p_chart_limits(x[a:b], n[a:b], sigma=cfg.sigma, p_bar=pb)
-            sd = np.sqrt(pb * (1.0 - pb) / n[a:b])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                z = np.where(sd > 0, (p[a:b] - pb) / np.where(sd > 0, sd, 1.0), 0.0)
-            hi, lo = cusum(z, k=cfg.cusum_k, h=cfg.cusum_h)
-            e, elim = ewma(z, lam=cfg.ewma_lambda, L=cfg.ewma_L)
-            for key, val in (
-                ("center", center),
-                ("lcl", lcl),
-                ("ucl", ucl),
-                ("z", z),
-                ("cusum_hi", hi),
-                ("cusum_lo", lo),
-                ("ewma", e),
-                ("ewma_limit", elim),
-            ):
-                arrays[key][a:b] = val
-        for arr in arrays.values():
-            arr.setflags(write=False)
-        ch = ChartSeries(**arrays)
-        charts[name] = ch
-        for r in range(len(c)):
-            pr, sg, obs = c.period[r], c.segment[r], float(p[r])
-            found = []
-            if "p_chart" in cfg.rules:
-                if obs > ch.ucl[r]:
-                    found.append(("p_chart", obs, float(ch.ucl[r]), "high"))
-                elif obs < ch.lcl[r]:
-                    found.append(("p_chart", obs, float(ch.lcl[r]), "low"))
-            if "cusum" in cfg.rules:
-                if ch.cusum_hi[r] > cfg.cusum_h:
-                    found.append(("cusum", float(ch.cusum_hi[r]), cfg.cusum_h, "high"))
-                if ch.cusum_lo[r] > cfg.cusum_h:
-                    found.append(("cusum", float(ch.cusum_lo[r]), cfg.cusum_h, "low"))
-            if "ewma" in cfg.rules:
-                if ch.ewma[r] > ch.ewma_limit[r]:
-                    found.append(("ewma", float(ch.ewma[r]), float(ch.ewma_limit[r]), "high"))
-                elif ch.ewma[r] < -ch.ewma_limit[r]:
-                    found.append(("ewma", float(ch.ewma[r]), -float(ch.ewma_limit[r]), "low"))
-            for rule, value, limit, side in found:
-                alerts.append(
-                    (
-                        (r, rate_rank[name], rule_rank[rule], side),
-                        PortfolioAlert(
-                            rule=rule,
-                            rate=name,
-                            period=pr,
-                            segment=sg,
-                            value=value,
-                            limit=limit,
-                            side=side,
-                            observed_rate=obs,
-                            sources=_SOURCES[rule],
-                        ),
-                    )
+    return bounds
+
+
+def _chart(
+    x: FloatArray,
+    n: FloatArray,
+    p: FloatArray,
+    bounds: list[tuple[int, int]],
+    cfg: SignalConfig,
+) -> ChartSeries:
+    """The charts of one rate (``x`` events out of ``n``, rate ``p``), segment by segment."""
+    arrays = {
+        k: np.empty(len(n))
+        for k in ("center", "lcl", "ucl", "z", "cusum_hi", "cusum_lo", "ewma", "ewma_limit")
+    }
+    for a, b in bounds:
+        base_end = b if cfg.baseline_periods is None else min(b, a + cfg.baseline_periods)
+        pb = float(x[a:base_end].sum() / n[a:base_end].sum())
+        center, lcl, ucl = p_chart_limits(x[a:b], n[a:b], sigma=cfg.sigma, p_bar=pb)
+        sd = np.sqrt(pb * (1.0 - pb) / n[a:b])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(sd > 0, (p[a:b] - pb) / np.where(sd > 0, sd, 1.0), 0.0)
+        hi, lo = cusum(z, k=cfg.cusum_k, h=cfg.cusum_h)
+        e, elim = ewma(z, lam=cfg.ewma_lambda, L=cfg.ewma_L)
+        for key, val in (
+            ("center", center),
+            ("lcl", lcl),
+            ("ucl", ucl),
+            ("z", z),
+            ("cusum_hi", hi),
+            ("cusum_lo", lo),
+            ("ewma", e),
+            ("ewma_limit", elim),
+        ):
+            arrays[key][a:b] = val
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    return ChartSeries(**arrays)
+
+
+def _crossings(
+    r: int, obs: float, ch: ChartSeries, cfg: SignalConfig
+) -> list[tuple[str, float, float, str]]:
+    """``(rule, value, limit, side)`` of every rule that row ``r`` of the chart breaks."""
+    found = []
+    if "p_chart" in cfg.rules:
+        if obs > ch.ucl[r]:
+            found.append(("p_chart", obs, float(ch.ucl[r]), "high"))
+        elif obs < ch.lcl[r]:
+            found.append(("p_chart", obs, float(ch.lcl[r]), "low"))
+    if "cusum" in cfg.rules:
+        if ch.cusum_hi[r] > cfg.cusum_h:
+            found.append(("cusum", float(ch.cusum_hi[r]), cfg.cusum_h, "high"))
+        if ch.cusum_lo[r] > cfg.cusum_h:
+            found.append(("cusum", float(ch.cusum_lo[r]), cfg.cusum_h, "low"))
+    if "ewma" in cfg.rules:
+        if ch.ewma[r] > ch.ewma_limit[r]:
+            found.append(("ewma", float(ch.ewma[r]), float(ch.ewma_limit[r]), "high"))
+        elif ch.ewma[r] < -ch.ewma_limit[r]:
+            found.append(("ewma", float(ch.ewma[r]), -float(ch.ewma_limit[r]), "low"))
+    return found
+
+
+def _alerts(
+    name: str, c: ClosureCounts, p: FloatArray, ch: ChartSeries, cfg: SignalConfig
+) -> list[tuple[tuple[int, int, int, str], PortfolioAlert]]:
+    """The alerts of one rate, each with its sort key (row, rate, rule, side)."""
+    rule_rank = {rule: i for i, rule in enumerate(_RULES)}
+    rate_rank = {rate: i for i, rate in enumerate(RATES)}
+    out = []
+    for r in range(len(c)):
+        pr, sg, obs = c.period[r], c.segment[r], float(p[r])
+        for rule, value, limit, side in _crossings(r, obs, ch, cfg):
+            out.append(
+                (
+                    (r, rate_rank[name], rule_rank[rule], side),
+                    PortfolioAlert(
+                        rule=rule,
+                        rate=name,
+                        period=pr,
+                        segment=sg,
+                        value=value,
+                        limit=limit,
+                        side=side,
+                        observed_rate=obs,
+                        sources=_SOURCES[rule],
+                    ),
                 )
-    alerts.sort(key=lambda t: t[0])
-    return ClosureRates(
-        counts=c, rates=rates, charts=charts, alerts=tuple(a for _, a in alerts), config=cfg
-    )
+            )
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -972,41 +952,4 @@ def plot_closure_rates(
         raise ImportError(
             "plot_closure_rates needs matplotlib: pip install credit-closure[plot]"
         ) from None
-    ch = result.charts[rate]
-    c = result.counts
-    ncols = 1 if len(segs) == 1 else 2
-    nrows = (len(segs) + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, 3.0 * nrows), squeeze=False)
-    alerted = {(a.segment, a.period) for a in result.alerts if a.rate == rate}
-    try:
-        for ax, s in zip(axes.ravel(), segs):
-            idx = [r for r in range(len(c)) if c.segment[r] == s]
-            xs = list(range(len(idx)))
-            labels = [str(c.period[r]) for r in idx]
-            y = result.rates[rate][idx]
-            ax.plot(xs, y, marker="o", ms=3, lw=1.2, label=f"{rate} rate")
-            ax.step(xs, ch.ucl[idx], where="mid", color="tab:red", lw=0.9, label="UCL")
-            ax.step(xs, ch.lcl[idx], where="mid", color="tab:red", lw=0.9, ls="--", label="LCL")
-            ax.plot(xs, ch.center[idx], color="grey", lw=0.8, label="centre")
-            hit = [i for i, r in enumerate(idx) if (s, c.period[r]) in alerted]
-            if hit:
-                ax.scatter(
-                    [xs[i] for i in hit],
-                    y[hit],
-                    color="tab:red",
-                    zorder=3,
-                    label="alert (any rule)",
-                )
-            step = max(1, len(xs) // 8)
-            ax.set_xticks(xs[::step])
-            ax.set_xticklabels(labels[::step], rotation=30, fontsize=7)
-            ax.set_title(f"segment {s}", fontsize=9)
-            ax.tick_params(axis="y", labelsize=7)
-        for ax in axes.ravel()[len(segs) :]:
-            ax.set_visible(False)
-        axes.ravel()[0].legend(fontsize=7, loc="upper left")
-        fig.suptitle(f"{rate} closure rate with p-chart limits", fontsize=10)
-        fig.tight_layout()
-        fig.savefig(path, format="png", dpi=110)
-    finally:
-        plt.close(fig)
+    draw_rate_panels(plt, result, path, rate, segs)

@@ -50,7 +50,7 @@ def float_array(value: Any, name: str, problems: list[Problem]) -> np.ndarray | 
     return arr
 
 
-def labels(values: Any, name: str, problems: list[Problem], *, as_str: bool) -> list | None:
+def labels(values: Any, name: str, problems: list[Problem], *, as_str: bool) -> list[Any] | None:
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         if np.isnat(values).any():
             problems.append((name, "must not have missing dates"))
@@ -136,9 +136,9 @@ def columns(data: Any) -> dict[str, Any]:
     if isinstance(data, (list, tuple)):
         if not data:
             raise InvalidInputError([("counts", "has no rows")], what="closure counts")
-        cols: dict[str, list] = {}
+        cols: dict[str, list[Any]] = {}
         problems: list[Problem] = []
-        keys: set | None = None
+        keys: set[Any] | None = None
         for i, row in enumerate(data):
             if not isinstance(row, Mapping):
                 problems.append((f"rows[{i}]", "must be an object with the count columns"))
@@ -164,3 +164,71 @@ def columns(data: Any) -> dict[str, Any]:
         ],
         what="closure counts",
     )
+
+
+def check_columns(
+    cols: dict[str, Any],
+) -> tuple[list[Any], list[str], tuple[IntArray, IntArray, IntArray, IntArray], list[int]]:
+    """Check the columns of counts in the long format, every problem at once.
+
+    Returns:
+        The period and segment labels, the four count arrays (``open_at_start``,
+        ``closures``, ``voluntary``, ``involuntary``) and the row order by segment, period.
+
+    Raises:
+        InvalidInputError: listing every problem (see
+            :func:`credit_closure.portfolio.closure_counts`).
+    """
+    problems: list[Problem] = []
+    for k in cols:
+        if k not in COUNT_COLUMNS:
+            problems.append(
+                (k, "is not a known column; the columns are " + ", ".join(COUNT_COLUMNS))
+            )
+    for k in COUNT_COLUMNS:
+        if k != "segment" and k not in cols:
+            problems.append((k, "is a required column"))
+    raise_if(problems)
+    lengths = {k: len(v) for k, v in cols.items()}
+    n = lengths["period"]
+    for k, m in lengths.items():
+        if m != n:
+            problems.append((k, f"has {m} rows; period has {n}"))
+    if n == 0:
+        problems.append(("period", "has no rows"))
+    raise_if(problems)
+    period = labels(cols["period"], "period", problems, as_str=False)
+    segment = (
+        labels(cols["segment"], "segment", problems, as_str=True)
+        if "segment" in cols
+        else ["all"] * n
+    )
+    arrays = {
+        k: count_column(cols[k], k, problems)
+        for k in ("open_at_start", "closures", "voluntary", "involuntary")
+    }
+    raise_if(problems)
+    o, c, v, i = (arrays[k] for k in ("open_at_start", "closures", "voluntary", "involuntary"))
+    assert o is not None and c is not None and v is not None and i is not None
+    checks = (
+        (o < 1, "open_at_start", "must be >= 1 (leave out a period with no open account)"),
+        (c > o, "closures", "must not exceed open_at_start"),
+        (v + i > c, "voluntary", "plus involuntary must not exceed closures"),
+    )
+    for mask, name, msg in checks:
+        rows = np.flatnonzero(mask)
+        for r in rows[:10].tolist():
+            problems.append((f"{name}[{r}]", msg))
+        if rows.size > 10:
+            problems.append((name, f"{msg}: {rows.size} rows in all"))
+    assert period is not None and segment is not None
+    order = sorted(range(n), key=lambda r: (segment[r], period[r]))
+    for a, b in zip(order, order[1:]):
+        if segment[a] == segment[b] and period[a] == period[b]:
+            problems.append(
+                (f"period[{b}]", f"repeats period {period[b]!r} of segment {segment[b]!r}")
+            )
+            if len(problems) > MAX_PROBLEMS:
+                break
+    raise_if(problems)
+    return period, segment, (o, c, v, i), order

@@ -79,7 +79,8 @@ def period_label(idx: int, freq: str) -> str:
 
 def period_start(idx: int, freq: str) -> np.datetime64:
     months = idx if freq == "M" else idx * 3 if freq == "Q" else idx * 12
-    return np.datetime64(months, "M").astype("datetime64[D]")
+    day: np.datetime64 = np.datetime64(months, "M").astype("datetime64[D]")
+    return day
 
 
 def check_freq(freq: Any, problems: list[Problem]) -> None:
@@ -87,7 +88,7 @@ def check_freq(freq: Any, problems: list[Problem]) -> None:
         problems.append(("freq", "must be 'M' (month), 'Q' (quarter) or 'Y' (year)"))
 
 
-def codes(values: Any, name: str, problems: list[Problem]) -> tuple[np.ndarray | None, list]:
+def codes(values: Any, name: str, problems: list[Problem]) -> tuple[IntArray | None, list[Any]]:
     """Integer codes and their labels; a fast path for small non-negative integer codes."""
     arr = np.asarray(values)
     if arr.ndim != 1:
