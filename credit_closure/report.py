@@ -26,7 +26,7 @@ import importlib.util
 import io
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Union
 
@@ -87,6 +87,10 @@ class PointsRow:
     points: float
 
 
+def _chart_tuple(charts: Iterable[Chart]) -> tuple[Chart, ...]:
+    return tuple(charts)
+
+
 @attrs.frozen
 class HTMLReport:
     """A rendered validation report.
@@ -100,7 +104,7 @@ class HTMLReport:
 
     html: str = attrs.field(repr=False)
     report: Any
-    charts: tuple[Chart, ...] = attrs.field(converter=tuple)
+    charts: tuple[Chart, ...] = attrs.field(converter=_chart_tuple)
     charts_missing: bool = False
 
     def write(self, path: _PathLike, *, png_dir: _PathLike | None = None) -> list[Path]:
@@ -424,7 +428,7 @@ def _render(
         )
     )
     if r.psi is not None:
-        from credit_closure.metrics import _bin_labels
+        from credit_closure._metrics.markdown import bin_labels as _bin_labels
 
         parts.append(f"<h2>Population stability ({_e(r.psi_basis)})</h2>")
         parts.append(
@@ -548,8 +552,8 @@ def html_report_from_arrays(
 def _scored(
     scorer: Any, profiles: Sequence[Any], as_of: Any, tick: Callable[[], None]
 ) -> tuple[list[float], list[float]]:
+    from credit_closure._metrics.scoring import report_dates as _report_dates
     from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
-    from credit_closure.metrics import _report_dates
 
     problems: list[tuple[str, str]] = []
     dates = _report_dates(as_of, len(profiles), "as_of", problems)
