@@ -103,7 +103,8 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     """Draw every random quantity of one block of :data:`_BLOCK` subjects.
 
     Shapes are fixed, so subject ``i`` of the block depends only on ``(seed, block, i)``.
-    Returns plain Python lists (``tolist()``) for the object-building loop.
+    Returns plain Python lists (``tolist()``) for the object-building loop. The phases run
+    in the order of the generator's draws; ``v`` holds the block's arrays by name.
     """
     rng = _block_rng(seed, block)
     B, A = _BLOCK, _MAX_ACC
@@ -112,7 +113,25 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     us = rng.random((16, B))
     ua = rng.random((_N_UA, B, A))
     na = rng.standard_normal((3, B, A))
+    v: dict[str, Any] = {"z": z, "ns": ns, "us": us, "ua": ua, "na": na}
+    _draw_subjects(rng, v)
+    _draw_accounts(v)
+    _draw_term_and_hazard_closures(v)
+    _draw_delinquency(v)
+    _draw_lender_closures(v)
+    _clip_delinquency_and_status(v)
+    _draw_balances(v)
+    _draw_closure_details(v)
+    _draw_inquiries(rng, v)
+    return _block_lists(v)
 
+
+def _draw_subjects(rng: np.random.Generator, v: dict[str, Any]) -> None:
+    """Age, employment, income, history length and the subject-level propensities."""
+    B, A = _BLOCK, _MAX_ACC
+    ns = v["ns"]
+    us = v["us"]
+    z = v["z"]
     # --- subject ----------------------------------------------------------------------
     age = np.clip(np.rint(35.0 + 9.5 * ns[0]), 20, 65).astype(np.int64)
     age_band = np.where(age <= 24, 0, np.where(age <= 29, 1, 2))
@@ -140,7 +159,32 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     p_geo = np.clip(_sigmoid(0.8 + 0.6 * z), 0.2, 0.95)
     lam_extra = 0.2 + 1.5 * _sigmoid(-z - 1.0)
     extra_months = rng.poisson(np.broadcast_to(lam_extra[:, None], (B, A)))
+    v["age"] = age
+    v["dq"] = dq
+    v["emp"] = emp
+    v["extra_months"] = extra_months
+    v["hist_days"] = hist_days
+    v["income"] = income
+    v["income_missing"] = income_missing
+    v["ln_inc"] = ln_inc
+    v["n_acc"] = n_acc
+    v["p_geo"] = p_geo
+    v["p_unused"] = p_unused
+    v["tier"] = tier
+    v["util_prop"] = util_prop
 
+
+def _draw_accounts(v: dict[str, Any]) -> None:
+    """Products, providers, opening ages, limits and terms of every account slot."""
+    B, A = _BLOCK, _MAX_ACC
+    age = v["age"]
+    emp = v["emp"]
+    hist_days = v["hist_days"]
+    ln_inc = v["ln_inc"]
+    n_acc = v["n_acc"]
+    na = v["na"]
+    ua = v["ua"]
+    z = v["z"]
     # --- accounts ---------------------------------------------------------------------
     slot = np.arange(A)[None, :]
     valid = slot < n_acc[:, None]
@@ -179,7 +223,26 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
         default=10_000,
     )
     term_days = np.rint(term_months * _DAYS_PER_MONTH).astype(np.int64)
+    v["is_rev"] = is_rev
+    v["is_term"] = is_term
+    v["limit"] = limit
+    v["opened"] = opened
+    v["prod"] = prod
+    v["prov"] = prov
+    v["term_days"] = term_days
+    v["valid"] = valid
+    v["zc"] = zc
 
+
+def _draw_term_and_hazard_closures(v: dict[str, Any]) -> None:
+    """Closures 1 and 2: term loans paid off; revolving lines closed by the age hazard."""
+    B, A = _BLOCK, _MAX_ACC
+    is_rev = v["is_rev"]
+    is_term = v["is_term"]
+    opened = v["opened"]
+    term_days = v["term_days"]
+    ua = v["ua"]
+    valid = v["valid"]
     # Closure candidates, in increasing priority (later assignments override earlier ones).
     closed = np.zeros((B, A), bool)
     cdays = np.zeros((B, A), np.int64)
@@ -214,7 +277,30 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     tkind = np.where(
         hazard & (ua[_U_TKIND] < np.where(h_init == _I_UNKNOWN, 0.30, 0.03)), _T_NONE, tkind
     )
+    v["cdays"] = cdays
+    v["closed"] = closed
+    v["derog_source"] = derog_source
+    v["hazard"] = hazard
+    v["init"] = init
+    v["p_event"] = p_event
+    v["reason"] = reason
+    v["term_closed"] = term_closed
+    v["tkind"] = tkind
 
+
+def _draw_delinquency(v: dict[str, Any]) -> None:
+    """Delinquency in the 24-month window (3) and the lender reacting to 90+ DPD (4)."""
+    closed = v["closed"]
+    dq = v["dq"]
+    extra_months = v["extra_months"]
+    is_rev = v["is_rev"]
+    na = v["na"]
+    opened = v["opened"]
+    p_geo = v["p_geo"]
+    prod = v["prod"]
+    ua = v["ua"]
+    valid = v["valid"]
+    zc = v["zc"]
     # 3. Delinquency in the 24-month window (raw; clipped to open months below).
     epi = valid & (ua[_U_EPI] < _sigmoid(dq[:, None] + _DELINQ_OFFSET[prod] + 0.5 * na[1]))
     run = 1 + np.floor(np.log1p(-ua[_U_GEO]) / np.log1p(-p_geo[:, None]))
@@ -230,7 +316,36 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     suspended = serious & ~react & is_rev & ~closed & (ua[_U_RTIME] < 0.3)
     room = np.maximum(0, np.minimum(opened - 31, 700 - 30 * np.minimum(run, 20)))
     r_days = np.floor(ua[_U_RTIME] * room).astype(np.int64)
+    v["d1"] = d1
+    v["months"] = months
+    v["r_days"] = r_days
+    v["react"] = react
+    v["run"] = run
+    v["serious"] = serious
+    v["suspended"] = suspended
 
+
+def _draw_lender_closures(v: dict[str, Any]) -> None:
+    """Closures 5 and 6: lender-risk closures in good standing; an old charge-off."""
+    B, A = _BLOCK, _MAX_ACC
+    cdays = v["cdays"]
+    closed = v["closed"]
+    derog_source = v["derog_source"]
+    init = v["init"]
+    is_rev = v["is_rev"]
+    opened = v["opened"]
+    p_event = v["p_event"]
+    prod = v["prod"]
+    r_days = v["r_days"]
+    react = v["react"]
+    reason = v["reason"]
+    serious = v["serious"]
+    tkind = v["tkind"]
+    ua = v["ua"]
+    us = v["us"]
+    valid = v["valid"]
+    z = v["z"]
+    zc = v["zc"]
     # 5. Lender-risk closures of lines in good standing (risk signals elsewhere).
     quiet = (
         valid
@@ -263,7 +378,28 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     init = np.where(old, np.where(us[5] < 0.7, _I_RISK, _I_UNKNOWN)[:, None], init)
     reason = np.where(old, np.where(us[5] < 0.7, 5, 7)[:, None], reason)
     p_event = np.where(old, 0.95, p_event)
+    v["cdays"] = cdays
+    v["closed"] = closed
+    v["init"] = init
+    v["old"] = old
+    v["p_event"] = p_event
+    v["reason"] = reason
 
+
+def _clip_delinquency_and_status(v: dict[str, Any]) -> None:
+    """Clip delinquency to the open months; terminations and statuses of the closures."""
+    cdays = v["cdays"]
+    closed = v["closed"]
+    d1 = v["d1"]
+    months = v["months"]
+    old = v["old"]
+    opened = v["opened"]
+    react = v["react"]
+    run = v["run"]
+    suspended = v["suspended"]
+    tkind = v["tkind"]
+    ua = v["ua"]
+    us = v["us"]
     # Clip delinquency to the months the account was open within the window.
     end = np.where(closed, cdays, 0)
     active = np.maximum(0, np.minimum(opened, _WINDOW) - np.minimum(end, _WINDOW)) // 30
@@ -289,7 +425,33 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
         np.where(st < 0.5, _S_CHARGED_OFF, np.where(st < 0.8, _S_TRANSFERRED, _S_CLOSED)),
         status,
     )
+    v["months"] = months
+    v["run"] = run
+    v["status"] = status
+    v["tkind"] = tkind
+    v["worst"] = worst
 
+
+def _draw_balances(v: dict[str, Any]) -> None:
+    """Balances of open and closed accounts, and the balance at closure."""
+    cdays = v["cdays"]
+    closed = v["closed"]
+    hazard = v["hazard"]
+    init = v["init"]
+    is_rev = v["is_rev"]
+    limit = v["limit"]
+    na = v["na"]
+    old = v["old"]
+    opened = v["opened"]
+    p_unused = v["p_unused"]
+    react = v["react"]
+    run = v["run"]
+    suspended = v["suspended"]
+    term_closed = v["term_closed"]
+    term_days = v["term_days"]
+    tkind = v["tkind"]
+    ua = v["ua"]
+    util_prop = v["util_prop"]
     # --- balances ---------------------------------------------------------------------
     logit_u = np.log(util_prop / (1.0 - util_prop))[:, None]
     util = _sigmoid(logit_u + 0.9 * na[2])
@@ -327,7 +489,22 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
         np.where(owes_still, bac * (0.2 + 0.8 * ua[_U_REMAMT]), 0.0),
     )
     balance = np.rint(np.where(closed, closed_bal, open_bal))
+    v["bac"] = bac
+    v["balance"] = balance
 
+
+def _draw_closure_details(v: dict[str, Any]) -> None:
+    """Worst DPD before closure, whether an event is reported, the limit at closure."""
+    cdays = v["cdays"]
+    closed = v["closed"]
+    limit = v["limit"]
+    months = v["months"]
+    old = v["old"]
+    p_event = v["p_event"]
+    react = v["react"]
+    ua = v["ua"]
+    us = v["us"]
+    worst = v["worst"]
     # --- closure details ----------------------------------------------------------------
     w6u = ua[_U_W6]
     in_window = closed & (cdays < _WINDOW) & (months > 0)
@@ -336,7 +513,20 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     w6 = np.where(closed & (w6u > 0.96), -1, w6)
     event = closed & (ua[_U_EVENT] < p_event)
     limit_at_close = np.where(ua[_U_LIMKNOWN] < 0.03, -1.0, limit)
+    v["event"] = event
+    v["limit_at_close"] = limit_at_close
+    v["w6"] = w6
 
+
+def _draw_inquiries(rng: np.random.Generator, v: dict[str, Any]) -> None:
+    """Hard, burst and soft inquiries and activity records (the last draws of the block)."""
+    B = _BLOCK
+    closed = v["closed"]
+    ns = v["ns"]
+    opened = v["opened"]
+    ua = v["ua"]
+    valid = v["valid"]
+    z = v["z"]
     # --- inquiries and activity -----------------------------------------------------------
     n_hard = np.minimum(rng.poisson(np.exp(0.1 - 0.5 * z + 0.3 * ns[6])), _H_SLOTS)
     n_burst = np.minimum(rng.poisson(np.exp(-1.7 - 0.9 * z)), _BURST_SLOTS)
@@ -358,7 +548,57 @@ def _draw_block(seed: int, block: int) -> dict[str, Any]:
     u_out = rng.random(B)
     inq_lag = np.floor(ua[_U_INQLAG] * 21).astype(np.int64)
     inq_acc = valid & (ua[_U_INQ] < 0.85) & (opened + inq_lag <= _WINDOW)
+    v["inq_acc"] = inq_acc
+    v["inq_lag"] = inq_lag
+    v["n_act"] = n_act
+    v["n_burst"] = n_burst
+    v["n_hard"] = n_hard
+    v["n_soft"] = n_soft
+    v["u_out"] = u_out
+    v["uact"] = uact
+    v["ub"] = ub
+    v["uh"] = uh
+    v["usoft"] = usoft
 
+
+def _block_lists(v: dict[str, Any]) -> dict[str, Any]:
+    """The block's arrays as plain Python lists, by name, for the object-building loop."""
+    age = v["age"]
+    bac = v["bac"]
+    balance = v["balance"]
+    cdays = v["cdays"]
+    emp = v["emp"]
+    event = v["event"]
+    income = v["income"]
+    income_missing = v["income_missing"]
+    init = v["init"]
+    inq_acc = v["inq_acc"]
+    inq_lag = v["inq_lag"]
+    limit = v["limit"]
+    limit_at_close = v["limit_at_close"]
+    months = v["months"]
+    n_acc = v["n_acc"]
+    n_act = v["n_act"]
+    n_burst = v["n_burst"]
+    n_hard = v["n_hard"]
+    n_soft = v["n_soft"]
+    opened = v["opened"]
+    prod = v["prod"]
+    prov = v["prov"]
+    reason = v["reason"]
+    run = v["run"]
+    status = v["status"]
+    tier = v["tier"]
+    tkind = v["tkind"]
+    u_out = v["u_out"]
+    uact = v["uact"]
+    ub = v["ub"]
+    uh = v["uh"]
+    us = v["us"]
+    usoft = v["usoft"]
+    w6 = v["w6"]
+    worst = v["worst"]
+    z = v["z"]
     return {
         "z": z.tolist(),
         "u_out": u_out.tolist(),
