@@ -128,6 +128,28 @@ def _build_subject(d: dict[str, Any], i: int, base: int, subject_id: str) -> Cre
             kind = InquiryKind.CARD_APPROVAL if p == _CARD else InquiryKind.LOAN_APPROVAL
             inquiries.append((opened[j] + inq_lag[j], len(inquiries), kind))
 
+    _add_bureau_inquiries(d, i, inquiries)
+
+    activity = _activity(d, i, open_rev, latest)
+
+    attributes = _attributes(d, i)
+
+    return CreditProfile(
+        subject_id=subject_id,
+        accounts=accounts,
+        closures=closures,
+        inquiries=[Inquiry(on=day(base - q[0]), kind=q[2]) for q in inquiries],
+        activity=[
+            ActivityRecord(account_id=r[2], at=_at(base, r[0], r[1]), kind=r[3]) for r in activity
+        ],
+        attributes=Attributes(attributes),
+    )
+
+
+def _add_bureau_inquiries(
+    d: dict[str, Any], i: int, inquiries: list[tuple[int, int, InquiryKind]]
+) -> None:
+    """Append row ``i``'s hard, burst and soft inquiries, then sort by (days ago, order)."""
     for k in range(d["n_hard"][i]):
         kind = InquiryKind.LOAN_APPROVAL if d["hard_loan"][i][k] else InquiryKind.CARD_APPROVAL
         inquiries.append((d["hard_days"][i][k], len(inquiries), kind))
@@ -142,6 +164,11 @@ def _build_subject(d: dict[str, Any], i: int, base: int, subject_id: str) -> Cre
         start += cap
     inquiries.sort()
 
+
+def _activity(
+    d: dict[str, Any], i: int, open_rev: list[str], latest: tuple[int, str, int] | None
+) -> list[tuple[int, int, str, ActivityKind]]:
+    """Row ``i``'s activity records, newest last, near its latest closure when there is one."""
     activity: list[tuple[int, int, str, ActivityKind]] = []  # (days ago, second of day, id, kind)
     secs = d["act_secs"][i]
     if open_rev:
@@ -168,21 +195,15 @@ def _build_subject(d: dict[str, Any], i: int, base: int, subject_id: str) -> Cre
             kind = ActivityKind.LOGIN if u[6] < 0.7 else ActivityKind.TRANSACTION
             activity.append((int(u[5] * c), secs[2], aid, kind))
     activity.sort(key=lambda r: (-r[0], r[1], r[2]))
+    return activity
 
+
+def _attributes(d: dict[str, Any], i: int) -> dict[str, Any]:
+    """Row ``i``'s lender attributes: income (unless missing), city tier, employment, age."""
     attributes: dict[str, Any] = {}
     if not d["income_missing"][i]:
         attributes["monthly_income"] = d["income"][i]
     attributes["city_tier"] = _TIERS[d["tier"][i]]
     attributes["employment"] = _EMPLOYMENTS[d["emp"][i]]
     attributes["age"] = d["age"][i]
-
-    return CreditProfile(
-        subject_id=subject_id,
-        accounts=accounts,
-        closures=closures,
-        inquiries=[Inquiry(on=day(base - q[0]), kind=q[2]) for q in inquiries],
-        activity=[
-            ActivityRecord(account_id=r[2], at=_at(base, r[0], r[1]), kind=r[3]) for r in activity
-        ],
-        attributes=Attributes(attributes),
-    )
+    return attributes
