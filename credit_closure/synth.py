@@ -146,8 +146,8 @@ import json
 import math
 import numbers
 import os
-from collections.abc import Mapping
-from typing import Any, Union
+from collections.abc import Iterable, Mapping
+from typing import Any, Union, cast
 
 import attrs
 import numpy as np
@@ -194,13 +194,24 @@ _MAX_SEED = 2**64 - 1
 # ----------------------------------------------------------------------------------------
 # Public API
 # ----------------------------------------------------------------------------------------
-def _frozen_array(dtype: Any) -> Any:
-    def convert(value: Any) -> Any:
-        arr = np.array(value, dtype=dtype)
-        arr.flags.writeable = False
-        return arr
+def _frozen_int8(value: Any) -> npt.NDArray[np.int8]:
+    arr: npt.NDArray[np.int8] = np.array(value, dtype=np.int8)
+    arr.flags.writeable = False
+    return arr
 
-    return convert
+
+def _frozen_float64(value: Any) -> npt.NDArray[np.float64]:
+    arr: npt.NDArray[np.float64] = np.array(value, dtype=np.float64)
+    arr.flags.writeable = False
+    return arr
+
+
+def _profile_tuple(profiles: Iterable[CreditProfile]) -> tuple[CreditProfile, ...]:
+    return tuple(profiles)
+
+
+def _date_tuple(dates: Iterable[_dt.date]) -> tuple[_dt.date, ...]:
+    return tuple(dates)
 
 
 def _auc(scores: npt.NDArray[np.float64], labels: npt.NDArray[Any]) -> float:
@@ -254,12 +265,12 @@ class SyntheticPortfolio:
     .. versionadded:: 0.1.0
     """
 
-    profiles: tuple[CreditProfile, ...] = attrs.field(converter=tuple)
+    profiles: tuple[CreditProfile, ...] = attrs.field(converter=_profile_tuple)
     outcomes: npt.NDArray[np.int8] = attrs.field(
-        converter=_frozen_array(np.int8), eq=attrs.cmp_using(eq=_array_eq), hash=False
+        converter=_frozen_int8, eq=attrs.cmp_using(eq=_array_eq), hash=False
     )
     true_probability: npt.NDArray[np.float64] = attrs.field(
-        converter=_frozen_array(np.float64), eq=attrs.cmp_using(eq=_array_eq), hash=False
+        converter=_frozen_float64, eq=attrs.cmp_using(eq=_array_eq), hash=False
     )
     as_of: _dt.date
     seed: int
@@ -333,11 +344,11 @@ class TrainingData:
     .. versionadded:: 0.1.0
     """
 
-    profiles: tuple[CreditProfile, ...] = attrs.field(converter=tuple)
+    profiles: tuple[CreditProfile, ...] = attrs.field(converter=_profile_tuple)
     outcomes: npt.NDArray[np.int8] = attrs.field(
-        converter=_frozen_array(np.int8), eq=attrs.cmp_using(eq=_array_eq), hash=False
+        converter=_frozen_int8, eq=attrs.cmp_using(eq=_array_eq), hash=False
     )
-    as_of: tuple[_dt.date, ...] = attrs.field(converter=tuple)
+    as_of: tuple[_dt.date, ...] = attrs.field(converter=_date_tuple)
 
     def __attrs_post_init__(self) -> None:
         _check_aligned(len(self.profiles), outcomes=self.outcomes, as_of=self.as_of)
@@ -353,11 +364,11 @@ def _check_arguments(n: Any, seed: Any, as_of: Any, bad_rate: Any) -> None:
     problems: list[tuple[str, str]] = []
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         problems.append(("n", f"must be an integer (got {type(n).__name__})"))
-    elif not 1 <= n <= MAX_SUBJECTS:
+    elif not 1 <= cast(int, n) <= MAX_SUBJECTS:  # an Integral compares as an int
         problems.append(("n", f"must be between 1 and {MAX_SUBJECTS} (got {int(n)})"))
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         problems.append(("seed", f"must be an integer (got {type(seed).__name__})"))
-    elif not 0 <= seed <= _MAX_SEED:
+    elif not 0 <= cast(int, seed) <= _MAX_SEED:
         problems.append(("seed", f"must be between 0 and 2**64 - 1 (got {int(seed)})"))
     if isinstance(as_of, _dt.datetime) or not isinstance(as_of, _dt.date):
         problems.append(("as_of", f"must be a datetime.date (got {type(as_of).__name__})"))
@@ -368,7 +379,7 @@ def _check_arguments(n: Any, seed: Any, as_of: Any, bad_rate: Any) -> None:
             problems.append(
                 ("bad_rate", f"must be a number or None (got {type(bad_rate).__name__})")
             )
-        elif not (math.isfinite(bad_rate) and 0.0 < bad_rate < 1.0):
+        elif not (math.isfinite(bad_rate) and 0.0 < cast(float, bad_rate) < 1.0):
             problems.append(("bad_rate", f"must be strictly between 0 and 1 (got {bad_rate!r})"))
     if problems:
         raise InvalidInputError(problems, what="argument")
@@ -460,7 +471,7 @@ def _read_line(
     for key in _LINE_KEYS:
         if key not in doc:
             found.append((f"{where}.{key}", "is required"))
-    outcome = doc.get("outcome")
+    outcome: Any = doc.get("outcome")
     if "outcome" in doc and (type(outcome) is not int or outcome not in (0, 1)):
         found.append((f"{where}.outcome", "must be the integer 0 or 1"))
     as_of: Any = doc.get("as_of")

@@ -92,7 +92,8 @@ def _sigmoid(x: Any) -> Any:
 def _pick(u: npt.NDArray[np.float64], probs: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """Categorical index for uniforms ``u`` (any shape) and ``probs`` (``u.shape + (k,)``)."""
     cum = np.cumsum(probs, axis=-1)[..., :-1]
-    return (u[..., None] >= cum).sum(axis=-1)
+    idx: npt.NDArray[np.int64] = (u[..., None] >= cum).sum(axis=-1)
+    return idx
 
 
 def _block_rng(seed: int, block: int) -> np.random.Generator:
