@@ -202,11 +202,22 @@ def _png(fig: Any) -> bytes:
 def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) -> list[Chart]:
     import numpy as np
 
-    from credit_closure.metrics import ks_curve, roc_curve
-
-    charts: list[Chart] = []
     y = np.asarray(y, dtype=np.int64)
     prob = np.asarray(prob, dtype=np.float64)
+    charts = [
+        _roc_chart(report, y, prob),
+        _ks_chart(report, y, prob),
+        _distribution_chart(y, prob, score),
+        _calibration_chart(report),
+    ]
+    if report.psi is not None:
+        charts.append(_psi_chart(report))
+    return charts
+
+
+def _roc_chart(report: Any, y: Any, prob: Any) -> Chart:
+    """ROC curve of the predicted probability, with the chance diagonal."""
+    from credit_closure.metrics import roc_curve
 
     fig, ax = _figure()
     fpr, tpr, _ = roc_curve(y, prob)
@@ -220,9 +231,14 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
     )
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
-    charts.append(
-        Chart("roc", f"ROC curve: AUC {report.auc:.3f}, Gini {report.gini:.3f}", _png(fig))
-    )
+    return Chart("roc", f"ROC curve: AUC {report.auc:.3f}, Gini {report.gini:.3f}", _png(fig))
+
+
+def _ks_chart(report: Any, y: Any, prob: Any) -> Chart:
+    """Cumulative shares of bads and goods by PD, with the KS gap marked."""
+    import numpy as np
+
+    from credit_closure.metrics import ks_curve
 
     fig, ax = _figure()
     t, cum_bad, cum_good = ks_curve(y, prob)
@@ -240,7 +256,12 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
     ax.set(xlabel="probability of default t", ylabel="cumulative share", ylim=(0, 1.01))
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
-    charts.append(Chart("ks", f"KS curve: KS {report.ks.statistic:.3f}", _png(fig)))
+    return Chart("ks", f"KS curve: KS {report.ks.statistic:.3f}", _png(fig))
+
+
+def _distribution_chart(y: Any, prob: Any, score: Any) -> Chart:
+    """Histograms of the score (or PD) of goods and bads."""
+    import numpy as np
 
     fig, ax = _figure()
     values = np.asarray(score if score is not None else prob, dtype=np.float64)
@@ -265,7 +286,12 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
     ax.set(xlabel=unit, ylabel="density")
     ax.legend()
     ax.grid(alpha=0.3)
-    charts.append(Chart("distribution", f"Distribution of the {unit}, goods and bads", _png(fig)))
+    return Chart("distribution", f"Distribution of the {unit}, goods and bads", _png(fig))
+
+
+def _calibration_chart(report: Any) -> Chart:
+    """Mean predicted PD against the observed bad rate, bin by bin."""
+    import numpy as np
 
     fig, ax = _figure()
     cal = report.calibration
@@ -283,41 +309,42 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
     ax.set(xlabel="bin of predicted PD (1 = lowest)", ylabel="rate", xticks=idx)
     ax.legend()
     ax.grid(alpha=0.3, axis="y")
-    charts.append(Chart("calibration", "Calibration by decile of predicted PD", _png(fig)))
+    return Chart("calibration", "Calibration by decile of predicted PD", _png(fig))
 
-    if report.psi is not None:
-        fig, ax = _figure()
-        n = len(report.psi.expected_share)
-        idx = np.arange(1, n + 1)
-        ax.bar(
-            idx - 0.2,
-            report.psi.expected_share,
-            width=0.4,
-            color=_GOOD,
-            label="baseline (expected)",
-        )
-        ax.bar(
-            idx + 0.2,
-            report.psi.actual_share,
-            width=0.4,
-            color="#fdae61",
-            label="this sample (actual)",
-        )
-        ax.set(
-            xlabel=f"bin of the baseline's {report.psi_basis} (1 = lowest)",
-            ylabel="share",
-            xticks=idx,
-        )
-        ax.legend()
-        ax.grid(alpha=0.3, axis="y")
-        charts.append(
-            Chart(
-                "psi",
-                f"Population stability: PSI {report.psi.value:.4f} ({report.psi.band})",
-                _png(fig),
-            )
-        )
-    return charts
+
+def _psi_chart(report: Any) -> Chart:
+    """Baseline and actual shares per PSI bin (the report must have a PSI)."""
+    import numpy as np
+
+    fig, ax = _figure()
+    n = len(report.psi.expected_share)
+    idx = np.arange(1, n + 1)
+    ax.bar(
+        idx - 0.2,
+        report.psi.expected_share,
+        width=0.4,
+        color=_GOOD,
+        label="baseline (expected)",
+    )
+    ax.bar(
+        idx + 0.2,
+        report.psi.actual_share,
+        width=0.4,
+        color="#fdae61",
+        label="this sample (actual)",
+    )
+    ax.set(
+        xlabel=f"bin of the baseline's {report.psi_basis} (1 = lowest)",
+        ylabel="share",
+        xticks=idx,
+    )
+    ax.legend()
+    ax.grid(alpha=0.3, axis="y")
+    return Chart(
+        "psi",
+        f"Population stability: PSI {report.psi.value:.4f} ({report.psi.band})",
+        _png(fig),
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -355,38 +382,9 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence
     return "".join(out)
 
 
-def _render(
-    report: Any,
-    charts: Sequence[Chart],
-    points: Sequence[PointsRow],
-    charts_missing: bool,
-    plots: bool,
-) -> str:
-    r = report
-    parts: list[str] = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(r.title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(r.title)}</h1>",
-        f'<p class="meta">credit-closure {_e(__version__)} · '
-        f"{_e(_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))} · "
-        "aggregates only, no subject data</p>",
-        "<h2>Discrimination</h2>",
-        _table(
-            ("Metric", "Value"),
-            [
-                ("Observations", r.n),
-                ("Bads", r.n_bad),
-                ("Bad rate", _f(r.bad_rate)),
-                ("AUC", _f(r.auc)),
-                ("Gini", _f(r.gini)),
-                ("KS", _f(r.ks.statistic)),
-                ("KS threshold (PD)", f"{r.ks.threshold:.6g}"),
-            ],
-            (False, True),
-        ),
-    ]
+def _chart_section(charts: Sequence[Chart], charts_missing: bool, plots: bool) -> list[str]:
+    """The charts, or a note saying why there are none."""
+    parts: list[str] = []
     if charts_missing:
         parts.append(
             f'<p class="note">Charts need matplotlib, which is not installed. '
@@ -404,6 +402,12 @@ def _render(
                 f'src="{c.data_uri()}"></figure>'
             )
         parts.append("</div>")
+    return parts
+
+
+def _calibration_section(r: Any) -> list[str]:
+    """The calibration table."""
+    parts: list[str] = []
     parts.append("<h2>Calibration by decile</h2>")
     parts.append(
         "<p>Bins are quantiles of the predicted probability of default; tied "
@@ -427,6 +431,12 @@ def _render(
             (True,) * 7,
         )
     )
+    return parts
+
+
+def _stability_sections(r: Any) -> list[str]:
+    """The PSI table and the CSI of every input, when the report has them."""
+    parts: list[str] = []
     if r.psi is not None:
         from credit_closure._metrics.markdown import bin_labels as _bin_labels
 
@@ -459,6 +469,12 @@ def _render(
                 (False, True, False, True),
             )
         )
+    return parts
+
+
+def _points_section(points: Sequence[PointsRow]) -> list[str]:
+    """The scorecard points table of a logistic scorecard."""
+    parts: list[str] = []
     if points:
         parts.append("<h2>Scorecard points</h2>")
         parts.append(
@@ -472,6 +488,45 @@ def _render(
                 (False, False, True),
             )
         )
+    return parts
+
+
+def _render(
+    report: Any,
+    charts: Sequence[Chart],
+    points: Sequence[PointsRow],
+    charts_missing: bool,
+    plots: bool,
+) -> str:
+    r = report
+    parts: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(r.title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(r.title)}</h1>",
+        f'<p class="meta">credit-closure {_e(__version__)} · '
+        f"{_e(_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))} · "
+        "aggregates only, no subject data</p>",
+        "<h2>Discrimination</h2>",
+        _table(
+            ("Metric", "Value"),
+            [
+                ("Observations", r.n),
+                ("Bads", r.n_bad),
+                ("Bad rate", _f(r.bad_rate)),
+                ("AUC", _f(r.auc)),
+                ("Gini", _f(r.gini)),
+                ("KS", _f(r.ks.statistic)),
+                ("KS threshold (PD)", f"{r.ks.threshold:.6g}"),
+            ],
+            (False, True),
+        ),
+    ]
+    parts += _chart_section(charts, charts_missing, plots)
+    parts += _calibration_section(r)
+    parts += _stability_sections(r)
+    parts += _points_section(points)
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
