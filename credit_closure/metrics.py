@@ -44,13 +44,29 @@ from __future__ import annotations
 
 import math
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike
 
+from credit_closure._metrics.checks import Problems as _Problems
+from credit_closure._metrics.checks import count_pair as _count_pair
+from credit_closure._metrics.checks import finite_vector as _finite_vector
+from credit_closure._metrics.checks import input_pairs as _input_pairs
+from credit_closure._metrics.checks import labels_and_scores as _labels_and_scores
+from credit_closure._metrics.checks import length as _length
+from credit_closure._metrics.checks import positive_int as _positive_int
+from credit_closure._metrics.checks import raise_if as _raise_if
+
+# _bin_labels: report.py imported it from here before the split; kept importable.
+from credit_closure._metrics.markdown import bin_labels as _bin_labels  # noqa: F401
+from credit_closure._metrics.markdown import render_markdown as _render_markdown
+from credit_closure._metrics.scoring import baseline_points as _baseline_points
+from credit_closure._metrics.scoring import frozen_bin_counts as _frozen_bin_counts
+from credit_closure._metrics.scoring import report_dates as _report_dates
+from credit_closure._metrics.scoring import score_all as _score_all
 from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
@@ -78,8 +94,6 @@ PSI_EPSILON: float = 1e-4
 
 _PSI_STABLE_BELOW = 0.1
 _PSI_MAJOR_ABOVE = 0.25
-
-_Problems = list[tuple[str, str]]
 
 
 # ---------------------------------------------------------------------------------------
@@ -193,6 +207,10 @@ def _mapping_proxy(value: Mapping[str, PSIResult] | None) -> Mapping[str, PSIRes
     return types.MappingProxyType(dict(value or {}))
 
 
+def _bin_tuple(bins: Iterable[CalibrationBin]) -> tuple[CalibrationBin, ...]:
+    return tuple(bins)
+
+
 @attrs.frozen
 class ValidationReport:
     """A validation summary of a scorecard on one sample, renderable as Markdown or JSON.
@@ -225,7 +243,7 @@ class ValidationReport:
     auc: float = attrs.field(converter=float)
     gini: float = attrs.field(converter=float)
     ks: KSResult
-    calibration: tuple[CalibrationBin, ...] = attrs.field(converter=tuple)
+    calibration: tuple[CalibrationBin, ...] = attrs.field(converter=_bin_tuple)
     psi: PSIResult | None = None
     psi_basis: str | None = None
     csi: Mapping[str, PSIResult] = attrs.field(factory=dict, converter=_mapping_proxy)
@@ -279,268 +297,12 @@ class ValidationReport:
             >>> "| AUC | 0.7500 |" in text
             True
         """
-        out: list[str] = [f"# {_md_escape(self.title)}", ""]
-        out += [
-            "## Discrimination",
-            "",
-            "| Metric | Value |",
-            "|---|---:|",
-            f"| Observations | {self.n} |",
-            f"| Bads | {self.n_bad} |",
-            f"| Bad rate | {_f4(self.bad_rate)} |",
-            f"| AUC | {_f4(self.auc)} |",
-            f"| Gini | {_f4(self.gini)} |",
-            f"| KS | {_f4(self.ks.statistic)} |",
-            f"| KS threshold | {_g6(self.ks.threshold)} |",
-            "",
-            "## Calibration",
-            "",
-            "Bins are quantiles of the predicted probability; tied probabilities stay in one "
-            "bin, so there may be fewer bins than requested.",
-            "",
-            "| Bin | Lower | Upper | N | Bads | Mean predicted | Observed rate |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for i, b in enumerate(self.calibration, start=1):
-            out.append(
-                f"| {i} | {_g6(b.lower)} | {_g6(b.upper)} | {b.n} | {b.n_bad} | "
-                f"{_f4(b.mean_predicted)} | {_f4(b.observed_rate)} |"
-            )
-        if self.psi is not None:
-            out += [
-                "",
-                f"## Population stability ({self.psi_basis})",
-                "",
-                f"PSI = {_f4(self.psi.value)} ({self.psi.band})",
-                "",
-                "| Bin | Range | Expected share | Actual share | Contribution |",
-                "|---:|---|---:|---:|---:|",
-            ]
-            for i, (rng, e, a, c) in enumerate(
-                zip(
-                    _bin_labels(self.psi.edges, len(self.psi.expected_share)),
-                    self.psi.expected_share,
-                    self.psi.actual_share,
-                    self.psi.contribution,
-                ),
-                start=1,
-            ):
-                out.append(f"| {i} | {rng} | {_f4(e)} | {_f4(a)} | {_f4(c)} |")
-        if self.csi:
-            out += [
-                "",
-                "## Characteristic stability",
-                "",
-                "| Input | CSI | Band | Bins |",
-                "|---|---:|---|---:|",
-            ]
-            for name, result in self.csi.items():
-                out.append(
-                    f"| {_md_escape(name)} | {_f4(result.value)} | {result.band} | "
-                    f"{len(result.contribution)} |"
-                )
-        if self.psi is not None or self.csi:
-            out += [
-                "",
-                "Bands: stable < 0.1, moderate 0.1 to 0.25, major > 0.25 (industry rule of "
-                "thumb, not a regulation).",
-            ]
-        return "\n".join(out) + "\n"
-
-
-def _f4(x: float) -> str:
-    return f"{x:.4f}"
-
-
-def _g6(x: float) -> str:
-    return f"{x:.6g}"
-
-
-def _md_escape(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _bin_labels(edges: tuple[float, ...] | None, n_bins: int) -> list[str]:
-    if edges is None:
-        return [f"bin {i}" for i in range(1, n_bins + 1)]
-    if not edges:
-        return ["all"]
-    labels = [f"<= {_g6(edges[0])}"]
-    labels += [f"({_g6(lo)}, {_g6(hi)}]" for lo, hi in zip(edges[:-1], edges[1:])]
-    labels.append(f"> {_g6(edges[-1])}")
-    return labels
+        return _render_markdown(self)
 
 
 # ---------------------------------------------------------------------------------------
 # Input checking (collects problems; callers raise once)
 # ---------------------------------------------------------------------------------------
-
-
-def _vector(value: Any, name: str, problems: _Problems) -> np.ndarray | None:
-    """Return ``value`` as a non-empty 1-D numeric array, or record a problem and None."""
-    try:
-        arr = np.asarray(value)
-    except Exception:  # ragged nesting and the like
-        problems.append((name, "must be a one-dimensional array of numbers"))
-        return None
-    if arr.dtype.kind == "O":
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            problems.append((name, "must contain numbers only"))
-            return None
-    if arr.dtype.kind not in "biuf":
-        problems.append((name, f"must contain numbers only (got dtype {arr.dtype})"))
-        return None
-    if arr.ndim != 1:
-        problems.append((name, f"must be one-dimensional (got shape {arr.shape})"))
-        return None
-    if arr.size == 0:
-        problems.append((name, "must not be empty"))
-        return None
-    return arr
-
-
-def _finite_vector(value: Any, name: str, problems: _Problems) -> np.ndarray | None:
-    """A non-empty 1-D float64 array without NaN or infinities."""
-    arr = _vector(value, name, problems)
-    if arr is None:
-        return None
-    arr = arr.astype(np.float64, copy=False)
-    finite = np.isfinite(arr)
-    if not finite.all():
-        nan = np.isnan(arr)
-        parts = []
-        n_nan = int(nan.sum())
-        n_inf = int((~finite).sum()) - n_nan
-        if n_nan:
-            parts.append(f"{n_nan} NaN, first at index {int(np.argmax(nan))}")
-        if n_inf:
-            inf = np.isinf(arr)
-            parts.append(f"{n_inf} infinite, first at index {int(np.argmax(inf))}")
-        problems.append((name, "must be finite; found " + "; ".join(parts)))
-        return None
-    return arr
-
-
-def _labels(value: Any, name: str, problems: _Problems) -> np.ndarray | None:
-    """A non-empty 1-D int64 array of 0/1."""
-    arr = _vector(value, name, problems)
-    if arr is None:
-        return None
-    if arr.dtype.kind == "b":
-        return arr.astype(np.int64)
-    ok = (arr == 0) | (arr == 1)
-    if not ok.all():
-        n_bad = int((~ok).sum())
-        first = int(np.argmax(~ok))
-        problems.append(
-            (
-                name,
-                f"must contain only 0 (good) and 1 (bad); {n_bad} other value(s), "
-                f"first at index {first}",
-            )
-        )
-        return None
-    return arr.astype(np.int64)
-
-
-def _labels_and_scores(
-    y: Any,
-    score: Any,
-    problems: _Problems,
-    *,
-    y_name: str = "y",
-    score_name: str = "risk",
-    both_classes: bool = True,
-    unit_interval: bool = False,
-) -> tuple[np.ndarray, np.ndarray] | None:
-    y_arr = _labels(y, y_name, problems)
-    s_arr = _finite_vector(score, score_name, problems)
-    if s_arr is not None and unit_interval:
-        outside = (s_arr < 0.0) | (s_arr > 1.0)
-        if outside.any():
-            problems.append(
-                (
-                    score_name,
-                    f"must lie in [0, 1]; {int(outside.sum())} value(s) outside, "
-                    f"first at index {int(np.argmax(outside))}",
-                )
-            )
-            s_arr = None
-    if y_arr is not None and both_classes:
-        n_bad = int(y_arr.sum())
-        if n_bad == 0 or n_bad == y_arr.size:
-            only = "1 (bad)" if n_bad else "0 (good)"
-            problems.append((y_name, f"must contain both classes 0 and 1; got only {only}"))
-            y_arr = None
-    n_y = _length(y)
-    n_s = _length(score)
-    if n_y is not None and n_s is not None and n_y != n_s:
-        problems.append((score_name, f"must have the same length as {y_name} ({n_y}), got {n_s}"))
-        return None
-    if y_arr is None or s_arr is None:
-        return None
-    return y_arr, s_arr
-
-
-def _length(value: Any) -> int | None:
-    """Length of a 1-D array-like, or None when it has no sensible length."""
-    try:
-        arr = np.asarray(value)
-    except Exception:
-        return None
-    return int(arr.shape[0]) if arr.ndim == 1 else None
-
-
-def _positive_int(value: Any, name: str, problems: _Problems) -> int | None:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        problems.append((name, f"must be an integer >= 1 (got {type(value).__name__})"))
-        return None
-    if value < 1:
-        problems.append((name, f"must be an integer >= 1 (got {int(value)})"))
-        return None
-    return int(value)
-
-
-def _counts(value: Any, name: str, problems: _Problems) -> np.ndarray | None:
-    arr = _finite_vector(value, name, problems)
-    if arr is None:
-        return None
-    if (arr < 0).any():
-        problems.append((name, "must not contain negative counts"))
-        return None
-    if arr.sum() <= 0:
-        problems.append((name, "must have a positive total"))
-        return None
-    return arr
-
-
-def _count_pair(
-    expected_counts: Any,
-    actual_counts: Any,
-    problems: _Problems,
-    *,
-    expected_name: str = "expected_counts",
-    actual_name: str = "actual_counts",
-) -> tuple[np.ndarray, np.ndarray] | None:
-    e = _counts(expected_counts, expected_name, problems)
-    a = _counts(actual_counts, actual_name, problems)
-    n_e = _length(expected_counts)
-    n_a = _length(actual_counts)
-    if n_e is not None and n_a is not None and n_e != n_a:
-        problems.append(
-            (actual_name, f"must have as many bins as {expected_name} ({n_e}), got {n_a}")
-        )
-        return None
-    if e is None or a is None:
-        return None
-    return e, a
-
-
-def _raise_if(problems: _Problems) -> None:
-    if problems:
-        raise InvalidInputError(problems)
 
 
 # ---------------------------------------------------------------------------------------
@@ -589,7 +351,8 @@ def _quantile_cuts(sorted_values: np.ndarray, n_bins: int) -> np.ndarray:
     k = np.arange(1, n_bins, dtype=np.int64)
     pos = (k * n + n_bins - 1) // n_bins - 1  # ceil(k * n / n_bins) - 1
     cuts = np.unique(sorted_values[pos])
-    return cuts[cuts < sorted_values[-1]]
+    kept: np.ndarray = cuts[cuts < sorted_values[-1]]
+    return kept
 
 
 def _psi_result(e_counts: np.ndarray, a_counts: np.ndarray, edges: Any) -> PSIResult:
@@ -1097,32 +860,7 @@ def validation_report_from_arrays(
     base = None
     if baseline_score is not None:
         base = _finite_vector(baseline_score, "baseline_score", problems)
-    pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    if input_counts is not None:
-        if not isinstance(input_counts, Mapping):
-            problems.append(("input_counts", "must be a mapping of name to (expected, actual)"))
-        else:
-            for name, pair in input_counts.items():
-                where = f"input_counts[{name!r}]"
-                if not isinstance(name, str):
-                    problems.append((where, "input name must be a string"))
-                    continue
-                if (
-                    isinstance(pair, (str, bytes))
-                    or not isinstance(pair, Sequence)
-                    or len(pair) != 2
-                ):
-                    problems.append((where, "must be a pair (expected_counts, actual_counts)"))
-                    continue
-                got = _count_pair(
-                    pair[0],
-                    pair[1],
-                    problems,
-                    expected_name=f"{where}.expected_counts",
-                    actual_name=f"{where}.actual_counts",
-                )
-                if got is not None:
-                    pairs[name] = got
+    pairs = _input_pairs(input_counts, problems)
     _raise_if(problems)
     assert checked is not None and n_cal is not None and n_psi is not None
     y_arr, p_arr = checked
@@ -1155,64 +893,6 @@ def validation_report_from_arrays(
 # ---------------------------------------------------------------------------------------
 # Report from a scorer
 # ---------------------------------------------------------------------------------------
-
-
-def _report_dates(value: Any, n: int, name: str, problems: _Problems) -> list:
-    """``value`` as one date per profile (``date`` or ``"YYYY-MM-DD"``, one or a list)."""
-    import datetime as _dt
-
-    def one(v: Any, path: str) -> Any:
-        if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
-            return v
-        if isinstance(v, str) and len(v) == 10:
-            try:
-                return _dt.date.fromisoformat(v)
-            except ValueError:
-                pass
-        problems.append((path, "must be a date or a YYYY-MM-DD string"))
-        return None
-
-    if isinstance(value, (list, tuple)):
-        if len(value) != n:
-            problems.append(
-                (name, f"must be one date or one per profile (got {len(value)} for {n} profiles)")
-            )
-            return []
-        return [one(v, f"{name}[{i}]") for i, v in enumerate(value)]
-    d = one(value, name)
-    return [d] * n
-
-
-def _score_all(
-    obj: Any, profiles: Any, dates: list, name: str, problems: _Problems
-) -> tuple[list, list]:
-    """Probabilities and clipped scale points of every profile (problems collected)."""
-    from credit_closure._contract.model import CreditProfile
-    from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
-
-    scale = getattr(obj, "scale", None)
-    if not isinstance(scale, Scale):
-        scale = DEFAULT_SCALE
-    probs: list = []
-    points: list = []
-    for i, (p, d) in enumerate(zip(profiles, dates)):
-        if not isinstance(p, CreditProfile):
-            problems.append((f"{name}[{i}]", f"must be a CreditProfile (got {type(p).__name__})"))
-            continue
-        if d is None:
-            continue
-        late = p.dated_after(d)
-        if late:
-            problems.extend((f"{name}[{i}].{path}", msg) for path, msg in late)
-            continue
-        try:
-            pd = obj.score(p, d).probability_of_default
-        except InvalidInputError as exc:
-            problems.extend(exc.prefixed(f"{name}[{i}]"))
-            continue
-        probs.append(pd)
-        points.append(scale.points(scale.clip_probability(pd)))
-    return probs, points
 
 
 def validation_report(
@@ -1275,27 +955,9 @@ def validation_report(
         raise InvalidInputError([("profiles", "must be a sequence of CreditProfile")])
     dates = _report_dates(as_of, len(profiles), "as_of", problems)
     probs, points = _score_all(obj, profiles, dates, "profiles", problems)
-    base_points = None
-    base_idx: list = []
-    if baseline_profiles is not None:
-        if isinstance(baseline_profiles, (str, bytes, Mapping)) or not isinstance(
-            baseline_profiles, Sequence
-        ):
-            problems.append(("baseline_profiles", "must be a sequence of CreditProfile"))
-        else:
-            b_as_of = as_of if baseline_as_of is None else baseline_as_of
-            if baseline_as_of is None and isinstance(as_of, (list, tuple)):
-                problems.append(
-                    ("baseline_as_of", "is required when as_of is one date per profile")
-                )
-                b_dates: list = []
-            else:
-                b_dates = _report_dates(b_as_of, len(baseline_profiles), "baseline_as_of", problems)
-            if b_dates:
-                _, base_points = _score_all(
-                    obj, baseline_profiles, b_dates, "baseline_profiles", problems
-                )
-                base_idx = list(zip(baseline_profiles, b_dates))
+    base_points, base_idx = _baseline_points(
+        obj, baseline_profiles, as_of, baseline_as_of, problems
+    )
     n_y = _length(outcomes)
     if n_y is not None and n_y != len(profiles):
         problems.append(
@@ -1310,16 +972,7 @@ def validation_report(
     from credit_closure._scorecard.logistic import LogisticScorer
 
     if isinstance(obj, LogisticScorer) and baseline_profiles is not None:
-        inputs = obj.inputs_
-        expected = [np.zeros(len(i.points)) for i in inputs]
-        actual = [np.zeros(len(i.points)) for i in inputs]
-        for p, d in base_idx:
-            for j, b in enumerate(obj.bin_indices(p, d)):
-                expected[j][b] += 1
-        for p, d in zip(profiles, dates):
-            for j, b in enumerate(obj.bin_indices(p, d)):
-                actual[j][b] += 1
-        input_counts = {inp.key: (expected[j], actual[j]) for j, inp in enumerate(inputs)}
+        input_counts = _frozen_bin_counts(obj, base_idx, profiles, dates)
     if title is None:
         title = f"Validation of {getattr(obj, 'version', type(obj).__name__)}"
     return validation_report_from_arrays(

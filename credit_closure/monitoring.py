@@ -112,7 +112,7 @@ def scan(profile: Any, *, config: Any = None) -> tuple[SecurityAlert, ...]:
     return scan_profile(checked, config=_check_config(config))
 
 
-def closed_on_of(profiles: Iterable[CreditProfile]) -> dict:
+def closed_on_of(profiles: Iterable[CreditProfile]) -> dict[str, _dt.date]:
     """The closing date of every closed account of ``profiles``, by account id, for
     :func:`scan_stream` (an account's ``closed_on``, else its closure event's date).
 
@@ -128,13 +128,13 @@ def closed_on_of(profiles: Iterable[CreditProfile]) -> dict:
         >>> closed_on_of([p])
         {'a': datetime.date(2025, 1, 10)}
     """
-    out: dict = {}
+    out: dict[str, _dt.date] = {}
     problems = []
     for i, p in enumerate(profiles):
         if not isinstance(p, CreditProfile):
             problems.append((f"profiles[{i}]", "must be a CreditProfile"))
             continue
-        mine: dict = {}
+        mine: dict[str, _dt.date] = {}
         for ev in p.closures:
             mine[ev.account_id] = ev.closed_on
         for acc in p.accounts:

@@ -38,20 +38,34 @@ limit it crossed.
 
 from __future__ import annotations
 
-import datetime as _dt
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
-from credit_closure._contract.model import (
-    AccountStatus,
-    ClosureInitiator,
-    CreditProfile,
-    TerminationKind,
+from credit_closure._contract.model import CreditProfile
+from credit_closure._portfolio import columns as _columns_mod
+from credit_closure._portfolio import events as _events
+from credit_closure._portfolio.columns import (
+    FloatArray,
+    Problem,
+    check_columns,
+    columns,
+    float_array,
+    num_in,
+    raise_if,
 )
+from credit_closure._portfolio.events import (
+    account_spans,
+    check_events,
+    check_profile_options,
+    count_rows,
+    event_counts,
+    open_counts,
+    period_rows,
+)
+from credit_closure._portfolio.plot import draw_rate_panels
 from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
@@ -75,55 +89,17 @@ __all__ = [
 ]
 
 #: The columns of the long counts format (``segment`` is optional).
-COUNT_COLUMNS = ("period", "segment", "open_at_start", "closures", "voluntary", "involuntary")
+COUNT_COLUMNS = _columns_mod.COUNT_COLUMNS
 #: The rates computed for every row.
 RATES = ("gross", "voluntary", "involuntary")
 #: Integer codes of closure initiators for :func:`closure_counts_from_arrays` (its fast path).
 #: ``charge_off`` marks an account that ended as a charge-off / bad debt (involuntary).
-INITIATOR_CODES: dict[str, int] = {
-    "consumer": 0,
-    "lender_risk": 1,
-    "lender_inactivity": 2,
-    "platform_policy": 3,
-    "regulator": 4,
-    "unknown": 5,
-    "charge_off": 6,
-}
-_VOLUNTARY_CODES = (0,)
-_INVOLUNTARY_CODES = (1, 2, 3, 4, 6)
-_FREQS = ("M", "Q", "Y")
-_MAX_PROBLEMS = 50
-
-Problem = tuple[str, str]
+INITIATOR_CODES: dict[str, int] = _events.INITIATOR_CODES
 
 
 # ---------------------------------------------------------------------------------------
 # Small checked helpers
 # ---------------------------------------------------------------------------------------
-def _raise(problems: list[Problem], what: str = "closure counts") -> None:
-    if problems:
-        raise InvalidInputError(problems, what=what)
-
-
-def _num_in(v: Any, lo: float, hi: float, *, lo_open: bool = False) -> bool:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        return False
-    return (v > lo if lo_open else v >= lo) and v <= hi
-
-
-def _float_array(value: Any, name: str, problems: list[Problem]) -> np.ndarray | None:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        problems.append((name, "must be a one-dimensional sequence of numbers"))
-        return None
-    if arr.ndim != 1:
-        problems.append((name, f"must be one-dimensional (got shape {arr.shape})"))
-        return None
-    if not np.isfinite(arr).all():
-        problems.append((name, "must be finite"))
-        return None
-    return arr
 
 
 # ---------------------------------------------------------------------------------------
@@ -155,11 +131,11 @@ def p_chart_limits(
         (0.15, 0.042879, 0.257121)
     """
     problems: list[Problem] = []
-    xa = _float_array(x, "x", problems)
-    na = _float_array(n, "n", problems)
-    if not _num_in(sigma, 0.0, 100.0, lo_open=True):
+    xa = float_array(x, "x", problems)
+    na = float_array(n, "n", problems)
+    if not num_in(sigma, 0.0, 100.0, lo_open=True):
         problems.append(("sigma", "must be a number > 0 and <= 100"))
-    if p_bar is not None and not _num_in(p_bar, 0.0, 1.0):
+    if p_bar is not None and not num_in(p_bar, 0.0, 1.0):
         problems.append(("p_bar", "must be a number between 0 and 1"))
     if xa is not None and na is not None:
         if xa.shape != na.shape:
@@ -168,7 +144,7 @@ def p_chart_limits(
             problems.append(("x", "must not be empty"))
         elif (na < 1).any() or (xa < 0).any() or (xa > na).any():
             problems.append(("x", "must satisfy 0 <= x_t <= n_t with n_t >= 1"))
-    _raise(problems, "argument")
+    raise_if(problems, "argument")
     assert xa is not None and na is not None
     pb = float(xa.sum() / na.sum()) if p_bar is None else float(p_bar)
     sd = np.sqrt(pb * (1.0 - pb) / na)
@@ -199,12 +175,12 @@ def cusum(z: Any, *, k: float = 0.5, h: float = 5.0) -> tuple[np.ndarray, np.nda
         ([0.5, 2.0, 4.5, 4.0, 2.5], [0.0, 0.0, 0.0, 0.0, 0.5])
     """
     problems: list[Problem] = []
-    za = _float_array(z, "z", problems)
-    if not _num_in(k, 0.0, 100.0):
+    za = float_array(z, "z", problems)
+    if not num_in(k, 0.0, 100.0):
         problems.append(("k", "must be a number between 0 and 100"))
-    if not _num_in(h, 0.0, 1000.0, lo_open=True):
+    if not num_in(h, 0.0, 1000.0, lo_open=True):
         problems.append(("h", "must be a number > 0 and <= 1000"))
-    _raise(problems, "argument")
+    raise_if(problems, "argument")
     assert za is not None
     hi = np.empty_like(za)
     lo = np.empty_like(za)
@@ -240,18 +216,18 @@ def ewma(z: Any, *, lam: float = 0.2, L: float = 3.0) -> tuple[np.ndarray, np.nd
         ([0.2, 0.56, 1.048, 0.8384, 0.47072], 0.6)
     """
     problems: list[Problem] = []
-    za = _float_array(z, "z", problems)
-    if not _num_in(lam, 0.0, 1.0, lo_open=True):
+    za = float_array(z, "z", problems)
+    if not num_in(lam, 0.0, 1.0, lo_open=True):
         problems.append(("lam", "must be a number > 0 and <= 1"))
-    if not _num_in(L, 0.0, 100.0, lo_open=True):
+    if not num_in(L, 0.0, 100.0, lo_open=True):
         problems.append(("L", "must be a number > 0 and <= 100"))
-    _raise(problems, "argument")
+    raise_if(problems, "argument")
     assert za is not None
     e = np.empty_like(za)
     prev = 0.0
-    for t, v in enumerate(za.tolist()):
+    for i, v in enumerate(za.tolist()):
         prev = lam * v + (1.0 - lam) * prev
-        e[t] = prev
+        e[i] = prev
     t = np.arange(1, za.size + 1, dtype=np.float64)
     limit = L * np.sqrt(lam / (2.0 - lam) * (1.0 - (1.0 - lam) ** (2.0 * t)))
     return e, limit
@@ -297,15 +273,15 @@ class SignalConfig:
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
-        if not _num_in(self.sigma, 0.0, 100.0, lo_open=True):
+        if not num_in(self.sigma, 0.0, 100.0, lo_open=True):
             p.append(("sigma", "must be a number > 0 and <= 100"))
-        if not _num_in(self.cusum_k, 0.0, 100.0):
+        if not num_in(self.cusum_k, 0.0, 100.0):
             p.append(("cusum_k", "must be a number between 0 and 100"))
-        if not _num_in(self.cusum_h, 0.0, 1000.0, lo_open=True):
+        if not num_in(self.cusum_h, 0.0, 1000.0, lo_open=True):
             p.append(("cusum_h", "must be a number > 0 and <= 1000"))
-        if not _num_in(self.ewma_lambda, 0.0, 1.0, lo_open=True):
+        if not num_in(self.ewma_lambda, 0.0, 1.0, lo_open=True):
             p.append(("ewma_lambda", "must be a number > 0 and <= 1"))
-        if not _num_in(self.ewma_L, 0.0, 100.0, lo_open=True):
+        if not num_in(self.ewma_L, 0.0, 100.0, lo_open=True):
             p.append(("ewma_L", "must be a number > 0 and <= 100"))
         b = self.baseline_periods
         if b is not None and (isinstance(b, bool) or not isinstance(b, int) or b < 1):
@@ -438,7 +414,7 @@ class ClosureCounts:
         """The segments, in order."""
         return tuple(dict.fromkeys(self.segment))
 
-    def to_dict(self) -> dict[str, list]:
+    def to_dict(self) -> dict[str, list[Any]]:
         """The long format as a dict of lists (JSON-safe)."""
         return {
             "period": list(self.period),
@@ -451,121 +427,10 @@ class ClosureCounts:
 
 
 def _columns(data: Any) -> dict[str, Any]:
-    """The columns of a dict of arrays, a DataFrame or a sequence of row mappings."""
+    """The columns of a dict of arrays, a DataFrame, a sequence of row mappings or counts."""
     if isinstance(data, ClosureCounts):
         return data.to_dict()
-    mod = type(data).__module__ or ""
-    if mod.startswith("pandas") and hasattr(data, "columns") and hasattr(data, "to_dict"):
-        return {str(c): data[c].to_numpy() for c in data.columns}
-    if isinstance(data, Mapping):
-        return dict(data)
-    if isinstance(data, (list, tuple)):
-        if not data:
-            raise InvalidInputError([("counts", "has no rows")], what="closure counts")
-        cols: dict[str, list] = {}
-        problems: list[Problem] = []
-        keys: set | None = None
-        for i, row in enumerate(data):
-            if not isinstance(row, Mapping):
-                problems.append((f"rows[{i}]", "must be an object with the count columns"))
-                continue
-            if keys is None:
-                keys = set(row)
-            elif set(row) != keys:
-                problems.append((f"rows[{i}]", "must have the same columns as rows[0]"))
-                continue
-            for k, v in row.items():
-                cols.setdefault(str(k), []).append(v)
-            if len(problems) >= _MAX_PROBLEMS:
-                break
-        _raise(problems)
-        return cols
-    raise InvalidInputError(
-        [
-            (
-                "counts",
-                "must be a dict of columns, a pandas DataFrame or a sequence of rows "
-                f"(got {type(data).__name__})",
-            )
-        ],
-        what="closure counts",
-    )
-
-
-def _labels(values: Any, name: str, problems: list[Problem], *, as_str: bool) -> list | None:
-    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-        if np.isnat(values).any():
-            problems.append((name, "must not have missing dates"))
-            return None
-        values = np.datetime_as_string(values, unit="D")
-    arr = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    out = []
-    bad = 0
-    for i, v in enumerate(arr):
-        if isinstance(v, (np.generic,)):
-            v = v.item()
-        if isinstance(v, bool) or v is None or (isinstance(v, float) and not math.isfinite(v)):
-            bad += 1
-            if bad <= 5:
-                problems.append((f"{name}[{i}]", "must be a label (a string or an integer)"))
-            continue
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        if isinstance(v, (_dt.date, _dt.datetime)):
-            v = v.isoformat()
-        if as_str or not isinstance(v, int):
-            v = str(v)
-        if isinstance(v, str) and (not v or len(v) > 64):
-            bad += 1
-            if bad <= 5:
-                problems.append((f"{name}[{i}]", "must be 1 to 64 characters"))
-            continue
-        out.append(v)
-    if bad:
-        return None
-    if not as_str and len({type(v) for v in out}) > 1:
-        problems.append((name, "must be all integers or all strings"))
-        return None
-    return out
-
-
-def _count_column(values: Any, name: str, problems: list[Problem]) -> np.ndarray | None:
-    try:
-        arr = np.asarray(values)
-    except (TypeError, ValueError):  # pragma: no cover - ragged input
-        problems.append((name, "must be a one-dimensional array of integers"))
-        return None
-    if arr.ndim != 1:
-        problems.append((name, "must be a one-dimensional array of integers"))
-        return None
-    if arr.dtype.kind in "iu":
-        out = arr.astype(np.int64)
-    elif arr.dtype.kind == "f":
-        if not np.isfinite(arr).all() or (arr != np.floor(arr)).any():
-            problems.append((name, "must hold whole numbers"))
-            return None
-        if (np.abs(arr) >= 2.0**63).any():
-            problems.append((name, "holds a count beyond the 64-bit integer range"))
-            return None
-        out = arr.astype(np.int64)
-    elif arr.dtype.kind == "O":
-        ok = all(not isinstance(v, bool) and isinstance(v, (int, np.integer)) for v in arr.tolist())
-        if not ok:
-            problems.append((name, "must hold integers"))
-            return None
-        if any(not -(2**63) <= int(v) < 2**63 for v in arr.tolist()):
-            problems.append((name, "holds a count beyond the 64-bit integer range"))
-            return None
-        out = arr.astype(np.int64)
-    else:
-        problems.append((name, f"must hold integers (got {arr.dtype})"))
-        return None
-    neg = np.flatnonzero(out < 0)
-    for i in neg[:5].tolist():
-        problems.append((f"{name}[{i}]", "must be >= 0"))
-    if neg.size > 5:
-        problems.append((name, f"has {neg.size} negative values in all"))
-    return out if neg.size == 0 else None
+    return columns(data)
 
 
 def closure_counts(data: Any) -> ClosureCounts:
@@ -591,58 +456,7 @@ def closure_counts(data: Any) -> ClosureCounts:
     """
     if isinstance(data, ClosureCounts):
         return data
-    cols = _columns(data)
-    problems: list[Problem] = []
-    for k in cols:
-        if k not in COUNT_COLUMNS:
-            problems.append(
-                (k, "is not a known column; the columns are " + ", ".join(COUNT_COLUMNS))
-            )
-    for k in COUNT_COLUMNS:
-        if k != "segment" and k not in cols:
-            problems.append((k, "is a required column"))
-    _raise(problems)
-    lengths = {k: len(v) for k, v in cols.items()}
-    n = lengths["period"]
-    for k, m in lengths.items():
-        if m != n:
-            problems.append((k, f"has {m} rows; period has {n}"))
-    if n == 0:
-        problems.append(("period", "has no rows"))
-    _raise(problems)
-    period = _labels(cols["period"], "period", problems, as_str=False)
-    segment = (
-        _labels(cols["segment"], "segment", problems, as_str=True)
-        if "segment" in cols
-        else ["all"] * n
-    )
-    arrays = {
-        k: _count_column(cols[k], k, problems)
-        for k in ("open_at_start", "closures", "voluntary", "involuntary")
-    }
-    _raise(problems)
-    o, c, v, i = (arrays[k] for k in ("open_at_start", "closures", "voluntary", "involuntary"))
-    checks = (
-        (o < 1, "open_at_start", "must be >= 1 (leave out a period with no open account)"),
-        (c > o, "closures", "must not exceed open_at_start"),
-        (v + i > c, "voluntary", "plus involuntary must not exceed closures"),
-    )
-    for mask, name, msg in checks:
-        rows = np.flatnonzero(mask)
-        for r in rows[:10].tolist():
-            problems.append((f"{name}[{r}]", msg))
-        if rows.size > 10:
-            problems.append((name, f"{msg}: {rows.size} rows in all"))
-    assert period is not None and segment is not None
-    order = sorted(range(n), key=lambda r: (segment[r], period[r]))
-    for a, b in zip(order, order[1:]):
-        if segment[a] == segment[b] and period[a] == period[b]:
-            problems.append(
-                (f"period[{b}]", f"repeats period {period[b]!r} of segment {segment[b]!r}")
-            )
-            if len(problems) > _MAX_PROBLEMS:
-                break
-    _raise(problems)
+    period, segment, (o, c, v, i), order = check_columns(_columns(data))
     idx = np.asarray(order, dtype=np.int64)
     return ClosureCounts(
         period=tuple(period[r] for r in order),
@@ -657,55 +471,6 @@ def closure_counts(data: Any) -> ClosureCounts:
 # ---------------------------------------------------------------------------------------
 # From events
 # ---------------------------------------------------------------------------------------
-def _period_index(days: np.ndarray, freq: str) -> np.ndarray:
-    """Period number of datetime64[D] values: months, quarters or years since 1970."""
-    months = days.astype("datetime64[M]").astype(np.int64)
-    if freq == "M":
-        return months
-    if freq == "Q":
-        return months // 3
-    return months // 12
-
-
-def _period_label(idx: int, freq: str) -> str:
-    if freq == "M":
-        y, m = divmod(idx, 12)
-        return f"{1970 + y:04d}-{m + 1:02d}"
-    if freq == "Q":
-        y, q = divmod(idx, 4)
-        return f"{1970 + y:04d}Q{q + 1}"
-    return f"{1970 + idx:04d}"
-
-
-def _period_start(idx: int, freq: str) -> np.datetime64:
-    months = idx if freq == "M" else idx * 3 if freq == "Q" else idx * 12
-    return np.datetime64(months, "M").astype("datetime64[D]")
-
-
-def _check_freq(freq: Any, problems: list[Problem]) -> None:
-    if freq not in _FREQS:
-        problems.append(("freq", "must be 'M' (month), 'Q' (quarter) or 'Y' (year)"))
-
-
-def _codes(values: Any, name: str, problems: list[Problem]) -> tuple[np.ndarray | None, list]:
-    """Integer codes and their labels; a fast path for small non-negative integer codes."""
-    arr = np.asarray(values)
-    if arr.ndim != 1:
-        problems.append((name, "must be one-dimensional"))
-        return None, []
-    if arr.dtype.kind in "iu" and arr.size:
-        lo, hi = int(arr.min()), int(arr.max())
-        if hi - lo <= 10_000_000:
-            present = np.flatnonzero(np.bincount(arr - lo, minlength=hi - lo + 1))
-            lut = np.full(hi - lo + 1, -1, dtype=np.int64)
-            lut[present] = np.arange(present.size)
-            return lut[arr - lo], (present + lo).tolist()
-    try:
-        uniq, inv = np.unique(arr, return_inverse=True)
-    except TypeError:
-        problems.append((name, "must hold labels of one type (strings or integers)"))
-        return None, []
-    return inv.astype(np.int64).ravel(), uniq.tolist()
 
 
 def closure_counts_from_arrays(
@@ -746,125 +511,12 @@ def closure_counts_from_arrays(
         >>> c.period, c.closures.tolist(), c.voluntary.tolist(), c.involuntary.tolist()
         (('2025-01', '2025-02'), [2, 1], [1, 0], [1, 1])
     """
+    days, init, seg_codes, seg_labels = check_events(closed_on, initiator, segment, freq)
+    counts = event_counts(days, init, seg_codes, [str(s) for s in seg_labels], freq)
     problems: list[Problem] = []
-    _check_freq(freq, problems)
-    try:
-        days = np.asarray(closed_on, dtype="datetime64[D]")
-    except (TypeError, ValueError):
-        problems.append(("closed_on", "must hold dates (datetime64, date or YYYY-MM-DD)"))
-        days = None
-    if days is not None and (days.ndim != 1 or np.isnat(days).any()):
-        problems.append(("closed_on", "must be one-dimensional with no missing date"))
-        days = None
-    init = np.asarray(initiator)
-    if init.ndim != 1:
-        problems.append(("initiator", "must be one-dimensional"))
-    elif init.dtype.kind in "iu":
-        if init.size and (int(init.min()) < 0 or int(init.max()) > max(INITIATOR_CODES.values())):
-            problems.append(("initiator", "has a code not in INITIATOR_CODES"))
-    else:
-        uniq, inv = np.unique(init.astype(str), return_inverse=True)
-        unknown = [u for u in uniq.tolist() if u not in INITIATOR_CODES]
-        if unknown:
-            problems.append(
-                ("initiator", "has unknown values: " + ", ".join(repr(u[:30]) for u in unknown[:5]))
-            )
-        else:
-            init = np.asarray([INITIATOR_CODES[u] for u in uniq.tolist()], dtype=np.int64)[inv]
-    n = None if days is None else days.size
-    if n is not None and init.ndim == 1 and init.size != n:
-        problems.append(("initiator", f"has {init.size} values; closed_on has {n}"))
-    if segment is not None:
-        seg_codes, seg_labels = _codes(segment, "segment", problems)
-        if seg_codes is not None and n is not None and seg_codes.size != n:
-            problems.append(("segment", f"has {seg_codes.size} values; closed_on has {n}"))
-    else:
-        seg_codes, seg_labels = None, ["all"]
-    _raise(problems, "closure events")
-    assert days is not None
-    seg_labels = [str(s) for s in seg_labels]
-    n_seg = len(seg_labels)
-    pidx = _period_index(days, freq)
-    if pidx.size:
-        p0 = int(pidx.min())
-        n_per = int(pidx.max()) - p0 + 1
-    else:
-        p0, n_per = 0, 0
-    key = (pidx - p0) * n_seg
-    if seg_codes is not None:
-        key += seg_codes
-    size = n_per * n_seg
-    init = init.astype(np.int64, copy=False)
-    vol_lut = np.zeros(len(INITIATOR_CODES), dtype=bool)
-    vol_lut[list(_VOLUNTARY_CODES)] = True
-    inv_lut = np.zeros(len(INITIATOR_CODES), dtype=bool)
-    inv_lut[list(_INVOLUNTARY_CODES)] = True
-    gross = np.bincount(key, minlength=size)
-    vol = np.bincount(key, weights=vol_lut[init], minlength=size).astype(np.int64)
-    invol = np.bincount(key, weights=inv_lut[init], minlength=size).astype(np.int64)
-    event_counts: dict[tuple[Any, str], tuple[int, int, int]] = {}
-    for k in np.flatnonzero(gross).tolist():
-        p, s = divmod(k, n_seg)
-        event_counts[(_period_label(p + p0, freq), seg_labels[s])] = (
-            int(gross[k]),
-            int(vol[k]),
-            int(invol[k]),
-        )
-    # the open counts
-    if isinstance(open_at_start, Mapping) and not any(k in open_at_start for k in COUNT_COLUMNS):
-        opens: dict[tuple[Any, str], Any] = {}
-        for k, v in open_at_start.items():
-            if isinstance(k, tuple) and len(k) == 2:
-                opens[(k[0], str(k[1]))] = v
-            elif segment is None:
-                opens[(k, "all")] = v
-            else:
-                problems.append(("open_at_start", "keys must be (period, segment) pairs"))
-                break
-    else:
-        cols = _columns(open_at_start)
-        missing = [c for c in ("period", "open_at_start") if c not in cols]
-        if missing:
-            raise InvalidInputError(
-                [("open_at_start", f"needs the column {m}") for m in missing], what="closure events"
-            )
-        ps = list(cols["period"])
-        ss = [str(s) for s in cols["segment"]] if "segment" in cols else ["all"] * len(ps)
-        opens = {}
-        for p, s, v in zip(ps, ss, list(cols["open_at_start"])):
-            p = p.item() if isinstance(p, np.generic) else p
-            if (p, s) in opens:
-                problems.append(("open_at_start", f"repeats period {p!r} of segment {s!r}"))
-            opens[(p, s)] = v
-    _raise(problems, "closure events")
-    lost = [k for k in event_counts if k not in opens]
-    for p, s in lost[:10]:
-        problems.append(
-            ("open_at_start", f"has no count for period {p!r}, segment {s!r}, which has closures")
-        )
-    if len(lost) > 10:
-        problems.append(("open_at_start", f"misses {len(lost)} (period, segment) pairs in all"))
-    _raise(problems, "closure events")
-    rows = {
-        "period": [],
-        "segment": [],
-        "open_at_start": [],
-        "closures": [],
-        "voluntary": [],
-        "involuntary": [],
-    }
-    for (p, s), v in opens.items():
-        g, vo, iv = event_counts.get((p, s), (0, 0, 0))
-        rows["period"].append(p)
-        rows["segment"].append(s)
-        rows["open_at_start"].append(v)
-        rows["closures"].append(g)
-        rows["voluntary"].append(vo)
-        rows["involuntary"].append(iv)
-    return closure_counts(rows)
-
-
-_INITIATOR_CODE = {ClosureInitiator(k): v for k, v in INITIATOR_CODES.items() if k != "charge_off"}
+    opens = open_counts(open_at_start, segment, _columns, problems)
+    raise_if(problems, "closure events")
+    return closure_counts(count_rows(counts, opens, problems))
 
 
 def closure_counts_from_profiles(
@@ -913,112 +565,8 @@ def closure_counts_from_profiles(
         >>> c.period, c.open_at_start.tolist(), c.voluntary.tolist()
         (('2025-03',), [2], [1])
     """
-    problems: list[Problem] = []
-    _check_freq(freq, problems)
-    if segment_by not in ("product", "provider", None):
-        problems.append(("segment_by", "must be 'product', 'provider' or None"))
-    bounds = []
-    for name, v in (("start", start), ("end", end)):
-        if v is None:
-            bounds.append(None)
-            continue
-        if isinstance(v, str):
-            try:
-                v = _dt.date.fromisoformat(v)
-            except ValueError:
-                problems.append((name, "must be a date YYYY-MM-DD"))
-                bounds.append(None)
-                continue
-        if isinstance(v, _dt.datetime) or not isinstance(v, _dt.date):
-            problems.append((name, "must be a date"))
-            bounds.append(None)
-            continue
-        bounds.append(v)
-    _raise(problems, "argument")
-    NEVER = np.iinfo(np.int64).max
-    opened: list[int] = []
-    ended: list[int] = []
-    kind: list[int] = []
-    seg: list[str] = []
-    for i, p in enumerate(profiles):
-        if not isinstance(p, CreditProfile):
-            problems.append((f"profiles[{i}]", "must be a CreditProfile"))
-            if len(problems) >= _MAX_PROBLEMS:
-                break
-            continue
-        events = {ev.account_id: ev for ev in p.closures}
-        for acc in p.accounts:
-            ev = events.get(acc.account_id)
-            day = acc.closed_on if acc.closed_on is not None else (ev.closed_on if ev else None)
-            is_open = acc.status in (AccountStatus.OPEN, AccountStatus.SUSPENDED)
-            if not is_open and day is None:
-                continue
-            opened.append(acc.opened_on.toordinal() if acc.opened_on is not None else -NEVER)
-            ended.append(day.toordinal() if (day is not None and not is_open) else NEVER)
-            code = _INITIATOR_CODE[ev.initiator] if ev is not None else INITIATOR_CODES["unknown"]
-            if acc.status is AccountStatus.CHARGED_OFF or (
-                ev is not None and ev.termination is TerminationKind.BAD_DEBT
-            ):
-                if code not in _INVOLUNTARY_CODES:
-                    code = INITIATOR_CODES["charge_off"]
-            kind.append(code)
-            if segment_by == "product":
-                seg.append(acc.product.value)
-            elif segment_by == "provider":
-                seg.append(acc.provider or "unknown")
-            else:
-                seg.append("all")
-    _raise(problems, "argument")
-    o = np.asarray(opened, dtype=np.int64)
-    e = np.asarray(ended, dtype=np.int64)
-    k = np.asarray(kind, dtype=np.int64)
-    closed_mask = e != NEVER
-    if not o.size or ((bounds[0] is None or bounds[1] is None) and not closed_mask.any()):
-        raise InvalidInputError(
-            [("profiles", "have no closure to place in a period; give start and end")],
-            what="argument",
-        )
-    # ordinal -> datetime64[D]: date.toordinal() of 1970-01-01 is 719163
-    EPOCH = 719163
-    first = bounds[0].toordinal() if bounds[0] else int(e[closed_mask].min())
-    last = bounds[1].toordinal() if bounds[1] else int(e[closed_mask].max())
-    if last < first:
-        raise InvalidInputError([("end", "is before start")], what="argument")
-    p_first = int(_period_index(np.asarray([first - EPOCH], dtype="datetime64[D]"), freq)[0])
-    p_last = int(_period_index(np.asarray([last - EPOCH], dtype="datetime64[D]"), freq)[0])
-    seg_labels = sorted(set(seg))
-    seg_idx = {s: j for j, s in enumerate(seg_labels)}
-    sc = np.asarray([seg_idx[s] for s in seg], dtype=np.int64)
-    rows: dict[str, list] = {c: [] for c in COUNT_COLUMNS}
-    is_vol = np.isin(k, _VOLUNTARY_CODES)
-    is_inv = np.isin(k, _INVOLUNTARY_CODES)
-    for pi in range(p_first, p_last + 1):
-        s0 = int((_period_start(pi, freq) - np.datetime64("1970-01-01")).astype(np.int64)) + EPOCH
-        s1 = (
-            int((_period_start(pi + 1, freq) - np.datetime64("1970-01-01")).astype(np.int64))
-            + EPOCH
-        )
-        at_start = (o < s0) & (e >= s0)
-        closed = at_start & (e < s1)
-        n_open = np.bincount(sc[at_start], minlength=len(seg_labels))
-        n_cl = np.bincount(sc[closed], minlength=len(seg_labels))
-        n_vol = np.bincount(sc[closed & is_vol], minlength=len(seg_labels))
-        n_inv = np.bincount(sc[closed & is_inv], minlength=len(seg_labels))
-        label = _period_label(pi, freq)
-        for j, s in enumerate(seg_labels):
-            if n_open[j] == 0:
-                continue
-            rows["period"].append(label)
-            rows["segment"].append(s)
-            rows["open_at_start"].append(int(n_open[j]))
-            rows["closures"].append(int(n_cl[j]))
-            rows["voluntary"].append(int(n_vol[j]))
-            rows["involuntary"].append(int(n_inv[j]))
-    if not rows["period"]:
-        raise InvalidInputError(
-            [("profiles", "have no account open in the periods covered")], what="argument"
-        )
-    return closure_counts(rows)
+    bounds = check_profile_options(freq, segment_by, start, end)
+    return closure_counts(period_rows(account_spans(profiles, segment_by), bounds, freq))
 
 
 # ---------------------------------------------------------------------------------------
@@ -1176,86 +724,117 @@ def closure_rates(counts: Any, *, config: Any = None) -> ClosureRates:
     for v in rates.values():
         v.setflags(write=False)
     numer = {"gross": c.closures, "voluntary": c.voluntary, "involuntary": c.involuntary}
+    bounds = _segment_bounds(c)
+    charts: dict[str, ChartSeries] = {}
+    alerts: list[tuple[tuple[int, int, int, str], PortfolioAlert]] = []
+    for name in cfg.rates:
+        ch = _chart(numer[name].astype(np.float64), n, rates[name], bounds, cfg)
+        charts[name] = ch
+        alerts.extend(_alerts(name, c, rates[name], ch, cfg))
+    alerts.sort(key=lambda t: t[0])
+    return ClosureRates(
+        counts=c, rates=rates, charts=charts, alerts=tuple(a for _, a in alerts), config=cfg
+    )
+
+
+def _segment_bounds(c: ClosureCounts) -> list[tuple[int, int]]:
+    """``(first row, end row)`` of each segment's run of rows (counts are sorted by segment)."""
     bounds = []
     start = 0
     for r in range(1, len(c) + 1):
         if r == len(c) or c.segment[r] != c.segment[start]:
             bounds.append((start, r))
             start = r
-    charts: dict[str, ChartSeries] = {}
-    alerts: list[tuple[Any, ...]] = []
-    rule_rank = {name: i for i, name in enumerate(_RULES)}
-    rate_rank = {name: i for i, name in enumerate(RATES)}
-    for name in cfg.rates:
-        x = numer[name].astype(np.float64)
-        p = rates[name]
-        arrays = {
-            k: np.empty(len(c))
-            for k in ("center", "lcl", "ucl", "z", "cusum_hi", "cusum_lo", "ewma", "ewma_limit")
-        }
-        for a, b in bounds:
-            base_end = b if cfg.baseline_periods is None else min(b, a + cfg.baseline_periods)
-            pb = float(x[a:base_end].sum() / n[a:base_end].sum())
-            center, lcl, ucl = p_chart_limits(x[a:b], n[a:b], sigma=cfg.sigma, p_bar=pb)
-            sd = np.sqrt(pb * (1.0 - pb) / n[a:b])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                z = np.where(sd > 0, (p[a:b] - pb) / np.where(sd > 0, sd, 1.0), 0.0)
-            hi, lo = cusum(z, k=cfg.cusum_k, h=cfg.cusum_h)
-            e, elim = ewma(z, lam=cfg.ewma_lambda, L=cfg.ewma_L)
-            for key, val in (
-                ("center", center),
-                ("lcl", lcl),
-                ("ucl", ucl),
-                ("z", z),
-                ("cusum_hi", hi),
-                ("cusum_lo", lo),
-                ("ewma", e),
-                ("ewma_limit", elim),
-            ):
-                arrays[key][a:b] = val
-        for arr in arrays.values():
-            arr.setflags(write=False)
-        ch = ChartSeries(**arrays)
-        charts[name] = ch
-        for r in range(len(c)):
-            pr, sg, obs = c.period[r], c.segment[r], float(p[r])
-            found = []
-            if "p_chart" in cfg.rules:
-                if obs > ch.ucl[r]:
-                    found.append(("p_chart", obs, float(ch.ucl[r]), "high"))
-                elif obs < ch.lcl[r]:
-                    found.append(("p_chart", obs, float(ch.lcl[r]), "low"))
-            if "cusum" in cfg.rules:
-                if ch.cusum_hi[r] > cfg.cusum_h:
-                    found.append(("cusum", float(ch.cusum_hi[r]), cfg.cusum_h, "high"))
-                if ch.cusum_lo[r] > cfg.cusum_h:
-                    found.append(("cusum", float(ch.cusum_lo[r]), cfg.cusum_h, "low"))
-            if "ewma" in cfg.rules:
-                if ch.ewma[r] > ch.ewma_limit[r]:
-                    found.append(("ewma", float(ch.ewma[r]), float(ch.ewma_limit[r]), "high"))
-                elif ch.ewma[r] < -ch.ewma_limit[r]:
-                    found.append(("ewma", float(ch.ewma[r]), -float(ch.ewma_limit[r]), "low"))
-            for rule, value, limit, side in found:
-                alerts.append(
-                    (
-                        (r, rate_rank[name], rule_rank[rule], side),
-                        PortfolioAlert(
-                            rule=rule,
-                            rate=name,
-                            period=pr,
-                            segment=sg,
-                            value=value,
-                            limit=limit,
-                            side=side,
-                            observed_rate=obs,
-                            sources=_SOURCES[rule],
-                        ),
-                    )
+    return bounds
+
+
+def _chart(
+    x: FloatArray,
+    n: FloatArray,
+    p: FloatArray,
+    bounds: list[tuple[int, int]],
+    cfg: SignalConfig,
+) -> ChartSeries:
+    """The charts of one rate (``x`` events out of ``n``, rate ``p``), segment by segment."""
+    arrays = {
+        k: np.empty(len(n))
+        for k in ("center", "lcl", "ucl", "z", "cusum_hi", "cusum_lo", "ewma", "ewma_limit")
+    }
+    for a, b in bounds:
+        base_end = b if cfg.baseline_periods is None else min(b, a + cfg.baseline_periods)
+        pb = float(x[a:base_end].sum() / n[a:base_end].sum())
+        center, lcl, ucl = p_chart_limits(x[a:b], n[a:b], sigma=cfg.sigma, p_bar=pb)
+        sd = np.sqrt(pb * (1.0 - pb) / n[a:b])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(sd > 0, (p[a:b] - pb) / np.where(sd > 0, sd, 1.0), 0.0)
+        hi, lo = cusum(z, k=cfg.cusum_k, h=cfg.cusum_h)
+        e, elim = ewma(z, lam=cfg.ewma_lambda, L=cfg.ewma_L)
+        for key, val in (
+            ("center", center),
+            ("lcl", lcl),
+            ("ucl", ucl),
+            ("z", z),
+            ("cusum_hi", hi),
+            ("cusum_lo", lo),
+            ("ewma", e),
+            ("ewma_limit", elim),
+        ):
+            arrays[key][a:b] = val
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    return ChartSeries(**arrays)
+
+
+def _crossings(
+    r: int, obs: float, ch: ChartSeries, cfg: SignalConfig
+) -> list[tuple[str, float, float, str]]:
+    """``(rule, value, limit, side)`` of every rule that row ``r`` of the chart breaks."""
+    found = []
+    if "p_chart" in cfg.rules:
+        if obs > ch.ucl[r]:
+            found.append(("p_chart", obs, float(ch.ucl[r]), "high"))
+        elif obs < ch.lcl[r]:
+            found.append(("p_chart", obs, float(ch.lcl[r]), "low"))
+    if "cusum" in cfg.rules:
+        if ch.cusum_hi[r] > cfg.cusum_h:
+            found.append(("cusum", float(ch.cusum_hi[r]), cfg.cusum_h, "high"))
+        if ch.cusum_lo[r] > cfg.cusum_h:
+            found.append(("cusum", float(ch.cusum_lo[r]), cfg.cusum_h, "low"))
+    if "ewma" in cfg.rules:
+        if ch.ewma[r] > ch.ewma_limit[r]:
+            found.append(("ewma", float(ch.ewma[r]), float(ch.ewma_limit[r]), "high"))
+        elif ch.ewma[r] < -ch.ewma_limit[r]:
+            found.append(("ewma", float(ch.ewma[r]), -float(ch.ewma_limit[r]), "low"))
+    return found
+
+
+def _alerts(
+    name: str, c: ClosureCounts, p: FloatArray, ch: ChartSeries, cfg: SignalConfig
+) -> list[tuple[tuple[int, int, int, str], PortfolioAlert]]:
+    """The alerts of one rate, each with its sort key (row, rate, rule, side)."""
+    rule_rank = {rule: i for i, rule in enumerate(_RULES)}
+    rate_rank = {rate: i for i, rate in enumerate(RATES)}
+    out = []
+    for r in range(len(c)):
+        pr, sg, obs = c.period[r], c.segment[r], float(p[r])
+        for rule, value, limit, side in _crossings(r, obs, ch, cfg):
+            out.append(
+                (
+                    (r, rate_rank[name], rule_rank[rule], side),
+                    PortfolioAlert(
+                        rule=rule,
+                        rate=name,
+                        period=pr,
+                        segment=sg,
+                        value=value,
+                        limit=limit,
+                        side=side,
+                        observed_rate=obs,
+                        sources=_SOURCES[rule],
+                    ),
                 )
-    alerts.sort(key=lambda t: t[0])
-    return ClosureRates(
-        counts=c, rates=rates, charts=charts, alerts=tuple(a for _, a in alerts), config=cfg
-    )
+            )
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -1363,7 +942,7 @@ def plot_closure_rates(
         problems.append(("segments", f"has unknown segments: {', '.join(map(str, unknown[:5]))}"))
     if not segs or len(segs) > _MAX_PLOT_SEGMENTS:
         problems.append(("segments", f"must name 1 to {_MAX_PLOT_SEGMENTS} segments"))
-    _raise(problems, "argument")
+    raise_if(problems, "argument")
     try:
         import matplotlib
 
@@ -1373,41 +952,4 @@ def plot_closure_rates(
         raise ImportError(
             "plot_closure_rates needs matplotlib: pip install credit-closure[plot]"
         ) from None
-    ch = result.charts[rate]
-    c = result.counts
-    ncols = 1 if len(segs) == 1 else 2
-    nrows = (len(segs) + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, 3.0 * nrows), squeeze=False)
-    alerted = {(a.segment, a.period) for a in result.alerts if a.rate == rate}
-    try:
-        for ax, s in zip(axes.ravel(), segs):
-            idx = [r for r in range(len(c)) if c.segment[r] == s]
-            xs = list(range(len(idx)))
-            labels = [str(c.period[r]) for r in idx]
-            y = result.rates[rate][idx]
-            ax.plot(xs, y, marker="o", ms=3, lw=1.2, label=f"{rate} rate")
-            ax.step(xs, ch.ucl[idx], where="mid", color="tab:red", lw=0.9, label="UCL")
-            ax.step(xs, ch.lcl[idx], where="mid", color="tab:red", lw=0.9, ls="--", label="LCL")
-            ax.plot(xs, ch.center[idx], color="grey", lw=0.8, label="centre")
-            hit = [i for i, r in enumerate(idx) if (s, c.period[r]) in alerted]
-            if hit:
-                ax.scatter(
-                    [xs[i] for i in hit],
-                    y[hit],
-                    color="tab:red",
-                    zorder=3,
-                    label="alert (any rule)",
-                )
-            step = max(1, len(xs) // 8)
-            ax.set_xticks(xs[::step])
-            ax.set_xticklabels(labels[::step], rotation=30, fontsize=7)
-            ax.set_title(f"segment {s}", fontsize=9)
-            ax.tick_params(axis="y", labelsize=7)
-        for ax in axes.ravel()[len(segs) :]:
-            ax.set_visible(False)
-        axes.ravel()[0].legend(fontsize=7, loc="upper left")
-        fig.suptitle(f"{rate} closure rate with p-chart limits", fontsize=10)
-        fig.tight_layout()
-        fig.savefig(path, format="png", dpi=110)
-    finally:
-        plt.close(fig)
+    draw_rate_panels(plt, result, path, rate, segs)

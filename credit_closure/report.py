@@ -26,7 +26,7 @@ import importlib.util
 import io
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Union
 
@@ -87,6 +87,10 @@ class PointsRow:
     points: float
 
 
+def _chart_tuple(charts: Iterable[Chart]) -> tuple[Chart, ...]:
+    return tuple(charts)
+
+
 @attrs.frozen
 class HTMLReport:
     """A rendered validation report.
@@ -100,7 +104,7 @@ class HTMLReport:
 
     html: str = attrs.field(repr=False)
     report: Any
-    charts: tuple[Chart, ...] = attrs.field(converter=tuple)
+    charts: tuple[Chart, ...] = attrs.field(converter=_chart_tuple)
     charts_missing: bool = False
 
     def write(self, path: _PathLike, *, png_dir: _PathLike | None = None) -> list[Path]:
@@ -159,7 +163,7 @@ def points_table(scorer: Any) -> tuple[PointsRow, ...]:
         >>> from credit_closure._scorecard.logistic import reference_scorer
         >>> rows = points_table(reference_scorer())
         >>> rows[0].input, rows[0].bin
-        ('util_total', '(-inf, 0.03294)')
+        ('util_total', '(-inf, 0.0739)')
         >>> points_table(object())
         ()
     """
@@ -198,11 +202,22 @@ def _png(fig: Any) -> bytes:
 def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) -> list[Chart]:
     import numpy as np
 
-    from credit_closure.metrics import ks_curve, roc_curve
-
-    charts: list[Chart] = []
     y = np.asarray(y, dtype=np.int64)
     prob = np.asarray(prob, dtype=np.float64)
+    charts = [
+        _roc_chart(report, y, prob),
+        _ks_chart(report, y, prob),
+        _distribution_chart(y, prob, score),
+        _calibration_chart(report),
+    ]
+    if report.psi is not None:
+        charts.append(_psi_chart(report))
+    return charts
+
+
+def _roc_chart(report: Any, y: Any, prob: Any) -> Chart:
+    """ROC curve of the predicted probability, with the chance diagonal."""
+    from credit_closure.metrics import roc_curve
 
     fig, ax = _figure()
     fpr, tpr, _ = roc_curve(y, prob)
@@ -216,9 +231,14 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
     )
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
-    charts.append(
-        Chart("roc", f"ROC curve: AUC {report.auc:.3f}, Gini {report.gini:.3f}", _png(fig))
-    )
+    return Chart("roc", f"ROC curve: AUC {report.auc:.3f}, Gini {report.gini:.3f}", _png(fig))
+
+
+def _ks_chart(report: Any, y: Any, prob: Any) -> Chart:
+    """Cumulative shares of bads and goods by PD, with the KS gap marked."""
+    import numpy as np
+
+    from credit_closure.metrics import ks_curve
 
     fig, ax = _figure()
     t, cum_bad, cum_good = ks_curve(y, prob)
@@ -236,7 +256,12 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
     ax.set(xlabel="probability of default t", ylabel="cumulative share", ylim=(0, 1.01))
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
-    charts.append(Chart("ks", f"KS curve: KS {report.ks.statistic:.3f}", _png(fig)))
+    return Chart("ks", f"KS curve: KS {report.ks.statistic:.3f}", _png(fig))
+
+
+def _distribution_chart(y: Any, prob: Any, score: Any) -> Chart:
+    """Histograms of the score (or PD) of goods and bads."""
+    import numpy as np
 
     fig, ax = _figure()
     values = np.asarray(score if score is not None else prob, dtype=np.float64)
@@ -261,7 +286,12 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
     ax.set(xlabel=unit, ylabel="density")
     ax.legend()
     ax.grid(alpha=0.3)
-    charts.append(Chart("distribution", f"Distribution of the {unit}, goods and bads", _png(fig)))
+    return Chart("distribution", f"Distribution of the {unit}, goods and bads", _png(fig))
+
+
+def _calibration_chart(report: Any) -> Chart:
+    """Mean predicted PD against the observed bad rate, bin by bin."""
+    import numpy as np
 
     fig, ax = _figure()
     cal = report.calibration
@@ -279,41 +309,42 @@ def _draw_charts(report: Any, y: Any, prob: Any, score: Any, base_score: Any) ->
     ax.set(xlabel="bin of predicted PD (1 = lowest)", ylabel="rate", xticks=idx)
     ax.legend()
     ax.grid(alpha=0.3, axis="y")
-    charts.append(Chart("calibration", "Calibration by decile of predicted PD", _png(fig)))
+    return Chart("calibration", "Calibration by decile of predicted PD", _png(fig))
 
-    if report.psi is not None:
-        fig, ax = _figure()
-        n = len(report.psi.expected_share)
-        idx = np.arange(1, n + 1)
-        ax.bar(
-            idx - 0.2,
-            report.psi.expected_share,
-            width=0.4,
-            color=_GOOD,
-            label="baseline (expected)",
-        )
-        ax.bar(
-            idx + 0.2,
-            report.psi.actual_share,
-            width=0.4,
-            color="#fdae61",
-            label="this sample (actual)",
-        )
-        ax.set(
-            xlabel=f"bin of the baseline's {report.psi_basis} (1 = lowest)",
-            ylabel="share",
-            xticks=idx,
-        )
-        ax.legend()
-        ax.grid(alpha=0.3, axis="y")
-        charts.append(
-            Chart(
-                "psi",
-                f"Population stability: PSI {report.psi.value:.4f} ({report.psi.band})",
-                _png(fig),
-            )
-        )
-    return charts
+
+def _psi_chart(report: Any) -> Chart:
+    """Baseline and actual shares per PSI bin (the report must have a PSI)."""
+    import numpy as np
+
+    fig, ax = _figure()
+    n = len(report.psi.expected_share)
+    idx = np.arange(1, n + 1)
+    ax.bar(
+        idx - 0.2,
+        report.psi.expected_share,
+        width=0.4,
+        color=_GOOD,
+        label="baseline (expected)",
+    )
+    ax.bar(
+        idx + 0.2,
+        report.psi.actual_share,
+        width=0.4,
+        color="#fdae61",
+        label="this sample (actual)",
+    )
+    ax.set(
+        xlabel=f"bin of the baseline's {report.psi_basis} (1 = lowest)",
+        ylabel="share",
+        xticks=idx,
+    )
+    ax.legend()
+    ax.grid(alpha=0.3, axis="y")
+    return Chart(
+        "psi",
+        f"Population stability: PSI {report.psi.value:.4f} ({report.psi.band})",
+        _png(fig),
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -351,6 +382,115 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence
     return "".join(out)
 
 
+def _chart_section(charts: Sequence[Chart], charts_missing: bool, plots: bool) -> list[str]:
+    """The charts, or a note saying why there are none."""
+    parts: list[str] = []
+    if charts_missing:
+        parts.append(
+            f'<p class="note">Charts need matplotlib, which is not installed. '
+            f"Install it with <code>{_e(PLOT_HINT)}</code> and run again to get the "
+            "ROC, KS, distribution, calibration and PSI charts.</p>"
+        )
+    elif not plots:
+        parts.append('<p class="note">Charts were not requested.</p>')
+    if charts:
+        parts.append('<h2>Charts</h2><div class="charts">')
+        for c in charts:
+            parts.append(
+                f'<figure id="chart-{_e(c.name)}"><figcaption>{_e(c.title)}'
+                f'</figcaption><img alt="{_e(c.title)}" width="560" height="370" '
+                f'src="{c.data_uri()}"></figure>'
+            )
+        parts.append("</div>")
+    return parts
+
+
+def _calibration_section(r: Any) -> list[str]:
+    """The calibration table."""
+    parts: list[str] = []
+    parts.append("<h2>Calibration by decile</h2>")
+    parts.append(
+        "<p>Bins are quantiles of the predicted probability of default; tied "
+        "probabilities stay in one bin, so there may be fewer than ten.</p>"
+    )
+    parts.append(
+        _table(
+            ("Bin", "PD from", "PD to", "N", "Bads", "Mean predicted", "Observed rate"),
+            [
+                (
+                    i,
+                    f"{b.lower:.6g}",
+                    f"{b.upper:.6g}",
+                    b.n,
+                    b.n_bad,
+                    _f(b.mean_predicted),
+                    _f(b.observed_rate),
+                )
+                for i, b in enumerate(r.calibration, start=1)
+            ],
+            (True,) * 7,
+        )
+    )
+    return parts
+
+
+def _stability_sections(r: Any) -> list[str]:
+    """The PSI table and the CSI of every input, when the report has them."""
+    parts: list[str] = []
+    if r.psi is not None:
+        from credit_closure._metrics.markdown import bin_labels as _bin_labels
+
+        parts.append(f"<h2>Population stability ({_e(r.psi_basis)})</h2>")
+        parts.append(
+            f"<p>PSI = {_f(r.psi.value)} ({_e(r.psi.band)}). Bands: stable &lt; 0.1, "
+            "moderate 0.1 to 0.25, major &gt; 0.25 (an industry rule of thumb, not a "
+            "regulation).</p>"
+        )
+        labels = _bin_labels(r.psi.edges, len(r.psi.expected_share))
+        parts.append(
+            _table(
+                ("Bin", "Range", "Baseline share", "Sample share", "Contribution"),
+                [
+                    (i, lab, _f(e), _f(a), _f(c))
+                    for i, (lab, e, a, c) in enumerate(
+                        zip(labels, r.psi.expected_share, r.psi.actual_share, r.psi.contribution),
+                        start=1,
+                    )
+                ],
+                (True, False, True, True, True),
+            )
+        )
+    if r.csi:
+        parts.append("<h2>Characteristic stability (CSI per input)</h2>")
+        parts.append(
+            _table(
+                ("Input", "CSI", "Band", "Bins"),
+                [(k, _f(v.value), v.band, len(v.contribution)) for k, v in r.csi.items()],
+                (False, True, False, True),
+            )
+        )
+    return parts
+
+
+def _points_section(points: Sequence[PointsRow]) -> list[str]:
+    """The scorecard points table of a logistic scorecard."""
+    parts: list[str] = []
+    if points:
+        parts.append("<h2>Scorecard points</h2>")
+        parts.append(
+            "<p>Points each bin adds to the score (higher = lower risk); the "
+            "missing bin is used when the input is unknown.</p>"
+        )
+        parts.append(
+            _table(
+                ("Input", "Bin", "Points"),
+                [(p.input, p.bin, f"{p.points:+.2f}") for p in points],
+                (False, False, True),
+            )
+        )
+    return parts
+
+
 def _render(
     report: Any,
     charts: Sequence[Chart],
@@ -383,91 +523,10 @@ def _render(
             (False, True),
         ),
     ]
-    if charts_missing:
-        parts.append(
-            f'<p class="note">Charts need matplotlib, which is not installed. '
-            f"Install it with <code>{_e(PLOT_HINT)}</code> and run again to get the "
-            "ROC, KS, distribution, calibration and PSI charts.</p>"
-        )
-    elif not plots:
-        parts.append('<p class="note">Charts were not requested.</p>')
-    if charts:
-        parts.append('<h2>Charts</h2><div class="charts">')
-        for c in charts:
-            parts.append(
-                f'<figure id="chart-{_e(c.name)}"><figcaption>{_e(c.title)}'
-                f'</figcaption><img alt="{_e(c.title)}" width="560" height="370" '
-                f'src="{c.data_uri()}"></figure>'
-            )
-        parts.append("</div>")
-    parts.append("<h2>Calibration by decile</h2>")
-    parts.append(
-        "<p>Bins are quantiles of the predicted probability of default; tied "
-        "probabilities stay in one bin, so there may be fewer than ten.</p>"
-    )
-    parts.append(
-        _table(
-            ("Bin", "PD from", "PD to", "N", "Bads", "Mean predicted", "Observed rate"),
-            [
-                (
-                    i,
-                    f"{b.lower:.6g}",
-                    f"{b.upper:.6g}",
-                    b.n,
-                    b.n_bad,
-                    _f(b.mean_predicted),
-                    _f(b.observed_rate),
-                )
-                for i, b in enumerate(r.calibration, start=1)
-            ],
-            (True,) * 7,
-        )
-    )
-    if r.psi is not None:
-        from credit_closure.metrics import _bin_labels
-
-        parts.append(f"<h2>Population stability ({_e(r.psi_basis)})</h2>")
-        parts.append(
-            f"<p>PSI = {_f(r.psi.value)} ({_e(r.psi.band)}). Bands: stable &lt; 0.1, "
-            "moderate 0.1 to 0.25, major &gt; 0.25 (an industry rule of thumb, not a "
-            "regulation).</p>"
-        )
-        labels = _bin_labels(r.psi.edges, len(r.psi.expected_share))
-        parts.append(
-            _table(
-                ("Bin", "Range", "Baseline share", "Sample share", "Contribution"),
-                [
-                    (i, lab, _f(e), _f(a), _f(c))
-                    for i, (lab, e, a, c) in enumerate(
-                        zip(labels, r.psi.expected_share, r.psi.actual_share, r.psi.contribution),
-                        start=1,
-                    )
-                ],
-                (True, False, True, True, True),
-            )
-        )
-    if r.csi:
-        parts.append("<h2>Characteristic stability (CSI per input)</h2>")
-        parts.append(
-            _table(
-                ("Input", "CSI", "Band", "Bins"),
-                [(k, _f(v.value), v.band, len(v.contribution)) for k, v in r.csi.items()],
-                (False, True, False, True),
-            )
-        )
-    if points:
-        parts.append("<h2>Scorecard points</h2>")
-        parts.append(
-            "<p>Points each bin adds to the score (higher = lower risk); the "
-            "missing bin is used when the input is unknown.</p>"
-        )
-        parts.append(
-            _table(
-                ("Input", "Bin", "Points"),
-                [(p.input, p.bin, f"{p.points:+.2f}") for p in points],
-                (False, False, True),
-            )
-        )
+    parts += _chart_section(charts, charts_missing, plots)
+    parts += _calibration_section(r)
+    parts += _stability_sections(r)
+    parts += _points_section(points)
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -548,8 +607,8 @@ def html_report_from_arrays(
 def _scored(
     scorer: Any, profiles: Sequence[Any], as_of: Any, tick: Callable[[], None]
 ) -> tuple[list[float], list[float]]:
+    from credit_closure._metrics.scoring import report_dates as _report_dates
     from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
-    from credit_closure.metrics import _report_dates
 
     problems: list[tuple[str, str]] = []
     dates = _report_dates(as_of, len(profiles), "as_of", problems)

@@ -224,25 +224,9 @@ def _large(as_of: _dt.date, n: int) -> dict[str, Any]:
     }
 
 
-def conformance_profiles(as_of: _dt.date = DEFAULT_AS_OF) -> tuple[CreditProfile, ...]:
-    """The deterministic profiles :func:`check_scorer` uses, observed at ``as_of``.
-
-    Every date is counted back from ``as_of``, so no profile is dated after it.
-
-    Args:
-        as_of: The observation date.
-
-    Returns:
-        Validated profiles; the empty one is ``conformance-empty`` and the one with
-        :data:`LARGE_ACCOUNTS` accounts is ``conformance-large``.
-
-    Example:
-        >>> ps = conformance_profiles()
-        >>> [len(p.accounts) for p in ps if p.subject_id in ("conformance-empty", "conformance-large")]
-        [0, 200]
-    """
-    a = as_of
-    docs: list[dict[str, Any]] = [
+def _open_line_docs(a: _dt.date) -> list[dict[str, Any]]:
+    """Profiles with open lines only: a clean one and a highly utilised one."""
+    return [
         {
             "subject_id": "conformance-clean",
             "accounts": [
@@ -258,6 +242,12 @@ def conformance_profiles(as_of: _dt.date = DEFAULT_AS_OF) -> tuple[CreditProfile
                 _acc(a, "hb1", "revolving_consumer", 900, 5000, 4800, provider="huabei"),
             ],
         },
+    ]
+
+
+def _closure_docs(a: _dt.date) -> list[dict[str, Any]]:
+    """Profiles with one closure: with a balance, by lender risk, abnormal (charged off)."""
+    return [
         {
             "subject_id": "conformance-closed-with-balance",
             "accounts": [
@@ -333,6 +323,12 @@ def conformance_profiles(as_of: _dt.date = DEFAULT_AS_OF) -> tuple[CreditProfile
                 )
             ],
         },
+    ]
+
+
+def _behaviour_docs(a: _dt.date) -> list[dict[str, Any]]:
+    """Delinquency, many inquiries, deleveraging closures, activity after a closure."""
+    return [
         {
             "subject_id": "conformance-delinquent",
             "accounts": [
@@ -403,6 +399,31 @@ def conformance_profiles(as_of: _dt.date = DEFAULT_AS_OF) -> tuple[CreditProfile
                 {"account_id": "hb1", "at": _d(a, 8) + "T21:20:00", "kind": "reopen_request"},
             ],
         },
+    ]
+
+
+def conformance_profiles(as_of: _dt.date = DEFAULT_AS_OF) -> tuple[CreditProfile, ...]:
+    """The deterministic profiles :func:`check_scorer` uses, observed at ``as_of``.
+
+    Every date is counted back from ``as_of``, so no profile is dated after it.
+
+    Args:
+        as_of: The observation date.
+
+    Returns:
+        Validated profiles; the empty one is ``conformance-empty`` and the one with
+        :data:`LARGE_ACCOUNTS` accounts is ``conformance-large``.
+
+    Example:
+        >>> ps = conformance_profiles()
+        >>> [len(p.accounts) for p in ps if p.subject_id in ("conformance-empty", "conformance-large")]
+        [0, 200]
+    """
+    a = as_of
+    docs: list[dict[str, Any]] = [
+        *_open_line_docs(a),
+        *_closure_docs(a),
+        *_behaviour_docs(a),
         {"subject_id": "conformance-empty"},
         _large(a, LARGE_ACCOUNTS),
     ]
@@ -458,8 +479,11 @@ def _equivalent(a: ScoreResult, b: ScoreResult) -> bool:
     ta, tb = _factor_totals(a), _factor_totals(b)
     if ta.keys() != tb.keys() or not all(_close(ta[k], tb[k]) for k in ta):
         return False
-    key = lambda t: (t.code, t.action, t.rule or "")
-    return sorted(a.triggers, key=key) == sorted(b.triggers, key=key)
+    return sorted(a.triggers, key=_trigger_key) == sorted(b.triggers, key=_trigger_key)
+
+
+def _trigger_key(t: Trigger) -> tuple[str, str, str]:
+    return (t.code, t.action, t.rule or "")
 
 
 # ---------------------------------------------------------------------------------------
@@ -517,7 +541,17 @@ def check_scorer(
     texts = getattr(scorer, "reason_texts", None)
     snapshots = [p.to_dict() for p in sample]
 
-    # returns_score_result / known_reason_codes / deterministic
+    first = _check_results(scorer, sample, day, texts, fail)
+    _check_order_and_mutation(scorer, sample, first, snapshots, day, fail)
+    _check_threads(scorer, sample, first, day, fail)
+    _check_assess(scorer, sample, first, day, fail)
+    _check_batch(scorer, sample, first, day, fail)
+
+
+def _check_results(
+    scorer: Any, sample: Sequence[CreditProfile], day: _dt.date, texts: Any, fail: Any
+) -> list[ScoreResult]:
+    """returns_score_result, known_reason_codes and deterministic; the first results."""
     first: list[ScoreResult] = []
     for p in sample:
         r = _score(scorer, p, day, fail)
@@ -532,8 +566,18 @@ def check_scorer(
                 p.subject_id,
             )
         first.append(r)
+    return first
 
-    # order_invariant
+
+def _check_order_and_mutation(
+    scorer: Any,
+    sample: Sequence[CreditProfile],
+    first: list[ScoreResult],
+    snapshots: list[dict[str, Any]],
+    day: _dt.date,
+    fail: Any,
+) -> None:
+    """order_invariant and does_not_mutate (since the first call, too)."""
     for p, r in zip(sample, first):
         rev = _reversed_profile(p)
         if not _equivalent(r, _score(scorer, rev, day, fail)):
@@ -556,10 +600,11 @@ def check_scorer(
                 p.subject_id,
             )
 
-    # thread_safe
-    _check_threads(scorer, sample, first, day, fail)
 
-    # works_through_assess
+def _check_assess(
+    scorer: Any, sample: Sequence[CreditProfile], first: list[ScoreResult], day: _dt.date, fail: Any
+) -> None:
+    """works_through_assess: assess() accepts the scorer and reasons are its own factors."""
     for p, r in zip(sample, first):
         try:
             a = assess(p, scorer=scorer, as_of=day)
@@ -587,7 +632,11 @@ def check_scorer(
                 p.subject_id,
             )
 
-    # batch_consistent (only for a scorer with the optional score_batch method)
+
+def _check_batch(
+    scorer: Any, sample: Sequence[CreditProfile], first: list[ScoreResult], day: _dt.date, fail: Any
+) -> None:
+    """batch_consistent, only for a scorer with the optional score_batch method."""
     batch = getattr(scorer, "score_batch", None)
     if callable(batch):
         import numpy as np

@@ -24,6 +24,7 @@ from credit_closure import (
     synth,
 )
 from credit_closure._contract.model import REVOLVING_PRODUCTS
+from credit_closure._synth import truth
 from credit_closure.exceptions import InvalidInputError
 from credit_closure.synth import SyntheticPortfolio, TrainingData, generate_portfolio, read_jsonl
 
@@ -352,7 +353,7 @@ class TestOutcomes:
     def test_true_probability_is_the_documented_function(self, big):
         """true_probability = σ(b0 + observable log-odds - 0.7 z), recomputed from the profiles."""
         profiles, z, _, _ = synth._generate(300, 11, AS_OF)
-        obs = np.array([synth._observable_log_odds(p, AS_OF) for p in profiles])
+        obs = np.array([truth._observable_log_odds(p, AS_OF) for p in profiles])
         expected = synth._sigmoid(synth.DEFAULT_INTERCEPT + (obs - synth.RESIDUAL_WEIGHT * z))
         np.testing.assert_array_equal(big.true_probability[:300], expected)
         assert big.intercept == synth.DEFAULT_INTERCEPT
@@ -378,10 +379,10 @@ class TestCleanClosures:
         """Closing an open zero-balance revolving line cleanly leaves the log-odds unchanged."""
         checked = 0
         for p in sample[:3000]:
-            before = synth._observable_log_odds(p, AS_OF)
+            before = truth._observable_log_odds(p, AS_OF)
             for aid in _open_zero_balance_revolving(p):
                 when = max(p.account(aid).opened_on, AS_OF - dt.timedelta(days=30))
-                after = synth._observable_log_odds(_close_cleanly(p, aid, when), AS_OF)
+                after = truth._observable_log_odds(_close_cleanly(p, aid, when), AS_OF)
                 assert after == before
                 checked += 1
         assert checked > 500
@@ -392,11 +393,11 @@ class TestCleanClosures:
         for p in sample:
             events = {c.account_id: c for c in p.closures}
             for a in p.accounts:
-                if a.product in REVOLVING_PRODUCTS and synth._is_clean_voluntary(
+                if a.product in REVOLVING_PRODUCTS and truth._is_clean_voluntary(
                     a, events.get(a.account_id)
                 ):
-                    before = synth._observable_log_odds(p, AS_OF)
-                    after = synth._observable_log_odds(_reopen(p, a.account_id), AS_OF)
+                    before = truth._observable_log_odds(p, AS_OF)
+                    after = truth._observable_log_odds(_reopen(p, a.account_id), AS_OF)
                     assert after == before
                     checked += 1
         assert checked > 200
@@ -419,13 +420,13 @@ class TestCleanClosures:
         aid = candidates[pick % len(candidates)]
         when = max(p.account(aid).opened_on, AS_OF - dt.timedelta(days=days_ago))
         closed = _close_cleanly(p, aid, when, reason)
-        assert synth._is_clean_voluntary(closed.account(aid), closed.closures[-1])
+        assert truth._is_clean_voluntary(closed.account(aid), closed.closures[-1])
         z = 0.3
         p_before = synth._sigmoid(
-            synth.DEFAULT_INTERCEPT + synth._observable_log_odds(p, AS_OF) - 0.7 * z
+            synth.DEFAULT_INTERCEPT + truth._observable_log_odds(p, AS_OF) - 0.7 * z
         )
         p_after = synth._sigmoid(
-            synth.DEFAULT_INTERCEPT + synth._observable_log_odds(closed, AS_OF) - 0.7 * z
+            synth.DEFAULT_INTERCEPT + truth._observable_log_odds(closed, AS_OF) - 0.7 * z
         )
         assert p_after == p_before
 
@@ -433,7 +434,7 @@ class TestCleanClosures:
         """Closing with a balance, or by the lender, raises the log-odds (the check is sensitive)."""
         raised = checked = 0
         for p in sample[:1000]:
-            before = synth._observable_log_odds(p, AS_OF)
+            before = truth._observable_log_odds(p, AS_OF)
             for aid in _open_zero_balance_revolving(p)[:1]:
                 when = max(p.account(aid).opened_on, AS_OF - dt.timedelta(days=30))
                 clean = _close_cleanly(p, aid, when)
@@ -450,7 +451,7 @@ class TestCleanClosures:
                     ),
                 )
                 for variant in (by_lender, with_balance):
-                    after = synth._observable_log_odds(variant, AS_OF)
+                    after = truth._observable_log_odds(variant, AS_OF)
                     assert after >= before
                     raised += after > before
                     checked += 1

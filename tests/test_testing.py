@@ -172,7 +172,7 @@ class TestDeclarations:
         """A scale that is not a Scale fails optional_members."""
 
         class S(Good):
-            scale = {"pdo": 20}
+            scale = {"pdo": 20}  # noqa: RUF012 - a plain class attribute, as scorers declare it
 
         _fails(S(), "optional_members")
 
@@ -180,7 +180,7 @@ class TestDeclarations:
         """reason_texts entries must be (English, Chinese) pairs."""
 
         class S(Good):
-            reason_texts = {"X": ("only english",)}
+            reason_texts = {"X": ("only english",)}  # noqa: RUF012 - as above
 
         _fails(S(), "optional_members")
 
@@ -229,7 +229,7 @@ class TestBehaviour:
         _fails(S(), "known_reason_codes")
 
         class T(S):
-            reason_texts = {"MYSTERY": ("A documented factor", "一个有说明的因素")}
+            reason_texts = {"MYSTERY": ("A documented factor", "一个有说明的因素")}  # noqa: RUF012 - as above
 
         check_scorer(T())
 

@@ -1,0 +1,1 @@
+"""The data-generating process behind :mod:`credit_closure.synth`: tables, draws, subjects, truth."""
