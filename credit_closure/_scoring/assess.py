@@ -217,6 +217,7 @@ def _as_of(value: Any, name: str = "as_of") -> _dt.date:
 
 class _ResolvedScorer:
     __slots__ = (
+        "_seen",
         "dist",
         "dist_version",
         "fast_probability",
@@ -244,15 +245,29 @@ class _ResolvedScorer:
         self.name = name
         self.dist = dist
         self.dist_version = dist_version
-        scale = getattr(obj, "scale", None)
+        seen = _observed(obj)
+        _api, scale, texts, method, version, fast = seen
+        self._seen = seen
         self.scale: Scale = scale if isinstance(scale, Scale) else DEFAULT_SCALE
-        self.texts = getattr(obj, "reason_texts", None)
-        self.method = str(getattr(obj, "reason_method", "points_lost"))
-        self.version = str(getattr(obj, "version", "unknown"))
-        fast = getattr(obj, "probability_of_default", None)
+        self.texts = texts
+        self.method = str(method)
+        self.version = str(version)
         self.fast_probability = fast if callable(fast) else None
         # built-in scorers return well-formed results by construction
         self.trusted = type(obj).__module__.startswith("credit_closure.")
+
+    def describes(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> bool:
+        """Whether this snapshot still describes ``obj`` as it is now: same object and
+        provenance, and the same scale, reason texts (both by identity), reason method,
+        version, fast path and protocol version. A scorer refitted or re-parameterised in
+        place changes at least one of them (a refit changes the version)."""
+        return (
+            self.scorer is obj
+            and self.name == name
+            and self.dist == dist
+            and self.dist_version == dist_version
+            and _same(self._seen, _observed(obj))
+        )
 
     def probability(self, profile: CreditProfile, as_of: _dt.date) -> float:
         """The scorer's probability of default, through its fast path when it has one."""
@@ -320,15 +335,47 @@ class _ResolvedScorer:
         return result
 
 
+_Observed = tuple[Any, Any, Any, Any, Any, Any]
+
+
+def _observed(obj: Any) -> _Observed:
+    """What a snapshot of ``obj`` is made of: its protocol version, ``scale``,
+    ``reason_texts``, ``reason_method``, ``version`` and ``probability_of_default``, read now
+    (a few attribute reads: cheap next to scoring a profile)."""
+    return (
+        getattr(obj, "credit_closure_api", None),
+        getattr(obj, "scale", None),
+        getattr(obj, "reason_texts", None),
+        getattr(obj, "reason_method", "points_lost"),
+        getattr(obj, "version", "unknown"),
+        getattr(obj, "probability_of_default", None),
+    )
+
+
+def _same(a: _Observed, b: _Observed) -> bool:
+    """Two observations of one scorer agree: scale and reason texts are the same objects
+    (a fitted scorer's are replaced on refit), the rest compare equal (a version is often
+    rebuilt on each read; a bound method is new on each read and equal to the last)."""
+    return (
+        a[1] is b[1]
+        and a[2] is b[2]
+        and a[0] == b[0]
+        and a[3] == b[3]
+        and a[4] == b[4]
+        and a[5] == b[5]
+    )
+
+
 _RESOLVED: dict[int, _ResolvedScorer] = {}
 
 
 def resolved(scorer: Any) -> _ResolvedScorer:
     """The scorer behind ``scorer`` (a name or an object) with its provenance, cached per
-    scorer object."""
+    scorer object and checked against the object on every call: a scorer refitted or
+    re-parameterised in place gets a new snapshot (its new scale, texts and version)."""
     obj, name, dist, dist_version = resolve(scorer)
     hit = _RESOLVED.get(id(obj))
-    if hit is not None and hit.scorer is obj and hit.name == name and hit.dist == dist:
+    if hit is not None and hit.describes(obj, name, dist, dist_version):
         return hit
     r = _ResolvedScorer(obj, name, dist, dist_version)
     if len(_RESOLVED) > 256:

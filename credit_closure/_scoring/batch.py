@@ -32,7 +32,7 @@ from credit_closure._scoring.assess import (
     assess,
     resolved,
 )
-from credit_closure._scoring.registry import BUILTINS
+from credit_closure._scoring.registry import BUILTINS, resolve
 from credit_closure.exceptions import CreditClosureError, InvalidInputError, ScoringError
 
 __all__ = ["AssessmentError", "assess_many"]
@@ -143,9 +143,10 @@ class _ScorerSpec:
 
     def resolved(self) -> _ResolvedScorer:
         if self._resolved is None:
-            r = resolved(self.builtin if self.builtin else self.obj)
-            r.name, r.dist, r.dist_version = self.name, self.dist, self.dist_version
-            self._resolved = r
+            # a snapshot of its own, with the parent's provenance (the cached one is left as
+            # it is: it describes the object as this process resolves it)
+            obj = resolve(self.for_assess())[0]
+            self._resolved = _ResolvedScorer(obj, self.name, self.dist, self.dist_version)
         return self._resolved
 
     def for_assess(self) -> Any:
