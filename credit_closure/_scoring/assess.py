@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import attrs
 
@@ -21,11 +21,25 @@ from credit_closure._contract.model import (
     reopened_account,
 )
 from credit_closure._scoring.features import months_before
-from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
+from credit_closure._scoring.protocol import (
+    SUPPORTED_SCORER_APIS,
+    Factor,
+    Scorer,
+    ScoreResult,
+    Trigger,
+)
 from credit_closure._scoring.reasons import REASONS, ReasonText, reason_text
 from credit_closure._scoring.registry import resolve
 from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
 from credit_closure.exceptions import InvalidInputError, ScoringError
+
+if TYPE_CHECKING:  # the enterprise module imports this one: no import at run time
+    from credit_closure._scoring.enterprise import EnterpriseAssessment, EnterpriseWhatIf
+
+#: What ``scorer=`` accepts: a registered name or a scorer object.
+ScorerLike = str | Scorer
+#: What a date argument accepts: a date, a ``"YYYY-MM-DD"`` string or ``None`` (today).
+DateLike = _dt.date | str | None
 
 __all__ = ["Assessment", "ReasonChange", "ReasonCode", "WhatIf", "assess", "what_if"]
 
@@ -296,7 +310,7 @@ class _ResolvedScorer:
     def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
         result = self._call(self.scorer.score, profile, as_of)
         if self.trusted:
-            return result
+            return cast(ScoreResult, result)
         return self.checked(result)
 
     def checked(self, result: Any, method: str = "score()") -> ScoreResult:
@@ -454,6 +468,8 @@ _rc_code, _rc_message, _rc_message_zh, _rc_points = (
 
 
 def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
+    """At most :data:`MAX_REASONS` reasons: the negative factors summed per code, worst first
+    (the codes of decline and refer triggers before the others), with their texts."""
     totals: dict[str, float] = {}
     get = totals.get
     for f in result.factors:
@@ -477,17 +493,17 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
     out = []
     cache = _REASON_CACHE
     for pts, code in order[:MAX_REASONS]:
-        t = texts.get(code) if texts else None
-        if t is None:
-            t = REASONS.get(code)
-            if t is None:
-                t = (code, code)
-        key = (code, t[0], t[1], pts)
+        text = texts.get(code) if texts else None
+        if text is None:
+            text = REASONS.get(code)
+            if text is None:
+                text = (code, code)
+        key = (code, text[0], text[1], pts)
         r = cache.get(key)
         if r is None:
             if len(cache) >= 8192:
                 cache.clear()
-            r = cache[key] = _reason(code, t[0], t[1], pts)
+            r = cache[key] = _reason(code, text[0], text[1], pts)
         out.append(r)
     return tuple(out)
 
@@ -537,7 +553,7 @@ def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> Cred
     late = subject.dated_after(as_of)
     if late:
         raise InvalidInputError(late, what="profile")
-    return subject
+    return cast(CreditProfile, subject)
 
 
 def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date) -> Assessment:
@@ -598,7 +614,27 @@ _A_SETTERS = tuple(Assessment.__dict__[a.name].__set__ for a in attrs.fields(Ass
 ) = _A_SETTERS
 
 
-def assess(subject: Any, *, scorer: Any = "rules", as_of: Any = None) -> Any:
+@overload
+def assess(
+    subject: CreditProfile | Mapping[str, Any],
+    *,
+    scorer: ScorerLike = ...,
+    as_of: DateLike = ...,
+) -> Assessment: ...
+
+
+@overload
+def assess(
+    subject: Enterprise, *, scorer: ScorerLike = ..., as_of: DateLike = ...
+) -> EnterpriseAssessment: ...
+
+
+def assess(
+    subject: CreditProfile | Mapping[str, Any] | Enterprise,
+    *,
+    scorer: ScorerLike = "rules",
+    as_of: DateLike = None,
+) -> Assessment | EnterpriseAssessment:
     """Assess one subject: score, probability, band, decision, reasons and closure impact.
 
     Args:
@@ -675,7 +711,7 @@ def _close_accounts(
     return attrs.evolve(profile, accounts=tuple(accounts), closures=tuple(closures))
 
 
-def _close_ids(close: Any) -> list:
+def _close_ids(close: Any) -> list[str]:
     """The account ids of a what-if request: one id or an iterable of ids."""
     if isinstance(close, str):
         return [close]
@@ -703,15 +739,39 @@ def _factor_totals(a: Assessment) -> dict[str, float]:
     return out
 
 
+@overload
 def what_if(
-    profile: Any,
+    profile: CreditProfile | Mapping[str, Any],
     *,
     close: str | Iterable[str],
-    on: Any = None,
-    scorer: Any = "rules",
+    on: DateLike = ...,
+    scorer: ScorerLike = ...,
+    reason: str | ClosureReason = ...,
+    principal: None = ...,
+) -> WhatIf: ...
+
+
+@overload
+def what_if(
+    profile: Enterprise,
+    *,
+    close: str | Iterable[str],
+    on: DateLike = ...,
+    scorer: ScorerLike = ...,
+    reason: str | ClosureReason = ...,
+    principal: str | None = ...,
+) -> EnterpriseWhatIf: ...
+
+
+def what_if(
+    profile: CreditProfile | Mapping[str, Any] | Enterprise,
+    *,
+    close: str | Iterable[str],
+    on: DateLike = None,
+    scorer: ScorerLike = "rules",
     reason: str | ClosureReason = ClosureReason.UNKNOWN,
     principal: str | None = None,
-) -> Any:
+) -> WhatIf | EnterpriseWhatIf:
     """What would closing these accounts on ``on`` do? Assess before and after.
 
     The hypothetical closure is by the consumer, a normal termination, with the balance the
@@ -747,7 +807,12 @@ def what_if(
         from credit_closure._scoring.enterprise import enterprise_what_if
 
         return enterprise_what_if(
-            profile, close=close, principal=principal, on=on, scorer=scorer, reason=reason
+            profile,
+            close=cast("str | Sequence[str]", close),  # it checks the ids itself
+            principal=principal,
+            on=on,
+            scorer=scorer,
+            reason=reason,
         )
     if principal is not None:
         raise InvalidInputError(

@@ -18,13 +18,16 @@ import gc
 import os
 import pickle
 import warnings
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 
+from credit_closure._contract.model import CreditProfile, Enterprise
 from credit_closure._scoring.assess import (
     Assessment,
+    DateLike,
+    ScorerLike,
     _as_of,
     _assess_profile,
     _check_profile,
@@ -34,6 +37,9 @@ from credit_closure._scoring.assess import (
 )
 from credit_closure._scoring.registry import BUILTINS, resolve
 from credit_closure.exceptions import CreditClosureError, InvalidInputError, ScoringError
+
+if TYPE_CHECKING:
+    from credit_closure._scoring.enterprise import EnterpriseAssessment
 
 __all__ = ["AssessmentError", "assess_many"]
 
@@ -107,10 +113,10 @@ class _Failure:
         self.dist = getattr(error, "distribution", None)
         self.version = getattr(error, "version", None)
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__ if k != "error"}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.error = None
         for k, v in state.items():
             setattr(self, k, v)
@@ -127,7 +133,7 @@ class _ScorerSpec:
         self.original = scorer
         self._resolved: _ResolvedScorer | None = r
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {
             "builtin": self.builtin,
             "obj": self.obj,
@@ -137,7 +143,7 @@ class _ScorerSpec:
             "original": self.original if isinstance(self.original, str) else None,
         }
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._resolved = None
 
@@ -282,16 +288,61 @@ def _check_args(n_jobs: Any, chunk_size: Any, errors: Any, progress: Any) -> Non
         raise InvalidInputError(p, what="argument")
 
 
+#: One subject: a profile, its v1 document, or an enterprise.
+Subject = CreditProfile | Mapping[str, Any] | Enterprise
+#: ``as_of`` of :func:`assess_many`: one date for all, or one per subject.
+DatesLike = DateLike | Iterable[_dt.date | str]
+
+
+@overload
 def assess_many(
-    subjects: Iterable[Any],
+    subjects: Iterable[CreditProfile | Mapping[str, Any]],
     *,
-    scorer: Any = "rules",
-    as_of: Any = None,
+    scorer: ScorerLike = ...,
+    as_of: DatesLike = ...,
+    n_jobs: int = ...,
+    chunk_size: int = ...,
+    errors: Literal["raise"] = ...,
+    progress: Callable[[int, int], Any] | None = ...,
+) -> list[Assessment]: ...
+
+
+@overload
+def assess_many(
+    subjects: Iterable[CreditProfile | Mapping[str, Any]],
+    *,
+    scorer: ScorerLike = ...,
+    as_of: DatesLike = ...,
+    n_jobs: int = ...,
+    chunk_size: int = ...,
+    errors: Literal["collect"],
+    progress: Callable[[int, int], Any] | None = ...,
+) -> list[Assessment | AssessmentError]: ...
+
+
+@overload
+def assess_many(
+    subjects: Iterable[Subject],
+    *,
+    scorer: ScorerLike = ...,
+    as_of: DatesLike = ...,
+    n_jobs: int = ...,
+    chunk_size: int = ...,
+    errors: str = ...,
+    progress: Callable[[int, int], Any] | None = ...,
+) -> list[Assessment | EnterpriseAssessment | AssessmentError]: ...
+
+
+def assess_many(
+    subjects: Iterable[Subject],
+    *,
+    scorer: ScorerLike = "rules",
+    as_of: DatesLike = None,
     n_jobs: int = 1,
     chunk_size: int = 1000,
     errors: str = "raise",
     progress: Callable[[int, int], Any] | None = None,
-) -> list[Assessment | Any]:
+) -> list[Any]:
     """Assess many subjects; the results equal ``[assess(s, scorer=..., as_of=...) ...]``.
 
     Args:
