@@ -1,5 +1,18 @@
 """``assess()`` and ``what_if()``: scores, reasons, closure impact, built on the scorer protocol
-only, so they work the same for every scorer, built-in or plugin."""
+only, so they work the same for every scorer, built-in or plugin.
+
+Twins: columnar scoring re-implements parts of this module on whole tables, and must give the
+same results to the last bit. :mod:`credit_closure.columnar` (``_score_rules``,
+``_score_logistic``, ``_score_batch_plugin``) and the engines in
+:mod:`credit_closure._columnar` (``numpy_engine``, and the numba kernel in
+``_columnar/kernel.py``) repeat the reason ranking (:func:`_rank`), the counterfactual of
+closure impact (:func:`counterfactual`) and the decision (:func:`_decide`, with
+:func:`_unique_triggers`). A change to any of them here changes them there too
+(``tests/test_columnar.py`` compares the two on both engines).
+
+Scorer snapshots (:func:`resolved`) are cached per object and checked against the object on
+each call, so a scorer refitted or re-parameterised in place is scored as it is now.
+"""
 
 from __future__ import annotations
 
