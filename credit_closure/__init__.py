@@ -7,7 +7,7 @@ Importing the package does not import numpy or scikit-learn.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credit_closure._contract.model import (
     AccountStatus,
@@ -57,6 +57,11 @@ from credit_closure.exceptions import (
     ScorerNotFoundError,
     ScoringError,
 )
+
+if TYPE_CHECKING:  # served lazily at run time (see _LAZY); typed here for the type checker
+    from credit_closure._scorecard.logistic import LogisticScorer
+    from credit_closure._scoring.batch import AssessmentError, assess_many
+    from credit_closure._scoring.enterprise import EnterpriseAssessment, EnterprisePolicy
 
 __all__ = [
     "AccountStatus",

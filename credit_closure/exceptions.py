@@ -11,6 +11,7 @@ attribute values or names.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
 __all__ = [
     "AmbiguousScorerError",
@@ -197,7 +198,11 @@ class ScorerLoadError(CreditClosureError, ImportError):
     .. versionadded:: 0.1.0
     """
 
-    _VERBS = {"import": "import", "construct": "construct", "check": "use"}
+    _VERBS: ClassVar[dict[str, str]] = {
+        "import": "import",
+        "construct": "construct",
+        "check": "use",
+    }
 
     def __init__(
         self,

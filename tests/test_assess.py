@@ -277,7 +277,7 @@ class TestProperties:
     )
     def test_more_utilization_never_lowers_risk(self, lines, i, extra) -> None:
         """Adding balance never lowers the probability of default."""
-        lims = [float(l) for l, _ in lines]
+        lims = [float(lim) for lim, _ in lines]
         bals = [float(b) for _, b in lines]
         before = assess(open_revolving_profile(lims, bals), as_of=AS_OF)
         bals[i % len(bals)] += extra

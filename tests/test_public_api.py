@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import credit_closure
 
 DOCUMENTED = {
@@ -83,3 +85,43 @@ def test_ci_runs_readme_test_command() -> None:
     ci = (root / ".ci" / "run").read_text(encoding="utf-8")
     command = "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest"
     assert command in readme and command in ci
+
+
+def test_public_api_types() -> None:
+    """mypy accepts tests/typing/check_public_api.py (the types users see are as pinned
+    there, with no error), and without its ``# type: ignore`` a misspelt attribute of an
+    Assessment is an ``attr-defined`` error."""
+    import os
+    import pathlib
+    import tempfile
+
+    api = pytest.importorskip("mypy.api")
+    root = pathlib.Path(__file__).resolve().parent.parent
+    source = root / "tests" / "typing" / "check_public_api.py"
+    text = source.read_text(encoding="utf-8")
+    line = "    _ = a.scroe  # type: ignore[attr-defined]\n"
+    assert line in text
+    with tempfile.TemporaryDirectory() as tmp:
+        # another module name: both files are checked in one run
+        copy = pathlib.Path(tmp) / "check_public_api_unignored.py"
+        copy.write_text(text.replace(line, "    _ = a.scroe\n"), encoding="utf-8")
+        saved = os.getcwd(), os.environ.get("MYPYPATH")
+        os.chdir(root)  # this checkout's credit_closure, not an installed one
+        os.environ["MYPYPATH"] = str(root)
+        try:
+            out, err, _status = api.run(
+                ["--config-file", str(root / "pyproject.toml"), "--no-error-summary"]
+                + ["--no-incremental", str(source), str(copy)]
+            )
+        finally:
+            os.chdir(saved[0])
+            if saved[1] is None:
+                os.environ.pop("MYPYPATH", None)
+            else:
+                os.environ["MYPYPATH"] = saved[1]
+    # only the two usage files count here (the package itself is mypy's own gate)
+    errors = [x for x in out.splitlines() if ": error:" in x and "check_public_api" in x]
+    assert [x for x in errors if "check_public_api.py" in x] == [], out + err
+    assert len(errors) == 1 and "check_public_api_unignored.py" in errors[0], out + err
+    assert '"Assessment" has no attribute "scroe"' in errors[0]
+    assert errors[0].endswith("[attr-defined]")

@@ -224,9 +224,11 @@ def _score_rules_compiled(
     from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
     from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
 
-    compiled = _KERNEL_RULES.get(scorer)
-    if compiled is None:
-        compiled = _KERNEL_RULES[scorer] = K.compile_rules(scorer)
+    # compiled once per policy: a scorer re-initialised with another policy is compiled again
+    hit = _KERNEL_RULES.get(scorer)
+    if hit is None or hit[0] is not scorer.policy:
+        hit = _KERNEL_RULES[scorer] = (scorer.policy, K.compile_rules(scorer))
+    compiled = hit[1]
     config = scorer.policy.feature_config
     days = kernel_days(as_of, config.retention_months, CLOSURE_IMPACT_MONTHS)
     res = K.score_subjects(

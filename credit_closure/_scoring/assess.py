@@ -1,11 +1,24 @@
 """``assess()`` and ``what_if()``: scores, reasons, closure impact, built on the scorer protocol
-only, so they work the same for every scorer, built-in or plugin."""
+only, so they work the same for every scorer, built-in or plugin.
+
+Twins: columnar scoring re-implements parts of this module on whole tables, and must give the
+same results to the last bit. :mod:`credit_closure.columnar` (``_score_rules``,
+``_score_logistic``, ``_score_batch_plugin``) and the engines in
+:mod:`credit_closure._columnar` (``numpy_engine``, and the numba kernel in
+``_columnar/kernel.py``) repeat the reason ranking (:func:`_rank`), the counterfactual of
+closure impact (:func:`counterfactual`) and the decision (:func:`_decide`, with
+:func:`_unique_triggers`). A change to any of them here changes them there too
+(``tests/test_columnar.py`` compares the two on both engines).
+
+Scorer snapshots (:func:`resolved`) are cached per object and checked against the object on
+each call, so a scorer refitted or re-parameterised in place is scored as it is now.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast, overload
 
 import attrs
 
@@ -21,11 +34,25 @@ from credit_closure._contract.model import (
     reopened_account,
 )
 from credit_closure._scoring.features import months_before
-from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
+from credit_closure._scoring.protocol import (
+    SUPPORTED_SCORER_APIS,
+    Factor,
+    Scorer,
+    ScoreResult,
+    Trigger,
+)
 from credit_closure._scoring.reasons import REASONS, ReasonText, reason_text
 from credit_closure._scoring.registry import resolve
 from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
 from credit_closure.exceptions import InvalidInputError, ScoringError
+
+if TYPE_CHECKING:  # the enterprise module imports this one: no import at run time
+    from credit_closure._scoring.enterprise import EnterpriseAssessment, EnterpriseWhatIf
+
+#: What ``scorer=`` accepts: a registered name or a scorer object.
+ScorerLike = str | Scorer
+#: What a date argument accepts: a date, a ``"YYYY-MM-DD"`` string or ``None`` (today).
+DateLike = _dt.date | str | None
 
 __all__ = ["Assessment", "ReasonChange", "ReasonCode", "WhatIf", "assess", "what_if"]
 
@@ -217,6 +244,7 @@ def _as_of(value: Any, name: str = "as_of") -> _dt.date:
 
 class _ResolvedScorer:
     __slots__ = (
+        "_seen",
         "dist",
         "dist_version",
         "fast_probability",
@@ -244,15 +272,29 @@ class _ResolvedScorer:
         self.name = name
         self.dist = dist
         self.dist_version = dist_version
-        scale = getattr(obj, "scale", None)
+        seen = _observed(obj)
+        _api, scale, texts, method, version, fast = seen
+        self._seen = seen
         self.scale: Scale = scale if isinstance(scale, Scale) else DEFAULT_SCALE
-        self.texts = getattr(obj, "reason_texts", None)
-        self.method = str(getattr(obj, "reason_method", "points_lost"))
-        self.version = str(getattr(obj, "version", "unknown"))
-        fast = getattr(obj, "probability_of_default", None)
+        self.texts = texts
+        self.method = str(method)
+        self.version = str(version)
         self.fast_probability = fast if callable(fast) else None
         # built-in scorers return well-formed results by construction
         self.trusted = type(obj).__module__.startswith("credit_closure.")
+
+    def describes(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> bool:
+        """Whether this snapshot still describes ``obj`` as it is now: same object and
+        provenance, and the same scale, reason texts (both by identity), reason method,
+        version, fast path and protocol version. A scorer refitted or re-parameterised in
+        place changes at least one of them (a refit changes the version)."""
+        return (
+            self.scorer is obj
+            and self.name == name
+            and self.dist == dist
+            and self.dist_version == dist_version
+            and _same(self._seen, _observed(obj))
+        )
 
     def probability(self, profile: CreditProfile, as_of: _dt.date) -> float:
         """The scorer's probability of default, through its fast path when it has one."""
@@ -281,7 +323,7 @@ class _ResolvedScorer:
     def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
         result = self._call(self.scorer.score, profile, as_of)
         if self.trusted:
-            return result
+            return cast(ScoreResult, result)
         return self.checked(result)
 
     def checked(self, result: Any, method: str = "score()") -> ScoreResult:
@@ -320,15 +362,47 @@ class _ResolvedScorer:
         return result
 
 
+_Observed = tuple[Any, Any, Any, Any, Any, Any]
+
+
+def _observed(obj: Any) -> _Observed:
+    """What a snapshot of ``obj`` is made of: its protocol version, ``scale``,
+    ``reason_texts``, ``reason_method``, ``version`` and ``probability_of_default``, read now
+    (a few attribute reads: cheap next to scoring a profile)."""
+    return (
+        getattr(obj, "credit_closure_api", None),
+        getattr(obj, "scale", None),
+        getattr(obj, "reason_texts", None),
+        getattr(obj, "reason_method", "points_lost"),
+        getattr(obj, "version", "unknown"),
+        getattr(obj, "probability_of_default", None),
+    )
+
+
+def _same(a: _Observed, b: _Observed) -> bool:
+    """Two observations of one scorer agree: scale and reason texts are the same objects
+    (a fitted scorer's are replaced on refit), the rest compare equal (a version is often
+    rebuilt on each read; a bound method is new on each read and equal to the last)."""
+    return (
+        a[1] is b[1]
+        and a[2] is b[2]
+        and a[0] == b[0]
+        and a[3] == b[3]
+        and a[4] == b[4]
+        and a[5] == b[5]
+    )
+
+
 _RESOLVED: dict[int, _ResolvedScorer] = {}
 
 
 def resolved(scorer: Any) -> _ResolvedScorer:
     """The scorer behind ``scorer`` (a name or an object) with its provenance, cached per
-    scorer object."""
+    scorer object and checked against the object on every call: a scorer refitted or
+    re-parameterised in place gets a new snapshot (its new scale, texts and version)."""
     obj, name, dist, dist_version = resolve(scorer)
     hit = _RESOLVED.get(id(obj))
-    if hit is not None and hit.scorer is obj and hit.name == name and hit.dist == dist:
+    if hit is not None and hit.describes(obj, name, dist, dist_version):
         return hit
     r = _ResolvedScorer(obj, name, dist, dist_version)
     if len(_RESOLVED) > 256:
@@ -407,6 +481,8 @@ _rc_code, _rc_message, _rc_message_zh, _rc_points = (
 
 
 def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
+    """At most :data:`MAX_REASONS` reasons: the negative factors summed per code, worst first
+    (the codes of decline and refer triggers before the others), with their texts."""
     totals: dict[str, float] = {}
     get = totals.get
     for f in result.factors:
@@ -430,17 +506,17 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
     out = []
     cache = _REASON_CACHE
     for pts, code in order[:MAX_REASONS]:
-        t = texts.get(code) if texts else None
-        if t is None:
-            t = REASONS.get(code)
-            if t is None:
-                t = (code, code)
-        key = (code, t[0], t[1], pts)
+        text = texts.get(code) if texts else None
+        if text is None:
+            text = REASONS.get(code)
+            if text is None:
+                text = (code, code)
+        key = (code, text[0], text[1], pts)
         r = cache.get(key)
         if r is None:
             if len(cache) >= 8192:
                 cache.clear()
-            r = cache[key] = _reason(code, t[0], t[1], pts)
+            r = cache[key] = _reason(code, text[0], text[1], pts)
         out.append(r)
     return tuple(out)
 
@@ -490,7 +566,7 @@ def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> Cred
     late = subject.dated_after(as_of)
     if late:
         raise InvalidInputError(late, what="profile")
-    return subject
+    return cast(CreditProfile, subject)
 
 
 def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date) -> Assessment:
@@ -551,7 +627,27 @@ _A_SETTERS = tuple(Assessment.__dict__[a.name].__set__ for a in attrs.fields(Ass
 ) = _A_SETTERS
 
 
-def assess(subject: Any, *, scorer: Any = "rules", as_of: Any = None) -> Any:
+@overload
+def assess(
+    subject: CreditProfile | Mapping[str, Any],
+    *,
+    scorer: ScorerLike = ...,
+    as_of: DateLike = ...,
+) -> Assessment: ...
+
+
+@overload
+def assess(
+    subject: Enterprise, *, scorer: ScorerLike = ..., as_of: DateLike = ...
+) -> EnterpriseAssessment: ...
+
+
+def assess(
+    subject: CreditProfile | Mapping[str, Any] | Enterprise,
+    *,
+    scorer: ScorerLike = "rules",
+    as_of: DateLike = None,
+) -> Assessment | EnterpriseAssessment:
     """Assess one subject: score, probability, band, decision, reasons and closure impact.
 
     Args:
@@ -628,7 +724,7 @@ def _close_accounts(
     return attrs.evolve(profile, accounts=tuple(accounts), closures=tuple(closures))
 
 
-def _close_ids(close: Any) -> list:
+def _close_ids(close: Any) -> list[str]:
     """The account ids of a what-if request: one id or an iterable of ids."""
     if isinstance(close, str):
         return [close]
@@ -656,15 +752,39 @@ def _factor_totals(a: Assessment) -> dict[str, float]:
     return out
 
 
+@overload
 def what_if(
-    profile: Any,
+    profile: CreditProfile | Mapping[str, Any],
     *,
     close: str | Iterable[str],
-    on: Any = None,
-    scorer: Any = "rules",
+    on: DateLike = ...,
+    scorer: ScorerLike = ...,
+    reason: str | ClosureReason = ...,
+    principal: None = ...,
+) -> WhatIf: ...
+
+
+@overload
+def what_if(
+    profile: Enterprise,
+    *,
+    close: str | Iterable[str],
+    on: DateLike = ...,
+    scorer: ScorerLike = ...,
+    reason: str | ClosureReason = ...,
+    principal: str | None = ...,
+) -> EnterpriseWhatIf: ...
+
+
+def what_if(
+    profile: CreditProfile | Mapping[str, Any] | Enterprise,
+    *,
+    close: str | Iterable[str],
+    on: DateLike = None,
+    scorer: ScorerLike = "rules",
     reason: str | ClosureReason = ClosureReason.UNKNOWN,
     principal: str | None = None,
-) -> Any:
+) -> WhatIf | EnterpriseWhatIf:
     """What would closing these accounts on ``on`` do? Assess before and after.
 
     The hypothetical closure is by the consumer, a normal termination, with the balance the
@@ -700,7 +820,12 @@ def what_if(
         from credit_closure._scoring.enterprise import enterprise_what_if
 
         return enterprise_what_if(
-            profile, close=close, principal=principal, on=on, scorer=scorer, reason=reason
+            profile,
+            close=cast("str | Sequence[str]", close),  # it checks the ids itself
+            principal=principal,
+            on=on,
+            scorer=scorer,
+            reason=reason,
         )
     if principal is not None:
         raise InvalidInputError(

@@ -18,13 +18,16 @@ import gc
 import os
 import pickle
 import warnings
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 
+from credit_closure._contract.model import CreditProfile, Enterprise
 from credit_closure._scoring.assess import (
     Assessment,
+    DateLike,
+    ScorerLike,
     _as_of,
     _assess_profile,
     _check_profile,
@@ -32,8 +35,11 @@ from credit_closure._scoring.assess import (
     assess,
     resolved,
 )
-from credit_closure._scoring.registry import BUILTINS
+from credit_closure._scoring.registry import BUILTINS, resolve
 from credit_closure.exceptions import CreditClosureError, InvalidInputError, ScoringError
+
+if TYPE_CHECKING:
+    from credit_closure._scoring.enterprise import EnterpriseAssessment
 
 __all__ = ["AssessmentError", "assess_many"]
 
@@ -107,10 +113,10 @@ class _Failure:
         self.dist = getattr(error, "distribution", None)
         self.version = getattr(error, "version", None)
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__ if k != "error"}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.error = None
         for k, v in state.items():
             setattr(self, k, v)
@@ -127,7 +133,7 @@ class _ScorerSpec:
         self.original = scorer
         self._resolved: _ResolvedScorer | None = r
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {
             "builtin": self.builtin,
             "obj": self.obj,
@@ -137,15 +143,16 @@ class _ScorerSpec:
             "original": self.original if isinstance(self.original, str) else None,
         }
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._resolved = None
 
     def resolved(self) -> _ResolvedScorer:
         if self._resolved is None:
-            r = resolved(self.builtin if self.builtin else self.obj)
-            r.name, r.dist, r.dist_version = self.name, self.dist, self.dist_version
-            self._resolved = r
+            # a snapshot of its own, with the parent's provenance (the cached one is left as
+            # it is: it describes the object as this process resolves it)
+            obj = resolve(self.for_assess())[0]
+            self._resolved = _ResolvedScorer(obj, self.name, self.dist, self.dist_version)
         return self._resolved
 
     def for_assess(self) -> Any:
@@ -281,16 +288,61 @@ def _check_args(n_jobs: Any, chunk_size: Any, errors: Any, progress: Any) -> Non
         raise InvalidInputError(p, what="argument")
 
 
+#: One subject: a profile, its v1 document, or an enterprise.
+Subject = CreditProfile | Mapping[str, Any] | Enterprise
+#: ``as_of`` of :func:`assess_many`: one date for all, or one per subject.
+DatesLike = DateLike | Iterable[_dt.date | str]
+
+
+@overload
 def assess_many(
-    subjects: Iterable[Any],
+    subjects: Iterable[CreditProfile | Mapping[str, Any]],
     *,
-    scorer: Any = "rules",
-    as_of: Any = None,
+    scorer: ScorerLike = ...,
+    as_of: DatesLike = ...,
+    n_jobs: int = ...,
+    chunk_size: int = ...,
+    errors: Literal["raise"] = ...,
+    progress: Callable[[int, int], Any] | None = ...,
+) -> list[Assessment]: ...
+
+
+@overload
+def assess_many(
+    subjects: Iterable[CreditProfile | Mapping[str, Any]],
+    *,
+    scorer: ScorerLike = ...,
+    as_of: DatesLike = ...,
+    n_jobs: int = ...,
+    chunk_size: int = ...,
+    errors: Literal["collect"],
+    progress: Callable[[int, int], Any] | None = ...,
+) -> list[Assessment | AssessmentError]: ...
+
+
+@overload
+def assess_many(
+    subjects: Iterable[Subject],
+    *,
+    scorer: ScorerLike = ...,
+    as_of: DatesLike = ...,
+    n_jobs: int = ...,
+    chunk_size: int = ...,
+    errors: str = ...,
+    progress: Callable[[int, int], Any] | None = ...,
+) -> list[Assessment | EnterpriseAssessment | AssessmentError]: ...
+
+
+def assess_many(
+    subjects: Iterable[Subject],
+    *,
+    scorer: ScorerLike = "rules",
+    as_of: DatesLike = None,
     n_jobs: int = 1,
     chunk_size: int = 1000,
     errors: str = "raise",
     progress: Callable[[int, int], Any] | None = None,
-) -> list[Assessment | Any]:
+) -> list[Any]:
     """Assess many subjects; the results equal ``[assess(s, scorer=..., as_of=...) ...]``.
 
     Args:
@@ -350,6 +402,48 @@ def assess_many(
             gc.unfreeze()
 
 
+class _Sink:
+    """Where the chunks' results land, in input order: a failure raises (``errors="raise"``)
+    or becomes an :class:`AssessmentError`; progress is reported after each chunk."""
+
+    def __init__(
+        self,
+        total: int,
+        spec: _ScorerSpec,
+        collect: bool,
+        progress: Callable[[int, int], Any] | None,
+        own_freeze: bool,
+    ) -> None:
+        self.total = total
+        self.spec = spec
+        self.collect = collect
+        self.progress = progress
+        self.own_freeze = own_freeze
+        self.results: list[Any] = [None] * total
+        self.done = 0
+
+    def consume(self, chunk: Sequence[tuple[int, Any, _dt.date]], out: list[Any]) -> None:
+        results = self.results
+        for (pos, subject, _day), res in zip(chunk, out):
+            if isinstance(res, _Failure):
+                if not self.collect:
+                    _raise_for(res, self.spec)
+                results[pos] = _error_record(res, subject)
+            else:
+                results[pos] = res
+        if len(out) != len(chunk):  # pragma: no cover - a chunk never comes back short
+            raise ScoringError(
+                self.spec.name,
+                f"a chunk returned {len(out)} results for {len(chunk)} subjects",
+                position=chunk[0][0],
+            )
+        self.done += len(chunk)
+        if self.own_freeze:
+            gc.freeze()  # this chunk's results join the frozen objects
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
 def _run(
     items: list[Any],
     as_of: Any,
@@ -369,48 +463,33 @@ def _run(
         [(i, items[i], days[i]) for i in range(start, min(start + chunk_size, total))]
         for start in range(0, total, chunk_size)
     ]
-    results: list[Any] = [None] * total
-    done = 0
-
-    def consume(chunk: Sequence[tuple[int, Any, _dt.date]], out: list[Any]) -> None:
-        nonlocal done
-        for (pos, subject, _day), res in zip(chunk, out):
-            if isinstance(res, _Failure):
-                if not collect:
-                    _raise_for(res, spec)
-                results[pos] = _error_record(res, subject)
-            else:
-                results[pos] = res
-        if len(out) != len(chunk):  # pragma: no cover - a chunk never comes back short
-            raise ScoringError(
-                spec.name,
-                f"a chunk returned {len(out)} results for {len(chunk)} subjects",
-                position=chunk[0][0],
-            )
-        done += len(chunk)
-        if own_freeze:
-            gc.freeze()  # this chunk's results join the frozen objects
-        if progress is not None:
-            progress(done, total)
-
+    sink = _Sink(total, spec, collect, progress, own_freeze)
     if n_jobs == 1 or len(chunks) <= 1:
         for chunk in chunks:
-            consume(chunk, _score_chunk(chunk, spec, collect))
-        return results
+            sink.consume(chunk, _score_chunk(chunk, spec, collect))
+        return sink.results
+    _run_parallel(items, days, chunks, n_jobs, sink)
+    if sink.done != total:  # pragma: no cover - defensive: never return a short list
+        raise ScoringError(spec.name, f"only {sink.done} of {total} subjects were scored")
+    return sink.results
 
-    workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
-    fork = _PREFER_FORK and _can_fork()
-    if not fork:
-        try:
-            pickle.dumps(spec)
-        except Exception as exc:
-            raise ScoringError(
-                spec.name,
-                f"the scorer cannot be sent to worker processes "
-                f"({type(exc).__name__}: {exc}); use n_jobs=1, or a "
-                "scorer that can be pickled",
-                original=exc,
-            ) from exc
+
+def _check_picklable(spec: _ScorerSpec) -> None:
+    """Raise a ScoringError when the scorer cannot travel to worker processes."""
+    try:
+        pickle.dumps(spec)
+    except Exception as exc:
+        raise ScoringError(
+            spec.name,
+            f"the scorer cannot be sent to worker processes "
+            f"({type(exc).__name__}: {exc}); use n_jobs=1, or a "
+            "scorer that can be pickled",
+            original=exc,
+        ) from exc
+
+
+def _loky() -> tuple[Any, Any, type[BaseException]]:
+    """joblib's vendored loky: its process pool, ``get_context`` and ``BrokenProcessPool``."""
     try:
         from joblib.externals.loky import ProcessPoolExecutor
         from joblib.externals.loky.backend.context import get_context
@@ -420,76 +499,114 @@ def _run(
             "assess_many(n_jobs != 1) needs joblib: pip install joblib "
             "(or the 'fit' extra), or use n_jobs=1"
         ) from exc
+    return ProcessPoolExecutor, get_context, BrokenProcessPool
+
+
+class _Meet:
+    """Chunks scored by this process from the front and by workers from the back, until the
+    two meet: no core waits while another works, and the chunks scored here are never
+    pickled."""
+
+    def __init__(
+        self, chunks: list[list[Any]], sink: _Sink, executor: Any, n_workers: int, fork: bool
+    ) -> None:
+        self.chunks = chunks
+        self.sink = sink
+        self.executor = executor
+        self.n_workers = n_workers
+        self.fork = fork
+        self.pending: dict[int, Any] = {}  # chunk index -> future
+        self.deferred: dict[int, list[Any]] = {}  # worker results with a failure, in order
+        self.front, self.back = 0, len(chunks)
+
+    def submit(self) -> None:
+        """Send the next chunk from the back to a worker."""
+        self.back -= 1
+        c = self.chunks[self.back]
+        if self.fork:  # the forked workers inherit the subjects: only (start, stop) travels
+            fut = self.executor.submit(_score_shared, c[0][0], c[-1][0] + 1)
+        else:
+            fut = self.executor.submit(_score_chunk, c, self.sink.spec, self.sink.collect)
+        self.pending[self.back] = fut
+
+    def fill(self) -> None:
+        """Keep two chunks per worker queued while chunks remain."""
+        while self.back > self.front and len(self.pending) < 2 * self.n_workers:
+            self.submit()
+
+    def collect_done(self, block: bool) -> None:
+        """Consume the finished workers' chunks: those without a failure at once (the order
+        of results does not matter), the others in input order at the end, so that
+        ``errors="raise"`` raises for the first failing subject, as one process does."""
+        for i in sorted(self.pending):
+            fut = self.pending[i]
+            if not block and not fut.done():
+                continue
+            out = fut.result()
+            del self.pending[i]
+            if self.sink.collect or not any(isinstance(r, _Failure) for r in out):
+                self.sink.consume(self.chunks[i], out)
+            else:
+                self.deferred[i] = out
+
+    def run(self) -> None:
+        """Score every chunk."""
+        sink = self.sink
+        self.fill()
+        while self.front < self.back:
+            chunk = self.chunks[self.front]
+            sink.consume(chunk, _score_chunk(chunk, sink.spec, sink.collect))
+            self.front += 1
+            self.collect_done(block=False)
+            self.fill()
+        self.collect_done(block=True)
+        for i in sorted(self.deferred):
+            sink.consume(self.chunks[i], self.deferred.pop(i))
+
+    def died(self, exc: BaseException) -> ScoringError:
+        """The error for a worker that died mid-run."""
+        sink, total = self.sink, self.sink.total
+        first = min(list(self.pending) + [total]) if self.pending else total
+        first = self.chunks[first][0][0] if first < len(self.chunks) else total
+        return ScoringError(
+            sink.spec.name,
+            f"a worker process died while scoring; {sink.done} of {total} subjects were "
+            f"scored before it (the first unscored is at position {first}). No partial "
+            f"result is returned. Cause: {str(exc).splitlines()[0]}",
+            original=exc,
+            distribution=sink.spec.dist,
+            version=sink.spec.dist_version,
+            position=first,
+        )
+
+
+def _run_parallel(
+    items: list[Any], days: list[_dt.date], chunks: list[list[Any]], n_jobs: int, sink: _Sink
+) -> None:
+    """Score the chunks with this process and ``n_jobs - 1`` loky workers (see
+    :class:`_Meet`); forked workers inherit the subjects through :data:`_SHARED`."""
+    spec = sink.spec
+    workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+    fork = _PREFER_FORK and _can_fork()
+    if not fork:
+        _check_picklable(spec)
+    pool, get_context, broken = _loky()
 
     global _SHARED
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*fork.*start method", category=UserWarning)
         context = get_context("fork" if fork else "loky")
-    # n_jobs processes work: this one and n_jobs - 1 workers. This process scores chunks from
-    # the front, the workers from the back, and the two meet: no core waits while another
-    # works, and the chunks scored here are never pickled.
     n_workers = max(1, min(workers - 1, len(chunks) - 1))
-    pending: dict[int, Any] = {}  # chunk index -> future
-    deferred: dict[int, list[Any]] = {}  # worker results with a failure, consumed in order
-    front, back = 0, len(chunks)
-    executor = ProcessPoolExecutor(max_workers=n_workers, context=context)
-
-    def submit() -> None:
-        nonlocal back
-        back -= 1
-        c = chunks[back]
-        if fork:  # the forked workers inherit the subjects: only (start, stop) travels
-            pending[back] = executor.submit(_score_shared, c[0][0], c[-1][0] + 1)
-        else:
-            pending[back] = executor.submit(_score_chunk, c, spec, collect)
-
-    def collect_done(block: bool) -> None:
-        """Consume the finished workers' chunks: those without a failure at once (the order
-        of results does not matter), the others in input order at the end, so that
-        ``errors="raise"`` raises for the first failing subject, as one process does."""
-        for i in sorted(pending):
-            fut = pending[i]
-            if not block and not fut.done():
-                continue
-            out = fut.result()
-            del pending[i]
-            if collect or not any(isinstance(r, _Failure) for r in out):
-                consume(chunks[i], out)
-            else:
-                deferred[i] = out
-
+    executor = pool(max_workers=n_workers, context=context)
+    meet = _Meet(chunks, sink, executor, n_workers, fork)
     try:
         if fork:
-            _SHARED = (items, days, spec, collect)
-        while back > front and len(pending) < 2 * n_workers:
-            submit()
-        while front < back:
-            consume(chunks[front], _score_chunk(chunks[front], spec, collect))
-            front += 1
-            collect_done(block=False)
-            while back > front and len(pending) < 2 * n_workers:
-                submit()
-        collect_done(block=True)
-        for i in sorted(deferred):
-            consume(chunks[i], deferred.pop(i))
-    except BrokenProcessPool as exc:
-        first = min(list(pending) + [total]) if pending else total
-        first = chunks[first][0][0] if first < len(chunks) else total
-        raise ScoringError(
-            spec.name,
-            f"a worker process died while scoring; {done} of {total} subjects were scored "
-            f"before it (the first unscored is at position {first}). No partial result is "
-            f"returned. Cause: {str(exc).splitlines()[0]}",
-            original=exc,
-            distribution=spec.dist,
-            version=spec.dist_version,
-            position=first,
-        ) from exc
+            _SHARED = (items, days, spec, sink.collect)
+        meet.run()
+    except broken as exc:
+        raise meet.died(exc) from exc
     finally:
-        for fut in pending.values():  # stopping early: drop what has not started
+        for fut in meet.pending.values():  # stopping early: drop what has not started
             fut.cancel()
         executor.shutdown(wait=True)
         _SHARED = None
-    if done != total:  # pragma: no cover - defensive: never return a short list
-        raise ScoringError(spec.name, f"only {done} of {total} subjects were scored")
-    return results

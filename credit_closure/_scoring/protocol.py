@@ -29,10 +29,14 @@ A scorer is any object with these members (duck-typed; use
 
 from __future__ import annotations
 
+import datetime
 import math
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
+
+if TYPE_CHECKING:  # the model does not need this module, nor this module the model at run time
+    from credit_closure._contract.model import CreditProfile
 
 __all__ = [
     "Factor",
@@ -174,9 +178,17 @@ class Scorer(Protocol):
     .. versionadded:: 0.1.0
     """
 
-    credit_closure_api: int
-    version: str
+    # read-only for the type checker: a class attribute, an instance attribute or a property
+    @property
+    def credit_closure_api(self) -> int:
+        """The protocol version the scorer implements."""
+        ...
 
-    def score(self, profile: Any, as_of: Any) -> ScoreResult:
+    @property
+    def version(self) -> str:
+        """The version of the model or policy, recorded in every assessment."""
+        ...
+
+    def score(self, profile: CreditProfile, as_of: datetime.date) -> ScoreResult:
         """Score one validated profile at ``as_of``."""
         ...

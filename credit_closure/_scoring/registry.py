@@ -35,13 +35,13 @@ import re
 import threading
 import types
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import (
     Any,
     NamedTuple,
 )
 
-from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS
+from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS, Scorer
 from credit_closure._version import __version__
 from credit_closure.exceptions import (
     AmbiguousScorerError,
@@ -727,7 +727,7 @@ def _load(name: str) -> _Loaded:
         return loaded
 
 
-def get_scorer(name: str) -> Any:
+def get_scorer(name: str) -> Scorer:
     """Return the scorer registered as ``name``, loading it on first use.
 
     Only that scorer's code is imported. The result is cached for the process; concurrent
@@ -751,7 +751,8 @@ def get_scorer(name: str) -> Any:
         >>> get_scorer("rules").version
         'default@2026.11.0'
     """
-    return _load(name).scorer
+    scorer: Scorer = _load(name).scorer
+    return scorer
 
 
 @lru_cache(maxsize=256)
@@ -832,12 +833,12 @@ def check_plugins() -> tuple[PluginReport, ...]:
     builtin_names = sorted(set(BUILTINS) | {n for n, _ in found.own})
     for n in builtin_names:
         target = BUILTINS.get(n) or dict(found.own)[n]
-        _try(n, DISTRIBUTION, __version__, target, lambda n=n: _load(n))
+        _try(n, DISTRIBUTION, __version__, target, partial(_load, n))
     with _lock:
         registered = dict(_registered)
     for n, (_f, target) in sorted(registered.items()):
         if n not in BUILTINS:
-            _try(n, None, None, target, lambda n=n: _load(n))
+            _try(n, None, None, target, partial(_load, n))
 
     for c in found.third_party:
         row = (c.name, c.distribution, c.version, c.target)
@@ -876,6 +877,6 @@ def check_plugins() -> tuple[PluginReport, ...]:
             )
             rows.append(PluginReport(*row, "ambiguous", str(err)))
             continue
-        _try(*row, lambda c=c: _load(c.name))
+        _try(*row, partial(_load, c.name))
     rows.sort(key=lambda r: (r.name, r.distribution or "", r.target))
     return tuple(rows)

@@ -13,7 +13,6 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import List, Optional
 
 from credit_closure._version import __version__
 from credit_closure.exceptions import CreditClosureError, InvalidInputError

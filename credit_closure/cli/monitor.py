@@ -26,7 +26,7 @@ from credit_closure.exceptions import InvalidInputError
 _INT_COLUMNS = ("open_at_start", "closures", "voluntary", "involuntary")
 
 
-def _parse_csv(text: str) -> dict[str, list]:
+def _parse_csv(text: str) -> dict[str, list[Any]]:
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -34,7 +34,7 @@ def _parse_csv(text: str) -> dict[str, list]:
         raise InvalidInputError([("", "is empty")], what="counts file") from None
     header = [h.strip() for h in header]
     problems = []
-    cols: dict[str, list] = {h: [] for h in header}
+    cols: dict[str, list[Any]] = {h: [] for h in header}
     if len(set(header)) != len(header):
         raise InvalidInputError([("line 1", "repeats a column name")], what="counts file")
     for lineno, row in enumerate(reader, start=2):
@@ -62,7 +62,7 @@ def _parse_csv(text: str) -> dict[str, list]:
     return cols
 
 
-def _load_counts(data: bytes, fmt: str) -> tuple:
+def _load_counts(data: bytes, fmt: str) -> tuple[Any, ...]:
     text_start = data.lstrip()[:1]
     if fmt == "auto":
         fmt = "json" if text_start in (b"[", b"{") else "csv"
