@@ -237,7 +237,7 @@ def scoring_accounts(
     opened = draw(st.one_of(st.none(), when))
     closed = None
     if status is not AccountStatus.OPEN:
-        later = when.filter(lambda d: opened is None or d >= opened)
+        later = when.map(lambda d: d if opened is None else max(d, opened))
         if status is AccountStatus.CLOSED or draw(st.booleans()):
             closed = draw(st.one_of(later, st.just(opened or as_of)))
     months = draw(st.one_of(st.none(), st.sampled_from([0, 1, 2, 3, 5, 6, 24])))
@@ -264,7 +264,7 @@ def scoring_accounts(
         if closed is not None:
             day = closed
         else:
-            day = draw(when.filter(lambda d: opened is None or d >= opened))
+            day = draw(when.map(lambda d: d if opened is None else max(d, opened)))
         event = ClosureEvent(
             account_id=account_id,
             closed_on=day,
@@ -298,15 +298,25 @@ def scoring_profiles(
             max_size=9,
         )
     )
+    # the reference scorecard reads monthly_income (a number: cuts hit exactly), city_tier and
+    # employment (categories; a number-valued or unseen category too)
+    categories = st.one_of(
+        st.sampled_from(["1", "2", "3", "4", "5", "salaried", "student", "other", ""]),
+        st.sampled_from([1, 2, 2.5]),
+    )
     attributes = draw(
-        st.dictionaries(
-            st.sampled_from(["monthly_income", "city_tier", "age", "employment"]),
-            st.one_of(
-                st.integers(0, 10**6),
-                st.floats(0, 1e6, allow_nan=False),
-                st.sampled_from(["1", "2", "3", "salaried", "self_employed", ""]),
-            ),
-            max_size=4,
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "monthly_income": st.one_of(
+                    st.sampled_from([0, 2800, 2800.0, 3850.0, 12650.0, 17450]),
+                    st.integers(0, 10**6),
+                    st.floats(0, 1e6, allow_nan=False),
+                ),
+                "city_tier": categories,
+                "employment": categories,
+                "age": st.one_of(st.integers(18, 90), st.text(max_size=3)),
+            },
         )
     )
     return CreditProfile(
