@@ -25,11 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import os
 import struct
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from strategies import (
     AS_OF_DATES,
@@ -69,6 +70,8 @@ SETTINGS = {
     "print_blob": True,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
 }
+if os.environ.get("ENGINE_AGREEMENT_NO_SHRINK"):  # tools/mutation_check.py: a verdict, fast
+    SETTINGS["phases"] = [Phase.explicit, Phase.generate]
 
 RETENTIONS = st.sampled_from([60, 60, 60, 12, 24, 1, 61])
 
