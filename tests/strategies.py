@@ -156,3 +156,306 @@ def two_rules_on_one_feature_policy() -> dict:
         }
     )
     return doc
+
+
+# ======================================================================================
+# Engine agreement: random profiles dated around every window edge, and random rule
+# policies whose thresholds land on the values features take.
+# Public API only (credit_closure, credit_closure.features, credit_closure.columnar), so
+# that these strategies survive the internal refactors.
+# ======================================================================================
+
+#: Window lengths the features and the closure impact use, in months (3/6/12/24 windows,
+#: the default 60-month retention and the 24-month closure-impact window).
+WINDOW_MONTHS = (3, 6, 12, 24, 60)
+
+#: Assessment dates: ordinary, month ends whose "N months before" clamps (31st, 29 Feb), and
+#: a leap day.
+AS_OF_DATES = (
+    dt.date(2025, 12, 31),
+    dt.date(2025, 6, 30),
+    dt.date(2024, 2, 29),
+    dt.date(2025, 3, 31),
+    dt.date(2025, 8, 31),
+    dt.date(2026, 1, 15),
+)
+
+
+def months_back(day: dt.date, months: int) -> dt.date:
+    """``day`` minus ``months`` calendar months, the day clamped to the month's end (the
+    documented window start: a date ``d`` is inside a window when ``start < d <= as_of``)."""
+    y, m = divmod(day.year * 12 + (day.month - 1) - months, 12)
+    m += 1
+    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+    return dt.date(y, m, min(day.day, (nxt - dt.timedelta(days=1)).day))
+
+
+def edge_dates(as_of: dt.date, months: tuple[int, ...] = WINDOW_MONTHS) -> list[dt.date]:
+    """Dates on, just before and just after every window start, and ``as_of`` itself."""
+    out = {as_of, as_of - dt.timedelta(days=1)}
+    for n in months:
+        start = months_back(as_of, n)
+        out.update(start + dt.timedelta(days=k) for k in (-1, 0, 1))
+        # "30 days a month" readings of the window, a classic off-by-a-few
+        out.add(as_of - dt.timedelta(days=30 * n))
+    return sorted(d for d in out if d <= as_of)
+
+
+def dates_for(as_of: dt.date, retention: int = 60) -> st.SearchStrategy[dt.date]:
+    """Dates no later than ``as_of``: mostly on window edges, else anywhere in 8 years."""
+    edges = edge_dates(as_of, (*WINDOW_MONTHS, retention))
+    return st.one_of(
+        st.sampled_from(edges),
+        st.sampled_from(edges),
+        st.dates(min_value=months_back(as_of, 96), max_value=as_of),
+        st.dates(min_value=dt.date(2000, 1, 1), max_value=as_of),
+    )
+
+
+#: Amounts that stress exact sums and the zero/positive tests: 0.1 + 0.2 != 0.3 in floats.
+SPECIAL_AMOUNTS = (0, 0.0, 0.1, 0.2, 0.3, 0.7, 1, 0.01, 3, 1000, 3000.0, 10000, 1e13, 1e-9)
+exact_sum_amounts = st.one_of(
+    st.sampled_from(SPECIAL_AMOUNTS),
+    st.sampled_from(SPECIAL_AMOUNTS),
+    st.integers(0, 200_000),
+    st.floats(0, 200_000, allow_nan=False),
+    st.decimals(0, 100, places=2).map(float),
+)
+maybe_amount = st.one_of(st.none(), exact_sum_amounts)
+maybe_dpd = st.one_of(st.none(), st.sampled_from([0, 29, 30, 31, 59, 60, 89, 90, 400]))
+
+
+@st.composite
+def scoring_accounts(
+    draw: st.DrawFn, account_id: str, as_of: dt.date, retention: int = 60
+) -> tuple[CreditAccount, ClosureEvent | None]:
+    """One account of any product and status and, unless it is open, maybe its closure
+    event; dates on window edges, amounts that stress exact sums."""
+    when = dates_for(as_of, retention)
+    product = draw(st.sampled_from(list(ProductType)))
+    status = draw(st.sampled_from(list(AccountStatus)))
+    opened = draw(st.one_of(st.none(), when))
+    closed = None
+    if status is not AccountStatus.OPEN:
+        later = when.map(lambda d: d if opened is None else max(d, opened))
+        if status is AccountStatus.CLOSED or draw(st.booleans()):
+            closed = draw(st.one_of(later, st.just(opened or as_of)))
+    months = draw(st.one_of(st.none(), st.sampled_from([0, 1, 2, 3, 5, 6, 24])))
+    consec = None
+    if draw(st.booleans()):
+        consec = draw(st.integers(0, 24 if months is None else months))
+    limit = draw(maybe_amount)
+    balance = draw(st.one_of(maybe_amount, st.just(limit)))
+    acc = CreditAccount(
+        account_id=account_id,
+        product=product,
+        status=status,
+        provider=draw(st.one_of(st.none(), st.sampled_from(["huabei", "jiebei", "cmb"]))),
+        opened_on=opened,
+        closed_on=closed,
+        credit_limit=limit,
+        balance=balance,
+        worst_dpd_24m=draw(maybe_dpd),
+        months_delinquent_24m=months,
+        max_consecutive_delinquent_24m=consec,
+    )
+    event = None
+    if status is not AccountStatus.OPEN and draw(st.booleans()):
+        if closed is not None:
+            day = closed
+        else:
+            day = draw(when.map(lambda d: d if opened is None else max(d, opened)))
+        event = ClosureEvent(
+            account_id=account_id,
+            closed_on=day,
+            initiator=draw(st.sampled_from(list(ClosureInitiator))),
+            reason=draw(st.sampled_from(list(ClosureReason))),
+            termination=draw(st.one_of(st.none(), st.sampled_from(list(TerminationKind)))),
+            balance_at_closure=draw(st.one_of(maybe_amount, st.just(balance))),
+            limit_at_closure=draw(st.one_of(maybe_amount, st.just(limit))),
+            worst_dpd_6m_before=draw(maybe_dpd),
+        )
+    return acc, event
+
+
+@st.composite
+def scoring_profiles(
+    draw: st.DrawFn,
+    subject_id: str,
+    as_of: dt.date,
+    max_accounts: int = 6,
+    retention: int = 60,
+) -> CreditProfile:
+    """A valid profile without activity (the columnar format carries none), dated no later
+    than ``as_of``, with inquiries of every kind and numeric and string attributes."""
+    n = draw(st.integers(0, max_accounts))
+    pairs = [draw(scoring_accounts(f"a{i}", as_of, retention)) for i in range(n)]
+    inquiries = draw(
+        st.lists(
+            st.builds(
+                Inquiry, on=dates_for(as_of, retention), kind=st.sampled_from(list(InquiryKind))
+            ),
+            max_size=9,
+        )
+    )
+    # the reference scorecard reads monthly_income (a number: cuts hit exactly), city_tier and
+    # employment (categories; a number-valued or unseen category too)
+    categories = st.one_of(
+        st.sampled_from(["1", "2", "3", "4", "5", "salaried", "student", "other", ""]),
+        st.sampled_from([1, 2, 2.5]),
+    )
+    attributes = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "monthly_income": st.one_of(
+                    st.sampled_from([0, 2800, 2800.0, 3850.0, 12650.0, 17450]),
+                    st.integers(0, 10**6),
+                    st.floats(0, 1e6, allow_nan=False),
+                ),
+                "city_tier": categories,
+                "employment": categories,
+                "age": st.one_of(st.integers(18, 90), st.text(max_size=3)),
+            },
+        )
+    )
+    return CreditProfile(
+        subject_id=subject_id,
+        accounts=[a for a, _ in pairs],
+        closures=[e for _, e in pairs if e is not None],
+        inquiries=inquiries,
+        attributes=attributes,
+    )
+
+
+@st.composite
+def profile_batches(
+    draw: st.DrawFn, as_of: dt.date, min_size: int = 1, max_size: int = 40, retention: int = 60
+) -> list[CreditProfile]:
+    """Profiles with distinct subject ids (``s000``, ``s001``...), for one columnar call."""
+    n = draw(st.integers(min_size, max_size))
+    return [draw(scoring_profiles(f"s{i:03d}", as_of, retention=retention)) for i in range(n)]
+
+
+# ---- rule policies ------------------------------------------------------------------------
+
+#: Values features often take exactly: counts, flags, ratio edges and the default thresholds.
+TYPICAL_VALUES = (0.0, 1.0, 0.5, 2.0, 3.0, 6.0, 7.0, 0.3, 0.01, 0.9, 12.0, 24.0, 30.0, 60.0, 90.0)
+
+
+def value_pool(feature_rows: list[dict[str, float]]) -> dict[str, list[float]]:
+    """Per feature, the typical values plus every (non-NaN) value it took in ``feature_rows``."""
+    pool: dict[str, list[float]] = {}
+    for row in feature_rows:
+        for name, v in row.items():
+            if v == v:
+                pool.setdefault(name, []).append(float(v))
+    return pool
+
+
+def _threshold(pool: dict[str, list[float]], feature: str) -> st.SearchStrategy[float]:
+    seen = pool.get(feature, [])
+    options = [st.sampled_from(TYPICAL_VALUES), st.floats(-1, 100, allow_nan=False)]
+    if seen:
+        options = [st.sampled_from(seen), st.sampled_from(seen), *options]
+    return st.one_of(options)
+
+
+@st.composite
+def conditions(draw: st.DrawFn, pool: dict[str, list[float]], names: tuple[str, ...]) -> dict:
+    """One ``when``/``when_any`` condition: any feature, any operator, ``missing`` or not."""
+    feature = draw(st.sampled_from(names))
+    op = draw(st.sampled_from(["at_least", "below", "equals", "equals"]))
+    c = {"feature": feature, op: draw(_threshold(pool, feature))}
+    missing = draw(st.sampled_from([None, True, False]))
+    if missing is not None:
+        c["missing"] = missing
+    return c
+
+
+@st.composite
+def policy_rules(
+    draw: st.DrawFn, rid: str, pool: dict[str, list[float]], names: tuple[str, ...], codes: list
+) -> dict:
+    """One rule: 1-3 steps on thresholds from ``pool``, optional trigger and conditions."""
+    feature = draw(st.sampled_from(names))
+    direction = draw(st.sampled_from(["at_least", "below"]))
+    ths = draw(st.lists(_threshold(pool, feature), min_size=1, max_size=3, unique=True))
+    ths.sort(reverse=direction == "below")
+    sign = draw(st.sampled_from([1.0, 1.0, -1.0]))
+    mags = sorted(
+        draw(
+            st.lists(
+                st.sampled_from([0.0, 0.1, 0.25, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0]),
+                min_size=len(ths),
+                max_size=len(ths),
+            )
+        )
+    )
+    rule: dict = {
+        "id": rid,
+        "feature": feature,
+        "direction": direction,
+        "steps": [{"threshold": t, "log_odds": sign * m} for t, m in zip(ths, mags)],
+        "reason": draw(st.sampled_from(codes)),
+    }
+    if direction == "at_least" and draw(st.booleans()):
+        del rule["direction"]  # the default
+    if draw(st.integers(0, 2)) == 0:
+        trig: dict = {"action": draw(st.sampled_from(["refer", "decline", "alert"]))}
+        if draw(st.booleans()):
+            trig["code"] = draw(st.sampled_from(codes))
+        rule["trigger"] = trig
+    if draw(st.integers(0, 2)) == 0:
+        rule["when"] = draw(st.lists(conditions(pool, names), min_size=1, max_size=3))
+    if draw(st.integers(0, 2)) == 0:
+        rule["when_any"] = draw(st.lists(conditions(pool, names), min_size=1, max_size=3))
+    return rule
+
+
+_CUTOFFS = ((580, 530), (600, 560), (650, 300), (900, 899), (300, 300))
+
+
+@st.composite
+def policy_documents(
+    draw: st.DrawFn,
+    pool: dict[str, list[float]] | None = None,
+    max_rules: int = 8,
+    retention: int | None = None,
+) -> dict:
+    """A valid rule policy document for ``RulePolicy.from_dict`` (format version 1)."""
+    from credit_closure.columnar import REASON_TEXTS
+    from credit_closure.features import FEATURE_NAMES
+
+    pool = pool or {}
+    codes = sorted(REASON_TEXTS)
+    names = tuple(FEATURE_NAMES)
+    n = draw(st.integers(1, max_rules))
+    approve_at, decline_below = draw(st.sampled_from(_CUTOFFS))
+    return {
+        "format": "credit_closure.rule_policy",
+        "format_version": 1,
+        "name": "random",
+        "version": "1",
+        "base_log_odds": draw(
+            st.one_of(st.sampled_from([-3.912023005428146, -2.0, 0.0]), st.floats(-6, 3))
+        ),
+        "retention_months": retention if retention is not None else 60,
+        "scale": {
+            "base_points": 600,
+            "base_odds": 50,
+            "pdo": 20,
+            "min_score": 300,
+            "max_score": 900,
+            "bands": [
+                {"name": "A", "min_score": 640},
+                {"name": "B", "min_score": 600},
+                {"name": "C", "min_score": 570},
+                {"name": "D", "min_score": 540},
+                {"name": "E", "min_score": None},
+            ],
+            "approve_at": approve_at,
+            "decline_below": decline_below,
+        },
+        "rules": [draw(policy_rules(f"X{i}", pool, names, codes)) for i in range(n)],
+    }
