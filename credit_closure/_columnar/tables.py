@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 import numpy as np
@@ -83,12 +83,12 @@ _REQUIRED = {
 _MAX_ROWS_SHOWN = 5
 
 
-def _engine() -> Any:
-    """The compiled engine's module (:mod:`credit_closure._columnar.kernel`), imported on first
-    use: it imports numba, which the numpy engine never needs."""
-    from credit_closure._columnar import kernel as _columnar_kernel
+def _compiled() -> ModuleType:
+    """The compiled helpers' module (:mod:`credit_closure._columnar.compiled`), imported on
+    first use: it imports numba, which the numpy engine never needs."""
+    from credit_closure._columnar import compiled
 
-    return _columnar_kernel
+    return compiled
 
 
 _FLOAT_MAX_INT = 2**1023  # Python ints above this do not fit a float
@@ -430,7 +430,7 @@ def _dates(
             per_day = int(
                 np.timedelta64(1, "D").astype(f"timedelta64[{count}{unit}]").astype(np.int64)
             )
-            num, known, flags = _engine().ticks_to_days(
+            num, known, flags = _compiled().ticks_to_days(
                 np.ascontiguousarray(arr).view(np.int64), per_day, _MIN_DAY, as_day
             )
             if flags.any():
@@ -543,7 +543,7 @@ def _numbers(
             p.add(f"{t.name}.{column}", f"must hold numbers (got dtype {raw.dtype})")
             return None
     if compiled:
-        flags = _engine().number_flags(arr, hi, integer)
+        flags = _compiled().number_flags(arr, hi, integer)
         if not flags.any():
             return arr
     p.rows(t.name, column, np.isinf(arr), "must be a finite number")
@@ -796,7 +796,7 @@ def _prepare(
             p.raise_if(since)
         key_c = g["closures"].astype(np.int64) * width + aid_code_c  # type: ignore[operator]
         pos = (
-            _engine().search_sorted(sorted_keys, key_c)
+            _compiled().search_sorted(sorted_keys, key_c)
             if compiled
             else np.searchsorted(sorted_keys, key_c)
         )
