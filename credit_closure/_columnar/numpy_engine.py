@@ -143,8 +143,8 @@ def _group_sum(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
     if near.size:
         size = counts[by_size]
         for pos in near.tolist():
-            a = int(first[pos])
-            total[pos] = math.fsum(vs[a : a + int(size[pos])].tolist())
+            at = int(first[pos])
+            total[pos] = math.fsum(vs[at : at + int(size[pos])].tolist())
     out[gs[first]] = total
     return out
 
