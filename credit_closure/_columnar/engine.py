@@ -29,11 +29,11 @@ import numpy as np
 
 from credit_closure._columnar.codes import kernel_codes, kernel_days
 from credit_closure._columnar.numpy_engine import ENUM_CODES, compute_features, day_number
+from credit_closure._columnar.prepare import _Prepared
 from credit_closure._columnar.tables import (
     _compiled,
     _is_series,
     _missing_mask,
-    _Prepared,
     _Problems,
 )
 from credit_closure._scoring.rules import Condition, RuleScorer

@@ -880,7 +880,7 @@ def score_subjects(
     *,
     features: bool = False,
 ) -> dict[str, Any]:
-    """Run the kernel on prepared columns (see ``credit_closure._columnar.tables._Prepared``).
+    """Run the kernel on prepared columns (see ``credit_closure._columnar.prepare._Prepared``).
 
     ``days`` comes from :func:`~credit_closure._columnar.codes.kernel_days`, ``codes`` from
     :func:`~credit_closure._columnar.codes.kernel_codes`, ``compiled`` from

@@ -16,13 +16,12 @@ import numpy as np
 
 from credit_closure._columnar.convert import _score_batch_plugin, _score_fallback
 from credit_closure._columnar.engine import _score_logistic, _score_rules, _score_rules_compiled
+from credit_closure._columnar.prepare import _prepare, _Prepared
 from credit_closure._columnar.tables import (
     OUTPUT_COLUMNS,
     _compiled,
     _id_kind,
     _ids,
-    _prepare,
-    _Prepared,
     _Problems,
     _subject_codes,
     _Table,
