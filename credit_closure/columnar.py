@@ -50,7 +50,8 @@ Layout
 ------
 
 This module is the public facade; the work is done in :mod:`credit_closure._columnar`:
-``tables`` (reading and checking the input), ``engine`` (the built-in scorers on a prepared
+``tables`` (reading and checking the input columns), ``prepare`` (putting them
+together per account), ``engine`` (the built-in scorers on a prepared
 batch), ``convert`` (profiles to tables and back; plugin scorers), ``score`` (chunking and
 :func:`score_columnar`), ``numpy_engine`` and ``kernel`` (the features, twins of
 :func:`credit_closure._scoring.features.extract`), ``codes`` (the integer layout they share).
@@ -63,10 +64,10 @@ from __future__ import annotations
 from credit_closure._columnar import codes as _codes
 from credit_closure._columnar.convert import build_profiles as build_profiles
 from credit_closure._columnar.convert import profiles_to_tables
+from credit_closure._columnar.prepare import _prepare as _prepare
+from credit_closure._columnar.prepare import _Prepared as _Prepared
 from credit_closure._columnar.score import score_columnar
 from credit_closure._columnar.tables import OUTPUT_COLUMNS, REASON_TEXTS, TABLE_COLUMNS
-from credit_closure._columnar.tables import _prepare as _prepare
-from credit_closure._columnar.tables import _Prepared as _Prepared
 
 __all__ = [
     "OUTPUT_COLUMNS",

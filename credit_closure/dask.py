@@ -120,7 +120,8 @@ def score_dask(
         if t is None:
             continue
         if isinstance(t, pd.DataFrame):
-            t = dd.from_pandas(t, npartitions=max(1, getattr(accounts, "npartitions", 1)))
+            parts = max(1, getattr(accounts, "npartitions", 1))
+            t = dd.from_pandas(t, npartitions=parts)  # type: ignore[no-untyped-call]  # dask has no annotations
         if not isinstance(t, dd.DataFrame):
             problems.append((name, f"must be a dask or pandas DataFrame (got {type(t).__name__})"))
         elif "subject_id" not in t.columns:
@@ -147,7 +148,7 @@ def score_dask(
         if t["subject_id"].dtype != sid_dtype:
             t = t.assign(subject_id=t["subject_id"].astype(sid_dtype))
         shuffled.append(t.shuffle(on="subject_id", npartitions=n))
-    return dd.map_partitions(
+    return dd.map_partitions(  # type: ignore[no-untyped-call]  # dask has no annotations
         _score_partition,
         *shuffled,
         names=names,

@@ -2,7 +2,10 @@
 
 Every built-in scorer reads its inputs from :func:`extract`; a plugin can too, so that its
 inputs mean exactly what the library's documentation says they mean. :data:`FEATURES`
-documents each feature (unit, window, direction of risk, source key).
+documents each feature (unit, window, direction of risk, source key); the constants derived
+from it (:data:`FEATURE_NAMES`, :data:`FEATURE_INDEX`, :data:`N_FEATURES`,
+:data:`FEATURE_REASONS`, :data:`SUMMED_INDEX`, :data:`ACTIVITY_INDEX`,
+:data:`CLOSURE_ACT_FEATURES`) are what every engine reads.
 
 Example:
     >>> import datetime
@@ -14,9 +17,14 @@ Example:
 """
 
 from credit_closure._scoring.features import (
+    ACTIVITY_INDEX,
+    CLOSURE_ACT_FEATURES,
     FEATURE_INDEX,
     FEATURE_NAMES,
+    FEATURE_REASONS,
     FEATURES,
+    N_FEATURES,
+    SUMMED_INDEX,
     FeatureConfig,
     FeatureSpec,
     extract,
@@ -25,12 +33,17 @@ from credit_closure._scoring.features import (
 from credit_closure._scoring.reasons import FEATURE_REASON
 
 __all__ = [
+    "ACTIVITY_INDEX",
+    "CLOSURE_ACT_FEATURES",
     "FEATURES",
     "FEATURE_INDEX",
     "FEATURE_NAMES",
     "FEATURE_REASON",
+    "FEATURE_REASONS",
     "FeatureConfig",
     "FeatureSpec",
+    "N_FEATURES",
+    "SUMMED_INDEX",
     "extract",
     "feature_dict",
 ]

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from strategies import two_rules_on_one_feature_policy
 
 from credit_closure import CreditProfile, InvalidInputError, RuleScorer, ScoreResult, assess
+from credit_closure._columnar import compiled as _columnar_compiled
 from credit_closure._columnar import kernel as _columnar_kernel
 from credit_closure._columnar.numpy_engine import ENUM_CODES, _group_sum, compute_features
 from credit_closure._contract.model import profile_unchecked
@@ -23,7 +24,7 @@ from credit_closure.columnar import OUTPUT_COLUMNS, _prepare, profiles_to_tables
 from credit_closure.synth import generate_portfolio
 
 AS_OF = dt.date(2026, 6, 30)
-HAVE_NUMBA = _columnar_kernel.available()
+HAVE_NUMBA = _columnar_compiled.available()
 needs_numba = pytest.mark.skipif(not HAVE_NUMBA, reason="numba is not installed")
 
 
@@ -33,11 +34,11 @@ def engine(request):
     numba (when installed) and numpy (numba hidden)."""
     if request.param == "numba" and not HAVE_NUMBA:
         pytest.skip("numba is not installed")
-    saved = _columnar_kernel._HAVE_NUMBA
+    saved = _columnar_compiled._HAVE_NUMBA
     if request.param == "numpy":
-        _columnar_kernel._HAVE_NUMBA = False
+        _columnar_compiled._HAVE_NUMBA = False
     yield request.param
-    _columnar_kernel._HAVE_NUMBA = saved
+    _columnar_compiled._HAVE_NUMBA = saved
 
 
 def _profiles(n: int, seed: int) -> list:
@@ -213,8 +214,8 @@ class TestEngines:
                 for m in (3, 6, 12, 24, DEFAULT_CONFIG.retention_months, CLOSURE_IMPACT_MONTHS)
             ]
         )
-        saved = _columnar_kernel._HAVE_NUMBA
-        _columnar_kernel._HAVE_NUMBA = True
+        saved = _columnar_compiled._HAVE_NUMBA
+        _columnar_compiled._HAVE_NUMBA = True
         try:
             res = _columnar_kernel.score_subjects(
                 prep.acc,
@@ -229,7 +230,7 @@ class TestEngines:
                 features=True,
             )
         finally:
-            _columnar_kernel._HAVE_NUMBA = saved
+            _columnar_compiled._HAVE_NUMBA = saved
         index = {s: i for i, s in enumerate(prep.subjects)}
         F = res["features"][[index[p.subject_id] for p in portfolio]]
         E = np.array([extract(p, AS_OF) for p in portfolio])
@@ -240,13 +241,13 @@ class TestEngines:
     def test_engines_agree_to_the_bit(self, tables, engine):
         """engine="numba" and engine="numpy" give the same table, bit for bit."""
         args = (tables["accounts"], tables["closures"], tables["inquiries"], tables["attributes"])
-        saved = _columnar_kernel._HAVE_NUMBA
-        _columnar_kernel._HAVE_NUMBA = True
+        saved = _columnar_compiled._HAVE_NUMBA
+        _columnar_compiled._HAVE_NUMBA = True
         try:
             a = score_columnar(*args, as_of=AS_OF, engine="numba")
             b = score_columnar(*args, as_of=AS_OF, engine="numpy")
         finally:
-            _columnar_kernel._HAVE_NUMBA = saved
+            _columnar_compiled._HAVE_NUMBA = saved
         pd.testing.assert_frame_equal(a, b, check_exact=True)
         for c in ("score", "probability_of_default", "closure_impact"):
             assert np.array_equal(a[c].to_numpy().view(np.int64), b[c].to_numpy().view(np.int64))
@@ -329,7 +330,7 @@ class TestEngines:
         from credit_closure._scorecard.logistic import _sigmoid
 
         scale = RuleScorer.default().scale
-        score, prob, band, dec = _columnar_kernel.scale_many(
+        score, prob, band, dec = _columnar_compiled.scale_many(
             np.array(los), scale, logistic=logistic
         )
         names = [b.name for b in scale.bands]

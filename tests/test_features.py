@@ -153,12 +153,15 @@ class TestKnownAnswers:
 
     def test_closure_counts_and_windows(self) -> None:
         """Consumer/lender closures counted in 12 and 24 month windows."""
-        acc = lambda i, d: {
-            "account_id": i,
-            "product": "credit_card",
-            "status": "closed",
-            "closed_on": d,
-        }
+
+        def acc(i: str, d: str) -> dict:
+            return {
+                "account_id": i,
+                "product": "credit_card",
+                "status": "closed",
+                "closed_on": d,
+            }
+
         f = feats(
             {
                 "subject_id": "s",
@@ -246,13 +249,16 @@ class TestKnownAnswers:
 
     def test_lian3lei6(self) -> None:
         """3 consecutive on one account, or 6 cumulative across accounts (LKL-4084)."""
-        mk = lambda m, c: {
-            "account_id": f"a{m}{c}",
-            "product": "credit_card",
-            "status": "open",
-            "months_delinquent_24m": m,
-            "max_consecutive_delinquent_24m": c,
-        }
+
+        def mk(m: int, c: int) -> dict:
+            return {
+                "account_id": f"a{m}{c}",
+                "product": "credit_card",
+                "status": "open",
+                "months_delinquent_24m": m,
+                "max_consecutive_delinquent_24m": c,
+            }
+
         assert feats({"subject_id": "s", "accounts": [mk(3, 3)]})["lian3lei6_24m"] == 1.0
         assert feats({"subject_id": "s", "accounts": [mk(2, 1), mk(2, 2)]})["lian3lei6_24m"] == 0.0
         assert feats({"subject_id": "s", "accounts": [mk(3, 1), mk(3, 2)]})["lian3lei6_24m"] == 1.0
@@ -370,8 +376,8 @@ class TestInvariants:
     )
     def test_more_balance_never_lowers_utilization(self, lines, i, extra) -> None:
         """Adding balance to a line never lowers util_total or util_max_line."""
-        lims = [float(l) for l, _ in lines]
-        bals = [float(min(b, 10 * l)) for l, b in lines]
+        lims = [float(lim) for lim, _ in lines]
+        bals = [float(min(b, 10 * lim)) for lim, b in lines]
         before = feature_dict(open_revolving_profile(lims, bals), AS_OF)
         bals[i % len(bals)] += extra
         after = feature_dict(open_revolving_profile(lims, bals), AS_OF)

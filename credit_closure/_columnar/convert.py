@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 
 from credit_closure._columnar.engine import _features_pair
+from credit_closure._columnar.prepare import _Prepared
 from credit_closure._columnar.tables import (
     OUTPUT_COLUMNS,
     TABLE_COLUMNS,
     _is_series,
     _missing_mask,
-    _Prepared,
 )
 from credit_closure._contract.model import (
     AccountStatus,
@@ -283,6 +283,25 @@ def profiles_to_tables(
     ]
     if bad:
         raise InvalidInputError(bad, what="argument")
+    tables = {name: _arrays(rows) for name, rows in _long_rows(profiles).items()}
+    if container == "numpy":
+        return tables
+    if container == "pandas":
+        import pandas as pd
+
+        return {k: pd.DataFrame(v) for k, v in tables.items()}
+    return _arrow_tables(tables)
+
+
+def _cell(v: Any) -> Any:
+    """A field's value in a long-format cell: an enum's string, else the value."""
+    if v is None:
+        return None
+    return getattr(v, "value", v)
+
+
+def _long_rows(profiles: Sequence[CreditProfile]) -> dict[str, dict[str, list[Any]]]:
+    """The rows of the four long tables, column by column, as Python values."""
     A: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS["accounts"]}
     C: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS["closures"]}
     Q: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS["inquiries"]}
@@ -292,22 +311,16 @@ def profiles_to_tables(
             names.setdefault(k, None)
     T: dict[str, list[Any]] = {"subject_id": []}
     T.update({k: [] for k in names if k != "subject_id"})
-
-    def val(v: Any) -> Any:
-        if v is None:
-            return None
-        return getattr(v, "value", v)
-
     for p in profiles:
         sid = p.subject_id
         for a in p.accounts:
             A["subject_id"].append(sid)
             for c in TABLE_COLUMNS["accounts"][1:]:
-                A[c].append(val(getattr(a, c)))
+                A[c].append(_cell(getattr(a, c)))
         for e in p.closures:
             C["subject_id"].append(sid)
             for c in TABLE_COLUMNS["closures"][1:]:
-                C[c].append(val(getattr(e, c)))
+                C[c].append(_cell(getattr(e, c)))
         for q in p.inquiries:
             Q["subject_id"].append(sid)
             Q["on"].append(q.on)
@@ -316,9 +329,12 @@ def profiles_to_tables(
         for k in T:
             if k != "subject_id":
                 T[k].append(p.attributes.get(k))
+    return {"accounts": A, "closures": C, "inquiries": Q, "attributes": T}
 
-    date_cols = {"opened_on", "closed_on", "on"}
-    str_cols = {
+
+_DATE_COLUMNS = frozenset({"opened_on", "closed_on", "on"})
+_STRING_COLUMNS = frozenset(
+    {
         "subject_id",
         "account_id",
         "product",
@@ -329,33 +345,28 @@ def profiles_to_tables(
         "termination",
         "kind",
     }
+)
 
-    def arrays(d: dict[str, list[Any]]) -> dict[str, np.ndarray]:
-        out = {}
-        for k, v in d.items():
-            if k in date_cols:
-                out[k] = np.array(
-                    [np.datetime64(x, "D") if x is not None else np.datetime64("NaT") for x in v],
-                    dtype="datetime64[D]",
-                )
-            elif k in str_cols or any(isinstance(x, str) for x in v):
-                out[k] = np.array(v + [None], dtype=object)[:-1]
-            else:
-                out[k] = np.array([np.nan if x is None else float(x) for x in v], dtype=float)
-        return out
 
-    tables = {
-        "accounts": arrays(A),
-        "closures": arrays(C),
-        "inquiries": arrays(Q),
-        "attributes": arrays(T),
-    }
-    if container == "numpy":
-        return tables
-    if container == "pandas":
-        import pandas as pd
+def _arrays(d: dict[str, list[Any]]) -> dict[str, np.ndarray]:
+    """One table's columns as numpy arrays: dates ``datetime64[D]`` (``NaT`` unknown), ids,
+    enums and string attributes objects (``None`` missing), numbers floats (``NaN``)."""
+    out = {}
+    for k, v in d.items():
+        if k in _DATE_COLUMNS:
+            out[k] = np.array(
+                [np.datetime64(x, "D") if x is not None else np.datetime64("NaT") for x in v],
+                dtype="datetime64[D]",
+            )
+        elif k in _STRING_COLUMNS or any(isinstance(x, str) for x in v):
+            out[k] = np.array(v + [None], dtype=object)[:-1]
+        else:
+            out[k] = np.array([np.nan if x is None else float(x) for x in v], dtype=float)
+    return out
 
-        return {k: pd.DataFrame(v) for k, v in tables.items()}
+
+def _arrow_tables(tables: dict[str, dict[str, np.ndarray]]) -> dict[str, Any]:
+    """The tables as pyarrow Tables (dates as ``date32``, nulls where missing)."""
     import pyarrow as pa
 
     out = {}

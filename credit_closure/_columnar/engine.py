@@ -13,7 +13,8 @@ subjects, closure impact included. Twins, to be changed together:
   :func:`credit_closure._scoring.features.extract`.
 
 Probabilities, scores, bands and decisions go through the scale's own Python code once per
-distinct log-odds value (:func:`_scores`), or the kernel's :func:`scale_many`, so every
+distinct log-odds value (:func:`_scores`), or the compiled
+:func:`~credit_closure._columnar.compiled.scale_many`, so every
 number equals ``assess()``'s to the last bit.
 """
 
@@ -28,24 +29,32 @@ import numpy as np
 
 from credit_closure._columnar.codes import kernel_codes, kernel_days
 from credit_closure._columnar.numpy_engine import ENUM_CODES, compute_features, day_number
-from credit_closure._columnar.tables import _engine, _is_series, _missing_mask, _Prepared, _Problems
-from credit_closure._scoring.rules import RuleScorer
+from credit_closure._columnar.prepare import _Prepared
+from credit_closure._columnar.tables import (
+    _compiled,
+    _is_series,
+    _missing_mask,
+    _Problems,
+)
+from credit_closure._scoring.rules import Condition, RuleScorer
 from credit_closure._scoring.scale import Scale
 
 
 # ------------------------------------------------------------------------------------------
 # Rule scorer, vectorised
 # ------------------------------------------------------------------------------------------
-def _condition(F: np.ndarray, c: tuple[int, str, float, bool]) -> np.ndarray:
-    v = F[:, c[0]]
+def _condition(F: np.ndarray, c: Condition) -> np.ndarray:
+    """Where the ``when``/``when_any`` condition ``c`` holds (``c.missing`` where the feature
+    is missing), as ``RuleScorer`` evaluates it."""
+    v = F[:, c.feature_index]
     with np.errstate(invalid="ignore"):
-        if c[1] == "at_least":
-            held = v >= c[2]
-        elif c[1] == "below":
-            held = v < c[2]
+        if c.op == "at_least":
+            held = v >= c.value
+        elif c.op == "below":
+            held = v < c.value
         else:
-            held = v == c[2]
-    return np.where(np.isnan(v), c[3], held)
+            held = v == c.value
+    return np.where(np.isnan(v), c.missing, held)
 
 
 def _rule_pass(F: np.ndarray, scorer: RuleScorer) -> dict[str, Any]:
@@ -277,7 +286,9 @@ def _features_pair(
         from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
 
         days = kernel_days(as_of, DEFAULT_CONFIG.retention_months, CLOSURE_IMPACT_MONTHS)
-        res = _engine().score_subjects(
+        from credit_closure._columnar import kernel
+
+        res = kernel.score_subjects(
             prep.acc,
             prep.inq,
             prep.n,
@@ -449,7 +460,7 @@ def _score_logistic(
     lo = _logistic_log_odds(scorer, bins, n)
     scale = scorer.scale_
     if compiled:
-        score, prob, band_i, decision_i = _engine().scale_many(lo, scale, logistic=True)
+        score, prob, band_i, decision_i = _compiled().scale_many(lo, scale, logistic=True)
     else:
         score, prob, band_i, decision_i = _scores(lo, scale, memo, _sigmoid)
 
@@ -471,7 +482,7 @@ def _score_logistic(
         cf_bins = _logistic_bins(prep, scorer, F_cf, cf_subjects, cells, p)
         lo_cf = _logistic_log_odds(scorer, cf_bins, cf_subjects.size)
         if compiled:
-            cf_points = _engine().scale_many(lo_cf, scale, logistic=True)[0]
+            cf_points = _compiled().scale_many(lo_cf, scale, logistic=True)[0]
         else:
             cf_points = _scores(lo_cf, scale, memo, _sigmoid)[0]
         impact[cf_subjects] = score[cf_subjects] - cf_points

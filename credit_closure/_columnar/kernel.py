@@ -9,8 +9,10 @@ value a rule compares it with, when the subject is done again with exactly round
 same again on the counterfactual accounts (closures of the last 24 months undone) for the
 closure impact. Probability, points, band and cutoff decision are left to the caller: for the
 rule scorer, the scale's own Python code once per distinct log-odds value (see
-``columnar._scores``); for the scorecard, whose log-odds are nearly all distinct,
-:func:`scale_many`, which calls the same C library functions as Python's ``math`` module.
+``engine._scores``); for the scorecard, whose log-odds are nearly all distinct,
+:func:`~credit_closure._columnar.compiled.scale_many`, which calls the same C library
+functions as Python's ``math`` module. The numba import and the other compiled helpers live
+in :mod:`credit_closure._columnar.compiled`; this module holds the rule and feature kernel.
 
 The kernel is compiled by numba the first time it is used in a process and cached on disk
 (numba's ``cache=True``: next to this module, or in numba's user cache directory when that is
@@ -36,6 +38,8 @@ from credit_closure._columnar.codes import (
     DAY_RETENTION,
     KernelCodes,
 )
+from credit_closure._columnar.compiled import available as available
+from credit_closure._columnar.compiled import njit as _njit
 from credit_closure._scoring.features import (
     _DAYS_PER_MONTH,
     ACTIVITY_INDEX,
@@ -43,6 +47,7 @@ from credit_closure._scoring.features import (
     N_FEATURES,
     SUMMED_INDEX,
 )
+from credit_closure._scoring.rules import Condition
 
 __all__ = [
     "AccountArrays",
@@ -50,27 +55,9 @@ __all__ = [
     "InquiryArrays",
     "KernelOutputs",
     "RuleArrays",
-    "available",
     "compile_rules",
-    "number_flags",
-    "scale_many",
     "score_subjects",
-    "search_sorted",
-    "ticks_to_days",
 ]
-
-try:  # pragma: no cover - exercised when numba is installed (the test extra has it)
-    import numba as _numba
-
-    _HAVE_NUMBA = True
-except ImportError:  # pragma: no cover
-    _numba = None
-    _HAVE_NUMBA = False
-
-
-def available() -> bool:
-    """Whether the compiled engine can run here (numba importable)."""
-    return _HAVE_NUMBA
 
 
 #: Features computed from sums of many values (``FeatureSpec.exact_sum``: util_total,
@@ -186,7 +173,7 @@ def compile_rules(scorer: Any) -> CompiledRules:
     col = {c: k for k, c in enumerate(codes)}
     thr: list[float] = []
     steps: list[float] = []
-    conds: list[tuple[int, int, float, bool]] = []
+    conds: list[Condition] = []
     r_index, r_at_least, r_thr0, r_nthr, r_reason, r_action, r_tcode = [], [], [], [], [], [], []
     r_when0, r_nwhen, r_any0, r_nany = [], [], [], []
     for r in rules:
@@ -202,16 +189,16 @@ def compile_rules(scorer: Any) -> CompiledRules:
         r_tcode.append(col.get(r.trigger_code, -1) if r.trigger_code is not None else -1)
         r_when0.append(len(conds))
         r_nwhen.append(len(r.when))
-        conds.extend((c[0], _OPS[c[1]], c[2], c[3]) for c in r.when)
+        conds.extend(r.when)
         r_any0.append(len(conds))
         r_nany.append(len(r.when_any))
-        conds.extend((c[0], _OPS[c[1]], c[2], c[3]) for c in r.when_any)
+        conds.extend(r.when_any)
     # every (feature, value) a rule compares, for the features that sum many values: the
     # kernel first sums them the plain way and redoes a subject exactly when one of those
     # features lands near a value it is compared with (see _kernel)
     near = sorted(
         {(r.index, t) for r in rules for t in r.thresholds if r.index in _SUMMED}
-        | {(c[0], c[2]) for r in rules for c in r.when + r.when_any if c[0] in _SUMMED}
+        | {(c.feature_index, c.value) for c in conds if c.feature_index in _SUMMED}
     )
     values: tuple[list[Any], ...] = (
         r_index,
@@ -227,10 +214,10 @@ def compile_rules(scorer: Any) -> CompiledRules:
         r_nwhen,
         r_any0,
         r_nany,
-        [c[0] for c in conds],
-        [c[1] for c in conds],
-        [c[2] for c in conds],
-        [c[3] for c in conds],
+        [c.feature_index for c in conds],
+        [_OPS[c.op] for c in conds],
+        [c.value for c in conds],
+        [c.missing for c in conds],
         [k for k, _ in near],
         [t for _, t in near],
     )
@@ -240,28 +227,27 @@ def compile_rules(scorer: Any) -> CompiledRules:
     return CompiledRules(arrays, codes)
 
 
-def _njit(fn: Any) -> Any:
-    if not _HAVE_NUMBA:  # pragma: no cover
-        return fn
-    return _numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
-
-
 @_njit
-def _fsum(bufs, row, n, partials):  # pragma: no cover - compiled
+def _fsum(
+    bufs: np.ndarray, row: int, n: int, partials: np.ndarray
+) -> float:  # pragma: no cover - compiled
     """``math.fsum(bufs[row, :n])``. Small, so that the compiler inlines it: up to two values,
     one rounding of their exact sum is the correctly rounded sum (``+ 0.0`` turns a negative
     zero into the zero ``fsum`` gives)."""
+    # numpy's stubs type an element read as Any; the sums are floats (float64 buffers)
     if n == 2:
-        return (bufs[row, 0] + bufs[row, 1]) + 0.0
+        return (bufs[row, 0] + bufs[row, 1]) + 0.0  # type: ignore[no-any-return]
     if n == 1:
-        return bufs[row, 0] + 0.0
+        return bufs[row, 0] + 0.0  # type: ignore[no-any-return]
     if n == 0:
         return 0.0
     return _fsum_many(bufs, row, n, partials)
 
 
 @_njit
-def _xsum(bufs, row, n, partials, exact):  # pragma: no cover - compiled
+def _xsum(
+    bufs: np.ndarray, row: int, n: int, partials: np.ndarray, exact: bool
+) -> float:  # pragma: no cover - compiled
     """The exact sum (``math.fsum``) or, when not ``exact``, the plain left-to-right sum."""
     if exact:
         return _fsum(bufs, row, n, partials)
@@ -272,7 +258,9 @@ def _xsum(bufs, row, n, partials, exact):  # pragma: no cover - compiled
 
 
 @_njit
-def _fsum_many(bufs, row, n, partials):  # pragma: no cover - compiled
+def _fsum_many(
+    bufs: np.ndarray, row: int, n: int, partials: np.ndarray
+) -> float:  # pragma: no cover - compiled
     """``math.fsum(bufs[row, :n])``, the exactly rounded sum.
 
     Fast path: the running sum ``s`` with the exact rounding error of every addition
@@ -281,7 +269,7 @@ def _fsum_many(bufs, row, n, partials):  # pragma: no cover - compiled
     brought to two terms ``r + t`` exactly and rounded once, which is the correctly rounded
     sum. Otherwise (rare) Shewchuk's partials with CPython's final rounding.
     """
-    s = bufs[row, 0]
+    s: float = bufs[row, 0]  # annotated: numpy's stubs type an element read as Any
     c = 0.0
     cc = 0.0
     lost = 0.0
@@ -311,14 +299,16 @@ def _fsum_many(bufs, row, n, partials):  # pragma: no cover - compiled
 
 
 @_njit
-def _fsum_partials(bufs, row, n, partials):  # pragma: no cover - compiled
+def _fsum_partials(
+    bufs: np.ndarray, row: int, n: int, partials: np.ndarray
+) -> float:  # pragma: no cover - compiled
     """``math.fsum(bufs[row, :n])``: Shewchuk's exact partials and CPython's final rounding."""
     m = 0
     for k in range(n):
-        x = bufs[row, k]
+        x: float = bufs[row, k]  # annotated: numpy's stubs type an element read as Any
         i = 0
         for j in range(m):
-            y = partials[j]
+            y: float = partials[j]
             if abs(x) < abs(y):
                 t = x
                 x = y
@@ -389,8 +379,10 @@ _ACTIVITY = ACTIVITY_INDEX
 
 
 @_njit
-def _cond(f, feat, op, val, missing):  # pragma: no cover - compiled
-    v = f[feat]
+def _cond(
+    f: np.ndarray, feat: int, op: int, val: float, missing: bool
+) -> bool:  # pragma: no cover - compiled
+    v: float = f[feat]  # annotated: numpy's stubs type an element read as Any
     if v != v:
         return missing
     if op == 0:
@@ -406,24 +398,24 @@ def _cond(f, feat, op, val, missing):  # pragma: no cover - compiled
 # RuleScorer._evaluate line by line, which is what keeps it reviewable against them.
 @_njit
 def _kernel(  # noqa: C901
-    n,
-    starts,
-    order,
-    qstarts,
-    qorder,
-    accounts,
-    inquiries,
-    days,
-    codes,
-    revolving,
-    lender,
-    base,
-    rules,
-    factor,
-    n_codes,
-    out,
-    want_feats,
-):  # pragma: no cover - compiled
+    n: int,
+    starts: np.ndarray,
+    order: np.ndarray,
+    qstarts: np.ndarray,
+    qorder: np.ndarray,
+    accounts: AccountArrays,
+    inquiries: InquiryArrays,
+    days: np.ndarray,
+    codes: KernelCodes,
+    revolving: np.ndarray,
+    lender: np.ndarray,
+    base: float,
+    rules: RuleArrays,
+    factor: float,
+    n_codes: int,
+    out: KernelOutputs,
+    want_feats: bool,
+) -> None:  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
     rules once more on the counterfactual accounts (``_assess.counterfactual``): closed
@@ -859,195 +851,6 @@ def _kernel(  # noqa: C901
             break
 
 
-@_njit
-def _scale_many(
-    lo,
-    logistic,
-    offset,
-    factor,
-    smin,
-    smax,
-    band_min,
-    approve_at,
-    decline_below,
-    score,
-    prob,
-    band,
-    dec,
-):  # pragma: no cover - compiled
-    for i in range(lo.size):
-        z = lo[i]
-        if logistic and z < 0.0:  # LogisticScorer's _sigmoid
-            e = math.exp(z)
-            p = e / (1.0 + e)
-        else:
-            p = 1.0 / (1.0 + math.exp(-z))
-        if p <= 0.0:  # Scale.points
-            s = smax
-        elif p >= 1.0:
-            s = smin
-        else:
-            s = offset - factor * (math.log(p) - math.log1p(-p))
-            if s < smin:
-                s = smin
-            elif s > smax:
-                s = smax
-        if s == smin or s == smax:  # Scale.scored: the probability the clipped score stands for
-            p = 1.0 / (1.0 + math.exp(-((offset - s) / factor)))
-        score[i] = s
-        prob[i] = p
-        k = band_min.size - 1  # Scale.band
-        for j in range(band_min.size):
-            if s >= band_min[j]:
-                k = j
-                break
-        band[i] = k
-        if s >= approve_at:  # Scale.decide
-            dec[i] = 0
-        elif s < decline_below:
-            dec[i] = 2
-        else:
-            dec[i] = 1
-
-
-def scale_many(
-    log_odds: np.ndarray, scale: Any, *, logistic: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Score, probability (as ``Scale.scored`` gives them), band index and cutoff decision
-    index (0 approve, 1 refer, 2 decline) for every log-odds value: the probability by the
-    rule scorer's formula, or ``LogisticScorer``'s with ``logistic``. The same libm functions
-    as Python's ``math`` module, so the same bits (``tests/test_columnar.py`` checks it)."""
-    lo = np.ascontiguousarray(log_odds, dtype=np.float64)
-    score = np.empty(lo.size)
-    prob = np.empty(lo.size)
-    band = np.empty(lo.size, dtype=np.int64)
-    dec = np.empty(lo.size, dtype=np.int8)
-    band_min = np.array([b.min_score for b in scale.bands], dtype=np.float64)
-    _scale_many(
-        lo,
-        logistic,
-        float(scale.offset),
-        float(scale.factor),
-        float(scale.min_score),
-        float(scale.max_score),
-        band_min,
-        float(scale.approve_at),
-        float(scale.decline_below),
-        score,
-        prob,
-        band,
-        dec,
-    )
-    return score, prob, band, dec
-
-
-@_njit
-def _ticks_to_days(ticks, per_day, min_day, max_day, days, known, flags):  # pragma: no cover
-    nat = np.iinfo(np.int64).min
-    for i in range(ticks.size):
-        t = ticks[i]
-        if t == nat:
-            days[i] = 0
-            known[i] = False
-            flags[i] = 0
-            continue
-        # the usual units with a constant divisor (compiled to a multiplication)
-        if per_day == 86_400_000_000_000:  # ns
-            d = t // 86_400_000_000_000
-        elif per_day == 86_400_000_000:  # us
-            d = t // 86_400_000_000
-        elif per_day == 86_400:  # s
-            d = t // 86_400
-        elif per_day == 1:  # D
-            d = t
-        else:
-            d = t // per_day
-        fl = 0
-        if d * per_day != t:
-            fl = 1
-        if d < min_day:
-            fl |= 2
-        if d > max_day:
-            fl |= 4
-        days[i] = d
-        known[i] = True
-        flags[i] = fl
-
-
-def ticks_to_days(
-    ticks: np.ndarray, per_day: int, min_day: int, max_day: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Day numbers of ``datetime64`` ticks (``per_day`` ticks a day; 0 where ``NaT``), the
-    known mask, and per value the problem bits: 1 not a whole day, 2 before ``min_day``,
-    4 after ``max_day`` (the numpy engine's checks, in one pass)."""
-    days = np.empty(ticks.size, dtype=np.int64)
-    known = np.empty(ticks.size, dtype=np.bool_)
-    flags = np.empty(ticks.size, dtype=np.uint8)
-    _ticks_to_days(
-        ticks, np.int64(per_day), np.int64(min_day), np.int64(max_day), days, known, flags
-    )
-    return days, known, flags
-
-
-@_njit
-def _number_flags(arr, hi, integer, flags):  # pragma: no cover - compiled
-    any_ = False
-    for i in range(arr.size):
-        v = arr[i]
-        fl = 0
-        if v == v:
-            if v - v != 0.0:  # infinite
-                fl = 1
-            else:
-                if v < 0:
-                    fl |= 2
-                if v > hi:
-                    fl |= 4
-                if integer and v != np.trunc(v):
-                    fl |= 8
-        flags[i] = fl
-        if fl:
-            any_ = True
-    return any_
-
-
-def number_flags(arr: np.ndarray, hi: float, integer: bool) -> np.ndarray:
-    """Per value the problem bits of a number column (1 infinite, 2 negative, 4 above ``hi``,
-    8 not whole when ``integer``; NaN is none), in one pass. Returns an empty array when no
-    value has a problem (the usual case), else the bits."""
-    flags = np.empty(arr.size, dtype=np.uint8)
-    if _number_flags(np.ascontiguousarray(arr, dtype=np.float64), float(hi), bool(integer), flags):
-        return flags
-    return flags[:0]
-
-
-@_njit
-def _merge_positions(hay, keys, out):  # pragma: no cover - compiled
-    """``np.searchsorted(hay, keys)`` (side left) by one merge pass; False (``out`` unfinished)
-    when ``keys`` are not sorted."""
-    j = 0
-    m = hay.size
-    prev = keys[0] if keys.size else 0
-    for i in range(keys.size):
-        k = keys[i]
-        if k < prev:
-            return False
-        prev = k
-        while j < m and hay[j] < k:
-            j += 1
-        out[i] = j
-    return True
-
-
-def search_sorted(hay: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """``np.searchsorted(hay, keys)`` for sorted ``hay``: one linear merge when ``keys`` are
-    sorted too (the usual layout of the long tables), else numpy's binary search."""
-    out = np.empty(keys.size, dtype=np.int64)
-    if hay.dtype == keys.dtype == np.int64 and _merge_positions(hay, keys, out):
-        return out
-    return np.searchsorted(hay, keys)
-
-
 def _groups(g: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """CSR offsets of the rows of each subject and the row order that makes them contiguous
     (empty when the rows are in subject order already)."""
@@ -1077,7 +880,7 @@ def score_subjects(
     *,
     features: bool = False,
 ) -> dict[str, Any]:
-    """Run the kernel on prepared columns (see ``credit_closure._columnar.tables._Prepared``).
+    """Run the kernel on prepared columns (see ``credit_closure._columnar.prepare._Prepared``).
 
     ``days`` comes from :func:`~credit_closure._columnar.codes.kernel_days`, ``codes`` from
     :func:`~credit_closure._columnar.codes.kernel_codes`, ``compiled`` from

@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 
@@ -143,8 +144,8 @@ def _group_sum(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
     if near.size:
         size = counts[by_size]
         for pos in near.tolist():
-            a = int(first[pos])
-            total[pos] = math.fsum(vs[a : a + int(size[pos])].tolist())
+            at = int(first[pos])
+            total[pos] = math.fsum(vs[at : at + int(size[pos])].tolist())
     out[gs[first]] = total
     return out
 
@@ -171,52 +172,67 @@ def _count(mask: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(groups[mask], minlength=n)
 
 
-def compute_features(
-    acc: Mapping[str, np.ndarray],
-    inq: Mapping[str, np.ndarray],
-    n_subjects: int,
-    as_of: _dt.date,
-    config: FeatureConfig,
-) -> np.ndarray:
-    """Every feature for ``n_subjects`` subjects, a ``(n_subjects, N_FEATURES)`` array.
+class _Accounts(NamedTuple):
+    """The per-account columns every step of :func:`compute_features` reads."""
 
-    Args:
-        acc: Per-account columns (one row per account, any order): ``g`` subject index;
-            ``product``, ``status`` enum codes; ``opened``, ``closed`` day numbers with
-            ``opened_known``, ``closed_known`` masks; ``limit``, ``balance``, ``dpd``,
-            ``months``, ``consec`` floats (``NaN`` unknown); and the account's closure event,
-            if any: ``has_event`` mask, ``ev_day``, ``ev_initiator``, ``ev_reason``,
-            ``ev_termination`` (-1 unknown), ``ev_balance``, ``ev_limit``, ``ev_dpd6``.
-        inq: ``g`` subject index, ``on`` day numbers, ``hard`` mask.
-        n_subjects: Number of subjects (subject indices run from 0).
-        as_of: The assessment date.
-        config: The extractor's windows.
+    g: np.ndarray
+    status: np.ndarray
+    open_like: np.ndarray
+    ended: np.ndarray
+    rev: np.ndarray
+    lim: np.ndarray
+    bal: np.ndarray
+    lim_known: np.ndarray
+    bal_known: np.ndarray
 
-    Returns:
-        The feature matrix, ``NaN`` where ``extract`` gives ``NaN``.
-    """
-    n = n_subjects
-    as_day = day_number(as_of)
-    d3 = day_number(months_before(as_of, 3))
-    d6 = day_number(months_before(as_of, 6))
-    d12 = day_number(months_before(as_of, 12))
-    d24 = day_number(months_before(as_of, 24))
-    d_ret = day_number(months_before(as_of, config.retention_months))
-    out = np.empty((n, N_FEATURES))
 
+class _Closures(NamedTuple):
+    """What the utilization step needs from the closures step: per account the event's
+    balance and limit (``NaN`` without one) and whether the closure's balance is the one
+    still owed; per closure its subject, the 12-month limit (the limit at closure, else the
+    account's), the revolving lines closed within 12 months with a known limit, and those
+    closed with nothing owed."""
+
+    c_bal: np.ndarray
+    c_lim: np.ndarray
+    from_closure: np.ndarray
+    cg: np.ndarray
+    lim12: np.ndarray
+    closed_lim_row: np.ndarray
+    readd_row: np.ndarray
+
+
+def _put(out: np.ndarray, name: str, values: np.ndarray) -> None:
+    """Write a feature's column, by name (:data:`FEATURE_INDEX`)."""
+    out[:, FEATURE_INDEX[name]] = values
+
+
+def _accounts_view(acc: Mapping[str, np.ndarray]) -> _Accounts:
     g = acc["g"]
     status = acc["status"]
     open_like = (status == _S["open"]) | (status == _S["suspended"])
-    ended = ~open_like
-    rev = _REVOLVING[acc["product"]]
     lim = acc["limit"]
     bal = acc["balance"]
-    lim_known = ~np.isnan(lim)
-    bal_known = ~np.isnan(bal)
+    return _Accounts(
+        g=g,
+        status=status,
+        open_like=open_like,
+        ended=~open_like,
+        rev=_REVOLVING[acc["product"]],
+        lim=lim,
+        bal=bal,
+        lim_known=~np.isnan(lim),
+        bal_known=~np.isnan(bal),
+    )
 
-    # ---- counts and ages -------------------------------------------------------------------
+
+def _count_and_age_features(
+    out: np.ndarray, a: _Accounts, acc: Mapping[str, np.ndarray], n: int, as_day: int
+) -> None:
+    """n_open_accounts, closed_share and the three ages."""
+    g, open_like = a.g, a.open_like
     n_open = _count(open_like, g, n).astype(float)
-    n_ended = _count(ended, g, n).astype(float)
+    n_ended = _count(a.ended, g, n).astype(float)
     n_acc = n_open + n_ended
     opened_known = acc["opened_known"]
     age = (as_day - acc["opened"]).astype(float) / _DAYS_PER_MONTH
@@ -232,9 +248,17 @@ def compute_features(
     age_avg[n_ages == 0] = np.nan
     age_avg_open[n_ages_open == 0] = np.nan
     closed_share[n_acc == 0] = np.nan
-    age_oldest = _group_max(ages, ga, n)
+    _put(out, "n_open_accounts", n_open)
+    _put(out, "closed_share", closed_share)
+    _put(out, "age_oldest_months", _group_max(ages, ga, n))
+    _put(out, "age_avg_months_incl_closed", age_avg)
+    _put(out, "age_avg_months_open_only", age_avg_open)
 
-    # ---- delinquency ---------------------------------------------------------------------------
+
+def _delinquency_features(
+    out: np.ndarray, g: np.ndarray, acc: Mapping[str, np.ndarray], n: int
+) -> None:
+    """max_dpd_24m, n_delinquent_accounts_24m and lian3lei6_24m."""
     dpd = acc["dpd"]
     dpd_known_row = ~np.isnan(dpd)
     dpd_known = _count(dpd_known_row, g, n) > 0
@@ -249,8 +273,22 @@ def compute_features(
     consec3 = _count(acc["consec"] >= 3, g, n) > 0
     lian = np.where(consec3 | (months_total >= 6), 1.0, 0.0)
     lian[~(months_known | consec3)] = np.nan
+    _put(out, "max_dpd_24m", max_dpd)
+    _put(out, "n_delinquent_accounts_24m", n_delinquent)
+    _put(out, "lian3lei6_24m", lian)
 
-    # ---- closures: explicit events, else implied for ended accounts with a closed_on ----------
+
+def _closure_features(
+    out: np.ndarray,
+    a: _Accounts,
+    acc: Mapping[str, np.ndarray],
+    n: int,
+    days: tuple[int, int, int, int],
+) -> _Closures:
+    """Every closure feature. Closures are the explicit events, else implied for ended
+    accounts with a ``closed_on``; ``days``: as_of, 12 and 24 months back, retention."""
+    as_day, d12, d24, d_ret = days
+    g, status, ended, bal, bal_known = a.g, a.status, a.ended, a.bal, a.bal_known
     has_ev = acc["has_event"]
     has_c = has_ev | (acc["closed_known"] & ended)
     c_bal = np.where(has_ev, acc["ev_balance"], np.nan)  # per account, NaN without an event
@@ -279,7 +317,6 @@ def compute_features(
     abnormal = adverse_status & (~acc["closed_known"] | (acc["closed"] > d_ret))
     adverse_term = (c_term == _T["abnormal"]) | (c_term == _T["bad_debt"])
     abnormal[ci[adverse_term & (c_day > d_ret)]] = True
-    n_abnormal = _count(abnormal, g, n).astype(float)
 
     # balance still owed on the ended account: current balance, else the balance at closure
     from_closure_c = ~bal_c_known & (cbal > 0)  # NaN compares False
@@ -288,20 +325,14 @@ def compute_features(
     closed_bal_row = ended & bal_known & (bal > 0)
     cwb_vals = np.concatenate([bal[closed_bal_row], cbal[from_closure_c]])
     cwb_groups = np.concatenate([g[closed_bal_row], cg[from_closure_c]])
-    closed_with_balance = _group_sum(cwb_vals, cwb_groups, n)
 
     in24 = c_day > d24
     in12 = c_day > d12
     consumer = c_init == _I["consumer"]
     lender = _LENDER[c_init]
-    n_cons_24 = _count(in24 & consumer, cg, n).astype(float)
-    n_cons_12 = _count(in12 & consumer, cg, n).astype(float)
-    n_lend_24 = _count(in24 & lender, cg, n).astype(float)
-    n_lend_12 = _count(in12 & lender, cg, n).astype(float)
     risk = (c_init == _I["lender_risk"]) | (c_reason == _R["lender_risk_control"])
-    n_risk_24 = _count(in24 & risk, cg, n).astype(float)
 
-    dpd_c = np.where(np.isnan(c_dpd6), dpd[ci], c_dpd6)
+    dpd_c = np.where(np.isnan(c_dpd6), acc["dpd"][ci], c_dpd6)
     dpd_c_known = ~np.isnan(dpd_c)
     flag = _count(in24 & dpd_c_known & (dpd_c >= 30), cg, n) > 0
     unknown = _count(in24 & ~dpd_c_known, cg, n) > 0
@@ -309,9 +340,9 @@ def compute_features(
     dpd_flag[~flag & unknown] = np.nan
 
     clim = c_lim[ci]
-    lim12 = np.where(np.isnan(clim), lim[ci], clim)
+    lim12 = np.where(np.isnan(clim), a.lim[ci], clim)
     owed12 = np.where(bal_c_known, bal_c, cbal)
-    closed_lim_row = in12 & rev[ci] & ~np.isnan(lim12)
+    closed_lim_row = in12 & a.rev[ci] & ~np.isnan(lim12)
     readd_row = closed_lim_row & (owed12 == 0) & (lim12 > 0)
     term_ok = (c_term == -1) | (c_term == _T["normal"])
     delev = (
@@ -323,14 +354,28 @@ def compute_features(
         & dpd_c_known
         & (dpd_c < 30)
     )
-    n_delev_12 = _count(delev, cg, n).astype(float)
+    _put(out, "months_since_last_closure", since_last)
+    _put(out, "n_abnormal_terminations", _count(abnormal, g, n).astype(float))
+    _put(out, "closed_with_balance_amt", _group_sum(cwb_vals, cwb_groups, n))
+    _put(out, "n_consumer_closures_24m", _count(in24 & consumer, cg, n).astype(float))
+    _put(out, "n_consumer_closures_12m", _count(in12 & consumer, cg, n).astype(float))
+    _put(out, "n_lender_closures_24m", _count(in24 & lender, cg, n).astype(float))
+    _put(out, "n_lender_closures_12m", _count(in12 & lender, cg, n).astype(float))
+    _put(out, "n_lender_risk_closures_24m", _count(in24 & risk, cg, n).astype(float))
+    _put(out, "dpd_before_closure", dpd_flag)
+    _put(out, "n_deleveraging_closures_12m", _count(delev, cg, n).astype(float))
+    return _Closures(c_bal, c_lim, from_closure, cg, lim12, closed_lim_row, readd_row)
 
-    # ---- utilization: balances owed (closed lines too) over the limits still open -------------
-    open_rev = open_like & rev & lim_known
+
+def _utilization_features(out: np.ndarray, a: _Accounts, c: _Closures, n: int) -> None:
+    """util_total, util_max_line, util_delta_closure and lost_limit_share_12m: balances
+    owed (closed lines too) over the limits still open."""
+    g, lim, bal, bal_known, lim_known = a.g, a.lim, a.bal, a.bal_known, a.lim_known
+    open_rev = a.open_like & a.rev & lim_known
     open_term = open_rev & bal_known & (lim > 0)
-    owed_closed = np.where(bal_known, bal, np.where(from_closure, c_bal, np.nan))
-    lim_closed = np.where(lim_known, lim, c_lim)
-    closed_owed = ended & rev & (owed_closed > 0)
+    owed_closed = np.where(bal_known, bal, np.where(c.from_closure, c.c_bal, np.nan))
+    lim_closed = np.where(lim_known, lim, c.c_lim)
+    closed_owed = a.ended & a.rev & (owed_closed > 0)
     closed_util = closed_owed & (lim_closed > 0)
     owed_all = _group_sum(
         np.concatenate([bal[open_term], owed_closed[closed_owed]]),
@@ -343,54 +388,76 @@ def compute_features(
         open_utils = bal[open_term] / lim[open_term]
     max_closed = _group_max(closed_utils, g[closed_util], n)
     util_max = np.fmax(_group_max(open_utils, g[open_term], n), max_closed)
-    readd = _group_sum(lim12[readd_row], cg[readd_row], n)
+    readd = _group_sum(c.lim12[c.readd_row], c.cg[c.readd_row], n)
     with np.errstate(invalid="ignore", divide="ignore"):
         util_total = np.where(open_lim > 0, owed_all / open_lim, max_closed)
         cf_open_lim = open_lim + readd
         util_cf = np.where(cf_open_lim > 0, owed_all / cf_open_lim, max_closed)
         util_delta = np.where(np.isnan(util_total), np.nan, util_total - util_cf)
-    lost_num = _group_sum(lim12[closed_lim_row], cg[closed_lim_row], n)
+    lost_num = _group_sum(c.lim12[c.closed_lim_row], c.cg[c.closed_lim_row], n)
     lost_den = _group_sum(
-        np.concatenate([lim[open_rev], lim12[closed_lim_row]]),
-        np.concatenate([g[open_rev], cg[closed_lim_row]]),
+        np.concatenate([lim[open_rev], c.lim12[c.closed_lim_row]]),
+        np.concatenate([g[open_rev], c.cg[c.closed_lim_row]]),
         n,
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         lost_share = np.where(lost_den > 0, lost_num / lost_den, np.nan)
+    _put(out, "util_total", util_total)
+    _put(out, "util_max_line", util_max)
+    _put(out, "util_delta_closure", util_delta)
+    _put(out, "lost_limit_share_12m", lost_share)
 
-    # ---- inquiries -----------------------------------------------------------------------------
+
+def _inquiry_features(
+    out: np.ndarray, inq: Mapping[str, np.ndarray], n: int, d3: int, d6: int, d12: int
+) -> None:
+    """The hard inquiries of the last 3, 6 and 12 months."""
     qg = inq["g"]
     on = inq["on"]
     hard = inq["hard"]
-    q12 = _count(hard & (on > d12), qg, n).astype(float)
-    q6 = _count(hard & (on > d6), qg, n).astype(float)
-    q3 = _count(hard & (on > d3), qg, n).astype(float)
+    _put(out, "hard_inquiries_12m", _count(hard & (on > d12), qg, n).astype(float))
+    _put(out, "hard_inquiries_6m", _count(hard & (on > d6), qg, n).astype(float))
+    _put(out, "hard_inquiries_3m", _count(hard & (on > d3), qg, n).astype(float))
 
-    f = FEATURE_INDEX
-    out[:, f["util_total"]] = util_total
-    out[:, f["util_max_line"]] = util_max
-    out[:, f["util_delta_closure"]] = util_delta
-    out[:, f["lost_limit_share_12m"]] = lost_share
-    out[:, f["n_consumer_closures_12m"]] = n_cons_12
-    out[:, f["n_consumer_closures_24m"]] = n_cons_24
-    out[:, f["n_lender_closures_12m"]] = n_lend_12
-    out[:, f["n_lender_closures_24m"]] = n_lend_24
-    out[:, f["n_lender_risk_closures_24m"]] = n_risk_24
-    out[:, f["closed_with_balance_amt"]] = closed_with_balance
-    out[:, f["dpd_before_closure"]] = dpd_flag
-    out[:, f["n_abnormal_terminations"]] = n_abnormal
-    out[:, f["months_since_last_closure"]] = since_last
-    out[:, f["age_oldest_months"]] = age_oldest
-    out[:, f["age_avg_months_incl_closed"]] = age_avg
-    out[:, f["age_avg_months_open_only"]] = age_avg_open
-    out[:, f["closed_share"]] = closed_share
-    out[:, f["max_dpd_24m"]] = max_dpd
-    out[:, f["n_delinquent_accounts_24m"]] = n_delinquent
-    out[:, f["lian3lei6_24m"]] = lian
-    out[:, f["hard_inquiries_3m"]] = q3
-    out[:, f["hard_inquiries_6m"]] = q6
-    out[:, f["hard_inquiries_12m"]] = q12
-    out[:, f["n_deleveraging_closures_12m"]] = n_delev_12
-    out[:, f["n_open_accounts"]] = n_open
+
+def compute_features(
+    acc: Mapping[str, np.ndarray],
+    inq: Mapping[str, np.ndarray],
+    n_subjects: int,
+    as_of: _dt.date,
+    config: FeatureConfig,
+) -> np.ndarray:
+    """Every feature for ``n_subjects`` subjects, a ``(n_subjects, N_FEATURES)`` array.
+
+    Args:
+        acc: Per-account columns (one row per account, any order): ``g`` subject index;
+            ``product``, ``status`` enum codes; ``opened``, ``closed`` day numbers with
+            ``opened_known``, ``closed_known`` masks; ``limit``, ``balance``, ``dpd``,
+            ``months``, ``consec`` floats (``NaN`` unknown); and the account's closure event,
+            if any: ``has_event`` mask, ``ev_day``, ``ev_initiator``, ``ev_reason``,
+            ``ev_termination`` (-1 unknown), ``ev_balance``, ``ev_limit``, ``ev_dpd6``.
+        inq: ``g`` subject index, ``on`` day numbers, ``hard`` mask.
+        n_subjects: Number of subjects (subject indices run from 0).
+        as_of: The assessment date.
+        config: The extractor's windows.
+
+    Returns:
+        The feature matrix, ``NaN`` where ``extract`` gives ``NaN``. Each step writes its
+        features by name: counts and ages, delinquency, closures, utilization, inquiries.
+    """
+    n = n_subjects
+    as_day = day_number(as_of)
+    d3 = day_number(months_before(as_of, 3))
+    d6 = day_number(months_before(as_of, 6))
+    d12 = day_number(months_before(as_of, 12))
+    d24 = day_number(months_before(as_of, 24))
+    d_ret = day_number(months_before(as_of, config.retention_months))
+    out = np.empty((n, N_FEATURES))
+    a = _accounts_view(acc)
+    _count_and_age_features(out, a, acc, n, as_day)
+    _delinquency_features(out, a.g, acc, n)
+    closures = _closure_features(out, a, acc, n, (as_day, d12, d24, d_ret))
+    _utilization_features(out, a, closures, n)
+    _inquiry_features(out, inq, n, d3, d6, d12)
     out[:, list(ACTIVITY_INDEX)] = 0.0  # no activity records in the columnar format
     return out

@@ -16,13 +16,12 @@ import numpy as np
 
 from credit_closure._columnar.convert import _score_batch_plugin, _score_fallback
 from credit_closure._columnar.engine import _score_logistic, _score_rules, _score_rules_compiled
+from credit_closure._columnar.prepare import _prepare, _Prepared
 from credit_closure._columnar.tables import (
     OUTPUT_COLUMNS,
-    _engine,
+    _compiled,
     _id_kind,
     _ids,
-    _prepare,
-    _Prepared,
     _Problems,
     _subject_codes,
     _Table,
@@ -266,7 +265,7 @@ def score_columnar(
         )
     from credit_closure._scoring.registry import resolve
 
-    if engine == "numba" and not _engine().available():
+    if engine == "numba" and not _compiled().available():
         raise InvalidInputError(
             [
                 (
@@ -277,7 +276,7 @@ def score_columnar(
             ],
             what="argument",
         )
-    compiled = engine != "numpy" and _engine().available()
+    compiled = engine != "numpy" and _compiled().available()
     obj, name, dist, dist_version = resolve(scorer)
     memo: dict[float, tuple[float, float, int, int]] = {}
     logistic_memo: dict[float, tuple[float, float, int, int]] = {}

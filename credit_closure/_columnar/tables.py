@@ -1,12 +1,13 @@
 """Reading and checking the long tables: the input side of columnar scoring.
 
-:func:`_prepare` turns the ``accounts``, ``closures``, ``inquiries`` and ``attributes`` tables
-(pandas, pyarrow or dicts of numpy arrays; the format is documented in
-:mod:`credit_closure.columnar`) into :class:`_Prepared` per-account columns of integer codes,
-day numbers and floats, collecting every problem (:class:`_Problems`, with the input's row
-numbers) before raising one :class:`~credit_closure.InvalidInputError`. The checks are those of
-the JSON contract (:mod:`credit_closure._contract.model`), vectorised: a table that passes scores
-exactly as the profiles built from it would through ``assess``.
+The column readers (:func:`_ids`, :func:`_enum`, :func:`_dates`, :func:`_numbers`, over
+pandas, pyarrow or dicts of numpy arrays through :class:`_Table`; the format is documented in
+:mod:`credit_closure.columnar`) turn each column into integer codes, day numbers or floats,
+collecting every problem (:class:`_Problems`, with the input's row numbers) before raising one
+:class:`~credit_closure.InvalidInputError`. The checks are those of the JSON contract
+(:mod:`credit_closure._contract.model`), vectorised: a table that passes scores exactly as the
+profiles built from it would through ``assess``. :mod:`credit_closure._columnar.prepare`
+(:func:`~credit_closure._columnar.prepare._prepare`) puts the columns together.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 import numpy as np
@@ -83,12 +84,12 @@ _REQUIRED = {
 _MAX_ROWS_SHOWN = 5
 
 
-def _engine() -> Any:
-    """The compiled engine's module (:mod:`credit_closure._columnar.kernel`), imported on first
-    use: it imports numba, which the numpy engine never needs."""
-    from credit_closure._columnar import kernel as _columnar_kernel
+def _compiled() -> ModuleType:
+    """The compiled helpers' module (:mod:`credit_closure._columnar.compiled`), imported on
+    first use: it imports numba, which the numpy engine never needs."""
+    from credit_closure._columnar import compiled
 
-    return _columnar_kernel
+    return compiled
 
 
 _FLOAT_MAX_INT = 2**1023  # Python ints above this do not fit a float
@@ -239,12 +240,15 @@ def _is_series(x: Any) -> bool:
 
 def _missing_mask(arr: np.ndarray) -> np.ndarray:
     """Nulls in an object array: None, NaN, NaT, pandas NA."""
+    mask: np.ndarray  # annotated: numpy's stubs give Any for an array of unknown dtype
     if arr.dtype.kind != "O":
         if arr.dtype.kind in "fc":
-            return np.isnan(arr)
-        if arr.dtype.kind in "mM":
-            return np.isnat(arr)
-        return np.zeros(arr.shape, dtype=bool)
+            mask = np.isnan(arr)
+        elif arr.dtype.kind in "mM":
+            mask = np.isnat(arr)
+        else:
+            mask = np.zeros(arr.shape, dtype=bool)
+        return mask
     try:
         import pandas as pd
 
@@ -341,7 +345,7 @@ def _account_codes(
 
 def _ids(t: _Table, column: str, p: _Problems) -> np.ndarray | None:
     raw = t.raw(column)
-    arr = raw.to_numpy() if _is_series(raw) else raw
+    arr: np.ndarray = raw.to_numpy() if _is_series(raw) else raw
     if arr.dtype.kind in "iu":
         if arr.dtype.kind == "u" and arr.size and int(arr.max()) >= 2**63:
             p.rows(t.name, column, arr >= np.uint64(2**63), "must be an integer below 2**63")
@@ -407,7 +411,7 @@ def _enum(
     lookup = np.array(
         [mapping.get(c, -2) if isinstance(c, str) else -2 for c in cats] + [default], dtype=np.int8
     )
-    out = lookup[codes]  # code -1 (missing) takes the last entry: default
+    out: np.ndarray = lookup[codes]  # code -1 (missing) takes the last entry: default
     if required:
         p.rows(t.name, column, codes < 0, "is missing")
     if (lookup[:-1] == -2).any():
@@ -430,7 +434,7 @@ def _dates(
             per_day = int(
                 np.timedelta64(1, "D").astype(f"timedelta64[{count}{unit}]").astype(np.int64)
             )
-            num, known, flags = _engine().ticks_to_days(
+            num, known, flags = _compiled().ticks_to_days(
                 np.ascontiguousarray(arr).view(np.int64), per_day, _MIN_DAY, as_day
             )
             if flags.any():
@@ -494,6 +498,7 @@ def _numbers(
     if not t.has(column):
         return np.full(t.n, np.nan)
     raw = t.raw(column)
+    arr: np.ndarray
     if _is_series(raw) and raw.dtype == object:
         raw = raw.to_numpy(dtype=object)  # checked value by value below, with row numbers
     if _is_series(raw):
@@ -543,7 +548,7 @@ def _numbers(
             p.add(f"{t.name}.{column}", f"must hold numbers (got dtype {raw.dtype})")
             return None
     if compiled:
-        flags = _engine().number_flags(arr, hi, integer)
+        flags = _compiled().number_flags(arr, hi, integer)
         if not flags.any():
             return arr
     p.rows(t.name, column, np.isinf(arr), "must be a finite number")
@@ -558,22 +563,8 @@ def _numbers(
 
 
 # ------------------------------------------------------------------------------------------
-# Normalising the tables into per-account columns
+# Checks across columns
 # ------------------------------------------------------------------------------------------
-class _Prepared:
-    """The validated, normalised input: per-account columns and inquiry columns."""
-
-    def __init__(self) -> None:
-        self.subjects: np.ndarray = np.empty(0)
-        self.n = 0
-        self.acc: dict[str, np.ndarray] = {}
-        self.inq: dict[str, np.ndarray] = {}
-        self.kind = "numpy"
-        self.attributes: _Table | None = None
-        self.attr_g: np.ndarray | None = None
-        self.account_ids: np.ndarray = np.empty(0)
-
-
 def _check_attributes(t: _Table, p: _Problems) -> None:
     """The rules of :class:`~credit_closure.Attributes`, column by column: valid names, and
     values that are finite numbers, integers within 2**53 or strings of bounded length
@@ -653,231 +644,3 @@ def _too_many(p: _Problems, table: str, g: np.ndarray, n: int, limit: int, noun:
 
 def _id_kind(arr: np.ndarray) -> str:
     return "int" if arr.dtype.kind in "iu" else "str"
-
-
-def _prepare(
-    accounts: Any,
-    closures: Any,
-    inquiries: Any,
-    attributes: Any,
-    as_of: _dt.date,
-    p: _Problems | None = None,
-    codes: tuple[dict[str, np.ndarray], np.ndarray] | None = None,
-    compiled: bool = False,
-) -> _Prepared:
-    """Validate and normalise the tables. ``codes``: the subject index of every row of every
-    table and the subjects, when the caller has them already (the subject ids were then
-    checked by the caller). ``compiled``: use the compiled engine where it has a twin."""
-    p = _Problems() if p is None else p
-    since = p.count  # a chunk stops on its own problems, not on those of earlier chunks
-    as_day = day_number(as_of)
-    tables: dict[str, _Table] = {}
-    for name, value in (
-        ("accounts", accounts),
-        ("closures", closures),
-        ("inquiries", inquiries),
-        ("attributes", attributes),
-    ):
-        if value is not None:
-            tables[name] = _Table(name, value, p)
-    if "accounts" not in tables:
-        p.add("accounts", "is required")
-    p.raise_if(since)
-    a = tables["accounts"]
-    out = _Prepared()
-    out.kind = a.kind
-
-    # ---- ids and the subject universe -------------------------------------------------------
-    sids: dict[str, np.ndarray | None] = (
-        {} if codes is not None else {n: _ids(t, "subject_id", p) for n, t in tables.items()}
-    )
-    aid_a = _ids(a, "account_id", p)
-    c = tables.get("closures")
-    aid_c = _ids(c, "account_id", p) if c is not None else None
-    p.raise_if(since)
-    kinds = {_id_kind(v) for v in sids.values() if v is not None}
-    if len(kinds) > 1:
-        p.add("subject_id", "must be of one type (all strings or all integers) in every table")
-    if aid_c is not None and aid_a is not None and _id_kind(aid_a) != _id_kind(aid_c):
-        p.add("closures.account_id", "must be of the same type as accounts.account_id")
-    p.raise_if(since)
-    if codes is None:
-        g, subjects = _subject_codes(sids)  # type: ignore[arg-type]
-    else:
-        g, subjects = codes
-    out.subjects = subjects
-    out.n = n = subjects.size
-
-    # ---- accounts ---------------------------------------------------------------------------
-    E = ENUM_CODES
-    acc: dict[str, Any] = {"g": g["accounts"]}
-    acc["product"] = _enum(a, "product", E["product"], p, required=True, default=0)
-    acc["status"] = _enum(a, "status", E["status"], p, required=True, default=0)
-    od = _dates(a, "opened_on", p, required=False, as_day=as_day, compiled=compiled)
-    cd = _dates(a, "closed_on", p, required=False, as_day=as_day, compiled=compiled)
-    acc["limit"] = _numbers(a, "credit_limit", p, compiled=compiled)
-    acc["balance"] = _numbers(a, "balance", p, compiled=compiled)
-    acc["dpd"] = _numbers(a, "worst_dpd_24m", p, integer=True, hi=Limits.MAX_DPD, compiled=compiled)
-    acc["months"] = _numbers(a, "months_delinquent_24m", p, integer=True, hi=24, compiled=compiled)
-    acc["consec"] = _numbers(
-        a, "max_consecutive_delinquent_24m", p, integer=True, hi=24, compiled=compiled
-    )
-    if any(v is None for v in acc.values()) or od is None or cd is None:
-        p.raise_if(since)
-    acc["opened"], acc["opened_known"] = od  # type: ignore[misc]
-    acc["closed"], acc["closed_known"] = cd  # type: ignore[misc]
-    st = acc["status"]
-    p.rows(
-        "accounts",
-        "closed_on",
-        acc["opened_known"] & acc["closed_known"] & (acc["closed"] < acc["opened"]),
-        "is before opened_on",
-    )
-    p.rows(
-        "accounts",
-        "closed_on",
-        (st == E["status"]["closed"]) & ~acc["closed_known"],
-        "is required when status is 'closed'",
-    )
-    p.rows(
-        "accounts",
-        "closed_on",
-        (st == E["status"]["open"]) & acc["closed_known"],
-        "must be absent when status is 'open'",
-    )
-    with np.errstate(invalid="ignore"):
-        p.rows(
-            "accounts",
-            "max_consecutive_delinquent_24m",
-            acc["consec"] > acc["months"],
-            "is larger than months_delinquent_24m",
-        )
-    _too_many(p, "accounts", acc["g"], n, Limits.MAX_ACCOUNTS, "accounts")
-
-    # account keys: (subject, account id) must be unique
-    aid_code_a, aid_code_c, aid_uniques, width = _account_codes(aid_a, aid_c, n)  # type: ignore[arg-type]
-    out.account_ids = aid_uniques
-    key_a = acc["g"].astype(np.int64) * width + aid_code_a
-    if key_a.size > 1 and not np.all(key_a[1:] > key_a[:-1]):
-        korder = np.argsort(key_a, kind="stable")
-    else:
-        korder = None
-    sorted_keys = key_a if korder is None else key_a[korder]
-    if korder is not None:
-        dup = np.zeros(a.n, dtype=bool)
-        dup[korder[1:][sorted_keys[1:] == sorted_keys[:-1]]] = True
-        p.rows("accounts", "account_id", dup, "duplicates an earlier account id of the subject")
-
-    # ---- closures: join each event to its account ----------------------------------------------
-    has_event = np.zeros(a.n, dtype=bool)
-    ev = {
-        "ev_day": np.zeros(a.n, dtype=np.int64),
-        "ev_initiator": np.zeros(a.n, dtype=np.int8),
-        "ev_reason": np.zeros(a.n, dtype=np.int8),
-        "ev_termination": np.full(a.n, -1, dtype=np.int8),
-        "ev_balance": np.full(a.n, np.nan),
-        "ev_limit": np.full(a.n, np.nan),
-        "ev_dpd6": np.full(a.n, np.nan),
-    }
-    if c is not None:
-        cday = _dates(c, "closed_on", p, required=True, as_day=as_day, compiled=compiled)
-        cinit = _enum(
-            c, "initiator", E["initiator"], p, required=False, default=E["initiator"]["unknown"]
-        )
-        creason = _enum(c, "reason", E["reason"], p, required=False, default=E["reason"]["unknown"])
-        cterm = _enum(c, "termination", E["termination"], p, required=False, default=-1)
-        cbal = _numbers(c, "balance_at_closure", p, compiled=compiled)
-        clim = _numbers(c, "limit_at_closure", p, compiled=compiled)
-        cdpd = _numbers(
-            c, "worst_dpd_6m_before", p, integer=True, hi=Limits.MAX_DPD, compiled=compiled
-        )
-        parts = (cday, cinit, creason, cterm, cbal, clim, cdpd)
-        if any(v is None for v in parts):
-            p.raise_if(since)
-        key_c = g["closures"].astype(np.int64) * width + aid_code_c  # type: ignore[operator]
-        pos = (
-            _engine().search_sorted(sorted_keys, key_c)
-            if compiled
-            else np.searchsorted(sorted_keys, key_c)
-        )
-        pos_c = np.minimum(pos, max(sorted_keys.size - 1, 0))
-        found = (
-            (sorted_keys.size > 0) & (sorted_keys[pos_c] == key_c)
-            if sorted_keys.size
-            else np.zeros(c.n, dtype=bool)
-        )
-        p.rows("closures", "account_id", ~found, "names no account of the subject in accounts")
-        row = pos_c if korder is None else korder[pos_c]
-        row_f = row[found]
-        counts = np.bincount(row_f, minlength=a.n)
-        p.rows(
-            "closures",
-            "account_id",
-            found & (counts[row] > 1),
-            "has more than one closure event for the account",
-        )
-        _too_many(p, "closures", g["closures"], n, Limits.MAX_CLOSURES, "closures")
-        day_c, known_c = cday  # type: ignore[misc]
-        p.rows(
-            "closures",
-            "account_id",
-            found & (st[row] == E["status"]["open"]),
-            "names an account whose status is 'open'",
-        )
-        p.rows(
-            "closures",
-            "closed_on",
-            found & known_c & acc["opened_known"][row] & (day_c < acc["opened"][row]),
-            "is before the account's opened_on",
-        )
-        p.rows(
-            "closures",
-            "closed_on",
-            found & known_c & acc["closed_known"][row] & (day_c != acc["closed"][row]),
-            "differs from the account's closed_on",
-        )
-        has_event[row_f] = True
-        ev["ev_day"][row_f] = day_c[found]
-        ev["ev_initiator"][row_f] = cinit[found]  # type: ignore[index]
-        ev["ev_reason"][row_f] = creason[found]  # type: ignore[index]
-        ev["ev_termination"][row_f] = cterm[found]  # type: ignore[index]
-        ev["ev_balance"][row_f] = cbal[found]  # type: ignore[index]
-        ev["ev_limit"][row_f] = clim[found]  # type: ignore[index]
-        ev["ev_dpd6"][row_f] = cdpd[found]  # type: ignore[index]
-    acc["has_event"] = has_event
-    acc.update(ev)
-    acc["aid"] = aid_code_a
-    out.acc = acc
-
-    # ---- inquiries ----------------------------------------------------------------------------
-    q = tables.get("inquiries")
-    if q is not None:
-        qon = _dates(q, "on", p, required=True, as_day=as_day, compiled=compiled)
-        qkind = _enum(q, "kind", E["kind"], p, required=True, default=0)
-        if qon is None or qkind is None:
-            p.raise_if(since)
-        assert qon is not None and qkind is not None  # raise_if raised otherwise
-        _too_many(p, "inquiries", g["inquiries"], n, Limits.MAX_INQUIRIES, "inquiries")
-        hard = _HARD_KIND[qkind]
-        out.inq = {"g": g["inquiries"], "on": qon[0], "hard": hard, "kind": qkind}
-    else:
-        out.inq = {
-            "g": np.zeros(0, dtype=np.int64),
-            "on": np.zeros(0, dtype=np.int64),
-            "hard": np.zeros(0, dtype=bool),
-            "kind": np.zeros(0, dtype=np.int8),
-        }
-
-    # ---- attributes: one row per subject -------------------------------------------------------
-    t = tables.get("attributes")
-    if t is not None:
-        ga = g["attributes"]
-        counts = np.bincount(ga, minlength=n)
-        p.rows("attributes", "subject_id", counts[ga] > 1, "has more than one row for the subject")
-        if len(t.columns) - 1 > Limits.MAX_ATTRIBUTES:
-            p.add("attributes", f"has more than {Limits.MAX_ATTRIBUTES} attribute columns")
-        _check_attributes(t, p)
-        out.attributes = t
-        out.attr_g = ga
-    p.raise_if(since)
-    return out
