@@ -26,39 +26,70 @@ Method (see ``docs/logistic-scorecard.md``):
 
 Scoring is pure Python (no numpy call): features are extracted once, each input finds its
 bin with ``bin_index_one`` and the points and log-odds terms are looked up and summed.
+
+Where the code lives: this module holds :class:`LogisticScorer` (parameters, fitting and
+loading entry points, state, scoring) and the built-in ``"logistic"`` scorer
+(:func:`reference_scorer`); the fit pipeline is in :mod:`credit_closure._scorecard.fitting`,
+the artifact (content, hash, file, checks) in :mod:`credit_closure._scorecard.artifact`, the
+parameter checks in :mod:`credit_closure._scorecard.parameters`, the fitted inputs and the
+scoring table in :mod:`credit_closure._scorecard.fitted`, and the binning in
+:mod:`credit_closure._scorecard.binning`. The names other modules import from here (such
+as ``_sigmoid``, ``_category``, ``_sha256``, ``CLOSURE_ACT_FEATURES``) are re-exported.
+
+Twin implementations: the log-odds :meth:`LogisticScorer._walk` sums (intercept, then each
+input's ``coefficient * woe`` term in input order) are also computed for whole chunks by
+``credit_closure.columnar._logistic_bins`` / ``_logistic_log_odds`` / ``_score_logistic``
+(from :attr:`LogisticScorer._table`), and turned into scores and probabilities by the
+compiled kernel's ``scale_many`` (``credit_closure._columnar.kernel``); a change to the
+semantics here must be made there too (``tests/test_columnar.py`` checks they agree).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import json
-import math
 import os
-import re
 import threading
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from credit_closure._contract.documents import loads_document
 from credit_closure._contract.model import Attributes, CreditProfile
-from credit_closure._scorecard.binning import (
-    MAX_PREBINS,
-    MAX_SMOOTHING,
-    CategoricalBinning,
-    NumericBinning,
-    _check_smoothing,
-    _finite_number,
-    binning_from_dict,
+from credit_closure._scorecard._validation import Problem, parse_date
+from credit_closure._scorecard.artifact import _MAX_ARTIFACT_BYTES as _MAX_ARTIFACT_BYTES
+from credit_closure._scorecard.artifact import (
+    ARTIFACT_FORMAT,
+    ARTIFACT_FORMAT_VERSION,
+    _artifact_error,
+    artifact_content,
+    check_sha256_argument,
+    document_from_bytes,
+    parse_artifact,
+    read_artifact,
+    verified_content,
+    write_artifact,
 )
-from credit_closure._scoring.features import FEATURE_INDEX, FEATURE_NAMES, FEATURES, extract
+from credit_closure._scorecard.artifact import _canonical as _canonical
+from credit_closure._scorecard.artifact import _sha256 as _sha256
+from credit_closure._scorecard.fitted import (
+    FittedState,
+    ScorecardInput,
+    ScoringRow,
+    scoring_table,
+)
+from credit_closure._scorecard.fitted import _category as _category
+from credit_closure._scorecard.fitted import _sigmoid as _sigmoid
+from credit_closure._scorecard.fitting import check_request, fit_scorecard
+from credit_closure._scorecard.parameters import _PARAM_NAMES, attribute_reason_code
+from credit_closure._scorecard.parameters import BINNINGS as BINNINGS
+from credit_closure._scorecard.parameters import CLOSURE_ACT_FEATURES as CLOSURE_ACT_FEATURES
+from credit_closure._scorecard.parameters import REASON_METHODS as REASON_METHODS
+from credit_closure._scorecard.parameters import SHAPES as SHAPES
+from credit_closure._scoring.features import extract
 from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
-from credit_closure._scoring.reasons import FEATURE_REASON, ReasonText
-from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
-from credit_closure._version import __version__
-from credit_closure.exceptions import ArtifactError, InvalidInputError, NotFittedError
+from credit_closure._scoring.reasons import ReasonText
+from credit_closure._scoring.scale import Scale
+from credit_closure.exceptions import InvalidInputError, NotFittedError
 
 __all__ = [
     "ARTIFACT_FORMAT",
@@ -69,343 +100,7 @@ __all__ = [
     "reference_scorer",
 ]
 
-#: The ``format`` name of a logistic scorecard artifact.
-ARTIFACT_FORMAT = "credit_closure.logistic_scorecard"
-#: The artifact format version this library reads and writes.
-ARTIFACT_FORMAT_VERSION = 1
-
-REASON_METHODS = ("points_below_max", "below_cutoff_average")
-_DIRECTION = {"up": "increasing", "down": "decreasing", "?": "auto"}
-SHAPES = ("auto", "monotonic")
-_KINDS = ("feature", "attribute")
-_MAX_ARTIFACT_BYTES = 16 * 1024 * 1024
 _REFERENCE_FILE = Path(__file__).parent.parent / "data" / "logistic_reference.json"
-
-Problem = tuple[str, str]
-
-
-# --------------------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------------------
-def attribute_reason_code(name: str) -> str:
-    """The reason code of the lender attribute ``name``: ``ATTR_`` + the upper-cased name,
-    every character other than ASCII letters and digits replaced by ``_``.
-
-    Example:
-        >>> attribute_reason_code("monthly_income"), attribute_reason_code("城市 tier")
-        ('ATTR_MONTHLY_INCOME', 'ATTR____TIER')
-    """
-    return "ATTR_" + re.sub(r"[^A-Za-z0-9]", "_", name).upper()
-
-
-def _default_attribute_text(names: Sequence[str]) -> ReasonText:
-    quoted = ", ".join(f"'{n}'" for n in names)
-    if len(names) == 1:
-        return ReasonText(f"Lender input {quoted}", f"贷款机构输入项 {quoted}")
-    return ReasonText(f"Lender inputs {quoted}", f"贷款机构输入项 {quoted}")
-
-
-def _canonical(doc: Mapping[str, Any]) -> bytes:
-    return json.dumps(
-        doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
-
-
-def _sha256(doc: Mapping[str, Any]) -> str:
-    return hashlib.sha256(_canonical(doc)).hexdigest()
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _finite(v: Any) -> bool:
-    return _is_num(v) and _finite_number(v)
-
-
-def _type_name(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, Mapping):
-        return "object"
-    if isinstance(v, (list, tuple)):
-        return "array"
-    return type(v).__name__
-
-
-def _parse_date(value: Any, path: str, problems: list[Problem]) -> _dt.date | None:
-    if isinstance(value, _dt.datetime):
-        problems.append((path, "must be a date, not a date-time"))
-        return None
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return _dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    problems.append((path, "must be a date or a YYYY-MM-DD string"))
-    return None
-
-
-def _sigmoid(z: float) -> float:
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-def _make_factor(code: str, points: float, feature: str, value: Any) -> Factor:
-    # The fields are known to be valid (a str code and a finite float from a validated
-    # model), so the attrs validators are skipped: this is the per-subject hot path.
-    f = object.__new__(Factor)
-    object.__setattr__(f, "code", code)
-    object.__setattr__(f, "points", points)
-    object.__setattr__(f, "feature", feature)
-    object.__setattr__(f, "value", value)
-    return f
-
-
-def _artifact_error(source: str, problems: Sequence[Problem]) -> ArtifactError:
-    n = len(problems)
-    lines = [
-        f"{source}: not a valid logistic scorecard artifact "
-        f"({n} problem{'s' if n != 1 else ''}); nothing in it was executed"
-    ]
-    for path, msg in problems[:50]:
-        lines.append(f"  - {path}: {msg}" if path else f"  - {msg}")
-    if n > 50:
-        lines.append(f"  ... and {n - 50} more")
-    err = ArtifactError("\n".join(lines))
-    err.problems = list(problems)  # type: ignore[attr-defined]
-    return err
-
-
-# --------------------------------------------------------------------------------------
-# Parameters
-# --------------------------------------------------------------------------------------
-_PARAM_NAMES = (
-    "max_bins",
-    "min_bin_share",
-    "C",
-    "min_iv",
-    "max_inputs",
-    "attributes",
-    "categorical",
-    "reason_method",
-    "cutoff_band",
-    "allow_closure_counts",
-    "shapes",
-    "binning",
-    "prebins",
-    "woe_smoothing",
-)
-#: Parameters an artifact may lack (it predates them), with the value it was fitted with.
-_PARAM_BEFORE = {"shapes": "monotonic", "binning": "greedy", "prebins": 20, "woe_smoothing": 0.5}
-#: ``binning`` choices: the exact largest-IV grouping of the pre-bins, or the greedy merges.
-BINNINGS = ("optimal", "greedy")
-
-#: Features that only count or date closures themselves. Left out by default so that a
-#: voluntary, paid-off closure in good standing is never a reason by itself (a scored input
-#: would have to be disclosed as a reason when it weighs, Reg B 9(b)(2)-4 [REGB-INTERP]).
-CLOSURE_ACT_FEATURES = (
-    "n_consumer_closures_12m",
-    "n_consumer_closures_24m",
-    "n_deleveraging_closures_12m",
-    "closed_share",
-    "months_since_last_closure",
-)
-
-
-def _check_params(p: Mapping[str, Any], prefix: str = "") -> list[Problem]:
-    """Problems of the fit parameters (not ``scale``/``reason_texts``), named ``prefix+name``."""
-    out: list[Problem] = []
-    v = p.get("max_bins")
-    if not _is_int(v) or not 1 <= v <= 50:
-        out.append((prefix + "max_bins", "must be an integer between 1 and 50"))
-    v = p.get("min_bin_share")
-    if not _finite(v) or not 0.0 <= v <= 0.5:
-        out.append((prefix + "min_bin_share", "must be a number between 0 and 0.5"))
-    v = p.get("C")
-    if not _finite(v) or v <= 0:
-        out.append((prefix + "C", "must be a finite number > 0"))
-    v = p.get("min_iv")
-    if not _finite(v) or v < 0:
-        out.append((prefix + "min_iv", "must be a finite number >= 0"))
-    v = p.get("max_inputs")
-    if v is not None and (not _is_int(v) or v < 1):
-        out.append((prefix + "max_inputs", "must be None or an integer >= 1"))
-    v = p.get("attributes")
-    if not (
-        v is None
-        or v == "auto"
-        or (isinstance(v, (list, tuple)) and all(isinstance(x, str) and x for x in v))
-    ):
-        out.append((prefix + "attributes", "must be 'auto', None or a list of attribute names"))
-    elif isinstance(v, (list, tuple)) and len(set(v)) != len(v):
-        out.append((prefix + "attributes", "must not name an attribute twice"))
-    v = p.get("categorical")
-    if not (
-        v is None or (isinstance(v, (list, tuple)) and all(isinstance(x, str) and x for x in v))
-    ):
-        out.append((prefix + "categorical", "must be None or a list of attribute names"))
-    v = p.get("reason_method")
-    if v not in REASON_METHODS:
-        out.append((prefix + "reason_method", f"must be one of {', '.join(REASON_METHODS)}"))
-    v = p.get("cutoff_band")
-    if not _finite(v) or v <= 0:
-        out.append((prefix + "cutoff_band", "must be a finite number > 0"))
-    v = p.get("allow_closure_counts")
-    if v is not None and not isinstance(v, bool):
-        out.append((prefix + "allow_closure_counts", "must be true or false"))
-    v = p.get("shapes", "monotonic")
-    if v not in SHAPES:
-        out.append((prefix + "shapes", f"must be one of {', '.join(SHAPES)}"))
-    v = p.get("binning", "greedy")
-    if v not in BINNINGS:
-        out.append((prefix + "binning", f"must be one of {', '.join(BINNINGS)}"))
-    v = p.get("prebins", 20)
-    if not _is_int(v) or not 1 <= v <= MAX_PREBINS:
-        out.append((prefix + "prebins", f"must be an integer between 1 and {MAX_PREBINS}"))
-    v = p.get("woe_smoothing", 0.5)
-    if _is_num(v):
-        _check_smoothing(out, prefix + "woe_smoothing", v)
-    else:
-        out.append(
-            (
-                prefix + "woe_smoothing",
-                f"must be a multiple of 0.5 between 0.5 and {MAX_SMOOTHING:g} "
-                f"(a Python int or float; got {_type_name(v)})",
-            )
-        )
-    return out
-
-
-def _check_texts(texts: Any, path: str) -> tuple[dict[str, ReasonText], list[Problem]]:
-    """``code -> ReasonText`` from a mapping of ``(en, zh)`` pairs or ``{"en", "zh"}``."""
-    out: dict[str, ReasonText] = {}
-    problems: list[Problem] = []
-    if texts is None:
-        return out, problems
-    if not isinstance(texts, Mapping):
-        return out, [(path, "must map reason codes to (English, Chinese) texts")]
-    for code, t in texts.items():
-        p = f"{path}.{code}"
-        if not isinstance(code, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]{0,79}", code):
-            problems.append(
-                (path, "has a code that is not 1-80 of A-Z, 0-9 and _ starting with a letter")
-            )
-            continue
-        if isinstance(t, Mapping):
-            if set(t) != {"en", "zh"}:
-                problems.append((p, "must be an object with exactly en and zh"))
-                continue
-            en, zh = t["en"], t["zh"]
-        elif isinstance(t, (list, tuple)) and len(t) == 2:
-            en, zh = t
-        else:
-            problems.append((p, "must be an (English, Chinese) pair"))
-            continue
-        if not isinstance(en, str) or not en or not isinstance(zh, str) or not zh:
-            problems.append((p, "texts must be non-empty strings"))
-            continue
-        out[code] = ReasonText(en, zh)
-    return out, problems
-
-
-# --------------------------------------------------------------------------------------
-# One input of a fitted scorecard
-# --------------------------------------------------------------------------------------
-class ScorecardInput:
-    """One input of a fitted scorecard: its binning, coefficient and points per bin.
-
-    Attributes:
-        name: Feature name, or the lender attribute's name.
-        kind: ``"feature"`` or ``"attribute"``.
-        binning: The frozen :class:`~credit_closure._scorecard.binning.NumericBinning` or
-            :class:`~credit_closure._scorecard.binning.CategoricalBinning`.
-        coefficient: Regression coefficient of the input's WOE (> 0).
-        points: Points per bin (``-factor * coefficient * woe``), the missing bin last.
-        reason_code: The code reported when the input lowers a score.
-        max_points: Best points attainable (over the bins that held training rows).
-    """
-
-    __slots__ = (
-        "binning",
-        "categorical",
-        "coefficient",
-        "index",
-        "kind",
-        "labels",
-        "log_odds",
-        "max_points",
-        "name",
-        "points",
-        "reason_code",
-    )
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        kind: str,
-        binning: Any,
-        coefficient: float,
-        points: Sequence[float],
-        reason_code: str,
-        max_points: float,
-    ) -> None:
-        self.name = name
-        self.kind = kind
-        self.binning = binning
-        self.coefficient = coefficient
-        self.points = tuple(points)
-        self.reason_code = reason_code
-        self.max_points = max_points
-        #: log-odds term per bin (``coefficient * woe``), for the probability
-        self.log_odds = tuple(coefficient * w for w in binning.woe)
-        self.index = FEATURE_INDEX[name] if kind == "feature" else -1
-        self.categorical = isinstance(binning, CategoricalBinning)
-        self.labels = binning.labels
-
-    @property
-    def key(self) -> str:
-        """``name`` for a feature, ``attributes.<name>`` for a lender attribute."""
-        return self.name if self.kind == "feature" else f"attributes.{self.name}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """The input as artifact data."""
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "binning": self.binning.to_dict(),
-            "points": list(self.points),
-            "coefficient": self.coefficient,
-            "reason_code": self.reason_code,
-            "max_points": self.max_points,
-        }
-
-    def __repr__(self) -> str:
-        return (
-            f"ScorecardInput(name={self.name!r}, kind={self.kind!r}, "
-            f"bins={len(self.points)}, coefficient={self.coefficient!r})"
-        )
-
-
-def _points_for(binning: Any, coefficient: float, factor: float) -> tuple[tuple[float, ...], float]:
-    points = tuple(-factor * coefficient * w + 0.0 for w in binning.woe)
-    seen = [p for p, c in zip(points, binning.counts) if c > 0] or list(points)
-    return points, max(seen)
 
 
 # --------------------------------------------------------------------------------------
@@ -606,69 +301,6 @@ class LogisticScorer:
         return f"{type(self).__name__}(version={self.version!r}, inputs={len(self.inputs_)})"
 
     # -- fitting -------------------------------------------------------------------------
-    def _check_data(
-        self, profiles: Any, outcomes: Any, as_of: Any
-    ) -> tuple[list[CreditProfile], list[int], list[_dt.date]]:
-        problems: list[Problem] = []
-        if isinstance(profiles, (str, bytes, Mapping)) or not isinstance(profiles, Sequence):
-            problems.append(("profiles", "must be a sequence of CreditProfile"))
-            profiles = []
-        if isinstance(outcomes, (str, bytes, Mapping)) or not hasattr(outcomes, "__len__"):
-            problems.append(("outcomes", "must be a sequence of 0/1 outcomes"))
-            outcomes = []
-        n = len(profiles)
-        ys: list[int] = []
-        outcomes = list(outcomes)
-        if len(outcomes) != n and not problems:
-            problems.append(
-                (
-                    "outcomes",
-                    f"must have one outcome per profile (got {len(outcomes)} for {n} profiles)",
-                )
-            )
-        for i, v in enumerate(outcomes):
-            try:
-                ok = (not isinstance(v, str)) and (v == 0 or v == 1)
-            except Exception:
-                ok = False
-            if ok:
-                ys.append(1 if v == 1 else 0)
-            else:
-                problems.append((f"outcomes[{i}]", f"must be 0 or 1 (got {_type_name(v)})"))
-        if len(ys) == len(outcomes) and ys and (0 not in ys or 1 not in ys):
-            problems.append(("outcomes", f"must contain both classes 0 and 1 (found only {ys[0]})"))
-        if n < 2 and not problems:
-            problems.append(("profiles", f"needs at least 2 profiles (got {n})"))
-        dates: list[_dt.date] = []
-        if isinstance(as_of, (list, tuple)):
-            if len(as_of) != n:
-                problems.append(
-                    (
-                        "as_of",
-                        f"must be one date or one per profile (got {len(as_of)} for {n} profiles)",
-                    )
-                )
-            for i, d in enumerate(as_of):
-                got = _parse_date(d, f"as_of[{i}]", problems)
-                if got is not None:
-                    dates.append(got)
-        else:
-            got = _parse_date(as_of, "as_of", problems)
-            if got is not None:
-                dates = [got] * n
-        dates_ok = len(dates) == n
-        for i, p in enumerate(profiles):
-            if not isinstance(p, CreditProfile):
-                problems.append(
-                    (f"profiles[{i}]", f"must be a CreditProfile (got {type(p).__name__})")
-                )
-            elif dates_ok:
-                for path, msg in p.dated_after(dates[i]):
-                    problems.append((f"profiles[{i}].{path}", msg))
-        if problems:
-            raise InvalidInputError(problems, what="training data")
-        return list(profiles), ys, dates
-
     def fit(
         self,
         profiles: Sequence[CreditProfile],
@@ -695,342 +327,58 @@ class LogisticScorer:
                 once (lengths, outcomes not 0/1, a single class, profiles that are not
                 ``CreditProfile``, dates after ``as_of``, attributes of mixed types).
         """
-        params = {n: getattr(self, n) for n in _PARAM_NAMES}
-        problems = _check_params(params)
-        if self._scale_param is not None and not isinstance(self._scale_param, Scale):
-            problems.append(("scale", "must be a Scale or None"))
-        texts, tproblems = _check_texts(self._texts_param, "reason_texts")
-        problems += tproblems
-        if training_note is not None and not isinstance(training_note, str):
-            problems.append(("training_note", "must be a string or None"))
-        try:
-            profiles, ys, dates = self._check_data(profiles, outcomes, as_of)
-        except InvalidInputError as exc:
-            raise InvalidInputError(problems + exc.problems, what="training data") from None
-        if not problems:
-            attr_cols, problems = self._attribute_columns(profiles)
-        if problems:
-            raise InvalidInputError(problems, what="training data")
-
-        import numpy as np
-
-        try:
-            import sklearn
-            from sklearn.linear_model import LogisticRegression
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "LogisticScorer.fit needs scikit-learn: pip install 'credit-closure[fit]' "
-                "(loading and scoring a saved artifact do not)"
-            ) from exc
-
-        from credit_closure import metrics as _metrics
-        from credit_closure._scorecard.binning import fit_categorical, fit_numeric
-
-        scale = self._scale_param if self._scale_param is not None else DEFAULT_SCALE
-        n = len(profiles)
-        y = np.asarray(ys, dtype=np.int64)
-        feats = np.array([extract(p, d) for p, d in zip(profiles, dates)], dtype=np.float64)
-        if feats.ndim != 2:  # pragma: no cover - extract always returns len(FEATURES) values
-            feats = feats.reshape(n, len(FEATURE_NAMES))
-
-        # -- candidate columns ---------------------------------------------------------
-        candidates: list[tuple[str, str, Any]] = []  # (kind, name, binning)
-        max_bins, share = int(self.max_bins), float(self.min_bin_share)
-        prebins = int(self.prebins)
-        smoothing = float(self.woe_smoothing)
-        status: dict[tuple[str, str], str] = {}
-        for j, spec in enumerate(FEATURES):
-            if spec.name in CLOSURE_ACT_FEATURES and not self.allow_closure_counts:
-                status[("feature", spec.name)] = "excluded_closure_count"
-                continue
-            b = fit_numeric(
-                feats[:, j],
-                y,
-                max_bins=max_bins,
-                min_bin_share=share,
-                monotonic=_monotonic_for(spec.direction, self.shapes),
-                prebins=prebins,
-                method=self.binning,
-                smoothing=smoothing,
-            )
-            candidates.append(("feature", spec.name, b))
-        for name, (is_cat, col) in attr_cols.items():
-            if is_cat:
-                b = fit_categorical(
-                    col,
-                    y,
-                    max_groups=max_bins,
-                    min_group_share=share,
-                    method=self.binning,
-                    smoothing=smoothing,
-                )
-            else:
-                b = fit_numeric(
-                    col,
-                    y,
-                    max_bins=max_bins,
-                    min_bin_share=share,
-                    monotonic=_monotonic_for("?", self.shapes),
-                    prebins=prebins,
-                    method=self.binning,
-                    smoothing=smoothing,
-                )
-            candidates.append(("attribute", name, b))
-
-        # -- selection by IV -----------------------------------------------------------
-        passing = []
-        for kind, name, b in candidates:
-            if b.iv <= 0.0 or b.iv < float(self.min_iv):
-                status[(kind, name)] = "below_min_iv"
-            else:
-                passing.append((kind, name, b))
-        if self.max_inputs is not None and len(passing) > self.max_inputs:
-            ranked = sorted(passing, key=lambda c: (-c[2].iv, c[0], c[1]))
-            keep = {(k, nm) for k, nm, _ in ranked[: self.max_inputs]}
-            for k, nm, _ in passing:
-                if (k, nm) not in keep:
-                    status[(k, nm)] = "beyond_max_inputs"
-            passing = [c for c in passing if (c[0], c[1]) in keep]
-        woe_cols = {}
-        for kind, name, b in passing:
-            col = feats[:, FEATURE_INDEX[name]] if kind == "feature" else attr_cols[name][1]
-            woe_cols[(kind, name)] = b.transform_woe(col)
-
-        # -- L2 logistic regression, dropping inputs whose sign reverses ------------------
-        selected = list(passing)
-        coefs: list[float] = []
-        n_bad = int(y.sum())
-        intercept = math.log(n_bad / (n - n_bad))
-        while selected:
-            X = np.column_stack([woe_cols[(k, nm)] for k, nm, _ in selected])
-            model = LogisticRegression(
-                C=float(self.C), solver="newton-cholesky", max_iter=1000, tol=1e-7
-            )
-            model.fit(X, y)
-            coefs = [float(c) for c in model.coef_[0]]
-            intercept = float(model.intercept_[0])
-            worst = min(range(len(coefs)), key=lambda i: coefs[i])
-            if coefs[worst] > 0.0:
-                break
-            k, nm, _ = selected.pop(worst)
-            status[(k, nm)] = "dropped_non_positive_coefficient"
-        if not selected:
-            coefs = []
-            intercept = math.log(n_bad / (n - n_bad))
-        for k, nm, _ in selected:
-            status[(k, nm)] = "selected"
-
-        factor = scale.factor
-        inputs = []
-        for (kind, name, b), coef in zip(selected, coefs):
-            points, max_points = _points_for(b, coef, factor)
-            code = FEATURE_REASON[name] if kind == "feature" else attribute_reason_code(name)
-            inputs.append(
-                ScorecardInput(
-                    name=name,
-                    kind=kind,
-                    binning=b,
-                    coefficient=coef,
-                    points=points,
-                    reason_code=code,
-                    max_points=max_points,
-                )
-            )
-
-        # -- texts for attribute codes --------------------------------------------------
-        by_code: dict[str, list[str]] = {}
-        for inp in inputs:
-            if inp.kind == "attribute":
-                by_code.setdefault(inp.reason_code, []).append(inp.name)
-        all_texts: dict[str, ReasonText] = {}
-        for code, names in sorted(by_code.items()):
-            all_texts[code] = _default_attribute_text(sorted(names))
-        all_texts.update(texts)
-
-        # -- training scores, cutoff averages, metrics ------------------------------------
-        base_points = scale.offset - factor * intercept
-        pts = np.zeros((n, len(inputs)))
-        lo = np.full(n, intercept)
-        for j, inp in enumerate(inputs):
-            col = feats[:, inp.index] if inp.kind == "feature" else attr_cols[inp.name][1]
-            idx = inp.binning.transform_index(col)
-            pts[:, j] = np.asarray(inp.points)[idx]
-            lo += np.asarray(inp.log_odds)[idx]
-        total = base_points + pts.sum(axis=1)
-        dist = np.abs(total - scale.approve_at)
-        near = dist <= float(self.cutoff_band)
-        n_near = int(near.sum())
-        cutoff_rule = f"within {float(self.cutoff_band)!r} points of approve_at"
-        if n_near == 0:
-            k_near = max(1, math.ceil(0.01 * n))
-            near = np.zeros(n, dtype=bool)
-            near[np.argsort(dist, kind="stable")[:k_near]] = True
-            n_near = k_near
-            cutoff_rule = "no training score within the band: the 1% nearest to approve_at"
-        cutoff_avg = [float(math.fsum(pts[near, j].tolist())) / n_near for j in range(len(inputs))]
-        prob = 1.0 / (1.0 + np.exp(-lo))
-        auc = _metrics.roc_auc(y, prob)
-        ks = _metrics.ks_statistic(y, prob)
-
-        names_sorted = sorted(status)
-        metadata: dict[str, Any] = {
-            "data": training_note if training_note is not None else "lender-supplied outcomes",
-            "rows": n,
-            "bads": n_bad,
-            "bad_rate": n_bad / n,
-            "as_of_min": min(dates).isoformat(),
-            "as_of_max": max(dates).isoformat(),
-            "versions": {
-                "credit_closure": __version__,
-                "scikit_learn": sklearn.__version__,
-                "numpy": np.__version__,
-            },
-            "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()},
-            "method": (
-                "supervised binning (monotonic in the domain direction; "
-                "increasing, decreasing, peak or valley by IV for inputs without one), "
-                if self.shapes == "auto"
-                else "supervised monotonic binning, "
-            )
-            + (
-                "pre-bins grouped to the largest IV exactly (dynamic programming), "
-                if self.binning == "optimal"
-                else "pre-bins grouped by greedy merges, "
-            )
-            + f"risk WOE with {smoothing!r} added to every bin's bads and goods, "
-            "L2 logistic regression (scikit-learn newton-cholesky), "
-            "points per bin on the shared scale",
-            "metrics": {
-                "auc": float(auc),
-                "gini": float(2.0 * auc - 1.0),
-                "ks": float(ks.statistic),
-            },
-            "near_cutoff_rows": n_near,
-            "near_cutoff_rule": cutoff_rule,
-            "selection": [
-                {"name": nm, "kind": k, "iv": _iv_of(candidates, k, nm), "status": status[(k, nm)]}
-                for k, nm in names_sorted
-            ],
-        }
-        self._set_state(
-            inputs=inputs,
-            intercept=intercept,
-            scale=scale,
-            texts=all_texts,
-            cutoff_averages=cutoff_avg,
-            metadata=metadata,
+        request = check_request(
+            self._fit_params(),
+            scale=self._scale_param,
+            reason_texts=self._texts_param,
+            profiles=profiles,
+            outcomes=outcomes,
+            as_of=as_of,
+            training_note=training_note,
         )
+        self._set_state(fit_scorecard(request))
         return self
 
-    def _attribute_columns(
-        self, profiles: Sequence[CreditProfile]
-    ) -> tuple[dict[str, tuple[bool, list[Any]]], list[Problem]]:
-        """``name -> (is_categorical, column)`` of the attributes used as inputs."""
-        spec = self.attributes
-        if spec is None:
-            return {}, []
-        if spec == "auto":
-            names = sorted({k for p in profiles for k in p.attributes})
-        else:
-            names = sorted(spec)
-        forced = set(self.categorical or ())
-        out: dict[str, tuple[bool, list[Any]]] = {}
-        problems: list[Problem] = []
-        for name in names:
-            raw = [p.attributes.get(name) for p in profiles]
-            has_num = any(_is_num(v) for v in raw)
-            has_str = any(isinstance(v, str) for v in raw)
-            if name in forced:
-                out[name] = (True, [None if v is None else _category(v) for v in raw])
-            elif has_num and has_str:
-                problems.append(
-                    (
-                        f"attributes.{name}",
-                        "holds both numbers and strings across profiles; make it one "
-                        "type, or name it in categorical=[...]",
-                    )
-                )
-            elif has_str:
-                out[name] = (True, raw)
-            else:
-                out[name] = (False, [math.nan if v is None else float(v) for v in raw])
-        return out, problems
+    def _fit_params(self) -> dict[str, Any]:
+        """The fit parameters (not ``scale``/``reason_texts``), in the artifact's order."""
+        return {n: getattr(self, n) for n in _PARAM_NAMES}
 
     # -- state -------------------------------------------------------------------------------
-    def _set_state(
-        self,
-        *,
-        inputs: list[ScorecardInput],
-        intercept: float,
-        scale: Scale,
-        texts: dict[str, ReasonText],
-        cutoff_averages: list[float],
-        metadata: dict[str, Any],
-    ) -> None:
+    def _set_state(self, state: FittedState) -> None:
+        inputs, intercept, scale = state.inputs, state.intercept, state.scale
         self.inputs_: tuple[ScorecardInput, ...] = tuple(inputs)
         self.coef_: tuple[float, ...] = tuple(i.coefficient for i in inputs)
         self.intercept_: float = intercept
         self.scale_: Scale = scale
         self.base_points_: float = scale.offset - scale.factor * intercept
-        self.reason_texts_: dict[str, ReasonText] = dict(texts)
-        self.cutoff_averages_: tuple[float, ...] = tuple(cutoff_averages)
-        self.metadata_: dict[str, Any] = metadata
+        self.reason_texts_: dict[str, ReasonText] = dict(state.texts)
+        self.cutoff_averages_: tuple[float, ...] = tuple(state.cutoff_averages)
+        self.metadata_: dict[str, Any] = state.metadata
         self.n_features_in_ = len(inputs)
         self._needs_features = any(i.kind == "feature" for i in inputs)
         if self.reason_method == "below_cutoff_average":
             refs = self.cutoff_averages_
         else:
             refs = tuple(i.max_points for i in inputs)
-        # Hot-path table, one row per input: (kind: 0 feature, 1 numeric attribute,
-        # 2 categorical attribute; feature index; attribute name; cuts; category -> bin;
-        # missing bin; unseen bin; log-odds term per bin; prebuilt Factor per bin). The
-        # lookups reproduce the binnings' ``bin_index_one`` inline; the factors are immutable
-        # and the same for every subject in a bin, so scoring allocates none.
-        table = []
-        for inp, ref in zip(inputs, refs):
-            b = inp.binning
-            if inp.categorical:
-                kind, cuts, unseen = 2, (), b.unseen_index
-                lookup = {c: i for i, g in enumerate(b.groups) for c in g}
-            else:
-                kind, cuts, unseen, lookup = (0 if inp.index >= 0 else 1), b.cuts, -1, {}
-            factors = tuple(
-                _make_factor(inp.reason_code, pts - ref + 0.0, inp.name, label)
-                for pts, label in zip(inp.points, inp.labels)
-            )
-            table.append(
-                (
-                    kind,
-                    inp.index,
-                    inp.name,
-                    cuts,
-                    lookup,
-                    b.missing_index,
-                    unseen,
-                    inp.log_odds,
-                    factors,
-                )
-            )
-        self._table = tuple(table)
+        # The hot-path table, one ScoringRow per input (see credit_closure._scorecard.fitted);
+        # columnar reads it. _walk and _bins loop over the same rows as exact tuples, which
+        # CPython unpacks with its specialised fast path (a NamedTuple takes the generic one,
+        # about 4% slower per subject).
+        self._table: tuple[ScoringRow, ...] = scoring_table(inputs, refs)
+        self._rows: tuple[tuple[Any, ...], ...] = tuple(tuple(row) for row in self._table)
         self._fitted = True
         self.sha256_: str = _sha256(self._content())
 
     def _content(self) -> dict[str, Any]:
-        return {
-            "format": ARTIFACT_FORMAT,
-            "format_version": ARTIFACT_FORMAT_VERSION,
-            "inputs": [i.to_dict() for i in self.inputs_],
-            "intercept": self.intercept_,
-            "coefficients": list(self.coef_),
-            "base_points": self.base_points_,
-            "scale": self.scale_.to_dict(),
-            "reason_texts": {
-                c: {"en": t.en, "zh": t.zh} for c, t in sorted(self.reason_texts_.items())
-            },
-            "reason_method": self.reason_method,
-            "cutoff_averages": list(self.cutoff_averages_),
-            "training": self.metadata_,
-        }
+        state = FittedState(
+            inputs=list(self.inputs_),
+            intercept=self.intercept_,
+            scale=self.scale_,
+            texts=self.reason_texts_,
+            cutoff_averages=list(self.cutoff_averages_),
+            metadata=self.metadata_,
+        )
+        return artifact_content(state, self.reason_method)
 
     def to_dict(self) -> dict[str, Any]:
         """The artifact as data (what :meth:`save` writes), ``sha256`` included."""
@@ -1046,7 +394,7 @@ class LogisticScorer:
         get = profile.attributes.get
         out: list[int] = []
         append = out.append
-        for kind, idx, name, cuts, lookup, missing, unseen, _lo, _f in self._table:
+        for kind, idx, name, cuts, lookup, missing, unseen, _lo, _f in self._rows:
             if kind == 0:
                 v = feats[idx]
                 append(missing if v != v else bisect_right(cuts, v))
@@ -1077,10 +425,11 @@ class LogisticScorer:
         lo = self.intercept_
         factors: list[Factor] = []
         append = factors.append
-        for kind, idx, name, cuts, lookup, missing, unseen, lo_row, f_row in self._table:
+        # kind 0: a feature, 1: a numeric attribute, 2: a categorical one (ScoringRow.kind)
+        for kind, idx, name, cuts, lookup, missing, unseen, lo_row, f_row in self._rows:
             if kind == 0:
-                v = feats[idx]
-                b = missing if v != v else bisect_right(cuts, v)
+                x = feats[idx]
+                b = missing if x != x else bisect_right(cuts, x)
             else:
                 v = get(name)
                 if v is None:
@@ -1215,12 +564,12 @@ class LogisticScorer:
         if isinstance(as_of, (list, tuple)):
             if len(as_of) != len(profiles):
                 problems.append(("as_of", "must be one date or one per profile"))
-            dates = [_parse_date(d, f"as_of[{i}]", problems) for i, d in enumerate(as_of)]
+            parsed = [parse_date(d, f"as_of[{i}]", problems) for i, d in enumerate(as_of)]
         else:
-            d = _parse_date(as_of, "as_of", problems)
-            dates = [d] * len(profiles)
+            parsed = [parse_date(as_of, "as_of", problems)] * len(profiles)
         if problems:
             raise InvalidInputError(problems, what="argument")
+        dates = [d for d in parsed if d is not None]  # all of them: a None is a problem
         out = []
         for i, (p, d) in enumerate(zip(profiles, dates)):
             try:
@@ -1242,21 +591,7 @@ class LogisticScorer:
         Raises:
             NotFittedError: Before :meth:`fit` or :meth:`load`.
         """
-        doc = self.to_dict()
-        text = json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-        target = Path(path)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_artifact(self.to_dict(), path)
         return self.sha256_
 
     @classmethod
@@ -1279,52 +614,19 @@ class LogisticScorer:
                 malformed; the message names every problem.
             InvalidInputError: When ``sha256`` is not 64 hex digits.
         """
-        if sha256 is not None and (
-            not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", sha256)
-        ):
-            raise InvalidInputError([("sha256", "must be 64 hexadecimal digits")], what="argument")
-        source = os.path.basename(os.fspath(path)) or "artifact"
-        try:
-            with open(path, "rb") as fh:
-                raw = fh.read(_MAX_ARTIFACT_BYTES + 1)
-        except OSError as exc:
-            raise ArtifactError(f"{source}: cannot read the artifact: {exc.strerror}") from None
+        check_sha256_argument(sha256)
+        raw, source = read_artifact(path)
         return cls._from_bytes(raw, source=source, expected=sha256)
 
     @classmethod
     def from_bytes(cls, data: bytes, *, sha256: str | None = None) -> LogisticScorer:
         """As :meth:`load`, from the artifact's bytes."""
-        if sha256 is not None and (
-            not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", sha256)
-        ):
-            raise InvalidInputError([("sha256", "must be 64 hexadecimal digits")], what="argument")
+        check_sha256_argument(sha256)
         return cls._from_bytes(bytes(data), source="artifact", expected=sha256)
 
     @classmethod
     def _from_bytes(cls, raw: bytes, *, source: str, expected: str | None) -> LogisticScorer:
-        kind = _binary_kind(raw)
-        if kind is not None:
-            raise _artifact_error(
-                source,
-                [
-                    (
-                        "",
-                        f"is a {kind}, not a JSON artifact; it was "
-                        "refused without being read as one",
-                    )
-                ],
-            )
-        if len(raw) > _MAX_ARTIFACT_BYTES:
-            raise _artifact_error(source, [("", f"is larger than {_MAX_ARTIFACT_BYTES} bytes")])
-        if not raw.lstrip(b" \t\r\n").startswith(b"{"):
-            raise _artifact_error(
-                source,
-                [("", "does not start with '{': not a JSON object (a truncated or foreign file?)")],
-            )
-        try:
-            doc = loads_document(raw, what="artifact")
-        except InvalidInputError as exc:
-            raise _artifact_error(source, exc.problems) from None
+        doc = document_from_bytes(raw, source)
         return cls._from_document(doc, source=source, expected=expected)
 
     @classmethod
@@ -1334,58 +636,7 @@ class LogisticScorer:
 
     @classmethod
     def _from_document(cls, doc: Any, *, source: str, expected: str | None) -> LogisticScorer:
-        if not isinstance(doc, dict):
-            raise _artifact_error(source, [("", f"must be a JSON object (got {_type_name(doc)})")])
-        fmt = doc.get("format")
-        if fmt != ARTIFACT_FORMAT:
-            raise _artifact_error(
-                source, [("format", f"must be {ARTIFACT_FORMAT!r} (got {str(fmt)[:60]!r})")]
-            )
-        ver = doc.get("format_version")
-        if not _is_int(ver) or ver != ARTIFACT_FORMAT_VERSION:
-            raise _artifact_error(
-                source,
-                [
-                    (
-                        "format_version",
-                        f"is {ver!r}; this library reads format version {ARTIFACT_FORMAT_VERSION} "
-                        "(upgrade credit-closure to read a newer artifact)",
-                    )
-                ],
-            )
-        stated = doc.get("sha256")
-        content = {k: v for k, v in doc.items() if k != "sha256"}
-        if not isinstance(stated, str) or not re.fullmatch(r"[0-9a-f]{64}", stated):
-            raise _artifact_error(source, [("sha256", "must be 64 lower-case hex digits")])
-        try:
-            actual = _sha256(content)
-        except ValueError:  # a number beyond the float range (1e400) parsed as infinity
-            raise _artifact_error(
-                source, [("", "holds a number beyond the float range (such as 1e400)")]
-            ) from None
-        if actual != stated:
-            raise _artifact_error(
-                source,
-                [
-                    (
-                        "sha256",
-                        "does not match the content: the artifact was changed after it was "
-                        f"saved (content hashes to {actual[:12]}..., the file states "
-                        f"{stated[:12]}...)",
-                    )
-                ],
-            )
-        if expected is not None and expected.lower() != actual:
-            raise _artifact_error(
-                source,
-                [
-                    (
-                        "sha256",
-                        f"is {actual[:12]}..., not the expected {expected.lower()[:12]}...: "
-                        "this is not the model you asked for",
-                    )
-                ],
-            )
+        content, actual = verified_content(doc, source, expected)
         scorer = cls._build(content, source)
         if scorer.sha256_ != actual:
             raise _artifact_error(
@@ -1395,285 +646,13 @@ class LogisticScorer:
 
     @classmethod
     def _build(cls, doc: dict[str, Any], source: str) -> LogisticScorer:
-        problems: list[Problem] = []
-        known = {
-            "format",
-            "format_version",
-            "inputs",
-            "intercept",
-            "coefficients",
-            "base_points",
-            "scale",
-            "reason_texts",
-            "reason_method",
-            "cutoff_averages",
-            "training",
+        params, state = parse_artifact(doc, source)
+        kwargs: dict[str, Any] = {
+            k: (list(v) if isinstance(v, list) else v) for k, v in params.items()
         }
-        for key in doc:
-            if key not in known:
-                problems.append((str(key), "is not a known field"))
-        for key in sorted(known - set(doc)):
-            problems.append((key, "is required"))
-        if problems:
-            raise _artifact_error(source, problems)
-
-        scale: Scale | None = None
-        try:
-            scale = Scale.from_dict(doc["scale"], path="scale")
-        except InvalidInputError as exc:
-            problems += exc.problems
-        texts, tp = _check_texts(doc["reason_texts"], "reason_texts")
-        problems += tp
-        method = doc["reason_method"]
-        if method not in REASON_METHODS:
-            problems.append(("reason_method", f"must be one of {', '.join(REASON_METHODS)}"))
-        intercept = doc["intercept"]
-        if not _finite(intercept) or not isinstance(intercept, float):
-            problems.append(("intercept", "must be a finite number"))
-        training = doc["training"]
-        params: dict[str, Any] = {}
-        if not isinstance(training, dict):
-            problems.append(("training", "must be an object"))
-        else:
-            problems += _check_training(training)
-            if isinstance(training.get("params"), dict):
-                params = training["params"]
-                extra = set(params) - set(_PARAM_NAMES)
-                for key in sorted(extra):
-                    problems.append((f"training.params.{key}", "is not a known parameter"))
-                missing = set(_PARAM_NAMES) - set(params) - set(_PARAM_BEFORE)
-                for key in sorted(missing):
-                    problems.append((f"training.params.{key}", "is required"))
-                if not extra and not missing:
-                    params = {**_PARAM_BEFORE, **params}
-                    problems += _check_params(params, "training.params.")
-                    if params.get("reason_method") != method:
-                        problems.append(("reason_method", "differs from training.params"))
-
-        inputs: list[ScorecardInput] = []
-        raw_inputs = doc["inputs"]
-        factor = scale.factor if scale is not None else None
-        if not isinstance(raw_inputs, list):
-            problems.append(("inputs", "must be an array"))
-            raw_inputs = []
-        seen = set()
-        for i, item in enumerate(raw_inputs):
-            got = _input_from_dict(item, f"inputs[{i}]", factor, problems)
-            if got is not None:
-                if (got.kind, got.name) in seen:
-                    problems.append((f"inputs[{i}]", "repeats an earlier input"))
-                seen.add((got.kind, got.name))
-                inputs.append(got)
-        coefs = doc["coefficients"]
-        if not isinstance(coefs, list) or len(coefs) != len(raw_inputs):
-            problems.append(("coefficients", "must be an array with one number per input"))
-        elif len(inputs) == len(raw_inputs) and any(
-            c != inp.coefficient or not isinstance(c, float) for c, inp in zip(coefs, inputs)
-        ):
-            problems.append(("coefficients", "must equal the inputs' coefficients"))
-        averages = doc["cutoff_averages"]
-        if (
-            not isinstance(averages, list)
-            or len(averages) != len(raw_inputs)
-            or not all(_finite(a) for a in averages)
-        ):
-            problems.append(
-                ("cutoff_averages", "must be an array with one finite number per input")
-            )
-        smoothing = params.get("woe_smoothing")
-        for i, inp in enumerate(inputs):
-            if _finite(smoothing) and inp.binning.smoothing != smoothing:
-                problems.append(
-                    (f"inputs[{i}].binning.smoothing", "differs from training.params.woe_smoothing")
-                )
-        base = doc["base_points"]
-        if (
-            scale is not None
-            and _finite(intercept)
-            and base != scale.offset - scale.factor * intercept
-        ):
-            problems.append(("base_points", "must equal scale offset - factor * intercept"))
-        for inp in inputs:
-            if inp.kind == "attribute" and inp.reason_code not in texts:
-                problems.append(("reason_texts", f"has no text for {inp.reason_code}"))
-        if problems:
-            raise _artifact_error(source, problems)
-        assert scale is not None
-        scorer = cls(
-            **{k: (list(v) if isinstance(v, list) else v) for k, v in params.items()},
-            scale=scale,
-            reason_texts=None,
-        )
-        scorer._set_state(
-            inputs=inputs,
-            intercept=intercept,
-            scale=scale,
-            texts=texts,
-            cutoff_averages=[float(a) for a in averages],
-            metadata=training,
-        )
+        scorer = cls(**kwargs, scale=state.scale, reason_texts=None)
+        scorer._set_state(state)
         return scorer
-
-
-def _monotonic_for(direction: str, shapes: str) -> str:
-    """The ``fit_numeric`` shape of an input with domain ``direction`` (``"up"``, ``"down"``
-    or ``"?"``): the domain's direction, else ``"auto_shape"`` or ``"auto"``."""
-    if direction in ("up", "down"):
-        return _DIRECTION[direction]
-    return "auto_shape" if shapes == "auto" else "auto"
-
-
-def _category(v: Any) -> str:
-    """The category label of a number given for a categorical input."""
-    if isinstance(v, float) and v.is_integer():
-        return repr(v)
-    return str(v)
-
-
-def _iv_of(candidates: Sequence[tuple[str, str, Any]], kind: str, name: str) -> float:
-    for k, nm, b in candidates:
-        if k == kind and nm == name:
-            return b.iv
-    return 0.0  # pragma: no cover
-
-
-_TRAINING_KEYS = {
-    "data",
-    "rows",
-    "bads",
-    "bad_rate",
-    "as_of_min",
-    "as_of_max",
-    "versions",
-    "params",
-    "method",
-    "metrics",
-    "near_cutoff_rows",
-    "near_cutoff_rule",
-    "selection",
-}
-
-
-def _check_training(t: Mapping[str, Any]) -> list[Problem]:
-    out: list[Problem] = []
-    for key in t:
-        if key not in _TRAINING_KEYS:
-            out.append((f"training.{key}", "is not a known field"))
-    for key in sorted(_TRAINING_KEYS - set(t)):
-        out.append((f"training.{key}", "is required"))
-    if out:
-        return out
-    if not _is_int(t["rows"]) or t["rows"] < 2:
-        out.append(("training.rows", "must be an integer >= 2"))
-    if not _is_int(t["bads"]) or not (_is_int(t["rows"]) and 0 < t["bads"] < t["rows"]):
-        out.append(("training.bads", "must be an integer between 1 and rows - 1"))
-    if not _finite(t["bad_rate"]) or not 0 < t["bad_rate"] < 1:
-        out.append(("training.bad_rate", "must be a number in (0, 1)"))
-    for key in ("as_of_min", "as_of_max"):
-        _parse_date(t[key], f"training.{key}", out)
-    for key in ("data", "method", "near_cutoff_rule"):
-        if not isinstance(t[key], str):
-            out.append((f"training.{key}", "must be a string"))
-    for key in ("versions", "metrics", "params"):
-        if not isinstance(t[key], dict):
-            out.append((f"training.{key}", "must be an object"))
-    if not _is_int(t["near_cutoff_rows"]) or t["near_cutoff_rows"] < 1:
-        out.append(("training.near_cutoff_rows", "must be an integer >= 1"))
-    if not isinstance(t["selection"], list):
-        out.append(("training.selection", "must be an array"))
-    return out
-
-
-def _input_from_dict(
-    item: Any, path: str, factor: float | None, problems: list[Problem]
-) -> ScorecardInput | None:
-    keys = {"name", "kind", "binning", "points", "coefficient", "reason_code", "max_points"}
-    if not isinstance(item, dict):
-        problems.append((path, "must be an object"))
-        return None
-    bad = False
-    for key in item:
-        if key not in keys:
-            problems.append((f"{path}.{key}", "is not a known field"))
-            bad = True
-    for key in sorted(keys - set(item)):
-        problems.append((f"{path}.{key}", "is required"))
-        bad = True
-    if bad:
-        return None
-    name, kind = item["name"], item["kind"]
-    if kind not in _KINDS:
-        problems.append((f"{path}.kind", "must be 'feature' or 'attribute'"))
-        return None
-    if not isinstance(name, str) or not name or len(name) > 64:
-        problems.append((f"{path}.name", "must be a string of 1-64 characters"))
-        return None
-    if kind == "feature" and name not in FEATURE_INDEX:
-        problems.append((f"{path}.name", "is not a feature of this library version"))
-        return None
-    try:
-        binning = binning_from_dict(item["binning"])
-    except InvalidInputError as exc:
-        problems.extend(exc.prefixed(f"{path}.binning"))
-        return None
-    if kind == "feature" and not isinstance(binning, NumericBinning):
-        problems.append((f"{path}.binning", "must be numeric for a feature"))
-        return None
-    coef = item["coefficient"]
-    if not isinstance(coef, float) or not math.isfinite(coef) or coef <= 0:
-        problems.append((f"{path}.coefficient", "must be a finite number > 0"))
-        return None
-    expected_code = FEATURE_REASON[name] if kind == "feature" else attribute_reason_code(name)
-    if item["reason_code"] != expected_code:
-        problems.append((f"{path}.reason_code", f"must be {expected_code!r} for this input"))
-    points = item["points"]
-    if (
-        not isinstance(points, list)
-        or len(points) != binning.n_bins
-        or not all(isinstance(p, float) and math.isfinite(p) for p in points)
-    ):
-        problems.append((f"{path}.points", f"must be {binning.n_bins} finite numbers, one per bin"))
-        return None
-    if factor is not None:
-        want, want_max = _points_for(binning, coef, factor)
-        if tuple(points) != want:
-            problems.append(
-                (
-                    f"{path}.points",
-                    "must equal -factor * coefficient * woe per bin (the points are the model)",
-                )
-            )
-        if item["max_points"] != want_max:
-            problems.append(
-                (f"{path}.max_points", "must be the best points of a bin with training rows")
-            )
-    return ScorecardInput(
-        name=name,
-        kind=kind,
-        binning=binning,
-        coefficient=coef,
-        points=points,
-        reason_code=item["reason_code"],
-        max_points=float(item["max_points"]) if _finite(item["max_points"]) else 0.0,
-    )
-
-
-def _binary_kind(raw: bytes) -> str | None:
-    """Name the binary container ``raw`` is, by its first bytes, or ``None``."""
-    if raw.startswith(b"\x80"):
-        return "pickle (protocol 2 or later)"
-    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"PK\x05\x06"):
-        return "zip archive (e.g. a .npz or a zipped joblib dump)"
-    if raw.startswith(b"\x93NUMPY"):
-        return "numpy .npy file"
-    if (
-        raw.startswith(b"\x1f\x8b")
-        or raw.startswith(b"BZh")
-        or raw.startswith(b"\xfd7zXZ")
-        or raw.startswith(b"\x28\xb5\x2f\xfd")
-    ):
-        return "compressed file (e.g. a compressed joblib dump)"
-    return None
 
 
 # --------------------------------------------------------------------------------------

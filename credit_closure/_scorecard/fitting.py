@@ -1,0 +1,589 @@
+"""The fit pipeline of :meth:`~credit_closure._scorecard.logistic.LogisticScorer.fit`, one
+named step at a time (each returns a named tuple the next step reads):
+
+1. :func:`check_request`: the parameters, reason texts, scale and training data, every
+   problem reported at once; the attribute columns used as inputs;
+2. :func:`bin_candidates`: every candidate input binned (features and attributes);
+3. :func:`select_by_iv`: inputs below ``min_iv`` dropped, ``max_inputs`` kept;
+4. :func:`regress`: the L2 logistic regression on the WOE, dropping inputs whose
+   coefficient comes out non-positive and refitting;
+5. :func:`scorecard_inputs` and :func:`reason_texts_for`: points per bin and the texts of
+   attribute reason codes;
+6. :func:`training_scores` and :func:`training_metadata`: the training rows' points, the
+   averages near the cutoff, AUC and KS, and the artifact's ``training`` record.
+
+The method is described in the docstring of :mod:`credit_closure._scorecard.logistic`.
+:func:`fit_scorecard` runs the steps; scikit-learn and :mod:`credit_closure.metrics` are
+imported only when it runs, so loading and scoring an artifact never need them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from credit_closure._contract.model import CreditProfile
+from credit_closure._scorecard._validation import Problem, is_number, parse_date, type_name
+from credit_closure._scorecard.binning import fit_categorical, fit_numeric
+from credit_closure._scorecard.fitted import (
+    Binning,
+    FittedState,
+    ScorecardInput,
+    _category,
+    _points_for,
+)
+from credit_closure._scorecard.parameters import (
+    CLOSURE_ACT_FEATURES,
+    _check_params,
+    _check_texts,
+    _default_attribute_text,
+    _monotonic_for,
+    attribute_reason_code,
+)
+from credit_closure._scoring.features import FEATURE_INDEX, FEATURE_NAMES, FEATURES, extract
+from credit_closure._scoring.reasons import FEATURE_REASON, ReasonText
+from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
+from credit_closure._version import __version__
+from credit_closure.exceptions import InvalidInputError
+
+#: ``(kind, name)`` of an input: ``("feature", name)`` or ``("attribute", name)``.
+InputKey = tuple[str, str]
+
+
+# --------------------------------------------------------------------------------------
+# 1. The request
+# --------------------------------------------------------------------------------------
+class TrainingData(NamedTuple):
+    """Checked training data: the profiles, their 0/1 outcomes and observation dates."""
+
+    profiles: list[CreditProfile]
+    outcomes: list[int]
+    dates: list[_dt.date]
+
+
+class AttributeColumn(NamedTuple):
+    """A lender attribute used as an input: categorical or numeric, and its values (a
+    category, ``None`` for missing; or a float, NaN for missing)."""
+
+    categorical: bool
+    values: list[Any]
+
+
+class AttributeColumns(NamedTuple):
+    """The attribute inputs by name, and the problems of the attributes refused."""
+
+    columns: dict[str, AttributeColumn]
+    problems: list[Problem]
+
+
+class FitRequest(NamedTuple):
+    """Everything a fit starts from, checked."""
+
+    params: dict[str, Any]
+    scale: Scale
+    texts: dict[str, ReasonText]
+    data: TrainingData
+    attributes: dict[str, AttributeColumn]
+    training_note: str | None
+
+
+def _check_outcomes(outcomes: list[Any], n: int, problems: list[Problem]) -> list[int]:
+    """The outcomes as 0/1 ints; problems when they are not one 0/1 per profile of both
+    classes."""
+    ys: list[int] = []
+    if len(outcomes) != n and not problems:
+        problems.append(
+            (
+                "outcomes",
+                f"must have one outcome per profile (got {len(outcomes)} for {n} profiles)",
+            )
+        )
+    for i, v in enumerate(outcomes):
+        try:
+            ok = (not isinstance(v, str)) and (v == 0 or v == 1)
+        except Exception:
+            ok = False
+        if ok:
+            ys.append(1 if v == 1 else 0)
+        else:
+            problems.append((f"outcomes[{i}]", f"must be 0 or 1 (got {type_name(v)})"))
+    if len(ys) == len(outcomes) and ys and (0 not in ys or 1 not in ys):
+        problems.append(("outcomes", f"must contain both classes 0 and 1 (found only {ys[0]})"))
+    return ys
+
+
+def _check_dates(as_of: Any, n: int, problems: list[Problem]) -> list[_dt.date]:
+    """One observation date per profile, from one date or one per profile."""
+    dates: list[_dt.date] = []
+    if isinstance(as_of, (list, tuple)):
+        if len(as_of) != n:
+            problems.append(
+                (
+                    "as_of",
+                    f"must be one date or one per profile (got {len(as_of)} for {n} profiles)",
+                )
+            )
+        for i, d in enumerate(as_of):
+            got = parse_date(d, f"as_of[{i}]", problems)
+            if got is not None:
+                dates.append(got)
+    else:
+        got = parse_date(as_of, "as_of", problems)
+        if got is not None:
+            dates = [got] * n
+    return dates
+
+
+def check_training_data(profiles: Any, outcomes: Any, as_of: Any) -> TrainingData:
+    """The checked training data; raises listing every problem of it."""
+    problems: list[Problem] = []
+    if isinstance(profiles, (str, bytes, Mapping)) or not isinstance(profiles, Sequence):
+        problems.append(("profiles", "must be a sequence of CreditProfile"))
+        profiles = []
+    if isinstance(outcomes, (str, bytes, Mapping)) or not hasattr(outcomes, "__len__"):
+        problems.append(("outcomes", "must be a sequence of 0/1 outcomes"))
+        outcomes = []
+    n = len(profiles)
+    ys = _check_outcomes(list(outcomes), n, problems)
+    if n < 2 and not problems:
+        problems.append(("profiles", f"needs at least 2 profiles (got {n})"))
+    dates = _check_dates(as_of, n, problems)
+    dates_ok = len(dates) == n
+    for i, p in enumerate(profiles):
+        if not isinstance(p, CreditProfile):
+            problems.append((f"profiles[{i}]", f"must be a CreditProfile (got {type(p).__name__})"))
+        elif dates_ok:
+            for path, msg in p.dated_after(dates[i]):
+                problems.append((f"profiles[{i}].{path}", msg))
+    if problems:
+        raise InvalidInputError(problems, what="training data")
+    return TrainingData(list(profiles), ys, dates)
+
+
+def attribute_columns(
+    profiles: Sequence[CreditProfile], attributes: Any, categorical: Any
+) -> AttributeColumns:
+    """The attributes used as inputs (``attributes``: ``"auto"``, names or ``None``), those
+    named in ``categorical`` as categories; an attribute holding both numbers and strings is
+    a problem."""
+    if attributes is None:
+        return AttributeColumns({}, [])
+    if attributes == "auto":
+        names = sorted({k for p in profiles for k in p.attributes})
+    else:
+        names = sorted(attributes)
+    forced = set(categorical or ())
+    out: dict[str, AttributeColumn] = {}
+    problems: list[Problem] = []
+    for name in names:
+        raw = [p.attributes.get(name) for p in profiles]
+        has_num = any(is_number(v) for v in raw)
+        has_str = any(isinstance(v, str) for v in raw)
+        if name in forced:
+            out[name] = AttributeColumn(True, [None if v is None else _category(v) for v in raw])
+        elif has_num and has_str:
+            problems.append(
+                (
+                    f"attributes.{name}",
+                    "holds both numbers and strings across profiles; make it one "
+                    "type, or name it in categorical=[...]",
+                )
+            )
+        elif has_str:
+            out[name] = AttributeColumn(True, raw)
+        else:
+            out[name] = AttributeColumn(False, [math.nan if v is None else float(v) for v in raw])
+    return AttributeColumns(out, problems)
+
+
+def check_request(
+    params: Mapping[str, Any],
+    *,
+    scale: Any,
+    reason_texts: Any,
+    profiles: Any,
+    outcomes: Any,
+    as_of: Any,
+    training_note: Any,
+) -> FitRequest:
+    """The checked fit request; raises listing every problem of the parameters and the
+    data at once."""
+    params = dict(params)
+    problems = _check_params(params)
+    if scale is not None and not isinstance(scale, Scale):
+        problems.append(("scale", "must be a Scale or None"))
+    texts, tproblems = _check_texts(reason_texts, "reason_texts")
+    problems += tproblems
+    if training_note is not None and not isinstance(training_note, str):
+        problems.append(("training_note", "must be a string or None"))
+    try:
+        data = check_training_data(profiles, outcomes, as_of)
+    except InvalidInputError as exc:
+        raise InvalidInputError(problems + exc.problems, what="training data") from None
+    if problems:
+        raise InvalidInputError(problems, what="training data")
+    columns, problems = attribute_columns(
+        data.profiles, params["attributes"], params["categorical"]
+    )
+    if problems:
+        raise InvalidInputError(problems, what="training data")
+    return FitRequest(
+        params=params,
+        scale=scale if scale is not None else DEFAULT_SCALE,
+        texts=texts,
+        data=data,
+        attributes=columns,
+        training_note=training_note,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# 2-3. Candidates and their selection
+# --------------------------------------------------------------------------------------
+class Columns(NamedTuple):
+    """The training columns: every feature of every profile, and the attribute inputs."""
+
+    features: np.ndarray  # (rows, len(FEATURES)) float64
+    attributes: dict[str, AttributeColumn]
+
+    def of(self, kind: str, name: str) -> np.ndarray | list[Any]:
+        """The values of the input ``(kind, name)``."""
+        if kind == "feature":
+            return self.features[:, FEATURE_INDEX[name]]
+        return self.attributes[name].values
+
+
+class Candidate(NamedTuple):
+    """A binned candidate input."""
+
+    kind: str
+    name: str
+    binning: Binning
+
+
+class Candidates(NamedTuple):
+    """The binned candidate inputs, and the status of the features left out."""
+
+    candidates: list[Candidate]
+    status: dict[InputKey, str]
+
+
+class Selection(NamedTuple):
+    """The candidates kept by IV, and the status of those dropped."""
+
+    kept: list[Candidate]
+    status: dict[InputKey, str]
+
+
+def feature_matrix(data: TrainingData) -> np.ndarray:
+    """Every feature of every training profile at its date, one row per profile."""
+    feats = np.array([extract(p, d) for p, d in zip(data.profiles, data.dates)], dtype=np.float64)
+    if feats.ndim != 2:  # pragma: no cover - extract always returns len(FEATURES) values
+        feats = feats.reshape(len(data.profiles), len(FEATURE_NAMES))
+    return feats
+
+
+def bin_candidates(params: Mapping[str, Any], columns: Columns, y: np.ndarray) -> Candidates:
+    """Every candidate input binned: the features (the closure counts only when allowed)
+    monotonic in their domain direction, then the attribute inputs."""
+    max_bins, share = int(params["max_bins"]), float(params["min_bin_share"])
+    prebins = int(params["prebins"])
+    smoothing = float(params["woe_smoothing"])
+    method, shapes = params["binning"], params["shapes"]
+    candidates: list[Candidate] = []
+    status: dict[InputKey, str] = {}
+    for j, spec in enumerate(FEATURES):
+        if spec.name in CLOSURE_ACT_FEATURES and not params["allow_closure_counts"]:
+            status[("feature", spec.name)] = "excluded_closure_count"
+            continue
+        b: Binning = fit_numeric(
+            columns.features[:, j],
+            y,
+            max_bins=max_bins,
+            min_bin_share=share,
+            monotonic=_monotonic_for(spec.direction, shapes),
+            prebins=prebins,
+            method=method,
+            smoothing=smoothing,
+        )
+        candidates.append(Candidate("feature", spec.name, b))
+    for name, (is_cat, col) in columns.attributes.items():
+        if is_cat:
+            b = fit_categorical(
+                col,
+                y,
+                max_groups=max_bins,
+                min_group_share=share,
+                method=method,
+                smoothing=smoothing,
+            )
+        else:
+            b = fit_numeric(
+                col,
+                y,
+                max_bins=max_bins,
+                min_bin_share=share,
+                monotonic=_monotonic_for("?", shapes),
+                prebins=prebins,
+                method=method,
+                smoothing=smoothing,
+            )
+        candidates.append(Candidate("attribute", name, b))
+    return Candidates(candidates, status)
+
+
+def select_by_iv(
+    candidates: Sequence[Candidate], min_iv: float, max_inputs: int | None
+) -> Selection:
+    """The candidates with a positive IV of at least ``min_iv``, the ``max_inputs``
+    largest (ties: by kind, then name) when there are more."""
+    status: dict[InputKey, str] = {}
+    passing = []
+    for c in candidates:
+        if c.binning.iv <= 0.0 or c.binning.iv < float(min_iv):
+            status[(c.kind, c.name)] = "below_min_iv"
+        else:
+            passing.append(c)
+    if max_inputs is not None and len(passing) > max_inputs:
+        ranked = sorted(passing, key=lambda c: (-c.binning.iv, c.kind, c.name))
+        keep = {(c.kind, c.name) for c in ranked[:max_inputs]}
+        for c in passing:
+            if (c.kind, c.name) not in keep:
+                status[(c.kind, c.name)] = "beyond_max_inputs"
+        passing = [c for c in passing if (c.kind, c.name) in keep]
+    return Selection(passing, status)
+
+
+# --------------------------------------------------------------------------------------
+# 4-5. Regression, points and texts
+# --------------------------------------------------------------------------------------
+class Regression(NamedTuple):
+    """The inputs kept by the regression with their coefficients, the intercept, and the
+    status of every input offered to it."""
+
+    selected: list[Candidate]
+    coefficients: list[float]
+    intercept: float
+    status: dict[InputKey, str]
+
+
+def regress(
+    passing: Sequence[Candidate],
+    columns: Columns,
+    y: np.ndarray,
+    C: float,
+    logistic_regression: Any,
+) -> Regression:
+    """L2 logistic regression of ``y`` on the inputs' WOE; an input whose coefficient comes
+    out non-positive (the smallest first) is dropped and the model refitted. Without an
+    input, the intercept is the training log-odds."""
+    n = len(y)
+    woe_cols = {
+        (c.kind, c.name): c.binning.transform_woe(columns.of(c.kind, c.name)) for c in passing
+    }
+    status: dict[InputKey, str] = {}
+    selected = list(passing)
+    coefs: list[float] = []
+    n_bad = int(y.sum())
+    intercept = math.log(n_bad / (n - n_bad))
+    while selected:
+        X = np.column_stack([woe_cols[(c.kind, c.name)] for c in selected])
+        model = logistic_regression(C=float(C), solver="newton-cholesky", max_iter=1000, tol=1e-7)
+        model.fit(X, y)
+        coefs = [float(c) for c in model.coef_[0]]
+        intercept = float(model.intercept_[0])
+        worst = min(range(len(coefs)), key=lambda i: coefs[i])
+        if coefs[worst] > 0.0:
+            break
+        dropped = selected.pop(worst)
+        status[(dropped.kind, dropped.name)] = "dropped_non_positive_coefficient"
+    if not selected:
+        coefs = []
+        intercept = math.log(n_bad / (n - n_bad))
+    for c in selected:
+        status[(c.kind, c.name)] = "selected"
+    return Regression(selected, coefs, intercept, status)
+
+
+def scorecard_inputs(regression: Regression, factor: float) -> list[ScorecardInput]:
+    """The scorecard inputs of the regression: points per bin on the scale's ``factor``."""
+    inputs = []
+    for (kind, name, b), coef in zip(regression.selected, regression.coefficients):
+        points, max_points = _points_for(b, coef, factor)
+        code = FEATURE_REASON[name] if kind == "feature" else attribute_reason_code(name)
+        inputs.append(
+            ScorecardInput(
+                name=name,
+                kind=kind,
+                binning=b,
+                coefficient=coef,
+                points=points,
+                reason_code=code,
+                max_points=max_points,
+            )
+        )
+    return inputs
+
+
+def reason_texts_for(
+    inputs: Sequence[ScorecardInput], texts: Mapping[str, ReasonText]
+) -> dict[str, ReasonText]:
+    """A default text per attribute reason code (naming its attributes), then ``texts``."""
+    by_code: dict[str, list[str]] = {}
+    for inp in inputs:
+        if inp.kind == "attribute":
+            by_code.setdefault(inp.reason_code, []).append(inp.name)
+    all_texts: dict[str, ReasonText] = {}
+    for code, names in sorted(by_code.items()):
+        all_texts[code] = _default_attribute_text(sorted(names))
+    all_texts.update(texts)
+    return all_texts
+
+
+# --------------------------------------------------------------------------------------
+# 6. Training scores and metadata
+# --------------------------------------------------------------------------------------
+class TrainingScores(NamedTuple):
+    """Per input, the average points of the training rows near the cutoff (how many, by
+    which rule), and the AUC and KS of the training probabilities."""
+
+    cutoff_averages: list[float]
+    near_rows: int
+    near_rule: str
+    auc: float
+    ks: float
+
+
+def training_scores(
+    inputs: Sequence[ScorecardInput],
+    intercept: float,
+    scale: Scale,
+    columns: Columns,
+    y: np.ndarray,
+    cutoff_band: float,
+) -> TrainingScores:
+    """Score the training rows: the points per input near ``approve_at`` (within
+    ``cutoff_band``, else the 1% nearest) and the training AUC and KS."""
+    from credit_closure import metrics as _metrics
+
+    n = len(y)
+    base_points = scale.offset - scale.factor * intercept
+    pts = np.zeros((n, len(inputs)))
+    lo = np.full(n, intercept)
+    for j, inp in enumerate(inputs):
+        idx = inp.binning.transform_index(columns.of(inp.kind, inp.name))
+        pts[:, j] = np.asarray(inp.points)[idx]
+        lo += np.asarray(inp.log_odds)[idx]
+    total = base_points + pts.sum(axis=1)
+    dist = np.abs(total - scale.approve_at)
+    near = dist <= float(cutoff_band)
+    n_near = int(near.sum())
+    cutoff_rule = f"within {float(cutoff_band)!r} points of approve_at"
+    if n_near == 0:
+        k_near = max(1, math.ceil(0.01 * n))
+        near = np.zeros(n, dtype=bool)
+        near[np.argsort(dist, kind="stable")[:k_near]] = True
+        n_near = k_near
+        cutoff_rule = "no training score within the band: the 1% nearest to approve_at"
+    cutoff_avg = [float(math.fsum(pts[near, j].tolist())) / n_near for j in range(len(inputs))]
+    prob = 1.0 / (1.0 + np.exp(-lo))
+    auc = _metrics.roc_auc(y, prob)
+    ks = _metrics.ks_statistic(y, prob)
+    return TrainingScores(cutoff_avg, n_near, cutoff_rule, float(auc), float(ks.statistic))
+
+
+def _method_text(params: Mapping[str, Any]) -> str:
+    """The ``training.method`` sentence of the fitted method."""
+    return (
+        (
+            "supervised binning (monotonic in the domain direction; "
+            "increasing, decreasing, peak or valley by IV for inputs without one), "
+            if params["shapes"] == "auto"
+            else "supervised monotonic binning, "
+        )
+        + (
+            "pre-bins grouped to the largest IV exactly (dynamic programming), "
+            if params["binning"] == "optimal"
+            else "pre-bins grouped by greedy merges, "
+        )
+        + f"risk WOE with {float(params['woe_smoothing'])!r} added to every bin's bads and goods, "
+        "L2 logistic regression (scikit-learn newton-cholesky), "
+        "points per bin on the shared scale"
+    )
+
+
+def training_metadata(
+    request: FitRequest,
+    candidates: Sequence[Candidate],
+    status: Mapping[InputKey, str],
+    scores: TrainingScores,
+    sklearn_version: str,
+) -> dict[str, Any]:
+    """The artifact's ``training`` record (its key order is the order it is written in)."""
+    data = request.data
+    n, n_bad = len(data.outcomes), sum(data.outcomes)
+    iv = {(c.kind, c.name): c.binning.iv for c in candidates}
+    note = request.training_note
+    return {
+        "data": note if note is not None else "lender-supplied outcomes",
+        "rows": n,
+        "bads": n_bad,
+        "bad_rate": n_bad / n,
+        "as_of_min": min(data.dates).isoformat(),
+        "as_of_max": max(data.dates).isoformat(),
+        "versions": {
+            "credit_closure": __version__,
+            "scikit_learn": sklearn_version,
+            "numpy": np.__version__,
+        },
+        "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in request.params.items()},
+        "method": _method_text(request.params),
+        "metrics": {
+            "auc": scores.auc,
+            "gini": float(2.0 * scores.auc - 1.0),
+            "ks": scores.ks,
+        },
+        "near_cutoff_rows": scores.near_rows,
+        "near_cutoff_rule": scores.near_rule,
+        "selection": [
+            {"name": nm, "kind": k, "iv": iv.get((k, nm), 0.0), "status": status[(k, nm)]}
+            for k, nm in sorted(status)
+        ],
+    }
+
+
+# --------------------------------------------------------------------------------------
+# The pipeline
+# --------------------------------------------------------------------------------------
+def fit_scorecard(request: FitRequest) -> FittedState:
+    """Run the fit pipeline on a checked request (see the module docstring)."""
+    try:
+        import sklearn
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "LogisticScorer.fit needs scikit-learn: pip install 'credit-closure[fit]' "
+            "(loading and scoring a saved artifact do not)"
+        ) from exc
+
+    params, scale = request.params, request.scale
+    y = np.asarray(request.data.outcomes, dtype=np.int64)
+    columns = Columns(feature_matrix(request.data), request.attributes)
+    binned = bin_candidates(params, columns, y)
+    selection = select_by_iv(binned.candidates, params["min_iv"], params["max_inputs"])
+    regression = regress(selection.kept, columns, y, params["C"], LogisticRegression)
+    status = {**binned.status, **selection.status, **regression.status}
+    inputs = scorecard_inputs(regression, scale.factor)
+    scores = training_scores(inputs, regression.intercept, scale, columns, y, params["cutoff_band"])
+    return FittedState(
+        inputs=inputs,
+        intercept=regression.intercept,
+        scale=scale,
+        texts=reason_texts_for(inputs, request.texts),
+        cutoff_averages=scores.cutoff_averages,
+        metadata=training_metadata(request, binned.candidates, status, scores, sklearn.__version__),
+    )
