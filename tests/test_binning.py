@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -281,7 +282,7 @@ def _band_data(n: int = 2000) -> tuple[np.ndarray, np.ndarray]:
 class TestTreePrebinning:
     """Supervised (tree) pre-binning, ``prebinning="tree"``."""
 
-    RAW = {"monotonic": None, "max_bins": 1000, "min_bin_share": 0.0}  # no merging after
+    RAW: ClassVar[dict[str, Any]] = {"monotonic": None, "max_bins": 1000, "min_bin_share": 0.0}
 
     def test_narrow_band_gets_its_own_prebin(self) -> None:
         """A 3%-wide high-risk band in a flat region becomes a pre-bin; quantiles blur it."""
@@ -957,15 +958,15 @@ def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good, a=SM
     def has_shape(cs, bs) -> bool:
         pairs = list(zip(zip(cs, bs), zip(cs[1:], bs[1:])))
         if shape in ("increasing", "decreasing"):
-            return not any(_violates(*l, *r, shape, int(2 * a)) for l, r in pairs)
+            return not any(_violates(*lo, *hi, shape, int(2 * a)) for lo, hi in pairs)
         first, second = (
             ("increasing", "decreasing") if shape == "peak" else ("decreasing", "increasing")
         )
         k = next(
-            (i for i, (l, r) in enumerate(pairs) if _violates(*l, *r, first, int(2 * a))),
+            (i for i, (lo, hi) in enumerate(pairs) if _violates(*lo, *hi, first, int(2 * a))),
             len(pairs),
         )
-        return not any(_violates(*l, *r, second, int(2 * a)) for l, r in pairs[k:])
+        return not any(_violates(*lo, *hi, second, int(2 * a)) for lo, hi in pairs[k:])
 
     m = len(counts)
     n_missing, b_missing = n_bad + n_good - sum(counts), n_bad - sum(bads)

@@ -491,7 +491,7 @@ class TestNotFitted:
         """version and save() need a fitted scorer."""
         s = LogisticScorer()
         with pytest.raises(NotFittedError):
-            s.version
+            _ = s.version
         with pytest.raises(NotFittedError):
             s.save(tmp_path / "m.json")
         assert repr(s) == "LogisticScorer(unfitted)"

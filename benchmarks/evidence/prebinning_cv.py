@@ -47,7 +47,7 @@ def german():
     prof = G.build_profiles(data)
     folds = G.make_folds(data.y, range(5))
     res = {k: [] for k in VARIANTS}
-    for seed, k, train, test in folds:  # test is never used
+    for seed, _k, train, _test in folds:  # the outer test fold is never used
         y_tr = data.y[train]
         inner = list(
             StratifiedKFold(3, shuffle=True, random_state=1000 + seed).split(

@@ -28,7 +28,7 @@ import threading
 from array import array
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from credit_closure import CreditProfile, Factor, Scale, ScoreResult
 from credit_closure.features import FEATURE_INDEX, FEATURE_REASON, extract
