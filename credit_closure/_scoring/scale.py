@@ -9,6 +9,12 @@ Points follow the usual scorecard scaling [PDO-RDRR][PDO-NEMO]::
 The default is 600 points at 50:1 good:bad odds with 20 points to double the odds
 (factor 28.8539, offset 487.1229). Scores are kept inside ``[min_score, max_score]``; the
 probability is clipped to the same range, so score and probability stay one exact map.
+
+Twins: columnar scoring maps log-odds to points with this module's own code once per distinct
+value (``credit_closure._columnar.engine._scores``), and, for the scorecard's many distinct
+values, with ``credit_closure._columnar.compiled.scale_many``, which calls the same C library
+functions as :mod:`math` in the same order; a change here changes it there
+(``tests/test_columnar.py`` and ``tests/test_engine_agreement.py`` compare them).
 """
 
 from __future__ import annotations
