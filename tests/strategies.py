@@ -4,6 +4,7 @@ non-negative amounts are not inferred from annotations)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from hypothesis import strategies as st
 
@@ -344,11 +345,12 @@ TYPICAL_VALUES = (0.0, 1.0, 0.5, 2.0, 3.0, 6.0, 7.0, 0.3, 0.01, 0.9, 12.0, 24.0,
 
 
 def value_pool(feature_rows: list[dict[str, float]]) -> dict[str, list[float]]:
-    """Per feature, the typical values plus every (non-NaN) value it took in ``feature_rows``."""
+    """Per feature, every finite value it took in ``feature_rows`` (a policy refuses NaN and
+    infinite thresholds; utilization over a subnormal limit overflows to infinity)."""
     pool: dict[str, list[float]] = {}
     for row in feature_rows:
         for name, v in row.items():
-            if v == v:
+            if math.isfinite(v):
                 pool.setdefault(name, []).append(float(v))
     return pool
 

@@ -30,7 +30,7 @@ import struct
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from strategies import (
     AS_OF_DATES,
@@ -45,7 +45,8 @@ from credit_closure import (
     CreditAccount,
     CreditProfile,
     Inquiry,
-    RulePolicy,     RuleScorer,
+    RulePolicy,
+    RuleScorer,
     assess,
     assess_many,
     get_scorer,
@@ -122,9 +123,7 @@ def assert_same(expected: dict, got: dict, context: str) -> None:
         lines = [context]
         for sid in bad[:3]:
             diff = {
-                c: (e, g)
-                for c, e, g in zip(OUTPUT_COLUMNS[1:], expected[sid], got[sid])
-                if e != g
+                c: (e, g) for c, e, g in zip(OUTPUT_COLUMNS[1:], expected[sid], got[sid]) if e != g
             }
             lines.append(f"  {sid}: (assess, columnar) {diff}")
         raise AssertionError("\n".join(lines))
@@ -331,7 +330,9 @@ def _edge_policy(op: str, value: float, feature: str) -> dict:
 )
 def test_edges_agree(op, feature, value):
     """Boundary profiles under a condition sitting exactly on a value features take."""
-    score_all_engines(_edge_profiles(), RuleScorer(_edge_policy(op, value, feature)), EDGE_AS_OF, op)
+    score_all_engines(
+        _edge_profiles(), RuleScorer(_edge_policy(op, value, feature)), EDGE_AS_OF, op
+    )
 
 
 def test_edges_reference_scorecard():
@@ -347,6 +348,3 @@ def test_counted_the_bar():
     assert SCORED["profiles"] >= 1000, SCORED
     assert SCORED["policies"] >= 100, SCORED
     print(f"scored {SCORED}")
-
-
-_ = example  # kept for regression examples found by the properties
