@@ -18,6 +18,11 @@ scorecard property adds at least 25 x 10 = 250 profiles, and the policy-only pro
 more policies. The profiles and policies actually scored are counted and the last test of
 the module checks the bar. Failures print hypothesis' reproduction blob
 (``print_blob=True``) and the policy document; ``database=None`` keeps runs independent.
+Measured (2 shared cores, numba installed): one run scored 2,110 profiles and 161 policies
+in 38 s (41 s wall); other runs took 21-33 s.
+
+``ENGINE_AGREEMENT_NO_SHRINK=1`` switches shrinking off (``tools/mutation_check.py`` sets it
+to get a verdict fast).
 """
 
 from __future__ import annotations
