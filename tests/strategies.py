@@ -215,8 +215,12 @@ def dates_for(as_of: dt.date, retention: int = 60) -> st.SearchStrategy[dt.date]
 
 #: Amounts that stress exact sums and the zero/positive tests: 0.1 + 0.2 != 0.3 in floats.
 SPECIAL_AMOUNTS = (0, 0.0, 0.1, 0.2, 0.3, 0.7, 1, 0.01, 3, 1000, 3000.0, 10000, 1e13, 1e-9)
+#: 2**43 plus half its ulp (2**-10) plus a tiny same-sign term: fsum's final round-half-even
+#: correction (the plain sum and a naive exact sum round the other way).
+HALF_ULP_AMOUNTS = (8796093022208.0, 0.0009765625, 1e-9)
 exact_sum_amounts = st.one_of(
     st.sampled_from(SPECIAL_AMOUNTS),
+    st.sampled_from(HALF_ULP_AMOUNTS),
     st.sampled_from(SPECIAL_AMOUNTS),
     st.integers(0, 200_000),
     st.floats(0, 200_000, allow_nan=False),

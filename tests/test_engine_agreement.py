@@ -253,6 +253,13 @@ def _edge_profiles() -> list[CreditProfile]:
         CreditProfile(
             subject_id="e-sum3", accounts=[_card(f"a{i}", 0.3, v) for i, v in enumerate((0.1, 0.2))]
         ),
+        # a half-ulp tie: only a correctly rounded sum (fsum) gets the last bit right
+        CreditProfile(
+            subject_id="e-tie",
+            accounts=[
+                _card(f"t{i}", 1e13, v) for i, v in enumerate((8796093022208.0, 0.0009765625, 1e-9))
+            ],
+        ),
     ]
     for n in (3, 6, 12, 24, 60):
         for k, delta in enumerate((-1, 0, 1)):
