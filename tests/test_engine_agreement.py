@@ -360,3 +360,25 @@ def test_counted_the_bar():
     assert SCORED["profiles"] >= 1000, SCORED
     assert SCORED["policies"] >= 100, SCORED
     print(f"scored {SCORED}")
+
+
+@pytest.mark.parametrize("direction", ["at_least", "below"])
+def test_sum_drift_on_a_threshold(direction):
+    """Balances whose left-to-right sum drifts several ulps from the exact sum (1e13 then ten
+    0.0009s, each under half an ulp of 1e13), with a threshold on the exact sum: only an
+    engine that sums exactly near a threshold agrees with assess (kills _NEAR = 0)."""
+    import math
+
+    balances = [1e13] + [0.0009] * 10
+    exact = math.fsum(balances)
+    assert exact != sum(balances)
+    profile = CreditProfile(
+        subject_id="drift",
+        accounts=[
+            _card(f"c{i}", 1e13, b, status="closed", closed_on="2020-01-01")
+            for i, b in enumerate(balances)
+        ],
+    )
+    doc = _edge_policy("at_least", exact, "closed_with_balance_amt")
+    doc["rules"][1]["direction"] = direction
+    score_all_engines([profile], RuleScorer(doc), EDGE_AS_OF, f"drift {direction}")
