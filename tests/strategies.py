@@ -4,6 +4,7 @@ non-negative amounts are not inferred from annotations)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from hypothesis import strategies as st
 
@@ -214,8 +215,12 @@ def dates_for(as_of: dt.date, retention: int = 60) -> st.SearchStrategy[dt.date]
 
 #: Amounts that stress exact sums and the zero/positive tests: 0.1 + 0.2 != 0.3 in floats.
 SPECIAL_AMOUNTS = (0, 0.0, 0.1, 0.2, 0.3, 0.7, 1, 0.01, 3, 1000, 3000.0, 10000, 1e13, 1e-9)
+#: 2**43 plus half its ulp (2**-10) plus a tiny same-sign term: fsum's final round-half-even
+#: correction (the plain sum and a naive exact sum round the other way).
+HALF_ULP_AMOUNTS = (8796093022208.0, 0.0009765625, 1e-9)
 exact_sum_amounts = st.one_of(
     st.sampled_from(SPECIAL_AMOUNTS),
+    st.sampled_from(HALF_ULP_AMOUNTS),
     st.sampled_from(SPECIAL_AMOUNTS),
     st.integers(0, 200_000),
     st.floats(0, 200_000, allow_nan=False),
@@ -344,11 +349,12 @@ TYPICAL_VALUES = (0.0, 1.0, 0.5, 2.0, 3.0, 6.0, 7.0, 0.3, 0.01, 0.9, 12.0, 24.0,
 
 
 def value_pool(feature_rows: list[dict[str, float]]) -> dict[str, list[float]]:
-    """Per feature, the typical values plus every (non-NaN) value it took in ``feature_rows``."""
+    """Per feature, every finite value it took in ``feature_rows`` (a policy refuses NaN and
+    infinite thresholds; utilization over a subnormal limit overflows to infinity)."""
     pool: dict[str, list[float]] = {}
     for row in feature_rows:
         for name, v in row.items():
-            if v == v:
+            if math.isfinite(v):
                 pool.setdefault(name, []).append(float(v))
     return pool
 

@@ -18,6 +18,11 @@ scorecard property adds at least 25 x 10 = 250 profiles, and the policy-only pro
 more policies. The profiles and policies actually scored are counted and the last test of
 the module checks the bar. Failures print hypothesis' reproduction blob
 (``print_blob=True``) and the policy document; ``database=None`` keeps runs independent.
+Measured (2 shared cores, numba installed): one run scored 2,110 profiles and 161 policies
+in 38 s (41 s wall); other runs took 21-33 s.
+
+``ENGINE_AGREEMENT_NO_SHRINK=1`` switches shrinking off (``tools/mutation_check.py`` sets it
+to get a verdict fast).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import struct
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from strategies import (
     AS_OF_DATES,
@@ -248,6 +253,13 @@ def _edge_profiles() -> list[CreditProfile]:
         CreditProfile(
             subject_id="e-sum3", accounts=[_card(f"a{i}", 0.3, v) for i, v in enumerate((0.1, 0.2))]
         ),
+        # a half-ulp tie: only a correctly rounded sum (fsum) gets the last bit right
+        CreditProfile(
+            subject_id="e-tie",
+            accounts=[
+                _card(f"t{i}", 1e13, v) for i, v in enumerate((8796093022208.0, 0.0009765625, 1e-9))
+            ],
+        ),
     ]
     for n in (3, 6, 12, 24, 60):
         for k, delta in enumerate((-1, 0, 1)):
@@ -350,4 +362,23 @@ def test_counted_the_bar():
     print(f"scored {SCORED}")
 
 
-_ = example  # kept for regression examples found by the properties
+@pytest.mark.parametrize("direction", ["at_least", "below"])
+def test_sum_drift_on_a_threshold(direction):
+    """Balances whose left-to-right sum drifts several ulps from the exact sum (1e13 then ten
+    0.0009s, each under half an ulp of 1e13), with a threshold on the exact sum: only an
+    engine that sums exactly near a threshold agrees with assess (kills _NEAR = 0)."""
+    import math
+
+    balances = [1e13] + [0.0009] * 10
+    exact = math.fsum(balances)
+    assert exact != sum(balances)
+    profile = CreditProfile(
+        subject_id="drift",
+        accounts=[
+            _card(f"c{i}", 1e13, b, status="closed", closed_on="2020-01-01")
+            for i, b in enumerate(balances)
+        ],
+    )
+    doc = _edge_policy("at_least", exact, "closed_with_balance_amt")
+    doc["rules"][1]["direction"] = direction
+    score_all_engines([profile], RuleScorer(doc), EDGE_AS_OF, f"drift {direction}")
