@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from credit_closure._scorecard._validation import Problem, finite, is_int, is_number, type_name
 from credit_closure._scorecard.binning import MAX_PREBINS, MAX_SMOOTHING
 from credit_closure._scorecard.woe import _check_smoothing
+from credit_closure._scoring.features import CLOSURE_ACT_FEATURES as _FEATURE_SPECS_CLOSURE_ACTS
 from credit_closure._scoring.reasons import ReasonText
 
 __all__ = [
@@ -59,13 +60,7 @@ _PARAM_BEFORE = {"shapes": "monotonic", "binning": "greedy", "prebins": 20, "woe
 #: Features that only count or date closures themselves. Left out by default so that a
 #: voluntary, paid-off closure in good standing is never a reason by itself (a scored input
 #: would have to be disclosed as a reason when it weighs, Reg B 9(b)(2)-4 [REGB-INTERP]).
-CLOSURE_ACT_FEATURES = (
-    "n_consumer_closures_12m",
-    "n_consumer_closures_24m",
-    "n_deleveraging_closures_12m",
-    "closed_share",
-    "months_since_last_closure",
-)
+CLOSURE_ACT_FEATURES = _FEATURE_SPECS_CLOSURE_ACTS  # from the feature specs (closure_act)
 
 
 def attribute_reason_code(name: str) -> str:
