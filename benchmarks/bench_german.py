@@ -618,7 +618,7 @@ def run(
 ) -> dict[str, Any]:
     t_start = time.perf_counter()
     # Which version of our scorer produced the numbers (hashed before it is imported).
-    source_sha256 = _source_sha256("credit_closure._scorecard.logistic")
+    source_sha256 = _source_sha256("credit_closure._scorecard")
     data = load_german()
     profiles = build_profiles(data)
     folds = make_folds(data.y, seeds)
@@ -780,12 +780,20 @@ def _paired(results: dict[str, Any]) -> None:
         }
 
 
-def _source_sha256(module: str) -> str | None:
-    """sha256 of a module's source file: which version of our scorer produced the numbers."""
-    spec = importlib.util.find_spec(module)
-    if spec is None or not spec.origin:
+def _source_sha256(package: str) -> str | None:
+    """sha256 of a package's source files (sorted by path, each path and content hashed):
+    which version of our scorer produced the numbers. Until the scorecard became a package
+    (issue 13) this hashed the one module ``_logistic.py``; recorded hashes from before are
+    not comparable."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
         return None
-    return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()
+    root = Path(next(iter(spec.submodule_search_locations)))
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def _sklearn_baseline(data: GermanData, i: int, budget: float) -> dict[str, Any]:
