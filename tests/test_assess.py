@@ -7,9 +7,12 @@ import json
 import pathlib
 import random
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 import pytest
+from _helpers import ENTERPRISE_DOCS, EXAMPLE_DOCS, REFERENCE_ARTIFACT, fingerprint
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import AS_OF, open_revolving_profile, profiles
@@ -19,16 +22,20 @@ from credit_closure import (
     ClosureEvent,
     CreditAccount,
     CreditProfile,
+    Enterprise,
     Factor,
     InvalidInputError,
+    LogisticScorer,
+    RuleScorer,
     ScoreResult,
     ScorerNotFoundError,
     ScoringError,
     Trigger,
     assess,
+    get_scorer,
     what_if,
 )
-from credit_closure._scoring.assess import counterfactual
+from credit_closure._scoring import counterfactual
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "profiles"
 
@@ -401,3 +408,194 @@ def test_fast_built_assessment_has_every_field() -> None:
     a = assess(example("02_balance_after_delinquency.json"), as_of="2025-12-31")
     assert attrs.asdict(a, recurse=False).keys() == {f.name for f in attrs.fields(Assessment)}
     assert a == attrs.evolve(a)
+
+
+# --------------------------------------------------------------------------------------
+# Concurrency
+# --------------------------------------------------------------------------------------
+def _subjects() -> list[Any]:
+    from credit_closure.synth import generate_portfolio
+
+    profiles = [CreditProfile.from_dict(d) for d in EXAMPLE_DOCS]
+    profiles += list(generate_portfolio(60, seed=8, as_of=AS_OF).profiles)
+    enterprises = [Enterprise.from_dict(d) for d in ENTERPRISE_DOCS]
+    return profiles + enterprises
+
+
+def _run_threads(n: int, target: Callable[[int], Any]) -> list[Any]:
+    """Run ``target(i)`` in ``n`` threads released together; return results, re-raise errors."""
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            results[i] = target(i)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    if errors:
+        raise errors[0]
+    return results
+
+
+class TestConcurrency:
+    """assess() on shared scorers from 16 threads equals serial; caches build once."""
+
+    @pytest.mark.parametrize("which", ["rules", "logistic", "loaded-artifact"])
+    def test_threads_equal_serial(self, which: str) -> None:
+        """16 threads assessing the same subjects in different orders match a serial run."""
+        scorer: Any = (
+            LogisticScorer.load(REFERENCE_ARTIFACT) if which == "loaded-artifact" else which
+        )
+        subjects = _subjects()
+        serial = [fingerprint(assess(s, scorer=scorer, as_of=AS_OF)) for s in subjects]
+
+        def job(i: int) -> list[str]:
+            order = list(range(len(subjects)))
+            order = order[i * 7 % len(order) :] + order[: i * 7 % len(order)]
+            if i % 2:
+                order.reverse()
+            out: list[str] = [""] * len(subjects)
+            for k in order:
+                out[k] = fingerprint(assess(subjects[k], scorer=scorer, as_of=AS_OF))
+            return out
+
+        for got in _run_threads(16, job):
+            assert got == serial
+
+    @pytest.mark.parametrize("name", ["rules", "logistic"])
+    def test_registry_concurrent_first_use(
+        self, name: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """After clearing every cache, 16 simultaneous get_scorer calls get one same object."""
+        # module objects: their caches are reset where the code looks them up
+        from credit_closure._scorecard import logistic as _logistic
+        from credit_closure._scoring import registry as _registry
+        from credit_closure._scoring import rules as _rules
+
+        _registry.clear_cache()
+        monkeypatch.setattr(_rules, "_default", None)
+        monkeypatch.setattr(_logistic, "_reference", None)
+        got = _run_threads(16, lambda i: get_scorer(name))
+        assert all(g is got[0] for g in got)
+        assert get_scorer(name) is got[0]
+        _registry.clear_cache()
+
+    def test_registered_factory_built_once(self) -> None:
+        """A slow in-process factory is called once under 16 concurrent first uses."""
+        import time
+
+        from credit_closure import register_scorer
+        from credit_closure._scoring import registry as _registry
+
+        calls: list[int] = []
+
+        def factory() -> Any:
+            calls.append(1)
+            time.sleep(0.05)  # widen the race window; not a timing assertion
+            return RuleScorer()
+
+        register_scorer("hardening-slow", factory)
+        try:
+            got = _run_threads(16, lambda i: get_scorer("hardening-slow"))
+            assert len(calls) == 1
+            assert all(g is got[0] for g in got)
+
+            def numbers(scorer: str, i: int) -> tuple[str, str, list[Any]]:
+                a = assess(
+                    CreditProfile.from_dict(EXAMPLE_DOCS[i % len(EXAMPLE_DOCS)]),
+                    scorer=scorer,
+                    as_of=AS_OF,
+                )
+                return (
+                    a.score.hex(),
+                    a.probability_of_default.hex(),
+                    [r.to_dict() for r in a.reasons],
+                )
+
+            results = _run_threads(16, lambda i: numbers("hardening-slow", i))
+            assert results == [numbers("rules", i) for i in range(16)]
+        finally:
+            _registry.unregister_scorer("hardening-slow")
+
+
+# --------------------------------------------------------------------------------------
+# Bad arguments to the public functions
+# --------------------------------------------------------------------------------------
+class TestArguments:
+    """Bad arguments to assess() and what_if() raise InvalidInputError naming the argument."""
+
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"as_of": 5},
+            {"as_of": "2025-02-30"},
+            {"as_of": dt.datetime(2025, 1, 1)},
+            {"scorer": 5},
+            {"scorer": []},
+            {"scorer": None},
+            {"scorer": object()},
+        ],
+        ids=lambda kw: f"{next(iter(kw))}-{type(next(iter(kw.values()))).__name__}",
+    )
+    def test_assess_bad_arguments(self, kwargs: dict[str, Any]) -> None:
+        """assess() with a bad as_of or scorer raises InvalidInputError."""
+        p = CreditProfile.from_dict(EXAMPLE_DOCS[5])
+        kwargs.setdefault("as_of", AS_OF)
+        with pytest.raises(InvalidInputError):
+            assess(p, **kwargs)
+
+    @pytest.mark.parametrize("subject", [None, 5, "p-1", [], b"{}"], ids=repr)
+    def test_assess_bad_subject(self, subject: Any) -> None:
+        """assess() of something that is not a subject raises InvalidInputError."""
+        with pytest.raises(InvalidInputError):
+            assess(subject, as_of=AS_OF)
+
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"close": []},
+            {"close": [None]},
+            {"close": ["no-such-account"]},
+            {"close": b"hb1"},
+            {"on": "2025-02-30"},
+            {"on": "1800-01-01"},
+            {"reason": "angry"},
+            {"reason": 5},
+            {"scorer": 5},
+        ],
+        ids=repr,
+    )
+    def test_what_if_bad_arguments(self, kwargs: dict[str, Any]) -> None:
+        """what_if() with bad accounts, date, reason or scorer raises InvalidInputError."""
+        from credit_closure import what_if
+
+        p = CreditProfile.from_dict(EXAMPLE_DOCS[5])
+        kwargs.setdefault("close", [p.accounts[0].account_id])
+        kwargs.setdefault("on", AS_OF)
+        with pytest.raises(InvalidInputError):
+            what_if(p, **kwargs)
+
+    @pytest.mark.parametrize("close", [5, None], ids=repr)
+    def test_what_if_close_not_iterable(self, close: Any) -> None:
+        """what_if(close=5) or close=None raises InvalidInputError naming 'close'."""
+        from credit_closure import what_if
+
+        with pytest.raises(InvalidInputError):
+            what_if(CreditProfile.from_dict(EXAMPLE_DOCS[5]), close=close, on=AS_OF)
+
+    def test_enterprise_what_if_close_not_iterable(self) -> None:
+        """what_if(enterprise, close=5, principal=...) raises InvalidInputError."""
+        from credit_closure import what_if
+
+        e = Enterprise.from_dict(ENTERPRISE_DOCS[0])
+        with pytest.raises(InvalidInputError):
+            what_if(e, close=5, principal=e.principals[0].profile.subject_id, on=AS_OF)

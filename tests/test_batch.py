@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+from typing import Any
 
 import pytest
+from _helpers import AS_OF as HARDENING_AS_OF
+from _helpers import fingerprint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credit_closure import (
     AssessmentError,
+    CreditProfile,
     InvalidInputError,
     RuleScorer,
     ScoreResult,
@@ -19,7 +23,9 @@ from credit_closure import (
     assess,
     assess_many,
 )
-from credit_closure._scoring import batch as _batch
+from credit_closure._scoring import (
+    batch as _batch,  # module object: monkeypatched or its state read, where the code looks it up
+)
 from credit_closure.synth import generate_portfolio
 
 AS_OF = dt.date(2026, 6, 30)
@@ -244,3 +250,98 @@ class TestProgressAndPickling:
         calls = []
         assert assess_many([], progress=lambda d, t: calls.append(d)) == []
         assert calls == []
+
+
+# --------------------------------------------------------------------------------------
+# Faults in batch scoring
+# --------------------------------------------------------------------------------------
+class RaisesForOne:
+    """Delegates to the rule scorer but raises for the subject 'p-boom'."""
+
+    credit_closure_api = 1
+    version = "raises-for-one@1"
+
+    def score(self, profile: CreditProfile, as_of: dt.date) -> Any:
+        if profile.subject_id == "p-boom":
+            raise RuntimeError("scorer failure for one subject")
+        return RuleScorer.default().score(profile, as_of)
+
+
+class KilledInWorker:
+    """SIGKILLs any worker process it runs in (never the test process, which scores chunks
+    from the front of the input itself)."""
+
+    credit_closure_api = 1
+    version = "killed@1"
+
+    def __init__(self) -> None:
+        self.parent = os.getpid()
+
+    def score(self, profile: CreditProfile, as_of: dt.date) -> Any:
+        if os.getpid() != self.parent:
+            import signal
+
+            os.kill(os.getpid(), signal.SIGKILL)
+        return RuleScorer.default().score(profile, as_of)
+
+
+def _batch_with_boom(n: int, at: int) -> list[CreditProfile]:
+    from credit_closure.synth import generate_portfolio
+
+    ps = list(generate_portfolio(n, seed=5, as_of=HARDENING_AS_OF).profiles)
+    ps[at] = CreditProfile.from_dict(dict(ps[at].to_dict(), subject_id="p-boom"))
+    return ps
+
+
+class TestFaults:
+    """A failing scorer or a dead worker never yields a silently wrong or short result."""
+
+    def test_collect_gives_error_record_at_position(self) -> None:
+        """errors='collect': an AssessmentError at the failing position, the rest as assess()."""
+        from credit_closure import AssessmentError, assess_many
+
+        ps = _batch_with_boom(12, at=7)
+        out = assess_many(
+            ps, scorer=RaisesForOne(), as_of=HARDENING_AS_OF, errors="collect", chunk_size=5
+        )
+        assert len(out) == len(ps)
+        assert isinstance(out[7], AssessmentError) and out[7].position == 7
+        assert out[7].error_type == "ScoringError"
+        for i, p in enumerate(ps):
+            if i != 7:
+                assert (
+                    fingerprint(out[i]).split("|")[1:]
+                    == fingerprint(assess(p, scorer=RaisesForOne(), as_of=HARDENING_AS_OF)).split(
+                        "|"
+                    )[1:]
+                )
+
+    def test_raise_names_position(self) -> None:
+        """errors='raise': a ScoringError whose position and message name the subject's index."""
+        from credit_closure import assess_many
+
+        ps = _batch_with_boom(12, at=7)
+        with pytest.raises(ScoringError) as info:
+            assess_many(
+                ps, scorer=RaisesForOne(), as_of=HARDENING_AS_OF, errors="raise", chunk_size=5
+            )
+        assert info.value.position == 7
+        assert "position 7" in str(info.value)
+        assert isinstance(info.value.__cause__, RuntimeError)
+
+    @pytest.mark.parametrize("errors", ["raise"])  # "collect" with os._exit: test_batch.py
+    def test_killed_worker_is_a_clear_error(self, errors: str) -> None:
+        """A worker killed by SIGKILL mid-run raises ScoringError; never a short list."""
+        from credit_closure import assess_many
+
+        ps = _batch_with_boom(16, at=9)
+        with pytest.raises(ScoringError, match="worker process died") as info:
+            assess_many(
+                ps,
+                scorer=KilledInWorker(),
+                as_of=HARDENING_AS_OF,
+                n_jobs=2,
+                chunk_size=2,
+                errors=errors,
+            )
+        assert info.value.position is not None and 0 <= info.value.position < len(ps)

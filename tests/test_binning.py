@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from credit_closure._scorecard.binning import (
+from credit_closure._scorecard import (
     SMOOTHING,
     UNIMODAL_MIN_BINS,
     UNIMODAL_MIN_GAIN,
@@ -953,20 +953,20 @@ def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good, a=SM
     """The largest IV over every contiguous grouping that meets the constraints (brute force)."""
     import itertools
 
-    from credit_closure._scorecard.binning import _violates, _woe_iv
+    from credit_closure._scorecard import violates, woe_iv
 
     def has_shape(cs, bs) -> bool:
         pairs = list(zip(zip(cs, bs), zip(cs[1:], bs[1:])))
         if shape in ("increasing", "decreasing"):
-            return not any(_violates(*lo, *hi, shape, int(2 * a)) for lo, hi in pairs)
+            return not any(violates(*lo, *hi, shape, int(2 * a)) for lo, hi in pairs)
         first, second = (
             ("increasing", "decreasing") if shape == "peak" else ("decreasing", "increasing")
         )
         k = next(
-            (i for i, (lo, hi) in enumerate(pairs) if _violates(*lo, *hi, first, int(2 * a))),
+            (i for i, (lo, hi) in enumerate(pairs) if violates(*lo, *hi, first, int(2 * a))),
             len(pairs),
         )
-        return not any(_violates(*lo, *hi, second, int(2 * a)) for lo, hi in pairs[k:])
+        return not any(violates(*lo, *hi, second, int(2 * a)) for lo, hi in pairs[k:])
 
     m = len(counts)
     n_missing, b_missing = n_bad + n_good - sum(counts), n_bad - sum(bads)
@@ -980,7 +980,7 @@ def _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good, a=SM
                 continue
             if shape is not None and not has_shape(cs, bs):
                 continue
-            best = max(best, _woe_iv(cs + [n_missing], bs + [b_missing], a)[1])
+            best = max(best, woe_iv(cs + [n_missing], bs + [b_missing], a)[1])
     return best
 
 
@@ -1010,10 +1010,10 @@ class TestOptimal:
     def test_matches_brute_force(self, table) -> None:
         """Its IV is the largest over every admissible contiguous grouping, for every
         smoothing."""
-        from credit_closure._scorecard.binning import _has_shape, _optimal, _woe_iv
+        from credit_closure._scorecard import has_shape, optimal, woe_iv
 
         counts, bads, shape, threshold, max_bins, n_bad, n_good, a = table
-        got = _optimal(
+        got = optimal(
             counts,
             bads,
             shape=shape,
@@ -1027,8 +1027,8 @@ class TestOptimal:
         cs, bs = [c for _, c, _ in got], [b for _, _, b in got]
         assert next(s for s, _, _ in got) == 0 and sum(cs) == sum(counts)
         assert len(got) <= max_bins and (len(got) == 1 or min(cs) >= threshold)
-        assert shape is None or _has_shape(cs, bs, shape, int(2 * a))
-        iv = _woe_iv(cs + [n_bad + n_good - sum(counts)], bs + [n_bad - sum(bads)], a)[1]
+        assert shape is None or has_shape(cs, bs, shape, int(2 * a))
+        iv = woe_iv(cs + [n_bad + n_good - sum(counts)], bs + [n_bad - sum(bads)], a)[1]
         want = _brute_best_iv(counts, bads, shape, threshold, max_bins, n_bad, n_good, a)
         assert iv == pytest.approx(want, rel=1e-9, abs=1e-12)
 
@@ -1149,7 +1149,7 @@ class TestOptimal:
     def test_many_prebins_reduced_first(self) -> None:
         """More pre-bins than OPTIMAL_MAX_PREBINS (here 300 categories) still fit, within
         the limits and quickly."""
-        from credit_closure._scorecard.binning import OPTIMAL_MAX_PREBINS
+        from credit_closure._scorecard import OPTIMAL_MAX_PREBINS
 
         rng = np.random.default_rng(4)
         x = [f"k{int(v)}" for v in rng.integers(0, 300, 6000)]

@@ -9,8 +9,10 @@ import subprocess
 import sys
 
 import pytest
+from _helpers import AS_OF_TEXT
 
 from credit_closure.cli import main
+from credit_closure.cli import main as cli_main
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EX = ROOT / "examples" / "profiles"
@@ -184,3 +186,20 @@ def test_console_script_installed() -> None:
         pytest.skip("console script not installed in this environment")
     out = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("credit-closure ")
+
+
+class TestReadLimit:
+    """The command line's own read limit is enforced with exit code 1, never a traceback."""
+
+    def test_cli_file_size(
+        self, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The CLI refuses a file over its read limit with exit code 1 and no traceback."""
+        from credit_closure.cli.assess import _MAX_BYTES
+
+        path = tmp_path / "huge.json"
+        with open(path, "wb") as fh:
+            fh.truncate(_MAX_BYTES + 10)  # sparse: no disk used
+        assert cli_main(["assess", str(path), "--as-of", AS_OF_TEXT]) == 1
+        err = capsys.readouterr().err
+        assert "larger than" in err and "Traceback" not in err

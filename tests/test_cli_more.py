@@ -15,7 +15,7 @@ import pytest
 
 from credit_closure import __version__, cli
 from credit_closure import report as rep
-from credit_closure._contract.documents import json_schema
+from credit_closure._contract import json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "examples" / "profiles"
@@ -345,7 +345,7 @@ class TestChinese:
 
     def test_every_reason_code_has_both_languages(self) -> None:
         """No reason code in the catalog lacks its English or its Chinese text."""
-        from credit_closure._scoring.reasons import REASONS
+        from credit_closure._scoring import REASONS
 
         bad = [
             c

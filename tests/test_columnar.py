@@ -13,14 +13,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import two_rules_on_one_feature_policy
 
-from credit_closure import CreditProfile, InvalidInputError, RuleScorer, ScoreResult, assess
+from credit_closure import (
+    CreditProfile,
+    InvalidInputError,
+    RuleScorer,
+    ScoreResult,
+    assess,
+)
+from credit_closure._columnar import ENUM_CODES, compute_features, group_sum, prepare
+
+# module objects: the engine switch (_HAVE_NUMBA) is set where the code reads it; the kernel's
+# compiled entry points are called directly (importing the kernel imports numba)
 from credit_closure._columnar import compiled as _columnar_compiled
 from credit_closure._columnar import kernel as _columnar_kernel
-from credit_closure._columnar.numpy_engine import ENUM_CODES, _group_sum, compute_features
-from credit_closure._contract.model import profile_unchecked
-from credit_closure._scoring.features import DEFAULT_CONFIG, FEATURE_NAMES, extract
-from credit_closure._scoring.rules import _DEFAULT_POLICY_FILE
-from credit_closure.columnar import OUTPUT_COLUMNS, _prepare, profiles_to_tables, score_columnar
+from credit_closure._contract import profile_unchecked
+from credit_closure._scoring import DEFAULT_CONFIG, DEFAULT_POLICY_FILE, FEATURE_NAMES, extract
+from credit_closure.columnar import OUTPUT_COLUMNS, profiles_to_tables, score_columnar
 from credit_closure.synth import generate_portfolio
 
 AS_OF = dt.date(2026, 6, 30)
@@ -100,7 +108,7 @@ def _feature_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class TestEqualityWithAssess:
     def test_features_bit_identical(self, portfolio, tables):
         """Every feature equals extract() to the last bit on thousands of subjects."""
-        prep = _prepare(tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF)
+        prep = prepare(tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF)
         F = compute_features(prep.acc, prep.inq, prep.n, AS_OF, DEFAULT_CONFIG)
         index = {s: i for i, s in enumerate(prep.subjects)}
         F = F[[index[p.subject_id] for p in portfolio]]
@@ -139,7 +147,7 @@ class TestEqualityWithAssess:
 
     def test_custom_policy_vectorised(self, portfolio):
         """A RuleScorer with another policy is computed vectorised and still equals assess()."""
-        with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
+        with open(DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
             doc = json.load(fh)
         doc["name"] = "tight"
         doc["rules"][0]["steps"][0]["threshold"] = 0.2
@@ -200,12 +208,10 @@ class TestEngines:
     @needs_numba
     def test_kernel_features_bit_identical(self, portfolio, tables, engine):
         """The compiled kernel's features equal extract() to the last bit."""
-        from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING, day_number
-        from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
-        from credit_closure._scoring.features import months_before
-        from credit_closure.columnar import _kernel_codes
+        from credit_closure._columnar import LENDER, REVOLVING, day_number, kernel_codes
+        from credit_closure._scoring import CLOSURE_IMPACT_MONTHS, months_before
 
-        prep = _prepare(tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF)
+        prep = prepare(tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF)
         scorer = RuleScorer.default()
         days = np.array(
             [day_number(AS_OF)]
@@ -222,9 +228,9 @@ class TestEngines:
                 prep.inq,
                 prep.n,
                 days,
-                _kernel_codes(),
-                _REVOLVING,
-                _LENDER,
+                kernel_codes(),
+                REVOLVING,
+                LENDER,
                 scorer,
                 _columnar_kernel.compile_rules(scorer),
                 features=True,
@@ -327,7 +333,7 @@ class TestEngines:
     )
     def test_compiled_scale_is_python_scale(self, los, logistic):
         """The compiled scale gives what Scale.scored, band and decide give, bit for bit."""
-        from credit_closure._scorecard.logistic import _sigmoid
+        from credit_closure._scorecard import sigmoid
 
         scale = RuleScorer.default().scale
         score, prob, band, dec = _columnar_compiled.scale_many(
@@ -335,7 +341,7 @@ class TestEngines:
         )
         names = [b.name for b in scale.bands]
         for i, lo in enumerate(los):
-            p = _sigmoid(lo) if logistic else 1.0 / (1.0 + math.exp(-lo))
+            p = sigmoid(lo) if logistic else 1.0 / (1.0 + math.exp(-lo))
             s, q = scale.scored(p)
             assert (score[i], prob[i]) == (s, q)
             assert names[band[i]] == scale.band(s)
@@ -391,7 +397,7 @@ class TestChunks:
         """The grouped sums equal math.fsum of each group, whatever the order and values."""
         groups = np.array([g for g, _ in pairs], dtype=np.int64)
         values = np.array([v for _, v in pairs], dtype=float)
-        got = _group_sum(values, groups, 7)
+        got = group_sum(values, groups, 7)
         assert got.tolist() == [math.fsum(values[groups == k]) for k in range(7)]
 
 
@@ -563,7 +569,7 @@ class BrokenBatch(FlatScorer):
 class TestBatchMethod:
     def test_plugin_batch_method_equals_assess(self, portfolio, monkeypatch):
         """A plugin's score_batch is called per chunk (no profiles built) and equals assess()."""
-        import credit_closure._columnar.convert as columnar
+        import credit_closure._columnar.convert as columnar  # monkeypatch target
 
         sub = portfolio[:300]
         t = profiles_to_tables(sub)
@@ -639,7 +645,7 @@ class TestLogisticVectorised:
 
     def test_no_per_subject_calls(self, tables, monkeypatch):
         """The vectorised path never builds profiles or calls assess per subject."""
-        import credit_closure._columnar.convert as columnar
+        import credit_closure._columnar.convert as columnar  # monkeypatch target
 
         def boom(*args, **kwargs):
             raise AssertionError("per-subject path used")
@@ -856,7 +862,7 @@ class TestInvalidInput:
         ScoringError naming the scorer, not a raw OverflowError."""
         from credit_closure import ScoringError
 
-        with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
+        with open(DEFAULT_POLICY_FILE, encoding="utf-8") as fh:
             doc = json.load(fh)
         doc["name"] = "extreme"
         doc["base_log_odds"] = -800.0

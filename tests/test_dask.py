@@ -11,7 +11,7 @@ distributed = pytest.importorskip("distributed")
 pd = pytest.importorskip("pandas")
 
 from credit_closure import InvalidInputError, RuleScorer  # noqa: E402
-from credit_closure._contract.model import profile_unchecked  # noqa: E402
+from credit_closure._contract import profile_unchecked  # noqa: E402
 from credit_closure.columnar import profiles_to_tables, score_columnar  # noqa: E402
 from credit_closure.dask import score_dask  # noqa: E402
 from credit_closure.synth import generate_portfolio  # noqa: E402

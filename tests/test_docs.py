@@ -191,7 +191,7 @@ class TestGeneratedTables:
 
     def test_every_feature_and_rule_is_documented(self) -> None:
         """Each feature has a row in features.md and each default rule a section."""
-        from credit_closure._scoring.rules import RuleScorer
+        from credit_closure import RuleScorer
         from credit_closure.features import FEATURE_NAMES
 
         features = (DOCS / "features.md").read_text(encoding="utf-8")
@@ -319,8 +319,8 @@ class TestSourceKeys:
 
     def test_code_sources_are_defined(self) -> None:
         """Every source key named by the default policy and by FEATURES is in the table."""
-        from credit_closure._scoring.features import FEATURES
-        from credit_closure._scoring.rules import RuleScorer
+        from credit_closure import RuleScorer
+        from credit_closure._scoring import FEATURES
 
         defined = source_keys()
         named = {s for r in RuleScorer.default().explain_policy() for s in r.get("sources", [])}

@@ -20,7 +20,7 @@ from credit_closure import (
     assess,
     what_if,
 )
-from credit_closure._scoring.enterprise import CompanyRule, weights
+from credit_closure._scoring import CompanyRule, company_weights
 from credit_closure.cli import main
 
 AS_OF = "2025-12-31"
@@ -223,7 +223,7 @@ class TestGates:
 class TestWeights:
     def test_legal_rep_weighs_half_and_others_by_stake(self):
         """Legal rep 0.5; shareholders 0.3 and 0.1 share the other half 3:1."""
-        w = weights(
+        w = company_weights(
             ["legal_representative", "shareholder", "shareholder"],
             [0.6, 0.3, 0.1],
             EnterprisePolicy(),
@@ -232,7 +232,7 @@ class TestWeights:
 
     def test_guarantor_without_stake_takes_the_unstaked_weight(self):
         """A guarantor without stake counts 0.1 against a 0.4 stake."""
-        w = weights(
+        w = company_weights(
             ["legal_representative", "shareholder", "guarantor"],
             [None, 0.4, None],
             EnterprisePolicy(),
@@ -241,7 +241,7 @@ class TestWeights:
 
     def test_legal_rep_weight_is_configurable(self):
         """legal_rep_weight 0.8 leaves 0.2 to the others."""
-        w = weights(
+        w = company_weights(
             ["shareholder", "legal_representative"],
             [0.5, 0.5],
             EnterprisePolicy(legal_rep_weight=0.8),
@@ -250,12 +250,12 @@ class TestWeights:
 
     def test_without_legal_rep_stakes_share_everything(self):
         """Without a legal representative the stakes are normalised to 1."""
-        w = weights(["shareholder", "shareholder"], [0.6, 0.2], EnterprisePolicy())
+        w = company_weights(["shareholder", "shareholder"], [0.6, 0.2], EnterprisePolicy())
         assert w == pytest.approx([0.75, 0.25])
 
     def test_lone_legal_rep_weighs_one(self):
         """A single legal representative carries all the weight."""
-        assert weights(["legal_representative"], [None], EnterprisePolicy()) == [1.0]
+        assert company_weights(["legal_representative"], [None], EnterprisePolicy()) == [1.0]
 
     def test_aggregate_is_the_weighted_mean_and_worst_is_reported(self):
         """The aggregate score is the weighted mean; the worst major principal is F22."""

@@ -11,14 +11,15 @@ from hypothesis import strategies as st
 from strategies import AS_OF, open_revolving_profile, profiles
 
 from credit_closure import CreditProfile
-from credit_closure._scoring.features import (
+from credit_closure._scoring import (
     FEATURE_NAMES,
+    FEATURE_REASON,
     FEATURES,
+    REASONS,
     extract,
     feature_dict,
     months_before,
 )
-from credit_closure._scoring.reasons import FEATURE_REASON, REASONS
 
 AS = dt.date(2025, 12, 31)
 

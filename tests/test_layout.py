@@ -10,6 +10,10 @@ from __future__ import annotations
 import ast
 import pathlib
 
+from _helpers import (
+    package_trees,
+)
+
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "credit_closure"
 
 MAX_MODULE_LINES = 1000
@@ -129,3 +133,38 @@ class TestImports:
         for p in sorted((PACKAGE / "_contract").glob("*.py")):
             bad = {m for m in _imported(p) if m.startswith(above)}
             assert bad == set(), _rel(p)
+
+
+class TestNothingFetched:
+    """Nothing is fetched at run time: the package imports no network module."""
+
+    def test_package_imports_no_network_module(self) -> None:
+        """No module of the package imports socket, urllib.request, http.client, requests..."""
+        network = {
+            "socket",
+            "ssl",
+            "urllib.request",
+            "http.client",
+            "requests",
+            "httpx",
+            "urllib3",
+            "aiohttp",
+            "ftplib",
+            "smtplib",
+            "xmlrpc.client",
+            "paramiko",
+        }
+        found = []
+        for path, tree in package_trees():
+            for node in ast.walk(tree):
+                names: list[str] = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                found += [
+                    f"{path.name}:{node.lineno} {n}"
+                    for n in names
+                    if n in network or n.split(".")[0] in network - {"urllib", "http", "xmlrpc"}
+                ]
+        assert found == []

@@ -28,9 +28,8 @@ from credit_closure import (
     available_scorers,
     get_scorer,
 )
-from credit_closure._scorecard.logistic import _canonical, attribute_reason_code
-from credit_closure._scoring.features import FEATURE_INDEX, FEATURES
-from credit_closure._scoring.reasons import FEATURE_REASON
+from credit_closure._scorecard import attribute_reason_code, canonical
+from credit_closure._scoring import FEATURE_INDEX, FEATURE_REASON, FEATURES
 from credit_closure.metrics import roc_auc, validation_report
 from credit_closure.synth import generate_portfolio
 
@@ -120,7 +119,7 @@ def _rehash(doc):
     import hashlib
 
     body = {k: v for k, v in doc.items() if k != "sha256"}
-    doc["sha256"] = hashlib.sha256(_canonical(body)).hexdigest()
+    doc["sha256"] = hashlib.sha256(canonical(body)).hexdigest()
     return doc
 
 
@@ -357,7 +356,7 @@ def _binning_of_utilisation(params, **fit_numeric_kw):
     """Fit ``LogisticScorer(**params)`` on :func:`_continuous_attribute_data`; return the
     scorer, its binning of ``utilisation`` and ``fit_numeric``'s on the same column with the
     scorer's default bin limits and ``fit_numeric_kw``."""
-    from credit_closure._scorecard.binning import fit_numeric
+    from credit_closure._scorecard import fit_numeric
 
     profiles, outcomes = _continuous_attribute_data()
     x = [p.attributes["utilisation"] for p in profiles]
@@ -448,9 +447,9 @@ class TestWoeSmoothing:
     def test_number_beyond_float_range_refused(self):
         """A number literal beyond the float range (1e400) anywhere in an artifact is an
         ArtifactError, not a crash while hashing."""
-        from credit_closure._scorecard.logistic import _REFERENCE_FILE
+        from credit_closure._scorecard import REFERENCE_FILE
 
-        raw = json.dumps(LogisticScorer.load(_REFERENCE_FILE).to_dict())
+        raw = json.dumps(LogisticScorer.load(REFERENCE_FILE).to_dict())
         raw = raw.replace('"rows": ', '"rows": 1e400, "rows_": ', 1)
         with pytest.raises(ArtifactError, match="beyond the float range"):
             LogisticScorer.from_bytes(raw.encode("utf-8"))
@@ -519,7 +518,7 @@ class TestScore:
     @given(st.integers(0, 2999), st.sampled_from(ODD + ["unseen", None]))
     def test_bins_match_the_binnings(self, fitted, data, i, channel):
         """The inlined hot path puts every value in the bin its binning gives it."""
-        from credit_closure._scoring.features import extract
+        from credit_closure._scoring import extract
 
         a = dict(data[0][i].attributes)
         a.pop("channel", None)
@@ -883,7 +882,7 @@ class TestClosureCounts:
 
     def test_excluded_by_default(self, fitted):
         """The default fit leaves every closure-count feature out and says so."""
-        from credit_closure._scorecard.logistic import CLOSURE_ACT_FEATURES
+        from credit_closure._scorecard import CLOSURE_ACT_FEATURES
 
         names = {i.name for i in fitted.inputs_}
         assert not names & set(CLOSURE_ACT_FEATURES)
@@ -891,7 +890,7 @@ class TestClosureCounts:
 
     def test_reference_model_excludes_them(self):
         """The shipped reference scorer uses no closure-count feature."""
-        from credit_closure._scorecard.logistic import CLOSURE_ACT_FEATURES, reference_scorer
+        from credit_closure._scorecard import CLOSURE_ACT_FEATURES, reference_scorer
 
         assert not {i.name for i in reference_scorer().inputs_} & set(CLOSURE_ACT_FEATURES)
 

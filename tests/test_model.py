@@ -10,6 +10,9 @@ from typing import Any, ClassVar
 
 import attrs
 import pytest
+from _helpers import (
+    minimal_closed,
+)
 from hypothesis import given
 from strategies import profiles
 
@@ -23,8 +26,10 @@ from credit_closure import (
     Principal,
     ProductType,
 )
-from credit_closure._contract.documents import json_schema, loads_document
-from credit_closure._contract.model import Attributes, Limits
+from credit_closure._contract import Attributes, Limits, json_schema, loads_document
+from credit_closure._contract import (
+    documents as cc_json,  # module object: monkeypatched or its state read, where the code looks it up
+)
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "profiles"
 
@@ -413,7 +418,7 @@ class TestInternalCopies:
 
     def test_reopened_account_sets_every_field(self) -> None:
         """reopened_account writes every attrs field of CreditAccount."""
-        from credit_closure._contract.model import reopened_account
+        from credit_closure._contract import reopened_account
 
         acc = CreditAccount(
             account_id="a",
@@ -434,7 +439,7 @@ class TestInternalCopies:
 
     def test_profile_unchecked_sets_every_field(self) -> None:
         """profile_unchecked copies every attrs field of CreditProfile."""
-        from credit_closure._contract.model import profile_unchecked
+        from credit_closure._contract import profile_unchecked
 
         p = CreditProfile.from_dict(GOOD)
         q = profile_unchecked(p, closures=())
@@ -461,3 +466,185 @@ def test_docs_schema_copies_match_package() -> None:
             root / "credit_closure" / "schema" / name
         ).read_bytes()
         assert json_schema(kind)["title"].startswith("credit_closure")
+
+
+# --------------------------------------------------------------------------------------
+# Resource limits
+# --------------------------------------------------------------------------------------
+_LIST_LIMITS = [
+    ("accounts", Limits.MAX_ACCOUNTS),
+    ("closures", Limits.MAX_CLOSURES),
+    ("inquiries", Limits.MAX_INQUIRIES),
+    ("activity", Limits.MAX_ACTIVITY),
+    ("attributes", Limits.MAX_ATTRIBUTES),
+    ("principals", Limits.MAX_PRINCIPALS),
+]
+
+
+def _doc_with(kind: str, n: int) -> tuple[dict[str, Any], str]:
+    """A document with ``n`` items of ``kind``; returns (doc, 'profile' | 'enterprise')."""
+    doc = minimal_closed()
+    if kind == "accounts":
+        doc["accounts"] = [
+            {"account_id": f"a{i}", "product": "other", "status": "open"} for i in range(n)
+        ]
+    elif kind == "closures":
+        doc["accounts"] = [
+            {
+                "account_id": f"a{i}",
+                "product": "other",
+                "status": "closed",
+                "closed_on": "2020-01-01",
+            }
+            for i in range(n)
+        ]
+        doc["accounts"] = doc["accounts"][: Limits.MAX_ACCOUNTS]
+        doc["closures"] = [
+            {"account_id": f"a{i % Limits.MAX_ACCOUNTS}", "closed_on": "2020-01-01"}
+            for i in range(n)
+        ]
+    elif kind == "inquiries":
+        doc["inquiries"] = [{"on": "2025-01-01", "kind": "self"}] * n
+    elif kind == "activity":
+        doc["activity"] = [{"account_id": "a", "at": "2025-01-01T00:00:00", "kind": "login"}] * n
+    elif kind == "attributes":
+        doc["attributes"] = {f"x{i}": i for i in range(n)}
+    else:
+        return {
+            "enterprise_id": "e",
+            "principals": [
+                {"role": "guarantor", "profile": {"subject_id": f"p-{i}"}} for i in range(n)
+            ],
+        }, "enterprise"
+    return doc, "profile"
+
+
+class TestResourceLimits:
+    """Each documented maximum is enforced with a clear InvalidInputError, before deep work."""
+
+    @pytest.mark.parametrize("kind, limit", [k for k in _LIST_LIMITS if k[0] != "activity"])
+    def test_at_the_limit_is_accepted(self, kind: str, limit: int) -> None:
+        """Exactly the maximum number of items is valid."""
+        doc, which = _doc_with(kind, limit)
+        obj = (Enterprise if which == "enterprise" else CreditProfile).from_dict(doc)
+        assert len(getattr(obj, kind)) == limit
+
+    @pytest.mark.parametrize("kind, limit", _LIST_LIMITS)
+    def test_over_the_limit_is_refused(self, kind: str, limit: int) -> None:
+        """One item over the maximum is one problem on the list, naming the maximum."""
+        doc, which = _doc_with(kind, limit + 1)
+        with pytest.raises(InvalidInputError) as info:
+            (Enterprise if which == "enterprise" else CreditProfile).from_dict(doc)
+        assert info.value.problems == [(kind, f"has {limit + 1} items; the maximum is {limit}")]
+
+    @pytest.mark.parametrize("kind, limit", _LIST_LIMITS)
+    def test_no_record_built_over_the_limit(
+        self, kind: str, limit: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Over a list limit, not one record of the list is built (the length is checked first)."""
+        calls = {"n": 0}
+        name = {
+            "accounts": "_account",
+            "closures": "_closure",
+            "inquiries": "_inquiry",
+            "activity": "_activity",
+            "principals": "_principal",
+        }.get(kind)
+        if name is None:  # attributes: the values of an over-long mapping are never read
+
+            class CountingDict(dict):
+                def items(self) -> Any:  # type: ignore[override]
+                    calls["n"] += 1
+                    return super().items()
+
+            doc, _ = _doc_with(kind, limit + 1)
+            doc["attributes"] = CountingDict(doc["attributes"])
+            with pytest.raises(InvalidInputError):
+                CreditProfile.from_dict(doc)
+            assert calls["n"] == 0
+            doc["attributes"] = CountingDict({"x": 1})
+            CreditProfile.from_dict(doc)
+            assert calls["n"] > 0
+            return
+        original = getattr(cc_json, name)
+
+        def counting(*args: Any) -> Any:
+            calls["n"] += 1
+            return original(*args)
+
+        monkeypatch.setattr(cc_json, name, counting)
+        doc, which = _doc_with(kind, limit + 1)
+        with pytest.raises(InvalidInputError):
+            (Enterprise if which == "enterprise" else CreditProfile).from_dict(doc)
+        assert calls["n"] == 0
+        small, _ = _doc_with(kind, 2)  # and the counter does count when under the limit
+        (Enterprise if which == "enterprise" else CreditProfile).from_dict(small)
+        assert calls["n"] == 2
+
+    def test_direct_construction_limits(self) -> None:
+        """Building a profile in code past a list limit raises too, naming the list."""
+        from credit_closure import CreditAccount
+
+        acc = [
+            CreditAccount(account_id=f"a{i}", product="other", status="open")
+            for i in range(Limits.MAX_ACCOUNTS + 1)
+        ]
+        with pytest.raises(InvalidInputError) as info:
+            CreditProfile(subject_id="p", accounts=acc)
+        assert [p for p, _ in info.value.problems] == ["accounts"]
+
+    @pytest.mark.parametrize("field", ["subject_id", "account_id", "enterprise_id"])
+    def test_id_length(self, field: str) -> None:
+        """Ids of MAX_ID_LENGTH characters pass; one more is refused on that path."""
+
+        def doc(n: int) -> tuple[Any, Any]:
+            ident = "i" * n
+            if field == "enterprise_id":
+                return Enterprise, {
+                    "enterprise_id": ident,
+                    "principals": [{"role": "guarantor", "profile": {"subject_id": "p"}}],
+                }
+            if field == "subject_id":
+                return CreditProfile, {"subject_id": ident}
+            return CreditProfile, {
+                "subject_id": "p",
+                "accounts": [{"account_id": ident, "product": "other", "status": "open"}],
+            }
+
+        cls, ok = doc(Limits.MAX_ID_LENGTH)
+        cls.from_dict(ok)
+        cls, bad = doc(Limits.MAX_ID_LENGTH + 1)
+        with pytest.raises(InvalidInputError) as info:
+            cls.from_dict(bad)
+        path = "accounts[0].account_id" if field == "account_id" else field
+        assert info.value.problems == [(path, f"is longer than {Limits.MAX_ID_LENGTH} characters")]
+
+    def test_attribute_string_and_name_length(self) -> None:
+        """Attribute strings up to MAX_STRING_LENGTH and names up to 64 characters pass."""
+        n = Limits.MAX_STRING_LENGTH
+        CreditProfile.from_dict({"subject_id": "p", "attributes": {"k" * 64: "v" * n}})
+        with pytest.raises(InvalidInputError) as info:
+            CreditProfile.from_dict({"subject_id": "p", "attributes": {"k" * 65: "v" * (n + 1)}})
+        assert [p for p, _ in info.value.problems] == ["attributes"]
+        with pytest.raises(InvalidInputError) as info:
+            CreditProfile.from_dict({"subject_id": "p", "attributes": {"k": "v" * (n + 1)}})
+        assert [p for p, _ in info.value.problems] == ["attributes.k"]
+
+    def test_amount_and_dpd_maximums(self) -> None:
+        """MAX_AMOUNT and MAX_DPD are accepted; just above them is refused."""
+
+        def acc(**kw: Any) -> dict[str, Any]:
+            return {
+                "subject_id": "p",
+                "accounts": [dict(account_id="a", product="other", status="open", **kw)],
+            }
+
+        CreditProfile.from_dict(acc(balance=Limits.MAX_AMOUNT, worst_dpd_24m=Limits.MAX_DPD))
+        with pytest.raises(InvalidInputError) as info:
+            CreditProfile.from_dict(
+                acc(balance=Limits.MAX_AMOUNT * 1.0000001, worst_dpd_24m=Limits.MAX_DPD + 1)
+            )
+        assert sorted(p for p, _ in info.value.problems) == [
+            "accounts[0].balance",
+            "accounts[0].worst_dpd_24m",
+        ]

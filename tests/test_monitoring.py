@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+from typing import Any
 
 import pytest
+from _helpers import EXAMPLE_DOCS, FUZZ, mutated_documents, scalars
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -459,7 +461,7 @@ class TestFeatureCounts:
         """The extractor's three security features (counted without building alerts) equal
         the alerts of scan() after the look-back start, counted, whatever the time zones,
         with records on, just before and just after their account's closing day."""
-        from credit_closure._scoring.features import FEATURE_INDEX, FeatureConfig, extract
+        from credit_closure._scoring import FEATURE_INDEX, FeatureConfig, extract
 
         tz = dt.timezone(dt.timedelta(hours=hours))
         closed = {a.account_id: a.closed_on for a in profile.accounts if a.closed_on}
@@ -529,3 +531,28 @@ class TestCli:
             )
             == 1
         )
+
+
+class TestHostileInput:
+    """monitoring.scan refuses hostile input cleanly."""
+
+    @FUZZ
+    @given(
+        mutated_documents(EXAMPLE_DOCS),
+        st.one_of(
+            st.none(),
+            st.dictionaries(
+                st.sampled_from(["window_days", "dormant_days", "x"]), scalars, max_size=2
+            ),
+        ),
+    )
+    def test_scan_mutated_documents(self, doc: Any, config: Any) -> None:
+        """monitoring.scan on mutated documents and configs: alerts or InvalidInputError."""
+        from credit_closure.monitoring import scan
+
+        try:
+            alerts = scan(doc, config=config)
+        except InvalidInputError as exc:
+            assert exc.problems
+            return
+        assert isinstance(alerts, tuple)

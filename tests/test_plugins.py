@@ -31,7 +31,9 @@ from credit_closure import (
     assess,
     plugins,
 )
-from credit_closure._scoring import registry as _registry
+from credit_closure._scoring import (
+    registry as _registry,  # module object: monkeypatched or its state read, where the code looks it up
+)
 from credit_closure.cli import main as cli_main
 
 AS_OF = "2025-06-30"

@@ -8,13 +8,18 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from _helpers import scalars
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credit_closure import CreditProfile, InvalidInputError
+from credit_closure import (
+    CreditProfile,
+    InvalidInputError,
+)
 from credit_closure.cli import main
 from credit_closure.portfolio import (
     INITIATOR_CODES,
@@ -531,3 +536,55 @@ class TestCli:
         with pytest.raises(SystemExit) as exc:
             main(["monitor", "x.csv", "--h", "high"])
         assert exc.value.code == 2
+
+
+# --------------------------------------------------------------------------------------
+# Portfolio counts and security monitoring: hostile values
+# --------------------------------------------------------------------------------------
+_COUNT_ROWS = [
+    {
+        "period": f"2024-{m:02d}",
+        "segment": "huabei",
+        "open_at_start": 1000,
+        "closures": 30,
+        "voluntary": 20,
+        "involuntary": 5,
+    }
+    for m in range(1, 13)
+]
+
+
+class TestHostileInput:
+    """closure_counts/closure_rates refuse hostile input cleanly."""
+
+    @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
+    @settings(max_examples=100, deadline=None)
+    @given(
+        st.integers(0, 11),
+        st.sampled_from(sorted(_COUNT_ROWS[0]) + ["extra"]),
+        st.one_of(
+            scalars.filter(lambda v: not isinstance(v, int) or abs(v) < 2**62),
+            st.just([1]),
+            st.just({"a": 1}),
+        ),
+    )
+    def test_hostile_count_cell(self, row: int, column: str, value: Any) -> None:
+        """One hostile cell in the counts table: valid counts or InvalidInputError."""
+        from credit_closure.portfolio import closure_counts, closure_rates
+
+        data = [dict(r) for r in _COUNT_ROWS]
+        data[row][column] = value
+        try:
+            closure_rates(closure_counts(data))
+        except InvalidInputError as exc:
+            assert exc.problems
+
+    @pytest.mark.parametrize("column", ["open_at_start", "closures", "voluntary", "involuntary"])
+    def test_count_beyond_int64(self, column: str) -> None:
+        """A 40-digit count is refused with InvalidInputError."""
+        from credit_closure.portfolio import closure_counts
+
+        data = [dict(r) for r in _COUNT_ROWS]
+        data[3][column] = 10**40
+        with pytest.raises(InvalidInputError):
+            closure_counts(data)

@@ -108,7 +108,7 @@ def _run_everything(
 ) -> tuple[list[str], list[str]]:
     """Run the planted corpus, examples, enterprise and batch through every entry point;
     return (exception messages, CLI stderr texts)."""
-    from credit_closure._contract.documents import loads_document
+    from credit_closure._contract import loads_document
     from credit_closure.cli import main as cli_main
 
     messages: list[str] = []
@@ -196,7 +196,7 @@ class TestNoPersonalDataInLogs:
     ) -> None:
         """A scorer that fails to load logs a WARNING naming the scorer, never a subject."""
         from credit_closure import ScorerLoadError, get_scorer, register_scorer
-        from credit_closure._scoring.registry import unregister_scorer
+        from credit_closure._scoring import unregister_scorer
 
         def broken() -> Any:
             raise RuntimeError("factory failed")

@@ -25,11 +25,9 @@ from credit_closure import (
     assess_many,
     what_if,
 )
-from credit_closure._columnar import kernel as _columnar_kernel
-from credit_closure._contract.model import AccountStatus, profile_unchecked
-from credit_closure._scoring.features import FEATURE_NAMES, extract
-from credit_closure._scoring.protocol import Factor
-from credit_closure._scoring.rules import _DEFAULT_POLICY_FILE
+from credit_closure._columnar import kernel as _columnar_kernel  # the kernel itself (numba)
+from credit_closure._contract import AccountStatus, profile_unchecked
+from credit_closure._scoring import DEFAULT_POLICY_FILE, FEATURE_NAMES, Factor, extract
 from credit_closure.columnar import profiles_to_tables, score_columnar
 from credit_closure.synth import generate_portfolio
 
@@ -82,7 +80,7 @@ LOGISTIC_SCALES = (None, Scale(base_points=700))
 
 
 def _policies() -> tuple[dict[str, Any], dict[str, Any]]:
-    with open(_DEFAULT_POLICY_FILE, encoding="utf-8") as f:
+    with open(DEFAULT_POLICY_FILE, encoding="utf-8") as f:
         first = json.load(f)
     second = copy.deepcopy(first)
     second["version"] = "2026.11.0-refit"

@@ -7,16 +7,28 @@ import datetime as dt
 import json
 import math
 import pathlib
+from typing import Any
 
 import pytest
+from _helpers import (
+    DEFAULT_POLICY,
+    REFERENCE_ARTIFACT,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import two_rules_on_one_feature_policy
 
-from credit_closure import InvalidInputError, PolicyError, RulePolicy, RuleScorer, Scale, assess
-from credit_closure._scoring.rules import _DEFAULT_POLICY_FILE
+from credit_closure import (
+    InvalidInputError,
+    PolicyError,
+    RulePolicy,
+    RuleScorer,
+    Scale,
+    assess,
+)
+from credit_closure._scoring import DEFAULT_POLICY_FILE
 
-DEFAULT_DOC = json.loads(pathlib.Path(_DEFAULT_POLICY_FILE).read_text(encoding="utf-8"))
+DEFAULT_DOC = json.loads(pathlib.Path(DEFAULT_POLICY_FILE).read_text(encoding="utf-8"))
 
 
 class TestScale:
@@ -311,3 +323,44 @@ class TestFactorCache:
             codes = {f.code: f.points for f in factors}
             assert set(codes) == {"UTILIZATION_HIGH", "CLOSED_WITH_BALANCE"}
             assert codes["CLOSED_WITH_BALANCE"] != codes["UTILIZATION_HIGH"]
+
+
+class TestPolicyFiles:
+    """Malformed, truncated and wrong-version policy files are refused with PolicyError."""
+
+    @pytest.mark.parametrize(
+        "label, payload, path",
+        [
+            ("empty", b"", ""),
+            ("truncated", DEFAULT_POLICY.read_bytes()[:400], ""),
+            ("array", b"[]", ""),
+            ("bom", b"\xef\xbb\xbf" + DEFAULT_POLICY.read_bytes(), ""),
+            ("nan", DEFAULT_POLICY.read_bytes().replace(b'"pdo": 20', b'"pdo": NaN'), ""),
+            ("artifact", REFERENCE_ARTIFACT.read_bytes(), "format"),
+        ],
+    )
+    def test_malformed_policy(
+        self, tmp_path: pathlib.Path, label: str, payload: bytes, path: str
+    ) -> None:
+        """A file that is not a valid policy raises PolicyError with a path."""
+        f = tmp_path / f"{label}.json"
+        f.write_bytes(payload)
+        with pytest.raises(PolicyError) as info:
+            RulePolicy.from_file(f)
+        assert path in [p for p, _ in info.value.problems]
+
+    @pytest.mark.parametrize("version", [0, 2, "1", None, 1.5, True])
+    def test_wrong_policy_version(self, tmp_path: pathlib.Path, version: Any) -> None:
+        """Another format_version is refused, naming the field."""
+        doc = json.loads(DEFAULT_POLICY.read_text("utf-8"))
+        doc["format_version"] = version
+        f = tmp_path / "p.json"
+        f.write_text(json.dumps(doc))
+        with pytest.raises(PolicyError) as info:
+            RulePolicy.from_file(f)
+        assert "format_version" in [p for p, _ in info.value.problems]
+
+    def test_missing_policy_file(self, tmp_path: pathlib.Path) -> None:
+        """A missing policy file is a PolicyError, not an OSError."""
+        with pytest.raises(PolicyError):
+            RulePolicy.from_file(tmp_path / "nope.json")

@@ -16,7 +16,7 @@ if shutil.which("java") is None:  # pragma: no cover - depends on the machine
     pytest.skip("Spark needs Java", allow_module_level=True)
 
 from credit_closure import InvalidInputError  # noqa: E402
-from credit_closure._contract.model import profile_unchecked  # noqa: E402
+from credit_closure._contract import profile_unchecked  # noqa: E402
 from credit_closure.columnar import profiles_to_tables, score_columnar  # noqa: E402
 from credit_closure.spark import score_spark  # noqa: E402
 from credit_closure.synth import generate_portfolio  # noqa: E402

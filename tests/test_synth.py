@@ -23,7 +23,7 @@ from credit_closure import (
     TerminationKind,
     synth,
 )
-from credit_closure._contract.model import REVOLVING_PRODUCTS
+from credit_closure._contract import REVOLVING_PRODUCTS
 from credit_closure._synth import truth
 from credit_closure.exceptions import InvalidInputError
 from credit_closure.synth import SyntheticPortfolio, TrainingData, generate_portfolio, read_jsonl

@@ -1,1 +1,52 @@
-"""The columnar engines behind :mod:`credit_closure.columnar` (docs/internals.md)."""
+"""The columnar engines behind :mod:`credit_closure.columnar` (docs/internals.md).
+
+Internal seam for this library's tests and benchmarks; not public API; may change without
+notice. The names below are imported lazily (module ``__getattr__``): importing this package
+imports none of its submodules, so ``import credit_closure`` stays as light as before. Tests
+import internals only from here (``from credit_closure._columnar import compute_features``), never from the
+submodules, except a module object that a test monkeypatches or whose state it reads (the name
+must be looked up where the code looks it up); docs/internals.md, "Tests".
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from credit_closure._columnar.numpy_engine import ENUM_CODES as ENUM_CODES
+    from credit_closure._columnar.numpy_engine import _LENDER as LENDER
+    from credit_closure._columnar.numpy_engine import _REVOLVING as REVOLVING
+    from credit_closure._columnar.numpy_engine import compute_features as compute_features
+    from credit_closure._columnar.numpy_engine import day_number as day_number
+    from credit_closure._columnar.numpy_engine import _group_sum as group_sum
+    from credit_closure._columnar.codes import kernel_codes as kernel_codes
+    from credit_closure._columnar.prepare import _prepare as prepare
+
+#: seam name -> (submodule, name in that submodule)
+_SEAM: dict[str, tuple[str, str]] = {
+    "ENUM_CODES": ("numpy_engine", "ENUM_CODES"),
+    "LENDER": ("numpy_engine", "_LENDER"),
+    "REVOLVING": ("numpy_engine", "_REVOLVING"),
+    "compute_features": ("numpy_engine", "compute_features"),
+    "day_number": ("numpy_engine", "day_number"),
+    "group_sum": ("numpy_engine", "_group_sum"),
+    "kernel_codes": ("codes", "kernel_codes"),
+    "prepare": ("prepare", "_prepare"),
+}
+
+__all__ = sorted(_SEAM)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _SEAM[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_SEAM))

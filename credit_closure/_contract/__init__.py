@@ -1,1 +1,74 @@
-"""The input contract: the closure-event model and its strict JSON documents."""
+"""The input contract: the closure-event model and its strict JSON documents.
+
+Internal seam for this library's tests and benchmarks; not public API; may change without
+notice. The names below are imported lazily (module ``__getattr__``): importing this package
+imports none of its submodules, so ``import credit_closure`` stays as light as before. Tests
+import internals only from here (``from credit_closure._contract import loads_document``), never from the
+submodules, except a module object that a test monkeypatches or whose state it reads (the name
+must be looked up where the code looks it up); docs/internals.md, "Tests".
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from credit_closure._contract.documents import _ACCOUNT_FIELDS as ACCOUNT_FIELDS
+    from credit_closure._contract.documents import _ACTIVITY_FIELDS as ACTIVITY_FIELDS
+    from credit_closure._contract.documents import _CLOSURE_FIELDS as CLOSURE_FIELDS
+    from credit_closure._contract.documents import _ENTERPRISE_FIELDS as ENTERPRISE_FIELDS
+    from credit_closure._contract.documents import _INQUIRY_FIELDS as INQUIRY_FIELDS
+    from credit_closure._contract.documents import _PRINCIPAL_FIELDS as PRINCIPAL_FIELDS
+    from credit_closure._contract.documents import _PROFILE_FIELDS as PROFILE_FIELDS
+    from credit_closure._contract.documents import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES
+    from credit_closure._contract.documents import json_schema as json_schema
+    from credit_closure._contract.documents import loads_document as loads_document
+    from credit_closure._contract.model import AccountStatus as AccountStatus
+    from credit_closure._contract.model import ActivityKind as ActivityKind
+    from credit_closure._contract.model import ActivityRecord as ActivityRecord
+    from credit_closure._contract.model import Attributes as Attributes
+    from credit_closure._contract.model import ClosureEvent as ClosureEvent
+    from credit_closure._contract.model import Limits as Limits
+    from credit_closure._contract.model import REVOLVING_PRODUCTS as REVOLVING_PRODUCTS
+    from credit_closure._contract.model import profile_unchecked as profile_unchecked
+    from credit_closure._contract.model import reopened_account as reopened_account
+
+#: seam name -> (submodule, name in that submodule)
+_SEAM: dict[str, tuple[str, str]] = {
+    "ACCOUNT_FIELDS": ("documents", "_ACCOUNT_FIELDS"),
+    "ACTIVITY_FIELDS": ("documents", "_ACTIVITY_FIELDS"),
+    "CLOSURE_FIELDS": ("documents", "_CLOSURE_FIELDS"),
+    "ENTERPRISE_FIELDS": ("documents", "_ENTERPRISE_FIELDS"),
+    "INQUIRY_FIELDS": ("documents", "_INQUIRY_FIELDS"),
+    "PRINCIPAL_FIELDS": ("documents", "_PRINCIPAL_FIELDS"),
+    "PROFILE_FIELDS": ("documents", "_PROFILE_FIELDS"),
+    "MAX_DOCUMENT_BYTES": ("documents", "MAX_DOCUMENT_BYTES"),
+    "json_schema": ("documents", "json_schema"),
+    "loads_document": ("documents", "loads_document"),
+    "AccountStatus": ("model", "AccountStatus"),
+    "ActivityKind": ("model", "ActivityKind"),
+    "ActivityRecord": ("model", "ActivityRecord"),
+    "Attributes": ("model", "Attributes"),
+    "ClosureEvent": ("model", "ClosureEvent"),
+    "Limits": ("model", "Limits"),
+    "REVOLVING_PRODUCTS": ("model", "REVOLVING_PRODUCTS"),
+    "profile_unchecked": ("model", "profile_unchecked"),
+    "reopened_account": ("model", "reopened_account"),
+}
+
+__all__ = sorted(_SEAM)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _SEAM[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_SEAM))

@@ -32,7 +32,7 @@ from credit_closure import (
     register_scorer,
     what_if,
 )
-from credit_closure._scoring.enterprise import EnterpriseWhatIf
+from credit_closure._scoring import EnterpriseWhatIf
 from credit_closure.plugins import ScorerInfo
 
 
