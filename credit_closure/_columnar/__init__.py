@@ -14,13 +14,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from credit_closure._columnar.numpy_engine import ENUM_CODES as ENUM_CODES
+    from credit_closure._columnar.codes import kernel_codes as kernel_codes
     from credit_closure._columnar.numpy_engine import _LENDER as LENDER
     from credit_closure._columnar.numpy_engine import _REVOLVING as REVOLVING
+    from credit_closure._columnar.numpy_engine import ENUM_CODES as ENUM_CODES
+    from credit_closure._columnar.numpy_engine import _group_sum as group_sum
     from credit_closure._columnar.numpy_engine import compute_features as compute_features
     from credit_closure._columnar.numpy_engine import day_number as day_number
-    from credit_closure._columnar.numpy_engine import _group_sum as group_sum
-    from credit_closure._columnar.codes import kernel_codes as kernel_codes
     from credit_closure._columnar.prepare import _prepare as prepare
 
 #: seam name -> (submodule, name in that submodule)

@@ -24,13 +24,13 @@ if TYPE_CHECKING:
     from credit_closure._contract.documents import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES
     from credit_closure._contract.documents import json_schema as json_schema
     from credit_closure._contract.documents import loads_document as loads_document
+    from credit_closure._contract.model import REVOLVING_PRODUCTS as REVOLVING_PRODUCTS
     from credit_closure._contract.model import AccountStatus as AccountStatus
     from credit_closure._contract.model import ActivityKind as ActivityKind
     from credit_closure._contract.model import ActivityRecord as ActivityRecord
     from credit_closure._contract.model import Attributes as Attributes
     from credit_closure._contract.model import ClosureEvent as ClosureEvent
     from credit_closure._contract.model import Limits as Limits
-    from credit_closure._contract.model import REVOLVING_PRODUCTS as REVOLVING_PRODUCTS
     from credit_closure._contract.model import profile_unchecked as profile_unchecked
     from credit_closure._contract.model import reopened_account as reopened_account
 

@@ -14,27 +14,27 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from credit_closure._scorecard.artifact import _sha256 as sha256
     from credit_closure._scorecard.binning import OPTIMAL_MAX_PREBINS as OPTIMAL_MAX_PREBINS
     from credit_closure._scorecard.binning import SMOOTHING as SMOOTHING
     from credit_closure._scorecard.binning import UNIMODAL_MIN_BINS as UNIMODAL_MIN_BINS
     from credit_closure._scorecard.binning import UNIMODAL_MIN_GAIN as UNIMODAL_MIN_GAIN
     from credit_closure._scorecard.binning import CategoricalBinning as CategoricalBinning
     from credit_closure._scorecard.binning import NumericBinning as NumericBinning
-    from credit_closure._scorecard.binning import binning_from_dict as binning_from_dict
-    from credit_closure._scorecard.binning import fit_categorical as fit_categorical
-    from credit_closure._scorecard.binning import fit_numeric as fit_numeric
     from credit_closure._scorecard.binning import _has_shape as has_shape
     from credit_closure._scorecard.binning import _optimal as optimal
     from credit_closure._scorecard.binning import _violates as violates
     from credit_closure._scorecard.binning import _woe_iv as woe_iv
-    from credit_closure._scorecard.logistic import CLOSURE_ACT_FEATURES as CLOSURE_ACT_FEATURES
-    from credit_closure._scorecard.logistic import _REFERENCE_FILE as REFERENCE_FILE
-    from credit_closure._scorecard.logistic import attribute_reason_code as attribute_reason_code
-    from credit_closure._scorecard.logistic import _canonical as canonical
-    from credit_closure._scorecard.logistic import reference_scorer as reference_scorer
-    from credit_closure._scorecard.artifact import _sha256 as sha256
-    from credit_closure._scorecard.fitted import _sigmoid as sigmoid
+    from credit_closure._scorecard.binning import binning_from_dict as binning_from_dict
+    from credit_closure._scorecard.binning import fit_categorical as fit_categorical
+    from credit_closure._scorecard.binning import fit_numeric as fit_numeric
     from credit_closure._scorecard.fitted import ScoringRow as ScoringRow
+    from credit_closure._scorecard.fitted import _sigmoid as sigmoid
+    from credit_closure._scorecard.logistic import _REFERENCE_FILE as REFERENCE_FILE
+    from credit_closure._scorecard.logistic import CLOSURE_ACT_FEATURES as CLOSURE_ACT_FEATURES
+    from credit_closure._scorecard.logistic import _canonical as canonical
+    from credit_closure._scorecard.logistic import attribute_reason_code as attribute_reason_code
+    from credit_closure._scorecard.logistic import reference_scorer as reference_scorer
 
 #: seam name -> (submodule, name in that submodule)
 _SEAM: dict[str, tuple[str, str]] = {

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from credit_closure._scoring.enterprise import EnterpriseWhatIf as EnterpriseWhatIf
     from credit_closure._scoring.enterprise import weights as company_weights
     from credit_closure._scoring.features import DEFAULT_CONFIG as DEFAULT_CONFIG
-    from credit_closure._scoring.features import FEATURES as FEATURES
     from credit_closure._scoring.features import FEATURE_INDEX as FEATURE_INDEX
     from credit_closure._scoring.features import FEATURE_NAMES as FEATURE_NAMES
+    from credit_closure._scoring.features import FEATURES as FEATURES
     from credit_closure._scoring.features import FeatureConfig as FeatureConfig
     from credit_closure._scoring.features import extract as extract
     from credit_closure._scoring.features import feature_dict as feature_dict
