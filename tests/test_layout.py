@@ -168,3 +168,13 @@ class TestNothingFetched:
                     if n in network or n.split(".")[0] in network - {"urllib", "http", "xmlrpc"}
                 ]
         assert found == []
+
+
+class TestSeams:
+    def test_seam_all_matches_its_table(self) -> None:
+        """Each engine's internal seam lists exactly the names its lazy table serves."""
+        import importlib
+
+        for pkg in ("_contract", "_scoring", "_scorecard", "_columnar"):
+            mod = importlib.import_module(f"credit_closure.{pkg}")
+            assert mod.__all__ == sorted(mod._SEAM), pkg

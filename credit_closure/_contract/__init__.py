@@ -57,7 +57,27 @@ _SEAM: dict[str, tuple[str, str]] = {
     "reopened_account": ("model", "reopened_account"),
 }
 
-__all__ = sorted(_SEAM)
+__all__ = [  # the seam's names (tests/test_layout.py checks they match _SEAM)
+    "ACCOUNT_FIELDS",
+    "ACTIVITY_FIELDS",
+    "AccountStatus",
+    "ActivityKind",
+    "ActivityRecord",
+    "Attributes",
+    "CLOSURE_FIELDS",
+    "ClosureEvent",
+    "ENTERPRISE_FIELDS",
+    "INQUIRY_FIELDS",
+    "Limits",
+    "MAX_DOCUMENT_BYTES",
+    "PRINCIPAL_FIELDS",
+    "PROFILE_FIELDS",
+    "REVOLVING_PRODUCTS",
+    "json_schema",
+    "loads_document",
+    "profile_unchecked",
+    "reopened_account",
+]
 
 
 def __getattr__(name: str) -> Any:
