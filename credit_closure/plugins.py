@@ -16,7 +16,7 @@ Operator controls, applied before any plugin code is imported:
 
 - ``CREDIT_CLOSURE_DISABLE_PLUGINS=1`` switches every third-party plugin off (``1``,
   ``true``, ``yes``, ``on``; ``0``, ``false``, ``no``, ``off`` or empty leave them on; any
-  other value raises :class:`PluginConfigError`).
+  other value raises :class:`~credit_closure.exceptions.PluginConfigError`).
 - ``CREDIT_CLOSURE_ALLOWED_PLUGINS="acme-gbm,dist:acme-scorer"`` allows only the listed
   scorer names and (``dist:`` items) distributions; :func:`set_allowed` does the same in code,
   and a plugin must pass both lists when both are set.
@@ -59,13 +59,11 @@ from credit_closure._scoring.registry import (
     set_allowed,
     unregister_scorer,
 )
-from credit_closure.exceptions import PluginConfigError
 
 __all__ = [
     "ENV_ALLOWED",
     "ENV_DISABLE",
     "GROUP",
-    "PluginConfigError",
     "PluginReport",
     "STATUSES",
     "ScorerInfo",

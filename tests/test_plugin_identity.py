@@ -400,9 +400,11 @@ class TestDisableSwitch:
         assert "Traceback" not in cap.err and cap.out == ""
 
     def test_exported(self):
-        """PluginConfigError is in the exceptions module and the plugins module."""
-        assert plugins.PluginConfigError is PluginConfigError
-        assert "PluginConfigError" in plugins.__all__
+        """PluginConfigError is public in the exceptions module, a CreditClosureError."""
+        import credit_closure.exceptions as exceptions
+
+        assert "PluginConfigError" in exceptions.__all__
+        assert issubclass(PluginConfigError, credit_closure.CreditClosureError)
 
 
 # ---------------------------------------------------------------------------------------

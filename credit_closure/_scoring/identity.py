@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -35,10 +36,12 @@ def _editable_root(dist: Any) -> str | None:
         url = str(info.get("url", ""))
         if not url.startswith("file://"):
             return None
-        from urllib.parse import urlparse
-        from urllib.request import url2pathname
+        from urllib.parse import unquote, urlparse
 
-        return str(url2pathname(urlparse(url).path))
+        path = unquote(urlparse(url).path)
+        if os.name == "nt" and re.match(r"^/[A-Za-z]:", path):  # file:///C:/project
+            path = path[1:]
+        return path
     except Exception:  # unreadable metadata: not an editable install we can place
         return None
 

@@ -227,9 +227,7 @@ def _discover() -> _Discovery:
             dversion = str(dist.version) if dist is not None and dist.version else None
             if holds_running_library(dist):
                 own.append((ep.name, ep.value))
-            elif _another_copy(dname, ep.name, ep.value):
-                logger.debug("%s %s declares built-in %r too; ignored", dname, dversion, ep.name)
-            else:
+            elif not _another_copy(dname, ep.name, ep.value):
                 raw.append((ep.name, dname, dversion, ep.value, ep))
         reserved = frozenset(BUILTINS) | frozenset(n for n, _ in own)
         cands: list[_Candidate] = []
