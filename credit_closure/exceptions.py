@@ -20,6 +20,7 @@ __all__ = [
     "IncompatibleScorerError",
     "InvalidInputError",
     "NotFittedError",
+    "PluginConfigError",
     "PolicyError",
     "ScorerLoadError",
     "ScorerNotFoundError",
@@ -136,10 +137,56 @@ class ScorerNotFoundError(CreditClosureError, LookupError):
         )
 
 
+def _withhold(message: str, original: BaseException | None, *, keep_library: bool = True) -> str:
+    """``message`` without ``original``'s text (``"Type: text"`` becomes ``"Type"``).
+
+    A scorer's exception text can hold subject data (an id, a name read from an attribute):
+    it stays in the exception object, never in a message. With ``keep_library``, this
+    library's own exceptions are left alone (their texts carry no personal data by contract;
+    a plugin can raise them too, so callers pass ``False`` for a plugin's).
+    """
+    if original is None or (keep_library and isinstance(original, CreditClosureError)):
+        return message
+    try:
+        text = str(original)
+    except Exception:  # a broken __str__: nothing of it can be in the message
+        return message
+    if not text:
+        return message
+    kind = type(original).__name__
+    return message.replace(f"{kind}: {text}", f"{kind}").replace(text, "(text withheld)")
+
+
 class ScoringError(CreditClosureError, RuntimeError):
     """A scorer raised, or returned something that breaks the scorer protocol, while scoring.
 
-    The original exception is chained as ``__cause__`` and kept in ``original_exception``.
+    The message names the scorer, its distribution and version, and the *type* of the
+    exception the scorer raised, never that exception's text: a scorer's exception text can
+    hold subject data (ids, attribute values), so it never reaches ``str(err)``, logs or the
+    command line. An operator who needs it reads it from the exception object, the
+    documented debug route:
+
+    - ``err.original_exception``: the exception the scorer raised (also ``err.__cause__``);
+      ``logger.debug("...", exc_info=err)`` prints it with its traceback, so keep that at a
+      debug level that does not reach shared logs.
+
+    Example:
+        >>> try:
+        ...     raise KeyError("subject 4411 has no income")
+        ... except KeyError as exc:
+        ...     err = ScoringError("acme-gbm", f"score() raised {type(exc).__name__}: {exc}",
+        ...                        original=exc, distribution="acme-scorer", version="1.0")
+        >>> print(err)
+        scorer 'acme-gbm' from acme-scorer 1.0 failed: score() raised KeyError
+        >>> type(err.original_exception).__name__
+        'KeyError'
+
+    Attributes:
+        scorer_name: The scorer's name.
+        original_exception: The exception the scorer raised, if any (its text is only here).
+        distribution: The distribution that provides the scorer (``None``: in-process).
+        version: That distribution's version.
+        position: The subject's position in a batch, when scoring one.
 
     .. versionadded:: 0.1.0
     """
@@ -163,7 +210,7 @@ class ScoringError(CreditClosureError, RuntimeError):
         if distribution:
             where += f" from {distribution} {version or ''}".rstrip()
         at = f" (subject at position {position})" if position is not None else ""
-        super().__init__(f"{where} failed{at}: {message}")
+        super().__init__(f"{where} failed{at}: {_withhold(message, original)}")
 
 
 def _origin(distribution: str | None, version: str | None) -> str:
@@ -313,4 +360,45 @@ class AmbiguousScorerError(CreditClosureError, LookupError):
             f"scorer name {scorer_name!r} is offered by {len(self.candidates)} installed "
             f"distributions: {listed}. Uninstall all but one, or allow one distribution with "
             "CREDIT_CLOSURE_ALLOWED_PLUGINS or credit_closure.plugins.set_allowed(distributions=...)."
+        )
+
+
+class PluginConfigError(ScorerLoadError):
+    """An operator setting for plugins holds a value the library does not accept.
+
+    Raised for ``CREDIT_CLOSURE_DISABLE_PLUGINS`` set to anything but ``1``, ``true``,
+    ``yes``, ``on`` (plugins off), ``0``, ``false``, ``no``, ``off`` or empty (plugins on),
+    compared case-insensitively after trimming spaces. The library refuses to guess what a
+    value such as ``y`` or ``disable`` meant: no third-party plugin is listed or loaded until
+    the setting is fixed (built-ins and in-process registrations are not affected). Also a
+    :class:`ScorerLoadError`.
+
+    Attributes:
+        variable: The environment variable.
+        value: The value it holds.
+
+    Example:
+        >>> print(PluginConfigError("CREDIT_CLOSURE_DISABLE_PLUGINS", "y"))  # doctest: +NORMALIZE_WHITESPACE
+        CREDIT_CLOSURE_DISABLE_PLUGINS='y' is not an accepted value: use 1, true, yes or on
+        to switch third-party plugins off, 0, false, no, off or empty to leave them on
+        (case-insensitive); no third-party plugin is loaded until it is fixed
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, variable: str, value: str) -> None:
+        self.scorer_name = None  # type: ignore[assignment]
+        self.distribution = None
+        self.version = None
+        self.target = None
+        self.stage = "check"
+        self.original_exception = None
+        self.variable = variable
+        self.value = value
+        shown = ascii(value[:40]) + ("..." if len(value) > 40 else "")
+        ImportError.__init__(
+            self,
+            f"{variable}={shown} is not an accepted value: use 1, true, yes or on to switch "
+            "third-party plugins off, 0, false, no, off or empty to leave them on "
+            "(case-insensitive); no third-party plugin is loaded until it is fixed",
         )

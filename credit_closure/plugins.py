@@ -14,10 +14,21 @@ mismatch raises :class:`~credit_closure.IncompatibleScorerError`. The guide is
 
 Operator controls, applied before any plugin code is imported:
 
-- ``CREDIT_CLOSURE_DISABLE_PLUGINS=1`` switches every third-party plugin off.
+- ``CREDIT_CLOSURE_DISABLE_PLUGINS=1`` switches every third-party plugin off (``1``,
+  ``true``, ``yes``, ``on``; ``0``, ``false``, ``no``, ``off`` or empty leave them on; any
+  other value raises :class:`~credit_closure.exceptions.PluginConfigError`).
 - ``CREDIT_CLOSURE_ALLOWED_PLUGINS="acme-gbm,dist:acme-scorer"`` allows only the listed
   scorer names and (``dist:`` items) distributions; :func:`set_allowed` does the same in code,
   and a plugin must pass both lists when both are set.
+
+The library itself is the installed distribution that contains the running
+``credit_closure`` package, not any distribution *named* ``credit-closure``: a look-alike
+(``Credit_Closure``, ``credit.closure``) is a third-party plugin under every control, and an
+entry point of it or any plugin that uses a built-in's name is reported ``shadowed``.
+
+A plugin's exception at score time becomes a :class:`~credit_closure.ScoringError` naming the
+scorer, its distribution and the exception's type; the exception's text (which can hold
+subject data) stays in ``ScoringError.original_exception`` only.
 
 :func:`check_plugins` is for health endpoints; ``credit-closure plugins`` prints it.
 

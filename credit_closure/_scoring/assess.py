@@ -17,11 +17,13 @@ each call, so a scorer refitted or re-parameterised in place is scored as it is 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast, overload
 
 import attrs
 
+from credit_closure._contract.checks import Limits
 from credit_closure._contract.model import (
     AccountStatus,
     ClosureEvent,
@@ -44,7 +46,12 @@ from credit_closure._scoring.protocol import (
 from credit_closure._scoring.reasons import REASONS, ReasonText, reason_text
 from credit_closure._scoring.registry import resolve
 from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
-from credit_closure.exceptions import InvalidInputError, ScoringError
+from credit_closure.exceptions import (
+    CreditClosureError,
+    InvalidInputError,
+    ScoringError,
+    _withhold,
+)
 
 if TYPE_CHECKING:  # the enterprise module imports this one: no import at run time
     from credit_closure._scoring.enterprise import EnterpriseAssessment, EnterpriseWhatIf
@@ -221,25 +228,45 @@ def _today() -> _dt.date:
     return _dt.datetime.now(_dt.timezone.utc).date()
 
 
+#: The dates ``as_of`` and ``on`` accept: from the earliest date a document may hold
+#: (``Limits.MIN_DATE``) to the last date Python can represent.
+FIRST_DAY = Limits.MIN_DATE
+LAST_DAY = _dt.date.max
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _as_of(value: Any, name: str = "as_of") -> _dt.date:
+    """A date argument (``date``, ``"YYYY-MM-DD"`` or ``None`` for today, UTC), checked:
+    only that form (no ISO week or ordinal dates, no times) and only days from
+    :data:`FIRST_DAY` to :data:`LAST_DAY`; anything else is an :class:`InvalidInputError`
+    naming ``name``."""
     if value is None:
         return _today()
     if isinstance(value, _dt.datetime):
         raise InvalidInputError([(name, "must be a date, not a date-time")], what="argument")
-    if isinstance(value, _dt.date):
-        return value
     if isinstance(value, str):
-        try:
-            if len(value) == 10:
-                return _dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+        day = None
+        if _ISO_DAY.fullmatch(value):
+            try:
+                day = _dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+            except ValueError:
+                pass
+        if day is None:
+            shown = ascii(value[:40]) + ("..." if len(value) > 40 else "")
+            raise InvalidInputError(
+                [(name, f"is not a date in YYYY-MM-DD form (got {shown})")], what="argument"
+            )
+        value = day
+    if not isinstance(value, _dt.date):
         raise InvalidInputError(
-            [(name, f"is not a date in YYYY-MM-DD form (got {value[:40]!r})")], what="argument"
+            [(name, f"must be a date (got {type(value).__name__})")], what="argument"
         )
-    raise InvalidInputError(
-        [(name, f"must be a date (got {type(value).__name__})")], what="argument"
-    )
+    if value < FIRST_DAY:
+        raise InvalidInputError(
+            [(name, f"is before {FIRST_DAY.isoformat()}, the earliest date the model handles")],
+            what="argument",
+        )
+    return value
 
 
 class _ResolvedScorer:
@@ -306,19 +333,29 @@ class _ResolvedScorer:
         return float(p)
 
     def _error(self, message: str, original: BaseException | None = None) -> ScoringError:
+        """A ScoringError for this scorer. ``original``'s text never reaches the message
+        (:class:`ScoringError` withholds it); a plugin's own library-type exceptions are
+        withheld here too: only a built-in scorer's are trusted to carry no subject data."""
+        if original is not None and not self.trusted:
+            message = _withhold(message, original, keep_library=False)
         return ScoringError(
             self.name, message, original=original, distribution=self.dist, version=self.dist_version
         )
 
     def _call(self, method: Any, profile: CreditProfile, as_of: _dt.date) -> Any:
         """Call a scorer method; any exception but bad input becomes a ScoringError naming the
-        scorer and its distribution (KeyboardInterrupt and SystemExit pass through)."""
+        scorer, its distribution and the exception's type, never its text (which can hold
+        subject data; it stays in ``original_exception``). KeyboardInterrupt and SystemExit
+        pass through."""
         try:
             return method(profile, as_of)
         except InvalidInputError:
             raise
         except Exception as exc:
-            raise self._error(f"{type(exc).__name__}: {exc}", exc) from exc
+            what = f"{getattr(method, '__name__', 'score')}() raised {type(exc).__name__}"
+            if self.trusted and isinstance(exc, CreditClosureError):
+                what += f": {exc}"  # the library's own text (NotFittedError, say)
+            raise self._error(what, exc) from exc
 
     def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
         result = self._call(self.scorer.score, profile, as_of)

@@ -6,6 +6,11 @@ Finding is separate from loading. :func:`discover` reads installed distributions
 importing it; :func:`get_scorer` imports and builds one scorer, by name, on first use, and
 caches it for the process.
 
+The library's own distribution is the installed distribution that contains the running
+``credit_closure`` package (:mod:`credit_closure._scoring.identity`), never one found by its name: a
+distribution called ``Credit_Closure`` or ``credit.closure`` is a third-party plugin under
+every control, and its entry points cannot take a built-in's name.
+
 Resolution order for a name: the built-ins (:data:`BUILTINS`, distribution
 ``credit-closure``), then in-process registrations (:func:`register_scorer`), then third-party
 entry points. A third-party entry point can never shadow a built-in; an in-process
@@ -15,7 +20,9 @@ to be installed) and :func:`check_plugins` reports the entry point as ``shadowed
 Operator controls are applied before any plugin code is imported:
 
 - ``CREDIT_CLOSURE_DISABLE_PLUGINS=1`` (also ``true``/``yes``/``on``) switches third-party
-  plugins off; built-ins and in-process registrations still work.
+  plugins off; built-ins and in-process registrations still work. ``0``/``false``/``no``/
+  ``off`` or empty leave them on; any other value raises :class:`PluginConfigError` (never
+  guessed either way).
 - an allow-list, from ``CREDIT_CLOSURE_ALLOWED_PLUGINS`` (comma-separated scorer names, and
   ``dist:<distribution>`` items) and/or :func:`set_allowed` in code. Within one list, a plugin
   must match the names given (if any) and the distributions given (if any); when both the
@@ -41,12 +48,14 @@ from typing import (
     NamedTuple,
 )
 
+from credit_closure._scoring.identity import holds_running_library
 from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS, Scorer
 from credit_closure._version import __version__
 from credit_closure.exceptions import (
     AmbiguousScorerError,
     IncompatibleScorerError,
     InvalidInputError,
+    PluginConfigError,
     ScorerLoadError,
     ScorerNotFoundError,
 )
@@ -102,6 +111,7 @@ STATUSES = (
 )
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
 class ScorerInfo(NamedTuple):
@@ -186,8 +196,12 @@ def _canonical(dist_name: str) -> str:
     return re.sub(r"[-_.]+", "-", dist_name).lower()
 
 
-def _is_own(dist_name: str) -> bool:
-    return _canonical(dist_name) == DISTRIBUTION
+def _another_copy(dname: str, name: str, target: str) -> bool:
+    """An entry point of another copy of this library (same normalised name, the built-in's
+    name and exact target: a source checkout run next to an installed copy, say). It names
+    the running library's own code for a built-in, which is loaded from :data:`BUILTINS`
+    anyway, so it is neither loaded nor reported."""
+    return _canonical(dname) == DISTRIBUTION and BUILTINS.get(name) == target
 
 
 def _reserved() -> frozenset[str]:
@@ -211,9 +225,9 @@ def _discover() -> _Discovery:
             dist = getattr(ep, "dist", None)
             dname = str(dist.name) if dist is not None and dist.name else "(unknown distribution)"
             dversion = str(dist.version) if dist is not None and dist.version else None
-            if _is_own(dname):
+            if holds_running_library(dist):
                 own.append((ep.name, ep.value))
-            else:
+            elif not _another_copy(dname, ep.name, ep.value):
                 raw.append((ep.name, dname, dversion, ep.value, ep))
         reserved = frozenset(BUILTINS) | frozenset(n for n, _ in own)
         cands: list[_Candidate] = []
@@ -250,8 +264,27 @@ def _discover() -> _Discovery:
 # ---------------------------------------------------------------------------------------
 # Operator controls
 # ---------------------------------------------------------------------------------------
+def _switch(raw: str | None) -> bool:
+    """The disable switch's value: ``True`` (plugins off), ``False``, or PluginConfigError."""
+    if raw is None:
+        return False
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise PluginConfigError(ENV_DISABLE, raw)
+
+
 def plugins_disabled() -> bool:
     """Whether third-party plugins are switched off by ``CREDIT_CLOSURE_DISABLE_PLUGINS``.
+
+    ``1``, ``true``, ``yes``, ``on``: off; ``0``, ``false``, ``no``, ``off``, empty or unset:
+    on (case-insensitive, spaces trimmed).
+
+    Raises:
+        PluginConfigError: when the variable holds any other value (``y``, say): the library
+            does not guess what it meant.
 
     Example:
         >>> import os
@@ -259,7 +292,7 @@ def plugins_disabled() -> bool:
         ...                        in ("1", "true", "yes", "on"))
         True
     """
-    return os.environ.get(ENV_DISABLE, "").strip().lower() in _TRUE
+    return _switch(os.environ.get(ENV_DISABLE))
 
 
 @lru_cache(maxsize=64)
@@ -354,7 +387,7 @@ def _decide(
     code_names: frozenset[str] | None,
     code_dists: frozenset[str] | None,
 ) -> tuple[str, str] | None:
-    if disable is not None and disable.strip().lower() in _TRUE:
+    if _switch(disable):
         return "disabled", f"third-party plugins are disabled ({ENV_DISABLE} is set)"
     cdist = _canonical(dist)
     lists = []
@@ -384,10 +417,14 @@ def available_scorers() -> tuple[ScorerInfo, ...]:
     Returns:
         One :class:`ScorerInfo` per usable name.
 
+    Raises:
+        PluginConfigError: ``CREDIT_CLOSURE_DISABLE_PLUGINS`` holds a value it does not accept.
+
     Example:
         >>> [(s.name, s.distribution) for s in available_scorers() if s.name == "rules"]
         [('rules', 'credit-closure')]
     """
+    plugins_disabled()  # a bad switch value is refused even with no plugin installed
     found = _discover()
     rows: dict[str, ScorerInfo] = {}
     for n, t in found.own:
@@ -807,16 +844,21 @@ def check_plugins() -> tuple[PluginReport, ...]:
 
     Built-ins and in-process registrations are loaded and reported too. Entry points refused
     by the operator controls, badly named, shadowing a built-in or ambiguous are reported and
-    never imported. No ``Exception`` escapes (``KeyboardInterrupt`` and ``SystemExit`` do);
-    plugins that load are cached for later use.
+    never imported. No plugin's ``Exception`` escapes (``KeyboardInterrupt`` and
+    ``SystemExit`` do); plugins that load are cached for later use.
 
     Returns:
         :class:`PluginReport` rows, sorted by name then distribution.
+
+    Raises:
+        PluginConfigError: ``CREDIT_CLOSURE_DISABLE_PLUGINS`` holds a value it does not
+            accept (the operator's setting is wrong, not a plugin: nothing is loaded).
 
     Example:
         >>> [(r.name, r.status) for r in check_plugins() if r.name == "rules"]
         [('rules', 'ok')]
     """
+    plugins_disabled()
     found = _discover()
     rows: list[PluginReport] = []
 

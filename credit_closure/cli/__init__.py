@@ -3,6 +3,11 @@
 Conventions: results go to stdout, problems to stderr; exit codes are 0 (ok), 1 (input
 problems: a bad document, file or model), 2 (usage); no traceback for a user error.
 
+Output never fails on a stream that cannot encode it (``LANG=C``, ``PYTHONIOENCODING=latin-1``,
+a lone surrogate in a file name): :func:`main` sets stdout and stderr to write what their
+encoding cannot hold as ``\\uXXXX`` escapes (valid inside JSON strings too), see
+:func:`safe_streams`.
+
 Each subcommand lives in its own private module (``credit_closure._cli_<name>``) exposing
 ``register(subparsers)``; the module names are listed in :data:`SUBCOMMANDS`.
 """
@@ -10,7 +15,9 @@ Each subcommand lives in its own private module (``credit_closure._cli_<name>``)
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
+import io
 import sys
 from collections.abc import Sequence
 
@@ -30,6 +37,41 @@ SUBCOMMANDS: list[str] = [
     "credit_closure.cli.validate",
     "credit_closure.cli.schema",
 ]
+
+
+#: The codec error handler :func:`safe_streams` installs.
+ESCAPE_ERRORS = "credit_closure.u_escape"
+
+
+def _u_escape(err: UnicodeError) -> tuple[str, int]:
+    """Write each character the stream's encoding cannot hold as ``\\uXXXX`` (a character
+    beyond U+FFFF as its surrogate pair), as a JSON string would."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    out = []
+    for ch in err.object[err.start : err.end]:
+        cp = ord(ch)
+        if cp > 0xFFFF:
+            cp -= 0x10000
+            out.append(f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{cp:04x}")
+    return "".join(out), err.end
+
+
+codecs.register_error(ESCAPE_ERRORS, _u_escape)
+
+
+def safe_streams() -> None:
+    """Make ``sys.stdout`` and ``sys.stderr`` escape what their encoding cannot write (instead
+    of raising ``UnicodeEncodeError``); streams that already have an error handler other than
+    ``strict``, or cannot be reconfigured, are left alone."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            try:
+                stream.reconfigure(errors=ESCAPE_ERRORS)
+            except (ValueError, OSError, io.UnsupportedOperation):  # pragma: no cover
+                pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,6 +107,7 @@ def report_problems(exc: InvalidInputError, *, source: str = "") -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    safe_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

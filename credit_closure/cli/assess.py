@@ -170,6 +170,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     from credit_closure._progress import Progress
     from credit_closure._scoring.assess import assess
 
+    day = _day(args.as_of, "--as-of")
     scorer = _scorer(args)
     data, name = read_source(args.file)
     args.source_name = name
@@ -182,7 +183,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     for where, doc in iter_documents(data, lines=lines):
         try:
             subject = build_subject(doc)
-            result = assess(subject, scorer=scorer, as_of=args.as_of)
+            result = assess(subject, scorer=scorer, as_of=day)
         except InvalidInputError as exc:
             if where:
                 raise InvalidInputError(exc.prefixed(where), what=exc.what) from None
@@ -205,6 +206,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 def _cmd_what_if(args: argparse.Namespace) -> int:
     from credit_closure._scoring.assess import what_if
 
+    args.on = _day(args.on, "--on")
     data, name = read_source(args.file)
     args.source_name = name
     ((_, doc),) = list(iter_documents(data, lines=False))
@@ -296,8 +298,20 @@ def _scorer(args: argparse.Namespace) -> Any:
     if getattr(args, "model", None):
         from credit_closure.cli.validate import load_model
 
-        return load_model(args.model)
+        return load_model(args.model, getattr(args, "sha256", None), name="--model")
+    if getattr(args, "sha256", None) is not None:
+        raise InvalidInputError(
+            [("--sha256", "pins a model file: use it with --model MODEL.json")], what="argument"
+        )
     return args.scorer
+
+
+def _day(value: str | None, option: str) -> Any:
+    """``--as-of``/``--on`` checked before any document is read (today, UTC, when omitted),
+    so one run of many documents uses one date."""
+    from credit_closure._scoring.assess import _as_of
+
+    return _as_of(value, option)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -307,6 +321,13 @@ def _common(p: argparse.ArgumentParser) -> None:
         default=None,
         metavar="MODEL.json",
         help="score with a saved scorecard artifact (from `train`) instead",
+    )
+    p.add_argument(
+        "--sha256",
+        default=None,
+        metavar="HEX",
+        help="with --model: refuse the artifact unless its content has this sha256 "
+        "(64 hex digits, as recorded when it was trained)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable JSON output")
     p.add_argument(

@@ -22,19 +22,30 @@ def _read(path: str, name: str) -> Any:
         ) from None
 
 
-def load_model(spec: str) -> Any:
+def load_model(spec: str, sha256: str | None = None, *, name: str = "MODEL") -> Any:
     """A scorer from a saved artifact path, or from a registered scorer name.
 
-    A path that exists (or ends with ``.json``) is loaded as a logistic scorecard artifact;
-    anything else is looked up as a registered scorer name (``rules``, ``logistic``, a
-    plugin's name).
+    A path that exists (or ends with ``.json``) is loaded as a logistic scorecard artifact,
+    checked against ``sha256`` when given (``--sha256``); anything else is looked up as a
+    registered scorer name (``rules``, ``logistic``, a plugin's name), which cannot be pinned
+    by a hash.
     """
     if os.path.exists(spec) or spec.endswith(".json"):
         from credit_closure._scorecard.logistic import LogisticScorer
 
         if not os.path.isfile(spec):
-            raise InvalidInputError([("MODEL", f"no such file: {spec}")], what="file")
-        return LogisticScorer.load(spec)
+            raise InvalidInputError([(name, f"no such file: {spec}")], what="file")
+        try:
+            return LogisticScorer.load(spec, sha256=sha256)
+        except InvalidInputError as exc:  # a malformed hash: name the option
+            raise InvalidInputError(
+                [("--sha256", m) for _p, m in exc.problems], what="argument"
+            ) from None
+    if sha256 is not None:
+        raise InvalidInputError(
+            [("--sha256", f"pins a model file; {name} names a registered scorer, not a file")],
+            what="argument",
+        )
     from credit_closure._scoring.registry import get_scorer
 
     return get_scorer(spec)
@@ -61,7 +72,7 @@ def write_html(result: Any, html_path: str, png_dir: Any) -> None:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from credit_closure.report import html_report
 
-    scorer = load_model(args.model)
+    scorer = load_model(args.model, args.sha256)
     args.source_name = args.data
     data = _read(args.data, "DATA")
     base = _read(args.baseline, "--baseline") if args.baseline else None
@@ -119,6 +130,13 @@ def register(sub: Any) -> None:
         help="a saved scorecard artifact (model.json) or a registered scorer name",
     )
     p.add_argument("data", metavar="DATA.jsonl", help="labelled profiles (JSON Lines)")
+    p.add_argument(
+        "--sha256",
+        default=None,
+        metavar="HEX",
+        help="refuse MODEL unless its content has this sha256 (64 hex digits, as recorded "
+        "when it was trained)",
+    )
     p.add_argument(
         "--baseline",
         metavar="BASE.jsonl",
