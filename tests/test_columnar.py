@@ -591,7 +591,8 @@ class TestBatchMethod:
     @pytest.mark.parametrize(
         "mode, message",
         [
-            ("raise", "score_batch\\(\\): RuntimeError: boom"),
+            # the plugin's exception text is withheld (it may carry subject data): type only
+            ("raise", "score_batch\\(\\): RuntimeError(?!: boom)"),
             ("short", "returned 1 results for"),
             ("junk", "score_batch\\(\\) must return a ScoreResult"),
         ],
