@@ -15,16 +15,22 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping
+from itertools import repeat
 from types import MappingProxyType, ModuleType
 from typing import Any
 
 import numpy as np
 
 from credit_closure._columnar.numpy_engine import ENUM_CODES, day_number
-from credit_closure._contract.model import (
-    _CTRL_RE,
-    Limits,
+from credit_closure._contract.attributes import _valid_name
+from credit_closure._contract.checks import (
+    _SURROGATE_RE,
+    CONTROL_MESSAGE,
+    SURROGATE_MESSAGE,
+    _key_path,
+    _text_problems,
 )
+from credit_closure._contract.model import Limits
 from credit_closure._scoring.reasons import REASONS
 from credit_closure.exceptions import InvalidInputError
 
@@ -211,7 +217,7 @@ class _Table:
         if name != "attributes":
             unknown = [c for c in self.columns if c not in TABLE_COLUMNS[name]]
             for c in unknown:
-                problems.add(f"{name}.{c}", "is not a column of the long format")
+                problems.add(_key_path(name, c), "is not a column of the long format")
             if unknown:
                 self.ok = False
 
@@ -359,19 +365,55 @@ def _ids(t: _Table, column: str, p: _Problems) -> np.ndarray | None:
     miss = _missing_mask(arr)
     p.rows(t.name, column, miss, "is missing")
     if not miss.all():
-        bad = np.fromiter(
-            (not isinstance(v, str) or not v or len(v) > Limits.MAX_ID_LENGTH for v in arr[~miss]),
-            dtype=bool,
-            count=int((~miss).sum()),
-        )
+        present = np.flatnonzero(~miss)
+        codes, uniques = _distinct(arr[present])
+        bad_shape, bad_ctrl, bad_sur = _id_problems(uniques)
         p.rows(
             t.name,
             column,
-            bad,
+            bad_shape[codes],
             f"must be a non-empty string of at most {Limits.MAX_ID_LENGTH} characters",
-            np.flatnonzero(~miss),
+            present,
         )
+        if bad_ctrl is not None and bad_sur is not None:
+            p.rows(t.name, column, bad_ctrl[codes], CONTROL_MESSAGE, present)
+            p.rows(t.name, column, bad_sur[codes], SURROGATE_MESSAGE, present)
     return arr
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Codes and distinct values of an object array without missing values, so a check runs
+    once per distinct value; each row its own value when they cannot be hashed."""
+    try:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(values)
+        return np.asarray(codes, dtype=np.int64), list(uniques)
+    except (ImportError, TypeError):  # pragma: no cover - pandas absent, or unhashable cells
+        return np.arange(values.size), values.tolist()
+
+
+def _id_problems(
+    uniques: list[Any],
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """For each distinct id: not a string of 1 to ``MAX_ID_LENGTH`` characters; and, among
+    those that are, a control character or a lone surrogate (the contract's one rule for
+    ids, :func:`~credit_closure._contract.checks._text_problem`); ``None`` when no id breaks
+    the rule. Loops run in C (``map``) and the rule is one regex pass over all the ids."""
+    n = len(uniques)
+    is_str = np.fromiter(map(isinstance, uniques, repeat(str)), dtype=bool, count=n)
+    texts = uniques if is_str.all() else [v if isinstance(v, str) else "" for v in uniques]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    bad_shape = ~is_str | (lengths == 0) | (lengths > Limits.MAX_ID_LENGTH)
+    found = _text_problems(texts)
+    if not any(found):
+        return bad_shape, None, None
+    messages = np.array(found, dtype=object)
+    return (
+        bad_shape,
+        ~bad_shape & (messages == CONTROL_MESSAGE),
+        ~bad_shape & (messages == SURROGATE_MESSAGE),
+    )
 
 
 def _enum(
@@ -572,10 +614,11 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
     for column in t.columns:
         if column == "subject_id":
             continue
-        if not column or len(column) > 64 or _CTRL_RE.search(column):
+        if not _valid_name(column):
             p.add(
-                f"attributes.{column[:40]}",
-                "is an invalid attribute name: names are 1-64 characters, no control characters",
+                _key_path("attributes", column),
+                "is an invalid attribute name: names are 1-64 characters, "
+                "no control characters or lone surrogates",
             )
             continue
         raw = t.raw(column)
@@ -605,12 +648,14 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
             bad_num = np.zeros(arr.size, dtype=bool)
             bad_int = np.zeros(arr.size, dtype=bool)
             bad_len = np.zeros(arr.size, dtype=bool)
+            bad_sur = np.zeros(arr.size, dtype=bool)
             for i in idx.tolist():  # object columns are checked value by value
                 v = arr[i]
                 if isinstance(v, np.generic):
                     v = v.item()
                 if isinstance(v, str):
                     bad_len[i] = len(v) > Limits.MAX_STRING_LENGTH
+                    bad_sur[i] = _SURROGATE_RE.search(v) is not None
                 elif isinstance(v, bool) or not isinstance(v, (int, float)):
                     bad_type[i] = True
                 elif isinstance(v, float):
@@ -631,6 +676,7 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
                 bad_len,
                 f"is longer than {Limits.MAX_STRING_LENGTH} characters",
             )
+            p.rows("attributes", column, bad_sur, SURROGATE_MESSAGE)
         else:
             p.add(f"attributes.{column}", f"must hold numbers or strings (got dtype {arr.dtype})")
 
