@@ -132,8 +132,12 @@ def _short(value: Any, limit: int = 40) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
         digits = int(value.bit_length() * 0.30103) + 1
         text = f"{'-' if value < 0 else ''}an integer of about {digits} digits"
-    else:
+    elif isinstance(value, str):
+        text = repr(value[:limit])
+    elif value is None or isinstance(value, (int, float)):
         text = repr(value)
+    else:  # a container or an object: its kind, never its (possibly huge or deep) content
+        text = f"an {_type_name(value)}" if _type_name(value)[0] in "aeiou" else _type_name(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
