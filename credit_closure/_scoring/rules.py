@@ -38,7 +38,7 @@ import os
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import attrs
 
@@ -164,7 +164,7 @@ def _finite(value: int | float) -> bool:
         return False
 
 
-def _known(value: Any, names: Mapping[str, Any] | tuple[str, ...]) -> bool:
+def _known(value: Any, names: Mapping[str, Any] | tuple[str, ...]) -> TypeGuard[str]:
     """Whether ``value`` is one of ``names`` (a list or an object is not, and never raises)."""
     return isinstance(value, str) and value in names
 
