@@ -151,6 +151,17 @@ def _text_problem(value: str) -> str | None:
     return SURROGATE_MESSAGE if found.group() >= "\ud800" else CONTROL_MESSAGE
 
 
+#: Tab, line feed and carriage return, which documentation text may hold, as spaces.
+_LINE_BREAKS = str.maketrans("\t\n\r", "   ")
+
+
+def _doc_text_problem(value: str) -> str | None:
+    """The rule for documentation text (a policy's description, a rule's rationale, an
+    artifact's training notes): as for names, except that tab and line breaks are allowed."""
+    message = _text_problem(value.translate(_LINE_BREAKS))
+    return None if message is None else message + " (tab and line breaks are allowed in text)"
+
+
 def _text_problems(texts: list[str]) -> list[str | None]:
     """:func:`_text_problem` of each of ``texts``, with one regex pass over them all when
     none has a problem (the common case: a column of a million ids costs one C-level scan)."""

@@ -42,7 +42,7 @@ from typing import Any, NamedTuple, TypeGuard
 
 import attrs
 
-from credit_closure._contract.checks import _key_path, _short, _text_problem
+from credit_closure._contract.checks import _doc_text_problem, _key_path, _short, _text_problem
 from credit_closure._contract.model import CreditProfile
 from credit_closure._scoring.features import FEATURE_INDEX, FeatureConfig, extract
 from credit_closure._scoring.protocol import (
@@ -171,10 +171,6 @@ def _known(value: Any, names: Mapping[str, Any] | tuple[str, ...]) -> TypeGuard[
 
 #: The longest policy name, version or rule id.
 _MAX_NAME = 128
-#: Tab, line feed and carriage return, which documentation text may hold, as spaces.
-_LINE_BREAKS = str.maketrans("\t\n\r", "   ")
-
-
 def _check_name(p: list[Problem], path: str, value: Any) -> bool:
     """A name, version or id: a string of 1 to ``_MAX_NAME`` characters that keeps the one
     rule for ids and names (no control characters, no lone surrogates)."""
@@ -194,8 +190,8 @@ def _doc_text(p: list[Problem], path: str, value: Any) -> None:
     span lines but holds no other control character and no lone surrogate."""
     if not isinstance(value, str):
         p.append((path, "must be a string"))
-    elif (message := _text_problem(value.translate(_LINE_BREAKS))) is not None:
-        p.append((path, message + " (tab and line breaks are allowed in text)"))
+    elif (message := _doc_text_problem(value)) is not None:
+        p.append((path, message))
 
 
 def _conditions(problems: list[Problem], path: str, raw: Any) -> tuple[Condition, ...]:
