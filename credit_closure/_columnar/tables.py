@@ -24,6 +24,7 @@ import numpy as np
 from credit_closure._columnar.numpy_engine import ENUM_CODES, day_number
 from credit_closure._contract.attributes import _valid_name
 from credit_closure._contract.checks import (
+    _BAD_TEXT_RE,
     _SURROGATE_RE,
     CONTROL_MESSAGE,
     SURROGATE_MESSAGE,
@@ -364,21 +365,55 @@ def _ids(t: _Table, column: str, p: _Problems) -> np.ndarray | None:
         return None
     miss = _missing_mask(arr)
     p.rows(t.name, column, miss, "is missing")
-    if not miss.all():
+    if not miss.any():
+        _check_id_texts(t.name, column, arr, None, p)
+    elif not miss.all():
         present = np.flatnonzero(~miss)
-        codes, uniques = _distinct(arr[present])
-        bad_shape, bad_ctrl, bad_sur = _id_problems(uniques)
-        p.rows(
-            t.name,
-            column,
-            bad_shape[codes],
-            f"must be a non-empty string of at most {Limits.MAX_ID_LENGTH} characters",
-            present,
-        )
-        if bad_ctrl is not None and bad_sur is not None:
-            p.rows(t.name, column, bad_ctrl[codes], CONTROL_MESSAGE, present)
-            p.rows(t.name, column, bad_sur[codes], SURROGATE_MESSAGE, present)
+        _check_id_texts(t.name, column, arr[present], present, p)
     return arr
+
+
+def _check_id_texts(
+    table: str, column: str, values: np.ndarray, rows: np.ndarray | None, p: _Problems
+) -> None:
+    """The contract's checks of ids (:func:`~credit_closure._contract.checks._check_id`) on
+    the present ``values`` of an id column (at ``rows``): a string of 1 to ``MAX_ID_LENGTH``
+    characters keeping the one rule for ids and names. Type and length are tested by C-level
+    loops over the rows, the rule by one scan of all the ids at once; only when that scan
+    finds a refused character is each distinct id looked at, to name the rows."""
+    texts = values.tolist()
+    n = len(texts)
+    try:
+        joined = "".join(texts)  # succeeds only when every value is a string
+        is_str = np.ones(n, dtype=bool)
+    except TypeError:
+        is_str = np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=n)
+        texts = [v if isinstance(v, str) else "" for v in texts]
+        joined = "".join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    bad_shape = ~is_str | (lengths == 0) | (lengths > Limits.MAX_ID_LENGTH)
+    p.rows(
+        table,
+        column,
+        bad_shape,
+        f"must be a non-empty string of at most {Limits.MAX_ID_LENGTH} characters",
+        rows,
+    )
+    if not _has_refused_character(joined):
+        return
+    codes, uniques = _distinct(np.array(texts, dtype=object))
+    messages = np.array(_text_problems(uniques), dtype=object)[codes]
+    for message in (CONTROL_MESSAGE, SURROGATE_MESSAGE):
+        p.rows(table, column, ~bad_shape & (messages == message), message, rows)
+
+
+def _has_refused_character(text: str) -> bool:
+    """Whether ``text`` holds a character the one rule for ids and names refuses; ASCII text
+    (the common case) is scanned as bytes by numpy, any other by the contract's regex."""
+    if text.isascii():
+        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        return bool(((codes < 0x20) | (codes == 0x7F)).any())
+    return _BAD_TEXT_RE.search(text) is not None
 
 
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
@@ -391,29 +426,6 @@ def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
         return np.asarray(codes, dtype=np.int64), list(uniques)
     except (ImportError, TypeError):  # pragma: no cover - pandas absent, or unhashable cells
         return np.arange(values.size), values.tolist()
-
-
-def _id_problems(
-    uniques: list[Any],
-) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """For each distinct id: not a string of 1 to ``MAX_ID_LENGTH`` characters; and, among
-    those that are, a control character or a lone surrogate (the contract's one rule for
-    ids, :func:`~credit_closure._contract.checks._text_problem`); ``None`` when no id breaks
-    the rule. Loops run in C (``map``) and the rule is one regex pass over all the ids."""
-    n = len(uniques)
-    is_str = np.fromiter(map(isinstance, uniques, repeat(str)), dtype=bool, count=n)
-    texts = uniques if is_str.all() else [v if isinstance(v, str) else "" for v in uniques]
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    bad_shape = ~is_str | (lengths == 0) | (lengths > Limits.MAX_ID_LENGTH)
-    found = _text_problems(texts)
-    if not any(found):
-        return bad_shape, None, None
-    messages = np.array(found, dtype=object)
-    return (
-        bad_shape,
-        ~bad_shape & (messages == CONTROL_MESSAGE),
-        ~bad_shape & (messages == SURROGATE_MESSAGE),
-    )
 
 
 def _enum(
