@@ -171,6 +171,8 @@ def _known(value: Any, names: Mapping[str, Any] | tuple[str, ...]) -> TypeGuard[
 
 #: The longest policy name, version or rule id.
 _MAX_NAME = 128
+
+
 def _check_name(p: list[Problem], path: str, value: Any) -> bool:
     """A name, version or id: a string of 1 to ``_MAX_NAME`` characters that keeps the one
     rule for ids and names (no control characters, no lone surrogates)."""
