@@ -15,16 +15,23 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping
+from itertools import repeat
 from types import MappingProxyType, ModuleType
 from typing import Any
 
 import numpy as np
 
 from credit_closure._columnar.numpy_engine import ENUM_CODES, day_number
-from credit_closure._contract.model import (
-    _CTRL_RE,
-    Limits,
+from credit_closure._contract.attributes import _valid_name
+from credit_closure._contract.checks import (
+    _BAD_TEXT_RE,
+    _SURROGATE_RE,
+    CONTROL_MESSAGE,
+    SURROGATE_MESSAGE,
+    _key_path,
+    _text_problems,
 )
+from credit_closure._contract.model import Limits
 from credit_closure._scoring.reasons import REASONS
 from credit_closure.exceptions import InvalidInputError
 
@@ -211,7 +218,7 @@ class _Table:
         if name != "attributes":
             unknown = [c for c in self.columns if c not in TABLE_COLUMNS[name]]
             for c in unknown:
-                problems.add(f"{name}.{c}", "is not a column of the long format")
+                problems.add(_key_path(name, c), "is not a column of the long format")
             if unknown:
                 self.ok = False
 
@@ -358,20 +365,67 @@ def _ids(t: _Table, column: str, p: _Problems) -> np.ndarray | None:
         return None
     miss = _missing_mask(arr)
     p.rows(t.name, column, miss, "is missing")
-    if not miss.all():
-        bad = np.fromiter(
-            (not isinstance(v, str) or not v or len(v) > Limits.MAX_ID_LENGTH for v in arr[~miss]),
-            dtype=bool,
-            count=int((~miss).sum()),
-        )
-        p.rows(
-            t.name,
-            column,
-            bad,
-            f"must be a non-empty string of at most {Limits.MAX_ID_LENGTH} characters",
-            np.flatnonzero(~miss),
-        )
+    if not miss.any():
+        _check_id_texts(t.name, column, arr, None, p)
+    elif not miss.all():
+        present = np.flatnonzero(~miss)
+        _check_id_texts(t.name, column, arr[present], present, p)
     return arr
+
+
+def _check_id_texts(
+    table: str, column: str, values: np.ndarray, rows: np.ndarray | None, p: _Problems
+) -> None:
+    """The contract's checks of ids (:func:`~credit_closure._contract.checks._check_id`) on
+    the present ``values`` of an id column (at ``rows``): a string of 1 to ``MAX_ID_LENGTH``
+    characters keeping the one rule for ids and names. Type and length are tested by C-level
+    loops over the rows, the rule by one scan of all the ids at once; only when that scan
+    finds a refused character is each distinct id looked at, to name the rows."""
+    texts = values.tolist()
+    n = len(texts)
+    try:
+        joined = "".join(texts)  # succeeds only when every value is a string
+        is_str = np.ones(n, dtype=bool)
+    except TypeError:
+        is_str = np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=n)
+        texts = [v if isinstance(v, str) else "" for v in texts]
+        joined = "".join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    bad_shape = ~is_str | (lengths == 0) | (lengths > Limits.MAX_ID_LENGTH)
+    p.rows(
+        table,
+        column,
+        bad_shape,
+        f"must be a non-empty string of at most {Limits.MAX_ID_LENGTH} characters",
+        rows,
+    )
+    if not _has_refused_character(joined):
+        return
+    codes, uniques = _distinct(np.array(texts, dtype=object))
+    messages = np.array(_text_problems(uniques), dtype=object)[codes]
+    for message in (CONTROL_MESSAGE, SURROGATE_MESSAGE):
+        p.rows(table, column, ~bad_shape & (messages == message), message, rows)
+
+
+def _has_refused_character(text: str) -> bool:
+    """Whether ``text`` holds a character the one rule for ids and names refuses; ASCII text
+    (the common case) is scanned as bytes by numpy, any other by the contract's regex."""
+    if text.isascii():
+        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        return bool(((codes < 0x20) | (codes == 0x7F)).any())
+    return _BAD_TEXT_RE.search(text) is not None
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Codes and distinct values of an object array without missing values, so a check runs
+    once per distinct value; each row its own value when they cannot be hashed."""
+    try:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(values)
+        return np.asarray(codes, dtype=np.int64), list(uniques)
+    except (ImportError, TypeError):  # pragma: no cover - pandas absent, or unhashable cells
+        return np.arange(values.size), values.tolist()
 
 
 def _enum(
@@ -572,10 +626,11 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
     for column in t.columns:
         if column == "subject_id":
             continue
-        if not column or len(column) > 64 or _CTRL_RE.search(column):
+        if not _valid_name(column):
             p.add(
-                f"attributes.{column[:40]}",
-                "is an invalid attribute name: names are 1-64 characters, no control characters",
+                _key_path("attributes", column),
+                "is an invalid attribute name: names are 1-64 characters, "
+                "no control characters or lone surrogates",
             )
             continue
         raw = t.raw(column)
@@ -605,12 +660,14 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
             bad_num = np.zeros(arr.size, dtype=bool)
             bad_int = np.zeros(arr.size, dtype=bool)
             bad_len = np.zeros(arr.size, dtype=bool)
+            bad_sur = np.zeros(arr.size, dtype=bool)
             for i in idx.tolist():  # object columns are checked value by value
                 v = arr[i]
                 if isinstance(v, np.generic):
                     v = v.item()
                 if isinstance(v, str):
                     bad_len[i] = len(v) > Limits.MAX_STRING_LENGTH
+                    bad_sur[i] = _SURROGATE_RE.search(v) is not None
                 elif isinstance(v, bool) or not isinstance(v, (int, float)):
                     bad_type[i] = True
                 elif isinstance(v, float):
@@ -631,6 +688,7 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
                 bad_len,
                 f"is longer than {Limits.MAX_STRING_LENGTH} characters",
             )
+            p.rows("attributes", column, bad_sur, SURROGATE_MESSAGE)
         else:
             p.add(f"attributes.{column}", f"must hold numbers or strings (got dtype {arr.dtype})")
 

@@ -9,7 +9,16 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from credit_closure._contract.checks import _CTRL_RE, Limits, Problem, _raise_if, _type_name
+from credit_closure._contract.checks import (
+    _SURROGATE_RE,
+    SURROGATE_MESSAGE,
+    Limits,
+    Problem,
+    _raise_if,
+    _short,
+    _text_problem,
+    _type_name,
+)
 
 __all__ = ["AttributeValue", "Attributes"]
 
@@ -57,11 +66,12 @@ class Attributes(Mapping[str, AttributeValue]):
         if len(data) > Limits.MAX_ATTRIBUTES:
             return [(path, f"has {len(data)} items; the maximum is {Limits.MAX_ATTRIBUTES}")]
         for key, value in data.items():
-            if not isinstance(key, str) or not key or len(key) > 64 or _CTRL_RE.search(key):
+            if not _valid_name(key):
                 out.append(
                     (
                         path,
-                        f"has an invalid name {str(key)[:40]!r}: names are 1-64 characters, no control characters",
+                        f"has an invalid name {_short(key)}: names are 1-64 characters, "
+                        "no control characters or lone surrogates",
                     )
                 )
                 continue
@@ -79,6 +89,8 @@ class Attributes(Mapping[str, AttributeValue]):
                 out.append((p, "is too large an integer to be exact in JSON (|n| > 2**53)"))
             elif isinstance(value, str) and len(value) > Limits.MAX_STRING_LENGTH:
                 out.append((p, f"is longer than {Limits.MAX_STRING_LENGTH} characters"))
+            elif isinstance(value, str) and _SURROGATE_RE.search(value):
+                out.append((p, SURROGATE_MESSAGE))
         return out
 
     def __getitem__(self, key: str) -> AttributeValue:
@@ -116,6 +128,12 @@ class Attributes(Mapping[str, AttributeValue]):
     def to_dict(self) -> dict[str, AttributeValue]:
         """Return a new plain ``dict`` of the attributes."""
         return dict(self._data)
+
+
+def _valid_name(key: Any) -> bool:
+    """Whether ``key`` is a valid attribute name: a string of 1-64 characters that keeps the
+    one rule for ids and names (no control characters, no lone surrogates)."""
+    return isinstance(key, str) and 0 < len(key) <= 64 and _text_problem(key) is None
 
 
 def _to_attributes(value: Any) -> Any:

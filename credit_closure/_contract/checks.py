@@ -53,7 +53,15 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
 )
-_CTRL_RE = re.compile(r"[\x00-\x1f\x7f]")
+#: Control characters: C0 (U+0000-U+001F), DEL (U+007F) and C1 (U+0080-U+009F).
+_CTRL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Lone surrogates (U+D800-U+DFFF): a Python ``str`` holding one cannot be encoded as UTF-8.
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+#: The one rule for ids and names, on every path (see :func:`_text_problem`).
+_BAD_TEXT_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: The messages of the rule, shared by every path that applies it.
+CONTROL_MESSAGE = "must not contain control characters (U+0000-U+001F, U+007F-U+009F)"
+SURROGATE_MESSAGE = "must be valid Unicode text (no lone surrogates)"
 
 
 class _Unparsed(str):
@@ -118,13 +126,57 @@ def _type_name(value: Any) -> str:
 
 
 def _short(value: Any, limit: int = 40) -> str:
-    """A value for a message, cut to ``limit`` characters (a 4,000-digit number stays short)."""
-    text = (
-        repr(value)
-        if not isinstance(value, int) or abs(value) < 10**30
-        else f"{str(value)[:12]}...({len(str(value))} digits)"
-    )
+    """A value for a message, cut to ``limit`` characters and escaped (``repr``: controls and
+    lone surrogates appear as ``\\x85``, ``\\ud800``, so the message is always valid UTF-8
+    and one line). A 4,000-digit number stays short, and is never turned into its digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        digits = int(value.bit_length() * 0.30103) + 1
+        text = f"{'-' if value < 0 else ''}an integer of about {digits} digits"
+    elif isinstance(value, str):
+        text = repr(value[:limit])
+    elif value is None or isinstance(value, (int, float)):
+        text = repr(value)
+    else:  # a container or an object: its kind, never its (possibly huge or deep) content
+        text = f"an {_type_name(value)}" if _type_name(value)[0] in "aeiou" else _type_name(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _text_problem(value: str) -> str | None:
+    """The one rule for ids and names (API, JSON, CLI, columnar, policies, artifacts): the
+    message when ``value`` holds a control character (C0, DEL or C1) or a lone surrogate,
+    else ``None``."""
+    found = _BAD_TEXT_RE.search(value)
+    if found is None:
+        return None
+    return SURROGATE_MESSAGE if found.group() >= "\ud800" else CONTROL_MESSAGE
+
+
+#: Tab, line feed and carriage return, which documentation text may hold, as spaces.
+_LINE_BREAKS = str.maketrans("\t\n\r", "   ")
+
+
+def _doc_text_problem(value: str) -> str | None:
+    """The rule for documentation text (a policy's description, a rule's rationale, an
+    artifact's training notes): as for names, except that tab and line breaks are allowed."""
+    message = _text_problem(value.translate(_LINE_BREAKS))
+    return None if message is None else message + " (tab and line breaks are allowed in text)"
+
+
+def _text_problems(texts: list[str]) -> list[str | None]:
+    """:func:`_text_problem` of each of ``texts``, with one regex pass over them all when
+    none has a problem (the common case: a column of a million ids costs one C-level scan)."""
+    if _BAD_TEXT_RE.search("".join(texts)) is None:
+        return [None] * len(texts)
+    return list(map(_text_problem, texts))
+
+
+def _key_path(path: str, key: Any) -> str:
+    """The path of ``key`` inside ``path``: ``path.key`` for a clean key (a string of at most
+    64 characters keeping the one rule), else ``path[<the key escaped and cut>]``, so an
+    unknown key cannot forge a line or an escape sequence in a message."""
+    if isinstance(key, str) and 0 < len(key) <= 64 and _text_problem(key) is None:
+        return f"{path}.{key}" if path else key
+    return f"{path}[{_short(key, 60)}]"
 
 
 def _check_id(problems: list[Problem], path: str, value: Any) -> None:
@@ -132,18 +184,16 @@ def _check_id(problems: list[Problem], path: str, value: Any) -> None:
         problems.append((path, "must be a non-empty string"))
     elif len(value) > Limits.MAX_ID_LENGTH:
         problems.append((path, f"is longer than {Limits.MAX_ID_LENGTH} characters"))
-    elif _CTRL_RE.search(value):
-        problems.append((path, "must not contain control characters"))
-    elif not _valid_unicode(value):
-        problems.append((path, "must be valid Unicode text (no lone surrogates)"))
+    else:
+        _check_text(problems, path, value)
 
 
-def _valid_unicode(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+def _check_text(problems: list[Problem], path: str, value: str) -> bool:
+    """Report ``value`` when it breaks the one rule for ids and names; True when it is clean."""
+    message = _text_problem(value)
+    if message is not None:
+        problems.append((path, message))
+    return message is None
 
 
 def _check_enum(problems: list[Problem], path: str, value: Any, enum_cls: type[enum.Enum]) -> None:

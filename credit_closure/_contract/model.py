@@ -39,6 +39,7 @@ from credit_closure._contract.checks import (
     _check_id,
     _check_int,
     _check_list,
+    _check_text,
     _raise_if,
     _to_date,
     _to_datetime,
@@ -212,13 +213,11 @@ class CreditAccount:
         _check_id(p, "account_id", self.account_id)
         _check_enum(p, "product", self.product, ProductType)
         _check_enum(p, "status", self.status, AccountStatus)
-        if self.provider is not None and (
-            not isinstance(self.provider, str)
-            or not self.provider
-            or len(self.provider) > 64
-            or _CTRL_RE.search(self.provider)
-        ):
-            p.append(("provider", "must be a non-empty string of at most 64 characters"))
+        if self.provider is not None:
+            if not isinstance(self.provider, str) or not self.provider or len(self.provider) > 64:
+                p.append(("provider", "must be a non-empty string of at most 64 characters"))
+            else:
+                _check_text(p, "provider", self.provider)
         opened_ok = _check_date(p, "opened_on", self.opened_on, optional=True)
         closed_ok = _check_date(p, "closed_on", self.closed_on, optional=True)
         if opened_ok and closed_ok and self.closed_on < self.opened_on:  # type: ignore[operator]

@@ -26,6 +26,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from credit_closure._contract.checks import (
+    _SURROGATE_RE,
+    SURROGATE_MESSAGE,
+    _doc_text_problem,
+    _key_path,
+    _text_problem,
+)
 from credit_closure._contract.documents import loads_document
 from credit_closure._scorecard._validation import Problem, finite, is_int, parse_date, type_name
 from credit_closure._scorecard.binning import NumericBinning, binning_from_dict
@@ -266,9 +273,11 @@ def verified_content(doc: Any, source: str, expected: str | None) -> VerifiedCon
         raise _artifact_error(source, [("sha256", "must be 64 lower-case hex digits")])
     try:
         actual = _sha256(content)
-    except ValueError:  # a number beyond the float range (1e400) parsed as infinity
+    except ValueError:  # infinity (1e400 parses so), a lone surrogate, a 5,000-digit integer
         raise _artifact_error(
-            source, [("", "holds a number beyond the float range (such as 1e400)")]
+            source,
+            _value_problems(content)
+            or [("", "holds a number beyond the float range (such as 1e400)")],
         ) from None
     if actual != stated:
         raise _artifact_error(
@@ -315,15 +324,54 @@ class _Head(NamedTuple):
     intercept: Any
 
 
+#: The largest integer an artifact may hold: beyond it JSON numbers stop being exact.
+_MAX_EXACT_INT = 2**53
+
+
+def _value_problems(doc: Any) -> list[Problem]:
+    """Values no field may hold, wherever they are: an integer beyond +-2**53, a number that
+    is not finite, a lone surrogate in a string or a key (walked without recursion)."""
+    problems: list[Problem] = []
+    stack: list[tuple[str, Any]] = [("", doc)]
+    while stack and len(problems) < 50:
+        path, value = stack.pop()
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and _SURROGATE_RE.search(key):
+                    problems.append(
+                        (
+                            _key_path(path, key),
+                            "is a key holding a lone surrogate (not valid Unicode text)",
+                        )
+                    )
+                else:
+                    stack.append((_key_path(path, key), item))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int) and abs(value) > _MAX_EXACT_INT:
+            problems.append((path, "is an integer beyond +-2**53 (not exact in JSON)"))
+        elif isinstance(value, float) and not math.isfinite(value):
+            problems.append(
+                (path, "is not finite (a number beyond the float range, such as 1e400, or NaN)")
+            )
+        elif isinstance(value, str) and _SURROGATE_RE.search(value):
+            problems.append((path, SURROGATE_MESSAGE))
+    return sorted(problems)
+
+
 def _check_keys(doc: Mapping[str, Any], source: str) -> None:
-    """Refuse unknown and missing top-level fields before reading any of them."""
+    """Refuse unknown and missing top-level fields, and values no field may hold, before
+    reading any field."""
     problems: list[Problem] = []
     known = set(_CONTENT_KEYS)
     for key in doc:
         if key not in known:
-            problems.append((str(key), "is not a known field"))
+            problems.append((_key_path("", key), "is not a known field"))
     for key in sorted(known - set(doc)):
         problems.append((key, "is required"))
+    problems += _value_problems(doc)
     if problems:
         raise _artifact_error(source, problems)
 
@@ -351,7 +399,7 @@ def _check_training(t: Mapping[str, Any]) -> list[Problem]:
     out: list[Problem] = []
     for key in t:
         if key not in _TRAINING_KEYS:
-            out.append((f"training.{key}", "is not a known field"))
+            out.append((_key_path("training", key), "is not a known field"))
     for key in sorted(_TRAINING_KEYS - set(t)):
         out.append((f"training.{key}", "is required"))
     if out:
@@ -367,6 +415,8 @@ def _check_training(t: Mapping[str, Any]) -> list[Problem]:
     for key in ("data", "method", "near_cutoff_rule"):
         if not isinstance(t[key], str):
             out.append((f"training.{key}", "must be a string"))
+        elif (message := _doc_text_problem(t[key])) is not None:
+            out.append((f"training.{key}", message))
     for key in ("versions", "metrics", "params"):
         if not isinstance(t[key], dict):
             out.append((f"training.{key}", "must be an object"))
@@ -388,8 +438,8 @@ def _parse_training(training: Any, reason_method: Any, problems: list[Problem]) 
     if not isinstance(params, dict):
         return {}
     extra = set(params) - set(_PARAM_NAMES)
-    for key in sorted(extra):
-        problems.append((f"training.params.{key}", "is not a known parameter"))
+    for key in sorted(extra, key=str):
+        problems.append((_key_path("training.params", key), "is not a known parameter"))
     missing = set(_PARAM_NAMES) - set(params) - set(_PARAM_BEFORE)
     for key in sorted(missing):
         problems.append((f"training.params.{key}", "is required"))
@@ -410,7 +460,7 @@ def _check_input_keys(item: Any, path: str, problems: list[Problem]) -> bool:
     bad = False
     for key in item:
         if key not in _INPUT_KEYS:
-            problems.append((f"{path}.{key}", "is not a known field"))
+            problems.append((_key_path(path, key), "is not a known field"))
             bad = True
     for key in sorted(_INPUT_KEYS - set(item)):
         problems.append((f"{path}.{key}", "is required"))
@@ -448,6 +498,9 @@ def _input_from_dict(
         return None
     if not isinstance(name, str) or not name or len(name) > 64:
         problems.append((f"{path}.name", "must be a string of 1-64 characters"))
+        return None
+    if (message := _text_problem(name)) is not None:
+        problems.append((f"{path}.name", message))
         return None
     if kind == "feature" and name not in FEATURE_INDEX:
         problems.append((f"{path}.name", "is not a feature of this library version"))

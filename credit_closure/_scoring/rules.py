@@ -38,10 +38,11 @@ import os
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import attrs
 
+from credit_closure._contract.checks import _doc_text_problem, _key_path, _short, _text_problem
 from credit_closure._contract.model import CreditProfile
 from credit_closure._scoring.features import FEATURE_INDEX, FeatureConfig, extract
 from credit_closure._scoring.protocol import (
@@ -149,10 +150,50 @@ class CompiledRule:
 
 
 def _num(problems: list[Problem], path: str, value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
         problems.append((path, "must be a finite number"))
         return None
     return float(value)
+
+
+def _finite(value: int | float) -> bool:
+    """``math.isfinite``, False for an int beyond the float range (a 400-digit integer)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _known(value: Any, names: Mapping[str, Any] | tuple[str, ...]) -> TypeGuard[str]:
+    """Whether ``value`` is one of ``names`` (a list or an object is not, and never raises)."""
+    return isinstance(value, str) and value in names
+
+
+#: The longest policy name, version or rule id.
+_MAX_NAME = 128
+
+
+def _check_name(p: list[Problem], path: str, value: Any) -> bool:
+    """A name, version or id: a string of 1 to ``_MAX_NAME`` characters that keeps the one
+    rule for ids and names (no control characters, no lone surrogates)."""
+    if not isinstance(value, str) or not value:
+        p.append((path, "must be a non-empty string"))
+    elif len(value) > _MAX_NAME:
+        p.append((path, f"is longer than {_MAX_NAME} characters"))
+    elif (message := _text_problem(value)) is not None:
+        p.append((path, message))
+    else:
+        return True
+    return False
+
+
+def _doc_text(p: list[Problem], path: str, value: Any) -> None:
+    """Documentation text (description, title, rationale, a source) must be a string; it may
+    span lines but holds no other control character and no lone surrogate."""
+    if not isinstance(value, str):
+        p.append((path, "must be a string"))
+    elif (message := _doc_text_problem(value)) is not None:
+        p.append((path, message))
 
 
 def _conditions(problems: list[Problem], path: str, raw: Any) -> tuple[Condition, ...]:
@@ -176,13 +217,14 @@ def _condition(problems: list[Problem], cp: str, c: Any) -> Condition | None:
     ops = [k for k in ("at_least", "below", "equals") if k in c]
     extra = set(c) - {"feature", "at_least", "below", "equals", "missing"}
     if extra:
-        problems.append((cp, f"has unknown keys: {', '.join(sorted(map(str, extra)))}"))
+        names = sorted(_key_path("", k) for k in extra)
+        problems.append((cp, f"has unknown keys: {', '.join(names)}"))
     if len(ops) != 1:
         problems.append((cp, "needs exactly one of at_least, below, equals"))
         return None
     feat = c.get("feature")
-    if feat not in FEATURE_INDEX:
-        problems.append((f"{cp}.feature", f"is not a known feature (got {str(feat)[:40]!r})"))
+    if not _known(feat, FEATURE_INDEX):
+        problems.append((f"{cp}.feature", f"is not a known feature (got {_short(feat)})"))
         return None
     thr = _num(problems, f"{cp}.{ops[0]}", c[ops[0]])
     missing = c.get("missing", False)
@@ -210,20 +252,18 @@ def _policy_header(p: list[Problem], data: Mapping[str, Any]) -> _Header:
     """Check everything but the rules: known keys, format, identity, windows, scale."""
     for k in data:
         if k not in _POLICY_KEYS:
-            p.append((str(k), "is not a known field"))
+            p.append((_key_path("", k), "is not a known field"))
     if data.get("format") != POLICY_FORMAT:
         p.append(("format", f"must be {POLICY_FORMAT!r}"))
     fv = data.get("format_version")
-    if isinstance(fv, bool) or fv != POLICY_FORMAT_VERSION:
+    if type(fv) is not int or fv != POLICY_FORMAT_VERSION:  # not 1.0, not true
         p.append(
-            (
-                "format_version",
-                f"must be {POLICY_FORMAT_VERSION} (got {data.get('format_version')!r})",
-            )
+            ("format_version", f"must be the integer {POLICY_FORMAT_VERSION} (got {_short(fv)})")
         )
     for key in ("name", "version"):
-        if not isinstance(data.get(key), str) or not data.get(key):
-            p.append((key, "must be a non-empty string"))
+        _check_name(p, key, data.get(key))
+    if "description" in data:
+        _doc_text(p, "description", data["description"])
     base = _num(p, "base_log_odds", data.get("base_log_odds"))
     retention = data.get("retention_months", 60)
     if isinstance(retention, bool) or not isinstance(retention, int) or not 1 <= retention <= 600:
@@ -248,7 +288,8 @@ def _rules(p: list[Problem], raw_rules: Any) -> list[CompiledRule]:
     seen: set[Any] = set()
     for i, r in enumerate(raw_rules):
         rid = r.get("id") if isinstance(r, Mapping) else None
-        rp = f"rules[{i}]" + (f" ({rid})" if isinstance(rid, str) else "")
+        clean = isinstance(rid, str) and 0 < len(rid) <= _MAX_NAME and _text_problem(rid) is None
+        rp = f"rules[{i}]" + (f" ({rid})" if clean else "")
         if not isinstance(r, Mapping):
             p.append((rp, "must be an object"))
             continue
@@ -263,22 +304,21 @@ def _rule(p: list[Problem], rp: str, r: Mapping[str, Any], seen: set[Any]) -> Co
     before = len(p)
     for k in r:
         if k not in _RULE_KEYS:
-            p.append((f"{rp}.{k}", "is not a known field"))
+            p.append((_key_path(rp, k), "is not a known field"))
     rid: Any = r.get("id")
-    if not isinstance(rid, str) or not rid:
-        p.append((f"{rp}.id", "must be a non-empty string"))
-    elif rid in seen:
-        p.append((f"{rp}.id", "duplicates another rule's id"))
-    seen.add(rid)
+    if _check_name(p, f"{rp}.id", rid):
+        if rid in seen:
+            p.append((f"{rp}.id", "duplicates another rule's id"))
+        seen.add(rid)
     feat: Any = r.get("feature")
-    if feat not in FEATURE_INDEX:
-        p.append((f"{rp}.feature", f"is not a known feature (got {str(feat)[:40]!r})"))
+    if not _known(feat, FEATURE_INDEX):
+        p.append((f"{rp}.feature", f"is not a known feature (got {_short(feat)})"))
     direction = r.get("direction", "at_least")
-    if direction not in ("at_least", "below"):
+    if not _known(direction, ("at_least", "below")):
         p.append((f"{rp}.direction", "must be 'at_least' or 'below'"))
     reason: Any = r.get("reason")
-    if reason not in REASONS:
-        p.append((f"{rp}.reason", f"is not a known reason code (got {str(reason)[:40]!r})"))
+    if not _known(reason, REASONS):
+        p.append((f"{rp}.reason", f"is not a known reason code (got {_short(reason)})"))
     thresholds, log_odds = _steps(p, rp, r.get("steps"), direction)
     action, code = _trigger(p, rp, r.get("trigger"), reason)
     when = _conditions(p, f"{rp}.when", r.get("when"))
@@ -352,9 +392,9 @@ def _trigger(p: list[Problem], rp: str, trig: Any, reason: Any) -> tuple[Any, An
         return None, None
     action = trig["action"]
     code = trig.get("code", reason)
-    if action not in TRIGGER_ACTIONS:
+    if not _known(action, TRIGGER_ACTIONS):
         p.append((f"{rp}.trigger.action", f"must be one of {', '.join(TRIGGER_ACTIONS)}"))
-    if code not in REASONS:
+    if not _known(code, REASONS):
         p.append((f"{rp}.trigger.code", "is not a known reason code"))
     return action, code
 
@@ -362,12 +402,15 @@ def _trigger(p: list[Problem], rp: str, trig: Any, reason: Any) -> tuple[Any, An
 def _documentation(p: list[Problem], rp: str, r: Mapping[str, Any]) -> None:
     """Check the fields that only document a rule: title, rationale, sources."""
     for key in ("title", "rationale"):
-        if key in r and not isinstance(r[key], str):
-            p.append((f"{rp}.{key}", "must be a string"))
-    if "sources" in r and (
-        not isinstance(r["sources"], list) or not all(isinstance(x, str) for x in r["sources"])
-    ):
-        p.append((f"{rp}.sources", "must be an array of strings"))
+        if key in r:
+            _doc_text(p, f"{rp}.{key}", r[key])
+    if "sources" in r:
+        sources = r["sources"]
+        if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
+            p.append((f"{rp}.sources", "must be an array of strings"))
+        else:
+            for j, x in enumerate(sources):
+                _doc_text(p, f"{rp}.sources[{j}]", x)
 
 
 @attrs.frozen(kw_only=True)
@@ -410,7 +453,7 @@ class RulePolicy:
         return cls(
             name=data["name"],
             version=data["version"],
-            description=str(data.get("description", "")),
+            description=data.get("description", ""),
             base_log_odds=header.base_log_odds,
             scale=header.scale,
             feature_config=FeatureConfig(
