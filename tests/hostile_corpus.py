@@ -179,7 +179,9 @@ def _escapes() -> Iterator[Case]:
         body = b'{"subject_id": "' + b'\\"' * n
         yield Case(f"escapes-unterminated-quotes-{n}", "escapes", "document", _const(body), True)
         body = b'{"subject_id": "' + b"\\\\" * n
-        yield Case(f"escapes-unterminated-backslashes-{n}", "escapes", "document", _const(body), True)
+        yield Case(
+            f"escapes-unterminated-backslashes-{n}", "escapes", "document", _const(body), True
+        )
     # The issue's case: 128 KB of escaped quotes, 96 s with the quadratic pre-scan.
     yield Case(
         "escapes-unterminated-quotes-131072",
@@ -268,7 +270,9 @@ def _huge() -> Iterator[Case]:
         _doc(_with(("subject_id",), "s" * 129)),
         refuse=True,
     )
-    yield Case("huge-string-128-char-id", "huge", "document", _doc(_with(("subject_id",), "s" * 128)))
+    yield Case(
+        "huge-string-128-char-id", "huge", "document", _doc(_with(("subject_id",), "s" * 128))
+    )
     lists = [
         ("accounts", 501, lambda i: dict(BASE_PROFILE["accounts"][1], account_id=f"a{i}")),
         ("closures", 501, lambda i: dict(BASE_PROFILE["closures"][0])),
@@ -388,7 +392,9 @@ def _numbers() -> Iterator[Case]:
         for label, raw, refuse in _NUMBER_FORMS:
             if name == "attribute" and label in ("string-NaN", "string-number", "negative"):
                 refuse = False  # a categorical or a negative attribute is valid
-            yield Case(f"number-{name}-{label}", "numbers", "document", _raw_field(path, raw), refuse)
+            yield Case(
+                f"number-{name}-{label}", "numbers", "document", _raw_field(path, raw), refuse
+            )
     for label, raw, refuse in (
         ("1e400", "1e400", True),
         ("int-400-digits", "9" * 400, True),
@@ -423,7 +429,11 @@ def _duplicates() -> Iterator[Case]:
         "dupkey-in-closure",
         "duplicates",
         "document",
-        _const(base.replace('"initiator": "consumer",', '"initiator": "consumer", "initiator": "lender_risk",').encode()),
+        _const(
+            base.replace(
+                '"initiator": "consumer",', '"initiator": "consumer", "initiator": "lender_risk",'
+            ).encode()
+        ),
         True,
     )
     yield Case(
@@ -437,7 +447,9 @@ def _duplicates() -> Iterator[Case]:
         "dupkey-escaped-spelling",
         "duplicates",
         "document",
-        _const(base.replace('"city_tier": "1"', '"city_tier": "1", "city\\u005ftier": "2"').encode()),
+        _const(
+            base.replace('"city_tier": "1"', '"city_tier": "1", "city\\u005ftier": "2"').encode()
+        ),
         True,
     )
     yield Case(
@@ -452,7 +464,11 @@ def _duplicates() -> Iterator[Case]:
         "dupkey-in-principal-profile",
         "duplicates",
         "document",
-        _const(ent.replace('"subject_id": "p-7f3a"', '"subject_id": "p-7f3a", "subject_id": "x"').encode()),
+        _const(
+            ent.replace(
+                '"subject_id": "p-7f3a"', '"subject_id": "p-7f3a", "subject_id": "x"'
+            ).encode()
+        ),
         True,
     )
     yield Case(
@@ -495,7 +511,9 @@ def _unicode() -> Iterator[Case]:
         for label, text, bad in _HOSTILE_TEXT:
             escaped = json.dumps(text)  # \\uXXXX escapes, the only way to write a surrogate
             refuse = bad and (fname != "attribute_value" or "surrogate" in label)
-            yield Case(f"unicode-{fname}-{label}", "unicode", "document", _raw_field(path, escaped), refuse)
+            yield Case(
+                f"unicode-{fname}-{label}", "unicode", "document", _raw_field(path, escaped), refuse
+            )
     for label, text, bad in _HOSTILE_TEXT:
         escaped = json.dumps(text)
         doc = json.dumps(_with(("attributes",), {"@@K@@": 1}))
@@ -546,7 +564,10 @@ def _unicode() -> Iterator[Case]:
     )
     plain = json.dumps(BASE_PROFILE)
     raw_cases: list[tuple[str, bytes]] = [
-        ("cesu8-surrogate-pair", plain.replace("p-7f3a", "p-\udfff").encode("utf-8", "surrogatepass")),
+        (
+            "cesu8-surrogate-pair",
+            plain.replace("p-7f3a", "p-\udfff").encode("utf-8", "surrogatepass"),
+        ),
         ("raw-lone-surrogate-bytes", plain.encode().replace(b"p-7f3a", b"p-\xed\xa0\x80")),
         ("overlong-slash", plain.encode().replace(b"p-7f3a", b"p-\xc0\xaf")),
         ("overlong-3-byte", plain.encode().replace(b"p-7f3a", b"p-\xe0\x80\xaf")),
@@ -649,7 +670,11 @@ def _dates() -> Iterator[Case]:
             not valid,
         )
         yield Case(
-            f"date-inquiry-on-{label}", "dates", "document", _doc(_with(("inquiries", 0, "on"), text)), not valid
+            f"date-inquiry-on-{label}",
+            "dates",
+            "document",
+            _doc(_with(("inquiries", 0, "on"), text)),
+            not valid,
         )
         # As an argument, a date after the documents' dates is fine; the library's upper
         # bound for as_of is its own to document, so 9999-12-31 only must not crash.
@@ -689,11 +714,27 @@ def _cross() -> Iterator[Case]:
         ("closure-for-unknown-account", _with(("closures", 0, "account_id"), "zz"), True),
         ("activity-for-unknown-account", _with(("activity", 0, "account_id"), "zz"), True),
         ("closure-date-mismatch", _with(("closures", 0, "closed_on"), "2025-06-11"), True),
-        ("closed-without-closed_on", _with(("accounts", 0), {k: v for k, v in acc[0].items() if k != "closed_on"}), True),
+        (
+            "closed-without-closed_on",
+            _with(("accounts", 0), {k: v for k, v in acc[0].items() if k != "closed_on"}),
+            True,
+        ),
         ("open-with-closed_on", _with(("accounts", 1, "closed_on"), "2025-01-01"), True),
-        ("closure-after-as-of", _with(("closures", 0, "closed_on"), "2026-06-10", _with(("accounts", 0, "closed_on"), "2026-06-10")), True),
+        (
+            "closure-after-as-of",
+            _with(
+                ("closures", 0, "closed_on"),
+                "2026-06-10",
+                _with(("accounts", 0, "closed_on"), "2026-06-10"),
+            ),
+            True,
+        ),
         ("opened-after-as-of", _with(("accounts", 1, "opened_on"), "2026-02-01"), True),
-        ("two-closures-one-account", _with(("closures",), [BASE_PROFILE["closures"][0]] * 2), False),
+        (
+            "two-closures-one-account",
+            _with(("closures",), [BASE_PROFILE["closures"][0]] * 2),
+            False,
+        ),
         ("closure-of-open-account", _with(("closures", 0, "account_id"), "cc1"), False),
         ("balance-over-limit", _with(("accounts", 1, "balance"), 10**9), False),
         ("months-delinquent-over-24", _with(("accounts", 1, "months_delinquent_24m"), 25), True),
@@ -707,16 +748,59 @@ def _cross() -> Iterator[Case]:
     for label, doc, refuse in cases:
         yield Case(f"cross-{label}", "cross-field", "document", _doc(doc), refuse)
     ent_cases: list[tuple[str, dict[str, Any], bool]] = [
-        ("stakes-over-one", dict(BASE_ENTERPRISE, principals=[dict(BASE_ENTERPRISE["principals"][0], stake=0.7), {"role": "shareholder", "stake": 0.6, "profile": _with(("subject_id",), "p2")}]), True),
-        ("negative-stake", dict(BASE_ENTERPRISE, principals=[dict(BASE_ENTERPRISE["principals"][0], stake=-0.1)]), True),
-        ("duplicate-principal-subject", dict(BASE_ENTERPRISE, principals=[BASE_ENTERPRISE["principals"][0]] * 2), False),
-        ("unknown-role", dict(BASE_ENTERPRISE, principals=[dict(BASE_ENTERPRISE["principals"][0], role="ceo")]), True),
-        ("principal-profile-invalid", dict(BASE_ENTERPRISE, principals=[dict(BASE_ENTERPRISE["principals"][0], profile=_with(("accounts", 1, "account_id"), "hb1"))]), True),
+        (
+            "stakes-over-one",
+            dict(
+                BASE_ENTERPRISE,
+                principals=[
+                    dict(BASE_ENTERPRISE["principals"][0], stake=0.7),
+                    {"role": "shareholder", "stake": 0.6, "profile": _with(("subject_id",), "p2")},
+                ],
+            ),
+            True,
+        ),
+        (
+            "negative-stake",
+            dict(BASE_ENTERPRISE, principals=[dict(BASE_ENTERPRISE["principals"][0], stake=-0.1)]),
+            True,
+        ),
+        (
+            "duplicate-principal-subject",
+            dict(BASE_ENTERPRISE, principals=[BASE_ENTERPRISE["principals"][0]] * 2),
+            False,
+        ),
+        (
+            "unknown-role",
+            dict(BASE_ENTERPRISE, principals=[dict(BASE_ENTERPRISE["principals"][0], role="ceo")]),
+            True,
+        ),
+        (
+            "principal-profile-invalid",
+            dict(
+                BASE_ENTERPRISE,
+                principals=[
+                    dict(
+                        BASE_ENTERPRISE["principals"][0],
+                        profile=_with(("accounts", 1, "account_id"), "hb1"),
+                    )
+                ],
+            ),
+            True,
+        ),
         ("enterprise-and-subject-id", dict(BASE_ENTERPRISE, subject_id="p"), True),
     ]
     for label, doc, refuse in ent_cases:
         yield Case(f"cross-enterprise-{label}", "cross-field", "document", _doc(doc), refuse)
-    for label, doc in (("empty", b""), ("whitespace", b"  \n"), ("array", b"[]"), ("null", b"null"), ("number", b"1"), ("string", b'"x"'), ("trailing-data", _dumps(BASE_PROFILE) + b" {}"), ("truncated", _dumps(BASE_PROFILE)[:-7])):
+    for label, doc in (
+        ("empty", b""),
+        ("whitespace", b"  \n"),
+        ("array", b"[]"),
+        ("null", b"null"),
+        ("number", b"1"),
+        ("string", b'"x"'),
+        ("trailing-data", _dumps(BASE_PROFILE) + b" {}"),
+        ("truncated", _dumps(BASE_PROFILE)[:-7]),
+    ):
         yield Case(f"cross-shape-{label}", "cross-field", "document", _const(doc), True)
 
 
@@ -742,7 +826,15 @@ def _unknown_keys() -> Iterator[Case]:
         for where, base in (
             ("top", json.dumps(_with(("@@K@@",), 1))),
             ("account", json.dumps(_with(("accounts", 1, "@@K@@"), 1))),
-            ("principal", json.dumps(dict(BASE_ENTERPRISE, principals=[dict(BASE_ENTERPRISE["principals"][0], **{"@@K@@": 1})]))),
+            (
+                "principal",
+                json.dumps(
+                    dict(
+                        BASE_ENTERPRISE,
+                        principals=[dict(BASE_ENTERPRISE["principals"][0], **{"@@K@@": 1})],
+                    )
+                ),
+            ),
         ):
             yield Case(
                 f"unknown-key-{where}-{label}",
@@ -763,7 +855,11 @@ def default_policy() -> dict[str, Any]:
 
 
 def reference_artifact() -> dict[str, Any]:
-    text = resources.files("credit_closure").joinpath("data/logistic_reference.json").read_text("utf-8")
+    text = (
+        resources.files("credit_closure")
+        .joinpath("data/logistic_reference.json")
+        .read_text("utf-8")
+    )
     doc: dict[str, Any] = json.loads(text)
     return doc
 
@@ -804,25 +900,97 @@ def _policies() -> Iterator[Case]:
         text = json.dumps(doc)
         if raw is not None:
             text = text.replace('"@@N@@"', raw)
-        yield Case(f"policy-scale-{label}", "policies", "policy", _const(text.encode()), refuse=True)
-    for label, raw in (("1.0", "1.0"), ("true", "true"), ("string", '"1"'), ("400-digits", "1" + "0" * 399), ("2", "2"), ("-0", "-0")):
+        yield Case(
+            f"policy-scale-{label}", "policies", "policy", _const(text.encode()), refuse=True
+        )
+    for label, raw in (
+        ("1.0", "1.0"),
+        ("true", "true"),
+        ("string", '"1"'),
+        ("400-digits", "1" + "0" * 399),
+        ("2", "2"),
+        ("-0", "-0"),
+    ):
         text = json.dumps(dict(pol, format_version="@@N@@")).replace('"@@N@@"', raw)
-        yield Case(f"policy-format_version-{label}", "policies", "policy", _const(text.encode()), refuse=True)
-    for label, raw in (("400-digits", "9" * 400), ("1e400", "1e400"), ("neg-zero", "-0.0"), ("denormal", "5e-324")):
+        yield Case(
+            f"policy-format_version-{label}",
+            "policies",
+            "policy",
+            _const(text.encode()),
+            refuse=True,
+        )
+    for label, raw in (
+        ("400-digits", "9" * 400),
+        ("1e400", "1e400"),
+        ("neg-zero", "-0.0"),
+        ("denormal", "5e-324"),
+    ):
         doc = copy.deepcopy(pol)
         doc["rules"][0]["steps"][0]["log_odds"] = "@@N@@"
         text = json.dumps(doc).replace('"@@N@@"', raw)
-        yield Case(f"policy-log_odds-{label}", "policies", "policy", _const(text.encode()), label in ("400-digits", "1e400"))
-    yield Case("policy-deep-json-array", "policies", "policy", _const(json.dumps(dict(pol, description="@@N@@")).replace('"@@N@@"', "[" * 5000 + "]" * 5000).encode()), refuse=True)
-    yield Case("policy-unterminated-escapes-16384", "policies", "policy", _const(b'{"name": "' + b'\\"' * 16_384), refuse=True)
-    yield Case("policy-lone-surrogate-in-name", "policies", "policy", _const(json.dumps(dict(pol, name="p\ud800")).encode()), refuse=True)
-    yield Case("policy-c1-in-rule-id", "policies", "policy", _const(json.dumps(_set_rule_id(pol, "R\u009b2")).encode()), refuse=True)
-    yield Case("policy-unknown-key-ansi", "policies", "policy", _const(json.dumps(dict(pol, **{"\u001b[2Jx": 1})).encode()), refuse=True)
-    yield Case("policy-duplicate-key", "policies", "policy", _const(json.dumps(pol).replace('"name": "default"', '"name": "default", "name": "x"').encode()), refuse=True)
+        yield Case(
+            f"policy-log_odds-{label}",
+            "policies",
+            "policy",
+            _const(text.encode()),
+            label in ("400-digits", "1e400"),
+        )
+    yield Case(
+        "policy-deep-json-array",
+        "policies",
+        "policy",
+        _const(
+            json.dumps(dict(pol, description="@@N@@"))
+            .replace('"@@N@@"', "[" * 5000 + "]" * 5000)
+            .encode()
+        ),
+        refuse=True,
+    )
+    yield Case(
+        "policy-unterminated-escapes-16384",
+        "policies",
+        "policy",
+        _const(b'{"name": "' + b'\\"' * 16_384),
+        refuse=True,
+    )
+    yield Case(
+        "policy-lone-surrogate-in-name",
+        "policies",
+        "policy",
+        _const(json.dumps(dict(pol, name="p\ud800")).encode()),
+        refuse=True,
+    )
+    yield Case(
+        "policy-c1-in-rule-id",
+        "policies",
+        "policy",
+        _const(json.dumps(_set_rule_id(pol, "R\u009b2")).encode()),
+        refuse=True,
+    )
+    yield Case(
+        "policy-unknown-key-ansi",
+        "policies",
+        "policy",
+        _const(json.dumps(dict(pol, **{"\u001b[2Jx": 1})).encode()),
+        refuse=True,
+    )
+    yield Case(
+        "policy-duplicate-key",
+        "policies",
+        "policy",
+        _const(
+            json.dumps(pol).replace('"name": "default"', '"name": "default", "name": "x"').encode()
+        ),
+        refuse=True,
+    )
     yield Case("policy-pickle", "policies", "policy", _const(b"\x80\x04\x95\x00"), refuse=True)
-    yield Case("policy-utf16", "policies", "policy", _const(json.dumps(pol).encode("utf-16")), refuse=True)
+    yield Case(
+        "policy-utf16", "policies", "policy", _const(json.dumps(pol).encode("utf-16")), refuse=True
+    )
     toml_head = _toml_policy(pol)
-    yield Case("policy-toml-valid", "policies", "policy", _const(toml_head.encode()), suffix=".toml")
+    yield Case(
+        "policy-toml-valid", "policies", "policy", _const(toml_head.encode()), suffix=".toml"
+    )
     for label, body in (
         ("deep-array-5000", "x = " + "[" * 5000 + "]" * 5000 + "\n"),
         ("datetime", "d = 2025-01-01T00:00:00Z\n"),
@@ -831,10 +999,38 @@ def _policies() -> Iterator[Case]:
         ("nan", "n = nan\n"),
         ("inf", "n = inf\n"),
     ):
-        yield Case(f"policy-toml-{label}", "policies", "policy", _const((body + toml_head).encode()), suffix=".toml", refuse=True)
-    yield Case("policy-toml-format_version-float", "policies", "policy", _const(toml_head.replace("format_version = 1", "format_version = 1.0").encode()), suffix=".toml", refuse=True)
-    yield Case("policy-toml-scale-pdo-inf", "policies", "policy", _const(toml_head.replace("pdo = 20", "pdo = inf").encode()), suffix=".toml", refuse=True)
-    yield Case("policy-toml-invalid-utf8", "policies", "policy", _const(toml_head.encode() + b"# \xff\n"), suffix=".toml", refuse=True)
+        yield Case(
+            f"policy-toml-{label}",
+            "policies",
+            "policy",
+            _const((body + toml_head).encode()),
+            suffix=".toml",
+            refuse=True,
+        )
+    yield Case(
+        "policy-toml-format_version-float",
+        "policies",
+        "policy",
+        _const(toml_head.replace("format_version = 1", "format_version = 1.0").encode()),
+        suffix=".toml",
+        refuse=True,
+    )
+    yield Case(
+        "policy-toml-scale-pdo-inf",
+        "policies",
+        "policy",
+        _const(toml_head.replace("pdo = 20", "pdo = inf").encode()),
+        suffix=".toml",
+        refuse=True,
+    )
+    yield Case(
+        "policy-toml-invalid-utf8",
+        "policies",
+        "policy",
+        _const(toml_head.encode() + b"# \xff\n"),
+        suffix=".toml",
+        refuse=True,
+    )
     yield Case(
         "policy-toml-over-16MiB",
         "policies",
@@ -863,7 +1059,13 @@ def _toml_value(v: Any) -> str:
     if isinstance(v, list):
         return "[" + ", ".join(_toml_value(x) for x in v) + "]"
     if isinstance(v, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(x)}" for k, x in v.items() if x is not None) + "}"
+        return (
+            "{"
+            + ", ".join(
+                f"{json.dumps(k)} = {_toml_value(x)}" for k, x in v.items() if x is not None
+            )
+            + "}"
+        )
     raise TypeError(type(v))
 
 
@@ -893,7 +1095,7 @@ def _restate_base_points(doc: dict[str, Any]) -> None:
     try:
         scale = Scale.from_dict(doc["scale"])
         doc["base_points"] = scale.offset - scale.factor * doc["intercept"]
-    except Exception:  # noqa: BLE001 - a refused scale stays inconsistent, still hostile
+    except Exception:
         pass
 
 
@@ -911,21 +1113,77 @@ def _artifacts() -> Iterator[Case]:
             data = _dumps(reseal(doc)).replace(b'"@@N@@"', raw.encode())
         yield Case(f"artifact-scale-{label}", "artifacts", "artifact", _const(data), refuse=True)
     for label, value in (("1.0", 1.0), ("true", True), ("string", "1")):
-        yield Case(f"artifact-format_version-{label}", "artifacts", "artifact", _const(_dumps(reseal(dict(art, format_version=value)))), refuse=True)
-    yield Case("artifact-intercept-400-digits", "artifacts", "artifact", _const(_dumps(reseal(dict(art, intercept="@@N@@"))).replace(b'"@@N@@"', b"9" * 400)), refuse=True)
-    yield Case("artifact-intercept-huge-int-sealed", "artifacts", "artifact", _const(_dumps(reseal(dict(art, intercept=10**399)))), refuse=True)
-    yield Case("artifact-deep-training", "artifacts", "artifact", _const(_dumps(dict(art, training="@@N@@")).replace(b'"@@N@@"', b"[" * 5000 + b"]" * 5000)), refuse=True)
-    yield Case("artifact-unterminated-escapes-16384", "artifacts", "artifact", _const(b'{"format": "' + b'\\"' * 16_384), refuse=True)
+        yield Case(
+            f"artifact-format_version-{label}",
+            "artifacts",
+            "artifact",
+            _const(_dumps(reseal(dict(art, format_version=value)))),
+            refuse=True,
+        )
+    yield Case(
+        "artifact-intercept-400-digits",
+        "artifacts",
+        "artifact",
+        _const(_dumps(reseal(dict(art, intercept="@@N@@"))).replace(b'"@@N@@"', b"9" * 400)),
+        refuse=True,
+    )
+    yield Case(
+        "artifact-intercept-huge-int-sealed",
+        "artifacts",
+        "artifact",
+        _const(_dumps(reseal(dict(art, intercept=10**399)))),
+        refuse=True,
+    )
+    yield Case(
+        "artifact-deep-training",
+        "artifacts",
+        "artifact",
+        _const(_dumps(dict(art, training="@@N@@")).replace(b'"@@N@@"', b"[" * 5000 + b"]" * 5000)),
+        refuse=True,
+    )
+    yield Case(
+        "artifact-unterminated-escapes-16384",
+        "artifacts",
+        "artifact",
+        _const(b'{"format": "' + b'\\"' * 16_384),
+        refuse=True,
+    )
     texts = copy.deepcopy(art["reason_texts"])
     first = next(iter(texts))
     for label, text in (("lone-surrogate", "x\ud800"), ("c1", "x\u009by"), ("ansi", "\u001b[31mx")):
         t2 = copy.deepcopy(texts)
         t2[first]["en"] = text
-        yield Case(f"artifact-reason-text-{label}", "artifacts", "artifact", _const(_dumps(reseal(dict(art, reason_texts=t2)))), refuse=label == "lone-surrogate")
-    yield Case("artifact-unknown-key-ansi", "artifacts", "artifact", _const(_dumps(reseal(dict(art, **{"\u001b[2Jk\nforged": 1})))), refuse=True)
-    yield Case("artifact-bom", "artifacts", "artifact", _const(b"\xef\xbb\xbf" + _dumps(art)), refuse=True)
-    yield Case("artifact-utf16", "artifacts", "artifact", _const(json.dumps(art).encode("utf-16")), refuse=True)
-    yield Case("artifact-tampered", "artifacts", "artifact", _const(_dumps(dict(art, intercept=0.0))), refuse=True)
+        yield Case(
+            f"artifact-reason-text-{label}",
+            "artifacts",
+            "artifact",
+            _const(_dumps(reseal(dict(art, reason_texts=t2)))),
+            refuse=label == "lone-surrogate",
+        )
+    yield Case(
+        "artifact-unknown-key-ansi",
+        "artifacts",
+        "artifact",
+        _const(_dumps(reseal(dict(art, **{"\u001b[2Jk\nforged": 1})))),
+        refuse=True,
+    )
+    yield Case(
+        "artifact-bom", "artifacts", "artifact", _const(b"\xef\xbb\xbf" + _dumps(art)), refuse=True
+    )
+    yield Case(
+        "artifact-utf16",
+        "artifacts",
+        "artifact",
+        _const(json.dumps(art).encode("utf-16")),
+        refuse=True,
+    )
+    yield Case(
+        "artifact-tampered",
+        "artifacts",
+        "artifact",
+        _const(_dumps(dict(art, intercept=0.0))),
+        refuse=True,
+    )
     yield Case("artifact-empty", "artifacts", "artifact", _const(b""), refuse=True)
     yield Case("artifact-reference-valid", "artifacts", "artifact", _const(_dumps(art)))
 
