@@ -29,18 +29,28 @@ DOCUMENTS = [c for c in all_cases() if c.kind == "document"]
 #: Hostile ``as_of`` values as they arrive in a query string (text only).
 QUERIES = [c for c in all_cases() if c.kind == "as_of" and isinstance(c.make(), str)]
 
-_Q = "issue 16 item 5: as_of outside the date range gives a ScoringError (HTTP 500)"
-#: Requests answered with a 5xx today, each with the issue-16 item that fixes it.
-KNOWN_5XX: dict[str, str] = {
-    "date-as_of-year-0001": _Q,
-    "date-as_of-year-9999": _Q,
+#: Requests answered wrongly today, each with the issue-16 item that fixes it.
+KNOWN_5XX: dict[str, str] = {}
+_C1 = "issue 16 item 4: C1 controls pass the control-character rule (answered 200)"
+KNOWN_WRONG: dict[str, str] = {
+    f"unicode-{f}-{c}": _C1
+    for f in ("subject_id", "provider", "attribute-name")
+    for c in ("c1-nel", "c1-csi")
 }
+#: The quadratic pre-scan takes minutes on this case today, and a request in Starlette's
+#: thread pool cannot be interrupted: not run until item 1 lands (then remove the entry).
+NOT_RUN = {"escapes-unterminated-quotes-131072": "issue 16 item 1: quadratic pre-scan (minutes)"}
 
 _BASE_BODY = json.dumps(BASE_PROFILE).encode()
 
 
-def _doc_param(c: Case) -> Any:
-    return pytest.param(c, id=c.id)
+def _doc_param(c: Case, *, checks_refusal: bool = True) -> Any:
+    marks: list[Any] = []
+    if c.id in NOT_RUN:
+        marks.append(pytest.mark.xfail(run=False, reason=NOT_RUN[c.id]))
+    elif checks_refusal and c.id in KNOWN_WRONG:
+        marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[c.id]))
+    return pytest.param(c, id=c.id, marks=marks)
 
 
 def _query_param(c: Case) -> Any:
@@ -104,7 +114,7 @@ def client() -> Any:
 class TestASGI:
     """The same requests through the ASGI app (Starlette's TestClient)."""
 
-    @pytest.mark.parametrize("case", [_doc_param(c) for c in DOCUMENTS])
+    @pytest.mark.parametrize("case", [_doc_param(c, checks_refusal=False) for c in DOCUMENTS])
     def test_document(self, client: Any, case: Case) -> None:
         r = client.post(f"/v1/assess?as_of={AS_OF}", content=case.make())
         assert r.status_code < 500, r.text[:500]
