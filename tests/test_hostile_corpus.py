@@ -84,11 +84,6 @@ KNOWN_GAPS: dict[str, str] = {
     "huge-unknown-key-1MiB": _Q,
     "huge-unknown-key-300-chars": _KEY,
     **{
-        f"unicode-{f}-{c}": _C1MSG
-        for f in ("subject_id", "provider", "attribute-name")
-        for c in ("c1-nel", "c1-csi")
-    },
-    **{
         f"unknown-key-{where}-{label}": _KEY
         for where in ("top", "account", "principal")
         for label in (
@@ -96,27 +91,7 @@ KNOWN_GAPS: dict[str, str] = {
             "bell-backspace c1-csi nel long-2000 nul"
         ).split()
     },
-    **{
-        f"policy-scale-{x}": _SC
-        for x in (
-            "pdo-1e308",
-            "pdo-denormal",
-            "base_odds-1e-320",
-            "base_odds-1e308",
-            "base_points-1e308",
-        )
-    },
-    "policy-scale-pdo-400-digits": _LD,
-    "policy-log_odds-400-digits": _LD,
     "policy-toml-deep-array-5000": _LD,
-    "policy-format_version-1.0": _FV,
-    "policy-c1-in-rule-id": _C1MSG,
-    "policy-unknown-key-ansi": _KEY,
-    **{
-        f"artifact-scale-{x}": _SC
-        for x in ("base_odds-1e-320", "base_odds-1e308", "base_points-1e308")
-    },
-    "artifact-unknown-key-ansi": _KEY,
     "path-nul": _LD,
     "path-lone-surrogate": _LD,
 }

@@ -31,12 +31,8 @@ QUERIES = [c for c in all_cases() if c.kind == "as_of" and isinstance(c.make(), 
 
 #: Requests answered wrongly today, each with the issue-16 item that fixes it.
 KNOWN_5XX: dict[str, str] = {}
-_C1 = "issue 16 item 4: C1 controls pass the control-character rule (answered 200)"
-KNOWN_WRONG: dict[str, str] = {
-    f"unicode-{f}-{c}": _C1
-    for f in ("subject_id", "provider", "attribute-name")
-    for c in ("c1-nel", "c1-csi")
-}
+#: Requests answered with a 200 that should be refused (none left: issue 16 item 4 landed).
+KNOWN_WRONG: dict[str, str] = {}
 #: The quadratic pre-scan takes minutes on this case today, and a request in Starlette's
 #: thread pool cannot be interrupted: not run until item 1 lands (then remove the entry).
 NOT_RUN = {"escapes-unterminated-quotes-131072": "issue 16 item 1: quadratic pre-scan (minutes)"}
