@@ -280,3 +280,71 @@ class TestDeadWorker:
             )
         assert info.value.position == target
         assert f"while scoring the subject at position {target};" in str(info.value)
+
+
+@pytest.fixture(scope="module")
+def tables():
+    pytest.importorskip("dask.dataframe")
+    from credit_closure._contract.model import profile_unchecked
+    from credit_closure.columnar import profiles_to_tables
+
+    ps = [profile_unchecked(p, activity=()) for p in _portfolio(60, seed=4)]
+    return profiles_to_tables(ps)
+
+
+class TestDaskErrorRows:
+    """score_dask names the rows of the input tables (not of a shuffled partition) and the
+    partition, for data problems score_columnar finds."""
+
+    def _bad_accounts(self, tables):
+        acc = tables["accounts"].copy()
+        # every account of one subject far down the table, plus one row of another
+        victim = acc["subject_id"].iloc[len(acc) - 7]
+        rows = [int(i) for i in (acc.index[acc["subject_id"] == victim])]
+        acc.loc[rows, "product"] = "loan"
+        return acc.reset_index(drop=True), sorted(rows)
+
+    @pytest.mark.parametrize("scheduler", ["sync", "threads"])
+    def test_rows_are_those_of_the_input(self, tables, scheduler):
+        """The rows named equal score_columnar's on the whole table; the partition is named."""
+        import dask
+        import dask.dataframe as dd
+
+        from credit_closure.columnar import score_columnar
+        from credit_closure.dask import score_dask
+
+        acc, rows = self._bad_accounts(tables)
+        with pytest.raises(InvalidInputError) as whole:
+            score_columnar(acc, tables["closures"], tables["inquiries"], as_of=AS_OF)
+        frames = [
+            dd.from_pandas(t, npartitions=4) for t in (acc, tables["closures"], tables["inquiries"])
+        ]
+        with dask.config.set(scheduler=scheduler), pytest.raises(InvalidInputError) as info:
+            score_dask(*frames, as_of=AS_OF, npartitions=3).compute()
+        assert info.value.problems == whole.value.problems
+        shown = ", ".join(map(str, rows[:5]))
+        assert any(shown in m for _, m in info.value.problems)
+        assert "in Dask partition " in str(info.value)
+
+    def test_more_rows_than_shown(self, tables):
+        """Past the five rows shown, the count of the others is kept."""
+        import dask
+        import dask.dataframe as dd
+
+        from credit_closure.dask import score_dask
+
+        acc = tables["accounts"].reset_index(drop=True)
+        victim = acc["subject_id"].value_counts().index[0]
+        bad = acc.copy()
+        idx = bad.index[bad["subject_id"] == victim]
+        bad.loc[idx, "balance"] = -1.0
+        with dask.config.set(scheduler="sync"), pytest.raises(InvalidInputError) as info:
+            score_dask(dd.from_pandas(bad, npartitions=3), as_of=AS_OF, npartitions=2).compute()
+        ((path, message),) = info.value.problems
+        assert path == "accounts.balance"
+        n = len(idx)
+        listed = message.split("(row", 1)[1]
+        for i in list(idx)[: min(n, 5)]:
+            assert str(int(i)) in listed
+        if n > 5:
+            assert f"and {n - 5} more)" in message
