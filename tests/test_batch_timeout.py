@@ -348,3 +348,10 @@ class TestDaskErrorRows:
             assert str(int(i)) in listed
         if n > 5:
             assert f"and {n - 5} more)" in message
+
+
+def test_spark_partition_name_outside_a_task():
+    """Outside a Spark task (or without pyspark) no partition is named."""
+    from credit_closure.spark import _where
+
+    assert _where() == ""
