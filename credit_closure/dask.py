@@ -9,10 +9,16 @@ partitions, so all the rows of one subject (its accounts, closures, inquiries an
 land in the same partition number of every table; partition ``i`` of each table is then handed
 to ``score_columnar`` together. The results are the single-machine results, row for row; the
 output is sorted by ``subject_id`` inside each partition, not globally.
+
+Errors name rows of the input tables: each table carries its 0-based row number (a running
+count over its partitions, in order) through the shuffle in an extra column, and a data
+problem ``score_columnar`` finds in a partition is reported with those rows and the
+partition's number.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from credit_closure._scoring.assess import _as_of
@@ -22,6 +28,12 @@ from credit_closure.exceptions import InvalidInputError
 __all__ = ["output_meta", "score_dask"]
 
 _TABLES = ("accounts", "closures", "inquiries", "attributes")
+#: The column that carries each row's position in its input table through the shuffle (a
+#: control character in it: no long-format column nor valid attribute name can clash).
+_ROW = "\x1fcredit_closure_row"
+#: The rows a columnar problem names, at the end of its message: "(row 3)", "(rows 1, 2)",
+#: "(rows 1, 2, 3, 4, 5 and 7 more)".
+_ROWS_RE = re.compile(r"\((rows?) (\d+(?:, \d+)*)( and \d+ more)?\)$")
 
 
 def output_meta(subject_dtype: Any = object) -> Any:
@@ -51,18 +63,51 @@ def output_meta(subject_dtype: Any = object) -> Any:
     return pd.DataFrame(cols)
 
 
-def _score_partition(*frames: Any, names: list[str], scorer: Any, as_of: Any) -> Any:
-    tables = dict(zip(names, frames))
-    out = score_columnar(
-        tables["accounts"],
-        tables.get("closures"),
-        tables.get("inquiries"),
-        tables.get("attributes"),
-        scorer=scorer,
-        as_of=as_of,
-    )
-    if out["subject_id"].dtype != frames[0]["subject_id"].dtype and len(out):
-        out["subject_id"] = out["subject_id"].astype(frames[0]["subject_id"].dtype)
+def _global_rows(problems: list[tuple[str, str]], rows: dict[str, Any]) -> list[tuple[str, str]]:
+    """The problems with the partition's row numbers replaced by the input tables' rows."""
+    out = []
+    for path, message in problems:
+        table = path.split(".", 1)[0]
+        m = _ROWS_RE.search(message)
+        if m is None or table not in rows:
+            out.append((path, message))
+            continue
+        shown = sorted(int(rows[table][int(i)]) for i in m.group(2).split(", "))
+        text = f"({m.group(1)} {', '.join(map(str, shown))}{m.group(3) or ''})"
+        out.append((path, message[: m.start()] + text))
+    return out
+
+
+def _score_partition(
+    *frames: Any,
+    names: list[str],
+    scorer: Any,
+    as_of: Any,
+    partition_info: dict[str, Any] | None = None,
+) -> Any:
+    tables = {}
+    rows = {}
+    for name, frame in zip(names, frames):
+        rows[name] = frame[_ROW].to_numpy()
+        tables[name] = frame.drop(columns=[_ROW])
+    try:
+        out = score_columnar(
+            tables["accounts"],
+            tables.get("closures"),
+            tables.get("inquiries"),
+            tables.get("attributes"),
+            scorer=scorer,
+            as_of=as_of,
+        )
+    except InvalidInputError as exc:
+        number = (partition_info or {}).get("number")
+        where = f" in Dask partition {number}" if number is not None else ""
+        raise InvalidInputError(
+            _global_rows(exc.problems, rows), what=f"{exc.what}{where}"
+        ) from exc
+    sid_dtype = tables["accounts"]["subject_id"].dtype
+    if out["subject_id"].dtype != sid_dtype and len(out):
+        out["subject_id"] = out["subject_id"].astype(sid_dtype)
     return out
 
 
@@ -96,7 +141,9 @@ def score_dask(
     Raises:
         InvalidInputError: a table is not a (Dask or pandas) DataFrame, lacks ``subject_id``,
             or an argument is bad. Problems inside the data are raised by ``compute()``, as
-            ``score_columnar`` raises them, for the partition that holds them.
+            ``score_columnar`` raises them, for the partition that holds them: the header
+            names the partition (after the shuffle) and the rows are 0-based positions in
+            the input tables, as for ``score_columnar`` on the whole tables.
 
     Example:
         >>> import pandas as pd, dask.dataframe as dd
@@ -147,6 +194,8 @@ def score_dask(
         t = frames[name]
         if t["subject_id"].dtype != sid_dtype:
             t = t.assign(subject_id=t["subject_id"].astype(sid_dtype))
+        t = t.assign(**{_ROW: 1})
+        t = t.assign(**{_ROW: t[_ROW].cumsum() - 1})  # the row's position in its table
         shuffled.append(t.shuffle(on="subject_id", npartitions=n))
     return dd.map_partitions(  # type: ignore[no-untyped-call]  # dask has no annotations
         _score_partition,

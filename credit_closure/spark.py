@@ -64,6 +64,23 @@ def _split(pdf: Any, present: list[str], columns: dict[str, list[str]]) -> dict[
     return tables
 
 
+def _where() -> str:
+    """Which Spark partition this is, for an error's header (rows in a Spark error are
+    positions within that partition's rows of each table, after the repartition)."""
+    try:
+        from pyspark import TaskContext
+
+        ctx = TaskContext.get()
+    except ImportError:  # pragma: no cover - only called inside a Spark task
+        ctx = None
+    if ctx is None:
+        return ""
+    return (
+        f" in Spark partition {ctx.partitionId()} (rows are positions within that "
+        "partition's rows of each table, after the repartition on subject_id)"
+    )
+
+
 def _partition_scorer(
     present: list[str], columns: dict[str, list[str]], scorer: Any, as_of: Any
 ) -> Any:
@@ -77,14 +94,17 @@ def _partition_scorer(
         if len(pdf) == 0:
             return
         t = _split(pdf, present, columns)
-        out = score_columnar(
-            t["accounts"],
-            t.get("closures"),
-            t.get("inquiries"),
-            t.get("attributes"),
-            scorer=scorer,
-            as_of=as_of,
-        )
+        try:
+            out = score_columnar(
+                t["accounts"],
+                t.get("closures"),
+                t.get("inquiries"),
+                t.get("attributes"),
+                scorer=scorer,
+                as_of=as_of,
+            )
+        except InvalidInputError as exc:
+            raise InvalidInputError(exc.problems, what=f"{exc.what}{_where()}") from exc
         yield out
 
     return score
@@ -120,7 +140,9 @@ def score_spark(
     Raises:
         InvalidInputError: a table is not a Spark DataFrame, has an unknown column or lacks
             ``subject_id``, or an argument is bad. Problems inside the data surface when the
-            result is computed, as ``score_columnar`` raises them (wrapped by Spark).
+            result is computed, as ``score_columnar`` raises them (wrapped by Spark), with
+            the partition named; their rows are positions within that partition's rows of
+            each table (Spark keeps no row order to map them back to).
     """
     from functools import reduce
 

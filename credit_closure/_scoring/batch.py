@@ -8,15 +8,29 @@ workers are forked and inherit the subjects (pickling a profile costs more than 
 so only index ranges travel to them; elsewhere loky's default start method is used, the
 subjects are pickled, a built-in scorer travels by name and any other scorer object is
 pickled (the error for one that cannot be says so). Either way, a worker that dies mid-run
-raises :class:`~credit_closure.ScoringError`: the result list is never shorter than the input.
+raises :class:`~credit_closure.ScoringError` naming the position of the subject it was
+scoring (workers record it in a small shared board, :class:`_Board`): the result list is never
+shorter than the input.
+
+With ``timeout``, every chunk is scored by a worker (``n_jobs`` of them; one for
+``n_jobs=1``) and this process only watches the board: a subject that is still being scored
+``timeout`` seconds after it started stops the run with a ``ScoringError``. On any error,
+timeout or interrupt (Ctrl-C) the workers are killed and reaped before the call returns.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import datetime as _dt
 import gc
+import math
+import mmap
+import numbers
 import os
 import pickle
+import tempfile
+import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -160,15 +174,24 @@ class _ScorerSpec:
 
 
 def _score_chunk(
-    items: Sequence[tuple[int, Any, _dt.date]], spec: _ScorerSpec, collect: bool
+    items: Sequence[tuple[int, Any, _dt.date]],
+    spec: _ScorerSpec,
+    collect: bool,
+    board: memoryview | None = None,
+    slot: int = 0,
 ) -> list[Any]:
     """Assess each ``(position, subject, as_of)``; stop at the first failure unless
-    ``collect``. Runs in the parent or in a worker."""
+    ``collect``. Runs in the parent or in a worker; a worker writes the position (+ 1) of
+    the subject it is about to score into ``board[slot]`` (see :class:`_Board`)."""
     from credit_closure._contract.model import Enterprise
 
+    if board is not None and items:
+        board[slot] = items[0][0] + 1  # resolving the scorer counts towards the first subject
     r = spec.resolved()
     out: list[Any] = []
     for pos, subject, day in items:
+        if board is not None:
+            board[slot] = pos + 1
         try:
             if isinstance(subject, Enterprise):
                 out.append(assess(subject, scorer=spec.for_assess(), as_of=day))
@@ -178,11 +201,73 @@ def _score_chunk(
             out.append(_Failure(pos, exc))
             if not collect:
                 break
+    if board is not None:
+        board[slot] = -1  # done
     return out
 
 
-#: Subjects, dates, scorer and mode of the running ``assess_many``, inherited by forked workers.
-_SHARED: tuple[list[Any], list[_dt.date], _ScorerSpec, bool] | None = None
+class _Board:
+    """One 64-bit cell per chunk, shared with the workers: 0 while the chunk waits, then the
+    position + 1 of the subject a worker is scoring, -1 once the chunk is done. The parent reads it to name the subject
+    a dead worker was scoring and to time each subject against ``timeout``.
+
+    Forked workers inherit an anonymous shared mapping; fresh interpreters (no fork) open a
+    temporary file of ``8 * n`` bytes by its path and map it (:func:`_attach`).
+    """
+
+    def __init__(self, n: int, *, file: bool) -> None:
+        self.size = 8 * max(1, n)
+        self.path: str | None = None
+        if file:
+            fd, self.path = tempfile.mkstemp(prefix="credit_closure-", suffix=".board")
+            try:
+                os.ftruncate(fd, self.size)
+                self.map = mmap.mmap(fd, self.size)
+            finally:
+                os.close(fd)
+        else:
+            self.map = mmap.mmap(-1, self.size)
+        self._view = memoryview(self.map)
+        self.cells = self._view.cast("q")
+
+    def close(self) -> None:
+        self.cells.release()
+        self._view.release()
+        self.map.close()
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+
+
+#: The board a worker without fork has opened: (path, map, cells).
+_ATTACHED: tuple[str, mmap.mmap, memoryview] | None = None
+
+
+def _attach(path: str, size: int) -> memoryview:
+    """The parent's board, mapped in this worker (once per worker process)."""
+    global _ATTACHED
+    if _ATTACHED is None or _ATTACHED[0] != path:
+        with open(path, "r+b") as f:
+            m = mmap.mmap(f.fileno(), size)
+        _ATTACHED = (path, m, memoryview(m).cast("q"))  # kept for the worker's lifetime
+    return _ATTACHED[2]
+
+
+def _score_attached(
+    items: Sequence[tuple[int, Any, _dt.date]],
+    spec: _ScorerSpec,
+    collect: bool,
+    path: str,
+    size: int,
+    slot: int,
+) -> list[Any]:
+    """:func:`_score_chunk` in a worker started without fork (the chunk was pickled)."""
+    return _score_chunk(items, spec, collect, _attach(path, size), slot)
+
+
+#: Subjects, dates, scorer, mode and board of the running ``assess_many``, inherited by
+#: forked workers.
+_SHARED: tuple[list[Any], list[_dt.date], _ScorerSpec, bool, memoryview] | None = None
 #: Fork the workers where the platform can (POSIX, single-threaded caller): the subjects are
 #: then inherited instead of pickled, which costs more than scoring them.
 _PREFER_FORK = True
@@ -196,12 +281,12 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _score_shared(start: int, stop: int) -> list[Any]:
+def _score_shared(start: int, stop: int, slot: int) -> list[Any]:
     """Score positions ``start:stop`` of the subjects inherited from the parent (fork)."""
     assert _SHARED is not None, "forked worker without the parent's subjects"
-    items, days, spec, collect = _SHARED
+    items, days, spec, collect, board = _SHARED
     chunk = [(i, items[i], days[i]) for i in range(start, stop)]
-    return _score_chunk(chunk, spec, collect)
+    return _score_chunk(chunk, spec, collect, board, slot)
 
 
 def _error_record(f: _Failure, subject: Any) -> AssessmentError:
@@ -274,7 +359,19 @@ def _dates(as_of: Any, n: int) -> list[_dt.date]:
     return out
 
 
-def _check_args(n_jobs: Any, chunk_size: Any, errors: Any, progress: Any) -> None:
+def _timeout_ok(timeout: Any) -> bool:
+    if timeout is None:
+        return True
+    if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
+        return False
+    try:
+        value = float(timeout)
+    except (OverflowError, ValueError, TypeError):
+        return False
+    return math.isfinite(value) and value > 0
+
+
+def _check_args(n_jobs: Any, chunk_size: Any, errors: Any, progress: Any, timeout: Any) -> None:
     p: list[Problem] = []
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         p.append(("n_jobs", "must be a positive integer or -1 (all cores)"))
@@ -284,6 +381,8 @@ def _check_args(n_jobs: Any, chunk_size: Any, errors: Any, progress: Any) -> Non
         p.append(("errors", "must be 'raise' or 'collect'"))
     if progress is not None and not callable(progress):
         p.append(("progress", "must be a callable progress(done, total) or None"))
+    if not _timeout_ok(timeout):
+        p.append(("timeout", "must be a positive finite number of seconds or None"))
     if p:
         raise InvalidInputError(p, what="argument")
 
@@ -304,6 +403,7 @@ def assess_many(
     chunk_size: int = ...,
     errors: Literal["raise"] = ...,
     progress: Callable[[int, int], Any] | None = ...,
+    timeout: float | None = ...,
 ) -> list[Assessment]: ...
 
 
@@ -317,6 +417,7 @@ def assess_many(
     chunk_size: int = ...,
     errors: Literal["collect"],
     progress: Callable[[int, int], Any] | None = ...,
+    timeout: float | None = ...,
 ) -> list[Assessment | AssessmentError]: ...
 
 
@@ -330,6 +431,7 @@ def assess_many(
     chunk_size: int = ...,
     errors: str = ...,
     progress: Callable[[int, int], Any] | None = ...,
+    timeout: float | None = ...,
 ) -> list[Assessment | EnterpriseAssessment | AssessmentError]: ...
 
 
@@ -342,6 +444,7 @@ def assess_many(
     chunk_size: int = 1000,
     errors: str = "raise",
     progress: Callable[[int, int], Any] | None = None,
+    timeout: float | None = None,
 ) -> list[Any]:
     """Assess many subjects; the results equal ``[assess(s, scorer=..., as_of=...) ...]``.
 
@@ -357,6 +460,12 @@ def assess_many(
             failure yields an :class:`AssessmentError` at that position and the others are
             scored.
         progress: Called as ``progress(done, total)`` after each chunk.
+        timeout: ``None`` (no limit), or the most seconds one subject may take (per subject,
+            not per chunk or run; checked about every 0.1 s). With a timeout every chunk is
+            scored in a worker process (one for ``n_jobs=1``), since scoring in this process
+            cannot be interrupted safely; a subject still being scored after ``timeout``
+            seconds stops the run with a ``ScoringError`` (whatever ``errors`` says) and the
+            workers are killed. The scorer must then be picklable where workers cannot fork.
 
     Returns:
         A list as long as the input, in input order: an ``Assessment`` (an
@@ -366,9 +475,10 @@ def assess_many(
     Raises:
         InvalidInputError: a bad argument, or (``errors="raise"``) a bad subject, its paths
             prefixed with ``subjects[i]``.
-        ScoringError: (``errors="raise"``) the scorer failed, with ``position`` set; or a
-            worker process died (whatever ``errors`` says), or the scorer cannot be pickled
-            for the workers.
+        ScoringError: (``errors="raise"``) the scorer failed, with ``position`` set; or
+            (whatever ``errors`` says) a worker process died or a subject took longer than
+            ``timeout``, with ``position`` naming the subject being scored; or the scorer
+            cannot be pickled for the workers.
         ScorerNotFoundError: no scorer has that name.
 
     Example:
@@ -383,7 +493,7 @@ def assess_many(
         >>> type(out[1]).__name__, out[1].position, out[1].error_type
         ('AssessmentError', 1, 'InvalidInputError')
     """
-    _check_args(n_jobs, chunk_size, errors, progress)
+    _check_args(n_jobs, chunk_size, errors, progress, timeout)
     items = list(subjects)
     total = len(items)
     # While the run lasts, the objects alive before it and each chunk's results once stored
@@ -396,7 +506,7 @@ def assess_many(
     if own_freeze:
         gc.freeze()
     try:
-        return _run(items, as_of, scorer, n_jobs, chunk_size, errors, progress, own_freeze)
+        return _run(items, as_of, scorer, n_jobs, chunk_size, errors, progress, own_freeze, timeout)
     finally:
         if own_freeze:
             gc.unfreeze()
@@ -453,6 +563,7 @@ def _run(
     errors: str,
     progress: Callable[[int, int], Any] | None,
     own_freeze: bool,
+    timeout: float | None = None,
 ) -> list[Any]:
     """The body of :func:`assess_many` (arguments checked, the heap frozen or not)."""
     total = len(items)
@@ -464,11 +575,13 @@ def _run(
         for start in range(0, total, chunk_size)
     ]
     sink = _Sink(total, spec, collect, progress, own_freeze)
-    if n_jobs == 1 or len(chunks) <= 1:
+    if not chunks:
+        return sink.results
+    if timeout is None and (n_jobs == 1 or len(chunks) <= 1):
         for chunk in chunks:
             sink.consume(chunk, _score_chunk(chunk, spec, collect))
         return sink.results
-    _run_parallel(items, days, chunks, n_jobs, sink)
+    _run_parallel(items, days, chunks, n_jobs, sink, None if timeout is None else float(timeout))
     if sink.done != total:  # pragma: no cover - defensive: never return a short list
         raise ScoringError(spec.name, f"only {sink.done} of {total} subjects were scored")
     return sink.results
@@ -505,28 +618,39 @@ def _loky() -> tuple[Any, Any, type[BaseException]]:
 class _Meet:
     """Chunks scored by this process from the front and by workers from the back, until the
     two meet: no core waits while another works, and the chunks scored here are never
-    pickled."""
+    pickled. With a timeout (:meth:`run_watched`) the workers score every chunk and this
+    process watches the board."""
 
     def __init__(
-        self, chunks: list[list[Any]], sink: _Sink, executor: Any, n_workers: int, fork: bool
+        self,
+        chunks: list[list[Any]],
+        sink: _Sink,
+        executor: Any,
+        n_workers: int,
+        fork: bool,
+        board: _Board,
     ) -> None:
         self.chunks = chunks
         self.sink = sink
         self.executor = executor
         self.n_workers = n_workers
         self.fork = fork
+        self.board = board
         self.pending: dict[int, Any] = {}  # chunk index -> future
         self.deferred: dict[int, list[Any]] = {}  # worker results with a failure, in order
         self.front, self.back = 0, len(chunks)
 
     def submit(self) -> None:
-        """Send the next chunk from the back to a worker."""
+        """Send the next chunk from the back to a worker; its board cell is its index."""
         self.back -= 1
-        c = self.chunks[self.back]
+        c, slot, sink = self.chunks[self.back], self.back, self.sink
         if self.fork:  # the forked workers inherit the subjects: only (start, stop) travels
-            fut = self.executor.submit(_score_shared, c[0][0], c[-1][0] + 1)
+            fut = self.executor.submit(_score_shared, c[0][0], c[-1][0] + 1, slot)
         else:
-            fut = self.executor.submit(_score_chunk, c, self.sink.spec, self.sink.collect)
+            path, size = self.board.path, self.board.size
+            fut = self.executor.submit(
+                _score_attached, c, sink.spec, sink.collect, path, size, slot
+            )
         self.pending[self.back] = fut
 
     def fill(self) -> None:
@@ -560,19 +684,88 @@ class _Meet:
             self.collect_done(block=False)
             self.fill()
         self.collect_done(block=True)
-        for i in sorted(self.deferred):
-            sink.consume(self.chunks[i], self.deferred.pop(i))
+        self.flush_deferred()
 
-    def died(self, exc: BaseException) -> ScoringError:
-        """The error for a worker that died mid-run."""
-        sink, total = self.sink, self.sink.total
-        first = min(list(self.pending) + [total]) if self.pending else total
-        first = self.chunks[first][0][0] if first < len(self.chunks) else total
+    def flush_deferred(self) -> None:
+        for i in sorted(self.deferred):
+            self.sink.consume(self.chunks[i], self.deferred.pop(i))
+
+    def run_watched(self, timeout: float) -> None:
+        """Score every chunk in the workers; stop when a subject outlasts ``timeout``.
+
+        Each subject's clock starts when this process first sees its position on the board
+        (polled every ``timeout / 10`` seconds, at least 0.01 s and at most 0.1 s)."""
+        poll = max(0.01, min(0.1, timeout / 10))
+        seen: dict[int, tuple[int, float]] = {}  # chunk -> (board cell, first seen at)
+        cells = self.board.cells
+        self.fill()
+        while self.pending:
+            concurrent.futures.wait(
+                list(self.pending.values()),
+                timeout=poll,
+                return_when=concurrent.futures.FIRST_COMPLETED,
+            )
+            self.collect_done(block=False)
+            self.fill()
+            now = time.monotonic()
+            for i in self.pending:
+                cell = cells[i]
+                last = seen.get(i)
+                if last is None or last[0] != cell:
+                    seen[i] = (cell, now)
+                elif cell > 0 and now - last[1] >= timeout:
+                    raise self.timed_out(cell - 1, timeout)
+        self.flush_deferred()
+
+    def in_flight(self) -> list[int]:
+        """Positions the workers were scoring, from the board, in input order."""
+        cells = self.board.cells
+        return sorted(
+            cells[i] - 1
+            for i, fut in self.pending.items()
+            if cells[i] > 0 and not (fut.done() and not fut.cancelled() and fut.exception() is None)
+        )
+
+    def timed_out(self, position: int, timeout: float) -> ScoringError:
+        """The error for a subject still being scored after ``timeout`` seconds."""
+        sink = self.sink
+        cause = TimeoutError(f"subject at position {position} took over {timeout:g} s")
         return ScoringError(
             sink.spec.name,
-            f"a worker process died while scoring; {sink.done} of {total} subjects were "
-            f"scored before it (the first unscored is at position {first}). No partial "
-            f"result is returned. Cause: {str(exc).splitlines()[0]}",
+            f"timed out: the subject at position {position} was still being scored after "
+            f"{timeout:g} s (timeout={timeout:g}); the worker processes were stopped. "
+            f"{sink.done} of {sink.total} subjects were scored; no partial result is "
+            "returned.",
+            original=cause,
+            distribution=sink.spec.dist,
+            version=sink.spec.dist_version,
+            position=position,
+        )
+
+    def died(self, exc: BaseException) -> ScoringError:
+        """The error for a worker that died mid-run, naming the subject (global position)
+        it was scoring; with several workers busy, the one that died cannot be told from
+        the others, and every position they were scoring is named."""
+        sink, total = self.sink, self.sink.total
+        flying = self.in_flight()
+        if flying:
+            first = flying[0]
+            if len(flying) == 1:
+                what = f"while scoring the subject at position {first}"
+            else:
+                shown = ", ".join(str(p) for p in flying)
+                what = (
+                    f"while scoring one of the subjects at positions {shown} (the workers were "
+                    "busy with these)"
+                )
+        else:
+            start = min(self.pending) if self.pending else len(self.chunks)
+            first = self.chunks[start][0][0] if start < len(self.chunks) else total
+            what = f"before scoring a subject (the first unscored is at position {first})"
+        return ScoringError(
+            sink.spec.name,
+            f"a worker process died {what}; {sink.done} of {total} subjects "
+            f"were scored. No partial result is returned. Cause: {str(exc).splitlines()[0]}",
             original=exc,
             distribution=sink.spec.dist,
             version=sink.spec.dist_version,
@@ -580,11 +773,29 @@ class _Meet:
         )
 
 
+def _stop(executor: Any, kill: bool) -> None:
+    """Shut the pool down; with ``kill`` (an error, a timeout, an interrupt) the workers are
+    killed rather than waited for. Either way every worker is reaped before this returns."""
+    procs = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=True, kill_workers=kill)
+    for proc in procs:
+        proc.join(timeout=10)
+        if proc.is_alive():  # pragma: no cover - loky kills and joins them itself
+            proc.kill()
+            proc.join(timeout=10)
+
+
 def _run_parallel(
-    items: list[Any], days: list[_dt.date], chunks: list[list[Any]], n_jobs: int, sink: _Sink
+    items: list[Any],
+    days: list[_dt.date],
+    chunks: list[list[Any]],
+    n_jobs: int,
+    sink: _Sink,
+    timeout: float | None = None,
 ) -> None:
     """Score the chunks with this process and ``n_jobs - 1`` loky workers (see
-    :class:`_Meet`); forked workers inherit the subjects through :data:`_SHARED`."""
+    :class:`_Meet`), or, with a timeout, with ``n_jobs`` workers watched by this process;
+    forked workers inherit the subjects through :data:`_SHARED`."""
     spec = sink.spec
     workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
     fork = _PREFER_FORK and _can_fork()
@@ -596,17 +807,27 @@ def _run_parallel(
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*fork.*start method", category=UserWarning)
         context = get_context("fork" if fork else "loky")
-    n_workers = max(1, min(workers - 1, len(chunks) - 1))
+    if timeout is None:
+        n_workers = max(1, min(workers - 1, len(chunks) - 1))
+    else:
+        n_workers = max(1, min(workers, len(chunks)))
+    board = _Board(len(chunks), file=not fork)
     executor = pool(max_workers=n_workers, context=context)
-    meet = _Meet(chunks, sink, executor, n_workers, fork)
+    meet = _Meet(chunks, sink, executor, n_workers, fork, board)
+    finished = False
     try:
         if fork:
-            _SHARED = (items, days, spec, sink.collect)
-        meet.run()
+            _SHARED = (items, days, spec, sink.collect, board.cells)
+        if timeout is None:
+            meet.run()
+        else:
+            meet.run_watched(timeout)
+        finished = True
     except broken as exc:
         raise meet.died(exc) from exc
     finally:
         for fut in meet.pending.values():  # stopping early: drop what has not started
             fut.cancel()
-        executor.shutdown(wait=True)
         _SHARED = None
+        _stop(executor, kill=not finished)
+        board.close()
