@@ -1,11 +1,16 @@
-"""Shared test configuration: hypothesis profiles and example paths."""
+"""Shared test configuration: hypothesis profiles, example paths, and the fixtures shared by
+the scorecard's test files (``data``, ``fitted``, ``saved``) and by the columnar test files
+(``engine``, ``portfolio``, ``tables``). A test module's own fixture of the same name takes
+precedence over these."""
 
 from __future__ import annotations
 
 import os
 import pathlib
 
+import attrs
 import pytest
+from _helpers import ODD, PORTFOLIO_AS_OF, columnar_profiles
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -27,3 +32,81 @@ EXAMPLES = ROOT / "examples" / "profiles"
 def example_paths() -> list[pathlib.Path]:
     """The bundled example profiles."""
     return sorted(EXAMPLES.glob("*.json"))
+
+
+# --------------------------------------------------------------------------------------
+# The scorecard (test_logistic.py, test_fitting.py, test_parameters.py, test_artifact.py)
+# --------------------------------------------------------------------------------------
+def _with_channel(pf):
+    """Add a categorical attribute ``channel`` tied to the true risk, with awkward labels."""
+    import random
+
+    rng = random.Random(11)
+    out = []
+    for p, prob in zip(pf.profiles, pf.true_probability.tolist()):
+        k = min(3, int(prob * 40 + rng.random() * 1.5))
+        attrs_ = dict(p.attributes)
+        if rng.random() < 0.97:
+            attrs_["channel"] = ODD[k]
+        out.append(attrs.evolve(p, attributes=attrs_))
+    return out
+
+
+@pytest.fixture(scope="session")
+def data():
+    """A small synthetic portfolio (3,000 subjects) with an extra categorical attribute."""
+    from credit_closure.synth import generate_portfolio
+
+    pf = generate_portfolio(3000, seed=3, as_of=PORTFOLIO_AS_OF)
+    return _with_channel(pf), pf.outcomes.tolist()
+
+
+@pytest.fixture(scope="session")
+def fitted(data):
+    """The scorecard fitted once on :func:`data`."""
+    from credit_closure import LogisticScorer
+
+    profiles, outcomes = data
+    return LogisticScorer().fit(profiles, outcomes, as_of=PORTFOLIO_AS_OF)
+
+
+@pytest.fixture(scope="session")
+def saved(fitted, tmp_path_factory):
+    """The fitted scorecard saved to a file; returns the path."""
+    path = tmp_path_factory.mktemp("model") / "model.json"
+    fitted.save(path)
+    return path
+
+
+# --------------------------------------------------------------------------------------
+# Columnar scoring (test_columnar.py, test_tables.py, test_prepare.py, test_convert.py)
+# --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module", params=["numpy", "numba"])
+def engine(request):
+    """Runs a test on both engines of score_columnar's default "auto": numba (when
+    installed) and numpy (numba hidden). A columnar test module uses it for every test
+    (``pytestmark = pytest.mark.usefixtures("engine")``)."""
+    # the module object: the engine switch (_HAVE_NUMBA) is set where the code reads it
+    from credit_closure._columnar import compiled as _columnar_compiled
+
+    if request.param == "numba" and not _columnar_compiled.available():
+        pytest.skip("numba is not installed")
+    before = _columnar_compiled._HAVE_NUMBA
+    if request.param == "numpy":
+        _columnar_compiled._HAVE_NUMBA = False
+    yield request.param
+    _columnar_compiled._HAVE_NUMBA = before
+
+
+@pytest.fixture(scope="session")
+def portfolio():
+    """2,500 synthetic profiles without activity."""
+    return columnar_profiles(2500, seed=21)
+
+
+@pytest.fixture(scope="session")
+def tables(portfolio):
+    """:func:`portfolio` as long tables (pandas)."""
+    from credit_closure.columnar import profiles_to_tables
+
+    return profiles_to_tables(portfolio)

@@ -1,19 +1,26 @@
 """The scorecard's JSON artifact (:mod:`credit_closure._scorecard.artifact`): files are data, never
-code; malformed, truncated, wrong-version and tampered artifacts are refused."""
+code; malformed, truncated, wrong-version and tampered artifacts are refused; a saved scorecard
+reloads bit-identical (``TestPersistence``, on the ``fitted``/``saved`` fixtures of conftest.py)."""
 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import json
 import pathlib
 import pickle
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 from _helpers import (
     DEFAULT_POLICY,
+    PORTFOLIO_AS_OF,
     REFERENCE_ARTIFACT,
     package_trees,
+    rehash,
+    small_attribute_data,
 )
 
 from credit_closure import (
@@ -23,7 +30,10 @@ from credit_closure import (
     PolicyError,
     RulePolicy,
     RuleScorer,
+    Scale,
 )
+
+AS_OF = PORTFOLIO_AS_OF  # the date of the data/fitted/saved fixtures
 
 
 class _WritesMarker:
@@ -252,3 +262,136 @@ class TestArtifactFiles:
         """A missing file is an ArtifactError, not an OSError."""
         with pytest.raises(ArtifactError, match="cannot read"):
             LogisticScorer.load(tmp_path / "nope.json")
+
+
+class TestPersistence:
+    def test_round_trip_is_bit_identical(self, fitted, saved, data):
+        """A reloaded scorer gives the same probabilities and points, to the bit."""
+        loaded = LogisticScorer.load(saved)
+        assert loaded.sha256_ == fitted.sha256_ and loaded.version == fitted.version
+        ps = data[0]
+        assert loaded.predict_proba(ps, AS_OF) == fitted.predict_proba(ps, AS_OF)
+        assert [loaded.total_points(p, AS_OF) for p in ps[:500]] == [
+            fitted.total_points(p, AS_OF) for p in ps[:500]
+        ]
+        assert loaded.to_dict() == fitted.to_dict()
+
+    def test_awkward_categories_survive(self, fitted, saved, data):
+        """Categories with commas, quotes and Chinese characters reload exactly."""
+        loaded = LogisticScorer.load(saved)
+        g1 = [i.binning.groups for i in fitted.inputs_ if i.name == "channel"]
+        g2 = [i.binning.groups for i in loaded.inputs_ if i.name == "channel"]
+        assert g1 == g2 and g1
+        text = saved.read_text(encoding="utf-8")
+        assert "花呗,用户" in text and 'say \\"hi\\"' in text
+
+    def test_scale_parameters_survive(self, tmp_path):
+        """A lender's own scale is stored and restored exactly."""
+        profiles, outcomes = small_attribute_data()
+        scale = Scale(
+            base_points=500.0, base_odds=20.0, pdo=40.0, approve_at=480.0, decline_below=450.0
+        )
+        s = LogisticScorer(min_iv=0.0, scale=scale).fit(profiles, outcomes, as_of="2025-01-01")
+        s.save(tmp_path / "m.json")
+        loaded = LogisticScorer.load(tmp_path / "m.json")
+        assert loaded.scale == scale and loaded.scale.factor == scale.factor
+        d = dt.date(2025, 1, 1)
+        assert [loaded.total_points(p, d) for p in profiles] == [
+            s.total_points(p, d) for p in profiles
+        ]
+
+    def test_tampered_digit_refused(self, saved, tmp_path):
+        """Changing one digit of a number is detected by the hash."""
+        text = saved.read_text(encoding="utf-8")
+        i = text.index('"intercept": ') + len('"intercept": ') + 3
+        digit = text[i]
+        assert digit.isdigit()
+        bad = tmp_path / "bad.json"
+        bad.write_text(text[:i] + str((int(digit) + 1) % 10) + text[i + 1 :], encoding="utf-8")
+        with pytest.raises(ArtifactError, match="sha256"):
+            LogisticScorer.load(bad)
+
+    def test_wrong_format_version_refused(self, saved, tmp_path):
+        """A format version this library does not read is refused, by name."""
+        doc = json.loads(saved.read_text(encoding="utf-8"))
+        doc["format_version"] = 2
+        bad = tmp_path / "v2.json"
+        bad.write_text(json.dumps(rehash(doc)), encoding="utf-8")
+        with pytest.raises(ArtifactError, match="format_version"):
+            LogisticScorer.load(bad)
+
+    def test_truncated_file_refused(self, saved, tmp_path):
+        """A truncated artifact is refused."""
+        raw = saved.read_bytes()
+        bad = tmp_path / "cut.json"
+        bad.write_bytes(raw[: len(raw) // 2])
+        with pytest.raises(ArtifactError, match="not valid JSON"):
+            LogisticScorer.load(bad)
+
+    def test_pickle_refused_without_unpickling(self, tmp_path):
+        """A pickle whose unpickling would create a file is refused and never run."""
+        marker = tmp_path / "pwned.txt"
+
+        class Bomb:
+            def __reduce__(self):
+                return (open, (str(marker), "w"))
+
+        for proto in (0, 2, pickle.HIGHEST_PROTOCOL):
+            path = tmp_path / f"model{proto}.pkl"
+            path.write_bytes(pickle.dumps(Bomb(), protocol=proto))
+            with pytest.raises(ArtifactError):
+                LogisticScorer.load(path)
+        assert not marker.exists()
+
+    @pytest.mark.parametrize("magic", [b"PK\x03\x04rest", b"\x93NUMPY\x01\x00", b"\x1f\x8b\x08"])
+    def test_other_binary_formats_refused(self, tmp_path, magic):
+        """Zip (npz, joblib), npy and compressed files are refused by their magic bytes."""
+        path = tmp_path / "model.bin"
+        path.write_bytes(magic)
+        with pytest.raises(ArtifactError, match="refused"):
+            LogisticScorer.load(path)
+
+    def test_expected_sha256(self, fitted, saved):
+        """The caller's expected hash must match; a malformed one is bad input."""
+        assert LogisticScorer.load(saved, sha256=fitted.sha256_.upper()).version == fitted.version
+        with pytest.raises(ArtifactError, match="not the model you asked for"):
+            LogisticScorer.load(saved, sha256="0" * 64)
+        with pytest.raises(InvalidInputError):
+            LogisticScorer.load(saved, sha256="abc")
+
+    def test_rehashed_edits_still_checked(self, saved, tmp_path):
+        """Points that disagree with the coefficients, or unknown fields, are refused even
+        when the hash was recomputed."""
+        doc = json.loads(saved.read_text(encoding="utf-8"))
+        doc["inputs"][0]["points"][0] += 1.0
+        doc["extra"] = 1
+        bad = tmp_path / "edited.json"
+        bad.write_text(json.dumps(rehash(doc)), encoding="utf-8")
+        with pytest.raises(ArtifactError) as exc:
+            LogisticScorer.load(bad)
+        assert "extra" in str(exc.value)
+        del doc["extra"]
+        bad.write_text(json.dumps(rehash(doc)), encoding="utf-8")
+        with pytest.raises(ArtifactError, match="the points are the model"):
+            LogisticScorer.load(bad)
+
+    def test_missing_file(self, tmp_path):
+        """A missing file is an ArtifactError."""
+        with pytest.raises(ArtifactError, match="cannot read"):
+            LogisticScorer.load(tmp_path / "nope.json")
+
+    def test_load_and_score_import_no_sklearn(self, saved):
+        """Loading an artifact and scoring with it never imports scikit-learn."""
+        code = (
+            "import sys, datetime\n"
+            "from credit_closure import LogisticScorer, CreditProfile, assess\n"
+            f"s = LogisticScorer.load({str(saved)!r})\n"
+            "p = CreditProfile.from_dict({'subject_id': 'x', 'attributes': {'channel': 'a,b'}})\n"
+            "a = assess(p, scorer=s, as_of='2026-06-30')\n"
+            "assess(p, scorer='logistic', as_of='2026-06-30')\n"
+            "print(a.scorer_version, 'sklearn' in sys.modules)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.split()[1] == "False"

@@ -1,14 +1,25 @@
-"""Tests of columnar scoring: equality with assess(), containers, fallback and input errors."""
+"""Tests of columnar scoring (:func:`credit_closure.columnar.score_columnar`): equality with
+assess(), the two engines, chunking, containers and the vectorised scorecard. Every test runs
+on both engines (the ``engine`` fixture of conftest.py). The input checks are in
+test_tables.py and test_prepare.py, profiles_to_tables and the plugin scorers in
+test_convert.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers import (
+    PORTFOLIO_AS_OF,
+    columnar_problems,
+    columnar_profiles,
+    expected_rows,
+    long_accounts,
+    output_rows,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import two_rules_on_one_feature_policy
@@ -17,7 +28,6 @@ from credit_closure import (
     CreditProfile,
     InvalidInputError,
     RuleScorer,
-    ScoreResult,
     assess,
 )
 from credit_closure._columnar import ENUM_CODES, compute_features, group_sum, prepare
@@ -26,79 +36,15 @@ from credit_closure._columnar import ENUM_CODES, compute_features, group_sum, pr
 # compiled entry points are called directly (importing the kernel imports numba)
 from credit_closure._columnar import compiled as _columnar_compiled
 from credit_closure._columnar import kernel as _columnar_kernel
-from credit_closure._contract import profile_unchecked
 from credit_closure._scoring import DEFAULT_CONFIG, DEFAULT_POLICY_FILE, FEATURE_NAMES, extract
 from credit_closure.columnar import OUTPUT_COLUMNS, profiles_to_tables, score_columnar
 from credit_closure.synth import generate_portfolio
 
-AS_OF = dt.date(2026, 6, 30)
+pytestmark = pytest.mark.usefixtures("engine")
+
+AS_OF = PORTFOLIO_AS_OF  # the date of the portfolio/tables fixtures
 HAVE_NUMBA = _columnar_compiled.available()
 needs_numba = pytest.mark.skipif(not HAVE_NUMBA, reason="numba is not installed")
-
-
-@pytest.fixture(autouse=True, scope="module", params=["numpy", "numba"])
-def engine(request):
-    """Every test of this module runs on both engines of score_columnar's default "auto":
-    numba (when installed) and numpy (numba hidden)."""
-    if request.param == "numba" and not HAVE_NUMBA:
-        pytest.skip("numba is not installed")
-    saved = _columnar_compiled._HAVE_NUMBA
-    if request.param == "numpy":
-        _columnar_compiled._HAVE_NUMBA = False
-    yield request.param
-    _columnar_compiled._HAVE_NUMBA = saved
-
-
-def _profiles(n: int, seed: int) -> list:
-    """Synthetic profiles without activity (the columnar format carries none)."""
-    pf = generate_portfolio(n, seed=seed, as_of=AS_OF)
-    return [profile_unchecked(p, activity=()) for p in pf.profiles]
-
-
-@pytest.fixture(scope="module")
-def portfolio():
-    return _profiles(2500, seed=21)
-
-
-@pytest.fixture(scope="module")
-def tables(portfolio):
-    return profiles_to_tables(portfolio)
-
-
-def _expected(profiles, scorer="rules"):
-    rows = {}
-    for p in profiles:
-        a = assess(p, scorer=scorer, as_of=AS_OF)
-        codes = [r.code for r in a.reasons] + [None] * (4 - len(a.reasons))
-        rows[p.subject_id] = (
-            a.score,
-            a.probability_of_default,
-            a.band,
-            a.decision,
-            *codes,
-            a.closure_impact,
-        )
-    return rows
-
-
-def _rows(out) -> dict:
-    if isinstance(out, pd.DataFrame):
-        cols = {c: out[c].tolist() for c in out.columns}
-    elif hasattr(out, "column_names"):
-        cols = out.to_pydict()
-    else:
-        cols = {c: list(v) for c, v in out.items()}
-    assert tuple(cols) == OUTPUT_COLUMNS
-    got = {}
-    for i, sid in enumerate(cols["subject_id"]):
-        vals = []
-        for c in OUTPUT_COLUMNS[1:]:
-            v = cols[c][i]
-            if isinstance(v, float) and c.startswith("reason") and math.isnan(v):
-                v = None
-            vals.append(float(v) if isinstance(v, (float, np.floating)) else v)
-        got[sid] = tuple(vals)
-    return got
 
 
 def _feature_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -126,11 +72,11 @@ class TestEqualityWithAssess:
             as_of=AS_OF,
         )
         assert len(out) == len(portfolio)
-        assert _rows(out) == _expected(portfolio)
+        assert output_rows(out) == expected_rows(portfolio)
 
     def test_fractional_amounts(self):
         """Amounts with cents (compensated sums) still give the same results as assess()."""
-        docs = [p.to_dict() for p in _profiles(600, seed=4)]
+        docs = [p.to_dict() for p in columnar_profiles(600, seed=4)]
         rng = np.random.default_rng(0)
         for d in docs:
             for a in d["accounts"]:
@@ -143,7 +89,7 @@ class TestEqualityWithAssess:
         profiles = [CreditProfile.from_dict(d) for d in docs]
         t = profiles_to_tables(profiles, container="numpy")
         out = score_columnar(t["accounts"], t["closures"], t["inquiries"], as_of=AS_OF)
-        assert _rows(out) == _expected(profiles)
+        assert output_rows(out) == expected_rows(profiles)
 
     def test_custom_policy_vectorised(self, portfolio):
         """A RuleScorer with another policy is computed vectorised and still equals assess()."""
@@ -158,7 +104,7 @@ class TestEqualityWithAssess:
         out = score_columnar(
             t["accounts"], t["closures"], t["inquiries"], scorer=scorer, as_of=AS_OF
         )
-        assert _rows(out) == _expected(sub, scorer)
+        assert output_rows(out) == expected_rows(sub, scorer)
 
     def test_two_rules_on_one_feature(self, portfolio):
         """A policy with two rules on the same feature ranks both rules' own reasons, in
@@ -187,7 +133,7 @@ class TestEqualityWithAssess:
         out = score_columnar(
             t["accounts"], t["closures"], t["inquiries"], scorer=scorer, as_of=AS_OF
         )
-        assert _rows(out) == _expected(sub, scorer)
+        assert output_rows(out) == expected_rows(sub, scorer)
 
     @settings(max_examples=8, deadline=None)
     @given(seed=st.integers(0, 2**32 - 1))
@@ -284,16 +230,16 @@ class TestEngines:
         )
         t = profiles_to_tables([profile], container="numpy")
         out = score_columnar(t["accounts"], t["closures"], t["inquiries"], as_of=AS_OF)
-        assert _rows(out) == _expected([profile])
+        assert output_rows(out) == expected_rows([profile])
 
     def test_engine_argument(self, engine):
         """An unknown engine, or numba where it is not installed, is a clear argument error."""
         with pytest.raises(InvalidInputError) as info:
-            score_columnar(_accounts(), as_of=AS_OF, engine="gpu")
+            score_columnar(long_accounts(), as_of=AS_OF, engine="gpu")
         assert info.value.problems[0][0] == "engine"
         if engine == "numpy":  # numba hidden by the fixture
             with pytest.raises(InvalidInputError, match="numba is not installed"):
-                score_columnar(_accounts(), as_of=AS_OF, engine="numba")
+                score_columnar(long_accounts(), as_of=AS_OF, engine="numba")
 
     @needs_numba
     @settings(max_examples=300, deadline=None)
@@ -347,24 +293,6 @@ class TestEngines:
             assert names[band[i]] == scale.band(s)
             assert ("approve", "refer", "decline")[dec[i]] == scale.decide(s)
 
-    def test_nanosecond_dates(self, engine):
-        """pandas datetime64[ns] columns: whole days pass, a time of day and an early date
-        are each reported with their rows, on both engines."""
-        acc = pd.DataFrame(_accounts())
-        acc["opened_on"] = pd.to_datetime(
-            ["2020-01-01 00:00", "2020-01-01 12:00", "1850-03-01 00:00"]
-        ).astype("datetime64[ns]")
-        probs = _problems(acc)
-        assert ("accounts.opened_on", "must be whole days (it has a time of day) (row 1)") in probs
-        assert any(
-            p == "accounts.opened_on" and m.startswith("is before") and m.endswith("(row 2)")
-            for p, m in probs
-        )
-        acc["opened_on"] = pd.to_datetime(["2020-01-01"] * 3).astype("datetime64[ns]")
-        good = score_columnar(acc, as_of=AS_OF)
-        ref = score_columnar(_accounts(), as_of=AS_OF)
-        assert good["score"].tolist() == ref["score"].tolist()
-
 
 class TestChunks:
     def test_chunking_does_not_change_results(self, tables):
@@ -415,7 +343,9 @@ class TestContainers:
         assert isinstance(outs["pandas"], pd.DataFrame)
         assert isinstance(outs["arrow"], pa.Table)
         assert isinstance(outs["numpy"], dict)
-        assert _rows(outs["pandas"]) == _rows(outs["arrow"]) == _rows(outs["numpy"])
+        assert (
+            output_rows(outs["pandas"]) == output_rows(outs["arrow"]) == output_rows(outs["numpy"])
+        )
 
     def test_integer_ids_and_iso_strings(self):
         """Integer subject/account ids and ISO date strings are accepted."""
@@ -518,117 +448,6 @@ class TestContainers:
         assert list(out.columns) == list(OUTPUT_COLUMNS) and len(out) == 0
 
 
-class FlatScorer:
-    """A plugin-style scorer with no batch method: falls back to per-subject assess()."""
-
-    credit_closure_api = 1
-    version = "flat@1"
-    name = "flat"
-
-    def score(self, profile, as_of):
-        f = extract(profile, as_of)
-        income = profile.attributes.get("monthly_income", 8000)
-        p = min(
-            0.5, 0.01 + 0.02 * f[FEATURE_NAMES.index("n_open_accounts")] + 100.0 / (income + 1000)
-        )
-        return ScoreResult(probability_of_default=p)
-
-
-class BatchFlat(FlatScorer):
-    """FlatScorer with the optional batch method: the same numbers from the feature matrix."""
-
-    version = "flat-batch@1"
-    calls = 0
-
-    def score_batch(self, features, attributes, as_of):
-        type(self).calls += 1
-        k = FEATURE_NAMES.index("n_open_accounts")
-        out = []
-        for row, attrs in zip(features.tolist(), attributes):
-            income = attrs.get("monthly_income", 8000)
-            out.append(
-                ScoreResult(
-                    probability_of_default=min(0.5, 0.01 + 0.02 * row[k] + 100.0 / (income + 1000))
-                )
-            )
-        return out
-
-
-class BrokenBatch(FlatScorer):
-    def __init__(self, mode):
-        self.mode = mode
-
-    def score_batch(self, features, attributes, as_of):
-        if self.mode == "raise":
-            raise RuntimeError("boom")
-        if self.mode == "short":
-            return [ScoreResult(probability_of_default=0.1)]
-        return ["not a result"] * features.shape[0]
-
-
-class TestBatchMethod:
-    def test_plugin_batch_method_equals_assess(self, portfolio, monkeypatch):
-        """A plugin's score_batch is called per chunk (no profiles built) and equals assess()."""
-        import credit_closure._columnar.convert as columnar  # monkeypatch target
-
-        sub = portfolio[:300]
-        t = profiles_to_tables(sub)
-        monkeypatch.setattr(columnar, "build_profiles", lambda *a: pytest.fail("per subject"))
-        BatchFlat.calls = 0
-        out = score_columnar(
-            t["accounts"],
-            t["closures"],
-            t["inquiries"],
-            t["attributes"],
-            scorer=BatchFlat(),
-            as_of=AS_OF,
-            chunk_accounts=400,
-        )
-        assert BatchFlat.calls >= 2
-        monkeypatch.undo()
-        assert _rows(out) == _expected(sub, BatchFlat())
-
-    @pytest.mark.parametrize(
-        "mode, message",
-        [
-            # the plugin's exception text is withheld (it may carry subject data): type only
-            ("raise", "score_batch\\(\\): RuntimeError(?!: boom)"),
-            ("short", "returned 1 results for"),
-            ("junk", "score_batch\\(\\) must return a ScoreResult"),
-        ],
-    )
-    def test_broken_batch_method(self, portfolio, mode, message):
-        """A failing or malformed score_batch is a ScoringError naming the scorer."""
-        from credit_closure import ScoringError
-
-        t = profiles_to_tables(portfolio[:20])
-        with pytest.raises(ScoringError, match=message):
-            score_columnar(
-                t["accounts"],
-                t["closures"],
-                t["inquiries"],
-                t["attributes"],
-                scorer=BrokenBatch(mode),
-                as_of=AS_OF,
-            )
-
-
-class TestFallback:
-    def test_plugin_scorer_falls_back(self, portfolio):
-        """A scorer without a vectorised path is called per subject and equals assess()."""
-        sub = portfolio[:200]
-        t = profiles_to_tables(sub)
-        out = score_columnar(
-            t["accounts"],
-            t["closures"],
-            t["inquiries"],
-            t["attributes"],
-            scorer=FlatScorer(),
-            as_of=AS_OF,
-        )
-        assert _rows(out) == _expected(sub, FlatScorer())
-
-
 class TestLogisticVectorised:
     """LogisticScorer is computed on whole chunks (no per-subject assess) and equals it."""
 
@@ -642,7 +461,7 @@ class TestLogisticVectorised:
             scorer="logistic",
             as_of=AS_OF,
         )
-        assert _rows(out) == _expected(portfolio, "logistic")
+        assert output_rows(out) == expected_rows(portfolio, "logistic")
 
     def test_no_per_subject_calls(self, tables, monkeypatch):
         """The vectorised path never builds profiles or calls assess per subject."""
@@ -698,7 +517,7 @@ class TestLogisticVectorised:
             scorer=scorer,
             as_of=AS_OF,
         )
-        assert _rows(out) == _expected(profiles, scorer)
+        assert output_rows(out) == expected_rows(profiles, scorer)
 
     def test_string_for_a_numeric_input(self):
         """A string where the scorecard bins numbers names the attribute and its rows."""
@@ -706,7 +525,7 @@ class TestLogisticVectorised:
             "subject_id": np.array(["s1", "s2"], dtype=object),
             "monthly_income": np.array([5000, "lots"], dtype=object),
         }
-        probs = _problems(_accounts(), None, None, attributes, scorer="logistic")
+        probs = columnar_problems(long_accounts(), None, None, attributes, scorer="logistic")
         assert probs == [
             ("attributes.monthly_income", "must be a number for this model (got string) (row 1)")
         ]
@@ -716,147 +535,11 @@ class TestLogisticVectorised:
         from credit_closure import LogisticScorer, NotFittedError
 
         with pytest.raises(NotFittedError):
-            score_columnar(_accounts(), as_of=AS_OF, scorer=LogisticScorer())
+            score_columnar(long_accounts(), as_of=AS_OF, scorer=LogisticScorer())
 
 
-def _accounts(**over):
-    base = {
-        "subject_id": np.array(["s1", "s1", "s2"], dtype=object),
-        "account_id": np.array(["a", "b", "a"], dtype=object),
-        "product": np.array(["credit_card"] * 3, dtype=object),
-        "status": np.array(["open", "closed", "open"], dtype=object),
-        "opened_on": np.array(["2020-01-01"] * 3, dtype="datetime64[D]"),
-        "closed_on": np.array(["NaT", "2025-01-01", "NaT"], dtype="datetime64[D]"),
-        "credit_limit": np.array([1000.0, 2000.0, 3000.0]),
-        "balance": np.array([10.0, 0.0, 20.0]),
-    }
-    base.update(over)
-    return base
-
-
-def _problems(*args, **kwargs):
-    with pytest.raises(InvalidInputError) as info:
-        score_columnar(*args, as_of=AS_OF, **kwargs)
-    return info.value.problems
-
-
-class TestInvalidInput:
-    def test_missing_and_unknown_columns(self):
-        """A missing required column and an unknown column are both reported."""
-        acc = _accounts()
-        del acc["status"]
-        acc["colour"] = np.array(["r", "g", "b"], dtype=object)
-        probs = _problems(acc)
-        assert ("accounts.status", "is a required column and is missing") in probs
-        assert ("accounts.colour", "is not a column of the long format") in probs
-
-    def test_bad_enum_names_rows(self):
-        """An unknown enum value names the column and the rows."""
-        probs = _problems(
-            _accounts(product=np.array(["credit_card", "loan", "loan"], dtype=object))
-        )
-        assert probs[0][0] == "accounts.product" and "(rows 1, 2)" in probs[0][1]
-
-    def test_bad_values(self):
-        """Non-finite and negative amounts, bad dates and late dates each name their rows."""
-        probs = _problems(
-            _accounts(
-                balance=np.array([10.0, -1.0, np.inf]),
-                opened_on=np.array(["2020-01-01", "2020-13-01", "2030-01-01"], dtype=object),
-            )
-        )
-        assert ("accounts.balance", "must be a finite number (row 2)") in probs
-        assert ("accounts.balance", "must be >= 0 (row 1)") in probs
-        assert (
-            "accounts.opened_on",
-            "is not a date (datetime64, YYYY-MM-DD or datetime.date) (row 1)",
-        ) in probs
-        assert ("accounts.opened_on", "is after the assessment date (row 2)") in probs
-        assert len(probs) == 4
-
-    def test_cross_field_rules(self):
-        """Model rules hold: closed needs closed_on, ids unique, closures name an account."""
-        acc = _accounts(
-            account_id=np.array(["a", "a", "a"], dtype=object),
-            closed_on=np.array(["NaT", "NaT", "NaT"], dtype="datetime64[D]"),
-        )
-        closures = {
-            "subject_id": np.array(["s2"], dtype=object),
-            "account_id": np.array(["zz"], dtype=object),
-            "closed_on": np.array(["2025-01-01"], dtype="datetime64[D]"),
-        }
-        probs = _problems(acc, closures)
-        assert ("accounts.closed_on", "is required when status is 'closed' (row 1)") in probs
-        assert (
-            "accounts.account_id",
-            "duplicates an earlier account id of the subject (row 1)",
-        ) in probs
-        assert (
-            "closures.account_id",
-            "names no account of the subject in accounts (row 0)",
-        ) in probs
-
-    def test_closure_on_open_account(self):
-        """A closure event on an open account is refused."""
-        closures = {
-            "subject_id": np.array(["s2"], dtype=object),
-            "account_id": np.array(["a"], dtype=object),
-            "closed_on": np.array(["2025-01-01"], dtype="datetime64[D]"),
-        }
-        assert (
-            "closures.account_id",
-            "names an account whose status is 'open' (row 0)",
-        ) in _problems(_accounts(), closures)
-
-    def test_activity_and_bad_container(self):
-        """An activity table and a non-table are refused with InvalidInputError."""
-        with pytest.raises(InvalidInputError, match="activity"):
-            score_columnar(_accounts(), as_of=AS_OF, activity={"subject_id": []})
-        assert _problems([1, 2, 3])[0][0] == "accounts"
-
-    def test_unhashable_enum_cell(self):
-        """A list or dict in an enum column is refused, naming the rows."""
-        product = np.array(["credit_card", ["x"], {"a": 1}], dtype=object)
-        assert _problems(_accounts(product=product)) == [
-            ("accounts.product", "must be a string (rows 1, 2)")
-        ]
-
-    def test_bad_attributes(self):
-        """Attribute values follow the model's rules, column by column, with rows."""
-        attributes = {
-            "subject_id": np.array(["s1", "s2"], dtype=object),
-            "flag": np.array([True, False]),
-            "ratio": np.array([0.5, np.inf]),
-            "note": np.array(["ok", "x" * 300], dtype=object),
-            "mixed": np.array([[1], 3], dtype=object),
-            "big": np.array([2**60, 1], dtype=np.int64),
-        }
-        probs = dict(_problems(_accounts(), None, None, attributes))
-        assert probs["attributes.flag"] == "must hold numbers or strings (got booleans)"
-        assert probs["attributes.ratio"] == "must be a finite number (row 1)"
-        assert probs["attributes.note"] == "is longer than 256 characters (row 1)"
-        assert probs["attributes.mixed"] == "must be a number or a string (row 0)"
-        assert probs["attributes.big"].startswith("is too large an integer")
-
-    def test_out_of_range_numbers_and_ids(self):
-        """Python ints beyond the float range, complex numbers and unsigned ids of 2**63 or
-        more are refused with their rows, never a raw error or a wrapped id."""
-        probs = dict(_problems(_accounts(balance=np.array([10**400, 5, 1], dtype=object))))
-        assert (
-            probs["accounts.balance"].startswith("must be at most")
-            and "(row 0)" in probs["accounts.balance"]
-        )
-        acc = pd.DataFrame(_accounts())
-        acc["credit_limit"] = np.array([1 + 2j, 3, 4], dtype=complex)
-        assert (
-            dict(_problems(acc))["accounts.credit_limit"]
-            == "must hold real numbers (got dtype complex128)"
-        )
-        ids = _accounts(subject_id=np.array([2**63, 2**63, 5], dtype=np.uint64))
-        assert (
-            dict(_problems(ids))["accounts.subject_id"]
-            == "must be an integer below 2**63 (rows 0, 1)"
-        )
+class TestScoringErrors:
+    """A scorer failing on a chunk fails score_columnar as it fails assess()."""
 
     def test_scorer_overflow_is_a_scoring_error(self):
         """A policy whose log-odds overflow the probability fails as assess() fails: a
@@ -869,36 +552,4 @@ class TestInvalidInput:
         doc["base_log_odds"] = -800.0
         scorer = RuleScorer(doc)
         with pytest.raises(ScoringError, match="OverflowError"):
-            score_columnar(_accounts(), as_of=AS_OF, scorer=scorer)
-
-    def test_wrong_dtype(self):
-        """Numbers where dates belong, and strings where numbers belong, are reported."""
-        probs = dict(
-            _problems(
-                _accounts(
-                    opened_on=np.array([1, 2, 3]),
-                    credit_limit=np.array(["1", "2", "3"], dtype=object),
-                )
-            )
-        )
-        assert "must hold dates" in probs["accounts.opened_on"]
-        assert "must be a number" in probs["accounts.credit_limit"]
-
-
-class TestProfilesToTables:
-    def test_round_trip_columns(self, portfolio):
-        """Every account, closure and inquiry becomes one row; one attribute row per subject."""
-        sub = portfolio[:50]
-        t = profiles_to_tables(sub, container="numpy")
-        assert t["accounts"]["subject_id"].size == sum(len(p.accounts) for p in sub)
-        assert t["closures"]["subject_id"].size == sum(len(p.closures) for p in sub)
-        assert t["inquiries"]["subject_id"].size == sum(len(p.inquiries) for p in sub)
-        assert t["attributes"]["subject_id"].tolist() == [p.subject_id for p in sub]
-        assert t["accounts"]["opened_on"].dtype == np.dtype("datetime64[D]")
-
-    def test_bad_arguments(self):
-        """A non-profile or an unknown container raises InvalidInputError."""
-        with pytest.raises(InvalidInputError):
-            profiles_to_tables([{"subject_id": "x"}])
-        with pytest.raises(InvalidInputError):
-            profiles_to_tables([], container="excel")
+            score_columnar(long_accounts(), as_of=AS_OF, scorer=scorer)

@@ -1,5 +1,7 @@
 """Reading and checking the long tables (:mod:`credit_closure._columnar.tables`): hostile cells,
-bad shapes and bad types are refused with InvalidInputError."""
+bad shapes and bad types are refused with InvalidInputError; missing, unknown and badly typed
+columns, bad values and dates are named with their rows, on both engines (``TestInvalidInput``;
+the model's cross-field rules are in test_prepare.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,16 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
-from _helpers import AS_OF
+from _helpers import AS_OF, PORTFOLIO_AS_OF, columnar_problems, long_accounts
 
 from credit_closure import (
     CreditProfile,
     InvalidInputError,
 )
+from credit_closure.columnar import score_columnar
 
 # --------------------------------------------------------------------------------------
 # Columnar scoring: hostile cells in the long tables
@@ -140,3 +145,125 @@ class TestHostileCells:
         column = sorted(c for c in cols if c != "subject_id")[0]
         with pytest.raises(InvalidInputError):
             _score_tables(_tables_with(table, column, lambda a: a[:-1]))
+
+
+@pytest.mark.usefixtures("engine")
+class TestInvalidInput:
+    """score_columnar refuses bad long tables with one InvalidInputError naming every column
+    and its rows, on both engines (the ``engine`` fixture of conftest.py)."""
+
+    def test_missing_and_unknown_columns(self):
+        """A missing required column and an unknown column are both reported."""
+        acc = long_accounts()
+        del acc["status"]
+        acc["colour"] = np.array(["r", "g", "b"], dtype=object)
+        probs = columnar_problems(acc)
+        assert ("accounts.status", "is a required column and is missing") in probs
+        assert ("accounts.colour", "is not a column of the long format") in probs
+
+    def test_bad_enum_names_rows(self):
+        """An unknown enum value names the column and the rows."""
+        probs = columnar_problems(
+            long_accounts(product=np.array(["credit_card", "loan", "loan"], dtype=object))
+        )
+        assert probs[0][0] == "accounts.product" and "(rows 1, 2)" in probs[0][1]
+
+    def test_bad_values(self):
+        """Non-finite and negative amounts, bad dates and late dates each name their rows."""
+        probs = columnar_problems(
+            long_accounts(
+                balance=np.array([10.0, -1.0, np.inf]),
+                opened_on=np.array(["2020-01-01", "2020-13-01", "2030-01-01"], dtype=object),
+            )
+        )
+        assert ("accounts.balance", "must be a finite number (row 2)") in probs
+        assert ("accounts.balance", "must be >= 0 (row 1)") in probs
+        assert (
+            "accounts.opened_on",
+            "is not a date (datetime64, YYYY-MM-DD or datetime.date) (row 1)",
+        ) in probs
+        assert ("accounts.opened_on", "is after the assessment date (row 2)") in probs
+        assert len(probs) == 4
+
+    def test_activity_and_bad_container(self):
+        """An activity table and a non-table are refused with InvalidInputError."""
+        with pytest.raises(InvalidInputError, match="activity"):
+            score_columnar(long_accounts(), as_of=PORTFOLIO_AS_OF, activity={"subject_id": []})
+        assert columnar_problems([1, 2, 3])[0][0] == "accounts"
+
+    def test_unhashable_enum_cell(self):
+        """A list or dict in an enum column is refused, naming the rows."""
+        product = np.array(["credit_card", ["x"], {"a": 1}], dtype=object)
+        assert columnar_problems(long_accounts(product=product)) == [
+            ("accounts.product", "must be a string (rows 1, 2)")
+        ]
+
+    def test_bad_attributes(self):
+        """Attribute values follow the model's rules, column by column, with rows."""
+        attributes = {
+            "subject_id": np.array(["s1", "s2"], dtype=object),
+            "flag": np.array([True, False]),
+            "ratio": np.array([0.5, np.inf]),
+            "note": np.array(["ok", "x" * 300], dtype=object),
+            "mixed": np.array([[1], 3], dtype=object),
+            "big": np.array([2**60, 1], dtype=np.int64),
+        }
+        probs = dict(columnar_problems(long_accounts(), None, None, attributes))
+        assert probs["attributes.flag"] == "must hold numbers or strings (got booleans)"
+        assert probs["attributes.ratio"] == "must be a finite number (row 1)"
+        assert probs["attributes.note"] == "is longer than 256 characters (row 1)"
+        assert probs["attributes.mixed"] == "must be a number or a string (row 0)"
+        assert probs["attributes.big"].startswith("is too large an integer")
+
+    def test_out_of_range_numbers_and_ids(self):
+        """Python ints beyond the float range, complex numbers and unsigned ids of 2**63 or
+        more are refused with their rows, never a raw error or a wrapped id."""
+        probs = dict(
+            columnar_problems(long_accounts(balance=np.array([10**400, 5, 1], dtype=object)))
+        )
+        assert (
+            probs["accounts.balance"].startswith("must be at most")
+            and "(row 0)" in probs["accounts.balance"]
+        )
+        acc = pd.DataFrame(long_accounts())
+        acc["credit_limit"] = np.array([1 + 2j, 3, 4], dtype=complex)
+        assert (
+            dict(columnar_problems(acc))["accounts.credit_limit"]
+            == "must hold real numbers (got dtype complex128)"
+        )
+        ids = long_accounts(subject_id=np.array([2**63, 2**63, 5], dtype=np.uint64))
+        assert (
+            dict(columnar_problems(ids))["accounts.subject_id"]
+            == "must be an integer below 2**63 (rows 0, 1)"
+        )
+
+    def test_wrong_dtype(self):
+        """Numbers where dates belong, and strings where numbers belong, are reported."""
+        probs = dict(
+            columnar_problems(
+                long_accounts(
+                    opened_on=np.array([1, 2, 3]),
+                    credit_limit=np.array(["1", "2", "3"], dtype=object),
+                )
+            )
+        )
+        assert "must hold dates" in probs["accounts.opened_on"]
+        assert "must be a number" in probs["accounts.credit_limit"]
+
+    def test_nanosecond_dates(self, engine):
+        """pandas datetime64[ns] columns: whole days pass, a time of day and an early date
+        are each reported with their rows, on both engines."""
+        acc = pd.DataFrame(long_accounts())
+        acc["opened_on"] = pd.to_datetime(
+            ["2020-01-01 00:00", "2020-01-01 12:00", "1850-03-01 00:00"]
+        ).astype("datetime64[ns]")
+        probs = columnar_problems(acc)
+        assert ("accounts.opened_on", "must be whole days (it has a time of day) (row 1)") in probs
+        assert any(
+            p == "accounts.opened_on" and m.startswith("is before") and m.endswith("(row 2)")
+            for p, m in probs
+        )
+        acc["opened_on"] = pd.to_datetime(["2020-01-01"] * 3).astype("datetime64[ns]")
+        good = score_columnar(acc, as_of=PORTFOLIO_AS_OF)
+        ref = score_columnar(long_accounts(), as_of=PORTFOLIO_AS_OF)
+        assert good["score"].tolist() == ref["score"].tolist()

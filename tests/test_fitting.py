@@ -1,0 +1,127 @@
+"""Tests of fitting the logistic scorecard (:mod:`credit_closure._scorecard.fitting`, through
+``LogisticScorer.fit``): the learned state, input selection, determinism and every problem of
+the training data and parameters reported at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from _helpers import ODD, PORTFOLIO_AS_OF, small_attribute_data
+
+from credit_closure import CreditProfile, InvalidInputError, LogisticScorer
+from credit_closure._scorecard import attribute_reason_code
+from credit_closure._scoring import FEATURE_REASON
+
+AS_OF = PORTFOLIO_AS_OF  # the date of the data/fitted fixtures
+
+
+class TestFit:
+    def test_fit_returns_self_with_learned_state(self, fitted):
+        """fit() returns the scorer with trailing-underscore state and a content version."""
+        assert fitted.inputs_ and len(fitted.coef_) == len(fitted.inputs_)
+        assert all(c > 0 for c in fitted.coef_)
+        assert math.isfinite(fitted.intercept_)
+        assert fitted.version == "logistic-" + fitted.sha256_[:12]
+        assert fitted.metadata_["rows"] == 3000
+        assert 0.6 < fitted.metadata_["metrics"]["auc"] < 1.0
+
+    def test_codes_are_stable_names(self, fitted):
+        """Feature inputs use the catalog code, attributes ATTR_<NAME>."""
+        for inp in fitted.inputs_:
+            if inp.kind == "feature":
+                assert inp.reason_code == FEATURE_REASON[inp.name]
+            else:
+                assert inp.reason_code == attribute_reason_code(inp.name)
+        assert attribute_reason_code("a-b c") == "ATTR_A_B_C"
+
+    def test_categorical_attribute_is_selected(self, fitted):
+        """The informative categorical attribute becomes an input with grouped categories."""
+        channel = [i for i in fitted.inputs_ if i.name == "channel"]
+        assert channel and channel[0].categorical
+        cats = {c for g in channel[0].binning.groups for c in g}
+        assert cats == set(ODD)
+
+    def test_refit_is_deterministic(self):
+        """Fitting twice on the same data gives the same artifact hash."""
+        profiles, outcomes = small_attribute_data()
+        a = LogisticScorer(min_iv=0.0).fit(profiles, outcomes, as_of="2025-01-01")
+        b = LogisticScorer(min_iv=0.0).fit(profiles, outcomes, as_of="2025-01-01")
+        assert a.sha256_ == b.sha256_
+        assert {i.reason_code for i in a.inputs_} == {"ATTR_MONTHLY_INCOME", "ATTR_PURPOSE"}
+
+    def test_attribute_only_profiles(self):
+        """Profiles with no accounts and only attributes can be fitted and scored."""
+        profiles, outcomes = small_attribute_data()
+        s = LogisticScorer(min_iv=0.0).fit(profiles, outcomes, as_of=dt.date(2025, 1, 1))
+        assert [i.kind for i in s.inputs_] == ["attribute", "attribute"]
+        r = s.score(profiles[0], dt.date(2025, 1, 1))
+        assert 0.0 <= r.probability_of_default <= 1.0
+
+    def test_every_data_problem_at_once(self, data):
+        """Length, outcome, type and date problems are all reported together."""
+        profiles, _ = data
+        late = CreditProfile.from_dict(
+            {
+                "subject_id": "x",
+                "accounts": [
+                    {
+                        "account_id": "a",
+                        "product": "credit_card",
+                        "status": "open",
+                        "opened_on": "2027-01-01",
+                    }
+                ],
+            }
+        )
+        with pytest.raises(InvalidInputError) as exc:
+            LogisticScorer().fit([profiles[0], "nope", late], [0, 2, 1, 1], as_of=AS_OF)
+        paths = [p for p, _ in exc.value.problems]
+        assert "outcomes" in paths and "C" not in paths
+        assert "outcomes[1]" in paths
+        assert "profiles[1]" in paths
+        assert "profiles[2].accounts[0].opened_on" in paths
+
+    def test_parameter_and_data_problems_together(self, data):
+        """Bad parameters and bad data are reported in one error."""
+        with pytest.raises(InvalidInputError) as exc:
+            LogisticScorer(C=0.0).fit(data[0][:3], [0, 1], as_of="2026-13-01")
+        assert {"C", "outcomes", "as_of"} <= {p for p, _ in exc.value.problems}
+
+    def test_single_class_refused(self, data):
+        """Outcomes of one class only are refused."""
+        profiles, _ = data
+        with pytest.raises(InvalidInputError, match="both classes"):
+            LogisticScorer().fit(profiles[:10], [0] * 10, as_of=AS_OF)
+
+    def test_bad_parameters_listed(self, data):
+        """Every bad parameter is named."""
+        profiles, outcomes = data
+        with pytest.raises(InvalidInputError) as exc:
+            LogisticScorer(max_bins=0, C=-1.0, reason_method="x", attributes=3).fit(
+                profiles[:10], outcomes[:10], as_of=AS_OF
+            )
+        assert {p for p, _ in exc.value.problems} >= {
+            "max_bins",
+            "C",
+            "reason_method",
+            "attributes",
+        }
+
+    def test_mixed_attribute_types_refused(self):
+        """An attribute that is a number for some and a string for others is refused."""
+        ps = [
+            CreditProfile(subject_id=f"s{i}", attributes={"x": i if i % 2 else str(i)})
+            for i in range(20)
+        ]
+        with pytest.raises(InvalidInputError, match="attributes.x"):
+            LogisticScorer().fit(ps, [i % 2 for i in range(20)], as_of=AS_OF)
+
+    def test_get_and_set_params(self):
+        """get_params/set_params round-trip the constructor parameters."""
+        s = LogisticScorer(C=0.5)
+        assert s.get_params()["C"] == 0.5
+        assert s.set_params(max_bins=4).max_bins == 4
+        with pytest.raises(InvalidInputError):
+            s.set_params(nope=1)
