@@ -30,7 +30,7 @@ from credit_closure import (
     RuleScorer,
     assess,
 )
-from credit_closure._columnar import ENUM_CODES, compute_features, group_sum, prepare
+from credit_closure._columnar import ENUM_CODES, compute_features, group_sum, prepare_batch
 
 # module objects: the engine switch (_HAVE_NUMBA) is set where the code reads it; the kernel's
 # compiled entry points are called directly (importing the kernel imports numba)
@@ -54,7 +54,9 @@ def _feature_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class TestEqualityWithAssess:
     def test_features_bit_identical(self, portfolio, tables):
         """Every feature equals extract() to the last bit on thousands of subjects."""
-        prep = prepare(tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF)
+        prep = prepare_batch(
+            tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF
+        )
         F = compute_features(prep.acc, prep.inq, prep.n, AS_OF, DEFAULT_CONFIG)
         index = {s: i for i, s in enumerate(prep.subjects)}
         F = F[[index[p.subject_id] for p in portfolio]]
@@ -157,7 +159,9 @@ class TestEngines:
         from credit_closure._columnar import LENDER, REVOLVING, day_number, kernel_codes
         from credit_closure._scoring import CLOSURE_IMPACT_MONTHS, months_before
 
-        prep = prepare(tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF)
+        prep = prepare_batch(
+            tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF
+        )
         scorer = RuleScorer.default()
         days = np.array(
             [day_number(AS_OF)]

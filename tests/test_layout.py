@@ -178,3 +178,13 @@ class TestSeams:
         for pkg in ("_contract", "_scoring", "_scorecard", "_columnar"):
             mod = importlib.import_module(f"credit_closure.{pkg}")
             assert mod.__all__ == sorted(mod._SEAM), pkg
+
+    def test_no_seam_name_is_a_submodule(self) -> None:
+        """A seam name never equals a submodule's name: importing the submodule would replace
+        the seam's value with the module object."""
+        import importlib
+
+        for pkg in ("_contract", "_scoring", "_scorecard", "_columnar"):
+            mod = importlib.import_module(f"credit_closure.{pkg}")
+            submodules = {p.stem for p in (PACKAGE / pkg).glob("*.py")}
+            assert set(mod._SEAM) & submodules == set(), pkg

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from credit_closure._columnar.numpy_engine import _group_sum as group_sum
     from credit_closure._columnar.numpy_engine import compute_features as compute_features
     from credit_closure._columnar.numpy_engine import day_number as day_number
-    from credit_closure._columnar.prepare import _prepare as prepare
+    from credit_closure._columnar.prepare import _prepare as prepare_batch
 
 #: seam name -> (submodule, name in that submodule)
 _SEAM: dict[str, tuple[str, str]] = {
@@ -32,7 +32,7 @@ _SEAM: dict[str, tuple[str, str]] = {
     "day_number": ("numpy_engine", "day_number"),
     "group_sum": ("numpy_engine", "_group_sum"),
     "kernel_codes": ("codes", "kernel_codes"),
-    "prepare": ("prepare", "_prepare"),
+    "prepare_batch": ("prepare", "_prepare"),
 }
 
 __all__ = [  # the seam's names (tests/test_layout.py checks they match _SEAM)
@@ -43,7 +43,7 @@ __all__ = [  # the seam's names (tests/test_layout.py checks they match _SEAM)
     "day_number",
     "group_sum",
     "kernel_codes",
-    "prepare",
+    "prepare_batch",
 ]
 
 
