@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from credit_closure._contract.documents import MAX_DOCUMENT_BYTES, loads_document
 from credit_closure._scoring.assess import _as_of, assess, what_if
 from credit_closure.cli.assess import build_subject
-from credit_closure.exceptions import CreditClosureError, InvalidInputError, ScoringError
+from credit_closure.exceptions import InvalidInputError, ScoringError
 from credit_closure.service._openapi import openapi_document
 
 #: The service's logger; its records are the access log (one INFO line per request) and one
@@ -235,9 +235,7 @@ class _Service:
                 exc.scorer_name,
                 type(exc.original_exception).__name__,
             )
-            raise _Reply(
-                500, {"error": "the scorer failed", "scorer": exc.scorer_name}
-            ) from None
+            raise _Reply(500, {"error": "the scorer failed", "scorer": exc.scorer_name}) from None
         return Response(data, media_type="application/json")
 
     async def assess(self, request: Request) -> Response:
@@ -294,9 +292,7 @@ def _guard(
             access_logger.error(
                 "%s: internal error (%s)", request.state.request_id, type(exc).__name__
             )
-            return _json(
-                500, {"error": "internal error", "request_id": request.state.request_id}
-            )
+            return _json(500, {"error": "internal error", "request_id": request.state.request_id})
 
     return endpoint
 
@@ -364,10 +360,10 @@ def _resolve(
             )
         from credit_closure._scorecard.logistic import LogisticScorer
 
-        obj = LogisticScorer.load(model, sha256=sha256)
-        return obj, {
+        card = LogisticScorer.load(model, sha256=sha256)
+        return card, {
             "scorer": "model",
-            "version": str(getattr(obj, "version", "")),
+            "version": str(getattr(card, "version", "")),
             "sha256": sha256.lower(),
         }
     if sha256 is not None:
