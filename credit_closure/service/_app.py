@@ -45,6 +45,9 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WHAT_IF_KEYS = frozenset({"profile", "close", "on", "reason", "principal"})
 _JSON_TYPES = ("application/json",)
+#: Bodies up to this size are read and scored on the event loop (under a millisecond each);
+#: larger ones in a worker thread, so that a large profile never blocks the other requests.
+INLINE_BELOW = 8 * 1024
 
 
 # --------------------------------------------------------------------------------------
@@ -177,10 +180,13 @@ def _what_if_body(body: bytes, scorer: Any) -> bytes:
 class _Service:
     """The routes of one application, bound to its scorer and limits."""
 
-    def __init__(self, scorer: Any, serving: dict[str, Any], max_body: int) -> None:
+    def __init__(
+        self, scorer: Any, serving: dict[str, Any], max_body: int, inline_below: int
+    ) -> None:
         self.scorer = scorer
         self.serving = serving
         self.max_body = max_body
+        self.inline_below = inline_below
         self.openapi = json.dumps(openapi_document(max_body=max_body)).encode("utf-8")
 
     async def body(self, request: Request) -> bytes:
@@ -223,7 +229,12 @@ class _Service:
         """Read the body, then ``work(body, *args)`` in a worker thread; map its errors."""
         body = await self.body(request)
         try:
-            data = await run_in_threadpool(work, body, *args)
+            if len(body) <= self.inline_below:
+                # a small body costs well under a millisecond: a thread hand-off would cost
+                # more than the work (docs/reference-service.md, "Concurrency")
+                data = work(body, *args)
+            else:
+                data = await run_in_threadpool(work, body, *args)
         except _Unreadable as exc:
             raise _problems_reply(400, "unreadable JSON", exc.error.problems) from None
         except InvalidInputError as exc:
@@ -413,7 +424,7 @@ def create_app(
             [("max_body", f"must be between 1 and {MAX_DOCUMENT_BYTES}")], what="argument"
         )
     obj, serving = _resolve(scorer, model, sha256)
-    svc = _Service(obj, serving, max_body)
+    svc = _Service(obj, serving, max_body, INLINE_BELOW)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         code = exc.status_code if isinstance(exc, HTTPException) else 500
