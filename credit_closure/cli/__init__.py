@@ -36,6 +36,7 @@ SUBCOMMANDS: list[str] = [
     "credit_closure.cli.monitor",
     "credit_closure.cli.validate",
     "credit_closure.cli.schema",
+    "credit_closure.cli.serve",
 ]
 
 
