@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from typing import Any
 
@@ -61,6 +62,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     }
     if args.workers == 1:
         configure_access_log(args.log_level)
+        # uvicorn shuts down gracefully on SIGTERM/SIGINT, then raises the signal again for
+        # the handler that was in place before it: a no-op here, so the command exits 0
+        # after a graceful shutdown instead of dying by the signal
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, _after_graceful_shutdown)
         uvicorn.Server(uvicorn.Config(app, **common)).run()
         return 0
     os.environ["CREDIT_CLOSURE_SERVE"] = json.dumps(settings)
@@ -71,6 +77,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         **common,
     )
     return 0
+
+
+def _after_graceful_shutdown(signum: int, frame: Any) -> None:
+    """The signal uvicorn raises again once it has shut down: nothing left to do."""
 
 
 def register(sub: Any) -> None:
