@@ -15,7 +15,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from credit_closure._contract.checks import Problem, _check_id, _type_name
+import numpy as np
+
+from credit_closure._contract.checks import Problem, _check_id, _short, _type_name
 from credit_closure._contract.model import (
     ActivityRecord,
     Attributes,
@@ -36,22 +38,50 @@ MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 #: Deepest nesting of arrays and objects accepted by :func:`loads_document`.
 MAX_NESTING = 32
 
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
+#: The bytes that shape a JSON document: a string's quotes and the brackets.
+_STRUCTURE = b'"[]{}'
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in _STRUCTURE)
+#: Bytes of structure examined per vectorised step of :func:`_too_deep` (bounds its memory).
+_SCAN_CHUNK = 1 << 18
+#: Test hook: when set, :func:`_too_deep` calls it with the size of each step it takes.
+_scan_trace: Callable[[int], None] | None = None
 
-def _too_deep(text: str, limit: int) -> bool:
-    """True when arrays/objects nest deeper than ``limit`` (strings skipped), checked before
-    parsing so that a hostile document cannot exhaust the parser's stack."""
+
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """True when arrays/objects nest deeper than ``limit`` (brackets in strings skipped),
+    checked before parsing so that a hostile document cannot exhaust the parser.
+
+    Linear in time and memory, whatever the input: escapes are dropped (``\\\\`` pairs, then
+    escaped quotes: what is left of a backslash run escapes the next byte), then every byte
+    but quotes and brackets; that structure is walked in fixed-size vectorised steps, each
+    tracking whether it is inside a string (the parity of the quotes seen) and the depth.
+    UTF-8 multi-byte sequences never contain these ASCII bytes, so bytes are enough.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = np.frombuffer(raw.translate(None, _NOT_STRUCTURE), dtype=np.uint8)
+    del raw
+    quoted = 0  # 1 while inside a string, carried from one step to the next
     depth = 0
-    for m in _TOKENS.finditer(text):
-        c = m.group()
-        if c == "[" or c == "{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif c == "]" or c == "}":
-            depth -= 1
+    for start in range(0, len(marks), _SCAN_CHUNK):
+        step = marks[start : start + _SCAN_CHUNK]
+        if _scan_trace is not None:
+            _scan_trace(len(step))
+        inside = (np.cumsum(step == 34, dtype=np.uint8) + quoted) & 1
+        delta = ((step == 91) | (step == 123)).view(np.int8) - ((step == 93) | (step == 125)).view(
+            np.int8
+        )
+        delta[inside.view(bool)] = 0
+        level = np.cumsum(delta, dtype=np.int32)
+        level += depth
+        if int(level.max()) > limit:
+            return True
+        depth = int(level[-1])
+        quoted = int(inside[-1])
     return False
 
 
@@ -127,6 +157,18 @@ _STRING_FIELDS = {
 }
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-]{1,40}")
+
+
+def _key_name(key: Any) -> str:
+    """An unknown key as a problem path shows it: as is when it is 1-40 ASCII letters, digits,
+    ``_`` or ``-``; otherwise quoted, escaped and cut like a value in a message (no line
+    breaks, terminal escapes or lone surrogates reach a log; the text is always UTF-8)."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
+        return key
+    return _short(key[:41] if isinstance(key, str) else key)
+
+
 def _object(
     problems: list[Problem], path: str, data: Any, fields: Mapping[str, bool]
 ) -> dict[str, Any] | None:
@@ -137,11 +179,12 @@ def _object(
     ok = True
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        sub = f"{path}.{key}" if path else str(key)
         if key not in fields:
-            problems.append((sub, "is not a known field"))
+            name = _key_name(key)
+            problems.append((f"{path}.{name}" if path else name, "is not a known field"))
             ok = False
             continue
+        sub = f"{path}.{key}" if path else key
         if value is None:
             if fields[key]:
                 problems.append((sub, "is required and must not be null"))
@@ -421,9 +464,9 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         raise InvalidInputError(
             [("", f"is not valid UTF-8 (byte {exc.start})")], what=what
         ) from None
-    if not text.strip():
+    if not text or text.isspace():
         raise InvalidInputError([("", "is empty")], what=what)
-    if _too_deep(text, MAX_NESTING):
+    if _too_deep(raw, MAX_NESTING):
         raise InvalidInputError(
             [("", f"is nested too deeply (more than {MAX_NESTING} levels)")], what=what
         )
