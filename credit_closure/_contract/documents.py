@@ -38,7 +38,11 @@ MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 #: Deepest nesting of arrays and objects accepted by :func:`loads_document`.
 MAX_NESTING = 32
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 #: The bytes that shape a JSON document: a string's quotes and the brackets.
 _STRUCTURE = b'"[]{}'
@@ -59,12 +63,13 @@ def _too_deep(raw: bytes, limit: int) -> bool:
     tracking whether it is inside a string (the parity of the quotes seen) and the depth.
     UTF-8 multi-byte sequences never contain these ASCII bytes, so bytes are enough.
     """
-    if raw.count(b"[") + raw.count(b"{") <= limit:
-        return False
     if b"\\" in raw:
         raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    marks = np.frombuffer(raw.translate(None, _NOT_STRUCTURE), dtype=np.uint8)
+    structure = raw.translate(None, _NOT_STRUCTURE)
     del raw
+    if structure.count(b"[") + structure.count(b"{") <= limit:
+        return False
+    marks = np.frombuffer(structure, dtype=np.uint8)
     quoted = 0  # 1 while inside a string, carried from one step to the next
     depth = 0
     for start in range(0, len(marks), _SCAN_CHUNK):
@@ -85,21 +90,14 @@ def _too_deep(raw: bytes, limit: int) -> bool:
     return False
 
 
-def _has_lone_surrogate(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, str):
-            try:
-                v.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
-        elif isinstance(v, dict):
-            stack.extend(v.keys())
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return False
+def _has_escaped_lone_surrogate(raw: bytes) -> bool:
+    """True when a ``\\uXXXX`` escape of ``raw`` decodes to a lone surrogate: a high one not
+    followed by a low one, or a low one not preceded by a high one (the pairing rule of the
+    parser). A regex over the bytes once escaped backslashes are neutralised (``\\\\`` never
+    starts an escape): linear, and no walk over the parsed document."""
+    if b"\\" not in raw or _SURROGATE_ESCAPE.search(raw) is None:
+        return False
+    return _LONE_SURROGATE.search(raw.replace(b"\\\\", b"//")) is not None
 
 
 _ACCOUNT_FIELDS = {
@@ -446,8 +444,12 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
     Raises:
         InvalidInputError: naming what is wrong with the text.
     """
+    text: str | None = None
     if isinstance(data, str):
-        raw = data.encode("utf-8", "surrogatepass")
+        try:  # the text is the caller's string: no second copy of it
+            raw, text = data.encode("utf-8"), data
+        except UnicodeEncodeError:  # lone surrogates: refused below, by their byte
+            raw = data.encode("utf-8", "surrogatepass")
     else:
         raw = bytes(data)
     if len(raw) > MAX_DOCUMENT_BYTES:
@@ -458,18 +460,21 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         raise InvalidInputError(
             [("", "starts with a byte-order mark; save it as UTF-8 without BOM")], what=what
         )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(
-            [("", f"is not valid UTF-8 (byte {exc.start})")], what=what
-        ) from None
+    if text is None:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(
+                [("", f"is not valid UTF-8 (byte {exc.start})")], what=what
+            ) from None
     if not text or text.isspace():
         raise InvalidInputError([("", "is empty")], what=what)
     if _too_deep(raw, MAX_NESTING):
         raise InvalidInputError(
             [("", f"is nested too deeply (more than {MAX_NESTING} levels)")], what=what
         )
+    lone_surrogate = _has_escaped_lone_surrogate(raw)  # reported once the JSON is valid
+    del raw  # our copy (of a ``str``) is not kept while parsing
     try:
         doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
     except RecursionError:
@@ -481,7 +486,7 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         ) from None
     except ValueError as exc:
         raise InvalidInputError([("", f"is not valid JSON: {exc}")], what=what) from None
-    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(doc):
+    if lone_surrogate:
         raise InvalidInputError(
             [("", "contains an escaped lone surrogate (\\ud800-\\udfff): not valid Unicode text")],
             what=what,
