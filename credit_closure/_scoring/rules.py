@@ -223,7 +223,7 @@ def _policy_header(p: list[Problem], data: Mapping[str, Any]) -> _Header:
     """Check everything but the rules: known keys, format, identity, windows, scale."""
     for k in data:
         if k not in _POLICY_KEYS:
-            p.append((str(k), "is not a known field"))
+            p.append((_key_name(k), "is not a known field"))
     if data.get("format") != POLICY_FORMAT:
         p.append(("format", f"must be {POLICY_FORMAT!r}"))
     fv = data.get("format_version")
@@ -276,7 +276,7 @@ def _rule(p: list[Problem], rp: str, r: Mapping[str, Any], seen: set[Any]) -> Co
     before = len(p)
     for k in r:
         if k not in _RULE_KEYS:
-            p.append((f"{rp}.{k}", "is not a known field"))
+            p.append((f"{rp}.{_key_name(k)}", "is not a known field"))
     rid: Any = r.get("id")
     if not isinstance(rid, str) or not rid:
         p.append((f"{rp}.id", "must be a non-empty string"))
@@ -476,24 +476,25 @@ def _loads_toml(raw: bytes) -> Any:
     """Parse a TOML policy; every failure of the parser is a :class:`PolicyError`."""
     if sys.version_info < (3, 11):  # pragma: no cover - Python 3.10
         raise PolicyError([("", "TOML policies need Python 3.11 or newer; use JSON")])
-    import tomllib
+    else:
+        import tomllib
 
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PolicyError([("", f"is not valid UTF-8 (byte {exc.start})")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError([("", f"is not valid TOML: {exc}")]) from None
-    except RecursionError:
-        raise PolicyError(
-            [("", f"is nested too deeply (more than {MAX_NESTING} levels)")]
-        ) from None
-    except (OverflowError, ValueError) as exc:  # e.g. a 5,000-digit integer
-        raise PolicyError([("", f"is not valid TOML: {str(exc)[:80]}")]) from None
-    problems = _toml_problems(data)
-    if problems:
-        raise PolicyError(problems)
-    return data
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise PolicyError([("", f"is not valid UTF-8 (byte {exc.start})")]) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise PolicyError([("", f"is not valid TOML: {exc}")]) from None
+        except RecursionError:
+            raise PolicyError(
+                [("", f"is nested too deeply (more than {MAX_NESTING} levels)")]
+            ) from None
+        except (OverflowError, ValueError) as exc:  # e.g. a 5,000-digit integer
+            raise PolicyError([("", f"is not valid TOML: {str(exc)[:80]}")]) from None
+        problems = _toml_problems(data)
+        if problems:
+            raise PolicyError(problems)
+        return data
 
 
 def _toml_problems(data: Any) -> list[Problem]:
