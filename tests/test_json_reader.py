@@ -92,8 +92,13 @@ class TestLinearScan:
         with pytest.raises(InvalidInputError, match="Unterminated string"):
             loads_document(raw)
 
-    def test_agrees_with_the_old_scan_on_valid_documents(self) -> None:
-        """On valid JSON the new scan says what the old one said, at every limit."""
+    @pytest.mark.parametrize("vector_from", [0, 1 << 16])
+    def test_agrees_with_the_old_scan_on_valid_documents(
+        self, vector_from: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """On valid JSON the new scan says what the old one said, at every limit, walked
+        with numpy or byte by byte."""
+        monkeypatch.setattr(documents, "_VECTOR_FROM", vector_from)
         docs = [
             [[["a[", "\\]"], {"k[": ['"{{']}]],
             {"a": [[[[[]]]]], "b\\": "\\\\", '"': ["]]]]"]},
@@ -116,6 +121,7 @@ class TestLinearScan:
         """Tiny steps give the same answers: whether a step starts inside a string, and at
         which depth, is carried over from the one before."""
         monkeypatch.setattr(documents, "_SCAN_CHUNK", chunk)
+        monkeypatch.setattr(documents, "_VECTOR_FROM", 0)
         doc = [[["[[[", '"]]"', {"k": [[["{"]]]}]]]
         text = json.dumps(doc)
         for limit in range(9):

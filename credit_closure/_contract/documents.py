@@ -15,8 +15,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-import numpy as np
-
 from credit_closure._contract.checks import Problem, _check_id, _short, _type_name
 from credit_closure._contract.model import (
     ActivityRecord,
@@ -49,6 +47,8 @@ _STRUCTURE = b'"[]{}'
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in _STRUCTURE)
 #: Bytes of structure examined per vectorised step of :func:`_too_deep` (bounds its memory).
 _SCAN_CHUNK = 1 << 18
+#: Structures at least this long are walked with numpy; shorter ones byte by byte.
+_VECTOR_FROM = 1 << 16
 #: Test hook: when set, :func:`_too_deep` calls it with the size of each step it takes.
 _scan_trace: Callable[[int], None] | None = None
 
@@ -63,12 +63,18 @@ def _too_deep(raw: bytes, limit: int) -> bool:
     tracking whether it is inside a string (the parity of the quotes seen) and the depth.
     UTF-8 multi-byte sequences never contain these ASCII bytes, so bytes are enough.
     """
-    if b"\\" in raw:
-        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
     structure = raw.translate(None, _NOT_STRUCTURE)
-    del raw
     if structure.count(b"[") + structure.count(b"{") <= limit:
-        return False
+        return False  # escapes cannot add brackets: no need to look at them
+    if b"\\" in raw:
+        del structure
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+        structure = raw.translate(None, _NOT_STRUCTURE)
+    del raw
+    if len(structure) < _VECTOR_FROM:
+        return _too_deep_small(structure, limit)
+    import numpy as np  # here, not at import: ``import credit_closure`` stays light
+
     marks = np.frombuffer(structure, dtype=np.uint8)
     quoted = 0  # 1 while inside a string, carried from one step to the next
     depth = 0
@@ -87,6 +93,27 @@ def _too_deep(raw: bytes, limit: int) -> bool:
             return True
         depth = int(level[-1])
         quoted = int(inside[-1])
+    return False
+
+
+def _too_deep_small(structure: bytes, limit: int) -> bool:
+    """:func:`_too_deep` on a small structure (quotes and brackets, escapes gone), one byte at
+    a time: no numpy for everyday documents."""
+    if _scan_trace is not None:
+        _scan_trace(len(structure))
+    quoted = False
+    depth = 0
+    for c in structure:
+        if c == 34:
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif c == 91 or c == 123:
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
     return False
 
 
