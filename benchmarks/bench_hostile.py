@@ -8,6 +8,7 @@ Bars (issue 16): a 16 MiB document of each adversarial shape is refused or parse
 3x its size.
 
 Shapes: an unterminated string of escaped quotes (the old nesting scan was quadratic on it),
+the same after 40 open brackets (enough to make the scan look past the escapes),
 nesting at the allowed depth repeated to fill the size, one huge string, a huge array of
 small numbers, an object with many keys, an array of small numbers with one escaped lone
 surrogate (the reader then checks every string), and a document one byte over the limit
@@ -72,6 +73,7 @@ def shapes(size: int) -> dict[str, bytes]:
     nest = b"[" * (MAX_NESTING - 1) + b"0" + b"]" * (MAX_NESTING - 1)
     return {
         "unterminated escaped quotes": _fill(b'["', b'\\"', b"", size),
+        "the same after 40 brackets": _fill(b"[" * 40 + b'"', b'\\"', b"", size),
         f"nesting at depth {MAX_NESTING}": _fill(b"[", nest, b"]", size, b","),
         "one huge string": b'["' + b"a" * (size - 4) + b'"]',
         "huge array of small numbers": _fill(b"[", b"0", b"]", size, b","),
