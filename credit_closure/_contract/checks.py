@@ -170,11 +170,16 @@ def _text_problems(texts: list[str]) -> list[str | None]:
     return list(map(_text_problem, texts))
 
 
+#: A key shown as it is in a problem path; any other key is shown escaped, in brackets.
+_PLAIN_KEY_RE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
+
+
 def _key_path(path: str, key: Any) -> str:
-    """The path of ``key`` inside ``path``: ``path.key`` for a clean key (a string of at most
-    64 characters keeping the one rule), else ``path[<the key escaped and cut>]``, so an
-    unknown key cannot forge a line or an escape sequence in a message."""
-    if isinstance(key, str) and 0 < len(key) <= 64 and _text_problem(key) is None:
+    """The path of ``key`` inside ``path``, the one rule for every problem path that names a
+    key the caller wrote: ``path.key`` for a plain key (1-64 ASCII letters, digits, ``_``,
+    ``-``), else ``path[<the key escaped and cut>]``, so that a key can forge no line, terminal
+    escape, bidi override or path separator in a message, and the path is always UTF-8."""
+    if isinstance(key, str) and _PLAIN_KEY_RE.fullmatch(key):
         return f"{path}.{key}" if path else key
     return f"{path}[{_short(key, 60)}]"
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from credit_closure._contract.checks import Problem, _check_id, _type_name
+from credit_closure._contract.checks import Problem, _check_id, _key_path, _type_name
 from credit_closure._contract.model import (
     ActivityRecord,
     Attributes,
@@ -36,40 +37,95 @@ MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 #: Deepest nesting of arrays and objects accepted by :func:`loads_document`.
 MAX_NESTING = 32
 
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+#: The bytes that shape a JSON document: a string's quotes and the brackets.
+_STRUCTURE = b'"[]{}'
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in _STRUCTURE)
+#: Bytes of structure examined per vectorised step of :func:`_too_deep` (bounds its memory).
+_SCAN_CHUNK = 1 << 18
+#: Structures at least this long are walked with numpy; shorter ones byte by byte.
+_VECTOR_FROM = 1 << 16
+#: Test hook: when set, :func:`_too_deep` calls it with the size of each step it takes.
+_scan_trace: Callable[[int], None] | None = None
 
 
-def _too_deep(text: str, limit: int) -> bool:
-    """True when arrays/objects nest deeper than ``limit`` (strings skipped), checked before
-    parsing so that a hostile document cannot exhaust the parser's stack."""
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """True when arrays/objects nest deeper than ``limit`` (brackets in strings skipped),
+    checked before parsing so that a hostile document cannot exhaust the parser.
+
+    Linear in time and memory, whatever the input: escapes are dropped (``\\\\`` pairs, then
+    escaped quotes: what is left of a backslash run escapes the next byte), then every byte
+    but quotes and brackets; that structure is walked in fixed-size vectorised steps, each
+    tracking whether it is inside a string (the parity of the quotes seen) and the depth.
+    UTF-8 multi-byte sequences never contain these ASCII bytes, so bytes are enough.
+    """
+    structure = raw.translate(None, _NOT_STRUCTURE)
+    if structure.count(b"[") + structure.count(b"{") <= limit:
+        return False  # escapes cannot add brackets: no need to look at them
+    if b"\\" in raw:
+        del structure
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+        structure = raw.translate(None, _NOT_STRUCTURE)
+    del raw
+    if len(structure) < _VECTOR_FROM:
+        return _too_deep_small(structure, limit)
+    import numpy as np  # here, not at import: ``import credit_closure`` stays light
+
+    marks = np.frombuffer(structure, dtype=np.uint8)
+    quoted = 0  # 1 while inside a string, carried from one step to the next
     depth = 0
-    for m in _TOKENS.finditer(text):
-        c = m.group()
-        if c == "[" or c == "{":
+    for start in range(0, len(marks), _SCAN_CHUNK):
+        step = marks[start : start + _SCAN_CHUNK]
+        if _scan_trace is not None:
+            _scan_trace(len(step))
+        inside = (np.cumsum(step == 34, dtype=np.uint8) + quoted) & 1
+        delta = ((step == 91) | (step == 123)).view(np.int8) - ((step == 93) | (step == 125)).view(
+            np.int8
+        )
+        delta[inside.view(bool)] = 0
+        level = np.cumsum(delta, dtype=np.int32)
+        level += depth
+        if int(level.max()) > limit:
+            return True
+        depth = int(level[-1])
+        quoted = int(inside[-1])
+    return False
+
+
+def _too_deep_small(structure: bytes, limit: int) -> bool:
+    """:func:`_too_deep` on a small structure (quotes and brackets, escapes gone), one byte at
+    a time: no numpy for everyday documents."""
+    if _scan_trace is not None:
+        _scan_trace(len(structure))
+    quoted = False
+    depth = 0
+    for c in structure:
+        if c == 34:
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif c == 91 or c == 123:
             depth += 1
             if depth > limit:
                 return True
-        elif c == "]" or c == "}":
+        else:
             depth -= 1
     return False
 
 
-def _has_lone_surrogate(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, str):
-            try:
-                v.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
-        elif isinstance(v, dict):
-            stack.extend(v.keys())
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return False
+def _has_escaped_lone_surrogate(raw: bytes) -> bool:
+    """True when a ``\\uXXXX`` escape of ``raw`` decodes to a lone surrogate: a high one not
+    followed by a low one, or a low one not preceded by a high one (the pairing rule of the
+    parser). A regex over the bytes once escaped backslashes are neutralised (``\\\\`` never
+    starts an escape): linear, and no walk over the parsed document."""
+    if b"\\" not in raw or _SURROGATE_ESCAPE.search(raw) is None:
+        return False
+    return _LONE_SURROGATE.search(raw.replace(b"\\\\", b"//")) is not None
 
 
 _ACCOUNT_FIELDS = {
@@ -137,11 +193,11 @@ def _object(
     ok = True
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        sub = f"{path}.{key}" if path else str(key)
         if key not in fields:
-            problems.append((sub, "is not a known field"))
+            problems.append((_key_path(path, key), "is not a known field"))
             ok = False
             continue
+        sub = f"{path}.{key}" if path else key
         if value is None:
             if fields[key]:
                 problems.append((sub, "is required and must not be null"))
@@ -396,6 +452,44 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+class UnreadableFile(Exception):
+    """A file that :func:`read_capped` could not read; ``reason`` says why in words that
+    name nothing from the path (each loader turns it into its own documented error)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_READ_CHUNK = 1 << 20
+
+
+def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of the file at ``path``: all of them when there are at most ``limit``, else
+    the first ``limit + 1`` (the caller refuses the file; nothing is ever truncated and
+    accepted). Read in 1 MiB chunks, so a small file costs a small buffer.
+
+    Raises:
+        UnreadableFile: the file cannot be opened or read, or the path is not a valid one (a
+            NUL byte, a lone surrogate).
+    """
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with open(path, "rb") as fh:
+            while total <= limit:
+                chunk = fh.read(min(_READ_CHUNK, limit + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+    except OSError as exc:
+        raise UnreadableFile(exc.strerror or type(exc).__name__) from None
+    except (ValueError, UnicodeError):  # a NUL in the path; a path the OS cannot encode
+        raise UnreadableFile("the path is not valid") from None
+    return b"".join(chunks)
+
+
 def loads_document(data: bytes | str, *, what: str = "document") -> Any:
     """Parse one JSON document strictly: UTF-8 without BOM, at most
     :data:`MAX_DOCUMENT_BYTES`, no ``NaN``/``Infinity``, no duplicate keys.
@@ -403,8 +497,12 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
     Raises:
         InvalidInputError: naming what is wrong with the text.
     """
+    text: str | None = None
     if isinstance(data, str):
-        raw = data.encode("utf-8", "surrogatepass")
+        try:  # the text is the caller's string: no second copy of it
+            raw, text = data.encode("utf-8"), data
+        except UnicodeEncodeError:  # lone surrogates: refused below, by their byte
+            raw = data.encode("utf-8", "surrogatepass")
     else:
         raw = bytes(data)
     if len(raw) > MAX_DOCUMENT_BYTES:
@@ -415,18 +513,21 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         raise InvalidInputError(
             [("", "starts with a byte-order mark; save it as UTF-8 without BOM")], what=what
         )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(
-            [("", f"is not valid UTF-8 (byte {exc.start})")], what=what
-        ) from None
-    if not text.strip():
+    if text is None:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(
+                [("", f"is not valid UTF-8 (byte {exc.start})")], what=what
+            ) from None
+    if not text or text.isspace():
         raise InvalidInputError([("", "is empty")], what=what)
-    if _too_deep(text, MAX_NESTING):
+    if _too_deep(raw, MAX_NESTING):
         raise InvalidInputError(
             [("", f"is nested too deeply (more than {MAX_NESTING} levels)")], what=what
         )
+    lone_surrogate = _has_escaped_lone_surrogate(raw)  # reported once the JSON is valid
+    del raw  # our copy (of a ``str``) is not kept while parsing
     try:
         doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
     except RecursionError:
@@ -438,7 +539,7 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         ) from None
     except ValueError as exc:
         raise InvalidInputError([("", f"is not valid JSON: {exc}")], what=what) from None
-    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(doc):
+    if lone_surrogate:
         raise InvalidInputError(
             [("", "contains an escaped lone surrogate (\\ud800-\\udfff): not valid Unicode text")],
             what=what,

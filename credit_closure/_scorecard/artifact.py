@@ -31,9 +31,10 @@ from credit_closure._contract.checks import (
     SURROGATE_MESSAGE,
     _doc_text_problem,
     _key_path,
+    _short,
     _text_problem,
 )
-from credit_closure._contract.documents import loads_document
+from credit_closure._contract.documents import UnreadableFile, loads_document, read_capped
 from credit_closure._scorecard._validation import Problem, finite, is_int, parse_date, type_name
 from credit_closure._scorecard.binning import NumericBinning, binning_from_dict
 from credit_closure._scorecard.fitted import Binning, FittedState, ScorecardInput, _points_for
@@ -179,12 +180,14 @@ class ArtifactBytes(NamedTuple):
 
 def read_artifact(path: str | os.PathLike[str]) -> ArtifactBytes:
     """The first ``_MAX_ARTIFACT_BYTES + 1`` bytes of ``path`` and its name for messages."""
-    source = os.path.basename(os.fspath(path)) or "artifact"
+    name = os.path.basename(os.fspath(path)) or "artifact"
+    # the file's name as messages show it: escaped when it is not plain text (a path with
+    # control characters or a lone surrogate must not reach a terminal or a log raw)
+    source = name if name.isprintable() else _short(name, 60)
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(_MAX_ARTIFACT_BYTES + 1)
-    except OSError as exc:
-        raise ArtifactError(f"{source}: cannot read the artifact: {exc.strerror}") from None
+        raw = read_capped(path, _MAX_ARTIFACT_BYTES)
+    except UnreadableFile as exc:
+        raise ArtifactError(f"{source}: cannot read the artifact: {exc.reason}") from None
     return ArtifactBytes(raw, source)
 
 

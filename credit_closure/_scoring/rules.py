@@ -43,6 +43,13 @@ from typing import Any, NamedTuple, TypeGuard
 import attrs
 
 from credit_closure._contract.checks import _doc_text_problem, _key_path, _short, _text_problem
+from credit_closure._contract.documents import (
+    MAX_DOCUMENT_BYTES,
+    MAX_NESTING,
+    UnreadableFile,
+    loads_document,
+    read_capped,
+)
 from credit_closure._contract.model import CreditProfile
 from credit_closure._scoring.features import FEATURE_INDEX, FeatureConfig, extract
 from credit_closure._scoring.protocol import (
@@ -153,7 +160,14 @@ def _num(problems: list[Problem], path: str, value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
         problems.append((path, "must be a finite number"))
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        number = math.inf
+    if not math.isfinite(number):
+        problems.append((path, "must be a finite number"))
+        return None
+    return number
 
 
 def _finite(value: int | float) -> bool:
@@ -450,6 +464,10 @@ class RulePolicy:
         if p:
             raise PolicyError(p)
         assert header.scale is not None and header.base_log_odds is not None
+        try:
+            document = json.loads(json.dumps(data))
+        except (TypeError, ValueError, RecursionError):  # a date, a set, a cycle...
+            raise PolicyError([("", "holds a value that is not JSON data")]) from None
         return cls(
             name=data["name"],
             version=data["version"],
@@ -461,7 +479,7 @@ class RulePolicy:
                 security_lookback_days=header.security_lookback_days,
             ),
             rules=tuple(rules),
-            document=json.loads(json.dumps(data)),
+            document=document,
         )
 
     @classmethod
@@ -471,32 +489,75 @@ class RulePolicy:
         Raises:
             PolicyError: the file cannot be read or parsed, or the policy is invalid.
         """
-        from credit_closure._contract.documents import loads_document
-
         name = os.fspath(path)
-        try:
-            with open(name, "rb") as fh:
-                raw = fh.read(16 * 1024 * 1024 + 1)
-        except OSError as exc:
-            raise PolicyError([("", f"cannot be read: {exc.strerror}")]) from None
-        if raw[:2] == b"\x80\x04" or raw[:1] == b"\x80":
+        raw = _read_policy_bytes(name, MAX_DOCUMENT_BYTES)
+        if raw[:1] == b"\x80":
             raise PolicyError([("", "is a pickle, not a policy document; it was not loaded")])
         if name.endswith(".toml"):
-            if sys.version_info < (3, 11):  # pragma: no cover - Python 3.10
-                raise PolicyError([("", "TOML policies need Python 3.11 or newer; use JSON")])
-            else:
-                import tomllib
-
-                try:
-                    data = tomllib.loads(raw.decode("utf-8"))
-                except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                    raise PolicyError([("", f"is not valid TOML: {exc}")]) from None
+            data = _loads_toml(raw)
         else:
             try:
                 data = loads_document(raw, what="rule policy")
             except InvalidInputError as exc:
                 raise PolicyError(exc.problems) from None
         return cls.from_dict(data)
+
+
+def _read_policy_bytes(name: str, limit: int) -> bytes:
+    """The bytes of a policy file, refused (never truncated) when over ``limit`` bytes."""
+    try:
+        raw = read_capped(name, limit)
+    except UnreadableFile as exc:
+        raise PolicyError([("", f"cannot be read: {exc.reason}")]) from None
+    if len(raw) > limit:
+        raise PolicyError([("", f"is larger than {limit} bytes (the maximum); it was not loaded")])
+    return raw
+
+
+def _loads_toml(raw: bytes) -> Any:
+    """Parse a TOML policy; every failure of the parser is a :class:`PolicyError`."""
+    if sys.version_info < (3, 11):  # pragma: no cover - Python 3.10
+        raise PolicyError([("", "TOML policies need Python 3.11 or newer; use JSON")])
+    else:
+        import tomllib
+
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise PolicyError([("", f"is not valid UTF-8 (byte {exc.start})")]) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise PolicyError([("", f"is not valid TOML: {exc}")]) from None
+        except RecursionError:
+            raise PolicyError(
+                [("", f"is nested too deeply (more than {MAX_NESTING} levels)")]
+            ) from None
+        except (OverflowError, ValueError) as exc:  # e.g. a 5,000-digit integer
+            raise PolicyError([("", f"is not valid TOML: {str(exc)[:80]}")]) from None
+        problems = _toml_problems(data)
+        if problems:
+            raise PolicyError(problems)
+        return data
+
+
+def _toml_problems(data: Any) -> list[Problem]:
+    """What a TOML policy holds that its JSON twin could not: dates and times, ``nan`` and
+    ``inf``, deeper nesting than :data:`MAX_NESTING`. Each is refused with its path."""
+    problems: list[Problem] = []
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack:
+        path, value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth >= MAX_NESTING:
+                return [("", f"is nested too deeply (more than {MAX_NESTING} levels)")]
+            pairs = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in pairs:
+                sub = f"{path}[{key}]" if isinstance(key, int) else _key_path(path, key)
+                stack.append((sub, item, depth + 1))
+        elif isinstance(value, (_dt.date, _dt.time)):  # datetime is a date
+            problems.append((path, "is a TOML date or time; write it as a string"))
+        elif isinstance(value, float) and not math.isfinite(value):
+            problems.append((path, "is nan or inf; not allowed in a policy"))
+    return sorted(problems)
 
 
 _default_lock = threading.Lock()
