@@ -21,6 +21,7 @@ __all__ = [
     "InvalidInputError",
     "NotFittedError",
     "PolicyError",
+    "ReasonTextWarning",
     "ScorerLoadError",
     "ScorerNotFoundError",
     "ScoringError",
@@ -314,3 +315,15 @@ class AmbiguousScorerError(CreditClosureError, LookupError):
             f"distributions: {listed}. Uninstall all but one, or allow one distribution with "
             "CREDIT_CLOSURE_ALLOWED_PLUGINS or credit_closure.plugins.set_allowed(distributions=...)."
         )
+
+
+class ReasonTextWarning(UserWarning):
+    """A fitted scorecard reports a reason code without a text of its own: a lender
+    attribute it scores has none in ``reason_texts``, so its reasons read the generic
+    "Lender input 'name'" (贷款机构输入项 'name'), or a text names an attribute code that no
+    input of the scorecard has (a typo?). One warning per input or text, at
+    :meth:`~credit_closure.LogisticScorer.fit`; ``credit-closure train`` prints each on a
+    line of stderr.
+
+    .. versionadded:: 0.1.0
+    """
