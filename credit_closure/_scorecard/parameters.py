@@ -287,15 +287,16 @@ def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, ReasonText]:
 
 def _loads_toml(raw: bytes, what: str) -> Any:
     """A TOML document (Python 3.11+)."""
-    if sys.version_info < (3, 11):  # pragma: no cover - Python 3.10
-        raise InvalidInputError([("", "TOML needs Python 3.11 or newer; use JSON")], what=what)
-    import tomllib
-
     if raw.startswith(b"\xef\xbb\xbf"):
         raise InvalidInputError(
             [("", "starts with a byte-order mark; save it as UTF-8 without BOM")], what=what
         )
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInputError([("", f"is not valid TOML: {exc}")], what=what) from None
+    if sys.version_info < (3, 11):  # pragma: no cover - Python 3.10
+        raise InvalidInputError([("", "TOML needs Python 3.11 or newer; use JSON")], what=what)
+    else:
+        import tomllib
+
+        try:
+            return tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InvalidInputError([("", f"is not valid TOML: {exc}")], what=what) from None
