@@ -210,6 +210,7 @@ class TestReadReasonTexts:
             ('{"ATTR_AGE": {"en": "a", "zh": 3}}', "ATTR_AGE.zh", "must be a non-empty string"),
             ('{"ATTR_AGE": "Age"}', "ATTR_AGE", "must be an (English, Chinese) pair"),
             ('{"monthly income": ["a", "b"]}', "monthly income", "ATTR_MONTHLY_INCOME"),
+            ('{"ATTR_age": ["a", "b"]}', "ATTR_age", "codes are upper case: ATTR_AGE"),
             ("[]", "", "must be an object"),
             ("{}", "", "holds no reason text"),
             ('{"ATTR_AGE": {"en": "a", "zh": "b"}, "ATTR_AGE": {}}', "", "duplicate"),

@@ -227,9 +227,11 @@ def _check_texts(texts: Any, path: str) -> CheckedTexts:
         if not isinstance(code, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]{0,79}", code):
             msg = "is not a reason code (1-80 of A-Z, 0-9 and _, starting with a letter)"
             if isinstance(code, str) and code:
-                msg += (
-                    f"; the code of the lender attribute {code!r} is {attribute_reason_code(code)}"
-                )
+                if code.upper().startswith("ATTR_"):
+                    msg += f"; codes are upper case: {code.upper()}"
+                else:
+                    code_of = attribute_reason_code(code)
+                    msg += f"; the code of the lender attribute {code!r} is {code_of}"
                 problems.append((_join(path, code), msg))
             else:
                 problems.append((path, "has a code that is not a non-empty string"))
@@ -269,7 +271,7 @@ def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, ReasonText]:
     if len(raw) > MAX_REASON_TEXTS_BYTES:
         limit = f"is larger than {MAX_REASON_TEXTS_BYTES} bytes"
         raise InvalidInputError([("", limit)], what=what)
-    if str(name).endswith(".toml"):
+    if name.lower().endswith(".toml"):
         data = _loads_toml(raw, what)
     else:
         data = loads_document(raw, what=what)
