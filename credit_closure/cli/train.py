@@ -42,6 +42,34 @@ def register(subparsers: Any) -> None:
         help="share of rows held out, stratified, for the report (default 0: the "
         "report is on the training rows)",
     )
+    _add_fit_options(p)
+    p.add_argument(
+        "--reason-texts",
+        dest="reason_texts",
+        metavar="TEXTS.json",
+        default=None,
+        help="reason texts: a JSON (or, on Python 3.11+, TOML) object mapping reason codes "
+        '(ATTR_AGE for the attribute "age") to {"en": ..., "zh": ...}',
+    )
+    p.add_argument(
+        "--report",
+        metavar="REPORT.html",
+        default=None,
+        help="also write the validation report as self-contained HTML with ROC, KS, "
+        "distribution, calibration and PSI charts and the points table",
+    )
+    p.add_argument(
+        "--png-dir",
+        dest="png_dir",
+        metavar="DIR",
+        default=None,
+        help="with --report, also write each chart as DIR/<chart>.png",
+    )
+    p.set_defaults(func=run)
+
+
+def _add_fit_options(p: Any) -> None:
+    """The options of the fit: binning, regression, selection and reasons."""
     p.add_argument(
         "--max-bins",
         type=int,
@@ -94,29 +122,6 @@ def register(subparsers: Any) -> None:
         default="points_below_max",
         help="how reasons are ranked",
     )
-    p.add_argument(
-        "--reason-texts",
-        dest="reason_texts",
-        metavar="TEXTS.json",
-        default=None,
-        help="reason texts: a JSON (or, on Python 3.11+, TOML) object mapping reason codes "
-        '(ATTR_AGE for the attribute "age") to {"en": ..., "zh": ...}',
-    )
-    p.add_argument(
-        "--report",
-        metavar="REPORT.html",
-        default=None,
-        help="also write the validation report as self-contained HTML with ROC, KS, "
-        "distribution, calibration and PSI charts and the points table",
-    )
-    p.add_argument(
-        "--png-dir",
-        dest="png_dir",
-        metavar="DIR",
-        default=None,
-        help="with --report, also write each chart as DIR/<chart>.png",
-    )
-    p.set_defaults(func=run)
 
 
 def _split(outcomes: list[int], share: float, seed: int) -> tuple[list[int], list[int]]:
