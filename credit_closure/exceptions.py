@@ -22,6 +22,7 @@ __all__ = [
     "NotFittedError",
     "PluginConfigError",
     "PolicyError",
+    "ReasonTextWarning",
     "ScorerLoadError",
     "ScorerNotFoundError",
     "ScoringError",
@@ -402,3 +403,13 @@ class PluginConfigError(ScorerLoadError):
             "third-party plugins off, 0, false, no, off or empty to leave them on "
             "(case-insensitive); no third-party plugin is loaded until it is fixed",
         )
+class ReasonTextWarning(UserWarning):
+    """A fitted scorecard reports a reason code without a text of its own: a lender
+    attribute it scores has none in ``reason_texts``, so its reasons read the generic
+    "Lender input 'name'" (贷款机构输入项 'name'), or a text names an attribute code that no
+    input of the scorecard has (a typo?). One warning per input or text, at
+    :meth:`~credit_closure.LogisticScorer.fit`; ``credit-closure train`` prints each on a
+    line of stderr.
+
+    .. versionadded:: 0.1.0
+    """

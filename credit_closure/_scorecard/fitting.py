@@ -12,6 +12,10 @@ named step at a time (each returns a named tuple the next step reads):
 6. :func:`training_scores` and :func:`training_metadata`: the training rows' points, the
    averages near the cutoff, AUC and KS, and the artifact's ``training`` record.
 
+No input left after step 4 is an error (:func:`no_input_problems`), never a scorecard that
+scores everyone alike with no reason. :func:`reason_text_warnings` names the scored lender
+attributes without a reason text (``LogisticScorer.fit`` warns with them).
+
 The method is described in the docstring of :mod:`credit_closure._scorecard.logistic`.
 :func:`fit_scorecard` runs the steps; scikit-learn and :mod:`credit_closure.metrics` are
 imported only when it runs, so loading and scoring an artifact never need them.
@@ -444,6 +448,61 @@ def reason_texts_for(
     return all_texts
 
 
+def reason_text_warnings(
+    inputs: Sequence[ScorecardInput],
+    texts: Mapping[str, ReasonText],
+    attributes: Mapping[str, AttributeColumn],
+) -> list[str]:
+    """One sentence per scored lender attribute whose code has no text in ``texts`` (its
+    reasons read the generic default), then one per attribute code in ``texts`` that names
+    no attribute of the training data (a typo, most likely)."""
+    out = []
+    for inp in inputs:
+        if inp.kind == "attribute" and inp.reason_code not in texts:
+            t = _default_attribute_text([inp.name])
+            out.append(
+                f"input {inp.name!r} has no reason text (code {inp.reason_code}); "
+                f"its reasons will read {t.zh} / {t.en}"
+            )
+    known = {attribute_reason_code(name) for name in attributes}
+    for code in sorted(texts):
+        if code.startswith("ATTR_") and code not in known:
+            out.append(
+                f"reason text {code} names no lender attribute of the training data "
+                "(misspelt?); it is kept but no reason will use it"
+            )
+    return out
+
+
+def no_input_problems(request: FitRequest, status: Mapping[InputKey, str]) -> list[Problem]:
+    """Why no input passed selection, as the problem :func:`fit_scorecard` raises: the rows,
+    what dropped the candidates, and the minimums they had to meet."""
+    params, outcomes = request.params, request.data.outcomes
+    n, n_bad = len(outcomes), sum(outcomes)
+    count = {s: sum(1 for v in status.values() if v == s) for s in set(status.values())}
+    share = float(params["min_bin_share"])
+    why = [
+        f"{count[key]} {text}"
+        for key, text in (
+            ("below_min_iv", f"had an information value of 0 or below min_iv={params['min_iv']!r}"),
+            ("dropped_non_positive_coefficient", "got a non-positive regression coefficient"),
+            ("excluded_closure_count", "count closures and are left out (allow_closure_counts)"),
+        )
+        if count.get(key)
+    ]
+    return [
+        (
+            "profiles",
+            f"no input passed selection on {n} rows ({n_bad} bad, {n - n_bad} good): "
+            f"{'; '.join(why) or 'no candidate input'}. Each bin needs at least "
+            f"min_bin_share={share!r} of the rows ({max(1, math.ceil(share * n))} here) and an "
+            "input needs a positive information value. A scorecard without inputs would "
+            "score everyone alike and give no reasons, so none was made: train on more rows, "
+            "with inputs that vary with the outcome",
+        )
+    ]
+
+
 # --------------------------------------------------------------------------------------
 # 6. Training scores and metadata
 # --------------------------------------------------------------------------------------
@@ -577,6 +636,8 @@ def fit_scorecard(request: FitRequest) -> FittedState:
     selection = select_by_iv(binned.candidates, params["min_iv"], params["max_inputs"])
     regression = regress(selection.kept, columns, y, params["C"], LogisticRegression)
     status = {**binned.status, **selection.status, **regression.status}
+    if not regression.selected:
+        raise InvalidInputError(no_input_problems(request, status), what="training data")
     inputs = scorecard_inputs(regression, scale.factor)
     scores = training_scores(inputs, regression.intercept, scale, columns, y, params["cutoff_band"])
     return FittedState(

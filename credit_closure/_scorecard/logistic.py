@@ -49,6 +49,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import threading
+import warnings
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -79,8 +80,12 @@ from credit_closure._scorecard.fitted import (
 )
 from credit_closure._scorecard.fitted import _category as _category
 from credit_closure._scorecard.fitted import _sigmoid as _sigmoid
-from credit_closure._scorecard.fitting import check_request, fit_scorecard
-from credit_closure._scorecard.parameters import _PARAM_NAMES, attribute_reason_code
+from credit_closure._scorecard.fitting import check_request, fit_scorecard, reason_text_warnings
+from credit_closure._scorecard.parameters import (
+    _PARAM_NAMES,
+    attribute_reason_code,
+    read_reason_texts,
+)
 from credit_closure._scorecard.parameters import BINNINGS as BINNINGS
 from credit_closure._scorecard.parameters import CLOSURE_ACT_FEATURES as CLOSURE_ACT_FEATURES
 from credit_closure._scorecard.parameters import REASON_METHODS as REASON_METHODS
@@ -89,7 +94,7 @@ from credit_closure._scoring.features import extract
 from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
 from credit_closure._scoring.reasons import ReasonText
 from credit_closure._scoring.scale import Scale
-from credit_closure.exceptions import InvalidInputError, NotFittedError
+from credit_closure.exceptions import InvalidInputError, NotFittedError, ReasonTextWarning
 
 __all__ = [
     "ARTIFACT_FORMAT",
@@ -146,8 +151,13 @@ class LogisticScorer:
             Reg B's method).
         cutoff_band: Half-width, in points, of the band around the cutoff.
         scale: The points scale; the shared default when ``None``.
-        reason_texts: Texts of reason codes, ``code -> (English, Chinese)``; lender
-            attributes get ``"Lender input 'name'"`` by default.
+        reason_texts: Texts of reason codes, ``code -> (English, Chinese)`` or ``code ->
+            {"en": ..., "zh": ...}``; a lender attribute's code is
+            :func:`attribute_reason_code` of its name (``age`` -> ``ATTR_AGE``), a feature's
+            code overrides the catalog's text. :meth:`read_reason_texts` reads them from a
+            JSON or TOML file. A scored attribute without a text gets ``"Lender input
+            'name'"`` (贷款机构输入项 'name') and :meth:`fit` warns
+            (:class:`~credit_closure.exceptions.ReasonTextWarning`).
         allow_closure_counts: Use the features that only count or date closures themselves
             (:data:`CLOSURE_ACT_FEATURES`). Off by default, so that a voluntary, paid-off
             closure in good standing is never a reason by itself: a scored input must be
@@ -199,13 +209,18 @@ class LogisticScorer:
         ...     profiles.append(CreditProfile(subject_id=f"s{i}",
         ...                                   attributes={"monthly_income": income}))
         ...     outcomes.append(int(rng.random() < 3000 / (income + 6000)))
-        >>> scorer = LogisticScorer(min_iv=0.0).fit(profiles, outcomes, as_of="2025-06-30")
+        >>> texts = {"ATTR_MONTHLY_INCOME": {"en": "Monthly income is low",
+        ...                                  "zh": "月收入偏低"}}
+        >>> scorer = LogisticScorer(min_iv=0.0, reason_texts=texts).fit(
+        ...     profiles, outcomes, as_of="2025-06-30")
         >>> [i.name for i in scorer.inputs_]
         ['monthly_income']
         >>> poor = CreditProfile(subject_id="x", attributes={"monthly_income": 3000})
         >>> a = assess(poor, scorer=scorer, as_of="2025-06-30")
-        >>> [r.code for r in a.reasons], a.scorer_version == scorer.version
-        (['ATTR_MONTHLY_INCOME'], True)
+        >>> [(r.code, r.message, r.message_zh) for r in a.reasons]
+        [('ATTR_MONTHLY_INCOME', 'Monthly income is low', '月收入偏低')]
+        >>> a.scorer_version == scorer.version
+        True
     """
 
     credit_closure_api = SCORER_API_VERSION
@@ -325,7 +340,15 @@ class LogisticScorer:
         Raises:
             InvalidInputError: Listing every problem with the parameters and the data at
                 once (lengths, outcomes not 0/1, a single class, profiles that are not
-                ``CreditProfile``, dates after ``as_of``, attributes of mixed types).
+                ``CreditProfile``, dates after ``as_of``, attributes of mixed types); or,
+                after binning and regression, when no input passed selection (too few rows,
+                or no input that varies with the outcome): a scorecard without inputs
+                would score everyone alike with no reason, so none is made.
+
+        Warns:
+            ReasonTextWarning: Once per scored lender attribute without a text in
+                ``reason_texts``, and once per attribute code there that names no
+                attribute of the training data.
         """
         request = check_request(
             self._fit_params(),
@@ -337,7 +360,26 @@ class LogisticScorer:
             training_note=training_note,
         )
         self._set_state(fit_scorecard(request))
+        for message in reason_text_warnings(self.inputs_, request.texts, request.attributes):
+            warnings.warn(ReasonTextWarning(message), stacklevel=2)
         return self
+
+    @staticmethod
+    def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, ReasonText]:
+        """Read reason texts from a ``.json`` file (or ``.toml`` on Python 3.11+), for the
+        ``reason_texts`` parameter: ``LogisticScorer(reason_texts=
+        LogisticScorer.read_reason_texts("texts.json"))``.
+
+        The file maps reason codes to ``{"en": ..., "zh": ...}``, e.g.
+        ``{"ATTR_AGE": {"en": "Age of the applicant", "zh": "申请人年龄"}}`` (see
+        ``docs/training-and-validation.md``). JSON is read strictly (UTF-8 without BOM, no
+        duplicate keys).
+
+        Raises:
+            InvalidInputError: The file cannot be read or parsed, or an entry is malformed;
+                every problem is named by its path inside the file (``ATTR_AGE.zh``).
+        """
+        return read_reason_texts(path)
 
     def _fit_params(self) -> dict[str, Any]:
         """The fit parameters (not ``scale``/``reason_texts``), in the artifact's order."""
@@ -590,7 +632,15 @@ class LogisticScorer:
 
         Raises:
             NotFittedError: Before :meth:`fit` or :meth:`load`.
+            InvalidInputError: When the scorecard has no input (an artifact saved by an
+                earlier version that scores everyone alike with no reason).
         """
+        self._check_fitted()
+        if not self.inputs_:
+            raise InvalidInputError(
+                [("inputs", "a scorecard without inputs scores everyone alike; not saved")],
+                what="scorecard",
+            )
         write_artifact(self.to_dict(), path)
         return self.sha256_
 

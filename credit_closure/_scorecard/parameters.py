@@ -10,7 +10,9 @@ Also the naming of lender-attribute inputs: their reason code
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -19,6 +21,7 @@ from credit_closure._scorecard.binning import MAX_PREBINS, MAX_SMOOTHING
 from credit_closure._scorecard.woe import _check_smoothing
 from credit_closure._scoring.features import CLOSURE_ACT_FEATURES as _FEATURE_SPECS_CLOSURE_ACTS
 from credit_closure._scoring.reasons import ReasonText
+from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "BINNINGS",
@@ -26,6 +29,7 @@ __all__ = [
     "REASON_METHODS",
     "SHAPES",
     "attribute_reason_code",
+    "read_reason_texts",
 ]
 
 #: ``reason_method`` choices: points below the best attainable, or below the average of
@@ -182,33 +186,119 @@ class CheckedTexts(NamedTuple):
     problems: list[Problem]
 
 
+def _join(path: str, key: str) -> str:
+    """``path.key``, or ``key`` at the top of a document (``path`` empty)."""
+    return f"{path}.{key}" if path else key
+
+
+def _text_entry(t: Any, p: str, problems: list[Problem]) -> ReasonText | None:
+    """One code's texts, from ``{"en": ..., "zh": ...}`` or an ``(en, zh)`` pair."""
+    if isinstance(t, Mapping):
+        if set(t) != {"en", "zh"}:
+            keys = ", ".join(sorted(map(str, t))) or "none"
+            problems.append((p, f"must be an object with exactly en and zh (got keys {keys})"))
+            return None
+        en, zh = t["en"], t["zh"]
+        bad = [k for k, v in (("en", en), ("zh", zh)) if not isinstance(v, str) or not v]
+        for k in bad:
+            problems.append((f"{p}.{k}", "must be a non-empty string"))
+        return None if bad else ReasonText(en, zh)
+    if isinstance(t, (list, tuple)) and len(t) == 2:
+        en, zh = t
+        if not isinstance(en, str) or not en or not isinstance(zh, str) or not zh:
+            problems.append((p, "texts must be non-empty strings"))
+            return None
+        return ReasonText(en, zh)
+    problems.append((p, "must be an (English, Chinese) pair or an object with en and zh"))
+    return None
+
+
 def _check_texts(texts: Any, path: str) -> CheckedTexts:
-    """``code -> ReasonText`` from a mapping of ``(en, zh)`` pairs or ``{"en", "zh"}``."""
+    """``code -> ReasonText`` from a mapping of ``(en, zh)`` pairs or ``{"en", "zh"}``;
+    problems are named ``path.CODE`` (``CODE`` alone when ``path`` is empty: a file)."""
     out: dict[str, ReasonText] = {}
     problems: list[Problem] = []
     if texts is None:
         return CheckedTexts(out, problems)
     if not isinstance(texts, Mapping):
-        return CheckedTexts(out, [(path, "must map reason codes to (English, Chinese) texts")])
+        what = "must map reason codes to (English, Chinese) texts"
+        return CheckedTexts(out, [(path, what)])
     for code, t in texts.items():
-        p = f"{path}.{code}"
         if not isinstance(code, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]{0,79}", code):
-            problems.append(
-                (path, "has a code that is not 1-80 of A-Z, 0-9 and _ starting with a letter")
-            )
+            msg = "is not a reason code (1-80 of A-Z, 0-9 and _, starting with a letter)"
+            if isinstance(code, str) and code:
+                if code.upper().startswith("ATTR_"):
+                    msg += f"; codes are upper case: {code.upper()}"
+                else:
+                    code_of = attribute_reason_code(code)
+                    msg += f"; the code of the lender attribute {code!r} is {code_of}"
+                problems.append((_join(path, code), msg))
+            else:
+                problems.append((path, "has a code that is not a non-empty string"))
             continue
-        if isinstance(t, Mapping):
-            if set(t) != {"en", "zh"}:
-                problems.append((p, "must be an object with exactly en and zh"))
-                continue
-            en, zh = t["en"], t["zh"]
-        elif isinstance(t, (list, tuple)) and len(t) == 2:
-            en, zh = t
-        else:
-            problems.append((p, "must be an (English, Chinese) pair"))
-            continue
-        if not isinstance(en, str) or not en or not isinstance(zh, str) or not zh:
-            problems.append((p, "texts must be non-empty strings"))
-            continue
-        out[code] = ReasonText(en, zh)
+        text = _text_entry(t, _join(path, code), problems)
+        if text is not None:
+            out[code] = text
     return CheckedTexts(out, problems)
+
+
+#: Largest reason-texts file read (the texts of a scorecard are a few kilobytes).
+MAX_REASON_TEXTS_BYTES = 1024 * 1024
+
+
+def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, ReasonText]:
+    """The reason texts of a ``.json`` file (or ``.toml`` on Python 3.11+): an object
+    mapping each reason code to ``{"en": ..., "zh": ...}``, the shape the ``reason_texts``
+    parameter of :class:`~credit_closure.LogisticScorer` accepts. A lender attribute's code
+    is :func:`attribute_reason_code` of its name (``age`` -> ``ATTR_AGE``); a feature's
+    code overrides the catalog's text.
+
+    JSON is read strictly (UTF-8 without BOM, no duplicate keys, no ``NaN``).
+
+    Raises:
+        InvalidInputError: The file cannot be read or parsed, or an entry is malformed;
+            every problem is named by its path inside the file (``ATTR_AGE.zh``).
+    """
+    from credit_closure._contract.documents import loads_document
+
+    what = "reason texts"
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as fh:
+            raw = fh.read(MAX_REASON_TEXTS_BYTES + 1)
+    except OSError as exc:
+        raise InvalidInputError([("", f"cannot be read: {exc.strerror}")], what=what) from None
+    if len(raw) > MAX_REASON_TEXTS_BYTES:
+        limit = f"is larger than {MAX_REASON_TEXTS_BYTES} bytes"
+        raise InvalidInputError([("", limit)], what=what)
+    if name.lower().endswith(".toml"):
+        data = _loads_toml(raw, what)
+    else:
+        data = loads_document(raw, what=what)
+    if not isinstance(data, Mapping):
+        raise InvalidInputError(
+            [("", "must be an object mapping reason codes to texts")], what=what
+        )
+    if not data:
+        raise InvalidInputError([("", "holds no reason text")], what=what)
+    texts, problems = _check_texts(data, "")
+    if problems:
+        raise InvalidInputError(problems, what=what)
+    return texts
+
+
+def _loads_toml(raw: bytes, what: str) -> Any:
+    """A TOML document (Python 3.11+)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise InvalidInputError(
+            [("", "starts with a byte-order mark; save it as UTF-8 without BOM")], what=what
+        )
+    if sys.version_info < (3, 11):  # pragma: no cover - Python 3.10
+        raise InvalidInputError([("", "TOML needs Python 3.11 or newer; use JSON")], what=what)
+    else:
+        import tomllib
+
+        try:
+            return tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InvalidInputError([("", f"is not valid TOML: {exc}")], what=what) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import warnings
 from typing import Any
 
 from credit_closure.exceptions import InvalidInputError
@@ -21,10 +22,14 @@ def register(subparsers: Any) -> None:
             '"as_of": "YYYY-MM-DD"} rows, save it to --out and print the validation report '
             "(Markdown) to stdout; the artifact path and sha256 go to stderr. "
             "Needs scikit-learn (pip install 'credit-closure[fit]'). --report also writes a "
-            "self-contained HTML report with charts (pip install 'credit-closure[plot]')."
+            "self-contained HTML report with charts (pip install 'credit-closure[plot]'). "
+            "--reason-texts gives the English and Chinese reason text of each lender "
+            "attribute (by its code, ATTR_<NAME>); a scored attribute without one is named "
+            "in a warning on stderr."
         ),
         epilog="Example: credit-closure train train.jsonl --out model.json --holdout 0.3 "
-        "--report report.html   (exit codes: 0 ok, 1 input problems, 2 usage)",
+        "--reason-texts examples/training/reason_texts.json --report report.html   "
+        "(exit codes: 0 ok, 1 input problems, 2 usage)",
     )
     p.add_argument("data", metavar="DATA.jsonl", help="training file (JSON Lines)")
     p.add_argument("--out", required=True, metavar="MODEL.json", help="artifact to write")
@@ -37,6 +42,34 @@ def register(subparsers: Any) -> None:
         help="share of rows held out, stratified, for the report (default 0: the "
         "report is on the training rows)",
     )
+    _add_fit_options(p)
+    p.add_argument(
+        "--reason-texts",
+        dest="reason_texts",
+        metavar="TEXTS.json",
+        default=None,
+        help="reason texts: a JSON (or, on Python 3.11+, TOML) object mapping reason codes "
+        '(ATTR_AGE for the attribute "age") to {"en": ..., "zh": ...}',
+    )
+    p.add_argument(
+        "--report",
+        metavar="REPORT.html",
+        default=None,
+        help="also write the validation report as self-contained HTML with ROC, KS, "
+        "distribution, calibration and PSI charts and the points table",
+    )
+    p.add_argument(
+        "--png-dir",
+        dest="png_dir",
+        metavar="DIR",
+        default=None,
+        help="with --report, also write each chart as DIR/<chart>.png",
+    )
+    p.set_defaults(func=run)
+
+
+def _add_fit_options(p: Any) -> None:
+    """The options of the fit: binning, regression, selection and reasons."""
     p.add_argument(
         "--max-bins",
         type=int,
@@ -89,21 +122,6 @@ def register(subparsers: Any) -> None:
         default="points_below_max",
         help="how reasons are ranked",
     )
-    p.add_argument(
-        "--report",
-        metavar="REPORT.html",
-        default=None,
-        help="also write the validation report as self-contained HTML with ROC, KS, "
-        "distribution, calibration and PSI charts and the points table",
-    )
-    p.add_argument(
-        "--png-dir",
-        dest="png_dir",
-        metavar="DIR",
-        default=None,
-        help="with --report, also write each chart as DIR/<chart>.png",
-    )
-    p.set_defaults(func=run)
 
 
 def _split(outcomes: list[int], share: float, seed: int) -> tuple[list[int], list[int]]:
@@ -120,15 +138,34 @@ def _split(outcomes: list[int], share: float, seed: int) -> tuple[list[int], lis
     return sorted(train), sorted(test)
 
 
+def _fit(scorer: Any, profiles: list[Any], outcomes: list[int], dates: list[Any]) -> None:
+    """Fit ``scorer``; print each reason-text warning as one line of stderr (other warnings
+    are shown as usual)."""
+    from credit_closure.exceptions import ReasonTextWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ReasonTextWarning)
+        scorer.fit(profiles, outcomes, as_of=dates)
+    for w in caught:
+        if issubclass(w.category, ReasonTextWarning):
+            sys.stderr.write(f"credit-closure: warning: {w.message}\n")
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``train``; return the exit code."""
     from credit_closure._scorecard.logistic import LogisticScorer
     from credit_closure.metrics import validation_report
     from credit_closure.synth import read_jsonl
 
-    args.source_name = args.data
     if not 0.0 <= args.holdout < 1.0:
         raise InvalidInputError([("--holdout", "must be in [0, 1)")], what="argument")
+    texts = None
+    if args.reason_texts is not None:
+        args.source_name = args.reason_texts
+        texts = LogisticScorer.read_reason_texts(args.reason_texts)
+    args.source_name = args.data
     try:
         data = read_jsonl(args.data)
     except OSError as exc:
@@ -159,8 +196,13 @@ def run(args: argparse.Namespace) -> int:
         )
         if v is not None
     }
-    scorer = LogisticScorer(**options, max_inputs=args.max_inputs, reason_method=args.reason_method)
-    scorer.fit([profiles[i] for i in tr], [outcomes[i] for i in tr], as_of=[dates[i] for i in tr])
+    scorer = LogisticScorer(
+        **options,
+        max_inputs=args.max_inputs,
+        reason_method=args.reason_method,
+        reason_texts=texts,
+    )
+    _fit(scorer, [profiles[i] for i in tr], [outcomes[i] for i in tr], [dates[i] for i in tr])
     digest = scorer.save(args.out)
     rows = te if te else tr
     title = (
