@@ -41,7 +41,12 @@ from credit_closure._scoring.protocol import (
     ScoreResult,
     Trigger,
 )
-from credit_closure._scoring.registry import available_scorers, get_scorer, register_scorer
+from credit_closure._scoring.registry import (
+    ScorerInfo,
+    available_scorers,
+    get_scorer,
+    register_scorer,
+)
 from credit_closure._scoring.rules import RulePolicy, RuleScorer
 from credit_closure._scoring.scale import Band, Scale
 from credit_closure._version import __version__
@@ -104,6 +109,7 @@ __all__ = [
     "Scale",
     "ScoreResult",
     "Scorer",
+    "ScorerInfo",
     "ScorerLoadError",
     "ScorerNotFoundError",
     "ScoringError",

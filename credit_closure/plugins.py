@@ -19,7 +19,10 @@ Operator controls, applied before any plugin code is imported:
   other value raises :class:`~credit_closure.exceptions.PluginConfigError`).
 - ``CREDIT_CLOSURE_ALLOWED_PLUGINS="acme-gbm,dist:acme-scorer"`` allows only the listed
   scorer names and (``dist:`` items) distributions; :func:`set_allowed` does the same in code,
-  and a plugin must pass both lists when both are set.
+  and a plugin must pass both lists when both are set. Unset (or ``set_allowed()``): no list.
+  Set but empty (``""``, spaces, commas; ``set_allowed(names=[])``): no third-party plugin is
+  allowed, the list fails closed. The rule is stated once, in ``docs/plugins.md``, "The
+  allow-list". Built-ins (``rules``, ``logistic``) are never blocked.
 
 The library itself is the installed distribution that contains the running
 ``credit_closure`` package, not any distribution *named* ``credit-closure``: a look-alike

@@ -34,7 +34,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's TestClient deprecates plain httpx
     from starlette.testclient import TestClient
 
-from credit_closure.service import create_app, what_if_document  # noqa: E402
+from credit_closure.service import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = ROOT / "examples" / "profiles" / "06_open_lines_whatif.json"
@@ -106,7 +106,7 @@ class TestRoutes:
         assert main(argv) == 0
         assert r.json() == json.loads(capsys.readouterr().out)
         w = what_if(json.loads(PROFILE.read_bytes()), close="hb1", on=AS_OF)
-        assert r.json() == json.loads(json.dumps(what_if_document(w)))
+        assert r.json() == json.loads(json.dumps(w.to_dict()))
 
     def test_what_if_one_id_and_reason(self, client: TestClient) -> None:
         """close may be one id; reason is recorded."""

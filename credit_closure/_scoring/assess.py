@@ -194,6 +194,17 @@ class ReasonChange:
         """``points_after - points_before``."""
         return self.points_after - self.points_before
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe data: the fields and ``change``, as ``what-if --json`` prints them."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "points_before": self.points_before,
+            "points_after": self.points_after,
+            "change": self.change,
+        }
+
 
 @attrs.frozen(kw_only=True)
 class WhatIf:
@@ -212,6 +223,38 @@ class WhatIf:
     delta: float
     moved: tuple[ReasonChange, ...]
     closed: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe data: the document ``credit-closure what-if --json`` prints and the
+        reference service's ``POST /v1/what-if`` answers.
+
+        Keys: ``closed`` (the account ids), ``delta``, ``before`` and ``after`` (each
+        :meth:`Assessment.to_dict`), ``moved`` (each :meth:`ReasonChange.to_dict`, with
+        ``change``, largest change first). Plain ``str``, ``float``, ``list`` and ``dict``
+        values only: ``json.dumps`` takes it as it is.
+
+        Example:
+            >>> import json
+            >>> from credit_closure import what_if
+            >>> w = what_if({"subject_id": "p-1", "accounts": [
+            ...     {"account_id": "hb", "product": "revolving_consumer", "status": "open",
+            ...      "opened_on": "2019-01-01", "credit_limit": 20000, "balance": 0},
+            ...     {"account_id": "cc", "product": "credit_card", "status": "open",
+            ...      "opened_on": "2016-01-01", "credit_limit": 10000, "balance": 4000}]},
+            ...     close="hb", on="2025-06-30")
+            >>> d = w.to_dict()
+            >>> list(d), d["closed"], [m["code"] for m in d["moved"]]
+            (['closed', 'delta', 'before', 'after', 'moved'], ['hb'], ['UTILIZATION_HIGH'])
+            >>> json.loads(json.dumps(d)) == d
+            True
+        """
+        return {
+            "closed": list(self.closed),
+            "delta": self.delta,
+            "before": self.before.to_dict(),
+            "after": self.after.to_dict(),
+            "moved": [m.to_dict() for m in self.moved],
+        }
 
 
 # --------------------------------------------------------------------------------------

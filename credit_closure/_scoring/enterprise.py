@@ -504,7 +504,7 @@ class EnterpriseWhatIf:
     closed: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe data."""
+        """JSON-safe data: the document ``credit-closure what-if --json`` prints for it."""
         return {
             "principal": self.principal,
             "roles": list(self.roles),
@@ -513,17 +513,7 @@ class EnterpriseWhatIf:
             "principal_delta": self.principal_delta,
             "decision_before": self.before.decision,
             "decision_after": self.after.decision,
-            "moved": [
-                {
-                    "code": m.code,
-                    "message": m.message,
-                    "message_zh": m.message_zh,
-                    "points_before": m.points_before,
-                    "points_after": m.points_after,
-                    "change": m.change,
-                }
-                for m in self.moved
-            ],
+            "moved": [m.to_dict() for m in self.moved],
             "before": self.before.to_dict(),
             "after": self.after.to_dict(),
         }

@@ -27,7 +27,9 @@ Operator controls are applied before any plugin code is imported:
   ``dist:<distribution>`` items) and/or :func:`set_allowed` in code. Within one list, a plugin
   must match the names given (if any) and the distributions given (if any); when both the
   environment and the code set a list, a plugin must pass both (code can narrow what the
-  operator allows, never widen it).
+  operator allows, never widen it). Unset means no list; a list that is set but empty allows
+  no plugin (fails closed): the one statement of this rule is docs/plugins.md, "The
+  allow-list".
 
 Failures are loud: an unknown name raises :class:`ScorerNotFoundError` listing what is
 available, and the library never falls back to another scorer.
@@ -86,7 +88,9 @@ if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
 GROUP = "credit_closure.scorers"
 #: Set to ``1`` to switch off every third-party plugin.
 ENV_DISABLE = "CREDIT_CLOSURE_DISABLE_PLUGINS"
-#: Comma-separated allow-list: scorer names and ``dist:<distribution>`` items.
+#: Comma-separated allow-list: scorer names and ``dist:<distribution>`` items. Unset: no
+#: list; set but empty (or only spaces and commas): no third-party plugin is allowed
+#: (docs/plugins.md, "The allow-list").
 ENV_ALLOWED = "CREDIT_CLOSURE_ALLOWED_PLUGINS"
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
@@ -115,14 +119,28 @@ _FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
 class ScorerInfo(NamedTuple):
-    """A scorer that can be used by name, listed without importing it.
+    """A scorer that can be used by name, listed without importing it: one row of
+    :func:`available_scorers` (``GET /v1/scorers`` of the reference service lists the same).
+
+    A named tuple: read it by attribute (``info.name``), unpack it, or turn it into a dict
+    with ``info._asdict()`` (every value a string or ``None``, so JSON-safe).
 
     Attributes:
-        name: The name to pass to ``assess(..., scorer=name)``.
-        distribution: The installed distribution that provides it (``"credit-closure"`` for
-            the built-ins, ``None`` for an in-process registration).
-        version: That distribution's version.
-        target: Where it comes from, ``"module:attribute"``.
+        name: The name to pass to ``assess(..., scorer=name)`` or :func:`get_scorer`.
+        distribution: The installed distribution that provides it, as its metadata spells
+            it (``"credit-closure"`` for the built-ins ``rules`` and ``logistic``; ``None`` for
+            an in-process :func:`register_scorer` registration).
+        version: That distribution's version (the library's own for the built-ins; ``None``
+            for an in-process registration).
+        target: Where it comes from, ``"module:attribute"``: the entry point's value for a
+            plugin, the class or factory for a built-in or a registration. Nothing has been
+            imported to find it.
+
+    Example:
+        >>> from credit_closure import ScorerInfo, available_scorers
+        >>> info = next(s for s in available_scorers() if s.name == "rules")
+        >>> isinstance(info, ScorerInfo), info.distribution, info.target
+        (True, 'credit-closure', 'credit_closure._scoring.rules:RuleScorer.default')
     """
 
     name: str
@@ -297,7 +315,10 @@ def plugins_disabled() -> bool:
 
 @lru_cache(maxsize=64)
 def _parse_allowed(raw: str | None) -> tuple[frozenset[str] | None, frozenset[str] | None] | None:
-    if raw is None or not raw.strip():
+    """The environment's list as ``(names, distributions)``; ``None`` when the variable is
+    unset. Set but holding no item (empty, spaces, commas): ``(frozenset(), None)``, which
+    allows no plugin (fail closed; docs/plugins.md, "The allow-list")."""
+    if raw is None:
         return None
     names, dists = set(), set()
     for item in raw.split(","):
@@ -308,6 +329,8 @@ def _parse_allowed(raw: str | None) -> tuple[frozenset[str] | None, frozenset[st
             dists.add(_canonical(item[5:].strip()))
         else:
             names.add(item)
+    if not names and not dists:
+        return frozenset(), None
     return (frozenset(names) or None, frozenset(dists) or None)
 
 
@@ -318,13 +341,15 @@ def set_allowed(
 
     A plugin is allowed when its scorer name is in ``names`` (if given) and its distribution
     is in ``distributions`` (if given; compared by normalized name, ``acme_scorer`` ==
-    ``Acme-Scorer``). The environment's ``CREDIT_CLOSURE_ALLOWED_PLUGINS`` list, when set,
-    applies as well. Built-ins and in-process registrations are not affected. Scorers already
-    loaded that are no longer allowed are refused on their next use.
+    ``Acme-Scorer``). An empty list allows no plugin (fail closed), exactly as an empty
+    ``CREDIT_CLOSURE_ALLOWED_PLUGINS`` does; the rule, unset versus empty, is stated once in
+    docs/plugins.md, "The allow-list". The environment's list, when set, applies as well.
+    Built-ins (``rules``, ``logistic``) and in-process registrations are never affected.
+    Scorers already loaded that are no longer allowed are refused on their next use.
 
     Args:
-        names: Scorer names, or ``None`` for any name.
-        distributions: Distribution names, or ``None`` for any distribution.
+        names: Scorer names; ``None`` for any name, ``[]`` for none.
+        distributions: Distribution names; ``None`` for any distribution, ``[]`` for none.
 
     Raises:
         InvalidInputError: if ``names`` or ``distributions`` is a string or holds a non-string.
@@ -333,6 +358,9 @@ def set_allowed(
         >>> set_allowed(names=["acme-gbm"], distributions=["acme-scorer"])
         >>> get_allowed()
         (frozenset({'acme-gbm'}), frozenset({'acme-scorer'}))
+        >>> set_allowed(names=[])  # fail closed: no third-party plugin
+        >>> get_allowed()
+        (frozenset(), None)
         >>> set_allowed()
         >>> get_allowed()
         (None, None)
@@ -363,7 +391,10 @@ def set_allowed(
 
 
 def get_allowed() -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    """The in-code allow-list set by :func:`set_allowed`: ``(names, distributions)``."""
+    """The in-code allow-list set by :func:`set_allowed`: ``(names, distributions)``.
+
+    ``None`` for a part that is not set (any name or distribution); an empty frozenset for a
+    part set to ``[]`` (none: no third-party plugin is allowed)."""
     return _allowed_names, _allowed_dists
 
 
@@ -397,6 +428,11 @@ def _decide(
     if code_names is not None or code_dists is not None:
         lists.append(((code_names, code_dists), "credit_closure.plugins.set_allowed()"))
     for (names, dists), source in lists:
+        if (names is not None and not names) or (dists is not None and not dists):
+            return "not_allowed", (
+                f"the allow-list of {source} is empty, and an empty allow-list allows no "
+                "third-party plugin"
+            )
         if names is not None and name not in names:
             return "not_allowed", f"scorer name {name!r} is not in the allow-list of {source}"
         if dists is not None and cdist not in dists:

@@ -14,6 +14,6 @@ access log. Importing :mod:`credit_closure` never imports this package (nor Star
 
 from __future__ import annotations
 
-from credit_closure.service._app import create_app, what_if_document
+from credit_closure.service._app import create_app
 
-__all__ = ["create_app", "what_if_document"]
+__all__ = ["create_app"]

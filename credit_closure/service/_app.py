@@ -102,34 +102,6 @@ def _assess_body(body: bytes, scorer: Any, as_of: Any) -> bytes:
     return json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
 
 
-def what_if_document(w: Any) -> dict[str, Any]:
-    """The document ``credit-closure what-if --json`` prints for ``w``.
-
-    ``EnterpriseWhatIf`` has ``to_dict()``; until ``WhatIf`` has it too (issue 17, item 4),
-    a profile's what-if is laid out here with the keys the command prints.
-    """
-    to_dict = getattr(w, "to_dict", None)
-    if callable(to_dict):
-        return dict(to_dict())
-    return {
-        "closed": list(w.closed),
-        "delta": w.delta,
-        "before": w.before.to_dict(),
-        "after": w.after.to_dict(),
-        "moved": [
-            {
-                "code": m.code,
-                "message": m.message,
-                "message_zh": m.message_zh,
-                "points_before": m.points_before,
-                "points_after": m.points_after,
-                "change": m.change,
-            }
-            for m in w.moved
-        ],
-    }
-
-
 def _request_problem_paths(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Problems of a what-if: those about the request's own keys keep their path, those about
     the subject get ``profile.`` in front."""
@@ -171,7 +143,8 @@ def _what_if_body(body: bytes, scorer: Any) -> bytes:
         raise InvalidInputError(
             _request_problem_paths(exc.problems), what="what-if request"
         ) from None
-    return json.dumps(what_if_document(w), ensure_ascii=False).encode("utf-8")
+    # the document `credit-closure what-if --json` prints
+    return json.dumps(w.to_dict(), ensure_ascii=False).encode("utf-8")
 
 
 # --------------------------------------------------------------------------------------
