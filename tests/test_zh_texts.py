@@ -220,6 +220,7 @@ class TestLangZh:
         assert code == 1
         assert "字段 subject_id：必须是非空字符串" in err
         assert "字段 accounts：必须是数组（实际为 number）" in err
+        assert err.startswith("credit-closure: ")  # the program prefix stays as it is
         assert "invalid " not in err and " problem" not in err
         code, _, err = run(["scan", str(path), "--lang", "zh"], capsys)
         assert code == 1 and "字段 subject_id：必须是非空字符串" in err

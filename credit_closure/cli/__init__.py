@@ -106,7 +106,7 @@ def report_problems(exc: InvalidInputError, *, source: str = "", lang: str = "en
 
         where = f"{source}：" if source else ""
         sys.stderr.write(
-            f"credit-closure：{where}{_zh.problems_header(exc.what, len(exc.problems))}\n"
+            f"credit-closure: {where}{_zh.problems_header(exc.what, len(exc.problems))}\n"
         )
         for path, message in exc.problems:
             sys.stderr.write(f"  {_zh.problem_line(path, message)}\n")
