@@ -49,7 +49,7 @@ class TestAssessCommand:
             ],
             capsys,
         )
-        assert code == 0 and "决定: 拒绝" in out and "呆账" in out
+        assert code == 0 and "决定：拒绝" in out and "呆账" in out
 
     def test_json_output(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--json prints one JSON object per subject."""

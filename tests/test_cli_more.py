@@ -265,7 +265,10 @@ class TestModelOption:
 
     @pytest.mark.parametrize(
         "lang, words",
-        [("en", ["enterprise score", "principal"]), ("zh", ["综合评分", "关联人", "变动的原因"])],
+        [
+            ("en", ["enterprise score", "principal"]),
+            ("zh", ["综合评分", "相关自然人", "变动的原因"]),
+        ],
     )
     def test_enterprise_what_if(
         self, lang: str, words: list[str], capsys: pytest.CaptureFixture[str]

@@ -247,18 +247,18 @@ _LABELS = {
         "pd": "违约概率",
         "decision": "决定",
         "cutoffs": "仅按分数线",
-        "worst": "主要关联人最低分",
+        "worst": "主要关系人最低分",
         "gates": "否决/转审规则",
         "company": "企业原因",
         "company_attrs": "企业属性",
-        "principals": "关联人",
+        "principals": "相关自然人",
         "weight": "权重",
         "stake": "持股",
         "none": "无",
         "reasons": "主要原因",
         "triggers": "触发规则",
         "points": "分",
-        "major": "主要关联人",
+        "major": "主要关系人",
         "approve": "通过",
         "refer": "转人工审核",
         "decline": "拒绝",
@@ -274,8 +274,8 @@ _LABELS = {
 
 _EVIDENCE_ZH = (
     ("personal trigger ", "个人触发规则 "),
-    (", action decline", ",处理: 拒绝"),
-    (", action refer", ",处理: 转人工审核"),
+    (", action decline", "，处理：拒绝"),
+    (", action refer", "，处理：转人工审核"),
     ("feature ", "特征 "),
 )
 

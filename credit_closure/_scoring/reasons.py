@@ -38,7 +38,7 @@ REASONS: dict[str, ReasonText] = {
         "近期关闭的循环授信账户减少了可用额度",
     ),
     "CLOSED_WITH_BALANCE": ReasonText(
-        "Balance still owed on a closed account", "已关闭账户仍有未结清余额"
+        "Balance still owed on a closed account", "已关闭的账户仍有欠款未还清"
     ),
     "CLOSED_BY_LENDER_RISK": ReasonText(
         "Account closed by the lender for risk reasons", "有账户因风险原因被放贷机构关闭"
@@ -48,14 +48,14 @@ REASONS: dict[str, ReasonText] = {
     ),
     "ABNORMAL_TERMINATION": ReasonText(
         "Abnormal termination, bad debt, charge-off or transfer on file in the last 5 years",
-        "近5年内有异常结束、呆账、核销或转出记录",
+        "近5年内有征信状态为“结束”（G）或“呆账”（B）的账户，或有核销、转出记录",
     ),
     "CLOSED_AFTER_DELINQUENCY": ReasonText(
-        "Account closed after a recent delinquency", "有账户在近期逾期后被关闭"
+        "Account closed after a recent delinquency", "有账户在逾期后不久关闭或结清"
     ),
     "SERIOUS_DELINQUENCY_PATTERN": ReasonText(
         "Overdue 3 months in a row or 6 months in total in the last 24 months",
-        "近24个月内有连续3个月或累计6个月逾期(连三累六)",
+        "近24个月内有连续3个月或累计6个月逾期（连三累六）",
     ),
     "DELINQUENCY_LEVEL": ReasonText(
         "Level of delinquency on accounts in the last 24 months", "近24个月内账户逾期程度较高"
@@ -78,28 +78,29 @@ REASONS: dict[str, ReasonText] = {
     "SHORT_OPEN_HISTORY": ReasonText(
         "Length of time open accounts have been established", "在用信用账户建立时间较短"
     ),
-    "MANY_CLOSURES": ReasonText("Number of accounts closed recently", "近期关闭的账户数较多"),
+    "MANY_CLOSURES": ReasonText("Number of accounts closed recently", "近期关闭或结清的账户数较多"),
     "RECENT_CLOSURE": ReasonText(
-        "Time since the most recent account closure", "距最近一次账户关闭的时间较短"
+        "Short time since the most recent account closure", "距最近一次关闭或结清账户的时间较短"
     ),
     "CLOSED_SHARE": ReasonText(
-        "Proportion of closed accounts among all accounts", "已关闭账户占全部账户的比例"
+        "Proportion of closed accounts among all accounts is high",
+        "已关闭或结清的账户占全部账户的比例较高",
     ),
-    "FEW_OPEN_ACCOUNTS": ReasonText("Number of open accounts", "在用账户数"),
-    "POST_CLOSURE_ACTIVITY": ReasonText("Activity on a closed account", "已关闭账户上出现活动"),
+    "FEW_OPEN_ACCOUNTS": ReasonText("Too few open accounts", "在用账户数较少"),
+    "POST_CLOSURE_ACTIVITY": ReasonText("Activity on a closed account", "已关闭的账户上出现活动"),
     # -- triggers (decisions, not credit factors) -----------------------------------------------
     "FREQUENT_CLOSURES_REVIEW": ReasonText(
         "Several accounts closed in a short time: referred for review by a person",
-        "短期内关闭多个账户:转人工审核",
+        "短期内关闭了多个账户：转人工审核",
     ),
     "SECURITY_VERIFICATION": ReasonText(
         "Contact details changed near a closure with later activity or a reopen request: "
         "verify identity out of band",
-        "账户关闭前后联系方式变更且随后出现活动或重开申请:需通过其他渠道核实身份",
+        "账户关闭前后联系方式有变更，且随后出现活动或重开申请：需通过其他渠道核实身份",
     ),
     "SECURITY_ALERT": ReasonText(
         "Activity or a reopen request on a closed account: monitored, no effect on credit",
-        "已关闭账户出现活动或重开申请:仅作监控提示,不影响信用评估",
+        "已关闭的账户出现活动或重开申请：仅作监控提示，不影响信用评估",
     ),
 }
 

@@ -98,8 +98,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def report_problems(exc: InvalidInputError, *, source: str = "") -> None:
-    """Print an input error's problems to stderr, one per line."""
+def report_problems(exc: InvalidInputError, *, source: str = "", lang: str = "en") -> None:
+    """Print an input error's problems to stderr, one per line (in Chinese with ``lang="zh"``:
+    the frame and the common messages, see :mod:`credit_closure.cli._zh`)."""
+    if lang == "zh":
+        from credit_closure.cli import _zh
+
+        where = f"{source}：" if source else ""
+        sys.stderr.write(
+            f"credit-closure: {where}{_zh.problems_header(exc.what, len(exc.problems))}\n"
+        )
+        for path, message in exc.problems:
+            sys.stderr.write(f"  {_zh.problem_line(path, message)}\n")
+        return
     where = f"{source}: " if source else ""
     sys.stderr.write(f"credit-closure: {where}{exc.args[0].splitlines()[0]}\n")
     for path, message in exc.problems:
@@ -114,7 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except InvalidInputError as exc:
-        report_problems(exc, source=getattr(args, "source_name", ""))
+        report_problems(
+            exc, source=getattr(args, "source_name", ""), lang=getattr(args, "lang", "en")
+        )
         return EXIT_INPUT
     except CreditClosureError as exc:
         sys.stderr.write(f"credit-closure: {exc}\n")

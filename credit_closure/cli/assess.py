@@ -51,8 +51,8 @@ LABELS: dict[str, dict[str, str]] = {
         "band": "风险等级",
         "pd": "违约概率",
         "decision": "决定",
-        "impact": "销户影响",
-        "impact_note": "近24个月销户使评分变动的分数",
+        "impact": "关闭及结清影响",
+        "impact_note": "近24个月内关闭或结清账户使评分变动的分数",
         "reasons": "主要原因",
         "none": "无",
         "triggers": "触发规则",
@@ -61,16 +61,16 @@ LABELS: dict[str, dict[str, str]] = {
         "refer": "转人工审核",
         "decline": "拒绝",
         "alert": "提示",
-        "before": "销户前",
-        "after": "销户后",
+        "before": "关闭前",
+        "after": "关闭后",
         "change": "变动",
         "moved": "变动的原因",
         "closing": "拟关闭账户",
         "on": "日期",
         "enterprise": "企业",
-        "principal": "关联人",
+        "principal": "相关自然人",
         "enterprise_score": "综合评分",
-        "principal_change": "关联人个人评分",
+        "principal_change": "相关自然人个人评分",
     },
 }
 
@@ -155,14 +155,23 @@ def render_assessment(a: Any, lang: str) -> str:
             txt = reason_text(t.code)
             msg = (txt.zh if zh else txt.en) if txt else t.code
             lines.append(f"  {L[t.action]}: [{t.code}] {msg}" + (f" ({t.rule})" if t.rule else ""))
-    return "\n".join(lines)
+    return _punct("\n".join(lines), lang)
+
+
+def _punct(text: str, lang: str) -> str:
+    """``text`` with full-width punctuation around its Chinese words when ``lang`` is zh."""
+    if lang != "zh":
+        return text
+    from credit_closure.cli._zh import punct
+
+    return punct(text)
 
 
 def render_enterprise(ea: Any, lang: str) -> str:
     """A readable summary of an enterprise assessment (delegates to its own renderer)."""
     render = getattr(ea, "render", None)
     if callable(render):
-        return str(render(lang))
+        return _punct(str(render(lang)), lang)
     return json.dumps(ea.to_dict(), ensure_ascii=False, indent=2)
 
 
@@ -261,7 +270,7 @@ def _write_what_if(lines: list[str], w: Any, after: str, L: dict[str, str], zh: 
     lines.append("")
     lines.append(f"== {L['after']} ==")
     lines.append(after)
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write(_punct("\n".join(lines), "zh" if zh else "en") + "\n")
 
 
 def _enterprise_what_if(subject: Any, args: argparse.Namespace) -> int:

@@ -179,6 +179,9 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
             }
         out.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return 0
+    if args.lang == "zh":
+        _write_monitor_zh(out, result, check, args.plot)
+        return 0
     out.write(result.format_table() + "\n\n")
     out.write(f"alerts: {len(result.alerts)}\n")
     for a in result.alerts:
@@ -190,6 +193,25 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     if args.plot:
         out.write(f"\nplot written to {args.plot}\n")
     return 0
+
+
+def _write_monitor_zh(out: Any, result: Any, check: Any, plot: str | None) -> None:
+    """The readable monitor output in Chinese (``--lang zh``)."""
+    from credit_closure.cli import _zh
+
+    out.write(_zh.monitor_table(result.format_table()) + "\n\n")
+    out.write(f"预警：{len(result.alerts)} 条\n")
+    for a in result.alerts:
+        out.write(f"  {_zh.monitor_alert(a)}\n")
+    if check is not None:
+        out.write(
+            f"\n评分稳定性指数 PSI：{check.psi.value:.4f}（{_zh.psi_band(check.psi.band)}）\n"
+        )
+        if check.alert is not None:
+            level = "预警" if check.alert.severity == "alert" else "注意"
+            out.write(f"  {level}：{_zh.monitor_alert(check.alert)}\n")
+    if plot:
+        out.write(f"\n图表已写入 {plot}\n")
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
@@ -217,6 +239,13 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                 d["subject_id"] = profile.subject_id
                 out.write(json.dumps(d, ensure_ascii=False) + "\n")
             continue
+        if args.lang == "zh":
+            from credit_closure.cli import _zh
+
+            out.write(_zh.scan_header(profile.subject_id, len(alerts)) + "\n")
+            for a in alerts:
+                out.write(f"  {_zh.scan_line(a)}\n")
+            continue
         out.write(
             f"subject {profile.subject_id}: {len(alerts)} alert{'' if len(alerts) == 1 else 's'}\n"
         )
@@ -226,6 +255,15 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                 f"{a.at.isoformat()}: {a.evidence}\n"
             )
     return 0
+
+
+def _lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the readable output and of the problem messages (default: en)",
+    )
 
 
 def register(sub: Any) -> None:
@@ -282,6 +320,7 @@ def register(sub: Any) -> None:
         help="rate to plot (default: the first watched)",
     )
     m.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    _lang(m)
     m.set_defaults(func=_cmd_monitor)
 
     s = sub.add_parser(
@@ -319,4 +358,5 @@ def register(sub: Any) -> None:
         action="store_true",
         help="one JSON object per alert (with subject_id), JSON Lines",
     )
+    _lang(s)
     s.set_defaults(func=_cmd_scan)
