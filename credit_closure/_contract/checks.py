@@ -119,9 +119,7 @@ def _to_number(value: Any) -> Any:
             f = float(value)
             if f == value or f != f:  # the same value, or NaN (refused by the checks)
                 return f
-            return _Refused(
-                f"is not exactly representable as a 64-bit float (got {cls.__name__})"
-            )
+            return _Refused(f"is not exactly representable as a 64-bit float (got {cls.__name__})")
     return value
 
 
@@ -179,8 +177,7 @@ def _day_of_datetime(value: _dt.datetime) -> Any:
         return _Refused(_NAT)
     if value.tzinfo is not None:
         return _Refused(
-            f"is a date-time with a time zone (got {type(value).__name__}); "
-            "give the calendar date"
+            f"is a date-time with a time zone (got {type(value).__name__}); give the calendar date"
         )
     if value.time() != _dt.time() or getattr(value, "nanosecond", 0):
         return _Refused(_TIME_OF_DAY)
