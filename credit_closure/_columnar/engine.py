@@ -35,8 +35,8 @@ from credit_closure._columnar.tables import (
     _is_series,
     _missing_mask,
     _Problems,
-    _to_number,
 )
+from credit_closure._contract.checks import _to_number
 from credit_closure._scoring.rules import Condition, RuleScorer
 from credit_closure._scoring.scale import Scale
 

@@ -529,7 +529,7 @@ def _dates(
             elif not isinstance(v, str):  # the contract's one rule for dates
                 d = _to_date(v)
                 if isinstance(d, _Refused):
-                    refused[i] = d.message
+                    refused[int(i)] = d.message
                     continue
                 if isinstance(d, _dt.date) and not isinstance(d, _dt.datetime):
                     days[i] = np.datetime64(d, "D")

@@ -179,7 +179,7 @@ def _day_of_datetime(value: _dt.datetime) -> Any:
         return _Refused(
             f"is a date-time with a time zone (got {type(value).__name__}); give the calendar date"
         )
-    if value.time() != _dt.time() or getattr(value, "nanosecond", 0):
+    if value.time() != _dt.time() or getattr(value, "nanosecond", 0) != 0:
         return _Refused(_TIME_OF_DAY)
     return _dt.date(value.year, value.month, value.day)
 
