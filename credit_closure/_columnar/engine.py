@@ -36,6 +36,7 @@ from credit_closure._columnar.tables import (
     _missing_mask,
     _Problems,
 )
+from credit_closure._contract.checks import _to_number
 from credit_closure._scoring.rules import Condition, RuleScorer
 from credit_closure._scoring.scale import Scale
 
@@ -345,6 +346,7 @@ def _attribute_cells(prep: _Prepared, name: str) -> tuple[np.ndarray, np.ndarray
 
 def _normal(v: Any) -> Any:
     """An attribute value as a profile built from the row holds it."""
+    v = _to_number(v)  # the contract's one rule for numbers (numpy scalars, Decimal)
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float) and v.is_integer() and abs(v) <= 2**53:

@@ -29,7 +29,10 @@ from credit_closure._contract.checks import (
     CONTROL_MESSAGE,
     SURROGATE_MESSAGE,
     _key_path,
+    _Refused,
     _text_problems,
+    _to_date,
+    _to_number,
 )
 from credit_closure._contract.model import Limits
 from credit_closure._scoring.reasons import REASONS
@@ -514,6 +517,7 @@ def _dates(
         miss = _missing_mask(arr)
         days = np.full(arr.size, np.datetime64("NaT"), dtype="datetime64[D]")
         bad = np.zeros(arr.size, dtype=bool)
+        refused: dict[int, str] = {}
         for i in np.flatnonzero(~miss):  # object columns are parsed value by value
             v = arr[i]
             if isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-":
@@ -522,11 +526,17 @@ def _dates(
                     continue
                 except ValueError:
                     pass
-            elif isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
-                days[i] = np.datetime64(v, "D")
-                continue
+            elif not isinstance(v, str):  # the contract's one rule for dates
+                d = _to_date(v)
+                if isinstance(d, _Refused):
+                    refused[int(i)] = d.message
+                    continue
+                if isinstance(d, _dt.date) and not isinstance(d, _dt.datetime):
+                    days[i] = np.datetime64(d, "D")
+                    continue
             bad[i] = True
         p.rows(t.name, column, bad, "is not a date (datetime64, YYYY-MM-DD or datetime.date)")
+        _refused_rows(p, t.name, column, refused)
     else:
         p.add(path, f"must hold dates (got dtype {arr.dtype})")
         return None
@@ -573,29 +583,10 @@ def _numbers(
             p.add(f"{t.name}.{column}", "must hold numbers (got booleans)")
             return None
         if raw.dtype.kind == "O":
-            miss = _missing_mask(raw)
-            ok = np.fromiter(
-                (
-                    isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-                    for v in raw[~miss]
-                ),
-                dtype=bool,
-                count=int((~miss).sum()),
-            )
-            if not ok.all():
-                p.rows(t.name, column, ~ok, "must be a number", np.flatnonzero(~miss))
+            present = _plain_numbers(t.name, column, raw, p, hi)
+            if present is None:
                 return None
-            # Python ints beyond the float range cannot be converted: above any limit anyway
-            huge = np.fromiter(
-                (isinstance(v, int) and abs(v) > _FLOAT_MAX_INT for v in raw[~miss]),
-                dtype=bool,
-                count=int((~miss).sum()),
-            )
-            if huge.any():
-                p.rows(t.name, column, huge, f"must be at most {hi:g}", np.flatnonzero(~miss))
-                return None
-            arr = np.full(raw.size, np.nan)
-            arr[~miss] = raw[~miss].astype(float)
+            arr = present
         elif raw.dtype.kind in "iuf":
             arr = raw.astype(float, copy=False)
         else:
@@ -614,6 +605,56 @@ def _numbers(
                 t.name, column, np.isfinite(arr) & (arr != np.trunc(arr)), "must be a whole number"
             )
     return arr
+
+
+def _plain_numbers(
+    table: str, column: str, raw: np.ndarray, p: _Problems, hi: float
+) -> np.ndarray | None:
+    """The floats of an object column of numbers (NaN where missing): every present value
+    made plain by the contract's one rule (``_contract.checks._to_number``: numpy scalars,
+    ``Decimal``), then converted to float64, which is exact for
+    every value within the column's limits; ``None`` after reporting the rows that are no
+    number, that the rule refuses, or that no float holds (above any limit anyway)."""
+    miss = _missing_mask(raw)
+    rows = np.flatnonzero(~miss)
+    values = [_to_number(v) for v in raw[rows].tolist()]
+    n = len(values)
+    ok = np.fromiter(
+        (isinstance(v, (int, float)) and not isinstance(v, bool) for v in values),
+        dtype=bool,
+        count=n,
+    )
+    refused = {i: v.message for i, v in enumerate(values) if isinstance(v, _Refused)}
+    ok[list(refused)] = True  # reported with the rule's own message below
+    p.rows(table, column, ~ok, "must be a number", rows)
+    _refused_rows(p, table, column, refused, rows)
+    # Python ints beyond the float range cannot be converted: above any limit anyway
+    huge = np.fromiter(
+        (isinstance(v, int) and abs(v) > _FLOAT_MAX_INT for v in values), dtype=bool, count=n
+    )
+    p.rows(table, column, huge, f"must be at most {hi:g}", rows)
+    if refused or not ok.all() or huge.any():
+        return None
+    arr = np.full(raw.size, np.nan)
+    arr[rows] = np.array(values, dtype=float)
+    return arr
+
+
+def _refused_rows(
+    p: _Problems,
+    table: str,
+    column: str,
+    refused: Mapping[int, str],
+    row_numbers: np.ndarray | None = None,
+) -> None:
+    """Report the values the contract's one rule refused (position -> its message), each
+    message with its rows."""
+    for message in dict.fromkeys(refused.values()):
+        where = np.array([i for i, m in refused.items() if m == message], dtype=np.int64)
+        rows = where if row_numbers is None else row_numbers[where]
+        bad = np.zeros(int(rows.max()) + 1, dtype=bool)
+        bad[rows] = True
+        p.rows(table, column, bad, message)
 
 
 # ------------------------------------------------------------------------------------------
@@ -661,11 +702,14 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
             bad_int = np.zeros(arr.size, dtype=bool)
             bad_len = np.zeros(arr.size, dtype=bool)
             bad_sur = np.zeros(arr.size, dtype=bool)
+            refused: dict[int, str] = {}
             for i in idx.tolist():  # object columns are checked value by value
                 v = arr[i]
-                if isinstance(v, np.generic):
-                    v = v.item()
-                if isinstance(v, str):
+                if not isinstance(v, str):
+                    v = _to_number(v)  # the contract's one rule: numpy scalars, Decimal
+                if isinstance(v, _Refused):
+                    refused[i] = v.message
+                elif isinstance(v, str):
                     bad_len[i] = len(v) > Limits.MAX_STRING_LENGTH
                     bad_sur[i] = _SURROGATE_RE.search(v) is not None
                 elif isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -689,6 +733,7 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
                 f"is longer than {Limits.MAX_STRING_LENGTH} characters",
             )
             p.rows("attributes", column, bad_sur, SURROGATE_MESSAGE)
+            _refused_rows(p, "attributes", column, refused)
         else:
             p.add(f"attributes.{column}", f"must hold numbers or strings (got dtype {arr.dtype})")
 

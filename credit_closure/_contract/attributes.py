@@ -15,8 +15,10 @@ from credit_closure._contract.checks import (
     Limits,
     Problem,
     _raise_if,
+    _Refused,
     _short,
     _text_problem,
+    _to_number,
     _type_name,
 )
 
@@ -31,8 +33,11 @@ AttributeValue = int | float | str
 class Attributes(Mapping[str, AttributeValue]):
     """Lender-supplied inputs of a subject: name -> number or string. Immutable and hashable.
 
-    Values are kept exactly as given (an ``int`` stays an ``int``). The repr never shows the
-    values, only the names' count, so a log line cannot leak them.
+    Values are kept exactly as given (an ``int`` stays an ``int``); a numpy number or a
+    ``decimal.Decimal`` is stored as the plain ``int`` or ``float`` of the contract's one rule
+    for numbers (``np.int64(3)`` and ``Decimal("3.00")`` are ``3``, ``np.float32(0.5)`` is
+    ``0.5``), and the caller's mapping is never changed. The repr never shows the values,
+    only the names' count, so a log line cannot leak them.
 
     Example:
         >>> a = Attributes({"monthly_income": 15000, "city_tier": "1"})
@@ -44,10 +49,10 @@ class Attributes(Mapping[str, AttributeValue]):
 
     __slots__ = ("_data", "_hash")
 
-    def __init__(self, data: Mapping[str, AttributeValue] | None = None) -> None:
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
         problems = self.problems(data if data is not None else {})
         _raise_if(problems)
-        self._data: dict[str, AttributeValue] = dict(data) if data else {}
+        self._data: dict[str, AttributeValue] = _plain_values(data) if data else {}
         self._hash: int | None = None
 
     @staticmethod
@@ -76,7 +81,11 @@ class Attributes(Mapping[str, AttributeValue]):
                 )
                 continue
             p = f"{path}.{key}"
-            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            if value.__class__ is not str:
+                value = _to_number(value)
+            if isinstance(value, _Refused):
+                out.append((p, value.message))
+            elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
                 out.append(
                     (
                         p,
@@ -128,6 +137,14 @@ class Attributes(Mapping[str, AttributeValue]):
     def to_dict(self) -> dict[str, AttributeValue]:
         """Return a new plain ``dict`` of the attributes."""
         return dict(self._data)
+
+
+def _plain_values(data: Mapping[str, Any]) -> dict[str, AttributeValue]:
+    """A new dict of ``data`` (checked already) with every number made plain by the one
+    rule (:func:`~credit_closure._contract.checks._to_number`)."""
+    if isinstance(data, Attributes):
+        return dict(data._data)
+    return {k: v if v.__class__ is str else _to_number(v) for k, v in data.items()}
 
 
 def _valid_name(key: Any) -> bool:

@@ -10,8 +10,10 @@ so a record reports *every* problem at once; :func:`_raise_if` turns a non-empty
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import enum
 import math
+import numbers
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -68,7 +70,87 @@ class _Unparsed(str):
     """A string that failed to parse; kept so the check can report it."""
 
 
+class _Refused:
+    """A value the one rule for numbers or dates cannot convert (a numpy ``longdouble``
+    that no 64-bit float holds exactly, a date-time with a time of day, ``NaT``...); kept,
+    with the reason, for the checks to report."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+#: Integers up to this magnitude are exact both as ``int`` and as a 64-bit float.
+_EXACT_INT = 2**53
+
+
+def _to_number(value: Any) -> Any:
+    """The one rule for numbers as real data arrives (documented in docs/json-contract.md,
+    "Numbers and dates from numpy, pandas and databases"); the stored value is a plain Python
+    ``int`` or ``float`` holding the same number:
+
+    - ``int`` and ``float`` are kept as they are (the fast path);
+    - a numpy integer (``int8`` ... ``uint64``) becomes the ``int`` of the same value;
+    - a numpy float (``float16``, ``float32``, ``float64``) becomes the ``float`` of the same
+      value (a ``float32`` ``0.1`` is the float ``0.10000000149011612``, its exact value); a
+      ``longdouble`` only when a 64-bit float holds it exactly, else it is refused;
+    - a ``decimal.Decimal`` that is a whole number within +-2**53 becomes the ``int`` of the
+      same value (``Decimal("3.00")`` is ``3``); a larger whole number the ``float`` of the
+      same value when a 64-bit float holds it exactly, else it is refused (a whole number is
+      never rounded); any other finite ``Decimal`` becomes the nearest ``float`` (correctly
+      rounded: ``Decimal("0.1")`` is ``0.1``); ``NaN``, ``sNaN`` and the infinities become
+      the ``float`` ``nan``/``inf`` and are refused like them; a ``Decimal`` beyond the float
+      range is refused;
+    - anything else, ``bool`` and ``numpy.bool_`` among it, is kept for the checks to refuse.
+
+    Never raises, never imports numpy (numpy scalars are told by their module and the
+    :mod:`numbers` ABCs numpy registers them with), and never changes ``value`` itself.
+    """
+    cls = value.__class__
+    if cls is int or cls is float or value is None:
+        return value
+    if isinstance(value, decimal.Decimal):
+        return _from_decimal(value)
+    if cls.__module__ == "numpy" and cls.__name__ != "timedelta64":  # a duration is no number
+        if isinstance(value, numbers.Integral):  # numpy.bool_ is not Integral: kept, refused
+            return int(value)
+        if isinstance(value, numbers.Real):
+            f = float(value)
+            if f == value or f != f:  # the same value, or NaN (refused by the checks)
+                return f
+            return _Refused(f"is not exactly representable as a 64-bit float (got {cls.__name__})")
+    return value
+
+
+#: A context of our own, so that neither the caller's precision nor its traps apply.
+_DECIMAL = decimal.Context(
+    prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[]
+)
+
+
+def _from_decimal(value: decimal.Decimal) -> Any:
+    if not value.is_finite():
+        if value.is_nan():  # NaN and sNaN
+            return math.nan
+        return -math.inf if value.is_signed() else math.inf
+    whole = value == value.to_integral_value(context=_DECIMAL)
+    if whole and value.copy_abs() <= _EXACT_INT:
+        return int(value)
+    f = float(value)  # correctly rounded: the nearest float
+    if math.isinf(f):
+        return _Refused("is beyond the range of a 64-bit float (got Decimal)")
+    if whole and f != value:
+        return _Refused("is a whole number that no 64-bit float holds exactly (got Decimal)")
+    return f
+
+
 def _to_date(value: Any) -> Any:
+    """The one rule for dates: a ``YYYY-MM-DD`` string or a ``datetime.date`` is that date;
+    a date-time that is exactly a day (a naive ``datetime`` or pandas ``Timestamp`` at
+    midnight, a numpy ``datetime64`` of whole days) is that day, as a plain
+    ``datetime.date``; any other date-time is refused (a time of day or a time zone would
+    make the day a guess). Never raises."""
     if isinstance(value, str) and not isinstance(value, _Unparsed):
         if _DATE_RE.match(value):
             try:
@@ -76,7 +158,42 @@ def _to_date(value: Any) -> Any:
             except ValueError:
                 pass
         return _Unparsed(value)
+    if isinstance(value, _dt.datetime):
+        return _day_of_datetime(value)
+    cls = value.__class__
+    if cls.__module__ == "numpy" and cls.__name__ == "datetime64":
+        return _day_of_datetime64(value)
     return value
+
+
+_TIME_OF_DAY = "must be whole days (it has a time of day)"
+
+
+_NAT = "is not a date (got NaT); use None for an unknown date"
+
+
+def _day_of_datetime(value: _dt.datetime) -> Any:
+    if value != value:  # pandas NaT, a datetime that equals nothing
+        return _Refused(_NAT)
+    if value.tzinfo is not None:
+        return _Refused(
+            f"is a date-time with a time zone (got {type(value).__name__}); give the calendar date"
+        )
+    if value.time() != _dt.time() or getattr(value, "nanosecond", 0) != 0:
+        return _Refused(_TIME_OF_DAY)
+    return _dt.date(value.year, value.month, value.day)
+
+
+def _day_of_datetime64(value: Any) -> Any:
+    if value != value:  # NaT
+        return _Refused(_NAT)
+    day = value.astype("datetime64[D]")
+    if day != value:
+        return _Refused(_TIME_OF_DAY)
+    plain = day.item()  # a datetime.date, or an int outside the years 1-9999
+    if not isinstance(plain, _dt.date):
+        return _Refused("is outside the years 1-9999")
+    return plain
 
 
 def _to_optional_date(value: Any) -> Any:
@@ -112,7 +229,9 @@ def _type_name(value: Any) -> str:
     """The JSON name of a value's type, for messages (``"string"``, ``"boolean"``...)."""
     if value is None:
         return "null"
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (
+        type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
+    ):
         return "boolean"
     if isinstance(value, (int, float)):
         return "number"
@@ -219,6 +338,9 @@ def _check_date(problems: list[Problem], path: str, value: Any, *, optional: boo
     if isinstance(value, _Unparsed):
         problems.append((path, f"is not a valid date in YYYY-MM-DD form (got {value[:40]!r})"))
         return False
+    if isinstance(value, _Refused):
+        problems.append((path, value.message))
+        return False
     if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
         problems.append((path, f"must be a date in YYYY-MM-DD form (got {_type_name(value)})"))
         return False
@@ -233,7 +355,9 @@ def _check_amount(problems: list[Problem], path: str, value: Any, *, optional: b
         if not optional:
             problems.append((path, "is required"))
         return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, _Refused):
+        problems.append((path, value.message))
+    elif isinstance(value, bool) or not isinstance(value, (int, float)):
         problems.append((path, f"must be a number (got {_type_name(value)})"))
     elif isinstance(value, float) and not math.isfinite(value):
         problems.append((path, f"must be a finite number (got {_short(value)})"))
@@ -249,6 +373,9 @@ def _check_int(
     if value is None:
         if not optional:
             problems.append((path, "is required"))
+        return False
+    if isinstance(value, _Refused):
+        problems.append((path, value.message))
         return False
     if isinstance(value, bool) or not isinstance(value, int):
         problems.append((path, f"must be an integer (got {_type_name(value)})"))

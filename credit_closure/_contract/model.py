@@ -4,8 +4,12 @@ Field names and enum values are the v1 JSON contract (see ``docs/json-contract.m
 Every class checks itself when built and raises :class:`InvalidInputError` listing *every*
 problem it found, each with the path of the field (``closed_on``, ``accounts[2].closed_on``).
 
-Dates may be given as :class:`datetime.date` or as ISO ``YYYY-MM-DD`` strings, enum members
-as their string values; they are converted, never guessed. Anything else is reported.
+Dates may be given as :class:`datetime.date` or as ISO ``YYYY-MM-DD`` strings (or as a
+date-time that is exactly a day: a naive ``datetime``/pandas ``Timestamp`` at midnight, a
+numpy ``datetime64`` of whole days), numbers as ``int``/``float`` or as numpy scalars and
+``decimal.Decimal`` (made plain ``int``/``float`` by the one rule of ``checks._to_number``),
+enum members as their string values; they are converted, never guessed. Anything else is
+reported.
 
 The vocabularies live in :mod:`credit_closure._contract.enums`, the limits, converters and
 checks in :mod:`credit_closure._contract.checks` and :class:`Attributes` in
@@ -41,8 +45,10 @@ from credit_closure._contract.checks import (
     _check_list,
     _check_text,
     _raise_if,
+    _Refused,
     _to_date,
     _to_datetime,
+    _to_number,
     _to_optional_date,
     _to_tuple,
     _type_name,
@@ -198,11 +204,11 @@ class CreditAccount:
     provider: str | None = None
     opened_on: _dt.date | None = attrs.field(default=None, converter=_to_optional_date)
     closed_on: _dt.date | None = attrs.field(default=None, converter=_to_optional_date)
-    credit_limit: float | None = None
-    balance: float | None = None
-    worst_dpd_24m: int | None = None
-    months_delinquent_24m: int | None = None
-    max_consecutive_delinquent_24m: int | None = None
+    credit_limit: float | None = attrs.field(default=None, converter=_to_number)
+    balance: float | None = attrs.field(default=None, converter=_to_number)
+    worst_dpd_24m: int | None = attrs.field(default=None, converter=_to_number)
+    months_delinquent_24m: int | None = attrs.field(default=None, converter=_to_number)
+    max_consecutive_delinquent_24m: int | None = attrs.field(default=None, converter=_to_number)
 
     def __attrs_post_init__(self) -> None:
         _raise_if(self.problems())
@@ -288,9 +294,9 @@ class ClosureEvent:
     termination: TerminationKind | None = attrs.field(
         default=None, converter=attrs.converters.optional(_termination)
     )
-    balance_at_closure: float | None = None
-    limit_at_closure: float | None = None
-    worst_dpd_6m_before: int | None = None
+    balance_at_closure: float | None = attrs.field(default=None, converter=_to_number)
+    limit_at_closure: float | None = attrs.field(default=None, converter=_to_number)
+    worst_dpd_6m_before: int | None = attrs.field(default=None, converter=_to_number)
 
     def __attrs_post_init__(self) -> None:
         _raise_if(self.problems())
@@ -561,14 +567,16 @@ class Principal:
 
     role: PrincipalRole = attrs.field(converter=_role)
     profile: CreditProfile
-    stake: float | None = None
+    stake: float | None = attrs.field(default=None, converter=_to_number)
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
         _check_enum(p, "role", self.role, PrincipalRole)
         if not isinstance(self.profile, CreditProfile):
             p.append(("profile", f"must be a CreditProfile (got {_type_name(self.profile)})"))
-        if not _stake_check(self.stake):
+        if isinstance(self.stake, _Refused):
+            p.append(("stake", self.stake.message))
+        elif not _stake_check(self.stake):
             p.append(("stake", "must be a number between 0 and 1"))
         _raise_if(p)
 
