@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import pathlib
+import shutil
+import sys
 
 import attrs
 import pytest
@@ -110,3 +112,42 @@ def tables(portfolio):
     from credit_closure.columnar import profiles_to_tables
 
     return profiles_to_tables(portfolio)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session for the test run (tests/test_spark.py, tests/test_refit.py);
+    skipped without pyspark or Java."""
+    pytest.importorskip("pyspark")
+    pytest.importorskip("pyarrow")
+    if shutil.which("java") is None:  # pragma: no cover - depends on the machine
+        pytest.skip("Spark needs Java")
+    from pyspark.sql import SparkSession
+
+    saved = {
+        k: os.environ.get(k) for k in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON", "PYTHONPATH")
+    }
+    for k in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON"):  # workers run this interpreter
+        os.environ[k] = sys.executable
+    # workers unpickle scorers defined in test modules (tests/test_refit.py) by module name
+    here = str(pathlib.Path(__file__).resolve().parent)
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (here, saved["PYTHONPATH"]) if p)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("credit-closure-tests")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.pyspark.driver.python", sys.executable)
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v

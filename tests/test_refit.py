@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import shutil
 from collections.abc import Callable
 from typing import Any
 
@@ -245,17 +244,11 @@ def test_score_dask(kind: dict[str, Any], data: dict[str, Any]) -> None:
     _check(kind, run)
 
 
-def test_score_spark(kind: dict[str, Any], data: dict[str, Any]) -> None:
-    """Runs only with pyspark and Java installed (as tests/test_spark.py)."""
-    pytest.importorskip("pyspark")
+def test_score_spark(kind: dict[str, Any], data: dict[str, Any], spark: Any) -> None:
+    """Runs only with pyspark and Java installed (the session fixture in conftest.py)."""
     pd = pytest.importorskip("pandas")
-    if shutil.which("java") is None:  # pragma: no cover - depends on the machine
-        pytest.skip("Spark needs Java")
-    from pyspark.sql import SparkSession
-
     from credit_closure.spark import score_spark
 
-    spark = SparkSession.builder.master("local[1]").getOrCreate()
     t = profiles_to_tables(data["profiles"][:40])
 
     def frame(df: Any) -> Any:

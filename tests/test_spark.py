@@ -4,9 +4,7 @@ Java installed (CI does not install pyspark)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import sys
 
 import pytest
 
@@ -25,34 +23,6 @@ AS_OF = dt.date(2026, 6, 30)
 pytestmark = pytest.mark.filterwarnings(
     "ignore::FutureWarning:pyspark", "ignore:The copy keyword:Warning"
 )
-
-
-@pytest.fixture(scope="module")
-def spark():
-    from pyspark.sql import SparkSession
-
-    saved = {k: os.environ.get(k) for k in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON")}
-    for k in saved:  # the Python workers must run this interpreter (with pyarrow)
-        os.environ[k] = sys.executable
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("credit-closure-tests")
-        .config("spark.pyspark.python", sys.executable)
-        .config("spark.pyspark.driver.python", sys.executable)
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
 
 
 @pytest.fixture(scope="module")
