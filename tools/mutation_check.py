@@ -13,7 +13,7 @@ expected) is reported as such, not as a crash: update the pattern after a refact
 Usage (from the worktree root, with the venv's python)::
 
     python tools/mutation_check.py                 # tests/test_engine_agreement.py only
-    python tools/mutation_check.py --columnar      # also tests/test_columnar.py
+    python tools/mutation_check.py --columnar      # also the columnar test files
     python tools/mutation_check.py --only kernel-equals numpy-equals
     python tools/mutation_check.py --list
 
@@ -271,7 +271,11 @@ def run_mutant(m: Mutant, tests: list[str], python: str, timeout: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--columnar", action="store_true", help="also run tests/test_columnar.py")
+    ap.add_argument(
+        "--columnar",
+        action="store_true",
+        help="also run the columnar test files (columnar, tables, prepare, convert)",
+    )
     ap.add_argument("--only", nargs="*", help="mutant names to run")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per mutant")
@@ -284,7 +288,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     tests = ["tests/test_engine_agreement.py"]
     if args.columnar:
-        tests.append("tests/test_columnar.py")
+        tests.extend(
+            f"tests/test_{name}.py" for name in ("columnar", "tables", "prepare", "convert")
+        )
     print(f"tests: {' '.join(tests)}")
     print(f"{'mutant':28} {'engine':7} {'status':11} {'secs':>6}  detail")
     results = []
