@@ -29,6 +29,7 @@ import mmap
 import numbers
 import os
 import pickle
+import signal
 import tempfile
 import time
 import warnings
@@ -781,7 +782,10 @@ def _stop(executor: Any, kill: bool) -> None:
     for proc in procs:
         proc.join(timeout=10)
         if proc.is_alive():  # pragma: no cover - loky kills and joins them itself
-            proc.kill()
+            # by pid: a loky process's kill() calls its Popen's kill(), which loky's Popen
+            # lacks (AttributeError, seen on a loaded machine)
+            with contextlib.suppress(ProcessLookupError, TypeError):
+                os.kill(proc.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
             proc.join(timeout=10)
 
 
