@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from credit_closure.cli import EXIT_CODES, main
 from credit_closure import ScoreResult
+from credit_closure.cli import EXIT_CODES, main
 from credit_closure.plugins import register_scorer, unregister_scorer
 
 ROOT = Path(__file__).resolve().parent.parent

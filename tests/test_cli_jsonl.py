@@ -229,7 +229,9 @@ class TestScanTimes:
                     "closed_on": "2025-06-10",
                 }
             ],
-            "activity": [{"account_id": "hb", "at": "2025-07-01T09:00:00", "kind": "reopen_request"}],
+            "activity": [
+                {"account_id": "hb", "at": "2025-07-01T09:00:00", "kind": "reopen_request"}
+            ],
         }
         path = tmp_path / "p.json"
         path.write_text(json.dumps(doc), encoding="utf-8")
@@ -245,7 +247,9 @@ class TestMonitorScales:
         assert alerts
         for ln in alerts:
             if "ewma:" in ln or "cusum:" in ln:
-                assert ln.endswith("(z-units: standard deviations of the rate from the baseline rate)")
+                assert ln.endswith(
+                    "(z-units: standard deviations of the rate from the baseline rate)"
+                )
             else:
                 assert ln.endswith("(rate: closures in the period per account open at its start)")
         assert "z-units" in r.stdout.split("alerts:")[0]  # the table's legend

@@ -123,8 +123,14 @@ def iter_lines(data: bytes, *, lines: bool) -> Iterator[tuple[str, Any]]:
         except InvalidInputError as exc:
             if any("Extra data" in m for _p, m in exc.problems):
                 raise InvalidInputError(
-                    [*exc.problems, ("", "holds several documents? read them as JSON Lines "
-                                     "(--lines, or a .jsonl file), one document per line")],
+                    [
+                        *exc.problems,
+                        (
+                            "",
+                            "holds several documents? read them as JSON Lines "
+                            "(--lines, or a .jsonl file), one document per line",
+                        ),
+                    ],
                     what=exc.what,
                 ) from None
             raise
@@ -433,8 +439,7 @@ def _scorer(args: argparse.Namespace) -> Any:
     args.scorer_label = None
     if args.model is not None and args.scorer is not None:
         raise UsageError(
-            "--model and --scorer are exclusive: score with one model file or one "
-            "registered scorer"
+            "--model and --scorer are exclusive: score with one model file or one registered scorer"
         )
     if args.sha256 is not None and args.model is None:
         raise UsageError("--sha256 pins a model file: use it with --model MODEL.json")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as _dt
 import io
 import json
 import sys
@@ -220,11 +221,9 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     return 0
 
 
-def utc_text(at: Any) -> str:
+def utc_text(at: _dt.datetime) -> str:
     """``at`` in UTC as ``YYYY-MM-DDTHH:MM:SSZ`` (a time without a zone is read as UTC, as
     the detector reads it)."""
-    import datetime as _dt
-
     if at.tzinfo is None:
         at = at.replace(tzinfo=_dt.timezone.utc)
     return at.astimezone(_dt.timezone.utc).replace(tzinfo=None).isoformat() + "Z"

@@ -46,7 +46,9 @@ def load_model(
                 [("--sha256", m) for _p, m in exc.problems], what="argument"
             ) from None
     if sha256 is not None:
-        raise UsageError(f"--sha256 pins a model file; {name} names a registered scorer, not a file")
+        raise UsageError(
+            f"--sha256 pins a model file; {name} names a registered scorer, not a file"
+        )
     from credit_closure._scoring.registry import get_scorer
 
     return get_scorer(spec)
