@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -103,6 +104,11 @@ def read_source(path: str) -> tuple[bytes, str]:
     return data, name
 
 
+#: A JSON document followed by another on a later line: probably JSON Lines read as one.
+_SEVERAL_RE = re.compile(r"Extra data at line (?:[2-9]|[1-9][0-9]+) column 1\b")
+_SEVERAL = " (several documents? read them as JSON Lines: --lines, or a .jsonl file)"
+
+
 def iter_documents(data: bytes, *, lines: bool) -> Iterator[tuple[str, Any]]:
     """Yield ``(location, parsed document)``: one for JSON, one per non-empty line for
     JSON Lines. A bad line raises :class:`InvalidInputError` naming the line."""
@@ -116,25 +122,9 @@ def iter_lines(data: bytes, *, lines: bool) -> Iterator[tuple[str, Any]]:
     """Like :func:`iter_documents`, but a line that is not a document is yielded as the
     :class:`InvalidInputError` naming it (its problems prefixed with ``line N``), so the
     caller can go on with the next line. A single JSON document that is not valid JSON
-    still raises (with a hint when it looks like several documents)."""
+    still raises."""
     if not lines:
-        try:
-            doc = loads_document(data)
-        except InvalidInputError as exc:
-            if any("Extra data" in m for _p, m in exc.problems):
-                raise InvalidInputError(
-                    [
-                        *exc.problems,
-                        (
-                            "",
-                            "holds several documents? read them as JSON Lines "
-                            "(--lines, or a .jsonl file), one document per line",
-                        ),
-                    ],
-                    what=exc.what,
-                ) from None
-            raise
-        yield "", doc
+        yield "", loads_document(data)
         return
     for n, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
@@ -265,7 +255,13 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     data, name = read_source(args.file)
     args.source_name = name
     if not _is_lines(args):
-        ((where, doc),) = list(iter_documents(data, lines=False))
+        try:
+            ((where, doc),) = list(iter_documents(data, lines=False))
+        except InvalidInputError as exc:  # several documents? say how to read them
+            raise InvalidInputError(
+                [(p, m + _SEVERAL if _SEVERAL_RE.search(m) else m) for p, m in exc.problems],
+                what=exc.what,
+            ) from None
         _write_result(_assess_doc(doc, scorer, day, where), args, None, True)
         return EXIT_OK
     total = sum(1 for raw in data.split(b"\n") if raw.strip())
