@@ -263,7 +263,8 @@ class TestSha256:
         assert capsys.readouterr().out == plain
 
     def test_other_hash_is_refused(self, capsys: pytest.CaptureFixture[str]):
-        """A different well-formed hash: exit 1, the artifact is not the model asked for."""
+        """A different well-formed hash: exit 3 (a configuration fault), the artifact is not
+        the model asked for."""
         other = "0" * 64
         code = cli_main(
             [
@@ -278,7 +279,7 @@ class TestSha256:
             ]
         )
         cap = capsys.readouterr()
-        assert code == 1 and cap.out == "" and "sha256" in cap.err
+        assert code == 3 and cap.out == "" and "sha256" in cap.err
 
     @pytest.mark.parametrize("value", ["abc", "g" * 64, "0" * 63, ""])
     def test_malformed_hash_names_the_option(self, value: str, capsys: pytest.CaptureFixture[str]):
@@ -287,11 +288,14 @@ class TestSha256:
         assert code == 1 and "--sha256:" in capsys.readouterr().err
 
     def test_hash_without_a_model_file(self, capsys: pytest.CaptureFixture[str]):
-        """--sha256 pins a file: without --model, or with a scorer name, it is refused."""
-        assert cli_main(["assess", str(EXAMPLE), "--sha256", self._sha()]) == 1
-        assert "--sha256:" in capsys.readouterr().err
-        assert cli_main(["validate", "rules", str(EXAMPLE), "--sha256", self._sha()]) == 1
-        assert "--sha256:" in capsys.readouterr().err
+        """--sha256 pins a file: without --model, or with a scorer name, it is refused as a
+        usage error (exit 2)."""
+        with pytest.raises(SystemExit) as info:
+            cli_main(["assess", str(EXAMPLE), "--sha256", self._sha()])
+        assert info.value.code == 2 and "--sha256" in capsys.readouterr().err
+        with pytest.raises(SystemExit) as info:
+            cli_main(["validate", "rules", str(EXAMPLE), "--sha256", self._sha()])
+        assert info.value.code == 2 and "--sha256" in capsys.readouterr().err
 
     def test_what_if_and_validate_accept_it(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -311,8 +315,8 @@ class TestSha256:
                 "1" * 64,
             ]
         )
-        assert code == 1 and "sha256" in capsys.readouterr().err
+        assert code == 3 and "sha256" in capsys.readouterr().err
         data = tmp_path / "d.jsonl"
         data.write_text("", encoding="utf-8")
         code = cli_main(["validate", str(MODEL), str(data), "--sha256", "1" * 64])
-        assert code == 1 and "sha256" in capsys.readouterr().err
+        assert code == 3 and "sha256" in capsys.readouterr().err

@@ -188,11 +188,12 @@ class TestValidate:
         assert "(0 charts embedded)" in err
 
     def test_missing_model(self, book: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        """A model file that does not exist: exit 1, the problem on stderr, no traceback."""
+        """A model file that does not exist: exit 3 (a configuration fault), the problem on
+        stderr, no traceback."""
         code, out, err = run(
             ["validate", str(book / "nope.json"), str(book / "recent.jsonl")], capsys
         )
-        assert code == 1 and out == "" and "no such file" in err and "Traceback" not in err
+        assert code == 3 and out == "" and "no such file" in err and "Traceback" not in err
 
     def test_bad_data_line(
         self, book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

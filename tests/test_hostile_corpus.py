@@ -300,4 +300,8 @@ def test_cli_exits_1_without_traceback(case: Case, tmp_path: Path) -> None:
     )
     stderr = proc.stderr.decode("utf-8", "replace")
     assert "Traceback" not in stderr, stderr[-2000:]
-    assert proc.returncode == 1, (proc.returncode, stderr[-500:])
+    # a refused model file is a configuration fault: exit 3 (docs/cli.md)
+    assert proc.returncode == (3 if case.kind == "artifact" else 1), (
+        proc.returncode,
+        stderr[-500:],
+    )

@@ -392,9 +392,10 @@ class TestDisableSwitch:
     def test_the_command_exits_1_without_traceback(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ):
-        """`credit-closure plugins` with a bad value: exit 1, the reason on stderr."""
+        """`credit-closure plugins` with a bad value: exit 3 (a configuration fault), the
+        reason on stderr."""
         monkeypatch.setenv(_registry.ENV_DISABLE, "y")
-        assert cli_main(["plugins"]) == 1
+        assert cli_main(["plugins"]) == 3
         cap = capsys.readouterr()
         assert "CREDIT_CLOSURE_DISABLE_PLUGINS='y' is not an accepted value" in cap.err
         assert "Traceback" not in cap.err and cap.out == ""
@@ -507,7 +508,8 @@ class TestExceptionTextWithheld:
     def test_nothing_logged_and_the_cli_prints_no_text(
         self, site: Site, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
     ):
-        """Scoring logs nothing of it; the command prints the type only and exits 1."""
+        """Scoring logs nothing of it; the command prints the type only and exits 3 (a scorer
+        fault)."""
         site.module("leaky_plugin", LEAKY)
         site.dist("leaky-dist", "2.0", {"leaky": "leaky_plugin:Scorer"})
         doc = site.root.parent / "p.json"
@@ -515,7 +517,7 @@ class TestExceptionTextWithheld:
         with caplog.at_level(logging.DEBUG, logger="credit_closure"):
             code = cli_main(["assess", str(doc), "--scorer", "leaky", "--as-of", AS_OF])
         cap = capsys.readouterr()
-        assert code == 1 and "ValueError" in cap.err and "Traceback" not in cap.err
+        assert code == 3 and "ValueError" in cap.err and "Traceback" not in cap.err
         assert SECRET not in cap.err + cap.out + caplog.text
 
     def test_message_helper_keeps_library_text_only_when_asked(self):

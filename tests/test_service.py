@@ -440,7 +440,7 @@ class TestServeCommand:
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ) -> None:
         pytest.importorskip("uvicorn")
-        assert main(["serve", "--scorer", "no-such-scorer"]) == 1
+        assert main(["serve", "--scorer", "no-such-scorer"]) == 3  # a scorer fault: exit 3
 
 
 # --------------------------------------------------------------------------------------

@@ -376,7 +376,8 @@ class TestScaleBounds:
     def test_cli_refuses_a_degenerate_artifact(
         self, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """The CLI, which loads a model by path, exits 1 naming the field, no traceback."""
+        """The CLI, which loads a model by path, exits 3 (a refused model) naming the field,
+        no traceback."""
         doc = _reference()
         doc["scale"]["base_odds"] = 1e-300  # type: ignore[index]
         model = tmp_path / "model.json"
@@ -385,7 +386,7 @@ class TestScaleBounds:
         data.write_text("", encoding="utf-8")
         code = main(["validate", str(model), str(data)])
         out, err = capsys.readouterr()
-        assert code == 1 and "scale.base_odds" in err and "Traceback" not in err + out
+        assert code == 3 and "scale.base_odds" in err and "Traceback" not in err + out
 
 
 class TestValidScalesStillLoad:

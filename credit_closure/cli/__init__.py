@@ -1,7 +1,10 @@
 """The ``credit-closure`` command.
 
 Conventions: results go to stdout, problems to stderr; exit codes are 0 (ok), 1 (input
-problems: a bad document, file or model), 2 (usage); no traceback for a user error.
+problems: a bad document, file or argument value), 2 (usage: an unknown option, a missing
+argument, options that conflict), 3 (the scorer or its configuration: a scorer that cannot be
+found, loaded or verified, a model file that is missing or refused, a bad ``CREDIT_CLOSURE_*``
+variable, a scorer that fails while scoring); no traceback for a user error (:data:`EPILOG`).
 
 Output never fails on a stream that cannot encode it (``LANG=C``, ``PYTHONIOENCODING=latin-1``,
 a lone surrogate in a file name): :func:`main` sets stdout and stderr to write what their
@@ -22,11 +25,44 @@ import sys
 from collections.abc import Sequence
 
 from credit_closure._version import __version__
-from credit_closure.exceptions import CreditClosureError, InvalidInputError
+from credit_closure.exceptions import (
+    AmbiguousScorerError,
+    ArtifactError,
+    CreditClosureError,
+    InvalidInputError,
+    NotFittedError,
+    PolicyError,
+    ScorerLoadError,
+    ScorerNotFoundError,
+    ScoringError,
+)
 
 EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
+EXIT_SCORER = 3
+
+#: The errors that mean the scorer or its configuration is at fault, not the input (exit 3).
+#: ``ScorerLoadError`` covers ``IncompatibleScorerError`` and ``PluginConfigError`` (a bad
+#: ``CREDIT_CLOSURE_*`` variable); ``PolicyError`` is a rule policy a scorer was built with
+#: (no document of the command line is a policy).
+SCORER_FAULTS: tuple[type[Exception], ...] = (
+    ArtifactError,
+    ScorerLoadError,
+    ScorerNotFoundError,
+    AmbiguousScorerError,
+    ScoringError,
+    NotFittedError,
+    PolicyError,
+)
+
+#: The exit codes, as ``--help`` states them (docs/cli.md says the same).
+EXIT_CODES = (
+    "Exit codes: 0 ok; 1 input problems (a bad document, file or argument value; for JSON "
+    "Lines, some lines); 2 usage (an unknown option, a missing argument, conflicting "
+    "options); 3 scorer or configuration fault (a scorer or model that cannot be found, "
+    "loaded or verified, a bad CREDIT_CLOSURE_* variable, a scorer that fails)."
+)
 
 #: Modules that add subcommands, in the order ``--help`` lists them.
 SUBCOMMANDS: list[str] = [
@@ -87,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="credit-closure",
         description="Assess what account closures mean for a borrower's credit risk.",
-        epilog="Exit codes: 0 ok, 1 input problems, 2 usage. "
+        epilog=EXIT_CODES + " "
         "Example: credit-closure assess examples/profiles/01_clean_voluntary_huabei.json",
     )
     parser.add_argument("--version", action="version", version=f"credit-closure {__version__}")
@@ -95,7 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for name in SUBCOMMANDS:
         importlib.import_module(name).register(sub)
+    for command in sub.choices.values():  # each subcommand reports its own usage errors
+        if command.get_default("parser") is None:
+            command.set_defaults(parser=command)
     return parser
+
+
+class UsageError(Exception):
+    """Options that conflict, found after parsing: ``main`` prints the subcommand's usage and
+    the message, and exits 2, as argparse does for an unknown option."""
+
+
+def exit_code(exc: CreditClosureError) -> int:
+    """The exit code of an error: 3 for a scorer or configuration fault, else 1 (input)."""
+    return EXIT_SCORER if isinstance(exc, SCORER_FAULTS) else EXIT_INPUT
 
 
 def report_problems(exc: InvalidInputError, *, source: str = "", lang: str = "en") -> None:
@@ -124,14 +173,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except InvalidInputError as exc:
-        report_problems(
-            exc, source=getattr(args, "source_name", ""), lang=getattr(args, "lang", "en")
-        )
-        return EXIT_INPUT
+    except UsageError as exc:
+        sub = getattr(args, "parser", parser)
+        sub.error(str(exc))  # raises SystemExit(EXIT_USAGE)
+        raise  # pragma: no cover
     except CreditClosureError as exc:
-        sys.stderr.write(f"credit-closure: {exc}\n")
-        return EXIT_INPUT
+        if isinstance(exc, InvalidInputError) and not isinstance(exc, SCORER_FAULTS):
+            report_problems(
+                exc, source=getattr(args, "source_name", ""), lang=getattr(args, "lang", "en")
+            )
+        else:
+            sys.stderr.write(f"credit-closure: {exc}\n")
+        return exit_code(exc)
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return EXIT_OK
 

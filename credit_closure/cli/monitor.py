@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as _dt
 import io
 import json
 import sys
 from typing import Any
 
+from credit_closure.cli import EXIT_CODES, UsageError
 from credit_closure.cli.assess import iter_documents, read_source
 from credit_closure.exceptions import InvalidInputError
 
@@ -131,9 +133,33 @@ def _psi_check(spec: Any) -> Any:
         raise InvalidInputError(exc.prefixed("psi"), what="counts document") from None
 
 
+#: The scale of each rule's statistic and limit, as printed (docs/cli.md, portfolio.py):
+#: the p-chart compares the rate itself; CUSUM and EWMA run on the standardised rate
+#: ``z_t = (p_t - p̄) / σ_t``, so their values and limits are in standard deviations.
+SCALES = {
+    "p_chart": ("rate", "rate: closures in the period per account open at its start"),
+    "cusum": ("z", "z-units: standard deviations of the rate from the baseline rate"),
+    "ewma": ("z", "z-units: standard deviations of the rate from the baseline rate"),
+    "psi": ("psi", "population stability index"),
+}
+
+_LEGEND = (
+    "rates (gross, vol., invol.) and the gross p-chart limits (LCL, UCL): closures in the "
+    "period per account open at its start; CUSUM (S+, S-, h) and EWMA (value, limit): "
+    "z-units, standard deviations of the rate from its baseline rate"
+)
+
+
+def _alert_line(a: Any) -> str:
+    """An alert's message with the scale of its numbers stated."""
+    return f"{a.message} ({SCALES.get(a.rule, ('', 'value'))[1]})"
+
+
 def _cmd_monitor(args: argparse.Namespace) -> int:
     from credit_closure.portfolio import SignalConfig, closure_rates, plot_closure_rates
 
+    if args.plot_rate is not None and not args.plot:
+        raise UsageError("--plot-rate chooses the rate --plot draws: use it with --plot OUT.png")
     data, name = read_source(args.file)
     args.source_name = name
     fmt = args.format
@@ -172,20 +198,23 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.json:
         doc = result.to_dict()
+        for alert in doc["alerts"]:
+            alert["scale"] = SCALES.get(alert["rule"], ("value", ""))[0]
         if check is not None:
             doc["psi"] = {
                 "result": check.psi.to_dict(),
-                "alert": None if check.alert is None else check.alert.to_dict(),
+                "alert": None if check.alert is None else {**check.alert.to_dict(), "scale": "psi"},
             }
         out.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return 0
     if args.lang == "zh":
         _write_monitor_zh(out, result, check, args.plot)
         return 0
-    out.write(result.format_table() + "\n\n")
+    out.write(result.format_table() + "\n")
+    out.write(f"({_LEGEND})\n\n")
     out.write(f"alerts: {len(result.alerts)}\n")
     for a in result.alerts:
-        out.write(f"  {a.message}\n")
+        out.write(f"  {_alert_line(a)}\n")
     if check is not None:
         out.write(f"\nscore PSI: {check.psi.value:.4f} ({check.psi.band})\n")
         if check.alert is not None:
@@ -214,6 +243,14 @@ def _write_monitor_zh(out: Any, result: Any, check: Any, plot: str | None) -> No
         out.write(f"\n图表已写入 {plot}\n")
 
 
+def utc_text(at: _dt.datetime) -> str:
+    """``at`` in UTC as ``YYYY-MM-DDTHH:MM:SSZ`` (a time without a zone is read as UTC, as
+    the detector reads it)."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=_dt.timezone.utc)
+    return at.astimezone(_dt.timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+
+
 def _cmd_scan(args: argparse.Namespace) -> int:
     from credit_closure._contract.model import CreditProfile
     from credit_closure.monitoring import SecurityConfig, scan
@@ -224,6 +261,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     lines = bool(args.lines) or str(args.file).endswith((".jsonl", ".ndjson"))
     out = sys.stdout
     total = 0
+    if not args.json:
+        out.write("(times and dates in UTC; a time without a zone is read as UTC)\n")
     for where, doc in iter_documents(data, lines=lines):
         try:
             profile = CreditProfile.from_dict(doc)
@@ -236,6 +275,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         if args.json:
             for a in alerts:
                 d = a.to_dict()
+                d["at_utc"] = utc_text(a.at)
                 d["subject_id"] = profile.subject_id
                 out.write(json.dumps(d, ensure_ascii=False) + "\n")
             continue
@@ -252,7 +292,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         for a in alerts:
             out.write(
                 f"  [{a.severity}] {a.rule} account {a.account_id} at "
-                f"{a.at.isoformat()}: {a.evidence}\n"
+                f"{utc_text(a.at)}: {a.evidence}\n"
             )
     return 0
 
@@ -276,7 +316,7 @@ def register(sub: Any) -> None:
         "voluntary,involuntary) and flag unusual periods with a p-chart, tabular "
         "CUSUM and EWMA. Aggregates only: nothing feeds a person's score.",
         epilog="Example: credit-closure monitor examples/portfolio/closure_counts.csv --baseline 12 "
-        "--plot rates.png   (exit codes: 0 ok, 1 input problems, 2 usage)",
+        "--plot rates.png   " + EXIT_CODES,
     )
     m.add_argument("file", help="counts as CSV (header row) or JSON, or - for stdin")
     m.add_argument(
@@ -331,7 +371,7 @@ def register(sub: Any) -> None:
         "after closure and dormant accounts suddenly used. A closure alone is "
         "never an alert.",
         epilog="Example: credit-closure scan examples/profiles/07_security_contact_change.json "
-        "  (exit codes: 0 ok, 1 input problems, 2 usage)",
+        "   " + EXIT_CODES,
     )
     s.add_argument("file", help="a profile JSON document, a .jsonl file, or - for stdin")
     s.add_argument(

@@ -8,7 +8,8 @@ import os
 import sys
 from typing import Any
 
-from credit_closure.exceptions import InvalidInputError
+from credit_closure.cli import EXIT_CODES, UsageError
+from credit_closure.exceptions import ArtifactError, InvalidInputError
 
 
 def _read(path: str, name: str) -> Any:
@@ -22,19 +23,22 @@ def _read(path: str, name: str) -> Any:
         ) from None
 
 
-def load_model(spec: str, sha256: str | None = None, *, name: str = "MODEL") -> Any:
+def load_model(
+    spec: str, sha256: str | None = None, *, name: str = "MODEL", file_only: bool = False
+) -> Any:
     """A scorer from a saved artifact path, or from a registered scorer name.
 
-    A path that exists (or ends with ``.json``) is loaded as a logistic scorecard artifact,
-    checked against ``sha256`` when given (``--sha256``); anything else is looked up as a
-    registered scorer name (``rules``, ``logistic``, a plugin's name), which cannot be pinned
-    by a hash.
+    A path that exists (or ends with ``.json``, or any ``spec`` with ``file_only``) is loaded
+    as a logistic scorecard artifact, checked against ``sha256`` when given (``--sha256``);
+    anything else is looked up as a registered scorer name (``rules``, ``logistic``, a
+    plugin's name), which cannot be pinned by a hash (a usage error). A missing or refused
+    model file is an :class:`~credit_closure.exceptions.ArtifactError` (exit 3).
     """
-    if os.path.exists(spec) or spec.endswith(".json"):
+    if file_only or os.path.exists(spec) or spec.endswith(".json"):
         from credit_closure._scorecard.logistic import LogisticScorer
 
         if not os.path.isfile(spec):
-            raise InvalidInputError([(name, f"no such file: {spec}")], what="file")
+            raise ArtifactError(f"{name}: no such file: {spec}")
         try:
             return LogisticScorer.load(spec, sha256=sha256)
         except InvalidInputError as exc:  # a malformed hash: name the option
@@ -42,9 +46,8 @@ def load_model(spec: str, sha256: str | None = None, *, name: str = "MODEL") -> 
                 [("--sha256", m) for _p, m in exc.problems], what="argument"
             ) from None
     if sha256 is not None:
-        raise InvalidInputError(
-            [("--sha256", f"pins a model file; {name} names a registered scorer, not a file")],
-            what="argument",
+        raise UsageError(
+            f"--sha256 pins a model file; {name} names a registered scorer, not a file"
         )
     from credit_closure._scoring.registry import get_scorer
 
@@ -72,6 +75,8 @@ def write_html(result: Any, html_path: str, png_dir: Any) -> None:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from credit_closure.report import html_report
 
+    if args.png_dir and args.no_plots:
+        raise UsageError("--png-dir and --no-plots are exclusive: --png-dir writes the charts")
     scorer = load_model(args.model, args.sha256)
     args.source_name = args.data
     data = _read(args.data, "DATA")
@@ -122,7 +127,7 @@ def register(sub: Any) -> None:
         "(pip install 'credit-closure[plot]'), without it the report keeps its "
         "tables.",
         epilog="Example: credit-closure validate model.json recent.jsonl --baseline train.jsonl "
-        "--html report.html   (exit codes: 0 ok, 1 input problems, 2 usage)",
+        "--html report.html   " + EXIT_CODES,
     )
     p.add_argument(
         "model",
