@@ -176,11 +176,14 @@ class TestLangZh:
         path = str(EXAMPLES / "profiles" / "07_security_contact_change.json")
         code, out, _ = run(["scan", path, "--lang", "zh"], capsys)
         assert code == 0
-        assert out.startswith("主体 p-4a90：3 条安全提示\n")
+        # the zone line first (every time in UTC), then the subject
+        assert out.startswith(
+            "（时间和日期均为 UTC；未注明时区的时间按 UTC 读取）\n主体 p-4a90：3 条安全提示\n"
+        )
         assert "[中] 关闭前后联系方式变更 CONTACT_CHANGE_NEAR_CLOSURE 账户 hb1" in out
         assert "alert" not in out and "subject" not in out and " on 20" not in out
         code, en, _ = run(["scan", path], capsys)
-        assert en.startswith("subject p-4a90: 3 alerts")
+        assert en.splitlines()[1].startswith("subject p-4a90: 3 alerts")
 
     def test_monitor(self, capsys: pytest.CaptureFixture[str]) -> None:
         path = str(EXAMPLES / "portfolio" / "closure_counts.csv")

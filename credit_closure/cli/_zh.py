@@ -205,6 +205,17 @@ def scan_header(subject_id: str, n: int) -> str:
     return f"主体 {subject_id}：{n} 条安全提示"
 
 
+def utc_text(at: Any) -> str:
+    """The time as the English scan line shows it (UTC, ``Z``): one zone in every line."""
+    from credit_closure.cli.monitor import utc_text as utc
+
+    return utc(at)
+
+
+#: The first line of the Chinese scan output (the English one says the same).
+SCAN_ZONE_LINE = "（时间和日期均为 UTC；未注明时区的时间按 UTC 读取）"
+
+
 def scan_line(alert: Any) -> str:
     """One security alert in Chinese, built from its fields (rule, severity, account, time,
     kind and the dates involved), as ``[中] 规则名 RULE 账户 a1 时间 …：证据``."""
@@ -229,7 +240,7 @@ def scan_line(alert: Any) -> str:
     severity = _SEVERITY.get(alert.severity, alert.severity)
     return (
         f"[{severity}] {name} {alert.rule} 账户 {alert.account_id} "
-        f"时间 {alert.at.isoformat()}：{evidence}"
+        f"时间 {utc_text(alert.at)}：{evidence}"
     ).replace("  ", " ")
 
 

@@ -262,7 +262,12 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     out = sys.stdout
     total = 0
     if not args.json:
-        out.write("(times and dates in UTC; a time without a zone is read as UTC)\n")
+        if args.lang == "zh":
+            from credit_closure.cli._zh import SCAN_ZONE_LINE
+
+            out.write(SCAN_ZONE_LINE + "\n")
+        else:
+            out.write("(times and dates in UTC; a time without a zone is read as UTC)\n")
     for where, doc in iter_documents(data, lines=lines):
         try:
             profile = CreditProfile.from_dict(doc)
