@@ -403,6 +403,8 @@ class PluginConfigError(ScorerLoadError):
             "third-party plugins off, 0, false, no, off or empty to leave them on "
             "(case-insensitive); no third-party plugin is loaded until it is fixed",
         )
+
+
 class ReasonTextWarning(UserWarning):
     """A fitted scorecard reports a reason code without a text of its own: a lender
     attribute it scores has none in ``reason_texts``, so its reasons read the generic
