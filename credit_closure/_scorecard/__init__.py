@@ -10,8 +10,9 @@ must be looked up where the code looks it up); docs/internals.md, "Tests".
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from credit_closure._seams import lazy_names
 
 if TYPE_CHECKING:
     from credit_closure._scorecard.artifact import _sha256 as sha256
@@ -86,15 +87,4 @@ __all__ = [  # the seam's names (tests/test_layout.py checks they match _SEAM)
 ]
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module, attr = _SEAM[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_SEAM))
+__getattr__, __dir__ = lazy_names(__name__, _SEAM, globals())

@@ -7,28 +7,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Mapping
 from typing import Any, TypeGuard
+
+from credit_closure._contract.checks import _type_name
 
 #: One problem found by a validator: the path of the offending field and what is wrong.
 Problem = tuple[str, str]
 
 
-def type_name(value: Any) -> str:
-    """The JSON name of a value's type, for messages (never the value itself)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    return type(value).__name__
+#: The JSON name of a value's type, for messages: the contract's one rule.
+type_name = _type_name
 
 
 def is_int(value: Any) -> TypeGuard[int]:
