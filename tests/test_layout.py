@@ -188,3 +188,20 @@ class TestSeams:
             mod = importlib.import_module(f"credit_closure.{pkg}")
             submodules = {p.stem for p in (PACKAGE / pkg).glob("*.py")}
             assert set(mod._SEAM) & submodules == set(), pkg
+
+
+class TestMutationCheck:
+    def test_every_mutant_still_applies(self) -> None:
+        """Each mutant of tools/mutation_check.py finds its code exactly where it expects: a
+        refactor that moves the code must move the mutant too (docs/internals.md)."""
+        import importlib.util
+
+        root = PACKAGE.parent
+        spec = importlib.util.spec_from_file_location(
+            "mutation_check", root / "tools" / "mutation_check.py"
+        )
+        assert spec is not None and spec.loader is not None
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        problems = {m.name: mod._find(root, m)[1] for m in mod.MUTANTS}
+        assert {k: v for k, v in problems.items() if v} == {}

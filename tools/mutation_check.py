@@ -75,8 +75,8 @@ MUTANTS: tuple[Mutant, ...] = (
         "numpy-equals",
         "numpy",
         "the equals condition negated (v != value)",
-        r"held = v == c\[2\]",
-        "held = v != c[2]",
+        r"held = v == c\.value",
+        "held = v != c.value",
     ),
     Mutant(
         "scalar-equals",
@@ -109,16 +109,10 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "kernel-window-12m",
         "kernel",
-        "the 12-month window is 11 months (rule scorer's day vector)",
-        r"for m in \(3, 6, 12, 24, config\.retention_months, CLOSURE_IMPACT_MONTHS\)",
-        "for m in (3, 6, 11, 24, config.retention_months, CLOSURE_IMPACT_MONTHS)",
-    ),
-    Mutant(
-        "kernel-window-12m-scorecard",
-        "kernel",
-        "the 12-month window is 11 months (scorecard's day vector)",
-        r"for m in \(3, 6, 12, 24, DEFAULT_CONFIG\.retention_months, CLOSURE_IMPACT_MONTHS\)",
-        "for m in (3, 6, 11, 24, DEFAULT_CONFIG.retention_months, CLOSURE_IMPACT_MONTHS)",
+        "the 12-month window is 11 months (the kernel's day vector, one function for the rule "
+        "scorer and the scorecard)",
+        r"months = \(3, 6, 12, 24, retention_months, counterfactual_months\)",
+        "months = (3, 6, 11, 24, retention_months, counterfactual_months)",
     ),
     Mutant(
         "numpy-window-12m",
@@ -159,16 +153,16 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "kernel-feature-index-swap",
         "kernel",
-        "closed_with_balance_amt (f[9]) sums the owed buffer (0) instead of closed balances (2)",
-        r"f\[9\] = _xsum\(bufs, 2, n2,",
-        "f[9] = _xsum(bufs, 0, n0,",
+        "closed_with_balance_amt sums the owed buffer (0) instead of closed balances (2)",
+        r"f\[F_CLOSED_WITH_BALANCE_AMT\] = _xsum\(bufs, 2, n2,",
+        "f[F_CLOSED_WITH_BALANCE_AMT] = _xsum(bufs, 0, n0,",
     ),
     Mutant(
         "numpy-feature-index-swap",
         "numpy",
         "the two average ages are written to each other's columns",
-        r'out\[:, f\["age_avg_months_incl_closed"\]\] = age_avg$',
-        'out[:, f["age_avg_months_incl_closed"]] = age_avg_open',
+        r'_put\(out, "age_avg_months_incl_closed", age_avg\)',
+        '_put(out, "age_avg_months_incl_closed", age_avg_open)',
     ),
     Mutant(
         "kernel-no-exact-resum",
