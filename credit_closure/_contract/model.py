@@ -21,8 +21,9 @@ and ends with the two unchecked constructors of the closure-impact hot path.
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import math
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -94,76 +95,57 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 # Enum converters (named functions, so that attrs and mypy read each field's type)
 # --------------------------------------------------------------------------------------
+_Member = TypeVar("_Member", bound=enum.Enum)
+
+
+def _by_value(cls: type[_Member], table: dict[str, _Member], value: Any) -> Any:
+    """``value`` as a member of ``cls`` when it is one of its values; anything else is left
+    for the field's validator to refuse with its message."""
+    if isinstance(value, cls) or not isinstance(value, str):
+        return value
+    return table.get(value, value)
+
+
 _PRODUCTS = {m.value: m for m in ProductType}
-
-
-def _product(value: Any) -> Any:
-    if isinstance(value, ProductType) or not isinstance(value, str):
-        return value
-    return _PRODUCTS.get(value, value)
-
-
 _STATUSS = {m.value: m for m in AccountStatus}
-
-
-def _status(value: Any) -> Any:
-    if isinstance(value, AccountStatus) or not isinstance(value, str):
-        return value
-    return _STATUSS.get(value, value)
-
-
 _INITIATORS = {m.value: m for m in ClosureInitiator}
-
-
-def _initiator(value: Any) -> Any:
-    if isinstance(value, ClosureInitiator) or not isinstance(value, str):
-        return value
-    return _INITIATORS.get(value, value)
-
-
 _REASONS = {m.value: m for m in ClosureReason}
-
-
-def _reason(value: Any) -> Any:
-    if isinstance(value, ClosureReason) or not isinstance(value, str):
-        return value
-    return _REASONS.get(value, value)
-
-
 _TERMINATIONS = {m.value: m for m in TerminationKind}
-
-
-def _termination(value: Any) -> Any:
-    if isinstance(value, TerminationKind) or not isinstance(value, str):
-        return value
-    return _TERMINATIONS.get(value, value)
-
-
 _INQUIRY_KINDS = {m.value: m for m in InquiryKind}
-
-
-def _inquiry_kind(value: Any) -> Any:
-    if isinstance(value, InquiryKind) or not isinstance(value, str):
-        return value
-    return _INQUIRY_KINDS.get(value, value)
-
-
 _ACTIVITY_KINDS = {m.value: m for m in ActivityKind}
-
-
-def _activity_kind(value: Any) -> Any:
-    if isinstance(value, ActivityKind) or not isinstance(value, str):
-        return value
-    return _ACTIVITY_KINDS.get(value, value)
-
-
 _ROLES = {m.value: m for m in PrincipalRole}
 
 
+def _product(value: Any) -> Any:
+    return _by_value(ProductType, _PRODUCTS, value)
+
+
+def _status(value: Any) -> Any:
+    return _by_value(AccountStatus, _STATUSS, value)
+
+
+def _initiator(value: Any) -> Any:
+    return _by_value(ClosureInitiator, _INITIATORS, value)
+
+
+def _reason(value: Any) -> Any:
+    return _by_value(ClosureReason, _REASONS, value)
+
+
+def _termination(value: Any) -> Any:
+    return _by_value(TerminationKind, _TERMINATIONS, value)
+
+
+def _inquiry_kind(value: Any) -> Any:
+    return _by_value(InquiryKind, _INQUIRY_KINDS, value)
+
+
+def _activity_kind(value: Any) -> Any:
+    return _by_value(ActivityKind, _ACTIVITY_KINDS, value)
+
+
 def _role(value: Any) -> Any:
-    if isinstance(value, PrincipalRole) or not isinstance(value, str):
-        return value
-    return _ROLES.get(value, value)
+    return _by_value(PrincipalRole, _ROLES, value)
 
 
 # --------------------------------------------------------------------------------------
