@@ -151,3 +151,19 @@ def spark():
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+
+
+@pytest.fixture
+def clean_registry(monkeypatch: pytest.MonkeyPatch):
+    """No plugin switch, allow-list or cached scorer before and after the test (the plugin
+    tests' shared reset)."""
+    from credit_closure import plugins
+    from credit_closure._scoring import registry
+
+    monkeypatch.delenv(registry.ENV_DISABLE, raising=False)
+    monkeypatch.delenv(registry.ENV_ALLOWED, raising=False)
+    plugins.set_allowed()
+    registry.clear_cache()
+    yield
+    plugins.set_allowed()
+    registry.clear_cache()

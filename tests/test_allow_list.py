@@ -81,15 +81,8 @@ class FakeSite:
         return (self.root.parent / (dist.replace("-", "_") + "_mod.imported")).exists()
 
 
-@pytest.fixture(autouse=True)
-def _clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv(_registry.ENV_DISABLE, raising=False)
-    monkeypatch.delenv(_registry.ENV_ALLOWED, raising=False)
-    plugins.set_allowed()
-    _registry.clear_cache()
-    yield
-    plugins.set_allowed()
-    _registry.clear_cache()
+# every test starts and ends with no plugin switch, allow-list or cached scorer
+pytestmark = pytest.mark.usefixtures("clean_registry")
 
 
 @pytest.fixture

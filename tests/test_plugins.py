@@ -109,15 +109,8 @@ class Site:
         return self.marker(name).exists()
 
 
-@pytest.fixture(autouse=True)
-def _clean_registry(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(_registry.ENV_DISABLE, raising=False)
-    monkeypatch.delenv(_registry.ENV_ALLOWED, raising=False)
-    plugins.set_allowed()
-    _registry.clear_cache()
-    yield
-    plugins.set_allowed()
-    _registry.clear_cache()
+# every test starts and ends with no plugin switch, allow-list or cached scorer
+pytestmark = pytest.mark.usefixtures("clean_registry")
 
 
 @pytest.fixture
