@@ -19,13 +19,17 @@ DataFrame, or a sequence of row mappings. Periods are integers or strings (ISO l
 
 **Rules**, per segment and rate, in period order; ``p̄`` is the pooled rate of the segment's
 baseline periods (all periods unless ``baseline_periods`` is set), ``σ_t = sqrt(p̄(1-p̄)/n_t)``
-with ``n_t = open_at_start``, and ``z_t = (p_t - p̄) / σ_t`` (0 when ``σ_t = 0``):
+with ``n_t = open_at_start``, and ``z_t = (p_t - p̄) / (σ_z·σ_t)`` (0 when ``σ_t = 0``), where
+``σ_z`` is 1 (binomial limits) or Laney's moving-range estimate on the baseline (p′ limits),
+chosen per segment and rate by ``SignalConfig.limits`` (``"auto"``: p′ when the baseline is
+overdispersed, see :class:`ChartBasis`). With ``SignalConfig.season`` the centre is the pooled
+rate of the baseline periods of the same season (month of year, quarter or the caller's keys):
 
-- p-chart [PCHART]: limits ``p̄ ± sigma·σ_t`` (LCL floored at 0, UCL capped at 1); alert when
-  the rate is outside them.
+- p-chart [PCHART]: limits ``p̄ ± sigma·σ_z·σ_t`` (LCL floored at 0, UCL capped at 1); alert
+  when the rate is outside them.
 - tabular CUSUM on ``z_t`` [CUSUM-MONT][CUSUM-JMP]: ``S⁺_t = max(0, S⁺_{t-1} + z_t - k)``,
   ``S⁻_t = max(0, S⁻_{t-1} - z_t - k)``, ``S_0 = 0``; alert when either exceeds ``h``
-  (defaults k = 0.5, h = 5; no reset after a signal).
+  (defaults k = 0.5, h = 5); after a signal both sums restart from 0 (``cusum_reset``).
 - EWMA on ``z_t`` [EWMA-NIST][EWMA-LIM]: ``E_t = λ z_t + (1-λ) E_{t-1}``, ``E_0 = 0`` (the
   target of a standardised series); alert when ``|E_t| > L·sqrt(λ/(2-λ)·(1-(1-λ)^{2t}))``
   (defaults λ = 0.2, L = 3).
@@ -45,8 +49,10 @@ import attrs
 import numpy as np
 
 from credit_closure._contract.model import CreditProfile
+from credit_closure._portfolio import charts as _charts
 from credit_closure._portfolio import columns as _columns_mod
 from credit_closure._portfolio import events as _events
+from credit_closure._portfolio.charts import ChartBasis, ChartSeries, crossings, segment_bounds
 from credit_closure._portfolio.columns import (
     FloatArray,
     Problem,
@@ -70,6 +76,8 @@ from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "COUNT_COLUMNS",
+    "ChartBasis",
+    "ChartSeries",
     "ClosureCounts",
     "ClosureRates",
     "INITIATOR_CODES",
@@ -83,6 +91,7 @@ __all__ = [
     "closure_rates",
     "cusum",
     "ewma",
+    "laney_sigma_z",
     "p_chart_limits",
     "plot_closure_rates",
     "score_psi",
@@ -106,24 +115,27 @@ INITIATOR_CODES: dict[str, int] = _events.INITIATOR_CODES
 # The chart formulas, on plain arrays (public so that they can be checked by hand)
 # ---------------------------------------------------------------------------------------
 def p_chart_limits(
-    x: Any, n: Any, *, sigma: float = 3.0, p_bar: float | None = None
+    x: Any, n: Any, *, sigma: float = 3.0, p_bar: float | None = None, sigma_z: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Centre line and 3-sigma limits of a p-chart with a varying sample size [PCHART].
 
-    ``p̄ = Σx / Σn`` unless given; ``LCL_t = max(0, p̄ - sigma·sqrt(p̄(1-p̄)/n_t))`` and
-    ``UCL_t = min(1, p̄ + sigma·sqrt(p̄(1-p̄)/n_t))``.
+    ``p̄ = Σx / Σn`` unless given; ``LCL_t = max(0, p̄ - sigma·σ_z·sqrt(p̄(1-p̄)/n_t))`` and
+    ``UCL_t = min(1, p̄ + sigma·σ_z·sqrt(p̄(1-p̄)/n_t))``. ``σ_z = 1`` is the textbook
+    p-chart; ``σ_z > 1`` is Laney's p′ chart (see :func:`laney_sigma_z`).
 
     Args:
         x: Events per period (closures), ``0 <= x_t <= n_t``.
         n: Trials per period (accounts open at its start), ``n_t >= 1``.
         sigma: The limits' multiplier (default 3).
         p_bar: The centre line, when it comes from a baseline; ``Σx / Σn`` when ``None``.
+        sigma_z: Laney's between-period factor (default 1: binomial limits).
 
     Returns:
         ``(center, lcl, ucl)``, arrays as long as ``x``.
 
     Raises:
-        InvalidInputError: lengths differ, counts are out of range, or sigma/p_bar are bad.
+        InvalidInputError: lengths differ, counts are out of range, or sigma/p_bar/sigma_z
+            are bad.
 
     Example:
         >>> c, lo, hi = p_chart_limits([10, 10, 10, 30], [100, 100, 100, 100])
@@ -137,6 +149,8 @@ def p_chart_limits(
         problems.append(("sigma", "must be a number > 0 and <= 100"))
     if p_bar is not None and not num_in(p_bar, 0.0, 1.0):
         problems.append(("p_bar", "must be a number between 0 and 1"))
+    if not num_in(sigma_z, 0.0, 1000.0, lo_open=True):
+        problems.append(("sigma_z", "must be a number > 0 and <= 1000"))
     if xa is not None and na is not None:
         if xa.shape != na.shape:
             problems.append(("n", "must be as long as x"))
@@ -147,21 +161,65 @@ def p_chart_limits(
     raise_if(problems, "argument")
     assert xa is not None and na is not None
     pb = float(xa.sum() / na.sum()) if p_bar is None else float(p_bar)
-    sd = np.sqrt(pb * (1.0 - pb) / na)
+    sd = sigma_z * np.sqrt(pb * (1.0 - pb) / na)
     center = np.full(na.shape, pb)
     return center, np.maximum(0.0, pb - sigma * sd), np.minimum(1.0, pb + sigma * sd)
 
 
-def cusum(z: Any, *, k: float = 0.5, h: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+def laney_sigma_z(x: Any, n: Any, *, p_bar: float | None = None) -> float:
+    """Laney's σ_z: the spread of the standardised rates between periods (p′ chart).
+
+    ``z_t = (p_t - p̄) / sqrt(p̄(1-p̄)/n_t)`` and ``σ_z = mean(|z_t - z_{t-1}|) / 1.128``
+    (the moving-range estimate of an individuals chart). Binomial data give ``σ_z ≈ 1``; a
+    book whose rate also moves from month to month gives more, and the p′ limits
+    ``p̄ ± 3·σ_z·σ_t`` widen by that factor. The moving range follows the period-to-period
+    noise and is little moved by a slow trend or one step.
+
+    Args:
+        x: Events per period, ``0 <= x_t <= n_t``.
+        n: Trials per period, ``n_t >= 1``.
+        p_bar: The centre line; ``Σx / Σn`` when ``None``.
+
+    Returns:
+        σ_z (``0.0`` when ``p̄`` is 0 or 1).
+
+    Raises:
+        InvalidInputError: as :func:`p_chart_limits`, or fewer than two periods.
+
+    Example:
+        >>> round(laney_sigma_z([100, 130, 90, 120], [10_000] * 4), 4)
+        2.8332
+    """
+    center, _lo, _hi = p_chart_limits(x, n, p_bar=p_bar)
+    xa = np.asarray(x, dtype=np.float64)
+    na = np.asarray(n, dtype=np.float64)
+    if xa.size < 2:
+        raise InvalidInputError([("x", "must have at least two periods")], what="argument")
+    pb = float(center[0])
+    if pb <= 0.0 or pb >= 1.0:
+        return 0.0
+    z = (xa / na - pb) / np.sqrt(pb * (1.0 - pb) / na)
+    s = _charts.moving_range_sigma(z)
+    assert s is not None
+    return s
+
+
+def cusum(
+    z: Any, *, k: float = 0.5, h: float = 5.0, reset: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Tabular CUSUM of a standardised series [CUSUM-MONT].
 
     ``S⁺_t = max(0, S⁺_{t-1} + z_t - k)``, ``S⁻_t = max(0, S⁻_{t-1} - z_t - k)``, from 0.
-    A signal is ``S⁺_t > h`` or ``S⁻_t > h`` (``h`` is only checked here).
+    A signal is ``S⁺_t > h`` or ``S⁻_t > h``. With ``reset`` (the default) both sums restart
+    from 0 after a signal, as when the process has been looked at and the chart restarted:
+    the value at the signal is returned, and period ``t+1`` starts from ``S = 0``. Without
+    it the sums run on (as in earlier releases: a lasting shift alarms every period).
 
     Args:
         z: The standardised values.
         k: Reference value (allowance), half the shift to detect in sigmas (default 0.5).
         h: Decision interval (default 5).
+        reset: Restart both sums from 0 after a signal (default ``True``).
 
     Returns:
         ``(s_hi, s_lo)``.
@@ -173,6 +231,8 @@ def cusum(z: Any, *, k: float = 0.5, h: float = 5.0) -> tuple[np.ndarray, np.nda
         >>> hi, lo = cusum([1, 2, 3, 0, -1])
         >>> hi.tolist(), lo.tolist()
         ([0.5, 2.0, 4.5, 4.0, 2.5], [0.0, 0.0, 0.0, 0.0, 0.5])
+        >>> cusum([3, 3, 3, 3], h=4)[0].tolist(), cusum([3, 3, 3, 3], h=4, reset=False)[0].tolist()
+        ([2.5, 5.0, 2.5, 5.0], [2.5, 5.0, 7.5, 10.0])
     """
     problems: list[Problem] = []
     za = float_array(z, "z", problems)
@@ -180,6 +240,8 @@ def cusum(z: Any, *, k: float = 0.5, h: float = 5.0) -> tuple[np.ndarray, np.nda
         problems.append(("k", "must be a number between 0 and 100"))
     if not num_in(h, 0.0, 1000.0, lo_open=True):
         problems.append(("h", "must be a number > 0 and <= 1000"))
+    if not isinstance(reset, bool):
+        problems.append(("reset", "must be true or false"))
     raise_if(problems, "argument")
     assert za is not None
     hi = np.empty_like(za)
@@ -190,6 +252,8 @@ def cusum(z: Any, *, k: float = 0.5, h: float = 5.0) -> tuple[np.ndarray, np.nda
         s_lo = max(0.0, s_lo - v - k)
         hi[t] = s_hi
         lo[t] = s_lo
+        if reset and (s_hi > h or s_lo > h):
+            s_hi = s_lo = 0.0
     return hi, lo
 
 
@@ -253,6 +317,19 @@ class SignalConfig:
             ``None`` uses every period.
         rates: Which rates the rules watch (default all of :data:`RATES`).
         rules: Which rules run (default ``("p_chart", "cusum", "ewma")``).
+        limits: ``"auto"`` (default): Laney p′ limits when the baseline is overdispersed
+            (Pearson dispersion test at ``dispersion_alpha`` rejects the binomial and the
+            moving-range σ_z exceeds 1), binomial limits otherwise; ``"binomial"``: always
+            the textbook limits (the behaviour of earlier releases); ``"laney"``: always p′.
+            The choice and its reason are in :attr:`ClosureRates.bases`.
+        dispersion_alpha: Level of the overdispersion test (default 0.05).
+        cusum_reset: Restart the CUSUM from 0 after a signal (default ``True``).
+        season: ``None`` (default), ``"month"`` (month of year of ``YYYY-MM`` periods),
+            ``"quarter"``, or a mapping ``{period: season key}`` (e.g. to mark the Chinese New
+            Year month, 618 or 双11 yourself): each period is compared with the baseline
+            periods of its own season.
+        season_min_periods: Baseline periods each season needs (default 2, i.e. two years
+            of a month-of-year baseline; at least 2).
 
     Raises:
         InvalidInputError: a parameter is out of range.
@@ -260,6 +337,8 @@ class SignalConfig:
     Example:
         >>> SignalConfig().cusum_h, SignalConfig(ewma_lambda=0.3).ewma_lambda
         (5.0, 0.3)
+        >>> SignalConfig().limits, SignalConfig(season="month").season
+        ('auto', 'month')
     """
 
     sigma: float = 3.0
@@ -270,9 +349,24 @@ class SignalConfig:
     baseline_periods: int | None = None
     rates: tuple[str, ...] = attrs.field(default=RATES, converter=tuple)
     rules: tuple[str, ...] = attrs.field(default=_RULES, converter=tuple)
+    limits: str = "auto"
+    dispersion_alpha: float = 0.05
+    cusum_reset: bool = True
+    season: Any = None
+    season_min_periods: int = 2
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
+        object.__setattr__(self, "season", _charts.check_season(self.season, p))
+        if self.limits not in _charts.LIMITS:
+            p.append(("limits", f"must be one of: {', '.join(_charts.LIMITS)}"))
+        if not num_in(self.dispersion_alpha, 0.0, 0.5, lo_open=True):
+            p.append(("dispersion_alpha", "must be a number > 0 and <= 0.5"))
+        if not isinstance(self.cusum_reset, bool):
+            p.append(("cusum_reset", "must be true or false"))
+        m = self.season_min_periods
+        if isinstance(m, bool) or not isinstance(m, int) or m < 2:
+            p.append(("season_min_periods", "must be an integer >= 2"))
         if not num_in(self.sigma, 0.0, 100.0, lo_open=True):
             p.append(("sigma", "must be a number > 0 and <= 100"))
         if not num_in(self.cusum_k, 0.0, 100.0):
@@ -304,6 +398,15 @@ class SignalConfig:
             "baseline_periods": self.baseline_periods,
             "rates": list(self.rates),
             "rules": list(self.rules),
+            "limits": self.limits,
+            "dispersion_alpha": self.dispersion_alpha,
+            "cusum_reset": self.cusum_reset,
+            "season": (
+                dict(self.season)
+                if self.season is not None and not isinstance(self.season, str)
+                else self.season
+            ),
+            "season_min_periods": self.season_min_periods,
         }
 
 
@@ -323,6 +426,9 @@ class PortfolioAlert:
         severity: ``"alert"``, or ``"warning"`` for a moderate PSI shift.
         observed_rate: The period's rate (``None`` for PSI).
         sources: DOMAIN.md source keys of the rule.
+        limits: ``"binomial"`` or ``"laney"``: the limits of the chart that fired (see
+            :class:`ChartBasis`).
+        sigma_z: The σ_z those limits used (1.0 for binomial limits).
     """
 
     rule: str
@@ -335,6 +441,8 @@ class PortfolioAlert:
     severity: str = "alert"
     observed_rate: float | None = None
     sources: tuple[str, ...] = ()
+    limits: str = "binomial"
+    sigma_z: float = 1.0
 
     @property
     def message(self) -> str:
@@ -347,6 +455,8 @@ class PortfolioAlert:
             stat = {"p_chart": "rate", "ewma": "EWMA", "psi": "PSI"}.get(self.rule, "value")
             lim = {"p_chart": "UCL" if self.side == "high" else "LCL"}.get(self.rule, "limit")
             what = f"{stat} {self.value:.6g} {cmp} {lim} {self.limit:.6g}"
+        if self.limits == "laney":
+            what += f" (Laney p′ limits, σ_z {self.sigma_z:.3g})"
         return (
             f"{self.rule}: {self.rate} rate, period {self.period}, segment {self.segment}: {what}"
         )
@@ -364,6 +474,8 @@ class PortfolioAlert:
             "severity": self.severity,
             "observed_rate": self.observed_rate,
             "sources": list(self.sources),
+            "limits": self.limits,
+            "sigma_z": self.sigma_z,
             "message": self.message,
         }
 
@@ -573,29 +685,6 @@ def closure_counts_from_profiles(
 # Rates and alerts
 # ---------------------------------------------------------------------------------------
 @attrs.frozen(eq=False)
-class ChartSeries:
-    """The charts of one rate, row by row (aligned with the counts).
-
-    Attributes:
-        center: ``p̄`` of the row's segment.
-        lcl, ucl: p-chart limits.
-        z: Standardised rate ``(p_t - p̄) / σ_t``.
-        cusum_hi, cusum_lo: ``S⁺_t`` and ``S⁻_t``.
-        ewma: ``E_t``.
-        ewma_limit: The EWMA limit at ``t``.
-    """
-
-    center: np.ndarray
-    lcl: np.ndarray
-    ucl: np.ndarray
-    z: np.ndarray
-    cusum_hi: np.ndarray
-    cusum_lo: np.ndarray
-    ewma: np.ndarray
-    ewma_limit: np.ndarray
-
-
-@attrs.frozen(eq=False)
 class ClosureRates:
     """Closure rates per period and segment, their charts and the alerts they raised.
 
@@ -605,6 +694,8 @@ class ClosureRates:
         charts: ``{rate: ChartSeries}`` for the watched rates.
         alerts: Every :class:`PortfolioAlert`, by segment, period, rate and rule.
         config: The :class:`SignalConfig` used.
+        bases: One :class:`ChartBasis` per watched rate and segment: which limits were used
+            (binomial or Laney p′), σ_z, the dispersion test and the reason.
     """
 
     counts: ClosureCounts
@@ -612,6 +703,7 @@ class ClosureRates:
     charts: Mapping[str, ChartSeries]
     alerts: tuple[PortfolioAlert, ...]
     config: SignalConfig
+    bases: tuple[ChartBasis, ...] = ()
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per (period, segment): counts, the three rates and the p-chart limits of
@@ -637,12 +729,20 @@ class ClosureRates:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe data: rows, alerts and configuration."""
+        """JSON-safe data: rows, alerts, configuration and the limits used (``bases``)."""
         return {
             "rows": self.rows(),
             "alerts": [a.to_dict() for a in self.alerts],
             "config": self.config.to_dict(),
+            "bases": [b.to_dict() for b in self.bases],
         }
+
+    def format_bases(self) -> str:
+        """One line per watched rate and segment: the limits used and why."""
+        return "\n".join(
+            f"{b.segment} {b.rate}: {b.limits} limits, σ_z {b.sigma_z:.3g} — {b.reason}"
+            for b in self.bases
+        )
 
     def to_frame(self) -> Any:
         """The rows as a pandas DataFrame (needs pandas)."""
@@ -724,100 +824,90 @@ def closure_rates(counts: Any, *, config: Any = None) -> ClosureRates:
     for v in rates.values():
         v.setflags(write=False)
     numer = {"gross": c.closures, "voluntary": c.voluntary, "involuntary": c.involuntary}
-    bounds = _segment_bounds(c)
     charts: dict[str, ChartSeries] = {}
+    bases: list[ChartBasis] = []
     alerts: list[tuple[tuple[int, int, int, str], PortfolioAlert]] = []
     for name in cfg.rates:
-        ch = _chart(numer[name].astype(np.float64), n, rates[name], bounds, cfg)
+        ch, got = _chart(name, c, numer[name].astype(np.float64), n, rates[name], cfg)
         charts[name] = ch
-        alerts.extend(_alerts(name, c, rates[name], ch, cfg))
+        bases.extend(got)
+        alerts.extend(_alerts(name, c, rates[name], ch, cfg, got))
     alerts.sort(key=lambda t: t[0])
     return ClosureRates(
-        counts=c, rates=rates, charts=charts, alerts=tuple(a for _, a in alerts), config=cfg
+        counts=c,
+        rates=rates,
+        charts=charts,
+        alerts=tuple(a for _, a in alerts),
+        config=cfg,
+        bases=tuple(bases),
     )
 
 
-def _segment_bounds(c: ClosureCounts) -> list[tuple[int, int]]:
-    """``(first row, end row)`` of each segment's run of rows (counts are sorted by segment)."""
-    bounds = []
-    start = 0
-    for r in range(1, len(c) + 1):
-        if r == len(c) or c.segment[r] != c.segment[start]:
-            bounds.append((start, r))
-            start = r
-    return bounds
-
-
 def _chart(
-    x: FloatArray,
-    n: FloatArray,
-    p: FloatArray,
-    bounds: list[tuple[int, int]],
-    cfg: SignalConfig,
-) -> ChartSeries:
-    """The charts of one rate (``x`` events out of ``n``, rate ``p``), segment by segment."""
-    arrays = {
-        k: np.empty(len(n))
-        for k in ("center", "lcl", "ucl", "z", "cusum_hi", "cusum_lo", "ewma", "ewma_limit")
-    }
-    for a, b in bounds:
-        base_end = b if cfg.baseline_periods is None else min(b, a + cfg.baseline_periods)
-        pb = float(x[a:base_end].sum() / n[a:base_end].sum())
-        center, lcl, ucl = p_chart_limits(x[a:b], n[a:b], sigma=cfg.sigma, p_bar=pb)
-        sd = np.sqrt(pb * (1.0 - pb) / n[a:b])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(sd > 0, (p[a:b] - pb) / np.where(sd > 0, sd, 1.0), 0.0)
-        hi, lo = cusum(z, k=cfg.cusum_k, h=cfg.cusum_h)
-        e, elim = ewma(z, lam=cfg.ewma_lambda, L=cfg.ewma_L)
-        for key, val in (
-            ("center", center),
-            ("lcl", lcl),
-            ("ucl", ucl),
-            ("z", z),
-            ("cusum_hi", hi),
-            ("cusum_lo", lo),
-            ("ewma", e),
-            ("ewma_limit", elim),
-        ):
+    name: str, c: ClosureCounts, x: FloatArray, n: FloatArray, p: FloatArray, cfg: SignalConfig
+) -> tuple[ChartSeries, list[ChartBasis]]:
+    """The charts of one rate (``x`` events out of ``n``, rate ``p``), segment by segment,
+    and the basis of each segment's limits."""
+    fields = ("center", "lcl", "ucl", "z", "cusum_hi", "cusum_lo", "ewma", "ewma_limit")
+    arrays = {k: np.empty(len(n)) for k in (*fields, "sigma_z")}
+    problems: list[Problem] = []
+    keys = _charts.season_keys(c.period, cfg.season, problems)
+    raise_if(problems, "seasonal baseline")
+    bases = []
+    for a, b in segment_bounds(c.segment):
+        m = (b - a) if cfg.baseline_periods is None else min(b - a, cfg.baseline_periods)
+        seg = c.segment[a]
+        got, basis, short = _charts.segment_chart(
+            x[a:b], n[a:b], p[a:b], m, None if keys is None else keys[a:b], cfg, (cusum, ewma)
+        )
+        for key, count in short:
+            problems.append(
+                (
+                    f"season.{key}",
+                    f"segment {seg}: {count} baseline period(s) in this season; a seasonal "
+                    f"baseline needs at least {cfg.season_min_periods} (season_min_periods)",
+                )
+            )
+        if basis.get("problem") == "laney":
+            problems.append(
+                ("limits", f"segment {seg}: Laney limits need at least 2 baseline periods")
+            )
+        if not got:
+            continue
+        for key, val in got.items():
             arrays[key][a:b] = val
+        bases.append(
+            ChartBasis(
+                rate=name,
+                segment=seg,
+                requested=cfg.limits,
+                baseline_periods=m,
+                season=_charts.season_label(cfg.season),
+                **basis,
+            )
+        )
+    raise_if(problems, "seasonal baseline" if cfg.season is not None else "signal configuration")
     for arr in arrays.values():
         arr.setflags(write=False)
-    return ChartSeries(**arrays)
-
-
-def _crossings(
-    r: int, obs: float, ch: ChartSeries, cfg: SignalConfig
-) -> list[tuple[str, float, float, str]]:
-    """``(rule, value, limit, side)`` of every rule that row ``r`` of the chart breaks."""
-    found = []
-    if "p_chart" in cfg.rules:
-        if obs > ch.ucl[r]:
-            found.append(("p_chart", obs, float(ch.ucl[r]), "high"))
-        elif obs < ch.lcl[r]:
-            found.append(("p_chart", obs, float(ch.lcl[r]), "low"))
-    if "cusum" in cfg.rules:
-        if ch.cusum_hi[r] > cfg.cusum_h:
-            found.append(("cusum", float(ch.cusum_hi[r]), cfg.cusum_h, "high"))
-        if ch.cusum_lo[r] > cfg.cusum_h:
-            found.append(("cusum", float(ch.cusum_lo[r]), cfg.cusum_h, "low"))
-    if "ewma" in cfg.rules:
-        if ch.ewma[r] > ch.ewma_limit[r]:
-            found.append(("ewma", float(ch.ewma[r]), float(ch.ewma_limit[r]), "high"))
-        elif ch.ewma[r] < -ch.ewma_limit[r]:
-            found.append(("ewma", float(ch.ewma[r]), -float(ch.ewma_limit[r]), "low"))
-    return found
+    return ChartSeries(**arrays), bases
 
 
 def _alerts(
-    name: str, c: ClosureCounts, p: FloatArray, ch: ChartSeries, cfg: SignalConfig
+    name: str,
+    c: ClosureCounts,
+    p: FloatArray,
+    ch: ChartSeries,
+    cfg: SignalConfig,
+    bases: list[ChartBasis],
 ) -> list[tuple[tuple[int, int, int, str], PortfolioAlert]]:
     """The alerts of one rate, each with its sort key (row, rate, rule, side)."""
     rule_rank = {rule: i for i, rule in enumerate(_RULES)}
     rate_rank = {rate: i for i, rate in enumerate(RATES)}
+    limits = {b.segment: b.limits for b in bases}
     out = []
     for r in range(len(c)):
         pr, sg, obs = c.period[r], c.segment[r], float(p[r])
-        for rule, value, limit, side in _crossings(r, obs, ch, cfg):
+        for rule, value, limit, side in crossings(r, obs, ch, cfg):
             out.append(
                 (
                     (r, rate_rank[name], rule_rank[rule], side),
@@ -831,6 +921,8 @@ def _alerts(
                         side=side,
                         observed_rate=obs,
                         sources=_SOURCES[rule],
+                        limits=limits[sg],
+                        sigma_z=float(ch.sigma_z[r]),
                     ),
                 )
             )

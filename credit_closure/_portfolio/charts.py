@@ -1,0 +1,382 @@
+"""The charts of :func:`credit_closure.portfolio.closure_rates`, segment by segment.
+
+Centre lines (pooled over the baseline, or per season), the overdispersion test and Laney's
+``σ_z``, the standardised rate that CUSUM and EWMA read, and the crossings that become
+alerts. The formulas are documented in :mod:`credit_closure.portfolio` and
+``docs/portfolio-monitoring.md``; the public chart functions (``p_chart_limits``, ``cusum``,
+``ewma``) stay in :mod:`credit_closure.portfolio` and are passed in by the caller.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from credit_closure._portfolio.columns import FloatArray, Problem
+
+#: d2 of a moving range of two observations: σ ≈ mean moving range / 1.128 (the constant of
+#: the individuals chart; Laney's p′ chart estimates σ_z this way).
+D2 = 1.128
+#: The overdispersion test needs at least this many degrees of freedom (baseline periods
+#: minus estimated centre lines); with fewer, ``limits="auto"`` keeps the binomial limits.
+MIN_TEST_DF = 7
+LIMITS = ("auto", "binomial", "laney")
+SEASONS = ("month", "quarter")
+
+_MONTH = re.compile(r"^\d{4}-(\d{2})(?:-\d{2})?$")
+_QUARTER = re.compile(r"^\d{4}-?Q([1-4])$")
+
+
+# ---------------------------------------------------------------------------------------
+# Small statistics (no scipy: the core depends on numpy only for these)
+# ---------------------------------------------------------------------------------------
+def chi2_sf(x: float, df: int) -> float:
+    """Upper tail ``P(χ²_df > x)`` by the Wilson–Hilferty cube-root normal approximation
+    (within about 0.002 of the exact tail for df >= 7 in the range that matters here)."""
+    if x <= 0.0:
+        return 1.0
+    c = 2.0 / (9.0 * df)
+    zz = ((x / df) ** (1.0 / 3.0) - (1.0 - c)) / math.sqrt(c)
+    return 0.5 * math.erfc(zz / math.sqrt(2.0))
+
+
+def moving_range_sigma(r: FloatArray) -> float | None:
+    """``mean(|r_t - r_{t-1}|) / 1.128``, or ``None`` with fewer than two values."""
+    if r.size < 2:
+        return None
+    return float(np.abs(np.diff(r)).mean() / D2)
+
+
+# ---------------------------------------------------------------------------------------
+# Seasons
+# ---------------------------------------------------------------------------------------
+def season_keys(periods: Sequence[Any], season: Any, problems: list[Problem]) -> list[str] | None:
+    """The season key of every period, or ``None`` when ``season`` is ``None``.
+
+    ``"month"``: the month of a ``YYYY-MM`` (or ``YYYY-MM-DD``) label, ``"01"`` to ``"12"``;
+    ``"quarter"``: ``Q1``..``Q4`` of a ``YYYYQn`` label or of a month label; a tuple of
+    ``(period, key)`` pairs: the caller's own keys (periods compared as text).
+    """
+    if season is None:
+        return None
+    out: list[str] = []
+    bad: list[str] = []
+    table = dict(season) if not isinstance(season, str) else {}
+    for per in periods:
+        text = str(per)
+        key: str | None = None
+        if season == "month":
+            m = _MONTH.match(text)
+            key = m.group(1) if m and 1 <= int(m.group(1)) <= 12 else None
+        elif season == "quarter":
+            m = _MONTH.match(text)
+            if m and 1 <= int(m.group(1)) <= 12:
+                key = f"Q{(int(m.group(1)) - 1) // 3 + 1}"
+            else:
+                q = _QUARTER.match(text)
+                key = f"Q{q.group(1)}" if q else None
+        else:
+            key = table.get(text)
+        if key is None:
+            bad.append(text)
+        out.append(key or "")
+    if bad:
+        shown = ", ".join(dict.fromkeys(bad[:5]))
+        if isinstance(season, str):
+            need = "YYYY-MM" if season == "month" else "YYYY-MM or YYYYQn"
+            problems.append(("season", f"needs {need} period labels; got {shown}"))
+        else:
+            problems.append(("season", f"has no season key for the periods {shown}"))
+        return None
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# The basis of one chart: which limits and why
+# ---------------------------------------------------------------------------------------
+@attrs.frozen(kw_only=True)
+class ChartBasis:
+    """Which limits one rate's charts in one segment use, and why.
+
+    Attributes:
+        rate: The rate (``"gross"``, ``"voluntary"``, ``"involuntary"``).
+        segment: The segment.
+        limits: ``"binomial"`` (textbook p-chart, σ_z = 1) or ``"laney"`` (p′: widened by σ_z).
+        requested: The configured ``limits`` (``"auto"``, ``"binomial"`` or ``"laney"``).
+        sigma_z: The factor the limits and the standardised rate use (1.0 for binomial).
+        sigma_z_estimate: Laney's moving-range estimate of σ_z on the baseline
+            (``None`` with fewer than two usable baseline periods).
+        chi2: Pearson's dispersion statistic ``Σ z_t²`` over the baseline (``None`` when
+            it cannot be computed).
+        df: Its degrees of freedom: baseline periods minus centre lines estimated.
+        p_value: ``P(χ²_df > chi2)`` (Wilson–Hilferty); small means overdispersed.
+        baseline_periods: Periods of the segment in the baseline.
+        season: ``None``, ``"month"``, ``"quarter"`` or ``"custom"``.
+        reason: One sentence: the test result and the choice.
+    """
+
+    rate: str
+    segment: str
+    limits: str
+    requested: str
+    sigma_z: float
+    sigma_z_estimate: float | None
+    chi2: float | None
+    df: int | None
+    p_value: float | None
+    baseline_periods: int
+    season: str | None
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe data."""
+        return attrs.asdict(self)
+
+
+def _fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3g}"
+
+
+def choose_limits(
+    requested: str,
+    alpha: float,
+    chi2: float | None,
+    df: int,
+    s_hat: float | None,
+) -> tuple[str, float, float | None, str]:
+    """``(limits, sigma_z, p_value, reason)`` for one chart (see ``docs/portfolio-monitoring.md``).
+
+    ``auto`` uses Laney's p′ limits when the baseline's Pearson dispersion test rejects the
+    binomial at level ``alpha`` *and* the moving-range σ_z exceeds 1; otherwise binomial.
+    """
+    p_val = chi2_sf(chi2, df) if chi2 is not None and df >= 1 else None
+    test = (
+        f"X² {chi2:.1f} on {df} df, p {p_val:.2g}"
+        if chi2 is not None and p_val is not None
+        else "no dispersion test"
+    )
+    if requested == "binomial":
+        return "binomial", 1.0, p_val, f"binomial limits requested ({test}, σ_z {_fmt(s_hat)})"
+    if requested == "laney":
+        assert s_hat is not None
+        return "laney", s_hat, p_val, f"Laney p′ limits requested ({test}, σ_z {s_hat:.3g})"
+    if chi2 is None or p_val is None or s_hat is None or df < MIN_TEST_DF:
+        return (
+            "binomial",
+            1.0,
+            p_val,
+            f"binomial limits: too few baseline periods to test for overdispersion "
+            f"({df} df, the test needs {MIN_TEST_DF})",
+        )
+    if p_val >= alpha:
+        return (
+            "binomial",
+            1.0,
+            p_val,
+            f"binomial limits: baseline variation consistent with binomial ({test} >= {alpha:g})",
+        )
+    if s_hat <= 1.0:
+        return (
+            "binomial",
+            1.0,
+            p_val,
+            f"binomial limits: {test} < {alpha:g} but the moving-range σ_z {s_hat:.3g} <= 1 "
+            "(a shift or trend inside the baseline, not month-to-month noise: check the baseline)",
+        )
+    return (
+        "laney",
+        s_hat,
+        p_val,
+        f"Laney p′ limits: baseline overdispersed ({test} < {alpha:g}), limits widened by "
+        f"σ_z {s_hat:.3g}",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# One segment's chart
+# ---------------------------------------------------------------------------------------
+def _centres(
+    x: FloatArray, n: FloatArray, m: int, keys: list[str] | None, min_per_season: int
+) -> tuple[FloatArray, FloatArray, FloatArray, int, list[tuple[str, int]]]:
+    """Centre line per row, the in-baseline and the prediction variance factors, the number
+    of centres estimated, and the seasons short of baseline periods ``(key, count)``."""
+    if keys is None:
+        pb = float(x[:m].sum() / n[:m].sum())
+        ones = np.ones(n.size)
+        return np.full(n.size, pb), ones, ones, 1, []
+    sums: dict[str, list[float]] = {}
+    for t in range(m):
+        acc = sums.setdefault(keys[t], [0.0, 0.0, 0.0])
+        acc[0] += x[t]
+        acc[1] += n[t]
+        acc[2] += 1
+    short = [
+        (k, int(sums[k][2]) if k in sums else 0)
+        for k in dict.fromkeys(keys)
+        if k not in sums or sums[k][2] < min_per_season
+    ]
+    if short:
+        return n, n, n, 0, short
+    centre = np.array([sums[k][0] / sums[k][1] for k in keys])
+    big_n = np.array([sums[k][1] for k in keys])
+    lev = n / big_n
+    inside = np.sqrt(np.clip(1.0 - lev, 0.0, None))  # residual of a period in its centre
+    after = np.where(np.arange(n.size) < m, 1.0, np.sqrt(1.0 + lev))  # a new period's error
+    return centre, inside, after, len(sums), []
+
+
+def segment_chart(
+    x: FloatArray,
+    n: FloatArray,
+    p: FloatArray,
+    m: int,
+    keys: list[str] | None,
+    cfg: Any,
+    funcs: tuple[Callable[..., Any], Callable[..., Any]],
+) -> tuple[dict[str, FloatArray], dict[str, Any], list[tuple[str, int]]]:
+    """The chart arrays, the basis fields and any season short of baseline periods.
+
+    ``m`` is the number of baseline rows; ``funcs`` are the public ``cusum`` and ``ewma``.
+    """
+    centre, inside, after, n_centres, short = _centres(x, n, m, keys, cfg.season_min_periods)
+    if short:
+        return {}, {}, short
+    sd = np.sqrt(centre * (1.0 - centre) / n)
+    ok = sd > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(ok, (p - centre) / np.where(ok, sd, 1.0), 0.0)
+        resid = np.where(ok & (inside > 0), z / np.where(inside > 0, inside, 1.0), 0.0)
+    base_ok = ok[:m]
+    used = int(base_ok.sum())
+    chi2 = float((z[:m][base_ok] ** 2).sum()) if used > n_centres else None
+    df = used - n_centres
+    s_hat = moving_range_sigma(resid[:m][base_ok])
+    if cfg.limits == "laney" and s_hat is None:
+        return {}, {"problem": "laney"}, []
+    limits, s, p_val, reason = choose_limits(cfg.limits, cfg.dispersion_alpha, chi2, df, s_hat)
+    width = cfg.sigma * s * sd * after
+    lcl = np.maximum(0.0, centre - width)
+    ucl = np.minimum(1.0, centre + width)
+    zs = z / (s * after) if s > 0 else np.zeros_like(z)
+    cusum, ewma = funcs
+    hi, lo = cusum(zs, k=cfg.cusum_k, h=cfg.cusum_h, reset=cfg.cusum_reset)
+    e, elim = ewma(zs, lam=cfg.ewma_lambda, L=cfg.ewma_L)
+    arrays = {
+        "center": centre,
+        "lcl": lcl,
+        "ucl": ucl,
+        "z": zs,
+        "cusum_hi": hi,
+        "cusum_lo": lo,
+        "ewma": e,
+        "ewma_limit": elim,
+        "sigma_z": np.full(n.size, s),
+    }
+    basis = {
+        "limits": limits,
+        "sigma_z": s,
+        "sigma_z_estimate": s_hat,
+        "chi2": chi2,
+        "df": df if chi2 is not None else None,
+        "p_value": p_val,
+        "reason": reason,
+    }
+    return arrays, basis, []
+
+
+def season_label(season: Any) -> str | None:
+    """``"month"``, ``"quarter"``, ``"custom"`` (a mapping) or ``None``."""
+    if season is None or isinstance(season, str):
+        return season
+    return "custom"
+
+
+def check_season(value: Any, problems: list[Problem]) -> Any:
+    """``None``, ``"month"``, ``"quarter"`` or a sorted tuple of ``(period, key)`` text pairs."""
+    if value is None or (isinstance(value, str) and value in SEASONS):
+        return value
+    if isinstance(value, Mapping) and value:
+        pairs = []
+        for k, v in value.items():
+            if isinstance(k, bool) or not isinstance(k, (str, int)):
+                problems.append(("season", "keys must be period labels (text or integers)"))
+                return None
+            if not isinstance(v, (str, int)) or isinstance(v, bool) or not str(v):
+                problems.append((f"season.{k}", "must be a season key (text)"))
+                return None
+            pairs.append((str(k), str(v)))
+        return tuple(sorted(pairs))
+    if isinstance(value, tuple) and value and all(isinstance(t, tuple) for t in value):
+        return value
+    problems.append(
+        ("season", "must be None, 'month', 'quarter' or a non-empty mapping {period: key}")
+    )
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# The series of one rate, and the crossings that become alerts
+# ---------------------------------------------------------------------------------------
+@attrs.frozen(eq=False)
+class ChartSeries:
+    """The charts of one rate, row by row (aligned with the counts).
+
+    Attributes:
+        center: The row's centre line: ``p̄`` of its segment's baseline, or of its season's
+            baseline periods with a seasonal baseline.
+        lcl, ucl: p-chart limits ``center ∓ sigma·σ_z·σ_t`` (times the seasonal prediction
+            factor after the baseline), floored at 0 and capped at 1.
+        z: The standardised rate CUSUM and EWMA read: ``(p_t - center_t) / (σ_z·σ_t)``
+            (``σ_z = 1`` with binomial limits; divided by the seasonal prediction factor too).
+        cusum_hi, cusum_lo: ``S⁺_t`` and ``S⁻_t``.
+        ewma: ``E_t``.
+        ewma_limit: The EWMA limit at ``t``.
+        sigma_z: The σ_z of the row's segment (1.0 with binomial limits).
+    """
+
+    center: np.ndarray
+    lcl: np.ndarray
+    ucl: np.ndarray
+    z: np.ndarray
+    cusum_hi: np.ndarray
+    cusum_lo: np.ndarray
+    ewma: np.ndarray
+    ewma_limit: np.ndarray
+    sigma_z: np.ndarray
+
+
+def segment_bounds(segments: Sequence[str]) -> list[tuple[int, int]]:
+    """``(first row, end row)`` of each segment's run of rows (counts are sorted by segment)."""
+    bounds = []
+    start = 0
+    for r in range(1, len(segments) + 1):
+        if r == len(segments) or segments[r] != segments[start]:
+            bounds.append((start, r))
+            start = r
+    return bounds
+
+
+def crossings(r: int, obs: float, ch: ChartSeries, cfg: Any) -> list[tuple[str, float, float, str]]:
+    """``(rule, value, limit, side)`` of every rule that row ``r`` of the chart breaks."""
+    found = []
+    if "p_chart" in cfg.rules:
+        if obs > ch.ucl[r]:
+            found.append(("p_chart", obs, float(ch.ucl[r]), "high"))
+        elif obs < ch.lcl[r]:
+            found.append(("p_chart", obs, float(ch.lcl[r]), "low"))
+    if "cusum" in cfg.rules:
+        if ch.cusum_hi[r] > cfg.cusum_h:
+            found.append(("cusum", float(ch.cusum_hi[r]), cfg.cusum_h, "high"))
+        if ch.cusum_lo[r] > cfg.cusum_h:
+            found.append(("cusum", float(ch.cusum_lo[r]), cfg.cusum_h, "low"))
+    if "ewma" in cfg.rules:
+        if ch.ewma[r] > ch.ewma_limit[r]:
+            found.append(("ewma", float(ch.ewma[r]), float(ch.ewma_limit[r]), "high"))
+        elif ch.ewma[r] < -ch.ewma_limit[r]:
+            found.append(("ewma", float(ch.ewma[r]), -float(ch.ewma_limit[r]), "low"))
+    return found
