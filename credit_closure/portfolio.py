@@ -52,9 +52,8 @@ from credit_closure._contract.model import CreditProfile
 from credit_closure._portfolio import charts as _charts
 from credit_closure._portfolio import columns as _columns_mod
 from credit_closure._portfolio import events as _events
-from credit_closure._portfolio.charts import ChartBasis, ChartSeries, crossings, segment_bounds
+from credit_closure._portfolio.charts import ChartBasis, ChartSeries
 from credit_closure._portfolio.columns import (
-    FloatArray,
     Problem,
     check_columns,
     columns,
@@ -100,7 +99,7 @@ __all__ = [
 #: The columns of the long counts format (``segment`` is optional).
 COUNT_COLUMNS = _columns_mod.COUNT_COLUMNS
 #: The rates computed for every row.
-RATES = ("gross", "voluntary", "involuntary")
+RATES = _charts.RATES
 #: Integer codes of closure initiators for :func:`closure_counts_from_arrays` (its fast path).
 #: ``charge_off`` marks an account that ended as a charge-off / bad debt (involuntary).
 INITIATOR_CODES: dict[str, int] = _events.INITIATOR_CODES
@@ -300,7 +299,7 @@ def ewma(z: Any, *, lam: float = 0.2, L: float = 3.0) -> tuple[np.ndarray, np.nd
 # ---------------------------------------------------------------------------------------
 # Configuration, alerts
 # ---------------------------------------------------------------------------------------
-_RULES = ("p_chart", "cusum", "ewma")
+_RULES = _charts.RULES
 
 
 @attrs.frozen(kw_only=True)
@@ -739,10 +738,7 @@ class ClosureRates:
 
     def format_bases(self) -> str:
         """One line per watched rate and segment: the limits used and why."""
-        return "\n".join(
-            f"{b.segment} {b.rate}: {b.limits} limits, σ_z {b.sigma_z:.3g} — {b.reason}"
-            for b in self.bases
-        )
+        return "\n".join(f"{b.segment} {b.rate}: {b.reason}" for b in self.bases)
 
     def to_frame(self) -> Any:
         """The rows as a pandas DataFrame (needs pandas)."""
@@ -828,11 +824,15 @@ def closure_rates(counts: Any, *, config: Any = None) -> ClosureRates:
     bases: list[ChartBasis] = []
     alerts: list[tuple[tuple[int, int, int, str], PortfolioAlert]] = []
     for name in cfg.rates:
-        ch, got = _chart(name, c, numer[name].astype(np.float64), n, rates[name], cfg)
+        ch, got = _charts.rate_chart(
+            name, c, numer[name].astype(np.float64), n, rates[name], cfg, (cusum, ewma)
+        )
         charts[name] = ch
         bases.extend(got)
-        alerts.extend(_alerts(name, c, rates[name], ch, cfg, got))
+        alerts.extend(_charts.rate_alerts(name, c, rates[name], ch, cfg, got, _alert))
     alerts.sort(key=lambda t: t[0])
+    seg_rank = {seg: i for i, seg in enumerate(c.segments)}
+    bases.sort(key=lambda b: (seg_rank[b.segment], RATES.index(b.rate)))
     return ClosureRates(
         counts=c,
         rates=rates,
@@ -843,90 +843,8 @@ def closure_rates(counts: Any, *, config: Any = None) -> ClosureRates:
     )
 
 
-def _chart(
-    name: str, c: ClosureCounts, x: FloatArray, n: FloatArray, p: FloatArray, cfg: SignalConfig
-) -> tuple[ChartSeries, list[ChartBasis]]:
-    """The charts of one rate (``x`` events out of ``n``, rate ``p``), segment by segment,
-    and the basis of each segment's limits."""
-    fields = ("center", "lcl", "ucl", "z", "cusum_hi", "cusum_lo", "ewma", "ewma_limit")
-    arrays = {k: np.empty(len(n)) for k in (*fields, "sigma_z")}
-    problems: list[Problem] = []
-    keys = _charts.season_keys(c.period, cfg.season, problems)
-    raise_if(problems, "seasonal baseline")
-    bases = []
-    for a, b in segment_bounds(c.segment):
-        m = (b - a) if cfg.baseline_periods is None else min(b - a, cfg.baseline_periods)
-        seg = c.segment[a]
-        got, basis, short = _charts.segment_chart(
-            x[a:b], n[a:b], p[a:b], m, None if keys is None else keys[a:b], cfg, (cusum, ewma)
-        )
-        for key, count in short:
-            problems.append(
-                (
-                    f"season.{key}",
-                    f"segment {seg}: {count} baseline period(s) in this season; a seasonal "
-                    f"baseline needs at least {cfg.season_min_periods} (season_min_periods)",
-                )
-            )
-        if basis.get("problem") == "laney":
-            problems.append(
-                ("limits", f"segment {seg}: Laney limits need at least 2 baseline periods")
-            )
-        if not got:
-            continue
-        for key, val in got.items():
-            arrays[key][a:b] = val
-        bases.append(
-            ChartBasis(
-                rate=name,
-                segment=seg,
-                requested=cfg.limits,
-                baseline_periods=m,
-                season=_charts.season_label(cfg.season),
-                **basis,
-            )
-        )
-    raise_if(problems, "seasonal baseline" if cfg.season is not None else "signal configuration")
-    for arr in arrays.values():
-        arr.setflags(write=False)
-    return ChartSeries(**arrays), bases
-
-
-def _alerts(
-    name: str,
-    c: ClosureCounts,
-    p: FloatArray,
-    ch: ChartSeries,
-    cfg: SignalConfig,
-    bases: list[ChartBasis],
-) -> list[tuple[tuple[int, int, int, str], PortfolioAlert]]:
-    """The alerts of one rate, each with its sort key (row, rate, rule, side)."""
-    rule_rank = {rule: i for i, rule in enumerate(_RULES)}
-    rate_rank = {rate: i for i, rate in enumerate(RATES)}
-    limits = {b.segment: b.limits for b in bases}
-    out = []
-    for r in range(len(c)):
-        pr, sg, obs = c.period[r], c.segment[r], float(p[r])
-        for rule, value, limit, side in crossings(r, obs, ch, cfg):
-            out.append(
-                (
-                    (r, rate_rank[name], rule_rank[rule], side),
-                    PortfolioAlert(
-                        rule=rule,
-                        rate=name,
-                        period=pr,
-                        segment=sg,
-                        value=value,
-                        limit=limit,
-                        side=side,
-                        observed_rate=obs,
-                        sources=_SOURCES[rule],
-                        limits=limits[sg],
-                        sigma_z=float(ch.sigma_z[r]),
-                    ),
-                )
-            )
-    return out
+def _alert(rule: str, **fields: Any) -> PortfolioAlert:
+    return PortfolioAlert(rule=rule, sources=_SOURCES[rule], **fields)
 
 
 # ---------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from credit_closure._portfolio.columns import FloatArray, Problem
+from credit_closure._portfolio.columns import FloatArray, Problem, raise_if
 
 #: d2 of a moving range of two observations: σ ≈ mean moving range / 1.128 (the constant of
 #: the individuals chart; Laney's p′ chart estimates σ_z this way).
@@ -117,7 +117,11 @@ class ChartBasis:
         p_value: ``P(χ²_df > chi2)`` (Wilson–Hilferty); small means overdispersed.
         baseline_periods: Periods of the segment in the baseline.
         season: ``None``, ``"month"``, ``"quarter"`` or ``"custom"``.
-        reason: One sentence: the test result and the choice.
+        why: ``"requested"`` (``limits`` was not ``"auto"``), ``"too_few"`` (too few
+            baseline periods to test), ``"binomial_fit"`` (the test does not reject),
+            ``"baseline_shift"`` (the test rejects but the moving-range σ_z <= 1: a shift or
+            trend inside the baseline) or ``"overdispersed"`` (Laney p′ chosen).
+        reason: One sentence in English: the test result and the choice.
     """
 
     rate: str
@@ -131,6 +135,7 @@ class ChartBasis:
     p_value: float | None
     baseline_periods: int
     season: str | None
+    why: str
     reason: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,11 +153,14 @@ def choose_limits(
     chi2: float | None,
     df: int,
     s_hat: float | None,
-) -> tuple[str, float, float | None, str]:
-    """``(limits, sigma_z, p_value, reason)`` for one chart (see ``docs/portfolio-monitoring.md``).
+) -> tuple[str, float, float | None, str, str]:
+    """``(limits, sigma_z, p_value, why, reason)`` for one chart.
 
     ``auto`` uses Laney's p′ limits when the baseline's Pearson dispersion test rejects the
     binomial at level ``alpha`` *and* the moving-range σ_z exceeds 1; otherwise binomial.
+    ``why`` is a code (``requested``, ``too_few``, ``binomial_fit``, ``baseline_shift``,
+    ``overdispersed``) and ``reason`` the sentence in English (see
+    ``docs/portfolio-monitoring.md``).
     """
     p_val = chi2_sf(chi2, df) if chi2 is not None and df >= 1 else None
     test = (
@@ -161,40 +169,32 @@ def choose_limits(
         else "no dispersion test"
     )
     if requested == "binomial":
-        return "binomial", 1.0, p_val, f"binomial limits requested ({test}, σ_z {_fmt(s_hat)})"
+        why, reason = "requested", f"binomial limits requested ({test}, σ_z {_fmt(s_hat)})"
+        return "binomial", 1.0, p_val, why, reason
     if requested == "laney":
         assert s_hat is not None
-        return "laney", s_hat, p_val, f"Laney p′ limits requested ({test}, σ_z {s_hat:.3g})"
+        why, reason = "requested", f"Laney p′ limits requested ({test}, σ_z {s_hat:.3g})"
+        return "laney", s_hat, p_val, why, reason
     if chi2 is None or p_val is None or s_hat is None or df < MIN_TEST_DF:
-        return (
-            "binomial",
-            1.0,
-            p_val,
-            f"binomial limits: too few baseline periods to test for overdispersion "
-            f"({df} df, the test needs {MIN_TEST_DF})",
+        reason = (
+            "binomial limits: too few baseline periods to test for overdispersion "
+            f"({max(df, 0)} df, the test needs {MIN_TEST_DF})"
         )
+        return "binomial", 1.0, p_val, "too_few", reason
     if p_val >= alpha:
-        return (
-            "binomial",
-            1.0,
-            p_val,
-            f"binomial limits: baseline variation consistent with binomial ({test} >= {alpha:g})",
-        )
+        reason = f"binomial limits: baseline variation fits the binomial ({test} >= {alpha:g})"
+        return "binomial", 1.0, p_val, "binomial_fit", reason
     if s_hat <= 1.0:
-        return (
-            "binomial",
-            1.0,
-            p_val,
+        reason = (
             f"binomial limits: {test} < {alpha:g} but the moving-range σ_z {s_hat:.3g} <= 1 "
-            "(a shift or trend inside the baseline, not month-to-month noise: check the baseline)",
+            "(a shift or trend inside the baseline, not month-to-month noise: check the baseline)"
         )
-    return (
-        "laney",
-        s_hat,
-        p_val,
+        return "binomial", 1.0, p_val, "baseline_shift", reason
+    reason = (
         f"Laney p′ limits: baseline overdispersed ({test} < {alpha:g}), limits widened by "
-        f"σ_z {s_hat:.3g}",
+        f"σ_z {s_hat:.3g}"
     )
+    return "laney", s_hat, p_val, "overdispersed", reason
 
 
 # ---------------------------------------------------------------------------------------
@@ -204,11 +204,17 @@ def _centres(
     x: FloatArray, n: FloatArray, m: int, keys: list[str] | None, min_per_season: int
 ) -> tuple[FloatArray, FloatArray, FloatArray, int, list[tuple[str, int]]]:
     """Centre line per row, the in-baseline and the prediction variance factors, the number
-    of centres estimated, and the seasons short of baseline periods ``(key, count)``."""
+    of centres estimated, and the seasons short of baseline periods ``(key, count)``.
+
+    A period after the baseline differs from a centre estimated on ``N`` accounts by a
+    variance ``σ_t²·(1 + n_t/N)``: the prediction factor ``sqrt(1 + n_t/N)``. A baseline
+    period is part of its own centre: its residual's variance is ``σ_t²·(1 - n_t/N)``.
+    """
     if keys is None:
-        pb = float(x[:m].sum() / n[:m].sum())
-        ones = np.ones(n.size)
-        return np.full(n.size, pb), ones, ones, 1, []
+        big = float(n[:m].sum())
+        pb = float(x[:m].sum() / big)
+        after = np.where(np.arange(n.size) < m, 1.0, np.sqrt(1.0 + n / big))
+        return np.full(n.size, pb), np.ones(n.size), after, 1, []
     sums: dict[str, list[float]] = {}
     for t in range(m):
         acc = sums.setdefault(keys[t], [0.0, 0.0, 0.0])
@@ -258,7 +264,9 @@ def segment_chart(
     s_hat = moving_range_sigma(resid[:m][base_ok])
     if cfg.limits == "laney" and s_hat is None:
         return {}, {"problem": "laney"}, []
-    limits, s, p_val, reason = choose_limits(cfg.limits, cfg.dispersion_alpha, chi2, df, s_hat)
+    limits, s, p_val, why, reason = choose_limits(cfg.limits, cfg.dispersion_alpha, chi2, df, s_hat)
+    if limits == "binomial" and keys is None:
+        after = np.ones(n.size)  # the textbook p-chart: p̄ treated as known
     width = cfg.sigma * s * sd * after
     lcl = np.maximum(0.0, centre - width)
     ucl = np.minimum(1.0, centre + width)
@@ -284,6 +292,7 @@ def segment_chart(
         "chi2": chi2,
         "df": df if chi2 is not None else None,
         "p_value": p_val,
+        "why": why,
         "reason": reason,
     }
     return arrays, basis, []
@@ -380,3 +389,104 @@ def crossings(r: int, obs: float, ch: ChartSeries, cfg: Any) -> list[tuple[str, 
         elif ch.ewma[r] < -ch.ewma_limit[r]:
             found.append(("ewma", float(ch.ewma[r]), -float(ch.ewma_limit[r]), "low"))
     return found
+
+
+# ---------------------------------------------------------------------------------------
+# One rate over every segment, and its alerts
+# ---------------------------------------------------------------------------------------
+RULES = ("p_chart", "cusum", "ewma")
+RATES = ("gross", "voluntary", "involuntary")
+
+
+def rate_chart(
+    name: str,
+    c: Any,
+    x: FloatArray,
+    n: FloatArray,
+    p: FloatArray,
+    cfg: Any,
+    funcs: tuple[Callable[..., Any], Callable[..., Any]],
+) -> tuple[ChartSeries, list[ChartBasis]]:
+    """The charts of one rate (``x`` events out of ``n``, rate ``p``) over the counts ``c``,
+    segment by segment, and the basis of each segment's limits.
+
+    Raises:
+        InvalidInputError: bad season labels, a season short of baseline periods (each one
+            named), or Laney limits on a one-period baseline.
+    """
+    fields = ("center", "lcl", "ucl", "z", "cusum_hi", "cusum_lo", "ewma", "ewma_limit")
+    arrays = {k: np.empty(len(n)) for k in (*fields, "sigma_z")}
+    problems: list[Problem] = []
+    keys = season_keys(c.period, cfg.season, problems)
+    raise_if(problems, "seasonal baseline")
+    bases = []
+    for a, b in segment_bounds(c.segment):
+        m = (b - a) if cfg.baseline_periods is None else min(b - a, cfg.baseline_periods)
+        seg = c.segment[a]
+        got, basis, short = segment_chart(
+            x[a:b], n[a:b], p[a:b], m, None if keys is None else keys[a:b], cfg, funcs
+        )
+        for key, count in short:
+            problems.append(
+                (
+                    f"season.{key}",
+                    f"segment {seg}: {count} baseline period(s) in this season; a seasonal "
+                    f"baseline needs at least {cfg.season_min_periods} (season_min_periods)",
+                )
+            )
+        if basis.get("problem") == "laney":
+            problems.append(
+                ("limits", f"segment {seg}: Laney limits need at least 2 baseline periods")
+            )
+        if not got:
+            continue
+        for key, val in got.items():
+            arrays[key][a:b] = val
+        bases.append(
+            ChartBasis(
+                rate=name,
+                segment=seg,
+                requested=cfg.limits,
+                baseline_periods=m,
+                season=season_label(cfg.season),
+                **basis,
+            )
+        )
+    raise_if(problems, "seasonal baseline" if cfg.season is not None else "signal configuration")
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    return ChartSeries(**arrays), bases
+
+
+def rate_alerts(
+    name: str,
+    c: Any,
+    p: FloatArray,
+    ch: ChartSeries,
+    cfg: Any,
+    bases: list[ChartBasis],
+    make: Callable[..., Any],
+) -> list[tuple[tuple[int, int, int, str], Any]]:
+    """The alerts of one rate, each with its sort key (row, rate, rule, side); ``make``
+    builds a :class:`credit_closure.portfolio.PortfolioAlert` from a rule and its fields."""
+    rule_rank = {rule: i for i, rule in enumerate(RULES)}
+    rate_rank = {rate: i for i, rate in enumerate(RATES)}
+    limits = {b.segment: b.limits for b in bases}
+    out = []
+    for r in range(len(c)):
+        pr, sg, obs = c.period[r], c.segment[r], float(p[r])
+        for rule, value, limit, side in crossings(r, obs, ch, cfg):
+            alert = make(
+                rule,
+                rate=name,
+                period=pr,
+                segment=sg,
+                value=value,
+                limit=limit,
+                side=side,
+                observed_rate=obs,
+                limits=limits[sg],
+                sigma_z=float(ch.sigma_z[r]),
+            )
+            out.append(((r, rate_rank[name], rule_rank[rule], side), alert))
+    return out

@@ -268,9 +268,41 @@ def monitor_alert(alert: Any) -> str:
         what = f"关闭率 {alert.value:.4g} {cmp} {lim} {alert.limit:.4g}"
     else:
         what = f"{alert.rule} {alert.value:.4g} {cmp} {alert.limit:.4g}"
+    if getattr(alert, "limits", "binomial") == "laney":
+        what += f"（Laney p′ 控制限，σ_z {alert.sigma_z:.3g}）"
     rule = _RULES.get(alert.rule, alert.rule)
     rate = _RATES.get(alert.rate, alert.rate)
     return f"{rule}：{rate}，期间 {alert.period}，细分 {alert.segment}：{what}"
+
+
+def monitor_basis(b: Any, alpha: float) -> str:
+    """Which limits one rate's charts in one segment use, and why, in Chinese (built from
+    the fields of a :class:`credit_closure.portfolio.ChartBasis`)."""
+    rate = _RATES.get(b.rate, b.rate)
+    kind = "Laney p′ 控制限" if b.limits == "laney" else "二项控制限"
+    test = (
+        f"X² {b.chi2:.1f}，自由度 {b.df}，p 值 {b.p_value:.2g}"
+        if b.chi2 is not None and b.p_value is not None
+        else "无离散检验"
+    )
+    if b.why == "requested":
+        why = f"按设置使用（{test}）"
+    elif b.why == "too_few":
+        why = f"基线期数太少，无法检验过度离散（自由度 {max(b.df or 0, 0)}，检验至少需要 7）"
+    elif b.why == "binomial_fit":
+        why = f"基线波动符合二项分布（{test} ≥ {alpha:g}）"
+    elif b.why == "baseline_shift":
+        why = (
+            f"离散检验显著（{test} < {alpha:g}），但移动极差 σ_z {_num(b.sigma_z_estimate)} ≤ 1："
+            "基线内有跳变或趋势，而非逐月波动，请检查基线"
+        )
+    else:
+        why = f"基线过度离散（{test} < {alpha:g}），控制限按 σ_z 放宽"
+    return f"细分 {b.segment} {rate}：{kind}（σ_z {b.sigma_z:.3g}）——{why}"
+
+
+def _num(v: float | None) -> str:
+    return "无" if v is None else f"{v:.3g}"
 
 
 _TABLE_HEAD = (

@@ -150,6 +150,23 @@ _LEGEND = (
 )
 
 
+def _season_map(path: str) -> dict[str, str]:
+    """``--season-map FILE``: a JSON object ``{period: season key}``."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise InvalidInputError(
+            [("--season-map", f"cannot read {path}: {exc.strerror}")], what="argument"
+        ) from None
+    ((_, doc),) = list(iter_documents(data, lines=False))
+    if not isinstance(doc, dict) or not doc:
+        raise InvalidInputError(
+            [("--season-map", "must be a JSON object {period: season key}")], what="argument"
+        )
+    return doc
+
+
 def _alert_line(a: Any) -> str:
     """An alert's message with the scale of its numbers stated."""
     return f"{a.message} ({SCALES.get(a.rule, ('', 'value'))[1]})"
@@ -173,7 +190,15 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         "ewma_lambda": args.lam,
         "ewma_L": args.L,
         "baseline_periods": args.baseline,
+        "limits": args.limits,
+        "dispersion_alpha": args.dispersion_alpha,
+        "cusum_reset": not args.no_cusum_reset,
+        "season_min_periods": args.season_min,
     }
+    if args.season_map is not None:
+        cfg_kwargs["season"] = _season_map(args.season_map)
+    elif args.season is not None:
+        cfg_kwargs["season"] = args.season
     if args.rate:
         cfg_kwargs["rates"] = tuple(dict.fromkeys(args.rate))
     cfg = SignalConfig(**cfg_kwargs)
@@ -212,6 +237,10 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         return 0
     out.write(result.format_table() + "\n")
     out.write(f"({_LEGEND})\n\n")
+    out.write("limits (per segment and rate):\n")
+    for line in result.format_bases().splitlines():
+        out.write(f"- {line}\n")
+    out.write("\n")
     out.write(f"alerts: {len(result.alerts)}\n")
     for a in result.alerts:
         out.write(f"  {_alert_line(a)}\n")
@@ -229,6 +258,10 @@ def _write_monitor_zh(out: Any, result: Any, check: Any, plot: str | None) -> No
     from credit_closure.cli import _zh
 
     out.write(_zh.monitor_table(result.format_table()) + "\n\n")
+    out.write("控制限（按细分和关闭率）：\n")
+    for b in result.bases:
+        out.write(f"- {_zh.monitor_basis(b, result.config.dispersion_alpha)}\n")
+    out.write("\n")
     out.write(f"预警：{len(result.alerts)} 条\n")
     for a in result.alerts:
         out.write(f"  {_zh.monitor_alert(a)}\n")
@@ -311,6 +344,55 @@ def _lang(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _chart_options(m: argparse.ArgumentParser) -> None:
+    """The options of the limits, the CUSUM reset and the seasonal baseline."""
+    m.add_argument(
+        "--limits",
+        choices=("auto", "binomial", "laney"),
+        default="auto",
+        help="p-chart/CUSUM/EWMA limits: auto (Laney p' when the baseline is overdispersed, "
+        "default), binomial (textbook, earlier releases) or laney",
+    )
+    m.add_argument(
+        "--dispersion-alpha",
+        dest="dispersion_alpha",
+        type=float,
+        default=0.05,
+        metavar="A",
+        help="level of the baseline's overdispersion test for --limits auto (default 0.05)",
+    )
+    m.add_argument(
+        "--no-cusum-reset",
+        dest="no_cusum_reset",
+        action="store_true",
+        help="let the CUSUM sums run on after a signal (default: restart from 0)",
+    )
+    season = m.add_mutually_exclusive_group()
+    season.add_argument(
+        "--season",
+        choices=("month", "quarter"),
+        default=None,
+        help="seasonal baseline: compare each period with the baseline periods of the same "
+        "month (or quarter) of the year; needs --season-min years of baseline",
+    )
+    season.add_argument(
+        "--season-map",
+        dest="season_map",
+        metavar="FILE.json",
+        default=None,
+        help='seasonal baseline with your own keys: a JSON object {"2025-01": "cny", ...} '
+        "giving every period its season",
+    )
+    m.add_argument(
+        "--season-min",
+        dest="season_min",
+        type=int,
+        default=2,
+        metavar="N",
+        help="baseline periods each season needs (default 2: two years of months)",
+    )
+
+
 def register(sub: Any) -> None:
     """Add ``monitor`` and ``scan`` to the command's subparsers."""
     m = sub.add_parser(
@@ -344,6 +426,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help="estimate each segment's centre line from its first N periods (default: all periods)",
     )
+    _chart_options(m)
     m.add_argument(
         "--rate",
         action="append",
