@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -177,6 +178,15 @@ class TestLaney:
         (b,) = res.bases
         assert (b.limits, b.why, b.df) == ("binomial", "too_few", 3)
         assert f"the test needs {MIN_TEST_DF}" in b.reason
+
+    def test_laney_on_a_baseline_without_variation_keeps_binomial_limits(self) -> None:
+        """Requested p′ limits on constant rates (σ_z = 0) or a zero rate fall back to the
+        binomial width instead of collapsing the limits onto the centre."""
+        for x in ([10] * 10, [0] * 10):
+            res = closure_rates(counts(x, [1000] * 10), config={**GROSS, "limits": "laney"})
+            (b,) = res.bases
+            assert (b.limits, b.sigma_z, b.why) == ("binomial", 1.0, "no_variation")
+            assert res.alerts == ()
 
     def test_laney_needs_two_baseline_periods(self) -> None:
         with pytest.raises(InvalidInputError) as exc:
@@ -403,6 +413,7 @@ class TestCli:
         out = capsys.readouterr().out
         assert "控制限（按细分和关闭率）：\n- 细分 all 总关闭率：Laney p′ 控制限（σ_z " in out
         assert "基线过度离散（X² " in out
+        assert not re.search(r"[\u4e00-\u9fff][,;:!?()]|[,;:!?()][\u4e00-\u9fff]", out)
 
     def test_monitor_seasons_and_reset(self, tmp_path, capsys) -> None:
         path = self.write(tmp_path, counts(PATTERN * 3, [100_000] * 36))

@@ -117,7 +117,9 @@ class ChartBasis:
         p_value: ``P(χ²_df > chi2)`` (Wilson–Hilferty); small means overdispersed.
         baseline_periods: Periods of the segment in the baseline.
         season: ``None``, ``"month"``, ``"quarter"`` or ``"custom"``.
-        why: ``"requested"`` (``limits`` was not ``"auto"``), ``"too_few"`` (too few
+        why: ``"requested"`` (``limits`` was not ``"auto"``), ``"no_variation"`` (Laney
+            limits requested on a baseline whose rates do not vary: σ_z 0 or not
+            measurable, binomial limits kept), ``"too_few"`` (too few
             baseline periods to test), ``"binomial_fit"`` (the test does not reject),
             ``"baseline_shift"`` (the test rejects but the moving-range σ_z <= 1: a shift or
             trend inside the baseline) or ``"overdispersed"`` (Laney p′ chosen).
@@ -158,8 +160,8 @@ def choose_limits(
 
     ``auto`` uses Laney's p′ limits when the baseline's Pearson dispersion test rejects the
     binomial at level ``alpha`` *and* the moving-range σ_z exceeds 1; otherwise binomial.
-    ``why`` is a code (``requested``, ``too_few``, ``binomial_fit``, ``baseline_shift``,
-    ``overdispersed``) and ``reason`` the sentence in English (see
+    ``why`` is a code (``requested``, ``no_variation``, ``too_few``, ``binomial_fit``,
+    ``baseline_shift``, ``overdispersed``) and ``reason`` the sentence in English (see
     ``docs/portfolio-monitoring.md``).
     """
     p_val = chi2_sf(chi2, df) if chi2 is not None and df >= 1 else None
@@ -172,7 +174,12 @@ def choose_limits(
         why, reason = "requested", f"binomial limits requested ({test}, σ_z {_fmt(s_hat)})"
         return "binomial", 1.0, p_val, why, reason
     if requested == "laney":
-        assert s_hat is not None
+        if s_hat is None or s_hat <= 0.0:
+            reason = (
+                "binomial limits: Laney p′ limits requested, but the baseline rates do not "
+                "vary from period to period (σ_z 0 or not measurable)"
+            )
+            return "binomial", 1.0, p_val, "no_variation", reason
         why, reason = "requested", f"Laney p′ limits requested ({test}, σ_z {s_hat:.3g})"
         return "laney", s_hat, p_val, why, reason
     if chi2 is None or p_val is None or s_hat is None or df < MIN_TEST_DF:
@@ -262,7 +269,7 @@ def segment_chart(
     chi2 = float((z[:m][base_ok] ** 2).sum()) if used > n_centres else None
     df = used - n_centres
     s_hat = moving_range_sigma(resid[:m][base_ok])
-    if cfg.limits == "laney" and s_hat is None:
+    if cfg.limits == "laney" and m < 2:
         return {}, {"problem": "laney"}, []
     limits, s, p_val, why, reason = choose_limits(cfg.limits, cfg.dispersion_alpha, chi2, df, s_hat)
     if limits == "binomial" and keys is None:

@@ -287,6 +287,8 @@ def monitor_basis(b: Any, alpha: float) -> str:
     )
     if b.why == "requested":
         why = f"按设置使用（{test}）"
+    elif b.why == "no_variation":
+        why = "设置要求 Laney p′ 控制限，但基线各期关闭率没有波动（σ_z 为 0 或无法计算），沿用二项控制限"
     elif b.why == "too_few":
         why = f"基线期数太少，无法检验过度离散（自由度 {max(b.df or 0, 0)}，检验至少需要 7）"
     elif b.why == "binomial_fit":
