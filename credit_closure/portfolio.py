@@ -797,10 +797,13 @@ def closure_rates(counts: Any, *, config: Any = None) -> ClosureRates:
         config: A :class:`SignalConfig` (or a mapping of its fields); defaults when ``None``.
 
     Returns:
-        :class:`ClosureRates`.
+        :class:`ClosureRates`, with the limits each rate and segment uses and why in
+        ``bases``.
 
     Raises:
-        InvalidInputError: bad counts or configuration, listing every problem.
+        InvalidInputError: bad counts or configuration, listing every problem; with a
+            seasonal baseline, periods without a season key and every season with fewer
+            than ``season_min_periods`` baseline periods (``season.03``, with its segment).
 
     Example:
         >>> res = closure_rates({"period": [1, 2, 3, 4], "open_at_start": [100] * 4,

@@ -327,7 +327,14 @@ def check_season(value: Any, problems: list[Problem]) -> Any:
                 return None
             pairs.append((str(k), str(v)))
         return tuple(sorted(pairs))
-    if isinstance(value, tuple) and value and all(isinstance(t, tuple) for t in value):
+    if (
+        isinstance(value, tuple)
+        and value
+        and all(
+            isinstance(t, tuple) and len(t) == 2 and all(isinstance(v, str) and v for v in t)
+            for t in value
+        )
+    ):
         return value
     problems.append(
         ("season", "must be None, 'month', 'quarter' or a non-empty mapping {period: key}")
