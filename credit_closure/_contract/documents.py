@@ -604,15 +604,6 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         raise InvalidInputError(
             [("", "starts with a byte-order mark; save it as UTF-8 without BOM")], what=what
         )
-    if text is None:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidInputError(
-                [("", f"is not valid UTF-8 (byte {exc.start})")], what=what
-            ) from None
-    if not text or text.isspace():
-        raise InvalidInputError([("", "is empty")], what=what)
     too_much = _scan(raw, MAX_NESTING, MAX_VALUES)
     if too_much == "depth":
         raise InvalidInputError(
@@ -629,6 +620,15 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
             ],
             what=what,
         )
+    if text is None:  # decoded after the scan: a refused text never has a decoded copy
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(
+                [("", f"is not valid UTF-8 (byte {exc.start})")], what=what
+            ) from None
+    if not text or text.isspace():
+        raise InvalidInputError([("", "is empty")], what=what)
     lone_surrogate = _has_escaped_lone_surrogate(raw)  # reported once the JSON is valid
     del raw  # our copy (of a ``str``) is not kept while parsing
     try:
