@@ -71,12 +71,13 @@ def _scan(raw: bytes, depth_limit: int, value_limit: int) -> str | None:
     else ``None``; checked before parsing, so that a hostile document cannot exhaust the
     parser.
 
-    Linear in time and memory, whatever the input. The structure (quotes, brackets, commas;
-    escaped quotes left out) is taken with ``bytes.translate``; when its counts are within
-    both limits, strings cannot matter (they only hide brackets and commas) and nothing more
-    is done. Otherwise it is walked, tracking whether each byte is inside a string (the
-    parity of the quotes seen), the depth and the count. UTF-8 multi-byte sequences never
-    contain these ASCII bytes, so bytes are enough.
+    Linear in time and memory, whatever the input. The structure (quotes, brackets, commas)
+    is taken with ``bytes.translate`` (escaped quotes resolved in the same pass for a large
+    text with backslashes); when its counts are within both limits, strings cannot matter
+    (they only hide brackets and commas) and nothing more is done. Otherwise, escapes
+    resolved, it is walked, tracking whether each byte is inside a string (the parity of the
+    quotes seen), the depth and the count. UTF-8 multi-byte sequences never contain these
+    ASCII bytes, so bytes are enough.
     """
     resolved = b"\\" not in raw
     if not resolved and len(raw) >= _VECTOR_FROM:
