@@ -323,6 +323,24 @@ def _huge() -> Iterator[Case]:
         lambda: b'{"subject_id": "s", "accounts": [' + b",".join([b"0"] * 400_000) + b"]}",
         refuse=True,
     )
+    yield Case(  # over MAX_VALUES: refused by the reader's count, before json.loads
+        "huge-list-of-zeros-in-accounts-1000001",
+        "huge",
+        "document",
+        lambda: b'{"subject_id": "s", "accounts": [' + b",".join([b"0"] * 1_000_001) + b"]}",
+        refuse=True,
+    )
+    yield Case(
+        "huge-object-of-1000001-keys-in-attributes",
+        "huge",
+        "document",
+        lambda: (
+            b'{"subject_id": "s", "attributes": {'
+            + b",".join(b'"k%d":0' % i for i in range(1_000_001))
+            + b"}}"
+        ),
+        refuse=True,
+    )
     yield Case(
         "huge-valid-activity-20000",
         "huge",

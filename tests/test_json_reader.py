@@ -1,5 +1,6 @@
-"""The strict JSON reader under hostile input (issue 16): a single linear nesting scan, exact
-limits, unknown keys shown escaped, and TOML policies held to the same rules as JSON.
+"""The strict JSON reader under hostile input (issue 16): a single linear scan of nesting and
+value count, exact limits, unknown keys shown escaped, and TOML policies held to the same rules
+as JSON.
 
 No wall-clock bound: linearity is checked structurally, by counting what the scanner examines
 (``documents._scan_trace``) on inputs of size n and 2n.
@@ -13,28 +14,48 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from credit_closure import CreditProfile, InvalidInputError, PolicyError
 from credit_closure._contract import documents
-from credit_closure._contract.documents import MAX_DOCUMENT_BYTES, MAX_NESTING, loads_document
+from credit_closure._contract.documents import (
+    MAX_DOCUMENT_BYTES,
+    MAX_NESTING,
+    MAX_VALUES,
+    loads_document,
+)
 from credit_closure._scoring.rules import RulePolicy, RuleScorer
 
-_OLD_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_OLD_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]')
 
 
-def _old_too_deep(text: str, limit: int) -> bool:
-    """The former regex scan (quadratic on hostile input; kept here as an oracle on small,
-    valid documents only)."""
-    depth = 0
+def _old_scan(text: str, depth_limit: int, value_limit: int) -> str | None:
+    """A regex scan (quadratic on hostile input; kept here as an oracle on small, valid
+    documents only): the first limit passed in the text, as ``documents._scan`` says it."""
+    depth = count = 0
     for m in _OLD_TOKENS.finditer(text):
         c = m.group()
         if c in "[{":
             depth += 1
-            if depth > limit:
-                return True
+            if depth > depth_limit:
+                return "depth"
+        if c in "[{,":
+            count += 1
+            if count > value_limit:
+                return "values"
         elif c in "]}":
             depth -= 1
-    return False
+    return None
+
+
+def _old_too_deep(text: str, limit: int) -> bool:
+    return _old_scan(text, limit, len(text)) == "depth"
+
+
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """The scan's nesting verdict alone (a value limit it cannot reach)."""
+    return documents._scan(raw, limit, len(raw)) == "depth"
 
 
 @pytest.fixture
@@ -63,10 +84,10 @@ class TestLinearScan:
         """The scanner examines each byte of structure at most once: the total it examines is
         at most the input's size, and doubling the input at most doubles it."""
         small, large = _hostile(1 << 18)[shape], _hostile(1 << 19)[shape]
-        documents._too_deep(small, MAX_NESTING)
+        _too_deep(small, MAX_NESTING)
         n_small = sum(steps)
         steps.clear()
-        documents._too_deep(large, MAX_NESTING)
+        _too_deep(large, MAX_NESTING)
         n_large = sum(steps)
         assert 0 < n_small <= len(small)
         assert n_large <= len(large)
@@ -74,7 +95,7 @@ class TestLinearScan:
 
     def test_steps_are_bounded(self, steps: list[int]) -> None:
         """Memory: the scanner works in steps of at most ``_SCAN_CHUNK`` bytes of structure."""
-        documents._too_deep(b"[" * (3 * documents._SCAN_CHUNK + 5), MAX_NESTING)
+        _too_deep(b"[" * (3 * documents._SCAN_CHUNK + 5), MAX_NESTING)
         assert max(steps) <= documents._SCAN_CHUNK
         # It stops at the first step that goes too deep.
         assert len(steps) == 1
@@ -82,7 +103,7 @@ class TestLinearScan:
     def test_few_brackets_are_not_walked(self, steps: list[int]) -> None:
         """A document with no more brackets than the limit is not walked at all."""
         raw = b'["' + b"x" * 100_000 + b'"]'
-        assert documents._too_deep(raw, MAX_NESTING) is False
+        assert _too_deep(raw, MAX_NESTING) is False
         assert steps == []
 
     def test_megabyte_of_escaped_quotes(self) -> None:
@@ -110,9 +131,10 @@ class TestLinearScan:
             text = json.dumps(doc)
             for raw_text in (text, json.dumps(doc, ensure_ascii=False)):
                 for limit in range(8):
-                    assert documents._too_deep(raw_text.encode(), limit) == _old_too_deep(
-                        raw_text, limit
-                    ), (raw_text, limit)
+                    assert _too_deep(raw_text.encode(), limit) == _old_too_deep(raw_text, limit), (
+                        raw_text,
+                        limit,
+                    )
 
     @pytest.mark.parametrize("chunk", [1, 2, 3, 7])
     def test_steps_carry_string_and_depth_state(
@@ -125,11 +147,173 @@ class TestLinearScan:
         doc = [[["[[[", '"]]"', {"k": [[["{"]]]}]]]
         text = json.dumps(doc)
         for limit in range(9):
-            assert documents._too_deep(text.encode(), limit) == _old_too_deep(text, limit)
+            assert _too_deep(text.encode(), limit) == _old_too_deep(text, limit)
 
 
 def _nested(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
+
+
+_TRICKY_TEXT = st.text(alphabet='\\"[]{},x\u00e9 ', max_size=12)
+_JSON = st.recursive(
+    st.none() | st.integers(-5, 5) | _TRICKY_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TRICKY_TEXT, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+def _max_profile() -> dict[str, object]:
+    """A profile with every list of the contract at its maximum (what the value limit must
+    leave room for), in the most values-dense form the contract allows."""
+    from credit_closure._contract.checks import Limits
+
+    n = Limits.MAX_ACCOUNTS
+    return {
+        "subject_id": "p",
+        "accounts": [
+            {
+                "account_id": f"a{i}",
+                "product": "credit_card",
+                "status": "closed",
+                "provider": "bank",
+                "opened_on": "2010-01-01",
+                "closed_on": "2024-01-01",
+                "credit_limit": 1,
+                "balance": 0,
+                "worst_dpd_24m": 0,
+                "months_delinquent_24m": 0,
+                "max_consecutive_delinquent_24m": 0,
+            }
+            for i in range(n)
+        ],
+        "closures": [
+            {
+                "account_id": f"a{i}",
+                "closed_on": "2024-01-01",
+                "initiator": "consumer",
+                "reason": "other",
+                "termination": "normal",
+                "balance_at_closure": 0,
+                "limit_at_closure": 1,
+                "worst_dpd_6m_before": 0,
+            }
+            for i in range(Limits.MAX_CLOSURES)
+        ],
+        "inquiries": [{"on": "2025-01-01", "kind": "self"}] * Limits.MAX_INQUIRIES,
+        "activity": [{"account_id": "a0", "at": "2025-01-01T00:00", "kind": "login"}]
+        * Limits.MAX_ACTIVITY,
+        "attributes": {f"x{i}": i for i in range(Limits.MAX_ATTRIBUTES)},
+    }
+
+
+class TestValueLimit:
+    """At most MAX_VALUES array elements and object members, counted in the linear scan."""
+
+    def test_limit_is_exact(self) -> None:
+        at = b"[" + b",".join([b"0"] * MAX_VALUES) + b"]"
+        assert len(loads_document(at)) == MAX_VALUES
+        over = b"[" + b",".join([b"0"] * (MAX_VALUES + 1)) + b"]"
+        with pytest.raises(InvalidInputError, match="holds more than 1,000,000 values"):
+            loads_document(over)
+
+    def test_members_and_containers_count(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(documents, "MAX_VALUES", 4)
+        assert loads_document(b'{"a": 1, "b": [2, 3]}') == {"a": 1, "b": [2, 3]}  # 2 + 2
+        assert loads_document(b"[[], {}]") == [[], {}]  # 2, and one for each empty one
+        assert loads_document(b"[[[[]]]]") == [[[[]]]]
+        for raw in (b'{"a": 1, "b": [2, 3], "c": 4}', b"[[], {}, []]", b"[[[[[]]]]]"):
+            with pytest.raises(InvalidInputError, match="more than 4 values"):
+                loads_document(raw)
+
+    def test_commas_and_brackets_in_strings_do_not_count(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(documents, "MAX_VALUES", 2)
+        raw = json.dumps(["," * 100_000, '\\",[{' * 20_000]).encode()
+        assert loads_document(raw)[0] == "," * 100_000
+
+    def test_refused_before_parsing(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Refused by the count even when the text is not valid JSON: nothing was parsed."""
+
+        def no_parse(*args: object, **kwargs: object) -> None:
+            raise AssertionError("json.loads was called")
+
+        monkeypatch.setattr(documents.json, "loads", no_parse)
+        with pytest.raises(InvalidInputError, match="more than 1,000,000 values"):
+            loads_document(b"[" + b"0," * (MAX_VALUES + 1))
+
+    def test_every_reader_applies_it(self, tmp_path: pathlib.Path) -> None:
+        """Policies (and artifacts, CLI input, service bodies, JSON Lines: every reader goes
+        through loads_document) are held to the same count."""
+        path = tmp_path / "policy.json"
+        path.write_bytes(b'{"rules": [' + b"0," * MAX_VALUES + b"0]}")
+        with pytest.raises(PolicyError, match="more than 1,000,000 values"):
+            RulePolicy.from_file(path)
+
+    def test_largest_contract_documents_fit(self) -> None:
+        """The largest profile the contract allows, and an enterprise of two of them, are far
+        inside the limit (at least 2x room): no valid document is refused by the count."""
+        profile = _max_profile()
+        raw = json.dumps(profile, separators=(",", ":")).encode()
+        values = raw.count(b",") + raw.count(b"[") + raw.count(b"{")  # no ',' in its strings
+        assert values < MAX_VALUES / 2
+        assert loads_document(raw) == profile
+        CreditProfile.from_dict(profile)  # and it is a valid profile
+        enterprise = {
+            "enterprise_id": "e",
+            "principals": [{"role": "guarantor", "profile": profile}] * 2,
+        }
+        assert len(loads_document(json.dumps(enterprise))["principals"]) == 2
+
+    def test_bundled_documents_fit(self) -> None:
+        root = pathlib.Path(__file__).resolve().parent.parent
+        paths = [*root.glob("examples/**/*.json"), *root.glob("tests/data/**/*.json")]
+        assert len(paths) > 100
+        for path in paths:
+            try:
+                loads_document(path.read_bytes())
+            except InvalidInputError as exc:
+                assert "values" not in str(exc), path
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        doc=_JSON,
+        ascii_only=st.booleans(),
+        depth_limit=st.integers(0, 5),
+        value_limit=st.integers(0, 40),
+        chunk=st.sampled_from([1, 2, 3, 5, 1 << 18]),
+        vector_from=st.sampled_from([0, 1 << 16]),
+    )
+    def test_agrees_with_a_regex_scan(
+        self,
+        doc: object,
+        ascii_only: bool,
+        depth_limit: int,
+        value_limit: int,
+        chunk: int,
+        vector_from: int,
+    ) -> None:
+        """On valid JSON the linear scan gives the regex scan's verdict (the first limit
+        passed), walked with numpy or byte by byte, in steps of any size: escapes, strings
+        and nesting carried from one step to the next."""
+        text = json.dumps(doc, ensure_ascii=ascii_only)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(documents, "_SCAN_CHUNK", chunk)
+            mp.setattr(documents, "_VECTOR_FROM", vector_from)
+            got = documents._scan(text.encode(), depth_limit, value_limit)
+        assert got == _old_scan(text, depth_limit, value_limit)
+
+
+class TestDuplicateKeys:
+    def test_first_repeated_key_named_at_any_depth(self) -> None:
+        with pytest.raises(InvalidInputError, match="duplicate key 'b'"):
+            loads_document(b'[{"x": {"a": 1, "b": 2, "c": 3, "b": 4, "a": 5}}]')
+
+    def test_large_object_kept_in_order(self) -> None:
+        doc = {f"k{i}": i for i in range(10_000)}
+        assert list(loads_document(json.dumps(doc))) == list(doc)
+        with pytest.raises(InvalidInputError, match="duplicate key 'k9999'"):
+            loads_document(json.dumps(doc)[:-1] + ', "k9999": 0}')
 
 
 class TestLimits:

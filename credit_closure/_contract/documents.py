@@ -36,6 +36,14 @@ _T = TypeVar("_T")
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 #: Deepest nesting of arrays and objects accepted by :func:`loads_document`.
 MAX_NESTING = 32
+#: Most array elements and object members in one document accepted by
+#: :func:`loads_document`, all levels together (an empty array or object counts as one).
+#: The largest profile the contract allows (every list at its maximum, 500 attributes) holds
+#: about 421,500; the limit leaves more than twice that (room for enterprises of several such
+#: profiles and for monthly histories), while a document packed with small values (an array
+#: of 16 MiB of ``0,``, a 16 MiB object of short keys) is refused by one linear count, before
+#: ``json.loads`` builds millions of Python objects (about 10 to 40 times the text's size).
+MAX_VALUES = 1_000_000
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _LONE_SURROGATE = re.compile(
@@ -43,79 +51,156 @@ _LONE_SURROGATE = re.compile(
     rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
 
-#: The bytes that shape a JSON document: a string's quotes and the brackets.
-_STRUCTURE = b'"[]{}'
+# --- The pre-parse scan: nesting depth and value count, linear time, bounded memory ---------
+#: The bytes that shape a JSON document: a string's quotes, the brackets, the separators.
+_STRUCTURE = b'"[]{},'
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in _STRUCTURE)
-#: Bytes of structure examined per vectorised step of :func:`_too_deep` (bounds its memory).
+#: Bytes examined per vectorised step of :func:`_scan` (bounds its memory).
 _SCAN_CHUNK = 1 << 18
-#: Structures at least this long are walked with numpy; shorter ones byte by byte.
+#: Inputs (and structures) at least this long are handled with numpy; shorter ones with
+#: ``bytes`` methods and a byte-by-byte walk.
 _VECTOR_FROM = 1 << 16
-#: Test hook: when set, :func:`_too_deep` calls it with the size of each step it takes.
+#: Test hook: when set, the walk calls it with the size of each step it takes.
 _scan_trace: Callable[[int], None] | None = None
 
 
-def _too_deep(raw: bytes, limit: int) -> bool:
-    """True when arrays/objects nest deeper than ``limit`` (brackets in strings skipped),
-    checked before parsing so that a hostile document cannot exhaust the parser.
+def _scan(raw: bytes, depth_limit: int, value_limit: int) -> str | None:
+    """``"depth"`` when arrays/objects nest deeper than ``depth_limit``, ``"values"`` when
+    the document holds more than ``value_limit`` array elements and object members (an empty
+    container counts as one: each ``,`` and each opening bracket outside strings is one),
+    else ``None``; checked before parsing, so that a hostile document cannot exhaust the
+    parser.
 
-    Linear in time and memory, whatever the input: escapes are dropped (``\\\\`` pairs, then
-    escaped quotes: what is left of a backslash run escapes the next byte), then every byte
-    but quotes and brackets; that structure is walked in fixed-size vectorised steps, each
-    tracking whether it is inside a string (the parity of the quotes seen) and the depth.
-    UTF-8 multi-byte sequences never contain these ASCII bytes, so bytes are enough.
+    Linear in time and memory, whatever the input. The structure (quotes, brackets, commas)
+    is taken with ``bytes.translate`` (escaped quotes resolved in the same pass for a large
+    text with backslashes); when its counts are within both limits, strings cannot matter
+    (they only hide brackets and commas) and nothing more is done. Otherwise, escapes
+    resolved, it is walked, tracking whether each byte is inside a string (the parity of the
+    quotes seen), the depth and the count. UTF-8 multi-byte sequences never contain these
+    ASCII bytes, so bytes are enough.
     """
-    structure = raw.translate(None, _NOT_STRUCTURE)
-    if structure.count(b"[") + structure.count(b"{") <= limit:
-        return False  # escapes cannot add brackets: no need to look at them
-    if b"\\" in raw:
-        del structure
-        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    resolved = b"\\" not in raw
+    if not resolved and len(raw) >= _VECTOR_FROM:
+        structure, resolved = _structure_vectorised(raw), True
+    else:
         structure = raw.translate(None, _NOT_STRUCTURE)
+    opens = structure.count(b"[") + structure.count(b"{")
+    if opens <= depth_limit and opens + structure.count(b",") <= value_limit:
+        return None  # upper bounds: escapes and strings only take brackets and commas away
+    if not resolved:
+        del structure
+        structure = _structure_small(raw)
     del raw
     if len(structure) < _VECTOR_FROM:
-        return _too_deep_small(structure, limit)
+        return _walk_small(structure, depth_limit, value_limit)
+    return _walk_vectorised(structure, depth_limit, value_limit)
+
+
+def _structure_small(raw: bytes) -> bytes:
+    """The structure of ``raw`` with escapes resolved: ``\\\\`` pairs dropped, then escaped
+    quotes (what is left of a backslash run escapes the next byte)."""
+    return raw.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+
+
+def _structure_vectorised(raw: bytes) -> bytes:
+    """:func:`_structure_small` in fixed-size steps: in a step where no backslash follows
+    another, an escaped quote is a quote right after a backslash, turned into a space with
+    numpy (no per-escape work in Python: a document of escaped quotes costs about what
+    ``json.loads`` spends on it); a step with runs of backslashes is resolved with ``bytes``
+    methods. ``escaping`` carries a backslash that escapes the next step's first byte."""
     import numpy as np  # here, not at import: ``import credit_closure`` stays light
 
+    data = np.frombuffer(raw, dtype=np.uint8)
+    parts = []
+    escaping = False
+    for start in range(0, len(data), _SCAN_CHUNK):
+        step = data[start : start + _SCAN_CHUNK]
+        slash = step == 92
+        if not escaping and not slash.any():
+            parts.append(step.tobytes().translate(None, _NOT_STRUCTURE))
+            continue
+        if (escaping and slash[0]) or bool((slash[1:] & slash[:-1]).any()):
+            chunk = step.tobytes()[1:] if escaping else step.tobytes()
+            chunk = chunk.replace(b"\\\\", b"")
+            escaping = chunk.endswith(b"\\")
+            parts.append(chunk.replace(b'\\"', b"").translate(None, _NOT_STRUCTURE))
+            continue
+        quote = step == 34
+        quote[1:] &= slash[:-1]
+        quote[0] &= escaping
+        escaping = bool(slash[-1])  # not escaped itself: no backslash precedes it
+        if quote.any():
+            step = step - (quote.view(np.uint8) << 1)  # '"' (34) becomes ' ' (32)
+        parts.append(step.tobytes().translate(None, _NOT_STRUCTURE))
+    return b"".join(parts)
+
+
+def _walk_vectorised(structure: bytes, depth_limit: int, value_limit: int) -> str | None:
+    """The walk of :func:`_scan` in fixed-size numpy steps, each carrying over whether it
+    starts inside a string, at which depth, and the count so far; it stops at the first step
+    over a limit and names the limit passed first."""
+    import numpy as np
+
     marks = np.frombuffer(structure, dtype=np.uint8)
-    quoted = 0  # 1 while inside a string, carried from one step to the next
+    quoted = 0  # 1 while inside a string
     depth = 0
+    count = 0
     for start in range(0, len(marks), _SCAN_CHUNK):
         step = marks[start : start + _SCAN_CHUNK]
         if _scan_trace is not None:
             _scan_trace(len(step))
-        inside = (np.cumsum(step == 34, dtype=np.uint8) + quoted) & 1
-        delta = ((step == 91) | (step == 123)).view(np.int8) - ((step == 93) | (step == 125)).view(
-            np.int8
-        )
-        delta[inside.view(bool)] = 0
+        inside = ((np.cumsum(step == 34, dtype=np.uint8) + quoted) & 1).view(bool)
+        opens = (step == 91) | (step == 123)
+        delta = opens.view(np.int8) - ((step == 93) | (step == 125)).view(np.int8)
+        delta[inside] = 0
         level = np.cumsum(delta, dtype=np.int32)
         level += depth
-        if int(level.max()) > limit:
-            return True
+        opens |= step == 44
+        opens &= ~inside
+        counted = count + int(np.count_nonzero(opens))
+        deep = int(level.max()) > depth_limit
+        if deep or counted > value_limit:  # the first in the text, as a byte-by-byte walk
+            first_deep = int(np.argmax(level > depth_limit)) if deep else len(step)
+            if counted <= value_limit:
+                return "depth"
+            running = np.cumsum(opens, dtype=np.int32)
+            running += count
+            return "depth" if first_deep <= int(np.argmax(running > value_limit)) else "values"
+        count = counted
         depth = int(level[-1])
         quoted = int(inside[-1])
-    return False
+    return None
 
 
-def _too_deep_small(structure: bytes, limit: int) -> bool:
-    """:func:`_too_deep` on a small structure (quotes and brackets, escapes gone), one byte at
-    a time: no numpy for everyday documents."""
+def _walk_small(structure: bytes, depth_limit: int, value_limit: int) -> str | None:
+    """The walk of :func:`_scan` one byte at a time: no numpy for everyday documents."""
     if _scan_trace is not None:
         _scan_trace(len(structure))
     quoted = False
     depth = 0
+    count = 0
     for c in structure:
         if c == 34:
             quoted = not quoted
         elif quoted:
             continue
+        elif c == 44:
+            count += 1
+            if count > value_limit:
+                return "values"
         elif c == 91 or c == 123:
             depth += 1
-            if depth > limit:
-                return True
+            if depth > depth_limit:
+                return "depth"
+            count += 1
+            if count > value_limit:
+                return "values"
         else:
             depth -= 1
-    return False
+    return None
+
+
+# --- end of the pre-parse scan ---------------------------------------------------------------
 
 
 def _has_escaped_lone_surrogate(raw: bytes) -> bool:
@@ -444,11 +529,16 @@ def _reject_constant(name: str) -> Any:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key[:40]!r}")
-        out[key] = value
+    """The object of ``pairs`` (the parser's list for one object), refused when a key is
+    repeated. The dict is built in C; only when it came out shorter than the pairs is the
+    first repeated key looked for, so the hook adds no per-member work or memory."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key[:40]!r}")
+            seen.add(key)
     return out
 
 
@@ -492,7 +582,9 @@ def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
 
 def loads_document(data: bytes | str, *, what: str = "document") -> Any:
     """Parse one JSON document strictly: UTF-8 without BOM, at most
-    :data:`MAX_DOCUMENT_BYTES`, no ``NaN``/``Infinity``, no duplicate keys.
+    :data:`MAX_DOCUMENT_BYTES`, nested at most :data:`MAX_NESTING` deep, at most
+    :data:`MAX_VALUES` values, no ``NaN``/``Infinity``, no duplicate keys. The size, nesting
+    and value limits are checked in one linear pass before the text is parsed.
 
     Raises:
         InvalidInputError: naming what is wrong with the text.
@@ -513,7 +605,23 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
         raise InvalidInputError(
             [("", "starts with a byte-order mark; save it as UTF-8 without BOM")], what=what
         )
-    if text is None:
+    too_much = _scan(raw, MAX_NESTING, MAX_VALUES)
+    if too_much == "depth":
+        raise InvalidInputError(
+            [("", f"is nested too deeply (more than {MAX_NESTING} levels)")], what=what
+        )
+    if too_much == "values":
+        raise InvalidInputError(
+            [
+                (
+                    "",
+                    f"holds more than {MAX_VALUES:,} values (array elements and object "
+                    "members); split it into several documents",
+                )
+            ],
+            what=what,
+        )
+    if text is None:  # decoded after the scan: a refused text never has a decoded copy
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -522,10 +630,6 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
             ) from None
     if not text or text.isspace():
         raise InvalidInputError([("", "is empty")], what=what)
-    if _too_deep(raw, MAX_NESTING):
-        raise InvalidInputError(
-            [("", f"is nested too deeply (more than {MAX_NESTING} levels)")], what=what
-        )
     lone_surrogate = _has_escaped_lone_surrogate(raw)  # reported once the JSON is valid
     del raw  # our copy (of a ``str``) is not kept while parsing
     try:
