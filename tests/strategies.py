@@ -19,6 +19,7 @@ from credit_closure import (
     ProductType,
     TerminationKind,
 )
+from credit_closure._contract import V1_STATUS
 from credit_closure._contract.model import ActivityKind, ActivityRecord, ClosureEvent
 
 AS_OF = dt.date(2025, 12, 31)
@@ -41,8 +42,13 @@ def accounts(draw: st.DrawFn, account_id: str) -> tuple[CreditAccount, ClosureEv
         closed = draw(st.dates(min_value=lo, max_value=AS_OF))
         if status is not AccountStatus.CLOSED and draw(st.booleans()):
             closed = None
-    months = draw(st.one_of(st.none(), st.integers(0, 24)))
-    consec = None if months is None else draw(st.one_of(st.none(), st.integers(0, months)))
+    worst = draw(st.one_of(st.none(), st.integers(0, 400)))
+    # plausible summaries (contract v2 refuses the others): a delinquency of d days spans at
+    # least d // 31 consecutive monthly reports; no delinquent month when the worst is 0
+    need = 0 if worst is None else min(24, worst // 31)
+    top = 0 if worst == 0 else 24
+    months = draw(st.one_of(st.none(), st.integers(need, top)))
+    consec = None if months is None else draw(st.one_of(st.none(), st.integers(need, months)))
     acc = CreditAccount(
         account_id=account_id,
         product=product,
@@ -52,14 +58,14 @@ def accounts(draw: st.DrawFn, account_id: str) -> tuple[CreditAccount, ClosureEv
         closed_on=closed,
         credit_limit=draw(st.one_of(st.none(), amounts)),
         balance=draw(st.one_of(st.none(), amounts)),
-        worst_dpd_24m=draw(st.one_of(st.none(), st.integers(0, 400))),
+        worst_dpd_24m=worst,
         months_delinquent_24m=months,
         max_consecutive_delinquent_24m=consec,
     )
     event = None
     if (
-        status is not AccountStatus.OPEN
-        and status is not AccountStatus.SUSPENDED
+        V1_STATUS[status] is not AccountStatus.OPEN
+        and V1_STATUS[status] is not AccountStatus.SUSPENDED
         and draw(st.booleans())
     ):
         day = (

@@ -1,0 +1,151 @@
+"""Contract v2 bookkeeping: whether a record uses v2, the version a profile or enterprise
+declares or implies, and the v2 dates an assessment date must not precede.
+
+Used by :mod:`credit_closure._contract.model` (kept apart so that module stays small).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from credit_closure._contract.checks import Limits, Problem, _check_amount, _check_list
+from credit_closure._contract.enums import (
+    AccountStatus,
+    ClosureInitiator,
+    InquiryKind,
+    ProductType,
+)
+from credit_closure._contract.records import (
+    check_guarantees,
+    check_public_records,
+    summary_problems,
+)
+
+__all__ = [
+    "CONTRACT_VERSIONS",
+    "account_is_v2",
+    "enterprise_v2_problems",
+    "settle_version",
+    "v2_dated_after",
+    "v2_dates",
+]
+
+#: The contract versions this library reads; documents without ``contract_version`` are v1.
+CONTRACT_VERSIONS = (1, 2)
+
+_V1_PRODUCTS = frozenset(list(ProductType)[:7])
+_V1_STATUSES = frozenset(list(AccountStatus)[:5])
+_V2_ACCOUNT_FIELDS = (
+    "classification",
+    "liability",
+    "institution_type",
+    "current_overdue_amount",
+    "current_overdue_periods",
+    "first_delinquency_on",
+    "last_payment_on",
+    "repayment_history",
+    "history_end",
+    "overdue_amounts",
+)
+
+
+def account_is_v2(acc: Any) -> bool:
+    if acc.product not in _V1_PRODUCTS or acc.status not in _V1_STATUSES:
+        return True
+    if acc.special_transactions or acc.limit_history:
+        return True
+    return any(getattr(acc, name) is not None for name in _V2_ACCOUNT_FIELDS)
+
+
+_V1_INITIATORS = frozenset(list(ClosureInitiator)[:6])
+_V1_KINDS = frozenset(list(InquiryKind)[:6])
+
+
+def v2_dates(profile: Any) -> list[tuple[str, _dt.date]]:
+    """The v2 dates of a profile that must not be after the assessment date, with paths."""
+    out: list[tuple[str, _dt.date]] = []
+    for i, a in enumerate(profile.accounts):
+        pre = f"accounts[{i}]"
+        for name in ("first_delinquency_on", "last_payment_on", "history_end"):
+            d = getattr(a, name)
+            if d is not None:
+                out.append((f"{pre}.{name}", d))
+        for j, t in enumerate(a.special_transactions):
+            out.append((f"{pre}.special_transactions[{j}].on", t.on))
+        for j, c in enumerate(a.limit_history):
+            out.append((f"{pre}.limit_history[{j}].on", c.on))
+    for i, g in enumerate(profile.guarantees):
+        if g.opened_on is not None:
+            out.append((f"guarantees[{i}].opened_on", g.opened_on))
+    for i, r in enumerate(profile.public_records):
+        out.append((f"public_records[{i}].on", r.on))
+    return out
+
+
+def v2_dated_after(profile: Any, as_of: _dt.date, msg: str) -> list[Problem]:
+    if profile.contract_version != 2:
+        return []
+    return [(path, msg) for path, d in v2_dates(profile) if d > as_of]
+
+
+def settle_version(p: list[Problem], profile: Any) -> None:
+    """Infer or check ``contract_version`` and, for v2, check the summaries' plausibility."""
+    declared = profile.contract_version
+    uses_v2 = bool(profile.guarantees or profile.public_records) or any(
+        account_is_v2(a) for a in profile.accounts
+    )
+    if not uses_v2:
+        uses_v2 = any(
+            ev.kind is not None or ev.initiator not in _V1_INITIATORS for ev in profile.closures
+        ) or any(
+            q.institution_type is not None or q.kind not in _V1_KINDS for q in profile.inquiries
+        )
+    if declared is None:
+        object.__setattr__(profile, "contract_version", 2 if uses_v2 else 1)
+    elif isinstance(declared, bool) or declared not in CONTRACT_VERSIONS:
+        p.append(("contract_version", f"must be 1 or 2 (got {str(declared)[:40]!r})"))
+        return
+    elif declared == 1 and uses_v2:
+        p.append(("contract_version", "is 1 but the profile uses contract v2 fields or codes"))
+        return
+    if profile.contract_version == 2:
+        for i, a in enumerate(profile.accounts):
+            if a.repayment_history is not None:
+                continue  # the history's own agreement rules apply
+            for path, message in summary_problems(
+                a.worst_dpd_24m, a.months_delinquent_24m, a.max_consecutive_delinquent_24m
+            ):
+                p.append((f"accounts[{i}].{path}", message))
+
+
+def enterprise_v2_problems(
+    p: list[Problem], e: Any, account_cls: type, principal_cls: type
+) -> None:
+    """Append the problems of an enterprise's v2 fields; infer or check its version."""
+    fac_ok = _check_list(p, "facilities", e.facilities, account_cls, Limits.MAX_ACCOUNTS)
+    if fac_ok:
+        seen: set[str] = set()
+        for i, a in enumerate(e.facilities):
+            if a.account_id in seen:
+                p.append((f"facilities[{i}].account_id", "duplicates an earlier account id"))
+            seen.add(a.account_id)
+    check_guarantees(p, "guarantees", e.guarantees)
+    check_public_records(p, "public_records", e.public_records)
+    _check_amount(p, "overdue_interest", e.overdue_interest)
+    _check_amount(p, "advances", e.advances)
+    uses_v2 = bool(e.facilities or e.guarantees or e.public_records) or (
+        e.overdue_interest is not None or e.advances is not None
+    )
+    if isinstance(e.principals, tuple):
+        uses_v2 = uses_v2 or any(
+            isinstance(pr, principal_cls) and (pr.role_since is not None or pr.profile.is_v2)
+            for pr in e.principals
+        )
+    declared = e.contract_version
+    if declared is None:
+        object.__setattr__(e, "contract_version", 2 if uses_v2 else 1)
+    elif isinstance(declared, bool) or declared not in CONTRACT_VERSIONS:
+        p.append(("contract_version", f"must be 1 or 2 (got {str(declared)[:40]!r})"))
+    elif declared == 1 and uses_v2:
+        p.append(("contract_version", "is 1 but the enterprise uses contract v2 fields or codes"))
