@@ -92,7 +92,7 @@ from credit_closure._contract.records import (
     liability,
 )
 from credit_closure._contract.versioning import (
-    _V2_ACCOUNT_FIELDS,
+    V2_ACCOUNT_FIELDS,
     account_is_v2,
     enterprise_v2_problems,
     settle_version,
@@ -856,7 +856,7 @@ _OPEN = AccountStatus.OPEN
 
 _ACC_V2_SETTERS = tuple(
     (CreditAccount.__dict__[name].__set__, name)
-    for name in (*_V2_ACCOUNT_FIELDS, "special_transactions", "limit_history")
+    for name in (*V2_ACCOUNT_FIELDS, "special_transactions", "limit_history")
 )
 
 

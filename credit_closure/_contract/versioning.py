@@ -24,6 +24,8 @@ from credit_closure._contract.records import (
 
 __all__ = [
     "CONTRACT_VERSIONS",
+    "V2_ACCOUNT_FIELDS",
+    "v2_fields_used",
     "account_is_v2",
     "enterprise_v2_problems",
     "settle_version",
@@ -36,7 +38,7 @@ CONTRACT_VERSIONS = (1, 2)
 
 _V1_PRODUCTS = frozenset(list(ProductType)[:7])
 _V1_STATUSES = frozenset(list(AccountStatus)[:5])
-_V2_ACCOUNT_FIELDS = (
+V2_ACCOUNT_FIELDS = (
     "classification",
     "liability",
     "institution_type",
@@ -55,7 +57,7 @@ def account_is_v2(acc: Any) -> bool:
         return True
     if acc.special_transactions or acc.limit_history:
         return True
-    return any(getattr(acc, name) is not None for name in _V2_ACCOUNT_FIELDS)
+    return any(getattr(acc, name) is not None for name in V2_ACCOUNT_FIELDS)
 
 
 _V1_INITIATORS = frozenset(list(ClosureInitiator)[:6])
@@ -149,3 +151,28 @@ def enterprise_v2_problems(
         p.append(("contract_version", f"must be 1 or 2 (got {str(declared)[:40]!r})"))
     elif declared == 1 and uses_v2:
         p.append(("contract_version", "is 1 but the enterprise uses contract v2 fields or codes"))
+
+
+def v2_fields_used(profile: Any) -> list[str]:
+    """The paths of the contract v2 *fields* a profile uses (v2 codes in v1 fields are not
+    listed: they are carried wherever the v1 field is)."""
+    out: list[str] = []
+    for i, a in enumerate(profile.accounts):
+        for name in V2_ACCOUNT_FIELDS:
+            if getattr(a, name) is not None:
+                out.append(f"accounts[{i}].{name}")
+        if a.special_transactions:
+            out.append(f"accounts[{i}].special_transactions")
+        if a.limit_history:
+            out.append(f"accounts[{i}].limit_history")
+    for i, c in enumerate(profile.closures):
+        if c.kind is not None:
+            out.append(f"closures[{i}].kind")
+    for i, q in enumerate(profile.inquiries):
+        if q.institution_type is not None:
+            out.append(f"inquiries[{i}].institution_type")
+    if profile.guarantees:
+        out.append("guarantees")
+    if profile.public_records:
+        out.append("public_records")
+    return out

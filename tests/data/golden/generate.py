@@ -1,14 +1,24 @@
 """Generate golden v1 assessments (run on the pre-v2 code)."""
-import datetime as dt, glob, json, os, re, sys
+
+import datetime as dt
+import glob
+import json
+import re
+import sys
+
 import credit_closure as cc
 from credit_closure.synth import generate_portfolio
 
 AS_OF = dt.date(2026, 1, 1)
 docs = {}
-for path in sorted(glob.glob("examples/profiles/*.json")) + sorted(glob.glob("examples/enterprise/*.json")):
+for path in sorted(glob.glob("examples/profiles/*.json")) + sorted(
+    glob.glob("examples/enterprise/*.json")
+):
     docs[path] = json.load(open(path, encoding="utf-8"))
 for path in sorted(glob.glob("docs/*.md")):
-    for i, block in enumerate(re.findall(r"```json\n(.*?)```", open(path, encoding="utf-8").read(), re.S)):
+    for i, block in enumerate(
+        re.findall(r"```json\n(.*?)```", open(path, encoding="utf-8").read(), re.S)
+    ):
         try:
             d = json.loads(block)
         except ValueError:
@@ -22,10 +32,16 @@ out = {"as_of": AS_OF.isoformat(), "cases": []}
 for name, d in docs.items():
     for scorer in ("rules", "logistic"):
         try:
-            subj = cc.Enterprise.from_dict(d) if "enterprise_id" in d else cc.CreditProfile.from_dict(d)
+            subj = (
+                cc.Enterprise.from_dict(d)
+                if "enterprise_id" in d
+                else cc.CreditProfile.from_dict(d)
+            )
             res = cc.assess(subj, scorer=scorer, as_of=AS_OF).to_dict()
         except cc.CreditClosureError as exc:
             res = {"error": type(exc).__name__}
         out["cases"].append({"name": name, "scorer": scorer, "document": d, "assessment": res})
-json.dump(out, open(sys.argv[1], "w", encoding="utf-8"), indent=1, sort_keys=True, ensure_ascii=False)
+json.dump(
+    out, open(sys.argv[1], "w", encoding="utf-8"), indent=1, sort_keys=True, ensure_ascii=False
+)
 print(len(out["cases"]), sum("error" in c["assessment"] for c in out["cases"]))
