@@ -247,14 +247,18 @@ def scoring_accounts(
     status = draw(st.sampled_from(list(AccountStatus)))
     opened = draw(st.one_of(st.none(), when))
     closed = None
-    if status is not AccountStatus.OPEN:
+    if V1_STATUS[status] is not AccountStatus.OPEN:
         later = when.map(lambda d: d if opened is None else max(d, opened))
         if status is AccountStatus.CLOSED or draw(st.booleans()):
             closed = draw(st.one_of(later, st.just(opened or as_of)))
-    months = draw(st.one_of(st.none(), st.sampled_from([0, 1, 2, 3, 5, 6, 24])))
+    worst = draw(maybe_dpd)
+    # plausible summaries (contract v2 refuses the others, see accounts())
+    need = 0 if worst is None else min(24, worst // 31)
+    choices = [m for m in (0, 1, 2, 3, 5, 6, 24) if m >= need and (worst != 0 or m == 0)]
+    months = draw(st.one_of(st.none(), st.sampled_from(choices)))
     consec = None
     if draw(st.booleans()):
-        consec = draw(st.integers(0, 24 if months is None else months))
+        consec = draw(st.integers(min(need, 24), 24 if months is None else months))
     limit = draw(maybe_amount)
     balance = draw(st.one_of(maybe_amount, st.just(limit)))
     acc = CreditAccount(
@@ -266,12 +270,12 @@ def scoring_accounts(
         closed_on=closed,
         credit_limit=limit,
         balance=balance,
-        worst_dpd_24m=draw(maybe_dpd),
+        worst_dpd_24m=worst,
         months_delinquent_24m=months,
         max_consecutive_delinquent_24m=consec,
     )
     event = None
-    if status is not AccountStatus.OPEN and draw(st.booleans()):
+    if V1_STATUS[status] is not AccountStatus.OPEN and draw(st.booleans()):
         if closed is not None:
             day = closed
         else:
