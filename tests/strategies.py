@@ -475,3 +475,113 @@ def policy_documents(
         },
         "rules": [draw(policy_rules(f"X{i}", pool, names, codes)) for i in range(n)],
     }
+
+
+# ------------------------------------------------------------------------------------------
+# Contract v2
+# ------------------------------------------------------------------------------------------
+history_symbols = st.text(alphabet="N*1234567MCGDZB#/", min_size=1, max_size=60)
+
+
+@st.composite
+def v2_profiles(draw: st.DrawFn, max_accounts: int = 6) -> CreditProfile:
+    """A valid contract v2 profile: :func:`profiles` with repayment histories (summaries
+    derived, or given as the history's own), current delinquency, classifications,
+    special transactions, limit history, guarantees and public records."""
+    import attrs
+
+    from credit_closure import (
+        Guarantee,
+        GuaranteedParty,
+        InstitutionType,
+        LiabilityType,
+        LimitChange,
+        LoanClassification,
+        PublicRecord,
+        PublicRecordKind,
+        PublicRecordStatus,
+        SpecialTransaction,
+        SpecialTransactionKind,
+    )
+
+    base = draw(profiles(max_accounts=max_accounts, activity=False))
+    accs = []
+    for acc in base.accounts:
+        changes: dict[str, object] = {}
+        if draw(st.booleans()):
+            hist = draw(history_symbols)
+            changes.update(
+                repayment_history=hist,
+                history_end=draw(recent),
+                worst_dpd_24m=None,
+                months_delinquent_24m=None,
+                max_consecutive_delinquent_24m=None,
+            )
+            if draw(st.booleans()):
+                changes["overdue_amounts"] = draw(
+                    st.lists(st.one_of(st.none(), amounts), min_size=len(hist), max_size=len(hist))
+                )
+        if draw(st.booleans()):
+            changes.update(
+                classification=draw(st.sampled_from(list(LoanClassification))),
+                liability=draw(st.sampled_from(list(LiabilityType))),
+                institution_type=draw(st.sampled_from(list(InstitutionType))),
+                current_overdue_amount=draw(st.one_of(st.none(), amounts)),
+                current_overdue_periods=draw(st.one_of(st.none(), st.integers(0, 999))),
+                last_payment_on=draw(st.one_of(st.none(), recent)),
+                special_transactions=draw(
+                    st.lists(
+                        st.builds(
+                            SpecialTransaction,
+                            kind=st.sampled_from(list(SpecialTransactionKind)),
+                            on=recent,
+                            amount=st.one_of(st.none(), amounts),
+                            months=st.one_of(st.none(), st.integers(1, 600)),
+                        ),
+                        max_size=3,
+                    )
+                ),
+                limit_history=draw(
+                    st.lists(
+                        st.builds(
+                            LimitChange,
+                            on=recent,
+                            limit=amounts,
+                            initiator=st.sampled_from(list(ClosureInitiator)),
+                        ),
+                        max_size=3,
+                    )
+                ),
+            )
+        accs.append(attrs.evolve(acc, **changes) if changes else acc)
+    guarantees = [
+        Guarantee(
+            guarantee_id=f"g{i}",
+            party=draw(st.sampled_from(list(GuaranteedParty))),
+            amount=draw(st.one_of(st.none(), amounts)),
+            balance=draw(st.one_of(st.none(), amounts)),
+            classification=draw(st.one_of(st.none(), st.sampled_from(list(LoanClassification)))),
+            status=draw(st.one_of(st.none(), st.sampled_from(list(AccountStatus)))),
+            opened_on=draw(st.one_of(st.none(), dates)),
+        )
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    records = draw(
+        st.lists(
+            st.builds(
+                PublicRecord,
+                kind=st.sampled_from(list(PublicRecordKind)),
+                on=dates,
+                amount=st.one_of(st.none(), amounts),
+                status=st.sampled_from(list(PublicRecordStatus)),
+            ),
+            max_size=2,
+        )
+    )
+    return attrs.evolve(
+        base,
+        accounts=accs,
+        guarantees=guarantees,
+        public_records=records,
+        contract_version=2,
+    )
