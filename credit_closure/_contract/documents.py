@@ -301,18 +301,6 @@ def _object(
                 problems.append((_key_path(path, key), "is not a known field"))
             ok = False
             continue
-        if v1_codes is not None and key in v1_codes and isinstance(value, str):
-            codes = v1_codes[key]
-            if value not in codes and value in _ALL_CODES[key]:
-                problems.append(
-                    (
-                        _key_path(path, key),
-                        f'{value!r} is a contract v2 code; declare "contract_version": 2 '
-                        "in the document",
-                    )
-                )
-                ok = False
-                continue
         sub = f"{path}.{key}" if path else key
         if value is None:
             if fields[key]:
@@ -328,6 +316,18 @@ def _object(
         if required and key not in data:
             problems.append((f"{path}.{key}" if path else key, "is required"))
             ok = False
+    if v1_codes is not None:  # v2 codes in a v1 document (the v1 fast path: two lookups)
+        for key, codes in v1_codes.items():
+            value = kwargs.get(key)
+            if value is not None and value not in codes and value in _ALL_CODES[key]:
+                problems.append(
+                    (
+                        _key_path(path, key),
+                        f'{value!r} is a contract v2 code; declare "contract_version": 2 '
+                        "in the document",
+                    )
+                )
+                ok = False
     return kwargs if ok else None
 
 

@@ -88,6 +88,7 @@ from credit_closure._contract.records import (
     check_public_records,
     classification,
     closure_kind,
+    has_v2_fields,
     institution_type,
     liability,
 )
@@ -324,11 +325,12 @@ class CreditAccount:
         closed_ok = _check_date(p, "closed_on", self.closed_on, optional=True)
         if opened_ok and closed_ok and self.closed_on < self.opened_on:  # type: ignore[operator]
             p.append(("closed_on", f"is before opened_on {self.opened_on.isoformat()}"))  # type: ignore[union-attr]
-        v1_status = V1_STATUS.get(self.status)  # type: ignore[call-overload]
-        if v1_status is AccountStatus.CLOSED and self.closed_on is None:
-            p.append(("closed_on", f"is required when status is '{self.status.value}'"))
-        if v1_status is AccountStatus.OPEN and self.closed_on is not None:
-            p.append(("closed_on", f"must be absent when status is '{self.status.value}'"))
+        status = self.status
+        if status is _CLOSED:
+            if self.closed_on is None:
+                p.append(("closed_on", "is required when status is 'closed'"))
+        elif self.closed_on is not None and (status is _OPEN or status in _OPEN_EQUIVALENT):
+            p.append(("closed_on", f"must be absent when status is '{status.value}'"))
         _check_amount(p, "credit_limit", self.credit_limit)
         _check_amount(p, "balance", self.balance)
         _check_int(p, "worst_dpd_24m", self.worst_dpd_24m, 0, Limits.MAX_DPD)
@@ -343,7 +345,8 @@ class CreditAccount:
                     f"is larger than months_delinquent_24m {self.months_delinquent_24m}",
                 )
             )
-        check_account_v2(p, self)
+        if has_v2_fields(self):
+            check_account_v2(p, self)
         return p
 
     @property
@@ -358,6 +361,11 @@ class CreditAccount:
         return self.product in REVOLVING_PRODUCTS
 
 
+_CLOSED = AccountStatus.CLOSED
+#: v2 statuses scored as ``open`` (they take no closing date either).
+_OPEN_EQUIVALENT = frozenset(
+    s for s, v1 in V1_STATUS.items() if v1 is AccountStatus.OPEN and s is not AccountStatus.OPEN
+)
 _ENDED_STATUSES = frozenset(
     s
     for s, v1 in V1_STATUS.items()

@@ -39,8 +39,14 @@ from credit_closure._contract.enums import (
     PublicRecordStatus,
     SpecialTransactionKind,
 )
+from credit_closure._contract.history import (
+    history_problems,
+    min_months_for_dpd,
+    overdue_amounts_problems,
+    symbol_problems,
+)
 
-__all__ = ["Guarantee", "LimitChange", "PublicRecord", "SpecialTransaction"]
+__all__ = ["Guarantee", "LimitChange", "PublicRecord", "SpecialTransaction", "has_v2_fields"]
 
 _Member = TypeVar("_Member", bound=enum.Enum)
 
@@ -281,14 +287,27 @@ def check_public_records(p: list[Problem], path: str, value: Any) -> None:
     _check_list(p, path, value, PublicRecord, MAX_PUBLIC_RECORDS)
 
 
-def check_account_v2(p: list[Problem], acc: Any) -> None:
-    """Append the problems of the v2 fields of an account (``acc`` a ``CreditAccount``)."""
-    from credit_closure._contract.history import (
-        history_problems,
-        overdue_amounts_problems,
-        symbol_problems,
+def has_v2_fields(acc: Any) -> bool:
+    """True when ``acc`` has a v2 field set (one chain of ``is None`` tests: the v1 fast path)."""
+    return not (
+        acc.repayment_history is None
+        and acc.classification is None
+        and acc.liability is None
+        and acc.institution_type is None
+        and acc.current_overdue_amount is None
+        and acc.current_overdue_periods is None
+        and acc.first_delinquency_on is None
+        and acc.last_payment_on is None
+        and acc.history_end is None
+        and acc.overdue_amounts is None
+        and not acc.special_transactions
+        and not acc.limit_history
     )
 
+
+def check_account_v2(p: list[Problem], acc: Any) -> None:
+    """Append the problems of the v2 fields of an account (``acc`` a ``CreditAccount``; the
+    caller skips a v1 account, see :func:`has_v2_fields`)."""
     _check_amount(p, "current_overdue_amount", acc.current_overdue_amount)
     _check_int(p, "current_overdue_periods", acc.current_overdue_periods, 0, MAX_OVERDUE_PERIODS)
     first_ok = _check_date(p, "first_delinquency_on", acc.first_delinquency_on, optional=True)
@@ -337,8 +356,6 @@ def summary_problems(worst_dpd: Any, months: Any, consecutive: Any) -> list[Prob
     """v2 plausibility of the three summaries without a history (see ``docs/json-contract.md``,
     "Impossible summaries"): a delinquency of ``d`` days spans at least ``d // 31`` consecutive
     monthly reports; a delinquent month means a delinquency of at least one day."""
-    from credit_closure._contract.history import min_months_for_dpd
-
     out: list[Problem] = []
     if isinstance(worst_dpd, int):
         need = min(24, min_months_for_dpd(worst_dpd))

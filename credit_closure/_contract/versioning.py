@@ -19,6 +19,7 @@ from credit_closure._contract.enums import (
 from credit_closure._contract.records import (
     check_guarantees,
     check_public_records,
+    has_v2_fields,
     summary_problems,
 )
 
@@ -36,8 +37,18 @@ __all__ = [
 #: The contract versions this library reads; documents without ``contract_version`` are v1.
 CONTRACT_VERSIONS = (1, 2)
 
-_V1_PRODUCTS = frozenset(list(ProductType)[:7])
-_V1_STATUSES = frozenset(list(AccountStatus)[:5])
+# the v2 members of v1 enums, by id(): an int set lookup, not a call of Enum.__hash__ (the
+# v1 fast path of every profile runs these tests once per account, closure and inquiry)
+_V2_MEMBER_IDS = frozenset(
+    id(m)
+    for members in (
+        list(ProductType)[7:],
+        list(AccountStatus)[5:],
+        list(ClosureInitiator)[6:],
+        list(InquiryKind)[6:],
+    )
+    for m in members
+)
 V2_ACCOUNT_FIELDS = (
     "classification",
     "liability",
@@ -53,15 +64,9 @@ V2_ACCOUNT_FIELDS = (
 
 
 def account_is_v2(acc: Any) -> bool:
-    if acc.product not in _V1_PRODUCTS or acc.status not in _V1_STATUSES:
-        return True
-    if acc.special_transactions or acc.limit_history:
-        return True
-    return any(getattr(acc, name) is not None for name in V2_ACCOUNT_FIELDS)
-
-
-_V1_INITIATORS = frozenset(list(ClosureInitiator)[:6])
-_V1_KINDS = frozenset(list(InquiryKind)[:6])
+    """True when ``acc`` uses a v2 field or a v2 product or status."""
+    ids = _V2_MEMBER_IDS
+    return id(acc.product) in ids or id(acc.status) in ids or has_v2_fields(acc)
 
 
 def v2_dates(profile: Any) -> list[tuple[str, _dt.date]]:
@@ -94,15 +99,17 @@ def v2_dated_after(profile: Any, as_of: _dt.date, msg: str) -> list[Problem]:
 def settle_version(p: list[Problem], profile: Any) -> None:
     """Infer or check ``contract_version`` and, for v2, check the summaries' plausibility."""
     declared = profile.contract_version
-    uses_v2 = bool(profile.guarantees or profile.public_records) or any(
-        account_is_v2(a) for a in profile.accounts
-    )
+    uses_v2 = bool(profile.guarantees or profile.public_records)
     if not uses_v2:
-        uses_v2 = any(
-            ev.kind is not None or ev.initiator not in _V1_INITIATORS for ev in profile.closures
-        ) or any(
-            q.institution_type is not None or q.kind not in _V1_KINDS for q in profile.inquiries
-        )
+        ids = _V2_MEMBER_IDS
+        for a in profile.accounts:
+            if id(a.product) in ids or id(a.status) in ids or has_v2_fields(a):
+                uses_v2 = True
+                break
+        else:
+            uses_v2 = any(
+                ev.kind is not None or id(ev.initiator) in ids for ev in profile.closures
+            ) or any(q.institution_type is not None or id(q.kind) in ids for q in profile.inquiries)
     if declared is None:
         object.__setattr__(profile, "contract_version", 2 if uses_v2 else 1)
     elif isinstance(declared, bool) or declared not in CONTRACT_VERSIONS:
