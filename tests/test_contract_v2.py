@@ -411,3 +411,39 @@ def test_v2_json_round_trip(p: CreditProfile) -> None:
     doc = p.to_dict()
     assert doc["contract_version"] == 2
     assert CreditProfile.from_dict(json.loads(json.dumps(doc))) == p
+
+
+class TestSchemaV2:
+    """The v2 JSON Schemas: kept with v1, copied to docs, enums in step with the model."""
+
+    def test_files(self) -> None:
+        from credit_closure._contract import json_schema
+
+        root = Path(__file__).resolve().parent.parent
+        for kind in ("profile", "enterprise"):
+            for version in (1, 2):
+                name = f"{kind}-v{version}.schema.json"
+                assert (root / "docs" / "schema" / name).read_bytes() == (
+                    root / "credit_closure" / "schema" / name
+                ).read_bytes()
+                assert json_schema(kind, version)["title"].endswith(f"v{version}")
+        with pytest.raises(InvalidInputError):
+            json_schema("profile", 3)
+
+    def test_enums_in_step(self) -> None:
+        from credit_closure._contract import json_schema
+
+        d = json_schema("profile", 2)["$defs"]
+        assert d["account"]["properties"]["status"]["enum"] == [m.value for m in AccountStatus]
+        assert d["inquiry"]["properties"]["kind"]["enum"] == [m.value for m in cc.InquiryKind]
+        pattern = d["account"]["properties"]["repayment_history"]["anyOf"][0]["pattern"]
+        import re
+
+        assert re.fullmatch(pattern, "".join(HISTORY_SYMBOLS))
+
+    def test_full_document_validates(self) -> None:
+        jsonschema = pytest.importorskip("jsonschema")
+        from credit_closure._contract import json_schema
+
+        jsonschema.validate(FULL_V2, json_schema("profile", 2))
+        jsonschema.validate(CreditProfile.from_dict(FULL_V2).to_dict(), json_schema("profile", 2))

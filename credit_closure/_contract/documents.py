@@ -853,8 +853,9 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
     return doc
 
 
-def json_schema(kind: str = "profile") -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the v1 ``profile`` or ``enterprise`` document.
+def json_schema(kind: str = "profile", version: int = 1) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the ``profile`` or ``enterprise`` document of
+    contract ``version`` 1 (the default) or 2.
 
     The schema checks shapes and types; the library checks cross-field rules on top.
     """
@@ -862,8 +863,10 @@ def json_schema(kind: str = "profile") -> dict[str, Any]:
 
     if kind not in ("profile", "enterprise"):
         raise InvalidInputError([("kind", "must be 'profile' or 'enterprise'")], what="argument")
+    if version.__class__ is not int or version not in (1, 2):
+        raise InvalidInputError([("version", "must be 1 or 2")], what="argument")
     path = os.path.join(
-        os.path.dirname(os.path.dirname(__file__)), "schema", f"{kind}-v1.schema.json"
+        os.path.dirname(os.path.dirname(__file__)), "schema", f"{kind}-v{version}.schema.json"
     )
     with open(path, encoding="utf-8") as fh:
         schema: dict[str, Any] = json.load(fh)

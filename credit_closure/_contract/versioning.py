@@ -129,7 +129,7 @@ def settle_version(p: list[Problem], profile: Any) -> None:
 
 
 def enterprise_v2_problems(
-    p: list[Problem], e: Any, account_cls: type, principal_cls: type
+    p: list[Problem], e: Any, account_cls: type[Any], principal_cls: type[Any]
 ) -> None:
     """Append the problems of an enterprise's v2 fields; infer or check its version."""
     fac_ok = _check_list(p, "facilities", e.facilities, account_cls, Limits.MAX_ACCOUNTS)
