@@ -86,7 +86,9 @@ def main() -> None:
     ratio = statistics.median(ratios)
     print(f"{'case':<44}{'median':>12}")
     print(f"{'from_dict v1, 10 accounts':<44}{statistics.median(t1) * 1e6:>10.1f}us")
-    print(f"{'from_dict v2, 10 accounts + 24m histories':<44}{statistics.median(t2) * 1e6:>10.1f}us")
+    print(
+        f"{'from_dict v2, 10 accounts + 24m histories':<44}{statistics.median(t2) * 1e6:>10.1f}us"
+    )
     print(f"ratio v2 / v1 (median of {rounds} rounds): {ratio:.2f}x  (bar <= 2.00x)")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
