@@ -47,7 +47,7 @@ def _v2(**account: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------
 class TestV1Unchanged:
     """Assessments of the v1 examples, doc examples and 60 synthetic profiles equal the golden
-    outputs generated on main before contract v2 (tests/data/golden/generate.py)."""
+    outputs generated on main before contract v2 (tools/golden_v1.py)."""
 
     @pytest.mark.parametrize("case", GOLDEN["cases"], ids=lambda c: f"{c['name']}-{c['scorer']}")
     def test_golden(self, case: dict[str, Any]) -> None:
