@@ -20,7 +20,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from credit_closure._contract.checks import Problem, _check_id, _key_path, _short, _type_name
+from credit_closure._contract.checks import (
+    Problem,
+    _check_id,
+    _key_path,
+    _short,
+    _to_number,
+    _type_name,
+)
 from credit_closure._contract.enums import AccountStatus, ClosureInitiator, InquiryKind, ProductType
 from credit_closure._contract.model import (
     ActivityRecord,
@@ -449,7 +456,7 @@ def _version(problems: list[Problem], path: str, data: Any) -> int:
     the document is read as v2 (so that its v2 fields are checked rather than refused)."""
     if not isinstance(data, Mapping) or data.get("contract_version") is None:
         return 1
-    v = data["contract_version"]
+    v = _to_number(data["contract_version"])  # the one rule for numbers: np.int8(2) is 2
     if v.__class__ is int and v in (1, 2):
         return int(v)
     problems.append(

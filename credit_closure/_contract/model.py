@@ -558,7 +558,7 @@ class CreditProfile:
     # ---- contract v2 ----
     guarantees: tuple[Guarantee, ...] = attrs.field(default=(), converter=_to_tuple)
     public_records: tuple[PublicRecord, ...] = attrs.field(default=(), converter=_to_tuple)
-    contract_version: int = attrs.field(default=None)
+    contract_version: int = attrs.field(default=None, converter=_to_number)
     _latest: _dt.date | None = attrs.field(
         init=False, default=None, eq=False, hash=False, repr=False
     )
@@ -763,7 +763,7 @@ class Enterprise:
     public_records: tuple[PublicRecord, ...] = attrs.field(default=(), converter=_to_tuple)
     overdue_interest: float | None = attrs.field(default=None, converter=_to_number)
     advances: float | None = attrs.field(default=None, converter=_to_number)
-    contract_version: int = attrs.field(default=None)
+    contract_version: int = attrs.field(default=None, converter=_to_number)
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
