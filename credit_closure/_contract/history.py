@@ -22,6 +22,8 @@ Summary rules (documented in ``docs/json-contract.md``, "Repayment history"):
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from functools import lru_cache
 from typing import Any
 
 from credit_closure._contract.checks import Problem
@@ -88,6 +90,7 @@ METRO2_TO_SYMBOL: dict[str, str] = {
 }
 
 _ALLOWED = frozenset(HISTORY_SYMBOLS)
+_DELINQUENT_RE = re.compile("[1-7]")
 #: Days past due a symbol proves (lowest) and allows at the month's report (highest).
 _DPD_LO = {str(k): 1 + 30 * (k - 1) for k in range(1, 8)}
 _DPD_HI = {str(k): 30 * k for k in range(1, 7)}
@@ -163,6 +166,7 @@ class HistorySummary(tuple[int, int, int, int, int]):
         return 0 if self[2] == 0 else _DPD_LO[str(self[2])]
 
 
+@lru_cache(maxsize=4096)
 def history_summary(history: str, window: int = 24) -> HistorySummary:
     """The delinquency summary of the last ``window`` months of a (valid) history.
 
@@ -174,6 +178,8 @@ def history_summary(history: str, window: int = 24) -> HistorySummary:
     last = history[-window:]
     unknown = window - len(last) + last.count("#")
     months = run = longest = worst = 0
+    if _DELINQUENT_RE.search(last) is None:  # the common case: one regex scan
+        return HistorySummary((0, 0, 0, unknown, window))
     for ch in last:
         if ch in DELINQUENT_SYMBOLS:
             months += 1

@@ -51,14 +51,18 @@ __all__ = ["Guarantee", "LimitChange", "PublicRecord", "SpecialTransaction", "ha
 _Member = TypeVar("_Member", bound=enum.Enum)
 
 
+_BY_VALUE: dict[type, dict[str, Any]] = {}
+
+
 def _by_value(cls: type[_Member], value: Any) -> Any:
-    """``value`` as a member of ``cls`` when it is one of its values, else left for the check."""
-    if value is None or isinstance(value, cls) or not isinstance(value, str):
+    """``value`` as a member of ``cls`` when it is one of its values, else left for the check
+    (a dict lookup: ``cls(value)`` costs a microsecond)."""
+    if value is None or value.__class__ is cls or not isinstance(value, str):
         return value
-    try:
-        return cls(value)
-    except ValueError:
-        return value
+    table = _BY_VALUE.get(cls)
+    if table is None:
+        table = _BY_VALUE[cls] = {m.value: m for m in cls}
+    return table.get(value, value)
 
 
 def _special_kind(value: Any) -> Any:
