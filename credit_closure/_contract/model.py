@@ -375,7 +375,7 @@ _ENDED_STATUSES = frozenset(
 
 def _derive_summaries(acc: CreditAccount) -> None:
     """Fill the summaries the history proves (a fully known 24-month window) when absent."""
-    s = history_summary(acc.repayment_history)  # type: ignore[arg-type]
+    s = history_summary(acc.repayment_history)
     if not s.known:
         return
     if acc.worst_dpd_24m is None:
