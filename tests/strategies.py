@@ -19,6 +19,7 @@ from credit_closure import (
     ProductType,
     TerminationKind,
 )
+from credit_closure._contract import V1_STATUS
 from credit_closure._contract.model import ActivityKind, ActivityRecord, ClosureEvent
 
 AS_OF = dt.date(2025, 12, 31)
@@ -41,8 +42,13 @@ def accounts(draw: st.DrawFn, account_id: str) -> tuple[CreditAccount, ClosureEv
         closed = draw(st.dates(min_value=lo, max_value=AS_OF))
         if status is not AccountStatus.CLOSED and draw(st.booleans()):
             closed = None
-    months = draw(st.one_of(st.none(), st.integers(0, 24)))
-    consec = None if months is None else draw(st.one_of(st.none(), st.integers(0, months)))
+    worst = draw(st.one_of(st.none(), st.integers(0, 400)))
+    # plausible summaries (contract v2 refuses the others): a delinquency of d days spans at
+    # least d // 31 consecutive monthly reports; no delinquent month when the worst is 0
+    need = 0 if worst is None else min(24, worst // 31)
+    top = 0 if worst == 0 else 24
+    months = draw(st.one_of(st.none(), st.integers(need, top)))
+    consec = None if months is None else draw(st.one_of(st.none(), st.integers(need, months)))
     acc = CreditAccount(
         account_id=account_id,
         product=product,
@@ -52,14 +58,14 @@ def accounts(draw: st.DrawFn, account_id: str) -> tuple[CreditAccount, ClosureEv
         closed_on=closed,
         credit_limit=draw(st.one_of(st.none(), amounts)),
         balance=draw(st.one_of(st.none(), amounts)),
-        worst_dpd_24m=draw(st.one_of(st.none(), st.integers(0, 400))),
+        worst_dpd_24m=worst,
         months_delinquent_24m=months,
         max_consecutive_delinquent_24m=consec,
     )
     event = None
     if (
-        status is not AccountStatus.OPEN
-        and status is not AccountStatus.SUSPENDED
+        V1_STATUS[status] is not AccountStatus.OPEN
+        and V1_STATUS[status] is not AccountStatus.SUSPENDED
         and draw(st.booleans())
     ):
         day = (
@@ -241,14 +247,18 @@ def scoring_accounts(
     status = draw(st.sampled_from(list(AccountStatus)))
     opened = draw(st.one_of(st.none(), when))
     closed = None
-    if status is not AccountStatus.OPEN:
+    if V1_STATUS[status] is not AccountStatus.OPEN:
         later = when.map(lambda d: d if opened is None else max(d, opened))
         if status is AccountStatus.CLOSED or draw(st.booleans()):
             closed = draw(st.one_of(later, st.just(opened or as_of)))
-    months = draw(st.one_of(st.none(), st.sampled_from([0, 1, 2, 3, 5, 6, 24])))
+    worst = draw(maybe_dpd)
+    # plausible summaries (contract v2 refuses the others, see accounts())
+    need = 0 if worst is None else min(24, worst // 31)
+    choices = [m for m in (0, 1, 2, 3, 5, 6, 24) if m >= need and (worst != 0 or m == 0)]
+    months = draw(st.one_of(st.none(), st.sampled_from(choices)))
     consec = None
     if draw(st.booleans()):
-        consec = draw(st.integers(0, 24 if months is None else months))
+        consec = draw(st.integers(min(need, 24), 24 if months is None else months))
     limit = draw(maybe_amount)
     balance = draw(st.one_of(maybe_amount, st.just(limit)))
     acc = CreditAccount(
@@ -260,12 +270,12 @@ def scoring_accounts(
         closed_on=closed,
         credit_limit=limit,
         balance=balance,
-        worst_dpd_24m=draw(maybe_dpd),
+        worst_dpd_24m=worst,
         months_delinquent_24m=months,
         max_consecutive_delinquent_24m=consec,
     )
     event = None
-    if status is not AccountStatus.OPEN and draw(st.booleans()):
+    if V1_STATUS[status] is not AccountStatus.OPEN and draw(st.booleans()):
         if closed is not None:
             day = closed
         else:
@@ -465,3 +475,113 @@ def policy_documents(
         },
         "rules": [draw(policy_rules(f"X{i}", pool, names, codes)) for i in range(n)],
     }
+
+
+# ------------------------------------------------------------------------------------------
+# Contract v2
+# ------------------------------------------------------------------------------------------
+history_symbols = st.text(alphabet="N*1234567MCGDZB#/", min_size=1, max_size=60)
+
+
+@st.composite
+def v2_profiles(draw: st.DrawFn, max_accounts: int = 6) -> CreditProfile:
+    """A valid contract v2 profile: :func:`profiles` with repayment histories (summaries
+    derived, or given as the history's own), current delinquency, classifications,
+    special transactions, limit history, guarantees and public records."""
+    import attrs
+
+    from credit_closure import (
+        Guarantee,
+        GuaranteedParty,
+        InstitutionType,
+        LiabilityType,
+        LimitChange,
+        LoanClassification,
+        PublicRecord,
+        PublicRecordKind,
+        PublicRecordStatus,
+        SpecialTransaction,
+        SpecialTransactionKind,
+    )
+
+    base = draw(profiles(max_accounts=max_accounts, activity=False))
+    accs = []
+    for acc in base.accounts:
+        changes: dict[str, object] = {}
+        if draw(st.booleans()):
+            hist = draw(history_symbols)
+            changes.update(
+                repayment_history=hist,
+                history_end=draw(recent),
+                worst_dpd_24m=None,
+                months_delinquent_24m=None,
+                max_consecutive_delinquent_24m=None,
+            )
+            if draw(st.booleans()):
+                changes["overdue_amounts"] = draw(
+                    st.lists(st.one_of(st.none(), amounts), min_size=len(hist), max_size=len(hist))
+                )
+        if draw(st.booleans()):
+            changes.update(
+                classification=draw(st.sampled_from(list(LoanClassification))),
+                liability=draw(st.sampled_from(list(LiabilityType))),
+                institution_type=draw(st.sampled_from(list(InstitutionType))),
+                current_overdue_amount=draw(st.one_of(st.none(), amounts)),
+                current_overdue_periods=draw(st.one_of(st.none(), st.integers(0, 999))),
+                last_payment_on=draw(st.one_of(st.none(), recent)),
+                special_transactions=draw(
+                    st.lists(
+                        st.builds(
+                            SpecialTransaction,
+                            kind=st.sampled_from(list(SpecialTransactionKind)),
+                            on=recent,
+                            amount=st.one_of(st.none(), amounts),
+                            months=st.one_of(st.none(), st.integers(1, 600)),
+                        ),
+                        max_size=3,
+                    )
+                ),
+                limit_history=draw(
+                    st.lists(
+                        st.builds(
+                            LimitChange,
+                            on=recent,
+                            limit=amounts,
+                            initiator=st.sampled_from(list(ClosureInitiator)),
+                        ),
+                        max_size=3,
+                    )
+                ),
+            )
+        accs.append(attrs.evolve(acc, **changes) if changes else acc)
+    guarantees = [
+        Guarantee(
+            guarantee_id=f"g{i}",
+            party=draw(st.sampled_from(list(GuaranteedParty))),
+            amount=draw(st.one_of(st.none(), amounts)),
+            balance=draw(st.one_of(st.none(), amounts)),
+            classification=draw(st.one_of(st.none(), st.sampled_from(list(LoanClassification)))),
+            status=draw(st.one_of(st.none(), st.sampled_from(list(AccountStatus)))),
+            opened_on=draw(st.one_of(st.none(), dates)),
+        )
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    records = draw(
+        st.lists(
+            st.builds(
+                PublicRecord,
+                kind=st.sampled_from(list(PublicRecordKind)),
+                on=dates,
+                amount=st.one_of(st.none(), amounts),
+                status=st.sampled_from(list(PublicRecordStatus)),
+            ),
+            max_size=2,
+        )
+    )
+    return attrs.evolve(
+        base,
+        accounts=accs,
+        guarantees=guarantees,
+        public_records=records,
+        contract_version=2,
+    )

@@ -34,6 +34,22 @@ DOCUMENTED = {
     "InvalidInputError",
 }
 
+#: Contract v2 names (issue 14): the v2 records and vocabularies.
+CONTRACT_V2 = {
+    "ClosureKind",
+    "Guarantee",
+    "GuaranteedParty",
+    "InstitutionType",
+    "LiabilityType",
+    "LimitChange",
+    "LoanClassification",
+    "PublicRecord",
+    "PublicRecordKind",
+    "PublicRecordStatus",
+    "SpecialTransaction",
+    "SpecialTransactionKind",
+}
+
 
 class TestAll:
     """__all__ is the contract."""
@@ -48,6 +64,10 @@ class TestAll:
     def test_design_names_present(self) -> None:
         """Every v1 name of DESIGN.md §3 available so far is exported."""
         assert DOCUMENTED <= set(credit_closure.__all__)
+
+    def test_contract_v2_names_present(self) -> None:
+        """Every contract v2 record and vocabulary is exported."""
+        assert CONTRACT_V2 <= set(credit_closure.__all__)
 
     def test_unknown_attribute(self) -> None:
         """An unknown name raises AttributeError naming it."""

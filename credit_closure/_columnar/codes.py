@@ -14,10 +14,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from credit_closure._columnar.numpy_engine import ENUM_CODES, day_number
+from credit_closure._columnar.numpy_engine import (
+    ENUM_CODES,
+    N_V1_INITIATORS,
+    N_V1_STATUSES,
+    V1_INITIATOR_CODES,
+    V1_STATUS_CODES,
+    day_number,
+    v1_codes,
+)
 from credit_closure._scoring.features import months_before
 
-__all__ = ["KernelCodes", "kernel_codes", "kernel_days"]
+__all__ = ["KernelCodes", "kernel_codes", "kernel_days", "v1_columns"]
 
 
 class KernelCodes(NamedTuple):
@@ -72,3 +80,14 @@ def kernel_days(as_of: _dt.date, retention_months: int, counterfactual_months: i
         [day_number(as_of)] + [day_number(months_before(as_of, m)) for m in months],
         dtype=np.int64,
     )
+
+
+def v1_columns(acc: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The account columns whose codes the kernel compares (``status``, ``ev_initiator``) as the
+    codes of their v1 scoring equivalents: contract v2 members get their v1 treatment
+    (:data:`~credit_closure._contract.enums.V1_STATUS`, ``V1_INITIATOR``), as in ``extract``
+    and the numpy engine."""
+    return {
+        "status": v1_codes(acc["status"], V1_STATUS_CODES, N_V1_STATUSES),
+        "ev_initiator": v1_codes(acc["ev_initiator"], V1_INITIATOR_CODES, N_V1_INITIATORS),
+    }

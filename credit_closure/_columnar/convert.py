@@ -34,6 +34,7 @@ from credit_closure._contract.model import (
     ProductType,
     TerminationKind,
 )
+from credit_closure._contract.versioning import v2_fields_used
 from credit_closure._scoring.assess import _assess_profile, _check_profile, resolved
 from credit_closure.exceptions import InvalidInputError
 
@@ -283,6 +284,18 @@ def profiles_to_tables(
     ]
     if bad:
         raise InvalidInputError(bad, what="argument")
+    v2 = [
+        (
+            f"profiles[{i}].{path}",
+            "is a contract v2 field the long format does not carry yet; score the profile "
+            "with assess() or assess_many()",
+        )
+        for i, p in enumerate(profiles)
+        if p.contract_version == 2
+        for path in v2_fields_used(p)
+    ]
+    if v2:
+        raise InvalidInputError(v2, what="argument")
     tables = {name: _arrays(rows) for name, rows in _long_rows(profiles).items()}
     if container == "numpy":
         return tables

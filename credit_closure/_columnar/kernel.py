@@ -37,6 +37,7 @@ from credit_closure._columnar.codes import (
     DAY_COUNTERFACTUAL,
     DAY_RETENTION,
     KernelCodes,
+    v1_columns,
 )
 from credit_closure._columnar.compiled import available as available
 from credit_closure._columnar.compiled import njit as _njit
@@ -907,6 +908,7 @@ def score_subjects(
             for name in AccountArrays._fields
         }
     )
+    accounts = accounts._replace(**v1_columns(acc))  # contract v2 codes scored as v1
     out = KernelOutputs(
         log_odds=np.empty(n),
         cf_log_odds=np.empty(n),

@@ -42,6 +42,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from credit_closure._contract.enums import V1_INITIATOR, V1_STATUS
 from credit_closure._contract.model import (
     REVOLVING_PRODUCTS,
     AccountStatus,
@@ -62,7 +63,14 @@ from credit_closure._scoring.features import (
 )
 from credit_closure._scoring.features import _LENDER as _LENDER_INITIATORS
 
-__all__ = ["ENUM_CODES", "compute_features", "day_number"]
+__all__ = [
+    "ENUM_CODES",
+    "V1_INITIATOR_CODES",
+    "V1_STATUS_CODES",
+    "compute_features",
+    "day_number",
+    "v1_codes",
+]
 
 _EPOCH = _dt.date(1970, 1, 1)
 _EXACT_LIMIT = float(2**53)
@@ -83,6 +91,27 @@ _I = ENUM_CODES["initiator"]
 _R = ENUM_CODES["reason"]
 _T = ENUM_CODES["termination"]
 _K = ENUM_CODES["kind"]
+
+#: By status code: the code of the v1 status whose treatment it gets (contract v2 members are
+#: scored as their v1 equivalent, :data:`~credit_closure._contract.enums.V1_STATUS`).
+V1_STATUS_CODES = np.array([_S[V1_STATUS[m].value] for m in AccountStatus], dtype=np.int8)
+#: By initiator code: the code of the v1 initiator whose treatment it gets.
+V1_INITIATOR_CODES = np.array([_I[V1_INITIATOR[m].value] for m in ClosureInitiator], dtype=np.int8)
+
+
+#: Codes below these are v1 members (contract v2 appends): v1 data needs no mapping.
+N_V1_STATUSES = 5
+N_V1_INITIATORS = 6
+
+
+def v1_codes(codes: np.ndarray, table: np.ndarray, n_v1: int) -> np.ndarray:
+    """``codes`` as the codes of their v1 scoring equivalents by ``table``; ``codes`` itself
+    when all are v1 codes already (no copy for v1 data)."""
+    if codes.size == 0 or int(codes.max()) < n_v1:
+        return codes
+    out: np.ndarray = table[codes]
+    return out
+
 
 _REVOLVING = np.zeros(len(_P), dtype=bool)
 for _m in REVOLVING_PRODUCTS:
@@ -209,7 +238,7 @@ def _put(out: np.ndarray, name: str, values: np.ndarray) -> None:
 
 def _accounts_view(acc: Mapping[str, np.ndarray]) -> _Accounts:
     g = acc["g"]
-    status = acc["status"]
+    status = v1_codes(acc["status"], V1_STATUS_CODES, N_V1_STATUSES)
     open_like = (status == _S["open"]) | (status == _S["suspended"])
     lim = acc["limit"]
     bal = acc["balance"]
@@ -297,7 +326,9 @@ def _closure_features(
     cg = g[ci]
     ev = has_ev[ci]
     c_day = np.where(ev, acc["ev_day"][ci], acc["closed"][ci])
-    c_init = np.where(ev, acc["ev_initiator"][ci], _I["unknown"])
+    c_init = np.where(
+        ev, v1_codes(acc["ev_initiator"][ci], V1_INITIATOR_CODES, N_V1_INITIATORS), _I["unknown"]
+    )
     c_reason = np.where(ev, acc["ev_reason"][ci], _R["unknown"])
     st_c = status[ci]
     implied_term = np.where(

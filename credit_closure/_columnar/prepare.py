@@ -15,7 +15,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from credit_closure._columnar.numpy_engine import ENUM_CODES, day_number
+from credit_closure._columnar.numpy_engine import (
+    ENUM_CODES,
+    N_V1_STATUSES,
+    V1_STATUS_CODES,
+    day_number,
+    v1_codes,
+)
 from credit_closure._columnar.tables import (
     _HARD_KIND,
     _account_codes,
@@ -142,7 +148,7 @@ def _account_columns(
     assert len(out) == len(acc) and od is not None and cd is not None  # raise_if raised
     out["opened"], out["opened_known"] = od
     out["closed"], out["closed_known"] = cd
-    st = out["status"]
+    st = v1_codes(out["status"], V1_STATUS_CODES, N_V1_STATUSES)  # v2 statuses as their v1
     p.rows(
         "accounts",
         "closed_on",
@@ -253,7 +259,7 @@ def _closure_events(
     p.rows(
         "closures",
         "account_id",
-        found & (acc["status"][row] == ENUM_CODES["status"]["open"]),
+        found & (V1_STATUS_CODES[acc["status"][row]] == ENUM_CODES["status"]["open"]),
         "names an account whose status is 'open'",
     )
     p.rows(

@@ -34,7 +34,8 @@ from credit_closure._contract.checks import (
     _to_date,
     _to_number,
 )
-from credit_closure._contract.model import Limits
+from credit_closure._contract.model import HARD_INQUIRY_KINDS, Limits
+from credit_closure._contract.versioning import V2_ACCOUNT_FIELDS
 from credit_closure._scoring.reasons import REASONS
 from credit_closure.exceptions import InvalidInputError
 
@@ -94,6 +95,14 @@ _REQUIRED = {
 _MAX_ROWS_SHOWN = 5
 
 
+#: Contract v2 fields by long table: refused by name until the long format carries them.
+_V2_ONLY_COLUMNS: dict[str, frozenset[str]] = {
+    "accounts": frozenset(V2_ACCOUNT_FIELDS) | {"special_transactions", "limit_history"},
+    "closures": frozenset({"kind"}),
+    "inquiries": frozenset({"institution_type"}),
+}
+
+
 def _compiled() -> ModuleType:
     """The compiled helpers' module (:mod:`credit_closure._columnar.compiled`), imported on
     first use: it imports numba, which the numpy engine never needs."""
@@ -105,7 +114,7 @@ def _compiled() -> ModuleType:
 _FLOAT_MAX_INT = 2**1023  # Python ints above this do not fit a float
 _FINE_UNITS = ("D", "h", "m", "s", "ms", "us", "ns")  # datetime64 units a day is a whole number of
 _HARD_KIND = np.zeros(len(ENUM_CODES["kind"]), dtype=bool)
-_HARD_KIND[[ENUM_CODES["kind"]["loan_approval"], ENUM_CODES["kind"]["card_approval"]]] = True
+_HARD_KIND[[ENUM_CODES["kind"][k.value] for k in HARD_INQUIRY_KINDS]] = True
 _MIN_DAY = day_number(Limits.MIN_DATE)
 
 
@@ -221,7 +230,14 @@ class _Table:
         if name != "attributes":
             unknown = [c for c in self.columns if c not in TABLE_COLUMNS[name]]
             for c in unknown:
-                problems.add(_key_path(name, c), "is not a column of the long format")
+                if c in _V2_ONLY_COLUMNS.get(name, ()):
+                    problems.add(
+                        _key_path(name, c),
+                        "is a contract v2 field the long format does not carry yet; "
+                        "score these subjects with assess() or assess_many()",
+                    )
+                else:
+                    problems.add(_key_path(name, c), "is not a column of the long format")
             if unknown:
                 self.ok = False
 

@@ -25,6 +25,12 @@ if TYPE_CHECKING:
     from credit_closure._contract.documents import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES
     from credit_closure._contract.documents import json_schema as json_schema
     from credit_closure._contract.documents import loads_document as loads_document
+    from credit_closure._contract.enums import V1_INITIATOR as V1_INITIATOR
+    from credit_closure._contract.enums import V1_INQUIRY_KIND as V1_INQUIRY_KIND
+    from credit_closure._contract.enums import V1_STATUS as V1_STATUS
+    from credit_closure._contract.history import HISTORY_SYMBOLS as HISTORY_SYMBOLS
+    from credit_closure._contract.history import METRO2_TO_SYMBOL as METRO2_TO_SYMBOL
+    from credit_closure._contract.history import history_summary as history_summary
     from credit_closure._contract.model import REVOLVING_PRODUCTS as REVOLVING_PRODUCTS
     from credit_closure._contract.model import AccountStatus as AccountStatus
     from credit_closure._contract.model import ActivityKind as ActivityKind
@@ -34,6 +40,7 @@ if TYPE_CHECKING:
     from credit_closure._contract.model import Limits as Limits
     from credit_closure._contract.model import profile_unchecked as profile_unchecked
     from credit_closure._contract.model import reopened_account as reopened_account
+    from credit_closure._contract.versioning import CONTRACT_VERSIONS as CONTRACT_VERSIONS
 
 #: seam name -> (submodule, name in that submodule)
 _SEAM: dict[str, tuple[str, str]] = {
@@ -56,6 +63,13 @@ _SEAM: dict[str, tuple[str, str]] = {
     "REVOLVING_PRODUCTS": ("model", "REVOLVING_PRODUCTS"),
     "profile_unchecked": ("model", "profile_unchecked"),
     "reopened_account": ("model", "reopened_account"),
+    "V1_STATUS": ("enums", "V1_STATUS"),
+    "V1_INITIATOR": ("enums", "V1_INITIATOR"),
+    "V1_INQUIRY_KIND": ("enums", "V1_INQUIRY_KIND"),
+    "HISTORY_SYMBOLS": ("history", "HISTORY_SYMBOLS"),
+    "METRO2_TO_SYMBOL": ("history", "METRO2_TO_SYMBOL"),
+    "history_summary": ("history", "history_summary"),
+    "CONTRACT_VERSIONS": ("versioning", "CONTRACT_VERSIONS"),
 }
 
 __all__ = [  # the seam's names (tests/test_layout.py checks they match _SEAM)
@@ -66,14 +80,21 @@ __all__ = [  # the seam's names (tests/test_layout.py checks they match _SEAM)
     "ActivityRecord",
     "Attributes",
     "CLOSURE_FIELDS",
+    "CONTRACT_VERSIONS",
     "ClosureEvent",
     "ENTERPRISE_FIELDS",
+    "HISTORY_SYMBOLS",
     "INQUIRY_FIELDS",
     "Limits",
     "MAX_DOCUMENT_BYTES",
+    "METRO2_TO_SYMBOL",
     "PRINCIPAL_FIELDS",
     "PROFILE_FIELDS",
     "REVOLVING_PRODUCTS",
+    "V1_INITIATOR",
+    "V1_INQUIRY_KIND",
+    "V1_STATUS",
+    "history_summary",
     "json_schema",
     "loads_document",
     "profile_unchecked",

@@ -1,4 +1,8 @@
-"""Strict JSON structuring of the v1 documents, collecting every problem with its path.
+"""Strict JSON structuring of the v1 and v2 documents, collecting every problem with its path.
+
+A document is v2 when it says so (top-level ``"contract_version": 2``); without the key (or
+with ``1``) it is a v1 document, read exactly as before: a v2 field or a v2 code in it is
+refused, naming the field and the version to declare. v2 fields are the ``_V2`` tables below.
 
 Strict means: the string ``"12"`` is not a number, ``true`` is not ``1``, ``3.0`` is not an
 integer, dates are ``YYYY-MM-DD`` strings, unknown keys and duplicate keys are errors, and
@@ -16,7 +20,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from credit_closure._contract.checks import Problem, _check_id, _key_path, _type_name
+from credit_closure._contract.checks import (
+    Problem,
+    _check_id,
+    _key_path,
+    _short,
+    _to_number,
+    _type_name,
+)
+from credit_closure._contract.enums import AccountStatus, ClosureInitiator, InquiryKind, ProductType
 from credit_closure._contract.model import (
     ActivityRecord,
     Attributes,
@@ -24,9 +36,19 @@ from credit_closure._contract.model import (
     CreditAccount,
     CreditProfile,
     Enterprise,
+    Guarantee,
     Inquiry,
+    LimitChange,
     Limits,
     Principal,
+    PublicRecord,
+    SpecialTransaction,
+)
+from credit_closure._contract.records import (
+    MAX_GUARANTEES,
+    MAX_LIMIT_CHANGES,
+    MAX_PUBLIC_RECORDS,
+    MAX_SPECIAL_TRANSACTIONS,
 )
 from credit_closure.exceptions import InvalidInputError
 
@@ -249,6 +271,72 @@ _PROFILE_FIELDS = {
 _PRINCIPAL_FIELDS = {"role": True, "stake": False, "profile": True}
 _ENTERPRISE_FIELDS = {"enterprise_id": True, "principals": False, "attributes": False}
 
+# ---- contract v2: the fields each record adds (all optional) ----
+_ACCOUNT_V2 = dict.fromkeys(
+    (
+        "classification",
+        "liability",
+        "institution_type",
+        "current_overdue_amount",
+        "current_overdue_periods",
+        "first_delinquency_on",
+        "last_payment_on",
+        "repayment_history",
+        "history_end",
+        "overdue_amounts",
+        "special_transactions",
+        "limit_history",
+    ),
+    False,
+)
+_CLOSURE_V2 = {"kind": False}
+_INQUIRY_V2 = {"institution_type": False}
+_PROFILE_V2 = {"contract_version": False, "guarantees": False, "public_records": False}
+_PRINCIPAL_V2 = {"role_since": False}
+_ENTERPRISE_V2 = {
+    "contract_version": False,
+    "facilities": False,
+    "guarantees": False,
+    "public_records": False,
+    "overdue_interest": False,
+    "advances": False,
+}
+_SPECIAL_FIELDS = {"kind": True, "on": True, "amount": False, "months": False}
+_LIMIT_CHANGE_FIELDS = {"on": True, "limit": True, "initiator": False}
+_GUARANTEE_FIELDS = {
+    "guarantee_id": True,
+    "party": True,
+    "amount": False,
+    "balance": False,
+    "classification": False,
+    "status": False,
+    "institution_type": False,
+    "opened_on": False,
+    "ends_on": False,
+    "overdue_amount": False,
+}
+_PUBLIC_RECORD_FIELDS = {"kind": True, "on": True, "amount": False, "status": False}
+
+#: (v1 fields, v2 fields) of each record.
+_FIELDS_BY_VERSION: dict[str, tuple[dict[str, bool], dict[str, bool]]] = {
+    "account": (_ACCOUNT_FIELDS, {**_ACCOUNT_FIELDS, **_ACCOUNT_V2}),
+    "closure": (_CLOSURE_FIELDS, {**_CLOSURE_FIELDS, **_CLOSURE_V2}),
+    "inquiry": (_INQUIRY_FIELDS, {**_INQUIRY_FIELDS, **_INQUIRY_V2}),
+    "profile": (_PROFILE_FIELDS, {**_PROFILE_FIELDS, **_PROFILE_V2}),
+    "principal": (_PRINCIPAL_FIELDS, {**_PRINCIPAL_FIELDS, **_PRINCIPAL_V2}),
+    "enterprise": (_ENTERPRISE_FIELDS, {**_ENTERPRISE_FIELDS, **_ENTERPRISE_V2}),
+}
+#: The codes a v1 document may use, for the enum fields contract v2 extended.
+_V1_CODES: dict[str, dict[str, frozenset[str]]] = {
+    "account": {
+        "product": frozenset(m.value for m in list(ProductType)[:7]),
+        "status": frozenset(m.value for m in list(AccountStatus)[:5]),
+    },
+    "closure": {"initiator": frozenset(m.value for m in list(ClosureInitiator)[:6])},
+    "inquiry": {"kind": frozenset(m.value for m in list(InquiryKind)[:6])},
+}
+_DECLARE_V2 = 'is a contract v2 field; declare "contract_version": 2 in the document'
+
 _STRING_FIELDS = {
     "account_id",
     "product",
@@ -265,13 +353,33 @@ _STRING_FIELDS = {
     "role",
     "subject_id",
     "enterprise_id",
+    # v2
+    "classification",
+    "liability",
+    "institution_type",
+    "first_delinquency_on",
+    "last_payment_on",
+    "repayment_history",
+    "history_end",
+    "party",
+    "guarantee_id",
+    "ends_on",
+    "role_since",
 }
 
 
 def _object(
-    problems: list[Problem], path: str, data: Any, fields: Mapping[str, bool]
+    problems: list[Problem],
+    path: str,
+    data: Any,
+    fields: Mapping[str, bool],
+    v2_fields: Mapping[str, bool] | None = None,
+    v1_codes: Mapping[str, frozenset[str]] | None = None,
 ) -> dict[str, Any] | None:
-    """Check that ``data`` is an object with known keys and required keys; return kwargs."""
+    """Check that ``data`` is an object with known keys and required keys; return kwargs.
+
+    In a v1 document (``v2_fields`` given), a key of ``v2_fields`` is refused as a v2 field,
+    and a value of a ``v1_codes`` field outside the v1 codes as a v2 code."""
     if not isinstance(data, Mapping):
         problems.append((path, f"must be an object (got {_type_name(data)})"))
         return None
@@ -279,7 +387,10 @@ def _object(
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in fields:
-            problems.append((_key_path(path, key), "is not a known field"))
+            if v2_fields is not None and key in v2_fields:
+                problems.append((_key_path(path, key), _DECLARE_V2))
+            else:
+                problems.append((_key_path(path, key), "is not a known field"))
             ok = False
             continue
         sub = f"{path}.{key}" if path else key
@@ -297,6 +408,18 @@ def _object(
         if required and key not in data:
             problems.append((f"{path}.{key}" if path else key, "is required"))
             ok = False
+    if v1_codes is not None:  # v2 codes in a v1 document (the v1 fast path: two lookups)
+        for key, codes in v1_codes.items():
+            value = kwargs.get(key)
+            if value is not None and value not in codes and value in _ALL_CODES[key]:
+                problems.append(
+                    (
+                        _key_path(path, key),
+                        f'{value!r} is a contract v2 code; declare "contract_version": 2 '
+                        "in the document",
+                    )
+                )
+                ok = False
     return kwargs if ok else None
 
 
@@ -335,7 +458,17 @@ def _items(
     return tuple(out) if ok else None
 
 
-def _record(fields: Mapping[str, bool], cls: type) -> Callable[[list[Problem], str, Any], Any]:
+_ALL_CODES: dict[str, frozenset[str]] = {
+    "product": frozenset(m.value for m in ProductType),
+    "status": frozenset(m.value for m in AccountStatus),
+    "initiator": frozenset(m.value for m in ClosureInitiator),
+    "kind": frozenset(m.value for m in InquiryKind),
+}
+
+_One = Callable[[list[Problem], str, Any], Any]
+
+
+def _record(fields: Mapping[str, bool], cls: type) -> _One:
     def one(problems: list[Problem], path: str, data: Any) -> Any:
         kwargs = _object(problems, path, data, fields)
         return None if kwargs is None else _build(problems, path, cls, kwargs)
@@ -343,9 +476,53 @@ def _record(fields: Mapping[str, bool], cls: type) -> Callable[[list[Problem], s
     return one
 
 
-_account = _record(_ACCOUNT_FIELDS, CreditAccount)
-_closure = _record(_CLOSURE_FIELDS, ClosureEvent)
-_inquiry = _record(_INQUIRY_FIELDS, Inquiry)
+def _versioned(
+    name: str, cls: type, nested: Mapping[str, tuple[int, _One]] | None = None
+) -> tuple[_One, _One]:
+    """The (v1, v2) readers of a record; ``nested`` names its lists of v2 records."""
+    v1_fields, v2_fields = _FIELDS_BY_VERSION[name]
+    codes = _V1_CODES.get(name)
+
+    def v1(problems: list[Problem], path: str, data: Any) -> Any:
+        kwargs = _object(problems, path, data, v1_fields, v2_fields, codes)
+        return None if kwargs is None else _build(problems, path, cls, kwargs)
+
+    def v2(problems: list[Problem], path: str, data: Any) -> Any:
+        kwargs = _object(problems, path, data, v2_fields)
+        if kwargs is None:
+            if nested and isinstance(data, Mapping):  # still look inside the lists
+                for key, (limit, one) in nested.items():
+                    if isinstance(data.get(key), (list, tuple)):
+                        _items(problems, f"{path}.{key}", data[key], limit, one)
+            return None
+        if nested:
+            ok = True
+            for key, (limit, one) in nested.items():
+                if key in kwargs:
+                    built = _items(problems, f"{path}.{key}", kwargs[key], limit, one)
+                    ok = ok and built is not None
+                    kwargs[key] = built
+            if not ok:
+                return None
+        return _build(problems, path, cls, kwargs)
+
+    return v1, v2
+
+
+_special = _record(_SPECIAL_FIELDS, SpecialTransaction)
+_limit_change = _record(_LIMIT_CHANGE_FIELDS, LimitChange)
+_guarantee = _record(_GUARANTEE_FIELDS, Guarantee)
+_public_record = _record(_PUBLIC_RECORD_FIELDS, PublicRecord)
+_account, _account_v2 = _versioned(
+    "account",
+    CreditAccount,
+    {
+        "special_transactions": (MAX_SPECIAL_TRANSACTIONS, _special),
+        "limit_history": (MAX_LIMIT_CHANGES, _limit_change),
+    },
+)
+_closure, _closure_v2 = _versioned("closure", ClosureEvent)
+_inquiry, _inquiry_v2 = _versioned("inquiry", Inquiry)
 _activity = _record(_ACTIVITY_FIELDS, ActivityRecord)
 
 
@@ -359,31 +536,82 @@ def _attributes(problems: list[Problem], path: str, data: Any) -> Any:
     return Attributes(data)
 
 
-def _profile(problems: list[Problem], path: str, data: Any) -> CreditProfile | None:
-    kwargs = _object(problems, path, data, _PROFILE_FIELDS)
+def _version(problems: list[Problem], path: str, data: Any) -> int:
+    """The document's declared contract version (1 when absent); a bad value is reported and
+    the document is read as v2 (so that its v2 fields are checked rather than refused)."""
+    if not isinstance(data, Mapping) or data.get("contract_version") is None:
+        return 1
+    v = _to_number(data["contract_version"])  # the one rule for numbers: np.int8(2) is 2
+    if v.__class__ is int and v in (1, 2):
+        return int(v)
+    problems.append(
+        (
+            f"{path}.contract_version" if path else "contract_version",
+            f"must be 1 or 2 (got {_short(v)})",
+        )
+    )
+    return 2
+
+
+def _profile(
+    problems: list[Problem], path: str, data: Any, version: int | None = None
+) -> CreditProfile | None:
+    own = _version(problems, path, data)
+    if version is None:
+        version = own
+    elif own != version and isinstance(data, Mapping) and "contract_version" in data:
+        problems.append(
+            (f"{path}.contract_version", f"differs from the document's contract_version {version}")
+        )
+    v2 = version == 2
+    fields = _FIELDS_BY_VERSION["profile"][1] if v2 else _PROFILE_FIELDS
+    if not v2:
+        fields = {**_PROFILE_FIELDS, "contract_version": False}
+    kwargs = _object(problems, path, data, fields, None if v2 else _PROFILE_V2)
     if kwargs is None:
         # Still look inside the lists, so that one call reports as much as possible.
         if not isinstance(data, Mapping):
             return None
-        kwargs = {k: v for k, v in data.items() if k in _PROFILE_FIELDS}
+        kwargs = {k: v for k, v in data.items() if k in fields}
         failed = True
     else:
         failed = False
     pre = f"{path}." if path else ""
+    account = _account_v2 if v2 else _account
     accounts = _items(
-        problems, pre + "accounts", kwargs.get("accounts"), Limits.MAX_ACCOUNTS, _account
+        problems, pre + "accounts", kwargs.get("accounts"), Limits.MAX_ACCOUNTS, account
     )
     closures = _items(
-        problems, pre + "closures", kwargs.get("closures"), Limits.MAX_CLOSURES, _closure
+        problems,
+        pre + "closures",
+        kwargs.get("closures"),
+        Limits.MAX_CLOSURES,
+        _closure_v2 if v2 else _closure,
     )
     inquiries = _items(
-        problems, pre + "inquiries", kwargs.get("inquiries"), Limits.MAX_INQUIRIES, _inquiry
+        problems,
+        pre + "inquiries",
+        kwargs.get("inquiries"),
+        Limits.MAX_INQUIRIES,
+        _inquiry_v2 if v2 else _inquiry,
     )
     activity = _items(
         problems, pre + "activity", kwargs.get("activity"), Limits.MAX_ACTIVITY, _activity
     )
     attributes = _attributes(problems, pre + "attributes", kwargs.get("attributes"))
-    if failed or None in (accounts, closures, inquiries, activity, attributes):
+    extra: dict[str, Any] = {"contract_version": version}
+    if v2:
+        extra["guarantees"] = _items(
+            problems, pre + "guarantees", kwargs.get("guarantees"), MAX_GUARANTEES, _guarantee
+        )
+        extra["public_records"] = _items(
+            problems,
+            pre + "public_records",
+            kwargs.get("public_records"),
+            MAX_PUBLIC_RECORDS,
+            _public_record,
+        )
+    if failed or None in (accounts, closures, inquiries, activity, attributes, *extra.values()):
         if isinstance(kwargs.get("subject_id"), str):  # other types were reported above
             _check_id(problems, pre + "subject_id", kwargs["subject_id"])
         _raw_cross_checks(problems, pre, kwargs)
@@ -399,6 +627,7 @@ def _profile(problems: list[Problem], path: str, data: Any) -> CreditProfile | N
             "inquiries": inquiries,
             "activity": activity,
             "attributes": attributes,
+            **extra,
         },
     )
 
@@ -427,13 +656,17 @@ def _raw_cross_checks(problems: list[Problem], pre: str, kwargs: Mapping[str, An
                 problems.append((f"{pre}{name}[{i}].account_id", "names no account in accounts"))
 
 
-def _principal(problems: list[Problem], path: str, data: Any) -> Principal | None:
-    kwargs = _object(problems, path, data, _PRINCIPAL_FIELDS)
+def _principal(problems: list[Problem], path: str, data: Any, version: int = 1) -> Principal | None:
+    v1_fields, v2_fields = _FIELDS_BY_VERSION["principal"]
+    if version == 2:
+        kwargs = _object(problems, path, data, v2_fields)
+    else:
+        kwargs = _object(problems, path, data, v1_fields, v2_fields)
     if kwargs is None:
         if isinstance(data, Mapping) and "profile" in data:
-            _profile(problems, f"{path}.profile", data["profile"])
+            _profile(problems, f"{path}.profile", data["profile"], version)
         return None
-    profile = _profile(problems, f"{path}.profile", kwargs["profile"])
+    profile = _profile(problems, f"{path}.profile", kwargs["profile"], version)
     if profile is None:
         return None
     kwargs["profile"] = profile
@@ -441,7 +674,8 @@ def _principal(problems: list[Problem], path: str, data: Any) -> Principal | Non
 
 
 def profile_from_dict(data: Any) -> CreditProfile:
-    """Build a :class:`CreditProfile` from a v1 document, or raise listing every problem."""
+    """Build a :class:`CreditProfile` from a v1 or v2 document, or raise listing every
+    problem."""
     problems: list[Problem] = []
     profile = _profile(problems, "", data)
     if problems or profile is None:
@@ -452,18 +686,44 @@ def profile_from_dict(data: Any) -> CreditProfile:
 
 
 def enterprise_from_dict(data: Any) -> Enterprise:
-    """Build an :class:`Enterprise` from a v1 document, or raise listing every problem."""
+    """Build an :class:`Enterprise` from a v1 or v2 document, or raise listing every
+    problem."""
     problems: list[Problem] = []
-    kwargs = _object(problems, "", data, _ENTERPRISE_FIELDS)
+    version = _version(problems, "", data)
+    v1_fields, v2_fields = _FIELDS_BY_VERSION["enterprise"]
+    if version == 2:
+        kwargs = _object(problems, "", data, v2_fields)
+    else:
+        kwargs = _object(problems, "", data, {**v1_fields, "contract_version": False}, v2_fields)
     source = kwargs if kwargs is not None else (data if isinstance(data, Mapping) else {})
+
+    def principal(problems: list[Problem], path: str, item: Any) -> Any:
+        return _principal(problems, path, item, version)
+
     principals = _items(
-        problems, "principals", source.get("principals"), Limits.MAX_PRINCIPALS, _principal
+        problems, "principals", source.get("principals"), Limits.MAX_PRINCIPALS, principal
     )
     attributes = _attributes(problems, "attributes", source.get("attributes"))
+    lists: dict[str, Any] = {}
+    if version == 2:
+        for key, limit, one in (
+            ("facilities", Limits.MAX_ACCOUNTS, _account_v2),
+            ("guarantees", MAX_GUARANTEES, _guarantee),
+            ("public_records", MAX_PUBLIC_RECORDS, _public_record),
+        ):
+            if key in source:
+                lists[key] = _items(problems, key, source.get(key), limit, one)
     enterprise = None
-    if kwargs is not None and principals is not None and attributes is not None:
+    if (
+        kwargs is not None
+        and principals is not None
+        and attributes is not None
+        and None not in lists.values()
+    ):
+        kwargs.update(lists)
         kwargs["principals"] = principals
         kwargs["attributes"] = attributes
+        kwargs["contract_version"] = version
         enterprise = _build(problems, "", Enterprise, kwargs)
     if problems or enterprise is None:
         raise InvalidInputError(
@@ -494,8 +754,31 @@ def _record_to_dict(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     return out
 
 
+_V2_ACCOUNT_KEYS = tuple(_FIELDS_BY_VERSION["account"][1])
+_V2_CLOSURE_KEYS = tuple(_FIELDS_BY_VERSION["closure"][1])
+_V2_INQUIRY_KEYS = tuple(_FIELDS_BY_VERSION["inquiry"][1])
+_NESTED = {
+    "special_transactions": _SPECIAL_FIELDS,
+    "limit_history": _LIMIT_CHANGE_FIELDS,
+}
+
+
+def _account_to_dict(acc: CreditAccount) -> dict[str, Any]:
+    out = _record_to_dict(acc, _V2_ACCOUNT_KEYS)
+    for key, fields in _NESTED.items():
+        items = out.pop(key)
+        if items:
+            out[key] = [_record_to_dict(x, fields) for x in items]
+    if "overdue_amounts" in out:
+        out["overdue_amounts"] = list(out["overdue_amounts"])
+    return out
+
+
 def profile_to_dict(profile: CreditProfile) -> dict[str, Any]:
-    """Return the v1 document of ``profile``; unknown (``None``) fields are left out."""
+    """Return the document of ``profile`` (v1 for a v1 profile, with ``contract_version`` 2
+    and the v2 fields for a v2 profile); unknown (``None``) fields are left out."""
+    if profile.contract_version == 2:
+        return _profile_to_dict_v2(profile)
     out: dict[str, Any] = {"subject_id": profile.subject_id}
     out["accounts"] = [_record_to_dict(a, _ACCOUNT_FIELDS) for a in profile.accounts]
     out["closures"] = [_record_to_dict(c, _CLOSURE_FIELDS) for c in profile.closures]
@@ -505,20 +788,50 @@ def profile_to_dict(profile: CreditProfile) -> dict[str, Any]:
     return out
 
 
+def _profile_to_dict_v2(profile: CreditProfile) -> dict[str, Any]:
+    out: dict[str, Any] = {"contract_version": 2, "subject_id": profile.subject_id}
+    out["accounts"] = [_account_to_dict(a) for a in profile.accounts]
+    out["closures"] = [_record_to_dict(c, _V2_CLOSURE_KEYS) for c in profile.closures]
+    out["inquiries"] = [_record_to_dict(q, _V2_INQUIRY_KEYS) for q in profile.inquiries]
+    out["activity"] = [_record_to_dict(r, _ACTIVITY_FIELDS) for r in profile.activity]
+    out["attributes"] = profile.attributes.to_dict()
+    out["guarantees"] = [_record_to_dict(g, _GUARANTEE_FIELDS) for g in profile.guarantees]
+    out["public_records"] = [
+        _record_to_dict(r, _PUBLIC_RECORD_FIELDS) for r in profile.public_records
+    ]
+    return out
+
+
 def enterprise_to_dict(enterprise: Enterprise) -> dict[str, Any]:
-    """Return the v1 document of ``enterprise``."""
+    """Return the document of ``enterprise`` (v1 or v2, as the enterprise is)."""
+    v2 = enterprise.contract_version == 2
     principals = []
     for pr in enterprise.principals:
         d: dict[str, Any] = {"role": pr.role.value}
         if pr.stake is not None:
             d["stake"] = pr.stake
+        if pr.role_since is not None:
+            d["role_since"] = pr.role_since.isoformat()
         d["profile"] = profile_to_dict(pr.profile)
+        if v2:
+            d["profile"].pop("contract_version", None)  # the document's version applies
         principals.append(d)
-    return {
-        "enterprise_id": enterprise.enterprise_id,
-        "principals": principals,
-        "attributes": enterprise.attributes.to_dict(),
-    }
+    out: dict[str, Any] = {"enterprise_id": enterprise.enterprise_id}
+    if v2:
+        out = {"contract_version": 2, **out}
+    out["principals"] = principals
+    out["attributes"] = enterprise.attributes.to_dict()
+    if v2:
+        out["facilities"] = [_account_to_dict(a) for a in enterprise.facilities]
+        out["guarantees"] = [_record_to_dict(g, _GUARANTEE_FIELDS) for g in enterprise.guarantees]
+        out["public_records"] = [
+            _record_to_dict(r, _PUBLIC_RECORD_FIELDS) for r in enterprise.public_records
+        ]
+        for key in ("overdue_interest", "advances"):
+            value = getattr(enterprise, key)
+            if value is not None:
+                out[key] = value
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -651,8 +964,9 @@ def loads_document(data: bytes | str, *, what: str = "document") -> Any:
     return doc
 
 
-def json_schema(kind: str = "profile") -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the v1 ``profile`` or ``enterprise`` document.
+def json_schema(kind: str = "profile", version: int = 1) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the ``profile`` or ``enterprise`` document of
+    contract ``version`` 1 (the default) or 2.
 
     The schema checks shapes and types; the library checks cross-field rules on top.
     """
@@ -660,8 +974,10 @@ def json_schema(kind: str = "profile") -> dict[str, Any]:
 
     if kind not in ("profile", "enterprise"):
         raise InvalidInputError([("kind", "must be 'profile' or 'enterprise'")], what="argument")
+    if version.__class__ is not int or version not in (1, 2):
+        raise InvalidInputError([("version", "must be 1 or 2")], what="argument")
     path = os.path.join(
-        os.path.dirname(os.path.dirname(__file__)), "schema", f"{kind}-v1.schema.json"
+        os.path.dirname(os.path.dirname(__file__)), "schema", f"{kind}-v{version}.schema.json"
     )
     with open(path, encoding="utf-8") as fh:
         schema: dict[str, Any] = json.load(fh)

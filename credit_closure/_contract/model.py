@@ -58,14 +58,47 @@ from credit_closure._contract.checks import (
 from credit_closure._contract.enums import (
     HARD_INQUIRY_KINDS,
     REVOLVING_PRODUCTS,
+    UNDRAWABLE_STATUSES,
+    V1_STATUS,
     AccountStatus,
     ActivityKind,
     ClosureInitiator,
+    ClosureKind,
     ClosureReason,
+    GuaranteedParty,
     InquiryKind,
+    InstitutionType,
+    LiabilityType,
+    LoanClassification,
     PrincipalRole,
     ProductType,
+    PublicRecordKind,
+    PublicRecordStatus,
+    SpecialTransactionKind,
     TerminationKind,
+)
+from credit_closure._contract.history import HistorySummary, history_summary
+from credit_closure._contract.records import (
+    Guarantee,
+    LimitChange,
+    PublicRecord,
+    SpecialTransaction,
+    check_account_v2,
+    check_guarantees,
+    check_public_records,
+    classification,
+    closure_kind,
+    has_v2_fields,
+    institution_type,
+    liability,
+)
+from credit_closure._contract.versioning import (
+    V2_ACCOUNT_FIELDS,
+    account_is_v2,
+    enterprise_v2_problems,
+    settle_version,
+    v2_dated_after,
+    v2_dates,
 )
 
 __all__ = [
@@ -75,19 +108,31 @@ __all__ = [
     "Attributes",
     "ClosureEvent",
     "ClosureInitiator",
+    "ClosureKind",
     "ClosureReason",
     "CreditAccount",
     "CreditProfile",
     "Enterprise",
+    "Guarantee",
+    "GuaranteedParty",
     "HARD_INQUIRY_KINDS",
     "Inquiry",
     "InquiryKind",
+    "InstitutionType",
+    "LiabilityType",
+    "LimitChange",
     "Limits",
+    "LoanClassification",
     "Principal",
     "PrincipalRole",
     "Problem",
     "ProductType",
+    "PublicRecord",
+    "PublicRecordKind",
+    "PublicRecordStatus",
     "REVOLVING_PRODUCTS",
+    "SpecialTransaction",
+    "SpecialTransactionKind",
     "TerminationKind",
 ]
 
@@ -148,6 +193,15 @@ def _role(value: Any) -> Any:
     return _by_value(PrincipalRole, _ROLES, value)
 
 
+def _to_optional_amounts(value: Any) -> Any:
+    if value is None:
+        return None
+    value = _to_tuple(value)
+    if isinstance(value, tuple):
+        return tuple(v if v is None else _to_number(v) for v in value)
+    return value
+
+
 # --------------------------------------------------------------------------------------
 # Records
 # --------------------------------------------------------------------------------------
@@ -173,6 +227,25 @@ class CreditAccount:
         max_consecutive_delinquent_24m: Longest run of consecutive overdue months in the last
             24 months (0-24, at most ``months_delinquent_24m``).
 
+    Contract v2 fields (all optional; ``docs/json-contract.md``, "Contract v2"):
+
+    Args:
+        classification: Five-level loan class (:class:`LoanClassification`).
+        liability: How the subject is liable (:class:`LiabilityType`).
+        institution_type: The lender's kind (:class:`InstitutionType`).
+        current_overdue_amount: Amount past due now (当前逾期总额).
+        current_overdue_periods: Periods past due now (当前逾期期数), 0-999.
+        first_delinquency_on: Date of first delinquency (the US 7-year rule runs from it).
+        last_payment_on: Date of the last payment (最近一次还款日期).
+        repayment_history: Monthly symbols, oldest first, at most 60 (see
+            :data:`~credit_closure._contract.history.HISTORY_SYMBOLS`); when given, the three
+            summaries are derived from its last 24 months when they are absent and the window
+            is fully known, and must agree with it when given.
+        history_end: A date in the month of the history's last symbol (required with it).
+        overdue_amounts: Amount past due per month of the history (``None`` = unknown).
+        special_transactions: :class:`SpecialTransaction` records.
+        limit_history: Dated limit changes (:class:`LimitChange`).
+
     Example:
         >>> acc = CreditAccount(account_id="a1", product="revolving_consumer", status="open",
         ...                     opened_on="2019-03-01", credit_limit=20000, balance=1500)
@@ -191,9 +264,51 @@ class CreditAccount:
     worst_dpd_24m: int | None = attrs.field(default=None, converter=_to_number)
     months_delinquent_24m: int | None = attrs.field(default=None, converter=_to_number)
     max_consecutive_delinquent_24m: int | None = attrs.field(default=None, converter=_to_number)
+    # ---- contract v2 ----
+    classification: LoanClassification | None = attrs.field(default=None, converter=classification)
+    liability: LiabilityType | None = attrs.field(default=None, converter=liability)
+    institution_type: InstitutionType | None = attrs.field(default=None, converter=institution_type)
+    current_overdue_amount: float | None = attrs.field(default=None, converter=_to_number)
+    current_overdue_periods: int | None = attrs.field(default=None, converter=_to_number)
+    first_delinquency_on: _dt.date | None = attrs.field(default=None, converter=_to_optional_date)
+    last_payment_on: _dt.date | None = attrs.field(default=None, converter=_to_optional_date)
+    repayment_history: str | None = None
+    history_end: _dt.date | None = attrs.field(default=None, converter=_to_optional_date)
+    overdue_amounts: tuple[float | None, ...] | None = attrs.field(
+        default=None, converter=_to_optional_amounts
+    )
+    special_transactions: tuple[SpecialTransaction, ...] = attrs.field(
+        default=(), converter=_to_tuple
+    )
+    limit_history: tuple[LimitChange, ...] = attrs.field(default=(), converter=_to_tuple)
 
     def __attrs_post_init__(self) -> None:
         _raise_if(self.problems())
+        if self.repayment_history is not None:
+            _derive_summaries(self)
+
+    @property
+    def is_v2(self) -> bool:
+        """True when the account uses anything of contract v2 (a v2 field or member)."""
+        return account_is_v2(self)
+
+    @property
+    def scoring_status(self) -> AccountStatus:
+        """The v1 status whose treatment :attr:`status` gets in the existing features
+        (:data:`~credit_closure._contract.enums.V1_STATUS`)."""
+        return V1_STATUS[self.status]
+
+    @property
+    def is_drawable(self) -> bool:
+        """False for an ended account and for a suspended, frozen or stopped line."""
+        return not self.is_closed and self.status not in UNDRAWABLE_STATUSES
+
+    @property
+    def history_summary(self) -> HistorySummary | None:
+        """The delinquency summary of the last 24 months of the history (``None`` without one)."""
+        if self.repayment_history is None:
+            return None
+        return history_summary(self.repayment_history)
 
     def problems(self) -> list[Problem]:
         """Return every problem of this account as ``(field, message)`` pairs."""
@@ -210,10 +325,12 @@ class CreditAccount:
         closed_ok = _check_date(p, "closed_on", self.closed_on, optional=True)
         if opened_ok and closed_ok and self.closed_on < self.opened_on:  # type: ignore[operator]
             p.append(("closed_on", f"is before opened_on {self.opened_on.isoformat()}"))  # type: ignore[union-attr]
-        if self.status is AccountStatus.CLOSED and self.closed_on is None:
-            p.append(("closed_on", "is required when status is 'closed'"))
-        if self.status is AccountStatus.OPEN and self.closed_on is not None:
-            p.append(("closed_on", "must be absent when status is 'open'"))
+        status = self.status
+        if status is _CLOSED:
+            if self.closed_on is None:
+                p.append(("closed_on", "is required when status is 'closed'"))
+        elif self.closed_on is not None and (status is _OPEN or status in _OPEN_EQUIVALENT):
+            p.append(("closed_on", f"must be absent when status is '{status.value}'"))
         _check_amount(p, "credit_limit", self.credit_limit)
         _check_amount(p, "balance", self.balance)
         _check_int(p, "worst_dpd_24m", self.worst_dpd_24m, 0, Limits.MAX_DPD)
@@ -228,11 +345,14 @@ class CreditAccount:
                     f"is larger than months_delinquent_24m {self.months_delinquent_24m}",
                 )
             )
+        if has_v2_fields(self):
+            check_account_v2(p, self)
         return p
 
     @property
     def is_closed(self) -> bool:
-        """True when the account no longer runs: closed, charged off or transferred."""
+        """True when the account no longer runs: closed, charged off or transferred (or a v2
+        status scored as one of them)."""
         return self.status in _ENDED_STATUSES
 
     @property
@@ -241,9 +361,29 @@ class CreditAccount:
         return self.product in REVOLVING_PRODUCTS
 
 
-_ENDED_STATUSES = frozenset(
-    {AccountStatus.CLOSED, AccountStatus.CHARGED_OFF, AccountStatus.TRANSFERRED}
+_CLOSED = AccountStatus.CLOSED
+#: v2 statuses scored as ``open`` (they take no closing date either).
+_OPEN_EQUIVALENT = frozenset(
+    s for s, v1 in V1_STATUS.items() if v1 is AccountStatus.OPEN and s is not AccountStatus.OPEN
 )
+_ENDED_STATUSES = frozenset(
+    s
+    for s, v1 in V1_STATUS.items()
+    if v1 in (AccountStatus.CLOSED, AccountStatus.CHARGED_OFF, AccountStatus.TRANSFERRED)
+)
+
+
+def _derive_summaries(acc: CreditAccount) -> None:
+    """Fill the summaries the history proves (a fully known 24-month window) when absent."""
+    s = history_summary(acc.repayment_history)
+    if not s.known:
+        return
+    if acc.worst_dpd_24m is None:
+        object.__setattr__(acc, "worst_dpd_24m", s.worst_dpd())
+    if acc.months_delinquent_24m is None:
+        object.__setattr__(acc, "months_delinquent_24m", s.months)
+    if acc.max_consecutive_delinquent_24m is None:
+        object.__setattr__(acc, "max_consecutive_delinquent_24m", s.longest_run)
 
 
 @attrs.frozen(kw_only=True)
@@ -279,6 +419,8 @@ class ClosureEvent:
     balance_at_closure: float | None = attrs.field(default=None, converter=_to_number)
     limit_at_closure: float | None = attrs.field(default=None, converter=_to_number)
     worst_dpd_6m_before: int | None = attrs.field(default=None, converter=_to_number)
+    # ---- contract v2 ----
+    kind: ClosureKind | None = attrs.field(default=None, converter=closure_kind)
 
     def __attrs_post_init__(self) -> None:
         _raise_if(self.problems())
@@ -295,6 +437,8 @@ class ClosureEvent:
         _check_amount(p, "balance_at_closure", self.balance_at_closure)
         _check_amount(p, "limit_at_closure", self.limit_at_closure)
         _check_int(p, "worst_dpd_6m_before", self.worst_dpd_6m_before, 0, Limits.MAX_DPD)
+        if self.kind is not None:
+            _check_enum(p, "kind", self.kind, ClosureKind)
         return p
 
 
@@ -309,6 +453,8 @@ class Inquiry:
 
     on: _dt.date = attrs.field(converter=_to_date)
     kind: InquiryKind = attrs.field(converter=_inquiry_kind)
+    # ---- contract v2 ----
+    institution_type: InstitutionType | None = attrs.field(default=None, converter=institution_type)
 
     def __attrs_post_init__(self) -> None:
         _raise_if(self.problems())
@@ -318,11 +464,13 @@ class Inquiry:
         p: list[Problem] = []
         _check_date(p, "on", self.on, optional=False)
         _check_enum(p, "kind", self.kind, InquiryKind)
+        if self.institution_type is not None:
+            _check_enum(p, "institution_type", self.institution_type, InstitutionType)
         return p
 
     @property
     def is_hard(self) -> bool:
-        """True for 贷款审批 / 信用卡审批 inquiries (hard inquiries)."""
+        """True for 贷款审批 / 信用卡审批 / 融资审批 inquiries (hard inquiries)."""
         return self.kind in HARD_INQUIRY_KINDS
 
 
@@ -407,12 +555,17 @@ class CreditProfile:
     attributes: Attributes = attrs.field(
         factory=Attributes, converter=_to_attributes, repr=_attributes_repr
     )
+    # ---- contract v2 ----
+    guarantees: tuple[Guarantee, ...] = attrs.field(default=(), converter=_to_tuple)
+    public_records: tuple[PublicRecord, ...] = attrs.field(default=(), converter=_to_tuple)
+    contract_version: int = attrs.field(default=None, converter=_to_number)
     _latest: _dt.date | None = attrs.field(
         init=False, default=None, eq=False, hash=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:
-        _raise_if(self.problems())
+        p = self.problems()
+        _raise_if(p)
         object.__setattr__(self, "_latest", _latest_date(self))
 
     def problems(self) -> list[Problem]:
@@ -424,8 +577,11 @@ class CreditProfile:
         _check_list(p, "inquiries", self.inquiries, Inquiry, Limits.MAX_INQUIRIES)
         act_ok = _check_list(p, "activity", self.activity, ActivityRecord, Limits.MAX_ACTIVITY)
         p.extend(Attributes.problems(self.attributes))
+        check_guarantees(p, "guarantees", self.guarantees)
+        check_public_records(p, "public_records", self.public_records)
         if not acc_ok:
             return p
+        settle_version(p, self)
         by_id: dict[str, CreditAccount] = {}
         for i, acc in enumerate(self.accounts):
             if acc.account_id in by_id:
@@ -443,8 +599,13 @@ class CreditProfile:
                 if ev.account_id in seen:
                     p.append((f"{path}.account_id", "has more than one closure event"))
                 seen.add(ev.account_id)
-                if closed_acc.status is AccountStatus.OPEN:
-                    p.append((f"{path}.account_id", "names an account whose status is 'open'"))
+                if V1_STATUS[closed_acc.status] is AccountStatus.OPEN:
+                    p.append(
+                        (
+                            f"{path}.account_id",
+                            f"names an account whose status is '{closed_acc.status.value}'",
+                        )
+                    )
                 if closed_acc.opened_on is not None and ev.closed_on < closed_acc.opened_on:
                     p.append(
                         (
@@ -485,7 +646,13 @@ class CreditProfile:
         for i, r in enumerate(self.activity):
             if r.day > as_of:
                 p.append((f"activity[{i}].at", msg))
+        p.extend(v2_dated_after(self, as_of, msg))
         return p
+
+    @property
+    def is_v2(self) -> bool:
+        """True when the profile is a contract v2 profile (declared, or using v2 content)."""
+        return self.contract_version == 2
 
     def account(self, account_id: str) -> CreditAccount:
         """Return the account with ``account_id``; raise ``KeyError`` when there is none."""
@@ -522,6 +689,8 @@ def _latest_date(profile: CreditProfile) -> _dt.date | None:
     dates.extend(c.closed_on for c in profile.closures)
     dates.extend(q.on for q in profile.inquiries)
     dates.extend(r.day for r in profile.activity)
+    if profile.contract_version == 2:
+        dates.extend(d for _, d in v2_dates(profile))
     return max(dates) if dates else None
 
 
@@ -550,10 +719,13 @@ class Principal:
     role: PrincipalRole = attrs.field(converter=_role)
     profile: CreditProfile
     stake: float | None = attrs.field(default=None, converter=_to_number)
+    # ---- contract v2 ----
+    role_since: _dt.date | None = attrs.field(default=None, converter=_to_optional_date)
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
         _check_enum(p, "role", self.role, PrincipalRole)
+        _check_date(p, "role_since", self.role_since, optional=True)
         if not isinstance(self.profile, CreditProfile):
             p.append(("profile", f"must be a CreditProfile (got {_type_name(self.profile)})"))
         if isinstance(self.stake, _Refused):
@@ -569,6 +741,10 @@ class Enterprise:
 
     The stakes of distinct subjects add up to at most 1.
 
+    Contract v2 adds the company's own report: ``facilities`` (its credit accounts, the same
+    :class:`CreditAccount` model), ``guarantees`` (external guarantees it gave),
+    ``overdue_interest`` (欠息) and ``advances`` (垫款) outstanding, and ``public_records``.
+
     Example:
         >>> e = Enterprise.from_dict({"enterprise_id": "e-1", "principals": [
         ...     {"role": "legal_representative", "stake": 0.6, "profile": {"subject_id": "p-1"}}]})
@@ -581,10 +757,18 @@ class Enterprise:
     attributes: Attributes = attrs.field(
         factory=Attributes, converter=_to_attributes, repr=_attributes_repr
     )
+    # ---- contract v2 ----
+    facilities: tuple[CreditAccount, ...] = attrs.field(default=(), converter=_to_tuple)
+    guarantees: tuple[Guarantee, ...] = attrs.field(default=(), converter=_to_tuple)
+    public_records: tuple[PublicRecord, ...] = attrs.field(default=(), converter=_to_tuple)
+    overdue_interest: float | None = attrs.field(default=None, converter=_to_number)
+    advances: float | None = attrs.field(default=None, converter=_to_number)
+    contract_version: int = attrs.field(default=None, converter=_to_number)
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
         _check_id(p, "enterprise_id", self.enterprise_id)
+        enterprise_v2_problems(p, self, CreditAccount, Principal)
         if _check_list(p, "principals", self.principals, Principal, Limits.MAX_PRINCIPALS):
             if not self.principals:
                 p.append(("principals", "must name at least one principal"))
@@ -599,6 +783,11 @@ class Enterprise:
                 )
         p.extend(Attributes.problems(self.attributes))
         _raise_if(p)
+
+    @property
+    def is_v2(self) -> bool:
+        """True when the enterprise is a contract v2 enterprise."""
+        return self.contract_version == 2
 
     @classmethod
     def from_dict(cls, data: Any) -> Enterprise:
@@ -635,6 +824,8 @@ def reopened_account(
     _acc_dpd(new, acc.worst_dpd_24m)
     _acc_months(new, acc.months_delinquent_24m)
     _acc_consec(new, acc.max_consecutive_delinquent_24m)
+    for setter, name in _ACC_V2_SETTERS:
+        setter(new, getattr(acc, name))
     return new
 
 
@@ -671,6 +862,12 @@ _OPEN = AccountStatus.OPEN
 )
 
 
+_ACC_V2_SETTERS = tuple(
+    (CreditAccount.__dict__[name].__set__, name)
+    for name in (*V2_ACCOUNT_FIELDS, "special_transactions", "limit_history")
+)
+
+
 def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
     """A copy of a validated profile with ``changes`` (accounts reopened, closures removed),
     skipping validation: valid by construction, and the original's latest date stays a valid
@@ -683,11 +880,25 @@ def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
     _p_inquiries(new, get("inquiries", profile.inquiries))
     _p_activity(new, get("activity", profile.activity))
     _p_attributes(new, get("attributes", profile.attributes))
+    _p_guarantees(new, get("guarantees", profile.guarantees))
+    _p_public_records(new, get("public_records", profile.public_records))
+    _p_version(new, profile.contract_version)
     _p_latest(new, profile._latest)
     return new
 
 
-(_p_subject, _p_accounts, _p_closures, _p_inquiries, _p_activity, _p_attributes, _p_latest) = (
+(
+    _p_subject,
+    _p_accounts,
+    _p_closures,
+    _p_inquiries,
+    _p_activity,
+    _p_attributes,
+    _p_guarantees,
+    _p_public_records,
+    _p_version,
+    _p_latest,
+) = (
     CreditProfile.__dict__[name].__set__
     for name in (
         "subject_id",
@@ -696,6 +907,9 @@ def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
         "inquiries",
         "activity",
         "attributes",
+        "guarantees",
+        "public_records",
+        "contract_version",
         "_latest",
     )
 )

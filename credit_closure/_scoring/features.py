@@ -39,6 +39,7 @@ from typing import Any
 
 import attrs
 
+from credit_closure._contract.enums import V1_INQUIRY_KIND, V1_STATUS
 from credit_closure._contract.model import (
     REVOLVING_PRODUCTS,
     AccountStatus,
@@ -430,7 +431,11 @@ class FeatureConfig:
 
 DEFAULT_CONFIG = FeatureConfig()
 
-_OPEN_LIKE = frozenset({AccountStatus.OPEN, AccountStatus.SUSPENDED})
+# contract v2 members get the treatment of their v1 equivalent (V1_STATUS, V1_INITIATOR,
+# V1_INQUIRY_KIND in _contract/enums.py): the sets below are built from those tables
+_OPEN_LIKE = frozenset(
+    s for s, v1 in V1_STATUS.items() if v1 in (AccountStatus.OPEN, AccountStatus.SUSPENDED)
+)
 _LENDER = frozenset(
     {
         ClosureInitiator.LENDER_RISK,
@@ -440,8 +445,14 @@ _LENDER = frozenset(
     }
 )
 _ADVERSE_TERMINATION = frozenset({TerminationKind.ABNORMAL, TerminationKind.BAD_DEBT})
-_ADVERSE_STATUS = frozenset({AccountStatus.CHARGED_OFF, AccountStatus.TRANSFERRED})
-_HARD = frozenset({InquiryKind.LOAN_APPROVAL, InquiryKind.CARD_APPROVAL})
+_ADVERSE_STATUS = frozenset(
+    s for s, v1 in V1_STATUS.items() if v1 in (AccountStatus.CHARGED_OFF, AccountStatus.TRANSFERRED)
+)
+_HARD = frozenset(
+    k
+    for k, v1 in V1_INQUIRY_KIND.items()
+    if v1 in (InquiryKind.LOAN_APPROVAL, InquiryKind.CARD_APPROVAL)
+)
 
 
 @lru_cache(maxsize=4096)
@@ -466,8 +477,13 @@ _LENDER_RISK_CONTROL = ClosureReason.LENDER_RISK_CONTROL
 _REDUCE_DEBT = ClosureReason.REDUCE_DEBT
 _NORMAL = TerminationKind.NORMAL
 _IMPLIED_TERMINATION = {
-    AccountStatus.CHARGED_OFF: TerminationKind.BAD_DEBT,
-    AccountStatus.TRANSFERRED: TerminationKind.ABNORMAL,
+    s: term
+    for s, v1 in V1_STATUS.items()
+    for v1_status, term in (
+        (AccountStatus.CHARGED_OFF, TerminationKind.BAD_DEBT),
+        (AccountStatus.TRANSFERRED, TerminationKind.ABNORMAL),
+    )
+    if v1 is v1_status
 }
 
 
