@@ -32,10 +32,8 @@ from credit_closure._contract.model import (
     CreditProfile,
     Enterprise,
     TerminationKind,
-    profile_unchecked,
-    reopened_account,
 )
-from credit_closure._scoring.features import months_before
+from credit_closure._scoring.features import months_before, reopen_plan, reopened_profile
 from credit_closure._scoring.protocol import (
     SUPPORTED_SCORER_APIS,
     Factor,
@@ -315,6 +313,7 @@ def _as_of(value: Any, name: str = "as_of") -> _dt.date:
 class _ResolvedScorer:
     __slots__ = (
         "_seen",
+        "cf_probability",
         "dist",
         "dist_version",
         "fast_probability",
@@ -352,6 +351,15 @@ class _ResolvedScorer:
         self.fast_probability = fast if callable(fast) else None
         # built-in scorers return well-formed results by construction
         self.trusted = type(obj).__module__.startswith("credit_closure.")
+        # a built-in scorer computes the counterfactual's probability from its features
+        # without building it, unless its probability_of_default is not its class's own
+        cls = type(obj)
+        own = getattr(cls, "probability_of_default", None)
+        self.cf_probability = (
+            getattr(cls, "_counterfactual_probability", None)
+            if self.trusted and own is not None and getattr(fast, "__func__", None) is own
+            else None
+        )
 
     def describes(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> bool:
         """Whether this snapshot still describes ``obj`` as it is now: same object and
@@ -374,6 +382,25 @@ class _ResolvedScorer:
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
             raise self._error("probability_of_default() must return a number in [0, 1]")
         return float(p)
+
+    def counterfactual_probability(self, profile: CreditProfile, as_of: _dt.date) -> float | None:
+        """The probability of default of :func:`counterfactual` (``None`` when there are no
+        closures to undo), from the built-in scorer's features of the counterfactual when it
+        has that path (the same number, to the last bit), else by building and scoring it."""
+        fast = self.cf_probability
+        if fast is None:
+            cf = counterfactual(profile, as_of)
+            return None if cf is None else self.probability(cf, as_of)
+        start = _window_start(as_of, CLOSURE_IMPACT_MONTHS)
+        try:
+            return cast("float | None", fast(self.scorer, profile, as_of, start))
+        except InvalidInputError:
+            raise
+        except Exception as exc:
+            what = f"probability_of_default() raised {type(exc).__name__}"
+            if isinstance(exc, CreditClosureError):
+                what += f": {exc}"  # the library's own text (NotFittedError, say)
+            raise self._error(what, exc) from exc
 
     def _error(self, message: str, original: BaseException | None = None) -> ScoringError:
         """A ScoringError for this scorer. ``original``'s text never reaches the message
@@ -491,9 +518,6 @@ def resolved(scorer: Any) -> _ResolvedScorer:
     return r
 
 
-_CLOSED = AccountStatus.CLOSED
-
-
 _STARTS: dict[tuple[_dt.date, int], _dt.date] = {}
 
 
@@ -517,32 +541,12 @@ def counterfactual(
     Accounts with status ``closed`` whose closing date is in the window are open again at
     their last limit (the limit at closure when known), with the balance they had, and their
     closure events are removed. Charged-off and transferred accounts stay as they are: those are
-    outcomes of delinquency, not closures.
+    outcomes of delinquency, not closures (:func:`~credit_closure._scoring.features.reopen_plan`
+    says which accounts reopen; :func:`~credit_closure._scoring.features.extract_counterfactual`
+    computes the features of this profile without building it).
     """
-    start = _window_start(as_of, months)
-    events = {c.account_id: c for c in profile.closures}
-    reopen: dict[str, Any] = {}
-    closed = _CLOSED
-    for acc in profile.accounts:
-        if acc.status is not closed:
-            continue
-        ev = events.get(acc.account_id)
-        day = acc.closed_on if acc.closed_on is not None else (ev.closed_on if ev else None)
-        if day is None or day <= start:
-            continue
-        limit = acc.credit_limit
-        balance = acc.balance
-        if ev is not None:
-            if ev.limit_at_closure is not None:
-                limit = ev.limit_at_closure
-            if balance is None:
-                balance = ev.balance_at_closure
-        reopen[acc.account_id] = reopened_account(acc, limit, balance)
-    if not reopen:
-        return None
-    accounts = tuple(reopen.get(a.account_id, a) for a in profile.accounts)
-    closures = tuple(c for c in profile.closures if c.account_id not in reopen)
-    return profile_unchecked(profile, accounts=accounts, closures=closures)
+    plan = reopen_plan(profile, _window_start(as_of, months))
+    return reopened_profile(profile, plan) if plan else None
 
 
 def _reason(code: str, message: str, message_zh: str, points: float) -> ReasonCode:
@@ -653,11 +657,8 @@ def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date)
     result = r.score(profile, as_of)
     scale = r.scale
     score, p = scale.scored(result.probability_of_default)
-    cf = counterfactual(profile, as_of)
-    if cf is None:
-        impact = 0.0
-    else:
-        impact = score - scale.points(r.probability(cf, as_of))
+    cf_p = r.counterfactual_probability(profile, as_of)
+    impact = 0.0 if cf_p is None else score - scale.points(cf_p)
     triggers = _unique_triggers(result.triggers)
     a = _new(Assessment)
     _a_subject(a, profile.subject_id)
