@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from heapq import nsmallest as _nsmallest
 from typing import TYPE_CHECKING, Any, cast, overload
 
 import attrs
@@ -566,30 +567,46 @@ _rc_code, _rc_message, _rc_message_zh, _rc_points = (
 
 def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
     """At most :data:`MAX_REASONS` reasons: the negative factors summed per code, worst first
-    (the codes of decline and refer triggers before the others), with their texts."""
+    (the codes of decline and refer triggers before the others), with their texts.
+
+    Each code's points are summed in factor order; the worst codes are selected without
+    sorting them all (``heapq.nsmallest``, the same order as a full sort: the keys are
+    distinct, a code appears once)."""
     totals: dict[str, float] = {}
-    get = totals.get
     for f in result.factors:
         pts = f.points
         if pts < 0:
             code = f.code
-            t = get(code)
-            totals[code] = pts if t is None else t + pts
+            if code in totals:
+                totals[code] += pts
+            else:
+                totals[code] = pts
     if not totals:
         return ()
-    forced = {t.code for t in result.triggers if t.action != "alert"}
-    if forced:
-        order = [
-            (pts, code)
-            for _, pts, code in sorted(
-                (code not in forced, pts, code) for code, pts in totals.items()
-            )
-        ]
+    forced = None
+    for t in result.triggers:
+        if t.action != "alert":
+            if forced is None:
+                forced = {t.code}
+            else:
+                forced.add(t.code)
+    order: list[tuple[float, str]]
+    if forced is not None:
+        keyed = [(code not in forced, pts, code) for code, pts in totals.items()]
+        if len(keyed) > MAX_REASONS:
+            keyed = _nsmallest(MAX_REASONS, keyed)
+        else:
+            keyed.sort()
+        order = [(pts, code) for _, pts, code in keyed]
     else:
-        order = sorted([(pts, code) for code, pts in totals.items()])
+        order = [(pts, code) for code, pts in totals.items()]
+        if len(order) > MAX_REASONS:
+            order = _nsmallest(MAX_REASONS, order)
+        else:
+            order.sort()
     out = []
     cache = _REASON_CACHE
-    for pts, code in order[:MAX_REASONS]:
+    for pts, code in order:
         text = texts.get(code) if texts else None
         if text is None:
             text = REASONS.get(code)
