@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from bisect import insort as _insort
 from collections.abc import Iterable, Mapping, Sequence
-from heapq import nsmallest as _nsmallest
 from typing import TYPE_CHECKING, Any, cast, overload
 
 import attrs
@@ -565,13 +565,32 @@ _rc_code, _rc_message, _rc_message_zh, _rc_points = (
 )
 
 
+def _worst(totals: Mapping[str, float]) -> list[tuple[float, str]]:
+    """The :data:`MAX_REASONS` smallest ``(points, code)`` of ``totals``, smallest first:
+    ``sorted(...)[:MAX_REASONS]`` without sorting them all (a code appears once, so the
+    order is total). One comparison of floats per code that cannot make the cut."""
+    top: list[tuple[float, str]] = []
+    cut = _INF
+    for code, pts in totals.items():
+        if pts > cut:
+            continue
+        _insort(top, (pts, code))
+        if len(top) > MAX_REASONS:
+            top.pop()
+        if len(top) == MAX_REASONS:
+            cut = top[-1][0]
+    return top
+
+
+_INF = float("inf")
+
+
 def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
     """At most :data:`MAX_REASONS` reasons: the negative factors summed per code, worst first
     (the codes of decline and refer triggers before the others), with their texts.
 
     Each code's points are summed in factor order; the worst codes are selected without
-    sorting them all (``heapq.nsmallest``, the same order as a full sort: the keys are
-    distinct, a code appears once)."""
+    sorting them all (:func:`_worst`: the same order as a full sort)."""
     totals: dict[str, float] = {}
     for f in result.factors:
         pts = f.points
@@ -590,20 +609,13 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
                 forced = {t.code}
             else:
                 forced.add(t.code)
-    order: list[tuple[float, str]]
-    if forced is not None:
-        keyed = [(code not in forced, pts, code) for code, pts in totals.items()]
-        if len(keyed) > MAX_REASONS:
-            keyed = _nsmallest(MAX_REASONS, keyed)
-        else:
-            keyed.sort()
-        order = [(pts, code) for _, pts, code in keyed]
-    else:
-        order = [(pts, code) for code, pts in totals.items()]
-        if len(order) > MAX_REASONS:
-            order = _nsmallest(MAX_REASONS, order)
-        else:
-            order.sort()
+    if forced is None:
+        order = _worst(totals)
+    else:  # the codes of decline and refer triggers first, each group worst first
+        order = _worst({c: p for c, p in totals.items() if c in forced})
+        if len(order) < MAX_REASONS:
+            rest = _worst({c: p for c, p in totals.items() if c not in forced})
+            order += rest[: MAX_REASONS - len(order)]
     out = []
     cache = _REASON_CACHE
     for pts, code in order:
