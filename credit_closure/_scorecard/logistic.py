@@ -457,17 +457,17 @@ class LogisticScorer:
         return out
 
     def _walk(
-        self, profile: CreditProfile, as_of: _dt.date, explain: bool
+        self,
+        profile: CreditProfile,
+        as_of: _dt.date,
+        explain: bool,
+        feats: Sequence[float] | None = None,
     ) -> tuple[float, list[Factor]]:
         """``(log-odds, factors)`` in one pass over the inputs (the scoring hot path: the same
-        bins as :meth:`_bins`, the same order of summation as :meth:`_log_odds`)."""
-        feats = extract(profile, as_of) if self._needs_features else ()
-        return self._walk_features(feats, profile, explain)
-
-    def _walk_features(
-        self, feats: Sequence[float], profile: CreditProfile, explain: bool
-    ) -> tuple[float, list[Factor]]:
-        """:meth:`_walk` from the profile's features (``()`` when no input is a feature)."""
+        bins as :meth:`_bins`, the same order of summation as :meth:`_log_odds`), from
+        ``feats`` when given (the counterfactual's features), else from the profile's."""
+        if feats is None:
+            feats = extract(profile, as_of) if self._needs_features else ()
         attributes = profile.attributes
         get = attributes._data.get if type(attributes) is Attributes else attributes.get
         lo = self.intercept_
@@ -557,9 +557,7 @@ class LogisticScorer:
         feats = extract_counterfactual(profile, as_of, start)
         if feats is None:
             return None
-        return _sigmoid(
-            self._walk_features(feats if self._needs_features else (), profile, False)[0]
-        )
+        return _sigmoid(self._walk(profile, as_of, False, feats)[0])
 
     def _log_odds(self, profile: CreditProfile, as_of: _dt.date) -> tuple[float, float]:
         """``(log-odds of bad, unclipped points)`` of a checked profile."""

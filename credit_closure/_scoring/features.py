@@ -526,17 +526,17 @@ def _extract_pass(  # noqa: C901
     profile: CreditProfile,
     as_of: _dt.date,
     config: FeatureConfig,
-    reopen: dict[str, tuple[float | None, float | None]],
+    plan: dict[str, tuple[float | None, float | None]],
 ) -> tuple[float, ...]:
-    """:func:`extract`; with ``reopen`` (a :func:`reopen_plan`), the features of the profile
+    """:func:`extract`; with a non-empty ``plan`` (a :func:`reopen_plan`), the features of the profile
     had those accounts stayed open at their (limit, balance) and their closure events not
     happened: the counterfactual of closure impact, without building it. The security features
-    read the profile itself: ``reopen`` is only given for a profile without activity."""
+    read the profile itself: a ``plan`` is only given for a profile without activity."""
     d3, d6, d12, d24, d_ret = _windows(as_of, config.retention_months)
     as_ord = as_of.toordinal()
     closures_ev = profile.closures
-    if reopen and closures_ev:
-        closures_ev = tuple(ev for ev in closures_ev if ev.account_id not in reopen)
+    if plan and closures_ev:
+        closures_ev = tuple(ev for ev in closures_ev if ev.account_id not in plan)
     ev_by_id = {ev.account_id: ev for ev in closures_ev} if closures_ev else _EMPTY
 
     # ---- accounts: utilization, ages, delinquency ---------------------------------------
@@ -580,9 +580,9 @@ def _extract_pass(  # noqa: C901
         status = acc.status
         lim = acc.credit_limit
         bal = acc.balance
-        if reopen and aid in reopen:  # open again at its last limit (counterfactual only)
+        if plan and aid in plan:  # open again at its last limit (counterfactual only)
             status = _OPEN
-            lim, bal = reopen[aid]
+            lim, bal = plan[aid]
         open_like = status in _OPEN_LIKE
         if acc.opened_on is not None:
             age = (as_ord - acc.opened_on.toordinal()) / _DAYS_PER_MONTH
