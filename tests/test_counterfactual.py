@@ -145,6 +145,23 @@ def test_subclass_and_patched_instance_use_their_own_probability() -> None:
     assert len(seen) == 1 and seen[0].account("b").status.value == "open"
 
 
+def test_probability_replaced_on_the_class_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A built-in class whose probability_of_default was replaced is asked about the built
+    counterfactual, not bypassed."""
+    seen: list[CreditProfile] = []
+    original = RuleScorer.probability_of_default
+
+    def spy(self: RuleScorer, p: CreditProfile, day: dt.date) -> float:
+        seen.append(p)
+        return original(self, p, day)
+
+    monkeypatch.setattr(RuleScorer, "probability_of_default", spy)
+    scorer = RuleScorer.default()
+    assert resolved(scorer).cf_probability is None
+    assess(_with_closure(), scorer=scorer, as_of=AS_OF)
+    assert len(seen) == 1 and seen[0].account("b").status.value == "open"
+
+
 @pytest.mark.parametrize("scorer", ["rules", "logistic"])
 def test_no_closure_no_impact(scorer: str) -> None:
     """Nothing to undo: closure impact is exactly 0.0 on the fast path too."""

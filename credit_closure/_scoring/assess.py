@@ -352,15 +352,7 @@ class _ResolvedScorer:
         self.fast_probability = fast if callable(fast) else None
         # built-in scorers return well-formed results by construction
         self.trusted = type(obj).__module__.startswith("credit_closure.")
-        # a built-in scorer computes the counterfactual's probability from its features
-        # without building it, unless its probability_of_default is not its class's own
-        cls = type(obj)
-        own = getattr(cls, "probability_of_default", None)
-        self.cf_probability = (
-            getattr(cls, "_counterfactual_probability", None)
-            if self.trusted and own is not None and getattr(fast, "__func__", None) is own
-            else None
-        )
+        self.cf_probability = _counterfactual_path(obj, fast) if self.trusted else None
 
     def describes(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> bool:
         """Whether this snapshot still describes ``obj`` as it is now: same object and
@@ -468,6 +460,21 @@ class _ResolvedScorer:
                     version=self.dist_version,
                 )
         return result
+
+
+def _counterfactual_path(obj: Any, fast: Any) -> Any:
+    """A built-in scorer's ``_counterfactual_probability`` (the counterfactual's probability
+    from its features, without building it), when its ``probability_of_default`` is the one
+    defined next to it: not replaced on the instance or the class."""
+    cls = type(obj)
+    path = getattr(cls, "_counterfactual_probability", None)
+    own = getattr(cls, "probability_of_default", None)
+    if path is None or own is None or getattr(fast, "__func__", None) is not own:
+        return None
+    where = (getattr(own, "__module__", None), getattr(own, "__qualname__", "").rpartition(".")[0])
+    if where != (path.__module__, path.__qualname__.rpartition(".")[0]):
+        return None
+    return path
 
 
 _Observed = tuple[Any, Any, Any, Any, Any, Any]
