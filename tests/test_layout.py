@@ -28,8 +28,9 @@ LONG_MODULES: dict[str, str] = {}
 LONG_FUNCTIONS: dict[str, str] = {
     "_columnar/kernel.py:_kernel": "the compiled hot path: one pass per subject, nothing passed "
     "per subject (splitting it costs a call per subject inside numba)",
-    "_scoring/features.py:extract": "the scalar hot path: one pass over accounts, closures and "
-    "inquiries (assess() spends most of its time here)",
+    "_scoring/features.py:_extract_pass": "the scalar hot path (extract, and the "
+    "counterfactual's features): one pass over accounts, closures and inquiries (assess() "
+    "spends most of its time here)",
 }
 
 

@@ -90,7 +90,7 @@ from credit_closure._scorecard.parameters import BINNINGS as BINNINGS
 from credit_closure._scorecard.parameters import CLOSURE_ACT_FEATURES as CLOSURE_ACT_FEATURES
 from credit_closure._scorecard.parameters import REASON_METHODS as REASON_METHODS
 from credit_closure._scorecard.parameters import SHAPES as SHAPES
-from credit_closure._scoring.features import extract
+from credit_closure._scoring.features import extract, extract_counterfactual
 from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
 from credit_closure._scoring.reasons import ReasonText
 from credit_closure._scoring.scale import Scale
@@ -457,11 +457,17 @@ class LogisticScorer:
         return out
 
     def _walk(
-        self, profile: CreditProfile, as_of: _dt.date, explain: bool
+        self,
+        profile: CreditProfile,
+        as_of: _dt.date,
+        explain: bool,
+        feats: Sequence[float] | None = None,
     ) -> tuple[float, list[Factor]]:
         """``(log-odds, factors)`` in one pass over the inputs (the scoring hot path: the same
-        bins as :meth:`_bins`, the same order of summation as :meth:`_log_odds`)."""
-        feats = extract(profile, as_of) if self._needs_features else ()
+        bins as :meth:`_bins`, the same order of summation as :meth:`_log_odds`), from
+        ``feats`` when given (the counterfactual's features), else from the profile's."""
+        if feats is None:
+            feats = extract(profile, as_of) if self._needs_features else ()
         attributes = profile.attributes
         get = attributes._data.get if type(attributes) is Attributes else attributes.get
         lo = self.intercept_
@@ -539,6 +545,19 @@ class LogisticScorer:
         self._check_fitted()
         self._check_args(profile, as_of)
         return _sigmoid(self._walk(profile, as_of, False)[0])
+
+    def _counterfactual_probability(
+        self, profile: CreditProfile, as_of: _dt.date, start: _dt.date
+    ) -> float | None:
+        """:meth:`probability_of_default` of the counterfactual of closure impact (the
+        closures after ``start`` undone), from its features without building it; ``None``
+        when there is nothing to undo (``assess``'s path for closure impact, on a profile
+        :meth:`score` has just checked)."""
+        self._check_fitted()
+        feats = extract_counterfactual(profile, as_of, start)
+        if feats is None:
+            return None
+        return _sigmoid(self._walk(profile, as_of, False, feats)[0])
 
     def _log_odds(self, profile: CreditProfile, as_of: _dt.date) -> tuple[float, float]:
         """``(log-odds of bad, unclipped points)`` of a checked profile."""

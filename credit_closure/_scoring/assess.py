@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from bisect import insort as _insort
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast, overload
 
@@ -32,10 +33,8 @@ from credit_closure._contract.model import (
     CreditProfile,
     Enterprise,
     TerminationKind,
-    profile_unchecked,
-    reopened_account,
 )
-from credit_closure._scoring.features import months_before
+from credit_closure._scoring.features import months_before, reopen_plan, reopened_profile
 from credit_closure._scoring.protocol import (
     SUPPORTED_SCORER_APIS,
     Factor,
@@ -315,6 +314,7 @@ def _as_of(value: Any, name: str = "as_of") -> _dt.date:
 class _ResolvedScorer:
     __slots__ = (
         "_seen",
+        "cf_probability",
         "dist",
         "dist_version",
         "fast_probability",
@@ -352,6 +352,7 @@ class _ResolvedScorer:
         self.fast_probability = fast if callable(fast) else None
         # built-in scorers return well-formed results by construction
         self.trusted = type(obj).__module__.startswith("credit_closure.")
+        self.cf_probability = _counterfactual_path(obj, fast) if self.trusted else None
 
     def describes(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> bool:
         """Whether this snapshot still describes ``obj`` as it is now: same object and
@@ -374,6 +375,25 @@ class _ResolvedScorer:
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
             raise self._error("probability_of_default() must return a number in [0, 1]")
         return float(p)
+
+    def counterfactual_probability(self, profile: CreditProfile, as_of: _dt.date) -> float | None:
+        """The probability of default of :func:`counterfactual` (``None`` when there are no
+        closures to undo), from the built-in scorer's features of the counterfactual when it
+        has that path (the same number, to the last bit), else by building and scoring it."""
+        fast = self.cf_probability
+        if fast is None:
+            cf = counterfactual(profile, as_of)
+            return None if cf is None else self.probability(cf, as_of)
+        start = _window_start(as_of, CLOSURE_IMPACT_MONTHS)
+        try:
+            return cast("float | None", fast(self.scorer, profile, as_of, start))
+        except InvalidInputError:
+            raise
+        except Exception as exc:
+            what = f"probability_of_default() raised {type(exc).__name__}"
+            if isinstance(exc, CreditClosureError):
+                what += f": {exc}"  # the library's own text (NotFittedError, say)
+            raise self._error(what, exc) from exc
 
     def _error(self, message: str, original: BaseException | None = None) -> ScoringError:
         """A ScoringError for this scorer. ``original``'s text never reaches the message
@@ -442,6 +462,21 @@ class _ResolvedScorer:
         return result
 
 
+def _counterfactual_path(obj: Any, fast: Any) -> Any:
+    """A built-in scorer's ``_counterfactual_probability`` (the counterfactual's probability
+    from its features, without building it), when its ``probability_of_default`` is the one
+    defined next to it: not replaced on the instance or the class."""
+    cls = type(obj)
+    path = getattr(cls, "_counterfactual_probability", None)
+    own = getattr(cls, "probability_of_default", None)
+    if path is None or own is None or getattr(fast, "__func__", None) is not own:
+        return None
+    where = (getattr(own, "__module__", None), getattr(own, "__qualname__", "").rpartition(".")[0])
+    if where != (path.__module__, path.__qualname__.rpartition(".")[0]):
+        return None
+    return path
+
+
 _Observed = tuple[Any, Any, Any, Any, Any, Any]
 
 
@@ -491,9 +526,6 @@ def resolved(scorer: Any) -> _ResolvedScorer:
     return r
 
 
-_CLOSED = AccountStatus.CLOSED
-
-
 _STARTS: dict[tuple[_dt.date, int], _dt.date] = {}
 
 
@@ -517,32 +549,12 @@ def counterfactual(
     Accounts with status ``closed`` whose closing date is in the window are open again at
     their last limit (the limit at closure when known), with the balance they had, and their
     closure events are removed. Charged-off and transferred accounts stay as they are: those are
-    outcomes of delinquency, not closures.
+    outcomes of delinquency, not closures (:func:`~credit_closure._scoring.features.reopen_plan`
+    says which accounts reopen; :func:`~credit_closure._scoring.features.extract_counterfactual`
+    computes the features of this profile without building it).
     """
-    start = _window_start(as_of, months)
-    events = {c.account_id: c for c in profile.closures}
-    reopen: dict[str, Any] = {}
-    closed = _CLOSED
-    for acc in profile.accounts:
-        if acc.status is not closed:
-            continue
-        ev = events.get(acc.account_id)
-        day = acc.closed_on if acc.closed_on is not None else (ev.closed_on if ev else None)
-        if day is None or day <= start:
-            continue
-        limit = acc.credit_limit
-        balance = acc.balance
-        if ev is not None:
-            if ev.limit_at_closure is not None:
-                limit = ev.limit_at_closure
-            if balance is None:
-                balance = ev.balance_at_closure
-        reopen[acc.account_id] = reopened_account(acc, limit, balance)
-    if not reopen:
-        return None
-    accounts = tuple(reopen.get(a.account_id, a) for a in profile.accounts)
-    closures = tuple(c for c in profile.closures if c.account_id not in reopen)
-    return profile_unchecked(profile, accounts=accounts, closures=closures)
+    plan = reopen_plan(profile, _window_start(as_of, months))
+    return reopened_profile(profile, plan) if plan else None
 
 
 def _reason(code: str, message: str, message_zh: str, points: float) -> ReasonCode:
@@ -560,32 +572,60 @@ _rc_code, _rc_message, _rc_message_zh, _rc_points = (
 )
 
 
+def _worst(totals: Mapping[str, float]) -> list[tuple[float, str]]:
+    """The :data:`MAX_REASONS` smallest ``(points, code)`` of ``totals``, smallest first:
+    ``sorted(...)[:MAX_REASONS]`` without sorting them all (a code appears once, so the
+    order is total). One comparison of floats per code that cannot make the cut."""
+    top: list[tuple[float, str]] = []
+    cut = _INF
+    for code, pts in totals.items():
+        if pts > cut:
+            continue
+        _insort(top, (pts, code))
+        if len(top) > MAX_REASONS:
+            top.pop()
+        if len(top) == MAX_REASONS:
+            cut = top[-1][0]
+    return top
+
+
+_INF = float("inf")
+
+
 def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
     """At most :data:`MAX_REASONS` reasons: the negative factors summed per code, worst first
-    (the codes of decline and refer triggers before the others), with their texts."""
+    (the codes of decline and refer triggers before the others), with their texts.
+
+    Each code's points are summed in factor order; the worst codes are selected without
+    sorting them all (:func:`_worst`: the same order as a full sort)."""
     totals: dict[str, float] = {}
-    get = totals.get
     for f in result.factors:
         pts = f.points
         if pts < 0:
             code = f.code
-            t = get(code)
-            totals[code] = pts if t is None else t + pts
+            if code in totals:
+                totals[code] += pts
+            else:
+                totals[code] = pts
     if not totals:
         return ()
-    forced = {t.code for t in result.triggers if t.action != "alert"}
-    if forced:
-        order = [
-            (pts, code)
-            for _, pts, code in sorted(
-                (code not in forced, pts, code) for code, pts in totals.items()
-            )
-        ]
-    else:
-        order = sorted([(pts, code) for code, pts in totals.items()])
+    forced = None
+    for t in result.triggers:
+        if t.action != "alert":
+            if forced is None:
+                forced = {t.code}
+            else:
+                forced.add(t.code)
+    if forced is None:
+        order = _worst(totals)
+    else:  # the codes of decline and refer triggers first, each group worst first
+        order = _worst({c: p for c, p in totals.items() if c in forced})
+        if len(order) < MAX_REASONS:
+            rest = _worst({c: p for c, p in totals.items() if c not in forced})
+            order += rest[: MAX_REASONS - len(order)]
     out = []
     cache = _REASON_CACHE
-    for pts, code in order[:MAX_REASONS]:
+    for pts, code in order:
         text = texts.get(code) if texts else None
         if text is None:
             text = REASONS.get(code)
@@ -653,11 +693,8 @@ def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date)
     result = r.score(profile, as_of)
     scale = r.scale
     score, p = scale.scored(result.probability_of_default)
-    cf = counterfactual(profile, as_of)
-    if cf is None:
-        impact = 0.0
-    else:
-        impact = score - scale.points(r.probability(cf, as_of))
+    cf_p = r.counterfactual_probability(profile, as_of)
+    impact = 0.0 if cf_p is None else score - scale.points(cf_p)
     triggers = _unique_triggers(result.triggers)
     a = _new(Assessment)
     _a_subject(a, profile.subject_id)

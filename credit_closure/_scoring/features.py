@@ -48,6 +48,8 @@ from credit_closure._contract.model import (
     CreditProfile,
     InquiryKind,
     TerminationKind,
+    profile_unchecked,
+    reopened_account,
 )
 from credit_closure._scoring.security import SecurityConfig, security_counts
 
@@ -63,7 +65,9 @@ __all__ = [
     "FeatureConfig",
     "FeatureSpec",
     "extract",
+    "extract_counterfactual",
     "feature_dict",
+    "reopen_plan",
 ]
 
 NAN = float("nan")
@@ -476,6 +480,8 @@ _REASON_UNKNOWN = ClosureReason.UNKNOWN
 _LENDER_RISK_CONTROL = ClosureReason.LENDER_RISK_CONTROL
 _REDUCE_DEBT = ClosureReason.REDUCE_DEBT
 _NORMAL = TerminationKind.NORMAL
+_OPEN = AccountStatus.OPEN
+_CLOSED = AccountStatus.CLOSED
 _IMPLIED_TERMINATION = {
     s: term
     for s, v1 in V1_STATUS.items()
@@ -507,10 +513,7 @@ def _util(owed: float, open_limit: float, max_closed: float) -> float:
     return max_closed
 
 
-# Documented hot path: extract runs once per profile in assess/assess_many, so it is one
-# function with its loops inlined (no helper calls per account); its twins in _columnar/ are
-# written against it line by line. Splitting it would cost speed and that correspondence.
-def extract(  # noqa: C901
+def extract(
     profile: CreditProfile, as_of: _dt.date, config: FeatureConfig = DEFAULT_CONFIG
 ) -> tuple[float, ...]:
     """Compute every feature of ``profile`` at ``as_of``, in :data:`FEATURE_NAMES` order.
@@ -529,9 +532,27 @@ def extract(  # noqa: C901
         >>> f["util_total"], round(f["age_oldest_months"], 1)
         (0.4, 60.0)
     """
+    return _extract_pass(profile, as_of, config, _EMPTY)
+
+
+# Documented hot path: extract runs once per profile in assess/assess_many, so it is one
+# function with its loops inlined (no helper calls per account); its twins in _columnar/ are
+# written against it line by line. Splitting it would cost speed and that correspondence.
+def _extract_pass(  # noqa: C901
+    profile: CreditProfile,
+    as_of: _dt.date,
+    config: FeatureConfig,
+    plan: dict[str, tuple[float | None, float | None]],
+) -> tuple[float, ...]:
+    """:func:`extract`; with a non-empty ``plan`` (a :func:`reopen_plan`), the features of the profile
+    had those accounts stayed open at their (limit, balance) and their closure events not
+    happened: the counterfactual of closure impact, without building it. The security features
+    read the profile itself: a ``plan`` is only given for a profile without activity."""
     d3, d6, d12, d24, d_ret = _windows(as_of, config.retention_months)
     as_ord = as_of.toordinal()
     closures_ev = profile.closures
+    if plan and closures_ev:
+        closures_ev = tuple(ev for ev in closures_ev if ev.account_id not in plan)
     ev_by_id = {ev.account_id: ev for ev in closures_ev} if closures_ev else _EMPTY
 
     # ---- accounts: utilization, ages, delinquency ---------------------------------------
@@ -573,6 +594,11 @@ def extract(  # noqa: C901
         aid = acc.account_id
         by_id[aid] = acc
         status = acc.status
+        lim = acc.credit_limit
+        bal = acc.balance
+        if plan and aid in plan:  # open again at its last limit (counterfactual only)
+            status = _OPEN
+            lim, bal = plan[aid]
         open_like = status in _OPEN_LIKE
         if acc.opened_on is not None:
             age = (as_ord - acc.opened_on.toordinal()) / _DAYS_PER_MONTH
@@ -598,10 +624,8 @@ def extract(  # noqa: C901
         if open_like:
             n_open += 1.0
             if revolving:
-                lim = acc.credit_limit
                 if lim is not None:
                     open_limits.append(lim)
-                    bal = acc.balance
                     if bal is not None and lim > 0:
                         bal_terms.append(bal)
                         lim_terms.append(lim)
@@ -611,7 +635,6 @@ def extract(  # noqa: C901
         closed_on = acc.closed_on
         if status in _ADVERSE_STATUS and (closed_on is None or closed_on > d_ret):
             abnormal_ids.add(aid)
-        bal = acc.balance
         if bal is not None and bal > 0:
             closed_balances.append(bal)
         ev = ev_by_id.get(aid)
@@ -633,7 +656,6 @@ def extract(  # noqa: C901
             owed = bal if bal is not None else (ev.balance_at_closure if ev is not None else None)
             if owed is not None and owed > 0:
                 closed_owed.append(owed)
-                lim = acc.credit_limit
                 if lim is None and ev is not None:
                     lim = ev.limit_at_closure
                 if lim is not None and lim > 0:
@@ -770,3 +792,92 @@ def feature_dict(
 ) -> dict[str, float]:
     """:func:`extract` as a ``{name: value}`` mapping."""
     return dict(zip(FEATURE_NAMES, extract(profile, as_of, config)))
+
+
+#: What :func:`reopen_plan` gives: account id -> the (limit, balance) it reopens at.
+ReopenPlan = dict[str, tuple[float | None, float | None]]
+
+
+def reopen_plan(profile: CreditProfile, start: _dt.date) -> ReopenPlan:
+    """The accounts the counterfactual of closure impact reopens, with the limit and balance
+    they reopen at (empty when there are none).
+
+    These are the accounts with status ``closed`` whose closing date (``closed_on``, else
+    their closure event's date) is after ``start``; each is open again at its last limit (the
+    limit at closure when known) with the balance it had (the balance at closure when its own
+    is unknown). Charged-off and transferred accounts stay as they are: those are outcomes of
+    delinquency, not closures. :func:`credit_closure._scoring.assess.counterfactual` builds
+    that profile; :func:`extract_counterfactual` computes its features without building it.
+    """
+    plan: ReopenPlan = {}
+    closures = profile.closures
+    events = {c.account_id: c for c in closures} if closures else _EMPTY
+    closed = _CLOSED
+    for acc in profile.accounts:
+        if acc.status is not closed:
+            continue
+        ev = events.get(acc.account_id)
+        day = acc.closed_on if acc.closed_on is not None else (ev.closed_on if ev else None)
+        if day is None or day <= start:
+            continue
+        limit = acc.credit_limit
+        balance = acc.balance
+        if ev is not None:
+            if ev.limit_at_closure is not None:
+                limit = ev.limit_at_closure
+            if balance is None:
+                balance = ev.balance_at_closure
+        plan[acc.account_id] = (limit, balance)
+    return plan
+
+
+def reopened_profile(profile: CreditProfile, plan: ReopenPlan) -> CreditProfile:
+    """``profile`` with the accounts of a non-empty ``plan`` open again and their closure
+    events removed (no validation: valid by construction)."""
+    accounts = tuple(
+        reopened_account(a, *plan[a.account_id]) if a.account_id in plan else a
+        for a in profile.accounts
+    )
+    closures = tuple(c for c in profile.closures if c.account_id not in plan)
+    return profile_unchecked(profile, accounts=accounts, closures=closures)
+
+
+def extract_counterfactual(
+    profile: CreditProfile,
+    as_of: _dt.date,
+    start: _dt.date,
+    config: FeatureConfig = DEFAULT_CONFIG,
+) -> tuple[float, ...] | None:
+    """The features of the counterfactual of closure impact, or ``None`` when there are no
+    closures after ``start`` to undo: ``extract(reopened_profile(profile, plan), as_of,
+    config)`` to the last bit, with ``plan = reopen_plan(profile, start)``.
+
+    The counterfactual differs from the profile only in the reopened accounts (open again at
+    their last limit and balance) and their closure events (gone), so its features are
+    computed in one pass over the profile as it is, reading the reopened accounts' new limit,
+    balance and status from the plan: no account or profile is built. The features read from
+    activity records (``FeatureSpec.needs_activity``) look at the closures themselves, so a
+    profile with activity records is extracted from the built counterfactual instead.
+
+    Example:
+        >>> import datetime
+        >>> from credit_closure import CreditProfile
+        >>> p = CreditProfile.from_dict({"subject_id": "s", "accounts": [
+        ...     {"account_id": "a", "product": "credit_card", "status": "open",
+        ...      "credit_limit": 10000, "balance": 4000, "opened_on": "2020-01-01"},
+        ...     {"account_id": "b", "product": "credit_card", "status": "closed",
+        ...      "credit_limit": 10000, "balance": 0, "opened_on": "2020-01-01",
+        ...      "closed_on": "2024-10-01"}]})
+        >>> day = datetime.date(2025, 1, 1)
+        >>> cf = extract_counterfactual(p, day, datetime.date(2023, 1, 1))
+        >>> extract(p, day)[0], cf[0]
+        (0.4, 0.2)
+        >>> extract_counterfactual(p, day, datetime.date(2024, 12, 1)) is None
+        True
+    """
+    plan = reopen_plan(profile, start)
+    if not plan:
+        return None
+    if profile.activity and ACTIVITY_INDEX:
+        return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY)
+    return _extract_pass(profile, as_of, config, plan)

@@ -51,7 +51,12 @@ from credit_closure._contract.documents import (
     read_capped,
 )
 from credit_closure._contract.model import CreditProfile
-from credit_closure._scoring.features import FEATURE_INDEX, FeatureConfig, extract
+from credit_closure._scoring.features import (
+    FEATURE_INDEX,
+    FeatureConfig,
+    extract,
+    extract_counterfactual,
+)
 from credit_closure._scoring.protocol import (
     SCORER_API_VERSION,
     TRIGGER_ACTIONS,
@@ -727,6 +732,17 @@ class RuleScorer:
     def probability_of_default(self, profile: CreditProfile, as_of: _dt.date) -> float:
         """``score(profile, as_of).probability_of_default``, without building factors."""
         feats = extract(profile, as_of, self.policy.feature_config)
+        return 1.0 / (1.0 + math.exp(-self._evaluate(feats, False)[0]))
+
+    def _counterfactual_probability(
+        self, profile: CreditProfile, as_of: _dt.date, start: _dt.date
+    ) -> float | None:
+        """:meth:`probability_of_default` of the counterfactual of closure impact (the
+        closures after ``start`` undone), from its features without building it; ``None``
+        when there is nothing to undo (``assess``'s path for closure impact)."""
+        feats = extract_counterfactual(profile, as_of, start, self.policy.feature_config)
+        if feats is None:
+            return None
         return 1.0 / (1.0 + math.exp(-self._evaluate(feats, False)[0]))
 
     def explain_policy(self) -> list[dict[str, Any]]:
