@@ -13,7 +13,8 @@ Measured in one run, against a baseline measured in the same run:
 The server is ``credit-closure serve`` in a subprocess bound to 127.0.0.1 on a free port,
 stopped (SIGTERM, then kill) at the end. Without uvicorn (the ``service`` extra), the same
 figures are taken in-process, each request handed to the ASGI application as a server would
-(no sockets, no HTTP parsing), and the table says so. Nothing leaves 127.0.0.1; every phase is bounded by a request count and a time limit.
+(no sockets, no HTTP parsing), and the table says so. Nothing leaves 127.0.0.1; every phase
+is bounded by a request count and a time limit.
 
 Usage::
 
@@ -23,6 +24,10 @@ Usage::
 Throughput is measured with ``wrk`` (a C load generator, Debian's ``wrk`` package) when it
 is installed: Python client threads share the machine's cores and the GIL with the server's
 work, so on a small machine they measure the client more than the server.
+
+uvicorn uses httptools and uvloop when they are installed (the ``service`` extra installs
+them), h11 and asyncio otherwise; the table's title says which (docs/reference-service.md
+shows the figures of both).
 """
 
 from __future__ import annotations
@@ -118,6 +123,16 @@ def in_process_rate(doc: dict[str, Any], n: int) -> float:
 # --------------------------------------------------------------------------------------
 # Loopback: credit-closure serve in a subprocess, clients in threads
 # --------------------------------------------------------------------------------------
+def server_stack() -> str:
+    """The HTTP parser and event loop uvicorn picks here (``auto``: httptools and uvloop when
+    installed, the service extra's speed-ups; else h11 and asyncio)."""
+    import importlib.util
+
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return f"{http}, {loop}"
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -414,7 +429,11 @@ def main(argv: list[str] | None = None) -> int:
         _, with_big, n_big = asyncio.run(asgi_phase(app, small, 8, n_flight, big=big))
 
     use_wrk = use_wrk and transport == "loopback"
-    where = "127.0.0.1, uvicorn, 1 worker" if transport == "loopback" else "in-process ASGI"
+    where = (
+        f"127.0.0.1, uvicorn ({server_stack()}), 1 worker"
+        if transport == "loopback"
+        else "in-process ASGI"
+    )
     where += ", throughput by wrk" if use_wrk else ", throughput by Python client threads"
     print(f"reference service benchmark ({where}; {'quick' if args.quick else 'full'} run)")
     print(
