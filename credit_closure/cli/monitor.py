@@ -416,7 +416,10 @@ def register(sub: Any) -> None:
     m.add_argument("--json", action="store_true", help="machine-readable JSON output")
     _lang(m)
     m.set_defaults(func=_cmd_monitor)
+    _register_scan(sub)
 
+
+def _register_scan(sub: Any) -> None:
     s = sub.add_parser(
         "scan",
         help="post-closure security alerts for profiles",
