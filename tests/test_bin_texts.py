@@ -136,6 +136,7 @@ class TestChecks:
             ),
             ([{"from": 3, "below": 3, "en": "a", "zh": "甲"}], "reason_texts.ATTR_CITY.bins[0]"),
             ([{"below": True, "en": "a", "zh": "甲"}], "reason_texts.ATTR_CITY.bins[0].below"),
+            ([{"from": None, "en": "a", "zh": "甲"}], "reason_texts.ATTR_CITY.bins[0].from"),
             ([{"en": "a", "zh": "甲"}], "reason_texts.ATTR_CITY.bins[0]"),
             (
                 [{"below": 3, "categories": ["a"], "en": "a", "zh": "甲"}],

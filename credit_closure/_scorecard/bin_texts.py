@@ -88,9 +88,9 @@ def _input_problem(code: str, name: Any) -> str | None:
 
 
 def _bound(entry: Mapping[str, Any], key: str, p: str, problems: list[Problem]) -> float | None:
-    v = entry.get(key)
-    if v is None:
+    if key not in entry:
         return None
+    v = entry[key]
     if not is_number(v) or not math.isfinite(v):
         problems.append((f"{p}.{key}", "must be a finite number"))
         return None
@@ -99,13 +99,9 @@ def _bound(entry: Mapping[str, Any], key: str, p: str, problems: list[Problem]) 
 
 def _selector(entry: Mapping[str, Any], p: str, problems: list[Problem]) -> dict[str, Any] | None:
     """The values an entry is for (the BinText fields besides its text, path and input)."""
-    kinds = [k for k in ("from", "below", "categories", "missing") if k in entry]
-    numeric = any(k in entry for k in ("from", "below"))
-    if (
-        not kinds
-        or (numeric and len([k for k in kinds if k not in ("from", "below")]))
-        or (not numeric and len(kinds) > 1)
-    ):
+    numeric = "from" in entry or "below" in entry
+    ways = int(numeric) + ("categories" in entry) + ("missing" in entry)
+    if ways != 1:
         problems.append(
             (p, "must give its values one way: from/below (numbers), categories, or missing")
         )
