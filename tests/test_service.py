@@ -456,6 +456,33 @@ class TestServeCommand:
         assert main(["serve"]) == 1
         assert "credit-closure[service]" in capsys.readouterr().err
 
+    def test_serve_hands_the_interpreter_back_often(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The server process switches threads every millisecond (a large body is scored in
+        a worker thread while the event loop serves the small ones); one uvicorn worker."""
+        uvicorn = pytest.importorskip("uvicorn")
+        from credit_closure.cli import serve
+
+        calls: list[Any] = []
+        monkeypatch.setattr(sys, "setswitchinterval", lambda s: calls.append(("switch", s)))
+        monkeypatch.setattr(serve.signal, "signal", lambda *a: None)
+
+        class _Server:
+            def __init__(self, config: Any) -> None:
+                calls.append(("config", config.http, config.loop))
+
+            def run(self) -> None:
+                calls.append(("run",))
+
+        monkeypatch.setattr(uvicorn, "Server", _Server)
+        from credit_closure.service import _app
+
+        # not the real one: it would give the service's logger a handler in this process
+        monkeypatch.setattr(_app, "configure_access_log", lambda level: None)
+        assert main(["serve", "--log-level", "warning"]) == 0
+        assert calls[0] == ("switch", serve.SWITCH_INTERVAL) and serve.SWITCH_INTERVAL == 0.001
+        assert calls[1] == ("config", "auto", "auto")  # httptools and uvloop when installed
+        assert calls[2] == ("run",)
+
     def test_bad_scorer_stops_before_binding(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ) -> None:
