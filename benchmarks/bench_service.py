@@ -13,7 +13,8 @@ Measured in one run, against a baseline measured in the same run:
 The server is ``credit-closure serve`` in a subprocess bound to 127.0.0.1 on a free port,
 stopped (SIGTERM, then kill) at the end. Without uvicorn (the ``service`` extra), the same
 figures are taken in-process, each request handed to the ASGI application as a server would
-(no sockets, no HTTP parsing), and the table says so. Nothing leaves 127.0.0.1; every phase is bounded by a request count and a time limit.
+(no sockets, no HTTP parsing), and the table says so. Nothing leaves 127.0.0.1; every phase
+is bounded by a request count and a time limit.
 
 Usage::
 
@@ -23,6 +24,10 @@ Usage::
 Throughput is measured with ``wrk`` (a C load generator, Debian's ``wrk`` package) when it
 is installed: Python client threads share the machine's cores and the GIL with the server's
 work, so on a small machine they measure the client more than the server.
+
+uvicorn uses httptools and uvloop when they are installed (the ``service`` extra installs
+them), h11 and asyncio otherwise; the table's title says which (docs/reference-service.md
+shows the figures of both).
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "examples" / "profiles" / "06_open_lines_whatif.json"
@@ -103,21 +108,46 @@ def percentile(values: list[float], q: float) -> float:
 # --------------------------------------------------------------------------------------
 # Baseline: in-process
 # --------------------------------------------------------------------------------------
-def in_process_rate(doc: dict[str, Any], n: int) -> float:
-    """Requests per second of from_dict + assess + to_dict + json.dumps, one thread."""
+def in_process_rate(doc: dict[str, Any], seconds: float) -> tuple[float, float]:
+    """Requests per second of from_dict + assess + to_dict + json.dumps, one thread, for
+    about ``seconds``; and the CPU seconds each took."""
     from credit_closure import CreditProfile, assess
 
-    for _ in range(min(n, 50)):  # warm up
+    for _ in range(50):  # warm up
         json.dumps(assess(CreditProfile.from_dict(doc), as_of=AS_OF).to_dict())
-    start = time.perf_counter()
-    for _ in range(n):
-        json.dumps(assess(CreditProfile.from_dict(doc), as_of=AS_OF).to_dict())
-    return n / (time.perf_counter() - start)
+    n = 0
+    start, cpu = time.perf_counter(), time.process_time()
+    while time.perf_counter() - start < seconds:
+        for _ in range(50):
+            json.dumps(assess(CreditProfile.from_dict(doc), as_of=AS_OF).to_dict())
+        n += 50
+    return n / (time.perf_counter() - start), (time.process_time() - cpu) / n
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``), else None."""
+    if pid is None:
+        return time.process_time()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --------------------------------------------------------------------------------------
 # Loopback: credit-closure serve in a subprocess, clients in threads
 # --------------------------------------------------------------------------------------
+def server_stack() -> str:
+    """The HTTP parser and event loop uvicorn picks here (``auto``: httptools and uvloop when
+    installed, the service extra's speed-ups; else h11 and asyncio)."""
+    import importlib.util
+
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return f"{http}, {loop}"
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -125,8 +155,8 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def loopback_server() -> Iterator[str]:
-    """``credit-closure serve`` on 127.0.0.1 (one worker); yields its base URL."""
+def loopback_server() -> Iterator[tuple[str, int]]:
+    """``credit-closure serve`` on 127.0.0.1 (one worker); yields its base URL and pid."""
     import httpx
 
     port = _free_port()
@@ -146,7 +176,7 @@ def loopback_server() -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not start within 60 s")
             time.sleep(0.1)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         try:
@@ -204,10 +234,10 @@ def _wrk_ms(text: str) -> float:
     return float(text)
 
 
-def wrk_load(base: str, body: bytes, clients: int, seconds: int) -> tuple[float, list[float]]:
-    """Throughput and (p50, p99) latency of ``clients`` keep-alive connections from wrk, a C
-    load generator (one thread), for ``seconds``: the server is measured, not a Python client
-    sharing its cores and the GIL."""
+def wrk_load(base: str, body: bytes, clients: int, seconds: int) -> tuple[float, list[float], int]:
+    """Throughput, (p50, p99) latency and request count of ``clients`` keep-alive connections
+    from wrk, a C load generator (one thread), for ``seconds``: the server is measured, not a
+    Python client sharing its cores and the GIL."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -238,7 +268,8 @@ def wrk_load(base: str, body: bytes, clients: int, seconds: int) -> tuple[float,
         for line in out.splitlines()
         if line.strip().startswith(("50%", "99%"))
     }
-    return rate, [dist["50%"], dist["99%"]]
+    count = int(out.split(" requests in ")[0].split()[-1])
+    return rate, [dist["50%"], dist["99%"]], count
 
 
 def loopback_in_flight(
@@ -336,6 +367,22 @@ async def asgi_phase(
 
 
 # --------------------------------------------------------------------------------------
+class Phase(NamedTuple):
+    """One throughput row: its baseline (requests/s, CPU s per request) measured just
+    before, the service's requests/s, its latencies, its CPU s per request (None: unknown)."""
+
+    base: tuple[float, float]
+    rate: float
+    lat: list[float]
+    cpu: float | None
+
+
+def _per_request(before: float | None, after: float | None, count: int) -> float | None:
+    if before is None or after is None or count == 0 or after <= before:
+        return None
+    return (after - before) / count
+
+
 def _row(
     name: str,
     rate: float | None,
@@ -344,6 +391,7 @@ def _row(
     bar: str,
     *,
     wrk: bool = False,
+    cpu: str = "",
 ) -> str:
     r = f"{rate:9.0f}" if rate is not None else " " * 9
     lo, hi = (
@@ -353,7 +401,7 @@ def _row(
     )
     p50 = f"{lo * 1000:8.2f}" if lo is not None else " " * 8
     p99 = f"{hi * 1000:8.2f}" if hi is not None else " " * 8
-    return f"| {name:<34} | {r} | {p50} | {p99} | {ratio:>7} | {bar:<16} |"
+    return f"| {name:<34} | {r} | {p50} | {p99} | {ratio:>7} | {bar:<16} | {cpu:>9} |"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -383,23 +431,28 @@ def main(argv: list[str] | None = None) -> int:
     if transport == "loopback" and not have_uvicorn:
         sys.stderr.write('loopback needs uvicorn: pip install "credit-closure[service]"\n')
         return 2
-    n_base, n_load, n_flight = (300, 240, 160) if args.quick else (3000, 1600, 800)
+    n_load, n_flight = (240, 160) if args.quick else (1600, 800)
+    base_seconds, wrk_seconds = (1.0, 3) if args.quick else (3.0, 10)
 
     small = SMALL.read_bytes()
     doc = json.loads(small)
     big = json.dumps(maximum_profile()).encode()
-    base_rate = in_process_rate(doc, n_base)
 
-    rows: list[str] = []
-    results: dict[int, tuple[float, list[float]]] = {}
+    # each throughput row is compared with a baseline measured just before it: on a shared
+    # machine the load changes during a run, and a baseline taken minutes earlier misleads
+    results: dict[int, Phase] = {}
     if transport == "loopback":
-        with loopback_server() as url:
+        with loopback_server() as (url, pid):
             loopback_load(url, small, 4, 100)  # warm up
             for c in (1, 8, 32):
+                base = in_process_rate(doc, base_seconds)
+                cpu = cpu_seconds(pid)
                 if use_wrk:
-                    results[c] = wrk_load(url, small, c, 3 if args.quick else 10)
+                    rate, lat, count = wrk_load(url, small, c, wrk_seconds)
                 else:
-                    results[c] = loopback_load(url, small, c, n_load)
+                    rate, lat = loopback_load(url, small, c, n_load)
+                    count = len(lat)
+                results[c] = Phase(base, rate, lat, _per_request(cpu, cpu_seconds(pid), count))
             without = loopback_load(url, small, 8, n_flight)[1]
             with_big, n_big = loopback_in_flight(url, small, big, 8, n_flight)
     else:
@@ -408,36 +461,48 @@ def main(argv: list[str] | None = None) -> int:
         app = create_app()
         asyncio.run(asgi_phase(app, small, 4, 100))  # warm up
         for c in (1, 8, 32):
+            base = in_process_rate(doc, base_seconds)
+            cpu = cpu_seconds(None)
             rate, lat, _ = asyncio.run(asgi_phase(app, small, c, n_load))
-            results[c] = (rate, lat)
+            results[c] = Phase(base, rate, lat, _per_request(cpu, cpu_seconds(None), len(lat)))
         without = asyncio.run(asgi_phase(app, small, 8, n_flight))[1]
         _, with_big, n_big = asyncio.run(asgi_phase(app, small, 8, n_flight, big=big))
 
     use_wrk = use_wrk and transport == "loopback"
-    where = "127.0.0.1, uvicorn, 1 worker" if transport == "loopback" else "in-process ASGI"
+    where = (
+        f"127.0.0.1, uvicorn ({server_stack()}), 1 worker"
+        if transport == "loopback"
+        else "in-process ASGI"
+    )
     where += ", throughput by wrk" if use_wrk else ", throughput by Python client threads"
     print(f"reference service benchmark ({where}; {'quick' if args.quick else 'full'} run)")
     print(
-        f"| {'measure':<34} | {'req/s':>9} | {'p50 ms':>8} | {'p99 ms':>8} | {'ratio':>7} | bar |"
+        f"| {'measure':<34} | {'req/s':>9} | {'p50 ms':>8} | {'p99 ms':>8} | {'ratio':>7} "
+        f"| {'bar':<16} | {'cpu ratio':>9} |"
     )
-    print(f"|{'-' * 36}|{'-' * 11}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 18}|")
-    rows.append(_row("in-process assess (baseline)", base_rate, None, "1.00x", ""))
+    print(f"|{'-' * 36}|{'-' * 11}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 18}|{'-' * 11}|")
+    rows: list[str] = []
     ok = True
-    for c, (rate, lat) in results.items():
-        ratio = rate / base_rate
+    for c, ph in results.items():
+        rows.append(
+            _row(f"in-process baseline before {c}", ph.base[0], None, "1.00x", "", cpu="1.00x")
+        )
+        ratio = ph.rate / ph.base[0]
         bar = ""
         if c == 8:
             passed = ratio >= 0.3
             ok &= passed
             bar = f">= 0.30x {'PASS' if passed else 'FAIL'}"
+        cpu_ratio = f"{ph.base[1] / ph.cpu:.2f}x" if ph.cpu else "n/a"
         rows.append(
             _row(
                 f"service, {c} client{'s' if c > 1 else ''}",
-                rate,
-                lat,
+                ph.rate,
+                ph.lat,
                 f"{ratio:.2f}x",
                 bar,
                 wrk=use_wrk,
+                cpu=cpu_ratio,
             )
         )
     p99_without = percentile(without, 0.99)
@@ -448,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(_row("small requests, 8 clients", None, without, "1.00x", ""))
     rows.append(
         _row(
-            f"  same, max-size profile in flight ({n_big} scored)",
+            f"same, max-size in flight ({n_big} scored)",
             None,
             with_big,
             f"{ratio:.2f}x",
@@ -457,6 +522,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("\n".join(rows))
     print(f"maximum-size profile: {len(big):,} bytes")
+    print(
+        "ratio: the service's requests/s over the in-process baseline measured just before it "
+        "(the bar). cpu ratio: the baseline's CPU time per request over the server's (its "
+        "throughput ratio with a core to itself, whatever else the machine runs)."
+    )
     return 0 if ok else 1
 
 

@@ -126,6 +126,82 @@ class TestFailFast:
         assert r.returncode == 2 and "--fail-fast" in r.stderr
 
 
+def _scan_book(tmp_path: Path) -> Path:
+    """The same shape as ``_book``, with the security example's profile on the good lines."""
+    doc = json.loads((PROFILES / "07_security_contact_change.json").read_text(encoding="utf-8"))
+    good = [json.dumps({**doc, "subject_id": s}) for s in ("s-1", "s-4", "s-7")]
+    lines = [
+        good[0],
+        '{"subject_id": 3}',
+        "",
+        good[1],
+        "not json",
+        json.dumps({"subject_id": "s-6", "accounts": [{"account_id": "a", "product": "boat"}]}),
+        good[2],
+    ]
+    path = tmp_path / "book.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+class TestScanEveryLine:
+    def test_good_lines_scanned_bad_lines_reported(self, tmp_path: Path) -> None:
+        """scan checks every line like assess: the good ones scanned in input order (each
+        alert with its line), every bad one on stderr with its number; exit 1."""
+        r = cli(["scan", str(_scan_book(tmp_path)), "--json"])
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        alerts = [json.loads(x) for x in r.stdout.splitlines()]
+        assert alerts
+        assert sorted({(a["line"], a["subject_id"]) for a in alerts}) == [
+            (1, "s-1"),
+            (4, "s-4"),
+            (7, "s-7"),
+        ]
+        assert [a["line"] for a in alerts] == sorted(a["line"] for a in alerts)
+        assert "line 2.subject_id: must be a string" in r.stderr
+        assert "line 5: is not valid JSON" in r.stderr
+        assert "line 6.accounts[0]" in r.stderr
+        assert "3 of 6 profiles invalid (lines 2, 5, 6); the other 3 were scanned" in r.stderr
+        assert r.stderr.index("line 2.") < r.stderr.index("line 5:") < r.stderr.index("line 6.")
+
+    def test_readable_output(self, tmp_path: Path) -> None:
+        r = cli(["scan", str(_scan_book(tmp_path))])
+        assert r.returncode == 1
+        heads = [ln.split()[1] for ln in r.stdout.splitlines() if ln.startswith("subject ")]
+        assert heads == ["s-1:", "s-4:", "s-7:"]
+
+    def test_chinese(self, tmp_path: Path) -> None:
+        """--lang zh: the problems and the summary in Chinese."""
+        r = cli(["scan", str(_scan_book(tmp_path)), "--lang", "zh"])
+        assert r.returncode == 1
+        assert "6 份档案中 3 份无效（第 2、5、6 行）；其余 3 份已扫描" in r.stderr
+        assert "第 2 行" in r.stderr
+
+    def test_all_good_exits_0(self, tmp_path: Path) -> None:
+        doc = (PROFILES / "07_security_contact_change.json").read_text(encoding="utf-8")
+        path = tmp_path / "ok.ndjson"
+        path.write_text(json.dumps(json.loads(doc)) + "\n\n", encoding="utf-8")
+        r = cli(["scan", str(path), "--json"])
+        assert r.returncode == 0 and r.stderr == ""
+        assert {json.loads(x)["line"] for x in r.stdout.splitlines()} == {1}
+
+    def test_fail_fast(self, tmp_path: Path) -> None:
+        """--fail-fast: the lines before the first bad one are scanned, nothing after."""
+        r = cli(["scan", str(_scan_book(tmp_path)), "--json", "--fail-fast"])
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert {json.loads(x)["line"] for x in r.stdout.splitlines()} == {1}
+        assert "line 2.subject_id" in r.stderr and "line 5" not in r.stderr
+
+    def test_fail_fast_only_for_json_lines(self) -> None:
+        r = cli(["scan", str(PROFILES / "07_security_contact_change.json"), "--fail-fast"])
+        assert r.returncode == 2 and "--fail-fast" in r.stderr
+
+    def test_single_document_has_no_line(self) -> None:
+        r = cli(["scan", str(PROFILES / "07_security_contact_change.json"), "--json"])
+        assert r.returncode == 0
+        assert all("line" not in json.loads(x) for x in r.stdout.splitlines())
+
+
 class TestHeader:
     def test_model_header_names_the_model(self) -> None:
         """--model: the scorer line names the model version and 'logistic', not the class."""

@@ -201,11 +201,12 @@ class TestReadReasonTexts:
     @pytest.mark.parametrize(
         ("content", "path", "message"),
         [
-            ('{"ATTR_AGE": {"en": "a"}}', "ATTR_AGE", "exactly en and zh (got keys en)"),
+            ('{"ATTR_AGE": {"en": "a"}}', "ATTR_AGE", "en and zh (and bins) (got keys en)"),
+            ('{"ATTR_AGE": {"en": "a", "zh": "b", "up": 1}}', "ATTR_AGE", "got keys en, up, zh"),
             (
                 '{"ATTR_AGE": {"en": "a", "zh": "b", "bins": {}}}',
-                "ATTR_AGE",
-                "got keys bins, en, zh",
+                "ATTR_AGE.bins",
+                "must be a list of 1-100 per-bin texts",
             ),
             ('{"ATTR_AGE": {"en": "a", "zh": 3}}', "ATTR_AGE.zh", "must be a non-empty string"),
             ('{"ATTR_AGE": "Age"}', "ATTR_AGE", "must be an (English, Chinese) pair"),

@@ -307,6 +307,26 @@ class TestBadInput:
         assert client.get("/v1/assess").status_code == 405
         assert client.get("/v1/nope").json()["error"] == "not found"
 
+    def test_method_not_allowed_names_the_allowed(self, client: TestClient) -> None:
+        r = client.delete("/healthz")
+        assert r.status_code == 405
+        assert r.headers["allow"] == "GET, HEAD"
+        assert client.get("/v1/what-if").headers["allow"] == "POST"
+
+    def test_head_of_a_get_route(self, client: TestClient) -> None:
+        r = client.head("/healthz")
+        assert r.status_code == 200
+        assert r.headers["content-type"] == "application/json"
+
+    def test_query_parsing_is_cached_by_value(self, client: TestClient) -> None:
+        """The same query string twice gets the same answer (the parse is cached by value)."""
+        for _ in range(2):
+            assert _post(client, "/v1/assess?as_of=2025-02-30", GOOD).status_code == 400
+            r = _post(client, "/v1/assess?as_of=2025-12-31", GOOD)
+            assert r.status_code == 200 and r.json()["as_of"] == "2025-12-31"
+            r = _post(client, "/v1/assess?as_of=2025-12-31&x", GOOD)
+            assert [p["path"] for p in r.json()["problems"]] == ["x"]
+
     def test_malformed_corpus_never_5xx(self, client: TestClient) -> None:
         """Every document of the test suite's malformed corpus gets a 4xx."""
         bad = sorted(p for p in (ROOT / "tests" / "data" / "bad").iterdir() if p.is_file())
@@ -436,6 +456,33 @@ class TestServeCommand:
         assert main(["serve"]) == 1
         assert "credit-closure[service]" in capsys.readouterr().err
 
+    def test_serve_hands_the_interpreter_back_often(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The server process switches threads every millisecond (a large body is scored in
+        a worker thread while the event loop serves the small ones); one uvicorn worker."""
+        uvicorn = pytest.importorskip("uvicorn")
+        from credit_closure.cli import serve
+
+        calls: list[Any] = []
+        monkeypatch.setattr(sys, "setswitchinterval", lambda s: calls.append(("switch", s)))
+        monkeypatch.setattr(serve.signal, "signal", lambda *a: None)
+
+        class _Server:
+            def __init__(self, config: Any) -> None:
+                calls.append(("config", config.http, config.loop))
+
+            def run(self) -> None:
+                calls.append(("run",))
+
+        monkeypatch.setattr(uvicorn, "Server", _Server)
+        from credit_closure.service import _app
+
+        # not the real one: it would give the service's logger a handler in this process
+        monkeypatch.setattr(_app, "configure_access_log", lambda level: None)
+        assert main(["serve", "--log-level", "warning"]) == 0
+        assert calls[0] == ("switch", serve.SWITCH_INTERVAL) and serve.SWITCH_INTERVAL == 0.001
+        assert calls[1] == ("config", "auto", "auto")  # httptools and uvloop when installed
+        assert calls[2] == ("run",)
+
     def test_bad_scorer_stops_before_binding(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -508,6 +555,56 @@ class TestPrivacyAndShape:
         assert r.status_code == 200, r.text[:500]
         assert r.json()["subject_id"] == "p-max"
 
+    def test_client_gone_before_the_body_is_read(self, caplog: pytest.LogCaptureFixture) -> None:
+        """A client that disconnects mid-body gets nothing sent; the access line says 499."""
+        import asyncio
+
+        caplog.set_level(logging.INFO, logger="credit_closure.service")
+        app = create_app()
+        messages = [
+            {"type": "http.request", "body": GOOD[:10], "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+        sent: list[Any] = []
+
+        async def receive() -> Any:
+            return messages.pop(0)
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": "/v1/assess",
+            "query_string": b"",
+            "headers": [(b"content-type", b"application/json")],
+        }
+        asyncio.run(app(scope, receive, send))
+        assert sent == []
+        [line] = [r.getMessage() for r in caplog.records if r.name == "credit_closure.service"]
+        assert " POST /v1/assess 499 " in line
+
+    def test_lifespan_and_websocket(self) -> None:
+        """The lifespan protocol is answered; a websocket is closed."""
+        import asyncio
+
+        app = create_app()
+        inbox = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+        sent: list[Any] = []
+
+        async def receive() -> Any:
+            return inbox.pop(0)
+
+        async def send(message: Any) -> None:
+            sent.append(message["type"])
+
+        asyncio.run(app({"type": "lifespan"}, receive, send))
+        assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+        sent.clear()
+        asyncio.run(app({"type": "websocket", "path": "/healthz"}, receive, send))
+        assert sent == ["websocket.close"]
+
     def test_large_bodies_leave_the_event_loop(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Bodies over INLINE_BELOW are read and scored in a worker thread."""
         import threading
@@ -548,7 +645,11 @@ def _free_port() -> int:
 def _served(*extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = _free_port()
     cmd = [sys.executable, "-m", "credit_closure.cli", "serve", "--port", str(port), *extra]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # the caller's path too: where it has httptools and uvloop, the server runs on them
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,5 +1,6 @@
 """The JSON artifact of a logistic scorecard (format ``credit_closure.logistic_scorecard``,
-version 1; ``docs/logistic-scorecard.md`` describes every field).
+version 1, or 2 when an input has per-bin reason texts; ``docs/logistic-scorecard.md``
+describes every field).
 
 Holds the artifact's content (:func:`artifact_content`), its canonical form and sha256
 (:func:`_canonical`, :func:`_sha256`), the atomic write (:func:`write_artifact`), and the
@@ -44,6 +45,7 @@ from credit_closure._scorecard.parameters import (
     REASON_METHODS,
     _check_params,
     _check_texts,
+    _text_entry,
     attribute_reason_code,
 )
 from credit_closure._scoring.features import FEATURE_INDEX
@@ -55,8 +57,12 @@ __all__ = ["ARTIFACT_FORMAT", "ARTIFACT_FORMAT_VERSION"]
 
 #: The ``format`` name of a logistic scorecard artifact.
 ARTIFACT_FORMAT = "credit_closure.logistic_scorecard"
-#: The artifact format version this library reads and writes.
-ARTIFACT_FORMAT_VERSION = 1
+#: The newest artifact format version this library reads and writes. Version 2 adds the
+#: per-bin reason texts (``inputs[i].bin_texts``); an artifact without them is written as
+#: version 1, byte for byte as before (its sha256 unchanged, older libraries read it).
+ARTIFACT_FORMAT_VERSION = 2
+#: Every version this library reads.
+_FORMAT_VERSIONS = (1, 2)
 
 _MAX_ARTIFACT_BYTES = 16 * 1024 * 1024
 _KINDS = ("feature", "attribute")
@@ -90,6 +96,8 @@ _TRAINING_KEYS = {
     "selection",
 }
 _INPUT_KEYS = {"name", "kind", "binning", "points", "coefficient", "reason_code", "max_points"}
+#: Fields an input may have from this format version on.
+_INPUT_KEYS_SINCE = {"bin_texts": 2}
 
 
 # --------------------------------------------------------------------------------------
@@ -110,9 +118,10 @@ def _sha256(doc: Mapping[str, Any]) -> str:
 def artifact_content(state: FittedState, reason_method: str) -> dict[str, Any]:
     """The artifact of a fitted state without its ``sha256`` (the hashed content)."""
     scale, intercept = state.scale, state.intercept
+    binned = any(i.bin_texts is not None for i in state.inputs)
     return {
         "format": ARTIFACT_FORMAT,
-        "format_version": ARTIFACT_FORMAT_VERSION,
+        "format_version": 2 if binned else 1,
         "inputs": [i.to_dict() for i in state.inputs],
         "intercept": intercept,
         "coefficients": [i.coefficient for i in state.inputs],
@@ -253,14 +262,29 @@ def _check_header(doc: Any, source: str) -> None:
             source, [("format", f"must be {ARTIFACT_FORMAT!r} (got {str(fmt)[:60]!r})")]
         )
     ver = doc.get("format_version")
-    if not is_int(ver) or ver != ARTIFACT_FORMAT_VERSION:
+    if not is_int(ver) or ver not in _FORMAT_VERSIONS:
         raise _artifact_error(
             source,
             [
                 (
                     "format_version",
-                    f"is {ver!r}; this library reads format version {ARTIFACT_FORMAT_VERSION} "
+                    f"is {ver!r}; this library reads format versions 1 and 2 "
                     "(upgrade credit-closure to read a newer artifact)",
+                )
+            ],
+        )
+    inputs = doc.get("inputs")
+    binned = isinstance(inputs, list) and any(
+        isinstance(i, dict) and "bin_texts" in i for i in inputs
+    )
+    if ver == 2 and not binned:
+        raise _artifact_error(
+            source,
+            [
+                (
+                    "format_version",
+                    "is 2, but no input has bin_texts: an artifact without per-bin texts is "
+                    "format version 1",
                 )
             ],
         )
@@ -386,7 +410,7 @@ def _parse_head(doc: Mapping[str, Any], problems: list[Problem]) -> _Head:
         scale = Scale.from_dict(doc["scale"], path="scale")
     except InvalidInputError as exc:
         problems += exc.problems
-    texts, tp = _check_texts(doc["reason_texts"], "reason_texts")
+    texts, tp = _check_texts(doc["reason_texts"], "reason_texts", bins=False)
     problems += tp
     method = doc["reason_method"]
     if method not in REASON_METHODS:
@@ -455,14 +479,18 @@ def _parse_training(training: Any, reason_method: Any, problems: list[Problem]) 
     return params
 
 
-def _check_input_keys(item: Any, path: str, problems: list[Problem]) -> bool:
-    """Whether ``item`` is an object with exactly the fields of an input."""
+def _check_input_keys(item: Any, path: str, version: int, problems: list[Problem]) -> bool:
+    """Whether ``item`` is an object with exactly the fields of an input (of this format
+    version)."""
     if not isinstance(item, dict):
         problems.append((path, "must be an object"))
         return False
     bad = False
     for key in item:
-        if key not in _INPUT_KEYS:
+        if key in _INPUT_KEYS_SINCE and version < _INPUT_KEYS_SINCE[key]:
+            problems.append((_key_path(path, key), f"is not a field of format version {version}"))
+            bad = True
+        elif key not in _INPUT_KEYS and key not in _INPUT_KEYS_SINCE:
             problems.append((_key_path(path, key), "is not a known field"))
             bad = True
     for key in sorted(_INPUT_KEYS - set(item)):
@@ -489,11 +517,29 @@ def _check_input_points(
         )
 
 
+def _bin_texts(
+    raw: Any, path: str, n_bins: int, problems: list[Problem]
+) -> list[ReasonText | None] | None:
+    """An input's per-bin texts: one ``{"en", "zh"}`` or ``null`` per bin, at least one
+    text (an input without any has no ``bin_texts``)."""
+    if not isinstance(raw, list) or len(raw) != n_bins:
+        problems.append((path, f"must be an array of {n_bins} texts or nulls, one per bin"))
+        return None
+    if all(t is None for t in raw):
+        problems.append((path, "must give at least one bin a text (or be left out)"))
+        return None
+    n = len(problems)
+    texts = [
+        None if t is None else _text_entry(t, f"{path}[{i}]", problems) for i, t in enumerate(raw)
+    ]
+    return texts if len(problems) == n else None
+
+
 def _input_from_dict(
-    item: Any, path: str, factor: float | None, problems: list[Problem]
+    item: Any, path: str, factor: float | None, version: int, problems: list[Problem]
 ) -> ScorecardInput | None:
     """The input ``item`` of an artifact, or ``None`` after recording why not."""
-    if not _check_input_keys(item, path, problems):
+    if not _check_input_keys(item, path, version, problems):
         return None
     name, kind = item["name"], item["kind"]
     if kind not in _KINDS:
@@ -533,6 +579,11 @@ def _input_from_dict(
         return None
     if factor is not None:
         _check_input_points(item, path, binning, factor, problems)
+    bin_texts = None
+    if "bin_texts" in item:
+        bin_texts = _bin_texts(item["bin_texts"], f"{path}.bin_texts", binning.n_bins, problems)
+        if bin_texts is None:
+            return None
     return ScorecardInput(
         name=name,
         kind=kind,
@@ -541,18 +592,19 @@ def _input_from_dict(
         points=points,
         reason_code=item["reason_code"],
         max_points=float(item["max_points"]) if finite(item["max_points"]) else 0.0,
+        bin_texts=bin_texts,
     )
 
 
 def _parse_inputs(
-    raw_inputs: Sequence[Any], scale: Scale | None, problems: list[Problem]
+    raw_inputs: Sequence[Any], scale: Scale | None, version: int, problems: list[Problem]
 ) -> list[ScorecardInput]:
     """The inputs that parse, in order (an input that repeats an earlier one is reported)."""
     factor = scale.factor if scale is not None else None
     inputs: list[ScorecardInput] = []
     seen = set()
     for i, item in enumerate(raw_inputs):
-        got = _input_from_dict(item, f"inputs[{i}]", factor, problems)
+        got = _input_from_dict(item, f"inputs[{i}]", factor, version, problems)
         if got is not None:
             if (got.kind, got.name) in seen:
                 problems.append((f"inputs[{i}]", "repeats an earlier input"))
@@ -611,7 +663,7 @@ def parse_artifact(doc: dict[str, Any], source: str) -> LoadedArtifact:
     if not isinstance(raw_inputs, list):
         problems.append(("inputs", "must be an array"))
         raw_inputs = []
-    inputs = _parse_inputs(raw_inputs, head.scale, problems)
+    inputs = _parse_inputs(raw_inputs, head.scale, doc["format_version"], problems)
     _check_agreement(doc, head, params, inputs, len(raw_inputs), problems)
     if problems:
         raise _artifact_error(source, problems)

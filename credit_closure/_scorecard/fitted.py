@@ -80,9 +80,13 @@ class ScorecardInput:
         points: Points per bin (``-factor * coefficient * woe``), the missing bin last.
         reason_code: The code reported when the input lowers a score.
         max_points: Best points attainable (over the bins that held training rows).
+        bin_texts: The reason text of each bin (``None`` for a bin that reads the code's
+            text), or ``None`` when no bin has its own (``credit_closure._scorecard.
+            bin_texts``).
     """
 
     __slots__ = (
+        "bin_texts",
         "binning",
         "categorical",
         "coefficient",
@@ -106,6 +110,7 @@ class ScorecardInput:
         points: Sequence[float],
         reason_code: str,
         max_points: float,
+        bin_texts: Sequence[ReasonText | None] | None = None,
     ) -> None:
         self.name = name
         self.kind = kind
@@ -114,6 +119,7 @@ class ScorecardInput:
         self.points = tuple(points)
         self.reason_code = reason_code
         self.max_points = max_points
+        self.bin_texts = None if bin_texts is None else tuple(bin_texts)
         #: log-odds term per bin (``coefficient * woe``), for the probability
         self.log_odds = tuple(coefficient * w for w in binning.woe)
         self.index = FEATURE_INDEX[name] if kind == "feature" else -1
@@ -126,8 +132,8 @@ class ScorecardInput:
         return self.name if self.kind == "feature" else f"attributes.{self.name}"
 
     def to_dict(self) -> dict[str, Any]:
-        """The input as artifact data."""
-        return {
+        """The input as artifact data (``bin_texts`` only when a bin has its own text)."""
+        out = {
             "name": self.name,
             "kind": self.kind,
             "binning": self.binning.to_dict(),
@@ -136,6 +142,24 @@ class ScorecardInput:
             "reason_code": self.reason_code,
             "max_points": self.max_points,
         }
+        if self.bin_texts is not None:
+            out["bin_texts"] = [
+                None if t is None else {"en": t.en, "zh": t.zh} for t in self.bin_texts
+            ]
+        return out
+
+    def with_bin_texts(self, bin_texts: Sequence[ReasonText | None] | None) -> ScorecardInput:
+        """A copy of the input with these per-bin texts."""
+        return ScorecardInput(
+            name=self.name,
+            kind=self.kind,
+            binning=self.binning,
+            coefficient=self.coefficient,
+            points=self.points,
+            reason_code=self.reason_code,
+            max_points=self.max_points,
+            bin_texts=bin_texts,
+        )
 
     def __repr__(self) -> str:
         return (

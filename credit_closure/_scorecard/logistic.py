@@ -72,6 +72,7 @@ from credit_closure._scorecard.artifact import (
 )
 from credit_closure._scorecard.artifact import _canonical as _canonical
 from credit_closure._scorecard.artifact import _sha256 as _sha256
+from credit_closure._scorecard.bin_texts import attach_bin_texts, binned_texts, check_bin_texts
 from credit_closure._scorecard.fitted import (
     FittedState,
     ScorecardInput,
@@ -157,7 +158,11 @@ class LogisticScorer:
             code overrides the catalog's text. :meth:`read_reason_texts` reads them from a
             JSON or TOML file. A scored attribute without a text gets ``"Lender input
             'name'"`` (贷款机构输入项 'name') and :meth:`fit` warns
-            (:class:`~credit_closure.exceptions.ReasonTextWarning`).
+            (:class:`~credit_closure.exceptions.ReasonTextWarning`). A code's object may
+            add ``"bins"``: texts for some bins of its inputs, given by their values
+            (``{"from": 25, "below": 40, "en": ..., "zh": ...}``, ``{"categories": [...],
+            ...}``, ``{"missing": true, ...}``); each fitted bin lying wholly within one
+            reads its text, the others the code's (``docs/logistic-scorecard.md``).
         allow_closure_counts: Use the features that only count or date closures themselves
             (:data:`CLOSURE_ACT_FEATURES`). Off by default, so that a voluntary, paid-off
             closure in good standing is never a reason by itself: a scored input must be
@@ -350,30 +355,46 @@ class LogisticScorer:
                 ``reason_texts``, and once per attribute code there that names no
                 attribute of the training data.
         """
-        request = check_request(
-            self._fit_params(),
-            scale=self._scale_param,
-            reason_texts=self._texts_param,
-            profiles=profiles,
-            outcomes=outcomes,
-            as_of=as_of,
-            training_note=training_note,
-        )
-        self._set_state(fit_scorecard(request))
-        for message in reason_text_warnings(self.inputs_, request.texts, request.attributes):
+        # per-bin reason texts: their own checks, reported with the parameters' problems
+        bins, bin_problems = check_bin_texts(self._texts_param, "reason_texts")
+        try:
+            request = check_request(
+                self._fit_params(),
+                scale=self._scale_param,
+                reason_texts=self._texts_param,
+                profiles=profiles,
+                outcomes=outcomes,
+                as_of=as_of,
+                training_note=training_note,
+            )
+        except InvalidInputError as exc:
+            if not bin_problems:
+                raise
+            raise InvalidInputError([*exc.problems, *bin_problems], what=exc.what) from None
+        if bin_problems:
+            raise InvalidInputError(bin_problems, what="reason texts")
+        state = fit_scorecard(request)
+        attached = attach_bin_texts(state.inputs, bins)
+        if attached.problems:
+            raise InvalidInputError(attached.problems, what="reason texts")
+        self._set_state(state._replace(inputs=attached.inputs))
+        notes = reason_text_warnings(self.inputs_, request.texts, request.attributes)
+        for message in [*notes, *attached.warnings]:
             warnings.warn(ReasonTextWarning(message), stacklevel=2)
         return self
 
     @staticmethod
-    def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, ReasonText]:
+    def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, Any]:
         """Read reason texts from a ``.json`` file (or ``.toml`` on Python 3.11+), for the
         ``reason_texts`` parameter: ``LogisticScorer(reason_texts=
         LogisticScorer.read_reason_texts("texts.json"))``.
 
         The file maps reason codes to ``{"en": ..., "zh": ...}``, e.g.
         ``{"ATTR_AGE": {"en": "Age of the applicant", "zh": "申请人年龄"}}`` (see
-        ``docs/training-and-validation.md``). JSON is read strictly (UTF-8 without BOM, no
-        duplicate keys).
+        ``docs/training-and-validation.md``). A code may also have texts for some bins of
+        its inputs, ``"bins": [{"below": 25, "en": ..., "zh": ...}, ...]``; such a code maps
+        to its object as written, every other code to its ``ReasonText``. JSON is read
+        strictly (UTF-8 without BOM, no duplicate keys).
 
         Raises:
             InvalidInputError: The file cannot be read or parsed, or an entry is malformed;
@@ -393,7 +414,8 @@ class LogisticScorer:
         self.intercept_: float = intercept
         self.scale_: Scale = scale
         self.base_points_: float = scale.offset - scale.factor * intercept
-        self.reason_texts_: dict[str, ReasonText] = dict(state.texts)
+        # a BinnedTexts when an input has per-bin texts (assess() reads them from it)
+        self.reason_texts_: dict[str, ReasonText] = binned_texts(state.texts, inputs)
         self.cutoff_averages_: tuple[float, ...] = tuple(state.cutoff_averages)
         self.metadata_: dict[str, Any] = state.metadata
         self.n_features_in_ = len(inputs)

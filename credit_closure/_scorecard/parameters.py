@@ -191,12 +191,17 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _text_entry(t: Any, p: str, problems: list[Problem]) -> ReasonText | None:
-    """One code's texts, from ``{"en": ..., "zh": ...}`` or an ``(en, zh)`` pair."""
+def _text_entry(
+    t: Any, p: str, problems: list[Problem], *, bins: bool = False
+) -> ReasonText | None:
+    """One code's texts, from ``{"en": ..., "zh": ...}`` or an ``(en, zh)`` pair; with
+    ``bins``, the object may also hold ``"bins"`` (per-bin texts, checked by
+    :func:`credit_closure._scorecard.bin_texts.check_bin_texts`)."""
     if isinstance(t, Mapping):
-        if set(t) != {"en", "zh"}:
+        if set(t) - ({"bins"} if bins else set()) != {"en", "zh"}:
             keys = ", ".join(sorted(map(str, t))) or "none"
-            problems.append((p, f"must be an object with exactly en and zh (got keys {keys})"))
+            allowed = "en and zh (and bins)" if bins else "exactly en and zh"
+            problems.append((p, f"must be an object with {allowed} (got keys {keys})"))
             return None
         en, zh = t["en"], t["zh"]
         bad = [k for k, v in (("en", en), ("zh", zh)) if not isinstance(v, str) or not v]
@@ -213,8 +218,9 @@ def _text_entry(t: Any, p: str, problems: list[Problem]) -> ReasonText | None:
     return None
 
 
-def _check_texts(texts: Any, path: str) -> CheckedTexts:
-    """``code -> ReasonText`` from a mapping of ``(en, zh)`` pairs or ``{"en", "zh"}``;
+def _check_texts(texts: Any, path: str, *, bins: bool = True) -> CheckedTexts:
+    """``code -> ReasonText`` from a mapping of ``(en, zh)`` pairs or ``{"en", "zh"}``
+    (with ``bins``, also ``{"en", "zh", "bins"}``: the per-bin texts are not checked here);
     problems are named ``path.CODE`` (``CODE`` alone when ``path`` is empty: a file)."""
     out: dict[str, ReasonText] = {}
     problems: list[Problem] = []
@@ -236,7 +242,7 @@ def _check_texts(texts: Any, path: str) -> CheckedTexts:
             else:
                 problems.append((path, "has a code that is not a non-empty string"))
             continue
-        text = _text_entry(t, _join(path, code), problems)
+        text = _text_entry(t, _join(path, code), problems, bins=bins)
         if text is not None:
             out[code] = text
     return CheckedTexts(out, problems)
@@ -246,12 +252,16 @@ def _check_texts(texts: Any, path: str) -> CheckedTexts:
 MAX_REASON_TEXTS_BYTES = 1024 * 1024
 
 
-def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, ReasonText]:
+def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The reason texts of a ``.json`` file (or ``.toml`` on Python 3.11+): an object
     mapping each reason code to ``{"en": ..., "zh": ...}``, the shape the ``reason_texts``
     parameter of :class:`~credit_closure.LogisticScorer` accepts. A lender attribute's code
     is :func:`attribute_reason_code` of its name (``age`` -> ``ATTR_AGE``); a feature's
     code overrides the catalog's text.
+
+    A code's object may also hold ``"bins"``, texts for some of its inputs' bins
+    (``docs/training-and-validation.md``); such a code maps to its object as written
+    (``{"en", "zh", "bins"}``), every other code to its :class:`ReasonText`.
 
     JSON is read strictly (UTF-8 without BOM, no duplicate keys, no ``NaN``).
 
@@ -281,10 +291,17 @@ def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, ReasonText]:
         )
     if not data:
         raise InvalidInputError([("", "holds no reason text")], what=what)
+    from credit_closure._scorecard.bin_texts import check_bin_texts
+
     texts, problems = _check_texts(data, "")
+    binned, bin_problems = check_bin_texts(data, "")
+    problems += bin_problems
     if problems:
         raise InvalidInputError(problems, what=what)
-    return texts
+    out: dict[str, Any] = dict(texts)
+    for code in binned:
+        out[code] = {"en": texts[code].en, "zh": texts[code].zh, "bins": data[code]["bins"]}
+    return out
 
 
 def _loads_toml(raw: bytes, what: str) -> Any:

@@ -42,7 +42,7 @@ from credit_closure._scoring.protocol import (
     ScoreResult,
     Trigger,
 )
-from credit_closure._scoring.reasons import REASONS, ReasonText, reason_text
+from credit_closure._scoring.reasons import REASONS, ReasonText, bin_reason_text, reason_text
 from credit_closure._scoring.registry import resolve
 from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
 from credit_closure.exceptions import (
@@ -625,8 +625,12 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
             order += rest[: MAX_REASONS - len(order)]
     out = []
     cache = _REASON_CACHE
-    for pts, code in order:
-        text = texts.get(code) if texts else None
+    # a scorecard with per-bin reason texts (credit_closure._scorecard.bin_texts.BinnedTexts)
+    by_bin = getattr(texts, "by_bin", None)
+    for pts, code in order[:MAX_REASONS]:
+        text: Any = bin_reason_text(result.factors, code, by_bin) if by_bin else None
+        if text is None:
+            text = texts.get(code) if texts else None
         if text is None:
             text = REASONS.get(code)
             if text is None:

@@ -8,12 +8,12 @@ with it (FICO-CODES has no closure code either; it surfaces through codes 10, 12
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 from credit_closure._scoring.features import FEATURE_REASONS
 
-__all__ = ["FEATURE_REASON", "REASONS", "ReasonText", "reason_text"]
+__all__ = ["FEATURE_REASON", "REASONS", "ReasonText", "bin_reason_text", "reason_text"]
 
 
 class ReasonText(NamedTuple):
@@ -119,3 +119,19 @@ def reason_text(code: str, extra: Mapping[str, ReasonText] | None = None) -> Rea
     if extra is not None and code in extra:
         return extra[code]
     return REASONS.get(code)
+
+
+def bin_reason_text(
+    factors: Sequence[Any], code: str, by_bin: Mapping[tuple[str, str, str], ReasonText]
+) -> ReasonText | None:
+    """The per-bin text of the reason ``code``: that of the bin of the input that lost the
+    most points under ``code`` (the first such on a tie), when that bin has one. ``by_bin``
+    maps ``(code, input name, bin label)`` to a text (a scorecard's
+    ``reason_texts.by_bin``); a scorecard's factor carries its input's name and bin label."""
+    worst = None
+    for f in factors:
+        if f.code == code and f.points < 0 and (worst is None or f.points < worst.points):
+            worst = f
+    if worst is None or not isinstance(worst.value, str):
+        return None
+    return by_bin.get((code, worst.feature, worst.value))

@@ -205,6 +205,16 @@ def scan_header(subject_id: str, n: int) -> str:
     return f"主体 {subject_id}：{n} 条安全提示"
 
 
+def scan_summary(bad: list[int], total: int) -> str:
+    """The summary of a JSON Lines scan with bad lines, in Chinese.
+
+    >>> scan_summary([2, 5], 3)
+    '3 份档案中 2 份无效（第 2、5 行）；其余 1 份已扫描'
+    """
+    shown = "、".join(str(n) for n in bad[:20]) + ("……" if len(bad) > 20 else "")
+    return f"{total} 份档案中 {len(bad)} 份无效（第 {shown} 行）；其余 {total - len(bad)} 份已扫描"
+
+
 def utc_text(at: Any) -> str:
     """The time as the English scan line shows it (UTC, ``Z``): one zone in every line."""
     from credit_closure.cli.monitor import utc_text as utc

@@ -21,8 +21,8 @@ import json
 import sys
 from typing import Any
 
-from credit_closure.cli import EXIT_CODES, UsageError
-from credit_closure.cli.assess import iter_documents, read_source
+from credit_closure.cli import EXIT_CODES, EXIT_INPUT, EXIT_OK, UsageError, report_problems
+from credit_closure.cli.assess import iter_documents, iter_lines, read_source
 from credit_closure.exceptions import InvalidInputError
 
 _INT_COLUMNS = ("open_at_start", "closures", "voluntary", "involuntary")
@@ -284,55 +284,104 @@ def utc_text(at: _dt.datetime) -> str:
     return at.astimezone(_dt.timezone.utc).replace(tzinfo=None).isoformat() + "Z"
 
 
+def _scan_summary(bad: list[int], total: int, name: str, lang: str) -> str:
+    """The last stderr line of a JSON Lines scan with bad lines."""
+    if lang == "zh":
+        from credit_closure.cli._zh import scan_summary
+
+        return f"credit-closure: {name}：{scan_summary(bad, total)}\n"
+    shown = ", ".join(str(n) for n in bad[:20]) + (", ..." if len(bad) > 20 else "")
+    s = "" if len(bad) == 1 else "s"
+    return (
+        f"credit-closure: {name}: {len(bad)} of {total} profile{'' if total == 1 else 's'} "
+        f"invalid (line{s} {shown}); the other {total - len(bad)} were scanned\n"
+    )
+
+
 def _cmd_scan(args: argparse.Namespace) -> int:
     from credit_closure._contract.model import CreditProfile
     from credit_closure.monitoring import SecurityConfig, scan
 
+    lines = bool(args.lines) or str(args.file).endswith((".jsonl", ".ndjson"))
+    if args.fail_fast and not lines:
+        raise UsageError("--fail-fast is for JSON Lines input (--lines or a .jsonl file)")
     data, name = read_source(args.file)
     args.source_name = name
     cfg = SecurityConfig(window_days=args.window_days, dormant_days=args.dormant_days)
-    lines = bool(args.lines) or str(args.file).endswith((".jsonl", ".ndjson"))
-    out = sys.stdout
+    if not lines:
+        ((_, doc),) = list(iter_documents(data, lines=False))
+        _write_zone_line(args)
+        _write_scan(CreditProfile.from_dict(doc), scan, cfg, args, None)
+        return EXIT_OK
+    # JSON Lines: every line is checked; the good ones are scanned in input order, each bad
+    # one reported with its line number (--fail-fast: stop at the first, main() reports it)
+    _write_zone_line(args)
     total = 0
-    if not args.json:
-        if args.lang == "zh":
-            from credit_closure.cli._zh import SCAN_ZONE_LINE
-
-            out.write(SCAN_ZONE_LINE + "\n")
-        else:
-            out.write("(times and dates in UTC; a time without a zone is read as UTC)\n")
-    for where, doc in iter_documents(data, lines=lines):
+    bad: list[int] = []
+    for where, doc in iter_lines(data, lines=True):
+        line = int(where.split()[1])
+        total += 1
         try:
-            profile = CreditProfile.from_dict(doc)
-        except InvalidInputError as exc:
-            if where:
+            if isinstance(doc, InvalidInputError):
+                raise doc
+            try:
+                profile = CreditProfile.from_dict(doc)
+            except InvalidInputError as exc:
                 raise InvalidInputError(exc.prefixed(where), what=exc.what) from None
-            raise
-        alerts = scan(profile, config=cfg)
-        total += len(alerts)
-        if args.json:
-            for a in alerts:
-                d = a.to_dict()
-                d["at_utc"] = utc_text(a.at)
-                d["subject_id"] = profile.subject_id
-                out.write(json.dumps(d, ensure_ascii=False) + "\n")
+        except InvalidInputError as exc:
+            if args.fail_fast:
+                raise
+            bad.append(line)
+            report_problems(exc, source=name, lang=args.lang)
             continue
-        if args.lang == "zh":
-            from credit_closure.cli import _zh
+        _write_scan(profile, scan, cfg, args, line)
+    if bad:
+        sys.stderr.write(_scan_summary(bad, total, name, args.lang))
+        return EXIT_INPUT
+    return EXIT_OK
 
-            out.write(_zh.scan_header(profile.subject_id, len(alerts)) + "\n")
-            for a in alerts:
-                out.write(f"  {_zh.scan_line(a)}\n")
-            continue
-        out.write(
-            f"subject {profile.subject_id}: {len(alerts)} alert{'' if len(alerts) == 1 else 's'}\n"
-        )
+
+def _write_zone_line(args: argparse.Namespace) -> None:
+    if args.json:
+        return
+    if args.lang == "zh":
+        from credit_closure.cli._zh import SCAN_ZONE_LINE
+
+        sys.stdout.write(SCAN_ZONE_LINE + "\n")
+    else:
+        sys.stdout.write("(times and dates in UTC; a time without a zone is read as UTC)\n")
+
+
+def _write_scan(
+    profile: Any, scan: Any, cfg: Any, args: argparse.Namespace, line: int | None
+) -> None:
+    """Scan one profile and print its alerts: JSON Lines (with ``line``, the input line, for
+    JSON Lines input) or readable text."""
+    out = sys.stdout
+    alerts = scan(profile, config=cfg)
+    if args.json:
         for a in alerts:
-            out.write(
-                f"  [{a.severity}] {a.rule} account {a.account_id} at "
-                f"{utc_text(a.at)}: {a.evidence}\n"
-            )
-    return 0
+            d = a.to_dict()
+            d["at_utc"] = utc_text(a.at)
+            d["subject_id"] = profile.subject_id
+            if line is not None:
+                d = {"line": line, **d}
+            out.write(json.dumps(d, ensure_ascii=False) + "\n")
+        return
+    if args.lang == "zh":
+        from credit_closure.cli import _zh
+
+        out.write(_zh.scan_header(profile.subject_id, len(alerts)) + "\n")
+        for a in alerts:
+            out.write(f"  {_zh.scan_line(a)}\n")
+        return
+    out.write(
+        f"subject {profile.subject_id}: {len(alerts)} alert{'' if len(alerts) == 1 else 's'}\n"
+    )
+    for a in alerts:
+        out.write(
+            f"  [{a.severity}] {a.rule} account {a.account_id} at {utc_text(a.at)}: {a.evidence}\n"
+        )
 
 
 def _lang(p: argparse.ArgumentParser) -> None:
@@ -450,14 +499,20 @@ def register(sub: Any) -> None:
     m.add_argument("--json", action="store_true", help="machine-readable JSON output")
     _lang(m)
     m.set_defaults(func=_cmd_monitor)
+    _register_scan(sub)
 
+
+def _register_scan(sub: Any) -> None:
     s = sub.add_parser(
         "scan",
         help="post-closure security alerts for profiles",
         description="Scan one profile (JSON) or many (JSON Lines) for activity on closed "
         "accounts, reopen requests, contact changes near a closure, limit changes "
         "after closure and dormant accounts suddenly used. A closure alone is "
-        "never an alert.",
+        "never an alert. With JSON Lines, every line is checked: the good ones are scanned in "
+        "input order, each bad one is reported on stderr with its line number and problems, "
+        "and the exit code is 1 if any line failed (--fail-fast stops at the first bad line). "
+        'With --json, each alert of JSON Lines input carries "line", its input line number.',
         epilog="Example: credit-closure scan examples/profiles/07_security_contact_change.json "
         "   " + EXIT_CODES,
     )
@@ -465,7 +520,14 @@ def register(sub: Any) -> None:
     s.add_argument(
         "--lines",
         action="store_true",
-        help="read JSON Lines (one profile per line); implied by .jsonl",
+        help="read JSON Lines (one profile per line); implied by .jsonl and .ndjson",
+    )
+    s.add_argument(
+        "--fail-fast",
+        dest="fail_fast",
+        action="store_true",
+        help="JSON Lines: stop at the first bad line (default: report every bad line and "
+        "scan the good ones)",
     )
     s.add_argument(
         "--window-days",
@@ -484,7 +546,8 @@ def register(sub: Any) -> None:
     s.add_argument(
         "--json",
         action="store_true",
-        help="one JSON object per alert (with subject_id), JSON Lines",
+        help="one JSON object per alert (with subject_id, and line for JSON Lines input), "
+        "JSON Lines",
     )
     _lang(s)
     s.set_defaults(func=_cmd_scan)

@@ -49,7 +49,8 @@ def register(subparsers: Any) -> None:
         metavar="TEXTS.json",
         default=None,
         help="reason texts: a JSON (or, on Python 3.11+, TOML) object mapping reason codes "
-        '(ATTR_AGE for the attribute "age") to {"en": ..., "zh": ...}',
+        '(ATTR_AGE for the attribute "age") to {"en": ..., "zh": ...}, optionally with '
+        '"bins": per-bin texts by values (from/below, categories, missing)',
     )
     p.add_argument(
         "--report",

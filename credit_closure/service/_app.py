@@ -1,36 +1,37 @@
-"""The reference decision service: a Starlette application around :func:`assess` and
+"""The reference decision service: a small ASGI application around :func:`assess` and
 :func:`what_if`.
 
-Every body goes through the library's strict reader (:func:`loads_document`); reading,
-checking and scoring run in a worker thread, so a large profile never blocks the event loop.
-The access log names the method, the route, the status, the duration and a request id, and
-nothing from a document.
+The application is one plain ASGI callable (no web framework in the request path: the
+service's own work is what a request costs). Every body goes through the library's strict
+reader (:func:`loads_document`); a large body is read, checked and scored in a worker thread,
+so it never blocks the event loop. The access log names the method, the route, the status,
+the duration and a request id, and nothing from a document.
 """
 
 from __future__ import annotations
 
+import asyncio
+import datetime as _dt
+import functools
 import json
 import logging
 import os
 import re
 import time
-import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
-
-from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from urllib.parse import parse_qsl
 
 from credit_closure._contract.documents import MAX_DOCUMENT_BYTES, loads_document
 from credit_closure._scoring.assess import _as_of, assess, what_if
 from credit_closure.cli.assess import build_subject
 from credit_closure.exceptions import InvalidInputError, ScoringError
 from credit_closure.service._openapi import openapi_document
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 #: The service's logger; its records are the access log (one INFO line per request) and one
 #: ERROR line per unexpected failure (the exception's type only).
@@ -43,11 +44,19 @@ ROUTES = ("/v1/assess", "/v1/what-if", "/v1/scorers", "/healthz", "/openapi.json
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CHARSET_RE = re.compile(r"charset\s*=\s*\"?([^\";\s]+)", re.I)
 _WHAT_IF_KEYS = frozenset({"profile", "close", "on", "reason", "principal"})
 _JSON_TYPES = ("application/json",)
 #: Bodies up to this size are read and scored on the event loop (under a millisecond each);
 #: larger ones in a worker thread, so that a large profile never blocks the other requests.
 INLINE_BELOW = 8 * 1024
+#: One encoder for every 200 reply (``json.dumps`` with options builds a new one per call).
+_UTF8_JSON = json.JSONEncoder(ensure_ascii=False)
+_ASCII_JSON = json.JSONEncoder()
+_JSON_HEADER = (b"content-type", b"application/json")
+#: The status an access line records when the client left before its body was read (nothing
+#: is sent); nginx's convention.
+CLIENT_GONE = 499
 
 
 # --------------------------------------------------------------------------------------
@@ -62,18 +71,15 @@ class _Reply(Exception):
         self.body = body
 
 
+class _ClientGone(Exception):
+    """The client disconnected before its body was read: there is no one to answer."""
+
+
 def _problems_reply(status: int, error: str, problems: list[tuple[str, str]]) -> _Reply:
     return _Reply(
         status,
         {"error": error, "problems": [{"path": p, "message": m} for p, m in problems]},
     )
-
-
-def _json(status: int, body: Any, *, ascii_only: bool = True) -> Response:
-    # ensure_ascii: a problem message may quote a key holding a lone surrogate, which UTF-8
-    # cannot encode; escaped, every reply is valid JSON text
-    data = json.dumps(body, ensure_ascii=ascii_only).encode("utf-8")
-    return Response(data, status_code=status, media_type="application/json")
 
 
 class _Unreadable(Exception):
@@ -92,14 +98,14 @@ def _read(body: bytes) -> Any:
 
 
 # --------------------------------------------------------------------------------------
-# The work done in a worker thread
+# The work (on the event loop for a small body, in a worker thread for a large one)
 # --------------------------------------------------------------------------------------
 def _assess_body(body: bytes, scorer: Any, as_of: Any) -> bytes:
     doc = _read(body)
     subject = build_subject(doc)
     result = assess(subject, scorer=scorer, as_of=as_of)
     # the document `credit-closure assess --json` prints
-    return json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
+    return _UTF8_JSON.encode(result.to_dict()).encode("utf-8")
 
 
 def _request_problem_paths(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -144,30 +150,161 @@ def _what_if_body(body: bytes, scorer: Any) -> bytes:
             _request_problem_paths(exc.problems), what="what-if request"
         ) from None
     # the document `credit-closure what-if --json` prints
-    return json.dumps(w.to_dict(), ensure_ascii=False).encode("utf-8")
+    return _UTF8_JSON.encode(w.to_dict()).encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------
+# Requests: headers, query, body
+# --------------------------------------------------------------------------------------
+class _Request:
+    """What the routes read of one request: its scope, its ``receive`` and the three headers
+    the service looks at (found in one pass)."""
+
+    __slots__ = ("content_length", "content_type", "receive", "rid", "scope")
+
+    def __init__(self, scope: Scope, receive: Receive) -> None:
+        self.scope = scope
+        self.receive = receive
+        self.content_type: bytes | None = None
+        self.content_length: bytes | None = None
+        given = b""
+        for name, value in scope.get("headers") or ():
+            if name == b"content-type":
+                self.content_type = value
+            elif name == b"content-length":
+                self.content_length = value
+            elif name == b"x-request-id":
+                given = value
+        # the client's id when it is plain, else a new random one
+        text = given.decode("latin-1")
+        self.rid = text if _REQUEST_ID_RE.match(text) else os.urandom(16).hex()
+
+
+@functools.lru_cache(maxsize=256)
+def _query(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """The query string's pairs, decoded as Starlette and most frameworks do (cached: a
+    service sees the same few query strings over and over)."""
+    return tuple(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _assess_query(raw: bytes) -> tuple[_dt.date | None, tuple[tuple[str, str], ...]]:
+    """``as_of`` of ``/v1/assess`` (``None``: today), or the query's problems."""
+    pairs = _query(raw)
+    unknown = sorted({k for k, _ in pairs if k != "as_of"})
+    problems = [(k[:40], "is not a known query parameter") for k in unknown]
+    values = [v for k, v in pairs if k == "as_of"]
+    if len(values) > 1:
+        problems.append(("as_of", "is given more than once"))
+    as_of = None
+    if len(values) == 1:
+        try:
+            as_of = _as_of(values[0])
+        except InvalidInputError as exc:
+            problems.extend(exc.problems)
+    return as_of, tuple(problems)
+
+
+def _shown_as_of(scope: Scope) -> str:
+    """The access log's `` as_of=…`` (a well-formed date or ``invalid``), else nothing."""
+    query = scope.get("query_string", b"")
+    if scope.get("path") != "/v1/assess" or b"as_of=" not in query:
+        return ""
+    value = dict(p.split(b"=", 1) for p in query.split(b"&") if b"=" in p).get(b"as_of", b"")
+    shown = value.decode("ascii", "replace")
+    return f" as_of={shown if _DATE_RE.match(shown) else 'invalid'}"
 
 
 # --------------------------------------------------------------------------------------
 # The application
 # --------------------------------------------------------------------------------------
-class _Service:
-    """The routes of one application, bound to its scorer and limits."""
+Handler = Callable[["ServiceApp", _Request], Awaitable[tuple[int, bytes]]]
 
-    def __init__(
-        self, scorer: Any, serving: dict[str, Any], max_body: int, inline_below: int
-    ) -> None:
+
+class ServiceApp:
+    """The reference decision service: an ASGI 3 application (HTTP and lifespan) with the
+    routes of ``docs/reference-service.md``, bound to one scorer and one body limit.
+
+    Built by :func:`create_app`; serve it with any asyncio ASGI server.
+    """
+
+    def __init__(self, scorer: Any, serving: dict[str, Any], max_body: int) -> None:
         self.scorer = scorer
         self.serving = serving
         self.max_body = max_body
-        self.inline_below = inline_below
+        self.inline_below = INLINE_BELOW
         self.openapi = json.dumps(openapi_document(max_body=max_body)).encode("utf-8")
+        self.routes: dict[str, tuple[frozenset[str], Handler]] = {
+            "/v1/assess": (frozenset({"POST"}), ServiceApp.assess),
+            "/v1/what-if": (frozenset({"POST"}), ServiceApp.what_if),
+            "/v1/scorers": (frozenset({"GET", "HEAD"}), ServiceApp.scorers),
+            "/healthz": (frozenset({"GET", "HEAD"}), ServiceApp.healthz),
+            "/openapi.json": (frozenset({"GET", "HEAD"}), ServiceApp.openapi_json),
+        }
 
-    async def body(self, request: Request) -> bytes:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self.http(scope, receive, send)
+        elif kind == "lifespan":
+            await _lifespan(receive, send)
+        else:  # a websocket: not served
+            await send({"type": "websocket.close", "code": 1000})
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one HTTP request and write its access line."""
+        start = time.perf_counter()
+        request = _Request(scope, receive)
+        rid = request.rid
+        route = self.routes.get(scope["path"])
+        extra: list[tuple[bytes, bytes]] = []
+        try:
+            if route is None:
+                raise _Reply(404, {"error": "not found"})
+            methods, handler = route
+            if scope["method"] not in methods:
+                extra.append((b"allow", ", ".join(sorted(methods)).encode("ascii")))
+                raise _Reply(405, {"error": "method not allowed"})
+            status, data = await handler(self, request)
+        except _Reply as reply:
+            status = reply.status
+            data = _ASCII_JSON.encode({**reply.body, "request_id": rid}).encode("ascii")
+        except _ClientGone:
+            status, data = CLIENT_GONE, b""
+        except Exception as exc:
+            access_logger.error("%s: internal error (%s)", rid, type(exc).__name__)
+            status = 500
+            body = {"error": "internal error", "request_id": rid}
+            data = _ASCII_JSON.encode(body).encode("ascii")
+        try:
+            if status != CLIENT_GONE:
+                headers = [
+                    _JSON_HEADER,
+                    (b"content-length", str(len(data)).encode("ascii")),
+                    (b"x-request-id", rid.encode("ascii")),
+                    *extra,
+                ]
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": data})
+        finally:
+            if access_logger.isEnabledFor(logging.INFO):
+                access_logger.info(
+                    "%s %s %s %d %.1fms%s",
+                    rid,
+                    scope.get("method", "-"),
+                    scope["path"] if route is not None else "-",
+                    status,
+                    (time.perf_counter() - start) * 1000.0,
+                    _shown_as_of(scope),
+                )
+
+    # -- reading ---------------------------------------------------------------------
+    async def body(self, request: _Request) -> bytes:
         """The request body, refused (413) past ``max_body`` without reading the rest."""
-        ctype = request.headers.get("content-type")
-        if ctype is not None:
-            media, _, params = ctype.partition(";")
-            charset = re.search(r"charset\s*=\s*\"?([^\";\s]+)", params, re.I)
+        ctype = request.content_type
+        if ctype is not None and ctype != b"application/json":
+            media, _, params = ctype.decode("latin-1").partition(";")
+            charset = _CHARSET_RE.search(params)
             if media.strip().lower() not in _JSON_TYPES or (
                 charset is not None and charset.group(1).lower() not in ("utf-8", "utf8")
             ):
@@ -176,7 +313,7 @@ class _Service:
                     "unsupported media type",
                     [("content-type", "must be application/json (UTF-8)")],
                 )
-        length = request.headers.get("content-length")
+        length = request.content_length
         if length is not None:
             if not length.isdigit():
                 raise _problems_reply(
@@ -186,20 +323,31 @@ class _Service:
                 raise self._too_large()
         chunks: list[bytes] = []
         size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body:
-                raise self._too_large()
-            chunks.append(chunk)
-        return b"".join(chunks)
+        receive = request.receive
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # http.disconnect
+                raise _ClientGone
+            chunk = message.get("body", b"")
+            if chunk:
+                size += len(chunk)
+                if size > self.max_body:
+                    raise self._too_large()
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def _too_large(self) -> _Reply:
         return _problems_reply(
             413, "body too large", [("", f"is larger than {self.max_body} bytes")]
         )
 
-    async def run(self, request: Request, work: Callable[..., bytes], *args: Any) -> Response:
-        """Read the body, then ``work(body, *args)`` in a worker thread; map its errors."""
+    async def run(
+        self, request: _Request, work: Callable[..., bytes], *args: Any
+    ) -> tuple[int, bytes]:
+        """Read the body, then ``work(body, *args)`` (in a worker thread for a large body);
+        map its errors."""
         body = await self.body(request)
         try:
             if len(body) <= self.inline_below:
@@ -207,7 +355,8 @@ class _Service:
                 # more than the work (docs/reference-service.md, "Concurrency")
                 data = work(body, *args)
             else:
-                data = await run_in_threadpool(work, body, *args)
+                loop = asyncio.get_running_loop()
+                data = await loop.run_in_executor(None, functools.partial(work, body, *args))
         except _Unreadable as exc:
             raise _problems_reply(400, "unreadable JSON", exc.error.problems) from None
         except InvalidInputError as exc:
@@ -215,117 +364,51 @@ class _Service:
         except ScoringError as exc:
             access_logger.error(
                 "%s: scorer %r failed (%s)",
-                request.state.request_id,
+                request.rid,
                 exc.scorer_name,
                 type(exc.original_exception).__name__,
             )
             raise _Reply(500, {"error": "the scorer failed", "scorer": exc.scorer_name}) from None
-        return Response(data, media_type="application/json")
+        return 200, data
 
-    async def assess(self, request: Request) -> Response:
-        params = request.query_params
-        unknown = sorted({k for k in params if k != "as_of"})
-        problems = [(k[:40], "is not a known query parameter") for k in unknown]
-        values = params.getlist("as_of")
-        if len(values) > 1:
-            problems.append(("as_of", "is given more than once"))
-        as_of: Any = None
-        if values and len(values) == 1:
-            try:
-                as_of = _as_of(values[0])
-            except InvalidInputError as exc:
-                problems.extend(exc.problems)
+    # -- routes ----------------------------------------------------------------------
+    async def assess(self, request: _Request) -> tuple[int, bytes]:
+        as_of, problems = _assess_query(request.scope.get("query_string", b""))
         if problems:
-            raise _problems_reply(400, "bad query", problems)
+            raise _problems_reply(400, "bad query", list(problems))
+        # looked up here, not bound: a test replaces it to see which thread runs it
         return await self.run(request, _assess_body, self.scorer, as_of)
 
-    async def what_if(self, request: Request) -> Response:
-        if request.query_params:
+    async def what_if(self, request: _Request) -> tuple[int, bytes]:
+        pairs = _query(request.scope.get("query_string", b""))
+        if pairs:
             raise _problems_reply(
-                400,
-                "bad query",
-                [(k[:40], "is not a known query parameter") for k in request.query_params],
+                400, "bad query", [(k[:40], "is not a known query parameter") for k, _ in pairs]
             )
         return await self.run(request, _what_if_body, self.scorer)
 
-    async def scorers(self, request: Request) -> Response:
+    async def scorers(self, request: _Request) -> tuple[int, bytes]:
         from credit_closure._scoring.registry import available_scorers
 
         rows = [dict(info._asdict()) for info in available_scorers()]
-        return _json(200, {"serving": self.serving, "available": rows})
+        return 200, _ASCII_JSON.encode({"serving": self.serving, "available": rows}).encode()
 
-    async def healthz(self, request: Request) -> Response:
-        return _json(200, {"status": "ok"})
+    async def healthz(self, request: _Request) -> tuple[int, bytes]:
+        return 200, b'{"status": "ok"}'
 
-    async def openapi_json(self, request: Request) -> Response:
-        return Response(self.openapi, media_type="application/json")
-
-
-def _guard(
-    handler: Callable[[Request], Awaitable[Response]],
-) -> Callable[[Request], Awaitable[Response]]:
-    """Answer every failure as JSON: a :class:`_Reply` as it says, anything else 500 with a
-    generic message (its type logged, never its text: it could quote a document)."""
-
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except _Reply as reply:
-            return _json(reply.status, {**reply.body, "request_id": request.state.request_id})
-        except Exception as exc:
-            access_logger.error(
-                "%s: internal error (%s)", request.state.request_id, type(exc).__name__
-            )
-            return _json(500, {"error": "internal error", "request_id": request.state.request_id})
-
-    return endpoint
+    async def openapi_json(self, request: _Request) -> tuple[int, bytes]:
+        return 200, self.openapi
 
 
-class AccessLog:
-    """ASGI middleware: a request id (``X-Request-Id``, kept when the client sends a plain
-    one) and one access-log line per request, with no personal data."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+async def _lifespan(receive: Receive, send: Send) -> None:
+    """Start-up and shutdown: nothing to do (the scorer is loaded when the app is built)."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
             return
-        given = dict(scope.get("headers") or ()).get(b"x-request-id", b"").decode("latin-1")
-        rid = given if _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = rid
-        status = 500
-        start = time.perf_counter()
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-                headers = [*message.get("headers", ()), (b"x-request-id", rid.encode())]
-                message = {**message, "headers": headers}
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            path = scope.get("path", "")
-            as_of = ""
-            if path == "/v1/assess" and b"as_of=" in scope.get("query_string", b""):
-                value = dict(
-                    p.split(b"=", 1) for p in scope["query_string"].split(b"&") if b"=" in p
-                ).get(b"as_of", b"")
-                shown = value.decode("ascii", "replace")
-                as_of = f" as_of={shown if _DATE_RE.match(shown) else 'invalid'}"
-            access_logger.info(
-                "%s %s %s %d %.1fms%s",
-                rid,
-                scope.get("method", "-"),
-                path if path in ROUTES else "-",
-                status,
-                (time.perf_counter() - start) * 1000.0,
-                as_of,
-            )
 
 
 def _resolve(
@@ -371,7 +454,7 @@ def create_app(
     model: str | os.PathLike[str] | None = None,
     sha256: str | None = None,
     max_body: int = MAX_DOCUMENT_BYTES,
-) -> Starlette:
+) -> ServiceApp:
     """Build the reference decision service (an ASGI application).
 
     Args:
@@ -382,8 +465,8 @@ def create_app(
             :data:`MAX_DOCUMENT_BYTES`).
 
     Returns:
-        A Starlette application; serve it with any ASGI server (``credit-closure serve``
-        runs uvicorn).
+        An ASGI 3 application; serve it with any asyncio ASGI server (``credit-closure
+        serve`` runs uvicorn).
 
     Raises:
         InvalidInputError: conflicting or bad arguments.
@@ -397,27 +480,10 @@ def create_app(
             [("max_body", f"must be between 1 and {MAX_DOCUMENT_BYTES}")], what="argument"
         )
     obj, serving = _resolve(scorer, model, sha256)
-    svc = _Service(obj, serving, max_body, INLINE_BELOW)
-
-    async def not_found(request: Request, exc: Exception) -> Response:
-        code = exc.status_code if isinstance(exc, HTTPException) else 500
-        words = {404: "not found", 405: "method not allowed"}.get(code, "error")
-        rid = getattr(request.state, "request_id", "")
-        return _json(code, {"error": words, "request_id": rid})
-
-    routes = [
-        Route("/v1/assess", _guard(svc.assess), methods=["POST"]),
-        Route("/v1/what-if", _guard(svc.what_if), methods=["POST"]),
-        Route("/v1/scorers", _guard(svc.scorers), methods=["GET"]),
-        Route("/healthz", _guard(svc.healthz), methods=["GET"]),
-        Route("/openapi.json", _guard(svc.openapi_json), methods=["GET"]),
-    ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found})
-    app.add_middleware(AccessLog)
-    return app
+    return ServiceApp(obj, serving, max_body)
 
 
-def app_from_environment() -> Starlette:
+def app_from_environment() -> ServiceApp:
     """The application ``credit-closure serve --workers N`` starts in each worker process,
     configured by the ``CREDIT_CLOSURE_SERVE`` environment variable the command sets."""
     config = json.loads(os.environ["CREDIT_CLOSURE_SERVE"])
