@@ -147,6 +147,15 @@ class _Problems:
         self.found.setdefault((path, message), None)
         self.count += 1
 
+    def merge(self, other: _Problems) -> None:
+        """Add the problems ``other`` found (a chunk checked on its own, its rows mapped
+        already), as if they had been reported here in the same order."""
+        for key, rows in other.found.items():
+            found = self.found.setdefault(key, None if rows is None else [])
+            if found is not None and rows is not None:
+                found.extend(rows)
+        self.count += other.count
+
     @property
     def items(self) -> list[tuple[str, str]]:
         out = []
