@@ -18,9 +18,7 @@ from credit_closure.columnar import score_columnar
 
 AS_OF = PORTFOLIO_AS_OF  # the date of the tables fixture
 
-pytestmark = pytest.mark.skipif(
-    not _columnar_compiled.available(), reason="numba is not installed"
-)
+pytestmark = pytest.mark.skipif(not _columnar_compiled.available(), reason="numba is not installed")
 
 
 def _subset(tables, n_subjects, seed):

@@ -104,4 +104,3 @@ def run_chunks(
             for fut in futures:  # stopping early: drop the chunks not started
                 fut.cancel()
     return parts
-

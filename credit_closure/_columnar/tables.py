@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping
 from itertools import repeat
 from types import MappingProxyType, ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -301,9 +301,134 @@ def _factorize(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return codes, uniques.astype(object)
 
 
-def _subject_codes(sids: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+class _TextIds(NamedTuple):
+    """A column of string ids, coded once: row ``i`` holds ``uniques[codes[i]]`` (the
+    distinct ids in order of first appearance). What :func:`_ids` gives for string ids, so
+    that the checks and the codes of the subjects and accounts work per distinct id."""
+
+    codes: np.ndarray
+    uniques: np.ndarray
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """Object, as the ids' values (what :func:`_id_kind` reads)."""
+        return np.dtype(object)
+
+    @property
+    def size(self) -> int:
+        return int(self.codes.size)
+
+
+#: An id column as :func:`_ids` gives it: integers, or string ids coded.
+_IdColumn = np.ndarray | _TextIds
+
+
+def _coded_text(t: _Table, column: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes (int64, -1 for missing) and distinct values (object array, in order of first
+    appearance) of a column of strings, by one hashing pass in C (``pd.factorize``, or
+    pyarrow's ``dictionary_encode`` for an Arrow string column), so that a check or lookup
+    runs per distinct value. ``None`` when the column is not one of strings (objects,
+    pandas strings, numpy ``U``, Arrow strings) or holds a value that cannot be hashed: the
+    caller then reads it value by value."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is in every extra that uses this module
+        return None
+    arrow = _arrow_strings(t, column)
+    if arrow is not None:
+        return _arrow_codes(arrow)
+    if t.kind == "arrow":
+        return None
+    values: Any = t.raw(column)
+    if t.kind == "pandas":
+        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+            return None
+    elif values.dtype.kind == "U":
+        values = values.astype(object)
+    elif values.dtype.kind != "O":
+        return None
+    try:
+        codes, uniques = pd.factorize(values)
+    except TypeError:  # unhashable cells (lists, dicts)
+        return None
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def _arrow_strings(t: _Table, column: str) -> Any:
+    """The column as one Arrow string array when it is held as Arrow strings (a pyarrow
+    table's string or dictionary-of-string column, a pandas column of pyarrow-backed
+    strings), without copying its text; else ``None``."""
+    if t.kind == "pandas":
+        import pandas as pd
+
+        dtype = t.table[column].dtype
+        if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+            return None
+        import pyarrow as pa
+
+        col = pa.array(t.table[column].array)
+    elif t.kind == "arrow":
+        import pyarrow as pa
+
+        col = t.table.column(column)
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+    else:
+        return None
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        return None
+    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+
+
+def _arrow_codes(col: Any) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_coded_text` of an Arrow string array."""
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(col)
+    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, np.asarray(enc.dictionary.to_pylist(), dtype=object)
+
+
+def _text_order(uniques: np.ndarray) -> np.ndarray:
+    """The positions that sort checked string ids as Python sorts them. numpy compares its
+    fixed-width strings by code point, as Python does, in C; the checks refuse control
+    characters, so no id ends in the NUL padding that numpy would drop."""
+    if uniques.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.argsort(uniques.astype(str), kind="stable").astype(np.int64)
+
+
+def _merge_text_ids(cols: list[_TextIds], sort: bool) -> tuple[list[np.ndarray], np.ndarray]:
+    """Codes of several string id columns in one numbering, and its ids (sorted with
+    ``sort``, else in order of first appearance): their distinct ids merged, not their rows."""
+    import pandas as pd
+
+    everything = np.concatenate([c.uniques for c in cols])
+    glob, uniques = pd.factorize(everything)
+    glob = np.asarray(glob, dtype=np.int64)
+    uniques = np.asarray(uniques, dtype=object)
+    if sort:
+        order = _text_order(uniques)
+        rank = np.empty(order.size, dtype=np.int64)
+        rank[order] = np.arange(order.size)
+        glob = rank[glob]
+        uniques = uniques[order]
+    out = []
+    start = 0
+    for c in cols:
+        out.append(glob[start : start + c.uniques.size][c.codes])
+        start += c.uniques.size
+    return out, uniques
+
+
+def _subject_codes(sids: Mapping[str, _IdColumn]) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Subject index of every row of every table, and the sorted subject ids."""
-    codes_a, subjects = _factorize(sids["accounts"])
+    if any(isinstance(v, _TextIds) for v in sids.values()):
+        names = list(sids)
+        coded, subjects = _merge_text_ids([sids[k] for k in names], sort=True)  # type: ignore[misc]
+        return dict(zip(names, coded)), subjects
+    ints = {k: v for k, v in sids.items() if isinstance(v, np.ndarray)}  # all of them here
+    codes_a, subjects = _factorize(ints["accounts"])
     g = {"accounts": codes_a}
     others = [k for k in sids if k != "accounts"]
     if subjects.dtype.kind in "iu" and subjects.size:
@@ -316,7 +441,7 @@ def _subject_codes(sids: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], 
             lut[subjects - lo_id] = np.arange(subjects.size)
         pos = {}
         for k in others:
-            v = sids[k]
+            v = ints[k]
             if lut is not None:
                 if v.size and (int(v.min()) < lo_id or int(v.max()) > hi_id):
                     break
@@ -333,19 +458,24 @@ def _subject_codes(sids: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], 
             return g, subjects
     if not others:
         return g, subjects
-    everything = np.concatenate([sids["accounts"]] + [sids[k] for k in others])
+    everything = np.concatenate([ints["accounts"]] + [ints[k] for k in others])
     codes, subjects = _factorize(everything)
-    bounds = np.cumsum([0, sids["accounts"].size] + [sids[k].size for k in others])
+    bounds = np.cumsum([0, ints["accounts"].size] + [ints[k].size for k in others])
     for i, k in enumerate(["accounts"] + others):
         g[k] = codes[bounds[i] : bounds[i + 1]]
     return g, subjects
 
 
 def _account_codes(
-    aid_a: np.ndarray, aid_c: np.ndarray | None, n_subjects: int
+    aid_a: _IdColumn, aid_c: _IdColumn | None, n_subjects: int
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, int]:
     """Account-id codes for the accounts and closures tables, the id of each code, and the
     width that makes ``subject * width + code`` a unique key."""
+    if isinstance(aid_a, _TextIds) or isinstance(aid_c, _TextIds):
+        cols = [aid_a] if aid_c is None else [aid_a, aid_c]
+        coded, uniques = _merge_text_ids(cols, sort=False)  # type: ignore[arg-type]
+        width = max(int(uniques.size), 1)
+        return coded[0], (coded[1] if aid_c is not None else None), uniques, width
     if aid_a.dtype.kind in "iu" and (aid_c is None or aid_c.dtype.kind in "iu") and aid_a.size:
         lo = int(aid_a.min())
         hi = int(aid_a.max())
@@ -362,7 +492,16 @@ def _account_codes(
     return codes, None, uniques, max(int(uniques.size), 1)
 
 
-def _ids(t: _Table, column: str, p: _Problems) -> np.ndarray | None:
+def _ids(t: _Table, column: str, p: _Problems) -> _IdColumn | None:
+    """An id column, checked: integers (int64), or string ids coded once (:class:`_TextIds`;
+    checked per distinct id, the problems mapped back to every row that holds it)."""
+    coded = _coded_text(t, column)
+    if coded is not None:
+        codes, uniques = coded
+        p.rows(t.name, column, codes < 0, "is missing")
+        flags = _id_text_flags(uniques.tolist())
+        _report_id_flags(t.name, column, flags, lambda per_id: np.append(per_id, False)[codes], p)
+        return _TextIds(codes, uniques)
     raw = t.raw(column)
     arr: np.ndarray = raw.to_numpy() if _is_series(raw) else raw
     if arr.dtype.kind in "iu":
@@ -375,25 +514,29 @@ def _ids(t: _Table, column: str, p: _Problems) -> np.ndarray | None:
     if arr.dtype.kind != "O":
         p.add(f"{t.name}.{column}", f"must hold strings or integers (got dtype {arr.dtype})")
         return None
+    # strings that could not be coded (a cell that cannot be hashed): value by value
     miss = _missing_mask(arr)
     p.rows(t.name, column, miss, "is missing")
-    if not miss.any():
-        _check_id_texts(t.name, column, arr, None, p)
-    elif not miss.all():
-        present = np.flatnonzero(~miss)
-        _check_id_texts(t.name, column, arr[present], present, p)
+    present = np.flatnonzero(~miss)
+    flags = _id_text_flags(arr[present].tolist())
+    _report_id_flags(t.name, column, flags, lambda per_value: per_value, p, present)
     return arr
 
 
-def _check_id_texts(
-    table: str, column: str, values: np.ndarray, rows: np.ndarray | None, p: _Problems
-) -> None:
+class _IdFlags(NamedTuple):
+    """The problems of some id values (one entry per value): not a string of the right
+    length, and the rule's message or ``None`` (``messages`` is ``None`` when no value
+    breaks the rule)."""
+
+    bad_shape: np.ndarray
+    messages: np.ndarray | None
+
+
+def _id_text_flags(texts: list[Any]) -> _IdFlags:
     """The contract's checks of ids (:func:`~credit_closure._contract.checks._check_id`) on
-    the present ``values`` of an id column (at ``rows``): a string of 1 to ``MAX_ID_LENGTH``
-    characters keeping the one rule for ids and names. Type and length are tested by C-level
-    loops over the rows, the rule by one scan of all the ids at once; only when that scan
-    finds a refused character is each distinct id looked at, to name the rows."""
-    texts = values.tolist()
+    id values: a string of 1 to ``MAX_ID_LENGTH`` characters keeping the one rule for ids
+    and names. Type and length are tested by C-level loops, the rule by one scan of all the
+    values at once; only when that scan finds a refused character is each value looked at."""
     n = len(texts)
     try:
         joined = "".join(texts)  # succeeds only when every value is a string
@@ -404,19 +547,36 @@ def _check_id_texts(
         joined = "".join(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     bad_shape = ~is_str | (lengths == 0) | (lengths > Limits.MAX_ID_LENGTH)
-    p.rows(
-        table,
-        column,
-        bad_shape,
-        f"must be a non-empty string of at most {Limits.MAX_ID_LENGTH} characters",
-        rows,
-    )
     if not _has_refused_character(joined):
-        return
+        return _IdFlags(bad_shape, None)
     codes, uniques = _distinct(np.array(texts, dtype=object))
-    messages = np.array(_text_problems(uniques), dtype=object)[codes]
+    return _IdFlags(bad_shape, np.array(_text_problems(uniques), dtype=object)[codes])
+
+
+def _report_id_flags(
+    table: str,
+    column: str,
+    flags: _IdFlags,
+    to_rows: Any,
+    p: _Problems,
+    rows: np.ndarray | None = None,
+) -> None:
+    """Report the rows of the flagged values (``to_rows`` turns a mask over the values into
+    one over the rows; ``rows`` their row numbers, when not all of them)."""
+    if flags.bad_shape.any():
+        p.rows(
+            table,
+            column,
+            to_rows(flags.bad_shape),
+            f"must be a non-empty string of at most {Limits.MAX_ID_LENGTH} characters",
+            rows,
+        )
+    if flags.messages is None:
+        return
     for message in (CONTROL_MESSAGE, SURROGATE_MESSAGE):
-        p.rows(table, column, ~bad_shape & (messages == message), message, rows)
+        p.rows(
+            table, column, to_rows(~flags.bad_shape & (flags.messages == message)), message, rows
+        )
 
 
 def _has_refused_character(text: str) -> bool:
@@ -452,11 +612,16 @@ def _enum(
     """Enum codes (int8); ``default`` where missing and allowed."""
     if not t.has(column):
         return np.full(t.n, default, dtype=np.int8)
-    raw = t.raw(column)
-    if _is_series(raw) and str(raw.dtype) == "category":
+    raw = t.table[column] if t.kind == "pandas" else None
+    if raw is not None and str(raw.dtype) == "category":
         codes = raw.array.codes  # int8/int16/..., -1 for missing
         cats = np.asarray(raw.array.categories, dtype=object)
+    elif (arrow := _arrow_strings(t, column)) is not None:
+        return _arrow_enum(t, column, arrow, mapping, p, required=required, default=default)
+    elif (coded := _coded_text(t, column)) is not None:  # strings: looked up per distinct value
+        codes, cats = coded
     else:
+        raw = t.raw(column)
         arr = raw.to_numpy(dtype=object) if _is_series(raw) else raw
         if arr.dtype.kind == "U":
             arr = arr.astype(object)
@@ -482,6 +647,38 @@ def _enum(
         p.rows(t.name, column, codes < 0, "is missing")
     if (lookup[:-1] == -2).any():
         p.rows(t.name, column, out == -2, f"is not one of: {', '.join(mapping)}")
+    return out
+
+
+def _arrow_enum(
+    t: _Table,
+    column: str,
+    col: Any,
+    mapping: Mapping[str, int],
+    p: _Problems,
+    *,
+    required: bool,
+    default: int,
+) -> np.ndarray:
+    """:func:`_enum` of an Arrow string column: each value looked up among the enum's
+    members in one pass in C (Arrow's ``index_in``), no Python object per value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = list(mapping)
+    unknown, missing = len(names), len(names) + 1
+    idx = pc.index_in(col, value_set=pa.array(names, type=col.type)).fill_null(unknown)
+    k = idx.to_numpy(zero_copy_only=False).astype(np.int64)
+    miss = np.zeros(k.size, dtype=bool)
+    if col.null_count:
+        miss = col.is_null().to_numpy(zero_copy_only=False)
+        k[miss] = missing
+    lookup = np.array([mapping[n] for n in names] + [-2, default], dtype=np.int8)
+    out: np.ndarray = lookup[k]
+    if required:
+        p.rows(t.name, column, miss, "is missing")
+    if (k == unknown).any():
+        p.rows(t.name, column, k == unknown, f"is not one of: {', '.join(mapping)}")
     return out
 
 
@@ -754,5 +951,5 @@ def _too_many(p: _Problems, table: str, g: np.ndarray, n: int, limit: int, noun:
         p.rows(table, "subject_id", counts[g] > limit, f"has more than {limit} {noun}")
 
 
-def _id_kind(arr: np.ndarray) -> str:
+def _id_kind(arr: _IdColumn) -> str:
     return "int" if arr.dtype.kind in "iu" else "str"
