@@ -303,11 +303,12 @@ def _factorize(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 class _TextIds(NamedTuple):
     """A column of string ids, coded once: row ``i`` holds ``uniques[codes[i]]`` (the
-    distinct ids in order of first appearance). What :func:`_ids` gives for string ids, so
+    distinct ids in order of first appearance: an object array, or an Arrow string array
+    when the column is held as Arrow strings). What :func:`_ids` gives for string ids, so
     that the checks and the codes of the subjects and accounts work per distinct id."""
 
     codes: np.ndarray
-    uniques: np.ndarray
+    uniques: Any
 
     @property
     def dtype(self) -> np.dtype[Any]:
@@ -380,13 +381,41 @@ def _arrow_strings(t: _Table, column: str) -> Any:
     return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
 
 
-def _arrow_codes(col: Any) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_coded_text` of an Arrow string array."""
+def _arrow_codes(col: Any, python: bool = True) -> tuple[np.ndarray, Any]:
+    """:func:`_coded_text` of an Arrow string array (the distinct values as an Arrow array
+    unless ``python``)."""
     import pyarrow.compute as pc
 
     enc = pc.dictionary_encode(col)
     codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if not python:
+        return codes, enc.dictionary
     return codes, np.asarray(enc.dictionary.to_pylist(), dtype=object)
+
+
+#: The characters the one rule for ids and names refuses (``_BAD_TEXT_RE`` but the lone
+#: surrogates, which Arrow's UTF-8 cannot hold), in RE2's syntax, for Arrow's regex kernel.
+_ARROW_REFUSED = "[\\x{0}-\\x{1f}\\x{7f}-\\x{9f}]"
+
+
+def _arrow_id_flags(uniques: Any) -> _IdFlags:
+    """:func:`_id_text_flags` of distinct ids held as an Arrow string array, in Arrow's C++
+    kernels (length in code points, as Python's ``len``); only when one holds a refused
+    character are they read into Python, to name the problem exactly."""
+    import pyarrow.compute as pc
+
+    lengths = pc.utf8_length(uniques).to_numpy(zero_copy_only=False)
+    bad_shape = (lengths == 0) | (lengths > Limits.MAX_ID_LENGTH)
+    if len(uniques) and pc.any(pc.match_substring_regex(uniques, _ARROW_REFUSED)).as_py():
+        return _id_text_flags(uniques.to_pylist())
+    return _IdFlags(bad_shape, None)
+
+
+def _python_uniques(uniques: Any) -> np.ndarray:
+    """Distinct ids as an object array (from an Arrow array when they are one)."""
+    if isinstance(uniques, np.ndarray):
+        return uniques
+    return np.asarray(uniques.to_pylist(), dtype=object)
 
 
 def _text_order(uniques: np.ndarray) -> np.ndarray:
@@ -400,25 +429,52 @@ def _text_order(uniques: np.ndarray) -> np.ndarray:
 
 def _merge_text_ids(cols: list[_TextIds], sort: bool) -> tuple[list[np.ndarray], np.ndarray]:
     """Codes of several string id columns in one numbering, and its ids (sorted with
-    ``sort``, else in order of first appearance): their distinct ids merged, not their rows."""
-    import pandas as pd
+    ``sort``, else in order of first appearance): their distinct ids merged, not their rows
+    (by Arrow's kernels when they are all Arrow arrays)."""
+    if all(not isinstance(c.uniques, np.ndarray) for c in cols):
+        glob, uniques = _merge_arrow(cols, sort)
+    else:
+        import pandas as pd
 
-    everything = np.concatenate([c.uniques for c in cols])
-    glob, uniques = pd.factorize(everything)
-    glob = np.asarray(glob, dtype=np.int64)
-    uniques = np.asarray(uniques, dtype=object)
-    if sort:
-        order = _text_order(uniques)
-        rank = np.empty(order.size, dtype=np.int64)
-        rank[order] = np.arange(order.size)
-        glob = rank[glob]
-        uniques = uniques[order]
+        everything = np.concatenate([_python_uniques(c.uniques) for c in cols])
+        codes, found = pd.factorize(everything)
+        glob = np.asarray(codes, dtype=np.int64)
+        uniques = np.asarray(found, dtype=object)
+        if sort:
+            order = _text_order(uniques)
+            glob = _rank(order)[glob]
+            uniques = uniques[order]
     out = []
     start = 0
     for c in cols:
-        out.append(glob[start : start + c.uniques.size][c.codes])
-        start += c.uniques.size
+        out.append(glob[start : start + len(c.uniques)][c.codes])
+        start += len(c.uniques)
     return out, uniques
+
+
+def _rank(order: np.ndarray) -> np.ndarray:
+    """The position of each element in the order ``order`` gives."""
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return rank
+
+
+def _merge_arrow(cols: list[_TextIds], sort: bool) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_merge_text_ids`' numbering of distinct ids held as Arrow arrays: one
+    dictionary encoding of them all, sorted by Arrow (UTF-8 bytes sort as code points, hence
+    as Python sorts the strings)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    merged = pa.concat_arrays([c.uniques.cast(pa.large_string()) for c in cols])
+    enc = pc.dictionary_encode(merged)
+    glob = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    found = enc.dictionary
+    if sort:
+        order = pc.array_sort_indices(found).to_numpy(zero_copy_only=False).astype(np.int64)
+        glob = _rank(order)[glob]
+        found = found.take(pa.array(order))
+    return glob, np.asarray(found.to_pylist(), dtype=object)
 
 
 def _subject_codes(sids: Mapping[str, _IdColumn]) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -495,11 +551,15 @@ def _account_codes(
 def _ids(t: _Table, column: str, p: _Problems) -> _IdColumn | None:
     """An id column, checked: integers (int64), or string ids coded once (:class:`_TextIds`;
     checked per distinct id, the problems mapped back to every row that holds it)."""
-    coded = _coded_text(t, column)
+    arrow = _arrow_strings(t, column)
+    coded = _arrow_codes(arrow, python=False) if arrow is not None else _coded_text(t, column)
     if coded is not None:
         codes, uniques = coded
         p.rows(t.name, column, codes < 0, "is missing")
-        flags = _id_text_flags(uniques.tolist())
+        if arrow is not None:
+            flags = _arrow_id_flags(uniques)
+        else:
+            flags = _id_text_flags(uniques.tolist())
         _report_id_flags(t.name, column, flags, lambda per_id: np.append(per_id, False)[codes], p)
         return _TextIds(codes, uniques)
     raw = t.raw(column)
