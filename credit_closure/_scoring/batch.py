@@ -455,7 +455,7 @@ def assess_many(
         as_of: One date for all (``date`` or ``"YYYY-MM-DD"``; today when omitted) or a
             sequence with one date per subject.
         n_jobs: Processes that score: 1 is this process alone; n > 1 is this process and
-            n - 1 worker processes (joblib ``loky``); -1 uses every core. Fewer than 5,000
+            n - 1 worker processes (joblib ``loky``); -1 uses every core. Fewer than 10,000
             subjects (or a single chunk) are scored in this process alone whatever
             ``n_jobs`` says, since starting the workers costs more than they save (see
             the batch documentation for when parallel scoring pays).
@@ -591,12 +591,12 @@ def _run(
     return sink.results
 
 
-#: Fewer subjects than this are scored in this process whatever ``n_jobs`` says: starting and
-#: stopping the worker pool costs about 40-60 ms on a 2-core machine, and a second process
-#: saves at most a quarter of the ~35 us a subject takes there (``n_jobs=2`` measured
-#: 1.04-1.31x ``n_jobs=1`` on 200,000 subjects), so the pool only pays beyond a few thousand
-#: subjects (``benchmarks/bench_batch.py``; see docs/batch-and-distributed.md).
-_PARALLEL_MIN_SUBJECTS = 5000
+#: Fewer subjects than this are scored in this process whatever ``n_jobs`` says. Starting
+#: and stopping the worker pool costs 40-60 ms (measured on the 2-core development
+#: machine); a subject takes about 20 us in one process and ``n_jobs=2`` measured 1.04-1.31x
+#: ``n_jobs=1`` on 200,000 subjects, so a second process saves 1-5 us a subject and the pool
+#: pays only from about 10,000 subjects (docs/batch-and-distributed.md).
+_PARALLEL_MIN_SUBJECTS = 10_000
 
 
 def _check_picklable(spec: _ScorerSpec) -> None:
