@@ -24,7 +24,6 @@ from credit_closure._columnar.tables import (
     _dates,
     _enum,
     _id_kind,
-    _IdColumn,
     _ids,
     _numbers,
     _Problems,
@@ -32,6 +31,7 @@ from credit_closure._columnar.tables import (
     _Table,
     _too_many,
 )
+from credit_closure._columnar.text import _IdColumn
 from credit_closure._contract.model import Limits
 
 
