@@ -235,8 +235,9 @@ def score_columnar(
             n > 1 on n threads, -1 on one per core. The chunks are then at most a
             ``1 / n_jobs`` share of the accounts (at least 25,000 accounts each: smaller
             inputs are scored on the calling thread). The result is the same, to the last
-            bit. The numpy engine and plugin scorers ignore it. On 2 cores, 2 threads score
-            about 1.6-1.8x as many accounts a second as one (``benchmarks/bench_batch.py``).
+            bit. The numpy engine and plugin scorers ignore it. On the 2-core development
+            machine 2 threads scored 1.6x as many accounts a second as one
+            (``benchmarks/bench_batch.py --parts cores``).
 
     Returns:
         A table with :data:`OUTPUT_COLUMNS`, one row per subject sorted by ``subject_id``:
