@@ -21,12 +21,16 @@ from typing import Any
 import numpy as np
 
 from credit_closure._columnar.numpy_engine import ENUM_CODES, day_number
-from credit_closure._columnar.text import (
+
+# _distinct and _has_refused_character stay importable from here, where they were defined
+from credit_closure._columnar.text import (  # noqa: F401
     _arrow_codes,
     _arrow_enum,
     _arrow_id_flags,
     _arrow_strings,
     _coded_text,
+    _distinct,
+    _has_refused_character,
     _id_text_flags,
     _IdColumn,
     _merge_text_ids,
