@@ -2,6 +2,20 @@
 columnar path, and assess_many with n_jobs=1 against n_jobs=2, all measured in the same run.
 
 Run:  python benchmarks/bench_batch.py [--quick] [--accounts N] [--subjects N] [--out PATH]
+          [--parts base,cores,shapes,distributed]
+
+Issue 18 adds three parts (``--parts`` picks which run; all by default):
+- ``cores``: the rules columnar path on 1 thread against 2 (``score_columnar(n_jobs=2)``),
+  alternating rounds, best of each; bar >= 1.6x (a busy machine depresses the 2-core figure:
+  re-run it quiet, e.g. ``--parts cores --accounts 2000000 --repeat 5``).
+- ``shapes``: the same tables with string ids and string enums, as ``profiles_to_tables``
+  makes them (pandas ``str`` columns), against integer ids and categorical enums, on 1
+  thread; bar >= 0.5x at >= 1,000,000 accounts.
+- ``distributed``: ``score_dask`` on a local cluster of 2 worker processes and
+  ``score_spark`` on ``local[2]``, on the string-shaped tables (shuffle included; Spark's
+  input cached first), against in-process ``score_columnar`` on the same tables with 1 and
+  with 2 threads; results checked identical; bar >= 0.5x of the 1-thread figure at
+  >= 1,000,000 accounts. Skipped when dask.distributed or pyspark/Java is missing.
 
 Bars (issue 6): columnar >= 5,000,000 accounts/s on one core, features included, and within
 5x of the numpy floor; peak memory of the columnar path < 2x its input tables; assess_many
@@ -147,6 +161,240 @@ def make_tables(n_accounts: int, seed: int = 0) -> dict[str, pd.DataFrame]:
         }
     )
     return {"accounts": accounts, "closures": closures, "inquiries": inquiries}
+
+
+def as_strings(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables in the shape ``profiles_to_tables`` gives: string subject ids
+    ("subject-0000042"), account ids numbered within the subject ("a1", "a2", ...), enums as
+    strings (``None`` when missing), built from object arrays as ``profiles_to_tables``
+    does (pandas infers its ``str`` dtype where it has one)."""
+    out = {}
+    for name, df in tables.items():
+        cols: dict[str, Any] = {}
+        for c in df.columns:
+            v = df[c]
+            if c == "subject_id":
+                cols[c] = np.array([f"subject-{i:07d}" for i in v.to_numpy()], dtype=object)
+            elif c == "account_id":
+                cols[c] = np.array([f"a{i + 1}" for i in v.to_numpy()], dtype=object)
+            elif str(v.dtype) == "category":
+                cols[c] = v.astype(object).where(v.notna(), None).to_numpy(dtype=object)
+            else:
+                cols[c] = v.to_numpy()
+        out[name] = pd.DataFrame(cols)
+    return out
+
+
+def alternate(fns: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
+    """Best time of each function over ``rounds`` alternating rounds (a slow moment of a
+    shared machine then hits them alike)."""
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(rounds):
+        for k, fn in fns.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t0)
+    return {k: min(v) for k, v in times.items()}
+
+
+def bench_cores(n_accounts: int, repeat: int) -> dict[str, Any]:
+    """Rules columnar on 1 thread against 2 (``n_jobs``), same tables, same run."""
+    from credit_closure.columnar import score_columnar
+
+    tables = make_tables(n_accounts)
+    n = len(tables["accounts"])
+    args = (tables["accounts"], tables["closures"], tables["inquiries"])
+    one = score_columnar(*args, as_of=AS_OF)
+    two = score_columnar(*args, as_of=AS_OF, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+    t = alternate(
+        {
+            "1": lambda: score_columnar(*args, as_of=AS_OF, n_jobs=1),
+            "2": lambda: score_columnar(*args, as_of=AS_OF, n_jobs=2),
+        },
+        max(repeat, 3),
+    )
+    return {
+        "accounts": n,
+        "threads_1_accounts_per_s": n / t["1"],
+        "threads_2_accounts_per_s": n / t["2"],
+        "speedup_2_over_1": t["1"] / t["2"],
+    }
+
+
+def bench_shapes(n_accounts: int, repeat: int) -> dict[str, Any]:
+    """String ids and enums (the ``profiles_to_tables`` shape) against integer ids and
+    categorical enums: same data, same run, 1 thread."""
+    from credit_closure.columnar import score_columnar
+
+    tables = make_tables(n_accounts)
+    strings = as_strings(tables)
+    n = len(tables["accounts"])
+    ints = (tables["accounts"], tables["closures"], tables["inquiries"])
+    strs = (strings["accounts"], strings["closures"], strings["inquiries"])
+    a, b = score_columnar(*ints, as_of=AS_OF), score_columnar(*strs, as_of=AS_OF)
+    for c in a.columns[1:]:
+        assert a[c].equals(b[c]), c
+    t = alternate(
+        {
+            "int": lambda: score_columnar(*ints, as_of=AS_OF),
+            "str": lambda: score_columnar(*strs, as_of=AS_OF),
+        },
+        max(repeat, 3),
+    )
+    return {
+        "accounts": n,
+        "string_dtype": str(strings["accounts"]["subject_id"].dtype),
+        "int_categorical_accounts_per_s": n / t["int"],
+        "string_accounts_per_s": n / t["str"],
+        "ratio_string_over_int": t["int"] / t["str"],
+    }
+
+
+def _same_rows(got: pd.DataFrame, ref: pd.DataFrame) -> bool:
+    got = got.sort_values("subject_id").reset_index(drop=True)
+    ref = ref.reset_index(drop=True)
+    if list(got["subject_id"].astype(object)) != list(ref["subject_id"].astype(object)):
+        return False
+    for c in ref.columns[1:]:
+        x, y = got[c].to_numpy(), ref[c].to_numpy()
+        if x.dtype.kind == "f" or y.dtype.kind == "f":
+            if not np.array_equal(x.astype(float), y.astype(float)):
+                return False
+        elif [None if v is None or v != v else v for v in x] != [
+            None if v is None or v != v else v for v in y
+        ]:
+            return False
+    return True
+
+
+def _dask_seconds(strings: dict[str, pd.DataFrame], ref: pd.DataFrame, repeat: int) -> Any:
+    try:
+        import dask.dataframe as dd
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        return None
+    from credit_closure.dask import score_dask
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
+        Client(cluster) as client,
+    ):
+        frames = [
+            dd.from_pandas(strings[k], npartitions=4) for k in ("accounts", "closures", "inquiries")
+        ]
+        frames = [f.persist() for f in frames]
+        client.wait_for_workers(2)
+        out = score_dask(*frames, as_of=AS_OF, npartitions=4).compute()
+        same = _same_rows(out, ref)
+        best = min(
+            _timed(lambda: score_dask(*frames, as_of=AS_OF, npartitions=4).compute())
+            for _ in range(repeat)
+        )
+    return best, same
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    gc.collect()
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def _spark_seconds(strings: dict[str, pd.DataFrame], ref: pd.DataFrame, repeat: int) -> Any:
+    import shutil
+
+    try:
+        from pyspark.sql import SparkSession
+        from pyspark.sql import functions as F
+    except ImportError:
+        return None
+    if shutil.which("java") is None:
+        return None
+    from credit_closure.spark import score_spark
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("bench-batch")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.memory", "3g")
+        .getOrCreate()
+    )
+    try:
+        frames = []
+        for k in ("accounts", "closures", "inquiries"):
+            df = strings[k].copy()
+            for c in df.columns:
+                if str(df[c].dtype) in ("str", "string"):
+                    df[c] = df[c].astype(object)
+            sdf = spark.createDataFrame(df)
+            for c in df.columns:  # dates as DateType, as the long format has them
+                if str(df[c].dtype).startswith("datetime64"):
+                    sdf = sdf.withColumn(c, F.col(c).cast("date"))
+            frames.append(sdf.cache())
+            frames[-1].count()
+        out = score_spark(*frames, as_of=AS_OF, num_partitions=4).toPandas()
+        same = _same_rows(out, ref)
+        best = min(
+            _timed(
+                lambda: (
+                    score_spark(*frames, as_of=AS_OF, num_partitions=4)
+                    .write.format("noop")
+                    .mode("overwrite")
+                    .save()
+                )
+            )
+            for _ in range(repeat)
+        )
+    finally:
+        spark.stop()
+    return best, same
+
+
+def bench_distributed(n_accounts: int, repeat: int) -> dict[str, Any]:
+    """Dask (2 worker processes) and Spark local[2] against in-process columnar, on the
+    string-shaped tables."""
+    from credit_closure.columnar import score_columnar
+
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p
+    )  # worker processes import this checkout
+    strings = as_strings(make_tables(n_accounts))
+    n = len(strings["accounts"])
+    args = (strings["accounts"], strings["closures"], strings["inquiries"])
+    ref = score_columnar(*args, as_of=AS_OF)
+    t = alternate(
+        {
+            "1": lambda: score_columnar(*args, as_of=AS_OF),
+            "2": lambda: score_columnar(*args, as_of=AS_OF, n_jobs=2),
+        },
+        max(repeat, 2),
+    )
+    out: dict[str, Any] = {
+        "accounts": n,
+        "in_process_1_thread_accounts_per_s": n / t["1"],
+        "in_process_2_threads_accounts_per_s": n / t["2"],
+    }
+    for name, run in (("dask", _dask_seconds), ("spark", _spark_seconds)):
+        got = run(strings, ref, max(1, min(repeat, 2)))
+        if got is None:
+            out[name] = None
+            continue
+        secs, same = got
+        out[name] = {
+            "accounts_per_s": n / secs,
+            "ratio_over_in_process_1_thread": t["1"] / secs,
+            "ratio_over_in_process_2_threads": t["2"] / secs,
+            "identical": same,
+        }
+    return out
 
 
 def table_bytes(tables: dict[str, pd.DataFrame]) -> int:
@@ -339,22 +587,8 @@ def bench_assess_many(n_subjects: int, rounds: int = 2) -> dict[str, Any]:
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument(
-        "--quick", action="store_true", help="small sizes (200k accounts, 20k subjects)"
-    )
-    ap.add_argument("--accounts", type=int, default=None, help="accounts for the columnar run")
-    ap.add_argument("--subjects", type=int, default=None, help="subjects for assess_many")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "batch.json"))
-    args = ap.parse_args()
-    n_acc = args.accounts or (200_000 if args.quick else 2_000_000)
-    n_sub = args.subjects or (20_000 if args.quick else 200_000)
-
-    col = bench_columnar(n_acc, args.repeat)
-    many = bench_assess_many(n_sub, rounds=max(1, min(args.repeat, 3)))
-    rows = [
+def _rows_base(col: dict[str, Any], many: dict[str, Any], n_sub: int) -> list[tuple[str, str, str]]:
+    return [
         (
             "columnar accounts/s (features, rules, reasons, impact)",
             f"{col['columnar_accounts_per_s']:,.0f}",
@@ -387,25 +621,128 @@ def main() -> None:
             "> 1x",
         ),
     ]
+
+
+def _rows_18(res: dict[str, Any]) -> list[tuple[str, str, str]]:
+    rows = []
+    if "cores" in res:
+        c = res["cores"]
+        rows += [
+            (
+                f"rules columnar accounts/s, 1 thread ({c['accounts']:,})",
+                f"{c['threads_1_accounts_per_s']:,.0f}",
+                "",
+            ),
+            (
+                "rules columnar accounts/s, 2 threads (n_jobs=2)",
+                f"{c['threads_2_accounts_per_s']:,.0f}",
+                "",
+            ),
+            ("  2 threads / 1 thread", f"{c['speedup_2_over_1']:.2f}x", ">= 1.6x"),
+        ]
+    if "shapes" in res:
+        h = res["shapes"]
+        rows += [
+            (
+                f"integer ids, categorical enums accounts/s ({h['accounts']:,})",
+                f"{h['int_categorical_accounts_per_s']:,.0f}",
+                "",
+            ),
+            (
+                f"string ids and enums accounts/s (pandas {h['string_dtype']})",
+                f"{h['string_accounts_per_s']:,.0f}",
+                "",
+            ),
+            ("  strings / integers", f"{h['ratio_string_over_int']:.2f}x", ">= 0.5x"),
+        ]
+    if "distributed" in res:
+        d = res["distributed"]
+        rows += [
+            (
+                f"in-process columnar accounts/s, strings, 1 thread ({d['accounts']:,})",
+                f"{d['in_process_1_thread_accounts_per_s']:,.0f}",
+                "",
+            ),
+            (
+                "in-process columnar accounts/s, strings, 2 threads",
+                f"{d['in_process_2_threads_accounts_per_s']:,.0f}",
+                "",
+            ),
+        ]
+        for name, label in (("dask", "Dask, 2 worker processes"), ("spark", "Spark local[2]")):
+            e = d[name]
+            if e is None:
+                rows.append((f"{label}", "skipped", "(not installed)"))
+                continue
+            rows += [
+                (
+                    f"{label} accounts/s (identical: {e['identical']})",
+                    f"{e['accounts_per_s']:,.0f}",
+                    "",
+                ),
+                (
+                    "  / in-process 1 thread",
+                    f"{e['ratio_over_in_process_1_thread']:.2f}x",
+                    ">= 0.5x",
+                ),
+                ("  / in-process 2 threads", f"{e['ratio_over_in_process_2_threads']:.2f}x", ""),
+            ]
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument(
+        "--quick", action="store_true", help="small sizes (200k accounts, 20k subjects)"
+    )
+    ap.add_argument("--accounts", type=int, default=None, help="accounts for the columnar run")
+    ap.add_argument("--subjects", type=int, default=None, help="subjects for assess_many")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--parts",
+        default="base,cores,shapes,distributed",
+        help="comma-separated: base (issue 6 rows), cores, shapes, distributed",
+    )
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "batch.json"))
+    args = ap.parse_args()
+    n_acc = args.accounts or (200_000 if args.quick else 2_000_000)
+    n_sub = args.subjects or (20_000 if args.quick else 200_000)
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+
+    result: dict[str, Any] = {}
+    rows: list[tuple[str, str, str]] = []
+    if "base" in parts:
+        col = bench_columnar(n_acc, args.repeat)
+        many = bench_assess_many(n_sub, rounds=max(1, min(args.repeat, 3)))
+        result.update(columnar=col, assess_many=many)
+        rows += _rows_base(col, many, n_sub)
+    n18 = args.accounts or (200_000 if args.quick else 1_000_000)
+    if "cores" in parts:
+        result["cores"] = bench_cores(n18, args.repeat)
+    if "shapes" in parts:
+        result["shapes"] = bench_shapes(n18, args.repeat)
+    if "distributed" in parts:
+        result["distributed"] = bench_distributed(n18, args.repeat)
+    rows += _rows_18(result)
     w = max(len(r[0]) for r in rows)
     print(f"{'measure':<{w}}  {'value':>14}  bar")
     for name, value, bar in rows:
         print(f"{name:<{w}}  {value:>14}  {bar}")
-    print(
-        f"\n{col['accounts']:,} accounts, {col['subjects']:,} subjects, {col['closures']:,} "
-        f"closures, {col['inquiries']:,} inquiries; best of {args.repeat}. "
-        f"cores={os.cpu_count()}, load={os.getloadavg()[0]:.1f}"
+    if "base" in parts:
+        col = result["columnar"]
+        print(
+            f"\n{col['accounts']:,} accounts, {col['subjects']:,} subjects, {col['closures']:,} "
+            f"closures, {col['inquiries']:,} inquiries; best of {args.repeat}."
+        )
+    print(f"cores={os.cpu_count()}, load={os.getloadavg()[0]:.1f}")
+    result.update(
+        python=platform.python_version(),
+        numpy=np.__version__,
+        pandas=pd.__version__,
+        cpus=os.cpu_count(),
+        load_average_1m=os.getloadavg()[0],
+        when=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
-    result = {
-        "columnar": col,
-        "assess_many": many,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "cpus": os.cpu_count(),
-        "load_average_1m": os.getloadavg()[0],
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
     pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(result, fh, indent=2)

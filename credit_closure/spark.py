@@ -1,14 +1,16 @@
 """Score a portfolio on Spark: :func:`score_spark` runs
-:func:`credit_closure.columnar.score_columnar` on every partition with ``mapInPandas``.
+:func:`credit_closure.columnar.score_columnar` on every partition with ``mapInArrow``.
 
 Install with ``pip install "credit-closure[spark]"`` (Spark itself needs Java). PySpark is
 imported when the function runs, never when this module is imported.
 
 How it is partitioned: the tables are stacked into one frame (each table's columns prefixed,
 plus a table tag), ``repartition(n, "subject_id")`` puts every row of a subject into one
-partition, ``sortWithinPartitions("subject_id")`` keeps the partition ordered, and
-``mapInPandas`` hands each whole partition to ``score_columnar``. The results are the
-single-machine results, row for row.
+partition, and ``mapInArrow`` hands each whole partition to ``score_columnar`` as Arrow
+tables, one per input table, cut from the stacked batches by their tag: no pandas frame and
+no Python object per value on the way (string ids and enums are coded by Arrow itself, see
+:mod:`credit_closure.columnar`), and no sort in Spark (``score_columnar`` groups the rows of
+a subject itself). The results are the single-machine results, row for row.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def output_schema(subject_type: str = "string") -> str:
         subject_type: Spark SQL type of ``subject_id`` (that of the input tables).
 
     Returns:
-        The DDL string, for ``mapInPandas``.
+        The DDL string, for ``mapInArrow``.
 
     Example:
         >>> output_schema().split(", ")[:2]
@@ -50,17 +52,20 @@ def output_schema(subject_type: str = "string") -> str:
     return ", ".join(parts)
 
 
-def _split(pdf: Any, present: list[str], columns: dict[str, list[str]]) -> dict[str, Any]:
+def _split(data: Any, present: list[str], columns: dict[str, list[str]]) -> dict[str, Any]:
+    """The input tables of one partition (pyarrow tables), cut from the stacked rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     tables = {}
+    tag = data.column(_TAG)
     for name in present:
         prefix = _PREFIX[name]
-        rows = pdf[pdf[_TAG] == name]
-        cols = {"subject_id": rows["subject_id"].to_numpy()}
+        rows = data.filter(pc.equal(tag, name))
+        cols = {"subject_id": rows.column("subject_id")}
         for c in columns[name]:
-            cols[c] = rows[prefix + c].to_numpy()
-        import pandas as pd
-
-        tables[name] = pd.DataFrame(cols)
+            cols[c] = rows.column(prefix + c)
+        tables[name] = pa.table(cols)
     return tables
 
 
@@ -82,18 +87,15 @@ def _where() -> str:
 
 
 def _partition_scorer(
-    present: list[str], columns: dict[str, list[str]], scorer: Any, as_of: Any
+    present: list[str], columns: dict[str, list[str]], scorer: Any, as_of: Any, schema: Any
 ) -> Any:
     def score(batches: Iterator[Any]) -> Iterator[Any]:
-        import pandas as pd
+        import pyarrow as pa
 
-        frames = list(batches)
-        if not frames:
+        data = pa.Table.from_batches(list(batches))
+        if data.num_rows == 0:
             return
-        pdf = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        if len(pdf) == 0:
-            return
-        t = _split(pdf, present, columns)
+        t = _split(data, present, columns)
         try:
             out = score_columnar(
                 t["accounts"],
@@ -105,7 +107,7 @@ def _partition_scorer(
             )
         except InvalidInputError as exc:
             raise InvalidInputError(exc.problems, what=f"{exc.what}{_where()}") from exc
-        yield out
+        yield from out.cast(schema).to_batches()
 
     return score
 
@@ -201,8 +203,14 @@ def score_spark(
         if num_partitions
         else stacked.repartition("subject_id")
     )
-    parted = parted.sortWithinPartitions("subject_id")
     present = list(frames)
-    return parted.mapInPandas(
-        _partition_scorer(present, columns, scorer, day), output_schema(sid_type)
-    )
+    ddl = output_schema(sid_type)
+    schema = _arrow_schema(parted.sparkSession.createDataFrame([], ddl).schema)
+    return parted.mapInArrow(_partition_scorer(present, columns, scorer, day, schema), ddl)
+
+
+def _arrow_schema(struct: Any) -> Any:
+    """The Arrow schema of the output's Spark schema (what ``mapInArrow`` expects)."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(struct)

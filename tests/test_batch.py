@@ -28,6 +28,16 @@ from credit_closure._scoring import (
 )
 from credit_closure.synth import generate_portfolio
 
+
+@pytest.fixture(autouse=True)
+def _parallel_even_when_small(monkeypatch):
+    """These tests run the worker pool on a few subjects: lift the size below which
+    assess_many scores in this process whatever n_jobs says."""
+    from credit_closure._scoring import batch
+
+    monkeypatch.setattr(batch, "_PARALLEL_MIN_SUBJECTS", 0)
+
+
 AS_OF = dt.date(2026, 6, 30)
 
 
@@ -346,3 +356,21 @@ class TestFaults:
                 errors=errors,
             )
         assert info.value.position is not None and 0 <= info.value.position < len(ps)
+
+
+def test_small_inputs_start_no_pool(monkeypatch):
+    """Below _PARALLEL_MIN_SUBJECTS, n_jobs=2 scores in this process (no pool), with the
+    same results; at the size, the pool runs."""
+    from credit_closure._scoring import batch
+
+    ps = list(generate_portfolio(60, seed=5, as_of=AS_OF).profiles)
+    serial = assess_many(ps, as_of=AS_OF)
+    started = []
+    real = batch._run_parallel
+    monkeypatch.setattr(batch, "_run_parallel", lambda *a, **k: started.append(1) or real(*a, **k))
+    monkeypatch.setattr(batch, "_PARALLEL_MIN_SUBJECTS", 61)
+    assert assess_many(ps, as_of=AS_OF, n_jobs=2, chunk_size=10) == serial
+    assert started == []
+    monkeypatch.setattr(batch, "_PARALLEL_MIN_SUBJECTS", 60)
+    assert assess_many(ps, as_of=AS_OF, n_jobs=2, chunk_size=10) == serial
+    assert started == [1]

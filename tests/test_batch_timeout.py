@@ -25,6 +25,16 @@ from credit_closure import (
 from credit_closure._scoring import batch as _batch
 from credit_closure.synth import generate_portfolio
 
+
+@pytest.fixture(autouse=True)
+def _parallel_even_when_small(monkeypatch):
+    """These tests run the worker pool on a few subjects: lift the size below which
+    assess_many scores in this process whatever n_jobs says."""
+    from credit_closure._scoring import batch
+
+    monkeypatch.setattr(batch, "_PARALLEL_MIN_SUBJECTS", 0)
+
+
 AS_OF = dt.date(2026, 6, 30)
 #: Generous bounds: nothing here waits on a scorer that works, only on one that hangs.
 BOUND = 30.0
@@ -228,6 +238,8 @@ class TestInterrupt:
                 sys.path.insert(0, {str(Path(__file__).parent)!r})
                 from test_batch_timeout import HangsInWorker, _portfolio, AS_OF
                 from credit_closure import assess_many
+                from credit_closure._scoring import batch
+                batch._PARALLEL_MIN_SUBJECTS = 0  # the pool even for a few subjects
                 ps = _portfolio(24)
                 scorer = HangsInWorker(ps[-1].subject_id, {str(piddir)!r})
                 assess_many(ps, scorer=scorer, as_of=AS_OF, n_jobs=2, chunk_size=2,

@@ -37,6 +37,7 @@ from credit_closure._columnar.tables import (
     _Table,
     _too_many,
 )
+from credit_closure._columnar.text import _IdColumn
 from credit_closure._contract.model import Limits
 
 
@@ -60,8 +61,8 @@ class _Ids(NamedTuple):
 
     g: dict[str, np.ndarray]
     subjects: np.ndarray
-    aid_a: np.ndarray
-    aid_c: np.ndarray | None
+    aid_a: _IdColumn
+    aid_c: _IdColumn | None
 
 
 class _AccountKeys(NamedTuple):
@@ -106,7 +107,7 @@ def _read_ids(
 ) -> _Ids:
     """Subject and account ids: checked (one type per id column), subjects coded (unless the
     caller gives ``codes``, having checked the subject ids itself)."""
-    sids: dict[str, np.ndarray | None] = (
+    sids: dict[str, _IdColumn | None] = (
         {} if codes is not None else {n: _ids(t, "subject_id", p) for n, t in tables.items()}
     )
     aid_a = _ids(tables["accounts"], "account_id", p)

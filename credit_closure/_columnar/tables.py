@@ -15,22 +15,34 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping
-from itertools import repeat
 from types import MappingProxyType, ModuleType
 from typing import Any
 
 import numpy as np
 
 from credit_closure._columnar.numpy_engine import ENUM_CODES, day_number
+
+# _distinct and _has_refused_character stay importable from here, where they were defined
+from credit_closure._columnar.text import (  # noqa: F401
+    _arrow_codes,
+    _arrow_enum,
+    _arrow_id_flags,
+    _arrow_strings,
+    _coded_text,
+    _distinct,
+    _has_refused_character,
+    _id_text_flags,
+    _IdColumn,
+    _merge_text_ids,
+    _report_id_flags,
+    _TextIds,
+)
 from credit_closure._contract.attributes import _valid_name
 from credit_closure._contract.checks import (
-    _BAD_TEXT_RE,
     _SURROGATE_RE,
-    CONTROL_MESSAGE,
     SURROGATE_MESSAGE,
     _key_path,
     _Refused,
-    _text_problems,
     _to_date,
     _to_number,
 )
@@ -155,6 +167,15 @@ class _Problems:
     def add(self, path: str, message: str) -> None:
         self.found.setdefault((path, message), None)
         self.count += 1
+
+    def merge(self, other: _Problems) -> None:
+        """Add the problems ``other`` found (a chunk checked on its own, its rows mapped
+        already), as if they had been reported here in the same order."""
+        for key, rows in other.found.items():
+            found = self.found.setdefault(key, None if rows is None else [])
+            if found is not None and rows is not None:
+                found.extend(rows)
+        self.count += other.count
 
     @property
     def items(self) -> list[tuple[str, str]]:
@@ -308,9 +329,14 @@ def _factorize(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return codes, uniques.astype(object)
 
 
-def _subject_codes(sids: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _subject_codes(sids: Mapping[str, _IdColumn]) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Subject index of every row of every table, and the sorted subject ids."""
-    codes_a, subjects = _factorize(sids["accounts"])
+    if any(isinstance(v, _TextIds) for v in sids.values()):
+        names = list(sids)
+        coded, subjects = _merge_text_ids([sids[k] for k in names], sort=True)  # type: ignore[misc]
+        return dict(zip(names, coded)), subjects
+    ints = {k: v for k, v in sids.items() if isinstance(v, np.ndarray)}  # all of them here
+    codes_a, subjects = _factorize(ints["accounts"])
     g = {"accounts": codes_a}
     others = [k for k in sids if k != "accounts"]
     if subjects.dtype.kind in "iu" and subjects.size:
@@ -323,7 +349,7 @@ def _subject_codes(sids: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], 
             lut[subjects - lo_id] = np.arange(subjects.size)
         pos = {}
         for k in others:
-            v = sids[k]
+            v = ints[k]
             if lut is not None:
                 if v.size and (int(v.min()) < lo_id or int(v.max()) > hi_id):
                     break
@@ -340,19 +366,24 @@ def _subject_codes(sids: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], 
             return g, subjects
     if not others:
         return g, subjects
-    everything = np.concatenate([sids["accounts"]] + [sids[k] for k in others])
+    everything = np.concatenate([ints["accounts"]] + [ints[k] for k in others])
     codes, subjects = _factorize(everything)
-    bounds = np.cumsum([0, sids["accounts"].size] + [sids[k].size for k in others])
+    bounds = np.cumsum([0, ints["accounts"].size] + [ints[k].size for k in others])
     for i, k in enumerate(["accounts"] + others):
         g[k] = codes[bounds[i] : bounds[i + 1]]
     return g, subjects
 
 
 def _account_codes(
-    aid_a: np.ndarray, aid_c: np.ndarray | None, n_subjects: int
+    aid_a: _IdColumn, aid_c: _IdColumn | None, n_subjects: int
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, int]:
     """Account-id codes for the accounts and closures tables, the id of each code, and the
     width that makes ``subject * width + code`` a unique key."""
+    if isinstance(aid_a, _TextIds) or isinstance(aid_c, _TextIds):
+        cols = [aid_a] if aid_c is None else [aid_a, aid_c]
+        coded, uniques = _merge_text_ids(cols, sort=False)  # type: ignore[arg-type]
+        width = max(int(uniques.size), 1)
+        return coded[0], (coded[1] if aid_c is not None else None), uniques, width
     if aid_a.dtype.kind in "iu" and (aid_c is None or aid_c.dtype.kind in "iu") and aid_a.size:
         lo = int(aid_a.min())
         hi = int(aid_a.max())
@@ -369,7 +400,20 @@ def _account_codes(
     return codes, None, uniques, max(int(uniques.size), 1)
 
 
-def _ids(t: _Table, column: str, p: _Problems) -> np.ndarray | None:
+def _ids(t: _Table, column: str, p: _Problems) -> _IdColumn | None:
+    """An id column, checked: integers (int64), or string ids coded once (:class:`_TextIds`;
+    checked per distinct id, the problems mapped back to every row that holds it)."""
+    arrow = _arrow_strings(t, column)
+    coded = _arrow_codes(arrow, python=False) if arrow is not None else _coded_text(t, column)
+    if coded is not None:
+        codes, uniques = coded
+        p.rows(t.name, column, codes < 0, "is missing")
+        if arrow is not None:
+            flags = _arrow_id_flags(uniques)
+        else:
+            flags = _id_text_flags(uniques.tolist())
+        _report_id_flags(t.name, column, flags, lambda per_id: np.append(per_id, False)[codes], p)
+        return _TextIds(codes, uniques)
     raw = t.raw(column)
     arr: np.ndarray = raw.to_numpy() if _is_series(raw) else raw
     if arr.dtype.kind in "iu":
@@ -382,69 +426,13 @@ def _ids(t: _Table, column: str, p: _Problems) -> np.ndarray | None:
     if arr.dtype.kind != "O":
         p.add(f"{t.name}.{column}", f"must hold strings or integers (got dtype {arr.dtype})")
         return None
+    # strings that could not be coded (a cell that cannot be hashed): value by value
     miss = _missing_mask(arr)
     p.rows(t.name, column, miss, "is missing")
-    if not miss.any():
-        _check_id_texts(t.name, column, arr, None, p)
-    elif not miss.all():
-        present = np.flatnonzero(~miss)
-        _check_id_texts(t.name, column, arr[present], present, p)
+    present = np.flatnonzero(~miss)
+    flags = _id_text_flags(arr[present].tolist())
+    _report_id_flags(t.name, column, flags, lambda per_value: per_value, p, present)
     return arr
-
-
-def _check_id_texts(
-    table: str, column: str, values: np.ndarray, rows: np.ndarray | None, p: _Problems
-) -> None:
-    """The contract's checks of ids (:func:`~credit_closure._contract.checks._check_id`) on
-    the present ``values`` of an id column (at ``rows``): a string of 1 to ``MAX_ID_LENGTH``
-    characters keeping the one rule for ids and names. Type and length are tested by C-level
-    loops over the rows, the rule by one scan of all the ids at once; only when that scan
-    finds a refused character is each distinct id looked at, to name the rows."""
-    texts = values.tolist()
-    n = len(texts)
-    try:
-        joined = "".join(texts)  # succeeds only when every value is a string
-        is_str = np.ones(n, dtype=bool)
-    except TypeError:
-        is_str = np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=n)
-        texts = [v if isinstance(v, str) else "" for v in texts]
-        joined = "".join(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    bad_shape = ~is_str | (lengths == 0) | (lengths > Limits.MAX_ID_LENGTH)
-    p.rows(
-        table,
-        column,
-        bad_shape,
-        f"must be a non-empty string of at most {Limits.MAX_ID_LENGTH} characters",
-        rows,
-    )
-    if not _has_refused_character(joined):
-        return
-    codes, uniques = _distinct(np.array(texts, dtype=object))
-    messages = np.array(_text_problems(uniques), dtype=object)[codes]
-    for message in (CONTROL_MESSAGE, SURROGATE_MESSAGE):
-        p.rows(table, column, ~bad_shape & (messages == message), message, rows)
-
-
-def _has_refused_character(text: str) -> bool:
-    """Whether ``text`` holds a character the one rule for ids and names refuses; ASCII text
-    (the common case) is scanned as bytes by numpy, any other by the contract's regex."""
-    if text.isascii():
-        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-        return bool(((codes < 0x20) | (codes == 0x7F)).any())
-    return _BAD_TEXT_RE.search(text) is not None
-
-
-def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    """Codes and distinct values of an object array without missing values, so a check runs
-    once per distinct value; each row its own value when they cannot be hashed."""
-    try:
-        import pandas as pd
-
-        codes, uniques = pd.factorize(values)
-        return np.asarray(codes, dtype=np.int64), list(uniques)
-    except (ImportError, TypeError):  # pragma: no cover - pandas absent, or unhashable cells
-        return np.arange(values.size), values.tolist()
 
 
 def _enum(
@@ -459,11 +447,16 @@ def _enum(
     """Enum codes (int8); ``default`` where missing and allowed."""
     if not t.has(column):
         return np.full(t.n, default, dtype=np.int8)
-    raw = t.raw(column)
-    if _is_series(raw) and str(raw.dtype) == "category":
+    raw = t.table[column] if t.kind == "pandas" else None
+    if raw is not None and str(raw.dtype) == "category":
         codes = raw.array.codes  # int8/int16/..., -1 for missing
         cats = np.asarray(raw.array.categories, dtype=object)
+    elif (arrow := _arrow_strings(t, column)) is not None:
+        return _arrow_enum(t, column, arrow, mapping, p, required=required, default=default)
+    elif (coded := _coded_text(t, column)) is not None:  # strings: looked up per distinct value
+        codes, cats = coded
     else:
+        raw = t.raw(column)
         arr = raw.to_numpy(dtype=object) if _is_series(raw) else raw
         if arr.dtype.kind == "U":
             arr = arr.astype(object)
@@ -761,5 +754,5 @@ def _too_many(p: _Problems, table: str, g: np.ndarray, n: int, limit: int, noun:
         p.rows(table, "subject_id", counts[g] > limit, f"has more than {limit} {noun}")
 
 
-def _id_kind(arr: np.ndarray) -> str:
+def _id_kind(arr: _IdColumn) -> str:
     return "int" if arr.dtype.kind in "iu" else "str"

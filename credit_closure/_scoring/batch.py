@@ -455,7 +455,10 @@ def assess_many(
         as_of: One date for all (``date`` or ``"YYYY-MM-DD"``; today when omitted) or a
             sequence with one date per subject.
         n_jobs: Processes that score: 1 is this process alone; n > 1 is this process and
-            n - 1 worker processes (joblib ``loky``); -1 uses every core.
+            n - 1 worker processes (joblib ``loky``); -1 uses every core. Fewer than 10,000
+            subjects (or a single chunk) are scored in this process alone whatever
+            ``n_jobs`` says, since starting the workers costs more than they save (see
+            the batch documentation for when parallel scoring pays).
         chunk_size: Subjects per task (and between progress calls).
         errors: ``"raise"``: the first failure (in input order) raises. ``"collect"``: a
             failure yields an :class:`AssessmentError` at that position and the others are
@@ -578,7 +581,7 @@ def _run(
     sink = _Sink(total, spec, collect, progress, own_freeze)
     if not chunks:
         return sink.results
-    if timeout is None and (n_jobs == 1 or len(chunks) <= 1):
+    if timeout is None and (n_jobs == 1 or len(chunks) <= 1 or total < _PARALLEL_MIN_SUBJECTS):
         for chunk in chunks:
             sink.consume(chunk, _score_chunk(chunk, spec, collect))
         return sink.results
@@ -586,6 +589,14 @@ def _run(
     if sink.done != total:  # pragma: no cover - defensive: never return a short list
         raise ScoringError(spec.name, f"only {sink.done} of {total} subjects were scored")
     return sink.results
+
+
+#: Fewer subjects than this are scored in this process whatever ``n_jobs`` says. Starting
+#: and stopping the worker pool costs 40-60 ms (measured on the 2-core development
+#: machine); a subject takes about 20 us in one process and ``n_jobs=2`` measured 1.04-1.31x
+#: ``n_jobs=1`` on 200,000 subjects, so a second process saves 1-5 us a subject and the pool
+#: pays only from about 10,000 subjects (docs/batch-and-distributed.md).
+_PARALLEL_MIN_SUBJECTS = 10_000
 
 
 def _check_picklable(spec: _ScorerSpec) -> None:
@@ -830,8 +841,10 @@ def _run_parallel(
     except broken as exc:
         raise meet.died(exc) from exc
     finally:
-        for fut in meet.pending.values():  # stopping early: drop what has not started
-            fut.cancel()
+        # Stopping early, the futures still pending are left to the shutdown below: with
+        # kill_workers, loky's manager thread fails each with an error nobody reads.
+        # Cancelling them here first made that thread's set_exception raise
+        # InvalidStateError on a cancelled future (an unhandled exception in its thread).
         _SHARED = None
         _stop(executor, kill=not finished)
         board.close()
