@@ -328,7 +328,9 @@ def _normal(v: Any) -> Any:
 def _attribute_bins(prep: _Prepared, scorer: Any, p: _Problems) -> dict[int, np.ndarray]:
     """The bin of every attribute input (by its row of the scoring table) for every subject,
     exactly as ``LogisticScorer._walk`` bins: each distinct value of a column binned once
-    (:func:`~credit_closure._columnar.tables._value_codes`), then looked up per subject."""
+    (:func:`~credit_closure._columnar.tables._value_codes`), then looked up per subject.
+    Bins are ``int16`` (a fitted card has a few dozen bins per input at most: checked by
+    :func:`_score_logistic`), which keeps a chunk's working memory small."""
     from credit_closure._scorecard.logistic import _category
 
     out: dict[int, np.ndarray] = {}
@@ -338,9 +340,9 @@ def _attribute_bins(prep: _Prepared, scorer: Any, p: _Problems) -> dict[int, np.
         if kind == 0:
             continue
         if t is None or name not in t.columns or g is None:
-            out[i] = np.full(prep.n, missing, dtype=np.int64)
+            out[i] = np.full(prep.n, missing, dtype=np.int16)
             continue
-        arr = _attribute_array(t.raw(name))
+        arr = _attribute_array(t, name)
         codes: np.ndarray
         if arr is not None and arr.dtype.kind in "iuf":
             vals = np.asarray(arr, dtype=float)
@@ -348,7 +350,7 @@ def _attribute_bins(prep: _Prepared, scorer: Any, p: _Problems) -> dict[int, np.
                 per_subject = np.full(prep.n, np.nan)
                 per_subject[g] = vals
                 b = np.searchsorted(np.asarray(cuts, dtype=float), per_subject, side="right")
-                out[i] = np.where(np.isnan(per_subject), missing, b).astype(np.int64)
+                out[i] = np.where(np.isnan(per_subject), missing, b).astype(np.int16)
                 continue
             uniq_f, codes = _distinct(vals)
             codes = np.where(np.isnan(vals), -1, codes)
@@ -364,7 +366,7 @@ def _attribute_bins(prep: _Prepared, scorer: Any, p: _Problems) -> dict[int, np.
                     is_str[codes],
                     "must be a number for this model (got string)",
                 )
-                out[i] = np.full(prep.n, missing, dtype=np.int64)
+                out[i] = np.full(prep.n, missing, dtype=np.int16)
                 continue
             plain = np.array([float(_normal(v)) for v in uniques], dtype=float)
             per_value = np.searchsorted(np.asarray(cuts, dtype=float), plain, side="right")
@@ -376,7 +378,7 @@ def _attribute_bins(prep: _Prepared, scorer: Any, p: _Problems) -> dict[int, np.
                 ],
                 dtype=np.int64,
             )
-        table = np.append(per_value.astype(np.int64), missing)  # code -1: no value
+        table = np.append(per_value, missing).astype(np.int16)  # code -1: no value
         per_subject_code = np.full(prep.n, -1, dtype=np.int64)
         per_subject_code[g] = codes
         out[i] = table[per_subject_code]
@@ -398,7 +400,7 @@ def _logistic_bins(
                 missing,
                 np.searchsorted(np.asarray(cuts, dtype=float), v, side="right"),
             )
-            out.append(b.astype(np.int64, copy=False))
+            out.append(b.astype(np.int16))
         else:
             out.append(attribute_bins[i] if rows is None else attribute_bins[i][rows])
     return out
@@ -413,69 +415,61 @@ def _logistic_log_odds(scorer: Any, bins: list[np.ndarray], n: int) -> np.ndarra
     return lo
 
 
-def _code_losses(scorer: Any, bins: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per reason code (sorted), the points its inputs lost for every subject, as an index
-    into the code's distinct totals (-1: none lost) and those totals: one input's total is
-    its bin's points (a lookup by bin); several inputs' are summed in the inputs' order, as
-    ``_rank`` sums the factors, then told apart by value."""
+def _logistic_reasons(scorer: Any, bins: list[np.ndarray], n: int) -> list[np.ndarray]:
+    """The four reason columns of :func:`_score_logistic`, ranked as ``_rank`` ranks: per
+    code the points its inputs lost (summed in the inputs' order, as ``_rank`` sums the
+    factors), most lost first, then the lower code.
+
+    Every (total, code) pair a subject can have gets its rank among all of them, sorted by
+    total then code. A code with one input has one total per bin (known from the card); a
+    code with several has the totals the chunk holds. A subject's ranks are then distinct
+    small integers, so one ``np.sort`` of each subject's row of ranks orders its reasons,
+    ties included, with no Python per subject."""
     codes = sorted({row[8][0].code for row in scorer._table if row[8]})
+    code_arr = np.array(codes + [None], dtype=object)  # index -1 -> None
     inputs: dict[str, list[int]] = {c: [] for c in codes}
     for i, row in enumerate(scorer._table):
         if row[8] and any(f.points < 0 for f in row[8]):
             inputs[row[8][0].code].append(i)
-    out = []
+    # per code: its distinct totals, and per bin (one input) or per subject (several) the
+    # index of the subject's total among them, -1 where it lost nothing
+    totals: list[np.ndarray] = []
+    index: list[np.ndarray | None] = []
     for code in codes:
-        rows = inputs[code]
-        if not rows:
-            out.append((np.full(bins[0].size if bins else 0, -1, dtype=np.int64), np.empty(0)))
+        pts = [np.array([f.points for f in scorer._table[i][8]], dtype=float) for i in inputs[code]]
+        if len(pts) <= 1:
+            lost = pts[0] < 0 if pts else np.zeros(0, dtype=bool)
+            per_bin = np.full(lost.size + 1, -1, dtype=np.int64)
+            per_bin[np.flatnonzero(lost)] = np.arange(int(lost.sum()))
+            totals.append(0.0 + pts[0][lost] if pts else np.empty(0))  # as _rank starts one
+            index.append(per_bin)
             continue
-        pts = [np.array([f.points for f in scorer._table[i][8]], dtype=float) for i in rows]
-        if len(rows) == 1:
-            lost = pts[0] < 0
-            values = 0.0 + pts[0][lost]  # as the scalar ranking starts a total
-            ids = np.full(pts[0].size + 1, -1, dtype=np.int64)
-            ids[np.flatnonzero(lost)] = np.arange(values.size)
-            out.append((ids[bins[rows[0]]], values))
-            continue
-        total = np.full(bins[0].size, np.nan)
-        for i, p in zip(rows, pts):
+        total = np.full(n, np.nan)
+        for i, p in zip(inputs[code], pts):
             lost_i = np.where(p < 0, 0.0 + p, np.nan)[bins[i]]
             total = np.where(
                 np.isnan(lost_i), total, np.where(np.isnan(total), lost_i, total + lost_i)
             )
-        values, ids = _distinct(total)  # NaN: no points lost
-        ids = np.where(np.isnan(total), -1, ids)
-        out.append((ids.astype(np.int64), values))
-    return out
-
-
-def _logistic_reasons(scorer: Any, bins: list[np.ndarray], n: int) -> list[np.ndarray]:
-    """The four reason columns of :func:`_score_logistic`, ranked as ``_rank`` ranks (most
-    points lost first, then the lower code).
-
-    Every (total, code) pair a subject can have gets its rank among all of them, sorted by
-    total then code: a subject's ranks are distinct, so sorting each subject's small
-    integer ranks (one ``np.sort`` over the chunk) orders its reasons, ties included, with
-    no per-subject Python and no float comparisons left to break."""
-    codes = sorted({row[8][0].code for row in scorer._table if row[8]})
-    code_arr = np.array(codes + [None], dtype=object)  # index -1 -> None
-    losses = _code_losses(scorer, bins)
-    pairs = [
-        (v, k, j) for k, (_, values) in enumerate(losses) for j, v in enumerate(values.tolist())
-    ]
-    if not pairs:
-        return [np.full(n, None, dtype=object) for _ in range(4)]
-    pairs.sort(key=lambda t: (t[0], t[1]))
+        values, ids = _distinct(total)
+        totals.append(values[~np.isnan(values)])  # NaN: lost nothing (pandas drops it)
+        index.append(np.where(np.isnan(total), -1, ids))
+    pairs = sorted(
+        (v, k, j) for k, values in enumerate(totals) for j, v in enumerate(values.tolist())
+    )
     absent = len(pairs)  # the rank of "no reason": after every real one
     dtype = np.int16 if absent < 2**15 else np.int32
-    rank_tables = [np.full(values.size + 1, absent, dtype=dtype) for _, values in losses]
+    rank_of = [np.full(values.size + 1, absent, dtype=dtype) for values in totals]
     code_of_rank = np.full(absent + 1, -1, dtype=np.int64)
     for rank, (_, k, j) in enumerate(pairs):
-        rank_tables[k][j] = rank
+        rank_of[k][j] = rank
         code_of_rank[rank] = k
     ranks = np.empty((n, len(codes)), dtype=dtype)
-    for k, (ids, _) in enumerate(losses):
-        ranks[:, k] = rank_tables[k][ids]  # ids -1 picks the final "absent"
+    for k, code in enumerate(codes):
+        if len(inputs[code]) <= 1:  # per bin; -1 (nothing lost) picks the final "absent"
+            per_bin_rank = rank_of[k][index[k]]
+            ranks[:, k] = per_bin_rank[bins[inputs[code][0]]] if inputs[code] else absent
+        else:
+            ranks[:, k] = rank_of[k][index[k]]
     ranks.sort(axis=1)
     out = [code_arr[code_of_rank[ranks[:, j]]] for j in range(min(4, len(codes)))]
     return out + [np.full(n, None, dtype=object) for _ in range(4 - len(out))]
@@ -497,6 +491,8 @@ def _score_logistic(
 
     p = _Problems()
     n = prep.n
+    if any(len(row[7]) >= 2**15 for row in scorer._table):  # never from fit(); int16 bins
+        raise ValueError("a scorecard input has more than 32,767 bins")
     attribute_bins = _attribute_bins(prep, scorer, p)
     p.raise_if()
     if any(row[0] == 0 for row in scorer._table):

@@ -662,16 +662,27 @@ def _refused_rows(
 # ------------------------------------------------------------------------------------------
 # Checks across columns
 # ------------------------------------------------------------------------------------------
-def _attribute_array(raw: Any) -> np.ndarray | None:
+def _attribute_array(t: _Table, column: str) -> np.ndarray | None:
     """An attribute column as numpy holds it (its kind decides how it is checked and
-    scored), or ``None`` for a pandas string column (strings, coded by pandas without making
-    Python objects: :func:`_value_codes`)."""
+    scored), or ``None`` for a column of strings that pandas or pyarrow hold as such (coded
+    by them, without making Python objects: :func:`_value_codes`)."""
+    if t.kind == "arrow":
+        import pyarrow as pa
+
+        kind = t.table.schema.field(column).type
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            return None
+        return np.asarray(t.raw(column))
+    raw = t.raw(column)
     if _is_series(raw):
         import pandas as pd
 
         if isinstance(raw.dtype, pd.StringDtype):
             return None
-        return raw.to_numpy(dtype=object) if raw.dtype == object else raw.to_numpy()
+        values: np.ndarray = raw.to_numpy(dtype=object) if raw.dtype == object else raw.to_numpy()
+        return values
     return np.asarray(raw)
 
 
@@ -688,6 +699,10 @@ def _value_codes(t: _Table, column: str) -> tuple[np.ndarray, list[Any]]:
     hit = t.value_codes.get(column)
     if hit is not None:
         return hit
+    if t.kind == "arrow" and _attribute_array(t, column) is None:
+        codes, uniques = _arrow_codes(t.table.column(column))
+        t.value_codes[column] = (codes, uniques)
+        return codes, uniques
     raw = t.raw(column)
     if _is_series(raw) and not isinstance(raw.dtype, np.dtype):
         import pandas as pd
@@ -695,7 +710,9 @@ def _value_codes(t: _Table, column: str) -> tuple[np.ndarray, list[Any]]:
         if isinstance(raw.dtype, pd.CategoricalDtype):
             codes = raw.cat.codes.to_numpy(dtype=np.int64)
             uniques = raw.cat.categories.tolist()
-        else:  # a string dtype: pandas' own hash table, no Python strings made
+        elif getattr(raw.dtype, "storage", None) == "pyarrow":  # arrow strings: arrow codes them
+            codes, uniques = _arrow_codes(raw.array.__arrow_array__())
+        else:  # another typed column: pandas' own hash table
             codes, index = pd.factorize(raw)
             codes, uniques = np.asarray(codes, dtype=np.int64), index.tolist()
     else:
@@ -705,20 +722,33 @@ def _value_codes(t: _Table, column: str) -> tuple[np.ndarray, list[Any]]:
     return codes, uniques
 
 
+def _arrow_codes(column: Any) -> tuple[np.ndarray, list[Any]]:
+    """:func:`_value_codes` of a pyarrow array of strings: arrow's dictionary encoding."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if isinstance(column, pa.ChunkedArray):  # one dictionary for the whole column
+        column = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    return codes.astype(np.int64), encoded.dictionary.to_pylist()
+
+
 def _factorize_values(arr: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     """:func:`_value_codes` of an object array."""
-    miss = _missing_mask(arr)
-    codes = np.full(arr.size, -1, dtype=np.int64)
     try:
         import pandas as pd
 
         all_text = pd.api.types.infer_dtype(arr, skipna=True) == "string"
     except ImportError:  # pragma: no cover - pandas is in every extra that uses this module
         all_text = False
-    if all_text:  # only strings: equal means the same value
+    if all_text:  # only strings (and missing values, coded -1): equal means the same value
         found, index = pd.factorize(arr)
-        codes[~miss] = np.asarray(found)[~miss]
-        return codes, list(index)
+        return np.asarray(found, dtype=np.int64), list(index)
+    miss = _missing_mask(arr)
+    codes = np.full(arr.size, -1, dtype=np.int64)
     present = np.flatnonzero(~miss)
     values = arr[present].tolist()
     keys = list(zip(map(type, values), values))
@@ -774,10 +804,11 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
                 "no control characters or lone surrogates",
             )
             continue
-        raw = t.raw(column)
-        arr = _attribute_array(raw)
-        kind = "O" if arr is None else arr.dtype.kind
-        if kind == "b" or str(getattr(raw, "dtype", "")) == "boolean":
+        arr = _attribute_array(t, column)
+        if arr is None:  # strings, held as such by pandas or pyarrow
+            arr = np.empty(0, dtype=object)
+        kind = arr.dtype.kind
+        if kind == "b" or (t.kind == "pandas" and str(t.raw(column).dtype) == "boolean"):
             p.add(f"attributes.{column}", "must hold numbers or strings (got booleans)")
         elif kind == "f":
             p.rows("attributes", column, np.isinf(arr), "must be a finite number")
@@ -801,7 +832,6 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
             for i, message in enumerate(messages, start=1):
                 p.rows("attributes", column, per_row == i, message)
         else:
-            assert arr is not None  # kind "O" otherwise
             p.add(f"attributes.{column}", f"must hold numbers or strings (got dtype {arr.dtype})")
 
 
