@@ -2,6 +2,7 @@
 columnar path, and assess_many with n_jobs=1 against n_jobs=2, all measured in the same run.
 
 Run:  python benchmarks/bench_batch.py [--quick] [--accounts N] [--subjects N] [--out PATH]
+                                      [--scorecard-rows N] [--scorecard-only]
 
 Bars (issue 6): columnar >= 5,000,000 accounts/s on one core, features included, and within
 5x of the numpy floor; peak memory of the columnar path < 2x its input tables; assess_many
@@ -14,6 +15,12 @@ day numbers, floats, sorted by subject, closures already aligned to their accoun
 25 data features with bincount/reduceat and a dot product with a weight vector, with no
 validation, no exact sums, no rules, reasons or counterfactual closure impact. It is what a
 throwaway script would cost; the ratio says what the library's checks and exactness cost.
+
+Then the batch scorecard from a lender attribute table against optbinning, scikit-learn and
+toad (``benchmarks/bench_scorecard_batch.py``: 1,000,000 rows by default, each contender in its
+own process; bars (issue 18): at least as fast as optbinning's ``Scorecard.score``, goal 2x,
+peak memory at most 1x the input table). ``--scorecard-rows 0`` leaves it out,
+``--scorecard-only`` runs only it.
 
 Prints a table and writes benchmarks/results/batch.json. Wall-clock figures on a shared machine
 are noisy: read the ratios against the same-run baseline.
@@ -36,6 +43,7 @@ from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -348,7 +356,25 @@ def main() -> None:
     ap.add_argument("--subjects", type=int, default=None, help="subjects for assess_many")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "batch.json"))
+    ap.add_argument(
+        "--scorecard-rows",
+        type=int,
+        default=None,
+        help="rows of the attribute table for the scorecard peers (default 1,000,000; "
+        "200,000 with --quick; 0 leaves it out)",
+    )
+    ap.add_argument("--scorecard-only", action="store_true", help="only the scorecard peers")
     args = ap.parse_args()
+    sc_rows = args.scorecard_rows
+    if sc_rows is None:
+        sc_rows = 200_000 if args.quick else 1_000_000
+    scorecard: dict[str, Any] = {}
+    if sc_rows:
+        import bench_scorecard_batch
+
+        scorecard = bench_scorecard_batch.run(sc_rows, max(1, min(args.repeat, 2)))
+    if args.scorecard_only:
+        return
     n_acc = args.accounts or (200_000 if args.quick else 2_000_000)
     n_sub = args.subjects or (20_000 if args.quick else 200_000)
 
@@ -399,6 +425,7 @@ def main() -> None:
     result = {
         "columnar": col,
         "assess_many": many,
+        "scorecard_peers": scorecard,
         "python": platform.python_version(),
         "numpy": np.__version__,
         "pandas": pd.__version__,

@@ -107,10 +107,13 @@ def german_like(n: int, seed: int) -> tuple[Any, np.ndarray]:
     return pd.DataFrame(cols), y
 
 
-def score_table(n: int) -> Any:
-    """The table to score: ``n`` rows and an integer ``subject_id`` first."""
+def score_table(n: int, strings: str = "str") -> Any:
+    """The table to score: ``n`` rows and an integer ``subject_id`` first; the categories
+    as pandas 3 reads text (``str``, arrow-backed) or as pandas 2 did (``object``)."""
     frame, _ = german_like(n, seed=2)
     frame.insert(0, "subject_id", np.arange(n, dtype=np.int64))
+    if strings == "object":
+        frame = frame.astype(dict.fromkeys(CATEGORIES, object))
     return frame
 
 
@@ -222,7 +225,7 @@ def _peak_while(fn: Any) -> int:
     return max(peak[0], _rss()) - base
 
 
-def worker(name: str, rows: int, repeat: int) -> dict[str, Any]:
+def worker(name: str, rows: int, repeat: int, strings: str = "str") -> dict[str, Any]:
     """One contender in this process: fit, score ``repeat`` times, peak memory of one run."""
     try:
         __import__(_MODULE.get(name, name))
@@ -234,7 +237,7 @@ def worker(name: str, rows: int, repeat: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         score = _FIT[name](X, y)
         fit_seconds = time.perf_counter() - t0
-        table = score_table(rows)
+        table = score_table(rows, strings)
         input_bytes = int(table.memory_usage(deep=True, index=False).sum())
         score(table.iloc[:1000])  # warm up (numba's cache, imports)
         peak = _peak_while(lambda: score(table))
@@ -259,7 +262,7 @@ def worker(name: str, rows: int, repeat: int) -> dict[str, Any]:
     }
 
 
-def run(rows: int, repeat: int) -> dict[str, Any]:
+def run(rows: int, repeat: int, strings: str = "str") -> dict[str, Any]:
     """Every contender in its own process, one after the other; prints the table."""
     results: dict[str, Any] = {}
     for name in CONTENDERS:
@@ -273,6 +276,8 @@ def run(rows: int, repeat: int) -> dict[str, Any]:
                 str(rows),
                 "--repeat",
                 str(repeat),
+                "--strings",
+                strings,
             ],
             capture_output=True,
             text=True,
@@ -288,7 +293,10 @@ def run(rows: int, repeat: int) -> dict[str, Any]:
         else:
             results[name] = json.loads(lines[-1])
     ours = results["credit_closure"]
-    print(f"\nbatch scorecard, {rows:,} attribute rows (German-credit-shaped, 20 inputs)")
+    print(
+        f"\nbatch scorecard, {rows:,} attribute rows (German-credit-shaped, 20 inputs, "
+        f"text columns as {strings})"
+    )
     print(f"{'contender':<16} {'rows/s':>12} {'ours / it':>10} {'peak / input':>13}  output")
     outputs = {
         "credit_closure": "score, PD, band, decision, 4 reasons, closure impact",
@@ -318,13 +326,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument(
+        "--strings",
+        choices=("str", "object"),
+        default="str",
+        help="the text columns' dtype: str (pandas 3's default) or object (pandas 2's)",
+    )
     ap.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "scorecard_batch.json"))
     args = ap.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.rows, args.repeat)))
+        print(json.dumps(worker(args.worker, args.rows, args.repeat, args.strings)))
         return
-    results = run(args.rows, args.repeat)
+    results = run(args.rows, args.repeat, args.strings)
     pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(
