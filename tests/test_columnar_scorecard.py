@@ -281,3 +281,35 @@ def test_a_string_for_a_numeric_input_names_its_rows(card):
             as_of=AS_OF,
         )
     assert "must be a number for this model (got string) (rows 1, 4)" in str(info.value)
+
+
+def test_distinct_values_keep_types_apart():
+    """The dictionary path (mixed columns, or no pandas): same type and equal is the same
+    value; ``1``, ``1.0``, ``True``, ``"1"`` and ``np.int64(1)`` are five values, and every
+    kind of missing value is -1."""
+    from credit_closure._columnar.tables import _factorize_values
+
+    values = [1, 1.0, True, "1", np.int64(1), None, float("nan"), 1, "1", decimal.Decimal(1)]
+    codes, uniques = _factorize_values(np.array(values, dtype=object))
+    assert codes.tolist() == [0, 1, 2, 3, 4, -1, -1, 0, 3, 5]
+    assert [type(u) for u in uniques] == [int, float, bool, str, np.int64, decimal.Decimal]
+    strings = np.array(["b", None, "a", "b", np.nan], dtype=object)  # the pandas path
+    codes, uniques = _factorize_values(strings)
+    assert [uniques[c] if c >= 0 else None for c in codes] == ["b", None, "a", "b", None]
+    unhashable = np.array([[1], "a", [1]] + [None], dtype=object)[:3]
+    codes, uniques = _factorize_values(unhashable)
+    assert codes.tolist() == [0, 1, 2] and uniques[1] == "a"
+
+
+def test_unhashable_attribute_values_are_refused(card):
+    ids = np.array(["a", "b", "c"], dtype=object)
+    purpose = np.empty(3, dtype=object)
+    purpose[:] = ["car", ["car"], {"x": 1}]
+    with pytest.raises(InvalidInputError) as info:
+        score_columnar(
+            no_accounts(),
+            attributes={"subject_id": ids, "purpose": purpose},
+            scorer=card,
+            as_of=AS_OF,
+        )
+    assert "attributes.purpose: must be a number or a string (rows 1, 2)" in str(info.value)
