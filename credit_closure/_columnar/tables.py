@@ -692,10 +692,12 @@ def _value_codes(t: _Table, column: str) -> tuple[np.ndarray, list[Any]]:
     check or a bin lookup runs once per distinct value; kept on the table for the engine.
 
     Two values are the same when they are of the same type and equal (``3`` and ``"3"``,
-    ``1`` and ``True`` differ). A pandas string or category column is coded by pandas
-    without making Python strings; an object column of strings by ``pandas.factorize``;
-    any other (and every column without pandas) through one dict keyed by type and value,
-    filled by C-level iteration (``np.unique`` on objects sorts with Python comparisons)."""
+    ``1`` and ``True`` differ). Strings held by arrow (pyarrow tables, pandas ``str``
+    columns) are coded by arrow's dictionary encoding and a ``category`` column by its codes,
+    without making a Python string per row; an object column of strings by
+    ``pandas.factorize``; any other (and every column without pandas) through one dict keyed
+    by type and value, filled by C-level iteration (``np.unique`` on objects would sort with
+    Python comparisons)."""
     hit = t.value_codes.get(column)
     if hit is not None:
         return hit
@@ -710,7 +712,7 @@ def _value_codes(t: _Table, column: str) -> tuple[np.ndarray, list[Any]]:
         if isinstance(raw.dtype, pd.CategoricalDtype):
             codes = raw.cat.codes.to_numpy(dtype=np.int64)
             uniques = raw.cat.categories.tolist()
-        elif getattr(raw.dtype, "storage", None) == "pyarrow":  # arrow strings: arrow codes them
+        elif getattr(raw.dtype, "storage", None) in ("pyarrow", "pyarrow_numpy"):  # arrow codes
             codes, uniques = _arrow_codes(raw.array.__arrow_array__())
         else:  # another typed column: pandas' own hash table
             codes, index = pd.factorize(raw)
