@@ -2,9 +2,14 @@
 columnar path, and assess_many with n_jobs=1 against n_jobs=2, all measured in the same run.
 
 Run:  python benchmarks/bench_batch.py [--quick] [--accounts N] [--subjects N] [--out PATH]
-          [--parts base,cores,shapes,distributed]
+          [--parts base,cores,shapes,distributed,scorecard] [--scorecard-rows N]
 
-Issue 18 adds three parts (``--parts`` picks which run; all by default):
+Issue 18 adds four parts (``--parts`` picks which run; all by default):
+- ``scorecard``: the batch scorecard from a lender attribute table against optbinning,
+  scikit-learn and toad (``benchmarks/bench_scorecard_batch.py``: ``--scorecard-rows``,
+  1,000,000 by default, 200,000 with ``--quick``, each contender in its own process); bars: at
+  least as fast as optbinning's ``Scorecard.score`` (goal 2x), peak memory at most 1x the
+  input table.
 - ``cores``: the rules columnar path on 1 thread against 2 (``score_columnar(n_jobs=2)``),
   alternating rounds, best of each; bar >= 1.6x (a busy machine depresses the 2-core figure:
   re-run it quiet, e.g. ``--parts cores --accounts 2000000 --repeat 5``).
@@ -700,8 +705,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument(
         "--parts",
-        default="base,cores,shapes,distributed",
-        help="comma-separated: base (issue 6 rows), cores, shapes, distributed",
+        default="base,cores,shapes,distributed,scorecard",
+        help="comma-separated: base (issue 6 rows), cores, shapes, distributed, scorecard",
+    )
+    ap.add_argument(
+        "--scorecard-rows",
+        type=int,
+        default=None,
+        help="rows of the attribute table for the scorecard peers (default 1,000,000; "
+        "200,000 with --quick)",
     )
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "batch.json"))
     args = ap.parse_args()
@@ -711,6 +723,13 @@ def main() -> None:
 
     result: dict[str, Any] = {}
     rows: list[tuple[str, str, str]] = []
+    if "scorecard" in parts:
+        import bench_scorecard_batch
+
+        sc_rows = args.scorecard_rows or (200_000 if args.quick else 1_000_000)
+        result["scorecard_peers"] = bench_scorecard_batch.run(sc_rows, max(1, min(args.repeat, 2)))
+        if parts == {"scorecard"}:
+            return
     if "base" in parts:
         col = bench_columnar(n_acc, args.repeat)
         many = bench_assess_many(n_sub, rounds=max(1, min(args.repeat, 3)))

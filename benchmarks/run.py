@@ -23,7 +23,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 #: (name, script, arguments for a quick run)
 SCRIPTS = [
     ("core", "bench_core.py", ["--quick"]),
-    ("batch", "bench_batch.py", ["--quick"]),
+    ("batch", "bench_batch.py", ["--quick", "--parts", "base,cores,shapes,distributed"]),
     (
         "portfolio",
         "bench_portfolio.py",

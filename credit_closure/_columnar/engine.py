@@ -31,10 +31,10 @@ from credit_closure._columnar.codes import kernel_codes, kernel_days
 from credit_closure._columnar.numpy_engine import ENUM_CODES, compute_features, day_number
 from credit_closure._columnar.prepare import _Prepared
 from credit_closure._columnar.tables import (
+    _attribute_array,
     _compiled,
-    _is_series,
-    _missing_mask,
     _Problems,
+    _value_codes,
 )
 from credit_closure._contract.checks import _to_number
 from credit_closure._scoring.rules import Condition, RuleScorer
@@ -148,31 +148,30 @@ def _scores(
 def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> list[np.ndarray]:
     """Per subject, the codes (rows of the code-major ``totals``) of the ``k`` best reasons:
     forced by a trigger first, then most points lost, then the lower code (codes are sorted);
-    -1 where there are fewer. ``totals`` is ``NaN`` where a code lost no points."""
+    -1 where there are fewer. ``totals`` is ``NaN`` where a code lost no points.
+
+    Ranked in k vectorised steps, each an ``argmin`` over the codes of every subject: the
+    first of equal totals is the lower code, as the scalar ranking's sort on
+    ``(points, code)`` breaks ties; forced codes compete among themselves first."""
     m, n = totals.shape
-    present = ~np.isnan(totals)
-    count = present.sum(axis=0)
-    out = []
-    for step in range(k):
-        best = np.full(n, -1)
-        rows = np.flatnonzero(count > step)  # only subjects with a reason left
-        if rows.size:
-            b = np.full(rows.size, -1)
-            b_forced = np.zeros(rows.size, dtype=bool)
-            b_total = np.full(rows.size, np.inf)
-            for j in range(m):
-                cand = present[j, rows]
-                if not cand.any():
-                    continue
-                f = forced[j, rows]
-                t = totals[j, rows]
-                better = cand & ((b < 0) | (f & ~b_forced) | ((f == b_forced) & (t < b_total)))
-                b[better] = j
-                b_forced[better] = f[better]
-                b_total[better] = t[better]
-            best[rows] = b
-            present[b, rows] = False
-        out.append(best)
+    out: list[np.ndarray] = []
+    if m == 0:
+        return [np.full(n, -1) for _ in range(k)]
+    # subject-major, +inf where there is no reason: a taken reason becomes +inf too
+    key = np.where(np.isnan(totals), np.inf, totals).T.copy()
+    fkey = np.where(forced.T, key, np.inf) if forced.any() else None
+    rows = np.arange(n)
+    for _ in range(min(k, m)):
+        best = np.argmin(key, axis=1)
+        if fkey is not None:
+            fbest = np.argmin(fkey, axis=1)
+            best = np.where(fkey[rows, fbest] < np.inf, fbest, best)
+        found = key[rows, best] < np.inf
+        out.append(np.where(found, best, -1))
+        key[rows, best] = np.inf  # rows without a reason left hold +inf there already
+        if fkey is not None:
+            fkey[rows, best] = np.inf
+    out += [np.full(n, -1) for _ in range(k - len(out))]
     return out
 
 
@@ -316,34 +315,6 @@ def _features_pair(
     )
 
 
-def _attribute_cells(prep: _Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """One attribute's value for every subject and the mask of subjects that have it: a
-    float array when the column holds numbers, else an object array holding the values as
-    the fallback's profiles hold them (numpy scalars as Python values, whole floats within
-    2**53 as ints)."""
-    have = np.zeros(prep.n, dtype=bool)
-    t = prep.attributes
-    if t is None or name not in t.columns:
-        return np.full(prep.n, np.nan), have
-    raw = t.raw(name)
-    arr = raw.to_numpy() if _is_series(raw) else np.asarray(raw)
-    g = prep.attr_g
-    if arr.dtype.kind in "iuf":
-        vals = np.asarray(arr, dtype=float)
-        ok = ~np.isnan(vals)
-        out = np.full(prep.n, np.nan)
-        out[g[ok]] = vals[ok]  # type: ignore[index]
-        have[g[ok]] = True  # type: ignore[index]
-        return out, have
-    arr = arr.astype(object)
-    miss = _missing_mask(arr)
-    rows = np.flatnonzero(~miss)
-    objs = np.full(prep.n, None, dtype=object)
-    objs[g[rows]] = arr[rows]  # type: ignore[index]
-    have[g[rows]] = True  # type: ignore[index]
-    return objs, have
-
-
 def _normal(v: Any) -> Any:
     """An attribute value as a profile built from the row holds it."""
     v = _to_number(v)  # the contract's one rule for numbers (numpy scalars, Decimal)
@@ -354,20 +325,74 @@ def _normal(v: Any) -> Any:
     return v
 
 
-def _logistic_bins(
-    prep: _Prepared,
-    scorer: Any,
-    F: np.ndarray,
-    rows: np.ndarray | None,
-    cells: dict[str, tuple[np.ndarray, np.ndarray]],
-    p: _Problems,
-) -> list[np.ndarray]:
-    """The bin of every input for every subject (``rows`` of the attribute cells: the
-    subjects ``F`` belongs to, ``None`` for all), exactly as ``LogisticScorer._walk`` bins."""
+def _attribute_bins(prep: _Prepared, scorer: Any, p: _Problems) -> dict[int, np.ndarray]:
+    """The bin of every attribute input (by its row of the scoring table) for every subject,
+    exactly as ``LogisticScorer._walk`` bins: each distinct value of a column binned once
+    (:func:`~credit_closure._columnar.tables._value_codes`), then looked up per subject.
+    Bins are ``int16`` (a fitted card has a few dozen bins per input at most: checked by
+    :func:`_score_logistic`), which keeps a chunk's working memory small."""
     from credit_closure._scorecard.logistic import _category
 
+    out: dict[int, np.ndarray] = {}
+    t = prep.attributes
+    g = prep.attr_g
+    for i, (kind, _idx, name, cuts, lookup, missing, unseen, _lo, _f) in enumerate(scorer._table):
+        if kind == 0:
+            continue
+        if t is None or name not in t.columns or g is None:
+            out[i] = np.full(prep.n, missing, dtype=np.int16)
+            continue
+        arr = _attribute_array(t, name)
+        codes: np.ndarray
+        if arr is not None and arr.dtype.kind in "iuf":
+            vals = np.asarray(arr, dtype=float)
+            if kind == 1:  # binned per value: as many distinct values as rows, often
+                per_subject = np.full(prep.n, np.nan)
+                per_subject[g] = vals
+                b = np.searchsorted(np.asarray(cuts, dtype=float), per_subject, side="right")
+                out[i] = np.where(np.isnan(per_subject), missing, b).astype(np.int16)
+                continue
+            uniq_f, codes = _distinct(vals)
+            codes = np.where(np.isnan(vals), -1, codes)
+            uniques: list[Any] = uniq_f.tolist()
+        else:
+            codes, uniques = _value_codes(t, name)
+        if kind == 1:
+            is_str = np.array([isinstance(v, str) for v in uniques] + [False])
+            if is_str[codes].any():
+                p.rows(
+                    "attributes",
+                    name,
+                    is_str[codes],
+                    "must be a number for this model (got string)",
+                )
+                out[i] = np.full(prep.n, missing, dtype=np.int16)
+                continue
+            plain = np.array([float(_normal(v)) for v in uniques], dtype=float)
+            per_value = np.searchsorted(np.asarray(cuts, dtype=float), plain, side="right")
+        else:
+            per_value = np.array(
+                [
+                    lookup.get(u if isinstance(u, str) else _category(u), unseen)
+                    for u in map(_normal, uniques)
+                ],
+                dtype=np.int64,
+            )
+        table = np.append(per_value, missing).astype(np.int16)  # code -1: no value
+        per_subject_code = np.full(prep.n, -1, dtype=np.int64)
+        per_subject_code[g] = codes
+        out[i] = table[per_subject_code]
+    return out
+
+
+def _logistic_bins(
+    scorer: Any, F: np.ndarray, rows: np.ndarray | None, attribute_bins: dict[int, np.ndarray]
+) -> list[np.ndarray]:
+    """The bin of every input for every subject (``rows``: the subjects ``F`` belongs to,
+    ``None`` for all), exactly as ``LogisticScorer._walk`` bins; the attribute inputs' bins
+    come from :func:`_attribute_bins` (the counterfactual changes features only)."""
     out = []
-    for kind, idx, name, cuts, lookup, missing, unseen, _lo, _f in scorer._table:
+    for i, (kind, idx, _name, cuts, _lookup, missing, _u, _lo, _f) in enumerate(scorer._table):
         if kind == 0:
             v = F[:, idx]
             b = np.where(
@@ -375,61 +400,10 @@ def _logistic_bins(
                 missing,
                 np.searchsorted(np.asarray(cuts, dtype=float), v, side="right"),
             )
-            out.append(b.astype(np.int64, copy=False))
-            continue
-        vals, have = cells[name]
-        if rows is not None:
-            vals, have = vals[rows], have[rows]
-        b = np.full(vals.size, missing, dtype=np.int64)
-        present = np.flatnonzero(have)
-        pv = vals[present]
-        if kind == 1:
-            if pv.dtype.kind == "O":
-                is_str = np.fromiter((isinstance(v, str) for v in pv), dtype=bool, count=pv.size)
-                if is_str.any():
-                    bad = np.zeros(prep.n, dtype=bool)
-                    bad[present[is_str] if rows is None else rows[present[is_str]]] = True
-                    p.rows(
-                        "attributes",
-                        name,
-                        bad[prep.attr_g],
-                        "must be a number for this model (got string)",
-                    )
-                    continue
-                pv = np.asarray([float(_normal(v)) for v in pv.tolist()], dtype=float)
-            b[present] = np.searchsorted(np.asarray(cuts, dtype=float), pv, side="right")
+            out.append(b.astype(np.int16))
         else:
-            if pv.dtype.kind == "f":
-                uniq_f, codes = _distinct(pv)
-                uniq: list[Any] = uniq_f.tolist()
-            else:
-                codes, uniq = _factorize_objects(pv)
-            bins = np.array(
-                [
-                    lookup.get(u if isinstance(u, str) else _category(u), unseen)
-                    for u in (_normal(x) for x in uniq)
-                ]
-                + [unseen],
-                dtype=np.int64,
-            )
-            b[present] = bins[codes]
-        out.append(b)
+            out.append(attribute_bins[i] if rows is None else attribute_bins[i][rows])
     return out
-
-
-def _factorize_objects(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    """Per element the index of its value, and the distinct values (3 and "3" differ)."""
-    index: dict[tuple[type, Any], int] = {}
-    uniq: list[Any] = []
-    inv = np.empty(values.size, dtype=np.int64)
-    for i, v in enumerate(values.tolist()):
-        key = (type(v), v)
-        k = index.get(key)
-        if k is None:
-            k = index[key] = len(uniq)
-            uniq.append(v)
-        inv[i] = k
-    return inv, uniq
 
 
 def _logistic_log_odds(scorer: Any, bins: list[np.ndarray], n: int) -> np.ndarray:
@@ -441,6 +415,66 @@ def _logistic_log_odds(scorer: Any, bins: list[np.ndarray], n: int) -> np.ndarra
     return lo
 
 
+def _logistic_reasons(scorer: Any, bins: list[np.ndarray], n: int) -> list[np.ndarray]:
+    """The four reason columns of :func:`_score_logistic`, ranked as ``_rank`` ranks: per
+    code the points its inputs lost (summed in the inputs' order, as ``_rank`` sums the
+    factors), most lost first, then the lower code.
+
+    Every (total, code) pair a subject can have gets its rank among all of them, sorted by
+    total then code. A code with one input has one total per bin (known from the card); a
+    code with several has the totals the chunk holds. A subject's ranks are then distinct
+    small integers, so one ``np.sort`` of each subject's row of ranks orders its reasons,
+    ties included, with no Python per subject."""
+    codes = sorted({row[8][0].code for row in scorer._table if row[8]})
+    code_arr = np.array(codes + [None], dtype=object)  # index -1 -> None
+    inputs: dict[str, list[int]] = {c: [] for c in codes}
+    for i, row in enumerate(scorer._table):
+        if row[8] and any(f.points < 0 for f in row[8]):
+            inputs[row[8][0].code].append(i)
+    # per code: its distinct totals, and per bin (one input) or per subject (several) the
+    # index of the subject's total among them, -1 where it lost nothing
+    totals: list[np.ndarray] = []
+    index: list[np.ndarray | None] = []
+    for code in codes:
+        pts = [np.array([f.points for f in scorer._table[i][8]], dtype=float) for i in inputs[code]]
+        if len(pts) <= 1:
+            lost = pts[0] < 0 if pts else np.zeros(0, dtype=bool)
+            per_bin = np.full(lost.size + 1, -1, dtype=np.int64)
+            per_bin[np.flatnonzero(lost)] = np.arange(int(lost.sum()))
+            totals.append(0.0 + pts[0][lost] if pts else np.empty(0))  # as _rank starts one
+            index.append(per_bin)
+            continue
+        total = np.full(n, np.nan)
+        for i, p in zip(inputs[code], pts):
+            lost_i = np.where(p < 0, 0.0 + p, np.nan)[bins[i]]
+            total = np.where(
+                np.isnan(lost_i), total, np.where(np.isnan(total), lost_i, total + lost_i)
+            )
+        values, ids = _distinct(total)
+        totals.append(values[~np.isnan(values)])  # NaN: lost nothing (pandas drops it)
+        index.append(np.where(np.isnan(total), -1, ids))
+    pairs = sorted(
+        (v, k, j) for k, values in enumerate(totals) for j, v in enumerate(values.tolist())
+    )
+    absent = len(pairs)  # the rank of "no reason": after every real one
+    dtype = np.int16 if absent < 2**15 else np.int32
+    rank_of = [np.full(values.size + 1, absent, dtype=dtype) for values in totals]
+    code_of_rank = np.full(absent + 1, -1, dtype=np.int64)
+    for rank, (_, k, j) in enumerate(pairs):
+        rank_of[k][j] = rank
+        code_of_rank[rank] = k
+    ranks = np.empty((n, len(codes)), dtype=dtype)
+    for k, code in enumerate(codes):
+        if len(inputs[code]) <= 1:  # per bin; -1 (nothing lost) picks the final "absent"
+            per_bin_rank = rank_of[k][index[k]]
+            ranks[:, k] = per_bin_rank[bins[inputs[code][0]]] if inputs[code] else absent
+        else:
+            ranks[:, k] = rank_of[k][index[k]]
+    ranks.sort(axis=1)
+    out = [code_arr[code_of_rank[ranks[:, j]]] for j in range(min(4, len(codes)))]
+    return out + [np.full(n, None, dtype=object) for _ in range(4 - len(out))]
+
+
 def _score_logistic(
     prep: _Prepared,
     scorer: Any,
@@ -450,38 +484,34 @@ def _score_logistic(
 ) -> dict[str, np.ndarray]:
     """:class:`~credit_closure.LogisticScorer` on the whole chunk at once, equal to
     ``assess()`` with it: bins, log-odds, reasons (points below the reference, summed per
-    code, worst first) and the closure impact on the counterfactual features."""
+    code, worst first) and the closure impact on the counterfactual features. A card
+    without feature inputs reads no account: its counterfactual score is its score, so its
+    closure impact is 0, and neither is computed."""
     from credit_closure._scorecard.logistic import _sigmoid
 
     p = _Problems()
-    F, cf_subjects, F_cf = _features_pair(prep, as_of, compiled)
-    cells = {row[2]: _attribute_cells(prep, row[2]) for row in scorer._table if row[0] != 0}
-    bins = _logistic_bins(prep, scorer, F, None, cells, p)
-    p.raise_if()
     n = prep.n
+    if any(len(row[7]) >= 2**15 for row in scorer._table):  # never from fit(); int16 bins
+        raise ValueError("a scorecard input has more than 32,767 bins")
+    attribute_bins = _attribute_bins(prep, scorer, p)
+    p.raise_if()
+    if any(row[0] == 0 for row in scorer._table):
+        F, cf_subjects, F_cf = _features_pair(prep, as_of, compiled)
+    else:
+        F, cf_subjects, F_cf = np.empty((n, 0)), np.empty(0, dtype=np.int64), np.empty((0, 0))
+    bins = _logistic_bins(scorer, F, None, attribute_bins)
     lo = _logistic_log_odds(scorer, bins, n)
     scale = scorer.scale_
     if compiled:
         score, prob, band_i, decision_i = _compiled().scale_many(lo, scale, logistic=True)
     else:
         score, prob, band_i, decision_i = _scores(lo, scale, memo, _sigmoid)
-
-    codes = sorted({row[8][0].code for row in scorer._table if row[8]})
-    col = {c: k for k, c in enumerate(codes)}
-    totals = np.full((len(codes), n), np.nan)
-    for row, b in zip(scorer._table, bins):
-        pts = np.array([f.points for f in row[8]], dtype=float)[b]
-        neg = pts < 0
-        if neg.any():
-            k = col[row[8][0].code]
-            cur = totals[k]
-            totals[k] = np.where(neg, np.where(np.isnan(cur), 0.0 + pts, cur + pts), cur)
-    code_arr = np.array(codes + [None], dtype=object)
-    reasons = [code_arr[best] for best in _top_reasons(totals, np.zeros(totals.shape, bool))]
+    reasons = _logistic_reasons(scorer, bins, n)
+    del bins, lo
 
     impact = np.zeros(n)
     if cf_subjects.size:
-        cf_bins = _logistic_bins(prep, scorer, F_cf, cf_subjects, cells, p)
+        cf_bins = _logistic_bins(scorer, F_cf, cf_subjects, attribute_bins)
         lo_cf = _logistic_log_odds(scorer, cf_bins, cf_subjects.size)
         if compiled:
             cf_points = _compiled().scale_many(lo_cf, scale, logistic=True)[0]

@@ -63,8 +63,11 @@ def run_chunks(
     score: Callable[[Any], Any],
     threads: int,
     p: _Problems,
+    consume: Callable[[Any], None] | None = None,
 ) -> list[Any]:
-    """Prepare and score chunks ``0 .. n_chunks - 1``; the scores in chunk order.
+    """Prepare and score chunks ``0 .. n_chunks - 1``; the scores in chunk order (or, with
+    ``consume``, each score handed to it in chunk order on this thread and not kept, so the
+    parts are never all held at once).
 
     ``prepare(i)`` gives chunk ``i``'s problems and its prepared batch (``None`` when it has
     problems); ``score`` scores a prepared batch. Problems are merged into ``p`` in chunk
@@ -72,12 +75,13 @@ def run_chunks(
     scoring error raises for the first chunk in order that has one, as in a serial run.
     """
     parts: list[Any] = []
+    keep = parts.append if consume is None else consume
     if threads <= 1 or n_chunks <= 1:
         for i in range(n_chunks):
             cp, prep = prepare(i)
             p.merge(cp)
             if prep is not None and not p.found:
-                parts.append(score(prep))
+                keep(score(prep))
         return parts
 
     def job(i: int) -> tuple[_Problems, Any, BaseException | None]:
@@ -99,7 +103,7 @@ def run_chunks(
                     continue
                 if exc is not None:
                     raise exc
-                parts.append(part)
+                keep(part)
         finally:
             for fut in futures:  # stopping early: drop the chunks not started
                 fut.cancel()

@@ -64,11 +64,15 @@ def _run_chunked(
         or chunk_accounts < 1
     ):
         raise InvalidInputError([("chunk_accounts", "must be a positive integer")], what="argument")
-    n_acc = (
-        _Table("accounts", given["accounts"], _Problems()).n if given["accounts"] is not None else 0
+    # a chunk holds about chunk_accounts rows of accounts and attributes together: an
+    # attributes-only table (a scorecard of lender attributes) is cut into chunks too
+    n_rows = sum(
+        _Table(k, given[k], _Problems()).n
+        for k in ("accounts", "attributes")
+        if given[k] is not None
     )
-    chunk_accounts = parallel.chunk_size(n_acc, chunk_accounts, threads)
-    if n_acc <= chunk_accounts:
+    chunk_accounts = parallel.chunk_size(n_rows, chunk_accounts, threads)
+    if n_rows <= chunk_accounts or given["accounts"] is None:  # None: _prepare says so
         prep = _prepare(
             given["accounts"],
             given["closures"],
@@ -90,10 +94,12 @@ def _run_chunked(
         p.raise_if()
     g, subjects = _subject_codes(sids)  # type: ignore[arg-type]
     del sids
-    per_subject = np.bincount(g["accounts"], minlength=subjects.size)
+    per_subject = sum(
+        np.bincount(g[k], minlength=subjects.size) for k in ("accounts", "attributes") if k in g
+    )
     ends = np.searchsorted(
         np.cumsum(per_subject),
-        np.arange(chunk_accounts, n_acc + chunk_accounts, chunk_accounts),
+        np.arange(chunk_accounts, n_rows + chunk_accounts, chunk_accounts),
         side="right",
     )
     bounds = np.unique(np.r_[0, np.minimum(ends, subjects.size), subjects.size])
@@ -106,9 +112,12 @@ def _run_chunked(
         )
     sorted_codes = {k: (c if order[k] is None else c[order[k]]) for k, c in g.items()}
 
+    # every chunk's rows go straight to their place in the output (its subjects are
+    # subjects[lo:hi]): no list of parts to concatenate, which would hold the output twice
+    cols: dict[str, np.ndarray] = {}
     kind = tables["accounts"].kind
 
-    def prepare(i: int) -> tuple[_Problems, _Prepared | None]:
+    def prepare(i: int) -> tuple[_Problems, tuple[int, int, _Prepared] | None]:
         lo, hi = bounds[i], bounds[i + 1]
         cp = _Problems()  # this chunk's problems, its rows mapped to the input tables' rows
         chunk: dict[str, Any] = dict.fromkeys(given)
@@ -137,15 +146,34 @@ def _run_chunked(
         except InvalidInputError:  # recorded in cp; check the other chunks too
             return cp, None
         cp.row_map = {}
-        return cp, prep
+        return cp, (int(lo), int(hi), prep)
 
-    parts = parallel.run_chunks(
-        bounds.size - 1, prepare, lambda prep: (prep.subjects, score(prep)), threads, p
+    parallel.run_chunks(
+        bounds.size - 1,
+        prepare,
+        lambda job: (job[0], job[1], score(job[2])),
+        threads,
+        p,
+        consume=lambda part: _place(cols, part[2], part[0], part[1], subjects.size),
     )
     p.row_map = {}
     p.raise_if()
-    cols = {c: np.concatenate([part[1][c] for part in parts]) for c in OUTPUT_COLUMNS[1:]}
-    return kind, np.concatenate([part[0] for part in parts]), cols
+    return kind, subjects, cols
+
+
+def _place(
+    cols: dict[str, np.ndarray], part: dict[str, np.ndarray], lo: int, hi: int, n: int
+) -> None:
+    """Write one chunk's output columns into rows ``lo:hi`` of the whole output (made on the
+    first chunk; a column is widened when a chunk's values need a wider dtype)."""
+    for c in OUTPUT_COLUMNS[1:]:
+        values = part[c]
+        out = cols.get(c)
+        if out is None:
+            out = cols[c] = np.empty(n, dtype=values.dtype)
+        elif np.result_type(out.dtype, values.dtype) != out.dtype:
+            out = cols[c] = out.astype(np.result_type(out.dtype, values.dtype))
+        out[lo:hi] = values
 
 
 # ------------------------------------------------------------------------------------------
@@ -221,9 +249,9 @@ def score_columnar(
         as_of: The assessment date (``date`` or ``"YYYY-MM-DD"``); required, one for all
             subjects, and no date in the tables may be later.
         activity: Not supported; must be ``None`` (see the module documentation).
-        chunk_accounts: Subjects are scored in groups of about this many accounts, which
-            bounds the working memory (a subject is never split). The result does not
-            depend on it.
+        chunk_accounts: Subjects are scored in groups of about this many rows of
+            ``accounts`` and ``attributes`` together, which bounds the working memory (a
+            subject is never split). The result does not depend on it.
         engine: How the built-in scorers' features and rules are computed: ``"numba"``
             (one compiled pass per subject; needs numba, which the ``columnar`` extra
             installs; the first call in a new environment compiles it, which takes seconds,

@@ -216,6 +216,8 @@ class _Table:
         self.kind = _kind(table)
         self.table = table
         self.ok = True
+        #: attribute column -> (per-row value codes, distinct values): see _value_codes
+        self.value_codes: dict[str, tuple[np.ndarray, list[Any]]] = {}
         if self.kind == "unknown":
             problems.add(
                 name,
@@ -669,10 +671,128 @@ def _refused_rows(
 # ------------------------------------------------------------------------------------------
 # Checks across columns
 # ------------------------------------------------------------------------------------------
+def _attribute_array(t: _Table, column: str) -> np.ndarray | None:
+    """An attribute column as numpy holds it (its kind decides how it is checked and
+    scored), or ``None`` for a column of strings that pandas or pyarrow hold as such (coded
+    by them, without making Python objects: :func:`_value_codes`)."""
+    if t.kind == "arrow":
+        import pyarrow as pa
+
+        kind = t.table.schema.field(column).type
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            return None
+        return np.asarray(t.raw(column))
+    raw = t.raw(column)
+    if _is_series(raw):
+        import pandas as pd
+
+        if isinstance(raw.dtype, pd.StringDtype):
+            return None
+        values: np.ndarray = raw.to_numpy(dtype=object) if raw.dtype == object else raw.to_numpy()
+        return values
+    return np.asarray(raw)
+
+
+def _value_codes(t: _Table, column: str) -> tuple[np.ndarray, list[Any]]:
+    """Per row of an attribute column of strings or mixed values, the index of its value
+    among the column's distinct values (-1 where missing), and the distinct values, so a
+    check or a bin lookup runs once per distinct value; kept on the table for the engine.
+
+    Two values are the same when they are of the same type and equal (``3`` and ``"3"``,
+    ``1`` and ``True`` differ). Strings held by arrow (pyarrow tables, pandas ``str``
+    columns) are coded by arrow's dictionary encoding and a ``category`` column by its codes,
+    without making a Python string per row; an object column of strings by
+    ``pandas.factorize``; any other (and every column without pandas) through one dict keyed
+    by type and value, filled by C-level iteration (``np.unique`` on objects would sort with
+    Python comparisons)."""
+    hit = t.value_codes.get(column)
+    if hit is not None:
+        return hit
+    if t.kind == "arrow" and _attribute_array(t, column) is None:
+        codes, found = _arrow_codes(t.table.column(column))
+        uniques = list(found)
+        t.value_codes[column] = (codes, uniques)
+        return codes, uniques
+    raw = t.raw(column)
+    if _is_series(raw) and not isinstance(raw.dtype, np.dtype):
+        import pandas as pd
+
+        if isinstance(raw.dtype, pd.CategoricalDtype):
+            codes = raw.cat.codes.to_numpy(dtype=np.int64)
+            uniques = raw.cat.categories.tolist()
+        elif getattr(raw.dtype, "storage", None) in ("pyarrow", "pyarrow_numpy"):  # arrow codes
+            codes, found = _arrow_codes(raw.array.__arrow_array__())
+            uniques = list(found)
+        else:  # another typed column: pandas' own hash table
+            codes, index = pd.factorize(raw)
+            codes, uniques = np.asarray(codes, dtype=np.int64), index.tolist()
+    else:
+        arr = raw.to_numpy(dtype=object) if _is_series(raw) else np.asarray(raw).astype(object)
+        codes, uniques = _factorize_values(arr)
+    t.value_codes[column] = (codes, uniques)
+    return codes, uniques
+
+
+def _factorize_values(arr: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """:func:`_value_codes` of an object array."""
+    try:
+        import pandas as pd
+
+        all_text = pd.api.types.infer_dtype(arr, skipna=True) == "string"
+    except ImportError:  # pragma: no cover - pandas is in every extra that uses this module
+        all_text = False
+    if all_text:  # only strings (and missing values, coded -1): equal means the same value
+        found, index = pd.factorize(arr)
+        return np.asarray(found, dtype=np.int64), list(index)
+    miss = _missing_mask(arr)
+    codes = np.full(arr.size, -1, dtype=np.int64)
+    present = np.flatnonzero(~miss)
+    values = arr[present].tolist()
+    keys = list(zip(map(type, values), values))
+    try:
+        distinct = list(dict.fromkeys(keys))
+    except TypeError:  # an unhashable value: each row its own value
+        codes[present] = np.arange(present.size)
+        return codes, values
+    position = {k: i for i, k in enumerate(distinct)}
+    codes[present] = np.fromiter(map(position.__getitem__, keys), dtype=np.int64, count=len(keys))
+    return codes, [v for _, v in distinct]
+
+
+_ATTRIBUTE_MESSAGES = (
+    "must be a number or a string",
+    "must be a finite number",
+    "is too large an integer to be exact in JSON (|n| > 2**53)",
+    f"is longer than {Limits.MAX_STRING_LENGTH} characters",
+    SURROGATE_MESSAGE,
+)
+
+
+def _attribute_value_problem(v: Any) -> str | None:
+    """The problem of one attribute value (the rules of :class:`~credit_closure.Attributes`),
+    or ``None``."""
+    if not isinstance(v, str):
+        v = _to_number(v)  # the contract's one rule: numpy scalars, Decimal
+    if isinstance(v, _Refused):
+        return v.message
+    if isinstance(v, str):
+        if len(v) > Limits.MAX_STRING_LENGTH:
+            return _ATTRIBUTE_MESSAGES[3]
+        return SURROGATE_MESSAGE if _SURROGATE_RE.search(v) is not None else None
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return _ATTRIBUTE_MESSAGES[0]
+    if isinstance(v, float):
+        return None if math.isfinite(v) else _ATTRIBUTE_MESSAGES[1]
+    return _ATTRIBUTE_MESSAGES[2] if abs(v) > 2**53 else None
+
+
 def _check_attributes(t: _Table, p: _Problems) -> None:
     """The rules of :class:`~credit_closure.Attributes`, column by column: valid names, and
     values that are finite numbers, integers within 2**53 or strings of bounded length
-    (a missing value means the subject lacks the attribute)."""
+    (a missing value means the subject lacks the attribute). Columns of strings or mixed
+    values are checked once per distinct value (:func:`_value_codes`)."""
     for column in t.columns:
         if column == "subject_id":
             continue
@@ -683,14 +803,11 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
                 "no control characters or lone surrogates",
             )
             continue
-        raw = t.raw(column)
-        arr = (
-            raw.to_numpy(dtype=object)
-            if _is_series(raw) and raw.dtype == object
-            else (raw.to_numpy() if _is_series(raw) else np.asarray(raw))
-        )
+        arr = _attribute_array(t, column)
+        if arr is None:  # strings, held as such by pandas or pyarrow
+            arr = np.empty(0, dtype=object)
         kind = arr.dtype.kind
-        if kind == "b" or str(getattr(raw, "dtype", "")) == "boolean":
+        if kind == "b" or (t.kind == "pandas" and str(t.raw(column).dtype) == "boolean"):
             p.add(f"attributes.{column}", "must hold numbers or strings (got booleans)")
         elif kind == "f":
             p.rows("attributes", column, np.isinf(arr), "must be a finite number")
@@ -703,46 +820,16 @@ def _check_attributes(t: _Table, p: _Problems) -> None:
                     "is too large an integer to be exact in JSON (|n| > 2**53)",
                 )
         elif kind in "UO":
-            arr = arr.astype(object)
-            miss = _missing_mask(arr)
-            idx = np.flatnonzero(~miss)
-            bad_type = np.zeros(arr.size, dtype=bool)
-            bad_num = np.zeros(arr.size, dtype=bool)
-            bad_int = np.zeros(arr.size, dtype=bool)
-            bad_len = np.zeros(arr.size, dtype=bool)
-            bad_sur = np.zeros(arr.size, dtype=bool)
-            refused: dict[int, str] = {}
-            for i in idx.tolist():  # object columns are checked value by value
-                v = arr[i]
-                if not isinstance(v, str):
-                    v = _to_number(v)  # the contract's one rule: numpy scalars, Decimal
-                if isinstance(v, _Refused):
-                    refused[i] = v.message
-                elif isinstance(v, str):
-                    bad_len[i] = len(v) > Limits.MAX_STRING_LENGTH
-                    bad_sur[i] = _SURROGATE_RE.search(v) is not None
-                elif isinstance(v, bool) or not isinstance(v, (int, float)):
-                    bad_type[i] = True
-                elif isinstance(v, float):
-                    bad_num[i] = not math.isfinite(v)
-                else:
-                    bad_int[i] = abs(v) > 2**53
-            p.rows("attributes", column, bad_type, "must be a number or a string")
-            p.rows("attributes", column, bad_num, "must be a finite number")
-            p.rows(
-                "attributes",
-                column,
-                bad_int,
-                "is too large an integer to be exact in JSON (|n| > 2**53)",
-            )
-            p.rows(
-                "attributes",
-                column,
-                bad_len,
-                f"is longer than {Limits.MAX_STRING_LENGTH} characters",
-            )
-            p.rows("attributes", column, bad_sur, SURROGATE_MESSAGE)
-            _refused_rows(p, "attributes", column, refused)
+            codes, uniques = _value_codes(t, column)
+            found = [_attribute_value_problem(v) for v in uniques]
+            if not any(found):
+                continue
+            messages = list(_ATTRIBUTE_MESSAGES)
+            messages += [m for m in dict.fromkeys(found) if m and m not in messages]
+            which = np.array([0 if m is None else messages.index(m) + 1 for m in found] + [0])
+            per_row = which[codes]  # -1 (missing) picks the final 0
+            for i, message in enumerate(messages, start=1):
+                p.rows("attributes", column, per_row == i, message)
         else:
             p.add(f"attributes.{column}", f"must hold numbers or strings (got dtype {arr.dtype})")
 

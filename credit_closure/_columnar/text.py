@@ -115,8 +115,13 @@ def _arrow_strings(t: _Table, column: str) -> Any:
 def _arrow_codes(col: Any, python: bool = True) -> tuple[np.ndarray, Any]:
     """:func:`_coded_text` of an Arrow string array (the distinct values as an Arrow array
     unless ``python``)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    if pa.types.is_dictionary(col.type):  # its own dictionary may repeat or omit values
+        col = col.cast(col.type.value_type)
+    if isinstance(col, pa.ChunkedArray):  # one dictionary for the whole column
+        col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
     enc = pc.dictionary_encode(col)
     codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     if not python:
