@@ -105,6 +105,10 @@ CLOSURE_SC: dict[str, str] = {
 }
 
 _NO_HOME = "contract v2 has no field for it"
+_COLLECTOR_OPENED = (
+    "a collector's Date Opened (when it took the debt) follows the first delinquency; "
+    "the contract's opened_on may not, so the original account's opening date is unknown"
+)
 _PERSONAL = "personal data: the contract is pseudonymous (the caller gives subject_id)"
 _MAPPED = frozenset(
     {
@@ -280,6 +284,12 @@ def _tradeline(
         "liability": None,
     }
     revolving = product in REVOLVING_PRODUCTS
+    dofd, opened = acc["first_delinquency_on"], acc["opened_on"]
+    if got.get("account_type", ("",))[0] in _COLLECTORS and dofd and opened and dofd < opened:
+        # a collector's Date Opened is when it took the debt, after the first delinquency
+        r.mapped.remove(got["date_opened"][1])
+        r.skip(got["date_opened"][1], _COLLECTOR_OPENED)
+        acc["opened_on"] = None
     if "highest_credit" in got:
         if revolving or acc["credit_limit"] is not None:
             r.skip(

@@ -245,7 +245,7 @@ def _history(r: Reader, value: Any, path: str, cpath: str, acc: dict[str, Any]) 
             acc["overdue_amounts"] = amounts
 
 
-def _specials(r: Reader, value: Any, path: str) -> list[dict[str, Any]]:
+def _specials(r: Reader, value: Any, path: str, cpath: str) -> list[dict[str, Any]]:
     """特殊交易: ``{type, occurred_on, months_changed, amount, detail}``."""
     out = []
     for i, rec in enumerate(r.arr(value, path)):
@@ -256,18 +256,20 @@ def _specials(r: Reader, value: Any, path: str) -> list[dict[str, Any]]:
         known = frozenset({"type", "occurred_on", "months_changed", "amount"})
         got = r.fields(m, p, known, {"detail": f"明细记录: {_NO_HOME} (free text)"}, "特殊交易")
         v = {k: got.get(k, (None, join(p, k))) for k in known}
+        c = f"{cpath}[{len(out)}]"
+        r.where[c] = p
         out.append(
             {
-                "kind": r.code(*v["type"], SPECIAL),
-                "on": r.date(*v["occurred_on"]),
-                "amount": r.number(*v["amount"]),
-                "months": r.number(*v["months_changed"], integer=True),
+                "kind": r.code(*v["type"], SPECIAL, f"{c}.kind"),
+                "on": r.date(*v["occurred_on"], f"{c}.on"),
+                "amount": r.number(*v["amount"], f"{c}.amount"),
+                "months": r.number(*v["months_changed"], f"{c}.months", integer=True),
             }
         )
     return out
 
 
-def _limit_changes(r: Reader, value: Any, path: str) -> list[dict[str, Any]]:
+def _limit_changes(r: Reader, value: Any, path: str, cpath: str) -> list[dict[str, Any]]:
     """授信额度变更 (an extension of the layout): ``{changed_on, credit_limit}``."""
     out = []
     for i, rec in enumerate(r.arr(value, path)):
@@ -278,7 +280,14 @@ def _limit_changes(r: Reader, value: Any, path: str) -> list[dict[str, Any]]:
         known = frozenset({"changed_on", "credit_limit"})
         got = r.fields(m, p, known, {}, "额度变更")
         v = {k: got.get(k, (None, join(p, k))) for k in known}
-        out.append({"on": r.date(*v["changed_on"]), "limit": r.number(*v["credit_limit"])})
+        c = f"{cpath}[{len(out)}]"
+        r.where[c] = p
+        out.append(
+            {
+                "on": r.date(*v["changed_on"], f"{c}.on"),
+                "limit": r.number(*v["credit_limit"], f"{c}.limit"),
+            }
+        )
     return out
 
 
@@ -311,12 +320,15 @@ def _account(
     acc["institution_type"] = r.code(*v("institution_type"), INSTITUTION, c("institution_type"))
     acc["opened_on"] = r.date(*v("opened_on"), c("opened_on"))
     acc["closed_on"] = r.date(*v("closed_on"), c("closed_on"))
-    for key in ("loan_amount", "credit_limit"):  # 借款金额 (loans) / 授信额度 (lines)
+    # 借款金额 (loans) or 授信额度 (lines); 余额, or 已用额度 (cards)
+    for keys, field in ((("loan_amount", "credit_limit"), "credit_limit"),
+                        (("balance", "used_amount"), "balance")):  # fmt: skip
+        first, second = keys
+        if first in got and second in got:
+            r.skip(v(second)[1], f"{field} is already given by {first}")
+        key = first if first in got else second
         if key in got:
-            acc["credit_limit"] = r.number(*v(key), c("credit_limit"))
-    for key in ("balance", "used_amount"):  # 余额 / 已用额度 (cards) / 透支余额
-        if key in got:
-            acc["balance"] = r.number(*v(key), c("balance"))
+            acc[field] = r.number(*v(key), c(field))
     acc["liability"] = r.code(*v("joint_loan_flag"), JOINT, c("liability"))
     acc["classification"] = r.code(*v("five_class"), CLASSIFICATION, c("classification"))
     acc["current_overdue_periods"] = r.number(
@@ -329,10 +341,12 @@ def _account(
     if "repayment_records" in got:
         _history(r, *v("repayment_records"), cpath, acc)
     if "special_transactions" in got:
-        acc["special_transactions"] = _specials(r, *v("special_transactions"))
+        acc["special_transactions"] = _specials(
+            r, *v("special_transactions"), c("special_transactions")
+        )
         r.where[c("special_transactions")] = v("special_transactions")[1]
     if "limit_changes" in got:
-        acc["limit_history"] = _limit_changes(r, *v("limit_changes"))
+        acc["limit_history"] = _limit_changes(r, *v("limit_changes"), c("limit_history"))
         r.where[c("limit_history")] = v("limit_changes")[1]
     acc = {k: x for k, x in acc.items() if x is not None}
     closure = None
