@@ -149,6 +149,13 @@ _UNMAPPED: dict[str, str] = {
 }
 
 
+def _str_code(r: Reader, got: dict[str, tuple[Any, str]], key: str) -> None:
+    """Refuse a code that is neither a string nor null (so the tables can be asked)."""
+    if key in got and got[key][0] is not None and not isinstance(got[key][0], str):
+        r.problem(got[key][1], "must be a code (a string)")
+        del got[key]
+
+
 def _month_before(iso: str) -> str:
     d = _dt.date.fromisoformat(iso)
     y, m = divmod(d.year * 12 + d.month - 2, 12)
@@ -264,6 +271,8 @@ def _tradeline(
     def c(field: str) -> str:
         return f"{cpath}.{field}"
 
+    for key in ("compliance_condition_code", "special_comment", "ecoa_code", "payment_rating"):
+        _str_code(r, got, key)
     for key in ("consumer_account_number", "account_status"):
         if key not in got:
             r.problem(join(path, key), "is required")
@@ -285,7 +294,7 @@ def _tradeline(
     }
     revolving = product in REVOLVING_PRODUCTS
     dofd, opened = acc["first_delinquency_on"], acc["opened_on"]
-    if got.get("account_type", ("",))[0] in _COLLECTORS and dofd and opened and dofd < opened:
+    if str(got.get("account_type", ("",))[0]) in _COLLECTORS and dofd and opened and dofd < opened:
         # a collector's Date Opened is when it took the debt, after the first delinquency
         r.mapped.remove(got["date_opened"][1])
         r.skip(got["date_opened"][1], _COLLECTOR_OPENED)
@@ -305,7 +314,7 @@ def _tradeline(
             acc["liability"] = str(ECOA[code])
         else:
             r.skip(p, f"ECOA code {code!r} (terminated, deceased, business or delete): {_NO_HOME}")
-    if got.get("account_type", ("",))[0] in _COLLECTORS:
+    if str(got.get("account_type", ("",))[0]) in _COLLECTORS:
         acc["institution_type"] = str(InstitutionType.COLLECTION_AGENCY)
     current = status[1] if status else None
     if "payment_rating" in got:
