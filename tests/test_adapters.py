@@ -409,3 +409,24 @@ def test_any_document_maps_completely_or_names_its_problems(case: tuple[str, Any
     assert_accounted(doc, res)
     assert CreditProfile.from_dict(res.profile.to_dict()) == res.profile
     assess(res.profile, as_of=AS_OF)
+
+
+def test_docs_page_examples() -> None:
+    """The >>> examples of docs/adapters.md pass (run from the repository root)."""
+    import doctest
+    import os
+    import re
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    text = (root / "docs" / "adapters.md").read_text(encoding="utf-8")
+    source = "\n".join(re.findall(r"^```python\n(.*?)^```", text, re.S | re.M))
+    test = doctest.DocTestParser().get_doctest(source, {}, "adapters.md", "adapters.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        runner.run(test)
+    finally:
+        os.chdir(cwd)
+    result = runner.summarize(verbose=False)
+    assert result.attempted >= 5 and result.failed == 0
