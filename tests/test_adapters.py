@@ -430,3 +430,14 @@ def test_docs_page_examples() -> None:
         os.chdir(cwd)
     result = runner.summarize(verbose=False)
     assert result.attempted >= 5 and result.failed == 0
+
+
+def test_profile_level_problems_name_the_argument_or_section() -> None:
+    with pytest.raises(InvalidInputError) as e:
+        from_metro2({"tradelines": []}, subject_id="")
+    assert [p for p, _ in e.value.problems] == ["subject_id"]
+    doc = copy.deepcopy(METRO2)
+    doc["tradelines"].append(copy.deepcopy(doc["tradelines"][0]))  # a duplicate account id
+    with pytest.raises(InvalidInputError) as e:
+        from_metro2(doc, subject_id="s")
+    assert all(p.startswith("tradelines") for p, _ in e.value.problems), e.value.problems

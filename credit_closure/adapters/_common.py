@@ -221,6 +221,7 @@ class Reader:
 def build(reader: Reader, doc: dict[str, Any]) -> AdapterResult:
     """Build the profile from ``doc``; raise every problem at once, named by input path."""
     problems = list(reader.problems)
+    reader.where.setdefault("subject_id", "subject_id")  # the argument
     profile = None
     try:
         profile = CreditProfile.from_dict(doc)

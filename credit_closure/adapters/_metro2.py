@@ -388,6 +388,7 @@ def from_metro2(document: Any, *, subject_id: str) -> AdapterResult:
     got = r.fields(top, "", frozenset({"tradelines"}), _TOP_UNMAPPED, "Metro 2 document")
     accounts: list[dict[str, Any]] = []
     closures: list[dict[str, Any]] = []
+    r.where.update(accounts="tradelines", closures="tradelines")
     if "tradelines" not in got:
         r.problem("tradelines", "is required")
     else:

@@ -247,7 +247,7 @@ def _history(r: Reader, value: Any, path: str, cpath: str, acc: dict[str, Any]) 
 
 def _specials(r: Reader, value: Any, path: str, cpath: str) -> list[dict[str, Any]]:
     """特殊交易: ``{type, occurred_on, months_changed, amount, detail}``."""
-    out = []
+    out: list[dict[str, Any]] = []
     for i, rec in enumerate(r.arr(value, path)):
         p = join(path, i)
         m = r.obj(rec, p)
@@ -271,7 +271,7 @@ def _specials(r: Reader, value: Any, path: str, cpath: str) -> list[dict[str, An
 
 def _limit_changes(r: Reader, value: Any, path: str, cpath: str) -> list[dict[str, Any]]:
     """授信额度变更 (an extension of the layout): ``{changed_on, credit_limit}``."""
-    out = []
+    out: list[dict[str, Any]] = []
     for i, rec in enumerate(r.arr(value, path)):
         p = join(path, i)
         m = r.obj(rec, p)
@@ -473,7 +473,7 @@ def _public_records(r: Reader, value: Any, path: str, out: list[dict[str, Any]])
 
 def _queries(r: Reader, value: Any, path: str) -> list[dict[str, Any]]:
     """查询记录: ``{query_date, institution, institution_type, reason}``."""
-    out = []
+    out: list[dict[str, Any]] = []
     for i, rec in enumerate(r.arr(value, path)):
         p = join(path, i)
         m = r.obj(rec, p)
@@ -548,6 +548,13 @@ def from_pboc(report: Any, *, subject_id: str) -> AdapterResult:
     guarantees: list[dict[str, Any]] = []
     public: list[dict[str, Any]] = []
     got = r.fields(top, "", _TOP, _TOP_UNMAPPED, "report")
+    r.where.update(
+        accounts="credit_transactions",
+        closures="credit_transactions",
+        guarantees="credit_transactions.repayment_liabilities",
+        public_records="public_records",
+        inquiries="queries",
+    )
     if "credit_transactions" in got:
         value, path = got["credit_transactions"]
         ct = r.obj(value, path) or {}
