@@ -262,6 +262,7 @@ class TestFixtures:
             "T-CARD-3": ("line_closure", "lender_risk"),
             "T-EDU-1": (None, "transferred"),
             "T-CARD-4": ("line_closure", "unknown"),
+            "T-AUTO-2": ("settlement", "refinanced"),  # special comment AS
         }
 
 

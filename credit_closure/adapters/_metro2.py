@@ -101,7 +101,7 @@ CLOSURE_SC: dict[str, str] = {
     "M": "lender_risk",  # closed at the credit grantor's request
     "CI": "lender_inactivity",  # closed due to inactivity
     "AS": "refinanced",  # closed due to refinance
-    "AT": "refinanced",  # closed due to refinance
+    "AT": "transferred",  # closed due to transfer
 }
 
 _NO_HOME = "contract v2 has no field for it"
