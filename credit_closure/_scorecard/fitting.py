@@ -93,6 +93,9 @@ class FitRequest(NamedTuple):
     data: TrainingData
     attributes: dict[str, AttributeColumn]
     training_note: str | None
+    #: The feature matrix when the data came as tables (``data.profiles`` is then empty);
+    #: ``None``: the features are extracted from ``data.profiles``.
+    features: np.ndarray | None = None
 
 
 def _check_outcomes(outcomes: list[Any], n: int, problems: list[Problem]) -> list[int]:
@@ -204,6 +207,30 @@ def attribute_columns(
     return AttributeColumns(out, problems)
 
 
+class CheckedSettings(NamedTuple):
+    """The fit parameters, scale and reason texts, and the problems found in them."""
+
+    params: dict[str, Any]
+    texts: dict[str, ReasonText]
+    problems: list[Problem]
+
+
+def check_settings(
+    params: Mapping[str, Any], *, scale: Any, reason_texts: Any, training_note: Any
+) -> CheckedSettings:
+    """The problems of the parameters, the scale, the reason texts and the training note
+    (shared by the fits from profiles and from tables)."""
+    params = dict(params)
+    problems = _check_params(params)
+    if scale is not None and not isinstance(scale, Scale):
+        problems.append(("scale", "must be a Scale or None"))
+    texts, tproblems = _check_texts(reason_texts, "reason_texts")
+    problems += tproblems
+    if training_note is not None and not isinstance(training_note, str):
+        problems.append(("training_note", "must be a string or None"))
+    return CheckedSettings(params, texts, problems)
+
+
 def check_request(
     params: Mapping[str, Any],
     *,
@@ -216,14 +243,9 @@ def check_request(
 ) -> FitRequest:
     """The checked fit request; raises listing every problem of the parameters and the
     data at once."""
-    params = dict(params)
-    problems = _check_params(params)
-    if scale is not None and not isinstance(scale, Scale):
-        problems.append(("scale", "must be a Scale or None"))
-    texts, tproblems = _check_texts(reason_texts, "reason_texts")
-    problems += tproblems
-    if training_note is not None and not isinstance(training_note, str):
-        problems.append(("training_note", "must be a string or None"))
+    params, texts, problems = check_settings(
+        params, scale=scale, reason_texts=reason_texts, training_note=training_note
+    )
     try:
         data = check_training_data(profiles, outcomes, as_of)
     except InvalidInputError as exc:
@@ -631,7 +653,8 @@ def fit_scorecard(request: FitRequest) -> FittedState:
 
     params, scale = request.params, request.scale
     y = np.asarray(request.data.outcomes, dtype=np.int64)
-    columns = Columns(feature_matrix(request.data), request.attributes)
+    feats = request.features if request.features is not None else feature_matrix(request.data)
+    columns = Columns(feats, request.attributes)
     binned = bin_candidates(params, columns, y)
     selection = select_by_iv(binned.candidates, params["min_iv"], params["max_inputs"])
     regression = regress(selection.kept, columns, y, params["C"], LogisticRegression)

@@ -364,6 +364,90 @@ class LogisticScorer:
             warnings.warn(ReasonTextWarning(message), stacklevel=2)
         return self
 
+    def fit_tables(
+        self,
+        accounts: Any = None,
+        closures: Any = None,
+        inquiries: Any = None,
+        attributes: Any = None,
+        *,
+        outcomes: Any,
+        as_of: Any,
+        training_note: str | None = None,
+    ) -> LogisticScorer:
+        """Fit the scorecard on the long tables of :func:`~credit_closure.columnar.score_columnar`
+        (or on an attribute frame alone), without building a profile.
+
+        The same model as :meth:`fit` on the profiles the rows describe, to the last bit
+        (the artifact and its sha256 are equal), when the training rows are in the same
+        order: features come from the columnar numpy engine (equal to the profiles'
+        features; activity records are not part of the long format, so the security
+        features are 0 as for profiles without activity), and the binning and regression
+        are those of :meth:`fit`.
+
+        Args:
+            accounts: The accounts table, or ``None`` for attributes only.
+            closures: The closure events table, or ``None``.
+            inquiries: The inquiries table, or ``None``.
+            attributes: The attributes table (one row per subject), or ``None``.
+            outcomes: The outcomes, 1 = default (bad): a table (pandas ``DataFrame``,
+                pyarrow ``Table`` or dict of numpy arrays) with the columns ``subject_id``
+                and ``outcome`` (0/1 or booleans), or the name of a column of
+                ``attributes`` that holds them (that column is then no input). Every
+                subject of the tables needs exactly one outcome; a subject with an outcome
+                and no row is a subject with no data. The training rows are taken in the
+                order of the outcomes.
+            as_of: The observation date of every subject (``date`` or ``"YYYY-MM-DD"``);
+                no date in the tables may be later.
+            training_note: As for :meth:`fit`.
+
+        Returns:
+            ``self``, fitted.
+
+        Raises:
+            InvalidInputError: Listing every problem at once: the parameters; the tables,
+                with the problems ``score_columnar`` reports; the outcomes (missing, not
+                0/1, a single class, a subject twice or without an outcome); attributes of
+                mixed types; and, as for :meth:`fit`, no input passing selection.
+
+        Warns:
+            ReasonTextWarning: As for :meth:`fit`.
+
+        Example:
+            >>> import numpy as np
+            >>> from credit_closure import LogisticScorer
+            >>> rng = np.random.default_rng(0)
+            >>> income = rng.choice([3000.0, 8000.0, 15000.0, 30000.0], size=400)
+            >>> frame = {"subject_id": np.array([f"s{i}" for i in range(400)], dtype=object),
+            ...          "monthly_income": income,
+            ...          "bad": (rng.random(400) < 3000 / (income + 6000)).astype(int)}
+            >>> card = LogisticScorer(reason_texts={"ATTR_MONTHLY_INCOME": (
+            ...     "Monthly income is low", "月收入偏低")}).fit_tables(
+            ...     attributes=frame, outcomes="bad", as_of="2025-06-30")
+            >>> [i.name for i in card.inputs_]
+            ['monthly_income']
+        """
+        from credit_closure._scorecard.fitting_tables import check_table_request
+
+        request = check_table_request(
+            self._fit_params(),
+            scale=self._scale_param,
+            reason_texts=self._texts_param,
+            tables={
+                "accounts": accounts,
+                "closures": closures,
+                "inquiries": inquiries,
+                "attributes": attributes,
+            },
+            outcomes=outcomes,
+            as_of=as_of,
+            training_note=training_note,
+        )
+        self._set_state(fit_scorecard(request))
+        for message in reason_text_warnings(self.inputs_, request.texts, request.attributes):
+            warnings.warn(ReasonTextWarning(message), stacklevel=2)
+        return self
+
     @staticmethod
     def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, ReasonText]:
         """Read reason texts from a ``.json`` file (or ``.toml`` on Python 3.11+), for the
