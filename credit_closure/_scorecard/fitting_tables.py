@@ -102,6 +102,15 @@ def _without(table: Any, kind: str, name: str) -> Any:
     return {k: v for k, v in table.items() if str(k) != name}
 
 
+def _id_sample(attributes: Any, ids: np.ndarray) -> np.ndarray:
+    """The subject ids whose kind an empty accounts table takes: the attribute table's,
+    else the outcomes'."""
+    kind = _container_kind(attributes) if attributes is not None else "none"
+    if kind not in ("none", "unknown") and "subject_id" in _column_names(attributes, kind):
+        return _column(attributes, kind, "subject_id")
+    return ids
+
+
 def _empty_accounts(ids: np.ndarray) -> dict[str, np.ndarray]:
     """An accounts table without rows whose id columns have the kind of ``ids``."""
     dtype = np.int64 if ids.dtype.kind in "iu" else object
@@ -410,7 +419,7 @@ def table_training(
         problems.append(("outcomes", f"must contain both classes 0 and 1 (found only {y[0]})"))
     accounts = tables.get("accounts")
     if accounts is None:
-        accounts = _empty_accounts(got.ids)
+        accounts = _empty_accounts(_id_sample(got.attributes, got.ids))
     if problems:
         raise InvalidInputError(problems, what="training data")
     prep = _prepare(
