@@ -982,12 +982,13 @@ def quality_summary(reports: dict[str, dict[str, Any]]) -> str:
             f"{ours - auc[n]:+.4f}" if ours is not None and auc[n] is not None else "-"
             for n in names[1:3]
         ]
-        met = ours is not None and all(
-            auc[n] is not None and ours >= auc[n] for n in names[1:3]
-        )
+        met = ours is not None and all(auc[n] is not None and ours >= auc[n] for n in names[1:3])
         rows = rep.get("rows", "-")
         lines.append(
-            f"| {ds} | {rows} | " + " | ".join(cells) + " | " + " | ".join(diffs)
+            f"| {ds} | {rows} | "
+            + " | ".join(cells)
+            + " | "
+            + " | ".join(diffs)
             + f" | {'met' if met else 'NOT met'} |"
         )
     return "\n".join(lines)
@@ -1010,9 +1011,7 @@ def fit_time(dataset: str, rows: int, repeat: int) -> dict[str, Any]:
     idx = np.random.default_rng(0).integers(0, len(data.rows), size=rows)
     frame = data.frame[data.columns].iloc[idx].reset_index(drop=True)
     y = data.y[idx]
-    table = pd.concat(
-        [pd.DataFrame({"subject_id": [f"s{i}" for i in range(rows)]}), frame], axis=1
-    )
+    table = pd.concat([pd.DataFrame({"subject_id": [f"s{i}" for i in range(rows)]}), frame], axis=1)
     table["bad"] = y
     small = np.arange(min(rows, 2000))
 

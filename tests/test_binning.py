@@ -480,8 +480,11 @@ class TestCategoricalObjectArray:
 
     @HYPO
     @given(
-        st.lists(st.sampled_from(["a", "b", "c", "d", "中文", None, float("nan")]),
-                 min_size=65, max_size=300),
+        st.lists(
+            st.sampled_from(["a", "b", "c", "d", "中文", None, float("nan")]),
+            min_size=65,
+            max_size=300,
+        ),
         st.integers(0, 2**16),
     )
     def test_equals_list(self, values: list[object], seed: int) -> None:

@@ -312,8 +312,9 @@ class TestCategoricalObjectArrays:
         )
     )
     def test_equals_value_by_value(self, values: list[object]) -> None:
-        b = fit_categorical(["a", "b", "c", "a", None] * 20, [0, 1, 0, 1, 1] * 20, max_groups=3,
-                            min_group_share=0.0)
+        b = fit_categorical(
+            ["a", "b", "c", "a", None] * 20, [0, 1, 0, 1, 1] * 20, max_groups=3, min_group_share=0.0
+        )
         arr = np.array(values + [None], dtype=object)[:-1]
         slow = np.fromiter((b.bin_index_one(v) for v in values), dtype=np.intp)
         assert b.transform_index(arr).tolist() == slow.tolist()

@@ -44,18 +44,20 @@ def long_data():
     profiles = columnar_profiles(1500, seed=5)
     rng = random.Random(2)
     out, ys = [], []
-    for i, p in enumerate(profiles):
+    for p in profiles:
         k = rng.randrange(4)
         attrs = dict(p.attributes)
         if rng.random() < 0.95:
             attrs["channel"] = ODD[k]
-        out.append(CreditProfile(
-            subject_id=p.subject_id,
-            accounts=p.accounts,
-            closures=p.closures,
-            inquiries=p.inquiries,
-            attributes=attrs,
-        ))
+        out.append(
+            CreditProfile(
+                subject_id=p.subject_id,
+                accounts=p.accounts,
+                closures=p.closures,
+                inquiries=p.inquiries,
+                attributes=attrs,
+            )
+        )
         risky = len(p.closures) + (k == 2) + sum(a.balance or 0 for a in p.accounts) / 1e5
         ys.append(int(rng.random() < 0.15 + 0.1 * min(risky, 5)))
     return out, ys
@@ -80,8 +82,13 @@ class TestSameModel:
 
     def test_non_default_params_and_closure_counts(self, long_data):
         profiles, ys = long_data
-        params = {"allow_closure_counts": True, "shapes": "monotonic", "max_bins": 5,
-                  "categorical": ["monthly_income"], "binning": "optimal"}
+        params = {
+            "allow_closure_counts": True,
+            "shapes": "monotonic",
+            "max_bins": 5,
+            "categorical": ["monthly_income"],
+            "binning": "optimal",
+        }
         a = _fit(profiles, ys, **params)
         b = _fit_tables(params, **profiles_to_tables(profiles), outcomes=_outcomes(profiles, ys))
         assert b.sha256_ == a.sha256_
@@ -108,20 +115,36 @@ class TestSameModel:
         zone = rng.choice([1.0, 2.0, 3.5, np.nan], size=n)  # forced categorical: "1", "3.5"
         lo = -1 + (income < 9000) * 0.8 + (age < 30) * 0.5 + (grade == "C") * 0.7
         bad = (rng.random(n) < 1 / (1 + np.exp(-lo))).astype(int)
-        frame = pd.DataFrame({"subject_id": [f"g{i}" for i in range(n)], "income": income,
-                              "age": age, "score": score, "grade": grade, "zone": zone,
-                              "bad": bad})
+        frame = pd.DataFrame(
+            {
+                "subject_id": [f"g{i}" for i in range(n)],
+                "income": income,
+                "age": age,
+                "score": score,
+                "grade": grade,
+                "zone": zone,
+                "bad": bad,
+            }
+        )
         before = frame.copy()
         params = {"categorical": ["zone"]}
         b = _fit_tables(params, attributes=frame, outcomes="bad")
         pd.testing.assert_frame_equal(frame, before)
         profiles = [
-            CreditProfile(subject_id=r.subject_id, attributes={
-                k: (int(v) if isinstance(v, float) and v.is_integer() else v)
-                for k, v in (("income", r.income), ("age", int(r.age)), ("score", r.score),
-                             ("grade", r.grade), ("zone", r.zone))
-                if v is not None and v == v
-            })
+            CreditProfile(
+                subject_id=r.subject_id,
+                attributes={
+                    k: (int(v) if isinstance(v, float) and v.is_integer() else v)
+                    for k, v in (
+                        ("income", r.income),
+                        ("age", int(r.age)),
+                        ("score", r.score),
+                        ("grade", r.grade),
+                        ("zone", r.zone),
+                    )
+                    if v is not None and v == v
+                },
+            )
             for r in frame.itertuples()
         ]
         a = _fit(profiles, bad.tolist(), **params)
@@ -136,10 +159,14 @@ class TestSameModel:
         x = rng.integers(0, 10, size=n).astype(float)
         y = (rng.random(n) < 0.1 + 0.05 * x).astype(int)
         ids = np.arange(1000, 1000 + n)
-        b = _fit_tables(attributes={"subject_id": ids, "x": x},
-                        outcomes={"subject_id": ids[::-1].copy(), "outcome": y[::-1].copy()})
-        profiles = [CreditProfile(subject_id=str(i), attributes={"x": int(v)})
-                    for i, v in zip(ids[::-1].tolist(), x[::-1].tolist())]
+        b = _fit_tables(
+            attributes={"subject_id": ids, "x": x},
+            outcomes={"subject_id": ids[::-1].copy(), "outcome": y[::-1].copy()},
+        )
+        profiles = [
+            CreditProfile(subject_id=str(i), attributes={"x": int(v)})
+            for i, v in zip(ids[::-1].tolist(), x[::-1].tolist())
+        ]
         assert b.sha256_ == _fit(profiles, y[::-1].tolist()).sha256_
 
     @HYPO
@@ -153,30 +180,49 @@ class TestSameModel:
         equals fit on the profiles built from the same rows."""
         rng = np.random.default_rng(seed)
         num = np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 6, size=n) * 1.5)
-        cat = np.array([None if v < 0.1 else ODD[int(v * 4) % 4] for v in rng.random(n)],
-                       dtype=object)
+        cat = np.array(
+            [None if v < 0.1 else ODD[int(v * 4) % 4] for v in rng.random(n)], dtype=object
+        )
         y = (rng.random(n) < 0.2 + 0.1 * np.nan_to_num(num) / 9).astype(int)
         y[:2] = [0, 1]
         ids = np.array([f"r{i}" for i in range(n)], dtype=object)
         order = rng.permutation(n)
         frame = {"subject_id": ids, "num": num, "cat": cat}
         profiles = [
-            CreditProfile(subject_id=ids[i], attributes={
-                k: v for k, v in (("num", None if num[i] != num[i] else
-                                   (int(num[i]) if num[i].is_integer() else float(num[i]))),
-                                  ("cat", cat[i])) if v is not None})
+            CreditProfile(
+                subject_id=ids[i],
+                attributes={
+                    k: v
+                    for k, v in (
+                        (
+                            "num",
+                            None
+                            if num[i] != num[i]
+                            else (int(num[i]) if num[i].is_integer() else float(num[i])),
+                        ),
+                        ("cat", cat[i]),
+                    )
+                    if v is not None
+                },
+            )
             for i in order
         ]
         try:
             a = _fit(profiles, y[order].tolist(), min_bin_share=share)
         except InvalidInputError as exc:
             with pytest.raises(InvalidInputError) as got:
-                _fit_tables({"min_bin_share": share}, attributes=frame,
-                            outcomes={"subject_id": ids[order], "outcome": y[order]})
+                _fit_tables(
+                    {"min_bin_share": share},
+                    attributes=frame,
+                    outcomes={"subject_id": ids[order], "outcome": y[order]},
+                )
             assert got.value.problems[-1][1] == exc.problems[-1][1]
             return
-        b = _fit_tables({"min_bin_share": share}, attributes=frame,
-                        outcomes={"subject_id": ids[order], "outcome": y[order]})
+        b = _fit_tables(
+            {"min_bin_share": share},
+            attributes=frame,
+            outcomes={"subject_id": ids[order], "outcome": y[order]},
+        )
         assert b.sha256_ == a.sha256_
 
 
@@ -198,17 +244,20 @@ class TestInvalidInput:
         assert "rows 3, 7" in probs["outcomes.outcome"]
         dup = ids.copy()
         dup[5] = dup[4]
-        probs = self._problems(attributes=frame,
-                               outcomes={"subject_id": dup, "outcome": np.zeros(50) + (ids > "s3")})
+        probs = self._problems(
+            attributes=frame, outcomes={"subject_id": dup, "outcome": np.zeros(50) + (ids > "s3")}
+        )
         assert "twice" in probs["outcomes.subject_id"]
 
     def test_subject_without_outcome_and_single_class(self):
         ids, frame = self._frame()
-        probs = self._problems(attributes=frame,
-                               outcomes={"subject_id": ids[:40], "outcome": np.arange(40) % 2})
+        probs = self._problems(
+            attributes=frame, outcomes={"subject_id": ids[:40], "outcome": np.arange(40) % 2}
+        )
         assert "no outcome for 10 subject" in probs["outcomes"]
-        probs = self._problems(attributes=frame,
-                               outcomes={"subject_id": ids, "outcome": np.zeros(50)})
+        probs = self._problems(
+            attributes=frame, outcomes={"subject_id": ids, "outcome": np.zeros(50)}
+        )
         assert "both classes" in probs["outcomes"]
 
     def test_bad_outcome_tables_and_names(self):
@@ -218,30 +267,36 @@ class TestInvalidInput:
         assert "outcomes" in self._problems(attributes=frame, outcomes=[0, 1])
         assert "names no attribute" in self._problems(attributes=frame, outcomes="bad")["outcomes"]
         assert "outcomes" in self._problems(outcomes="bad")
-        probs = self._problems(attributes=frame,
-                               outcomes={"subject_id": np.arange(50), "outcome": np.arange(50) % 2})
+        probs = self._problems(
+            attributes=frame, outcomes={"subject_id": np.arange(50), "outcome": np.arange(50) % 2}
+        )
         assert "type" in probs["outcomes.subject_id"]
 
     def test_parameters_and_dates_reported_together(self):
         ids, frame = self._frame()
         with pytest.raises(InvalidInputError) as exc:
             LogisticScorer(max_bins=0).fit_tables(
-                attributes=frame, outcomes={"subject_id": ids, "outcome": np.arange(50) % 2},
-                as_of=[PORTFOLIO_AS_OF])
+                attributes=frame,
+                outcomes={"subject_id": ids, "outcome": np.arange(50) % 2},
+                as_of=[PORTFOLIO_AS_OF],
+            )
         paths = {p for p, _ in exc.value.problems}
         assert paths == {"as_of"} or {"max_bins", "as_of"} <= paths
 
     def test_table_problems_are_those_of_score_columnar(self):
         ids, frame = self._frame()
         frame = dict(frame, x=np.where(np.arange(50) == 3, np.inf, frame["x"]))
-        probs = self._problems(attributes=frame,
-                               outcomes={"subject_id": ids, "outcome": np.arange(50) % 2})
+        probs = self._problems(
+            attributes=frame, outcomes={"subject_id": ids, "outcome": np.arange(50) % 2}
+        )
         assert any(k.startswith("attributes") and "finite" in v for k, v in probs.items())
 
     def test_mixed_numbers_and_strings(self):
-        ids, frame = self._frame()
+        ids, _ = self._frame()
         x = np.arange(50).astype(object)
         x[4] = "four"
-        probs = self._problems(attributes={"subject_id": ids, "x": x},
-                               outcomes={"subject_id": ids, "outcome": np.arange(50) % 2})
+        probs = self._problems(
+            attributes={"subject_id": ids, "x": x},
+            outcomes={"subject_id": ids, "outcome": np.arange(50) % 2},
+        )
         assert "both numbers and strings" in probs["attributes.x"]

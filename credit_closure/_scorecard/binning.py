@@ -775,7 +775,7 @@ def _unseen_index(groups: Sequence[tuple[str, ...]], counts: Sequence[int]) -> i
 
 
 def fit_categorical(
-    x: Sequence[str | None],
+    x: Sequence[str | None] | np.ndarray,
     y: Any,
     *,
     max_groups: int = 6,
@@ -789,7 +789,9 @@ def fit_categorical(
     group with the nearest bad rate; adjacent groups are then merged losing the least IV.
 
     Args:
-        x: Categories (``str``); ``None`` (or a float NaN) is missing.
+        x: Categories (``str``); ``None`` (or a float NaN) is missing. A numpy object array
+            of them is coded once per distinct value (pandas' factorisation, when pandas is
+            installed), the same result faster.
         y: 0/1 labels (1 = bad), same length as ``x``, both classes present.
         max_groups: Largest number of groups (the missing bin is extra), >= 1.
         min_group_share: Smallest share of all rows (missing ones included) a group may

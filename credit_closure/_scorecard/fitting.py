@@ -74,7 +74,7 @@ class AttributeColumn(NamedTuple):
     category, ``None`` for missing; or a float, NaN for missing)."""
 
     categorical: bool
-    values: list[Any]
+    values: list[Any] | np.ndarray
 
 
 class AttributeColumns(NamedTuple):
@@ -504,7 +504,10 @@ def choose_c(
         # One regression per value, every kept input in it (the drop of non-positive
         # coefficients is left to the final fit), warm-started from the next smaller C.
         model = logistic_regression(
-            C=C_GRID_ASCENDING[0], solver="newton-cholesky", max_iter=1000, tol=1e-7,
+            C=C_GRID_ASCENDING[0],
+            solver="newton-cholesky",
+            max_iter=1000,
+            tol=1e-7,
             warm_start=True,
         )
         for c_value in C_GRID_ASCENDING:

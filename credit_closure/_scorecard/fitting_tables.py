@@ -80,7 +80,8 @@ def _column(table: Any, kind: str, name: str) -> np.ndarray:
     """One column as a numpy array (strings as objects, nulls as ``None``/``NaN``)."""
     if kind == "pandas":
         col = table[name]
-        return col.to_numpy(dtype=object) if col.dtype == object else col.to_numpy()
+        out: np.ndarray = col.to_numpy(dtype=object) if col.dtype == object else col.to_numpy()
+        return out
     if kind == "arrow":
         import pyarrow as pa
 
@@ -151,7 +152,8 @@ def _outcome_values(raw: np.ndarray, problems: list[Problem]) -> np.ndarray:
         rows = ", ".join(str(i) for i in bad[:5].tolist())
         more = f" and {bad.size - 5} more" if bad.size > 5 else ""
         problems.append((path, f"must be 0 or 1 (rows {rows}{more})"))
-    return (vals == 1.0).astype(np.int64)
+    y: np.ndarray = (vals == 1.0).astype(np.int64)
+    return y
 
 
 class _Outcomes(NamedTuple):
@@ -207,9 +209,7 @@ def _read_outcomes(outcomes: Any, attributes: Any, problems: list[Problem]) -> _
     return _Outcomes(ids, y, attributes)
 
 
-def _positions(
-    subjects: np.ndarray, ids: np.ndarray, problems: list[Problem]
-) -> np.ndarray | None:
+def _positions(subjects: np.ndarray, ids: np.ndarray, problems: list[Problem]) -> np.ndarray | None:
     """The position of each outcome's subject among the tables' (sorted) subjects, ``-1``
     for a subject in no table; problems for a duplicate, a subject of the tables without an
     outcome, and ids of another type."""
@@ -220,9 +220,7 @@ def _positions(
         problems.append(("outcomes.subject_id", f"must hold strings or integers (got {ids.dtype})"))
         return None
     if subjects.size and (subjects.dtype.kind in "iu") != is_int:
-        problems.append(
-            ("outcomes.subject_id", "must be of the type of the tables' subject ids")
-        )
+        problems.append(("outcomes.subject_id", "must be of the type of the tables' subject ids"))
         return None
     if not is_int:
         ok = np.fromiter((isinstance(v, str) for v in ids.tolist()), dtype=bool, count=ids.size)
@@ -352,7 +350,9 @@ def _attribute_inputs(
     ``-1`` for a subject in no table)."""
     if attributes is None:
         return AttributeColumns({}, [])
-    table_names = [c for c in (prep.attributes.columns if prep.attributes else []) if c != "subject_id"]
+    table_names = [
+        c for c in (prep.attributes.columns if prep.attributes else []) if c != "subject_id"
+    ]
     cells = {name: _cells(prep, name) for name in table_names}
     if attributes == "auto":
         names = sorted(n for n in table_names if cells[n][1].any())
@@ -368,10 +368,8 @@ def _attribute_inputs(
         if prep.n == 0:
             vals, have = np.full(1, np.nan), np.zeros(1, dtype=bool)
         v, h = vals[take], have[take] & ~empty
-        if v.dtype.kind == "f":
-            v = np.where(h, v, np.nan)
-        else:
-            v = np.where(h, v, None)
+        v = v.copy()
+        v[~h] = np.nan if v.dtype.kind == "f" else None
         col = _attribute_column(name, v, h, name in forced, problems)
         if col is not None:
             out[name] = col
@@ -422,9 +420,7 @@ def table_training(
         accounts = _empty_accounts(_id_sample(got.attributes, got.ids))
     if problems:
         raise InvalidInputError(problems, what="training data")
-    prep = _prepare(
-        accounts, tables.get("closures"), tables.get("inquiries"), got.attributes, day
-    )
+    prep = _prepare(accounts, tables.get("closures"), tables.get("inquiries"), got.attributes, day)
     rows = _positions(prep.subjects, got.ids, problems)
     if rows is None or problems:
         raise InvalidInputError(problems, what="training data")
