@@ -1147,6 +1147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.fit_rows:
         summary["fit_time"] = fit_time("german", args.fit_rows, args.fit_repeat)
     out = args.out.with_name("quality_summary.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
     print(f"\nwrote {out}")
     return 0
