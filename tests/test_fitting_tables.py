@@ -300,3 +300,19 @@ class TestInvalidInput:
             outcomes={"subject_id": ids, "outcome": np.arange(50) % 2},
         )
         assert "both numbers and strings" in probs["attributes.x"]
+
+
+def test_reason_text_warning_points_at_the_caller():
+    """``fit_tables`` warns like ``fit``: once per attribute without a text, at the caller."""
+    from credit_closure.exceptions import ReasonTextWarning
+
+    rng = np.random.default_rng(1)
+    x = rng.choice([1.0, 2.0, 3.0], size=300)
+    frame = {
+        "subject_id": np.array([f"s{i}" for i in range(300)], dtype=object),
+        "x": x,
+        "bad": (rng.random(300) < 0.1 * x).astype(int),
+    }
+    with pytest.warns(ReasonTextWarning, match="input 'x' has no reason text") as got:
+        LogisticScorer().fit_tables(attributes=frame, outcomes="bad", as_of=PORTFOLIO_AS_OF)
+    assert {w.filename for w in got} == {__file__}

@@ -372,8 +372,7 @@ class LogisticScorer:
             training_note=training_note,
         )
         self._set_state(fit_scorecard(request))
-        for message in reason_text_warnings(self.inputs_, request.texts, request.attributes):
-            warnings.warn(ReasonTextWarning(message), stacklevel=2)
+        self._warn_reason_texts(request)
         return self
 
     def fit_tables(
@@ -456,9 +455,14 @@ class LogisticScorer:
             training_note=training_note,
         )
         self._set_state(fit_scorecard(request))
-        for message in reason_text_warnings(self.inputs_, request.texts, request.attributes):
-            warnings.warn(ReasonTextWarning(message), stacklevel=2)
+        self._warn_reason_texts(request)
         return self
+
+    def _warn_reason_texts(self, request: Any) -> None:
+        """Warn once per scored attribute without a reason text (and per text naming no
+        attribute), pointing at the caller of :meth:`fit` or :meth:`fit_tables`."""
+        for message in reason_text_warnings(self.inputs_, request.texts, request.attributes):
+            warnings.warn(ReasonTextWarning(message), stacklevel=3)
 
     @staticmethod
     def read_reason_texts(path: str | os.PathLike[str]) -> dict[str, ReasonText]:
