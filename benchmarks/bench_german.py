@@ -94,7 +94,8 @@ class GermanData:
 
     @property
     def categorical(self) -> list[str]:
-        return [c for c in self.columns if isinstance(self.rows[0][c], str)]
+        """The attributes holding strings (a missing cell is left out of its row)."""
+        return [c for c in self.columns if any(isinstance(r.get(c), str) for r in self.rows)]
 
 
 def load_german() -> GermanData:
@@ -462,6 +463,63 @@ class Scorecardpy(Contender):
         return run
 
 
+class PlainLR(Contender):
+    """The naive baseline: scikit-learn's LogisticRegression on one-hot categories and
+    standardised numbers, with no binning and defaults otherwise."""
+
+    name = "plain LR (scikit-learn)"
+    dist = "scikit-learn"
+    module = "sklearn"
+    workflow = (
+        "ColumnTransformer(categories: SimpleImputer('missing') + OneHotEncoder("
+        "handle_unknown='ignore'); numbers: SimpleImputer(median, add_indicator=True) + "
+        "StandardScaler) + LogisticRegression(max_iter=1000), defaults otherwise"
+    )
+    latency_api = "Pipeline.predict_proba(1-row DataFrame)"
+
+    def fit(self, train: np.ndarray) -> Any:
+        from sklearn.compose import ColumnTransformer
+        from sklearn.impute import SimpleImputer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+        cat = self.data.categorical
+        num = [c for c in self.data.columns if c not in cat]
+        prep = ColumnTransformer(
+            [
+                (
+                    "categories",
+                    make_pipeline(
+                        SimpleImputer(strategy="constant", fill_value="missing"),
+                        OneHotEncoder(handle_unknown="ignore"),
+                    ),
+                    cat,
+                ),
+                (
+                    "numbers",
+                    make_pipeline(
+                        SimpleImputer(strategy="median", add_indicator=True), StandardScaler()
+                    ),
+                    num,
+                ),
+            ]
+        )
+        model = make_pipeline(prep, LogisticRegression(max_iter=1000))
+        X = self.data.frame[self.data.columns].iloc[train]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return model.fit(X, self.data.y[train])
+
+    def risk(self, fitted: Any, test: np.ndarray) -> dict[str, np.ndarray]:
+        X = self.data.frame[self.data.columns].iloc[test]
+        return {"model": fitted.predict_proba(X)[:, 1]}
+
+    def one_record(self, fitted: Any, i: int) -> Callable[[], Any]:
+        X1 = self.data.frame[self.data.columns].iloc[[i]]
+        return lambda: fitted.predict_proba(X1)
+
+
 class Ours(Contender):
     name = "credit_closure"
     dist = "credit-closure"
@@ -614,16 +672,23 @@ def ablation_contenders(data: GermanData, profiles: list[Any]) -> list[Contender
 
 
 def run(
-    seeds: Sequence[int], *, tune: bool, latency_budget: float, ablation: bool = False
+    seeds: Sequence[int],
+    *,
+    tune: bool,
+    latency_budget: float,
+    ablation: bool = False,
+    dataset: str = "german",
 ) -> dict[str, Any]:
+    from public_credit_data import loaders
+
     t_start = time.perf_counter()
     # Which version of our scorer produced the numbers (hashed before it is imported).
     source_sha256 = _source_sha256("credit_closure._scorecard")
-    data = load_german()
+    data = loaders()[dataset]()
     profiles = build_profiles(data)
     folds = make_folds(data.y, seeds)
     print(
-        f"German credit: {len(data.rows)} applicants, {len(data.columns)} attributes "
+        f"{dataset}: {len(data.rows)} applicants, {len(data.columns)} attributes "
         f"({len(data.categorical)} categorical), bad rate {data.y.mean():.3f}; "
         f"{len(folds)} test folds (seeds {list(seeds)}); data from {data.source}",
         flush=True,
@@ -633,7 +698,12 @@ def run(
     contenders: list[Contender] = [Ours(data, profiles)]
     if tune:
         contenders.append(OursTuned(data, profiles, lambda: current_seed["seed"]))
-    contenders += [Optbinning(data, profiles), Toad(data, profiles), Scorecardpy(data, profiles)]
+    contenders += [
+        PlainLR(data, profiles),
+        Optbinning(data, profiles),
+        Toad(data, profiles),
+        Scorecardpy(data, profiles),
+    ]
     if ablation:
         contenders += ablation_contenders(data, profiles)
 
@@ -703,7 +773,8 @@ def run(
     results["sklearn LogisticRegression"] = _sklearn_baseline(data, latency_row, latency_budget)
     _paired(results)
     return {
-        "benchmark": "german credit, 5-fold stratified CV",
+        "benchmark": f"{dataset}, 5-fold stratified CV",
+        "dataset": dataset,
         "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": {
             "python": platform.python_version(),
@@ -725,6 +796,7 @@ def run(
         },
         "seeds": list(seeds),
         "n_test_folds": len(folds),
+        "rows": len(data.rows),
         "latency_record_index": latency_row,
         "data_source": data.source,
         "logistic_source_sha256": source_sha256,
@@ -823,7 +895,8 @@ def render(report: dict[str, Any]) -> str:
     best_auc = max(peers, key=lambda r: r["mean_auc"]) if peers else None
     fast = min(peers, key=lambda r: r["latency_seconds"]) if peers else None
     lines = [
-        f"German credit, {report['n_test_folds']} test folds (seeds {report['seeds']}), "
+        f"{report.get('dataset', 'german')}, {report['n_test_folds']} test folds "
+        f"(seeds {report['seeds']}), "
         f"{report['date_utc']}, {report['machine']['note']}",
         "",
         "| library | version | mean AUC | std | AUC - best peer | fit s/fold | 1-record latency | "
@@ -891,6 +964,129 @@ def render(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def quality_summary(reports: dict[str, dict[str, Any]]) -> str:
+    """One row per data set: mean CV AUC of ours, plain LR and each peer, and the bar
+    (ours >= plain LR and >= optbinning)."""
+    names = ["credit_closure (default)", "plain LR (scikit-learn)", "optbinning", "toad"]
+    lines = [
+        "| data set | rows | ours (default) | plain LR | optbinning | toad | ours - plain LR | "
+        "ours - optbinning | bar |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for ds, rep in reports.items():
+        res = rep["results"]
+        auc = {n: res.get(n, {}).get("mean_auc") for n in names}
+        cells = [f"{auc[n]:.4f}" if auc[n] is not None else "-" for n in names]
+        ours = auc[names[0]]
+        diffs = [
+            f"{ours - auc[n]:+.4f}" if ours is not None and auc[n] is not None else "-"
+            for n in names[1:3]
+        ]
+        met = ours is not None and all(auc[n] is not None and ours >= auc[n] for n in names[1:3])
+        rows = rep.get("rows", "-")
+        lines.append(
+            f"| {ds} | {rows} | "
+            + " | ".join(cells)
+            + " | "
+            + " | ".join(diffs)
+            + f" | {'met' if met else 'NOT met'} |"
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------
+# Fit time from a table (issue 18)
+# --------------------------------------------------------------------------------------
+def fit_time(dataset: str, rows: int, repeat: int) -> dict[str, Any]:
+    """Fit time on ``rows`` rows resampled (with replacement, seed 0) from ``dataset``:
+    ours from the attribute frame (``fit_tables``) and from profiles (building them timed
+    apart), optbinning's ``BinningProcess`` + ``Scorecard`` from the same frame. Best of
+    ``repeat``, after one warm-up fit of each (imports and first-call costs excluded)."""
+    import pandas as pd
+    from public_credit_data import loaders
+
+    from credit_closure import CreditProfile, LogisticScorer
+
+    data = loaders()[dataset]()
+    idx = np.random.default_rng(0).integers(0, len(data.rows), size=rows)
+    frame = data.frame[data.columns].iloc[idx].reset_index(drop=True)
+    y = data.y[idx]
+    table = pd.concat([pd.DataFrame({"subject_id": [f"s{i}" for i in range(rows)]}), frame], axis=1)
+    table["bad"] = y
+    small = np.arange(min(rows, 2000))
+
+    def ours_tables(n: int | None = None) -> Any:
+        t = table if n is None else table.iloc[:n]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return LogisticScorer().fit_tables(attributes=t, outcomes="bad", as_of=AS_OF)
+
+    def build() -> list[Any]:
+        return [
+            CreditProfile(subject_id=f"s{i}", attributes=data.rows[j])
+            for i, j in enumerate(idx.tolist())
+        ]
+
+    def ours_profiles(profiles: list[Any]) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return LogisticScorer().fit(profiles, y.tolist(), as_of=AS_OF)
+
+    def optb(n: int | None = None) -> Any:
+        from optbinning import BinningProcess, Scorecard
+        from sklearn.linear_model import LogisticRegression
+
+        X = frame if n is None else frame.iloc[:n]
+        card = Scorecard(
+            binning_process=BinningProcess(
+                list(data.columns), categorical_variables=data.categorical
+            ),
+            estimator=LogisticRegression(),
+            scaling_method="min_max",
+            scaling_method_params={"min": 300, "max": 850},
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return card.fit(X, y if n is None else y[:n])
+
+    def best(fn: Callable[[], Any]) -> float:
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    ours_tables(len(small))
+    optb(len(small))
+    t_tables = best(ours_tables)
+    t_build = best(build)
+    profiles = build()
+    t_profiles = best(lambda: ours_profiles(profiles))
+    same = ours_tables().sha256_ == ours_profiles(profiles).sha256_
+    t_optb = best(optb)
+    out = {
+        "dataset": dataset,
+        "rows": rows,
+        "repeat": repeat,
+        "ours_fit_tables_s": t_tables,
+        "ours_build_profiles_s": t_build,
+        "ours_fit_profiles_s": t_profiles,
+        "optbinning_fit_s": t_optb,
+        "ratio_tables_to_optbinning": t_tables / t_optb,
+        "ratio_profiles_to_optbinning": (t_build + t_profiles) / t_optb,
+        "same_artifact_tables_and_profiles": bool(same),
+    }
+    print(
+        f"fit {rows:,} rows of {dataset} (best of {repeat}): "
+        f"fit_tables {t_tables:.2f} s = {t_tables / t_optb:.2f}x optbinning ({t_optb:.2f} s); "
+        f"from profiles {t_build:.2f} s building + {t_profiles:.2f} s fitting = "
+        f"{(t_build + t_profiles) / t_optb:.2f}x; same artifact: {same}",
+        flush=True,
+    )
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="one seed (5 test folds) instead of five")
@@ -906,21 +1102,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=2.0,
         help="seconds spent timing each single-record scorer (default 2)",
     )
+    ap.add_argument(
+        "--datasets",
+        default="german,credit_data,lending_club",
+        help="comma-separated data sets (german, credit_data, lending_club; default all)",
+    )
+    ap.add_argument(
+        "--fit-rows",
+        type=int,
+        default=0,
+        help="also time fitting this many rows resampled from German credit against "
+        "optbinning (issue 18 uses 100000; 0: skip)",
+    )
+    ap.add_argument("--fit-repeat", type=int, default=2, help="best of this many fit timings")
     ap.add_argument("--out", type=Path, default=RESULTS, help=f"JSON output (default {RESULTS})")
     args = ap.parse_args(argv)
     seeds = [0] if args.quick else [0, 1, 2, 3, 4]
-    report = run(
-        seeds, tune=not args.no_tune, latency_budget=args.latency_budget, ablation=args.ablation
-    )
-    text = render(report)
-    print()
-    print(text)
-    report["table"] = text
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
-    )
-    print(f"\nwrote {args.out}")
+    reports: dict[str, dict[str, Any]] = {}
+    for ds in [d.strip() for d in args.datasets.split(",") if d.strip()]:
+        report = run(
+            seeds,
+            tune=not args.no_tune and ds == "german",
+            latency_budget=args.latency_budget,
+            ablation=args.ablation and ds == "german",
+            dataset=ds,
+        )
+        text = render(report)
+        print()
+        print(text)
+        report["table"] = text
+        out = args.out if ds == "german" else args.out.with_name(f"quality_{ds}.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
+            json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
+            encoding="utf-8",
+        )
+        print(f"\nwrote {out}")
+        reports[ds] = report
+    summary: dict[str, Any] = {"seeds": seeds}
+    if reports:
+        summary["table"] = quality_summary(reports)
+        print()
+        print(summary["table"])
+    if args.fit_rows:
+        summary["fit_time"] = fit_time("german", args.fit_rows, args.fit_repeat)
+    out = args.out.with_name("quality_summary.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"\nwrote {out}")
     return 0
 
 

@@ -472,3 +472,30 @@ class TestInputChecks:
         """InvalidInputError is also a ValueError."""
         with pytest.raises(ValueError):
             fit_numeric([1.0, 2.0], [0, 0])
+
+
+class TestCategoricalObjectArray:
+    """An object array is coded once per distinct value (pandas' factorisation): the same
+    binning as the list of the same values, and the same refusals."""
+
+    @HYPO
+    @given(
+        st.lists(
+            st.sampled_from(["a", "b", "c", "d", "中文", None, float("nan")]),
+            min_size=65,
+            max_size=300,
+        ),
+        st.integers(0, 2**16),
+    )
+    def test_equals_list(self, values: list[object], seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        y = (rng.random(len(values)) < 0.4).astype(int)
+        y[:2] = [0, 1]
+        arr = np.array(values + [None], dtype=object)[:-1]
+        kw = {"max_groups": 3, "min_group_share": 0.05}
+        assert fit_categorical(arr, y, **kw) == fit_categorical(values, y, **kw)
+
+    def test_other_values_still_refused(self) -> None:
+        arr = np.array(["a", "b"] * 40 + [3], dtype=object)
+        with pytest.raises(InvalidInputError, match="str or None"):
+            fit_categorical(arr, [0, 1] * 40 + [1])

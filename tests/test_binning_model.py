@@ -297,3 +297,25 @@ class TestShapeDocuments:
         with pytest.raises(InvalidInputError) as ei:
             NumericBinning.from_dict({**inc, "shape": "decreasing"})
         assert [p for p, _ in ei.value.problems] == ["shape"]
+
+
+class TestCategoricalObjectArrays:
+    """Object arrays are looked up once per distinct value (pandas' factorisation); the
+    bins equal the value-by-value path, for every kind of value."""
+
+    @HYPO
+    @given(
+        st.lists(
+            st.sampled_from(["a", "b", "c", "unseen", "中文", None, float("nan"), 3, object()]),
+            min_size=65,
+            max_size=200,
+        )
+    )
+    def test_equals_value_by_value(self, values: list[object]) -> None:
+        b = fit_categorical(
+            ["a", "b", "c", "a", None] * 20, [0, 1, 0, 1, 1] * 20, max_groups=3, min_group_share=0.0
+        )
+        arr = np.array(values + [None], dtype=object)[:-1]
+        slow = np.fromiter((b.bin_index_one(v) for v in values), dtype=np.intp)
+        assert b.transform_index(arr).tolist() == slow.tolist()
+        assert b.transform_index(values).tolist() == slow.tolist()

@@ -125,3 +125,52 @@ class TestFit:
         assert s.set_params(max_bins=4).max_bins == 4
         with pytest.raises(InvalidInputError):
             s.set_params(nope=1)
+
+
+class TestAutoC:
+    """``C="auto"``: the penalty chosen by a cross-validation of the whole fit on the
+    training rows, recorded in the artifact; the model is the fit with the chosen value."""
+
+    def test_chosen_value_gives_the_same_model(self):
+        from credit_closure._scorecard.fitting import C_GRID
+
+        profiles, ys = small_attribute_data(n=600, seed=3)
+        auto = LogisticScorer(C="auto").fit(profiles, ys, as_of=PORTFOLIO_AS_OF)
+        record = auto.metadata_["C"]
+        assert record["chosen"] in C_GRID
+        assert list(record["cv_auc"]) == [repr(c) for c in C_GRID]
+        assert all(0.0 <= a <= 1.0 for a in record["cv_auc"].values())
+        best = max(record["cv_auc"].values())
+        assert record["cv_auc"][repr(record["chosen"])] == best
+        fixed = LogisticScorer(C=record["chosen"]).fit(profiles, ys, as_of=PORTFOLIO_AS_OF)
+        assert auto.coef_ == fixed.coef_
+        assert auto.intercept_ == fixed.intercept_
+        assert [i.points for i in auto.inputs_] == [i.points for i in fixed.inputs_]
+        assert "C" not in fixed.metadata_
+        assert "chosen from" in auto.metadata_["method"]
+        again = LogisticScorer(C="auto").fit(profiles, ys, as_of=PORTFOLIO_AS_OF)
+        assert again.sha256_ == auto.sha256_
+
+    def test_too_few_bads_fall_back(self):
+        from credit_closure._scorecard.fitting import C_FALLBACK
+
+        profiles, ys = small_attribute_data(n=400, seed=1)
+        ys = [0] * len(ys)
+        ys[:5] = [1] * 5
+        ys_profiles = profiles
+        with pytest.warns(Warning):
+            m = LogisticScorer(C="auto", min_bin_share=0.0).fit(
+                ys_profiles, ys, as_of=PORTFOLIO_AS_OF
+            )
+        assert m.metadata_["C"] == {"chosen": C_FALLBACK, "cv_auc": {}}
+
+    def test_round_trip_and_bad_values(self, tmp_path):
+        profiles, ys = small_attribute_data(n=400, seed=2)
+        m = LogisticScorer(C="auto").fit(profiles, ys, as_of=PORTFOLIO_AS_OF)
+        path = tmp_path / "m.json"
+        m.save(path)
+        back = LogisticScorer.load(path)
+        assert back.sha256_ == m.sha256_ and back.C == "auto"
+        with pytest.raises(InvalidInputError) as exc:
+            LogisticScorer(C="sometimes").fit(profiles, ys, as_of=PORTFOLIO_AS_OF)
+        assert [p for p, _ in exc.value.problems] == ["C"]

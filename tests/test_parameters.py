@@ -62,7 +62,7 @@ class TestShapes:
         """A directionless attribute with a U-shaped risk is binned as a valley: points
         rise to the safest bin (in the middle of the range), then fall."""
         profiles, outcomes = self._u_shaped_age()
-        s = LogisticScorer().fit(profiles, outcomes, as_of=AS_OF)
+        s = LogisticScorer(shapes="auto").fit(profiles, outcomes, as_of=AS_OF)
         (inp,) = s.inputs_
         b = inp.binning
         assert b.shape == "valley" and b.direction is None
@@ -80,7 +80,7 @@ class TestShapes:
     def test_valley_survives_the_artifact(self, tmp_path):
         """The valley's shape is in the artifact and reloads to bit-identical scores."""
         profiles, outcomes = self._u_shaped_age(1500)
-        s = LogisticScorer().fit(profiles, outcomes, as_of=AS_OF)
+        s = LogisticScorer(shapes="auto").fit(profiles, outcomes, as_of=AS_OF)
         path = tmp_path / "u.json"
         s.save(path)
         doc = json.loads(path.read_text(encoding="utf-8"))

@@ -95,6 +95,9 @@ _TRAINING_KEYS = {
     "near_cutoff_rule",
     "selection",
 }
+#: Optional ``training`` fields: ``C`` (the value ``C="auto"`` chose, and the CV AUC of each
+#: value tried), written only by a fit with ``C="auto"``.
+_TRAINING_OPTIONAL = {"C"}
 _INPUT_KEYS = {"name", "kind", "binning", "points", "coefficient", "reason_code", "max_points"}
 #: Fields an input may have from this format version on.
 _INPUT_KEYS_SINCE = {"bin_texts": 2}
@@ -425,7 +428,7 @@ def _check_training(t: Mapping[str, Any]) -> list[Problem]:
     """Problems of the ``training`` metadata (its fields, not its parameters)."""
     out: list[Problem] = []
     for key in t:
-        if key not in _TRAINING_KEYS:
+        if key not in _TRAINING_KEYS and key not in _TRAINING_OPTIONAL:
             out.append((_key_path("training", key), "is not a known field"))
     for key in sorted(_TRAINING_KEYS - set(t)):
         out.append((f"training.{key}", "is required"))
@@ -451,6 +454,11 @@ def _check_training(t: Mapping[str, Any]) -> list[Problem]:
         out.append(("training.near_cutoff_rows", "must be an integer >= 1"))
     if not isinstance(t["selection"], list):
         out.append(("training.selection", "must be an array"))
+    c = t.get("C", {"chosen": 1.0, "cv_auc": {}})
+    if not (isinstance(c, dict) and set(c) == {"chosen", "cv_auc"} and finite(c["chosen"])):
+        out.append(("training.C", "must be an object with chosen (a number) and cv_auc"))
+    elif not isinstance(c["cv_auc"], dict):
+        out.append(("training.C.cv_auc", "must be an object"))
     return out
 
 

@@ -659,9 +659,34 @@ class _Coded(NamedTuple):
     """A checked categorical column: each row's code (its index in ``keys``), the distinct
     values in order of first appearance (``str``, ``None`` or a float NaN) and ``y``."""
 
-    codes: list[int]
+    codes: list[int] | np.ndarray
     keys: list[Any]
     y: np.ndarray
+
+
+def _code_distinct(x: Any) -> tuple[np.ndarray, list[Any]] | None:
+    """The codes and keys of :class:`_Coded` for a one-dimensional object array of strings,
+    ``None`` and float NaN, by pandas' hash factorisation (no Python step per row; every
+    missing row gets the one key ``None``, which bins them alike); ``None`` for anything
+    else (the caller codes it value by value)."""
+    if not (isinstance(x, np.ndarray) and x.dtype == object and x.ndim == 1 and x.size > 64):
+        return None
+    try:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(x)
+    except (ImportError, TypeError):  # pragma: no cover - pandas absent; unhashable values
+        return None
+    keys = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+    if not all(type(k) is str for k in keys):
+        return None
+    na = codes < 0
+    if na.any():
+        if not all(v is None or (type(v) is float and v != v) for v in set(x[na].tolist())):
+            return None
+        codes = np.where(na, len(keys), codes)
+        keys.append(None)
+    return np.asarray(codes, dtype=np.intp), keys
 
 
 def _check_categorical_args(
@@ -674,10 +699,14 @@ def _check_categorical_args(
     _check_share_param(problems, "min_group_share", min_group_share)
     _check_method(problems, method)
     _check_smoothing(problems, "smoothing", smoothing)
-    codes_list: list[int] | None = None
     keys: list[Any] = []
     n_x: int | None = None
-    if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
+    fast = _code_distinct(x)
+    codes_list: list[int] | np.ndarray | None = None
+    if fast is not None:
+        codes_list, keys = fast
+        n_x = len(codes_list)
+    elif isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
         problems.append(("x", "must be a sequence of categories (str or None)"))
     else:
         index: dict[Any, int] = {}
@@ -746,7 +775,7 @@ def _unseen_index(groups: Sequence[tuple[str, ...]], counts: Sequence[int]) -> i
 
 
 def fit_categorical(
-    x: Sequence[str | None],
+    x: Sequence[str | None] | np.ndarray,
     y: Any,
     *,
     max_groups: int = 6,
@@ -760,7 +789,9 @@ def fit_categorical(
     group with the nearest bad rate; adjacent groups are then merged losing the least IV.
 
     Args:
-        x: Categories (``str``); ``None`` (or a float NaN) is missing.
+        x: Categories (``str``); ``None`` (or a float NaN) is missing. A numpy object array
+            of them is coded once per distinct value (pandas' factorisation, when pandas is
+            installed), the same result faster.
         y: 0/1 labels (1 = bad), same length as ``x``, both classes present.
         max_groups: Largest number of groups (the missing bin is extra), >= 1.
         min_group_share: Smallest share of all rows (missing ones included) a group may

@@ -556,8 +556,38 @@ class CategoricalBinning:
         """
         if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
             raise InvalidInputError([("x", "must be a sequence of categories, not one value")])
+        if isinstance(x, np.ndarray) and x.dtype == object and x.ndim == 1 and x.size > 64:
+            fast = self._transform_distinct(x)
+            if fast is not None:
+                return fast
         one = self.bin_index_one
         return np.fromiter((one(v) for v in x), dtype=np.intp)
+
+    def _transform_distinct(self, x: np.ndarray) -> np.ndarray | None:
+        """:meth:`transform_index` of an object array looked up once per distinct value
+        (pandas' hash factorisation), when its values are strings, ``None`` and float NaN
+        only; ``None`` otherwise (pandas absent, or other values: the caller loops)."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - pandas is in every extra that fits tables
+            return None
+        try:
+            codes, uniques = pd.factorize(x)
+        except TypeError:  # unhashable values
+            return None
+        labels = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+        if not all(type(u) is str for u in labels):
+            return None
+        na = codes < 0
+        if na.any() and not all(
+            v is None or (type(v) is float and v != v) for v in set(x[na].tolist())
+        ):
+            return None
+        lookup = self._lookup
+        unseen = self.unseen_index
+        table = np.array([lookup.get(u, unseen) for u in labels] + [self._missing], dtype=np.intp)
+        out: np.ndarray = table[codes]
+        return out
 
     def transform_woe(self, x: Iterable[Any]) -> np.ndarray:
         """WOE of every value; see :meth:`transform_index`.

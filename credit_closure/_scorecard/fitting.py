@@ -74,7 +74,7 @@ class AttributeColumn(NamedTuple):
     category, ``None`` for missing; or a float, NaN for missing)."""
 
     categorical: bool
-    values: list[Any]
+    values: list[Any] | np.ndarray
 
 
 class AttributeColumns(NamedTuple):
@@ -93,6 +93,9 @@ class FitRequest(NamedTuple):
     data: TrainingData
     attributes: dict[str, AttributeColumn]
     training_note: str | None
+    #: The feature matrix when the data came as tables (``data.profiles`` is then empty);
+    #: ``None``: the features are extracted from ``data.profiles``.
+    features: np.ndarray | None = None
 
 
 def _check_outcomes(outcomes: list[Any], n: int, problems: list[Problem]) -> list[int]:
@@ -204,6 +207,30 @@ def attribute_columns(
     return AttributeColumns(out, problems)
 
 
+class CheckedSettings(NamedTuple):
+    """The fit parameters, scale and reason texts, and the problems found in them."""
+
+    params: dict[str, Any]
+    texts: dict[str, ReasonText]
+    problems: list[Problem]
+
+
+def check_settings(
+    params: Mapping[str, Any], *, scale: Any, reason_texts: Any, training_note: Any
+) -> CheckedSettings:
+    """The problems of the parameters, the scale, the reason texts and the training note
+    (shared by the fits from profiles and from tables)."""
+    params = dict(params)
+    problems = _check_params(params)
+    if scale is not None and not isinstance(scale, Scale):
+        problems.append(("scale", "must be a Scale or None"))
+    texts, tproblems = _check_texts(reason_texts, "reason_texts")
+    problems += tproblems
+    if training_note is not None and not isinstance(training_note, str):
+        problems.append(("training_note", "must be a string or None"))
+    return CheckedSettings(params, texts, problems)
+
+
 def check_request(
     params: Mapping[str, Any],
     *,
@@ -216,14 +243,9 @@ def check_request(
 ) -> FitRequest:
     """The checked fit request; raises listing every problem of the parameters and the
     data at once."""
-    params = dict(params)
-    problems = _check_params(params)
-    if scale is not None and not isinstance(scale, Scale):
-        problems.append(("scale", "must be a Scale or None"))
-    texts, tproblems = _check_texts(reason_texts, "reason_texts")
-    problems += tproblems
-    if training_note is not None and not isinstance(training_note, str):
-        problems.append(("training_note", "must be a string or None"))
+    params, texts, problems = check_settings(
+        params, scale=scale, reason_texts=reason_texts, training_note=training_note
+    )
     try:
         data = check_training_data(profiles, outcomes, as_of)
     except InvalidInputError as exc:
@@ -413,6 +435,94 @@ def regress(
     return Regression(selected, coefs, intercept, status)
 
 
+#: The values ``C="auto"`` chooses from, in the order a tie is broken (the first wins):
+#: the fixed default before ``"auto"`` first, then stronger and weaker penalties.
+C_GRID = (0.3, 0.1, 1.0, 0.03, 0.01)
+C_GRID_ASCENDING = tuple(sorted(C_GRID))
+#: The folds of the cross-validation that chooses ``C`` (``C="auto"``).
+C_FOLDS = 3
+#: ``C="auto"`` falls back to this when a class has fewer than ``2 * C_FOLDS`` rows.
+C_FALLBACK = 0.3
+
+
+class ChosenC(NamedTuple):
+    """The ``C`` of the regression, and the mean inner-CV AUC of each value tried (empty
+    when ``C`` was given, or when there were too few rows to choose)."""
+
+    C: float
+    cv_auc: dict[float, float]
+
+
+def _stratified_folds(y: np.ndarray, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``k`` stratified folds of the rows (training, test), deterministic: each class's rows
+    in a fixed random order (seed 0) dealt out in turn."""
+    rng = np.random.default_rng(0)
+    fold = np.empty(y.size, dtype=np.int64)
+    for cls in (0, 1):
+        rows = np.flatnonzero(y == cls)
+        fold[rng.permutation(rows)] = np.arange(rows.size) % k
+    return [(np.flatnonzero(fold != f), np.flatnonzero(fold == f)) for f in range(k)]
+
+
+def _subset(columns: Columns, rows: np.ndarray) -> Columns:
+    """The training columns of ``rows``."""
+    attrs = {
+        name: AttributeColumn(
+            col.categorical,
+            np.asarray(col.values, dtype=object if col.categorical else np.float64)[rows],
+        )
+        for name, col in columns.attributes.items()
+    }
+    return Columns(columns.features[rows], attrs)
+
+
+def choose_c(
+    params: Mapping[str, Any], columns: Columns, y: np.ndarray, logistic_regression: Any
+) -> ChosenC:
+    """``params["C"]``, or with ``"auto"`` the value of :data:`C_GRID` with the largest mean
+    AUC in a stratified :data:`C_FOLDS`-fold cross-validation of the whole fit (binning,
+    selection and regression refitted on each fold's training rows, so the WOE never sees
+    the rows it is scored on)."""
+    from credit_closure import metrics as _metrics
+
+    if params["C"] != "auto":
+        return ChosenC(float(params["C"]), {})
+    n_bad = int(y.sum())
+    if min(n_bad, y.size - n_bad) < 2 * C_FOLDS:
+        return ChosenC(C_FALLBACK, {})
+    aucs: dict[float, list[float]] = {c: [] for c in C_GRID}
+    for train, test in _stratified_folds(y, C_FOLDS):
+        inner, held = _subset(columns, train), _subset(columns, test)
+        binned = bin_candidates(params, inner, y[train])
+        kept = select_by_iv(binned.candidates, params["min_iv"], params["max_inputs"]).kept
+        if not kept:
+            for c_value in C_GRID:
+                aucs[c_value].append(0.5)
+            continue
+        X = np.column_stack([c.binning.transform_woe(inner.of(c.kind, c.name)) for c in kept])
+        X_held = np.column_stack([c.binning.transform_woe(held.of(c.kind, c.name)) for c in kept])
+        # One regression per value, every kept input in it (the drop of non-positive
+        # coefficients is left to the final fit), warm-started from the next smaller C.
+        model = logistic_regression(
+            C=C_GRID_ASCENDING[0],
+            solver="newton-cholesky",
+            max_iter=1000,
+            tol=1e-7,
+            warm_start=True,
+        )
+        for c_value in C_GRID_ASCENDING:
+            model.set_params(C=c_value)
+            model.fit(X, y[train])
+            lo = X_held @ model.coef_[0] + model.intercept_[0]
+            aucs[c_value].append(float(_metrics.roc_auc(y[test], lo)))
+    means = {c: float(np.mean(v)) for c, v in aucs.items()}
+    best = C_GRID[0]
+    for c_value in C_GRID[1:]:
+        if means[c_value] > means[best]:
+            best = c_value
+    return ChosenC(best, means)
+
+
 def scorecard_inputs(regression: Regression, factor: float) -> list[ScorecardInput]:
     """The scorecard inputs of the regression: points per bin on the scale's ``factor``."""
     inputs = []
@@ -570,8 +680,13 @@ def _method_text(params: Mapping[str, Any]) -> str:
             else "pre-bins grouped by greedy merges, "
         )
         + f"risk WOE with {float(params['woe_smoothing'])!r} added to every bin's bads and goods, "
-        "L2 logistic regression (scikit-learn newton-cholesky), "
-        "points per bin on the shared scale"
+        "L2 logistic regression (scikit-learn newton-cholesky"
+        + (
+            f", C chosen from {list(C_GRID)} by a {C_FOLDS}-fold CV of the whole fit), "
+            if params["C"] == "auto"
+            else "), "
+        )
+        + "points per bin on the shared scale"
     )
 
 
@@ -581,8 +696,10 @@ def training_metadata(
     status: Mapping[InputKey, str],
     scores: TrainingScores,
     sklearn_version: str,
+    chosen: ChosenC | None = None,
 ) -> dict[str, Any]:
-    """The artifact's ``training`` record (its key order is the order it is written in)."""
+    """The artifact's ``training`` record (its key order is the order it is written in);
+    with ``C="auto"``, the ``C`` chosen and the CV AUC of each value tried."""
     data = request.data
     n, n_bad = len(data.outcomes), sum(data.outcomes)
     iv = {(c.kind, c.name): c.binning.iv for c in candidates}
@@ -612,6 +729,11 @@ def training_metadata(
             {"name": nm, "kind": k, "iv": iv.get((k, nm), 0.0), "status": status[(k, nm)]}
             for k, nm in sorted(status)
         ],
+        **(
+            {"C": {"chosen": chosen.C, "cv_auc": {repr(c): a for c, a in chosen.cv_auc.items()}}}
+            if chosen is not None and request.params["C"] == "auto"
+            else {}
+        ),
     }
 
 
@@ -631,10 +753,12 @@ def fit_scorecard(request: FitRequest) -> FittedState:
 
     params, scale = request.params, request.scale
     y = np.asarray(request.data.outcomes, dtype=np.int64)
-    columns = Columns(feature_matrix(request.data), request.attributes)
+    feats = request.features if request.features is not None else feature_matrix(request.data)
+    columns = Columns(feats, request.attributes)
     binned = bin_candidates(params, columns, y)
     selection = select_by_iv(binned.candidates, params["min_iv"], params["max_inputs"])
-    regression = regress(selection.kept, columns, y, params["C"], LogisticRegression)
+    chosen = choose_c(params, columns, y, LogisticRegression)
+    regression = regress(selection.kept, columns, y, chosen.C, LogisticRegression)
     status = {**binned.status, **selection.status, **regression.status}
     if not regression.selected:
         raise InvalidInputError(no_input_problems(request, status), what="training data")
@@ -646,5 +770,7 @@ def fit_scorecard(request: FitRequest) -> FittedState:
         scale=scale,
         texts=reason_texts_for(inputs, request.texts),
         cutoff_averages=scores.cutoff_averages,
-        metadata=training_metadata(request, binned.candidates, status, scores, sklearn.__version__),
+        metadata=training_metadata(
+            request, binned.candidates, status, scores, sklearn.__version__, chosen
+        ),
     )

@@ -109,8 +109,8 @@ def _check_model_params(p: Mapping[str, Any], prefix: str) -> list[Problem]:
     if not finite(v) or not 0.0 <= v <= 0.5:
         out.append((prefix + "min_bin_share", "must be a number between 0 and 0.5"))
     v = p.get("C")
-    if not finite(v) or v <= 0:
-        out.append((prefix + "C", "must be a finite number > 0"))
+    if v != "auto" and (not finite(v) or v <= 0):
+        out.append((prefix + "C", "must be 'auto' or a finite number > 0"))
     v = p.get("min_iv")
     if not finite(v) or v < 0:
         out.append((prefix + "min_iv", "must be a finite number >= 0"))
