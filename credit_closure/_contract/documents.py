@@ -50,6 +50,7 @@ from credit_closure._contract.records import (
     MAX_PUBLIC_RECORDS,
     MAX_SPECIAL_TRANSACTIONS,
 )
+from credit_closure._contract.versioning import V2_ACCOUNT_FIELDS
 from credit_closure.exceptions import InvalidInputError
 
 _T = TypeVar("_T")
@@ -273,20 +274,7 @@ _ENTERPRISE_FIELDS = {"enterprise_id": True, "principals": False, "attributes": 
 
 # ---- contract v2: the fields each record adds (all optional) ----
 _ACCOUNT_V2 = dict.fromkeys(
-    (
-        "classification",
-        "liability",
-        "institution_type",
-        "current_overdue_amount",
-        "current_overdue_periods",
-        "first_delinquency_on",
-        "last_payment_on",
-        "repayment_history",
-        "history_end",
-        "overdue_amounts",
-        "special_transactions",
-        "limit_history",
-    ),
+    (*V2_ACCOUNT_FIELDS, "special_transactions", "limit_history"),
     False,
 )
 _CLOSURE_V2 = {"kind": False}
