@@ -261,8 +261,11 @@ class SyntheticPortfolio:
         as_of: The date every profile is observed at (nothing in a profile is later).
         seed: The seed the portfolio was drawn from.
         intercept: The outcome intercept ``b0`` that was used.
+        contract_version: 1, or 2 for profiles with the contract v2 detail.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: Unreleased
+       ``contract_version``.
     """
 
     profiles: tuple[CreditProfile, ...] = attrs.field(converter=_profile_tuple)
@@ -275,6 +278,7 @@ class SyntheticPortfolio:
     as_of: _dt.date
     seed: int
     intercept: float
+    contract_version: int = 1
 
     def __attrs_post_init__(self) -> None:
         _check_aligned(
@@ -360,8 +364,12 @@ class TrainingData:
         return f"<TrainingData: {len(self.profiles)} labelled profiles>"
 
 
-def _check_arguments(n: Any, seed: Any, as_of: Any, bad_rate: Any) -> None:
+def _check_arguments(
+    n: Any, seed: Any, as_of: Any, bad_rate: Any, contract_version: Any = 1
+) -> None:
     problems: list[tuple[str, str]] = []
+    if type(contract_version) is not int or contract_version not in (1, 2):
+        problems.append(("contract_version", f"must be 1 or 2 (got {contract_version!r:.40})"))
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         problems.append(("n", f"must be an integer (got {type(n).__name__})"))
     elif not 1 <= cast(int, n) <= MAX_SUBJECTS:  # an Integral compares as an int
@@ -391,6 +399,7 @@ def generate_portfolio(
     seed: int = 0,
     as_of: _dt.date = _dt.date(2026, 6, 30),
     bad_rate: float | None = None,
+    contract_version: int = 1,
 ) -> SyntheticPortfolio:
     """Draw a synthetic portfolio of ``n`` subjects with known default probabilities.
 
@@ -406,6 +415,11 @@ def generate_portfolio(
         bad_rate: If given, in (0, 1): the intercept is shifted so that the mean true
             probability over this sample equals ``bad_rate``. By default the intercept is
             :data:`DEFAULT_INTERCEPT` (a default rate around 7%).
+        contract_version: 1 (the default) for v1 profiles, 2 for the same subjects with the
+            contract v2 detail (repayment histories, classifications, v2 statuses, special
+            transactions, limit histories, guarantees, public records ...; see "Contract v2
+            detail" in :mod:`credit_closure.synth`). The v1 output of a seed does not depend
+            on it.
 
     Returns:
         A :class:`SyntheticPortfolio`.
@@ -425,9 +439,9 @@ def generate_portfolio(
         >>> round(float(generate_portfolio(300, seed=7, bad_rate=0.2).true_probability.mean()), 6)
         0.2
     """
-    _check_arguments(n, seed, as_of, bad_rate)
+    _check_arguments(n, seed, as_of, bad_rate, contract_version)
     n, seed = int(n), int(seed)
-    profiles, z, obs, u = _generate(n, seed, as_of)
+    profiles, z, obs, u = _generate(n, seed, as_of, contract_version)
     score = obs - RESIDUAL_WEIGHT * z
     if bad_rate is None:
         intercept = DEFAULT_INTERCEPT
@@ -442,6 +456,7 @@ def generate_portfolio(
         as_of=as_of,
         seed=seed,
         intercept=intercept,
+        contract_version=contract_version,
     )
 
 
