@@ -156,6 +156,7 @@ import numpy.typing as npt
 from credit_closure._contract.documents import loads_document
 from credit_closure._contract.model import (
     CreditProfile,
+    Enterprise,
 )
 from credit_closure._synth.draws import (
     _sigmoid,
@@ -173,6 +174,7 @@ __all__ = [
     "RESIDUAL_WEIGHT",
     "SyntheticPortfolio",
     "TrainingData",
+    "generate_enterprises",
     "generate_portfolio",
     "read_jsonl",
 ]
@@ -458,6 +460,56 @@ def generate_portfolio(
         intercept=intercept,
         contract_version=contract_version,
     )
+
+
+#: Largest ``n`` :func:`generate_enterprises` accepts.
+MAX_ENTERPRISES = 1_000_000
+
+
+def generate_enterprises(
+    n: int,
+    *,
+    seed: int = 0,
+    as_of: _dt.date = _dt.date(2026, 6, 30),
+) -> tuple[Enterprise, ...]:
+    """Draw ``n`` synthetic contract v2 enterprises (companies and their principals).
+
+    Each enterprise has 1 + min(3, Poisson(0.8)) principals, who are the subjects of
+    ``generate_portfolio(m, seed=seed, as_of=as_of, contract_version=2)`` in order (``m`` the
+    number of principals), the first of each enterprise its legal representative; its own
+    facilities, external guarantees, public records, overdue interest and advances are drawn
+    as documented in "Enterprises" in :mod:`credit_closure.synth`. There is no default
+    outcome: they are meant for validation, throughput and adapter tests.
+
+    Args:
+        n: Number of enterprises, 1 to 1,000,000.
+        seed: Non-negative integer seed (below 2**64).
+        as_of: Observation date (on or after :data:`MIN_AS_OF`).
+
+    Returns:
+        A tuple of v2 :class:`~credit_closure.Enterprise`.
+
+    Raises:
+        InvalidInputError: If an argument is invalid; each problem names the argument.
+
+    Example:
+        >>> from credit_closure.synth import generate_enterprises
+        >>> ents = generate_enterprises(3, seed=1)
+        >>> [e.contract_version for e in ents], ents[0].principals[0].role.value
+        ([2, 2, 2], 'legal_representative')
+    """
+    _check_arguments(n, seed, as_of, None)
+    if int(n) > MAX_ENTERPRISES:
+        raise InvalidInputError(
+            [("n", f"must be between 1 and {MAX_ENTERPRISES} (got {int(n)})")], what="argument"
+        )
+    from credit_closure._synth.enterprises import _generate_enterprises
+
+    n, seed = int(n), int(seed)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(0, 4))))
+    sizes = (1 + np.minimum(3, rng.poisson(0.8, size=n))).tolist()
+    pf = generate_portfolio(sum(sizes), seed=seed, as_of=as_of, contract_version=2)
+    return _generate_enterprises(n, seed, as_of, pf.profiles, pf.true_probability, sizes)
 
 
 # ----------------------------------------------------------------------------------------

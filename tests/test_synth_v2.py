@@ -309,3 +309,46 @@ class TestRates:
             "individual",
             "joint",
         }
+
+
+@pytest.fixture(scope="module")
+def ents():
+    from credit_closure.synth import generate_enterprises
+
+    return generate_enterprises(150, seed=3)
+
+
+class TestEnterprises:
+    def test_deterministic_and_valid(self, ents):
+        from credit_closure import Enterprise
+        from credit_closure.synth import generate_enterprises
+
+        assert generate_enterprises(150, seed=3) == ents
+        for e in ents:
+            assert e.contract_version == 2
+            assert Enterprise.from_dict(json.loads(json.dumps(e.to_dict()))) == e
+            assert e.principals[0].role.value == "legal_representative"
+            assert all(pr.role_since is not None and pr.role_since <= AS_OF for pr in e.principals)
+            assert 1 <= len(e.facilities) <= 6
+
+    def test_enterprises_assess(self, ents):
+        for e in ents[:60]:
+            a = assess(e, as_of=AS_OF)
+            assert a.decision in ("approve", "refer", "decline")
+
+    def test_facility_histories_agree_with_status(self, ents):
+        for e in ents:
+            for f in e.facilities:
+                s = history_summary(f.repayment_history)
+                assert f.months_delinquent_24m == s.months
+                overdue = f.repayment_history[-1] in "1234567"
+                assert (f.status is AccountStatus.OVERDUE) == overdue
+                assert (f.current_overdue_periods > 0) == overdue
+
+    def test_bad_arguments(self):
+        from credit_closure.synth import generate_enterprises
+
+        with pytest.raises(InvalidInputError, match="n"):
+            generate_enterprises(0)
+        with pytest.raises(InvalidInputError, match="n"):
+            generate_enterprises(2_000_000)
