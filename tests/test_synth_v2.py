@@ -352,3 +352,19 @@ class TestEnterprises:
             generate_enterprises(0)
         with pytest.raises(InvalidInputError, match="n"):
             generate_enterprises(2_000_000)
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    [dt.date(2025, 3, 1), dt.date(2024, 2, 29), dt.date(1931, 1, 31), dt.date(2030, 12, 31)],
+)
+def test_valid_at_other_dates(as_of):
+    """Month ends, leap days and the earliest dates: every profile validates and assesses."""
+    pf = generate_portfolio(400, seed=as_of.day, as_of=as_of, contract_version=2)
+    for p in pf.profiles:
+        assert CreditProfile.from_dict(json.loads(json.dumps(p.to_dict()))) == p
+        assert not p.dated_after(as_of)
+        for a in p.accounts:
+            assert a.history_end == as_of
+    for p in pf.profiles[:100]:
+        assess(p, as_of=as_of)
