@@ -231,8 +231,9 @@ limit history              revolving lines (not not_activated): the opening limi
                            with p .25, independently of ``z``
 inquiries                  institution type by kind (loan_approval: bank .45, consumer
                            finance .2, microloan .15, online platform .2; card_approval:
-                           card issuer .7 / bank .3; post_loan, guarantee_check, other
-                           likewise); a self-employed subject's loan approvals are
+                           card issuer .7 / bank .3; post_loan: bank .5, consumer finance
+                           .25, online platform .15, microloan .1; guarantee_check: guarantee
+                           company / bank .5 each; other: other; self: none); a self-employed subject's loan approvals are
                            financing_approval (hard) with p .3; added soft reasons, Poisson
                            over 24 months (at most 3 each): pre_insurance_review .15,
                            credit_review .10, executive_review .02 (.5 self-employed),
@@ -464,7 +465,7 @@ class SyntheticPortfolio:
     def to_jsonl(self, path: _PathLike) -> None:
         """Write the portfolio as a training file: one JSON object per line.
 
-        Each line is ``{"profile": {...v1 profile...}, "outcome": 0 or 1, "as_of":
+        Each line is ``{"profile": {...profile...}, "outcome": 0 or 1, "as_of":
         "YYYY-MM-DD"}``, UTF-8, ``\\n``-terminated. :func:`read_jsonl` reads it back.
 
         Args:
@@ -719,7 +720,7 @@ def _read_line(
 def read_jsonl(path: _PathLike) -> TrainingData:
     """Read a training file written by :meth:`SyntheticPortfolio.to_jsonl` (or by a lender).
 
-    Strict: every line must be one JSON object with exactly the keys ``profile`` (a v1
+    Strict: every line must be one JSON object with exactly the keys ``profile`` (a v1 or v2
     profile document), ``outcome`` (the integer 0 or 1) and ``as_of`` (``YYYY-MM-DD``, with no
     date in the profile after it). Blank lines, unknown keys, duplicate keys and
     ``NaN``/``Infinity`` are errors.
