@@ -8,6 +8,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from credit_closure import (
     AccountStatus,
@@ -368,3 +370,21 @@ def test_valid_at_other_dates(as_of):
             assert a.history_end == as_of
     for p in pf.profiles[:100]:
         assess(p, as_of=as_of)
+
+
+@settings(max_examples=5, deadline=None)
+@given(
+    seed=st.integers(0, 2**64 - 1),
+    n=st.integers(1, 25),
+    as_of=st.dates(dt.date(1930, 1, 1), dt.date(2100, 12, 31)),
+)
+def test_any_seed_and_date_gives_valid_deterministic_v2(seed, n, as_of):
+    pf = generate_portfolio(n, seed=seed, as_of=as_of, contract_version=2)
+    k = min(n, 3)
+    assert (
+        generate_portfolio(k, seed=seed, as_of=as_of, contract_version=2).profiles
+        == (pf.profiles[:k])
+    )
+    for p in pf.profiles:
+        assert CreditProfile.from_dict(json.loads(json.dumps(p.to_dict()))) == p
+        assert not p.dated_after(as_of)
