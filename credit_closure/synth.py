@@ -233,8 +233,10 @@ inquiries                  institution type by kind (loan_approval: bank .45, co
                            finance .2, microloan .15, online platform .2; card_approval:
                            card issuer .7 / bank .3; post_loan: bank .5, consumer finance
                            .25, online platform .15, microloan .1; guarantee_check: guarantee
-                           company / bank .5 each; other: other; self: none); a self-employed subject's loan approvals are
-                           financing_approval (hard) with p .3; added soft reasons, Poisson
+                           company / bank .5 each; other: other; self: none;
+                           financing_approval: bank .7, leasing .15, guarantee company .15);
+                           a self-employed subject's loan approvals are financing_approval
+                           (hard) with p .3; added soft reasons, Poisson
                            over 24 months (at most 3 each): pre_insurance_review .15,
                            credit_review .10, executive_review .02 (.5 self-employed),
                            admission_review .12, merchant_review .03, dispute_check .01
