@@ -573,7 +573,8 @@ def generate_portfolio(
             contract v2 detail (repayment histories, classifications, v2 statuses, special
             transactions, limit histories, guarantees, public records ...; see "Contract v2
             detail" in :mod:`credit_closure.synth`). The v1 output of a seed does not depend
-            on it.
+            on it. v2 generation takes about 3 times as long as v1
+            (``benchmarks/bench_synth.py``).
 
     Returns:
         A :class:`SyntheticPortfolio`.
