@@ -136,7 +136,158 @@ equals ``generate_portfolio(k, seed=s).profiles``; the outcomes agree too unless
 given (the intercept then depends on the whole sample). Changing ``as_of`` shifts every date
 and leaves the rest unchanged.
 
+Contract v2 detail (``contract_version=2``)
+
+``generate_portfolio(n, seed=s, contract_version=2)`` returns the **same subjects** as the v1
+call: each profile is the v1 profile of that seed with the contract v2 detail added. The three
+v1 summaries, dates, limits and balances are unchanged; every v2 status, closure initiator and
+inquiry kind used has the v1 value as its scoring equivalent (``V1_STATUS``, ``V1_INITIATOR``,
+``V1_INQUIRY_KIND``), so the v1 features read the same facts. The detail is drawn from each
+block's own child seed (``SeedSequence(seed, spawn_key=(block, 2))``): the v1 output of a seed
+is byte-identical whether or not v2 is asked for. ``z`` below is the same latent
+creditworthiness as above.
+
+=========================  ===================================================================
+What                       How it is drawn
+=========================  ===================================================================
+repayment history          one per account, oldest first, ending in the ``as_of`` month
+                           (``history_end = as_of``); ``clip(months since opening + 1, 24,
+                           60)`` symbols; ``/`` before the opening month and after the month
+                           an account ended; ``*`` for the months of a running revolving line
+                           with no balance, else ``N``; the closure month shows ``C`` (closed
+                           normally), ``G`` (ended abnormally or transferred), ``B`` (charged
+                           off or bad debt), ``D`` / ``Z`` (guarantor compensation /
+                           asset-for-debt)
+delinquency in history     the last 24 symbols hold exactly ``months_delinquent_24m``
+                           delinquent months: the longest run (``max_consecutive...``) as
+                           ``1 2 3 4 5 6 7 7 ...`` and the others single ``1`` months apart,
+                           so the summaries derived from the history are the v1 ones and the
+                           worst symbol proves ``worst_dpd_24m``. Where the account's months
+                           cannot hold them apart, the separators are ``#`` (unknown; under
+                           1% of accounts). An old charge-off shows ``1234567`` then ``B``
+placement                  ended accounts: the run ends the month before the closure when the
+                           closure followed delinquency (``worst_dpd_6m_before`` > 0 or a
+                           lender-risk closure), else 7+ months before it when there is room;
+                           running accounts with a balance are **overdue now** (the run ends
+                           in the ``as_of`` month) with p = σ(-1.0 - 0.8 z) after a 3+ month
+                           run or on a suspended line, σ(-2.2 - 0.8 z) otherwise; else the
+                           run ends before the current month
+current overdue            running accounts: ``current_overdue_periods`` = the run's length
+                           when overdue now, else 0; ``current_overdue_amount`` = periods x
+                           the amount due per period (limit x 5% for revolving lines, 1/18
+                           instalment, 1/240 mortgage, 1/24 business loan), at most the
+                           balance; ended accounts: absent (unknown)
+``overdue_amounts``        for histories with a delinquent month: the amount due x the
+                           symbol's number of periods, 0 in other known months, unknown for
+                           ``/`` and ``#``
+``first_delinquency_on``   the first delinquent month of the history (on the opening day of
+                           the month, not before opening nor after ``as_of``); absent
+                           without one
+``last_payment_on``        closed normally: the closing date; ended otherwise: the month
+                           before the final delinquent run; running and overdue ``k``
+                           periods: ``k`` months ago; running revolving line with no
+                           balance: absent; other running accounts: 0-24 days before
+                           ``as_of``
+five-level class           running accounts, by current overdue periods: 0 正常 normal,
+(五级分类)                 1-3 关注 special_mention, 4-6 次级 substandard, 7-12 可疑
+                           doubtful, 13+ 损失 loss; at least special_mention when
+                           restructured, frozen, stopped, suspended or collateral-short;
+                           ended accounts: loss if charged off / judicial recovery / bad
+                           debt, doubtful if transferred / forced liquidation / abnormal,
+                           else normal
+v2 statuses                suspended -> frozen .4, stopped .3 (else suspended); charged_off ->
+                           judicial_recovery .15 (with a judicial_recovery transaction);
+                           transferred mortgage or business loan -> forced_liquidation .25;
+                           open term loan overdue now -> overdue .6; open mortgage or
+                           business loan with delinquency in 24 months -> collateral_shortfall
+                           .1; open card with no balance, no delinquency, opened within a
+                           year -> not_activated .3
+special transactions       early_settlement on every term loan the consumer paid off early
+                           (on the closing date, amount limit x U(.1, .9)); ended mortgage /
+                           business loan after a derogatory end: guarantor_compensation .3,
+                           asset_for_debt .3; other derogatory end with a balance:
+                           debt_relief .1; running after a 3+ month run: restructuring .2,
+                           else running term loan with delinquency: extension .1 (3-12
+                           months); dated after the delinquency
+closure ``kind``           line_closure for revolving lines; term loans closed normally:
+                           early_settlement (by the consumer) or settlement (run to term;
+                           initiator ``paid_as_agreed``, scored as v1's ``unknown``)
+liability                  mortgage joint .35, business loan joint .1, credit card
+                           authorized_user .04, else individual
+institution type           huabei, jiebei, consumer_finance: consumer_finance; jd_baitiao,
+                           jd_jintiao, meituan_yuefu, douyin_yuefu: online_platform;
+                           weilidai, webank, mybank: bank; auto_finance: auto_finance; bank
+                           cards credit_card_issuer .6 / bank .4; other bank loans bank .9 /
+                           credit_union .1
+limit history              revolving lines (not not_activated): the opening limit (initiator
+                           unknown), then 0-3 changes (P(1+) .45, P(2+) .2, P(3+) .08) at
+                           uniform dates: increases x1.1-1.6 (p .8, .4 after delinquency;
+                           consumer 30%, else platform_policy) or decreases x0.5-0.9
+                           (lender_risk after delinquency, lender_inactivity with no
+                           balance, else platform_policy); the last entry is the current
+                           limit. **Platform cut**: after a revolving line closed in the last
+                           year, each other open revolving line is cut by the platform
+                           (platform_policy, from 1.25-2x its current limit) within 90 days
+                           with p .25, independently of ``z``
+inquiries                  institution type by kind (loan_approval: bank .45, consumer
+                           finance .2, microloan .15, online platform .2; card_approval:
+                           card issuer .7 / bank .3; post_loan: bank .5, consumer finance
+                           .25, online platform .15, microloan .1; guarantee_check: guarantee
+                           company / bank .5 each; other: other; self: none;
+                           financing_approval: bank .7, leasing .15, guarantee company .15);
+                           a self-employed subject's loan approvals are financing_approval
+                           (hard) with p .3; added soft reasons, Poisson
+                           over 24 months (at most 3 each): pre_insurance_review .15,
+                           credit_review .10, executive_review .02 (.5 self-employed),
+                           admission_review .12, merchant_review .03, dispute_check .01
+guarantees                 Poisson(.06 + .35 self-employed + .04 age 35+), at most 4; of an
+                           enterprise with p .75 self-employed (.2 otherwise), else a
+                           person; amount lognormal (median 300,000 / 80,000, σ .8); began
+                           0-8 years ago, runs 1-5 years; ended: closed, balance 0, normal;
+                           running: balance U(.2, 1) x amount, substandard / doubtful / loss
+                           (equally) with p σ(-2.6 - 0.9 z) and an overdue amount, else
+                           special_mention .06 / normal
+public records             p σ(-3.9 - 1.1 z + .5 self-employed), then 1 + Poisson(.3) (at
+                           most 3) in the last 5 years: civil_judgment .30, enforcement .22,
+                           tax_arrears .15, administrative_penalty .15, dishonest_debtor
+                           .10, bankruptcy .03, other .05; open .45 (dishonest_debtor .7),
+                           else satisfied 73% / closed 27%
+=========================  ===================================================================
+
+The v2 ground truth adds these terms to the log-odds of the subject's v1 profile (the
+intercept and ``r`` stay as above, so a v2 portfolio's default rate is somewhat higher, about
+7.5% against 7% at the default intercept):
+
+=============================  ===============================================================
+Term                           Contribution to the log-odds
+=============================  ===============================================================
+public records                 ``+0.6`` with an open record in 5 years, ``+0.25`` with records
+                               none of them open
+troubled guarantee             ``+0.4`` if a guarantee with a balance is substandard or worse
+overdue now                    ``+0.5`` if an account has ``current_overdue_periods`` >= 1
+restructured                   ``+0.3`` for a restructuring or extension in 24 months
+=============================  ===============================================================
+
+The history's worst symbol, the classifications and the v2 statuses add nothing beyond the v1
+terms they restate (the worst DPD, 连三累六, abnormal ends ...); limit histories, institution
+types, liabilities, the new inquiry reasons and closure kinds have no effect on ``p``.
+
+Enterprises (:func:`generate_enterprises`): 1 + min(3, Poisson(.8)) principals per company,
+the subjects of a v2 portfolio of the same seed in order, the first the legal representative
+(role since 2-10 years, or the last 2 years with p .15: a recent change); shareholders .6,
+guarantors .25 (no stake), actual controllers .15; stakes 30-90% of what is left. Facilities:
+1 + Poisson(1.2) (at most 6) business loans .55, overdrafts .25, instalment loans .2, from a
+bank, limit around 500,000; delinquent with p min(.9, 1.5 p_rep) (``p_rep`` the legal
+representative's true default probability), a run of 1 + Geometric(.5) months (at most 12),
+overdue now with p .3 (status ``overdue``, classification by periods as above); the summaries
+are derived from the history. External guarantees Poisson(.6) (substandard with p min(.9,
+2 p_rep)); a public record (tax arrears or civil judgment) with p min(.9, .04 + p_rep);
+``overdue_interest`` from the overdue facilities, ``advances`` with p min(.5, p_rep). There is
+no company outcome.
+
 .. versionadded:: 0.1.0
+.. versionchanged:: Unreleased
+   Contract v2 detail (``contract_version=2``) and :func:`generate_enterprises`.
 """
 
 from __future__ import annotations
@@ -156,6 +307,7 @@ import numpy.typing as npt
 from credit_closure._contract.documents import loads_document
 from credit_closure._contract.model import (
     CreditProfile,
+    Enterprise,
 )
 from credit_closure._synth.draws import (
     _sigmoid,
@@ -168,11 +320,13 @@ from credit_closure.exceptions import InvalidInputError
 
 __all__ = [
     "DEFAULT_INTERCEPT",
+    "MAX_ENTERPRISES",
     "MAX_SUBJECTS",
     "MIN_AS_OF",
     "RESIDUAL_WEIGHT",
     "SyntheticPortfolio",
     "TrainingData",
+    "generate_enterprises",
     "generate_portfolio",
     "read_jsonl",
 ]
@@ -261,8 +415,11 @@ class SyntheticPortfolio:
         as_of: The date every profile is observed at (nothing in a profile is later).
         seed: The seed the portfolio was drawn from.
         intercept: The outcome intercept ``b0`` that was used.
+        contract_version: 1, or 2 for profiles with the contract v2 detail.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: Unreleased
+       ``contract_version``.
     """
 
     profiles: tuple[CreditProfile, ...] = attrs.field(converter=_profile_tuple)
@@ -275,6 +432,7 @@ class SyntheticPortfolio:
     as_of: _dt.date
     seed: int
     intercept: float
+    contract_version: int = 1
 
     def __attrs_post_init__(self) -> None:
         _check_aligned(
@@ -309,7 +467,7 @@ class SyntheticPortfolio:
     def to_jsonl(self, path: _PathLike) -> None:
         """Write the portfolio as a training file: one JSON object per line.
 
-        Each line is ``{"profile": {...v1 profile...}, "outcome": 0 or 1, "as_of":
+        Each line is ``{"profile": {...profile...}, "outcome": 0 or 1, "as_of":
         "YYYY-MM-DD"}``, UTF-8, ``\\n``-terminated. :func:`read_jsonl` reads it back.
 
         Args:
@@ -360,8 +518,12 @@ class TrainingData:
         return f"<TrainingData: {len(self.profiles)} labelled profiles>"
 
 
-def _check_arguments(n: Any, seed: Any, as_of: Any, bad_rate: Any) -> None:
+def _check_arguments(
+    n: Any, seed: Any, as_of: Any, bad_rate: Any, contract_version: Any = 1
+) -> None:
     problems: list[tuple[str, str]] = []
+    if type(contract_version) is not int or contract_version not in (1, 2):
+        problems.append(("contract_version", f"must be 1 or 2 (got {contract_version!r:.40})"))
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         problems.append(("n", f"must be an integer (got {type(n).__name__})"))
     elif not 1 <= cast(int, n) <= MAX_SUBJECTS:  # an Integral compares as an int
@@ -391,6 +553,7 @@ def generate_portfolio(
     seed: int = 0,
     as_of: _dt.date = _dt.date(2026, 6, 30),
     bad_rate: float | None = None,
+    contract_version: int = 1,
 ) -> SyntheticPortfolio:
     """Draw a synthetic portfolio of ``n`` subjects with known default probabilities.
 
@@ -406,6 +569,12 @@ def generate_portfolio(
         bad_rate: If given, in (0, 1): the intercept is shifted so that the mean true
             probability over this sample equals ``bad_rate``. By default the intercept is
             :data:`DEFAULT_INTERCEPT` (a default rate around 7%).
+        contract_version: 1 (the default) for v1 profiles, 2 for the same subjects with the
+            contract v2 detail (repayment histories, classifications, v2 statuses, special
+            transactions, limit histories, guarantees, public records ...; see "Contract v2
+            detail" in :mod:`credit_closure.synth`). The v1 output of a seed does not depend
+            on it. v2 generation takes about 3 times as long as v1
+            (``benchmarks/bench_synth.py``).
 
     Returns:
         A :class:`SyntheticPortfolio`.
@@ -425,9 +594,9 @@ def generate_portfolio(
         >>> round(float(generate_portfolio(300, seed=7, bad_rate=0.2).true_probability.mean()), 6)
         0.2
     """
-    _check_arguments(n, seed, as_of, bad_rate)
+    _check_arguments(n, seed, as_of, bad_rate, contract_version)
     n, seed = int(n), int(seed)
-    profiles, z, obs, u = _generate(n, seed, as_of)
+    profiles, z, obs, u = _generate(n, seed, as_of, contract_version)
     score = obs - RESIDUAL_WEIGHT * z
     if bad_rate is None:
         intercept = DEFAULT_INTERCEPT
@@ -442,7 +611,58 @@ def generate_portfolio(
         as_of=as_of,
         seed=seed,
         intercept=intercept,
+        contract_version=contract_version,
     )
+
+
+#: Largest ``n`` :func:`generate_enterprises` accepts.
+MAX_ENTERPRISES = 1_000_000
+
+
+def generate_enterprises(
+    n: int,
+    *,
+    seed: int = 0,
+    as_of: _dt.date = _dt.date(2026, 6, 30),
+) -> tuple[Enterprise, ...]:
+    """Draw ``n`` synthetic contract v2 enterprises (companies and their principals).
+
+    Each enterprise has 1 + min(3, Poisson(0.8)) principals, who are the subjects of
+    ``generate_portfolio(m, seed=seed, as_of=as_of, contract_version=2)`` in order (``m`` the
+    number of principals), the first of each enterprise its legal representative; its own
+    facilities, external guarantees, public records, overdue interest and advances are drawn
+    as documented in "Enterprises" in :mod:`credit_closure.synth`. There is no default
+    outcome: they are meant for validation, throughput and adapter tests.
+
+    Args:
+        n: Number of enterprises, 1 to 1,000,000.
+        seed: Non-negative integer seed (below 2**64).
+        as_of: Observation date (on or after :data:`MIN_AS_OF`).
+
+    Returns:
+        A tuple of v2 :class:`~credit_closure.Enterprise`.
+
+    Raises:
+        InvalidInputError: If an argument is invalid; each problem names the argument.
+
+    Example:
+        >>> from credit_closure.synth import generate_enterprises
+        >>> ents = generate_enterprises(3, seed=1)
+        >>> [e.contract_version for e in ents], ents[0].principals[0].role.value
+        ([2, 2, 2], 'legal_representative')
+    """
+    _check_arguments(n, seed, as_of, None)
+    if int(n) > MAX_ENTERPRISES:
+        raise InvalidInputError(
+            [("n", f"must be between 1 and {MAX_ENTERPRISES} (got {int(n)})")], what="argument"
+        )
+    from credit_closure._synth.enterprises import _generate_enterprises
+
+    n, seed = int(n), int(seed)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(0, 4))))
+    sizes = (1 + np.minimum(3, rng.poisson(0.8, size=n))).tolist()
+    pf = generate_portfolio(sum(sizes), seed=seed, as_of=as_of, contract_version=2)
+    return _generate_enterprises(n, seed, as_of, pf.profiles, pf.true_probability, sizes)
 
 
 # ----------------------------------------------------------------------------------------
@@ -503,7 +723,7 @@ def _read_line(
 def read_jsonl(path: _PathLike) -> TrainingData:
     """Read a training file written by :meth:`SyntheticPortfolio.to_jsonl` (or by a lender).
 
-    Strict: every line must be one JSON object with exactly the keys ``profile`` (a v1
+    Strict: every line must be one JSON object with exactly the keys ``profile`` (a v1 or v2
     profile document), ``outcome`` (the integer 0 or 1) and ``as_of`` (``YYYY-MM-DD``, with no
     date in the profile after it). Blank lines, unknown keys, duplicate keys and
     ``NaN``/``Infinity`` are errors.

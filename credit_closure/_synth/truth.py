@@ -21,6 +21,9 @@ from credit_closure._contract.model import (
     ClosureInitiator,
     CreditAccount,
     CreditProfile,
+    LoanClassification,
+    PublicRecordStatus,
+    SpecialTransactionKind,
     TerminationKind,
 )
 from credit_closure._synth.draws import (
@@ -39,6 +42,8 @@ from credit_closure._synth.tables import (
     _WINDOW,
     _FloatArray,
 )
+from credit_closure._synth.v2subjects import _build_v2
+from credit_closure._synth.v2tables import _draw_v2_block
 
 # ----------------------------------------------------------------------------------------
 # The ground truth
@@ -169,6 +174,35 @@ def _observable_log_odds(profile: CreditProfile, as_of: _dt.date) -> float:
     return total
 
 
+_SERIOUS_CLASSES = (
+    LoanClassification.SUBSTANDARD,
+    LoanClassification.DOUBTFUL,
+    LoanClassification.LOSS,
+)
+_RESTRUCTURE_KINDS = (SpecialTransactionKind.RESTRUCTURING, SpecialTransactionKind.EXTENSION)
+
+
+def _v2_terms(profile: CreditProfile, as_of: _dt.date) -> dict[str, float]:
+    """The terms the contract v2 detail adds to the true log-odds (see :mod:`credit_closure.synth`)."""
+    records = [r for r in profile.public_records if (as_of - r.on).days <= _FIVE_YEARS]
+    any_open = any(r.status is PublicRecordStatus.OPEN for r in records)
+    troubled = any(
+        g.is_outstanding and g.classification in _SERIOUS_CLASSES for g in profile.guarantees
+    )
+    overdue = any((a.current_overdue_periods or 0) >= 1 for a in profile.accounts)
+    restructured = any(
+        t.kind in _RESTRUCTURE_KINDS and (as_of - t.on).days <= _WINDOW
+        for a in profile.accounts
+        for t in a.special_transactions
+    )
+    return {
+        "public_records": 0.6 if any_open else 0.25 if records else 0.0,
+        "guarantee_troubled": 0.4 if troubled else 0.0,
+        "current_overdue": 0.5 if overdue else 0.0,
+        "restructured": 0.3 if restructured else 0.0,
+    }
+
+
 def _solve_intercept(score: npt.NDArray[np.float64], rate: float) -> float:
     """The ``b`` with ``mean(σ(b + score)) == rate`` (bisection; the mean is increasing in b)."""
     lo, hi = -60.0, 60.0
@@ -184,12 +218,14 @@ def _solve_intercept(score: npt.NDArray[np.float64], rate: float) -> float:
 
 
 def _generate(
-    n: int, seed: int, as_of: _dt.date
+    n: int, seed: int, as_of: _dt.date, version: int = 1
 ) -> tuple[tuple[CreditProfile, ...], _FloatArray, _FloatArray, _FloatArray]:
     """Profiles, latent ``z``, observable log-odds and outcome uniforms of ``n`` subjects.
 
     The cyclic garbage collector is paused while the objects are built (they hold no cycles,
     and a collection pass over the growing heap roughly doubles the run time), then restored.
+    With ``version=2`` each profile is the v1 profile with its v2 detail (drawn from the
+    block's own v2 seed) and the v2 terms are added to the log-odds of the v1 profile.
     """
     base = as_of.toordinal()
     profiles: list[CreditProfile] = []
@@ -201,14 +237,18 @@ def _generate(
     try:
         for block in range((n + _BLOCK - 1) // _BLOCK):
             d = _draw_block(seed, block)
+            d2 = _draw_v2_block(seed, block) if version == 2 else None
             lo = block * _BLOCK
             m = min(_BLOCK, n - lo)
             z[lo : lo + m] = d["z"][:m]
             u[lo : lo + m] = d["u_out"][:m]
             for i in range(m):
                 profile = _build_subject(d, i, base, f"syn-{seed}-{lo + i}")
-                profiles.append(profile)
                 obs[lo + i] = _observable_log_odds(profile, as_of)
+                if d2 is not None:
+                    profile = _build_v2(profile, d, d2, i, as_of)
+                    obs[lo + i] += sum(_v2_terms(profile, as_of).values())
+                profiles.append(profile)
     finally:
         if gc_was_enabled:
             gc.enable()
