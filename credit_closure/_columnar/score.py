@@ -94,23 +94,7 @@ def _run_chunked(
         p.raise_if()
     g, subjects = _subject_codes(sids)  # type: ignore[arg-type]
     del sids
-    per_subject = sum(
-        np.bincount(g[k], minlength=subjects.size) for k in ("accounts", "attributes") if k in g
-    )
-    ends = np.searchsorted(
-        np.cumsum(per_subject),
-        np.arange(chunk_accounts, n_rows + chunk_accounts, chunk_accounts),
-        side="right",
-    )
-    bounds = np.unique(np.r_[0, np.minimum(ends, subjects.size), subjects.size])
-    order: dict[str, np.ndarray | None] = {}
-    for k, codes in g.items():
-        order[k] = (
-            None
-            if codes.size < 2 or np.all(codes[1:] >= codes[:-1])
-            else np.argsort(codes, kind="stable")
-        )
-    sorted_codes = {k: (c if order[k] is None else c[order[k]]) for k, c in g.items()}
+    bounds, order, sorted_codes = _chunk_plan(g, subjects.size, n_rows, chunk_accounts)
 
     # every chunk's rows go straight to their place in the output (its subjects are
     # subjects[lo:hi]): no list of parts to concatenate, which would hold the output twice
@@ -159,6 +143,32 @@ def _run_chunked(
     p.row_map = {}
     p.raise_if()
     return kind, subjects, cols
+
+
+def _chunk_plan(
+    g: dict[str, np.ndarray], n_subjects: int, n_rows: int, chunk_accounts: int
+) -> tuple[np.ndarray, dict[str, np.ndarray | None], dict[str, np.ndarray]]:
+    """Where the chunks of whole subjects start and end (about ``chunk_accounts`` rows of
+    accounts and attributes each), and each table's rows in subject order (``None``: already
+    sorted) with their subject codes in that order."""
+    per_subject = sum(
+        np.bincount(g[k], minlength=n_subjects) for k in ("accounts", "attributes") if k in g
+    )
+    ends = np.searchsorted(
+        np.cumsum(per_subject),
+        np.arange(chunk_accounts, n_rows + chunk_accounts, chunk_accounts),
+        side="right",
+    )
+    bounds = np.unique(np.r_[0, np.minimum(ends, n_subjects), n_subjects])
+    order: dict[str, np.ndarray | None] = {}
+    for k, codes in g.items():
+        order[k] = (
+            None
+            if codes.size < 2 or np.all(codes[1:] >= codes[:-1])
+            else np.argsort(codes, kind="stable")
+        )
+    sorted_codes = {k: (c if order[k] is None else c[order[k]]) for k, c in g.items()}
+    return bounds, order, sorted_codes
 
 
 def _place(
