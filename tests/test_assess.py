@@ -51,7 +51,7 @@ class TestAssess:
         """An assessment carries score, band, decision, reasons and provenance."""
         a = assess(example("02_balance_after_delinquency.json"), as_of="2025-12-31")
         assert isinstance(a, Assessment) and a.as_of == dt.date(2025, 12, 31)
-        assert a.scorer == "rules" and a.scorer_version == "default@2026.11.0"
+        assert a.scorer == "rules" and a.scorer_version == "default@2026.12.0"
         assert a.scorer_distribution == "credit-closure"
         assert 1 <= len(a.reasons) <= 4
         assert all(r.points < 0 and r.message and r.message_zh for r in a.reasons)
