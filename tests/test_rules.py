@@ -243,6 +243,23 @@ class TestDefaultPolicy:
         assert a.decision == "decline" and a.reasons[0].code == "ABNORMAL_TERMINATION"
         assert [t.code for t in a.triggers] == ["ABNORMAL_TERMINATION"]
 
+    def test_transfer_alone_is_not_abnormal(self) -> None:
+        """Policy v2 (issue 15 item 3): a clean loan transferred (转出) with no adverse
+        closure record is not an abnormal termination; version 1 declined it for 5 years.
+        With a G on its closure record, or charged off, it still declines."""
+        doc = self._profile()
+        doc["accounts"][0]["status"] = "transferred"
+        doc["closures"] = []
+        a = assess(doc, as_of=self.AS_OF)
+        assert a.decision == "approve" and a.triggers == ()
+        v1 = assess(doc, scorer=RuleScorer(policy="v1"), as_of=self.AS_OF)
+        assert v1.decision == "decline"
+        coded = self._profile(termination="abnormal")
+        coded["accounts"][0]["status"] = "transferred"
+        assert assess(coded, as_of=self.AS_OF).decision == "decline"
+        doc["accounts"][0]["status"] = "charged_off"
+        assert assess(doc, as_of=self.AS_OF).decision == "decline"
+
     def test_abnormal_termination_outside_retention(self) -> None:
         """R5 looks back 5 years only (ZX-TIAOLI Art.16)."""
         doc = self._profile(termination="abnormal")
