@@ -234,7 +234,7 @@ def main() -> int:
     )
     # default policy v2 against the version-1 policy, same profile, same run (issue 15 bar)
     v1_rules = cc.RuleScorer(policy="v1")
-    t_v2, t_v1, r_v2_v1 = interleaved(
+    _t_v2, t_v1, r_v2_v1 = interleaved(
         lambda: cc.assess(profile, as_of=day),
         lambda: cc.assess(profile, scorer=v1_rules, as_of=day),
         repeat=repeat,

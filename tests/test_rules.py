@@ -337,7 +337,8 @@ class TestDefaultPolicy:
         doc = self._profile()
         doc["activity"] = [
             {"account_id": "hb", "at": "2025-06-01T10:00:00", "kind": "contact_change"},
-            {"account_id": "hb", "at": "2025-10-01T10:00:00", "kind": "login"},
+            # policy v2: a transaction completes the pattern (a login alone only alerts)
+            {"account_id": "hb", "at": "2025-10-01T10:00:00", "kind": "transaction"},
         ]
         a = assess(doc, as_of="2025-10-31")
         assert (

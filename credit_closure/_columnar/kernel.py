@@ -378,6 +378,10 @@ F_N_DELEVERAGING_CLOSURES_12M = FEATURE_INDEX["n_deleveraging_closures_12m"]
 F_N_OPEN_ACCOUNTS = FEATURE_INDEX["n_open_accounts"]
 #: The security features (``FeatureSpec.needs_activity``): 0 without activity records.
 _ACTIVITY = ACTIVITY_INDEX
+# numba freezes module globals such as _ACTIVITY and N_FEATURES into the compiled kernel and
+# keys its disk cache on THIS file only: a feature added in _scoring/features.py (even an
+# activity feature, like security_verification of policy v2) must come with an edit here,
+# or a stale cached kernel leaves the new column unwritten.
 
 
 @_njit

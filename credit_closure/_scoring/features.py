@@ -51,7 +51,11 @@ from credit_closure._contract.model import (
     profile_unchecked,
     reopened_account,
 )
-from credit_closure._scoring.security import SecurityConfig, security_counts
+from credit_closure._scoring.security import (
+    SecurityConfig,
+    security_counts,
+    verification_pattern,
+)
 
 __all__ = [
     "ACTIVITY_INDEX",
@@ -412,6 +416,19 @@ FEATURES: tuple[FeatureSpec, ...] = (
         "PBOC-CONF, ZX-TIAOLI Art.16 (F9, v2)",
         reason="ABNORMAL_TERMINATION",
     ),
+    FeatureSpec(
+        "security_verification",
+        "flag",
+        "security lookback (180 days) of the completing record",
+        "up",
+        "1 when a contact change within 30 days of a closure is followed by a transaction "
+        "on a closed account or a reopen request, that record inside the look-back of "
+        "as_of (a login alone never counts). Read for a referral only, never for points "
+        "(default policy v2).",
+        "RF-26 flags 19 and 22, CFR681 (F19, v2)",
+        reason="POST_CLOSURE_ACTIVITY",
+        needs_activity=True,
+    ),
 )
 
 #: The feature names, in the order of :func:`extract`'s result.
@@ -770,11 +787,11 @@ def _extract_pass(  # noqa: C901
     # ---- security ------------------------------------------------------------------------
     # the alerts of scan_profile after the look-back start, counted without building them
     if profile.activity:
-        post_act, reopen, contact = security_counts(
-            profile, config.security, as_of - _dt.timedelta(days=config.security_lookback_days)
-        )
+        since = as_of - _dt.timedelta(days=config.security_lookback_days)
+        post_act, reopen, contact = security_counts(profile, config.security, since)
+        verify = verification_pattern(profile, config.security, since)
     else:
-        post_act = reopen = contact = 0.0
+        post_act = reopen = contact = verify = 0.0
 
     return (
         util_total,
@@ -806,6 +823,7 @@ def _extract_pass(  # noqa: C901
         reopen,
         contact,
         float(len(adverse_ids)),
+        verify,
     )
 
 
