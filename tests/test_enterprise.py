@@ -208,7 +208,7 @@ class TestGates:
         )
         (g,) = ea.gates
         assert (g.personal_rule, g.trigger) == ("R5", "feature")
-        assert "n_abnormal_terminations = 1" in g.evidence
+        assert "n_adverse_endings = 1" in g.evidence  # policy v2: the R5 gate feature
         assert ea.decision == "refer"
 
     def test_clean_principals_have_no_gate(self):

@@ -154,3 +154,54 @@ class TestSecurity:
         assert feature_dict(p, dt.date(2025, 11, 27))["security_verification"] == 1.0
         assert feature_dict(p, dt.date(2025, 11, 28))["security_verification"] == 0.0
 
+
+class TestCompanies:
+    """Item 10: current overdue of the legal representative or a major principal gates the
+    company (refer); a minor shareholder's does not; the gate can be switched off."""
+
+    @staticmethod
+    def _ent(
+        overdue: dict[str, Any], role: str = "legal_representative", stake: Any = None
+    ) -> dict[str, Any]:
+        acc = {
+            "account_id": "l1",
+            "product": "cash_loan",
+            "status": "open",
+            "opened_on": "2015-01-01",
+            "balance": 20000,
+            "worst_dpd_24m": 0,
+            **overdue,
+        }
+        person = {"contract_version": 2, "subject_id": "p1", "accounts": [acc]}
+        principal: dict[str, Any] = {"role": role, "profile": person}
+        if stake is not None:
+            principal["stake"] = stake
+        return {"contract_version": 2, "enterprise_id": "e1", "principals": [principal]}  # fmt: skip
+
+    def _gates(self, doc: dict[str, Any], **policy: Any) -> list[tuple[str, str]]:
+        from credit_closure import Enterprise, EnterprisePolicy
+
+        ea = EnterprisePolicy(**policy).assess(Enterprise.from_dict(doc), as_of="2026-01-01")
+        return [(g.code, g.action) for g in ea.gates]
+
+    def test_legal_rep_overdue_refers(self) -> None:
+        doc = self._ent({"current_overdue_amount": 1200})
+        assert self._gates(doc) == [("CURRENT_OVERDUE", "refer")]
+        assert self._gates(self._ent({"current_overdue_periods": 2})) == [
+            ("CURRENT_OVERDUE", "refer")
+        ]
+        assert self._gates(doc, overdue_gate=False) == []
+
+    def test_no_overdue_or_minor_shareholder(self) -> None:
+        assert self._gates(self._ent({"current_overdue_amount": 0})) == []
+        minor = self._ent({"current_overdue_amount": 500}, role="shareholder", stake=0.05)
+        assert self._gates(minor) == []
+        major = self._ent({"current_overdue_amount": 500}, role="shareholder", stake=0.3)
+        assert self._gates(major) == [("CURRENT_OVERDUE", "refer")]
+
+    def test_overdue_gate_setting_is_checked(self) -> None:
+        from credit_closure import EnterprisePolicy
+        from credit_closure.exceptions import InvalidInputError
+
+        with pytest.raises(InvalidInputError, match="overdue_gate"):
+            EnterprisePolicy(overdue_gate="yes")  # type: ignore[arg-type]

@@ -149,7 +149,7 @@ def _default_gates() -> tuple[GateCondition, ...]:
         GateCondition(
             personal_rule="R5",
             code="ABNORMAL_TERMINATION",
-            feature="n_abnormal_terminations",
+            feature="n_adverse_endings",
             at_least=1.0,
             sources=("PBOC-CONF", "ZX-TIAOLI"),
         ),
@@ -181,6 +181,10 @@ class EnterprisePolicy:
         gates: The personal red flags that gate (default: R5 abnormal termination / bad
             debt, R9 连三累六).
         company_rules: Rules over the company's attributes (none by default).
+        overdue_gate: A major principal with an amount past due now (contract v2
+            ``current_overdue_amount`` > 0 or ``current_overdue_periods`` > 0 on any account)
+            gates the enterprise with ``gate_action`` and code ``CURRENT_OVERDUE`` (default
+            ``True``, policy v2 [PBOC-CONF]; a v1 profile never carries the fields).
 
     Example:
         >>> from credit_closure import EnterprisePolicy
@@ -200,6 +204,7 @@ class EnterprisePolicy:
     gate_action: str = "refer"
     gates: tuple[GateCondition, ...] = attrs.field(factory=_default_gates, converter=tuple)
     company_rules: tuple[CompanyRule, ...] = attrs.field(default=(), converter=tuple)
+    overdue_gate: bool = True
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
@@ -214,6 +219,8 @@ class EnterprisePolicy:
                 p.append((f"gate_roles[{i}]", f"is not one of: {', '.join(_ROLES)}"))
         if self.gate_action not in _ACTIONS:
             p.append(("gate_action", "must be 'refer' or 'decline'"))
+        if not isinstance(self.overdue_gate, bool):
+            p.append(("overdue_gate", "must be true or false"))
         for i, g in enumerate(self.gates):
             if not isinstance(g, GateCondition):
                 p.append((f"gates[{i}]", "must be a GateCondition"))
@@ -238,6 +245,7 @@ class EnterprisePolicy:
             "gate_action": self.gate_action,
             "gates": [g.to_dict() for g in self.gates],
             "company_rules": [r.to_dict() for r in self.company_rules],
+            "overdue_gate": self.overdue_gate,
         }
 
     def is_major(self, role: str, stake: float | None) -> bool:

@@ -98,6 +98,10 @@ REASONS: dict[str, ReasonText] = {
         "verify identity out of band",
         "账户关闭前后联系方式有变更，且随后出现活动或重开申请：需通过其他渠道核实身份",
     ),
+    "CURRENT_OVERDUE": ReasonText(
+        "A major principal has an amount past due now: referred for review",
+        "主要相关自然人当前有逾期未还：转人工审核",
+    ),
     "SECURITY_ALERT": ReasonText(
         "Activity or a reopen request on a closed account: monitored, no effect on credit",
         "已关闭的账户出现活动或重开申请：仅作监控提示，不影响信用评估",
