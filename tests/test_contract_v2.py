@@ -54,7 +54,8 @@ class TestV1Unchanged:
     def test_golden(self, case: dict[str, Any]) -> None:
         """The assessment's JSON is the golden one, float for float. The goldens were made
         with the version-1 default policy, pinned here by name (default policy v2 changed the
-        rules scorer's numbers on purpose, see CHANGELOG)."""
+        rules scorer's numbers on purpose, see CHANGELOG), and enterprises with the version-1
+        enterprise policy (``EnterprisePolicy.v1()``)."""
         as_of = dt.date.fromisoformat(GOLDEN["as_of"])
         scorer: Any = V1_RULES if case["scorer"] == "rules" else case["scorer"]
         doc = case["document"]
@@ -64,7 +65,12 @@ class TestV1Unchanged:
                 if "enterprise_id" in doc
                 else CreditProfile.from_dict(doc)
             )
-            got = json.loads(json.dumps(cc.assess(subject, scorer=scorer, as_of=as_of).to_dict()))
+            result = (
+                cc.EnterprisePolicy.v1().assess(subject, scorer=scorer, as_of=as_of)
+                if isinstance(subject, Enterprise)
+                else cc.assess(subject, scorer=scorer, as_of=as_of)
+            )
+            got = json.loads(json.dumps(result.to_dict()))
         except cc.CreditClosureError as exc:
             got = {"error": type(exc).__name__}
         assert got == case["assessment"]

@@ -3,7 +3,8 @@
 ``python tools/policy_diff.py [OLD NEW]`` (default ``v1 v2``) prints, per example of
 ``examples/profiles`` and ``examples/enterprise``, the score, decision, closure impact and
 trigger codes under each policy, as a Markdown table (the CHANGELOG's before/after numbers,
-as of 2026-01-01, the goldens' date).
+as of 2026-01-01, the goldens' date). Enterprises are assessed with ``EnterprisePolicy.v1()``
+under the version-1 rules and with the default ``EnterprisePolicy()`` otherwise.
 """
 
 import datetime as dt
@@ -18,7 +19,11 @@ AS_OF = dt.date(2026, 1, 1)
 
 
 def _row(subject: object, scorer: cc.RuleScorer) -> str:
-    a = cc.assess(subject, scorer=scorer, as_of=AS_OF)
+    if isinstance(subject, cc.Enterprise):  # each rule policy with its enterprise policy
+        pol = cc.EnterprisePolicy.v1() if scorer.version.endswith("2026.11.0") else None
+        a: object = (pol or cc.EnterprisePolicy()).assess(subject, scorer=scorer, as_of=AS_OF)
+    else:
+        a = cc.assess(subject, scorer=scorer, as_of=AS_OF)
     impact = getattr(a, "closure_impact", None)
     trig = ",".join(sorted({t.code for t in a.triggers})) or "—"
     imp = "—" if impact is None else f"{impact:+.2f}"
