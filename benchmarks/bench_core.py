@@ -233,9 +233,11 @@ def main() -> int:
         lambda: cc.assess(profile, as_of=day), base, repeat=repeat, number=number
     )
     # default policy v2 against the version-1 policy, same profile, same run (issue 15 bar)
+    # (both passed as instances, so that neither pays the registry look-up of a name)
     v1_rules = cc.RuleScorer(policy="v1")
+    v2_rules = cc.RuleScorer.default()
     _t_v2, t_v1, r_v2_v1 = interleaved(
-        lambda: cc.assess(profile, as_of=day),
+        lambda: cc.assess(profile, scorer=v2_rules, as_of=day),
         lambda: cc.assess(profile, scorer=v1_rules, as_of=day),
         repeat=repeat,
         number=number,

@@ -66,7 +66,9 @@ class TestAssess:
     def test_accepts_a_document(self) -> None:
         """A profile document (dict) is validated and assessed."""
         a = assess({"subject_id": "s"}, as_of="2025-01-01")
-        assert a.decision == "approve"
+        # policy v2: an empty file is referred as unscorable, never approved at the base score
+        assert a.decision == "refer" and a.score == 600.0
+        assert [t.code for t in a.triggers] == ["UNSCORABLE_FILE"]
 
     def test_dated_after_as_of(self) -> None:
         """Anything dated after as_of is reported with its path."""

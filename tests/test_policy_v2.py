@@ -56,6 +56,39 @@ class TestNoClosureCredit:
         assert a.score <= 600.0
 
 
+class TestThinFiles:
+    """Item 8 (first part): unscorable and thin files are referred with their own trigger,
+    never approved at the base score."""
+
+    def test_empty_file_is_unscorable(self) -> None:
+        a = assess({"subject_id": "s"}, as_of="2025-01-01")
+        assert (a.decision, [t.code for t in a.triggers]) == ("refer", ["UNSCORABLE_FILE"])
+        assert assess({"subject_id": "s"}, scorer=V1, as_of="2025-01-01").decision == "approve"
+
+    def test_closed_accounts_without_dates_are_unscorable(self) -> None:
+        acc = {"account_id": "a", "product": "cash_loan", "status": "closed", "balance": 0,
+               "closed_on": "2020-01-01"}  # fmt: skip
+        a = assess({"subject_id": "s", "accounts": [acc]}, as_of="2025-01-01")
+        assert "UNSCORABLE_FILE" in {t.code for t in a.triggers}
+
+    def test_thin_file(self) -> None:
+        """A 3-month-old single card: referred as thin (R10d's points still apply); at 6
+        months it is no longer thin."""
+        acc = {"account_id": "a", "product": "credit_card", "status": "open",
+               "opened_on": "2024-10-01", "credit_limit": 10000, "balance": 500}  # fmt: skip
+        a = assess({"subject_id": "s", "accounts": [acc]}, as_of="2025-01-01")
+        assert a.decision == "refer" and [t.code for t in a.triggers] == ["THIN_FILE"]
+        assert [r.code for r in a.reasons] == ["SHORT_CREDIT_HISTORY"]
+        later = assess({"subject_id": "s", "accounts": [acc]}, as_of="2025-04-15")
+        assert "THIN_FILE" not in {t.code for t in later.triggers}
+
+    def test_an_open_account_of_unknown_age_is_scorable(self) -> None:
+        acc = {"account_id": "a", "product": "credit_card", "status": "open",
+               "credit_limit": 10000, "balance": 500}  # fmt: skip
+        a = assess({"subject_id": "s", "accounts": [acc]}, as_of="2025-01-01")
+        assert a.triggers == () and a.decision == "approve"
+
+
 class TestSecurity:
     """Item 9: refer for a contact change near a closure completed by a transaction or a
     reopen request inside the look-back of ``as_of``; a login alone is an alert only; the

@@ -280,6 +280,7 @@ class TestDefaultPolicy:
                     "account_id": f"a{i}",
                     "product": "credit_card",
                     "status": "closed",
+                    "opened_on": "2015-01-01",  # policy v2: a file with no age is unscorable
                     "closed_on": f"2025-0{i + 2}-01",
                     "credit_limit": 10000,
                     "balance": 0,
