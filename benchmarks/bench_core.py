@@ -232,6 +232,16 @@ def main() -> int:
     t_assess, t_sk, r_assess = interleaved(
         lambda: cc.assess(profile, as_of=day), base, repeat=repeat, number=number
     )
+    # default policy v2 against the version-1 policy, same profile, same run (issue 15 bar)
+    # (both passed as instances, so that neither pays the registry look-up of a name)
+    v1_rules = cc.RuleScorer(policy="v1")
+    v2_rules = cc.RuleScorer.default()
+    _t_v2, t_v1, r_v2_v1 = interleaved(
+        lambda: cc.assess(profile, scorer=v2_rules, as_of=day),
+        lambda: cc.assess(profile, scorer=v1_rules, as_of=day),
+        repeat=repeat,
+        number=number,
+    )
     t_assess_str, _, r_assess_str = interleaved(
         lambda: cc.assess(profile, as_of=as_of), base, repeat=repeat, number=number
     )
@@ -250,6 +260,7 @@ def main() -> int:
     rows = [
         ("assess(), 5 accounts, rules, closure impact + reasons", t_assess, r_assess),
         ("assess() with as_of as a string", t_assess_str, r_assess_str),
+        ("assess(), rules, version-1 default policy", t_v1, t_v1 / t_sk),
         ("assess(), same profile, loaded logistic artifact", t_logit, r_logit),
         ("CreditProfile.from_dict(), 5 accounts", t_from, r_from),
         (f"baseline: sklearn predict_proba, 1 row x {n_inputs}", t_sk, 1.0),
@@ -278,6 +289,10 @@ def main() -> int:
         f"bar logistic assess() <= 0.25x predict_proba (goal 0.11x): ratio {r_logit:.3f} -> "
         f"{'PASS' if r_logit <= 0.25 else 'FAIL'}"
     )
+    print(
+        f"bar default policy v2 assess() <= 1.1x policy v1 (same run): ratio {r_v2_v1:.3f} -> "
+        f"{'PASS' if r_v2_v1 <= 1.1 else 'FAIL'}"
+    )
     print(f"bar cold import < 0.25 s: {imp:.3f} s -> {'PASS' if imp < 0.25 and not sk else 'FAIL'}")
 
     out = ROOT / "benchmarks" / "results"
@@ -292,6 +307,8 @@ def main() -> int:
                 "from_dict_us": t_from * 1e6,
                 "sklearn_predict_proba_us": t_sk * 1e6,
                 "ratio_assess_to_sklearn": bar,
+                "assess_policy_v1_us": t_v1 * 1e6,
+                "ratio_policy_v2_to_v1": r_v2_v1,
                 "logistic_assess_us": t_logit * 1e6,
                 "ratio_logistic_assess_to_sklearn": r_logit,
                 "ratio_from_dict_to_sklearn": r_from,

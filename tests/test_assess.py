@@ -51,7 +51,7 @@ class TestAssess:
         """An assessment carries score, band, decision, reasons and provenance."""
         a = assess(example("02_balance_after_delinquency.json"), as_of="2025-12-31")
         assert isinstance(a, Assessment) and a.as_of == dt.date(2025, 12, 31)
-        assert a.scorer == "rules" and a.scorer_version == "default@2026.11.0"
+        assert a.scorer == "rules" and a.scorer_version == "default@2026.12.0"
         assert a.scorer_distribution == "credit-closure"
         assert 1 <= len(a.reasons) <= 4
         assert all(r.points < 0 and r.message and r.message_zh for r in a.reasons)
@@ -66,7 +66,9 @@ class TestAssess:
     def test_accepts_a_document(self) -> None:
         """A profile document (dict) is validated and assessed."""
         a = assess({"subject_id": "s"}, as_of="2025-01-01")
-        assert a.decision == "approve"
+        # policy v2: an empty file is referred as unscorable, never approved at the base score
+        assert a.decision == "refer" and a.score == 600.0
+        assert [t.code for t in a.triggers] == ["UNSCORABLE_FILE"]
 
     def test_dated_after_as_of(self) -> None:
         """Anything dated after as_of is reported with its path."""

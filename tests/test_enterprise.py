@@ -208,7 +208,7 @@ class TestGates:
         )
         (g,) = ea.gates
         assert (g.personal_rule, g.trigger) == ("R5", "feature")
-        assert "n_abnormal_terminations = 1" in g.evidence
+        assert "n_adverse_endings = 1" in g.evidence  # policy v2: the R5 gate feature
         assert ea.decision == "refer"
 
     def test_clean_principals_have_no_gate(self):
@@ -226,27 +226,65 @@ class TestWeights:
         w = company_weights(
             ["legal_representative", "shareholder", "shareholder"],
             [0.6, 0.3, 0.1],
-            EnterprisePolicy(),
+            EnterprisePolicy.v1(),
         )
         assert w == pytest.approx([0.5, 0.375, 0.125])
+        # policy v2 (control): raw weights are the stakes here
+        w2 = company_weights(
+            ["legal_representative", "shareholder", "shareholder"],
+            [0.6, 0.3, 0.1],
+            EnterprisePolicy(),
+        )
+        assert w2 == pytest.approx([0.6, 0.3, 0.1])
 
     def test_guarantor_without_stake_takes_the_unstaked_weight(self):
         """A guarantor without stake counts 0.1 against a 0.4 stake."""
         w = company_weights(
             ["legal_representative", "shareholder", "guarantor"],
             [None, 0.4, None],
-            EnterprisePolicy(),
+            EnterprisePolicy.v1(),
         )
         assert w == pytest.approx([0.5, 0.4, 0.1])
+        # policy v2 (control): the nominee legal rep and the guarantor both floor at 0.1
+        w2 = company_weights(
+            ["legal_representative", "shareholder", "guarantor"],
+            [None, 0.4, None],
+            EnterprisePolicy(),
+        )
+        assert w2 == pytest.approx([1 / 6, 4 / 6, 1 / 6])
 
     def test_legal_rep_weight_is_configurable(self):
         """legal_rep_weight 0.8 leaves 0.2 to the others."""
         w = company_weights(
             ["shareholder", "legal_representative"],
             [0.5, 0.5],
-            EnterprisePolicy(legal_rep_weight=0.8),
+            EnterprisePolicy(weighting="legal_rep_share", legal_rep_weight=0.8),
         )
         assert w == pytest.approx([0.2, 0.8])
+
+    def test_control_weights_actual_controller_over_nominee(self):
+        """Policy v2: a 90 % actual controller outweighs a nominee legal representative with
+        no stake (0.9 vs 0.1), where version 1 gave them 0.5 each."""
+        roles = ["legal_representative", "actual_controller"]
+        assert company_weights(roles, [None, 0.9], EnterprisePolicy()) == pytest.approx([0.1, 0.9])
+        assert company_weights(roles, [None, 0.9], EnterprisePolicy.v1()) == pytest.approx(
+            [0.5, 0.5]
+        )
+        # an actual controller without a recorded stake still floors at 0.5
+        assert company_weights(roles, [None, None], EnterprisePolicy()) == pytest.approx(
+            [0.1 / 0.6, 0.5 / 0.6]
+        )
+
+    def test_control_weights_are_configurable_and_checked(self):
+        pol = EnterprisePolicy(role_weights={"legal_representative": 0.4})
+        assert company_weights(["legal_representative", "shareholder"], [None, 0.4], pol) == (
+            pytest.approx([0.5, 0.5])
+        )
+        with pytest.raises(InvalidInputError) as info:
+            EnterprisePolicy(weighting="equal", role_weights={"boss": 0.3, "guarantor": 2})
+        paths = [p for p, _ in info.value.problems]
+        assert paths == ["weighting", "role_weights['boss']", "role_weights['guarantor']"]
+        assert EnterprisePolicy() == EnterprisePolicy() and hash(EnterprisePolicy())
 
     def test_without_legal_rep_stakes_share_everything(self):
         """Without a legal representative the stakes are normalised to 1."""
@@ -264,7 +302,7 @@ class TestWeights:
             ("shareholder", 0.3, clean("s1", balance=0)),
             ("shareholder", 0.1, lian3lei6("s2")),
         )
-        ea = assess(e, as_of=AS_OF)
+        ea = EnterprisePolicy.v1().assess(e, as_of=AS_OF)  # the version-1 weighting
         scores = [p.score for p in ea.principals]
         assert [p.weight for p in ea.principals] == pytest.approx([0.5, 0.375, 0.125])
         assert ea.score == pytest.approx(
@@ -412,7 +450,8 @@ class TestWhatIf:
         w = what_if(e, close="hb", principal="lr", on="2025-06-30")
         assert w.roles == ("legal_representative",) and w.closed == ("hb",)
         assert w.principal_delta < 0
-        assert w.delta == pytest.approx(0.5 * w.principal_delta)
+        # policy v2 (control): the legal rep's 0.6 stake is their weight
+        assert w.delta == pytest.approx(0.6 * w.principal_delta)
         assert [m.code for m in w.moved] == ["UTILIZATION_HIGH"]
         assert w.before.principal("sh").score == w.after.principal("sh").score
         json.dumps(w.to_dict())

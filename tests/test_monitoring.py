@@ -420,9 +420,11 @@ class TestProperties:
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(profiles())
     def test_monitoring_and_rule_scorer_agree(self, profile):
-        """The rule scorer's security triggers follow exactly from the monitoring alerts."""
+        """The rule scorer's security triggers follow exactly from the monitoring alerts
+        (the version-1 policy: R12 on a contact change and later activity, both inside the
+        look-back; policy v2's R12 is checked in test_v2_verification_follows_the_alerts)."""
         as_of = dt.date(2026, 1, 1)
-        scorer = RuleScorer.default()
+        scorer = RuleScorer(policy="v1")
         since = as_of - dt.timedelta(days=scorer.policy.feature_config.security_lookback_days)
         recent = [
             a for a in scan(profile, config=scorer.policy.feature_config.security) if a.day > since
@@ -443,6 +445,30 @@ class TestProperties:
             if t.rule in ("R12", "R13", "R13b")
         }
         assert got == expected
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(profiles())
+    def test_v2_verification_follows_the_alerts(self, profile):
+        """Policy v2's R12 follows from the alerts: a contact-change alert (any date), then, on
+        or after its day, a transaction on a closed account or a reopen request dated inside
+        the look-back; R13/R13b as before."""
+        as_of = dt.date(2026, 1, 1)
+        scorer = RuleScorer.default()
+        since = as_of - dt.timedelta(days=scorer.policy.feature_config.security_lookback_days)
+        alerts = scan(profile, config=scorer.policy.feature_config.security)
+        changes = [a.day for a in alerts if a.rule == RULE_CONTACT_CHANGE]
+        completing = [
+            a.day
+            for a in alerts
+            if a.day > since
+            and (
+                (a.rule == RULE_ACTIVITY_ON_CLOSED and a.kind == "transaction")
+                or a.rule == RULE_REOPEN_REQUEST
+            )
+        ]
+        r12 = bool(changes) and any(d >= min(changes) for d in completing)
+        got = {t.rule for t in scorer.score(profile, as_of).triggers if t.rule == "R12"}
+        assert got == ({"R12"} if r12 else set())
 
 
 class TestFeatureCounts:

@@ -29,6 +29,20 @@ from credit_closure import (
 from credit_closure._scoring import DEFAULT_POLICY_FILE
 
 DEFAULT_DOC = json.loads(pathlib.Path(DEFAULT_POLICY_FILE).read_text(encoding="utf-8"))
+#: The opt-in R8 rule exactly as docs/default-policy.md shows it.
+R8_OPT_IN: dict[str, Any] = json.loads(
+    pathlib.Path(__file__)
+    .parent.parent.joinpath("docs", "default-policy.md")
+    .read_text(encoding="utf-8")
+    .split("<!-- R8 opt-in -->")[1]
+    .split("```json")[1]
+    .split("```")[0]
+)
+
+
+def owed_factor() -> float:
+    """Points per unit of log-odds on the default scale."""
+    return RuleScorer().scale.factor
 
 
 class TestScale:
@@ -83,7 +97,7 @@ class TestPolicyFormat:
 
     def test_default_loads(self) -> None:
         """The shipped policy loads and names its version."""
-        assert RuleScorer().version == "default@2026.11.0"
+        assert RuleScorer().version == "default@2026.12.0"
 
     def test_every_rule_documented(self) -> None:
         """Each default rule has a title, rationale and DOMAIN.md source keys."""
@@ -93,14 +107,15 @@ class TestPolicyFormat:
     def test_errors_name_the_rule(self) -> None:
         """A malformed rule is reported with its index and id, every problem at once."""
         doc = copy.deepcopy(DEFAULT_DOC)
-        doc["rules"][4]["steps"][0]["log_odds"] = "big"
+        i5 = [r["id"] for r in doc["rules"]].index("R5")
+        doc["rules"][i5]["steps"][0]["log_odds"] = "big"
         doc["rules"][0]["feature"] = "shoe_size"
         doc["rules"][1]["trigger"] = {"action": "explode"}
         doc["format_version"] = 2
         with pytest.raises(PolicyError) as info:
             RulePolicy.from_dict(doc)
         paths = [p for p, _ in info.value.problems]
-        assert "rules[4] (R5).steps[0].log_odds" in paths
+        assert f"rules[{i5}] (R5).steps[0].log_odds" in paths
         assert "rules[0] (R2).feature" in paths
         assert "rules[1] (R2b).trigger.action" in paths
         assert "format_version" in paths
@@ -228,6 +243,23 @@ class TestDefaultPolicy:
         assert a.decision == "decline" and a.reasons[0].code == "ABNORMAL_TERMINATION"
         assert [t.code for t in a.triggers] == ["ABNORMAL_TERMINATION"]
 
+    def test_transfer_alone_is_not_abnormal(self) -> None:
+        """Policy v2 (issue 15 item 3): a clean loan transferred (转出) with no adverse
+        closure record is not an abnormal termination; version 1 declined it for 5 years.
+        With a G on its closure record, or charged off, it still declines."""
+        doc = self._profile()
+        doc["accounts"][0]["status"] = "transferred"
+        doc["closures"] = []
+        a = assess(doc, as_of=self.AS_OF)
+        assert a.decision == "approve" and a.triggers == ()
+        v1 = assess(doc, scorer=RuleScorer(policy="v1"), as_of=self.AS_OF)
+        assert v1.decision == "decline"
+        coded = self._profile(termination="abnormal")
+        coded["accounts"][0]["status"] = "transferred"
+        assert assess(coded, as_of=self.AS_OF).decision == "decline"
+        doc["accounts"][0]["status"] = "charged_off"
+        assert assess(doc, as_of=self.AS_OF).decision == "decline"
+
     def test_abnormal_termination_outside_retention(self) -> None:
         """R5 looks back 5 years only (ZX-TIAOLI Art.16)."""
         doc = self._profile(termination="abnormal")
@@ -248,6 +280,7 @@ class TestDefaultPolicy:
                     "account_id": f"a{i}",
                     "product": "credit_card",
                     "status": "closed",
+                    "opened_on": "2015-01-01",  # policy v2: a file with no age is unscorable
                     "closed_on": f"2025-0{i + 2}-01",
                     "credit_limit": 10000,
                     "balance": 0,
@@ -266,17 +299,47 @@ class TestDefaultPolicy:
         assert a.decision == "refer" and a.reasons == ()
         assert [t.code for t in a.triggers] == ["FREQUENT_CLOSURES_REVIEW"]
 
-    def test_deleveraging_small_credit_never_a_reason(self) -> None:
-        """R8: a paid-off closure to reduce debt earns a small credit, never a reason."""
-        a = assess(self._profile(reason="reduce_debt"), as_of=self.AS_OF)
-        assert a.score > 600 and a.reasons == ()
+    def test_deleveraging_no_credit_in_v2(self) -> None:
+        """Policy v2 (issue 15 item 2): a paid-off closure to reduce debt earns no credit;
+        the version-1 policy kept R8's small credit, never a reason."""
+        doc = self._profile(reason="reduce_debt")
+        a = assess(doc, as_of=self.AS_OF)
+        assert a.score == 600.0 and a.reasons == () and a.closure_impact == 0.0
+        v1 = assess(doc, scorer=RuleScorer(policy="v1"), as_of=self.AS_OF)
+        assert v1.score > 600 and v1.reasons == ()
+
+    def test_r8_opt_in(self) -> None:
+        """R8 stays available: the rule of docs/default-policy.md, added to the default
+        policy, gives the version-1 credit back (+2.89 points), marked INFERENCE."""
+        doc = copy.deepcopy(DEFAULT_DOC)
+        doc["rules"].append(R8_OPT_IN)
+        scorer = RuleScorer(doc)
+        a = assess(self._profile(reason="reduce_debt"), scorer=scorer, as_of=self.AS_OF)
+        assert a.score == pytest.approx(600 + 0.1 * scorer.scale.factor, abs=1e-9)
+        assert a.reasons == () and "INFERENCE" in R8_OPT_IN["rationale"]
+
+    def test_lender_closure_clean_weighs_less_than_30_day_delinquency(self) -> None:
+        """Policy v2 (issue 15 item 3): a clean lender-risk closure costs less than one real
+        30-59-day delinquency; with a balance or a delinquency it weighs the version-1 0.7."""
+        clean = assess(self._profile(initiator="lender_risk"), as_of=self.AS_OF)
+        doc = self._profile()
+        doc["accounts"][1]["worst_dpd_24m"] = 45
+        late = assess(doc, as_of=self.AS_OF)
+        assert 600 > clean.score > late.score
+        assert clean.reasons[0].code == "CLOSED_BY_LENDER_RISK"
+        owed = assess(
+            self._profile(initiator="lender_risk", worst_dpd_6m_before=45), as_of=self.AS_OF
+        )
+        points = {f.code: f.points for f in owed.factors}
+        assert points["CLOSED_BY_LENDER_RISK"] == pytest.approx(-0.7 * owed_factor(), abs=1e-9)
 
     def test_security_refer_without_credit_penalty(self) -> None:
         """R12/R13: security triggers refer or alert without moving the score."""
         doc = self._profile()
         doc["activity"] = [
             {"account_id": "hb", "at": "2025-06-01T10:00:00", "kind": "contact_change"},
-            {"account_id": "hb", "at": "2025-10-01T10:00:00", "kind": "login"},
+            # policy v2: a transaction completes the pattern (a login alone only alerts)
+            {"account_id": "hb", "at": "2025-10-01T10:00:00", "kind": "transaction"},
         ]
         a = assess(doc, as_of="2025-10-31")
         assert (

@@ -69,6 +69,9 @@ EVENTS = {
     "FREQUENT_CLOSURES_REVIEW",
     "SECURITY_VERIFICATION",
     "SECURITY_ALERT",
+    "CURRENT_OVERDUE",
+    "UNSCORABLE_FILE",
+    "THIN_FILE",
 }
 DIRECTION_WORDS = ("过高", "较高", "过多", "较多", "较少", "较短", "接近或达到上限", "减少")
 

@@ -362,6 +362,7 @@ F_N_LENDER_RISK_CLOSURES_24M = FEATURE_INDEX["n_lender_risk_closures_24m"]
 F_CLOSED_WITH_BALANCE_AMT = FEATURE_INDEX["closed_with_balance_amt"]
 F_DPD_BEFORE_CLOSURE = FEATURE_INDEX["dpd_before_closure"]
 F_N_ABNORMAL_TERMINATIONS = FEATURE_INDEX["n_abnormal_terminations"]
+F_N_ADVERSE_ENDINGS = FEATURE_INDEX["n_adverse_endings"]  # policy v2
 F_MONTHS_SINCE_LAST_CLOSURE = FEATURE_INDEX["months_since_last_closure"]
 F_AGE_OLDEST_MONTHS = FEATURE_INDEX["age_oldest_months"]
 F_AGE_AVG_MONTHS_INCL_CLOSED = FEATURE_INDEX["age_avg_months_incl_closed"]
@@ -377,6 +378,10 @@ F_N_DELEVERAGING_CLOSURES_12M = FEATURE_INDEX["n_deleveraging_closures_12m"]
 F_N_OPEN_ACCOUNTS = FEATURE_INDEX["n_open_accounts"]
 #: The security features (``FeatureSpec.needs_activity``): 0 without activity records.
 _ACTIVITY = ACTIVITY_INDEX
+# numba freezes module globals such as _ACTIVITY and N_FEATURES into the compiled kernel and
+# keys its disk cache on THIS file only: a feature added in _scoring/features.py (even an
+# activity feature, like security_verification of policy v2) must come with an edit here,
+# or a stale cached kernel leaves the new column unwritten.
 
 
 @_njit
@@ -520,6 +525,7 @@ def _kernel(  # noqa: C901
             max_line = -np.inf
             max_closed = -np.inf
             n_abnormal = 0.0
+            n_adverse = 0.0
             n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_risk_24 = n_delev_12 = 0.0
             last_day = -1
             have_last = False
@@ -567,6 +573,7 @@ def _kernel(  # noqa: C901
                 if consec[r] >= 3:
                     consec3 = True
                 abnormal = False
+                adverse = False  # n_adverse_endings: a transfer alone does not count
                 if open_like:
                     n_open += 1.0
                     if rev and lim == lim:
@@ -584,6 +591,8 @@ def _kernel(  # noqa: C901
                     n_ended += 1.0
                     if (st == S_CHARGED or st == S_TRANSF) and (not ck or closed[r] > d_ret):
                         abnormal = True
+                        if st == S_CHARGED:
+                            adverse = True
                     if bal == bal and bal > 0:
                         bufs[2, n2] = bal
                         n2 += 1
@@ -628,6 +637,8 @@ def _kernel(  # noqa: C901
                         have_last = True
                     if (term == T_ABNORMAL or term == T_BAD) and c_day > d_ret:
                         abnormal = True
+                        if he or term == T_BAD:
+                            adverse = True
                     if bal != bal and bal_at > 0:
                         bufs[2, n2] = bal_at
                         n2 += 1
@@ -670,6 +681,8 @@ def _kernel(  # noqa: C901
                                 n_delev_12 += 1.0
                 if abnormal:
                     n_abnormal += 1.0
+                if adverse:
+                    n_adverse += 1.0
             if dpd_flag == 0.0 and dpd_unknown:
                 dpd_flag = nan
 
@@ -715,6 +728,7 @@ def _kernel(  # noqa: C901
             f[F_CLOSED_WITH_BALANCE_AMT] = _xsum(bufs, 2, n2, partials, exact)
             f[F_DPD_BEFORE_CLOSURE] = dpd_flag
             f[F_N_ABNORMAL_TERMINATIONS] = n_abnormal
+            f[F_N_ADVERSE_ENDINGS] = n_adverse
             f[F_MONTHS_SINCE_LAST_CLOSURE] = (as_day - last_day) / dpm if have_last else nan
             if n3:
                 oldest = bufs[3, 0]

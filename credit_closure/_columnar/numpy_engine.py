@@ -348,6 +348,9 @@ def _closure_features(
     abnormal = adverse_status & (~acc["closed_known"] | (acc["closed"] > d_ret))
     adverse_term = (c_term == _T["abnormal"]) | (c_term == _T["bad_debt"])
     abnormal[ci[adverse_term & (c_day > d_ret)]] = True
+    # n_adverse_endings (policy v2): as abnormal, but a transfer alone (no event) does not count
+    adverse = (status == _S["charged_off"]) & (~acc["closed_known"] | (acc["closed"] > d_ret))
+    adverse[ci[adverse_term & (c_day > d_ret) & (ev | (c_term == _T["bad_debt"]))]] = True
 
     # balance still owed on the ended account: current balance, else the balance at closure
     from_closure_c = ~bal_c_known & (cbal > 0)  # NaN compares False
@@ -387,6 +390,7 @@ def _closure_features(
     )
     _put(out, "months_since_last_closure", since_last)
     _put(out, "n_abnormal_terminations", _count(abnormal, g, n).astype(float))
+    _put(out, "n_adverse_endings", _count(adverse, g, n).astype(float))
     _put(out, "closed_with_balance_amt", _group_sum(cwb_vals, cwb_groups, n))
     _put(out, "n_consumer_closures_24m", _count(in24 & consumer, cg, n).astype(float))
     _put(out, "n_consumer_closures_12m", _count(in12 & consumer, cg, n).astype(float))

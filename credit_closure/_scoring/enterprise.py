@@ -132,7 +132,8 @@ class Gate:
         role: The principal's role (``"company"`` for a company rule).
         stake: The principal's stake, if given.
         personal_rule: The personal rule behind it (``"R5"``, ``"R9"``), if any.
-        trigger: What was found: ``"trigger"`` (the scorer's trigger) or ``"feature"``.
+        trigger: What was found: ``"trigger"`` (the scorer's trigger), ``"feature"`` or
+            ``"data"`` (the profile's own fields: the current-overdue gate).
         evidence: A short description (rule, feature and value; no personal data).
         sources: DOMAIN.md source keys.
     """
@@ -277,6 +278,8 @@ _EVIDENCE_ZH = (
     (", action decline", "，处理：拒绝"),
     (", action refer", "，处理：转人工审核"),
     ("feature ", "特征 "),
+    ("current overdue on ", "当前逾期账户数 "),
+    (" account(s)", ""),
 )
 
 
@@ -592,6 +595,34 @@ def _personal_gates(
     return gates
 
 
+def _overdue_gate(
+    pol: EnterprisePolicy, profile: CreditProfile, role: str, stake: float | None
+) -> list[Gate]:
+    """The gate of a major principal with an amount past due now (policy v2, issue 15 item
+    10): any account with ``current_overdue_amount`` > 0 or ``current_overdue_periods`` > 0."""
+    n = 0
+    for acc in profile.accounts:
+        amount, periods = acc.current_overdue_amount, acc.current_overdue_periods
+        if (amount is not None and amount > 0) or (periods is not None and periods > 0):
+            n += 1
+    if not n:
+        return []
+    return [
+        Gate(
+            rule="R11",
+            action=pol.gate_action,
+            code="CURRENT_OVERDUE",
+            subject_id=profile.subject_id,
+            role=role,
+            stake=stake,
+            personal_rule=None,
+            trigger="data",
+            evidence=f"current overdue on {n} account(s)",
+            sources=("SBA-20PCT", "LKL-4084", "PBOC-CONF"),
+        )
+    ]
+
+
 def _company_rules(
     pol: EnterprisePolicy, attributes: Attributes
 ) -> tuple[list[CompanyReason], list[Gate]]:
@@ -702,6 +733,8 @@ def assess_enterprise(
         )
         if major:
             gates.extend(_personal_gates(pol, a, feats, pr.profile.subject_id, roles[i], stakes[i]))
+            if pol.overdue_gate:
+                gates.extend(_overdue_gate(pol, pr.profile, roles[i], stakes[i]))
     company, company_gates = _company_rules(pol, ent.attributes)
     gates.extend(company_gates)
     scale = r.scale

@@ -9,7 +9,7 @@ rules (:class:`CompanyRule`); ``docs/enterprise.md`` documents them and
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -31,6 +31,26 @@ __all__ = [
 ]
 
 _ACTIONS = ("refer", "decline")
+_WEIGHTINGS = ("control", "legal_rep_share")
+_DEFAULT_ROLE_WEIGHTS = (
+    ("actual_controller", 0.5),
+    ("guarantor", 0.1),
+    ("legal_representative", 0.1),
+    ("shareholder", 0.0),
+)
+
+
+def _role_weight_pairs(value: Any) -> tuple[tuple[str, float], ...]:
+    """``role_weights`` as sorted ``(role, weight)`` pairs (hashable, so the policy is); a
+    mapping or pairs are accepted, anything else is left for the validator to report."""
+    if isinstance(value, Mapping):
+        value = value.items()
+    try:
+        return tuple(sorted((str(getattr(k, "value", k)), w) for k, w in value))
+    except (TypeError, ValueError):
+        return value  # type: ignore[no-any-return]  # reported by the validator
+
+
 _ROLES = tuple(r.value for r in PrincipalRole)
 
 
@@ -149,7 +169,7 @@ def _default_gates() -> tuple[GateCondition, ...]:
         GateCondition(
             personal_rule="R5",
             code="ABNORMAL_TERMINATION",
-            feature="n_abnormal_terminations",
+            feature="n_adverse_endings",
             at_least=1.0,
             sources=("PBOC-CONF", "ZX-TIAOLI"),
         ),
@@ -168,8 +188,18 @@ class EnterprisePolicy:
     """How an enterprise's principals combine into one score and decision (R11).
 
     Args:
-        legal_rep_weight: Total weight of the legal representatives in the aggregate score
-            (0 to 1; default 0.5). When there is no legal representative the others share 1.
+        weighting: How the principals' weights are set. ``"control"`` (the default, policy
+            v2): by control, each principal's raw weight is the larger of their stake and
+            the floor of their role in ``role_weights`` (``unstaked_weight`` when both are
+            0), normalised to 1, so an actual controller outweighs a nominee legal
+            representative with no stake. ``"legal_rep_share"`` (version 1, see
+            :meth:`v1`): the legal representatives together take ``legal_rep_weight``.
+        role_weights: The floor of each role's raw weight under ``"control"`` (default:
+            actual controller 0.5, legal representative 0.1, guarantor 0.1, shareholder 0,
+            i.e. their stake; INFERENCE defaults from practitioners' reading of control).
+        legal_rep_weight: Under ``"legal_rep_share"``, the total weight of the legal
+            representatives in the aggregate score (0 to 1; default 0.5). When there is no
+            legal representative the others share 1.
         unstaked_weight: Weight, before normalisation, of a non-legal-representative
             principal without a stake (a guarantor, say); default 0.1. Stakes are the weights
             of the others.
@@ -181,6 +211,10 @@ class EnterprisePolicy:
         gates: The personal red flags that gate (default: R5 abnormal termination / bad
             debt, R9 连三累六).
         company_rules: Rules over the company's attributes (none by default).
+        overdue_gate: A major principal with an amount past due now (contract v2
+            ``current_overdue_amount`` > 0 or ``current_overdue_periods`` > 0 on any account)
+            gates the enterprise with ``gate_action`` and code ``CURRENT_OVERDUE`` (default
+            ``True``, policy v2 [PBOC-CONF]; a v1 profile never carries the fields).
 
     Example:
         >>> from credit_closure import EnterprisePolicy
@@ -190,6 +224,10 @@ class EnterprisePolicy:
         ['R5', 'R9']
     """
 
+    weighting: str = "control"
+    role_weights: tuple[tuple[str, float], ...] = attrs.field(
+        default=_DEFAULT_ROLE_WEIGHTS, converter=_role_weight_pairs
+    )
     legal_rep_weight: float = 0.5
     unstaked_weight: float = 0.1
     gate_stake: float = 0.2
@@ -200,9 +238,23 @@ class EnterprisePolicy:
     gate_action: str = "refer"
     gates: tuple[GateCondition, ...] = attrs.field(factory=_default_gates, converter=tuple)
     company_rules: tuple[CompanyRule, ...] = attrs.field(default=(), converter=tuple)
+    overdue_gate: bool = True
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
+        if self.weighting not in _WEIGHTINGS:
+            p.append(("weighting", "must be 'control' or 'legal_rep_share'"))
+        pairs = self.role_weights
+        if not isinstance(pairs, tuple) or not all(
+            isinstance(x, tuple) and len(x) == 2 for x in pairs
+        ):
+            p.append(("role_weights", "must be a mapping of role to weight"))
+            pairs = ()
+        for role, w in pairs:
+            if role not in _ROLES:
+                p.append((f"role_weights[{role!r}]", f"is not one of: {', '.join(_ROLES)}"))
+            elif not _finite_in(w, 0.0, 1.0):
+                p.append((f"role_weights[{role!r}]", "must be a number between 0 and 1"))
         if not _finite_in(self.legal_rep_weight, 0.0, 1.0):
             p.append(("legal_rep_weight", "must be a number between 0 and 1"))
         if not _finite_in(self.unstaked_weight, 0.0, 1.0):
@@ -214,6 +266,8 @@ class EnterprisePolicy:
                 p.append((f"gate_roles[{i}]", f"is not one of: {', '.join(_ROLES)}"))
         if self.gate_action not in _ACTIONS:
             p.append(("gate_action", "must be 'refer' or 'decline'"))
+        if not isinstance(self.overdue_gate, bool):
+            p.append(("overdue_gate", "must be true or false"))
         for i, g in enumerate(self.gates):
             if not isinstance(g, GateCondition):
                 p.append((f"gates[{i}]", "must be a GateCondition"))
@@ -229,16 +283,43 @@ class EnterprisePolicy:
             raise InvalidInputError(p, what="enterprise policy")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe data."""
-        return {
-            "legal_rep_weight": self.legal_rep_weight,
-            "unstaked_weight": self.unstaked_weight,
-            "gate_stake": self.gate_stake,
-            "gate_roles": list(self.gate_roles),
-            "gate_action": self.gate_action,
-            "gates": [g.to_dict() for g in self.gates],
-            "company_rules": [r.to_dict() for r in self.company_rules],
-        }
+        """JSON-safe data. The settings of policy v2 (``weighting`` and ``role_weights``,
+        ``overdue_gate``) are written only when they are not version 1's, so a version-1
+        policy writes exactly as before."""
+        out: dict[str, Any] = {}
+        if self.weighting != "legal_rep_share":
+            out["weighting"] = self.weighting
+            out["role_weights"] = dict(self.role_weights)
+        out.update(
+            {
+                "legal_rep_weight": self.legal_rep_weight,
+                "unstaked_weight": self.unstaked_weight,
+                "gate_stake": self.gate_stake,
+                "gate_roles": list(self.gate_roles),
+                "gate_action": self.gate_action,
+                "gates": [g.to_dict() for g in self.gates],
+                "company_rules": [r.to_dict() for r in self.company_rules],
+            }
+        )
+        if self.overdue_gate:
+            out["overdue_gate"] = True
+        return out
+
+    @classmethod
+    def v1(cls) -> EnterprisePolicy:
+        """The enterprise policy before default policy v2: legal representatives take
+        ``legal_rep_weight`` together, no current-overdue gate, R5 gated on
+        ``n_abnormal_terminations`` (a transfer alone gates).
+
+        Example:
+            >>> EnterprisePolicy.v1().weighting
+            'legal_rep_share'
+        """
+        gates: Any = tuple(
+            attrs.evolve(g, feature="n_abnormal_terminations") if g.personal_rule == "R5" else g
+            for g in _default_gates()
+        )
+        return cls(weighting="legal_rep_share", overdue_gate=False, gates=gates)
 
     def is_major(self, role: str, stake: float | None) -> bool:
         """True for a principal whose red flags gate the enterprise (the F22 set)."""
@@ -288,6 +369,16 @@ def weights(
 ) -> list[float]:
     """The aggregate weight of each principal entry (see the module documentation)."""
     n = len(roles)
+    if policy.weighting == "control":
+        floors = dict(policy.role_weights)
+        raw_c = []
+        for role, stake in zip(roles, stakes):
+            w = max(stake if stake is not None and stake > 0 else 0.0, floors.get(role, 0.0))
+            raw_c.append(w if w > 0 else policy.unstaked_weight)
+        total = math.fsum(raw_c)
+        if total <= 0:  # every weight is zero: fall back to equal weights
+            return [1.0 / n] * n
+        return [w / total for w in raw_c]
     lr = [i for i, r in enumerate(roles) if r == PrincipalRole.LEGAL_REPRESENTATIVE.value]
     others = [i for i in range(n) if i not in set(lr)]
     raw: dict[int, float] = {}

@@ -51,7 +51,11 @@ from credit_closure._contract.model import (
     profile_unchecked,
     reopened_account,
 )
-from credit_closure._scoring.security import SecurityConfig, security_counts
+from credit_closure._scoring.security import (
+    SecurityConfig,
+    security_counts,
+    verification_pattern,
+)
 
 __all__ = [
     "ACTIVITY_INDEX",
@@ -399,6 +403,32 @@ FEATURES: tuple[FeatureSpec, ...] = (
         reason="POST_CLOSURE_ACTIVITY",
         needs_activity=True,
     ),
+    FeatureSpec(
+        "n_adverse_endings",
+        "count",
+        "retention (60 months)",
+        "up",
+        "Accounts that ended as bad debt (B) or were charged off, or ended abnormally (G) "
+        "by their closure event's termination, inside the retention window; an ended "
+        "account with no date counts. Unlike n_abnormal_terminations, a transfer (转出) "
+        "alone is not an abnormal ending: a transferred account counts only when its "
+        "closure event says abnormal or bad debt (default policy v2).",
+        "PBOC-CONF, ZX-TIAOLI Art.16 (F9, v2)",
+        reason="ABNORMAL_TERMINATION",
+    ),
+    FeatureSpec(
+        "security_verification",
+        "flag",
+        "security lookback (180 days) of the completing record",
+        "up",
+        "1 when a contact change within 30 days of a closure is followed by a transaction "
+        "on a closed account or a reopen request, that record inside the look-back of "
+        "as_of (a login alone never counts). Read for a referral only, never for points "
+        "(default policy v2).",
+        "RF-26 flags 19 and 22, CFR681 (F19, v2)",
+        reason="POST_CLOSURE_ACTIVITY",
+        needs_activity=True,
+    ),
 )
 
 #: The feature names, in the order of :func:`extract`'s result.
@@ -452,6 +482,8 @@ _ADVERSE_TERMINATION = frozenset({TerminationKind.ABNORMAL, TerminationKind.BAD_
 _ADVERSE_STATUS = frozenset(
     s for s, v1 in V1_STATUS.items() if v1 in (AccountStatus.CHARGED_OFF, AccountStatus.TRANSFERRED)
 )
+_CHARGED_STATUS = frozenset(s for s, v1 in V1_STATUS.items() if v1 is AccountStatus.CHARGED_OFF)
+_BAD_DEBT = TerminationKind.BAD_DEBT
 _HARD = frozenset(
     k
     for k, v1 in V1_INQUIRY_KIND.items()
@@ -574,6 +606,7 @@ def _extract_pass(  # noqa: C901
     closed_utils: list[float] = []
     open_limits: list[float] = []
     abnormal_ids = set()
+    adverse_ids = set()  # n_adverse_endings: abnormal_ids without a transfer alone
     # (account, closed_on, initiator, reason, termination, balance_at, limit_at, dpd_6m_before)
     items = [
         (
@@ -635,6 +668,8 @@ def _extract_pass(  # noqa: C901
         closed_on = acc.closed_on
         if status in _ADVERSE_STATUS and (closed_on is None or closed_on > d_ret):
             abnormal_ids.add(aid)
+            if status in _CHARGED_STATUS:
+                adverse_ids.add(aid)
         if bal is not None and bal > 0:
             closed_balances.append(bal)
         ev = ev_by_id.get(aid)
@@ -674,6 +709,9 @@ def _extract_pass(  # noqa: C901
             last_closure = d
         if term in _ADVERSE_TERMINATION and d > d_ret:
             abnormal_ids.add(aid)
+            # an implied G is a transfer alone: not an adverse ending
+            if term is _BAD_DEBT or aid in ev_by_id:
+                adverse_ids.add(aid)
         if acc.balance is None and bal_at is not None and bal_at > 0:
             closed_balances.append(bal_at)
         if not d > d24:
@@ -749,11 +787,11 @@ def _extract_pass(  # noqa: C901
     # ---- security ------------------------------------------------------------------------
     # the alerts of scan_profile after the look-back start, counted without building them
     if profile.activity:
-        post_act, reopen, contact = security_counts(
-            profile, config.security, as_of - _dt.timedelta(days=config.security_lookback_days)
-        )
+        since = as_of - _dt.timedelta(days=config.security_lookback_days)
+        post_act, reopen, contact = security_counts(profile, config.security, since)
+        verify = verification_pattern(profile, config.security, since)
     else:
-        post_act = reopen = contact = 0.0
+        post_act = reopen = contact = verify = 0.0
 
     return (
         util_total,
@@ -784,6 +822,8 @@ def _extract_pass(  # noqa: C901
         post_act,
         reopen,
         contact,
+        float(len(adverse_ids)),
+        verify,
     )
 
 

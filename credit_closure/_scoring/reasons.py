@@ -98,6 +98,20 @@ REASONS: dict[str, ReasonText] = {
         "verify identity out of band",
         "账户关闭前后联系方式有变更，且随后出现活动或重开申请：需通过其他渠道核实身份",
     ),
+    "UNSCORABLE_FILE": ReasonText(
+        "No open tradeline and none with a known age on file: not enough to score, "
+        "referred for review",
+        "没有在用信贷账户，也没有可确定开立时间的信贷账户：信息不足以评分，转人工审核",
+    ),
+    "THIN_FILE": ReasonText(
+        "Oldest tradeline opened less than 6 months ago: too little history to score, "
+        "referred for review",
+        "最早的信贷账户开立不足6个月：信用记录不足以评分，转人工审核",
+    ),
+    "CURRENT_OVERDUE": ReasonText(
+        "A major principal has an amount past due now: referred for review",
+        "主要相关自然人当前有逾期未还：转人工审核",
+    ),
     "SECURITY_ALERT": ReasonText(
         "Activity or a reopen request on a closed account: monitored, no effect on credit",
         "已关闭的账户出现活动或重开申请：仅作监控提示，不影响信用评估",

@@ -822,7 +822,7 @@ def get_scorer(name: str) -> Scorer:
 
     Example:
         >>> get_scorer("rules").version
-        'default@2026.11.0'
+        'default@2026.12.0'
     """
     scorer: Scorer = _load(name).scorer
     return scorer

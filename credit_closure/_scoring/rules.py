@@ -77,9 +77,16 @@ Problem = tuple[str, str]
 
 POLICY_FORMAT = "credit_closure.rule_policy"
 POLICY_FORMAT_VERSION = 1
-_DEFAULT_POLICY_FILE = os.path.join(
-    os.path.dirname(os.path.dirname(__file__)), "data", "default_policy.json"
-)
+_DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")
+_DEFAULT_POLICY_FILE = os.path.join(_DATA_DIR, "default_policy.json")
+#: The bundled policies a :class:`RuleScorer` loads by name: ``"v2"`` is the default policy
+#: (``"default"`` names it too); ``"v1"`` is the default policy before version 2, kept so
+#: that a lender can pin it (``RuleScorer(policy="v1")``) and compare the two.
+BUNDLED_POLICIES: dict[str, str] = {
+    "default": _DEFAULT_POLICY_FILE,
+    "v2": _DEFAULT_POLICY_FILE,
+    "v1": os.path.join(_DATA_DIR, "default_policy_v1.json"),
+}
 
 _RULE_KEYS = {
     "id",
@@ -592,25 +599,40 @@ class RuleScorer:
     """The built-in rule scorer (``scorer="rules"``): a policy as data, explained by rules.
 
     Args:
-        policy: A :class:`RulePolicy`, a policy document (``dict``) or ``None`` for the
-            default policy shipped in the package.
+        policy: A :class:`RulePolicy`, a policy document (``dict``), the name of a policy
+            shipped in the package (``"v2"`` or ``"default"``: the default policy; ``"v1"``:
+            the default policy before version 2) or ``None`` for the default policy.
 
     Example:
         >>> from credit_closure import RuleScorer
         >>> scorer = RuleScorer()
         >>> scorer.version
-        'default@2026.11.0'
+        'default@2026.12.0'
         >>> [r.id for r in scorer.policy.rules][:3]
         ['R2', 'R2b', 'R3']
+        >>> RuleScorer(policy="v1").version
+        'default@2026.11.0'
     """
 
     credit_closure_api = SCORER_API_VERSION
     name = "rules"
     reason_method = "rule_points"
 
-    def __init__(self, policy: RulePolicy | Mapping[str, Any] | None = None) -> None:
+    def __init__(self, policy: RulePolicy | Mapping[str, Any] | str | None = None) -> None:
         if policy is None:
             policy = RulePolicy.from_file(_DEFAULT_POLICY_FILE)
+        elif isinstance(policy, str):
+            if policy not in BUNDLED_POLICIES:
+                raise PolicyError(
+                    [
+                        (
+                            "",
+                            f"is not a bundled policy name (got {_short(policy)}; "
+                            f"one of {', '.join(sorted(BUNDLED_POLICIES))})",
+                        )
+                    ]
+                )
+            policy = RulePolicy.from_file(BUNDLED_POLICIES[policy])
         elif not isinstance(policy, RulePolicy):
             policy = RulePolicy.from_dict(policy)
         self.policy: RulePolicy = policy

@@ -470,6 +470,50 @@ def security_counts(
     return post, reopen, contact
 
 
+def verification_pattern(profile: CreditProfile, config: SecurityConfig, since: _dt.date) -> float:
+    """The ``security_verification`` feature (default policy v2, issue 15 item 9): 1.0 when
+    a contact change within ``window_days`` of a closure of the subject is followed (the same
+    day or later) by a transaction on a closed account after its closing day or a reopen
+    request on a closed account, that completing record dated after ``since`` (the look-back
+    of ``as_of``); else 0.0.
+
+    The look-back applies to the activity that completes the pattern, not to the contact
+    change: a takeover whose reopen request is recent is caught however old the change. A
+    login or a limit change never completes it (a login alone is an alert, not a referral).
+    The contract has no separate card-request record; a reopen request stands for it.
+    """
+    records = profile.activity
+    if not records:
+        return 0.0
+    closed_on = _closing_days(profile)
+    if not closed_on:
+        return 0.0
+    window = _dt.timedelta(days=config.window_days)
+    codes = _KIND_CODE
+    first_change: _dt.date | None = None
+    completing: list[_dt.date] = []
+    for rec in records:
+        at = rec.at
+        if at.tzinfo is not None:
+            at = at.astimezone(_UTC)
+        day = at.date()
+        code = codes[rec.kind]
+        if code == _CONTACT:
+            if (first_change is None or day < first_change) and any(
+                abs(day - d) <= window for d in closed_on.values()
+            ):
+                first_change = day
+            continue
+        if day <= since or (code != _TXN and code != _REOPEN):
+            continue
+        closed = closed_on.get(rec.account_id)
+        if closed is not None and (day > closed if code == _TXN else day >= closed):
+            completing.append(day)
+    if first_change is None:
+        return 0.0
+    return 1.0 if any(day >= first_change for day in completing) else 0.0
+
+
 def scan_stream(
     records: Iterable[Any],
     closed_on: Mapping[str, _dt.date],
