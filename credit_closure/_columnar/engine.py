@@ -30,13 +30,13 @@ import numpy as np
 from credit_closure._columnar.codes import kernel_codes, kernel_days
 from credit_closure._columnar.numpy_engine import ENUM_CODES, compute_features, day_number
 from credit_closure._columnar.prepare import _Prepared
-from credit_closure._columnar.v2 import counterfactual_activity, security_features
 from credit_closure._columnar.tables import (
     _compiled,
     _is_series,
     _missing_mask,
     _Problems,
 )
+from credit_closure._columnar.v2 import counterfactual_activity, security_features
 from credit_closure._contract.checks import _to_number
 from credit_closure._scoring.rules import Condition, RuleScorer
 from credit_closure._scoring.scale import Scale

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from credit_closure._columnar.numpy_engine import ENUM_CODES, day_number
+from credit_closure._columnar.numpy_engine import day_number
 from credit_closure._columnar.tables import (
     _dates,
     _enum,
@@ -560,7 +560,7 @@ def extra_tables(
             continue
         _too_many(p, name, row + 1, out.n_acc + 1, _RECORD_TABLES[name][4], "rows per account")
         target = out.special if name == "special_transactions" else out.limits
-        for i, (r, rec) in enumerate(zip(row.tolist(), recs)):
+        for r, rec in zip(row.tolist(), recs):
             if r >= 0 and rec is not None:
                 target.setdefault(r, []).append(rec)
     for name in ("guarantees", "public_records"):
