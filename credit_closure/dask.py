@@ -21,9 +21,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from credit_closure._columnar.tables import EXTRA_TABLES
 from credit_closure._scoring.assess import _as_of
-from credit_closure.columnar import OUTPUT_COLUMNS, score_columnar
+from credit_closure.columnar import EXTRA_TABLES, OUTPUT_COLUMNS, score_columnar
 from credit_closure.exceptions import InvalidInputError
 
 __all__ = ["output_meta", "score_dask"]

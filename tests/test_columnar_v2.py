@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import struct
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -157,14 +157,15 @@ def test_plugin_scorer_gets_the_v2_profile() -> None:
     """The fallback path (a plugin scorer) scores profiles rebuilt with everything."""
     p = CreditProfile.from_dict(_V2_DOC)
     tables = profiles_to_tables([p], container="numpy")
+    _Spy.seen.clear()
     out = score_columnar(**tables, as_of=AS_OF, scorer=_Spy())
-    assert _without_version(_Spy.seen[-1]) == _without_version(p.to_dict())
+    assert _without_version(_Spy.seen[0]) == _without_version(p.to_dict())
     assert out["score"].size == 1
 
 
 class _Spy:
     credit_closure_api = 1
-    seen: list[dict[str, Any]] = []
+    seen: ClassVar[list[dict[str, Any]]] = []
 
     def score(self, profile: CreditProfile, as_of: dt.date) -> Any:
         from credit_closure import ScoreResult
@@ -196,7 +197,12 @@ _V2_DOC: dict[str, Any] = {
         {"account_id": "a2", "product": "overdraft", "status": "frozen", "credit_limit": 500},
     ],
     "closures": [
-        {"account_id": "a1", "closed_on": "2025-10-01", "initiator": "consumer", "kind": "line_closure"}
+        {
+            "account_id": "a1",
+            "closed_on": "2025-10-01",
+            "initiator": "consumer",
+            "kind": "line_closure",
+        }
     ],
     "inquiries": [{"on": "2025-11-01", "kind": "financing_approval", "institution_type": "bank"}],
     "activity": [{"account_id": "a1", "at": "2025-11-02T08:00:00+08:00", "kind": "transaction"}],
