@@ -98,7 +98,7 @@ def _score_partition(
             tables.get("attributes"),
             scorer=scorer,
             as_of=as_of,
-            **{name: tables.get(name) for name in EXTRA_TABLES},
+            **{name: tables.get(name) for name in EXTRA_TABLES},  # type: ignore[arg-type]
         )
     except InvalidInputError as exc:
         number = (partition_info or {}).get("number")

@@ -114,7 +114,7 @@ def _partition_scorer(
                 t.get("attributes"),
                 scorer=scorer,
                 as_of=as_of,
-                **{name: t.get(name) for name in EXTRA_TABLES},
+                **{name: t.get(name) for name in EXTRA_TABLES},  # type: ignore[arg-type]
             )
         except InvalidInputError as exc:
             raise InvalidInputError(exc.problems, what=f"{exc.what}{_where()}") from exc

@@ -90,7 +90,7 @@ def _attribute_values(prep: _Prepared) -> list[dict[str, Any]]:
 
 _CLOSURE_KINDS = list(ClosureKind)
 _INSTITUTIONS = list(InstitutionType)
-_V2_ENUMS = {
+_V2_ENUMS: dict[str, list[Any]] = {
     "classification": list(LoanClassification),
     "liability": list(LiabilityType),
     "institution_type": _INSTITUTIONS,
@@ -414,9 +414,13 @@ def _long_rows(profiles: Sequence[CreditProfile]) -> dict[str, dict[str, list[An
             if k != "subject_id":
                 T[k].append(p.attributes.get(k))
         if "activity" in X:
-            for r in p.activity:
+            for act in p.activity:
                 _append(
-                    X["activity"], sid, account_id=r.account_id, at=r.at.isoformat(), kind=r.kind
+                    X["activity"],
+                    sid,
+                    account_id=act.account_id,
+                    at=act.at.isoformat(),
+                    kind=act.kind,
                 )
         if v2:
             for name, records in (

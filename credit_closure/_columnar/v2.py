@@ -94,11 +94,13 @@ _MIN_DAY = day_number(Limits.MIN_DATE)
 _DAY_BITS = 22  # day numbers from MIN_DATE fit 22 bits for 11,000 years
 
 # symbol code point -> valid symbol; -> delinquency level 1-7 (0 otherwise)
-_SYMBOL_OK = np.zeros(128, dtype=bool)
+_SYMBOL_OK = np.zeros(128, dtype=bool)  # code points >= 127 clipped to 127: not a symbol
 _SYMBOL_OK[[ord(c) for c in HISTORY_SYMBOLS]] = True
 _LEVEL = np.zeros(128, dtype=np.int64)
 _LEVEL[[ord(str(k)) for k in range(1, 8)]] = np.arange(1, 8)
 _UNKNOWN_SYMBOL = ord("#")
+_LEVEL8 = np.zeros(256, dtype=np.int8)
+_LEVEL8[:128] = _LEVEL
 
 
 def date_of(day: int) -> _dt.date:
@@ -169,11 +171,9 @@ def account_v2(
         & (cols["first_delinquency_on"] < acc["opened"]),
         "is before opened_on",
     )
-    history = _history_column(a, p)
-    cols["history"] = history
-    has = np.array([h is not None for h in history], dtype=bool) if history is not None else None
-    if has is None:
-        has = np.zeros(a.n, dtype=bool)
+    hist = _history_column(a, p)
+    cols["history"] = None if hist is None else hist.strings
+    has = np.zeros(a.n, dtype=bool) if hist is None else hist.has
     out.has_history = has
     end_known = cols["history_end_known"]
     p.rows("accounts", "history_end", end_known & ~has, "needs repayment_history")
@@ -184,13 +184,23 @@ def account_v2(
         "is required with repayment_history (the month of its last symbol)",
     )
     out.acc = cols
-    if history is not None and has.any():
-        _check_histories(history, has, cols, acc, p)
+    if hist is not None and has.any():
+        _check_histories(hist, cols, acc, p)
 
 
-def _history_column(a: _Table, p: _Problems) -> np.ndarray | None:
-    """The ``repayment_history`` column: an object array of valid strings (``None`` where
-    missing or bad; bad values reported, every bad month named)."""
+class _Histories:
+    """The valid-looking histories of an accounts table: the rows that have one, their
+    strings (object array for the profiles, ``None`` elsewhere) and, for those rows, the
+    symbols right-aligned and padded with ``#`` to at least 24 months, as code points."""
+
+    def __init__(self, strings: np.ndarray, has: np.ndarray, cp: np.ndarray) -> None:
+        self.strings = strings
+        self.has = has
+        self.cp = cp
+
+
+def _history_column(a: _Table, p: _Problems) -> _Histories | None:
+    """The ``repayment_history`` column (bad values reported; every bad month named later)."""
     if not a.has("repayment_history"):
         return None
     raw = a.raw("repayment_history")
@@ -200,17 +210,23 @@ def _history_column(a: _Table, p: _Problems) -> np.ndarray | None:
     if arr.dtype.kind != "O":
         p.add("accounts.repayment_history", f"must hold strings (got dtype {arr.dtype})")
         return None
-    miss = _missing_mask(arr)
-    is_str = np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=arr.size)
-    p.rows(
-        "accounts",
-        "repayment_history",
-        ~miss & ~is_str,
-        "must be a string of repayment symbols",
-    )
-    lengths = np.fromiter(
-        (len(v) if isinstance(v, str) else 0 for v in arr), dtype=np.int64, count=arr.size
-    )
+    import pandas as pd
+
+    present = ~_missing_mask(arr)
+    values = arr[present]
+    if pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty"):
+        is_str = present
+    else:  # some value is no string: find which (the uncommon case)
+        is_str = np.zeros(arr.size, dtype=bool)
+        is_str[present] = [isinstance(v, str) for v in values]
+        p.rows(
+            "accounts",
+            "repayment_history",
+            present & ~is_str,
+            "must be a string of repayment symbols",
+        )
+    lengths = np.zeros(arr.size, dtype=np.int64)
+    lengths[is_str] = np.fromiter(map(len, arr[is_str]), dtype=np.int64, count=int(is_str.sum()))
     p.rows(
         "accounts",
         "repayment_history",
@@ -223,36 +239,46 @@ def _history_column(a: _Table, p: _Problems) -> np.ndarray | None:
         is_str & (lengths > MAX_HISTORY_MONTHS),
         f"has more than {MAX_HISTORY_MONTHS} months",
     )
-    ok = is_str & (lengths > 0) & (lengths <= MAX_HISTORY_MONTHS)
-    out = np.full(arr.size, None, dtype=object)
-    out[ok] = arr[ok]
+    has = is_str & (lengths > 0) & (lengths <= MAX_HISTORY_MONTHS)
+    strings = np.where(has, arr, None)
+    return _Histories(strings, has, _right_aligned(arr[has].tolist(), lengths[has]))
+
+
+def _right_aligned(values: list[str], lengths: np.ndarray) -> np.ndarray:
+    """The code points of ``values``, one row each, right-aligned and padded with ``#`` to the
+    longest (at least 24): the months before a short history are unknown months."""
+    k = len(values)
+    width = max(24, int(lengths.max()) if k else 0)
+    codes = np.frombuffer(
+        "".join(values).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+    ).astype(np.int64)
+    if k and width == lengths.min():  # every history of the same length: one reshape
+        return codes.reshape(k, width)
+    out = np.full((k, width), _UNKNOWN_SYMBOL, dtype=np.int64)
+    row = np.repeat(np.arange(k), lengths)
+    starts = np.cumsum(lengths) - lengths
+    pos = np.arange(codes.size) - starts[row]
+    out[row, width - lengths[row] + pos] = codes
     return out
 
 
-def _code_points(strings: list[str]) -> np.ndarray:
-    """The ``(n, 60)`` code points of strings of at most 60 characters (0 past the end)."""
-    if not strings:
-        return np.zeros((0, MAX_HISTORY_MONTHS), dtype=np.int64)
-    u = np.array(strings, dtype=f"U{MAX_HISTORY_MONTHS}")
-    return u.view(np.uint32).reshape(len(strings), MAX_HISTORY_MONTHS).astype(np.int64)
-
-
 def _window_summaries(
-    cp: np.ndarray, lengths: np.ndarray
+    cp: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(months, longest_run, worst_level, unknown)`` of the last 24 months of every history,
+    """``(months, longest_run, worst_level, unknown)`` of the last 24 months of every history
+    (valid symbols, right-aligned, ``#``-padded: a month before a short history is unknown),
     as :func:`credit_closure._contract.history.history_summary` computes them."""
-    idx = lengths[:, None] - 24 + np.arange(24)[None, :]
-    valid = idx >= 0
-    w = np.take_along_axis(cp, np.maximum(idx, 0), axis=1)
-    level = np.where(valid, _LEVEL[np.minimum(w, 127)], 0)
-    unknown = (~valid).sum(axis=1) + (valid & (w == _UNKNOWN_SYMBOL)).sum(axis=1)
-    months = (level > 0).sum(axis=1)
-    worst = level.max(axis=1) if level.size else np.zeros(cp.shape[0], dtype=np.int64)
+    w = np.ascontiguousarray(cp[:, -24:].astype(np.uint8).T)  # one row per month
+    level = _LEVEL8[w]
+    unknown = np.count_nonzero(w == _UNKNOWN_SYMBOL, axis=0)
+    delinquent = level > 0
+    months = np.count_nonzero(delinquent, axis=0)
+    worst = level.max(axis=0).astype(np.int64) if level.size else np.zeros(0, dtype=np.int64)
     run = np.zeros(cp.shape[0], dtype=np.int64)
     longest = np.zeros(cp.shape[0], dtype=np.int64)
     for c in range(24):
-        run = np.where(level[:, c] > 0, run + 1, 0)
+        run += 1
+        run *= delinquent[c]
         np.maximum(longest, run, out=longest)
     return months, longest, worst, unknown
 
@@ -262,30 +288,25 @@ def _opt(v: float) -> int | None:
 
 
 def _check_histories(
-    history: np.ndarray,
-    has: np.ndarray,
+    hist: _Histories,
     cols: dict[str, Any],
     acc: dict[str, np.ndarray],
     p: _Problems,
 ) -> None:
     """Symbols, agreement with the given summaries, and the summaries the history proves."""
-    rows = np.flatnonzero(has)
-    strings = history[rows].tolist()
-    lengths = np.array([len(s) for s in strings], dtype=np.int64)
-    cp = _code_points(strings)
-    inside = np.arange(MAX_HISTORY_MONTHS)[None, :] < lengths[:, None]
-    bad_symbol = inside & ~_SYMBOL_OK[np.minimum(cp, 127)] | inside & (cp > 127)
-    bad_rows = bad_symbol.any(axis=1)
+    rows = np.flatnonzero(hist.has)
+    cp = hist.cp
+    bad_rows = (~_SYMBOL_OK[np.minimum(cp, 127)]).any(axis=1)
     end_known = cols["history_end_known"][rows]
     for k in np.flatnonzero(bad_rows):
         r = int(rows[k])
         end = date_of(cols["history_end"][r]) if end_known[k] else None
-        for path, message in symbol_problems("repayment_history", strings[k], end):
+        for path, message in symbol_problems("repayment_history", hist.strings[r], end):
             _one(p, "accounts", r, path, message)
     good = ~bad_rows & end_known
-    rows, cp, lengths = rows[good], cp[good], lengths[good]
-    strings = [s for s, g in zip(strings, good) if g]
-    months, longest, worst, unknown = _window_summaries(cp, lengths)
+    if not good.all():
+        rows, cp = rows[good], cp[good]
+    months, longest, worst, unknown = _window_summaries(cp)
     dpd, m_given, c_given = acc["dpd"][rows], acc["months"][rows], acc["consec"][rows]
     lo = np.where(worst == 0, 0, 1 + 30 * (worst - 1))
     hi = np.where(worst == 0, 30, np.where(worst == 7, np.inf, 30 * worst + 30))
@@ -297,7 +318,7 @@ def _check_histories(
     for k in np.flatnonzero(bad):
         r = int(rows[k])
         for path, message in history_problems(
-            strings[k],
+            hist.strings[r],
             date_of(cols["history_end"][r]),
             _opt(dpd[k]),
             _opt(m_given[k]),
@@ -403,7 +424,7 @@ def _values(t: _Table, column: str, integer: bool = False) -> list[Any]:
     raw = t.raw(column)
     arr = raw.to_numpy(dtype=object) if _is_series(raw) else np.asarray(raw).astype(object)
     miss = _missing_mask(arr)
-    out = []
+    out: list[Any] = []
     for v, m in zip(arr.tolist(), miss.tolist()):
         if m:
             out.append(None)
