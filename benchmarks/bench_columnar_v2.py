@@ -112,8 +112,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(f"{'engine':8} {'v1 us/acc':>10} {'v2 us/acc':>10} {'v2/v1':>7}  bar <= 2.0")
     for engine in engines:
-        t1 = _best(lambda: score_columnar(v1, as_of=AS_OF, engine=engine), args.repeat)
-        t2 = _best(lambda: score_columnar(v2, as_of=AS_OF, engine=engine), args.repeat)
+        t1 = _best(lambda e=engine: score_columnar(v1, as_of=AS_OF, engine=e), args.repeat)
+        t2 = _best(lambda e=engine: score_columnar(v2, as_of=AS_OF, engine=e), args.repeat)
         ratio = t2 / t1
         print(
             f"{engine:8} {t1 / n * 1e6:10.3f} {t2 / n * 1e6:10.3f} {ratio:7.2f}  {'ok' if ratio <= 2 else 'MISSED'}"

@@ -249,12 +249,10 @@ def _right_aligned(values: list[str], lengths: np.ndarray) -> np.ndarray:
     longest (at least 24): the months before a short history are unknown months."""
     k = len(values)
     width = max(24, int(lengths.max()) if k else 0)
-    codes = np.frombuffer(
-        "".join(values).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
-    ).astype(np.int64)
+    codes = np.frombuffer("".join(values).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if k and width == lengths.min():  # every history of the same length: one reshape
         return codes.reshape(k, width)
-    out = np.full((k, width), _UNKNOWN_SYMBOL, dtype=np.int64)
+    out = np.full((k, width), _UNKNOWN_SYMBOL, dtype=np.uint32)
     row = np.repeat(np.arange(k), lengths)
     starts = np.cumsum(lengths) - lengths
     pos = np.arange(codes.size) - starts[row]
@@ -268,7 +266,7 @@ def _window_summaries(
     """``(months, longest_run, worst_level, unknown)`` of the last 24 months of every history
     (valid symbols, right-aligned, ``#``-padded: a month before a short history is unknown),
     as :func:`credit_closure._contract.history.history_summary` computes them."""
-    w = np.ascontiguousarray(cp[:, -24:].astype(np.uint8).T)  # one row per month
+    w = np.ascontiguousarray(cp[:, -24:].T).astype(np.uint8)  # one row per month
     level = _LEVEL8[w]
     unknown = np.count_nonzero(w == _UNKNOWN_SYMBOL, axis=0)
     delinquent = level > 0
@@ -296,7 +294,8 @@ def _check_histories(
     """Symbols, agreement with the given summaries, and the summaries the history proves."""
     rows = np.flatnonzero(hist.has)
     cp = hist.cp
-    bad_rows = (~_SYMBOL_OK[np.minimum(cp, 127)]).any(axis=1)
+    ok = _SYMBOL_OK[np.minimum(cp, 127)]
+    bad_rows = np.zeros(rows.size, dtype=bool) if ok.all() else ~ok.all(axis=1)
     end_known = cols["history_end_known"][rows]
     for k in np.flatnonzero(bad_rows):
         r = int(rows[k])
