@@ -240,7 +240,8 @@ def _history_column(a: _Table, p: _Problems) -> _Histories | None:
         f"has more than {MAX_HISTORY_MONTHS} months",
     )
     has = is_str & (lengths > 0) & (lengths <= MAX_HISTORY_MONTHS)
-    strings = np.where(has, arr, None)
+    strings = np.full(arr.size, None, dtype=object)
+    strings[has] = arr[has]
     return _Histories(strings, has, _right_aligned(arr[has].tolist(), lengths[has]))
 
 
