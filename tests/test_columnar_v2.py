@@ -31,6 +31,9 @@ from credit_closure.columnar import (
 )
 from credit_closure.columnar import _prepare as prepare
 
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::FutureWarning:pyspark", "ignore:The copy keyword:Warning"
+)
 HAS_NUMBA = importlib.util.find_spec("numba") is not None
 ENGINES = ["numpy", "numba"] if HAS_NUMBA else ["numpy"]
 SETTINGS = settings(
