@@ -27,9 +27,16 @@ arrays (one per column). Column names and enum values are those of the v1 JSON c
 Dtypes: dates as ``datetime64`` (any unit, whole days) or ISO ``YYYY-MM-DD`` strings or
 ``datetime.date`` objects; enums as strings (pandas ``category`` columns are fastest);
 missing values as ``NaN``/``None``/``NaT``/nulls. A missing optional column means "unknown"
-for every row. Activity records are not part of the format: columnar scores equal ``assess``
-on the profiles *without* activity (the security features are 0), and an ``activity`` table
-is refused.
+for every row.
+
+Contract v2 and activity records: more optional columns (``accounts``: ``classification``,
+``liability``, ``institution_type``, ``current_overdue_amount``, ``current_overdue_periods``,
+``first_delinquency_on``, ``last_payment_on``, ``repayment_history`` (the symbol string,
+oldest month first) and ``history_end``; ``closures``: ``kind``; ``inquiries``:
+``institution_type``) and the tables of :data:`EXTRA_TABLES` (``activity``,
+``overdue_amounts``, ``special_transactions``, ``limit_history``, ``guarantees``,
+``public_records``), each a keyword argument of :func:`score_columnar`. Results equal
+``assess`` on the same profiles, activity included.
 
 The output has one row per subject that appears in any table, sorted by ``subject_id``, with
 columns ``subject_id, score, probability_of_default, band, decision, reason_1 .. reason_4``
@@ -50,7 +57,8 @@ Layout
 ------
 
 This module is the public facade; the work is done in :mod:`credit_closure._columnar`:
-``tables`` (reading and checking the input columns), ``prepare`` (putting them
+``tables`` (reading and checking the input columns), ``v2`` (the contract v2 columns and
+tables, activity records), ``prepare`` (putting them
 together per account), ``engine`` (the built-in scorers on a prepared
 batch), ``convert`` (profiles to tables and back; plugin scorers), ``score`` (chunking and
 :func:`score_columnar`), ``numpy_engine`` and ``kernel`` (the features, twins of
@@ -67,9 +75,15 @@ from credit_closure._columnar.convert import profiles_to_tables
 from credit_closure._columnar.prepare import _prepare as _prepare
 from credit_closure._columnar.prepare import _Prepared as _Prepared
 from credit_closure._columnar.score import score_columnar
-from credit_closure._columnar.tables import OUTPUT_COLUMNS, REASON_TEXTS, TABLE_COLUMNS
+from credit_closure._columnar.tables import (
+    EXTRA_TABLES,
+    OUTPUT_COLUMNS,
+    REASON_TEXTS,
+    TABLE_COLUMNS,
+)
 
 __all__ = [
+    "EXTRA_TABLES",
     "OUTPUT_COLUMNS",
     "REASON_TEXTS",
     "TABLE_COLUMNS",

@@ -22,12 +22,12 @@ import re
 from typing import Any
 
 from credit_closure._scoring.assess import _as_of
-from credit_closure.columnar import OUTPUT_COLUMNS, score_columnar
+from credit_closure.columnar import EXTRA_TABLES, OUTPUT_COLUMNS, score_columnar
 from credit_closure.exceptions import InvalidInputError
 
 __all__ = ["output_meta", "score_dask"]
 
-_TABLES = ("accounts", "closures", "inquiries", "attributes")
+_TABLES = ("accounts", "closures", "inquiries", "attributes", *EXTRA_TABLES)
 #: The column that carries each row's position in its input table through the shuffle (a
 #: control character in it: no long-format column nor valid attribute name can clash).
 _ROW = "\x1fcredit_closure_row"
@@ -98,6 +98,7 @@ def _score_partition(
             tables.get("attributes"),
             scorer=scorer,
             as_of=as_of,
+            **{name: tables.get(name) for name in EXTRA_TABLES},  # type: ignore[arg-type]
         )
     except InvalidInputError as exc:
         number = (partition_info or {}).get("number")
@@ -120,6 +121,12 @@ def score_dask(
     scorer: Any = "rules",
     as_of: Any,
     npartitions: int | None = None,
+    activity: Any = None,
+    overdue_amounts: Any = None,
+    special_transactions: Any = None,
+    limit_history: Any = None,
+    guarantees: Any = None,
+    public_records: Any = None,
 ) -> Any:
     """Score every subject of Dask long tables, lazily; one output row per subject.
 
@@ -133,6 +140,10 @@ def score_dask(
         as_of: The assessment date, one for all subjects (required).
         npartitions: Partitions after the shuffle on ``subject_id`` (default: those of
             ``accounts``).
+        activity, overdue_amounts, special_transactions, limit_history, guarantees,
+            public_records: The activity records and the contract v2 tables of
+            :func:`~credit_closure.columnar.score_columnar`, each a Dask or pandas DataFrame
+            or ``None``.
 
     Returns:
         A lazy ``dask.dataframe.DataFrame`` with the columns of
@@ -160,7 +171,23 @@ def score_dask(
     import pandas as pd
 
     day = _as_of(as_of)
-    given = dict(zip(_TABLES, (accounts, closures, inquiries, attributes)))
+    given = dict(
+        zip(
+            _TABLES,
+            (
+                accounts,
+                closures,
+                inquiries,
+                attributes,
+                activity,
+                overdue_amounts,
+                special_transactions,
+                limit_history,
+                guarantees,
+                public_records,
+            ),
+        )
+    )
     problems = []
     frames: dict[str, Any] = {}
     for name, t in given.items():

@@ -19,12 +19,24 @@ from collections.abc import Iterator
 from typing import Any
 
 from credit_closure._scoring.assess import _as_of
-from credit_closure.columnar import OUTPUT_COLUMNS, TABLE_COLUMNS, score_columnar
+from credit_closure.columnar import EXTRA_TABLES, OUTPUT_COLUMNS, TABLE_COLUMNS, score_columnar
 from credit_closure.exceptions import InvalidInputError
 
 __all__ = ["output_schema", "score_spark"]
 
-_PREFIX = {"accounts": "a__", "closures": "c__", "inquiries": "q__", "attributes": "t__"}
+_PREFIX = {
+    "accounts": "a__",
+    "closures": "c__",
+    "inquiries": "q__",
+    "attributes": "t__",
+    # activity records and the contract v2 tables (columnar.EXTRA_TABLES, in that order)
+    "activity": "e__",
+    "overdue_amounts": "o__",
+    "special_transactions": "s__",
+    "limit_history": "l__",
+    "guarantees": "g__",
+    "public_records": "r__",
+}
 _TAG = "__cc_table"
 
 
@@ -104,6 +116,7 @@ def _partition_scorer(
                 t.get("attributes"),
                 scorer=scorer,
                 as_of=as_of,
+                **{name: t.get(name) for name in EXTRA_TABLES},  # type: ignore[arg-type]
             )
         except InvalidInputError as exc:
             raise InvalidInputError(exc.problems, what=f"{exc.what}{_where()}") from exc
@@ -121,6 +134,12 @@ def score_spark(
     scorer: Any = "rules",
     as_of: Any,
     num_partitions: int | None = None,
+    activity: Any = None,
+    overdue_amounts: Any = None,
+    special_transactions: Any = None,
+    limit_history: Any = None,
+    guarantees: Any = None,
+    public_records: Any = None,
 ) -> Any:
     """Score every subject of Spark long tables, lazily; one output row per subject.
 
@@ -134,6 +153,9 @@ def score_spark(
         as_of: The assessment date, one for all subjects (required).
         num_partitions: Partitions of the repartition on ``subject_id`` (default: Spark's
             ``spark.sql.shuffle.partitions``).
+        activity, overdue_amounts, special_transactions, limit_history, guarantees,
+            public_records: The activity records and the contract v2 tables of
+            :func:`~credit_closure.columnar.score_columnar`, each a Spark DataFrame or ``None``.
 
     Returns:
         A lazy ``pyspark.sql.DataFrame`` with the columns of
@@ -152,7 +174,23 @@ def score_spark(
     from pyspark.sql import functions as F
 
     day = _as_of(as_of)
-    given = dict(zip(_PREFIX, (accounts, closures, inquiries, attributes)))
+    given = dict(
+        zip(
+            _PREFIX,
+            (
+                accounts,
+                closures,
+                inquiries,
+                attributes,
+                activity,
+                overdue_amounts,
+                special_transactions,
+                limit_history,
+                guarantees,
+                public_records,
+            ),
+        )
+    )
     problems = []
     frames: dict[str, Any] = {}
     columns: dict[str, list[str]] = {}

@@ -374,15 +374,17 @@ class TestV2Documents:
             Enterprise.from_dict(v1)
         assert "contract v2 field" in _problems(exc)["principals[0].role_since"]
 
-    def test_long_format_refuses_v2_fields(self) -> None:
-        """profiles_to_tables names every v2 field it cannot carry yet."""
-        from credit_closure.columnar import profiles_to_tables
+    def test_long_format_carries_v2_fields(self) -> None:
+        """profiles_to_tables carries every v2 field (issue 14, item 14; the properties are in
+        tests/test_columnar_v2.py) and the tables score as assess() does."""
+        from credit_closure.columnar import profiles_to_tables, score_columnar
 
-        with pytest.raises(InvalidInputError) as exc:
-            profiles_to_tables([CreditProfile.from_dict(FULL_V2)], container="numpy")
-        probs = _problems(exc)
-        assert "profiles[0].accounts[0].repayment_history" in probs
-        assert "profiles[0].guarantees" in probs
+        p = CreditProfile.from_dict(FULL_V2)
+        tables = profiles_to_tables([p], container="numpy")
+        assert "repayment_history" in tables["accounts"] and "guarantees" in tables
+        as_of = dt.date(2026, 6, 30)
+        out = score_columnar(**tables, as_of=as_of)
+        assert float(out["score"][0]) == cc.assess(p, as_of=as_of).score
 
     def test_long_format_carries_v2_codes(self) -> None:
         """v2 codes in v1 fields flow through the long format and score as assess() does."""

@@ -17,11 +17,20 @@ import numpy as np
 from credit_closure._columnar.engine import _features_pair
 from credit_closure._columnar.prepare import _Prepared
 from credit_closure._columnar.tables import (
+    EXTRA_TABLES,
     OUTPUT_COLUMNS,
     TABLE_COLUMNS,
     _is_series,
     _missing_mask,
 )
+from credit_closure._columnar.v2 import V2Data
+from credit_closure._contract.enums import (
+    ClosureKind,
+    InstitutionType,
+    LiabilityType,
+    LoanClassification,
+)
+from credit_closure._contract.history import month_of
 from credit_closure._contract.model import (
     AccountStatus,
     ClosureEvent,
@@ -34,7 +43,6 @@ from credit_closure._contract.model import (
     ProductType,
     TerminationKind,
 )
-from credit_closure._contract.versioning import v2_fields_used
 from credit_closure._scoring.assess import _assess_profile, _check_profile, resolved
 from credit_closure.exceptions import InvalidInputError
 
@@ -80,6 +88,48 @@ def _attribute_values(prep: _Prepared) -> list[dict[str, Any]]:
     return out
 
 
+_CLOSURE_KINDS = list(ClosureKind)
+_INSTITUTIONS = list(InstitutionType)
+_V2_ENUMS: dict[str, list[Any]] = {
+    "classification": list(LoanClassification),
+    "liability": list(LiabilityType),
+    "institution_type": _INSTITUTIONS,
+}
+
+
+def _account_v2(v2: V2Data, i: int) -> dict[str, Any]:
+    """The contract v2 fields of account row ``i`` (only those known)."""
+    va = v2.acc
+    if not va:
+        return {}
+    out: dict[str, Any] = {}
+    for name, members in _V2_ENUMS.items():
+        code = int(va[name][i])
+        if code >= 0:
+            out[name] = members[code]
+    if va["current_overdue_amount"][i] == va["current_overdue_amount"][i]:
+        out["current_overdue_amount"] = float(va["current_overdue_amount"][i])
+    if va["current_overdue_periods"][i] == va["current_overdue_periods"][i]:
+        out["current_overdue_periods"] = int(va["current_overdue_periods"][i])
+    for name in ("first_delinquency_on", "last_payment_on", "history_end"):
+        if va[f"{name}_known"][i]:
+            out[name] = _date_of(int(va[name][i]))
+    history = va["history"]
+    if history is not None and history[i] is not None:
+        out["repayment_history"] = h = history[i]
+        amounts = v2.overdue.get(i)
+        if amounts is not None:
+            end = np.datetime64(out["history_end"], "M").astype(np.int64)
+            out["overdue_amounts"] = tuple(
+                amounts.get(int(end) - len(h) + 1 + k) for k in range(len(h))
+            )
+    if i in v2.special:
+        out["special_transactions"] = tuple(v2.special[i])
+    if i in v2.limits:
+        out["limit_history"] = tuple(v2.limits[i])
+    return out
+
+
 def build_profiles(prep: _Prepared) -> list[CreditProfile]:
     """The :class:`CreditProfile` of every subject, in subject order (for the fallback path).
 
@@ -115,6 +165,7 @@ def build_profiles(prep: _Prepared) -> list[CreditProfile]:
                     worst_dpd_24m=_opt_int(acc["dpd"][i]),
                     months_delinquent_24m=_opt_int(acc["months"][i]),
                     max_consecutive_delinquent_24m=_opt_int(acc["consec"][i]),
+                    **_account_v2(prep.v2, i),
                 )
             )
             if acc["has_event"][i]:
@@ -129,14 +180,22 @@ def build_profiles(prep: _Prepared) -> list[CreditProfile]:
                         balance_at_closure=_opt_float(acc["ev_balance"][i]),
                         limit_at_closure=_opt_float(acc["ev_limit"][i]),
                         worst_dpd_6m_before=_opt_int(acc["ev_dpd6"][i]),
+                        kind=_CLOSURE_KINDS[acc["ev_kind"][i]] if acc["ev_kind"][i] >= 0 else None,
                     )
                 )
         except InvalidInputError as exc:
             problems.extend((f"accounts row {i}.{path}", m) for path, m in exc.problems)
     q = prep.inq
+    inst = q.get("institution_type")
     for i in range(q["g"].size):
         per_inq[int(q["g"][i])].append(
-            Inquiry(on=_date_of(int(q["on"][i])), kind=kinds[q["kind"][i]])
+            Inquiry(
+                on=_date_of(int(q["on"][i])),
+                kind=kinds[q["kind"][i]],
+                institution_type=_INSTITUTIONS[inst[i]]
+                if inst is not None and inst[i] >= 0
+                else None,
+            )
         )
     if problems:
         raise InvalidInputError(problems, what="columnar input")
@@ -152,6 +211,9 @@ def build_profiles(prep: _Prepared) -> list[CreditProfile]:
                     closures=per_clo[s],
                     inquiries=per_inq[s],
                     attributes=attrs_[s],
+                    activity=prep.v2.activity.get(s, ()),
+                    guarantees=prep.v2.guarantees.get(s, ()),
+                    public_records=prep.v2.public_records.get(s, ()),
                 )
             )
         except InvalidInputError as exc:
@@ -247,10 +309,13 @@ def profiles_to_tables(
 ) -> dict[str, Any]:
     """Flatten profiles into the long format of :func:`score_columnar`.
 
-    Activity records are left out (columnar scoring does not read them). Whole-number fields
-    become ``float64`` columns with ``NaN`` for unknown; dates ``datetime64[D]`` with ``NaT``;
-    enums and ids strings. Attribute columns hold numbers (``NaN`` when a subject lacks the
-    attribute) or, when any value is a string, objects (``None`` when missing).
+    Whole-number fields become ``float64`` columns with ``NaN`` for unknown; dates
+    ``datetime64[D]`` with ``NaT``; enums, ids and repayment histories strings; activity times
+    ISO 8601 strings (their offset kept). Attribute columns hold numbers (``NaN`` when a subject
+    lacks the attribute) or, when any value is a string, objects (``None`` when missing). The
+    ``activity`` table is there when a profile has activity records; the contract v2 columns
+    and tables (``docs/batch-and-distributed.md``, "Contract v2 and activity") when a profile
+    is a v2 profile.
 
     Args:
         profiles: The profiles (validated :class:`CreditProfile` objects).
@@ -258,7 +323,9 @@ def profiles_to_tables(
             (dicts of numpy arrays).
 
     Returns:
-        ``{"accounts": ..., "closures": ..., "inquiries": ..., "attributes": ...}``.
+        ``{"accounts": ..., "closures": ..., "inquiries": ..., "attributes": ...}`` and the
+        tables of :data:`~credit_closure.columnar.EXTRA_TABLES` it needs, for
+        ``score_columnar(**tables, as_of=...)``.
 
     Raises:
         InvalidInputError: an unknown container or a non-profile in ``profiles``.
@@ -284,18 +351,6 @@ def profiles_to_tables(
     ]
     if bad:
         raise InvalidInputError(bad, what="argument")
-    v2 = [
-        (
-            f"profiles[{i}].{path}",
-            "is a contract v2 field the long format does not carry yet; score the profile "
-            "with assess() or assess_many()",
-        )
-        for i, p in enumerate(profiles)
-        if p.contract_version == 2
-        for path in v2_fields_used(p)
-    ]
-    if v2:
-        raise InvalidInputError(v2, what="argument")
     tables = {name: _arrays(rows) for name, rows in _long_rows(profiles).items()}
     if container == "numpy":
         return tables
@@ -313,39 +368,107 @@ def _cell(v: Any) -> Any:
     return getattr(v, "value", v)
 
 
+_V1_COLUMNS = {
+    "accounts": TABLE_COLUMNS["accounts"][:12],
+    "closures": TABLE_COLUMNS["closures"][:9],
+    "inquiries": TABLE_COLUMNS["inquiries"][:3],
+}
+
+
 def _long_rows(profiles: Sequence[CreditProfile]) -> dict[str, dict[str, list[Any]]]:
-    """The rows of the four long tables, column by column, as Python values."""
-    A: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS["accounts"]}
-    C: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS["closures"]}
-    Q: dict[str, list[Any]] = {c: [] for c in TABLE_COLUMNS["inquiries"]}
+    """The rows of the long tables, column by column, as Python values."""
+    v2 = any(p.contract_version == 2 for p in profiles)
+    cols = TABLE_COLUMNS if v2 else _V1_COLUMNS
+    A: dict[str, list[Any]] = {c: [] for c in cols["accounts"]}
+    C: dict[str, list[Any]] = {c: [] for c in cols["closures"]}
+    Q: dict[str, list[Any]] = {c: [] for c in cols["inquiries"]}
     names: dict[str, None] = {}
     for p in profiles:
         for k in p.attributes:
             names.setdefault(k, None)
     T: dict[str, list[Any]] = {"subject_id": []}
     T.update({k: [] for k in names if k != "subject_id"})
+    X: dict[str, dict[str, list[Any]]] = {
+        name: {c: [] for c in TABLE_COLUMNS[name]}
+        for name in EXTRA_TABLES
+        if v2 or (name == "activity" and any(p.activity for p in profiles))
+    }
     for p in profiles:
         sid = p.subject_id
         for a in p.accounts:
             A["subject_id"].append(sid)
-            for c in TABLE_COLUMNS["accounts"][1:]:
+            for c in cols["accounts"][1:]:
                 A[c].append(_cell(getattr(a, c)))
+            if v2:
+                _account_rows_v2(X, sid, a)
         for e in p.closures:
             C["subject_id"].append(sid)
-            for c in TABLE_COLUMNS["closures"][1:]:
+            for c in cols["closures"][1:]:
                 C[c].append(_cell(getattr(e, c)))
         for q in p.inquiries:
             Q["subject_id"].append(sid)
-            Q["on"].append(q.on)
-            Q["kind"].append(q.kind.value)
+            for c in cols["inquiries"][1:]:
+                Q[c].append(_cell(getattr(q, c)))
         T["subject_id"].append(sid)
         for k in T:
             if k != "subject_id":
                 T[k].append(p.attributes.get(k))
-    return {"accounts": A, "closures": C, "inquiries": Q, "attributes": T}
+        if "activity" in X:
+            for act in p.activity:
+                _append(
+                    X["activity"],
+                    sid,
+                    account_id=act.account_id,
+                    at=act.at.isoformat(),
+                    kind=act.kind,
+                )
+        if v2:
+            for name, records in (
+                ("guarantees", p.guarantees),
+                ("public_records", p.public_records),
+            ):
+                for r in records:
+                    _append(X[name], sid, **{c: getattr(r, c) for c in TABLE_COLUMNS[name][1:]})
+    return {"accounts": A, "closures": C, "inquiries": Q, "attributes": T, **X}
 
 
-_DATE_COLUMNS = frozenset({"opened_on", "closed_on", "on"})
+def _append(table: dict[str, list[Any]], sid: Any, **values: Any) -> None:
+    """Append one row (``subject_id`` and the cells given) to a table of columns."""
+    table["subject_id"].append(sid)
+    for c, v in values.items():
+        table[c].append(_cell(v))
+
+
+def _account_rows_v2(X: dict[str, dict[str, list[Any]]], sid: Any, a: CreditAccount) -> None:
+    """The rows of one account in the per-account v2 tables."""
+    aid = a.account_id
+    for t in a.special_transactions:
+        _append(X["special_transactions"], sid, account_id=aid, kind=t.kind, on=t.on,
+                amount=t.amount, months=t.months)  # fmt: skip
+    for c in a.limit_history:
+        _append(X["limit_history"], sid, account_id=aid, on=c.on, limit=c.limit,
+                initiator=c.initiator)  # fmt: skip
+    if a.overdue_amounts is not None and a.repayment_history is not None:
+        n = len(a.repayment_history)
+        assert a.history_end is not None  # required with a history
+        for k, v in enumerate(a.overdue_amounts):
+            if v is not None:
+                month = _dt.date.fromisoformat(month_of(a.history_end, n, k) + "-01")
+                _append(X["overdue_amounts"], sid, account_id=aid, month=month, amount=v)
+
+
+_DATE_COLUMNS = frozenset(
+    {
+        "opened_on",
+        "closed_on",
+        "on",
+        "first_delinquency_on",
+        "last_payment_on",
+        "history_end",
+        "month",
+        "ends_on",
+    }
+)
 _STRING_COLUMNS = frozenset(
     {
         "subject_id",
@@ -357,6 +480,13 @@ _STRING_COLUMNS = frozenset(
         "reason",
         "termination",
         "kind",
+        "classification",
+        "liability",
+        "institution_type",
+        "repayment_history",
+        "guarantee_id",
+        "party",
+        "at",
     }
 )
 

@@ -36,6 +36,7 @@ from credit_closure._columnar.tables import (
     _Problems,
     _value_codes,
 )
+from credit_closure._columnar.v2 import counterfactual_activity, security_features
 from credit_closure._contract.checks import _to_number
 from credit_closure._scoring.rules import Condition, RuleScorer
 from credit_closure._scoring.scale import Scale
@@ -216,6 +217,39 @@ def _subset_inquiries(prep: _Prepared, subjects: np.ndarray) -> dict[str, np.nda
     return {"g": member[q["g"][keep]], "on": q["on"][keep], "hard": q["hard"][keep]}
 
 
+def _add_security(
+    F: np.ndarray,
+    acc: dict[str, np.ndarray],
+    act: dict[str, np.ndarray] | None,
+    n: int,
+    as_of: _dt.date,
+    config: Any,
+) -> None:
+    """Put the security features of the activity records into ``F`` (both engines leave them 0:
+    ``credit_closure._columnar.v2.security_features`` counts them from the activity columns)."""
+    if act is None:
+        return
+    from credit_closure._scoring.features import ACTIVITY_INDEX
+
+    F[:, list(ACTIVITY_INDEX)] = security_features(acc, act, n, as_of, config)
+
+
+def _add_cf_security(
+    F_cf: np.ndarray,
+    prep: _Prepared,
+    subjects: np.ndarray,
+    cf: dict[str, np.ndarray],
+    as_of: _dt.date,
+    config: Any,
+) -> None:
+    """:func:`_add_security` for the counterfactual accounts of ``subjects``."""
+    act = prep.v2.act
+    if act is None or subjects.size == 0:
+        return
+    cf_act = counterfactual_activity(prep.acc, act, subjects, prep.n)
+    _add_security(F_cf, cf, cf_act, subjects.size, as_of, config)
+
+
 _KERNEL_RULES: weakref.WeakKeyDictionary[RuleScorer, Any] = weakref.WeakKeyDictionary()
 
 
@@ -228,7 +262,11 @@ def _score_rules_compiled(
     as_of: _dt.date,
     memo: dict[float, tuple[float, float, int, int]],
 ) -> dict[str, np.ndarray]:
-    """:func:`_score_rules` on the compiled engine (one numba pass per subject)."""
+    """:func:`_score_rules` on the compiled engine (one numba pass per subject); a chunk with
+    activity records is scored by :func:`_score_rules` (the kernel has no security features;
+    both engines give the same numbers)."""
+    if prep.v2.act is not None:
+        return _score_rules(prep, scorer, as_of, memo)
     from credit_closure._columnar import kernel as K
     from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
     from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
@@ -301,18 +339,22 @@ def _features_pair(
             features=True,
         )
         has = np.flatnonzero(~np.isnan(res["cf_log_odds"]))
-        return res["features"], has, res["cf_features"][has]
+        F, F_cf = res["features"], res["cf_features"][has]
+        _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, DEFAULT_CONFIG)
+        if prep.v2.act is not None and has.size:
+            subjects, cf = _counterfactual(prep, as_of)
+            _add_cf_security(F_cf, prep, subjects, cf, as_of, DEFAULT_CONFIG)
+        return F, has, F_cf
     F = compute_features(prep.acc, prep.inq, prep.n, as_of, DEFAULT_CONFIG)
+    _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, DEFAULT_CONFIG)
     subjects, cf = _counterfactual(prep, as_of)
     if subjects.size == 0:
         return F, subjects, np.empty((0, F.shape[1]))
-    return (
-        F,
-        subjects,
-        compute_features(
-            cf, _subset_inquiries(prep, subjects), subjects.size, as_of, DEFAULT_CONFIG
-        ),
+    F_cf = compute_features(
+        cf, _subset_inquiries(prep, subjects), subjects.size, as_of, DEFAULT_CONFIG
     )
+    _add_cf_security(F_cf, prep, subjects, cf, as_of, DEFAULT_CONFIG)
+    return F, subjects, F_cf
 
 
 def _normal(v: Any) -> Any:
@@ -539,6 +581,7 @@ def _score_rules(
 ) -> dict[str, np.ndarray]:
     config = scorer.policy.feature_config
     F = compute_features(prep.acc, prep.inq, prep.n, as_of, config)
+    _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, config)
     rp = _rule_pass(F, scorer)
     scale = scorer.scale
     score, prob, band_i, decision_i = _scores(rp["log_odds"], scale, memo)
@@ -577,6 +620,7 @@ def _score_rules(
     subjects, cf = _counterfactual(prep, as_of)
     if subjects.size:
         F_cf = compute_features(cf, _subset_inquiries(prep, subjects), subjects.size, as_of, config)
+        _add_cf_security(F_cf, prep, subjects, cf, as_of, config)
         cf_points = _scores(_rule_pass(F_cf, scorer)["log_odds"], scale, memo)[0]
         impact[subjects] = score[subjects] - cf_points
     return {

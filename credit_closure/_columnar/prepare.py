@@ -38,6 +38,14 @@ from credit_closure._columnar.tables import (
     _too_many,
 )
 from credit_closure._columnar.text import _IdColumn
+from credit_closure._columnar.v2 import (
+    V2_CODES,
+    V2Data,
+    account_v2,
+    extra_tables,
+    mark_v2_subjects,
+    summary_rule,
+)
 from credit_closure._contract.model import Limits
 
 
@@ -53,6 +61,8 @@ class _Prepared:
         self.attributes: _Table | None = None
         self.attr_g: np.ndarray | None = None
         self.account_ids: np.ndarray = np.empty(0)
+        #: contract v2 content and activity records (credit_closure._columnar.v2)
+        self.v2: V2Data = V2Data(0, 0)
 
 
 class _Ids(NamedTuple):
@@ -88,6 +98,7 @@ class _ClosureColumns(NamedTuple):
     balance: np.ndarray
     limit: np.ndarray
     dpd6: np.ndarray
+    kind: np.ndarray  # contract v2: the closure kind's code, -1 unknown
 
 
 def _read_tables(given: dict[str, Any], p: _Problems, since: int) -> dict[str, _Table]:
@@ -209,12 +220,14 @@ def _closure_columns(
     cbal = _numbers(c, "balance_at_closure", p, compiled=compiled)
     clim = _numbers(c, "limit_at_closure", p, compiled=compiled)
     cdpd = _numbers(c, "worst_dpd_6m_before", p, integer=True, hi=Limits.MAX_DPD, compiled=compiled)
-    parts = (cday, cinit, creason, cterm, cbal, clim, cdpd)
+    ckind = _enum(c, "kind", V2_CODES["closure_kind"], p, required=False, default=-1)
+    parts = (cday, cinit, creason, cterm, cbal, clim, cdpd, ckind)
     if any(v is None for v in parts):
         p.raise_if(since)
     assert cday is not None and cinit is not None and creason is not None  # raise_if raised
     assert cterm is not None and cbal is not None and clim is not None and cdpd is not None
-    return _ClosureColumns(cday[0], cday[1], cinit, creason, cterm, cbal, clim, cdpd)
+    assert ckind is not None
+    return _ClosureColumns(cday[0], cday[1], cinit, creason, cterm, cbal, clim, cdpd, ckind)
 
 
 def _closure_events(
@@ -285,6 +298,7 @@ def _closure_events(
         ("ev_balance", cols.balance),
         ("ev_limit", cols.limit),
         ("ev_dpd6", cols.dpd6),
+        ("ev_kind", cols.kind),
     ):
         ev[name][row_f] = values[found]
     return ev
@@ -301,6 +315,7 @@ def _no_events(n_acc: int) -> dict[str, np.ndarray]:
         "ev_balance": np.full(n_acc, np.nan),
         "ev_limit": np.full(n_acc, np.nan),
         "ev_dpd6": np.full(n_acc, np.nan),
+        "ev_kind": np.full(n_acc, -1, dtype=np.int8),
     }
 
 
@@ -328,7 +343,16 @@ def _inquiry_columns(
     assert qon is not None and qkind is not None  # raise_if raised otherwise
     _too_many(p, "inquiries", g["inquiries"], n, Limits.MAX_INQUIRIES, "inquiries")
     hard = _HARD_KIND[qkind]
-    return {"g": g["inquiries"], "on": qon[0], "hard": hard, "kind": qkind}
+    out = {"g": g["inquiries"], "on": qon[0], "hard": hard, "kind": qkind}
+    if q.has("institution_type"):  # contract v2
+        inst = _enum(
+            q, "institution_type", V2_CODES["institution_type"], p, required=False, default=-1
+        )
+        if inst is None:
+            p.raise_if(since)
+        assert inst is not None
+        out["institution_type"] = inst
+    return out
 
 
 def _check_attribute_rows(t: _Table, ga: np.ndarray, n: int, p: _Problems) -> None:
@@ -349,10 +373,12 @@ def _prepare(
     p: _Problems | None = None,
     codes: tuple[dict[str, np.ndarray], np.ndarray] | None = None,
     compiled: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> _Prepared:
     """Validate and normalise the tables. ``codes``: the subject index of every row of every
     table and the subjects, when the caller has them already (the subject ids were then
     checked by the caller). ``compiled``: use the compiled engine where it has a twin.
+    ``extra``: the tables beside the four of v1 (``tables.EXTRA_TABLES``), by name.
 
     The steps, in the order their problems are reported: the tables (:func:`_read_tables`),
     the ids (:func:`_read_ids`), the accounts (:func:`_account_columns`,
@@ -367,6 +393,7 @@ def _prepare(
         "closures": closures,
         "inquiries": inquiries,
         "attributes": attributes,
+        **(extra or {}),
     }
     tables = _read_tables(given, p, since)
     a = tables["accounts"]
@@ -377,6 +404,8 @@ def _prepare(
     out.n = n = ids.subjects.size
 
     acc = _account_columns(a, ids.g["accounts"], n, p, since, as_day, compiled)
+    v2 = V2Data(a.n, n)
+    account_v2(a, acc, v2, p, since, as_day, compiled)  # contract v2 columns and histories
     keys = _account_keys(ids, acc["g"], n, a.n, p)
     out.account_ids = keys.ids
     c = tables.get("closures")
@@ -388,6 +417,12 @@ def _prepare(
     out.acc = acc
 
     out.inq = _inquiry_columns(tables.get("inquiries"), ids.g, n, p, since, as_day, compiled)
+    # contract v2 tables and activity records (credit_closure._columnar.v2)
+    extra_tables(tables, ids.g, acc, ids.aid_a, v2, n, p, since, as_of, compiled)
+    closure_v2 = acc["has_event"] & ((acc["ev_initiator"] >= 6) | (acc["ev_kind"] >= 0))
+    mark_v2_subjects(acc, v2, out.inq, closure_v2)
+    summary_rule(acc, v2, p)
+    out.v2 = v2
     t = tables.get("attributes")
     if t is not None:
         _check_attribute_rows(t, ids.g["attributes"], n, p)

@@ -19,6 +19,7 @@ from credit_closure._columnar.convert import _score_batch_plugin, _score_fallbac
 from credit_closure._columnar.engine import _score_logistic, _score_rules, _score_rules_compiled
 from credit_closure._columnar.prepare import _prepare, _Prepared
 from credit_closure._columnar.tables import (
+    EXTRA_TABLES,
     OUTPUT_COLUMNS,
     _compiled,
     _id_kind,
@@ -80,6 +81,7 @@ def _run_chunked(
             given["attributes"],
             day,
             compiled=compiled,
+            extra={k: given[k] for k in EXTRA_TABLES if given.get(k) is not None},
         )
         return prep.kind, prep.subjects, score(prep)
 
@@ -126,6 +128,7 @@ def _run_chunked(
                 cp,
                 codes=(chunk_g, subjects[lo:hi]),
                 compiled=compiled,
+                extra={k: chunk[k] for k in EXTRA_TABLES if chunk.get(k) is not None},
             )
         except InvalidInputError:  # recorded in cp; check the other chunks too
             return cp, None
@@ -238,6 +241,11 @@ def score_columnar(
     scorer: Any = "rules",
     as_of: Any,
     activity: Any = None,
+    overdue_amounts: Any = None,
+    special_transactions: Any = None,
+    limit_history: Any = None,
+    guarantees: Any = None,
+    public_records: Any = None,
     chunk_accounts: int = 262_144,
     engine: str = "auto",
     n_jobs: int = 1,
@@ -258,7 +266,12 @@ def score_columnar(
         scorer: A registered scorer name or a scorer object, as for ``assess``.
         as_of: The assessment date (``date`` or ``"YYYY-MM-DD"``); required, one for all
             subjects, and no date in the tables may be later.
-        activity: Not supported; must be ``None`` (see the module documentation).
+        activity: The activity records table (the security features read it), or ``None``.
+        overdue_amounts: Contract v2: the amount past due per account and month, or ``None``.
+        special_transactions: Contract v2: special transactions per account, or ``None``.
+        limit_history: Contract v2: dated limit changes per account, or ``None``.
+        guarantees: Contract v2: the subjects' guarantees, or ``None``.
+        public_records: Contract v2: the subjects' public records, or ``None``.
         chunk_accounts: Subjects are scored in groups of about this many rows of
             ``accounts`` and ``attributes`` together, which bounds the working memory (a
             subject is never split). The result does not depend on it.
@@ -308,17 +321,6 @@ def score_columnar(
         (['refer', 'approve'], ['UTILIZATION_HIGH', 'UTILIZATION_HIGH'], [0.0, -8.66])
     """
     day = _as_of(as_of)
-    if activity is not None:
-        raise InvalidInputError(
-            [
-                (
-                    "activity",
-                    "is not supported by columnar scoring; score profiles with activity "
-                    "through assess() or assess_many()",
-                )
-            ],
-            what="argument",
-        )
     if engine not in ("auto", "numba", "numpy"):
         raise InvalidInputError(
             [("engine", f"must be 'auto', 'numba' or 'numpy' (got {str(engine)[:40]!r})")],
@@ -377,6 +379,12 @@ def score_columnar(
         "closures": closures,
         "inquiries": inquiries,
         "attributes": attributes,
+        "activity": activity,
+        "overdue_amounts": overdue_amounts,
+        "special_transactions": special_transactions,
+        "limit_history": limit_history,
+        "guarantees": guarantees,
+        "public_records": public_records,
     }
     builtin_compiled = compiled and type(obj) in (RuleScorer, LogisticScorer)
     threads = parallel.workers(n_jobs) if builtin_compiled else 1

@@ -47,7 +47,6 @@ from credit_closure._contract.checks import (
     _to_number,
 )
 from credit_closure._contract.model import HARD_INQUIRY_KINDS, Limits
-from credit_closure._contract.versioning import V2_ACCOUNT_FIELDS
 from credit_closure._scoring.reasons import REASONS
 from credit_closure.exceptions import InvalidInputError
 
@@ -83,6 +82,16 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "worst_dpd_24m",
         "months_delinquent_24m",
         "max_consecutive_delinquent_24m",
+        # ---- contract v2 (credit_closure._columnar.v2) ----
+        "classification",
+        "liability",
+        "institution_type",
+        "current_overdue_amount",
+        "current_overdue_periods",
+        "first_delinquency_on",
+        "last_payment_on",
+        "repayment_history",
+        "history_end",
     ),
     "closures": (
         "subject_id",
@@ -94,24 +103,61 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "balance_at_closure",
         "limit_at_closure",
         "worst_dpd_6m_before",
+        "kind",  # contract v2
     ),
-    "inquiries": ("subject_id", "on", "kind"),
+    "inquiries": ("subject_id", "on", "kind", "institution_type"),
     "attributes": ("subject_id",),
+    # ---- activity records and the contract v2 tables (credit_closure._columnar.v2) ----
+    "activity": ("subject_id", "account_id", "at", "kind"),
+    "overdue_amounts": ("subject_id", "account_id", "month", "amount"),
+    "special_transactions": ("subject_id", "account_id", "kind", "on", "amount", "months"),
+    "limit_history": ("subject_id", "account_id", "on", "limit", "initiator"),
+    "guarantees": (
+        "subject_id",
+        "guarantee_id",
+        "party",
+        "amount",
+        "balance",
+        "classification",
+        "status",
+        "institution_type",
+        "opened_on",
+        "ends_on",
+        "overdue_amount",
+    ),
+    "public_records": ("subject_id", "kind", "on", "amount", "status"),
 }
+#: The tables besides the four of contract v1, in the order of :func:`score_columnar`'s
+#: keyword arguments.
+EXTRA_TABLES: tuple[str, ...] = (
+    "activity",
+    "overdue_amounts",
+    "special_transactions",
+    "limit_history",
+    "guarantees",
+    "public_records",
+)
 _REQUIRED = {
     "accounts": ("subject_id", "account_id", "product", "status"),
     "closures": ("subject_id", "account_id", "closed_on"),
     "inquiries": ("subject_id", "on", "kind"),
     "attributes": ("subject_id",),
+    "activity": ("subject_id", "account_id", "at", "kind"),
+    "overdue_amounts": ("subject_id", "account_id", "month"),
+    "special_transactions": ("subject_id", "account_id", "kind", "on"),
+    "limit_history": ("subject_id", "account_id", "on", "limit"),
+    "guarantees": ("subject_id", "guarantee_id", "party"),
+    "public_records": ("subject_id", "kind", "on"),
 }
 _MAX_ROWS_SHOWN = 5
 
-
-#: Contract v2 fields by long table: refused by name until the long format carries them.
-_V2_ONLY_COLUMNS: dict[str, frozenset[str]] = {
-    "accounts": frozenset(V2_ACCOUNT_FIELDS) | {"special_transactions", "limit_history"},
-    "closures": frozenset({"kind"}),
-    "inquiries": frozenset({"institution_type"}),
+#: Fields of the JSON contract kept elsewhere in the long format, with where.
+_MOVED_COLUMNS: dict[str, dict[str, str]] = {
+    "accounts": {
+        "overdue_amounts": "the overdue_amounts table (one row per account and month)",
+        "special_transactions": "the special_transactions table",
+        "limit_history": "the limit_history table",
+    },
 }
 
 
@@ -253,11 +299,11 @@ class _Table:
         if name != "attributes":
             unknown = [c for c in self.columns if c not in TABLE_COLUMNS[name]]
             for c in unknown:
-                if c in _V2_ONLY_COLUMNS.get(name, ()):
+                moved = _MOVED_COLUMNS.get(name, {}).get(c)
+                if moved is not None:
                     problems.add(
                         _key_path(name, c),
-                        "is a contract v2 field the long format does not carry yet; "
-                        "score these subjects with assess() or assess_many()",
+                        f"is not a column of the long format; it is carried by {moved}",
                     )
                 else:
                     problems.add(_key_path(name, c), "is not a column of the long format")
