@@ -28,9 +28,9 @@ import numpy as np
 
 from credit_closure._columnar.numpy_engine import day_number
 from credit_closure._columnar.tables import (
+    _account_codes,
     _dates,
     _enum,
-    _factorize,
     _id_kind,
     _ids,
     _is_series,
@@ -40,6 +40,7 @@ from credit_closure._columnar.tables import (
     _Table,
     _too_many,
 )
+from credit_closure._columnar.text import _IdColumn
 from credit_closure._contract.checks import Limits
 from credit_closure._contract.enums import (
     AccountStatus,
@@ -90,6 +91,7 @@ assert list(ClosureInitiator)[6].value == "paid_as_agreed" and len(InquiryKind) 
 _ACT = V2_CODES["activity_kind"]
 _CONTACT = _ACT[ActivityKind.CONTACT_CHANGE.value]
 _REOPEN = _ACT[ActivityKind.REOPEN_REQUEST.value]
+_TXN = _ACT[ActivityKind.TRANSACTION.value]
 _MIN_DAY = day_number(Limits.MIN_DATE)
 _DAY_BITS = 22  # day numbers from MIN_DATE fit 22 bits for 11,000 years
 
@@ -385,14 +387,14 @@ def summary_rule(acc: dict[str, np.ndarray], out: V2Data, p: _Problems) -> None:
 # the tables beside the four of v1
 # ------------------------------------------------------------------------------------------
 def join_accounts(
-    acc_g: np.ndarray, aid_a: np.ndarray, g_x: np.ndarray, aid_x: np.ndarray
+    acc_g: np.ndarray, aid_a: _IdColumn, g_x: np.ndarray, aid_x: _IdColumn
 ) -> np.ndarray:
     """The account row each (subject, account id) of another table names, -1 for none."""
-    n_a = aid_a.size
-    codes, uniques = _factorize(np.concatenate([aid_a, aid_x]))
-    width = max(int(uniques.size), 1)
-    key_a = acc_g.astype(np.int64) * width + codes[:n_a]
-    key_x = g_x.astype(np.int64) * width + codes[n_a:]
+    n_subjects = int(max(acc_g.max(initial=-1), g_x.max(initial=-1))) + 1
+    code_a, code_x, _, width = _account_codes(aid_a, aid_x, n_subjects)
+    assert code_x is not None  # aid_x was given
+    key_a = acc_g.astype(np.int64) * width + code_a
+    key_x = g_x.astype(np.int64) * width + code_x
     order = np.argsort(key_a, kind="stable")
     sorted_keys = key_a[order]
     if sorted_keys.size == 0:
@@ -402,7 +404,7 @@ def join_accounts(
 
 
 def _account_rows(
-    t: _Table, g: np.ndarray, acc_g: np.ndarray, aid_a: np.ndarray, p: _Problems
+    t: _Table, g: np.ndarray, acc_g: np.ndarray, aid_a: _IdColumn, p: _Problems
 ) -> np.ndarray | None:
     """The account row of every row of a per-account table (problems reported)."""
     aid = _ids(t, "account_id", p)
@@ -560,7 +562,7 @@ def extra_tables(
     tables: dict[str, _Table],
     g: dict[str, np.ndarray],
     acc: dict[str, np.ndarray],
-    aid_a: np.ndarray,
+    aid_a: _IdColumn,
     out: V2Data,
     n: int,
     p: _Problems,
@@ -606,7 +608,7 @@ def _overdue_amounts(
     t: _Table,
     g: np.ndarray,
     acc: dict[str, np.ndarray],
-    aid_a: np.ndarray,
+    aid_a: _IdColumn,
     out: V2Data,
     p: _Problems,
     as_day: int,
@@ -646,7 +648,7 @@ def _activity_table(
     t: _Table,
     g: np.ndarray,
     acc: dict[str, np.ndarray],
-    aid_a: np.ndarray,
+    aid_a: _IdColumn,
     out: V2Data,
     n: int,
     p: _Problems,
@@ -675,9 +677,11 @@ def security_features(
     as_of: _dt.date,
     config: Any,
 ) -> np.ndarray:
-    """``(post_closure_activity, reopen_requests, contact_change_near_closure)`` of every
-    subject, as ``security_counts`` gives them for its profile (``config`` a FeatureConfig)."""
-    out = np.zeros((n, 3))
+    """``(post_closure_activity, reopen_requests, contact_change_near_closure,
+    security_verification)`` of every subject (the order of ``ACTIVITY_INDEX``), as
+    ``security_counts`` and ``verification_pattern`` give them for its profile (``config`` a
+    FeatureConfig)."""
+    out = np.zeros((n, 4))
     if act["g"].size == 0:
         return out
     since = day_number(as_of - _dt.timedelta(days=config.security_lookback_days))
@@ -693,7 +697,9 @@ def security_features(
     reopen = live & ck & (kind == _REOPEN) & (day >= cd)
     out[:, 0] = np.bincount(g[post], minlength=n)
     out[:, 1] = np.bincount(g[reopen], minlength=n)
-    contact = np.flatnonzero(live & (kind == _CONTACT))
+    # a contact change within the window of a closing day of its subject: counted when
+    # recent (contact_change_near_closure); at any age it opens the verification pattern
+    contact = np.flatnonzero(kind == _CONTACT)
     if contact.size and closing_known.any():
         keys = np.sort(
             acc["g"][closing_known].astype(np.int64) << _DAY_BITS
@@ -705,7 +711,15 @@ def security_features(
         for cand in (np.minimum(pos, keys.size - 1), np.maximum(pos - 1, 0)):
             k = keys[cand]
             near |= ((k >> _DAY_BITS) == g[contact]) & (np.abs(k - q) <= window)
-        out[:, 2] = np.bincount(g[contact[near]], minlength=n) > 0
+        out[:, 2] = np.bincount(g[contact[near & live[contact]]], minlength=n) > 0
+        # security_verification: a recent transaction after, or reopen request on or after,
+        # an account's closing day, no earlier than the subject's first such contact change
+        first = np.full(n, np.iinfo(np.int64).max)
+        np.minimum.at(first, g[contact[near]], day[contact[near]].astype(np.int64))
+        done = live & ck & (((kind == _TXN) & (day > cd)) | ((kind == _REOPEN) & (day >= cd)))
+        last = np.full(n, np.iinfo(np.int64).min)
+        np.maximum.at(last, g[done], day[done].astype(np.int64))
+        out[:, 3] = last >= first
     return out
 
 
