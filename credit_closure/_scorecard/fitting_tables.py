@@ -301,7 +301,7 @@ def _cells(prep: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
 def _object_column(vals: np.ndarray, have: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     """Codes (``-1`` missing) and distinct values, as profiles hold them, of an object
     column; each distinct value is normalised once."""
-    from credit_closure._columnar.tables import _distinct
+    from credit_closure._columnar.text import _distinct
 
     codes = np.full(vals.size, -1, dtype=np.int64)
     present = np.flatnonzero(have)
