@@ -16,11 +16,16 @@ Issue 18 adds four parts (``--parts`` picks which run; all by default):
 - ``shapes``: the same tables with string ids and string enums, as ``profiles_to_tables``
   makes them (pandas ``str`` columns), against integer ids and categorical enums, on 1
   thread; bar >= 0.5x at >= 1,000,000 accounts.
-- ``distributed``: ``score_dask`` on a local cluster of 2 worker processes and
-  ``score_spark`` on ``local[2]``, on the string-shaped tables (shuffle included; Spark's
-  input cached first), against in-process ``score_columnar`` on the same tables with 1 and
-  with 2 threads; results checked identical; bar >= 0.5x of the 1-thread figure at
-  >= 1,000,000 accounts. Skipped when dask.distributed or pyspark/Java is missing.
+- ``distributed`` (or ``dask``, ``spark`` alone): ``score_dask`` on a local cluster of 2
+  worker processes and ``score_spark`` on ``local[2]``, on the string-shaped tables (Spark's
+  input cached first, Dask's persisted on the workers; one untimed run warms the workers),
+  against in-process ``score_columnar`` on the same tables with 1 and with 2 threads; results
+  checked identical; bar >= 0.5x of the 1-thread figure at >= 1,000,000 accounts. Dask runs
+  both ways: the hash shuffle on ``subject_id`` (any input), and tables indexed by
+  ``subject_id`` with the same divisions (input already partitioned by subject, no shuffle).
+  Dask's CPU seconds over all its processes against the in-process run's are printed too: a
+  busy machine hurts wall-clock ratios far more than CPU ones. Skipped when
+  dask.distributed or pyspark/Java is missing.
 
 Bars (issue 6): columnar >= 5,000,000 accounts/s on one core, features included, and within
 5x of the numpy floor; peak memory of the columnar path < 2x its input tables; assess_many
@@ -275,29 +280,51 @@ def _same_rows(got: pd.DataFrame, ref: pd.DataFrame) -> bool:
 
 
 def _dask_seconds(strings: dict[str, pd.DataFrame], ref: pd.DataFrame, repeat: int) -> Any:
+    """Best wall seconds and total CPU seconds (this process, which runs the scheduler, plus
+    the 2 workers) of ``score_dask`` in its two ways: the hash shuffle on ``subject_id`` (any
+    input) and the tables indexed by ``subject_id`` with the same divisions (input already
+    partitioned by subject: no shuffle). Inputs are persisted on the workers first and one
+    untimed run warms the workers (imports, numba's cache)."""
     try:
         import dask.dataframe as dd
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client, LocalCluster, wait
     except ImportError:
         return None
     from credit_closure.dask import score_dask
 
+    names = ("accounts", "closures", "inquiries")
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
         Client(cluster) as client,
     ):
-        frames = [
-            dd.from_pandas(strings[k], npartitions=4) for k in ("accounts", "closures", "inquiries")
+
+        def cpu() -> float:
+            workers = client.run(time.process_time)
+            return float(sum(workers.values())) + time.process_time()
+
+        plain = [dd.from_pandas(strings[k], npartitions=4) for k in names]
+        acc = dd.from_pandas(strings["accounts"].set_index("subject_id"), npartitions=4)
+        indexed = [acc] + [
+            dd.from_pandas(strings[k].set_index("subject_id"), npartitions=4).repartition(
+                divisions=acc.divisions, force=True
+            )
+            for k in names[1:]
         ]
-        frames = [f.persist() for f in frames]
+        plain = [f.persist() for f in plain]
+        indexed = [f.persist() for f in indexed]
         client.wait_for_workers(2)
-        out = score_dask(*frames, as_of=AS_OF, npartitions=4).compute()
-        same = _same_rows(out, ref)
-        best = min(
-            _timed(lambda: score_dask(*frames, as_of=AS_OF, npartitions=4).compute())
-            for _ in range(repeat)
-        )
-    return best, same
+        wait(plain + indexed)
+        out: dict[str, Any] = {}
+        for way, frames in (("shuffle", plain), ("partitioned", indexed)):
+            same = _same_rows(score_dask(*frames, as_of=AS_OF).compute(), ref)  # warm-up
+            best = (float("inf"), float("inf"))
+            for _ in range(repeat):
+                gc.collect()
+                c0, t0 = cpu(), time.perf_counter()
+                score_dask(*frames, as_of=AS_OF).compute()
+                best = min(best, (time.perf_counter() - t0, cpu() - c0))
+            out[way] = (best[0], best[1], same)
+    return out
 
 
 def _timed(fn: Callable[[], Any]) -> float:
@@ -363,7 +390,9 @@ def _spark_seconds(strings: dict[str, pd.DataFrame], ref: pd.DataFrame, repeat: 
     return best, same
 
 
-def bench_distributed(n_accounts: int, repeat: int) -> dict[str, Any]:
+def bench_distributed(
+    n_accounts: int, repeat: int, engines: frozenset[str] = frozenset({"dask", "spark"})
+) -> dict[str, Any]:
     """Dask (2 worker processes) and Spark local[2] against in-process columnar, on the
     string-shaped tables."""
     from credit_closure.columnar import score_columnar
@@ -375,28 +404,41 @@ def bench_distributed(n_accounts: int, repeat: int) -> dict[str, Any]:
     n = len(strings["accounts"])
     args = (strings["accounts"], strings["closures"], strings["inquiries"])
     ref = score_columnar(*args, as_of=AS_OF)
+    cpu1 = []
+
+    def one() -> None:
+        c0 = time.process_time()
+        score_columnar(*args, as_of=AS_OF)
+        cpu1.append(time.process_time() - c0)
+
     t = alternate(
-        {
-            "1": lambda: score_columnar(*args, as_of=AS_OF),
-            "2": lambda: score_columnar(*args, as_of=AS_OF, n_jobs=2),
-        },
-        max(repeat, 2),
+        {"1": one, "2": lambda: score_columnar(*args, as_of=AS_OF, n_jobs=2)}, max(repeat, 2)
     )
     out: dict[str, Any] = {
         "accounts": n,
         "in_process_1_thread_accounts_per_s": n / t["1"],
         "in_process_2_threads_accounts_per_s": n / t["2"],
+        "in_process_1_thread_cpu_seconds": min(cpu1),
     }
-    for name, run in (("dask", _dask_seconds), ("spark", _spark_seconds)):
-        got = run(strings, ref, max(1, min(repeat, 2)))
+    dask = _dask_seconds(strings, ref, max(1, min(repeat, 2))) if "dask" in engines else None
+    spark = _spark_seconds(strings, ref, max(1, min(repeat, 2))) if "spark" in engines else None
+    runs: dict[str, Any] = {}
+    if "spark" in engines:
+        runs["spark"] = None if spark is None else (spark[0], None, spark[1])
+    if "dask" in engines:
+        runs["dask"] = None if dask is None else dask["shuffle"]
+        runs["dask_partitioned"] = None if dask is None else dask["partitioned"]
+    for name, got in runs.items():
         if got is None:
             out[name] = None
             continue
-        secs, same = got
+        secs, cpu, same = got
         out[name] = {
             "accounts_per_s": n / secs,
             "ratio_over_in_process_1_thread": t["1"] / secs,
             "ratio_over_in_process_2_threads": t["2"] / secs,
+            "cpu_seconds": cpu,
+            "cpu_over_in_process": None if cpu is None else cpu / min(cpu1),
             "identical": same,
         }
     return out
@@ -674,7 +716,13 @@ def _rows_18(res: dict[str, Any]) -> list[tuple[str, str, str]]:
                 "",
             ),
         ]
-        for name, label in (("dask", "Dask, 2 worker processes"), ("spark", "Spark local[2]")):
+        for name, label in (
+            ("dask", "Dask, 2 worker processes, shuffle"),
+            ("dask_partitioned", "Dask, 2 worker processes, partitioned by subject"),
+            ("spark", "Spark local[2]"),
+        ):
+            if name not in d:
+                continue
             e = d[name]
             if e is None:
                 rows.append((f"{label}", "skipped", "(not installed)"))
@@ -692,6 +740,14 @@ def _rows_18(res: dict[str, Any]) -> list[tuple[str, str, str]]:
                 ),
                 ("  / in-process 2 threads", f"{e['ratio_over_in_process_2_threads']:.2f}x", ""),
             ]
+            if e["cpu_over_in_process"] is not None:
+                rows.append(
+                    (
+                        "  CPU seconds (all processes) / in-process CPU seconds",
+                        f"{e['cpu_over_in_process']:.2f}x",
+                        "",
+                    )
+                )
     return rows
 
 
@@ -706,7 +762,8 @@ def main() -> None:
     ap.add_argument(
         "--parts",
         default="base,cores,shapes,distributed,scorecard",
-        help="comma-separated: base (issue 6 rows), cores, shapes, distributed, scorecard",
+        help="comma-separated: base (issue 6 rows), cores, shapes, distributed (= dask,spark), "
+        "dask, spark, scorecard",
     )
     ap.add_argument(
         "--scorecard-rows",
@@ -740,8 +797,9 @@ def main() -> None:
         result["cores"] = bench_cores(n18, args.repeat)
     if "shapes" in parts:
         result["shapes"] = bench_shapes(n18, args.repeat)
-    if "distributed" in parts:
-        result["distributed"] = bench_distributed(n18, args.repeat)
+    engines = frozenset({"dask", "spark"} if "distributed" in parts else parts & {"dask", "spark"})
+    if engines:
+        result["distributed"] = bench_distributed(n18, args.repeat, engines)
     rows += _rows_18(result)
     w = max(len(r[0]) for r in rows)
     print(f"{'measure':<{w}}  {'value':>14}  bar")

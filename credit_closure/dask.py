@@ -10,10 +10,19 @@ land in the same partition number of every table; partition ``i`` of each table 
 to ``score_columnar`` together. The results are the single-machine results, row for row; the
 output is sorted by ``subject_id`` inside each partition, not globally.
 
+The shuffle is skipped when the tables are already partitioned by subject: every table indexed
+by ``subject_id`` with known, strictly increasing divisions (``set_index("subject_id",
+sorted=True)``, ``read_parquet(..., index="subject_id", calculate_divisions=True)``, or
+``from_pandas`` of frames indexed by it). Then the divisions say which partition holds a
+subject; tables whose divisions differ from those of ``accounts`` are cut to them
+(``repartition(divisions=...)``: neighbouring partitions only, no hashing), and each task checks
+that its rows lie within its partition's divisions before scoring (a min and a max per table).
+
 Errors name rows of the input tables: each table carries its 0-based row number (a running
 count over its partitions, in order) through the shuffle in an extra column, and a data
 problem ``score_columnar`` finds in a partition is reported with those rows and the
-partition's number.
+partition's number. Without a shuffle no row number travels (it would tie every partition to
+the ones before it): the rows are then positions within that partition of each table.
 """
 
 from __future__ import annotations
@@ -78,18 +87,49 @@ def _global_rows(problems: list[tuple[str, str]], rows: dict[str, Any]) -> list[
     return out
 
 
+def _outside(frames: dict[str, Any], divisions: tuple[Any, ...], number: int) -> list[Any]:
+    """The problems of the tables whose ``subject_id`` index leaves partition ``number``'s
+    divisions (``[lo, hi)``, the last one ``[lo, hi]``); no id is named (personal data)."""
+    lo, hi = divisions[number], divisions[number + 1]
+    last = number == len(divisions) - 2
+    out = []
+    for name, frame in frames.items():
+        if len(frame) == 0:
+            continue
+        first, end = frame.index.min(), frame.index.max()
+        if first < lo or end > hi or (end == hi and not last):
+            out.append(
+                (
+                    f"{name}.subject_id",
+                    f"has ids outside the divisions of Dask partition {number}: the divisions "
+                    "do not describe the data (let set_index(..., sorted=True) compute them)",
+                )
+            )
+    return out
+
+
 def _score_partition(
     *frames: Any,
     names: list[str],
     scorer: Any,
     as_of: Any,
+    divisions: tuple[Any, ...] | None = None,
     partition_info: dict[str, Any] | None = None,
 ) -> Any:
     tables = {}
-    rows = {}
-    for name, frame in zip(names, frames):
-        rows[name] = frame[_ROW].to_numpy()
-        tables[name] = frame.drop(columns=[_ROW])
+    rows: dict[str, Any] = {}
+    number = (partition_info or {}).get("number")
+    if divisions is not None:  # indexed by subject_id, no shuffle: check, then a column again
+        indexed = dict(zip(names, frames))
+        if number is not None:
+            problems = _outside(indexed, divisions, number)
+            if problems:
+                raise InvalidInputError(problems, what="argument")
+        tables = {name: frame.reset_index() for name, frame in indexed.items()}
+    else:
+        for name, frame in zip(names, frames):
+            rows[name] = frame[_ROW].to_numpy()
+            tables[name] = frame.drop(columns=[_ROW])
     try:
         out = score_columnar(
             tables["accounts"],
@@ -101,8 +141,9 @@ def _score_partition(
             **{name: tables.get(name) for name in EXTRA_TABLES},  # type: ignore[arg-type]
         )
     except InvalidInputError as exc:
-        number = (partition_info or {}).get("number")
         where = f" in Dask partition {number}" if number is not None else ""
+        if divisions is not None:
+            where += " (rows are positions within that partition of each table)"
         raise InvalidInputError(
             _global_rows(exc.problems, rows), what=f"{exc.what}{where}"
         ) from exc
@@ -194,11 +235,11 @@ def score_dask(
         if t is None:
             continue
         if isinstance(t, pd.DataFrame):
-            parts = max(1, getattr(accounts, "npartitions", 1))
-            t = dd.from_pandas(t, npartitions=parts)  # type: ignore[no-untyped-call]  # dask has no annotations
+            n_parts = max(1, getattr(accounts, "npartitions", 1))
+            t = dd.from_pandas(t, npartitions=n_parts)  # type: ignore[no-untyped-call]  # dask has no annotations
         if not isinstance(t, dd.DataFrame):
             problems.append((name, f"must be a dask or pandas DataFrame (got {type(t).__name__})"))
-        elif "subject_id" not in t.columns:
+        elif "subject_id" not in t.columns and t.index.name != "subject_id":
             problems.append((f"{name}.subject_id", "is a required column and is missing"))
         else:
             frames[name] = t
@@ -206,6 +247,8 @@ def score_dask(
         isinstance(npartitions, bool) or not isinstance(npartitions, int) or npartitions < 1
     ):
         problems.append(("npartitions", "must be a positive integer"))
+    if "accounts" not in frames and not problems:
+        problems.append(("accounts", "is required"))
     if problems:
         raise InvalidInputError(problems, what="argument")
     if not isinstance(scorer, str) or scorer != "rules":
@@ -213,23 +256,82 @@ def score_dask(
 
         if isinstance(scorer, str) and scorer not in BUILTINS:
             scorer = resolve(scorer)[0]  # an in-process registration does not exist on workers
-    n = npartitions or frames["accounts"].npartitions
-    sid_dtype = frames["accounts"]["subject_id"].dtype
     names = list(frames)
+    aligned = _aligned(frames, npartitions)
+    if aligned is not None:  # already partitioned by subject: no shuffle
+        parts, divisions = aligned
+    else:
+        parts, divisions = _shuffled(frames, npartitions), None
+    return dd.map_partitions(  # type: ignore[no-untyped-call]  # dask has no annotations
+        _score_partition,
+        *parts,
+        names=names,
+        scorer=scorer,
+        as_of=day,
+        divisions=divisions,
+        meta=output_meta(_sid_dtype(frames["accounts"])),
+        align_dataframes=False,
+        clear_divisions=True,  # the output's index is a row count, not the subject ids
+    )
+
+
+def _sid_dtype(frame: Any) -> Any:
+    return frame.index.dtype if "subject_id" not in frame.columns else frame["subject_id"].dtype
+
+
+def _increasing(divisions: tuple[Any, ...]) -> bool:
+    """Known divisions that give every subject one partition (strictly increasing; a single
+    partition may be ``(x, x)``)."""
+    if None in divisions or len(divisions) < 2:
+        return False
+    if len(divisions) == 2:
+        return bool(divisions[0] <= divisions[1])
+    return all(a < b for a, b in zip(divisions[:-1], divisions[1:]))
+
+
+def _aligned(frames: dict[str, Any], npartitions: int | None) -> Any:
+    """The tables cut to common divisions and those divisions, when every table is indexed by
+    ``subject_id`` with known, strictly increasing divisions of one dtype (and
+    ``npartitions`` asks for no other count); else ``None`` (the shuffle then groups them)."""
+    acc = frames["accounts"]
+    if npartitions is not None and npartitions != acc.npartitions:
+        return None
+    dtype = acc.index.dtype
+    for t in frames.values():
+        if (
+            t.index.name != "subject_id"
+            or "subject_id" in t.columns
+            or t.index.dtype != dtype
+            or not _increasing(t.divisions)
+        ):
+            return None
+    try:
+        common = list(acc.divisions)
+        common[0] = min(t.divisions[0] for t in frames.values())
+        common[-1] = max(t.divisions[-1] for t in frames.values())
+    except TypeError:  # ids that do not compare (mixed types): let the shuffle path say so
+        return None
+    divisions = tuple(common)
+    parts = [
+        t if tuple(t.divisions) == divisions else t.repartition(divisions=divisions, force=True)
+        for t in frames.values()
+    ]
+    return parts, divisions
+
+
+def _shuffled(frames: dict[str, Any], npartitions: int | None) -> list[Any]:
+    """Every table with its row numbers, hash-shuffled on ``subject_id`` into the same
+    partitions."""
+    acc = frames["accounts"]
+    n = npartitions or acc.npartitions
+    sid_dtype = _sid_dtype(acc)
     shuffled = []
-    for name in names:
-        t = frames[name]
+    for t in frames.values():
+        if "subject_id" not in t.columns:
+            t = t.reset_index()
         if t["subject_id"].dtype != sid_dtype:
             t = t.assign(subject_id=t["subject_id"].astype(sid_dtype))
         t = t.assign(**{_ROW: 1})
         t = t.assign(**{_ROW: t[_ROW].cumsum() - 1})  # the row's position in its table
         shuffled.append(t.shuffle(on="subject_id", npartitions=n))
-    return dd.map_partitions(  # type: ignore[no-untyped-call]  # dask has no annotations
-        _score_partition,
-        *shuffled,
-        names=names,
-        scorer=scorer,
-        as_of=day,
-        meta=output_meta(sid_dtype),
-        align_dataframes=False,
-    )
+    return shuffled
