@@ -124,7 +124,7 @@ def _score_partition(
         if number is not None:
             problems = _outside(indexed, divisions, number)
             if problems:
-                raise InvalidInputError(problems, what="argument")
+                raise InvalidInputError(problems, what="columnar input")
         tables = {name: frame.reset_index() for name, frame in indexed.items()}
     else:
         for name, frame in zip(names, frames):

@@ -104,6 +104,78 @@ class TestInProcessCluster:
             score_dask(bad, as_of=AS_OF, npartitions=2).compute()
 
 
+def _indexed(tables, parts):
+    """The tables indexed by subject_id (known divisions), each cut its own way."""
+    return [
+        dd.from_pandas(tables[k].set_index("subject_id"), npartitions=n)
+        for k, n in zip(("accounts", "closures", "inquiries", "attributes"), parts)
+    ]
+
+
+def _shuffles(lazy):
+    return any("shuffle" in str(key) for key in lazy.__dask_graph__())
+
+
+class TestPartitionedBySubject:
+    """Tables indexed by subject_id with known divisions are scored without a shuffle."""
+
+    def test_identical_without_shuffle(self, tables, expected):
+        """Different divisions per table are cut to those of accounts; no shuffle in the
+        graph; the rows equal score_columnar's; the output claims no divisions."""
+        import dask
+
+        frames = _indexed(tables, (4, 3, 5, 2))
+        lazy = score_dask(*frames, as_of=AS_OF)
+        assert not _shuffles(lazy)
+        assert not lazy.known_divisions
+        with dask.config.set(scheduler="sync"):
+            out = lazy.compute()
+        pd.testing.assert_frame_equal(_sorted(out), _sorted(expected))
+
+    def test_other_partition_count_shuffles(self, tables, expected, inproc_client):
+        """npartitions other than that of accounts, or one table not indexed, shuffles; the
+        rows are the same."""
+        frames = _indexed(tables, (3, 3, 3, 3))
+        mixed = [frames[0], dd.from_pandas(tables["closures"], npartitions=2), *frames[2:]]
+        for lazy in (
+            score_dask(*frames, as_of=AS_OF, npartitions=2),
+            score_dask(*mixed, as_of=AS_OF),
+        ):
+            assert _shuffles(lazy)
+            pd.testing.assert_frame_equal(_sorted(lazy.compute()), _sorted(expected))
+
+    def test_wrong_divisions_are_refused(self, tables):
+        """Divisions that do not describe the data raise InvalidInputError naming the table
+        and the partition, and no subject id."""
+        import dask
+
+        acc = tables["accounts"].set_index("subject_id").sort_index()
+        wrong = dd.from_map(
+            lambda i: acc.iloc[i * 100 : (i + 1) * 100] if i < 2 else acc.iloc[200:],
+            range(3),
+            meta=acc.iloc[:0],
+            divisions=(acc.index[0], acc.index[50], acc.index[150], acc.index[-1]),
+        )
+        with dask.config.set(scheduler="sync"), pytest.raises(InvalidInputError) as info:
+            score_dask(wrong, as_of=AS_OF).compute()
+        ((path, message),) = info.value.problems[:1]
+        assert path == "accounts.subject_id"
+        assert "divisions of Dask partition" in message
+        assert not any(str(s) in str(info.value) for s in acc.index[:300].unique())
+
+    def test_error_rows_are_partition_positions(self, tables):
+        """A data problem names the partition; its rows are positions within it."""
+        import dask
+
+        acc = tables["accounts"].copy()
+        acc.loc[acc.index[:3], "product"] = "loan"
+        frame = dd.from_pandas(acc.set_index("subject_id"), npartitions=2)
+        with dask.config.set(scheduler="sync"), pytest.raises(InvalidInputError) as info:
+            score_dask(frame, as_of=AS_OF).compute()
+        assert "in Dask partition 0 (rows are positions within that partition" in str(info.value)
+        assert info.value.problems[0][0] == "accounts.product"
+
+
 class TestWorkerProcesses:
     @pytest.mark.slow
     def test_two_processes_smoke(self, tables):
