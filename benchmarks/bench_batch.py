@@ -209,7 +209,13 @@ def alternate(fns: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float
 
 
 def bench_cores(n_accounts: int, repeat: int) -> dict[str, Any]:
-    """Rules columnar on 1 thread against 2 (``n_jobs``), same tables, same run."""
+    """Rules columnar on 1 thread against 2 (``n_jobs``), same tables, same run; and where
+    the 1 -> 2 core loss goes: the share of a 1-thread run spent outside the chunks (ids and
+    subject codes of every table, the chunk plan, the output container: serial whatever
+    ``n_jobs`` says), the Amdahl bound it leaves for 2 threads, and the CPU seconds of a
+    2-thread run over a 1-thread run (above 1: the threads slow each other, by memory
+    bandwidth, caches or waiting for the GIL)."""
+    from credit_closure._columnar import score as score_module
     from credit_closure.columnar import score_columnar
 
     tables = make_tables(n_accounts)
@@ -218,18 +224,41 @@ def bench_cores(n_accounts: int, repeat: int) -> dict[str, Any]:
     one = score_columnar(*args, as_of=AS_OF)
     two = score_columnar(*args, as_of=AS_OF, n_jobs=2)
     pd.testing.assert_frame_equal(one, two, check_exact=True)
-    t = alternate(
-        {
-            "1": lambda: score_columnar(*args, as_of=AS_OF, n_jobs=1),
-            "2": lambda: score_columnar(*args, as_of=AS_OF, n_jobs=2),
-        },
-        max(repeat, 3),
-    )
+    cpu: dict[str, list[float]] = {"1": [], "2": []}
+    inside: list[float] = []
+    run_chunks = score_module.parallel.run_chunks
+
+    def timed_chunks(*a: Any, **k: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return run_chunks(*a, **k)
+        finally:
+            inside.append(time.perf_counter() - t0)
+
+    def run(jobs: int) -> None:
+        c0 = time.process_time()
+        score_columnar(*args, as_of=AS_OF, n_jobs=jobs)
+        cpu[str(jobs)].append(time.process_time() - c0)
+
+    t = alternate({"1": lambda: run(1), "2": lambda: run(2)}, max(repeat, 3))
+    score_module.parallel.run_chunks = timed_chunks  # type: ignore[assignment]
+    try:
+        walls = []
+        for _ in range(max(repeat, 3)):
+            t0 = time.perf_counter()
+            score_columnar(*args, as_of=AS_OF, n_jobs=1)
+            walls.append(time.perf_counter() - t0)
+    finally:
+        score_module.parallel.run_chunks = run_chunks  # type: ignore[assignment]
+    serial = min(w - i for w, i in zip(walls, inside)) / min(walls)
     return {
         "accounts": n,
         "threads_1_accounts_per_s": n / t["1"],
         "threads_2_accounts_per_s": n / t["2"],
         "speedup_2_over_1": t["1"] / t["2"],
+        "serial_share_1_thread": serial,
+        "amdahl_bound_2_threads": 1 / (serial + (1 - serial) / 2),
+        "cpu_2_over_cpu_1": min(cpu["2"]) / min(cpu["1"]),
     }
 
 
@@ -686,6 +715,13 @@ def _rows_18(res: dict[str, Any]) -> list[tuple[str, str, str]]:
                 "",
             ),
             ("  2 threads / 1 thread", f"{c['speedup_2_over_1']:.2f}x", ">= 1.6x"),
+            (
+                "  share of a 1-thread run outside the chunks (serial)",
+                f"{c['serial_share_1_thread']:.1%}",
+                "",
+            ),
+            ("  Amdahl bound for 2 threads", f"{c['amdahl_bound_2_threads']:.2f}x", ""),
+            ("  CPU seconds, 2 threads / 1 thread", f"{c['cpu_2_over_cpu_1']:.2f}x", ""),
         ]
     if "shapes" in res:
         h = res["shapes"]

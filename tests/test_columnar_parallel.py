@@ -112,7 +112,8 @@ def test_chunk_size():
     """Several threads: a share each, never under MIN_CHUNK_ACCOUNTS, never over the cap."""
     m = parallel.MIN_CHUNK_ACCOUNTS
     assert parallel.chunk_size(10**6, 262_144, 1) == 262_144
-    assert parallel.chunk_size(10**6, 262_144, 2) == 262_144
+    assert parallel.chunk_size(10**6, 262_144, 2) == 250_000  # 4 equal chunks, not 3 and a bit
+    assert parallel.chunk_size(600_000, 262_144, 2) == 150_000  # 3 chunks rounded up to 4
     assert parallel.chunk_size(300_000, 262_144, 2) == 150_000
     assert parallel.chunk_size(10_000, 262_144, 2) == m
     assert parallel.chunk_size(10_000, 500, 2) == 500

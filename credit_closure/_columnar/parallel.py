@@ -50,10 +50,14 @@ def workers(n_jobs: int) -> int:
 
 def chunk_size(n_accounts: int, chunk_accounts: int, threads: int) -> int:
     """The accounts per chunk: ``chunk_accounts``, or less with several threads, so that
-    each thread has a chunk (but none under :data:`MIN_CHUNK_ACCOUNTS`)."""
+    every thread gets as many chunks as the others, of about one size (the last chunk
+    otherwise leaves a thread idle while another finishes), none under
+    :data:`MIN_CHUNK_ACCOUNTS` unless ``chunk_accounts`` itself is smaller."""
     if threads <= 1:
         return chunk_accounts
-    share = -(-n_accounts // threads)
+    chunks = -(-n_accounts // chunk_accounts)
+    chunks = -(-chunks // threads) * threads  # a multiple of the threads
+    share = -(-n_accounts // chunks)
     return max(1, min(chunk_accounts, max(share, MIN_CHUNK_ACCOUNTS)))
 
 
