@@ -96,8 +96,12 @@ def _outside(frames: dict[str, Any], divisions: tuple[Any, ...], number: int) ->
     for name, frame in frames.items():
         if len(frame) == 0:
             continue
-        first, end = frame.index.min(), frame.index.max()
-        if first < lo or end > hi or (end == hi and not last):
+        try:
+            first, end = frame.index.min(), frame.index.max()
+            outside = bool(first < lo or end > hi or (end == hi and not last))
+        except TypeError:  # ids of mixed types: score_columnar names that problem
+            continue
+        if outside:
             out.append(
                 (
                     f"{name}.subject_id",
