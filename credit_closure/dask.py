@@ -178,13 +178,16 @@ def score_dask(
     Args:
         accounts: A ``dask.dataframe.DataFrame`` in the long format of
             :mod:`credit_closure.columnar` (a pandas ``DataFrame`` is accepted and converted).
+            ``subject_id`` may be the index instead of a column; when it is the index of
+            every table, with known divisions, no shuffle is done (see the module
+            documentation).
         closures: The closure events, or ``None``.
         inquiries: The inquiries, or ``None``.
         attributes: The attributes (one row per subject), or ``None``.
         scorer: A registered scorer name or a picklable scorer object.
         as_of: The assessment date, one for all subjects (required).
         npartitions: Partitions after the shuffle on ``subject_id`` (default: those of
-            ``accounts``).
+            ``accounts``). Another count than that of ``accounts`` always shuffles.
         activity, overdue_amounts, special_transactions, limit_history, guarantees,
             public_records: The activity records and the contract v2 tables of
             :func:`~credit_closure.columnar.score_columnar`, each a Dask or pandas DataFrame
