@@ -451,8 +451,9 @@ def regress(
     if selected:
         Xa = with_intercept(np.column_stack([_woe_of(c, columns) for c in selected]))
         start: np.ndarray | None = None
+        hessian: np.ndarray | None = None
         while selected:
-            fit = fit_logistic(Xa, y, float(C), start)
+            fit = fit_logistic(Xa, y, float(C), start, hessian)
             coefs = [float(c) for c in fit.coef]
             intercept = fit.intercept
             worst = min(range(len(coefs)), key=lambda i: coefs[i])
@@ -462,6 +463,7 @@ def regress(
             status[(dropped.kind, dropped.name)] = "dropped_non_positive_coefficient"
             Xa = np.delete(Xa, worst, axis=1)
             start = np.delete(np.append(fit.coef, fit.intercept), worst)
+            hessian = np.delete(np.delete(fit.hessian, worst, axis=0), worst, axis=1)
     if not selected:
         coefs = []
         intercept = math.log(n_bad / (n - n_bad))
@@ -541,9 +543,13 @@ def choose_c(params: Mapping[str, Any], columns: Columns, y: np.ndarray) -> Chos
         # One regression per value, every kept input in it (the drop of non-positive
         # coefficients is left to the final fit), warm-started from the next smaller C.
         start: np.ndarray | None = None
+        hessian: np.ndarray | None = None
+        previous = C_GRID_ASCENDING[0]
         for c_value in C_GRID_ASCENDING:
-            fit = fit_logistic(X, y[train], c_value, start)
-            start = np.append(fit.coef, fit.intercept)
+            if hessian is not None:  # the next penalty changes only the diagonal
+                hessian[np.diag_indices(X.shape[1] - 1)] += 1.0 / c_value - 1.0 / previous
+            fit = fit_logistic(X, y[train], c_value, start, hessian)
+            start, hessian, previous = np.append(fit.coef, fit.intercept), fit.hessian, c_value
             aucs[c_value].append(float(_metrics.roc_auc(y[test], X_held @ start)))
     means = {c: float(np.mean(v)) for c, v in aucs.items()}
     best = C_GRID[0]

@@ -36,11 +36,13 @@ STEP_TOL = 1e-12
 
 
 class Fit(NamedTuple):
-    """Coefficients (one per column), the intercept, and the Newton steps taken."""
+    """Coefficients (one per column), the intercept, the steps taken and the last Hessian
+    (of the objective, with the penalty; a refit may start from it)."""
 
     coef: np.ndarray
     intercept: float
     steps: int
+    hessian: np.ndarray
 
 
 def _objective(z: np.ndarray, y: np.ndarray, theta: np.ndarray, pen: np.ndarray) -> float:
@@ -59,10 +61,38 @@ def with_intercept(X: np.ndarray) -> np.ndarray:
     return out
 
 
-def fit_logistic(Xa: np.ndarray, y: np.ndarray, C: float, start: np.ndarray | None = None) -> Fit:
+def _hessian(Xa: np.ndarray, p: np.ndarray, pen: np.ndarray) -> np.ndarray:
+    """``Xa.T diag(p (1 - p)) Xa`` plus the penalty on the diagonal."""
+    H: np.ndarray = (Xa * (p * (1.0 - p))[:, None]).T @ Xa
+    H[np.diag_indices_from(H)] += pen
+    return H
+
+
+def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``H^-1 g`` by a Cholesky factorisation (least squares if ``H`` is not positive
+    definite, which an L2 penalty rules out)."""
+    try:
+        L = np.linalg.cholesky(H)
+        out: np.ndarray = np.linalg.solve(L.T, np.linalg.solve(L, g))
+    except np.linalg.LinAlgError:  # pragma: no cover - H is positive definite with C > 0
+        out = np.linalg.lstsq(H, g, rcond=None)[0]
+    return out
+
+
+def fit_logistic(
+    Xa: np.ndarray,
+    y: np.ndarray,
+    C: float,
+    start: np.ndarray | None = None,
+    hessian: np.ndarray | None = None,
+) -> Fit:
     """The penalised logistic regression of ``y`` (0/1) on ``Xa`` (the inputs, then the
     intercept column of :func:`with_intercept`), from ``start`` (coefficients then
-    intercept; ``None``: zeros and the training log-odds)."""
+    intercept; ``None``: zeros and the training log-odds).
+
+    ``hessian``: a Hessian near ``start`` (a refit's, from the fit before it): the steps
+    use it, and the Hessian is recomputed only when a step does not shrink the Newton
+    decrement tenfold, so a warm refit costs gradients, not Hessians."""
     n, k1 = Xa.shape
     yf = y.astype(np.float64)
     pen = np.full(k1, 1.0 / float(C))
@@ -75,21 +105,23 @@ def fit_logistic(Xa: np.ndarray, y: np.ndarray, C: float, start: np.ndarray | No
         theta = np.array(start, dtype=np.float64)
     z = Xa @ theta
     f = _objective(z, yf, theta, pen)
+    p = 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
+    H = hessian if hessian is not None else _hessian(Xa, p, pen)
+    stale = hessian is not None  # H was not computed at the current point
+    last = math.inf
     steps = 0
-    for steps in range(1, MAX_ITER + 1):  # noqa: B007 - the count is returned
-        p = 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
+    while steps < MAX_ITER:
+        steps += 1
         g = Xa.T @ (p - yf) + pen * theta
-        w = p * (1.0 - p)
-        H = (Xa * w[:, None]).T @ Xa
-        H[np.diag_indices_from(H)] += pen
-        try:
-            L = np.linalg.cholesky(H)
-            step = np.linalg.solve(L.T, np.linalg.solve(L, g))
-        except np.linalg.LinAlgError:  # pragma: no cover - H is positive definite with C > 0
-            step = np.linalg.lstsq(H, g, rcond=None)[0]
+        step = _solve(H, g)
         decrement = float(g @ step)
         if decrement <= DECREMENT_TOL * n:
             break
+        if stale and decrement > 0.1 * last:
+            H = _hessian(Xa, p, pen)  # converging slowly on an old Hessian: a Newton step
+            step = _solve(H, g)
+            decrement = float(g @ step)
+        last = decrement
         t = 1.0
         dz = Xa @ step
         while True:
@@ -101,6 +133,8 @@ def fit_logistic(Xa: np.ndarray, y: np.ndarray, C: float, start: np.ndarray | No
             t *= 0.5
         moved = float(np.max(np.abs(theta_new - theta)))
         theta, z, f = theta_new, z_new, f_new
+        p = 0.5 * (1.0 + np.tanh(0.5 * z))
+        stale = True
         if moved <= STEP_TOL:
             break
-    return Fit(theta[:-1].copy(), float(theta[-1]), steps)
+    return Fit(theta[:-1].copy(), float(theta[-1]), steps, H)
