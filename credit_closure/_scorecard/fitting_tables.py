@@ -209,6 +209,28 @@ def _read_outcomes(outcomes: Any, attributes: Any, problems: list[Problem]) -> _
     return _Outcomes(ids, y, attributes)
 
 
+def _lookup(subjects: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``ids`` that repeat an earlier row (ascending), and each id's position
+    among the sorted, distinct ``subjects`` (``-1``: not there), by hashing (pandas) or,
+    without pandas, by sorting."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is in every extra that fits tables
+        pd = None
+    if pd is not None:
+        dup_rows = np.flatnonzero(pd.Index(ids).duplicated(keep="first"))
+        if dup_rows.size or subjects.size == 0:
+            return dup_rows, np.full(ids.size, -1, dtype=np.int64)
+        return dup_rows, pd.Index(subjects).get_indexer(ids).astype(np.int64)
+    order = np.argsort(ids, kind="stable")
+    s = ids[order]
+    dup = np.flatnonzero(s[1:] == s[:-1]) if s.size > 1 else np.empty(0, dtype=np.int64)
+    if dup.size or subjects.size == 0:
+        return np.sort(order[dup + 1]), np.full(ids.size, -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(subjects, ids), subjects.size - 1)
+    return dup, np.where(subjects[pos] == ids, pos, -1).astype(np.int64)
+
+
 def _positions(subjects: np.ndarray, ids: np.ndarray, problems: list[Problem]) -> np.ndarray | None:
     """The position of each outcome's subject among the tables' (sorted) subjects, ``-1``
     for a subject in no table; problems for a duplicate, a subject of the tables without an
@@ -227,18 +249,14 @@ def _positions(subjects: np.ndarray, ids: np.ndarray, problems: list[Problem]) -
         if not ok.all():
             problems.append(("outcomes.subject_id", "must hold strings or integers"))
             return None
-    order = np.argsort(ids, kind="stable")
-    s = ids[order]
-    dup = np.flatnonzero(s[1:] == s[:-1]) if s.size > 1 else np.empty(0, dtype=np.int64)
-    if dup.size:
-        rows = ", ".join(str(int(i)) for i in np.sort(order[dup + 1])[:5].tolist())
+    dup_rows, pos = _lookup(subjects, ids)
+    if dup_rows.size:
+        rows = ", ".join(str(int(i)) for i in dup_rows[:5].tolist())
         problems.append(("outcomes.subject_id", f"names a subject twice (rows {rows})"))
         return None
     if subjects.size == 0:
         return np.full(ids.size, -1, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(subjects, ids), subjects.size - 1)
-    found = subjects[pos] == ids
-    pos = np.where(found, pos, -1).astype(np.int64)
+    found = pos >= 0
     seen = np.zeros(subjects.size, dtype=bool)
     seen[pos[found]] = True
     if not seen.all():
