@@ -451,9 +451,8 @@ def regress(
     if selected:
         Xa = with_intercept(np.column_stack([_woe_of(c, columns) for c in selected]))
         start: np.ndarray | None = None
-        hessian: np.ndarray | None = None
         while selected:
-            fit = fit_logistic(Xa, y, float(C), start, hessian)
+            fit = fit_logistic(Xa, y, float(C), start)
             coefs = [float(c) for c in fit.coef]
             intercept = fit.intercept
             worst = min(range(len(coefs)), key=lambda i: coefs[i])
@@ -463,7 +462,6 @@ def regress(
             status[(dropped.kind, dropped.name)] = "dropped_non_positive_coefficient"
             Xa = np.delete(Xa, worst, axis=1)
             start = np.delete(np.append(fit.coef, fit.intercept), worst)
-            hessian = np.delete(np.delete(fit.hessian, worst, axis=0), worst, axis=1)
     if not selected:
         coefs = []
         intercept = math.log(n_bad / (n - n_bad))
@@ -507,8 +505,19 @@ def _stratified_folds(y: np.ndarray, k: int) -> list[tuple[np.ndarray, np.ndarra
     return [(np.flatnonzero(fold != f), np.flatnonzero(fold == f)) for f in range(k)]
 
 
+def _coded_subset(
+    codes: np.ndarray, keys: list[Any], rows: np.ndarray
+) -> tuple[np.ndarray, list[Any]]:
+    """A coded column's ``rows``, coded over the keys they hold (in the keys' order; the
+    binning does not depend on the order of its keys)."""
+    sub = codes[rows]
+    held = np.bincount(sub, minlength=len(keys)) > 0
+    renumber = np.cumsum(held) - 1
+    return renumber[sub], [k for k, h in zip(keys, held.tolist()) if h]
+
+
 def _subset(columns: Columns, rows: np.ndarray) -> Columns:
-    """The training columns of ``rows``."""
+    """The training columns of ``rows`` (coded columns stay coded)."""
     attrs = {
         name: AttributeColumn(
             col.categorical,
@@ -516,7 +525,8 @@ def _subset(columns: Columns, rows: np.ndarray) -> Columns:
         )
         for name, col in columns.attributes.items()
     }
-    return Columns(columns.features[rows], attrs)
+    coded = {name: _coded_subset(c, k, rows) for name, (c, k) in columns.coded.items()}
+    return Columns(columns.features[rows], attrs, coded)
 
 
 def choose_c(params: Mapping[str, Any], columns: Columns, y: np.ndarray) -> ChosenC:
@@ -541,22 +551,14 @@ def choose_c(params: Mapping[str, Any], columns: Columns, y: np.ndarray) -> Chos
             for c_value in C_GRID:
                 aucs[c_value].append(0.5)
             continue
-        X = with_intercept(
-            np.column_stack([c.binning.transform_woe(inner.of(c.kind, c.name)) for c in kept])
-        )
-        X_held = with_intercept(
-            np.column_stack([c.binning.transform_woe(held.of(c.kind, c.name)) for c in kept])
-        )
+        X = with_intercept(np.column_stack([_woe_of(c, inner) for c in kept]))
+        X_held = with_intercept(np.column_stack([_woe_of(c, held) for c in kept]))
         # One regression per value, every kept input in it (the drop of non-positive
         # coefficients is left to the final fit), warm-started from the next smaller C.
         start: np.ndarray | None = None
-        hessian: np.ndarray | None = None
-        previous = C_GRID_ASCENDING[0]
         for c_value in C_GRID_ASCENDING:
-            if hessian is not None:  # the next penalty changes only the diagonal
-                hessian[np.diag_indices(X.shape[1] - 1)] += 1.0 / c_value - 1.0 / previous
-            fit = fit_logistic(X, y[train], c_value, start, hessian)
-            start, hessian, previous = np.append(fit.coef, fit.intercept), fit.hessian, c_value
+            fit = fit_logistic(X, y[train], c_value, start)
+            start = np.append(fit.coef, fit.intercept)
             aucs[c_value].append(float(_metrics.roc_auc(y[test], X_held @ start)))
     means = {c: float(np.mean(v)) for c, v in aucs.items()}
     best = C_GRID[0]
