@@ -15,7 +15,9 @@ with the intercept column is built once per set of inputs.
 
 Stopping rule: the Newton decrement ``g . H^-1 g`` of the step falls to ``1e-20 * n`` or
 below (the objective is within about that of its minimum; coefficients then agree with a
-longer run to about 1e-10), or the step changes no coefficient by more than ``1e-12``. The
+longer run to about 1e-10), or a full step had a decrement of at most ``1e-12 * n`` (the
+next would be far below the tolerance: quadratic convergence), or the step changes no
+coefficient by more than ``1e-12``. The
 line search halves a step until the objective falls enough, except near the minimum, where
 the decrease is below the objective's rounding error and the full Newton step is taken.
 The result is deterministic: the same rows in the same order give the same bits.
@@ -36,6 +38,13 @@ DECREMENT_TOL = 1e-20
 STEP_TOL = 1e-12
 #: A Newton decrement this small relative to the objective is within its rounding error.
 ROUNDING = 1e-10
+#: A full step whose decrement is at most this many times the tolerance ends the fit:
+#: Newton's method converges quadratically there, so the next decrement would be far below
+#: the tolerance, and checking it would cost a Hessian.
+FINAL_STEP = 1e8
+#: The tolerance of fits that are only ranked (the cross-validation of ``C="auto"``):
+#: coefficients to about 1e-7 (looser, and near-ties between binned scores reorder).
+CV_TOL = 1e-16
 
 
 class Fit(NamedTuple):
@@ -81,11 +90,16 @@ def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 
 def fit_logistic(
-    Xa: np.ndarray, y: np.ndarray, C: float, start: np.ndarray | None = None
+    Xa: np.ndarray,
+    y: np.ndarray,
+    C: float,
+    start: np.ndarray | None = None,
+    tol: float = DECREMENT_TOL,
 ) -> Fit:
     """The penalised logistic regression of ``y`` (0/1) on ``Xa`` (the inputs, then the
     intercept column of :func:`with_intercept`), from ``start`` (coefficients then
-    intercept; ``None``: zeros and the training log-odds)."""
+    intercept; ``None``: zeros and the training log-odds), to a Newton decrement of
+    ``tol * n`` (:data:`CV_TOL` for a fit that is only ranked, as in the choice of ``C``)."""
     n, k1 = Xa.shape
     yf = y.astype(np.float64)
     pen = np.full(k1, 1.0 / float(C))
@@ -105,7 +119,7 @@ def fit_logistic(
         g = Xa.T @ (p - yf) + pen * theta
         step = _solve(_hessian(Xa, p, pen), g)
         decrement = float(g @ step)
-        if decrement <= DECREMENT_TOL * n:
+        if decrement <= tol * n:
             break
         # Near the minimum the decrease is below the objective's rounding error, where a
         # sufficient-decrease test cannot tell: the full step is taken (Newton's step is
@@ -122,6 +136,6 @@ def fit_logistic(
             t *= 0.5
         moved = float(np.max(np.abs(theta_new - theta)))
         theta, z, f = theta_new, z_new, f_new
-        if moved <= STEP_TOL:
-            break
+        if moved <= STEP_TOL or (t == 1.0 and decrement <= FINAL_STEP * tol * n):
+            break  # converged; or a full step so small that the next is below ``tol``
     return Fit(theta[:-1].copy(), float(theta[-1]), steps)
