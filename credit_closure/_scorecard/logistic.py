@@ -17,7 +17,8 @@ Method (see ``docs/logistic-scorecard.md``):
 2. Inputs whose information value (IV) is below ``min_iv`` are dropped; ``max_inputs`` keeps
    the strongest.
 3. The WOE of each input's bin is the regressor of an L2 logistic regression
-   (scikit-learn, imported by :meth:`LogisticScorer.fit` only). An input whose coefficient
+   (scikit-learn's objective, solved by :mod:`credit_closure._scorecard.newton`; the penalty
+   ``C`` chosen per fit with the default ``C="auto"``). An input whose coefficient
    comes out non-positive (collinearity reversing its direction) is dropped and the model
    refitted, so every kept input keeps the direction of its WOE.
 4. With the scale's ``factor`` and ``offset``, ``score = offset - factor * log_odds_bad =
