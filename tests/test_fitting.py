@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
 import pytest
 from _helpers import ODD, PORTFOLIO_AS_OF, small_attribute_data
 
@@ -132,7 +133,7 @@ class TestAutoC:
     training rows, recorded in the artifact; the model is the fit with the chosen value."""
 
     def test_chosen_value_gives_the_same_model(self):
-        from credit_closure._scorecard.fitting import C_GRID
+        from credit_closure._scorecard.fitting import C_GRID, C_MARGIN
 
         profiles, ys = small_attribute_data(n=600, seed=3)
         auto = LogisticScorer(C="auto").fit(profiles, ys, as_of=PORTFOLIO_AS_OF)
@@ -140,8 +141,12 @@ class TestAutoC:
         assert record["chosen"] in C_GRID
         assert list(record["cv_auc"]) == [repr(c) for c in C_GRID]
         assert all(0.0 <= a <= 1.0 for a in record["cv_auc"].values())
-        best = max(record["cv_auc"].values())
-        assert record["cv_auc"][repr(record["chosen"])] == best
+        cv = record["cv_auc"]
+        best = max(cv.values())
+        if best - cv[repr(C_GRID[0])] >= C_MARGIN:
+            assert cv[repr(record["chosen"])] == best
+        else:  # no value gains the margin: the first of the grid stays
+            assert record["chosen"] == C_GRID[0]
         fixed = LogisticScorer(C=record["chosen"]).fit(profiles, ys, as_of=PORTFOLIO_AS_OF)
         assert auto.coef_ == fixed.coef_
         assert auto.intercept_ == fixed.intercept_
@@ -150,6 +155,26 @@ class TestAutoC:
         assert "chosen from" in auto.metadata_["method"]
         again = LogisticScorer(C="auto").fit(profiles, ys, as_of=PORTFOLIO_AS_OF)
         assert again.sha256_ == auto.sha256_
+
+    def test_margin_keeps_the_first_value_unless_another_gains_it(self, monkeypatch):
+        from credit_closure._scorecard import fitting as F
+
+        profiles, ys = small_attribute_data(n=600, seed=3)
+        request = LogisticScorer(C="auto")  # only its parameters are read
+        params = {**request.get_params(), "C": "auto"}
+        data = F.check_training_data(profiles, ys, PORTFOLIO_AS_OF)
+        columns = F.Columns(
+            F.feature_matrix(data),
+            F.attribute_columns(data.profiles, params["attributes"], None).columns,
+        )
+        y = np.asarray(ys, dtype=np.int64)
+        free = F.choose_c({**params}, columns, y)
+        top = max(free.cv_auc, key=lambda c: free.cv_auc[c])
+        gain = free.cv_auc[top] - free.cv_auc[F.C_GRID[0]]
+        monkeypatch.setattr(F, "C_MARGIN", gain + 1e-9)  # just out of reach
+        assert F.choose_c(params, columns, y).C == F.C_GRID[0]
+        monkeypatch.setattr(F, "C_MARGIN", gain)  # just reached
+        assert F.choose_c(params, columns, y).C == top
 
     def test_too_few_bads_fall_back(self):
         from credit_closure._scorecard.fitting import C_FALLBACK

@@ -114,7 +114,7 @@ class TestBinningMethod:
             p["max_bins"],
             p["min_bin_share"],
             p["prebins"],
-        ) == ("greedy", 0.3, 0.0, 8, 0.03, 30)
+        ) == ("greedy", "auto", 0.0, 8, 0.03, 30)
 
     def test_optimal_fits_at_least_the_greedy_iv(self, data):
         """With ``binning="optimal"`` (monotonic shapes, so both pick among the same shapes)

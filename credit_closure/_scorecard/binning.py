@@ -690,10 +690,18 @@ def _code_distinct(x: Any) -> tuple[np.ndarray, list[Any]] | None:
 
 
 def _check_categorical_args(
-    x: Any, y: Any, *, max_groups: Any, min_group_share: Any, method: Any, smoothing: Any
+    x: Any,
+    y: Any,
+    *,
+    max_groups: Any,
+    min_group_share: Any,
+    method: Any,
+    smoothing: Any,
+    coded: tuple[np.ndarray, list[Any]] | None = None,
 ) -> _Coded:
-    """The checked, coded column of :func:`fit_categorical`; raises naming every bad
-    argument."""
+    """The checked, coded column of :func:`fit_categorical` (``coded``: what
+    :func:`_code_distinct` gives for ``x``, when the caller has it already); raises naming
+    every bad argument."""
     problems: list[Problem] = []
     _check_int_param(problems, "max_groups", max_groups, 1, 10_000)
     _check_share_param(problems, "min_group_share", min_group_share)
@@ -701,7 +709,7 @@ def _check_categorical_args(
     _check_smoothing(problems, "smoothing", smoothing)
     keys: list[Any] = []
     n_x: int | None = None
-    fast = _code_distinct(x)
+    fast = coded if coded is not None else _code_distinct(x)
     codes_list: list[int] | np.ndarray | None = None
     if fast is not None:
         codes_list, keys = fast
@@ -782,6 +790,7 @@ def fit_categorical(
     min_group_share: float = 0.05,
     method: str = "greedy",
     smoothing: float = SMOOTHING,
+    coded: tuple[np.ndarray, list[Any]] | None = None,
 ) -> CategoricalBinning:
     """Fit a supervised grouping of a categorical column.
 
@@ -802,6 +811,8 @@ def fit_categorical(
             merged greedily down to that many).
         smoothing: The pseudo-count ``a`` of the WOE and the IV, as in
             :func:`fit_numeric`.
+        coded: ``x`` already coded, as ``_code_distinct(x)`` codes it (a fit that bins
+            and then transforms the same column codes it once); ``None``: coded here.
 
     Cost: a hash pass over the rows, then merging that is O(m log m) for the rare-category
     stage and O(m^2) (vectorised) for the IV stage, m being the number of groups left after
@@ -819,17 +830,18 @@ def fit_categorical(
             ``None``, ``y`` not 0/1, a length mismatch, fewer than 2 rows, a single class,
             an out-of-range parameter.
     """
-    coded = _check_categorical_args(
+    coded_x = _check_categorical_args(
         x,
         y,
         max_groups=max_groups,
         min_group_share=min_group_share,
         method=method,
         smoothing=smoothing,
+        coded=coded,
     )
-    n = len(coded.codes)
-    n_bad = int(coded.y.sum())
-    cats = _categories(coded)
+    n = len(coded_x.codes)
+    n_bad = int(coded_x.y.sum())
+    cats = _categories(coded_x)
     grouper = _Grouper(
         counts=[c for _, c, _ in cats.ordered],
         bads=[b for _, _, b in cats.ordered],

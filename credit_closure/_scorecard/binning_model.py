@@ -589,6 +589,17 @@ class CategoricalBinning:
         out: np.ndarray = table[codes]
         return out
 
+    def index_of_codes(self, codes: np.ndarray, keys: Sequence[Any]) -> np.ndarray:
+        """:meth:`transform_index` of a column given coded (``keys[codes[i]]`` is row ``i``'s
+        value: a ``str``, or ``None`` for missing), looked up once per key."""
+        lookup, unseen, missing = self._lookup, self.unseen_index, self._missing
+        table = np.array(
+            [lookup.get(k, unseen) if isinstance(k, str) else missing for k in keys] + [missing],
+            dtype=np.intp,
+        )
+        out: np.ndarray = table[codes]
+        return out
+
     def transform_woe(self, x: Iterable[Any]) -> np.ndarray:
         """WOE of every value; see :meth:`transform_index`.
 

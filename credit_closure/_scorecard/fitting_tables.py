@@ -209,6 +209,28 @@ def _read_outcomes(outcomes: Any, attributes: Any, problems: list[Problem]) -> _
     return _Outcomes(ids, y, attributes)
 
 
+def _lookup(subjects: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``ids`` that repeat an earlier row (ascending), and each id's position
+    among the sorted, distinct ``subjects`` (``-1``: not there), by hashing (pandas) or,
+    without pandas, by sorting."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is in every extra that fits tables
+        pd = None
+    if pd is not None:
+        dup_rows = np.flatnonzero(pd.Index(ids).duplicated(keep="first"))
+        if dup_rows.size or subjects.size == 0:
+            return dup_rows, np.full(ids.size, -1, dtype=np.int64)
+        return dup_rows, pd.Index(subjects).get_indexer(ids).astype(np.int64)
+    order = np.argsort(ids, kind="stable")
+    s = ids[order]
+    dup = np.flatnonzero(s[1:] == s[:-1]) if s.size > 1 else np.empty(0, dtype=np.int64)
+    if dup.size or subjects.size == 0:
+        return np.sort(order[dup + 1]), np.full(ids.size, -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(subjects, ids), subjects.size - 1)
+    return dup, np.where(subjects[pos] == ids, pos, -1).astype(np.int64)
+
+
 def _positions(subjects: np.ndarray, ids: np.ndarray, problems: list[Problem]) -> np.ndarray | None:
     """The position of each outcome's subject among the tables' (sorted) subjects, ``-1``
     for a subject in no table; problems for a duplicate, a subject of the tables without an
@@ -227,18 +249,14 @@ def _positions(subjects: np.ndarray, ids: np.ndarray, problems: list[Problem]) -
         if not ok.all():
             problems.append(("outcomes.subject_id", "must hold strings or integers"))
             return None
-    order = np.argsort(ids, kind="stable")
-    s = ids[order]
-    dup = np.flatnonzero(s[1:] == s[:-1]) if s.size > 1 else np.empty(0, dtype=np.int64)
-    if dup.size:
-        rows = ", ".join(str(int(i)) for i in np.sort(order[dup + 1])[:5].tolist())
+    dup_rows, pos = _lookup(subjects, ids)
+    if dup_rows.size:
+        rows = ", ".join(str(int(i)) for i in dup_rows[:5].tolist())
         problems.append(("outcomes.subject_id", f"names a subject twice (rows {rows})"))
         return None
     if subjects.size == 0:
         return np.full(ids.size, -1, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(subjects, ids), subjects.size - 1)
-    found = subjects[pos] == ids
-    pos = np.where(found, pos, -1).astype(np.int64)
+    found = pos >= 0
     seen = np.zeros(subjects.size, dtype=bool)
     seen[pos[found]] = True
     if not seen.all():
@@ -271,64 +289,87 @@ def _profile_value(v: Any) -> Any:
     return v
 
 
-def _cells(prep: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """The column ``name`` per subject (in the tables' subject order) and the mask of the
-    subjects that have a value."""
-    from credit_closure._columnar.tables import _is_series, _missing_mask
+class _Cells(NamedTuple):
+    """One attribute column per subject (in the tables' subject order): numbers (NaN
+    missing), or codes (``-1`` missing) into ``uniques``, the column's distinct values."""
 
-    have = np.zeros(prep.n, dtype=bool)
+    numbers: np.ndarray | None
+    codes: np.ndarray | None
+    uniques: list[Any]
+
+
+def _cells(prep: Any, name: str) -> _Cells:
+    """The column ``name`` per subject: a numeric column as numbers, any other as the codes
+    the columnar reader made when it checked the column (each distinct value once)."""
+    from credit_closure._columnar.tables import _is_series, _value_codes
+
     t = prep.attributes
-    if t is None or name not in t.columns:
-        return np.full(prep.n, np.nan), have
-    raw = t.raw(name)
-    arr = raw.to_numpy() if _is_series(raw) else np.asarray(raw)
     g = prep.attr_g
-    if arr.dtype.kind in "iuf":
+    if t is None or name not in t.columns:
+        return _Cells(np.full(prep.n, np.nan), None, [])
+    raw = t.raw(name)
+    dtype = raw.dtype if _is_series(raw) else np.asarray(raw).dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+        arr = raw.to_numpy() if _is_series(raw) else np.asarray(raw)
         vals = np.asarray(arr, dtype=float)
         ok = ~np.isnan(vals)
         out = np.full(prep.n, np.nan)
         out[g[ok]] = vals[ok]
-        have[g[ok]] = True
-        return out, have
-    arr = arr.astype(object)
-    rows = np.flatnonzero(~_missing_mask(arr))
-    objs = np.full(prep.n, None, dtype=object)
-    objs[g[rows]] = arr[rows]
-    have[g[rows]] = True
-    return objs, have
+        return _Cells(out, None, [])
+    row_codes, uniques = _value_codes(t, name)
+    codes = np.full(prep.n, -1, dtype=np.int64)
+    present = row_codes >= 0
+    codes[g[present]] = row_codes[present]
+    return _Cells(None, codes, list(uniques))
 
 
-def _object_column(vals: np.ndarray, have: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    """Codes (``-1`` missing) and distinct values, as profiles hold them, of an object
-    column; each distinct value is normalised once."""
-    from credit_closure._columnar.text import _distinct
-
-    codes = np.full(vals.size, -1, dtype=np.int64)
-    present = np.flatnonzero(have)
-    if present.size == 0:
-        return codes, []
-    sub, uniq = _distinct(vals[present])
-    codes[present] = sub
-    return codes, [_profile_value(u) for u in uniq]
+def _has_value(cells: _Cells) -> bool:
+    """Whether any subject has a value in the column."""
+    if cells.codes is not None:
+        return bool((cells.codes >= 0).any())
+    assert cells.numbers is not None
+    return bool((~np.isnan(cells.numbers)).any())
 
 
 def _attribute_column(
-    name: str, vals: np.ndarray, have: np.ndarray, forced: bool, problems: list[Problem]
+    name: str, cells: _Cells, take: np.ndarray, forced: bool, problems: list[Problem]
 ) -> AttributeColumn | None:
-    """One attribute input, as :func:`~credit_closure._scorecard.fitting.attribute_columns`
-    reads it from profiles (categorical when forced or when it holds strings, else numeric
-    with NaN for missing; numbers and strings mixed are a problem)."""
-    if vals.dtype.kind == "f":
+    """One attribute input of the training rows (``take``: each row's subject position,
+    ``-1`` for a subject in no table), as
+    :func:`~credit_closure._scorecard.fitting.attribute_columns` reads it from profiles
+    (categorical when forced or when it holds strings, else numeric with NaN for missing;
+    numbers and strings mixed are a problem)."""
+    empty = take < 0
+    at = np.where(empty, 0, take)
+    if cells.codes is None:
+        assert cells.numbers is not None
+        nums_all = cells.numbers if cells.numbers.size else np.full(1, np.nan)
+        vals = np.where(empty, np.nan, nums_all[at])
         if not forced:
             return AttributeColumn(False, vals)
-        codes, uniq = _object_column(vals.astype(object), have)
+        have = ~np.isnan(vals)
+        codes = np.full(vals.size, -1, dtype=np.int64)
+        present = np.flatnonzero(have)
+        uniq_raw: list[Any] = []
+        if present.size:
+            from credit_closure._columnar.text import _distinct
+
+            sub, uniq_raw = _distinct(vals[present].astype(object))
+            codes[present] = sub
     else:
-        codes, uniq = _object_column(vals, have)
+        all_codes = cells.codes if cells.codes.size else np.full(1, -1, dtype=np.int64)
+        codes = np.where(empty, -1, all_codes[at])
+        uniq_raw = cells.uniques
+    uniq = [_profile_value(u) for u in uniq_raw]
     is_str = [isinstance(u, str) for u in uniq]
+    used = np.zeros(len(uniq), dtype=bool)
+    used[codes[codes >= 0]] = True
     if forced:
-        labels = [u if s else _category(u) for u, s in zip(uniq, is_str)]
+        labels = [u if st else _category(u) for u, st in zip(uniq, is_str)]
         return AttributeColumn(True, np.array(labels + [None], dtype=object)[codes])
-    if any(is_str) and not all(is_str):
+    any_str = any(st for st, u in zip(is_str, used) if u)
+    all_str = all(st for st, u in zip(is_str, used) if u)
+    if any_str and not all_str:
         problems.append(
             (
                 f"attributes.{name}",
@@ -337,9 +378,9 @@ def _attribute_column(
             )
         )
         return None
-    if any(is_str):
+    if any_str:
         return AttributeColumn(True, np.array(uniq + [None], dtype=object)[codes])
-    nums = np.array([float(u) for u in uniq] + [np.nan], dtype=float)
+    nums = np.array([float(u) if ok else np.nan for u, ok in zip(uniq, used)] + [np.nan])
     return AttributeColumn(False, nums[codes])
 
 
@@ -355,22 +396,15 @@ def _attribute_inputs(
     ]
     cells = {name: _cells(prep, name) for name in table_names}
     if attributes == "auto":
-        names = sorted(n for n in table_names if cells[n][1].any())
+        names = sorted(n for n in table_names if _has_value(cells[n]))
     else:
         names = sorted(attributes)
     forced = set(categorical or ())
-    empty = rows < 0
-    take = np.where(empty, 0, rows)
     out: dict[str, AttributeColumn] = {}
     problems: list[Problem] = []
     for name in names:
-        vals, have = cells.get(name, (np.full(prep.n, np.nan), np.zeros(prep.n, dtype=bool)))
-        if prep.n == 0:
-            vals, have = np.full(1, np.nan), np.zeros(1, dtype=bool)
-        v, h = vals[take], have[take] & ~empty
-        v = v.copy()
-        v[~h] = np.nan if v.dtype.kind == "f" else None
-        col = _attribute_column(name, v, h, name in forced, problems)
+        got = cells.get(name, _Cells(np.full(prep.n, np.nan), None, []))
+        col = _attribute_column(name, got, rows, name in forced, problems)
         if col is not None:
             out[name] = col
     return AttributeColumns(out, problems)
