@@ -309,6 +309,19 @@ def has_v2_fields(acc: Any) -> bool:
     )
 
 
+#: The institution types whose accounts may report a first delinquency before their opening:
+#: a collector's or debt buyer's tradeline opens when it takes the debt over, while the date
+#: of first delinquency stays the original creditor's (docs/json-contract.md, "Date of first
+#: delinquency").
+DOFD_BEFORE_OPENING = frozenset({InstitutionType.COLLECTION_AGENCY})
+
+
+def first_delinquency_may_precede_opening(institution: Any) -> bool:
+    """Whether an account of ``institution`` (its ``institution_type``) may have
+    ``first_delinquency_on`` before ``opened_on``: only a collected or purchased debt."""
+    return institution in DOFD_BEFORE_OPENING
+
+
 def check_account_v2(p: list[Problem], acc: Any) -> None:
     """Append the problems of the v2 fields of an account (``acc`` a ``CreditAccount``; the
     caller skips a v1 account, see :func:`has_v2_fields`)."""
@@ -316,8 +329,19 @@ def check_account_v2(p: list[Problem], acc: Any) -> None:
     _check_int(p, "current_overdue_periods", acc.current_overdue_periods, 0, MAX_OVERDUE_PERIODS)
     first_ok = _check_date(p, "first_delinquency_on", acc.first_delinquency_on, optional=True)
     _check_date(p, "last_payment_on", acc.last_payment_on, optional=True)
-    if first_ok and acc.opened_on is not None and acc.first_delinquency_on < acc.opened_on:
-        p.append(("first_delinquency_on", f"is before opened_on {acc.opened_on.isoformat()}"))
+    if (
+        first_ok
+        and acc.opened_on is not None
+        and acc.first_delinquency_on < acc.opened_on
+        and not first_delinquency_may_precede_opening(acc.institution_type)
+    ):
+        p.append(
+            (
+                "first_delinquency_on",
+                f"is before opened_on {acc.opened_on.isoformat()} (allowed only on a debt "
+                "collector's or debt buyer's account: institution_type 'collection_agency')",
+            )
+        )
     _check_optional_enum(p, "classification", acc.classification, LoanClassification)
     _check_optional_enum(p, "liability", acc.liability, LiabilityType)
     _check_optional_enum(p, "institution_type", acc.institution_type, InstitutionType)
