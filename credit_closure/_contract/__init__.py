@@ -28,10 +28,10 @@ if TYPE_CHECKING:
     from credit_closure._contract.documents import (
         strict_profile_from_dict as strict_profile_from_dict,
     )
-    from credit_closure._contract.fastpath import read_profile as read_profile
     from credit_closure._contract.enums import V1_INITIATOR as V1_INITIATOR
     from credit_closure._contract.enums import V1_INQUIRY_KIND as V1_INQUIRY_KIND
     from credit_closure._contract.enums import V1_STATUS as V1_STATUS
+    from credit_closure._contract.fastpath import read_profile as read_profile
     from credit_closure._contract.history import HISTORY_SYMBOLS as HISTORY_SYMBOLS
     from credit_closure._contract.history import METRO2_TO_SYMBOL as METRO2_TO_SYMBOL
     from credit_closure._contract.history import history_summary as history_summary

@@ -43,7 +43,7 @@ from credit_closure._contract.enums import (
     SpecialTransactionKind,
     TerminationKind,
 )
-from credit_closure._contract.history import HISTORY_SYMBOLS, MAX_HISTORY_MONTHS, history_problems
+from credit_closure._contract.history import HISTORY_SYMBOLS, MAX_HISTORY_MONTHS, history_summary
 from credit_closure._contract.model import (
     _OPEN_EQUIVALENT,
     ActivityRecord,
@@ -51,7 +51,6 @@ from credit_closure._contract.model import (
     CreditAccount,
     CreditProfile,
     Inquiry,
-    _derive_summaries,
 )
 from credit_closure._contract.records import (
     MAX_GUARANTEES,
@@ -80,11 +79,11 @@ class _Decline(Exception):
 _DECLINED = (_Decline, KeyError, TypeError, ValueError, OverflowError)
 
 
-def _table(members: Any) -> dict[str, Any]:
+def _table(members: Any) -> dict[Any, Any]:
     return {m.value: m for m in members}
 
 
-def _v1(cls: type[enum.Enum], n: int) -> dict[str, Any]:
+def _v1(cls: type[enum.Enum], n: int) -> dict[Any, Any]:
     return _table(list(cls)[:n])
 
 
@@ -129,7 +128,15 @@ _CLOSURE_KEYS = (_V1_CLOSURE, _V1_CLOSURE | {"kind"})
 _INQUIRY_KEYS = (frozenset(("on", "kind")), frozenset(("on", "kind", "institution_type")))
 _ACTIVITY_KEYS = frozenset(("account_id", "at", "kind"))
 _V1_PROFILE = frozenset(
-    ("subject_id", "accounts", "closures", "inquiries", "activity", "attributes", "contract_version")
+    (
+        "subject_id",
+        "accounts",
+        "closures",
+        "inquiries",
+        "activity",
+        "attributes",
+        "contract_version",
+    )
 )
 _PROFILE_KEYS = (_V1_PROFILE, _V1_PROFILE | {"guarantees", "public_records"})
 _SPECIAL_KEYS = frozenset(("kind", "on", "amount", "months"))
@@ -213,7 +220,7 @@ def _amount(value: Any) -> Any:
 
 def _int(value: Any, hi: int, lo: int = 0) -> int:
     if value.__class__ is int and lo <= value <= hi:
-        return value  # type: ignore[no-any-return]
+        return value
     raise _Decline
 
 
@@ -317,14 +324,18 @@ def _optional(get: Any, key: str, table: dict[str, Any]) -> Any:
 
 def _account_v2(new: CreditAccount, get: Any, opened: Any, dates: list[_dt.date]) -> None:
     """The v2 fields of an account (``new`` has its v1 fields set)."""
-    institution = _optional(get, "institution_type", _INSTITUTIONS)
-    _a_class(new, _optional(get, "classification", _CLASSIFICATIONS))
-    _a_liability(new, _optional(get, "liability", _LIABILITIES))
+    v = get("classification")
+    _a_class(new, v if v is None else _CLASSIFICATIONS[v])
+    v = get("liability")
+    _a_liability(new, v if v is None else _LIABILITIES[v])
+    institution = get("institution_type")
+    if institution is not None:
+        institution = _INSTITUTIONS[institution]
     _a_institution(new, institution)
-    overdue = get("current_overdue_amount")
-    _a_overdue(new, None if overdue is None else _amount(overdue))
-    periods = get("current_overdue_periods")
-    _a_periods(new, None if periods is None else _int(periods, MAX_OVERDUE_PERIODS))
+    v = get("current_overdue_amount")
+    _a_overdue(new, v if v is None else _amount(v))
+    v = get("current_overdue_periods")
+    _a_periods(new, v if v is None else _int(v, MAX_OVERDUE_PERIODS))
     first = get("first_delinquency_on")
     if first is not None:
         first = _date(first)
@@ -356,29 +367,54 @@ def _account_v2(new: CreditAccount, get: Any, opened: Any, dates: list[_dt.date]
             raise _Decline
         end = _date(end)  # required with the history
         dates.append(end)
-        if history_problems(history, end, new.worst_dpd_24m, new.months_delinquent_24m,
-                            new.max_consecutive_delinquent_24m):  # fmt: skip
-            raise _Decline
         if amounts is not None:
             c = amounts.__class__
             if not (c is list or c is tuple) or len(amounts) != len(history):
                 raise _Decline
-            amounts = tuple(None if v is None else _amount(v) for v in amounts)
+            amounts = tuple([v if v is None else _amount(v) for v in amounts])
     _a_history(new, history)
     _a_end(new, end)
     _a_amounts(new, amounts)
+    v = get("special_transactions")
     _a_special(
         new,
-        tuple(
-            _special(t, dates)
-            for t in _items(get("special_transactions"), MAX_SPECIAL_TRANSACTIONS)
-        ),
+        ()
+        if v is None
+        else tuple([_special(t, dates) for t in _items(v, MAX_SPECIAL_TRANSACTIONS)]),
     )
+    v = get("limit_history")
     _a_limits(
-        new, tuple(_limit_change(c, dates) for c in _items(get("limit_history"), MAX_LIMIT_CHANGES))
+        new,
+        () if v is None else tuple([_limit_change(c, dates) for c in _items(v, MAX_LIMIT_CHANGES)]),
     )
     if history is not None:
-        _derive_summaries(new)
+        _agree_and_derive(new, history)
+
+
+def _agree_and_derive(new: CreditAccount, history: str) -> None:
+    """Decline summaries that contradict the history (the rules of
+    :func:`~credit_closure._contract.history.history_problems`), then fill in the absent
+    ones from a fully known window (:func:`~credit_closure._contract.model._derive_summaries`)."""
+    months, run, level, unknown, _ = history_summary(history)
+    m = new.months_delinquent_24m
+    if m is not None and not months <= m <= months + unknown:
+        raise _Decline
+    c = new.max_consecutive_delinquent_24m
+    if c is not None and not run <= c <= run + unknown:
+        raise _Decline
+    w = new.worst_dpd_24m
+    lowest = 0 if level == 0 else 1 + 30 * (level - 1)
+    if w is not None:
+        # at least the worst symbol's fewest days; in a known window, at most its most + 30
+        if w < lowest or (unknown == 0 and level < 7 and w > 30 * level + 30):
+            raise _Decline
+    if unknown == 0:
+        if w is None:
+            _a_dpd(new, lowest)
+        if m is None:
+            _a_months(new, months)
+        if c is None:
+            _a_consec(new, run)
 
 
 def _special(d: Any, dates: list[_dt.date]) -> SpecialTransaction:
@@ -581,9 +617,7 @@ def _profile(data: Any, version: int | None) -> CreditProfile:
         [_closure(c, v2, dates, texts) for c in _items(get("closures"), _L.MAX_CLOSURES)]
     )
     inquiries = tuple([_inquiry(q, v2, dates) for q in _items(get("inquiries"), _L.MAX_INQUIRIES)])
-    activity = tuple(
-        [_activity(r, dates, texts) for r in _items(get("activity"), _L.MAX_ACTIVITY)]
-    )
+    activity = tuple([_activity(r, dates, texts) for r in _items(get("activity"), _L.MAX_ACTIVITY)])
     attributes = _attributes(get("attributes"), texts)
     guarantees: tuple[Guarantee, ...] = ()
     records: tuple[PublicRecord, ...] = ()
