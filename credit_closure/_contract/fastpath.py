@@ -23,7 +23,7 @@ import enum
 from typing import Any
 
 from credit_closure._contract.attributes import Attributes
-from credit_closure._contract.checks import _BAD_TEXT_RE, _DATE_RE, _DATETIME_RE, _SURROGATE_RE
+from credit_closure._contract.checks import _BAD_TEXT_RE, _DATETIME_RE, _SURROGATE_RE
 from credit_closure._contract.checks import Limits as _L
 from credit_closure._contract.enums import (
     V1_STATUS,
@@ -160,7 +160,6 @@ _MIN_DATE = _L.MIN_DATE
 _MAX_AMOUNT = _L.MAX_AMOUNT
 _MAX_DPD = _L.MAX_DPD
 _MAX_ID = _L.MAX_ID_LENGTH
-_DATE_MATCH = _DATE_RE.match
 _DATETIME_MATCH = _DATETIME_RE.match
 _FROM_ISO = _dt.date.fromisoformat
 _DATETIME_FROM_ISO = _dt.datetime.fromisoformat
@@ -201,7 +200,10 @@ _pr_kind, _pr_on, _pr_amount, _pr_status = _setters(PublicRecord)
 def _date(value: Any) -> _dt.date:
     """A ``YYYY-MM-DD`` string as its date (declined: any other value, a date that does not
     exist, a date before the contract's first)."""
-    if value.__class__ is not str or _DATE_MATCH(value) is None:
+    # ten characters with dashes at 4 and 7 that ``date.fromisoformat`` accepts are exactly
+    # the ``YYYY-MM-DD`` dates of ``checks._DATE_RE`` (it reads ten ASCII bytes, the week
+    # form ``YYYY-Www-D`` has a digit at 7): the regex is not needed
+    if value.__class__ is not str or len(value) != 10 or value[4] != "-" or value[7] != "-":
         raise _Decline
     day = _FROM_ISO(value)
     if day < _MIN_DATE:
@@ -248,7 +250,10 @@ def _account(d: Any, v2: int, dates: list[_dt.date], texts: list[str]) -> Credit
     if extra and not (v2 and _V2_ACCOUNT.issuperset(d)):
         raise _Decline
     get = d.get
-    aid = _id(get("account_id"), texts)
+    aid = get("account_id")
+    if aid.__class__ is not str or not 0 < len(aid) <= _MAX_ID:
+        raise _Decline
+    texts.append(aid)
     product = _PRODUCTS[v2][get("product")]
     status = _STATUSES[v2][get("status")]
     provider = get("provider")
@@ -272,10 +277,14 @@ def _account(d: Any, v2: int, dates: list[_dt.date], texts: list[str]) -> Credit
         raise _Decline
     limit = get("credit_limit")
     if limit is not None:
-        _amount(limit)
+        c = limit.__class__
+        if not ((c is int or c is float) and 0 <= limit <= _MAX_AMOUNT):
+            raise _Decline
     balance = get("balance")
     if balance is not None:
-        _amount(balance)
+        c = balance.__class__
+        if not ((c is int or c is float) and 0 <= balance <= _MAX_AMOUNT):
+            raise _Decline
     worst = get("worst_dpd_24m")
     if worst is not None:
         _int(worst, _MAX_DPD)
