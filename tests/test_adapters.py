@@ -134,7 +134,6 @@ METRO2_UNMAPPED = [
     "tradelines[1].terms_duration",
     "tradelines[4].original_charge_off_amount",
     "tradelines[4].k1",
-    "tradelines[4].date_opened",
     "tradelines[5].terms_duration",
     "tradelines[5].k3",
     "tradelines[5].k4",
@@ -251,7 +250,12 @@ class TestFixtures:
             and acc["T-MORT-1"].status.value == "overdue"
         )
         assert acc["T-LOC-1"].status.value == "suspended"  # special comment AP
-        assert acc["T-COLL-1"].opened_on is None and acc["T-COLL-1"].status.value == "charged_off"
+        coll = acc["T-COLL-1"]  # a collector's account: Date Opened after the first delinquency
+        assert (
+            coll.status.value == "charged_off"
+            and coll.institution_type.value == "collection_agency"
+        )
+        assert coll.first_delinquency_on < coll.opened_on == dt.date(2024, 4, 1)
         assert acc["T-COLL-1"].institution_type.value == "collection_agency"
         assert acc["T-CARD-4"].special_transactions[0].kind.value == "debt_relief"
         assert [acc[k].liability.value for k in ("T-AUTO-1", "T-LOC-1")] == ["joint", "guarantor"]

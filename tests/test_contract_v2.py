@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given, settings
@@ -457,3 +457,57 @@ class TestSchemaV2:
 
         jsonschema.validate(FULL_V2, json_schema("profile", 2))
         jsonschema.validate(CreditProfile.from_dict(FULL_V2).to_dict(), json_schema("profile", 2))
+
+
+# ------------------------------------------------------------------------------------------
+# Date of first delinquency before the opening: collected and purchased debts only
+# ------------------------------------------------------------------------------------------
+class TestFirstDelinquencyBeforeOpening:
+    """A collector's or debt buyer's tradeline opens when it takes the debt over; its date of
+    first delinquency is the original creditor's, earlier. The contract accepts that order on
+    a ``collection_agency`` account and refuses it on any other."""
+
+    ACC: ClassVar[dict[str, Any]] = {
+        "product": "other",
+        "status": "charged_off",
+        "opened_on": "2024-04-01",
+        "first_delinquency_on": "2023-09-15",
+    }
+
+    def test_collection_agency_accepted(self) -> None:
+        doc = _v2(**self.ACC, institution_type="collection_agency")
+        p = CreditProfile.from_dict(doc)
+        assert p.accounts[0].first_delinquency_on == dt.date(2023, 9, 15)
+        assert CreditProfile.from_dict(p.to_dict()) == p
+        direct = CreditAccount(account_id="a", institution_type="collection_agency", **self.ACC)
+        assert direct.first_delinquency_on < direct.opened_on
+
+    @pytest.mark.parametrize("institution", [None, "bank", "consumer_finance", "other"])
+    def test_other_accounts_refused(self, institution: str | None) -> None:
+        extra = {} if institution is None else {"institution_type": institution}
+        with pytest.raises(InvalidInputError) as exc:
+            CreditProfile.from_dict(_v2(**self.ACC, **extra))
+        assert _problems(exc) == {
+            "accounts[0].first_delinquency_on": "is before opened_on 2024-04-01 (allowed only "
+            "on a debt collector's or debt buyer's account: institution_type "
+            "'collection_agency')"
+        }
+        with pytest.raises(InvalidInputError):
+            CreditAccount(account_id="a", **extra, **self.ACC)
+
+    def test_columnar_agrees(self) -> None:
+        """The long format applies the same rule (columnar parity)."""
+        import numpy as np
+
+        from credit_closure.columnar import profiles_to_tables, score_columnar
+
+        ok = CreditProfile.from_dict(_v2(**self.ACC, institution_type="collection_agency"))
+        as_of = dt.date(2025, 12, 31)
+        tables = profiles_to_tables([ok], container="numpy")
+        got = score_columnar(**tables, as_of=as_of)
+        assert float(np.asarray(got["score"])[0]) == cc.assess(ok, as_of=as_of).score
+        tables["accounts"]["institution_type"] = np.array(["bank"], dtype=object)
+        with pytest.raises(InvalidInputError) as exc:
+            score_columnar(**tables, as_of=as_of)
+        assert "first_delinquency_on" in str(exc.value)
+        assert "is before opened_on" in str(exc.value)
