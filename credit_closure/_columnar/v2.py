@@ -61,12 +61,12 @@ from credit_closure._contract.history import (
 )
 from credit_closure._contract.model import ActivityRecord
 from credit_closure._contract.records import (
+    DOFD_BEFORE_OPENING,
     MAX_GUARANTEES,
     MAX_LIMIT_CHANGES,
     MAX_OVERDUE_PERIODS,
     MAX_PUBLIC_RECORDS,
     MAX_SPECIAL_TRANSACTIONS,
-    DOFD_BEFORE_OPENING,
     Guarantee,
     LimitChange,
     PublicRecord,
