@@ -163,7 +163,7 @@ _NASTY: list[Any] = [
     "open", "closed", "charged_off", "suspended", "frozen", "overdue", "credit_card", "overdraft",
     "consumer", "paid_as_agreed", "loan_approval", "financing_approval", "normal", "loss",
     "collection_agency", "bank", "guarantor", "login", "N" * 24, "N" * 61, "NX", "1234567",
-    "N" * 20 + "1234", "#" * 24, 1, 2, 3, "2",
+    "N" * 20 + "1234", "#" * 24, 1, 2, 3, "2", "CNY", "cny",
 ]  # fmt: skip
 _KEYS = [
     "account_id", "product", "status", "provider", "opened_on", "closed_on", "credit_limit",
@@ -174,7 +174,7 @@ _KEYS = [
     "reason", "termination", "balance_at_closure", "limit_at_closure", "worst_dpd_6m_before",
     "kind", "on", "at", "institution_type", "subject_id", "accounts", "closures", "inquiries",
     "activity", "attributes", "contract_version", "guarantees", "public_records", "bogus",
-    "amount", "months", "limit", "guarantee_id", "party", "ends_on", "overdue_amount",
+    "amount", "months", "limit", "guarantee_id", "party", "ends_on", "overdue_amount", "currency",
 ]  # fmt: skip
 
 

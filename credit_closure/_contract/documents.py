@@ -280,7 +280,12 @@ _ACCOUNT_V2 = dict.fromkeys(
 )
 _CLOSURE_V2 = {"kind": False}
 _INQUIRY_V2 = {"institution_type": False}
-_PROFILE_V2 = {"contract_version": False, "guarantees": False, "public_records": False}
+_PROFILE_V2 = {
+    "contract_version": False,
+    "guarantees": False,
+    "public_records": False,
+    "currency": False,
+}
 _PRINCIPAL_V2 = {"role_since": False}
 _ENTERPRISE_V2 = {
     "contract_version": False,
@@ -354,6 +359,7 @@ _STRING_FIELDS = {
     "guarantee_id",
     "ends_on",
     "role_since",
+    "currency",
 }
 
 
@@ -612,6 +618,8 @@ def _strict_profile(
             MAX_PUBLIC_RECORDS,
             _public_record,
         )
+        if kwargs.get("currency") is not None:
+            extra["currency"] = kwargs["currency"]
     if failed or None in (accounts, closures, inquiries, activity, attributes, *extra.values()):
         if isinstance(kwargs.get("subject_id"), str):  # other types were reported above
             _check_id(problems, pre + "subject_id", kwargs["subject_id"])
@@ -812,6 +820,8 @@ def _profile_to_dict_v2(profile: CreditProfile) -> dict[str, Any]:
     out["public_records"] = [
         _record_to_dict(r, _PUBLIC_RECORD_FIELDS) for r in profile.public_records
     ]
+    if profile.currency is not None:
+        out["currency"] = profile.currency
     return out
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import re
 from typing import Any
 
 from credit_closure._contract.attributes import Attributes
@@ -138,7 +139,8 @@ _V1_PROFILE = frozenset(
         "contract_version",
     )
 )
-_PROFILE_KEYS = (_V1_PROFILE, _V1_PROFILE | {"guarantees", "public_records"})
+_PROFILE_KEYS = (_V1_PROFILE, _V1_PROFILE | {"guarantees", "public_records", "currency"})
+_CURRENCY = re.compile(r"[A-Z]{3}").fullmatch
 _SPECIAL_KEYS = frozenset(("kind", "on", "amount", "months"))
 _LIMIT_KEYS = frozenset(("on", "limit", "initiator"))
 _GUARANTEE_KEYS = frozenset(
@@ -189,7 +191,7 @@ _q_on, _q_kind, _q_institution = _setters(Inquiry)
 _r_id, _r_at, _r_kind = _setters(ActivityRecord)
 (
     _p_subject, _p_accounts, _p_closures, _p_inquiries, _p_activity, _p_attributes,
-    _p_guarantees, _p_records, _p_version, _p_latest,
+    _p_guarantees, _p_records, _p_currency, _p_version, _p_latest,
 ) = _setters(CreditProfile)  # fmt: skip
 _s_kind, _s_on, _s_amount, _s_months = _setters(SpecialTransaction)
 _l_on, _l_limit, _l_initiator = _setters(LimitChange)
@@ -630,7 +632,11 @@ def _profile(data: Any, version: int | None) -> CreditProfile:
     attributes = _attributes(get("attributes"), texts)
     guarantees: tuple[Guarantee, ...] = ()
     records: tuple[PublicRecord, ...] = ()
+    currency = None
     if v2:
+        currency = get("currency")
+        if currency is not None and (currency.__class__ is not str or not _CURRENCY(currency)):
+            raise _Decline
         guarantees = tuple(
             [_guarantee(g, dates, texts) for g in _items(get("guarantees"), MAX_GUARANTEES)]
         )
@@ -656,6 +662,7 @@ def _profile(data: Any, version: int | None) -> CreditProfile:
     _p_attributes(new, attributes)
     _p_guarantees(new, guarantees)
     _p_records(new, records)
+    _p_currency(new, currency)
     _p_version(new, version)
     _p_latest(new, max(dates) if dates else None)
     return new

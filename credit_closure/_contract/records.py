@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import re
 from typing import Any, TypeVar
 
 import attrs
@@ -285,6 +286,18 @@ def check_guarantees(p: list[Problem], path: str, value: Any) -> None:
             if g.guarantee_id in seen:
                 p.append((f"{path}[{i}].guarantee_id", "duplicates an earlier guarantee id"))
             seen.add(g.guarantee_id)
+
+
+_CURRENCY_RE = re.compile(r"[A-Z]{3}")
+
+
+def check_currency(p: list[Problem], path: str, value: Any) -> None:
+    """Report a currency that is not an ISO 4217 alphabetic code (three capital letters)."""
+    if value is not None and not (value.__class__ is str and _CURRENCY_RE.fullmatch(value)):
+        shown = repr(value[:40]) if isinstance(value, str) else type(value).__name__
+        p.append(
+            (path, f"must be an ISO 4217 currency code of three capital letters (got {shown})")
+        )
 
 
 def check_public_records(p: list[Problem], path: str, value: Any) -> None:
