@@ -280,12 +280,7 @@ _ACCOUNT_V2 = dict.fromkeys(
 )
 _CLOSURE_V2 = {"kind": False}
 _INQUIRY_V2 = {"institution_type": False}
-_PROFILE_V2 = {
-    "contract_version": False,
-    "guarantees": False,
-    "public_records": False,
-    "currency": False,
-}
+_PROFILE_V2 = dict.fromkeys(("contract_version", "guarantees", "public_records", "currency"), False)
 _PRINCIPAL_V2 = {"role_since": False}
 _ENTERPRISE_V2 = {
     "contract_version": False,
@@ -682,11 +677,11 @@ def _principal(problems: list[Problem], path: str, data: Any, version: int = 1) 
     return _build(problems, path, Principal, kwargs)
 
 
-def profile_from_dict(data: Any) -> CreditProfile:
+def profile_from_dict(data: Any, *, strict: bool = False) -> CreditProfile:
     """Build a :class:`CreditProfile` from a v1 or v2 document, or raise listing every
-    problem."""
+    problem; ``strict``: by the strict reader alone (the fast reader's tests' reference)."""
     problems: list[Problem] = []
-    profile = _profile(problems, "", data)
+    profile = (_strict_profile if strict else _profile)(problems, "", data)
     if problems or profile is None:
         raise InvalidInputError(
             problems or [("", "is not a valid profile")], what="profile document"
@@ -695,15 +690,7 @@ def profile_from_dict(data: Any) -> CreditProfile:
 
 
 def strict_profile_from_dict(data: Any) -> CreditProfile:
-    """:func:`profile_from_dict` by the strict reader alone (the reference the fast reader's
-    tests compare it with)."""
-    problems: list[Problem] = []
-    profile = _strict_profile(problems, "", data)
-    if problems or profile is None:
-        raise InvalidInputError(
-            problems or [("", "is not a valid profile")], what="profile document"
-        )
-    return profile
+    return profile_from_dict(data, strict=True)
 
 
 def enterprise_from_dict(data: Any) -> Enterprise:
