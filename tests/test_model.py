@@ -459,6 +459,7 @@ class TestInternalCopies:
             "attributes",
             "guarantees",
             "public_records",
+            "currency",
             "contract_version",
             "_latest",
         }
