@@ -1,6 +1,9 @@
-"""Contract v2 parsing cost: ``CreditProfile.from_dict`` of a v2 profile with 10 accounts and
-24-month repayment histories against the v1 profile of the same accounts, timed in
-alternating rounds in the same run (bar: ratio <= 2).
+"""Contract parsing cost, timed in alternating rounds in the same run:
+
+- ``CreditProfile.from_dict`` of a v2 profile with 10 accounts and 24-month repayment
+  histories against the v1 profile of the same accounts (issue 14 bar: ratio <= 2);
+- ``CreditProfile.from_dict`` of the core profile (benchmarks/bench_core.py's 5 accounts)
+  against rules ``assess()`` of the same profile (issue 18 bar: ratio <= 1).
 
 Run:  python benchmarks/bench_contract.py [--quick]
 
@@ -20,6 +23,7 @@ from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from credit_closure import CreditProfile  # noqa: E402
 
@@ -67,6 +71,30 @@ def _time(fn: Any, arg: Any, n: int) -> float:
     return (time.perf_counter() - t0) / n
 
 
+def _core_rounds(rounds: int, n: int) -> tuple[float, float, float]:
+    """Medians of ``from_dict`` and rules ``assess()`` on the core profile, and the median of
+    the per-round ratios."""
+    import datetime as dt
+
+    from bench_core import PROFILE
+
+    from credit_closure import assess
+
+    profile = CreditProfile.from_dict(PROFILE)
+    day = dt.date(2025, 12, 31)
+    assess(profile, as_of=day)  # warm: the default policy is loaded once
+    t_from: list[float] = []
+    t_assess: list[float] = []
+    ratios: list[float] = []
+    for _ in range(rounds):
+        a = _time(CreditProfile.from_dict, PROFILE, n)
+        b = _time(lambda p: assess(p, as_of=day), profile, n)
+        t_from.append(a)
+        t_assess.append(b)
+        ratios.append(a / b)
+    return statistics.median(t_from), statistics.median(t_assess), statistics.median(ratios)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true")
@@ -84,12 +112,19 @@ def main() -> None:
         t2.append(b)
         ratios.append(b / a)
     ratio = statistics.median(ratios)
+    t_from, t_assess, core_ratio = _core_rounds(rounds, n)
     print(f"{'case':<44}{'median':>12}")
     print(f"{'from_dict v1, 10 accounts':<44}{statistics.median(t1) * 1e6:>10.1f}us")
     print(
         f"{'from_dict v2, 10 accounts + 24m histories':<44}{statistics.median(t2) * 1e6:>10.1f}us"
     )
     print(f"ratio v2 / v1 (median of {rounds} rounds): {ratio:.2f}x  (bar <= 2.00x)")
+    print(f"{'from_dict, core profile (5 accounts)':<44}{t_from * 1e6:>10.1f}us")
+    print(f"{'assess(), rules, same profile':<44}{t_assess * 1e6:>10.1f}us")
+    print(
+        f"ratio from_dict / assess() (median of {rounds} rounds): {core_ratio:.2f}x  "
+        f"(bar <= 1.00x) -> {'PASS' if core_ratio <= 1 else 'FAIL'}"
+    )
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "contract.json").write_text(
@@ -99,6 +134,9 @@ def main() -> None:
                 "from_dict_v2_us": statistics.median(t2) * 1e6,
                 "ratio": ratio,
                 "bar": 2.0,
+                "from_dict_core_us": t_from * 1e6,
+                "assess_core_us": t_assess * 1e6,
+                "ratio_from_dict_to_assess": core_ratio,
             },
             indent=2,
         )

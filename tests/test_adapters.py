@@ -36,10 +36,8 @@ PBOC_UNMAPPED = [
     "personal_info",
     "summary",
     "credit_agreements",
-    "credit_transactions.recovered[0].currency",
     "credit_transactions.recovered[0].reported_on",
     "credit_transactions.non_revolving_loans[0].due_on",
-    "credit_transactions.non_revolving_loans[0].currency",
     "credit_transactions.non_revolving_loans[0].repayment_periods",
     "credit_transactions.non_revolving_loans[0].repayment_frequency",
     "credit_transactions.non_revolving_loans[0].repayment_method",
@@ -56,7 +54,6 @@ PBOC_UNMAPPED = [
     "credit_transactions.non_revolving_loans[0].special_transactions[0].detail",
     "credit_transactions.non_revolving_loans[1].due_on",
     "credit_transactions.credit_cards[0].shared_credit_limit",
-    "credit_transactions.credit_cards[0].currency",
     "credit_transactions.credit_cards[0].average_used_6m",
     "credit_transactions.credit_cards[0].max_used",
     "credit_transactions.credit_cards[0].statement_date",
@@ -68,7 +65,6 @@ PBOC_UNMAPPED = [
     "credit_transactions.repayment_liabilities[0].business_type",
     "credit_transactions.repayment_liabilities[0].liability_type",
     "credit_transactions.repayment_liabilities[0].contract_number",
-    "credit_transactions.repayment_liabilities[0].currency",
     "credit_transactions.repayment_liabilities[0].overdue_months",
     "credit_transactions.repayment_liabilities[0].reported_on",
     "credit_transactions.repayment_liabilities[1].institution",
@@ -134,7 +130,6 @@ METRO2_UNMAPPED = [
     "tradelines[1].terms_duration",
     "tradelines[4].original_charge_off_amount",
     "tradelines[4].k1",
-    "tradelines[4].date_opened",
     "tradelines[5].terms_duration",
     "tradelines[5].k3",
     "tradelines[5].k4",
@@ -251,7 +246,12 @@ class TestFixtures:
             and acc["T-MORT-1"].status.value == "overdue"
         )
         assert acc["T-LOC-1"].status.value == "suspended"  # special comment AP
-        assert acc["T-COLL-1"].opened_on is None and acc["T-COLL-1"].status.value == "charged_off"
+        coll = acc["T-COLL-1"]  # a collector's account: Date Opened after the first delinquency
+        assert (
+            coll.status.value == "charged_off"
+            and coll.institution_type.value == "collection_agency"
+        )
+        assert coll.first_delinquency_on < coll.opened_on == dt.date(2024, 4, 1)
         assert acc["T-COLL-1"].institution_type.value == "collection_agency"
         assert acc["T-CARD-4"].special_transactions[0].kind.value == "debt_relief"
         assert [acc[k].liability.value for k in ("T-AUTO-1", "T-LOC-1")] == ["joint", "guarantor"]

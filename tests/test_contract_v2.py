@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given, settings
@@ -457,3 +457,112 @@ class TestSchemaV2:
 
         jsonschema.validate(FULL_V2, json_schema("profile", 2))
         jsonschema.validate(CreditProfile.from_dict(FULL_V2).to_dict(), json_schema("profile", 2))
+
+
+# ------------------------------------------------------------------------------------------
+# Date of first delinquency before the opening: collected and purchased debts only
+# ------------------------------------------------------------------------------------------
+class TestFirstDelinquencyBeforeOpening:
+    """A collector's or debt buyer's tradeline opens when it takes the debt over; its date of
+    first delinquency is the original creditor's, earlier. The contract accepts that order on
+    a ``collection_agency`` account and refuses it on any other."""
+
+    ACC: ClassVar[dict[str, Any]] = {
+        "product": "other",
+        "status": "charged_off",
+        "opened_on": "2024-04-01",
+        "first_delinquency_on": "2023-09-15",
+    }
+
+    def test_collection_agency_accepted(self) -> None:
+        doc = _v2(**self.ACC, institution_type="collection_agency")
+        p = CreditProfile.from_dict(doc)
+        assert p.accounts[0].first_delinquency_on == dt.date(2023, 9, 15)
+        assert CreditProfile.from_dict(p.to_dict()) == p
+        direct = CreditAccount(account_id="a", institution_type="collection_agency", **self.ACC)
+        assert direct.first_delinquency_on < direct.opened_on
+
+    @pytest.mark.parametrize("institution", [None, "bank", "consumer_finance", "other"])
+    def test_other_accounts_refused(self, institution: str | None) -> None:
+        extra = {} if institution is None else {"institution_type": institution}
+        with pytest.raises(InvalidInputError) as exc:
+            CreditProfile.from_dict(_v2(**self.ACC, **extra))
+        assert _problems(exc) == {
+            "accounts[0].first_delinquency_on": "is before opened_on 2024-04-01 (allowed only "
+            "on a debt collector's or debt buyer's account: institution_type "
+            "'collection_agency')"
+        }
+        with pytest.raises(InvalidInputError):
+            CreditAccount(account_id="a", **extra, **self.ACC)
+
+    def test_columnar_agrees(self) -> None:
+        """The long format applies the same rule (columnar parity)."""
+        import numpy as np
+
+        from credit_closure.columnar import profiles_to_tables, score_columnar
+
+        ok = CreditProfile.from_dict(_v2(**self.ACC, institution_type="collection_agency"))
+        as_of = dt.date(2025, 12, 31)
+        tables = profiles_to_tables([ok], container="numpy")
+        got = score_columnar(**tables, as_of=as_of)
+        assert float(np.asarray(got["score"])[0]) == cc.assess(ok, as_of=as_of).score
+        tables["accounts"]["institution_type"] = np.array(["bank"], dtype=object)
+        with pytest.raises(InvalidInputError) as exc:
+            score_columnar(**tables, as_of=as_of)
+        assert "first_delinquency_on" in str(exc.value)
+        assert "is before opened_on" in str(exc.value)
+
+
+# ------------------------------------------------------------------------------------------
+# Currency: one per profile, stated as an ISO 4217 code (v2)
+# ------------------------------------------------------------------------------------------
+class TestCurrency:
+    def test_stated_and_round_trips(self) -> None:
+        doc = {**_v2(credit_limit=1000), "currency": "CNY"}
+        p = CreditProfile.from_dict(doc)
+        assert p.currency == "CNY" and p.is_v2
+        assert p.to_dict()["currency"] == "CNY"
+        assert CreditProfile.from_dict(p.to_dict()) == p
+        assert CreditProfile(subject_id="s", currency="USD").contract_version == 2
+
+    @pytest.mark.parametrize("bad", ["cny", "RMB1", "人民币", "", "EU", 156])
+    def test_not_a_code(self, bad: Any) -> None:
+        with pytest.raises(InvalidInputError) as exc:
+            CreditProfile.from_dict({**_v2(), "currency": bad})
+        ((path, message),) = exc.value.problems
+        assert path == "currency"
+        if isinstance(bad, str):
+            assert message.startswith("must be an ISO 4217 currency code of three capital")
+        else:
+            assert message == "must be a string (got number)"
+
+    def test_v1_document_refuses_it(self) -> None:
+        with pytest.raises(InvalidInputError) as exc:
+            CreditProfile.from_dict({"subject_id": "s", "currency": "CNY"})
+        assert _problems(exc) == {
+            "currency": 'is a contract v2 field; declare "contract_version": 2 in the document'
+        }
+
+    def test_long_format_refuses_it_by_name(self) -> None:
+        from credit_closure.columnar import profiles_to_tables
+
+        p = CreditProfile.from_dict({**_v2(), "currency": "CNY"})
+        with pytest.raises(InvalidInputError) as exc:
+            profiles_to_tables([p], container="numpy")
+        assert [path for path, _ in exc.value.problems] == ["profiles[0].currency"]
+
+    def test_pboc_adapter_states_one_currency_and_refuses_two(self) -> None:
+        from credit_closure.adapters import from_pboc
+
+        card = {"account_number": "c1", "status": "正常", "credit_limit": 20000,
+                "used_amount": 3000, "opened_on": "2019-05-10", "currency": "人民币元"}  # fmt: skip
+        report = {"credit_transactions": {"credit_cards": [card]}}
+        assert from_pboc(report, subject_id="s").profile.currency == "CNY"
+        usd = {**card, "account_number": "c2", "currency": "美元"}
+        report = {"credit_transactions": {"credit_cards": [card, usd]}}
+        with pytest.raises(InvalidInputError) as exc:
+            from_pboc(report, subject_id="s")
+        assert [path for path, _ in exc.value.problems] == [
+            "credit_transactions.credit_cards[1].currency"
+        ]
+        assert "is USD but credit_transactions.credit_cards[0].currency is CNY" in str(exc.value)

@@ -30,6 +30,9 @@ from credit_closure._contract import Attributes, Limits, json_schema, loads_docu
 from credit_closure._contract import (
     documents as cc_json,  # module object: monkeypatched or its state read, where the code looks it up
 )
+from credit_closure._contract import (
+    fastpath as cc_fastpath,  # module object: monkeypatched, where the code looks it up
+)
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "profiles"
 
@@ -456,6 +459,7 @@ class TestInternalCopies:
             "attributes",
             "guarantees",
             "public_records",
+            "currency",
             "contract_version",
             "_latest",
         }
@@ -570,13 +574,17 @@ class TestResourceLimits:
             CreditProfile.from_dict(doc)
             assert calls["n"] > 0
             return
-        original = getattr(cc_json, name)
+        # both readers: the fast one (a valid plain document) and the strict one
+        for module in (cc_json, cc_fastpath):
+            if not hasattr(module, name):
+                continue
+            original = getattr(module, name)
 
-        def counting(*args: Any) -> Any:
-            calls["n"] += 1
-            return original(*args)
+            def counting(*args: Any, original: Any = original) -> Any:
+                calls["n"] += 1
+                return original(*args)
 
-        monkeypatch.setattr(cc_json, name, counting)
+            monkeypatch.setattr(module, name, counting)
         doc, which = _doc_with(kind, limit + 1)
         with pytest.raises(InvalidInputError):
             (Enterprise if which == "enterprise" else CreditProfile).from_dict(doc)

@@ -328,7 +328,8 @@ def profiles_to_tables(
         ``score_columnar(**tables, as_of=...)``.
 
     Raises:
-        InvalidInputError: an unknown container or a non-profile in ``profiles``.
+        InvalidInputError: an unknown container, a non-profile in ``profiles``, or a
+            profile stating its ``currency`` (the long format has no column for it).
 
     Example:
         >>> from credit_closure import CreditProfile
@@ -349,6 +350,14 @@ def profiles_to_tables(
         for i, p in enumerate(profiles)
         if not isinstance(p, CreditProfile)
     ]
+    bad.extend(  # not dropped silently: the long format has no column for it
+        (
+            f"profiles[{i}].currency",
+            "is not carried by the long format (a batch is in one currency): leave it out",
+        )
+        for i, p in enumerate(profiles)
+        if isinstance(p, CreditProfile) and p.currency is not None
+    )
     if bad:
         raise InvalidInputError(bad, what="argument")
     tables = {name: _arrays(rows) for name, rows in _long_rows(profiles).items()}

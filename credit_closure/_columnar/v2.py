@@ -61,6 +61,7 @@ from credit_closure._contract.history import (
 )
 from credit_closure._contract.model import ActivityRecord
 from credit_closure._contract.records import (
+    DOFD_BEFORE_OPENING,
     MAX_GUARANTEES,
     MAX_LIMIT_CHANGES,
     MAX_OVERDUE_PERIODS,
@@ -88,6 +89,11 @@ _FIRST_V2 = {"product": 7, "status": 5, "initiator": 6, "kind": 6}
 assert list(ProductType)[7].value == "overdraft" and list(AccountStatus)[5].value == "frozen"
 assert list(ClosureInitiator)[6].value == "paid_as_agreed" and len(InquiryKind) > 6
 
+#: Institution codes whose accounts may date the first delinquency before the opening
+#: (``records.DOFD_BEFORE_OPENING``: collected and purchased debts).
+_DOFD_BEFORE_OPENING = np.array(
+    sorted(V2_CODES["institution_type"][m.value] for m in DOFD_BEFORE_OPENING), dtype=np.int64
+)
 _ACT = V2_CODES["activity_kind"]
 _CONTACT = _ACT[ActivityKind.CONTACT_CHANGE.value]
 _REOPEN = _ACT[ActivityKind.REOPEN_REQUEST.value]
@@ -170,8 +176,10 @@ def account_v2(
         "first_delinquency_on",
         cols["first_delinquency_on_known"]
         & acc["opened_known"]
-        & (cols["first_delinquency_on"] < acc["opened"]),
-        "is before opened_on",
+        & (cols["first_delinquency_on"] < acc["opened"])
+        & ~np.isin(cols["institution_type"], _DOFD_BEFORE_OPENING),
+        "is before opened_on (allowed only on a debt collector's or debt buyer's account: "
+        "institution_type 'collection_agency')",
     )
     hist = _history_column(a, p)
     cols["history"] = None if hist is None else hist.strings

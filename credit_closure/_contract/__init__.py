@@ -25,9 +25,13 @@ if TYPE_CHECKING:
     from credit_closure._contract.documents import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES
     from credit_closure._contract.documents import json_schema as json_schema
     from credit_closure._contract.documents import loads_document as loads_document
+    from credit_closure._contract.documents import (
+        strict_profile_from_dict as strict_profile_from_dict,
+    )
     from credit_closure._contract.enums import V1_INITIATOR as V1_INITIATOR
     from credit_closure._contract.enums import V1_INQUIRY_KIND as V1_INQUIRY_KIND
     from credit_closure._contract.enums import V1_STATUS as V1_STATUS
+    from credit_closure._contract.fastpath import read_profile as read_profile
     from credit_closure._contract.history import HISTORY_SYMBOLS as HISTORY_SYMBOLS
     from credit_closure._contract.history import METRO2_TO_SYMBOL as METRO2_TO_SYMBOL
     from credit_closure._contract.history import history_summary as history_summary
@@ -54,6 +58,8 @@ _SEAM: dict[str, tuple[str, str]] = {
     "MAX_DOCUMENT_BYTES": ("documents", "MAX_DOCUMENT_BYTES"),
     "json_schema": ("documents", "json_schema"),
     "loads_document": ("documents", "loads_document"),
+    "strict_profile_from_dict": ("documents", "strict_profile_from_dict"),
+    "read_profile": ("fastpath", "read_profile"),
     "AccountStatus": ("model", "AccountStatus"),
     "ActivityKind": ("model", "ActivityKind"),
     "ActivityRecord": ("model", "ActivityRecord"),
@@ -98,7 +104,9 @@ __all__ = [  # the seam's names (tests/test_layout.py checks they match _SEAM)
     "json_schema",
     "loads_document",
     "profile_unchecked",
+    "read_profile",
     "reopened_account",
+    "strict_profile_from_dict",
 ]
 
 

@@ -84,6 +84,7 @@ from credit_closure._contract.records import (
     PublicRecord,
     SpecialTransaction,
     check_account_v2,
+    check_currency,
     check_guarantees,
     check_public_records,
     classification,
@@ -536,6 +537,9 @@ class CreditProfile:
         inquiries: Report queries (:class:`Inquiry`).
         activity: Activity records (:class:`ActivityRecord`).
         attributes: Lender-supplied inputs, name -> number or string.
+        currency: v2: the ISO 4217 code of the currency of every amount in the profile
+            (``"CNY"``, ``"USD"``); ``None`` = not stated. One currency per profile: the
+            library never converts, so amounts in several currencies must be converted first.
 
     Example:
         >>> p = CreditProfile.from_dict({
@@ -558,6 +562,7 @@ class CreditProfile:
     # ---- contract v2 ----
     guarantees: tuple[Guarantee, ...] = attrs.field(default=(), converter=_to_tuple)
     public_records: tuple[PublicRecord, ...] = attrs.field(default=(), converter=_to_tuple)
+    currency: str | None = None
     contract_version: int = attrs.field(default=None, converter=_to_number)
     _latest: _dt.date | None = attrs.field(
         init=False, default=None, eq=False, hash=False, repr=False
@@ -579,6 +584,7 @@ class CreditProfile:
         p.extend(Attributes.problems(self.attributes))
         check_guarantees(p, "guarantees", self.guarantees)
         check_public_records(p, "public_records", self.public_records)
+        check_currency(p, "currency", self.currency)
         if not acc_ok:
             return p
         settle_version(p, self)
@@ -882,6 +888,7 @@ def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
     _p_attributes(new, get("attributes", profile.attributes))
     _p_guarantees(new, get("guarantees", profile.guarantees))
     _p_public_records(new, get("public_records", profile.public_records))
+    _p_currency(new, profile.currency)
     _p_version(new, profile.contract_version)
     _p_latest(new, profile._latest)
     return new
@@ -896,6 +903,7 @@ def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
     _p_attributes,
     _p_guarantees,
     _p_public_records,
+    _p_currency,
     _p_version,
     _p_latest,
 ) = (
@@ -909,6 +917,7 @@ def profile_unchecked(profile: CreditProfile, **changes: Any) -> CreditProfile:
         "attributes",
         "guarantees",
         "public_records",
+        "currency",
         "contract_version",
         "_latest",
     )

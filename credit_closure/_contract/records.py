@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import re
 from typing import Any, TypeVar
 
 import attrs
@@ -287,6 +288,18 @@ def check_guarantees(p: list[Problem], path: str, value: Any) -> None:
             seen.add(g.guarantee_id)
 
 
+_CURRENCY_RE = re.compile(r"[A-Z]{3}")
+
+
+def check_currency(p: list[Problem], path: str, value: Any) -> None:
+    """Report a currency that is not an ISO 4217 alphabetic code (three capital letters)."""
+    if value is not None and not (value.__class__ is str and _CURRENCY_RE.fullmatch(value)):
+        shown = repr(value[:40]) if isinstance(value, str) else type(value).__name__
+        p.append(
+            (path, f"must be an ISO 4217 currency code of three capital letters (got {shown})")
+        )
+
+
 def check_public_records(p: list[Problem], path: str, value: Any) -> None:
     _check_list(p, path, value, PublicRecord, MAX_PUBLIC_RECORDS)
 
@@ -309,6 +322,19 @@ def has_v2_fields(acc: Any) -> bool:
     )
 
 
+#: The institution types whose accounts may report a first delinquency before their opening:
+#: a collector's or debt buyer's tradeline opens when it takes the debt over, while the date
+#: of first delinquency stays the original creditor's (docs/json-contract.md, "Date of first
+#: delinquency").
+DOFD_BEFORE_OPENING = frozenset({InstitutionType.COLLECTION_AGENCY})
+
+
+def first_delinquency_may_precede_opening(institution: Any) -> bool:
+    """Whether an account of ``institution`` (its ``institution_type``) may have
+    ``first_delinquency_on`` before ``opened_on``: only a collected or purchased debt."""
+    return institution in DOFD_BEFORE_OPENING
+
+
 def check_account_v2(p: list[Problem], acc: Any) -> None:
     """Append the problems of the v2 fields of an account (``acc`` a ``CreditAccount``; the
     caller skips a v1 account, see :func:`has_v2_fields`)."""
@@ -316,8 +342,19 @@ def check_account_v2(p: list[Problem], acc: Any) -> None:
     _check_int(p, "current_overdue_periods", acc.current_overdue_periods, 0, MAX_OVERDUE_PERIODS)
     first_ok = _check_date(p, "first_delinquency_on", acc.first_delinquency_on, optional=True)
     _check_date(p, "last_payment_on", acc.last_payment_on, optional=True)
-    if first_ok and acc.opened_on is not None and acc.first_delinquency_on < acc.opened_on:
-        p.append(("first_delinquency_on", f"is before opened_on {acc.opened_on.isoformat()}"))
+    if (
+        first_ok
+        and acc.opened_on is not None
+        and acc.first_delinquency_on < acc.opened_on
+        and not first_delinquency_may_precede_opening(acc.institution_type)
+    ):
+        p.append(
+            (
+                "first_delinquency_on",
+                f"is before opened_on {acc.opened_on.isoformat()} (allowed only on a debt "
+                "collector's or debt buyer's account: institution_type 'collection_agency')",
+            )
+        )
     _check_optional_enum(p, "classification", acc.classification, LoanClassification)
     _check_optional_enum(p, "liability", acc.liability, LiabilityType)
     _check_optional_enum(p, "institution_type", acc.institution_type, InstitutionType)

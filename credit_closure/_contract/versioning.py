@@ -99,7 +99,7 @@ def v2_dated_after(profile: Any, as_of: _dt.date, msg: str) -> list[Problem]:
 def settle_version(p: list[Problem], profile: Any) -> None:
     """Infer or check ``contract_version`` and, for v2, check the summaries' plausibility."""
     declared = profile.contract_version
-    uses_v2 = bool(profile.guarantees or profile.public_records)
+    uses_v2 = bool(profile.guarantees or profile.public_records) or profile.currency is not None
     if not uses_v2:
         ids = _V2_MEMBER_IDS
         for a in profile.accounts:
@@ -182,4 +182,6 @@ def v2_fields_used(profile: Any) -> list[str]:
         out.append("guarantees")
     if profile.public_records:
         out.append("public_records")
+    if profile.currency is not None:
+        out.append("currency")
     return out

@@ -105,10 +105,6 @@ CLOSURE_SC: dict[str, str] = {
 }
 
 _NO_HOME = "contract v2 has no field for it"
-_COLLECTOR_OPENED = (
-    "a collector's Date Opened (when it took the debt) follows the first delinquency; "
-    "the contract's opened_on may not, so the original account's opening date is unknown"
-)
 _PERSONAL = "personal data: the contract is pseudonymous (the caller gives subject_id)"
 _MAPPED = frozenset(
     {
@@ -293,12 +289,6 @@ def _tradeline(
         "liability": None,
     }
     revolving = product in REVOLVING_PRODUCTS
-    dofd, opened = acc["first_delinquency_on"], acc["opened_on"]
-    if str(got.get("account_type", ("",))[0]) in _COLLECTORS and dofd and opened and dofd < opened:
-        # a collector's Date Opened is when it took the debt, after the first delinquency
-        r.mapped.remove(got["date_opened"][1])
-        r.skip(got["date_opened"][1], _COLLECTOR_OPENED)
-        acc["opened_on"] = None
     if "highest_credit" in got:
         if revolving or acc["credit_limit"] is not None:
             r.skip(
@@ -315,6 +305,9 @@ def _tradeline(
         else:
             r.skip(p, f"ECOA code {code!r} (terminated, deceased, business or delete): {_NO_HOME}")
     if str(got.get("account_type", ("",))[0]) in _COLLECTORS:
+        # a collector's or debt buyer's Date Opened is when it took the debt, after the Date
+        # of First Delinquency (the original creditor's): the contract accepts that order on
+        # a collection_agency account, so both dates are kept
         acc["institution_type"] = str(InstitutionType.COLLECTION_AGENCY)
     current = status[1] if status else None
     if "payment_rating" in got:

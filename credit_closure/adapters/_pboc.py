@@ -187,12 +187,11 @@ _ACCOUNT_MAPPED = frozenset(
         "closed_on", "loan_amount", "credit_limit", "balance", "used_amount",
         "joint_loan_flag", "five_class", "status", "current_overdue_periods",
         "current_overdue_amount", "last_payment_on", "repayment_records",
-        "special_transactions", "limit_changes",
+        "special_transactions", "limit_changes", "currency",
     }
 )  # fmt: skip
 _ACCOUNT_UNMAPPED = {
     "due_on": f"到期日期: {_NO_HOME} (loan maturity)",
-    "currency": "币种: the contract carries amounts in the document's one currency",
     "guarantee_method": f"担保方式: {_NO_HOME}",
     "repayment_periods": f"还款期数: {_NO_HOME} (loan term)",
     "repayment_frequency": f"还款频率: {_NO_HOME}",
@@ -317,6 +316,7 @@ def _account(
     if "status" not in got:
         r.problem(join(path, "status"), "is required")
     acc["provider"] = r.text(*v("institution"), c("provider"))
+    acc[_CURRENCY_KEY] = _currency(r, *v("currency"))
     acc["institution_type"] = r.code(*v("institution_type"), INSTITUTION, c("institution_type"))
     acc["opened_on"] = r.date(*v("opened_on"), c("opened_on"))
     acc["closed_on"] = r.date(*v("closed_on"), c("closed_on"))
@@ -373,13 +373,12 @@ def _guarantee(r: Reader, rec: Mapping[str, Any], path: str, i: int) -> dict[str
     """相关还款责任信息 -> guarantee."""
     known = frozenset(
         {"borrower_type", "opened_on", "due_on", "liability_amount", "balance", "five_class",
-         "status", "institution_type", "overdue_amount"}
+         "status", "institution_type", "overdue_amount", "currency"}
     )  # fmt: skip
     unmapped = {
         "institution": f"管理机构: {_NO_HOME} (a guarantee carries the lender's type only)",
         "business_type": f"业务种类: {_NO_HOME}",
         "liability_type": f"相关还款责任类型: {_NO_HOME} (every liability is a guarantee)",
-        "currency": "币种: the contract carries amounts in the document's one currency",
         "contract_number": f"保证合同编号: {_NO_HOME}",
         "overdue_months": f"逾期月数: {_NO_HOME}",
         "reported_on": f"信息报告日期: {_NO_HOME}",
@@ -397,6 +396,7 @@ def _guarantee(r: Reader, rec: Mapping[str, Any], path: str, i: int) -> dict[str
         "opened_on": r.date(*v("opened_on"), f"{cpath}.opened_on"),
         "ends_on": r.date(*v("due_on"), f"{cpath}.ends_on"),
         "amount": r.number(*v("liability_amount"), f"{cpath}.amount"),
+        _CURRENCY_KEY: _currency(r, *v("currency")),
         "balance": r.number(*v("balance"), f"{cpath}.balance"),
         "classification": r.code(*v("five_class"), CLASSIFICATION, f"{cpath}.classification"),
         "status": r.code(*v("status"), STATUS, f"{cpath}.status"),
@@ -508,6 +508,46 @@ _TOP_UNMAPPED = {
 }
 _TOP = frozenset({"credit_transactions", "public_records", "queries"})
 
+#: 币种 as the report prints it -> ISO 4217 code (an ISO code itself is taken as it is).
+CURRENCY: dict[str, str] = {
+    "人民币": "CNY", "人民币元": "CNY", "美元": "USD", "港元": "HKD", "港币": "HKD",
+    "澳门元": "MOP", "新台币": "TWD", "欧元": "EUR", "英镑": "GBP", "日元": "JPY",
+}  # fmt: skip
+_CURRENCY_KEY = "\x00currency"  # a record's currency and its input path, until one_currency
+
+
+def _currency(r: Reader, value: Any, path: str) -> tuple[str, str] | None:
+    """``(ISO code, input path)`` of a record's 币种, or ``None`` (absent or refused)."""
+    if value is None:
+        r.used(path, "currency")
+        return None
+    if isinstance(value, str) and len(value) == 3 and value.isascii() and value.isupper():
+        r.used(path, "currency")
+        return value, path
+    code = r.code(value, path, CURRENCY, "currency")
+    return None if code is None else (code, path)
+
+
+def one_currency(r: Reader, doc: dict[str, Any], records: tuple[dict[str, Any], ...]) -> None:
+    """Set ``doc["currency"]`` to the one currency of the records; a second currency is a
+    problem at its path (a profile holds amounts in one currency and nothing is converted)."""
+    first: tuple[str, str] | None = None
+    for rec in records:
+        got = rec.pop(_CURRENCY_KEY, None)
+        if got is None:
+            continue
+        if first is None:
+            first = got
+        elif got[0] != first[0]:
+            r.problem(
+                got[1],
+                f"is {got[0]} but {first[1]} is {first[0]}: a profile holds its amounts in one "
+                "currency and the library converts none; convert them, or map the records of "
+                "each currency apart",
+            )
+    if first is not None:
+        doc["currency"] = first[0]
+
 
 def from_pboc(report: Any, *, subject_id: str) -> AdapterResult:
     """Map a PBoC-personal-credit-report-shaped document to a contract v2 profile.
@@ -577,4 +617,5 @@ def from_pboc(report: Any, *, subject_id: str) -> AdapterResult:
     if "queries" in got:
         doc["inquiries"] = _queries(r, *got["queries"])
     doc.update(accounts=accounts, closures=closures, guarantees=guarantees, public_records=public)
+    one_currency(r, doc, (*accounts, *guarantees))
     return build(r, doc)
