@@ -112,6 +112,14 @@ REASONS: dict[str, ReasonText] = {
         "A major principal has an amount past due now: referred for review",
         "主要相关自然人当前有逾期未还：转人工审核",
     ),
+    "GUARANTEES_HIGH": ReasonText(
+        "Guarantees the company gave are large against its own facilities: referred for review",
+        "企业对外担保余额相对其自身授信过高：转人工审核",
+    ),
+    "GUARANTEE_ADVERSE": ReasonText(
+        "A debt the company guarantees is overdue or non-performing: referred for review",
+        "企业担保的债务已逾期或为不良（次级、可疑、损失）：转人工审核",
+    ),
     "SECURITY_ALERT": ReasonText(
         "Activity or a reopen request on a closed account: monitored, no effect on credit",
         "已关闭的账户出现活动或重开申请：仅作监控提示，不影响信用评估",
