@@ -60,7 +60,12 @@ class TestExposure:
         a = assess(_ent([_g(balance=1500000)]), as_of=AS_OF)
         assert a.decision == "refer" and _codes(a) == ["GUARANTEES_HIGH"]
         g = a.gates[0]
-        assert (g.rule, g.role, g.trigger, g.subject_id) == ("G1", "company", "company_guarantees", None)
+        assert (g.rule, g.role, g.trigger, g.subject_id) == (
+            "G1",
+            "company",
+            "company_guarantees",
+            None,
+        )
         assert [r.code for r in a.company_reasons] == ["GUARANTEES_HIGH"]
         assert a.score_decision == "approve"  # a gate, never a score change
 
@@ -126,7 +131,9 @@ class TestPolicyChecks:
     def test_bad_settings_all_reported(self) -> None:
         with pytest.raises(InvalidInputError) as ei:
             EnterprisePolicy(
-                guarantee_ratio_above=-1, guarantee_base="equity", adverse_guarantee_gate=1  # type: ignore[arg-type]
+                guarantee_ratio_above=-1,
+                guarantee_base="equity",
+                adverse_guarantee_gate=1,  # type: ignore[arg-type]
             )
         fields = {p for p, _ in ei.value.problems}
         assert {"guarantee_ratio_above", "guarantee_base", "adverse_guarantee_gate"} <= fields
