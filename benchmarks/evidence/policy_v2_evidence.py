@@ -25,7 +25,7 @@ import argparse
 import os
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import numpy as np
 
