@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from credit_closure._columnar.codes import kernel_codes, kernel_days
-from credit_closure._columnar.numpy_engine import ENUM_CODES, compute_features, day_number
+from credit_closure._columnar.numpy_engine import compute_features, day_number
 from credit_closure._columnar.prepare import _Prepared
 from credit_closure._columnar.tables import (
     _attribute_array,
@@ -179,42 +179,18 @@ def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> list[np.
 def _counterfactual(prep: _Prepared, as_of: _dt.date) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Subjects with closures to undo, and their counterfactual account columns (see
     :func:`credit_closure._scoring.assess.counterfactual`)."""
+    from credit_closure._columnar.policy_engine import reopen_columns
     from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
     from credit_closure._scoring.features import months_before
 
-    acc = prep.acc
     start = day_number(months_before(as_of, CLOSURE_IMPACT_MONTHS))
-    closed = acc["status"] == ENUM_CODES["status"]["closed"]
-    day = np.where(acc["closed_known"], acc["closed"], acc["ev_day"])
-    day_known = acc["closed_known"] | acc["has_event"]
-    reopen = closed & day_known & (day > start)
-    subjects = np.flatnonzero(np.bincount(acc["g"][reopen], minlength=prep.n) > 0)
-    if subjects.size == 0:
-        return subjects, {}
-    member = np.zeros(prep.n, dtype=bool)
-    member[subjects] = True
-    rows = member[acc["g"]]
-    new_index = np.full(prep.n, -1, dtype=np.int64)
-    new_index[subjects] = np.arange(subjects.size)
-    cf = {k: v[rows].copy() for k, v in acc.items()}
-    r = reopen[rows]
-    cf["g"] = new_index[cf["g"]]
-    ev = cf["has_event"]
-    lim = cf["limit"]
-    cf["limit"] = np.where(r & ev & ~np.isnan(cf["ev_limit"]), cf["ev_limit"], lim)
-    cf["balance"] = np.where(r & ev & np.isnan(cf["balance"]), cf["ev_balance"], cf["balance"])
-    cf["status"] = np.where(r, ENUM_CODES["status"]["open"], cf["status"]).astype(np.int8)
-    cf["closed_known"] = cf["closed_known"] & ~r
-    cf["has_event"] = ev & ~r
-    return subjects, cf
+    return reopen_columns(prep.acc, prep.n, start)
 
 
 def _subset_inquiries(prep: _Prepared, subjects: np.ndarray) -> dict[str, np.ndarray]:
-    member = np.full(prep.n, -1, dtype=np.int64)
-    member[subjects] = np.arange(subjects.size)
-    q = prep.inq
-    keep = member[q["g"]] >= 0
-    return {"g": member[q["g"][keep]], "on": q["on"][keep], "hard": q["hard"][keep]}
+    from credit_closure._columnar.policy_engine import subset_inquiries
+
+    return subset_inquiries(prep.inq, prep.n, subjects)
 
 
 def _add_security(

@@ -41,6 +41,7 @@ from credit_closure._columnar.codes import (
 )
 from credit_closure._columnar.compiled import available as available
 from credit_closure._columnar.compiled import njit as _njit
+from credit_closure._columnar.policy_engine import POLICY_INDEX, policy_matrices
 from credit_closure._scoring.features import (
     _DAYS_PER_MONTH,
     ACTIVITY_INDEX,
@@ -378,6 +379,9 @@ F_N_DELEVERAGING_CLOSURES_12M = FEATURE_INDEX["n_deleveraging_closures_12m"]
 F_N_OPEN_ACCOUNTS = FEATURE_INDEX["n_open_accounts"]
 #: The security features (``FeatureSpec.needs_activity``): 0 without activity records.
 _ACTIVITY = ACTIVITY_INDEX
+#: The default policy v2 features (issue 15): computed vectorised before the kernel runs
+#: (``policy_engine.policy_matrices``) and copied into each subject's features here.
+_POLICY = POLICY_INDEX
 # numba freezes module globals such as _ACTIVITY and N_FEATURES into the compiled kernel and
 # keys its disk cache on THIS file only: a feature added in _scoring/features.py (even an
 # activity feature, like security_verification of policy v2) must come with an edit here,
@@ -421,6 +425,8 @@ def _kernel(  # noqa: C901
     n_codes: int,
     out: KernelOutputs,
     want_feats: bool,
+    pol: np.ndarray,
+    cf_pol: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
@@ -752,6 +758,8 @@ def _kernel(  # noqa: C901
             f[F_N_OPEN_ACCOUNTS] = n_open
             for k in _ACTIVITY:
                 f[k] = 0.0
+            for k in range(len(_POLICY)):
+                f[_POLICY[k]] = cf_pol[s, k] if cf else pol[s, k]
             if not exact:
                 # plain sums are within _NEAR of the exact ones: only a summed feature that
                 # close to a value a rule compares it with could compare differently, and
@@ -894,6 +902,7 @@ def score_subjects(
     compiled: CompiledRules | None,
     *,
     features: bool = False,
+    config: Any = None,
 ) -> dict[str, Any]:
     """Run the kernel on prepared columns (see ``credit_closure._columnar.prepare._Prepared``).
 
@@ -906,13 +915,19 @@ def score_subjects(
     reason codes, -1 for none) and, with ``features``, the ``(n, N_FEATURES)`` feature
     matrices of the subjects (``features``) and of their counterfactuals (``cf_features``,
     rows of subjects with no closure to undo left unset). With ``scorer=None`` no rule is
-    applied (features only).
+    applied (features only). ``config``: the feature extractor's parameters (by default the
+    scorer's, else the default ones), read by the policy v2 features.
     """
     if scorer is None or compiled is None:
         compiled = _NO_RULES
         base, factor = 0.0, 1.0
     else:
         base, factor = float(scorer.policy.base_log_odds), float(scorer._factor)
+    if config is None:
+        from credit_closure._scoring.features import DEFAULT_CONFIG
+
+        config = DEFAULT_CONFIG if scorer is None else scorer.policy.feature_config
+    pol, cf_pol = policy_matrices(acc, inq, n, days, config)
     starts, order = _groups(acc["g"], n)
     qstarts, qorder = _groups(inq["g"], n)
     f64 = np.float64
@@ -949,6 +964,8 @@ def score_subjects(
         len(compiled.codes),
         out,
         features,
+        pol,
+        cf_pol,
     )
     return {
         "log_odds": out.log_odds,

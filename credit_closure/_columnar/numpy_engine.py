@@ -495,4 +495,7 @@ def compute_features(
     _utilization_features(out, a, closures, n)
     _inquiry_features(out, inq, n, d3, d6, d12)
     out[:, list(ACTIVITY_INDEX)] = 0.0  # no activity records in the columnar format
+    from credit_closure._columnar.policy_engine import policy_features
+
+    policy_features(out, acc, inq, n, as_of, config)  # default policy v2 (issue 15)
     return out

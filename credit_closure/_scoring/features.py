@@ -51,6 +51,12 @@ from credit_closure._contract.model import (
     profile_unchecked,
     reopened_account,
 )
+from credit_closure._scoring.feature_spec import FeatureSpec
+from credit_closure._scoring.policy_features import (
+    POLICY_FEATURES,
+    US_RETENTION_MONTHS,
+    policy_pass,
+)
 from credit_closure._scoring.security import (
     SecurityConfig,
     security_counts,
@@ -76,50 +82,6 @@ __all__ = [
 
 NAN = float("nan")
 _DAYS_PER_MONTH = 30.436875
-
-
-@attrs.frozen
-class FeatureSpec:
-    """One feature: its documentation and everything an engine needs to know about it.
-
-    The six positional fields document the feature. The keyword fields are what the scorers
-    and engines used to hard-code, so that each is said once, here:
-
-    Args:
-        name: The feature's name (a column of :data:`FEATURE_NAMES`).
-        unit: ``ratio``, ``count``, ``flag``, ``currency``, ``months`` or ``days``.
-        window: The look-back the feature reads.
-        direction: ``"up"``: a higher value means more risk; ``"down"``: a lower value
-            does; ``"?"``: not known.
-        description: What the feature measures.
-        source: The source keys of the domain brief (``docs/concepts.md``).
-        reason: The reason code (:data:`credit_closure._scoring.reasons.REASONS`) that
-            explains the feature when a scorer scores it directly; ``FEATURE_REASON`` is
-            derived from it.
-        exact_sum: Computed from a sum of many values (``math.fsum`` in :func:`extract`): an
-            engine that sums the plain way must redo a subject exactly when the feature lands
-            near a value a rule compares it with (:data:`SUMMED_INDEX`).
-        closure_act: Only counts or dates closures themselves (:data:`CLOSURE_ACT_FEATURES`):
-            a voluntary, paid-off closure in good standing must never be a reason by itself,
-            so the scorecard leaves these out unless told otherwise.
-        needs_activity: Read from activity records (the security features): the columnar
-            format carries none, so the columnar engines give 0, as :func:`extract` does for
-            a profile without activity (:data:`ACTIVITY_INDEX`).
-
-    The keyword fields are keyword-only with defaults, so that a ``FeatureSpec`` built with
-    the six positional fields alone keeps working.
-    """
-
-    name: str
-    unit: str
-    window: str
-    direction: str  # "up": higher value -> more risk; "down": lower -> more risk; "?" unknown
-    description: str
-    source: str
-    reason: str = attrs.field(default="", kw_only=True)
-    exact_sum: bool = attrs.field(default=False, kw_only=True)
-    closure_act: bool = attrs.field(default=False, kw_only=True)
-    needs_activity: bool = attrs.field(default=False, kw_only=True)
 
 
 FEATURES: tuple[FeatureSpec, ...] = (
@@ -429,6 +391,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         reason="POST_CLOSURE_ACTIVITY",
         needs_activity=True,
     ),
+    # default policy v2 (issue 15): credit_closure/_scoring/policy_features.py
+    *POLICY_FEATURES,
 )
 
 #: The feature names, in the order of :func:`extract`'s result.
@@ -456,11 +420,21 @@ class FeatureConfig:
             in China, ZX-TIAOLI Art.16).
         security_lookback_days: Only security evidence this recent counts for scoring.
         security: Windows of the security detector.
+        retention_clock: When an adverse ending's retention starts, for
+            ``n_adverse_endings_retained``: ``"closed_on"`` (its closing date, as
+            ``n_adverse_endings``) or ``"end_of_bad_act"`` (an ending still owing always counts;
+            a paid one from the later of its closing and its last payment).
+        jurisdiction: ``"cn"`` or ``"us"`` (adverse endings kept 84 months from
+            ``first_delinquency_on``; rate-shopping loan inquiries within 45 days count once).
     """
 
     retention_months: int = attrs.field(default=60, validator=attrs.validators.ge(1))
     security_lookback_days: int = attrs.field(default=180, validator=attrs.validators.ge(1))
     security: SecurityConfig = attrs.field(factory=SecurityConfig)
+    retention_clock: str = attrs.field(
+        default="closed_on", validator=attrs.validators.in_(("closed_on", "end_of_bad_act"))
+    )
+    jurisdiction: str = attrs.field(default="cn", validator=attrs.validators.in_(("cn", "us")))
 
 
 DEFAULT_CONFIG = FeatureConfig()
@@ -527,13 +501,14 @@ _IMPLIED_TERMINATION = {
 
 @lru_cache(maxsize=1024)
 def _windows(as_of: _dt.date, retention_months: int) -> tuple[_dt.date, ...]:
-    """Starts of the 3, 6, 12, 24 month and retention windows before ``as_of``."""
+    """Starts of the 3, 6, 12, 24 month, retention and us-retention windows before ``as_of``."""
     return (
         months_before(as_of, 3),
         months_before(as_of, 6),
         months_before(as_of, 12),
         months_before(as_of, 24),
         months_before(as_of, retention_months),
+        months_before(as_of, US_RETENTION_MONTHS),
     )
 
 
@@ -580,7 +555,8 @@ def _extract_pass(  # noqa: C901
     had those accounts stayed open at their (limit, balance) and their closure events not
     happened: the counterfactual of closure impact, without building it. The security features
     read the profile itself: a ``plan`` is only given for a profile without activity."""
-    d3, d6, d12, d24, d_ret = _windows(as_of, config.retention_months)
+    windows = _windows(as_of, config.retention_months)
+    d3, d6, d12, d24, d_ret = windows[:5]
     as_ord = as_of.toordinal()
     closures_ev = profile.closures
     if plan and closures_ev:
@@ -824,7 +800,7 @@ def _extract_pass(  # noqa: C901
         contact,
         float(len(adverse_ids)),
         verify,
-    )
+    ) + policy_pass(profile, as_of, config, plan, windows)
 
 
 def feature_dict(

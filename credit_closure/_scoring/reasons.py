@@ -88,6 +88,9 @@ REASONS: dict[str, ReasonText] = {
     ),
     "FEW_OPEN_ACCOUNTS": ReasonText("Too few open accounts", "在用账户数较少"),
     "POST_CLOSURE_ACTIVITY": ReasonText("Activity on a closed account", "已关闭的账户上出现活动"),
+    "NO_OPEN_REVOLVING": ReasonText(
+        "No open revolving credit line", "无在用的循环授信额度"
+    ),  # default policy v2 (issue 15, item 8)
     # -- triggers (decisions, not credit factors) -----------------------------------------------
     "FREQUENT_CLOSURES_REVIEW": ReasonText(
         "Several accounts closed in a short time: referred for review by a person",

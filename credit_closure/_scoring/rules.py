@@ -110,6 +110,8 @@ _POLICY_KEYS = {
     "base_log_odds",
     "retention_months",
     "security_lookback_days",
+    "retention_clock",
+    "jurisdiction",
     "scale",
     "rules",
 }
@@ -272,6 +274,8 @@ class _Header(NamedTuple):
     retention_months: Any
     security_lookback_days: Any
     scale: Scale | None
+    retention_clock: Any = "closed_on"
+    jurisdiction: Any = "cn"
 
 
 def _policy_header(p: list[Problem], data: Mapping[str, Any]) -> _Header:
@@ -297,12 +301,21 @@ def _policy_header(p: list[Problem], data: Mapping[str, Any]) -> _Header:
     lookback = data.get("security_lookback_days", 180)
     if isinstance(lookback, bool) or not isinstance(lookback, int) or not 1 <= lookback <= 3650:
         p.append(("security_lookback_days", "must be an integer between 1 and 3650"))
+    # default policy v2 (issue 15): the retention clock and jurisdiction of the features
+    clock = data.get("retention_clock", "closed_on")
+    if not _known(clock, ("closed_on", "end_of_bad_act")):
+        p.append(
+            ("retention_clock", f"must be 'closed_on' or 'end_of_bad_act' (got {_short(clock)})")
+        )
+    jurisdiction = data.get("jurisdiction", "cn")
+    if not _known(jurisdiction, ("cn", "us")):
+        p.append(("jurisdiction", f"must be 'cn' or 'us' (got {_short(jurisdiction)})"))
     scale: Scale | None = None
     try:
         scale = Scale.from_dict(data.get("scale", {}), path="scale")
     except InvalidInputError as exc:
         p.extend(exc.problems)
-    return _Header(base, retention, lookback, scale)
+    return _Header(base, retention, lookback, scale, clock, jurisdiction)
 
 
 def _rules(p: list[Problem], raw_rules: Any) -> list[CompiledRule]:
@@ -489,6 +502,8 @@ class RulePolicy:
             feature_config=FeatureConfig(
                 retention_months=header.retention_months,
                 security_lookback_days=header.security_lookback_days,
+                retention_clock=header.retention_clock,
+                jurisdiction=header.jurisdiction,
             ),
             rules=tuple(rules),
             document=document,
