@@ -47,7 +47,7 @@ def revolving_files(draw: st.DrawFn) -> CreditProfile:
         accounts.append({"account_id": "l", "product": "installment", "status": "open",
                          "opened_on": "2015-01-01", "credit_limit": 30000,
                          "balance": draw(st.sampled_from([0, 5000]))})  # fmt: skip
-    return CreditProfile.from_dict({"subject_id": "s", "accounts": accounts})
+    return CreditProfile.from_dict({"contract_version": 2, "subject_id": "s", "accounts": accounts})
 
 
 def _zero_balance_closable(p: CreditProfile) -> list[str]:
@@ -91,7 +91,7 @@ class TestItem1Utilization:
 
     def test_frozen_limit_does_not_relieve(self) -> None:
         """A frozen (冻结) or stopped line's limit does not lower utilization (item 8)."""
-        doc = {"subject_id": "s", "accounts": [
+        doc = {"contract_version": 2, "subject_id": "s", "accounts": [
             {"account_id": "a", "product": "credit_card", "status": "open",
              "opened_on": "2015-01-01", "credit_limit": 10000, "balance": 8000},
             {"account_id": "b", "product": "credit_card", "status": "frozen",
@@ -114,3 +114,145 @@ class TestItem1Utilization:
         ids = _zero_balance_closable(p)
         if ids:
             _close_never_raises(p, data.draw(st.sampled_from(ids)))
+
+
+def _acc(aid: str, product: str = "credit_card", status: str = "open", **kw: Any) -> dict[str, Any]:
+    out = {"account_id": aid, "product": product, "status": status, "opened_on": "2012-01-01",
+           "credit_limit": 50000, "balance": 2000}  # fmt: skip
+    out.update(kw)
+    return out
+
+
+def _doc(*accounts: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    return {"subject_id": "s", "accounts": list(accounts), **kw}
+
+
+def _v2(*accounts: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    return {"contract_version": 2, **_doc(*accounts, **kw)}
+
+
+def _triggers(doc: dict[str, Any], scorer: RuleScorer = V2, as_of: str = DAY) -> set[str]:
+    return {t.code for t in assess(doc, scorer=scorer, as_of=as_of).triggers}
+
+
+def _reasons(doc: dict[str, Any], scorer: RuleScorer = V2, as_of: str = DAY) -> set[str]:
+    return {r.code for r in assess(doc, scorer=scorer, as_of=as_of).reasons}
+
+
+class TestItem4Retention:
+    """The bad-debt clock runs from the end of the bad act; ``us`` counts 7 years from the
+    first delinquency."""
+
+    def test_header(self) -> None:
+        doc = V2.policy.document
+        assert doc["retention_clock"] == "end_of_bad_act"
+        assert V2.policy.feature_config.retention_clock == "end_of_bad_act"
+        assert [r.feature for r in V2.policy.rules if r.id == "R5"] == ["n_adverse_endings_retained"]
+
+    def test_unpaid_bad_debt_never_ages_out(self) -> None:
+        """Charged off 7 years ago and still owing: v1 forgot it after 5 years; v2 declines."""
+        old = _acc("x", status="charged_off", closed_on="2018-06-30", balance=3000)
+        doc = _doc(_acc("cc"), old)
+        assert "ABNORMAL_TERMINATION" not in _triggers(doc, V1)
+        assert "ABNORMAL_TERMINATION" in _triggers(doc)
+
+    def test_paid_bad_debt_ages_out_from_the_last_payment(self) -> None:
+        """Written off in 2019, paid in full 2021-03-15: counted until 2026-03-15."""
+        paid = _acc("x", status="charged_off", closed_on="2019-01-31", balance=0,
+                    last_payment_on="2021-03-15")  # fmt: skip
+        doc = _v2(_acc("cc"), paid)
+        assert "ABNORMAL_TERMINATION" in _triggers(doc, as_of="2025-12-31")
+        assert "ABNORMAL_TERMINATION" not in _triggers(doc, as_of="2026-03-16")
+
+    def test_us_profile(self) -> None:
+        """``RuleScorer(policy="us")``: the default rules with the us jurisdiction: 7 years
+        from the first delinquency."""
+        us = RuleScorer(policy="us")
+        assert us.version == "default-us@" + V2.policy.version
+        assert us.policy.feature_config.jurisdiction == "us"
+        assert [r.id for r in us.policy.rules] == [r.id for r in V2.policy.rules]
+        co = _acc("x", status="charged_off", closed_on="2019-06-30", balance=0,
+                  first_delinquency_on="2019-01-01", last_payment_on="2019-01-01")  # fmt: skip
+        doc = _v2(_acc("cc"), co)
+        assert "ABNORMAL_TERMINATION" in _triggers(doc, us, "2025-12-31")  # 7 y: to 2026-01-01
+        assert "ABNORMAL_TERMINATION" not in _triggers(doc, us, "2026-01-02")
+
+
+class TestItem6FrequentClosures:
+    """Closures of revolving lines, not loan settlements; never more lenient after a
+    delinquent closure."""
+
+    @staticmethod
+    def _closed(aid: str, product: str, **ev: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        acc = _acc(aid, product, "closed", closed_on="2025-06-01", balance=0)
+        event = {"account_id": aid, "closed_on": "2025-06-01", "initiator": "consumer",
+                 "termination": "normal", "worst_dpd_6m_before": 0, **ev}  # fmt: skip
+        return acc, event
+
+    def _doc(self, *pairs: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+        return _v2(_acc("cc"), *[a for a, _ in pairs], closures=[e for _, e in pairs])
+
+    def test_three_line_closures_refer(self) -> None:
+        doc = self._doc(*(self._closed(f"h{i}", "revolving_consumer") for i in range(3)))
+        assert "FREQUENT_CLOSURES_REVIEW" in _triggers(doc)
+
+    def test_loan_settlements_do_not_count(self) -> None:
+        pairs = [self._closed(f"l{i}", "installment", kind="early_settlement") for i in range(4)]
+        assert "FREQUENT_CLOSURES_REVIEW" not in _triggers(self._doc(*pairs))
+        assert "FREQUENT_CLOSURES_REVIEW" in _triggers(self._doc(*pairs), V1)
+
+    def test_a_delinquent_closure_is_never_more_lenient(self) -> None:
+        """Four closures, one after a 60-day delinquency: v1 stopped referring; v2 refers
+        and R6 adds its points, so the file is never better off than four clean ones."""
+        clean = [self._closed(f"h{i}", "revolving_consumer") for i in range(4)]
+        bad = clean[:3] + [self._closed("h3", "revolving_consumer", worst_dpd_6m_before=60)]
+        a_clean, a_bad = assess(self._doc(*clean), as_of=DAY), assess(self._doc(*bad), as_of=DAY)
+        assert "FREQUENT_CLOSURES_REVIEW" in {t.code for t in a_bad.triggers}
+        assert "FREQUENT_CLOSURES_REVIEW" not in _triggers(self._doc(*bad), V1)
+        assert a_bad.score < a_clean.score
+        order = {"approve": 0, "refer": 1, "decline": 2}
+        assert order[a_bad.decision] >= order[a_clean.decision]
+
+
+class TestItem7Inquiries:
+    """Credit inquiries by reason: 担保资格审查 counts with loan and card approvals;
+    post-loan and self queries never."""
+
+    @staticmethod
+    def _inq(*kinds: str) -> dict[str, Any]:
+        inq = [{"on": f"2025-{m:02d}-15", "kind": k} for m, k in zip(range(7, 13), kinds)]
+        inq += [{"on": f"2025-12-{d:02d}", "kind": k} for d, k in zip(range(1, 29), kinds[6:])]
+        return _v2(_acc("cc"), inquiries=inq)
+
+    def test_guarantee_checks_count(self) -> None:
+        doc = self._inq(*(["loan_approval"] * 4 + ["guarantee_check"] * 3))
+        assert "TOO_MANY_INQUIRIES" in _reasons(doc)
+        assert "TOO_MANY_INQUIRIES" not in _reasons(doc, V1)
+
+    def test_post_loan_and_self_never(self) -> None:
+        doc = self._inq(*(["loan_approval"] * 6 + ["post_loan"] * 4 + ["self"] * 4))
+        assert "TOO_MANY_INQUIRIES" not in _reasons(doc)
+
+    def test_us_rate_shopping(self) -> None:
+        """Seven loan approvals within 45 days: seven inquiries, one in the us profile."""
+        inq = [{"on": f"2025-12-{d:02d}", "kind": "loan_approval"} for d in range(1, 8)]
+        doc = _v2(_acc("cc"), inquiries=inq)
+        assert "TOO_MANY_INQUIRIES" in _reasons(doc)
+        assert "TOO_MANY_INQUIRIES" not in _reasons(doc, RuleScorer(policy="us"))
+
+
+class TestItem8NoOpenRevolving:
+    def test_small_deduction_with_reason(self) -> None:
+        loans_only = _doc(_acc("l", "installment", balance=1000))
+        a = assess(loans_only, as_of=DAY)
+        assert [r.code for r in a.reasons] == ["NO_OPEN_REVOLVING"]
+        assert -6 < a.score - 600 < 0 and a.decision == "approve"
+
+    def test_frozen_line_is_not_open_revolving(self) -> None:
+        doc = _v2(_acc("l", "installment", balance=1000), _acc("f", status="frozen", balance=0))
+        assert "NO_OPEN_REVOLVING" in _reasons(doc)
+        assert "NO_OPEN_REVOLVING" not in _reasons(_doc(_acc("cc", balance=0)))
+
+    def test_empty_file_is_r10e_not_r2c(self) -> None:
+        a = assess({"subject_id": "s"}, as_of=DAY)
+        assert a.reasons == () and [t.code for t in a.triggers] == ["UNSCORABLE_FILE"]

@@ -87,6 +87,13 @@ BUNDLED_POLICIES: dict[str, str] = {
     "v2": _DEFAULT_POLICY_FILE,
     "v1": os.path.join(_DATA_DIR, "default_policy_v1.json"),
 }
+#: Bundled variants a :class:`RuleScorer` loads by name: a bundled policy with header fields
+#: replaced. ``"us"`` is the default policy with the ``us`` jurisdiction (negative items kept
+#: 7 years from the first delinquency, loan inquiries within 45 days counted once), named
+#: ``default-us`` so that assessments record which one scored them.
+BUNDLED_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "us": ("default", {"name": "default-us", "jurisdiction": "us"}),
+}
 
 _RULE_KEYS = {
     "id",
@@ -616,7 +623,8 @@ class RuleScorer:
     Args:
         policy: A :class:`RulePolicy`, a policy document (``dict``), the name of a policy
             shipped in the package (``"v2"`` or ``"default"``: the default policy; ``"v1"``:
-            the default policy before version 2) or ``None`` for the default policy.
+            the default policy before version 2; ``"us"``: the default policy with the
+            ``us`` jurisdiction, :data:`BUNDLED_VARIANTS`) or ``None`` for the default policy.
 
     Example:
         >>> from credit_closure import RuleScorer
@@ -636,6 +644,11 @@ class RuleScorer:
     def __init__(self, policy: RulePolicy | Mapping[str, Any] | str | None = None) -> None:
         if policy is None:
             policy = RulePolicy.from_file(_DEFAULT_POLICY_FILE)
+        elif isinstance(policy, str) and policy in BUNDLED_VARIANTS:
+            base, header = BUNDLED_VARIANTS[policy]
+            doc = dict(RulePolicy.from_file(BUNDLED_POLICIES[base]).document)
+            doc.update(header)
+            policy = RulePolicy.from_dict(doc)
         elif isinstance(policy, str):
             if policy not in BUNDLED_POLICIES:
                 raise PolicyError(
@@ -643,7 +656,7 @@ class RuleScorer:
                         (
                             "",
                             f"is not a bundled policy name (got {_short(policy)}; "
-                            f"one of {', '.join(sorted(BUNDLED_POLICIES))})",
+                            f"one of {', '.join(sorted({*BUNDLED_POLICIES, *BUNDLED_VARIANTS}))})",
                         )
                     ]
                 )
