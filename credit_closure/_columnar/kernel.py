@@ -46,6 +46,7 @@ from credit_closure._scoring.features import (
     ACTIVITY_INDEX,
     FEATURE_INDEX,
     N_FEATURES,
+    REPORT_INDEX,
     SUMMED_INDEX,
 )
 from credit_closure._scoring.rules import Condition
@@ -378,6 +379,9 @@ F_N_DELEVERAGING_CLOSURES_12M = FEATURE_INDEX["n_deleveraging_closures_12m"]
 F_N_OPEN_ACCOUNTS = FEATURE_INDEX["n_open_accounts"]
 #: The security features (``FeatureSpec.needs_activity``): 0 without activity records.
 _ACTIVITY = ACTIVITY_INDEX
+#: The first of the report features (``FeatureSpec.from_report``, the last block): copied
+#: from the ``report`` columns computed once per batch (``_columnar/report_features.py``).
+_REPORT0 = REPORT_INDEX[0]
 # numba freezes module globals such as _ACTIVITY and N_FEATURES into the compiled kernel and
 # keys its disk cache on THIS file only: a feature added in _scoring/features.py (even an
 # activity feature, like security_verification of policy v2) must come with an edit here,
@@ -421,6 +425,7 @@ def _kernel(  # noqa: C901
     n_codes: int,
     out: KernelOutputs,
     want_feats: bool,
+    report: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
@@ -752,6 +757,8 @@ def _kernel(  # noqa: C901
             f[F_N_OPEN_ACCOUNTS] = n_open
             for k in _ACTIVITY:
                 f[k] = 0.0
+            for k in range(report.shape[1]):  # the same for the counterfactual
+                f[_REPORT0 + k] = report[s, k]
             if not exact:
                 # plain sums are within _NEAR of the exact ones: only a summed feature that
                 # close to a value a rule compares it with could compare differently, and
@@ -894,6 +901,7 @@ def score_subjects(
     compiled: CompiledRules | None,
     *,
     features: bool = False,
+    report: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Run the kernel on prepared columns (see ``credit_closure._columnar.prepare._Prepared``).
 
@@ -906,7 +914,8 @@ def score_subjects(
     reason codes, -1 for none) and, with ``features``, the ``(n, N_FEATURES)`` feature
     matrices of the subjects (``features``) and of their counterfactuals (``cf_features``,
     rows of subjects with no closure to undo left unset). With ``scorer=None`` no rule is
-    applied (features only).
+    applied (features only). ``report``: the ``(n, len(REPORT_INDEX))`` report features of
+    the subjects (``report_features_columnar``), ``NaN`` when not given.
     """
     if scorer is None or compiled is None:
         compiled = _NO_RULES
@@ -949,6 +958,7 @@ def score_subjects(
         len(compiled.codes),
         out,
         features,
+        _report_columns(report, n),
     )
     return {
         "log_odds": out.log_odds,
@@ -958,6 +968,12 @@ def score_subjects(
         "features": out.feats if features else None,
         "cf_features": out.cf_feats if features else None,
     }
+
+
+def _report_columns(report: np.ndarray | None, n: int) -> np.ndarray:
+    if report is None:
+        return np.full((n, len(REPORT_INDEX)), np.nan)
+    return np.ascontiguousarray(report, dtype=np.float64)
 
 
 _ = math  # fsum's reference implementation lives in CPython's math module

@@ -51,6 +51,11 @@ from credit_closure._contract.model import (
     profile_unchecked,
     reopened_account,
 )
+from credit_closure._scoring.report_features import (
+    REPORT_FEATURE_NAMES,
+    REPORT_SPECS,
+    report_features,
+)
 from credit_closure._scoring.security import (
     SecurityConfig,
     security_counts,
@@ -65,6 +70,7 @@ __all__ = [
     "FEATURE_NAMES",
     "FEATURE_REASONS",
     "N_FEATURES",
+    "REPORT_INDEX",
     "SUMMED_INDEX",
     "FeatureConfig",
     "FeatureSpec",
@@ -105,6 +111,13 @@ class FeatureSpec:
         needs_activity: Read from activity records (the security features): the columnar
             format carries none, so the columnar engines give 0, as :func:`extract` does for
             a profile without activity (:data:`ACTIVITY_INDEX`).
+        from_report: Read from contract v2 report data (histories, classifications,
+            guarantees, public records ...): computed by
+            :func:`credit_closure._scoring.report_features.report_features` and, for the long
+            format, once, vectorised, in ``credit_closure._columnar.report_features``; the
+            numpy engine and the kernel only copy that column (:data:`REPORT_INDEX`). These
+            features are the last block of :data:`FEATURES` and are the same for the
+            closure-impact counterfactual as for the profile.
 
     The keyword fields are keyword-only with defaults, so that a ``FeatureSpec`` built with
     the six positional fields alone keeps working.
@@ -120,6 +133,7 @@ class FeatureSpec:
     exact_sum: bool = attrs.field(default=False, kw_only=True)
     closure_act: bool = attrs.field(default=False, kw_only=True)
     needs_activity: bool = attrs.field(default=False, kw_only=True)
+    from_report: bool = attrs.field(default=False, kw_only=True)
 
 
 FEATURES: tuple[FeatureSpec, ...] = (
@@ -429,6 +443,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
         reason="POST_CLOSURE_ACTIVITY",
         needs_activity=True,
     ),
+    # ---- from contract v2 report data (issue 14 item 15): _scoring/report_features.py ----
+    *(FeatureSpec(*spec[:6], reason=spec.reason, from_report=True) for spec in REPORT_SPECS),
 )
 
 #: The feature names, in the order of :func:`extract`'s result.
@@ -443,6 +459,11 @@ FEATURE_REASONS: dict[str, str] = {f.name: f.reason for f in FEATURES}
 SUMMED_INDEX: frozenset[int] = frozenset(i for i, f in enumerate(FEATURES) if f.exact_sum)
 #: Positions of the features read from activity records (``FeatureSpec.needs_activity``).
 ACTIVITY_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.needs_activity)
+#: Positions of the features read from contract v2 report data (``FeatureSpec.from_report``):
+#: the last block of :data:`FEATURES`, in the order of ``REPORT_FEATURE_NAMES``.
+REPORT_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.from_report)
+assert REPORT_INDEX == tuple(range(N_FEATURES - len(REPORT_INDEX), N_FEATURES))
+assert tuple(FEATURE_NAMES[i] for i in REPORT_INDEX) == REPORT_FEATURE_NAMES
 #: Names of the features that only count or date closures (``FeatureSpec.closure_act``).
 CLOSURE_ACT_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.closure_act)
 
@@ -564,7 +585,7 @@ def extract(
         >>> f["util_total"], round(f["age_oldest_months"], 1)
         (0.4, 60.0)
     """
-    return _extract_pass(profile, as_of, config, _EMPTY)
+    return _extract_pass(profile, as_of, config, _EMPTY) + report_features(profile, as_of)
 
 
 # Documented hot path: extract runs once per profile in assess/assess_many, so it is one
@@ -918,6 +939,8 @@ def extract_counterfactual(
     plan = reopen_plan(profile, start)
     if not plan:
         return None
+    # the report features are the same for the counterfactual (FeatureSpec.from_report)
+    report = report_features(profile, as_of)
     if profile.activity and ACTIVITY_INDEX:
-        return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY)
-    return _extract_pass(profile, as_of, config, plan)
+        return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY) + report
+    return _extract_pass(profile, as_of, config, plan) + report
