@@ -30,6 +30,7 @@ import numpy as np
 from credit_closure._columnar.codes import kernel_codes, kernel_days
 from credit_closure._columnar.numpy_engine import compute_features, day_number
 from credit_closure._columnar.prepare import _Prepared
+from credit_closure._columnar.report_features import report_features_columnar
 from credit_closure._columnar.tables import (
     _attribute_array,
     _compiled,
@@ -226,6 +227,12 @@ def _add_cf_security(
     _add_security(F_cf, cf, cf_act, subjects.size, as_of, config)
 
 
+def _report(prep: _Prepared, as_of: _dt.date) -> np.ndarray:
+    """The report features of the batch (``FeatureSpec.from_report``): computed once, here,
+    for both engines; the counterfactual's are the same rows."""
+    return report_features_columnar(prep.acc, prep.v2, prep.n, as_of)
+
+
 _KERNEL_RULES: weakref.WeakKeyDictionary[RuleScorer, Any] = weakref.WeakKeyDictionary()
 
 
@@ -255,7 +262,16 @@ def _score_rules_compiled(
     config = scorer.policy.feature_config
     days = kernel_days(as_of, config.retention_months, CLOSURE_IMPACT_MONTHS)
     res = K.score_subjects(
-        prep.acc, prep.inq, prep.n, days, kernel_codes(), _REVOLVING, _LENDER, scorer, compiled
+        prep.acc,
+        prep.inq,
+        prep.n,
+        days,
+        kernel_codes(),
+        _REVOLVING,
+        _LENDER,
+        scorer,
+        compiled,
+        report=_report(prep, as_of),
     )
     scale = scorer.scale
     # few distinct log-odds values (rule steps): the scale's Python code once per value
@@ -313,6 +329,7 @@ def _features_pair(
             None,
             None,
             features=True,
+            report=_report(prep, as_of),
         )
         has = np.flatnonzero(~np.isnan(res["cf_log_odds"]))
         F, F_cf = res["features"], res["cf_features"][has]
@@ -321,13 +338,19 @@ def _features_pair(
             subjects, cf = _counterfactual(prep, as_of)
             _add_cf_security(F_cf, prep, subjects, cf, as_of, DEFAULT_CONFIG)
         return F, has, F_cf
-    F = compute_features(prep.acc, prep.inq, prep.n, as_of, DEFAULT_CONFIG)
+    report = _report(prep, as_of)
+    F = compute_features(prep.acc, prep.inq, prep.n, as_of, DEFAULT_CONFIG, report)
     _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, DEFAULT_CONFIG)
     subjects, cf = _counterfactual(prep, as_of)
     if subjects.size == 0:
         return F, subjects, np.empty((0, F.shape[1]))
     F_cf = compute_features(
-        cf, _subset_inquiries(prep, subjects), subjects.size, as_of, DEFAULT_CONFIG
+        cf,
+        _subset_inquiries(prep, subjects),
+        subjects.size,
+        as_of,
+        DEFAULT_CONFIG,
+        report[subjects],  # the report features are the same for the counterfactual
     )
     _add_cf_security(F_cf, prep, subjects, cf, as_of, DEFAULT_CONFIG)
     return F, subjects, F_cf
@@ -556,7 +579,8 @@ def _score_rules(
     memo: dict[float, tuple[float, float, int, int]],
 ) -> dict[str, np.ndarray]:
     config = scorer.policy.feature_config
-    F = compute_features(prep.acc, prep.inq, prep.n, as_of, config)
+    report = _report(prep, as_of)
+    F = compute_features(prep.acc, prep.inq, prep.n, as_of, config, report)
     _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, config)
     rp = _rule_pass(F, scorer)
     scale = scorer.scale
@@ -595,7 +619,9 @@ def _score_rules(
     impact = np.zeros(prep.n)
     subjects, cf = _counterfactual(prep, as_of)
     if subjects.size:
-        F_cf = compute_features(cf, _subset_inquiries(prep, subjects), subjects.size, as_of, config)
+        F_cf = compute_features(
+            cf, _subset_inquiries(prep, subjects), subjects.size, as_of, config, report[subjects]
+        )
         _add_cf_security(F_cf, prep, subjects, cf, as_of, config)
         cf_points = _scores(_rule_pass(F_cf, scorer)["log_odds"], scale, memo)[0]
         impact[subjects] = score[subjects] - cf_points

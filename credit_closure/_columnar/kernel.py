@@ -47,6 +47,7 @@ from credit_closure._scoring.features import (
     ACTIVITY_INDEX,
     FEATURE_INDEX,
     N_FEATURES,
+    REPORT_INDEX,
     SUMMED_INDEX,
 )
 from credit_closure._scoring.rules import Condition
@@ -382,6 +383,9 @@ _ACTIVITY = ACTIVITY_INDEX
 #: The default policy v2 features (issue 15): computed vectorised before the kernel runs
 #: (``policy_engine.policy_matrices``) and copied into each subject's features here.
 _POLICY = POLICY_INDEX
+#: The first of the report features (``FeatureSpec.from_report``, the last block): copied
+#: from the ``report`` columns computed once per batch (``_columnar/report_features.py``).
+_REPORT0 = REPORT_INDEX[0]
 # numba freezes module globals such as _ACTIVITY and N_FEATURES into the compiled kernel and
 # keys its disk cache on THIS file only: a feature added in _scoring/features.py (even an
 # activity feature, like security_verification of policy v2) must come with an edit here,
@@ -427,6 +431,7 @@ def _kernel(  # noqa: C901
     want_feats: bool,
     pol: np.ndarray,
     cf_pol: np.ndarray,
+    report: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
@@ -760,6 +765,8 @@ def _kernel(  # noqa: C901
                 f[k] = 0.0
             for k in range(len(_POLICY)):
                 f[_POLICY[k]] = cf_pol[s, k] if cf else pol[s, k]
+            for k in range(report.shape[1]):  # the same for the counterfactual
+                f[_REPORT0 + k] = report[s, k]
             if not exact:
                 # plain sums are within _NEAR of the exact ones: only a summed feature that
                 # close to a value a rule compares it with could compare differently, and
@@ -903,6 +910,7 @@ def score_subjects(
     *,
     features: bool = False,
     config: Any = None,
+    report: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Run the kernel on prepared columns (see ``credit_closure._columnar.prepare._Prepared``).
 
@@ -917,6 +925,8 @@ def score_subjects(
     rows of subjects with no closure to undo left unset). With ``scorer=None`` no rule is
     applied (features only). ``config``: the feature extractor's parameters (by default the
     scorer's, else the default ones), read by the policy v2 features.
+    applied (features only). ``report``: the ``(n, len(REPORT_INDEX))`` report features of
+    the subjects (``report_features_columnar``), ``NaN`` when not given.
     """
     if scorer is None or compiled is None:
         compiled = _NO_RULES
@@ -966,6 +976,7 @@ def score_subjects(
         features,
         pol,
         cf_pol,
+        _report_columns(report, n),
     )
     return {
         "log_odds": out.log_odds,
@@ -975,6 +986,12 @@ def score_subjects(
         "features": out.feats if features else None,
         "cf_features": out.cf_feats if features else None,
     }
+
+
+def _report_columns(report: np.ndarray | None, n: int) -> np.ndarray:
+    if report is None:
+        return np.full((n, len(REPORT_INDEX)), np.nan)
+    return np.ascontiguousarray(report, dtype=np.float64)
 
 
 _ = math  # fsum's reference implementation lives in CPython's math module

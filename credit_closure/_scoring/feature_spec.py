@@ -36,6 +36,13 @@ class FeatureSpec:
         needs_activity: Read from activity records (the security features): the columnar
             format carries none, so the columnar engines give 0, as :func:`extract` does for
             a profile without activity (:data:`ACTIVITY_INDEX`).
+        from_report: Read from contract v2 report data (histories, classifications,
+            guarantees, public records ...): computed by
+            :func:`credit_closure._scoring.report_features.report_features` and, for the long
+            format, once, vectorised, in ``credit_closure._columnar.report_features``; the
+            numpy engine and the kernel only copy that column (:data:`REPORT_INDEX`). These
+            features are the last block of :data:`FEATURES` and are the same for the
+            closure-impact counterfactual as for the profile.
 
     The keyword fields are keyword-only with defaults, so that a ``FeatureSpec`` built with
     the six positional fields alone keeps working.
@@ -51,3 +58,4 @@ class FeatureSpec:
     exact_sum: bool = attrs.field(default=False, kw_only=True)
     closure_act: bool = attrs.field(default=False, kw_only=True)
     needs_activity: bool = attrs.field(default=False, kw_only=True)
+    from_report: bool = attrs.field(default=False, kw_only=True)

@@ -57,6 +57,11 @@ from credit_closure._scoring.policy_features import (
     US_RETENTION_MONTHS,
     policy_pass,
 )
+from credit_closure._scoring.report_features import (
+    REPORT_FEATURE_NAMES,
+    REPORT_SPECS,
+    report_features,
+)
 from credit_closure._scoring.security import (
     SecurityConfig,
     security_counts,
@@ -71,6 +76,7 @@ __all__ = [
     "FEATURE_NAMES",
     "FEATURE_REASONS",
     "N_FEATURES",
+    "REPORT_INDEX",
     "SUMMED_INDEX",
     "FeatureConfig",
     "FeatureSpec",
@@ -393,6 +399,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
     ),
     # default policy v2 (issue 15): credit_closure/_scoring/policy_features.py
     *POLICY_FEATURES,
+    # ---- from contract v2 report data (issue 14 item 15): _scoring/report_features.py ----
+    *(FeatureSpec(*spec[:6], reason=spec.reason, from_report=True) for spec in REPORT_SPECS),
 )
 
 #: The feature names, in the order of :func:`extract`'s result.
@@ -407,6 +415,11 @@ FEATURE_REASONS: dict[str, str] = {f.name: f.reason for f in FEATURES}
 SUMMED_INDEX: frozenset[int] = frozenset(i for i, f in enumerate(FEATURES) if f.exact_sum)
 #: Positions of the features read from activity records (``FeatureSpec.needs_activity``).
 ACTIVITY_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.needs_activity)
+#: Positions of the features read from contract v2 report data (``FeatureSpec.from_report``):
+#: the last block of :data:`FEATURES`, in the order of ``REPORT_FEATURE_NAMES``.
+REPORT_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.from_report)
+assert REPORT_INDEX == tuple(range(N_FEATURES - len(REPORT_INDEX), N_FEATURES))
+assert tuple(FEATURE_NAMES[i] for i in REPORT_INDEX) == REPORT_FEATURE_NAMES
 #: Names of the features that only count or date closures (``FeatureSpec.closure_act``).
 CLOSURE_ACT_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.closure_act)
 
@@ -539,7 +552,7 @@ def extract(
         >>> f["util_total"], round(f["age_oldest_months"], 1)
         (0.4, 60.0)
     """
-    return _extract_pass(profile, as_of, config, _EMPTY)
+    return _extract_pass(profile, as_of, config, _EMPTY) + report_features(profile, as_of)
 
 
 # Documented hot path: extract runs once per profile in assess/assess_many, so it is one
@@ -894,6 +907,8 @@ def extract_counterfactual(
     plan = reopen_plan(profile, start)
     if not plan:
         return None
+    # the report features are the same for the counterfactual (FeatureSpec.from_report)
+    report = report_features(profile, as_of)
     if profile.activity and ACTIVITY_INDEX:
-        return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY)
-    return _extract_pass(profile, as_of, config, plan)
+        return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY) + report
+    return _extract_pass(profile, as_of, config, plan) + report
