@@ -197,7 +197,8 @@ class TestEngines:
             _columnar_compiled._HAVE_NUMBA = saved
         index = {s: i for i, s in enumerate(prep.subjects)}
         F = res["features"][[index[p.subject_id] for p in portfolio]]
-        E = np.array([extract(p, AS_OF) for p in portfolio])
+        # the kernel reads the scorer's feature settings (policy v2: its retention clock)
+        E = np.array([extract(p, AS_OF, scorer.policy.feature_config) for p in portfolio])
         for j, name in enumerate(FEATURE_NAMES):
             assert _feature_equal(F[:, j], E[:, j]).all(), name
 
