@@ -57,6 +57,9 @@ DIRECTIONAL = {
     "CLOSED_SHARE",
     "FEW_OPEN_ACCOUNTS",
     "GUARANTEES_HIGH",
+    "RECENT_DELINQUENCY",
+    "ONLINE_LENDERS",
+    "GUARANTEE_LIABILITY",
 }
 #: Reasons about an event that happened (its presence is the factor): no direction to state.
 EVENTS = {
@@ -75,6 +78,11 @@ EVENTS = {
     "THIN_FILE",
     "NO_OPEN_REVOLVING",
     "GUARANTEE_ADVERSE",
+    "OVERDUE_NOW",
+    "LOAN_CLASSIFICATION",
+    "GUARANTOR_COMPENSATION",
+    "PUBLIC_RECORD",
+    "UNDRAWABLE_LIMITS",
 }
 DIRECTION_WORDS = ("过高", "较高", "过多", "较多", "较少", "较短", "接近或达到上限", "减少")
 
