@@ -15,7 +15,8 @@ guaranteed debtor does not. Two facts are read from the company's own report:
   doubtful, loss), is charged off, in judicial recovery or overdue, or has an amount past due.
   Non-performance of a guarantee is negative information under the regulation [ZX-TIAOLI]
   (Art.44) and the five-level class ranks 次级 and worse as non-performing [PBOC-CONF]; a
-  关注 (special mention) class alone is not adverse.
+  关注 (special mention) class alone is not adverse. The test is the one the personal
+  feature ``n_guarantees_adverse`` uses (``report_features.adverse_guarantee``).
 
 :func:`guarantee_exposure` computes both; :mod:`credit_closure._scoring.enterprise` turns them
 into company reasons and gates under the :class:`~credit_closure.EnterprisePolicy`.
@@ -28,23 +29,12 @@ from typing import Any
 
 import attrs
 
-from credit_closure._contract.enums import AccountStatus, LoanClassification
+from credit_closure._contract.enums import AccountStatus
 from credit_closure._contract.model import Enterprise
+from credit_closure._scoring.report_features import adverse_guarantee
 
-__all__ = ["ADVERSE_CLASSES", "ADVERSE_STATUSES", "GuaranteeExposure", "guarantee_exposure"]
+__all__ = ["GuaranteeExposure", "guarantee_exposure"]
 
-#: Five-level classes of a guaranteed debt that make the guarantee adverse (次级/可疑/损失).
-ADVERSE_CLASSES = frozenset(
-    {LoanClassification.SUBSTANDARD, LoanClassification.DOUBTFUL, LoanClassification.LOSS}
-)
-#: Statuses of a guaranteed debt that make the guarantee adverse.
-ADVERSE_STATUSES = frozenset(
-    {
-        AccountStatus.CHARGED_OFF,
-        AccountStatus.JUDICIAL_RECOVERY,
-        AccountStatus.OVERDUE,
-    }
-)
 _ENDED = frozenset({AccountStatus.CLOSED})
 _CLOSED_FACILITY = frozenset({AccountStatus.CLOSED, AccountStatus.TRANSFERRED})
 
@@ -83,14 +73,6 @@ class GuaranteeExposure:
             "ratio_infinite": inf,
             "adverse_ids": list(self.adverse_ids),
         }
-
-
-def _is_adverse(g: Any) -> bool:
-    return (
-        g.classification in ADVERSE_CLASSES
-        or g.status in ADVERSE_STATUSES
-        or (g.overdue_amount is not None and g.overdue_amount > 0)
-    )
 
 
 def _outstanding(g: Any) -> float:
@@ -136,7 +118,7 @@ def guarantee_exposure(ent: Enterprise, base: str = "facilities") -> GuaranteeEx
     if base == "net_assets":
         v = ent.attributes.get("net_assets")
         ok = not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
-        amount = float(v) if ok and v >= 0 else None  # type: ignore[arg-type]
+        amount = float(v) if ok and v >= 0 else None
     else:
         amount = _facilities_total(ent)
     ratio: float | None
@@ -152,5 +134,5 @@ def guarantee_exposure(ent: Enterprise, base: str = "facilities") -> GuaranteeEx
         base=base,
         base_amount=amount,
         ratio=ratio,
-        adverse_ids=tuple(g.guarantee_id for g in ent.guarantees if _is_adverse(g)),
+        adverse_ids=tuple(g.guarantee_id for g in ent.guarantees if adverse_guarantee(g)),
     )
