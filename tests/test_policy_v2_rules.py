@@ -311,10 +311,16 @@ class TestItem5Delinquency:
         assert "SERIOUS_DELINQUENCY_PATTERN" not in _triggers(two)
 
     def test_across_accounts_option(self) -> None:
-        """The opt-in rule of docs/default-policy.md reads lian3lei6_24m (across accounts)."""
+        """The opt-in rule of docs/default-policy.md (exactly as shown there) reads
+        lian3lei6_24m (across accounts)."""
+        import json
+        import pathlib
+
+        page = pathlib.Path(__file__).parent.parent / "docs" / "default-policy.md"
+        text = page.read_text(encoding="utf-8").split("<!-- R9x opt-in -->")[1]
+        r9x = json.loads(text.split("```json")[1].split("```")[0])
         doc = dict(V2.policy.document)
-        doc["rules"] = [dict(r, feature="lian3lei6_24m") if r["id"] == "R9" else r
-                        for r in doc["rules"]]  # fmt: skip
+        doc["rules"] = [r9x if r["id"] == "R9" else r for r in doc["rules"]]
         across = RuleScorer(doc)
         two = _doc(_acc("a", worst_dpd_24m=45, months_delinquent_24m=3,
                         max_consecutive_delinquent_24m=1),
