@@ -389,3 +389,19 @@ class TestKnownGaps:
         doc = _v2(_acc("f", status="frozen", credit_limit=10000, balance=5000),
                   _acc("c", credit_limit=1000, balance=0))  # fmt: skip
         _close_never_raises(CreditProfile.from_dict(doc), "c", gap=True)
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="item 4: the closure-impact counterfactual reopens an account whose closure "
+        "event says bad_debt / abnormal when its status is 'closed' (reopen_plan in "
+        "features.py, not a policy file); coded as charged_off it is not reopened",
+    )
+    def test_bad_debt_ending_never_reopened_however_coded(self) -> None:
+        card = _acc("cc")
+        as_status = _doc(card, _acc("x", status="charged_off", closed_on="2025-03-01",
+                                    balance=3000))  # fmt: skip
+        as_event = _doc(card, _acc("x", status="closed", closed_on="2025-03-01", balance=3000),
+                        closures=[{"account_id": "x", "closed_on": "2025-03-01",
+                                   "initiator": "lender_risk", "termination": "bad_debt"}])  # fmt: skip
+        assert assess(as_status, as_of=DAY).closure_impact == 0.0
+        assert assess(as_event, as_of=DAY).closure_impact == 0.0
