@@ -44,6 +44,7 @@ CONFIGS = [
     FeatureConfig(retention_clock="end_of_bad_act"),
     FeatureConfig(jurisdiction="us"),
     FeatureConfig(retention_months=24, retention_clock="end_of_bad_act"),
+    FeatureConfig(counterfactual_keeps_adverse=True, jurisdiction="us"),
 ]
 
 
@@ -380,7 +381,7 @@ def _engines(profiles: list[CreditProfile], as_of: dt.date, config: FeatureConfi
         from credit_closure._columnar import kernel as K
 
         days = kernel_days(as_of, config.retention_months, CLOSURE_IMPACT_MONTHS)
-        res = K.score_subjects(
+        res = K.score_subjects(  # the counterfactual of the kernel reads config too
             prep.acc,
             prep.inq,
             prep.n,
@@ -410,7 +411,7 @@ def _bits(a: np.ndarray) -> list[Any]:
     return [("nan" if x != x else float(x).hex()) for x in a.tolist()]
 
 
-@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: f"{c.retention_clock}-{c.jurisdiction}")
+@pytest.mark.parametrize("config", CONFIGS, ids=repr)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_engines_agree_on_policy_features(config: FeatureConfig, data: st.DataObject) -> None:
@@ -450,3 +451,55 @@ def test_counterfactual_of_policy_features(data: st.DataObject) -> None:
     for name in NAMES:
         j = FEATURE_INDEX[name]
         assert same(cf[j], ref[j]), name
+
+
+class TestCounterfactualKeepsAdverseEndings:
+    """Issue 15 item 4: the counterfactual of a B/G ending never reopens it, however coded."""
+
+    def _profile(self) -> CreditProfile:
+        return CreditProfile.from_dict(
+            {
+                "subject_id": "s",
+                "accounts": [
+                    acc("a", credit_limit=1000, balance=100),
+                    acc("b", status="closed", credit_limit=1000, balance=0, closed_on="2025-03-01"),
+                ],
+                "closures": [
+                    {"account_id": "b", "closed_on": "2025-03-01", "termination": "bad_debt"}
+                ],
+            }
+        )
+
+    def test_plan(self) -> None:
+        p = self._profile()
+        start = months_before(AS_OF, CLOSURE_IMPACT_MONTHS)
+        assert set(reopen_plan(p, start)) == {"b"}  # today's behaviour (v1 numbers)
+        assert reopen_plan(p, start, keep_adverse=True) == {}
+        keep = FeatureConfig(counterfactual_keeps_adverse=True)
+        assert extract_counterfactual(p, AS_OF, start, keep) is None
+        assert extract_counterfactual(p, AS_OF, start) is not None
+
+    def test_policy_header_and_engines(self) -> None:
+        doc = {**RuleScorer.default().policy.document, "counterfactual_keeps_adverse": True}
+        scorer = RuleScorer(policy=RulePolicy.from_dict(doc))
+        p = self._profile()
+        assert scorer.policy.feature_config.counterfactual_keeps_adverse
+        from credit_closure import assess
+
+        assert assess(p, as_of=AS_OF, scorer=scorer).closure_impact == 0.0
+        assert assess(p, as_of=AS_OF, scorer=RuleScorer.default()).closure_impact != 0.0
+        from credit_closure.columnar import score_columnar
+
+        t = profiles_to_tables([p])
+        for engine in ("numpy", "auto"):
+            out = score_columnar(
+                t["accounts"],
+                t["closures"],
+                t["inquiries"],
+                as_of=AS_OF,
+                scorer=scorer,
+                engine=engine,
+            )
+            assert out["closure_impact"].tolist() == [0.0]
+        with pytest.raises(InvalidInputError):
+            RulePolicy.from_dict({**doc, "counterfactual_keeps_adverse": "yes"})

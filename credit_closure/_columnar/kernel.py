@@ -427,6 +427,7 @@ def _kernel(  # noqa: C901
     want_feats: bool,
     pol: np.ndarray,
     cf_pol: np.ndarray,
+    keep_adverse: bool,
 ) -> None:  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
@@ -545,7 +546,16 @@ def _kernel(  # noqa: C901
                 bal = balance[r]
                 ck = closed_known[r]
                 he = has_event[r]
-                if st == S_CLOSED and (ck or he) and (closed[r] if ck else ev_day[r]) > cf_start:
+                if (
+                    st == S_CLOSED
+                    and (ck or he)
+                    and (closed[r] if ck else ev_day[r]) > cf_start
+                    and not (
+                        keep_adverse
+                        and he
+                        and (ev_termination[r] == T_ABNORMAL or ev_termination[r] == T_BAD)
+                    )
+                ):
                     reopened = True
                     if cf:
                         if he:
@@ -966,6 +976,7 @@ def score_subjects(
         features,
         pol,
         cf_pol,
+        bool(config.counterfactual_keeps_adverse),
     )
     return {
         "log_odds": out.log_odds,
