@@ -466,6 +466,7 @@ def policy_documents(
         "retention_months": retention if retention is not None else 60,
         "retention_clock": draw(st.sampled_from(["closed_on", "end_of_bad_act"])),
         "jurisdiction": draw(st.sampled_from(["cn", "us"])),
+        "counterfactual_keeps_adverse": draw(st.booleans()),
         "scale": {
             "base_points": 600,
             "base_odds": 50,

@@ -390,13 +390,12 @@ class TestKnownGaps:
                   _acc("c", credit_limit=1000, balance=0))  # fmt: skip
         _close_never_raises(CreditProfile.from_dict(doc), "c", gap=True)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="item 4: the closure-impact counterfactual reopens an account whose closure "
-        "event says bad_debt / abnormal when its status is 'closed' (reopen_plan in "
-        "features.py, not a policy file); coded as charged_off it is not reopened",
-    )
+
+class TestItem4Counterfactual:
     def test_bad_debt_ending_never_reopened_however_coded(self) -> None:
+        """Item 4: the counterfactual of closure impact never reopens a B/G ending, whether
+        the status says charged_off or a closed account's event says bad_debt (policy
+        header ``counterfactual_keeps_adverse``; version 1 reopened the second)."""
         card = _acc("cc")
         as_status = _doc(card, _acc("x", status="charged_off", closed_on="2025-03-01",
                                     balance=3000))  # fmt: skip
@@ -405,3 +404,5 @@ class TestKnownGaps:
                                    "initiator": "lender_risk", "termination": "bad_debt"}])  # fmt: skip
         assert assess(as_status, as_of=DAY).closure_impact == 0.0
         assert assess(as_event, as_of=DAY).closure_impact == 0.0
+        assert assess(as_event, scorer=V1, as_of=DAY).closure_impact < -50
+        assert V2.policy.feature_config.counterfactual_keeps_adverse is True

@@ -177,7 +177,9 @@ def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> list[np.
     return out
 
 
-def _counterfactual(prep: _Prepared, as_of: _dt.date) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _counterfactual(
+    prep: _Prepared, as_of: _dt.date, keep_adverse: bool = False
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Subjects with closures to undo, and their counterfactual account columns (see
     :func:`credit_closure._scoring.assess.counterfactual`)."""
     from credit_closure._columnar.policy_engine import reopen_columns
@@ -185,7 +187,7 @@ def _counterfactual(prep: _Prepared, as_of: _dt.date) -> tuple[np.ndarray, dict[
     from credit_closure._scoring.features import months_before
 
     start = day_number(months_before(as_of, CLOSURE_IMPACT_MONTHS))
-    return reopen_columns(prep.acc, prep.n, start)
+    return reopen_columns(prep.acc, prep.n, start, keep_adverse)
 
 
 def _subset_inquiries(prep: _Prepared, subjects: np.ndarray) -> dict[str, np.ndarray]:
@@ -617,7 +619,7 @@ def _score_rules(
 
     # closure impact: the same pass on the counterfactual accounts of subjects with closures
     impact = np.zeros(prep.n)
-    subjects, cf = _counterfactual(prep, as_of)
+    subjects, cf = _counterfactual(prep, as_of, config.counterfactual_keeps_adverse)
     if subjects.size:
         F_cf = compute_features(
             cf, _subset_inquiries(prep, subjects), subjects.size, as_of, config, report[subjects]

@@ -432,6 +432,7 @@ def _kernel(  # noqa: C901
     pol: np.ndarray,
     cf_pol: np.ndarray,
     report: np.ndarray,
+    keep_adverse: bool,
 ) -> None:  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
@@ -550,7 +551,16 @@ def _kernel(  # noqa: C901
                 bal = balance[r]
                 ck = closed_known[r]
                 he = has_event[r]
-                if st == S_CLOSED and (ck or he) and (closed[r] if ck else ev_day[r]) > cf_start:
+                if (
+                    st == S_CLOSED
+                    and (ck or he)
+                    and (closed[r] if ck else ev_day[r]) > cf_start
+                    and not (
+                        keep_adverse
+                        and he
+                        and (ev_termination[r] == T_ABNORMAL or ev_termination[r] == T_BAD)
+                    )
+                ):
                     reopened = True
                     if cf:
                         if he:
@@ -977,6 +987,7 @@ def score_subjects(
         pol,
         cf_pol,
         _report_columns(report, n),
+        bool(config.counterfactual_keeps_adverse),
     )
     return {
         "log_odds": out.log_odds,

@@ -240,14 +240,18 @@ def _inquiries(
 
 
 def reopen_columns(
-    acc: Mapping[str, np.ndarray], n: int, start: int
+    acc: Mapping[str, np.ndarray], n: int, start: int, keep_adverse: bool = False
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Subjects with closures to undo (closed accounts closed after day ``start``) and their
+    """Subjects with closures to undo (closed accounts closed after day ``start``; with
+    ``keep_adverse``, not those whose event says abnormal or bad debt) and their
     counterfactual account columns (:func:`credit_closure._scoring.features.reopen_plan`)."""
     closed = acc["status"] == _S["closed"]
     day = np.where(acc["closed_known"], acc["closed"], acc["ev_day"])
     day_known = acc["closed_known"] | acc["has_event"]
     reopen = closed & day_known & (day > start)
+    if keep_adverse:
+        term = acc["ev_termination"]
+        reopen &= ~(acc["has_event"] & ((term == _T["abnormal"]) | (term == _T["bad_debt"])))
     subjects = np.flatnonzero(np.bincount(acc["g"][reopen], minlength=n) > 0)
     if subjects.size == 0:
         return subjects, {}
@@ -300,7 +304,8 @@ def policy_matrices(
     policy_features(full, acc, inq, n, as_of, config)
     pol = np.ascontiguousarray(full[:, cols])
     cf_pol = np.full((n, len(cols)), np.nan)
-    subjects, cf = reopen_columns(acc, n, int(days[DAY_COUNTERFACTUAL]))
+    keep = bool(config.counterfactual_keeps_adverse)
+    subjects, cf = reopen_columns(acc, n, int(days[DAY_COUNTERFACTUAL]), keep)
     if subjects.size:
         cf_full = np.empty((subjects.size, N_FEATURES))
         policy_features(

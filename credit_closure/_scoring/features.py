@@ -439,6 +439,9 @@ class FeatureConfig:
             a paid one from the later of its closing and its last payment).
         jurisdiction: ``"cn"`` or ``"us"`` (adverse endings kept 84 months from
             ``first_delinquency_on``; rate-shopping loan inquiries within 45 days count once).
+        counterfactual_keeps_adverse: The counterfactual of closure impact never reopens an
+            account whose closure event says it ended abnormally (G) or as bad debt (B), even
+            with status ``closed`` (default ``False``: today's counterfactual, which reopens it).
     """
 
     retention_months: int = attrs.field(default=60, validator=attrs.validators.ge(1))
@@ -448,6 +451,9 @@ class FeatureConfig:
         default="closed_on", validator=attrs.validators.in_(("closed_on", "end_of_bad_act"))
     )
     jurisdiction: str = attrs.field(default="cn", validator=attrs.validators.in_(("cn", "us")))
+    counterfactual_keeps_adverse: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool)
+    )
 
 
 DEFAULT_CONFIG = FeatureConfig()
@@ -827,7 +833,7 @@ def feature_dict(
 ReopenPlan = dict[str, tuple[float | None, float | None]]
 
 
-def reopen_plan(profile: CreditProfile, start: _dt.date) -> ReopenPlan:
+def reopen_plan(profile: CreditProfile, start: _dt.date, keep_adverse: bool = False) -> ReopenPlan:
     """The accounts the counterfactual of closure impact reopens, with the limit and balance
     they reopen at (empty when there are none).
 
@@ -835,8 +841,11 @@ def reopen_plan(profile: CreditProfile, start: _dt.date) -> ReopenPlan:
     their closure event's date) is after ``start``; each is open again at its last limit (the
     limit at closure when known) with the balance it had (the balance at closure when its own
     is unknown). Charged-off and transferred accounts stay as they are: those are outcomes of
-    delinquency, not closures. :func:`credit_closure._scoring.assess.counterfactual` builds
-    that profile; :func:`extract_counterfactual` computes its features without building it.
+    delinquency, not closures. With ``keep_adverse`` (``FeatureConfig.
+    counterfactual_keeps_adverse``), neither is a ``closed`` account whose closure event says
+    it ended abnormally or as bad debt: a B/G ending is never undone, however it is coded.
+    :func:`credit_closure._scoring.assess.counterfactual` builds that profile;
+    :func:`extract_counterfactual` computes its features without building it.
     """
     plan: ReopenPlan = {}
     closures = profile.closures
@@ -848,6 +857,8 @@ def reopen_plan(profile: CreditProfile, start: _dt.date) -> ReopenPlan:
         ev = events.get(acc.account_id)
         day = acc.closed_on if acc.closed_on is not None else (ev.closed_on if ev else None)
         if day is None or day <= start:
+            continue
+        if keep_adverse and ev is not None and ev.termination in _ADVERSE_TERMINATION:
             continue
         limit = acc.credit_limit
         balance = acc.balance
@@ -904,7 +915,7 @@ def extract_counterfactual(
         >>> extract_counterfactual(p, day, datetime.date(2024, 12, 1)) is None
         True
     """
-    plan = reopen_plan(profile, start)
+    plan = reopen_plan(profile, start, config.counterfactual_keeps_adverse)
     if not plan:
         return None
     # the report features are the same for the counterfactual (FeatureSpec.from_report)

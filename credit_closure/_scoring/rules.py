@@ -119,6 +119,7 @@ _POLICY_KEYS = {
     "security_lookback_days",
     "retention_clock",
     "jurisdiction",
+    "counterfactual_keeps_adverse",
     "scale",
     "rules",
 }
@@ -283,6 +284,7 @@ class _Header(NamedTuple):
     scale: Scale | None
     retention_clock: Any = "closed_on"
     jurisdiction: Any = "cn"
+    counterfactual_keeps_adverse: Any = False
 
 
 def _policy_header(p: list[Problem], data: Mapping[str, Any]) -> _Header:
@@ -317,12 +319,15 @@ def _policy_header(p: list[Problem], data: Mapping[str, Any]) -> _Header:
     jurisdiction = data.get("jurisdiction", "cn")
     if not _known(jurisdiction, ("cn", "us")):
         p.append(("jurisdiction", f"must be 'cn' or 'us' (got {_short(jurisdiction)})"))
+    keep = data.get("counterfactual_keeps_adverse", False)
+    if not isinstance(keep, bool):
+        p.append(("counterfactual_keeps_adverse", f"must be true or false (got {_short(keep)})"))
     scale: Scale | None = None
     try:
         scale = Scale.from_dict(data.get("scale", {}), path="scale")
     except InvalidInputError as exc:
         p.extend(exc.problems)
-    return _Header(base, retention, lookback, scale, clock, jurisdiction)
+    return _Header(base, retention, lookback, scale, clock, jurisdiction, keep)
 
 
 def _rules(p: list[Problem], raw_rules: Any) -> list[CompiledRule]:
@@ -511,6 +516,7 @@ class RulePolicy:
                 security_lookback_days=header.security_lookback_days,
                 retention_clock=header.retention_clock,
                 jurisdiction=header.jurisdiction,
+                counterfactual_keeps_adverse=header.counterfactual_keeps_adverse,
             ),
             rules=tuple(rules),
             document=document,
