@@ -161,28 +161,35 @@ def _histories(
         end = cols["history_end"][rows].astype("datetime64[D]").astype("datetime64[M]")
         shift = a_month - (end.astype(np.int64) + _EPOCH_MONTH)
         width = cp.shape[1]
-        lv = _LEVEL[np.minimum(cp, 127)]
-        back = shift[:, None] + np.arange(width - 1, -1, -1)[None, :]
+        lv = np.take(_LEVEL, cp, mode="clip")  # checked symbols: clipping changes nothing
         # the latest month that was, or may have been, delinquent (padding is unknown)
         mark = lv != 0
         found = mark.any(axis=1)
         last = width - 1 - np.argmax(mark[:, ::-1], axis=1)
         rec = np.where(found, shift + width - 1 - last, shift + width)
         np.minimum.at(recency, gh, rec)
-        p_last = _PERIODS[np.minimum(cp[:, -1], 127)]
+        p_last = np.take(_PERIODS, cp[:, -1], mode="clip")
         np.maximum.at(periods, gh, p_last.astype(np.int64))
         known = lv >= 0
-        in60 = known & (back < 60)
-        in24 = known & (back < 24)
+        # a column is inside the last N months when its months back (shift + width - 1 - c)
+        # are fewer than N: c >= width - N + shift
+        col = np.arange(width)
+        in60 = (
+            known
+            if width + int(shift.max()) <= 60
+            else known & (col >= width - 60 + shift[:, None])
+        )
+        in24 = known & (col >= width - 24 + shift[:, None])
         worst60 = _max_at(n, gh, np.where(in60, lv, -1).max(axis=1))
         worst24 = _max_at(n, gh, np.where(in24, lv, -1).max(axis=1))
         bad = in24 & (lv >= LIAN_LEVEL)
-        months = bad.sum(axis=1)
+        months = np.count_nonzero(bad, axis=1)
+        bad_t = np.ascontiguousarray(bad[:, max(0, width - 24) :].T)  # one row per month
         run = np.zeros(rows.size, dtype=np.int64)
         longest = np.zeros(rows.size, dtype=np.int64)
-        for c in range(max(0, width - 24), width):  # the months before are outside 24
+        for month in bad_t:  # the months before are outside the 24
             run += 1
-            run *= bad[:, c]
+            run *= month
             np.maximum(longest, run, out=longest)
         n_lian += np.bincount(gh, weights=(longest >= 3) | (months >= 6), minlength=n)
         lian_known[gh[in24.any(axis=1)]] = True
