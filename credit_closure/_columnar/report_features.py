@@ -161,40 +161,49 @@ def _histories(
         end = cols["history_end"][rows].astype("datetime64[D]").astype("datetime64[M]")
         shift = a_month - (end.astype(np.int64) + _EPOCH_MONTH)
         width = cp.shape[1]
-        lv = np.take(_LEVEL, cp, mode="clip")  # checked symbols: clipping changes nothing
-        # the latest month that was, or may have been, delinquent (padding is unknown)
-        mark = lv != 0
-        found = mark.any(axis=1)
-        last = width - 1 - np.argmax(mark[:, ::-1], axis=1)
-        rec = np.where(found, shift + width - 1 - last, shift + width)
-        np.minimum.at(recency, gh, rec)
-        p_last = np.take(_PERIODS, cp[:, -1], mode="clip")
-        np.maximum.at(periods, gh, p_last.astype(np.int64))
-        known = lv >= 0
-        # a column is inside the last N months when its months back (shift + width - 1 - c)
-        # are fewer than N: c >= width - N + shift
-        col = np.arange(width)
-        in60 = (
-            known
-            if width + int(shift.max()) <= 60
-            else known & (col >= width - 60 + shift[:, None])
-        )
-        in24 = known & (col >= width - 24 + shift[:, None])
-        worst60 = _max_at(n, gh, np.where(in60, lv, -1).max(axis=1))
-        worst24 = _max_at(n, gh, np.where(in24, lv, -1).max(axis=1))
-        bad = in24 & (lv >= LIAN_LEVEL)
-        months = np.count_nonzero(bad, axis=1)
-        bad_t = np.ascontiguousarray(bad[:, max(0, width - 24) :].T)  # one row per month
-        run = np.zeros(rows.size, dtype=np.int64)
-        longest = np.zeros(rows.size, dtype=np.int64)
-        for month in bad_t:  # the months before are outside the 24
+        # month-major levels (one row of all accounts per month: fast 1-D passes); the
+        # symbols were checked, so every code point is below 128
+        lev = _LEVEL[np.ascontiguousarray(cp.astype(np.uint8).T)]
+        t24 = width - 24 + shift  # a column is in the last N months from width - N + shift
+        t60 = width - 60 + shift
+        k = rows.size
+        last = np.full(k, -1, dtype=np.int64)  # latest month that was or may have been bad
+        w24 = np.full(k, -1, dtype=np.int8)
+        w60 = np.full(k, -1, dtype=np.int8)
+        known24 = np.zeros(k, dtype=bool)
+        months = np.zeros(k, dtype=np.int64)
+        run = np.zeros(k, dtype=np.int64)
+        longest = np.zeros(k, dtype=np.int64)
+        for c in range(width):
+            lv = lev[c]
+            last[lv != 0] = c
+            known = lv >= 0
+            inside = known & (c >= t60)
+            np.maximum(w60, np.where(inside, lv, -1), out=w60)
+            if c < width - 24 + int(shift.min()):
+                continue  # no account has this column in its last 24 months
+            inside = known & (c >= t24)
+            np.maximum(w24, np.where(inside, lv, -1), out=w24)
+            known24 |= inside
+            bad = inside & (lv >= LIAN_LEVEL)
+            months += bad
             run += 1
-            run *= month
+            run *= bad
             np.maximum(longest, run, out=longest)
+        rec = np.where(last >= 0, shift + width - 1 - last, shift + width)
+        np.minimum.at(recency, gh, rec)
+        np.maximum.at(periods, gh, _PERIODS[_last_code(cp)].astype(np.int64))
+        worst60 = _max_at(n, gh, w60)
+        worst24 = _max_at(n, gh, w24)
         n_lian += np.bincount(gh, weights=(longest >= 3) | (months >= 6), minlength=n)
-        lian_known[gh[in24.any(axis=1)]] = True
+        lian_known[gh[known24]] = True
 
     return worst24, worst60, n_lian, lian_known
+
+
+def _last_code(cp: np.ndarray) -> np.ndarray:
+    """The code point of every history's last month (checked: below 128)."""
+    return cp[:, -1].astype(np.uint8)
 
 
 def _records(out: np.ndarray, v2: V2Data, g: np.ndarray, start60: _dt.date) -> None:
