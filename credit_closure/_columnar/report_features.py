@@ -161,33 +161,66 @@ def _histories(
         end = cols["history_end"][rows].astype("datetime64[D]").astype("datetime64[M]")
         shift = a_month - (end.astype(np.int64) + _EPOCH_MONTH)
         width = cp.shape[1]
-        lv = _LEVEL[np.minimum(cp, 127)]
-        back = shift[:, None] + np.arange(width - 1, -1, -1)[None, :]
-        # the latest month that was, or may have been, delinquent (padding is unknown)
-        mark = lv != 0
-        found = mark.any(axis=1)
-        last = width - 1 - np.argmax(mark[:, ::-1], axis=1)
-        rec = np.where(found, shift + width - 1 - last, shift + width)
+        # month-major levels (one row of all accounts per month: fast 1-D passes); the
+        # symbols were checked, so every code point is below 128
+        lev = _LEVEL[np.ascontiguousarray(cp.astype(np.uint8).T)]
+        k = rows.size
+        last = np.empty(k, dtype=np.int64)  # latest month that was or may have been bad
+        w24 = np.empty(k, dtype=np.int8)
+        w60 = np.empty(k, dtype=np.int8)
+        lian = np.empty(k, dtype=bool)
+        # the histories that end the same number of months before as_of share their windows
+        # (usually one or two groups): each group is a few reductions over months
+        for sh in np.unique(shift).tolist():
+            sel = shift == sh
+            block = lev if sel.all() else lev[:, sel]
+            got = _window_stats(block, width, sh)
+            if block is lev:
+                last, w24, w60, lian = got
+            else:
+                last[sel], w24[sel], w60[sel], lian[sel] = got
+        known24 = w24 >= 0
+        rec = np.where(last >= 0, shift + width - 1 - last, shift + width)
         np.minimum.at(recency, gh, rec)
-        p_last = _PERIODS[np.minimum(cp[:, -1], 127)]
-        np.maximum.at(periods, gh, p_last.astype(np.int64))
-        known = lv >= 0
-        in60 = known & (back < 60)
-        in24 = known & (back < 24)
-        worst60 = _max_at(n, gh, np.where(in60, lv, -1).max(axis=1))
-        worst24 = _max_at(n, gh, np.where(in24, lv, -1).max(axis=1))
-        bad = in24 & (lv >= LIAN_LEVEL)
-        months = bad.sum(axis=1)
-        run = np.zeros(rows.size, dtype=np.int64)
-        longest = np.zeros(rows.size, dtype=np.int64)
-        for c in range(max(0, width - 24), width):  # the months before are outside 24
-            run += 1
-            run *= bad[:, c]
-            np.maximum(longest, run, out=longest)
-        n_lian += np.bincount(gh, weights=(longest >= 3) | (months >= 6), minlength=n)
-        lian_known[gh[in24.any(axis=1)]] = True
+        np.maximum.at(periods, gh, _PERIODS[_last_code(cp)].astype(np.int64))
+        worst60 = _max_at(n, gh, w60)
+        worst24 = _max_at(n, gh, w24)
+        n_lian += np.bincount(gh, weights=lian, minlength=n)
+        lian_known[gh[known24]] = True
 
     return worst24, worst60, n_lian, lian_known
+
+
+def _window_stats(
+    lev: np.ndarray, width: int, shift: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Histories whose last month is ``shift`` months before as_of's (``lev``: their levels,
+    one row per month, -1 unknown): the column of the latest month that was or may have
+    been delinquent (-1 none), the worst level in 24 and in 60 months (-1 none known) and
+    whether each is 连三累六 in the 24 months (the scalar ``_history``)."""
+    k = lev.shape[1]
+    mark = lev != 0
+    found = mark.any(axis=0)
+    last = np.where(found, width - 1 - np.argmax(mark[::-1], axis=0), -1)
+    none = np.full(k, -1, dtype=np.int8)
+    c24 = max(0, width - 24 + shift)  # the first column inside the last 24 months
+    c60 = max(0, width - 60 + shift)
+    w24 = lev[c24:].max(axis=0) if c24 < width else none
+    w60 = lev[c60:].max(axis=0) if c60 < width else none
+    bad = lev[c24:] >= LIAN_LEVEL
+    months = np.count_nonzero(bad, axis=0)
+    run = np.zeros(k, dtype=np.int64)
+    longest = np.zeros(k, dtype=np.int64)
+    for month in bad:
+        run += 1
+        run *= month
+        np.maximum(longest, run, out=longest)
+    return last, w24, w60, (longest >= 3) | (months >= 6)
+
+
+def _last_code(cp: np.ndarray) -> np.ndarray:
+    """The code point of every history's last month (checked: below 128)."""
+    return cp[:, -1].astype(np.uint8)
 
 
 def _records(out: np.ndarray, v2: V2Data, g: np.ndarray, start60: _dt.date) -> None:

@@ -16,8 +16,10 @@ This module is the one source of truth about features. :data:`FEATURES` says, pe
 what it means and what every engine needs to know (its reason code, whether it is an exact
 sum, a count of closure acts, or read from activity records); the derived constants
 (:data:`FEATURE_NAMES`, :data:`FEATURE_INDEX`, :data:`N_FEATURES`, :data:`SUMMED_INDEX`,
-:data:`ACTIVITY_INDEX`, :data:`CLOSURE_ACT_FEATURES`, :data:`FEATURE_REASONS`) are what the
-engines read, never a literal count or position.
+:data:`ACTIVITY_INDEX`, :data:`REPORT_INDEX`, :data:`CLOSURE_ACT_FEATURES`,
+:data:`FEATURE_REASONS`) are what the engines read, never a literal count or position. The
+features read from contract v2 report data are defined in
+:mod:`credit_closure._scoring.report_features` and appended by :func:`extract`.
 
 :func:`extract` is the scalar reference. Its twins compute the same features, to the last
 bit, for many subjects at once and must change with it:
