@@ -72,6 +72,7 @@ EVENTS = {
     "CURRENT_OVERDUE",
     "UNSCORABLE_FILE",
     "THIN_FILE",
+    "NO_OPEN_REVOLVING",  # a state of the file (no open revolving line), not a quantity
 }
 DIRECTION_WORDS = ("过高", "较高", "过多", "较多", "较少", "较短", "接近或达到上限", "减少")
 
