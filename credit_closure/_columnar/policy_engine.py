@@ -128,7 +128,7 @@ def policy_features(
     open_like = (st == _S["open"]) | (st == _S["suspended"])
     undraw = st == _S["suspended"]
     ended = ~open_like
-    d12 = day_number(months_before(as_of, 12))
+    w12 = day_number(months_before(as_of, 12))
     d24 = day_number(months_before(as_of, 24))
     d_ret = day_number(months_before(as_of, config.retention_months))
     d_us = day_number(months_before(as_of, US_RETENTION_MONTHS))
@@ -176,7 +176,7 @@ def policy_features(
     settled = he & np.isin(acc["ev_kind"], _settlement_codes())
     rev24 = in24 & rev & ~settled
     _put(out, "n_revolving_closures_24m", _count(rev24, g, n).astype(float))
-    _put(out, "n_revolving_closures_12m", _count(rev24 & (c_day > d12), g, n).astype(float))
+    _put(out, "n_revolving_closures_12m", _count(rev24 & (c_day > w12), g, n).astype(float))
 
     # ---- adverse endings and their retention clock ----
     term = acc["ev_termination"]

@@ -223,7 +223,53 @@ def _count_inquiries(days: list[_dt.date], merge: bool) -> float:
     return n
 
 
-def policy_pass(  # noqa: C901 - one pass, mirrored by the numpy twin
+def _retained(
+    acc: Any,
+    ev: Any,
+    charged: bool,
+    day: _dt.date | None,
+    owed: float | None,
+    config: Any,
+    d_ret: _dt.date,
+    d_us: _dt.date,
+) -> bool:
+    """Whether an adverse ending still counts under the retention clock of ``config``."""
+    if config.jurisdiction == "us":
+        start = acc.first_delinquency_on if acc.first_delinquency_on else day
+        return start is None or start > d_us
+    if config.retention_clock == "end_of_bad_act" and owed is not None:
+        end = day
+        paid = acc.last_payment_on
+        if paid is not None and (end is None or paid > end):
+            end = paid
+        return owed > 0 or end is None or end > d_ret
+    # closed_on: exactly n_adverse_endings
+    if charged and (acc.closed_on is None or acc.closed_on > d_ret):
+        return True
+    return ev is not None and ev.termination in _ADVERSE_TERM and ev.closed_on > d_ret
+
+
+def _inquiries(
+    profile: CreditProfile, d3: _dt.date, d6: _dt.date, d12: _dt.date, us: bool
+) -> tuple[float, float, float]:
+    """credit_inquiries_3m, _6m and _12m (``us``: rate-shopping runs merged)."""
+    runs: tuple[list[_dt.date], list[_dt.date], list[_dt.date]] = ([], [], [])
+    counts = [0.0, 0.0, 0.0]
+    for q in profile.inquiries:
+        if q.kind in CREDIT_INQUIRY_KINDS and q.on > d12:
+            d = q.on
+            merge = us and q.kind in RATE_SHOPPING_KINDS
+            for k, start in enumerate((d12, d6, d3)):
+                if d > start:
+                    if merge:
+                        runs[k].append(d)
+                    else:
+                        counts[k] += 1.0
+    c12, c6, c3 = (counts[k] + _count_inquiries(runs[k], True) for k in range(3))
+    return c3, c6, c12
+
+
+def policy_pass(
     profile: CreditProfile,
     as_of: _dt.date,
     config: Any,
@@ -235,7 +281,6 @@ def policy_pass(  # noqa: C901 - one pass, mirrored by the numpy twin
     starts of the 3, 6, 12, 24 month, retention and us-retention windows)."""
     d3, d6, d12, d24, d_ret, d_us = windows
     events = {ev.account_id: ev for ev in profile.closures if not (plan and ev.account_id in plan)}
-    clock = config.retention_clock
     us = config.jurisdiction == "us"
     num: list[float] = []
     den: list[float] = []
@@ -289,23 +334,8 @@ def policy_pass(  # noqa: C901 - one pass, mirrored by the numpy twin
         day = ev.closed_on if ev is not None else acc.closed_on
         charged = status in _CHARGED
         by_event = ev is not None and ev.termination in _ADVERSE_TERM
-        if charged or by_event:
-            # an adverse ending (n_adverse_endings' population) and its retention clock
-            if us:
-                start = acc.first_delinquency_on if acc.first_delinquency_on else day
-                keep = start is None or start > d_us
-            elif clock == "end_of_bad_act" and owed is not None:
-                end = day
-                paid = acc.last_payment_on
-                if paid is not None and (end is None or paid > end):
-                    end = paid
-                keep = owed > 0 or end is None or end > d_ret
-            else:  # closed_on: exactly n_adverse_endings
-                keep = (charged and (acc.closed_on is None or acc.closed_on > d_ret)) or (
-                    by_event and ev is not None and ev.closed_on > d_ret
-                )
-            if keep:
-                adverse += 1.0
+        if (charged or by_event) and _retained(acc, ev, charged, day, owed, config, d_ret, d_us):
+            adverse += 1.0  # an adverse ending (n_adverse_endings' population), still on file
         if day is None or not day > d24:
             continue
         # ---- a closure in the 24-month window ----
@@ -322,26 +352,7 @@ def policy_pass(  # noqa: C901 - one pass, mirrored by the numpy twin
     den_sum = math.fsum(den)
     util = math.fsum(num) / den_sum if den_sum > 0 else NAN
 
-    q3: list[_dt.date] = []
-    q6: list[_dt.date] = []
-    q12: list[_dt.date] = []
-    other3 = other6 = other12 = 0.0
-    for q in profile.inquiries:
-        if q.kind in CREDIT_INQUIRY_KINDS and q.on > d12:
-            d = q.on
-            if us and q.kind in RATE_SHOPPING_KINDS:
-                q12.append(d)
-                if d > d6:
-                    q6.append(d)
-                    if d > d3:
-                        q3.append(d)
-            else:
-                other12 += 1.0
-                if d > d6:
-                    other6 += 1.0
-                    if d > d3:
-                        other3 += 1.0
-
+    q3, q6, q12 = _inquiries(profile, d3, d6, d12, us)
     return (
         util,
         line_max if line_max > -math.inf else NAN,
@@ -349,9 +360,9 @@ def policy_pass(  # noqa: C901 - one pass, mirrored by the numpy twin
         n_rev12,
         n_rev24,
         n_delq24,
-        other3 + _count_inquiries(q3, True),
-        other6 + _count_inquiries(q6, True),
-        other12 + _count_inquiries(q12, True),
+        q3,
+        q6,
+        q12,
         adverse,
         float(worst) if worst >= 0 else NAN,
     )
