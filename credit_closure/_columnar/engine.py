@@ -229,10 +229,33 @@ def _add_cf_security(
     _add_security(F_cf, cf, cf_act, subjects.size, as_of, config)
 
 
-def _report(prep: _Prepared, as_of: _dt.date) -> np.ndarray:
+def _report(prep: _Prepared, as_of: _dt.date, needed: bool = True) -> np.ndarray:
     """The report features of the batch (``FeatureSpec.from_report``): computed once, here,
-    for both engines; the counterfactual's are the same rows."""
+    for both engines; the counterfactual's are the same rows. A scorer that reads none of
+    them (``needed`` false: the default policies, say) gets ``NaN`` without the work."""
+    if not needed:
+        from credit_closure._scoring.features import REPORT_INDEX
+
+        return np.full((prep.n, len(REPORT_INDEX)), np.nan)
     return report_features_columnar(prep.acc, prep.v2, prep.n, as_of)
+
+
+def _reads_report(scorer: Any) -> bool:
+    """Whether a rule scorer's rules or conditions, or a scorecard's inputs, read a report
+    feature (anything else: assume it does)."""
+    from credit_closure._scoring.features import REPORT_INDEX
+
+    report = set(REPORT_INDEX)
+    if isinstance(scorer, RuleScorer):
+        for rule in scorer.policy.rules:
+            used = {rule.index} | {c.feature_index for c in (*rule.when, *rule.when_any)}
+            if used & report:
+                return True
+        return False
+    table = getattr(scorer, "_table", None)
+    if table is not None:
+        return any(row[0] == 0 and row[1] in report for row in table)
+    return True  # pragma: no cover - only the built-in scorers reach the engines
 
 
 _KERNEL_RULES: weakref.WeakKeyDictionary[RuleScorer, Any] = weakref.WeakKeyDictionary()
@@ -273,7 +296,7 @@ def _score_rules_compiled(
         _LENDER,
         scorer,
         compiled,
-        report=_report(prep, as_of),
+        report=_report(prep, as_of, _reads_report(scorer)),
     )
     scale = scorer.scale
     # few distinct log-odds values (rule steps): the scale's Python code once per value
@@ -307,10 +330,11 @@ def _score_rules_compiled(
 # LogisticScorer, vectorised
 # ------------------------------------------------------------------------------------------
 def _features_pair(
-    prep: _Prepared, as_of: _dt.date, compiled: bool
+    prep: _Prepared, as_of: _dt.date, compiled: bool, report_needed: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The features of every subject (the default extractor, as ``LogisticScorer`` uses),
-    the subjects with closures to undo and their counterfactual features."""
+    the subjects with closures to undo and their counterfactual features (the report
+    features ``NaN`` unless ``report_needed``)."""
     from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
     from credit_closure._scoring.features import DEFAULT_CONFIG
 
@@ -331,7 +355,7 @@ def _features_pair(
             None,
             None,
             features=True,
-            report=_report(prep, as_of),
+            report=_report(prep, as_of, report_needed),
         )
         has = np.flatnonzero(~np.isnan(res["cf_log_odds"]))
         F, F_cf = res["features"], res["cf_features"][has]
@@ -340,7 +364,7 @@ def _features_pair(
             subjects, cf = _counterfactual(prep, as_of)
             _add_cf_security(F_cf, prep, subjects, cf, as_of, DEFAULT_CONFIG)
         return F, has, F_cf
-    report = _report(prep, as_of)
+    report = _report(prep, as_of, report_needed)
     F = compute_features(prep.acc, prep.inq, prep.n, as_of, DEFAULT_CONFIG, report)
     _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, DEFAULT_CONFIG)
     subjects, cf = _counterfactual(prep, as_of)
@@ -539,7 +563,7 @@ def _score_logistic(
     attribute_bins = _attribute_bins(prep, scorer, p)
     p.raise_if()
     if any(row[0] == 0 for row in scorer._table):
-        F, cf_subjects, F_cf = _features_pair(prep, as_of, compiled)
+        F, cf_subjects, F_cf = _features_pair(prep, as_of, compiled, _reads_report(scorer))
     else:
         F, cf_subjects, F_cf = np.empty((n, 0)), np.empty(0, dtype=np.int64), np.empty((0, 0))
     bins = _logistic_bins(scorer, F, None, attribute_bins)
@@ -581,7 +605,7 @@ def _score_rules(
     memo: dict[float, tuple[float, float, int, int]],
 ) -> dict[str, np.ndarray]:
     config = scorer.policy.feature_config
-    report = _report(prep, as_of)
+    report = _report(prep, as_of, _reads_report(scorer))
     F = compute_features(prep.acc, prep.inq, prep.n, as_of, config, report)
     _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, config)
     rp = _rule_pass(F, scorer)
