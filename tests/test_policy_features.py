@@ -312,7 +312,9 @@ class TestRetention:
         doc = {**doc, "retention_clock": "end_of_bad_act", "jurisdiction": "us"}
         cfg = RulePolicy.from_dict(doc).feature_config
         assert (cfg.retention_clock, cfg.jurisdiction) == ("end_of_bad_act", "us")
-        assert RuleScorer.default().policy.feature_config.retention_clock == "closed_on"
+        # the default policy v2 counts from the end of the bad act; version 1 from closed_on
+        assert RuleScorer.default().policy.feature_config.retention_clock == "end_of_bad_act"
+        assert RuleScorer(policy="v1").policy.feature_config.retention_clock == "closed_on"
         with pytest.raises(InvalidInputError) as e:
             RulePolicy.from_dict({**doc, "retention_clock": "never", "jurisdiction": "uk"})
         paths = {path for path, _ in e.value.problems}
@@ -487,7 +489,8 @@ class TestCounterfactualKeepsAdverseEndings:
         from credit_closure import assess
 
         assert assess(p, as_of=AS_OF, scorer=scorer).closure_impact == 0.0
-        assert assess(p, as_of=AS_OF, scorer=RuleScorer.default()).closure_impact != 0.0
+        # version 1 reopens it (the default policy v2 sets the header field)
+        assert assess(p, as_of=AS_OF, scorer=RuleScorer(policy="v1")).closure_impact != 0.0
         from credit_closure.columnar import score_columnar
 
         t = profiles_to_tables([p])

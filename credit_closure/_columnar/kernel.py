@@ -14,11 +14,9 @@ rule scorer, the scale's own Python code once per distinct log-odds value (see
 functions as Python's ``math`` module. The numba import and the other compiled helpers live
 in :mod:`credit_closure._columnar.compiled`; this module holds the rule and feature kernel.
 
-The kernel is compiled by numba the first time it is used in a process and cached on disk
-(numba's ``cache=True``: next to this module, or in numba's user cache directory when that is
-not writable), so later processes load it in well under a second. Without numba the numpy
-engine (:mod:`credit_closure._columnar.numpy_engine`) computes the same results, more slowly.
-``tests/test_columnar.py`` checks both engines against ``assess()``.
+numba compiles the kernel on first use and caches it on disk (``cache=True``), so later
+processes load it in well under a second; without numba the numpy engine computes the same
+results, more slowly (``tests/test_columnar.py`` checks both against ``assess()``).
 """
 
 from __future__ import annotations
@@ -380,16 +378,13 @@ F_N_DELEVERAGING_CLOSURES_12M = FEATURE_INDEX["n_deleveraging_closures_12m"]
 F_N_OPEN_ACCOUNTS = FEATURE_INDEX["n_open_accounts"]
 #: The security features (``FeatureSpec.needs_activity``): 0 without activity records.
 _ACTIVITY = ACTIVITY_INDEX
-#: The default policy v2 features (issue 15): computed vectorised before the kernel runs
-#: (``policy_engine.policy_matrices``) and copied into each subject's features here.
+#: Copied in, computed before the kernel runs: policy v2 features (``policy_matrices``), and
+#: the report features from the first (``from_report``, the last block; ``report_features``).
 _POLICY = POLICY_INDEX
-#: The first of the report features (``FeatureSpec.from_report``, the last block): copied
-#: from the ``report`` columns computed once per batch (``_columnar/report_features.py``).
 _REPORT0 = REPORT_INDEX[0]
-# numba freezes module globals such as _ACTIVITY and N_FEATURES into the compiled kernel and
-# keys its disk cache on THIS file only: a feature added in _scoring/features.py (even an
-# activity feature, like security_verification of policy v2) must come with an edit here,
-# or a stale cached kernel leaves the new column unwritten.
+# numba freezes module globals (_ACTIVITY, N_FEATURES ...) into the kernel and keys its disk
+# cache on THIS file only: a feature added in _scoring/features.py must come with an edit
+# here, or a stale cached kernel leaves the new column unwritten.
 
 
 @_njit
@@ -440,10 +435,8 @@ def _kernel(  # noqa: C901
     accounts closed after ``days[DAY_COUNTERFACTUAL]`` read as open again at their last limit
     and balance, without their closure. One function, so that nothing is passed per subject.
 
-    ``accounts`` (:class:`AccountArrays`), ``inquiries`` (:class:`InquiryArrays`), ``codes``
-    (:class:`~credit_closure._columnar.codes.KernelCodes`), ``rules`` (:class:`RuleArrays`) and
-    ``out`` (:class:`KernelOutputs`) are namedtuples, unpacked once here (numba passes them as
-    structs: the loops below read plain local arrays, as with a flat signature).
+    ``accounts``, ``inquiries``, ``codes``, ``rules`` and ``out`` are namedtuples, unpacked once
+    here (numba passes them as structs: the loops below read plain local arrays).
     """
     nan = np.nan
     (
@@ -934,9 +927,8 @@ def score_subjects(
     matrices of the subjects (``features``) and of their counterfactuals (``cf_features``,
     rows of subjects with no closure to undo left unset). With ``scorer=None`` no rule is
     applied (features only). ``config``: the feature extractor's parameters (by default the
-    scorer's, else the default ones), read by the policy v2 features.
-    applied (features only). ``report``: the ``(n, len(REPORT_INDEX))`` report features of
-    the subjects (``report_features_columnar``), ``NaN`` when not given.
+    scorer's), read by the policy v2 features; ``report``: the ``(n, len(REPORT_INDEX))``
+    report features (``report_features_columnar``), ``NaN`` when not given.
     """
     if scorer is None or compiled is None:
         compiled = _NO_RULES

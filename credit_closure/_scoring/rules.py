@@ -638,7 +638,7 @@ class RuleScorer:
         >>> scorer.version
         'default@2026.12.0'
         >>> [r.id for r in scorer.policy.rules][:3]
-        ['R2', 'R2b', 'R3']
+        ['R2', 'R2b', 'R2c']
         >>> RuleScorer(policy="v1").version
         'default@2026.11.0'
     """
