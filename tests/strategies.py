@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from credit_closure import (
     AccountStatus,
     ClosureInitiator,
+    ClosureKind,
     ClosureReason,
     CreditAccount,
     CreditProfile,
@@ -273,6 +274,11 @@ def scoring_accounts(
         worst_dpd_24m=worst,
         months_delinquent_24m=months,
         max_consecutive_delinquent_24m=consec,
+        # contract v2 dates the policy v2 retention clocks read (issue 15)
+        first_delinquency_on=draw(
+            st.one_of(st.none(), when.map(lambda d: d if opened is None else max(d, opened)))
+        ),
+        last_payment_on=draw(st.one_of(st.none(), when)),
     )
     event = None
     if V1_STATUS[status] is not AccountStatus.OPEN and draw(st.booleans()):
@@ -289,6 +295,7 @@ def scoring_accounts(
             balance_at_closure=draw(st.one_of(maybe_amount, st.just(balance))),
             limit_at_closure=draw(st.one_of(maybe_amount, st.just(limit))),
             worst_dpd_6m_before=draw(maybe_dpd),
+            kind=draw(st.one_of(st.none(), st.sampled_from(list(ClosureKind)))),
         )
     return acc, event
 
@@ -457,6 +464,9 @@ def policy_documents(
             st.one_of(st.sampled_from([-3.912023005428146, -2.0, 0.0]), st.floats(-6, 3))
         ),
         "retention_months": retention if retention is not None else 60,
+        "retention_clock": draw(st.sampled_from(["closed_on", "end_of_bad_act"])),
+        "jurisdiction": draw(st.sampled_from(["cn", "us"])),
+        "counterfactual_keeps_adverse": draw(st.booleans()),
         "scale": {
             "base_points": 600,
             "base_odds": 50,

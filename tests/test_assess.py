@@ -345,6 +345,9 @@ class TestProperties:
     def test_clean_voluntary_closure_never_a_reason(self, p: CreditProfile, day: dt.date) -> None:
         """Adding a clean, paid-off voluntary closure never adds a reason code of its own."""
         assume(not any(a.account_id == "v" for a in p.accounts))
+        # policy v2: an empty file is unscorable (R10e); with any account on file it is scored,
+        # and R2c (no open revolving line) reads the file, not the closure
+        assume(p.accounts)
         acc = CreditAccount(
             account_id="v",
             product="installment",

@@ -34,7 +34,8 @@ class TestAssessCommand:
             capsys,
         )
         assert code == 0 and err == ""
-        assert "decision: DECLINE" in out and "[CLOSED_AFTER_DELINQUENCY]" in out
+        # policy v2: the closed line owing counts at its last limit (549.5, refer)
+        assert "decision: REFER" in out and "[CLOSED_AFTER_DELINQUENCY]" in out
 
     def test_chinese(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--lang zh prints Chinese labels and reasons."""

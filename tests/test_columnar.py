@@ -30,7 +30,13 @@ from credit_closure import (
     RuleScorer,
     assess,
 )
-from credit_closure._columnar import ENUM_CODES, compute_features, group_sum, prepare_batch
+from credit_closure._columnar import (
+    ENUM_CODES,
+    compute_features,
+    group_sum,
+    prepare_batch,
+    report_features_columnar,
+)
 
 # module objects: the engine switch (_HAVE_NUMBA) is set where the code reads it; the kernel's
 # compiled entry points are called directly (importing the kernel imports numba)
@@ -57,7 +63,8 @@ class TestEqualityWithAssess:
         prep = prepare_batch(
             tables["accounts"], tables["closures"], tables["inquiries"], None, AS_OF
         )
-        F = compute_features(prep.acc, prep.inq, prep.n, AS_OF, DEFAULT_CONFIG)
+        report = report_features_columnar(prep.acc, prep.v2, prep.n, AS_OF)
+        F = compute_features(prep.acc, prep.inq, prep.n, AS_OF, DEFAULT_CONFIG, report)
         index = {s: i for i, s in enumerate(prep.subjects)}
         F = F[[index[p.subject_id] for p in portfolio]]
         E = np.array([extract(p, AS_OF) for p in portfolio])
@@ -184,12 +191,14 @@ class TestEngines:
                 scorer,
                 _columnar_kernel.compile_rules(scorer),
                 features=True,
+                report=report_features_columnar(prep.acc, prep.v2, prep.n, AS_OF),
             )
         finally:
             _columnar_compiled._HAVE_NUMBA = saved
         index = {s: i for i, s in enumerate(prep.subjects)}
         F = res["features"][[index[p.subject_id] for p in portfolio]]
-        E = np.array([extract(p, AS_OF) for p in portfolio])
+        # the kernel reads the scorer's feature settings (policy v2: its retention clock)
+        E = np.array([extract(p, AS_OF, scorer.policy.feature_config) for p in portfolio])
         for j, name in enumerate(FEATURE_NAMES):
             assert _feature_equal(F[:, j], E[:, j]).all(), name
 

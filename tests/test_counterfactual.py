@@ -17,7 +17,7 @@ from strategies import AS_OF, profiles, scoring_profiles
 
 from credit_closure import CreditProfile, LogisticScorer, RuleScorer, assess
 from credit_closure._scoring import counterfactual
-from credit_closure._scoring.assess import MAX_REASONS, _rank, resolved
+from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS, MAX_REASONS, _rank, resolved
 from credit_closure._scoring.features import (
     FeatureConfig,
     extract,
@@ -78,6 +78,13 @@ def test_closure_impact_same_on_both_paths(profile: CreditProfile) -> None:
         r = resolved(scorer)
         assert r.cf_probability is not None
         cf = counterfactual(profile, AS_OF)
+        cfg = getattr(getattr(scorer, "policy", None), "feature_config", None)
+        if cfg is not None and cfg.counterfactual_keeps_adverse:  # default policy v2
+            from credit_closure._scoring.features import reopened_profile
+
+            start = months_before(AS_OF, CLOSURE_IMPACT_MONTHS)
+            plan = reopen_plan(profile, start, True)
+            cf = reopened_profile(profile, plan) if plan else None
         want = None if cf is None else scorer.probability_of_default(cf, AS_OF)
         got = r.counterfactual_probability(profile, AS_OF)
         assert (got is None) == (want is None)

@@ -528,7 +528,9 @@ class TestCli:
         f.write_text(json.dumps(doc), encoding="utf-8")
         assert main(["what-if", str(f), "--close", "cc1", "--on", AS_OF]) == 0
         out = capsys.readouterr().out
-        assert "e-3c51" in out and "UTILIZATION_HIGH" in out
+        # policy v2: the closed card keeps its limit while it owes (util_revolving), so the
+        # move is the balance left on a closed account
+        assert "e-3c51" in out and "CLOSED_WITH_BALANCE" in out
 
 
 def test_chinese_render_has_chinese_gate_evidence() -> None:

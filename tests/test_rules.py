@@ -295,6 +295,9 @@ class TestDefaultPolicy:
                     "worst_dpd_6m_before": 0,
                 }
             )
+        # an open card: policy v2's R2c reads a file with no open revolving line
+        accs.append({"account_id": "c", "product": "credit_card", "status": "open",
+                     "opened_on": "2012-01-01", "credit_limit": 50000, "balance": 0})  # fmt: skip
         a = assess({"subject_id": "s", "accounts": accs, "closures": evs}, as_of=self.AS_OF)
         assert a.decision == "refer" and a.reasons == ()
         assert [t.code for t in a.triggers] == ["FREQUENT_CLOSURES_REVIEW"]

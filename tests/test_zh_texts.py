@@ -56,6 +56,10 @@ DIRECTIONAL = {
     "RECENT_CLOSURE",
     "CLOSED_SHARE",
     "FEW_OPEN_ACCOUNTS",
+    "GUARANTEES_HIGH",
+    "RECENT_DELINQUENCY",
+    "ONLINE_LENDERS",
+    "GUARANTEE_LIABILITY",
 }
 #: Reasons about an event that happened (its presence is the factor): no direction to state.
 EVENTS = {
@@ -72,6 +76,13 @@ EVENTS = {
     "CURRENT_OVERDUE",
     "UNSCORABLE_FILE",
     "THIN_FILE",
+    "NO_OPEN_REVOLVING",
+    "GUARANTEE_ADVERSE",
+    "OVERDUE_NOW",
+    "LOAN_CLASSIFICATION",
+    "GUARANTOR_COMPENSATION",
+    "PUBLIC_RECORD",
+    "UNDRAWABLE_LIMITS",
 }
 DIRECTION_WORDS = ("过高", "较高", "过多", "较多", "较少", "较短", "接近或达到上限", "减少")
 

@@ -16,6 +16,7 @@ from credit_closure._seams import lazy_names
 
 if TYPE_CHECKING:
     from credit_closure._columnar.codes import kernel_codes as kernel_codes
+    from credit_closure._columnar.engine import _features_pair as features_pair
     from credit_closure._columnar.numpy_engine import _LENDER as LENDER
     from credit_closure._columnar.numpy_engine import _REVOLVING as REVOLVING
     from credit_closure._columnar.numpy_engine import ENUM_CODES as ENUM_CODES
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from credit_closure._columnar.numpy_engine import compute_features as compute_features
     from credit_closure._columnar.numpy_engine import day_number as day_number
     from credit_closure._columnar.prepare import _prepare as prepare_batch
+    from credit_closure._columnar.report_features import (
+        report_features_columnar as report_features_columnar,
+    )
 
 #: seam name -> (submodule, name in that submodule)
 _SEAM: dict[str, tuple[str, str]] = {
@@ -31,9 +35,11 @@ _SEAM: dict[str, tuple[str, str]] = {
     "REVOLVING": ("numpy_engine", "_REVOLVING"),
     "compute_features": ("numpy_engine", "compute_features"),
     "day_number": ("numpy_engine", "day_number"),
+    "features_pair": ("engine", "_features_pair"),
     "group_sum": ("numpy_engine", "_group_sum"),
     "kernel_codes": ("codes", "kernel_codes"),
     "prepare_batch": ("prepare", "_prepare"),
+    "report_features_columnar": ("report_features", "report_features_columnar"),
 }
 
 __all__ = [  # the seam's names (tests/test_layout.py checks they match _SEAM)
@@ -42,9 +48,11 @@ __all__ = [  # the seam's names (tests/test_layout.py checks they match _SEAM)
     "REVOLVING",
     "compute_features",
     "day_number",
+    "features_pair",
     "group_sum",
     "kernel_codes",
     "prepare_batch",
+    "report_features_columnar",
 ]
 
 

@@ -28,8 +28,9 @@ from typing import Any
 import numpy as np
 
 from credit_closure._columnar.codes import kernel_codes, kernel_days
-from credit_closure._columnar.numpy_engine import ENUM_CODES, compute_features, day_number
+from credit_closure._columnar.numpy_engine import compute_features, day_number
 from credit_closure._columnar.prepare import _Prepared
+from credit_closure._columnar.report_features import report_features_columnar
 from credit_closure._columnar.tables import (
     _attribute_array,
     _compiled,
@@ -176,45 +177,23 @@ def _top_reasons(totals: np.ndarray, forced: np.ndarray, k: int = 4) -> list[np.
     return out
 
 
-def _counterfactual(prep: _Prepared, as_of: _dt.date) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _counterfactual(
+    prep: _Prepared, as_of: _dt.date, keep_adverse: bool = False
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Subjects with closures to undo, and their counterfactual account columns (see
     :func:`credit_closure._scoring.assess.counterfactual`)."""
+    from credit_closure._columnar.policy_engine import reopen_columns
     from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
     from credit_closure._scoring.features import months_before
 
-    acc = prep.acc
     start = day_number(months_before(as_of, CLOSURE_IMPACT_MONTHS))
-    closed = acc["status"] == ENUM_CODES["status"]["closed"]
-    day = np.where(acc["closed_known"], acc["closed"], acc["ev_day"])
-    day_known = acc["closed_known"] | acc["has_event"]
-    reopen = closed & day_known & (day > start)
-    subjects = np.flatnonzero(np.bincount(acc["g"][reopen], minlength=prep.n) > 0)
-    if subjects.size == 0:
-        return subjects, {}
-    member = np.zeros(prep.n, dtype=bool)
-    member[subjects] = True
-    rows = member[acc["g"]]
-    new_index = np.full(prep.n, -1, dtype=np.int64)
-    new_index[subjects] = np.arange(subjects.size)
-    cf = {k: v[rows].copy() for k, v in acc.items()}
-    r = reopen[rows]
-    cf["g"] = new_index[cf["g"]]
-    ev = cf["has_event"]
-    lim = cf["limit"]
-    cf["limit"] = np.where(r & ev & ~np.isnan(cf["ev_limit"]), cf["ev_limit"], lim)
-    cf["balance"] = np.where(r & ev & np.isnan(cf["balance"]), cf["ev_balance"], cf["balance"])
-    cf["status"] = np.where(r, ENUM_CODES["status"]["open"], cf["status"]).astype(np.int8)
-    cf["closed_known"] = cf["closed_known"] & ~r
-    cf["has_event"] = ev & ~r
-    return subjects, cf
+    return reopen_columns(prep.acc, prep.n, start, keep_adverse)
 
 
 def _subset_inquiries(prep: _Prepared, subjects: np.ndarray) -> dict[str, np.ndarray]:
-    member = np.full(prep.n, -1, dtype=np.int64)
-    member[subjects] = np.arange(subjects.size)
-    q = prep.inq
-    keep = member[q["g"]] >= 0
-    return {"g": member[q["g"][keep]], "on": q["on"][keep], "hard": q["hard"][keep]}
+    from credit_closure._columnar.policy_engine import subset_inquiries
+
+    return subset_inquiries(prep.inq, prep.n, subjects)
 
 
 def _add_security(
@@ -250,6 +229,35 @@ def _add_cf_security(
     _add_security(F_cf, cf, cf_act, subjects.size, as_of, config)
 
 
+def _report(prep: _Prepared, as_of: _dt.date, needed: bool = True) -> np.ndarray:
+    """The report features of the batch (``FeatureSpec.from_report``): computed once, here,
+    for both engines; the counterfactual's are the same rows. A scorer that reads none of
+    them (``needed`` false: the default policies, say) gets ``NaN`` without the work."""
+    if not needed:
+        from credit_closure._scoring.features import REPORT_INDEX
+
+        return np.full((prep.n, len(REPORT_INDEX)), np.nan)
+    return report_features_columnar(prep.acc, prep.v2, prep.n, as_of)
+
+
+def _reads_report(scorer: Any) -> bool:
+    """Whether a rule scorer's rules or conditions, or a scorecard's inputs, read a report
+    feature (anything else: assume it does)."""
+    from credit_closure._scoring.features import REPORT_INDEX
+
+    report = set(REPORT_INDEX)
+    if isinstance(scorer, RuleScorer):
+        for rule in scorer.policy.rules:
+            used = {rule.index} | {c.feature_index for c in (*rule.when, *rule.when_any)}
+            if used & report:
+                return True
+        return False
+    table = getattr(scorer, "_table", None)
+    if table is not None:
+        return any(row[0] == 0 and row[1] in report for row in table)
+    return True  # pragma: no cover - only the built-in scorers reach the engines
+
+
 _KERNEL_RULES: weakref.WeakKeyDictionary[RuleScorer, Any] = weakref.WeakKeyDictionary()
 
 
@@ -279,7 +287,16 @@ def _score_rules_compiled(
     config = scorer.policy.feature_config
     days = kernel_days(as_of, config.retention_months, CLOSURE_IMPACT_MONTHS)
     res = K.score_subjects(
-        prep.acc, prep.inq, prep.n, days, kernel_codes(), _REVOLVING, _LENDER, scorer, compiled
+        prep.acc,
+        prep.inq,
+        prep.n,
+        days,
+        kernel_codes(),
+        _REVOLVING,
+        _LENDER,
+        scorer,
+        compiled,
+        report=_report(prep, as_of, _reads_report(scorer)),
     )
     scale = scorer.scale
     # few distinct log-odds values (rule steps): the scale's Python code once per value
@@ -313,10 +330,11 @@ def _score_rules_compiled(
 # LogisticScorer, vectorised
 # ------------------------------------------------------------------------------------------
 def _features_pair(
-    prep: _Prepared, as_of: _dt.date, compiled: bool
+    prep: _Prepared, as_of: _dt.date, compiled: bool, report_needed: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The features of every subject (the default extractor, as ``LogisticScorer`` uses),
-    the subjects with closures to undo and their counterfactual features."""
+    the subjects with closures to undo and their counterfactual features (the report
+    features ``NaN`` unless ``report_needed``)."""
     from credit_closure._scoring.assess import CLOSURE_IMPACT_MONTHS
     from credit_closure._scoring.features import DEFAULT_CONFIG
 
@@ -337,6 +355,7 @@ def _features_pair(
             None,
             None,
             features=True,
+            report=_report(prep, as_of, report_needed),
         )
         has = np.flatnonzero(~np.isnan(res["cf_log_odds"]))
         F, F_cf = res["features"], res["cf_features"][has]
@@ -345,13 +364,19 @@ def _features_pair(
             subjects, cf = _counterfactual(prep, as_of)
             _add_cf_security(F_cf, prep, subjects, cf, as_of, DEFAULT_CONFIG)
         return F, has, F_cf
-    F = compute_features(prep.acc, prep.inq, prep.n, as_of, DEFAULT_CONFIG)
+    report = _report(prep, as_of, report_needed)
+    F = compute_features(prep.acc, prep.inq, prep.n, as_of, DEFAULT_CONFIG, report)
     _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, DEFAULT_CONFIG)
     subjects, cf = _counterfactual(prep, as_of)
     if subjects.size == 0:
         return F, subjects, np.empty((0, F.shape[1]))
     F_cf = compute_features(
-        cf, _subset_inquiries(prep, subjects), subjects.size, as_of, DEFAULT_CONFIG
+        cf,
+        _subset_inquiries(prep, subjects),
+        subjects.size,
+        as_of,
+        DEFAULT_CONFIG,
+        report[subjects],  # the report features are the same for the counterfactual
     )
     _add_cf_security(F_cf, prep, subjects, cf, as_of, DEFAULT_CONFIG)
     return F, subjects, F_cf
@@ -538,7 +563,7 @@ def _score_logistic(
     attribute_bins = _attribute_bins(prep, scorer, p)
     p.raise_if()
     if any(row[0] == 0 for row in scorer._table):
-        F, cf_subjects, F_cf = _features_pair(prep, as_of, compiled)
+        F, cf_subjects, F_cf = _features_pair(prep, as_of, compiled, _reads_report(scorer))
     else:
         F, cf_subjects, F_cf = np.empty((n, 0)), np.empty(0, dtype=np.int64), np.empty((0, 0))
     bins = _logistic_bins(scorer, F, None, attribute_bins)
@@ -580,7 +605,8 @@ def _score_rules(
     memo: dict[float, tuple[float, float, int, int]],
 ) -> dict[str, np.ndarray]:
     config = scorer.policy.feature_config
-    F = compute_features(prep.acc, prep.inq, prep.n, as_of, config)
+    report = _report(prep, as_of, _reads_report(scorer))
+    F = compute_features(prep.acc, prep.inq, prep.n, as_of, config, report)
     _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, config)
     rp = _rule_pass(F, scorer)
     scale = scorer.scale
@@ -617,9 +643,11 @@ def _score_rules(
 
     # closure impact: the same pass on the counterfactual accounts of subjects with closures
     impact = np.zeros(prep.n)
-    subjects, cf = _counterfactual(prep, as_of)
+    subjects, cf = _counterfactual(prep, as_of, config.counterfactual_keeps_adverse)
     if subjects.size:
-        F_cf = compute_features(cf, _subset_inquiries(prep, subjects), subjects.size, as_of, config)
+        F_cf = compute_features(
+            cf, _subset_inquiries(prep, subjects), subjects.size, as_of, config, report[subjects]
+        )
         _add_cf_security(F_cf, prep, subjects, cf, as_of, config)
         cf_points = _scores(_rule_pass(F_cf, scorer)["log_odds"], scale, memo)[0]
         impact[subjects] = score[subjects] - cf_points

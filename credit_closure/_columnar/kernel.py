@@ -14,11 +14,9 @@ rule scorer, the scale's own Python code once per distinct log-odds value (see
 functions as Python's ``math`` module. The numba import and the other compiled helpers live
 in :mod:`credit_closure._columnar.compiled`; this module holds the rule and feature kernel.
 
-The kernel is compiled by numba the first time it is used in a process and cached on disk
-(numba's ``cache=True``: next to this module, or in numba's user cache directory when that is
-not writable), so later processes load it in well under a second. Without numba the numpy
-engine (:mod:`credit_closure._columnar.numpy_engine`) computes the same results, more slowly.
-``tests/test_columnar.py`` checks both engines against ``assess()``.
+numba compiles the kernel on first use and caches it on disk (``cache=True``), so later
+processes load it in well under a second; without numba the numpy engine computes the same
+results, more slowly (``tests/test_columnar.py`` checks both against ``assess()``).
 """
 
 from __future__ import annotations
@@ -41,11 +39,13 @@ from credit_closure._columnar.codes import (
 )
 from credit_closure._columnar.compiled import available as available
 from credit_closure._columnar.compiled import njit as _njit
+from credit_closure._columnar.policy_engine import POLICY_INDEX, policy_matrices
 from credit_closure._scoring.features import (
     _DAYS_PER_MONTH,
     ACTIVITY_INDEX,
     FEATURE_INDEX,
     N_FEATURES,
+    REPORT_INDEX,
     SUMMED_INDEX,
 )
 from credit_closure._scoring.rules import Condition
@@ -378,10 +378,13 @@ F_N_DELEVERAGING_CLOSURES_12M = FEATURE_INDEX["n_deleveraging_closures_12m"]
 F_N_OPEN_ACCOUNTS = FEATURE_INDEX["n_open_accounts"]
 #: The security features (``FeatureSpec.needs_activity``): 0 without activity records.
 _ACTIVITY = ACTIVITY_INDEX
-# numba freezes module globals such as _ACTIVITY and N_FEATURES into the compiled kernel and
-# keys its disk cache on THIS file only: a feature added in _scoring/features.py (even an
-# activity feature, like security_verification of policy v2) must come with an edit here,
-# or a stale cached kernel leaves the new column unwritten.
+#: Copied in, computed before the kernel runs: policy v2 features (``policy_matrices``), and
+#: the report features from the first (``from_report``, the last block; ``report_features``).
+_POLICY = POLICY_INDEX
+_REPORT0 = REPORT_INDEX[0]
+# numba freezes module globals (_ACTIVITY, N_FEATURES ...) into the kernel and keys its disk
+# cache on THIS file only: a feature added in _scoring/features.py must come with an edit
+# here, or a stale cached kernel leaves the new column unwritten.
 
 
 @_njit
@@ -421,6 +424,10 @@ def _kernel(  # noqa: C901
     n_codes: int,
     out: KernelOutputs,
     want_feats: bool,
+    pol: np.ndarray,
+    cf_pol: np.ndarray,
+    report: np.ndarray,
+    keep_adverse: bool,
 ) -> None:  # pragma: no cover - compiled
     """Every subject: the features (``extract``), the rules (``RuleScorer._evaluate``), the
     reason ranking and triggers, then, for a subject with closures to undo, the features and
@@ -428,10 +435,8 @@ def _kernel(  # noqa: C901
     accounts closed after ``days[DAY_COUNTERFACTUAL]`` read as open again at their last limit
     and balance, without their closure. One function, so that nothing is passed per subject.
 
-    ``accounts`` (:class:`AccountArrays`), ``inquiries`` (:class:`InquiryArrays`), ``codes``
-    (:class:`~credit_closure._columnar.codes.KernelCodes`), ``rules`` (:class:`RuleArrays`) and
-    ``out`` (:class:`KernelOutputs`) are namedtuples, unpacked once here (numba passes them as
-    structs: the loops below read plain local arrays, as with a flat signature).
+    ``accounts``, ``inquiries``, ``codes``, ``rules`` and ``out`` are namedtuples, unpacked once
+    here (numba passes them as structs: the loops below read plain local arrays).
     """
     nan = np.nan
     (
@@ -539,7 +544,16 @@ def _kernel(  # noqa: C901
                 bal = balance[r]
                 ck = closed_known[r]
                 he = has_event[r]
-                if st == S_CLOSED and (ck or he) and (closed[r] if ck else ev_day[r]) > cf_start:
+                if (
+                    st == S_CLOSED
+                    and (ck or he)
+                    and (closed[r] if ck else ev_day[r]) > cf_start
+                    and not (
+                        keep_adverse
+                        and he
+                        and (ev_termination[r] == T_ABNORMAL or ev_termination[r] == T_BAD)
+                    )
+                ):
                     reopened = True
                     if cf:
                         if he:
@@ -752,6 +766,10 @@ def _kernel(  # noqa: C901
             f[F_N_OPEN_ACCOUNTS] = n_open
             for k in _ACTIVITY:
                 f[k] = 0.0
+            for k in range(len(_POLICY)):
+                f[_POLICY[k]] = cf_pol[s, k] if cf else pol[s, k]
+            for k in range(report.shape[1]):  # the same for the counterfactual
+                f[_REPORT0 + k] = report[s, k]
             if not exact:
                 # plain sums are within _NEAR of the exact ones: only a summed feature that
                 # close to a value a rule compares it with could compare differently, and
@@ -894,6 +912,8 @@ def score_subjects(
     compiled: CompiledRules | None,
     *,
     features: bool = False,
+    config: Any = None,
+    report: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Run the kernel on prepared columns (see ``credit_closure._columnar.prepare._Prepared``).
 
@@ -906,13 +926,20 @@ def score_subjects(
     reason codes, -1 for none) and, with ``features``, the ``(n, N_FEATURES)`` feature
     matrices of the subjects (``features``) and of their counterfactuals (``cf_features``,
     rows of subjects with no closure to undo left unset). With ``scorer=None`` no rule is
-    applied (features only).
+    applied (features only). ``config``: the feature extractor's parameters (by default the
+    scorer's), read by the policy v2 features; ``report``: the ``(n, len(REPORT_INDEX))``
+    report features (``report_features_columnar``), ``NaN`` when not given.
     """
     if scorer is None or compiled is None:
         compiled = _NO_RULES
         base, factor = 0.0, 1.0
     else:
         base, factor = float(scorer.policy.base_log_odds), float(scorer._factor)
+    if config is None:
+        from credit_closure._scoring.features import DEFAULT_CONFIG
+
+        config = DEFAULT_CONFIG if scorer is None else scorer.policy.feature_config
+    pol, cf_pol = policy_matrices(acc, inq, n, days, config)
     starts, order = _groups(acc["g"], n)
     qstarts, qorder = _groups(inq["g"], n)
     f64 = np.float64
@@ -949,6 +976,10 @@ def score_subjects(
         len(compiled.codes),
         out,
         features,
+        pol,
+        cf_pol,
+        _report_columns(report, n),
+        bool(config.counterfactual_keeps_adverse),
     )
     return {
         "log_odds": out.log_odds,
@@ -958,6 +989,12 @@ def score_subjects(
         "features": out.feats if features else None,
         "cf_features": out.cf_feats if features else None,
     }
+
+
+def _report_columns(report: np.ndarray | None, n: int) -> np.ndarray:
+    if report is None:
+        return np.full((n, len(REPORT_INDEX)), np.nan)
+    return np.ascontiguousarray(report, dtype=np.float64)
 
 
 _ = math  # fsum's reference implementation lives in CPython's math module

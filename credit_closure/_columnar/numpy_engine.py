@@ -58,6 +58,7 @@ from credit_closure._scoring.features import (
     ACTIVITY_INDEX,
     FEATURE_INDEX,
     N_FEATURES,
+    REPORT_INDEX,
     FeatureConfig,
     months_before,
 )
@@ -461,6 +462,7 @@ def compute_features(
     n_subjects: int,
     as_of: _dt.date,
     config: FeatureConfig,
+    report: np.ndarray | None = None,
 ) -> np.ndarray:
     """Every feature for ``n_subjects`` subjects, a ``(n_subjects, N_FEATURES)`` array.
 
@@ -475,6 +477,9 @@ def compute_features(
         n_subjects: Number of subjects (subject indices run from 0).
         as_of: The assessment date.
         config: The extractor's windows.
+        report: The report features of the subjects (``FeatureSpec.from_report``, computed
+            once per batch by ``credit_closure._columnar.report_features``), copied into
+            their columns; ``NaN`` when not given.
 
     Returns:
         The feature matrix, ``NaN`` where ``extract`` gives ``NaN``. Each step writes its
@@ -495,4 +500,8 @@ def compute_features(
     _utilization_features(out, a, closures, n)
     _inquiry_features(out, inq, n, d3, d6, d12)
     out[:, list(ACTIVITY_INDEX)] = 0.0  # no activity records in the columnar format
+    from credit_closure._columnar.policy_engine import policy_features
+
+    policy_features(out, acc, inq, n, as_of, config)  # default policy v2 (issue 15)
+    out[:, list(REPORT_INDEX)] = np.nan if report is None else report
     return out

@@ -22,6 +22,7 @@ from credit_closure._columnar.numpy_engine import (
     day_number,
     v1_codes,
 )
+from credit_closure._columnar.policy_engine import policy_columns
 from credit_closure._columnar.tables import (
     _HARD_KIND,
     _account_codes,
@@ -406,6 +407,7 @@ def _prepare(
     acc = _account_columns(a, ids.g["accounts"], n, p, since, as_day, compiled)
     v2 = V2Data(a.n, n)
     account_v2(a, acc, v2, p, since, as_day, compiled)  # contract v2 columns and histories
+    acc.update(policy_columns(v2.acc, a.n))  # what the policy v2 features read (issue 15)
     keys = _account_keys(ids, acc["g"], n, a.n, p)
     out.account_ids = keys.ids
     c = tables.get("closures")

@@ -142,6 +142,9 @@ class V2Data:
         self.act: dict[str, np.ndarray] | None = None
         self.v2_subject = np.zeros(n, dtype=bool)
         self.has_history = np.zeros(n_acc, dtype=bool)
+        #: the code points of the histories, one row per account with one (in row order),
+        #: right-aligned and ``#``-padded (``_Histories.cp``); read by the report features
+        self.hist_cp: np.ndarray | None = None
 
 
 # ------------------------------------------------------------------------------------------
@@ -185,6 +188,7 @@ def account_v2(
     cols["history"] = None if hist is None else hist.strings
     has = np.zeros(a.n, dtype=bool) if hist is None else hist.has
     out.has_history = has
+    out.hist_cp = None if hist is None else hist.cp
     end_known = cols["history_end_known"]
     p.rows("accounts", "history_end", end_known & ~has, "needs repayment_history")
     p.rows(

@@ -437,6 +437,7 @@ def table_training(
     ``problems``, those found before) at once."""
     from credit_closure._columnar.numpy_engine import compute_features
     from credit_closure._columnar.prepare import _prepare
+    from credit_closure._columnar.report_features import report_features_columnar
     from credit_closure._contract.model import CreditProfile
     from credit_closure._scoring.features import DEFAULT_CONFIG, extract
 
@@ -458,7 +459,8 @@ def table_training(
     rows = _positions(prep.subjects, got.ids, problems)
     if rows is None or problems:
         raise InvalidInputError(problems, what="training data")
-    F = compute_features(prep.acc, prep.inq, prep.n, day, DEFAULT_CONFIG)
+    report = report_features_columnar(prep.acc, prep.v2, prep.n, day)
+    F = compute_features(prep.acc, prep.inq, prep.n, day, DEFAULT_CONFIG, report)
     if (rows < 0).any():
         blank = np.asarray(extract(CreditProfile(subject_id="-"), day), dtype=np.float64)
         F = np.vstack([F, blank[None, :]])

@@ -53,6 +53,7 @@ from credit_closure._scoring.assess import (
     _text,
     resolved,
 )
+from credit_closure._scoring.enterprise_guarantees import GuaranteeExposure, guarantee_exposure
 from credit_closure._scoring.enterprise_policy import (
     _ACTIONS,
     DEFAULT_POLICY,
@@ -132,8 +133,10 @@ class Gate:
         role: The principal's role (``"company"`` for a company rule).
         stake: The principal's stake, if given.
         personal_rule: The personal rule behind it (``"R5"``, ``"R9"``), if any.
-        trigger: What was found: ``"trigger"`` (the scorer's trigger), ``"feature"`` or
-            ``"data"`` (the profile's own fields: the current-overdue gate).
+        trigger: What was found: ``"trigger"`` (the scorer's trigger), ``"feature"``,
+            ``"data"`` (the profile's own fields: the current-overdue gate),
+            ``"company_attribute"`` (a company rule) or ``"company_guarantees"`` (the
+            company's guarantees, policy v2).
         evidence: A short description (rule, feature and value; no personal data).
         sources: DOMAIN.md source keys.
     """
@@ -280,6 +283,7 @@ _EVIDENCE_ZH = (
     ("feature ", "特征 "),
     ("current overdue on ", "当前逾期账户数 "),
     (" account(s)", ""),
+    ("company ", "企业 "),
 )
 
 
@@ -334,6 +338,8 @@ class EnterpriseAssessment:
     scorer_version: str
     scorer_distribution: str | None = None
     scorer_distribution_version: str | None = None
+    #: The company's guarantees (contract v2), ``None`` when it reports none.
+    guarantee_exposure: GuaranteeExposure | None = None
 
     @property
     def subject_id(self) -> str:
@@ -418,6 +424,11 @@ class EnterpriseAssessment:
             "scorer_version": self.scorer_version,
             "scorer_distribution": self.scorer_distribution,
             "scorer_distribution_version": self.scorer_distribution_version,
+            **(
+                {}
+                if self.guarantee_exposure is None
+                else {"guarantee_exposure": self.guarantee_exposure.to_dict()}
+            ),
         }
 
     def render(self, lang: str = "en") -> str:
@@ -664,6 +675,57 @@ def _company_rules(
     return company, gates
 
 
+def _guarantee_rules(
+    pol: EnterprisePolicy, x: GuaranteeExposure
+) -> tuple[list[CompanyReason], list[Gate]]:
+    """The guarantee factor (policy v2, issue 15 item 10; ``enterprise_guarantees``): the
+    outstanding guarantees over the policy's base (``G1``) and adverse guarantees (``G2``),
+    each a company reason and a gate with the policy's ``gate_action``."""
+    found: list[tuple[str, str, str, float, float, str, tuple[str, ...]]] = []
+    limit = pol.guarantee_ratio_above
+    if limit is not None and x.ratio is not None and x.ratio > limit:
+        attribute = f"guarantees_to_{x.base}"
+        found.append(("G1", "GUARANTEES_HIGH", attribute, x.ratio, limit, "", ("LKL-4084",)))
+    if pol.adverse_guarantee_gate and x.adverse_ids:
+        n = float(len(x.adverse_ids))
+        ids = ", ".join(x.adverse_ids[:5]) + (" ..." if len(x.adverse_ids) > 5 else "")
+        found.append(
+            ("G2", "GUARANTEE_ADVERSE", "n_adverse_guarantees", n, 0.0, f" ({ids})",
+             ("ZX-TIAOLI", "PBOC-CONF"))
+        )  # fmt: skip
+    reasons: list[CompanyReason] = []
+    gates: list[Gate] = []
+    for rule, code, attribute, value, above, extra, sources in found:
+        text = _text(code, None)
+        reasons.append(
+            CompanyReason(
+                rule=rule,
+                code=code,
+                message=text.en,
+                message_zh=text.zh,
+                attribute=attribute,
+                value=value,
+                above=above,
+                action=pol.gate_action,
+            )
+        )
+        gates.append(
+            Gate(
+                rule=rule,
+                action=pol.gate_action,
+                code=code,
+                subject_id=None,
+                role="company",
+                stake=None,
+                personal_rule=None,
+                trigger="company_guarantees",
+                evidence=f"company {attribute} = {value:g} > {above:g}{extra}",
+                sources=sources,
+            )
+        )
+    return reasons, gates
+
+
 def assess_enterprise(
     enterprise: Any,
     *,
@@ -737,6 +799,11 @@ def assess_enterprise(
                 gates.extend(_overdue_gate(pol, pr.profile, roles[i], stakes[i]))
     company, company_gates = _company_rules(pol, ent.attributes)
     gates.extend(company_gates)
+    exposure = guarantee_exposure(ent, pol.guarantee_base)
+    if exposure is not None:
+        g_reasons, g_gates = _guarantee_rules(pol, exposure)
+        company.extend(g_reasons)
+        gates.extend(g_gates)
     scale = r.scale
     score = math.fsum(w * e.score for w, e in zip(ws, entries))
     score = min(max(score, scale.min_score), scale.max_score)
@@ -767,6 +834,7 @@ def assess_enterprise(
         scorer_version=r.version,
         scorer_distribution=r.dist,
         scorer_distribution_version=r.dist_version,
+        guarantee_exposure=exposure,
     )
 
 

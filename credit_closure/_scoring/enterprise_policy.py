@@ -32,6 +32,7 @@ __all__ = [
 
 _ACTIONS = ("refer", "decline")
 _WEIGHTINGS = ("control", "legal_rep_share")
+_GUARANTEE_BASES = ("facilities", "net_assets")
 _DEFAULT_ROLE_WEIGHTS = (
     ("actual_controller", 0.5),
     ("guarantor", 0.1),
@@ -215,6 +216,18 @@ class EnterprisePolicy:
             ``current_overdue_amount`` > 0 or ``current_overdue_periods`` > 0 on any account)
             gates the enterprise with ``gate_action`` and code ``CURRENT_OVERDUE`` (default
             ``True``, policy v2 [PBOC-CONF]; a v1 profile never carries the fields).
+        guarantee_ratio_above: The company's outstanding guaranteed balance (contract v2
+            ``Enterprise.guarantees``) over ``guarantee_base`` above which the enterprise is
+            gated with ``gate_action`` and code ``GUARANTEES_HIGH`` (default 1.0: it
+            guarantees more than its own facilities; INFERENCE, see ``docs/enterprise.md``);
+            ``None`` switches it off.
+        guarantee_base: What guarantees are read against: ``"facilities"`` (the company's
+            open facilities' limits, the default) or ``"net_assets"`` (the company attribute
+            ``net_assets``; practitioners cap guarantees at 50% of it [LKL-4084]).
+        adverse_guarantee_gate: A guarantee whose guaranteed debt is 次级/可疑/损失, charged
+            off, in judicial recovery, overdue or carries an amount past due gates the
+            enterprise with ``gate_action`` and code ``GUARANTEE_ADVERSE`` (default ``True``,
+            policy v2 [ZX-TIAOLI] [PBOC-CONF]).
 
     Example:
         >>> from credit_closure import EnterprisePolicy
@@ -239,6 +252,9 @@ class EnterprisePolicy:
     gates: tuple[GateCondition, ...] = attrs.field(factory=_default_gates, converter=tuple)
     company_rules: tuple[CompanyRule, ...] = attrs.field(default=(), converter=tuple)
     overdue_gate: bool = True
+    guarantee_ratio_above: float | None = 1.0
+    guarantee_base: str = "facilities"
+    adverse_guarantee_gate: bool = True
 
     def __attrs_post_init__(self) -> None:
         p: list[Problem] = []
@@ -268,6 +284,13 @@ class EnterprisePolicy:
             p.append(("gate_action", "must be 'refer' or 'decline'"))
         if not isinstance(self.overdue_gate, bool):
             p.append(("overdue_gate", "must be true or false"))
+        ratio = self.guarantee_ratio_above
+        if ratio is not None and not _finite_in(ratio, 0.0, 1e300):
+            p.append(("guarantee_ratio_above", "must be a number of at least 0, or None"))
+        if self.guarantee_base not in _GUARANTEE_BASES:
+            p.append(("guarantee_base", "must be 'facilities' or 'net_assets'"))
+        if not isinstance(self.adverse_guarantee_gate, bool):
+            p.append(("adverse_guarantee_gate", "must be true or false"))
         for i, g in enumerate(self.gates):
             if not isinstance(g, GateCondition):
                 p.append((f"gates[{i}]", "must be a GateCondition"))
@@ -284,8 +307,8 @@ class EnterprisePolicy:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe data. The settings of policy v2 (``weighting`` and ``role_weights``,
-        ``overdue_gate``) are written only when they are not version 1's, so a version-1
-        policy writes exactly as before."""
+        ``overdue_gate``, the guarantee settings) are written only when they are not
+        version 1's, so a version-1 policy writes exactly as before."""
         out: dict[str, Any] = {}
         if self.weighting != "legal_rep_share":
             out["weighting"] = self.weighting
@@ -303,13 +326,18 @@ class EnterprisePolicy:
         )
         if self.overdue_gate:
             out["overdue_gate"] = True
+        if self.guarantee_ratio_above is not None:
+            out["guarantee_ratio_above"] = self.guarantee_ratio_above
+            out["guarantee_base"] = self.guarantee_base
+        if self.adverse_guarantee_gate:
+            out["adverse_guarantee_gate"] = True
         return out
 
     @classmethod
     def v1(cls) -> EnterprisePolicy:
         """The enterprise policy before default policy v2: legal representatives take
         ``legal_rep_weight`` together, no current-overdue gate, R5 gated on
-        ``n_abnormal_terminations`` (a transfer alone gates).
+        ``n_abnormal_terminations`` (a transfer alone gates), no guarantee gates.
 
         Example:
             >>> EnterprisePolicy.v1().weighting
@@ -319,7 +347,13 @@ class EnterprisePolicy:
             attrs.evolve(g, feature="n_abnormal_terminations") if g.personal_rule == "R5" else g
             for g in _default_gates()
         )
-        return cls(weighting="legal_rep_share", overdue_gate=False, gates=gates)
+        return cls(
+            weighting="legal_rep_share",
+            overdue_gate=False,
+            gates=gates,
+            guarantee_ratio_above=None,
+            adverse_guarantee_gate=False,
+        )
 
     def is_major(self, role: str, stake: float | None) -> bool:
         """True for a principal whose red flags gate the enterprise (the F22 set)."""

@@ -16,8 +16,10 @@ This module is the one source of truth about features. :data:`FEATURES` says, pe
 what it means and what every engine needs to know (its reason code, whether it is an exact
 sum, a count of closure acts, or read from activity records); the derived constants
 (:data:`FEATURE_NAMES`, :data:`FEATURE_INDEX`, :data:`N_FEATURES`, :data:`SUMMED_INDEX`,
-:data:`ACTIVITY_INDEX`, :data:`CLOSURE_ACT_FEATURES`, :data:`FEATURE_REASONS`) are what the
-engines read, never a literal count or position.
+:data:`ACTIVITY_INDEX`, :data:`REPORT_INDEX`, :data:`CLOSURE_ACT_FEATURES`,
+:data:`FEATURE_REASONS`) are what the engines read, never a literal count or position. The
+features read from contract v2 report data are defined in
+:mod:`credit_closure._scoring.report_features` and appended by :func:`extract`.
 
 :func:`extract` is the scalar reference. Its twins compute the same features, to the last
 bit, for many subjects at once and must change with it:
@@ -51,6 +53,17 @@ from credit_closure._contract.model import (
     profile_unchecked,
     reopened_account,
 )
+from credit_closure._scoring.feature_spec import FeatureSpec
+from credit_closure._scoring.policy_features import (
+    POLICY_FEATURES,
+    US_RETENTION_MONTHS,
+    policy_pass,
+)
+from credit_closure._scoring.report_features import (
+    REPORT_FEATURE_NAMES,
+    REPORT_SPECS,
+    report_features,
+)
 from credit_closure._scoring.security import (
     SecurityConfig,
     security_counts,
@@ -65,6 +78,7 @@ __all__ = [
     "FEATURE_NAMES",
     "FEATURE_REASONS",
     "N_FEATURES",
+    "REPORT_INDEX",
     "SUMMED_INDEX",
     "FeatureConfig",
     "FeatureSpec",
@@ -76,50 +90,6 @@ __all__ = [
 
 NAN = float("nan")
 _DAYS_PER_MONTH = 30.436875
-
-
-@attrs.frozen
-class FeatureSpec:
-    """One feature: its documentation and everything an engine needs to know about it.
-
-    The six positional fields document the feature. The keyword fields are what the scorers
-    and engines used to hard-code, so that each is said once, here:
-
-    Args:
-        name: The feature's name (a column of :data:`FEATURE_NAMES`).
-        unit: ``ratio``, ``count``, ``flag``, ``currency``, ``months`` or ``days``.
-        window: The look-back the feature reads.
-        direction: ``"up"``: a higher value means more risk; ``"down"``: a lower value
-            does; ``"?"``: not known.
-        description: What the feature measures.
-        source: The source keys of the domain brief (``docs/concepts.md``).
-        reason: The reason code (:data:`credit_closure._scoring.reasons.REASONS`) that
-            explains the feature when a scorer scores it directly; ``FEATURE_REASON`` is
-            derived from it.
-        exact_sum: Computed from a sum of many values (``math.fsum`` in :func:`extract`): an
-            engine that sums the plain way must redo a subject exactly when the feature lands
-            near a value a rule compares it with (:data:`SUMMED_INDEX`).
-        closure_act: Only counts or dates closures themselves (:data:`CLOSURE_ACT_FEATURES`):
-            a voluntary, paid-off closure in good standing must never be a reason by itself,
-            so the scorecard leaves these out unless told otherwise.
-        needs_activity: Read from activity records (the security features): the columnar
-            format carries none, so the columnar engines give 0, as :func:`extract` does for
-            a profile without activity (:data:`ACTIVITY_INDEX`).
-
-    The keyword fields are keyword-only with defaults, so that a ``FeatureSpec`` built with
-    the six positional fields alone keeps working.
-    """
-
-    name: str
-    unit: str
-    window: str
-    direction: str  # "up": higher value -> more risk; "down": lower -> more risk; "?" unknown
-    description: str
-    source: str
-    reason: str = attrs.field(default="", kw_only=True)
-    exact_sum: bool = attrs.field(default=False, kw_only=True)
-    closure_act: bool = attrs.field(default=False, kw_only=True)
-    needs_activity: bool = attrs.field(default=False, kw_only=True)
 
 
 FEATURES: tuple[FeatureSpec, ...] = (
@@ -429,6 +399,10 @@ FEATURES: tuple[FeatureSpec, ...] = (
         reason="POST_CLOSURE_ACTIVITY",
         needs_activity=True,
     ),
+    # default policy v2 (issue 15): credit_closure/_scoring/policy_features.py
+    *POLICY_FEATURES,
+    # ---- from contract v2 report data (issue 14 item 15): _scoring/report_features.py ----
+    *(FeatureSpec(*spec[:6], reason=spec.reason, from_report=True) for spec in REPORT_SPECS),
 )
 
 #: The feature names, in the order of :func:`extract`'s result.
@@ -443,6 +417,11 @@ FEATURE_REASONS: dict[str, str] = {f.name: f.reason for f in FEATURES}
 SUMMED_INDEX: frozenset[int] = frozenset(i for i, f in enumerate(FEATURES) if f.exact_sum)
 #: Positions of the features read from activity records (``FeatureSpec.needs_activity``).
 ACTIVITY_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.needs_activity)
+#: Positions of the features read from contract v2 report data (``FeatureSpec.from_report``):
+#: the last block of :data:`FEATURES`, in the order of ``REPORT_FEATURE_NAMES``.
+REPORT_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.from_report)
+assert REPORT_INDEX == tuple(range(N_FEATURES - len(REPORT_INDEX), N_FEATURES))
+assert tuple(FEATURE_NAMES[i] for i in REPORT_INDEX) == REPORT_FEATURE_NAMES
 #: Names of the features that only count or date closures (``FeatureSpec.closure_act``).
 CLOSURE_ACT_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.closure_act)
 
@@ -456,11 +435,27 @@ class FeatureConfig:
             in China, ZX-TIAOLI Art.16).
         security_lookback_days: Only security evidence this recent counts for scoring.
         security: Windows of the security detector.
+        retention_clock: When an adverse ending's retention starts, for
+            ``n_adverse_endings_retained``: ``"closed_on"`` (its closing date, as
+            ``n_adverse_endings``) or ``"end_of_bad_act"`` (an ending still owing always counts;
+            a paid one from the later of its closing and its last payment).
+        jurisdiction: ``"cn"`` or ``"us"`` (adverse endings kept 84 months from
+            ``first_delinquency_on``; rate-shopping loan inquiries within 45 days count once).
+        counterfactual_keeps_adverse: The counterfactual of closure impact never reopens an
+            account whose closure event says it ended abnormally (G) or as bad debt (B), even
+            with status ``closed`` (default ``False``: today's counterfactual, which reopens it).
     """
 
     retention_months: int = attrs.field(default=60, validator=attrs.validators.ge(1))
     security_lookback_days: int = attrs.field(default=180, validator=attrs.validators.ge(1))
     security: SecurityConfig = attrs.field(factory=SecurityConfig)
+    retention_clock: str = attrs.field(
+        default="closed_on", validator=attrs.validators.in_(("closed_on", "end_of_bad_act"))
+    )
+    jurisdiction: str = attrs.field(default="cn", validator=attrs.validators.in_(("cn", "us")))
+    counterfactual_keeps_adverse: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool)
+    )
 
 
 DEFAULT_CONFIG = FeatureConfig()
@@ -527,13 +522,14 @@ _IMPLIED_TERMINATION = {
 
 @lru_cache(maxsize=1024)
 def _windows(as_of: _dt.date, retention_months: int) -> tuple[_dt.date, ...]:
-    """Starts of the 3, 6, 12, 24 month and retention windows before ``as_of``."""
+    """Starts of the 3, 6, 12, 24 month, retention and us-retention windows before ``as_of``."""
     return (
         months_before(as_of, 3),
         months_before(as_of, 6),
         months_before(as_of, 12),
         months_before(as_of, 24),
         months_before(as_of, retention_months),
+        months_before(as_of, US_RETENTION_MONTHS),
     )
 
 
@@ -564,7 +560,7 @@ def extract(
         >>> f["util_total"], round(f["age_oldest_months"], 1)
         (0.4, 60.0)
     """
-    return _extract_pass(profile, as_of, config, _EMPTY)
+    return _extract_pass(profile, as_of, config, _EMPTY) + report_features(profile, as_of)
 
 
 # Documented hot path: extract runs once per profile in assess/assess_many, so it is one
@@ -580,7 +576,8 @@ def _extract_pass(  # noqa: C901
     had those accounts stayed open at their (limit, balance) and their closure events not
     happened: the counterfactual of closure impact, without building it. The security features
     read the profile itself: a ``plan`` is only given for a profile without activity."""
-    d3, d6, d12, d24, d_ret = _windows(as_of, config.retention_months)
+    windows = _windows(as_of, config.retention_months)
+    d3, d6, d12, d24, d_ret = windows[:5]
     as_ord = as_of.toordinal()
     closures_ev = profile.closures
     if plan and closures_ev:
@@ -824,7 +821,7 @@ def _extract_pass(  # noqa: C901
         contact,
         float(len(adverse_ids)),
         verify,
-    )
+    ) + policy_pass(profile, as_of, config, plan, windows)
 
 
 def feature_dict(
@@ -838,7 +835,7 @@ def feature_dict(
 ReopenPlan = dict[str, tuple[float | None, float | None]]
 
 
-def reopen_plan(profile: CreditProfile, start: _dt.date) -> ReopenPlan:
+def reopen_plan(profile: CreditProfile, start: _dt.date, keep_adverse: bool = False) -> ReopenPlan:
     """The accounts the counterfactual of closure impact reopens, with the limit and balance
     they reopen at (empty when there are none).
 
@@ -846,8 +843,11 @@ def reopen_plan(profile: CreditProfile, start: _dt.date) -> ReopenPlan:
     their closure event's date) is after ``start``; each is open again at its last limit (the
     limit at closure when known) with the balance it had (the balance at closure when its own
     is unknown). Charged-off and transferred accounts stay as they are: those are outcomes of
-    delinquency, not closures. :func:`credit_closure._scoring.assess.counterfactual` builds
-    that profile; :func:`extract_counterfactual` computes its features without building it.
+    delinquency, not closures. With ``keep_adverse`` (``FeatureConfig.
+    counterfactual_keeps_adverse``), neither is a ``closed`` account whose closure event says
+    it ended abnormally or as bad debt: a B/G ending is never undone, however it is coded.
+    :func:`credit_closure._scoring.assess.counterfactual` builds that profile;
+    :func:`extract_counterfactual` computes its features without building it.
     """
     plan: ReopenPlan = {}
     closures = profile.closures
@@ -859,6 +859,8 @@ def reopen_plan(profile: CreditProfile, start: _dt.date) -> ReopenPlan:
         ev = events.get(acc.account_id)
         day = acc.closed_on if acc.closed_on is not None else (ev.closed_on if ev else None)
         if day is None or day <= start:
+            continue
+        if keep_adverse and ev is not None and ev.termination in _ADVERSE_TERMINATION:
             continue
         limit = acc.credit_limit
         balance = acc.balance
@@ -915,9 +917,11 @@ def extract_counterfactual(
         >>> extract_counterfactual(p, day, datetime.date(2024, 12, 1)) is None
         True
     """
-    plan = reopen_plan(profile, start)
+    plan = reopen_plan(profile, start, config.counterfactual_keeps_adverse)
     if not plan:
         return None
+    # the report features are the same for the counterfactual (FeatureSpec.from_report)
+    report = report_features(profile, as_of)
     if profile.activity and ACTIVITY_INDEX:
-        return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY)
-    return _extract_pass(profile, as_of, config, plan)
+        return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY) + report
+    return _extract_pass(profile, as_of, config, plan) + report

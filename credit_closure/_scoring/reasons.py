@@ -88,6 +88,37 @@ REASONS: dict[str, ReasonText] = {
     ),
     "FEW_OPEN_ACCOUNTS": ReasonText("Too few open accounts", "在用账户数较少"),
     "POST_CLOSURE_ACTIVITY": ReasonText("Activity on a closed account", "已关闭的账户上出现活动"),
+    "NO_OPEN_REVOLVING": ReasonText(
+        "No open revolving credit line", "无在用的循环授信额度"
+    ),  # default policy v2 (issue 15, item 8)
+    "RECENT_DELINQUENCY": ReasonText(
+        "Short time since the most recent delinquency", "距最近一次逾期的时间较短"
+    ),
+    "OVERDUE_NOW": ReasonText("Amount past due on accounts now", "当前有账户逾期未还"),
+    "LOAN_CLASSIFICATION": ReasonText(
+        "A loan is classified special mention or worse (five-level classification)",
+        "有贷款五级分类为关注或更差",
+    ),
+    "GUARANTEE_LIABILITY": ReasonText(
+        "Guarantees given for others' debts: amount outstanding or adverse status",
+        "为他人债务提供的担保余额较高或状态不良",
+    ),
+    "GUARANTOR_COMPENSATION": ReasonText(
+        "Debt repaid by a guarantor or with assets, or reduced, in the last 5 years",
+        "近5年内有担保人代偿、以资抵债或债务减免记录",
+    ),
+    "PUBLIC_RECORD": ReasonText(
+        "Public record on file (dishonest debtor, enforcement, judgment, tax arrears, "
+        "penalty or bankruptcy)",
+        "有公共记录（失信被执行人、强制执行、民事判决、欠税、行政处罚或破产）",
+    ),
+    "ONLINE_LENDERS": ReasonText(
+        "High proportion of accounts with online lenders or microloan companies",
+        "网络借贷平台及小额贷款公司账户占比较高",
+    ),
+    "UNDRAWABLE_LIMITS": ReasonText(
+        "Credit limits frozen or stopped", "有循环授信额度被冻结或止付"
+    ),
     # -- triggers (decisions, not credit factors) -----------------------------------------------
     "FREQUENT_CLOSURES_REVIEW": ReasonText(
         "Several accounts closed in a short time: referred for review by a person",
@@ -111,6 +142,14 @@ REASONS: dict[str, ReasonText] = {
     "CURRENT_OVERDUE": ReasonText(
         "A major principal has an amount past due now: referred for review",
         "主要相关自然人当前有逾期未还：转人工审核",
+    ),
+    "GUARANTEES_HIGH": ReasonText(
+        "Guarantees the company gave are large against its own facilities: referred for review",
+        "企业对外担保余额相对其自身授信过高：转人工审核",
+    ),
+    "GUARANTEE_ADVERSE": ReasonText(
+        "A debt the company guarantees is overdue or non-performing: referred for review",
+        "企业担保的债务已逾期或为不良（次级、可疑、损失）：转人工审核",
     ),
     "SECURITY_ALERT": ReasonText(
         "Activity or a reopen request on a closed account: monitored, no effect on credit",

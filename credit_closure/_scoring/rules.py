@@ -87,6 +87,13 @@ BUNDLED_POLICIES: dict[str, str] = {
     "v2": _DEFAULT_POLICY_FILE,
     "v1": os.path.join(_DATA_DIR, "default_policy_v1.json"),
 }
+#: Bundled variants a :class:`RuleScorer` loads by name: a bundled policy with header fields
+#: replaced. ``"us"`` is the default policy with the ``us`` jurisdiction (negative items kept
+#: 7 years from the first delinquency, loan inquiries within 45 days counted once), named
+#: ``default-us`` so that assessments record which one scored them.
+BUNDLED_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "us": ("default", {"name": "default-us", "jurisdiction": "us"}),
+}
 
 _RULE_KEYS = {
     "id",
@@ -110,6 +117,9 @@ _POLICY_KEYS = {
     "base_log_odds",
     "retention_months",
     "security_lookback_days",
+    "retention_clock",
+    "jurisdiction",
+    "counterfactual_keeps_adverse",
     "scale",
     "rules",
 }
@@ -272,6 +282,9 @@ class _Header(NamedTuple):
     retention_months: Any
     security_lookback_days: Any
     scale: Scale | None
+    retention_clock: Any = "closed_on"
+    jurisdiction: Any = "cn"
+    counterfactual_keeps_adverse: Any = False
 
 
 def _policy_header(p: list[Problem], data: Mapping[str, Any]) -> _Header:
@@ -297,12 +310,24 @@ def _policy_header(p: list[Problem], data: Mapping[str, Any]) -> _Header:
     lookback = data.get("security_lookback_days", 180)
     if isinstance(lookback, bool) or not isinstance(lookback, int) or not 1 <= lookback <= 3650:
         p.append(("security_lookback_days", "must be an integer between 1 and 3650"))
+    # default policy v2 (issue 15): the retention clock and jurisdiction of the features
+    clock = data.get("retention_clock", "closed_on")
+    if not _known(clock, ("closed_on", "end_of_bad_act")):
+        p.append(
+            ("retention_clock", f"must be 'closed_on' or 'end_of_bad_act' (got {_short(clock)})")
+        )
+    jurisdiction = data.get("jurisdiction", "cn")
+    if not _known(jurisdiction, ("cn", "us")):
+        p.append(("jurisdiction", f"must be 'cn' or 'us' (got {_short(jurisdiction)})"))
+    keep = data.get("counterfactual_keeps_adverse", False)
+    if not isinstance(keep, bool):
+        p.append(("counterfactual_keeps_adverse", f"must be true or false (got {_short(keep)})"))
     scale: Scale | None = None
     try:
         scale = Scale.from_dict(data.get("scale", {}), path="scale")
     except InvalidInputError as exc:
         p.extend(exc.problems)
-    return _Header(base, retention, lookback, scale)
+    return _Header(base, retention, lookback, scale, clock, jurisdiction, keep)
 
 
 def _rules(p: list[Problem], raw_rules: Any) -> list[CompiledRule]:
@@ -489,6 +514,9 @@ class RulePolicy:
             feature_config=FeatureConfig(
                 retention_months=header.retention_months,
                 security_lookback_days=header.security_lookback_days,
+                retention_clock=header.retention_clock,
+                jurisdiction=header.jurisdiction,
+                counterfactual_keeps_adverse=header.counterfactual_keeps_adverse,
             ),
             rules=tuple(rules),
             document=document,
@@ -601,7 +629,8 @@ class RuleScorer:
     Args:
         policy: A :class:`RulePolicy`, a policy document (``dict``), the name of a policy
             shipped in the package (``"v2"`` or ``"default"``: the default policy; ``"v1"``:
-            the default policy before version 2) or ``None`` for the default policy.
+            the default policy before version 2; ``"us"``: the default policy with the
+            ``us`` jurisdiction, :data:`BUNDLED_VARIANTS`) or ``None`` for the default policy.
 
     Example:
         >>> from credit_closure import RuleScorer
@@ -609,7 +638,7 @@ class RuleScorer:
         >>> scorer.version
         'default@2026.12.0'
         >>> [r.id for r in scorer.policy.rules][:3]
-        ['R2', 'R2b', 'R3']
+        ['R2', 'R2b', 'R2c']
         >>> RuleScorer(policy="v1").version
         'default@2026.11.0'
     """
@@ -621,6 +650,11 @@ class RuleScorer:
     def __init__(self, policy: RulePolicy | Mapping[str, Any] | str | None = None) -> None:
         if policy is None:
             policy = RulePolicy.from_file(_DEFAULT_POLICY_FILE)
+        elif isinstance(policy, str) and policy in BUNDLED_VARIANTS:
+            base, header = BUNDLED_VARIANTS[policy]
+            doc = dict(RulePolicy.from_file(BUNDLED_POLICIES[base]).document)
+            doc.update(header)
+            policy = RulePolicy.from_dict(doc)
         elif isinstance(policy, str):
             if policy not in BUNDLED_POLICIES:
                 raise PolicyError(
@@ -628,7 +662,7 @@ class RuleScorer:
                         (
                             "",
                             f"is not a bundled policy name (got {_short(policy)}; "
-                            f"one of {', '.join(sorted(BUNDLED_POLICIES))})",
+                            f"one of {', '.join(sorted({*BUNDLED_POLICIES, *BUNDLED_VARIANTS}))})",
                         )
                     ]
                 )
