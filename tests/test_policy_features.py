@@ -99,7 +99,7 @@ class TestUtilRevolving:
         assert after["util_revolving"] == 0.8
         assert before["util_total"] == 4.0 and after["util_total"] == 0.8  # the v1 jump
 
-    def test_frozen_and_stopped_lines_count_balance_not_limit(self) -> None:
+    def test_frozen_and_stopped_lines_count_at_their_balance(self) -> None:
         f = feats(
             [
                 acc("a", credit_limit=1000, balance=200),
@@ -108,9 +108,12 @@ class TestUtilRevolving:
                 acc("d", status="suspended", credit_limit=5000, balance=0),
             ]
         )
-        assert f["util_revolving"] == 0.5
+        # the frozen line owing 300 counts at its balance (fully used), its 5,000 limit and
+        # the zero-balance stopped and suspended lines' limits relieve nothing
+        assert f["util_revolving"] == 500 / 1300
+        assert f["util_revolving_max_line"] == 1.0
         only_frozen = feats([acc("b", status="frozen", credit_limit=5000, balance=300)])
-        assert math.isnan(only_frozen["util_revolving"])
+        assert only_frozen["util_revolving"] == 1.0
         assert only_frozen["no_open_revolving"] == 1.0
 
     def test_installments_do_not_count(self) -> None:
@@ -444,11 +447,12 @@ def test_counterfactual_of_policy_features(data: st.DataObject) -> None:
     p = data.draw(scoring_profiles("s", as_of))
     config = data.draw(st.sampled_from(CONFIGS))
     start = months_before(as_of, CLOSURE_IMPACT_MONTHS)
-    plan = reopen_plan(p, start)
+    plan = reopen_plan(p, start, config.counterfactual_keeps_adverse)
+    cf = extract_counterfactual(p, as_of, start, config)
     if not plan:
+        assert cf is None  # nothing to reopen under this config
         return
     ref = extract(reopened_profile(p, plan), as_of, config)
-    cf = extract_counterfactual(p, as_of, start, config)
     assert cf is not None
     for name in NAMES:
         j = FEATURE_INDEX[name]

@@ -145,19 +145,24 @@ def policy_features(
         np.concatenate([g[drawn], g[frozen_owed], g[closed_owed]]),
         n,
     )
+    # a line that cannot be drawn, or an ended one with no last limit, counts at its balance
+    closed_nolim = closed_owed & ~(last > 0)
     den = _group_sum(
-        np.concatenate([lim[drawn], last[closed_lim]]),
-        np.concatenate([g[drawn], g[closed_lim]]),
+        np.concatenate([lim[drawn], bal[frozen_owed], last[closed_lim], owed[closed_nolim]]),
+        np.concatenate([g[drawn], g[frozen_owed], g[closed_lim], g[closed_nolim]]),
         n,
     )
+    full = frozen_owed | closed_nolim
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         util = np.where(den > 0, num / den, np.nan)
-        line = np.concatenate([bal[drawn] / lim[drawn], owed[closed_lim] / last[closed_lim]])
+        line = np.concatenate(
+            [bal[drawn] / lim[drawn], owed[closed_lim] / last[closed_lim], np.ones(int(full.sum()))]
+        )
     _put(out, "util_revolving", util)
     _put(
         out,
         "util_revolving_max_line",
-        _group_max(line, np.concatenate([g[drawn], g[closed_lim]]), n),
+        _group_max(line, np.concatenate([g[drawn], g[closed_lim], g[full]]), n),
     )
     n_acc = np.bincount(g, minlength=n)
     has_open = _count(open_like & rev & ~undraw, g, n) > 0

@@ -13,10 +13,11 @@ Definitions (the feature descriptions below are what ``docs/features.md`` shows)
   stopped or frozen, plus the balance still owed on ended revolving lines. Denominator: limits of
   the drawable open lines, plus the last limit of every ended line still carrying a balance
   (FICO's treatment, SOC-PAPERNO, CC-CLOSED-BAL). A line that cannot be drawn
-  (:data:`~credit_closure._contract.enums.UNDRAWABLE_STATUSES`: suspended, frozen, stopped)
-  counts its balance but not its limit. ``NaN`` when no limit is counted. Closing a line with
-  nothing owed only takes its limit out: the value goes up or stays (or becomes ``NaN`` when it
-  was the last limit), never down.
+  (:data:`~credit_closure._contract.enums.UNDRAWABLE_STATUSES`: suspended, frozen, stopped), and
+  an ended line owing whose last limit is unknown, count at their balance, as fully used: their
+  unused limit relieves nothing. ``NaN`` when no limit and no balance is counted. Closing a line
+  with nothing owed only takes its limit out: the value goes up or stays, never down, and a
+  file still owing never becomes ``NaN``.
 - Credit inquiries: 贷款审批, 信用卡审批, 担保资格审查 and 融资审批 (the kinds themselves, not their
   v1 equivalents: 保前审查, scored as a guarantee check by v1, is an insurer's soft query); the
   ``us`` jurisdiction counts loan-type inquiries (loan and financing approvals) within 45 days of
@@ -66,8 +67,9 @@ POLICY_FEATURES: tuple[FeatureSpec, ...] = (
         "Revolving utilization with one definition: balances of open, stopped and frozen "
         "revolving lines and of ended lines still owing, over the limits of the drawable open "
         "lines plus the last limit of each ended line while it carries a balance (FICO's "
-        "treatment). A stopped or frozen line (止付 / 冻结) counts its balance, not its limit. "
-        "NaN when no limit is counted. Closing a line with nothing owed never lowers it "
+        "treatment). A stopped or frozen line (止付 / 冻结), and an ended line owing with no known "
+        "limit, counts at its balance (fully used): its unused limit relieves nothing. NaN "
+        "when nothing is counted. Closing a line with nothing owed never lowers it "
         "(default policy v2).",
         "FICO-BLOG-CLOSE, SOC-PAPERNO, CC-CLOSED-BAL, DS-UTIL (F1, v2)",
         reason="UTILIZATION_HIGH",
@@ -313,7 +315,10 @@ def policy_pass(
             if revolving:
                 if status in _UNDRAWABLE:
                     if bal is not None and bal > 0:
-                        num.append(bal)
+                        num.append(bal)  # counted at its balance: fully used
+                        den.append(bal)
+                        if line_max < 1.0:
+                            line_max = 1.0
                 else:
                     open_revolving = True
                     if lim is not None and bal is not None and lim > 0:
@@ -331,6 +336,10 @@ def policy_pass(
                 den.append(last)
                 if owed / last > line_max:
                     line_max = owed / last
+            else:  # no last limit known: counted at its balance, fully used
+                den.append(owed)
+                if line_max < 1.0:
+                    line_max = 1.0
         day = ev.closed_on if ev is not None else acc.closed_on
         charged = status in _CHARGED
         by_event = ev is not None and ev.termination in _ADVERSE_TERM
