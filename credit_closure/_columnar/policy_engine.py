@@ -76,12 +76,15 @@ def _settlement_codes() -> np.ndarray:
     return np.array([V2_CODES["closure_kind"][k.value] for k in SETTLEMENT_KINDS])
 
 
-def policy_columns(v2acc: Mapping[str, Any], n_acc: int) -> dict[str, np.ndarray]:
+def policy_columns(v2: Any, n_acc: int) -> dict[str, np.ndarray]:
     """The per-account columns :func:`policy_features` reads beyond v1, from the contract v2
-    columns (``credit_closure._columnar.v2.V2Data.acc``): ``fdel``/``fdel_known`` (first
+    columns (``credit_closure._columnar.v2.V2Data``): ``fdel``/``fdel_known`` (first
     delinquency), ``lastpay``/``lastpay_known`` (last payment) and ``hist_dpd``, the days past
     due a repayment history proves over its last 24 months when it shows a delinquent month
-    (``NaN`` otherwise: a fully known clean window is already in ``worst_dpd_24m``)."""
+    (``NaN`` otherwise: a fully known clean window is already in ``worst_dpd_24m``), as
+    :func:`credit_closure._contract.history.history_summary` gives it, for every history at
+    once."""
+    v2acc: Mapping[str, Any] = v2.acc
     out: dict[str, np.ndarray] = {}
     for name, col in (("fdel", "first_delinquency_on"), ("lastpay", "last_payment_on")):
         if col in v2acc:
@@ -91,14 +94,15 @@ def policy_columns(v2acc: Mapping[str, Any], n_acc: int) -> dict[str, np.ndarray
             out[name] = np.zeros(n_acc, dtype=np.int64)
             out[f"{name}_known"] = np.zeros(n_acc, dtype=bool)
     hist_dpd = np.full(n_acc, np.nan)
-    strings = v2acc.get("history")
-    if strings is not None:
-        from credit_closure._contract.history import history_summary
+    cp = v2.hist_cp
+    if cp is not None and cp.shape[0]:
+        from credit_closure._columnar.v2 import _LEVEL8
 
-        for r in (k for k, v in enumerate(strings) if v is not None):
-            s = history_summary(strings[r])
-            if s[2] > 0:
-                hist_dpd[r] = float(s.worst_dpd())
+        # the rows of cp are the accounts with a history, in row order; the symbols were
+        # checked, so every code point is below 128
+        worst = _LEVEL8[cp[:, -24:].astype(np.uint8)].max(axis=1).astype(np.int64)
+        bad = worst > 0
+        hist_dpd[np.flatnonzero(v2.has_history)[bad]] = 1 + 30 * (worst[bad] - 1)
     out["hist_dpd"] = hist_dpd
     return out
 

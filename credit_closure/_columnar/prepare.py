@@ -407,7 +407,7 @@ def _prepare(
     acc = _account_columns(a, ids.g["accounts"], n, p, since, as_day, compiled)
     v2 = V2Data(a.n, n)
     account_v2(a, acc, v2, p, since, as_day, compiled)  # contract v2 columns and histories
-    acc.update(policy_columns(v2.acc, a.n))  # what the policy v2 features read (issue 15)
+    acc.update(policy_columns(v2, a.n))  # what the policy v2 features read (issue 15)
     keys = _account_keys(ids, acc["g"], n, a.n, p)
     out.account_ids = keys.ids
     c = tables.get("closures")
