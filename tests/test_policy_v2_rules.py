@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from strategies import AS_OF, profiles, v2_profiles
 
 from credit_closure import (
-    ClosureReason,
     CreditProfile,
     InvalidInputError,
     RuleScorer,
