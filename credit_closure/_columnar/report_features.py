@@ -6,7 +6,7 @@ implementation: :func:`report_features_columnar` runs once per prepared batch, a
 engines only copy its columns (the numpy engine in ``compute_features``, the numba kernel in
 its feature pass), for the subjects and for their closure-impact counterfactuals, whose
 values are the same. The histories are read from the code-point matrix the input checks
-built (right-aligned, ``#``-padded: ``V2Data.hist_cp``); the record tables (special
+built (their symbol classes month by month, right-aligned and padded: ``V2Data.hist_cls``); the record tables (special
 transactions, guarantees, public records) through the scalar module's record functions.
 """
 
@@ -21,8 +21,15 @@ from credit_closure._columnar.numpy_engine import (
     ENUM_CODES,
     _group_sum,
 )
-from credit_closure._columnar.v2 import V2_CODES, V2Data
+from credit_closure._columnar.v2 import (
+    _CLASS_TABLE,
+    CLASS_UNKNOWN,
+    CLASS_WORST,
+    V2_CODES,
+    V2Data,
+)
 from credit_closure._contract.enums import UNDRAWABLE_STATUSES
+from credit_closure._contract.history import HISTORY_SYMBOLS
 from credit_closure._scoring.features import months_before
 from credit_closure._scoring.report_features import (
     COMPENSATION_KINDS,
@@ -39,14 +46,12 @@ from credit_closure._scoring.report_features import (
 __all__ = ["report_features_columnar"]
 
 _COL = {name: k for k, name in enumerate(REPORT_FEATURE_NAMES)}
-#: Code point -> history level (``#`` and the padding before a short history: -1).
-_LEVEL = np.zeros(128, dtype=np.int8)
-for _sym, _lv in LEVELS.items():
-    _LEVEL[ord(_sym)] = _lv
-#: Code point -> the periods overdue a latest month shows (-1: unknown month).
-_PERIODS = np.zeros(128, dtype=np.int8)
-_PERIODS[[ord(str(k)) for k in range(1, 8)]] = np.arange(1, 8)
-_PERIODS[ord("#")] = -1
+#: Symbol class (``V2Data.hist_cls``) -> the history level of the report features
+#: (``LEVELS``: ``#`` and the padding before a short history -1); a class 0-7 is its level.
+_CLASS_LEVEL = {k: k for k in range(8)} | {CLASS_WORST: 7, CLASS_UNKNOWN: -1}
+assert all(LEVELS.get(sym, 0) == _CLASS_LEVEL[_CLASS_TABLE[ord(sym)]] for sym in HISTORY_SYMBOLS), (
+    "the symbol classes of _columnar.v2 no longer give the report features' LEVELS"
+)
 _UNDRAWABLE = np.zeros(len(ENUM_CODES["status"]), dtype=bool)
 _UNDRAWABLE[[ENUM_CODES["status"][s.value] for s in UNDRAWABLE_STATUSES]] = True
 _ONLINE = np.array(
@@ -154,16 +159,16 @@ def _histories(
     worst60 = np.full(n, -1, dtype=np.int64)
     n_lian = np.zeros(n)
     lian_known = np.zeros(n, dtype=bool)
-    cp = v2.hist_cp
-    if cp is not None and cp.shape[0]:
+    cls = v2.hist_cls
+    if cls is not None and cls.shape[1]:
         rows = np.flatnonzero(has)
         gh = g[rows]
         end = cols["history_end"][rows].astype("datetime64[D]").astype("datetime64[M]")
         shift = a_month - (end.astype(np.int64) + _EPOCH_MONTH)
-        width = cp.shape[1]
-        # month-major levels (one row of all accounts per month: fast 1-D passes); the
-        # symbols were checked, so every code point is below 128
-        lev = _LEVEL[np.ascontiguousarray(cp.astype(np.uint8).T)]
+        width = cls.shape[0]
+        # month-major levels (one row of all accounts per month: fast 1-D passes), from the
+        # classes the checks read (checked: every one a symbol's)
+        lev = _levels(cls, v2.hist_special)
         k = rows.size
         last = np.empty(k, dtype=np.int64)  # latest month that was or may have been bad
         w24 = np.empty(k, dtype=np.int8)
@@ -182,7 +187,7 @@ def _histories(
         known24 = w24 >= 0
         rec = np.where(last >= 0, shift + width - 1 - last, shift + width)
         np.minimum.at(recency, gh, rec)
-        np.maximum.at(periods, gh, _PERIODS[_last_code(cp)].astype(np.int64))
+        np.maximum.at(periods, gh, _last_periods(cls))
         worst60 = _max_at(n, gh, w60)
         worst24 = _max_at(n, gh, w24)
         n_lian += np.bincount(gh, weights=lian, minlength=n)
@@ -218,9 +223,21 @@ def _window_stats(
     return last, w24, w60, (longest >= 3) | (months >= 6)
 
 
-def _last_code(cp: np.ndarray) -> np.ndarray:
-    """The code point of every history's last month (checked: below 128)."""
-    return cp[:, -1].astype(np.uint8)
+def _levels(cls: np.ndarray, special: bool) -> np.ndarray:
+    """The report features' levels of the classes ``cls`` (int8; the classes themselves when
+    none is above the levels)."""
+    if not special:
+        return cls.view(np.int8)
+    lev = cls.astype(np.int8)
+    lev[cls == CLASS_WORST] = 7
+    lev[cls == CLASS_UNKNOWN] = -1
+    return lev
+
+
+def _last_periods(cls: np.ndarray) -> np.ndarray:
+    """The periods overdue every history's last month shows (its digit; -1 unknown)."""
+    last = cls[-1].astype(np.int64)
+    return np.where(last < CLASS_WORST, last, np.where(last == CLASS_UNKNOWN, -1, 0))
 
 
 def _records(out: np.ndarray, v2: V2Data, g: np.ndarray, start60: _dt.date) -> None:
