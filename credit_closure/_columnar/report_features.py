@@ -204,20 +204,21 @@ def _window_stats(
     been delinquent (-1 none), the worst level in 24 and in 60 months (-1 none known) and
     whether each is 连三累六 in the 24 months (the scalar ``_history``)."""
     k = lev.shape[1]
-    mark = lev != 0
-    found = mark.any(axis=0)
-    last = np.where(found, width - 1 - np.argmax(mark[::-1], axis=0), -1)
+    # the latest marked month: the largest of (month number + 1) over the marked months
+    # (uint8 passes: width <= 60)
+    months_1 = np.arange(1, width + 1, dtype=np.uint8)[:, None]
+    last = (lev != 0).view(np.uint8).__mul__(months_1).max(axis=0).astype(np.int64) - 1
     none = np.full(k, -1, dtype=np.int8)
     c24 = max(0, width - 24 + shift)  # the first column inside the last 24 months
     c60 = max(0, width - 60 + shift)
     w24 = lev[c24:].max(axis=0) if c24 < width else none
     w60 = lev[c60:].max(axis=0) if c60 < width else none
     bad = lev[c24:] >= LIAN_LEVEL
-    months = np.count_nonzero(bad, axis=0)
-    run = np.zeros(k, dtype=np.int64)
-    longest = np.zeros(k, dtype=np.int64)
+    months = np.add.reduce(bad, axis=0, dtype=np.uint8)
+    run = np.zeros(k, dtype=np.uint8)
+    longest = np.zeros(k, dtype=np.uint8)
     for month in bad:
-        run += 1
+        run += np.uint8(1)
         run *= month
         np.maximum(longest, run, out=longest)
     return last, w24, w60, (longest >= 3) | (months >= 6)

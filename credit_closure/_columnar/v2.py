@@ -403,7 +403,51 @@ def _check_histories(
         rows, months, longest, worst, unknown = (
             x[good] for x in (rows, months, longest, worst, unknown)
         )
-    dpd, m_given, c_given = acc["dpd"][rows], acc["months"][rows], acc["consec"][rows]
+    every = rows.size == acc["dpd"].size  # every account has a (checked) history: no gather
+    sel = slice(None) if every else rows
+    dpd, m_given, c_given = acc["dpd"][sel], acc["months"][sel], acc["consec"][sel]
+    lo = np.where(worst == 0, 0, 1 + 30 * (worst - 1))
+    known = unknown == 0
+    # the histories with a summary given beside them: agreement (the others cannot disagree)
+    given = np.flatnonzero(~(np.isnan(dpd) & np.isnan(m_given) & np.isnan(c_given)))
+    if given.size:
+        _agreement(
+            p,
+            hist.strings,
+            cols["history_end"],
+            rows[given],
+            *(x[given] for x in (dpd, m_given, c_given, months, longest, worst, unknown)),
+        )
+    # the summaries a fully known window proves, where absent (CreditAccount._derive_summaries)
+    all_known = bool(known.all())
+    fill = None if every and all_known else rows[known]
+    for name, value in (("dpd", lo), ("months", months), ("consec", longest)):
+        col = acc[name]
+        if fill is None:
+            acc[name] = np.where(np.isnan(col), value.astype(float), col)
+            continue
+        col = col.copy()
+        target = col[fill]
+        proved = value if all_known else value[known]
+        col[fill] = np.where(np.isnan(target), proved.astype(float), target)
+        acc[name] = col
+
+
+def _agreement(
+    p: _Problems,
+    strings: np.ndarray,
+    end: np.ndarray,
+    rows: np.ndarray,
+    dpd: np.ndarray,
+    m_given: np.ndarray,
+    c_given: np.ndarray,
+    months: np.ndarray,
+    longest: np.ndarray,
+    worst: np.ndarray,
+    unknown: np.ndarray,
+) -> None:
+    """The histories (account ``rows``) whose given summaries their 24 months cannot give:
+    every problem named, month by month, by the contract's own check."""
     lo = np.where(worst == 0, 0, 1 + 30 * (worst - 1))
     hi = np.where(worst == 0, 30, np.where(worst == 7, np.inf, 30 * worst + 30))
     known = unknown == 0
@@ -414,20 +458,13 @@ def _check_histories(
     for k in np.flatnonzero(bad):
         r = int(rows[k])
         for path, message in history_problems(
-            hist.strings[r],
-            date_of(cols["history_end"][r]),
+            strings[r],
+            date_of(end[r]),
             _opt(dpd[k]),
             _opt(m_given[k]),
             _opt(c_given[k]),
         ):
             _one(p, "accounts", r, path, message)
-    # the summaries a fully known window proves, where absent (CreditAccount._derive_summaries)
-    fill = rows[known]
-    for name, value in (("dpd", lo), ("months", months), ("consec", longest)):
-        col = acc[name].copy()
-        target = col[fill]
-        col[fill] = np.where(np.isnan(target), value[known].astype(float), target)
-        acc[name] = col
 
 
 # ------------------------------------------------------------------------------------------
