@@ -176,7 +176,8 @@ def _histories(
         lian = np.empty(k, dtype=bool)
         # the histories that end the same number of months before as_of share their windows
         # (usually one or two groups): each group is a few reductions over months
-        for sh in np.unique(shift).tolist():
+        lo, hi = int(shift.min()), int(shift.max())
+        for sh in [lo] if lo == hi else np.unique(shift).tolist():
             sel = shift == sh
             block = lev if sel.all() else lev[:, sel]
             got = _window_stats(block, width, sh)

@@ -117,6 +117,7 @@ for _k in range(1, 8):
     _CLASS[ord(str(_k))] = _k
 _CLASS[ord("\n")] = _CLASS_SEP
 _CLASS_TABLE = bytes(_CLASS)
+_BLOCK = 8192  # accounts per block of the transposition of the histories
 assert all(ord(c) < 128 for c in HISTORY_SYMBOLS) and "\n" not in HISTORY_SYMBOLS
 
 
@@ -234,13 +235,14 @@ class _Histories:
         lengths: np.ndarray,
         cls: np.ndarray,
         bad: np.ndarray | None,
+        special: bool,
     ) -> None:
         self.strings = strings
         self.has = has
         self.lengths = lengths
         self.cls = cls
         self.bad = bad
-        self.special = bool((cls >= CLASS_WORST).any())
+        self.special = special
 
 
 def _history_column(a: _Table, p: _Problems) -> _Histories | None:
@@ -273,8 +275,10 @@ def _history_column(a: _Table, p: _Problems) -> _Histories | None:
                 "must be a string of repayment symbols",
             )
     every = bool(is_str.all())
-    values_list = (arr if every else arr[is_str]).tolist()
-    str_lengths, flat, step, any_bad = _joined_classes(values_list)
+    values = (arr if every else arr[is_str]).tolist()
+    str_lengths, cls, top = _classes(values, exact=False)
+    if top >= _CLASS_SEP:  # a character is no symbol: read again through the code points
+        str_lengths, cls, top = _classes(values, exact=True)
     lengths = str_lengths if every else np.zeros(arr.size, dtype=np.int64)
     if not every:
         lengths[is_str] = str_lengths
@@ -296,41 +300,55 @@ def _history_column(a: _Table, p: _Problems) -> _Histories | None:
     else:
         strings = np.full(arr.size, None, dtype=object)
         strings[has] = arr[has]
-    lengths = np.where(has, lengths, 0)
-    cls = _month_major(flat, step, str_lengths, has[is_str])
-    bad = (cls >= _CLASS_SEP).any(axis=0) if any_bad else None
-    return _Histories(strings, has, lengths, cls, bad)
+    bad = (cls >= _CLASS_SEP).any(axis=0) if top >= _CLASS_SEP else None
+    return _Histories(strings, has, np.where(has, lengths, 0), cls, bad, top >= CLASS_WORST)
 
 
-def _joined_classes(values: list[str]) -> tuple[np.ndarray, np.ndarray, int, bool]:
-    """``(lengths, classes, step, any_bad)`` of the strings ``values``: their lengths, the
-    symbol class of every character of them joined (``step`` 1: each followed by a separator,
-    0: none), and whether a character is no symbol. One ``translate`` pass in the usual case
-    (ASCII, no newline); else through the code points (a character beyond ASCII, or a
-    newline, is no symbol)."""
-    try:
-        joined = ("\n".join(values) + "\n").encode("ascii") if values else b""
-    except UnicodeEncodeError:
-        joined = None
-    if joined is not None:
-        translated = joined.translate(_CLASS_TABLE)
-        flat = np.frombuffer(translated, dtype=np.uint8)
-        ends = np.flatnonzero(flat == _CLASS_SEP)
-        if ends.size == len(values):
-            lengths = np.diff(ends, prepend=-1) - 1
-            return lengths, flat, 1, _CLASS_BAD in translated
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+def _classes(values: list[str], exact: bool) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(lengths, classes, top)`` of the strings ``values``: their lengths, the classes of
+    those of 1 to ``MAX_HISTORY_MONTHS`` months (:func:`_month_major`) and the largest class.
+
+    Not ``exact``: one ``translate`` pass over the values joined by newlines, when every one
+    is ASCII; a value with a newline may then be cut wrong, but the class of a newline (like
+    that of any character no symbol) is at least ``_CLASS_SEP``: ``top`` tells the caller to
+    read again, ``exact``, through the code points (a character beyond ASCII, or a newline,
+    is no symbol)."""
+    k = len(values)
+    if not exact:
+        try:
+            joined = ("\n".join(values) + "\n").encode("ascii") if values else b""
+        except UnicodeEncodeError:
+            joined = None
+        if joined is not None:
+            flat = np.frombuffer(joined.translate(_CLASS_TABLE), dtype=np.uint8)
+            size, rest = divmod(flat.size, k) if k else (1, 1)
+            # all of one length (the usual case), each in the classes (so a newline inside
+            # one, which would have cut it wrong, shows in ``top``)
+            one = not rest and 0 < size - 1 <= MAX_HISTORY_MONTHS
+            if one and (flat[size - 1 :: size] == _CLASS_SEP).all():
+                lengths = np.full(k, size - 1, dtype=np.int64)
+            else:
+                lengths = np.diff(np.flatnonzero(flat == _CLASS_SEP), prepend=-1) - 1
+            if lengths.size == k:
+                return _with_top(lengths, _month_major(flat, 1, lengths))
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=k)
     cp = np.frombuffer("".join(values).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     ascii_ = np.where((cp < 127) & (cp != ord("\n")), cp, 127).astype(np.uint8)
-    translated = ascii_.tobytes().translate(_CLASS_TABLE)
-    return lengths, np.frombuffer(translated, dtype=np.uint8), 0, _CLASS_BAD in translated
+    flat = np.frombuffer(ascii_.tobytes().translate(_CLASS_TABLE), dtype=np.uint8)
+    return _with_top(lengths, _month_major(flat, 0, lengths))
 
 
-def _month_major(flat: np.ndarray, step: int, lengths: np.ndarray, take: np.ndarray) -> np.ndarray:
-    """The classes of the strings ``take`` selects (``flat``, ``step`` and ``lengths`` as
-    :func:`_joined_classes` gives them), one row per month and one column per string,
-    right-aligned and padded with ``CLASS_UNKNOWN`` to the longest (at least 24 months): the
-    months before a short history are unknown months."""
+def _with_top(lengths: np.ndarray, cls: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    return lengths, cls, int(cls.max()) if cls.size else 0
+
+
+def _month_major(flat: np.ndarray, step: int, lengths: np.ndarray) -> np.ndarray:
+    """The classes of the strings of 1 to ``MAX_HISTORY_MONTHS`` months (``flat``: the
+    classes of all the strings joined, each followed by ``step`` separators; ``lengths``:
+    theirs), one row per month and one column per string, right-aligned and padded with
+    ``CLASS_UNKNOWN`` to the longest (at least 24 months): the months before a short
+    history are unknown months."""
+    take = (lengths > 0) & (lengths <= MAX_HISTORY_MONTHS)
     chosen = lengths[take]
     k = chosen.size
     width = max(24, int(chosen.max()) if k else 0)
@@ -338,7 +356,9 @@ def _month_major(flat: np.ndarray, step: int, lengths: np.ndarray, take: np.ndar
     if k and k == lengths.size and chosen.min() == chosen.max():  # the usual case: a reshape
         size = int(chosen[0])
         out[: width - size] = CLASS_UNKNOWN
-        out[width - size :] = flat.reshape(k, size + step)[:, :size].T
+        rows = flat.reshape(k, size + step)
+        for i in range(0, k, _BLOCK):  # transposed by blocks that stay in cache: 3x faster
+            out[width - size :, i : i + _BLOCK] = rows[i : i + _BLOCK, :size].T
         return out
     out[:] = CLASS_UNKNOWN
     starts = (np.cumsum(lengths + step) - (lengths + step))[take]
