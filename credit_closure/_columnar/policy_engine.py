@@ -93,11 +93,14 @@ def policy_columns(v2: Any, n_acc: int) -> dict[str, np.ndarray]:
         else:
             out[name] = np.zeros(n_acc, dtype=np.int64)
             out[f"{name}_known"] = np.zeros(n_acc, dtype=bool)
-    hist_dpd = np.full(n_acc, np.nan)
     worst = v2.hist_worst24  # the checks' worst level of every history (in row order)
-    if worst.size:
-        bad = worst > 0
-        hist_dpd[np.flatnonzero(v2.has_history)[bad]] = 1 + 30 * (worst[bad] - 1)
+    with np.errstate(invalid="ignore"):
+        proved = np.where(worst > 0, 30.0 * worst - 29.0, np.nan)  # 1 + 30 * (worst - 1)
+    if worst.size == n_acc:  # every account has a history
+        hist_dpd = proved
+    else:
+        hist_dpd = np.full(n_acc, np.nan)
+        hist_dpd[np.flatnonzero(v2.has_history)] = proved
     out["hist_dpd"] = hist_dpd
     return out
 

@@ -54,9 +54,9 @@ assert all(LEVELS.get(sym, 0) == _CLASS_LEVEL[_CLASS_TABLE[ord(sym)]] for sym in
 )
 _UNDRAWABLE = np.zeros(len(ENUM_CODES["status"]), dtype=bool)
 _UNDRAWABLE[[ENUM_CODES["status"][s.value] for s in UNDRAWABLE_STATUSES]] = True
-_ONLINE = np.array(
-    sorted(V2_CODES["institution_type"][t.value] for t in ONLINE_LENDERS), dtype=np.int64
-)
+#: Institution code + 1 (code -1: unknown) -> an online lender.
+_ONLINE = np.zeros(len(V2_CODES["institution_type"]) + 1, dtype=bool)
+_ONLINE[[V2_CODES["institution_type"][t.value] + 1 for t in ONLINE_LENDERS]] = True
 _EPOCH_MONTH = month_number(_dt.date(1970, 1, 1))
 
 
@@ -133,7 +133,7 @@ def report_features_columnar(
     inst = cols.get("institution_type")
     if inst is not None:
         typed = np.bincount(g[inst >= 0], minlength=n)
-        online = np.bincount(g[np.isin(inst, _ONLINE)], minlength=n)
+        online = np.bincount(g[_ONLINE[inst + 1]], minlength=n)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[:, _COL["online_lender_share"]] = np.where(typed > 0, online / typed, np.nan)
     else:
