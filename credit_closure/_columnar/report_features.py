@@ -27,6 +27,7 @@ from credit_closure._columnar.v2 import (
     CLASS_WORST,
     V2_CODES,
     V2Data,
+    longest_run,
 )
 from credit_closure._contract.enums import UNDRAWABLE_STATUSES
 from credit_closure._contract.history import HISTORY_SYMBOLS
@@ -216,13 +217,12 @@ def _window_stats(
     w60 = lev[c60:].max(axis=0) if c60 < width else none
     bad = lev[c24:] >= LIAN_LEVEL
     months = np.add.reduce(bad, axis=0, dtype=np.uint8)
-    run = np.zeros(k, dtype=np.uint8)
-    longest = np.zeros(k, dtype=np.uint8)
-    for month in bad:
-        run += np.uint8(1)
-        run *= month
-        np.maximum(longest, run, out=longest)
-    return last, w24, w60, (longest >= 3) | (months >= 6)
+    lian = months >= 6
+    # three months in a row: only a history with 3 to 5 such months can tell (few)
+    maybe = np.flatnonzero((months >= 3) & ~lian)
+    if maybe.size:
+        lian[maybe] = longest_run(bad[:, maybe]) >= 3
+    return last, w24, w60, lian
 
 
 def _levels(cls: np.ndarray, special: bool) -> np.ndarray:

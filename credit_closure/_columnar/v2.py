@@ -385,13 +385,23 @@ def _window_summaries(
     delinquent = level > 0
     months = np.add.reduce(delinquent, axis=0, dtype=np.uint8).astype(np.int64)
     worst = level.max(axis=0).astype(np.int64)
-    run = np.zeros(k, dtype=np.uint8)
-    longest = np.zeros(k, dtype=np.uint8)
-    for c in range(24):
+    longest = np.minimum(months, 1)  # with fewer than two delinquent months, the run is that
+    several = np.flatnonzero(months > 1)  # the runs of the others, month by month
+    if several.size:
+        longest[several] = longest_run(delinquent[:, several])
+    return months, longest, worst, unknown
+
+
+def longest_run(marked: np.ndarray) -> np.ndarray:
+    """Per column of ``marked`` (bool, one row per month), the longest run of marked months
+    (uint8: at most 60)."""
+    run = np.zeros(marked.shape[1], dtype=np.uint8)
+    longest = np.zeros(marked.shape[1], dtype=np.uint8)
+    for month in marked:
         run += np.uint8(1)
-        run *= delinquent[c]
+        run *= month
         np.maximum(longest, run, out=longest)
-    return months, longest.astype(np.int64), worst, unknown
+    return longest
 
 
 def _opt(v: float) -> int | None:
