@@ -1,6 +1,9 @@
 """Columnar throughput on contract v2 data with 24-month histories against v1, same run.
 
-Run:  python benchmarks/bench_columnar_v2.py [--subjects N] [--repeat R]
+Run:  python benchmarks/bench_columnar_v2.py [--subjects N] [--repeat R] [--code DIR]
+
+(``--code DIR``: time the ``credit_closure`` package of another checkout on the same data,
+for a before/after comparison in one session.)
 
 Bar (issue 14): ``score_columnar`` on v2 accounts, each with a 24-month repayment history
 (``repayment_history`` + ``history_end``, the three summaries left to be derived from it, a
@@ -19,7 +22,9 @@ import time
 from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# --code DIR: time the credit_closure of another checkout (a "before", say), same data
+_CODE = sys.argv[sys.argv.index("--code") + 1] if "--code" in sys.argv[:-1] else str(ROOT)
+sys.path.insert(0, _CODE)
 
 import numpy as np  # noqa: E402
 
@@ -94,6 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--subjects", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--code", default=str(ROOT), help="checkout whose credit_closure to time")
     args = ap.parse_args(argv)
     v1, v2 = tables(args.subjects)
     n = args.subjects * ACCOUNTS_PER_SUBJECT
@@ -112,6 +118,9 @@ def main(argv: list[str] | None = None) -> None:
         score_columnar(v1, as_of=AS_OF, engine="numba")  # compile outside the timings
     except ImportError:
         pass
+    import credit_closure
+
+    print(f"code: {pathlib.Path(credit_closure.__file__).parent.parent}")
     print(
         f"{n:,} accounts ({args.subjects:,} subjects x {ACCOUNTS_PER_SUBJECT}), best of {args.repeat}"
     )
