@@ -300,7 +300,9 @@ def _history_column(a: _Table, p: _Problems) -> _Histories | None:
     else:
         strings = np.full(arr.size, None, dtype=object)
         strings[has] = arr[has]
-    bad = (cls >= _CLASS_SEP).any(axis=0) if top >= _CLASS_SEP else None
+    bad: np.ndarray | None = None
+    if top >= _CLASS_SEP:
+        bad = np.asarray((cls >= _CLASS_SEP).any(axis=0))
     return _Histories(strings, has, np.where(has, lengths, 0), cls, bad, top >= CLASS_WORST)
 
 
