@@ -93,16 +93,14 @@ def policy_columns(v2: Any, n_acc: int) -> dict[str, np.ndarray]:
         else:
             out[name] = np.zeros(n_acc, dtype=np.int64)
             out[f"{name}_known"] = np.zeros(n_acc, dtype=bool)
-    hist_dpd = np.full(n_acc, np.nan)
-    cp = v2.hist_cp
-    if cp is not None and cp.shape[0]:
-        from credit_closure._columnar.v2 import _LEVEL8
-
-        # the rows of cp are the accounts with a history, in row order; the symbols were
-        # checked, so every code point is below 128
-        worst = _LEVEL8[cp[:, -24:].astype(np.uint8)].max(axis=1).astype(np.int64)
-        bad = worst > 0
-        hist_dpd[np.flatnonzero(v2.has_history)[bad]] = 1 + 30 * (worst[bad] - 1)
+    worst = v2.hist_worst24  # the checks' worst level of every history (in row order)
+    with np.errstate(invalid="ignore"):
+        proved = np.where(worst > 0, 30.0 * worst - 29.0, np.nan)  # 1 + 30 * (worst - 1)
+    if worst.size == n_acc:  # every account has a history
+        hist_dpd = proved
+    else:
+        hist_dpd = np.full(n_acc, np.nan)
+        hist_dpd[np.flatnonzero(v2.has_history)] = proved
     out["hist_dpd"] = hist_dpd
     return out
 

@@ -6,7 +6,7 @@ implementation: :func:`report_features_columnar` runs once per prepared batch, a
 engines only copy its columns (the numpy engine in ``compute_features``, the numba kernel in
 its feature pass), for the subjects and for their closure-impact counterfactuals, whose
 values are the same. The histories are read from the code-point matrix the input checks
-built (right-aligned, ``#``-padded: ``V2Data.hist_cp``); the record tables (special
+built (their symbol classes month by month, right-aligned and padded: ``V2Data.hist_cls``); the record tables (special
 transactions, guarantees, public records) through the scalar module's record functions.
 """
 
@@ -21,8 +21,16 @@ from credit_closure._columnar.numpy_engine import (
     ENUM_CODES,
     _group_sum,
 )
-from credit_closure._columnar.v2 import V2_CODES, V2Data
+from credit_closure._columnar.v2 import (
+    _CLASS_TABLE,
+    CLASS_UNKNOWN,
+    CLASS_WORST,
+    V2_CODES,
+    V2Data,
+    longest_run,
+)
 from credit_closure._contract.enums import UNDRAWABLE_STATUSES
+from credit_closure._contract.history import HISTORY_SYMBOLS
 from credit_closure._scoring.features import months_before
 from credit_closure._scoring.report_features import (
     COMPENSATION_KINDS,
@@ -39,19 +47,17 @@ from credit_closure._scoring.report_features import (
 __all__ = ["report_features_columnar"]
 
 _COL = {name: k for k, name in enumerate(REPORT_FEATURE_NAMES)}
-#: Code point -> history level (``#`` and the padding before a short history: -1).
-_LEVEL = np.zeros(128, dtype=np.int8)
-for _sym, _lv in LEVELS.items():
-    _LEVEL[ord(_sym)] = _lv
-#: Code point -> the periods overdue a latest month shows (-1: unknown month).
-_PERIODS = np.zeros(128, dtype=np.int8)
-_PERIODS[[ord(str(k)) for k in range(1, 8)]] = np.arange(1, 8)
-_PERIODS[ord("#")] = -1
+#: Symbol class (``V2Data.hist_cls``) -> the history level of the report features
+#: (``LEVELS``: ``#`` and the padding before a short history -1); a class 0-7 is its level.
+_CLASS_LEVEL = {k: k for k in range(8)} | {CLASS_WORST: 7, CLASS_UNKNOWN: -1}
+assert all(LEVELS.get(sym, 0) == _CLASS_LEVEL[_CLASS_TABLE[ord(sym)]] for sym in HISTORY_SYMBOLS), (
+    "the symbol classes of _columnar.v2 no longer give the report features' LEVELS"
+)
 _UNDRAWABLE = np.zeros(len(ENUM_CODES["status"]), dtype=bool)
 _UNDRAWABLE[[ENUM_CODES["status"][s.value] for s in UNDRAWABLE_STATUSES]] = True
-_ONLINE = np.array(
-    sorted(V2_CODES["institution_type"][t.value] for t in ONLINE_LENDERS), dtype=np.int64
-)
+#: Institution code + 1 (code -1: unknown) -> an online lender.
+_ONLINE = np.zeros(len(V2_CODES["institution_type"]) + 1, dtype=bool)
+_ONLINE[[V2_CODES["institution_type"][t.value] + 1 for t in ONLINE_LENDERS]] = True
 _EPOCH_MONTH = month_number(_dt.date(1970, 1, 1))
 
 
@@ -128,7 +134,7 @@ def report_features_columnar(
     inst = cols.get("institution_type")
     if inst is not None:
         typed = np.bincount(g[inst >= 0], minlength=n)
-        online = np.bincount(g[np.isin(inst, _ONLINE)], minlength=n)
+        online = np.bincount(g[_ONLINE[inst + 1]], minlength=n)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[:, _COL["online_lender_share"]] = np.where(typed > 0, online / typed, np.nan)
     else:
@@ -154,16 +160,16 @@ def _histories(
     worst60 = np.full(n, -1, dtype=np.int64)
     n_lian = np.zeros(n)
     lian_known = np.zeros(n, dtype=bool)
-    cp = v2.hist_cp
-    if cp is not None and cp.shape[0]:
+    cls = v2.hist_cls
+    if cls is not None and cls.shape[1]:
         rows = np.flatnonzero(has)
         gh = g[rows]
         end = cols["history_end"][rows].astype("datetime64[D]").astype("datetime64[M]")
         shift = a_month - (end.astype(np.int64) + _EPOCH_MONTH)
-        width = cp.shape[1]
-        # month-major levels (one row of all accounts per month: fast 1-D passes); the
-        # symbols were checked, so every code point is below 128
-        lev = _LEVEL[np.ascontiguousarray(cp.astype(np.uint8).T)]
+        width = cls.shape[0]
+        # month-major levels (one row of all accounts per month: fast 1-D passes), from the
+        # classes the checks read (checked: every one a symbol's)
+        lev = _levels(cls, v2.hist_special)
         k = rows.size
         last = np.empty(k, dtype=np.int64)  # latest month that was or may have been bad
         w24 = np.empty(k, dtype=np.int8)
@@ -171,7 +177,8 @@ def _histories(
         lian = np.empty(k, dtype=bool)
         # the histories that end the same number of months before as_of share their windows
         # (usually one or two groups): each group is a few reductions over months
-        for sh in np.unique(shift).tolist():
+        lo, hi = int(shift.min()), int(shift.max())
+        for sh in [lo] if lo == hi else np.unique(shift).tolist():
             sel = shift == sh
             block = lev if sel.all() else lev[:, sel]
             got = _window_stats(block, width, sh)
@@ -182,7 +189,7 @@ def _histories(
         known24 = w24 >= 0
         rec = np.where(last >= 0, shift + width - 1 - last, shift + width)
         np.minimum.at(recency, gh, rec)
-        np.maximum.at(periods, gh, _PERIODS[_last_code(cp)].astype(np.int64))
+        np.maximum.at(periods, gh, _last_periods(cls))
         worst60 = _max_at(n, gh, w60)
         worst24 = _max_at(n, gh, w24)
         n_lian += np.bincount(gh, weights=lian, minlength=n)
@@ -199,28 +206,40 @@ def _window_stats(
     been delinquent (-1 none), the worst level in 24 and in 60 months (-1 none known) and
     whether each is 连三累六 in the 24 months (the scalar ``_history``)."""
     k = lev.shape[1]
-    mark = lev != 0
-    found = mark.any(axis=0)
-    last = np.where(found, width - 1 - np.argmax(mark[::-1], axis=0), -1)
+    # the latest marked month: the largest of (month number + 1) over the marked months
+    # (uint8 passes: width <= 60)
+    months_1 = np.arange(1, width + 1, dtype=np.uint8)[:, None]
+    last = (lev != 0).view(np.uint8).__mul__(months_1).max(axis=0).astype(np.int64) - 1
     none = np.full(k, -1, dtype=np.int8)
     c24 = max(0, width - 24 + shift)  # the first column inside the last 24 months
     c60 = max(0, width - 60 + shift)
     w24 = lev[c24:].max(axis=0) if c24 < width else none
     w60 = lev[c60:].max(axis=0) if c60 < width else none
     bad = lev[c24:] >= LIAN_LEVEL
-    months = np.count_nonzero(bad, axis=0)
-    run = np.zeros(k, dtype=np.int64)
-    longest = np.zeros(k, dtype=np.int64)
-    for month in bad:
-        run += 1
-        run *= month
-        np.maximum(longest, run, out=longest)
-    return last, w24, w60, (longest >= 3) | (months >= 6)
+    months = np.add.reduce(bad, axis=0, dtype=np.uint8)
+    lian = months >= 6
+    # three months in a row: only a history with 3 to 5 such months can tell (few)
+    maybe = np.flatnonzero((months >= 3) & ~lian)
+    if maybe.size:
+        lian[maybe] = longest_run(bad[:, maybe]) >= 3
+    return last, w24, w60, lian
 
 
-def _last_code(cp: np.ndarray) -> np.ndarray:
-    """The code point of every history's last month (checked: below 128)."""
-    return cp[:, -1].astype(np.uint8)
+def _levels(cls: np.ndarray, special: bool) -> np.ndarray:
+    """The report features' levels of the classes ``cls`` (int8; the classes themselves when
+    none is above the levels)."""
+    if not special:
+        return cls.view(np.int8)
+    lev = cls.astype(np.int8)
+    lev[cls == CLASS_WORST] = 7
+    lev[cls == CLASS_UNKNOWN] = -1
+    return lev
+
+
+def _last_periods(cls: np.ndarray) -> np.ndarray:
+    """The periods overdue every history's last month shows (its digit; -1 unknown)."""
+    last = cls[-1].astype(np.int64)
+    return np.where(last < CLASS_WORST, last, np.where(last == CLASS_UNKNOWN, -1, 0))
 
 
 def _records(out: np.ndarray, v2: V2Data, g: np.ndarray, start60: _dt.date) -> None:
