@@ -135,42 +135,9 @@ def policy_features(
     d_ret = day_number(months_before(as_of, config.retention_months))
     d_us = day_number(months_before(as_of, US_RETENTION_MONTHS))
 
-    # ---- utilization ----
-    drawn = open_like & rev & ~undraw & ~np.isnan(lim) & ~np.isnan(bal) & (lim > 0)
-    frozen_owed = open_like & rev & undraw & (bal > 0)
     owed = np.where(np.isnan(bal), np.where(he, acc["ev_balance"], np.nan), bal)
     last = np.where(np.isnan(lim), np.where(he, acc["ev_limit"], np.nan), lim)
-    closed_owed = ended & rev & (owed > 0)
-    closed_lim = closed_owed & (last > 0)
-    num = _group_sum(
-        np.concatenate([bal[drawn], bal[frozen_owed], owed[closed_owed]]),
-        np.concatenate([g[drawn], g[frozen_owed], g[closed_owed]]),
-        n,
-    )
-    # a line that cannot be drawn, or an ended one with no last limit, counts at its balance
-    closed_nolim = closed_owed & ~(last > 0)
-    den = _group_sum(
-        np.concatenate([lim[drawn], bal[frozen_owed], last[closed_lim], owed[closed_nolim]]),
-        np.concatenate([g[drawn], g[frozen_owed], g[closed_lim], g[closed_nolim]]),
-        n,
-    )
-    full = frozen_owed | closed_nolim
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        util = np.where(den > 0, num / den, np.nan)
-        line = np.concatenate(
-            [bal[drawn] / lim[drawn], owed[closed_lim] / last[closed_lim], np.ones(int(full.sum()))]
-        )
-    _put(out, "util_revolving", util)
-    _put(
-        out,
-        "util_revolving_max_line",
-        _group_max(line, np.concatenate([g[drawn], g[closed_lim], g[full]]), n),
-    )
-    n_acc = np.bincount(g, minlength=n)
-    has_open = _count(open_like & rev & ~undraw, g, n) > 0
-    flag = np.where(has_open, 0.0, 1.0)
-    flag[n_acc == 0] = np.nan
-    _put(out, "no_open_revolving", flag)
+    _utilization(out, acc, n, ended, undraw, open_like, owed, last)
 
     # ---- closures ----
     closed_known = acc["closed_known"]
@@ -218,6 +185,56 @@ def policy_features(
     _put(out, "worst_dpd_24m", _group_max(worst[known], g[known], n))
 
     _inquiries(out, inq, n, as_of, config)
+
+
+def _utilization(
+    out: np.ndarray,
+    acc: Mapping[str, np.ndarray],
+    n: int,
+    ended: np.ndarray,
+    undraw: np.ndarray,
+    open_like: np.ndarray,
+    owed: np.ndarray,
+    last: np.ndarray,
+) -> None:
+    """util_revolving, util_revolving_max_line and no_open_revolving (the scalar twin:
+    the utilization part of :func:`credit_closure._scoring.policy_features.policy_pass`)."""
+    g = acc["g"]
+    rev = _REV[acc["product"]]
+    lim, bal = acc["limit"], acc["balance"]
+    drawn = open_like & rev & ~undraw & ~np.isnan(lim) & ~np.isnan(bal) & (lim > 0)
+    frozen_owed = open_like & rev & undraw & (bal > 0)
+    closed_owed = ended & rev & (owed > 0)
+    closed_lim = closed_owed & (last > 0)
+    num = _group_sum(
+        np.concatenate([bal[drawn], bal[frozen_owed], owed[closed_owed]]),
+        np.concatenate([g[drawn], g[frozen_owed], g[closed_owed]]),
+        n,
+    )
+    # a line that cannot be drawn, or an ended one with no last limit, counts at its balance
+    closed_nolim = closed_owed & ~(last > 0)
+    den = _group_sum(
+        np.concatenate([lim[drawn], bal[frozen_owed], last[closed_lim], owed[closed_nolim]]),
+        np.concatenate([g[drawn], g[frozen_owed], g[closed_lim], g[closed_nolim]]),
+        n,
+    )
+    full = frozen_owed | closed_nolim
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        util = np.where(den > 0, num / den, np.nan)
+        line = np.concatenate(
+            [bal[drawn] / lim[drawn], owed[closed_lim] / last[closed_lim], np.ones(int(full.sum()))]
+        )
+    _put(out, "util_revolving", util)
+    _put(
+        out,
+        "util_revolving_max_line",
+        _group_max(line, np.concatenate([g[drawn], g[closed_lim], g[full]]), n),
+    )
+    n_acc = np.bincount(g, minlength=n)
+    has_open = _count(open_like & rev & ~undraw, g, n) > 0
+    flag = np.where(has_open, 0.0, 1.0)
+    flag[n_acc == 0] = np.nan
+    _put(out, "no_open_revolving", flag)
 
 
 def _inquiries(

@@ -317,8 +317,7 @@ def policy_pass(
                     if bal is not None and bal > 0:
                         num.append(bal)  # counted at its balance: fully used
                         den.append(bal)
-                        if line_max < 1.0:
-                            line_max = 1.0
+                        line_max = max(line_max, 1.0)
                 else:
                     open_revolving = True
                     if lim is not None and bal is not None and lim > 0:
@@ -338,8 +337,7 @@ def policy_pass(
                     line_max = owed / last
             else:  # no last limit known: counted at its balance, fully used
                 den.append(owed)
-                if line_max < 1.0:
-                    line_max = 1.0
+                line_max = max(line_max, 1.0)
         day = ev.closed_on if ev is not None else acc.closed_on
         charged = status in _CHARGED
         by_event = ev is not None and ev.termination in _ADVERSE_TERM
