@@ -74,14 +74,17 @@ class TestUtilRevolving:
         assert f["util_revolving_max_line"] == 0.3
         assert f["no_open_revolving"] == 0.0
 
-    def test_closed_line_with_balance_counts_at_its_last_limit(self) -> None:
+    def test_closed_line_with_balance_counts_as_fully_used(self) -> None:
+        """An ended line still owing cannot be drawn: its balance counts over itself (its
+        unused limit is no available credit), so owing on it never lowers utilization."""
         f = feats(
             [
                 acc("a", credit_limit=1000, balance=100),
                 acc("b", status="closed", credit_limit=1000, balance=500, closed_on="2025-01-01"),
             ]
         )
-        assert f["util_revolving"] == 0.3
+        assert f["util_revolving"] == 600 / 1500
+        assert f["util_revolving_max_line"] == 0.1  # drawable lines only
         assert f["util_total"] == 0.6  # v1: the closed limit does not count
 
     def test_no_jump_when_the_last_open_line_closes(self) -> None:
@@ -95,8 +98,8 @@ class TestUtilRevolving:
         )
         before = feats([written_off, small_open])
         after = feats([written_off, small_closed])
-        assert before["util_revolving"] == 800 / 1200
-        assert after["util_revolving"] == 0.8
+        assert before["util_revolving"] == 800 / 1000
+        assert after["util_revolving"] == 1.0
         assert before["util_total"] == 4.0 and after["util_total"] == 0.8  # the v1 jump
 
     def test_frozen_and_stopped_lines_count_at_their_balance(self) -> None:
@@ -111,7 +114,7 @@ class TestUtilRevolving:
         # the frozen line owing 300 counts at its balance (fully used), its 5,000 limit and
         # the zero-balance stopped and suspended lines' limits relieve nothing
         assert f["util_revolving"] == 500 / 1300
-        assert f["util_revolving_max_line"] == 1.0
+        assert f["util_revolving_max_line"] == 0.2  # drawable lines only
         only_frozen = feats([acc("b", status="frozen", credit_limit=5000, balance=300)])
         assert only_frozen["util_revolving"] == 1.0
         assert only_frozen["no_open_revolving"] == 1.0
@@ -136,7 +139,14 @@ class TestUtilRevolving:
             ],
         }
         f = feature_dict(CreditProfile.from_dict(p), AS_OF)
-        assert f["util_revolving"] == 0.25
+        assert f["util_revolving"] == 1.0  # the 250 owed at closure, counted as fully used
+
+
+def test_capped_at_fully_used() -> None:
+    """Over the limit reads 1.0 in the aggregate (how far over shows in the max line): so
+    that owing on a line that cannot be drawn never lowers it, whatever the rest owes."""
+    f = feats([acc("a", credit_limit=1000, balance=1500)])
+    assert f["util_revolving"] == 1.0 and f["util_revolving_max_line"] == 1.5
 
 
 def _close(profile: CreditProfile, aid: str, day: dt.date) -> CreditProfile:

@@ -374,7 +374,7 @@ class TestFrozenBalance:
         p = CreditProfile.from_dict(doc)
         f = feature_dict(p, AS_OF)
         assert f["util_revolving"] == pytest.approx(5000 / 6000)
-        assert f["util_revolving_max_line"] == 1.0
+        assert f["util_revolving_max_line"] == 0.0  # drawable lines only
         w = what_if(p, close="c", on=AS_OF)
         assert w.after.score < w.before.score
 

@@ -125,7 +125,7 @@ def policy_features(
     m = g.size
     st = v1_codes(acc["status"], V1_STATUS_CODES, N_V1_STATUSES)
     rev = _REV[acc["product"]]
-    lim, bal = acc["limit"], acc["balance"]
+    bal = acc["balance"]
     he = acc["has_event"]
     open_like = (st == _S["open"]) | (st == _S["suspended"])
     undraw = st == _S["suspended"]
@@ -136,8 +136,7 @@ def policy_features(
     d_us = day_number(months_before(as_of, US_RETENTION_MONTHS))
 
     owed = np.where(np.isnan(bal), np.where(he, acc["ev_balance"], np.nan), bal)
-    last = np.where(np.isnan(lim), np.where(he, acc["ev_limit"], np.nan), lim)
-    _utilization(out, acc, n, ended, undraw, open_like, owed, last)
+    _utilization(out, acc, n, ended, undraw, open_like, owed)
 
     # ---- closures ----
     closed_known = acc["closed_known"]
@@ -195,7 +194,6 @@ def _utilization(
     undraw: np.ndarray,
     open_like: np.ndarray,
     owed: np.ndarray,
-    last: np.ndarray,
 ) -> None:
     """util_revolving, util_revolving_max_line and no_open_revolving (the scalar twin:
     the utilization part of :func:`credit_closure._scoring.policy_features.policy_pass`)."""
@@ -205,31 +203,22 @@ def _utilization(
     drawn = open_like & rev & ~undraw & ~np.isnan(lim) & ~np.isnan(bal) & (lim > 0)
     frozen_owed = open_like & rev & undraw & (bal > 0)
     closed_owed = ended & rev & (owed > 0)
-    closed_lim = closed_owed & (last > 0)
     num = _group_sum(
         np.concatenate([bal[drawn], bal[frozen_owed], owed[closed_owed]]),
         np.concatenate([g[drawn], g[frozen_owed], g[closed_owed]]),
         n,
     )
-    # a line that cannot be drawn, or an ended one with no last limit, counts at its balance
-    closed_nolim = closed_owed & ~(last > 0)
+    # a line that cannot be drawn (frozen, stopped, suspended or ended) counts at its balance
     den = _group_sum(
-        np.concatenate([lim[drawn], bal[frozen_owed], last[closed_lim], owed[closed_nolim]]),
-        np.concatenate([g[drawn], g[frozen_owed], g[closed_lim], g[closed_nolim]]),
+        np.concatenate([lim[drawn], bal[frozen_owed], owed[closed_owed]]),
+        np.concatenate([g[drawn], g[frozen_owed], g[closed_owed]]),
         n,
     )
-    full = frozen_owed | closed_nolim
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        util = np.where(den > 0, num / den, np.nan)
-        line = np.concatenate(
-            [bal[drawn] / lim[drawn], owed[closed_lim] / last[closed_lim], np.ones(int(full.sum()))]
-        )
+        util = np.where(den > 0, np.minimum(num / den, 1.0), np.nan)
+        line = bal[drawn] / lim[drawn]
     _put(out, "util_revolving", util)
-    _put(
-        out,
-        "util_revolving_max_line",
-        _group_max(line, np.concatenate([g[drawn], g[closed_lim], g[full]]), n),
-    )
+    _put(out, "util_revolving_max_line", _group_max(line, g[drawn], n))
     n_acc = np.bincount(g, minlength=n)
     has_open = _count(open_like & rev & ~undraw, g, n) > 0
     flag = np.where(has_open, 0.0, 1.0)

@@ -11,13 +11,13 @@ Definitions (the feature descriptions below are what ``docs/features.md`` shows)
 - ``util_revolving``: one utilization with no switch of definition. Numerator: balances of
   revolving lines (:data:`~credit_closure._contract.enums.REVOLVING_PRODUCTS`) that are open,
   stopped or frozen, plus the balance still owed on ended revolving lines. Denominator: limits of
-  the drawable open lines, plus the last limit of every ended line still carrying a balance
-  (FICO's treatment, SOC-PAPERNO, CC-CLOSED-BAL). A line that cannot be drawn
-  (:data:`~credit_closure._contract.enums.UNDRAWABLE_STATUSES`: suspended, frozen, stopped), and
-  an ended line owing whose last limit is unknown, count at their balance, as fully used: their
-  unused limit relieves nothing. ``NaN`` when no limit and no balance is counted. Closing a line
-  with nothing owed only takes its limit out: the value goes up or stays, never down, and a
-  file still owing never becomes ``NaN``.
+  the drawable open lines, plus the balance of every line that cannot be drawn
+  (:data:`~credit_closure._contract.enums.UNDRAWABLE_STATUSES`: suspended, frozen, stopped; and
+  ended lines) while it owes: such a line counts as fully used, its unused limit relieving
+  nothing (LENDER-UI; FICO is reported to keep a closed line's last limit, SOC-PAPERNO,
+  CC-CLOSED-BAL, which would let a balance still owed lower utilization). Capped at 1.0.
+  ``NaN`` when nothing is counted. Closing a line with nothing owed only takes its limit out:
+  the value goes up or stays, never down; owing on a line that cannot be drawn never lowers it.
 - Credit inquiries: 贷款审批, 信用卡审批, 担保资格审查 and 融资审批 (the kinds themselves, not their
   v1 equivalents: 保前审查, scored as a guarantee check by v1, is an insurer's soft query); the
   ``us`` jurisdiction counts loan-type inquiries (loan and financing approvals) within 45 days of
@@ -66,12 +66,12 @@ POLICY_FEATURES: tuple[FeatureSpec, ...] = (
         "up",
         "Revolving utilization with one definition: balances of open, stopped and frozen "
         "revolving lines and of ended lines still owing, over the limits of the drawable open "
-        "lines plus the last limit of each ended line while it carries a balance (FICO's "
-        "treatment). A stopped or frozen line (止付 / 冻结), and an ended line owing with no known "
-        "limit, counts at its balance (fully used): its unused limit relieves nothing. NaN "
-        "when nothing is counted. Closing a line with nothing owed never lowers it "
+        "lines plus the balance of each line that cannot be drawn (stopped, frozen 止付 / 冻结, "
+        "or ended) while it owes: such a line counts as fully used, its unused limit relieves "
+        "nothing. Capped at 1 (100 %). NaN when nothing is counted. Closing a line with nothing "
+        "owed never lowers it, and owing on a line that cannot be drawn never lowers it "
         "(default policy v2).",
-        "FICO-BLOG-CLOSE, SOC-PAPERNO, CC-CLOSED-BAL, DS-UTIL (F1, v2)",
+        "FICO-BLOG-CLOSE, SOC-PAPERNO, LENDER-UI, DS-UTIL (F1, v2)",
         reason="UTILIZATION_HIGH",
         exact_sum=True,
     ),
@@ -80,7 +80,7 @@ POLICY_FEATURES: tuple[FeatureSpec, ...] = (
         "ratio",
         "as_of",
         "up",
-        "Highest utilization of a single line among those whose limit util_revolving counts.",
+        "Highest utilization of a single drawable open revolving line (not capped).",
         "DS-UTIL (F2, v2)",
         reason="LINE_UTILIZATION_HIGH",
     ),
@@ -317,7 +317,6 @@ def policy_pass(
                     if bal is not None and bal > 0:
                         num.append(bal)  # counted at its balance: fully used
                         den.append(bal)
-                        line_max = max(line_max, 1.0)
                 else:
                     open_revolving = True
                     if lim is not None and bal is not None and lim > 0:
@@ -329,15 +328,8 @@ def policy_pass(
         # ---- an ended account ----
         owed = bal if bal is not None else (ev.balance_at_closure if ev is not None else None)
         if revolving and owed is not None and owed > 0:
-            num.append(owed)
-            last = lim if lim is not None else (ev.limit_at_closure if ev is not None else None)
-            if last is not None and last > 0:
-                den.append(last)
-                if owed / last > line_max:
-                    line_max = owed / last
-            else:  # no last limit known: counted at its balance, fully used
-                den.append(owed)
-                line_max = max(line_max, 1.0)
+            num.append(owed)  # an ended line cannot be drawn: counted at its balance
+            den.append(owed)
         day = ev.closed_on if ev is not None else acc.closed_on
         charged = status in _CHARGED
         by_event = ev is not None and ev.termination in _ADVERSE_TERM
@@ -357,7 +349,7 @@ def policy_pass(
                 n_rev12 += 1.0
 
     den_sum = math.fsum(den)
-    util = math.fsum(num) / den_sum if den_sum > 0 else NAN
+    util = min(math.fsum(num) / den_sum, 1.0) if den_sum > 0 else NAN
 
     q3, q6, q12 = _inquiries(profile, d3, d6, d12, us)
     return (
