@@ -318,6 +318,7 @@ class _ResolvedScorer:
         "dist",
         "dist_version",
         "fast_probability",
+        "fused",
         "method",
         "name",
         "scale",
@@ -343,7 +344,7 @@ class _ResolvedScorer:
         self.dist = dist
         self.dist_version = dist_version
         seen = _observed(obj)
-        _api, scale, texts, method, version, fast = seen
+        _api, scale, texts, method, version, fast, score = seen
         self._seen = seen
         self.scale: Scale = scale if isinstance(scale, Scale) else DEFAULT_SCALE
         self.texts = texts
@@ -353,6 +354,7 @@ class _ResolvedScorer:
         # built-in scorers return well-formed results by construction
         self.trusted = type(obj).__module__.startswith("credit_closure.")
         self.cf_probability = _counterfactual_path(obj, fast) if self.trusted else None
+        self.fused = _fused_path(obj, score) if self.cf_probability is not None else None
 
     def describes(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> bool:
         """Whether this snapshot still describes ``obj`` as it is now: same object and
@@ -391,6 +393,24 @@ class _ResolvedScorer:
             raise
         except Exception as exc:
             what = f"probability_of_default() raised {type(exc).__name__}"
+            if isinstance(exc, CreditClosureError):
+                what += f": {exc}"  # the library's own text (NotFittedError, say)
+            raise self._error(what, exc) from exc
+
+    def score_and_counterfactual(
+        self, profile: CreditProfile, as_of: _dt.date
+    ) -> tuple[ScoreResult, float | None]:
+        """:meth:`score` and :meth:`counterfactual_probability` in one call of a built-in
+        scorer (:attr:`fused`), which shares the work of the two."""
+        start = _window_start(as_of, CLOSURE_IMPACT_MONTHS)
+        try:
+            return cast(
+                "tuple[ScoreResult, float | None]", self.fused(self.scorer, profile, as_of, start)
+            )  # type: ignore[misc]
+        except InvalidInputError:
+            raise
+        except Exception as exc:
+            what = f"score() raised {type(exc).__name__}"
             if isinstance(exc, CreditClosureError):
                 what += f": {exc}"  # the library's own text (NotFittedError, say)
             raise self._error(what, exc) from exc
@@ -477,13 +497,29 @@ def _counterfactual_path(obj: Any, fast: Any) -> Any:
     return path
 
 
-_Observed = tuple[Any, Any, Any, Any, Any, Any]
+def _fused_path(obj: Any, score: Any) -> Any:
+    """A built-in scorer's ``_score_with_counterfactual`` (``score`` and the counterfactual's
+    probability in one call), when its ``score`` is the one defined next to it: not replaced
+    on the instance or the class. Only asked when :func:`_counterfactual_path` found the
+    counterfactual's path (``probability_of_default`` not replaced either)."""
+    cls = type(obj)
+    path = getattr(cls, "_score_with_counterfactual", None)
+    own = getattr(cls, "score", None)
+    if path is None or own is None or getattr(score, "__func__", None) is not own:
+        return None
+    where = (getattr(own, "__module__", None), getattr(own, "__qualname__", "").rpartition(".")[0])
+    if where != (path.__module__, path.__qualname__.rpartition(".")[0]):
+        return None
+    return path
+
+
+_Observed = tuple[Any, Any, Any, Any, Any, Any, Any]
 
 
 def _observed(obj: Any) -> _Observed:
     """What a snapshot of ``obj`` is made of: its protocol version, ``scale``,
-    ``reason_texts``, ``reason_method``, ``version`` and ``probability_of_default``, read now
-    (a few attribute reads: cheap next to scoring a profile)."""
+    ``reason_texts``, ``reason_method``, ``version``, ``probability_of_default`` and
+    ``score``, read now (a few attribute reads: cheap next to scoring a profile)."""
     return (
         getattr(obj, "credit_closure_api", None),
         getattr(obj, "scale", None),
@@ -491,6 +527,7 @@ def _observed(obj: Any) -> _Observed:
         getattr(obj, "reason_method", "points_lost"),
         getattr(obj, "version", "unknown"),
         getattr(obj, "probability_of_default", None),
+        getattr(obj, "score", None),
     )
 
 
@@ -505,6 +542,7 @@ def _same(a: _Observed, b: _Observed) -> bool:
         and a[3] == b[3]
         and a[4] == b[4]
         and a[5] == b[5]
+        and a[6] == b[6]
     )
 
 
@@ -694,10 +732,13 @@ def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> Cred
 
 
 def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date) -> Assessment:
-    result = r.score(profile, as_of)
+    if r.fused is not None:
+        result, cf_p = r.score_and_counterfactual(profile, as_of)
+    else:
+        result = r.score(profile, as_of)
+        cf_p = r.counterfactual_probability(profile, as_of)
     scale = r.scale
     score, p = scale.scored(result.probability_of_default)
-    cf_p = r.counterfactual_probability(profile, as_of)
     impact = 0.0 if cf_p is None else score - scale.points(cf_p)
     triggers = _unique_triggers(result.triggers)
     a = _new(Assessment)
