@@ -354,7 +354,7 @@ class _ResolvedScorer:
         # built-in scorers return well-formed results by construction
         self.trusted = type(obj).__module__.startswith("credit_closure.")
         self.cf_probability = _counterfactual_path(obj, fast) if self.trusted else None
-        self.fused = _fused_path(obj, score) if self.cf_probability is not None else None
+        self.fused: Any = _fused_path(obj, score) if self.cf_probability is not None else None
 
     def describes(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> bool:
         """Whether this snapshot still describes ``obj`` as it is now: same object and
@@ -406,7 +406,7 @@ class _ResolvedScorer:
         try:
             return cast(
                 "tuple[ScoreResult, float | None]", self.fused(self.scorer, profile, as_of, start)
-            )  # type: ignore[misc]
+            )
         except InvalidInputError:
             raise
         except Exception as exc:
