@@ -92,7 +92,11 @@ from credit_closure._scorecard.parameters import BINNINGS as BINNINGS
 from credit_closure._scorecard.parameters import CLOSURE_ACT_FEATURES as CLOSURE_ACT_FEATURES
 from credit_closure._scorecard.parameters import REASON_METHODS as REASON_METHODS
 from credit_closure._scorecard.parameters import SHAPES as SHAPES
-from credit_closure._scoring.features import extract, extract_counterfactual
+from credit_closure._scoring.features import (
+    extract,
+    extract_counterfactual,
+    extract_with_counterfactual,
+)
 from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
 from credit_closure._scoring.reasons import ReasonText
 from credit_closure._scoring.scale import Scale
@@ -696,8 +700,10 @@ class LogisticScorer:
         counterfactual reusing the attributes' bins (its attributes are the profile's) and
         each feature's bin where its value did not change."""
         self._check_fitted()
-        feats = extract(profile, as_of) if self._needs_features else ()
-        cf = extract_counterfactual(profile, as_of, start)
+        if self._needs_features:
+            feats, cf = extract_with_counterfactual(profile, as_of, start)
+        else:
+            feats, cf = (), extract_counterfactual(profile, as_of, start)
         if cf is None or not feats or cf == feats:  # one log-odds for both
             lo, factors = self._walk(profile, as_of, True, feats)
             p = _sigmoid(lo)

@@ -56,6 +56,7 @@ from credit_closure._scoring.features import (
     FeatureConfig,
     extract,
     extract_counterfactual,
+    extract_with_counterfactual,
 )
 from credit_closure._scoring.protocol import (
     SCORER_API_VERSION,
@@ -805,13 +806,12 @@ class RuleScorer:
         self, profile: CreditProfile, as_of: _dt.date, start: _dt.date
     ) -> tuple[ScoreResult, float | None]:
         """:meth:`score` and :meth:`_counterfactual_probability` in one call (``assess``'s
-        path, on a profile it has checked): the counterfactual's rules are evaluated only
-        when its features differ from the profile's (equal features, equal log-odds)."""
-        config = self.policy.feature_config
-        feats = extract(profile, as_of, config)
+        path, on a profile it has checked; both feature vectors from one pass over the
+        accounts): the counterfactual's rules are evaluated only when its features differ from
+        the profile's (equal features, equal log-odds)."""
+        feats, cf = extract_with_counterfactual(profile, as_of, start, self.policy.feature_config)
         log_odds, factors, triggers = self._evaluate(feats, True)
         result = make_result(1.0 / (1.0 + math.exp(-log_odds)), tuple(factors), tuple(triggers))
-        cf = extract_counterfactual(profile, as_of, start, config)
         if cf is None:
             return result, None
         if cf != feats:
