@@ -22,6 +22,7 @@ from credit_closure._scoring.features import (
     FeatureConfig,
     extract,
     extract_counterfactual,
+    extract_with_counterfactual,
     months_before,
     reopen_plan,
 )
@@ -39,6 +40,13 @@ def _same_as_built(profile: CreditProfile, as_of: dt.date, months: int, config: 
     start = months_before(as_of, months)
     fast = extract_counterfactual(profile, as_of, start, config)
     built = counterfactual(profile, as_of, months)
+    # the one pass of assess (profile and counterfactual together): the same, bit for bit
+    feats, pair_cf = extract_with_counterfactual(profile, as_of, start, config)
+    assert bits(feats) == bits(extract(profile, as_of, config))
+    assert (pair_cf is None) == (fast is None)
+    if fast is not None:
+        assert pair_cf is not None
+        assert bits(pair_cf) == bits(fast)
     if built is None:
         assert fast is None
         assert not reopen_plan(profile, start)

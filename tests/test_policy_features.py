@@ -26,6 +26,7 @@ from credit_closure._scoring.features import (
     FeatureConfig,
     extract,
     extract_counterfactual,
+    extract_with_counterfactual,
     feature_dict,
     months_before,
     reopen_plan,
@@ -459,11 +460,16 @@ def test_counterfactual_of_policy_features(data: st.DataObject) -> None:
     start = months_before(as_of, CLOSURE_IMPACT_MONTHS)
     plan = reopen_plan(p, start, config.counterfactual_keeps_adverse)
     cf = extract_counterfactual(p, as_of, start, config)
+    feats, pair_cf = extract_with_counterfactual(p, as_of, start, config)  # assess's one pass
+    assert _bits(np.array(feats)) == _bits(np.array(extract(p, as_of, config)))
     if not plan:
         assert cf is None  # nothing to reopen under this config
+        assert pair_cf is None
         return
     ref = extract(reopened_profile(p, plan), as_of, config)
     assert cf is not None
+    assert pair_cf is not None
+    assert _bits(np.array(pair_cf)) == _bits(np.array(cf))
     for name in NAMES:
         j = FEATURE_INDEX[name]
         assert same(cf[j], ref[j]), name

@@ -92,7 +92,11 @@ from credit_closure._scorecard.parameters import BINNINGS as BINNINGS
 from credit_closure._scorecard.parameters import CLOSURE_ACT_FEATURES as CLOSURE_ACT_FEATURES
 from credit_closure._scorecard.parameters import REASON_METHODS as REASON_METHODS
 from credit_closure._scorecard.parameters import SHAPES as SHAPES
-from credit_closure._scoring.features import extract, extract_counterfactual
+from credit_closure._scoring.features import (
+    extract,
+    extract_counterfactual,
+    extract_with_counterfactual,
+)
 from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
 from credit_closure._scoring.reasons import ReasonText
 from credit_closure._scoring.scale import Scale
@@ -688,6 +692,60 @@ class LogisticScorer:
             return None
         return _sigmoid(self._walk(profile, as_of, False, feats)[0])
 
+    def _score_with_counterfactual(
+        self, profile: CreditProfile, as_of: _dt.date, start: _dt.date
+    ) -> tuple[ScoreResult, float | None]:
+        """:meth:`score` and :meth:`_counterfactual_probability` in one call (``assess``'s
+        path, on a profile it has checked): one walk over the inputs sums both log-odds, the
+        counterfactual reusing the attributes' bins (its attributes are the profile's) and
+        each feature's bin where its value did not change."""
+        self._check_fitted()
+        if self._needs_features:
+            feats, cf = extract_with_counterfactual(profile, as_of, start)
+        else:
+            feats, cf = (), extract_counterfactual(profile, as_of, start)
+        if cf is None or not feats or cf == feats:  # one log-odds for both
+            lo, factors = self._walk(profile, as_of, True, feats)
+            p = _sigmoid(lo)
+            return make_result(p, tuple(factors), ()), None if cf is None else p
+        lo, cf_lo, factors = self._walk_pair(profile, feats, cf)
+        return make_result(_sigmoid(lo), tuple(factors), ()), _sigmoid(cf_lo)
+
+    def _walk_pair(
+        self, profile: CreditProfile, feats: Sequence[float], cf: Sequence[float]
+    ) -> tuple[float, float, list[Factor]]:
+        """``(log-odds, counterfactual log-odds, factors)``: :meth:`_walk` on ``feats`` and on
+        ``cf`` in one pass, each sum in input order with the same terms as its own walk."""
+        attributes = profile.attributes
+        get = attributes._data.get if type(attributes) is Attributes else attributes.get
+        lo = lo_cf = self.intercept_
+        factors: list[Factor] = []
+        append = factors.append
+        for kind, idx, name, cuts, lookup, missing, unseen, lo_row, f_row in self._rows:
+            if kind == 0:
+                x = feats[idx]
+                b = missing if x != x else bisect_right(cuts, x)
+                y = cf[idx]
+                lo += lo_row[b]
+                lo_cf += lo_row[b if y == x else missing if y != y else bisect_right(cuts, y)]
+                append(f_row[b])
+                continue
+            v = get(name)
+            if v is None:
+                b = missing
+            elif kind == 1:
+                if isinstance(v, str):
+                    raise _string_for_number(name)
+                b = bisect_right(cuts, v)
+            else:
+                got = lookup.get(v if isinstance(v, str) else _category(v))
+                b = unseen if got is None else got
+            term = lo_row[b]
+            lo += term
+            lo_cf += term
+            append(f_row[b])
+        return lo, lo_cf, factors
+
     def _log_odds(self, profile: CreditProfile, as_of: _dt.date) -> tuple[float, float]:
         """``(log-odds of bad, unclipped points)`` of a checked profile."""
         lo = self.intercept_
@@ -858,6 +916,13 @@ class LogisticScorer:
 # --------------------------------------------------------------------------------------
 _reference_lock = threading.Lock()
 _reference: LogisticScorer | None = None
+
+
+def _string_for_number(name: str) -> InvalidInputError:
+    """The error for a string given for a numeric attribute input."""
+    return InvalidInputError(
+        [(f"attributes.{name}", "must be a number for this model (got string)")], what="profile"
+    )
 
 
 def reference_scorer() -> LogisticScorer:

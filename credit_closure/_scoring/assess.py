@@ -34,6 +34,7 @@ from credit_closure._contract.model import (
     Enterprise,
     TerminationKind,
 )
+from credit_closure._scoring.fast_paths import _counterfactual_path, _fused_path, _observed, _same
 from credit_closure._scoring.features import months_before, reopen_plan, reopened_profile
 from credit_closure._scoring.protocol import (
     SUPPORTED_SCORER_APIS,
@@ -318,6 +319,7 @@ class _ResolvedScorer:
         "dist",
         "dist_version",
         "fast_probability",
+        "fused",
         "method",
         "name",
         "scale",
@@ -343,7 +345,7 @@ class _ResolvedScorer:
         self.dist = dist
         self.dist_version = dist_version
         seen = _observed(obj)
-        _api, scale, texts, method, version, fast = seen
+        _api, scale, texts, method, version, fast, score = seen
         self._seen = seen
         self.scale: Scale = scale if isinstance(scale, Scale) else DEFAULT_SCALE
         self.texts = texts
@@ -353,6 +355,7 @@ class _ResolvedScorer:
         # built-in scorers return well-formed results by construction
         self.trusted = type(obj).__module__.startswith("credit_closure.")
         self.cf_probability = _counterfactual_path(obj, fast) if self.trusted else None
+        self.fused: Any = _fused_path(obj, score) if self.cf_probability is not None else None
 
     def describes(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> bool:
         """Whether this snapshot still describes ``obj`` as it is now: same object and
@@ -391,6 +394,24 @@ class _ResolvedScorer:
             raise
         except Exception as exc:
             what = f"probability_of_default() raised {type(exc).__name__}"
+            if isinstance(exc, CreditClosureError):
+                what += f": {exc}"  # the library's own text (NotFittedError, say)
+            raise self._error(what, exc) from exc
+
+    def score_and_counterfactual(
+        self, profile: CreditProfile, as_of: _dt.date
+    ) -> tuple[ScoreResult, float | None]:
+        """:meth:`score` and :meth:`counterfactual_probability` in one call of a built-in
+        scorer (:attr:`fused`), which shares the work of the two."""
+        start = _window_start(as_of, CLOSURE_IMPACT_MONTHS)
+        try:
+            return cast(
+                "tuple[ScoreResult, float | None]", self.fused(self.scorer, profile, as_of, start)
+            )
+        except InvalidInputError:
+            raise
+        except Exception as exc:
+            what = f"score() raised {type(exc).__name__}"
             if isinstance(exc, CreditClosureError):
                 what += f": {exc}"  # the library's own text (NotFittedError, say)
             raise self._error(what, exc) from exc
@@ -460,52 +481,6 @@ class _ResolvedScorer:
                     version=self.dist_version,
                 )
         return result
-
-
-def _counterfactual_path(obj: Any, fast: Any) -> Any:
-    """A built-in scorer's ``_counterfactual_probability`` (the counterfactual's probability
-    from its features, without building it), when its ``probability_of_default`` is the one
-    defined next to it: not replaced on the instance or the class."""
-    cls = type(obj)
-    path = getattr(cls, "_counterfactual_probability", None)
-    own = getattr(cls, "probability_of_default", None)
-    if path is None or own is None or getattr(fast, "__func__", None) is not own:
-        return None
-    where = (getattr(own, "__module__", None), getattr(own, "__qualname__", "").rpartition(".")[0])
-    if where != (path.__module__, path.__qualname__.rpartition(".")[0]):
-        return None
-    return path
-
-
-_Observed = tuple[Any, Any, Any, Any, Any, Any]
-
-
-def _observed(obj: Any) -> _Observed:
-    """What a snapshot of ``obj`` is made of: its protocol version, ``scale``,
-    ``reason_texts``, ``reason_method``, ``version`` and ``probability_of_default``, read now
-    (a few attribute reads: cheap next to scoring a profile)."""
-    return (
-        getattr(obj, "credit_closure_api", None),
-        getattr(obj, "scale", None),
-        getattr(obj, "reason_texts", None),
-        getattr(obj, "reason_method", "points_lost"),
-        getattr(obj, "version", "unknown"),
-        getattr(obj, "probability_of_default", None),
-    )
-
-
-def _same(a: _Observed, b: _Observed) -> bool:
-    """Two observations of one scorer agree: scale and reason texts are the same objects
-    (a fitted scorer's are replaced on refit), the rest compare equal (a version is often
-    rebuilt on each read; a bound method is new on each read and equal to the last)."""
-    return (
-        a[1] is b[1]
-        and a[2] is b[2]
-        and a[0] == b[0]
-        and a[3] == b[3]
-        and a[4] == b[4]
-        and a[5] == b[5]
-    )
 
 
 _RESOLVED: dict[int, _ResolvedScorer] = {}
@@ -617,7 +592,10 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
             else:
                 forced.add(t.code)
     if forced is None:
-        order = _worst(totals)
+        # few codes (the usual case): one sort in C gives the same order as the selection
+        order = (
+            sorted(zip(totals.values(), totals)) if len(totals) <= MAX_REASONS else _worst(totals)
+        )
     else:  # the codes of decline and refer triggers first, each group worst first
         order = _worst({c: p for c, p in totals.items() if c in forced})
         if len(order) < MAX_REASONS:
@@ -694,10 +672,13 @@ def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> Cred
 
 
 def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date) -> Assessment:
-    result = r.score(profile, as_of)
+    if r.fused is not None:
+        result, cf_p = r.score_and_counterfactual(profile, as_of)
+    else:
+        result = r.score(profile, as_of)
+        cf_p = r.counterfactual_probability(profile, as_of)
     scale = r.scale
     score, p = scale.scored(result.probability_of_default)
-    cf_p = r.counterfactual_probability(profile, as_of)
     impact = 0.0 if cf_p is None else score - scale.points(cf_p)
     triggers = _unique_triggers(result.triggers)
     a = _new(Assessment)

@@ -84,6 +84,7 @@ __all__ = [
     "FeatureSpec",
     "extract",
     "extract_counterfactual",
+    "extract_with_counterfactual",
     "feature_dict",
     "reopen_plan",
 ]
@@ -925,3 +926,22 @@ def extract_counterfactual(
     if profile.activity and ACTIVITY_INDEX:
         return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY) + report
     return _extract_pass(profile, as_of, config, plan) + report
+
+
+def extract_with_counterfactual(
+    profile: CreditProfile,
+    as_of: _dt.date,
+    start: _dt.date,
+    config: FeatureConfig = DEFAULT_CONFIG,
+) -> tuple[tuple[float, ...], tuple[float, ...] | None]:
+    """``(extract(profile, as_of, config), extract_counterfactual(profile, as_of, start,
+    config))`` to the last bit, in one call (``assess``'s path): the report features
+    (:data:`REPORT_INDEX`), the same for both, are computed once."""
+    plan = reopen_plan(profile, start, config.counterfactual_keeps_adverse)
+    report = report_features(profile, as_of)
+    feats = _extract_pass(profile, as_of, config, _EMPTY) + report
+    if not plan:
+        return feats, None
+    if profile.activity and ACTIVITY_INDEX:
+        return feats, _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY) + report
+    return feats, _extract_pass(profile, as_of, config, plan) + report

@@ -255,6 +255,18 @@ def _inquiries(
     profile: CreditProfile, d3: _dt.date, d6: _dt.date, d12: _dt.date, us: bool
 ) -> tuple[float, float, float]:
     """credit_inquiries_3m, _6m and _12m (``us``: rate-shopping runs merged)."""
+    if not us:  # no run to merge: plain counts (the same whole numbers)
+        q3 = q6 = q12 = 0.0
+        for q in profile.inquiries:
+            if q.kind in CREDIT_INQUIRY_KINDS:
+                d = q.on
+                if d > d12:
+                    q12 += 1.0
+                    if d > d6:
+                        q6 += 1.0
+                        if d > d3:
+                            q3 += 1.0
+        return q3, q6, q12
     runs: tuple[list[_dt.date], list[_dt.date], list[_dt.date]] = ([], [], [])
     counts = [0.0, 0.0, 0.0]
     for q in profile.inquiries:

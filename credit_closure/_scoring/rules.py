@@ -56,6 +56,7 @@ from credit_closure._scoring.features import (
     FeatureConfig,
     extract,
     extract_counterfactual,
+    extract_with_counterfactual,
 )
 from credit_closure._scoring.protocol import (
     SCORER_API_VERSION,
@@ -800,6 +801,22 @@ class RuleScorer:
         if feats is None:
             return None
         return 1.0 / (1.0 + math.exp(-self._evaluate(feats, False)[0]))
+
+    def _score_with_counterfactual(
+        self, profile: CreditProfile, as_of: _dt.date, start: _dt.date
+    ) -> tuple[ScoreResult, float | None]:
+        """:meth:`score` and :meth:`_counterfactual_probability` in one call (``assess``'s
+        path, on a profile it has checked; both feature vectors from one pass over the
+        accounts): the counterfactual's rules are evaluated only when its features differ from
+        the profile's (equal features, equal log-odds)."""
+        feats, cf = extract_with_counterfactual(profile, as_of, start, self.policy.feature_config)
+        log_odds, factors, triggers = self._evaluate(feats, True)
+        result = make_result(1.0 / (1.0 + math.exp(-log_odds)), tuple(factors), tuple(triggers))
+        if cf is None:
+            return result, None
+        if cf != feats:
+            log_odds = self._evaluate(cf, False)[0]
+        return result, 1.0 / (1.0 + math.exp(-log_odds))
 
     def explain_policy(self) -> list[dict[str, Any]]:
         """The rules as documented in the policy file (id, title, rationale, sources...)."""
