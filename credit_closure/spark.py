@@ -104,7 +104,10 @@ def _partition_scorer(
     def score(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        data = pa.Table.from_batches(list(batches))
+        parts = list(batches)
+        if not parts:  # an empty partition (more partitions than subjects hashed to them)
+            return
+        data = pa.Table.from_batches(parts)
         if data.num_rows == 0:
             return
         t = _split(data, present, columns)
