@@ -475,6 +475,30 @@ def test_counterfactual_of_policy_features(data: st.DataObject) -> None:
         assert same(cf[j], ref[j]), name
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_blocks_a_scorer_does_not_read_are_left_out(data: st.DataObject) -> None:
+    """``extract_with_counterfactual(reads=...)``: a block not read (policy v2 features,
+    report features) is NaN in both vectors; every other feature is bit for bit the full
+    extraction's (the v1 policy and cards fitted without them take this path)."""
+    from credit_closure._scoring.features import POLICY_INDEX, REPORT_INDEX
+
+    as_of = data.draw(st.sampled_from(AS_OF_DATES))
+    p = data.draw(scoring_profiles("s", as_of))
+    config = data.draw(st.sampled_from(CONFIGS))
+    reads = data.draw(st.tuples(st.booleans(), st.booleans()))
+    start = months_before(as_of, CLOSURE_IMPACT_MONTHS)
+    full = extract_with_counterfactual(p, as_of, start, config)
+    part = extract_with_counterfactual(p, as_of, start, config, reads)
+    skipped = set(() if reads[0] else POLICY_INDEX) | set(() if reads[1] else REPORT_INDEX)
+    for f, g in zip(full, part, strict=True):
+        assert (f is None) == (g is None)
+        if f is None or g is None:
+            continue
+        for j, (x, y) in enumerate(zip(f, g, strict=True)):
+            assert math.isnan(y) if j in skipped else same(x, y), FEATURE_NAMES[j]
+
+
 class TestCounterfactualKeepsAdverseEndings:
     """Issue 15 item 4: the counterfactual of a B/G ending never reopens it, however coded."""
 

@@ -93,6 +93,8 @@ from credit_closure._scorecard.parameters import CLOSURE_ACT_FEATURES as CLOSURE
 from credit_closure._scorecard.parameters import REASON_METHODS as REASON_METHODS
 from credit_closure._scorecard.parameters import SHAPES as SHAPES
 from credit_closure._scoring.features import (
+    POLICY_INDEX,
+    REPORT_INDEX,
     extract,
     extract_counterfactual,
     extract_with_counterfactual,
@@ -541,6 +543,8 @@ class LogisticScorer:
         # about 4% slower per subject).
         self._table: tuple[ScoringRow, ...] = scoring_table(inputs, refs)
         self._rows: tuple[tuple[Any, ...], ...] = tuple(tuple(row) for row in self._table)
+        read = {row[1] for row in self._table if row[0] == 0}  # the feature inputs' positions
+        self._reads = (bool(read & set(POLICY_INDEX)), bool(read & set(REPORT_INDEX)))
         self._fitted = True
         self.sha256_: str = _sha256(self._content())
 
@@ -701,7 +705,7 @@ class LogisticScorer:
         each feature's bin where its value did not change."""
         self._check_fitted()
         if self._needs_features:
-            feats, cf = extract_with_counterfactual(profile, as_of, start)
+            feats, cf = extract_with_counterfactual(profile, as_of, start, reads=self._reads)
         else:
             feats, cf = (), extract_counterfactual(profile, as_of, start)
         if cf is None or not feats or cf == feats:  # one log-odds for both

@@ -421,6 +421,10 @@ ACTIVITY_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.n
 #: Positions of the features read from contract v2 report data (``FeatureSpec.from_report``):
 #: the last block of :data:`FEATURES`, in the order of ``REPORT_FEATURE_NAMES``.
 REPORT_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.from_report)
+#: The positions of the policy v2 features (:data:`POLICY_FEATURES`), a block of their own.
+POLICY_INDEX: tuple[int, ...] = tuple(FEATURE_INDEX[f.name] for f in POLICY_FEATURES)
+_NO_POLICY: tuple[float, ...] = (NAN,) * len(POLICY_FEATURES)
+_NO_REPORT: tuple[float, ...] = (NAN,) * len(REPORT_FEATURE_NAMES)
 assert REPORT_INDEX == tuple(range(N_FEATURES - len(REPORT_INDEX), N_FEATURES))
 assert tuple(FEATURE_NAMES[i] for i in REPORT_INDEX) == REPORT_FEATURE_NAMES
 #: Names of the features that only count or date closures (``FeatureSpec.closure_act``).
@@ -572,6 +576,7 @@ def _extract_pass(  # noqa: C901
     as_of: _dt.date,
     config: FeatureConfig,
     plan: dict[str, tuple[float | None, float | None]],
+    policy: bool = True,
 ) -> tuple[float, ...]:
     """:func:`extract`; with a non-empty ``plan`` (a :func:`reopen_plan`), the features of the profile
     had those accounts stayed open at their (limit, balance) and their closure events not
@@ -822,7 +827,7 @@ def _extract_pass(  # noqa: C901
         contact,
         float(len(adverse_ids)),
         verify,
-    ) + policy_pass(profile, as_of, config, plan, windows)
+    ) + (policy_pass(profile, as_of, config, plan, windows) if policy else _NO_POLICY)
 
 
 def feature_dict(
@@ -933,15 +938,22 @@ def extract_with_counterfactual(
     as_of: _dt.date,
     start: _dt.date,
     config: FeatureConfig = DEFAULT_CONFIG,
+    reads: tuple[bool, bool] = (True, True),
 ) -> tuple[tuple[float, ...], tuple[float, ...] | None]:
     """``(extract(profile, as_of, config), extract_counterfactual(profile, as_of, start,
     config))`` to the last bit, in one call (``assess``'s path): the report features
-    (:data:`REPORT_INDEX`), the same for both, are computed once."""
+    (:data:`REPORT_INDEX`), the same for both, are computed once.
+
+    ``reads``: whether the caller reads (the policy v2 features, the report features); a block
+    it does not read is left ``NaN`` in both vectors, uncomputed (a built-in scorer whose rules
+    or inputs read none of them: the version-1 policy, a card fitted without them)."""
+    read_policy, read_report = reads
     plan = reopen_plan(profile, start, config.counterfactual_keeps_adverse)
-    report = report_features(profile, as_of)
-    feats = _extract_pass(profile, as_of, config, _EMPTY) + report
+    report = report_features(profile, as_of) if read_report else _NO_REPORT
+    feats = _extract_pass(profile, as_of, config, _EMPTY, read_policy) + report
     if not plan:
         return feats, None
     if profile.activity and ACTIVITY_INDEX:
-        return feats, _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY) + report
-    return feats, _extract_pass(profile, as_of, config, plan) + report
+        cf_profile = reopened_profile(profile, plan)
+        return feats, _extract_pass(cf_profile, as_of, config, _EMPTY, read_policy) + report
+    return feats, _extract_pass(profile, as_of, config, plan, read_policy) + report

@@ -53,6 +53,8 @@ from credit_closure._contract.documents import (
 from credit_closure._contract.model import CreditProfile
 from credit_closure._scoring.features import (
     FEATURE_INDEX,
+    POLICY_INDEX,
+    REPORT_INDEX,
     FeatureConfig,
     extract,
     extract_counterfactual,
@@ -624,6 +626,16 @@ class _Row(NamedTuple):
     position: int
 
 
+def _reads_blocks(policy: RulePolicy) -> tuple[bool, bool]:
+    """Whether a policy's rules or conditions read a policy v2 feature, and a report feature
+    (the blocks :func:`extract_with_counterfactual` can leave uncomputed)."""
+    used: set[int] = set()
+    for rule in policy.rules:
+        used.add(rule.index)
+        used.update(c.feature_index for c in (*rule.when, *rule.when_any))
+    return bool(used & set(POLICY_INDEX)), bool(used & set(REPORT_INDEX))
+
+
 class RuleScorer:
     """The built-in rule scorer (``scorer="rules"``): a policy as data, explained by rules.
 
@@ -672,6 +684,8 @@ class RuleScorer:
             policy = RulePolicy.from_dict(policy)
         self.policy: RulePolicy = policy
         self.scale: Scale = policy.scale
+        # (policy, (reads a policy v2 feature, reads a report feature)) for assess()'s path
+        self._reads: tuple[RulePolicy, tuple[bool, bool]] | None = None
         self.version = f"{policy.name}@{policy.version}"
         self._factor = policy.scale.factor
         # immutable Factor objects reused across subjects: (rule position, step, value) -> Factor
@@ -809,7 +823,13 @@ class RuleScorer:
         path, on a profile it has checked; both feature vectors from one pass over the
         accounts): the counterfactual's rules are evaluated only when its features differ from
         the profile's (equal features, equal log-odds)."""
-        feats, cf = extract_with_counterfactual(profile, as_of, start, self.policy.feature_config)
+        policy = self.policy
+        reads = self._reads
+        if reads is None or reads[0] is not policy:  # the policy may be replaced
+            reads = self._reads = (policy, _reads_blocks(policy))
+        feats, cf = extract_with_counterfactual(
+            profile, as_of, start, policy.feature_config, reads[1]
+        )
         log_odds, factors, triggers = self._evaluate(feats, True)
         result = make_result(1.0 / (1.0 + math.exp(-log_odds)), tuple(factors), tuple(triggers))
         if cf is None:
