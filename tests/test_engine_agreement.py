@@ -318,6 +318,16 @@ def _edge_policy(op: str, value: float, feature: str) -> dict:
                 "steps": [{"threshold": value, "log_odds": 0.7}],
                 "reason": "CLOSED_SHARE",
             },
+            {  # a later step exactly on the value (kills kernel-at_least-step)
+                "id": "E3",
+                "feature": feature,
+                "direction": "at_least",
+                "steps": [
+                    {"threshold": value - 0.25, "log_odds": 0.2},
+                    {"threshold": value, "log_odds": 0.9},
+                ],
+                "reason": "UTILIZATION_HIGH",
+            },
         ],
     }
 
