@@ -244,14 +244,11 @@ def _reads_report(scorer: Any) -> bool:
     """Whether a rule scorer's rules or conditions, or a scorecard's inputs, read a report
     feature (anything else: assume it does)."""
     from credit_closure._scoring.features import REPORT_INDEX
+    from credit_closure._scoring.rules import _reads_blocks
 
     report = set(REPORT_INDEX)
     if isinstance(scorer, RuleScorer):
-        for rule in scorer.policy.rules:
-            used = {rule.index} | {c.feature_index for c in (*rule.when, *rule.when_any)}
-            if used & report:
-                return True
-        return False
+        return _reads_blocks(scorer.policy)[1]
     table = getattr(scorer, "_table", None)
     if table is not None:
         return any(row[0] == 0 and row[1] in report for row in table)

@@ -34,10 +34,9 @@ from credit_closure._columnar.numpy_engine import (
     v1_codes,
 )
 from credit_closure._contract.model import REVOLVING_PRODUCTS
-from credit_closure._scoring.features import FEATURE_INDEX, months_before
+from credit_closure._scoring.features import POLICY_INDEX, months_before
 from credit_closure._scoring.policy_features import (
     CREDIT_INQUIRY_KINDS,
-    POLICY_FEATURES,
     RATE_SHOPPING_DAYS,
     RATE_SHOPPING_KINDS,
     SETTLEMENT_KINDS,
@@ -53,8 +52,6 @@ __all__ = [
     "subset_inquiries",
 ]
 
-#: The positions of the policy v2 features in the feature matrix, in their order.
-POLICY_INDEX: tuple[int, ...] = tuple(FEATURE_INDEX[f.name] for f in POLICY_FEATURES)
 _EPOCH = _dt.date(1970, 1, 1)
 
 _S = ENUM_CODES["status"]
