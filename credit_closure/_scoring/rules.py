@@ -66,11 +66,10 @@ from credit_closure._scoring.protocol import (
     Factor,
     ScoreResult,
     Trigger,
-    make_factor,
     make_result,
-    make_trigger,
 )
 from credit_closure._scoring.reasons import REASONS
+from credit_closure._scoring.rule_program import RuleProgram
 from credit_closure._scoring.scale import Scale
 from credit_closure.exceptions import InvalidInputError, PolicyError
 
@@ -607,25 +606,6 @@ _default_lock = threading.Lock()
 _default: RuleScorer | None = None
 
 
-class _Row(NamedTuple):
-    """A :class:`CompiledRule` laid out for :meth:`RuleScorer._evaluate`, which unpacks it
-    (in this order) once per rule and subject."""
-
-    feature_index: int
-    at_least: bool
-    first: float
-    thresholds: tuple[float, ...]
-    log_odds: tuple[float, ...]
-    reason: str
-    feature: str
-    action: str | None
-    trigger_code: str
-    id: str
-    when: tuple[Condition, ...]
-    when_any: tuple[Condition, ...]
-    position: int
-
-
 def _reads_blocks(policy: RulePolicy) -> tuple[bool, bool]:
     """Whether a policy's rules or conditions read a policy v2 feature, and a report feature
     (the blocks :func:`extract_with_counterfactual` can leave uncomputed)."""
@@ -687,17 +667,14 @@ class RuleScorer:
         # (policy, (reads a policy v2 feature, reads a report feature)) for assess()'s path
         self._reads: tuple[RulePolicy, tuple[bool, bool]] | None = None
         self.version = f"{policy.name}@{policy.version}"
-        self._factor = policy.scale.factor
-        # immutable Factor objects reused across subjects: (rule position, step, value) -> Factor
-        self._factors: dict[tuple[int, int, float], Factor] = {}
-        # plain tuples, laid out as _Row: unpacking a tuple subclass in _evaluate's loop takes
-        # the slow generic path (about 2 us more per assess() with the default policy)
-        self._compiled: tuple[tuple[Any, ...], ...] = tuple(
-            tuple(
-                _Row(
+        self._factor = policy.scale.factor  # the columnar engines read it
+        # the policy written once as two straight-line functions (rule_program.py): the
+        # rules with factors and triggers, and the log-odds alone (the counterfactual's)
+        self._program = RuleProgram(
+            [
+                (
                     r.index,
                     r.at_least,
-                    r.thresholds[0],
                     r.thresholds,
                     r.log_odds,
                     r.reason,
@@ -708,10 +685,11 @@ class RuleScorer:
                     r.id,
                     r.when,
                     r.when_any,
-                    pos,
                 )
-            )
-            for pos, r in enumerate(policy.rules)
+                for r in policy.rules
+            ],
+            policy.base_log_odds,
+            policy.scale.factor,
         )
 
     @classmethod
@@ -735,64 +713,11 @@ class RuleScorer:
     def _evaluate(
         self, feats: tuple[float, ...], explain: bool
     ) -> tuple[float, list[Factor], list[Trigger]]:
-        log_odds = self.policy.base_log_odds
-        factors: list[Factor] = []
-        triggers: list[Trigger] = []
-        factor = self._factor
-        cache = self._factors
-        for (
-            index,
-            at_least,
-            first,
-            thresholds,
-            steps,
-            reason,
-            feature,
-            action,
-            tcode,
-            rid,
-            when,
-            when_any,
-            pos,
-        ) in self._compiled:
-            v = feats[index]
-            # the first step decides whether the rule fires at all (NaN never fires)
-            if at_least:
-                if not v >= first:
-                    continue
-                step = 0
-                for k in range(1, len(thresholds)):
-                    if v >= thresholds[k]:
-                        step = k
-                    else:
-                        break
-            else:
-                if not v < first:
-                    continue
-                step = 0
-                for k in range(1, len(thresholds)):
-                    if v < thresholds[k]:
-                        step = k
-                    else:
-                        break
-            if when and not all(_cond_holds(c, feats) for c in when):
-                continue
-            if when_any and not any(_cond_holds(c, feats) for c in when_any):
-                continue
-            lo = steps[step]
-            if lo != 0.0:
-                log_odds += lo
-                if explain:
-                    key = (pos, step, v)  # the rule, not the feature: two rules may share one
-                    f = cache.get(key)
-                    if f is None:
-                        if len(cache) >= 4096:
-                            cache.clear()
-                        f = cache[key] = make_factor(reason, -factor * lo, feature, v)
-                    factors.append(f)
-            if explain and action is not None:
-                triggers.append(make_trigger(tcode, action, rid))
-        return log_odds, factors, triggers
+        """The policy on one feature vector: ``(log-odds, factors, triggers)``; without
+        ``explain``, the log-odds alone (no factor or trigger is built)."""
+        if explain:
+            return self._program.explain(feats)
+        return self._program.log_odds(feats), [], []
 
     def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
         """Score a validated profile at ``as_of`` (see the scorer protocol)."""
@@ -803,7 +728,7 @@ class RuleScorer:
     def probability_of_default(self, profile: CreditProfile, as_of: _dt.date) -> float:
         """``score(profile, as_of).probability_of_default``, without building factors."""
         feats = extract(profile, as_of, self.policy.feature_config)
-        return 1.0 / (1.0 + math.exp(-self._evaluate(feats, False)[0]))
+        return 1.0 / (1.0 + math.exp(-self._program.log_odds(feats)))
 
     def _counterfactual_probability(
         self, profile: CreditProfile, as_of: _dt.date, start: _dt.date
@@ -814,7 +739,7 @@ class RuleScorer:
         feats = extract_counterfactual(profile, as_of, start, self.policy.feature_config)
         if feats is None:
             return None
-        return 1.0 / (1.0 + math.exp(-self._evaluate(feats, False)[0]))
+        return 1.0 / (1.0 + math.exp(-self._program.log_odds(feats)))
 
     def _score_with_counterfactual(
         self, profile: CreditProfile, as_of: _dt.date, start: _dt.date
@@ -830,12 +755,12 @@ class RuleScorer:
         feats, cf = extract_with_counterfactual(
             profile, as_of, start, policy.feature_config, reads[1]
         )
-        log_odds, factors, triggers = self._evaluate(feats, True)
+        log_odds, factors, triggers = self._program.explain(feats)
         result = make_result(1.0 / (1.0 + math.exp(-log_odds)), tuple(factors), tuple(triggers))
         if cf is None:
             return result, None
         if cf != feats:
-            log_odds = self._evaluate(cf, False)[0]
+            log_odds = self._program.log_odds(cf)
         return result, 1.0 / (1.0 + math.exp(-log_odds))
 
     def explain_policy(self) -> list[dict[str, Any]]:
