@@ -410,9 +410,14 @@ def _summaries(acc: Any) -> tuple[bool, float, bool]:
 
 
 def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
-    """The features of :data:`REPORT_FEATURE_NAMES` of ``profile`` at ``as_of``, in order."""
-    a_month = month_number(as_of)
-    start60 = _months_before(as_of, _WINDOW)
+    """The features of :data:`REPORT_FEATURE_NAMES` of ``profile`` at ``as_of``, in order.
+
+    A contract v1 profile has none of the v2 fields (``contract_version`` is 2 whenever one is
+    used: ``_contract/versioning.py``), so only its summaries and statuses are read."""
+    v2 = profile.contract_version == 2
+    if v2:
+        a_month = month_number(as_of)
+        start60 = _months_before(as_of, _WINDOW)
     recency = math.inf
     recency_known = False
     recency_hidden = False  # a summary shows a delinquency whose month is unknown
@@ -426,19 +431,32 @@ def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
     undrawable: list[float] = []
     n_comp = 0.0
     for acc in profile.accounts:
-        amt = acc.current_overdue_amount
-        if amt is not None:
-            overdue.append(amt)
-            if amt > 0:
-                recency = 0
-                recency_known = True
-        per = acc.current_overdue_periods
-        if per is not None:
-            periods = max(periods, per)
-            if per > 0:
-                recency = 0
-                recency_known = True
-        h = acc.repayment_history
+        h = None
+        if v2:
+            amt = acc.current_overdue_amount
+            if amt is not None:
+                overdue.append(amt)
+                if amt > 0:
+                    recency = 0
+                    recency_known = True
+            per = acc.current_overdue_periods
+            if per is not None:
+                periods = max(periods, per)
+                if per > 0:
+                    recency = 0
+                    recency_known = True
+            h = acc.repayment_history
+            c = acc.classification
+            if c is not None and _CLASS_RANK[c] > worst_class:
+                worst_class = _CLASS_RANK[c]
+            t = acc.institution_type
+            if t is not None:
+                typed += 1
+                if t in ONLINE_LENDERS:
+                    online += 1
+            for tr in acc.special_transactions:
+                if tr.kind in COMPENSATION_KINDS and tr.on > start60:
+                    n_comp += 1.0
         if h is not None:
             rec, last, w24, w60, known24, lian = _history(
                 h, a_month - month_number(acc.history_end)
@@ -460,28 +478,22 @@ def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
                 elif recency > 24:
                     recency = 24
                     recency_known = True
-        c = acc.classification
-        if c is not None and _CLASS_RANK[c] > worst_class:
-            worst_class = _CLASS_RANK[c]
-        t = acc.institution_type
-        if t is not None:
-            typed += 1
-            if t in ONLINE_LENDERS:
-                online += 1
         if (
             acc.status in UNDRAWABLE_STATUSES
             and acc.product in REVOLVING_PRODUCTS
             and acc.credit_limit is not None
         ):
             undrawable.append(acc.credit_limit)
-        for tr in acc.special_transactions:
-            if tr.kind in COMPENSATION_KINDS and tr.on > start60:
-                n_comp += 1.0
     if recency_hidden and recency != 0:
         since = NAN
     else:
         since = float(recency) if recency_known else NAN
-    g_out, n_g_adverse = guarantee_features(profile.guarantees)
+    if v2:
+        g_out, n_g_adverse = guarantee_features(profile.guarantees)
+        records = public_record_counts(profile.public_records, start60)
+    else:  # no guarantee, no public record
+        g_out = n_g_adverse = 0.0
+        records = _NO_RECORDS
     return (
         since,
         math.fsum(overdue) if overdue else NAN,
@@ -493,7 +505,10 @@ def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
         g_out,
         n_g_adverse,
         n_comp,
-        *public_record_counts(profile.public_records, start60),
+        *records,
         online / typed if typed else NAN,
         math.fsum(undrawable),
     )
+
+
+_NO_RECORDS = (0.0,) * len(RECORD_KINDS)
