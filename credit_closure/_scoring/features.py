@@ -577,6 +577,7 @@ def _extract_pass(  # noqa: C901
     config: FeatureConfig,
     plan: dict[str, tuple[float | None, float | None]],
     policy: bool = True,
+    events: dict[str, Any] | None = None,
 ) -> tuple[float, ...]:
     """:func:`extract`; with a non-empty ``plan`` (a :func:`reopen_plan`), the features of the profile
     had those accounts stayed open at their (limit, balance) and their closure events not
@@ -586,9 +587,14 @@ def _extract_pass(  # noqa: C901
     d3, d6, d12, d24, d_ret = windows[:5]
     as_ord = as_of.toordinal()
     closures_ev = profile.closures
+    # every closure event by account (``events``, when the caller has it): the reopened
+    # accounts' events are never looked up (those accounts are open), so the counterfactual
+    # reads the same map
+    if events is None:
+        events = _events(closures_ev)
+    ev_by_id = events
     if plan and closures_ev:
         closures_ev = tuple(ev for ev in closures_ev if ev.account_id not in plan)
-    ev_by_id = {ev.account_id: ev for ev in closures_ev} if closures_ev else _EMPTY
 
     # ---- accounts: utilization, ages, delinquency ---------------------------------------
     bal_terms: list[float] = []
@@ -827,7 +833,7 @@ def _extract_pass(  # noqa: C901
         contact,
         float(len(adverse_ids)),
         verify,
-    ) + (policy_pass(profile, as_of, config, plan, windows) if policy else _NO_POLICY)
+    ) + (policy_pass(profile, as_of, config, plan, windows, events) if policy else _NO_POLICY)
 
 
 def feature_dict(
@@ -841,7 +847,17 @@ def feature_dict(
 ReopenPlan = dict[str, tuple[float | None, float | None]]
 
 
-def reopen_plan(profile: CreditProfile, start: _dt.date, keep_adverse: bool = False) -> ReopenPlan:
+def _events(closures: tuple[Any, ...]) -> dict[str, Any]:
+    """The closure events of a profile by account id."""
+    return {ev.account_id: ev for ev in closures} if closures else _EMPTY
+
+
+def reopen_plan(
+    profile: CreditProfile,
+    start: _dt.date,
+    keep_adverse: bool = False,
+    events: dict[str, Any] | None = None,
+) -> ReopenPlan:
     """The accounts the counterfactual of closure impact reopens, with the limit and balance
     they reopen at (empty when there are none).
 
@@ -856,8 +872,8 @@ def reopen_plan(profile: CreditProfile, start: _dt.date, keep_adverse: bool = Fa
     :func:`extract_counterfactual` computes its features without building it.
     """
     plan: ReopenPlan = {}
-    closures = profile.closures
-    events = {c.account_id: c for c in closures} if closures else _EMPTY
+    if events is None:
+        events = _events(profile.closures)
     closed = _CLOSED
     for acc in profile.accounts:
         if acc.status is not closed:
@@ -948,12 +964,13 @@ def extract_with_counterfactual(
     it does not read is left ``NaN`` in both vectors, uncomputed (a built-in scorer whose rules
     or inputs read none of them: the version-1 policy, a card fitted without them)."""
     read_policy, read_report = reads
-    plan = reopen_plan(profile, start, config.counterfactual_keeps_adverse)
+    events = _events(profile.closures)  # one map for the plan and both passes
+    plan = reopen_plan(profile, start, config.counterfactual_keeps_adverse, events)
     report = report_features(profile, as_of) if read_report else _NO_REPORT
-    feats = _extract_pass(profile, as_of, config, _EMPTY, read_policy) + report
+    feats = _extract_pass(profile, as_of, config, _EMPTY, read_policy, events) + report
     if not plan:
         return feats, None
     if profile.activity and ACTIVITY_INDEX:
         cf_profile = reopened_profile(profile, plan)
         return feats, _extract_pass(cf_profile, as_of, config, _EMPTY, read_policy) + report
-    return feats, _extract_pass(profile, as_of, config, plan, read_policy) + report
+    return feats, _extract_pass(profile, as_of, config, plan, read_policy, events) + report

@@ -289,12 +289,14 @@ def policy_pass(
     config: Any,
     plan: dict[str, tuple[float | None, float | None]],
     windows: tuple[_dt.date, ...],
+    events: dict[str, Any],
 ) -> tuple[float, ...]:
     """The :data:`POLICY_FEATURES` of ``profile`` at ``as_of``, in order (``plan``: the
     accounts the counterfactual reopens, as in ``features._extract_pass``; ``windows``: the
-    starts of the 3, 6, 12, 24 month, retention and us-retention windows)."""
+    starts of the 3, 6, 12, 24 month, retention and us-retention windows; ``events``: the
+    profile's closure events by account id, the reopened accounts' included: those are not
+    read)."""
     d3, d6, d12, d24, d_ret, d_us = windows
-    events = {ev.account_id: ev for ev in profile.closures if not (plan and ev.account_id in plan)}
     us = config.jurisdiction == "us"
     num: list[float] = []
     den: list[float] = []
@@ -308,10 +310,12 @@ def policy_pass(
         status = acc.status
         lim = acc.credit_limit
         bal = acc.balance
-        if plan and aid in plan:
+        if plan and aid in plan:  # open again, its closure event gone (counterfactual only)
             status = _OPEN
             lim, bal = plan[aid]
-        ev = events.get(aid)
+            ev = None
+        else:
+            ev = events.get(aid)
         revolving = acc.product in REVOLVING_PRODUCTS
         # ---- delinquency from every source ----
         if acc.worst_dpd_24m is not None and acc.worst_dpd_24m > worst:
