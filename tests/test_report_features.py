@@ -55,6 +55,18 @@ def _same(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or a == b
 
 
+def _columnar(ps: list[CreditProfile], as_of: dt.date, compiled: bool) -> dict[str, np.ndarray]:
+    """Each subject's features from an engine (``compiled``: the numba kernel), by id."""
+    tables = profiles_to_tables(ps, container="numpy")
+    extra = {t: v for t, v in tables.items() if t not in ("accounts", "closures", "inquiries")}
+    attributes = extra.pop("attributes")
+    prep = prepare_batch(
+        tables["accounts"], tables["closures"], tables["inquiries"], attributes, as_of, extra=extra
+    )
+    F = features_pair(prep, as_of, compiled)[0]
+    return {s: F[i] for i, s in enumerate(prep.subjects.tolist())}
+
+
 # ------------------------------------------------------------------------------------------
 # the specs
 # ------------------------------------------------------------------------------------------
@@ -202,6 +214,90 @@ def test_worst_classification() -> None:
     f = _f([{"classification": "special_mention"}, {"classification": "doubtful"}, {}])
     assert f["worst_classification"] == 3.0
     assert math.isnan(_f([{}])["worst_classification"])
+
+
+#: Statuses of a running account (the others have ended).
+_RUNNING = (
+    "open",
+    "suspended",
+    "frozen",
+    "stopped",
+    "overdue",
+    "not_activated",
+    "collateral_shortfall",
+)
+_ENDED = ("closed", "charged_off", "transferred", "judicial_recovery", "forced_liquidation")
+_EV = {"account_id": "a0", "closed_on": "2012-01-01"}
+#: (account, its closure events, worst_classification at DAY) of a "loss" account.
+_RETENTION_CASES: list[tuple[dict[str, Any], list[dict[str, Any]], float]] = [
+    # the closing date at the edge: the window starts after 2020-06-15
+    ({"status": "closed", "closed_on": "2020-06-16", "balance": 0}, [], 4.0),
+    ({"status": "closed", "closed_on": "2020-06-15", "balance": 0}, [], math.nan),
+    # a running account always counts
+    *(({"status": s, "last_payment_on": "2010-01-01"}, [], 4.0) for s in _RUNNING),
+    # owing always counts: the balance, else the closure event's
+    *(({"status": s, "closed_on": "2012-01-01", "balance": 1}, [], 4.0) for s in _ENDED),
+    ({"status": "charged_off"}, [{**_EV, "balance_at_closure": 5}], 4.0),
+    ({"status": "charged_off"}, [{**_EV, "balance_at_closure": 0}], math.nan),
+    # the last payment ends the bad act when it is later than the closing
+    (
+        {"status": "charged_off", "closed_on": "2015-01-01", "balance": 0,
+         "last_payment_on": "2021-01-01"},
+        [],
+        4.0,
+    ),
+    (
+        {"status": "charged_off", "closed_on": "2015-01-01", "balance": 0,
+         "last_payment_on": "2020-06-15"},
+        [],
+        math.nan,
+    ),
+    ({"status": "transferred", "last_payment_on": "2019-01-01"}, [], math.nan),
+    # no date known: on file; a balance unknown reads as nothing owed
+    ({"status": "charged_off"}, [], 4.0),
+    ({"status": "judicial_recovery"}, [], 4.0),
+    ({"status": "closed", "closed_on": "2019-01-01"}, [], math.nan),
+    ({"status": "charged_off"}, [_EV], math.nan),
+    ({"status": "charged_off"}, [{**_EV, "closed_on": "2021-01-01"}], 4.0),
+]  # fmt: skip
+
+
+def _loss_profile(i: int, acc: dict[str, Any], closures: list[dict[str, Any]]) -> CreditProfile:
+    account = {"account_id": "a0", "product": "cash_loan", "classification": "loss", **acc}
+    return CreditProfile.from_dict(
+        {"contract_version": 2, "subject_id": f"s{i:02d}", "accounts": [account],
+         "closures": closures}
+    )  # fmt: skip
+
+
+class TestClassificationRetention:
+    """An ended account's classification counts only while it is on file (issue 15 item 5):
+    owing, or its bad act (the later of closing and last payment) ended within 60 months.
+    DAY is 2025-06-15."""
+
+    @pytest.mark.parametrize("case", range(len(_RETENTION_CASES)))
+    def test_case(self, case: int) -> None:
+        acc, closures, want = _RETENTION_CASES[case]
+        got = feature_dict(_loss_profile(case, acc, closures), DAY)["worst_classification"]
+        assert _same(got, want), (acc, closures)
+
+    @pytest.mark.parametrize("compiled", [False, True] if HAS_NUMBA else [False])
+    def test_engines_on_each_case(self, compiled: bool) -> None:
+        """Every case, one subject each, through a columnar engine."""
+        ps = [_loss_profile(i, acc, ev) for i, (acc, ev, _) in enumerate(_RETENTION_CASES)]
+        got = _columnar(ps, DAY, compiled)
+        k = FEATURE_INDEX["worst_classification"]
+        for p, (acc, closures, want) in zip(ps, _RETENTION_CASES):
+            assert _same(float(got[p.subject_id][k]), want), (compiled, acc, closures)
+
+    def test_worst_of_the_accounts_on_file(self) -> None:
+        f = _f(
+            [
+                {"status": "closed", "closed_on": "2019-01-01", "classification": "loss"},
+                {"classification": "special_mention"},
+            ]
+        )
+        assert f["worst_classification"] == 1.0
 
 
 def test_guarantees() -> None:
@@ -471,3 +567,154 @@ def test_random_policies_on_report_features_agree(data: st.DataObject, ps: list[
             for i, sid in enumerate(out["subject_id"].tolist())
         }
         assert got == want, (engine, doc)
+
+
+# ------------------------------------------------------------------------------------------
+# worst_classification around the retention edge: a property, both engines
+# ------------------------------------------------------------------------------------------
+#: as_of dates whose 60-month edge is clamped to a month's end (2024-02-29 -> 2019-02-28)
+#: or falls mid-month.
+_EDGE_AS_OF = (dt.date(2025, 6, 15), dt.date(2024, 2, 29), dt.date(2025, 12, 31))
+
+
+@st.composite
+def _edge_batches(draw: st.DrawFn) -> tuple[dt.date, list[CreditProfile]]:
+    """Profiles whose accounts end, are paid and are last paid on days around the 60-month
+    retention edge (a few days either side, or well inside or outside), with every status,
+    balances owed, nothing owed or unknown, and closure events with or without a balance."""
+    from credit_closure._scoring import months_before
+
+    as_of = draw(st.sampled_from(_EDGE_AS_OF))
+    edge = months_before(as_of, 60)
+    near = st.builds(
+        lambda k: edge + dt.timedelta(days=k),
+        st.one_of(st.integers(-3, 3), st.sampled_from([-900, -400, 400, 900])),
+    )
+    owed = st.one_of(st.none(), st.just(0), st.sampled_from([0.5, 120]))
+    profiles_ = []
+    for s in range(draw(st.integers(1, 4))):
+        accounts: list[dict[str, Any]] = []
+        closures: list[dict[str, Any]] = []
+        for i in range(draw(st.integers(1, 4))):
+            status = draw(st.sampled_from(_ENDED * 3 + _RUNNING))  # mostly ended
+            a: dict[str, Any] = {
+                "account_id": f"a{i}",
+                "product": draw(st.sampled_from(["cash_loan", "credit_card"])),
+                "status": status,
+                "opened_on": "2010-01-01",
+                "credit_limit": 1000,
+            }
+            if draw(st.integers(0, 4)):
+                a["classification"] = draw(
+                    st.sampled_from(
+                        ["normal", "special_mention", "substandard", "doubtful", "loss"]
+                    )
+                )
+            bal = draw(owed)
+            if bal is not None:
+                a["balance"] = bal
+            if draw(st.booleans()):
+                a["last_payment_on"] = draw(near).isoformat()
+            if status in _ENDED:
+                day = draw(near) if status == "closed" else draw(st.one_of(st.none(), near))
+                if day is not None:
+                    a["closed_on"] = day.isoformat()
+                if draw(st.integers(0, 2)):
+                    ev_day = day if day is not None else draw(near)
+                    ev: dict[str, Any] = {"account_id": a["account_id"], "closed_on": str(ev_day)}
+                    ev["termination"] = draw(st.sampled_from(["normal", "abnormal", "bad_debt"]))
+                    ev_bal = draw(owed)
+                    if ev_bal is not None:
+                        ev["balance_at_closure"] = ev_bal
+                    closures.append(ev)
+            accounts.append(a)
+        profiles_.append(
+            CreditProfile.from_dict(
+                {
+                    "contract_version": 2,
+                    "subject_id": f"s{s}",
+                    "accounts": accounts,
+                    "closures": closures,
+                }
+            )
+        )
+    return as_of, profiles_
+
+
+def _on_file_oracle(p: CreditProfile, as_of: dt.date) -> float:
+    """worst_classification written from its description, independently of the engines."""
+    from credit_closure import LoanClassification
+    from credit_closure._scoring import months_before
+
+    edge = months_before(as_of, 60)
+    events = {e.account_id: e for e in p.closures}
+    ranks = []
+    for a in p.accounts:
+        if a.classification is None:
+            continue
+        ev = events.get(a.account_id)
+        running = a.status.value in _RUNNING
+        owed = a.balance if a.balance is not None else (ev and ev.balance_at_closure)
+        dates = [d for d in (a.closed_on, ev and ev.closed_on, a.last_payment_on) if d]
+        if running or (owed or 0) > 0 or not dates or max(dates) > edge:
+            ranks.append(list(LoanClassification).index(a.classification))
+    return float(max(ranks)) if ranks else math.nan
+
+
+@pytest.mark.parametrize("compiled", [False, True] if HAS_NUMBA else [False])
+@settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(batch=_edge_batches())
+def test_classification_retention_edge(
+    batch: tuple[dt.date, list[CreditProfile]], compiled: bool
+) -> None:
+    """Around the retention edge: extract() gives the documented value; both engines give
+    extract()'s features bit for bit; the closure-impact counterfactual (accounts closed in
+    the last 24 months reopened, well inside the 60 months) keeps the profile's value, built
+    or not, with and without counterfactual_keeps_adverse; and for an adverse ending whose
+    balance is known, its classification is on file exactly when default policy v2's
+    n_adverse_endings_retained keeps it."""
+    import attrs
+
+    from credit_closure import TerminationKind
+    from credit_closure._scoring import (
+        CLOSURE_IMPACT_MONTHS,
+        FeatureConfig,
+        counterfactual,
+        months_before,
+    )
+
+    assert CLOSURE_IMPACT_MONTHS < 60  # what keeps the report features the counterfactual's
+    as_of, ps = batch
+    k = FEATURE_INDEX["worst_classification"]
+    start = months_before(as_of, CLOSURE_IMPACT_MONTHS)
+    v2_config = FeatureConfig(retention_clock="end_of_bad_act")
+    for p in ps:
+        want = extract(p, as_of)
+        assert _same(want[k], _on_file_oracle(p, as_of)), p.subject_id
+        for keep in (False, True):
+            config = FeatureConfig(counterfactual_keeps_adverse=keep)
+            cf = extract_counterfactual(p, as_of, start, config)
+            if cf is not None:
+                assert _same(cf[k], want[k])
+                built = extract(counterfactual(p, as_of, config), as_of)
+                assert _same(built[k], want[k])
+        events = {e.account_id: e for e in p.closures}
+        for a in p.accounts:
+            ev = events.get(a.account_id)
+            owed = a.balance if a.balance is not None else (ev and ev.balance_at_closure)
+            charged = a.status.value in ("charged_off", "judicial_recovery")
+            by_event = ev is not None and ev.termination in (
+                TerminationKind.ABNORMAL,
+                TerminationKind.BAD_DEBT,
+            )
+            if owed is None or a.classification is None or not (charged or by_event):
+                continue
+            alone = attrs.evolve(p, accounts=(a,), closures=(ev,) if ev else ())
+            f = feature_dict(alone, as_of, v2_config)
+            retained = f["n_adverse_endings_retained"] == 1.0
+            assert retained == (not math.isnan(f["worst_classification"])), (a, ev)
+    got_all = _columnar(ps, as_of, compiled)
+    for p in ps:
+        got, want = got_all[p.subject_id], extract(p, as_of)
+        bad = [n for n, x, y in zip(FEATURE_NAMES, got, want) if not _same(float(x), y)]
+        assert not bad, (p.subject_id, bad)

@@ -19,7 +19,11 @@ import numpy as np
 from credit_closure._columnar.numpy_engine import (
     _REVOLVING,
     ENUM_CODES,
+    N_V1_STATUSES,
+    V1_STATUS_CODES,
     _group_sum,
+    day_number,
+    v1_codes,
 )
 from credit_closure._columnar.v2 import (
     _CLASS_TABLE,
@@ -53,6 +57,7 @@ _CLASS_LEVEL = {k: k for k in range(8)} | {CLASS_WORST: 7, CLASS_UNKNOWN: -1}
 assert all(LEVELS.get(sym, 0) == _CLASS_LEVEL[_CLASS_TABLE[ord(sym)]] for sym in HISTORY_SYMBOLS), (
     "the symbol classes of _columnar.v2 no longer give the report features' LEVELS"
 )
+_STATUS = ENUM_CODES["status"]
 _UNDRAWABLE = np.zeros(len(ENUM_CODES["status"]), dtype=bool)
 _UNDRAWABLE[[ENUM_CODES["status"][s.value] for s in UNDRAWABLE_STATUSES]] = True
 #: Institution code + 1 (code -1: unknown) -> an online lender.
@@ -128,7 +133,10 @@ def report_features_columnar(
     # ---- classification, institution, undrawable lines --------------------------------------
     cls = cols.get("classification")
     if cls is not None:
-        out[:, _COL["worst_classification"]] = _nan_below0(_max_at(n, g, cls))
+        on_file = _classification_on_file(acc, cols, day_number(start60))
+        out[:, _COL["worst_classification"]] = _nan_below0(
+            _max_at(n, g, np.where(on_file, cls, -1))
+        )
     else:
         out[:, _COL["worst_classification"]] = np.nan
     inst = cols.get("institution_type")
@@ -146,6 +154,32 @@ def report_features_columnar(
     # ---- the record tables, through the scalar rules ----------------------------------------
     _records(out, v2, g, start60)
     return out
+
+
+def _classification_on_file(
+    acc: dict[str, np.ndarray], cols: dict[str, np.ndarray], start: int
+) -> np.ndarray:
+    """Per account, whether its classification is still on file, ``start`` the day number
+    before the 60-month window (the scalar ``classification_on_file``): running, or owing,
+    or the later of its closing and last-payment dates after ``start`` or neither known."""
+    st = v1_codes(acc["status"], V1_STATUS_CODES, N_V1_STATUSES)
+    running = (st == _STATUS["open"]) | (st == _STATUS["suspended"])
+    he = acc["has_event"]
+    bal = acc["balance"]
+    owed = np.where(np.isnan(bal), np.where(he, acc["ev_balance"], np.nan), bal)
+    closed_known = acc["closed_known"]
+    day_known = closed_known | he
+    day = np.where(closed_known, acc["closed"], acc["ev_day"])
+    paid = cols.get("last_payment_on")
+    if paid is not None:
+        paid_known = cols["last_payment_on_known"]
+        later = paid_known & (~day_known | (paid > day))
+        day = np.where(later, paid, day)
+        day_known = day_known | paid_known
+    with np.errstate(invalid="ignore"):
+        owing = owed > 0
+    on_file: np.ndarray = running | owing | ~day_known | (day > start)
+    return on_file
 
 
 def _histories(

@@ -15,8 +15,9 @@ this module, called by both.
 Every feature here is unchanged by the closure-impact counterfactual (reopening a closed
 account changes neither its history, classification, institution, special transactions nor
 current delinquency, nor the profile's guarantees and public records; a reopened account is
-``open``, so it is not an undrawable line before or after), so the counterfactual's values
-are the profile's own.
+``open``, so it is not an undrawable line before or after, and it was closed within the last
+24 months, so its classification is on file closed or reopened:
+:func:`classification_on_file`), so the counterfactual's values are the profile's own.
 
 History symbols (``credit_closure._contract.history.HISTORY_SYMBOLS``) read as a *level*:
 ``1``-``7`` the months overdue; ``B`` (bad debt), ``D`` (repaid by the guarantor) and ``Z``
@@ -55,6 +56,7 @@ __all__ = [
     "REPORT_SPECS",
     "ReportSpec",
     "adverse_guarantee",
+    "classification_on_file",
     "guarantee_features",
     "month_number",
     "public_record_counts",
@@ -170,11 +172,19 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     _spec(
         "worst_classification",
         "count",
-        "as_of",
+        "retention (60 months), or open or owing",
         "up",
-        "Worst five-level classification of any account: 0 正常, 1 关注, 2 次级, 3 可疑, "
-        "4 损失. NaN when no account has one (guarantees are read by n_guarantees_adverse).",
-        "PBOC-CONF (五级分类), LENDER-UI, PBOC-FLAGS",
+        "Worst five-level classification of the accounts still on file: 0 正常, 1 关注, "
+        "2 次级, 3 可疑, 4 损失. An open account (open, suspended, frozen, stopped and the "
+        "other running statuses) always counts; an ended one (closed, charged off, "
+        "transferred, judicial recovery, forced liquidation) counts while it owes (balance, "
+        "else its closure event's balance_at_closure, above 0) or while its bad act ended "
+        "within the 60 months to as_of: the later of its closing date (closed_on, else its "
+        "closure event's) and last_payment_on, any unknown date not read (default policy "
+        "v2's end_of_bad_act clock; an unknown balance reads as nothing owed; no date known: "
+        "it counts). NaN when no account on file has one (guarantees are read by "
+        "n_guarantees_adverse).",
+        "PBOC-CONF (五级分类), LENDER-UI, PBOC-FLAGS, ZX-TIAOLI Art.16",
         reason="LOAN_CLASSIFICATION",
     ),
     _spec(
@@ -295,6 +305,10 @@ _ADVERSE_GUARANTEE_STATUS = frozenset(
     {AccountStatus.OVERDUE} | {s for s, v1 in V1_STATUS.items() if v1 is AccountStatus.CHARGED_OFF}
 )
 _CLASS_RANK = {m: i for i, m in enumerate(LoanClassification)}
+#: Statuses of a running account (scored as open or suspended): its classification counts.
+_RUNNING = frozenset(
+    s for s, v1 in V1_STATUS.items() if v1 in (AccountStatus.OPEN, AccountStatus.SUSPENDED)
+)
 _DIGITS = frozenset("1234567")
 _RECORD_INDEX = {k: i for i, k in enumerate(RECORD_KINDS)}
 _OPEN_RECORD = PublicRecordStatus.OPEN
@@ -343,6 +357,45 @@ def public_record_counts(records: Iterable[Any], start: _dt.date) -> list[float]
         if k is not None and (r.on > start or r.status is _OPEN_RECORD):
             out[k] += 1.0
     return out
+
+
+def classification_on_file(acc: Any, closures: Iterable[Any], start: _dt.date) -> bool:
+    """Whether account ``acc``'s classification is still on file, ``start`` the first day
+    before the 60-month retention window (``worst_classification``; ``closures`` the
+    profile's closure events).
+
+    A running account always counts. An ended account counts while it owes (its balance,
+    else its closure event's ``balance_at_closure``, above 0: an unpaid debt has not ended;
+    unknown reads as nothing owed) or while the end of its bad act, the later of its closing
+    date (``closed_on``, else its closure event's) and its ``last_payment_on``, is after
+    ``start``; with neither date known it counts. This is default policy v2's
+    ``end_of_bad_act`` clock for adverse endings (``n_adverse_endings_retained``) with its
+    60 months (ZX-TIAOLI Art.16), applied to any ended account.
+
+    The closure-impact counterfactual cannot change the answer, so the report features stay
+    the profile's own: it reopens only ``closed`` accounts closed within the last 24 months
+    (``CLOSURE_IMPACT_MONTHS``), whose closing date is inside the 60 months, so they count
+    ended as they count reopened.
+    """
+    if acc.status in _RUNNING:
+        return True
+    owed = acc.balance
+    day = acc.closed_on
+    if owed is None or day is None:
+        aid = acc.account_id
+        for ev in closures:
+            if ev.account_id == aid:
+                if owed is None:
+                    owed = ev.balance_at_closure
+                if day is None:
+                    day = ev.closed_on
+                break
+    if owed is not None and owed > 0:
+        return True
+    paid = acc.last_payment_on
+    if paid is not None and (day is None or paid > day):
+        day = paid
+    return day is None or day > start
 
 
 def _months_before(as_of: _dt.date, months: int) -> _dt.date:
@@ -447,7 +500,11 @@ def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
                     recency_known = True
             h = acc.repayment_history
             c = acc.classification
-            if c is not None and _CLASS_RANK[c] > worst_class:
+            if (
+                c is not None
+                and _CLASS_RANK[c] > worst_class
+                and classification_on_file(acc, profile.closures, start60)
+            ):
                 worst_class = _CLASS_RANK[c]
             t = acc.institution_type
             if t is not None:
