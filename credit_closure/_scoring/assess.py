@@ -594,13 +594,27 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
     if forced is None:
         # few codes (the usual case): one sort in C gives the same order as the selection
         order = (
-            sorted(zip(totals.values(), totals)) if len(totals) <= MAX_REASONS else _worst(totals)
+            sorted([(p, c) for c, p in totals.items()])
+            if len(totals) <= MAX_REASONS
+            else _worst(totals)
         )
     else:  # the codes of decline and refer triggers first, each group worst first
         order = _worst({c: p for c, p in totals.items() if c in forced})
         if len(order) < MAX_REASONS:
             rest = _worst({c: p for c, p in totals.items() if c not in forced})
             order += rest[: MAX_REASONS - len(order)]
+    if texts is None:  # the library's own texts (a rule scorer's): one look-up per reason
+        cache_d = _DEFAULT_REASON_CACHE
+        out = []
+        for pts, code in order[:MAX_REASONS]:
+            r = cache_d.get((code, pts))
+            if r is None:
+                text = REASONS.get(code) or (code, code)
+                if len(cache_d) >= 8192:
+                    cache_d.clear()
+                r = cache_d[(code, pts)] = _reason(code, text[0], text[1], pts)
+            out.append(r)
+        return tuple(out)
     out = []
     cache = _REASON_CACHE
     # a scorecard with per-bin reason texts (credit_closure._scorecard.bin_texts.BinnedTexts)
@@ -625,6 +639,8 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
 
 #: Reason codes are immutable and repeat across subjects (same code, texts and points): reused.
 _REASON_CACHE: dict[tuple[str, str, str, float], ReasonCode] = {}
+#: The same for a scorer without texts of its own (:data:`REASONS`, constant): (code, points).
+_DEFAULT_REASON_CACHE: dict[tuple[str, float], ReasonCode] = {}
 
 
 _ACTION_ORDER = {"decline": 0, "refer": 1, "alert": 2}
