@@ -23,8 +23,9 @@ documented rule by rule in ``docs/default-policy.md``.
 :meth:`RulePolicy.from_dict` validates in named steps (:func:`_policy_header`, then per rule
 :func:`_rule`: :func:`_steps`, :func:`_trigger`, :func:`_conditions`, :func:`_documentation`)
 and compiles each rule to a :class:`CompiledRule` whose conditions are :class:`Condition`
-tuples. ``RuleScorer._evaluate`` is the reference; two twins re-implement it over columns and
-must agree with it bit for bit: the numba kernel in ``credit_closure/_columnar/kernel.py``
+tuples. ``RuleScorer._evaluate`` (the policy's program, written by
+:mod:`credit_closure._scoring.rule_program`) is the reference; two twins re-implement it over
+columns and must agree with it bit for bit: the numba kernel in ``credit_closure/_columnar/kernel.py``
 (``compile_rules``, ``_kernel``) and the numpy rule pass in ``credit_closure/columnar.py``
 (``_rule_pass``, ``_condition``). A change to the rule semantics changes all three.
 """
@@ -142,18 +143,6 @@ class Condition(NamedTuple):
     value: float
     #: What the condition is when the feature is missing (``NaN``).
     missing: bool
-
-
-def _cond_holds(c: Condition, feats: tuple[float, ...]) -> bool:
-    # positional reads on purpose: this runs per condition, per rule, per subject
-    v = feats[c[0]]
-    if v != v:
-        return c[3]
-    if c[1] == "at_least":
-        return v >= c[2]
-    if c[1] == "below":
-        return v < c[2]
-    return v == c[2]
 
 
 @attrs.frozen
