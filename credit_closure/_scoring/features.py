@@ -538,14 +538,6 @@ def _windows(as_of: _dt.date, retention_months: int) -> tuple[_dt.date, ...]:
     )
 
 
-def _util(owed: float, open_limit: float, max_closed: float) -> float:
-    """Balances owed on revolving lines, closed ones included, over the limits still open; with
-    no open limit, the highest utilization of a closed line that still carries a balance."""
-    if open_limit > 0:
-        return owed / open_limit
-    return max_closed
-
-
 def extract(
     profile: CreditProfile, as_of: _dt.date, config: FeatureConfig = DEFAULT_CONFIG
 ) -> tuple[float, ...]:
@@ -617,19 +609,23 @@ def _extract_pass(  # noqa: C901
     abnormal_ids = set()
     adverse_ids = set()  # n_adverse_endings: abnormal_ids without a transfer alone
     # (account, closed_on, initiator, reason, termination, balance_at, limit_at, dpd_6m_before)
-    items = [
-        (
-            ev.account_id,
-            ev.closed_on,
-            ev.initiator,
-            ev.reason,
-            ev.termination,
-            ev.balance_at_closure,
-            ev.limit_at_closure,
-            ev.worst_dpd_6m_before,
-        )
-        for ev in closures_ev
-    ]
+    items = (
+        [
+            (
+                ev.account_id,
+                ev.closed_on,
+                ev.initiator,
+                ev.reason,
+                ev.termination,
+                ev.balance_at_closure,
+                ev.limit_at_closure,
+                ev.worst_dpd_6m_before,
+            )
+            for ev in closures_ev
+        ]
+        if closures_ev
+        else []
+    )
     by_id = {}
 
     for acc in profile.accounts:
@@ -764,11 +760,14 @@ def _extract_pass(  # noqa: C901
     owed_all = math.fsum(bal_terms + closed_owed)
     open_lim = math.fsum(lim_terms)
     max_closed = max(closed_utils) if closed_utils else NAN
-    util_total = _util(owed_all, open_lim, max_closed)
+    # balances owed on revolving lines, closed ones included, over the limits still open;
+    # with no open limit, the highest utilization of a closed line that still carries a balance
+    util_total = owed_all / open_lim if open_lim > 0 else max_closed
     line_utils.extend(closed_utils)
     util_max = max(line_utils) if line_utils else NAN
-    if util_total == util_total:
-        util_delta = util_total - _util(owed_all, open_lim + math.fsum(readd_lim_12), max_closed)
+    if util_total == util_total:  # the same, had the zero-balance closed limits stayed open
+        readd = open_lim + math.fsum(readd_lim_12) if readd_lim_12 else open_lim
+        util_delta = util_total - (owed_all / readd if readd > 0 else max_closed)
     else:
         util_delta = NAN
     lost_num = math.fsum(closed_lim_12)

@@ -254,19 +254,8 @@ def _retained(
 def _inquiries(
     profile: CreditProfile, d3: _dt.date, d6: _dt.date, d12: _dt.date, us: bool
 ) -> tuple[float, float, float]:
-    """credit_inquiries_3m, _6m and _12m (``us``: rate-shopping runs merged)."""
-    if not us:  # no run to merge: plain counts (the same whole numbers)
-        q3 = q6 = q12 = 0.0
-        for q in profile.inquiries:
-            if q.kind in CREDIT_INQUIRY_KINDS:
-                d = q.on
-                if d > d12:
-                    q12 += 1.0
-                    if d > d6:
-                        q6 += 1.0
-                        if d > d3:
-                            q3 += 1.0
-        return q3, q6, q12
+    """credit_inquiries_3m, _6m and _12m with rate-shopping runs merged (``us``; elsewhere
+    :func:`policy_pass` counts them plainly: the same whole numbers with no run to merge)."""
     runs: tuple[list[_dt.date], list[_dt.date], list[_dt.date]] = ([], [], [])
     counts = [0.0, 0.0, 0.0]
     for q in profile.inquiries:
@@ -283,7 +272,7 @@ def _inquiries(
     return c3, c6, c12
 
 
-def policy_pass(
+def policy_pass(  # noqa: C901 (the scalar hot path, as features._extract_pass)
     profile: CreditProfile,
     as_of: _dt.date,
     config: Any,
@@ -367,7 +356,19 @@ def policy_pass(
     den_sum = math.fsum(den)
     util = min(math.fsum(num) / den_sum, 1.0) if den_sum > 0 else NAN
 
-    q3, q6, q12 = _inquiries(profile, d3, d6, d12, us)
+    if us:
+        q3, q6, q12 = _inquiries(profile, d3, d6, d12, us)
+    else:  # no run to merge: plain counts
+        q3 = q6 = q12 = 0.0
+        for q in profile.inquiries:
+            if q.kind in CREDIT_INQUIRY_KINDS:
+                d = q.on
+                if d > d12:
+                    q12 += 1.0
+                    if d > d6:
+                        q6 += 1.0
+                        if d > d3:
+                            q3 += 1.0
     return (
         util,
         line_max if line_max > -math.inf else NAN,
