@@ -1,5 +1,5 @@
-"""The numpy twin of :func:`credit_closure._scoring.policy_features.policy_pass`: the features
-of default policy v2 (issue 15) for many subjects at once.
+"""The numpy twin of the policy v2 part of ``credit_closure._scoring.features._extract_pass``:
+the features of default policy v2 (issue 15) for many subjects at once.
 
 :func:`policy_features` writes the :data:`~credit_closure._scoring.policy_features.POLICY_FEATURES`
 columns of a feature matrix, by name, from the prepared per-account and per-inquiry columns;
@@ -9,7 +9,7 @@ columns of a feature matrix, by name, from the prepared per-account and per-inqu
 subjects and their counterfactuals). :func:`policy_columns` gives the per-account columns it
 reads beyond the v1 ones (first delinquency, last payment, the delinquency a history proves).
 
-Sums that ``policy_pass`` takes with :func:`math.fsum` are taken with the numpy engine's exact
+Sums that the scalar pass takes with :func:`math.fsum` are taken with the numpy engine's exact
 group sum, so the two agree to the last bit. The ``us`` rate-shopping merge of inquiries is a
 short Python loop over the subjects that have loan-type inquiries (that profile only).
 """
@@ -193,7 +193,7 @@ def _utilization(
     owed: np.ndarray,
 ) -> None:
     """util_revolving, util_revolving_max_line and no_open_revolving (the scalar twin:
-    the utilization part of :func:`credit_closure._scoring.policy_features.policy_pass`)."""
+    the utilization part of the scalar ``_extract_pass``)."""
     g = acc["g"]
     rev = _REV[acc["product"]]
     lim, bal = acc["limit"], acc["balance"]

@@ -53,11 +53,16 @@ from credit_closure._contract.model import (
     profile_unchecked,
     reopened_account,
 )
+from credit_closure._scoring.core_features import CORE_FEATURES
 from credit_closure._scoring.feature_spec import FeatureSpec
 from credit_closure._scoring.policy_features import (
+    _UNDRAWABLE,
+    CREDIT_INQUIRY_KINDS,
     POLICY_FEATURES,
+    SETTLEMENT_KINDS,
     US_RETENTION_MONTHS,
-    policy_pass,
+    _inquiries,
+    _retained,
 )
 from credit_closure._scoring.report_features import (
     REPORT_FEATURE_NAMES,
@@ -94,312 +99,8 @@ _DAYS_PER_MONTH = 30.436875
 
 
 FEATURES: tuple[FeatureSpec, ...] = (
-    FeatureSpec(
-        "util_total",
-        "ratio",
-        "as_of",
-        "up",
-        "Balances owed on revolving lines (Huabei-type, Jiebei-type, cards), closed lines "
-        "still carrying a balance included, over the limits of the open lines. A closed "
-        "line's balance still counts [SOC-PAPERNO], but its limit, which can never be "
-        "drawn again, does not relieve utilization (more conservative than FICO's use of "
-        "the last limit; 未销户 utilization as Chinese lenders read it [LENDER-UI]). With "
-        "no open line, the highest utilization of a closed line with a balance, at its "
-        "last limit.",
-        "FICO-BLOG-CLOSE, SOC-PAPERNO, LENDER-UI (F1)",
-        reason="UTILIZATION_HIGH",
-        exact_sum=True,
-    ),
-    FeatureSpec(
-        "util_max_line",
-        "ratio",
-        "as_of",
-        "up",
-        "Highest utilization of any single revolving line: open lines, and closed lines "
-        "with a balance at their last limit.",
-        "DS-UTIL (F2)",
-        reason="LINE_UTILIZATION_HIGH",
-    ),
-    FeatureSpec(
-        "util_delta_closure",
-        "ratio",
-        "12 months",
-        "up",
-        "util_total minus what it would be had the revolving lines closed in the window "
-        "with no balance stayed open at their last limit.",
-        "FICO-BLOG-CLOSE, VS-MYTH (F3)",
-        reason="LIMIT_LOST_TO_CLOSURES",
-        exact_sum=True,
-    ),
-    FeatureSpec(
-        "lost_limit_share_12m",
-        "ratio",
-        "12 months",
-        "up",
-        "Limits of revolving lines closed in the window / (limits open now + those closed limits).",
-        "FICO-BLOG-CLOSE (F4, INFERENCE)",
-        reason="LIMIT_LOST_TO_CLOSURES",
-        exact_sum=True,
-    ),
-    FeatureSpec(
-        "n_consumer_closures_12m",
-        "count",
-        "12 months",
-        "?",
-        "Closures initiated by the consumer.",
-        "article claim only (F5)",
-        reason="MANY_CLOSURES",
-        closure_act=True,
-    ),
-    FeatureSpec(
-        "n_consumer_closures_24m",
-        "count",
-        "24 months",
-        "?",
-        "Closures initiated by the consumer.",
-        "article claim only (F5)",
-        reason="MANY_CLOSURES",
-        closure_act=True,
-    ),
-    FeatureSpec(
-        "n_lender_closures_12m",
-        "count",
-        "12 months",
-        "up",
-        "Closures by the lender or platform (risk, inactivity, policy, regulator).",
-        "METRO2-SC",
-        reason="CLOSED_BY_LENDER",
-    ),
-    FeatureSpec(
-        "n_lender_closures_24m",
-        "count",
-        "24 months",
-        "up",
-        "Closures by the lender or platform (risk, inactivity, policy, regulator).",
-        "METRO2-SC",
-        reason="CLOSED_BY_LENDER",
-    ),
-    FeatureSpec(
-        "n_lender_risk_closures_24m",
-        "count",
-        "24 months",
-        "up",
-        "Closures by the lender for risk (initiator lender_risk or reason lender_risk_control).",
-        "METRO2-SC, RF-26 4d (F6)",
-        reason="CLOSED_BY_LENDER_RISK",
-    ),
-    FeatureSpec(
-        "closed_with_balance_amt",
-        "currency",
-        "as_of",
-        "up",
-        "Balance still owed on ended accounts (current balance, else the balance at closure).",
-        "CC-CLOSED-BAL, SOC-PAPERNO (F7)",
-        reason="CLOSED_WITH_BALANCE",
-        exact_sum=True,
-    ),
-    FeatureSpec(
-        "dpd_before_closure",
-        "flag",
-        "24 months",
-        "up",
-        "1 when a closure in the window followed 30+ days past due in the 6 months "
-        "before it (worst_dpd_6m_before; when unknown, the closed account's "
-        "worst_dpd_24m is used as a proxy).",
-        "EXP-CLOSED (F8, INFERENCE window)",
-        reason="CLOSED_AFTER_DELINQUENCY",
-    ),
-    FeatureSpec(
-        "n_abnormal_terminations",
-        "count",
-        "retention (60 months)",
-        "up",
-        "Accounts that ended abnormally (G), as bad debt (B), charged off or "
-        "transferred, inside the retention window; an ended account with no date "
-        "counts (it is still on file).",
-        "PBOC-CONF, ZX-TIAOLI Art.16 (F9)",
-        reason="ABNORMAL_TERMINATION",
-    ),
-    FeatureSpec(
-        "months_since_last_closure",
-        "months",
-        "as_of",
-        "?",
-        "Months since the most recent closure.",
-        "INFERENCE (F10)",
-        reason="RECENT_CLOSURE",
-        closure_act=True,
-    ),
-    FeatureSpec(
-        "age_oldest_months",
-        "months",
-        "as_of",
-        "down",
-        "Age of the oldest tradeline still on file, open or closed.",
-        "FICO-CAT, FICO-HIGH (F11)",
-        reason="SHORT_CREDIT_HISTORY",
-    ),
-    FeatureSpec(
-        "age_avg_months_incl_closed",
-        "months",
-        "as_of",
-        "down",
-        "Average age of all tradelines, closed ones included (FICO treatment).",
-        "CC-AGE, DOC-AAOA (F12)",
-        reason="SHORT_CREDIT_HISTORY",
-        exact_sum=True,
-    ),
-    FeatureSpec(
-        "age_avg_months_open_only",
-        "months",
-        "as_of",
-        "down",
-        "Average age of open tradelines only (a VantageScore-like treatment).",
-        "CC-AGE, DOC-AAOA (F12)",
-        reason="SHORT_OPEN_HISTORY",
-        exact_sum=True,
-    ),
-    FeatureSpec(
-        "closed_share",
-        "ratio",
-        "as_of",
-        "?",
-        "Ended tradelines / all tradelines.",
-        "LC-DICT (F13)",
-        reason="CLOSED_SHARE",
-        closure_act=True,
-    ),
-    FeatureSpec(
-        "max_dpd_24m",
-        "days",
-        "24 months",
-        "up",
-        "Worst days past due on any account.",
-        "FICO-CODES 02 (F14)",
-        reason="DELINQUENCY_LEVEL",
-    ),
-    FeatureSpec(
-        "n_delinquent_accounts_24m",
-        "count",
-        "24 months",
-        "up",
-        "Accounts with 30+ days past due.",
-        "FICO-CODES 18 (F14)",
-        reason="DELINQUENT_ACCOUNTS",
-    ),
-    FeatureSpec(
-        "lian3lei6_24m",
-        "flag",
-        "24 months",
-        "up",
-        "连三累六: 1 when an account was overdue 3 consecutive months, or overdue months "
-        "add up to 6 across accounts.",
-        "LKL-4084, LSLL (F15)",
-        reason="SERIOUS_DELINQUENCY_PATTERN",
-    ),
-    FeatureSpec(
-        "hard_inquiries_3m",
-        "count",
-        "3 months",
-        "up",
-        "Loan and card approval inquiries (贷款审批 / 信用卡审批).",
-        "FICO-CODES 08 (F16)",
-        reason="RECENT_INQUIRIES",
-    ),
-    FeatureSpec(
-        "hard_inquiries_6m",
-        "count",
-        "6 months",
-        "up",
-        "Loan and card approval inquiries.",
-        "FICO-CODES 08, LKL-4084 (F16)",
-        reason="TOO_MANY_INQUIRIES",
-    ),
-    FeatureSpec(
-        "hard_inquiries_12m",
-        "count",
-        "12 months",
-        "up",
-        "Loan and card approval inquiries.",
-        "FICO-CODES 08 (F16)",
-        reason="RECENT_INQUIRIES",
-    ),
-    FeatureSpec(
-        "n_deleveraging_closures_12m",
-        "count",
-        "12 months",
-        "down",
-        "Consumer closures to reduce debt, paid off (balance 0), normal termination, "
-        "no 30+ days past due before closing.",
-        "article claim; INFERENCE (R8)",
-        reason="MANY_CLOSURES",
-        closure_act=True,
-    ),
-    FeatureSpec(
-        "n_open_accounts",
-        "count",
-        "as_of",
-        "?",
-        "Open or suspended tradelines.",
-        "LENDER-UI",
-        reason="FEW_OPEN_ACCOUNTS",
-    ),
-    FeatureSpec(
-        "post_closure_activity",
-        "count",
-        "security lookback (180 days)",
-        "up",
-        "Transactions, logins and limit changes on closed accounts after closure.",
-        "RF-26 flag 22 (F20)",
-        reason="POST_CLOSURE_ACTIVITY",
-        needs_activity=True,
-    ),
-    FeatureSpec(
-        "reopen_requests",
-        "count",
-        "security lookback (180 days)",
-        "up",
-        "Reopen requests on closed accounts.",
-        "RF-26, CFR681 (F20)",
-        reason="POST_CLOSURE_ACTIVITY",
-        needs_activity=True,
-    ),
-    FeatureSpec(
-        "contact_change_near_closure",
-        "flag",
-        "security lookback (180 days)",
-        "up",
-        "A contact change within 30 days of a closure.",
-        "RF-26 flag 19, CFR681 (F19)",
-        reason="POST_CLOSURE_ACTIVITY",
-        needs_activity=True,
-    ),
-    FeatureSpec(
-        "n_adverse_endings",
-        "count",
-        "retention (60 months)",
-        "up",
-        "Accounts that ended as bad debt (B) or were charged off, or ended abnormally (G) "
-        "by their closure event's termination, inside the retention window; an ended "
-        "account with no date counts. Unlike n_abnormal_terminations, a transfer (转出) "
-        "alone is not an abnormal ending: a transferred account counts only when its "
-        "closure event says abnormal or bad debt (default policy v2).",
-        "PBOC-CONF, ZX-TIAOLI Art.16 (F9, v2)",
-        reason="ABNORMAL_TERMINATION",
-    ),
-    FeatureSpec(
-        "security_verification",
-        "flag",
-        "security lookback (180 days) of the completing record",
-        "up",
-        "1 when a contact change within 30 days of a closure is followed by a transaction "
-        "on a closed account or a reopen request, that record inside the look-back of "
-        "as_of (a login alone never counts). Read for a referral only, never for points "
-        "(default policy v2).",
-        "RF-26 flags 19 and 22, CFR681 (F19, v2)",
-        reason="POST_CLOSURE_ACTIVITY",
-        needs_activity=True,
-    ),
+    # the features of a contract v1 profile: credit_closure/_scoring/core_features.py
+    *CORE_FEATURES,
     # default policy v2 (issue 15): credit_closure/_scoring/policy_features.py
     *POLICY_FEATURES,
     # ---- from contract v2 report data (issue 14 item 15): _scoring/report_features.py ----
@@ -627,6 +328,14 @@ def _extract_pass(  # noqa: C901
         else []
     )
     by_id = {}
+    # ---- policy v2 (policy_features.py says what each means): read in the same pass -------
+    d_us = windows[5]
+    num: list[float] = []  # util_revolving's terms
+    den: list[float] = []
+    line_max = -math.inf
+    open_revolving = False
+    n_rev12 = n_rev24 = n_delq24 = p_adverse = 0.0
+    worst = -1
 
     for acc in profile.accounts:
         aid = acc.account_id
@@ -634,9 +343,12 @@ def _extract_pass(  # noqa: C901
         status = acc.status
         lim = acc.credit_limit
         bal = acc.balance
-        if plan and aid in plan:  # open again at its last limit (counterfactual only)
+        if plan and aid in plan:  # open again at its last limit, its event gone (counterfactual)
             status = _OPEN
             lim, bal = plan[aid]
+            ev = None
+        else:
+            ev = ev_by_id.get(aid)
         open_like = status in _OPEN_LIKE
         if acc.opened_on is not None:
             age = (as_ord - acc.opened_on.toordinal()) / _DAYS_PER_MONTH
@@ -659,6 +371,16 @@ def _extract_pass(  # noqa: C901
         ):
             consecutive3 = True
         revolving = acc.product in REVOLVING_PRODUCTS
+        if policy:  # worst_dpd_24m (policy v2): delinquency from every source
+            if dpd24 is not None and dpd24 > worst:
+                worst = dpd24
+            if acc.repayment_history is not None:
+                hs = acc.history_summary
+                if hs is not None and (hs[2] > 0 or hs.known) and hs.worst_dpd() > worst:
+                    worst = hs.worst_dpd()
+            if ev is not None and ev.worst_dpd_6m_before is not None and ev.closed_on > d24:
+                if ev.worst_dpd_6m_before > worst:
+                    worst = ev.worst_dpd_6m_before
         if open_like:
             n_open += 1.0
             if revolving:
@@ -668,6 +390,18 @@ def _extract_pass(  # noqa: C901
                         bal_terms.append(bal)
                         lim_terms.append(lim)
                         line_utils.append(bal / lim)
+                if policy:
+                    if status in _UNDRAWABLE:
+                        if bal is not None and bal > 0:
+                            num.append(bal)  # counted at its balance: fully used
+                            den.append(bal)
+                    else:
+                        open_revolving = True
+                        if lim is not None and bal is not None and lim > 0:
+                            num.append(bal)
+                            den.append(lim)
+                            if bal / lim > line_max:
+                                line_max = bal / lim
             continue
         n_ended += 1.0
         closed_on = acc.closed_on
@@ -677,7 +411,6 @@ def _extract_pass(  # noqa: C901
                 adverse_ids.add(aid)
         if bal is not None and bal > 0:
             closed_balances.append(bal)
-        ev = ev_by_id.get(aid)
         if ev is None and closed_on is not None:
             items.append(
                 (
@@ -691,15 +424,36 @@ def _extract_pass(  # noqa: C901
                     None,
                 )
             )
-        if revolving:
-            # a closed line's balance still counts against the open limits
-            owed = bal if bal is not None else (ev.balance_at_closure if ev is not None else None)
-            if owed is not None and owed > 0:
-                closed_owed.append(owed)
-                if lim is None and ev is not None:
-                    lim = ev.limit_at_closure
-                if lim is not None and lim > 0:
-                    closed_utils.append(owed / lim)
+        # the balance still owed on an ended account (its closure event's when unknown)
+        owed = bal if bal is not None else (ev.balance_at_closure if ev is not None else None)
+        if revolving and owed is not None and owed > 0:
+            closed_owed.append(owed)  # a closed line's balance still counts against open limits
+            if lim is None and ev is not None:
+                lim = ev.limit_at_closure
+            if lim is not None and lim > 0:
+                closed_utils.append(owed / lim)
+            if policy:
+                num.append(owed)  # an ended line cannot be drawn: counted at its balance
+                den.append(owed)
+        if not policy:
+            continue
+        # ---- policy v2: an ended account ----
+        day = ev.closed_on if ev is not None else closed_on
+        charged = status in _CHARGED_STATUS
+        if (charged or (ev is not None and ev.termination in _ADVERSE_TERMINATION)) and _retained(
+            acc, ev, charged, day, owed, config, d_ret, d_us
+        ):
+            p_adverse += 1.0  # an adverse ending (n_adverse_endings' population), still on file
+        if day is not None and day > d24:  # a closure in the 24-month window
+            dpd = ev.worst_dpd_6m_before if ev is not None else None
+            if dpd is None:
+                dpd = dpd24
+            if dpd is not None and dpd >= 30:
+                n_delq24 += 1.0
+            if revolving and not (ev is not None and ev.kind in SETTLEMENT_KINDS):
+                n_rev24 += 1.0
+                if day > d12:
+                    n_rev12 += 1.0
 
     # ---- closures ------------------------------------------------------------------------
     n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_risk_24 = n_delev_12 = 0.0
@@ -780,17 +534,45 @@ def _extract_pass(  # noqa: C901
     else:
         lian = NAN
 
-    # ---- inquiries -------------------------------------------------------------------------
-    q3 = q6 = q12 = 0.0
+    # ---- inquiries (policy v2: credit inquiries, merged into runs in jurisdiction us) ---------
+    q3 = q6 = q12 = c3 = c6 = c12 = 0.0
+    us = config.jurisdiction == "us"
+    plain = policy and not us
     for q in profile.inquiries:
-        if q.kind in _HARD:
-            d = q.on
-            if d > d12:
+        d = q.on
+        if d > d12:
+            kind = q.kind
+            if kind in _HARD:
                 q12 += 1.0
                 if d > d6:
                     q6 += 1.0
                     if d > d3:
                         q3 += 1.0
+            if plain and kind in CREDIT_INQUIRY_KINDS:
+                c12 += 1.0
+                if d > d6:
+                    c6 += 1.0
+                    if d > d3:
+                        c3 += 1.0
+    if policy:
+        if us:
+            c3, c6, c12 = _inquiries(profile, d3, d6, d12, True)
+        den_sum = math.fsum(den)
+        policy_v2 = (
+            min(math.fsum(num) / den_sum, 1.0) if den_sum > 0 else NAN,
+            line_max if line_max > -math.inf else NAN,
+            (0.0 if open_revolving else 1.0) if profile.accounts else NAN,
+            n_rev12,
+            n_rev24,
+            n_delq24,
+            c3,
+            c6,
+            c12,
+            p_adverse,
+            float(worst) if worst >= 0 else NAN,
+        )
+    else:
+        policy_v2 = _NO_POLICY
 
     # ---- security ------------------------------------------------------------------------
     # the alerts of scan_profile after the look-back start, counted without building them
@@ -832,7 +614,7 @@ def _extract_pass(  # noqa: C901
         contact,
         float(len(adverse_ids)),
         verify,
-    ) + (policy_pass(profile, as_of, config, plan, windows, events) if policy else _NO_POLICY)
+    ) + policy_v2
 
 
 def feature_dict(

@@ -1,8 +1,9 @@
 """The features default policy v2 reads (issue 15, items 1 and 4 to 8), beside the v1 ones.
 
 They are appended to :data:`credit_closure._scoring.features.FEATURES` (:data:`POLICY_FEATURES`)
-and computed by :func:`policy_pass`, which :func:`credit_closure._scoring.features.extract` calls
-after its own pass: the v1 features and their numbers do not change. The columnar twin is
+and computed in the same pass over the accounts as the v1 features
+(``credit_closure._scoring.features._extract_pass``, its ``policy`` parts, with the helpers of this
+module): the v1 features and their numbers do not change. The columnar twin is
 :func:`credit_closure._columnar.policy_engine.policy_features` (numpy; the compiled engine reads
 its result).
 
@@ -29,14 +30,10 @@ Definitions (the feature descriptions below are what ``docs/features.md`` shows)
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from typing import TYPE_CHECKING, Any
 
 from credit_closure._contract.enums import (
-    REVOLVING_PRODUCTS,
     UNDRAWABLE_STATUSES,
-    V1_STATUS,
-    AccountStatus,
     ClosureKind,
     InquiryKind,
     TerminationKind,
@@ -53,10 +50,7 @@ __all__ = [
     "RATE_SHOPPING_KINDS",
     "SETTLEMENT_KINDS",
     "US_RETENTION_MONTHS",
-    "policy_pass",
 ]
-
-NAN = float("nan")
 
 POLICY_FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec(
@@ -202,13 +196,7 @@ SETTLEMENT_KINDS = frozenset({ClosureKind.SETTLEMENT, ClosureKind.EARLY_SETTLEME
 US_RETENTION_MONTHS = 84
 
 _UNDRAWABLE = frozenset(UNDRAWABLE_STATUSES)
-_OPEN_LIKE = frozenset(
-    s for s, v1 in V1_STATUS.items() if v1 in (AccountStatus.OPEN, AccountStatus.SUSPENDED)
-)
-_CHARGED = frozenset(s for s, v1 in V1_STATUS.items() if v1 is AccountStatus.CHARGED_OFF)
 _ADVERSE_TERM = frozenset({TerminationKind.ABNORMAL, TerminationKind.BAD_DEBT})
-_BAD_DEBT = TerminationKind.BAD_DEBT
-_OPEN = AccountStatus.OPEN
 
 
 def _count_inquiries(days: list[_dt.date], merge: bool) -> float:
@@ -255,7 +243,7 @@ def _inquiries(
     profile: CreditProfile, d3: _dt.date, d6: _dt.date, d12: _dt.date, us: bool
 ) -> tuple[float, float, float]:
     """credit_inquiries_3m, _6m and _12m with rate-shopping runs merged (``us``; elsewhere
-    :func:`policy_pass` counts them plainly: the same whole numbers with no run to merge)."""
+    ``features._extract_pass`` counts them plainly: the same whole numbers with no run to merge)."""
     runs: tuple[list[_dt.date], list[_dt.date], list[_dt.date]] = ([], [], [])
     counts = [0.0, 0.0, 0.0]
     for q in profile.inquiries:
@@ -270,115 +258,3 @@ def _inquiries(
                         counts[k] += 1.0
     c12, c6, c3 = (counts[k] + _count_inquiries(runs[k], True) for k in range(3))
     return c3, c6, c12
-
-
-def policy_pass(  # noqa: C901 (the scalar hot path, as features._extract_pass)
-    profile: CreditProfile,
-    as_of: _dt.date,
-    config: Any,
-    plan: dict[str, tuple[float | None, float | None]],
-    windows: tuple[_dt.date, ...],
-    events: dict[str, Any],
-) -> tuple[float, ...]:
-    """The :data:`POLICY_FEATURES` of ``profile`` at ``as_of``, in order (``plan``: the
-    accounts the counterfactual reopens, as in ``features._extract_pass``; ``windows``: the
-    starts of the 3, 6, 12, 24 month, retention and us-retention windows; ``events``: the
-    profile's closure events by account id, the reopened accounts' included: those are not
-    read)."""
-    d3, d6, d12, d24, d_ret, d_us = windows
-    us = config.jurisdiction == "us"
-    num: list[float] = []
-    den: list[float] = []
-    line_max = -math.inf
-    open_revolving = False
-    n_rev12 = n_rev24 = n_delq24 = 0.0
-    adverse = 0.0
-    worst = -1
-    for acc in profile.accounts:
-        aid = acc.account_id
-        status = acc.status
-        lim = acc.credit_limit
-        bal = acc.balance
-        if plan and aid in plan:  # open again, its closure event gone (counterfactual only)
-            status = _OPEN
-            lim, bal = plan[aid]
-            ev = None
-        else:
-            ev = events.get(aid)
-        revolving = acc.product in REVOLVING_PRODUCTS
-        # ---- delinquency from every source ----
-        if acc.worst_dpd_24m is not None and acc.worst_dpd_24m > worst:
-            worst = acc.worst_dpd_24m
-        if acc.repayment_history is not None:
-            s = acc.history_summary
-            if s is not None and (s[2] > 0 or s.known) and s.worst_dpd() > worst:
-                worst = s.worst_dpd()
-        if ev is not None and ev.worst_dpd_6m_before is not None and ev.closed_on > d24:
-            if ev.worst_dpd_6m_before > worst:
-                worst = ev.worst_dpd_6m_before
-        if status in _OPEN_LIKE:
-            if revolving:
-                if status in _UNDRAWABLE:
-                    if bal is not None and bal > 0:
-                        num.append(bal)  # counted at its balance: fully used
-                        den.append(bal)
-                else:
-                    open_revolving = True
-                    if lim is not None and bal is not None and lim > 0:
-                        num.append(bal)
-                        den.append(lim)
-                        if bal / lim > line_max:
-                            line_max = bal / lim
-            continue
-        # ---- an ended account ----
-        owed = bal if bal is not None else (ev.balance_at_closure if ev is not None else None)
-        if revolving and owed is not None and owed > 0:
-            num.append(owed)  # an ended line cannot be drawn: counted at its balance
-            den.append(owed)
-        day = ev.closed_on if ev is not None else acc.closed_on
-        charged = status in _CHARGED
-        by_event = ev is not None and ev.termination in _ADVERSE_TERM
-        if (charged or by_event) and _retained(acc, ev, charged, day, owed, config, d_ret, d_us):
-            adverse += 1.0  # an adverse ending (n_adverse_endings' population), still on file
-        if day is None or not day > d24:
-            continue
-        # ---- a closure in the 24-month window ----
-        dpd = ev.worst_dpd_6m_before if ev is not None else None
-        if dpd is None:
-            dpd = acc.worst_dpd_24m
-        if dpd is not None and dpd >= 30:
-            n_delq24 += 1.0
-        if revolving and not (ev is not None and ev.kind in SETTLEMENT_KINDS):
-            n_rev24 += 1.0
-            if day > d12:
-                n_rev12 += 1.0
-
-    den_sum = math.fsum(den)
-    util = min(math.fsum(num) / den_sum, 1.0) if den_sum > 0 else NAN
-
-    if us:
-        q3, q6, q12 = _inquiries(profile, d3, d6, d12, us)
-    else:  # no run to merge: plain counts
-        q3 = q6 = q12 = 0.0
-        for q in profile.inquiries:
-            if q.kind in CREDIT_INQUIRY_KINDS:
-                d = q.on
-                if d > d12:
-                    q12 += 1.0
-                    if d > d6:
-                        q6 += 1.0
-                        if d > d3:
-                            q3 += 1.0
-    return (
-        util,
-        line_max if line_max > -math.inf else NAN,
-        (0.0 if open_revolving else 1.0) if profile.accounts else NAN,
-        n_rev12,
-        n_rev24,
-        n_delq24,
-        q3,
-        q6,
-        q12,
-        adverse,
-        float(worst) if worst >= 0 else NAN,
-    )
