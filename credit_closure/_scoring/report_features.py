@@ -445,23 +445,6 @@ def _history(h: str, shift: int) -> tuple[int, int, int, int, bool, float]:
     return rec, periods, worst24, worst60, known24, 1.0 if longest >= 3 or months >= 6 else 0.0
 
 
-def _summaries(acc: Any) -> tuple[bool, float, bool]:
-    """An account without history, from its 24-month summaries: (any summary known, 1.0 when
-    they prove 连三累六, whether they show a delinquency of unknown month)."""
-    dpd = acc.worst_dpd_24m
-    mo = acc.months_delinquent_24m
-    co = acc.max_consecutive_delinquent_24m
-    if dpd is None and mo is None and co is None:
-        return False, 0.0, False
-    lian = (
-        (co is not None and co >= 3)
-        or (mo is not None and mo >= 6)
-        or (dpd is not None and dpd >= 91)
-    )
-    hidden = (dpd or 0) > 0 or (mo or 0) > 0 or (co or 0) > 0
-    return True, 1.0 if lian else 0.0, hidden
-
-
 def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
     """The features of :data:`REPORT_FEATURE_NAMES` of ``profile`` at ``as_of``, in order.
 
@@ -526,11 +509,20 @@ def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
             lian_known = lian_known or known24
             n_lian += lian
         else:
-            known, lian, hidden = _summaries(acc)
-            if known:
+            # an account without history, from its 24-month summaries: 连三累六 when they
+            # prove it; a delinquency they show has no known month
+            dpd = acc.worst_dpd_24m
+            mo = acc.months_delinquent_24m
+            co = acc.max_consecutive_delinquent_24m
+            if dpd is not None or mo is not None or co is not None:
                 lian_known = True
-                n_lian += lian
-                if hidden:
+                if (
+                    (co is not None and co >= 3)
+                    or (mo is not None and mo >= 6)
+                    or (dpd is not None and dpd >= 91)
+                ):
+                    n_lian += 1.0
+                if (dpd or 0) > 0 or (mo or 0) > 0 or (co or 0) > 0:
                     recency_hidden = True
                 elif recency > 24:
                     recency = 24
