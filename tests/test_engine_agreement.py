@@ -14,8 +14,9 @@ no closure to undo has ``closure_impact`` ``0.0`` in both. Floats are compared b
 Budget per run (the bar is 1,000 random profiles and 100 random policies): the rule
 property runs ``RULE_EXAMPLES`` examples, each a batch of 15-40 profiles scored under 2
 random policies, so at least 60 x 15 = 900 profiles and exactly 60 x 2 = 120 policies; the
-scorecard property adds at least 25 x 10 = 250 profiles, and the policy-only property 40
-more policies. The profiles and policies actually scored are counted and the last test of
+scorecard property adds at least 25 x 10 = 250 profiles, the policy-only property 40
+more policies and the lost-limit property (contract v1 profiles with revolving lines closed
+in the 12-month window, policies on the closed-limit features) 15 more. The profiles and policies actually scored are counted and the last test of
 the module checks the bar. Failures print hypothesis' reproduction blob
 (``print_blob=True``) and the policy document; ``database=None`` keeps runs independent.
 Measured (2 shared cores, numba installed): one run scored 2,110 profiles and 161 policies
