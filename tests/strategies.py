@@ -359,6 +359,98 @@ def profile_batches(
     return [draw(scoring_profiles(f"s{i:03d}", as_of, retention=retention)) for i in range(n)]
 
 
+#: The revolving products of contract v1 (their closed limits count in
+#: ``lost_limit_share_12m``; ``overdraft``, revolving too, is a v2 product).
+V1_REVOLVING_PRODUCTS = ("credit_card", "revolving_consumer", "cash_loan")
+#: The closure initiators of contract v1.
+V1_INITIATORS = (
+    "consumer",
+    "lender_risk",
+    "lender_inactivity",
+    "platform_policy",
+    "regulator",
+    "unknown",
+)
+
+
+@st.composite
+def closed_revolving_accounts(
+    draw: st.DrawFn, account_id: str, as_of: dt.date
+) -> tuple[CreditAccount, ClosureEvent | None]:
+    """A revolving line closed inside the 12-month window (on its edges mostly) whose owed
+    amount is positive, unknown or zero: ``balance``, else the event's
+    ``balance_at_closure``, else nothing. Only a zero owed amount re-adds the limit in
+    ``util_delta_closure``; ``lost_limit_share_12m`` counts every such limit (the mutation
+    check's ``kernel-summed-buffer-swap`` survived while random profiles seldom met a rule
+    on the share with a threshold between the two sums). Contract v1 values only: a batch
+    with a v2 profile has rules scored by the numpy twin, not the compiled kernel."""
+    start = months_back(as_of, 12)
+    closed = draw(
+        st.one_of(
+            st.sampled_from([start + dt.timedelta(days=1), as_of, as_of - dt.timedelta(days=1)]),
+            st.dates(min_value=start + dt.timedelta(days=1), max_value=as_of),
+        )
+    )
+    positive = st.one_of(
+        st.sampled_from([0.01, 0.1, 1, 1000, 3000.0, 1e13]), st.floats(1e-9, 200_000)
+    )
+    owed = draw(st.sampled_from(["balance", "at_closure", "unknown", "unknown_event", "zero"]))
+    limit = draw(st.one_of(positive, st.just(0)))
+    on_event = draw(st.booleans())  # the limit on the event (limit_at_closure) instead
+    acc = CreditAccount(
+        account_id=account_id,
+        product=draw(st.sampled_from(V1_REVOLVING_PRODUCTS)),
+        status=draw(st.sampled_from(["closed", "closed", "charged_off", "transferred"])),
+        opened_on=draw(st.one_of(st.none(), st.just(months_back(as_of, 48)))),
+        closed_on=closed,
+        credit_limit=None if on_event else limit,
+        balance=draw(positive) if owed == "balance" else (0 if owed == "zero" else None),
+        worst_dpd_24m=draw(maybe_dpd),
+    )
+    event = None
+    if on_event or owed in ("at_closure", "unknown_event") or draw(st.booleans()):
+        event = ClosureEvent(
+            account_id=account_id,
+            closed_on=closed,
+            initiator=draw(st.sampled_from(V1_INITIATORS)),
+            reason=draw(st.sampled_from(list(ClosureReason))),
+            termination=draw(st.one_of(st.none(), st.sampled_from(list(TerminationKind)))),
+            balance_at_closure=draw(positive) if owed == "at_closure" else None,
+            limit_at_closure=limit if on_event else None,
+            worst_dpd_6m_before=draw(maybe_dpd),
+        )
+    return acc, event
+
+
+@st.composite
+def lost_limit_profiles(draw: st.DrawFn, subject_id: str, as_of: dt.date) -> CreditProfile:
+    """A contract v1 profile with 1-3 revolving lines closed in the 12-month window (see
+    :func:`closed_revolving_accounts`) beside 0-2 open cards and, when they are v1, 0-3
+    random accounts and inquiries: ``lost_limit_share_12m`` takes values in [0, 1] on it."""
+    base = draw(scoring_profiles(subject_id, as_of, max_accounts=3))
+    if base.contract_version != 1:
+        base = CreditProfile(subject_id=subject_id, attributes=base.attributes)
+    n = draw(st.integers(1, 3))
+    pairs = [draw(closed_revolving_accounts(f"L{i}", as_of)) for i in range(n)]
+    opened = [
+        CreditAccount(
+            account_id=f"O{i}",
+            product="credit_card",
+            status="open",
+            credit_limit=draw(exact_sum_amounts),
+            balance=draw(maybe_amount),
+        )
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    return CreditProfile(
+        subject_id=subject_id,
+        accounts=[*base.accounts, *opened, *(a for a, _ in pairs)],
+        closures=[*base.closures, *(e for _, e in pairs if e is not None)],
+        inquiries=base.inquiries,
+        attributes=base.attributes,
+    )
+
+
 # ---- rule policies ------------------------------------------------------------------------
 
 #: Values features often take exactly: counts, flags, ratio edges and the default thresholds.
@@ -451,14 +543,16 @@ def policy_documents(
     pool: dict[str, list[float]] | None = None,
     max_rules: int = 8,
     retention: int | None = None,
+    features: tuple[str, ...] | None = None,
 ) -> dict:
-    """A valid rule policy document for ``RulePolicy.from_dict`` (format version 1)."""
+    """A valid rule policy document for ``RulePolicy.from_dict`` (format version 1); its
+    rules and conditions read ``features`` only when given (else any feature)."""
     from credit_closure.columnar import REASON_TEXTS
     from credit_closure.features import FEATURE_NAMES
 
     pool = pool or {}
     codes = sorted(REASON_TEXTS)
-    names = tuple(FEATURE_NAMES)
+    names = tuple(FEATURE_NAMES) if features is None else features
     n = draw(st.integers(1, max_rules))
     approve_at, decline_below = draw(st.sampled_from(_CUTOFFS))
     return {

@@ -14,8 +14,9 @@ no closure to undo has ``closure_impact`` ``0.0`` in both. Floats are compared b
 Budget per run (the bar is 1,000 random profiles and 100 random policies): the rule
 property runs ``RULE_EXAMPLES`` examples, each a batch of 15-40 profiles scored under 2
 random policies, so at least 60 x 15 = 900 profiles and exactly 60 x 2 = 120 policies; the
-scorecard property adds at least 25 x 10 = 250 profiles, and the policy-only property 40
-more policies. The profiles and policies actually scored are counted and the last test of
+scorecard property adds at least 25 x 10 = 250 profiles, the policy-only property 40
+more policies and the lost-limit property (contract v1 profiles with revolving lines closed
+in the 12-month window, policies on the closed-limit features) 15 more. The profiles and policies actually scored are counted and the last test of
 the module checks the bar. Failures print hypothesis' reproduction blob
 (``print_blob=True``) and the policy document; ``database=None`` keeps runs independent.
 Measured (2 shared cores, numba installed): one run scored 2,110 profiles and 161 policies
@@ -39,6 +40,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from strategies import (
     AS_OF_DATES,
+    lost_limit_profiles,
     months_back,
     policy_documents,
     profile_batches,
@@ -66,6 +68,11 @@ RULE_EXAMPLES = 60
 POLICIES_PER_EXAMPLE = 2
 LOGISTIC_EXAMPLES = 25
 POLICY_ONLY_EXAMPLES = 40
+LOST_LIMIT_EXAMPLES = 15
+
+#: The features summing the limits of revolving lines closed in the 12-month window: all of
+#: them (lost_limit_share_12m) or those re-added because nothing was owed (util_delta_closure).
+LOST_LIMIT_FEATURES = ("lost_limit_share_12m", "util_delta_closure", "util_total")
 
 #: What this module scored, checked by the last test against the bar.
 SCORED = {"profiles": 0, "policies": 0}
@@ -134,11 +141,18 @@ def assert_same(expected: dict, got: dict, context: str) -> None:
         raise AssertionError("\n".join(lines))
 
 
-def score_all_engines(profiles: list[CreditProfile], scorer: Any, as_of: dt.date, what: str):
-    """Check ``score_columnar`` on every engine against ``assess`` for ``profiles``."""
+def score_all_engines(
+    profiles: list[CreditProfile],
+    scorer: Any,
+    as_of: dt.date,
+    what: str,
+    engines: tuple[str, ...] = ENGINES,
+):
+    """Check ``score_columnar`` on every engine (or ``engines``) against ``assess`` for
+    ``profiles``."""
     expected = expected_rows(profiles, scorer, as_of)
     tables = profiles_to_tables(profiles, container="numpy")
-    for engine in ENGINES:
+    for engine in engines:
         out = score_columnar(**tables, scorer=scorer, as_of=as_of, engine=engine)
         assert_same(expected, columnar_rows(out), f"{what}, engine={engine}, as_of={as_of}")
 
@@ -156,10 +170,15 @@ def test_random_policies_agree_on_random_profiles(data, as_of, retention):
     """assess, numpy and compiled engines agree bit for bit under random rule policies."""
     profiles = data.draw(profile_batches(as_of, min_size=15, max_size=40, retention=retention))
     pool = pool_for(profiles, as_of, retention)
+    # a batch holding a contract v2 profile (most do) has its rules scored by the numpy twin
+    # on the compiled engine too: its v1 profiles alone reach the kernel's rule loop
+    v1 = [p for p in profiles if p.contract_version == 1]
     for _ in range(POLICIES_PER_EXAMPLE):
         doc = data.draw(policy_documents(pool, retention=retention))
         scorer = RuleScorer(RulePolicy.from_dict(doc))
         score_all_engines(profiles, scorer, as_of, f"policy {json.dumps(doc)}")
+        if HAVE_NUMBA and 0 < len(v1) < len(profiles):
+            score_all_engines(v1, scorer, as_of, f"v1 only, policy {json.dumps(doc)}", ("numba",))
         SCORED["policies"] += 1
     SCORED["profiles"] += len(profiles)
 
@@ -180,6 +199,27 @@ def test_many_rules_few_profiles(data, as_of):
     """Long random policies (up to 16 rules, every operator) on a handful of profiles."""
     profiles = data.draw(profile_batches(as_of, min_size=1, max_size=6))
     doc = data.draw(policy_documents(pool_for(profiles, as_of, 60), max_rules=16))
+    score_all_engines(profiles, RuleScorer(doc), as_of, f"policy {json.dumps(doc)}")
+    SCORED["policies"] += 1
+    SCORED["profiles"] += len(profiles)
+
+
+@settings(max_examples=LOST_LIMIT_EXAMPLES, **SETTINGS)
+@given(data=st.data(), as_of=st.sampled_from(AS_OF_DATES))
+def test_lost_limit_share_agrees_on_random_profiles(data, as_of):
+    """Random profiles plus 1-4 with revolving lines closed in the 12-month window that owed
+    a balance, owed nothing or owed an unknown amount, under random policies whose rules and
+    conditions read the closed-limit features: a threshold drawn from the values the batch
+    takes separates the sum of every closed limit from that of the re-added ones."""
+    # contract v1 only: a batch holding a v2 profile has its rules scored by the numpy twin
+    batch = data.draw(profile_batches(as_of, min_size=1, max_size=6))
+    profiles = [p for p in batch if p.contract_version == 1]
+    n = data.draw(st.integers(1, 4))
+    profiles += [data.draw(lost_limit_profiles(f"L{i}", as_of)) for i in range(n)]
+    assert all(p.contract_version == 1 for p in profiles)
+    doc = data.draw(
+        policy_documents(pool_for(profiles, as_of, 60), max_rules=4, features=LOST_LIMIT_FEATURES)
+    )
     score_all_engines(profiles, RuleScorer(doc), as_of, f"policy {json.dumps(doc)}")
     SCORED["policies"] += 1
     SCORED["profiles"] += len(profiles)
@@ -392,3 +432,143 @@ def test_sum_drift_on_a_threshold(direction):
     doc = _edge_policy("at_least", exact, "closed_with_balance_amt")
     doc["rules"][1]["direction"] = direction
     score_all_engines([profile], RuleScorer(doc), EDGE_AS_OF, f"drift {direction}")
+
+
+# ---- revolving lines closed in the 12-month window: every limit, or the re-added ones ------
+def _lost_limit_profiles() -> list[tuple[CreditProfile, float]]:
+    """Profiles whose revolving lines closed in the 12-month window owed a balance (on the
+    account or, the account's unknown, at closure) or an unknown amount, with the share of
+    limits they lost: the closed limits over the open plus closed ones. Only lines that
+    owed nothing are re-added by ``util_delta_closure``; the share counts them all."""
+    inside = months_back(EDGE_AS_OF, 12) + dt.timedelta(days=1)
+    start = months_back(EDGE_AS_OF, 12)  # outside the window: counts for neither
+
+    def closed(aid: str, limit: float, balance: float | None, **kw: Any) -> CreditAccount:
+        status = kw.pop("status", "closed")
+        return CreditAccount(
+            account_id=aid,
+            product="credit_card",
+            status=status,
+            opened_on="2015-01-01",
+            credit_limit=limit,
+            balance=balance,
+            **kw,
+        )
+
+    def event(aid: str, day: dt.date, **kw: Any) -> ClosureEvent:
+        return ClosureEvent(account_id=aid, closed_on=day, initiator="consumer", **kw)
+
+    return [
+        (
+            CreditProfile(
+                subject_id="l-owed",
+                accounts=[_card("o", 10000, 5000), closed("c", 5000, 1200, closed_on=inside)],
+            ),
+            5000 / 15000,
+        ),
+        (
+            CreditProfile(
+                subject_id="l-owed-at-closure",
+                accounts=[
+                    _card("o", 10000, 0),
+                    CreditAccount(
+                        account_id="c",
+                        product="revolving_consumer",
+                        status="closed",
+                        closed_on=EDGE_AS_OF,
+                    ),
+                ],
+                closures=[event("c", EDGE_AS_OF, balance_at_closure=800, limit_at_closure=4000)],
+            ),
+            4000 / 14000,
+        ),
+        (
+            CreditProfile(
+                subject_id="l-unknown",
+                accounts=[
+                    _card("o", 6000, 100),
+                    CreditAccount(
+                        account_id="c",
+                        product="cash_loan",
+                        status="closed",
+                        closed_on=inside,
+                        credit_limit=2000,
+                    ),
+                ],
+            ),
+            2000 / 8000,
+        ),
+        (
+            CreditProfile(
+                subject_id="l-unknown-event",
+                accounts=[_card("o", 9000, 0), closed("c", 3000, None, closed_on=inside)],
+                closures=[event("c", inside, reason="reduce_debt", termination="normal")],
+            ),
+            3000 / 12000,
+        ),
+        (
+            CreditProfile(
+                subject_id="l-mixed",
+                accounts=[
+                    _card("o", 10000, 2000),
+                    closed("z", 3000, 0, closed_on=inside),  # re-added
+                    closed("c", 2000, 500, closed_on=EDGE_AS_OF),
+                    closed("x", 7000, 700, closed_on=start),
+                ],
+            ),
+            5000 / 15000,
+        ),
+        (
+            CreditProfile(
+                subject_id="l-only",
+                accounts=[
+                    closed("c", 5000, 5000, status="charged_off", closed_on=inside),
+                    CreditAccount(
+                        account_id="i",
+                        product="installment",
+                        status="closed",
+                        closed_on=inside,
+                        credit_limit=9000,
+                        balance=300,
+                    ),
+                ],
+            ),
+            1.0,
+        ),
+        (
+            CreditProfile(
+                subject_id="l-outside",
+                accounts=[_card("o", 10000, 0), closed("c", 5000, 1200, closed_on=start)],
+            ),
+            0.0,
+        ),
+    ]
+
+
+def test_lost_limit_share_values():
+    """The scalar path's share on the hand-built profiles (what the engines must match)."""
+    for profile, share in _lost_limit_profiles():
+        got = feature_dict(profile, EDGE_AS_OF)["lost_limit_share_12m"]
+        assert _bits(got) == _bits(share), (profile.subject_id, got, share)
+
+
+@pytest.mark.parametrize(
+    "engine",
+    [
+        "numpy",
+        pytest.param(
+            "numba", marks=pytest.mark.skipif(not HAVE_NUMBA, reason="numba is not installed")
+        ),
+    ],
+)
+@pytest.mark.parametrize("op", ["at_least", "below", "equals"])
+def test_lost_limit_share_agrees(op, engine):
+    """Closed lines that owed a balance or an unknown amount count in lost_limit_share_12m's
+    numerator: a condition and steps exactly on each share the profiles take (kills
+    kernel-summed-buffer-swap, which summed only the re-added limits)."""
+    profiles = [p for p, _ in _lost_limit_profiles()]
+    # contract v1: the compiled engine scores the rules in its kernel (not the numpy twin)
+    assert all(p.contract_version == 1 for p in profiles)
+    for value in sorted({share for _, share in _lost_limit_profiles()}):
+        doc = _edge_policy(op, value, "lost_limit_share_12m")
+        score_all_engines(profiles, RuleScorer(doc), EDGE_AS_OF, f"{op} {value}", engines=(engine,))
