@@ -228,6 +228,33 @@ def test_v2_document_scores_as_assess() -> None:
     assert a.score == float(score_columnar(**profiles_to_tables([p]), as_of=AS_OF)["score"][0])
 
 
+@pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
+def test_an_empty_activity_table_is_scored_by_the_kernel(monkeypatch: Any) -> None:
+    """A contract v2 batch carries an activity table; without a record in it, the compiled
+    engine scores the batch itself (the security features are 0 either way), and only a
+    record sends it to the numpy twin."""
+    from credit_closure._columnar import engine as E
+
+    p = CreditProfile.from_dict({k: v for k, v in _V2_DOC.items() if k != "activity"})
+    tables = profiles_to_tables([p], container="numpy")
+    assert "activity" in tables and len(tables["activity"]["subject_id"]) == 0
+    want = _expected([p])
+    calls: list[int] = []
+    real = E._score_rules
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(E, "_score_rules", spy)
+    _same(_plain(score_columnar(**tables, as_of=AS_OF, engine="numba")), want, "kernel")
+    assert calls == []
+    with_records = profiles_to_tables([CreditProfile.from_dict(_V2_DOC)], container="numpy")
+    assert len(with_records["activity"]["subject_id"]) == 1
+    score_columnar(**with_records, as_of=AS_OF, engine="numba")
+    assert calls == [1]
+
+
 # ------------------------------------------------------------------------------------------
 # bad input is refused as assess() refuses it
 # ------------------------------------------------------------------------------------------

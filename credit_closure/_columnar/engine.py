@@ -269,8 +269,10 @@ def _score_rules_compiled(
 ) -> dict[str, np.ndarray]:
     """:func:`_score_rules` on the compiled engine (one numba pass per subject); a chunk with
     activity records is scored by :func:`_score_rules` (the kernel has no security features;
-    both engines give the same numbers)."""
-    if prep.v2.act is not None:
+    both engines give the same numbers). An activity table without a record (every contract
+    v2 batch of ``profiles_to_tables`` has one) leaves those features 0: the kernel scores it."""
+    act = prep.v2.act
+    if act is not None and act["g"].size:
         return _score_rules(prep, scorer, as_of, memo)
     from credit_closure._columnar import kernel as K
     from credit_closure._columnar.numpy_engine import _LENDER, _REVOLVING
