@@ -609,10 +609,10 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
         for pts, code in order[:MAX_REASONS]:
             r = cache_d.get((code, pts))
             if r is None:
-                text = REASONS.get(code) or (code, code)
+                own = REASONS.get(code) or (code, code)
                 if len(cache_d) >= 8192:
                     cache_d.clear()
-                r = cache_d[(code, pts)] = _reason(code, text[0], text[1], pts)
+                r = cache_d[(code, pts)] = _reason(code, own[0], own[1], pts)
             out.append(r)
         return tuple(out)
     out = []

@@ -554,6 +554,7 @@ def _extract_pass(  # noqa: C901
                     c6 += 1.0
                     if d > d3:
                         c3 += 1.0
+    policy_v2: tuple[float, ...]
     if policy:
         if us:
             c3, c6, c12 = _inquiries(profile, d3, d6, d12, True)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from credit_closure._contract.enums import (
@@ -537,6 +537,7 @@ def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
         since = NAN
     else:
         since = float(recency) if recency_known else NAN
+    records: Sequence[float]
     if v2:
         g_out, n_g_adverse = guarantee_features(profile.guarantees)
         records = public_record_counts(profile.public_records, start60)
@@ -560,4 +561,4 @@ def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
     )
 
 
-_NO_RECORDS = (0.0,) * len(RECORD_KINDS)
+_NO_RECORDS: tuple[float, ...] = (0.0,) * len(RECORD_KINDS)
