@@ -1,34 +1,31 @@
-"""A rule policy as a Python program: what :class:`~credit_closure._scoring.rules.RuleScorer`
+"""A rule policy laid out for evaluation: what :class:`~credit_closure._scoring.rules.RuleScorer`
 runs on one feature vector.
 
-A policy's rules are data; interpreting them rule by rule (unpack the rule, compare, loop over
-the steps, look up the conditions) costs more than the arithmetic they stand for. This module
-writes each policy once, when its scorer is built, as two straight-line functions:
+The policy is read once, when its scorer is built, into two tables of plain tuples, and two
+loops run them:
 
-- ``explain(feats) -> (log_odds, factors, triggers)``: every rule in policy order; a rule fires
-  when its feature reaches the first threshold (``at_least``: ``>=``; ``below``: ``<``; ``NaN``
-  never fires), its ``when`` conditions all hold and one of its ``when_any`` holds; its step is
-  the last of the consecutive thresholds the value reaches; a step with non-zero log-odds adds
-  them and a :class:`Factor` worth ``-factor * log_odds`` points; a rule with a trigger adds it
-  whenever it fires, whatever its step's log-odds.
-- ``log_odds(feats) -> float``: the same sum without factors or triggers (the counterfactual of
-  closure impact); a rule whose steps all add nothing is left out of it.
+- :meth:`RuleProgram.explain` ``(feats) -> (log_odds, factors, triggers)``: every rule in policy
+  order; a rule fires when its feature reaches the first threshold (``at_least``: ``>=``;
+  ``below``: ``<``; ``NaN`` never fires), its ``when`` conditions all hold and one of its
+  ``when_any`` holds; its step is the last of the consecutive thresholds the value reaches; a
+  step with non-zero log-odds adds them and a :class:`Factor` worth ``-factor * log_odds``
+  points; a rule with a trigger adds it whenever it fires, whatever its step's log-odds.
+- :meth:`RuleProgram.log_odds` ``(feats) -> float``: the same sum without factors or triggers
+  (the counterfactual of closure impact), over the rules that can add something.
 
 A condition on a missing feature takes its ``missing`` value. The log-odds add up in policy order
 starting from ``base_log_odds``, as the columnar twins add them (``_columnar/kernel.py``,
 ``_columnar/engine.py``): the engines agree bit for bit (``tests/test_engine_agreement.py``).
 
-The program text holds only what the policy's validation guarantees to be plain: feature
-positions (``int``) and thresholds, condition values and log-odds (finite numbers, written with
-``repr`` of their ``float``, which reads back to the same bits). Names, reasons, codes and
-identifiers never enter the text: the factors and triggers are built from the rule's own values,
-held by the program's namespace. :attr:`RuleProgram.source` is the text, for a reviewer.
+Speed without generated code: the package never calls ``exec`` or ``eval`` (``SECURITY.md``),
+so the tables do the work a code generator would. A rule with one threshold and no condition
+(most of them) is one comparison; what a rule adds, the points of each step and its trigger are
+computed once; the factors are reused across subjects.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from credit_closure._scoring.protocol import Factor, Trigger, make_factor, make_trigger
@@ -39,78 +36,45 @@ __all__ = ["FACTOR_CACHE_SIZE", "RuleProgram"]
 #: this many per scorer.
 FACTOR_CACHE_SIZE = 4096
 
-_CONDITION = {
-    # (op, value of the condition on a missing feature) -> expression; ``{v}`` is the feature
-    # read, ``{x}`` the threshold. NaN compares false: ``not (v < x)`` is ``v >= x`` or NaN.
-    ("at_least", False): "{v} >= {x}",
-    ("at_least", True): "not {v} < {x}",
-    ("below", False): "{v} < {x}",
-    ("below", True): "not {v} >= {x}",
-    ("equals", False): "{v} == {x}",
-    ("equals", True): "({v} == {x} or {v} != {v})",
-}
+_AT_LEAST, _BELOW, _EQUALS = 0, 1, 2
+_OPS = {"at_least": _AT_LEAST, "below": _BELOW, "equals": _EQUALS}
+
+# a condition: (feature position, operator code, value, value when the feature is missing)
+_Cond = tuple[int, int, float, bool]
 
 
-def _number(value: Any) -> str:
-    """``value`` (a finite ``int`` or ``float`` of a validated policy) as a float literal."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"a rule program holds numbers only (got {type(value).__name__})")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError("a rule program holds finite numbers only")
-    return repr(x)
-
-
-def _condition(cond: Any) -> str:
-    index, op, value, missing = cond[0], cond[1], cond[2], cond[3]
-    template = _CONDITION.get((op, bool(missing)))
-    if template is None:
-        raise ValueError(f"unknown condition operator {op!r}")
-    return template.format(v=f"feats[{int(index)}]", x=_number(value))
-
-
-def _leaf(pos: int, step: int, lo: float, trigger: bool, indent: str, explain: bool) -> list[str]:
-    """The lines of rule ``pos`` firing at ``step`` (log-odds ``lo``)."""
+def _conditions(conds: Sequence[Any]) -> tuple[_Cond, ...]:
     out = []
-    if lo != 0.0:
-        out.append(f"{indent}lo += {_number(lo)}")
-        if explain:
-            out += [
-                f"{indent}f = cget(({pos}, {step}, v))",
-                f"{indent}if f is None:",
-                f"{indent}    f = mk({pos}, {step}, v)",
-                f"{indent}fs.append(f)",
-            ]
-    if explain and trigger:
-        out.append(f"{indent}ts.append(T{pos})")
-    return out or [f"{indent}pass"]
+    for c in conds:
+        op = _OPS.get(c[1])
+        if op is None:
+            raise ValueError(f"unknown condition operator {c[1]!r}")
+        out.append((int(c[0]), op, c[2], bool(c[3])))
+    return tuple(out)
 
 
-def _steps(
-    pos: int,
-    op: str,
-    thresholds: Sequence[float],
-    steps: Sequence[float],
-    trigger: bool,
-    explain: bool,
-    step: int = 0,
-    indent: str = "        ",
-) -> list[str]:
-    """The lines choosing the step of a rule that fired (its first threshold reached): the
-    next step applies while the value reaches its threshold too."""
-    if step == len(thresholds) - 1:
-        return _leaf(pos, step, steps[step], trigger, indent, explain)
-    deeper = _steps(pos, op, thresholds, steps, trigger, explain, step + 1, indent + "    ")
-    return [
-        f"{indent}if v {op} {_number(thresholds[step + 1])}:",
-        *deeper,
-        f"{indent}else:",
-        *_leaf(pos, step, steps[step], trigger, indent + "    ", explain),
-    ]
+def _holds(conds: tuple[_Cond, ...], feats: Sequence[float], need_all: bool) -> bool:
+    """Whether all (``need_all``) or any of ``conds`` hold on ``feats``."""
+    for index, op, value, missing in conds:
+        v = feats[index]
+        if v != v:
+            h = missing
+        elif op == _AT_LEAST:
+            h = v >= value
+        elif op == _BELOW:
+            h = v < value
+        else:
+            h = v == value
+        if need_all:
+            if not h:
+                return False
+        elif h:
+            return True
+    return need_all
 
 
 class RuleProgram:
-    """The compiled program of one rule policy (see the module docstring).
+    """One rule policy laid out for evaluation (see the module docstring).
 
     Args:
         rows: The policy's rules in order, each ``(feature_index, at_least, thresholds,
@@ -119,53 +83,105 @@ class RuleProgram:
         factor: The scale's points per unit of log-odds.
     """
 
-    __slots__ = ("explain", "log_odds", "source")
-
-    explain: Callable[[Sequence[float]], tuple[float, list[Factor], list[Trigger]]]
-    log_odds: Callable[[Sequence[float]], float]
-    source: str
+    __slots__ = ("_base", "_cache", "_lo_rows", "_rows")
 
     def __init__(self, rows: Sequence[tuple[Any, ...]], base: float, factor: float) -> None:
-        cache: dict[tuple[int, int, float], Factor] = {}
-        made: dict[int, Any] = {}  # rule position -> (reason, points per step, feature)
-        triggers: dict[int, Trigger] = {}
-        ex = ["def explain(feats):", f"    lo = {_number(base)}", "    fs = []", "    ts = []"]
-        lo = ["def log_odds(feats):", f"    lo = {_number(base)}"]
+        self._base = base
+        self._cache: dict[tuple[int, int, float], Factor] = {}
+        table = []
+        lo_table = []
         for pos, row in enumerate(rows):
             index, at_least, thresholds, steps, reason, feature, action, tcode, rid, when, any_ = (
                 row
             )
-            op = ">=" if at_least else "<"
-            made[pos] = (reason, tuple(-factor * s for s in steps), feature)
-            if action is not None:
-                triggers[pos] = make_trigger(tcode, action, rid)
-            test = [f"v {op} {_number(thresholds[0])}"]
-            if when:
-                test.extend(_condition(c) for c in when)
-            if any_:
-                test.append("(" + " or ".join(_condition(c) for c in any_) + ")")
-            head = [
-                f"    # rule {pos}",
-                f"    v = feats[{int(index)}]",
-                "    if " + " and ".join(test) + ":",
-            ]
-            trig = pos in triggers
-            ex += head + _steps(pos, op, thresholds, steps, trig, True)
-            if any(s != 0.0 for s in steps):  # a rule adding nothing leaves log_odds alone
-                lo += head + _steps(pos, op, thresholds, steps, trig, False)
-        ex.append("    return lo, fs, ts")
-        lo.append("    return lo")
+            trigger: Trigger | None = (
+                make_trigger(tcode, action, rid) if action is not None else None
+            )
+            conds, conds_any = _conditions(when), _conditions(any_)
+            # one threshold and no condition: firing is the whole question
+            simple = len(thresholds) == 1 and not conds and not conds_any
+            # (feature, at_least, first threshold, the rest): a rule that does not fire (most,
+            # on most files) is read no further than its first three fields
+            rest = (simple, tuple(thresholds), tuple(steps), conds, conds_any)
+            table.append(
+                (
+                    int(index),
+                    bool(at_least),
+                    thresholds[0],
+                    (*rest, pos, (reason, tuple(-factor * s for s in steps), feature), trigger),
+                )
+            )
+            if any(s != 0.0 for s in steps):  # a rule adding nothing leaves the sum alone
+                # a simple rule's log-odds in place of the rest: one comparison, one addition
+                lo_table.append(
+                    (int(index), bool(at_least), thresholds[0], float(steps[0]) if simple else rest)
+                )
+        self._rows = tuple(table)
+        self._lo_rows = tuple(lo_table)
 
-        def mk(pos: int, step: int, v: float) -> Factor:
-            if len(cache) >= FACTOR_CACHE_SIZE:
-                cache.clear()
-            reason, points, feature = made[pos]
-            f = cache[(pos, step, v)] = make_factor(reason, points[step], feature, v)
-            return f
+    def explain(self, feats: Sequence[float]) -> tuple[float, list[Factor], list[Trigger]]:
+        """``(log-odds, factors, triggers)`` of the policy on ``feats``."""
+        lo = self._base
+        factors: list[Factor] = []
+        triggers: list[Trigger] = []
+        cache = self._cache
+        for index, at_least, first, rest in self._rows:
+            v = feats[index]
+            if at_least:
+                if not v >= first:
+                    continue
+            elif not v < first:
+                continue
+            simple, thresholds, steps, conds, conds_any, pos, made, trigger = rest
+            step = 0
+            if not simple:
+                if conds and not _holds(conds, feats, True):
+                    continue
+                if conds_any and not _holds(conds_any, feats, False):
+                    continue
+                for k in range(1, len(thresholds)):
+                    if v >= thresholds[k] if at_least else v < thresholds[k]:
+                        step = k
+                    else:
+                        break
+            x = steps[step]
+            if x != 0.0:
+                lo += x
+                f = cache.get((pos, step, v))
+                if f is None:
+                    if len(cache) >= FACTOR_CACHE_SIZE:
+                        cache.clear()
+                    f = cache[(pos, step, v)] = make_factor(made[0], made[1][step], made[2], v)
+                factors.append(f)
+            if trigger is not None:
+                triggers.append(trigger)
+        return lo, factors, triggers
 
-        namespace: dict[str, Any] = {"cget": cache.get, "mk": mk, "__builtins__": {}}
-        namespace.update({f"T{pos}": t for pos, t in triggers.items()})
-        self.source = "\n".join(ex) + "\n\n\n" + "\n".join(lo) + "\n"
-        exec(compile(self.source, "<rule policy program>", "exec"), namespace)
-        self.explain = namespace["explain"]
-        self.log_odds = namespace["log_odds"]
+    def log_odds(self, feats: Sequence[float]) -> float:
+        """The log-odds of the policy on ``feats`` (:meth:`explain`'s first value)."""
+        lo = self._base
+        for index, at_least, first, rest in self._lo_rows:
+            v = feats[index]
+            if at_least:
+                if not v >= first:
+                    continue
+            elif not v < first:
+                continue
+            if rest.__class__ is float:  # a simple rule: its one step's log-odds
+                lo += rest
+                continue
+            _simple, thresholds, steps, conds, conds_any = rest
+            if conds and not _holds(conds, feats, True):
+                continue
+            if conds_any and not _holds(conds_any, feats, False):
+                continue
+            step = 0
+            for k in range(1, len(thresholds)):
+                if v >= thresholds[k] if at_least else v < thresholds[k]:
+                    step = k
+                else:
+                    break
+            x = steps[step]
+            if x != 0.0:
+                lo += x
+        return lo

@@ -23,7 +23,7 @@ documented rule by rule in ``docs/default-policy.md``.
 :meth:`RulePolicy.from_dict` validates in named steps (:func:`_policy_header`, then per rule
 :func:`_rule`: :func:`_steps`, :func:`_trigger`, :func:`_conditions`, :func:`_documentation`)
 and compiles each rule to a :class:`CompiledRule` whose conditions are :class:`Condition`
-tuples. ``RuleScorer._evaluate`` (the policy's program, written by
+tuples. ``RuleScorer._evaluate`` (the policy laid out by
 :mod:`credit_closure._scoring.rule_program`) is the reference; two twins re-implement it over
 columns and must agree with it bit for bit: the numba kernel in ``credit_closure/_columnar/kernel.py``
 (``compile_rules``, ``_kernel``) and the numpy rule pass in ``credit_closure/columnar.py``
@@ -657,8 +657,8 @@ class RuleScorer:
         self._reads: tuple[RulePolicy, tuple[bool, bool]] | None = None
         self.version = f"{policy.name}@{policy.version}"
         self._factor = policy.scale.factor  # the columnar engines read it
-        # the policy written once as two straight-line functions (rule_program.py): the
-        # rules with factors and triggers, and the log-odds alone (the counterfactual's)
+        # the policy laid out once for evaluation (rule_program.py): the rules with factors
+        # and triggers, and the log-odds alone (the counterfactual's)
         self._program = RuleProgram(
             [
                 (
