@@ -88,8 +88,8 @@ class RuleProgram:
     def __init__(self, rows: Sequence[tuple[Any, ...]], base: float, factor: float) -> None:
         self._base = base
         self._cache: dict[tuple[int, int, float], Factor] = {}
-        table = []
-        lo_table = []
+        table: list[tuple[Any, ...]] = []
+        lo_table: list[tuple[Any, ...]] = []
         for pos, row in enumerate(rows):
             index, at_least, thresholds, steps, reason, feature, action, tcode, rid, when, any_ = (
                 row
