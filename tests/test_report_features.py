@@ -813,7 +813,7 @@ def _classification_policy(config: Any) -> dict[str, Any]:
                 "title": "classification",
                 "feature": "worst_classification",
                 "direction": "at_least",
-                "steps": [{"threshold": t, "log_odds": 0.25 * t} for t in (0, 1, 2, 3, 4)],
+                "steps": [{"threshold": t, "log_odds": 0.25 * (t + 1)} for t in (0, 1, 2, 3, 4)],
                 "reason": "LOAN_CLASSIFICATION",
             }
         ],
