@@ -525,14 +525,9 @@ def _summaries(acc: Any) -> tuple[bool, float, bool]:
 
 
 def report_features(profile: Any, as_of: _dt.date, config: Any = None) -> tuple[float, ...]:
-    """The features of :data:`REPORT_FEATURE_NAMES` of ``profile`` at ``as_of``, in order.
-
-    ``config``: the :class:`~credit_closure._scoring.features.FeatureConfig` (``None``: the
-    default, ``DEFAULT_CONFIG``); only ``worst_classification`` reads it, through its
-    ``retention_months`` and ``jurisdiction`` (:func:`classification_start`). The other
-    windows are fixed.
-
-    A contract v1 profile has none of the v2 fields (``contract_version`` is 2 whenever one is
+    """The features of :data:`REPORT_FEATURE_NAMES` of ``profile`` at ``as_of`` under
+    ``config`` (``None``: the default; only ``worst_classification`` reads it), in order. A
+    contract v1 profile has none of the v2 fields (``contract_version`` is 2 whenever one is
     used: ``_contract/versioning.py``), so only its summaries and statuses are read."""
     v2 = profile.contract_version == 2
     if v2:
@@ -545,12 +540,11 @@ def report_features(profile: Any, as_of: _dt.date, config: Any = None) -> tuple[
     overdue: list[float] = []
     periods = -1
     worst24 = worst60 = -1
-    n_lian = 0.0
+    n_lian = n_comp = 0.0
     lian_known = False
     worst_class = -1
     online = typed = 0
     undrawable: list[float] = []
-    n_comp = 0.0
     for acc in profile.accounts:
         h = None
         if v2:
@@ -613,13 +607,12 @@ def report_features(profile: Any, as_of: _dt.date, config: Any = None) -> tuple[
         since = NAN
     else:
         since = float(recency) if recency_known else NAN
-    records: list[float] | tuple[float, ...]
     if v2:
         g_out, n_g_adverse = guarantee_features(profile.guarantees)
         records = public_record_counts(profile.public_records, start60)
     else:  # no guarantee, no public record
         g_out = n_g_adverse = 0.0
-        records = _NO_RECORDS
+        records = [*_NO_RECORDS]
     return (
         since,
         math.fsum(overdue) if overdue else NAN,
