@@ -4,7 +4,9 @@ Examples: hand-built v2 profiles with known answers per feature (window edges, u
 ``#`` and not-open ``/`` months, summaries without a history). Properties: bounds and
 determinism; the numpy engine and the numba kernel equal :func:`extract` to the last bit on
 random v1 and v2 profiles, and so does the closure-impact counterfactual
-(``extract_counterfactual``), whose report features are the profile's own.
+(``extract_counterfactual``), whose report features are the profile's own. worst_classification
+under any retention_months and the us jurisdiction: examples, and a property around the edges
+(both engines bit for bit, the counterfactual built and unbuilt).
 """
 
 from __future__ import annotations
@@ -570,25 +572,48 @@ def test_random_policies_on_report_features_agree(data: st.DataObject, ps: list[
 
 
 # ------------------------------------------------------------------------------------------
-# worst_classification around the retention edge: a property, both engines
+# worst_classification around the retention edges: a property over the policy's retention
+# and jurisdiction, both engines, the counterfactual built and unbuilt
 # ------------------------------------------------------------------------------------------
-#: as_of dates whose 60-month edge is clamped to a month's end (2024-02-29 -> 2019-02-28)
-#: or falls mid-month.
+#: as_of dates whose edges are clamped to a month's end (2024-02-29 -> 2019-02-28) or fall
+#: mid-month.
 _EDGE_AS_OF = (dt.date(2025, 6, 15), dt.date(2024, 2, 29), dt.date(2025, 12, 31))
+#: retention_months values around the floor (24), the default (60), the us clock (84) and
+#: the bounds a policy header allows (1-600).
+_RETENTIONS = (1, 12, 23, 24, 25, 36, 60, 84, 120, 600)
+
+
+def _configs() -> st.SearchStrategy[Any]:
+    from credit_closure._scoring import FeatureConfig
+
+    return st.builds(
+        FeatureConfig,
+        retention_months=st.one_of(
+            st.sampled_from(_RETENTIONS), st.sampled_from(_RETENTIONS), st.integers(1, 600)
+        ),
+        retention_clock=st.sampled_from(["closed_on", "end_of_bad_act"]),
+        jurisdiction=st.sampled_from(["cn", "cn", "us"]),
+        counterfactual_keeps_adverse=st.booleans(),
+    )
 
 
 @st.composite
-def _edge_batches(draw: st.DrawFn) -> tuple[dt.date, list[CreditProfile]]:
-    """Profiles whose accounts end, are paid and are last paid on days around the 60-month
-    retention edge (a few days either side, or well inside or outside), with every status,
-    balances owed, nothing owed or unknown, and closure events with or without a balance."""
-    from credit_closure._scoring import months_before
+def _edge_batches(draw: st.DrawFn) -> tuple[dt.date, Any, list[CreditProfile]]:
+    """A config and profiles whose accounts end, are last paid and first delinquent on days
+    around the edges that matter (the config's retention, the floor of 24 months, the
+    closure-impact window, 60 and 84 months: a few days either side, or well inside or
+    outside), with every status, balances owed, nothing owed or unknown, and closure events
+    with or without a balance."""
+    from credit_closure._scoring import DEFAULT_CONFIG, months_before
 
     as_of = draw(st.sampled_from(_EDGE_AS_OF))
-    edge = months_before(as_of, 60)
+    config = draw(st.one_of(st.just(DEFAULT_CONFIG), _configs(), _configs()))
+    months = {24, 60, 84, config.retention_months}
+    edges = sorted({months_before(as_of, m) for m in months})
     near = st.builds(
-        lambda k: edge + dt.timedelta(days=k),
-        st.one_of(st.integers(-3, 3), st.sampled_from([-900, -400, 400, 900])),
+        lambda e, k: min(as_of, e + dt.timedelta(days=k)),
+        st.sampled_from(edges),
+        st.one_of(st.integers(-3, 3), st.sampled_from([-900, -400, -40, 40, 400, 900])),
     )
     owed = st.one_of(st.none(), st.just(0), st.sampled_from([0.5, 120]))
     profiles_ = []
@@ -601,7 +626,7 @@ def _edge_batches(draw: st.DrawFn) -> tuple[dt.date, list[CreditProfile]]:
                 "account_id": f"a{i}",
                 "product": draw(st.sampled_from(["cash_loan", "credit_card"])),
                 "status": status,
-                "opened_on": "2010-01-01",
+                "opened_on": "1960-01-01",
                 "credit_limit": 1000,
             }
             if draw(st.integers(0, 4)):
@@ -615,6 +640,8 @@ def _edge_batches(draw: st.DrawFn) -> tuple[dt.date, list[CreditProfile]]:
                 a["balance"] = bal
             if draw(st.booleans()):
                 a["last_payment_on"] = draw(near).isoformat()
+            if draw(st.booleans()):
+                a["first_delinquency_on"] = draw(near).isoformat()
             if status in _ENDED:
                 day = draw(near) if status == "closed" else draw(st.one_of(st.none(), near))
                 if day is not None:
@@ -638,15 +665,21 @@ def _edge_batches(draw: st.DrawFn) -> tuple[dt.date, list[CreditProfile]]:
                 }
             )
         )
-    return as_of, profiles_
+    return as_of, config, profiles_
 
 
-def _on_file_oracle(p: CreditProfile, as_of: dt.date) -> float:
-    """worst_classification written from its description, independently of the engines."""
+def _on_file_oracle(p: CreditProfile, as_of: dt.date, config: Any = None) -> float:
+    """worst_classification written from its description, independently of the engines
+    (``config`` ``None``: the default's 60 months, cn)."""
     from credit_closure import LoanClassification
     from credit_closure._scoring import months_before
 
-    edge = months_before(as_of, 60)
+    us = config is not None and config.jurisdiction == "us"
+    if us:
+        months = 84
+    else:
+        months = max(24, 60 if config is None else config.retention_months)
+    edge = months_before(as_of, months)
     events = {e.account_id: e for e in p.closures}
     ranks = []
     for a in p.accounts:
@@ -654,50 +687,78 @@ def _on_file_oracle(p: CreditProfile, as_of: dt.date) -> float:
             continue
         ev = events.get(a.account_id)
         running = a.status.value in _RUNNING
-        owed = a.balance if a.balance is not None else (ev and ev.balance_at_closure)
-        dates = [d for d in (a.closed_on, ev and ev.closed_on, a.last_payment_on) if d]
-        if running or (owed or 0) > 0 or not dates or max(dates) > edge:
+        closing = [d for d in (a.closed_on, ev and ev.closed_on) if d]
+        if us:
+            if a.first_delinquency_on is not None:
+                keep = a.first_delinquency_on > edge
+            else:
+                keep = running or not closing or max(closing) > edge
+        else:
+            owed = a.balance if a.balance is not None else (ev and ev.balance_at_closure)
+            dates = closing + ([a.last_payment_on] if a.last_payment_on else [])
+            keep = running or (owed or 0) > 0 or not dates or max(dates) > edge
+        if keep:
             ranks.append(list(LoanClassification).index(a.classification))
     return float(max(ranks)) if ranks else math.nan
 
 
-@pytest.mark.parametrize("compiled", [False, True] if HAS_NUMBA else [False])
-@settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def _report_block(f: Any) -> list[float]:
+    return [float(f[k]) for k in REPORT_INDEX]
+
+
+def _same_all(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+
+
+def _prep(ps: list[CreditProfile], as_of: dt.date) -> Any:
+    tables = profiles_to_tables(ps, container="numpy")
+    extra = {t: v for t, v in tables.items() if t not in ("accounts", "closures", "inquiries")}
+    attributes = extra.pop("attributes")
+    return prepare_batch(
+        tables["accounts"], tables["closures"], tables["inquiries"], attributes, as_of, extra=extra
+    )
+
+
+@settings(max_examples=120, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(batch=_edge_batches())
-def test_classification_retention_edge(
-    batch: tuple[dt.date, list[CreditProfile]], compiled: bool
-) -> None:
-    """Around the retention edge: extract() gives the documented value; both engines give
-    extract()'s features bit for bit; the closure-impact counterfactual (accounts closed in
-    the last 24 months reopened, well inside the 60 months) keeps the profile's value, built
-    or not, with and without counterfactual_keeps_adverse; and for an adverse ending whose
-    balance is known, its classification is on file exactly when default policy v2's
-    n_adverse_endings_retained keeps it."""
+def test_classification_retention_edge(batch: tuple[dt.date, Any, list[CreditProfile]]) -> None:
+    """Around the retention edges, under any retention_months (1-600) and either
+    jurisdiction: extract() gives the documented value; the long format's report features
+    equal extract()'s bit for bit; the closure-impact counterfactual (accounts closed in the
+    last 24 months reopened) keeps every report feature of the profile, built
+    (``reopened_profile``, its features extracted) or not, with and without
+    counterfactual_keeps_adverse; and for an adverse ending (with a known balance under cn,
+    whose retention_months is at least 24) its classification is on file exactly when
+    default policy v2's n_adverse_endings_retained keeps it."""
     import attrs
 
     from credit_closure import TerminationKind
-    from credit_closure._scoring import (
-        CLOSURE_IMPACT_MONTHS,
-        FeatureConfig,
-        counterfactual,
-        months_before,
-    )
+    from credit_closure._columnar import report_features_columnar
+    from credit_closure._scoring import CLOSURE_IMPACT_MONTHS, months_before
+    from credit_closure._scoring.features import reopen_plan, reopened_profile
+    from credit_closure._scoring.report_features import report_features
 
-    assert CLOSURE_IMPACT_MONTHS < 60  # what keeps the report features the counterfactual's
-    as_of, ps = batch
+    as_of, config, ps = batch
     k = FEATURE_INDEX["worst_classification"]
     start = months_before(as_of, CLOSURE_IMPACT_MONTHS)
-    v2_config = FeatureConfig(retention_clock="end_of_bad_act")
+    us = config.jurisdiction == "us"
+    clock = attrs.evolve(config, retention_clock="end_of_bad_act")
     for p in ps:
-        want = extract(p, as_of)
-        assert _same(want[k], _on_file_oracle(p, as_of)), p.subject_id
+        want = extract(p, as_of, config)
+        assert _same(want[k], _on_file_oracle(p, as_of, config)), (p.subject_id, config)
+        report = _report_block(want)
+        assert _same_all(list(report_features(p, as_of, config)), report)
         for keep in (False, True):
-            config = FeatureConfig(counterfactual_keeps_adverse=keep)
-            cf = extract_counterfactual(p, as_of, start, config)
+            cfg = attrs.evolve(config, counterfactual_keeps_adverse=keep)
+            cf = extract_counterfactual(p, as_of, start, cfg)
+            plan = reopen_plan(p, start, keep)
+            assert (cf is None) == (not plan)
             if cf is not None:
-                assert _same(cf[k], want[k])
-                built = extract(counterfactual(p, as_of, config), as_of)
-                assert _same(built[k], want[k])
+                assert _same_all(_report_block(cf), report)
+                built = extract(reopened_profile(p, plan), as_of, cfg)
+                assert _same_all(_report_block(built), report), (p.subject_id, cfg)
+        if not us and config.retention_months < 24:
+            continue  # the floor: classifications stay 24 months, adverse endings do not
         events = {e.account_id: e for e in p.closures}
         for a in p.accounts:
             ev = events.get(a.account_id)
@@ -707,14 +768,210 @@ def test_classification_retention_edge(
                 TerminationKind.ABNORMAL,
                 TerminationKind.BAD_DEBT,
             )
-            if owed is None or a.classification is None or not (charged or by_event):
+            if a.classification is None or not (charged or by_event):
+                continue
+            if owed is None and not us:
                 continue
             alone = attrs.evolve(p, accounts=(a,), closures=(ev,) if ev else ())
-            f = feature_dict(alone, as_of, v2_config)
+            f = feature_dict(alone, as_of, clock)
             retained = f["n_adverse_endings_retained"] == 1.0
-            assert retained == (not math.isnan(f["worst_classification"])), (a, ev)
-    got_all = _columnar(ps, as_of, compiled)
+            assert retained == (not math.isnan(f["worst_classification"])), (a, ev, config)
+    prep = _prep(ps, as_of)
+    got_all = report_features_columnar(prep.acc, prep.v2, prep.n, as_of, config)
+    for i, sid in enumerate(prep.subjects.tolist()):
+        p = next(q for q in ps if q.subject_id == sid)
+        want_bits = [struct.pack("<d", v) for v in _report_block(extract(p, as_of, config))]
+        assert [struct.pack("<d", float(v)) for v in got_all[i]] == want_bits, (sid, config)
+
+
+def _classification_policy(config: Any) -> dict[str, Any]:
+    """A rule policy with ``config``'s header and one rule on worst_classification whose
+    every level scores differently (so that any change of the value changes the score)."""
+    return {
+        "format": "credit_closure.rule_policy",
+        "format_version": 1,
+        "name": "classification",
+        "version": "1",
+        "base_log_odds": -2.0,
+        "retention_months": config.retention_months,
+        "retention_clock": config.retention_clock,
+        "jurisdiction": config.jurisdiction,
+        "counterfactual_keeps_adverse": config.counterfactual_keeps_adverse,
+        "scale": {
+            "base_points": 600,
+            "base_odds": 50,
+            "pdo": 20,
+            "min_score": 300,
+            "max_score": 900,
+            "bands": [{"name": "A", "min_score": 600}, {"name": "B", "min_score": None}],
+            "approve_at": 600,
+            "decline_below": 500,
+        },
+        "rules": [
+            {
+                "id": "C",
+                "title": "classification",
+                "feature": "worst_classification",
+                "direction": "at_least",
+                "steps": [{"threshold": t, "log_odds": 0.25 * (t + 1)} for t in (0, 1, 2, 3, 4)],
+                "reason": "LOAN_CLASSIFICATION",
+            }
+        ],
+    }
+
+
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(batch=_edge_batches())
+def test_classification_retention_scored_by_both_engines(
+    batch: tuple[dt.date, Any, list[CreditProfile]],
+) -> None:
+    """A rule scorer whose policy header sets the retention and jurisdiction: assess() and
+    score_columnar on the numpy engine and the numba kernel agree bit for bit (the scorer's
+    FeatureConfig reaches every path), and the score reads the documented classification."""
+    from credit_closure import RulePolicy, RuleScorer, assess
+    from credit_closure.columnar import OUTPUT_COLUMNS, score_columnar
+
+    as_of, config, ps = batch
+    scorer = RuleScorer(RulePolicy.from_dict(_classification_policy(config)))
+    assert scorer.policy.feature_config == config
+    want = {}
+    by_value: dict[str, float] = {}
     for p in ps:
-        got, want = got_all[p.subject_id], extract(p, as_of)
-        bad = [n for n, x, y in zip(FEATURE_NAMES, got, want) if not _same(float(x), y)]
-        assert not bad, (p.subject_id, bad)
+        a = assess(p, scorer=scorer, as_of=as_of)
+        # one score per documented value, a different one for each value
+        value = str(_on_file_oracle(p, as_of, config))
+        assert by_value.setdefault(value, a.score) == a.score
+        want[p.subject_id] = [
+            _bits(v)
+            for v in (a.score, a.probability_of_default, a.band, a.decision, a.closure_impact)
+        ]
+        assert a.closure_impact in (0.0, None)  # the counterfactual keeps the classification
+    assert len(set(by_value.values())) == len(by_value)
+    tables = profiles_to_tables(ps, container="numpy")
+    cols = [c for c in OUTPUT_COLUMNS[1:] if not c.startswith("reason_")]
+    for engine in ["numpy", "numba"] if HAS_NUMBA else ["numpy"]:
+        out = score_columnar(**tables, scorer=scorer, as_of=as_of, engine=engine)
+        got = {
+            sid: [_bits(out[c][i]) for c in cols]
+            for i, sid in enumerate(out["subject_id"].tolist())
+        }
+        assert got == want, (engine, config)
+
+
+class TestClassificationConfig:
+    """worst_classification under a policy's retention_months and the us jurisdiction (DAY is
+    2025-06-15: 36 months back is 2022-06-15, 24 months 2023-06-15, 84 months 2018-06-15)."""
+
+    @staticmethod
+    def _value(acc: dict[str, Any], config: Any, closures: Any = ()) -> float:
+        from credit_closure._scoring import DEFAULT_CONFIG
+
+        p = _loss_profile(0, acc, list(closures))
+        got = feature_dict(p, DAY, config or DEFAULT_CONFIG)["worst_classification"]
+        # the long format under the same config, bit for bit
+        from credit_closure._columnar import report_features_columnar
+
+        prep = _prep([p], DAY)
+        col = report_features_columnar(prep.acc, prep.v2, prep.n, DAY, config)
+        assert _same(float(col[0][REPORT.index("worst_classification")]), got)
+        return got
+
+    def test_default_config_is_the_60_month_clock(self) -> None:
+        from credit_closure._scoring import DEFAULT_CONFIG, months_before
+        from credit_closure._scoring.report_features import classification_start
+
+        assert classification_start(DAY, None) == classification_start(DAY, DEFAULT_CONFIG)
+        assert classification_start(DAY, None) == (months_before(DAY, 60), False)
+
+    def test_floor_is_the_closure_impact_window(self) -> None:
+        from credit_closure._scoring import CLOSURE_IMPACT_MONTHS
+        from credit_closure._scoring.report_features import CLASSIFICATION_MIN_MONTHS
+
+        assert CLASSIFICATION_MIN_MONTHS == CLOSURE_IMPACT_MONTHS
+
+    def test_retention_months(self) -> None:
+        from credit_closure._scoring import FeatureConfig
+
+        paid = {"status": "closed", "balance": 0}
+        c36 = FeatureConfig(retention_months=36)
+        assert self._value({**paid, "closed_on": "2022-06-16"}, c36) == 4.0
+        assert math.isnan(self._value({**paid, "closed_on": "2022-06-15"}, c36))
+        # the default's 60 months keep it
+        assert self._value({**paid, "closed_on": "2022-06-15"}, None) == 4.0
+        # fewer than 24 months read as 24, whatever the clock
+        for clock in ("closed_on", "end_of_bad_act"):
+            c12 = FeatureConfig(retention_months=12, retention_clock=clock)
+            assert self._value({**paid, "closed_on": "2023-06-16"}, c12) == 4.0
+            assert math.isnan(self._value({**paid, "closed_on": "2023-06-15"}, c12))
+        # owing, or running, always counts under cn
+        assert self._value({"status": "charged_off", "closed_on": "1990-01-01", "balance": 1}, c36)
+        assert self._value({"status": "open", "first_delinquency_on": "1990-01-01"}, c36)
+
+    def test_us_first_delinquency(self) -> None:
+        from credit_closure._scoring import FeatureConfig
+
+        us = FeatureConfig(jurisdiction="us", retention_months=12)  # retention_months unread
+        fdel_in = {"first_delinquency_on": "2018-06-16"}
+        fdel_out = {"first_delinquency_on": "2018-06-15"}
+        for acc in (
+            {"status": "charged_off", "closed_on": "2019-01-01", "balance": 0},
+            {"status": "charged_off", "closed_on": "2024-01-01", "balance": 500},
+            {"status": "closed", "closed_on": "2025-01-01", "balance": 0},
+            {"status": "open", "balance": 500},
+        ):
+            assert self._value({**acc, **fdel_in}, us) == 4.0, acc
+            # whatever its status, balance or payments: the seven years have run
+            assert math.isnan(self._value({**acc, **fdel_out, "last_payment_on": "2025-01-01"}, us))
+
+    def test_us_without_first_delinquency(self) -> None:
+        from credit_closure._scoring import FeatureConfig
+
+        us = FeatureConfig(jurisdiction="us")
+        # the closing date stands in: 84 months, not the cn 60
+        closed = {"status": "closed", "balance": 0}
+        assert self._value({**closed, "closed_on": "2018-06-16"}, us) == 4.0
+        assert math.isnan(self._value({**closed, "closed_on": "2018-06-15"}, us))
+        assert math.isnan(self._value({**closed, "closed_on": "2018-06-16"}, None))
+        # owing or a later payment does not extend it
+        owing = {"status": "charged_off", "closed_on": "2018-06-15", "balance": 900}
+        assert math.isnan(self._value({**owing, "last_payment_on": "2025-01-01"}, us))
+        # the closure event's date when the account has none; no date at all: it counts
+        ev = {"account_id": "a0", "closed_on": "2018-06-15"}
+        assert math.isnan(self._value({"status": "charged_off"}, us, [ev]))
+        assert self._value({"status": "charged_off"}, us) == 4.0
+        # a running account counts
+        assert self._value({"status": "frozen", "closed_on": None}, us) == 4.0
+
+    def test_counterfactual_never_restores_a_classification(self) -> None:
+        """A `closed` account closed 20 months ago, first delinquent 8 years ago: off file
+        under us, and off file reopened (the clock does not read the status); under a
+        12-month retention it is on file (the floor), reopened too."""
+        from credit_closure._scoring import (
+            CLOSURE_IMPACT_MONTHS,
+            FeatureConfig,
+            months_before,
+        )
+        from credit_closure._scoring.features import reopen_plan, reopened_profile
+
+        p = _loss_profile(
+            0,
+            {
+                "status": "closed",
+                "closed_on": "2023-10-01",
+                "balance": 0,
+                "first_delinquency_on": "2017-06-01",
+            },
+            [],
+        )
+        start = months_before(DAY, CLOSURE_IMPACT_MONTHS)
+        plan = reopen_plan(p, start)
+        assert plan
+        cf = reopened_profile(p, plan)
+        for config, want in (
+            (FeatureConfig(jurisdiction="us"), math.nan),
+            (FeatureConfig(retention_months=12), 4.0),
+            (FeatureConfig(retention_months=12, retention_clock="end_of_bad_act"), 4.0),
+        ):
+            got = feature_dict(p, DAY, config)["worst_classification"]
+            assert _same(got, want), config
+            assert _same(feature_dict(cf, DAY, config)["worst_classification"], want), config

@@ -229,15 +229,18 @@ def _add_cf_security(
     _add_security(F_cf, cf, cf_act, subjects.size, as_of, config)
 
 
-def _report(prep: _Prepared, as_of: _dt.date, needed: bool = True) -> np.ndarray:
-    """The report features of the batch (``FeatureSpec.from_report``): computed once, here,
-    for both engines; the counterfactual's are the same rows. A scorer that reads none of
-    them (``needed`` false: the default policies, say) gets ``NaN`` without the work."""
+def _report(
+    prep: _Prepared, as_of: _dt.date, needed: bool = True, config: Any = None
+) -> np.ndarray:
+    """The report features of the batch (``FeatureSpec.from_report``) under ``config`` (the
+    scorer's ``FeatureConfig``; ``None``: the default): computed once, here, for both engines;
+    the counterfactual's are the same rows. A scorer that reads none of them (``needed``
+    false: the default policies, say) gets ``NaN`` without the work."""
     if not needed:
         from credit_closure._scoring.features import REPORT_INDEX
 
         return np.full((prep.n, len(REPORT_INDEX)), np.nan)
-    return report_features_columnar(prep.acc, prep.v2, prep.n, as_of)
+    return report_features_columnar(prep.acc, prep.v2, prep.n, as_of, config)
 
 
 def _reads_report(scorer: Any) -> bool:
@@ -295,7 +298,7 @@ def _score_rules_compiled(
         _LENDER,
         scorer,
         compiled,
-        report=_report(prep, as_of, _reads_report(scorer)),
+        report=_report(prep, as_of, _reads_report(scorer), config),
     )
     scale = scorer.scale
     # few distinct log-odds values (rule steps): the scale's Python code once per value
@@ -354,7 +357,7 @@ def _features_pair(
             None,
             None,
             features=True,
-            report=_report(prep, as_of, report_needed),
+            report=_report(prep, as_of, report_needed, DEFAULT_CONFIG),
         )
         has = np.flatnonzero(~np.isnan(res["cf_log_odds"]))
         F, F_cf = res["features"], res["cf_features"][has]
@@ -363,7 +366,7 @@ def _features_pair(
             subjects, cf = _counterfactual(prep, as_of)
             _add_cf_security(F_cf, prep, subjects, cf, as_of, DEFAULT_CONFIG)
         return F, has, F_cf
-    report = _report(prep, as_of, report_needed)
+    report = _report(prep, as_of, report_needed, DEFAULT_CONFIG)
     F = compute_features(prep.acc, prep.inq, prep.n, as_of, DEFAULT_CONFIG, report)
     _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, DEFAULT_CONFIG)
     subjects, cf = _counterfactual(prep, as_of)
@@ -604,7 +607,7 @@ def _score_rules(
     memo: dict[float, tuple[float, float, int, int]],
 ) -> dict[str, np.ndarray]:
     config = scorer.policy.feature_config
-    report = _report(prep, as_of, _reads_report(scorer))
+    report = _report(prep, as_of, _reads_report(scorer), config)
     F = compute_features(prep.acc, prep.inq, prep.n, as_of, config, report)
     _add_security(F, prep.acc, prep.v2.act, prep.n, as_of, config)
     rp = _rule_pass(F, scorer)

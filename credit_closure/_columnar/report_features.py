@@ -13,6 +13,7 @@ transactions, guarantees, public records) through the scalar module's record fun
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +44,7 @@ from credit_closure._scoring.report_features import (
     ONLINE_LENDERS,
     RECORD_KINDS,
     REPORT_FEATURE_NAMES,
+    classification_start,
     guarantee_features,
     month_number,
     public_record_counts,
@@ -78,10 +80,12 @@ def _nan_below0(v: np.ndarray) -> np.ndarray:
 
 
 def report_features_columnar(
-    acc: dict[str, np.ndarray], v2: V2Data, n: int, as_of: _dt.date
+    acc: dict[str, np.ndarray], v2: V2Data, n: int, as_of: _dt.date, config: Any = None
 ) -> np.ndarray:
     """The ``(n, len(REPORT_FEATURE_NAMES))`` report features of a prepared batch
-    (``acc`` the prepared account columns, ``v2`` its :class:`V2Data`)."""
+    (``acc`` the prepared account columns, ``v2`` its :class:`V2Data`; ``config`` the
+    ``FeatureConfig``, ``None`` the default: ``worst_classification`` reads its retention and
+    jurisdiction, as the scalar ``report_features``)."""
     out = np.zeros((n, len(REPORT_FEATURE_NAMES)))
     g = acc["g"]
     cols = v2.acc
@@ -133,7 +137,8 @@ def report_features_columnar(
     # ---- classification, institution, undrawable lines --------------------------------------
     cls = cols.get("classification")
     if cls is not None:
-        on_file = _classification_on_file(acc, cols, day_number(start60))
+        cls_start, us = classification_start(as_of, config)
+        on_file = _classification_on_file(acc, cols, day_number(cls_start), us)
         out[:, _COL["worst_classification"]] = _nan_below0(
             _max_at(n, g, np.where(on_file, cls, -1))
         )
@@ -157,19 +162,28 @@ def report_features_columnar(
 
 
 def _classification_on_file(
-    acc: dict[str, np.ndarray], cols: dict[str, np.ndarray], start: int
+    acc: dict[str, np.ndarray], cols: dict[str, np.ndarray], start: int, us: bool = False
 ) -> np.ndarray:
     """Per account, whether its classification is still on file, ``start`` the day number
-    before the 60-month window (the scalar ``classification_on_file``): running, or owing,
-    or the later of its closing and last-payment dates after ``start`` or neither known."""
+    before the window (the scalar ``classification_on_file``). ``cn``: running, or owing, or
+    the later of its closing and last-payment dates after ``start`` or neither known. ``us``:
+    its first delinquency after ``start`` when known, else running, or its closing date after
+    ``start`` or unknown."""
     st = v1_codes(acc["status"], V1_STATUS_CODES, N_V1_STATUSES)
     running = (st == _STATUS["open"]) | (st == _STATUS["suspended"])
     he = acc["has_event"]
-    bal = acc["balance"]
-    owed = np.where(np.isnan(bal), np.where(he, acc["ev_balance"], np.nan), bal)
     closed_known = acc["closed_known"]
     day_known = closed_known | he
     day = np.where(closed_known, acc["closed"], acc["ev_day"])
+    on_file: np.ndarray
+    if us:
+        on_file = running | ~day_known | (day > start)
+        first = cols.get("first_delinquency_on")
+        if first is not None:
+            on_file = np.where(cols["first_delinquency_on_known"], first > start, on_file)
+        return on_file
+    bal = acc["balance"]
+    owed = np.where(np.isnan(bal), np.where(he, acc["ev_balance"], np.nan), bal)
     paid = cols.get("last_payment_on")
     if paid is not None:
         paid_known = cols["last_payment_on_known"]
@@ -178,7 +192,7 @@ def _classification_on_file(
         day_known = day_known | paid_known
     with np.errstate(invalid="ignore"):
         owing = owed > 0
-    on_file: np.ndarray = running | owing | ~day_known | (day > start)
+    on_file = running | owing | ~day_known | (day > start)
     return on_file
 
 

@@ -459,7 +459,7 @@ def table_training(
     rows = _positions(prep.subjects, got.ids, problems)
     if rows is None or problems:
         raise InvalidInputError(problems, what="training data")
-    report = report_features_columnar(prep.acc, prep.v2, prep.n, day)
+    report = report_features_columnar(prep.acc, prep.v2, prep.n, day, DEFAULT_CONFIG)
     F = compute_features(prep.acc, prep.inq, prep.n, day, DEFAULT_CONFIG, report)
     if (rows < 0).any():
         blank = np.asarray(extract(CreditProfile(subject_id="-"), day), dtype=np.float64)

@@ -258,7 +258,7 @@ def extract(
         >>> f["util_total"], round(f["age_oldest_months"], 1)
         (0.4, 60.0)
     """
-    return _extract_pass(profile, as_of, config, _EMPTY) + report_features(profile, as_of)
+    return _extract_pass(profile, as_of, config, _EMPTY) + report_features(profile, as_of, config)
 
 
 # Documented hot path: extract runs once per profile in assess/assess_many, so it is one
@@ -725,7 +725,7 @@ def extract_counterfactual(
     if not plan:
         return None
     # the report features are the same for the counterfactual (FeatureSpec.from_report)
-    report = report_features(profile, as_of)
+    report = report_features(profile, as_of, config)
     if profile.activity and ACTIVITY_INDEX:
         return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY) + report
     return _extract_pass(profile, as_of, config, plan) + report
@@ -748,7 +748,7 @@ def extract_with_counterfactual(
     read_policy, read_report = reads
     events = _events(profile.closures)  # one map for the plan and both passes
     plan = reopen_plan(profile, start, config.counterfactual_keeps_adverse, events)
-    report = report_features(profile, as_of) if read_report else _NO_REPORT
+    report = report_features(profile, as_of, config) if read_report else _NO_REPORT
     feats = _extract_pass(profile, as_of, config, _EMPTY, read_policy, events) + report
     if not plan:
         return feats, None

@@ -16,8 +16,14 @@ Every feature here is unchanged by the closure-impact counterfactual (reopening 
 account changes neither its history, classification, institution, special transactions nor
 current delinquency, nor the profile's guarantees and public records; a reopened account is
 ``open``, so it is not an undrawable line before or after, and it was closed within the last
-24 months, so its classification is on file closed or reopened:
-:func:`classification_on_file`), so the counterfactual's values are the profile's own.
+24 months, so its classification is on file closed or reopened, under any retention and
+either jurisdiction: :func:`classification_on_file`), so the counterfactual's values are the
+profile's own.
+
+Only ``worst_classification`` reads the policy's settings (``FeatureConfig.retention_months``
+and ``jurisdiction``, :func:`classification_start`): the retention ``n_adverse_endings_retained``
+applies to adverse endings; the other windows are fixed (60 months for guarantor compensations
+and public records: ZX-TIAOLI Art.16's five years, which a policy header does not change).
 
 History symbols (``credit_closure._contract.history.HISTORY_SYMBOLS``) read as a *level*:
 ``1``-``7`` the months overdue; ``B`` (bad debt), ``D`` (repaid by the guarantor) and ``Z``
@@ -45,9 +51,11 @@ from credit_closure._contract.enums import (
     PublicRecordStatus,
     SpecialTransactionKind,
 )
+from credit_closure._scoring.policy_features import US_RETENTION_MONTHS
 
 __all__ = [
     "ADVERSE_GUARANTEE_CLASSES",
+    "CLASSIFICATION_MIN_MONTHS",
     "COMPENSATION_KINDS",
     "LEVELS",
     "ONLINE_LENDERS",
@@ -57,6 +65,7 @@ __all__ = [
     "ReportSpec",
     "adverse_guarantee",
     "classification_on_file",
+    "classification_start",
     "guarantee_features",
     "month_number",
     "public_record_counts",
@@ -172,19 +181,23 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     _spec(
         "worst_classification",
         "count",
-        "retention (60 months), or open or owing",
+        "retention (policy header, at least 24 months; us: 84 months), or open or owing",
         "up",
         "Worst five-level classification of the accounts still on file: 0 正常, 1 关注, "
         "2 次级, 3 可疑, 4 损失. An open account (open, suspended, frozen, stopped and the "
         "other running statuses) always counts; an ended one (closed, charged off, "
         "transferred, judicial recovery, forced liquidation) counts while it owes (balance, "
         "else its closure event's balance_at_closure, above 0) or while its bad act ended "
-        "within the 60 months to as_of: the later of its closing date (closed_on, else its "
-        "closure event's) and last_payment_on, any unknown date not read (default policy "
-        "v2's end_of_bad_act clock; an unknown balance reads as nothing owed; no date known: "
-        "it counts). NaN when no account on file has one (guarantees are read by "
-        "n_guarantees_adverse).",
-        "PBOC-CONF (五级分类), LENDER-UI, PBOC-FLAGS, ZX-TIAOLI Art.16",
+        "within the policy's retention_months to as_of (60 by default; read as 24 when "
+        "fewer): the later of its closing date (closed_on, else its closure event's) and "
+        "last_payment_on, any unknown date not read (default policy v2's end_of_bad_act "
+        "clock; an unknown balance reads as nothing owed; no date known: it counts). "
+        "Jurisdiction us: an account with first_delinquency_on counts while that date is "
+        "within the 84 months to as_of, whatever its status, balance or payments; one "
+        "without it counts while running, or while its closing date is within the 84 "
+        "months (none known: it counts). NaN when no account on file has one (guarantees "
+        "are read by n_guarantees_adverse).",
+        "PBOC-CONF (五级分类), LENDER-UI, PBOC-FLAGS, ZX-TIAOLI Art.16, EXP-CLOSED",
         reason="LOAN_CLASSIFICATION",
     ),
     _spec(
@@ -313,6 +326,11 @@ _DIGITS = frozenset("1234567")
 _RECORD_INDEX = {k: i for i, k in enumerate(RECORD_KINDS)}
 _OPEN_RECORD = PublicRecordStatus.OPEN
 _WINDOW = 60  # months: guarantor compensations and public records (ZX-TIAOLI Art.16)
+#: The shortest window of ``worst_classification`` (months): the closure-impact
+#: counterfactual's (``credit_closure._scoring.assess.CLOSURE_IMPACT_MONTHS``, checked by
+#: the tests), so that reopening an account never restores a classification
+#: (:func:`classification_on_file`).
+CLASSIFICATION_MIN_MONTHS = 24
 
 
 def month_number(d: _dt.date) -> int:
@@ -359,24 +377,66 @@ def public_record_counts(records: Iterable[Any], start: _dt.date) -> list[float]
     return out
 
 
-def classification_on_file(acc: Any, closures: Iterable[Any], start: _dt.date) -> bool:
-    """Whether account ``acc``'s classification is still on file, ``start`` the first day
-    before the 60-month retention window (``worst_classification``; ``closures`` the
-    profile's closure events).
+def classification_start(as_of: _dt.date, config: Any = None) -> tuple[_dt.date, bool]:
+    """``(start, us)``: the first day before the window of ``worst_classification`` under
+    ``config`` (a :class:`~credit_closure._scoring.features.FeatureConfig`; ``None``: the
+    default's) and whether the ``us`` clock reads it (:func:`classification_on_file`).
 
-    A running account always counts. An ended account counts while it owes (its balance,
-    else its closure event's ``balance_at_closure``, above 0: an unpaid debt has not ended;
-    unknown reads as nothing owed) or while the end of its bad act, the later of its closing
-    date (``closed_on``, else its closure event's) and its ``last_payment_on``, is after
-    ``start``; with neither date known it counts. This is default policy v2's
-    ``end_of_bad_act`` clock for adverse endings (``n_adverse_endings_retained``) with its
-    60 months (ZX-TIAOLI Art.16), applied to any ended account.
+    ``cn``: ``retention_months`` before ``as_of``, but never fewer than
+    :data:`CLASSIFICATION_MIN_MONTHS` (24); ``us``: :data:`US_RETENTION_MONTHS` (84), whatever
+    ``retention_months`` says (as ``n_adverse_endings_retained``)."""
+    if config is None:
+        from credit_closure._scoring.features import DEFAULT_CONFIG
+
+        config = DEFAULT_CONFIG
+    if config.jurisdiction == "us":
+        return _months_before(as_of, US_RETENTION_MONTHS), True
+    months = config.retention_months
+    return _months_before(as_of, max(months, CLASSIFICATION_MIN_MONTHS)), False
+
+
+def classification_on_file(
+    acc: Any, closures: Iterable[Any], start: _dt.date, us: bool = False
+) -> bool:
+    """Whether account ``acc``'s classification is still on file, ``start`` the first day
+    before the retention window (``worst_classification``; ``closures`` the profile's closure
+    events; ``start`` and ``us`` from :func:`classification_start`).
+
+    ``cn`` (``us`` false): a running account always counts. An ended account counts while it
+    owes (its balance, else its closure event's ``balance_at_closure``, above 0: an unpaid
+    debt has not ended; unknown reads as nothing owed) or while the end of its bad act, the
+    later of its closing date (``closed_on``, else its closure event's) and its
+    ``last_payment_on``, is after ``start``; with neither date known it counts. This is
+    default policy v2's ``end_of_bad_act`` clock for adverse endings
+    (``n_adverse_endings_retained``) with the policy's ``retention_months`` (ZX-TIAOLI
+    Art.16: 60 by default), applied to any ended account, and read as 24 when the policy
+    sets fewer.
+
+    ``us``: the US clock of ``n_adverse_endings_retained`` (seven years from the first
+    delinquency, EXP-CLOSED). An account with a ``first_delinquency_on`` counts while that
+    date is after ``start`` (84 months), whatever its status, balance or payments: the seven
+    years run from the first delinquency whether the account is open, paid or not. An
+    account without it (the date is unknown, or it was never delinquent): a running one
+    always counts; an ended one while its closing date (``closed_on``, else its closure
+    event's) is after ``start``, or when no closing date is known; what it owes and its last
+    payment do not extend it (for an adverse ending this is ``n_adverse_endings_retained``'s
+    reading: the closing date stands in for the unknown first delinquency, which precedes
+    it, so the classification stays at least as long as the delinquency would).
 
     The closure-impact counterfactual cannot change the answer, so the report features stay
-    the profile's own: it reopens only ``closed`` accounts closed within the last 24 months
-    (``CLOSURE_IMPACT_MONTHS``), whose closing date is inside the 60 months, so they count
-    ended as they count reopened.
+    the profile's own. It reopens only ``closed`` accounts whose closing date is after
+    ``CLOSURE_IMPACT_MONTHS`` (24) before ``as_of``, keeping their other fields. ``cn``: the
+    window is at least 24 months and the end of the bad act is no earlier than the closing
+    date, so such an account counts ended as it counts reopened (running); a
+    ``retention_months`` under 24 would drop a classification the counterfactual restores, so
+    closing an account would look like removing its classification: hence the floor. ``us``:
+    with a ``first_delinquency_on`` the answer does not depend on the status; without one,
+    the closing date is inside the 84 months, so it counts ended and reopened.
     """
+    if us:
+        first = acc.first_delinquency_on
+        if first is not None:
+            return bool(first > start)
     if acc.status in _RUNNING:
         return True
     owed = acc.balance
@@ -390,6 +450,8 @@ def classification_on_file(acc: Any, closures: Iterable[Any], start: _dt.date) -
                 if day is None:
                     day = ev.closed_on
                 break
+    if us:
+        return day is None or day > start
     if owed is not None and owed > 0:
         return True
     paid = acc.last_payment_on
@@ -445,27 +507,27 @@ def _history(h: str, shift: int) -> tuple[int, int, int, int, bool, float]:
     return rec, periods, worst24, worst60, known24, 1.0 if longest >= 3 or months >= 6 else 0.0
 
 
-def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
-    """The features of :data:`REPORT_FEATURE_NAMES` of ``profile`` at ``as_of``, in order.
-
-    A contract v1 profile has none of the v2 fields (``contract_version`` is 2 whenever one is
+def report_features(profile: Any, as_of: _dt.date, config: Any = None) -> tuple[float, ...]:
+    """The features of :data:`REPORT_FEATURE_NAMES` of ``profile`` at ``as_of`` under
+    ``config`` (``None``: the default; only ``worst_classification`` reads it), in order. A
+    contract v1 profile has none of the v2 fields (``contract_version`` is 2 whenever one is
     used: ``_contract/versioning.py``), so only its summaries and statuses are read."""
     v2 = profile.contract_version == 2
     if v2:
         a_month = month_number(as_of)
         start60 = _months_before(as_of, _WINDOW)
+        cls_start, us = classification_start(as_of, config)
     recency = math.inf
     recency_known = False
     recency_hidden = False  # a summary shows a delinquency whose month is unknown
     overdue: list[float] = []
     periods = -1
     worst24 = worst60 = -1
-    n_lian = 0.0
+    n_lian = n_comp = 0.0
     lian_known = False
     worst_class = -1
     online = typed = 0
     undrawable: list[float] = []
-    n_comp = 0.0
     for acc in profile.accounts:
         h = None
         if v2:
@@ -486,7 +548,7 @@ def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
             if (
                 c is not None
                 and _CLASS_RANK[c] > worst_class
-                and classification_on_file(acc, profile.closures, start60)
+                and classification_on_file(acc, profile.closures, cls_start, us)
             ):
                 worst_class = _CLASS_RANK[c]
             t = acc.institution_type
@@ -543,7 +605,7 @@ def report_features(profile: Any, as_of: _dt.date) -> tuple[float, ...]:
         records = public_record_counts(profile.public_records, start60)
     else:  # no guarantee, no public record
         g_out = n_g_adverse = 0.0
-        records = _NO_RECORDS
+        records = [*_NO_RECORDS]
     return (
         since,
         math.fsum(overdue) if overdue else NAN,
