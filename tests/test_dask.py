@@ -193,3 +193,35 @@ class TestWorkerProcesses:
         ):
             out = client.compute(score_dask(*_ddfs(sub, 4), as_of=AS_OF)).result()
         pd.testing.assert_frame_equal(_sorted(out), _sorted(ref))
+
+
+def test_few_partitions_take_the_task_shuffle_unless_configured() -> None:
+    """With few partitions the task-based shuffle costs less than peer-to-peer (measured in
+    docs/batch-and-distributed.md); a method named in Dask's configuration is left alone."""
+    import dask
+
+    from credit_closure.dask import _TASKS_SHUFFLE_MAX_PARTITIONS, _shuffle_method
+
+    assert _shuffle_method(4) == "tasks"
+    assert _shuffle_method(_TASKS_SHUFFLE_MAX_PARTITIONS) == "tasks"
+    assert _shuffle_method(_TASKS_SHUFFLE_MAX_PARTITIONS + 1) is None
+    with dask.config.set({"dataframe.shuffle.method": "p2p"}):
+        assert _shuffle_method(4) is None
+    with dask.config.set({"dataframe.shuffle.method": "tasks"}):
+        assert _shuffle_method(1000) is None  # dask applies the configured method itself
+
+
+def test_scores_are_the_same_whatever_the_shuffle_method() -> None:
+    import dask
+
+    pf = generate_portfolio(60, seed=5)
+    tables = profiles_to_tables(list(pf.profiles), container="pandas")
+    frames = {k: dd.from_pandas(v, npartitions=3) for k, v in tables.items() if len(v)}
+    outs = []
+    for method in (None, "tasks", "disk"):
+        cfg = {} if method is None else {"dataframe.shuffle.method": method}
+        with dask.config.set(cfg):
+            out = score_dask(**frames, as_of=pf.as_of).compute(scheduler="sync")
+        outs.append(out.sort_values("subject_id").reset_index(drop=True))
+    for other in outs[1:]:
+        pd.testing.assert_frame_equal(outs[0], other)
