@@ -342,9 +342,20 @@ def _shuffle_method(n: int) -> str | None:
     return "tasks" if n <= _TASKS_SHUFFLE_MAX_PARTITIONS else None
 
 
+def _number_rows(part: Any, offset: Any) -> Any:
+    """``part`` with :data:`_ROW`: ``offset`` (the rows of the partitions before it, a
+    one-value series) plus each row's position in the partition."""
+    import numpy as np
+
+    start = int(offset.iloc[0]) if len(offset) else 0
+    return part.assign(**{_ROW: np.arange(start, start + len(part), dtype=np.int64)})
+
+
 def _shuffled(frames: dict[str, Any], npartitions: int | None) -> list[Any]:
     """Every table with its row numbers, hash-shuffled on ``subject_id`` into the same
     partitions."""
+    import numpy as np
+
     acc = frames["accounts"]
     n = npartitions or acc.npartitions
     method = _shuffle_method(n)
@@ -355,7 +366,12 @@ def _shuffled(frames: dict[str, Any], npartitions: int | None) -> list[Any]:
             t = t.reset_index()
         if t["subject_id"].dtype != sid_dtype:
             t = t.assign(subject_id=t["subject_id"].astype(sid_dtype))
-        t = t.assign(**{_ROW: 1})
-        t = t.assign(**{_ROW: t[_ROW].cumsum() - 1})  # the row's position in its table
+        # the row's position in its table: each partition's rows numbered from the count of
+        # rows before it (a scan over the partitions' lengths, not over the rows)
+        lengths = t.map_partitions(len)
+        meta = t._meta.assign(**{_ROW: np.empty(0, dtype=np.int64)})
+        t = t.map_partitions(
+            _number_rows, lengths.cumsum() - lengths, align_dataframes=False, meta=meta
+        )
         shuffled.append(t.shuffle(on="subject_id", npartitions=n, shuffle_method=method))
     return shuffled

@@ -104,6 +104,18 @@ class TestInProcessCluster:
             score_dask(bad, as_of=AS_OF, npartitions=2).compute()
 
 
+    def test_error_rows_are_input_rows_after_the_shuffle(self, tables, inproc_client):
+        """A bad row is named by its position in its input table, whichever input partition
+        it was in and wherever the shuffle took it."""
+        bad = tables["accounts"].iloc[:50].reset_index(drop=True).copy()
+        bad.loc[37, "product"] = "loan"
+        frame = dd.from_pandas(bad, npartitions=3)
+        assert frame.npartitions == 3
+        with pytest.raises(InvalidInputError) as info:
+            score_dask(frame, as_of=AS_OF, npartitions=2).compute()
+        assert "(row 37)" in str(info.value), str(info.value)
+
+
 def _indexed(tables, parts):
     """The tables indexed by subject_id (known divisions), each cut its own way."""
     return [
