@@ -103,7 +103,6 @@ class TestInProcessCluster:
         with pytest.raises(InvalidInputError, match="accounts.product"):
             score_dask(bad, as_of=AS_OF, npartitions=2).compute()
 
-
     def test_error_rows_are_input_rows_after_the_shuffle(self, tables, inproc_client):
         """A bad row is named by its position in its input table, whichever input partition
         it was in and wherever the shuffle took it."""
