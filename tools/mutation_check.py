@@ -91,7 +91,6 @@ MUTANTS: tuple[Mutant, ...] = (
         "at_least rule: a later step needs v > threshold",
         r"if v >= thresholds\[k\] if at_least else v < thresholds\[k\]:",
         "if v > thresholds[k] if at_least else v < thresholds[k]:",
-        occurrences=2,
     ),
     Mutant(
         "numpy-at_least-step",

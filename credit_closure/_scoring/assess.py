@@ -603,18 +603,6 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
         if len(order) < MAX_REASONS:
             rest = _worst({c: p for c, p in totals.items() if c not in forced})
             order += rest[: MAX_REASONS - len(order)]
-    if texts is None:  # the library's own texts (a rule scorer's): one look-up per reason
-        cache_d = _DEFAULT_REASON_CACHE
-        out = []
-        for pts, code in order[:MAX_REASONS]:
-            r = cache_d.get((code, pts))
-            if r is None:
-                own = REASONS.get(code) or (code, code)
-                if len(cache_d) >= 8192:
-                    cache_d.clear()
-                r = cache_d[(code, pts)] = _reason(code, own[0], own[1], pts)
-            out.append(r)
-        return tuple(out)
     out = []
     cache = _REASON_CACHE
     # a scorecard with per-bin reason texts (credit_closure._scorecard.bin_texts.BinnedTexts)
@@ -639,8 +627,6 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
 
 #: Reason codes are immutable and repeat across subjects (same code, texts and points): reused.
 _REASON_CACHE: dict[tuple[str, str, str, float], ReasonCode] = {}
-#: The same for a scorer without texts of its own (:data:`REASONS`, constant): (code, points).
-_DEFAULT_REASON_CACHE: dict[tuple[str, float], ReasonCode] = {}
 
 
 _ACTION_ORDER = {"decline": 0, "refer": 1, "alert": 2}

@@ -73,6 +73,29 @@ def _holds(conds: tuple[_Cond, ...], feats: Sequence[float], need_all: bool) -> 
     return need_all
 
 
+def _step(
+    v: float,
+    at_least: bool,
+    thresholds: tuple[float, ...],
+    conds: tuple[_Cond, ...],
+    conds_any: tuple[_Cond, ...],
+    feats: Sequence[float],
+) -> int:
+    """The step of a rule whose first threshold ``v`` reaches: the last of the consecutive
+    thresholds it reaches; ``-1`` when its conditions do not hold (the rule does not fire)."""
+    if conds and not _holds(conds, feats, True):
+        return -1
+    if conds_any and not _holds(conds_any, feats, False):
+        return -1
+    step = 0
+    for k in range(1, len(thresholds)):
+        if v >= thresholds[k] if at_least else v < thresholds[k]:
+            step = k
+        else:
+            break
+    return step
+
+
 class RuleProgram:
     """One rule policy laid out for evaluation (see the module docstring).
 
@@ -135,15 +158,9 @@ class RuleProgram:
             simple, thresholds, steps, conds, conds_any, pos, made, trigger = rest
             step = 0
             if not simple:
-                if conds and not _holds(conds, feats, True):
+                step = _step(v, at_least, thresholds, conds, conds_any, feats)
+                if step < 0:
                     continue
-                if conds_any and not _holds(conds_any, feats, False):
-                    continue
-                for k in range(1, len(thresholds)):
-                    if v >= thresholds[k] if at_least else v < thresholds[k]:
-                        step = k
-                    else:
-                        break
             x = steps[step]
             if x != 0.0:
                 lo += x
@@ -171,17 +188,7 @@ class RuleProgram:
                 lo += rest
                 continue
             _simple, thresholds, steps, conds, conds_any = rest
-            if conds and not _holds(conds, feats, True):
-                continue
-            if conds_any and not _holds(conds_any, feats, False):
-                continue
-            step = 0
-            for k in range(1, len(thresholds)):
-                if v >= thresholds[k] if at_least else v < thresholds[k]:
-                    step = k
-                else:
-                    break
-            x = steps[step]
-            if x != 0.0:
-                lo += x
+            step = _step(v, at_least, thresholds, conds, conds_any, feats)
+            if step >= 0 and steps[step] != 0.0:
+                lo += steps[step]
         return lo
