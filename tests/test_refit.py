@@ -265,3 +265,24 @@ def test_score_spark(kind: dict[str, Any], data: dict[str, Any], spark: Any) -> 
         return out.sort_values("subject_id").reset_index(drop=True)
 
     _check(kind, run)
+
+
+# -- the snapshot's identity: name and class ----------------------------------------------------
+class _RenamedRules(RuleScorer):
+    """A subclass outside the package: not a built-in, so its distribution is not ours."""
+
+
+def test_a_renamed_or_reclassed_scorer_is_recorded_as_it_is_now(data: dict[str, Any]) -> None:
+    """assess() reuses a scorer's snapshot only while the scorer's name and class are still
+    the ones it was taken from (the fast check of a scorer seen before)."""
+    p = data["profiles"][0]
+    scorer = RuleScorer()
+    first = assess(p, scorer=scorer, as_of=AS_OF)
+    assert first.scorer == "rules" and first.scorer_distribution == "credit-closure"
+    scorer.name = "house-rules"
+    renamed = assess(p, scorer=scorer, as_of=AS_OF)
+    assert renamed.scorer == "house-rules"
+    scorer.__class__ = _RenamedRules
+    moved = assess(p, scorer=scorer, as_of=AS_OF)
+    assert moved.scorer_distribution != "credit-closure"
+    assert moved.score == first.score  # same policy, same numbers

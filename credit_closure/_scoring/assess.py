@@ -316,6 +316,7 @@ class _ResolvedScorer:
     __slots__ = (
         "_seen",
         "cf_probability",
+        "cls",
         "dist",
         "dist_version",
         "fast_probability",
@@ -341,6 +342,7 @@ class _ResolvedScorer:
                 version=dist_version,
             )
         self.scorer = obj
+        self.cls = type(obj)
         self.name = name
         self.dist = dist
         self.dist_version = dist_version
@@ -364,6 +366,7 @@ class _ResolvedScorer:
         place changes at least one of them (a refit changes the version)."""
         return (
             self.scorer is obj
+            and self.cls is type(obj)
             and self.name == name
             and self.dist == dist
             and self.dist_version == dist_version
@@ -490,6 +493,19 @@ def resolved(scorer: Any) -> _ResolvedScorer:
     """The scorer behind ``scorer`` (a name or an object) with its provenance, cached per
     scorer object and checked against the object on every call: a scorer refitted or
     re-parameterised in place gets a new snapshot (its new scale, texts and version)."""
+    if not isinstance(scorer, str):
+        # a scorer object seen before: what resolve() would say of it again (its name, and
+        # the distribution of its class's package) and the rest of its snapshot, compared
+        # without building the provenance
+        hit = _RESOLVED.get(id(scorer))
+        if (
+            hit is not None
+            and hit.scorer is scorer
+            and type(scorer) is hit.cls
+            and (getattr(scorer, "name", None) or hit.cls.__name__) == hit.name
+            and _same(hit._seen, _observed(scorer))
+        ):
+            return hit
     obj, name, dist, dist_version = resolve(scorer)
     hit = _RESOLVED.get(id(obj))
     if hit is not None and hit.describes(obj, name, dist, dist_version):

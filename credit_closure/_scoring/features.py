@@ -258,7 +258,27 @@ def extract(
         >>> f["util_total"], round(f["age_oldest_months"], 1)
         (0.4, 60.0)
     """
-    return _extract_pass(profile, as_of, config, _EMPTY) + report_features(profile, as_of, config)
+    return _extract_pass(profile, as_of, config, _EMPTY)[0] + report_features(
+        profile, as_of, config
+    )
+
+
+def _closure_items(events: Any) -> list[tuple[Any, ...]]:
+    """The closure events as :func:`_extract_pass` reads them: (account, closed_on, initiator,
+    reason, termination, balance_at, limit_at, dpd_6m_before)."""
+    return [
+        (
+            ev.account_id,
+            ev.closed_on,
+            ev.initiator,
+            ev.reason,
+            ev.termination,
+            ev.balance_at_closure,
+            ev.limit_at_closure,
+            ev.worst_dpd_6m_before,
+        )
+        for ev in events
+    ]
 
 
 # Documented hot path: extract runs once per profile in assess/assess_many, so it is one
@@ -271,11 +291,18 @@ def _extract_pass(  # noqa: C901
     plan: dict[str, tuple[float | None, float | None]],
     policy: bool = True,
     events: dict[str, Any] | None = None,
-) -> tuple[float, ...]:
-    """:func:`extract`; with a non-empty ``plan`` (a :func:`reopen_plan`), the features of the profile
-    had those accounts stayed open at their (limit, balance) and their closure events not
-    happened: the counterfactual of closure impact, without building it. The security features
-    read the profile itself: a ``plan`` is only given for a profile without activity."""
+) -> list[tuple[float, ...]]:
+    """``[extract's first part]``; with a non-empty ``plan`` (a :func:`reopen_plan`),
+    ``[the profile's, the counterfactual's]``: the features the profile would have had, had
+    the plan's accounts stayed open at their (limit, balance) and their closure events not
+    happened (the counterfactual of closure impact), without building it. The security
+    features read the profile itself: a ``plan`` is only given for a profile without activity.
+
+    Both vectors come from one pass: every feature is order-invariant (exact sums, counts,
+    extremes, sets), so the accounts the plan leaves alone are read once, first; the running
+    terms are kept at that point; the plan's accounts are read as they are (the profile's
+    vector), then, from the kept terms, as reopened (the counterfactual's). The inquiries and
+    security records, the same for both, are read once."""
     windows = _windows(as_of, config.retention_months)
     d3, d6, d12, d24, d_ret = windows[:5]
     as_ord = as_of.toordinal()
@@ -286,8 +313,11 @@ def _extract_pass(  # noqa: C901
     if events is None:
         events = _events(closures_ev)
     ev_by_id = events
-    if plan and closures_ev:
-        closures_ev = tuple(ev for ev in closures_ev if ev.account_id not in plan)
+    accounts: Any = profile.accounts
+    tail: Any = ()  # the plan's accounts, read last
+    if plan:
+        tail = [a for a in accounts if a.account_id in plan]
+        accounts = [a for a in accounts if a.account_id not in plan]
 
     # ---- accounts: utilization, ages, delinquency ---------------------------------------
     bal_terms: list[float] = []
@@ -310,23 +340,7 @@ def _extract_pass(  # noqa: C901
     abnormal_ids = set()
     adverse_ids = set()  # n_adverse_endings: abnormal_ids without a transfer alone
     # (account, closed_on, initiator, reason, termination, balance_at, limit_at, dpd_6m_before)
-    items = (
-        [
-            (
-                ev.account_id,
-                ev.closed_on,
-                ev.initiator,
-                ev.reason,
-                ev.termination,
-                ev.balance_at_closure,
-                ev.limit_at_closure,
-                ev.worst_dpd_6m_before,
-            )
-            for ev in closures_ev
-        ]
-        if closures_ev
-        else []
-    )
+    items = _closure_items(closures_ev) if closures_ev else []
     by_id = {}
     # ---- policy v2 (policy_features.py says what each means): read in the same pass -------
     d_us = windows[5]
@@ -336,203 +350,6 @@ def _extract_pass(  # noqa: C901
     open_revolving = False
     n_rev12 = n_rev24 = n_delq24 = p_adverse = 0.0
     worst = -1
-
-    for acc in profile.accounts:
-        aid = acc.account_id
-        by_id[aid] = acc
-        status = acc.status
-        lim = acc.credit_limit
-        bal = acc.balance
-        if plan and aid in plan:  # open again at its last limit, its event gone (counterfactual)
-            status = _OPEN
-            lim, bal = plan[aid]
-            ev = None
-        else:
-            ev = ev_by_id.get(aid)
-        open_like = status in _OPEN_LIKE
-        if acc.opened_on is not None:
-            age = (as_ord - acc.opened_on.toordinal()) / _DAYS_PER_MONTH
-            ages_all.append(age)
-            if open_like:
-                ages_open.append(age)
-        dpd24 = acc.worst_dpd_24m
-        if dpd24 is not None:
-            dpd_known = True
-            if dpd24 > max_dpd:
-                max_dpd = dpd24
-            if dpd24 >= 30:
-                n_delinquent += 1.0
-        if acc.months_delinquent_24m is not None:
-            months_known = True
-            months_total += acc.months_delinquent_24m
-        if (
-            acc.max_consecutive_delinquent_24m is not None
-            and acc.max_consecutive_delinquent_24m >= 3
-        ):
-            consecutive3 = True
-        revolving = acc.product in REVOLVING_PRODUCTS
-        if policy:  # worst_dpd_24m (policy v2): delinquency from every source
-            if dpd24 is not None and dpd24 > worst:
-                worst = dpd24
-            if acc.repayment_history is not None:
-                hs = acc.history_summary
-                if hs is not None and (hs[2] > 0 or hs.known) and hs.worst_dpd() > worst:
-                    worst = hs.worst_dpd()
-            if ev is not None and ev.worst_dpd_6m_before is not None and ev.closed_on > d24:
-                if ev.worst_dpd_6m_before > worst:
-                    worst = ev.worst_dpd_6m_before
-        if open_like:
-            n_open += 1.0
-            if revolving:
-                if lim is not None:
-                    open_limits.append(lim)
-                    if bal is not None and lim > 0:
-                        bal_terms.append(bal)
-                        lim_terms.append(lim)
-                        line_utils.append(bal / lim)
-                if policy:
-                    if status in _UNDRAWABLE:
-                        if bal is not None and bal > 0:
-                            num.append(bal)  # counted at its balance: fully used
-                            den.append(bal)
-                    else:
-                        open_revolving = True
-                        if lim is not None and bal is not None and lim > 0:
-                            num.append(bal)
-                            den.append(lim)
-                            if bal / lim > line_max:
-                                line_max = bal / lim
-            continue
-        n_ended += 1.0
-        closed_on = acc.closed_on
-        if status in _ADVERSE_STATUS and (closed_on is None or closed_on > d_ret):
-            abnormal_ids.add(aid)
-            if status in _CHARGED_STATUS:
-                adverse_ids.add(aid)
-        if bal is not None and bal > 0:
-            closed_balances.append(bal)
-        if ev is None and closed_on is not None:
-            items.append(
-                (
-                    aid,
-                    closed_on,
-                    _INIT_UNKNOWN,
-                    _REASON_UNKNOWN,
-                    _IMPLIED_TERMINATION.get(status),
-                    None,
-                    None,
-                    None,
-                )
-            )
-        # the balance still owed on an ended account (its closure event's when unknown)
-        owed = bal if bal is not None else (ev.balance_at_closure if ev is not None else None)
-        if revolving and owed is not None and owed > 0:
-            closed_owed.append(owed)  # a closed line's balance still counts against open limits
-            if lim is None and ev is not None:
-                lim = ev.limit_at_closure
-            if lim is not None and lim > 0:
-                closed_utils.append(owed / lim)
-            if policy:
-                num.append(owed)  # an ended line cannot be drawn: counted at its balance
-                den.append(owed)
-        if not policy:
-            continue
-        # ---- policy v2: an ended account ----
-        day = ev.closed_on if ev is not None else closed_on
-        charged = status in _CHARGED_STATUS
-        if (charged or (ev is not None and ev.termination in _ADVERSE_TERMINATION)) and _retained(
-            acc, ev, charged, day, owed, config, d_ret, d_us
-        ):
-            p_adverse += 1.0  # an adverse ending (n_adverse_endings' population), still on file
-        if day is not None and day > d24:  # a closure in the 24-month window
-            dpd = ev.worst_dpd_6m_before if ev is not None else None
-            if dpd is None:
-                dpd = dpd24
-            if dpd is not None and dpd >= 30:
-                n_delq24 += 1.0
-            if revolving and not (ev is not None and ev.kind in SETTLEMENT_KINDS):
-                n_rev24 += 1.0
-                if day > d12:
-                    n_rev12 += 1.0
-
-    # ---- closures ------------------------------------------------------------------------
-    n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_risk_24 = n_delev_12 = 0.0
-    last_closure: _dt.date | None = None
-    dpd_flag = 0.0
-    dpd_unknown = False
-    closed_lim_12: list[float] = []
-    readd_lim_12: list[float] = []
-    for aid, d, init, reason, term, bal_at, lim_at, dpd6 in items:
-        acc = by_id[aid]
-        if last_closure is None or d > last_closure:
-            last_closure = d
-        if term in _ADVERSE_TERMINATION and d > d_ret:
-            abnormal_ids.add(aid)
-            # an implied G is a transfer alone: not an adverse ending
-            if term is _BAD_DEBT or aid in ev_by_id:
-                adverse_ids.add(aid)
-        if acc.balance is None and bal_at is not None and bal_at > 0:
-            closed_balances.append(bal_at)
-        if not d > d24:
-            continue
-        in12 = d > d12
-        if init is _CONSUMER:
-            n_cons_24 += 1.0
-            if in12:
-                n_cons_12 += 1.0
-        elif init in _LENDER:
-            n_lend_24 += 1.0
-            if in12:
-                n_lend_12 += 1.0
-        if init is _LENDER_RISK or reason is _LENDER_RISK_CONTROL:
-            n_risk_24 += 1.0
-        dpd = dpd6 if dpd6 is not None else acc.worst_dpd_24m
-        if dpd is None:
-            dpd_unknown = True
-        elif dpd >= 30:
-            dpd_flag = 1.0
-        if in12:
-            lim = lim_at if lim_at is not None else acc.credit_limit
-            owed = acc.balance if acc.balance is not None else bal_at
-            if acc.product in REVOLVING_PRODUCTS and lim is not None:
-                closed_lim_12.append(lim)
-                if owed is not None and owed == 0 and lim > 0:
-                    readd_lim_12.append(lim)
-            if (
-                init is _CONSUMER
-                and reason is _REDUCE_DEBT
-                and (term is None or term is _NORMAL)
-                and owed is not None
-                and owed == 0
-                and dpd is not None
-                and dpd < 30
-            ):
-                n_delev_12 += 1.0
-    if dpd_flag == 0.0 and dpd_unknown:
-        dpd_flag = NAN
-
-    owed_all = math.fsum(bal_terms + closed_owed)
-    open_lim = math.fsum(lim_terms)
-    max_closed = max(closed_utils) if closed_utils else NAN
-    # balances owed on revolving lines, closed ones included, over the limits still open;
-    # with no open limit, the highest utilization of a closed line that still carries a balance
-    util_total = owed_all / open_lim if open_lim > 0 else max_closed
-    line_utils.extend(closed_utils)
-    util_max = max(line_utils) if line_utils else NAN
-    if util_total == util_total:  # the same, had the zero-balance closed limits stayed open
-        readd = open_lim + math.fsum(readd_lim_12) if readd_lim_12 else open_lim
-        util_delta = util_total - (owed_all / readd if readd > 0 else max_closed)
-    else:
-        util_delta = NAN
-    lost_num = math.fsum(closed_lim_12)
-    lost_den = math.fsum(open_limits + closed_lim_12)
-    lost_share = lost_num / lost_den if lost_den > 0 else NAN
-
-    n_acc = n_open + n_ended
-    if months_known or consecutive3:
-        lian = 1.0 if (consecutive3 or months_total >= 6) else 0.0
-    else:
-        lian = NAN
 
     # ---- inquiries (policy v2: credit inquiries, merged into runs in jurisdiction us) ---------
     q3 = q6 = q12 = c3 = c6 = c12 = 0.0
@@ -554,26 +371,8 @@ def _extract_pass(  # noqa: C901
                     c6 += 1.0
                     if d > d3:
                         c3 += 1.0
-    policy_v2: tuple[float, ...]
-    if policy:
-        if us:
-            c3, c6, c12 = _inquiries(profile, d3, d6, d12, True)
-        den_sum = math.fsum(den)
-        policy_v2 = (
-            min(math.fsum(num) / den_sum, 1.0) if den_sum > 0 else NAN,
-            line_max if line_max > -math.inf else NAN,
-            (0.0 if open_revolving else 1.0) if profile.accounts else NAN,
-            n_rev12,
-            n_rev24,
-            n_delq24,
-            c3,
-            c6,
-            c12,
-            p_adverse,
-            float(worst) if worst >= 0 else NAN,
-        )
-    else:
-        policy_v2 = _NO_POLICY
+    if policy and us:
+        c3, c6, c12 = _inquiries(profile, d3, d6, d12, True)
 
     # ---- security ------------------------------------------------------------------------
     # the alerts of scan_profile after the look-back start, counted without building them
@@ -584,38 +383,300 @@ def _extract_pass(  # noqa: C901
     else:
         post_act = reopen = contact = verify = 0.0
 
-    return (
-        util_total,
-        util_max,
-        util_delta,
-        lost_share,
-        n_cons_12,
-        n_cons_24,
-        n_lend_12,
-        n_lend_24,
-        n_risk_24,
-        math.fsum(closed_balances),
-        dpd_flag,
-        float(len(abnormal_ids)),
-        (as_ord - last_closure.toordinal()) / _DAYS_PER_MONTH if last_closure else NAN,
-        max(ages_all) if ages_all else NAN,
-        math.fsum(ages_all) / len(ages_all) if ages_all else NAN,
-        math.fsum(ages_open) / len(ages_open) if ages_open else NAN,
-        n_ended / n_acc if n_acc else NAN,
-        float(max_dpd) if dpd_known else NAN,
-        n_delinquent if dpd_known else NAN,
-        lian,
-        q3,
-        q6,
-        q12,
-        n_delev_12,
-        n_open,
-        post_act,
-        reopen,
-        contact,
-        float(len(adverse_ids)),
-        verify,
-    ) + policy_v2
+    out: list[tuple[float, ...]] = []
+    reopening = False  # reading the plan's accounts as reopened (the counterfactual)
+    kept: Any = None  # the running terms before the plan's accounts
+    while True:
+        for acc in accounts:
+            aid = acc.account_id
+            by_id[aid] = acc
+            status = acc.status
+            lim = acc.credit_limit
+            bal = acc.balance
+            if reopening:  # open again at its last limit, its event gone (counterfactual)
+                status = _OPEN
+                lim, bal = plan[aid]
+                ev = None
+            else:
+                ev = ev_by_id.get(aid)
+            open_like = status in _OPEN_LIKE
+            if acc.opened_on is not None:
+                age = (as_ord - acc.opened_on.toordinal()) / _DAYS_PER_MONTH
+                ages_all.append(age)
+                if open_like:
+                    ages_open.append(age)
+            dpd24 = acc.worst_dpd_24m
+            if dpd24 is not None:
+                dpd_known = True
+                if dpd24 > max_dpd:
+                    max_dpd = dpd24
+                if dpd24 >= 30:
+                    n_delinquent += 1.0
+            if acc.months_delinquent_24m is not None:
+                months_known = True
+                months_total += acc.months_delinquent_24m
+            if (
+                acc.max_consecutive_delinquent_24m is not None
+                and acc.max_consecutive_delinquent_24m >= 3
+            ):
+                consecutive3 = True
+            revolving = acc.product in REVOLVING_PRODUCTS
+            if policy:  # worst_dpd_24m (policy v2): delinquency from every source
+                if dpd24 is not None and dpd24 > worst:
+                    worst = dpd24
+                if acc.repayment_history is not None:
+                    hs = acc.history_summary
+                    if hs is not None and (hs[2] > 0 or hs.known) and hs.worst_dpd() > worst:
+                        worst = hs.worst_dpd()
+                if ev is not None and ev.worst_dpd_6m_before is not None and ev.closed_on > d24:
+                    if ev.worst_dpd_6m_before > worst:
+                        worst = ev.worst_dpd_6m_before
+            if open_like:
+                n_open += 1.0
+                if revolving:
+                    if lim is not None:
+                        open_limits.append(lim)
+                        if bal is not None and lim > 0:
+                            bal_terms.append(bal)
+                            lim_terms.append(lim)
+                            line_utils.append(bal / lim)
+                    if policy:
+                        if status in _UNDRAWABLE:
+                            if bal is not None and bal > 0:
+                                num.append(bal)  # counted at its balance: fully used
+                                den.append(bal)
+                        else:
+                            open_revolving = True
+                            if lim is not None and bal is not None and lim > 0:
+                                num.append(bal)
+                                den.append(lim)
+                                if bal / lim > line_max:
+                                    line_max = bal / lim
+                continue
+            n_ended += 1.0
+            closed_on = acc.closed_on
+            if status in _ADVERSE_STATUS and (closed_on is None or closed_on > d_ret):
+                abnormal_ids.add(aid)
+                if status in _CHARGED_STATUS:
+                    adverse_ids.add(aid)
+            if bal is not None and bal > 0:
+                closed_balances.append(bal)
+            if ev is None and closed_on is not None:
+                items.append(
+                    (
+                        aid,
+                        closed_on,
+                        _INIT_UNKNOWN,
+                        _REASON_UNKNOWN,
+                        _IMPLIED_TERMINATION.get(status),
+                        None,
+                        None,
+                        None,
+                    )
+                )
+            # the balance still owed on an ended account (its closure event's when unknown)
+            owed = bal if bal is not None else (ev.balance_at_closure if ev is not None else None)
+            if revolving and owed is not None and owed > 0:
+                closed_owed.append(owed)  # a closed line's balance still counts against open limits
+                if lim is None and ev is not None:
+                    lim = ev.limit_at_closure
+                if lim is not None and lim > 0:
+                    closed_utils.append(owed / lim)
+                if policy:
+                    num.append(owed)  # an ended line cannot be drawn: counted at its balance
+                    den.append(owed)
+            if not policy:
+                continue
+            # ---- policy v2: an ended account ----
+            day = ev.closed_on if ev is not None else closed_on
+            charged = status in _CHARGED_STATUS
+            if (
+                charged or (ev is not None and ev.termination in _ADVERSE_TERMINATION)
+            ) and _retained(acc, ev, charged, day, owed, config, d_ret, d_us):
+                p_adverse += 1.0  # an adverse ending (n_adverse_endings' population), still on file
+            if day is not None and day > d24:  # a closure in the 24-month window
+                dpd = ev.worst_dpd_6m_before if ev is not None else None
+                if dpd is None:
+                    dpd = dpd24
+                if dpd is not None and dpd >= 30:
+                    n_delq24 += 1.0
+                if revolving and not (ev is not None and ev.kind in SETTLEMENT_KINDS):
+                    n_rev24 += 1.0
+                    if day > d12:
+                        n_rev12 += 1.0
+
+        if tail and kept is None:  # the plan's accounts, as they are
+            kept = (
+                len(bal_terms),
+                len(lim_terms),
+                len(line_utils),
+                len(ages_all),
+                len(ages_open),
+                len(closed_balances),
+                len(closed_owed),
+                len(closed_utils),
+                len(open_limits),
+                len(num),
+                len(den),
+                len(items),
+                set(abnormal_ids),
+                set(adverse_ids),
+                (n_open, n_ended, dpd_known, max_dpd, n_delinquent, months_known, months_total),
+                (consecutive3, line_max, open_revolving, n_rev12, n_rev24, n_delq24),
+                (p_adverse, worst),
+            )
+            accounts = tail
+            continue
+
+        # ---- closures ------------------------------------------------------------------------
+        n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_risk_24 = n_delev_12 = 0.0
+        last_closure: _dt.date | None = None
+        dpd_flag = 0.0
+        dpd_unknown = False
+        closed_lim_12: list[float] = []
+        readd_lim_12: list[float] = []
+        for aid, d, init, reason, term, bal_at, lim_at, dpd6 in items:
+            acc = by_id[aid]
+            if last_closure is None or d > last_closure:
+                last_closure = d
+            if term in _ADVERSE_TERMINATION and d > d_ret:
+                abnormal_ids.add(aid)
+                # an implied G is a transfer alone: not an adverse ending
+                if term is _BAD_DEBT or aid in ev_by_id:
+                    adverse_ids.add(aid)
+            if acc.balance is None and bal_at is not None and bal_at > 0:
+                closed_balances.append(bal_at)
+            if not d > d24:
+                continue
+            in12 = d > d12
+            if init is _CONSUMER:
+                n_cons_24 += 1.0
+                if in12:
+                    n_cons_12 += 1.0
+            elif init in _LENDER:
+                n_lend_24 += 1.0
+                if in12:
+                    n_lend_12 += 1.0
+            if init is _LENDER_RISK or reason is _LENDER_RISK_CONTROL:
+                n_risk_24 += 1.0
+            dpd = dpd6 if dpd6 is not None else acc.worst_dpd_24m
+            if dpd is None:
+                dpd_unknown = True
+            elif dpd >= 30:
+                dpd_flag = 1.0
+            if in12:
+                lim = lim_at if lim_at is not None else acc.credit_limit
+                owed = acc.balance if acc.balance is not None else bal_at
+                if acc.product in REVOLVING_PRODUCTS and lim is not None:
+                    closed_lim_12.append(lim)
+                    if owed is not None and owed == 0 and lim > 0:
+                        readd_lim_12.append(lim)
+                if (
+                    init is _CONSUMER
+                    and reason is _REDUCE_DEBT
+                    and (term is None or term is _NORMAL)
+                    and owed is not None
+                    and owed == 0
+                    and dpd is not None
+                    and dpd < 30
+                ):
+                    n_delev_12 += 1.0
+        if dpd_flag == 0.0 and dpd_unknown:
+            dpd_flag = NAN
+
+        owed_all = math.fsum(bal_terms + closed_owed)
+        open_lim = math.fsum(lim_terms)
+        max_closed = max(closed_utils) if closed_utils else NAN
+        # balances owed on revolving lines, closed ones included, over the limits still open;
+        # with no open limit, the highest utilization of a closed line that still carries a balance
+        util_total = owed_all / open_lim if open_lim > 0 else max_closed
+        line_utils.extend(closed_utils)
+        util_max = max(line_utils) if line_utils else NAN
+        if util_total == util_total:  # the same, had the zero-balance closed limits stayed open
+            readd = open_lim + math.fsum(readd_lim_12) if readd_lim_12 else open_lim
+            util_delta = util_total - (owed_all / readd if readd > 0 else max_closed)
+        else:
+            util_delta = NAN
+        lost_num = math.fsum(closed_lim_12)
+        lost_den = math.fsum(open_limits + closed_lim_12)
+        lost_share = lost_num / lost_den if lost_den > 0 else NAN
+
+        n_acc = n_open + n_ended
+        if months_known or consecutive3:
+            lian = 1.0 if (consecutive3 or months_total >= 6) else 0.0
+        else:
+            lian = NAN
+
+        policy_v2: tuple[float, ...]
+        if policy:
+            den_sum = math.fsum(den)
+            policy_v2 = (
+                min(math.fsum(num) / den_sum, 1.0) if den_sum > 0 else NAN,
+                line_max if line_max > -math.inf else NAN,
+                (0.0 if open_revolving else 1.0) if profile.accounts else NAN,
+                n_rev12,
+                n_rev24,
+                n_delq24,
+                c3,
+                c6,
+                c12,
+                p_adverse,
+                float(worst) if worst >= 0 else NAN,
+            )
+        else:
+            policy_v2 = _NO_POLICY
+
+        out.append(
+            (
+                util_total,
+                util_max,
+                util_delta,
+                lost_share,
+                n_cons_12,
+                n_cons_24,
+                n_lend_12,
+                n_lend_24,
+                n_risk_24,
+                math.fsum(closed_balances),
+                dpd_flag,
+                float(len(abnormal_ids)),
+                (as_ord - last_closure.toordinal()) / _DAYS_PER_MONTH if last_closure else NAN,
+                max(ages_all) if ages_all else NAN,
+                math.fsum(ages_all) / len(ages_all) if ages_all else NAN,
+                math.fsum(ages_open) / len(ages_open) if ages_open else NAN,
+                n_ended / n_acc if n_acc else NAN,
+                float(max_dpd) if dpd_known else NAN,
+                n_delinquent if dpd_known else NAN,
+                lian,
+                q3,
+                q6,
+                q12,
+                n_delev_12,
+                n_open,
+                post_act,
+                reopen,
+                contact,
+                float(len(adverse_ids)),
+                verify,
+            )
+            + policy_v2
+        )
+        if not tail or reopening:
+            return out
+        # the counterfactual: the running terms as they were before the plan's accounts,
+        # which are then read as reopened (their closure events are not among the items)
+        reopening = True
+        accounts = tail
+        k = kept
+        del bal_terms[k[0] :], lim_terms[k[1] :], line_utils[k[2] :], ages_all[k[3] :]
+        del ages_open[k[4] :], closed_balances[k[5] :], closed_owed[k[6] :]
+        del closed_utils[k[7] :], open_limits[k[8] :], num[k[9] :], den[k[10] :]
+        abnormal_ids, adverse_ids = k[12], k[13]
+        # the closure events of the accounts left alone, and their implied closures
+        items = [it for it in items[: k[11]] if it[0] not in plan]
+        n_open, n_ended, dpd_known, max_dpd, n_delinquent, months_known, months_total = k[14]
+        consecutive3, line_max, open_revolving, n_rev12, n_rev24, n_delq24 = k[15]
+        p_adverse, worst = k[16]
 
 
 def feature_dict(
@@ -727,8 +788,8 @@ def extract_counterfactual(
     # the report features are the same for the counterfactual (FeatureSpec.from_report)
     report = report_features(profile, as_of, config)
     if profile.activity and ACTIVITY_INDEX:
-        return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY) + report
-    return _extract_pass(profile, as_of, config, plan) + report
+        return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY)[0] + report
+    return _extract_pass(profile, as_of, config, plan)[1] + report
 
 
 def extract_with_counterfactual(
@@ -749,10 +810,11 @@ def extract_with_counterfactual(
     events = _events(profile.closures)  # one map for the plan and both passes
     plan = reopen_plan(profile, start, config.counterfactual_keeps_adverse, events)
     report = report_features(profile, as_of, config) if read_report else _NO_REPORT
-    feats = _extract_pass(profile, as_of, config, _EMPTY, read_policy, events) + report
     if not plan:
-        return feats, None
+        return _extract_pass(profile, as_of, config, _EMPTY, read_policy, events)[0] + report, None
     if profile.activity and ACTIVITY_INDEX:
+        feats = _extract_pass(profile, as_of, config, _EMPTY, read_policy, events)[0] + report
         cf_profile = reopened_profile(profile, plan)
-        return feats, _extract_pass(cf_profile, as_of, config, _EMPTY, read_policy) + report
-    return feats, _extract_pass(profile, as_of, config, plan, read_policy, events) + report
+        return feats, _extract_pass(cf_profile, as_of, config, _EMPTY, read_policy)[0] + report
+    both = _extract_pass(profile, as_of, config, plan, read_policy, events)
+    return both[0] + report, both[1] + report
