@@ -187,3 +187,44 @@ def test_fitting_after_loading_imports_numpy_and_fits_the_same_model(saved: Path
     pf = generate_portfolio(600, seed=5, as_of=dt.date.fromisoformat(AS_OF))
     here = LogisticScorer().fit(pf.profiles, pf.outcomes.tolist(), as_of=AS_OF)
     assert got["sha"] == here.sha256_
+
+
+#: The modules a saved scorecard is loaded, scored and saved with.
+SCORING_MODULES = (
+    "__init__",
+    "_validation",
+    "artifact",
+    "bin_texts",
+    "binning_model",
+    "fitted",
+    "logistic",
+    "parameters",
+    "woe",
+)
+
+
+@pytest.mark.parametrize("name", SCORING_MODULES)
+def test_scoring_modules_import_no_heavy_package_at_module_level(name: str) -> None:
+    """No module-level import of numpy & co. (nor of the fitting modules, which import
+    numpy) in the modules of the scoring path; a type-only import sits under
+    ``if TYPE_CHECKING:``, a run-time one inside the function that needs it."""
+    import ast
+
+    import credit_closure._scorecard as package
+
+    path = Path(package.__file__).parent / f"{name}.py"
+    fitting = {"binning", "binning_prebins", "binning_search", "fitting", "fitting_tables"}
+    fitting |= {"newton"}
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:  # module level only
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            targets = [node.module]
+        else:
+            continue
+        for t in targets:
+            top, _, rest = t.partition(".")
+            if top in HEAVY or rest.removeprefix("_scorecard.") in fitting:
+                found.append(f"line {node.lineno}: {t}")
+    assert found == []
