@@ -1,11 +1,15 @@
 """Core latency benchmark: assess() (rules and the logistic scorecard), from_dict(), cold
 import and the cold first logistic call, against scikit-learn's single-row predict_proba
-measured in the same run.
+measured in the same run; and the cold ``LogisticScorer.load`` + first ``assess()`` of a
+fresh process, against the same with numpy imported beforehand (issue 18: the first call
+used to pay numpy's import).
 
 Run:  python benchmarks/bench_core.py [--quick]
+      python benchmarks/bench_core.py --cold [--quick]   # the cold-start rows only (~10 s)
 
-Prints a table of medians and ratios and writes benchmarks/results/core.json. Wall-clock
-figures on shared machines are noisy; the ratios against the same-run baseline are what to read.
+Prints a table of medians and ratios and writes benchmarks/results/core.json (core_cold.json
+with --cold). Wall-clock figures on shared machines are noisy; the ratios against the
+same-run baseline are what to read.
 """
 
 from __future__ import annotations
@@ -199,10 +203,108 @@ def cold_call_seconds(runs: int) -> tuple[float, float, bool]:
     return statistics.median(calls), statistics.median(imports), numpy
 
 
+COLD_LOAD = """
+import datetime, json, sys, time
+t_numpy = None
+if sys.argv[3] == "numpy":  # the baseline: a process that has imported numpy already
+    t0 = time.perf_counter()
+    import numpy
+    t_numpy = time.perf_counter() - t0
+import credit_closure as cc
+profile = cc.CreditProfile.from_dict(json.loads(sys.argv[1]))
+t0 = time.perf_counter()
+card = cc.LogisticScorer.load(sys.argv[2])
+cc.assess(profile, scorer=card, as_of=datetime.date(2025, 12, 31))
+t1 = time.perf_counter()
+print(json.dumps({"call": t1 - t0, "numpy": "numpy" in sys.modules, "numpy_import": t_numpy}))
+"""
+
+
+def cold_load_seconds(runs: int) -> dict[str, float | bool]:
+    """The first ``LogisticScorer.load(<the shipped artifact>)`` + ``assess()`` of a fresh
+    interpreter (after ``import credit_closure``, not timed), against the same in a fresh
+    interpreter that imported numpy first: ``runs`` pairs, each pair's order swapped every
+    other run. Returns the medians of each, the median of the per-pair ratios, numpy's own
+    import time in the baseline processes, and whether the cold call imported numpy."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    artifact = str(ROOT / "credit_closure" / "data" / "logistic_reference.json")
+    times: dict[str, list[float]] = {"cold": [], "numpy": [], "ratio": [], "numpy_import": []}
+    imported = False
+    for i in range(runs):
+        got = {}
+        for variant in ("cold", "numpy") if i % 2 == 0 else ("numpy", "cold"):
+            out = subprocess.run(
+                [sys.executable, "-c", COLD_LOAD, json.dumps(PROFILE), artifact, variant],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=str(ROOT),
+                check=True,
+            )
+            got[variant] = json.loads(out.stdout)
+            times[variant].append(got[variant]["call"])
+        times["ratio"].append(got["cold"]["call"] / got["numpy"]["call"])
+        times["numpy_import"].append(got["numpy"]["numpy_import"])
+        imported = imported or got["cold"]["numpy"]
+    medians: dict[str, float | bool] = {k: statistics.median(v) for k, v in times.items()}
+    medians["imports_numpy"] = imported
+    return medians
+
+
+def cold_rows(quick: bool) -> dict[str, float | bool]:
+    """Measure and print the cold-start rows; return them for the JSON."""
+    runs = 5 if quick else 11
+    imp, bare, sk = cold_import_seconds(runs)
+    cold_call, _, cold_numpy = cold_call_seconds(runs)
+    load = cold_load_seconds(runs)
+    print(f"{'cold import credit_closure (wall, incl. interpreter)':58} {imp * 1e3:9.1f} ms")
+    print(f"{'bare interpreter start (same run)':58} {bare * 1e3:9.1f} ms")
+    print(f"{'import cost over bare interpreter':58} {(imp - bare) * 1e3:9.1f} ms")
+    print(f"scikit-learn imported by `import credit_closure`: {sk}")
+    print(
+        f"{'first assess(scorer=logistic) after import (cold call)':58} {cold_call * 1e3:9.1f} ms"
+    )
+    print(f"numpy imported by that first call: {cold_numpy}")
+    print(f"{'measurement (fresh process each)':58} {'median':>12} {'ratio to baseline':>18}")
+    rows = [
+        ("LogisticScorer.load(artifact) + first assess(), cold", load["cold"], load["ratio"]),
+        ("baseline: the same, numpy imported before", load["numpy"], 1.0),
+        ("(numpy's own import in the baseline processes)", load["numpy_import"], None),
+    ]
+    for name, t, ratio in rows:
+        shown = "" if ratio is None else f"{ratio:18.3f}"
+        print(f"{name:58} {float(t) * 1e3:9.2f} ms {shown}")
+    print(f"numpy imported by the cold load + assess(): {load['imports_numpy']}")
+    print(f"bar cold import < 0.25 s: {imp:.3f} s -> {'PASS' if imp < 0.25 and not sk else 'FAIL'}")
+    print(
+        "bar cold load + first assess() imports no numpy: "
+        f"{'FAIL' if load['imports_numpy'] or cold_numpy else 'PASS'}"
+    )
+    return {
+        "cold_import_s": imp,
+        "bare_interpreter_s": bare,
+        "sklearn_imported": sk,
+        "cold_logistic_call_s": cold_call,
+        "cold_call_imports_numpy": cold_numpy,
+        "cold_load_assess_s": load["cold"],
+        "cold_load_assess_numpy_preimported_s": load["numpy"],
+        "ratio_cold_load_assess_to_numpy_preimported": load["ratio"],
+        "numpy_import_s": load["numpy_import"],
+        "cold_load_assess_imports_numpy": load["imports_numpy"],
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    ap.add_argument("--cold", action="store_true", help="only the cold-start rows")
     args = ap.parse_args()
+    if args.cold:
+        out = ROOT / "benchmarks" / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        cold = cold_rows(args.quick)
+        (out / "core_cold.json").write_text(json.dumps(cold, indent=2))
+        return 0
     repeat, number = (5, 200) if args.quick else (15, 1000)
 
     import credit_closure as cc
@@ -254,9 +356,6 @@ def main() -> int:
         lambda: cc.assess(profile, scorer=loaded, as_of=day), base, repeat=repeat, number=number
     )
 
-    imp, bare, sk = cold_import_seconds(5 if args.quick else 11)
-    cold_call, _, cold_numpy = cold_call_seconds(5 if args.quick else 11)
-
     rows = [
         ("assess(), 5 accounts, rules, closure impact + reasons", t_assess, r_assess),
         ("assess() with as_of as a string", t_assess_str, r_assess_str),
@@ -272,14 +371,7 @@ def main() -> int:
     print(f"{'measurement':58} {'median':>12} {'ratio to baseline':>18}")
     for name, t, ratio in rows:
         print(f"{name:58} {t * 1e6:9.1f} us {ratio:18.3f}")
-    print(f"{'cold import credit_closure (wall, incl. interpreter)':58} {imp * 1e3:9.1f} ms")
-    print(f"{'bare interpreter start (same run)':58} {bare * 1e3:9.1f} ms")
-    print(f"{'import cost over bare interpreter':58} {(imp - bare) * 1e3:9.1f} ms")
-    print(f"scikit-learn imported by `import credit_closure`: {sk}")
-    print(
-        f"{'first assess(scorer=logistic) after import (cold call)':58} {cold_call * 1e3:9.1f} ms"
-    )
-    print(f"numpy imported by that first call: {cold_numpy}")
+    cold = cold_rows(args.quick)
     bar = r_assess
     print(
         f"\nbar rules assess() <= 0.25x predict_proba: ratio {bar:.3f} -> "
@@ -293,7 +385,6 @@ def main() -> int:
         f"bar default policy v2 assess() <= 1.1x policy v1 (same run): ratio {r_v2_v1:.3f} -> "
         f"{'PASS' if r_v2_v1 <= 1.1 else 'FAIL'}"
     )
-    print(f"bar cold import < 0.25 s: {imp:.3f} s -> {'PASS' if imp < 0.25 and not sk else 'FAIL'}")
 
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
@@ -312,11 +403,7 @@ def main() -> int:
                 "logistic_assess_us": t_logit * 1e6,
                 "ratio_logistic_assess_to_sklearn": r_logit,
                 "ratio_from_dict_to_sklearn": r_from,
-                "cold_import_s": imp,
-                "bare_interpreter_s": bare,
-                "sklearn_imported": sk,
-                "cold_logistic_call_s": cold_call,
-                "cold_call_imports_numpy": cold_numpy,
+                **cold,
             },
             indent=2,
         )

@@ -34,6 +34,7 @@ MOVED = [
     ("binning", "MISSING_LABEL", "binning_model"),
     ("binning", "SMOOTHING", "woe"),
     ("binning", "MAX_SMOOTHING", "woe"),
+    ("binning", "MAX_PREBINS", "woe"),
     ("binning", "_woe_iv", "woe"),
     ("binning", "_violates", "woe"),
     ("binning", "_has_shape", "woe"),

@@ -37,7 +37,7 @@ from credit_closure._contract.checks import (
 )
 from credit_closure._contract.documents import UnreadableFile, loads_document, read_capped
 from credit_closure._scorecard._validation import Problem, finite, is_int, parse_date, type_name
-from credit_closure._scorecard.binning import NumericBinning, binning_from_dict
+from credit_closure._scorecard.binning_model import NumericBinning, binning_from_dict
 from credit_closure._scorecard.fitted import Binning, FittedState, ScorecardInput, _points_for
 from credit_closure._scorecard.parameters import (
     _PARAM_BEFORE,

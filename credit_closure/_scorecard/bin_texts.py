@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from credit_closure._scorecard._validation import Problem, is_number
-from credit_closure._scorecard.binning import CategoricalBinning
+from credit_closure._scorecard.binning_model import CategoricalBinning
 from credit_closure._scorecard.fitted import ScorecardInput
 from credit_closure._scorecard.parameters import _text_entry, attribute_reason_code
 from credit_closure._scoring.reasons import FEATURE_REASON, ReasonText

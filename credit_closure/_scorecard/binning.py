@@ -222,6 +222,7 @@ from credit_closure._scorecard.binning_search import _optimal as _optimal
 from credit_closure._scorecard.woe import (
     _DIRECTIONS,
     _UNIMODAL,
+    MAX_PREBINS,
     MAX_SMOOTHING,
     SMOOTHING,
     _check_smoothing,
@@ -250,9 +251,6 @@ __all__ = [
     "fit_categorical",
     "fit_numeric",
 ]
-
-#: Largest ``prebins`` accepted (the merge stage is quadratic in the number of pre-bins).
-MAX_PREBINS = 1000
 
 _MONOTONIC = ("auto", "auto_shape", "increasing", "decreasing", "peak", "valley", None)
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from numbers import Real
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import numpy as np
 
 from credit_closure._scorecard._validation import (
     Problem,
@@ -41,6 +41,9 @@ from credit_closure._scorecard.woe import (
     _has_shape,
 )
 from credit_closure.exceptions import InvalidInputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["CategoricalBinning", "MISSING_LABEL", "NumericBinning", "binning_from_dict"]
 
@@ -62,6 +65,22 @@ def _category_label(group: Sequence[str]) -> str:
 # --------------------------------------------------------------------------------------
 # Validation of the persisted fields
 # --------------------------------------------------------------------------------------
+# numpy is imported only by the vectorised transforms (and fitting): building a binning from
+# its document and the per-value lookups of scoring never need it. No numpy scalar exists
+# before numpy is imported, so the converters look for numpy's scalar types only when it is.
+def _numpy_integer() -> tuple[type[Any], ...]:
+    """``(numpy.integer,)`` once numpy is imported, else ``()`` (an ``isinstance`` that is
+    always false)."""
+    np_ = sys.modules.get("numpy")
+    return () if np_ is None else (np_.integer,)
+
+
+def _numpy_number() -> tuple[type[Any], ...]:
+    """``(numpy.integer, numpy.floating)`` once numpy is imported, else ``()``."""
+    np_ = sys.modules.get("numpy")
+    return () if np_ is None else (np_.integer, np_.floating)
+
+
 def _to_tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
@@ -69,7 +88,8 @@ def _to_tuple(value: Any) -> Any:
 def _to_int_tuple(value: Any) -> Any:
     if not isinstance(value, (list, tuple)):
         return value
-    return tuple(int(v) if isinstance(v, np.integer) else v for v in value)
+    np_int = _numpy_integer()
+    return tuple(int(v) if isinstance(v, np_int) else v for v in value)
 
 
 def _to_float_tuple(value: Any) -> Any:
@@ -81,7 +101,7 @@ def _to_float_tuple(value: Any) -> Any:
 def _to_float(value: Any) -> Any:
     if isinstance(value, bool):
         return value
-    if isinstance(value, (int, np.integer, np.floating)):
+    if isinstance(value, int) or isinstance(value, _numpy_number()):
         try:
             return float(value)
         except OverflowError:  # an int beyond the float range: refused as not finite
@@ -90,7 +110,7 @@ def _to_float(value: Any) -> Any:
 
 
 def _to_int(value: Any) -> Any:
-    return int(value) if isinstance(value, np.integer) else value
+    return int(value) if isinstance(value, _numpy_integer()) else value
 
 
 def _to_groups(value: Any) -> Any:
@@ -315,8 +335,9 @@ class NumericBinning:
     shape: str | None = None
     smoothing: float = attrs.field(default=SMOOTHING, converter=_to_float)
     _missing: int = attrs.field(init=False, eq=False, repr=False)
-    _cuts_arr: np.ndarray = attrs.field(init=False, eq=False, repr=False)
-    _woe_arr: np.ndarray = attrs.field(init=False, eq=False, repr=False)
+    # float64 copies of ``cuts`` and ``woe`` (read-only), made by the first vectorised call
+    _cuts_arr: np.ndarray | None = attrs.field(init=False, default=None, eq=False, repr=False)
+    _woe_arr: np.ndarray | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     _FIELDS = ("cuts", "counts", "bad_counts", "woe", "iv", "direction")
     _OPTIONAL = ("shape", "smoothing")
@@ -329,13 +350,16 @@ class NumericBinning:
         )
         if problems:
             raise InvalidInputError(problems, what="numeric binning")
-        cuts_arr = np.asarray(self.cuts, dtype=np.float64)
-        woe_arr = np.asarray(self.woe, dtype=np.float64)
-        cuts_arr.flags.writeable = False
-        woe_arr.flags.writeable = False
         object.__setattr__(self, "_missing", len(self.counts) - 1)
-        object.__setattr__(self, "_cuts_arr", cuts_arr)
-        object.__setattr__(self, "_woe_arr", woe_arr)
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """``cuts`` and ``woe`` as read-only float64 arrays, made on first use."""
+        cuts, woe = self._cuts_arr, self._woe_arr
+        if cuts is None or woe is None:
+            cuts, woe = _frozen_floats(self.cuts), _frozen_floats(self.woe)
+            object.__setattr__(self, "_cuts_arr", cuts)
+            object.__setattr__(self, "_woe_arr", woe)
+        return cuts, woe
 
     @property
     def n_bins(self) -> int:
@@ -376,8 +400,10 @@ class NumericBinning:
         Raises:
             InvalidInputError: When ``x`` is not numeric.
         """
+        import numpy as np
+
         arr = _as_float_array(x)
-        idx = np.searchsorted(self._cuts_arr, arr, side="right")
+        idx = np.searchsorted(self._arrays()[0], arr, side="right")
         out: np.ndarray = np.where(np.isnan(arr), self._missing, idx).astype(np.intp)
         return out
 
@@ -393,7 +419,7 @@ class NumericBinning:
         Raises:
             InvalidInputError: When ``x`` is not numeric.
         """
-        woe: np.ndarray = self._woe_arr[self.transform_index(x)]
+        woe: np.ndarray = self._arrays()[1][self.transform_index(x)]
         return woe
 
     def bin_index_one(self, value: Any) -> int:
@@ -491,7 +517,8 @@ class CategoricalBinning:
     smoothing: float = attrs.field(default=SMOOTHING, converter=_to_float)
     _missing: int = attrs.field(init=False, eq=False, repr=False)
     _lookup: dict[str, int] = attrs.field(init=False, eq=False, repr=False)
-    _woe_arr: np.ndarray = attrs.field(init=False, eq=False, repr=False)
+    # a float64 copy of ``woe`` (read-only), made by the first vectorised call
+    _woe_arr: np.ndarray | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     _FIELDS = ("groups", "counts", "bad_counts", "woe", "iv", "unseen_index")
     _OPTIONAL = ("smoothing",)
@@ -503,11 +530,8 @@ class CategoricalBinning:
         if problems:
             raise InvalidInputError(problems, what="categorical binning")
         lookup = {c: i for i, g in enumerate(self.groups) for c in g}
-        woe_arr = np.asarray(self.woe, dtype=np.float64)
-        woe_arr.flags.writeable = False
         object.__setattr__(self, "_missing", len(self.counts) - 1)
         object.__setattr__(self, "_lookup", lookup)
-        object.__setattr__(self, "_woe_arr", woe_arr)
 
     @property
     def n_bins(self) -> int:
@@ -556,6 +580,8 @@ class CategoricalBinning:
         """
         if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
             raise InvalidInputError([("x", "must be a sequence of categories, not one value")])
+        import numpy as np
+
         if isinstance(x, np.ndarray) and x.dtype == object and x.ndim == 1 and x.size > 64:
             fast = self._transform_distinct(x)
             if fast is not None:
@@ -583,6 +609,8 @@ class CategoricalBinning:
             v is None or (type(v) is float and v != v) for v in set(x[na].tolist())
         ):
             return None
+        import numpy as np
+
         lookup = self._lookup
         unseen = self.unseen_index
         table = np.array([lookup.get(u, unseen) for u in labels] + [self._missing], dtype=np.intp)
@@ -592,6 +620,8 @@ class CategoricalBinning:
     def index_of_codes(self, codes: np.ndarray, keys: Sequence[Any]) -> np.ndarray:
         """:meth:`transform_index` of a column given coded (``keys[codes[i]]`` is row ``i``'s
         value: a ``str``, or ``None`` for missing), looked up once per key."""
+        import numpy as np
+
         lookup, unseen, missing = self._lookup, self.unseen_index, self._missing
         table = np.array(
             [lookup.get(k, unseen) if isinstance(k, str) else missing for k in keys] + [missing],
@@ -612,7 +642,11 @@ class CategoricalBinning:
         Raises:
             InvalidInputError: When ``x`` is a single string or not iterable.
         """
-        woe: np.ndarray = self._woe_arr[self.transform_index(x)]
+        table = self._woe_arr
+        if table is None:
+            table = _frozen_floats(self.woe)
+            object.__setattr__(self, "_woe_arr", table)
+        woe: np.ndarray = table[self.transform_index(x)]
         return woe
 
     def to_dict(self) -> dict[str, Any]:
@@ -683,8 +717,19 @@ def binning_from_dict(d: Mapping[str, Any]) -> NumericBinning | CategoricalBinni
 # --------------------------------------------------------------------------------------
 # Input arrays
 # --------------------------------------------------------------------------------------
+def _frozen_floats(values: Sequence[float]) -> np.ndarray:
+    """``values`` as a read-only float64 array."""
+    import numpy as np
+
+    arr = np.asarray(values, dtype=np.float64)
+    arr.flags.writeable = False
+    return arr
+
+
 def _as_float_array(x: Any) -> np.ndarray:
     """``x`` as a float64 array (None -> NaN); InvalidInputError("x") if it is not numeric."""
+    import numpy as np
+
     try:
         arr = np.asarray(x)
     except Exception as exc:

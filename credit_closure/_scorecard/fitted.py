@@ -24,7 +24,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from credit_closure._scorecard.binning import CategoricalBinning, NumericBinning
+from credit_closure._scorecard.binning_model import CategoricalBinning, NumericBinning
 from credit_closure._scoring.features import FEATURE_INDEX
 from credit_closure._scoring.protocol import Factor
 from credit_closure._scoring.reasons import ReasonText

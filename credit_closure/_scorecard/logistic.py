@@ -27,6 +27,9 @@ Method (see ``docs/logistic-scorecard.md``):
 
 Scoring is pure Python (no numpy call): features are extracted once, each input finds its
 bin with ``bin_index_one`` and the points and log-odds terms are looked up and summed.
+Loading, scoring and saving import no numpy at all (the fit pipeline, which does, is
+imported by :meth:`LogisticScorer.fit` and :meth:`LogisticScorer.fit_tables` when they run;
+``tests/test_scorecard_imports.py``).
 
 Where the code lives: this module holds :class:`LogisticScorer` (parameters, fitting and
 loading entry points, state, scoring) and the built-in ``"logistic"`` scorer
@@ -82,7 +85,6 @@ from credit_closure._scorecard.fitted import (
 )
 from credit_closure._scorecard.fitted import _category as _category
 from credit_closure._scorecard.fitted import _sigmoid as _sigmoid
-from credit_closure._scorecard.fitting import check_request, fit_scorecard, reason_text_warnings
 from credit_closure._scorecard.parameters import (
     _PARAM_NAMES,
     attribute_reason_code,
@@ -378,6 +380,8 @@ class LogisticScorer:
                 ``reason_texts``, and once per attribute code there that names no
                 attribute of the training data.
         """
+        from credit_closure._scorecard.fitting import check_request  # numpy: fitting only
+
         return self._fit_checked(
             lambda: check_request(
                 self._fit_params(),
@@ -477,6 +481,9 @@ class LogisticScorer:
         for bad data): per-bin reason texts are checked with it (every problem at once) and
         attached to the learned bins, and the reason-text warnings point at the caller of
         :meth:`fit` or :meth:`fit_tables`."""
+        # the fit pipeline imports numpy: imported here, so loading and scoring never do
+        from credit_closure._scorecard.fitting import fit_scorecard, reason_text_warnings
+
         bins, bin_problems = check_bin_texts(self._texts_param, "reason_texts")
         try:
             request = check()

@@ -17,8 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from credit_closure._scorecard._validation import Problem, finite, is_int, is_number, type_name
-from credit_closure._scorecard.binning import MAX_PREBINS, MAX_SMOOTHING
-from credit_closure._scorecard.woe import _check_smoothing
+from credit_closure._scorecard.woe import MAX_PREBINS, MAX_SMOOTHING, _check_smoothing
 from credit_closure._scoring.features import CLOSURE_ACT_FEATURES as _FEATURE_SPECS_CLOSURE_ACTS
 from credit_closure._scoring.reasons import ReasonText
 from credit_closure.exceptions import InvalidInputError

@@ -17,11 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from numbers import Real
-from typing import Any, NamedTuple
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from credit_closure._scorecard._validation import Problem, type_name
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: The default additive smoothing ``a`` of the WOE (see the module docstring of
 #: :mod:`credit_closure._scorecard.binning`); a binning may be fitted with another multiple
@@ -32,6 +33,10 @@ SMOOTHING = 0.5
 #: the exact monotonicity tests stay within int64 up to about 3 billion rows either way
 #: (the doubled odds multiply two disjoint row counts, and ``2a`` adds at most 32 to each).
 MAX_SMOOTHING = 16.0
+
+#: Largest ``prebins`` accepted (the merge stage is quadratic in the number of pre-bins).
+#: Here, with the other parameter bounds, so that checking parameters imports no numpy.
+MAX_PREBINS = 1000
 
 _DIRECTIONS = ("increasing", "decreasing")
 _UNIMODAL = ("peak", "valley")
@@ -47,7 +52,7 @@ class WoeIv(NamedTuple):
 
 def _check_smoothing(problems: list[Problem], name: str, value: Any) -> None:
     """Record a problem unless ``value`` is a multiple of 0.5 in [0.5, MAX_SMOOTHING]."""
-    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
+    if isinstance(value, bool) or not isinstance(value, Real):  # numpy's numbers are Real
         problems.append((name, f"must be a number (got {type_name(value)})"))
         return
     try:
@@ -94,6 +99,8 @@ def _woe_iv(counts: Sequence[int], bads: Sequence[int], a: float = SMOOTHING) ->
 
 def _terms_vec(b: np.ndarray, c: np.ndarray, den_b: float, den_g: float, a: float) -> np.ndarray:
     """Vectorised IV terms for bins with ``b`` bads out of ``c`` rows (all ``c`` > 0)."""
+    import numpy as np  # fitting only: scoring with a fitted binning imports no numpy
+
     num = (b + a) * den_g
     den = (c - b + a) * den_b
     terms: np.ndarray = (num - den) / (den_b * den_g) * np.log(num / den)
@@ -102,6 +109,8 @@ def _terms_vec(b: np.ndarray, c: np.ndarray, den_b: float, den_g: float, a: floa
 
 def _iv_terms(c: np.ndarray, b: np.ndarray, den_b: float, den_g: float, a: float) -> np.ndarray:
     """IV terms of bins with ``c`` rows and ``b`` bads; ``-inf`` where ``c <= 0``."""
+    import numpy as np  # fitting only
+
     with np.errstate(divide="ignore", invalid="ignore"):
         num = (b + a) * den_g
         den = (c - b + a) * den_b
