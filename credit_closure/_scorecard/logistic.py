@@ -330,7 +330,8 @@ class LogisticScorer:
     @property
     def version(self) -> str:
         """``"logistic-"`` + the first 12 hex digits of the artifact's sha256."""
-        self._check_fitted()
+        if not self._fitted:
+            self._check_fitted()  # raises
         return "logistic-" + self.sha256_[:12]
 
     def _check_fitted(self) -> None:
@@ -710,7 +711,8 @@ class LogisticScorer:
         path, on a profile it has checked): one walk over the inputs sums both log-odds, the
         counterfactual reusing the attributes' bins (its attributes are the profile's) and
         each feature's bin where its value did not change."""
-        self._check_fitted()
+        if not self._fitted:
+            self._check_fitted()  # raises
         if self._needs_features:
             feats, cf = extract_with_counterfactual(profile, as_of, start, reads=self._reads)
         else:

@@ -408,9 +408,8 @@ class _ResolvedScorer:
         scorer (:attr:`fused`), which shares the work of the two."""
         start = _window_start(as_of, CLOSURE_IMPACT_MONTHS)
         try:
-            return cast(
-                "tuple[ScoreResult, float | None]", self.fused(self.scorer, profile, as_of, start)
-            )
+            pair: tuple[ScoreResult, float | None] = self.fused(self.scorer, profile, as_of, start)
+            return pair
         except InvalidInputError:
             raise
         except Exception as exc:
@@ -445,9 +444,9 @@ class _ResolvedScorer:
             raise self._error(what, exc) from exc
 
     def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
-        result = self._call(self.scorer.score, profile, as_of)
+        result: ScoreResult = self._call(self.scorer.score, profile, as_of)
         if self.trusted:
-            return cast(ScoreResult, result)
+            return result
         return self.checked(result)
 
     def checked(self, result: Any, method: str = "score()") -> ScoreResult:
@@ -622,7 +621,7 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
     out = []
     cache = _REASON_CACHE
     # a scorecard with per-bin reason texts (credit_closure._scorecard.bin_texts.BinnedTexts)
-    by_bin = getattr(texts, "by_bin", None)
+    by_bin = None if texts is None or type(texts) is dict else getattr(texts, "by_bin", None)
     for pts, code in order[:MAX_REASONS]:
         text: Any = bin_reason_text(result.factors, code, by_bin) if by_bin else None
         if text is None:
@@ -686,7 +685,8 @@ def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> Cred
     late = subject.dated_after(as_of)
     if late:
         raise InvalidInputError(late, what="profile")
-    return cast(CreditProfile, subject)
+    checked: CreditProfile = subject
+    return checked
 
 
 def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date) -> Assessment:
