@@ -272,6 +272,7 @@ class LogisticScorer:
         binning: str = "greedy",
         prebins: int = 30,
         woe_smoothing: float = 1.0,
+        numeric_trend: str = "off",
     ) -> None:
         self.max_bins = max_bins
         self.min_bin_share = min_bin_share
@@ -287,6 +288,7 @@ class LogisticScorer:
         self.binning = binning
         self.prebins = prebins
         self.woe_smoothing = woe_smoothing
+        self.numeric_trend = numeric_trend
         self._scale_param = scale
         self._texts_param = reason_texts
         self._fitted = False
