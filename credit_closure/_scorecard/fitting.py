@@ -640,8 +640,9 @@ def choose_c(params: Mapping[str, Any], columns: Columns, y: np.ndarray) -> Chos
     cv_auc = means if auto_c else {}
     if not auto_trend:
         return ChosenC(best, cv_auc)
-    with_trend = [_trend_auc(params, d, y, best) if d else None for d in designs]
-    with_trend = [a if a is not None else w for a, w in zip(with_trend, aucs[best])]
+    # a fold without a trend input scores the WOE-only model
+    tried = [_trend_auc(params, d, y, best) if d else None for d in designs]
+    with_trend = [w if a is None else a for a, w in zip(tried, aucs[best])]
     trend_auc = (means[best], float(np.mean(with_trend)))
     return ChosenC(best, cv_auc, trend_auc[1] - trend_auc[0] > TREND_MARGIN, trend_auc)
 
