@@ -99,9 +99,11 @@ def plain_auc(contender: Any, train: np.ndarray, test: np.ndarray) -> float:
     return float(roc_auc_score(contender.data.y[test], contender.risk(fitted, test)["model"]))
 
 
-def inner_cv(dataset: str, variants: dict[str, Any], seeds: int = 5) -> dict[str, list[float]]:
-    """Mean inner-CV AUC per outer training fold of ``dataset``, per variant and for the
-    plain baseline."""
+def inner_cv(
+    dataset: str, variants: dict[str, Any], seeds: int = 5, fit_auc: Any = auc_of
+) -> dict[str, list[float]]:
+    """Mean inner-CV AUC per outer training fold of ``dataset``, per variant (``fit_auc``:
+    ``_cv.auc_of`` or a function of the same signature) and for the plain baseline."""
     import bench_german as G
     from public_credit_data import loaders
 
@@ -113,7 +115,7 @@ def inner_cv(dataset: str, variants: dict[str, Any], seeds: int = 5) -> dict[str
         skf = StratifiedKFold(3, shuffle=True, random_state=1000 + seed)
         inner = list(skf.split(np.zeros((len(train), 1)), data.y[train]))
         for name, v in variants.items():
-            aucs = [auc_of(v, profiles, data.y, train[a], train[b], G.AS_OF) for a, b in inner]
+            aucs = [fit_auc(v, profiles, data.y, train[a], train[b], G.AS_OF) for a, b in inner]
             res[name].append(float(np.mean(aucs)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -96,8 +96,10 @@ _TRAINING_KEYS = {
     "selection",
 }
 #: Optional ``training`` fields: ``C`` (the value ``C="auto"`` chose, and the CV AUC of each
-#: value tried), written only by a fit with ``C="auto"``.
-_TRAINING_OPTIONAL = {"C"}
+#: value tried), written only by a fit with ``C="auto"``; ``numeric_trend`` (whether the
+#: numeric attributes got trend terms, and the CV AUC without and with them), written only
+#: by a fit with ``numeric_trend="auto"`` that ran that CV.
+_TRAINING_OPTIONAL = {"C", "numeric_trend"}
 _INPUT_KEYS = {"name", "kind", "binning", "points", "coefficient", "reason_code", "max_points"}
 #: Fields an input may have from this format version on.
 _INPUT_KEYS_SINCE = {"bin_texts": 2}
@@ -459,6 +461,16 @@ def _check_training(t: Mapping[str, Any]) -> list[Problem]:
         out.append(("training.C", "must be an object with chosen (a number) and cv_auc"))
     elif not isinstance(c["cv_auc"], dict):
         out.append(("training.C.cv_auc", "must be an object"))
+    tr = t.get("numeric_trend", {"chosen": False, "cv_auc": {}})
+    if not (
+        isinstance(tr, dict)
+        and set(tr) == {"chosen", "cv_auc"}
+        and isinstance(tr["chosen"], bool)
+        and isinstance(tr["cv_auc"], dict)
+    ):
+        out.append(
+            ("training.numeric_trend", "must be an object with chosen (true/false) and cv_auc")
+        )
     return out
 
 

@@ -50,6 +50,13 @@ from credit_closure._scorecard.parameters import (
     _monotonic_for,
     attribute_reason_code,
 )
+from credit_closure._scorecard.trend import (
+    TREND_MARGIN,
+    combined_binning,
+    fine_trends,
+    regress_with_trends,
+    trend_column,
+)
 from credit_closure._scoring.features import FEATURE_INDEX, FEATURE_NAMES, FEATURES, extract
 from credit_closure._scoring.reasons import FEATURE_REASON, ReasonText
 from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
@@ -470,6 +477,38 @@ def regress(
     return Regression(selected, coefs, intercept, status)
 
 
+def regress_trends(
+    passing: Sequence[Candidate],
+    columns: Columns,
+    y: np.ndarray,
+    C: float,
+    params: Mapping[str, Any],
+) -> Regression:
+    """:func:`regress` with a trend term for each numeric attribute (:mod:`.trend`); each
+    such input kept is returned with its binning on its fine bins, valued so that
+    ``coefficient * woe`` is its whole log-odds term."""
+    trends = fine_trends(passing, columns, y, params)
+    if not trends:
+        return regress(passing, columns, y, C)
+    got = regress_with_trends(
+        passing, trends, [_woe_of(c, columns) for c in passing], columns, y, C
+    )
+    status: dict[InputKey, str] = {
+        (c.kind, c.name): "dropped_non_positive_coefficient" for c in got.dropped
+    }
+    if not got.selected:
+        return Regression([], [], math.log(int(y.sum()) / (len(y) - int(y.sum()))), status)
+    selected = []
+    for c, coef in zip(got.selected, got.coefficients):
+        key = (c.kind, c.name)
+        if key in got.trend_coefficients:
+            ratio = got.trend_coefficients[key] / coef
+            c = Candidate(c.kind, c.name, combined_binning(c, trends[key], ratio))
+        selected.append(c)
+        status[key] = "selected"
+    return Regression(selected, got.coefficients, got.intercept, status)
+
+
 #: The values ``C="auto"`` chooses from, in the order a tie is broken (the first wins):
 #: the fixed default before ``"auto"`` first, then stronger and weaker penalties.
 C_GRID = (0.3, 0.1, 1.0, 0.03, 0.01)
@@ -488,10 +527,14 @@ C_MARGIN = 0.015
 
 class ChosenC(NamedTuple):
     """The ``C`` of the regression, and the mean inner-CV AUC of each value tried (empty
-    when ``C`` was given, or when there were too few rows to choose)."""
+    when ``C`` was given, or when there were too few rows to choose); whether the numeric
+    attributes get trend terms, and the mean CV AUC without and with them (``None`` when
+    not chosen by CV)."""
 
     C: float
     cv_auc: dict[float, float]
+    trend: bool = False
+    trend_auc: tuple[float, float] | None = None
 
 
 def _stratified_folds(y: np.ndarray, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -532,45 +575,94 @@ def _subset(columns: Columns, rows: np.ndarray) -> Columns:
     return Columns(columns.features[rows], attrs, coded)
 
 
+class _FoldDesign(NamedTuple):
+    """One fold of :func:`choose_c`: its rows, the inputs kept on its training rows and
+    their WOE columns (training rows, held-out rows)."""
+
+    train: np.ndarray
+    test: np.ndarray
+    inner: Columns
+    held: Columns
+    kept: list[Candidate]
+    X: np.ndarray
+    X_held: np.ndarray
+
+
 def choose_c(params: Mapping[str, Any], columns: Columns, y: np.ndarray) -> ChosenC:
     """``params["C"]``, or with ``"auto"`` the value of :data:`C_GRID` with the largest mean
     AUC in a stratified :data:`C_FOLDS`-fold cross-validation of the whole fit (binning,
     selection and regression refitted on each fold's training rows, so the WOE never sees
     the rows it is scored on), when it beats ``C_GRID[0]`` by :data:`C_MARGIN` or more;
-    ``C_GRID[0]`` otherwise."""
+    ``C_GRID[0]`` otherwise. With ``numeric_trend="auto"``, the same folds decide whether
+    the numeric attributes get trend terms (:mod:`.trend`) at the ``C`` chosen."""
     from credit_closure import metrics as _metrics
 
-    if params["C"] != "auto":
-        return ChosenC(float(params["C"]), {})
+    auto_c = params["C"] == "auto"
+    fixed = C_FALLBACK if auto_c else float(params["C"])
+    auto_trend = params.get("numeric_trend", "off") == "auto" and any(
+        not col.categorical for col in columns.attributes.values()
+    )
+    if not auto_c and not auto_trend:
+        return ChosenC(fixed, {})
     n_bad = int(y.sum())
     if min(n_bad, y.size - n_bad) < 2 * C_FOLDS:
-        return ChosenC(C_FALLBACK, {})
-    aucs: dict[float, list[float]] = {c: [] for c in C_GRID}
+        return ChosenC(fixed, {})
+    grid = C_GRID if auto_c else (fixed,)
+    aucs: dict[float, list[float]] = {c: [] for c in grid}
+    designs: list[_FoldDesign | None] = []
     for train, test in _stratified_folds(y, C_FOLDS):
         inner, held = _subset(columns, train), _subset(columns, test)
         binned = bin_candidates(params, inner, y[train])
         kept = select_by_iv(binned.candidates, params["min_iv"], params["max_inputs"]).kept
         if not kept:
-            for c_value in C_GRID:
+            for c_value in grid:
                 aucs[c_value].append(0.5)
+            designs.append(None)
             continue
-        X = with_intercept(np.column_stack([_woe_of(c, inner) for c in kept]))
-        X_held = with_intercept(np.column_stack([_woe_of(c, held) for c in kept]))
+        X = np.column_stack([_woe_of(c, inner) for c in kept])
+        X_held = np.column_stack([_woe_of(c, held) for c in kept])
+        designs.append(_FoldDesign(train, test, inner, held, kept, X, X_held))
         # One regression per value, every kept input in it (the drop of non-positive
         # coefficients is left to the final fit), warm-started from the next smaller C.
         start: np.ndarray | None = None
-        for c_value in C_GRID_ASCENDING:
-            fit = fit_logistic(X, y[train], c_value, start, CV_TOL)
+        Xa, Xh = with_intercept(X), with_intercept(X_held)
+        for c_value in sorted(grid):
+            fit = fit_logistic(Xa, y[train], c_value, start, CV_TOL)
             start = np.append(fit.coef, fit.intercept)
-            aucs[c_value].append(float(_metrics.roc_auc(y[test], X_held @ start)))
+            aucs[c_value].append(float(_metrics.roc_auc(y[test], Xh @ start)))
     means = {c: float(np.mean(v)) for c, v in aucs.items()}
-    best = C_GRID[0]
-    for c_value in C_GRID[1:]:
+    best = grid[0]
+    for c_value in grid[1:]:
         if means[c_value] > means[best]:
             best = c_value
-    if means[best] - means[C_GRID[0]] < C_MARGIN:
-        best = C_GRID[0]
-    return ChosenC(best, means)
+    if means[best] - means[grid[0]] < C_MARGIN:
+        best = grid[0]
+    cv_auc = means if auto_c else {}
+    if not auto_trend:
+        return ChosenC(best, cv_auc)
+    # a fold without a trend input scores the WOE-only model
+    tried = [_trend_auc(params, d, y, best) if d else None for d in designs]
+    with_trend = [w if a is None else a for a, w in zip(tried, aucs[best])]
+    trend_auc = (means[best], float(np.mean(with_trend)))
+    return ChosenC(best, cv_auc, trend_auc[1] - trend_auc[0] > TREND_MARGIN, trend_auc)
+
+
+def _trend_auc(params: Mapping[str, Any], d: _FoldDesign, y: np.ndarray, C: float) -> float | None:
+    """The held-out AUC of one fold of :func:`choose_c` with the numeric attributes' trend
+    terms added to its WOE columns (no input dropped, as for the choice of ``C``); ``None``
+    when no input of the fold has a trend (the model is then the WOE-only one)."""
+    from credit_closure import metrics as _metrics
+
+    trends = fine_trends(d.kept, d.inner, y[d.train], params)
+    if not trends:
+        return None
+    with_ = [c for c in d.kept if (c.kind, c.name) in trends]
+    X = np.column_stack([d.X, *(trend_column(trends[(c.kind, c.name)], c, d.inner) for c in with_)])
+    X_held = np.column_stack(
+        [d.X_held, *(trend_column(trends[(c.kind, c.name)], c, d.held) for c in with_)]
+    )
+    fit = fit_logistic(with_intercept(X), y[d.train], C, None, CV_TOL)
+    return float(_metrics.roc_auc(y[d.test], X_held @ fit.coef + fit.intercept))
 
 
 def scorecard_inputs(regression: Regression, factor: float) -> list[ScorecardInput]:
@@ -737,6 +829,12 @@ def _method_text(params: Mapping[str, Any]) -> str:
             if params["C"] == "auto"
             else "), "
         )
+        + (
+            "numeric attributes given a trend term (the median value of each of their "
+            "pre-bins, standardised) when that CV prefers it, "
+            if params.get("numeric_trend", "off") == "auto"
+            else ""
+        )
         + "points per bin on the shared scale"
     )
 
@@ -785,6 +883,16 @@ def training_metadata(
             if chosen is not None and request.params["C"] == "auto"
             else {}
         ),
+        **(
+            {
+                "numeric_trend": {
+                    "chosen": chosen.trend,
+                    "cv_auc": {"without": chosen.trend_auc[0], "with": chosen.trend_auc[1]},
+                }
+            }
+            if chosen is not None and chosen.trend_auc is not None
+            else {}
+        ),
     }
 
 
@@ -829,7 +937,10 @@ def _fit_scorecard(request: FitRequest) -> FittedState:
     binned = bin_candidates(params, columns, y)
     selection = select_by_iv(binned.candidates, params["min_iv"], params["max_inputs"])
     chosen = choose_c(params, columns, y)
-    regression = regress(selection.kept, columns, y, chosen.C)
+    if chosen.trend:
+        regression = regress_trends(selection.kept, columns, y, chosen.C, params)
+    else:
+        regression = regress(selection.kept, columns, y, chosen.C)
     status = {**binned.status, **selection.status, **regression.status}
     if not regression.selected:
         raise InvalidInputError(no_input_problems(request, status), what="training data")

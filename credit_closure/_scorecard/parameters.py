@@ -25,6 +25,7 @@ from credit_closure.exceptions import InvalidInputError
 __all__ = [
     "BINNINGS",
     "CLOSURE_ACT_FEATURES",
+    "NUMERIC_TRENDS",
     "REASON_METHODS",
     "SHAPES",
     "attribute_reason_code",
@@ -38,6 +39,9 @@ REASON_METHODS = ("points_below_max", "below_cutoff_average")
 SHAPES = ("auto", "monotonic")
 #: ``binning`` choices: the exact largest-IV grouping of the pre-bins, or the greedy merges.
 BINNINGS = ("optimal", "greedy")
+#: ``numeric_trend`` choices: a trend term for each numeric lender attribute when the fit's
+#: cross-validation prefers it (:mod:`credit_closure._scorecard.trend`), or never.
+NUMERIC_TRENDS = ("auto", "off")
 #: The ``fit_numeric`` shape of a feature's domain direction.
 _DIRECTION = {"up": "increasing", "down": "decreasing", "?": "auto"}
 
@@ -56,9 +60,16 @@ _PARAM_NAMES = (
     "binning",
     "prebins",
     "woe_smoothing",
+    "numeric_trend",
 )
 #: Parameters an artifact may lack (it predates them), with the value it was fitted with.
-_PARAM_BEFORE = {"shapes": "monotonic", "binning": "greedy", "prebins": 20, "woe_smoothing": 0.5}
+_PARAM_BEFORE = {
+    "shapes": "monotonic",
+    "binning": "greedy",
+    "prebins": 20,
+    "woe_smoothing": 0.5,
+    "numeric_trend": "off",
+}
 
 #: Features that only count or date closures themselves. Left out by default so that a
 #: voluntary, paid-off closure in good standing is never a reason by itself (a scored input
@@ -155,6 +166,9 @@ def _check_binning_params(p: Mapping[str, Any], prefix: str) -> list[Problem]:
     v = p.get("prebins", 20)
     if not is_int(v) or not 1 <= v <= MAX_PREBINS:
         out.append((prefix + "prebins", f"must be an integer between 1 and {MAX_PREBINS}"))
+    v = p.get("numeric_trend", "off")
+    if v not in NUMERIC_TRENDS:
+        out.append((prefix + "numeric_trend", f"must be one of {', '.join(NUMERIC_TRENDS)}"))
     v = p.get("woe_smoothing", 0.5)
     if is_number(v):
         _check_smoothing(out, prefix + "woe_smoothing", v)
