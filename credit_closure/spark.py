@@ -71,9 +71,9 @@ def _split(data: Any, present: list[str], columns: dict[str, list[str]]) -> dict
 
     tables = {}
     tag = data.column(_TAG)
-    for name in present:
+    for i, name in enumerate(present):
         prefix = _PREFIX[name]
-        rows = data.filter(pc.equal(tag, name))
+        rows = data.filter(pc.equal(tag, i))
         cols = {"subject_id": rows.column("subject_id")}
         for c in columns[name]:
             cols[c] = rows.column(prefix + c)
@@ -229,12 +229,12 @@ def score_spark(
             scorer = resolve(scorer)[0]  # an in-process registration does not exist on executors
     sid_type = frames["accounts"].schema["subject_id"].dataType.simpleString()
     tagged = []
-    for name, t in frames.items():
+    for i, (name, t) in enumerate(frames.items()):  # the tag: the table's place in `present`
         prefix = _PREFIX[name]
         tagged.append(
             t.select(
                 F.col("subject_id").cast(sid_type).alias("subject_id"),
-                F.lit(name).alias(_TAG),
+                F.lit(i).cast("byte").alias(_TAG),
                 *[F.col(f"`{c}`").alias(prefix + c) for c in columns[name]],
             )
         )
