@@ -142,3 +142,23 @@ class TestSparkPartitionedInput:
         with pytest.raises(Exception, match="Spark partition") as info:
             out.collect()
         assert "accounts.status" in str(info.value)
+
+
+def test_columns_share_slots_by_type(spark, tables):
+    """The stacked frame carries the k-th column of each Spark type of every table in one
+    slot: as many slots as the most columns of a type in any one table."""
+    from credit_closure.spark import _slots
+
+    frames = {k: _spark_frame(spark, tables[k]) for k in ("accounts", "closures", "inquiries")}
+    slots = _slots(frames)
+    for name, t in frames.items():
+        assert [c for c, _ in slots[name]] == [c for c in t.columns if c != "subject_id"]
+        assert len({s for _, s in slots[name]}) == len(slots[name])
+    kinds: dict[str, int] = {}
+    for t in frames.values():
+        count: dict[str, int] = {}
+        for f in t.schema.fields[1:]:
+            count[f.dataType.simpleString()] = count.get(f.dataType.simpleString(), 0) + 1
+        for k, n in count.items():
+            kinds[k] = max(kinds.get(k, 0), n)
+    assert len({s for pairs in slots.values() for _, s in pairs}) == sum(kinds.values())
