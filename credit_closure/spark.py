@@ -181,7 +181,8 @@ def score_spark(
         scorer: A registered scorer name or a picklable scorer object.
         as_of: The assessment date, one for all subjects (required).
         num_partitions: Partitions of the repartition on ``subject_id`` (default: Spark's
-            ``spark.sql.shuffle.partitions``).
+            ``spark.sql.shuffle.partitions``). Tables already ``repartition(n,
+            "subject_id")``-ed with this same ``n`` are not shuffled again on Spark >= 4.1.
         activity, overdue_amounts, special_transactions, limit_history, guarantees,
             public_records: The activity records and the contract v2 tables of
             :func:`~credit_closure.columnar.score_columnar`, each a Spark DataFrame or ``None``.
