@@ -4,8 +4,10 @@
 Install with ``pip install "credit-closure[spark]"`` (Spark itself needs Java). PySpark is
 imported when the function runs, never when this module is imported.
 
-How it is partitioned: the tables are stacked into one frame (each table's columns prefixed,
-plus a table tag), ``repartition(n, "subject_id")`` puts every row of a subject into one
+How it is partitioned: the tables are stacked into one frame (a table tag, and each table's
+columns in shared slots by Spark type: the first string column of every table in one slot,
+and so on, so the stacked rows are about as wide as the widest table rather than all tables
+together), ``repartition(n, "subject_id")`` puts every row of a subject into one
 partition, and ``mapInArrow`` hands each whole partition to ``score_columnar`` as Arrow
 tables, one per input table, cut from the stacked batches by their tag: no pandas frame and
 no Python object per value on the way (string ids and enums are coded by Arrow itself, see
@@ -24,19 +26,19 @@ from credit_closure.exceptions import InvalidInputError
 
 __all__ = ["output_schema", "score_spark"]
 
-_PREFIX = {
-    "accounts": "a__",
-    "closures": "c__",
-    "inquiries": "q__",
-    "attributes": "t__",
+_TABLES = (
+    "accounts",
+    "closures",
+    "inquiries",
+    "attributes",
     # activity records and the contract v2 tables (columnar.EXTRA_TABLES, in that order)
-    "activity": "e__",
-    "overdue_amounts": "o__",
-    "special_transactions": "s__",
-    "limit_history": "l__",
-    "guarantees": "g__",
-    "public_records": "r__",
-}
+    "activity",
+    "overdue_amounts",
+    "special_transactions",
+    "limit_history",
+    "guarantees",
+    "public_records",
+)
 _TAG = "__cc_table"
 
 
@@ -64,21 +66,41 @@ def output_schema(subject_type: str = "string") -> str:
     return ", ".join(parts)
 
 
-def _split(data: Any, present: list[str], columns: dict[str, list[str]]) -> dict[str, Any]:
+def _split(
+    data: Any, present: list[str], columns: dict[str, list[tuple[str, str]]]
+) -> dict[str, Any]:
     """The input tables of one partition (pyarrow tables), cut from the stacked rows."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     tables = {}
     tag = data.column(_TAG)
-    for name in present:
-        prefix = _PREFIX[name]
-        rows = data.filter(pc.equal(tag, name))
+    for i, name in enumerate(present):
+        rows = data.filter(pc.equal(tag, i))
         cols = {"subject_id": rows.column("subject_id")}
-        for c in columns[name]:
-            cols[c] = rows.column(prefix + c)
+        for c, slot in columns[name]:
+            cols[c] = rows.column(slot)
         tables[name] = pa.table(cols)
     return tables
+
+
+def _slots(frames: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """Each table's columns (but ``subject_id``) with the stacked frame's column that carries
+    them: the k-th column of a Spark type of every table shares one slot."""
+    slot_of: dict[tuple[str, int], str] = {}
+    out = {}
+    for name, t in frames.items():
+        seen: dict[str, int] = {}
+        pairs = []
+        for f in t.schema.fields:
+            if f.name == "subject_id":
+                continue
+            kind = f.dataType.simpleString()
+            seen[kind] = seen.get(kind, 0) + 1
+            key = (kind, seen[kind])
+            pairs.append((f.name, slot_of.setdefault(key, f"__cc_{len(slot_of)}")))
+        out[name] = pairs
+    return out
 
 
 def _where() -> str:
@@ -99,7 +121,11 @@ def _where() -> str:
 
 
 def _partition_scorer(
-    present: list[str], columns: dict[str, list[str]], scorer: Any, as_of: Any, schema: Any
+    present: list[str],
+    columns: dict[str, list[tuple[str, str]]],
+    scorer: Any,
+    as_of: Any,
+    schema: Any,
 ) -> Any:
     def score(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
@@ -155,7 +181,8 @@ def score_spark(
         scorer: A registered scorer name or a picklable scorer object.
         as_of: The assessment date, one for all subjects (required).
         num_partitions: Partitions of the repartition on ``subject_id`` (default: Spark's
-            ``spark.sql.shuffle.partitions``).
+            ``spark.sql.shuffle.partitions``). Tables already ``repartition(n,
+            "subject_id")``-ed with this same ``n`` are not shuffled again on Spark >= 4.1.
         activity, overdue_amounts, special_transactions, limit_history, guarantees,
             public_records: The activity records and the contract v2 tables of
             :func:`~credit_closure.columnar.score_columnar`, each a Spark DataFrame or ``None``.
@@ -179,7 +206,7 @@ def score_spark(
     day = _as_of(as_of)
     given = dict(
         zip(
-            _PREFIX,
+            _TABLES,
             (
                 accounts,
                 closures,
@@ -196,7 +223,6 @@ def score_spark(
     )
     problems = []
     frames: dict[str, Any] = {}
-    columns: dict[str, list[str]] = {}
     for name, t in given.items():
         if t is None:
             continue
@@ -211,7 +237,6 @@ def score_spark(
                 if c not in TABLE_COLUMNS[name]:
                     problems.append((f"{name}.{c}", "is not a column of the long format"))
         frames[name] = t
-        columns[name] = [c for c in t.columns if c != "subject_id"]
     if num_partitions is not None and (
         isinstance(num_partitions, bool)
         or not isinstance(num_partitions, int)
@@ -228,14 +253,14 @@ def score_spark(
         if scorer not in BUILTINS:
             scorer = resolve(scorer)[0]  # an in-process registration does not exist on executors
     sid_type = frames["accounts"].schema["subject_id"].dataType.simpleString()
+    columns = _slots(frames)
     tagged = []
-    for name, t in frames.items():
-        prefix = _PREFIX[name]
+    for i, (name, t) in enumerate(frames.items()):  # the tag: the table's place in `present`
         tagged.append(
             t.select(
                 F.col("subject_id").cast(sid_type).alias("subject_id"),
-                F.lit(name).alias(_TAG),
-                *[F.col(f"`{c}`").alias(prefix + c) for c in columns[name]],
+                F.lit(i).cast("byte").alias(_TAG),
+                *[F.col(f"`{c}`").alias(slot) for c, slot in columns[name]],
             )
         )
     stacked = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), tagged)
