@@ -26,19 +26,8 @@ from credit_closure.exceptions import InvalidInputError
 
 __all__ = ["output_schema", "score_spark"]
 
-_TABLES = (
-    "accounts",
-    "closures",
-    "inquiries",
-    "attributes",
-    # activity records and the contract v2 tables (columnar.EXTRA_TABLES, in that order)
-    "activity",
-    "overdue_amounts",
-    "special_transactions",
-    "limit_history",
-    "guarantees",
-    "public_records",
-)
+# the four tables of contract v1, then activity records and the contract v2 tables
+_TABLES = ("accounts", "closures", "inquiries", "attributes", *EXTRA_TABLES)
 _TAG = "__cc_table"
 
 

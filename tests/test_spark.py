@@ -41,6 +41,17 @@ def _spark_frame(spark, df):
     return spark.createDataFrame(out.astype(object).where(out.notna(), None))
 
 
+def _in_process(tables):
+    """The four tables scored in this process: what every Spark path must give."""
+    return score_columnar(
+        tables["accounts"],
+        tables["closures"],
+        tables["inquiries"],
+        tables["attributes"],
+        as_of=AS_OF,
+    )
+
+
 def _sorted(df):
     out = df.sort_values("subject_id").reset_index(drop=True)
     for c in out.columns:
@@ -53,13 +64,7 @@ class TestSpark:
     @pytest.mark.slow
     def test_identical_to_single_machine(self, spark, tables):
         """mapInPandas over subject partitions gives the single-machine rows exactly."""
-        ref = score_columnar(
-            tables["accounts"],
-            tables["closures"],
-            tables["inquiries"],
-            tables["attributes"],
-            as_of=AS_OF,
-        )
+        ref = _in_process(tables)
         frames = [
             _spark_frame(spark, tables[k])
             for k in ("accounts", "closures", "inquiries", "attributes")
@@ -110,13 +115,7 @@ class TestSparkPartitionedInput:
     def test_partitioned_input_same_rows_and_no_second_shuffle(self, spark, tables):
         """Tables already partitioned on subject_id into num_partitions: the same rows, and
         (Spark >= 4.1) no exchange above the caller's own ones."""
-        ref = score_columnar(
-            tables["accounts"],
-            tables["closures"],
-            tables["inquiries"],
-            tables["attributes"],
-            as_of=AS_OF,
-        )
+        ref = _in_process(tables)
         frames = self._frames(spark, tables, 3)
         out = score_spark(*frames, as_of=AS_OF, num_partitions=3)
         if _union_keeps_partitioning(spark):
