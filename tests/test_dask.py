@@ -114,6 +114,24 @@ class TestInProcessCluster:
             score_dask(frame, as_of=AS_OF, npartitions=2).compute()
         assert "(row 37)" in str(info.value), str(info.value)
 
+    def test_error_rows_of_every_table_match_in_process(self, tables, inproc_client):
+        """Bad rows of a second table, spread over input partitions of unequal lengths, are
+        named by the same input rows as score_columnar on the whole tables gives (one
+        partition after the shuffle, so that one error holds them all)."""
+        clo = tables["closures"].reset_index(drop=True).copy()
+        clo["initiator"] = clo["initiator"].astype(object)
+        bad = [3, len(clo) // 2, len(clo) - 2]
+        clo.loc[bad, "initiator"] = "nobody"
+        acc = tables["accounts"]
+        with pytest.raises(InvalidInputError) as ref:
+            score_columnar(acc, clo, as_of=AS_OF)
+        frames = [dd.from_pandas(acc, npartitions=2), dd.from_pandas(clo, npartitions=5)]
+        with pytest.raises(InvalidInputError) as info:
+            score_dask(*frames, as_of=AS_OF, npartitions=1).compute()
+        expected = [p for p in ref.value.problems if p[0].startswith("closures.")]
+        assert len(expected) == 1 and "(rows 3, " in expected[0][1]
+        assert expected == [p for p in info.value.problems if p[0].startswith("closures.")]
+
 
 def _indexed(tables, parts):
     """The tables indexed by subject_id (known divisions), each cut its own way."""
