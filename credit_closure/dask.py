@@ -4,10 +4,11 @@ on every partition of the long tables.
 Install with ``pip install "credit-closure[dask]"``. Dask is imported when the function runs,
 never when this module is imported.
 
-How it is partitioned: every table is hash-shuffled on ``subject_id`` into the same number of
-partitions, so all the rows of one subject (its accounts, closures, inquiries and attributes)
-land in the same partition number of every table; partition ``i`` of each table is then handed
-to ``score_columnar`` together. The results are the single-machine results, row for row; the
+How it is partitioned: every table is hash-partitioned on ``subject_id`` into the same number
+of partitions, so all the rows of one subject (its accounts, closures, inquiries and
+attributes) land in the same partition number of every table; partition ``i`` of each table
+is then handed to ``score_columnar`` together. With few partitions the rows are moved by tasks
+of this module (:func:`_cut_and_score`), else by Dask's shuffle. The results are the single-machine results, row for row; the
 output is sorted by ``subject_id`` inside each partition, not globally.
 
 The shuffle is skipped when the tables are already partitioned by subject: every table indexed
@@ -388,11 +389,11 @@ def _tag_rows(part: Any, partition_info: dict[str, Any] | None = None) -> Any:
 
 
 def _shuffled(frames: dict[str, Any], npartitions: int | None) -> tuple[list[Any], Any]:
-    """Every table with its rows numbered (:func:`_tag_rows`), hash-shuffled on
+    """Every table with its rows numbered (:func:`_tag_rows`), hash-shuffled by Dask on
     ``subject_id`` into the same partitions; and, lazily, the length of every input partition
     of every table (read only to name the input rows of an error). Numbering rows this way
-    instead of as a running count (a scan over the partitions' lengths before the shuffle)
-    made the shuffle path about 10 % faster (``docs/batch-and-distributed.md``)."""
+    rather than by a running count (a scan over the partitions' lengths before the shuffle)
+    was a small gain (``docs/batch-and-distributed.md``, round 6)."""
     import numpy as np
     from dask.delayed import delayed
 
