@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -266,3 +268,24 @@ def test_scores_are_the_same_whatever_the_shuffle_method() -> None:
         outs.append(out.sort_values("subject_id").reset_index(drop=True))
     for other in outs[1:]:
         pd.testing.assert_frame_equal(outs[0], other)
+
+
+@given(
+    parts_in=st.lists(st.integers(1, 6), min_size=4, max_size=4),
+    parts_out=st.one_of(st.none(), st.integers(1, 8)),
+)
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_partitioning_scores_as_in_process(tables, expected, parts_in, parts_out) -> None:
+    """Whatever the input partitions of each table and the output partitions, the module's
+    own cut gives the rows of score_columnar on the whole tables."""
+    import dask
+
+    frames = [
+        dd.from_pandas(tables[k], npartitions=n)
+        for k, n in zip(("accounts", "closures", "inquiries", "attributes"), parts_in)
+    ]
+    with dask.config.set(scheduler="sync"):
+        out = score_dask(*frames, as_of=AS_OF, npartitions=parts_out).compute()
+    pd.testing.assert_frame_equal(_sorted(out), _sorted(expected))
