@@ -21,7 +21,8 @@ Issue 18 adds four parts (``--parts`` picks which run; all by default):
   input cached first, Dask's persisted on the workers; one untimed run warms the workers),
   against in-process ``score_columnar`` on the same tables with 1 and with 2 threads; results
   checked identical; bar >= 0.5x of the 1-thread figure at >= 1,000,000 accounts. Dask runs
-  both ways: the hash shuffle on ``subject_id`` (any input), and tables indexed by
+  both ways: hash-partitioned on ``subject_id`` (any input; with 4 partitions by the
+  library's own cutting tasks, not Dask's shuffle), and tables indexed by
   ``subject_id`` with the same divisions (input already partitioned by subject, no shuffle);
   so does Spark: cached tables as they come, and cached tables each already
   ``repartition(4, "subject_id")``-ed (Spark >= 4.1 then adds no exchange; the caller's

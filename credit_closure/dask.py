@@ -4,10 +4,11 @@ on every partition of the long tables.
 Install with ``pip install "credit-closure[dask]"``. Dask is imported when the function runs,
 never when this module is imported.
 
-How it is partitioned: every table is hash-shuffled on ``subject_id`` into the same number of
-partitions, so all the rows of one subject (its accounts, closures, inquiries and attributes)
-land in the same partition number of every table; partition ``i`` of each table is then handed
-to ``score_columnar`` together. The results are the single-machine results, row for row; the
+How it is partitioned: every table is hash-partitioned on ``subject_id`` into the same number
+of partitions, so all the rows of one subject (its accounts, closures, inquiries and
+attributes) land in the same partition number of every table; partition ``i`` of each table
+is then handed to ``score_columnar`` together. With few partitions the rows are moved by tasks
+of this module (:func:`_cut_and_score`), else by Dask's shuffle. The results are the single-machine results, row for row; the
 output is sorted by ``subject_id`` inside each partition, not globally.
 
 The shuffle is skipped when the tables are already partitioned by subject: every table indexed
@@ -18,10 +19,12 @@ subject; tables whose divisions differ from those of ``accounts`` are cut to the
 (``repartition(divisions=...)``: neighbouring partitions only, no hashing), and each task checks
 that its rows lie within its partition's divisions before scoring (a min and a max per table).
 
-Errors name rows of the input tables: each table carries its 0-based row number (a running
-count over its partitions, in order) through the shuffle in an extra column, and a data
-problem ``score_columnar`` finds in a partition is reported with those rows and the
-partition's number. Without a shuffle no row number travels (it would tie every partition to
+Errors name rows of the input tables: each row carries, through the shuffle in one extra
+int64 column, the number of its input partition and its position there (set where the
+partition is read, with no wait for any other partition); a data problem ``score_columnar``
+finds in a partition is reported with the partition's number and the rows turned into 0-based
+rows of the input tables by the lengths of the input partitions (one ``len`` per partition,
+passed to every scoring task and read only for an error). Without a shuffle no row number travels (it would tie every partition to
 the ones before it): the rows are then positions within that partition of each table.
 """
 
@@ -40,6 +43,9 @@ _TABLES = ("accounts", "closures", "inquiries", "attributes", *EXTRA_TABLES)
 #: The column that carries each row's position in its input table through the shuffle (a
 #: control character in it: no long-format column nor valid attribute name can clash).
 _ROW = "\x1fcredit_closure_row"
+#: A row's number while it travels: its input partition's number shifted by this many bits,
+#: plus its position in that partition.
+_PART_SHIFT = 40
 #: The rows a columnar problem names, at the end of its message: "(row 3)", "(rows 1, 2)",
 #: "(rows 1, 2, 3, 4, 5 and 7 more)".
 _ROWS_RE = re.compile(r"\((rows?) (\d+(?:, \d+)*)( and \d+ more)?\)$")
@@ -72,8 +78,12 @@ def output_meta(subject_dtype: Any = object) -> Any:
     return pd.DataFrame(cols)
 
 
-def _global_rows(problems: list[tuple[str, str]], rows: dict[str, Any]) -> list[tuple[str, str]]:
+def _global_rows(
+    problems: list[tuple[str, str]], rows: dict[str, Any], sizes: dict[str, list[Any]] | None = None
+) -> list[tuple[str, str]]:
     """The problems with the partition's row numbers replaced by the input tables' rows."""
+    if sizes is not None:
+        rows = {name: _input_rows(r, sizes[name]) for name, r in rows.items() if name in sizes}
     out = []
     for path, message in problems:
         table = path.split(".", 1)[0]
@@ -85,6 +95,16 @@ def _global_rows(problems: list[tuple[str, str]], rows: dict[str, Any]) -> list[
         text = f"({m.group(1)} {', '.join(map(str, shown))}{m.group(3) or ''})"
         out.append((path, message[: m.start()] + text))
     return out
+
+
+def _input_rows(tagged: Any, sizes: list[Any]) -> Any:
+    """Rows numbered by input partition and position (:data:`_PART_SHIFT`) as rows of the
+    input table, given each input partition's length (an int or a one-value series)."""
+    import numpy as np
+
+    lengths = np.array([int(np.sum(s)) for s in sizes], dtype=np.int64)
+    before = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return before[tagged >> _PART_SHIFT] + (tagged & ((1 << _PART_SHIFT) - 1))
 
 
 def _outside(frames: dict[str, Any], divisions: tuple[Any, ...], number: int) -> list[Any]:
@@ -118,6 +138,7 @@ def _score_partition(
     scorer: Any,
     as_of: Any,
     divisions: tuple[Any, ...] | None = None,
+    sizes: dict[str, list[Any]] | None = None,
     partition_info: dict[str, Any] | None = None,
 ) -> Any:
     tables = {}
@@ -149,7 +170,7 @@ def _score_partition(
         if divisions is not None:
             where += " (rows are positions within that partition of each table)"
         raise InvalidInputError(
-            _global_rows(exc.problems, rows), what=f"{exc.what}{where}"
+            _global_rows(exc.problems, rows, sizes), what=f"{exc.what}{where}"
         ) from exc
     sid_dtype = tables["accounts"]["subject_id"].dtype
     if out["subject_id"].dtype != sid_dtype and len(out):
@@ -267,8 +288,11 @@ def score_dask(
     aligned = _aligned(frames, npartitions)
     if aligned is not None:  # already partitioned by subject: no shuffle
         parts, divisions = aligned
+        sizes = None
+    elif _own_shuffle(frames, npartitions):
+        return _cut_and_score(frames, npartitions, names=names, scorer=scorer, as_of=day)
     else:
-        parts, divisions = _shuffled(frames, npartitions), None
+        (parts, sizes), divisions = _shuffled(frames, npartitions), None
     return dd.map_partitions(  # type: ignore[no-untyped-call]  # dask has no annotations
         _score_partition,
         *parts,
@@ -276,6 +300,7 @@ def score_dask(
         scorer=scorer,
         as_of=day,
         divisions=divisions,
+        sizes=sizes,
         meta=output_meta(_sid_dtype(frames["accounts"])),
         align_dataframes=False,
         clear_divisions=True,  # the output's index is a row count, not the subject ids
@@ -326,52 +351,131 @@ def _aligned(frames: dict[str, Any], npartitions: int | None) -> Any:
     return parts, divisions
 
 
-#: Up to this many partitions, and unless Dask's configuration names a shuffle method
-#: (``dataframe.shuffle.method``), the shuffle is Dask's task-based one: with few partitions it
-#: costs less than the peer-to-peer method a distributed client picks by default
-#: (``docs/batch-and-distributed.md``: 0.50x against 0.36x of in-process on 1 M accounts).
-_TASKS_SHUFFLE_MAX_PARTITIONS = 64
+#: Up to this many partitions in and out, and unless Dask's configuration names a shuffle method
+#: (``dataframe.shuffle.method``), the tables are cut by this module's own tasks
+#: (:func:`_cut_and_score`); else Dask's shuffle runs, with its task-based method up to this
+#: many output partitions (it costs less than the peer-to-peer method a distributed client
+#: picks by default with few partitions: ``docs/batch-and-distributed.md``).
+_OWN_SHUFFLE_MAX_PARTITIONS = 64
 
 
 def _shuffle_method(n: int) -> str | None:
-    """The shuffle method to ask for with ``n`` partitions (``None``: Dask's own choice)."""
+    """The method to ask of Dask's shuffle into ``n`` partitions (``None``: Dask's own
+    choice)."""
     import dask
 
     if dask.config.get("dataframe.shuffle.method", None) is not None:
         return None  # the caller's configuration decides
-    return "tasks" if n <= _TASKS_SHUFFLE_MAX_PARTITIONS else None
+    return "tasks" if n <= _OWN_SHUFFLE_MAX_PARTITIONS else None
 
 
-def _number_rows(part: Any, offset: Any) -> Any:
-    """``part`` with :data:`_ROW`: ``offset`` (the rows of the partitions before it, a
-    one-value series) plus each row's position in the partition."""
+def _own_shuffle(frames: dict[str, Any], npartitions: int | None) -> bool:
+    """Whether the tables are cut by :func:`_cut_and_score` rather than Dask's shuffle."""
+    import dask
+
+    n = npartitions or frames["accounts"].npartitions
+    most = max(n, *(t.npartitions for t in frames.values()))
+    configured = dask.config.get("dataframe.shuffle.method", None) is not None
+    return not configured and most <= _OWN_SHUFFLE_MAX_PARTITIONS
+
+
+def _tag_rows(part: Any, partition_info: dict[str, Any] | None = None) -> Any:
+    """``part`` with :data:`_ROW`: its partition's number and each row's position in it."""
     import numpy as np
 
-    start = int(offset.iloc[0]) if len(offset) else 0
-    return part.assign(**{_ROW: np.arange(start, start + len(part), dtype=np.int64)})
+    number = (partition_info or {}).get("number", 0)
+    first = np.int64(number) << _PART_SHIFT
+    return part.assign(**{_ROW: np.arange(first, first + len(part), dtype=np.int64)})
 
 
-def _shuffled(frames: dict[str, Any], npartitions: int | None) -> list[Any]:
-    """Every table with its row numbers, hash-shuffled on ``subject_id`` into the same
-    partitions."""
+def _shuffled(frames: dict[str, Any], npartitions: int | None) -> tuple[list[Any], Any]:
+    """Every table with its rows numbered (:func:`_tag_rows`), hash-shuffled by Dask on
+    ``subject_id`` into the same partitions; and, lazily, the length of every input partition
+    of every table (read only to name the input rows of an error). Numbering rows this way
+    rather than by a running count (a scan over the partitions' lengths before the shuffle)
+    was a small gain (``docs/batch-and-distributed.md``, round 6)."""
     import numpy as np
+    from dask.delayed import delayed
 
     acc = frames["accounts"]
     n = npartitions or acc.npartitions
     method = _shuffle_method(n)
     sid_dtype = _sid_dtype(acc)
     shuffled = []
-    for t in frames.values():
+    sizes = {}
+    for name, t in frames.items():
         if "subject_id" not in t.columns:
             t = t.reset_index()
         if t["subject_id"].dtype != sid_dtype:
             t = t.assign(subject_id=t["subject_id"].astype(sid_dtype))
-        # the row's position in its table: each partition's rows numbered from the count of
-        # rows before it (a scan over the partitions' lengths, not over the rows)
-        lengths = t.map_partitions(len)
+        sizes[name] = t.map_partitions(len).to_delayed()
         meta = t._meta.assign(**{_ROW: np.empty(0, dtype=np.int64)})
-        t = t.map_partitions(
-            _number_rows, lengths.cumsum() - lengths, align_dataframes=False, meta=meta
-        )
+        t = t.map_partitions(_tag_rows, meta=meta)
         shuffled.append(t.shuffle(on="subject_id", npartitions=n, shuffle_method=method))
-    return shuffled
+    return shuffled, delayed(sizes)
+
+
+def _cut(part: Any, number: int, n: int, sid_dtype: Any) -> tuple[Any, ...]:
+    """Input partition ``number`` of one table cut into ``n`` pieces by the hash of
+    ``subject_id`` (``pandas.util.hash_pandas_object``, as Dask hashes; rows numbered as
+    :func:`_tag_rows` does, their order kept within a piece), and its length."""
+    import numpy as np
+    import pandas as pd
+
+    if "subject_id" not in part.columns:
+        part = part.reset_index()
+    if part["subject_id"].dtype != sid_dtype:
+        part = part.assign(subject_id=part["subject_id"].astype(sid_dtype))
+    first = np.int64(number) << _PART_SHIFT
+    part = part.assign(**{_ROW: np.arange(first, first + len(part), dtype=np.int64)})
+    if n == 1:
+        return part, len(part)
+    where = pd.util.hash_pandas_object(part["subject_id"], index=False).to_numpy() % np.uint64(n)
+    order = np.argsort(where, kind="stable")
+    ends = np.cumsum(np.bincount(where.astype(np.intp), minlength=n))
+    part = part.take(order)
+    starts = np.concatenate(([0], ends[:-1]))
+    return (*(part.iloc[a:b] for a, b in zip(starts, ends)), len(part))
+
+
+def _score_pieces(
+    pieces: dict[str, list[Any]], sizes: dict[str, list[int]], number: int, **kwargs: Any
+) -> Any:
+    """Output partition ``number``: each table's pieces concatenated, in input order, and
+    scored."""
+    import pandas as pd
+
+    frames = [pd.concat(p) if len(p) > 1 else p[0] for p in pieces.values()]
+    return _score_partition(*frames, sizes=sizes, partition_info={"number": number}, **kwargs)
+
+
+def _cut_and_score(frames: dict[str, Any], npartitions: int | None, **kwargs: Any) -> Any:
+    """The scores, with the tables hash-partitioned on ``subject_id`` by tasks of this module:
+    one task per input partition of each table cuts it into one piece per output partition
+    (:func:`_cut`), and output partition ``i`` is one task that concatenates piece ``i`` of
+    every input partition of every table and scores it (:func:`_score_pieces`).
+
+    Dask's task-based shuffle cuts the same way but concatenates each table's pieces in a task
+    of its own, whose result then moves to the scoring task; here that concatenation is part
+    of the scoring task. Measured: about 25 % less time than Dask's shuffle on 1 M accounts
+    (``docs/batch-and-distributed.md``)."""
+    import dask
+    import dask.dataframe as dd
+    from dask.delayed import delayed
+
+    acc = frames["accounts"]
+    n = npartitions or acc.npartitions
+    sid_dtype = _sid_dtype(acc)
+    cuts = {
+        name: [delayed(_cut, nout=n + 1)(d, j, n, sid_dtype) for j, d in enumerate(t.to_delayed())]
+        for name, t in frames.items()
+    }
+    sizes = {name: [c[n] for c in cs] for name, cs in cuts.items()}
+    outs = [
+        delayed(_score_pieces)(
+            {name: [c[i] for c in cs] for name, cs in cuts.items()}, sizes, i, **kwargs
+        )
+        for i in range(n)
+    ]
+    with dask.config.set({"dataframe.convert-string": False}):  # the output as score_columnar's
+        return dd.from_delayed(outs, meta=output_meta(sid_dtype), verify_meta=False)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -114,6 +116,30 @@ class TestInProcessCluster:
             score_dask(frame, as_of=AS_OF, npartitions=2).compute()
         assert "(row 37)" in str(info.value), str(info.value)
 
+    def test_error_rows_of_every_table_match_in_process(self, tables, inproc_client):
+        """Bad rows of a second table, spread over input partitions of unequal lengths, are
+        named by the same input rows as score_columnar on the whole tables gives (one
+        partition after the shuffle, so that one error holds them all)."""
+        import dask
+
+        clo = tables["closures"].reset_index(drop=True).copy()
+        clo["initiator"] = clo["initiator"].astype(object)
+        bad = [3, len(clo) // 2, len(clo) - 2]
+        clo.loc[bad, "initiator"] = "nobody"
+        acc = tables["accounts"]
+        with pytest.raises(InvalidInputError) as ref:
+            score_columnar(acc, clo, as_of=AS_OF)
+        frames = [dd.from_pandas(acc, npartitions=2), dd.from_pandas(clo, npartitions=5)]
+        expected = [p for p in ref.value.problems if p[0].startswith("closures.")]
+        assert len(expected) == 1 and "(rows 3, " in expected[0][1]
+        for method in (None, "tasks"):  # the module's own cut, Dask's shuffle
+            with (
+                dask.config.set({"dataframe.shuffle.method": method}),
+                pytest.raises(InvalidInputError) as info,
+            ):
+                score_dask(*frames, as_of=AS_OF, npartitions=1).compute()
+            assert expected == [p for p in info.value.problems if p[0].startswith("closures.")]
+
 
 def _indexed(tables, parts):
     """The tables indexed by subject_id (known divisions), each cut its own way."""
@@ -124,7 +150,7 @@ def _indexed(tables, parts):
 
 
 def _shuffles(lazy):
-    return any("shuffle" in str(key) for key in lazy.__dask_graph__())
+    return any(k in str(key) for key in lazy.__dask_graph__() for k in ("shuffle", "_cut-"))
 
 
 class TestPartitionedBySubject:
@@ -206,20 +232,26 @@ class TestWorkerProcesses:
         pd.testing.assert_frame_equal(_sorted(out), _sorted(ref))
 
 
-def test_few_partitions_take_the_task_shuffle_unless_configured() -> None:
-    """With few partitions the task-based shuffle costs less than peer-to-peer (measured in
-    docs/batch-and-distributed.md); a method named in Dask's configuration is left alone."""
+def test_few_partitions_take_the_own_cut_unless_configured(tables) -> None:
+    """Up to 64 partitions in and out, and no shuffle method configured, the tables are cut by
+    the module's own tasks (measured cheaper in docs/batch-and-distributed.md); else Dask's
+    shuffle runs, its task-based method up to 64 output partitions unless configured."""
     import dask
 
-    from credit_closure.dask import _TASKS_SHUFFLE_MAX_PARTITIONS, _shuffle_method
+    from credit_closure.dask import _OWN_SHUFFLE_MAX_PARTITIONS as MAX
+    from credit_closure.dask import _own_shuffle, _shuffle_method
 
-    assert _shuffle_method(4) == "tasks"
-    assert _shuffle_method(_TASKS_SHUFFLE_MAX_PARTITIONS) == "tasks"
-    assert _shuffle_method(_TASKS_SHUFFLE_MAX_PARTITIONS + 1) is None
+    acc = {"accounts": dd.from_pandas(tables["accounts"], npartitions=4)}
+    many = {"accounts": dd.from_pandas(tables["accounts"], npartitions=MAX + 1)}
+    assert _own_shuffle(acc, None) and _own_shuffle(acc, MAX)
+    assert not _own_shuffle(acc, MAX + 1) and not _own_shuffle(many, 4)
+    assert _shuffle_method(4) == "tasks" and _shuffle_method(MAX + 1) is None
     with dask.config.set({"dataframe.shuffle.method": "p2p"}):
-        assert _shuffle_method(4) is None
+        assert not _own_shuffle(acc, None) and _shuffle_method(4) is None
     with dask.config.set({"dataframe.shuffle.method": "tasks"}):
+        assert not _own_shuffle(acc, None)
         assert _shuffle_method(1000) is None  # dask applies the configured method itself
+    assert "_cut" in str(score_dask(acc["accounts"], as_of=AS_OF).__dask_graph__().keys())
 
 
 def test_scores_are_the_same_whatever_the_shuffle_method() -> None:
@@ -236,3 +268,24 @@ def test_scores_are_the_same_whatever_the_shuffle_method() -> None:
         outs.append(out.sort_values("subject_id").reset_index(drop=True))
     for other in outs[1:]:
         pd.testing.assert_frame_equal(outs[0], other)
+
+
+@given(
+    parts_in=st.lists(st.integers(1, 6), min_size=4, max_size=4),
+    parts_out=st.one_of(st.none(), st.integers(1, 8)),
+)
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_partitioning_scores_as_in_process(tables, expected, parts_in, parts_out) -> None:
+    """Whatever the input partitions of each table and the output partitions, the module's
+    own cut gives the rows of score_columnar on the whole tables."""
+    import dask
+
+    frames = [
+        dd.from_pandas(tables[k], npartitions=n)
+        for k, n in zip(("accounts", "closures", "inquiries", "attributes"), parts_in)
+    ]
+    with dask.config.set(scheduler="sync"):
+        out = score_dask(*frames, as_of=AS_OF, npartitions=parts_out).compute()
+    pd.testing.assert_frame_equal(_sorted(out), _sorted(expected))
