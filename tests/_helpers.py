@@ -459,3 +459,17 @@ def columnar_problems(*args, **kwargs):
     with pytest.raises(credit_closure.InvalidInputError) as info:
         score_columnar(*args, as_of=PORTFOLIO_AS_OF, **kwargs)
     return info.value.problems
+
+
+def in_process(tables: dict[str, Any], as_of: Any) -> Any:
+    """The four contract v1 tables of ``tables`` scored in this process: what every
+    distributed path (Dask, Spark) must give, row for row."""
+    from credit_closure.columnar import score_columnar
+
+    return score_columnar(
+        tables["accounts"],
+        tables["closures"],
+        tables["inquiries"],
+        tables["attributes"],
+        as_of=as_of,
+    )

@@ -12,6 +12,8 @@ dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 pd = pytest.importorskip("pandas")
 
+from _helpers import in_process  # noqa: E402
+
 from credit_closure import InvalidInputError, RuleScorer  # noqa: E402
 from credit_closure._contract import profile_unchecked  # noqa: E402
 from credit_closure.columnar import profiles_to_tables, score_columnar  # noqa: E402
@@ -39,13 +41,7 @@ def tables():
 
 @pytest.fixture(scope="module")
 def expected(tables):
-    return score_columnar(
-        tables["accounts"],
-        tables["closures"],
-        tables["inquiries"],
-        tables["attributes"],
-        as_of=AS_OF,
-    )
+    return in_process(tables, AS_OF)
 
 
 @pytest.fixture(scope="module")

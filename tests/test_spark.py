@@ -13,9 +13,11 @@ pd = pytest.importorskip("pandas")
 if shutil.which("java") is None:  # pragma: no cover - depends on the machine
     pytest.skip("Spark needs Java", allow_module_level=True)
 
+from _helpers import in_process  # noqa: E402
+
 from credit_closure import InvalidInputError  # noqa: E402
 from credit_closure._contract import profile_unchecked  # noqa: E402
-from credit_closure.columnar import profiles_to_tables, score_columnar  # noqa: E402
+from credit_closure.columnar import profiles_to_tables  # noqa: E402
 from credit_closure.spark import score_spark  # noqa: E402
 from credit_closure.synth import generate_portfolio  # noqa: E402
 
@@ -41,17 +43,6 @@ def _spark_frame(spark, df):
     return spark.createDataFrame(out.astype(object).where(out.notna(), None))
 
 
-def _in_process(tables):
-    """The four tables scored in this process: what every Spark path must give."""
-    return score_columnar(
-        tables["accounts"],
-        tables["closures"],
-        tables["inquiries"],
-        tables["attributes"],
-        as_of=AS_OF,
-    )
-
-
 def _sorted(df):
     out = df.sort_values("subject_id").reset_index(drop=True)
     for c in out.columns:
@@ -64,7 +55,7 @@ class TestSpark:
     @pytest.mark.slow
     def test_identical_to_single_machine(self, spark, tables):
         """mapInPandas over subject partitions gives the single-machine rows exactly."""
-        ref = _in_process(tables)
+        ref = in_process(tables, AS_OF)
         frames = [
             _spark_frame(spark, tables[k])
             for k in ("accounts", "closures", "inquiries", "attributes")
@@ -115,7 +106,7 @@ class TestSparkPartitionedInput:
     def test_partitioned_input_same_rows_and_no_second_shuffle(self, spark, tables):
         """Tables already partitioned on subject_id into num_partitions: the same rows, and
         (Spark >= 4.1) no exchange above the caller's own ones."""
-        ref = _in_process(tables)
+        ref = in_process(tables, AS_OF)
         frames = self._frames(spark, tables, 3)
         out = score_spark(*frames, as_of=AS_OF, num_partitions=3)
         if _union_keeps_partitioning(spark):
