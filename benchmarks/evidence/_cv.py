@@ -107,3 +107,38 @@ def table(
         row += f"{d.mean():+.4f} ({d.std(ddof=1):.4f}) | {(d >= 0).sum()} / {n} |"
         lines.append(row)
     return "\n".join(lines)
+
+
+DATA_SETS = ("german", "credit_data", "lending_club", "synth")
+
+
+def data_parser(doc: str) -> Any:
+    """The command line of a round's evidence script: ``--data`` and ``--seeds``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--data", required=True, choices=list(DATA_SETS))
+    ap.add_argument("--seeds", type=int, default=5, help="outer seeds (5: all 25 folds)")
+    return ap
+
+
+def run_candidates(
+    data: str, variants: Mapping[str, Any], seeds: int, inner_cv: Any, fit_auc: FitAuc = auc_of
+) -> None:
+    """Score ``variants`` on ``data`` and print the table: the synthetic portfolio's 5-fold CV,
+    or ``inner_cv`` (``round5_cv.inner_cv``: inner 3-fold CV of each outer training fold)."""
+    import time
+
+    t = time.time()
+    if data == "synth":
+        s, oracle = synth_cv(variants, fit_auc)
+        print("Synthetic portfolio (generate_portfolio(20000, seed=21)), stratified 5-fold CV")
+        print(table(s, oracle, label="candidate"))
+    else:
+        res = inner_cv(data, dict(variants), seeds, fit_auc=fit_auc)
+        print(
+            f"{data}: inner stratified 3-fold CV on each of the {5 * seeds} outer "
+            "training folds (test folds unused); mean inner AUC per outer fold"
+        )
+        print(table(res, label="candidate"))
+    print(f"({time.time() - t:.0f} s)", flush=True)

