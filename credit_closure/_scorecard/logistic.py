@@ -97,16 +97,21 @@ from credit_closure._scorecard.parameters import CLOSURE_ACT_FEATURES as CLOSURE
 from credit_closure._scorecard.parameters import REASON_METHODS as REASON_METHODS
 from credit_closure._scorecard.parameters import SHAPES as SHAPES
 from credit_closure._scoring.features import (
+    DEFAULT_CONFIG,
     POLICY_INDEX,
     REPORT_INDEX,
     extract,
     extract_counterfactual,
     extract_with_counterfactual,
+    reopen_plan,
 )
 from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
 from credit_closure._scoring.reasons import ReasonText
 from credit_closure._scoring.scale import Scale
 from credit_closure.exceptions import InvalidInputError, NotFittedError, ReasonTextWarning
+
+#: The reopen plan's setting of the features a scorecard reads (the default configuration's).
+_KEEPS_ADVERSE = DEFAULT_CONFIG.counterfactual_keeps_adverse
 
 __all__ = [
     "ARTIFACT_FORMAT",
@@ -735,7 +740,9 @@ class LogisticScorer:
         if self._needs_features:
             feats, cf = extract_with_counterfactual(profile, as_of, start, reads=self._reads)
         else:
-            feats, cf = (), extract_counterfactual(profile, as_of, start)
+            # no feature input: the counterfactual only says whether closure impact exists
+            # (attributes alone score the same for both)
+            feats, cf = (), (() if reopen_plan(profile, start, _KEEPS_ADVERSE) else None)
         if cf is None or not feats or cf == feats:  # one log-odds for both
             lo, factors = self._walk(profile, as_of, True, feats)
             p = _sigmoid(lo)

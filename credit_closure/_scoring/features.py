@@ -291,6 +291,7 @@ def _extract_pass(  # noqa: C901
     plan: dict[str, tuple[float | None, float | None]],
     policy: bool = True,
     events: dict[str, Any] | None = None,
+    profile_vector: bool = True,
 ) -> list[tuple[float, ...]]:
     """``[extract's first part]``; with a non-empty ``plan`` (a :func:`reopen_plan`),
     ``[the profile's, the counterfactual's]``: the features the profile would have had, had
@@ -302,7 +303,8 @@ def _extract_pass(  # noqa: C901
     extremes, sets), so the accounts the plan leaves alone are read once, first; the running
     terms are kept at that point; the plan's accounts are read as they are (the profile's
     vector), then, from the kept terms, as reopened (the counterfactual's). The inquiries and
-    security records, the same for both, are read once."""
+    security records, the same for both, are read once. Without ``profile_vector``, only
+    ``[the counterfactual's]``: the plan's accounts are read as reopened straight away."""
     windows = _windows(as_of, config.retention_months)
     d3, d6, d12, d24, d_ret = windows[:5]
     as_ord = as_of.toordinal()
@@ -505,6 +507,12 @@ def _extract_pass(  # noqa: C901
                     if day > d12:
                         n_rev12 += 1.0
 
+        if tail and kept is None and not profile_vector:  # the counterfactual's alone
+            reopening = True
+            items = [it for it in items if it[0] not in plan]
+            kept = ()
+            accounts = tail
+            continue
         if tail and kept is None:  # the plan's accounts, as they are
             kept = (
                 len(bal_terms),
@@ -789,7 +797,7 @@ def extract_counterfactual(
     report = report_features(profile, as_of, config)
     if profile.activity and ACTIVITY_INDEX:
         return _extract_pass(reopened_profile(profile, plan), as_of, config, _EMPTY)[0] + report
-    return _extract_pass(profile, as_of, config, plan)[1] + report
+    return _extract_pass(profile, as_of, config, plan, profile_vector=False)[0] + report
 
 
 def extract_with_counterfactual(
