@@ -478,25 +478,53 @@ def test_counterfactual_of_policy_features(data: st.DataObject) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_blocks_a_scorer_does_not_read_are_left_out(data: st.DataObject) -> None:
-    """``extract_with_counterfactual(reads=...)``: a block not read (policy v2 features,
-    report features) is NaN in both vectors; every other feature is bit for bit the full
-    extraction's (the v1 policy and cards fitted without them take this path)."""
-    from credit_closure._scoring.features import POLICY_INDEX, REPORT_INDEX
+    """``extract_with_counterfactual(reads=...)``: a block not read (optional features, policy
+    v2 features, report features) is NaN in both vectors; every other feature is bit for bit
+    the full extraction's (the default policy, the v1 policy and cards fitted without them
+    take this path)."""
+    from credit_closure._scoring.features import OPTIONAL_INDEX, POLICY_INDEX, REPORT_INDEX
 
     as_of = data.draw(st.sampled_from(AS_OF_DATES))
     p = data.draw(scoring_profiles("s", as_of))
     config = data.draw(st.sampled_from(CONFIGS))
-    reads = data.draw(st.tuples(st.booleans(), st.booleans()))
+    reads = data.draw(st.tuples(st.booleans(), st.booleans(), st.booleans()))
     start = months_before(as_of, CLOSURE_IMPACT_MONTHS)
     full = extract_with_counterfactual(p, as_of, start, config)
     part = extract_with_counterfactual(p, as_of, start, config, reads)
-    skipped = set(() if reads[0] else POLICY_INDEX) | set(() if reads[1] else REPORT_INDEX)
+    skipped = (
+        set(() if reads[0] else OPTIONAL_INDEX)
+        | set(() if reads[1] else POLICY_INDEX)
+        | set(() if reads[2] else REPORT_INDEX)
+    )
     for f, g in zip(full, part, strict=True):
         assert (f is None) == (g is None)
         if f is None or g is None:
             continue
         for j, (x, y) in enumerate(zip(f, g, strict=True)):
             assert math.isnan(y) if j in skipped else same(x, y), FEATURE_NAMES[j]
+
+
+def test_which_blocks_the_built_in_policies_read() -> None:
+    """The default policy reads no optional feature (``FeatureSpec.optional``: it does not
+    pay for the version-1 block), the version-1 policy no policy v2 or report feature, and
+    :func:`reads_of` says which block a feature belongs to."""
+    from credit_closure._scoring.features import (
+        FEATURE_INDEX,
+        OPTIONAL_INDEX,
+        POLICY_INDEX,
+        REPORT_INDEX,
+        reads_of,
+    )
+    from credit_closure._scoring.rules import RuleScorer, _reads_blocks
+
+    assert _reads_blocks(RuleScorer.default().policy) == (False, True, True)
+    assert _reads_blocks(RuleScorer(policy="v1").policy) == (True, False, False)
+    assert reads_of([FEATURE_INDEX["util_total"]]) == (True, False, False)
+    assert reads_of([FEATURE_INDEX["util_revolving"]]) == (False, True, False)
+    assert reads_of([REPORT_INDEX[0]]) == (False, False, True)
+    assert reads_of([FEATURE_INDEX["age_oldest_months"]]) == (False, False, False)
+    # the blocks do not overlap
+    assert not set(OPTIONAL_INDEX) & (set(POLICY_INDEX) | set(REPORT_INDEX))
 
 
 class TestCounterfactualKeepsAdverseEndings:

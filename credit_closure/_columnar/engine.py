@@ -251,7 +251,7 @@ def _reads_report(scorer: Any) -> bool:
 
     report = set(REPORT_INDEX)
     if isinstance(scorer, RuleScorer):
-        return _reads_blocks(scorer.policy)[1]
+        return _reads_blocks(scorer.policy)[2]
     table = getattr(scorer, "_table", None)
     if table is not None:
         return any(row[0] == 0 and row[1] in report for row in table)

@@ -98,11 +98,10 @@ from credit_closure._scorecard.parameters import REASON_METHODS as REASON_METHOD
 from credit_closure._scorecard.parameters import SHAPES as SHAPES
 from credit_closure._scoring.features import (
     DEFAULT_CONFIG,
-    POLICY_INDEX,
-    REPORT_INDEX,
     extract,
     extract_counterfactual,
     extract_with_counterfactual,
+    reads_of,
     reopen_plan,
 )
 from credit_closure._scoring.protocol import SCORER_API_VERSION, Factor, ScoreResult, make_result
@@ -576,7 +575,7 @@ class LogisticScorer:
         self._table: tuple[ScoringRow, ...] = scoring_table(inputs, refs)
         self._rows: tuple[tuple[Any, ...], ...] = tuple(tuple(row) for row in self._table)
         read = {row[1] for row in self._table if row[0] == 0}  # the feature inputs' positions
-        self._reads = (bool(read & set(POLICY_INDEX)), bool(read & set(REPORT_INDEX)))
+        self._reads = reads_of(read)
         self._fitted = True
         self.sha256_: str = _sha256(self._content())
 

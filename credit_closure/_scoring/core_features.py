@@ -27,6 +27,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "FICO-BLOG-CLOSE, SOC-PAPERNO, LENDER-UI (F1)",
         reason="UTILIZATION_HIGH",
         exact_sum=True,
+        optional=True,
     ),
     FeatureSpec(
         "util_max_line",
@@ -37,6 +38,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "with a balance at their last limit.",
         "DS-UTIL (F2)",
         reason="LINE_UTILIZATION_HIGH",
+        optional=True,
     ),
     FeatureSpec(
         "util_delta_closure",
@@ -48,6 +50,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "FICO-BLOG-CLOSE, VS-MYTH (F3)",
         reason="LIMIT_LOST_TO_CLOSURES",
         exact_sum=True,
+        optional=True,
     ),
     FeatureSpec(
         "lost_limit_share_12m",
@@ -58,6 +61,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "FICO-BLOG-CLOSE (F4, INFERENCE)",
         reason="LIMIT_LOST_TO_CLOSURES",
         exact_sum=True,
+        optional=True,
     ),
     FeatureSpec(
         "n_consumer_closures_12m",
@@ -68,6 +72,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "article claim only (F5)",
         reason="MANY_CLOSURES",
         closure_act=True,
+        optional=True,
     ),
     FeatureSpec(
         "n_consumer_closures_24m",
@@ -78,6 +83,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "article claim only (F5)",
         reason="MANY_CLOSURES",
         closure_act=True,
+        optional=True,
     ),
     FeatureSpec(
         "n_lender_closures_12m",
@@ -87,6 +93,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "Closures by the lender or platform (risk, inactivity, policy, regulator).",
         "METRO2-SC",
         reason="CLOSED_BY_LENDER",
+        optional=True,
     ),
     FeatureSpec(
         "n_lender_closures_24m",
@@ -96,6 +103,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "Closures by the lender or platform (risk, inactivity, policy, regulator).",
         "METRO2-SC",
         reason="CLOSED_BY_LENDER",
+        optional=True,
     ),
     FeatureSpec(
         "n_lender_risk_closures_24m",
@@ -137,6 +145,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "counts (it is still on file).",
         "PBOC-CONF, ZX-TIAOLI Art.16 (F9)",
         reason="ABNORMAL_TERMINATION",
+        optional=True,
     ),
     FeatureSpec(
         "months_since_last_closure",
@@ -147,6 +156,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "INFERENCE (F10)",
         reason="RECENT_CLOSURE",
         closure_act=True,
+        optional=True,
     ),
     FeatureSpec(
         "age_oldest_months",
@@ -166,6 +176,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "CC-AGE, DOC-AAOA (F12)",
         reason="SHORT_CREDIT_HISTORY",
         exact_sum=True,
+        optional=True,
     ),
     FeatureSpec(
         "age_avg_months_open_only",
@@ -176,6 +187,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "CC-AGE, DOC-AAOA (F12)",
         reason="SHORT_OPEN_HISTORY",
         exact_sum=True,
+        optional=True,
     ),
     FeatureSpec(
         "closed_share",
@@ -186,6 +198,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "LC-DICT (F13)",
         reason="CLOSED_SHARE",
         closure_act=True,
+        optional=True,
     ),
     FeatureSpec(
         "max_dpd_24m",
@@ -252,6 +265,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "article claim; INFERENCE (R8)",
         reason="MANY_CLOSURES",
         closure_act=True,
+        optional=True,
     ),
     FeatureSpec(
         "n_open_accounts",
@@ -304,6 +318,7 @@ CORE_FEATURES: tuple[FeatureSpec, ...] = (
         "closure event says abnormal or bad debt (default policy v2).",
         "PBOC-CONF, ZX-TIAOLI Art.16 (F9, v2)",
         reason="ABNORMAL_TERMINATION",
+        optional=True,
     ),
     FeatureSpec(
         "security_verification",

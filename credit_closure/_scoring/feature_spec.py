@@ -43,6 +43,13 @@ class FeatureSpec:
             numpy engine and the kernel only copy that column (:data:`REPORT_INDEX`). These
             features are the last block of :data:`FEATURES` and are the same for the
             closure-impact counterfactual as for the profile.
+        optional: One of the version-1 features no rule of the default policy reads
+            (utilization over every revolving line and what closures did to it, the closure
+            mix by initiator, the average ages, the terminations): the single path
+            (``extract_with_counterfactual``, ``assess()``'s) leaves them ``NaN``, uncomputed,
+            for a scorer that reads none of them (:data:`OPTIONAL_INDEX`), so that the
+            default policy does not pay for the version-1 one. ``extract`` and the columnar
+            engines always compute them.
 
     The keyword fields are keyword-only with defaults, so that a ``FeatureSpec`` built with
     the six positional fields alone keeps working.
@@ -59,3 +66,4 @@ class FeatureSpec:
     closure_act: bool = attrs.field(default=False, kw_only=True)
     needs_activity: bool = attrs.field(default=False, kw_only=True)
     from_report: bool = attrs.field(default=False, kw_only=True)
+    optional: bool = attrs.field(default=False, kw_only=True)

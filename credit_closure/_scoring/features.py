@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -83,6 +84,8 @@ __all__ = [
     "FEATURE_NAMES",
     "FEATURE_REASONS",
     "N_FEATURES",
+    "OPTIONAL_INDEX",
+    "READ_ALL",
     "REPORT_INDEX",
     "SUMMED_INDEX",
     "FeatureConfig",
@@ -91,6 +94,7 @@ __all__ = [
     "extract_counterfactual",
     "extract_with_counterfactual",
     "feature_dict",
+    "reads_of",
     "reopen_plan",
 ]
 
@@ -124,12 +128,30 @@ ACTIVITY_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.n
 REPORT_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.from_report)
 #: The positions of the policy v2 features (:data:`POLICY_FEATURES`), a block of their own.
 POLICY_INDEX: tuple[int, ...] = tuple(FEATURE_INDEX[f.name] for f in POLICY_FEATURES)
+#: The positions of the features the single path computes only for a scorer that reads one
+#: (``FeatureSpec.optional``).
+OPTIONAL_INDEX: tuple[int, ...] = tuple(i for i, f in enumerate(FEATURES) if f.optional)
+#: What a scorer reads, by block: (an optional feature, a policy v2 feature, a report feature).
+Reads = tuple[bool, bool, bool]
+#: Every block (:func:`extract`).
+READ_ALL: Reads = (True, True, True)
 _NO_POLICY: tuple[float, ...] = (NAN,) * len(POLICY_FEATURES)
 _NO_REPORT: tuple[float, ...] = (NAN,) * len(REPORT_FEATURE_NAMES)
 assert REPORT_INDEX == tuple(range(N_FEATURES - len(REPORT_INDEX), N_FEATURES))
 assert tuple(FEATURE_NAMES[i] for i in REPORT_INDEX) == REPORT_FEATURE_NAMES
 #: Names of the features that only count or date closures (``FeatureSpec.closure_act``).
 CLOSURE_ACT_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if f.closure_act)
+
+
+def reads_of(positions: Iterable[int]) -> Reads:
+    """Which blocks a scorer reading the features at ``positions`` needs (:data:`Reads`):
+    :func:`extract_with_counterfactual` leaves the others ``NaN``, uncomputed."""
+    read = set(positions)
+    return (
+        bool(read.intersection(OPTIONAL_INDEX)),
+        bool(read.intersection(POLICY_INDEX)),
+        bool(read.intersection(REPORT_INDEX)),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -292,6 +314,7 @@ def _extract_pass(  # noqa: C901
     policy: bool = True,
     events: dict[str, Any] | None = None,
     profile_vector: bool = True,
+    optional: bool = True,
 ) -> list[tuple[float, ...]]:
     """``[extract's first part]``; with a non-empty ``plan`` (a :func:`reopen_plan`),
     ``[the profile's, the counterfactual's]``: the features the profile would have had, had
@@ -304,7 +327,11 @@ def _extract_pass(  # noqa: C901
     terms are kept at that point; the plan's accounts are read as they are (the profile's
     vector), then, from the kept terms, as reopened (the counterfactual's). The inquiries and
     security records, the same for both, are read once. Without ``profile_vector``, only
-    ``[the counterfactual's]``: the plan's accounts are read as reopened straight away."""
+    ``[the counterfactual's]``: the plan's accounts are read as reopened straight away.
+
+    Without ``policy``, the policy v2 features are ``NaN``, uncomputed; without ``optional``,
+    those of :data:`OPTIONAL_INDEX` (``FeatureSpec.optional``) are, and so are the running
+    terms only they read."""
     windows = _windows(as_of, config.retention_months)
     d3, d6, d12, d24, d_ret = windows[:5]
     as_ord = as_of.toordinal()
@@ -405,7 +432,7 @@ def _extract_pass(  # noqa: C901
             if acc.opened_on is not None:
                 age = (as_ord - acc.opened_on.toordinal()) / _DAYS_PER_MONTH
                 ages_all.append(age)
-                if open_like:
+                if open_like and optional:
                     ages_open.append(age)
             dpd24 = acc.worst_dpd_24m
             if dpd24 is not None:
@@ -436,7 +463,7 @@ def _extract_pass(  # noqa: C901
             if open_like:
                 n_open += 1.0
                 if revolving:
-                    if lim is not None:
+                    if lim is not None and optional:
                         open_limits.append(lim)
                         if bal is not None and lim > 0:
                             bal_terms.append(bal)
@@ -457,7 +484,7 @@ def _extract_pass(  # noqa: C901
                 continue
             n_ended += 1.0
             closed_on = acc.closed_on
-            if status in _ADVERSE_STATUS and (closed_on is None or closed_on > d_ret):
+            if optional and status in _ADVERSE_STATUS and (closed_on is None or closed_on > d_ret):
                 abnormal_ids.add(aid)
                 if status in _CHARGED_STATUS:
                     adverse_ids.add(aid)
@@ -479,11 +506,12 @@ def _extract_pass(  # noqa: C901
             # the balance still owed on an ended account (its closure event's when unknown)
             owed = bal if bal is not None else (ev.balance_at_closure if ev is not None else None)
             if revolving and owed is not None and owed > 0:
-                closed_owed.append(owed)  # a closed line's balance still counts against open limits
-                if lim is None and ev is not None:
-                    lim = ev.limit_at_closure
-                if lim is not None and lim > 0:
-                    closed_utils.append(owed / lim)
+                if optional:  # a closed line's balance still counts against open limits
+                    closed_owed.append(owed)
+                    if lim is None and ev is not None:
+                        lim = ev.limit_at_closure
+                    if lim is not None and lim > 0:
+                        closed_utils.append(owed / lim)
                 if policy:
                     num.append(owed)  # an ended line cannot be drawn: counted at its balance
                     den.append(owed)
@@ -545,26 +573,28 @@ def _extract_pass(  # noqa: C901
         readd_lim_12: list[float] = []
         for aid, d, init, reason, term, bal_at, lim_at, dpd6 in items:
             acc = by_id[aid]
-            if last_closure is None or d > last_closure:
-                last_closure = d
-            if term in _ADVERSE_TERMINATION and d > d_ret:
-                abnormal_ids.add(aid)
-                # an implied G is a transfer alone: not an adverse ending
-                if term is _BAD_DEBT or aid in ev_by_id:
-                    adverse_ids.add(aid)
+            if optional:
+                if last_closure is None or d > last_closure:
+                    last_closure = d
+                if term in _ADVERSE_TERMINATION and d > d_ret:
+                    abnormal_ids.add(aid)
+                    # an implied G is a transfer alone: not an adverse ending
+                    if term is _BAD_DEBT or aid in ev_by_id:
+                        adverse_ids.add(aid)
             if acc.balance is None and bal_at is not None and bal_at > 0:
                 closed_balances.append(bal_at)
             if not d > d24:
                 continue
             in12 = d > d12
-            if init is _CONSUMER:
-                n_cons_24 += 1.0
-                if in12:
-                    n_cons_12 += 1.0
-            elif init in _LENDER:
-                n_lend_24 += 1.0
-                if in12:
-                    n_lend_12 += 1.0
+            if optional:
+                if init is _CONSUMER:
+                    n_cons_24 += 1.0
+                    if in12:
+                        n_cons_12 += 1.0
+                elif init in _LENDER:
+                    n_lend_24 += 1.0
+                    if in12:
+                        n_lend_12 += 1.0
             if init is _LENDER_RISK or reason is _LENDER_RISK_CONTROL:
                 n_risk_24 += 1.0
             dpd = dpd6 if dpd6 is not None else acc.worst_dpd_24m
@@ -572,7 +602,7 @@ def _extract_pass(  # noqa: C901
                 dpd_unknown = True
             elif dpd >= 30:
                 dpd_flag = 1.0
-            if in12:
+            if in12 and optional:
                 lim = lim_at if lim_at is not None else acc.credit_limit
                 owed = acc.balance if acc.balance is not None else bal_at
                 if acc.product in REVOLVING_PRODUCTS and lim is not None:
@@ -592,24 +622,38 @@ def _extract_pass(  # noqa: C901
         if dpd_flag == 0.0 and dpd_unknown:
             dpd_flag = NAN
 
-        owed_all = math.fsum(bal_terms + closed_owed)
-        open_lim = math.fsum(lim_terms)
-        max_closed = max(closed_utils) if closed_utils else NAN
-        # balances owed on revolving lines, closed ones included, over the limits still open;
-        # with no open limit, the highest utilization of a closed line that still carries a balance
-        util_total = owed_all / open_lim if open_lim > 0 else max_closed
-        line_utils.extend(closed_utils)
-        util_max = max(line_utils) if line_utils else NAN
-        if util_total == util_total:  # the same, had the zero-balance closed limits stayed open
-            readd = open_lim + math.fsum(readd_lim_12) if readd_lim_12 else open_lim
-            util_delta = util_total - (owed_all / readd if readd > 0 else max_closed)
+        if optional:
+            owed_all = math.fsum(bal_terms + closed_owed)
+            open_lim = math.fsum(lim_terms)
+            max_closed = max(closed_utils) if closed_utils else NAN
+            # balances owed on revolving lines, closed ones included, over the limits still
+            # open; with no open limit, the highest utilization of a closed line that still
+            # carries a balance
+            util_total = owed_all / open_lim if open_lim > 0 else max_closed
+            line_utils.extend(closed_utils)
+            util_max = max(line_utils) if line_utils else NAN
+            if util_total == util_total:  # the same, had the zero-balance closed limits stayed open
+                readd = open_lim + math.fsum(readd_lim_12) if readd_lim_12 else open_lim
+                util_delta = util_total - (owed_all / readd if readd > 0 else max_closed)
+            else:
+                util_delta = NAN
+            lost_num = math.fsum(closed_lim_12)
+            lost_den = math.fsum(open_limits + closed_lim_12)
+            lost_share = lost_num / lost_den if lost_den > 0 else NAN
+            n_acc = n_open + n_ended
+            n_abnormal = float(len(abnormal_ids))
+            since_last = (
+                (as_ord - last_closure.toordinal()) / _DAYS_PER_MONTH if last_closure else NAN
+            )
+            age_avg = math.fsum(ages_all) / len(ages_all) if ages_all else NAN
+            age_avg_open = math.fsum(ages_open) / len(ages_open) if ages_open else NAN
+            closed_share = n_ended / n_acc if n_acc else NAN
+            n_adverse = float(len(adverse_ids))
         else:
-            util_delta = NAN
-        lost_num = math.fsum(closed_lim_12)
-        lost_den = math.fsum(open_limits + closed_lim_12)
-        lost_share = lost_num / lost_den if lost_den > 0 else NAN
+            util_total = util_max = util_delta = lost_share = NAN
+            n_cons_12 = n_cons_24 = n_lend_12 = n_lend_24 = n_delev_12 = NAN
+            n_abnormal = since_last = age_avg = age_avg_open = closed_share = n_adverse = NAN
 
-        n_acc = n_open + n_ended
         if months_known or consecutive3:
             lian = 1.0 if (consecutive3 or months_total >= 6) else 0.0
         else:
@@ -647,12 +691,12 @@ def _extract_pass(  # noqa: C901
                 n_risk_24,
                 math.fsum(closed_balances),
                 dpd_flag,
-                float(len(abnormal_ids)),
-                (as_ord - last_closure.toordinal()) / _DAYS_PER_MONTH if last_closure else NAN,
+                n_abnormal,
+                since_last,
                 max(ages_all) if ages_all else NAN,
-                math.fsum(ages_all) / len(ages_all) if ages_all else NAN,
-                math.fsum(ages_open) / len(ages_open) if ages_open else NAN,
-                n_ended / n_acc if n_acc else NAN,
+                age_avg,
+                age_avg_open,
+                closed_share,
                 float(max_dpd) if dpd_known else NAN,
                 n_delinquent if dpd_known else NAN,
                 lian,
@@ -664,7 +708,7 @@ def _extract_pass(  # noqa: C901
                 post_act,
                 reopen,
                 contact,
-                float(len(adverse_ids)),
+                n_adverse,
                 verify,
             )
             + policy_v2
@@ -805,24 +849,33 @@ def extract_with_counterfactual(
     as_of: _dt.date,
     start: _dt.date,
     config: FeatureConfig = DEFAULT_CONFIG,
-    reads: tuple[bool, bool] = (True, True),
+    reads: Reads = READ_ALL,
 ) -> tuple[tuple[float, ...], tuple[float, ...] | None]:
     """``(extract(profile, as_of, config), extract_counterfactual(profile, as_of, start,
     config))`` to the last bit, in one call (``assess``'s path): the report features
     (:data:`REPORT_INDEX`), the same for both, are computed once.
 
-    ``reads``: whether the caller reads (the policy v2 features, the report features); a block
-    it does not read is left ``NaN`` in both vectors, uncomputed (a built-in scorer whose rules
-    or inputs read none of them: the version-1 policy, a card fitted without them)."""
-    read_policy, read_report = reads
+    ``reads`` (:func:`reads_of`): whether the caller reads (an optional feature, a policy v2
+    feature, a report feature); a block it does not read is left ``NaN`` in both vectors,
+    uncomputed (a built-in scorer whose rules or inputs read none of it: the default policy
+    reads no optional feature, the version-1 policy no policy v2 or report feature)."""
+    read_optional, read_policy, read_report = reads
     events = _events(profile.closures)  # one map for the plan and both passes
     plan = reopen_plan(profile, start, config.counterfactual_keeps_adverse, events)
     report = report_features(profile, as_of, config) if read_report else _NO_REPORT
     if not plan:
-        return _extract_pass(profile, as_of, config, _EMPTY, read_policy, events)[0] + report, None
+        feats = _extract_pass(
+            profile, as_of, config, _EMPTY, read_policy, events, True, read_optional
+        )[0]
+        return feats + report, None
     if profile.activity and ACTIVITY_INDEX:
-        feats = _extract_pass(profile, as_of, config, _EMPTY, read_policy, events)[0] + report
+        feats = _extract_pass(
+            profile, as_of, config, _EMPTY, read_policy, events, True, read_optional
+        )[0]
         cf_profile = reopened_profile(profile, plan)
-        return feats, _extract_pass(cf_profile, as_of, config, _EMPTY, read_policy)[0] + report
-    both = _extract_pass(profile, as_of, config, plan, read_policy, events)
+        cf = _extract_pass(
+            cf_profile, as_of, config, _EMPTY, read_policy, None, True, read_optional
+        )
+        return feats + report, cf[0] + report
+    both = _extract_pass(profile, as_of, config, plan, read_policy, events, True, read_optional)
     return both[0] + report, both[1] + report

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from credit_closure._contract.enums import (
@@ -599,28 +599,28 @@ def report_features(profile: Any, as_of: _dt.date, config: Any = None) -> tuple[
         since = NAN
     else:
         since = float(recency) if recency_known else NAN
-    records: Sequence[float]
-    if v2:
-        g_out, n_g_adverse = guarantee_features(profile.guarantees)
-        records = public_record_counts(profile.public_records, start60)
-    else:  # no guarantee, no public record
-        g_out = n_g_adverse = 0.0
-        records = [*_NO_RECORDS]
+    undrawn = math.fsum(undrawable) if undrawable else 0.0
+    lian_v = n_lian if lian_known else NAN
+    if not v2:  # no overdue amount, history, classification, guarantee, record or lender type
+        return (since, NAN, NAN, NAN, NAN, lian_v, *_V1_MIDDLE, undrawn)
+    g_out, n_g_adverse = guarantee_features(profile.guarantees)
     return (
         since,
         math.fsum(overdue) if overdue else NAN,
         float(periods) if periods >= 0 else NAN,
         float(worst24) if worst24 >= 0 else NAN,
         float(worst60) if worst60 >= 0 else NAN,
-        n_lian if lian_known else NAN,
+        lian_v,
         float(worst_class) if worst_class >= 0 else NAN,
         g_out,
         n_g_adverse,
         n_comp,
-        *records,
+        *public_record_counts(profile.public_records, start60),
         online / typed if typed else NAN,
-        math.fsum(undrawable),
+        undrawn,
     )
 
 
 _NO_RECORDS: tuple[float, ...] = (0.0,) * len(RECORD_KINDS)
+# a contract v1 profile's features from worst_classification to online_lender_share
+_V1_MIDDLE: tuple[float, ...] = (NAN, 0.0, 0.0, 0.0, *_NO_RECORDS, NAN)

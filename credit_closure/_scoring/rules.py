@@ -54,12 +54,12 @@ from credit_closure._contract.documents import (
 from credit_closure._contract.model import CreditProfile
 from credit_closure._scoring.features import (
     FEATURE_INDEX,
-    POLICY_INDEX,
-    REPORT_INDEX,
     FeatureConfig,
+    Reads,
     extract,
     extract_counterfactual,
     extract_with_counterfactual,
+    reads_of,
 )
 from credit_closure._scoring.protocol import (
     SCORER_API_VERSION,
@@ -595,14 +595,14 @@ _default_lock = threading.Lock()
 _default: RuleScorer | None = None
 
 
-def _reads_blocks(policy: RulePolicy) -> tuple[bool, bool]:
-    """Whether a policy's rules or conditions read a policy v2 feature, and a report feature
-    (the blocks :func:`extract_with_counterfactual` can leave uncomputed)."""
+def _reads_blocks(policy: RulePolicy) -> Reads:
+    """The blocks of features a policy's rules or conditions read (:func:`reads_of`; the
+    blocks :func:`extract_with_counterfactual` can leave uncomputed)."""
     used: set[int] = set()
     for rule in policy.rules:
         used.add(rule.index)
         used.update(c.feature_index for c in (*rule.when, *rule.when_any))
-    return bool(used & set(POLICY_INDEX)), bool(used & set(REPORT_INDEX))
+    return reads_of(used)
 
 
 class RuleScorer:
@@ -654,7 +654,7 @@ class RuleScorer:
         self.policy: RulePolicy = policy
         self.scale: Scale = policy.scale
         # (policy, (reads a policy v2 feature, reads a report feature)) for assess()'s path
-        self._reads: tuple[RulePolicy, tuple[bool, bool]] | None = None
+        self._reads: tuple[RulePolicy, Reads] | None = None
         self.version = f"{policy.name}@{policy.version}"
         self._factor = policy.scale.factor  # the columnar engines read it
         # the policy laid out once for evaluation (rule_program.py): the rules with factors
