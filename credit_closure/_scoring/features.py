@@ -343,10 +343,8 @@ def _extract_pass(  # noqa: C901
         events = _events(closures_ev)
     ev_by_id = events
     accounts: Any = profile.accounts
-    tail: Any = ()  # the plan's accounts, read last
-    if plan:
-        tail = [a for a in accounts if a.account_id in plan]
-        accounts = [a for a in accounts if a.account_id not in plan]
+    tail: list[Any] = []  # the plan's accounts, set aside in the first round and read last
+    deferring = bool(plan)
 
     # ---- accounts: utilization, ages, delinquency ---------------------------------------
     bal_terms: list[float] = []
@@ -418,6 +416,9 @@ def _extract_pass(  # noqa: C901
     while True:
         for acc in accounts:
             aid = acc.account_id
+            if deferring and aid in plan:
+                tail.append(acc)
+                continue
             by_id[aid] = acc
             status = acc.status
             lim = acc.credit_limit
@@ -535,31 +536,36 @@ def _extract_pass(  # noqa: C901
                     if day > d12:
                         n_rev12 += 1.0
 
-        if tail and kept is None and not profile_vector:  # the counterfactual's alone
+        if deferring and not profile_vector:  # the counterfactual's alone
+            deferring = False
             reopening = True
             items = [it for it in items if it[0] not in plan]
-            kept = ()
             accounts = tail
             continue
-        if tail and kept is None:  # the plan's accounts, as they are
+        if deferring:  # the plan's accounts, as they are
+            deferring = False
             kept = (
-                len(bal_terms),
-                len(lim_terms),
-                len(line_utils),
                 len(ages_all),
-                len(ages_open),
                 len(closed_balances),
-                len(closed_owed),
-                len(closed_utils),
-                len(open_limits),
                 len(num),
                 len(den),
                 len(items),
-                set(abnormal_ids),
-                set(adverse_ids),
                 (n_open, n_ended, dpd_known, max_dpd, n_delinquent, months_known, months_total),
                 (consecutive3, line_max, open_revolving, n_rev12, n_rev24, n_delq24),
                 (p_adverse, worst),
+                (
+                    len(bal_terms),
+                    len(lim_terms),
+                    len(line_utils),
+                    len(ages_open),
+                    len(closed_owed),
+                    len(closed_utils),
+                    len(open_limits),
+                    set(abnormal_ids),
+                    set(adverse_ids),
+                )
+                if optional
+                else None,
             )
             accounts = tail
             continue
@@ -720,15 +726,17 @@ def _extract_pass(  # noqa: C901
         reopening = True
         accounts = tail
         k = kept
-        del bal_terms[k[0] :], lim_terms[k[1] :], line_utils[k[2] :], ages_all[k[3] :]
-        del ages_open[k[4] :], closed_balances[k[5] :], closed_owed[k[6] :]
-        del closed_utils[k[7] :], open_limits[k[8] :], num[k[9] :], den[k[10] :]
-        abnormal_ids, adverse_ids = k[12], k[13]
+        del ages_all[k[0] :], closed_balances[k[1] :], num[k[2] :], den[k[3] :]
         # the closure events of the accounts left alone, and their implied closures
-        items = [it for it in items[: k[11]] if it[0] not in plan]
-        n_open, n_ended, dpd_known, max_dpd, n_delinquent, months_known, months_total = k[14]
-        consecutive3, line_max, open_revolving, n_rev12, n_rev24, n_delq24 = k[15]
-        p_adverse, worst = k[16]
+        items = [it for it in items[: k[4]] if it[0] not in plan]
+        n_open, n_ended, dpd_known, max_dpd, n_delinquent, months_known, months_total = k[5]
+        consecutive3, line_max, open_revolving, n_rev12, n_rev24, n_delq24 = k[6]
+        p_adverse, worst = k[7]
+        if optional:
+            o = k[8]
+            del bal_terms[o[0] :], lim_terms[o[1] :], line_utils[o[2] :], ages_open[o[3] :]
+            del closed_owed[o[4] :], closed_utils[o[5] :], open_limits[o[6] :]
+            abnormal_ids, adverse_ids = o[7], o[8]
 
 
 def feature_dict(
