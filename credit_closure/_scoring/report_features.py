@@ -584,7 +584,7 @@ def report_features(profile: Any, as_of: _dt.date, config: Any = None) -> tuple[
                     or (dpd is not None and dpd >= 91)
                 ):
                     n_lian += 1.0
-                if (dpd or 0) > 0 or (mo or 0) > 0 or (co or 0) > 0:
+                if dpd or mo or co:  # a non-zero summary (each is validated >= 0)
                     recency_hidden = True
                 elif recency > 24:
                     recency = 24
