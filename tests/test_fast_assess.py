@@ -246,9 +246,7 @@ PROBABILITIES = st.one_of(
 
 
 @settings(max_examples=400, deadline=None)
-@given(
-    scale=st.sampled_from(SCALES), p=PROBABILITIES, cf=st.one_of(st.none(), PROBABILITIES)
-)
+@given(scale=st.sampled_from(SCALES), p=PROBABILITIES, cf=st.one_of(st.none(), PROBABILITIES))
 def test_assessed_equals_the_scale_methods(scale: Scale, p: float, cf: float | None) -> None:
     score, q = scale.scored(p)
     impact = 0.0 if cf is None else score - scale.points(cf)

@@ -390,10 +390,18 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
         for code, pts in totals.items():
             order.append((pts, code))
         order.sort()
-    # a scorecard with per-bin reason texts (credit_closure._scorecard.bin_texts.BinnedTexts)
-    by_bin = None if texts is None or type(texts) is dict else getattr(texts, "by_bin", None)
     cache = _REASON_CACHE
     out = []
+    if texts is None or (type(texts) is dict and not texts):  # the catalog's texts alone
+        for pts, code in order:
+            key = (code, pts, REASONS.get(code))
+            r = cache.get(key)
+            if r is None:
+                r = _cached_reason(key)
+            out.append(r)
+        return tuple(out)
+    # a scorecard with per-bin reason texts (credit_closure._scorecard.bin_texts.BinnedTexts)
+    by_bin = None if type(texts) is dict else getattr(texts, "by_bin", None)
     for pts, code in order:
         text: Any = bin_reason_text(result.factors, code, by_bin) if by_bin else None
         if text is None and texts:
@@ -406,12 +414,19 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
         key = (code, pts, text)
         r = cache.get(key)
         if r is None:
-            if len(cache) >= 8192:
-                cache.clear()
-            en, zh = (code, code) if text is None else text
-            r = cache[key] = _reason(code, en, zh, pts)
+            r = _cached_reason(key)
         out.append(r)
     return tuple(out)
+
+
+def _cached_reason(key: tuple[str, float, Any]) -> ReasonCode:
+    """The reason of ``(code, points, text or None)``, remembered in :data:`_REASON_CACHE`."""
+    code, pts, text = key
+    if len(_REASON_CACHE) >= 8192:
+        _REASON_CACHE.clear()
+    en, zh = (code, code) if text is None else text
+    r = _REASON_CACHE[key] = _reason(code, en, zh, pts)
+    return r
 
 
 #: Reason codes are immutable and repeat across subjects (same code, texts and points): reused.
@@ -593,7 +608,14 @@ def assess(
         >>> a.decision, round(a.score, 1), [r.code for r in a.reasons]
         ('refer', 571.1, ['UTILIZATION_HIGH'])
     """
-    day = _as_of(as_of)
+    # a date and a profile, the usual arguments, are checked here (what _as_of and
+    # _check_profile do for them, without the calls)
+    day = as_of if type(as_of) is _dt.date and as_of >= FIRST_DAY else _as_of(as_of)
+    if type(subject) is CreditProfile:
+        late = subject.dated_after(day)
+        if late:
+            raise InvalidInputError(late, what="profile")
+        return _assess_profile(resolved(scorer), subject, day)
     if isinstance(subject, Enterprise):
         from credit_closure._scoring.enterprise import assess_enterprise
 
