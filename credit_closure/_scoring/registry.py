@@ -207,7 +207,7 @@ _allowed_names: frozenset[str] | None = None
 _allowed_dists: frozenset[str] | None = None
 #: Bumped (under the lock) by every change to what a name resolves to: a registration or
 #: its removal, a scorer loaded or forgotten, the allow-list. ``assess()`` keeps its scorer
-#: snapshots by name only while it is unchanged (:func:`credit_closure._scoring.assess.resolved`).
+#: snapshots by name only while it is unchanged (:func:`credit_closure._scoring.snapshot.resolved`).
 GENERATION = [0]
 
 
