@@ -76,6 +76,16 @@ class TestByName:
         assert second is not first and second.scorer is registry.get_scorer(name)
         assert assess(PROFILE, scorer=name, as_of=AS_OF).scorer_version == "default@2026.11.0"
 
+    def test_name_and_object_keep_their_own_provenance(self, name: str) -> None:
+        """A registered factory's object passed as an object is named as an object is
+        (its ``name``), by its registered name when passed by name, in any order."""
+        registry.register_scorer(name, _fresh)
+        obj = registry.get_scorer(name)
+        for _ in range(2):
+            assert assess(PROFILE, scorer=name, as_of=AS_OF).scorer == name
+            assert assess(PROFILE, scorer=obj, as_of=AS_OF).scorer == "rules"
+            assert resolved(obj).dist == "credit-closure" and resolved(name).dist is None
+
     def test_unregistered_name_is_not_found(self, name: str) -> None:
         registry.register_scorer(name, _fresh)
         resolved(name)

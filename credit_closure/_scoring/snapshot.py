@@ -232,7 +232,7 @@ _NONE = object()
 
 _RESOLVED: dict[int, _ResolvedScorer] = {}
 #: Snapshots by scorer name, each with the registry generation it was resolved in.
-_BY_NAME: dict[str, tuple[int, _ResolvedScorer]] = {}
+_BY_NAME: dict[str, tuple[int | None, _ResolvedScorer]] = {}
 
 
 def resolved(scorer: Any) -> _ResolvedScorer:
@@ -267,16 +267,24 @@ def resolved(scorer: Any) -> _ResolvedScorer:
             pass
     generation = GENERATION[0]  # read before resolving: a change meanwhile is a miss later
     obj, name, dist, dist_version = resolve(scorer)
+    if isinstance(scorer, str):
+        # kept apart from the objects' snapshots: an object's name and provenance are its
+        # own (a registered factory's object can be passed as an object too)
+        entry = _BY_NAME.get(scorer)
+        hit = None if entry is None else entry[1]
+        if hit is None or not hit.describes(obj, name, dist, dist_version):
+            hit = _ResolvedScorer(obj, name, dist, dist_version)
+        if len(_BY_NAME) > 256:
+            _BY_NAME.clear()
+        # a plugin's is reused only after resolve() said the same again (None never matches)
+        _BY_NAME[scorer] = (generation if stable_name(scorer) else None, hit)
+        return hit
     hit = _RESOLVED.get(id(obj))
     if hit is None or not hit.describes(obj, name, dist, dist_version):
         hit = _ResolvedScorer(obj, name, dist, dist_version)
         if len(_RESOLVED) > 256:
             _RESOLVED.clear()
         _RESOLVED[id(obj)] = hit
-    if type(scorer) is str and stable_name(scorer):
-        if len(_BY_NAME) > 256:
-            _BY_NAME.clear()
-        _BY_NAME[scorer] = (generation, hit)
     return hit
 
 
