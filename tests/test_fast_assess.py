@@ -233,6 +233,26 @@ def test_rank_equals_full_sort_with_texts(
     assert all(a is b for a, b in zip(got, _rank(result, texts)))
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    factors=st.lists(
+        st.tuples(
+            st.text("ABCDEFGHIJ", min_size=1, max_size=2),
+            st.floats(min_value=-50.0, max_value=5.0, allow_nan=False),
+        ),
+        max_size=30,
+    )
+)
+def test_rank_with_many_distinct_points(factors: list[tuple[str, float]]) -> None:
+    """Many codes, most with points no other code has: the same order as a full sort."""
+    result = ScoreResult(
+        probability_of_default=0.1,
+        factors=tuple(Factor(code=c, points=p, feature="f", value=0) for c, p in factors),
+    )
+    got = [(r.code, r.points.hex()) for r in _rank(result, None)]
+    assert got == [(c, float(p).hex()) for c, _, _, p in _reference(result, None)]
+
+
 def test_rank_reads_a_table_changed_in_place() -> None:
     result = ScoreResult(
         probability_of_default=0.1, factors=(Factor(code="A", points=-1.0, feature="f", value=0),)
