@@ -10,8 +10,9 @@ closure impact (:func:`counterfactual`) and the decision (:func:`_decide`, with
 :func:`_unique_triggers`). A change to any of them here changes them there too
 (``tests/test_columnar.py`` compares the two on both engines).
 
-Scorer snapshots (:func:`resolved`) are cached per object and checked against the object on
-each call, so a scorer refitted or re-parameterised in place is scored as it is now.
+Scorer snapshots (:func:`resolved`, in :mod:`credit_closure._scoring.snapshot`) are cached per
+object and by name, and checked against the object on each call, so a scorer refitted or
+re-parameterised in place is scored as it is now.
 """
 
 from __future__ import annotations
@@ -34,23 +35,23 @@ from credit_closure._contract.model import (
     Enterprise,
     TerminationKind,
 )
-from credit_closure._scoring.fast_paths import _counterfactual_path, _fused_path, _observed, _same
-from credit_closure._scoring.features import months_before, reopen_plan, reopened_profile
 from credit_closure._scoring.protocol import (
-    SUPPORTED_SCORER_APIS,
     Factor,
     Scorer,
     ScoreResult,
     Trigger,
 )
 from credit_closure._scoring.reasons import REASONS, ReasonText, bin_reason_text, reason_text
-from credit_closure._scoring.registry import resolve
-from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
+from credit_closure._scoring.scale import Scale
+
+# the scorer snapshots and the counterfactual live in snapshot.py; their names stay here
+from credit_closure._scoring.snapshot import _STARTS, _window_start
+from credit_closure._scoring.snapshot import CLOSURE_IMPACT_MONTHS as CLOSURE_IMPACT_MONTHS
+from credit_closure._scoring.snapshot import _ResolvedScorer as _ResolvedScorer
+from credit_closure._scoring.snapshot import counterfactual as counterfactual
+from credit_closure._scoring.snapshot import resolved as resolved
 from credit_closure.exceptions import (
-    CreditClosureError,
     InvalidInputError,
-    ScoringError,
-    _withhold,
 )
 
 if TYPE_CHECKING:  # the enterprise module imports this one: no import at run time
@@ -63,8 +64,6 @@ DateLike = _dt.date | str | None
 
 __all__ = ["Assessment", "ReasonChange", "ReasonCode", "WhatIf", "assess", "what_if"]
 
-#: How far back closures count for :attr:`Assessment.closure_impact`.
-CLOSURE_IMPACT_MONTHS = 24
 MAX_REASONS = 4
 
 
@@ -312,241 +311,6 @@ def _as_of(value: Any, name: str = "as_of") -> _dt.date:
     return value
 
 
-class _ResolvedScorer:
-    __slots__ = (
-        "_seen",
-        "cf_probability",
-        "cls",
-        "dist",
-        "dist_version",
-        "fast_probability",
-        "fused",
-        "method",
-        "name",
-        "scale",
-        "scorer",
-        "texts",
-        "trusted",
-        "version",
-    )
-
-    def __init__(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> None:
-        api = getattr(obj, "credit_closure_api", None)
-        if api not in SUPPORTED_SCORER_APIS:
-            raise ScoringError(
-                name,
-                f"implements scorer protocol version {api!r}, this library supports "
-                f"{sorted(SUPPORTED_SCORER_APIS)}; set credit_closure_api = 1 on the scorer "
-                "class or install a matching credit-closure version",
-                distribution=dist,
-                version=dist_version,
-            )
-        self.scorer = obj
-        self.cls = type(obj)
-        self.name = name
-        self.dist = dist
-        self.dist_version = dist_version
-        seen = _observed(obj)
-        _api, scale, texts, method, version, fast, score = seen
-        self._seen = seen
-        self.scale: Scale = scale if isinstance(scale, Scale) else DEFAULT_SCALE
-        self.texts = texts
-        self.method = str(method)
-        self.version = str(version)
-        self.fast_probability = fast if callable(fast) else None
-        # built-in scorers return well-formed results by construction
-        self.trusted = type(obj).__module__.startswith("credit_closure.")
-        self.cf_probability = _counterfactual_path(obj, fast) if self.trusted else None
-        self.fused: Any = _fused_path(obj, score) if self.cf_probability is not None else None
-
-    def describes(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> bool:
-        """Whether this snapshot still describes ``obj`` as it is now: same object and
-        provenance, and the same scale, reason texts (both by identity), reason method,
-        version, fast path and protocol version. A scorer refitted or re-parameterised in
-        place changes at least one of them (a refit changes the version)."""
-        return (
-            self.scorer is obj
-            and self.cls is type(obj)
-            and self.name == name
-            and self.dist == dist
-            and self.dist_version == dist_version
-            and _same(self._seen, _observed(obj))
-        )
-
-    def probability(self, profile: CreditProfile, as_of: _dt.date) -> float:
-        """The scorer's probability of default, through its fast path when it has one."""
-        if self.fast_probability is None:
-            return self.score(profile, as_of).probability_of_default
-        p = self._call(self.fast_probability, profile, as_of)
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
-            raise self._error("probability_of_default() must return a number in [0, 1]")
-        return float(p)
-
-    def counterfactual_probability(self, profile: CreditProfile, as_of: _dt.date) -> float | None:
-        """The probability of default of :func:`counterfactual` (``None`` when there are no
-        closures to undo), from the built-in scorer's features of the counterfactual when it
-        has that path (the same number, to the last bit), else by building and scoring it."""
-        fast = self.cf_probability
-        if fast is None:
-            cf = counterfactual(profile, as_of)
-            return None if cf is None else self.probability(cf, as_of)
-        start = _window_start(as_of, CLOSURE_IMPACT_MONTHS)
-        try:
-            return cast("float | None", fast(self.scorer, profile, as_of, start))
-        except InvalidInputError:
-            raise
-        except Exception as exc:
-            what = f"probability_of_default() raised {type(exc).__name__}"
-            if isinstance(exc, CreditClosureError):
-                what += f": {exc}"  # the library's own text (NotFittedError, say)
-            raise self._error(what, exc) from exc
-
-    def score_and_counterfactual(
-        self, profile: CreditProfile, as_of: _dt.date
-    ) -> tuple[ScoreResult, float | None]:
-        """:meth:`score` and :meth:`counterfactual_probability` in one call of a built-in
-        scorer (:attr:`fused`), which shares the work of the two."""
-        start = _window_start(as_of, CLOSURE_IMPACT_MONTHS)
-        try:
-            pair: tuple[ScoreResult, float | None] = self.fused(self.scorer, profile, as_of, start)
-            return pair
-        except InvalidInputError:
-            raise
-        except Exception as exc:
-            what = f"score() raised {type(exc).__name__}"
-            if isinstance(exc, CreditClosureError):
-                what += f": {exc}"  # the library's own text (NotFittedError, say)
-            raise self._error(what, exc) from exc
-
-    def _error(self, message: str, original: BaseException | None = None) -> ScoringError:
-        """A ScoringError for this scorer. ``original``'s text never reaches the message
-        (:class:`ScoringError` withholds it); a plugin's own library-type exceptions are
-        withheld here too: only a built-in scorer's are trusted to carry no subject data."""
-        if original is not None and not self.trusted:
-            message = _withhold(message, original, keep_library=False)
-        return ScoringError(
-            self.name, message, original=original, distribution=self.dist, version=self.dist_version
-        )
-
-    def _call(self, method: Any, profile: CreditProfile, as_of: _dt.date) -> Any:
-        """Call a scorer method; any exception but bad input becomes a ScoringError naming the
-        scorer, its distribution and the exception's type, never its text (which can hold
-        subject data; it stays in ``original_exception``). KeyboardInterrupt and SystemExit
-        pass through."""
-        try:
-            return method(profile, as_of)
-        except InvalidInputError:
-            raise
-        except Exception as exc:
-            what = f"{getattr(method, '__name__', 'score')}() raised {type(exc).__name__}"
-            if self.trusted and isinstance(exc, CreditClosureError):
-                what += f": {exc}"  # the library's own text (NotFittedError, say)
-            raise self._error(what, exc) from exc
-
-    def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
-        result: ScoreResult = self._call(self.scorer.score, profile, as_of)
-        if self.trusted:
-            return result
-        return self.checked(result)
-
-    def checked(self, result: Any, method: str = "score()") -> ScoreResult:
-        """``result`` if it is a well-formed :class:`ScoreResult`, else a ScoringError."""
-        if not isinstance(result, ScoreResult):
-            raise ScoringError(
-                self.name,
-                f"{method} must return a ScoreResult (got {type(result).__name__})",
-                distribution=self.dist,
-                version=self.dist_version,
-            )
-        for f in result.factors:
-            if not isinstance(f, Factor):
-                raise ScoringError(
-                    self.name,
-                    "ScoreResult.factors must hold Factor objects",
-                    distribution=self.dist,
-                    version=self.dist_version,
-                )
-            if f.points < 0 and reason_text(f.code, self.texts) is None:
-                raise ScoringError(
-                    self.name,
-                    f"reason code {f.code!r} is neither in the catalog nor in the scorer's "
-                    "reason_texts",
-                    distribution=self.dist,
-                    version=self.dist_version,
-                )
-        for t in result.triggers:
-            if not isinstance(t, Trigger):
-                raise ScoringError(
-                    self.name,
-                    "ScoreResult.triggers must hold Trigger objects",
-                    distribution=self.dist,
-                    version=self.dist_version,
-                )
-        return result
-
-
-_RESOLVED: dict[int, _ResolvedScorer] = {}
-
-
-def resolved(scorer: Any) -> _ResolvedScorer:
-    """The scorer behind ``scorer`` (a name or an object) with its provenance, cached per
-    scorer object and checked against the object on every call: a scorer refitted or
-    re-parameterised in place gets a new snapshot (its new scale, texts and version)."""
-    if not isinstance(scorer, str):
-        # a scorer object seen before: what resolve() would say of it again (its name, and
-        # the distribution of its class's package) and the rest of its snapshot, compared
-        # without building the provenance
-        hit = _RESOLVED.get(id(scorer))
-        if (
-            hit is not None
-            and hit.scorer is scorer
-            and type(scorer) is hit.cls
-            and (getattr(scorer, "name", None) or hit.cls.__name__) == hit.name
-            and _same(hit._seen, _observed(scorer))
-        ):
-            return hit
-    obj, name, dist, dist_version = resolve(scorer)
-    hit = _RESOLVED.get(id(obj))
-    if hit is not None and hit.describes(obj, name, dist, dist_version):
-        return hit
-    r = _ResolvedScorer(obj, name, dist, dist_version)
-    if len(_RESOLVED) > 256:
-        _RESOLVED.clear()
-    _RESOLVED[id(obj)] = r
-    return r
-
-
-_STARTS: dict[tuple[_dt.date, int], _dt.date] = {}
-
-
-def _window_start(as_of: _dt.date, months: int) -> _dt.date:
-    """``months_before(as_of, months)``, remembered (a service scores at few distinct dates)."""
-    key = (as_of, months)
-    start = _STARTS.get(key)
-    if start is None:
-        if len(_STARTS) > 4096:
-            _STARTS.clear()
-        start = _STARTS[key] = months_before(as_of, months)
-    return start
-
-
-def counterfactual(
-    profile: CreditProfile, as_of: _dt.date, months: int = CLOSURE_IMPACT_MONTHS
-) -> CreditProfile | None:
-    """The profile had the closures of the last ``months`` not happened, or ``None`` when
-    there were none.
-
-    Accounts with status ``closed`` whose closing date is in the window are open again at
-    their last limit (the limit at closure when known), with the balance they had, and their
-    closure events are removed. Charged-off and transferred accounts stay as they are: those are
-    outcomes of delinquency, not closures (:func:`~credit_closure._scoring.features.reopen_plan`
-    says which accounts reopen; :func:`~credit_closure._scoring.features.extract_counterfactual`
-    computes the features of this profile without building it).
-    """
-    plan = reopen_plan(profile, _window_start(as_of, months))
-    return reopened_profile(profile, plan) if plan else None
-
-
 def _reason(code: str, message: str, message_zh: str, points: float) -> ReasonCode:
     r = _new(ReasonCode)
     _rc_code(r, code)
@@ -586,12 +350,14 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
     """At most :data:`MAX_REASONS` reasons: the negative factors summed per code, worst first
     (the codes of decline and refer triggers before the others), with their texts.
 
-    Each code's points are summed in factor order; the worst codes are selected without
-    sorting them all (:func:`_worst`: the same order as a full sort)."""
+    Each code's points are summed in factor order. Without a decline or refer trigger, the
+    codes whose points are at most the fourth lowest are sorted as ``(points, code)`` (a code
+    appears once, so the order is total: that of sorting them all); with one, the forced
+    codes come first (:func:`_worst`). Bytecodes are what cost here: loops stay short."""
     totals: dict[str, float] = {}
     for f in result.factors:
         pts = f.points
-        if pts < 0:
+        if pts < 0.0:
             code = f.code
             if code in totals:
                 totals[code] += pts
@@ -606,42 +372,65 @@ def _rank(result: ScoreResult, texts: Any) -> tuple[ReasonCode, ...]:
                 forced = {t.code}
             else:
                 forced.add(t.code)
-    if forced is None:
-        # few codes (the usual case): one sort in C gives the same order as the selection
-        order = (
-            sorted([(p, c) for c, p in totals.items()])
-            if len(totals) <= MAX_REASONS
-            else _worst(totals)
-        )
-    else:  # the codes of decline and refer triggers first, each group worst first
+    order: list[tuple[float, str]] = []
+    if forced is not None:  # the codes of decline and refer triggers first, each group worst first
         order = _worst({c: p for c, p in totals.items() if c in forced})
         if len(order) < MAX_REASONS:
             rest = _worst({c: p for c, p in totals.items() if c not in forced})
             order += rest[: MAX_REASONS - len(order)]
-    out = []
+    elif len(totals) > MAX_REASONS:
+        # the cut by a sort of the floats alone, then the few codes within it as pairs
+        cut = sorted(totals.values())[MAX_REASONS - 1]
+        for code, pts in totals.items():
+            if pts <= cut:
+                order.append((pts, code))
+        order.sort()
+        del order[MAX_REASONS:]  # ties at the cut
+    else:
+        for code, pts in totals.items():
+            order.append((pts, code))
+        order.sort()
     cache = _REASON_CACHE
+    out = []
+    if texts is None or (type(texts) is dict and not texts):  # the catalog's texts alone
+        for pts, code in order:
+            key = (code, pts, REASONS.get(code))
+            r = cache.get(key)
+            if r is None:
+                r = _cached_reason(key)
+            out.append(r)
+        return tuple(out)
     # a scorecard with per-bin reason texts (credit_closure._scorecard.bin_texts.BinnedTexts)
-    by_bin = None if texts is None or type(texts) is dict else getattr(texts, "by_bin", None)
-    for pts, code in order[:MAX_REASONS]:
+    by_bin = None if type(texts) is dict else getattr(texts, "by_bin", None)
+    for pts, code in order:
         text: Any = bin_reason_text(result.factors, code, by_bin) if by_bin else None
+        if text is None and texts:
+            text = texts.get(code)
         if text is None:
-            text = texts.get(code) if texts else None
-        if text is None:
-            text = REASONS.get(code)
-            if text is None:
-                text = (code, code)
-        key = (code, text[0], text[1], pts)
+            text = REASONS.get(code)  # None: the code is its own text
+        elif type(text) is not ReasonText:
+            text = (text[0], text[1])  # a plugin's table may hold lists
+        # keyed on the text itself: a table changed in place is read as it is now
+        key = (code, pts, text)
         r = cache.get(key)
         if r is None:
-            if len(cache) >= 8192:
-                cache.clear()
-            r = cache[key] = _reason(code, text[0], text[1], pts)
+            r = _cached_reason(key)
         out.append(r)
     return tuple(out)
 
 
+def _cached_reason(key: tuple[str, float, Any]) -> ReasonCode:
+    """The reason of ``(code, points, text or None)``, remembered in :data:`_REASON_CACHE`."""
+    code, pts, text = key
+    if len(_REASON_CACHE) >= 8192:
+        _REASON_CACHE.clear()
+    en, zh = (code, code) if text is None else text
+    r = _REASON_CACHE[key] = _reason(code, en, zh, pts)
+    return r
+
+
 #: Reason codes are immutable and repeat across subjects (same code, texts and points): reused.
-_REASON_CACHE: dict[tuple[str, str, str, float], ReasonCode] = {}
+_REASON_CACHE: dict[tuple[str, float, Any], ReasonCode] = {}
 
 
 _ACTION_ORDER = {"decline": 0, "refer": 1, "alert": 2}
@@ -658,7 +447,11 @@ def _unique_triggers(triggers: Sequence[Trigger]) -> tuple[Trigger, ...]:
 
 
 def _decide(scale: Scale, score: float, triggers: Sequence[Trigger]) -> str:
-    decision = scale.decide(score)
+    return _decided(scale.decide(score), triggers)
+
+
+def _decided(decision: str, triggers: Sequence[Trigger]) -> str:
+    """The decision of the cutoffs, overridden by decline and refer triggers."""
     for t in triggers:
         if t.action == "decline":
             return "decline"
@@ -690,22 +483,42 @@ def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> Cred
 
 
 def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date) -> Assessment:
-    if r.fused is not None:
-        result, cf_p = r.score_and_counterfactual(profile, as_of)
+    fused = r.fused
+    if fused is not None:  # score_and_counterfactual(), inlined (the hot path)
+        start = _STARTS.get((as_of, CLOSURE_IMPACT_MONTHS))
+        if start is None:
+            start = _window_start(as_of, CLOSURE_IMPACT_MONTHS)
+        try:
+            result, cf_p = fused(r.scorer, profile, as_of, start)
+        except InvalidInputError:
+            raise
+        except Exception as exc:
+            raise r._fused_error(exc) from exc
     else:
         result = r.score(profile, as_of)
         cf_p = r.counterfactual_probability(profile, as_of)
     scale = r.scale
-    score, p = scale.scored(result.probability_of_default)
-    impact = 0.0 if cf_p is None else score - scale.points(cf_p)
-    triggers = _unique_triggers(result.triggers)
+    if r.plain_scale:
+        score, p, impact, band, decision = scale._assessed(result.probability_of_default, cf_p)
+    else:  # a Scale subclass: its own methods
+        score, p = scale.scored(result.probability_of_default)
+        impact = 0.0 if cf_p is None else score - scale.points(cf_p)
+        band = scale.band(score)
+        decision = scale.decide(score)
+    triggers = result.triggers
+    if triggers:
+        triggers = _unique_triggers(triggers)
+        decision = _decided(decision, triggers)
+    elif type(triggers) is not tuple:
+        triggers = ()
+    factors = result.factors
     a = _new(Assessment)
     _a_subject(a, profile.subject_id)
     _a_as_of(a, as_of)
     _a_score(a, score)
     _a_p(a, p)
-    _a_band(a, scale.band(score))
-    _a_decision(a, _decide(scale, score, triggers))
+    _a_band(a, band)
+    _a_decision(a, decision)
     _a_reasons(a, _rank(result, r.texts))
     _a_triggers(a, triggers)
     _a_impact(a, impact)
@@ -714,7 +527,7 @@ def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date)
     _a_dist(a, r.dist)
     _a_dist_version(a, r.dist_version)
     _a_method(a, r.method)
-    _a_factors(a, tuple(result.factors))
+    _a_factors(a, factors if type(factors) is tuple else tuple(factors))
     return a
 
 
@@ -795,7 +608,14 @@ def assess(
         >>> a.decision, round(a.score, 1), [r.code for r in a.reasons]
         ('refer', 571.1, ['UTILIZATION_HIGH'])
     """
-    day = _as_of(as_of)
+    # a date and a profile, the usual arguments, are checked here (what _as_of and
+    # _check_profile do for them, without the calls)
+    day = as_of if type(as_of) is _dt.date and as_of >= FIRST_DAY else _as_of(as_of)
+    if type(subject) is CreditProfile:
+        late = subject.dated_after(day)
+        if late:
+            raise InvalidInputError(late, what="profile")
+        return _assess_profile(resolved(scorer), subject, day)
     if isinstance(subject, Enterprise):
         from credit_closure._scoring.enterprise import assess_enterprise
 

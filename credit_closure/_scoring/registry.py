@@ -205,6 +205,22 @@ _cache: dict[str, _Loaded] = {}
 _discovery: _Discovery | None = None
 _allowed_names: frozenset[str] | None = None
 _allowed_dists: frozenset[str] | None = None
+#: Bumped (under the lock) by every change to what a name resolves to: a registration or
+#: its removal, a scorer loaded or forgotten, the allow-list. ``assess()`` keeps its scorer
+#: snapshots by name only while it is unchanged (:func:`credit_closure._scoring.snapshot.resolved`).
+GENERATION = [0]
+
+
+def _bump() -> None:
+    GENERATION[0] += 1
+
+
+def stable_name(name: str) -> bool:
+    """Whether what ``name`` resolves to can change only with :data:`GENERATION`: a built-in
+    or an in-process registration that is loaded. A third-party plugin is not: the operator
+    controls in the environment are read again on each use (:func:`_gate`)."""
+    hit = _cache.get(name)
+    return hit is not None and hit.plugin is None
 
 
 # ---------------------------------------------------------------------------------------
@@ -388,6 +404,7 @@ def set_allowed(
         raise InvalidInputError(problems, what="argument")
     with _lock:
         _allowed_names, _allowed_dists = n, d
+        _bump()
 
 
 def get_allowed() -> tuple[frozenset[str] | None, frozenset[str] | None]:
@@ -528,6 +545,7 @@ def register_scorer(name: str, factory: Callable[[], Any], *, replace: bool = Fa
         target = f"{getattr(factory, '__module__', '?')}:{getattr(factory, '__qualname__', repr(factory))}"
         _registered[name] = (factory, target)
         _cache.pop(name, None)
+        _bump()
 
 
 def unregister_scorer(name: str) -> None:
@@ -539,6 +557,7 @@ def unregister_scorer(name: str) -> None:
     with _lock:
         _registered.pop(name, None)
         _cache.pop(name, None)
+        _bump()
 
 
 def clear_cache() -> None:
@@ -555,6 +574,7 @@ def clear_cache() -> None:
         _cache.clear()
         _discovery = None
         _dist_of_module.cache_clear()
+        _bump()
 
 
 # ---------------------------------------------------------------------------------------
@@ -797,6 +817,7 @@ def _load(name: str) -> _Loaded:
             loaded = _Loaded(_load_plugin(c), c.distribution, c.version, c)
         with _lock:
             _cache[name] = loaded
+            _bump()
         return loaded
 
 
