@@ -266,10 +266,11 @@ def resolved(scorer: Any) -> _ResolvedScorer:
     A hit is a dict lookup and one read of the attributes the snapshot was made of, compared
     with what they were (scale and texts by identity, the rest by equality, the bound methods
     by their object and function: a method replaced on the instance or the class is seen),
-    those that were missing still missing (:func:`_unchanged`). By name, the snapshot also needs the registry's
-    :data:`~credit_closure._scoring.registry.GENERATION` unchanged (any registration, removal,
-    load, cache clearing or allow-list change bumps it); third-party plugins are resolved
-    through the registry every time (its operator controls are read on each use)."""
+    those that were missing still missing (:func:`_unchanged`). By name, the snapshot also
+    needs the registry's :data:`~credit_closure._scoring.registry.GENERATION` unchanged (any
+    registration, removal, load, cache clearing or allow-list change bumps it); third-party
+    plugins are resolved through the registry every time (its operator controls are read on
+    each use)."""
     if type(scorer) is str:
         entry = _BY_NAME.get(scorer)
         hit = entry[1] if entry is not None and entry[0] == GENERATION[0] else None
