@@ -653,8 +653,10 @@ class RuleScorer:
             policy = RulePolicy.from_dict(policy)
         self.policy: RulePolicy = policy
         self.scale: Scale = policy.scale
-        # (policy, (reads a policy v2 feature, reads a report feature)) for assess()'s path
-        self._reads: tuple[RulePolicy, Reads] | None = None
+        # the blocks of features the rules laid out below read, for assess()'s path: fixed
+        # with them (a policy assigned later changes the feature config score() reads, not
+        # the rules it evaluates)
+        self._reads: Reads = _reads_blocks(policy)
         self.version = f"{policy.name}@{policy.version}"
         self._factor = policy.scale.factor  # the columnar engines read it
         # the policy laid out once for evaluation (rule_program.py): the rules with factors
@@ -737,12 +739,8 @@ class RuleScorer:
         path, on a profile it has checked; both feature vectors from one pass over the
         accounts): the counterfactual's rules are evaluated only when its features differ from
         the profile's (equal features, equal log-odds)."""
-        policy = self.policy
-        reads = self._reads
-        if reads is None or reads[0] is not policy:  # the policy may be replaced
-            reads = self._reads = (policy, _reads_blocks(policy))
         feats, cf = extract_with_counterfactual(
-            profile, as_of, start, policy.feature_config, reads[1]
+            profile, as_of, start, self.policy.feature_config, self._reads
         )
         log_odds, factors, triggers = self._program.explain(feats)
         result = make_result(1.0 / (1.0 + math.exp(-log_odds)), tuple(factors), tuple(triggers))

@@ -32,6 +32,7 @@ CLOSURE_IMPACT_MONTHS = 24
 class _ResolvedScorer:
     __slots__ = (
         "_absent",
+        "_kept",
         "_probe",
         "_probed",
         "_seen",
@@ -84,8 +85,11 @@ class _ResolvedScorer:
         # made of (and the name), those that had none staying without one
         present = tuple(n for n in _PROBED if getattr(obj, n, _NONE) is not _NONE)
         self._absent = tuple(n for n in _PROBED if n not in present)
-        self._probe = operator.attrgetter(*present)
+        self._probe = operator.attrgetter(*present)  # two names at least: a tuple
         self._probed = self._probe(obj)
+        # where the scale and the reason texts are in it: those must be the same objects (an
+        # equal one may differ: 0.0 == -0.0 in a scale, a BinnedTexts' by_bin beside its dict)
+        self._kept = tuple(i for i, n in enumerate(present) if n in ("scale", "reason_texts"))
 
     def describes(self, obj: Any, name: str, dist: str | None, dist_version: str | None) -> bool:
         """Whether this snapshot still describes ``obj`` as it is now: same object and
@@ -235,18 +239,38 @@ _RESOLVED: dict[int, _ResolvedScorer] = {}
 _BY_NAME: dict[str, tuple[int | None, _ResolvedScorer]] = {}
 
 
+def _unchanged(hit: _ResolvedScorer, obj: Any) -> bool:
+    """Whether ``obj`` still has what ``hit`` was made of: its class, the same attributes
+    (equal; the scale and the reason texts the same objects, as :func:`_same` has them) and
+    still none of those it lacked."""
+    if type(obj) is not hit.cls:
+        return False
+    now = hit._probe(obj)
+    was = hit._probed
+    if now != was:
+        return False
+    for i in hit._kept:
+        if now[i] is not was[i]:
+            return False
+    for n in hit._absent:
+        if getattr(obj, n, _NONE) is not _NONE:
+            return False
+    return True
+
+
 def resolved(scorer: Any) -> _ResolvedScorer:
     """The scorer behind ``scorer`` (a name or an object) with its provenance, cached per
     scorer object and checked against the object on every call: a scorer refitted or
     re-parameterised in place gets a new snapshot (its new scale, texts and version).
 
     A hit is a dict lookup and one read of the attributes the snapshot was made of, compared
-    with what they were (scale and texts by identity or equality, the bound methods by their
-    object and function: a method replaced on the instance or the class is seen), those that
-    were missing still missing. By name, the snapshot also needs the registry's
-    :data:`~credit_closure._scoring.registry.GENERATION` unchanged (any registration, removal,
-    load, cache clearing or allow-list change bumps it); third-party plugins are resolved
-    through the registry every time (its operator controls are read on each use)."""
+    with what they were (scale and texts by identity, the rest by equality, the bound methods
+    by their object and function: a method replaced on the instance or the class is seen),
+    those that were missing still missing (:func:`_unchanged`). By name, the snapshot also
+    needs the registry's :data:`~credit_closure._scoring.registry.GENERATION` unchanged (any
+    registration, removal, load, cache clearing or allow-list change bumps it); third-party
+    plugins are resolved through the registry every time (its operator controls are read on
+    each use)."""
     if type(scorer) is str:
         entry = _BY_NAME.get(scorer)
         hit = entry[1] if entry is not None and entry[0] == GENERATION[0] else None
@@ -255,14 +279,9 @@ def resolved(scorer: Any) -> _ResolvedScorer:
         if hit is not None and hit.scorer is not scorer:
             hit = None
     if hit is not None:
-        obj = hit.scorer
         try:
-            if type(obj) is hit.cls and hit._probe(obj) == hit._probed:
-                for n in hit._absent:
-                    if getattr(obj, n, _NONE) is not _NONE:
-                        break
-                else:
-                    return hit
+            if _unchanged(hit, hit.scorer):
+                return hit
         except Exception:  # an attribute that now raises: resolve again
             pass
     generation = GENERATION[0]  # read before resolving: a change meanwhile is a miss later
