@@ -263,6 +263,20 @@ def test_rank_reads_a_table_changed_in_place() -> None:
     assert _rank(result, texts)[0].message == "second"
 
 
+@pytest.mark.parametrize("first", [-3, -3.0])
+def test_reason_points_are_floats_whatever_was_cached(first: float) -> None:
+    """A plugin may give whole-number points as ints: a reason's points are a float either
+    way, and do not depend on which of ``-3`` and ``-3.0`` (equal keys) was ranked first."""
+    other = -3.0 if isinstance(first, int) else -3
+    for pts in (first, other):
+        result = ScoreResult(
+            probability_of_default=0.1,
+            factors=(Factor(code="INT_POINTS_TEST", points=pts, feature="f", value=0),),
+        )
+        (reason,) = _rank(result, None)
+        assert type(reason.points) is float and reason.points == -3.0
+
+
 # -- Scale._assessed -----------------------------------------------------------------------
 SCALES = [
     DEFAULT_SCALE,

@@ -425,7 +425,8 @@ def _cached_reason(key: tuple[str, float, Any]) -> ReasonCode:
     if len(_REASON_CACHE) >= 8192:
         _REASON_CACHE.clear()
     en, zh = (code, code) if text is None else text
-    r = _REASON_CACHE[key] = _reason(code, en, zh, pts)
+    # a float whatever the factors held (-3 and -3.0 are one key)
+    r = _REASON_CACHE[key] = _reason(code, en, zh, float(pts))
     return r
 
 

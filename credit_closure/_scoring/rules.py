@@ -630,6 +630,17 @@ class RuleScorer:
     reason_method = "rule_points"
 
     def __init__(self, policy: RulePolicy | Mapping[str, Any] | str | None = None) -> None:
+        self.policy = policy  # the setter reads every form
+
+    @property
+    def policy(self) -> RulePolicy:
+        """The scorer's policy. Assigning one (any form the constructor takes) makes the scorer
+        what ``RuleScorer(policy)`` would be: its scale, version, the rules it evaluates and the
+        features it reads, on every path (``score``, ``assess``, the columnar engines)."""
+        return self._policy
+
+    @policy.setter
+    def policy(self, policy: RulePolicy | Mapping[str, Any] | str | None) -> None:
         if policy is None:
             policy = RulePolicy.from_file(_DEFAULT_POLICY_FILE)
         elif isinstance(policy, str) and policy in BUNDLED_VARIANTS:
@@ -651,17 +662,10 @@ class RuleScorer:
             policy = RulePolicy.from_file(BUNDLED_POLICIES[policy])
         elif not isinstance(policy, RulePolicy):
             policy = RulePolicy.from_dict(policy)
-        self.policy: RulePolicy = policy
-        self.scale: Scale = policy.scale
-        # the blocks of features the rules laid out below read, for assess()'s path: fixed
-        # with them (a policy assigned later changes the feature config score() reads, not
-        # the rules it evaluates)
-        self._reads: Reads = _reads_blocks(policy)
-        self.version = f"{policy.name}@{policy.version}"
-        self._factor = policy.scale.factor  # the columnar engines read it
         # the policy laid out once for evaluation (rule_program.py): the rules with factors
-        # and triggers, and the log-odds alone (the counterfactual's)
-        self._program = RuleProgram(
+        # and triggers, and the log-odds alone (the counterfactual's); built before anything
+        # is assigned, so that a policy that fails leaves the scorer as it was
+        program = RuleProgram(
             [
                 (
                     r.index,
@@ -682,6 +686,13 @@ class RuleScorer:
             policy.base_log_odds,
             policy.scale.factor,
         )
+        self._policy: RulePolicy = policy
+        self.scale: Scale = policy.scale
+        # the blocks of features the rules read, for assess()'s path
+        self._reads: Reads = _reads_blocks(policy)
+        self.version = f"{policy.name}@{policy.version}"
+        self._factor = policy.scale.factor  # the columnar engines read it
+        self._program = program
 
     @classmethod
     def default(cls) -> RuleScorer:
@@ -712,13 +723,13 @@ class RuleScorer:
 
     def score(self, profile: CreditProfile, as_of: _dt.date) -> ScoreResult:
         """Score a validated profile at ``as_of`` (see the scorer protocol)."""
-        feats = extract(profile, as_of, self.policy.feature_config)
+        feats = extract(profile, as_of, self._policy.feature_config)
         log_odds, factors, triggers = self._evaluate(feats, True)
         return make_result(1.0 / (1.0 + math.exp(-log_odds)), tuple(factors), tuple(triggers))
 
     def probability_of_default(self, profile: CreditProfile, as_of: _dt.date) -> float:
         """``score(profile, as_of).probability_of_default``, without building factors."""
-        feats = extract(profile, as_of, self.policy.feature_config)
+        feats = extract(profile, as_of, self._policy.feature_config)
         return 1.0 / (1.0 + math.exp(-self._program.log_odds(feats)))
 
     def _counterfactual_probability(
@@ -727,7 +738,7 @@ class RuleScorer:
         """:meth:`probability_of_default` of the counterfactual of closure impact (the
         closures after ``start`` undone), from its features without building it; ``None``
         when there is nothing to undo (``assess``'s path for closure impact)."""
-        feats = extract_counterfactual(profile, as_of, start, self.policy.feature_config)
+        feats = extract_counterfactual(profile, as_of, start, self._policy.feature_config)
         if feats is None:
             return None
         return 1.0 / (1.0 + math.exp(-self._program.log_odds(feats)))
@@ -740,7 +751,7 @@ class RuleScorer:
         accounts): the counterfactual's rules are evaluated only when its features differ from
         the profile's (equal features, equal log-odds)."""
         feats, cf = extract_with_counterfactual(
-            profile, as_of, start, self.policy.feature_config, self._reads
+            profile, as_of, start, self._policy.feature_config, self._reads
         )
         log_odds, factors, triggers = self._program.explain(feats)
         result = make_result(1.0 / (1.0 + math.exp(-log_odds)), tuple(factors), tuple(triggers))

@@ -35,6 +35,7 @@ from credit_closure import (
     CreditAccount,
     CreditProfile,
     LogisticScorer,
+    PolicyError,
     RuleScorer,
     assess,
     what_if,
@@ -313,18 +314,25 @@ def test_optional_feature_read_by_a_condition_alone(
 @SETTINGS
 @given(data=st.data(), profile=ANY_PROFILE)
 def test_policy_assigned_after_construction(data: st.DataObject, profile: Any) -> None:
-    """A rule scorer whose ``policy`` is assigned after it was built evaluates the rules it
-    was built with on the new policy's feature config (``score()``); ``assess()`` must read
-    every feature those rules read, whatever the new policy reads."""
+    """A rule scorer whose ``policy`` is assigned after it was built is what a scorer built
+    with that policy is: the same rules, scale and features read, on ``score()`` and on
+    ``assess()``'s path (which must read every feature the new rules read)."""
     scorer = _random_scorer(data)
-    scorer.policy = _random_scorer(data).policy
-    assert _fast_way(scorer, profile) == _long_way(scorer, profile)
+    policy = _random_scorer(data).policy
+    scorer.policy = policy
+    fresh = RuleScorer(policy)
+    assert scorer.version == fresh.version and scorer.scale is policy.scale
+    assert _fast_way(scorer, profile) == _long_way(scorer, profile) == _fast_way(fresh, profile)
 
 
 @pytest.mark.parametrize(("built", "assigned"), [("v1", "default"), ("default", "v1")])
 def test_bundled_policy_assigned_after_construction(built: str, assigned: str) -> None:
     """The version-1 rules read the optional block the default policy does not; the default
-    rules read the policy v2 block the version-1 policy does not."""
+    rules read the policy v2 block the version-1 policy does not. After the assignment every
+    path scores the new policy: ``assess``, ``what_if`` and the columnar engines, as a scorer
+    built with it would."""
+    from credit_closure.columnar import profiles_to_tables, score_columnar
+
     profile = CreditProfile.from_dict(
         {
             "subject_id": "s",
@@ -338,13 +346,30 @@ def test_bundled_policy_assigned_after_construction(built: str, assigned: str) -
         }
     )  # fmt: skip
     scorer = RuleScorer(policy=built)
-    scorer.policy = RuleScorer(policy=assigned).policy
+    tables = profiles_to_tables([profile])
+    score_columnar(**tables, as_of=AS_OF, scorer=scorer)  # the engines' caches warm
+    doc = dict(RuleScorer(policy=assigned).policy.document)
+    doc["scale"] = {**doc["scale"], "pdo": 30}  # another factor: nothing of the old scale stays
+    scorer.policy = doc
+    fresh = RuleScorer(policy=doc)
     fast = _fast_way(scorer, profile)
-    assert fast == _long_way(scorer, profile)
+    assert fast == _long_way(scorer, profile) == _fast_way(fresh, profile)
     assert fast[-1]  # the rules fired on the features read
     before = assess(profile, scorer=scorer, as_of=AS_OF)
     w = what_if(profile, close="a", on=AS_OF, scorer=scorer)
     assert w.before == before
+    got = score_columnar(**tables, as_of=AS_OF, scorer=scorer)
+    want = score_columnar(**tables, as_of=AS_OF, scorer=fresh)
+    assert got.equals(want)
+    assert got["score"].iloc[0] == before.score
+
+
+def test_a_policy_that_fails_leaves_the_scorer_as_it_was() -> None:
+    scorer = RuleScorer(policy="v1")
+    with pytest.raises(PolicyError):
+        scorer.policy = {"rules": "not a list"}
+    assert scorer.version == RuleScorer(policy="v1").version
+    assert scorer.policy.document == RuleScorer(policy="v1").policy.document
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
