@@ -47,6 +47,36 @@ AS_OF = dt.date(2025, 12, 31)
 AS_OF_TEXT = AS_OF.isoformat()
 
 
+def full_sort_rank(result: Any, max_reasons: int = 4) -> list[tuple[float, str]]:
+    """The reference ranking of reasons: every code's negative points summed in factor order,
+    all sorted, the codes of decline and refer triggers first; the first ``max_reasons``
+    ``(points, code)``."""
+    totals: dict[str, float] = {}
+    for f in result.factors:
+        if f.points < 0:
+            totals[f.code] = totals.get(f.code, 0.0) + f.points
+    forced = {t.code for t in result.triggers if t.action != "alert"}
+    order = sorted((code not in forced, pts, code) for code, pts in totals.items())
+    return [(pts, code) for _, pts, code in order[:max_reasons]]
+
+
+def two_cards(balance: float = 8000) -> credit_closure.CreditProfile:
+    """An open card with ``balance`` of a 10,000 limit and a paid-off 20,000 card closed on
+    2025-06-01: the smallest profile with a closure impact."""
+    return credit_closure.CreditProfile.from_dict(
+        {
+            "subject_id": "s",
+            "accounts": [
+                {"account_id": "a", "product": "credit_card", "status": "open",
+                 "opened_on": "2018-01-01", "credit_limit": 10000, "balance": balance},
+                {"account_id": "b", "product": "credit_card", "status": "closed",
+                 "opened_on": "2016-01-01", "closed_on": "2025-06-01",
+                 "credit_limit": 20000, "balance": 0},
+            ],
+        }
+    )  # fmt: skip
+
+
 # --------------------------------------------------------------------------------------
 # The corpus generator (tests/test_hardening.py::TestCorpus, tests/test_documents.py)
 # --------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 import pytest
+from _helpers import full_sort_rank, two_cards
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import (
@@ -171,13 +172,8 @@ def _long_way(scorer: Any, profile: CreditProfile, as_of: dt.date = AS_OF) -> li
 
 def _full_sort(result: ScoreResult, texts: Any) -> list[tuple[str, str, str, str]]:
     """Every code's summed negative points in factor order, all sorted, forced codes first."""
-    totals: dict[str, float] = {}
-    for f in result.factors:
-        if f.points < 0:
-            totals[f.code] = totals.get(f.code, 0.0) + f.points
-    forced = {t.code for t in result.triggers if t.action != "alert"}
     out = []
-    for _, pts, code in sorted((c not in forced, p, c) for c, p in totals.items())[:MAX_REASONS]:
+    for pts, code in full_sort_rank(result, MAX_REASONS):
         text = None
         by_bin = getattr(texts, "by_bin", None) if type(texts) is not dict else None
         if by_bin:
@@ -333,18 +329,7 @@ def test_bundled_policy_assigned_after_construction(built: str, assigned: str) -
     built with it would."""
     from credit_closure.columnar import profiles_to_tables, score_columnar
 
-    profile = CreditProfile.from_dict(
-        {
-            "subject_id": "s",
-            "accounts": [
-                {"account_id": "a", "product": "credit_card", "status": "open",
-                 "opened_on": "2018-01-01", "credit_limit": 10000, "balance": 9000},
-                {"account_id": "b", "product": "credit_card", "status": "closed",
-                 "opened_on": "2016-01-01", "closed_on": "2025-06-01",
-                 "credit_limit": 20000, "balance": 0},
-            ],
-        }
-    )  # fmt: skip
+    profile = two_cards(9000)
     scorer = RuleScorer(policy=built)
     tables = profiles_to_tables([profile])
     score_columnar(**tables, as_of=AS_OF, scorer=scorer)  # the engines' caches warm

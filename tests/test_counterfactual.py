@@ -10,7 +10,7 @@ import random
 from typing import Any
 
 import pytest
-from _helpers import REFERENCE_ARTIFACT
+from _helpers import REFERENCE_ARTIFACT, full_sort_rank, two_cards
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import AS_OF, profiles, scoring_profiles
@@ -120,18 +120,7 @@ class _OwnProbability(LogisticScorer):
 
 
 def _with_closure() -> CreditProfile:
-    return CreditProfile.from_dict(
-        {
-            "subject_id": "s",
-            "accounts": [
-                {"account_id": "a", "product": "credit_card", "status": "open",
-                 "opened_on": "2018-01-01", "credit_limit": 10000, "balance": 6000},
-                {"account_id": "b", "product": "credit_card", "status": "closed",
-                 "opened_on": "2016-01-01", "closed_on": "2025-06-01",
-                 "credit_limit": 20000, "balance": 0},
-            ],
-        }
-    )  # fmt: skip
+    return two_cards(6000)
 
 
 def test_subclass_and_patched_instance_use_their_own_probability() -> None:
@@ -188,17 +177,6 @@ def test_no_closure_no_impact(scorer: str) -> None:
     assert assess(p, scorer=scorer, as_of=AS_OF).closure_impact == 0.0
 
 
-def _sorted_rank(result: ScoreResult) -> list[tuple[float, str]]:
-    """The reference ranking: every code's summed negative points, sorted in full."""
-    totals: dict[str, float] = {}
-    for f in result.factors:
-        if f.points < 0:
-            totals[f.code] = totals.get(f.code, 0.0) + f.points
-    forced = {t.code for t in result.triggers if t.action != "alert"}
-    order = sorted((code not in forced, pts, code) for code, pts in totals.items())
-    return [(pts, code) for _, pts, code in order[:MAX_REASONS]]
-
-
 @settings(max_examples=300, deadline=None)
 @given(
     factors=st.lists(
@@ -224,7 +202,7 @@ def test_rank_equals_full_sort(
     )
     got = [(r.points, r.code) for r in _rank(result, None)]
     assert [(float(p).hex(), c) for p, c in got] == [
-        (float(p).hex(), c) for p, c in _sorted_rank(result)
+        (float(p).hex(), c) for p, c in full_sort_rank(result, MAX_REASONS)
     ]
 
 

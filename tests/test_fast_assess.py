@@ -1,17 +1,17 @@
 """The single assessment's shortcuts outside the feature pass give what the long way gives:
 scorer snapshots reused by name and by object only while nothing they were made of changed
 (a re-registration, a registry or allow-list change, a scorer changed in place, a method
-replaced on the instance or the class), the ranking of reasons, and ``Scale._assessed``."""
+replaced on the instance or the class), and the ranking of reasons."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
 import pytest
+from _helpers import full_sort_rank, two_cards
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,18 +23,7 @@ from credit_closure._scoring.reasons import REASONS
 from credit_closure._scoring.scale import DEFAULT_SCALE, Scale
 
 AS_OF = dt.date(2025, 6, 30)
-PROFILE = CreditProfile.from_dict(
-    {
-        "subject_id": "s",
-        "accounts": [
-            {"account_id": "a", "product": "credit_card", "status": "open",
-             "opened_on": "2018-01-01", "credit_limit": 10000, "balance": 8000},
-            {"account_id": "b", "product": "credit_card", "status": "closed",
-             "opened_on": "2016-01-01", "closed_on": "2025-06-01",
-             "credit_limit": 20000, "balance": 0},
-        ],
-    }
-)  # fmt: skip
+PROFILE = two_cards(8000)
 
 
 @pytest.fixture
@@ -188,14 +177,8 @@ class TestChangedInPlace:
 # -- ranking -----------------------------------------------------------------------------
 def _reference(result: ScoreResult, texts: Any) -> list[tuple[str, str, str, float]]:
     """Every code's summed negative points, sorted in full, with its text."""
-    totals: dict[str, float] = {}
-    for f in result.factors:
-        if f.points < 0:
-            totals[f.code] = totals.get(f.code, 0.0) + f.points
-    forced = {t.code for t in result.triggers if t.action != "alert"}
-    order = sorted((code not in forced, pts, code) for code, pts in totals.items())
     out = []
-    for _, pts, code in order[:MAX_REASONS]:
+    for pts, code in full_sort_rank(result, MAX_REASONS):
         text = (texts or {}).get(code) or REASONS.get(code) or (code, code)
         out.append((code, text[0], text[1], pts))
     return out
@@ -277,29 +260,6 @@ def test_reason_points_are_floats_whatever_was_cached(first: float) -> None:
         assert type(reason.points) is float and reason.points == -3.0
 
 
-# -- Scale._assessed -----------------------------------------------------------------------
-SCALES = [
-    DEFAULT_SCALE,
-    Scale(base_points=500.0, base_odds=20.0, pdo=40.0, min_score=0.0, max_score=1000.0),
-    Scale(min_score=550.0, max_score=650.0, approve_at=600.0, decline_below=560.0),
-]
-PROBABILITIES = st.one_of(
-    st.sampled_from([0.0, 1.0, 5e-324, 1e-300, 0.5, 1 - 1e-16, 1e-9]),
-    st.floats(min_value=0.0, max_value=1.0),
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(scale=st.sampled_from(SCALES), p=PROBABILITIES, cf=st.one_of(st.none(), PROBABILITIES))
-def test_assessed_equals_the_scale_methods(scale: Scale, p: float, cf: float | None) -> None:
-    score, q = scale.scored(p)
-    impact = 0.0 if cf is None else score - scale.points(cf)
-    want = (score.hex(), q.hex(), impact.hex(), scale.band(score), scale.decide(score))
-    s, q2, i, band, decision = scale._assessed(p, cf)
-    assert (s.hex(), q2.hex(), i.hex(), band, decision) == want
-    assert not math.isnan(s)
-
-
 @attrs.frozen(kw_only=True)
 class _OwnBands(Scale):
     def band(self, score: float) -> str:
@@ -317,5 +277,4 @@ def test_scale_subclass_keeps_its_own_methods() -> None:
             return ScoreResult(probability_of_default=0.05)
 
     scorer = WithOwnScale()
-    assert not resolved(scorer).plain_scale
     assert assess(PROFILE, scorer=scorer, as_of=AS_OF).band == "mine"

@@ -499,13 +499,10 @@ def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date)
         result = r.score(profile, as_of)
         cf_p = r.counterfactual_probability(profile, as_of)
     scale = r.scale
-    if r.plain_scale:
-        score, p, impact, band, decision = scale._assessed(result.probability_of_default, cf_p)
-    else:  # a Scale subclass: its own methods
-        score, p = scale.scored(result.probability_of_default)
-        impact = 0.0 if cf_p is None else score - scale.points(cf_p)
-        band = scale.band(score)
-        decision = scale.decide(score)
+    score, p = scale.scored(result.probability_of_default)
+    impact = 0.0 if cf_p is None else score - scale.points(cf_p)
+    band = scale.band(score)
+    decision = scale.decide(score)
     triggers = result.triggers
     if triggers:
         triggers = _unique_triggers(triggers)

@@ -299,57 +299,6 @@ class Scale:
             return "decline"
         return "refer"
 
-    def _assessed(
-        self, probability_of_default: float, counterfactual: float | None
-    ) -> tuple[float, float, float, str, str]:
-        """``assess()``'s numbers in one call: ``(score, probability, closure impact, band,
-        decision from the cutoffs)``, the same to the bit as :meth:`scored`,
-        ``score - points(counterfactual)`` (``0.0`` without a counterfactual), :meth:`band`
-        and :meth:`decide` (callers use it on a :class:`Scale` itself, not a subclass that
-        may override those)."""
-        lo, hi, offset, factor = self.min_score, self.max_score, self.offset, self.factor
-        p = probability_of_default
-        if p <= 0.0:
-            s = float(hi)
-        elif p >= 1.0:
-            s = float(lo)
-        else:
-            s = offset - factor * (math.log(p) - math.log1p(-p))
-            if s < lo:
-                s = float(lo)
-            elif s > hi:
-                s = float(hi)
-        if s == lo or s == hi:
-            p = 1.0 / (1.0 + math.exp(-((offset - s) / factor)))
-        if counterfactual is None:
-            impact = 0.0
-        else:
-            q = counterfactual
-            if q <= 0.0:
-                c = float(hi)
-            elif q >= 1.0:
-                c = float(lo)
-            else:
-                c = offset - factor * (math.log(q) - math.log1p(-q))
-                if c < lo:
-                    c = float(lo)
-                elif c > hi:
-                    c = float(hi)
-            impact = s - c
-        for b in self.bands:
-            if s >= b.min_score:
-                band = b.name
-                break
-        else:
-            band = self.bands[-1].name
-        if s >= self.approve_at:
-            decision = "approve"
-        elif s < self.decline_below:
-            decision = "decline"
-        else:
-            decision = "refer"
-        return s, p, impact, band, decision
-
     # -- data ------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The scale as JSON-safe data (an unbounded last band has ``min_score`` null)."""

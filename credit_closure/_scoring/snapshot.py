@@ -44,7 +44,6 @@ class _ResolvedScorer:
         "fused",
         "method",
         "name",
-        "plain_scale",
         "scale",
         "scorer",
         "texts",
@@ -72,7 +71,6 @@ class _ResolvedScorer:
         _api, scale, texts, method, version, fast, score = seen
         self._seen = seen
         self.scale: Scale = scale if isinstance(scale, Scale) else DEFAULT_SCALE
-        self.plain_scale = type(self.scale) is Scale  # Scale._assessed() stands for its methods
         self.texts = texts
         self.method = str(method)
         self.version = str(version)
@@ -188,36 +186,18 @@ class _ResolvedScorer:
     def checked(self, result: Any, method: str = "score()") -> ScoreResult:
         """``result`` if it is a well-formed :class:`ScoreResult`, else a ScoringError."""
         if not isinstance(result, ScoreResult):
-            raise ScoringError(
-                self.name,
-                f"{method} must return a ScoreResult (got {type(result).__name__})",
-                distribution=self.dist,
-                version=self.dist_version,
-            )
+            raise self._error(f"{method} must return a ScoreResult (got {type(result).__name__})")
         for f in result.factors:
             if not isinstance(f, Factor):
-                raise ScoringError(
-                    self.name,
-                    "ScoreResult.factors must hold Factor objects",
-                    distribution=self.dist,
-                    version=self.dist_version,
-                )
+                raise self._error("ScoreResult.factors must hold Factor objects")
             if f.points < 0 and reason_text(f.code, self.texts) is None:
-                raise ScoringError(
-                    self.name,
+                raise self._error(
                     f"reason code {f.code!r} is neither in the catalog nor in the scorer's "
-                    "reason_texts",
-                    distribution=self.dist,
-                    version=self.dist_version,
+                    "reason_texts"
                 )
         for t in result.triggers:
             if not isinstance(t, Trigger):
-                raise ScoringError(
-                    self.name,
-                    "ScoreResult.triggers must hold Trigger objects",
-                    distribution=self.dist,
-                    version=self.dist_version,
-                )
+                raise self._error("ScoreResult.triggers must hold Trigger objects")
         return result
 
 
