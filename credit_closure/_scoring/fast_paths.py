@@ -3,7 +3,7 @@ counterfactual's probability from its features (``_counterfactual_probability``)
 score with that probability in one call (``_score_with_counterfactual``). Each is used only
 while the methods it stands for are the class's own, not replaced on the instance or the
 class (``tests/test_counterfactual.py``); and what a scorer snapshot of ``assess()`` is made of
-(:func:`_observed`, compared by :func:`_same`)."""
+(:func:`_observed`; ``_scoring/snapshot.py`` compares them)."""
 
 from __future__ import annotations
 
@@ -56,19 +56,4 @@ def _observed(obj: Any) -> _Observed:
         getattr(obj, "version", "unknown"),
         getattr(obj, "probability_of_default", None),
         getattr(obj, "score", None),
-    )
-
-
-def _same(a: _Observed, b: _Observed) -> bool:
-    """Two observations of one scorer agree: scale and reason texts are the same objects
-    (a fitted scorer's are replaced on refit), the rest compare equal (a version is often
-    rebuilt on each read; a bound method is new on each read and equal to the last)."""
-    return (
-        a[1] is b[1]
-        and a[2] is b[2]
-        and a[0] == b[0]
-        and a[3] == b[3]
-        and a[4] == b[4]
-        and a[5] == b[5]
-        and a[6] == b[6]
     )

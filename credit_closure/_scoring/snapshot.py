@@ -12,7 +12,7 @@ import operator
 from typing import Any, cast
 
 from credit_closure._contract.model import CreditProfile
-from credit_closure._scoring.fast_paths import _counterfactual_path, _fused_path, _observed, _same
+from credit_closure._scoring.fast_paths import _counterfactual_path, _fused_path, _observed
 from credit_closure._scoring.features import months_before, reopen_plan, reopened_profile
 from credit_closure._scoring.protocol import SUPPORTED_SCORER_APIS, Factor, ScoreResult, Trigger
 from credit_closure._scoring.reasons import reason_text
@@ -35,7 +35,6 @@ class _ResolvedScorer:
         "_kept",
         "_probe",
         "_probed",
-        "_seen",
         "cf_probability",
         "cls",
         "dist",
@@ -67,9 +66,7 @@ class _ResolvedScorer:
         self.name = name
         self.dist = dist
         self.dist_version = dist_version
-        seen = _observed(obj)
-        _api, scale, texts, method, version, fast, score = seen
-        self._seen = seen
+        _api, scale, texts, method, version, fast, score = _observed(obj)
         self.scale: Scale = scale if isinstance(scale, Scale) else DEFAULT_SCALE
         self.texts = texts
         self.method = str(method)
@@ -96,11 +93,10 @@ class _ResolvedScorer:
         place changes at least one of them (a refit changes the version)."""
         return (
             self.scorer is obj
-            and self.cls is type(obj)
             and self.name == name
             and self.dist == dist
             and self.dist_version == dist_version
-            and _same(self._seen, _observed(obj))
+            and _unchanged(self, obj)
         )
 
     def probability(self, profile: CreditProfile, as_of: _dt.date) -> float:
@@ -221,20 +217,23 @@ _BY_NAME: dict[str, tuple[int | None, _ResolvedScorer]] = {}
 
 def _unchanged(hit: _ResolvedScorer, obj: Any) -> bool:
     """Whether ``obj`` still has what ``hit`` was made of: its class, the same attributes
-    (equal; the scale and the reason texts the same objects, as :func:`_same` has them) and
-    still none of those it lacked."""
+    (equal; the scale and the reason texts the same objects: a fitted scorer's are replaced
+    on refit) and still none of those it lacked."""
     if type(obj) is not hit.cls:
         return False
-    now = hit._probe(obj)
-    was = hit._probed
-    if now != was:
+    try:
+        now = hit._probe(obj)
+        was = hit._probed
+        if now != was:
+            return False
+        for i in hit._kept:
+            if now[i] is not was[i]:
+                return False
+        for n in hit._absent:
+            if getattr(obj, n, _NONE) is not _NONE:
+                return False
+    except Exception:  # an attribute gone, or one that now raises: not the same
         return False
-    for i in hit._kept:
-        if now[i] is not was[i]:
-            return False
-    for n in hit._absent:
-        if getattr(obj, n, _NONE) is not _NONE:
-            return False
     return True
 
 
@@ -258,12 +257,8 @@ def resolved(scorer: Any) -> _ResolvedScorer:
         hit = _RESOLVED.get(id(scorer))
         if hit is not None and hit.scorer is not scorer:
             hit = None
-    if hit is not None:
-        try:
-            if _unchanged(hit, hit.scorer):
-                return hit
-        except Exception:  # an attribute that now raises: resolve again
-            pass
+    if hit is not None and _unchanged(hit, hit.scorer):
+        return hit
     generation = GENERATION[0]  # read before resolving: a change meanwhile is a miss later
     obj, name, dist, dist_version = resolve(scorer)
     if isinstance(scorer, str):
