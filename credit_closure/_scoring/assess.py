@@ -485,7 +485,7 @@ def _check_profile(subject: Any, as_of: _dt.date, name: str = "subject") -> Cred
 
 def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date) -> Assessment:
     fused = r.fused
-    if fused is not None:  # score_and_counterfactual(), inlined (the hot path)
+    if fused is not None:  # score() and the counterfactual's probability in one call
         start = _STARTS.get((as_of, CLOSURE_IMPACT_MONTHS))
         if start is None:
             start = _window_start(as_of, CLOSURE_IMPACT_MONTHS)
@@ -494,7 +494,7 @@ def _assess_profile(r: _ResolvedScorer, profile: CreditProfile, as_of: _dt.date)
         except InvalidInputError:
             raise
         except Exception as exc:
-            raise r._fused_error(exc) from exc
+            raise r._builtin_error("score()", exc) from exc
     else:
         result = r.score(profile, as_of)
         cf_p = r.counterfactual_probability(profile, as_of)

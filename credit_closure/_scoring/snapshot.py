@@ -122,28 +122,13 @@ class _ResolvedScorer:
         except InvalidInputError:
             raise
         except Exception as exc:
-            what = f"probability_of_default() raised {type(exc).__name__}"
-            if isinstance(exc, CreditClosureError):
-                what += f": {exc}"  # the library's own text (NotFittedError, say)
-            raise self._error(what, exc) from exc
+            raise self._builtin_error("probability_of_default()", exc) from exc
 
-    def score_and_counterfactual(
-        self, profile: CreditProfile, as_of: _dt.date
-    ) -> tuple[ScoreResult, float | None]:
-        """:meth:`score` and :meth:`counterfactual_probability` in one call of a built-in
-        scorer (:attr:`fused`), which shares the work of the two."""
-        start = _window_start(as_of, CLOSURE_IMPACT_MONTHS)
-        try:
-            pair: tuple[ScoreResult, float | None] = self.fused(self.scorer, profile, as_of, start)
-            return pair
-        except InvalidInputError:
-            raise
-        except Exception as exc:
-            raise self._fused_error(exc) from exc
-
-    def _fused_error(self, exc: Exception) -> ScoringError:
-        """The ScoringError for an exception of :attr:`fused`."""
-        what = f"score() raised {type(exc).__name__}"
+    def _builtin_error(self, method: str, exc: Exception) -> ScoringError:
+        """The ScoringError for an exception of a built-in scorer's fast path standing for
+        ``method`` (:attr:`cf_probability`; :attr:`fused`, which ``assess()`` calls for
+        :meth:`score` and :meth:`counterfactual_probability` in one call)."""
+        what = f"{method} raised {type(exc).__name__}"
         if isinstance(exc, CreditClosureError):
             what += f": {exc}"  # the library's own text (NotFittedError, say)
         return self._error(what, exc)
