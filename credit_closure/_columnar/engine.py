@@ -245,17 +245,10 @@ def _report(
 
 def _reads_report(scorer: Any) -> bool:
     """Whether a rule scorer's rules or conditions, or a scorecard's inputs, read a report
-    feature (anything else: assume it does)."""
-    from credit_closure._scoring.features import REPORT_INDEX
-    from credit_closure._scoring.rules import _reads_blocks
-
-    report = set(REPORT_INDEX)
-    if isinstance(scorer, RuleScorer):
-        return _reads_blocks(scorer.policy)[2]
-    table = getattr(scorer, "_table", None)
-    if table is not None:
-        return any(row[0] == 0 and row[1] in report for row in table)
-    return True  # pragma: no cover - only the built-in scorers reach the engines
+    feature: the blocks the scorer says it reads (``_reads``, ``features.reads_of``), as on
+    ``assess()``'s path (anything else: assume it does)."""
+    reads = getattr(scorer, "_reads", None)
+    return True if reads is None else bool(reads[2])
 
 
 _KERNEL_RULES: weakref.WeakKeyDictionary[RuleScorer, Any] = weakref.WeakKeyDictionary()
