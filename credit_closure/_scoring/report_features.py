@@ -621,6 +621,5 @@ def report_features(profile: Any, as_of: _dt.date, config: Any = None) -> tuple[
     )
 
 
-_NO_RECORDS: tuple[float, ...] = (0.0,) * len(RECORD_KINDS)
 # a contract v1 profile's features from worst_classification to online_lender_share
-_V1_MIDDLE: tuple[float, ...] = (NAN, 0.0, 0.0, 0.0, *_NO_RECORDS, NAN)
+_V1_MIDDLE: tuple[float, ...] = (NAN, 0.0, 0.0, 0.0, *(0.0,) * len(RECORD_KINDS), NAN)
