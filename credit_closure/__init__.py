@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from credit_closure import _accel
+
+if _accel._pure_requested():  # before any compiled module is imported (docs/performance.md)
+    _accel.use_pure_python()
+
 from credit_closure._contract.model import (
     AccountStatus,
     ActivityKind,

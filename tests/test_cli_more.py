@@ -80,9 +80,11 @@ class TestConventions:
         }
 
     def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """--version prints the package version and exits 0."""
+        """--version prints the package version and which build runs, and exits 0."""
+        from credit_closure._accel import build_label
+
         code, out, _ = run(["--version"], capsys)
-        assert code == 0 and out.strip() == f"credit-closure {__version__}"
+        assert code == 0 and out.strip() == f"credit-closure {__version__} ({build_label()})"
 
     def test_help_exits_zero(self, capsys: pytest.CaptureFixture[str]) -> None:
         """validate --help prints usage and its example to stdout."""

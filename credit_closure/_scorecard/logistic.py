@@ -55,12 +55,12 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import threading
-import warnings
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from credit_closure._accel import warn_at_caller
 from credit_closure._contract.model import Attributes, CreditProfile
 from credit_closure._scorecard._validation import Problem, parse_date
 from credit_closure._scorecard.artifact import _MAX_ARTIFACT_BYTES as _MAX_ARTIFACT_BYTES
@@ -524,7 +524,7 @@ class LogisticScorer:
         self._set_state(state._replace(inputs=attached.inputs))
         notes = reason_text_warnings(self.inputs_, request.texts, request.attributes)
         for message in [*notes, *attached.warnings]:
-            warnings.warn(ReasonTextWarning(message), stacklevel=3)
+            warn_at_caller(ReasonTextWarning(message))
         return self
 
     @staticmethod

@@ -24,6 +24,7 @@ import io
 import sys
 from collections.abc import Sequence
 
+from credit_closure._accel import build_label
 from credit_closure._version import __version__
 from credit_closure.exceptions import (
     AmbiguousScorerError,
@@ -126,7 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES + " "
         "Example: credit-closure assess examples/profiles/01_clean_voluntary_huabei.json",
     )
-    parser.add_argument("--version", action="version", version=f"credit-closure {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"credit-closure {__version__} ({build_label()})",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in SUBCOMMANDS:

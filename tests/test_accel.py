@@ -1,0 +1,173 @@
+"""The compiled build (``credit_closure/_accel.py``, ``hatch_build.py``): what it compiles, the
+switch back to the Python source, and that both builds give the same results to the bit.
+
+The cross-build comparison needs the compiled modules: ``python hatch_build.py --inplace``
+(``.ci/run`` does, then runs this file with ``CREDIT_CLOSURE_REQUIRE_COMPILED=1``, under which a
+missing build fails instead of skipping).
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+from credit_closure import _accel
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+# Assessments, features and what-ifs of generated profiles (contract v1 and v2) with the
+# default policy, the version-1 policy and the shipped scorecard, as JSON: repr() of a float
+# round-trips, so equal text is equal bits. Printed last: which modules ran compiled.
+_PROGRAM = """
+import json, math
+import credit_closure as cc
+from credit_closure import _accel, features
+from credit_closure.synth import generate_portfolio
+from importlib.resources import files
+
+card = cc.LogisticScorer.load(str(files("credit_closure") / "data" / "logistic_reference.json"))
+scorers = [cc.RuleScorer.default(), cc.RuleScorer(policy="v1"), card, "rules"]
+out = []
+for version, n in ((1, 150), (2, 60)):
+    pf = generate_portfolio(n, seed=11, contract_version=version)
+    for profile in pf.profiles:
+        vec = features.extract(profile, pf.as_of)
+        out.append([v if v == v else "nan" for v in vec])
+        for scorer in scorers:
+            out.append(cc.assess(profile, scorer=scorer, as_of=pf.as_of).to_dict())
+        open_ids = [a.account_id for a in profile.accounts if a.status.value == "open"]
+        if open_ids:  # closing the first open account: the same what-if in both builds
+            out.append(cc.what_if(profile, close=open_ids[0], on=pf.as_of).to_dict())
+print(json.dumps(out, sort_keys=True, default=str))
+print(json.dumps(_accel.compiled_modules()))
+"""
+
+
+def _run(pure: bool) -> tuple[str, list[str]]:
+    env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
+    if pure:
+        env[_accel.PURE_ENV] = "1"
+    done = subprocess.run(
+        [sys.executable, "-c", _PROGRAM],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    results, modules = done.stdout.strip().split("\n")
+    return results, json.loads(modules)
+
+
+def test_the_build_hook_reads_the_same_list():
+    sys.path.insert(0, str(ROOT))
+    try:
+        import hatch_build
+    finally:
+        sys.path.remove(str(ROOT))
+    assert hatch_build.accelerated() == _accel.ACCELERATED
+    assert hatch_build.PURE_ENV == _accel.PURE_ENV
+    for rel in _accel.ACCELERATED:
+        assert (ROOT / "credit_closure" / rel).is_file(), rel
+
+
+def test_every_accelerated_module_imports():
+    names = _accel._module_names()
+    assert len(names) == len(_accel.ACCELERATED)
+    loaded = _accel.compiled_modules()
+    assert set(loaded) <= set(names)
+
+
+def test_pure_switch_loads_the_sources():
+    """Under ``CREDIT_CLOSURE_PURE_PYTHON=1`` no accelerated module is an extension module,
+    whatever is installed."""
+    code = (
+        "import credit_closure, importlib.machinery as m\n"
+        "from credit_closure import _accel\n"
+        "assert _accel.compiled_modules() == (), _accel.compiled_modules()\n"
+        "import credit_closure._scoring.features as f\n"
+        "assert f.__file__.endswith('.py'), f.__file__\n"
+        "print('ok')\n"
+    )
+    env = dict(os.environ, **{_accel.PURE_ENV: "1"})
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize(
+    ("value", "pure"),
+    [("1", True), ("yes", True), ("true", True), ("", False), ("0", False), ("no", False)],
+)
+def test_pure_switch_values(monkeypatch, value, pure):
+    monkeypatch.setenv(_accel.PURE_ENV, value)
+    assert _accel._pure_requested() is pure
+
+
+def test_warning_points_at_the_caller_line():
+    """``warn_at_caller`` names the first frame outside the package, in either build."""
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        _accel.warn_at_caller(UserWarning("here"))
+        line = sys._getframe().f_lineno - 1
+    assert [(w.filename, w.lineno, str(w.message)) for w in got] == [(__file__, line, "here")]
+
+
+def test_compiled_and_pure_builds_agree_to_the_bit():
+    """The same assessments, feature vectors and reasons from the compiled modules and from
+    their Python source, in two processes."""
+    compiled, modules = _run(pure=False)
+    if not modules:
+        if os.environ.get("CREDIT_CLOSURE_REQUIRE_COMPILED"):
+            pytest.fail("CREDIT_CLOSURE_REQUIRE_COMPILED is set but no module ran compiled")
+        pytest.skip("no compiled build here (python hatch_build.py --inplace makes one)")
+    assert sorted(modules) == sorted(_accel._module_names())
+    pure, none = _run(pure=True)
+    assert none == []
+    assert len(json.loads(compiled)) > 210 * 5  # the what-ifs come on top
+    assert compiled == pure
+
+
+def test_loader_kind_matches_the_report():
+    """What ``compiled_modules`` says before an import is what the import loads."""
+    before = set(_accel.compiled_modules())
+    for name in _accel._module_names():
+        module = importlib.import_module(name)
+        compiled = isinstance(module.__spec__.loader, importlib.machinery.ExtensionFileLoader)
+        assert compiled is (name in before), name
+        assert module.__file__.endswith(".py") is not compiled
+
+
+def test_build_label_says_which_build_runs():
+    k = len(_accel.compiled_modules())
+    label = _accel.build_label()
+    if k == 0:
+        assert label == "pure Python"
+    elif k == len(_accel.ACCELERATED):
+        assert label == "compiled"
+    else:
+        assert label == f"partly compiled ({k} of {len(_accel.ACCELERATED)} modules)"
+
+
+def test_version_names_the_build_under_the_pure_switch():
+    env = dict(os.environ, **{_accel.PURE_ENV: "1"})
+    done = subprocess.run(
+        [sys.executable, "-m", "credit_closure.cli", "--version"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("(pure Python)")
