@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import importlib
+import json
 import os
 import pathlib
 import shutil
@@ -35,6 +37,7 @@ except ImportError:
 ROOT = pathlib.Path(__file__).resolve().parent
 PACKAGE = "credit_closure"
 PURE_ENV = "CREDIT_CLOSURE_PURE_PYTHON"
+MANIFEST = "_accel_sources.json"  # credit_closure._accel.MANIFEST
 
 # Cython reads the modules as the Python they are: annotations are not C types, and functions
 # stay introspectable (signatures, pickling by name).
@@ -103,7 +106,16 @@ def compile_modules(root: pathlib.Path, work: pathlib.Path) -> dict[str, pathlib
     finally:
         os.chdir(here)
     lib = work / "lib"
-    return {p.relative_to(lib).as_posix(): p for p in lib.rglob("*") if p.is_file()}
+    built = {p.relative_to(lib).as_posix(): p for p in lib.rglob("*") if p.is_file()}
+    # what was compiled, so that an import can tell a stale build (credit_closure/_accel.py)
+    manifest = lib / PACKAGE / MANIFEST
+    sources = {
+        rel: hashlib.sha256((root / PACKAGE / rel).read_bytes()).hexdigest()
+        for rel in accelerated(root)
+    }
+    manifest.write_text(json.dumps({"sources": sources}, indent=1, sort_keys=True) + "\n")
+    built[f"{PACKAGE}/{MANIFEST}"] = manifest
+    return built
 
 
 def _pure_requested() -> bool:
@@ -143,7 +155,7 @@ class AccelBuildHook(_Hook):  # type: ignore[misc]  # hatchling is untyped here
 
 
 def _inplace_files(root: pathlib.Path) -> list[pathlib.Path]:
-    out = []
+    out = [p for p in [root / PACKAGE / MANIFEST] if p.exists()]
     for rel in accelerated(root):
         source = root / PACKAGE / rel
         out += [p for p in source.parent.glob(source.stem + ".*") if p.suffix in (".so", ".pyd")]

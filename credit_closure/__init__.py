@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from credit_closure import _accel
 
-if _accel._pure_requested():  # before any compiled module is imported (docs/performance.md)
+# before any compiled module is imported (docs/decision-service.md, "The compiled build")
+if _accel._pure_requested():
     _accel.use_pure_python()
+else:
+    _accel.check_sources()
 
 from credit_closure._contract.model import (
     AccountStatus,

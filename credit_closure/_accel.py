@@ -8,6 +8,11 @@ module *is* the Python module, run without the interpreter's dispatch loop, so e
 is the same to the bit (``tests/test_accel.py`` compares the two builds in two processes).
 Without a C compiler or Cython, the build installs the pure-Python package and says so.
 
+A compiled build records the SHA-256 of each source it compiled (``_accel_sources.json``);
+when a source no longer matches (a checkout edited after ``python hatch_build.py --inplace``),
+importing the package warns and runs every accelerated module from its source, so a stale
+compiled module never gives results the code on disk does not.
+
 ``CREDIT_CLOSURE_PURE_PYTHON=1`` in the environment, set before ``credit_closure`` is first
 imported, loads these modules from their ``.py`` source even where the compiled ones are
 installed (to step through them in a debugger, or to compare the builds).
@@ -15,9 +20,11 @@ installed (to step through them in a debugger, or to compare the builds).
 
 from __future__ import annotations
 
+import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import json
 import os
 import pathlib
 import sys
@@ -28,8 +35,11 @@ from types import ModuleType
 __all__ = [
     "ACCELERATED",
     "PURE_ENV",
+    "MANIFEST",
     "build_label",
+    "check_sources",
     "compiled_modules",
+    "stale_sources",
     "use_pure_python",
     "warn_at_caller",
 ]
@@ -54,6 +64,10 @@ ACCELERATED: tuple[str, ...] = (
 
 #: The environment variable that keeps the compiled modules unloaded.
 PURE_ENV = "CREDIT_CLOSURE_PURE_PYTHON"
+
+#: The file, next to this module, in which a compiled build records the SHA-256 of each
+#: source it compiled: ``{"sources": {path: hex digest}}``.
+MANIFEST = "_accel_sources.json"
 
 _PACKAGE = pathlib.Path(__file__).resolve().parent
 
@@ -112,6 +126,44 @@ def use_pure_python() -> None:
         return
     names = dict(zip(_module_names(), (_PACKAGE / p for p in ACCELERATED)))
     sys.meta_path.insert(0, _SourceFinder(names))
+
+
+def stale_sources() -> tuple[str, ...]:
+    """The :data:`ACCELERATED` paths whose source is not the one the build compiled (every
+    path when the record is unreadable); empty without a compiled build's record."""
+    try:
+        recorded = json.loads((_PACKAGE / MANIFEST).read_text(encoding="utf-8"))["sources"]
+        if not isinstance(recorded, dict):
+            raise TypeError("sources is not an object")
+    except FileNotFoundError:
+        return ()
+    except (OSError, ValueError, KeyError, TypeError):
+        return ACCELERATED
+    out = []
+    for rel in ACCELERATED:
+        try:
+            digest: str | None = hashlib.sha256((_PACKAGE / rel).read_bytes()).hexdigest()
+        except OSError:
+            digest = None
+        if recorded.get(rel) != digest:
+            out.append(rel)
+    return tuple(out)
+
+
+def check_sources() -> None:
+    """Run the sources instead of a stale compiled build, with a ``RuntimeWarning`` that
+    names the changed files (``credit_closure/__init__.py`` calls this on import)."""
+    stale = stale_sources()
+    if stale:
+        warnings.warn(
+            RuntimeWarning(
+                "credit_closure: the compiled modules were built from other sources than "
+                f"those installed ({', '.join(stale)}); running the Python sources. Rebuild "
+                "them (python hatch_build.py --inplace) or remove them (--clean)."
+            ),
+            stacklevel=3,
+        )
+        use_pure_python()
 
 
 def _pure_requested() -> bool:

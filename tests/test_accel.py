@@ -8,10 +8,12 @@ missing build fails instead of skipping).
 
 from __future__ import annotations
 
+import hashlib
 import importlib.machinery
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import warnings
@@ -76,6 +78,7 @@ def test_the_build_hook_reads_the_same_list():
         sys.path.remove(str(ROOT))
     assert hatch_build.accelerated() == _accel.ACCELERATED
     assert hatch_build.PURE_ENV == _accel.PURE_ENV
+    assert hatch_build.MANIFEST == _accel.MANIFEST
     for rel in _accel.ACCELERATED:
         assert (ROOT / "credit_closure" / rel).is_file(), rel
 
@@ -171,3 +174,81 @@ def test_version_names_the_build_under_the_pure_switch():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("(pure Python)")
+
+
+def _copy_with_manifest(tmp_path: pathlib.Path, sources: dict[str, str] | str) -> pathlib.Path:
+    """A copy of the package whose build record says ``sources``."""
+    copy = tmp_path / "site"
+    shutil.copytree(
+        ROOT / "credit_closure",
+        copy / "credit_closure",
+        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", _accel.MANIFEST),
+    )
+    text = sources if isinstance(sources, str) else json.dumps({"sources": sources})
+    (copy / "credit_closure" / _accel.MANIFEST).write_text(text, encoding="utf-8")
+    return copy
+
+
+def _import_copy(copy: pathlib.Path) -> subprocess.CompletedProcess[str]:
+    code = (
+        "import warnings\n"
+        "warnings.simplefilter('always')\n"
+        "import credit_closure, credit_closure._scoring.features as f\n"
+        "from credit_closure import _accel\n"
+        "print(f.__file__)\n"
+        "print(_accel.build_label())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
+    env["PYTHONPATH"] = str(copy)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=copy, env=env, capture_output=True, text=True
+    )
+
+
+def _digests() -> dict[str, str]:
+    return {
+        rel: hashlib.sha256((ROOT / "credit_closure" / rel).read_bytes()).hexdigest()
+        for rel in _accel.ACCELERATED
+    }
+
+
+def test_matching_record_loads_quietly(tmp_path):
+    done = _import_copy(_copy_with_manifest(tmp_path, _digests()))
+    assert done.returncode == 0, done.stderr
+    assert "RuntimeWarning" not in done.stderr
+    assert done.stdout.split("\n")[0].startswith(str(tmp_path))
+
+
+@pytest.mark.parametrize("kind", ["edited", "missing", "unreadable"])
+def test_stale_build_warns_and_runs_the_sources(tmp_path, kind):
+    """A source edited after compiling (or a damaged record): a warning naming the file, and
+    every accelerated module runs from its source."""
+    digests = _digests()
+    if kind == "edited":
+        digests["_scoring/features.py"] = "0" * 64
+        record: dict[str, str] | str = digests
+    elif kind == "missing":
+        del digests["_scorecard/logistic.py"]
+        record = digests
+    else:
+        record = "{not json"
+    copy = _copy_with_manifest(tmp_path, record)
+    # a compiled module in the copy, if this checkout has one: the warning must win over it
+    for so in (ROOT / "credit_closure" / "_scoring").glob("features.*"):
+        if so.suffix in (".so", ".pyd"):
+            shutil.copy2(so, copy / "credit_closure" / "_scoring" / so.name)
+    done = _import_copy(copy)
+    assert done.returncode == 0, done.stderr
+    assert "RuntimeWarning" in done.stderr and "running the Python sources" in done.stderr
+    named = {"edited": "_scoring/features.py", "missing": "_scorecard/logistic.py"}
+    if kind in named:
+        assert named[kind] in done.stderr
+    feature_file, label = done.stdout.strip().split("\n")
+    assert feature_file.endswith("features.py")
+    assert label == "pure Python"
+
+
+def test_stale_sources_is_empty_without_a_record():
+    if (ROOT / "credit_closure" / _accel.MANIFEST).exists():
+        pytest.skip("this checkout has a compiled build")
+    assert _accel.stale_sources() == ()
