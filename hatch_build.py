@@ -119,7 +119,9 @@ def compile_modules(root: pathlib.Path, work: pathlib.Path) -> dict[str, pathlib
 
 
 def _pure_requested() -> bool:
-    return os.environ.get(PURE_ENV, "").strip().lower() not in ("", "0", "false", "no")
+    """As ``credit_closure._accel._pure_requested``: a value other than 0/false/no/off or
+    unset builds the pure-Python wheel."""
+    return os.environ.get(PURE_ENV, "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 class AccelBuildHook(_Hook):  # type: ignore[misc]  # hatchling is untyped here

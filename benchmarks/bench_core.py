@@ -7,6 +7,10 @@ used to pay numpy's import).
 Run:  python benchmarks/bench_core.py [--quick]
       python benchmarks/bench_core.py --cold [--quick]   # the cold-start rows only (~10 s)
 
+The header names the build that ran: "compiled" (a wheel, or ``python hatch_build.py
+--inplace`` in a checkout) or "pure Python" (an editable install, or
+``CREDIT_CLOSURE_PURE_PYTHON=1``); run it once per build to compare them.
+
 Prints a table of medians and ratios and writes benchmarks/results/core.json (core_cold.json
 with --cold). Wall-clock figures on shared machines are noisy; the ratios against the
 same-run baseline are what to read.
@@ -308,6 +312,7 @@ def main() -> int:
     repeat, number = (5, 200) if args.quick else (15, 1000)
 
     import credit_closure as cc
+    from credit_closure._accel import build_label
 
     profile = cc.CreditProfile.from_dict(PROFILE)
     as_of = "2025-12-31"
@@ -366,7 +371,7 @@ def main() -> int:
     ]
     print(
         f"credit_closure {cc.__version__}  python {platform.python_version()}  {platform.machine()}  "
-        f"cpus {os.cpu_count()}"
+        f"cpus {os.cpu_count()}  build: {build_label()}"
     )
     print(f"{'measurement':58} {'median':>12} {'ratio to baseline':>18}")
     for name, t, ratio in rows:
@@ -385,6 +390,11 @@ def main() -> int:
         f"bar default policy v2 assess() <= 1.1x policy v1 (same run): ratio {r_v2_v1:.3f} -> "
         f"{'PASS' if r_v2_v1 <= 1.1 else 'FAIL'}"
     )
+    r_from_assess = t_from / t_assess
+    print(
+        f"bar from_dict() <= assess() (same run): ratio {r_from_assess:.3f} -> "
+        f"{'PASS' if r_from_assess <= 1.0 else 'FAIL'}"
+    )
 
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
@@ -393,6 +403,8 @@ def main() -> int:
             {
                 "version": cc.__version__,
                 "python": platform.python_version(),
+                "build": build_label(),
+                "ratio_from_dict_to_assess": t_from / t_assess,
                 "assess_us": t_assess * 1e6,
                 "assess_str_us": t_assess_str * 1e6,
                 "from_dict_us": t_from * 1e6,

@@ -166,8 +166,27 @@ def check_sources() -> None:
         use_pure_python()
 
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
 def _pure_requested() -> bool:
-    return os.environ.get(PURE_ENV, "").strip().lower() not in ("", "0", "false", "no")
+    """Whether :data:`PURE_ENV` asks for the sources: ``1``/``true``/``yes``/``on``, not
+    ``0``/``false``/``no``/``off`` or unset; any other value warns and runs the sources (the
+    same results, only slower: the safe reading of a switch that cannot be read)."""
+    value = os.environ.get(PURE_ENV, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    warnings.warn(
+        RuntimeWarning(
+            f"credit_closure: {PURE_ENV} is neither 1/true/yes/on nor 0/false/no/off; "
+            "running the Python sources"
+        ),
+        stacklevel=3,
+    )
+    return True
 
 
 def warn_at_caller(warning: Warning) -> None:

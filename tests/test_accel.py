@@ -111,11 +111,21 @@ def test_pure_switch_loads_the_sources():
 
 @pytest.mark.parametrize(
     ("value", "pure"),
-    [("1", True), ("yes", True), ("true", True), ("", False), ("0", False), ("no", False)],
+    [("1", True), ("yes", True), ("TRUE", True), (" on ", True)]
+    + [("", False), ("0", False), ("no", False), ("false", False), ("Off", False)],
 )
 def test_pure_switch_values(monkeypatch, value, pure):
     monkeypatch.setenv(_accel.PURE_ENV, value)
-    assert _accel._pure_requested() is pure
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _accel._pure_requested() is pure
+
+
+@pytest.mark.parametrize("value", ["2", "enable", "pure"])
+def test_pure_switch_unreadable_warns_and_runs_the_sources(monkeypatch, value):
+    monkeypatch.setenv(_accel.PURE_ENV, value)
+    with pytest.warns(RuntimeWarning, match="neither 1/true/yes/on nor 0/false/no/off"):
+        assert _accel._pure_requested() is True
 
 
 def test_warning_points_at_the_caller_line():
