@@ -34,8 +34,8 @@ from types import ModuleType
 
 __all__ = [
     "ACCELERATED",
-    "PURE_ENV",
     "MANIFEST",
+    "PURE_ENV",
     "build_label",
     "check_sources",
     "compiled_modules",

@@ -38,6 +38,7 @@ from credit_closure import (
     LogisticScorer,
     PolicyError,
     RuleScorer,
+    ScorerNotFoundError,
     assess,
     what_if,
 )
@@ -479,6 +480,45 @@ def test_new_objects_in_a_loop_never_get_an_old_snapshot() -> None:
         assert (a.scorer_version, a.reasons[0].message) == (str(i), f"text {i}")
         assert _hex(a.score) == _hex(plugin.scale.scored(plugin.p)[0])
         del plugin, a
+
+
+@pytest.mark.parametrize("change", ["replace", "unregister", "clear_cache"])
+def test_registration_changed_while_its_scorer_is_built(name: str, change: str) -> None:
+    """A registration replaced (or removed, or the cache cleared) while a thread is building
+    the scorer of the one before: that scorer answers the call that built it but is not kept,
+    so the name then gives what the registry says now. (Before: the old scorer was cached
+    after the change and served for good.)"""
+    started, release = threading.Event(), threading.Event()
+    built: list[Any] = []
+
+    def slow() -> RuleScorer:
+        started.set()
+        assert release.wait(10)
+        return RuleScorer()
+
+    registry.register_scorer(name, slow)
+    thread = threading.Thread(target=lambda: built.append(registry.get_scorer(name)))
+    thread.start()
+    assert started.wait(10)
+    if change == "replace":
+        registry.register_scorer(name, lambda: RuleScorer(policy="v1"), replace=True)
+    elif change == "unregister":
+        registry.unregister_scorer(name)
+    else:
+        registry.clear_cache()
+    release.set()
+    thread.join(10)
+    assert built and built[0].version == "default@2026.12.0"  # the call that built it
+    if change == "replace":
+        assert registry.get_scorer(name).version == "default@2026.11.0"
+        profile = CreditProfile.from_dict({"subject_id": "s", "accounts": []})
+        assert assess(profile, scorer=name, as_of=AS_OF).scorer_version == "default@2026.11.0"
+    elif change == "unregister":
+        with pytest.raises(ScorerNotFoundError):
+            registry.get_scorer(name)
+    else:  # cleared: the registration stands, its scorer is built again
+        again = registry.get_scorer(name)
+        assert again is not built[0] and again is registry.get_scorer(name)
 
 
 def test_threads_assessing_by_name_while_it_is_re_registered(name: str) -> None:

@@ -783,6 +783,10 @@ def _load(name: str) -> _Loaded:
         hit = _cache.get(name)
         if hit is not None:
             return _load(name)
+        # what the name resolved to when the load began: a registration, removal or cache
+        # clearing while the scorer is built (they take the registry lock, not this one)
+        # must not be undone by caching what was built from the registration before it
+        generation = GENERATION[0]
         if name in BUILTINS or (name in _reserved() and name not in _registered):
             target = BUILTINS.get(name) or dict(_discover().own)[name]
             try:
@@ -816,8 +820,9 @@ def _load(name: str) -> _Loaded:
             c = _pick(name)
             loaded = _Loaded(_load_plugin(c), c.distribution, c.version, c)
         with _lock:
-            _cache[name] = loaded
-            _bump()
+            if GENERATION[0] == generation:
+                _cache[name] = loaded
+                _bump()
         return loaded
 
 
