@@ -128,15 +128,28 @@ def use_pure_python() -> None:
     sys.meta_path.insert(0, _SourceFinder(names))
 
 
+def _compiled_files() -> bool:
+    """Whether a compiled file of an :data:`ACCELERATED` module lies next to its source."""
+    for rel in ACCELERATED:
+        stem = _PACKAGE / rel[:-3]
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            if stem.with_name(stem.name + suffix).exists():
+                return True
+    return False
+
+
 def stale_sources() -> tuple[str, ...]:
     """The :data:`ACCELERATED` paths whose source is not the one the build compiled (every
-    path when the record is unreadable); empty without a compiled build's record."""
+    path when the record is unreadable, or missing next to a compiled module); empty without
+    a compiled build."""
     try:
         recorded = json.loads((_PACKAGE / MANIFEST).read_text(encoding="utf-8"))["sources"]
         if not isinstance(recorded, dict):
             raise TypeError("sources is not an object")
     except FileNotFoundError:
-        return ()
+        # compiled modules without a record (built before there was one, or copied in):
+        # nothing says which sources they were built from
+        return ACCELERATED if _compiled_files() else ()
     except (OSError, ValueError, KeyError, TypeError):
         return ACCELERATED
     out = []

@@ -326,3 +326,24 @@ def test_plain_pytest_collects_a_checkout_with_the_compiled_build():
     )
     assert "mismatch" not in done.stdout + done.stderr
     assert done.returncode in (0, 5), done.stdout  # 5: nothing collected
+
+
+def test_compiled_module_without_a_record_is_not_trusted(tmp_path):
+    """A compiled module next to its source but no build record (a build older than the
+    record, or a file copied in): nothing says what it was built from, so the package warns
+    and runs the sources, as for a stale build. (Before: the compiled file was loaded.)"""
+    copy = tmp_path / "site"
+    shutil.copytree(
+        ROOT / "credit_closure",
+        copy / "credit_closure",
+        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", _accel.MANIFEST),
+    )
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    # not loadable: were it loaded, the import would fail
+    (copy / "credit_closure" / "_scoring" / ("features" + suffix)).write_bytes(b"not a module")
+    done = _import_copy(copy)
+    assert done.returncode == 0, done.stderr
+    assert "RuntimeWarning" in done.stderr and "running the Python sources" in done.stderr
+    feature_file, label = done.stdout.strip().split("\n")
+    assert feature_file.endswith("features.py")
+    assert label == "pure Python"
