@@ -347,3 +347,48 @@ def test_compiled_module_without_a_record_is_not_trusted(tmp_path):
     feature_file, label = done.stdout.strip().split("\n")
     assert feature_file.endswith("features.py")
     assert label == "pure Python"
+
+
+@pytest.mark.parametrize("target", ["sdist", "wheel"])
+def test_distributions_leave_out_a_build_in_place(tmp_path, target, monkeypatch):
+    """A source tree with a build in place (compiled files, their C and the build record) and
+    no .gitignore to hide them (a copy, or a tree whose path .gitignore itself matches): the
+    sdist has none of them, and a wheel that is not compiled has none either. (Before: both
+    shipped them.)"""
+    pytest.importorskip("hatchling")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name in ("pyproject.toml", "hatch_build.py", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    shutil.copytree(
+        ROOT / "credit_closure",
+        tree / "credit_closure",
+        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "*.c", _accel.MANIFEST),
+    )
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    (tree / "credit_closure" / "_scoring" / ("scale" + suffix)).write_bytes(b"compiled")
+    (tree / "credit_closure" / "_scoring" / "scale.c").write_text("/* generated */\n")
+    (tree / "credit_closure" / _accel.MANIFEST).write_text('{"sources": {}}\n')
+    env = dict(os.environ, **{_accel.PURE_ENV: "1"})  # the wheel: the hook compiles nothing
+    done = subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", target, "-d", str(tmp_path / "out")],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (built,) = (tmp_path / "out").iterdir()
+    if target == "sdist":
+        import tarfile
+
+        with tarfile.open(built) as archive:
+            names = archive.getnames()
+    else:
+        import zipfile
+
+        with zipfile.ZipFile(built) as archive:
+            names = archive.namelist()
+    assert any(n.endswith("credit_closure/_scoring/scale.py") for n in names)
+    leftovers = [n for n in names if n.endswith((suffix, ".c", _accel.MANIFEST))]
+    assert leftovers == []
