@@ -30,7 +30,7 @@ import pathlib
 import sys
 import warnings
 from collections.abc import Sequence
-from types import ModuleType
+from types import FrameType, ModuleType
 
 __all__ = [
     "ACCELERATED",
@@ -209,9 +209,7 @@ def warn_at_caller(warning: Warning) -> None:
     count would point elsewhere in the two builds; this finds the caller in both.
     """
     frame = sys._getframe(1)
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(
-        "credit_closure."
-    ):
+    while frame.f_back is not None and _module_name(frame).startswith("credit_closure."):
         frame = frame.f_back
     registry = frame.f_globals.setdefault("__warningregistry__", {})
     warnings.warn_explicit(
@@ -219,6 +217,14 @@ def warn_at_caller(warning: Warning) -> None:
         type(warning),
         frame.f_code.co_filename,
         frame.f_lineno,
-        module=frame.f_globals.get("__name__"),
+        # as warnings.warn: None would make warn_explicit drop the warning without a word
+        module=_module_name(frame) or "<string>",
         registry=registry,
     )
+
+
+def _module_name(frame: FrameType) -> str:
+    """The frame's module name; empty when its globals have none, or not a string (code run
+    with ``exec`` in globals of its own)."""
+    name = frame.f_globals.get("__name__")
+    return name if isinstance(name, str) else ""

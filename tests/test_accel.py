@@ -392,3 +392,19 @@ def test_distributions_leave_out_a_build_in_place(tmp_path, target, monkeypatch)
     assert any(n.endswith("credit_closure/_scoring/scale.py") for n in names)
     leftovers = [n for n in names if n.endswith((suffix, ".c", _accel.MANIFEST))]
     assert leftovers == []
+
+
+@pytest.mark.parametrize("globals_name", [None, 3, "absent"])
+def test_warning_from_code_whose_globals_have_no_module_name(globals_name):
+    """``warn_at_caller`` called from code run with ``exec`` in globals of its own, whose
+    ``__name__`` is missing or not a string: the warning names that code's line, as
+    ``warnings.warn`` would. (Before: no warning at all without a name, ``warn_explicit``
+    drops one whose module is None; AttributeError for a name that is not a string.)"""
+    scope: dict[str, object] = {"warn": _accel.warn_at_caller}
+    if globals_name != "absent":
+        scope["__name__"] = globals_name
+    code = compile("\n\nwarn(UserWarning('from exec'))\n", "<review>", "exec")
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        exec(code, scope)
+    assert [(w.filename, w.lineno, str(w.message)) for w in got] == [("<review>", 3, "from exec")]
