@@ -146,7 +146,7 @@ def stale_sources() -> tuple[str, ...]:
         recorded = json.loads((_PACKAGE / MANIFEST).read_text(encoding="utf-8"))["sources"]
         if not isinstance(recorded, dict):
             raise TypeError("sources is not an object")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # the latter: imported from a zip file
         # compiled modules without a record (built before there was one, or copied in):
         # nothing says which sources they were built from
         return ACCELERATED if _compiled_files() else ()

@@ -408,3 +408,36 @@ def test_warning_from_code_whose_globals_have_no_module_name(globals_name):
         warnings.simplefilter("always")
         exec(code, scope)
     assert [(w.filename, w.lineno, str(w.message)) for w in got] == [("<review>", 3, "from exec")]
+
+
+def test_package_imported_from_a_zip_file_is_quiet(tmp_path):
+    """The package imported from a zip file (``zipimport``: a PySpark ``--py-files`` archive,
+    say), which cannot hold compiled modules: no build record to read, and no warning. (Before:
+    reading the record raised NotADirectoryError, taken for a damaged record: a stale-build
+    warning on every import.)"""
+    import zipfile
+
+    archive = tmp_path / "app.zip"
+    package = ROOT / "credit_closure"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                if not path.name.endswith((".so", ".pyd", ".c", _accel.MANIFEST)):
+                    z.write(path, path.relative_to(ROOT).as_posix())
+    code = (
+        "import credit_closure\n"
+        "from credit_closure import _accel\n"
+        "assert '.zip' in credit_closure.__file__, credit_closure.__file__\n"
+        "print(_accel.stale_sources(), _accel.build_label())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
+    env["PYTHONPATH"] = str(archive)
+    done = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "() pure Python"
