@@ -171,8 +171,9 @@ def check_sources() -> None:
         warnings.warn(
             RuntimeWarning(
                 "credit_closure: the compiled modules were built from other sources than "
-                f"those installed ({', '.join(stale)}); running the Python sources. Rebuild "
-                "them (python hatch_build.py --inplace) or remove them (--clean)."
+                f"those installed ({', '.join(stale)}); running the Python sources. In a "
+                "checkout, rebuild them (python hatch_build.py --inplace) or remove them "
+                "(--clean); an installed copy, reinstall it."
             ),
             stacklevel=3,
         )

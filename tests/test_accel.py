@@ -441,3 +441,12 @@ def test_package_imported_from_a_zip_file_is_quiet(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "() pure Python"
+
+
+def test_stale_warning_says_what_to_do_for_an_installed_copy(tmp_path):
+    """An installed wheel has no ``hatch_build.py`` to run: the warning says to reinstall."""
+    digests = _digests()
+    digests["_scoring/scale.py"] = "0" * 64
+    done = _import_copy(_copy_with_manifest(tmp_path, digests))
+    assert done.returncode == 0, done.stderr
+    assert "an installed copy, reinstall it" in done.stderr
