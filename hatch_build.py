@@ -46,6 +46,9 @@ DIRECTIVES = {
     "annotation_typing": False,
     "binding": True,
     "embedsignature": False,
+    # no __test__ table of the docstrings: the module has the names its source defines, and
+    # a doctest runner finds each example once
+    "autotestdict": False,
 }
 
 

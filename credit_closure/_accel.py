@@ -30,7 +30,7 @@ import pathlib
 import sys
 import warnings
 from collections.abc import Sequence
-from types import ModuleType
+from types import FrameType, ModuleType
 
 __all__ = [
     "ACCELERATED",
@@ -128,15 +128,28 @@ def use_pure_python() -> None:
     sys.meta_path.insert(0, _SourceFinder(names))
 
 
+def _compiled_files() -> bool:
+    """Whether a compiled file of an :data:`ACCELERATED` module lies next to its source."""
+    for rel in ACCELERATED:
+        stem = _PACKAGE / rel[:-3]
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            if stem.with_name(stem.name + suffix).exists():
+                return True
+    return False
+
+
 def stale_sources() -> tuple[str, ...]:
     """The :data:`ACCELERATED` paths whose source is not the one the build compiled (every
-    path when the record is unreadable); empty without a compiled build's record."""
+    path when the record is unreadable, or missing next to a compiled module); empty without
+    a compiled build."""
     try:
         recorded = json.loads((_PACKAGE / MANIFEST).read_text(encoding="utf-8"))["sources"]
         if not isinstance(recorded, dict):
             raise TypeError("sources is not an object")
-    except FileNotFoundError:
-        return ()
+    except (FileNotFoundError, NotADirectoryError):  # the latter: imported from a zip file
+        # compiled modules without a record (built before there was one, or copied in):
+        # nothing says which sources they were built from
+        return ACCELERATED if _compiled_files() else ()
     except (OSError, ValueError, KeyError, TypeError):
         return ACCELERATED
     out = []
@@ -158,8 +171,9 @@ def check_sources() -> None:
         warnings.warn(
             RuntimeWarning(
                 "credit_closure: the compiled modules were built from other sources than "
-                f"those installed ({', '.join(stale)}); running the Python sources. Rebuild "
-                "them (python hatch_build.py --inplace) or remove them (--clean)."
+                f"those installed ({', '.join(stale)}); running the Python sources. In a "
+                "checkout, rebuild them (python hatch_build.py --inplace) or remove them "
+                "(--clean); an installed copy, reinstall it."
             ),
             stacklevel=3,
         )
@@ -196,9 +210,7 @@ def warn_at_caller(warning: Warning) -> None:
     count would point elsewhere in the two builds; this finds the caller in both.
     """
     frame = sys._getframe(1)
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(
-        "credit_closure."
-    ):
+    while frame.f_back is not None and _module_name(frame).startswith("credit_closure."):
         frame = frame.f_back
     registry = frame.f_globals.setdefault("__warningregistry__", {})
     warnings.warn_explicit(
@@ -206,6 +218,14 @@ def warn_at_caller(warning: Warning) -> None:
         type(warning),
         frame.f_code.co_filename,
         frame.f_lineno,
-        module=frame.f_globals.get("__name__"),
+        # as warnings.warn: None would make warn_explicit drop the warning without a word
+        module=_module_name(frame) or "<string>",
         registry=registry,
     )
+
+
+def _module_name(frame: FrameType) -> str:
+    """The frame's module name; empty when its globals have none, or not a string (code run
+    with ``exec`` in globals of its own)."""
+    name = frame.f_globals.get("__name__")
+    return name if isinstance(name, str) else ""

@@ -262,3 +262,191 @@ def test_stale_sources_is_empty_without_a_record():
     if (ROOT / "credit_closure" / _accel.MANIFEST).exists():
         pytest.skip("this checkout has a compiled build")
     assert _accel.stale_sources() == ()
+
+
+# The examples in the accelerated modules' docstrings: which there are (name, number of
+# examples) and how many fail, run on the modules as this process loads them.
+_DOCTESTS = """
+import doctest, importlib, json
+from credit_closure import _accel
+found, failed = [], 0
+for name in _accel._module_names():
+    module = importlib.import_module(name)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in doctest.DocTestFinder().find(module, name):
+        if test.examples:
+            found.append([test.name, len(test.examples)])
+            failed += runner.run(test, out=lambda text: None).failed
+print(json.dumps([sorted(found), failed, _accel.compiled_modules()]))
+"""
+
+
+def _doctests(pure: bool) -> tuple[list[list[object]], int, list[str]]:
+    env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
+    if pure:
+        env[_accel.PURE_ENV] = "1"
+    done = subprocess.run(
+        [sys.executable, "-c", _DOCTESTS], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    found, failed, modules = json.loads(done.stdout)
+    return found, failed, modules
+
+
+def test_docstring_examples_pass_in_the_build_that_runs():
+    """The same docstring examples, all passing, in the compiled modules as in their source
+    (pytest's own doctest collection leaves out the compiled ones: conftest.py). Cython's
+    ``__test__`` table of docstrings is not generated, so each example runs once."""
+    compiled, failed, modules = _doctests(pure=False)
+    assert failed == 0
+    if not modules:
+        if os.environ.get("CREDIT_CLOSURE_REQUIRE_COMPILED"):
+            pytest.fail("CREDIT_CLOSURE_REQUIRE_COMPILED is set but no module ran compiled")
+        pytest.skip("no compiled build here (python hatch_build.py --inplace makes one)")
+    pure, failed, _ = _doctests(pure=True)
+    assert failed == 0
+    assert len(pure) >= 10
+    assert compiled == pure
+
+
+def test_plain_pytest_collects_a_checkout_with_the_compiled_build():
+    """``pytest`` on the package's folders with the accelerated modules compiled next to their
+    sources: no collection error (it was "import file mismatch" for each of them)."""
+    if not _accel.compiled_modules():
+        pytest.skip("no compiled build here (python hatch_build.py --inplace makes one)")
+    paths = sorted({str((ROOT / "credit_closure" / rel).parent) for rel in _accel.ACCELERATED})
+    env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *paths],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "mismatch" not in done.stdout + done.stderr
+    assert done.returncode in (0, 5), done.stdout  # 5: nothing collected
+
+
+def test_compiled_module_without_a_record_is_not_trusted(tmp_path):
+    """A compiled module next to its source but no build record (a build older than the
+    record, or a file copied in): nothing says what it was built from, so the package warns
+    and runs the sources, as for a stale build. (Before: the compiled file was loaded.)"""
+    copy = tmp_path / "site"
+    shutil.copytree(
+        ROOT / "credit_closure",
+        copy / "credit_closure",
+        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", _accel.MANIFEST),
+    )
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    # not loadable: were it loaded, the import would fail
+    (copy / "credit_closure" / "_scoring" / ("features" + suffix)).write_bytes(b"not a module")
+    done = _import_copy(copy)
+    assert done.returncode == 0, done.stderr
+    assert "RuntimeWarning" in done.stderr and "running the Python sources" in done.stderr
+    feature_file, label = done.stdout.strip().split("\n")
+    assert feature_file.endswith("features.py")
+    assert label == "pure Python"
+
+
+@pytest.mark.parametrize("target", ["sdist", "wheel"])
+def test_distributions_leave_out_a_build_in_place(tmp_path, target, monkeypatch):
+    """A source tree with a build in place (compiled files, their C and the build record) and
+    no .gitignore to hide them (a copy, or a tree whose path .gitignore itself matches): the
+    sdist has none of them, and a wheel that is not compiled has none either. (Before: both
+    shipped them.)"""
+    pytest.importorskip("hatchling")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name in ("pyproject.toml", "hatch_build.py", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    shutil.copytree(
+        ROOT / "credit_closure",
+        tree / "credit_closure",
+        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "*.c", _accel.MANIFEST),
+    )
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    (tree / "credit_closure" / "_scoring" / ("scale" + suffix)).write_bytes(b"compiled")
+    (tree / "credit_closure" / "_scoring" / "scale.c").write_text("/* generated */\n")
+    (tree / "credit_closure" / _accel.MANIFEST).write_text('{"sources": {}}\n')
+    env = dict(os.environ, **{_accel.PURE_ENV: "1"})  # the wheel: the hook compiles nothing
+    done = subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", target, "-d", str(tmp_path / "out")],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (built,) = (tmp_path / "out").iterdir()
+    if target == "sdist":
+        import tarfile
+
+        with tarfile.open(built) as archive:
+            names = archive.getnames()
+    else:
+        import zipfile
+
+        with zipfile.ZipFile(built) as archive:
+            names = archive.namelist()
+    assert any(n.endswith("credit_closure/_scoring/scale.py") for n in names)
+    leftovers = [n for n in names if n.endswith((suffix, ".c", _accel.MANIFEST))]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("globals_name", [None, 3, "absent"])
+def test_warning_from_code_whose_globals_have_no_module_name(globals_name):
+    """``warn_at_caller`` called from code run with ``exec`` in globals of its own, whose
+    ``__name__`` is missing or not a string: the warning names that code's line, as
+    ``warnings.warn`` would. (Before: no warning at all without a name, ``warn_explicit``
+    drops one whose module is None; AttributeError for a name that is not a string.)"""
+    scope: dict[str, object] = {"warn": _accel.warn_at_caller}
+    if globals_name != "absent":
+        scope["__name__"] = globals_name
+    code = compile("\n\nwarn(UserWarning('from exec'))\n", "<review>", "exec")
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        exec(code, scope)
+    assert [(w.filename, w.lineno, str(w.message)) for w in got] == [("<review>", 3, "from exec")]
+
+
+def test_package_imported_from_a_zip_file_is_quiet(tmp_path):
+    """The package imported from a zip file (``zipimport``: a PySpark ``--py-files`` archive,
+    say), which cannot hold compiled modules: no build record to read, and no warning. (Before:
+    reading the record raised NotADirectoryError, taken for a damaged record: a stale-build
+    warning on every import.)"""
+    import zipfile
+
+    archive = tmp_path / "app.zip"
+    package = ROOT / "credit_closure"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                if not path.name.endswith((".so", ".pyd", ".c", _accel.MANIFEST)):
+                    z.write(path, path.relative_to(ROOT).as_posix())
+    code = (
+        "import credit_closure\n"
+        "from credit_closure import _accel\n"
+        "assert '.zip' in credit_closure.__file__, credit_closure.__file__\n"
+        "print(_accel.stale_sources(), _accel.build_label())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
+    env["PYTHONPATH"] = str(archive)
+    done = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "() pure Python"
+
+
+def test_stale_warning_says_what_to_do_for_an_installed_copy(tmp_path):
+    """An installed wheel has no ``hatch_build.py`` to run: the warning says to reinstall."""
+    digests = _digests()
+    digests["_scoring/scale.py"] = "0" * 64
+    done = _import_copy(_copy_with_manifest(tmp_path, digests))
+    assert done.returncode == 0, done.stderr
+    assert "an installed copy, reinstall it" in done.stderr

@@ -614,3 +614,26 @@ def test_plugin_results_assembled_as_the_long_way(
 
     plugin = Random(texts=texts)
     assert _fast_way(plugin, PROFILE) == _long_way(plugin, PROFILE)
+
+
+def test_a_scorer_whose_factory_loads_another_name_is_cached(name: str) -> None:
+    """A factory that loads another registered name while it builds (a scorer wrapping
+    another): loading that other name is no change to what this name resolves to, so the
+    scorer is still cached and its factory runs once. (Before: any scorer cached meanwhile,
+    under any name, kept it out of the cache, and the next use built it again.)"""
+    inner = name + "-inner"
+    calls: list[int] = []
+
+    def outer() -> RuleScorer:
+        calls.append(1)
+        registry.get_scorer(inner)
+        return RuleScorer()
+
+    registry.register_scorer(inner, RuleScorer)
+    registry.register_scorer(name, outer)
+    try:
+        first = registry.get_scorer(name)
+        assert registry.get_scorer(name) is first
+        assert calls == [1]
+    finally:
+        registry.unregister_scorer(inner)

@@ -211,8 +211,19 @@ _allowed_dists: frozenset[str] | None = None
 GENERATION = [0]
 
 
+#: Bumped with :data:`GENERATION` by the changes other than a scorer loaded: what a load in
+#: progress compares, so that loading another name meanwhile does not keep its scorer uncached.
+CHANGES = [0]
+
+
 def _bump() -> None:
     GENERATION[0] += 1
+
+
+def _changed() -> None:
+    """A change to what names resolve to (not a scorer loaded): under the lock."""
+    CHANGES[0] += 1
+    _bump()
 
 
 def stable_name(name: str) -> bool:
@@ -404,7 +415,7 @@ def set_allowed(
         raise InvalidInputError(problems, what="argument")
     with _lock:
         _allowed_names, _allowed_dists = n, d
-        _bump()
+        _changed()
 
 
 def get_allowed() -> tuple[frozenset[str] | None, frozenset[str] | None]:
@@ -545,7 +556,7 @@ def register_scorer(name: str, factory: Callable[[], Any], *, replace: bool = Fa
         target = f"{getattr(factory, '__module__', '?')}:{getattr(factory, '__qualname__', repr(factory))}"
         _registered[name] = (factory, target)
         _cache.pop(name, None)
-        _bump()
+        _changed()
 
 
 def unregister_scorer(name: str) -> None:
@@ -557,7 +568,7 @@ def unregister_scorer(name: str) -> None:
     with _lock:
         _registered.pop(name, None)
         _cache.pop(name, None)
-        _bump()
+        _changed()
 
 
 def clear_cache() -> None:
@@ -574,7 +585,7 @@ def clear_cache() -> None:
         _cache.clear()
         _discovery = None
         _dist_of_module.cache_clear()
-        _bump()
+        _changed()
 
 
 # ---------------------------------------------------------------------------------------
@@ -786,7 +797,7 @@ def _load(name: str) -> _Loaded:
         # what the name resolved to when the load began: a registration, removal or cache
         # clearing while the scorer is built (they take the registry lock, not this one)
         # must not be undone by caching what was built from the registration before it
-        generation = GENERATION[0]
+        changes = CHANGES[0]
         if name in BUILTINS or (name in _reserved() and name not in _registered):
             target = BUILTINS.get(name) or dict(_discover().own)[name]
             try:
@@ -820,7 +831,7 @@ def _load(name: str) -> _Loaded:
             c = _pick(name)
             loaded = _Loaded(_load_plugin(c), c.distribution, c.version, c)
         with _lock:
-            if GENERATION[0] == generation:
+            if CHANGES[0] == changes:
                 _cache[name] = loaded
                 _bump()
         return loaded
