@@ -52,19 +52,26 @@ print(json.dumps(_accel.compiled_modules()))
 """
 
 
-def _run(pure: bool) -> tuple[str, list[str]]:
+def _python(
+    *args: str,
+    pure: bool = False,
+    path: pathlib.Path | str | None = None,
+    cwd: pathlib.Path = ROOT,
+) -> subprocess.CompletedProcess[str]:
+    """``python *args`` in a fresh process: the pure switch set only with ``pure``, and
+    ``PYTHONPATH`` set to ``path`` when given."""
     env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
     if pure:
         env[_accel.PURE_ENV] = "1"
-    done = subprocess.run(
-        [sys.executable, "-c", _PROGRAM],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    if path is not None:
+        env["PYTHONPATH"] = str(path)
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
     )
+
+
+def _run(pure: bool) -> tuple[str, list[str]]:
+    done = _python("-c", _PROGRAM, pure=pure)
     assert done.returncode == 0, done.stderr
     results, modules = done.stdout.strip().split("\n")
     return results, json.loads(modules)
@@ -101,10 +108,7 @@ def test_pure_switch_loads_the_sources():
         "assert f.__file__.endswith('.py'), f.__file__\n"
         "print('ok')\n"
     )
-    env = dict(os.environ, **{_accel.PURE_ENV: "1"})
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    done = _python("-c", code, pure=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
 
@@ -174,14 +178,7 @@ def test_build_label_says_which_build_runs():
 
 
 def test_version_names_the_build_under_the_pure_switch():
-    env = dict(os.environ, **{_accel.PURE_ENV: "1"})
-    done = subprocess.run(
-        [sys.executable, "-m", "credit_closure.cli", "--version"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    done = _python("-m", "credit_closure.cli", "--version", pure=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("(pure Python)")
 
@@ -208,11 +205,7 @@ def _import_copy(copy: pathlib.Path) -> subprocess.CompletedProcess[str]:
         "print(f.__file__)\n"
         "print(_accel.build_label())\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
-    env["PYTHONPATH"] = str(copy)
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=copy, env=env, capture_output=True, text=True
-    )
+    return _python("-c", code, path=copy, cwd=copy)
 
 
 def _digests() -> dict[str, str]:
@@ -282,12 +275,7 @@ print(json.dumps([sorted(found), failed, _accel.compiled_modules()]))
 
 
 def _doctests(pure: bool) -> tuple[list[list[object]], int, list[str]]:
-    env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
-    if pure:
-        env[_accel.PURE_ENV] = "1"
-    done = subprocess.run(
-        [sys.executable, "-c", _DOCTESTS], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    done = _python("-c", _DOCTESTS, pure=pure)
     assert done.returncode == 0, done.stderr
     found, failed, modules = json.loads(done.stdout)
     return found, failed, modules
@@ -315,14 +303,9 @@ def test_plain_pytest_collects_a_checkout_with_the_compiled_build():
     if not _accel.compiled_modules():
         pytest.skip("no compiled build here (python hatch_build.py --inplace makes one)")
     paths = sorted({str((ROOT / "credit_closure" / rel).parent) for rel in _accel.ACCELERATED})
-    env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *paths],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    done = _python(
+        "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *paths, path=path
     )
     assert "mismatch" not in done.stdout + done.stderr
     assert done.returncode in (0, 5), done.stdout  # 5: nothing collected
@@ -369,14 +352,9 @@ def test_distributions_leave_out_a_build_in_place(tmp_path, target, monkeypatch)
     (tree / "credit_closure" / "_scoring" / ("scale" + suffix)).write_bytes(b"compiled")
     (tree / "credit_closure" / "_scoring" / "scale.c").write_text("/* generated */\n")
     (tree / "credit_closure" / _accel.MANIFEST).write_text('{"sources": {}}\n')
-    env = dict(os.environ, **{_accel.PURE_ENV: "1"})  # the wheel: the hook compiles nothing
-    done = subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", target, "-d", str(tmp_path / "out")],
-        cwd=tree,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    # pure: the wheel's hook compiles nothing
+    out = str(tmp_path / "out")
+    done = _python("-m", "hatchling", "build", "-t", target, "-d", out, pure=True, cwd=tree)
     assert done.returncode == 0, done.stdout + done.stderr
     (built,) = (tmp_path / "out").iterdir()
     if target == "sdist":
@@ -430,15 +408,7 @@ def test_package_imported_from_a_zip_file_is_quiet(tmp_path):
         "assert '.zip' in credit_closure.__file__, credit_closure.__file__\n"
         "print(_accel.stale_sources(), _accel.build_label())\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != _accel.PURE_ENV}
-    env["PYTHONPATH"] = str(archive)
-    done = subprocess.run(
-        [sys.executable, "-W", "error::RuntimeWarning", "-c", code],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    done = _python("-W", "error::RuntimeWarning", "-c", code, path=archive, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "() pure Python"
 
