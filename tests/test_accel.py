@@ -24,11 +24,12 @@ from credit_closure import _accel
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-# Assessments, features and what-ifs of generated profiles (contract v1 and v2) with the
-# default policy, the version-1 policy and the shipped scorecard, as JSON: repr() of a float
-# round-trips, so equal text is equal bits. Printed last: which modules ran compiled.
+# Assessments, features and what-ifs of generated profiles (contract v1 and v2, read back
+# from their documents) with the default policy, the version-1 policy and the shipped
+# scorecard, as JSON: repr() of a float round-trips, so equal text is equal bits. Printed
+# last: which modules ran compiled.
 _PROGRAM = """
-import json, math
+import json
 import credit_closure as cc
 from credit_closure import _accel, features
 from credit_closure.synth import generate_portfolio
@@ -39,7 +40,10 @@ scorers = [cc.RuleScorer.default(), cc.RuleScorer(policy="v1"), card, "rules"]
 out = []
 for version, n in ((1, 150), (2, 60)):
     pf = generate_portfolio(n, seed=11, contract_version=version)
-    for profile in pf.profiles:
+    for built in pf.profiles:
+        # through the document reader (compiled too), which must give the same profile
+        profile = cc.CreditProfile.from_dict(built.to_dict())
+        assert profile == built, built.subject_id
         vec = features.extract(profile, pf.as_of)
         out.append([v if v == v else "nan" for v in vec])
         for scorer in scorers:
