@@ -16,9 +16,9 @@ The same compilation, for a source checkout (used by ``.ci/run`` and the benchma
 from __future__ import annotations
 
 import argparse
-import ast
 import hashlib
 import importlib
+import importlib.util
 import json
 import os
 import pathlib
@@ -36,8 +36,6 @@ except ImportError:
 
 ROOT = pathlib.Path(__file__).resolve().parent
 PACKAGE = "credit_closure"
-PURE_ENV = "CREDIT_CLOSURE_PURE_PYTHON"
-MANIFEST = "_accel_sources.json"  # credit_closure._accel.MANIFEST
 
 # Cython reads the modules as the Python they are: annotations are not C types, and functions
 # stay introspectable (signatures, pickling by name).
@@ -52,26 +50,30 @@ DIRECTIVES = {
 }
 
 
+def _accel_module(root: pathlib.Path = ROOT) -> Any:
+    """``credit_closure/_accel.py`` of ``root``, loaded on its own: it imports the standard
+    library only, while the package needs its dependencies, which a build does not have."""
+    spec = importlib.util.spec_from_file_location(
+        "_credit_closure_accel", root / PACKAGE / "_accel.py"
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {root / PACKAGE / '_accel.py'}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_ACCEL = _accel_module()
+PURE_ENV: str = _ACCEL.PURE_ENV
+MANIFEST: str = _ACCEL.MANIFEST
+# a value other than 0/false/no/off or unset builds the pure-Python wheel (as it runs it)
+_pure_requested = _ACCEL._pure_requested
+
+
 def accelerated(root: pathlib.Path = ROOT) -> tuple[str, ...]:
-    """``ACCELERATED`` of ``credit_closure/_accel.py``, read without importing the package."""
-    tree = ast.parse((root / PACKAGE / "_accel.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            name, value = node.target.id, node.value
-        elif (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-        ):
-            name, value = node.targets[0].id, node.value
-        else:
-            continue
-        if name == "ACCELERATED" and value is not None:
-            paths = ast.literal_eval(value)
-            if not (isinstance(paths, tuple) and all(isinstance(p, str) for p in paths)):
-                raise ValueError("ACCELERATED must be a tuple of paths")
-            return paths
-    raise ValueError("credit_closure/_accel.py defines no ACCELERATED")
+    """``ACCELERATED`` of ``root``'s ``credit_closure/_accel.py``."""
+    paths: tuple[str, ...] = (_ACCEL if root == ROOT else _accel_module(root)).ACCELERATED
+    return paths
 
 
 def compile_modules(root: pathlib.Path, work: pathlib.Path) -> dict[str, pathlib.Path]:
@@ -120,12 +122,6 @@ def compile_modules(root: pathlib.Path, work: pathlib.Path) -> dict[str, pathlib
     manifest.write_text(json.dumps({"sources": sources}, indent=1, sort_keys=True) + "\n")
     built[f"{PACKAGE}/{MANIFEST}"] = manifest
     return built
-
-
-def _pure_requested() -> bool:
-    """As ``credit_closure._accel._pure_requested``: a value other than 0/false/no/off or
-    unset builds the pure-Python wheel."""
-    return os.environ.get(PURE_ENV, "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 class AccelBuildHook(_Hook):  # type: ignore[misc]  # hatchling is untyped here
